@@ -1,0 +1,3 @@
+from depmap.cli import main
+
+main()

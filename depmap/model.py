@@ -1,0 +1,123 @@
+"""Core types: the single currency between discovery, scanners, catalog, graph and renderers.
+
+Facts are frozen, serialise to plain JSON and back without loss (the cache stores them), and sort
+canonically so that every output is byte-identical from run to run.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+# Fact kinds.
+TABLE_DEF = "table_def"  # a table is created, dropped or renamed (detail says which)
+COLUMN_DEF = "column_def"  # a column is defined, added, altered, dropped or renamed
+ACCESS = "access"  # code reads or writes a table (and some of its columns)
+FLOW = "flow"  # data moves from one table to another (INSERT ... SELECT, CTAS, views)
+EXPOSURE = "exposure"  # a serializer/form exposes a model's fields (ORM issue)
+PARSE_ERROR = "parse_error"  # SQL that could not be parsed; tables seen by the tokenizer only
+
+# Accesses.
+READ, WRITE, SCHEMA = "read", "write", "schema"
+
+# Confidence, strongest first.
+HIGH, MEDIUM, LOW = "high", "medium", "low"
+CONFIDENCE_ORDER = {HIGH: 0, MEDIUM: 1, LOW: 2}
+
+# Details that read every column of a table, whether or not it exists yet.
+STAR_DETAILS = frozenset({"select_star", "insert_select_star"})
+# Details that write every column of a table by position.
+POSITIONAL_DETAILS = frozenset({"positional_insert", "insert_select_star"})
+
+
+def weaker(a: str, b: str) -> str:
+    """The weaker of two confidence labels: a guess built on a guess stays a guess."""
+    return a if CONFIDENCE_ORDER[a] >= CONFIDENCE_ORDER[b] else b
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """Where a fact was observed. `path` is relative to the scanned root, POSIX separators."""
+
+    path: str
+    line: int
+    end_line: int | None = None
+    col: int | None = None
+    symbol: str | None = None
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One observation made by a scanner.
+
+    `columns` empty on an access means "the table as a whole" (and, with a star detail, every
+    column). `extra` holds kind-specific data, e.g. a column definition's type, nullability and
+    default, or the candidate tables of an unqualified column.
+    """
+
+    kind: str
+    table: str
+    location: Location
+    columns: tuple[str, ...] = ()
+    access: str | None = None
+    detail: str | None = None
+    via: str = "sql"
+    confidence: str = HIGH
+    snippet: str = ""
+    extra: dict[str, Any] = field(default_factory=dict, hash=False, compare=True)
+
+    def sort_key(self) -> tuple:
+        loc = self.location
+        return (
+            loc.path,
+            loc.line,
+            loc.end_line or 0,
+            self.kind,
+            self.table,
+            self.access or "",
+            self.detail or "",
+            self.columns,
+            CONFIDENCE_ORDER[self.confidence],
+            loc.symbol or "",
+            json.dumps(self.extra, sort_keys=True, default=str),
+        )
+
+    @property
+    def reads_all_columns(self) -> bool:
+        return self.detail in STAR_DETAILS and self.access == READ
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["columns"] = list(self.columns)
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Fact:
+        data = dict(data)
+        data["location"] = Location(**data["location"])
+        data["columns"] = tuple(data.get("columns") or ())
+        return cls(**data)
+
+
+def sorted_facts(facts: list[Fact]) -> list[Fact]:
+    return sorted(facts, key=Fact.sort_key)
+
+
+@dataclass(frozen=True, order=True)
+class Skipped:
+    """A file (or part of one) that was not analysed, and why: it reaches every report."""
+
+    path: str
+    reason: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"path": self.path, "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    """What scanning one file produced."""
+
+    facts: list[Fact] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)

@@ -1,0 +1,63 @@
+"""Place the SQL engine's statement results in a file: the one bridge from observations to Facts."""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Iterable
+
+from depmap.model import Fact, Location, weaker
+from depmap.sql.types import StatementResult
+
+SNIPPET_LIMIT = 160
+
+
+def snippet_of(text: str) -> str:
+    """The statement's first meaningful line, trimmed for one-line listings."""
+    for raw in text.splitlines():
+        line = " ".join(raw.split())
+        if line and not line.startswith("--"):
+            return line if len(line) <= SNIPPET_LIMIT else line[: SNIPPET_LIMIT - 1] + "…"
+    return ""
+
+
+def to_facts(
+    results: Iterable[StatementResult],
+    *,
+    path: str,
+    line_of: Callable[[int], int] = lambda line: line,
+    symbol: str | None = None,
+    via: str = "sql",
+    confidence: str = "high",
+    extra: dict[str, Any] | None = None,
+) -> list[Fact]:
+    """Turn statement results into Facts.
+
+    `line_of` maps a 1-based line of the analysed text to the line in the file (SQL embedded in
+    Python starts mid-file, and implicitly concatenated literals may skip lines). `confidence`
+    caps every observation: SQL not seen reaching a database call is itself a guess.
+    """
+    facts: list[Fact] = []
+    for result in results:
+        start, end = line_of(result.line), line_of(result.end_line)
+        location = Location(path=path, line=start, end_line=end, symbol=symbol)
+        snippet = snippet_of(result.text)
+        for obs in result.observations:
+            merged = dict(obs.extra)
+            if extra:
+                merged.update(extra)
+            if result.kind == "unparsed" and result.error:
+                merged.setdefault("error", result.error)
+            facts.append(
+                Fact(
+                    kind=obs.kind,
+                    table=obs.table,
+                    location=location,
+                    columns=obs.columns,
+                    access=obs.access,
+                    detail=obs.detail,
+                    via=via,
+                    confidence=weaker(obs.confidence, confidence),
+                    snippet=snippet,
+                    extra=merged,
+                )
+            )
+    return facts
