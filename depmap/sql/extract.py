@@ -1,8 +1,324 @@
-"""(stub, being written) statement -> accesses."""
+"""SQL text -> per statement, the tables and columns it reads, writes and defines.
+
+`analyze_sql` is the one entry point: it neutralises placeholders, splits statements (each keeps
+its own lines), parses each with sqlglot and hands the tree to `StatementExtractor`. A statement
+that does not parse becomes an "unparsed" result carrying the parser's message plus the tables a
+conservative tokenizer can see, at low confidence: never a crash, never silently dropped.
+"""
+
 from __future__ import annotations
 
-from depmap.sql.types import Schema, StatementResult
+import logging
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.dialects.dialect import Dialect
+from sqlglot.errors import ParseError
+
+from depmap.model import ACCESS, LOW, PARSE_ERROR, READ, SCHEMA, WRITE
+from depmap.sql.ddl import DdlExtractor
+from depmap.sql.fallback import tables_named
+from depmap.sql.placeholders import neutralise
+from depmap.sql.resolve import Collector, QueryResolver, Sources
+from depmap.sql.split import Chunk, split_statements
+from depmap.sql.types import Observation, Schema, StatementResult
+
+# sqlglot logs a warning each time it falls back to an opaque Command; we handle those ourselves.
+logging.getLogger("sqlglot").setLevel(logging.ERROR)
+
+# Opaque statements whose body may still name tables worth a low-confidence hint.
+_DATA_COMMANDS = ("REPLACE", "UPSERT", "DO", "CREATE", "ALTER", "CALL")
 
 
 def analyze_sql(text: str, dialect: str = "postgres", schema: Schema | None = None) -> list[StatementResult]:
-    return []
+    """Analyse every statement of `text`. Raises ValueError only for an unknown dialect name."""
+    sqlglot_dialect = Dialect.get_or_raise(dialect)
+    neutral = neutralise(text)
+    original_lines = text.splitlines()
+    results = []
+    for chunk in split_statements(neutral.text, sqlglot_dialect):
+        original = "\n".join(original_lines[chunk.line - 1 : chunk.end_line]).strip()
+        results.append(_analyze_chunk(chunk, original, sqlglot_dialect, dialect, schema))
+    return results
+
+
+def _analyze_chunk(
+    chunk: Chunk, original: str, sqlglot_dialect: Dialect, dialect: str, schema: Schema | None
+) -> StatementResult:
+    try:
+        if chunk.tokens:
+            parsed = sqlglot_dialect.parser().parse(chunk.tokens, chunk.text)
+        else:
+            parsed = sqlglot.parse(chunk.text, read=sqlglot_dialect)
+        statement = next((node for node in parsed if node is not None), None)
+    except ParseError as error:
+        return _unparsed(chunk, original, _parse_message(error, chunk))
+    except Exception as error:  # sqlglot can fail in unexpected ways on odd input
+        return _unparsed(chunk, original, f"the SQL parser failed: {type(error).__name__}: {error}")
+    if statement is None:
+        return StatementResult(chunk.line, chunk.end_line, "other", original)
+    try:
+        kind, observations, problem = StatementExtractor(dialect, schema).extract(statement)
+    except RecursionError:
+        return _unparsed(chunk, original, "statement too deeply nested to analyse")
+    if problem:
+        return _unparsed(chunk, original, problem)
+    return StatementResult(chunk.line, chunk.end_line, kind, original, tuple(observations))
+
+
+def _parse_message(error: ParseError, chunk: Chunk) -> str:
+    if not error.errors:
+        return str(error).splitlines()[0]
+    first = error.errors[0]
+    message = first.get("description") or "invalid SQL"
+    near = (first.get("highlight") or "").strip()
+    line = first.get("line")
+    if near:
+        message += f" near '{near}'"
+    if line and chunk.tokens:  # token lines count from the start of the analysed text
+        message += f" (line {line})"
+    return message
+
+
+def _unparsed(chunk: Chunk, original: str, message: str) -> StatementResult:
+    observations = [Observation(PARSE_ERROR, "", (), None, "unparsed", LOW, {"error": message})]
+    for table, access in tables_named(chunk.text):
+        observations.append(Observation(ACCESS, table, (), access, "unparsed", LOW))
+    return StatementResult(chunk.line, chunk.end_line, "unparsed", original, tuple(observations), message)
+
+
+class StatementExtractor:
+    """Walks one parsed statement and records what it touches.
+
+    Queries (SELECT, set operations, subqueries, CTEs) go through `QueryResolver`, which follows
+    sqlglot's scopes; DML targets and clauses are handled here because sqlglot builds no scope
+    for UPDATE/DELETE/MERGE roots.
+    """
+
+    def __init__(self, dialect: str, schema: Schema | None) -> None:
+        self.dialect = dialect
+        self.out = Collector()
+        self.resolver = QueryResolver(dialect, schema, self.out)
+
+    def extract(self, statement: exp.Expression) -> tuple[str, list[Observation], str | None]:
+        handler = {
+            exp.Select: self._select,
+            exp.SetOperation: self._select,
+            exp.Subquery: self._select,
+            exp.Insert: self._insert,
+            exp.Update: self._update,
+            exp.Delete: self._delete,
+            exp.Merge: self._merge,
+            exp.Copy: self._copy,
+            exp.TruncateTable: self._truncate,
+            exp.Create: self._ddl,
+            exp.Alter: self._ddl,
+            exp.Drop: self._ddl,
+            exp.Command: self._command,
+        }
+        for node_type, method in handler.items():
+            if isinstance(statement, node_type):
+                kind, problem = method(statement)
+                return kind, self.out.observations(kind), problem
+        return "other", [], None
+
+    # -- queries -------------------------------------------------------------------------------
+
+    def _select(self, statement: exp.Expression) -> tuple[str, str | None]:
+        self.resolver.query(statement, detail="select")
+        return "select", None
+
+    # -- DML -----------------------------------------------------------------------------------
+
+    def _target(self, node: exp.Expression | None) -> tuple[str | None, str | None, list[str]]:
+        """(table name, alias, column list) of an INSERT/COPY/MERGE target."""
+        columns: list[str] = []
+        if isinstance(node, exp.Schema):
+            columns = [self.resolver.column(col) for col in node.expressions]
+            node = node.this
+        if not isinstance(node, exp.Table):
+            return None, None, columns
+        return self.resolver.table(node), node.alias_or_name, columns
+
+    def _dml_sources(self, statement: exp.Expression, target: exp.Expression | None) -> Sources:
+        sources = Sources()
+        self.resolver.register_ctes(statement)
+        if isinstance(target, exp.Table):
+            sources.add(target)
+            for join in target.args.get("joins") or []:  # MySQL multi-table UPDATE/DELETE
+                sources.add_relation(join.this, self.resolver)
+        for key in ("from_", "using"):
+            value = statement.args.get(key)
+            relations = value if isinstance(value, list) else [value]
+            for relation in relations:
+                if isinstance(relation, exp.From):
+                    relation = relation.this
+                if relation is not None:
+                    sources.add_relation(relation, self.resolver)
+        for join in statement.args.get("joins") or []:
+            sources.add_relation(join.this, self.resolver)
+        return sources
+
+    def _insert(self, statement: exp.Insert) -> tuple[str, str | None]:
+        table, _, columns = self._target(statement.this)
+        source = statement.expression
+        self.resolver.register_ctes(statement)
+        star_source = isinstance(source, exp.Query) and _selects_star(source)
+        if table:
+            if columns:
+                self.out.add(ACCESS, table, columns, WRITE, "insert")
+            elif isinstance(source, exp.Query) and star_source:
+                self.out.add(ACCESS, table, (), WRITE, "insert_select_star")
+            elif source is not None and not isinstance(statement.this, exp.Schema):
+                self.out.add(ACCESS, table, (), WRITE, "positional_insert")
+            else:
+                self.out.add(ACCESS, table, (), WRITE, "insert")
+        if isinstance(source, exp.Query):
+            self.resolver.query(source, detail="select", star_detail="insert_select_star" if star_source else None)
+            if table:
+                self.resolver.flows_into(source, table)
+        elif source is not None:
+            self.resolver.loose_columns(source, Sources(), READ, "insert")
+        if table:
+            target_sources = Sources()
+            target_sources.add(statement.this.this if isinstance(statement.this, exp.Schema) else statement.this)
+            self._on_conflict(statement.args.get("conflict"), table, target_sources)
+            self._returning(statement, target_sources, "insert")
+        return "insert", None
+
+    def _on_conflict(self, conflict: exp.Expression | None, table: str, sources: Sources) -> None:
+        if not isinstance(conflict, exp.OnConflict):
+            return
+        for key in conflict.args.get("conflict_keys") or []:
+            self.resolver.loose_columns(key, sources, READ, "insert")
+        for assignment in conflict.expressions:
+            if isinstance(assignment, exp.EQ) and isinstance(assignment.this, exp.Column):
+                self.out.add(ACCESS, table, [self.resolver.column(assignment.this)], WRITE, "insert")
+                self.resolver.loose_columns(assignment.expression, sources, READ, "insert")
+
+    def _returning(self, statement: exp.Expression, sources: Sources, detail: str) -> None:
+        returning = statement.args.get("returning")
+        if returning is not None:
+            self.resolver.loose_columns(returning, sources, READ, detail)
+
+    def _update(self, statement: exp.Update) -> tuple[str, str | None]:
+        if not statement.expressions:
+            return "update", "UPDATE without SET"
+        target = statement.this
+        table = self.resolver.table(target) if isinstance(target, exp.Table) else None
+        sources = self._dml_sources(statement, target)
+        self.resolver.nested_queries(statement, sources)
+        if table:
+            self.out.add(ACCESS, table, (), WRITE, "update")
+        for assignment in statement.expressions:
+            if isinstance(assignment, exp.EQ) and isinstance(assignment.this, exp.Column):
+                self.resolver.assigned_column(assignment.this, sources, default_table=table, detail="update")
+                self.resolver.loose_columns(assignment.expression, sources, READ, "update")
+        for key in ("where", "order", "limit"):
+            self.resolver.loose_columns(statement.args.get(key), sources, READ, "update")
+        for join in (target.args.get("joins") or []) if isinstance(target, exp.Table) else []:
+            self.resolver.loose_columns(join.args.get("on"), sources, READ, "update")
+        self._returning(statement, sources, "update")
+        return "update", None
+
+    def _delete(self, statement: exp.Delete) -> tuple[str, str | None]:
+        target = statement.this
+        sources = self._dml_sources(statement, target)
+        tables = statement.args.get("tables") or []  # MySQL: DELETE t1 FROM t1 JOIN t2
+        targets = [t for t in tables if isinstance(t, exp.Table)] or [target]
+        for node in targets:
+            if isinstance(node, exp.Table):
+                resolved = sources.get(node.name) if node.name in sources else node
+                table = self.resolver.table(resolved) if isinstance(resolved, exp.Table) else None
+                if table:
+                    self.out.add(ACCESS, table, (), WRITE, "delete")
+        self.resolver.nested_queries(statement, sources)
+        self.resolver.loose_columns(statement.args.get("where"), sources, READ, "delete")
+        self._returning(statement, sources, "delete")
+        return "delete", None
+
+    def _merge(self, statement: exp.Merge) -> tuple[str, str | None]:
+        target = statement.this
+        table = self.resolver.table(target) if isinstance(target, exp.Table) else None
+        sources = Sources()
+        self.resolver.register_ctes(statement)
+        if isinstance(target, exp.Table):
+            sources.add(target)
+        sources.add_relation(statement.args.get("using"), self.resolver)
+        self.resolver.nested_queries(statement, sources)
+        if table:
+            self.out.add(ACCESS, table, (), WRITE, "merge")
+        self.resolver.loose_columns(statement.args.get("on"), sources, READ, "merge")
+        whens = statement.args.get("whens")
+        for when in whens.expressions if whens else []:
+            self.resolver.loose_columns(when.args.get("condition"), sources, READ, "merge")
+            action = when.args.get("then")
+            if isinstance(action, exp.Update):
+                for assignment in action.expressions:
+                    if isinstance(assignment, exp.EQ) and isinstance(assignment.this, exp.Column):
+                        self.resolver.assigned_column(assignment.this, sources, default_table=table, detail="merge")
+                        self.resolver.loose_columns(assignment.expression, sources, READ, "merge")
+            elif isinstance(action, exp.Insert) and table:
+                names = action.this.expressions if isinstance(action.this, exp.Tuple) else []
+                self.out.add(ACCESS, table, [self.resolver.column(c) for c in names], WRITE, "merge")
+                self.resolver.loose_columns(action.expression, sources, READ, "merge")
+        if table:
+            for relation in sources.tables():
+                name = self.resolver.table(relation)
+                if name and name != table:
+                    self.out.flow(name, table)
+        return "merge", None
+
+    def _copy(self, statement: exp.Copy) -> tuple[str, str | None]:
+        loading = bool(statement.args.get("kind"))
+        if isinstance(statement.this, exp.Subquery):
+            self.resolver.query(statement.this.this, detail="select")
+            return "copy", None
+        table, _, columns = self._target(statement.this)
+        if table:
+            if loading:
+                self.out.add(ACCESS, table, columns, WRITE, "copy")
+            elif columns:
+                self.out.add(ACCESS, table, columns, READ, "copy")
+            else:
+                self.out.add(ACCESS, table, (), READ, "select_star")
+        return "copy", None
+
+    def _truncate(self, statement: exp.TruncateTable) -> tuple[str, str | None]:
+        for node in statement.expressions:
+            if isinstance(node, exp.Table) and (table := self.resolver.table(node)):
+                self.out.add(ACCESS, table, (), WRITE, "truncate")
+        return "truncate", None
+
+    # -- DDL and opaque statements ----------------------------------------------------------------
+
+    def _ddl(self, statement: exp.Expression) -> tuple[str, str | None]:
+        return DdlExtractor(self.resolver, self.out).extract(statement), None
+
+    def _command(self, statement: exp.Command) -> tuple[str, str | None]:
+        keyword = str(statement.this).upper()
+        if keyword.startswith(_DATA_COMMANDS):
+            text = statement.sql(self.dialect)
+            for table, access in tables_named(text):
+                detail = "insert" if access == WRITE and keyword in ("REPLACE", "UPSERT") else "ddl"
+                if access == READ:
+                    detail = "select"
+                if access == SCHEMA:
+                    detail = "ddl"
+                self.out.add(ACCESS, table, (), access, detail, LOW, {"opaque": keyword.lower()})
+        return "other", None
+
+
+def _selects_star(query: exp.Query) -> bool:
+    """Does the query's (first) projection list contain a bare or qualified star?"""
+    select = query
+    while isinstance(select, exp.SetOperation):
+        select = select.this
+    if isinstance(select, exp.Subquery):
+        return _selects_star(select.this)
+    if not isinstance(select, exp.Select):
+        return False
+    return any(
+        isinstance(p, exp.Star) or (isinstance(p, exp.Column) and isinstance(p.this, exp.Star))
+        for p in select.expressions
+    )

@@ -1,0 +1,50 @@
+"""A conservative reading of SQL that sqlglot could not parse: which tables does it name, and how?
+
+Only names right after FROM/JOIN (read), INTO/UPDATE (write) or TABLE (schema) count, outside
+string literals and comments. It is a hint for a human reviewer, always at low confidence.
+"""
+
+from __future__ import annotations
+
+import re
+
+from depmap.model import READ, SCHEMA, WRITE
+from depmap.sql.placeholders import is_hole
+
+_STRINGS_AND_COMMENTS = re.compile(r"'(?:[^']|'')*'|--[^\n]*|/\*.*?\*/", re.S)
+_NAME = r'(?:"[^"]+"|`[^`]+`|\[[^\]]+\]|[A-Za-z_][\w$]*)'
+_TABLE_AFTER_KEYWORD = re.compile(
+    rf"\b(FROM|JOIN|INTO|UPDATE|TABLE)\s+(?:IF\s+(?:NOT\s+)?EXISTS\s+|ONLY\s+)?({_NAME}(?:\.{_NAME}){{0,2}})",
+    re.I,
+)
+_ACCESS_BY_KEYWORD = {"from": READ, "join": READ, "into": WRITE, "update": WRITE, "table": SCHEMA}
+_NOT_TABLES = frozenset(
+    "select with where set values as on using lateral unnest only exists not if".split()
+)
+
+
+def _clean(name: str) -> str:
+    parts = []
+    for part in name.split("."):
+        if part[:1] in "\"`[":
+            parts.append(part[1:-1])
+        else:
+            parts.append(part.lower())
+    if len(parts) > 1 and parts[0] in ("public", "dbo", "main"):
+        parts = parts[1:]
+    return ".".join(parts)
+
+
+def tables_named(sql: str) -> list[tuple[str, str]]:
+    """(table, access) pairs in order of first appearance; a DELETE FROM target is a write."""
+    text = _STRINGS_AND_COMMENTS.sub(" ", sql)
+    seen: dict[tuple[str, str], None] = {}
+    for match in _TABLE_AFTER_KEYWORD.finditer(text):
+        keyword, name = match.group(1).lower(), match.group(2)
+        if name.lower() in _NOT_TABLES or is_hole(name):
+            continue
+        access = _ACCESS_BY_KEYWORD[keyword]
+        if keyword == "from" and re.search(r"\bDELETE\s+$", text[: match.start()], re.I):
+            access = WRITE
+        seen.setdefault((_clean(name), access), None)
+    return list(seen)

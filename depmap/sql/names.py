@@ -1,0 +1,48 @@
+"""Table and column names normalised the way the dialect compares them.
+
+Unquoted identifiers fold to lower case (users type `orders`, not `ORDERS`, even on Snowflake);
+quoted identifiers keep their case. The dialect's default schema is dropped, so `public.orders`
+and `orders` are the same table on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+DEFAULT_SCHEMAS = {
+    "postgres": "public",
+    "redshift": "public",
+    "sqlite": "main",
+    "duckdb": "main",
+    "tsql": "dbo",
+}
+
+
+def identifier(node: exp.Expression | str | None) -> str:
+    if node is None:
+        return ""
+    if isinstance(node, str):
+        return node.lower()
+    if isinstance(node, exp.Identifier):
+        return node.this if node.quoted else node.this.lower()
+    if isinstance(node, exp.Star):
+        return "*"
+    return node.name.lower()
+
+
+def table_name(table: exp.Table, dialect: str) -> str:
+    """`catalog.schema.table` minus the parts that do not distinguish tables here."""
+    parts = [identifier(table.args.get("db")), identifier(table.this)]
+    schema = parts[0]
+    if schema and schema == DEFAULT_SCHEMAS.get(dialect):
+        parts[0] = ""
+    catalog = identifier(table.args.get("catalog"))
+    if catalog and parts[0]:
+        parts.insert(0, catalog)
+    return ".".join(part for part in parts if part)
+
+
+def column_name(column: exp.Column | exp.Identifier) -> str:
+    if isinstance(column, exp.Column):
+        return identifier(column.this)
+    return identifier(column)

@@ -1,0 +1,63 @@
+"""Neutralise bind parameters and template holes so that sqlglot can parse the SQL around them.
+
+Every hole becomes an identifier (`__depmap_hole_N`): in a value position it parses as a column
+reference that the extractor ignores, in a table position (`FROM {table}`) as a table that the
+extractor reports as dynamic. Line structure is preserved exactly, so statement lines stay true.
+
+>>> neutralise("SELECT * FROM t WHERE a = %s AND b = :b").text
+'SELECT * FROM t WHERE a = __depmap_hole_1 AND b = __depmap_hole_2'
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+HOLE_PREFIX = "__depmap_hole_"
+
+# Order matters: template blocks first (they may contain anything), then driver placeholders.
+_JINJA_COMMENT = re.compile(r"\{#.*?#\}", re.S)
+_JINJA_STATEMENT = re.compile(r"\{%-?.*?-?%\}", re.S)
+_JINJA_EXPRESSION = re.compile(r"\{\{.*?\}\}", re.S)
+_PLACEHOLDER = re.compile(
+    r"""
+      %\([A-Za-z_][A-Za-z0-9_]*\)s     # pyformat: %(name)s
+    | %s                                # format: %s
+    | (?<![:\w]):[A-Za-z_][A-Za-z0-9_]*  # named: :name (not a ::cast)
+    | \$\d+                             # numeric: $1
+    | \{[A-Za-z0-9_.\[\]'"!:]*\}        # str.format / f-string hole: {}, {0}, {name}, {obj.attr}
+    | (?<![?\w])\?(?![?|&\w])           # qmark: ? (not a JSON operator)
+    """,
+    re.X,
+)
+
+
+@dataclass(frozen=True)
+class Neutralised:
+    text: str
+    holes: int  # how many placeholders or template expressions were replaced
+
+
+def _blank(match: re.Match[str]) -> str:
+    """Template statements and comments vanish but keep their newlines."""
+    return "\n" * match.group(0).count("\n")
+
+
+def neutralise(sql: str) -> Neutralised:
+    counter = 0
+
+    def hole(match: re.Match[str]) -> str:
+        nonlocal counter
+        counter += 1
+        return f"{HOLE_PREFIX}{counter}" + "\n" * match.group(0).count("\n")
+
+    text = _JINJA_COMMENT.sub(_blank, sql)
+    text = _JINJA_STATEMENT.sub(_blank, text)
+    text = _JINJA_EXPRESSION.sub(hole, text)
+    text = text.replace("%%", "%")
+    text = _PLACEHOLDER.sub(hole, text)
+    return Neutralised(text=text, holes=counter)
+
+
+def is_hole(name: str) -> bool:
+    return HOLE_PREFIX in name

@@ -1,0 +1,391 @@
+"""Column attribution: which table does each column reference in a statement belong to?
+
+Queries are walked with sqlglot's scopes (aliases, CTEs, derived tables, set operations,
+correlated subqueries); a column selected from a CTE or derived table is traced back through its
+projection (and through `*`) to a base table. An unqualified column in a scope with several
+sources is attributed with the schema when it knows the tables; otherwise every candidate gets
+the column at low confidence with the candidate list, so a later pass (or a human) can decide.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Union
+
+from sqlglot import exp
+from sqlglot.optimizer.scope import Scope, traverse_scope
+
+from depmap.model import ACCESS, COLUMN_DEF, FLOW, HIGH, LOW, READ, WRITE
+from depmap.sql.names import column_name, identifier, table_name
+from depmap.sql.placeholders import is_hole
+from depmap.sql.types import Observation, Schema
+
+Source = Union[exp.Table, Scope]
+# Qualifiers that name a pseudo-row rather than a table in FROM.
+PSEUDO_QUALIFIERS = frozenset({"excluded", "new", "old", "inserted", "deleted"})
+
+
+class Collector:
+    """Accumulates observations of one statement, merging columns of identical accesses."""
+
+    def __init__(self) -> None:
+        self._groups: dict[tuple, tuple[list[str], dict[str, Any]]] = {}
+
+    def add(
+        self,
+        kind: str,
+        table: str,
+        columns: Iterable[str],
+        access: str | None,
+        detail: str,
+        confidence: str = HIGH,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
+        extra = extra or {}
+        columns = list(columns)
+        # Definitions stay one column each; accesses merge the columns of one table and detail.
+        split = tuple(columns) if kind == COLUMN_DEF else ()
+        key = (kind, table, access, detail, confidence, json.dumps(extra, sort_keys=True), split)
+        names, _ = self._groups.setdefault(key, ([], extra))
+        for name in columns:
+            if name and name not in names:
+                names.append(name)
+
+    def flow(self, source: str, target: str) -> None:
+        if source != target:
+            self.add(FLOW, source, (), None, "table", HIGH, {"to": target})
+
+    def observations(self, statement_kind: str) -> list[Observation]:
+        return [
+            Observation(kind, table, tuple(names), access, detail, confidence, {**extra, "statement": statement_kind})
+            for (kind, table, access, detail, confidence, _, _), (names, extra) in self._groups.items()
+        ]
+
+
+@dataclass
+class Frame:
+    """Names visible to a column reference: aliases -> sources, and the sources a bare name or `*`
+    may come from. Built from a sqlglot scope, or by hand for DML clauses."""
+
+    sources: dict[str, Source] = field(default_factory=dict)
+    selected: list[Source] = field(default_factory=list)
+    parent: Frame | None = None
+
+    def add(self, node: Source, alias: str | None = None) -> None:
+        name = (alias or (node.alias_or_name if isinstance(node, exp.Table) else "")).lower()
+        if name:
+            self.sources[name] = node
+        self.selected.append(node)
+
+    def add_relation(self, relation: exp.Expression | None, resolver: QueryResolver) -> None:
+        """A FROM/USING/JOIN item of a DML statement: a table, or a derived table to walk."""
+        if isinstance(relation, exp.Table):
+            self.add(relation)
+        elif isinstance(relation, exp.Subquery):
+            scope = resolver.query(relation.this, detail="select", outer=self)
+            if scope is not None:
+                self.add(scope, relation.alias_or_name)
+
+    def lookup(self, qualifier: str) -> Source | None:
+        frame: Frame | None = self
+        while frame is not None:
+            if qualifier in frame.sources:
+                return frame.sources[qualifier]
+            frame = frame.parent
+        return None
+
+    def nearest_selected(self) -> tuple[list[Source], Frame | None]:
+        frame: Frame | None = self
+        while frame is not None:
+            if frame.selected:
+                return frame.selected, frame
+            frame = frame.parent
+        return [], None
+
+    def tables(self) -> list[exp.Table]:
+        return [source for source in self.selected if isinstance(source, exp.Table)]
+
+    def __contains__(self, alias: str) -> bool:
+        return alias.lower() in self.sources
+
+    def get(self, alias: str) -> Source | None:
+        return self.sources.get(alias.lower())
+
+
+Sources = Frame
+
+
+@dataclass(frozen=True)
+class Attribution:
+    table: str
+    confidence: str = HIGH
+    candidates: tuple[str, ...] = ()
+
+
+class QueryResolver:
+    def __init__(self, dialect: str, schema: Schema | None, out: Collector) -> None:
+        self.dialect = dialect
+        self.schema = schema
+        self.out = out
+        self.cte_names: set[str] = set()
+        self._frames: dict[int, Frame] = {}
+        self._done: dict[int, Scope | None] = {}
+        self._resolved: set[int] = set()
+
+    # -- names ---------------------------------------------------------------------------------
+
+    def table(self, node: exp.Table) -> str | None:
+        """The table's normalised name, or None for CTE references, functions and dynamic holes."""
+        if not isinstance(node.this, exp.Identifier):
+            return None
+        name = table_name(node, self.dialect)
+        if not name or is_hole(name):
+            return None
+        if name in self.cte_names and not node.args.get("db"):
+            return None
+        return name
+
+    def column(self, node: exp.Expression) -> str:
+        return column_name(node) if isinstance(node, (exp.Column, exp.Identifier)) else identifier(node.this)
+
+    def register_ctes(self, statement: exp.Expression) -> None:
+        for cte in statement.find_all(exp.CTE):
+            self.cte_names.add(cte.alias_or_name.lower())
+
+    # -- queries -------------------------------------------------------------------------------
+
+    def query(
+        self,
+        node: exp.Expression,
+        detail: str = "select",
+        star_detail: str | None = None,
+        outer: Frame | None = None,
+    ) -> Scope | None:
+        """Record every read in a query; returns its root scope (for derived tables in DML)."""
+        if isinstance(node, exp.Subquery):
+            node = node.unnest()
+        if id(node) in self._done:
+            return self._done[id(node)]
+        self.register_ctes(node)
+        try:
+            scopes = traverse_scope(node)
+        except Exception:  # sqlglot refuses some valid-but-odd queries; keep the tables
+            for table in node.find_all(exp.Table):
+                if name := self.table(table):
+                    self.out.add(ACCESS, name, (), READ, detail, LOW)
+            self._done[id(node)] = None
+            return None
+        root = scopes[-1] if scopes else None
+        for scope in reversed(scopes):  # parents first, so each frame can link to its parent
+            parent = self._frames.get(id(scope.parent)) if scope.parent else outer
+            self._frames[id(scope)] = _frame_of(scope, parent)
+        star_scopes = _star_propagating(root) if (root is not None and star_detail) else set()
+        for scope in scopes:  # children first: a correlated column belongs to its innermost scope
+            self._scope(scope, detail, star_detail if id(scope) in star_scopes else None)
+        self._done[id(node)] = root
+        return root
+
+    def _scope(self, scope: Scope, detail: str, star_detail: str | None) -> None:
+        frame = self._frames[id(scope)]
+        for source in scope.sources.values():
+            if isinstance(source, exp.Table) and (name := self.table(source)):
+                self.out.add(ACCESS, name, (), READ, detail)
+        select = scope.expression
+        if isinstance(select, exp.Select):
+            self._stars(select, frame, star_detail or "select_star")
+            self._joins(select, frame, detail)
+        for column in scope.columns:
+            self._attribute(column, frame, READ, detail)
+
+    def _stars(self, select: exp.Select, frame: Frame, star_detail: str) -> None:
+        for projection in select.expressions:
+            for source in _star_sources(projection, frame):
+                if isinstance(source, exp.Table) and (name := self.table(source)):
+                    self.out.add(ACCESS, name, (), READ, star_detail)
+
+    def _joins(self, select: exp.Select, frame: Frame, detail: str) -> None:
+        """NATURAL and USING joins compare columns by name: record who is joined with whom."""
+        joins = select.args.get("joins") or []
+        tables = [self.table(t) for t in frame.tables()]
+        names = [t for t in tables if t]
+        for join in joins:
+            natural = (join.args.get("method") or "").upper() == "NATURAL"
+            using = join.args.get("using") or []
+            if not (natural or using) or not isinstance(join.this, exp.Table):
+                continue
+            joined = self.table(join.this)
+            if not joined:
+                continue
+            partners = sorted({n for n in names if n != joined})
+            kind = "natural_join" if natural else "using_join"
+            self.out.add(ACCESS, joined, (), READ, kind, HIGH, {"partners": partners})
+            for partner in partners:
+                self.out.add(ACCESS, partner, (), READ, kind, HIGH, {"partners": [joined]})
+            for ident in using:
+                name = column_name(ident)
+                self.out.add(ACCESS, joined, [name], READ, detail)
+                for partner in partners:
+                    confidence = HIGH if len(partners) == 1 else LOW
+                    extra = {"candidates": partners} if len(partners) > 1 else None
+                    self.out.add(ACCESS, partner, [name], READ, detail, confidence, extra)
+
+    # -- DML clauses ---------------------------------------------------------------------------
+
+    def loose_columns(self, node: exp.Expression | list | None, frame: Frame, access: str, detail: str) -> None:
+        """Columns of a DML clause (WHERE, SET value, RETURNING...), and the queries inside it."""
+        if node is None:
+            return
+        if isinstance(node, list):
+            for item in node:
+                self.loose_columns(item, frame, access, detail)
+            return
+        for child in node.walk(prune=lambda n: isinstance(n, exp.Query)):
+            if isinstance(child, exp.Query):
+                self.query(child, detail="select", outer=frame)
+            elif isinstance(child, exp.Column):
+                self._attribute(child, frame, access, detail)
+
+    def nested_queries(self, statement: exp.Expression, frame: Frame) -> None:
+        """Any query not reached through a known clause still has its reads recorded."""
+        for child in statement.walk(prune=lambda n: isinstance(n, exp.Query) and n is not statement):
+            if isinstance(child, exp.Query) and child is not statement:
+                self.query(child, detail="select", outer=frame)
+
+    def assigned_column(self, column: exp.Column, frame: Frame, default_table: str | None, detail: str) -> None:
+        """The left side of `SET col = ...`: a write to the target (or to the qualified table)."""
+        self._resolved.add(id(column))
+        qualifier = identifier(column.args.get("table"))
+        table = default_table
+        if qualifier:
+            source = frame.lookup(qualifier)
+            table = self.table(source) if isinstance(source, exp.Table) else None
+        if table:
+            self.out.add(ACCESS, table, [column_name(column)], WRITE, detail)
+
+    def flows_into(self, query: exp.Expression, target: str) -> None:
+        for node in query.find_all(exp.Table):
+            if name := self.table(node):
+                self.out.flow(name, target)
+
+    # -- attribution ---------------------------------------------------------------------------
+
+    def _attribute(self, column: exp.Column, frame: Frame, access: str, detail: str) -> None:
+        if id(column) in self._resolved:
+            return
+        self._resolved.add(id(column))
+        name = column_name(column)
+        if not name or name == "*" or is_hole(name):
+            return
+        qualifier = identifier(column.args.get("table"))
+        for attribution in self._resolve(name, qualifier, frame, frozenset()):
+            extra = {"candidates": list(attribution.candidates)} if attribution.candidates else None
+            self.out.add(ACCESS, attribution.table, [name], access, detail, attribution.confidence, extra)
+
+    def _resolve(self, name: str, qualifier: str, frame: Frame, seen: frozenset[int]) -> list[Attribution]:
+        if qualifier:
+            source = frame.lookup(qualifier)
+            return self._trace(source, name, seen) if source is not None else []
+        candidates, owner = frame.nearest_selected()
+        if len(candidates) == 1:
+            return self._trace(candidates[0], name, seen)
+        if not candidates:
+            return []
+        return self._disambiguate(name, candidates, owner, seen)
+
+    def _trace(self, source: Source, name: str, seen: frozenset[int]) -> list[Attribution]:
+        if isinstance(source, exp.Table):
+            table = self.table(source)
+            return [Attribution(table)] if table else []
+        if id(source) in seen:  # a recursive CTE refers to itself
+            return []
+        seen = seen | {id(source)}
+        if source.set_operation_scopes:
+            return [a for branch in source.set_operation_scopes for a in self._trace(branch, name, seen)]
+        select = source.expression
+        if not isinstance(select, exp.Select):
+            return []
+        frame = self._frames.get(id(source)) or _frame_of(source, None)
+        stars: list[Source] = []
+        for projection in select.expressions:
+            if projection.alias_or_name.lower() == name:
+                inner = projection.unalias()
+                if isinstance(inner, exp.Column) and not isinstance(inner.this, exp.Star):
+                    return self._resolve(column_name(inner), identifier(inner.args.get("table")), frame, seen)
+                return []  # a computed value: its own columns were recorded in its scope
+            stars.extend(_star_sources(projection, frame))
+        if len(stars) == 1:
+            return self._trace(stars[0], name, seen)
+        return self._disambiguate(name, stars, frame, seen) if stars else []
+
+    def _disambiguate(
+        self, name: str, candidates: list[Source], owner: Frame | None, seen: frozenset[int]
+    ) -> list[Attribution]:
+        """Several sources could own an unqualified column: ask the schema, else say we are unsure."""
+        has: list[tuple[Source, bool | None]] = [(c, self._has_column(c, name)) for c in candidates]
+        definite = [c for c, known in has if known is True]
+        unknown = [c for c, known in has if known is None]
+        if len(definite) == 1 and not unknown:
+            return self._trace(definite[0], name, seen)
+        if not definite and not unknown and owner is not None and owner.parent is not None:
+            return self._resolve(name, "", owner.parent, seen)  # a correlated reference
+        pool = definite + unknown or [c for c, _ in has]
+        traced = [a for c in pool for a in self._trace(c, name, seen)]
+        tables = tuple(sorted({a.table for c in candidates for a in self._trace(c, name, seen)}))
+        return [Attribution(a.table, LOW, tables) for a in traced]
+
+    def _has_column(self, source: Source, name: str) -> bool | None:
+        if isinstance(source, exp.Table):
+            table = self.table(source)
+            if table is None or self.schema is None or table not in self.schema:
+                return None
+            return name in self.schema[table]
+        select = source.expression
+        if not isinstance(select, exp.Select):
+            return None
+        names = {p.alias_or_name.lower() for p in select.expressions}
+        if name in names:
+            return True
+        return None if any(_is_star(p) for p in select.expressions) else False
+
+
+def _is_star(projection: exp.Expression) -> bool:
+    return isinstance(projection, exp.Star) or (
+        isinstance(projection, exp.Column) and isinstance(projection.this, exp.Star)
+    )
+
+
+def _star_sources(projection: exp.Expression, frame: Frame) -> list[Source]:
+    if isinstance(projection, exp.Star):
+        return list(frame.selected)
+    if isinstance(projection, exp.Column) and isinstance(projection.this, exp.Star):
+        source = frame.sources.get(identifier(projection.args.get("table")))
+        return [source] if source is not None else []
+    return []
+
+
+def _frame_of(scope: Scope, parent: Frame | None) -> Frame:
+    frame = Frame(parent=parent)
+    for alias, source in scope.sources.items():
+        frame.sources[alias.lower()] = source
+    for alias, (_, source) in scope.selected_sources.items():
+        frame.selected.append(source)
+    return frame
+
+
+def _star_propagating(root: Scope) -> set[int]:
+    """Scopes whose `*` output reaches the root's positional projection list."""
+    marked: set[int] = set()
+    pending = [root]
+    while pending:
+        scope = pending.pop()
+        if id(scope) in marked:
+            continue
+        marked.add(id(scope))
+        pending.extend(scope.set_operation_scopes)
+        select = scope.expression
+        if isinstance(select, exp.Select):
+            frame = _frame_of(scope, None)
+            for projection in select.expressions:
+                pending.extend(s for s in _star_sources(projection, frame) if isinstance(s, Scope))
+    return marked

@@ -1,0 +1,1 @@
+"""Data access: one module per aggregate, hand-written SQL only."""

@@ -1,0 +1,1 @@
+"""Business workflows that span several repositories."""
