@@ -11,12 +11,10 @@ SNIPPET_LIMIT = 160
 
 
 def snippet_of(text: str) -> str:
-    """The statement's first meaningful line, trimmed for one-line listings."""
-    for raw in text.splitlines():
-        line = " ".join(raw.split())
-        if line and not line.startswith("--"):
-            return line if len(line) <= SNIPPET_LIMIT else line[: SNIPPET_LIMIT - 1] + "…"
-    return ""
+    """The statement on one line, comments dropped, trimmed for listings."""
+    lines = [raw.split("--", 1)[0] if raw.lstrip().startswith("--") else raw for raw in text.splitlines()]
+    line = " ".join(" ".join(lines).split())
+    return line if len(line) <= SNIPPET_LIMIT else line[: SNIPPET_LIMIT - 1] + "…"
 
 
 def to_facts(

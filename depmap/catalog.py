@@ -1,0 +1,187 @@
+"""The catalog: every known table with its columns (type, nullability, default, where defined).
+
+Definitions are replayed in migration order: files sorted by path with numbers compared as
+numbers (`0002_x.sql` before `0010_y.sql`, `V2__` before `V10__`), statements by line. Later
+ORM model definitions merge into the same tables.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from depmap.model import COLUMN_DEF, TABLE_DEF, Fact
+
+
+@dataclass(frozen=True, order=True)
+class Definition:
+    path: str
+    line: int
+    via: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"path": self.path, "line": self.line, "via": self.via}
+
+
+@dataclass
+class Column:
+    name: str
+    type: str | None = None
+    nullable: bool | None = None
+    default: str | None = None
+    defined_at: list[Definition] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "type": self.type,
+            "nullable": self.nullable,
+            "default": self.default,
+            "defined_at": [d.to_json() for d in self.defined_at],
+        }
+
+
+@dataclass
+class Table:
+    name: str
+    columns: dict[str, Column] = field(default_factory=dict)
+    defined_at: list[Definition] = field(default_factory=list)
+    view: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "view": self.view,
+            "defined_at": [d.to_json() for d in self.defined_at],
+            "columns": [c.to_json() for c in self.columns.values()],
+        }
+
+
+def migration_order(fact: Fact) -> tuple:
+    """Sort key: natural order of path parts, then line."""
+    parts = re.split(r"(\d+)", fact.location.path)
+    key = tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts)
+    return (key, fact.location.line, 0 if fact.kind == TABLE_DEF else 1)
+
+
+class Catalog:
+    def __init__(self) -> None:
+        self.tables: dict[str, Table] = {}
+
+    @classmethod
+    def from_facts(cls, facts: Iterable[Fact]) -> Catalog:
+        catalog = cls()
+        definitions = [f for f in facts if f.kind in (TABLE_DEF, COLUMN_DEF)]
+        for fact in sorted(definitions, key=migration_order):
+            catalog.apply(fact)
+        return catalog
+
+    def schema(self) -> dict[str, frozenset[str]]:
+        """table -> column names: what the SQL engine needs to attribute unqualified columns."""
+        return {name: frozenset(table.columns) for name, table in self.tables.items()}
+
+    def get(self, name: str) -> Table | None:
+        return self.tables.get(name)
+
+    def apply(self, fact: Fact) -> None:
+        where = Definition(fact.location.path, fact.location.line, fact.via)
+        handler = getattr(self, f"_{fact.detail}", None)
+        if handler is not None:
+            handler(fact, where)
+
+    # -- table definitions -------------------------------------------------------------------------
+
+    def _table(self, name: str, where: Definition) -> Table:
+        table = self.tables.get(name)
+        if table is None:
+            table = self.tables[name] = Table(name)
+        if where not in table.defined_at:
+            table.defined_at.append(where)
+        return table
+
+    def _create_table(self, fact: Fact, where: Definition) -> None:
+        if fact.kind == TABLE_DEF:
+            table = self._table(fact.table, where)
+            for name in fact.columns:  # keep the written column order
+                table.columns.setdefault(name, Column(name))
+        else:
+            self._define_column(fact, where)
+
+    def _create_view(self, fact: Fact, where: Definition) -> None:
+        if fact.kind == TABLE_DEF:
+            self.tables.pop(fact.table, None)  # CREATE OR REPLACE VIEW redefines the column list
+            self._create_table(fact, where)
+            self.tables[fact.table].view = True
+        else:
+            self._define_column(fact, where)
+
+    _create_table_as = _create_table
+    _model_definition = _create_table  # ORM models (a later scanner) define tables the same way
+
+    def _drop_table(self, fact: Fact, where: Definition) -> None:
+        self.tables.pop(fact.table, None)
+
+    _drop_view = _drop_table
+
+    def _rename_table(self, fact: Fact, where: Definition) -> None:
+        table = self.tables.pop(fact.table, None)
+        new_name = fact.extra.get("new_name")
+        if table is not None and new_name:
+            table.name = new_name
+            table.defined_at.append(where)
+            self.tables[new_name] = table
+
+    # -- column definitions ------------------------------------------------------------------------
+
+    def _define_column(self, fact: Fact, where: Definition) -> None:
+        table = self._table(fact.table, where) if fact.table not in self.tables else self.tables[fact.table]
+        for name in fact.columns:
+            column = table.columns.get(name) or Column(name)
+            for key in ("type", "nullable", "default"):
+                if key in fact.extra and (fact.extra[key] is not None or column.defined_at == []):
+                    setattr(column, key, fact.extra[key])
+            column.extra.update({k: v for k, v in fact.extra.items() if k not in ("type", "nullable", "default", "statement")})
+            if where not in column.defined_at:
+                column.defined_at.append(where)
+            table.columns[name] = column
+
+    _add_column = _define_column
+    _modify_column = _define_column
+
+    def _alter_column(self, fact: Fact, where: Definition) -> None:
+        table = self.tables.get(fact.table)
+        if table is None:
+            return
+        for name in fact.columns:
+            column = table.columns.get(name)
+            if column is None:
+                continue
+            for key in ("type", "nullable", "default"):
+                if key in fact.extra:
+                    setattr(column, key, fact.extra[key])
+            if fact.extra.get("drop_default"):
+                column.default = None
+            column.defined_at.append(where)
+
+    def _drop_column(self, fact: Fact, where: Definition) -> None:
+        table = self.tables.get(fact.table)
+        if table is not None:
+            for name in fact.columns:
+                table.columns.pop(name, None)
+
+    def _rename_column(self, fact: Fact, where: Definition) -> None:
+        table = self.tables.get(fact.table)
+        new_name = fact.extra.get("new_name")
+        if table is None or not new_name:
+            return
+        for name in fact.columns:
+            column = table.columns.pop(name, None)
+            if column is not None:
+                column.name = new_name
+                column.defined_at.append(where)
+                table.columns[new_name] = column
+
+    def to_json(self) -> dict[str, Any]:
+        return {"schema_version": 1, "tables": [self.tables[name].to_json() for name in sorted(self.tables)]}

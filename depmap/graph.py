@@ -1,0 +1,138 @@
+"""The dependency graph (networkx): the only module that speaks to the graph library.
+
+Nodes are tables, columns and code symbols; edges are `reads`, `writes`, `defines` and
+`flows_to`, each carrying the fact it came from. The rest of depmap asks domain questions:
+`readers()`, `writers()`, `tables()`.
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Iterable, Iterator
+
+import networkx as nx
+
+from depmap.model import ACCESS, FLOW, POSITIONAL_DETAILS, READ, SCHEMA, STAR_DETAILS, TABLE_DEF, WRITE, Fact
+
+# Writes that set every column of a row, so they write any column, including a new one.
+_WHOLE_ROW_WRITES = POSITIONAL_DETAILS | {"copy"}
+_EDGE_OF_ACCESS = {READ: "reads", WRITE: "writes", SCHEMA: "defines"}
+
+
+def table_node(table: str) -> str:
+    return f"table:{table}"
+
+
+def column_node(table: str, column: str) -> str:
+    return f"column:{table}.{column}"
+
+
+def symbol_node(fact: Fact) -> str:
+    loc = fact.location
+    return f"code:{loc.path}::{loc.symbol}" if loc.symbol else f"code:{loc.path}"
+
+
+class DependencyGraph:
+    def __init__(self, facts: Iterable[Fact]) -> None:
+        self.g = nx.MultiDiGraph()
+        for fact in facts:
+            self._add(fact)
+
+    def _add(self, fact: Fact) -> None:
+        if not fact.table:
+            return
+        table = table_node(fact.table)
+        self.g.add_node(table, kind="table", name=fact.table)
+        if fact.kind == FLOW:
+            target = fact.extra.get("to")
+            if target:
+                self.g.add_node(table_node(target), kind="table", name=target)
+                self.g.add_edge(table, table_node(target), key="flows_to", fact=fact)
+            return
+        code = symbol_node(fact)
+        self.g.add_node(code, kind="code", path=fact.location.path, symbol=fact.location.symbol)
+        edge = "defines" if fact.kind != ACCESS else _EDGE_OF_ACCESS.get(fact.access or "", "reads")
+        if not fact.columns:
+            self.g.add_edge(code, table, key=edge, fact=fact)
+        for column in fact.columns:
+            node = column_node(fact.table, column)
+            self.g.add_node(node, kind="column", table=fact.table, name=column)
+            self.g.add_edge(table, node, key="has_column")
+            self.g.add_edge(code, node, key=edge, fact=fact)
+
+    # -- questions ---------------------------------------------------------------------------------
+
+    def tables(self) -> list[str]:
+        return sorted(data["name"] for _, data in self.g.nodes(data=True) if data.get("kind") == "table")
+
+    def _facts_into(self, node: str, edge: str) -> Iterator[Fact]:
+        if node in self.g:
+            for _, _, key, data in self.g.in_edges(node, keys=True, data=True):
+                if key == edge:
+                    yield data["fact"]
+
+    def _usages(self, table: str, column: str | None, edge: str, whole_row: frozenset[str]) -> list[Fact]:
+        found: dict[int, Fact] = {}
+        if column is None:
+            for node in self._table_and_columns(table):
+                for fact in self._facts_into(node, edge):
+                    found[id(fact)] = fact
+        else:
+            for fact in self._facts_into(column_node(table, column), edge):
+                found[id(fact)] = fact
+            for fact in self._facts_into(table_node(table), edge):
+                if fact.detail in whole_row:
+                    found[id(fact)] = fact
+        return sorted(found.values(), key=Fact.sort_key)
+
+    def _table_and_columns(self, table: str) -> list[str]:
+        node = table_node(table)
+        if node not in self.g:
+            return []
+        columns = [n for n in self.g.successors(node) if self.g.nodes[n].get("kind") == "column"]
+        return [node, *columns]
+
+    def readers(self, table: str, column: str | None = None) -> list[Fact]:
+        """Code that reads the table (or column); a `SELECT *` reads every column."""
+        return self._usages(table, column, "reads", STAR_DETAILS | {"copy"})
+
+    def writers(self, table: str, column: str | None = None) -> list[Fact]:
+        """Code that writes the table (or column); positional inserts and COPY write every column."""
+        return self._usages(table, column, "writes", _WHOLE_ROW_WRITES)
+
+    def flows(self) -> list[Fact]:
+        return [data["fact"] for _, _, key, data in self.g.edges(keys=True, data=True) if key == "flows_to"]
+
+    def resolve_table(self, name: str, known: Iterable[str] = ()) -> list[str]:
+        """Tables a user's name refers to: exact, else the same name in any schema."""
+        tables = set(self.tables()) | set(known)
+        wanted = name.lower() if not name.startswith('"') else name.strip('"')
+        if wanted in tables:
+            return [wanted]
+        return sorted(t for t in tables if t.rsplit(".", 1)[-1] == wanted)
+
+    def close_matches(self, name: str, known: Iterable[str] = ()) -> list[str]:
+        tables = sorted(set(self.tables()) | set(known))
+        return difflib.get_close_matches(name.lower(), tables, n=5, cutoff=0.6)
+
+    # -- export --------------------------------------------------------------------------------------
+
+    def node_link(self) -> dict:
+        nodes = [{"id": n, **{k: v for k, v in d.items() if v is not None}} for n, d in sorted(self.g.nodes(data=True))]
+        edges = []
+        for source, target, key, data in self.g.edges(keys=True, data=True):
+            edge = {"source": source, "target": target, "kind": key}
+            fact = data.get("fact")
+            if fact is not None:
+                edge.update(path=fact.location.path, line=fact.location.line, detail=fact.detail)
+            edges.append(edge)
+        edges.sort(key=lambda e: (e["source"], e["target"], e["kind"], e.get("line", 0), e.get("detail") or ""))
+        return {"schema_version": 1, "nodes": nodes, "edges": edges}
+
+    def graphml(self) -> str:
+        plain = nx.MultiDiGraph()
+        for node in self.node_link()["nodes"]:
+            plain.add_node(node["id"], **{k: str(v) for k, v in node.items() if k != "id"})
+        for edge in self.node_link()["edges"]:
+            plain.add_edge(edge["source"], edge["target"], **{k: str(v) for k, v in edge.items() if k not in ("source", "target")})
+        return "\n".join(nx.generate_graphml(plain))

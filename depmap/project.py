@@ -1,0 +1,120 @@
+"""Build the index of a project: discover files, scan each, merge facts into catalog and graph.
+
+Scanning is a pure function of (file text, context), so this is the one place that does I/O,
+the place a cache and a process pool plug into, and the place that guarantees a scan always
+completes: a scanner that fails on one file costs that file, with a reason, never the run.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from depmap.attribution import settle_candidates
+from depmap.catalog import Catalog
+from depmap.config import Config, load_config
+from depmap.discover import Discovery, SourceFile, discover, read_source
+from depmap.graph import DependencyGraph
+from depmap.model import PARSE_ERROR, Fact, ScanResult, Skipped, sorted_facts
+from depmap.scanners import SCANNERS, ScanContext
+
+DEFAULT_DIALECT = "postgres"
+
+
+@dataclass
+class Index:
+    root: Path
+    config: Config
+    dialect: str
+    facts: list[Fact]
+    skipped: list[Skipped]
+    catalog: Catalog
+    graph: DependencyGraph
+    files_scanned: int
+    warnings: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def unparsed(self) -> list[Fact]:
+        return [f for f in self.facts if f.kind == PARSE_ERROR]
+
+    def skipped_with_unparsed(self) -> list[Skipped]:
+        """Files skipped whole, and statements that could not be parsed, for every report."""
+        parts = [
+            Skipped(f.location.path, f"line {f.location.line}: SQL not parsed: {f.extra.get('error', 'invalid SQL')}")
+            for f in self.unparsed()
+        ]
+        return sorted(set(self.skipped) | set(parts), key=_skipped_key)
+
+
+def _skipped_key(item: Skipped) -> tuple:
+    line = item.reason.split(":", 1)[0]
+    number = int(line[5:]) if line.startswith("line ") and line[5:].isdigit() else 0
+    return (item.path, number, item.reason)
+
+
+def scan_file(root: Path, file: SourceFile, ctx: ScanContext, debug: bool = False) -> ScanResult:
+    text = read_source(root, file)
+    if isinstance(text, Skipped):
+        return ScanResult(skipped=[text])
+    facts: list[Fact] = []
+    skipped: list[Skipped] = []
+    for scanner in SCANNERS.get(file.kind, ()):
+        try:
+            result = scanner(file.path, text, ctx)
+        except Exception as error:  # a scanner bug must cost one file, not the run
+            if debug:
+                raise
+            skipped.append(Skipped(file.path, f"internal error in {scanner.__name__}: {type(error).__name__}: {error}"))
+            continue
+        facts.extend(result.facts)
+        skipped.extend(result.skipped)
+    return ScanResult(facts=facts, skipped=skipped)
+
+
+def build_index(
+    root: Path,
+    *,
+    dialect: str | None = None,
+    debug: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> Index:
+    root = root.resolve()
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    config, warnings = load_config(root)
+    chosen = dialect or config.dialect or DEFAULT_DIALECT
+    found: Discovery = discover(root, config)
+    timings["discover"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    ctx = ScanContext(dialect=chosen)
+    facts: list[Fact] = []
+    skipped = list(found.skipped)
+    scannable = [f for f in found.files if f.kind in SCANNERS]
+    for number, file in enumerate(scannable, start=1):
+        result = scan_file(root, file, ctx, debug)
+        facts.extend(result.facts)
+        skipped.extend(result.skipped)
+        if progress is not None:
+            progress(number, len(scannable))
+    timings["scan"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    catalog = Catalog.from_facts(facts)
+    facts = sorted_facts(settle_candidates(facts, catalog.schema()))
+    graph = DependencyGraph(facts)
+    timings["graph"] = time.perf_counter() - started
+    return Index(
+        root=root,
+        config=config,
+        dialect=chosen,
+        facts=facts,
+        skipped=sorted(set(skipped)),
+        catalog=catalog,
+        graph=graph,
+        files_scanned=len(scannable),
+        warnings=warnings,
+        timings=timings,
+    )

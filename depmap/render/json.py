@@ -1,0 +1,47 @@
+"""JSON documents of the command-line contract (DESIGN.md): stable keys, sorted, schema_version 1."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Iterable
+
+from depmap.model import Fact, Skipped
+
+SCHEMA_VERSION = 1
+
+
+def usage(fact: Fact) -> dict[str, Any]:
+    loc = fact.location
+    data: dict[str, Any] = {
+        "path": loc.path,
+        "line": loc.line,
+        "end_line": loc.end_line if loc.end_line is not None else loc.line,
+        "symbol": loc.symbol,
+        "table": fact.table,
+        "columns": list(fact.columns),
+        "access": fact.access,
+        "detail": fact.detail,
+        "via": fact.via,
+        "confidence": fact.confidence,
+        "snippet": fact.snippet,
+    }
+    notes = {k: v for k, v in fact.extra.items() if k != "statement"}
+    if notes:
+        data["notes"] = notes
+    return data
+
+
+def usages_document(
+    query: dict[str, Any], facts: Iterable[Fact], skipped: Iterable[Skipped], findings: Iterable[dict] = ()
+) -> dict[str, Any]:
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "query": query,
+        "usages": [usage(f) for f in facts],
+        "findings": list(findings),
+        "skipped": [s.to_json() for s in skipped],
+    }
+
+
+def dumps(document: dict[str, Any]) -> str:
+    return json.dumps(document, indent=2, sort_keys=False, ensure_ascii=False) + "\n"

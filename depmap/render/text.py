@@ -1,0 +1,101 @@
+"""Human output for the terminal (rich): grouped by file, one line a usage, plain when piped."""
+
+from __future__ import annotations
+
+import os
+import sys
+from itertools import groupby
+from typing import Iterable
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from depmap.catalog import Catalog
+from depmap.model import HIGH, Fact, Skipped
+
+_CONFIDENCE_MARK = {"high": "", "medium": "~", "low": "?"}
+
+
+def console(stderr: bool = False) -> Console:
+    """Colour on a terminal, plain text in pipes and with NO_COLOR; never wrap mid-line in pipes."""
+    stream = sys.stderr if stderr else sys.stdout
+    tty = stream.isatty()
+    return Console(
+        file=stream,
+        no_color=bool(os.environ.get("NO_COLOR")) or not tty,
+        highlight=False,
+        width=None if tty else 160,
+        soft_wrap=not tty,
+    )
+
+
+def _columns_label(fact: Fact) -> str:
+    if fact.columns:
+        return ", ".join(fact.columns)
+    return "*" if fact.detail in ("select_star", "insert_select_star", "positional_insert") else "—"
+
+
+def print_usages(out: Console, title: str, facts: list[Fact], skipped: list[Skipped]) -> None:
+    files = sorted({f.location.path for f in facts})
+    out.print(Text(f"{title}: {len(facts)} usage{'s' * (len(facts) != 1)} in {len(files)} file{'s' * (len(files) != 1)}", style="bold"))
+    for path, group in groupby(facts, key=lambda f: f.location.path):
+        out.print()
+        out.print(Text(path, style="bold cyan"))
+        table = Table(box=None, show_header=False, pad_edge=False, padding=(0, 1))
+        table.add_column(justify="right", style="dim")
+        table.add_column()
+        table.add_column()
+        table.add_column()
+        table.add_column(overflow="ellipsis", no_wrap=True, max_width=70)
+        for fact in group:
+            mark = _CONFIDENCE_MARK[fact.confidence]
+            label = f"{fact.access} {fact.detail}{mark}"
+            style = "red" if fact.access == "write" else "green"
+            table.add_row(
+                str(fact.location.line),
+                Text(label, style=style),
+                Text(f"{fact.table}({_columns_label(fact)})"),
+                Text(fact.location.symbol or "<module>", style="magenta"),
+                Text(fact.snippet, style="dim"),
+            )
+        out.print(table)
+    if any(f.confidence != HIGH for f in facts):
+        out.print()
+        out.print(Text("~ medium confidence (SQL not seen reaching a database call); ? low (attribution uncertain, or unparsed SQL)", style="dim"))
+    print_skipped(out, skipped)
+
+
+def print_skipped(out: Console, skipped: Iterable[Skipped]) -> None:
+    skipped = list(skipped)
+    if not skipped:
+        return
+    out.print()
+    out.print(Text(f"Not analysed ({len(skipped)}):", style="bold yellow"))
+    for item in skipped:
+        out.print(Text(f"  {item.path}: {item.reason}", style="yellow"))
+
+
+def print_tables(out: Console, catalog: Catalog) -> None:
+    if not catalog.tables:
+        out.print("No table definitions found (CREATE TABLE in .sql files or SQL strings).")
+        return
+    for name in sorted(catalog.tables):
+        table = catalog.tables[name]
+        where = ", ".join(f"{d.path}:{d.line}" for d in table.defined_at[:3])
+        kind = "view" if table.view else "table"
+        out.print(Text(f"{name}", style="bold cyan") + Text(f"  ({kind}, {len(table.columns)} columns; {where})", style="dim"))
+        grid = Table(box=None, show_header=False, pad_edge=False, padding=(0, 1))
+        for _ in range(4):
+            grid.add_column()
+        for column in table.columns.values():
+            nullable = "" if column.nullable is None else ("null" if column.nullable else "not null")
+            default = f"default {column.default}" if column.default else ""
+            last = column.defined_at[-1] if column.defined_at else None
+            grid.add_row(
+                "  " + column.name,
+                column.type or "",
+                " ".join(p for p in (nullable, default) if p),
+                Text(f"{last.path}:{last.line}" if last else "", style="dim"),
+            )
+        out.print(grid)

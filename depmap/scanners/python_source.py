@@ -1,0 +1,344 @@
+"""Shared plumbing for the scanners that read Python source with libcst.
+
+Three things every Python scanner needs and should do the same way:
+
+- `parse_python` parses a file once, turns a syntax error into a `Skipped` with a reason a user
+  can act on, and builds a `MetadataWrapper` only when asked (positions cost as much again as the
+  parse itself, see PERFORMANCE.md);
+- `module_name_for` and `ScopedVisitor` give every fact the same dotted symbol,
+  `pkg.module.Class.method`;
+- `string_text` reads the value of a string literal (escapes, raw and triple-quoted strings,
+  implicit concatenation, f-string holes) together with the source line of every character, so
+  that a line of the value can be traced back to the line of the file it was written on.
+
+Nothing here imports, compiles or runs the scanned code.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Mapping
+
+import libcst as cst
+from libcst.metadata import CodeRange, MetadataWrapper
+
+from depmap.model import Skipped
+
+# -- parsing ---------------------------------------------------------------------------------------
+
+# Lines that only Python 2 accepts: `print "x"`, `print >>f, x`, `exec "code"`, `raise E, "msg"`,
+# `except E, e:` (Python 3.14 reads the last one as "E or e", so it is a hint, never proof).
+_PY2_LINE = re.compile(
+    r"""^[ \t]*(?:print[ \t]+(?:["'\w]|>>)
+          |exec[ \t]+["'\w]
+          |raise[ \t]+[\w.]+[ \t]*,
+          |except[ \t]+[\w.]+[ \t]*,[ \t]*\w+[ \t]*:)""",
+    re.M | re.X,
+)
+# Tokenizer complaints that Python 2 code triggers: `0777` octals and `repr` backticks.
+_PY2_MESSAGE = re.compile(r"leading zeros in decimal integer|'`' is not a valid character")
+_MESSAGE_LIMIT = 160
+
+
+@dataclass(frozen=True)
+class ParsedModule:
+    """A parsed file. `wrapper` is None unless metadata was asked for; when present,
+    `wrapper.module is module`, so positions resolved on it apply to the nodes of `module`."""
+
+    path: str
+    module_name: str
+    module: cst.Module
+    wrapper: MetadataWrapper | None = None
+
+
+def parse_python(path: str, text: str, *, metadata: bool = False) -> ParsedModule | Skipped:
+    """Parse once; a file that is not valid Python 3 comes back as a `Skipped` with its reason."""
+    try:
+        module = cst.parse_module(text)
+    except cst.ParserSyntaxError as error:
+        return Skipped(path, syntax_error_reason(error, text))
+    except cst.CSTValidationError as error:  # e.g. "a" b"b": the tokenizer accepts it, Python does not
+        return Skipped(path, f"Python syntax error: {error}")
+    except RecursionError:
+        return Skipped(path, "Python source too deeply nested to parse")
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True) if metadata else None
+    return ParsedModule(path=path, module_name=module_name_for(path), module=module, wrapper=wrapper)
+
+
+def syntax_error_reason(error: cst.ParserSyntaxError, text: str) -> str:
+    """One line: where, what, and whether the file looks like Python 2."""
+    message = " ".join(error.message.split())
+    if len(message) > _MESSAGE_LIMIT:
+        message = message[: _MESSAGE_LIMIT - 1] + "…"
+    reason = f"Python syntax error at line {error.editor_line}: {message}"
+    if _PY2_MESSAGE.search(error.message) or _PY2_LINE.search(text):
+        reason += " (Python 2 syntax? depmap reads Python 3 only)"
+    return reason
+
+
+# -- symbols ---------------------------------------------------------------------------------------
+
+
+def module_name_for(path: str) -> str:
+    """The dotted module a file defines, from its path relative to the scanned root.
+
+    >>> module_name_for("shop/repositories/orders.py")
+    'shop.repositories.orders'
+    >>> module_name_for("shop/__init__.py")
+    'shop'
+    >>> module_name_for("src/shop/models.py")  # the "src layout": src/ is not a package
+    'shop.models'
+    """
+    parts = [part for part in path.replace("\\", "/").split("/") if part not in ("", ".")]
+    if not parts:
+        return ""
+    if len(parts) > 1 and parts[0] == "src":
+        parts = parts[1:]
+    last = parts[-1]
+    for suffix in (".py", ".pyi", ".pyw"):
+        if last.endswith(suffix):
+            parts[-1] = last[: -len(suffix)]
+            break
+    if parts[-1] == "__init__" and len(parts) > 1:
+        parts.pop()
+    return ".".join(parts)
+
+
+def dotted(*parts: str | None) -> str:
+    return ".".join(part for part in parts if part)
+
+
+class ScopedVisitor(cst.CSTVisitor):
+    """Keeps track of the classes and functions the visit is inside.
+
+    Fills in `scopes`, a stack of ("class" | "function", name), entered for the *body* of each
+    definition only: decorators and default values belong to the enclosing scope, as in Python.
+    Subclasses that override the `*_body` hooks must call `super()`.
+    """
+
+    def __init__(self, module_name: str) -> None:
+        super().__init__()
+        self.module_name = module_name
+        self.scopes: list[tuple[str, str]] = []
+
+    @property
+    def symbol(self) -> str:
+        """`pkg.module.Class.method` for the innermost scope, the module name at top level."""
+        return dotted(self.module_name, *(name for _, name in self.scopes))
+
+    @property
+    def in_function(self) -> bool:
+        return any(kind == "function" for kind, _ in self.scopes)
+
+    def visit_ClassDef_body(self, node: cst.ClassDef) -> None:
+        self.scopes.append(("class", node.name.value))
+
+    def leave_ClassDef_body(self, node: cst.ClassDef) -> None:
+        self.scopes.pop()
+
+    def visit_FunctionDef_body(self, node: cst.FunctionDef) -> None:
+        self.scopes.append(("function", node.name.value))
+
+    def leave_FunctionDef_body(self, node: cst.FunctionDef) -> None:
+        self.scopes.pop()
+
+
+# -- string literals -------------------------------------------------------------------------------
+
+STRING_NODES = (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString, cst.TemplatedString)
+HOLE = "{}"  # what an f-string hole becomes: the SQL engine neutralises it like a str.format hole
+
+_SIMPLE_ESCAPES = {
+    "\\": "\\", "'": "'", '"': '"', "a": "\a", "b": "\b", "f": "\f",
+    "n": "\n", "r": "\r", "t": "\t", "v": "\v",
+}  # fmt: skip
+_ESCAPE = re.compile(r"\\(\r\n|\n|N\{[^}]*\}|x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|[0-7]{1,3}|.)", re.S)
+_ESCAPE_OR_BRACE = re.compile(_ESCAPE.pattern + r"|\{\{|\}\}", re.S)
+_BRACE = re.compile(r"\{\{|\}\}")
+_WORD_CHAR = re.compile(r"\w")
+
+
+@dataclass(frozen=True)
+class LocatedText:
+    """A string value and, for each of its characters, the file line it was written on.
+
+    `holes` counts the parts whose value is unknown statically (f-string holes and the like),
+    each standing in the text as `{}`.
+    """
+
+    text: str
+    lines: tuple[int, ...]
+    holes: int = 0
+
+    def file_line(self, text_line: int) -> int:
+        """The file line of a 1-based line of `text` (of its first non-blank character)."""
+        if not self.lines:
+            return 1
+        offset = 0
+        for _ in range(text_line - 1):
+            found = self.text.find("\n", offset)
+            if found < 0:
+                break
+            offset = found + 1
+        end = self.text.find("\n", offset)
+        end = len(self.text) if end < 0 else end
+        first = offset + (len(self.text[offset:end]) - len(self.text[offset:end].lstrip()))
+        index = first if first < end else offset
+        return self.lines[min(index, len(self.lines) - 1)]
+
+    def startswith_hole(self) -> bool:
+        return self.holes > 0 and self.text.lstrip().startswith(HOLE)
+
+
+def located(text: str, line: int) -> LocatedText:
+    """Text written starting at `line`, its own newlines being the file's."""
+    lines: list[int] = []
+    for char in text:
+        lines.append(line)
+        if char == "\n":
+            line += 1
+    return LocatedText(text, tuple(lines))
+
+
+def hole_at(line: int) -> LocatedText:
+    return LocatedText(HOLE, (line, line), holes=1)
+
+
+def join(left: LocatedText, right: LocatedText) -> LocatedText:
+    """Concatenate two values written in different places.
+
+    When the right part starts on another line than the left part ends, a newline is put
+    between them (unless that would split a word: `"SELECT a" "FROM t"` is one line of SQL at
+    run time too). SQL does not care about the extra whitespace, and a statement that starts in
+    the right part then has a text line of its own, which maps back to the right file line.
+    """
+    if not left.text:
+        return right
+    if not right.text:
+        return left
+    if (
+        left.lines[-1] != right.lines[0]
+        and left.text[-1] != "\n"
+        and right.text[0] != "\n"
+        and not (_WORD_CHAR.match(left.text[-1]) and _WORD_CHAR.match(right.text[0]))
+    ):
+        return LocatedText(
+            left.text + "\n" + right.text,
+            left.lines + (left.lines[-1],) + right.lines,
+            left.holes + right.holes,
+        )
+    return LocatedText(left.text + right.text, left.lines + right.lines, left.holes + right.holes)
+
+
+def _decode(body: str, line: int, *, raw: bool, formatted: bool) -> LocatedText:
+    """The value of the source text between a literal's quotes, character by character."""
+    pattern = (_BRACE if formatted else None) if raw else (_ESCAPE_OR_BRACE if formatted else _ESCAPE)
+    if pattern is None:
+        return located(body, line)
+    chars: list[str] = []
+    lines: list[int] = []
+    position = 0
+    for match in pattern.finditer(body):
+        for char in body[position : match.start()]:
+            chars.append(char)
+            lines.append(line)
+            if char == "\n":
+                line += 1
+        position = match.end()
+        token = match.group(0)
+        if token in ("{{", "}}"):
+            value = token[0]
+        else:
+            value = _escape_value(token[1:])
+        chars.append(value)
+        lines.extend([line] * len(value))
+        line += token.count("\n")
+    for char in body[position:]:
+        chars.append(char)
+        lines.append(line)
+        if char == "\n":
+            line += 1
+    return LocatedText("".join(chars), tuple(lines))
+
+
+def _escape_value(sequence: str) -> str:
+    """What `\\<sequence>` means in a (non-raw) str literal."""
+    if sequence in ("\n", "\r\n"):
+        return ""  # backslash-newline continues the literal on the next line
+    if sequence in _SIMPLE_ESCAPES:
+        return _SIMPLE_ESCAPES[sequence]
+    head = sequence[0]
+    if head in "01234567":
+        return chr(int(sequence, 8))
+    if head in "xuU" and len(sequence) > 1:
+        return chr(int(sequence[1:], 16))
+    if head == "N" and sequence.startswith("N{"):
+        try:
+            return unicodedata.lookup(sequence[2:-1])
+        except KeyError:
+            pass
+    return "\\" + sequence  # unknown escapes keep their backslash
+
+
+def _is_bytes(prefix: str) -> bool:
+    return "b" in prefix.lower()
+
+
+def string_text(node: cst.BaseExpression, positions: Mapping[cst.CSTNode, CodeRange]) -> LocatedText | None:
+    """The value of a str literal (simple, concatenated, f- or t-string), None for bytes.
+
+    Each f-string/t-string hole becomes `{}` and is counted in `holes`.
+    """
+    if isinstance(node, cst.SimpleString):
+        prefix = node.prefix
+        if _is_bytes(prefix):
+            return None
+        quote = node.quote
+        body = node.value[len(prefix) + len(quote) : -len(quote)]
+        text = _decode(body, positions[node].start.line, raw="r" in prefix.lower(), formatted=False)
+        expected = node.evaluated_value
+        if isinstance(expected, str) and expected != text.text:  # should not happen; trust Python
+            return located(expected, positions[node].start.line)
+        return text
+    if isinstance(node, cst.ConcatenatedString):
+        left = string_text(node.left, positions)
+        right = string_text(node.right, positions)
+        if left is None or right is None:
+            return None
+        return join(left, right)
+    if isinstance(node, (cst.FormattedString, cst.TemplatedString)):
+        raw = "r" in node.prefix.lower()
+        result = LocatedText("", ())
+        for part in node.parts:
+            line = positions[part].start.line
+            if isinstance(part, (cst.FormattedStringText, cst.TemplatedStringText)):
+                piece = _decode(part.value, line, raw=raw, formatted=True)
+            else:
+                piece = hole_at(line)
+            result = LocatedText(result.text + piece.text, result.lines + piece.lines, result.holes + piece.holes)
+        return result
+    return None
+
+
+def leftmost_string(node: cst.BaseExpression) -> cst.SimpleString | cst.FormattedString | cst.TemplatedString | None:
+    """The first literal of a (possibly concatenated) string, to peek at how it starts."""
+    while isinstance(node, cst.ConcatenatedString):
+        node = node.left
+    if isinstance(node, (cst.SimpleString, cst.FormattedString, cst.TemplatedString)):
+        return node
+    return None
+
+
+def string_head(node: cst.SimpleString | cst.FormattedString | cst.TemplatedString) -> str:
+    """The raw source of the start of a literal's value (no position metadata needed):
+    enough to test whether it begins with a keyword."""
+    if isinstance(node, cst.SimpleString):
+        if _is_bytes(node.prefix):
+            return ""
+        return node.value[len(node.prefix) + len(node.quote) : -len(node.quote)]
+    first = node.parts[0] if node.parts else None
+    if isinstance(first, (cst.FormattedStringText, cst.TemplatedStringText)):
+        return first.value
+    return ""
