@@ -177,11 +177,12 @@ class Catalog:
         if table is None or not new_name:
             return
         for name in fact.columns:
-            column = table.columns.pop(name, None)
+            column = table.columns.get(name)
             if column is not None:
                 column.name = new_name
                 column.defined_at.append(where)
-                table.columns[new_name] = column
+                # rebuild to keep the column's position: the order matters to positional INSERTs
+                table.columns = {(new_name if key == name else key): value for key, value in table.columns.items()}
 
     def to_json(self) -> dict[str, Any]:
         return {"schema_version": 1, "tables": [self.tables[name].to_json() for name in sorted(self.tables)]}

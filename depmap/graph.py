@@ -47,18 +47,19 @@ class DependencyGraph:
             target = fact.extra.get("to")
             if target:
                 self.g.add_node(table_node(target), kind="table", name=target)
-                self.g.add_edge(table, table_node(target), key="flows_to", fact=fact)
+                self.g.add_edge(table, table_node(target), kind="flows_to", fact=fact)
             return
         code = symbol_node(fact)
         self.g.add_node(code, kind="code", path=fact.location.path, symbol=fact.location.symbol)
         edge = "defines" if fact.kind != ACCESS else _EDGE_OF_ACCESS.get(fact.access or "", "reads")
         if not fact.columns:
-            self.g.add_edge(code, table, key=edge, fact=fact)
+            self.g.add_edge(code, table, kind=edge, fact=fact)
         for column in fact.columns:
             node = column_node(fact.table, column)
             self.g.add_node(node, kind="column", table=fact.table, name=column)
-            self.g.add_edge(table, node, key="has_column")
-            self.g.add_edge(code, node, key=edge, fact=fact)
+            if not self.g.has_edge(table, node):
+                self.g.add_edge(table, node, kind="has_column")
+            self.g.add_edge(code, node, kind=edge, fact=fact)
 
     # -- questions ---------------------------------------------------------------------------------
 
@@ -67,8 +68,8 @@ class DependencyGraph:
 
     def _facts_into(self, node: str, edge: str) -> Iterator[Fact]:
         if node in self.g:
-            for _, _, key, data in self.g.in_edges(node, keys=True, data=True):
-                if key == edge:
+            for _, _, data in self.g.in_edges(node, data=True):
+                if data["kind"] == edge:
                     yield data["fact"]
 
     def _usages(self, table: str, column: str | None, edge: str, whole_row: frozenset[str]) -> list[Fact]:
@@ -101,7 +102,7 @@ class DependencyGraph:
         return self._usages(table, column, "writes", _WHOLE_ROW_WRITES)
 
     def flows(self) -> list[Fact]:
-        return [data["fact"] for _, _, key, data in self.g.edges(keys=True, data=True) if key == "flows_to"]
+        return [data["fact"] for _, _, data in self.g.edges(data=True) if data["kind"] == "flows_to"]
 
     def resolve_table(self, name: str, known: Iterable[str] = ()) -> list[str]:
         """Tables a user's name refers to: exact, else the same name in any schema."""
@@ -120,8 +121,8 @@ class DependencyGraph:
     def node_link(self) -> dict:
         nodes = [{"id": n, **{k: v for k, v in d.items() if v is not None}} for n, d in sorted(self.g.nodes(data=True))]
         edges = []
-        for source, target, key, data in self.g.edges(keys=True, data=True):
-            edge = {"source": source, "target": target, "kind": key}
+        for source, target, data in self.g.edges(data=True):
+            edge = {"source": source, "target": target, "kind": data["kind"]}
             fact = data.get("fact")
             if fact is not None:
                 edge.update(path=fact.location.path, line=fact.location.line, detail=fact.detail)

@@ -18,7 +18,8 @@ from depmap.config import Config, load_config
 from depmap.discover import Discovery, SourceFile, discover, read_source
 from depmap.graph import DependencyGraph
 from depmap.model import PARSE_ERROR, Fact, ScanResult, Skipped, sorted_facts
-from depmap.scanners import SCANNERS, ScanContext
+from depmap.scanners.context import ScanContext
+from depmap.scanners.registry import SCANNERS
 
 DEFAULT_DIALECT = "postgres"
 

@@ -13,11 +13,12 @@ import logging
 import sqlglot
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
-from sqlglot.errors import ParseError
+from sqlglot.errors import ParseError, TokenError
 
 from depmap.model import ACCESS, LOW, PARSE_ERROR, READ, SCHEMA, WRITE
 from depmap.sql.ddl import DdlExtractor
 from depmap.sql.fallback import tables_named
+from depmap.sql.names import fold_quoted, quoting_keeps_case
 from depmap.sql.placeholders import neutralise
 from depmap.sql.resolve import Collector, QueryResolver, Sources
 from depmap.sql.split import Chunk, split_statements
@@ -52,17 +53,17 @@ def _analyze_chunk(
             parsed = sqlglot.parse(chunk.text, read=sqlglot_dialect)
         statement = next((node for node in parsed if node is not None), None)
     except ParseError as error:
-        return _unparsed(chunk, original, _parse_message(error, chunk))
+        return _unparsed(chunk, original, _parse_message(error, chunk), dialect)
     except Exception as error:  # sqlglot can fail in unexpected ways on odd input
-        return _unparsed(chunk, original, f"the SQL parser failed: {type(error).__name__}: {error}")
+        return _unparsed(chunk, original, _failure_message(error), dialect)
     if statement is None:
         return StatementResult(chunk.line, chunk.end_line, "other", original)
     try:
-        kind, observations, problem = StatementExtractor(dialect, schema).extract(statement)
+        kind, observations, problem = StatementExtractor(dialect, schema).extract(fold_quoted(statement, dialect))
     except RecursionError:
-        return _unparsed(chunk, original, "statement too deeply nested to analyse")
+        return _unparsed(chunk, original, "statement too deeply nested to analyse", dialect)
     if problem:
-        return _unparsed(chunk, original, problem)
+        return _unparsed(chunk, original, problem, dialect)
     return StatementResult(chunk.line, chunk.end_line, kind, original, tuple(observations))
 
 
@@ -80,9 +81,15 @@ def _parse_message(error: ParseError, chunk: Chunk) -> str:
     return message
 
 
-def _unparsed(chunk: Chunk, original: str, message: str) -> StatementResult:
+def _failure_message(error: Exception) -> str:
+    if isinstance(error, TokenError):  # e.g. a string literal that never ends
+        return f"the SQL could not be tokenized (unterminated string or quoted name?): {error}"
+    return f"the SQL parser failed: {type(error).__name__}: {error}"
+
+
+def _unparsed(chunk: Chunk, original: str, message: str, dialect: str) -> StatementResult:
     observations = [Observation(PARSE_ERROR, "", (), None, "unparsed", LOW, {"error": message})]
-    for table, access in tables_named(chunk.text):
+    for table, access in tables_named(chunk.text, quoting_keeps_case(dialect)):
         observations.append(Observation(ACCESS, table, (), access, "unparsed", LOW))
     return StatementResult(chunk.line, chunk.end_line, "unparsed", original, tuple(observations), message)
 
@@ -140,29 +147,52 @@ class StatementExtractor:
             return None, None, columns
         return self.resolver.table(node), node.alias_or_name, columns
 
-    def _dml_sources(self, statement: exp.Expression, target: exp.Expression | None) -> Sources:
+    def _dml_sources(self, statement: exp.Expression, target: exp.Expression | None) -> tuple[Sources, list]:
+        """Every relation a DML statement can name columns of, and its join conditions.
+
+        The target comes first; then FROM/USING items and the joins hanging off them or off the
+        target (MySQL `UPDATE a JOIN b ON ... SET`, `DELETE a FROM a JOIN b ON ...`).
+        """
         sources = Sources()
+        conditions: list[exp.Expression] = []
         self.resolver.register_ctes(statement)
+        relations: list[exp.Expression] = []
         if isinstance(target, exp.Table):
             sources.add(target)
-            for join in target.args.get("joins") or []:  # MySQL multi-table UPDATE/DELETE
-                sources.add_relation(join.this, self.resolver)
+            relations.extend(join for join in target.args.get("joins") or [])
         for key in ("from_", "using"):
             value = statement.args.get(key)
-            relations = value if isinstance(value, list) else [value]
-            for relation in relations:
+            for relation in value if isinstance(value, list) else [value]:
                 if isinstance(relation, exp.From):
                     relation = relation.this
-                if relation is not None:
-                    sources.add_relation(relation, self.resolver)
-        for join in statement.args.get("joins") or []:
-            sources.add_relation(join.this, self.resolver)
-        return sources
+                if isinstance(relation, exp.Expression):
+                    relations.append(relation)
+                    relations.extend(relation.args.get("joins") or [])
+        relations.extend(statement.args.get("joins") or [])
+        for relation in relations:
+            if isinstance(relation, exp.Join):
+                if relation.args.get("on") is not None:
+                    conditions.append(relation.args["on"])
+                relation = relation.this
+            sources.add_relation(relation, self.resolver)
+        return sources, conditions
+
+    def _read_relations(self, sources: Sources, written: set[str | None], detail: str) -> None:
+        """FROM/USING/JOIN tables are read even when none of their columns is named."""
+        for relation in sources.tables():
+            name = self.resolver.table(relation)
+            if name and name not in written:
+                self.out.add(ACCESS, name, (), READ, detail)
 
     def _insert(self, statement: exp.Insert) -> tuple[str, str | None]:
         table, _, columns = self._target(statement.this)
         source = statement.expression
         self.resolver.register_ctes(statement)
+        ctes = statement.args.get("with_")
+        if ctes is not None and isinstance(source, exp.Query) and not source.args.get("with_"):
+            # `WITH s AS (...) INSERT INTO t SELECT ... FROM s` means `INSERT INTO t WITH ... SELECT`:
+            # moving the CTEs lets the query's scopes (and `*` tracing) see them.
+            source.set("with_", ctes.pop())
         star_source = isinstance(source, exp.Query) and _selects_star(source)
         if table:
             if columns:
@@ -206,34 +236,38 @@ class StatementExtractor:
             return "update", "UPDATE without SET"
         target = statement.this
         table = self.resolver.table(target) if isinstance(target, exp.Table) else None
-        sources = self._dml_sources(statement, target)
+        sources, conditions = self._dml_sources(statement, target)
         self.resolver.nested_queries(statement, sources)
         if table:
             self.out.add(ACCESS, table, (), WRITE, "update")
+        self._read_relations(sources, {table}, "update")
         for assignment in statement.expressions:
             if isinstance(assignment, exp.EQ) and isinstance(assignment.this, exp.Column):
                 self.resolver.assigned_column(assignment.this, sources, default_table=table, detail="update")
                 self.resolver.loose_columns(assignment.expression, sources, READ, "update")
         for key in ("where", "order", "limit"):
             self.resolver.loose_columns(statement.args.get(key), sources, READ, "update")
-        for join in (target.args.get("joins") or []) if isinstance(target, exp.Table) else []:
-            self.resolver.loose_columns(join.args.get("on"), sources, READ, "update")
+        self.resolver.loose_columns(conditions, sources, READ, "update")
         self._returning(statement, sources, "update")
         return "update", None
 
     def _delete(self, statement: exp.Delete) -> tuple[str, str | None]:
         target = statement.this
-        sources = self._dml_sources(statement, target)
+        sources, conditions = self._dml_sources(statement, target)
         tables = statement.args.get("tables") or []  # MySQL: DELETE t1 FROM t1 JOIN t2
         targets = [t for t in tables if isinstance(t, exp.Table)] or [target]
+        written: set[str | None] = set()
         for node in targets:
             if isinstance(node, exp.Table):
                 resolved = sources.get(node.name) if node.name in sources else node
                 table = self.resolver.table(resolved) if isinstance(resolved, exp.Table) else None
                 if table:
                     self.out.add(ACCESS, table, (), WRITE, "delete")
+                    written.add(table)
+        self._read_relations(sources, written, "delete")
         self.resolver.nested_queries(statement, sources)
         self.resolver.loose_columns(statement.args.get("where"), sources, READ, "delete")
+        self.resolver.loose_columns(conditions, sources, READ, "delete")
         self._returning(statement, sources, "delete")
         return "delete", None
 
@@ -299,7 +333,7 @@ class StatementExtractor:
         keyword = str(statement.this).upper()
         if keyword.startswith(_DATA_COMMANDS):
             text = statement.sql(self.dialect)
-            for table, access in tables_named(text):
+            for table, access in tables_named(text, quoting_keeps_case(self.dialect)):
                 detail = "insert" if access == WRITE and keyword in ("REPLACE", "UPSERT") else "ddl"
                 if access == READ:
                     detail = "select"

@@ -23,11 +23,11 @@ _NOT_TABLES = frozenset(
 )
 
 
-def _clean(name: str) -> str:
+def _clean(name: str, keep_quoted_case: bool) -> str:
     parts = []
     for part in name.split("."):
         if part[:1] in "\"`[":
-            parts.append(part[1:-1])
+            parts.append(part[1:-1] if keep_quoted_case else part[1:-1].lower())
         else:
             parts.append(part.lower())
     if len(parts) > 1 and parts[0] in ("public", "dbo", "main"):
@@ -35,8 +35,11 @@ def _clean(name: str) -> str:
     return ".".join(parts)
 
 
-def tables_named(sql: str) -> list[tuple[str, str]]:
-    """(table, access) pairs in order of first appearance; a DELETE FROM target is a write."""
+def tables_named(sql: str, keep_quoted_case: bool = True) -> list[tuple[str, str]]:
+    """(table, access) pairs in order of first appearance; a DELETE FROM target is a write.
+
+    `keep_quoted_case` is False where quoting does not make a name case-sensitive (MySQL).
+    """
     text = _STRINGS_AND_COMMENTS.sub(" ", sql)
     seen: dict[tuple[str, str], None] = {}
     for match in _TABLE_AFTER_KEYWORD.finditer(text):
@@ -46,5 +49,5 @@ def tables_named(sql: str) -> list[tuple[str, str]]:
         access = _ACCESS_BY_KEYWORD[keyword]
         if keyword == "from" and re.search(r"\bDELETE\s+$", text[: match.start()], re.I):
             access = WRITE
-        seen.setdefault((_clean(name), access), None)
+        seen.setdefault((_clean(name, keep_quoted_case), access), None)
     return list(seen)

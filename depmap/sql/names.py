@@ -1,13 +1,17 @@
 """Table and column names normalised the way the dialect compares them.
 
 Unquoted identifiers fold to lower case (users type `orders`, not `ORDERS`, even on Snowflake);
-quoted identifiers keep their case. The dialect's default schema is dropped, so `public.orders`
-and `orders` are the same table on PostgreSQL.
+quoted identifiers keep their case where quoting makes a name case-sensitive (PostgreSQL
+`"Orders"`, Snowflake, Oracle). Where it does not (MySQL backticks, SQLite, T-SQL, DuckDB, Spark,
+Redshift...), quoted names fold like the rest, so `` `Orders` `` and `orders` stay one table. The
+dialect's default schema is dropped, so `public.orders` and `orders` are the same table on
+PostgreSQL.
 """
 
 from __future__ import annotations
 
 from sqlglot import exp
+from sqlglot.dialects.dialect import Dialect, NormalizationStrategy
 
 DEFAULT_SCHEMAS = {
     "postgres": "public",
@@ -16,6 +20,26 @@ DEFAULT_SCHEMAS = {
     "duckdb": "main",
     "tsql": "dbo",
 }
+
+
+# sqlglot calls MySQL case-sensitive because of table files on Linux; depmap already folds its
+# unquoted names, and MySQL compares column names case-insensitively whether quoted or not.
+_QUOTES_IGNORE_CASE = frozenset({"mysql", "singlestore", "doris", "starrocks"})
+
+
+def quoting_keeps_case(dialect: str) -> bool:
+    """Does quoting a name make it case-sensitive in this dialect?"""
+    if dialect in _QUOTES_IGNORE_CASE:
+        return False
+    return Dialect.get_or_raise(dialect).NORMALIZATION_STRATEGY != NormalizationStrategy.CASE_INSENSITIVE
+
+
+def fold_quoted(statement: exp.Expression, dialect: str) -> exp.Expression:
+    """Unquote identifiers where quoting does not change how the dialect compares names."""
+    if not quoting_keeps_case(dialect):
+        for node in statement.find_all(exp.Identifier):
+            node.set("quoted", False)
+    return statement
 
 
 def identifier(node: exp.Expression | str | None) -> str:

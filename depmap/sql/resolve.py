@@ -118,7 +118,10 @@ Sources = Frame
 
 @dataclass(frozen=True)
 class Attribution:
+    """A base-table column a reference resolves to: the name may differ (`SELECT a AS b`)."""
+
     table: str
+    column: str
     confidence: str = HIGH
     candidates: tuple[str, ...] = ()
 
@@ -132,6 +135,9 @@ class QueryResolver:
         self._frames: dict[int, Frame] = {}
         self._done: dict[int, Scope | None] = {}
         self._resolved: set[int] = set()
+        # CTEs of a DML statement (`WITH p AS (...) UPDATE t ... FROM p`): sqlglot scopes the
+        # UPDATE's clauses nowhere, so `p.col` is traced through the CTE's scope from here.
+        self._cte_scopes: dict[str, Scope] = {}
 
     # -- names ---------------------------------------------------------------------------------
 
@@ -177,6 +183,8 @@ class QueryResolver:
             self._done[id(node)] = None
             return None
         root = scopes[-1] if scopes else None
+        if root is not None and isinstance(node.parent, exp.CTE):
+            self._cte_scopes.setdefault(node.parent.alias_or_name.lower(), root)
         for scope in reversed(scopes):  # parents first, so each frame can link to its parent
             parent = self._frames.get(id(scope.parent)) if scope.parent else outer
             self._frames[id(scope)] = _frame_of(scope, parent)
@@ -195,7 +203,7 @@ class QueryResolver:
         if isinstance(select, exp.Select):
             self._stars(select, frame, star_detail or "select_star")
             self._joins(select, frame, detail)
-        for column in scope.columns:
+        for column in _read_columns(scope):
             self._attribute(column, frame, READ, detail)
 
     def _stars(self, select: exp.Select, frame: Frame, star_detail: str) -> None:
@@ -278,25 +286,38 @@ class QueryResolver:
         if not name or name == "*" or is_hole(name):
             return
         qualifier = identifier(column.args.get("table"))
+        if not qualifier and _is_using_column(column, name):
+            return  # the merged column of `JOIN ... USING (name)`: `_joins` recorded both sides
         for attribution in self._resolve(name, qualifier, frame, frozenset()):
             extra = {"candidates": list(attribution.candidates)} if attribution.candidates else None
-            self.out.add(ACCESS, attribution.table, [name], access, detail, attribution.confidence, extra)
+            self.out.add(ACCESS, attribution.table, [attribution.column], access, detail, attribution.confidence, extra)
 
     def _resolve(self, name: str, qualifier: str, frame: Frame, seen: frozenset[int]) -> list[Attribution]:
         if qualifier:
             source = frame.lookup(qualifier)
             return self._trace(source, name, seen) if source is not None else []
         candidates, owner = frame.nearest_selected()
-        if len(candidates) == 1:
-            return self._trace(candidates[0], name, seen)
         if not candidates:
             return []
+        if len(candidates) == 1 and not self._correlated(name, candidates[0], owner):
+            return self._trace(candidates[0], name, seen)
         return self._disambiguate(name, candidates, owner, seen)
 
+    def _correlated(self, name: str, source: Source, owner: Frame | None) -> bool:
+        """The only local source lacks the column (per schema) but an outer query may have it."""
+        return owner is not None and owner.parent is not None and self._has_column(source, name) is False
+
+    def _cte_scope(self, table: exp.Table) -> Scope | None:
+        if table.args.get("db") or not isinstance(table.this, exp.Identifier):
+            return None
+        return self._cte_scopes.get(identifier(table.this).lower())
+
     def _trace(self, source: Source, name: str, seen: frozenset[int]) -> list[Attribution]:
+        if isinstance(source, exp.Table) and (cte := self._cte_scope(source)) is not None:
+            source = cte
         if isinstance(source, exp.Table):
             table = self.table(source)
-            return [Attribution(table)] if table else []
+            return [Attribution(table, name)] if table else []
         if id(source) in seen:  # a recursive CTE refers to itself
             return []
         seen = seen | {id(source)}
@@ -332,27 +353,86 @@ class QueryResolver:
         pool = definite + unknown or [c for c, _ in has]
         traced = [a for c in pool for a in self._trace(c, name, seen)]
         tables = tuple(sorted({a.table for c in candidates for a in self._trace(c, name, seen)}))
-        return [Attribution(a.table, LOW, tables) for a in traced]
+        return [Attribution(a.table, a.column, LOW, tables) for a in traced]
 
-    def _has_column(self, source: Source, name: str) -> bool | None:
+    def _has_column(self, source: Source, name: str, depth: int = 0) -> bool | None:
+        """Does the source output `name`? True/False when known, None when we cannot tell."""
+        if isinstance(source, exp.Table) and (cte := self._cte_scope(source)) is not None:
+            source = cte
         if isinstance(source, exp.Table):
             table = self.table(source)
             if table is None or self.schema is None or table not in self.schema:
                 return None
             return name in self.schema[table]
+        if depth > 20:  # a recursive CTE selects from itself
+            return None
+        if source.set_operation_scopes:  # a set operation outputs its first branch's names
+            return self._has_column(source.set_operation_scopes[0], name, depth + 1)
         select = source.expression
         if not isinstance(select, exp.Select):
             return None
         names = {p.alias_or_name.lower() for p in select.expressions}
         if name in names:
             return True
-        return None if any(_is_star(p) for p in select.expressions) else False
+        frame = self._frames.get(id(source)) or _frame_of(source, None)
+        answers = [self._has_column(s, name, depth + 1) for p in select.expressions for s in _star_sources(p, frame)]
+        if True in answers:
+            return True
+        return None if None in answers else False
 
 
-def _is_star(projection: exp.Expression) -> bool:
-    return isinstance(projection, exp.Star) or (
-        isinstance(projection, exp.Column) and isinstance(projection.this, exp.Star)
-    )
+def _read_columns(scope: Scope) -> list[exp.Column]:
+    """The columns a scope reads: sqlglot's `scope.columns`, corrected for select aliases.
+
+    sqlglot leaves out every unqualified column under HAVING and QUALIFY (it might be an alias),
+    which would hide real reads such as `HAVING max(total) > 10`; and it keeps a GROUP BY alias
+    (`SELECT status AS s ... GROUP BY s`) as if `s` were a table column. A name that is a select
+    alias is the alias in those clauses; anything else there is a column read.
+    """
+    select = scope.expression
+    columns = list(scope.columns)
+    if not isinstance(select, exp.Select):
+        return columns
+    aliases = _output_aliases(select)
+    seen = {id(c) for c in columns}
+    for clause in (select.args.get("having"), select.args.get("qualify")):
+        for column in _own_columns(clause):
+            if id(column) not in seen and (column.table or column_name(column) not in aliases):
+                columns.append(column)
+                seen.add(id(column))
+    group = select.args.get("group")
+    in_group = {id(c) for c in _own_columns(group)}
+    return [c for c in columns if not (id(c) in in_group and not c.table and column_name(c) in aliases)]
+
+
+def _output_aliases(select: exp.Select) -> set[str]:
+    """Names a select introduces for computed or renamed values (not `col AS col`)."""
+    names = set()
+    for projection in select.expressions:
+        if isinstance(projection, exp.Alias):
+            inner = projection.this
+            alias = identifier(projection.args.get("alias"))
+            if not (isinstance(inner, exp.Column) and column_name(inner) == alias):
+                names.add(alias)
+    return names
+
+
+def _own_columns(node: exp.Expression | None) -> list[exp.Column]:
+    """Columns of a clause, not those of the queries nested in it."""
+    if node is None:
+        return []
+    return [c for c in node.walk(prune=lambda n: isinstance(n, exp.Query)) if isinstance(c, exp.Column)]
+
+
+def _is_using_column(column: exp.Column, name: str) -> bool:
+    """Is the unqualified `name` the merged key of a `JOIN ... USING` in its own query?"""
+    select = column.find_ancestor(exp.Select)
+    if select is None:
+        return False
+    for join in select.args.get("joins") or []:
+        if any(column_name(ident) == name for ident in join.args.get("using") or []):
+            return True
+    return False
 
 
 def _star_sources(projection: exp.Expression, frame: Frame) -> list[Source]:

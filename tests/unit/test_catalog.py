@@ -1,0 +1,100 @@
+"""The catalog replays DDL in migration order: numbers compare as numbers, statements by line."""
+
+from __future__ import annotations
+
+from depmap.catalog import Catalog
+from depmap.scanners.context import ScanContext
+from depmap.scanners.sql_files import scan_sql_file
+
+
+def catalog_of(files: dict[str, str]) -> Catalog:
+    facts = []
+    for path, text in files.items():
+        facts.extend(scan_sql_file(path, text, ScanContext()).facts)
+    return Catalog.from_facts(facts)
+
+
+def columns(catalog: Catalog, table: str) -> list[tuple]:
+    return [(c.name, c.type, c.nullable, c.default) for c in catalog.tables[table].columns.values()]
+
+
+MIGRATIONS = {
+    # Listed out of order on purpose: 10 must replay after 2, not before.
+    "db/migrations/0010_rename.sql": "ALTER TABLE orders RENAME COLUMN note TO remark;\n",
+    "db/migrations/0001_initial.sql": (
+        "-- initial schema\n"
+        "CREATE TABLE orders (\n"
+        "    id bigserial PRIMARY KEY,\n"
+        "    status text NOT NULL DEFAULT 'new',\n"
+        "    note text,\n"
+        "    legacy int\n"
+        ");\n"
+        "CREATE TABLE customers (id int, email text, PRIMARY KEY (id));\n"
+    ),
+    "db/migrations/0002_more.sql": (
+        "ALTER TABLE orders ADD COLUMN paid_at timestamptz;\n"
+        "ALTER TABLE orders ALTER COLUMN note SET NOT NULL;\n"
+        "ALTER TABLE orders DROP COLUMN legacy;\n"
+        "ALTER TABLE orders ALTER COLUMN status DROP DEFAULT;\n"
+    ),
+    "db/migrations/0003_views.sql": "CREATE VIEW recent_orders AS SELECT id, status FROM orders;\n",
+    "db/migrations/0004_old.sql": "CREATE TABLE tmp_import (a int);\nALTER TABLE tmp_import RENAME TO imports;\n",
+    "db/migrations/0005_drop.sql": "CREATE TABLE scratch (x int);\nDROP TABLE scratch;\n",
+}
+
+
+def test_replay_in_natural_order_gives_the_final_schema():
+    catalog = catalog_of(MIGRATIONS)
+    assert sorted(catalog.tables) == ["customers", "imports", "orders", "recent_orders"]
+    assert columns(catalog, "orders") == [
+        ("id", "BIGSERIAL", False, None),
+        ("status", "TEXT", False, None),
+        ("remark", "TEXT", False, None),
+        ("paid_at", "TIMESTAMPTZ", True, None),
+    ]
+
+
+def test_table_level_primary_key_makes_columns_not_null():
+    catalog = catalog_of(MIGRATIONS)
+    assert columns(catalog, "customers") == [("id", "INT", False, None), ("email", "TEXT", True, None)]
+
+
+def test_where_each_column_was_defined_is_kept_in_order():
+    catalog = catalog_of(MIGRATIONS)
+    remark = catalog.tables["orders"].columns["remark"]
+    assert [(d.path, d.line, d.via) for d in remark.defined_at] == [
+        ("db/migrations/0001_initial.sql", 2, "migration"),
+        ("db/migrations/0002_more.sql", 2, "migration"),
+        ("db/migrations/0010_rename.sql", 1, "migration"),
+    ]
+    assert [(d.path, d.line) for d in catalog.tables["orders"].defined_at] == [("db/migrations/0001_initial.sql", 2)]
+
+
+def test_views_are_tables_marked_as_views_with_their_projection():
+    catalog = catalog_of(MIGRATIONS)
+    view = catalog.tables["recent_orders"]
+    assert view.view is True
+    assert list(view.columns) == ["id", "status"]
+
+
+def test_json_matches_the_documented_shape():
+    catalog = catalog_of({"schema.sql": "CREATE TABLE t (a int NOT NULL DEFAULT 0);"})
+    assert catalog.to_json() == {
+        "schema_version": 1,
+        "tables": [
+            {
+                "name": "t",
+                "view": False,
+                "defined_at": [{"path": "schema.sql", "line": 1, "via": "sql"}],
+                "columns": [
+                    {
+                        "name": "a",
+                        "type": "INT",
+                        "nullable": False,
+                        "default": "0",
+                        "defined_at": [{"path": "schema.sql", "line": 1, "via": "sql"}],
+                    }
+                ],
+            }
+        ],
+    }
