@@ -215,7 +215,7 @@ def _usage_command(name: str, verb: str) -> Callable:
             click.echo(dumps(usages_document(query_doc, facts, skipped)), nl=False)
         else:
             title = {"readers": "Code that reads", "writers": "Code that writes"}[verb]
-            print_usages(console(), f"{title} {label}", facts, skipped)
+            print_usages(console(), f"{title} {label}", facts, skipped, show_columns=column is None)
 
     command.__doc__ = f"Code that {verb[:-3]}s TABLE or TABLE.COLUMN, grouped by file, with lines."
     return command

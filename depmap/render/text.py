@@ -36,33 +36,46 @@ def _columns_label(fact: Fact) -> str:
     return "*" if fact.detail in ("select_star", "insert_select_star", "positional_insert") else "—"
 
 
-def print_usages(out: Console, title: str, facts: list[Fact], skipped: list[Skipped]) -> None:
+def _short_symbol(fact: Fact) -> str:
+    """The symbol without its module (the file heading already names it)."""
+    symbol = fact.location.symbol
+    if not symbol:
+        return "<module>"
+    module = fact.location.path.rsplit(".", 1)[0].replace("/", ".")
+    for prefix in (module, module.removesuffix(".__init__")):
+        if symbol.startswith(prefix + "."):
+            return symbol[len(prefix) + 1 :]
+    return symbol
+
+
+def print_usages(out: Console, title: str, facts: list[Fact], skipped: list[Skipped], show_columns: bool = True) -> None:
     files = sorted({f.location.path for f in facts})
     out.print(Text(f"{title}: {len(facts)} usage{'s' * (len(facts) != 1)} in {len(files)} file{'s' * (len(files) != 1)}", style="bold"))
     for path, group in groupby(facts, key=lambda f: f.location.path):
         out.print()
         out.print(Text(path, style="bold cyan"))
         table = Table(box=None, show_header=False, pad_edge=False, padding=(0, 1))
-        table.add_column(justify="right", style="dim")
-        table.add_column()
-        table.add_column()
-        table.add_column()
-        table.add_column(overflow="ellipsis", no_wrap=True, max_width=70)
+        table.add_column(justify="right", style="dim", no_wrap=True)
+        table.add_column(no_wrap=True)
+        table.add_column(no_wrap=True)
+        if show_columns:
+            table.add_column(overflow="fold", max_width=40)
+        table.add_column(overflow="ellipsis", no_wrap=True, max_width=72)
         for fact in group:
-            mark = _CONFIDENCE_MARK[fact.confidence]
-            label = f"{fact.access} {fact.detail}{mark}"
-            style = "red" if fact.access == "write" else "green"
-            table.add_row(
+            label = f"{fact.access} {fact.detail}{_CONFIDENCE_MARK[fact.confidence]}"
+            row = [
                 str(fact.location.line),
-                Text(label, style=style),
-                Text(f"{fact.table}({_columns_label(fact)})"),
-                Text(fact.location.symbol or "<module>", style="magenta"),
-                Text(fact.snippet, style="dim"),
-            )
+                Text(label, style="red" if fact.access == "write" else "green"),
+                Text(_short_symbol(fact), style="magenta"),
+            ]
+            if show_columns:
+                row.append(Text(f"{fact.table}({_columns_label(fact)})"))
+            row.append(Text(fact.snippet, style="dim"))
+            table.add_row(*row)
         out.print(table)
     if any(f.confidence != HIGH for f in facts):
         out.print()
-        out.print(Text("~ medium confidence (SQL not seen reaching a database call); ? low (attribution uncertain, or unparsed SQL)", style="dim"))
+        out.print(Text("~ medium confidence: SQL not seen reaching a database call;  ? low: attribution uncertain or SQL unparsed", style="dim"))
     print_skipped(out, skipped)
 
 

@@ -62,6 +62,9 @@ def _analyze_chunk(
         kind, observations, problem = StatementExtractor(dialect, schema).extract(fold_quoted(statement, dialect))
     except RecursionError:
         return _unparsed(chunk, original, "statement too deeply nested to analyse", dialect)
+    except Exception as error:  # an odd tree the extractor did not expect: report, never crash
+        message = f"depmap could not analyse this statement: {type(error).__name__}: {error}"
+        return _unparsed(chunk, original, message, dialect)
     if problem:
         return _unparsed(chunk, original, problem, dialect)
     return StatementResult(chunk.line, chunk.end_line, kind, original, tuple(observations))
@@ -73,11 +76,8 @@ def _parse_message(error: ParseError, chunk: Chunk) -> str:
     first = error.errors[0]
     message = first.get("description") or "invalid SQL"
     near = (first.get("highlight") or "").strip()
-    line = first.get("line")
     if near:
         message += f" near '{near}'"
-    if line and chunk.tokens:  # token lines count from the start of the analysed text
-        message += f" (line {line})"
     return message
 
 
@@ -214,6 +214,7 @@ class StatementExtractor:
             target_sources.add(statement.this.this if isinstance(statement.this, exp.Schema) else statement.this)
             self._on_conflict(statement.args.get("conflict"), table, target_sources)
             self._returning(statement, target_sources, "insert")
+        self.resolver.nested_queries(statement, Sources())  # CTEs left on the INSERT, subqueries in VALUES
         return "insert", None
 
     def _on_conflict(self, conflict: exp.Expression | None, table: str, sources: Sources) -> None:
@@ -296,11 +297,9 @@ class StatementExtractor:
                 names = action.this.expressions if isinstance(action.this, exp.Tuple) else []
                 self.out.add(ACCESS, table, [self.resolver.column(c) for c in names], WRITE, "merge")
                 self.resolver.loose_columns(action.expression, sources, READ, "merge")
-        if table:
-            for relation in sources.tables():
-                name = self.resolver.table(relation)
-                if name and name != table:
-                    self.out.flow(name, table)
+        using = statement.args.get("using")
+        if table and isinstance(using, exp.Expression):  # a table or a query feeding the target
+            self.resolver.flows_into(using, table)
         return "merge", None
 
     def _copy(self, statement: exp.Copy) -> tuple[str, str | None]:

@@ -26,7 +26,7 @@ _PLACEHOLDER = re.compile(
     | (?<![:\w]):[A-Za-z_][A-Za-z0-9_]*  # named: :name (not a ::cast)
     | \$\d+                             # numeric: $1
     | \{[A-Za-z0-9_.\[\]'"!:]*\}        # str.format / f-string hole: {}, {0}, {name}, {obj.attr}
-    | (?<![?\w])\?(?![?|&\w])           # qmark: ? (not a JSON operator)
+    | (?<![?\w])\?(?![?|&\w]|\s*')     # qmark: ? (not a JSON operator: `data ? 'key'`)
     """,
     re.X,
 )

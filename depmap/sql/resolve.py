@@ -176,6 +176,8 @@ class QueryResolver:
         self.register_ctes(node)
         try:
             scopes = traverse_scope(node)
+            for scope in scopes:  # sources are computed lazily and may raise (a repeated alias)
+                scope.selected_sources  # noqa: B018
         except Exception:  # sqlglot refuses some valid-but-odd queries; keep the tables
             for table in node.find_all(exp.Table):
                 if name := self.table(table):
@@ -242,7 +244,7 @@ class QueryResolver:
 
     def loose_columns(self, node: exp.Expression | list | None, frame: Frame, access: str, detail: str) -> None:
         """Columns of a DML clause (WHERE, SET value, RETURNING...), and the queries inside it."""
-        if node is None:
+        if not isinstance(node, (exp.Expression, list)):  # absent, or a flag (BigQuery `INSERT ROW`)
             return
         if isinstance(node, list):
             for item in node:

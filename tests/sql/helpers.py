@@ -85,3 +85,9 @@ def find(result: StatementResult, table: str, detail: str | None = None, columns
 def extra(obs: Observation) -> dict[str, Any]:
     """An observation's extra minus the statement kind that every observation carries."""
     return {k: v for k, v in obs.extra.items() if k != "statement"}
+
+
+# Short names for the tuples tests spell out.
+A, FLOW, TDEF, CDEF, PERR = "access", "flow", "table_def", "column_def", "parse_error"
+R, W, S = "read", "write", "schema"
+H, L = "high", "low"

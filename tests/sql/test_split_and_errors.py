@@ -1,0 +1,148 @@
+"""Multi-statement text and bad SQL: each statement keeps its own lines, bad ones never spoil
+good ones, and nothing escapes `analyze_sql` except ValueError for an unknown dialect.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from depmap.sql import analyze_sql
+
+from .helpers import A, H, L, PERR, R, W, assert_rows, check, extra
+
+SCRIPT = """-- migration 0042
+-- adds things
+
+/* a block
+   comment */
+
+SELECT id FROM orders;
+SELECT * FROM
+  payments WHERE x = 1;
+SELECT id FROM orders WHERE (;
+INSERT INTO log (msg) VALUES ('a;b');
+"""
+
+
+def test_each_statement_has_its_own_lines() -> None:
+    results = analyze_sql(SCRIPT)
+    assert [(r.kind, r.line, r.end_line) for r in results] == [
+        ("select", 7, 7),
+        ("select", 8, 9),
+        ("unparsed", 10, 10),
+        ("insert", 11, 11),
+    ]
+    assert results[1].text == "SELECT * FROM\n  payments WHERE x = 1;"
+
+
+def test_one_bad_statement_does_not_spoil_the_others() -> None:
+    good_first, star, bad, good_last = analyze_sql(SCRIPT)
+    assert_rows(good_first, [(A, "orders", ("id",), R, "select", H)])
+    assert_rows(star, [(A, "payments", ("x",), R, "select", H), (A, "payments", (), R, "select_star", H)])
+    assert_rows(bad, [(PERR, "", (), None, "unparsed", L), (A, "orders", (), R, "unparsed", L)])
+    assert_rows(good_last, [(A, "log", ("msg",), W, "insert", H)])
+
+
+def test_invalid_sql_carries_the_parser_message() -> None:
+    result = check(
+        "SELECT id FROM orders WHERE (",
+        [(PERR, "", (), None, "unparsed", L), (A, "orders", (), R, "unparsed", L)],
+        kind="unparsed",
+    )
+    assert result.error.startswith("Required keyword: 'this' missing for ") and result.error.endswith(" near '('")
+    parse_error = next(o for o in result.observations if o.kind == PERR)
+    assert extra(parse_error) == {"error": result.error}
+
+
+def test_unparsed_statement_sees_written_tables() -> None:
+    check(
+        "INSERT INTO audit (a) SELECT FROM WHERE orders JOIN x",
+        [(PERR, "", (), None, "unparsed", L), (A, "audit", (), W, "unparsed", L), (A, "x", (), R, "unparsed", L)],
+        kind="unparsed",
+    )
+
+
+def test_create_function_body_does_not_split_on_inner_semicolons() -> None:
+    results = analyze_sql(
+        "CREATE FUNCTION f() RETURNS trigger AS $$\nBEGIN\n  UPDATE orders SET x = 1;\n  RETURN NEW;\nEND;\n"
+        "$$ LANGUAGE plpgsql;\nSELECT a FROM t;"
+    )
+    assert [(r.kind, r.line, r.end_line) for r in results] == [("other", 1, 6), ("select", 7, 7)]
+    assert_rows(results[0], [(A, "orders", (), W, "ddl", L)])
+    assert_rows(results[1], [(A, "t", ("a",), R, "select", H)])
+
+
+def test_do_block_does_not_split_on_inner_semicolons() -> None:
+    results = analyze_sql("DO $$ BEGIN DELETE FROM orders; END $$;\nSELECT a FROM b")
+    assert [(r.kind, r.line) for r in results] == [("other", 1), ("select", 2)]
+    assert_rows(results[0], [(A, "orders", (), W, "ddl", L)])
+
+
+def test_unterminated_string_does_not_crash() -> None:
+    results = analyze_sql("SELECT 'abc FROM orders WHERE x = 1;\nSELECT id FROM payments;")
+    assert [(r.kind, r.line, r.end_line) for r in results] == [("unparsed", 1, 1), ("select", 2, 2)]
+    assert results[0].error is not None and "tokenize" in results[0].error
+    assert_rows(results[1], [(A, "payments", ("id",), R, "select", H)])
+
+
+def test_empty_and_comment_only_text() -> None:
+    assert analyze_sql("") == []
+    assert analyze_sql("  \n-- nothing here\n/* or here */\n") == []
+    assert analyze_sql(";;;") == []
+
+
+def test_unknown_dialect_is_the_only_exception() -> None:
+    with pytest.raises(ValueError):
+        analyze_sql("SELECT 1", dialect="no-such-dialect")
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "SELECT",
+        "SELECT * FROM",
+        "((((((((((",
+        "INSERT INTO",
+        "UPDATE",
+        "DELETE FROM",
+        "MERGE INTO t USING",
+        "CREATE TABLE (",
+        "ALTER TABLE t ADD",
+        "WITH x AS (SELECT 1) ",
+        "SELECT \x00 FROM t",
+        "SELECT 1 FROM t WHERE a = '\\",
+        "SELECT * FROM t WHERE a IN (" + "SELECT b FROM u WHERE c IN (" * 200 + "1" + ")" * 400,
+        "{% if x %}",
+        "}} {{",
+        "$$",
+        "DO $$ BEGIN",
+    ],
+)
+def test_garbage_never_raises(sql: str) -> None:
+    for result in analyze_sql(sql):
+        assert result.kind in {"unparsed", "other", "select", "insert", "update", "delete", "merge", "create_table"}
+        if result.kind == "unparsed":
+            assert result.error
+
+
+def test_bigquery_merge_insert_row_has_no_values_to_read() -> None:
+    check(
+        "MERGE INTO orders t USING staging s ON t.id = s.id WHEN NOT MATCHED THEN INSERT ROW",
+        [
+            (A, "orders", (), W, "merge", H),
+            (A, "orders", ("id",), R, "merge", H),
+            (A, "staging", ("id",), R, "merge", H),
+            ("flow", "staging", (), None, "table", H),
+        ],
+        dialect="bigquery",
+        kind="merge",
+    )
+
+
+def test_query_sqlglot_cannot_scope_keeps_its_tables_at_low() -> None:
+    # two tables with the same name in different schemas share the alias `users`
+    check(
+        "SELECT db1.users.name FROM db1.users JOIN db2.users ON db1.users.id = db2.users.id",
+        [(A, "db1.users", (), R, "select", L), (A, "db2.users", (), R, "select", L)],
+        kind="select",
+    )
