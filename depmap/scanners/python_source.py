@@ -16,10 +16,11 @@ Nothing here imports, compiles or runs the scanned code.
 
 from __future__ import annotations
 
+import ast
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Mapping
+from typing import Callable, Mapping
 
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper
@@ -40,6 +41,10 @@ _PY2_LINE = re.compile(
 # Tokenizer complaints that Python 2 code triggers: `0777` octals and `repr` backticks.
 _PY2_MESSAGE = re.compile(r"leading zeros in decimal integer|'`' is not a valid character")
 _MESSAGE_LIMIT = 160
+_ERROR_AT = re.compile(r"((?:parser|tokenizer) error: )error at (\d+):(\d+): ")
+_ERROR_KIND = re.compile(r"^(?:parser|tokenizer) error: ")
+_EXPECTED = re.compile(r"expected one of (.*)$")
+_EXPECTED_LIMIT = 6
 
 
 @dataclass(frozen=True)
@@ -60,7 +65,8 @@ def parse_python(path: str, text: str, *, metadata: bool = False) -> ParsedModul
     except cst.ParserSyntaxError as error:
         return Skipped(path, syntax_error_reason(error, text))
     except cst.CSTValidationError as error:  # e.g. "a" b"b": the tokenizer accepts it, Python does not
-        return Skipped(path, f"Python syntax error: {error}")
+        line = _python_error_line(text)
+        return Skipped(path, f"Python syntax error{f' at line {line}' if line else ''}: {error}")
     except RecursionError:
         return Skipped(path, "Python source too deeply nested to parse")
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True) if metadata else None
@@ -68,14 +74,42 @@ def parse_python(path: str, text: str, *, metadata: bool = False) -> ParsedModul
 
 
 def syntax_error_reason(error: cst.ParserSyntaxError, text: str) -> str:
-    """One line: where, what, and whether the file looks like Python 2."""
+    """One line: where, what, and whether the file looks like Python 2.
+
+    libcst's own line (`editor_line`) can point past the error; the parser's message names the
+    offending token's line and column, so that one is preferred.
+    """
     message = " ".join(error.message.split())
+    line: int | None = None
+    column: int | None = None
+    where = _ERROR_AT.match(message)
+    if where:
+        line, column = int(where.group(2)), int(where.group(3))
+        message = where.group(1) + message[where.end() :]
+    else:  # tokenizer errors carry no position
+        line = _python_error_line(text) or error.editor_line
+    message = _ERROR_KIND.sub("", message)
+    expected = _EXPECTED.match(message)
+    if expected and len(expected.group(1).split(", ")) > _EXPECTED_LIMIT:
+        message = "expected one of " + ", ".join(expected.group(1).split(", ")[:_EXPECTED_LIMIT]) + ", …"
     if len(message) > _MESSAGE_LIMIT:
         message = message[: _MESSAGE_LIMIT - 1] + "…"
-    reason = f"Python syntax error at line {error.editor_line}: {message}"
+    place = f"line {line}" + (f", column {column + 1}" if column is not None else "")
+    reason = f"Python syntax error at {place}: {message}"
     if _PY2_MESSAGE.search(error.message) or _PY2_LINE.search(text):
         reason += " (Python 2 syntax? depmap reads Python 3 only)"
     return reason
+
+
+def _python_error_line(text: str) -> int | None:
+    """Where CPython's own parser (which never runs the code) puts the first error."""
+    try:
+        ast.parse(text)
+    except SyntaxError as error:
+        return error.lineno
+    except (ValueError, RecursionError, MemoryError):
+        return None
+    return None
 
 
 # -- symbols ---------------------------------------------------------------------------------------
@@ -191,6 +225,25 @@ class LocatedText:
     def startswith_hole(self) -> bool:
         return self.holes > 0 and self.text.lstrip().startswith(HOLE)
 
+    def substitute(self, pattern: re.Pattern[str], replace: Callable[[re.Match[str]], str]) -> LocatedText:
+        """`pattern.sub(replace, text)` keeping every character's line; a replacement that is
+        `{}` counts as a hole."""
+        chars: list[str] = []
+        lines: list[int] = []
+        holes = self.holes
+        position = 0
+        for match in pattern.finditer(self.text):
+            chars.append(self.text[position : match.start()])
+            lines.extend(self.lines[position : match.start()])
+            value = replace(match)
+            chars.append(value)
+            lines.extend([self.lines[match.start()]] * len(value))
+            holes += value == HOLE
+            position = match.end()
+        chars.append(self.text[position:])
+        lines.extend(self.lines[position:])
+        return LocatedText("".join(chars), tuple(lines), holes)
+
 
 def located(text: str, line: int) -> LocatedText:
     """Text written starting at `line`, its own newlines being the file's."""
@@ -230,6 +283,16 @@ def join(left: LocatedText, right: LocatedText) -> LocatedText:
             left.holes + right.holes,
         )
     return LocatedText(left.text + right.text, left.lines + right.lines, left.holes + right.holes)
+
+
+# What `"..." % args` and `"...".format(...)` fill in: each conversion becomes a hole.
+PERCENT_FIELD = re.compile(r"%%|%(?:\([^)]*\))?[#0 +-]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[diouxXeEfFgGcrsa]")
+FORMAT_FIELD = re.compile(r"\{\{|\}\}|\{[^{}]*\}")
+
+
+def fill_fields(text: LocatedText, pattern: re.Pattern[str]) -> LocatedText:
+    """The text after Python's %-formatting or str.format: escapes undone, fields unknown."""
+    return text.substitute(pattern, lambda m: m.group(0)[0] if m.group(0) in ("%%", "{{", "}}") else HOLE)
 
 
 def _decode(body: str, line: int, *, raw: bool, formatted: bool) -> LocatedText:

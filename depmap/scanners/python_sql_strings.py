@@ -33,10 +33,13 @@ from libcst.metadata import CodeRange, PositionProvider
 from depmap.model import ACCESS, HIGH, MEDIUM, READ, WRITE, Fact, Location, ScanResult, Skipped, sorted_facts
 from depmap.scanners.context import ScanContext
 from depmap.scanners.python_source import (
+    FORMAT_FIELD,
+    PERCENT_FIELD,
     STRING_NODES,
     LocatedText,
     ScopedVisitor,
     dotted,
+    fill_fields,
     hole_at,
     join,
     leftmost_string,
@@ -456,6 +459,14 @@ def _wrapped_text(node: cst.BaseExpression) -> cst.BaseExpression | None:
     return None
 
 
+def _fields_filled_by(node: cst.BaseExpression) -> re.Pattern[str] | None:
+    if isinstance(node, cst.BinaryOperation):
+        return PERCENT_FIELD
+    if isinstance(node, cst.Call) and _callee_name(node.func) == "format":
+        return FORMAT_FIELD
+    return None
+
+
 def _is_text_expression(node: cst.BaseExpression) -> bool:
     """A str literal, or an expression that builds text from one."""
     if isinstance(node, STRING_NODES):
@@ -512,6 +523,7 @@ class _Origin:
 
     value: _Value
     symbol: str
+    named: bool  # the text is a name's value (a constant, a local, a class attribute)
     sinks: set[str] = field(default_factory=set)
     executed_in: set[str] = field(default_factory=set)
 
@@ -554,7 +566,7 @@ class _Resolver:
                     self.consumed |= value.literals
                     if not self._reaches_database(value, sink):
                         continue
-                    origin = origins.setdefault(key, _Origin(value, symbol))
+                    origin = origins.setdefault(key, _Origin(value, symbol, key[0] == "chain"))
                     origin.sinks.add(sink.name)
                     origin.executed_in.add(sink.symbol)
 
@@ -582,7 +594,7 @@ class _Resolver:
         extra: dict = {"sink": min(origin.sinks)}
         if value.dynamic:
             extra["dynamic"] = True
-        if origin.executed_in - {origin.symbol}:
+        if origin.named and origin.executed_in - {origin.symbol}:
             extra["executed_in"] = sorted(origin.executed_in)
         if table is not None:  # pandas.read_sql("orders", con) reads the whole table
             line = value.text.file_line(1)
@@ -679,8 +691,10 @@ class _Resolver:
         inner = _wrapped_text(node)
         if inner is not None:
             values = self._eval(inner, scope, seq, depth + 1)
-            dynamic = not (isinstance(node, cst.Call) and _callee_name(node.func) in _TEXT_METHODS | _TEXT_WRAPPERS)
-            return [_Value(v.text, v.literals, v.dynamic or dynamic) for v in values]
+            fields = _fields_filled_by(node)
+            if fields is None:  # .strip(), dedent(): the same SQL
+                return values
+            return [_Value(fill_fields(v.text, fields), v.literals, True) for v in values]
         if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
             return self._concatenation(_operands(node), scope, seq, depth)
         if isinstance(node, (cst.Name, cst.Attribute)):

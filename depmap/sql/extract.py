@@ -17,7 +17,7 @@ from sqlglot.errors import ParseError, TokenError
 
 from depmap.model import ACCESS, LOW, PARSE_ERROR, READ, SCHEMA, WRITE
 from depmap.sql.ddl import DdlExtractor
-from depmap.sql.fallback import tables_named
+from depmap.sql.fallback import touches_no_data, tables_named
 from depmap.sql.names import fold_quoted, quoting_keeps_case
 from depmap.sql.placeholders import neutralise
 from depmap.sql.resolve import Collector, QueryResolver, Sources
@@ -39,8 +39,47 @@ def analyze_sql(text: str, dialect: str = "postgres", schema: Schema | None = No
     results = []
     for chunk in split_statements(neutral.text, sqlglot_dialect):
         original = "\n".join(original_lines[chunk.line - 1 : chunk.end_line]).strip()
-        results.append(_analyze_chunk(chunk, original, sqlglot_dialect, dialect, schema))
+        result = _analyze_chunk(chunk, original, sqlglot_dialect, dialect, schema)
+        if result.kind == "unparsed":
+            retried = _retry_template_pieces(chunk, neutral.tag_lines, original_lines, sqlglot_dialect, dialect, schema)
+            if retried:
+                results.extend(retried)
+                continue
+        results.append(result)
     return results
+
+
+def _retry_template_pieces(
+    chunk: Chunk,
+    tag_lines: tuple[int, ...],
+    original_lines: list[str],
+    sqlglot_dialect: Dialect,
+    dialect: str,
+    schema: Schema | None,
+) -> list[StatementResult]:
+    """A templated statement that failed whole may be several statements, one per `{% if %}`
+    branch: cut it at its tag lines and keep the cut if some piece now parses."""
+    cuts = sorted({line for line in tag_lines if chunk.line < line <= chunk.end_line})
+    if not cuts:
+        return []
+    lines = chunk.text.split("\n")
+    pieces, start = [], chunk.line
+    for cut in [*cuts, chunk.end_line + 1]:
+        body = "\n".join(lines[start - chunk.line : cut - chunk.line])
+        if body.strip():
+            pieces.append(Chunk(body, start, cut - 1))
+        start = cut
+    if len(pieces) < 2:
+        return []
+    results = []
+    for piece in pieces:
+        leading = len(piece.text) - len(piece.text.lstrip())
+        first = piece.line + piece.text[:leading].count("\n")
+        body = piece.text.strip()
+        trimmed = Chunk(body, first, first + body.count("\n"))
+        original = "\n".join(original_lines[trimmed.line - 1 : trimmed.end_line]).strip()
+        results.append(_analyze_chunk(trimmed, original, sqlglot_dialect, dialect, schema))
+    return results if any(r.kind != "unparsed" for r in results) else []
 
 
 def _analyze_chunk(
@@ -88,6 +127,9 @@ def _failure_message(error: Exception) -> str:
 
 
 def _unparsed(chunk: Chunk, original: str, message: str, dialect: str) -> StatementResult:
+    if touches_no_data(chunk.text):
+        # COMMENT ON, GRANT, CREATE DATABASE...: a parse failure here cannot hide a read or write.
+        return StatementResult(chunk.line, chunk.end_line, "other", original)
     observations = [Observation(PARSE_ERROR, "", (), None, "unparsed", LOW, {"error": message})]
     for table, access in tables_named(chunk.text, quoting_keeps_case(dialect)):
         observations.append(Observation(ACCESS, table, (), access, "unparsed", LOW))

@@ -51,3 +51,25 @@ def tables_named(sql: str, keep_quoted_case: bool = True) -> list[tuple[str, str
             access = WRITE
         seen.setdefault((_clean(name, keep_quoted_case), access), None)
     return list(seen)
+
+
+# Statements that change permissions, sessions, comments or server objects, never table rows or
+# columns. Parse failures of these are noise, not hidden accesses.
+_NO_DATA_STATEMENT = re.compile(
+    r"""^\s*(?:
+        COMMENT\s+ON | GRANT | REVOKE | SET | RESET | SHOW | BEGIN | START\s+TRANSACTION | COMMIT
+      | ROLLBACK | SAVEPOINT | RELEASE | VACUUM | ANALYZE | CHECKPOINT | DISCARD | LISTEN | NOTIFY
+      | SECURITY\s+LABEL | REASSIGN\s+OWNED | DROP\s+OWNED
+      | (?:CREATE|ALTER|DROP)\s+(?:OR\s+REPLACE\s+)?(?:DATABASE | ROLE | USER | GROUP | EXTENSION
+            | SCHEMA | TYPE | DOMAIN | SEQUENCE | TABLESPACE | COLLATION | SERVER | LANGUAGE | CAST
+            | OPERATOR | CONVERSION | POLICY | PUBLICATION | SUBSCRIPTION | STATISTICS
+            | TEXT\s+SEARCH | FOREIGN\s+DATA\s+WRAPPER | USER\s+MAPPING | EVENT\s+TRIGGER
+            | DEFAULT\s+PRIVILEGES)
+    )\b""",
+    re.I | re.X,
+)
+
+
+def touches_no_data(sql: str) -> bool:
+    """Does the statement (comments aside) start with a keyword that never reads or writes rows?"""
+    return bool(_NO_DATA_STATEMENT.match(_STRINGS_AND_COMMENTS.sub(" ", sql)))

@@ -36,6 +36,9 @@ _PLACEHOLDER = re.compile(
 class Neutralised:
     text: str
     holes: int  # how many placeholders or template expressions were replaced
+    # 1-based lines where a `{% ... %}` tag stood: templates often hold one whole statement per
+    # `{% if %}` branch, so these are where a failed statement may be cut and retried.
+    tag_lines: tuple[int, ...] = ()
 
 
 def _blank(match: re.Match[str]) -> str:
@@ -52,11 +55,12 @@ def neutralise(sql: str) -> Neutralised:
         return f"{HOLE_PREFIX}{counter}" + "\n" * match.group(0).count("\n")
 
     text = _JINJA_COMMENT.sub(_blank, sql)
+    tag_lines = tuple(text.count("\n", 0, m.start()) + 1 for m in _JINJA_STATEMENT.finditer(text))
     text = _JINJA_STATEMENT.sub(_blank, text)
     text = _JINJA_EXPRESSION.sub(hole, text)
     text = text.replace("%%", "%")
     text = _PLACEHOLDER.sub(hole, text)
-    return Neutralised(text=text, holes=counter)
+    return Neutralised(text=text, holes=counter, tag_lines=tag_lines)
 
 
 def is_hole(name: str) -> bool:

@@ -146,3 +146,36 @@ def test_query_sqlglot_cannot_scope_keeps_its_tables_at_low() -> None:
         [(A, "db1.users", (), R, "select", L), (A, "db2.users", (), R, "select", L)],
         kind="select",
     )
+
+
+def test_template_branches_that_fail_together_are_retried_one_statement_each():
+    sql = (
+        "{# stats for one tablespace, or all #}\n"  # 1
+        "{% if tsid %}\n"  # 2
+        "SELECT pg_tablespace_size({{ tsid }}) AS size\n"  # 3
+        "{% else %}\n"  # 4
+        "SELECT ts.spcname AS name\n"  # 5
+        "FROM tablespaces ts\n"  # 6
+        "WHERE ts.active;\n"  # 7
+        "{% endif %}\n"  # 8
+    )
+    results = analyze_sql(sql)
+    assert [(r.line, r.end_line, r.kind) for r in results] == [(3, 3, "select"), (5, 7, "select")]
+    assert [(o.table, o.columns, o.access, o.detail) for o in results[1].observations] == [
+        ("tablespaces", ("spcname", "active"), "read", "select")
+    ]
+
+
+def test_unparseable_statements_that_touch_no_data_are_not_reported():
+    sql = (
+        "COMMENT ON CONSTRAINT \"odd$name\" ON testschema.t IS 'why';\n"
+        "CREATE DATABASE <TEST_DB> WITH OWNER = <OWNER>;\n"
+        "SELECT id FROM orders WHERE (;\n"
+    )
+    results = analyze_sql(sql)
+    assert [(r.line, r.kind) for r in results] == [(1, "other"), (2, "other"), (3, "unparsed")]
+    assert results[0].observations == () and results[1].observations == ()
+    assert [(o.kind, o.table, o.detail) for o in results[2].observations] == [
+        ("parse_error", "", "unparsed"),
+        ("access", "orders", "unparsed"),
+    ]
