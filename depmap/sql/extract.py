@@ -58,7 +58,8 @@ def _retry_template_pieces(
     schema: Schema | None,
 ) -> list[StatementResult]:
     """A templated statement that failed whole may be several statements, one per `{% if %}`
-    branch: cut it at its tag lines and keep the cut if some piece now parses."""
+    branch: cut it at its tag lines, and keep the cut only if every piece then parses (a cut
+    through clauses would turn one failure into several fragments)."""
     cuts = sorted({line for line in tag_lines if chunk.line < line <= chunk.end_line})
     if not cuts:
         return []
@@ -79,7 +80,7 @@ def _retry_template_pieces(
         trimmed = Chunk(body, first, first + body.count("\n"))
         original = "\n".join(original_lines[trimmed.line - 1 : trimmed.end_line]).strip()
         results.append(_analyze_chunk(trimmed, original, sqlglot_dialect, dialect, schema))
-    return results if any(r.kind != "unparsed" for r in results) else []
+    return results if all(r.kind != "unparsed" for r in results) else []
 
 
 def _analyze_chunk(

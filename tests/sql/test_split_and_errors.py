@@ -179,3 +179,16 @@ def test_unparseable_statements_that_touch_no_data_are_not_reported():
         ("parse_error", "", "unparsed"),
         ("access", "orders", "unparsed"),
     ]
+
+
+def test_a_cut_that_leaves_clause_fragments_is_not_kept():
+    sql = (
+        "SELECT id, name FROM products\n"  # 1
+        "WHERE price > 0 AND AND\n"  # 2  (broken whatever the branch)
+        "{% if only_active %}\n"  # 3
+        "AND active\n"  # 4
+        "{% endif %}\n"  # 5
+        "ORDER BY name\n"  # 6
+    )
+    results = analyze_sql(sql)
+    assert [(r.line, r.end_line, r.kind) for r in results] == [(1, 6, "unparsed")]
