@@ -9,7 +9,9 @@ Three things every Python scanner needs and should do the same way:
   `pkg.module.Class.method`;
 - `string_text` reads the value of a string literal (escapes, raw and triple-quoted strings,
   implicit concatenation, f-string holes) together with the source line of every character, so
-  that a line of the value can be traced back to the line of the file it was written on.
+  that a line of the value can be traced back to the line of the file it was written on;
+- small helpers for expressions that build text (`a + b`, `"..." % x`, `"...".format()`,
+  `dedent(...)`) and for calls (`callee_name`, `argument`, `string_list`).
 
 Nothing here imports, compiles or runs the scanned code.
 """
@@ -19,8 +21,9 @@ from __future__ import annotations
 import ast
 import re
 import unicodedata
+import warnings
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Callable, Mapping
 
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper
@@ -39,9 +42,12 @@ _PY2_LINE = re.compile(
     re.M | re.X,
 )
 # Tokenizer complaints that Python 2 code triggers: `0777` octals and `repr` backticks.
-_PY2_MESSAGE = re.compile(r"leading zeros in decimal integer|'`' is not a valid character")
+_PY2_MESSAGE = re.compile(
+    r"leading zeros in decimal integer|'`' is not a valid character|Missing parentheses in call to '(?:print|exec)'"
+)
+_PY2_OPERATOR = re.compile(r"`|<>")  # repr backticks, the old "not equal"; on the error line only
 _MESSAGE_LIMIT = 160
-_ERROR_AT = re.compile(r"((?:parser|tokenizer) error: )error at (\d+):(\d+): ")
+_ERROR_AT = re.compile(r"(?:parser|tokenizer) error: error at (\d+):(\d+): ")
 _ERROR_KIND = re.compile(r"^(?:parser|tokenizer) error: ")
 _EXPECTED = re.compile(r"expected one of (.*)$")
 _EXPECTED_LIMIT = 6
@@ -65,8 +71,9 @@ def parse_python(path: str, text: str, *, metadata: bool = False) -> ParsedModul
     except cst.ParserSyntaxError as error:
         return Skipped(path, syntax_error_reason(error, text))
     except cst.CSTValidationError as error:  # e.g. "a" b"b": the tokenizer accepts it, Python does not
-        line = _python_error_line(text)
-        return Skipped(path, f"Python syntax error{f' at line {line}' if line else ''}: {error}")
+        found = _cpython_error(text)
+        where = f" at line {found[0]}" if found else ""
+        return Skipped(path, f"Python syntax error{where}: {found[2] if found else error}")
     except RecursionError:
         return Skipped(path, "Python source too deeply nested to parse")
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True) if metadata else None
@@ -76,37 +83,41 @@ def parse_python(path: str, text: str, *, metadata: bool = False) -> ParsedModul
 def syntax_error_reason(error: cst.ParserSyntaxError, text: str) -> str:
     """One line: where, what, and whether the file looks like Python 2.
 
-    libcst's own line (`editor_line`) can point past the error; the parser's message names the
-    offending token's line and column, so that one is preferred.
+    CPython's own parser (`ast.parse`, which never runs the code) is asked first: its line is the
+    line of the mistake (libcst's can point past it) and its message is written for people
+    ("Missing parentheses in call to 'print'"). libcst's message is the fallback.
     """
-    message = " ".join(error.message.split())
-    line: int | None = None
-    column: int | None = None
-    where = _ERROR_AT.match(message)
-    if where:
-        line, column = int(where.group(2)), int(where.group(3))
-        message = where.group(1) + message[where.end() :]
-    else:  # tokenizer errors carry no position
-        line = _python_error_line(text) or error.editor_line
-    message = _ERROR_KIND.sub("", message)
-    expected = _EXPECTED.match(message)
-    if expected and len(expected.group(1).split(", ")) > _EXPECTED_LIMIT:
-        message = "expected one of " + ", ".join(expected.group(1).split(", ")[:_EXPECTED_LIMIT]) + ", …"
+    found = _cpython_error(text)
+    if found is not None:
+        line, column, message = found
+    else:
+        message = " ".join(error.message.split())
+        line, column = error.editor_line, None
+        where = _ERROR_AT.match(message)
+        if where:
+            line, column = int(where.group(1)), int(where.group(2)) + 1
+            message = message[where.end() :]
+        message = _ERROR_KIND.sub("", message)
+        expected = _EXPECTED.match(message)
+        if expected and len(expected.group(1).split(", ")) > _EXPECTED_LIMIT:
+            message = "expected one of " + ", ".join(expected.group(1).split(", ")[:_EXPECTED_LIMIT]) + ", …"
     if len(message) > _MESSAGE_LIMIT:
         message = message[: _MESSAGE_LIMIT - 1] + "…"
-    place = f"line {line}" + (f", column {column + 1}" if column is not None else "")
+    place = f"line {line}" + (f", column {column}" if column else "")
     reason = f"Python syntax error at {place}: {message}"
-    if _PY2_MESSAGE.search(error.message) or _PY2_LINE.search(text):
+    lines = text.splitlines()
+    error_line = lines[line - 1] if 0 < line <= len(lines) else ""
+    if _PY2_MESSAGE.search(message) or _PY2_LINE.search(text) or _PY2_OPERATOR.search(error_line):
         reason += " (Python 2 syntax? depmap reads Python 3 only)"
     return reason
 
 
-def _python_error_line(text: str) -> int | None:
-    """Where CPython's own parser (which never runs the code) puts the first error."""
+def _cpython_error(text: str) -> tuple[int, int | None, str] | None:
+    """(line, 1-based column, message) of the first error CPython finds, if it finds one."""
     try:
         ast.parse(text)
     except SyntaxError as error:
-        return error.lineno
+        return error.lineno or 1, error.offset, error.msg
     except (ValueError, RecursionError, MemoryError):
         return None
     return None
@@ -279,7 +290,7 @@ def join(left: LocatedText, right: LocatedText) -> LocatedText:
     ):
         return LocatedText(
             left.text + "\n" + right.text,
-            left.lines + (left.lines[-1],) + right.lines,
+            (*left.lines, left.lines[-1], *right.lines),
             left.holes + right.holes,
         )
     return LocatedText(left.text + right.text, left.lines + right.lines, left.holes + right.holes)
@@ -311,10 +322,7 @@ def _decode(body: str, line: int, *, raw: bool, formatted: bool) -> LocatedText:
                 line += 1
         position = match.end()
         token = match.group(0)
-        if token in ("{{", "}}"):
-            value = token[0]
-        else:
-            value = _escape_value(token[1:])
+        value = token[0] if token in ("{{", "}}") else _escape_value(token[1:])
         chars.append(value)
         lines.extend([line] * len(value))
         line += token.count("\n")
@@ -352,7 +360,9 @@ def _is_bytes(prefix: str) -> bool:
 def string_text(node: cst.BaseExpression, positions: Mapping[cst.CSTNode, CodeRange]) -> LocatedText | None:
     """The value of a str literal (simple, concatenated, f- or t-string), None for bytes.
 
-    Each f-string/t-string hole becomes `{}` and is counted in `holes`.
+    Each f-string/t-string hole becomes `{}` and is counted in `holes`. Implicitly concatenated
+    parts written on different lines are joined as `join` does (a newline where it cannot merge
+    two words), so that every line of the value still has one line of the file.
     """
     if isinstance(node, cst.SimpleString):
         prefix = node.prefix
@@ -361,7 +371,9 @@ def string_text(node: cst.BaseExpression, positions: Mapping[cst.CSTNode, CodeRa
         quote = node.quote
         body = node.value[len(prefix) + len(quote) : -len(quote)]
         text = _decode(body, positions[node].start.line, raw="r" in prefix.lower(), formatted=False)
-        expected = node.evaluated_value
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "\d" in a non-raw literal compiles with a warning
+            expected = node.evaluated_value
         if isinstance(expected, str) and expected != text.text:  # should not happen; trust Python
             return located(expected, positions[node].start.line)
         return text
@@ -405,3 +417,125 @@ def string_head(node: cst.SimpleString | cst.FormattedString | cst.TemplatedStri
     if isinstance(first, (cst.FormattedStringText, cst.TemplatedStringText)):
         return first.value
     return ""
+
+
+# -- expressions that build text -------------------------------------------------------------------
+
+TEXT_WRAPPERS = frozenset({"dedent", "cleandoc"})  # textwrap.dedent, inspect.cleandoc: same text
+TEXT_METHODS = frozenset({"strip", "lstrip", "rstrip"})
+
+
+def callee_name(func: cst.BaseExpression) -> str | None:
+    if isinstance(func, cst.Name):
+        return func.value
+    if isinstance(func, cst.Attribute):
+        return func.attr.value
+    return None
+
+
+def dotted_name(node: cst.BaseExpression) -> str | None:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        head = dotted_name(node.value)
+        return f"{head}.{node.attr.value}" if head else None
+    return None
+
+
+def operands(node: cst.BaseExpression) -> list[cst.BaseExpression]:
+    """`a + b + c` -> [a, b, c]; anything else -> [node]. Iterative: generated code can chain
+    thousands of `+`."""
+    result: list[cst.BaseExpression] = []
+    pending = [node]
+    while pending:
+        current = pending.pop()
+        if isinstance(current, cst.BinaryOperation) and isinstance(current.operator, cst.Add):
+            pending.extend((current.right, current.left))
+        else:
+            result.append(current)
+    return result
+
+
+def wrapped_text(node: cst.BaseExpression) -> cst.BaseExpression | None:
+    """The text inside `"...".format(...)`, `.strip()`, `dedent("...")` and `"..." % args`."""
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Modulo):
+        return node.left
+    if isinstance(node, cst.Call):
+        name = callee_name(node.func)
+        if isinstance(node.func, cst.Attribute) and name in TEXT_METHODS | {"format"}:
+            return node.func.value
+        if name in TEXT_WRAPPERS and node.args:
+            return node.args[0].value
+    return None
+
+
+def fields_filled_by(node: cst.BaseExpression) -> re.Pattern[str] | None:
+    if isinstance(node, cst.BinaryOperation):
+        return PERCENT_FIELD
+    if isinstance(node, cst.Call) and callee_name(node.func) == "format":
+        return FORMAT_FIELD
+    return None
+
+
+def is_text_expression(node: cst.BaseExpression) -> bool:
+    """A str literal, or an expression that builds text from one."""
+    if isinstance(node, STRING_NODES):
+        first = leftmost_string(node)
+        return first is not None and not (isinstance(first, cst.SimpleString) and _is_bytes(first.prefix))
+    inner = wrapped_text(node)
+    if inner is not None:
+        return is_text_expression(inner)
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
+        return any(is_text_expression(operand) for operand in operands(node))
+    return False
+
+
+def text_structure(node: cst.BaseExpression) -> Iterable[cst.BaseExpression]:
+    """The sub-expressions that are part of the text (not arguments of `%` or `.format`)."""
+    yield node
+    inner = wrapped_text(node)
+    if inner is not None:
+        yield from text_structure(inner)
+    elif isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
+        for operand in operands(node):
+            yield from text_structure(operand)
+    elif isinstance(node, cst.ConcatenatedString):
+        yield from text_structure(node.left)
+        yield from text_structure(node.right)
+
+
+def first_operand(node: cst.BaseExpression) -> cst.BaseExpression:
+    while True:
+        inner = wrapped_text(node)
+        if inner is not None:
+            node = inner
+        elif isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
+            node = operands(node)[0]
+        else:
+            return node
+
+
+def argument(call: cst.Call, index: int | None, keyword: str) -> cst.BaseExpression | None:
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value == keyword:
+            return arg.value
+    if index is None:
+        return None
+    positional = [arg.value for arg in call.args if arg.keyword is None and not arg.star]
+    return positional[index] if index < len(positional) else None
+
+
+def string_list(node: cst.BaseExpression) -> tuple[str, ...] | None:
+    """("a", "b") or ["a", "b"]: the names; anything else: None (unknown)."""
+    if not isinstance(node, (cst.List, cst.Tuple)):
+        return None
+    names = []
+    for element in node.elements:
+        value = element.value
+        if not isinstance(value, cst.SimpleString) or "b" in value.prefix.lower():
+            return None
+        evaluated = value.evaluated_value
+        if not isinstance(evaluated, str):
+            return None
+        names.append(evaluated)
+    return tuple(names)

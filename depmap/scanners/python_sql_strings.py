@@ -23,29 +23,37 @@ from __future__ import annotations
 
 import itertools
 import re
-import warnings
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping
+from typing import Any
 
 import libcst as cst
-from libcst.metadata import CodeRange, PositionProvider
+from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from depmap.model import ACCESS, HIGH, MEDIUM, READ, WRITE, Fact, Location, ScanResult, Skipped, sorted_facts
 from depmap.scanners.context import ScanContext
 from depmap.scanners.python_source import (
-    FORMAT_FIELD,
-    PERCENT_FIELD,
     STRING_NODES,
     LocatedText,
     ScopedVisitor,
+    argument,
+    callee_name,
     dotted,
+    dotted_name,
+    fields_filled_by,
     fill_fields,
+    first_operand,
     hole_at,
+    is_text_expression,
     join,
     leftmost_string,
+    operands,
     parse_python,
     string_head,
+    string_list,
     string_text,
+    text_structure,
+    wrapped_text,
 )
 from depmap.sql import analyze_sql, to_facts
 from depmap.sql.facts import snippet_of
@@ -78,28 +86,34 @@ TABLE_SINKS = {
     "copy_from_table": (0, "table_name", READ),
 }
 
-_KEYWORDS = "SELECT|INSERT|UPDATE|DELETE|WITH|CREATE|ALTER|DROP|MERGE|COPY|TRUNCATE|REPLACE|UPSERT"
-_LEAD = r"(?:\s|\\[ntr]|--[^\n]*\n)*"  # whitespace, escaped newlines and SQL comments before it
-_AFTER = r"(?=\s|\\[ntr]|[(*])"  # a keyword alone ("update") is a word, not a statement
-_STRICT_KEYWORD = rf"(?:{_KEYWORDS}|{_KEYWORDS.lower()})"
+# Statement keywords. After one comes whitespace ("update" alone is a word, "update(x)" Python).
+# WITH must open a CTE (`WITH name AS (`): otherwise it is prose, or Python's `with` after the
+# closing quotes of a docstring.
+_VERBS = "SELECT|INSERT|UPDATE|DELETE|CREATE|ALTER|DROP|MERGE|COPY|TRUNCATE|REPLACE|UPSERT"
+_CTE = r"\s+(?:RECURSIVE\s+)?[\w\"`]+\s*(?:\([^()]*\)\s*)?AS\s*(?:NOT\s+)?(?:MATERIALIZED\s*)?\("
+_SPACE = r"(?=\s|\\[ntr])"  # in source text, "\n" may still be an escape
+_STRICT_KEYWORD = rf"(?:(?:{_VERBS}|{_VERBS.lower()}){_SPACE}|(?:WITH|with)(?=(?i:{_CTE})))"
+_ANY_KEYWORD = rf"(?i:(?:{_VERBS}){_SPACE}|WITH(?={_CTE}))"
+_LEAD = r"(?:\s|\\[ntr]|--[^\n]*\n)*"  # whitespace, escaped newlines and SQL comments
+_QUOTE = r"""(?:'''|\"\"\"|'|")"""
 # Prefilter (PERFORMANCE.md: a libcst parse costs 100x a regex): a literal opening with an
-# all-caps or all-lowercase keyword, or a table sink; a Title-case one only next to a sink name.
-_OPENS_LIKE_SQL = re.compile(rf"""(?:'''|\"\"\"|'|"){_LEAD}{_STRICT_KEYWORD}{_AFTER}""")
-_OPENS_LIKE_SQL_ANY_CASE = re.compile(rf"""(?:'''|\"\"\"|'|"){_LEAD}(?i:{_KEYWORDS}){_AFTER}""")
-_SINK_WORD = re.compile(
-    r"\b(?:"
-    + "|".join(SQL_SINKS + SQL_SINKS_AFTER_CURSOR + WEAK_SQL_SINKS + SQL_KEYWORD_ARGS + WEAK_SQL_KEYWORD_ARGS)
-    + r")\b"
+# all-caps or all-lowercase keyword, or a table sink; a Title-case one only next to a sink call.
+_OPENS_LIKE_SQL = re.compile(_QUOTE + _LEAD + _STRICT_KEYWORD)
+_OPENS_LIKE_SQL_ANY_CASE = re.compile(_QUOTE + _LEAD + _ANY_KEYWORD)
+_SINK_CALL = re.compile(
+    r"\b(?:(?:"
+    + "|".join(SQL_SINKS + SQL_SINKS_AFTER_CURSOR + WEAK_SQL_SINKS)
+    + r")\s*\(|(?:"
+    + "|".join(SQL_KEYWORD_ARGS + WEAK_SQL_KEYWORD_ARGS)
+    + r")\s*=(?!=))"
 )
 _TABLE_SINK_CALL = re.compile(r"\b(?:" + "|".join(TABLE_SINKS) + r")\s*\(")
-_SQL_START = re.compile(rf"(?:\s|--[^\n]*(?:\n|$)|/\*.*?\*/)*({_KEYWORDS}){_AFTER}", re.I | re.S)
-_HEAD = re.compile(rf"{_LEAD}(?i:{_KEYWORDS}){_AFTER}")
+_SQL_START = re.compile(rf"(?:\s|--[^\n]*(?:\n|$)|/\*.*?\*/)*(?={_ANY_KEYWORD})(\w+)", re.S)
+_STRICT_HEAD = re.compile(_LEAD + _STRICT_KEYWORD)
 _BARE_NAME = re.compile(r"\s*([A-Za-z_][\w$]*(?:\.[A-Za-z_][\w$]*)?)\s*")
 
 _LOGGER = re.compile(r"_*(?:log|logger|logging|logs)", re.I)
 _QUIET_FUNCTIONS = frozenset({"print", "_", "gettext", "gettext_lazy", "ngettext", "pgettext", "ugettext"})
-_TEXT_WRAPPERS = frozenset({"dedent", "cleandoc"})  # textwrap.dedent, inspect.cleandoc: same SQL
-_TEXT_METHODS = frozenset({"strip", "lstrip", "rstrip"})
 _BRANCHES = (cst.If, cst.Else, cst.For, cst.While, cst.ExceptHandler, cst.ExceptStarHandler, cst.MatchCase)
 _MAX_ALTERNATIVES = 8
 _MAX_DEPTH = 24
@@ -109,7 +123,7 @@ def might_contain_sql(text: str) -> bool:
     """The cheap test that decides whether the file is parsed at all."""
     if _OPENS_LIKE_SQL.search(text) or _TABLE_SINK_CALL.search(text):
         return True
-    return bool(_OPENS_LIKE_SQL_ANY_CASE.search(text) and _SINK_WORD.search(text))
+    return bool(_OPENS_LIKE_SQL_ANY_CASE.search(text) and _SINK_CALL.search(text))
 
 
 def sql_keyword(text: str) -> str | None:
@@ -132,15 +146,41 @@ def scan_python_sql(path: str, text: str, ctx: ScanContext) -> ScanResult:
     if isinstance(parsed, Skipped):
         return ScanResult(skipped=[parsed])
     assert parsed.wrapper is not None
-    positions = parsed.wrapper.resolve(PositionProvider)
+    positions = _LazyPositions(parsed.wrapper)
     gatherer = GatherSqlVisitor(parsed.module_name)
-    parsed.module.visit(gatherer)
-    facts = _Resolver(path, parsed.module, positions, gatherer, ctx.dialect).facts()
+    try:
+        parsed.module.visit(gatherer)
+        facts = _Resolver(path, parsed.module, positions, gatherer, ctx.dialect).facts()
+    except RecursionError:  # libcst visits recursively: thousands of chained `+` exhaust the stack
+        return ScanResult(skipped=[Skipped(path, "Python expression nested too deeply to analyse")])
     unique: list[Fact] = []
     for fact in sorted_facts(facts):
         if not unique or unique[-1] != fact:
             unique.append(fact)
     return ScanResult(facts=unique)
+
+
+class _LazyPositions(Mapping[cst.CSTNode, CodeRange]):
+    """Positions cost twice the parse (PERFORMANCE.md) and most files that pass the prefilter
+    hold no SQL after all: compute them the first time a string's lines are needed."""
+
+    def __init__(self, wrapper: MetadataWrapper) -> None:
+        self._wrapper = wrapper
+        self._positions: Mapping[cst.CSTNode, CodeRange] | None = None
+
+    def _resolved(self) -> Mapping[cst.CSTNode, CodeRange]:
+        if self._positions is None:
+            self._positions = self._wrapper.resolve(PositionProvider)
+        return self._positions
+
+    def __getitem__(self, node: cst.CSTNode) -> CodeRange:
+        return self._resolved()[node]
+
+    def __iter__(self) -> Iterator[cst.CSTNode]:
+        return iter(self._resolved())
+
+    def __len__(self) -> int:
+        return len(self._resolved())
 
 
 # -- gathering (one pass over the tree) ------------------------------------------------------------
@@ -235,7 +275,7 @@ class GatherSqlVisitor(ScopedVisitor):
 
     def visit_ClassDef_body(self, node: cst.ClassDef) -> None:
         super().visit_ClassDef_body(node)
-        bases = tuple(_dotted_name(arg.value) or "" for arg in node.bases)
+        bases = tuple(dotted_name(arg.value) or "" for arg in node.bases)
         self.scope = _Scope("class", self.symbol, self.scope, bases=bases)
         self.classes.setdefault(node.name.value, []).append(self.scope)
 
@@ -283,10 +323,10 @@ class GatherSqlVisitor(ScopedVisitor):
     def visit_Assign(self, node: cst.Assign) -> None:
         first = node.targets[0].target
         self._target = first.value if isinstance(first, cst.Name) else None
+        pieces = operands(node.value)
         for target in node.targets:
-            operands = _operands(node.value)
-            if isinstance(target.target, cst.Name) and _is_name(operands[0], target.target.value) and len(operands) > 1:
-                self._bind(target.target, True, tuple(operands[1:]))  # query = query + "..."
+            if isinstance(target.target, cst.Name) and _is_name(pieces[0], target.target.value) and len(pieces) > 1:
+                self._bind(target.target, True, tuple(pieces[1:]))  # query = query + "..."
             else:
                 self._bind(target.target, False, (node.value,))
 
@@ -327,7 +367,7 @@ class GatherSqlVisitor(ScopedVisitor):
     # calls
 
     def visit_Call(self, node: cst.Call) -> None:
-        name = _callee_name(node.func)
+        name = callee_name(node.func)
         quiet = self._quiet[-1]
         if name in TABLE_SINKS:
             self.table_sinks.append(_TableSink(node, name, self.scope, self._next(), self.symbol))
@@ -366,15 +406,15 @@ class GatherSqlVisitor(ScopedVisitor):
     # string expressions
 
     def _maybe_candidate(self, node: cst.BaseExpression) -> None:
-        if id(node) in self._inner or not _is_text_expression(node):
+        if id(node) in self._inner or not is_text_expression(node):
             return
-        for part in _structure(node):
+        for part in text_structure(node):
             self._inner.add(id(part))
-        first = _first_operand(node)
+        first = first_operand(node)
         literal = leftmost_string(first)
         if self._quiet[-1]:
             return
-        if literal is not None and not _HEAD.match(string_head(literal)):
+        if literal is not None and not _STRICT_HEAD.match(string_head(literal)):
             return
         if literal is None and not isinstance(first, (cst.Name, cst.Attribute)):
             return
@@ -399,23 +439,6 @@ class GatherSqlVisitor(ScopedVisitor):
         self._maybe_candidate(node)
 
 
-def _callee_name(func: cst.BaseExpression) -> str | None:
-    if isinstance(func, cst.Name):
-        return func.value
-    if isinstance(func, cst.Attribute):
-        return func.attr.value
-    return None
-
-
-def _dotted_name(node: cst.BaseExpression) -> str | None:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        head = _dotted_name(node.value)
-        return f"{head}.{node.attr.value}" if head else None
-    return None
-
-
 def _is_name(node: cst.BaseExpression, name: str) -> bool:
     return isinstance(node, cst.Name) and node.value == name
 
@@ -432,76 +455,11 @@ def _is_quiet_call(func: cst.BaseExpression, name: str | None) -> bool:
         return False
     receiver = func.value
     if isinstance(receiver, cst.Call):  # logging.getLogger(__name__).info(...)
-        return _callee_name(receiver.func) == "getLogger"
-    last = _callee_name(receiver)
+        return callee_name(receiver.func) == "getLogger"
+    last = callee_name(receiver)
     if last is None:
         return False
     return bool(_LOGGER.fullmatch(last)) or (last == "warnings" and name == "warn") or name in _QUIET_FUNCTIONS
-
-
-def _operands(node: cst.BaseExpression) -> list[cst.BaseExpression]:
-    """`a + b + c` -> [a, b, c]; anything else -> [node]."""
-    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
-        return _operands(node.left) + _operands(node.right)
-    return [node]
-
-
-def _wrapped_text(node: cst.BaseExpression) -> cst.BaseExpression | None:
-    """The text inside `"...".format(...)`, `.strip()`, `dedent("...")` and `"..." % args`."""
-    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Modulo):
-        return node.left
-    if isinstance(node, cst.Call):
-        name = _callee_name(node.func)
-        if isinstance(node.func, cst.Attribute) and name in _TEXT_METHODS | {"format"}:
-            return node.func.value
-        if name in _TEXT_WRAPPERS and node.args:
-            return node.args[0].value
-    return None
-
-
-def _fields_filled_by(node: cst.BaseExpression) -> re.Pattern[str] | None:
-    if isinstance(node, cst.BinaryOperation):
-        return PERCENT_FIELD
-    if isinstance(node, cst.Call) and _callee_name(node.func) == "format":
-        return FORMAT_FIELD
-    return None
-
-
-def _is_text_expression(node: cst.BaseExpression) -> bool:
-    """A str literal, or an expression that builds text from one."""
-    if isinstance(node, STRING_NODES):
-        return not (isinstance(node, cst.SimpleString) and "b" in node.prefix.lower()) and leftmost_string(node) is not None
-    inner = _wrapped_text(node)
-    if inner is not None:
-        return _is_text_expression(inner)
-    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
-        return any(_is_text_expression(operand) for operand in _operands(node))
-    return False
-
-
-def _structure(node: cst.BaseExpression) -> Iterable[cst.BaseExpression]:
-    """The sub-expressions that are part of the text (not arguments of `%` or `.format`)."""
-    yield node
-    inner = _wrapped_text(node)
-    if inner is not None:
-        yield from _structure(inner)
-    elif isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
-        for operand in _operands(node):
-            yield from _structure(operand)
-    elif isinstance(node, cst.ConcatenatedString):
-        yield from _structure(node.left)
-        yield from _structure(node.right)
-
-
-def _first_operand(node: cst.BaseExpression) -> cst.BaseExpression:
-    while True:
-        inner = _wrapped_text(node)
-        if inner is not None:
-            node = inner
-        elif isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
-            node = _operands(node)[0]
-        else:
-            return node
 
 
 # -- resolving (after the pass) -------------------------------------------------------------------
@@ -509,12 +467,13 @@ def _first_operand(node: cst.BaseExpression) -> cst.BaseExpression:
 
 @dataclass(frozen=True)
 class _Value:
-    """One possible text of an expression, the literals it is made of, and whether any part of it
-    is unknown statically."""
+    """One possible text of an expression: the literals it is made of, whether any part of it is
+    unknown statically, and the symbol that writes its start when it came through a name."""
 
     text: LocatedText
     literals: frozenset[int]
     dynamic: bool
+    symbol: str | None = None
 
 
 @dataclass(eq=False)
@@ -523,7 +482,6 @@ class _Origin:
 
     value: _Value
     symbol: str
-    named: bool  # the text is a name's value (a constant, a local, a class attribute)
     sinks: set[str] = field(default_factory=set)
     executed_in: set[str] = field(default_factory=set)
 
@@ -546,9 +504,9 @@ class _Resolver:
 
     def facts(self) -> list[Fact]:
         facts: list[Fact] = []
-        for sink in self.gathered.table_sinks:
-            facts.extend(self._table_sink(sink))
-        origins: dict[tuple, _Origin] = {}
+        for table_sink in self.gathered.table_sinks:
+            facts.extend(self._table_sink(table_sink))
+        origins: dict[tuple[frozenset[int], str], _Origin] = {}
         for sink in self.gathered.sinks:
             self._collect(sink, origins)
         for origin in origins.values():
@@ -559,26 +517,21 @@ class _Resolver:
 
     # sinks
 
-    def _collect(self, sink: _Sink, origins: dict[tuple, _Origin]) -> None:
+    def _collect(self, sink: _Sink, origins: dict[tuple[frozenset[int], str], _Origin]) -> None:
         for arg in sink.args:
             for expr in _sql_items(arg):
-                for key, value, symbol in self._origins(expr, sink):
+                literal = leftmost_string(first_operand(expr))
+                if not sink.strong and literal is not None and not _STRICT_HEAD.match(string_head(literal)):
+                    continue  # text("status = :s"), sql.SQL(", "): a fragment, not a statement
+                for value in self._eval(expr, sink.scope, sink.seq, 0):
                     self.consumed |= value.literals
                     if not self._reaches_database(value, sink):
                         continue
-                    origin = origins.setdefault(key, _Origin(value, symbol, key[0] == "chain"))
+                    # the same text from the same literals is one origin, however many sinks run it
+                    key = (value.literals, value.text.text)
+                    origin = origins.setdefault(key, _Origin(value, value.symbol or sink.text_symbol))
                     origin.sinks.add(sink.name)
                     origin.executed_in.add(sink.symbol)
-
-    def _origins(self, expr: cst.BaseExpression, sink: _Sink) -> Iterable[tuple[tuple, _Value, str]]:
-        """(dedup key, text, symbol that writes it) for every text the argument may hold."""
-        if isinstance(expr, cst.Name) or _is_self_attribute(expr) or _is_class_attribute(expr, self.gathered):
-            for chain in self._chains_of(expr, sink.scope, sink.seq):
-                for value in self._chain_values(chain):
-                    yield ("chain", tuple(id(event) for event in chain), value.text.text), value, chain[0].symbol
-            return
-        for value in self._eval(expr, sink.scope, sink.seq, 0):
-            yield ("expr", id(expr), value.text.text), value, sink.text_symbol
 
     def _reaches_database(self, value: _Value, sink: _Sink) -> bool:
         text = value.text.text
@@ -591,10 +544,10 @@ class _Resolver:
     def _sink_facts(self, origin: _Origin) -> list[Fact]:
         value = origin.value
         table = self._table_named(value.text.text) if origin.sinks & {"read_sql"} else None
-        extra: dict = {"sink": min(origin.sinks)}
+        extra: dict[str, Any] = {"sink": min(origin.sinks)}
         if value.dynamic:
             extra["dynamic"] = True
-        if origin.named and origin.executed_in - {origin.symbol}:
+        if value.symbol is not None and origin.executed_in - {origin.symbol}:  # a name run elsewhere
             extra["executed_in"] = sorted(origin.executed_in)
         if table is not None:  # pandas.read_sql("orders", con) reads the whole table
             line = value.text.file_line(1)
@@ -619,7 +572,7 @@ class _Resolver:
             results = analyze_sql(value.text.text, self.dialect)
             if not any(r.kind not in ("unparsed", "other") and r.observations for r in results):
                 continue  # prose that happens to start with "select", or not SQL we can read
-            extra: dict = {"sink": None}
+            extra: dict[str, Any] = {"sink": None}
             if value.dynamic:
                 extra["dynamic"] = True
             facts.extend(
@@ -627,7 +580,7 @@ class _Resolver:
                     results,
                     path=self.path,
                     line_of=value.text.file_line,
-                    symbol=candidate.symbol,
+                    symbol=value.symbol or candidate.symbol,
                     confidence=MEDIUM,
                     extra=extra,
                 )
@@ -638,21 +591,21 @@ class _Resolver:
 
     def _table_sink(self, sink: _TableSink) -> list[Fact]:
         index, keyword, access = TABLE_SINKS[sink.name]
-        table_arg = _argument(sink.call, index, keyword)
+        table_arg = argument(sink.call, index, keyword)
         if table_arg is None:
             return []
         names = [v for v in self._eval(table_arg, sink.scope, sink.seq, 0) if not v.dynamic]
         if len(names) != 1:
             return []
         self.consumed |= names[0].literals
-        schema_arg = _argument(sink.call, None, "schema") or _argument(sink.call, None, "schema_name")
+        schema_arg = argument(sink.call, None, "schema") or argument(sink.call, None, "schema_name")
         schema = self._eval(schema_arg, sink.scope, sink.seq, 0) if schema_arg is not None else []
         table = self._table(names[0].text.text.strip(), schema[0].text.text.strip() if len(schema) == 1 else None)
-        extra: dict = {"sink": sink.name, "statement": "select" if sink.name == "read_sql_table" else "copy"}
-        columns_arg = _argument(sink.call, None, "columns")
+        extra: dict[str, Any] = {"sink": sink.name, "statement": "select" if sink.name == "read_sql_table" else "copy"}
+        columns_arg = argument(sink.call, None, "columns")
         columns: tuple[str, ...] = ()
         if columns_arg is not None:
-            listed = _string_list(columns_arg)
+            listed = string_list(columns_arg)
             if listed is None:
                 extra["dynamic"] = True
             else:
@@ -682,50 +635,44 @@ class _Resolver:
         if depth > _MAX_DEPTH:
             return []
         if isinstance(node, STRING_NODES):
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # evaluated_value compiles "\d" with a warning
-                text = string_text(node, self.positions)
+            text = string_text(node, self.positions)
             if text is None:
                 return []
             return [_Value(text, frozenset({id(node)}), _is_dynamic_string(node, text))]
-        inner = _wrapped_text(node)
+        inner = wrapped_text(node)
         if inner is not None:
             values = self._eval(inner, scope, seq, depth + 1)
-            fields = _fields_filled_by(node)
+            fields = fields_filled_by(node)
             if fields is None:  # .strip(), dedent(): the same SQL
                 return values
-            return [_Value(fill_fields(v.text, fields), v.literals, True) for v in values]
+            return [_Value(fill_fields(v.text, fields), v.literals, True, v.symbol) for v in values]
         if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
-            return self._concatenation(_operands(node), scope, seq, depth)
+            return self._concatenation(operands(node), scope, seq, depth)
         if isinstance(node, (cst.Name, cst.Attribute)):
-            values: list[_Value] = []
+            assigned: list[_Value] = []
             for chain in self._chains_of(node, scope, seq):
-                values.extend(self._chain_values(chain, depth + 1))
-            return values[:_MAX_ALTERNATIVES]
+                assigned.extend(self._chain_values(chain, depth + 1))
+            return assigned[:_MAX_ALTERNATIVES]
         return []
 
     def _concatenation(
-        self, operands: list[cst.BaseExpression], scope: _Scope, seq: int, depth: int
+        self, parts: list[cst.BaseExpression], scope: _Scope, seq: int, depth: int
     ) -> list[_Value]:
-        options: list[list[_Value]] = []
-        known = False
-        for operand in operands:
-            values = self._eval(operand, scope, seq, depth + 1)
-            if values:
-                known = True
-                options.append(values)
-            else:
-                line = self.positions[operand].start.line
-                options.append([_Value(hole_at(line), frozenset(), True)])
-        if not known:
+        evaluated = [(part, self._eval(part, scope, seq, depth + 1)) for part in parts]
+        if not any(values for _, values in evaluated):
             return []
+        options = [
+            values or [_Value(hole_at(self.positions[operand].start.line), frozenset(), True)]
+            for operand, values in evaluated
+        ]
         results: list[_Value] = []
         for combination in itertools.islice(itertools.product(*options), _MAX_ALTERNATIVES):
             text = combination[0].text
             for value in combination[1:]:
                 text = join(text, value.text)
             literals = frozenset().union(*(v.literals for v in combination))
-            results.append(_Value(text, literals, any(v.dynamic for v in combination)))
+            symbol = next((v.symbol for v in combination if v.symbol), None)
+            results.append(_Value(text, literals, any(v.dynamic for v in combination), symbol))
         return results
 
     def _chains_of(self, node: cst.BaseExpression, scope: _Scope, seq: int) -> list[list[_Event]]:
@@ -766,21 +713,22 @@ class _Resolver:
                     return chains
         return []
 
-    def _chain_values(self, chain: list[_Event], depth: int = 0) -> list[_Value]:
+    def _chain_values(self, chain: list[_Event], depth: int) -> list[_Value]:
         start = chain[0]
         values = self._event_values(start, depth) if start.parts is not None else []
+        values = [_Value(v.text, v.literals, v.dynamic, v.symbol or start.symbol) for v in values]
         if not values:
             if len(chain) == 1:
                 return []
             line = self.positions[chain[1].parts[0]].start.line if chain[1].parts else 1
-            values = [_Value(hole_at(line), frozenset(), True)]
+            values = [_Value(hole_at(line), frozenset(), True, start.symbol)]
         for event in chain[1:]:
             conditional = not _is_prefix(event.branch, start.branch)
             pieces = self._event_values(event, depth) if event.parts is not None else []
             if not pieces:
-                return [_Value(v.text, v.literals, True) for v in values]
+                return [_Value(v.text, v.literals, True, v.symbol) for v in values]
             values = [
-                _Value(join(v.text, p.text), v.literals | p.literals, v.dynamic or p.dynamic or conditional)
+                _Value(join(v.text, p.text), v.literals | p.literals, v.dynamic or p.dynamic or conditional, v.symbol)
                 for v, p in itertools.islice(itertools.product(values, pieces), _MAX_ALTERNATIVES)
             ]
         return values
@@ -801,7 +749,7 @@ def _chains(events: list[_Event], before: int | None) -> list[list[_Event]]:
             live = [chain for chain in live if not _is_prefix(event.branch, chain[0].branch)]
             live.append([event])
         elif live:
-            live = [chain + [event] for chain in live]
+            live = [[*chain, event] for chain in live]
         else:
             live = [[_Event(event.seq, False, None, event.scope, event.branch, event.symbol), event]]
     return live[-_MAX_ALTERNATIVES:]
@@ -809,14 +757,6 @@ def _chains(events: list[_Event], before: int | None) -> list[list[_Event]]:
 
 def _is_prefix(short: tuple[int, ...], long: tuple[int, ...]) -> bool:
     return long[: len(short)] == short
-
-
-def _is_class_attribute(node: cst.BaseExpression, gathered: GatherSqlVisitor) -> bool:
-    return (
-        isinstance(node, cst.Attribute)
-        and isinstance(node.value, cst.Name)
-        and node.value.value in gathered.classes
-    )
 
 
 def _is_dynamic_string(node: cst.BaseExpression, text: LocatedText) -> bool:
@@ -842,32 +782,6 @@ def _sql_items(arg: cst.BaseExpression) -> list[cst.BaseExpression]:
             items.append(value)
         return items
     return [arg]
-
-
-def _argument(call: cst.Call, index: int | None, keyword: str) -> cst.BaseExpression | None:
-    for arg in call.args:
-        if arg.keyword is not None and arg.keyword.value == keyword:
-            return arg.value
-    if index is None:
-        return None
-    positional = [arg.value for arg in call.args if arg.keyword is None and not arg.star]
-    return positional[index] if index < len(positional) else None
-
-
-def _string_list(node: cst.BaseExpression) -> tuple[str, ...] | None:
-    """("a", "b") or ["a", "b"]: the names; anything else: None (unknown)."""
-    if not isinstance(node, (cst.List, cst.Tuple)):
-        return None
-    names = []
-    for element in node.elements:
-        value = element.value
-        if not isinstance(value, cst.SimpleString) or "b" in value.prefix.lower():
-            return None
-        evaluated = value.evaluated_value
-        if not isinstance(evaluated, str):
-            return None
-        names.append(evaluated)
-    return tuple(names)
 
 
 __all__ = ["SQL_SINKS", "TABLE_SINKS", "looks_like_sql", "might_contain_sql", "scan_python_sql"]

@@ -1,0 +1,889 @@
+"""SQL embedded in Python: where the text is written, where it goes, and what the engine says.
+
+Each case is a small realistic module; assertions name the exact (table, columns, access, detail,
+line, symbol, confidence) of every access fact, so a missing, extra or misplaced fact fails.
+Line numbers count from the first line of each snippet (the snippets start right after `\\`).
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import libcst
+import pytest
+
+from depmap.model import HIGH, MEDIUM, Fact, ScanResult
+from depmap.scanners import python_source
+from depmap.scanners.context import ScanContext
+from depmap.scanners.python_sql_strings import looks_like_sql, might_contain_sql, scan_python_sql
+
+FIXTURES = Path(__file__).parent / "fixtures" / "python_sql"
+PATH = "shop/repositories/orders.py"
+MODULE = "shop.repositories.orders"
+
+Row = tuple[str, tuple[str, ...], str | None, str | None, int, str | None, str]
+
+
+def scan(source: str, path: str = PATH, dialect: str = "postgres") -> ScanResult:
+    return scan_python_sql(path, textwrap.dedent(source), ScanContext(dialect=dialect))
+
+
+def rows(result: ScanResult, kind: str = "access") -> list[Row]:
+    return [
+        (f.table, f.columns, f.access, f.detail, f.location.line, f.location.symbol, f.confidence)
+        for f in result.facts
+        if f.kind == kind
+    ]
+
+
+def assert_rows(result: ScanResult, expected: list[Row], kind: str = "access") -> None:
+    actual = rows(result, kind)
+    if sorted(actual) != sorted(expected):
+        missing = [row for row in expected if row not in actual]
+        extra = [row for row in actual if row not in expected]
+        pytest.fail(
+            "facts differ\n  expected:\n"
+            + "".join(f"    {row}\n" for row in sorted(expected))
+            + "  actual:\n"
+            + "".join(f"    {row}\n" for row in sorted(actual))
+            + f"  missing: {missing}\n  extra: {extra}"
+        )
+    assert result.skipped == []
+
+
+def only(result: ScanResult, table: str, access: str | None = None) -> list[Fact]:
+    return [f for f in result.facts if f.table == table and (access is None or f.access == access)]
+
+
+# -- SQL passed straight to a database call ---------------------------------------------------------
+
+
+def test_literal_argument_of_execute() -> None:
+    result = scan(
+        """\
+        def cancel(conn, order_id):
+            with conn.cursor() as cur:
+                cur.execute(
+                    "UPDATE orders SET status = 'cancelled', cancelled_at = now() WHERE id = %s",
+                    (order_id,),
+                )
+        """
+    )
+    symbol = f"{MODULE}.cancel"
+    assert_rows(
+        result,
+        [
+            ("orders", ("status", "cancelled_at"), "write", "update", 4, symbol, HIGH),
+            ("orders", ("id",), "read", "update", 4, symbol, HIGH),
+        ],
+    )
+    fact = result.facts[0]
+    assert fact.via == "sql"
+    assert fact.location.path == PATH
+    assert fact.location.end_line == 4
+    assert fact.extra["sink"] == "execute"
+    assert "dynamic" not in fact.extra and "executed_in" not in fact.extra
+    assert fact.snippet.startswith("UPDATE orders SET status")
+
+
+def test_triple_quoted_statement_lines_map_to_the_file() -> None:
+    result = scan(
+        '''\
+        import sqlite3
+
+
+        def open_orders(cur, customer_id):
+            cur.execute(
+                """
+                SELECT o.id, o.total
+                FROM orders AS o
+                WHERE o.customer_id = ?
+                  AND o.status = 'open'
+                """,
+                (customer_id,),
+            )
+            return cur.fetchall()
+        '''
+    )
+    symbol = f"{MODULE}.open_orders"
+    assert_rows(result, [("orders", ("id", "total", "customer_id", "status"), "read", "select", 7, symbol, HIGH)])
+    assert result.facts[0].location.end_line == 10
+
+
+def test_escaped_newlines_and_raw_strings_keep_their_lines() -> None:
+    result = scan(
+        """\
+        def report(cur):
+            cur.execute("SELECT sku\\nFROM items\\nWHERE qty > 0; DELETE FROM carts WHERE user_id IS NULL")
+            cur.execute(r"SELECT note FROM orders WHERE note ~ '\\d+'")
+            cur.execute("UPDATE orders \\
+        SET total = 0")
+        """
+    )
+    symbol = f"{MODULE}.report"
+    assert_rows(
+        result,
+        [
+            ("items", ("sku", "qty"), "read", "select", 2, symbol, HIGH),
+            ("carts", (), "write", "delete", 2, symbol, HIGH),
+            ("carts", ("user_id",), "read", "delete", 2, symbol, HIGH),
+            ("orders", ("note",), "read", "select", 3, symbol, HIGH),
+            ("orders", ("total",), "write", "update", 4, symbol, HIGH),
+        ],
+    )
+
+
+def test_executemany_insert() -> None:
+    result = scan(
+        """\
+        def save_items(cur, order_id, items):
+            rows = [(order_id, item.sku, item.qty) for item in items]
+            cur.executemany(
+                "INSERT INTO order_items (order_id, sku, qty) VALUES (%s, %s, %s)", rows
+            )
+        """
+    )
+    assert_rows(
+        result,
+        [("order_items", ("order_id", "sku", "qty"), "write", "insert", 4, f"{MODULE}.save_items", HIGH)],
+    )
+    assert result.facts[0].extra["sink"] == "executemany"
+
+
+def test_sqlalchemy_text_and_pandas_read_sql() -> None:
+    result = scan(
+        """\
+        import pandas as pd
+        from sqlalchemy import text
+
+
+        def purge_carts(session):
+            session.execute(text("DELETE FROM carts WHERE updated_at < now() - interval '30 days'"))
+
+
+        def revenue(engine):
+            return pd.read_sql("SELECT day, amount FROM daily_revenue ORDER BY day", engine)
+
+
+        def everything(engine):
+            return pd.read_sql("payments", engine)
+        """
+    )
+    assert_rows(
+        result,
+        [
+            ("carts", (), "write", "delete", 6, f"{MODULE}.purge_carts", HIGH),
+            ("carts", ("updated_at",), "read", "delete", 6, f"{MODULE}.purge_carts", HIGH),
+            ("daily_revenue", ("day", "amount"), "read", "select", 10, f"{MODULE}.revenue", HIGH),
+            ("payments", (), "read", "select_star", 14, f"{MODULE}.everything", HIGH),
+        ],
+    )
+    assert {f.extra["sink"] for f in result.facts} == {"text", "read_sql"}
+
+
+def test_read_sql_table_reads_the_whole_table_or_the_listed_columns() -> None:
+    result = scan(
+        """\
+        import pandas as pd
+
+
+        def load(engine):
+            refunds = pd.read_sql_table("refunds", engine)
+            orders = pd.read_sql_table("orders", engine, schema="public", columns=["id", "total"])
+            return refunds, orders
+        """
+    )
+    symbol = f"{MODULE}.load"
+    assert_rows(
+        result,
+        [
+            ("refunds", (), "read", "select_star", 5, symbol, HIGH),
+            ("orders", ("id", "total"), "read", "select", 6, symbol, HIGH),
+        ],
+    )
+    assert result.facts[0].snippet == 'pd.read_sql_table("refunds", engine)'
+
+
+def test_copy_from_with_and_without_columns() -> None:
+    result = scan(
+        """\
+        def import_csv(cur, fh):
+            cur.copy_from(fh, "customers", sep=",", columns=("email", "name"))
+            cur.copy_from(fh, "legacy_customers", sep=",")
+            cur.copy_to(fh, "audit_log")
+        """
+    )
+    symbol = f"{MODULE}.import_csv"
+    assert_rows(
+        result,
+        [
+            ("customers", ("email", "name"), "write", "copy", 2, symbol, HIGH),
+            ("legacy_customers", (), "write", "copy", 3, symbol, HIGH),
+            ("audit_log", (), "read", "select_star", 4, symbol, HIGH),
+        ],
+    )
+
+
+def test_copy_expert_and_sql_keyword_arguments() -> None:
+    result = scan(
+        """\
+        from airflow.providers.postgres.operators.postgres import PostgresOperator
+
+
+        def load(cur, fh):
+            cur.copy_expert("COPY shipments (id, carrier) FROM STDIN WITH CSV", fh)
+
+
+        refresh = PostgresOperator(
+            task_id="refresh",
+            sql="INSERT INTO daily_totals (day, total) SELECT day, sum(total) FROM orders GROUP BY day",
+        )
+        templated = PostgresOperator(task_id="templated", sql="queries/daily.sql")
+        """
+    )
+    assert_rows(
+        result,
+        [
+            ("shipments", ("id", "carrier"), "write", "copy", 5, f"{MODULE}.load", HIGH),
+            ("daily_totals", ("day", "total"), "write", "insert", 10, f"{MODULE}.refresh", HIGH),
+            ("orders", ("day", "total"), "read", "select", 10, f"{MODULE}.refresh", HIGH),
+        ],
+    )
+
+
+def test_django_runsql_list_and_reverse_sql() -> None:
+    result = scan(
+        """\
+        from django.db import migrations
+
+
+        class Migration(migrations.Migration):
+            operations = [
+                migrations.RunSQL(
+                    sql=[
+                        "ALTER TABLE orders ADD COLUMN note text",
+                        ("UPDATE orders SET note = %s WHERE note IS NULL", [""]),
+                    ],
+                    reverse_sql="ALTER TABLE orders DROP COLUMN note",
+                ),
+            ]
+        """,
+        path="shop/migrations/0007_note.py",
+    )
+    symbol = "shop.migrations.0007_note.Migration.operations"
+    assert_rows(
+        result,
+        [
+            ("orders", ("note",), "write", "update", 9, symbol, HIGH),
+            ("orders", ("note",), "read", "update", 9, symbol, HIGH),
+        ],
+    )
+    assert [(f.detail, f.location.line) for f in result.facts if f.kind == "column_def"] == [
+        ("add_column", 8),
+        ("drop_column", 11),
+    ]
+    assert all("executed_in" not in f.extra for f in result.facts)
+
+
+def test_two_statements_in_one_string_each_on_its_line() -> None:
+    result = scan(
+        '''\
+        def archive(cur):
+            cur.execute("""
+                INSERT INTO orders_archive SELECT * FROM orders WHERE status = 'closed';
+                DELETE FROM orders WHERE status = 'closed';
+            """)
+        '''
+    )
+    symbol = f"{MODULE}.archive"
+    assert_rows(
+        result,
+        [
+            ("orders_archive", (), "write", "insert_select_star", 3, symbol, HIGH),
+            ("orders", (), "read", "insert_select_star", 3, symbol, HIGH),
+            ("orders", ("status",), "read", "select", 3, symbol, HIGH),
+            ("orders", (), "write", "delete", 4, symbol, HIGH),
+            ("orders", ("status",), "read", "delete", 4, symbol, HIGH),
+        ],
+    )
+
+
+def test_implicit_concatenation_over_three_lines() -> None:
+    result = scan(
+        """\
+        def close(cur, order_id):
+            cur.execute(
+                "SELECT id FROM orders WHERE id = %(id)s FOR UPDATE; "
+                "UPDATE orders SET status = 'closed' "
+                "WHERE id = %(id)s",
+                {"id": order_id},
+            )
+        """
+    )
+    symbol = f"{MODULE}.close"
+    assert_rows(
+        result,
+        [
+            ("orders", ("id",), "read", "select", 3, symbol, HIGH),
+            ("orders", ("status",), "write", "update", 4, symbol, HIGH),
+            ("orders", ("id",), "read", "update", 4, symbol, HIGH),
+        ],
+    )
+    update = [f for f in result.facts if f.detail == "update"]
+    assert {f.location.end_line for f in update} == {5}
+
+
+def test_sql_error_in_a_database_call_reaches_the_report() -> None:
+    result = scan(
+        """\
+        def broken(cur):
+            cur.execute("INSERT INTO orders (id, status VALUES (%s, %s)", (1, "new"))
+        """
+    )
+    errors = [f for f in result.facts if f.kind == "parse_error"]
+    assert [(f.location.line, f.location.symbol, f.confidence) for f in errors] == [(2, f"{MODULE}.broken", "low")]
+    assert "VALUES" in errors[0].extra["error"]
+    assert errors[0].extra["sink"] == "execute"
+    assert_rows(result, [("orders", (), "write", "unparsed", 2, f"{MODULE}.broken", "low")])
+
+
+# -- text built in code ------------------------------------------------------------------------------
+
+
+def test_fstring_hole_is_dynamic() -> None:
+    result = scan(
+        """\
+        def rows(cur, columns, order_id):
+            cur.execute(f"SELECT {', '.join(columns)}, note FROM orders WHERE id = %s", (order_id,))
+        """
+    )
+    assert_rows(result, [("orders", ("note", "id"), "read", "select", 2, f"{MODULE}.rows", HIGH)])
+    assert result.facts[0].extra["dynamic"] is True
+
+
+def test_plus_concatenation_percent_and_format() -> None:
+    result = scan(
+        """\
+        def queries(cur, table_filter, limit):
+            cur.execute("SELECT id, email FROM customers " + "WHERE active ORDER BY id")
+            cur.execute("SELECT id FROM invoices WHERE total > " + str(limit) + " AND paid")
+            cur.execute("SELECT id FROM refunds LIMIT %d" % limit)
+            cur.execute("SELECT sku FROM items WHERE {} ORDER BY sku".format(table_filter))
+        """
+    )
+    symbol = f"{MODULE}.queries"
+    assert_rows(
+        result,
+        [
+            ("customers", ("id", "email", "active"), "read", "select", 2, symbol, HIGH),
+            ("invoices", ("id", "total", "paid"), "read", "select", 3, symbol, HIGH),
+            ("refunds", ("id",), "read", "select", 4, symbol, HIGH),
+            ("items", ("sku",), "read", "select", 5, symbol, HIGH),
+        ],
+    )
+    assert [("dynamic" in f.extra) for f in result.facts] == [False, True, True, True]
+
+
+def test_plus_concatenation_across_lines_places_each_statement() -> None:
+    result = scan(
+        """\
+        def reset(cur):
+            cur.execute(
+                "DELETE FROM sessions WHERE expired;"
+                + " UPDATE users SET online = false"
+            )
+        """
+    )
+    symbol = f"{MODULE}.reset"
+    assert_rows(
+        result,
+        [
+            ("sessions", (), "write", "delete", 3, symbol, HIGH),
+            ("sessions", ("expired",), "read", "delete", 3, symbol, HIGH),
+            ("users", ("online",), "write", "update", 4, symbol, HIGH),
+        ],
+    )
+
+
+def test_augmented_building_in_straight_line_code_and_branches() -> None:
+    result = scan(
+        """\
+        def search(cur, status=None):
+            query = "SELECT id, total FROM orders WHERE 1 = 1"
+            if status is not None:
+                query += " AND status = %s"
+            query += " ORDER BY created_at"
+            cur.execute(query)
+
+
+        def straight(cur):
+            sql = "SELECT id FROM invoices"
+            sql += " WHERE paid_at IS NULL"
+            sql = sql + " ORDER BY due_on"
+            cur.execute(sql)
+        """
+    )
+    assert_rows(
+        result,
+        [
+            ("orders", ("id", "total", "status", "created_at"), "read", "select", 2, f"{MODULE}.search", HIGH),
+            ("invoices", ("id", "paid_at", "due_on"), "read", "select", 10, f"{MODULE}.straight", HIGH),
+        ],
+    )
+    search, straight = result.facts
+    assert search.extra.get("dynamic") is True  # the status filter is only sometimes there
+    assert search.location.end_line == 5
+    assert "dynamic" not in straight.extra
+    assert straight.location.end_line == 12
+
+
+def test_alternative_assignments_in_branches_are_both_reported() -> None:
+    result = scan(
+        """\
+        def totals(cur, by_customer):
+            if by_customer:
+                sql = "SELECT customer_id, sum(total) FROM orders GROUP BY customer_id"
+            else:
+                sql = "SELECT sum(total) FROM orders"
+            cur.execute(sql)
+        """
+    )
+    symbol = f"{MODULE}.totals"
+    assert_rows(
+        result,
+        [
+            ("orders", ("customer_id", "total"), "read", "select", 3, symbol, HIGH),
+            ("orders", ("total",), "read", "select", 5, symbol, HIGH),
+        ],
+    )
+
+
+# -- names: constants, class attributes ------------------------------------------------------------
+
+
+def test_module_constant_executed_later_lists_its_executors() -> None:
+    result = scan(
+        '''\
+        """Order queries."""
+
+        ORDERS_BY_CUSTOMER = """
+            SELECT id, status
+            FROM orders
+            WHERE customer_id = %s
+        """
+
+
+        def list_orders(cur, customer_id):
+            cur.execute(ORDERS_BY_CUSTOMER, (customer_id,))
+            return cur.fetchall()
+
+
+        class OrderService:
+            def recent(self, cur, customer_id):
+                cur.execute(ORDERS_BY_CUSTOMER, (customer_id,))
+        '''
+    )
+    assert_rows(
+        result,
+        [("orders", ("id", "status", "customer_id"), "read", "select", 4, f"{MODULE}.ORDERS_BY_CUSTOMER", HIGH)],
+    )
+    fact = result.facts[0]
+    assert fact.location.end_line == 6
+    assert fact.extra["executed_in"] == [f"{MODULE}.OrderService.recent", f"{MODULE}.list_orders"]
+
+
+def test_class_constant_via_self_cls_and_class_name() -> None:
+    result = scan(
+        """\
+        class CustomerRepository:
+            FIND_BY_EMAIL = "SELECT id, email FROM customers WHERE email = %s"
+            TOUCH = "UPDATE customers SET last_seen = now() WHERE id = %s"
+
+            def __init__(self, conn):
+                self.conn = conn
+                self.count_sql = "SELECT count(*) FROM customers"
+
+            def find(self, email):
+                self.conn.execute(self.FIND_BY_EMAIL, (email,))
+
+            @classmethod
+            def touch(cls, conn, customer_id):
+                conn.execute(cls.TOUCH, (customer_id,))
+
+            def count(self):
+                return self.conn.execute(self.count_sql).scalar()
+
+
+        class VipRepository(CustomerRepository):
+            def find_vip(self, email):
+                self.conn.execute(self.FIND_BY_EMAIL, (email,))
+
+
+        def touch_all(conn, ids):
+            for customer_id in ids:
+                conn.execute(CustomerRepository.TOUCH, (customer_id,))
+        """
+    )
+    repo = f"{MODULE}.CustomerRepository"
+    assert_rows(
+        result,
+        [
+            ("customers", ("id", "email"), "read", "select", 2, f"{repo}.FIND_BY_EMAIL", HIGH),
+            ("customers", ("last_seen",), "write", "update", 3, f"{repo}.TOUCH", HIGH),
+            ("customers", ("id",), "read", "update", 3, f"{repo}.TOUCH", HIGH),
+            ("customers", (), "read", "select", 7, f"{repo}.__init__", HIGH),
+        ],
+    )
+    by_line = {f.location.line: f.extra.get("executed_in") for f in result.facts}
+    assert by_line[2] == [f"{repo}.find", f"{MODULE}.VipRepository.find_vip"]
+    assert by_line[3] == [f"{repo}.touch", f"{MODULE}.touch_all"]
+    assert by_line[7] == [f"{repo}.count"]
+
+
+def test_text_built_from_another_constant_belongs_where_it_starts() -> None:
+    result = scan(
+        """\
+        BASE = "SELECT id, total FROM orders"
+        OPEN = BASE + " WHERE status = 'open'"
+
+
+        def open_orders(cur):
+            query = OPEN
+            cur.execute(query)
+
+
+        def by_id(cur, order_id):
+            cur.execute(BASE + " WHERE id = %s", (order_id,))
+
+
+        def notes(cur, order_id):
+            cur.execute(t"SELECT note FROM orders WHERE id = {order_id}")  # psycopg binds t-string holes
+        """
+    )
+    assert_rows(
+        result,
+        [
+            ("orders", ("id", "total", "status"), "read", "select", 1, f"{MODULE}.BASE", HIGH),
+            ("orders", ("id", "total"), "read", "select", 1, f"{MODULE}.BASE", HIGH),
+            ("orders", ("note", "id"), "read", "select", 15, f"{MODULE}.notes", HIGH),
+        ],
+    )
+    assert [(f.location.end_line, f.extra.get("executed_in"), f.extra.get("dynamic")) for f in result.facts] == [
+        (2, [f"{MODULE}.open_orders"], None),
+        (11, [f"{MODULE}.by_id"], None),
+        (15, None, None),
+    ]
+
+
+def test_sql_looking_constant_not_executed_here_is_medium() -> None:
+    result = scan(
+        """\
+        STALE_CARTS = "DELETE FROM carts WHERE updated_at < now() - interval '7 days'"
+        QUERIES = {
+            "unpaid": "select id from invoices where paid_at is null",
+        }
+        """,
+        path="shop/sql/queries.py",
+    )
+    assert_rows(
+        result,
+        [
+            ("carts", (), "write", "delete", 1, "shop.sql.queries.STALE_CARTS", MEDIUM),
+            ("carts", ("updated_at",), "read", "delete", 1, "shop.sql.queries.STALE_CARTS", MEDIUM),
+            ("invoices", ("id", "paid_at"), "read", "select", 3, "shop.sql.queries.QUERIES", MEDIUM),
+        ],
+    )
+    assert all(f.extra["sink"] is None for f in result.facts)
+
+
+# -- what is not SQL -----------------------------------------------------------------------------------
+
+
+def test_docstrings_and_bare_strings_are_not_sql() -> None:
+    result = scan(
+        '''\
+        """
+        SELECT id FROM orders WHERE status = 'open' is what this module wraps.
+        """
+
+
+        class Orders:
+            """UPDATE orders SET status = 'x' happens in close()."""
+
+            def close(self):
+                """DELETE FROM orders WHERE id = 1 -- never"""
+                return None
+
+
+        """
+        INSERT INTO orders (id) VALUES (1)  -- an old query kept as a note
+        """
+        '''
+    )
+    assert result.facts == []
+    assert result.skipped == []
+
+
+def test_logging_print_warnings_and_exceptions_are_not_sql() -> None:
+    result = scan(
+        """\
+        import logging
+        import warnings
+
+        logger = logging.getLogger(__name__)
+
+
+        def run(cur, action):
+            logger.info("SELECT id FROM orders took too long")
+            logging.warning("DELETE FROM carts WHERE id = %s failed", 3)
+            print("UPDATE orders SET status = 'x' WHERE id = 1")
+            warnings.warn("INSERT INTO audit (event) VALUES ('x') is deprecated")
+            if action == "delete from carts":
+                raise ValueError("UPDATE orders SET total = 0 WHERE id = 1 is not allowed")
+        """
+    )
+    assert result.facts == []
+
+
+def test_prose_that_starts_with_a_keyword_is_not_sql() -> None:
+    result = scan(
+        """\
+        HELP = "Select a customer from the list"
+        HINT = "Update the order when the customer pays"
+        LABEL = "select one of the options below, then press save"
+        TITLE = "Create an account"
+        PAYLOAD = b"SELECT id FROM orders"  # bytes are not SQL text here
+        """
+    )
+    assert result.facts == []
+
+
+def test_fragments_in_generic_sinks_are_not_statements() -> None:
+    result = scan(
+        """\
+        from psycopg2 import sql
+        from sqlalchemy import select, text
+
+
+        def build(status):
+            where = text("status = :status")
+            joined = sql.SQL(", ").join([sql.Identifier("a"), sql.Identifier("b")])
+            title = text("Select a customer")
+            return select(where), joined, title
+        """
+    )
+    assert result.facts == []
+
+
+# -- files that are not analysed ---------------------------------------------------------------------
+
+
+def test_syntax_error_is_skipped_with_its_line() -> None:
+    result = scan(
+        """\
+        QUERY = "SELECT id FROM orders"
+
+        def broken(:
+            pass
+        """
+    )
+    assert result.facts == []
+    [skipped] = result.skipped
+    assert skipped.path == PATH
+    assert skipped.reason == "Python syntax error at line 3, column 12: invalid syntax"
+    assert "Python 2" not in skipped.reason
+
+
+def test_python2_file_is_skipped_with_a_hint() -> None:
+    result = scan(
+        """\
+        import MySQLdb
+
+        def main():
+            cur = MySQLdb.connect().cursor()
+            cur.execute("SELECT id FROM orders")
+            print "done"
+        """
+    )
+    [skipped] = result.skipped
+    assert skipped.reason == (
+        "Python syntax error at line 6, column 5: Missing parentheses in call to 'print'. "
+        "Did you mean print(...)? (Python 2 syntax? depmap reads Python 3 only)"
+    )
+
+
+def test_file_without_sql_is_not_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+    real_parse = libcst.parse_module
+
+    def counting_parse(source: str, *args: object, **kwargs: object) -> libcst.Module:
+        calls.append(source)
+        return real_parse(source, *args, **kwargs)
+
+    monkeypatch.setattr(libcst, "parse_module", counting_parse)
+    no_sql = '''\
+        """Views for the account pages."""
+        from django.shortcuts import render
+
+
+        def profile(request):
+            """Update the profile form and select the tab."""
+            with open("x") as fh:
+                return render(request, "profile.html", {"text": fh.read()})
+        '''
+    assert scan(no_sql) == ScanResult()
+    assert calls == []
+    assert scan('Q = "SELECT id FROM orders"\n').facts  # and the counter does see a parse
+    assert len(calls) == 1
+
+
+def test_absurdly_long_concatenation_is_skipped_not_fatal() -> None:
+    chain = " + ".join(['"%s, "'] * 3000)
+    result = scan(f'def f(cur):\n    cur.execute("SELECT a FROM t WHERE x IN (" + {chain} + ")")\n')
+    assert result.facts == []
+    assert [s.reason for s in result.skipped] == ["Python expression nested too deeply to analyse"]
+
+
+def test_prefilter() -> None:
+    assert might_contain_sql('x = """\n    -- open orders\n    SELECT id FROM orders"""')
+    assert might_contain_sql("df = pd.read_sql_table('orders', con)")
+    assert might_contain_sql('cur.execute("Select id from orders")')  # Title-case next to a sink
+    assert not might_contain_sql('x = "Select a customer"')
+    assert not might_contain_sql('def f():\n    """Doc."""\n    with open(p) as fh:\n        pass\n')
+    assert not might_contain_sql('ACTIONS = ["update", "delete"]')
+
+
+def test_looks_like_sql() -> None:
+    assert looks_like_sql("\n  -- comment\n  SELECT 1")
+    assert looks_like_sql("with recent as (select 1) select * from recent")
+    assert not looks_like_sql("Select a customer")
+    assert not looks_like_sql("with open(path) as fh:")
+    assert not looks_like_sql("update")
+
+
+# -- the fixture: a realistic repository module ---------------------------------------------------------
+
+
+def test_fixture_repository_module() -> None:
+    text = (FIXTURES / "payments_repository.py").read_text(encoding="utf-8")
+    result = scan_python_sql("billing/payments_repository.py", text, ScanContext())
+    mod = "billing.payments_repository"
+    assert_rows(
+        result,
+        [
+            (
+                "payments", ("id", "amount", "status", "order_id"), "read", "select", 14,
+                f"{mod}.PAYMENTS_FOR_ORDER", HIGH,
+            ),
+            (
+                "payments", ("order_id", "amount", "status"), "write", "insert", 22,
+                f"{mod}.PaymentRepository.INSERT_PAYMENT", HIGH,
+            ),
+            ("payments", ("status",), "write", "update", 37, f"{mod}.PaymentRepository.refund", HIGH),
+            ("payments", ("id",), "read", "update", 37, f"{mod}.PaymentRepository.refund", HIGH),
+            ("refunds", ("payment_id", "reason"), "write", "insert", 38, f"{mod}.PaymentRepository.refund", HIGH),
+            ("payments", (), "read", "select_star", 44, f"{mod}.PaymentRepository.export", HIGH),
+            ("payments", ("id", "status", "created_at"), "read", "select", 53, f"{mod}.STALE_PAYMENTS", MEDIUM),
+        ],
+    )  # fmt: skip
+    executed_in = {f.location.line: f.extra.get("executed_in") for f in result.facts}
+    assert executed_in[14] == [f"{mod}.PaymentRepository.for_order"]
+    assert executed_in[22] == [f"{mod}.PaymentRepository.record"]
+    assert executed_in[37] is None  # a local, run where it is built
+    assert result.facts[-1].extra == {"statement": "select", "sink": None}
+
+
+# -- shared plumbing (python_source) ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("shop/repositories/orders.py", "shop.repositories.orders"),
+        ("shop/__init__.py", "shop"),
+        ("src/shop/models.py", "shop.models"),
+        ("manage.py", "manage"),
+        ("shop\\views.py", "shop.views"),
+    ],
+)
+def test_module_name_for(path: str, expected: str) -> None:
+    assert python_source.module_name_for(path) == expected
+
+
+def test_scoped_visitor_symbols() -> None:
+    class Names(python_source.ScopedVisitor):
+        def __init__(self) -> None:
+            super().__init__("shop.models")
+            self.seen: list[tuple[str, str]] = []
+
+        def visit_Name(self, node: libcst.Name) -> None:
+            if node.value.startswith("probe"):
+                self.seen.append((node.value, self.symbol))
+
+    module = libcst.parse_module(
+        textwrap.dedent(
+            """\
+            probe_top = 1
+            @probe_decorator
+            class Order:
+                probe_class = 1
+                def total(self, x=probe_default):
+                    def inner():
+                        return probe_inner
+                    return probe_method
+            """
+        )
+    )
+    names = Names()
+    module.visit(names)
+    assert names.seen == [
+        ("probe_top", "shop.models"),
+        ("probe_decorator", "shop.models"),
+        ("probe_class", "shop.models.Order"),
+        ("probe_default", "shop.models.Order"),
+        ("probe_inner", "shop.models.Order.total.inner"),
+        ("probe_method", "shop.models.Order.total"),
+    ]
+
+
+def test_parse_python_metadata_only_when_asked() -> None:
+    plain = python_source.parse_python("a.py", "x = 1\n")
+    assert isinstance(plain, python_source.ParsedModule) and plain.wrapper is None
+    rich = python_source.parse_python("a.py", "x = 1\n", metadata=True)
+    assert isinstance(rich, python_source.ParsedModule) and rich.wrapper is not None
+    assert rich.wrapper.module is rich.module
+
+
+def test_string_text_values_match_python() -> None:
+    source = textwrap.dedent(
+        '''\
+        values = [
+            "tab\\there\\x41\\u00e9\\N{EM DASH}\\101\\q",
+            r"raw\\nstays",
+            """two
+        lines""",
+            ("one "
+             'two'),
+            f"{a!r:>10} {{braces}} \\n",
+            "continued \\
+        here",
+        ]
+        '''
+    )
+    module = libcst.parse_module(source)
+    wrapper = libcst.metadata.MetadataWrapper(module, unsafe_skip_copy=True)
+    positions = wrapper.resolve(libcst.metadata.PositionProvider)
+    assign = module.body[0].body[0]
+    texts = [python_source.string_text(e.value, positions) for e in assign.value.elements]
+    assert [t.text for t in texts] == [
+        "tab\there\x41\u00e9\N{EM DASH}\101\\q",
+        "raw\\nstays",
+        "two\nlines",
+        "one \ntwo",  # a newline joins parts written on different lines
+        "{} {braces} \n",
+        "continued here",
+    ]
+    assert [t.file_line(1) for t in texts] == [2, 3, 4, 6, 8, 9]
+    assert texts[2].file_line(2) == 5
+    assert texts[3].file_line(2) == 7
