@@ -9,6 +9,7 @@ conservative tokenizer can see, at low confidence: never a crash, never silently
 from __future__ import annotations
 
 import logging
+import re
 
 import sqlglot
 from sqlglot import exp
@@ -98,6 +99,8 @@ def _analyze_chunk(
         return _unparsed(chunk, original, _failure_message(error), dialect)
     if statement is None:
         return StatementResult(chunk.line, chunk.end_line, "other", original)
+    if problem := _missing_keyword(statement, chunk.text, dialect):
+        return _unparsed(chunk, original, problem, dialect)
     try:
         kind, observations, problem = StatementExtractor(dialect, schema).extract(fold_quoted(statement, dialect))
     except RecursionError:
@@ -108,6 +111,23 @@ def _analyze_chunk(
     if problem:
         return _unparsed(chunk, original, problem, dialect)
     return StatementResult(chunk.line, chunk.end_line, kind, original, tuple(observations))
+
+
+# sqlglot accepts some statements without a keyword the database requires; such text is more
+# often a keyword list in Python ("DELETE PROCEDURE", "COPY GRANTS") than real SQL.
+_REQUIRED_KEYWORDS: dict[type, tuple[str, re.Pattern[str]]] = {
+    exp.Delete: ("DELETE without FROM", re.compile(r"\bFROM\b", re.I)),
+    exp.Copy: ("COPY without FROM or TO", re.compile(r"\b(?:FROM|TO)\b", re.I)),
+}
+_DELETE_WITHOUT_FROM_DIALECTS = frozenset({"bigquery"})
+
+
+def _missing_keyword(statement: exp.Expression, text: str, dialect: str) -> str | None:
+    rule = _REQUIRED_KEYWORDS.get(type(statement))
+    if rule is None or (isinstance(statement, exp.Delete) and dialect in _DELETE_WITHOUT_FROM_DIALECTS):
+        return None
+    message, pattern = rule
+    return None if pattern.search(text) else message
 
 
 def _parse_message(error: ParseError, chunk: Chunk) -> str:

@@ -1,8 +1,8 @@
 """Neutralise bind parameters and template holes so that sqlglot can parse the SQL around them.
 
 Every hole becomes an identifier (`__depmap_hole_N`): in a value position it parses as a column
-reference that the extractor ignores, in a table position (`FROM {table}`) as a table that the
-extractor reports as dynamic. Line structure is preserved exactly, so statement lines stay true.
+reference that the extractor ignores, in a table position (`FROM {table}`) as a table name that
+no table can match, so it is dropped: a dynamic table name cannot be attributed statically. Line structure is preserved exactly, so statement lines stay true.
 
 >>> neutralise("SELECT * FROM t WHERE a = %s AND b = :b").text
 'SELECT * FROM t WHERE a = __depmap_hole_1 AND b = __depmap_hole_2'

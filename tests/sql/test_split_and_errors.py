@@ -192,3 +192,18 @@ def test_a_cut_that_leaves_clause_fragments_is_not_kept():
     )
     results = analyze_sql(sql)
     assert [(r.line, r.end_line, r.kind) for r in results] == [(1, 6, "unparsed")]
+
+
+@pytest.mark.parametrize(
+    "sql, message",
+    [("DELETE PROCEDURE", "DELETE without FROM"), ("COPY GRANTS", "COPY without FROM or TO")],
+)
+def test_statements_missing_a_required_keyword_are_not_accesses(sql, message):
+    (result,) = analyze_sql(sql)
+    assert (result.kind, result.error) == ("unparsed", message)
+    assert [(o.kind, o.table, o.confidence) for o in result.observations] == [("parse_error", "", "low")]
+
+
+def test_bigquery_allows_delete_without_from():
+    (result,) = analyze_sql("DELETE dataset.orders WHERE status = 'void'", "bigquery")
+    assert result.kind == "delete"
