@@ -143,18 +143,22 @@ def test_source_file_records_size_and_mtime(tmp_path: Path) -> None:
     ]
 
 
-def test_pruned_directories_are_never_listed(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    make(tmp_path, REALISTIC_TREE)
-    listed: list[str] = []
+@pytest.fixture
+def listed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every directory the walk lists, relative to the root: proof that pruning prunes."""
+    seen: list[str] = []
     real_scandir = os.scandir
 
     def recording_scandir(path: str) -> object:
-        listed.append(Path(path).relative_to(tmp_path).as_posix())
+        seen.append(Path(path).relative_to(tmp_path).as_posix())
         return real_scandir(path)
 
     monkeypatch.setattr(os, "scandir", recording_scandir)
+    return seen
+
+
+def test_pruned_directories_are_never_listed(tmp_path: Path, listed: list[str]) -> None:
+    make(tmp_path, REALISTIC_TREE)
     discover(tmp_path, Config())
     # Virtualenvs are recognised from their own listing, so they are listed but not descended.
     assert sorted(listed) == [
@@ -225,18 +229,8 @@ def test_depmap_toml_takes_precedence(tmp_path: Path) -> None:
     assert paths(discover(tmp_path, config)) == ["a/x.py"]
 
 
-def test_config_exclude_prunes_directories(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_config_exclude_prunes_directories(tmp_path: Path, listed: list[str]) -> None:
     make(tmp_path, {"vendor/lib/x.py": "", "src/y.py": ""})
-    listed: list[str] = []
-    real_scandir = os.scandir
-
-    def recording_scandir(path: str) -> object:
-        listed.append(Path(path).relative_to(tmp_path).as_posix())
-        return real_scandir(path)
-
-    monkeypatch.setattr(os, "scandir", recording_scandir)
     assert paths(discover(tmp_path, Config(exclude=("vendor",)))) == ["src/y.py"]
     assert sorted(listed) == [".", "src"]
 
