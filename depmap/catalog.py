@@ -103,7 +103,11 @@ class Catalog:
 
     def _create_table(self, fact: Fact, where: Definition) -> None:
         if fact.kind == TABLE_DEF:
+            expanded = self._expand(fact.extra.get("projection"), fact.table)
             table = self._table(fact.table, where)
+            for column in expanded:
+                column.defined_at.append(where)
+                table.columns.setdefault(column.name, column)
             for name in fact.columns:  # keep the written column order
                 table.columns.setdefault(name, Column(name))
         else:
@@ -116,6 +120,17 @@ class Catalog:
             self.tables[fact.table].view = True
         else:
             self._define_column(fact, where)
+
+    def _expand(self, projection: list[str] | None, target: str) -> list[Column]:
+        """`SELECT o.*, x` as the columns o has right now, then x: what the database freezes."""
+        columns: list[Column] = []
+        for item in projection or []:
+            source = self.tables.get(item[:-2]) if item.endswith(".*") else None
+            if source is not None and source.name != target:
+                columns.extend(Column(c.name, c.type) for c in source.columns.values())
+            elif not item.endswith(".*"):
+                columns.append(Column(item))
+        return columns
 
     _create_table_as = _create_table
     _model_definition = _create_table  # ORM models (a later scanner) define tables the same way

@@ -72,6 +72,8 @@ class DdlExtractor:
         elif isinstance(query, exp.Query):
             names = [p.alias_or_name.lower() for p in query.selects if p.alias_or_name and p.alias_or_name != "*"]
         extra: dict[str, Any] = {}
+        if schema is None and isinstance(query, exp.Query) and (projection := self._projection(query)):
+            extra["projection"] = projection  # the catalog expands `t.*` with t's columns of the day
         if kind == "VIEW":
             extra["view"] = True
             if statement.args.get("materialized") or _has_property(statement, exp.MaterializedProperty):
@@ -83,6 +85,32 @@ class DdlExtractor:
             self.resolver.query(query, detail="select")
             self.resolver.flows_into(query, table)
         return detail
+
+    def _projection(self, query: exp.Query) -> list[str]:
+        """Output columns in order, with `t.*` for each star; empty when there is no star."""
+        select = query
+        while isinstance(select, exp.SetOperation):
+            select = select.this
+        if not isinstance(select, exp.Select):
+            return []
+        from_ = select.args.get("from_")
+        relations = [from_.this] if from_ is not None else []
+        relations += [join.this for join in select.args.get("joins") or []]
+        tables = {t.alias_or_name.lower(): self.resolver.table(t) for t in relations if isinstance(t, exp.Table)}
+        items: list[str] = []
+        starred = False
+        for p in select.expressions:
+            if isinstance(p, exp.Star):
+                starred = True
+                items.extend(f"{name}.*" for name in tables.values() if name)
+            elif isinstance(p, exp.Column) and isinstance(p.this, exp.Star):
+                starred = True
+                name = tables.get(identifier(p.args.get("table")))
+                if name:
+                    items.append(f"{name}.*")
+            elif p.alias_or_name:
+                items.append(p.alias_or_name.lower())
+        return items if starred else []
 
     def _create_index(self, statement: exp.Create) -> str:
         index = statement.this

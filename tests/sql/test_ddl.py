@@ -131,7 +131,7 @@ def test_materialized_view_of_star() -> None:
         ],
         kind="create_view",
     )
-    assert extra(find(result, "mv", kind=TDEF)) == {"view": True, "materialized": True}
+    assert extra(find(result, "mv", kind=TDEF)) == {"view": True, "materialized": True, "projection": ["orders.*"]}
 
 
 ALTER = """

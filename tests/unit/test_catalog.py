@@ -98,3 +98,16 @@ def test_json_matches_the_documented_shape():
             }
         ],
     }
+
+
+def test_a_star_view_freezes_the_columns_its_tables_had_when_it_was_created():
+    catalog = catalog_of(
+        {
+            "m/0001.sql": "CREATE TABLE orders (id int, status text);\nCREATE TABLE items (order_id int, qty int);\n",
+            "m/0002.sql": "CREATE VIEW order_lines AS\nSELECT o.*, i.qty AS quantity\nFROM orders o JOIN items i ON i.order_id = o.id;\n",
+            "m/0003.sql": "ALTER TABLE orders ADD COLUMN discount_code text;\n",
+        }
+    )
+    view = catalog.tables["order_lines"]
+    assert [(c.name, c.type) for c in view.columns.values()] == [("id", "INT"), ("status", "TEXT"), ("quantity", None)]
+    assert "discount_code" in catalog.tables["orders"].columns
