@@ -252,10 +252,8 @@ class _Walker:
         key = (info.st_dev, info.st_ino)
         first = self.visited.get(key)
         if first is not None:
-            what = "symlink to" if directory.via_link else "same directory as"
-            self._skip(
-                directory.rel, f"{what} '{first or '.'}', already scanned there; not followed"
-            )
+            # An alias of a directory already walked hides nothing: its files were scanned under
+            # their real path, so it is not worth a line in the report (a loop is, see above).
             return False
         self.visited[key] = directory.rel
         return True
