@@ -16,6 +16,7 @@ import pytest
 from depmap.model import HIGH, MEDIUM, Fact, ScanResult
 from depmap.scanners import python_source
 from depmap.scanners.context import ScanContext
+from depmap.scanners.python_sql_recognize import looks_like_standalone_sql
 from depmap.scanners.python_sql_strings import looks_like_sql, might_contain_sql, scan_python_sql
 
 FIXTURES = Path(__file__).parent / "fixtures" / "python_sql"
@@ -659,6 +660,34 @@ def test_prose_that_starts_with_a_keyword_is_not_sql() -> None:
     assert result.facts == []
 
 
+def test_lowercase_text_outside_a_call_needs_the_structure_of_a_statement() -> None:
+    result = scan(
+        """\
+        HELP = "select a customer from the list"
+        CONFIRM = "delete the row from the table"
+        HINT = "update the order when the customer pays"
+        CUSTOMER_EMAILS = "select id, email from customers"
+        ACTIVE_CUSTOMERS = "select id from customers where active"
+        PURGE_SESSIONS = "DELETE FROM sessions"
+
+
+        def purge(cur):
+            cur.execute("delete from carts")
+        """,
+        path="shop/sql/queries.py",
+    )
+    mod = "shop.sql.queries"
+    assert_rows(
+        result,
+        [
+            ("customers", ("id", "email"), "read", "select", 4, f"{mod}.CUSTOMER_EMAILS", MEDIUM),
+            ("customers", ("id", "active"), "read", "select", 5, f"{mod}.ACTIVE_CUSTOMERS", MEDIUM),
+            ("sessions", (), "write", "delete", 6, f"{mod}.PURGE_SESSIONS", MEDIUM),  # capitals: as before
+            ("carts", (), "write", "delete", 10, f"{mod}.purge", HIGH),  # a database call: as before
+        ],
+    )
+
+
 def test_fragments_in_generic_sinks_are_not_statements() -> None:
     result = scan(
         """\
@@ -760,6 +789,43 @@ def test_looks_like_sql() -> None:
     assert not looks_like_sql("Select a customer")
     assert not looks_like_sql("with open(path) as fh:")
     assert not looks_like_sql("update")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "select * from orders",
+        "select id, total from orders",
+        "select count(id) from orders",
+        "select id from orders o join customers c using (id)",
+        "select status from orders group by status",
+        "select id from orders order by id",
+        "insert into audit values (1)",
+        "update orders set total = 0",
+        "delete from carts where id = 1",
+        "select id from a union select id from b",
+        "select id from orders limit 5",
+        "with recent as (select 1) select 2",
+        "SELECT a customer FROM the list",  # capitals are not prose: the parse decides
+    ],
+)
+def test_looks_like_standalone_sql(text: str) -> None:
+    assert looks_like_standalone_sql(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "select a customer from the list",
+        "delete the row from the table",
+        "update the order when the customer pays",
+        "selected items from the offset",  # not a keyword at all
+        "Select id, email from customers",  # Title case is never SQL outside a call
+        "select the whereabouts from the joinery",  # words only count whole
+    ],
+)
+def test_prose_is_not_standalone_sql(text: str) -> None:
+    assert not looks_like_standalone_sql(text)
 
 
 # -- the fixture: a realistic repository module ---------------------------------------------------------

@@ -63,6 +63,11 @@ _SINK_CALL = re.compile(
 _TABLE_SINK_CALL = re.compile(r"\b(?:" + "|".join(TABLE_SINKS) + r")\s*\(")
 _SQL_START = re.compile(rf"(?:\s|--[^\n]*(?:\n|$)|/\*.*?\*/)*(?={_ANY_KEYWORD})(\w+)", re.S)
 _STRICT_HEAD = re.compile(_LEAD + _STRICT_KEYWORD)
+# What a statement has and a sentence rarely does; asked of lowercase text no database call takes.
+_STRUCTURE = re.compile(
+    r"[*,=(]|\b(?:where|join|group\s+by|order\s+by|values|set|into|returning|limit|having|union|on\s+conflict)\b",
+    re.I,
+)
 
 
 def might_contain_sql(text: str) -> bool:
@@ -90,6 +95,18 @@ def looks_like_sql(text: str) -> bool:
     return keyword is not None and (keyword.isupper() or keyword.islower())
 
 
+def looks_like_standalone_sql(text: str) -> bool:
+    """`looks_like_sql`, stricter for text that no database call receives: opening in lower case,
+    it must also show some structure of a statement (`*`, `,`, `=`, `(`, WHERE, JOIN, SET,
+    VALUES, ...). "select a customer from the list" parses as a read of table `the`."""
+    keyword = sql_keyword(text)
+    if keyword is None:
+        return False
+    if keyword.isupper():
+        return True
+    return keyword.islower() and _STRUCTURE.search(text) is not None
+
+
 __all__ = [
     "SQL_KEYWORD_ARGS",
     "SQL_SINKS",
@@ -98,6 +115,7 @@ __all__ = [
     "WEAK_SQL_KEYWORD_ARGS",
     "WEAK_SQL_SINKS",
     "looks_like_sql",
+    "looks_like_standalone_sql",
     "might_contain_sql",
     "opens_with_keyword",
     "sql_keyword",

@@ -1,0 +1,397 @@
+"""From what the gathering pass collected to facts: which text each SQL argument can hold, and what it says.
+
+A name is followed through its assignments (`=`, `+=`, `query = query + ...`, including those in
+branches, which leave several possible texts), across scopes and class attributes; each possible
+text is handed to the SQL engine (`depmap.sql.analyze_sql`) and its results become facts placed on
+the lines where the text is written. Text reaching a database call is high confidence; a literal
+that is not consumed by any call becomes a medium-confidence fact only if it parses as a statement
+(and, written in lower case, shows some structure of one: prose starts with "select" too).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import libcst as cst
+from libcst.metadata import CodeRange
+
+from depmap.model import ACCESS, HIGH, MEDIUM, READ, WRITE, Fact, Location
+from depmap.scanners.python_source import (
+    STRING_NODES,
+    LocatedText,
+    argument,
+    fields_filled_by,
+    fill_fields,
+    first_operand,
+    hole_at,
+    join,
+    leftmost_string,
+    operands,
+    string_head,
+    string_list,
+    string_text,
+    wrapped_text,
+)
+from depmap.scanners.python_sql_gather import (
+    Assignment,
+    Candidate,
+    GatherSqlVisitor,
+    Scope,
+    Sink,
+    TableSink,
+    is_self_attribute,
+)
+from depmap.scanners.python_sql_recognize import (
+    TABLE_SINKS,
+    looks_like_sql,
+    looks_like_standalone_sql,
+    opens_with_keyword,
+    sql_keyword,
+)
+from depmap.sql import analyze_sql, to_facts
+from depmap.sql.facts import snippet_of
+from depmap.sql.names import DEFAULT_SCHEMAS
+
+_BARE_NAME = re.compile(r"\s*([A-Za-z_][\w$]*(?:\.[A-Za-z_][\w$]*)?)\s*")
+_MAX_ALTERNATIVES = 8
+_MAX_DEPTH = 24
+
+
+def resolve_facts(
+    path: str,
+    module: cst.Module,
+    positions: Mapping[cst.CSTNode, CodeRange],
+    gathered: GatherSqlVisitor,
+    dialect: str,
+) -> list[Fact]:
+    """The facts of every table sink, SQL sink and candidate `gathered` from `module` (unsorted)."""
+    return _Resolver(path, module, positions, gathered, dialect).facts()
+
+
+@dataclass(frozen=True)
+class _Value:
+    """One possible text of an expression: the literals it is made of, whether any part of it is
+    unknown statically, and the symbol that writes its start when it came through a name."""
+
+    text: LocatedText
+    literals: frozenset[int]
+    dynamic: bool
+    symbol: str | None = None
+
+
+@dataclass(eq=False)
+class _Origin:
+    """SQL text reaching one or more sinks."""
+
+    value: _Value
+    symbol: str
+    sinks: set[str] = field(default_factory=set)
+    executed_in: set[str] = field(default_factory=set)
+
+
+class _Resolver:
+    """Resolves one gathered module; `consumed` holds the literals already reported through a sink,
+    so they are not reported again as candidates."""
+
+    def __init__(
+        self,
+        path: str,
+        module: cst.Module,
+        positions: Mapping[cst.CSTNode, CodeRange],
+        gathered: GatherSqlVisitor,
+        dialect: str,
+    ) -> None:
+        self.path = path
+        self.module = module
+        self.positions = positions
+        self.gathered = gathered
+        self.dialect = dialect
+        self.consumed: set[int] = set()
+
+    def facts(self) -> list[Fact]:
+        facts: list[Fact] = []
+        for table_sink in self.gathered.table_sinks:
+            facts.extend(self._table_sink(table_sink))
+        origins: dict[tuple[frozenset[int], str], _Origin] = {}
+        for sink in self.gathered.sinks:
+            self._collect(sink, origins)
+        for origin in origins.values():
+            facts.extend(self._sink_facts(origin))
+        for candidate in self.gathered.candidates:
+            facts.extend(self._candidate_facts(candidate))
+        return facts
+
+    # sinks
+
+    def _collect(self, sink: Sink, origins: dict[tuple[frozenset[int], str], _Origin]) -> None:
+        for arg in sink.args:
+            for expr in _sql_items(arg):
+                literal = leftmost_string(first_operand(expr))
+                if not sink.strong and literal is not None and not opens_with_keyword(string_head(literal)):
+                    continue  # text("status = :s"), sql.SQL(", "): a fragment, not a statement
+                for value in self._eval(expr, sink.scope, sink.seq, 0):
+                    self.consumed |= value.literals
+                    if not self._reaches_database(value, sink):
+                        continue
+                    # the same text from the same literals is one origin, however many sinks run it
+                    key = (value.literals, value.text.text)
+                    origin = origins.setdefault(key, _Origin(value, value.symbol or sink.text_symbol))
+                    origin.sinks.add(sink.name)
+                    origin.executed_in.add(sink.symbol)
+
+    def _reaches_database(self, value: _Value, sink: Sink) -> bool:
+        text = value.text.text
+        if not text.strip() or value.text.startswith_hole():
+            return False  # nothing known about the statement's start
+        if text.strip().endswith(".sql"):
+            return False  # a path to a .sql file (Airflow `sql="queries/daily.sql"`): not SQL text
+        return sink.strong or looks_like_sql(text)
+
+    def _sink_facts(self, origin: _Origin) -> list[Fact]:
+        value = origin.value
+        table = self._table_named(value.text.text) if origin.sinks & {"read_sql"} else None
+        extra: dict[str, Any] = {"sink": min(origin.sinks)}
+        if value.dynamic:
+            extra["dynamic"] = True
+        if value.symbol is not None and origin.executed_in - {origin.symbol}:  # a name run elsewhere
+            extra["executed_in"] = sorted(origin.executed_in)
+        if table is not None:  # pandas.read_sql("orders", con) reads the whole table
+            line = value.text.file_line(1)
+            location = Location(self.path, line, line, symbol=origin.symbol)
+            return [Fact(ACCESS, table, location, (), READ, "select_star", "sql", HIGH, value.text.text.strip(), extra)]
+        results = analyze_sql(value.text.text, self.dialect)
+        return to_facts(results, path=self.path, line_of=value.text.file_line, symbol=origin.symbol, extra=extra)
+
+    def _table_named(self, text: str) -> str | None:
+        if sql_keyword(text):
+            return None
+        match = _BARE_NAME.fullmatch(text)
+        return self._table(match.group(1), None) if match else None
+
+    # literals that look like SQL
+
+    def _candidate_facts(self, candidate: Candidate) -> list[Fact]:
+        facts: list[Fact] = []
+        for value in self._eval(candidate.node, candidate.scope, candidate.seq, 0):
+            if value.literals & self.consumed or not looks_like_standalone_sql(value.text.text):
+                continue
+            results = analyze_sql(value.text.text, self.dialect)
+            if not any(r.kind not in ("unparsed", "other") and r.observations for r in results):
+                continue  # prose that happens to start with "select", or not SQL we can read
+            extra: dict[str, Any] = {"sink": None}
+            if value.dynamic:
+                extra["dynamic"] = True
+            facts.extend(
+                to_facts(
+                    results,
+                    path=self.path,
+                    line_of=value.text.file_line,
+                    symbol=value.symbol or candidate.symbol,
+                    confidence=MEDIUM,
+                    extra=extra,
+                )
+            )
+        return facts
+
+    # table sinks
+
+    def _table_sink(self, sink: TableSink) -> list[Fact]:
+        index, keyword, access = TABLE_SINKS[sink.name]
+        table_arg = argument(sink.call, index, keyword)
+        if table_arg is None:
+            return []
+        names = [v for v in self._eval(table_arg, sink.scope, sink.seq, 0) if not v.dynamic]
+        if len(names) != 1:
+            return []
+        self.consumed |= names[0].literals
+        schema_arg = argument(sink.call, None, "schema") or argument(sink.call, None, "schema_name")
+        schema = self._eval(schema_arg, sink.scope, sink.seq, 0) if schema_arg is not None else []
+        table = self._table(names[0].text.text.strip(), schema[0].text.text.strip() if len(schema) == 1 else None)
+        extra: dict[str, Any] = {"sink": sink.name, "statement": "select" if sink.name == "read_sql_table" else "copy"}
+        columns_arg = argument(sink.call, None, "columns")
+        columns: tuple[str, ...] = ()
+        if columns_arg is not None:
+            listed = string_list(columns_arg)
+            if listed is None:
+                extra["dynamic"] = True
+            else:
+                columns = listed
+        if access == WRITE:
+            detail = "copy"
+        elif columns or extra.get("dynamic"):
+            detail = "select" if sink.name == "read_sql_table" else "copy"
+        else:
+            detail = "select_star"
+        where = self.positions[sink.call]
+        location = Location(self.path, where.start.line, where.end.line, symbol=sink.symbol)
+        snippet = snippet_of(self.module.code_for_node(sink.call))
+        return [Fact(ACCESS, table, location, columns, access, detail, "sql", HIGH, snippet, extra)]
+
+    def _table(self, name: str, schema: str | None) -> str:
+        """A table named from Python is passed quoted (pandas/SQLAlchemy, psycopg2 >= 2.9): its
+        case is kept; the dialect's default schema is dropped, as the SQL engine does."""
+        parts = name.split(".") if schema is None else [schema, name]
+        if len(parts) > 1 and parts[-2] == DEFAULT_SCHEMAS.get(self.dialect):
+            del parts[-2]
+        return ".".join(parts)
+
+    # evaluating expressions to text
+
+    def _eval(self, node: cst.BaseExpression, scope: Scope, seq: int, depth: int) -> list[_Value]:
+        if depth > _MAX_DEPTH:
+            return []
+        if isinstance(node, STRING_NODES):
+            text = string_text(node, self.positions)
+            if text is None:
+                return []
+            return [_Value(text, frozenset({id(node)}), _is_dynamic_string(node, text))]
+        inner = wrapped_text(node)
+        if inner is not None:
+            values = self._eval(inner, scope, seq, depth + 1)
+            fields = fields_filled_by(node)
+            if fields is None:  # .strip(), dedent(): the same SQL
+                return values
+            return [_Value(fill_fields(v.text, fields), v.literals, True, v.symbol) for v in values]
+        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
+            return self._concatenation(operands(node), scope, seq, depth)
+        if isinstance(node, (cst.Name, cst.Attribute)):
+            assigned: list[_Value] = []
+            for chain in self._chains_of(node, scope, seq):
+                assigned.extend(self._chain_values(chain, depth + 1))
+            return assigned[:_MAX_ALTERNATIVES]
+        return []
+
+    def _concatenation(
+        self, parts: list[cst.BaseExpression], scope: Scope, seq: int, depth: int
+    ) -> list[_Value]:
+        evaluated = [(part, self._eval(part, scope, seq, depth + 1)) for part in parts]
+        if not any(values for _, values in evaluated):
+            return []
+        options = [
+            values or [_Value(hole_at(self.positions[operand].start.line), frozenset(), True)]
+            for operand, values in evaluated
+        ]
+        results: list[_Value] = []
+        for combination in itertools.islice(itertools.product(*options), _MAX_ALTERNATIVES):
+            text = combination[0].text
+            for value in combination[1:]:
+                text = join(text, value.text)
+            literals = frozenset().union(*(v.literals for v in combination))
+            symbol = next((v.symbol for v in combination if v.symbol), None)
+            results.append(_Value(text, literals, any(v.dynamic for v in combination), symbol))
+        return results
+
+    def _chains_of(self, node: cst.BaseExpression, scope: Scope, seq: int) -> list[list[Assignment]]:
+        """The assignment sequences that may give a name (or attribute) its value at `seq`."""
+        if isinstance(node, cst.Name):
+            current: Scope | None = scope
+            while current is not None:
+                if current.kind == "class" and current is not scope:
+                    current = current.parent  # class bodies are not visible from their methods
+                    continue
+                events = current.bindings.get(node.value)
+                if events:
+                    return _chains(events, seq if current is scope else None)
+                current = current.parent
+            return []
+        if isinstance(node, cst.Attribute):
+            if is_self_attribute(node):
+                owner = scope.enclosing_class()
+                return self._attribute_chains(owner, node.attr.value, set()) if owner else []
+            if isinstance(node.value, cst.Name):
+                for owner in self.gathered.classes.get(node.value.value, []):
+                    chains = self._attribute_chains(owner, node.attr.value, set())
+                    if chains:
+                        return chains
+        return []
+
+    def _attribute_chains(self, owner: Scope, name: str, seen: set[int]) -> list[list[Assignment]]:
+        if id(owner) in seen:
+            return []
+        seen.add(id(owner))
+        events = owner.bindings.get(name) or owner.attributes.get(name)
+        if events:
+            return _chains(events, None)
+        for base in owner.bases:
+            for parent in self.gathered.classes.get(base.rsplit(".", 1)[-1], []):
+                chains = self._attribute_chains(parent, name, seen)
+                if chains:
+                    return chains
+        return []
+
+    def _chain_values(self, chain: list[Assignment], depth: int) -> list[_Value]:
+        start = chain[0]
+        values = self._event_values(start, depth) if start.parts is not None else []
+        values = [_Value(v.text, v.literals, v.dynamic, v.symbol or start.symbol) for v in values]
+        if not values:
+            if len(chain) == 1:
+                return []
+            line = self.positions[chain[1].parts[0]].start.line if chain[1].parts else 1
+            values = [_Value(hole_at(line), frozenset(), True, start.symbol)]
+        for event in chain[1:]:
+            conditional = not _is_prefix(event.branch, start.branch)
+            pieces = self._event_values(event, depth) if event.parts is not None else []
+            if not pieces:
+                return [_Value(v.text, v.literals, True, v.symbol) for v in values]
+            values = [
+                _Value(join(v.text, p.text), v.literals | p.literals, v.dynamic or p.dynamic or conditional, v.symbol)
+                for v, p in itertools.islice(itertools.product(values, pieces), _MAX_ALTERNATIVES)
+            ]
+        return values
+
+    def _event_values(self, event: Assignment, depth: int) -> list[_Value]:
+        assert event.parts is not None
+        return self._concatenation(list(event.parts), event.scope, event.seq, depth + 1)
+
+
+def _chains(events: list[Assignment], before: int | None) -> list[list[Assignment]]:
+    """Follow `=` and `+=` in source order. A later `=` replaces an earlier chain only when it
+    runs whenever that one did (same block or an enclosing one); otherwise both stay possible."""
+    live: list[list[Assignment]] = []
+    for event in events:
+        if before is not None and event.seq >= before:
+            break
+        if not event.augmented:
+            live = [chain for chain in live if not _is_prefix(event.branch, chain[0].branch)]
+            live.append([event])
+        elif live:
+            live = [[*chain, event] for chain in live]
+        else:
+            live = [[Assignment(event.seq, False, None, event.scope, event.branch, event.symbol), event]]
+    return live[-_MAX_ALTERNATIVES:]
+
+
+def _is_prefix(short: tuple[int, ...], long: tuple[int, ...]) -> bool:
+    return long[: len(short)] == short
+
+
+def _is_dynamic_string(node: cst.BaseExpression, text: LocatedText) -> bool:
+    """f-string holes are spliced into the SQL; t-string holes are bound as parameters (psycopg),
+    unless they carry a format spec such as `{table:i}`."""
+    if text.holes == 0:
+        return False
+    if isinstance(node, cst.TemplatedString):
+        return any(
+            isinstance(part, cst.TemplatedStringExpression) and part.format_spec is not None for part in node.parts
+        )
+    return True
+
+
+def _sql_items(arg: cst.BaseExpression) -> list[cst.BaseExpression]:
+    """RunSQL takes a list of statements, each possibly a (sql, params) pair."""
+    if isinstance(arg, (cst.List, cst.Tuple)):
+        items = []
+        for element in arg.elements:
+            value = element.value
+            if isinstance(value, (cst.List, cst.Tuple)) and value.elements:
+                value = value.elements[0].value
+            items.append(value)
+        return items
+    return [arg]
+
+
+__all__ = ["resolve_facts"]
