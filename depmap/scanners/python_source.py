@@ -22,11 +22,11 @@ import ast
 import re
 import unicodedata
 import warnings
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 import libcst as cst
-from libcst.metadata import CodeRange, MetadataWrapper
+from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from depmap.model import Skipped
 
@@ -62,6 +62,32 @@ class ParsedModule:
     module_name: str
     module: cst.Module
     wrapper: MetadataWrapper | None = None
+
+
+Positions = Mapping[cst.CSTNode, CodeRange]
+
+
+class LazyPositions(Mapping[cst.CSTNode, CodeRange]):
+    """Positions cost twice the parse (PERFORMANCE.md) and many files that pass a prefilter hold
+    nothing after all: compute them the first time a node's line is needed, once per file."""
+
+    def __init__(self, wrapper: MetadataWrapper) -> None:
+        self._wrapper = wrapper
+        self._positions: Mapping[cst.CSTNode, CodeRange] | None = None
+
+    def _resolved(self) -> Mapping[cst.CSTNode, CodeRange]:
+        if self._positions is None:
+            self._positions = self._wrapper.resolve(PositionProvider)
+        return self._positions
+
+    def __getitem__(self, node: cst.CSTNode) -> CodeRange:
+        return self._resolved()[node]
+
+    def __iter__(self) -> Iterator[cst.CSTNode]:
+        return iter(self._resolved())
+
+    def __len__(self) -> int:
+        return len(self._resolved())
 
 
 def parse_python(path: str, text: str, *, metadata: bool = False) -> ParsedModule | Skipped:

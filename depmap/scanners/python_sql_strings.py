@@ -28,62 +28,29 @@ together and is the scanner's public face.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-
-import libcst as cst
-from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
-
-from depmap.model import Fact, ScanResult, Skipped, sorted_facts
+from depmap.model import Fact, ScanResult
 from depmap.scanners.context import ScanContext
-from depmap.scanners.python_source import parse_python
+from depmap.scanners.python import PythonAnalysis, scan_python
+from depmap.scanners.python_source import ParsedModule, Positions
 from depmap.scanners.python_sql_gather import GatherSqlVisitor
 from depmap.scanners.python_sql_recognize import SQL_SINKS, TABLE_SINKS, looks_like_sql, might_contain_sql
 from depmap.scanners.python_sql_resolve import resolve_facts
 
 
-def scan_python_sql(path: str, text: str, ctx: ScanContext) -> ScanResult:
-    """Facts for every SQL statement written in one Python file (pure: text in, facts out)."""
-    if not might_contain_sql(text):
-        return ScanResult()
-    parsed = parse_python(path, text, metadata=True)
-    if isinstance(parsed, Skipped):
-        return ScanResult(skipped=[parsed])
-    assert parsed.wrapper is not None
-    positions = _LazyPositions(parsed.wrapper)
+def analyse_sql_strings(parsed: ParsedModule, positions: Positions, ctx: ScanContext) -> list[Fact]:
+    """Facts for every SQL statement written in one parsed Python file."""
     gatherer = GatherSqlVisitor(parsed.module_name)
-    try:
-        parsed.module.visit(gatherer)
-        facts = resolve_facts(path, parsed.module, positions, gatherer, ctx.dialect)
-    except RecursionError:  # libcst visits recursively: thousands of chained `+` exhaust the stack
-        return ScanResult(skipped=[Skipped(path, "Python expression nested too deeply to analyse")])
-    unique: list[Fact] = []
-    for fact in sorted_facts(facts):
-        if not unique or unique[-1] != fact:
-            unique.append(fact)
-    return ScanResult(facts=unique)
+    parsed.module.visit(gatherer)
+    return resolve_facts(parsed.path, parsed.module, positions, gatherer, ctx.dialect)
 
 
-class _LazyPositions(Mapping[cst.CSTNode, CodeRange]):
-    """Positions cost twice the parse (PERFORMANCE.md) and most files that pass the prefilter
-    hold no SQL after all: compute them the first time a string's lines are needed."""
-
-    def __init__(self, wrapper: MetadataWrapper) -> None:
-        self._wrapper = wrapper
-        self._positions: Mapping[cst.CSTNode, CodeRange] | None = None
-
-    def _resolved(self) -> Mapping[cst.CSTNode, CodeRange]:
-        if self._positions is None:
-            self._positions = self._wrapper.resolve(PositionProvider)
-        return self._positions
-
-    def __getitem__(self, node: cst.CSTNode) -> CodeRange:
-        return self._resolved()[node]
-
-    def __iter__(self) -> Iterator[cst.CSTNode]:
-        return iter(self._resolved())
-
-    def __len__(self) -> int:
-        return len(self._resolved())
+SQL_STRINGS = PythonAnalysis("sql strings", might_contain_sql, analyse_sql_strings)
 
 
-__all__ = ["SQL_SINKS", "TABLE_SINKS", "looks_like_sql", "might_contain_sql", "scan_python_sql"]
+def scan_python_sql(path: str, text: str, ctx: ScanContext) -> ScanResult:
+    """This analysis alone on one file (pure: text in, facts out); the project scan runs it
+    through `scan_python` with the other Python analyses on the same parse."""
+    return scan_python(path, text, ctx, analyses=(SQL_STRINGS,))
+
+
+__all__ = ["SQL_SINKS", "SQL_STRINGS", "TABLE_SINKS", "analyse_sql_strings", "looks_like_sql", "might_contain_sql", "scan_python_sql"]

@@ -1,4 +1,5 @@
-"""Scanner registry: which pure `scan(path, text, ctx) -> ScanResult` functions see which file kind.
+"""Scanner registry: which pure `scan(path, text, ctx) -> ScanResult` functions see which file kind,
+and which analyses the Python scanner runs on each parsed file.
 
 Adding an input family is one module and one line here; a test checks every scanner is listed.
 """
@@ -10,14 +11,17 @@ from typing import Callable
 from depmap.discover import FileKind
 from depmap.model import ScanResult
 from depmap.scanners.context import ScanContext
-from depmap.scanners.python_sql_strings import scan_python_sql
+from depmap.scanners.python import PythonAnalysis, scan_python
+from depmap.scanners.python_sql_strings import SQL_STRINGS
 from depmap.scanners.sql_files import scan_sql_file
 
 Scanner = Callable[[str, str, ScanContext], ScanResult]
 
+PYTHON_ANALYSES: tuple[PythonAnalysis, ...] = (SQL_STRINGS,)
+
 SCANNERS: dict[str, tuple[Scanner, ...]] = {
-    FileKind.PYTHON: (scan_python_sql,),
+    FileKind.PYTHON: (scan_python,),
     FileKind.SQL: (scan_sql_file,),
 }
 
-__all__ = ["SCANNERS", "ScanContext", "Scanner"]
+__all__ = ["PYTHON_ANALYSES", "SCANNERS", "ScanContext", "Scanner"]

@@ -10,26 +10,28 @@ import zipfile
 from pathlib import Path
 
 import depmap.scanners
-from depmap.scanners.registry import SCANNERS
+from depmap.scanners.registry import PYTHON_ANALYSES, SCANNERS
 
 REPO = Path(__file__).resolve().parents[2]
-# Modules in depmap/scanners that are plumbing, not scanners.
-NOT_SCANNERS = {"context", "registry", "python_source"}
+# Modules in depmap/scanners that are plumbing, not scanners or analyses.
+PLUMBING = {"context", "registry", "python", "python_source", "python_imports"}
 
 
-def _defines_a_scanner(name: str) -> bool:
+def _defines(name: str, prefix: str) -> bool:
     module = importlib.import_module(f"depmap.scanners.{name}")
     return any(
-        attr.startswith("scan_") and getattr(value, "__module__", None) == module.__name__
+        attr.startswith(prefix) and getattr(value, "__module__", None) == module.__name__
         for attr, value in vars(module).items()
     )
 
 
-def test_every_scanner_module_is_registered():
-    registered = {scanner.__module__.rsplit(".", 1)[-1] for scanners in SCANNERS.values() for scanner in scanners}
-    modules = {m.name for m in pkgutil.iter_modules(depmap.scanners.__path__)} - NOT_SCANNERS
-    assert {name for name in modules if _defines_a_scanner(name)} == registered
-    assert registered == {"python_sql_strings", "sql_files"}
+def test_every_scanner_and_python_analysis_is_registered():
+    modules = {m.name for m in pkgutil.iter_modules(depmap.scanners.__path__)} - PLUMBING
+    analyses = {analysis.analyse.__module__.rsplit(".", 1)[-1] for analysis in PYTHON_ANALYSES}
+    assert {name for name in modules if _defines(name, "analyse_")} == analyses
+    scanners = {scanner.__module__.rsplit(".", 1)[-1] for scanners in SCANNERS.values() for scanner in scanners}
+    assert {name for name in modules if _defines(name, "scan_") and not _defines(name, "analyse_")} | {"python"} == scanners
+    assert scanners == {"python", "sql_files"}
 
 
 def test_wheel_contains_the_templates(tmp_path):

@@ -1,0 +1,1 @@
+"""ORM support: symbolic facts from per-file scanners, linked into tables and columns."""

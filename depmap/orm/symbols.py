@@ -1,0 +1,102 @@
+"""Symbolic ORM facts: what per-file scanners can know before the whole project is seen.
+
+A scanner is a pure function of one file, but a Django model's table depends on its app's label
+(set in another file), its fields on abstract bases and mixins (other files), and a queryset's
+table on which class the name `Order` was imported from. So ORM scanners emit symbolic facts,
+naming models by qualified class name (`shop.orders.models.Order`), and the project-level linker
+(`depmap.orm.link`) turns them into concrete `table_def`/`column_def`/`access` facts once every
+file is scanned. Scanners stay cacheable and parallel; linking is cheap.
+
+Every symbolic fact has `via="orm"` (or `"migration"`), `table=""` unless the table is known
+literally, and its data in `extra` as plain JSON values.
+
+MODEL — one per model class (Django `models.Model`, SQLAlchemy declarative, Flask-SQLAlchemy
+`db.Model`, SQLModel `table=True`, and abstract bases/mixins that declare fields). Located at
+the `class` line; `location.symbol` is the qualified class name. `extra`:
+    framework     "django" | "sqlalchemy" | "flask_sqlalchemy" | "sqlmodel"
+    model         qualified class name, e.g. "shop.orders.models.Order"
+    bases         qualified names of the bases, as far as imports tell (unknown → the name as written)
+    abstract      Meta.abstract / __abstract__ = True
+    proxy         Meta.proxy = True (Django)
+    table         explicit table name if written: Meta.db_table, __tablename__, Table("name") in
+                  __table__, or None (the linker applies the framework's naming rule)
+    schema        explicit schema (__table_args__ = {"schema": ...}), or None
+    app_label     Meta.app_label if written, else None
+    is_model_root True when the class derives directly from the framework's base
+                  (models.Model, Base/DeclarativeBase subclass, db.Model, SQLModel with table=True)
+    fields        list of field dicts, in class order:
+        name          attribute name
+        line          line of the field's assignment
+        kind          "column" | "foreign_key" | "one_to_one" | "many_to_many" | "relationship"
+        db_column     explicit column name (db_column=, Column("name"), mapped_column("name")), or None
+        type          the field/column type as written, e.g. "CharField" or "String(20)"
+        nullable      bool or None when the framework default applies (Django: False;
+                      SQLAlchemy: True unless primary key or Mapped[...] without Optional)
+        default       client-side default as source text, or None
+        db_default    server-side default (db_default=, server_default=) as source text, or None
+        primary_key   bool
+        unique        bool
+        related_model qualified name of the target model for relations ("self" allowed; a string
+                      "app.Model" kept as written), or None
+        related_name  Django related_name / SQLAlchemy back_populates/backref, or None
+        through       M2M through model (qualified or as written), or None
+    attributes    names of methods, properties and other non-field class attributes
+
+APP_CONFIG — a Django `AppConfig` subclass: `extra = {"name": "shop.orders", "label": "orders"}`
+(label None when not set). Located at the class line.
+
+ORM_ACCESS — one ORM operation at its call line; `location.symbol` is the enclosing function.
+`access` is "read" or "write" and `detail` one of "orm_query", "orm_create", "orm_update",
+"orm_delete". `confidence` says how sure the scanner is of the model. `extra`:
+    model         qualified class name of the model, or None when it could not be determined
+    model_name    the name as written at the site (e.g. "Order", "models.Order", "order")
+    relation      related-manager path from `model` (e.g. ["orders"] for customer.orders.filter)
+    fields        field references as written in the ORM's own language: Django lookups
+                  ("status", "status__in", "customer__email", "-created_at", "pk"), SQLAlchemy
+                  attribute names ("status")
+    all_fields    True when the operation touches every field of the model (instance .save()
+                  without update_fields, a constructor with **kwargs)
+    aliases       names introduced by annotate()/alias() that later lookups may use (not columns)
+    reason        why the model is uncertain, when confidence is not high
+
+TABLE_BINDING — a SQLAlchemy Core `Table("orders", ...)` assigned to a name, so that usages of the
+name (`orders_table.insert()`) reach the table: `table="orders"`,
+`extra = {"binding": "shop.db.orders_table"}`. The Table's own columns are emitted directly as
+`table_def`/`column_def` facts (detail "model_definition"): the table is known literally.
+
+MIGRATION — one per migration file:
+    alembic: extra = {"tool": "alembic", "revision": "ae1027a6acf", "down_revision": "1975ea83b712"
+             | ["a", "b"] | None}
+    django:  extra = {"tool": "django", "app": "orders", "name": "0002_add_paid_at",
+             "dependencies": [["orders", "0001_initial"], ["customers", "0003_x"]]}
+Alembic operations with literal table names are emitted directly as `table_def`/`column_def`
+facts (via "migration"); the linker only orders them.
+
+DJANGO_MIGRATION_OP — a Django migration operation on a model, whose table the linker computes
+from the app label: extra = {"app": "orders", "op": "CreateModel" | "AddField" | "AlterField" |
+"RemoveField" | "RenameField" | "DeleteModel" | "RenameModel" | "AlterModelTable",
+"model_name": "order", "fields": [field dicts as in MODEL] (CreateModel, AddField, AlterField),
+"old_name"/"new_name" (RenameField, RenameModel), "table" (AlterModelTable or CreateModel
+options db_table)}. Located at the operation's line.
+
+EXPOSURE — a serializer, form, admin or schema class bound to a model: `access="read"`,
+`detail` "serializer" | "form" | "admin" | "schema", extra = {"model": qualified name or None,
+"model_name": as written, "fields": [...] or "__all__", "exclude": [...], "automatic": True when
+a new column would be exposed without a code change (fields "__all__", exclude lists, admin
+without fields, auto schemas)}.
+"""
+
+from __future__ import annotations
+
+MODEL = "model"
+APP_CONFIG = "app_config"
+ORM_ACCESS = "orm_access"
+TABLE_BINDING = "table_binding"
+MIGRATION = "migration"
+DJANGO_MIGRATION_OP = "django_migration_op"
+EXPOSURE = "exposure"
+
+SYMBOLIC_KINDS = frozenset({MODEL, APP_CONFIG, ORM_ACCESS, TABLE_BINDING, MIGRATION, DJANGO_MIGRATION_OP})
+
+# ORM access details.
+ORM_QUERY, ORM_CREATE, ORM_UPDATE, ORM_DELETE = "orm_query", "orm_create", "orm_update", "orm_delete"
