@@ -60,10 +60,17 @@ class Table:
 
 
 def migration_order(fact: Fact) -> tuple:
-    """Sort key: natural order of path parts, then line."""
-    parts = re.split(r"(\d+)", fact.location.path)
-    key = tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts)
-    return (key, fact.location.line, 0 if fact.kind == TABLE_DEF else 1)
+    """Sort key. Plain DDL first, by the natural order of path parts (numbers as numbers), then
+    migrations a tool orders (Alembic revision chains, Django dependencies: `migration_rank`),
+    then ORM model definitions, which only add what no DDL said; within a file, by line."""
+    if fact.detail == "model_definition":  # by table, its definition first: columns may be inherited from other files
+        return (2, ((0, 0, fact.table),), 0 if fact.kind == TABLE_DEF else 1, fact.location.path, fact.location.line)
+    if "migration_rank" in fact.extra:
+        group, key = 1, ((0, int(fact.extra["migration_rank"]), ""),)
+    else:
+        parts = re.split(r"(\d+)", fact.location.path)
+        group, key = 0, tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts)
+    return (group, key, fact.location.line, 0 if fact.kind == TABLE_DEF else 1, "", 0)
 
 
 class Catalog:
@@ -154,9 +161,12 @@ class Catalog:
         table = self._table(fact.table, where) if fact.table not in self.tables else self.tables[fact.table]
         for name in fact.columns:
             column = table.columns.get(name) or Column(name)
+            # A model states what the code expects; the migrations say what the database has.
+            defer = fact.detail == "model_definition" and bool(column.defined_at)
             for key in ("type", "nullable", "default"):
                 if key in fact.extra and (fact.extra[key] is not None or column.defined_at == []):
-                    setattr(column, key, fact.extra[key])
+                    if not (defer and getattr(column, key) is not None):
+                        setattr(column, key, fact.extra[key])
             column.extra.update({k: v for k, v in fact.extra.items() if k not in ("type", "nullable", "default", "statement")})
             if where not in column.defined_at:
                 column.defined_at.append(where)

@@ -12,7 +12,7 @@ from typing import Iterable, Iterator
 
 import networkx as nx
 
-from depmap.model import ACCESS, FLOW, POSITIONAL_DETAILS, READ, SCHEMA, STAR_DETAILS, TABLE_DEF, WRITE, Fact
+from depmap.model import ACCESS, EXPOSURE, FLOW, POSITIONAL_DETAILS, READ, SCHEMA, STAR_DETAILS, TABLE_DEF, WRITE, Fact
 
 # Writes that set every column of a row, so they write any column, including a new one.
 _WHOLE_ROW_WRITES = POSITIONAL_DETAILS | {"copy"}
@@ -51,7 +51,10 @@ class DependencyGraph:
             return
         code = symbol_node(fact)
         self.g.add_node(code, kind="code", path=fact.location.path, symbol=fact.location.symbol)
-        edge = "defines" if fact.kind != ACCESS else _EDGE_OF_ACCESS.get(fact.access or "", "reads")
+        if fact.kind in (ACCESS, EXPOSURE):  # a serializer exposing a column reads it
+            edge = _EDGE_OF_ACCESS.get(fact.access or "", "reads")
+        else:
+            edge = "defines"
         if not fact.columns:
             self.g.add_edge(code, table, kind=edge, fact=fact)
         for column in fact.columns:

@@ -1,0 +1,177 @@
+"""ORM operations and exposures -> concrete accesses of tables and columns.
+
+`Order.objects.filter(customer__email=x)` reads `sales_order.customer_id` (the join) and
+`customers_customer.email`; `customer.orders.filter(status="paid")` reads `sales_order.status`
+and the foreign key that ties the orders to the customer. Lookups are walked field by field
+through forward and reverse relations; Django's lookup suffixes (`__in`, `__gte`, `__date`…) end a
+path. What cannot be tied to a model is kept at low confidence with the reason, never guessed
+silently; a name that is plainly not a model (a class of the project that is no model) is dropped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from depmap.model import ACCESS, EXPOSURE, HIGH, LOW, READ, Fact, weaker
+from depmap.orm.registry import Model, Registry, Resolution
+
+DJANGO_LOOKUPS = frozenset(
+    """exact iexact contains icontains in gt gte lt lte startswith istartswith endswith iendswith
+    range date year iso_year month day week week_day iso_week_day quarter time hour minute second
+    isnull regex iregex search trigram_similar unaccent lower upper len overlap contained_by
+    has_key has_keys has_any_keys keys values""".split()
+)
+
+
+class AccessResolver:
+    def __init__(self, registry: Registry) -> None:
+        self.registry = registry
+
+    # -- ORM operations ------------------------------------------------------------------------------
+
+    def orm_access(self, fact: Fact) -> list[Fact]:
+        extra = fact.extra
+        binding = extra.get("table_binding")
+        if binding:
+            table = self.registry.bindings.get(binding)
+            if table is None:
+                return []
+            columns = [ref.lstrip("-") for ref in extra.get("fields") or []]
+            return [self._concrete(fact, table, columns, fact.confidence, {})]
+        resolution = self.registry.resolve(extra.get("model") or extra.get("model_name"))
+        if resolution.model is None:
+            return self._unresolved(fact, resolution)
+        return self._resolved(fact, resolution)
+
+    def _unresolved(self, fact: Fact, resolution: Resolution) -> list[Fact]:
+        builtin = self.registry.builtin_table(fact.extra.get("model"))
+        if builtin is not None:
+            columns = [ref.lstrip("-").split("__")[0] for ref in fact.extra.get("fields") or []]
+            return [self._concrete(fact, builtin, columns, fact.confidence, {})]
+        facts = []
+        for qualname in resolution.candidates:  # several models of that name: list each, unsure
+            model = self.registry.models[qualname]
+            if model.table:
+                note = {"reason": resolution.reason, "candidates": list(resolution.candidates)}
+                facts.append(self._concrete(fact, model.table, [], LOW, note))
+        return facts
+
+    def _resolved(self, fact: Fact, resolution: Resolution) -> list[Fact]:
+        model = resolution.model
+        assert model is not None
+        confidence = weaker(fact.confidence, resolution.confidence)
+        note: dict[str, Any] = {"model": model.qualname}
+        if resolution.reason:
+            note["reason"] = resolution.reason
+        joins: list[tuple[str, str]] = []
+        for name in fact.extra.get("relation") or []:  # customer.orders -> Order, joined on customer_id
+            step = self._follow(model, name)
+            if step is None:
+                return []
+            model, join = step
+            if join:
+                joins.append(join)
+        if not model.table:
+            return []
+        if model.proxy and model.parent is not None:
+            model = model.parent
+        touched: dict[str, list[str]] = {model.table: []}
+        unknown: list[str] = []
+        if fact.extra.get("all_fields"):
+            touched[model.table].extend(model.columns)
+        aliases = set(fact.extra.get("aliases") or [])
+        for ref in fact.extra.get("fields") or []:
+            for table, column in self.lookup(model, ref, aliases, unknown):
+                touched.setdefault(table, [])
+                if column not in touched[table]:
+                    touched[table].append(column)
+        for table, column in joins:
+            touched.setdefault(table, [])
+            if column not in touched[table]:
+                touched[table].append(column)
+        facts = [self._concrete(fact, model.table, touched.pop(model.table), confidence, note)]
+        for table, columns in touched.items():  # tables reached through relations are read
+            facts.append(replace(self._concrete(fact, table, columns, confidence, note), access=READ, detail="orm_query"))
+        if unknown:
+            why = {**note, "reason": f"not a field of {model.class_name}: {', '.join(unknown)}"}
+            facts.append(replace(self._concrete(fact, model.table, unknown, LOW, why), access=READ if fact.access == READ else fact.access))
+        return facts
+
+    def _follow(self, model: Model, name: str) -> tuple[Model, tuple[str, str] | None] | None:
+        """One step of a related-manager path: forward relation field, or reverse relation."""
+        forward = model.fields.get(name)
+        if forward is not None and forward.is_relation:
+            target = self.registry.resolve_relation(forward.spec.get("related_model"), model)
+            return (target, None) if target is not None else None
+        reverse = self.registry.reverse_relation(model, name)
+        if reverse is None:
+            return None
+        other, field = reverse
+        return other, ((other.table, field.column) if other.table and field.column else None)
+
+    def lookup(self, model: Model, ref: str, aliases: set[str], unknown: list[str]) -> list[tuple[str, str]]:
+        """(table, column) pairs a field reference touches, joins included."""
+        ref = ref.lstrip("-")
+        if not ref or ref == "?" or ref in aliases:
+            return []
+        parts = ref.split("__") if model.framework == "django" else [ref]
+        touched: list[tuple[str, str]] = []
+        current = model
+        for index, part in enumerate(parts):
+            rest = parts[index + 1 :]
+            if part == "pk":
+                part = next((f.name for f in current.fields.values() if f.spec.get("primary_key")), "id")
+            field = current.fields.get(part) or next((f for f in current.fields.values() if f.column == part), None)
+            if field is not None:
+                if field.column and current.table:
+                    touched.append((current.table, field.column))
+                if field.is_relation and rest and rest[0] not in DJANGO_LOOKUPS:
+                    target = self.registry.resolve_relation(field.spec.get("related_model"), current)
+                    if target is None or not target.table:
+                        return touched
+                    current = target
+                    continue
+                return touched
+            reverse = self.registry.reverse_relation(current, part)
+            if reverse is not None:
+                other, relation = reverse
+                if other.table and relation.column:
+                    touched.append((other.table, relation.column))
+                current = other
+                if not rest or rest[0] in DJANGO_LOOKUPS:
+                    return touched
+                continue
+            if index == 0 and part not in aliases:
+                unknown.append(part)
+            return touched
+        return touched
+
+    # -- exposures -----------------------------------------------------------------------------------
+
+    def exposure(self, fact: Fact) -> list[Fact]:
+        resolution = self.registry.resolve(fact.extra.get("model") or fact.extra.get("model_name"))
+        model = resolution.model
+        if model is None or not (model.parent.table if model.proxy and model.parent else model.table):
+            return []
+        if model.proxy and model.parent is not None:
+            model = model.parent
+        listed = fact.extra.get("fields")
+        excluded = set(fact.extra.get("exclude") or [])
+        if listed == "__all__" or (listed is None and fact.extra.get("automatic")):
+            names = [f.name for f in model.fields.values() if f.name not in excluded]
+        else:
+            names = [name for name in listed or [] if name not in excluded]
+        columns = [model.fields[n].column for n in names if n in model.fields and model.fields[n].column]
+        confidence = weaker(fact.confidence, resolution.confidence)
+        note = {"model": model.qualname, "automatic": bool(fact.extra.get("automatic"))}
+        return [replace(self._concrete(fact, model.table, columns, confidence, note), kind=EXPOSURE)]
+
+    @staticmethod
+    def _concrete(fact: Fact, table: str, columns: list[str], confidence: str, note: dict[str, Any]) -> Fact:
+        extra = {k: v for k, v in fact.extra.items() if k in ("reason", "statement")}
+        extra.update(note)
+        return replace(fact, kind=ACCESS, table=table, columns=tuple(columns), confidence=confidence, extra=extra)
+
+
+__all__ = ["AccessResolver", "DJANGO_LOOKUPS", "HIGH"]

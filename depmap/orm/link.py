@@ -1,0 +1,93 @@
+"""Link symbolic ORM facts of every file into concrete table, column and access facts.
+
+Runs once per scan, after every file is scanned and before the catalog is built: a pure function
+of all facts, so per-file scanning stays cacheable and parallel. Symbolic facts that describe
+(models, app configs, table bindings, migrations) are kept for later rules; the ones that stand
+for an access, an exposure or a migration operation are replaced by their concrete facts.
+"""
+
+from __future__ import annotations
+
+from depmap.model import COLUMN_DEF, EXPOSURE, SCHEMA, TABLE_DEF, Fact, Location
+from depmap.orm.accesses import AccessResolver
+from depmap.orm.migrations import DjangoOperations, migration_ranks, with_ranks
+from depmap.orm.registry import Field, Model, Registry
+from depmap.orm.symbols import DJANGO_MIGRATION_OP, ORM_ACCESS
+
+
+def link(facts: list[Fact]) -> list[Fact]:
+    registry = Registry.build(facts)
+    ranks = migration_ranks(facts)
+    resolver = AccessResolver(registry)
+    linked: list[Fact] = []
+    operations: list[Fact] = []
+    for fact in with_ranks(facts, ranks):
+        if fact.kind == ORM_ACCESS:
+            linked.extend(resolver.orm_access(fact))
+        elif fact.kind == EXPOSURE and not fact.table:
+            linked.extend(resolver.exposure(fact))
+        elif fact.kind == DJANGO_MIGRATION_OP:
+            operations.append(fact)
+        else:
+            linked.append(fact)
+    linked.extend(DjangoOperations(registry).facts(operations, ranks))
+    linked.extend(model_definitions(registry))
+    return linked
+
+
+def model_definitions(registry: Registry) -> list[Fact]:
+    """A `table_def` per mapped model and a `column_def` per column, at the lines that define them."""
+    facts: list[Fact] = []
+    for model in registry.concrete_models():
+        assert model.table is not None
+        location = model.fact.location
+        extra = {"model": model.qualname, "framework": model.framework}
+        facts.append(Fact(TABLE_DEF, model.table, location, tuple(model.columns), SCHEMA, "model_definition", "orm", extra=extra))
+        for field in model.fields.values():
+            if field.column:
+                facts.append(_column_fact(model, field))
+        facts.extend(_through_tables(registry, model))
+    return facts
+
+
+def _column_fact(model: Model, field: Field) -> Fact:
+    spec = field.spec
+    nullable = spec.get("nullable")
+    if nullable is None:
+        nullable = False if model.framework == "django" or spec.get("primary_key") else True
+    extra = {
+        "type": spec.get("type"),
+        "nullable": bool(nullable),
+        "default": spec.get("db_default"),
+        "client_default": spec.get("default"),
+        "model": model.qualname,
+        "field": field.name,
+    }
+    for key in ("primary_key", "unique", "references", "implicit"):
+        if spec.get(key):
+            extra[key] = spec[key]
+    location = Location(field.path, field.line, field.line, symbol=field.owner)
+    return Fact(COLUMN_DEF, model.table or "", location, (field.column or "",), SCHEMA, "model_definition", "orm", extra=extra)
+
+
+def _through_tables(registry: Registry, model: Model) -> list[Fact]:
+    """Django creates `<table>_<field>` for a ManyToManyField without `through`."""
+    facts = []
+    for field in model.fields.values():
+        if field.kind != "many_to_many" or field.spec.get("through") or model.framework != "django":
+            continue
+        target = registry.resolve_relation(field.spec.get("related_model"), model)
+        if target is None:
+            continue
+        table = f"{model.table}_{field.name}"
+        source = f"{model.class_name.lower()}_id"
+        other = f"{target.class_name.lower()}_id"
+        if target is model:
+            source, other = f"from_{source}", f"to_{other}"
+        location = Location(field.path, field.line, field.line, symbol=field.owner)
+        extra = {"model": model.qualname, "field": field.name, "through": "auto"}
+        facts.append(Fact(TABLE_DEF, table, location, ("id", source, other), SCHEMA, "model_definition", "orm", extra=extra))
+        for column in ("id", source, other):
+            spec = {"type": "AutoField" if column == "id" else "ForeignKey", "nullable": False, "default": None}
+            facts.append(Fact(COLUMN_DEF, table, location, (column,), SCHEMA, "model_definition", "orm", extra={**spec, **extra}))
+    return facts

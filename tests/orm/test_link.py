@@ -1,0 +1,178 @@
+"""The linker on hand-written symbolic facts: tables, columns, lookups, relations, migrations.
+
+Scanners are tested on source elsewhere; here the input is exactly the contract of
+`depmap/orm/symbols.py`, so a failure points at the linker alone.
+"""
+
+from __future__ import annotations
+
+from depmap.catalog import Catalog
+from depmap.model import Fact, Location
+from depmap.orm.link import link
+
+
+def field(name, line, kind="column", **spec):
+    return {"name": name, "line": line, "kind": kind, "db_column": None, "type": spec.pop("type", "CharField"),
+            "nullable": spec.pop("nullable", None), "default": None, "db_default": None, "primary_key": False,
+            "unique": False, "related_model": None, "related_name": None, "through": None, **spec}
+
+
+def model(path, line, qualname, fields, bases=("django.db.models.Model",), **extra):
+    data = {"framework": "django", "model": qualname, "bases": list(bases), "abstract": False, "proxy": False,
+            "table": None, "schema": None, "app_label": None, "is_model_root": True, "fields": fields, "attributes": []}
+    data.update(extra)
+    return Fact("model", "", Location(path, line, line, symbol=qualname), via="orm", extra=data)
+
+
+def orm(path, line, symbol, access, detail, model_qualname, fields=(), confidence="high", **extra):
+    data = {"model": model_qualname, "model_name": model_qualname.rsplit(".", 1)[-1] if model_qualname else None,
+            "relation": [], "fields": list(fields), "all_fields": False, "aliases": []}
+    data.update(extra)
+    return Fact("orm_access", "", Location(path, line, line, symbol=symbol), access=access, detail=detail, via="orm", confidence=confidence, extra=data)
+
+
+PROJECT = [
+    model("core/models.py", 4, "core.models.TimeStamped", [field("created_at", 5, type="DateTimeField")], abstract=True),
+    model("customers/models.py", 6, "customers.models.Customer", [field("email", 7, unique=True), field("name", 8)],
+          bases=["core.models.TimeStamped"]),
+    model("orders/models.py", 9, "orders.models.Order", [
+        field("customer", 10, "foreign_key", related_model="customers.models.Customer", related_name="orders", type="ForeignKey"),
+        field("status", 11, db_default="'new'"),
+        field("total", 12, db_column="total_cents", type="IntegerField"),
+        field("tags", 13, "many_to_many", related_model="orders.models.Tag", type="ManyToManyField"),
+    ]),
+    model("orders/models.py", 20, "orders.models.Tag", [field("label", 21)]),
+    model("orders/models.py", 25, "orders.models.PaidOrder", [], bases=["orders.models.Order"], proxy=True),
+    Fact("app_config", "", Location("orders/apps.py", 3, 3), via="orm", extra={"name": "orders", "label": "sales"}),
+]
+
+
+def rows(facts, kind="access"):
+    return sorted((f.location.path, f.location.line, f.table, f.columns, f.access, f.detail, f.confidence)
+                  for f in facts if f.kind == kind)
+
+
+def test_tables_follow_app_labels_abstract_bases_and_explicit_columns():
+    catalog = Catalog.from_facts(link(PROJECT))
+    assert sorted(catalog.tables) == ["customers_customer", "sales_order", "sales_order_tags", "sales_tag"]
+    assert list(catalog.tables["customers_customer"].columns) == ["id", "created_at", "email", "name"]
+    assert list(catalog.tables["sales_order"].columns) == ["id", "customer_id", "status", "total_cents"]
+    assert list(catalog.tables["sales_order_tags"].columns) == ["id", "order_id", "tag_id"]
+    status = catalog.tables["sales_order"].columns["status"]
+    assert (status.type, status.nullable, status.default) == ("CharField", False, "'new'")
+    created = catalog.tables["customers_customer"].columns["created_at"]
+    assert [(d.path, d.line) for d in created.defined_at] == [("core/models.py", 5)]
+
+
+def test_lookups_span_relations_and_stop_at_lookup_suffixes():
+    facts = PROJECT + [
+        orm("orders/views.py", 30, "orders.views.recent", "read", "orm_query", "orders.models.Order",
+            ["customer__email__iexact", "status__in", "-total", "pk"]),
+    ]
+    assert rows(link(facts)) == [
+        ("orders/views.py", 30, "customers_customer", ("email",), "read", "orm_query", "high"),
+        ("orders/views.py", 30, "sales_order", ("customer_id", "status", "total_cents", "id"), "read", "orm_query", "high"),
+    ]
+
+
+def test_reverse_relations_and_related_managers():
+    facts = PROJECT + [
+        orm("customers/views.py", 40, "customers.views.big_spenders", "read", "orm_query", "customers.models.Customer",
+            ["orders__total__gte"]),
+        orm("customers/views.py", 44, "customers.views.open_orders", "read", "orm_query", "customers.models.Customer",
+            ["status"], relation=["orders"]),
+    ]
+    assert rows(link(facts)) == [
+        ("customers/views.py", 40, "customers_customer", (), "read", "orm_query", "high"),
+        ("customers/views.py", 40, "sales_order", ("customer_id", "total_cents"), "read", "orm_query", "high"),
+        ("customers/views.py", 44, "sales_order", ("status", "customer_id"), "read", "orm_query", "high"),
+    ]
+
+
+def test_writes_all_fields_proxies_and_unknown_fields():
+    facts = PROJECT + [
+        orm("orders/services.py", 50, "orders.services.touch", "write", "orm_update", "orders.models.Order", all_fields=True),
+        orm("orders/services.py", 51, "orders.services.pay", "write", "orm_update", "orders.models.PaidOrder", ["status"]),
+        orm("orders/services.py", 52, "orders.services.typo", "read", "orm_query", "orders.models.Order", ["stauts", "n"],
+            aliases=["n"]),
+    ]
+    assert rows(link(facts)) == [
+        ("orders/services.py", 50, "sales_order", ("id", "customer_id", "status", "total_cents"), "write", "orm_update", "high"),
+        ("orders/services.py", 51, "sales_order", ("status",), "write", "orm_update", "high"),
+        ("orders/services.py", 52, "sales_order", (), "read", "orm_query", "high"),
+        ("orders/services.py", 52, "sales_order", ("stauts",), "read", "orm_query", "low"),
+    ]
+
+
+def test_names_that_are_not_models_and_ambiguous_names():
+    facts = PROJECT + [
+        model("billing/models.py", 3, "billing.models.Tag", [field("code", 4)]),
+        orm("x.py", 1, "x.f", "read", "orm_query", "x.Inventory", ["sku"]),  # no such model: nothing
+        orm("x.py", 2, "x.g", "read", "orm_query", None, ["label"], model_name="Tag", confidence="low"),
+        orm("x.py", 3, "x.h", "read", "orm_query", "django.contrib.auth.models.User", ["email"]),
+    ]
+    linked = [f for f in link(facts) if f.kind == "access"]
+    assert rows(linked) == [
+        ("x.py", 2, "billing_tag", (), "read", "orm_query", "low"),
+        ("x.py", 2, "sales_tag", (), "read", "orm_query", "low"),
+        ("x.py", 3, "auth_user", ("email",), "read", "orm_query", "high"),
+    ]
+    assert linked[0].extra["candidates"] == ["billing.models.Tag", "orders.models.Tag"]
+
+
+def test_exposures_list_the_columns_a_serializer_shows():
+    exposure = Fact("exposure", "", Location("orders/serializers.py", 8, 8, symbol="orders.serializers.OrderSerializer"),
+                    access="read", detail="serializer", via="orm",
+                    extra={"model": "orders.models.Order", "model_name": "Order", "fields": "__all__", "exclude": ["tags"], "automatic": True})
+    (fact,) = [f for f in link(PROJECT + [exposure]) if f.kind == "exposure"]
+    assert (fact.table, fact.columns, fact.extra["automatic"]) == ("sales_order", ("id", "customer_id", "status", "total_cents"), True)
+
+
+def test_alembic_revisions_replay_in_chain_order_not_file_order():
+    def migration(path, revision, down):
+        return Fact("migration", "", Location(path, 2, 2), via="migration", extra={"tool": "alembic", "revision": revision, "down_revision": down})
+
+    def ddl(path, detail, column, **extra):
+        return Fact("column_def" if column else "table_def", "invoices", Location(path, 20, 20), (column,) if column else ("id",),
+                    "schema", detail, "migration", extra={"type": "TEXT", "nullable": True, "default": None, **extra})
+
+    facts = [
+        migration("versions/ff_third.py", "ff", "0a"),
+        ddl("versions/ff_third.py", "rename_column", "note", new_name="memo"),
+        migration("versions/0a_second.py", "0a", "c3"),
+        ddl("versions/0a_second.py", "add_column", "note"),
+        migration("versions/c3_first.py", "c3", None),
+        ddl("versions/c3_first.py", "create_table", None),
+        ddl("versions/c3_first.py", "create_table", "id"),
+    ]
+    catalog = Catalog.from_facts(link(facts))
+    assert list(catalog.tables["invoices"].columns) == ["id", "memo"]
+    ranks = {f.location.path: f.extra.get("migration_rank") for f in link(facts) if f.kind == "column_def"}
+    assert ranks == {"versions/c3_first.py": 0, "versions/0a_second.py": 1, "versions/ff_third.py": 2}
+
+
+def test_django_operations_become_ddl_in_dependency_order():
+    def migration(path, app, name, deps):
+        return Fact("migration", "", Location(path, 5, 5), via="migration",
+                    extra={"tool": "django", "app": app, "name": name, "dependencies": deps})
+
+    def op(path, line, op_name, model_name, **extra):
+        return Fact("django_migration_op", "", Location(path, line, line), via="migration",
+                    extra={"app": "orders", "op": op_name, "model_name": model_name, **extra})
+
+    second = "orders/migrations/0002_discount.py"
+    first = "orders/migrations/0001_initial.py"
+    facts = PROJECT[-1:] + [
+        migration(second, "orders", "0002_discount", [["orders", "0001_initial"]]),
+        op(second, 12, "AddField", "order", fields=[field("discount_code", 14, nullable=True, preserve_default=False)]),
+        op(second, 20, "RenameField", "order", old_name="customer", new_name="buyer"),
+        migration(first, "orders", "0001_initial", []),
+        op(first, 10, "CreateModel", "order", fields=[
+            field("id", 11, type="BigAutoField", primary_key=True),
+            field("customer", 12, "foreign_key", related_model="customers.customer", type="ForeignKey"),
+        ]),
+    ]
+    catalog = Catalog.from_facts(link(facts))
+    assert list(catalog.tables["sales_order"].columns) == ["id", "buyer_id", "discount_code"]
+    discount = catalog.tables["sales_order"].columns["discount_code"]
+    assert (discount.nullable, [(d.path, d.line, d.via) for d in discount.defined_at]) == (True, [(second, 14, "migration")])
