@@ -50,13 +50,27 @@ class Table:
     defined_at: list[Definition] = field(default_factory=list)
     view: bool = False
 
+    def drift(self) -> dict[str, list[str]] | None:
+        """Where the ORM model and the DDL (migrations, SQL) disagree about this table's columns:
+        a field no migration creates fails at run time; a column no model declares is invisible
+        to ORM code. None when only one side defines the table."""
+        by_model = {name for name, c in self.columns.items() if any(d.via == "orm" for d in c.defined_at)}
+        by_ddl = {name for name, c in self.columns.items() if any(d.via != "orm" for d in c.defined_at)}
+        if not any(d.via == "orm" for d in self.defined_at) or not any(d.via != "orm" for d in self.defined_at):
+            return None
+        return {"only_in_models": sorted(by_model - by_ddl), "only_in_migrations": sorted(by_ddl - by_model)}
+
     def to_json(self) -> dict[str, Any]:
-        return {
+        data = {
             "name": self.name,
             "view": self.view,
             "defined_at": [d.to_json() for d in self.defined_at],
             "columns": [c.to_json() for c in self.columns.values()],
         }
+        drift = self.drift()
+        if drift is not None and (drift["only_in_models"] or drift["only_in_migrations"]):
+            data["drift"] = drift
+        return data
 
 
 def migration_order(fact: Fact) -> tuple:

@@ -112,3 +112,8 @@ def print_tables(out: Console, catalog: Catalog) -> None:
                 Text(f"{last.path}:{last.line}" if last else "", style="dim"),
             )
         out.print(grid)
+        drift = table.drift()
+        for label, names in (("declared by a model but created by no migration", drift and drift["only_in_models"]),
+                             ("created by migrations but declared by no model", drift and drift["only_in_migrations"])):
+            if names:
+                out.print(Text(f"  ! {label}: {', '.join(names)}", style="yellow"))

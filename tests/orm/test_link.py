@@ -176,3 +176,17 @@ def test_django_operations_become_ddl_in_dependency_order():
     assert list(catalog.tables["sales_order"].columns) == ["id", "buyer_id", "discount_code"]
     discount = catalog.tables["sales_order"].columns["discount_code"]
     assert (discount.nullable, [(d.path, d.line, d.via) for d in discount.defined_at]) == (True, [(second, 14, "migration")])
+
+
+def test_the_catalog_shows_where_models_and_migrations_disagree():
+    migration = Fact("column_def", "sales_order", Location("orders/migrations/0001_initial.py", 12, 12), ("legacy_flag",),
+                     "schema", "create_table", "migration", extra={"type": "BooleanField", "nullable": False, "default": None})
+    table = Fact("table_def", "sales_order", Location("orders/migrations/0001_initial.py", 10, 10), ("id", "status", "legacy_flag"),
+                 "schema", "create_table", "migration")
+    columns = [Fact("column_def", "sales_order", Location("orders/migrations/0001_initial.py", 11, 11), (name,), "schema",
+                    "create_table", "migration", extra={"type": "X", "nullable": False, "default": None}) for name in ("id", "status")]
+    catalog = Catalog.from_facts(link(PROJECT + [table, migration, *columns]))
+    assert catalog.tables["sales_order"].drift() == {"only_in_models": ["customer_id", "total_cents"], "only_in_migrations": ["legacy_flag"]}
+    assert catalog.tables["customers_customer"].drift() is None
+    status = catalog.tables["sales_order"].columns["status"]
+    assert status.type == "X"  # the migration's word wins: it is what the database has
