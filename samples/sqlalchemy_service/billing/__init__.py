@@ -1,0 +1,1 @@
+"""Billing service: accounts, invoices and the payments that settle them."""
