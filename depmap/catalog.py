@@ -94,7 +94,8 @@ class Catalog:
     @classmethod
     def from_facts(cls, facts: Iterable[Fact]) -> Catalog:
         catalog = cls()
-        definitions = [f for f in facts if f.kind in (TABLE_DEF, COLUMN_DEF)]
+        # Rollback SQL (Alembic downgrade, RunSQL reverse_sql) never runs on the way up.
+        definitions = [f for f in facts if f.kind in (TABLE_DEF, COLUMN_DEF) and f.extra.get("direction") != "down"]
         for fact in sorted(definitions, key=migration_order):
             catalog.apply(fact)
         return catalog

@@ -953,3 +953,23 @@ def test_string_text_values_match_python() -> None:
     assert [t.file_line(1) for t in texts] == [2, 3, 4, 6, 8, 9]
     assert texts[2].file_line(2) == 5
     assert texts[3].file_line(2) == 7
+
+
+def test_runsql_rollback_sql_is_marked_as_running_down() -> None:
+    source = (
+        "from django.db import migrations\n"
+        "\n"
+        "class Migration(migrations.Migration):\n"
+        "    operations = [\n"
+        '        migrations.RunSQL("CREATE TABLE notes (id int)", "DROP TABLE notes"),\n'
+        '        migrations.RunSQL(sql="ALTER TABLE notes ADD COLUMN body text", reverse_sql="ALTER TABLE notes DROP COLUMN body"),\n'
+        "    ]\n"
+    )
+    facts = scan_python_sql("notes/migrations/0002_notes.py", source, ScanContext()).facts
+    assert sorted((f.location.line, f.kind, f.detail, f.extra.get("direction")) for f in facts) == [
+        (5, "column_def", "create_table", None),
+        (5, "table_def", "create_table", None),
+        (5, "table_def", "drop_table", "down"),
+        (6, "column_def", "add_column", None),
+        (6, "column_def", "drop_column", "down"),
+    ]

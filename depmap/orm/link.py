@@ -17,7 +17,7 @@ from depmap.orm.symbols import DJANGO_MIGRATION_OP, ORM_ACCESS
 
 def link(facts: list[Fact]) -> list[Fact]:
     registry = Registry.build(facts)
-    ranks = migration_ranks(facts)
+    ranks = migration_ranks(facts, registry)
     resolver = AccessResolver(registry)
     linked: list[Fact] = []
     operations: list[Fact] = []

@@ -20,8 +20,11 @@ from depmap.orm.symbols import DJANGO_MIGRATION_OP, MIGRATION
 from depmap.scanners.python_source import module_name_for
 
 
-def migration_ranks(facts: list[Fact]) -> dict[str, int]:
-    """path -> position in the order migrations are applied."""
+def migration_ranks(facts: list[Fact], registry: Registry) -> dict[str, int]:
+    """path -> position in the order migrations are applied.
+
+    Django dependencies name apps by label (`("sales", "0001_initial")`), which may differ from
+    the app's folder (`orders/` with `label = "sales"`): each migration is keyed by its label."""
     alembic: dict[str, Fact] = {}
     django: dict[tuple[str, str], Fact] = {}
     for fact in facts:
@@ -30,7 +33,8 @@ def migration_ranks(facts: list[Fact]) -> dict[str, int]:
         if fact.extra.get("tool") == "alembic" and fact.extra.get("revision"):
             alembic[fact.extra["revision"]] = fact
         elif fact.extra.get("tool") == "django":
-            django[(fact.extra.get("app", ""), fact.extra.get("name", ""))] = fact
+            label = registry.label_of_app(app_module_of(module_name_for(fact.location.path)))
+            django[(label, fact.extra.get("name", ""))] = fact
     ranks: dict[str, int] = {}
     for graph_facts, dependencies in (
         (alembic, {rev: _as_list(f.extra.get("down_revision")) for rev, f in alembic.items()}),
@@ -66,14 +70,23 @@ def _ordered(dependencies: dict) -> list:
 
 
 def with_ranks(facts: list[Fact], ranks: dict[str, int]) -> list[Fact]:
-    """Every fact of a migration file is a migration fact: rank it, and say so in `via`."""
+    """Every fact of a migration file is a migration fact: rank it, and say so in `via`. What an
+    Alembic `downgrade()` runs is marked `direction: down`: it must not replay into the schema."""
+    alembic_paths = {f.location.path for f in facts if f.kind == MIGRATION and f.extra.get("tool") == "alembic"}
     ranked = []
     for fact in facts:
         rank = ranks.get(fact.location.path)
         if rank is not None and fact.kind not in (MIGRATION,):
-            fact = replace(fact, via="migration", extra={**fact.extra, "migration_rank": rank})
+            extra = {**fact.extra, "migration_rank": rank}
+            if fact.location.path in alembic_paths and _in_downgrade(fact.location.symbol):
+                extra["direction"] = "down"
+            fact = replace(fact, via="migration", extra=extra)
         ranked.append(fact)
     return ranked
+
+
+def _in_downgrade(symbol: str | None) -> bool:
+    return bool(symbol) and symbol.rsplit(".", 1)[-1].startswith("downgrade")
 
 
 class DjangoOperations:
@@ -83,6 +96,7 @@ class DjangoOperations:
         self.registry = registry
         self.tables: dict[tuple[str, str], str] = {}  # (app module, model name) -> table
         self.kinds: dict[tuple[str, str, str], dict[str, Any]] = {}  # (app, model, field) -> field spec
+        self.unmanaged: set[tuple[str, str]] = set()
 
     def facts(self, operations: list[Fact], ranks: dict[str, int]) -> list[Fact]:
         ordered = sorted(operations, key=lambda f: (ranks.get(f.location.path, 1 << 30), f.location.path, f.location.line))
@@ -97,6 +111,13 @@ class DjangoOperations:
         model = (extra.get("model_name") or "").lower()
         op = extra.get("op")
         key = (app, model)
+        if extra.get("state_only"):  # SeparateDatabaseAndState: the database is not touched
+            return []
+        if op == "CreateModel" and (extra.get("proxy") or extra.get("managed") is False):
+            self.unmanaged.add(key)  # a proxy has no table; an unmanaged model's table is not Django's
+            return []
+        if key in self.unmanaged:
+            return []
         if op == "CreateModel":
             table = extra.get("table") or django_table(self.registry.label_of_app(app), model)
             self.tables[key] = table

@@ -28,6 +28,8 @@ from depmap.scanners.python_source import (
     text_structure,
 )
 from depmap.scanners.python_sql_recognize import (
+    REVERSE_SQL_KEYWORD_ARGS,
+    REVERSIBLE_SQL_SINKS,
     SQL_KEYWORD_ARGS,
     SQL_SINKS,
     SQL_SINKS_AFTER_CURSOR,
@@ -97,6 +99,7 @@ class Sink:
     seq: int
     symbol: str  # the code that runs it
     text_symbol: str  # the symbol a literal written in the call belongs to
+    reverse: bool = False  # rollback SQL (RunSQL reverse_sql): runs only when migrating down
 
 
 @dataclass(eq=False)
@@ -241,9 +244,9 @@ class GatherSqlVisitor(ScopedVisitor):
             quiet = False
         elif _is_quiet_call(node.func, name):
             quiet = True
-        sink = self._sink(node, name)
-        if sink is not None:
-            self.sinks.append(sink)
+        sinks = self._sinks(node, name)
+        if sinks:
+            self.sinks.extend(sinks)
             quiet = False
         self._quiet.append(quiet)
         self._maybe_candidate(node)
@@ -251,24 +254,33 @@ class GatherSqlVisitor(ScopedVisitor):
     def leave_Call(self, original_node: cst.Call) -> None:
         self._quiet.pop()
 
-    def _sink(self, node: cst.Call, name: str | None) -> Sink | None:
+    def _sinks(self, node: cst.Call, name: str | None) -> list[Sink]:
+        """The call's SQL arguments: forward ones, and rollback ones (`RunSQL(sql, reverse_sql)`)."""
         positional = [arg.value for arg in node.args if arg.keyword is None and not arg.star]
         args: list[cst.BaseExpression] = []
+        reverse: list[cst.BaseExpression] = []
         strong = False
         if name in SQL_SINKS or name in WEAK_SQL_SINKS:
             args, strong = positional[:1], name in SQL_SINKS
+            if name in REVERSIBLE_SQL_SINKS:
+                reverse = positional[1:2]
         elif name in SQL_SINKS_AFTER_CURSOR:
             args, strong = positional[1:2], True
         for arg in node.args:
             keyword = arg.keyword.value if arg.keyword else None
-            if keyword in SQL_KEYWORD_ARGS:
+            if keyword in REVERSE_SQL_KEYWORD_ARGS:
+                reverse.append(arg.value)
+                strong = True
+            elif keyword in SQL_KEYWORD_ARGS:
                 args.append(arg.value)
                 strong = True
             elif keyword in WEAK_SQL_KEYWORD_ARGS:
                 args.append(arg.value)
-        if not args:
-            return None
-        return Sink(name or "", strong, tuple(args), self.scope, self._next(), self.symbol, self.text_symbol)
+        sinks = []
+        for values, backwards in ((args, False), (reverse, True)):
+            if values:
+                sinks.append(Sink(name or "", strong, tuple(values), self.scope, self._next(), self.symbol, self.text_symbol, backwards))
+        return sinks
 
     # string expressions
 

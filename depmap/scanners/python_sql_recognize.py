@@ -27,6 +27,9 @@ SQL_SINKS_AFTER_CURSOR = ("execute_values", "execute_batch")
 # `sql.SQL(...)` also build fragments (", ", "status = :s").
 WEAK_SQL_SINKS = ("text", "raw", "fetch", "copy", "sql", "SQL")
 SQL_KEYWORD_ARGS = ("sql", "reverse_sql")  # of any call (Airflow operators, RunSQL, read_sql)
+# Rollback SQL: it runs only when migrating down, so it must not be replayed into the schema.
+REVERSE_SQL_KEYWORD_ARGS = ("reverse_sql",)
+REVERSIBLE_SQL_SINKS = frozenset({"RunSQL"})  # RunSQL(sql, reverse_sql)
 WEAK_SQL_KEYWORD_ARGS = ("query", "statement")
 # Calls that name a table instead of passing SQL: name -> (table argument index, table keyword,
 # access). psycopg2 takes (file, table); pandas and asyncpg take the table first.
@@ -108,6 +111,8 @@ def looks_like_standalone_sql(text: str) -> bool:
 
 
 __all__ = [
+    "REVERSE_SQL_KEYWORD_ARGS",
+    "REVERSIBLE_SQL_SINKS",
     "SQL_KEYWORD_ARGS",
     "SQL_SINKS",
     "SQL_SINKS_AFTER_CURSOR",

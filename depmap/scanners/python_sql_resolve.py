@@ -91,6 +91,7 @@ class _Origin:
     symbol: str
     sinks: set[str] = field(default_factory=set)
     executed_in: set[str] = field(default_factory=set)
+    reverse: bool = False  # reached only rollback arguments (RunSQL reverse_sql)
 
 
 class _Resolver:
@@ -142,6 +143,7 @@ class _Resolver:
                     origin = origins.setdefault(key, _Origin(value, value.symbol or sink.text_symbol))
                     origin.sinks.add(sink.name)
                     origin.executed_in.add(sink.symbol)
+                    origin.reverse = origin.reverse or sink.reverse
 
     def _reaches_database(self, value: _Value, sink: Sink) -> bool:
         text = value.text.text
@@ -155,6 +157,8 @@ class _Resolver:
         value = origin.value
         table = self._table_named(value.text.text) if origin.sinks & {"read_sql"} else None
         extra: dict[str, Any] = {"sink": min(origin.sinks)}
+        if origin.reverse:
+            extra["direction"] = "down"
         if value.dynamic:
             extra["dynamic"] = True
         if value.symbol is not None and origin.executed_in - {origin.symbol}:  # a name run elsewhere

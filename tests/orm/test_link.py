@@ -190,3 +190,54 @@ def test_the_catalog_shows_where_models_and_migrations_disagree():
     assert catalog.tables["customers_customer"].drift() is None
     status = catalog.tables["sales_order"].columns["status"]
     assert status.type == "X"  # the migration's word wins: it is what the database has
+
+
+def _django_migration(path, name, deps):
+    return Fact("migration", "", Location(path, 5, 5), via="migration",
+                extra={"tool": "django", "app": path.split("/")[0], "name": name, "dependencies": deps})
+
+
+def _op(path, line, op_name, model_name, **extra):
+    return Fact("django_migration_op", "", Location(path, line, line), via="migration",
+                extra={"app": path.split("/")[0], "op": op_name, "model_name": model_name, **extra})
+
+
+def test_django_dependencies_name_apps_by_label_not_folder():
+    # orders/ has label "sales": 0002 depends on ("sales", "0001_initial"), and must replay after it.
+    first, second = "orders/migrations/0001_initial.py", "orders/migrations/0002_z.py"
+    facts = PROJECT[-1:] + [
+        _django_migration(second, "0002_z", [["sales", "0001_initial"]]),
+        _op(second, 9, "AddField", "order", fields=[field("a_late_field", 10)]),
+        _django_migration(first, "0001_initial", []),
+        _op(first, 9, "CreateModel", "order", fields=[field("id", 10, primary_key=True), field("status", 11)]),
+    ]
+    catalog = Catalog.from_facts(link(facts))
+    assert list(catalog.tables["sales_order"].columns) == ["id", "status", "a_late_field"]
+
+
+def test_state_only_proxy_and_unmanaged_operations_touch_no_table():
+    path = "orders/migrations/0001_initial.py"
+    facts = PROJECT[-1:] + [
+        _django_migration(path, "0001_initial", []),
+        _op(path, 9, "CreateModel", "order", fields=[field("id", 10, primary_key=True)]),
+        _op(path, 12, "CreateModel", "paidorder", fields=[], proxy=True),
+        _op(path, 14, "CreateModel", "legacyview", fields=[field("id", 15)], managed=False),
+        _op(path, 17, "DeleteModel", "order", state_only=True),
+    ]
+    assert sorted(Catalog.from_facts(link(facts)).tables) == ["sales_order"]
+
+
+def test_rollback_sql_does_not_replay_into_the_catalog():
+    path = "versions/ab12_add_tags.py"
+    def ddl(line, kind, detail, symbol, **extra):
+        return Fact(kind, "tags", Location(path, line, line, symbol=symbol), ("id",) if kind == "table_def" else ("label",),
+                    "schema", detail, "sql", extra={"type": "TEXT", "nullable": True, "default": None, **extra})
+    facts = [
+        Fact("migration", "", Location(path, 3, 3), via="migration", extra={"tool": "alembic", "revision": "ab12", "down_revision": None}),
+        ddl(10, "table_def", "create_table", "versions.ab12_add_tags.upgrade"),
+        ddl(11, "column_def", "add_column", "versions.ab12_add_tags.upgrade"),
+        ddl(20, "table_def", "drop_table", "versions.ab12_add_tags.downgrade"),
+        ddl(21, "column_def", "drop_column", "shop.migrations.x", direction="down"),  # RunSQL reverse_sql
+    ]
+    catalog = Catalog.from_facts(link(facts))
+    assert list(catalog.tables["tags"].columns) == ["id", "label"]

@@ -1,0 +1,654 @@
+"""Alembic revision files: the revision header and the schema operations of `upgrade()`.
+
+`analyse_alembic` fills in, for one parsed file:
+
+- a MIGRATION fact (`depmap.orm.symbols`) at the `revision = "..."` line when the file assigns
+  both `revision` and `down_revision` at module level (annotated forms too), so that the linker
+  can order revision files by their chain instead of their random names;
+- concrete `table_def`/`column_def`/`access` facts (`via="migration"`, access "schema") for each
+  `op.*` call with a literal table name made by `upgrade()` (or `upgrade_<engine>()` in
+  multi-database templates, and the module's helper functions they call), never by
+  `downgrade()`: replaying a downgrade after its upgrade would undo the schema the catalog
+  builds. `with op.batch_alter_table("t") as batch_op:` binds `batch_op.*` to table `t`.
+
+Every fact carries `extra["revision"]`. Column specs have the shape the SQL engine's DDL gives
+(`depmap.sql.ddl.column_spec`): `type` as written without the module (`String(20)`), `nullable`
+(SQLAlchemy's default: not null only for primary keys), `default` as the SQL the database
+receives (`server_default="new"` -> `'new'`, `sa.text("now()")` -> `now()`), `primary_key`, and
+`references`/`unique`/`identity` when set. Indexes are `access` facts (detail "create_index"),
+constraint operations too (detail "ddl", `extra["action"]` the operation), as the SQL engine
+reports them. `op.execute(...)` text is left to the SQL-strings analysis. Table names come from string literals, module or local string constants, and `for`
+loops over literal lists; anything else is not guessed.
+
+Nothing here imports or runs the scanned code.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import libcst as cst
+
+from depmap.model import ACCESS, COLUMN_DEF, HIGH, SCHEMA, TABLE_DEF, Fact, Location
+from depmap.orm.symbols import MIGRATION
+from depmap.scanners.context import ScanContext
+from depmap.scanners.python import PythonAnalysis
+from depmap.scanners.python_imports import ImportTable
+from depmap.scanners.python_source import ParsedModule, Positions, argument, callee_name, dotted_name
+from depmap.sql.facts import snippet_of
+from depmap.sql.names import DEFAULT_SCHEMAS
+
+VIA = "migration"
+_PREFILTER = re.compile(r"\bop\.\w+\(|down_revision")
+_OP_MODULE = "alembic.op"
+# SQLAlchemy schema items that may follow a column's name in `Column(...)` and are not its type.
+_SCHEMA_ITEMS = frozenset({"ForeignKey", "Sequence", "Identity", "Computed", "CheckConstraint", "DefaultClause", "FetchedValue"})
+# SQL functions that take no parentheses: `func.current_timestamp()` renders CURRENT_TIMESTAMP.
+_BARE_FUNCTIONS = frozenset({"current_timestamp", "current_date", "current_time", "localtime", "localtimestamp", "current_user", "session_user", "user"})
+# Operation -> (position, keyword) of its table argument in `op.<name>(...)`; `batch_op.<name>`
+# takes the same arguments minus this one.
+_TABLE_ARGUMENT = {
+    "create_table": (0, "table_name"),
+    "drop_table": (0, "table_name"),
+    "rename_table": (0, "old_table_name"),
+    "add_column": (0, "table_name"),
+    "drop_column": (0, "table_name"),
+    "alter_column": (0, "table_name"),
+    "create_index": (1, "table_name"),
+    "drop_index": (1, "table_name"),
+    "create_unique_constraint": (1, "table_name"),
+    "create_primary_key": (1, "table_name"),
+    "create_check_constraint": (1, "table_name"),
+    "create_foreign_key": (1, "source_table"),
+    "drop_constraint": (1, "table_name"),
+}
+# Constraint and index operations: a schema access on the table (and columns), as the SQL engine
+# reports ALTER TABLE ... ADD CONSTRAINT: (position, keyword) of the columns once the table is out.
+_CONSTRAINTS = {
+    "create_unique_constraint": (1, "columns"),
+    "create_primary_key": (1, "columns"),
+    "create_foreign_key": (2, "local_cols"),
+    "create_check_constraint": (None, ""),
+    "drop_constraint": (None, ""),
+    "drop_index": (None, ""),
+}
+
+
+def wants_alembic(text: str) -> bool:
+    return bool(_PREFILTER.search(text))
+
+
+def analyse_alembic(parsed: ParsedModule, positions: Positions, ctx: ScanContext) -> list[Fact]:
+    """The MIGRATION fact and the `upgrade()` schema facts of one Alembic revision file."""
+    module = parsed.module
+    header = _Header.of(module)
+    facts: list[Fact] = []
+    if header.revision_node is not None and header.has_down_revision:
+        where = positions[header.revision_node]
+        extra: dict[str, Any] = {"tool": "alembic", "revision": header.revision, "down_revision": header.down_revision}
+        if header.depends_on is not None:
+            extra["depends_on"] = header.depends_on
+        location = Location(parsed.path, where.start.line, where.end.line, symbol=parsed.module_name)
+        snippet = snippet_of(module.code_for_node(header.revision_node))
+        facts.append(Fact(MIGRATION, "", location, via=VIA, snippet=snippet, extra=extra))
+    imports = ImportTable.of(module, parsed.module_name)
+    op_names = frozenset(local for local, qualified in imports.names.items() if qualified == _OP_MODULE)
+    if not op_names:
+        return facts
+    for function in upgrade_functions(module):
+        visitor = _UpgradeVisitor(parsed, positions, ctx.dialect, op_names, header, function.name.value)
+        function.visit(visitor)
+        facts.extend(visitor.facts)
+    return facts
+
+
+ALEMBIC = PythonAnalysis("alembic", wants_alembic, analyse_alembic)
+
+
+# -- the revision header ---------------------------------------------------------------------------
+
+
+class _Header:
+    """Module-level `revision`, `down_revision`, `depends_on`, and string constants."""
+
+    def __init__(self) -> None:
+        self.revision: str | None = None
+        self.revision_node: cst.CSTNode | None = None
+        self.has_down_revision = False
+        self.down_revision: str | list[str] | None = None
+        self.depends_on: str | list[str] | None = None
+        self.constants: dict[str, tuple[str, ...]] = {}
+        self.sequences: dict[str, tuple[str, ...]] = {}
+
+    @classmethod
+    def of(cls, module: cst.Module) -> _Header:
+        header = cls()
+        for statement in module.body:
+            if not isinstance(statement, cst.SimpleStatementLine):
+                continue
+            for small in statement.body:
+                target, value = _assignment(small)
+                if target is None or value is None:
+                    continue
+                if target == "revision":
+                    header.revision = _string(value)
+                    header.revision_node = statement
+                elif target == "down_revision":
+                    header.has_down_revision = True
+                    header.down_revision = _revisions(value)
+                elif target == "depends_on":
+                    header.depends_on = _revisions(value)
+                elif (constant := _string(value)) is not None:
+                    header.constants[target] = (constant,)
+                elif values := _sequence(value, {}):
+                    header.sequences[target] = values
+        return header
+
+
+def _assignment(node: cst.BaseSmallStatement) -> tuple[str | None, cst.BaseExpression | None]:
+    """`name = value` or `name: T = value` -> (name, value)."""
+    if isinstance(node, cst.Assign) and len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
+        return node.targets[0].target.value, node.value
+    if isinstance(node, cst.AnnAssign) and isinstance(node.target, cst.Name):
+        return node.target.value, node.value
+    return None, None
+
+
+def _revisions(node: cst.BaseExpression) -> str | list[str] | None:
+    """`"a"` -> "a"; `("a", "b")` -> ["a", "b"]; None or anything else -> None."""
+    single = _string(node)
+    if single is not None:
+        return single
+    if isinstance(node, (cst.Tuple, cst.List)):
+        return [s for s in (_string(e.value) for e in node.elements) if s is not None]
+    return None
+
+
+# -- which functions upgrade -----------------------------------------------------------------------
+
+
+def upgrade_functions(module: cst.Module) -> list[cst.FunctionDef]:
+    """`upgrade`, `upgrade_<engine>` and the module's functions they call (by plain name),
+    transitively, in file order; nothing named `downgrade*`."""
+    functions = {s.name.value: s for s in module.body if isinstance(s, cst.FunctionDef)}
+    pending = [name for name in functions if name == "upgrade" or name.startswith("upgrade_")]
+    reached: set[str] = set()
+    while pending:
+        name = pending.pop()
+        if name in reached or name.startswith("downgrade"):
+            continue
+        reached.add(name)
+        calls = _CalledNames()
+        functions[name].visit(calls)
+        pending.extend(called for called in calls.names if called in functions)
+    return [function for name, function in functions.items() if name in reached]
+
+
+class _CalledNames(cst.CSTVisitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: list[str] = []
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if isinstance(node.func, cst.Name):
+            self.names.append(node.func.value)
+
+
+# -- the operations --------------------------------------------------------------------------------
+
+
+class _UpgradeVisitor(cst.CSTVisitor):
+    """Walks one upgrade function in source order and fills in `facts` for each `op.*` and
+    `batch_op.*` call, keeping track of string constants, loop variables and batch bindings."""
+
+    def __init__(
+        self,
+        parsed: ParsedModule,
+        positions: Positions,
+        dialect: str,
+        op_names: frozenset[str],
+        header: _Header,
+        function: str,
+    ) -> None:
+        super().__init__()
+        self.parsed = parsed
+        self.positions = positions
+        self.dialect = dialect
+        self.op_names = op_names
+        self.revision = header.revision
+        self.symbol = f"{parsed.module_name}.{function}"
+        self.names: dict[str, tuple[str, ...]] = dict(header.constants)
+        self.sequences: dict[str, tuple[str, ...]] = dict(header.sequences)
+        self.batches: dict[str, tuple[str, ...]] = {}  # batch_op name -> tables
+        self.saved: list[list[tuple[dict[str, tuple[str, ...]], str, tuple[str, ...] | None]]] = []
+        self.facts: list[Fact] = []
+
+    # bindings
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        self._assign(node)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self._assign(node)
+
+    def _assign(self, node: cst.Assign | cst.AnnAssign) -> None:
+        target, value = _assignment(node)
+        if target is None or value is None:
+            return
+        strings, sequence = _strings(value, self.names), _sequence(value, self.sequences)
+        self.names.pop(target, None)
+        self.sequences.pop(target, None)
+        if strings:
+            self.names[target] = strings
+        elif sequence:
+            self.sequences[target] = sequence
+
+    def visit_For(self, node: cst.For) -> None:
+        bindings = []
+        if isinstance(node.target, cst.Name):
+            bindings.append((self.names, node.target.value, _sequence(node.iter, self.sequences) or None))
+        self._bind(bindings)
+
+    def leave_For(self, original_node: cst.For) -> None:
+        self._unbind()
+
+    def visit_With(self, node: cst.With) -> None:
+        bindings = []
+        for item in node.items:
+            call = item.item
+            if (
+                isinstance(call, cst.Call)
+                and self._op_method(call) == "batch_alter_table"
+                and item.asname is not None
+                and isinstance(item.asname.name, cst.Name)
+            ):
+                tables = self._tables(argument(call, 0, "table_name"), argument(call, None, "schema"))
+                bindings.append((self.batches, item.asname.name.value, tables or None))
+        self._bind(bindings)
+
+    def leave_With(self, original_node: cst.With) -> None:
+        self._unbind()
+
+    def _bind(self, bindings: list[tuple[dict[str, tuple[str, ...]], str, tuple[str, ...] | None]]) -> None:
+        saved = []
+        for scope, name, values in bindings:
+            saved.append((scope, name, scope.get(name)))
+            if values:
+                scope[name] = values
+            else:
+                scope.pop(name, None)
+        self.saved.append(saved)
+
+    def _unbind(self) -> None:
+        for scope, name, previous in reversed(self.saved.pop()):
+            if previous is None:
+                scope.pop(name, None)
+            else:
+                scope[name] = previous
+
+    # calls
+
+    def _op_method(self, call: cst.Call) -> str | None:
+        func = call.func
+        if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value in self.op_names:
+            return func.attr.value
+        return None
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        if not isinstance(func, cst.Attribute) or not isinstance(func.value, cst.Name):
+            return
+        method, receiver = func.attr.value, func.value.value
+        if receiver in self.op_names and method in _TABLE_ARGUMENT:
+            index, keyword = _TABLE_ARGUMENT[method]
+            schema = "source_schema" if method == "create_foreign_key" else "schema"
+            tables = self._tables(argument(node, index, keyword), argument(node, None, schema))
+            args = _Arguments(node, skip=index, skip_keyword=keyword)
+        elif receiver in self.batches and method in _TABLE_ARGUMENT and method not in ("create_table", "drop_table", "rename_table"):
+            tables = self.batches[receiver]
+            args = _Arguments(node)
+        else:
+            return
+        for table in tables:
+            self.facts.extend(self._operation(method, table, args, node))
+
+    def _operation(self, method: str, table: str, args: _Arguments, call: cst.Call) -> list[Fact]:
+        if method == "create_table":
+            return self._create_table(table, args, call)
+        if method == "drop_table":
+            return [self._fact(TABLE_DEF, table, call, (), "drop_table", {})]
+        if method == "rename_table":
+            new = self._tables(args.get(0, "new_table_name"), args.keyword("schema"))
+            return [self._fact(TABLE_DEF, table, call, (), "rename_table", {"new_name": new[0]})] if len(new) == 1 else []
+        if method == "add_column":
+            column = args.get(0, "column")
+            spec = self._column_spec(column) if isinstance(column, cst.Call) else None
+            return [self._column_fact(table, spec, call, "add_column")] if spec else []
+        if method == "drop_column":
+            name = _names(args.get(0, "column_name"), self.names)
+            return [self._fact(COLUMN_DEF, table, call, (n,), "drop_column", {}) for n in name]
+        if method == "alter_column":
+            return self._alter_column(table, args, call)
+        if method == "create_index":
+            return self._create_index(table, args, call)
+        return self._constraint(method, table, args, call)
+
+    def _create_table(self, table: str, args: _Arguments, call: cst.Call) -> list[Fact]:
+        specs: list[dict[str, Any]] = []
+        nodes: list[cst.Call] = []
+        primary: list[str] = []
+        references: dict[str, str] = {}
+        unique: set[str] = set()
+        dynamic = any(arg.star for arg in call.args)
+        for item in args.positional:
+            name = callee_name(item.func) if isinstance(item, cst.Call) else None
+            if name == "Column":
+                spec = self._column_spec(item)
+                if spec is None:
+                    dynamic = True
+                else:
+                    specs.append(spec)
+                    nodes.append(item)
+            elif name == "PrimaryKeyConstraint":
+                primary.extend(n.lower() for n in (_string(a.value) for a in item.args if a.keyword is None) if n)
+            elif name == "ForeignKeyConstraint":
+                local = _string_list(argument(item, 0, "columns"))
+                remote = _string_list(argument(item, 1, "refcolumns"))
+                if local and remote and len(local) == len(remote):
+                    references.update({c.lower(): r.lower() for c, r in zip(local, remote)})
+            elif name == "UniqueConstraint":
+                names = [_string(a.value) for a in item.args if a.keyword is None]
+                if len(names) == 1 and names[0]:
+                    unique.add(names[0].lower())
+            elif name not in ("CheckConstraint", "Index"):
+                dynamic = True  # a column built elsewhere (a helper, a shared list): not guessed
+        for spec in specs:
+            if spec["name"] in primary:
+                spec["primary_key"] = True
+                if not spec.pop("_explicit_nullable"):
+                    spec["nullable"] = False
+            if spec["name"] in references and "references" not in spec:
+                spec["references"] = references[spec["name"]]
+            if spec["name"] in unique:
+                spec["unique"] = True
+        extra: dict[str, Any] = {"dynamic": True} if dynamic else {}
+        facts = [self._fact(TABLE_DEF, table, call, tuple(s["name"] for s in specs), "create_table", extra)]
+        facts += [self._column_fact(table, spec, node, "create_table") for spec, node in zip(specs, nodes)]
+        return facts
+
+    def _alter_column(self, table: str, args: _Arguments, call: cst.Call) -> list[Fact]:
+        names = _names(args.get(0, "column_name"), self.names)
+        extra: dict[str, Any] = {}
+        nullable = _bool(args.keyword("nullable"))
+        if nullable is not None:
+            extra["nullable"] = nullable
+        server_default = args.keyword("server_default")
+        if server_default is not None and not _is_name(server_default, "False"):
+            if _is_name(server_default, "None"):
+                extra.update(default=None, drop_default=True)
+            else:
+                extra["default"] = self._sql_default(server_default)
+        type_ = args.keyword("type_")
+        if type_ is not None:
+            extra["type"] = self._type_text(type_)
+        new_names = _names(args.keyword("new_column_name"), self.names)
+        changes = [k for k in ("nullable", "server_default", "type_", "comment", "autoincrement") if args.keyword(k) is not None]
+        facts = []
+        for name in names:
+            if changes or not new_names:  # Alembic renames last: alter the old name first
+                facts.append(self._fact(COLUMN_DEF, table, call, (name,), "alter_column", extra))
+            if len(new_names) == 1:
+                facts.append(self._fact(COLUMN_DEF, table, call, (name,), "rename_column", {"new_name": new_names[0]}))
+        return facts
+
+    def _create_index(self, table: str, args: _Arguments, call: cst.Call) -> list[Fact]:
+        columns, expressions = _column_names(args.get(1, "columns"))
+        extra: dict[str, Any] = {}
+        index = _label(args.get(0, "index_name"))
+        if index:
+            extra["index"] = index.lower()
+        if _bool(args.keyword("unique")):
+            extra["unique"] = True
+        if expressions:
+            extra["expressions"] = True
+        return [self._fact(ACCESS, table, call, columns, "create_index", extra)]
+
+    def _constraint(self, method: str, table: str, args: _Arguments, call: cst.Call) -> list[Fact]:
+        position, keyword = _CONSTRAINTS[method]
+        columns: tuple[str, ...] = ()
+        if position is not None:
+            columns, _ = _column_names(args.get(position, keyword))
+        extra: dict[str, Any] = {"action": method}
+        name = _label(args.get(0, "index_name" if method == "drop_index" else "constraint_name"))
+        if name:
+            extra["constraint" if method != "drop_index" else "index"] = name.lower()
+        if method == "create_foreign_key":
+            referent = self._tables(args.get(1, "referent_table"), args.keyword("referent_schema"))
+            remote, _ = _column_names(args.get(3, "remote_cols"))
+            if len(referent) == 1:
+                extra["referent"] = referent[0]
+            extra["remote_columns"] = list(remote)
+        return [self._fact(ACCESS, table, call, columns, "ddl", extra)]
+
+    # facts
+
+    def _fact(self, kind: str, table: str, node: cst.CSTNode, columns: tuple[str, ...], detail: str, extra: dict[str, Any]) -> Fact:
+        where = self.positions[node]
+        location = Location(self.parsed.path, where.start.line, where.end.line, symbol=self.symbol)
+        snippet = snippet_of(self.parsed.module.code_for_node(node))
+        return Fact(kind, table, location, columns, SCHEMA, detail, VIA, HIGH, snippet, {**extra, "revision": self.revision})
+
+    def _column_fact(self, table: str, spec: dict[str, Any], node: cst.CSTNode, detail: str) -> Fact:
+        extra = {k: v for k, v in spec.items() if k not in ("name", "_explicit_nullable")}
+        return self._fact(COLUMN_DEF, table, node, (spec["name"],), detail, extra)
+
+    # SQLAlchemy expressions
+
+    def _column_spec(self, call: cst.Call) -> dict[str, Any] | None:
+        """`sa.Column("status", sa.String(20), nullable=False, server_default="new")` as a column
+        spec; None when the call is not a Column or its name is not a literal."""
+        if callee_name(call.func) != "Column":
+            return None
+        positional = [arg.value for arg in call.args if arg.keyword is None and not arg.star]
+        name = _string(positional[0]) if positional else _string(argument(call, None, "name"))
+        if not name:
+            return None
+        items = positional[1:]
+        type_node = argument(call, None, "type_")
+        if type_node is None and items and not _is_schema_item(items[0]):
+            type_node = items[0]
+        primary_key = bool(_bool(argument(call, None, "primary_key")))
+        nullable_node = argument(call, None, "nullable")
+        nullable = _bool(nullable_node) if nullable_node is not None else not primary_key
+        server_default = argument(call, None, "server_default")
+        spec: dict[str, Any] = {
+            "name": name.lower(),
+            "type": self._type_text(type_node) if type_node is not None else None,
+            "nullable": nullable,
+            "default": self._sql_default(server_default) if server_default is not None else None,
+            "primary_key": primary_key,
+            "_explicit_nullable": nullable_node is not None,
+        }
+        if _bool(argument(call, None, "unique")):
+            spec["unique"] = True
+        for item in items:
+            kind = callee_name(item.func) if isinstance(item, cst.Call) else None
+            if kind == "ForeignKey" and isinstance(item, cst.Call):
+                target = _string(argument(item, 0, "column"))
+                if target:
+                    spec["references"] = target.lower()
+            elif kind == "Identity":
+                spec["identity"] = True
+        return spec
+
+    def _type_text(self, node: cst.BaseExpression) -> str:
+        """A type as written, without its module: `sa.String(20)` -> "String(20)",
+        `sa.Integer()` -> "Integer", `postgresql.ARRAY(sa.Text())` -> "ARRAY(Text)"."""
+        if isinstance(node, cst.Name):
+            return node.value
+        if isinstance(node, cst.Attribute):
+            if dotted_name(node) is not None:
+                return node.attr.value
+            return f"{self._type_text(node.value)}.{node.attr.value}"
+        if isinstance(node, cst.Call):
+            head = self._type_text(node.func)
+            parts = []
+            for arg in node.args:
+                value = self._type_text(arg.value)
+                if arg.keyword is not None:
+                    value = f"{arg.keyword.value}={value}"
+                parts.append(f"{arg.star}{value}")
+            return f"{head}({', '.join(parts)})" if parts else head
+        return self.parsed.module.code_for_node(node)
+
+    def _sql_default(self, node: cst.BaseExpression) -> str | None:
+        """What the database receives as DEFAULT: a Python string is quoted as a SQL literal,
+        `text("now()")` is the SQL itself, `func.now()` is `now()`."""
+        if _is_name(node, "None"):
+            return None
+        value = _string(node)
+        if value is not None:
+            return "'" + value.replace("'", "''") + "'"
+        if isinstance(node, cst.Call):
+            name = callee_name(node.func)
+            first = argument(node, 0, "text")
+            if name in ("text", "literal_column") and first is not None and _string(first) is not None:
+                return _string(first)
+            if name == "DefaultClause" and first is not None:
+                return self._sql_default(first)
+            written = dotted_name(node.func) or ""
+            if name in ("true", "false") and not node.args:
+                return name
+            if name and (written == f"func.{name}" or written.endswith(f".func.{name}")):
+                if not node.args and name.lower() in _BARE_FUNCTIONS:
+                    return name.upper()
+                args = ", ".join(self._sql_default(a.value) or "NULL" for a in node.args)
+                return f"{name}({args})"
+        return self.parsed.module.code_for_node(node)
+
+    def _tables(self, node: cst.BaseExpression | None, schema_node: cst.BaseExpression | None) -> tuple[str, ...]:
+        """The table(s) an argument names, lower-cased, with a non-default schema in front."""
+        names = _names(node, self.names)
+        schemas = _names(schema_node, self.names) if schema_node is not None and not _is_name(schema_node, "None") else ("",)
+        if len(schemas) != 1:
+            return ()
+        schema = schemas[0] if schemas[0] != DEFAULT_SCHEMAS.get(self.dialect) else ""
+        return tuple(f"{schema}.{name}" if schema else name for name in names)
+
+
+class _Arguments:
+    """A call's arguments with the table argument taken out, so `op.x(table, ...)` and
+    `batch_op.x(...)` are read the same way."""
+
+    def __init__(self, call: cst.Call, skip: int | None = None, skip_keyword: str = "") -> None:
+        self.call = call
+        positional = [arg.value for arg in call.args if arg.keyword is None and not arg.star]
+        table_by_keyword = skip_keyword and argument(call, None, skip_keyword) is not None
+        if skip is not None and not table_by_keyword and skip < len(positional):
+            positional = positional[:skip] + positional[skip + 1 :]
+        self.positional = positional
+
+    def get(self, index: int, keyword: str) -> cst.BaseExpression | None:
+        found = self.keyword(keyword)
+        if found is not None:
+            return found
+        return self.positional[index] if index < len(self.positional) else None
+
+    def keyword(self, name: str) -> cst.BaseExpression | None:
+        return argument(self.call, None, name)
+
+
+# -- literals --------------------------------------------------------------------------------------
+
+
+def _string(node: cst.BaseExpression | None) -> str | None:
+    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+        value = node.evaluated_value
+        return value if isinstance(value, str) else None
+    return None
+
+
+def _label(node: cst.BaseExpression | None) -> str | None:
+    """An index or constraint name: a literal, or `op.f("ix_orders_status")` (a final name)."""
+    if isinstance(node, cst.Call) and callee_name(node.func) == "f" and len(node.args) == 1:
+        node = node.args[0].value
+    return _string(node)
+
+
+def _strings(node: cst.BaseExpression, names: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+    """A string literal's value, or the values of a name bound to one (several in a loop)."""
+    if isinstance(node, cst.Name):
+        return names.get(node.value, ())
+    value = _string(node)
+    return (value,) if value is not None else ()
+
+
+def _sequence(node: cst.BaseExpression, sequences: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+    """A literal list/tuple of strings, or a name bound to one. Empty when unknown."""
+    if isinstance(node, cst.Name):
+        return sequences.get(node.value, ())
+    values = _string_list(node)
+    return tuple(values) if values else ()
+
+
+def _names(node: cst.BaseExpression | None, names: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+    """Lower-cased table or column name(s) an argument stands for: a literal or a bound name."""
+    if node is None:
+        return ()
+    if isinstance(node, cst.Name):
+        return tuple(value.lower() for value in names.get(node.value, ()))
+    value = _string(node)
+    return (value.lower(),) if value else ()
+
+
+def _string_list(node: cst.BaseExpression | None) -> list[str] | None:
+    if not isinstance(node, (cst.List, cst.Tuple)):
+        return None
+    values = [_string(element.value) for element in node.elements]
+    return [v for v in values if v is not None] if all(v is not None for v in values) else None
+
+
+def _column_names(node: cst.BaseExpression | None) -> tuple[tuple[str, ...], bool]:
+    """Names in a columns list, lower-cased, and whether it also held expressions
+    (`sa.text("lower(email)")`) whose columns are not read here."""
+    if node is None:
+        return (), False
+    single = _string(node)
+    if single is not None:
+        return (single.lower(),), False
+    if not isinstance(node, (cst.List, cst.Tuple)):
+        return (), True
+    names, expressions = [], False
+    for element in node.elements:
+        value = _string(element.value)
+        if value is None:
+            expressions = True
+        else:
+            names.append(value.lower())
+    return tuple(names), expressions
+
+
+def _bool(node: cst.BaseExpression | None) -> bool | None:
+    if _is_name(node, "True"):
+        return True
+    if _is_name(node, "False"):
+        return False
+    return None
+
+
+def _is_name(node: cst.BaseExpression | None, name: str) -> bool:
+    return isinstance(node, cst.Name) and node.value == name
+
+
+def _is_schema_item(node: cst.BaseExpression) -> bool:
+    return isinstance(node, cst.Call) and callee_name(node.func) in _SCHEMA_ITEMS
+
+
+def revision_of(module: cst.Module) -> str | None:
+    """The `revision` a module assigns at top level, if it is an Alembic revision file."""
+    header = _Header.of(module)
+    return header.revision if header.has_down_revision else None
+
+
+__all__ = ["ALEMBIC", "analyse_alembic", "revision_of", "upgrade_functions", "wants_alembic"]

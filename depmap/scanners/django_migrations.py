@@ -1,0 +1,311 @@
+"""Django migration files: the migration's place in its app's graph and each schema operation.
+
+`analyse_django_migrations` fills in, for a file `<app>/migrations/<name>.py` holding
+`class Migration(migrations.Migration)` (symbolic facts, `depmap.orm.symbols`):
+
+- one MIGRATION fact at the class line: `extra = {"tool": "django", "app", "name",
+  "dependencies"}`, each dependency `[app, name]` as written, a swappable one
+  (`migrations.swappable_dependency(settings.AUTH_USER_MODEL)`) as
+  `["__swappable__", "AUTH_USER_MODEL"]`; `replaces` and `run_before` too when the file has them;
+- one DJANGO_MIGRATION_OP fact per operation in `operations = [...]`, at the operation's line:
+  CreateModel, AddField, AlterField, RemoveField, RenameField, DeleteModel, RenameModel,
+  AlterModelTable. Field dicts follow the MODEL field format (name, line, kind, db_column,
+  type, nullable, default, db_default, primary_key, unique, related_model, related_name,
+  through); an AddField/AlterField with `preserve_default=False` adds `"preserve_default":
+  False` to its field: the default only fills existing rows and is not kept in the schema.
+
+Operations inside `SeparateDatabaseAndState` are read from both lists; those of
+`state_operations` carry `"state_only": True`, as they change Django's model state and not the
+database. RunSQL text is left to the SQL-strings analysis, RunPython is code and not schema.
+
+The app is the directory holding `migrations/` (Django's default app label); the linker maps it
+to the label an AppConfig may set. Nothing here imports or runs the scanned code.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import libcst as cst
+
+from depmap.model import HIGH, Fact, Location
+from depmap.orm.symbols import DJANGO_MIGRATION_OP, MIGRATION
+from depmap.scanners.context import ScanContext
+from depmap.scanners.python import PythonAnalysis
+from depmap.scanners.python_imports import ImportTable
+from depmap.scanners.python_source import ParsedModule, Positions, argument, callee_name, dotted_name
+from depmap.sql.facts import snippet_of
+
+VIA = "migration"
+_PREFILTER = re.compile(r"migrations\.Migration|from django\.db import migrations|django\.db\.migrations")
+_MIGRATION_BASES = frozenset({"django.db.migrations.Migration", "django.db.migrations.migration.Migration", "migrations.Migration"})
+_RELATION_KINDS = {"ForeignKey": "foreign_key", "OneToOneField": "one_to_one", "ManyToManyField": "many_to_many"}
+# Operation -> the arguments it takes, in order (Django's own signatures).
+_OPERATIONS = {
+    "CreateModel": ("name", "fields", "options", "bases", "managers"),
+    "AddField": ("model_name", "name", "field", "preserve_default"),
+    "AlterField": ("model_name", "name", "field", "preserve_default"),
+    "RemoveField": ("model_name", "name"),
+    "RenameField": ("model_name", "old_name", "new_name"),
+    "DeleteModel": ("name",),
+    "RenameModel": ("old_name", "new_name"),
+    "AlterModelTable": ("name", "table"),
+}
+
+
+def wants_django_migrations(text: str) -> bool:
+    return bool(_PREFILTER.search(text))
+
+
+def analyse_django_migrations(parsed: ParsedModule, positions: Positions, ctx: ScanContext) -> list[Fact]:
+    """The MIGRATION fact and one DJANGO_MIGRATION_OP fact per schema operation of one file."""
+    app, name = app_and_name(parsed.path)
+    if name is None:
+        return []
+    imports = ImportTable.of(parsed.module, parsed.module_name)
+    facts: list[Fact] = []
+    for statement in parsed.module.body:
+        if isinstance(statement, cst.ClassDef) and statement.name.value == "Migration" and _is_migration(statement, imports):
+            facts.extend(_Migration(parsed, positions, statement, app, name).facts())
+    return facts
+
+
+DJANGO_MIGRATIONS = PythonAnalysis("django migrations", wants_django_migrations, analyse_django_migrations)
+
+
+def app_and_name(path: str) -> tuple[str, str | None]:
+    """`shop/orders/migrations/0002_x.py` -> ("orders", "0002_x"); the app is the directory
+    holding `migrations/` (or, for a MIGRATION_MODULES folder with another name, the folder
+    itself). `__init__.py` is not a migration: name None."""
+    parts = [part for part in path.replace("\\", "/").split("/") if part]
+    stem = parts[-1].rsplit(".", 1)[0] if parts else ""
+    if not stem or stem == "__init__":
+        return "", None
+    folders = parts[:-1]
+    if folders and folders[-1] == "migrations":
+        folders = folders[:-1]
+    return (folders[-1] if folders else ""), stem
+
+
+def _is_migration(node: cst.ClassDef, imports: ImportTable) -> bool:
+    return any(imports.qualify_or_written(base.value) in _MIGRATION_BASES for base in node.bases)
+
+
+class _Migration:
+    """One `class Migration`: its attributes, and the facts they make."""
+
+    def __init__(self, parsed: ParsedModule, positions: Positions, node: cst.ClassDef, app: str, name: str) -> None:
+        self.parsed = parsed
+        self.positions = positions
+        self.node = node
+        self.app = app
+        self.name = name
+        self.symbol = f"{parsed.module_name}.{node.name.value}"
+        self.attributes: dict[str, cst.BaseExpression] = {}
+        for statement in node.body.body:
+            if isinstance(statement, cst.SimpleStatementLine):
+                for small in statement.body:
+                    if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name):
+                        self.attributes[small.targets[0].target.value] = small.value
+                    elif isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name) and small.value is not None:
+                        self.attributes[small.target.value] = small.value
+
+    def facts(self) -> list[Fact]:
+        extra: dict[str, Any] = {"tool": "django", "app": self.app, "name": self.name, "dependencies": self._dependencies("dependencies")}
+        for optional in ("replaces", "run_before"):
+            if optional in self.attributes:
+                extra[optional] = self._dependencies(optional)
+        where = self.positions[self.node]
+        location = Location(self.parsed.path, where.start.line, where.start.line, symbol=self.symbol)
+        snippet = f"class {self.node.name.value}({', '.join(self._code(b.value) for b in self.node.bases)}):"
+        facts = [Fact(MIGRATION, "", location, via=VIA, snippet=snippet, extra=extra)]
+        operations = self.attributes.get("operations")
+        for operation, state_only in self._operations(operations):
+            fact = self._operation(operation, state_only)
+            if fact is not None:
+                facts.append(fact)
+        return facts
+
+    # dependencies
+
+    def _dependencies(self, attribute: str) -> list[list[str]]:
+        node = self.attributes.get(attribute)
+        found: list[list[str]] = []
+        for element in node.elements if isinstance(node, (cst.List, cst.Tuple)) else []:
+            value = element.value
+            if isinstance(value, cst.Call) and callee_name(value.func) == "swappable_dependency" and value.args:
+                found.append(_swappable(value.args[0].value))
+            elif isinstance(value, (cst.Tuple, cst.List)) and len(value.elements) == 2:
+                app, name = (e.value for e in value.elements)
+                app_name, migration = _string(app), _string(name)
+                if dotted_name(app) is not None and migration is not None:
+                    found.append(_swappable(app))
+                elif app_name is not None and migration is not None:
+                    found.append([app_name, migration])
+        return found
+
+    # operations
+
+    def _operations(self, node: cst.BaseExpression | None, state_only: bool = False) -> list[tuple[cst.Call, bool]]:
+        """The operation calls of a literal list, SeparateDatabaseAndState unpacked."""
+        found: list[tuple[cst.Call, bool]] = []
+        for element in node.elements if isinstance(node, (cst.List, cst.Tuple)) else []:
+            call = element.value
+            if not isinstance(call, cst.Call):
+                continue
+            if callee_name(call.func) == "SeparateDatabaseAndState":
+                found += self._operations(argument(call, 0, "database_operations"), state_only)
+                found += self._operations(argument(call, 1, "state_operations"), True)
+            else:
+                found.append((call, state_only))
+        found.sort(key=lambda item: self.positions[item[0]].start.line)
+        return found
+
+    def _operation(self, call: cst.Call, state_only: bool) -> Fact | None:
+        op = callee_name(call.func)
+        if op not in _OPERATIONS:
+            return None
+        args = {name: argument(call, index, name) for index, name in enumerate(_OPERATIONS[op])}
+        model = _string(args.get("model_name") or args.get("name") or args.get("old_name"))
+        if model is None:
+            return None
+        extra: dict[str, Any] = {"app": self.app, "op": op, "model_name": model.lower()}
+        if op == "CreateModel":
+            fields, complete = self._field_list(args["fields"])
+            extra["fields"] = fields
+            if not complete:
+                extra["dynamic"] = True
+            extra.update(_options(args["options"]))
+            bases = [_string(b.value) or self._code(b.value) for b in _elements(args["bases"])]
+            if bases:
+                extra["bases"] = bases
+        elif op in ("AddField", "AlterField", "RemoveField"):
+            name = _string(args["name"])
+            if name is None:
+                return None
+            extra["name"] = name
+            if op != "RemoveField":
+                field = args["field"]
+                if not isinstance(field, cst.Call):
+                    return None
+                spec = self._field(name, field)
+                if _is_name(args["preserve_default"], "False"):
+                    spec["preserve_default"] = False
+                extra["fields"] = [spec]
+        elif op in ("RenameField", "RenameModel"):
+            old, new = _string(args["old_name"]), _string(args["new_name"])
+            if old is None or new is None:
+                return None
+            if op == "RenameModel":  # model names are compared lower-cased, as `model_name`
+                old, new = old.lower(), new.lower()
+            extra.update(old_name=old, new_name=new)
+        elif op == "AlterModelTable":
+            table = args["table"]
+            if _string(table) is None and not _is_name(table, "None"):
+                return None
+            extra["table"] = _string(table)
+        if state_only:
+            extra["state_only"] = True
+        where = self.positions[call]
+        location = Location(self.parsed.path, where.start.line, where.end.line, symbol=self.symbol)
+        return Fact(DJANGO_MIGRATION_OP, "", location, via=VIA, confidence=HIGH, snippet=snippet_of(self._code(call)), extra=extra)
+
+    def _field_list(self, node: cst.BaseExpression | None) -> tuple[list[dict[str, Any]], bool]:
+        """CreateModel's `fields=[("name", models.X(...)), ...]`, each at the line of its name;
+        False when some are unreadable."""
+        fields: list[dict[str, Any]] = []
+        complete = isinstance(node, (cst.List, cst.Tuple))
+        for element in _elements(node):
+            pair = element.value
+            items = [e.value for e in pair.elements] if isinstance(pair, (cst.Tuple, cst.List)) else []
+            name = _string(items[0]) if len(items) == 2 else None
+            if name is None or not isinstance(items[1], cst.Call):
+                complete = False
+                continue
+            fields.append(self._field(name, items[1], line=self.positions[items[0]].start.line))
+        return fields, complete
+
+    def _field(self, name: str, call: cst.Call, line: int | None = None) -> dict[str, Any]:
+        """A field dict in the MODEL format of `depmap.orm.symbols`."""
+        type_name = callee_name(call.func) or self._code(call.func)
+        kind = _RELATION_KINDS.get(type_name, "column")
+        related = argument(call, 0, "to") if kind != "column" else None
+        through = argument(call, None, "through")
+        null = argument(call, None, "null")
+        return {
+            "name": name,
+            "line": line if line is not None else self.positions[call].start.line,
+            "kind": kind,
+            "db_column": _string(argument(call, None, "db_column")),
+            "type": type_name,
+            "nullable": False if null is None else _bool(null),
+            "default": self._written(argument(call, None, "default")),
+            "db_default": self._written(argument(call, None, "db_default")),
+            "primary_key": bool(_bool(argument(call, None, "primary_key"))),
+            "unique": bool(_bool(argument(call, None, "unique"))),
+            "related_model": self._reference(related),
+            "related_name": _string(argument(call, None, "related_name")),
+            "through": self._reference(through),
+        }
+
+    def _reference(self, node: cst.BaseExpression | None) -> str | None:
+        """A model as written: "orders.customer", "settings.AUTH_USER_MODEL", "self"."""
+        if node is None:
+            return None
+        return _string(node) or dotted_name(node) or self._code(node)
+
+    def _written(self, node: cst.BaseExpression | None) -> str | None:
+        return self._code(node) if node is not None else None
+
+    def _code(self, node: cst.CSTNode) -> str:
+        return self.parsed.module.code_for_node(node)
+
+
+def _options(node: cst.BaseExpression | None) -> dict[str, Any]:
+    """CreateModel `options`: db_table -> table, and abstract/proxy/managed."""
+    values: dict[str, cst.BaseExpression] = {}
+    if isinstance(node, cst.Dict):
+        for element in node.elements:
+            if isinstance(element, cst.DictElement) and (key := _string(element.key)) is not None:
+                values[key] = element.value
+    found: dict[str, Any] = {
+        "table": _string(values.get("db_table")),
+        "abstract": bool(_bool(values.get("abstract"))),
+        "proxy": bool(_bool(values.get("proxy"))),
+    }
+    if _bool(values.get("managed")) is False:
+        found["managed"] = False  # Django neither creates nor alters its table
+    return found
+
+
+def _swappable(node: cst.BaseExpression) -> list[str]:
+    """`settings.AUTH_USER_MODEL` -> ["__swappable__", "AUTH_USER_MODEL"]."""
+    written = dotted_name(node) or _string(node) or ""
+    return ["__swappable__", written.rsplit(".", 1)[-1]]
+
+
+def _elements(node: cst.BaseExpression | None) -> list[cst.BaseElement]:
+    return list(node.elements) if isinstance(node, (cst.List, cst.Tuple)) else []
+
+
+def _string(node: cst.BaseExpression | None) -> str | None:
+    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+        value = node.evaluated_value
+        return value if isinstance(value, str) else None
+    return None
+
+
+def _bool(node: cst.BaseExpression | None) -> bool | None:
+    if _is_name(node, "True"):
+        return True
+    if _is_name(node, "False"):
+        return False
+    return None
+
+
+def _is_name(node: cst.BaseExpression | None, name: str) -> bool:
+    return isinstance(node, cst.Name) and node.value == name
+
+
+__all__ = ["DJANGO_MIGRATIONS", "analyse_django_migrations", "app_and_name", "wants_django_migrations"]

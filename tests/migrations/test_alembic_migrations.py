@@ -1,0 +1,256 @@
+"""Alembic revision files: the revision header, and the schema operations of `upgrade()` only.
+
+Fixtures are realistic revision files under `fixtures/alembic/versions/`; every fact is checked
+by kind, line, table, columns and detail, and the column specs by value.
+"""
+
+from __future__ import annotations
+
+import libcst
+
+from depmap.catalog import Catalog
+from depmap.model import ACCESS, COLUMN_DEF, TABLE_DEF
+from depmap.orm.symbols import MIGRATION
+from depmap.scanners.alembic_migrations import ALEMBIC, revision_of, upgrade_functions, wants_alembic
+from depmap.scanners.context import ScanContext
+from depmap.scanners.python import scan_python
+from depmap.scanners.python_sql_strings import SQL_STRINGS
+
+from .helpers import assert_facts, at, scan, source
+
+INITIAL = "alembic/versions/1975ea83b712_create_customers_and_orders.py"
+PAYMENTS = "alembic/versions/ae1027a6acf_order_payments.py"
+MERGE = "alembic/versions/3b1cf0d2e9aa_merge_heads.py"
+MULTIDB = "alembic/versions/5c0d41e7a2b3_reporting_multidb.py"
+
+
+def column(type_: str | None, nullable: bool | None, default: str | None = None, primary_key: bool = False, **more) -> dict:
+    return {"type": type_, "nullable": nullable, "default": default, "primary_key": primary_key, **more}
+
+
+def test_initial_revision_creates_tables_columns_and_index() -> None:
+    facts = scan(INITIAL, (ALEMBIC,)).facts
+    f = INITIAL
+    assert_facts(
+        facts,
+        [
+            (MIGRATION, at(f, 'revision = "1975ea83b712"'), "", (), None,
+             {"tool": "alembic", "revision": "1975ea83b712", "down_revision": None}),
+            (TABLE_DEF, at(f, '"customers",') - 1, "customers", ("id", "email", "name"), "create_table", {}),
+            (COLUMN_DEF, at(f, 'sa.Column("id", sa.Integer()'), "customers", ("id",), "create_table",
+             column("Integer", False, primary_key=True)),  # sa.PrimaryKeyConstraint("id")
+            (COLUMN_DEF, at(f, 'sa.Column("email"'), "customers", ("email",), "create_table",
+             column("String(length=255)", False, unique=True)),  # sa.UniqueConstraint("email")
+            (COLUMN_DEF, at(f, 'sa.Column("name"'), "customers", ("name",), "create_table",
+             column("String(length=120)", True)),
+            # "Orders" in schema "public": the default schema is dropped, the name folded
+            (TABLE_DEF, at(f, '"Orders",') - 1, "orders", ("id", "customer_id", "status", "total", "created_at", "meta"),
+             "create_table", {}),
+            (COLUMN_DEF, at(f, 'sa.Column("id", sa.BigInteger'), "orders", ("id",), "create_table",
+             column("BigInteger", False, primary_key=True)),
+            (COLUMN_DEF, at(f, 'sa.Column("customer_id"'), "orders", ("customer_id",), "create_table",
+             column("Integer", False, references="customers.id")),  # sa.ForeignKeyConstraint
+            (COLUMN_DEF, at(f, 'sa.Column("status"'), "orders", ("status",), "create_table",
+             column("String(20)", False, "'new'")),
+            (COLUMN_DEF, at(f, 'sa.Column("total"'), "orders", ("total",), "create_table",
+             column("Numeric(10, 2)", True, "0")),
+            (COLUMN_DEF, at(f, 'sa.Column("created_at"'), "orders", ("created_at",), "create_table",
+             column("DateTime(timezone=True)", False, "now()")),
+            (COLUMN_DEF, at(f, 'sa.Column("meta"'), "orders", ("meta",), "create_table",
+             column("JSONB(astext_type=Text)", True)),
+            (ACCESS, at(f, "op.create_index"), "orders", ("status",), "create_index", {"index": "ix_orders_status"}),
+        ],
+    )
+    definitions = [fact for fact in facts if fact.kind != MIGRATION]
+    assert {fact.extra["revision"] for fact in definitions} == {"1975ea83b712"}
+    assert {(fact.via, fact.access, fact.location.symbol) for fact in definitions} == {
+        ("migration", "schema", "alembic.versions.1975ea83b712_create_customers_and_orders.upgrade")
+    }
+    assert facts[0].via == "migration" and facts[0].location.symbol == "alembic.versions.1975ea83b712_create_customers_and_orders"
+
+
+def test_later_revision_alters_renames_drops_and_batches() -> None:
+    f = PAYMENTS
+    facts = scan(f, (ALEMBIC,)).facts
+    loop = at(f, 'op.add_column(table, sa.Column("updated_at"')
+    updated_at = column("DateTime", True, "CURRENT_TIMESTAMP")
+    assert_facts(
+        facts,
+        [
+            (MIGRATION, at(f, "revision: str ="), "", (), None,
+             {"tool": "alembic", "revision": "ae1027a6acf", "down_revision": "1975ea83b712"}),
+            (COLUMN_DEF, at(f, 'sa.Column("paid_at"'), "orders", ("paid_at",), "add_column", column("DateTime", True)),
+            # a multi-line call sits at its first line
+            (COLUMN_DEF, at(f, 'sa.Column("currency"') - 2, "orders", ("currency",), "add_column",
+             column("CHAR(3)", False, "'EUR'")),
+            # only a rename: no alter_column fact
+            (COLUMN_DEF, at(f, 'new_column_name="full_name"'), "customers", ("name",), "rename_column",
+             {"new_name": "full_name"}),
+            (COLUMN_DEF, at(f, "type_=sa.String(32)") - 4, "orders", ("status",), "alter_column",
+             {"type": "String(32)", "nullable": True, "default": None, "drop_default": True}),
+            # with op.batch_alter_table("invoices") as batch_op: the same facts on that table
+            (COLUMN_DEF, at(f, 'batch_op.add_column'), "invoices", ("order_id",), "add_column",
+             column("Integer", True, references="orders.id")),
+            (COLUMN_DEF, at(f, 'batch_op.alter_column("number"'), "invoices", ("number",), "alter_column", {"nullable": False}),
+            (COLUMN_DEF, at(f, 'batch_op.drop_column("legacy_ref")'), "invoices", ("legacy_ref",), "drop_column", {}),
+            (ACCESS, at(f, "batch_op.create_index"), "invoices", ("order_id",), "create_index",
+             {"index": "ix_invoices_order_id", "unique": True}),
+            (ACCESS, at(f, "op.create_foreign_key"), "billing.payments", ("order_id",), "ddl",
+             {"action": "create_foreign_key", "referent": "orders", "remote_columns": ["id"]}),
+            # for table in AUDITED_TABLES (a module constant): one fact per table
+            (COLUMN_DEF, loop, "customers", ("updated_at",), "add_column", updated_at),
+            (COLUMN_DEF, loop, "orders", ("updated_at",), "add_column", updated_at),
+            (COLUMN_DEF, at(f, 'op.drop_column("orders", "coupon")'), "orders", ("coupon",), "drop_column", {}),
+            (TABLE_DEF, at(f, 'op.rename_table("payment"'), "billing.payment", (), "rename_table",
+             {"new_name": "billing.payments"}),
+            (TABLE_DEF, at(f, "op.drop_table(LEGACY)"), "order_notes", (), "drop_table", {}),
+            # op.execute(...) is the SQL-strings analysis' business; downgrade() is never replayed
+        ],
+    )
+    rename = next(fact for fact in facts if fact.detail == "rename_column")
+    assert rename.location.symbol == "alembic.versions.ae1027a6acf_order_payments.upgrade"
+    assert rename.snippet.startswith('op.alter_column("customers", "name", new_column_name="full_name"')
+    assert all(fact.extra["revision"] == "ae1027a6acf" for fact in facts)
+
+
+def test_op_execute_is_left_to_the_sql_strings_analysis() -> None:
+    f = PAYMENTS
+    line = at(f, "op.execute(")
+    facts = scan(f, (ALEMBIC, SQL_STRINGS)).facts
+    on_line = [fact for fact in facts if fact.location.line == line]
+    assert {(fact.table, fact.detail, fact.via) for fact in on_line} == {("orders", "update", "sql")}
+    assert len([fact for fact in facts if fact.via == "migration"]) == len(scan(f, (ALEMBIC,)).facts)
+
+
+def test_merge_revision_has_several_down_revisions_and_no_operations() -> None:
+    facts = scan(MERGE, (ALEMBIC,)).facts
+    assert_facts(
+        facts,
+        [
+            (MIGRATION, at(MERGE, 'revision = "3b1cf0d2e9aa"'), "", (), None,
+             {"revision": "3b1cf0d2e9aa", "down_revision": ["ae1027a6acf", "5c0d41e7a2b3"], "depends_on": "d9f1e4c3b2a1"}),
+        ],
+    )
+
+
+def test_multidb_upgrade_functions_and_their_helpers() -> None:
+    f = MULTIDB
+    facts = scan(f, (ALEMBIC,)).facts
+    assert_facts(
+        facts,
+        [
+            (MIGRATION, at(f, 'revision = "5c0d41e7a2b3"'), "", (), None, {"down_revision": "1975ea83b712"}),
+            # `*audit_columns()` builds columns elsewhere: the list is known to be incomplete
+            (TABLE_DEF, at(f, 'op.create_table('), "daily_sales", ("day", "amount"), "create_table", {"dynamic": True}),
+            (COLUMN_DEF, at(f, 'sa.Column("day"'), "daily_sales", ("day",), "create_table",
+             column("Date", False, primary_key=True)),
+            (COLUMN_DEF, at(f, 'sa.Column("amount"'), "daily_sales", ("amount",), "create_table",
+             column("Numeric(12, 2)", False, "'0'")),
+            # _add_region() is called by upgrade_reporting(); _drop_region() only by a downgrade
+            (COLUMN_DEF, at(f, 'sa.Column("region"'), "daily_sales", ("region",), "add_column",
+             column("String(8)", True)),
+        ],
+    )
+    symbols = {fact.location.symbol.rsplit(".", 1)[-1] for fact in facts if fact.kind != MIGRATION}
+    assert symbols == {"upgrade_reporting", "_add_region"}
+
+
+def test_op_from_another_module_is_not_alembic() -> None:
+    path = "alembic/not_a_revision.py"
+    assert wants_alembic(source(path))
+    assert scan(path, (ALEMBIC,)).facts == []
+
+
+def test_prefilter_skips_files_without_operations_or_revisions() -> None:
+    assert not wants_alembic("import sqlalchemy as sa\n\nengine = sa.create_engine(url)\n")
+    assert wants_alembic("down_revision = None\n")
+    assert wants_alembic("    op.add_column('t', c)\n")
+
+
+def test_revision_of_and_upgrade_functions() -> None:
+    module = libcst.parse_module(source(MULTIDB))
+    assert revision_of(module) == "5c0d41e7a2b3"
+    assert [f.name.value for f in upgrade_functions(module)] == ["upgrade", "upgrade_reporting", "audit_columns", "_add_region"]
+    assert revision_of(libcst.parse_module('revision = "x"\n')) is None  # no down_revision: not a revision file
+
+
+def test_schema_named_tables_and_unknown_names() -> None:
+    text = '''\
+from alembic import op
+import sqlalchemy as sa
+
+revision = "b1"
+down_revision = "a1"
+
+
+def upgrade():
+    op.add_column("events", sa.Column("kind", sa.Text(), nullable=False), schema="audit")
+    op.drop_column(table_for("x"), "y")
+    op.add_column("events", make_column())
+    name = "archive_" + suffix
+    op.drop_table(name)
+    op.drop_table("old_events", schema=None)
+    op.alter_column("events", "kind", server_default=sa.text("'click'"), schema="audit")
+    op.create_index("ix_lower_email", "users", [sa.text("lower(email)"), "tenant_id"])
+'''
+    facts = scan_python("migrations/versions/b1_events.py", text, ScanContext(), analyses=(ALEMBIC,)).facts
+    assert_facts(
+        facts,
+        [
+            (MIGRATION, 4, "", (), None, {"revision": "b1", "down_revision": "a1"}),
+            (COLUMN_DEF, 9, "audit.events", ("kind",), "add_column", column("Text", False)),
+            (TABLE_DEF, 14, "old_events", (), "drop_table", {}),
+            (COLUMN_DEF, 15, "audit.events", ("kind",), "alter_column", {"default": "'click'"}),
+            (ACCESS, 16, "users", ("tenant_id",), "create_index", {"expressions": True}),
+        ],
+    )
+
+
+def test_sqlite_schema_main_is_the_default_schema() -> None:
+    text = 'from alembic import op\n\n\ndef upgrade():\n    op.drop_table("t", schema="main")\n'
+    facts = scan_python("versions/x.py", text, ScanContext(dialect="sqlite"), analyses=(ALEMBIC,)).facts
+    assert [(f.table, f.detail, f.extra) for f in facts] == [("t", "drop_table", {"revision": None})]
+
+
+def test_catalog_replays_the_revisions() -> None:
+    """The facts have the shape the catalog replays: the schema after both revisions."""
+    facts = scan(INITIAL, (ALEMBIC,)).facts + scan(PAYMENTS, (ALEMBIC,)).facts
+    catalog = Catalog.from_facts(facts)
+    orders = catalog.get("orders")
+    assert orders is not None
+    assert list(orders.columns) == ["id", "customer_id", "status", "total", "created_at", "meta", "paid_at", "currency", "updated_at"]
+    status = orders.columns["status"]
+    assert (status.type, status.nullable, status.default) == ("String(32)", True, None)
+    currency = orders.columns["currency"]
+    assert (currency.type, currency.nullable, currency.default) == ("CHAR(3)", False, "'EUR'")
+    customers = catalog.get("customers")
+    assert customers is not None and list(customers.columns) == ["id", "email", "full_name", "updated_at"]
+    assert catalog.get("billing.payment") is None
+
+
+def test_keyword_arguments_and_identity_columns() -> None:
+    text = '''\
+from alembic import op
+import sqlalchemy as sa
+
+
+def upgrade():
+    op.create_index("ix_users_a", table_name="users", columns=["a"], unique=True)
+    op.add_column(table_name="users", column=sa.Column("b", sa.Integer))
+    op.alter_column(table_name="users", column_name="b", new_column_name="c", nullable=False)
+    op.create_table("t", *shared_columns, sa.Column("y", sa.Integer, sa.Identity(), primary_key=True))
+'''
+    facts = scan_python("versions/kw.py", text, ScanContext(), analyses=(ALEMBIC,)).facts
+    assert_facts(
+        facts,
+        [
+            (ACCESS, 6, "users", ("a",), "create_index", {"index": "ix_users_a", "unique": True}),
+            (COLUMN_DEF, 7, "users", ("b",), "add_column", column("Integer", True)),
+            # Alembic renames last: the change applies to the old name, then the rename
+            (COLUMN_DEF, 8, "users", ("b",), "alter_column", {"nullable": False}),
+            (COLUMN_DEF, 8, "users", ("b",), "rename_column", {"new_name": "c"}),
+            (TABLE_DEF, 9, "t", ("y",), "create_table", {"dynamic": True}),
+            (COLUMN_DEF, 9, "t", ("y",), "create_table", column("Integer", False, primary_key=True, identity=True)),
+        ],
+    )
+    assert [fact.detail for fact in facts if fact.location.line == 8] == ["alter_column", "rename_column"]
