@@ -39,7 +39,12 @@ class AccessResolver:
                 return []
             columns = [ref.lstrip("-") for ref in extra.get("fields") or []]
             return [self._concrete(fact, table, columns, fact.confidence, {})]
-        resolution = self.registry.resolve(extra.get("model") or extra.get("model_name"))
+        if extra.get("queryset") and not extra.get("model"):
+            resolution = self.registry.resolve_queryset(extra["queryset"])
+            if resolution.model is not None:  # the queryset's own method: as sure as its manager
+                fact = replace(fact, confidence=HIGH)
+        else:
+            resolution = self.registry.resolve(extra.get("model") or extra.get("model_name"))
         if resolution.model is None:
             return self._unresolved(fact, resolution)
         return self._resolved(fact, resolution)

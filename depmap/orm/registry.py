@@ -98,6 +98,7 @@ class Registry:
         self.by_class: dict[str, list[Model]] = {}
         self.app_labels: dict[str, str] = {}  # AppConfig.name -> label
         self.bindings: dict[str, str] = {}  # qualified variable -> table (SQLAlchemy Core)
+        self.queryset_owners: dict[str, list[Model]] = {}  # custom QuerySet/Manager class -> models
         self._completed: set[str] = set()
 
     @classmethod
@@ -132,6 +133,9 @@ class Registry:
         )
         self.models[model.qualname] = model
         self.by_class.setdefault(model.class_name, []).append(model)
+        for manager in (extra.get("managers") or {}).values():
+            if manager:
+                self.queryset_owners.setdefault(manager, []).append(model)
 
     # -- which model is it? ------------------------------------------------------------------------
 
@@ -158,6 +162,16 @@ class Registry:
             names = tuple(sorted(m.qualname for m in candidates))
             return Resolution(None, LOW, f"several models are named '{class_name}'", names)
         return Resolution(None, LOW, f"no model named '{class_name}' in the project")
+
+    def resolve_queryset(self, queryset: str | None) -> Resolution:
+        """`self.filter()` inside `OrderQuerySet`: the model(s) whose manager is built from it."""
+        owners = self.queryset_owners.get(queryset or "", [])
+        if len(owners) == 1:
+            return Resolution(owners[0], HIGH, f"a method of {queryset.rsplit('.', 1)[-1]}, the manager of {owners[0].class_name}")
+        if owners:
+            names = tuple(sorted(m.qualname for m in owners))
+            return Resolution(None, LOW, f"{queryset} is the manager of several models", names)
+        return Resolution(None, LOW, f"no model uses {queryset} as its manager")
 
     def resolve_relation(self, target: str | None, owner: Model) -> Model | None:
         """The model a relation points at: "self", "app_label.Model", a qualified or bare name."""

@@ -13,13 +13,21 @@ from depmap.model import ScanResult
 from depmap.scanners.context import ScanContext
 from depmap.scanners.alembic_migrations import ALEMBIC
 from depmap.scanners.django_migrations import DJANGO_MIGRATIONS
+from depmap.scanners.django_models import DJANGO_MODELS
+from depmap.scanners.django_queries import DJANGO_QUERIES
 from depmap.scanners.python import PythonAnalysis, scan_python
 from depmap.scanners.python_sql_strings import SQL_STRINGS
 from depmap.scanners.sql_files import scan_sql_file
 
 Scanner = Callable[[str, str, ScanContext], ScanResult]
 
-PYTHON_ANALYSES: tuple[PythonAnalysis, ...] = (SQL_STRINGS, ALEMBIC, DJANGO_MIGRATIONS)
+PYTHON_ANALYSES: tuple[PythonAnalysis, ...] = (
+    SQL_STRINGS,
+    ALEMBIC,
+    DJANGO_MIGRATIONS,
+    DJANGO_MODELS,
+    DJANGO_QUERIES,
+)
 
 SCANNERS: dict[str, tuple[Scanner, ...]] = {
     FileKind.PYTHON: (scan_python,),

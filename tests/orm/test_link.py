@@ -241,3 +241,18 @@ def test_rollback_sql_does_not_replay_into_the_catalog():
     ]
     catalog = Catalog.from_facts(link(facts))
     assert list(catalog.tables["tags"].columns) == ["id", "label"]
+
+
+def test_custom_queryset_methods_belong_to_the_model_that_uses_them():
+    with_manager = [
+        model("orders/models.py", 9, "orders.models.Order", PROJECT[2].extra["fields"], managers={"objects": "orders.models.OrderQuerySet"})
+        if f.extra.get("model") == "orders.models.Order" else f
+        for f in PROJECT
+    ]
+    method = orm("orders/models.py", 5, "orders.models.OrderQuerySet.paid", "read", "orm_query", None, ["status"],
+                 confidence="low", model_name="self", queryset="orders.models.OrderQuerySet")
+    orphan = orm("orders/models.py", 7, "orders.models.Unused.x", "read", "orm_query", None, ["status"],
+                 confidence="low", model_name="self", queryset="orders.models.Unused")
+    assert rows(link(with_manager + [method, orphan])) == [
+        ("orders/models.py", 5, "sales_order", ("status",), "read", "orm_query", "high"),
+    ]

@@ -1,0 +1,770 @@
+"""Django ORM operations in one file: querysets, instance saves and deletes, related managers.
+
+`analyse_django_queries(parsed, positions, ctx)` emits ORM_ACCESS facts (`depmap.orm.symbols`) at
+the line where each chain starts (`Order.objects`, `qs`, `customer`), `location.symbol` being the
+enclosing function. `GatherDjangoQueriesVisitor` walks the file once and fills in `facts`:
+
+- manager chains, `Model.objects.<method>(...)...` (also `_default_manager`, any attribute ending
+  in `objects`, the managers this file's models declare, and `Model.<attr>.<queryset method>`):
+  one read (`orm_query`) per chain listing every field reference used along it, as written —
+  lookup keywords (`status__in`), positional names of `values`/`only`/`order_by`/… (`-created_at`),
+  `F("x")`, `Q(...)`/`When(...)` keywords, the first string of `Count("items")`-like expressions,
+  `OuterRef("pk")` of a subquery; `annotate()`/`alias()` names go to `aliases`. A terminal write adds
+  its own fact: `create`/`get_or_create`/`update_or_create`/`bulk_create` (`orm_create`),
+  `update`/`bulk_update` (`orm_update`), `delete` (`orm_delete`). A chain that ends in a write
+  has a read only if it names fields. Custom queryset methods (`.paid()`) are reads without fields.
+- querysets and instances held in variables: `qs = Order.objects.filter(...)` then
+  `qs.update(...)`; instances from a constructor, `get`/`first`/`create`/…, `get_object_or_404`,
+  a `for` over a queryset, an annotation (`order: Order`, parameters, `Optional[Order]`,
+  `QuerySet[Order]`), and `self` in the methods of this file's models. `instance.save()` is an
+  `orm_update` of every field, of `update_fields=[...]` only, or an `orm_create` of the fields a
+  constructor and later `instance.x = ...` assignments set, when the instance is new.
+- related managers: `customer.orders.filter(...)` → `relation=["orders"]` from `customer`'s model;
+  `add`/`remove`/`clear`/`set` on them are `orm_update`s of the relation.
+- inside a `QuerySet`/`Manager` subclass, `self.filter(...)` has no model yet: `model` None,
+  `queryset` the class (the models' `managers` tie it to a model), confidence low.
+
+A model name that does not resolve (`model.objects.filter()` on a parameter) is kept at low
+confidence with the reason; `save()`/`delete()` on objects of unknown class are not reported.
+A resolved class that is not a model is reported too: the linker, which sees every model, drops it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from typing import Any, Sequence
+
+import libcst as cst
+
+from depmap.model import HIGH, LOW, READ, WRITE, Fact, Location
+from depmap.orm import symbols
+from depmap.scanners.context import ScanContext
+from depmap.scanners.django_models import ModelClass, last_name, literal_bool, literal_string, model_classes, module_classes
+from depmap.scanners.python import PythonAnalysis
+from depmap.scanners.python_imports import ImportTable, dotted_name
+from depmap.scanners.python_source import ParsedModule, Positions, ScopedVisitor, argument, string_list
+
+_HINT = re.compile(
+    r"\.objects\b|_default_manager|_base_manager|\.a?save\(|\.a?delete\(|_set\.|get_(?:object|list)_or_404"
+    r"|QuerySet|Manager\b"
+    r"|\.a?(?:create|get_or_create|update_or_create|bulk_create|bulk_update|filter|exclude|all|select_related"
+    r"|prefetch_related|annotate|aggregate|refresh_from_db)\("
+)
+
+
+def wants_django_queries(text: str) -> bool:
+    """Could this file use the Django ORM? Related-manager-only files using `.get()`/`.count()`
+    and nothing else are missed: those words are everywhere."""
+    return _HINT.search(text) is not None
+
+
+LOOKUP_METHODS = frozenset({"filter", "exclude", "get", "get_or_create", "update_or_create", "complex_filter"})
+NAME_METHODS = frozenset(
+    """values values_list only defer order_by select_related prefetch_related distinct earliest latest dates
+    datetimes""".split()
+)
+ALIAS_METHODS = frozenset({"annotate", "alias", "aggregate"})
+OTHER_READS = frozenset(
+    """all first last exists count iterator in_bulk none reverse using select_for_update union intersection
+    difference extra contains explain get_queryset raw""".split()
+)
+WRITE_METHODS = frozenset({"create", "get_or_create", "update_or_create", "bulk_create", "bulk_update", "update", "delete"})
+RELATION_WRITES = frozenset({"add", "remove", "clear", "set"})
+QUERYSET_METHODS = LOOKUP_METHODS | NAME_METHODS | ALIAS_METHODS | OTHER_READS | WRITE_METHODS
+INSTANCE_METHODS = frozenset({"get", "first", "last", "earliest", "latest"})  # a queryset -> one instance
+VALUE_METHODS = frozenset({"aggregate", "count", "exists", "in_bulk", "explain", "contains"})  # -> not a queryset
+ROW_METHODS = frozenset({"values", "values_list", "dates", "datetimes"})  # -> rows, not instances
+INSTANCE_OPS = frozenset({"save", "delete", "refresh_from_db"})
+_ASYNC = QUERYSET_METHODS | RELATION_WRITES | INSTANCE_OPS  # Django's async twins: acreate, aget, asave…
+MANAGER_NAMES = frozenset({"objects", "_default_manager", "_base_manager"})
+SHORTCUTS = frozenset({"get_object_or_404", "get_list_or_404", "aget_object_or_404", "aget_list_or_404"})
+# Expressions whose positional strings all name fields; other capitalised calls: the first one.
+# Expressions are recognised when they resolve into Django (`django.db.models.*`,
+# `django.contrib.postgres.*`) or, unresolved (star imports), by these names.
+MULTI_FIELD_FUNCTIONS = frozenset({"Coalesce", "Greatest", "Least", "Concat", "ConcatPair", "JSONObject"})
+NOT_FIELD_FUNCTIONS = frozenset("Value RawSQL Subquery Exists Case OuterRef Q F When ExpressionWrapper".split())
+AGGREGATES = frozenset({"Count", "Sum", "Avg", "Max", "Min", "StdDev", "Variance"})
+KNOWN_EXPRESSIONS = AGGREGATES | MULTI_FIELD_FUNCTIONS | frozenset(
+    """Lower Upper Length Trim LTrim RTrim Cast Prefetch Extract ExtractYear ExtractMonth ExtractDay
+    ExtractWeek ExtractWeekDay ExtractQuarter ExtractHour Trunc TruncDate TruncDay TruncMonth TruncYear
+    TruncWeek TruncQuarter TruncHour TruncTime Abs Round ArrayAgg StringAgg JSONBAgg BoolAnd BoolOr""".split()
+)
+_EXPRESSION_MODULES = ("django.db.models", "django.contrib.postgres")
+# Classes that are never models: constructing or annotating with them binds nothing.
+_NOT_MODEL_PREFIXES = ("typing.", "collections.", "datetime.", "decimal.", "uuid.", "pathlib.", "rest_framework.", "io.")
+_NOT_MODEL_SUFFIXES = (
+    "Serializer", "Form", "FormSet", "Formset", "View", "ViewSet", "Response", "Admin", "Filter", "FilterSet", "Error",
+    "Exception",
+)  # fmt: skip
+_SNIPPET_LIMIT = 160
+_UNRESOLVED = "model name not resolvable statically"
+
+
+def _method(name: str | None) -> str:
+    if name and name.startswith("a") and name[1:] in _ASYNC:
+        return name[1:]
+    return name or ""
+
+
+@dataclass(frozen=True)
+class _Step:
+    """One link of `base.a.b(...)[0]`: an attribute (with its call, if called) or a subscript."""
+
+    name: str | None  # None for a subscript
+    call: cst.Call | None
+    node: cst.BaseExpression  # the expression up to and including this step
+    index: bool = False  # a subscript with an index (one row), not a slice
+
+
+def unwind(node: cst.BaseExpression) -> tuple[cst.BaseExpression, list[_Step]]:
+    """`Order.objects.filter(a=1)[:5]` -> (Name Order, [objects, filter(...), [:5]])."""
+    steps: list[_Step] = []
+    while True:
+        if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
+            steps.append(_Step(node.func.attr.value, node, node))
+            node = node.func.value
+        elif isinstance(node, cst.Attribute):
+            steps.append(_Step(node.attr.value, None, node))
+            node = node.value
+        elif isinstance(node, cst.Subscript):
+            is_slice = any(isinstance(element.slice, cst.Slice) for element in node.slice)
+            steps.append(_Step(None, None, node, index=not is_slice))
+            node = node.value
+        else:
+            steps.reverse()
+            return node, steps
+
+
+@dataclass
+class Subject:
+    """What an expression holds: a queryset, rows or an instance of a model (through relations)."""
+
+    kind: str  # "queryset" | "rows" | "instance"
+    model: str | None
+    model_name: str
+    relation: tuple[str, ...] = ()
+    confidence: str = HIGH
+    reason: str | None = None
+    queryset: str | None = None  # the QuerySet/Manager class whose methods run, model unknown here
+    constructed: list[str] | None = None  # a new instance: the fields set before its first save
+    all_fields: bool = False  # the constructor took **kwargs
+    saved: bool = False
+
+
+@dataclass(frozen=True)
+class _Op:
+    """What one fact says was done: access, detail, and the fields it names."""
+
+    access: str
+    detail: str
+    fields: Sequence[str] = ()
+    all_fields: bool = False
+    aliases: Sequence[str] = ()
+
+
+def _query(refs: _Refs) -> _Op:
+    return _Op(READ, symbols.ORM_QUERY, refs.fields, aliases=refs.aliases)
+
+
+@dataclass
+class _Refs:
+    fields: list[str] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)
+
+    def add(self, names: Any, *, to_aliases: bool = False) -> None:
+        target = self.aliases if to_aliases else self.fields
+        for name in names:
+            if name not in target:
+                target.append(name)
+
+
+def _keywords(call: cst.Call, skip: frozenset[str] = frozenset()) -> tuple[list[str], bool]:
+    """Keyword names of a call, and whether `**kwargs` adds unknown ones (`**{"a": 1}` is known)."""
+    names: list[str] = []
+    star = False
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value not in skip:
+            names.append(arg.keyword.value)
+        elif arg.star == "**":
+            keys = _dict_keys(arg.value)
+            star = star or keys is None
+            names.extend(keys or [])
+    return names, star
+
+
+def _dict_keys(node: cst.BaseExpression | None) -> list[str] | None:
+    """Keys of `{"a": 1}` or `dict(a=1)`; None when not literal."""
+    if isinstance(node, cst.Dict):
+        keys = [literal_string(e.key) if isinstance(e, cst.DictElement) else None for e in node.elements]
+        return None if None in keys else [k for k in keys if k is not None]
+    if isinstance(node, cst.Call) and dotted_name(node.func) == "dict" and not any(a.keyword is None for a in node.args):
+        names, star = _keywords(node)
+        return None if star else names
+    return None
+
+
+def _positional(call: cst.Call) -> list[cst.BaseExpression]:
+    return [arg.value for arg in call.args if arg.keyword is None and not arg.star]
+
+
+def _dict_like(method: str, call: cst.Call) -> bool:
+    """`data.get("x")`, `d.update({...})`, `xs.count(x)`: a dict or list, not a manager."""
+    positional = _positional(call)
+    if method in ("get", "pop", "setdefault") and positional and literal_string(positional[0]) is not None:
+        return True
+    return method in ("update", "count") and bool(positional)
+
+
+class GatherDjangoQueriesVisitor(ScopedVisitor):
+    """Fills in `facts`: the ORM_ACCESS facts of one module, in visit order."""
+
+    def __init__(
+        self, parsed: ParsedModule, positions: Positions, models: dict[str, ModelClass], querysets: set[str]
+    ) -> None:
+        super().__init__(parsed.module_name)
+        self.parsed = parsed
+        self.positions = positions
+        self.is_package = parsed.path.endswith("__init__.py")
+        self.imports = ImportTable.of(parsed.module, parsed.module_name, self.is_package)
+        self.models = models
+        self.querysets = querysets
+        self.manager_names = {name for model in models.values() for name in model.managers}
+        self.frames: list[dict[str, Subject | None]] = [{}]
+        self.lists: list[dict[str, tuple[list[str], bool]]] = [{}]  # names holding new instances
+        self.consumed: set[cst.CSTNode] = set()
+        self.facts: list[Fact] = []
+
+    # -- scopes and bindings -----------------------------------------------------------------------
+
+    def visit_FunctionDef_body(self, node: cst.FunctionDef) -> None:
+        super().visit_FunctionDef_body(node)
+        frame: dict[str, Subject | None] = {}
+        decorators = {dotted_name(d.decorator) for d in node.decorators}
+        owner = self._owner()
+        params = [*node.params.posonly_params, *node.params.params, *node.params.kwonly_params]
+        is_method = owner in self.models and len(self.scopes) == 2 and not decorators & {"staticmethod", "classmethod"}
+        for position, param in enumerate(params):
+            name = param.name.value
+            subject = self._annotated(param.annotation.annotation, name) if param.annotation else None
+            if subject is None and position == 0 and is_method:  # `self` in a model's method
+                subject = Subject("instance", self.models[owner].qualname, name)
+            frame[name] = subject
+        self.frames.append(frame)
+        self.lists.append({})
+
+    def leave_FunctionDef_body(self, node: cst.FunctionDef) -> None:
+        self.frames.pop()
+        self.lists.pop()
+        super().leave_FunctionDef_body(node)
+
+    def _owner(self) -> str | None:
+        """The module-level class whose method (or nested function) the visit is in."""
+        if len(self.scopes) >= 2 and self.scopes[0][0] == "class" and self.scopes[1][0] == "function":
+            return self.scopes[0][1]
+        return None
+
+    def _lookup(self, name: str) -> Subject | None:
+        for frame in reversed(self.frames):
+            if name in frame:
+                return frame[name]
+        return None
+
+    def _list(self, name: str) -> tuple[list[str], bool] | None:
+        for frame in reversed(self.lists):
+            if name in frame:
+                return frame[name]
+        return None
+
+    def visit_Import(self, node: cst.Import) -> None:
+        if self.in_function:  # `from .models import Order` inside a function, against import cycles
+            self.imports.add_import(node, self.is_package)
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        if self.in_function:
+            self.imports.add_import(node, self.is_package)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        subject = self._subject_of(node.value)
+        for target in node.targets:
+            self._bind(target.target, node.value, subject)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        subject = self._subject_of(node.value) if node.value is not None else None
+        name = node.target.value if isinstance(node.target, cst.Name) else ""
+        self._bind(node.target, node.value, subject or self._annotated(node.annotation.annotation, name))
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        if isinstance(node.target, cst.Attribute):
+            self._bind(node.target, node.value, None)
+
+    def visit_For(self, node: cst.For) -> None:
+        subject = self._subject_of(node.iter)
+        if subject is not None and subject.kind == "queryset":
+            subject = replace(subject, kind="instance", model_name=dotted_name(node.target) or subject.model_name)
+        else:
+            subject = None
+        self._bind(node.target, None, subject)
+
+    def _bind(self, target: cst.BaseExpression, value: cst.BaseExpression | None, subject: Subject | None) -> None:
+        if self.scopes and self.scopes[-1][0] == "class":
+            return  # a class attribute (`queryset = Order.objects.all()`) is no variable of a frame
+        if isinstance(target, cst.Name):
+            if subject is not None and subject.model is not None and not isinstance(value, cst.Name):
+                subject = replace(subject, model_name=target.value)  # the name written where it is used
+            self.frames[-1][target.value] = subject
+            built = self._constructed_list(value) if value is not None else None
+            if built is not None:
+                self.lists[-1][target.value] = built
+            else:
+                self.lists[-1].pop(target.value, None)
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            for position, element in enumerate(target.elements):  # order, created = get_or_create(...)
+                self._bind(element.value, None, subject if position == 0 else None)
+        elif isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name):
+            bound = self._lookup(target.value.value)
+            new = bound is not None and bound.constructed is not None and not bound.saved
+            if new and bound.constructed is not None and target.attr.value not in bound.constructed:
+                bound.constructed.append(target.attr.value)  # `order.note = "web"` before its first save()
+
+    def _constructed_list(self, value: cst.BaseExpression) -> tuple[list[str], bool] | None:
+        """Fields set by the constructors in `[Order(a=1), ...]` / `[Order(a=x) for x in ...]`; `[]`
+        starts a list that `.append(Order(...))` fills."""
+        if isinstance(value, (cst.List, cst.Tuple, cst.Set)):
+            elements = [element.value for element in value.elements]
+        elif isinstance(value, (cst.ListComp, cst.GeneratorExp, cst.SetComp)):
+            elements = [value.elt]
+        else:
+            return None
+        refs, star = _Refs(), False
+        for element in elements:
+            subject = self._subject_of(element)
+            if subject is None or subject.constructed is None:
+                return None
+            refs.add(subject.constructed)
+            star = star or subject.all_fields
+        return refs.fields, star
+
+    # -- what an expression holds ------------------------------------------------------------------
+
+    def _class_subject(self, written: str, kind: str) -> Subject | None:
+        """`Order` / `models.Order` / `cls` as a model, when the imports or this file name it."""
+        if written in ("cls", "self.__class__", "type(self)"):
+            owner = self._owner()
+            return Subject(kind, f"{self.module_name}.{owner}", written) if owner else None
+        qualified = self.imports.qualify_text(written)
+        name = last_name(written)
+        if qualified is None or not name[:1].isupper() or name.endswith(_NOT_MODEL_SUFFIXES):
+            return None
+        if qualified.startswith(_NOT_MODEL_PREFIXES):
+            return None
+        if qualified.startswith("django.") and ".models." not in qualified:
+            return None
+        return Subject(kind, qualified, written)
+
+    def _annotated(self, annotation: cst.BaseExpression, name: str) -> Subject | None:
+        if isinstance(annotation, cst.SimpleString):
+            text = literal_string(annotation)
+            try:
+                annotation = cst.parse_expression(text or "")
+            except cst.ParserSyntaxError:
+                return None
+        if isinstance(annotation, cst.BinaryOperation) and isinstance(annotation.operator, cst.BitOr):
+            return self._annotated(annotation.left, name) or self._annotated(annotation.right, name)
+        if isinstance(annotation, cst.Subscript) and annotation.slice:
+            wrapper = last_name(dotted_name(annotation.value) or "")
+            inner = annotation.slice[0].slice
+            if wrapper == "Optional" and isinstance(inner, cst.Index):
+                return self._annotated(inner.value, name)
+            if wrapper in ("QuerySet", "Manager", "BaseManager", "RelatedManager") and isinstance(inner, cst.Index):
+                found = self._annotated(inner.value, name)
+                return replace(found, kind="queryset") if found else None
+            return None
+        written = dotted_name(annotation)
+        subject = self._class_subject(written, "instance") if written else None
+        return replace(subject, model_name=name) if subject else None
+
+    def _subject_of(self, node: cst.BaseExpression | None) -> Subject | None:
+        if isinstance(node, cst.Await):
+            node = node.expression
+        if node is None:
+            return None
+        base, steps = unwind(node)
+        if not steps:
+            if isinstance(base, cst.Name):
+                return self._lookup(base.value)
+            return self._call_subject(base) if isinstance(base, cst.Call) else None
+        subject, start = self._origin(base, steps)
+        if subject is None:
+            return None
+        return self._walk(subject, steps, start, base, emit=False)
+
+    def _call_subject(self, call: cst.Call) -> Subject | None:
+        """`Order(status="new")` (a new instance) or `get_object_or_404(Order, pk=pk)`."""
+        written = dotted_name(call.func)
+        if written is None:
+            return None
+        if last_name(written) in SHORTCUTS:
+            target = self._shortcut_target(call)
+            if target is not None and "list" not in written:
+                return replace(target, kind="instance")
+            return target
+        subject = self._class_subject(written, "instance")
+        if subject is None:
+            return None
+        fields, star = _keywords(call)
+        return replace(subject, constructed=fields, all_fields=star)
+
+    def _shortcut_target(self, call: cst.Call) -> Subject | None:
+        first = argument(call, 0, "klass")
+        if first is None:
+            return None
+        written = dotted_name(first)
+        if written is not None and self._lookup(written.split(".")[0]) is None:
+            unresolved = Subject("queryset", None, written, confidence=LOW, reason=_UNRESOLVED)
+            return self._class_subject(written, "queryset") or unresolved
+        subject = self._subject_of(first)
+        return subject if subject is not None and subject.kind == "queryset" else None
+
+    def _origin(self, base: cst.BaseExpression, steps: list[_Step]) -> tuple[Subject | None, int]:
+        """What the chain starts from, and the index of its first step after that."""
+        owner = self._owner()
+        is_self = isinstance(base, cst.Name) and base.value == "self"
+        is_super = isinstance(base, cst.Call) and dotted_name(base.func) == "super"
+        first = steps[0].name or ""
+        private = first.startswith("_") and first not in ("_chain", "_clone")  # `self._by_version_Q(v)`: a helper
+        if owner in self.querysets and (is_self or is_super) and steps[0].call is not None and not private:
+            reason = f"model set by the manager built from {owner}"
+            qualname = f"{self.module_name}.{owner}"
+            return Subject("queryset", None, "self", confidence=LOW, reason=reason, queryset=qualname), 0
+        head, offset = None, 0
+        if isinstance(base, cst.Name):
+            if steps[0].name == "__class__" and steps[0].call is None:
+                head, offset = f"{base.value}.__class__", 1
+            else:
+                bound = self._lookup(base.value)
+                if bound is not None:
+                    return bound, 0
+                head = base.value
+        elif isinstance(base, cst.Call):
+            if dotted_name(base.func) == "type" and [dotted_name(a) for a in _positional(base)] == ["self"]:
+                head = "type(self)"
+            else:
+                return self._call_subject(base), 0
+        if head is None:
+            return None, 0
+        return self._manager_origin(head, steps, offset)
+
+    def _manager_origin(self, head: str, steps: list[_Step], offset: int) -> tuple[Subject | None, int]:
+        """`Order.objects.<method>`, `models.Order.paid.<method>`: the model and its manager."""
+        for position in range(offset, len(steps) - 1):
+            step, following = steps[position], steps[position + 1]
+            if step.call is not None or step.name is None:
+                return None, 0
+            if following.call is None:
+                continue
+            written = ".".join([head, *(s.name or "" for s in steps[offset:position])])
+            method = _method(following.name)
+            subject = self._class_subject(written, "queryset")
+            managed = step.name in MANAGER_NAMES or step.name.endswith("objects") or step.name in self.manager_names
+            if not managed and (subject is None or method not in QUERYSET_METHODS or _dict_like(method, following.call)):
+                return None, 0
+            local = self.models.get(written)
+            if not managed and local is not None and step.name in local.fields:  # `Order.status.count()`
+                return None, 0
+            if subject is None:
+                if written == "self" or (not last_name(written)[:1].isupper() and method not in QUERYSET_METHODS):
+                    return None, 0
+                subject = Subject("queryset", None, written, confidence=LOW, reason=_UNRESOLVED)
+            return subject, position + 1
+        return None, 0
+
+    # -- walking a chain ---------------------------------------------------------------------------
+
+    def _walk(
+        self, subject: Subject | None, steps: list[_Step], index: int, anchor: cst.CSTNode, emit: bool
+    ) -> Subject | None:
+        """Follow `steps` from `index`; emit the facts when `emit`; return what the expression holds."""
+        while subject is not None and index < len(steps):
+            if subject.kind == "instance":
+                subject, index = self._instance_steps(subject, steps, index, anchor, emit)
+            else:
+                subject, index = self._queryset_steps(subject, steps, index, anchor, emit)
+        return subject
+
+    def _queryset_steps(
+        self, subject: Subject, steps: list[_Step], index: int, anchor: cst.CSTNode, emit: bool
+    ) -> tuple[Subject | None, int]:
+        refs = _Refs()
+        read = False
+        end: cst.CSTNode = anchor
+        result: Subject | None = subject
+        while index < len(steps):
+            step = steps[index]
+            if step.call is None:
+                if step.name is None and not step.index:  # a slice is still a queryset
+                    index += 1
+                    continue
+                if step.name is None and subject.kind == "queryset":
+                    result = replace(subject, kind="instance", constructed=None)
+                else:
+                    result = None
+                index = index + 1 if step.name is None else len(steps)
+                break
+            method = _method(step.name)
+            end = step.node
+            if method in WRITE_METHODS or (method in RELATION_WRITES and subject.relation):
+                write = self._write(method, step.call, refs)
+                if emit:
+                    if refs.fields or refs.aliases:  # `.all().delete()` reads nothing worth listing
+                        self._emit(subject, _query(refs), anchor, end)
+                    self._emit(subject, write, anchor, end)
+                created = method in ("create", "get_or_create", "update_or_create")
+                return (replace(subject, kind="instance", saved=True) if created else None), index + 1
+            self._read(method, step.call.args, refs)
+            read = True
+            index += 1
+            if method in VALUE_METHODS:
+                result = None
+                break
+            if method in ROW_METHODS:
+                subject = result = replace(subject, kind="rows")
+            elif method in INSTANCE_METHODS:
+                result = replace(subject, kind="instance", constructed=None) if subject.kind == "queryset" else None
+                break
+        if emit and read:
+            self._emit(subject, _query(refs), anchor, end)
+        return result, index
+
+    def _instance_steps(
+        self, subject: Subject, steps: list[_Step], index: int, anchor: cst.CSTNode, emit: bool
+    ) -> tuple[Subject | None, int]:
+        attributes: list[str] = []
+        position = index
+        while position < len(steps) and steps[position].call is None and steps[position].name is not None:
+            attributes.append(steps[position].name or "")
+            position += 1
+        related = subject
+        if attributes:  # `customer.orders` / `order.customer`: reached through a relation
+            related = replace(subject, relation=subject.relation + tuple(attributes), constructed=None, saved=False)
+        if position >= len(steps) or steps[position].call is None:
+            return (related if position >= len(steps) else None), len(steps)
+        step = steps[position]
+        call = step.call
+        assert call is not None
+        method = _method(step.name)
+        if method in INSTANCE_OPS and not (attributes and method == "refresh_from_db"):
+            if emit and not _positional(call):  # `wb.save("x.xlsx")`, `fieldfile.save(name, content)`: not a model
+                self._instance_op(related, method, call, anchor, step.node)
+            return None, len(steps)
+        if attributes and (method in QUERYSET_METHODS or method in RELATION_WRITES) and not _dict_like(method, call):
+            return replace(related, kind="queryset"), position
+        return None, len(steps)
+
+    def _instance_op(self, subject: Subject, method: str, call: cst.Call, anchor: cst.CSTNode, end: cst.CSTNode) -> None:
+        if method == "delete":
+            self._emit(subject, _Op(WRITE, symbols.ORM_DELETE), anchor, end)
+            return
+        if method == "refresh_from_db":
+            names = string_list(argument(call, None, "fields") or cst.Tuple([]))
+            self._emit(subject, _Op(READ, symbols.ORM_QUERY, names or ()), anchor, end)
+            return
+        update_fields = argument(call, None, "update_fields")
+        force_insert = literal_bool(argument(call, None, "force_insert")) is True
+        if update_fields is not None:
+            names = string_list(update_fields)
+            self._emit(subject, _Op(WRITE, symbols.ORM_UPDATE, names or (), names is None), anchor, end)
+        elif subject.constructed is not None and (not subject.saved or force_insert):
+            self._emit(subject, _Op(WRITE, symbols.ORM_CREATE, list(subject.constructed), subject.all_fields), anchor, end)
+        elif force_insert:
+            self._emit(subject, _Op(WRITE, symbols.ORM_CREATE, all_fields=True), anchor, end)
+        else:
+            self._emit(subject, _Op(WRITE, symbols.ORM_UPDATE, all_fields=True), anchor, end)
+        subject.saved = True
+
+    # -- field references --------------------------------------------------------------------------
+
+    def _read(self, method: str, args: Sequence[cst.Arg], refs: _Refs) -> None:
+        for position, arg in enumerate(args):
+            keyword = arg.keyword.value if arg.keyword is not None else None
+            if method in LOOKUP_METHODS and keyword is not None and keyword not in ("defaults", "create_defaults"):
+                refs.add([keyword])
+            elif method in NAME_METHODS and keyword is None and not arg.star:
+                text = literal_string(arg.value)
+                if text is not None and (method not in ("dates", "datetimes") or position == 0):
+                    refs.add([text])
+            elif method in ALIAS_METHODS and keyword is not None and method != "aggregate":
+                refs.add([keyword], to_aliases=True)
+            elif method == "values" and keyword is not None:
+                refs.add([keyword], to_aliases=True)
+            elif method == "in_bulk" and keyword == "field_name" and literal_string(arg.value):
+                refs.add([literal_string(arg.value)])
+            if method == "annotate" and keyword is None and isinstance(arg.value, cst.Call):
+                function = last_name(dotted_name(arg.value.func) or "")
+                first = literal_string(argument(arg.value, 0, ""))
+                if function in AGGREGATES and first:  # annotate(Count("items")) is named items__count
+                    refs.add([f"{first}__{function.lower()}"], to_aliases=True)
+            if keyword not in ("defaults", "create_defaults"):
+                self._expression_refs(arg.value, refs, inner=False)
+
+    def _write(self, method: str, call: cst.Call, refs: _Refs) -> _Op:
+        """The write a terminal method does; the fields it reads (lookups, F()) go to `refs`."""
+        if method in ("get_or_create", "update_or_create"):
+            self._read(method, call.args, refs)
+            lookups, star = _keywords(call, skip=frozenset({"defaults", "create_defaults"}))
+            fields = [name for name in lookups if "__" not in name]
+            for keyword in ("defaults", "create_defaults"):
+                value = argument(call, 0 if keyword == "defaults" and method == "get_or_create" else None, keyword)
+                keys = _dict_keys(value) if value is not None else []
+                star = star or keys is None
+                fields.extend(key for key in keys or [] if key not in fields)
+                if value is not None:
+                    self._expression_refs(value, refs, inner=False)
+            return _Op(WRITE, symbols.ORM_CREATE, fields, star)
+        for arg in call.args:
+            self._expression_refs(arg.value, refs, inner=False)
+        if method == "create":
+            fields, star = _keywords(call)
+            return _Op(WRITE, symbols.ORM_CREATE, fields, star)
+        if method == "bulk_create":
+            objects = argument(call, 0, "objs")
+            built = self._constructed_list(objects) if objects is not None else None
+            if built is None and isinstance(objects, cst.Name):
+                built = self._list(objects.value)
+            return _Op(WRITE, symbols.ORM_CREATE, built[0] if built else (), built is None or built[1])
+        if method == "bulk_update":
+            names = string_list(argument(call, 1, "fields") or cst.Name("_"))
+            return _Op(WRITE, symbols.ORM_UPDATE, names or (), names is None)
+        if method == "update":
+            fields, star = _keywords(call)
+            return _Op(WRITE, symbols.ORM_UPDATE, fields, star)
+        if method in RELATION_WRITES:
+            return _Op(WRITE, symbols.ORM_UPDATE)
+        return _Op(WRITE, symbols.ORM_DELETE)
+
+    def _expression_refs(self, node: cst.CSTNode, refs: _Refs, *, inner: bool) -> None:
+        """Field names inside an argument: F("x"), Q(a=1), When(a=1), Count("items"), and the
+        OuterRef("pk") of a subquery (the subquery's own references are its own fact's)."""
+        if isinstance(node, cst.Call):
+            if not inner and self._is_chain(node):
+                inner = True
+            written = dotted_name(node.func) or ""
+            name = last_name(written)
+            qualified = self.imports.qualify_text(written)
+            expression = qualified.startswith(_EXPRESSION_MODULES) if qualified else name in KNOWN_EXPRESSIONS
+            strings = [literal_string(value) for value in _positional(node)]
+            if inner:
+                if name == "OuterRef" and strings and strings[0]:
+                    refs.add([strings[0]])
+            elif name == "F" and strings and strings[0]:
+                refs.add([strings[0]])
+            elif name in ("Q", "When"):
+                refs.add(kw for kw in _keywords(node, skip=frozenset({"then", "_connector", "_negated"}))[0])
+            elif expression and name in MULTI_FIELD_FUNCTIONS:
+                refs.add(text for text in strings if text)
+            elif expression and name not in NOT_FIELD_FUNCTIONS and strings and strings[0]:
+                refs.add([strings[0]])
+        for child in node.children:
+            self._expression_refs(child, refs, inner=inner)
+
+    def _is_chain(self, call: cst.Call) -> bool:
+        base, steps = unwind(call)
+        return bool(steps) and self._origin(base, steps)[0] is not None
+
+    # -- facts -------------------------------------------------------------------------------------
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if node in self.consumed:
+            return
+        base, steps = unwind(node)
+        self.consumed.update(step.call for step in steps if step.call is not None)
+        if not steps:
+            self._shortcut(node)
+            return
+        subject, start = self._origin(base, steps)
+        if subject is not None:
+            self._walk(subject, steps, start, base, emit=True)
+        elif isinstance(base, cst.Name) and len(steps) == 1 and steps[0].call is not None:
+            self._grow_list(base.value, steps[0].name, steps[0].call)
+
+    def _shortcut(self, call: cst.Call) -> None:
+        """`get_object_or_404(Order, pk=pk)` reads like `Order.objects.get(pk=pk)`."""
+        written = dotted_name(call.func)
+        if written is None or last_name(written) not in SHORTCUTS:
+            return
+        target = self._shortcut_target(call)
+        if target is None:
+            return
+        klass = argument(call, 0, "klass")
+        refs = _Refs()
+        self._read("filter", [arg for arg in call.args if arg.value is not klass], refs)
+        self._emit(target, _query(refs), call, call)
+
+    def _grow_list(self, name: str, method: str | None, call: cst.Call) -> None:
+        """`batch.append(Order(a=1))` / `batch.extend(...)` on a list that bulk_create may get."""
+        listed = self._list(name)
+        if listed is None or method not in ("append", "extend"):
+            return
+        values = [arg.value for arg in call.args]
+        added = None
+        if values:
+            elements = cst.List([cst.Element(v) for v in values]) if method == "append" else values[0]
+            added = self._constructed_list(elements)
+        fields, star = added or ([], True)
+        self.lists[-1][name] = ([*listed[0], *(f for f in fields if f not in listed[0])], listed[1] or star)
+
+    def _emit(self, subject: Subject, op: _Op, anchor: cst.CSTNode, end: cst.CSTNode) -> None:
+        """One ORM_ACCESS fact from the line of `anchor` (where the chain starts) to the end of `end`."""
+        start, stop = self.positions[anchor].start.line, self.positions[end].end.line
+        extra: dict[str, Any] = {
+            "model": subject.model,
+            "model_name": subject.model_name,
+            "relation": list(subject.relation),
+            "fields": list(op.fields),
+            "all_fields": op.all_fields,
+            "aliases": list(op.aliases),
+        }
+        if subject.reason:
+            extra["reason"] = subject.reason
+        if subject.queryset:
+            extra["queryset"] = subject.queryset
+        if isinstance(end, (cst.Call, cst.Attribute, cst.Subscript)):
+            end_code = end.with_changes(lpar=(), rpar=())  # `(\n Order.objects ... \n)`: not the brackets
+        else:
+            end_code = end
+        snippet = " ".join(self.parsed.module.code_for_node(end_code).split())
+        if len(snippet) > _SNIPPET_LIMIT:
+            snippet = snippet[: _SNIPPET_LIMIT - 1] + "…"
+        location = Location(self.parsed.path, start, stop, symbol=self.symbol)
+        self.facts.append(
+            Fact(symbols.ORM_ACCESS, "", location, access=op.access, detail=op.detail, via="orm",
+                 confidence=subject.confidence, snippet=snippet, extra=extra)
+        )  # fmt: skip
+
+
+def _queryset_classes(parsed: ParsedModule, imports: ImportTable) -> set[str]:
+    """Module-level classes deriving from a QuerySet or Manager (`models.Manager.from_queryset(X)` too)."""
+    found: set[str] = set()
+    for node in module_classes(parsed.module):
+        for arg in node.bases:
+            value = arg.value.func if isinstance(arg.value, cst.Call) else arg.value
+            written = dotted_name(value) or ""
+            qualified = imports.qualify_text(written) or written
+            if last_name(qualified).endswith(("QuerySet", "Manager", "from_queryset")) or written in found:
+                found.add(node.name.value)
+    return found
+
+
+def analyse_django_queries(parsed: ParsedModule, positions: Positions, ctx: ScanContext) -> list[Fact]:
+    """ORM_ACCESS facts for one parsed file (unsorted)."""
+    imports = ImportTable.of(parsed.module, parsed.module_name, parsed.path.endswith("__init__.py"))
+    visitor = GatherDjangoQueriesVisitor(parsed, positions, model_classes(parsed), _queryset_classes(parsed, imports))
+    parsed.module.visit(visitor)
+    return visitor.facts
+
+
+DJANGO_QUERIES = PythonAnalysis("django queries", wants_django_queries, analyse_django_queries)
+
+__all__ = [
+    "DJANGO_QUERIES", "GatherDjangoQueriesVisitor", "Subject", "analyse_django_queries", "unwind", "wants_django_queries",
+]  # fmt: skip
