@@ -147,6 +147,10 @@ class Registry:
             return Resolution(self.models[name])
         class_name = name.rsplit(".", 1)[-1]
         candidates = self.by_class.get(class_name, [])
+        if "." in name:  # imported from the app's root, scanned from above it: `core.models.X` is
+            below = [m for m in candidates if m.qualname.endswith("." + name)]  # `shop.core.models.X`
+            if len(below) == 1:
+                return Resolution(below[0])
         if "." in name:  # re-exported: `billing.models.Account` for `billing.models.account.Account`
             package = name.rsplit(".", 1)[0] + "."
             inside = [m for m in candidates if m.qualname.startswith(package)]

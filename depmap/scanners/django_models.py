@@ -174,6 +174,29 @@ def literal_bool(node: cst.BaseExpression | None) -> bool | None:
     return None
 
 
+_SQLALCHEMY_CLASS_ATTRIBUTES = frozenset({"__tablename__", "__table__", "__table_args__", "__mapper_args__"})
+_SQLALCHEMY_CALLS = frozenset({"mapped_column", "Column", "relationship", "column_property", "synonym"})
+
+
+def _declares_sqlalchemy_mapping(node: cst.ClassDef) -> bool:
+    """A SQLAlchemy/SQLModel class: `__tablename__`, `Mapped[...]` annotations, `mapped_column()`."""
+    for statement in class_body(node):
+        if isinstance(statement, cst.AnnAssign):
+            annotation = statement.annotation.annotation
+            head = annotation.value if isinstance(annotation, cst.Subscript) else annotation
+            if isinstance(head, (cst.Name, cst.Attribute)) and (dotted_name(head) or "").rsplit(".", 1)[-1] == "Mapped":
+                return True
+        pair = assigned(statement)
+        if pair is None:
+            continue
+        name, value = pair
+        if name in _SQLALCHEMY_CLASS_ATTRIBUTES:
+            return True
+        if isinstance(value, cst.Call) and (dotted_name(value.func) or "").rsplit(".", 1)[-1] in _SQLALCHEMY_CALLS:
+            return True
+    return False
+
+
 def last_name(written: str) -> str:
     return written.rsplit(".", 1)[-1]
 
@@ -248,6 +271,8 @@ class _Reader:
     def _derives_from_model(self, info: _Class) -> bool:
         if any(written in self.models for written in info.written_bases):
             return True
+        if _declares_sqlalchemy_mapping(info.node):  # `from billing.models.mixins import ...` is no Django hint
+            return False
         if not info.bases or any(base.startswith(_NOT_MODEL_BASES) or base == "object" for base in info.bases):
             return False
         if "model" in info.meta:  # a form's, serializer's or filter's Meta

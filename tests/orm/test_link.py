@@ -256,3 +256,13 @@ def test_custom_queryset_methods_belong_to_the_model_that_uses_them():
     assert rows(link(with_manager + [method, orphan])) == [
         ("orders/models.py", 5, "sales_order", ("status",), "read", "orm_query", "high"),
     ]
+
+
+def test_models_imported_relative_to_an_inner_project_root_still_resolve():
+    # Scanned from the repository root, the Django project lives in web/: its modules are
+    # `web.core.models`, while its code imports `core.models`.
+    base = model("web/core/models.py", 4, "web.core.models.Stamped", [field("created_at", 5)], abstract=True)
+    child = model("web/blog/models.py", 6, "web.blog.models.Post", [field("title", 7)], bases=["core.models.Stamped"])
+    other = model("tests/fixtures/core/models.py", 2, "tests.fixtures.core.models_old.Stamped", [field("x", 3)], abstract=True)
+    catalog = Catalog.from_facts(link([base, child, other]))
+    assert list(catalog.tables["blog_post"].columns) == ["id", "created_at", "title"]
