@@ -83,7 +83,9 @@ class AccessResolver:
             model = model.parent
         touched: dict[str, list[str]] = {model.table: []}
         unknown: list[str] = []
-        if fact.extra.get("all_fields"):
+        # Django's INSERT lists every concrete field, set or defaulted: a create writes them all.
+        inserts_every_field = model.framework == "django" and fact.detail == "orm_create"
+        if fact.extra.get("all_fields") or inserts_every_field:
             touched[model.table].extend(model.columns)
         aliases = set(fact.extra.get("aliases") or [])
         for ref in fact.extra.get("fields") or []:
@@ -95,6 +97,9 @@ class AccessResolver:
             touched.setdefault(table, [])
             if column not in touched[table]:
                 touched[table].append(column)
+        if inserts_every_field:
+            explicit = [c for ref in fact.extra.get("fields") or [] for t, c in self.lookup(model, ref, aliases, []) if t == model.table]
+            note["set_columns"] = explicit
         facts = [self._concrete(fact, model.table, touched.pop(model.table), confidence, note)]
         for table, columns in touched.items():  # tables reached through relations are read
             facts.append(replace(self._concrete(fact, table, columns, confidence, note), access=READ, detail="orm_query"))

@@ -266,3 +266,10 @@ def test_models_imported_relative_to_an_inner_project_root_still_resolve():
     other = model("tests/fixtures/core/models.py", 2, "tests.fixtures.core.models_old.Stamped", [field("x", 3)], abstract=True)
     catalog = Catalog.from_facts(link([base, child, other]))
     assert list(catalog.tables["blog_post"].columns) == ["id", "created_at", "title"]
+
+
+def test_a_django_create_inserts_every_field_and_remembers_which_were_set():
+    create = orm("orders/services.py", 60, "orders.services.place", "write", "orm_create", "orders.models.Order", ["customer", "total"])
+    (fact,) = [f for f in link(PROJECT + [create]) if f.kind == "access"]
+    assert fact.columns == ("id", "customer_id", "status", "total_cents")
+    assert fact.extra["set_columns"] == ["customer_id", "total_cents"]

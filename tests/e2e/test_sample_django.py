@@ -1,0 +1,82 @@
+"""The Django sample through the console script: models, migrations, querysets, serializers."""
+
+from __future__ import annotations
+
+from tests.e2e.conftest import REPO
+
+SAMPLE = REPO / "samples" / "django_shop"
+PATH = ["--path", str(SAMPLE)]
+
+
+def usages(document: dict) -> list[tuple]:
+    return [(u["path"], u["line"], u["symbol"], u["access"], u["detail"], u["confidence"]) for u in document["usages"]]
+
+
+def test_tables_follow_app_labels_db_table_and_migrations(depmap):
+    run = depmap("tables", str(SAMPLE), "--format", "json")
+    assert run.code == 0, run.err
+    tables = {t["name"]: t for t in run.json()["tables"]}
+    assert sorted(tables) == [
+        "catalog_category", "catalog_product", "customer_addresses", "customers_customer",
+        "customers_loyaltyaccount", "sales_daily_revenue", "sales_order", "sales_orderline",
+    ]  # fmt: skip
+    assert [c["name"] for c in tables["sales_order"]["columns"]] == [
+        "id", "created_at", "updated_at", "number", "status", "total_amount", "currency", "placed_at",
+        "paid_at", "notes", "customer_id", "shipping_address_id", "discount_code",
+    ]  # fmt: skip
+    discount = next(c for c in tables["sales_order"]["columns"] if c["name"] == "discount_code")
+    assert [(d["path"], d["line"], d["via"]) for d in discount["defined_at"]] == [
+        ("orders/migrations/0002_order_discount_code.py", 16, "migration"),
+        ("orders/models.py", 47, "orm"),
+    ]
+    assert [c["name"] for c in tables["customers_loyaltyaccount"]["columns"]] == ["customer_id", "points", "tier"]
+    assert tables["sales_daily_revenue"]["view"] is True
+    assert not any("drift" in t for t in tables.values())
+
+
+def test_who_writes_a_column_through_the_orm(depmap):
+    run = depmap("who-writes", "sales_order.status", *PATH, "--format", "json")
+    assert run.code == 0, run.err
+    assert usages(run.json()) == [
+        ("orders/models.py", 68, "orders.models.Order.mark_paid", "write", "orm_update", "high"),
+        ("orders/models.py", 72, "orders.models.Order.cancel", "write", "orm_update", "high"),
+        ("orders/services.py", 39, "orders.services.place_order", "write", "orm_create", "high"),
+        ("orders/services.py", 78, "orders.services.apply_discount", "write", "orm_update", "high"),
+        ("orders/services.py", 88, "orders.services.cancel_stale_orders", "write", "orm_update", "high"),
+    ]
+    create = run.json()["usages"][2]
+    assert create["notes"]["set_columns"] == ["number", "customer_id", "shipping_address_id", "discount_code", "placed_at"]
+
+
+def test_who_reads_a_column_across_relations_raw_sql_and_serializers(depmap):
+    run = depmap("who-reads", "customers_customer.email", *PATH, "--format", "json")
+    assert run.code == 0, run.err
+    assert usages(run.json()) == [
+        ("orders/reports.py", 13, "orders.reports.top_customers", "read", "select", "high"),
+        ("orders/serializers.py", 24, "orders.serializers.CustomerSerializer", "read", "serializer", "high"),
+        ("orders/services.py", 104, "orders.services.orders_for_email", "read", "orm_query", "high"),
+        ("orders/services.py", 121, "orders.services.revenue_by_customer", "read", "orm_query", "high"),
+        ("orders/views.py", 26, "orders.views.OrderViewSet.get_queryset", "read", "orm_query", "high"),
+        ("orders/views.py", 50, "orders.views.orders_needing_attention", "read", "orm_query", "high"),
+    ]
+
+
+def test_custom_queryset_methods_and_exposures_read_the_table(depmap):
+    document = depmap("who-reads", "sales_order", *PATH, "--format", "json").json()
+    sites = {(u["path"], u["line"], u["detail"]) for u in document["usages"]}
+    assert {("orders/models.py", 16, "orm_query"), ("orders/models.py", 19, "orm_query")} <= sites
+    assert {(p, line, d) for p, line, d in sites if d in ("serializer", "admin", "form")} == {
+        ("orders/admin.py", 13, "admin"),
+        ("orders/serializers.py", 15, "serializer"),
+    }
+
+
+def test_negatives_produce_nothing(depmap):
+    everything = []
+    for table in ("sales_order", "catalog_product", "customers_customer"):
+        for verb in ("who-reads", "who-writes"):
+            everything += depmap(verb, table, *PATH, "--format", "json").json()["usages"]
+    lines = {(u["path"], u["line"]) for u in everything}
+    assert not any(path == "catalog/pricing.py" for path, _ in lines)  # a plain class with `objects`
+    assert ("orders/views.py", 75) not in lines and ("orders/views.py", 77) not in lines  # a list named orders
+    assert ("orders/services.py", 84) not in lines  # a docstring mentioning Order.objects
