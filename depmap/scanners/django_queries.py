@@ -6,11 +6,9 @@ enclosing function. `GatherDjangoQueriesVisitor` walks the file once and fills i
 
 - manager chains, `Model.objects.<method>(...)...` (also `_default_manager`, any attribute ending
   in `objects`, the managers this file's models declare, and `Model.<attr>.<queryset method>`):
-  one read (`orm_query`) per chain listing every field reference used along it, as written —
-  lookup keywords (`status__in`), positional names of `values`/`only`/`order_by`/… (`-created_at`),
-  `F("x")`, `Q(...)`/`When(...)` keywords, the first string of `Count("items")`-like expressions,
-  `OuterRef("pk")` of a subquery; `annotate()`/`alias()` names go to `aliases`. A terminal write adds
-  its own fact: `create`/`get_or_create`/`update_or_create`/`bulk_create` (`orm_create`),
+  one read (`orm_query`) per chain listing every field reference used along it, as written
+  (`status__in`, `-created_at`, `F("x")`, …), `annotate()`/`alias()` names in `aliases`. A terminal
+  write adds its own fact: `create`/`get_or_create`/`update_or_create`/`bulk_create` (`orm_create`),
   `update`/`bulk_update` (`orm_update`), `delete` (`orm_delete`). A chain that ends in a write
   has a read only if it names fields. Custom queryset methods (`.paid()`) are reads without fields.
 - querysets and instances held in variables: `qs = Order.objects.filter(...)` then
@@ -27,12 +25,15 @@ enclosing function. `GatherDjangoQueriesVisitor` walks the file once and fills i
 A model name that does not resolve (`model.objects.filter()` on a parameter) is kept at low
 confidence with the reason; `save()`/`delete()` on objects of unknown class are not reported.
 A resolved class that is not a model is reported too: the linker, which sees every model, drops it.
+
+This module tracks what each name holds and emits the facts; what Django's methods do is in
+`django_orm_vocabulary`, which of their arguments name fields in `django_field_references`.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any, Sequence
 
 import libcst as cst
@@ -40,7 +41,13 @@ import libcst as cst
 from depmap.model import HIGH, LOW, READ, WRITE, Fact, Location
 from depmap.orm import symbols
 from depmap.scanners.context import ScanContext
-from depmap.scanners.django_models import ModelClass, last_name, literal_bool, literal_string, model_classes, module_classes
+from depmap.scanners.django_field_references import FieldReferenceFinder, Refs
+from depmap.scanners.django_models import ModelClass, last_name, literal_bool, literal_string, model_classes
+from depmap.scanners.django_orm_vocabulary import (
+    INSTANCE_METHODS, INSTANCE_OPS, MANAGER_NAMES, NOT_MODEL_PREFIXES, NOT_MODEL_SUFFIXES, QUERYSET_METHODS,
+    RELATION_WRITES, ROW_METHODS, SHORTCUTS, VALUE_METHODS, WRITE_METHODS, Step, dict_like, keyword_names, literal_keys,
+    positional_args, queryset_classes, sync_method, unwind,
+)  # fmt: skip
 from depmap.scanners.python import PythonAnalysis
 from depmap.scanners.python_imports import ImportTable, dotted_name
 from depmap.scanners.python_source import ParsedModule, Positions, ScopedVisitor, argument, string_list
@@ -59,81 +66,8 @@ def wants_django_queries(text: str) -> bool:
     return _HINT.search(text) is not None
 
 
-LOOKUP_METHODS = frozenset({"filter", "exclude", "get", "get_or_create", "update_or_create", "complex_filter"})
-NAME_METHODS = frozenset(
-    """values values_list only defer order_by select_related prefetch_related distinct earliest latest dates
-    datetimes""".split()
-)
-ALIAS_METHODS = frozenset({"annotate", "alias", "aggregate"})
-OTHER_READS = frozenset(
-    """all first last exists count iterator in_bulk none reverse using select_for_update union intersection
-    difference extra contains explain get_queryset raw""".split()
-)
-WRITE_METHODS = frozenset({"create", "get_or_create", "update_or_create", "bulk_create", "bulk_update", "update", "delete"})
-RELATION_WRITES = frozenset({"add", "remove", "clear", "set"})
-QUERYSET_METHODS = LOOKUP_METHODS | NAME_METHODS | ALIAS_METHODS | OTHER_READS | WRITE_METHODS
-INSTANCE_METHODS = frozenset({"get", "first", "last", "earliest", "latest"})  # a queryset -> one instance
-VALUE_METHODS = frozenset({"aggregate", "count", "exists", "in_bulk", "explain", "contains"})  # -> not a queryset
-ROW_METHODS = frozenset({"values", "values_list", "dates", "datetimes"})  # -> rows, not instances
-INSTANCE_OPS = frozenset({"save", "delete", "refresh_from_db"})
-_ASYNC = QUERYSET_METHODS | RELATION_WRITES | INSTANCE_OPS  # Django's async twins: acreate, aget, asave…
-MANAGER_NAMES = frozenset({"objects", "_default_manager", "_base_manager"})
-SHORTCUTS = frozenset({"get_object_or_404", "get_list_or_404", "aget_object_or_404", "aget_list_or_404"})
-# Expressions whose positional strings all name fields; other capitalised calls: the first one.
-# Expressions are recognised when they resolve into Django (`django.db.models.*`,
-# `django.contrib.postgres.*`) or, unresolved (star imports), by these names.
-MULTI_FIELD_FUNCTIONS = frozenset({"Coalesce", "Greatest", "Least", "Concat", "ConcatPair", "JSONObject"})
-NOT_FIELD_FUNCTIONS = frozenset("Value RawSQL Subquery Exists Case OuterRef Q F When ExpressionWrapper".split())
-AGGREGATES = frozenset({"Count", "Sum", "Avg", "Max", "Min", "StdDev", "Variance"})
-KNOWN_EXPRESSIONS = AGGREGATES | MULTI_FIELD_FUNCTIONS | frozenset(
-    """Lower Upper Length Trim LTrim RTrim Cast Prefetch Extract ExtractYear ExtractMonth ExtractDay
-    ExtractWeek ExtractWeekDay ExtractQuarter ExtractHour Trunc TruncDate TruncDay TruncMonth TruncYear
-    TruncWeek TruncQuarter TruncHour TruncTime Abs Round ArrayAgg StringAgg JSONBAgg BoolAnd BoolOr""".split()
-)
-_EXPRESSION_MODULES = ("django.db.models", "django.contrib.postgres")
-# Classes that are never models: constructing or annotating with them binds nothing.
-_NOT_MODEL_PREFIXES = ("typing.", "collections.", "datetime.", "decimal.", "uuid.", "pathlib.", "rest_framework.", "io.")
-_NOT_MODEL_SUFFIXES = (
-    "Serializer", "Form", "FormSet", "Formset", "View", "ViewSet", "Response", "Admin", "Filter", "FilterSet", "Error",
-    "Exception",
-)  # fmt: skip
 _SNIPPET_LIMIT = 160
 _UNRESOLVED = "model name not resolvable statically"
-
-
-def _method(name: str | None) -> str:
-    if name and name.startswith("a") and name[1:] in _ASYNC:
-        return name[1:]
-    return name or ""
-
-
-@dataclass(frozen=True)
-class _Step:
-    """One link of `base.a.b(...)[0]`: an attribute (with its call, if called) or a subscript."""
-
-    name: str | None  # None for a subscript
-    call: cst.Call | None
-    node: cst.BaseExpression  # the expression up to and including this step
-    index: bool = False  # a subscript with an index (one row), not a slice
-
-
-def unwind(node: cst.BaseExpression) -> tuple[cst.BaseExpression, list[_Step]]:
-    """`Order.objects.filter(a=1)[:5]` -> (Name Order, [objects, filter(...), [:5]])."""
-    steps: list[_Step] = []
-    while True:
-        if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
-            steps.append(_Step(node.func.attr.value, node, node))
-            node = node.func.value
-        elif isinstance(node, cst.Attribute):
-            steps.append(_Step(node.attr.value, None, node))
-            node = node.value
-        elif isinstance(node, cst.Subscript):
-            is_slice = any(isinstance(element.slice, cst.Slice) for element in node.slice)
-            steps.append(_Step(None, None, node, index=not is_slice))
-            node = node.value
-        else:
-            steps.reverse()
-            return node, steps
 
 
 @dataclass
@@ -163,57 +97,8 @@ class _Op:
     aliases: Sequence[str] = ()
 
 
-def _query(refs: _Refs) -> _Op:
+def _query(refs: Refs) -> _Op:
     return _Op(READ, symbols.ORM_QUERY, refs.fields, aliases=refs.aliases)
-
-
-@dataclass
-class _Refs:
-    fields: list[str] = field(default_factory=list)
-    aliases: list[str] = field(default_factory=list)
-
-    def add(self, names: Any, *, to_aliases: bool = False) -> None:
-        target = self.aliases if to_aliases else self.fields
-        for name in names:
-            if name not in target:
-                target.append(name)
-
-
-def _keywords(call: cst.Call, skip: frozenset[str] = frozenset()) -> tuple[list[str], bool]:
-    """Keyword names of a call, and whether `**kwargs` adds unknown ones (`**{"a": 1}` is known)."""
-    names: list[str] = []
-    star = False
-    for arg in call.args:
-        if arg.keyword is not None and arg.keyword.value not in skip:
-            names.append(arg.keyword.value)
-        elif arg.star == "**":
-            keys = _dict_keys(arg.value)
-            star = star or keys is None
-            names.extend(keys or [])
-    return names, star
-
-
-def _dict_keys(node: cst.BaseExpression | None) -> list[str] | None:
-    """Keys of `{"a": 1}` or `dict(a=1)`; None when not literal."""
-    if isinstance(node, cst.Dict):
-        keys = [literal_string(e.key) if isinstance(e, cst.DictElement) else None for e in node.elements]
-        return None if None in keys else [k for k in keys if k is not None]
-    if isinstance(node, cst.Call) and dotted_name(node.func) == "dict" and not any(a.keyword is None for a in node.args):
-        names, star = _keywords(node)
-        return None if star else names
-    return None
-
-
-def _positional(call: cst.Call) -> list[cst.BaseExpression]:
-    return [arg.value for arg in call.args if arg.keyword is None and not arg.star]
-
-
-def _dict_like(method: str, call: cst.Call) -> bool:
-    """`data.get("x")`, `d.update({...})`, `xs.count(x)`: a dict or list, not a manager."""
-    positional = _positional(call)
-    if method in ("get", "pop", "setdefault") and positional and literal_string(positional[0]) is not None:
-        return True
-    return method in ("update", "count") and bool(positional)
 
 
 class GatherDjangoQueriesVisitor(ScopedVisitor):
@@ -227,6 +112,7 @@ class GatherDjangoQueriesVisitor(ScopedVisitor):
         self.positions = positions
         self.is_package = parsed.path.endswith("__init__.py")
         self.imports = ImportTable.of(parsed.module, parsed.module_name, self.is_package)
+        self.field_refs = FieldReferenceFinder(self.imports, self._is_chain)
         self.models = models
         self.querysets = querysets
         self.manager_names = {name for model in models.values() for name in model.managers}
@@ -336,7 +222,7 @@ class GatherDjangoQueriesVisitor(ScopedVisitor):
             elements = [value.elt]
         else:
             return None
-        refs, star = _Refs(), False
+        refs, star = Refs(), False
         for element in elements:
             subject = self._subject_of(element)
             if subject is None or subject.constructed is None:
@@ -354,9 +240,9 @@ class GatherDjangoQueriesVisitor(ScopedVisitor):
             return Subject(kind, f"{self.module_name}.{owner}", written) if owner else None
         qualified = self.imports.qualify_text(written)
         name = last_name(written)
-        if qualified is None or not name[:1].isupper() or name.endswith(_NOT_MODEL_SUFFIXES):
+        if qualified is None or not name[:1].isupper() or name.endswith(NOT_MODEL_SUFFIXES):
             return None
-        if qualified.startswith(_NOT_MODEL_PREFIXES):
+        if qualified.startswith(NOT_MODEL_PREFIXES):
             return None
         if qualified.startswith("django.") and ".models." not in qualified:
             return None
@@ -412,7 +298,7 @@ class GatherDjangoQueriesVisitor(ScopedVisitor):
         subject = self._class_subject(written, "instance")
         if subject is None:
             return None
-        fields, star = _keywords(call)
+        fields, star = keyword_names(call)
         return replace(subject, constructed=fields, all_fields=star)
 
     def _shortcut_target(self, call: cst.Call) -> Subject | None:
@@ -426,7 +312,7 @@ class GatherDjangoQueriesVisitor(ScopedVisitor):
         subject = self._subject_of(first)
         return subject if subject is not None and subject.kind == "queryset" else None
 
-    def _origin(self, base: cst.BaseExpression, steps: list[_Step]) -> tuple[Subject | None, int]:
+    def _origin(self, base: cst.BaseExpression, steps: list[Step]) -> tuple[Subject | None, int]:
         """What the chain starts from, and the index of its first step after that."""
         owner = self._owner()
         is_self = isinstance(base, cst.Name) and base.value == "self"
@@ -447,7 +333,7 @@ class GatherDjangoQueriesVisitor(ScopedVisitor):
                     return bound, 0
                 head = base.value
         elif isinstance(base, cst.Call):
-            if dotted_name(base.func) == "type" and [dotted_name(a) for a in _positional(base)] == ["self"]:
+            if dotted_name(base.func) == "type" and [dotted_name(a) for a in positional_args(base)] == ["self"]:
                 head = "type(self)"
             else:
                 return self._call_subject(base), 0
@@ -455,7 +341,7 @@ class GatherDjangoQueriesVisitor(ScopedVisitor):
             return None, 0
         return self._manager_origin(head, steps, offset)
 
-    def _manager_origin(self, head: str, steps: list[_Step], offset: int) -> tuple[Subject | None, int]:
+    def _manager_origin(self, head: str, steps: list[Step], offset: int) -> tuple[Subject | None, int]:
         """`Order.objects.<method>`, `models.Order.paid.<method>`: the model and its manager."""
         for position in range(offset, len(steps) - 1):
             step, following = steps[position], steps[position + 1]
@@ -464,10 +350,10 @@ class GatherDjangoQueriesVisitor(ScopedVisitor):
             if following.call is None:
                 continue
             written = ".".join([head, *(s.name or "" for s in steps[offset:position])])
-            method = _method(following.name)
+            method = sync_method(following.name)
             subject = self._class_subject(written, "queryset")
             managed = step.name in MANAGER_NAMES or step.name.endswith("objects") or step.name in self.manager_names
-            if not managed and (subject is None or method not in QUERYSET_METHODS or _dict_like(method, following.call)):
+            if not managed and (subject is None or method not in QUERYSET_METHODS or dict_like(method, following.call)):
                 return None, 0
             local = self.models.get(written)
             if not managed and local is not None and step.name in local.fields:  # `Order.status.count()`
@@ -482,7 +368,7 @@ class GatherDjangoQueriesVisitor(ScopedVisitor):
     # -- walking a chain ---------------------------------------------------------------------------
 
     def _walk(
-        self, subject: Subject | None, steps: list[_Step], index: int, anchor: cst.CSTNode, emit: bool
+        self, subject: Subject | None, steps: list[Step], index: int, anchor: cst.CSTNode, emit: bool
     ) -> Subject | None:
         """Follow `steps` from `index`; emit the facts when `emit`; return what the expression holds."""
         while subject is not None and index < len(steps):
@@ -493,9 +379,9 @@ class GatherDjangoQueriesVisitor(ScopedVisitor):
         return subject
 
     def _queryset_steps(
-        self, subject: Subject, steps: list[_Step], index: int, anchor: cst.CSTNode, emit: bool
+        self, subject: Subject, steps: list[Step], index: int, anchor: cst.CSTNode, emit: bool
     ) -> tuple[Subject | None, int]:
-        refs = _Refs()
+        refs = Refs()
         read = False
         end: cst.CSTNode = anchor
         result: Subject | None = subject
@@ -511,7 +397,7 @@ class GatherDjangoQueriesVisitor(ScopedVisitor):
                     result = None
                 index = index + 1 if step.name is None else len(steps)
                 break
-            method = _method(step.name)
+            method = sync_method(step.name)
             end = step.node
             if method in WRITE_METHODS or (method in RELATION_WRITES and subject.relation):
                 write = self._write(method, step.call, refs)
@@ -521,7 +407,7 @@ class GatherDjangoQueriesVisitor(ScopedVisitor):
                     self._emit(subject, write, anchor, end)
                 created = method in ("create", "get_or_create", "update_or_create")
                 return (replace(subject, kind="instance", saved=True) if created else None), index + 1
-            self._read(method, step.call.args, refs)
+            self.field_refs.in_arguments(method, step.call.args, refs)
             read = True
             index += 1
             if method in VALUE_METHODS:
@@ -537,7 +423,7 @@ class GatherDjangoQueriesVisitor(ScopedVisitor):
         return result, index
 
     def _instance_steps(
-        self, subject: Subject, steps: list[_Step], index: int, anchor: cst.CSTNode, emit: bool
+        self, subject: Subject, steps: list[Step], index: int, anchor: cst.CSTNode, emit: bool
     ) -> tuple[Subject | None, int]:
         attributes: list[str] = []
         position = index
@@ -552,12 +438,12 @@ class GatherDjangoQueriesVisitor(ScopedVisitor):
         step = steps[position]
         call = step.call
         assert call is not None
-        method = _method(step.name)
+        method = sync_method(step.name)
         if method in INSTANCE_OPS and not (attributes and method == "refresh_from_db"):
-            if emit and not _positional(call):  # `wb.save("x.xlsx")`, `fieldfile.save(name, content)`: not a model
+            if emit and not positional_args(call):  # `wb.save("x.xlsx")`, `fieldfile.save(name, content)`: not a model
                 self._instance_op(related, method, call, anchor, step.node)
             return None, len(steps)
-        if attributes and (method in QUERYSET_METHODS or method in RELATION_WRITES) and not _dict_like(method, call):
+        if attributes and (method in QUERYSET_METHODS or method in RELATION_WRITES) and not dict_like(method, call):
             return replace(related, kind="queryset"), position
         return None, len(steps)
 
@@ -582,49 +468,26 @@ class GatherDjangoQueriesVisitor(ScopedVisitor):
             self._emit(subject, _Op(WRITE, symbols.ORM_UPDATE, all_fields=True), anchor, end)
         subject.saved = True
 
-    # -- field references --------------------------------------------------------------------------
+    # -- writes and subqueries ---------------------------------------------------------------------
 
-    def _read(self, method: str, args: Sequence[cst.Arg], refs: _Refs) -> None:
-        for position, arg in enumerate(args):
-            keyword = arg.keyword.value if arg.keyword is not None else None
-            if method in LOOKUP_METHODS and keyword is not None and keyword not in ("defaults", "create_defaults"):
-                refs.add([keyword])
-            elif method in NAME_METHODS and keyword is None and not arg.star:
-                text = literal_string(arg.value)
-                if text is not None and (method not in ("dates", "datetimes") or position == 0):
-                    refs.add([text])
-            elif method in ALIAS_METHODS and keyword is not None and method != "aggregate":
-                refs.add([keyword], to_aliases=True)
-            elif method == "values" and keyword is not None:
-                refs.add([keyword], to_aliases=True)
-            elif method == "in_bulk" and keyword == "field_name" and literal_string(arg.value):
-                refs.add([literal_string(arg.value)])
-            if method == "annotate" and keyword is None and isinstance(arg.value, cst.Call):
-                function = last_name(dotted_name(arg.value.func) or "")
-                first = literal_string(argument(arg.value, 0, ""))
-                if function in AGGREGATES and first:  # annotate(Count("items")) is named items__count
-                    refs.add([f"{first}__{function.lower()}"], to_aliases=True)
-            if keyword not in ("defaults", "create_defaults"):
-                self._expression_refs(arg.value, refs, inner=False)
-
-    def _write(self, method: str, call: cst.Call, refs: _Refs) -> _Op:
+    def _write(self, method: str, call: cst.Call, refs: Refs) -> _Op:
         """The write a terminal method does; the fields it reads (lookups, F()) go to `refs`."""
         if method in ("get_or_create", "update_or_create"):
-            self._read(method, call.args, refs)
-            lookups, star = _keywords(call, skip=frozenset({"defaults", "create_defaults"}))
+            self.field_refs.in_arguments(method, call.args, refs)
+            lookups, star = keyword_names(call, skip=frozenset({"defaults", "create_defaults"}))
             fields = [name for name in lookups if "__" not in name]
             for keyword in ("defaults", "create_defaults"):
                 value = argument(call, 0 if keyword == "defaults" and method == "get_or_create" else None, keyword)
-                keys = _dict_keys(value) if value is not None else []
+                keys = literal_keys(value) if value is not None else []
                 star = star or keys is None
                 fields.extend(key for key in keys or [] if key not in fields)
                 if value is not None:
-                    self._expression_refs(value, refs, inner=False)
+                    self.field_refs.in_expression(value, refs, inner=False)
             return _Op(WRITE, symbols.ORM_CREATE, fields, star)
         for arg in call.args:
-            self._expression_refs(arg.value, refs, inner=False)
+            self.field_refs.in_expression(arg.value, refs, inner=False)
         if method == "create":
-            fields, star = _keywords(call)
+            fields, star = keyword_names(call)
             return _Op(WRITE, symbols.ORM_CREATE, fields, star)
         if method == "bulk_create":
             objects = argument(call, 0, "objs")
@@ -636,36 +499,11 @@ class GatherDjangoQueriesVisitor(ScopedVisitor):
             names = string_list(argument(call, 1, "fields") or cst.Name("_"))
             return _Op(WRITE, symbols.ORM_UPDATE, names or (), names is None)
         if method == "update":
-            fields, star = _keywords(call)
+            fields, star = keyword_names(call)
             return _Op(WRITE, symbols.ORM_UPDATE, fields, star)
         if method in RELATION_WRITES:
             return _Op(WRITE, symbols.ORM_UPDATE)
         return _Op(WRITE, symbols.ORM_DELETE)
-
-    def _expression_refs(self, node: cst.CSTNode, refs: _Refs, *, inner: bool) -> None:
-        """Field names inside an argument: F("x"), Q(a=1), When(a=1), Count("items"), and the
-        OuterRef("pk") of a subquery (the subquery's own references are its own fact's)."""
-        if isinstance(node, cst.Call):
-            if not inner and self._is_chain(node):
-                inner = True
-            written = dotted_name(node.func) or ""
-            name = last_name(written)
-            qualified = self.imports.qualify_text(written)
-            expression = qualified.startswith(_EXPRESSION_MODULES) if qualified else name in KNOWN_EXPRESSIONS
-            strings = [literal_string(value) for value in _positional(node)]
-            if inner:
-                if name == "OuterRef" and strings and strings[0]:
-                    refs.add([strings[0]])
-            elif name == "F" and strings and strings[0]:
-                refs.add([strings[0]])
-            elif name in ("Q", "When"):
-                refs.add(kw for kw in _keywords(node, skip=frozenset({"then", "_connector", "_negated"}))[0])
-            elif expression and name in MULTI_FIELD_FUNCTIONS:
-                refs.add(text for text in strings if text)
-            elif expression and name not in NOT_FIELD_FUNCTIONS and strings and strings[0]:
-                refs.add([strings[0]])
-        for child in node.children:
-            self._expression_refs(child, refs, inner=inner)
 
     def _is_chain(self, call: cst.Call) -> bool:
         base, steps = unwind(call)
@@ -696,8 +534,8 @@ class GatherDjangoQueriesVisitor(ScopedVisitor):
         if target is None:
             return
         klass = argument(call, 0, "klass")
-        refs = _Refs()
-        self._read("filter", [arg for arg in call.args if arg.value is not klass], refs)
+        refs = Refs()
+        self.field_refs.in_arguments("filter", [arg for arg in call.args if arg.value is not klass], refs)
         self._emit(target, _query(refs), call, call)
 
     def _grow_list(self, name: str, method: str | None, call: cst.Call) -> None:
@@ -742,23 +580,10 @@ class GatherDjangoQueriesVisitor(ScopedVisitor):
         )  # fmt: skip
 
 
-def _queryset_classes(parsed: ParsedModule, imports: ImportTable) -> set[str]:
-    """Module-level classes deriving from a QuerySet or Manager (`models.Manager.from_queryset(X)` too)."""
-    found: set[str] = set()
-    for node in module_classes(parsed.module):
-        for arg in node.bases:
-            value = arg.value.func if isinstance(arg.value, cst.Call) else arg.value
-            written = dotted_name(value) or ""
-            qualified = imports.qualify_text(written) or written
-            if last_name(qualified).endswith(("QuerySet", "Manager", "from_queryset")) or written in found:
-                found.add(node.name.value)
-    return found
-
-
 def analyse_django_queries(parsed: ParsedModule, positions: Positions, ctx: ScanContext) -> list[Fact]:
     """ORM_ACCESS facts for one parsed file (unsorted)."""
     imports = ImportTable.of(parsed.module, parsed.module_name, parsed.path.endswith("__init__.py"))
-    visitor = GatherDjangoQueriesVisitor(parsed, positions, model_classes(parsed), _queryset_classes(parsed, imports))
+    visitor = GatherDjangoQueriesVisitor(parsed, positions, model_classes(parsed), queryset_classes(parsed, imports))
     parsed.module.visit(visitor)
     return visitor.facts
 
