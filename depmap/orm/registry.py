@@ -262,6 +262,8 @@ class Registry:
         if model.proxy and model.parent is not None:
             return model.parent.table
         table = model.explicit_table
+        if table is None and model.fact.extra.get("table_binding"):  # `__table__ = orders_table`
+            return self.bindings.get(model.fact.extra["table_binding"])
         if table is None and model.parent is not None and model.framework != "django":
             return model.parent.table  # single-table inheritance
         if table is None:

@@ -17,6 +17,8 @@ from depmap.scanners.django_models import DJANGO_MODELS
 from depmap.scanners.django_queries import DJANGO_QUERIES
 from depmap.scanners.python import PythonAnalysis, scan_python
 from depmap.scanners.python_sql_strings import SQL_STRINGS
+from depmap.scanners.sqlalchemy_models import SQLALCHEMY_MODELS
+from depmap.scanners.sqlalchemy_queries import SQLALCHEMY_QUERIES
 from depmap.scanners.sql_files import scan_sql_file
 
 Scanner = Callable[[str, str, ScanContext], ScanResult]
@@ -27,6 +29,8 @@ PYTHON_ANALYSES: tuple[PythonAnalysis, ...] = (
     DJANGO_MIGRATIONS,
     DJANGO_MODELS,
     DJANGO_QUERIES,
+    SQLALCHEMY_MODELS,
+    SQLALCHEMY_QUERIES,
 )
 
 SCANNERS: dict[str, tuple[Scanner, ...]] = {
