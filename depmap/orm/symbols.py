@@ -40,7 +40,13 @@ the `class` line; `location.symbol` is the qualified class name. `extra`:
                       "app.Model" kept as written), or None
         related_name  Django related_name / SQLAlchemy back_populates/backref, or None
         through       M2M through model (qualified or as written), or None
+        references    SQLAlchemy: the ForeignKey target as written ("customers.id"), else None
     attributes    names of methods, properties and other non-field class attributes
+    managers      Django: manager attribute -> the QuerySet/Manager class giving its methods
+                  ({"objects": "shop.orders.models.OrderQuerySet"}), so that `self.filter()`
+                  inside that class is tied to this model
+    factory       SQLAlchemy: True on the abstract root a `Base = declarative_base()` stands for
+    table_binding SQLAlchemy: `__table__ = orders_table` names a Core table defined elsewhere
 
 APP_CONFIG — a Django `AppConfig` subclass: `extra = {"name": "shop.orders", "label": "orders"}`
 (label None when not set). Located at the class line.
@@ -58,6 +64,14 @@ ORM_ACCESS — one ORM operation at its call line; `location.symbol` is the encl
                   without update_fields, a constructor with **kwargs)
     aliases       names introduced by annotate()/alias() that later lookups may use (not columns)
     reason        why the model is uncertain, when confidence is not high
+    queryset      Django: `self.<method>()` inside a custom QuerySet/Manager class (model None):
+                  the linker finds the model through MODEL `managers`
+    table_binding SQLAlchemy Core: the qualified name of the Table variable (`orders_table.insert()`),
+                  model None: the linker maps it through TABLE_BINDING
+
+After linking, an access keeps `model` and, for a Django create, `set_columns`: a Django INSERT
+lists every model field, so the access writes them all, and `set_columns` says which ones the code
+set explicitly (the rest take their defaults).
 
 TABLE_BINDING — a SQLAlchemy Core `Table("orders", ...)` assigned to a name, so that usages of the
 name (`orders_table.insert()`) reach the table: `table="orders"`,
@@ -77,7 +91,13 @@ from the app label: extra = {"app": "orders", "op": "CreateModel" | "AddField" |
 "RemoveField" | "RenameField" | "DeleteModel" | "RenameModel" | "AlterModelTable",
 "model_name": "order", "fields": [field dicts as in MODEL] (CreateModel, AddField, AlterField),
 "old_name"/"new_name" (RenameField, RenameModel), "table" (AlterModelTable or CreateModel
-options db_table)}. Located at the operation's line.
+options db_table), "proxy"/"managed" (CreateModel options: no table is created),
+"state_only" (inside SeparateDatabaseAndState.state_operations: the database is untouched)}.
+Field dicts may carry "preserve_default": False (AddField's default is dropped afterwards).
+Located at the operation's line.
+
+Any fact of a migration file whose SQL only runs when migrating down (an Alembic `downgrade()`,
+RunSQL's `reverse_sql`) carries `direction: "down"`; the catalog never replays it.
 
 EXPOSURE — a serializer, form, admin or schema class bound to a model: `access="read"`,
 `detail` "serializer" | "form" | "admin" | "schema", extra = {"model": qualified name or None,
