@@ -19,7 +19,7 @@ from typing import Any, Callable, Sequence
 
 import libcst as cst
 
-from depmap.scanners.django_models import last_name, literal_string
+from depmap.scanners.django_classes import last_name, literal_string
 from depmap.scanners.django_orm_vocabulary import (
     ALIAS_METHODS, LOOKUP_METHODS, NAME_METHODS, keyword_names, positional_args,
 )  # fmt: skip

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from depmap.scanners.django_models import last_name, literal_string, module_classes
+from depmap.scanners.django_classes import last_name, literal_string, module_classes
 from depmap.scanners.python_imports import ImportTable, dotted_name
 from depmap.scanners.python_source import ParsedModule
 

@@ -14,9 +14,12 @@ enclosing function. `GatherDjangoQueriesVisitor` walks the file once and fills i
 - querysets and instances held in variables: `qs = Order.objects.filter(...)` then
   `qs.update(...)`; instances from a constructor, `get`/`first`/`create`/…, `get_object_or_404`,
   a `for` over a queryset, an annotation (`order: Order`, parameters, `Optional[Order]`,
-  `QuerySet[Order]`), and `self` in the methods of this file's models. `instance.save()` is an
-  `orm_update` of every field, of `update_fields=[...]` only, or an `orm_create` of the fields a
-  constructor and later `instance.x = ...` assignments set, when the instance is new.
+  `QuerySet[Order]`), a call to a function of this file or to a method of the same class
+  (`self.load()`) by its return annotation — tuples by position, `check, rw = load_check()` with
+  `-> tuple[Check, bool]` (`django_type_hints`) — and `self` in the methods of this file's models.
+  `instance.save()` is an `orm_update` of every field, of `update_fields=[...]` only, or an
+  `orm_create` of the fields a constructor and later `instance.x = ...` assignments set, when the
+  instance is new.
 - related managers: `customer.orders.filter(...)` → `relation=["orders"]` from `customer`'s model;
   `add`/`remove`/`clear`/`set` on them are `orm_update`s of the relation.
 - inside a `QuerySet`/`Manager` subclass, `self.filter(...)` has no model yet: `model` None,
@@ -24,30 +27,34 @@ enclosing function. `GatherDjangoQueriesVisitor` walks the file once and fills i
 
 A model name that does not resolve (`model.objects.filter()` on a parameter) is kept at low
 confidence with the reason; `save()`/`delete()` on objects of unknown class are not reported.
-A resolved class that is not a model is reported too: the linker, which sees every model, drops it.
+A resolved class that is not a model is reported too: the linker, which sees every model, drops it
+(but a return annotation naming a class of this file that is no model, `-> Report`, binds nothing).
 
 This module tracks what each name holds and emits the facts; what Django's methods do is in
-`django_orm_vocabulary`, which of their arguments name fields in `django_field_references`.
+`django_orm_vocabulary`, which of their arguments name fields in `django_field_references`, what
+an annotation names in `django_type_hints`, and the fact's shape in `django_query_facts`.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
-from typing import Any, Sequence
+from dataclasses import replace
 
 import libcst as cst
 
-from depmap.model import HIGH, LOW, READ, WRITE, Fact, Location
+from depmap.model import LOW, READ, WRITE, Fact
 from depmap.orm import symbols
 from depmap.scanners.context import ScanContext
+from depmap.scanners.django_classes import last_name, literal_bool, module_classes
 from depmap.scanners.django_field_references import FieldReferenceFinder, Refs
-from depmap.scanners.django_models import ModelClass, last_name, literal_bool, literal_string, model_classes
+from depmap.scanners.django_models import ModelClass, model_classes
 from depmap.scanners.django_orm_vocabulary import (
     INSTANCE_METHODS, INSTANCE_OPS, MANAGER_NAMES, NOT_MODEL_PREFIXES, NOT_MODEL_SUFFIXES, QUERYSET_METHODS,
     RELATION_WRITES, ROW_METHODS, SHORTCUTS, VALUE_METHODS, WRITE_METHODS, Step, dict_like, keyword_names, literal_keys,
     positional_args, queryset_classes, sync_method, unwind,
 )  # fmt: skip
+from depmap.scanners.django_query_facts import Op, Subject, access_fact, query_op
+from depmap.scanners.django_type_hints import hinted_classes, return_annotations, tuple_items
 from depmap.scanners.python import PythonAnalysis
 from depmap.scanners.python_imports import ImportTable, dotted_name
 from depmap.scanners.python_source import ParsedModule, Positions, ScopedVisitor, argument, string_list
@@ -66,39 +73,7 @@ def wants_django_queries(text: str) -> bool:
     return _HINT.search(text) is not None
 
 
-_SNIPPET_LIMIT = 160
 _UNRESOLVED = "model name not resolvable statically"
-
-
-@dataclass
-class Subject:
-    """What an expression holds: a queryset, rows or an instance of a model (through relations)."""
-
-    kind: str  # "queryset" | "rows" | "instance"
-    model: str | None
-    model_name: str
-    relation: tuple[str, ...] = ()
-    confidence: str = HIGH
-    reason: str | None = None
-    queryset: str | None = None  # the QuerySet/Manager class whose methods run, model unknown here
-    constructed: list[str] | None = None  # a new instance: the fields set before its first save
-    all_fields: bool = False  # the constructor took **kwargs
-    saved: bool = False
-
-
-@dataclass(frozen=True)
-class _Op:
-    """What one fact says was done: access, detail, and the fields it names."""
-
-    access: str
-    detail: str
-    fields: Sequence[str] = ()
-    all_fields: bool = False
-    aliases: Sequence[str] = ()
-
-
-def _query(refs: Refs) -> _Op:
-    return _Op(READ, symbols.ORM_QUERY, refs.fields, aliases=refs.aliases)
 
 
 class GatherDjangoQueriesVisitor(ScopedVisitor):
@@ -116,6 +91,8 @@ class GatherDjangoQueriesVisitor(ScopedVisitor):
         self.models = models
         self.querysets = querysets
         self.manager_names = {name for model in models.values() for name in model.managers}
+        self.returns = return_annotations(parsed.module)
+        self.local_classes = {node.name.value for node in module_classes(parsed.module)}
         self.frames: list[dict[str, Subject | None]] = [{}]
         self.lists: list[dict[str, tuple[list[str], bool]]] = [{}]  # names holding new instances
         self.consumed: set[cst.CSTNode] = set()
@@ -205,13 +182,27 @@ class GatherDjangoQueriesVisitor(ScopedVisitor):
             else:
                 self.lists[-1].pop(target.value, None)
         elif isinstance(target, (cst.Tuple, cst.List)):
+            items = self._returned_items(value)
             for position, element in enumerate(target.elements):  # order, created = get_or_create(...)
-                self._bind(element.value, None, subject if position == 0 else None)
+                if items is not None:  # check, rw = load_check(...) with `-> tuple[Check, bool]`
+                    starred = any(isinstance(e, cst.StarredElement) for e in target.elements[: position + 1])
+                    item = None if starred or position >= len(items) else items[position]
+                else:
+                    item = subject if position == 0 else None
+                self._bind(element.value, None, item)
         elif isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name):
             bound = self._lookup(target.value.value)
             new = bound is not None and bound.constructed is not None and not bound.saved
             if new and bound.constructed is not None and target.attr.value not in bound.constructed:
                 bound.constructed.append(target.attr.value)  # `order.note = "web"` before its first save()
+
+    def _returned_items(self, value: cst.BaseExpression | None) -> list[Subject | None] | None:
+        """What each element of a tuple that a function of this module returns holds, by position."""
+        returned = self._returned(value)
+        items = tuple_items(returned[1]) if returned is not None else None
+        if returned is None or items is None:
+            return None
+        return [self._returned_subject(item, returned[0]) for item in items]
 
     def _constructed_list(self, value: cst.BaseExpression) -> tuple[list[str], bool] | None:
         """Fields set by the constructors in `[Order(a=1), ...]` / `[Order(a=x) for x in ...]`; `[]`
@@ -249,26 +240,37 @@ class GatherDjangoQueriesVisitor(ScopedVisitor):
         return Subject(kind, qualified, written)
 
     def _annotated(self, annotation: cst.BaseExpression, name: str) -> Subject | None:
-        if isinstance(annotation, cst.SimpleString):
-            text = literal_string(annotation)
-            try:
-                annotation = cst.parse_expression(text or "")
-            except cst.ParserSyntaxError:
-                return None
-        if isinstance(annotation, cst.BinaryOperation) and isinstance(annotation.operator, cst.BitOr):
-            return self._annotated(annotation.left, name) or self._annotated(annotation.right, name)
-        if isinstance(annotation, cst.Subscript) and annotation.slice:
-            wrapper = last_name(dotted_name(annotation.value) or "")
-            inner = annotation.slice[0].slice
-            if wrapper == "Optional" and isinstance(inner, cst.Index):
-                return self._annotated(inner.value, name)
-            if wrapper in ("QuerySet", "Manager", "BaseManager", "RelatedManager") and isinstance(inner, cst.Index):
-                found = self._annotated(inner.value, name)
-                return replace(found, kind="queryset") if found else None
+        for kind, written in hinted_classes(annotation):
+            subject = self._class_subject(written, kind)
+            if subject is not None:
+                return replace(subject, model_name=name)
+        return None
+
+    def _returned(self, call: cst.BaseExpression | None) -> tuple[str, cst.BaseExpression] | None:
+        """The function as written and its return annotation, when `call` calls a function of this
+        module (`load(pk)`) or a method of the class the visit is in (`self.load(pk)`, `cls.load()`)."""
+        if isinstance(call, cst.Await):
+            call = call.expression
+        written = dotted_name(call.func) if isinstance(call, cst.Call) else None
+        if written is None:
             return None
-        written = dotted_name(annotation)
-        subject = self._class_subject(written, "instance") if written else None
-        return replace(subject, model_name=name) if subject else None
+        head, _, method = written.partition(".")
+        owner = self._owner()
+        if not method and not any(head in frame for frame in self.frames[1:]):
+            annotation = self.returns.get(head)
+        elif head in ("self", "cls") and method and "." not in method and owner is not None:
+            annotation = self.returns.get(f"{owner}.{method}")
+        else:
+            annotation = None
+        return (written, annotation) if annotation is not None else None
+
+    def _returned_subject(self, annotation: cst.BaseExpression, name: str) -> Subject | None:
+        """What a return annotation names; a class of this file that is no model (`-> Report`) is nothing."""
+        subject = self._annotated(annotation, name)
+        if subject is None or subject.model is None:
+            return subject
+        local = subject.model.removeprefix(f"{self.module_name}.")
+        return None if local in self.local_classes and local not in self.models else subject
 
     def _subject_of(self, node: cst.BaseExpression | None) -> Subject | None:
         if isinstance(node, cst.Await):
@@ -295,6 +297,10 @@ class GatherDjangoQueriesVisitor(ScopedVisitor):
             if target is not None and "list" not in written:
                 return replace(target, kind="instance")
             return target
+        returned = self._returned(call)
+        loaded = self._returned_subject(returned[1], returned[0]) if returned is not None else None
+        if loaded is not None:  # `load_order(pk)`: what its return annotation names
+            return loaded
         subject = self._class_subject(written, "instance")
         if subject is None:
             return None
@@ -323,6 +329,10 @@ class GatherDjangoQueriesVisitor(ScopedVisitor):
             reason = f"model set by the manager built from {owner}"
             qualname = f"{self.module_name}.{owner}"
             return Subject("queryset", None, "self", confidence=LOW, reason=reason, queryset=qualname), 0
+        returned = self._returned(steps[0].node) if isinstance(base, cst.Name) else None
+        loaded = self._returned_subject(returned[1], returned[0]) if returned is not None else None
+        if loaded is not None:  # `self.load(pk).lines.all()`; `self.save()` (`-> None`) goes on below
+            return loaded, 1
         head, offset = None, 0
         if isinstance(base, cst.Name):
             if steps[0].name == "__class__" and steps[0].call is None:
@@ -403,7 +413,7 @@ class GatherDjangoQueriesVisitor(ScopedVisitor):
                 write = self._write(method, step.call, refs)
                 if emit:
                     if refs.fields or refs.aliases:  # `.all().delete()` reads nothing worth listing
-                        self._emit(subject, _query(refs), anchor, end)
+                        self._emit(subject, query_op(refs), anchor, end)
                     self._emit(subject, write, anchor, end)
                 created = method in ("create", "get_or_create", "update_or_create")
                 return (replace(subject, kind="instance", saved=True) if created else None), index + 1
@@ -419,7 +429,7 @@ class GatherDjangoQueriesVisitor(ScopedVisitor):
                 result = replace(subject, kind="instance", constructed=None) if subject.kind == "queryset" else None
                 break
         if emit and read:
-            self._emit(subject, _query(refs), anchor, end)
+            self._emit(subject, query_op(refs), anchor, end)
         return result, index
 
     def _instance_steps(
@@ -449,28 +459,28 @@ class GatherDjangoQueriesVisitor(ScopedVisitor):
 
     def _instance_op(self, subject: Subject, method: str, call: cst.Call, anchor: cst.CSTNode, end: cst.CSTNode) -> None:
         if method == "delete":
-            self._emit(subject, _Op(WRITE, symbols.ORM_DELETE), anchor, end)
+            self._emit(subject, Op(WRITE, symbols.ORM_DELETE), anchor, end)
             return
         if method == "refresh_from_db":
             names = string_list(argument(call, None, "fields") or cst.Tuple([]))
-            self._emit(subject, _Op(READ, symbols.ORM_QUERY, names or ()), anchor, end)
+            self._emit(subject, Op(READ, symbols.ORM_QUERY, names or ()), anchor, end)
             return
         update_fields = argument(call, None, "update_fields")
         force_insert = literal_bool(argument(call, None, "force_insert")) is True
         if update_fields is not None:
             names = string_list(update_fields)
-            self._emit(subject, _Op(WRITE, symbols.ORM_UPDATE, names or (), names is None), anchor, end)
+            self._emit(subject, Op(WRITE, symbols.ORM_UPDATE, names or (), names is None), anchor, end)
         elif subject.constructed is not None and (not subject.saved or force_insert):
-            self._emit(subject, _Op(WRITE, symbols.ORM_CREATE, list(subject.constructed), subject.all_fields), anchor, end)
+            self._emit(subject, Op(WRITE, symbols.ORM_CREATE, list(subject.constructed), subject.all_fields), anchor, end)
         elif force_insert:
-            self._emit(subject, _Op(WRITE, symbols.ORM_CREATE, all_fields=True), anchor, end)
+            self._emit(subject, Op(WRITE, symbols.ORM_CREATE, all_fields=True), anchor, end)
         else:
-            self._emit(subject, _Op(WRITE, symbols.ORM_UPDATE, all_fields=True), anchor, end)
+            self._emit(subject, Op(WRITE, symbols.ORM_UPDATE, all_fields=True), anchor, end)
         subject.saved = True
 
     # -- writes and subqueries ---------------------------------------------------------------------
 
-    def _write(self, method: str, call: cst.Call, refs: Refs) -> _Op:
+    def _write(self, method: str, call: cst.Call, refs: Refs) -> Op:
         """The write a terminal method does; the fields it reads (lookups, F()) go to `refs`."""
         if method in ("get_or_create", "update_or_create"):
             self.field_refs.in_arguments(method, call.args, refs)
@@ -483,27 +493,27 @@ class GatherDjangoQueriesVisitor(ScopedVisitor):
                 fields.extend(key for key in keys or [] if key not in fields)
                 if value is not None:
                     self.field_refs.in_expression(value, refs, inner=False)
-            return _Op(WRITE, symbols.ORM_CREATE, fields, star)
+            return Op(WRITE, symbols.ORM_CREATE, fields, star)
         for arg in call.args:
             self.field_refs.in_expression(arg.value, refs, inner=False)
         if method == "create":
             fields, star = keyword_names(call)
-            return _Op(WRITE, symbols.ORM_CREATE, fields, star)
+            return Op(WRITE, symbols.ORM_CREATE, fields, star)
         if method == "bulk_create":
             objects = argument(call, 0, "objs")
             built = self._constructed_list(objects) if objects is not None else None
             if built is None and isinstance(objects, cst.Name):
                 built = self._list(objects.value)
-            return _Op(WRITE, symbols.ORM_CREATE, built[0] if built else (), built is None or built[1])
+            return Op(WRITE, symbols.ORM_CREATE, built[0] if built else (), built is None or built[1])
         if method == "bulk_update":
             names = string_list(argument(call, 1, "fields") or cst.Name("_"))
-            return _Op(WRITE, symbols.ORM_UPDATE, names or (), names is None)
+            return Op(WRITE, symbols.ORM_UPDATE, names or (), names is None)
         if method == "update":
             fields, star = keyword_names(call)
-            return _Op(WRITE, symbols.ORM_UPDATE, fields, star)
+            return Op(WRITE, symbols.ORM_UPDATE, fields, star)
         if method in RELATION_WRITES:
-            return _Op(WRITE, symbols.ORM_UPDATE)
-        return _Op(WRITE, symbols.ORM_DELETE)
+            return Op(WRITE, symbols.ORM_UPDATE)
+        return Op(WRITE, symbols.ORM_DELETE)
 
     def _is_chain(self, call: cst.Call) -> bool:
         base, steps = unwind(call)
@@ -536,7 +546,7 @@ class GatherDjangoQueriesVisitor(ScopedVisitor):
         klass = argument(call, 0, "klass")
         refs = Refs()
         self.field_refs.in_arguments("filter", [arg for arg in call.args if arg.value is not klass], refs)
-        self._emit(target, _query(refs), call, call)
+        self._emit(target, query_op(refs), call, call)
 
     def _grow_list(self, name: str, method: str | None, call: cst.Call) -> None:
         """`batch.append(Order(a=1))` / `batch.extend(...)` on a list that bulk_create may get."""
@@ -551,33 +561,8 @@ class GatherDjangoQueriesVisitor(ScopedVisitor):
         fields, star = added or ([], True)
         self.lists[-1][name] = ([*listed[0], *(f for f in fields if f not in listed[0])], listed[1] or star)
 
-    def _emit(self, subject: Subject, op: _Op, anchor: cst.CSTNode, end: cst.CSTNode) -> None:
-        """One ORM_ACCESS fact from the line of `anchor` (where the chain starts) to the end of `end`."""
-        start, stop = self.positions[anchor].start.line, self.positions[end].end.line
-        extra: dict[str, Any] = {
-            "model": subject.model,
-            "model_name": subject.model_name,
-            "relation": list(subject.relation),
-            "fields": list(op.fields),
-            "all_fields": op.all_fields,
-            "aliases": list(op.aliases),
-        }
-        if subject.reason:
-            extra["reason"] = subject.reason
-        if subject.queryset:
-            extra["queryset"] = subject.queryset
-        if isinstance(end, (cst.Call, cst.Attribute, cst.Subscript)):
-            end_code = end.with_changes(lpar=(), rpar=())  # `(\n Order.objects ... \n)`: not the brackets
-        else:
-            end_code = end
-        snippet = " ".join(self.parsed.module.code_for_node(end_code).split())
-        if len(snippet) > _SNIPPET_LIMIT:
-            snippet = snippet[: _SNIPPET_LIMIT - 1] + "…"
-        location = Location(self.parsed.path, start, stop, symbol=self.symbol)
-        self.facts.append(
-            Fact(symbols.ORM_ACCESS, "", location, access=op.access, detail=op.detail, via="orm",
-                 confidence=subject.confidence, snippet=snippet, extra=extra)
-        )  # fmt: skip
+    def _emit(self, subject: Subject, op: Op, anchor: cst.CSTNode, end: cst.CSTNode) -> None:
+        self.facts.append(access_fact(self.parsed, self.positions, self.symbol, subject, op, anchor, end))
 
 
 def analyse_django_queries(parsed: ParsedModule, positions: Positions, ctx: ScanContext) -> list[Fact]:

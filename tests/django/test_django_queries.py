@@ -388,6 +388,111 @@ def run(self):
     ], text)  # fmt: skip
 
 
+HELPERS = '''\
+from __future__ import annotations
+
+from typing import Optional, Tuple
+
+from django.db import models
+from django.db.models import QuerySet
+
+from hc.api.models import Check
+
+
+def _get_check_for_user(request, code, preload_owner_profile=False) -> tuple[Check, bool]:
+    return Check.objects.get(code=code), True
+
+
+def pause(request, code):
+    check, rw = _get_check_for_user(request, code)
+    check.status = "paused"
+    check.save(update_fields=("status", "last_start", "alert_after"))
+    check.ping_set.all().delete()
+    rw.save()
+
+
+def by_code(code) -> "Check": ...
+def maybe(code) -> Optional[Check]: ...
+def either(code) -> Check | None: ...
+def active() -> QuerySet[Check]: ...
+def labelled() -> Tuple[str, Check]: ...
+class Report: ...
+def report() -> Report: ...
+
+
+class Ping(models.Model):
+    kind = models.CharField(max_length=10)
+
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+
+    def touch(self) -> None:
+        self.save()
+
+
+class CheckService:
+    def load(self, code) -> Check: ...
+
+    @classmethod
+    def stale(cls) -> "QuerySet[Check]": ...
+
+    def run(self, code):
+        self.load(code).save()
+        for check in self.stale():
+            check.save(update_fields=["status"])
+
+
+def use():
+    a = by_code(1)
+    a.save()
+    maybe(2).delete()
+    c = either(3)
+    c.refresh_from_db(fields=["name"])
+    active().filter(status="up").update(status="down")
+    label, check = labelled()
+    label.save()
+    check.delete()
+    r = report()
+    r.save()
+    first, *rest, last = labelled()
+    first.save()
+    last.save()
+
+
+def shadowed(by_code):
+    x = by_code()
+    x.save()
+'''
+HC = "hc/front/views.py"
+CHECK = "hc.api.models.Check"
+
+
+def test_instances_from_this_modules_functions_by_their_return_annotations():
+    def at(needle: str) -> int:
+        return line_of(HC, needle, HELPERS)
+
+    assert_accesses(HC, [
+        Access(at("return Check.objects.get(code=code), True"), "_get_check_for_user", R, Q, CHECK, "Check", ("code",)),
+        # `-> tuple[Check, bool]` unpacked positionally: `check` is the instance, `rw` nothing
+        Access(at("check.save(update_fields=("), "pause", W, U, CHECK, "check", ("status", "last_start", "alert_after")),
+        Access(at("check.ping_set.all().delete()"), "pause", W, D, CHECK, "check", relation=("ping_set",)),
+        # `self.save()` annotated `-> None` is still the instance's save
+        Access(at("        self.save()"), "Ping.touch", W, U, "hc.front.views.Ping", "self", all_fields=True),
+        # methods of the same class through self./cls.; a queryset iterated
+        Access(at("self.load(code).save()"), "CheckService.run", W, U, CHECK, "self.load", all_fields=True),
+        Access(at('check.save(update_fields=["status"])'), "CheckService.run", W, U, CHECK, "check", ("status",)),
+        # "Check", Optional[Check], Check | None, QuerySet[Check]
+        Access(at("    a.save()"), "use", W, U, CHECK, "a", all_fields=True),
+        Access(at("maybe(2).delete()"), "use", W, D, CHECK, "maybe"),
+        Access(at('c.refresh_from_db(fields=["name"])'), "use", R, Q, CHECK, "c", ("name",)),
+        Access(at('active().filter(status="up")'), "use", R, Q, CHECK, "active", ("status",)),
+        Access(at('active().filter(status="up")'), "use", W, U, CHECK, "active", ("status",)),
+        # `-> Tuple[str, Check]` unpacked as `label, check`: only the second is an instance
+        Access(at("    check.delete()"), "use", W, D, CHECK, "check"),
+    ], HELPERS)  # fmt: skip  # `-> Report` (a class of this file, no model), elements after a star, a parameter
+    # shadowing a function of the module: nothing
+
+
 # -- prefilter ---------------------------------------------------------------------------------------
 
 
