@@ -176,6 +176,9 @@ class _Reader(ClassReader):
         fields = frozenset(name for name, value in pairs if self.field_call(value))
         return ModelClass(info.name, info.qualname, is_root, self._managers(info.node), fields)
 
+    def _imports_django(self) -> bool:
+        return any(name == "django" or name.startswith("django.") for name in self.imports.names.values())
+
     def _derives_from_model(self, info: ClassInfo) -> bool:
         if any(written in self.models for written in info.written_bases):
             return True
@@ -190,7 +193,9 @@ class _Reader(ClassReader):
         calls = [self.field_call(pair[1]) for pair in map(assigned, class_body(info.node)) if pair is not None]
         if any(call is not None and call[2] for call in calls):
             return True
-        if any(_from_models_module(base) for base in info.bases):  # `from shop.orders.models import Order`
+        # `from shop.orders.models import Order` hints at a model only in a file that uses Django:
+        # Flask apps have `models` modules too (a flask-login user class is no model).
+        if self._imports_django() and any(_from_models_module(base) for base in info.bases):
             return True
         return any(calls) and any(last_name(base).endswith("Model") for base in info.bases)
 

@@ -378,3 +378,23 @@ def test_prefilter_keeps_definition_files_and_skips_the_rest():
                  "shop/orders/serializers.py", "shop/orders/forms.py", "shop/catalog/models.py"):  # fmt: skip
         assert wants_django_models(source(path)), path
     assert not wants_django_models("def total(xs):\n    return sum(x.amount for x in xs)\n")
+
+
+def test_a_class_based_on_a_models_module_is_no_django_model_in_a_file_without_django() -> None:
+    # Flask apps have `models` modules too: redash's flask-login user classes are no models.
+    source = (
+        "from flask_login import AnonymousUserMixin\n"
+        "\n"
+        "from redash.models.users import PermissionsCheckMixin\n"
+        "\n"
+        "\n"
+        "class AnonymousUser(AnonymousUserMixin, PermissionsCheckMixin):\n"
+        "    @property\n"
+        "    def permissions(self):\n"
+        "        return []\n"
+    )
+    from depmap.scanners.context import ScanContext
+    from depmap.scanners.django_models import DJANGO_MODELS
+    from depmap.scanners.python import scan_python
+
+    assert scan_python("redash/auth_users.py", source, ScanContext(), analyses=(DJANGO_MODELS,)).facts == []
