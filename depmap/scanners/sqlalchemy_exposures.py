@@ -1,0 +1,111 @@
+"""Classes that expose ORM rows to the outside: marshmallow-sqlalchemy schemas and pydantic
+classes read from ORM objects.
+
+Such a class reads every column it lists whenever a row is serialised, so a dropped or renamed
+column breaks it just like a query. Recognising one takes its own knowledge (schema base classes,
+`Meta.model` / `fields` / `exclude`, `from_attributes` / `orm_mode`), apart from what makes a
+class a model; the models visitor asks `exposure_extra` first and emits the EXPOSURE fact.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import libcst as cst
+
+from depmap.scanners.python_source import callee_name, dotted_name
+from depmap.scanners.sqlalchemy_expressions import bool_value, keyword, parse_annotation, string_tuple, string_value
+from depmap.scanners.sqlalchemy_names import ClassInfo, ModuleNames, class_body, is_dunder, single_assignment
+
+AUTO_SCHEMAS = frozenset({"SQLAlchemyAutoSchema", "ModelSchema", "TableSchema"})
+MANUAL_SCHEMAS = frozenset({"SQLAlchemySchema"})
+
+
+def exposure_extra(node: cst.ClassDef, body: list[cst.CSTNode], classes: dict[str, ClassInfo], names: ModuleNames) -> dict[str, Any] | None:
+    """The EXPOSURE fact's extra when the class exposes rows (`model`, `model_name`, `fields`,
+    `exclude`, `automatic`), or None. `classes` are the classes seen earlier in the file."""
+    base_names = {callee_name(arg.value) for arg in node.bases if arg.keyword is None}
+    local_exposure = any(
+        isinstance(classes.get(dotted_name(arg.value) or ""), ClassInfo) and classes[dotted_name(arg.value) or ""].role == "exposure"
+        for arg in node.bases
+    )
+    meta = next((s for s in body if isinstance(s, cst.ClassDef) and s.name.value in ("Meta", "Config")), None)
+    meta_values = _class_assignments(meta) if meta is not None else {}
+    extra: dict[str, Any]
+    if base_names & (AUTO_SCHEMAS | MANUAL_SCHEMAS):
+        model_node = meta_values.get("model")
+        fields = string_tuple(meta_values.get("fields"))
+        exclude = string_tuple(meta_values.get("exclude")) or []
+        auto = bool(base_names & AUTO_SCHEMAS)
+        declared = [name for name in _class_assignments_names(body) if name not in ("Meta",)]
+        if not auto:
+            fields = list(dict.fromkeys([*(fields or []), *declared]))
+        extra = {
+            "model": names.qualify(model_node) if model_node is not None else None,
+            "model_name": dotted_name(model_node) if model_node is not None else None,
+            "fields": fields if fields is not None else "__all__",
+            "exclude": exclude,
+            "automatic": auto and fields is None,
+        }
+    elif local_exposure or _reads_attributes(body, meta_values):
+        inherited: list[str] = []
+        for arg in node.bases:
+            info = classes.get(dotted_name(arg.value) or "")
+            if info is not None and info.role == "exposure":
+                inherited.extend(info.fields)
+        own = [name for name in _annotated_names(body) if name != "model_config"]
+        fields = list(dict.fromkeys([*inherited, *own]))
+        extra = {"model": None, "model_name": None, "fields": fields, "exclude": [], "automatic": False}
+    else:
+        return None
+    return extra
+
+
+def _reads_attributes(body: list[cst.CSTNode], config: dict[str, cst.BaseExpression]) -> bool:
+    """pydantic `model_config = ConfigDict(from_attributes=True)` or `Config.orm_mode = True`."""
+    if bool_value(config.get("orm_mode")) or bool_value(config.get("from_attributes")):
+        return True
+    value = _class_assignments_values(body).get("model_config")
+    if isinstance(value, cst.Call):
+        return bool(bool_value(keyword(value, "from_attributes")))
+    if isinstance(value, cst.Dict):
+        return any(
+            isinstance(e, cst.DictElement) and string_value(e.key) == "from_attributes" and bool_value(e.value) for e in value.elements
+        )
+    return False
+
+
+def _class_assignments(node: cst.ClassDef) -> dict[str, cst.BaseExpression]:
+    return _class_assignments_values(class_body(node))
+
+
+def _class_assignments_values(body: list[cst.CSTNode]) -> dict[str, cst.BaseExpression]:
+    values: dict[str, cst.BaseExpression] = {}
+    for small in body:
+        if isinstance(small, (cst.Assign, cst.AnnAssign)):
+            target, value = single_assignment(small)
+            if target is not None and value is not None:
+                values[target] = value
+    return values
+
+
+def _class_assignments_names(body: list[cst.CSTNode]) -> list[str]:
+    names = []
+    for small in body:
+        if isinstance(small, (cst.Assign, cst.AnnAssign)):
+            target, _ = single_assignment(small)
+            if target is not None and not is_dunder(target):
+                names.append(target)
+    return names
+
+
+def _annotated_names(body: list[cst.CSTNode]) -> list[str]:
+    names = []
+    for small in body:
+        if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
+            if callee_name(parse_annotation(small.annotation.annotation)) != "ClassVar":
+                names.append(small.target.value)
+    return names
+
+
+__all__ = ["AUTO_SCHEMAS", "MANUAL_SCHEMAS", "exposure_extra"]

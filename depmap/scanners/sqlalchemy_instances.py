@@ -1,0 +1,165 @@
+"""What a value holds in SQLAlchemy code: a row loaded from a query, rows to iterate, a new row.
+
+Attribute writes are ORM updates only on a name known to hold a model instance, so the queries
+visitor must know what each assignment binds: `session.get(M, pk)` and `.first()` / `.scalar_one()`
+of a query on M load one row, `.all()` / `session.scalars(...)` give rows to iterate, `M(...)` /
+`M.model_validate(...)` build a new one, and an annotation `o: M` names one (unless M is a pydantic
+schema). `InstanceReader` answers those questions; `schema_classes` and `model_classes` say which
+classes of the module are validation schemas and which are evidently rows.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from depmap.model import HIGH
+from depmap.scanners.python_source import callee_name, dotted_name
+from depmap.scanners.sqlalchemy_expressions import bool_value, positional, subscript_items, target_class, unwrap_optional
+from depmap.scanners.sqlalchemy_names import SA_PACKAGES, ModuleNames, top_level
+from depmap.scanners.sqlalchemy_statements import unwind
+from depmap.scanners.sqlalchemy_targets import Instance, Target, TargetResolver, is_class_name, unwrap_await
+
+SINGLE_RESULTS = frozenset(
+    {"first", "one", "one_or_none", "scalar_one", "scalar_one_or_none", "scalar", "first_or_404", "one_or_404", "get", "get_or_404"}
+)
+MANY_RESULTS = frozenset({"all", "scalars", "unique", "yield_per", "paginate", "limit", "offset", "order_by", "filter", "filter_by", "where"})
+RUNNERS = frozenset({"execute", "exec", "scalars", "scalar", "stream", "stream_scalars", "first_or_404", "one_or_404", "paginate"})
+CONSTRUCTORS = frozenset({"model_validate", "from_orm", "parse_obj", "model_construct", "construct"})
+SCHEMA_BASES = frozenset({"BaseModel", "SQLModel"})  # without table=True: validation schemas, not rows
+
+
+class InstanceReader:
+    """The model instances that values hold, through one module's names and local bindings."""
+
+    def __init__(self, targets: TargetResolver, names: ModuleNames, schemas: set[str]) -> None:
+        self.targets = targets
+        self.names = names
+        self.schemas = schemas  # `schema_classes` of the module: never rows
+
+    def primary_entity(self, node: cst.BaseExpression) -> Target | None:
+        """The model whose instances a query expression yields (`select(M)...`, `session.query(M)`,
+        `M.query...`, `session.scalars(select(M))`), or None for rows of columns."""
+        node = unwrap_await(node)
+        if isinstance(node, cst.Name):  # `stmt = select(M)...` earlier
+            return self.targets.collection(node.value)
+        if isinstance(node, cst.Attribute) and node.attr.value == "query":
+            return self.targets.model_ref(node.value)
+        if not isinstance(node, cst.Call):
+            return None
+        root, links = unwind(node, self.targets)
+        if isinstance(root, cst.Name) and links:  # `result.scalars().first()` after `result = session.execute(...)`
+            collection = self.targets.collection(root.value)
+            if collection is not None:
+                return collection
+        if isinstance(root, cst.Call) and self.targets.statement_kind(root) == "select":
+            return self.targets.whole_model(positional(root)[0])
+        if isinstance(root, cst.Attribute) and root.attr.value == "query" and links:
+            return self.targets.model_ref(root.value)
+        for name, call in links:
+            args = positional(call)
+            if name == "query" and args:
+                return self.targets.whole_model(args[0])
+            if name in ("get", "get_or_404") and args and self.targets.is_session_or_db(call):
+                return self.targets.whole_model(args[0])
+            if name in RUNNERS and args:
+                return self.primary_entity(args[0])
+        return None
+
+    def loaded(self, value: cst.BaseExpression) -> Target | None:
+        """`session.get(M, 1)`, `....first()`, `.scalar_one()` of a query on M: one instance."""
+        value = unwrap_await(value)
+        if not isinstance(value, cst.Call) or not isinstance(value.func, cst.Attribute):
+            return None
+        if value.func.attr.value not in SINGLE_RESULTS:
+            return None
+        return self.primary_entity(value)
+
+    def iterated(self, value: cst.BaseExpression) -> Target | None:
+        """`for o in session.scalars(select(M))` / `M.query.all()` / `session.query(M)...`."""
+        value = unwrap_await(value)
+        if isinstance(value, cst.Name):
+            return self.targets.collection(value.value)
+        if isinstance(value, cst.Call) and self.targets.statement_kind(value) == "select":
+            return self.primary_entity(value)
+        if isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute):
+            if value.func.attr.value in MANY_RESULTS or value.func.attr.value in ("query", "exec", "execute", "scalars"):
+                return self.primary_entity(value)
+        return None
+
+    def constructed(self, value: cst.BaseExpression) -> Instance | None:
+        """`M(a=..., **kw)` or `M.model_validate(data)`: a new instance and the fields it sets."""
+        if not isinstance(value, cst.Call):
+            return None
+        func = value.func
+        if isinstance(func, cst.Attribute) and func.attr.value in CONSTRUCTORS:
+            target = self.targets.model_ref(func.value)
+            return Instance(target, "constructed", HIGH, [], True) if target is not None and target.binding is None else None
+        if not isinstance(func, (cst.Name, cst.Attribute)) or (self.names.qualify(func) or "").startswith(SA_PACKAGES):
+            return None  # Session(engine), Table(...), Column(...): SQLAlchemy's own classes
+        target = self.targets.model_ref(func)
+        if target is None or target.binding is not None or target.table:
+            return None
+        fields = [arg.keyword.value for arg in value.args if arg.keyword is not None]
+        everything = any(arg.star == "**" for arg in value.args)
+        return Instance(target, "constructed", HIGH, fields, everything)
+
+    def annotated_model(self, annotation: cst.BaseExpression) -> Target | None:
+        """`order: Order`, `Optional[Order]`, `Annotated[Order, Depends(...)]` (or an alias of it)."""
+        inner, _ = unwrap_optional(annotation)
+        if isinstance(inner, cst.Name) and inner.value in self.names.annotated:
+            inner = self.names.annotated[inner.value]
+        if isinstance(inner, cst.Subscript) and callee_name(inner.value) == "Annotated" and subscript_items(inner):
+            inner, _ = unwrap_optional(subscript_items(inner)[0])
+        inner = target_class(inner)
+        if isinstance(inner, cst.Name) and inner.value in self.schemas:
+            return None
+        if isinstance(inner, (cst.Name, cst.Attribute)) and is_class_name((dotted_name(inner) or "").rsplit(".", 1)[-1]):
+            target = self.targets.model_ref(inner)
+            if target is not None and target.model is not None:
+                return target
+        return None
+
+
+def schema_classes(module: cst.Module) -> set[str]:
+    """Classes of this module that validate data rather than map rows: pydantic models and SQLModel
+    classes without `table=True` (and their subclasses). An argument annotated with one is not a row."""
+    names: set[str] = set()
+    for statement in top_level(module.body):
+        if isinstance(statement, cst.ClassDef):
+            table = any(arg.keyword is not None and arg.keyword.value == "table" and bool_value(arg.value) for arg in statement.keywords)
+            bases = {callee_name(arg.value) for arg in statement.bases}
+            if not table and bases & (SCHEMA_BASES | names):
+                names.add(statement.name.value)
+    return names
+
+
+def model_classes(module: cst.Module, names: ModuleNames) -> set[str]:
+    """Top-level classes of this module that evidently map rows: a `__tablename__`, `table=True`,
+    a `db.Model` base, or a Column/mapped_column/Mapped attribute. In their methods `self` is a row."""
+    found: set[str] = set()
+    for statement in top_level(module.body):
+        if not isinstance(statement, cst.ClassDef):
+            continue
+        if any(arg.keyword is not None and arg.keyword.value == "table" and bool_value(arg.value) for arg in statement.keywords):
+            found.add(statement.name.value)
+            continue
+        if any(isinstance(arg.value, cst.Attribute) and arg.value.attr.value == "Model" and names.is_flask_db(arg.value.value) for arg in statement.bases):
+            found.add(statement.name.value)
+            continue
+        for line in statement.body.body if isinstance(statement.body, cst.IndentedBlock) else ():
+            small = line.body[0] if isinstance(line, cst.SimpleStatementLine) and line.body else None
+            if isinstance(small, cst.Assign) and any(isinstance(t.target, cst.Name) and t.target.value == "__tablename__" for t in small.targets):
+                found.add(statement.name.value)
+                break
+            value = small.value if isinstance(small, (cst.Assign, cst.AnnAssign)) else None
+            annotation = small.annotation.annotation if isinstance(small, cst.AnnAssign) else None
+            if isinstance(value, cst.Call) and names.sa_callee(value.func, {"Column", "mapped_column"}):
+                found.add(statement.name.value)
+                break
+            if isinstance(annotation, cst.Subscript) and callee_name(annotation.value) == "Mapped":
+                found.add(statement.name.value)
+                break
+    return found
+
+
+__all__ = ["RUNNERS", "InstanceReader", "model_classes", "schema_classes"]
