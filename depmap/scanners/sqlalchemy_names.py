@@ -120,7 +120,15 @@ class ModuleNames:
         qualified = self.imports.qualify_text(text)
         if qualified is not None:  # `from sqlalchemy.dialects.postgresql import insert as pg_insert`
             name = qualified.rsplit(".", 1)[-1]
-            return name if name in wanted and qualified.startswith(SA_PACKAGES) else None
+            if name not in wanted:
+                return None
+            if qualified.startswith(SA_PACKAGES):
+                return name
+            # The project's own alias, e.g. `Column = functools.partial(db.Column, nullable=False)`
+            # in `app/models/base.py`, imported by name (not `db.session.delete`): same top
+            # package, in a file that uses SQLAlchemy.
+            same_project = qualified.split(".")[0] == self.module_name.split(".")[0]
+            return name if "." not in text and same_project and (self.sa_imported or self.flask_dbs) else None
         name = text.rsplit(".", 1)[-1]
         if name not in wanted:
             return None

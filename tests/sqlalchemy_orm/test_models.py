@@ -357,3 +357,32 @@ def test_prefilter():
     assert might_define_models("model_config = ConfigDict(from_attributes=True)")
     assert not might_define_models("import requests\nrequests.get('https://example.com')\n")
     assert not might_define_models("from django.db import models\nclass A(models.Model): pass\n")
+
+
+def test_the_projects_own_column_alias_declares_columns():
+    # redash: `Column = functools.partial(db.Column, nullable=False)` in redash/models/base.py.
+    source = (
+        "from redash.models.base import Column, db\n"
+        "\n"
+        "\n"
+        "class Query(db.Model):\n"
+        "    version = Column(db.Integer, default=1)\n"
+        '    query_text = Column("query", db.Text)\n'
+    )
+    result = scan_source(source, "redash/models/queries.py")
+    (query,) = [fact for name, fact in models(result).items() if name == "redash.models.queries.Query"]
+    assert [(f["name"], f["line"], f["db_column"]) for f in query.extra["fields"]] == [("version", 5, None), ("query_text", 6, "query")]
+
+
+def test_another_librarys_column_is_not_a_column():
+    source = (
+        "from pyspark.sql import Column\n"
+        "from app.db import db\n"
+        "\n"
+        "\n"
+        "class Event(db.Model):\n"
+        "    __tablename__ = 'events'\n"
+        "    kind = Column('kind')\n"
+    )
+    (event,) = models(scan_source(source, "app/models.py")).values()
+    assert event.extra["fields"] == []
