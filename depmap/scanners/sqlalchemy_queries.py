@@ -150,8 +150,12 @@ class GatherQueriesVisitor(ScopedVisitor):
         owner = self.scopes[-2] if len(self.scopes) > 1 else None
         if owner is not None and owner[0] == "class" and owner[1] in self.models and params.params and node.name.value != "__init__":
             first = params.params[0].name.value  # `self` in a method of a model: this row
-            if first in ("self", "cls") and not any(callee_name(d.decorator) in ("classmethod", "staticmethod") for d in node.decorators):
-                frame.instances[first] = Instance(Target(owner[1], model=f"{self.module_name}.{owner[1]}"), "self", MEDIUM)
+            decorators = {callee_name(d.decorator) for d in node.decorators}
+            model = Target(owner[1], model=f"{self.module_name}.{owner[1]}")
+            if "classmethod" in decorators:  # `cls` is the model itself: `cls.query`, `cls.slug`, `cls(...)`
+                frame.aliases[first] = model
+            elif first in ("self", "cls") and "staticmethod" not in decorators:
+                frame.instances[first] = Instance(model, "self", MEDIUM)
         for param in (*params.posonly_params, *params.params, *params.kwonly_params):
             name = param.name.value
             if param.annotation is not None:

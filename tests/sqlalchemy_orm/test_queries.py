@@ -346,3 +346,30 @@ def test_subqueries_and_ctes_are_not_tables():
             (7, "paid_totals", R, Q, HIGH, "app.models.Order", ("id",), False),
         ],
     )
+
+
+def test_cls_in_a_models_classmethod_is_the_model():
+    # redash: `Dashboard.get_by_slug_and_org` and `Query.create(**kwargs)`.
+    source = (
+        "from app.db import db\n"
+        "\n"
+        "\n"
+        "class Dashboard(db.Model):\n"
+        '    __tablename__ = "dashboards"\n'
+        "    slug = db.Column(db.String(140))\n"
+        "\n"
+        "    @classmethod\n"
+        "    def get_by_slug(cls, slug):\n"
+        "        return cls.query.filter(cls.slug == slug).one()\n"
+        "\n"
+        "    @classmethod\n"
+        "    def create(cls, **kwargs):\n"
+        "        dashboard = cls(**kwargs)\n"
+        "        db.session.add(dashboard)\n"
+        "        return dashboard\n"
+    )
+    facts = of_kind(scan_source(source, "app/models.py"), "orm_access")
+    assert [(f.location.line, f.location.symbol, f.access, f.detail, f.extra["model"], f.extra["fields"], f.extra["all_fields"]) for f in facts] == [
+        (10, "app.models.Dashboard.get_by_slug", "read", "orm_query", "app.models.Dashboard", ["slug"], False),
+        (15, "app.models.Dashboard.create", "write", "orm_create", "app.models.Dashboard", [], True),
+    ]
