@@ -160,22 +160,26 @@ class Registry:
             same_app = [m for m in candidates if app_module_of(m.module) == app_module_of(near)]
             if len(same_app) == 1:
                 return Resolution(same_app[0])
-        if len(candidates) == 1:
-            return Resolution(candidates[0], MEDIUM, f"resolved by class name '{class_name}'")
-        if candidates:
-            names = tuple(sorted(m.qualname for m in candidates))
-            return Resolution(None, LOW, f"several models are named '{class_name}'", names)
-        return Resolution(None, LOW, f"no model named '{class_name}' in the project")
+        return _only_one(
+            candidates,
+            MEDIUM,
+            f"resolved by class name '{class_name}'",
+            f"several models are named '{class_name}'",
+            f"no model named '{class_name}' in the project",
+        )
 
     def resolve_queryset(self, queryset: str | None) -> Resolution:
         """`self.filter()` inside `OrderQuerySet`: the model(s) whose manager is built from it."""
         owners = self.queryset_owners.get(queryset or "", [])
-        if len(owners) == 1:
-            return Resolution(owners[0], HIGH, f"a method of {queryset.rsplit('.', 1)[-1]}, the manager of {owners[0].class_name}")
-        if owners:
-            names = tuple(sorted(m.qualname for m in owners))
-            return Resolution(None, LOW, f"{queryset} is the manager of several models", names)
-        return Resolution(None, LOW, f"no model uses {queryset} as its manager")
+        name = (queryset or "").rsplit(".", 1)[-1]
+        owner = owners[0].class_name if owners else ""
+        return _only_one(
+            owners,
+            HIGH,
+            f"a method of {name}, the manager of {owner}",
+            f"{queryset} is the manager of several models",
+            f"no model uses {queryset} as its manager",
+        )
 
     def resolve_relation(self, target: str | None, owner: Model) -> Model | None:
         """The model a relation points at: "self", "app_label.Model", a qualified or bare name."""
@@ -297,3 +301,12 @@ class Registry:
 
     def builtin_table(self, qualname: str | None) -> str | None:
         return BUILTIN_DJANGO_TABLES.get(qualname or "")
+
+
+def _only_one(models: list[Model], confidence: str, found: str, several: str, none: str) -> Resolution:
+    """One candidate is the answer (as sure as `confidence`); several are listed, unsure; none says why."""
+    if len(models) == 1:
+        return Resolution(models[0], confidence, found)
+    if models:
+        return Resolution(None, LOW, several, tuple(sorted(m.qualname for m in models)))
+    return Resolution(None, LOW, none)
