@@ -35,7 +35,10 @@ from depmap.orm.symbols import MIGRATION
 from depmap.scanners.context import ScanContext
 from depmap.scanners.python import PythonAnalysis
 from depmap.scanners.python_imports import ImportTable
-from depmap.scanners.python_source import ParsedModule, Positions, argument, callee_name, dotted_name
+from depmap.scanners.python_source import (
+    ParsedModule, Positions, argument, callee_name, dotted_name, is_name, literal_bool, literal_string,
+)  # fmt: skip
+from depmap.scanners.sqlalchemy_expressions import server_default_sql
 from depmap.sql.facts import snippet_of
 from depmap.sql.names import DEFAULT_SCHEMAS
 
@@ -44,8 +47,6 @@ _PREFILTER = re.compile(r"\bop\.\w+\(|down_revision")
 _OP_MODULE = "alembic.op"
 # SQLAlchemy schema items that may follow a column's name in `Column(...)` and are not its type.
 _SCHEMA_ITEMS = frozenset({"ForeignKey", "Sequence", "Identity", "Computed", "CheckConstraint", "DefaultClause", "FetchedValue"})
-# SQL functions that take no parentheses: `func.current_timestamp()` renders CURRENT_TIMESTAMP.
-_BARE_FUNCTIONS = frozenset({"current_timestamp", "current_date", "current_time", "localtime", "localtimestamp", "current_user", "session_user", "user"})
 # Operation -> (position, keyword) of its table argument in `op.<name>(...)`; `batch_op.<name>`
 # takes the same arguments minus this one.
 _TABLE_ARGUMENT = {
@@ -132,14 +133,14 @@ class _Header:
                 if target is None or value is None:
                     continue
                 if target == "revision":
-                    header.revision = _string(value)
+                    header.revision = literal_string(value)
                     header.revision_node = statement
                 elif target == "down_revision":
                     header.has_down_revision = True
                     header.down_revision = _revisions(value)
                 elif target == "depends_on":
                     header.depends_on = _revisions(value)
-                elif (constant := _string(value)) is not None:
+                elif (constant := literal_string(value)) is not None:
                     header.constants[target] = (constant,)
                 elif values := _sequence(value, {}):
                     header.sequences[target] = values
@@ -157,11 +158,11 @@ def _assignment(node: cst.BaseSmallStatement) -> tuple[str | None, cst.BaseExpre
 
 def _revisions(node: cst.BaseExpression) -> str | list[str] | None:
     """`"a"` -> "a"; `("a", "b")` -> ["a", "b"]; None or anything else -> None."""
-    single = _string(node)
+    single = literal_string(node)
     if single is not None:
         return single
     if isinstance(node, (cst.Tuple, cst.List)):
-        return [s for s in (_string(e.value) for e in node.elements) if s is not None]
+        return [s for s in (literal_string(e.value) for e in node.elements) if s is not None]
     return None
 
 
@@ -351,14 +352,14 @@ class _UpgradeVisitor(cst.CSTVisitor):
                     specs.append(spec)
                     nodes.append(item)
             elif name == "PrimaryKeyConstraint":
-                primary.extend(n.lower() for n in (_string(a.value) for a in item.args if a.keyword is None) if n)
+                primary.extend(n.lower() for n in (literal_string(a.value) for a in item.args if a.keyword is None) if n)
             elif name == "ForeignKeyConstraint":
                 local = _string_list(argument(item, 0, "columns"))
                 remote = _string_list(argument(item, 1, "refcolumns"))
                 if local and remote and len(local) == len(remote):
                     references.update({c.lower(): r.lower() for c, r in zip(local, remote)})
             elif name == "UniqueConstraint":
-                names = [_string(a.value) for a in item.args if a.keyword is None]
+                names = [literal_string(a.value) for a in item.args if a.keyword is None]
                 if len(names) == 1 and names[0]:
                     unique.add(names[0].lower())
             elif name not in ("CheckConstraint", "Index"):
@@ -380,15 +381,15 @@ class _UpgradeVisitor(cst.CSTVisitor):
     def _alter_column(self, table: str, args: _Arguments, call: cst.Call) -> list[Fact]:
         names = _names(args.get(0, "column_name"), self.names)
         extra: dict[str, Any] = {}
-        nullable = _bool(args.keyword("nullable"))
+        nullable = literal_bool(args.keyword("nullable"))
         if nullable is not None:
             extra["nullable"] = nullable
         server_default = args.keyword("server_default")
-        if server_default is not None and not _is_name(server_default, "False"):
-            if _is_name(server_default, "None"):
+        if server_default is not None and not is_name(server_default, "False"):
+            if is_name(server_default, "None"):
                 extra.update(default=None, drop_default=True)
             else:
-                extra["default"] = self._sql_default(server_default)
+                extra["default"] = server_default_sql(server_default, self.parsed.module)
         type_ = args.keyword("type_")
         if type_ is not None:
             extra["type"] = self._type_text(type_)
@@ -408,7 +409,7 @@ class _UpgradeVisitor(cst.CSTVisitor):
         index = _label(args.get(0, "index_name"))
         if index:
             extra["index"] = index.lower()
-        if _bool(args.keyword("unique")):
+        if literal_bool(args.keyword("unique")):
             extra["unique"] = True
         if expressions:
             extra["expressions"] = True
@@ -451,31 +452,31 @@ class _UpgradeVisitor(cst.CSTVisitor):
         if callee_name(call.func) != "Column":
             return None
         positional = [arg.value for arg in call.args if arg.keyword is None and not arg.star]
-        name = _string(positional[0]) if positional else _string(argument(call, None, "name"))
+        name = literal_string(positional[0]) if positional else literal_string(argument(call, None, "name"))
         if not name:
             return None
         items = positional[1:]
         type_node = argument(call, None, "type_")
         if type_node is None and items and not _is_schema_item(items[0]):
             type_node = items[0]
-        primary_key = bool(_bool(argument(call, None, "primary_key")))
+        primary_key = bool(literal_bool(argument(call, None, "primary_key")))
         nullable_node = argument(call, None, "nullable")
-        nullable = _bool(nullable_node) if nullable_node is not None else not primary_key
+        nullable = literal_bool(nullable_node) if nullable_node is not None else not primary_key
         server_default = argument(call, None, "server_default")
         spec: dict[str, Any] = {
             "name": name.lower(),
             "type": self._type_text(type_node) if type_node is not None else None,
             "nullable": nullable,
-            "default": self._sql_default(server_default) if server_default is not None else None,
+            "default": server_default_sql(server_default, self.parsed.module),
             "primary_key": primary_key,
             "_explicit_nullable": nullable_node is not None,
         }
-        if _bool(argument(call, None, "unique")):
+        if literal_bool(argument(call, None, "unique")):
             spec["unique"] = True
         for item in items:
             kind = callee_name(item.func) if isinstance(item, cst.Call) else None
             if kind == "ForeignKey" and isinstance(item, cst.Call):
-                target = _string(argument(item, 0, "column"))
+                target = literal_string(argument(item, 0, "column"))
                 if target:
                     spec["references"] = target.lower()
             elif kind == "Identity":
@@ -502,35 +503,10 @@ class _UpgradeVisitor(cst.CSTVisitor):
             return f"{head}({', '.join(parts)})" if parts else head
         return self.parsed.module.code_for_node(node)
 
-    def _sql_default(self, node: cst.BaseExpression) -> str | None:
-        """What the database receives as DEFAULT: a Python string is quoted as a SQL literal,
-        `text("now()")` is the SQL itself, `func.now()` is `now()`."""
-        if _is_name(node, "None"):
-            return None
-        value = _string(node)
-        if value is not None:
-            return "'" + value.replace("'", "''") + "'"
-        if isinstance(node, cst.Call):
-            name = callee_name(node.func)
-            first = argument(node, 0, "text")
-            if name in ("text", "literal_column") and first is not None and _string(first) is not None:
-                return _string(first)
-            if name == "DefaultClause" and first is not None:
-                return self._sql_default(first)
-            written = dotted_name(node.func) or ""
-            if name in ("true", "false") and not node.args:
-                return name
-            if name and (written == f"func.{name}" or written.endswith(f".func.{name}")):
-                if not node.args and name.lower() in _BARE_FUNCTIONS:
-                    return name.upper()
-                args = ", ".join(self._sql_default(a.value) or "NULL" for a in node.args)
-                return f"{name}({args})"
-        return self.parsed.module.code_for_node(node)
-
     def _tables(self, node: cst.BaseExpression | None, schema_node: cst.BaseExpression | None) -> tuple[str, ...]:
         """The table(s) an argument names, lower-cased, with a non-default schema in front."""
         names = _names(node, self.names)
-        schemas = _names(schema_node, self.names) if schema_node is not None and not _is_name(schema_node, "None") else ("",)
+        schemas = _names(schema_node, self.names) if schema_node is not None and not is_name(schema_node, "None") else ("",)
         if len(schemas) != 1:
             return ()
         schema = schemas[0] if schemas[0] != DEFAULT_SCHEMAS.get(self.dialect) else ""
@@ -562,25 +538,18 @@ class _Arguments:
 # -- literals --------------------------------------------------------------------------------------
 
 
-def _string(node: cst.BaseExpression | None) -> str | None:
-    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
-        value = node.evaluated_value
-        return value if isinstance(value, str) else None
-    return None
-
-
 def _label(node: cst.BaseExpression | None) -> str | None:
     """An index or constraint name: a literal, or `op.f("ix_orders_status")` (a final name)."""
     if isinstance(node, cst.Call) and callee_name(node.func) == "f" and len(node.args) == 1:
         node = node.args[0].value
-    return _string(node)
+    return literal_string(node)
 
 
 def _strings(node: cst.BaseExpression, names: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
     """A string literal's value, or the values of a name bound to one (several in a loop)."""
     if isinstance(node, cst.Name):
         return names.get(node.value, ())
-    value = _string(node)
+    value = literal_string(node)
     return (value,) if value is not None else ()
 
 
@@ -598,14 +567,14 @@ def _names(node: cst.BaseExpression | None, names: dict[str, tuple[str, ...]]) -
         return ()
     if isinstance(node, cst.Name):
         return tuple(value.lower() for value in names.get(node.value, ()))
-    value = _string(node)
+    value = literal_string(node)
     return (value.lower(),) if value else ()
 
 
 def _string_list(node: cst.BaseExpression | None) -> list[str] | None:
     if not isinstance(node, (cst.List, cst.Tuple)):
         return None
-    values = [_string(element.value) for element in node.elements]
+    values = [literal_string(element.value) for element in node.elements]
     return [v for v in values if v is not None] if all(v is not None for v in values) else None
 
 
@@ -614,31 +583,19 @@ def _column_names(node: cst.BaseExpression | None) -> tuple[tuple[str, ...], boo
     (`sa.text("lower(email)")`) whose columns are not read here."""
     if node is None:
         return (), False
-    single = _string(node)
+    single = literal_string(node)
     if single is not None:
         return (single.lower(),), False
     if not isinstance(node, (cst.List, cst.Tuple)):
         return (), True
     names, expressions = [], False
     for element in node.elements:
-        value = _string(element.value)
+        value = literal_string(element.value)
         if value is None:
             expressions = True
         else:
             names.append(value.lower())
     return tuple(names), expressions
-
-
-def _bool(node: cst.BaseExpression | None) -> bool | None:
-    if _is_name(node, "True"):
-        return True
-    if _is_name(node, "False"):
-        return False
-    return None
-
-
-def _is_name(node: cst.BaseExpression | None, name: str) -> bool:
-    return isinstance(node, cst.Name) and node.value == name
 
 
 def _is_schema_item(node: cst.BaseExpression) -> bool:

@@ -15,8 +15,8 @@ from typing import Any
 import libcst as cst
 
 from depmap.model import Location
-from depmap.scanners.python_imports import ImportTable, dotted_name
-from depmap.scanners.python_source import ParsedModule, Positions
+from depmap.scanners.python_imports import ImportTable
+from depmap.scanners.python_source import ParsedModule, Positions, dotted_name
 
 
 @dataclass
@@ -73,19 +73,6 @@ def assigned(statement: Any) -> tuple[str, cst.BaseExpression | None] | None:
             return target.value, statement.value
     if isinstance(statement, cst.AnnAssign) and isinstance(statement.target, cst.Name):
         return statement.target.value, statement.value
-    return None
-
-
-def literal_string(node: cst.BaseExpression | None) -> str | None:
-    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
-        value = node.evaluated_value
-        return value if isinstance(value, str) else None
-    return None
-
-
-def literal_bool(node: cst.BaseExpression | None) -> bool | None:
-    if isinstance(node, cst.Name) and node.value in ("True", "False"):
-        return node.value == "True"
     return None
 
 

@@ -27,9 +27,8 @@ import libcst as cst
 
 from depmap.model import HIGH, MEDIUM, READ, Fact, Location
 from depmap.orm import symbols
-from depmap.scanners.django_classes import ClassInfo, ClassReader, assigned, class_body, last_name, literal_string
-from depmap.scanners.python_imports import dotted_name
-from depmap.scanners.python_source import argument, string_list
+from depmap.scanners.django_classes import ClassInfo, ClassReader, assigned, class_body, last_name
+from depmap.scanners.python_source import argument, dotted_name, literal_string, string_list
 
 _ADMIN_NAMES = ("ModelAdmin", "TabularInline", "StackedInline", "InlineModelAdmin")
 

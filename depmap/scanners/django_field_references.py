@@ -19,12 +19,12 @@ from typing import Any, Callable, Sequence
 
 import libcst as cst
 
-from depmap.scanners.django_classes import last_name, literal_string
+from depmap.scanners.django_classes import last_name
 from depmap.scanners.django_orm_vocabulary import (
     ALIAS_METHODS, LOOKUP_METHODS, NAME_METHODS, keyword_names, positional_args,
 )  # fmt: skip
-from depmap.scanners.python_imports import ImportTable, dotted_name
-from depmap.scanners.python_source import argument
+from depmap.scanners.python_imports import ImportTable
+from depmap.scanners.python_source import argument, dotted_name, literal_string
 
 # Expressions whose positional strings all name fields; other capitalised calls: the first one.
 MULTI_FIELD_FUNCTIONS = frozenset({"Coalesce", "Greatest", "Least", "Concat", "ConcatPair", "JSONObject"})

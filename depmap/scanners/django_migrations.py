@@ -34,7 +34,9 @@ from depmap.orm.symbols import DJANGO_MIGRATION_OP, MIGRATION
 from depmap.scanners.context import ScanContext
 from depmap.scanners.python import PythonAnalysis
 from depmap.scanners.python_imports import ImportTable
-from depmap.scanners.python_source import ParsedModule, Positions, argument, callee_name, dotted_name
+from depmap.scanners.python_source import (
+    ParsedModule, Positions, argument, callee_name, dotted_name, is_name, literal_bool, literal_string,
+)  # fmt: skip
 from depmap.sql.facts import snippet_of
 
 VIA = "migration"
@@ -138,7 +140,7 @@ class _Migration:
                 found.append(_swappable(value.args[0].value))
             elif isinstance(value, (cst.Tuple, cst.List)) and len(value.elements) == 2:
                 app, name = (e.value for e in value.elements)
-                app_name, migration = _string(app), _string(name)
+                app_name, migration = literal_string(app), literal_string(name)
                 if dotted_name(app) is not None and migration is not None:
                     found.append(_swappable(app))
                 elif app_name is not None and migration is not None:
@@ -167,7 +169,7 @@ class _Migration:
         if op not in _OPERATIONS:
             return None
         args = {name: argument(call, index, name) for index, name in enumerate(_OPERATIONS[op])}
-        model = _string(args.get("model_name") or args.get("name") or args.get("old_name"))
+        model = literal_string(args.get("model_name") or args.get("name") or args.get("old_name"))
         if model is None:
             return None
         extra: dict[str, Any] = {"app": self.app, "op": op, "model_name": model.lower()}
@@ -177,11 +179,11 @@ class _Migration:
             if not complete:
                 extra["dynamic"] = True
             extra.update(_options(args["options"]))
-            bases = [_string(b.value) or self._code(b.value) for b in _elements(args["bases"])]
+            bases = [literal_string(b.value) or self._code(b.value) for b in _elements(args["bases"])]
             if bases:
                 extra["bases"] = bases
         elif op in ("AddField", "AlterField", "RemoveField"):
-            name = _string(args["name"])
+            name = literal_string(args["name"])
             if name is None:
                 return None
             extra["name"] = name
@@ -190,11 +192,11 @@ class _Migration:
                 if not isinstance(field, cst.Call):
                     return None
                 spec = self._field(name, field)
-                if _is_name(args["preserve_default"], "False"):
+                if is_name(args["preserve_default"], "False"):
                     spec["preserve_default"] = False
                 extra["fields"] = [spec]
         elif op in ("RenameField", "RenameModel"):
-            old, new = _string(args["old_name"]), _string(args["new_name"])
+            old, new = literal_string(args["old_name"]), literal_string(args["new_name"])
             if old is None or new is None:
                 return None
             if op == "RenameModel":  # model names are compared lower-cased, as `model_name`
@@ -202,9 +204,9 @@ class _Migration:
             extra.update(old_name=old, new_name=new)
         elif op == "AlterModelTable":
             table = args["table"]
-            if _string(table) is None and not _is_name(table, "None"):
+            if literal_string(table) is None and not is_name(table, "None"):
                 return None
-            extra["table"] = _string(table)
+            extra["table"] = literal_string(table)
         if state_only:
             extra["state_only"] = True
         where = self.positions[call]
@@ -219,7 +221,7 @@ class _Migration:
         for element in _elements(node):
             pair = element.value
             items = [e.value for e in pair.elements] if isinstance(pair, (cst.Tuple, cst.List)) else []
-            name = _string(items[0]) if len(items) == 2 else None
+            name = literal_string(items[0]) if len(items) == 2 else None
             if name is None or not isinstance(items[1], cst.Call):
                 complete = False
                 continue
@@ -237,15 +239,15 @@ class _Migration:
             "name": name,
             "line": line if line is not None else self.positions[call].start.line,
             "kind": kind,
-            "db_column": _string(argument(call, None, "db_column")),
+            "db_column": literal_string(argument(call, None, "db_column")),
             "type": type_name,
-            "nullable": False if null is None else _bool(null),
+            "nullable": False if null is None else literal_bool(null),
             "default": self._written(argument(call, None, "default")),
             "db_default": self._written(argument(call, None, "db_default")),
-            "primary_key": bool(_bool(argument(call, None, "primary_key"))),
-            "unique": bool(_bool(argument(call, None, "unique"))),
+            "primary_key": bool(literal_bool(argument(call, None, "primary_key"))),
+            "unique": bool(literal_bool(argument(call, None, "unique"))),
             "related_model": self._reference(related),
-            "related_name": _string(argument(call, None, "related_name")),
+            "related_name": literal_string(argument(call, None, "related_name")),
             "through": self._reference(through),
         }
 
@@ -253,7 +255,7 @@ class _Migration:
         """A model as written: "orders.customer", "settings.AUTH_USER_MODEL", "self"."""
         if node is None:
             return None
-        return _string(node) or dotted_name(node) or self._code(node)
+        return literal_string(node) or dotted_name(node) or self._code(node)
 
     def _written(self, node: cst.BaseExpression | None) -> str | None:
         return self._code(node) if node is not None else None
@@ -267,45 +269,26 @@ def _options(node: cst.BaseExpression | None) -> dict[str, Any]:
     values: dict[str, cst.BaseExpression] = {}
     if isinstance(node, cst.Dict):
         for element in node.elements:
-            if isinstance(element, cst.DictElement) and (key := _string(element.key)) is not None:
+            if isinstance(element, cst.DictElement) and (key := literal_string(element.key)) is not None:
                 values[key] = element.value
     found: dict[str, Any] = {
-        "table": _string(values.get("db_table")),
-        "abstract": bool(_bool(values.get("abstract"))),
-        "proxy": bool(_bool(values.get("proxy"))),
+        "table": literal_string(values.get("db_table")),
+        "abstract": bool(literal_bool(values.get("abstract"))),
+        "proxy": bool(literal_bool(values.get("proxy"))),
     }
-    if _bool(values.get("managed")) is False:
+    if literal_bool(values.get("managed")) is False:
         found["managed"] = False  # Django neither creates nor alters its table
     return found
 
 
 def _swappable(node: cst.BaseExpression) -> list[str]:
     """`settings.AUTH_USER_MODEL` -> ["__swappable__", "AUTH_USER_MODEL"]."""
-    written = dotted_name(node) or _string(node) or ""
+    written = dotted_name(node) or literal_string(node) or ""
     return ["__swappable__", written.rsplit(".", 1)[-1]]
 
 
 def _elements(node: cst.BaseExpression | None) -> list[cst.BaseElement]:
     return list(node.elements) if isinstance(node, (cst.List, cst.Tuple)) else []
-
-
-def _string(node: cst.BaseExpression | None) -> str | None:
-    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
-        value = node.evaluated_value
-        return value if isinstance(value, str) else None
-    return None
-
-
-def _bool(node: cst.BaseExpression | None) -> bool | None:
-    if _is_name(node, "True"):
-        return True
-    if _is_name(node, "False"):
-        return False
-    return None
-
-
-def _is_name(node: cst.BaseExpression | None, name: str) -> bool:
-    return isinstance(node, cst.Name) and node.value == name
 
 
 __all__ = ["DJANGO_MIGRATIONS", "analyse_django_migrations", "app_and_name", "wants_django_migrations"]

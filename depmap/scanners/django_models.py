@@ -36,13 +36,10 @@ import libcst as cst
 from depmap.model import Fact
 from depmap.orm import symbols
 from depmap.scanners.context import ScanContext
-from depmap.scanners.django_classes import (
-    ClassInfo, ClassReader, assigned, class_body, last_name, literal_bool, literal_string,
-)  # fmt: skip
+from depmap.scanners.django_classes import ClassInfo, ClassReader, assigned, class_body, last_name
 from depmap.scanners.django_exposures import exposure_facts
 from depmap.scanners.python import PythonAnalysis
-from depmap.scanners.python_imports import dotted_name
-from depmap.scanners.python_source import ParsedModule, Positions, argument
+from depmap.scanners.python_source import ParsedModule, Positions, argument, dotted_name, literal_bool, literal_string
 
 _HINT = re.compile(r"Model|AppConfig|Field\(|ForeignKey|register\(|Inline\b|class Meta\b|Admin\b")
 

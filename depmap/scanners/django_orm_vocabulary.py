@@ -21,9 +21,9 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from depmap.scanners.django_classes import last_name, literal_string, module_classes
-from depmap.scanners.python_imports import ImportTable, dotted_name
-from depmap.scanners.python_source import ParsedModule
+from depmap.scanners.django_classes import last_name, module_classes
+from depmap.scanners.python_imports import ImportTable
+from depmap.scanners.python_source import ParsedModule, dotted_name, literal_string
 
 LOOKUP_METHODS = frozenset({"filter", "exclude", "get", "get_or_create", "update_or_create", "complex_filter"})
 NAME_METHODS = frozenset(

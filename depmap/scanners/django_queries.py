@@ -45,7 +45,7 @@ import libcst as cst
 from depmap.model import LOW, READ, WRITE, Fact
 from depmap.orm import symbols
 from depmap.scanners.context import ScanContext
-from depmap.scanners.django_classes import last_name, literal_bool, module_classes
+from depmap.scanners.django_classes import last_name, module_classes
 from depmap.scanners.django_field_references import FieldReferenceFinder, Refs
 from depmap.scanners.django_models import ModelClass, model_classes
 from depmap.scanners.django_orm_vocabulary import (
@@ -56,8 +56,10 @@ from depmap.scanners.django_orm_vocabulary import (
 from depmap.scanners.django_query_facts import Op, Subject, access_fact, query_op
 from depmap.scanners.django_type_hints import hinted_classes, return_annotations, tuple_items
 from depmap.scanners.python import PythonAnalysis
-from depmap.scanners.python_imports import ImportTable, dotted_name
-from depmap.scanners.python_source import ParsedModule, Positions, ScopedVisitor, argument, string_list
+from depmap.scanners.python_imports import ImportTable
+from depmap.scanners.python_source import (
+    ParsedModule, Positions, ScopedVisitor, argument, dotted_name, literal_bool, string_list,
+)  # fmt: skip
 
 _HINT = re.compile(
     r"\.objects\b|_default_manager|_base_manager|\.a?save\(|\.a?delete\(|_set\.|get_(?:object|list)_or_404"

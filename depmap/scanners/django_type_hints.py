@@ -18,8 +18,8 @@ from typing import Any
 
 import libcst as cst
 
-from depmap.scanners.django_classes import class_body, last_name, literal_string, module_classes
-from depmap.scanners.python_imports import dotted_name
+from depmap.scanners.django_classes import class_body, last_name, module_classes
+from depmap.scanners.python_source import dotted_name, literal_string
 
 QUERYSET_WRAPPERS = frozenset({"QuerySet", "Manager", "BaseManager", "RelatedManager"})
 TUPLE_WRAPPERS = frozenset({"tuple", "Tuple"})

@@ -21,15 +21,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-
-def dotted_name(node: cst.BaseExpression | None) -> str | None:
-    """`a.b.c` as text, for Name/Attribute chains only."""
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        head = dotted_name(node.value)
-        return f"{head}.{node.attr.value}" if head else None
-    return None
+from depmap.scanners.python_source import dotted_name
 
 
 def _absolute(module_name: str, is_package: bool, level: int, target: str | None) -> str:

@@ -11,7 +11,8 @@ Three things every Python scanner needs and should do the same way:
   implicit concatenation, f-string holes) together with the source line of every character, so
   that a line of the value can be traced back to the line of the file it was written on;
 - small helpers for expressions that build text (`a + b`, `"..." % x`, `"...".format()`,
-  `dedent(...)`) and for calls (`callee_name`, `argument`, `string_list`).
+  `dedent(...)`), for calls (`callee_name`, `argument`, `string_list`) and for literals
+  (`literal_string`, `literal_bool`, `is_name`), so that every analysis reads them alike.
 
 Nothing here imports, compiles or runs the scanned code.
 """
@@ -459,7 +460,8 @@ def callee_name(func: cst.BaseExpression) -> str | None:
     return None
 
 
-def dotted_name(node: cst.BaseExpression) -> str | None:
+def dotted_name(node: cst.BaseExpression | None) -> str | None:
+    """`a.b.c` as text, for Name/Attribute chains only."""
     if isinstance(node, cst.Name):
         return node.value
     if isinstance(node, cst.Attribute):
@@ -565,3 +567,26 @@ def string_list(node: cst.BaseExpression) -> tuple[str, ...] | None:
             return None
         names.append(evaluated)
     return tuple(names)
+
+
+# -- literals --------------------------------------------------------------------------------------
+
+
+def literal_string(node: cst.BaseExpression | None) -> str | None:
+    """The value of a plain (non-f, non-bytes) string literal, implicit concatenation included."""
+    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+        value = node.evaluated_value
+        return value if isinstance(value, str) else None
+    return None
+
+
+def literal_bool(node: cst.BaseExpression | None) -> bool | None:
+    """`True` / `False` as written; None for anything else (a name, a call, a missing argument)."""
+    if isinstance(node, cst.Name) and node.value in ("True", "False"):
+        return node.value == "True"
+    return None
+
+
+def is_name(node: cst.BaseExpression | None, name: str) -> bool:
+    """Is `node` the bare name `name` (`None`, `True`, a local variable)?"""
+    return isinstance(node, cst.Name) and node.value == name

@@ -21,6 +21,7 @@ from depmap.scanners.python_source import (
     dotted,
     dotted_name,
     first_operand,
+    is_name,
     is_text_expression,
     leftmost_string,
     operands,
@@ -195,7 +196,7 @@ class GatherSqlVisitor(ScopedVisitor):
         self._target = first.value if isinstance(first, cst.Name) else None
         pieces = operands(node.value)
         for target in node.targets:
-            if isinstance(target.target, cst.Name) and _is_name(pieces[0], target.target.value) and len(pieces) > 1:
+            if isinstance(target.target, cst.Name) and is_name(pieces[0], target.target.value) and len(pieces) > 1:
                 self._bind(target.target, True, tuple(pieces[1:]))  # query = query + "..."
             else:
                 self._bind(target.target, False, (node.value,))
@@ -316,10 +317,6 @@ class GatherSqlVisitor(ScopedVisitor):
 
     def visit_BinaryOperation(self, node: cst.BinaryOperation) -> None:
         self._maybe_candidate(node)
-
-
-def _is_name(node: cst.BaseExpression, name: str) -> bool:
-    return isinstance(node, cst.Name) and node.value == name
 
 
 def is_self_attribute(node: cst.BaseExpression) -> bool:

@@ -15,14 +15,13 @@ from typing import Any
 
 import libcst as cst
 
-from depmap.scanners.python_source import Positions, callee_name, dotted_name
+from depmap.scanners.python_source import Positions, callee_name, dotted_name, literal_bool, literal_string
 from depmap.scanners.sqlalchemy_expressions import (
-    bool_value,
     keyword,
     mapped_inner,
     parse_annotation,
     positional,
-    string_value,
+    server_default_sql,
     subscript_items,
     target_class,
     unwrap_optional,
@@ -53,7 +52,7 @@ class ColumnReader:
 
     def core_table(self, call: cst.Call) -> CoreTable | None:
         args = positional(call)
-        name = string_value(args[0]) if args else string_value(keyword(call, "name"))
+        name = literal_string(args[0]) if args else literal_string(keyword(call, "name"))
         if name is None:
             return None
         columns = []
@@ -65,7 +64,7 @@ class ColumnReader:
                     if column["nullable"] is None and column["primary_key"]:
                         column["nullable"] = False
                     columns.append(column)
-        return CoreTable(name, string_value(keyword(call, "schema")), tuple(columns))
+        return CoreTable(name, literal_string(keyword(call, "schema")), tuple(columns))
 
     # -- columns ---------------------------------------------------------------------------------
 
@@ -75,14 +74,14 @@ class ColumnReader:
         info: dict[str, Any] = empty_field()
         info["node"] = call
         args = positional(call)
-        if args and string_value(args[0]) is not None:
-            info["db_column"] = string_value(args[0])
+        if args and literal_string(args[0]) is not None:
+            info["db_column"] = literal_string(args[0])
             args = args[1:]
         for arg in args:
             if isinstance(arg, cst.Call) and self.names.sa_callee(arg.func, {"ForeignKey"}):
                 target = positional(arg)[0] if positional(arg) else keyword(arg, "column")
                 if target is not None:
-                    info["kind"], info["references"] = "foreign_key", string_value(target) or self.code(target)
+                    info["kind"], info["references"] = "foreign_key", literal_string(target) or self.code(target)
             elif isinstance(arg, cst.Call) and callee_name(arg.func) in {"Sequence", "Identity", "Computed", "CheckConstraint", "FetchedValue"}:
                 continue
             elif info["type"] is None:
@@ -94,9 +93,9 @@ class ColumnReader:
         for name, key in (("name", "db_column"), ("type_", "type")):
             value = keyword(call, name)
             if value is not None:
-                info[key] = string_value(value) if key == "db_column" else self.code(value)
+                info[key] = literal_string(value) if key == "db_column" else self.code(value)
         for name in ("nullable", "primary_key", "unique"):
-            value = bool_value(keyword(call, name))
+            value = literal_bool(keyword(call, name))
             if value is not None:
                 info[name] = value
         for name, key in (("default", "default"), ("insert_default", "default"), ("server_default", "db_default")):
@@ -116,12 +115,12 @@ class ColumnReader:
         if factory is not None:
             info["default"] = self.code(factory)
         for name in ("nullable", "primary_key", "unique"):
-            value = bool_value(keyword(call, name))
+            value = literal_bool(keyword(call, name))
             if value is not None:
                 info[name] = value
         foreign = keyword(call, "foreign_key")
         if foreign is not None:
-            info["kind"], info["references"] = "foreign_key", string_value(foreign) or self.code(foreign)
+            info["kind"], info["references"] = "foreign_key", literal_string(foreign) or self.code(foreign)
         sa_type = keyword(call, "sa_type")
         if sa_type is not None:
             info["type"] = self.code(sa_type)
@@ -134,7 +133,7 @@ class ColumnReader:
         extra = keyword(call, "sa_column_kwargs")
         if isinstance(extra, cst.Dict):
             for element in extra.elements:
-                key = string_value(element.key) if isinstance(element, cst.DictElement) else None
+                key = literal_string(element.key) if isinstance(element, cst.DictElement) else None
                 if key == "server_default":
                     info["db_default"], info["_server_default"] = self.code(element.value), element.value
 
@@ -147,17 +146,17 @@ class ColumnReader:
         if target is None and annotation is not None:
             target = target_class(annotation)
         if target is not None:
-            text = string_value(target)
+            text = literal_string(target)
             info["related_model"] = self.names.qualify_text(text) if text is not None else self.names.qualify_or_written(target) or self.code(target)
         for name in ("back_populates", "backref"):
             value = keyword(call, name)
             if isinstance(value, cst.Call) and positional(value):  # backref("orders", lazy=...)
                 value = positional(value)[0]
-            if string_value(value) is not None:
-                info["related_name"] = string_value(value)
+            if literal_string(value) is not None:
+                info["related_name"] = literal_string(value)
         secondary = keyword(call, "secondary") or keyword(call, "link_model")
         if secondary is not None:
-            text = string_value(secondary)
+            text = literal_string(secondary)
             info["through"] = text if text is not None else self.names.qualify_or_written(secondary) or self.code(secondary)
 
     # -- class bodies ----------------------------------------------------------------------------
@@ -313,22 +312,4 @@ def column_spec(column: dict[str, Any]) -> dict[str, Any]:
     return spec
 
 
-def server_default_sql(node: cst.BaseExpression | None) -> str | None:
-    """`server_default="pending"` -> `'pending'` (SQLAlchemy quotes plain strings);
-    `text("now()")` -> `now()`; `func.now()` -> `now()`."""
-    if node is None:
-        return None
-    text = string_value(node)
-    if text is not None:
-        return "'" + text.replace("'", "''") + "'"
-    if isinstance(node, cst.Call):
-        name = callee_name(node.func)
-        args = positional(node)
-        if name in ("text", "literal_column") and args and string_value(args[0]) is not None:
-            return string_value(args[0])
-        if isinstance(node.func, cst.Attribute) and dotted_name(node.func.value) in ("func", "sa.func", "sqlalchemy.func") and not node.args:
-            return f"{name}()"
-    return cst.Module([]).code_for_node(node)
-
-
-__all__ = ["COLUMN_CALLS", "RELATIONSHIP_CALLS", "TABLE_OPTIONS", "ColumnReader", "column_spec", "empty_field", "public_field", "server_default_sql"]
+__all__ = ["COLUMN_CALLS", "RELATIONSHIP_CALLS", "TABLE_OPTIONS", "ColumnReader", "column_spec", "empty_field", "public_field"]

@@ -13,8 +13,8 @@ from typing import Any
 
 import libcst as cst
 
-from depmap.scanners.python_source import callee_name, dotted_name
-from depmap.scanners.sqlalchemy_expressions import bool_value, keyword, parse_annotation, string_tuple, string_value
+from depmap.scanners.python_source import callee_name, dotted_name, literal_bool, literal_string
+from depmap.scanners.sqlalchemy_expressions import keyword, parse_annotation, string_tuple
 from depmap.scanners.sqlalchemy_names import ClassInfo, ModuleNames, class_body, is_dunder, single_assignment
 
 AUTO_SCHEMAS = frozenset({"SQLAlchemyAutoSchema", "ModelSchema", "TableSchema"})
@@ -63,14 +63,14 @@ def exposure_extra(node: cst.ClassDef, body: list[cst.CSTNode], classes: dict[st
 
 def _reads_attributes(body: list[cst.CSTNode], config: dict[str, cst.BaseExpression]) -> bool:
     """pydantic `model_config = ConfigDict(from_attributes=True)` or `Config.orm_mode = True`."""
-    if bool_value(config.get("orm_mode")) or bool_value(config.get("from_attributes")):
+    if literal_bool(config.get("orm_mode")) or literal_bool(config.get("from_attributes")):
         return True
     value = _class_assignments_values(body).get("model_config")
     if isinstance(value, cst.Call):
-        return bool(bool_value(keyword(value, "from_attributes")))
+        return bool(literal_bool(keyword(value, "from_attributes")))
     if isinstance(value, cst.Dict):
         return any(
-            isinstance(e, cst.DictElement) and string_value(e.key) == "from_attributes" and bool_value(e.value) for e in value.elements
+            isinstance(e, cst.DictElement) and literal_string(e.key) == "from_attributes" and literal_bool(e.value) for e in value.elements
         )
     return False
 

@@ -1,33 +1,23 @@
-"""Reading libcst expressions the way SQLAlchemy code writes them: literals, call arguments,
-type annotations, and one-line snippets of source.
+"""Reading libcst expressions the way SQLAlchemy code writes them: call arguments, type
+annotations, server defaults as SQL, and one-line snippets of source.
 
 Model definitions and queries are read from the same kinds of expression (`"orders"`,
-`nullable=False`, `Mapped[Optional[Customer]]`, `list["Hero"]`), so both SQLAlchemy analyses share
-these pure helpers instead of each keeping its own copy. Nothing here knows about imports or
-scopes: what a name stands for is `sqlalchemy_names`' business.
+`nullable=False`, `Mapped[Optional[Customer]]`, `list["Hero"]`), and models and Alembic migrations
+write the same `server_default=`, so the SQLAlchemy analyses share these pure helpers instead of
+each keeping its own copy (plain literals are `python_source`'s, shared by every analysis).
+Nothing here knows about imports or scopes: what a name stands for is `sqlalchemy_names`' business.
 """
 
 from __future__ import annotations
 
 import libcst as cst
 
-from depmap.scanners.python_source import callee_name
+from depmap.scanners.python_source import argument, callee_name, dotted_name, is_name, literal_string
 from depmap.sql.facts import snippet_of
 
 MAPPED_NAMES = frozenset({"Mapped", "WriteOnlyMapped", "DynamicMapped"})
-
-
-def string_value(node: cst.BaseExpression | None) -> str | None:
-    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
-        value = node.evaluated_value
-        return value if isinstance(value, str) else None
-    return None
-
-
-def bool_value(node: cst.BaseExpression | None) -> bool | None:
-    if isinstance(node, cst.Name) and node.value in ("True", "False"):
-        return node.value == "True"
-    return None
+# SQL functions that take no parentheses: `func.current_timestamp()` renders CURRENT_TIMESTAMP.
+BARE_FUNCTIONS = frozenset({"current_timestamp", "current_date", "current_time", "localtime", "localtimestamp", "current_user", "session_user", "user"})
 
 
 def keyword(call: cst.Call, name: str) -> cst.BaseExpression | None:
@@ -47,7 +37,7 @@ def subscript_items(node: cst.Subscript) -> list[cst.BaseExpression]:
 
 def parse_annotation(node: cst.BaseExpression) -> cst.BaseExpression:
     """A string annotation ("Customer", "Mapped[int]") as the expression it names."""
-    text = string_value(node)
+    text = literal_string(node)
     if text is None:
         return node
     try:
@@ -83,7 +73,7 @@ def _union_parts(node: cst.BaseExpression) -> list[cst.BaseExpression]:
 
 
 def _is_none(node: cst.BaseExpression) -> bool:
-    return isinstance(node, cst.Name) and node.value == "None" or string_value(node) == "None"
+    return isinstance(node, cst.Name) and node.value == "None" or literal_string(node) == "None"
 
 
 def target_class(node: cst.BaseExpression) -> cst.BaseExpression:
@@ -111,8 +101,40 @@ def mapped_inner(annotation: cst.BaseExpression | None) -> cst.BaseExpression | 
 def string_tuple(node: cst.BaseExpression | None) -> list[str] | None:
     if not isinstance(node, (cst.List, cst.Tuple, cst.Set)):
         return None
-    values = [string_value(element.value) for element in node.elements]
+    values = [literal_string(element.value) for element in node.elements]
     return [value for value in values if value is not None] if all(v is not None for v in values) else None
+
+
+def server_default_sql(node: cst.BaseExpression | None, module: cst.Module | None = None) -> str | None:
+    """What the database receives as DEFAULT for a `server_default=`, in a model or a migration.
+
+    A Python string is a SQL literal to SQLAlchemy, so it is quoted (`"pending"` -> `'pending'`);
+    `text("now()")` and `literal_column("x")` are the SQL itself; `func.now()` (also `sa.func`,
+    `db.func`) is `now()`, `func.current_timestamp()` the bare `CURRENT_TIMESTAMP`; `sa.false()` is
+    `false`; `DefaultClause(x)` is x's default; `None` is no default. Anything else is kept as written,
+    with `module`'s newline and indentation if given.
+    """
+    if node is None or is_name(node, "None"):
+        return None
+    value = literal_string(node)
+    if value is not None:
+        return "'" + value.replace("'", "''") + "'"
+    if isinstance(node, cst.Call):
+        name = callee_name(node.func)
+        first = argument(node, 0, "text")
+        if name in ("text", "literal_column") and first is not None and literal_string(first) is not None:
+            return literal_string(first)
+        if name == "DefaultClause" and first is not None:
+            return server_default_sql(first, module)
+        written = dotted_name(node.func) or ""
+        if name in ("true", "false") and not node.args:
+            return name
+        if name and (written == f"func.{name}" or written.endswith(f".func.{name}")):
+            if not node.args and name.lower() in BARE_FUNCTIONS:
+                return name.upper()
+            args = ", ".join(server_default_sql(a.value, module) or "NULL" for a in node.args)
+            return f"{name}({args})"
+    return (module or cst.Module([])).code_for_node(node)
 
 
 def python_snippet(code: str) -> str:
@@ -138,15 +160,15 @@ def python_snippet(code: str) -> str:
 
 
 __all__ = [
+    "BARE_FUNCTIONS",
     "MAPPED_NAMES",
-    "bool_value",
     "keyword",
     "mapped_inner",
     "parse_annotation",
     "positional",
     "python_snippet",
+    "server_default_sql",
     "string_tuple",
-    "string_value",
     "subscript_items",
     "target_class",
     "unwrap_optional",

@@ -13,8 +13,8 @@ from __future__ import annotations
 import libcst as cst
 
 from depmap.model import HIGH
-from depmap.scanners.python_source import callee_name, dotted_name
-from depmap.scanners.sqlalchemy_expressions import bool_value, positional, subscript_items, target_class, unwrap_optional
+from depmap.scanners.python_source import callee_name, dotted_name, literal_bool
+from depmap.scanners.sqlalchemy_expressions import positional, subscript_items, target_class, unwrap_optional
 from depmap.scanners.sqlalchemy_names import SA_PACKAGES, ModuleNames, top_level
 from depmap.scanners.sqlalchemy_statements import unwind
 from depmap.scanners.sqlalchemy_targets import Instance, Target, TargetResolver, is_class_name, unwrap_await
@@ -126,7 +126,7 @@ def schema_classes(module: cst.Module) -> set[str]:
     names: set[str] = set()
     for statement in top_level(module.body):
         if isinstance(statement, cst.ClassDef):
-            table = any(arg.keyword is not None and arg.keyword.value == "table" and bool_value(arg.value) for arg in statement.keywords)
+            table = any(arg.keyword is not None and arg.keyword.value == "table" and literal_bool(arg.value) for arg in statement.keywords)
             bases = {callee_name(arg.value) for arg in statement.bases}
             if not table and bases & (SCHEMA_BASES | names):
                 names.add(statement.name.value)
@@ -140,7 +140,7 @@ def model_classes(module: cst.Module, names: ModuleNames) -> set[str]:
     for statement in top_level(module.body):
         if not isinstance(statement, cst.ClassDef):
             continue
-        if any(arg.keyword is not None and arg.keyword.value == "table" and bool_value(arg.value) for arg in statement.keywords):
+        if any(arg.keyword is not None and arg.keyword.value == "table" and literal_bool(arg.value) for arg in statement.keywords):
             found.add(statement.name.value)
             continue
         if any(isinstance(arg.value, cst.Attribute) and arg.value.attr.value == "Model" and names.is_flask_db(arg.value.value) for arg in statement.bases):

@@ -43,11 +43,13 @@ from depmap.model import COLUMN_DEF, HIGH, SCHEMA, TABLE_DEF, Fact, Location
 from depmap.orm.symbols import EXPOSURE, MODEL, TABLE_BINDING
 from depmap.scanners.context import ScanContext
 from depmap.scanners.python import PythonAnalysis
-from depmap.scanners.python_source import ParsedModule, Positions, ScopedVisitor, callee_name, dotted, dotted_name
+from depmap.scanners.python_source import ParsedModule, Positions, callee_name, dotted, dotted_name, literal_bool, literal_string
 from depmap.scanners.sqlalchemy_columns import ColumnReader, column_spec, public_field
 from depmap.scanners.sqlalchemy_exposures import exposure_extra
-from depmap.scanners.sqlalchemy_expressions import bool_value, keyword, python_snippet, string_value
-from depmap.scanners.sqlalchemy_names import SA_PACKAGES, ClassInfo, CoreTable, ModuleNames, class_body, single_assignment
+from depmap.scanners.sqlalchemy_expressions import keyword, python_snippet
+from depmap.scanners.sqlalchemy_names import (
+    SA_PACKAGES, ClassInfo, CoreTable, GatherSqlalchemyVisitor, ModuleNames, class_body, single_assignment,
+)  # fmt: skip
 from depmap.sql.names import DEFAULT_SCHEMAS
 
 MIGHT_DEFINE = re.compile(
@@ -61,9 +63,7 @@ NEUTRAL_BASES = frozenset({"object", "MappedAsDataclass", "AsyncAttrs", "Generic
 def analyse_sqlalchemy_models(parsed: ParsedModule, positions: Positions, ctx: ScanContext) -> list[Fact]:
     """MODEL, TABLE_BINDING, EXPOSURE, and Core `table_def`/`column_def` facts of one file (unsorted)."""
     names = ModuleNames.of(parsed.module, parsed.module_name)
-    visitor = GatherModelsVisitor(parsed, positions, names, ctx.dialect)
-    parsed.module.visit(visitor)
-    return visitor.facts
+    return GatherModelsVisitor(parsed, positions, names, ctx.dialect).gather()
 
 
 def might_define_models(text: str) -> bool:
@@ -76,17 +76,13 @@ SQLALCHEMY_MODELS = PythonAnalysis("sqlalchemy models", might_define_models, ana
 # -- the visitor -----------------------------------------------------------------------------------
 
 
-class GatherModelsVisitor(ScopedVisitor):
+class GatherModelsVisitor(GatherSqlalchemyVisitor):
     """Fills `facts` with MODEL, EXPOSURE, TABLE_BINDING and Core table/column facts."""
 
     def __init__(self, parsed: ParsedModule, positions: Positions, names: ModuleNames, dialect: str) -> None:
-        super().__init__(parsed.module_name)
-        self.parsed = parsed
-        self.positions = positions
-        self.names = names
+        super().__init__(parsed, positions, names)
         self.dialect = dialect
         self.columns = ColumnReader(parsed.module, positions, names)
-        self.facts: list[Fact] = []
         self.classes: dict[str, ClassInfo] = {}
         self.bindings: dict[int, str] = {}  # id(Table call) -> qualified variable name
         self.class_tables: set[int] = set()
@@ -147,7 +143,7 @@ class GatherModelsVisitor(ScopedVisitor):
         snippet = python_snippet(self.parsed.module.code_for_node(call))
         if binding is not None:
             self.facts.append(Fact(TABLE_BINDING, full, self.location(call, binding), via="orm", snippet=snippet, extra={"binding": binding}))
-        reflected = keyword(call, "autoload_with") is not None or bool_value(keyword(call, "autoload"))
+        reflected = keyword(call, "autoload_with") is not None or literal_bool(keyword(call, "autoload"))
         if reflected and not table.columns:
             return  # columns come from the live database: nothing to define
         names = tuple(column["name"] for column in table.columns)
@@ -175,7 +171,7 @@ class GatherModelsVisitor(ScopedVisitor):
 
     def _model(self, node: cst.ClassDef, symbol: str, body: list[cst.CSTNode]) -> None:
         kinds = [self._base_kind(arg.value) for arg in node.bases if arg.keyword is None]
-        table_kw = any(arg.keyword is not None and arg.keyword.value == "table" and bool_value(arg.value) for arg in node.keywords)
+        table_kw = any(arg.keyword is not None and arg.keyword.value == "table" and literal_bool(arg.value) for arg in node.keywords)
         decorators = {callee_name(d.decorator.func if isinstance(d.decorator, cst.Call) else d.decorator) for d in node.decorators}
         mapped_by_registry = any(
             isinstance(d.decorator, cst.Attribute) and dotted_name(d.decorator.value) in self.names.registries for d in node.decorators
@@ -283,10 +279,10 @@ class GatherModelsVisitor(ScopedVisitor):
                 continue
             target, value = single_assignment(small)
             if target == "__tablename__":
-                options["table"] = string_value(value)
+                options["table"] = literal_string(value)
                 options["tablename_dynamic"] = options["table"] is None
             elif target == "__abstract__":
-                options["abstract"] = bool_value(value)
+                options["abstract"] = literal_bool(value)
             elif target == "__table_args__":
                 schema = _table_args_schema(value)
                 if schema is not None:
@@ -319,10 +315,10 @@ def _table_args_schema(node: cst.BaseExpression | None) -> str | None:
         node = node.elements[-1].value
     if isinstance(node, cst.Dict):
         for element in node.elements:
-            if isinstance(element, cst.DictElement) and string_value(element.key) == "schema":
-                return string_value(element.value)
+            if isinstance(element, cst.DictElement) and literal_string(element.key) == "schema":
+                return literal_string(element.value)
     if isinstance(node, cst.Call) and callee_name(node.func) == "dict":
-        return string_value(keyword(node, "schema"))
+        return literal_string(keyword(node, "schema"))
     return None
 
 

@@ -5,7 +5,7 @@ Both SQLAlchemy analyses must agree on which names are SQLAlchemy's (`Column`, `
 Core tables made in this module, and how a written name qualifies through the imports. This module
 answers that once, from the module-level statements, for the models and the queries analyses
 alike; it also holds the small statement helpers (top-level statements, class bodies, single
-assignments) both of them walk with.
+assignments) both of them walk with, and the visitor base both of them gather facts with.
 """
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ from typing import Any
 
 import libcst as cst
 
+from depmap.model import Fact
 from depmap.scanners.python_imports import ImportTable
-from depmap.scanners.python_source import callee_name, dotted_name
+from depmap.scanners.python_source import ParsedModule, Positions, ScopedVisitor, callee_name, dotted_name
 
 SA_PACKAGES = ("sqlalchemy", "sqlmodel", "flask_sqlalchemy")
 BASE_FACTORIES = frozenset({"declarative_base", "generate_base", "automap_base"})
@@ -181,4 +182,24 @@ def is_dunder(name: str) -> bool:
     return name.startswith("__") and name.endswith("__")
 
 
-__all__ = ["BASE_FACTORIES", "SA_PACKAGES", "ClassInfo", "CoreTable", "ModuleNames", "class_body", "is_dunder", "single_assignment", "top_level"]
+class GatherSqlalchemyVisitor(ScopedVisitor):
+    """What the models and the queries visitors start from: one parsed module, where its nodes are,
+    and what its names stand for. Subclasses fill in `facts` as they visit; `gather()` visits the
+    whole module once and returns them (unsorted)."""
+
+    def __init__(self, parsed: ParsedModule, positions: Positions, names: ModuleNames) -> None:
+        super().__init__(parsed.module_name)
+        self.parsed = parsed
+        self.positions = positions
+        self.names = names
+        self.facts: list[Fact] = []
+
+    def gather(self) -> list[Fact]:
+        self.parsed.module.visit(self)
+        return self.facts
+
+
+__all__ = [
+    "BASE_FACTORIES", "SA_PACKAGES", "ClassInfo", "CoreTable", "GatherSqlalchemyVisitor", "ModuleNames",
+    "class_body", "is_dunder", "single_assignment", "top_level",
+]  # fmt: skip

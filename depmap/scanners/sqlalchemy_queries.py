@@ -49,10 +49,10 @@ from depmap.model import HIGH, LOW, MEDIUM, READ, WRITE, Fact, Location, weaker
 from depmap.orm.symbols import ORM_ACCESS, ORM_CREATE, ORM_DELETE, ORM_QUERY, ORM_UPDATE
 from depmap.scanners.context import ScanContext
 from depmap.scanners.python import PythonAnalysis
-from depmap.scanners.python_source import ParsedModule, Positions, ScopedVisitor, callee_name, dotted_name
-from depmap.scanners.sqlalchemy_expressions import positional, python_snippet, string_value
+from depmap.scanners.python_source import ParsedModule, Positions, callee_name, dotted_name, literal_string
+from depmap.scanners.sqlalchemy_expressions import positional, python_snippet
 from depmap.scanners.sqlalchemy_instances import RUNNERS, InstanceReader, model_classes, schema_classes
-from depmap.scanners.sqlalchemy_names import ModuleNames
+from depmap.scanners.sqlalchemy_names import GatherSqlalchemyVisitor, ModuleNames
 from depmap.scanners.sqlalchemy_statements import Chain, StatementReader, unwind
 from depmap.scanners.sqlalchemy_targets import STATEMENTS, Frame, Instance, Target, TargetResolver, unwrap_await
 
@@ -67,9 +67,7 @@ DETAIL = {"read": ORM_QUERY, "create": ORM_CREATE, "update": ORM_UPDATE, "delete
 
 def analyse_sqlalchemy_queries(parsed: ParsedModule, positions: Positions, ctx: ScanContext) -> list[Fact]:
     """ORM_ACCESS facts of one file (unsorted)."""
-    visitor = GatherQueriesVisitor(parsed, positions, ModuleNames.of(parsed.module, parsed.module_name))
-    parsed.module.visit(visitor)
-    return visitor.facts
+    return GatherQueriesVisitor(parsed, positions, ModuleNames.of(parsed.module, parsed.module_name)).gather()
 
 
 def might_query(text: str) -> bool:
@@ -82,15 +80,11 @@ SQLALCHEMY_QUERIES = PythonAnalysis("sqlalchemy queries", might_query, analyse_s
 # -- the visitor -----------------------------------------------------------------------------------
 
 
-class GatherQueriesVisitor(ScopedVisitor):
+class GatherQueriesVisitor(GatherSqlalchemyVisitor):
     """Fills `facts` with the ORM_ACCESS facts of one module, in one pass."""
 
     def __init__(self, parsed: ParsedModule, positions: Positions, names: ModuleNames) -> None:
-        super().__init__(parsed.module_name)
-        self.parsed = parsed
-        self.positions = positions
-        self.names = names
-        self.facts: list[Fact] = []
+        super().__init__(parsed, positions, names)
         self.frames: list[Frame] = [Frame()]
         self.consumed: set[int] = set()  # calls already read as part of an enclosing chain
         self.params: dict[int, tuple[list[str], bool]] = {}  # id(statement) -> keys of execute() rows
@@ -287,7 +281,7 @@ class GatherQueriesVisitor(ScopedVisitor):
             self.attribute_write(node.func.value, [], node, all_fields=True)
             return
         if callee_name(node.func) == "setattr" and isinstance(node.func, cst.Name) and len(node.args) >= 2:
-            name = string_value(node.args[1].value)
+            name = literal_string(node.args[1].value)
             self.attribute_write(node.args[0].value, [name] if name else [], node, all_fields=name is None)
             return
         if isinstance(root, cst.Call) and (kind := self.targets.statement_kind(root)) is not None:

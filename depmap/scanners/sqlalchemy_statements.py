@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from depmap.scanners.python_source import callee_name
-from depmap.scanners.sqlalchemy_expressions import keyword, positional, string_value
+from depmap.scanners.python_source import callee_name, literal_string
+from depmap.scanners.sqlalchemy_expressions import keyword, positional
 from depmap.scanners.sqlalchemy_names import ModuleNames
 from depmap.scanners.sqlalchemy_targets import Target, TargetResolver, unwrap_await
 
@@ -175,7 +175,7 @@ class StatementReader:
                 chain.upserts.extend(self.keys_of(keyword(call, "set_"))[0])
                 continue
             if name == "from_select" and args and isinstance(args[0], (cst.List, cst.Tuple)):
-                chain.writes.extend(v for e in args[0].elements if (v := string_value(e.value)) is not None)
+                chain.writes.extend(v for e in args[0].elements if (v := literal_string(e.value)) is not None)
                 args = args[1:]
             for arg in [*args, *(a.value for a in call.args if a.keyword is not None)]:
                 for target, column in self.targets.column_refs(arg):
@@ -211,7 +211,7 @@ class StatementReader:
             for element in node.elements:
                 name = None
                 if isinstance(element, cst.DictElement):
-                    name = string_value(element.key)
+                    name = literal_string(element.key)
                     if name is None and isinstance(element.key, cst.Attribute):
                         ref = self.targets.column_ref(element.key)
                         name = ref[1] if ref is not None else None

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from depmap.model import HIGH, LOW
-from depmap.scanners.python_source import STRING_NODES, callee_name, dotted_name
-from depmap.scanners.sqlalchemy_expressions import positional, string_value
+from depmap.scanners.python_source import STRING_NODES, callee_name, dotted_name, literal_string
+from depmap.scanners.sqlalchemy_expressions import positional
 from depmap.scanners.sqlalchemy_names import ModuleNames
 
 STATEMENTS = frozenset({"select", "insert", "update", "delete"})
@@ -145,7 +145,7 @@ class TargetResolver:
         """`metadata.tables["orders"]` / `Base.metadata.tables["orders"]`."""
         if isinstance(node.value, cst.Attribute) and node.value.attr.value == "tables" and len(node.slice) == 1:
             index = node.slice[0].slice
-            name = string_value(index.value) if isinstance(index, cst.Index) else None
+            name = literal_string(index.value) if isinstance(index, cst.Index) else None
             if name is not None:
                 return Target(self.code(node), table=name)
         return None
