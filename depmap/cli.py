@@ -246,6 +246,30 @@ who_writes = _usage_command("who-writes", "writers")
 
 
 @cli.command()
+@click.argument("target")
+@click.option("--path", default=".", type=click.Path(), help="Project folder to scan.", show_default=True)
+@_dialect_option
+@_format_option("text", "json")
+@click.pass_obj
+def downstream(obj: dict, target: str, path: str, dialect: str | None, output_format: str) -> None:
+    """Views, tables, models and tasks fed by TABLE or TABLE.COLUMN, with the path of each hop."""
+    from depmap.render.json import downstream_document, dumps
+    from depmap.render.text import console, print_downstream
+
+    index = _index(path, dialect, obj["debug"])
+    tables_found, column = _resolve_target(index, target)
+    if column is not None:
+        _check_column(index, tables_found, column, "readers")
+    hops = [hop for table in tables_found for hop in index.graph.downstream(table, column)]
+    if output_format == "json":
+        query = {"table": tables_found[0] if len(tables_found) == 1 else tables_found, "column": column}
+        click.echo(dumps(downstream_document(query, hops, index.skipped_with_unparsed())), nl=False)
+    else:
+        label = ", ".join(tables_found) + (f".{column}" if column else "")
+        print_downstream(console(), label, hops)
+
+
+@cli.command()
 @click.option("--path", default=".", type=click.Path(), help="Project folder to scan.", show_default=True)
 @_dialect_option
 @_format_option("json", "graphml", "dot")

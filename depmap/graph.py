@@ -8,6 +8,7 @@ Nodes are tables, columns and code symbols; edges are `reads`, `writes`, `define
 from __future__ import annotations
 
 import difflib
+from dataclasses import dataclass
 from typing import Iterable, Iterator
 
 import networkx as nx
@@ -17,6 +18,18 @@ from depmap.model import ACCESS, EXPOSURE, FLOW, POSITIONAL_DETAILS, READ, SCHEM
 # Writes that set every column of a row, so they write any column, including a new one.
 _WHOLE_ROW_WRITES = POSITIONAL_DETAILS | {"copy"}
 _EDGE_OF_ACCESS = {READ: "reads", WRITE: "writes", SCHEMA: "defines"}
+
+
+@dataclass(frozen=True)
+class Hop:
+    """One step downstream: data of `source`(.`source_column`) lands in `target`(.`target_column`)."""
+
+    source: str
+    source_column: str | None
+    target: str
+    target_column: str | None
+    depth: int
+    fact: Fact
 
 
 def table_node(table: str) -> str:
@@ -44,10 +57,7 @@ class DependencyGraph:
         table = table_node(fact.table)
         self.g.add_node(table, kind="table", name=fact.table)
         if fact.kind == FLOW:
-            target = fact.extra.get("to")
-            if target:
-                self.g.add_node(table_node(target), kind="table", name=target)
-                self.g.add_edge(table, table_node(target), kind="flows_to", fact=fact)
+            self._add_flow(fact, table)
             return
         code = symbol_node(fact)
         self.g.add_node(code, kind="code", path=fact.location.path, symbol=fact.location.symbol)
@@ -63,6 +73,32 @@ class DependencyGraph:
             if not self.g.has_edge(table, node):
                 self.g.add_edge(table, node, kind="has_column")
             self.g.add_edge(code, node, kind=edge, fact=fact)
+
+    def _add_flow(self, fact: Fact, source: str) -> None:
+        """Table flows (`flows_to`), star flows (`flows_all`: every column, new ones included) and
+        column flows (`flows_to` between column nodes)."""
+        target = fact.extra.get("to")
+        if not target:
+            return
+        self.g.add_node(table_node(target), kind="table", name=target)
+        if fact.detail == "column":
+            to_column = fact.extra.get("to_column")
+            if not to_column:
+                return
+            sink = self._column(target, to_column)
+            for column in fact.columns:
+                self.g.add_edge(self._column(fact.table, column), sink, kind="flows_to", fact=fact)
+        else:
+            kind = "flows_all" if fact.detail == "star" else "flows_to"
+            self.g.add_edge(source, table_node(target), kind=kind, fact=fact)
+
+    def _column(self, table: str, column: str) -> str:
+        node = column_node(table, column)
+        if node not in self.g:
+            self.g.add_node(table_node(table), kind="table", name=table)
+            self.g.add_node(node, kind="column", table=table, name=column)
+            self.g.add_edge(table_node(table), node, kind="has_column")
+        return node
 
     # -- questions ---------------------------------------------------------------------------------
 
@@ -105,7 +141,44 @@ class DependencyGraph:
         return self._usages(table, column, "writes", _WHOLE_ROW_WRITES)
 
     def flows(self) -> list[Fact]:
-        return [data["fact"] for _, _, data in self.g.edges(data=True) if data["kind"] == "flows_to"]
+        """Table-level flows (what moves data from one table to another)."""
+        return [
+            data["fact"]
+            for source, target, data in self.g.edges(data=True)
+            if data["kind"] in ("flows_to", "flows_all") and self.g.nodes[source].get("kind") == "table"
+        ]
+
+    def downstream(self, table: str, column: str | None = None) -> list[Hop]:
+        """Everything fed by the table (or column), breadth first, each with the hop that reaches it.
+
+        A column moves on through column flows, and through star flows (`SELECT *`, which carry
+        every column under its own name, one added tomorrow included)."""
+        start: tuple[str, str | None] = (table, column)
+        seen = {start}
+        queue = [(start, 0)]
+        hops: list[Hop] = []
+        while queue:
+            (current, current_column), depth = queue.pop(0)
+            for (target, target_column), fact in self._next_hops(current, current_column):
+                if (target, target_column) in seen:
+                    continue
+                seen.add((target, target_column))
+                hops.append(Hop(current, current_column, target, target_column, depth + 1, fact))
+                queue.append(((target, target_column), depth + 1))
+        return hops
+
+    def _next_hops(self, table: str, column: str | None) -> list[tuple[tuple[str, str | None], Fact]]:
+        found = []
+        node = table_node(table)
+        if node in self.g:
+            for _, target, data in self.g.out_edges(node, data=True):
+                if data["kind"] == "flows_all" or (data["kind"] == "flows_to" and column is None):
+                    found.append(((self.g.nodes[target]["name"], column), data["fact"]))
+        if column is not None and column_node(table, column) in self.g:
+            for _, target, data in self.g.out_edges(column_node(table, column), data=True):
+                if data["kind"] == "flows_to":
+                    found.append(((self.g.nodes[target]["table"], self.g.nodes[target]["name"]), data["fact"]))
+        return sorted(found, key=lambda item: (item[0][0], item[0][1] or "", item[1].sort_key()))
 
     def resolve_table(self, name: str, known: Iterable[str] = ()) -> list[str]:
         """Tables a user's name refers to: exact, else the same name in any schema."""

@@ -45,3 +45,26 @@ def usages_document(
 
 def dumps(document: dict[str, Any]) -> str:
     return json.dumps(document, indent=2, sort_keys=False, ensure_ascii=False) + "\n"
+
+
+def downstream_document(query: dict[str, Any], hops: Iterable[Any], skipped: Iterable[Skipped]) -> dict[str, Any]:
+    """`depmap downstream --format json`: each relation (and column) reached, with its hop."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "query": query,
+        "downstream": [
+            {
+                "table": hop.target,
+                "column": hop.target_column,
+                "depth": hop.depth,
+                "from": {"table": hop.source, "column": hop.source_column},
+                "kind": {"star": "star", "column": "column"}.get(hop.fact.detail or "", "table"),
+                "path": hop.fact.location.path,
+                "line": hop.fact.location.line,
+                "symbol": hop.fact.location.symbol,
+                "via": hop.fact.via,
+            }
+            for hop in hops
+        ],
+        "skipped": [s.to_json() for s in skipped],
+    }

@@ -117,3 +117,23 @@ def print_tables(out: Console, catalog: Catalog) -> None:
                              ("created by migrations but declared by no model", drift and drift["only_in_migrations"])):
             if names:
                 out.print(Text(f"  ! {label}: {', '.join(names)}", style="yellow"))
+
+
+def print_downstream(out: Console, label: str, hops: list) -> None:
+    """One line per relation reached, indented by depth, with the statement that carries it."""
+    count = len(hops)
+    out.print(Text(f"Downstream of {label}: {count} relation{'s' * (count != 1)} reached", style="bold"))
+    if not hops:
+        return
+    out.print()
+    table = Table(box=None, show_header=False, pad_edge=False, padding=(0, 1))
+    table.add_column(no_wrap=True)
+    table.add_column(no_wrap=True, style="dim")
+    table.add_column(no_wrap=True, style="dim")
+    for hop in hops:
+        target = hop.target + (f".{hop.target_column}" if hop.target_column else "")
+        source = hop.source + (f".{hop.source_column}" if hop.source_column else "")
+        how = {"star": "via *", "column": "by column"}.get(hop.fact.detail or "", "")
+        where = f"{hop.fact.location.path}:{hop.fact.location.line}"
+        table.add_row("  " * (hop.depth - 1) + Text(target, style="bold cyan").plain, f"<- {source} {how}".rstrip(), where)
+    out.print(table)

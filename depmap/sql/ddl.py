@@ -83,7 +83,7 @@ class DdlExtractor:
             self._column(table, {"name": name, "type": None, "nullable": None, "default": None}, detail)
         if isinstance(query, exp.Query):
             self.resolver.query(query, detail="select")
-            self.resolver.flows_into(query, table)
+            self.resolver.flows_into(query, table, names if schema is not None else None)
         return detail
 
     def _projection(self, query: exp.Query) -> list[str]:

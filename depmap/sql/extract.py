@@ -269,7 +269,7 @@ class StatementExtractor:
         if isinstance(source, exp.Query):
             self.resolver.query(source, detail="select", star_detail="insert_select_star" if star_source else None)
             if table:
-                self.resolver.flows_into(source, table)
+                self.resolver.flows_into(source, table, columns or None)
         elif source is not None:
             self.resolver.loose_columns(source, Sources(), READ, "insert")
         if table:
@@ -362,7 +362,7 @@ class StatementExtractor:
                 self.resolver.loose_columns(action.expression, sources, READ, "merge")
         using = statement.args.get("using")
         if table and isinstance(using, exp.Expression):  # a table or a query feeding the target
-            self.resolver.flows_into(using, table)
+            self.resolver.flows_into(using, table, by_projection=False)
         return "merge", None
 
     def _copy(self, statement: exp.Copy) -> tuple[str, str | None]:

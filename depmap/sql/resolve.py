@@ -273,10 +273,30 @@ class QueryResolver:
         if table:
             self.out.add(ACCESS, table, [column_name(column)], WRITE, detail)
 
-    def flows_into(self, query: exp.Expression, target: str) -> None:
+    def flows_into(
+        self, query: exp.Expression, target: str, target_columns: list[str] | None = None, by_projection: bool = True
+    ) -> None:
+        """Table-level flows from every table the query reads, and column-level lineage where the
+        projection decides the target columns (not for MERGE, whose SET/INSERT clauses do)."""
+        from depmap.sql.lineage import column_flows
+
         for node in query.find_all(exp.Table):
             if name := self.table(node):
                 self.out.flow(name, target)
+        if by_projection:
+            column_flows(self, query, target, target_columns)
+
+    def scope_of(self, query: exp.Expression) -> Scope | None:
+        return self._done.get(id(query))
+
+    def frame_of(self, scope: Scope) -> Frame:
+        return self._frames.get(id(scope)) or _frame_of(scope, None)
+
+    def attribute(self, name: str, qualifier: str, frame: Frame) -> list[Attribution]:
+        """Which table(s) a column reference belongs to, without recording a read."""
+        if not name or name == "*" or is_hole(name):
+            return []
+        return self._resolve(name, qualifier, frame, frozenset())
 
     # -- attribution ---------------------------------------------------------------------------
 

@@ -169,3 +169,14 @@ def test_python_dash_m_and_version(depmap):
     done = subprocess.run([sys.executable, "-m", "depmap", "--version"], capture_output=True, text=True)
     assert done.returncode == 0
     assert done.stdout.strip() == "depmap, version 0.1.0"
+
+
+def test_downstream_through_a_star_view(depmap):
+    run = depmap("downstream", "orders.status", *PATH, "--format", "json")
+    assert run.code == 0, run.err
+    assert [(d["table"], d["column"], d["depth"], d["from"], d["kind"], d["path"], d["line"]) for d in run.json()["downstream"]] == [
+        ("order_totals", "status", 1, {"table": "orders", "column": "status"}, "star", "migrations/0005_inventory_cleanup.sql", 8),
+    ]
+    text = depmap("downstream", "orders.status", *PATH)
+    assert text.out.splitlines()[0] == "Downstream of orders.status: 1 relation reached"
+    assert text.out.splitlines()[2].split() == ["order_totals.status", "<-", "orders.status", "via", "*", "migrations/0005_inventory_cleanup.sql:8"]

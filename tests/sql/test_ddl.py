@@ -85,11 +85,16 @@ def test_create_table_as() -> None:
             (CDEF, "paid", ("amount",), S, "create_table_as", H),
             (A, "orders", ("id", "total", "paid"), R, "select", H),
             (FLOW, "orders", (), None, "table", H),
+            (FLOW, "orders", ("id",), None, "column", H),
+            (FLOW, "orders", ("total",), None, "column", H),
         ],
         kind="create_table_as",
     )
     assert extra(find(result, "paid", columns=("amount",), kind=CDEF)) == {"type": None, "nullable": None, "default": None}
-    assert extra(find(result, "orders", kind=FLOW)) == {"to": "paid"}
+    assert extra(find(result, "orders", "table", kind=FLOW)) == {"to": "paid"}
+    # Lineage by name: the CTAS column `amount` is fed by orders.total.
+    assert extra(find(result, "orders", "column", ("total",), kind=FLOW)) == {"to": "paid", "to_column": "amount"}
+    assert extra(find(result, "orders", "column", ("id",), kind=FLOW)) == {"to": "paid", "to_column": "id"}
 
 
 def test_create_view() -> None:
@@ -101,6 +106,8 @@ def test_create_view() -> None:
             (CDEF, "v_paid", ("total",), S, "create_view", H),
             (A, "orders", ("id", "total", "paid"), R, "select", H),
             (FLOW, "orders", (), None, "table", H),
+            (FLOW, "orders", ("id",), None, "column", H),
+            (FLOW, "orders", ("total",), None, "column", H),
         ],
         kind="create_view",
     )
@@ -116,6 +123,8 @@ def test_create_view_with_column_names() -> None:
             (CDEF, "v2", ("b",), S, "create_view", H),
             (A, "orders", ("id", "total"), R, "select", H),
             (FLOW, "orders", (), None, "table", H),
+            (FLOW, "orders", ("id",), None, "column", H),
+            (FLOW, "orders", ("total",), None, "column", H),
         ],
     )
 
@@ -128,6 +137,7 @@ def test_materialized_view_of_star() -> None:
             (A, "orders", (), R, "select", H),
             (A, "orders", (), R, "select_star", H),
             (FLOW, "orders", (), None, "table", H),
+            (FLOW, "orders", (), None, "star", H),
         ],
         kind="create_view",
     )

@@ -29,6 +29,8 @@ def test_insert_select_without_column_list_is_positional() -> None:
             (A, "archive", (), W, "positional_insert", H),
             (A, "orders", ("id", "total", "status"), R, "select", H),
             (FLOW, "orders", (), None, "table", H),
+            (FLOW, "orders", ("id",), None, "column", H),
+            (FLOW, "orders", ("total",), None, "column", H),
         ],
     )
     assert extra(find(result, "orders", "table", kind=FLOW)) == {"to": "archive"}
@@ -41,6 +43,8 @@ def test_insert_select_with_column_list() -> None:
             (A, "archive", ("id", "total"), W, "insert", H),
             (A, "orders", ("id", "total"), R, "select", H),
             (FLOW, "orders", (), None, "table", H),
+            (FLOW, "orders", ("id",), None, "column", H),
+            (FLOW, "orders", ("total",), None, "column", H),
         ],
     )
 
@@ -53,6 +57,7 @@ def test_insert_select_star_marks_target_and_source() -> None:
             (A, "orders", (), R, "select", H),
             (A, "orders", (), R, "insert_select_star", H),
             (FLOW, "orders", (), None, "table", H),
+            (FLOW, "orders", (), None, "star", H),
         ],
     )
 
@@ -65,6 +70,7 @@ def test_insert_with_column_list_from_select_star_still_reads_star() -> None:
             (A, "orders", (), R, "select", H),
             (A, "orders", (), R, "insert_select_star", H),
             (FLOW, "orders", (), None, "table", H),
+            (FLOW, "orders", (), None, "star", H),
         ],
     )
 
@@ -77,6 +83,7 @@ def test_insert_select_star_through_a_cte_reaches_the_base_table() -> None:
             (A, "staging", ("ok",), R, "select", H),
             (A, "staging", (), R, "insert_select_star", H),
             (FLOW, "staging", (), None, "table", H),
+            (FLOW, "staging", (), None, "star", H),
         ],
     )
 
@@ -91,6 +98,7 @@ def test_insert_select_star_of_one_join_side() -> None:
             (A, "customers", ("id", "gone"), R, "select", H),
             (FLOW, "orders", (), None, "table", H),
             (FLOW, "customers", (), None, "table", H),
+            (FLOW, "orders", (), None, "star", H),
         ],
     )
 

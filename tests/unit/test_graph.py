@@ -64,9 +64,32 @@ def test_writers_of_a_table_include_deletes():
 
 def test_flows_and_table_names():
     g = graph()
-    assert [(f.table, f.extra["to"], f.location.line) for f in g.flows()] == [("orders", "orders_archive", 9)]
+    assert sorted((f.table, f.extra["to"], f.detail, f.location.line) for f in g.flows()) == [
+        ("orders", "orders_archive", "star", 9),
+        ("orders", "orders_archive", "table", 9),
+    ]
     assert g.tables() == ["analytics.orders", "orders", "orders_archive"]
     assert g.resolve_table("orders") == ["orders"]
     assert g.resolve_table("ORDERS") == ["orders"]
     assert g.resolve_table("analytics.orders") == ["analytics.orders"]
     assert g.close_matches("ordres") == ["orders"]
+
+
+def test_downstream_follows_stars_and_columns_over_several_hops():
+    sql = (
+        "CREATE VIEW v1 AS SELECT o.*, 1 AS one FROM orders o;\n"
+        "INSERT INTO archive (order_id, state) SELECT id, status FROM v1;\n"
+        "CREATE TABLE summary AS SELECT state, count(*) AS n FROM archive GROUP BY state;\n"
+        "CREATE TABLE unrelated AS SELECT total FROM orders;\n"
+    )
+    g = DependencyGraph(scan_sql_file("flows.sql", sql, ScanContext()).facts)
+    hops = [(h.depth, h.source, h.source_column, h.target, h.target_column, h.fact.detail, h.fact.location.line)
+            for h in g.downstream("orders", "status")]
+    assert hops == [
+        (1, "orders", "status", "v1", "status", "star", 1),
+        (2, "v1", "status", "archive", "state", "column", 2),
+        (3, "archive", "state", "summary", "state", "column", 3),
+    ]
+    assert [(h.depth, h.target) for h in g.downstream("orders")] == [
+        (1, "unrelated", ), (1, "v1"), (2, "archive"), (3, "summary"),
+    ]
