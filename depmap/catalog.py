@@ -155,6 +155,8 @@ class Catalog:
         return columns
 
     _create_table_as = _create_table
+    _dbt_model = _create_view  # a dbt model is a relation built from a SELECT (stars expanded)
+    _dbt_source = _create_table  # a source lists some or all columns of an existing table
     _model_definition = _create_table  # ORM models (a later scanner) define tables the same way
 
     def _drop_table(self, fact: Fact, where: Definition) -> None:

@@ -11,6 +11,8 @@ from typing import Callable
 from depmap.discover import FileKind
 from depmap.model import ScanResult
 from depmap.scanners.context import ScanContext
+from depmap.scanners.dbt_models import scan_dbt_model
+from depmap.scanners.dbt_yaml import scan_dbt_project, scan_dbt_yaml
 from depmap.scanners.alembic_migrations import ALEMBIC
 from depmap.scanners.django_migrations import DJANGO_MIGRATIONS
 from depmap.scanners.django_models import DJANGO_MODELS
@@ -35,7 +37,9 @@ PYTHON_ANALYSES: tuple[PythonAnalysis, ...] = (
 
 SCANNERS: dict[str, tuple[Scanner, ...]] = {
     FileKind.PYTHON: (scan_python,),
-    FileKind.SQL: (scan_sql_file,),
+    FileKind.SQL: (scan_sql_file, scan_dbt_model),
+    FileKind.YAML: (scan_dbt_yaml,),
+    FileKind.DBT_PROJECT: (scan_dbt_project,),
 }
 
 __all__ = ["PYTHON_ANALYSES", "SCANNERS", "ScanContext", "Scanner"]

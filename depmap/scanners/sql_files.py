@@ -7,6 +7,7 @@ import re
 
 from depmap.model import ScanResult, sorted_facts
 from depmap.scanners.context import ScanContext
+from depmap.scanners.dbt_models import is_dbt_model
 from depmap.sql import analyze_sql, to_facts
 
 _MIGRATION_PATH = re.compile(
@@ -21,6 +22,8 @@ def is_migration_path(path: str) -> bool:
 
 
 def scan_sql_file(path: str, text: str, ctx: ScanContext) -> ScanResult:
+    if is_dbt_model(text):  # the dbt scanner renders its Jinja first
+        return ScanResult()
     via = "migration" if is_migration_path(path) else "sql"
     results = analyze_sql(text, ctx.dialect)
     return ScanResult(facts=sorted_facts(to_facts(results, path=path, via=via)))

@@ -1,0 +1,122 @@
+"""The shop fixture end to end: dbt scanners, then `link_dbt`, exact facts."""
+
+from __future__ import annotations
+
+from tests.dbt.helpers import linked, summary
+
+STG_ORDERS = "models/staging/stg_orders.sql"
+STG_CUSTOMERS = "models/staging/stg_customers.sql"
+INT_TOTALS = "models/intermediate/int_order_totals.sql"
+FCT = "models/marts/fct_orders.sql"
+DIM = "models/marts/dim_customers.sql"
+SOURCES = "models/staging/sources.yml"
+SCHEMA_YML = "models/marts/schema.yml"
+
+
+def test_tables_and_columns() -> None:
+    facts = linked("shop")
+    assert summary(facts, "table_def") == [
+        ("table_def", "analytics.dim_customers", ("customer_id", "email", "order_count", "total_amount"), "schema", "dbt_model", DIM, 1),
+        ("table_def", "analytics.orders_fact", ("order_key",), "schema", "dbt_model", FCT, 8),
+        ("table_def", "int_order_totals", ("customer_id", "order_count", "total_amount"), "schema", "dbt_model", INT_TOTALS, 3),
+        ("table_def", "raw.customers", (), "schema", "dbt_source", SOURCES, 14),
+        ("table_def", "raw.shop_orders", ("id", "customer_id", "status"), "schema", "dbt_source", SOURCES, 7),
+        ("table_def", "stg_customers", ("customer_id", "name", "email"), "schema", "dbt_model", STG_CUSTOMERS, 1),
+        # `select * from renamed`: the columns come from the CTE's column lineage
+        ("table_def", "stg_orders", ("amount", "created_at", "customer_id", "order_id", "status"), "schema", "dbt_model", STG_ORDERS, 2),
+    ]
+    columns = {(f.table, f.columns[0]): (f.extra["type"], f.location.line) for f in facts if f.kind == "column_def"}
+    assert columns[("raw.shop_orders", "status")] == ("text", 12)
+    assert columns[("analytics.dim_customers", "order_count")] == ("bigint", 1)  # type from the contract
+    assert columns[("stg_orders", "order_id")] == (None, 2)
+    assert sorted(t for t, _ in columns) == sorted(
+        ["raw.shop_orders"] * 3 + ["stg_customers"] * 3 + ["stg_orders"] * 5 + ["int_order_totals"] * 3
+        + ["analytics.dim_customers"] * 4 + ["analytics.orders_fact"]
+    )
+
+
+def test_model_configs() -> None:
+    defs = {f.table: f.extra for f in linked("shop") if f.kind == "table_def" and f.detail == "dbt_model"}
+    assert defs["analytics.orders_fact"] == {
+        "model": "fct_orders",
+        "materialized": "incremental",  # config() beats the folder's +materialized: table
+        "alias": "orders_fact",  # from schema.yml
+        "schema": "analytics",  # from dbt_project.yml's marts folder
+        "contract_enforced": False,
+        "projection": ["stg_orders.*", "order_key"],
+        "star_from": ["stg_orders"],
+        "declared_columns": [],
+        "declared_at": {"path": SCHEMA_YML, "line": 17},
+    }
+    assert defs["analytics.dim_customers"]["contract_enforced"] is True
+    assert defs["analytics.dim_customers"]["declared_columns"] == ["customer_id", "email", "order_count", "total_amount"]
+    assert "star_from" not in defs["stg_orders"]  # its star is over a CTE of explicit columns
+    assert defs["int_order_totals"]["materialized"] == "ephemeral"
+    assert defs["stg_customers"]["materialized"] == "view"
+
+
+def test_accesses() -> None:
+    facts = linked("shop")
+    reads = sorted(
+        ((f.location.path, f.location.line, f.table, f.columns, f.detail, f.extra.get("is_incremental")) for f in facts if f.kind == "access"),
+        key=repr,
+    )
+    assert reads == sorted([
+        (INT_TOTALS, 3, "stg_orders", ("customer_id", "amount"), "select", None),
+        (INT_TOTALS, 3, "stg_orders", (), "select_star", None),
+        (DIM, 1, "int_order_totals", ("order_count", "total_amount", "customer_id"), "select", None),
+        (DIM, 1, "stg_customers", ("customer_id", "email"), "select", None),
+        (FCT, 8, "analytics.orders_fact", ("created_at",), "select", True),  # {{ this }}
+        (FCT, 8, "stg_orders", ("created_at",), "select", True),
+        (FCT, 8, "stg_orders", ("order_id", "customer_id"), "select", None),
+        (FCT, 8, "stg_orders", (), "select_star", None),
+        (SCHEMA_YML, 22, "analytics.dim_customers", (), "dbt_exposure", None),
+        (SCHEMA_YML, 22, "analytics.orders_fact", (), "dbt_exposure", None),
+        (STG_CUSTOMERS, 1, "raw.customers", ("id", "name", "email"), "select", None),
+        (STG_ORDERS, 2, "raw.shop_orders", ("id", "customer_id", "status", "amount_cents", "created_at"), "select", None),
+        (STG_ORDERS, 2, "raw.shop_orders", (), "select_star", None),
+    ], key=repr)
+    assert all(f.via == "dbt" and "__dbt_" not in f.table + f.snippet for f in facts if f.kind != "dbt_project")
+    fct = next(f for f in facts if f.kind == "access" and f.location.path == FCT)
+    assert fct.location.end_line == 14
+    assert "from stg_orders" in fct.snippet
+
+
+def test_flows() -> None:
+    flows = sorted(
+        (f.table, f.extra["to"], f.detail, f.columns, f.extra.get("to_column"))
+        for f in linked("shop")
+        if f.kind == "flow"
+    )
+    assert [(a, b) for a, b, detail, *_ in flows if detail == "table"] == [
+        ("int_order_totals", "analytics.dim_customers"),
+        ("raw.customers", "stg_customers"),
+        ("raw.shop_orders", "stg_orders"),
+        ("stg_customers", "analytics.dim_customers"),
+        ("stg_orders", "analytics.orders_fact"),
+        ("stg_orders", "int_order_totals"),
+    ]
+    assert [f for f in flows if f[2] == "star"] == [("stg_orders", "analytics.orders_fact", "star", (), None)]
+    columns = {(a, c, b, to) for a, b, detail, cols, to in flows if detail == "column" for c in cols}
+    # source column -> staging -> intermediate -> mart
+    assert ("raw.shop_orders", "amount_cents", "stg_orders", "amount") in columns
+    assert ("stg_orders", "amount", "int_order_totals", "total_amount") in columns
+    assert ("int_order_totals", "total_amount", "analytics.dim_customers", "total_amount") in columns
+    assert ("stg_orders", "order_id", "analytics.orders_fact", "order_key") in columns
+
+
+def test_symbolic_facts_are_consumed() -> None:
+    kinds = {f.kind for f in linked("shop")}
+    assert kinds == {"access", "column_def", "flow", "table_def", "dbt_project"}
+
+
+def test_lineage_reaches_the_marts_in_the_graph() -> None:
+    from depmap.graph import DependencyGraph
+
+    hops = DependencyGraph(linked("shop")).downstream("raw.shop_orders")
+    assert sorted({(h.source, h.target, h.depth) for h in hops}) == [
+        ("int_order_totals", "analytics.dim_customers", 3),
+        ("raw.shop_orders", "stg_orders", 1),
+        ("stg_orders", "analytics.orders_fact", 2),
+        ("stg_orders", "int_order_totals", 2),
+    ]

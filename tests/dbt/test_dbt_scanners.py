@@ -1,0 +1,137 @@
+"""Per-file dbt scanners: what they make of one file, and that they never crash."""
+
+from __future__ import annotations
+
+from depmap.model import PARSE_ERROR
+from depmap.pipelines.dbt_link import link_dbt
+from depmap.scanners.context import ScanContext
+from depmap.scanners.dbt_jinja import render_model
+from depmap.scanners.dbt_models import first_query_line, is_dbt_model, scan_dbt_model
+from depmap.scanners.dbt_yaml import scan_dbt_project, scan_dbt_yaml
+
+CTX = ScanContext()
+
+
+def test_render_stand_ins() -> None:
+    text = (
+        "{{ config(materialized='table', alias='x', contract={'enforced': true}) }}\n"
+        "{% set cols = ['a', 'b'] %}\n"
+        "select {% for c in cols %}{{ c }}, {% endfor %}{{ dbt_utils.generate_surrogate_key(['a', 'b']) }} as k,\n"
+        "  {{ my_macro('a') }} as m, {{ var('limit', 10) }} as l, {{ var('nope') }} as n\n"
+        "from {{ ref('pkg', 'm1') }} join {{ source('s', 't') }} on true"
+    )
+    rendering = render_model(text, incremental=False)
+    assert rendering.sql.splitlines()[2:] == [
+        "select a, b, md5(concat(a, b)) as k,",
+        "  NULL as m, 10 as l, NULL as n",
+        "from __dbt_ref__m1 join __dbt_source__s__t on true",
+    ]
+    assert rendering.config == {"materialized": "table", "alias": "x", "contract": {"enforced": True}}
+    assert rendering.refs == {"__dbt_ref__m1": "m1"}
+    assert rendering.sources == {"__dbt_source__s__t": ["s", "t"]}
+    assert rendering.unknown == {"my_macro"}
+    assert rendering.vars == {"limit", "nope"}
+
+
+def test_star_with_alias_and_except() -> None:
+    text = "select {{ dbt_utils.star(from=ref('a'), except=['z'], relation_alias='o') }} from {{ ref('a') }} o"
+    rendering = render_model(text, incremental=False)
+    assert rendering.sql == "select o.* from __dbt_ref__a o"
+    assert rendering.star_except == {"__dbt_ref__a": ["z"]}
+
+
+def test_template_syntax_error_is_a_parse_error() -> None:
+    text = "select 1 as x\nfrom {{ ref('a') }}\n{% if %}\n"
+    result = scan_dbt_model("models/bad.sql", text, CTX)
+    assert [(f.kind, f.location.line, f.via) for f in result.facts] == [(PARSE_ERROR, 3, "dbt")]
+    assert result.facts[0].extra["error"].startswith("dbt Jinja not rendered: ")
+
+
+def test_runtime_template_error_is_a_parse_error() -> None:
+    result = scan_dbt_model("models/bad.sql", "select {{ ref('a') + 1 }}", CTX)
+    assert [f.kind for f in result.facts] == [PARSE_ERROR]
+
+
+def test_sandbox_refuses_unsafe_attributes() -> None:
+    text = "select {{ ref('a').__class__.__mro__ }} from {{ ref('a') }}"
+    model = next(f for f in scan_dbt_model("models/m.sql", text, CTX).facts if f.kind == "dbt_model")
+    assert model.extra["unknown_macros"] == ["__class__"]  # the sandbox answered undefined, rendered NULL
+
+
+def test_unknown_macros_are_recorded_on_the_model() -> None:
+    text = "select {{ cents_to_dollars('amount') }} as amount, id\nfrom {{ ref('orders') }}"
+    facts = scan_dbt_model("models/m.sql", text, CTX).facts
+    model = next(f for f in facts if f.kind == "dbt_model")
+    assert model.extra["unknown_macros"] == ["cents_to_dollars"]
+    assert model.extra["columns"] == ["amount", "id"]
+    linked = link_dbt(facts)
+    table = next(f for f in linked if f.kind == "table_def")
+    assert (table.table, table.columns, table.extra["unknown_macros"]) == ("m", ("amount", "id"), ["cents_to_dollars"])
+    # a ref to a model the scan does not know is named as written
+    assert [(f.table, f.columns) for f in linked if f.kind == "access"] == [("orders", ("id",))]
+
+
+def test_plain_sql_is_not_a_model() -> None:
+    assert not is_dbt_model("select * from orders")
+    assert scan_dbt_model("models/m.sql", "select * from orders", CTX).facts == []
+    assert is_dbt_model("{{\n  config(materialized='view')\n}}\nselect 1")
+
+
+def test_first_query_line_skips_jinja_and_comments() -> None:
+    text = "-- select nothing\n{{ config(materialized='view') }}\n{# select #}\n\nWITH a AS (select 1) select * from a"
+    assert first_query_line(text) == 5
+
+
+def test_tests_folder_sql_reads_but_defines_no_model() -> None:
+    facts = scan_dbt_model("tests/assert_positive.sql", "select id from {{ ref('orders') }} where amount < 0", CTX).facts
+    assert [f.kind for f in facts] == ["access"]
+
+
+def test_snapshot_block() -> None:
+    text = (
+        "{% snapshot orders_snapshot %}\n"
+        "{{ config(target_schema='snapshots', unique_key='id', strategy='timestamp', updated_at='updated_at') }}\n"
+        "select * from {{ source('shop', 'orders') }}\n"
+        "{% endsnapshot %}\n"
+    )
+    facts = scan_dbt_model("snapshots/orders.sql", text, CTX).facts
+    model = next(f for f in facts if f.kind == "dbt_model")
+    assert (model.table, model.extra["materialized"], model.extra["schema"]) == ("__dbt_model__orders_snapshot", "snapshot", "snapshots")
+    table = next(f for f in link_dbt(facts) if f.kind == "table_def")
+    assert (table.table, table.extra["star_from"]) == ("snapshots.orders_snapshot", ["shop.orders"])
+
+
+def test_yaml_that_is_not_dbt_is_ignored() -> None:
+    assert scan_dbt_yaml("ci.yml", "jobs:\n  test:\n    runs-on: ubuntu\n", CTX).facts == []
+    assert scan_dbt_yaml("k.yml", "models: 3\n", CTX).facts == []
+
+
+def test_broken_dbt_yaml_is_a_parse_error() -> None:
+    facts = scan_dbt_yaml("models/schema.yml", "models:\n  - name: a\n   bad: [\n", CTX).facts
+    assert [(f.kind, f.via) for f in facts] == [(PARSE_ERROR, "dbt")]
+
+
+def test_source_defaults_and_public_schema() -> None:
+    text = "sources:\n  - name: app\n    schema: public\n    tables:\n      - name: users\n  - name: raw\n    tables:\n      - name: Events\n"
+    facts = scan_dbt_yaml("models/src.yml", text, CTX).facts
+    assert [(f.table, f.location.line, f.extra["placeholder"]) for f in facts] == [
+        ("users", 5, "__dbt_source__app__users"),
+        ("raw.events", 8, "__dbt_source__raw__events"),
+    ]
+
+
+def test_project_file() -> None:
+    text = "name: wh\nsource-paths: [src]\nvars:\n  start: '2020'\n"
+    [fact] = scan_dbt_project("warehouse/dbt_project.yml", text, CTX).facts
+    assert fact.kind == "dbt_project" and fact.table == ""
+    assert fact.extra["root"] == "warehouse"
+    assert fact.extra["model-paths"] == ["src"]
+    assert fact.extra["seed-paths"] == ["seeds"]
+    assert fact.extra["vars"] == {"start": "2020"}
+
+
+def test_facts_round_trip_through_json() -> None:
+    from depmap.model import Fact
+
+    facts = scan_dbt_model("models/m.sql", "{{ config(materialized='table') }}\nselect id from {{ ref('o') }}", CTX).facts
+    assert [Fact.from_json(f.to_json()) for f in facts] == facts
