@@ -17,12 +17,17 @@ _MIGRATION_PATH = re.compile(
 )
 
 
+_JINJA_MACRO = re.compile(r"\{%-?\s*macro\s+\w+\s*\(")
+
+
 def is_migration_path(path: str) -> bool:
     return bool(_MIGRATION_PATH.search(path))
 
 
 def scan_sql_file(path: str, text: str, ctx: ScanContext) -> ScanResult:
     if is_dbt_model(text):  # the dbt scanner renders its Jinja first
+        return ScanResult()
+    if _JINJA_MACRO.search(text):  # a library of Jinja macros (dbt `macros/`): templates, not SQL
         return ScanResult()
     via = "migration" if is_migration_path(path) else "sql"
     results = analyze_sql(text, ctx.dialect)

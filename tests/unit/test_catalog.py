@@ -111,3 +111,11 @@ def test_a_star_view_freezes_the_columns_its_tables_had_when_it_was_created():
     view = catalog.tables["order_lines"]
     assert [(c.name, c.type) for c in view.columns.values()] == [("id", "INT"), ("status", "TEXT"), ("quantity", None)]
     assert "discount_code" in catalog.tables["orders"].columns
+
+
+def test_a_file_of_jinja_macros_is_not_sql():
+    from depmap.scanners.sql_files import scan_sql_file
+
+    macros = "{% macro cents_to_dollars(column) %}\n    ({{ column }} / 100)::numeric(16, 2)\n{% endmacro %}\n"
+    assert scan_sql_file("macros/cents_to_dollars.sql", macros, ScanContext()).facts == []
+    assert scan_sql_file("q.sql", "SELECT id FROM orders;\n", ScanContext()).facts != []
