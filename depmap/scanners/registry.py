@@ -13,7 +13,9 @@ from depmap.model import ScanResult
 from depmap.scanners.context import ScanContext
 from depmap.scanners.dbt_models import scan_dbt_model
 from depmap.scanners.dbt_yaml import scan_dbt_project, scan_dbt_yaml
+from depmap.scanners.airflow_dags import AIRFLOW
 from depmap.scanners.alembic_migrations import ALEMBIC
+from depmap.scanners.config_sql import scan_config_sql
 from depmap.scanners.django_migrations import DJANGO_MIGRATIONS
 from depmap.scanners.django_models import DJANGO_MODELS
 from depmap.scanners.django_queries import DJANGO_QUERIES
@@ -33,12 +35,14 @@ PYTHON_ANALYSES: tuple[PythonAnalysis, ...] = (
     DJANGO_QUERIES,
     SQLALCHEMY_MODELS,
     SQLALCHEMY_QUERIES,
+    AIRFLOW,
 )
 
 SCANNERS: dict[str, tuple[Scanner, ...]] = {
     FileKind.PYTHON: (scan_python,),
     FileKind.SQL: (scan_sql_file, scan_dbt_model),
-    FileKind.YAML: (scan_dbt_yaml,),
+    FileKind.YAML: (scan_dbt_yaml, scan_config_sql),
+    FileKind.JSON: (scan_config_sql,),
     FileKind.DBT_PROJECT: (scan_dbt_project,),
 }
 
