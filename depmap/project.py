@@ -19,6 +19,7 @@ from depmap.discover import Discovery, SourceFile, discover, read_source
 from depmap.graph import DependencyGraph
 from depmap.model import PARSE_ERROR, Fact, ScanResult, Skipped, sorted_facts
 from depmap.orm.link import link
+from depmap.pipelines.airflow_link import link_airflow
 from depmap.pipelines.dbt_link import link_dbt
 from depmap.scanners.context import ScanContext
 from depmap.scanners.registry import SCANNERS
@@ -105,7 +106,7 @@ def build_index(
     timings["scan"] = time.perf_counter() - started
 
     started = time.perf_counter()
-    facts = link_dbt(link(facts))
+    facts = link_airflow(link_dbt(link(facts)))
     catalog = Catalog.from_facts(facts)
     facts = sorted_facts(settle_candidates(facts, catalog.schema()))
     graph = DependencyGraph(facts)
