@@ -21,7 +21,7 @@ from depmap.model import PARSE_ERROR, Fact, ScanResult, Skipped, sorted_facts
 from depmap.orm.link import link
 from depmap.pipelines.airflow_link import link_airflow
 from depmap.pipelines.dbt_link import link_dbt
-from depmap.scanners.context import ScanContext
+from depmap.scanners.context import ScanContext, dbt_project_vars
 from depmap.scanners.registry import SCANNERS
 
 DEFAULT_DIALECT = "postgres"
@@ -56,6 +56,24 @@ def _skipped_key(item: Skipped) -> tuple:
     line = item.reason.split(":", 1)[0]
     number = int(line[5:]) if line.startswith("line ") and line[5:].isdigit() else 0
     return (item.path, number, item.reason)
+
+
+def _dbt_vars(root: Path, found: Discovery) -> tuple[tuple[str, str], ...]:
+    """Vars of every dbt project, read before the models that use them are rendered."""
+    import yaml
+
+    pairs = []
+    for file in found.files:
+        if file.kind != "dbt_project":
+            continue
+        text = read_source(root, file)
+        try:
+            data = yaml.safe_load(text) if isinstance(text, str) else None
+        except yaml.YAMLError:
+            continue  # the dbt scanner reports the broken file
+        if (pair := dbt_project_vars(file.path, data)) is not None:
+            pairs.append(pair)
+    return tuple(sorted(pairs))
 
 
 def scan_file(root: Path, file: SourceFile, ctx: ScanContext, debug: bool = False) -> ScanResult:
@@ -93,7 +111,7 @@ def build_index(
     timings["discover"] = time.perf_counter() - started
 
     started = time.perf_counter()
-    ctx = ScanContext(dialect=chosen)
+    ctx = ScanContext(dialect=chosen, dbt_vars=_dbt_vars(root, found))
     facts: list[Fact] = []
     skipped = list(found.skipped)
     scannable = [f for f in found.files if f.kind in SCANNERS]

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import posixpath
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -11,3 +14,23 @@ class ScanContext:
     result can be cached under (file content, context)."""
 
     dialect: str = "postgres"
+    # dbt `vars` of each dbt project in the tree: (project folder, JSON of its vars), so that a
+    # model's `var("x")` renders with the project's value, as `dbt run` would.
+    dbt_vars: tuple[tuple[str, str], ...] = ()
+
+    def dbt_vars_for(self, path: str) -> dict[str, Any]:
+        """The vars of the innermost dbt project holding `path` (a path relative to the root)."""
+        best: tuple[str, str] | None = None
+        for root, encoded in self.dbt_vars:
+            inside = root in ("", ".") or path.startswith(root.rstrip("/") + "/")
+            if inside and (best is None or len(root) > len(best[0])):
+                best = (root, encoded)
+        return json.loads(best[1]) if best else {}
+
+
+def dbt_project_vars(path: str, data: Any) -> tuple[str, str] | None:
+    """(project folder, JSON of its top-level vars) from a parsed `dbt_project.yml`."""
+    if not isinstance(data, dict) or not isinstance(data.get("vars"), dict):
+        return None
+    values = {k: v for k, v in data["vars"].items() if isinstance(k, str) and not isinstance(v, dict)}
+    return posixpath.dirname(path), json.dumps(values, sort_keys=True, default=str)

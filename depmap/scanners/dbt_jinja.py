@@ -151,7 +151,7 @@ class _Target:
         self.type = dialect
 
 
-def render_model(text: str, *, incremental: bool, dialect: str = "postgres") -> Rendering:
+def render_model(text: str, *, incremental: bool, dialect: str = "postgres", project_vars: dict[str, Any] | None = None) -> Rendering:
     """Render `text` once. Raises jinja2's errors (TemplateSyntaxError and the like) for the
     caller to report; everything unknown renders as NULL instead of failing."""
     sink = Rendering()
@@ -176,6 +176,8 @@ def render_model(text: str, *, incremental: bool, dialect: str = "postgres") -> 
 
     def var(name: Any, default: Any = None) -> Any:
         sink.vars.add(str(name))
+        if project_vars and str(name) in project_vars:  # dbt_project.yml wins over the inline default
+            return project_vars[str(name)]
         return NEUTRAL if default is None else default
 
     def env_var(name: Any, default: Any = "") -> Any:

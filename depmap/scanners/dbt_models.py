@@ -58,7 +58,7 @@ def scan_dbt_model(path: str, text: str, ctx: ScanContext) -> ScanResult:
     renderings: list[Rendering] = []
     for incremental in branches:
         try:
-            renderings.append(render_model(text, incremental=incremental, dialect=ctx.dialect))
+            renderings.append(render_model(text, incremental=incremental, dialect=ctx.dialect, project_vars=ctx.dbt_vars_for(path)))
         except TemplateSyntaxError as error:
             return ScanResult(facts=[_render_error(path, error.lineno or 1, error.message or str(error))])
         except Exception as error:  # undefined filters, bad arguments, sandbox refusals: report it
