@@ -157,6 +157,7 @@ class Catalog:
     _create_table_as = _create_table
     _dbt_model = _create_view  # a dbt model is a relation built from a SELECT (stars expanded)
     _dbt_source = _create_table  # a source lists some or all columns of an existing table
+    _dbt_seed = _create_table  # a seed is a table loaded from a CSV, its header the columns
     _model_definition = _create_table  # ORM models (a later scanner) define tables the same way
 
     def _drop_table(self, fact: Fact, where: Definition) -> None:

@@ -31,11 +31,12 @@ class FileKind:
     YAML = "yaml"
     JSON = "json"
     DBT_PROJECT = "dbt_project"
+    CSV = "csv"  # for its header only (dbt seeds), but read whole like any file: see dbt_seeds
     OTHER = "other"
 
 
 SCANNED_KINDS = frozenset(
-    {FileKind.PYTHON, FileKind.SQL, FileKind.YAML, FileKind.JSON, FileKind.DBT_PROJECT}
+    {FileKind.PYTHON, FileKind.SQL, FileKind.YAML, FileKind.JSON, FileKind.DBT_PROJECT, FileKind.CSV}
 )
 _KIND_BY_SUFFIX = {
     ".py": FileKind.PYTHON,
@@ -44,6 +45,7 @@ _KIND_BY_SUFFIX = {
     ".yml": FileKind.YAML,
     ".yaml": FileKind.YAML,
     ".json": FileKind.JSON,
+    ".csv": FileKind.CSV,
 }
 
 # Directories that never hold the application's own code (tool state, vendored packages, builds).

@@ -11,11 +11,15 @@ they become the relations dbt would build or read:
   is kept as written, since the target is not known statically;
 - a source table is `schema.identifier` (schema defaults to the source name, identifier to the
   table name; `public` is dropped, as the SQL engine drops it);
-- a `ref()` to a model not in the scan (another package, a seed) is the name itself.
+- a seed (a CSV under a project's `seed-paths`, see `depmap.scanners.dbt_seeds`) is named like a
+  model, from its properties YAML's `alias`/`schema`; `ref()` reaches seeds as it reaches models.
+  The `seeds:` block of `dbt_project.yml` is not read (the `dbt_project` fact does not carry it);
+- a `ref()` to a model not in the scan (another package) is the name itself.
 
 Each model becomes a `table_def` (detail "dbt_model", via "dbt") with its projection's columns and
-a `column_def` per column; a model selecting `*` says which upstream relations it takes every
-column of in `extra["star_from"]`. Source tables become `table_def`/`column_def` facts (detail
+a `column_def` per column; a seed likewise (detail "dbt_seed", its CSV header, no types; a CSV
+outside every seed path is not a table and is dropped); a model selecting `*` says which upstream
+relations it takes every column of in `extra["star_from"]`. Source tables become `table_def`/`column_def` facts (detail
 "dbt_source") with the columns the YAML lists; exposures become whole-table reads (detail
 "dbt_exposure"). The SQL engine's `flow` facts (table and column lineage) are renamed with the
 rest, so lineage runs source table → staging model → mart. Symbolic facts are consumed, except
@@ -30,6 +34,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from depmap.model import ACCESS, COLUMN_DEF, FLOW, READ, SCHEMA, TABLE_DEF, Fact, Location
+from depmap.scanners.dbt_seeds import DBT_SEED
 from depmap.scanners.dbt_symbols import (
     DBT_EXPOSURE,
     DBT_MODEL,
@@ -43,24 +48,26 @@ from depmap.scanners.dbt_symbols import (
 )
 
 _CONFIG_KEYS = ("materialized", "schema", "alias", "contract")
+_CONSUMED = SYMBOLIC_KINDS | {DBT_SEED}
 
 
 def link_dbt(facts: list[Fact]) -> list[Fact]:
     """Every fact with dbt placeholders resolved, dbt symbolic facts turned into concrete ones."""
     projects = sorted((f for f in facts if f.kind == DBT_PROJECT), key=lambda f: f.location.path)
     models = {f.extra["name"]: f for f in sorted((f for f in facts if f.kind == DBT_MODEL), key=Fact.sort_key)}
-    if not models and not any(f.kind in SYMBOLIC_KINDS for f in facts):
+    if not models and not any(f.kind in _CONSUMED for f in facts):
         return facts
     yaml_configs = {
         f.extra["name"]: f for f in sorted(facts, key=Fact.sort_key) if f.kind == DBT_MODEL_CONFIG and f.extra.get("resource") == "model"
     }
     sources = [f for f in facts if f.kind == DBT_SOURCE]
     settings = {name: _settings(model, yaml_configs.get(name), projects) for name, model in models.items()}
-    relations = _relations(models, settings, sources)
+    seeds = _seeds(facts, projects)
+    relations = _relations(models, settings, sources, seeds)
 
     linked: list[Fact] = []
     for fact in facts:
-        if fact.kind in SYMBOLIC_KINDS:
+        if fact.kind in _CONSUMED:
             if fact.kind == DBT_PROJECT:
                 linked.append(fact)
             continue
@@ -69,6 +76,8 @@ def link_dbt(facts: list[Fact]) -> list[Fact]:
         linked.extend(_model_definition(model, settings[name], yaml_configs.get(name), relations, linked))
     for source in sources:
         linked.extend(_source_definition(source))
+    for seed, relation in seeds.values():
+        linked.extend(_seed_definition(seed, relation))
     for exposure in (f for f in facts if f.kind == DBT_EXPOSURE):
         linked.extend(_exposure_reads(exposure, relations))
     return linked
@@ -77,8 +86,10 @@ def link_dbt(facts: list[Fact]) -> list[Fact]:
 # --- names ------------------------------------------------------------------------------------
 
 
-def _relations(models: dict[str, Fact], settings: dict[str, dict[str, Any]], sources: list[Fact]) -> dict[str, str]:
-    """placeholder -> relation, for every model, ref, this and source the scan knows of."""
+def _relations(
+    models: dict[str, Fact], settings: dict[str, dict[str, Any]], sources: list[Fact], seeds: dict[str, tuple[Fact, str]]
+) -> dict[str, str]:
+    """placeholder -> relation, for every model, seed, ref, this and source the scan knows of."""
     relations: dict[str, str] = {}
     for model in models.values():  # refs and sources the scan has no definition for
         for placeholder, name in model.extra.get("refs", {}).items():
@@ -87,12 +98,42 @@ def _relations(models: dict[str, Fact], settings: dict[str, dict[str, Any]], sou
             relations[placeholder] = f"{source}.{table}".lower()
     for source in sources:
         relations[source.extra["placeholder"]] = source.table
+    for name, (_, relation) in seeds.items():  # a model of the same name wins, below
+        relations[ref_placeholder(name)] = relation
     for name, config in settings.items():
-        relation = str(config.get("alias") or name)
-        if config.get("schema"):
-            relation = f"{config['schema']}.{relation}"
-        relations[model_placeholder(name)] = relations[ref_placeholder(name)] = relation.lower()
+        relations[model_placeholder(name)] = relations[ref_placeholder(name)] = _relation_name(name, config)
     return relations
+
+
+def _relation_name(name: str, config: dict[str, Any]) -> str:
+    """`alias` or the name, after `schema.` when a custom schema is configured."""
+    relation = str(config.get("alias") or name)
+    if config.get("schema"):
+        relation = f"{config['schema']}.{relation}"
+    return relation.lower()
+
+
+def _seeds(facts: list[Fact], projects: list[Fact]) -> dict[str, tuple[Fact, str]]:
+    """name -> (seed, relation) for the CSV files under a project's seed paths; the first by path
+    wins a name clash (dbt refuses the project). Config comes from a `seeds:` properties entry."""
+    configs = {
+        f.extra["name"]: f.extra for f in sorted(facts, key=Fact.sort_key) if f.kind == DBT_MODEL_CONFIG and f.extra.get("resource") == "seed"
+    }
+    seeds: dict[str, tuple[Fact, str]] = {}
+    for seed in sorted((f for f in facts if f.kind == DBT_SEED), key=Fact.sort_key):
+        name = seed.extra["name"]
+        if name not in seeds and any(_in_seed_path(seed.location.path, project) for project in projects):
+            seeds[name] = (seed, _relation_name(name, configs.get(name, {})))
+    return seeds
+
+
+def _in_seed_path(path: str, project: Fact) -> bool:
+    parts = PurePosixPath(path).parts
+    for seed_path in project.extra.get("seed-paths", ["seeds"]):
+        prefix = PurePosixPath(project.extra.get("root", ""), seed_path).parts
+        if len(parts) > len(prefix) and parts[: len(prefix)] == prefix:
+            return True
+    return False
 
 
 def _settings(model: Fact, yaml_config: Fact | None, projects: list[Fact]) -> dict[str, Any]:
@@ -228,6 +269,16 @@ def _source_definition(source: Fact) -> list[Fact]:
         location = Location(source.location.path, line, line)
         column_extra = {"type": column.get("data_type"), "nullable": None, "default": None, "source": source.extra["source"]}
         facts.append(Fact(COLUMN_DEF, source.table, location, (column["name"],), SCHEMA, "dbt_source", "dbt", extra=column_extra))
+    return facts
+
+
+def _seed_definition(seed: Fact, relation: str) -> list[Fact]:
+    name = seed.extra["name"]
+    columns = tuple(seed.extra.get("columns", []))
+    facts = [Fact(TABLE_DEF, relation, seed.location, columns, SCHEMA, "dbt_seed", "dbt", extra={"seed": name})]
+    for column in columns:
+        column_extra = {"type": None, "nullable": None, "default": None, "seed": name}
+        facts.append(Fact(COLUMN_DEF, relation, seed.location, (column,), SCHEMA, "dbt_seed", "dbt", extra=column_extra))
     return facts
 
 

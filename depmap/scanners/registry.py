@@ -12,6 +12,7 @@ from depmap.discover import FileKind
 from depmap.model import ScanResult
 from depmap.scanners.context import ScanContext
 from depmap.scanners.dbt_models import scan_dbt_model
+from depmap.scanners.dbt_seeds import scan_dbt_seed
 from depmap.scanners.dbt_yaml import scan_dbt_project, scan_dbt_yaml
 from depmap.scanners.airflow_dags import AIRFLOW
 from depmap.scanners.alembic_migrations import ALEMBIC
@@ -44,6 +45,7 @@ SCANNERS: dict[str, tuple[Scanner, ...]] = {
     FileKind.YAML: (scan_dbt_yaml, scan_config_sql),
     FileKind.JSON: (scan_config_sql,),
     FileKind.DBT_PROJECT: (scan_dbt_project,),
+    FileKind.CSV: (scan_dbt_seed,),
 }
 
 __all__ = ["PYTHON_ANALYSES", "SCANNERS", "ScanContext", "Scanner"]

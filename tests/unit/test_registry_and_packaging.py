@@ -31,7 +31,7 @@ def test_every_scanner_and_python_analysis_is_registered():
     assert {name for name in modules if _defines(name, "analyse_")} == analyses
     scanners = {scanner.__module__.rsplit(".", 1)[-1] for scanners in SCANNERS.values() for scanner in scanners}
     assert {name for name in modules if _defines(name, "scan_") and not _defines(name, "analyse_")} | {"python"} == scanners
-    assert scanners == {"python", "sql_files", "dbt_models", "dbt_yaml", "config_sql"}
+    assert scanners == {"python", "sql_files", "dbt_models", "dbt_yaml", "dbt_seeds", "config_sql"}
 
 
 def test_wheel_contains_the_templates(tmp_path):
