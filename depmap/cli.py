@@ -153,18 +153,17 @@ def tables(obj: dict, path: str, dialect: str | None, output_format: str) -> Non
         print_tables(console(), index.catalog)
 
 
-def _split_target(target: str) -> tuple[str, str | None]:
+def _target_parts(target: str) -> list[str]:
     text = target.strip()
     parts = text.split(".")
     if not text or any(not p.strip() or " " in p.strip() for p in parts) or len(parts) > 4:
         raise UserError(f"malformed target '{target}'; write TABLE or TABLE.COLUMN, e.g. orders.status")
-    return text, None
+    return parts
 
 
 def _resolve_target(index: Any, target: str) -> tuple[list[str], str | None]:
     """TABLE, TABLE.COLUMN or SCHEMA.TABLE[.COLUMN]: the longest prefix naming a known table wins."""
-    text, _ = _split_target(target)
-    parts = text.split(".")
+    parts = _target_parts(target)
     known = list(index.catalog.tables)
     for cut in range(len(parts), 0, -1):
         table, column = ".".join(parts[:cut]), ".".join(parts[cut:]) or None

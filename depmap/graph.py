@@ -208,8 +208,9 @@ class DependencyGraph:
 
     def graphml(self) -> str:
         plain = nx.MultiDiGraph()
-        for node in self.node_link()["nodes"]:
+        document = self.node_link()
+        for node in document["nodes"]:
             plain.add_node(node["id"], **{k: str(v) for k, v in node.items() if k != "id"})
-        for edge in self.node_link()["edges"]:
+        for edge in document["edges"]:
             plain.add_edge(edge["source"], edge["target"], **{k: str(v) for k, v in edge.items() if k not in ("source", "target")})
         return "\n".join(nx.generate_graphml(plain))

@@ -16,12 +16,12 @@ from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import ParseError, TokenError
 
-from depmap.model import ACCESS, LOW, PARSE_ERROR, READ, SCHEMA, WRITE
+from depmap.model import ACCESS, LOW, PARSE_ERROR, READ, WRITE
 from depmap.sql.ddl import DdlExtractor
 from depmap.sql.fallback import touches_no_data, tables_named
 from depmap.sql.names import fold_quoted, quoting_keeps_case
 from depmap.sql.placeholders import neutralise
-from depmap.sql.resolve import Collector, QueryResolver, Sources
+from depmap.sql.resolve import Collector, QueryResolver, Sources, is_star
 from depmap.sql.split import Chunk, split_statements
 from depmap.sql.types import Observation, Schema, StatementResult
 
@@ -396,11 +396,10 @@ class StatementExtractor:
         if keyword.startswith(_DATA_COMMANDS):
             text = statement.sql(self.dialect)
             for table, access in tables_named(text, quoting_keeps_case(self.dialect)):
-                detail = "insert" if access == WRITE and keyword in ("REPLACE", "UPSERT") else "ddl"
                 if access == READ:
                     detail = "select"
-                if access == SCHEMA:
-                    detail = "ddl"
+                else:
+                    detail = "insert" if access == WRITE and keyword in ("REPLACE", "UPSERT") else "ddl"
                 self.out.add(ACCESS, table, (), access, detail, LOW, {"opaque": keyword.lower()})
         return "other", None
 
@@ -414,7 +413,4 @@ def _selects_star(query: exp.Query) -> bool:
         return _selects_star(select.this)
     if not isinstance(select, exp.Select):
         return False
-    return any(
-        isinstance(p, exp.Star) or (isinstance(p, exp.Column) and isinstance(p.this, exp.Star))
-        for p in select.expressions
-    )
+    return any(is_star(p) for p in select.expressions)

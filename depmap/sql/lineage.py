@@ -17,9 +17,10 @@ from sqlglot.optimizer.scope import Scope
 
 from depmap.model import FLOW, HIGH
 from depmap.sql.names import column_name, identifier
+from depmap.sql.resolve import is_star, star_sources
 
 if TYPE_CHECKING:
-    from depmap.sql.resolve import Frame, QueryResolver
+    from depmap.sql.resolve import QueryResolver
 
 
 def column_flows(resolver: QueryResolver, query: exp.Expression, target: str, target_columns: list[str] | None) -> None:
@@ -48,9 +49,8 @@ def _select_flows(resolver: QueryResolver, scope: Scope, target: str, target_col
     frame = resolver.frame_of(scope)
     position = 0
     for projection in select.expressions:
-        stars = _star_sources(projection, frame)
-        if stars is not None:
-            for source in stars:
+        if is_star(projection):
+            for source in star_sources(projection, frame):
                 _star_flow(resolver, source, target, seen)
             continue
         name = target_columns[position] if target_columns and position < len(target_columns) else projection.alias_or_name.lower()
@@ -71,15 +71,6 @@ def _star_flow(resolver: QueryResolver, source: object, target: str, seen: froze
     elif isinstance(source, Scope):  # `SELECT * FROM cte`: what the CTE selects flows on, by name
         for branch in _branches(source):
             _select_flows(resolver, branch, target, None, seen)
-
-
-def _star_sources(projection: exp.Expression, frame: Frame) -> list | None:
-    if isinstance(projection, exp.Star):
-        return list(frame.selected)
-    if isinstance(projection, exp.Column) and isinstance(projection.this, exp.Star):
-        source = frame.sources.get(identifier(projection.args.get("table")))
-        return [source] if source is not None else []
-    return None
 
 
 def _own_columns(projection: exp.Expression) -> list[exp.Column]:

@@ -210,7 +210,7 @@ class QueryResolver:
 
     def _stars(self, select: exp.Select, frame: Frame, star_detail: str) -> None:
         for projection in select.expressions:
-            for source in _star_sources(projection, frame):
+            for source in star_sources(projection, frame):
                 if isinstance(source, exp.Table) and (name := self.table(source)):
                     self.out.add(ACCESS, name, (), READ, star_detail)
 
@@ -356,7 +356,7 @@ class QueryResolver:
                 if isinstance(inner, exp.Column) and not isinstance(inner.this, exp.Star):
                     return self._resolve(column_name(inner), identifier(inner.args.get("table")), frame, seen)
                 return []  # a computed value: its own columns were recorded in its scope
-            stars.extend(_star_sources(projection, frame))
+            stars.extend(star_sources(projection, frame))
         if len(stars) == 1:
             return self._trace(stars[0], name, seen)
         return self._disambiguate(name, stars, frame, seen) if stars else []
@@ -397,7 +397,7 @@ class QueryResolver:
         if name in names:
             return True
         frame = self._frames.get(id(source)) or _frame_of(source, None)
-        answers = [self._has_column(s, name, depth + 1) for p in select.expressions for s in _star_sources(p, frame)]
+        answers = [self._has_column(s, name, depth + 1) for p in select.expressions for s in star_sources(p, frame)]
         if True in answers:
             return True
         return None if None in answers else False
@@ -457,7 +457,13 @@ def _is_using_column(column: exp.Column, name: str) -> bool:
     return False
 
 
-def _star_sources(projection: exp.Expression, frame: Frame) -> list[Source]:
+def is_star(projection: exp.Expression) -> bool:
+    """`*` or `t.*` in a projection list (not `count(*)`)."""
+    return isinstance(projection, exp.Star) or (isinstance(projection, exp.Column) and isinstance(projection.this, exp.Star))
+
+
+def star_sources(projection: exp.Expression, frame: Frame) -> list[Source]:
+    """The sources a `*`/`t.*` projection selects from; empty for any other projection."""
     if isinstance(projection, exp.Star):
         return list(frame.selected)
     if isinstance(projection, exp.Column) and isinstance(projection.this, exp.Star):
@@ -489,5 +495,5 @@ def _star_propagating(root: Scope) -> set[int]:
         if isinstance(select, exp.Select):
             frame = _frame_of(scope, None)
             for projection in select.expressions:
-                pending.extend(s for s in _star_sources(projection, frame) if isinstance(s, Scope))
+                pending.extend(s for s in star_sources(projection, frame) if isinstance(s, Scope))
     return marked
