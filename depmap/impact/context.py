@@ -1,0 +1,85 @@
+"""What a rule may ask about the project and the proposed column: one object, read-only.
+
+Rules never touch networkx or the scanners: they ask for the table's readers, writers, facts,
+ORM models and catalog entry here. In `depmap check` the catalog is the one *before* the
+migration under review (its own statements left out), so the new column is not mistaken for an
+existing one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from depmap.catalog import Catalog, Table
+from depmap.config import Config
+from depmap.dialects import Dialect
+from depmap.impact.spec import ColumnSpec
+from depmap.model import ACCESS, PARSE_ERROR, READ, WRITE, Fact, Location
+
+if TYPE_CHECKING:
+    from depmap.graph import DependencyGraph
+    from depmap.orm.registry import Model, Registry
+
+
+@dataclass
+class ImpactContext:
+    spec: ColumnSpec
+    dialect: Dialect
+    catalog: Catalog  # the schema before the change
+    graph: DependencyGraph
+    facts: list[Fact]  # every linked fact of the project, sorted
+    config: Config = field(default_factory=Config)
+    frameworks: frozenset[str] = frozenset()  # "django", "alembic", "sqlalchemy" when the project uses them
+    changed_paths: frozenset[str] = frozenset()  # files of the change under review (`check`), left out of "before"
+
+    @property
+    def table(self) -> Table | None:
+        return self.catalog.get(self.spec.table)
+
+    @property
+    def anchor(self) -> Location:
+        """Where findings about the DDL itself point: the migration that adds the column, else the
+        latest definition of the table, else the table's first use."""
+        if self.spec.origin is not None:
+            return self.spec.origin
+        table = self.table
+        if table is not None and table.defined_at:
+            ddl = [d for d in table.defined_at if d.via != "orm"] or table.defined_at
+            where = ddl[-1]
+            return Location(where.path, where.line, where.line)
+        uses = self.table_facts()
+        return uses[0].location if uses else Location("", 0)
+
+    def table_facts(self, kind: str | None = None) -> list[Fact]:
+        """Every fact about the table (any kind, or one kind), in canonical order."""
+        return [f for f in self._by_table if kind is None or f.kind == kind]
+
+    @cached_property
+    def _by_table(self) -> list[Fact]:
+        return [f for f in self.facts if f.table == self.spec.table and not self._in_change(f)]
+
+    def _in_change(self, fact: Fact) -> bool:
+        return fact.location.path in self.changed_paths and fact.kind != ACCESS
+
+    def readers(self) -> list[Fact]:
+        """Code that reads the table (any column)."""
+        return [f for f in self.graph.readers(self.spec.table) if f.kind == ACCESS and f.access == READ]
+
+    def writers(self) -> list[Fact]:
+        """Code that writes the table (any column)."""
+        return [f for f in self.graph.writers(self.spec.table) if f.kind == ACCESS and f.access == WRITE]
+
+    def unparsed(self) -> list[Fact]:
+        return [f for f in self.facts if f.kind == PARSE_ERROR and f.table == self.spec.table]
+
+    @cached_property
+    def registry(self) -> Registry:
+        from depmap.orm.registry import Registry
+
+        return Registry.build(self.facts)
+
+    def models(self) -> list[Model]:
+        """Concrete ORM models mapped to the table (several for single-table inheritance)."""
+        return [m for m in self.registry.concrete_models() if m.table == self.spec.table]

@@ -1,0 +1,87 @@
+"""Run every rule over a proposed column and assemble the report every renderer shares."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from depmap.catalog import Catalog
+from depmap.dialects import Dialect
+from depmap.impact.context import ImpactContext
+from depmap.impact.finding import SEVERITY_ORDER, Finding, verdict
+from depmap.impact.spec import ColumnSpec
+from depmap.model import Fact, Skipped
+
+
+@dataclass
+class ImpactReport:
+    spec: ColumnSpec
+    dialect: Dialect
+    findings: list[Finding]
+    plan: list[Any]  # plan.Step
+    usages: list[Fact]  # code that reads or writes the table
+    skipped: list[Skipped] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # rules that failed (a bug in depmap), one line each
+
+    @property
+    def verdict(self) -> str:
+        return verdict(self.findings)
+
+    def counts(self) -> dict[str, int]:
+        counts = {severity: 0 for severity in SEVERITY_ORDER}
+        for finding in self.findings:
+            counts[finding.severity] += 1
+        return counts
+
+
+def before_change(facts: list[Fact], changed_paths: Iterable[str]) -> Catalog:
+    """The catalog as it stands without the migrations under review."""
+    changed = set(changed_paths)
+    return Catalog.from_facts(f for f in facts if f.location.path not in changed)
+
+
+def run_impact(ctx: ImpactContext, *, debug: bool = False, rules: Iterable[Any] | None = None) -> ImpactReport:
+    from depmap.impact.plan import build_plan
+    from depmap.impact.registry import RULES
+
+    findings: list[Finding] = []
+    errors: list[str] = []
+    for rule in RULES if rules is None else rules:
+        try:
+            findings.extend(rule.check(ctx))
+        except Exception as error:  # a bug in one rule must not hide the others
+            if debug:
+                raise
+            errors.append(f"rule {rule.id} failed: {type(error).__name__}: {error}")
+    findings = sorted(set(findings), key=Finding.sort_key)
+    usages = sorted({id(f): f for f in ctx.readers() + ctx.writers()}.values(), key=Fact.sort_key)
+    return ImpactReport(ctx.spec, ctx.dialect, findings, build_plan(ctx, findings), usages, errors=errors)
+
+
+def frameworks_of(facts: list[Fact]) -> frozenset[str]:
+    """Which migration tools and ORMs the project uses: the plan speaks their language."""
+    found: set[str] = set()
+    for fact in facts:
+        framework = fact.extra.get("framework")
+        if framework in ("django", "sqlalchemy"):
+            found.add(framework)
+        tool = fact.extra.get("tool")
+        if tool in ("alembic", "django"):
+            found.add(tool)
+    return frozenset(found)
+
+
+def impact_context(index: Any, spec: ColumnSpec, dialect: Dialect, changed_paths: Iterable[str] = ()) -> ImpactContext:
+    """The context rules see for `spec` on an indexed project (`index` from project.build_index)."""
+    changed = frozenset(changed_paths)
+    catalog = before_change(index.facts, changed) if changed else index.catalog
+    return ImpactContext(
+        spec=spec,
+        dialect=dialect,
+        catalog=catalog,
+        graph=index.graph,
+        facts=index.facts,
+        config=index.config,
+        frameworks=frameworks_of(index.facts),
+        changed_paths=changed,
+    )

@@ -1,0 +1,37 @@
+"""Every impact rule, in report order. Adding a rule: its module in `rules/`, one line here, one
+case folder under tests/impact/cases/ (a test checks all three agree)."""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+from depmap.impact.rule import Rule
+
+RULE_MODULES: tuple[str, ...] = (
+    "column_exists",
+    "positional_insert",
+    "insert_select_star",
+    "copy_without_columns",
+    "not_null_without_default",
+    "select_star",
+    "ambiguous_column",
+    "natural_join_change",
+    "orm_model_missing_field",
+    "exposes_all_fields",
+    "downstream_propagation",
+    "contract_break",
+    "view_star_frozen",
+    "table_rewrite",
+    "lock_timeout",
+    "reserved_word",
+    "name_shadows_attribute",
+    "unparsed_sql",
+)
+
+
+def _load() -> tuple[Rule, ...]:
+    return tuple(import_module(f"depmap.impact.rules.{name}").RULE for name in RULE_MODULES)
+
+
+RULES: tuple[Rule, ...] = _load()
+RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}

@@ -1,0 +1,150 @@
+"""The proposed column: what the user asks about (`depmap impact`) or what a migration adds
+(`depmap check`), validated against the target dialect before any rule runs."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from depmap.model import Location
+
+_IDENTIFIER = re.compile(r"^[A-Za-z_][\w$]*(\.[A-Za-z_][\w$]*)?$")
+
+
+class SpecError(ValueError):
+    """A malformed column spec: the message is one line that says what to write instead."""
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """A column to add.
+
+    `default` is the default the column keeps (the database default every later INSERT gets);
+    `add_default` is a value used only while adding it: Django's `AddField(default=...)` fills
+    existing rows with it and then drops it, so old code that omits the column fails afterwards.
+    `origin` is the migration statement that adds the column (None for a proposal).
+    """
+
+    table: str
+    column: str
+    type: str | None = None
+    nullable: bool = True
+    default: str | None = None
+    add_default: str | None = None
+    generated: str | None = None  # "stored" or "virtual": GENERATED ALWAYS AS (...) [STORED|VIRTUAL]
+    identity: bool = False  # GENERATED ... AS IDENTITY, serial, AUTO_INCREMENT
+    unique: bool = False
+    primary_key: bool = False
+    references: str | None = None  # "table(column)" of a foreign key
+    check: str | None = None
+    position: str | None = None  # MySQL FIRST / AFTER x
+    origin: Location | None = None
+    framework: str | None = None  # "sql", "alembic" or "django" when read from a migration
+    client_default: str | None = None  # an ORM-side default (Django default=, SQLAlchemy default=)
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def fill_value(self) -> str | None:
+        """What existing rows get when the column is added."""
+        return self.default if self.default is not None else self.add_default
+
+    @property
+    def not_null(self) -> bool:
+        return not self.nullable
+
+    @property
+    def writers_must_set(self) -> bool:
+        """Whether an INSERT that omits the column fails once it exists."""
+        return self.not_null and self.default is None and self.generated is None and not self.identity
+
+    @property
+    def is_trivial(self) -> bool:
+        """A nullable column with no default, key or constraint: the short plan suffices."""
+        return (
+            self.nullable
+            and self.fill_value is None
+            and not (self.generated or self.identity or self.unique or self.primary_key or self.references or self.check)
+        )
+
+    def with_origin(self, origin: Location, framework: str) -> ColumnSpec:
+        return replace(self, origin=origin, framework=framework)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "table": self.table,
+            "column": self.column,
+            "type": self.type,
+            "not_null": self.not_null,
+            "default": self.default,
+            "add_default": self.add_default,
+            "generated": self.generated,
+            "identity": self.identity,
+            "unique": self.unique,
+            "primary_key": self.primary_key,
+            "references": self.references,
+            "origin": None if self.origin is None else {"path": self.origin.path, "line": self.origin.line},
+        }
+
+
+def parse_type(text: str | None, dialect: str) -> str | None:
+    """The type as the dialect writes it; a single unknown word is a domain or extension type."""
+    if text is None:
+        return None
+    from sqlglot import exp
+    from sqlglot.errors import ParseError
+
+    cleaned = text.strip()
+    if not cleaned:
+        raise SpecError("empty --type; give a SQL type such as text, integer or varchar(20)")
+    try:
+        return exp.DataType.build(cleaned, dialect=dialect).sql(dialect)
+    except (ParseError, ValueError, TypeError):
+        pass
+    if _IDENTIFIER.match(cleaned):
+        return cleaned  # a domain or an extension's type (citext, a user enum): kept as written
+    raise SpecError(f"malformed type '{text}' for {dialect}; write a SQL type such as text, integer, numeric(10,2)")
+
+
+def parse_default(text: str | None, dialect: str) -> str | None:
+    """A default must be one constant or function expression, without column references."""
+    if text is None:
+        return None
+    import sqlglot
+    from sqlglot import exp
+    from sqlglot.errors import ParseError, TokenError
+
+    cleaned = text.strip()
+    hint = "write a constant or function, e.g. --default 0, --default \"'new'\" or --default 'now()'"
+    if not cleaned:
+        raise SpecError(f"empty --default; {hint}")
+    try:
+        select = sqlglot.parse_one(f"SELECT {cleaned}", read=dialect)
+    except (ParseError, TokenError, ValueError) as error:
+        raise SpecError(f"malformed default '{text}' for {dialect} ({str(error).splitlines()[0][:80]}); {hint}") from None
+    expressions = select.expressions if isinstance(select, exp.Select) else []
+    if len(expressions) != 1 or select.args.get("from") or select.args.get("from_"):
+        raise SpecError(f"malformed default '{text}': one expression expected; {hint}")
+    value = expressions[0]
+    if isinstance(value, exp.Alias) or any(_refers_to_data(node) for node in value.walk()):
+        raise SpecError(f"malformed default '{text}': a default cannot refer to columns or run a query; {hint}")
+    return cleaned
+
+
+_NILADIC = frozenset({"LOCALTIME", "LOCALTIMESTAMP", "CURRENT_USER", "SESSION_USER", "CURRENT_ROLE", "CURRENT_SCHEMA", "USER"})
+
+
+def _refers_to_data(node: object) -> bool:
+    from sqlglot import exp
+
+    if isinstance(node, exp.Column):
+        return not (node.table == "" and node.name.upper() in _NILADIC)
+    return isinstance(node, (exp.Subquery, exp.Select))
+
+
+def parse_target(target: str) -> tuple[str, str]:
+    """`TABLE.COLUMN` or `SCHEMA.TABLE.COLUMN` → (table, column)."""
+    parts = [p.strip() for p in target.strip().split(".")]
+    if len(parts) < 2 or any(not p or " " in p for p in parts) or len(parts) > 4:
+        raise SpecError(f"malformed column '{target}'; write TABLE.COLUMN, e.g. orders.discount_code")
+    return ".".join(parts[:-1]), parts[-1].strip('"').lower() if not parts[-1].startswith('"') else parts[-1].strip('"')

@@ -1,0 +1,95 @@
+"""Build an impact context from fixture files, and read `depmap-expect:` markers.
+
+A marker is a comment on the line a finding must point at, in any language:
+`# depmap-expect: select-star warning` or `-- depmap-expect: positional-insert breaking`
+(several on one line separated by `;`). A case folder passes when the rule under test reports
+exactly the marked (path, line, rule, severity) set: a missing, extra or misplaced finding fails.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from depmap.dialects import Dialect, parse_version
+from depmap.impact.context import ImpactContext
+from depmap.impact.engine import impact_context
+from depmap.impact.finding import Finding
+from depmap.impact.spec import ColumnSpec, parse_default, parse_target, parse_type
+from depmap.project import build_index
+
+CASES = Path(__file__).parent / "cases"
+_MARKER = re.compile(r"depmap-expect:\s*(.+?)\s*(?:-->|\*/|$)")
+
+
+@dataclass(frozen=True, order=True)
+class Expected:
+    path: str
+    line: int
+    rule: str
+    severity: str
+
+
+def write_files(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        target = root / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return root
+
+
+def context_for(
+    root: Path,
+    target: str,
+    *,
+    type: str | None = None,
+    not_null: bool = False,
+    default: str | None = None,
+    dialect: str = "postgres",
+    server_version: str | None = None,
+    changed_paths: tuple[str, ...] = (),
+    **spec_fields: Any,
+) -> ImpactContext:
+    """The context of a proposed column on the project at `root` (scanned for real)."""
+    index = build_index(root, dialect=dialect)
+    table, column = parse_target(target)
+    spec = ColumnSpec(
+        table=table,
+        column=column,
+        type=parse_type(type, dialect),
+        nullable=not not_null,
+        default=parse_default(default, dialect),
+        **spec_fields,
+    )
+    return impact_context(index, spec, Dialect(dialect, parse_version(server_version), "option"), changed_paths)
+
+
+def findings_of(rule_module: Any, ctx: ImpactContext) -> list[Finding]:
+    return sorted(rule_module.RULE.check(ctx), key=Finding.sort_key)
+
+
+def markers(root: Path) -> set[Expected]:
+    expected: set[Expected] = set()
+    for path in sorted(root.rglob("*")):
+        if not path.is_file() or path.name == "case.toml":
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            match = _MARKER.search(line)
+            if match:
+                for item in match.group(1).split(";"):
+                    rule, severity = item.split()
+                    expected.add(Expected(path.relative_to(root).as_posix(), number, rule, severity))
+    return expected
+
+
+def actual(findings: list[Finding]) -> set[Expected]:
+    return {Expected(f.location.path, f.location.line, f.rule, f.severity) for f in findings}
+
+
+def load_case(folder: Path) -> dict[str, Any]:
+    with open(folder / "case.toml", "rb") as handle:
+        return tomllib.load(handle)

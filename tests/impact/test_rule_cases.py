@@ -1,0 +1,52 @@
+"""Every rule's case folders: realistic code with `depmap-expect:` markers on the offending lines.
+
+tests/impact/cases/<rule_id>/<case>/case.toml names the proposed column:
+    target = "orders.discount_code"   type = "text"   not_null = true   default = "'x'"
+    dialect = "postgres"   server_version = "16"   changed = ["migrations/0007.sql"] (check mode)
+Only the findings of the folder's rule are compared, so one case shows one rule's behaviour.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from importlib import import_module
+
+from tests.impact.helpers import CASES, actual, context_for, load_case, markers
+
+
+def _case_folders() -> list[Path]:
+    return sorted(p for p in CASES.glob("*/*") if (p / "case.toml").is_file())
+
+
+@pytest.mark.parametrize("folder", _case_folders(), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_rule_case(folder: Path) -> None:
+    case = load_case(folder)
+    rule = import_module(f"depmap.impact.rules.{folder.parent.name}").RULE
+    ctx = context_for(
+        folder,
+        case["target"],
+        type=case.get("type"),
+        not_null=case.get("not_null", False),
+        default=case.get("default"),
+        dialect=case.get("dialect", "postgres"),
+        server_version=case.get("server_version"),
+        changed_paths=tuple(case.get("changed", ())),
+        **case.get("spec", {}),
+    )
+    found = actual(list(rule.check(ctx)))
+    expected = {e for e in markers(folder) if e.rule == rule.id}
+    assert sorted(found) == sorted(expected)
+
+
+def test_every_rule_has_a_bad_and_a_good_case() -> None:
+    from depmap.impact.registry import RULES_BY_ID
+
+    for rule_id in RULES_BY_ID:
+        folders = [p for p in (CASES / rule_id.replace("-", "_")).glob("*") if (p / "case.toml").is_file()]
+        with_findings = [p for p in folders if any(e.rule == rule_id for e in markers(p))]
+        without = [p for p in folders if not any(e.rule == rule_id for e in markers(p))]
+        assert with_findings, f"{rule_id}: no case that expects a finding"
+        assert without, f"{rule_id}: no case that expects none"
