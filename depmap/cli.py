@@ -179,8 +179,8 @@ def _resolve_target(index: Any, target: str) -> tuple[list[str], str | None]:
     raise UserError(f"unknown table '{name}'{hint} ({count} tables known; `depmap tables` lists them)")
 
 
-def _usage_command(name: str, verb: str) -> Callable:
-    @cli.command(name)
+def _usage_command(name: str, verb: str, noun: str) -> Callable:
+    @cli.command(name, help=f"Code that {noun} TABLE or TABLE.COLUMN, grouped by file, with lines.")
     @click.argument("target")
     @click.option("--path", default=".", type=click.Path(), help="Project folder to scan.", show_default=True)
     @_dialect_option
@@ -216,7 +216,6 @@ def _usage_command(name: str, verb: str) -> Callable:
             title = {"readers": "Code that reads", "writers": "Code that writes"}[verb]
             print_usages(console(), f"{title} {label}", facts, skipped, show_columns=column is None)
 
-    command.__doc__ = f"Code that {verb[:-3]}s TABLE or TABLE.COLUMN, grouped by file, with lines."
     return command
 
 
@@ -240,8 +239,8 @@ def _check_column(index: Any, tables_found: list[str], column: str, verb: str) -
     raise UserError(f"table '{tables_found[0]}' has no column '{column}'{hint}")
 
 
-who_reads = _usage_command("who-reads", "readers")
-who_writes = _usage_command("who-writes", "writers")
+who_reads = _usage_command("who-reads", "readers", "reads")
+who_writes = _usage_command("who-writes", "writers", "writes")
 
 
 @cli.command()
@@ -310,3 +309,6 @@ def main() -> None:
         click.echo(f"depmap: internal error: {type(error).__name__}: {error} (run with --debug for the traceback)", err=True)
         sys.exit(EXIT_INTERNAL)
     sys.exit(0)
+
+
+from depmap import cli_impact  # noqa: E402,F401  registers impact, check and explain

@@ -39,6 +39,9 @@ class Index:
     files_scanned: int
     warnings: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    dialect_source: str = "default"  # "option", "config", "path:line" the code says it in, or "default"
+    server_version: str | None = None  # [tool.depmap] server_version, else detected, else unknown
+    server_version_source: str | None = None
 
     def unparsed(self) -> list[Fact]:
         return [f for f in self.facts if f.kind == PARSE_ERROR]
@@ -106,8 +109,10 @@ def build_index(
     timings: dict[str, float] = {}
     started = time.perf_counter()
     config, warnings = load_config(root)
-    chosen = dialect or config.dialect or DEFAULT_DIALECT
     found: Discovery = discover(root, config)
+    choice = choose_dialect(root, found, config, dialect)
+    chosen = choice.dialect
+    warnings = warnings + choice.notes
     timings["discover"] = time.perf_counter() - started
 
     started = time.perf_counter()
@@ -140,4 +145,35 @@ def build_index(
         files_scanned=len(scannable),
         warnings=warnings,
         timings=timings,
+        dialect_source=choice.source,
+        server_version=choice.server_version,
+        server_version_source=choice.server_version_source,
     )
+
+
+@dataclass(frozen=True)
+class DialectChoice:
+    dialect: str
+    source: str
+    server_version: str | None = None
+    server_version_source: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def choose_dialect(root: Path, found: Discovery, config: Config, option: str | None = None) -> DialectChoice:
+    """The dialect: the command-line option, else `[tool.depmap] dialect`, else what the code
+    says (Django settings, database URLs, dbt profiles, compose images), else postgres. The
+    server version: `[tool.depmap] server_version`, else the chosen database's image tag."""
+    from depmap.dialect_detect import detect
+
+    if option or config.dialect:
+        name, source = (option, "option") if option else (config.dialect, "config")
+        if config.server_version:
+            return DialectChoice(name, source, config.server_version, "config")
+        detected = detect(root, found, dialect=name)
+        return DialectChoice(name, source, detected.version, detected.version_source, detected.notes)
+    detected = detect(root, found)
+    name, source = (detected.dialect, detected.source) if detected.dialect and detected.source else (DEFAULT_DIALECT, "default")
+    if config.server_version:
+        return DialectChoice(name, source, config.server_version, "config", detected.notes)
+    return DialectChoice(name, source, detected.version, detected.version_source, detected.notes)

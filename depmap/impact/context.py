@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from depmap.catalog import Catalog, Table
@@ -33,6 +34,7 @@ class ImpactContext:
     config: Config = field(default_factory=Config)
     frameworks: frozenset[str] = frozenset()  # "django", "alembic", "sqlalchemy" when the project uses them
     changed_paths: frozenset[str] = frozenset()  # files of the change under review (`check`), left out of "before"
+    root: Path | None = None  # the scanned folder, for rules that read a migration's own text
 
     @property
     def table(self) -> Table | None:

@@ -84,4 +84,5 @@ def impact_context(index: Any, spec: ColumnSpec, dialect: Dialect, changed_paths
         config=index.config,
         frameworks=frameworks_of(index.facts),
         changed_paths=changed,
+        root=index.root,
     )

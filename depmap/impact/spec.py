@@ -83,7 +83,12 @@ class ColumnSpec:
             "unique": self.unique,
             "primary_key": self.primary_key,
             "references": self.references,
+            "check": self.check,
+            "position": self.position,
+            "client_default": self.client_default,
+            "framework": self.framework,
             "origin": None if self.origin is None else {"path": self.origin.path, "line": self.origin.line},
+            "notes": list(self.notes),
         }
 
 

@@ -174,7 +174,9 @@ class AccessResolver:
             names = [name for name in listed or [] if name not in excluded]
         columns = [model.fields[n].column for n in names if n in model.fields and model.fields[n].column]
         confidence = weaker(fact.confidence, resolution.confidence)
-        note = {"model": model.qualname, "automatic": bool(fact.extra.get("automatic"))}
+        note: dict[str, Any] = {"model": model.qualname, "automatic": bool(fact.extra.get("automatic"))}
+        if excluded:  # the field names kept out: a new column of one of these names stays out too
+            note["exclude"] = sorted(excluded)
         return [replace(self._concrete(fact, model.table, columns, confidence, note), kind=EXPOSURE)]
 
     @staticmethod

@@ -42,6 +42,7 @@ the `class` line; `location.symbol` is the qualified class name. `extra`:
         through       M2M through model (qualified or as written), or None
         references    SQLAlchemy: the ForeignKey target as written ("customers.id"), else None
     attributes    names of methods, properties and other non-field class attributes
+    attribute_lines  attribute name -> line of its definition (a method's `def` line), where known
     managers      Django: manager attribute -> the QuerySet/Manager class giving its methods
                   ({"objects": "shop.orders.models.OrderQuerySet"}), so that `self.filter()`
                   inside that class is tied to this model

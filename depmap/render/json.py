@@ -68,3 +68,27 @@ def downstream_document(query: dict[str, Any], hops: Iterable[Any], skipped: Ite
         ],
         "skipped": [s.to_json() for s in skipped],
     }
+
+
+def impact_document(report: Any, skipped: Iterable[Skipped]) -> dict[str, Any]:
+    """`depmap impact --format json`: the usages document plus the verdict, findings and plan."""
+    spec = report.spec
+    document = usages_document(
+        {"table": spec.table, "column": spec.column, "type": spec.type, "not_null": spec.not_null, "default": spec.default},
+        report.usages,
+        skipped,
+        [f.to_json() for f in report.findings],
+    )
+    dialect = report.dialect
+    document["column"] = spec.to_json()
+    document["dialect"] = {
+        "name": dialect.name,
+        "version": ".".join(str(p) for p in dialect.version) if dialect.version else None,
+        "source": dialect.source,
+    }
+    document["verdict"] = report.verdict
+    document["counts"] = report.counts()
+    document["plan"] = [step.to_json() for step in report.plan]
+    if report.errors:
+        document["errors"] = list(report.errors)
+    return document

@@ -226,12 +226,16 @@ class _Reader(ClassReader):
     def model_fact(self, info: ClassInfo, model: ModelClass) -> Fact:
         fields: list[dict[str, Any]] = []
         attributes: list[str] = []
+        lines: dict[str, int] = {}  # where each attribute is defined (a method's `def` line)
+        assert self.positions is not None
         for statement in class_body(info.node):
             if isinstance(statement, cst.FunctionDef):
                 attributes.append(statement.name.value)
+                lines.setdefault(statement.name.value, self.positions[statement.name].start.line)
             elif isinstance(statement, cst.ClassDef):
                 if statement.name.value != "Meta":
                     attributes.append(statement.name.value)
+                    lines.setdefault(statement.name.value, self.positions[statement.name].start.line)
             else:
                 pair = assigned(statement)
                 if pair is None:
@@ -242,6 +246,7 @@ class _Reader(ClassReader):
                     fields.append(self._field(name, statement, value, call[0], call[1]))
                 else:
                     attributes.append(name)
+                    lines.setdefault(name, self.positions[statement].start.line)
         meta = info.meta
         extra = {
             "framework": "django",
@@ -255,6 +260,7 @@ class _Reader(ClassReader):
             "is_model_root": model.is_root,
             "fields": fields,
             "attributes": attributes,
+            "attribute_lines": lines,
             "managers": model.managers,
         }
         return Fact(symbols.MODEL, "", self.location(info.node, info.qualname), via="orm", extra=extra)

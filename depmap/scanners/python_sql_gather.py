@@ -57,6 +57,7 @@ class Scope:
     attributes: dict[str, list[Assignment]] = field(default_factory=dict)  # self.X = ... in methods
     bases: tuple[str, ...] = ()
     branches: list[int] = field(default_factory=list)
+    node: cst.CSTNode | None = None  # the function, class or module: where its rows are consumed
 
     def enclosing_class(self) -> Scope | None:
         scope: Scope | None = self
@@ -101,6 +102,22 @@ class Sink:
     symbol: str  # the code that runs it
     text_symbol: str  # the symbol a literal written in the call belongs to
     reverse: bool = False  # rollback SQL (RunSQL reverse_sql): runs only when migrating down
+    call: cst.Call | None = None
+
+
+@dataclass
+class DriverHints:
+    """What the file says about its PostgreSQL driver: the packages it imports, an SQLAlchemy URL
+    naming asyncpg, and settings that turn server-side prepared statements off."""
+
+    imports: set[str] = field(default_factory=set)  # top-level packages: "asyncpg", "psycopg", ...
+    asyncpg_url: bool = False  # "postgresql+asyncpg://..." somewhere in the file
+    no_prepare: set[str] = field(default_factory=set)  # "psycopg", "asyncpg": caching turned off
+
+
+# Keyword arguments that turn a driver's prepared-statement cache off.
+_NO_PREPARE = {"prepare_threshold": ("psycopg", "None"), "statement_cache_size": ("asyncpg", "0"),
+               "prepared_statement_cache_size": ("asyncpg", "0")}  # fmt: skip
 
 
 @dataclass(eq=False)
@@ -116,8 +133,9 @@ class TableSink:
 
 class GatherSqlVisitor(ScopedVisitor):
     """Collects, in one pass: `candidates` (string expressions that may be SQL), `sinks` (database
-    calls and their SQL arguments), `table_sinks` (`read_sql_table`, `copy_from`, ...), and the
-    assignments of every scope (`Scope.bindings`) needed to follow a name to its text."""
+    calls and their SQL arguments), `table_sinks` (`read_sql_table`, `copy_from`, ...), the
+    assignments of every scope (`Scope.bindings`) needed to follow a name to its text, and
+    `drivers` (the file's evidence of a PostgreSQL driver that caches prepared statements)."""
 
     def __init__(self, module_name: str) -> None:
         super().__init__(module_name)
@@ -127,6 +145,7 @@ class GatherSqlVisitor(ScopedVisitor):
         self.candidates: list[Candidate] = []
         self.sinks: list[Sink] = []
         self.table_sinks: list[TableSink] = []
+        self.drivers = DriverHints()
         self._seq = 0
         self._quiet: list[bool] = [False]
         self._inner: set[int] = set()  # parts of an expression already taken as a candidate
@@ -144,10 +163,13 @@ class GatherSqlVisitor(ScopedVisitor):
 
     # scopes and branches
 
+    def visit_Module(self, node: cst.Module) -> None:
+        self.module_scope.node = node
+
     def visit_ClassDef_body(self, node: cst.ClassDef) -> None:
         super().visit_ClassDef_body(node)
         bases = tuple(dotted_name(arg.value) or "" for arg in node.bases)
-        self.scope = Scope("class", self.symbol, self.scope, bases=bases)
+        self.scope = Scope("class", self.symbol, self.scope, bases=bases, node=node)
         self.classes.setdefault(node.name.value, []).append(self.scope)
 
     def leave_ClassDef_body(self, node: cst.ClassDef) -> None:
@@ -156,7 +178,7 @@ class GatherSqlVisitor(ScopedVisitor):
 
     def visit_FunctionDef_body(self, node: cst.FunctionDef) -> None:
         super().visit_FunctionDef_body(node)
-        self.scope = Scope("function", self.symbol, self.scope)
+        self.scope = Scope("function", self.symbol, self.scope, node=node)
 
     def leave_FunctionDef_body(self, node: cst.FunctionDef) -> None:
         super().leave_FunctionDef_body(node)
@@ -218,6 +240,27 @@ class GatherSqlVisitor(ScopedVisitor):
         else:
             self._bind(node.target, False, None)
 
+    # driver evidence
+
+    def visit_Import(self, node: cst.Import) -> None:
+        for alias in node.names:
+            name = dotted_name(alias.name)
+            if name:
+                self.drivers.imports.add(name.split(".", 1)[0])
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        name = dotted_name(node.module) if node.module is not None and not node.relative else None
+        if name:
+            self.drivers.imports.add(name.split(".", 1)[0])
+
+    def _driver_settings(self, node: cst.Call) -> None:
+        for arg in node.args:
+            if arg.keyword is not None and arg.keyword.value in _NO_PREPARE:
+                driver, off = _NO_PREPARE[arg.keyword.value]
+                value = arg.value
+                if isinstance(value, (cst.Name, cst.Integer)) and value.value == off:
+                    self.drivers.no_prepare.add(driver)
+
     # places where strings are not SQL
 
     def visit_Expr(self, node: cst.Expr) -> bool:
@@ -245,6 +288,8 @@ class GatherSqlVisitor(ScopedVisitor):
             quiet = False
         elif _is_quiet_call(node.func, name):
             quiet = True
+        if node.args and node.args[-1].keyword is not None:
+            self._driver_settings(node)
         sinks = self._sinks(node, name)
         if sinks:
             self.sinks.extend(sinks)
@@ -280,7 +325,9 @@ class GatherSqlVisitor(ScopedVisitor):
         sinks = []
         for values, backwards in ((args, False), (reverse, True)):
             if values:
-                sinks.append(Sink(name or "", strong, tuple(values), self.scope, self._next(), self.symbol, self.text_symbol, backwards))
+                sink = Sink(name or "", strong, tuple(values), self.scope, self._next(), self.symbol, self.text_symbol)
+                sink.reverse, sink.call = backwards, node
+                sinks.append(sink)
         return sinks
 
     # string expressions
@@ -301,6 +348,10 @@ class GatherSqlVisitor(ScopedVisitor):
         self.candidates.append(Candidate(node, self.scope, self._next(), self.text_symbol))
 
     def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        if "+asyncpg" in node.value:  # create_async_engine("postgresql+asyncpg://...")
+            self.drivers.asyncpg_url = True
+            if "prepared_statement_cache_size=0" in node.value:
+                self.drivers.no_prepare.add("asyncpg")
         self._maybe_candidate(node)
 
     def visit_ConcatenatedString(self, node: cst.ConcatenatedString) -> bool:
@@ -308,6 +359,8 @@ class GatherSqlVisitor(ScopedVisitor):
         return False
 
     def visit_FormattedString(self, node: cst.FormattedString) -> bool:
+        if any(isinstance(part, cst.FormattedStringText) and "+asyncpg" in part.value for part in node.parts):
+            self.drivers.asyncpg_url = True
         self._maybe_candidate(node)
         return False
 
@@ -338,4 +391,13 @@ def _is_quiet_call(func: cst.BaseExpression, name: str | None) -> bool:
     return bool(_LOGGER.fullmatch(last)) or (last == "warnings" and name == "warn") or name in _QUIET_FUNCTIONS
 
 
-__all__ = ["Assignment", "Candidate", "GatherSqlVisitor", "Scope", "Sink", "TableSink", "is_self_attribute"]
+__all__ = [
+    "Assignment",
+    "Candidate",
+    "DriverHints",
+    "GatherSqlVisitor",
+    "Scope",
+    "Sink",
+    "TableSink",
+    "is_self_attribute",
+]

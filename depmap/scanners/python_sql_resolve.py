@@ -13,7 +13,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import libcst as cst
@@ -45,6 +45,7 @@ from depmap.scanners.python_sql_gather import (
     TableSink,
     is_self_attribute,
 )
+from depmap.scanners.python_sql_rows import RUNNERS, literal_name_lists, row_uses
 from depmap.scanners.python_sql_recognize import (
     TABLE_SINKS,
     looks_like_sql,
@@ -90,6 +91,7 @@ class _Origin:
     value: _Value
     symbol: str
     sinks: set[str] = field(default_factory=set)
+    calls: list[Sink] = field(default_factory=list)
     executed_in: set[str] = field(default_factory=set)
     reverse: bool = False  # reached only rollback arguments (RunSQL reverse_sql)
 
@@ -112,6 +114,7 @@ class _Resolver:
         self.gathered = gathered
         self.dialect = dialect
         self.consumed: set[int] = set()
+        self._constants: dict[str, int] | None = None
 
     def facts(self) -> list[Fact]:
         facts: list[Fact] = []
@@ -142,6 +145,7 @@ class _Resolver:
                     key = (value.literals, value.text.text)
                     origin = origins.setdefault(key, _Origin(value, value.symbol or sink.text_symbol))
                     origin.sinks.add(sink.name)
+                    origin.calls.append(sink)
                     origin.executed_in.add(sink.symbol)
                     origin.reverse = origin.reverse or sink.reverse
 
@@ -166,9 +170,66 @@ class _Resolver:
         if table is not None:  # pandas.read_sql("orders", con) reads the whole table
             line = value.text.file_line(1)
             location = Location(self.path, line, line, symbol=origin.symbol)
-            return [Fact(ACCESS, table, location, (), READ, "select_star", "sql", HIGH, value.text.text.strip(), extra)]
-        results = analyze_sql(value.text.text, self.dialect)
-        return to_facts(results, path=self.path, line_of=value.text.file_line, symbol=origin.symbol, extra=extra)
+            snippet = value.text.text.strip()
+            facts = [Fact(ACCESS, table, location, (), READ, "select_star", "sql", HIGH, snippet, extra)]
+        else:
+            results = analyze_sql(value.text.text, self.dialect)
+            facts = to_facts(results, path=self.path, line_of=value.text.file_line, symbol=origin.symbol, extra=extra)
+        if not any(_returns_star(fact) for fact in facts):
+            return facts
+        notes = self._consumers(origin)
+        return [replace(fact, extra={**fact.extra, **notes}) if _returns_star(fact) else fact for fact in facts]
+
+    # who consumes a `SELECT *`, and through which driver
+
+    def _consumers(self, origin: _Origin) -> dict[str, Any]:
+        """How the functions that run a `SELECT *` use its rows (`python_sql_rows`), and whether
+        the file's driver caches server-side prepared statements, whose result type a new column
+        changes (`driver`, `driver_evidence`, `in_transaction`)."""
+        if self._constants is None:
+            self._constants = literal_name_lists(self.module)
+        uses: list[dict[str, Any]] = []
+        run_at: set[int] = set()
+        runners: set[str] = set()
+        awaited = in_transaction = unprepared = False
+        for sink in origin.calls:
+            if sink.call is None or sink.scope.node is None or sink.reverse or sink.name not in RUNNERS:
+                continue
+            seen = row_uses(sink.scope.node, sink.call, sink.name, self.positions, self._constants)
+            uses.extend(use for use in seen.uses if use not in uses)
+            run_at.update(seen.run_at)
+            runners.update(seen.runners)
+            awaited = awaited or seen.awaited
+            in_transaction = in_transaction or seen.in_transaction
+            unprepared = unprepared or seen.unprepared
+        notes: dict[str, Any] = {}
+        if uses:
+            notes["row_use"] = sorted(uses, key=lambda use: (use["line"], use["kind"]))
+        if run_at:
+            notes["run_at"] = sorted(run_at)
+        if runners:
+            notes["run_by"] = sorted(runners)
+        driver = None if unprepared else self._driver(awaited, runners)
+        if driver is not None:
+            notes["driver"], notes["driver_evidence"] = driver
+            if driver[0] == "asyncpg" and in_transaction:
+                notes["in_transaction"] = True
+        return notes
+
+    def _driver(self, awaited: bool, runners: set[str]) -> tuple[str, str] | None:
+        """A PostgreSQL driver that prepares statements server-side, as this file shows it."""
+        hints = self.gathered.drivers
+        imports = hints.imports
+        if "asyncpg" not in hints.no_prepare:
+            if hints.asyncpg_url and "sqlalchemy" in imports:
+                return ("sqlalchemy+asyncpg", "a postgresql+asyncpg:// engine URL")
+            if "asyncpg" in imports:
+                return ("asyncpg", "import asyncpg")
+            if awaited and runners & {"fetch", "fetchrow"}:
+                return ("asyncpg", "await conn.fetch()")
+        if imports & {"psycopg", "psycopg_pool"} and "psycopg2" not in imports and "psycopg" not in hints.no_prepare:
+            return ("psycopg", "import psycopg")
+        return None
 
     def _table_named(self, text: str) -> str | None:
         if sql_keyword(text):
@@ -350,6 +411,11 @@ class _Resolver:
     def _event_values(self, event: Assignment, depth: int) -> list[_Value]:
         assert event.parts is not None
         return self._concatenation(list(event.parts), event.scope, event.seq, depth + 1)
+
+
+def _returns_star(fact: Fact) -> bool:
+    """A `SELECT *` whose columns reach the caller (not one inside a CTE or subquery)."""
+    return fact.detail == "select_star" and fact.access == READ and not fact.extra.get("contained")
 
 
 def _chains(events: list[Assignment], before: int | None) -> list[list[Assignment]]:

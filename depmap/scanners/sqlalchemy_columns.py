@@ -188,6 +188,23 @@ class ColumnReader:
                     attributes.append(target.value)
         return fields, list(dict.fromkeys(attributes))
 
+    def attribute_lines(self, body: list[cst.CSTNode], attributes: list[str]) -> dict[str, int]:
+        """Where each of `attributes` is defined in the class body (a method's `def` line, first wins)."""
+        lines: dict[str, int] = {}
+        for small in body:
+            if isinstance(small, (cst.FunctionDef, cst.ClassDef)):
+                name, node = small.name.value, small.name
+            elif isinstance(small, (cst.Assign, cst.AnnAssign)):
+                target = small.targets[0].target if isinstance(small, cst.Assign) and len(small.targets) == 1 else getattr(small, "target", None)
+                if not isinstance(target, cst.Name):
+                    continue
+                name, node = target.value, small
+            else:
+                continue
+            if name in attributes:
+                lines.setdefault(name, self.line(node))
+        return lines
+
     def field(self, statement: cst.Assign | cst.AnnAssign, name: str, sqlmodel: bool) -> dict[str, Any] | None:
         """One class attribute as a field dict; None when it declares no column or relationship."""
         value = statement.value

@@ -193,6 +193,7 @@ class GatherModelsVisitor(GatherSqlalchemyVisitor):
         bases = [self._base_name(arg.value) for arg in node.bases if arg.keyword is None]
         extra = self._model_extra(framework, symbol, bases, abstract=abstract, root=root)
         extra.update(table=options.get("table"), schema=options.get("schema"), fields=[public_field(f) for f in fields], attributes=attributes)
+        extra["attribute_lines"] = self.columns.attribute_lines(body, attributes)
         if options.get("table_binding"):
             extra["table_binding"] = options["table_binding"]
         table = self.full_table(options["table"], options.get("schema")) if options.get("table") else ""

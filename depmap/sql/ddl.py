@@ -221,14 +221,36 @@ def column_spec(column: exp.ColumnDef, dialect: str) -> dict[str, Any]:
         elif isinstance(value, exp.DefaultColumnConstraint):
             spec["default"] = value.this.sql(dialect)
         elif isinstance(value, exp.GeneratedAsIdentityColumnConstraint):
-            spec["identity"] = True
+            if value.args.get("expression") is not None:  # PostgreSQL 18 `GENERATED ALWAYS AS (expr)`
+                spec["generated"] = "virtual"
+            else:  # identity columns are implicitly NOT NULL
+                spec["identity"], spec["nullable"] = True, False
+        elif isinstance(value, exp.ComputedColumnConstraint):
+            spec["generated"] = _generated_kind(value, dialect)
+        elif isinstance(value, exp.CheckColumnConstraint):
+            spec["check"] = value.this.sql(dialect)
         elif isinstance(value, exp.AutoIncrementColumnConstraint):
             spec["identity"] = True
         elif isinstance(value, exp.UniqueColumnConstraint):
             spec["unique"] = True
         elif isinstance(value, exp.Reference):
             spec["references"] = value.this.sql(dialect)
+    position = column.args.get("position")
+    if isinstance(position, exp.ColumnPosition):  # MySQL `FIRST` / `AFTER other`
+        after = position.this
+        spec["position"] = f"AFTER {after.sql(dialect)}" if after is not None else str(position.args.get("position") or "").upper()
+    if column.args.get("exists"):
+        spec["if_not_exists"] = True
     return spec
+
+
+def _generated_kind(value: exp.ComputedColumnConstraint, dialect: str) -> str:
+    """STORED or VIRTUAL as written; unwritten, PostgreSQL's only form (before 18) is stored,
+    MySQL's and SQLite's default is virtual."""
+    persisted = value.args.get("persisted")
+    if persisted is None:
+        return "stored" if dialect in ("postgres", "redshift") else "virtual"
+    return "stored" if persisted else "virtual"
 
 
 def _is_temporary(statement: exp.Create) -> bool:

@@ -16,12 +16,13 @@ from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import ParseError, TokenError
 
-from depmap.model import ACCESS, LOW, PARSE_ERROR, READ, WRITE
+from depmap.model import ACCESS, HIGH, LOW, PARSE_ERROR, READ, WRITE
 from depmap.sql.ddl import DdlExtractor
 from depmap.sql.fallback import touches_no_data, tables_named
+from depmap.sql.load_data import load_data
 from depmap.sql.names import fold_quoted, quoting_keeps_case
 from depmap.sql.placeholders import neutralise
-from depmap.sql.resolve import Collector, QueryResolver, Sources, is_star
+from depmap.sql.resolve import Collector, QueryResolver, Sources, is_star, star_sources
 from depmap.sql.split import Chunk, split_statements
 from depmap.sql.types import Observation, Schema, StatementResult
 
@@ -87,6 +88,8 @@ def _retry_template_pieces(
 def _analyze_chunk(
     chunk: Chunk, original: str, sqlglot_dialect: Dialect, dialect: str, schema: Schema | None
 ) -> StatementResult:
+    if (loaded := load_data(chunk.text, dialect)) is not None:  # MySQL bulk load: sqlglot has no parser for it
+        return StatementResult(chunk.line, chunk.end_line, "copy", original, tuple(loaded))
     try:
         if chunk.tokens:
             parsed = sqlglot_dialect.parser().parse(chunk.tokens, chunk.text)
@@ -294,6 +297,11 @@ class StatementExtractor:
         returning = statement.args.get("returning")
         if returning is not None:
             self.resolver.loose_columns(returning, sources, READ, detail)
+            # `RETURNING *` hands every column of the row back, one added tomorrow included
+            for projection in returning.expressions:
+                for source in star_sources(projection, sources):
+                    if isinstance(source, exp.Table) and (name := self.resolver.table(source)):
+                        self.out.add(ACCESS, name, (), READ, "select_star", HIGH, {"returning": True})
 
     def _update(self, statement: exp.Update) -> tuple[str, str | None]:
         if not statement.expressions:

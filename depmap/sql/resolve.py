@@ -5,6 +5,8 @@ correlated subqueries); a column selected from a CTE or derived table is traced 
 projection (and through `*`) to a base table. An unqualified column in a scope with several
 sources is attributed with the schema when it knows the tables; otherwise every candidate gets
 the column at low confidence with the candidate list, so a later pass (or a human) can decide.
+The same list is kept as `scope` (the tables the unqualified name could belong to in its query):
+`candidates` goes once the catalog settles the owner, `scope` stays for the ambiguity check.
 """
 
 from __future__ import annotations
@@ -190,36 +192,46 @@ class QueryResolver:
         for scope in reversed(scopes):  # parents first, so each frame can link to its parent
             parent = self._frames.get(id(scope.parent)) if scope.parent else outer
             self._frames[id(scope)] = _frame_of(scope, parent)
-        star_scopes = _star_propagating(root) if (root is not None and star_detail) else set()
+        # Stars whose columns reach the statement's result; any other `*` (in a CTE or derived
+        # table narrowed by its parent, an EXISTS, a subquery of a DML clause) is `contained`.
+        star_scopes = _star_propagating(root) if (root is not None and outer is None) else set()
         for scope in scopes:  # children first: a correlated column belongs to its innermost scope
-            self._scope(scope, detail, star_detail if id(scope) in star_scopes else None)
+            output = id(scope) in star_scopes
+            self._scope(scope, detail, star_detail if output else None, contained=not output)
         self._done[id(node)] = root
         return root
 
-    def _scope(self, scope: Scope, detail: str, star_detail: str | None) -> None:
+    def _scope(self, scope: Scope, detail: str, star_detail: str | None, contained: bool = False) -> None:
         frame = self._frames[id(scope)]
         for source in scope.sources.values():
             if isinstance(source, exp.Table) and (name := self.table(source)):
                 self.out.add(ACCESS, name, (), READ, detail)
         select = scope.expression
         if isinstance(select, exp.Select):
-            self._stars(select, frame, star_detail or "select_star")
+            self._stars(select, frame, star_detail or "select_star", contained)
             self._joins(select, frame, detail)
         for column in _read_columns(scope):
             self._attribute(column, frame, READ, detail)
 
-    def _stars(self, select: exp.Select, frame: Frame, star_detail: str) -> None:
+    def _stars(self, select: exp.Select, frame: Frame, star_detail: str, contained: bool = False) -> None:
+        extra = {"contained": True} if contained else None
         for projection in select.expressions:
             for source in star_sources(projection, frame):
                 if isinstance(source, exp.Table) and (name := self.table(source)):
-                    self.out.add(ACCESS, name, (), READ, star_detail)
+                    self.out.add(ACCESS, name, (), READ, star_detail, HIGH, extra)
 
     def _joins(self, select: exp.Select, frame: Frame, detail: str) -> None:
-        """NATURAL and USING joins compare columns by name: record who is joined with whom."""
+        """NATURAL and USING joins compare columns by name: record who is joined with whom.
+
+        A join's partners are the tables to its left (the FROM item and the joins before it):
+        a table joined later takes no part in this join's condition.
+        """
         joins = select.args.get("joins") or []
-        tables = [self.table(t) for t in frame.tables()]
-        names = [t for t in tables if t]
+        source = select.args.get("from_") or select.args.get("from")
+        left = [source.this] if isinstance(source, exp.From) else []
         for join in joins:
+            names = [name for node in left if isinstance(node, exp.Table) and (name := self.table(node))]
+            left.append(join.this)
             natural = (join.args.get("method") or "").upper() == "NATURAL"
             using = join.args.get("using") or []
             if not (natural or using) or not isinstance(join.this, exp.Table):
@@ -311,7 +323,11 @@ class QueryResolver:
         if not qualifier and _is_using_column(column, name):
             return  # the merged column of `JOIN ... USING (name)`: `_joins` recorded both sides
         for attribution in self._resolve(name, qualifier, frame, frozenset()):
-            extra = {"candidates": list(attribution.candidates)} if attribution.candidates else None
+            extra = None
+            if attribution.candidates:
+                # `scope` outlives `candidates` (which the catalog settles away): a later column of
+                # this name in another of these tables makes the reference ambiguous.
+                extra = {"candidates": list(attribution.candidates), "scope": list(attribution.candidates)}
             self.out.add(ACCESS, attribution.table, [attribution.column], access, detail, attribution.confidence, extra)
 
     def _resolve(self, name: str, qualifier: str, frame: Frame, seen: frozenset[int]) -> list[Attribution]:

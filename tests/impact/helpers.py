@@ -68,6 +68,28 @@ def context_for(
     return impact_context(index, spec, Dialect(dialect, parse_version(server_version), "option"), changed_paths)
 
 
+def check_context(
+    root: Path,
+    migration: str,
+    target: str | None = None,
+    *,
+    dialect: str = "postgres",
+    server_version: str | None = None,
+) -> ImpactContext:
+    """The context `depmap check <migration>` gives the rules: the spec read from the migration
+    (the column `target` names, or its only added column) and the migration as the change."""
+    from depmap.impact.migration_specs import specs_from_migrations
+
+    index = build_index(root, dialect=dialect)
+    specs, problems = specs_from_migrations(index, [migration])
+    if target is not None:
+        table, column = parse_target(target)
+        specs = [s for s in specs if s.column == column and (s.table == table or s.table.endswith("." + table))]
+    assert len(specs) == 1, f"{migration}: expected one added column{f' {target}' if target else ''}, got {specs} {problems}"
+    changed = tuple(sorted({migration} | {s.origin.path for s in specs if s.origin is not None}))
+    return impact_context(index, specs[0], Dialect(dialect, parse_version(server_version), "option"), changed)
+
+
 def findings_of(rule_module: Any, ctx: ImpactContext) -> list[Finding]:
     return sorted(rule_module.RULE.check(ctx), key=Finding.sort_key)
 

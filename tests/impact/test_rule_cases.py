@@ -3,6 +3,8 @@
 tests/impact/cases/<rule_id>/<case>/case.toml names the proposed column:
     target = "orders.discount_code"   type = "text"   not_null = true   default = "'x'"
     dialect = "postgres"   server_version = "16"   changed = ["migrations/0007.sql"] (check mode)
+    check = "migrations/0007.sql": `depmap check` mode, the spec is read from that migration (the
+    column `target` names when it adds several; type/not_null/default/spec are then ignored).
 Only the findings of the folder's rule are compared, so one case shows one rule's behaviour.
 """
 
@@ -14,7 +16,7 @@ import pytest
 
 from importlib import import_module
 
-from tests.impact.helpers import CASES, actual, context_for, load_case, markers
+from tests.impact.helpers import CASES, actual, check_context, context_for, load_case, markers
 
 
 def _case_folders() -> list[Path]:
@@ -25,17 +27,21 @@ def _case_folders() -> list[Path]:
 def test_rule_case(folder: Path) -> None:
     case = load_case(folder)
     rule = import_module(f"depmap.impact.rules.{folder.parent.name}").RULE
-    ctx = context_for(
-        folder,
-        case["target"],
-        type=case.get("type"),
-        not_null=case.get("not_null", False),
-        default=case.get("default"),
-        dialect=case.get("dialect", "postgres"),
-        server_version=case.get("server_version"),
-        changed_paths=tuple(case.get("changed", ())),
-        **case.get("spec", {}),
-    )
+    if "check" in case:
+        ctx = check_context(folder, case["check"], case.get("target"), dialect=case.get("dialect", "postgres"),
+                            server_version=case.get("server_version"))
+    else:
+        ctx = context_for(
+            folder,
+            case["target"],
+            type=case.get("type"),
+            not_null=case.get("not_null", False),
+            default=case.get("default"),
+            dialect=case.get("dialect", "postgres"),
+            server_version=case.get("server_version"),
+            changed_paths=tuple(case.get("changed", ())),
+            **case.get("spec", {}),
+        )
     found = actual(list(rule.check(ctx)))
     expected = {e for e in markers(folder) if e.rule == rule.id}
     assert sorted(found) == sorted(expected)

@@ -27,8 +27,8 @@ def test_unqualified_columns_without_schema_go_to_every_candidate_at_low() -> No
             (A, "customers", ("total", "email"), R, "select", L),
         ],
     )
-    assert extra(find(result, "orders", columns=("total", "email"))) == {"candidates": ["customers", "orders"]}
-    assert extra(find(result, "customers", columns=("total", "email"))) == {"candidates": ["customers", "orders"]}
+    assert extra(find(result, "orders", columns=("total", "email"))) == {"candidates": ["customers", "orders"], "scope": ["customers", "orders"]}
+    assert extra(find(result, "customers", columns=("total", "email"))) == {"candidates": ["customers", "orders"], "scope": ["customers", "orders"]}
 
 
 def test_unqualified_columns_with_schema_go_to_the_owner_at_high() -> None:
@@ -54,7 +54,7 @@ def test_column_in_both_tables_stays_ambiguous_with_schema() -> None:
         schema=SCHEMA,
     )
     low = [o for o in result.observations if o.confidence == L]
-    assert [extra(o) for o in low] == [{"candidates": ["customers", "orders"]}] * 2
+    assert [extra(o) for o in low] == [{"candidates": ["customers", "orders"], "scope": ["customers", "orders"]}] * 2
 
 
 def test_column_in_no_known_table_stays_low_with_schema() -> None:
@@ -161,3 +161,24 @@ def test_mysql_backticks_in_unparsed_sql_fold_too() -> None:
         dialect="mysql",
         kind="unparsed",
     )
+
+
+def test_unqualified_column_keeps_its_scope_tables() -> None:
+    """`scope` lists the tables a bare name could belong to (through a CTE's `*` too), and survives
+    the catalog settling `candidates`: a later same-named column in one of them is a conflict."""
+    result = check(
+        "WITH r AS (SELECT * FROM orders) SELECT discount_code FROM r JOIN coupons k ON k.id = r.coupon_id",
+        [
+            (A, "orders", (), R, "select_star", H),
+            (A, "orders", ("coupon_id",), R, "select", H),
+            (A, "coupons", ("id",), R, "select", H),
+            (A, "orders", ("discount_code",), R, "select", L),
+            (A, "coupons", ("discount_code",), R, "select", L),
+        ],
+    )
+    assert extra(find(result, "coupons", columns=("discount_code",)))["scope"] == ["coupons", "orders"]
+
+
+def test_unqualified_column_of_a_lone_table_has_no_scope() -> None:
+    result = check("SELECT discount_code FROM coupons", [(A, "coupons", ("discount_code",), R, "select", H)])
+    assert extra(find(result, "coupons", columns=("discount_code",))) == {}

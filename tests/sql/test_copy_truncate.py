@@ -43,3 +43,23 @@ def test_truncate_several_tables() -> None:
 
 def test_truncate_table_with_options() -> None:
     check("TRUNCATE TABLE orders RESTART IDENTITY CASCADE", [(A, "orders", (), W, "truncate", H)], kind="truncate")
+
+
+def test_mysql_load_data_without_columns_writes_the_whole_table() -> None:
+    result = check(
+        "LOAD DATA LOCAL INFILE '/tmp/stock.csv' REPLACE INTO TABLE stock FIELDS TERMINATED BY ',' IGNORE 1 LINES",
+        [(A, "stock", (), W, "copy", H)],
+        kind="copy",
+        dialect="mysql",
+    )
+    assert result.observations[0].extra == {"loader": "load_data", "statement": "copy"}
+
+
+def test_mysql_load_data_columns_skip_user_variables_and_add_set_targets() -> None:
+    check(
+        """LOAD DATA INFILE %s INTO TABLE `shop`.`Stock` PARTITION (p0)
+           FIELDS TERMINATED BY ',' ENCLOSED BY '(' (sku, @skip, `On_Hand`) SET updated_at = NOW()""",
+        [(A, "shop.stock", ("sku", "on_hand", "updated_at"), W, "copy", H)],
+        kind="copy",
+        dialect="mysql",
+    )

@@ -252,3 +252,22 @@ def test_qualify_window_columns_are_read() -> None:
         [(A, "orders", ("id", "customer_id", "ts"), R, "select", H)],
         dialect="snowflake",
     )
+
+
+def test_natural_join_partners_are_the_tables_to_its_left() -> None:
+    """A table joined after a NATURAL JOIN takes no part in its condition."""
+    result = check(
+        "SELECT * FROM customers NATURAL JOIN loyalty JOIN orders o ON o.customer_id = customers.id",
+        [
+            (A, "customers", ("id",), R, "select", H),
+            (A, "loyalty", (), R, "select", H),
+            (A, "orders", ("customer_id",), R, "select", H),
+            (A, "customers", (), R, "select_star", H),
+            (A, "loyalty", (), R, "select_star", H),
+            (A, "orders", (), R, "select_star", H),
+            (A, "customers", (), R, "natural_join", H),
+            (A, "loyalty", (), R, "natural_join", H),
+        ],
+    )
+    assert extra(find(result, "loyalty", "natural_join")) == {"partners": ["customers"]}
+    assert extra(find(result, "customers", "natural_join")) == {"partners": ["loyalty"]}

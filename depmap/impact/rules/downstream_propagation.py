@@ -1,0 +1,154 @@
+"""The new column flows downstream through `SELECT *` into views, tables, dbt models and tasks.
+
+*Why is this bad?* It may not be: a staging model that passes every column on is often meant to.
+But a `SELECT *` carries the column into every relation built from the table, and from there into
+whatever is built from those, without anyone deciding it should: a personal-data column lands in
+a reporting schema, an `INSERT ... SELECT *` suddenly has one value too many, a dbt contract no
+longer matches. depmap reports one finding per statement that selects `*` from the table (each
+is a place where you can stop the column), with every relation the column reaches beyond it, and
+the statement that moves it there, listed under it (depth 2, 3, …).
+
+*Example*: `select * from {{ source('shop', 'customers') }}` in `stg_customers.sql`, and
+`select customers.*, ... from {{ ref('stg_customers') }}` in `dim_customers.sql`: a new
+`customers.loyalty_tier` reaches `staging.stg_customers` and then `marts.dim_customers`.
+
+*Use instead*: where the column should not travel, list the columns explicitly instead of `*`;
+where it should, plan it: document it in the models' YAML, check contracts and the consumers of
+every relation listed.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from depmap.graph import Hop
+from depmap.impact.context import ImpactContext
+from depmap.impact.finding import INFO, Finding, Related
+from depmap.impact.rule import Rule
+from depmap.model import TABLE_DEF, Fact, weaker
+
+_FREEZING_FAMILIES = ("postgres", "mysql")  # a view's `*` is expanded once, when it is created
+
+
+def check(ctx: ImpactContext) -> Iterator[Finding]:
+    spec = ctx.spec
+    hops = ctx.graph.downstream(spec.table, spec.column)
+    if not hops:
+        return
+    arrival = {(hop.target, hop.target_column): hop for hop in hops}
+    definitions = _definitions(ctx.facts)
+    for first in (hop for hop in hops if hop.depth == 1):
+        beyond = [hop for hop in hops if hop.depth > 1 and _root(hop, arrival) is first]
+        confidence = first.fact.confidence
+        for hop in beyond:
+            confidence = weaker(confidence, hop.fact.confidence)
+        yield Finding(
+            rule=RULE.id,
+            severity=INFO,
+            location=first.fact.location,
+            message=_message(ctx, first, definitions.get(first.target), beyond),
+            fix=_fix(ctx, first, beyond),
+            snippet=first.fact.snippet,
+            confidence=confidence,
+            related=tuple(Related(hop.fact.location, _note(hop, definitions.get(hop.target))) for hop in beyond),
+        )
+
+
+def _definitions(facts: list[Fact]) -> dict[str, Fact]:
+    """The latest definition of each relation (a view, CTAS table, dbt model), by name."""
+    found: dict[str, Fact] = {}
+    for fact in facts:
+        if fact.kind == TABLE_DEF and fact.detail in ("create_view", "create_table_as", "dbt_model"):
+            found[fact.table] = fact
+    return found
+
+
+def _root(hop: Hop, arrival: dict[tuple[str, str | None], Hop]) -> Hop:
+    """The depth-1 hop a deeper hop descends from (each relation is reached once, breadth first)."""
+    while hop.depth > 1:
+        hop = arrival[(hop.source, hop.source_column)]
+    return hop
+
+
+def _kind(hop: Hop, definition: Fact | None) -> str:
+    """How the relation is built, in a few words: 'dbt model', 'view', 'table (CREATE TABLE AS)'…"""
+    statement = hop.fact.extra.get("statement")
+    if statement == "dbt_model" or hop.fact.via == "dbt":
+        materialized = definition.extra.get("materialized") if definition is not None else None
+        return "dbt snapshot" if materialized == "snapshot" else "dbt model"
+    if statement == "create_view":
+        return "materialized view" if definition is not None and definition.extra.get("materialized") else "view"
+    if statement == "create_table_as":
+        return "table (CREATE TABLE AS)"
+    if statement == "insert":
+        return "table (INSERT ... SELECT)"
+    return "relation"
+
+
+def _is_dbt(hop: Hop) -> bool:
+    return hop.fact.extra.get("statement") == "dbt_model" or hop.fact.via == "dbt"
+
+
+def _task(fact: Fact) -> str:
+    return f", Airflow task {fact.extra['dag_id']}.{fact.extra['task_id']}" if fact.extra.get("task_id") else ""
+
+
+def _how(hop: Hop) -> str:
+    return "select *" if hop.fact.detail == "star" else f"selects {hop.source_column} by name"
+
+
+def _note(hop: Hop, definition: Fact | None) -> str:
+    return f"depth {hop.depth}: {hop.source} → {hop.target} ({_kind(hop, definition)}, {_how(hop)}{_task(hop.fact)})"
+
+
+def _message(ctx: ImpactContext, hop: Hop, definition: Fact | None, beyond: list[Hop]) -> str:
+    spec, fact = ctx.spec, hop.fact
+    kind = _kind(hop, definition)
+    statement = fact.extra.get("statement")
+    where = f"{kind} {hop.target}{_task(fact)}"
+    if _is_dbt(hop):
+        materialized = definition.extra.get("materialized") if definition is not None else None
+        where += f" (materialized as {materialized})" if materialized and materialized != "snapshot" else ""
+        text = f"The {where} selects every column of {spec.table}, so {spec.column} lands in it on its next dbt build"
+        if materialized == "incremental":
+            text += (" (an incremental model gains it only with on_schema_change 'append_new_columns' or "
+                     "'sync_all_columns', or a --full-refresh)")
+    elif _frozen(ctx, hop):
+        text = (f"The {where} selects every column of {spec.table}; {ctx.dialect.name} fixed its column list when it "
+                f"was created, so it carries {spec.column} once it is recreated (see view-star-frozen)")
+    elif statement == "create_view" and ctx.dialect.family == "sqlite":
+        text = (f"The {where} selects every column of {spec.table}; SQLite expands that `*` each time the view is "
+                f"used, so the view shows {spec.column} as soon as the column exists")
+    elif statement == "create_view":
+        text = (f"The {where} selects every column of {spec.table}, so it carries {spec.column} (at once, or once "
+                f"the view is recreated: {ctx.dialect.name} decides when a view's `*` is expanded)")
+    elif statement == "insert":
+        runner = f" (Airflow task {fact.extra['dag_id']}.{fact.extra['task_id']})" if fact.extra.get("task_id") else ""
+        text = (f"INSERT ... SELECT * here{runner} sends every column of {spec.table} into {hop.target} by position, "
+                f"{spec.column} included, so {hop.target} needs a matching column in the same place (see insert-select-star)")
+    else:
+        text = f"The {where} selects every column of {spec.table}, so {spec.column} lands in it the next time this statement runs"
+    if beyond:
+        names = ", ".join(h.target for h in beyond)
+        text += f", and from there reaches {len(beyond)} more relation{'s' if len(beyond) > 1 else ''}: {names}"
+    return text + "."
+
+
+def _fix(ctx: ImpactContext, hop: Hop, beyond: list[Hop]) -> str:
+    spec, loc = ctx.spec, hop.fact.location
+    reached = ", ".join([hop.target, *(h.target for h in beyond)])
+    plan = f"check the consumers of {reached}"
+    if any(_is_dbt(h) for h in [hop, *beyond]):
+        plan = f"document {spec.column} in the YAML of the dbt models that carry it and {plan}"
+    if _frozen(ctx, hop):
+        plan = f"recreate {hop.target} after adding the column (see view-star-frozen) and {plan}"
+    return (f"If {spec.column} should not reach {hop.target}, list the columns of {spec.table} explicitly instead of "
+            f"`*` at {loc.path}:{loc.line}. If it should, add it downstream on purpose: {plan}.")
+
+
+def _frozen(ctx: ImpactContext, hop: Hop) -> bool:
+    """A plain SQL view in a database that expands its `*` once, at creation."""
+    return hop.fact.extra.get("statement") == "create_view" and not _is_dbt(hop) and ctx.dialect.family in _FREEZING_FAMILIES
+
+
+RULE = Rule("downstream-propagation", INFO, check, __doc__)

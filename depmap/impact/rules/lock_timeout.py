@@ -1,0 +1,104 @@
+"""The ADD COLUMN waits for an exclusive lock with no lock timeout.
+
+*Why is this bad?* Even a metadata-only `ALTER TABLE ... ADD COLUMN` needs an exclusive lock for a
+moment: ACCESS EXCLUSIVE on PostgreSQL, an exclusive metadata lock on MySQL. While it waits for a
+long-running query or an idle transaction that touched the table, every new query on the table
+queues behind it: a one-millisecond migration becomes an outage as long as the longest
+transaction. A lock timeout makes the ALTER give up quickly instead; the migration is retried.
+
+*Example*: a migration that runs `ALTER TABLE orders ADD COLUMN note text;` with nothing before it.
+
+*Use instead*: `SET lock_timeout = '5s';` (PostgreSQL) or `SET SESSION lock_wait_timeout = 5;`
+(MySQL) at the start of the migration, and retry on timeout. SQLite has no such lock.
+
+References: https://www.postgresql.org/docs/current/runtime-config-client.html#GUC-LOCK-TIMEOUT,
+https://dev.mysql.com/doc/refman/8.0/en/server-system-variables.html#sysvar_lock_wait_timeout,
+https://dev.mysql.com/doc/refman/8.0/en/metadata-locking.html
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Iterator
+
+from depmap.dialects import MYSQL, POSTGRES, lock_timeout_sql
+from depmap.impact.context import ImpactContext
+from depmap.impact.finding import WARNING, Finding
+from depmap.impact.plan import LOCK_TIMEOUT_MS, Names, full_add_sql
+from depmap.impact.rule import Rule
+from depmap.impact.rules.table_rewrite import is_new_table, migration_site
+from depmap.model import HIGH, MEDIUM
+
+# The session settings that bound the wait: `SET [LOCAL|SESSION] lock_timeout`, set_config(...),
+# and MySQL's lock_wait_timeout (metadata locks; innodb_lock_wait_timeout is for row locks only).
+_SETTING = {POSTGRES: re.compile(r"\block_timeout\b", re.IGNORECASE),
+            MYSQL: re.compile(r"(?<!innodb_)\block_wait_timeout\b", re.IGNORECASE)}
+_LOCK = {POSTGRES: "an ACCESS EXCLUSIVE lock", MYSQL: "an exclusive metadata lock"}
+
+
+def _migration_text(ctx: ImpactContext, path: str) -> str | None:
+    """The migration's source, when the context knows the scanned root; else the facts' snippets."""
+    root = getattr(ctx, "root", None)
+    if root is not None:
+        try:
+            return (Path(root) / path).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return None
+    return None
+
+
+def _sets_timeout(ctx: ImpactContext, path: str, pattern: re.Pattern[str]) -> bool | None:
+    """True or False when depmap could read what the migration does; None when it could not."""
+    if any(pattern.search(f.snippet) or pattern.search(str(f.extra.get("setting", "")))
+           for f in ctx.facts if f.location.path == path):
+        return True
+    text = _migration_text(ctx, path)
+    return None if text is None else pattern.search(text) is not None
+
+
+def _fix(ctx: ImpactContext, statement: str) -> str:
+    setting = lock_timeout_sql(ctx.dialect, LOCK_TIMEOUT_MS) or ""
+    framework = ctx.spec.framework or next((f for f in ("django", "alembic") if f in ctx.frameworks), "sql")
+    if framework == "django":
+        how = (f'make migrations.RunSQL("{setting}", migrations.RunSQL.noop) the first operation of the migration')
+    elif framework == "alembic":
+        how = f'call op.execute("{setting}") first in upgrade()'
+    else:
+        how = "put it before the ALTER TABLE"
+    return (f"Bound the wait and retry on timeout: {how}:\n  {setting};\n  {statement};\nIf it times out, nothing "
+            f"changed: run the migration again, and look for long transactions on {ctx.spec.table}.")
+
+
+def check(ctx: ImpactContext) -> Iterator[Finding]:
+    family = ctx.dialect.family
+    if family not in _SETTING or is_new_table(ctx):
+        return
+    spec = ctx.spec
+    statement = full_add_sql(Names.of(ctx))
+    site = migration_site(ctx)
+    confidence = HIGH
+    if site is not None:
+        found = _sets_timeout(ctx, site.path, _SETTING[family])
+        if found:
+            return
+        confidence = HIGH if found is False else MEDIUM
+        where = f"this migration ({site.path}) sets no lock timeout" if found is False else (
+            f"depmap found no lock timeout in {site.path}")
+    else:
+        site = ctx.anchor
+        where = "nothing bounds how long it waits"
+    yield Finding(
+        rule=RULE.id,
+        severity=WARNING,
+        location=site,
+        message=(f"Adding {spec.table}.{spec.column} takes {_LOCK[family]} on {spec.table} and {where}: while the "
+                 f"ALTER waits behind a long transaction, every query on {spec.table} queues behind the ALTER and "
+                 "the application stalls."),
+        fix=_fix(ctx, statement),
+        snippet=statement,
+        confidence=confidence,
+    )
+
+
+RULE = Rule("lock-timeout", WARNING, check, __doc__)

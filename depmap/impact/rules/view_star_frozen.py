@@ -1,0 +1,136 @@
+"""A view selects `*` from the table: it keeps its old column list until it is recreated.
+
+*Why is this bad?* PostgreSQL and MySQL expand `*` (and `t.*`) when the view is created and store
+the resulting column list, so after `ALTER TABLE ... ADD COLUMN` the view still has the old
+columns: readers of the view do not see the new one, however much its author meant "every
+column". Recreating it is not always a one-liner either: PostgreSQL's `CREATE OR REPLACE VIEW` may
+only append columns at the end, so it fails ("cannot change name of view column") when other
+columns follow the `t.*`, and a materialized view must be dropped and created again (`REFRESH`
+keeps the old column list). SQLite re-expands the `*` at every use, so it is not reported there.
+dbt models are not reported either: dbt recreates its views on every run.
+
+*Example*:
+```sql
+CREATE VIEW reporting.customer_orders AS
+SELECT c.*, count(o.id) AS order_count FROM customers AS c LEFT JOIN orders AS o ON ...
+```
+
+*Use instead*: recreate the view in the migration that adds the column (in one transaction:
+`DROP VIEW reporting.customer_orders; CREATE VIEW reporting.customer_orders AS ...`), or list the
+columns explicitly so the view's shape is a decision, not an accident.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from depmap.catalog import migration_order
+from depmap.impact.context import ImpactContext
+from depmap.impact.finding import INFO, Finding
+from depmap.impact.rule import Rule
+from depmap.model import COLUMN_DEF, FLOW, TABLE_DEF, Fact
+
+_FREEZING_FAMILIES = ("postgres", "mysql")  # SQLite re-expands `*` when the view is used
+
+
+def check(ctx: ImpactContext) -> Iterator[Finding]:
+    spec = ctx.spec
+    if ctx.dialect.family not in _FREEZING_FAMILIES:
+        return
+    seen: set[tuple[str, str, int]] = set()
+    for flow in ctx.facts:
+        if not (flow.kind == FLOW and flow.detail == "star" and flow.table == spec.table):
+            continue
+        if flow.extra.get("statement") != "create_view" or flow.via == "dbt":
+            continue
+        view = str(flow.extra.get("to") or "")
+        key = (view, flow.location.path, flow.location.line)
+        definition = _definition(ctx, view, flow)
+        if key in seen or definition is None or not _still_frozen(ctx, definition):
+            continue
+        seen.add(key)
+        yield _finding(ctx, view, flow, definition)
+
+
+def _definition(ctx: ImpactContext, view: str, flow: Fact) -> Fact | None:
+    """The CREATE VIEW the star flow belongs to (same statement)."""
+    for fact in ctx.facts:
+        if fact.kind == TABLE_DEF and fact.table == view and fact.location == flow.location:
+            return fact
+    return None
+
+
+def _still_frozen(ctx: ImpactContext, definition: Fact) -> bool:
+    """Whether this definition is the view as it stands when the column arrives.
+
+    A view redefined or dropped later is judged by its later definition (or not at all); a view
+    the change under review creates or recreates after its ADD COLUMN already sees the column."""
+    path, line = definition.location.path, definition.location.line
+    order = migration_order(definition)
+    if any(
+        f.kind == TABLE_DEF and f.table == definition.table and f.location.path in ctx.changed_paths
+        and migration_order(f) > order
+        for f in ctx.facts
+    ):
+        return False  # the change under review drops or recreates the view after this definition
+    if path in ctx.changed_paths:
+        origin = _origin_fact(ctx)
+        return origin is not None and order < migration_order(origin)
+    table = ctx.catalog.get(definition.table)
+    if table is None or not table.view:
+        return False  # dropped (or replaced by a table) later on
+    ddl = [d for d in table.defined_at if d.via != "orm"]
+    return bool(ddl) and (ddl[-1].path, ddl[-1].line) == (path, line)
+
+
+def _origin_fact(ctx: ImpactContext) -> Fact | None:
+    """The statement that adds the column: the spec's origin, else its ADD COLUMN in the change."""
+    spec = ctx.spec
+    for fact in ctx.facts:
+        if fact.kind == COLUMN_DEF and fact.table == spec.table and spec.column in fact.columns and fact.detail == "add_column":
+            here = (fact.location.path, fact.location.line)
+            if (spec.origin is not None and here == (spec.origin.path, spec.origin.line)) or (
+                spec.origin is None and fact.location.path in ctx.changed_paths
+            ):
+                return fact
+    if spec.origin is not None:
+        return Fact(COLUMN_DEF, spec.table, spec.origin, (spec.column,), detail="add_column")
+    return None
+
+
+def _star_is_last(definition: Fact, table: str) -> bool:
+    """Whether the table's columns end the view's column list, so new ones land at the end."""
+    projection = definition.extra.get("projection") or []
+    return bool(projection) and projection[-1] == f"{table}.*" and projection.count(f"{table}.*") == 1
+
+
+def _finding(ctx: ImpactContext, view: str, flow: Fact, definition: Fact) -> Finding:
+    spec, loc = ctx.spec, flow.location
+    materialized = bool(definition.extra.get("materialized"))
+    noun = "materialized view" if materialized else "view"
+    where = f"{loc.path}:{loc.line}"
+    message = (
+        f"The {noun} {view} selects every column of {spec.table}, but {ctx.dialect.name} expanded that `*` when the "
+        f"view was created: it keeps its old column list, and its readers will not see {spec.column} until it is recreated."
+    )
+    add = f"ALTER TABLE {spec.table} ADD COLUMN {spec.column}{' ' + spec.type if spec.type else ''};"
+    body = f"<the SELECT at {where}>"
+    if ctx.dialect.family == "mysql":
+        steps = f"{add} CREATE OR REPLACE VIEW {view} AS {body};"
+    elif materialized:
+        steps = (f"BEGIN; {add} DROP MATERIALIZED VIEW {view}; CREATE MATERIALIZED VIEW {view} AS {body}; COMMIT; "
+                 f"(REFRESH MATERIALIZED VIEW keeps the old column list; recreate its indexes too)")
+    elif _star_is_last(definition, spec.table):
+        steps = f"BEGIN; {add} CREATE OR REPLACE VIEW {view} AS {body}; COMMIT;"
+    else:
+        steps = (f"BEGIN; {add} DROP VIEW {view}; CREATE VIEW {view} AS {body}; COMMIT; (CREATE OR REPLACE VIEW fails "
+                 f"here: other columns follow the `*`, and PostgreSQL only lets a replaced view add columns at the end)")
+    fix = (
+        f"If readers of {view} should see {spec.column}, recreate the {noun} in the migration that adds the column: "
+        f"{steps} If they should not, list the columns of {spec.table} explicitly in the view instead of `*`, so its "
+        f"shape does not depend on when it was last created."
+    )
+    return Finding(RULE.id, INFO, loc, message, fix, snippet=flow.snippet, confidence=flow.confidence)
+
+
+RULE = Rule("view-star-frozen", INFO, check, __doc__)

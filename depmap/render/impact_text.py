@@ -1,0 +1,75 @@
+"""The impact report on the terminal: verdict first, findings by severity, then the rollout plan."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from rich.console import Console
+from rich.syntax import Syntax
+from rich.text import Text
+
+from depmap.impact.engine import ImpactReport
+from depmap.impact.finding import BREAKS, NEEDS_CARE
+
+_VERDICT_STYLE = {BREAKS: "bold red", NEEDS_CARE: "bold yellow"}
+_SEVERITY_STYLE = {"error": "bold red", "breaking": "red", "warning": "yellow", "info": "cyan"}
+
+
+def describe_column(report: ImpactReport) -> str:
+    spec = report.spec
+    parts = [f"{spec.table}.{spec.column}", spec.type or "(type not given)"]
+    if spec.not_null:
+        parts.append("NOT NULL")
+    if spec.default is not None:
+        parts.append(f"DEFAULT {spec.default}")
+    elif spec.add_default is not None:
+        parts.append(f"(existing rows filled with {spec.add_default}, default then dropped)")
+    return " ".join(parts)
+
+
+def print_impact(out: Console, report: ImpactReport) -> None:
+    counts = report.counts()
+    summary = ", ".join(f"{n} {severity}" for severity, n in counts.items() if n) or "no findings"
+    out.print(Text(f"Adding {describe_column(report)}", style="bold"))
+    dialect = report.dialect
+    out.print(Text(f"Target: {dialect.label}, from {dialect.source}", style="dim"))
+    if report.spec.origin is not None:
+        out.print(Text(f"Migration: {report.spec.origin.path}:{report.spec.origin.line}", style="dim"))
+    out.print(Text(f"Verdict: {report.verdict} ({summary})", style=_VERDICT_STYLE.get(report.verdict, "bold green")))
+    for severity, group in groupby(report.findings, key=lambda f: f.severity):
+        items = list(group)
+        out.print()
+        out.print(Text(f"{severity.upper()} ({len(items)})", style=_SEVERITY_STYLE[severity]))
+        for finding in items:
+            loc = finding.location
+            where = f"{loc.path}:{loc.line}" if loc.path else "(project)"
+            out.print(Text("  ") + Text(where, style="bold cyan") + Text(f"  [{finding.rule}]", style="dim"))
+            out.print(Text(f"    {finding.message}"))
+            out.print(Text(f"    fix: {finding.fix}", style="green"))
+            for related in finding.related:
+                out.print(Text(f"      - {related.location.path}:{related.location.line} {related.note}", style="dim"))
+    for error in report.errors:
+        out.print(Text(f"depmap: internal error: {error}", style="red"))
+    if report.plan:
+        out.print()
+        out.print(Text("Rollout plan", style="bold"))
+        for step in report.plan:
+            out.print()
+            out.print(Text(f"{step.number}. {step.title}", style="bold"))
+            if step.description:
+                out.print(Text(f"   {step.description}"))
+            for statement in step.sql:
+                _print_sql(out, statement)
+            for site in step.sites:
+                symbol = f"  {site.symbol}" if site.symbol else ""
+                out.print(Text(f"   - {site.path}:{site.line}{symbol}", style="cyan"))
+
+
+def _print_sql(out: Console, statement: str) -> None:
+    """Highlighted on a terminal; plain (and so copyable without padding) anywhere else."""
+    text = statement if statement.rstrip().endswith((";", ":")) or "\n" in statement.strip() else statement.rstrip() + ";"
+    if out.is_terminal and not out.no_color:
+        out.print(Syntax(text, "sql", theme="ansi_dark", background_color="default", padding=(0, 0, 0, 3)))
+    else:
+        for line in text.splitlines():
+            out.print(Text(f"   {line}"))

@@ -1,0 +1,2 @@
+select * from {{ source('crm', 'customers') }}
+where deleted_at is null

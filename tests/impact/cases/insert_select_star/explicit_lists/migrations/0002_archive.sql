@@ -1,0 +1,1 @@
+INSERT INTO orders_archive SELECT * FROM orders WHERE status = 'cancelled';

@@ -1,0 +1,13 @@
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [("orders", "0001_initial")]
+
+    operations = [
+        migrations.AddField(
+            model_name="order",
+            name="gift_message",
+            field=models.TextField(blank=True, null=True),  # depmap-expect: lock-timeout warning
+        ),
+    ]

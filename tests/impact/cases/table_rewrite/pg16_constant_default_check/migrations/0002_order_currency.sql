@@ -1,0 +1,5 @@
+-- 0002: multi-currency checkout (ticket SHOP-412).
+BEGIN;
+ALTER TABLE orders
+    ADD COLUMN currency char(3) NOT NULL DEFAULT 'EUR';
+COMMIT;
