@@ -20,6 +20,12 @@ Facts sit on the line where the SQL text is written, with the symbol that writes
 (`pkg.module.function`, or `pkg.module.CONSTANT` for a module-level constant); a constant run by
 other functions lists them in `extra["executed_in"]`.
 
+A `SELECT *` (or `RETURNING *`) whose columns reach the caller also says how the function running
+it consumes the rows (`python_sql_rows`): `extra["row_use"]` lists positional uses (`unpack`,
+`index`, `zip`, `star_args`, `frame_columns`, `set_columns`, `iloc`, `export`) with their lines,
+`run_at`/`run_by` the calls that run it, and `driver` (with `driver_evidence`, `in_transaction`)
+a PostgreSQL driver that caches server-side prepared statements, as the file's imports show it.
+
 The work is split by stage: `python_sql_recognize` knows the database calls and SQL keywords (and
 the prefilter that skips most files unparsed), `python_sql_gather` walks the tree once and
 collects, and `python_sql_resolve` turns what was collected into facts. This module ties them
