@@ -34,7 +34,7 @@ def _dialect_option(function: Callable) -> Callable:
     return click.option(
         "--dialect",
         default=None,
-        help="SQL dialect of the project (default: [tool.depmap] dialect, else postgres).",
+        help="SQL dialect of the project (default: [tool.depmap] dialect, else what the code says, else postgres).",
     )(function)
 
 
@@ -68,7 +68,7 @@ def _index(path: str, dialect: str | None, debug: bool):
     err = console(stderr=True)
     index = _with_progress(err, lambda progress: build_index(root, dialect=_check_dialect(dialect), debug=debug, progress=progress))
     for warning in index.warnings:
-        err.print(f"depmap: warning: {warning}")
+        err.print(f"depmap: warning: {warning}", markup=False, highlight=False)
     return index
 
 

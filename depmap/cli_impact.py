@@ -7,7 +7,7 @@ library and print.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import click
 
@@ -15,6 +15,25 @@ from depmap.cli import UserError, _dialect_option, _index, _resolve_target, _roo
 
 FAIL_ON = click.Choice(["breaking", "warning", "never"])
 IMPACT_FORMATS = ("text", "json")
+
+
+def _report_options(fail_on: str) -> Callable[[Callable], Callable]:
+    """--path, --dialect, --server-version, --format, -o and --fail-on, shared by impact and check."""
+    options = [
+        click.option("--path", default=".", type=click.Path(), help="Project folder to scan.", show_default=True),
+        _dialect_option,
+        click.option("--server-version", help="Database server version, e.g. 16 or 8.0.35 (default: [tool.depmap], else what the code says)."),
+        click.option("--format", "output_format", type=click.Choice(IMPACT_FORMATS), default="text", show_default=True),
+        click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to FILE."),
+        click.option("--fail-on", type=FAIL_ON, default=fail_on, show_default=True, help="Exit 1 when a finding reaches this severity."),
+    ]
+
+    def decorate(function: Callable) -> Callable:
+        for option in reversed(options):
+            function = option(function)
+        return function
+
+    return decorate
 
 
 def _dialect(index: Any, option: str | None, server_version: str | None) -> Any:
@@ -59,12 +78,7 @@ def _exit_for(findings: list, fail_on: str) -> None:
 @click.option("--type", "column_type", help="SQL type of the new column, e.g. text, integer, varchar(20).")
 @click.option("--not-null", is_flag=True, help="The column is NOT NULL.")
 @click.option("--default", "default", help="Default expression, e.g. 0, \"'new'\", now().")
-@click.option("--path", default=".", type=click.Path(), help="Project folder to scan.", show_default=True)
-@_dialect_option
-@click.option("--server-version", help="Database server version, e.g. 16 or 8.0.35 (default: [tool.depmap], else what the code says).")
-@click.option("--format", "output_format", type=click.Choice(IMPACT_FORMATS), default="text", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to FILE.")
-@click.option("--fail-on", type=FAIL_ON, default="breaking", show_default=True, help="Exit 1 when a finding reaches this severity.")
+@_report_options(fail_on="never")
 @click.pass_obj
 def impact(obj: dict, target: str, column_type: str | None, not_null: bool, default: str | None, path: str,
            dialect: str | None, server_version: str | None, output_format: str, output: str | None, fail_on: str) -> None:
@@ -113,12 +127,7 @@ def _render(report: Any, index: Any, output_format: str, output: str | None) -> 
 @cli.command()
 @click.argument("migrations", nargs=-1, type=click.Path())
 @click.option("--diff", "base_ref", help="Check the migrations added or changed since this git ref (e.g. origin/main).")
-@click.option("--path", default=".", type=click.Path(), help="Project folder to scan.", show_default=True)
-@_dialect_option
-@click.option("--server-version", help="Database server version, e.g. 16 or 8.0.35.")
-@click.option("--format", "output_format", type=click.Choice(IMPACT_FORMATS), default="text", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to FILE.")
-@click.option("--fail-on", type=FAIL_ON, default="breaking", show_default=True, help="Exit 1 when a finding reaches this severity.")
+@_report_options(fail_on="breaking")
 @click.pass_obj
 def check(obj: dict, migrations: tuple[str, ...], base_ref: str | None, path: str, dialect: str | None,
           server_version: str | None, output_format: str, output: str | None, fail_on: str) -> None:

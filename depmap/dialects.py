@@ -437,3 +437,51 @@ def product_label(dialect: Dialect) -> str:
     if dialect.family == SQLITE and dialect.version is None:
         return name
     return f"{name} {_dotted(dialect.version)}" if dialect.version else f"{name} (version unknown)"
+
+
+# ---------------------------------------------------------------------------------------------
+# What the database answers: error texts quoted in messages, and when a view's `*` is expanded.
+# ---------------------------------------------------------------------------------------------
+
+
+def null_violation_error(dialect: Dialect, table: str, column: str) -> str:
+    """The error an INSERT that leaves a NOT NULL column without a default NULL gets. PostgreSQL
+    names the relation from 13 on; MySQL's text is the one strict mode (its default) raises.
+
+    >>> null_violation_error(Dialect("sqlite"), "orders", "code")
+    'NOT NULL constraint failed: orders.code'
+    """
+    if dialect.family == MYSQL:
+        return f"Field '{column}' doesn't have a default value (strict mode, the default)"
+    if dialect.family == SQLITE:
+        return f"NOT NULL constraint failed: {table}.{column}"
+    if dialect.family == POSTGRES and dialect.version is not None and not dialect.at_least(13):
+        return f'null value in column "{column}" violates not-null constraint'
+    return f'null value in column "{column}" of relation "{table}" violates not-null constraint'
+
+
+def add_not_null_error(dialect: Dialect, table: str, column: str) -> str | None:
+    """When and how `ADD COLUMN ... NOT NULL` without a default fails, or None where the database
+    fills existing rows itself (MySQL writes the type's implicit default, '' or 0)."""
+    if dialect.family == MYSQL:
+        return None
+    if dialect.family == SQLITE:
+        return "SQLite refuses it even on an empty table: Cannot add a NOT NULL column with default value NULL"
+    return f'it fails on any table that has rows: column "{column}" of relation "{table}" contains null values'
+
+
+def duplicate_column_error(dialect: Dialect, table: str, column: str) -> str:
+    """The error `ADD COLUMN` gets when the column is already there."""
+    if dialect.family == MYSQL:
+        return f"Duplicate column name '{column}'"
+    if dialect.family == SQLITE:
+        return f"duplicate column name: {column}"
+    return f'column "{column}" of relation "{table}" already exists'
+
+
+def view_star_expanded_at_create(dialect: Dialect) -> bool:
+    """Whether `CREATE VIEW v AS SELECT * ...` stores the column list the `*` had at creation, so a
+    column added later stays out of the view until it is recreated. PostgreSQL ("the view's columns
+    are fixed at creation", CREATE VIEW notes) and MySQL ("the view definition is frozen at creation
+    time", Restrictions on Views) do; SQLite keeps the SELECT text and re-expands `*` at each use."""
+    return dialect.family in (POSTGRES, MYSQL)

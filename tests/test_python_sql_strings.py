@@ -226,6 +226,38 @@ def test_copy_from_with_and_without_columns() -> None:
     )
 
 
+
+def test_load_data_alone_passes_the_prefilter() -> None:
+    """A file whose only SQL is MySQL's LOAD DATA is still parsed: the prefilter knows `LOAD DATA`
+    (and not the word "load" alone)."""
+    result = scan(
+        """\
+        LOAD_ORDERS = '''
+            LOAD DATA LOCAL INFILE %s
+            INTO TABLE orders
+            FIELDS TERMINATED BY ','
+        '''
+
+
+        def import_orders(cur, path):
+            cur.execute(LOAD_ORDERS, (path,))
+            cur.execute(f"load data local infile '{path}' into table order_lines")
+        """,
+        dialect="mysql",
+    )
+    symbol = f"{MODULE}.import_orders"
+    assert_rows(
+        result,
+        [
+            ("orders", (), "write", "copy", 2, f"{MODULE}.LOAD_ORDERS", HIGH),
+            ("order_lines", (), "write", "copy", 10, symbol, HIGH),
+        ],
+    )
+    assert [f.extra["loader"] for f in result.facts] == ["load_data", "load_data"]
+    assert might_contain_sql("cur.execute('LOAD DATA INFILE \\'/tmp/o.csv\\' INTO TABLE orders')")
+    assert not might_contain_sql('STEPS = ["load the file", "Load data first"]')
+
+
 def test_copy_expert_and_sql_keyword_arguments() -> None:
     result = scan(
         """\

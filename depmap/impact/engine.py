@@ -9,6 +9,7 @@ from depmap.catalog import Catalog
 from depmap.dialects import Dialect
 from depmap.impact.context import ImpactContext
 from depmap.impact.finding import SEVERITY_ORDER, Finding, verdict
+from depmap.impact.scope import soften_in_tests
 from depmap.impact.spec import ColumnSpec
 from depmap.model import Fact, Skipped
 
@@ -53,7 +54,7 @@ def run_impact(ctx: ImpactContext, *, debug: bool = False, rules: Iterable[Any] 
             if debug:
                 raise
             errors.append(f"rule {rule.id} failed: {type(error).__name__}: {error}")
-    findings = sorted(set(findings), key=Finding.sort_key)
+    findings = sorted({soften_in_tests(f) for f in findings}, key=Finding.sort_key)
     usages = sorted({id(f): f for f in ctx.readers() + ctx.writers()}.values(), key=Fact.sort_key)
     return ImpactReport(ctx.spec, ctx.dialect, findings, build_plan(ctx, findings), usages, errors=errors)
 

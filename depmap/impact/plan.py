@@ -31,6 +31,7 @@ from depmap.dialects import (
 )
 from depmap.impact.context import ImpactContext
 from depmap.impact.finding import Finding
+from depmap.impact.scope import is_test_path
 from depmap.impact.spec import ColumnSpec
 from depmap.model import EXPOSURE, Fact, Location
 
@@ -387,13 +388,14 @@ def _staged_expand(ctx: ImpactContext, names: Names) -> tuple[_Draft, str | None
 
 def _writers(ctx: ImpactContext, names: Names, *, required: bool) -> _Draft:
     column = ctx.spec.column
-    sites = [f.location for f in writer_facts(ctx)]
+    sites, in_tests = _split_tests([f.location for f in writer_facts(ctx) if f.via != "migration"])
     if required:
         description = [f"Deploy code that sets {column} at every site that inserts into {ctx.spec.table}, before "
                        "the column becomes NOT NULL: rows inserted without it would fail then."]
     else:
         description = [f"Sites that insert into {ctx.spec.table}: set {column} where the feature needs it; rows "
                        "inserted without it get NULL."]
+    description += _tests_note(in_tests, "insert into", ctx.spec.table, "who-writes")
     return _Draft("deploy-writers", "Deploy writers that set the column", description, sites=sites)
 
 
@@ -426,13 +428,28 @@ def _constrain(names: Names) -> _Draft:
 
 
 def _readers(ctx: ImpactContext, names: Names) -> _Draft:
-    sites = [f.location for f in ctx.readers()]
+    sites = [f.location for f in ctx.readers() if f.via != "migration"]
     sites += [m.fact.location for m in ctx.models()]
     sites += [f.location for f in ctx.table_facts(EXPOSURE)]
+    sites, in_tests = _split_tests(sites)
     description = [f"Deploy the code that reads {names.spec.column}: add the field to the ORM model, then to "
                    "serializers, forms and queries that should expose it. Sites that read "
                    f"{names.spec.table} today are listed for review."]
+    description += _tests_note(in_tests, "read", names.spec.table, "who-reads")
     return _Draft("deploy-readers", "Deploy readers, the ORM field and serializers", description, sites=sites)
+
+
+def _split_tests(sites: list[Location]) -> tuple[list[Location], int]:
+    """Production sites, and how many sites are in test code (listed by who-reads/who-writes)."""
+    production = [site for site in sites if not is_test_path(site.path)]
+    return production, len({(s.path, s.line) for s in sites}) - len({(s.path, s.line) for s in production})
+
+
+def _tests_note(count: int, verb: str, table: str, command: str) -> list[str]:
+    if not count:
+        return []
+    return [f"{count} more site{'s' * (count != 1)} in test code {verb} {table}: update the fixtures in the same "
+            f"change (`depmap {command} {table}` lists them)."]
 
 
 def _unique_sites(sites: list[Location]) -> list[Location]:

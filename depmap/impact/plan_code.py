@@ -56,14 +56,14 @@ def _django_model(ctx: ImpactContext) -> tuple[str, str, str]:
 
 _DJANGO_FIELDS = (
     (r"(text|clob|longtext|mediumtext)", "TextField({})"),
-    (r"(varchar|character varying|char|character|nvarchar)\((\d+)\)", "CharField(max_length={1}{0})"),
+    (r"(varchar|character varying|char|character|nvarchar)\((\d+)\)", "CharField(max_length={2}{0})"),
     (r"(bigint|int8|bigserial)", "BigIntegerField({})"),
     (r"(smallint|int2|smallserial)", "SmallIntegerField({})"),
     (r"(int|integer|int4|serial)", "IntegerField({})"),
     (r"(boolean|bool|tinyint\(1\))", "BooleanField({})"),
     (r"(timestamptz|timestamp|datetime|timestamp with time zone|timestamp without time zone)(\(\d\))?", "DateTimeField({})"),
     (r"date", "DateField({})"),
-    (r"(numeric|decimal)\((\d+), ?(\d+)\)", "DecimalField(max_digits={1}, decimal_places={2}{0})"),
+    (r"(numeric|decimal)\((\d+), ?(\d+)\)", "DecimalField(max_digits={2}, decimal_places={3}{0})"),
     (r"uuid", "UUIDField({})"),
     (r"(json|jsonb)", "JSONField({})"),
     (r"(double precision|double|float|real|float8)", "FloatField({})"),
@@ -80,7 +80,7 @@ def django_field(type_sql: str, *, null: bool, unique: bool = False) -> str:
         match = re.fullmatch(pattern, lowered)
         if match:
             groups = [g or "" for g in match.groups()] if match.groups() else []
-            prefix = (", " + options) if options and "{1}" in template else options
+            prefix = (", " + options) if options and "{2}" in template else options
             return "models." + template.format(prefix, *groups)
     return f"models.Field({options})  # choose the field class for {type_sql}"
 

@@ -93,7 +93,11 @@ class ColumnSpec:
 
 
 def parse_type(text: str | None, dialect: str) -> str | None:
-    """The type as the dialect writes it; a single unknown word is a domain or extension type."""
+    """The type as the dialect writes it; a single unknown word is a domain or extension type.
+
+    SQLite keeps a column's declared type as written and derives its affinity from the words, so a
+    type it accepts is kept in the user's spelling (sqlglot would turn `varchar(32)` into `TEXT(32)`).
+    """
     if text is None:
         return None
     from sqlglot import exp
@@ -102,6 +106,8 @@ def parse_type(text: str | None, dialect: str) -> str | None:
     cleaned = text.strip()
     if not cleaned:
         raise SpecError("empty --type; give a SQL type such as text, integer or varchar(20)")
+    if dialect == "sqlite" and _sqlite_declares(cleaned):
+        return cleaned
     try:
         return exp.DataType.build(cleaned, dialect=dialect).sql(dialect)
     except (ParseError, ValueError, TypeError):
@@ -109,6 +115,21 @@ def parse_type(text: str | None, dialect: str) -> str | None:
     if _IDENTIFIER.match(cleaned):
         return cleaned  # a domain or an extension's type (citext, a user enum): kept as written
     raise SpecError(f"malformed type '{text}' for {dialect}; write a SQL type such as text, integer, numeric(10,2)")
+
+
+def _sqlite_declares(type_text: str) -> bool:
+    """Whether SQLite accepts `type_text` as a column's declared type and keeps it as written (an
+    in-memory database answers; `text NOT NULL` is accepted but declares `TEXT` plus a constraint)."""
+    import sqlite3
+    from contextlib import closing
+
+    with closing(sqlite3.connect(":memory:")) as db:
+        try:
+            db.execute(f"CREATE TABLE t (c {type_text})")
+        except (sqlite3.Error, sqlite3.Warning):
+            return False
+        row = db.execute("PRAGMA table_info(t)").fetchone()
+    return row is not None and row[2] == type_text
 
 
 def parse_default(text: str | None, dialect: str) -> str | None:

@@ -9,9 +9,11 @@ from rich.syntax import Syntax
 from rich.text import Text
 
 from depmap.impact.engine import ImpactReport
-from depmap.impact.finding import BREAKS, NEEDS_CARE
+from depmap.impact.finding import BREAKS, NEEDS_CARE, Finding
+from depmap.impact.scope import is_test_path
 
 _VERDICT_STYLE = {BREAKS: "bold red", NEEDS_CARE: "bold yellow"}
+TEST_SITES_SHOWN = 3  # per rule and severity; JSON and HTML list every site
 _SEVERITY_STYLE = {"error": "bold red", "breaking": "red", "warning": "yellow", "info": "cyan"}
 
 
@@ -40,14 +42,17 @@ def print_impact(out: Console, report: ImpactReport) -> None:
         items = list(group)
         out.print()
         out.print(Text(f"{severity.upper()} ({len(items)})", style=_SEVERITY_STYLE[severity]))
+        shown_in_tests: dict[str, int] = {}
         for finding in items:
-            loc = finding.location
-            where = f"{loc.path}:{loc.line}" if loc.path else "(project)"
-            out.print(Text("  ") + Text(where, style="bold cyan") + Text(f"  [{finding.rule}]", style="dim"))
-            out.print(Text(f"    {finding.message}"))
-            out.print(Text(f"    fix: {finding.fix}", style="green"))
-            for related in finding.related:
-                out.print(Text(f"      - {related.location.path}:{related.location.line} {related.note}", style="dim"))
+            if is_test_path(finding.location.path):
+                shown_in_tests[finding.rule] = shown_in_tests.get(finding.rule, 0) + 1
+                if shown_in_tests[finding.rule] > TEST_SITES_SHOWN:
+                    continue
+            _print_finding(out, finding)
+        for rule, count in shown_in_tests.items():
+            if count > TEST_SITES_SHOWN:
+                more = count - TEST_SITES_SHOWN
+                out.print(Text(f"  … and {more} more [{rule}] site{'s' * (more != 1)} in test code (--format json lists every one)", style="dim"))
     for error in report.errors:
         out.print(Text(f"depmap: internal error: {error}", style="red"))
     if report.plan:
@@ -60,9 +65,23 @@ def print_impact(out: Console, report: ImpactReport) -> None:
                 out.print(Text(f"   {step.description}"))
             for statement in step.sql:
                 _print_sql(out, statement)
+            for framework, code in step.migration_code:
+                out.print(Text(f"   As a {framework.capitalize()} migration:", style="dim"))
+                for line in code.rstrip().splitlines():
+                    out.print(Text(f"     {line}"))
             for site in step.sites:
                 symbol = f"  {site.symbol}" if site.symbol else ""
                 out.print(Text(f"   - {site.path}:{site.line}{symbol}", style="cyan"))
+
+
+def _print_finding(out: Console, finding: Finding) -> None:
+    loc = finding.location
+    where = f"{loc.path}:{loc.line}" if loc.path else "(project)"
+    out.print(Text("  ") + Text(where, style="bold cyan") + Text(f"  [{finding.rule}]", style="dim"))
+    out.print(Text(f"    {finding.message}"))
+    out.print(Text(f"    fix: {finding.fix}", style="green"))
+    for related in finding.related:
+        out.print(Text(f"      - {related.location.path}:{related.location.line} {related.note}", style="dim"))
 
 
 def _print_sql(out: Console, statement: str) -> None:

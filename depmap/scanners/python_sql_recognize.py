@@ -44,8 +44,9 @@ TABLE_SINKS = {
 
 # Statement keywords. After one comes whitespace ("update" alone is a word, "update(x)" Python).
 # WITH must open a CTE (`WITH name AS (`): otherwise it is prose, or Python's `with` after the
-# closing quotes of a docstring.
-_VERBS = "SELECT|INSERT|UPDATE|DELETE|CREATE|ALTER|DROP|MERGE|COPY|TRUNCATE|REPLACE|UPSERT"
+# closing quotes of a docstring. LOAD counts only as MySQL's `LOAD DATA ... INTO TABLE` (a bulk
+# load): "load the file" is prose.
+_VERBS = r"SELECT|INSERT|UPDATE|DELETE|CREATE|ALTER|DROP|MERGE|COPY|TRUNCATE|REPLACE|UPSERT|LOAD(?=(?:\s|\\[ntr])+DATA\b)"
 _CTE = r"\s+(?:RECURSIVE\s+)?[\w\"`]+\s*(?:\([^()]*\)\s*)?AS\s*(?:NOT\s+)?(?:MATERIALIZED\s*)?\("
 _SPACE = r"(?=\s|\\[ntr])"  # in source text, "\n" may still be an escape
 _STRICT_KEYWORD = rf"(?:(?:{_VERBS}|{_VERBS.lower()}){_SPACE}|(?:WITH|with)(?=(?i:{_CTE})))"

@@ -29,7 +29,7 @@ def test_one_finding_per_star_entry_point_with_the_closure_beyond_it():
     assert at(findings) == [
         ("airflow/dags/crm_archive.py", 19),
         ("dbt/models/staging/stg_customers.sql", 2),
-        ("reporting/views.sql", 4),
+        ("reporting/views.sql", 16),
     ]
     staging = findings[1]
     assert staging.message == (
@@ -62,16 +62,32 @@ def test_airflow_insert_select_star_names_its_task():
     assert archive.related == ()
 
 
-def test_a_view_is_described_as_the_dialect_treats_its_star():
-    postgres = findings_of(downstream_propagation, context_for(CHAIN, "customers.loyalty_tier", type="text"))[2]
-    assert postgres.message == (
-        "The view reporting.active_customers selects every column of customers; postgres fixed its column list "
-        "when it was created, so it carries loyalty_tier once it is recreated (see view-star-frozen)."
+def test_a_frozen_view_is_left_to_view_star_frozen_and_what_is_built_on_it_starts_a_finding():
+    ctx = context_for(CHAIN, "customers.loyalty_tier", type="text")
+    assert at(findings_of(view_star_frozen, ctx)) == [("reporting/views.sql", 5)]
+    on_frozen = findings_of(downstream_propagation, ctx)[2]
+    assert on_frozen.message == (
+        "The view reporting.active_eu_customers selects every column of reporting.active_customers, itself a view "
+        "that gets loyalty_tier only once it is recreated (see view-star-frozen); postgres fixed its column list when "
+        "it was created, so it carries loyalty_tier once it is recreated after reporting.active_customers."
     )
-    assert "recreate reporting.active_customers after adding the column" in postgres.fix
+    assert on_frozen.fix == (
+        "If loyalty_tier should not reach reporting.active_eu_customers, list the columns of "
+        "reporting.active_customers explicitly instead of `*` at reporting/views.sql:16. If it should, add it "
+        "downstream on purpose: recreate reporting.active_eu_customers after recreating reporting.active_customers "
+        "and check the consumers of reporting.active_eu_customers."
+    )
+
+
+def test_a_view_is_described_as_the_dialect_treats_its_star():
     sqlite = findings_of(downstream_propagation, context_for(CHAIN, "customers.loyalty_tier", type="text", dialect="sqlite"))
     view = next(f for f in sqlite if f.location.path == "reporting/views.sql")
-    assert "SQLite expands that `*` each time the view is used" in view.message
+    assert view.location.line == 5
+    assert view.message == (
+        "The view reporting.active_customers selects every column of customers; SQLite expands that `*` each time "
+        "the view is used, so the view shows loyalty_tier as soon as the column exists, and from there reaches 1 more "
+        "relation: reporting.active_eu_customers."
+    )
 
 
 def test_incremental_models_say_when_they_gain_the_column(tmp_path):
@@ -102,10 +118,12 @@ def test_incremental_models_say_when_they_gain_the_column(tmp_path):
     assert "gains it only with on_schema_change 'append_new_columns' or 'sync_all_columns'" in findings[0].message
 
 
-def test_the_sample_warehouse_reports_the_view_and_the_staging_model():
-    findings = findings_of(downstream_propagation, context_for(WAREHOUSE, "customers.loyalty_tier", type="text"))
-    assert at(findings) == [("airflow/sql/reporting_views.sql", 6), ("dbt/models/staging/stg_customers.sql", 3)]
-    assert [r.note for r in findings[1].related] == [
+def test_the_sample_warehouse_reports_the_staging_model_and_leaves_the_view_to_view_star_frozen():
+    ctx = context_for(WAREHOUSE, "customers.loyalty_tier", type="text")
+    findings = findings_of(downstream_propagation, ctx)
+    assert at(findings) == [("dbt/models/staging/stg_customers.sql", 3)]
+    assert at(findings_of(view_star_frozen, ctx)) == [("airflow/sql/reporting_views.sql", 6)]
+    assert [r.note for r in findings[0].related] == [
         "depth 2: staging.stg_customers → marts.dim_customers (dbt model, select *)"
     ]
 

@@ -51,3 +51,16 @@ def test_a_scalar_subquery_in_the_projection_is_not_its_own_column():
     assert flows("CREATE TABLE t AS SELECT o.id, (SELECT max(p.amount) FROM payments p) AS top FROM orders o") == [
         ("orders", ("id",), "column", "t", "id"),
     ]
+
+
+def test_a_contained_star_is_no_star_flow():
+    """A `*` narrowed by its parent (a derived table, a CTE, an EXISTS) carries nothing downstream:
+    only the columns the outer query names flow, so a column added tomorrow stays behind."""
+    assert flows("CREATE VIEW v AS SELECT id FROM (SELECT * FROM orders) s") == [("orders", ("id",), "column", "v", "id")]
+    assert flows("CREATE VIEW v AS WITH r AS (SELECT * FROM orders) SELECT r.id, r.total FROM r") == [
+        ("orders", ("id",), "column", "v", "id"),
+        ("orders", ("total",), "column", "v", "total"),
+    ]
+    assert flows("INSERT INTO ids (id) SELECT c.id FROM customers c WHERE EXISTS (SELECT * FROM orders o WHERE o.cid = c.id)") == [
+        ("customers", ("id",), "column", "ids", "id"),
+    ]

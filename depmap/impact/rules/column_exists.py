@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from depmap.catalog import Column, Definition
+from depmap.dialects import duplicate_column_error
 from depmap.impact.context import ImpactContext
 from depmap.impact.finding import ERROR, Finding
 from depmap.impact.rule import Rule
@@ -57,15 +58,6 @@ def _site(ctx: ImpactContext, where: Definition) -> Location:
     return Location(where.path, where.line, where.line)
 
 
-def _error(ctx: ImpactContext) -> str:
-    spec, family = ctx.spec, ctx.dialect.family
-    if family == "mysql":
-        return f"Duplicate column name '{spec.column}'"
-    if family == "sqlite":
-        return f"duplicate column name: {spec.column}"
-    return f'column "{spec.column}" of relation "{spec.table}" already exists'
-
-
 def _lookup(ctx: ImpactContext, name: str) -> str:
     table = ctx.spec.table.rsplit(".", 1)[-1]
     if ctx.dialect.family == "sqlite":
@@ -98,7 +90,7 @@ def check(ctx: ImpactContext) -> Iterator[Finding]:
         severity=ERROR,
         location=_site(ctx, definitions[0]),
         message=f"{spec.table}.{column.name} already exists{kind}, defined at {where}; adding it again fails with: "
-        f"{_error(ctx)}.",
+        f"{duplicate_column_error(ctx.dialect, spec.table, spec.column)}.",
         fix=_fix(ctx, column.name, check_mode),
     )
 

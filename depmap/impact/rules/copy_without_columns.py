@@ -40,7 +40,9 @@ _PSYCOPG = frozenset({"copy_from", "copy_to"})
 _ASYNCPG = frozenset({"copy_to_table", "copy_records_to_table", "copy_from_table"})
 
 
-def _is_copy(fact: Fact) -> bool:
+def is_copy(fact: Fact) -> bool:
+    """A COPY statement or a driver's bulk load/unload call: this rule's sites (select-star leaves
+    `COPY t TO` exports to it, so each export is reported once)."""
     return fact.extra.get("statement") == "copy" or fact.extra.get("sink") in _PSYCOPG | _ASYNCPG
 
 
@@ -114,7 +116,7 @@ def check(ctx: ImpactContext) -> Iterator[Finding]:
     seen: set = set()
     generated_skipped = ctx.spec.generated is not None and ctx.dialect.family == POSTGRES
     for fact in ctx.table_facts(ACCESS):
-        if fact.location in seen or not _is_copy(fact) or fact.extra.get("dynamic") or not runs_after_change(ctx, fact):
+        if fact.location in seen or not is_copy(fact) or fact.extra.get("dynamic") or not runs_after_change(ctx, fact):
             continue
         if fact.access == WRITE and fact.detail == "copy" and not fact.columns:
             finding = _load(ctx, fact)

@@ -21,13 +21,13 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from depmap.dialects import view_star_expanded_at_create
 from depmap.graph import Hop
 from depmap.impact.context import ImpactContext
 from depmap.impact.finding import INFO, Finding, Related
 from depmap.impact.rule import Rule
+from depmap.impact.rules import view_star_frozen
 from depmap.model import TABLE_DEF, Fact, weaker
-
-_FREEZING_FAMILIES = ("postgres", "mysql")  # a view's `*` is expanded once, when it is created
 
 
 def check(ctx: ImpactContext) -> Iterator[Finding]:
@@ -37,17 +37,22 @@ def check(ctx: ImpactContext) -> Iterator[Finding]:
         return
     arrival = {(hop.target, hop.target_column): hop for hop in hops}
     definitions = _definitions(ctx.facts)
-    for first in (hop for hop in hops if hop.depth == 1):
-        beyond = [hop for hop in hops if hop.depth > 1 and _root(hop, arrival) is first]
+    # A plain view over the table in PostgreSQL/MySQL is view-star-frozen's finding (one per
+    # site); what is built from that view starts its own finding here.
+    covered = {id(hop) for hop in hops if hop.depth == 1 and view_star_frozen.reports(ctx, hop.fact)}
+    roots = [hop for hop in hops if hop.depth == 1 or id(_parent(hop, arrival)) in covered]
+    for first in (hop for hop in roots if id(hop) not in covered):
+        beyond = [hop for hop in hops if hop.depth > first.depth and _root(hop, arrival, roots) is first]
         confidence = first.fact.confidence
         for hop in beyond:
             confidence = weaker(confidence, hop.fact.confidence)
+        after = _parent(first, arrival).target if first.depth > 1 else None
         yield Finding(
             rule=RULE.id,
             severity=INFO,
             location=first.fact.location,
-            message=_message(ctx, first, definitions.get(first.target), beyond),
-            fix=_fix(ctx, first, beyond),
+            message=_message(ctx, first, definitions.get(first.target), beyond, after),
+            fix=_fix(ctx, first, beyond, after),
             snippet=first.fact.snippet,
             confidence=confidence,
             related=tuple(Related(hop.fact.location, _note(hop, definitions.get(hop.target))) for hop in beyond),
@@ -63,10 +68,15 @@ def _definitions(facts: list[Fact]) -> dict[str, Fact]:
     return found
 
 
-def _root(hop: Hop, arrival: dict[tuple[str, str | None], Hop]) -> Hop:
-    """The depth-1 hop a deeper hop descends from (each relation is reached once, breadth first)."""
-    while hop.depth > 1:
-        hop = arrival[(hop.source, hop.source_column)]
+def _parent(hop: Hop, arrival: dict[tuple[str, str | None], Hop]) -> Hop:
+    """The hop that reached this one's source (each relation is reached once, breadth first)."""
+    return arrival[(hop.source, hop.source_column)]
+
+
+def _root(hop: Hop, arrival: dict[tuple[str, str | None], Hop], roots: list[Hop]) -> Hop:
+    """The hop a finding starts from that a deeper hop descends from."""
+    while not any(hop is root for root in roots):
+        hop = _parent(hop, arrival)
     return hop
 
 
@@ -101,54 +111,59 @@ def _note(hop: Hop, definition: Fact | None) -> str:
     return f"depth {hop.depth}: {hop.source} → {hop.target} ({_kind(hop, definition)}, {_how(hop)}{_task(hop.fact)})"
 
 
-def _message(ctx: ImpactContext, hop: Hop, definition: Fact | None, beyond: list[Hop]) -> str:
-    spec, fact = ctx.spec, hop.fact
+def _message(ctx: ImpactContext, hop: Hop, definition: Fact | None, beyond: list[Hop], after: str | None) -> str:
+    """What happens at this site; `after` is the frozen view (view-star-frozen's finding) the column
+    must pass through first, when the site selects from one."""
+    spec, fact, source = ctx.spec, hop.fact, hop.source
+    if after is not None:
+        source += f", itself a view that gets {spec.column} only once it is recreated (see view-star-frozen)"
     kind = _kind(hop, definition)
     statement = fact.extra.get("statement")
     where = f"{kind} {hop.target}{_task(fact)}"
     if _is_dbt(hop):
         materialized = definition.extra.get("materialized") if definition is not None else None
         where += f" (materialized as {materialized})" if materialized and materialized != "snapshot" else ""
-        text = f"The {where} selects every column of {spec.table}, so {spec.column} lands in it on its next dbt build"
+        text = f"The {where} selects every column of {source}, so {spec.column} lands in it on its next dbt build"
         if materialized == "incremental":
             text += (" (an incremental model gains it only with on_schema_change 'append_new_columns' or "
                      "'sync_all_columns', or a --full-refresh)")
     elif _frozen(ctx, hop):
-        text = (f"The {where} selects every column of {spec.table}; {ctx.dialect.name} fixed its column list when it "
-                f"was created, so it carries {spec.column} once it is recreated (see view-star-frozen)")
+        text = (f"The {where} selects every column of {source}; {ctx.dialect.name} fixed its column list when it "
+                f"was created, so it carries {spec.column} once it is recreated{f' after {after}' if after else ''}")
     elif statement == "create_view" and ctx.dialect.family == "sqlite":
-        text = (f"The {where} selects every column of {spec.table}; SQLite expands that `*` each time the view is "
+        text = (f"The {where} selects every column of {source}; SQLite expands that `*` each time the view is "
                 f"used, so the view shows {spec.column} as soon as the column exists")
     elif statement == "create_view":
-        text = (f"The {where} selects every column of {spec.table}, so it carries {spec.column} (at once, or once "
+        text = (f"The {where} selects every column of {source}, so it carries {spec.column} (at once, or once "
                 f"the view is recreated: {ctx.dialect.name} decides when a view's `*` is expanded)")
     elif statement == "insert":
         runner = f" (Airflow task {fact.extra['dag_id']}.{fact.extra['task_id']})" if fact.extra.get("task_id") else ""
-        text = (f"INSERT ... SELECT * here{runner} sends every column of {spec.table} into {hop.target} by position, "
+        text = (f"INSERT ... SELECT * here{runner} sends every column of {source} into {hop.target} by position, "
                 f"{spec.column} included, so {hop.target} needs a matching column in the same place (see insert-select-star)")
     else:
-        text = f"The {where} selects every column of {spec.table}, so {spec.column} lands in it the next time this statement runs"
+        text = f"The {where} selects every column of {source}, so {spec.column} lands in it the next time this statement runs"
     if beyond:
         names = ", ".join(h.target for h in beyond)
         text += f", and from there reaches {len(beyond)} more relation{'s' if len(beyond) > 1 else ''}: {names}"
     return text + "."
 
 
-def _fix(ctx: ImpactContext, hop: Hop, beyond: list[Hop]) -> str:
+def _fix(ctx: ImpactContext, hop: Hop, beyond: list[Hop], after: str | None) -> str:
     spec, loc = ctx.spec, hop.fact.location
     reached = ", ".join([hop.target, *(h.target for h in beyond)])
     plan = f"check the consumers of {reached}"
     if any(_is_dbt(h) for h in [hop, *beyond]):
         plan = f"document {spec.column} in the YAML of the dbt models that carry it and {plan}"
     if _frozen(ctx, hop):
-        plan = f"recreate {hop.target} after adding the column (see view-star-frozen) and {plan}"
-    return (f"If {spec.column} should not reach {hop.target}, list the columns of {spec.table} explicitly instead of "
+        plan = f"recreate {hop.target} after {f'recreating {after}' if after else 'adding the column'} and {plan}"
+    return (f"If {spec.column} should not reach {hop.target}, list the columns of {hop.source} explicitly instead of "
             f"`*` at {loc.path}:{loc.line}. If it should, add it downstream on purpose: {plan}.")
 
 
 def _frozen(ctx: ImpactContext, hop: Hop) -> bool:
     """A plain SQL view in a database that expands its `*` once, at creation."""
-    return hop.fact.extra.get("statement") == "create_view" and not _is_dbt(hop) and ctx.dialect.family in _FREEZING_FAMILIES
+    statement = hop.fact.extra.get("statement")
+    return statement == "create_view" and not _is_dbt(hop) and view_star_expanded_at_create(ctx.dialect)
 
 
 RULE = Rule("downstream-propagation", INFO, check, __doc__)

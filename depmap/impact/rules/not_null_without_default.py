@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
+from depmap.dialects import add_not_null_error, null_violation_error
 from depmap.impact.context import ImpactContext
 from depmap.impact.finding import BREAKING, Finding, Related
 from depmap.impact.rule import Rule
@@ -39,28 +40,12 @@ _WRITES = frozenset({"insert", "copy", "orm_create"})
 CREATED_NOTE = "table created in this change"
 
 
-def insert_error(ctx: ImpactContext) -> str:
-    """What the database answers to an INSERT that leaves the column NULL."""
-    spec, family = ctx.spec, ctx.dialect.family
-    if family == "mysql":
-        return f"Field '{spec.column}' doesn't have a default value (strict mode, the default)"
-    if family == "sqlite":
-        return f"NOT NULL constraint failed: {spec.table}.{spec.column}"
-    if family == "postgres" and ctx.dialect.version is not None and not ctx.dialect.at_least(13):
-        return f'null value in column "{spec.column}" violates not-null constraint'
-    return f'null value in column "{spec.column}" of relation "{spec.table}" violates not-null constraint'
-
-
 def _ddl_error(ctx: ImpactContext) -> str | None:
     """Why `ADD COLUMN ... NOT NULL` without a fill value fails, or None when the dialect fills rows."""
-    spec, family = ctx.spec, ctx.dialect.family
+    spec = ctx.spec
     if spec.fill_value is not None or spec.generated or spec.identity:
         return None
-    if family == "mysql":
-        return None  # MySQL fills existing rows with the type's implicit default ('' or 0)
-    if family == "sqlite":
-        return "SQLite refuses it even on an empty table: Cannot add a NOT NULL column with default value NULL"
-    return f'it fails on any table that has rows: column "{spec.column}" of relation "{spec.table}" contains null values'
+    return add_not_null_error(ctx.dialect, spec.table, spec.column)
 
 
 def migration_site(ctx: ImpactContext) -> Location:
@@ -165,7 +150,7 @@ def _writers(ctx: ImpactContext) -> tuple[list[Finding], list[Fact]]:
             severity=BREAKING,
             location=fact.location,
             message=f"{_site(fact, model)} {lacks} {spec.column}; once the column is NOT NULL without a default it "
-            f"fails with: {insert_error(ctx)}.",
+            f"fails with: {null_violation_error(ctx.dialect, spec.table, spec.column)}.",
             fix=_fix(ctx, fact, model),
             snippet=fact.snippet,
             confidence=fact.confidence,
@@ -202,7 +187,7 @@ def check(ctx: ImpactContext) -> Iterator[Finding]:
             sites = ", ".join(f"{f.location.path}:{f.location.line}" for f in stale)
             parts.append(f"The code deployed today creates {spec.table} rows without {spec.column} ({sites}): from the "
                          f"moment the migration runs until the new code is deployed, those creates fail with: "
-                         f"{insert_error(ctx)}.")
+                         f"{null_violation_error(ctx.dialect, spec.table, spec.column)}.")
         yield Finding(
             rule=RULE.id,
             severity=BREAKING,

@@ -1,6 +1,6 @@
 """`SELECT *` consumers see one more column; code that reads the row by position breaks.
 
-*Why is this bad?* `SELECT *` (and `RETURNING *`, `COPY t TO`, `read_sql_table`) returns every
+*Why is this bad?* `SELECT *` (and `RETURNING *`, `read_sql_table`) returns every
 column the table has when the query runs, so the new column reaches code written for the old
 list. Code that reads rows by name (`row["status"]`, `.mappings()`, a DataFrame column) only
 sees an extra field, but code that takes the row apart by position fails:
@@ -13,7 +13,8 @@ run with "cached plan must not change result type", whatever the code does with 
 
 Not reported: a `*` whose columns stay inside the statement (`WITH r AS (SELECT * FROM t)
 SELECT id FROM r`, `EXISTS (SELECT * ...)`), views and `CREATE TABLE ... AS` (`view-star-frozen`,
-`downstream-propagation`), dbt models (`contract-break`), migrations (a data migration runs once,
+`downstream-propagation`), dbt models (`contract-break`), `COPY t TO` and driver exports such as
+psycopg2 `copy_to` (`copy-without-columns`), migrations (a data migration runs once,
 against the schema it was written for, not at every request), and Django `Model.objects.raw()`,
 which maps columns to fields by name.
 
@@ -40,6 +41,7 @@ from typing import Any, Iterator
 from depmap.impact.context import ImpactContext
 from depmap.impact.finding import BREAKING, WARNING, Finding, Related
 from depmap.impact.rule import Rule
+from depmap.impact.rules.copy_without_columns import is_copy
 from depmap.impact.spec import ColumnSpec
 from depmap.model import ACCESS, HIGH, MEDIUM, READ, Fact, Location, weaker
 
@@ -79,6 +81,7 @@ def _consumer(fact: Fact) -> bool:
         and fact.via not in _SKIPPED_VIA
         and extra.get("sink") != "raw"
         and extra.get("direction") != "down"
+        and not is_copy(fact)
     )
 
 
@@ -239,8 +242,6 @@ def _what(fact: Fact) -> str:
         return f"`RETURNING *` on {fact.table}"
     if extra.get("sink") == "read_sql_table":
         return f"read_sql_table('{fact.table}')"
-    if extra.get("statement") == "copy":
-        return f"`COPY {fact.table} TO`"
     return f"`SELECT *` from {fact.table}"
 
 

@@ -23,8 +23,10 @@ from depmap.model import ACCESS, LOW, PARSE_ERROR
 
 
 def _mentions(text: str, table: str) -> bool:
+    """The table's name as a word outside string literals (`WHERE table_name = 'orders'` is data)."""
     name = table.rsplit(".", 1)[-1]
-    return re.search(rf"(?<![\w.]){re.escape(name)}(?!\w)", text, re.IGNORECASE) is not None
+    code = re.sub(r"'(?:[^']|'')*'", "''", text)
+    return re.search(rf"(?<![\w.]){re.escape(name)}(?!\w)", code, re.IGNORECASE) is not None
 
 
 def check(ctx: ImpactContext) -> Iterator[Finding]:

@@ -25,31 +25,41 @@ from __future__ import annotations
 from typing import Iterator
 
 from depmap.catalog import migration_order
+from depmap.dialects import view_star_expanded_at_create
 from depmap.impact.context import ImpactContext
 from depmap.impact.finding import INFO, Finding
 from depmap.impact.rule import Rule
 from depmap.model import COLUMN_DEF, FLOW, TABLE_DEF, Fact
 
-_FREEZING_FAMILIES = ("postgres", "mysql")  # SQLite re-expands `*` when the view is used
-
 
 def check(ctx: ImpactContext) -> Iterator[Finding]:
-    spec = ctx.spec
-    if ctx.dialect.family not in _FREEZING_FAMILIES:
-        return
     seen: set[tuple[str, str, int]] = set()
     for flow in ctx.facts:
-        if not (flow.kind == FLOW and flow.detail == "star" and flow.table == spec.table):
-            continue
-        if flow.extra.get("statement") != "create_view" or flow.via == "dbt":
-            continue
+        definition = _frozen_definition(ctx, flow)
         view = str(flow.extra.get("to") or "")
         key = (view, flow.location.path, flow.location.line)
-        definition = _definition(ctx, view, flow)
-        if key in seen or definition is None or not _still_frozen(ctx, definition):
+        if definition is None or key in seen:
             continue
         seen.add(key)
         yield _finding(ctx, view, flow, definition)
+
+
+def reports(ctx: ImpactContext, flow: Fact) -> bool:
+    """Whether this rule reports the star flow (downstream-propagation leaves such views to it)."""
+    return _frozen_definition(ctx, flow) is not None
+
+
+def _frozen_definition(ctx: ImpactContext, flow: Fact) -> Fact | None:
+    """The CREATE VIEW of a plain SQL view whose `*` over the table was expanded when it was created
+    and is still what the database has when the column arrives; None for anything else. Only a
+    star that reaches the view's columns makes a star flow (`SELECT id FROM (SELECT * FROM t) s`
+    does not), so a contained `*` never gets here."""
+    if not (view_star_expanded_at_create(ctx.dialect) and flow.kind == FLOW and flow.detail == "star"):
+        return None
+    if flow.table != ctx.spec.table or flow.extra.get("statement") != "create_view" or flow.via == "dbt":
+        return None
+    definition = _definition(ctx, str(flow.extra.get("to") or ""), flow)
+    return definition if definition is not None and _still_frozen(ctx, definition) else None
 
 
 def _definition(ctx: ImpactContext, view: str, flow: Fact) -> Fact | None:
