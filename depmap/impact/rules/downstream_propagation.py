@@ -6,7 +6,10 @@ whatever is built from those, without anyone deciding it should: a personal-data
 a reporting schema, an `INSERT ... SELECT *` suddenly has one value too many, a dbt contract no
 longer matches. depmap reports one finding per statement that selects `*` from the table (each
 is a place where you can stop the column), with every relation the column reaches beyond it, and
-the statement that moves it there, listed under it (depth 2, 3, …).
+the statement that moves it there, listed under it (depth 2, 3, …). A plain SQL view over the
+table in PostgreSQL or MySQL is `view-star-frozen`'s finding, not a second one here; what is built
+on such a view gets its own finding. A `*` that stays inside its statement (`SELECT id FROM
+(SELECT * FROM t) s`) carries nothing and is not reported.
 
 *Example*: `select * from {{ source('shop', 'customers') }}` in `stg_customers.sql`, and
 `select customers.*, ... from {{ ref('stg_customers') }}` in `dim_customers.sql`: a new

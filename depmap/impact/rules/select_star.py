@@ -1,9 +1,9 @@
 """`SELECT *` consumers see one more column; code that reads the row by position breaks.
 
-*Why is this bad?* `SELECT *` (and `RETURNING *`, `read_sql_table`) returns every
-column the table has when the query runs, so the new column reaches code written for the old
-list. Code that reads rows by name (`row["status"]`, `.mappings()`, a DataFrame column) only
-sees an extra field, but code that takes the row apart by position fails:
+*Why is this bad?* `SELECT *` (and `RETURNING *`, `read_sql_table`) returns every column the
+table has when the query runs, so the new column reaches code written for the old list. Code that
+reads rows by name (`row["status"]`, `.mappings()`, a DataFrame column) only sees an extra
+field, but code that takes the row apart by position fails:
 `id, status, total = cur.fetchone()` raises `ValueError: too many values to unpack`, so does
 `Order(*row)` with a `TypeError` and `pd.DataFrame(rows, columns=[...])`. `row[3]` keeps working
 only while the column is appended at the end (MySQL `FIRST`/`AFTER` shifts it; `row[-1]` does not

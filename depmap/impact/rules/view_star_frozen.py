@@ -7,7 +7,8 @@ column". Recreating it is not always a one-liner either: PostgreSQL's `CREATE OR
 only append columns at the end, so it fails ("cannot change name of view column") when other
 columns follow the `t.*`, and a materialized view must be dropped and created again (`REFRESH`
 keeps the old column list). SQLite re-expands the `*` at every use, so it is not reported there.
-dbt models are not reported either: dbt recreates its views on every run.
+dbt models are not reported either: dbt recreates its views on every run; nor is a `*` the view's
+own SELECT narrows (`SELECT id FROM (SELECT * FROM t) s`), which fixes nothing.
 
 *Example*:
 ```sql
