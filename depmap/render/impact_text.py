@@ -78,10 +78,14 @@ def _print_finding(out: Console, finding: Finding) -> None:
     loc = finding.location
     where = f"{loc.path}:{loc.line}" if loc.path else "(project)"
     out.print(Text("  ") + Text(where, style="bold cyan") + Text(f"  [{finding.rule}]", style="dim"))
-    out.print(Text(f"    {finding.message}"))
-    out.print(Text(f"    fix: {finding.fix}", style="green"))
+    out.print(Text(_indent(finding.message, "    ")))
+    out.print(Text(_indent(f"fix: {finding.fix}", "    "), style="green"))
     for related in finding.related:
         out.print(Text(f"      - {related.location.path}:{related.location.line} {related.note}", style="dim"))
+
+
+def _indent(text: str, prefix: str) -> str:
+    return "\n".join(prefix + line if line else line for line in text.splitlines())
 
 
 def _print_sql(out: Console, statement: str) -> None:
