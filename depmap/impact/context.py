@@ -17,7 +17,7 @@ from depmap.catalog import Catalog, Table
 from depmap.config import Config
 from depmap.dialects import Dialect
 from depmap.impact.spec import ColumnSpec
-from depmap.model import ACCESS, PARSE_ERROR, READ, WRITE, Fact, Location
+from depmap.model import ACCESS, COLUMN_DEF, PARSE_ERROR, READ, WRITE, Fact, Location
 
 if TYPE_CHECKING:
     from depmap.graph import DependencyGraph
@@ -53,6 +53,31 @@ class ImpactContext:
             return Location(where.path, where.line, where.line)
         uses = self.table_facts()
         return uses[0].location if uses else Location("", 0)
+
+    @cached_property
+    def adding_fact(self) -> Fact | None:
+        """The ADD COLUMN under review: the fact at the spec's origin, else the change's ADD COLUMN of
+        this column; a bare fact at the origin when no scanned fact sits on that line; None for a proposal."""
+        spec = self.spec
+        for fact in self.facts:
+            if (fact.kind == COLUMN_DEF and fact.detail == "add_column" and fact.table == spec.table
+                    and spec.column in fact.columns and fact.extra.get("direction") != "down"):
+                here = (fact.location.path, fact.location.line)
+                if spec.origin is not None and here == (spec.origin.path, spec.origin.line):
+                    return fact
+                if spec.origin is None and fact.location.path in self.changed_paths:
+                    return fact
+        if spec.origin is not None:
+            return Fact(COLUMN_DEF, spec.table, spec.origin, (spec.column,), detail="add_column")
+        return None
+
+    @property
+    def added_at(self) -> Location | None:
+        """Where the column is added in the change under review (`check`), or None for a proposal."""
+        if self.spec.origin is not None:
+            return self.spec.origin
+        fact = self.adding_fact
+        return fact.location if fact is not None else None
 
     def table_facts(self, kind: str | None = None) -> list[Fact]:
         """Every fact about the table (any kind, or one kind), in canonical order."""

@@ -23,7 +23,7 @@ from depmap.dialects import duplicate_column_error
 from depmap.impact.context import ImpactContext
 from depmap.impact.finding import ERROR, Finding
 from depmap.impact.rule import Rule
-from depmap.model import COLUMN_DEF, Location
+from depmap.model import Location
 
 _VIA = {"orm": "ORM model", "migration": "migration", "sql": "SQL DDL", "dbt": "dbt"}
 
@@ -48,14 +48,7 @@ def _definitions(ctx: ImpactContext, column: Column) -> list[Definition]:
 
 def _site(ctx: ImpactContext, where: Definition) -> Location:
     """The migration that adds the column again (check mode), else the existing definition."""
-    if ctx.spec.origin is not None:
-        return ctx.spec.origin
-    for fact in ctx.facts:
-        in_change = fact.location.path in ctx.changed_paths
-        if in_change and fact.kind == COLUMN_DEF and fact.detail == "add_column" and fact.table == ctx.spec.table \
-                and ctx.spec.column in fact.columns:
-            return fact.location
-    return Location(where.path, where.line, where.line)
+    return ctx.added_at or Location(where.path, where.line, where.line)
 
 
 def _lookup(ctx: ImpactContext, name: str) -> str:

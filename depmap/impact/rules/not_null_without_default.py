@@ -49,15 +49,8 @@ def _ddl_error(ctx: ImpactContext) -> str | None:
 
 
 def migration_site(ctx: ImpactContext) -> Location:
-    """The statement that adds the column: the spec's origin, else its ADD COLUMN among the changed files."""
-    if ctx.spec.origin is not None:
-        return ctx.spec.origin
-    for fact in ctx.facts:
-        in_change = fact.location.path in ctx.changed_paths
-        if in_change and fact.kind == COLUMN_DEF and fact.detail == "add_column" and fact.table == ctx.spec.table \
-                and ctx.spec.column in fact.columns:
-            return fact.location
-    return ctx.anchor
+    """The statement that adds the column, else the anchor of a proposal."""
+    return ctx.added_at or ctx.anchor
 
 
 def _created_here(ctx: ImpactContext) -> bool:

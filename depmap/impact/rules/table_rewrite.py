@@ -34,19 +34,11 @@ from depmap.impact.plan import Names, add_column_sql, full_add_sql, staged_sql
 from depmap.impact.rule import Rule
 from depmap.model import COLUMN_DEF, HIGH, MEDIUM, SCHEMA, TABLE_DEF, Location
 
-_ADD_DETAILS = frozenset({"add_column"})
 
 
 def migration_site(ctx: ImpactContext) -> Location | None:
     """The statement that adds the column in the change under review (`check`), or None for a proposal."""
-    if ctx.spec.origin is not None:
-        return ctx.spec.origin
-    for fact in ctx.facts:
-        if (fact.kind == COLUMN_DEF and fact.detail in _ADD_DETAILS and fact.table == ctx.spec.table
-                and ctx.spec.column in fact.columns and fact.location.path in ctx.changed_paths
-                and fact.extra.get("direction") != "down"):
-            return fact.location
-    return None
+    return ctx.added_at
 
 
 def is_new_table(ctx: ImpactContext) -> bool:

@@ -30,7 +30,7 @@ from depmap.dialects import view_star_expanded_at_create
 from depmap.impact.context import ImpactContext
 from depmap.impact.finding import INFO, Finding
 from depmap.impact.rule import Rule
-from depmap.model import COLUMN_DEF, FLOW, TABLE_DEF, Fact
+from depmap.model import FLOW, TABLE_DEF, Fact
 
 
 def check(ctx: ImpactContext) -> Iterator[Finding]:
@@ -85,28 +85,13 @@ def _still_frozen(ctx: ImpactContext, definition: Fact) -> bool:
     ):
         return False  # the change under review drops or recreates the view after this definition
     if path in ctx.changed_paths:
-        origin = _origin_fact(ctx)
+        origin = ctx.adding_fact
         return origin is not None and order < migration_order(origin)
     table = ctx.catalog.get(definition.table)
     if table is None or not table.view:
         return False  # dropped (or replaced by a table) later on
     ddl = [d for d in table.defined_at if d.via != "orm"]
     return bool(ddl) and (ddl[-1].path, ddl[-1].line) == (path, line)
-
-
-def _origin_fact(ctx: ImpactContext) -> Fact | None:
-    """The statement that adds the column: the spec's origin, else its ADD COLUMN in the change."""
-    spec = ctx.spec
-    for fact in ctx.facts:
-        if fact.kind == COLUMN_DEF and fact.table == spec.table and spec.column in fact.columns and fact.detail == "add_column":
-            here = (fact.location.path, fact.location.line)
-            if (spec.origin is not None and here == (spec.origin.path, spec.origin.line)) or (
-                spec.origin is None and fact.location.path in ctx.changed_paths
-            ):
-                return fact
-    if spec.origin is not None:
-        return Fact(COLUMN_DEF, spec.table, spec.origin, (spec.column,), detail="add_column")
-    return None
 
 
 def _star_is_last(definition: Fact, table: str) -> bool:
