@@ -60,16 +60,53 @@ def _root(path: str) -> Path:
     return root
 
 
+def verbosity() -> int:
+    """-1 with --quiet, 1 with --verbose, else 0 (whichever of the group and the command said it)."""
+    context = click.get_current_context(silent=True)
+    obj = context.find_root().obj if context is not None else None
+    return (obj or {}).get("verbosity", 0)
+
+
+def _set_verbosity(level: int) -> Callable[[click.Context, click.Parameter, bool], None]:
+    def callback(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+        if value:
+            root = ctx.find_root()
+            root.obj = {**(root.obj or {}), "verbosity": level}
+
+    return callback
+
+
+def verbosity_options(function: Callable) -> Callable:
+    """-q/--quiet (errors only: no progress, warnings or notices) and -v/--verbose (timings, skipped files)."""
+    function = click.option("-v", "--verbose", is_flag=True, expose_value=False, is_eager=False, callback=_set_verbosity(1),
+                            help="Also print each phase's time and every skipped file on stderr.")(function)
+    return click.option("-q", "--quiet", is_flag=True, expose_value=False, callback=_set_verbosity(-1),
+                        help="Print errors only: no progress bar, warnings or notices.")(function)
+
+
 def _index(path: str, dialect: str | None, debug: bool):
     from depmap.project import build_index
     from depmap.render.text import console
 
     root = _root(path)
     err = console(stderr=True)
-    index = _with_progress(err, lambda progress: build_index(root, dialect=_check_dialect(dialect), debug=debug, progress=progress))
-    for warning in index.warnings:
-        err.print(f"depmap: warning: {warning}", markup=False, highlight=False)
+    level = verbosity()
+    scan = lambda progress: build_index(root, dialect=_check_dialect(dialect), debug=debug, progress=progress)  # noqa: E731
+    index = scan(None) if level < 0 else _with_progress(err, scan)
+    if level >= 0:
+        for warning in index.warnings:
+            err.print(f"depmap: warning: {warning}", markup=False, highlight=False)
+    if level > 0:
+        _print_scan_details(err, index)
     return index
+
+
+def _print_scan_details(err: Any, index: Any) -> None:
+    phases = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in index.timings.items())
+    err.print(f"depmap: scanned {index.files_scanned} files of {index.root} ({phases})", markup=False, highlight=False)
+    err.print(f"depmap: dialect {index.dialect} (from {index.dialect_source})", markup=False, highlight=False)
+    for item in index.skipped_with_unparsed():
+        err.print(f"depmap: skipped {item.path}: {item.reason}", markup=False, highlight=False)
 
 
 def _with_progress(err: Any, run: Callable[[Any], Any]) -> Any:
@@ -91,16 +128,18 @@ def _with_progress(err: Any, run: Callable[[Any], Any]) -> Any:
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="depmap")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+@verbosity_options
 @click.pass_context
 def cli(ctx: click.Context, debug: bool) -> None:
     """depmap: find what reads and writes each table column before you change the schema."""
-    ctx.obj = {"debug": debug}
+    ctx.obj = {**(ctx.obj or {}), "debug": debug}
 
 
 @cli.command()
 @click.argument("path", default=".", type=click.Path(file_okay=True, dir_okay=True))
 @_dialect_option
 @_format_option("text", "json")
+@verbosity_options
 @click.pass_obj
 def scan(obj: dict, path: str, dialect: str | None, output_format: str) -> None:
     """Scan PATH and print a summary of what was found."""
@@ -140,6 +179,7 @@ def scan(obj: dict, path: str, dialect: str | None, output_format: str) -> None:
 @click.argument("path", default=".", type=click.Path())
 @_dialect_option
 @_format_option("text", "json")
+@verbosity_options
 @click.pass_obj
 def tables(obj: dict, path: str, dialect: str | None, output_format: str) -> None:
     """Known tables and columns, and where each is defined."""
@@ -185,6 +225,7 @@ def _usage_command(name: str, verb: str, noun: str) -> Callable:
     @click.option("--path", default=".", type=click.Path(), help="Project folder to scan.", show_default=True)
     @_dialect_option
     @_format_option("text", "json")
+    @verbosity_options
     @click.option(
         "--min-confidence",
         type=click.Choice(["low", "medium", "high"]),
@@ -248,6 +289,7 @@ who_writes = _usage_command("who-writes", "writers", "writes")
 @click.option("--path", default=".", type=click.Path(), help="Project folder to scan.", show_default=True)
 @_dialect_option
 @_format_option("text", "json")
+@verbosity_options
 @click.pass_obj
 def downstream(obj: dict, target: str, path: str, dialect: str | None, output_format: str) -> None:
     """Views, tables, models and tasks fed by TABLE or TABLE.COLUMN, with the path of each hop."""
@@ -272,6 +314,7 @@ def downstream(obj: dict, target: str, path: str, dialect: str | None, output_fo
 @_dialect_option
 @_format_option("json", "graphml", "dot")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write to FILE instead of stdout.")
+@verbosity_options
 @click.pass_obj
 def graph(obj: dict, path: str, dialect: str | None, output_format: str, output: str | None) -> None:
     """The dependency graph: tables, columns, code, and reads/writes/defines/flows_to edges."""

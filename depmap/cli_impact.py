@@ -11,21 +11,26 @@ from typing import Any, Callable
 
 import click
 
-from depmap.cli import UserError, _dialect_option, _index, _resolve_target, _root, cli
+from depmap.cli import UserError, _dialect_option, _index, _resolve_target, _root, cli, verbosity, verbosity_options
 
 FAIL_ON = click.Choice(["breaking", "warning", "never"])
-IMPACT_FORMATS = ("text", "json")
 
 
-def _report_options(fail_on: str) -> Callable[[Callable], Callable]:
-    """--path, --dialect, --server-version, --format, -o and --fail-on, shared by impact and check."""
+def _report_options(fail_on: str, default_output: str | None = None) -> Callable[[Callable], Callable]:
+    """The scan, dialect, output and --fail-on options shared by impact, report and check."""
+    from depmap.render.outputs import FORMATS
+
+    output_help = "Write the report to FILE; repeat for several formats, each chosen by its suffix (.html, .md, .sarif, .json, .txt)."
     options = [
         click.option("--path", default=".", type=click.Path(), help="Project folder to scan.", show_default=True),
         _dialect_option,
         click.option("--server-version", help="Database server version, e.g. 16 or 8.0.35 (default: [tool.depmap], else what the code says)."),
-        click.option("--format", "output_format", type=click.Choice(IMPACT_FORMATS), default="text", show_default=True),
-        click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to FILE."),
+        click.option("--format", "output_format", type=click.Choice(FORMATS), default=None, help="Output format (default: text, or the suffix of each -o FILE)."),
+        click.option("-o", "--output", "outputs", multiple=True, type=click.Path(dir_okay=False),
+                     default=(default_output,) if default_output else (), show_default=bool(default_output), help=output_help),
+        click.option("--link-base", help="URL that source paths are appended to in reports, e.g. https://github.com/ORG/REPO/blob/SHA (default: [tool.depmap] link_base)."),
         click.option("--fail-on", type=FAIL_ON, default=fail_on, show_default=True, help="Exit 1 when a finding reaches this severity."),
+        verbosity_options,
     ]
 
     def decorate(function: Callable) -> Callable:
@@ -59,13 +64,6 @@ def _one_table(index: Any, target: str) -> tuple[str, str]:
     return tables[0], column
 
 
-def _emit(report_text: str, output: str | None) -> None:
-    if output:
-        Path(output).write_text(report_text, encoding="utf-8")
-    else:
-        click.echo(report_text, nl=False)
-
-
 def _exit_for(findings: list, fail_on: str) -> None:
     from depmap.impact.finding import reaches
 
@@ -73,16 +71,50 @@ def _exit_for(findings: list, fail_on: str) -> None:
         raise SystemExit(1)
 
 
-@cli.command()
-@click.argument("target")
-@click.option("--type", "column_type", help="SQL type of the new column, e.g. text, integer, varchar(20).")
-@click.option("--not-null", is_flag=True, help="The column is NOT NULL.")
-@click.option("--default", "default", help="Default expression, e.g. 0, \"'new'\", now().")
-@_report_options(fail_on="never")
-@click.pass_obj
-def impact(obj: dict, target: str, column_type: str | None, not_null: bool, default: str | None, path: str,
-           dialect: str | None, server_version: str | None, output_format: str, output: str | None, fail_on: str) -> None:
-    """What adding TABLE.COLUMN breaks, what changes behaviour, and how to roll it out."""
+def _run_info(index: Any, link_base: str | None, migrations: tuple[str, ...] = (), problems: tuple[str, ...] = ()) -> Any:
+    from depmap.render.run_info import RunInfo, command_line, now_utc
+
+    return RunInfo(
+        command=command_line(),
+        project=index.root.resolve().name,
+        started_at=now_utc(),
+        link_base=link_base or index.config.link_base,
+        migrations=migrations,
+        problems=problems,
+        skipped=tuple(index.skipped_with_unparsed()),
+        files_scanned=index.files_scanned,
+    )
+
+
+def _publish(kind: str, reports: list, index: Any, run: Any, output_format: str | None, outputs: tuple[str, ...]) -> None:
+    """Print the report, or write one file per -o in the format its suffix names."""
+    from depmap.render.outputs import ReportSet, UnknownSuffix, format_for, print_text, render
+    from depmap.render.text import console
+
+    downstream = {report.spec.table: index.graph.downstream(report.spec.table) for report in reports}
+    bundle = ReportSet(kind, reports, run, downstream, index.root)
+    if not outputs:
+        chosen = output_format or "text"
+        if chosen == "text":
+            print_text(console(), bundle)
+        else:
+            click.echo(render(chosen, bundle), nl=False)
+        return
+    try:
+        targets = [(path, format_for(path, output_format, len(outputs) == 1)) for path in outputs]
+    except UnknownSuffix as error:
+        raise UserError(str(error)) from None
+    for path, chosen in targets:
+        try:
+            Path(path).write_text(render(chosen, bundle), encoding="utf-8")
+        except OSError as error:
+            raise UserError(f"cannot write '{path}': {error.strerror or error}") from None
+        if verbosity() >= 0:
+            click.echo(f"depmap: wrote {chosen} report to {path}", err=True)
+
+
+def _impact_reports(obj: dict, target: str, column_type: str | None, not_null: bool, default: str | None, path: str,
+                    dialect: str | None, server_version: str | None) -> tuple[Any, list]:
     from depmap.impact.engine import impact_context, run_impact
     from depmap.impact.spec import ColumnSpec, SpecError, parse_default, parse_target, parse_type
 
@@ -102,26 +134,38 @@ def impact(obj: dict, target: str, column_type: str | None, not_null: bool, defa
     if existing:
         where = existing[0].location
         raise UserError(f"{table}.{column} already exists (defined at {where.path}:{where.line}); pick another name")
-    _render(report, index, output_format, output)
-    _exit_for(report.findings, fail_on)
+    return index, [report]
 
 
-def _render(report: Any, index: Any, output_format: str, output: str | None) -> None:
-    from depmap.render.json import dumps, impact_document
-    from depmap.render.text import console
+def _column_options(function: Callable) -> Callable:
+    function = click.option("--default", "default", help="Default expression, e.g. 0, \"'new'\", now().")(function)
+    function = click.option("--not-null", is_flag=True, help="The column is NOT NULL.")(function)
+    function = click.option("--type", "column_type", help="SQL type of the new column, e.g. text, integer, varchar(20).")(function)
+    return click.argument("target")(function)
 
-    if output_format == "json":
-        _emit(dumps(impact_document(report, index.skipped_with_unparsed())), output)
-        return
-    from depmap.render.impact_text import print_impact
 
-    if output:
-        with open(output, "w", encoding="utf-8") as handle:
-            from rich.console import Console
+@cli.command()
+@_column_options
+@_report_options(fail_on="never")
+@click.pass_obj
+def impact(obj: dict, target: str, column_type: str | None, not_null: bool, default: str | None, path: str, dialect: str | None,
+           server_version: str | None, output_format: str | None, outputs: tuple[str, ...], link_base: str | None, fail_on: str) -> None:
+    """What adding TABLE.COLUMN breaks, what changes behaviour, and how to roll it out."""
+    index, reports = _impact_reports(obj, target, column_type, not_null, default, path, dialect, server_version)
+    _publish("impact", reports, index, _run_info(index, link_base), output_format, outputs)
+    _exit_for(reports[0].findings, fail_on)
 
-            print_impact(Console(file=handle, no_color=True, width=160, soft_wrap=True), report)
-    else:
-        print_impact(console(), report)
+
+@cli.command()
+@_column_options
+@_report_options(fail_on="never", default_output="impact.html")
+@click.pass_obj
+def report(obj: dict, target: str, column_type: str | None, not_null: bool, default: str | None, path: str, dialect: str | None,
+           server_version: str | None, output_format: str | None, outputs: tuple[str, ...], link_base: str | None, fail_on: str) -> None:
+    """`impact` as a self-contained HTML page to attach to a pull request (-o impact.html)."""
+    index, reports = _impact_reports(obj, target, column_type, not_null, default, path, dialect, server_version)
+    _publish("impact", reports, index, _run_info(index, link_base), output_format or "html", outputs)
+    _exit_for(reports[0].findings, fail_on)
 
 
 @cli.command()
@@ -129,8 +173,8 @@ def _render(report: Any, index: Any, output_format: str, output: str | None) -> 
 @click.option("--diff", "base_ref", help="Check the migrations added or changed since this git ref (e.g. origin/main).")
 @_report_options(fail_on="breaking")
 @click.pass_obj
-def check(obj: dict, migrations: tuple[str, ...], base_ref: str | None, path: str, dialect: str | None,
-          server_version: str | None, output_format: str, output: str | None, fail_on: str) -> None:
+def check(obj: dict, migrations: tuple[str, ...], base_ref: str | None, path: str, dialect: str | None, server_version: str | None,
+          output_format: str | None, outputs: tuple[str, ...], link_base: str | None, fail_on: str) -> None:
     """Impact of every column the MIGRATIONS add (SQL, Alembic, Django), or those changed since --diff REF."""
     from depmap.impact.engine import impact_context, run_impact
     from depmap.impact.migration_specs import specs_from_migrations
@@ -148,10 +192,12 @@ def check(obj: dict, migrations: tuple[str, ...], base_ref: str | None, path: st
             raise UserError(str(error)) from None
     index = _index(str(root), dialect, obj["debug"])
     chosen = _dialect(index, dialect, server_version)
-    specs, problems = specs_from_migrations(index, sorted(set(paths)))
+    checked = sorted(set(paths))
+    specs, problems = specs_from_migrations(index, checked)
     changed = {spec.origin.path for spec in specs if spec.origin is not None}
     reports = [run_impact(impact_context(index, spec, chosen, changed), debug=obj["debug"]) for spec in specs]
-    _render_check(reports, problems, sorted(set(paths)), index, output_format, output)
+    run = _run_info(index, link_base, tuple(checked), tuple(problems))
+    _publish("check", reports, index, run, output_format, outputs)
     _exit_for([f for report in reports for f in report.findings], fail_on)
 
 
@@ -165,47 +211,6 @@ def _relative_to_root(root: Path, item: str) -> str:
         return candidate.resolve().relative_to(root).as_posix()
     except ValueError:
         raise UserError(f"migration '{item}' is outside the project folder {root}; pass --path") from None
-
-
-def _render_check(reports: list, problems: list[str], paths: list[str], index: Any, output_format: str, output: str | None) -> None:
-    from depmap.impact.finding import verdict
-    from depmap.render.json import dumps, impact_document
-    from depmap.render.text import console
-
-    skipped = index.skipped_with_unparsed()
-    findings = [f for report in reports for f in report.findings]
-    if output_format == "json":
-        document = {
-            "schema_version": 1,
-            "query": {"migrations": paths},
-            "verdict": verdict(findings),
-            "columns": [impact_document(report, []) for report in reports],
-            "findings": [f.to_json() for f in findings],
-            "problems": problems,
-            "skipped": [s.to_json() for s in skipped],
-        }
-        _emit(dumps(document), output)
-        return
-    from rich.console import Console
-    from rich.text import Text
-
-    from depmap.render.impact_text import print_impact
-
-    handle = open(output, "w", encoding="utf-8") if output else None
-    try:
-        out = Console(file=handle, no_color=True, width=160, soft_wrap=True) if handle else console()
-        if not paths:
-            out.print("No migrations changed; nothing to check.")
-        for problem in problems:
-            out.print(Text(f"depmap: {problem}", style="yellow"))
-        out.print(Text(f"Checked {len(paths)} file(s): {len(reports)} column(s) added; overall verdict: {verdict(findings)}", style="bold"))
-        for report in reports:
-            out.print()
-            out.rule()
-            print_impact(out, report)
-    finally:
-        if handle:
-            handle.close()
 
 
 @cli.command()

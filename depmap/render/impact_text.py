@@ -74,6 +74,22 @@ def print_impact(out: Console, report: ImpactReport) -> None:
                 out.print(Text(f"   - {site.path}:{site.line}{symbol}", style="cyan"))
 
 
+def print_check(out: Console, reports: list[ImpactReport], migrations: tuple[str, ...], problems: tuple[str, ...]) -> None:
+    """`depmap check`: what was checked, then one impact report per column the migrations add."""
+    from depmap.impact.finding import verdict
+
+    if not migrations:
+        out.print("No migrations changed; nothing to check.")
+    for problem in problems:
+        out.print(Text(f"depmap: {problem}", style="yellow"))
+    findings = [f for report in reports for f in report.findings]
+    out.print(Text(f"Checked {len(migrations)} file(s): {len(reports)} column(s) added; overall verdict: {verdict(findings)}", style="bold"))
+    for report in reports:
+        out.print()
+        out.rule()
+        print_impact(out, report)
+
+
 def _print_finding(out: Console, finding: Finding) -> None:
     loc = finding.location
     where = f"{loc.path}:{loc.line}" if loc.path else "(project)"

@@ -92,3 +92,19 @@ def impact_document(report: Any, skipped: Iterable[Skipped]) -> dict[str, Any]:
     if report.errors:
         document["errors"] = list(report.errors)
     return document
+
+
+def check_document(reports: list[Any], migrations: Iterable[str], problems: Iterable[str], skipped: Iterable[Skipped]) -> dict[str, Any]:
+    """`depmap check --format json`: one impact document per added column, and every finding."""
+    from depmap.impact.finding import verdict
+
+    findings = [f for report in reports for f in report.findings]
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "query": {"migrations": list(migrations)},
+        "verdict": verdict(findings),
+        "columns": [impact_document(report, []) for report in reports],
+        "findings": [f.to_json() for f in findings],
+        "problems": list(problems),
+        "skipped": [s.to_json() for s in skipped],
+    }

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from depmap.render.markdown_escape import FILTERS as MARKDOWN_FILTERS
+
 
 def templates_dir() -> Path:
     package = Path(__file__).resolve().parent.parent
@@ -25,13 +27,14 @@ def _dot_id(value: object) -> str:
 def environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(str(templates_dir())),
-        autoescape=select_autoescape(["html", "htm", "xml"]),
+        autoescape=select_autoescape(["html", "htm", "xml", "html.j2", "svg.j2"]),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
     env.filters["dot_id"] = _dot_id
+    env.filters.update(MARKDOWN_FILTERS)
     return env
 
 

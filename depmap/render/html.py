@@ -1,0 +1,139 @@
+"""The HTML report: one self-contained page (inline CSS, SVG and script) from templates/report.html.j2.
+
+This module gathers what the template shows (findings with their excerpts and links, the plan,
+the dependency picture, every reader and writer); the template only lays it out. Every string
+from scanned code reaches the page through jinja's autoescape or pygments' escaping.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from itertools import groupby
+from typing import Any
+
+from depmap.impact.finding import SEVERITY_ORDER, verdict
+from depmap.impact.registry import RULES_BY_ID
+from depmap.impact.scope import is_test_path
+from depmap.render.dependency_picture import Picture, dependency_picture
+from depmap.render.links import source_link
+from depmap.render.snippets import SourceReader, excerpt_html, highlight_python, highlight_sql, pygments_css
+from depmap.render.templates import render
+
+
+@dataclass
+class ColumnView:
+    """Everything the page shows about one added column."""
+
+    anchor: str
+    title: str
+    spec: Any
+    verdict: str
+    counts: dict[str, int]
+    dialect: str
+    origin: str | None
+    severities: list[tuple[str, list[dict[str, Any]]]]
+    plan: list[dict[str, Any]]
+    picture: Picture
+    usages: list[dict[str, Any]]
+    errors: list[str] = field(default_factory=list)
+
+
+def render_html(bundle: Any) -> str:
+    """The page for a ReportSet (depmap.render.outputs)."""
+    run = bundle.run
+    reader = SourceReader(getattr(bundle, "root", None))
+    columns = [_column_view(number, report, bundle.downstream.get(report.spec.table, []), reader, run.link_base)
+               for number, report in enumerate(bundle.reports, start=1)]
+    findings = [f for report in bundle.reports for f in report.findings]
+    totals = Counter(f.severity for f in findings)
+    return render(
+        "report.html.j2",
+        kind=bundle.kind,
+        run=run,
+        columns=columns,
+        verdict=verdict(findings),
+        totals={severity: totals.get(severity, 0) for severity in SEVERITY_ORDER},
+        skipped=[{"path": s.path, "reason": s.reason, "link": source_link(run.link_base, s.path)} for s in run.skipped],
+        pygments_css=pygments_css(),
+    )
+
+
+def _column_view(number: int, report: Any, hops: list[Any], reader: SourceReader, link_base: str | None) -> ColumnView:
+    from depmap.render.impact_text import describe_column
+
+    spec = report.spec
+    flagged: Counter[str] = Counter(f.location.path for f in report.findings if f.location.path)
+    origin = f"{spec.origin.path}:{spec.origin.line}" if spec.origin is not None else None
+    return ColumnView(
+        anchor=f"c{number}",
+        title=describe_column(report),
+        spec=spec,
+        verdict=report.verdict,
+        counts=report.counts(),
+        dialect=f"{report.dialect.label}, from {report.dialect.source}",
+        origin=origin,
+        severities=[(severity, [_finding_view(f, reader, link_base) for f in group])
+                    for severity, group in groupby(report.findings, key=lambda f: f.severity)],
+        plan=[_step_view(step, link_base) for step in report.plan],
+        picture=dependency_picture(spec.table, report.usages, hops, dict(flagged)),
+        usages=[_usage_view(fact, link_base) for fact in report.usages],
+        errors=list(report.errors),
+    )
+
+
+def _finding_view(finding: Any, reader: SourceReader, link_base: str | None) -> dict[str, Any]:
+    loc = finding.location
+    rule = RULES_BY_ID.get(finding.rule)
+    return {
+        "rule": finding.rule,
+        "summary": rule.summary if rule else "",
+        "severity": finding.severity,
+        "path": loc.path,
+        "line": loc.line,
+        "where": f"{loc.path}:{loc.line}" if loc.path else "(project)",
+        "link": source_link(link_base, loc.path, loc.line, loc.end_line),
+        "symbol": loc.symbol,
+        "message": finding.message,
+        "fix": finding.fix,
+        "confidence": finding.confidence,
+        "in_tests": is_test_path(loc.path),
+        "excerpt": excerpt_html(reader, loc.path, loc.line, loc.end_line, finding.snippet) if loc.path else "",
+        "related": [{"where": f"{r.location.path}:{r.location.line}", "note": r.note,
+                     "link": source_link(link_base, r.location.path, r.location.line)} for r in finding.related],
+    }
+
+
+def _step_view(step: Any, link_base: str | None) -> dict[str, Any]:
+    return {
+        "number": step.number,
+        "name": step.name,
+        "title": step.title,
+        "description": step.description,
+        "sql": [{"text": _statement(s), "html": highlight_sql(_statement(s))} for s in step.sql],
+        "migration_code": [{"framework": framework, "text": code, "html": highlight_python(code)} for framework, code in step.migration_code],
+        "sites": [{"where": f"{s.path}:{s.line}", "symbol": s.symbol, "link": source_link(link_base, s.path, s.line)} for s in step.sites],
+    }
+
+
+def _statement(statement: str) -> str:
+    text = statement.strip()
+    return text if text.endswith((";", ":")) or "\n" in text else text + ";"
+
+
+def _usage_view(fact: Any, link_base: str | None) -> dict[str, Any]:
+    loc = fact.location
+    columns = ", ".join(fact.columns) if fact.columns else ("*" if "star" in (fact.detail or "") or fact.detail == "positional_insert" else "")
+    return {
+        "access": fact.access,
+        "where": f"{loc.path}:{loc.line}",
+        "path": loc.path,
+        "link": source_link(link_base, loc.path, loc.line, loc.end_line),
+        "symbol": loc.symbol or "",
+        "table": fact.table,
+        "columns": columns,
+        "detail": fact.detail or "",
+        "via": fact.via or "",
+        "confidence": fact.confidence,
+        "in_tests": is_test_path(loc.path),
+    }
