@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from depmap.impact.scope import is_test_path
-from depmap.model import READ, WRITE, Fact
+from depmap.model import READ, WRITE, Fact, Location
 
 MAX_BOXES = 10
 BOX_WIDTH, BOX_HEIGHT, GAP = 230, 46, 14
@@ -21,6 +21,7 @@ COLUMN_X = (10, 300, 590, 880)
 TOP = 40
 WIDTH = COLUMN_X[-1] + BOX_WIDTH + 10
 TEST_GROUP = "test code"
+LABEL_CHARS = 27  # monospace characters that fit a box
 
 
 @dataclass
@@ -39,7 +40,7 @@ class Box:
 
     @property
     def short_label(self) -> str:
-        return self.label if len(self.label) <= 30 else "…" + self.label[-29:]
+        return self.label if len(self.label) <= LABEL_CHARS else "…" + self.label[-(LABEL_CHARS - 1):]
 
 
 @dataclass
@@ -69,11 +70,14 @@ class Picture:
     headings: list[tuple[int, str]] = field(default_factory=list)
 
 
-def dependency_picture(table: str, usages: Iterable[Fact], hops: Iterable[Any], flagged_paths: dict[str, int]) -> Picture:
-    """Boxes and edges for `table`: usages grouped by folder, downstream relations by depth."""
+def dependency_picture(table: str, usages: Iterable[Fact], hops: Iterable[Any], findings: Iterable[Location]) -> Picture:
+    """Boxes and edges for `table`: usages grouped by folder, downstream relations by depth.
+
+    A box is flagged with the findings that sit on its usages' lines."""
     facts, hops = list(usages), list(hops)
-    writers = _groups([f for f in facts if f.access == WRITE], "writer", flagged_paths)
-    readers = _groups([f for f in facts if f.access == READ], "reader", flagged_paths)
+    flagged = _findings_by_path(findings)
+    writers = _groups([f for f in facts if f.access == WRITE], "writer", flagged)
+    readers = _groups([f for f in facts if f.access == READ], "reader", flagged)
     downstream = _downstream_boxes(list(hops))
     centre = Box(f"table:{table}", table, f"{len(facts)} usages in {len({f.location.path for f in facts})} files", "table")
     columns = [writers, [centre], readers, downstream]
@@ -97,12 +101,31 @@ def dependency_picture(table: str, usages: Iterable[Fact], hops: Iterable[Any], 
     return picture
 
 
+def _findings_by_path(findings: Iterable[Location]) -> dict[str, list[int]]:
+    lines: dict[str, list[int]] = defaultdict(list)
+    for location in findings:
+        if location.path:
+            lines[location.path].append(location.line)
+    return lines
+
+
+def _flagged(members: list[Fact], flagged: dict[str, list[int]]) -> int:
+    """Findings whose line falls inside one of these usages (each finding counted once)."""
+    hits = set()
+    for fact in members:
+        loc = fact.location
+        for line in flagged.get(loc.path, ()):
+            if loc.line <= line <= (loc.end_line or loc.line):
+                hits.add((loc.path, line))
+    return len(hits)
+
+
 def _folder(path: str, depth: int) -> str:
     parts = path.split("/")[:-1]
     return "/".join(parts[:depth]) or "(project root)"
 
 
-def _groups(facts: list[Fact], kind: str, flagged_paths: dict[str, int]) -> list[Box]:
+def _groups(facts: list[Fact], kind: str, flagged: dict[str, list[int]]) -> list[Box]:
     production = [f for f in facts if not is_test_path(f.location.path)]
     tests = [f for f in facts if is_test_path(f.location.path)]
     room = MAX_BOXES - (1 if tests else 0)
@@ -114,14 +137,14 @@ def _groups(facts: list[Fact], kind: str, flagged_paths: dict[str, int]) -> list
     ordered = sorted(grouped.items(), key=lambda item: (-len(item[1]), item[0]))
     if len(ordered) > room:
         keep, rest = ordered[: room - 1], ordered[room - 1 :]
-        boxes = [_box(folder, members, kind, flagged_paths) for folder, members in sorted(keep)]
+        boxes = [_box(folder, members, kind, flagged) for folder, members in sorted(keep)]
         hidden = [f for _, members in rest for f in members]
         boxes.append(Box(f"{kind}:more", f"{len(rest)} more folders", _count(hidden), "more",
                          files=tuple(sorted({f.location.path for f in hidden}))))
     else:
-        boxes = [_box(folder, members, kind, flagged_paths) for folder, members in sorted(ordered)]
+        boxes = [_box(folder, members, kind, flagged) for folder, members in sorted(ordered)]
     if tests:
-        box = _box(TEST_GROUP, tests, kind, flagged_paths)
+        box = _box(TEST_GROUP, tests, kind, flagged)
         box.filter = ""
         boxes.append(box)
     return boxes
@@ -134,11 +157,10 @@ def _by_folder(facts: list[Fact], depth: int) -> dict[str, list[Fact]]:
     return grouped
 
 
-def _box(folder: str, members: list[Fact], kind: str, flagged_paths: dict[str, int]) -> Box:
+def _box(folder: str, members: list[Fact], kind: str, flagged: dict[str, list[int]]) -> Box:
     files = tuple(sorted({f.location.path for f in members}))
-    flagged = sum(flagged_paths.get(path, 0) for path in files)
     prefix = "" if folder in (TEST_GROUP, "(project root)") else folder + "/"
-    return Box(f"{kind}:{folder}", folder, _count(members), kind, filter=prefix, files=files, flagged=flagged)
+    return Box(f"{kind}:{folder}", folder, _count(members), kind, filter=prefix, files=files, flagged=_flagged(members, flagged))
 
 
 def _count(members: list[Fact]) -> str:

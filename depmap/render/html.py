@@ -32,7 +32,7 @@ class ColumnView:
     counts: dict[str, int]
     dialect: str
     origin: str | None
-    severities: list[tuple[str, list[dict[str, Any]]]]
+    severities: list[dict[str, Any]]
     plan: list[dict[str, Any]]
     picture: Picture
     usages: list[dict[str, Any]]
@@ -63,7 +63,6 @@ def _column_view(number: int, report: Any, hops: list[Any], reader: SourceReader
     from depmap.render.impact_text import describe_column
 
     spec = report.spec
-    flagged: Counter[str] = Counter(f.location.path for f in report.findings if f.location.path)
     origin = f"{spec.origin.path}:{spec.origin.line}" if spec.origin is not None else None
     return ColumnView(
         anchor=f"c{number}",
@@ -73,13 +72,24 @@ def _column_view(number: int, report: Any, hops: list[Any], reader: SourceReader
         counts=report.counts(),
         dialect=f"{report.dialect.label}, from {report.dialect.source}",
         origin=origin,
-        severities=[(severity, [_finding_view(f, reader, link_base) for f in group])
+        severities=[_severity_view(severity, list(group), reader, link_base)
                     for severity, group in groupby(report.findings, key=lambda f: f.severity)],
         plan=[_step_view(step, link_base) for step in report.plan],
-        picture=dependency_picture(spec.table, report.usages, hops, dict(flagged)),
+        picture=dependency_picture(spec.table, report.usages, hops, [f.location for f in report.findings]),
         usages=[_usage_view(fact, link_base) for fact in report.usages],
         errors=list(report.errors),
     )
+
+
+def _severity_view(severity: str, findings: list[Any], reader: SourceReader, link_base: str | None) -> dict[str, Any]:
+    """Production sites first; test-code sites (often a hundred fixtures) folded away below them."""
+    views = [_finding_view(f, reader, link_base) for f in findings]
+    return {
+        "severity": severity,
+        "count": len(views),
+        "production": [v for v in views if not v["in_tests"]],
+        "tests": [v for v in views if v["in_tests"]],
+    }
 
 
 def _finding_view(finding: Any, reader: SourceReader, link_base: str | None) -> dict[str, Any]:

@@ -1,0 +1,88 @@
+"""The HTML page without a browser: what `check` shows for several columns and for none, escaping,
+links, and self-containment. (tests/browser opens the page in Chromium.)"""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+from tests.e2e.conftest import REPO, depmap  # noqa: F401  (the fixture)
+
+SHOP = REPO / "samples" / "shop_sql"
+
+
+class Outline(HTMLParser):
+    """Tags with their attributes, in document order."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+    def having(self, tag: str, attribute: str) -> list[str | None]:
+        return [attrs[attribute] for name, attrs in self.tags if name == tag and attribute in attrs]
+
+
+def outline(page: str) -> Outline:
+    parser = Outline()
+    parser.feed(page)
+    return parser
+
+
+def write_reports(depmap, tmp_path: Path, *args: str) -> tuple[str, dict]:
+    html, document = tmp_path / "report.html", tmp_path / "report.json"
+    run = depmap(*args, "-o", str(html), "-o", str(document), "--fail-on", "never")
+    assert run.code == 0, run.err
+    return html.read_text(), json.loads(document.read_text())
+
+
+def test_check_with_two_columns_gives_each_its_section(depmap, tmp_path):
+    page, document = write_reports(depmap, tmp_path, "check", "samples/shop_sql/migrations/0004_customer_marketing.sql",
+                                   "--path", str(SHOP))
+    tree = outline(page)
+    columns = [f"{c['column']['table']}.{c['column']['column']}" for c in document["columns"]]
+    assert len(columns) == 2
+    assert tree.having("section", "data-column") == columns
+    assert [a for a in tree.having("section", "id") if re.fullmatch(r"c\d", a or "")] == ["c1", "c2"]
+    assert "<h1>2 columns added by 1 migration file</h1>" in page
+    assert "<li><code>migrations/0004_customer_marketing.sql</code></li>" in page
+    assert len(re.findall(r'<article class="finding', page)) == len(document["findings"])
+    assert f'data-verdict="{document["verdict"]}"' in page
+
+
+def test_check_of_a_migration_adding_no_column_says_so(depmap, tmp_path):
+    page, document = write_reports(depmap, tmp_path, "check", "samples/shop_sql/migrations/0001_initial.sql", "--path", str(SHOP))
+    assert document["columns"] == []
+    assert "<p>No migration in this change adds a column.</p>" in page
+    assert "adds no column to an existing table (creates audit_log, customers, order_items, orders, products)" in page
+    assert 'data-verdict="safe"' in page
+
+
+def test_page_is_self_contained(depmap, tmp_path):
+    page, _ = write_reports(depmap, tmp_path, "impact", "orders.discount_code", "--type", "text", "--not-null", "--path", str(SHOP))
+    tree = outline(page)
+    assert [attrs.get("src") for name, attrs in tree.tags if name == "script"] == [None]
+    assert [attrs["href"] for name, attrs in tree.tags if name == "link"] == ["data:,"]
+    assert tree.having("img", "src") == []
+    assert "@import" not in page and "url(http" not in page
+    assert not re.search(r'(src|href)="(https?:)?//', page)  # no link base given: no external URL at all
+
+
+def test_without_link_base_locations_are_code_not_links(depmap, tmp_path):
+    page, document = write_reports(depmap, tmp_path, "impact", "orders.discount_code", "--type", "text", "--not-null", "--path", str(SHOP))
+    first = document["findings"][0]
+    assert f'<code class="where">{first["path"]}:{first["line"]}</code>' in page
+    assert outline(page).having("a", "href") == [h for h in outline(page).having("a", "href") if h.startswith("#")]
+
+
+def test_link_base_template_for_other_hosts(depmap, tmp_path):
+    base = "https://gitlab.example.com/acme/shop/-/blob/main/{path}#L{line}-{end_line}"
+    page, document = write_reports(depmap, tmp_path, "impact", "orders.discount_code", "--type", "text", "--not-null",
+                                   "--path", str(SHOP), "--link-base", base)
+    insert = next(f for f in document["findings"] if f["path"] == "shop/repositories/orders.py" and f["line"] == 52)
+    assert insert["end_line"] == 54
+    assert 'href="https://gitlab.example.com/acme/shop/-/blob/main/shop/repositories/orders.py#L52-54"' in page
