@@ -61,8 +61,13 @@ class ConfigValue:
     line_per_line: bool  # True: text line k is file line `line + k - 1`; False: all on `line`
 
 
+# depmap's own JSON and SARIF reports quote the plan's DDL and every snippet: scanning a report
+# left in the project would make the next run find the column it proposed ("column-exists").
+_DEPMAP_REPORT = re.compile(r'\A\s*\{\s*"(?:schema_version":\s*\d+,\s*"query"|\$schema":\s*"[^"]*sarif)')
+
+
 def scan_config_sql(path: str, text: str, ctx: ScanContext) -> ScanResult:
-    if not _PREFILTER.search(text):
+    if not _PREFILTER.search(text) or _DEPMAP_REPORT.match(text):
         return ScanResult()
     is_json = path.lower().endswith(".json")
     try:

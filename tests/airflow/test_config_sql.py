@@ -134,3 +134,15 @@ def test_facts_round_trip_through_json() -> None:
 
     for fact in scan_file("exports.yml").facts + scan_file("reports.json").facts:
         assert Fact.from_json(fact.to_json()) == fact
+
+
+def test_depmap_reports_left_in_the_project_are_not_scanned() -> None:
+    """A report quotes the plan's ALTER TABLE; read back, it would say the column exists."""
+    plan = '"plan": [{"step": 1, "sql": ["ALTER TABLE orders ADD COLUMN discount_code TEXT"]}]'
+    report = '{\n  "schema_version": 1,\n  "query": {"table": "orders", "column": "discount_code"},\n  ' + plan + "\n}\n"
+    sarif = '{\n  "$schema": "https://json.schemastore.org/sarif-2.1.0.json",\n  "sql": "ALTER TABLE orders ADD COLUMN x TEXT"\n}\n'
+    assert scan(report, "depmap.json") == ScanResult()
+    assert scan(sarif, "depmap.sarif.json") == ScanResult()
+    # The same keys in a config of the application's own are still read.
+    config = '{\n  "query": "ALTER TABLE orders ADD COLUMN discount_code TEXT",\n  "schema_version": 1\n}\n'
+    assert [f.table for f in scan(config, "jobs.json").facts] == ["orders"]

@@ -1,0 +1,389 @@
+"""The Markdown report for pull-request comments: golden files for the bundled samples, one table
+row per finding, links to the source, scanned text kept inert, and the size limit.
+
+Tables are also parsed with markdown-it-py (installed with rich) in its CommonMark + table mode,
+which splits table rows the way GitHub does, so a pipe or newline that escaped its cell shows up
+as a wrong cell count. `pytest --update-golden` rewrites golden/markdown/; read the diff.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+import pytest
+from markdown_it import MarkdownIt
+
+from depmap.dialects import Dialect, parse_version
+from depmap.impact.engine import ImpactReport, impact_context, run_impact
+from depmap.impact.finding import Finding, Related
+from depmap.impact.plan import Step
+from depmap.impact.spec import ColumnSpec, parse_type
+from depmap.model import Location, Skipped
+from depmap.project import Index, build_index
+from depmap.render.markdown import ReportTooLong, render_markdown
+from depmap.render.markdown_escape import md_code, md_fence, md_text
+from depmap.render.run_info import RunInfo
+
+HERE = Path(__file__).parent
+REPO = HERE.parents[1]
+GOLDEN = HERE / "golden" / "markdown"
+VERSION = "0.1.0"  # fixed, so that a version bump does not rewrite the golden files
+LINK_BASE = "https://github.com/acme/shop/blob/0123abc"
+MORE = "(the HTML report and `--format json` list every one)"
+
+# sample -> (table, column, type, not null); shop_sql is the one rendered with a link base
+TARGETS = {
+    "shop_sql": ("orders", "discount_code", "text", True),
+    "django_shop": ("sales_order", "priority", "integer", True),
+    "sqlalchemy_service": ("invoices", "po_number", "text", True),
+    "warehouse": ("customers", "loyalty_tier", "text", False),
+}
+
+
+@cache
+def index_of(sample: str) -> Index:
+    return build_index(REPO / "samples" / sample)
+
+
+def dialect_of(index: Index) -> Dialect:
+    return Dialect(index.dialect, parse_version(index.server_version or index.config.server_version), index.dialect_source)
+
+
+@cache
+def report_of(sample: str, target: tuple[str, str, str, bool] | None = None) -> ImpactReport:
+    """The impact of the sample's target column, or of `target` (table, column, type, not null)."""
+    index = index_of(sample)
+    name, column, kind, not_null = target or TARGETS[sample]
+    (table,) = index.graph.resolve_table(name, list(index.catalog.tables))  # as `depmap impact` resolves it
+    dialect = dialect_of(index)
+    spec = ColumnSpec(table, column, parse_type(kind, dialect.name), not not_null)
+    return run_impact(impact_context(index, spec, dialect))
+
+
+def run_of(sample: str) -> RunInfo:
+    name, column, kind, not_null = TARGETS[sample]
+    command = f"depmap impact {name}.{column} --type {kind}" + (" --not-null" if not_null else "")
+    return RunInfo(
+        command=command,
+        project=sample,
+        version=VERSION,
+        link_base=LINK_BASE if sample == "shop_sql" else None,
+        skipped=tuple(index_of(sample).skipped_with_unparsed()),
+    )
+
+
+def table_rows(markdown: str) -> list[list[str]]:
+    """The body rows of every table, each cell rendered to HTML, as GitHub splits them."""
+    parser = MarkdownIt("commonmark", {"html": True}).enable("table")
+    rows: list[list[str]] = []
+    in_body = False
+    for token in parser.parse(markdown):
+        if token.type in ("tbody_open", "tbody_close"):
+            in_body = token.type == "tbody_open"
+        elif in_body and token.type == "tr_open":
+            rows.append([])
+        elif in_body and token.type == "inline":
+            rows[-1].append(parser.renderer.renderInline(token.children or [], parser.options, {}))
+    return rows
+
+
+def hand_report(findings: list[Finding], plan: list[Step] = (), table: str = "orders", column: str = "note") -> ImpactReport:
+    spec = ColumnSpec(table, column, "TEXT")
+    return ImpactReport(spec, Dialect("postgres", (16,), "config"), list(findings), list(plan), [])
+
+
+def finding(rule: str = "select-star", severity: str = "warning", path: str = "app/db.py", line: int = 7, **fields) -> Finding:
+    fields.setdefault("message", f"Rows at {path}:{line} gain a column.")
+    fields.setdefault("fix", "List the columns.")
+    return Finding(rule, severity, Location(path, line), **fields)
+
+
+HAND_RUN = RunInfo(command="depmap impact orders.note --type text", project="shop", version=VERSION)
+FOOTER = "---\n\ndepmap 0.1.0 · `depmap impact orders.note --type text`\n"
+
+
+# -- golden files ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("sample", sorted(TARGETS))
+def test_sample_matches_golden(sample: str, update_golden: bool) -> None:
+    text = render_markdown([report_of(sample)], run_of(sample))
+    golden = GOLDEN / f"{sample}.md"
+    if update_golden or not golden.exists():
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(text, encoding="utf-8")
+    assert text == golden.read_text(encoding="utf-8")
+
+
+def test_headline_counts_and_target_come_first() -> None:
+    lines = render_markdown([report_of("shop_sql")], run_of("shop_sql")).splitlines()
+    assert lines[:5] == [
+        "### depmap: adding `orders.discount_code` is **breaking**",
+        "",
+        "**3 breaking · 2 warning · 2 info** · `orders.discount_code` TEXT NOT NULL",
+        "",
+        "Target: postgres (version unknown), from config",
+    ]
+
+
+def test_verdict_words_read_as_a_sentence() -> None:
+    care = render_markdown([hand_report([finding()])], HAND_RUN)
+    safe = render_markdown([hand_report([])], HAND_RUN)
+    assert care.splitlines()[0] == "### depmap: adding `orders.note` **needs care**"
+    assert safe.splitlines()[0] == "### depmap: adding `orders.note` is **safe**"
+    assert "\nNo findings.\n" in safe
+    assert "| Severity |" not in safe
+
+
+def test_a_column_from_a_migration_names_it_and_internal_errors_are_shown() -> None:
+    spec = ColumnSpec("orders", "note", "TEXT", origin=Location("migrations/0042_note.sql", 3))
+    report = ImpactReport(spec, Dialect("postgres", (16,), "config"), [], [], [], errors=["rule select-star failed: KeyError: 'x'"])
+    assert render_markdown([report], HAND_RUN) == (
+        "### depmap: adding `orders.note` is **safe**\n"
+        "\n"
+        "**no findings** · `orders.note` TEXT\n"
+        "\n"
+        "Added by `migrations/0042_note.sql:3` · Target: postgres (16), from config\n"
+        "\n"
+        "No findings.\n"
+        "\n"
+        "depmap internal error: rule select-star failed: KeyError: 'x'\n"
+        "\n" + FOOTER
+    )
+
+
+# -- the findings table --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("sample", sorted(TARGETS))
+def test_one_table_row_per_finding_in_report_order(sample: str) -> None:
+    report = report_of(sample)
+    text = render_markdown([report], run_of(sample))
+    rows = table_rows(text)
+    assert [len(row) for row in rows] == [5] * len(report.findings)
+    assert [(row[0], row[1]) for row in rows] == [(f.severity, f"<code>{f.rule}</code>") for f in report.findings]
+    source_lines = [line for line in text.splitlines() if line.startswith("| ")]
+    assert len(source_lines) == len(report.findings) + 1  # and the header
+
+
+def test_where_links_to_the_source_line_with_a_link_base() -> None:
+    report = report_of("shop_sql")
+    rows = table_rows(render_markdown([report], run_of("shop_sql")))
+    links = [re.fullmatch(r'<a href="([^"]+)"><code>([^<]+)</code></a>', row[2]).groups() for row in rows]
+    assert links[2] == ("https://github.com/acme/shop/blob/0123abc/shop/repositories/orders.py#L81", "shop/repositories/orders.py:81")
+    assert links[1] == ("https://github.com/acme/shop/blob/0123abc/shop/repositories/orders.py#L52-L54", "shop/repositories/orders.py:52")
+    for (url, label), f in zip(links, report.findings):
+        assert label == f"{f.location.path}:{f.location.line}"
+        assert re.fullmatch(rf"https://github\.com/acme/shop/blob/0123abc/{re.escape(f.location.path)}#L{f.location.line}(-L\d+)?", url)
+
+
+def test_where_is_a_code_span_without_a_link_base() -> None:
+    rows = table_rows(render_markdown([report_of("django_shop")], run_of("django_shop")))
+    assert rows[1][2] == "<code>orders/services.py:39</code>"
+    assert all("href" not in row[2] for row in rows)
+
+
+def test_findings_are_ordered_by_severity_then_as_the_report_has_them() -> None:
+    report = hand_report([
+        finding("reserved-word", "warning", line=1),
+        finding("unparsed-sql", "info", line=2),
+        finding("positional-insert", "breaking", line=3),
+        finding("lock-timeout", "warning", line=4),
+    ])
+    rows = table_rows(render_markdown([report], HAND_RUN))
+    assert [row[2] for row in rows] == [f"<code>app/db.py:{n}</code>" for n in (3, 1, 4, 2)]
+
+
+# -- scanned text stays inert ----------------------------------------------------------------------
+
+
+HOSTILE = "SELECT a | b FROM t\n<script>alert(1)</script> @octocat"
+
+
+def test_pipes_newlines_and_html_stay_inside_their_cell_and_escaped() -> None:
+    report = hand_report([
+        finding(
+            "positional-insert", "breaking", path="app/we|rd `x`.py", line=12,
+            message=f"INSERT at app/we|rd.py:12 breaks:\n{HOSTILE}",
+            fix="Use `INSERT INTO t (a|b) VALUES (1)` instead of <b>this</b>.",
+            snippet=HOSTILE,
+            related=(Related(Location("app/other.py", 3), "also | here"),),
+        )
+    ])
+    text = render_markdown([report], RunInfo(command="depmap impact t.c", project="x", version=VERSION, link_base=LINK_BASE))
+    row = next(line for line in text.splitlines() if line.startswith("| breaking"))
+    assert row == (
+        "| breaking | `positional-insert` "
+        "| [``app/we\\|rd `x`.py:12``](https://github.com/acme/shop/blob/0123abc/app/we%7Crd%20%60x%60.py#L12) "
+        "| INSERT at app/we&#124;rd.py:12 breaks:<br>SELECT a &#124; b FROM t<br>&lt;script&gt;alert(1)&lt;/script&gt; @&#8203;octocat"
+        "<br>• [`app/other.py:3`](https://github.com/acme/shop/blob/0123abc/app/other.py#L3) also &#124; here "
+        "| Use `INSERT INTO t (a\\|b) VALUES (1)` instead of &lt;b&gt;this&lt;/b&gt;. |"
+    )
+    (cells,) = table_rows(text)
+    assert len(cells) == 5
+    assert cells[3] == (
+        "INSERT at app/we|rd.py:12 breaks:<br>SELECT a | b FROM t<br>&lt;script&gt;alert(1)&lt;/script&gt; @\u200boctocat"
+        '<br>• <a href="https://github.com/acme/shop/blob/0123abc/app/other.py#L3"><code>app/other.py:3</code></a> also | here'
+    )
+    assert cells[4] == "Use <code>INSERT INTO t (a|b) VALUES (1)</code> instead of &lt;b&gt;this&lt;/b&gt;."
+    assert "<script>" not in text and "<b>" not in text
+
+
+def test_md_text_escapes_markdown_outside_code_spans_only() -> None:
+    assert md_text("see `a*b <c>` and a*b <c> & __init__.py or my_var [x](y) ~z~ $1") == (
+        "see `a*b <c>` and a\\*b &lt;c&gt; &amp; \\_\\_init\\_\\_.py or my_var \\[x\\](y) \\~z\\~ \\$1"
+    )
+    assert md_text("`x` then ` alone") == "`x` then \\` alone"  # a backtick with no partner is text
+    assert md_text("`` a ` b ``") == "``a ` b``"
+    assert md_text("C:\\dir") == "C:\\\\dir"
+    assert md_text("mail a@b.example, ping @team-x") == "mail a@&#8203;b.example, ping @&#8203;team-x"
+
+
+def test_md_code_fences_around_backticks() -> None:
+    assert md_code("x") == "`x`"
+    assert md_code("a`b") == "``a`b``"
+    assert md_code("`a`") == "`` `a` ``"
+    assert md_code("a|b") == "`a|b`"
+    assert md_code("a|b", True) == "`a\\|b`"
+    assert md_code("two\nlines") == "`two lines`"
+
+
+def test_md_fence_cannot_be_closed_by_the_code() -> None:
+    assert md_fence("print(1)", "python") == "```python\nprint(1)\n```"
+    assert md_fence('s = """\n```\n"""', "python") == '````python\ns = """\n```\n"""\n````'
+
+
+# -- check: several columns, or none ---------------------------------------------------------------
+
+
+def test_no_column_added() -> None:
+    run = RunInfo(command="depmap check --diff origin/main", project="shop", version=VERSION,
+                  migrations=("migrations/0042_rename.sql",))
+    assert render_markdown([], run) == (
+        "### depmap: no column added\n"
+        "\n"
+        "No migration in this change adds a column.\n"
+        "\n"
+        "Migrations checked (1): `migrations/0042_rename.sql`\n"
+        "\n"
+        "---\n"
+        "\n"
+        "depmap 0.1.0 · `depmap check --diff origin/main`\n"
+    )
+
+
+def test_two_columns_each_with_a_section() -> None:
+    first = report_of("shop_sql")
+    second = report_of("shop_sql", ("customers", "tier", "text", False))
+    run = RunInfo(command="depmap check migrations/0042_a.sql migrations/0043_b.py", project="shop_sql", version=VERSION,
+                  migrations=("migrations/0042_a.sql", "migrations/0043_b.py"),
+                  problems=("migrations/0043_b.py: cannot tell which table AddField adds to",))
+    text = render_markdown([first, second], run)
+    assert text.splitlines()[:16] == [
+        "### depmap: this change adds 2 columns, overall **breaking**",
+        "",
+        "- adding `orders.discount_code` is **breaking** (3 breaking · 2 warning · 2 info)",
+        "- adding `customers.tier` **needs care** (1 warning)",
+        "",
+        "Migrations checked (2): `migrations/0042_a.sql`, `migrations/0043_b.py`",
+        "",
+        "Problems:",
+        "",
+        "- migrations/0043_b.py: cannot tell which table AddField adds to",
+        "",
+        "#### `orders.discount_code` TEXT NOT NULL: **breaking** (3 breaking · 2 warning · 2 info)",
+        "",
+        "Target: postgres (version unknown), from config",
+        "",
+        "| Severity | Rule | Where | What breaks | Fix |",
+    ]
+    assert "\n#### `customers.tier` TEXT: **needs care** (1 warning)\n\nTarget: postgres (version unknown), from config\n" in text
+    assert [row[:3] for row in table_rows(text)][-2:] == [
+        ["info", "<code>view-star-frozen</code>", "<code>migrations/0005_inventory_cleanup.sql:8</code>"],
+        ["warning", "<code>lock-timeout</code>", "<code>migrations/0001_initial.sql:4</code>"],
+    ]
+    assert len(table_rows(text)) == 8
+    assert text.count("<summary>Rollout plan (") == 2
+
+
+# -- the size limit ----------------------------------------------------------------------------------
+
+
+def test_a_small_limit_leaves_out_the_least_severe_findings_and_says_how_many() -> None:
+    report, run = report_of("shop_sql"), run_of("shop_sql")
+    full = render_markdown([report], run)
+    text = render_markdown([report], run, limit=9000)
+    assert len(full) > 9000 >= len(text)
+    assert [row[0] for row in table_rows(text)] == ["breaking", "breaking", "breaking"]
+    assert f"\n… 4 more findings not shown {MORE}\n" in text
+    assert text.endswith("---\n\ndepmap 0.1.0 · `depmap impact orders.discount_code --type text --not-null`\n")
+    assert text.count("```") % 2 == 0
+
+
+def test_plan_sites_go_before_breaking_findings() -> None:
+    report, run = report_of("shop_sql"), run_of("shop_sql")
+    text = render_markdown([report], run, limit=6000)
+    assert len(text) <= 6000
+    assert [row[0] for row in table_rows(text)] == ["breaking", "breaking", "breaking"]
+    assert f"\n- … 17 sites not shown {MORE}\n" in text
+    assert "<summary>Rollout plan (5 steps)</summary>" in text
+
+
+def many_findings_report() -> ImpactReport:
+    findings = [finding("select-star", "warning", path=f"app/module_{n:03}.py", line=n) for n in range(1, 401)]
+    findings += [finding("positional-insert", "breaking", path="app/load.py", line=n) for n in range(1, 4)]
+    sites = tuple(Location(f"app/reader_{n:03}.py", n) for n in range(1, 301))
+    return hand_report(findings, [Step(1, "deploy-readers", "Deploy readers", "Sites that read orders.", sites=sites)])
+
+
+def test_warning_findings_are_cut_at_row_boundaries_to_the_limit() -> None:
+    text = render_markdown([many_findings_report()], HAND_RUN, limit=20_000)
+    rows = table_rows(text)
+    assert len(text) <= 20_000 and text.endswith(FOOTER)
+    assert [row[0] for row in rows[:4]] == ["breaking", "breaking", "breaking", "warning"]
+    assert f"\n… {403 - len(rows)} more findings not shown {MORE}\n" in text
+    assert all(line.endswith(" |") and line.count(" | ") == 4 for line in text.splitlines() if line.startswith("| "))
+    assert "\n- `app/reader_300.py:300`\n" in text  # every site still listed
+    assert "sites not shown" not in text
+
+
+def test_sites_are_cut_before_the_breaking_findings() -> None:
+    text = render_markdown([many_findings_report()], HAND_RUN, limit=5_000)
+    rows = table_rows(text)
+    assert len(text) <= 5_000 and text.endswith(FOOTER)
+    assert [row[0] for row in rows] == ["breaking", "breaking", "breaking"]
+    assert f"\n… 400 more findings not shown {MORE}\n" in text
+    listed = re.findall(r"^- `app/reader_\d+\.py:\d+`$", text, flags=re.MULTILINE)
+    assert 0 < len(listed) < 300
+    assert f"\n- … {300 - len(listed)} more sites not shown {MORE}\n" in text
+    assert "Sites (300):" in text
+
+
+def test_a_plan_that_does_not_fit_is_left_out_and_findings_come_back() -> None:
+    text = render_markdown([report_of("shop_sql")], run_of("shop_sql"), limit=3000)
+    assert len(text) <= 3000
+    assert [row[1] for row in table_rows(text)] == ["<code>not-null-without-default</code>"] * 2
+    assert f"\n… 5 more findings not shown {MORE}\n" in text
+    assert "\nRollout plan (5 steps) not shown (the HTML report and `--format json` include it)\n" in text
+    assert "<details><summary>Rollout plan" not in text
+
+
+def test_a_limit_below_the_bare_report_is_refused() -> None:
+    with pytest.raises(ReportTooLong, match=r"needs at least \d+ characters; the limit is 100"):
+        render_markdown([hand_report([finding()])], HAND_RUN, limit=100)
+
+
+def test_skipped_files_are_listed_folded_with_a_count() -> None:
+    run = RunInfo(command="depmap impact orders.note --type text", project="shop", version=VERSION,
+                  skipped=(Skipped("legacy/old.py", "Python syntax error at line 3"), Skipped("sql/x.sql", "line 2: SQL not parsed: <eof>")))
+    text = render_markdown([hand_report([])], run)
+    assert (
+        "<details><summary>Files and statements not analysed (2)</summary>\n"
+        "\n"
+        "- `legacy/old.py`: Python syntax error at line 3\n"
+        "- `sql/x.sql`: line 2: SQL not parsed: &lt;eof&gt;\n"
+        "\n"
+        "</details>\n"
+    ) in text
