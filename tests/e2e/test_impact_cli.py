@@ -47,3 +47,57 @@ def test_explain_lists_every_rule_and_shows_one(depmap) -> None:
     assert "Use instead" in one.out
     unknown = depmap("explain", "select-stars")
     assert (unknown.code, unknown.err) == (2, "depmap: unknown rule 'select-stars'; did you mean select-star, insert-select-star?\n")
+
+
+DISCOUNT = ["impact", "orders.discount_code", "--type", "text", "--not-null", "--path", SHOP]
+
+
+def test_quiet_prints_errors_only_and_verbose_adds_phases_and_skipped_files(depmap, tmp_path) -> None:
+    out = tmp_path / "r.json"
+    quiet = depmap(*DISCOUNT, "-o", str(out), "-q")
+    assert (quiet.code, quiet.out, quiet.err) == (0, "", "")
+    assert out.exists()
+    verbose = depmap(*DISCOUNT, "-o", str(out), "--verbose")
+    lines = verbose.err.splitlines()
+    assert lines[0].startswith("depmap: scanned 19 files of ") and "(discover " in lines[0] and ", scan " in lines[0]
+    assert lines[1:] == [
+        "depmap: dialect postgres (from config)",
+        "depmap: skipped shop/broken_sql.py: line 12: SQL not parsed: Invalid expression / Unexpected token near 'orders'",
+        "depmap: skipped shop/legacy/export_py2.py: Python syntax error at line 26, column 12: multiple exception types "
+        "must be parenthesized (Python 2 syntax? depmap reads Python 3 only)",
+        f"depmap: wrote json report to {out}",
+    ]
+    group_level = depmap("-q", *DISCOUNT, "-o", str(out))
+    assert group_level.err == ""
+
+
+def test_each_output_gets_the_format_of_its_suffix(depmap, tmp_path) -> None:
+    names = ["r.html", "r.md", "r.sarif", "r.json", "r.txt"]
+    run = depmap(*DISCOUNT, *[arg for name in names for arg in ("-o", str(tmp_path / name))])
+    assert run.code == 0, run.err
+    assert (tmp_path / "r.html").read_text().startswith("<!DOCTYPE html>")
+    assert (tmp_path / "r.md").read_text().startswith("### depmap: adding `orders.discount_code` is **breaking**")
+    assert '"version": "2.1.0"' in (tmp_path / "r.sarif").read_text()
+    assert (tmp_path / "r.json").read_text().startswith('{\n  "schema_version": 1,')
+    assert (tmp_path / "r.txt").read_text().startswith("Adding orders.discount_code TEXT NOT NULL\n")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["-o", "report.xyz", "-o", "r.json"], "depmap: cannot tell the format of 'report.xyz' from its suffix"),
+        (["-o", "/nonexistent/dir/r.json"], "depmap: cannot write '/nonexistent/dir/r.json': No such file or directory"),
+    ],
+)
+def test_bad_outputs_exit_2_with_one_line(depmap, args: list[str], message: str) -> None:
+    run = depmap(*DISCOUNT, *args)
+    assert run.code == 2
+    assert run.err.startswith(message) and len(run.err.splitlines()) == 1
+
+
+def test_explicit_format_wins_for_a_single_output(depmap, tmp_path) -> None:
+    out = tmp_path / "report.out"
+    run = depmap(*DISCOUNT, "--format", "markdown", "-o", str(out))
+    assert run.code == 0
+    assert out.read_text().startswith("### depmap: adding")
+    assert run.err == f"depmap: wrote markdown report to {out}\n"
