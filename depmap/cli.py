@@ -76,8 +76,29 @@ def _set_verbosity(level: int) -> Callable[[click.Context, click.Parameter, bool
     return callback
 
 
-def verbosity_options(function: Callable) -> Callable:
-    """-q/--quiet (errors only: no progress, warnings or notices) and -v/--verbose (timings, skipped files)."""
+def _set_option(key: str) -> Callable[[click.Context, click.Parameter, Any], None]:
+    def callback(ctx: click.Context, _param: click.Parameter, value: Any) -> None:
+        if value not in (None, False):  # not given here: the group's value (or the default) stands
+            root = ctx.find_root()
+            root.obj = {**(root.obj or {}), key: value}
+
+    return callback
+
+
+def run_option(key: str, default: Any = None) -> Any:
+    """An option given to the group or to the command (`depmap --jobs 2 scan` or `depmap scan --jobs 2`)."""
+    context = click.get_current_context(silent=True)
+    obj = context.find_root().obj if context is not None else None
+    return (obj or {}).get(key, default)
+
+
+def run_options(function: Callable) -> Callable:
+    """-q/--quiet (errors only: no progress, warnings or notices), -v/--verbose (timings, skipped
+    files), -j/--jobs (scan processes) and --no-cache, on the group and on every scanning command."""
+    function = click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, expose_value=False, callback=_set_option("jobs"),
+                            help="Processes that scan files (default: every core).")(function)
+    function = click.option("--no-cache", is_flag=True, default=None, expose_value=False, callback=_set_option("no_cache"),
+                            help="Scan every file again, ignoring and not updating .depmap/cache.sqlite.")(function)
     function = click.option("-v", "--verbose", is_flag=True, expose_value=False, is_eager=False, callback=_set_verbosity(1),
                             help="Also print each phase's time and every skipped file on stderr.")(function)
     return click.option("-q", "--quiet", is_flag=True, expose_value=False, callback=_set_verbosity(-1),
@@ -91,7 +112,8 @@ def _index(path: str, dialect: str | None, debug: bool):
     root = _root(path)
     err = console(stderr=True)
     level = verbosity()
-    scan = lambda progress: build_index(root, dialect=_check_dialect(dialect), debug=debug, progress=progress)  # noqa: E731
+    options = {"jobs": run_option("jobs"), "use_cache": not run_option("no_cache", False)}
+    scan = lambda progress: build_index(root, dialect=_check_dialect(dialect), debug=debug, progress=progress, **options)  # noqa: E731
     index = scan(None) if level < 0 else _with_progress(err, scan)
     if level >= 0:
         for warning in index.warnings:
@@ -103,7 +125,8 @@ def _index(path: str, dialect: str | None, debug: bool):
 
 def _print_scan_details(err: Any, index: Any) -> None:
     phases = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in index.timings.items())
-    err.print(f"depmap: scanned {index.files_scanned} files of {index.root} ({phases})", markup=False, highlight=False)
+    cached = index.files_scanned - index.files_parsed
+    err.print(f"depmap: scanned {index.files_scanned} files of {index.root}, {cached} from the cache ({phases})", markup=False, highlight=False)
     err.print(f"depmap: dialect {index.dialect} (from {index.dialect_source})", markup=False, highlight=False)
     for item in index.skipped_with_unparsed():
         err.print(f"depmap: skipped {item.path}: {item.reason}", markup=False, highlight=False)
@@ -128,7 +151,7 @@ def _with_progress(err: Any, run: Callable[[Any], Any]) -> Any:
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="depmap")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
-@verbosity_options
+@run_options
 @click.pass_context
 def cli(ctx: click.Context, debug: bool) -> None:
     """depmap: find what reads and writes each table column before you change the schema."""
@@ -139,7 +162,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.argument("path", default=".", type=click.Path(file_okay=True, dir_okay=True))
 @_dialect_option
 @_format_option("text", "json")
-@verbosity_options
+@run_options
 @click.pass_obj
 def scan(obj: dict, path: str, dialect: str | None, output_format: str) -> None:
     """Scan PATH and print a summary of what was found."""
@@ -179,7 +202,7 @@ def scan(obj: dict, path: str, dialect: str | None, output_format: str) -> None:
 @click.argument("path", default=".", type=click.Path())
 @_dialect_option
 @_format_option("text", "json")
-@verbosity_options
+@run_options
 @click.pass_obj
 def tables(obj: dict, path: str, dialect: str | None, output_format: str) -> None:
     """Known tables and columns, and where each is defined."""
@@ -225,7 +248,7 @@ def _usage_command(name: str, verb: str, noun: str) -> Callable:
     @click.option("--path", default=".", type=click.Path(), help="Project folder to scan.", show_default=True)
     @_dialect_option
     @_format_option("text", "json")
-    @verbosity_options
+    @run_options
     @click.option(
         "--min-confidence",
         type=click.Choice(["low", "medium", "high"]),
@@ -289,7 +312,7 @@ who_writes = _usage_command("who-writes", "writers", "writes")
 @click.option("--path", default=".", type=click.Path(), help="Project folder to scan.", show_default=True)
 @_dialect_option
 @_format_option("text", "json")
-@verbosity_options
+@run_options
 @click.pass_obj
 def downstream(obj: dict, target: str, path: str, dialect: str | None, output_format: str) -> None:
     """Views, tables, models and tasks fed by TABLE or TABLE.COLUMN, with the path of each hop."""
@@ -314,7 +337,7 @@ def downstream(obj: dict, target: str, path: str, dialect: str | None, output_fo
 @_dialect_option
 @_format_option("json", "graphml", "dot")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write to FILE instead of stdout.")
-@verbosity_options
+@run_options
 @click.pass_obj
 def graph(obj: dict, path: str, dialect: str | None, output_format: str, output: str | None) -> None:
     """The dependency graph: tables, columns, code, and reads/writes/defines/flows_to edges."""

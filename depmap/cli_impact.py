@@ -11,7 +11,7 @@ from typing import Any, Callable
 
 import click
 
-from depmap.cli import UserError, _dialect_option, _index, _resolve_target, _root, cli, verbosity, verbosity_options
+from depmap.cli import UserError, _dialect_option, _index, _resolve_target, _root, cli, verbosity, run_options
 
 FAIL_ON = click.Choice(["breaking", "warning", "never"])
 
@@ -30,7 +30,7 @@ def _report_options(fail_on: str, default_output: str | None = None) -> Callable
                      default=(default_output,) if default_output else (), show_default=bool(default_output), help=output_help),
         click.option("--link-base", help="URL that source paths are appended to in reports, e.g. https://github.com/ORG/REPO/blob/SHA (default: [tool.depmap] link_base)."),
         click.option("--fail-on", type=FAIL_ON, default=fail_on, show_default=True, help="Exit 1 when a finding reaches this severity."),
-        verbosity_options,
+        run_options,
     ]
 
     def decorate(function: Callable) -> Callable:

@@ -13,7 +13,7 @@ from typing import Iterable, Iterator
 
 import networkx as nx
 
-from depmap.model import ACCESS, EXPOSURE, FLOW, POSITIONAL_DETAILS, READ, SCHEMA, STAR_DETAILS, TABLE_DEF, WRITE, Fact
+from depmap.model import ACCESS, EXPOSURE, FLOW, POSITIONAL_DETAILS, READ, SCHEMA, STAR_DETAILS, WRITE, Fact
 
 # Writes that set every column of a row, so they write any column, including a new one.
 _WHOLE_ROW_WRITES = POSITIONAL_DETAILS | {"copy"}

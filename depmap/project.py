@@ -15,14 +15,13 @@ from typing import Callable
 from depmap.attribution import settle_candidates
 from depmap.catalog import Catalog
 from depmap.config import Config, load_config
-from depmap.discover import Discovery, SourceFile, discover, read_source
+from depmap.discover import SCANNED_KINDS, Discovery, SourceFile, discover, read_source
 from depmap.graph import DependencyGraph
 from depmap.model import PARSE_ERROR, Fact, ScanResult, Skipped, sorted_facts
 from depmap.orm.link import link
 from depmap.pipelines.airflow_link import link_airflow
 from depmap.pipelines.dbt_link import link_dbt
 from depmap.scanners.context import ScanContext, dbt_project_vars
-from depmap.scanners.registry import SCANNERS
 
 DEFAULT_DIALECT = "postgres"
 
@@ -42,6 +41,7 @@ class Index:
     dialect_source: str = "default"  # "option", "config", "path:line" the code says it in, or "default"
     server_version: str | None = None  # [tool.depmap] server_version, else detected, else unknown
     server_version_source: str | None = None
+    files_parsed: int = 0  # files scanned in this run (the rest came from the cache)
 
     def unparsed(self) -> list[Fact]:
         return [f for f in self.facts if f.kind == PARSE_ERROR]
@@ -80,22 +80,13 @@ def _dbt_vars(root: Path, found: Discovery) -> tuple[tuple[str, str], ...]:
 
 
 def scan_file(root: Path, file: SourceFile, ctx: ScanContext, debug: bool = False) -> ScanResult:
+    """One file, read and scanned in this process (no cache)."""
+    from depmap.scan_pool import scan_text
+
     text = read_source(root, file)
     if isinstance(text, Skipped):
         return ScanResult(skipped=[text])
-    facts: list[Fact] = []
-    skipped: list[Skipped] = []
-    for scanner in SCANNERS.get(file.kind, ()):
-        try:
-            result = scanner(file.path, text, ctx)
-        except Exception as error:  # a scanner bug must cost one file, not the run
-            if debug:
-                raise
-            skipped.append(Skipped(file.path, f"internal error in {scanner.__name__}: {type(error).__name__}: {error}"))
-            continue
-        facts.extend(result.facts)
-        skipped.extend(result.skipped)
-    return ScanResult(facts=facts, skipped=skipped)
+    return scan_text(file, text, ctx, debug)
 
 
 def build_index(
@@ -104,7 +95,13 @@ def build_index(
     dialect: str | None = None,
     debug: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    jobs: int | None = None,
+    use_cache: bool = False,
 ) -> Index:
+    """Discover, scan (with use_cache, unchanged files come from .depmap/cache.sqlite; the rest run
+    on `jobs` processes), link. The library leaves the cache off; the command line turns it on."""
+    from depmap.scan_pool import default_jobs
+
     root = root.resolve()
     timings: dict[str, float] = {}
     started = time.perf_counter()
@@ -115,18 +112,12 @@ def build_index(
     warnings = warnings + choice.notes
     timings["discover"] = time.perf_counter() - started
 
-    started = time.perf_counter()
     ctx = ScanContext(dialect=chosen, dbt_vars=_dbt_vars(root, found))
-    facts: list[Fact] = []
-    skipped = list(found.skipped)
-    scannable = [f for f in found.files if f.kind in SCANNERS]
-    for number, file in enumerate(scannable, start=1):
-        result = scan_file(root, file, ctx, debug)
-        facts.extend(result.facts)
-        skipped.extend(result.skipped)
-        if progress is not None:
-            progress(number, len(scannable))
-    timings["scan"] = time.perf_counter() - started
+    scannable = [f for f in found.files if f.kind in SCANNED_KINDS]
+    results, scanned, cache_notes = _scan_all(root, scannable, ctx, jobs or default_jobs(), use_cache, debug, progress, timings)
+    warnings += cache_notes
+    facts: list[Fact] = [fact for result in results for fact in result.facts]
+    skipped = list(found.skipped) + [item for result in results for item in result.skipped]
 
     started = time.perf_counter()
     facts = link_airflow(link_dbt(link(facts)))
@@ -148,7 +139,60 @@ def build_index(
         dialect_source=choice.source,
         server_version=choice.server_version,
         server_version_source=choice.server_version_source,
+        files_parsed=scanned,
     )
+
+
+def _scan_all(
+    root: Path,
+    files: list[SourceFile],
+    ctx: ScanContext,
+    jobs: int,
+    use_cache: bool,
+    debug: bool,
+    progress: Callable[[int, int], None] | None,
+    timings: dict[str, float],
+) -> tuple[list[ScanResult], int, list[str]]:
+    """Each file's result in discovery order: from the cache when its stat or content is unchanged,
+    else scanned (on `jobs` processes) and stored. Returns (results, files scanned, cache warnings)."""
+    from depmap.cache import ScanCache, content_digest
+    from depmap.scan_pool import scan_texts
+
+    started = time.perf_counter()
+    cache = ScanCache.open(root, ctx) if use_cache else None
+    results: list[ScanResult | None] = [None] * len(files)
+    work: list[tuple[int, SourceFile, str, str]] = []
+    for position, file in enumerate(files):
+        hit = cache.by_stat(file.path, file.size, file.mtime_ns) if cache else None
+        if hit is None:
+            text = read_source(root, file)
+            if isinstance(text, Skipped):
+                results[position] = ScanResult(skipped=[text])
+                continue
+            digest = content_digest(text)
+            hit = cache.by_content(file.path, file.size, file.mtime_ns, digest) if cache else None
+            if hit is None:
+                work.append((position, file, text, digest))
+                continue
+        results[position] = hit
+    timings["cache"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    done = len(files) - len(work)
+    scanned = scan_texts([(file, text) for _, file, text, _ in work], ctx, jobs, debug)
+    for (position, file, _text, digest), result in zip(work, scanned):
+        results[position] = result
+        if cache:
+            cache.store(file.path, file.size, file.mtime_ns, digest, result)
+        done += 1
+        if progress is not None:
+            progress(done, len(files))
+    timings["scan"] = time.perf_counter() - started
+    if cache:
+        started = time.perf_counter()
+        cache.save(file.path for file in files)
+        timings["cache"] += time.perf_counter() - started
+    return [r for r in results if r is not None], len(work), cache.warnings if cache else []
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from depmap.model import Skipped
+from depmap.scanners.module_names import module_name_for  # noqa: F401  (re-exported)
 
 # -- parsing ---------------------------------------------------------------------------------------
 
@@ -151,31 +152,6 @@ def _cpython_error(text: str) -> tuple[int, int | None, str] | None:
 
 
 # -- symbols ---------------------------------------------------------------------------------------
-
-
-def module_name_for(path: str) -> str:
-    """The dotted module a file defines, from its path relative to the scanned root.
-
-    >>> module_name_for("shop/repositories/orders.py")
-    'shop.repositories.orders'
-    >>> module_name_for("shop/__init__.py")
-    'shop'
-    >>> module_name_for("src/shop/models.py")  # the "src layout": src/ is not a package
-    'shop.models'
-    """
-    parts = [part for part in path.replace("\\", "/").split("/") if part not in ("", ".")]
-    if not parts:
-        return ""
-    if len(parts) > 1 and parts[0] == "src":
-        parts = parts[1:]
-    last = parts[-1]
-    for suffix in (".py", ".pyi", ".pyw"):
-        if last.endswith(suffix):
-            parts[-1] = last[: -len(suffix)]
-            break
-    if parts[-1] == "__init__" and len(parts) > 1:
-        parts.pop()
-    return ".".join(parts)
 
 
 def dotted(*parts: str | None) -> str:

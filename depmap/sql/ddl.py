@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlglot import exp
 
-from depmap.model import ACCESS, COLUMN_DEF, READ, SCHEMA, TABLE_DEF
+from depmap.model import ACCESS, COLUMN_DEF, SCHEMA, TABLE_DEF
 from depmap.sql.names import column_name, identifier
 from depmap.sql.resolve import Collector, QueryResolver
 

@@ -9,22 +9,21 @@ as a wrong cell count. `pytest --update-golden` rewrites golden/markdown/; read 
 from __future__ import annotations
 
 import re
-from functools import cache
 from pathlib import Path
 
 import pytest
 from markdown_it import MarkdownIt
 
-from depmap.dialects import Dialect, parse_version
-from depmap.impact.engine import ImpactReport, impact_context, run_impact
+from depmap.dialects import Dialect
+from depmap.impact.engine import ImpactReport
 from depmap.impact.finding import Finding, Related
 from depmap.impact.plan import Step
-from depmap.impact.spec import ColumnSpec, parse_type
+from depmap.impact.spec import ColumnSpec
 from depmap.model import Location, Skipped
-from depmap.project import Index, build_index
 from depmap.render.markdown import ReportTooLong, render_markdown
 from depmap.render.markdown_escape import md_code, md_fence, md_text
 from depmap.render.run_info import RunInfo
+from tests.render.sample_reports import TARGETS, index_of, report_of
 
 HERE = Path(__file__).parent
 REPO = HERE.parents[1]
@@ -33,33 +32,12 @@ VERSION = "0.1.0"  # fixed, so that a version bump does not rewrite the golden f
 LINK_BASE = "https://github.com/acme/shop/blob/0123abc"
 MORE = "(the HTML report and `--format json` list every one)"
 
-# sample -> (table, column, type, not null); shop_sql is the one rendered with a link base
-TARGETS = {
-    "shop_sql": ("orders", "discount_code", "text", True),
-    "django_shop": ("sales_order", "priority", "integer", True),
-    "sqlalchemy_service": ("invoices", "po_number", "text", True),
-    "warehouse": ("customers", "loyalty_tier", "text", False),
-}
 
 
-@cache
-def index_of(sample: str) -> Index:
-    return build_index(REPO / "samples" / sample)
 
 
-def dialect_of(index: Index) -> Dialect:
-    return Dialect(index.dialect, parse_version(index.server_version or index.config.server_version), index.dialect_source)
 
 
-@cache
-def report_of(sample: str, target: tuple[str, str, str, bool] | None = None) -> ImpactReport:
-    """The impact of the sample's target column, or of `target` (table, column, type, not null)."""
-    index = index_of(sample)
-    name, column, kind, not_null = target or TARGETS[sample]
-    (table,) = index.graph.resolve_table(name, list(index.catalog.tables))  # as `depmap impact` resolves it
-    dialect = dialect_of(index)
-    spec = ColumnSpec(table, column, parse_type(kind, dialect.name), not not_null)
-    return run_impact(impact_context(index, spec, dialect))
 
 
 def run_of(sample: str) -> RunInfo:

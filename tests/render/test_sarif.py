@@ -18,16 +18,16 @@ from typing import Any
 import pytest
 from jsonschema.validators import validator_for
 
-from depmap.dialects import Dialect, parse_version
+from depmap.dialects import Dialect
 from depmap.impact.engine import ImpactReport, impact_context, run_impact
 from depmap.impact.finding import Finding, Related
 from depmap.impact.migration_specs import specs_from_migrations
 from depmap.impact.registry import RULES
-from depmap.impact.spec import ColumnSpec, parse_type
+from depmap.impact.spec import ColumnSpec
 from depmap.model import Location, Skipped
-from depmap.project import Index, build_index
 from depmap.render.json import dumps  # what the CLI writes
 from depmap.render.run_info import RunInfo
+from tests.render.sample_reports import TARGETS, dialect_of, index_of, report_of
 from depmap.render.sarif import sarif_document
 
 HERE = Path(__file__).parent
@@ -36,13 +36,6 @@ GOLDEN = HERE / "golden" / "sarif"
 SCHEMA_PATH = HERE / "schemas" / "sarif-schema-2.1.0.json"
 VERSION = "0.1.0"  # fixed, so that a version bump does not rewrite the golden files
 
-# sample -> (table, column, type, not null)
-TARGETS = {
-    "shop_sql": ("orders", "discount_code", "text", True),
-    "django_shop": ("sales_order", "priority", "integer", True),
-    "sqlalchemy_service": ("invoices", "po_number", "text", True),
-    "warehouse": ("customers", "loyalty_tier", "text", False),
-}
 FINGERPRINT = re.compile(r"^[0-9a-f]{64}:\d+$")
 
 
@@ -56,23 +49,10 @@ def schema_errors(document: dict[str, Any]) -> list[str]:
     return [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(document)]
 
 
-@cache
-def index_of(sample: str) -> Index:
-    return build_index(REPO / "samples" / sample)
 
 
-def dialect_of(index: Index) -> Dialect:
-    return Dialect(index.dialect, parse_version(index.server_version or index.config.server_version), index.dialect_source)
 
 
-@cache
-def report_of(sample: str) -> ImpactReport:
-    index = index_of(sample)
-    name, column, kind, not_null = TARGETS[sample]
-    (table,) = index.graph.resolve_table(name, list(index.catalog.tables))  # as `depmap impact` resolves it
-    dialect = dialect_of(index)
-    spec = ColumnSpec(table, column, parse_type(kind, dialect.name), not not_null)
-    return run_impact(impact_context(index, spec, dialect))
 
 
 def run_of(sample: str, command: str, **fields: Any) -> RunInfo:

@@ -66,7 +66,7 @@ def check(ctx: ImpactContext) -> Iterator[Finding]:
         how = " except those in its exclude list" if fact.extra.get("exclude") else ""
         message = (f"{owner} at {fact.location.path}:{fact.location.line} exposes every field of {model_name}{how}, so "
                    f"{spec.column} {shows} as soon as the model declares it")
-        message += (f"; the name looks sensitive (it matches sensitive_columns), so this leaks the value to everyone "
+        message += ("; the name looks sensitive (it matches sensitive_columns), so this leaks the value to everyone "
                     "who can see it." if secret else ".")
         listed = "fields = [" + ", ".join(f'"{n}"' for n in names) + "]"
         if owner.startswith("The "):
