@@ -177,6 +177,7 @@ def scan(obj: dict, path: str, dialect: str | None, output_format: str) -> None:
         "root": str(index.root),
         "dialect": index.dialect,
         "files_scanned": index.files_scanned,
+        "files_from_cache": index.files_scanned - index.files_parsed,
         "tables": len(index.catalog.tables),
         "tables_used": len(index.graph.tables()),
         "reads": accesses.get("read", 0),
@@ -190,7 +191,8 @@ def scan(obj: dict, path: str, dialect: str | None, output_format: str) -> None:
         return
     out = console()
     out.print(
-        f"Scanned {summary['files_scanned']} files in {sum(index.timings.values()):.2f} s ({index.dialect}): "
+        f"Scanned {summary['files_scanned']} files ({summary['files_from_cache']} unchanged, from the cache) "
+        f"in {sum(index.timings.values()):.2f} s ({index.dialect}): "
         f"{summary['tables']} tables defined, {summary['tables_used']} tables used, "
         f"{summary['reads']} reads, {summary['writes']} writes, "
         f"{summary['unparsed_statements']} unparsed statements, {len(index.skipped)} files skipped."

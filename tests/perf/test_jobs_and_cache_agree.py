@@ -42,3 +42,17 @@ def test_jobs_and_cache_give_identical_json(depmap, monorepo):
     assert (monorepo / ".depmap" / "cache.sqlite").exists()
     assert answers(depmap, monorepo, "--jobs", "1") == reference  # warm
     assert answers(depmap, monorepo, "--jobs", "2") == reference  # warm
+
+
+def test_second_scan_comes_from_the_cache_and_says_so(depmap, tmp_path):
+    project = tmp_path / "shop"
+    shutil.copytree(REPO / "samples" / "shop_sql", project, ignore=shutil.ignore_patterns(".depmap", "__pycache__"))
+    first = depmap("scan", str(project), "--format", "json").json()
+    second = depmap("scan", str(project), "--format", "json").json()
+    # Files saved moments ago are checked by content, not parsed: all 19 are unchanged.
+    assert (first["files_scanned"], first["files_from_cache"]) == (19, 0)
+    assert (second["files_scanned"], second["files_from_cache"]) == (19, 19)
+    assert {k: v for k, v in first.items() if k not in ("seconds", "files_from_cache")} == {
+        k: v for k, v in second.items() if k not in ("seconds", "files_from_cache")}
+    text = depmap("scan", str(project), "--no-cache").out
+    assert text.startswith("Scanned 19 files (0 unchanged, from the cache) in ")
