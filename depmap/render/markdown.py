@@ -17,6 +17,7 @@ from typing import Callable
 from depmap.impact.engine import ImpactReport
 from depmap.impact.finding import BREAKING, BREAKS, NEEDS_CARE, SAFE, SEVERITY_ORDER, Finding, verdict
 from depmap.impact.plan import Step
+from depmap.impact.scope import is_test_path
 from depmap.model import Location
 from depmap.render.impact_text import describe_column
 from depmap.render.run_info import RunInfo
@@ -58,6 +59,15 @@ class ColumnView:
     findings: list[Finding]
     hidden_findings: int
     steps: list[StepView] | None  # None when the plan is left out
+
+    @property
+    def production_findings(self) -> list[Finding]:
+        return [f for f in self.findings if not is_test_path(f.location.path)]
+
+    @property
+    def test_findings(self) -> list[Finding]:
+        """Sites in test code: the suite must change, production does not; folded below the rest."""
+        return [f for f in self.findings if is_test_path(f.location.path)]
 
 
 def render_markdown(reports: list[ImpactReport], run: RunInfo, *, limit: int = 60_000) -> str:

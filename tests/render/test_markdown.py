@@ -365,3 +365,20 @@ def test_skipped_files_are_listed_folded_with_a_count() -> None:
         "\n"
         "</details>\n"
     ) in text
+
+
+def test_test_code_findings_are_folded_below_the_production_ones() -> None:
+    report = hand_report([
+        finding(severity="breaking", path="app/orders.py", line=12),
+        finding(severity="warning", path="tests/test_orders.py", line=40, message="Creates at tests/test_orders.py:40 fail."),
+        finding(severity="warning", path="app/reports.py", line=3),
+    ])
+    text = render_markdown([report], HAND_RUN)
+    production, rest = text.split("<details><summary>", 1)
+    assert [line.split(" | ")[2] for line in production.splitlines() if line.startswith("| breaking") or line.startswith("| warning")] == [
+        "`app/orders.py:12`", "`app/reports.py:3`"]
+    assert rest.startswith("1 finding in test code (the test suite must change; production is not affected)</summary>\n\n"
+                           "| Severity | Rule | Where | What breaks | Fix |\n|---|---|---|---|---|\n"
+                           "| warning | `select-star` | `tests/test_orders.py:40` | Creates at tests/test_orders.py:40 fail. | List the columns. |\n"
+                           "\n</details>\n")
+    assert len(table_rows(text)) == 3
