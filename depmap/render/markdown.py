@@ -170,8 +170,9 @@ def _column(report: ImpactReport, findings: list[Finding], hidden: int, sites: l
 
 
 def _by_severity(findings: list[Finding]) -> list[Finding]:
-    """Most severe first; within a severity, as the report orders them."""
-    return sorted(findings, key=lambda f: SEVERITY_ORDER[f.severity])
+    """Most severe first, production before test code; otherwise as the report orders them.
+    A cut to the size limit drops from the end, so test-code sites go before production ones."""
+    return sorted(findings, key=lambda f: (SEVERITY_ORDER[f.severity], is_test_path(f.location.path)))
 
 
 def _kept_findings(ordered: list[list[Finding]], dropped: int) -> list[int]:

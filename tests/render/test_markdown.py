@@ -382,3 +382,15 @@ def test_test_code_findings_are_folded_below_the_production_ones() -> None:
                            "| warning | `select-star` | `tests/test_orders.py:40` | Creates at tests/test_orders.py:40 fail. | List the columns. |\n"
                            "\n</details>\n")
     assert len(table_rows(text)) == 3
+
+
+def test_a_cut_drops_test_code_sites_before_production_ones_of_the_same_severity() -> None:
+    report = hand_report([
+        finding(severity="warning", path="tests/test_orders.py", line=40),
+        finding(severity="warning", path="app/reports.py", line=3),
+    ])
+    full = render_markdown([report], HAND_RUN)
+    cut = render_markdown([report], HAND_RUN, limit=len(full) - 1)
+    assert "`app/reports.py:3`" in cut
+    assert "tests/test_orders.py" not in cut
+    assert "… 1 more finding not shown (the HTML report and `--format json` list every one)" in cut
