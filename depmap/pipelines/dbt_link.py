@@ -58,7 +58,8 @@ def link_dbt(facts: list[Fact]) -> list[Fact]:
     if not models and not any(f.kind in _CONSUMED for f in facts):
         return facts
     yaml_configs = {
-        f.extra["name"]: f for f in sorted(facts, key=Fact.sort_key) if f.kind == DBT_MODEL_CONFIG and f.extra.get("resource") == "model"
+        f.extra["name"]: f
+        for f in sorted((f for f in facts if f.kind == DBT_MODEL_CONFIG and f.extra.get("resource") == "model"), key=Fact.sort_key)
     }
     sources = [f for f in facts if f.kind == DBT_SOURCE]
     settings = {name: _settings(model, yaml_configs.get(name), projects) for name, model in models.items()}
@@ -72,8 +73,16 @@ def link_dbt(facts: list[Fact]) -> list[Fact]:
                 linked.append(fact)
             continue
         linked.append(_rename(fact, relations))
+    flows_into: dict[tuple[Any, str], list[Fact]] = {}  # (relation, file) -> flows: one pass, not one per model
+    for fact in linked:
+        if fact.kind == FLOW:
+            flows_into.setdefault((fact.extra.get("to"), fact.location.path), []).append(fact)
     for name, model in models.items():
-        linked.extend(_model_definition(model, settings[name], yaml_configs.get(name), relations, linked))
+        defined = _model_definition(model, settings[name], yaml_configs.get(name), relations, flows_into)
+        linked.extend(defined)
+        for fact in defined:
+            if fact.kind == FLOW:
+                flows_into.setdefault((fact.extra.get("to"), fact.location.path), []).append(fact)
     for source in sources:
         linked.extend(_source_definition(source))
     for seed, relation in seeds.values():
@@ -218,11 +227,12 @@ def _substitute(text: str, relations: dict[str, str]) -> str:
 
 
 def _model_definition(
-    model: Fact, config: dict[str, Any], yaml_config: Fact | None, relations: dict[str, str], linked: list[Fact]
+    model: Fact, config: dict[str, Any], yaml_config: Fact | None, relations: dict[str, str],
+    flows_into: dict[tuple[Any, str], list[Fact]],
 ) -> list[Fact]:
     relation = relations[model_placeholder(model.extra["name"])]
     projection = [_resolve_star_item(item, relations) for item in model.extra.get("projection", [])]
-    flows_in = [f for f in linked if f.kind == FLOW and f.extra.get("to") == relation and f.location.path == model.location.path]
+    flows_in = flows_into.get((relation, model.location.path), [])
     columns = tuple(c for c in model.extra.get("columns", []) if not c.endswith("*"))
     # `select * from a_cte` keeps a star in the projection; column lineage still names its columns.
     columns += tuple(sorted({str(f.extra["to_column"]) for f in flows_in if f.extra.get("to_column")} - set(columns)))
