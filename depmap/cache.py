@@ -63,7 +63,7 @@ class Row:
     size: int
     mtime_ns: int
     digest: str
-    result: bytes
+    result: bytes | None  # loaded on first use
 
 
 @dataclass
@@ -77,6 +77,7 @@ class ScanCache:
     touched: list[tuple[int, int, str]] = field(default_factory=list)  # (size, mtime, path): same content, new stat
     warnings: list[str] = field(default_factory=list)
     stale: bool = False
+    _results_loaded: bool = False
 
     @classmethod
     def open(cls, root: Path, ctx: ScanContext) -> ScanCache:
@@ -102,13 +103,40 @@ class ScanCache:
             if meta.get("stamp") != scanner_stamp():
                 self.stale = True  # another depmap version: every row goes at the end of this run
                 return {}
-            rows = db.execute("SELECT path, size, mtime_ns, digest, result FROM files WHERE context = ?", (self.context,))
-            return {path: Row(size, mtime_ns, digest, result) for path, size, mtime_ns, digest, result in rows}
+            rows = db.execute("SELECT path, size, mtime_ns, digest FROM files WHERE context = ?", (self.context,))
+            return {path: Row(size, mtime_ns, digest, None) for path, size, mtime_ns, digest in rows}
+
+    def _load_results(self) -> None:
+        """The stored facts, read in one query the first time a row is used (an unchanged project
+        loaded through index_store never needs them)."""
+        self._results_loaded = True
+        try:
+            with _connect(self.path) as db:
+                for path, result in db.execute("SELECT path, result FROM files WHERE context = ?", (self.context,)):
+                    row = self.rows.get(path)
+                    if row is not None and row.result is None:
+                        row.result = result
+        except sqlite3.DatabaseError:
+            pass  # rows without a result are misses
 
     def _discard(self) -> None:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{self.path}{suffix}").unlink(missing_ok=True)
         self.rows = {}
+
+    def unchanged(self, files: Iterable[tuple[str, int, int]]) -> list[str] | None:
+        """The content digest of every (path, size, mtime) when none changed since stored, else None."""
+        digests = []
+        for path, size, mtime_ns in files:
+            row = self.rows.get(path)
+            if row is None or row.size != size or row.mtime_ns != mtime_ns:
+                return None
+            digests.append(row.digest)
+        return digests
+
+    def digest_of(self, path: str) -> str:
+        row = self.rows.get(path)
+        return row.digest if row is not None else ""
 
     def by_stat(self, path: str, size: int, mtime_ns: int) -> ScanResult | None:
         """The cached result when the file's size and mtime are unchanged (no read needed)."""
@@ -130,10 +158,16 @@ class ScanCache:
     def store(self, path: str, size: int, mtime_ns: int, digest: str, result: ScanResult) -> None:
         if time.time_ns() - mtime_ns < RACY_NS:
             size = -1  # written moments ago: a same-size edit could keep this mtime, so check content next time
-        self.pending.append((path, size, mtime_ns, digest, encode_result(result)))
+        blob = encode_result(result)
+        self.pending.append((path, size, mtime_ns, digest, blob))
+        self.rows[path] = Row(size, mtime_ns, digest, blob)
 
     def _decode(self, path: str, row: Row) -> ScanResult | None:
+        if row.result is None and not self._results_loaded:
+            self._load_results()
         try:
+            if row.result is None:
+                raise ValueError("no stored result")
             return decode_result(row.result)
         except (ValueError, TypeError, KeyError, zlib.error):
             self.rows.pop(path, None)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from depmap.attribution import settle_candidates
 from depmap.catalog import Catalog
@@ -22,6 +22,9 @@ from depmap.orm.link import link
 from depmap.pipelines.airflow_link import link_airflow
 from depmap.pipelines.dbt_link import link_dbt
 from depmap.scanners.context import ScanContext, dbt_project_vars
+
+if TYPE_CHECKING:
+    from depmap.cache import ScanCache
 
 DEFAULT_DIALECT = "postgres"
 
@@ -114,17 +117,10 @@ def build_index(
 
     ctx = ScanContext(dialect=chosen, dbt_vars=_dbt_vars(root, found))
     scannable = [f for f in found.files if f.kind in SCANNED_KINDS]
-    results, scanned, cache_notes = _scan_all(root, scannable, ctx, jobs or default_jobs(), use_cache, debug, progress, timings)
+    linked, scanned, cache_notes = _linked_facts(root, scannable, ctx, jobs or default_jobs(), use_cache, debug, progress, timings)
+    facts, scan_skipped, catalog, graph = linked
     warnings += cache_notes
-    facts: list[Fact] = [fact for result in results for fact in result.facts]
-    skipped = list(found.skipped) + [item for result in results for item in result.skipped]
-
-    started = time.perf_counter()
-    facts = link_airflow(link_dbt(link(facts)))
-    catalog = Catalog.from_facts(facts)
-    facts = sorted_facts(settle_candidates(facts, catalog.schema()))
-    graph = DependencyGraph(facts)
-    timings["graph"] = time.perf_counter() - started
+    skipped = list(found.skipped) + scan_skipped
     return Index(
         root=root,
         config=config,
@@ -143,7 +139,10 @@ def build_index(
     )
 
 
-def _scan_all(
+Linked = tuple[list[Fact], list[Skipped], Catalog, DependencyGraph]
+
+
+def _linked_facts(
     root: Path,
     files: list[SourceFile],
     ctx: ScanContext,
@@ -152,14 +151,60 @@ def _scan_all(
     debug: bool,
     progress: Callable[[int, int], None] | None,
     timings: dict[str, float],
-) -> tuple[list[ScanResult], int, list[str]]:
-    """Each file's result in discovery order: from the cache when its stat or content is unchanged,
-    else scanned (on `jobs` processes) and stored. Returns (results, files scanned, cache warnings)."""
-    from depmap.cache import ScanCache, content_digest
-    from depmap.scan_pool import scan_texts
+) -> tuple[Linked, int, list[str]]:
+    """Facts of every file, linked, with the catalog and the graph. With the cache, an unchanged
+    project loads all of it at once (index_store); otherwise unchanged files come from the scan
+    cache, the rest are scanned, and linking runs. Returns (linked, files scanned, cache warnings)."""
+    from depmap import index_store
+    from depmap.cache import CACHE_DIR, ScanCache, scanner_stamp
 
     started = time.perf_counter()
     cache = ScanCache.open(root, ctx) if use_cache else None
+    stats = [(f.path, f.size, f.mtime_ns) for f in files]
+    digests = cache.unchanged(stats) if cache else None
+    if cache and digests is not None:
+        key = index_store.index_key(scanner_stamp(), cache.context, zip((f.path for f in files), digests), "")
+        stored = index_store.load(root / CACHE_DIR, key)
+        if stored is not None:
+            timings["cache"] = time.perf_counter() - started
+            timings["scan"] = timings["graph"] = 0.0
+            return stored, 0, cache.warnings
+    timings["cache"] = time.perf_counter() - started
+    results, scanned = _scan_all(root, files, ctx, jobs, cache, debug, progress, timings)
+
+    started = time.perf_counter()
+    facts = link_airflow(link_dbt(link([fact for result in results for fact in result.facts])))
+    catalog = Catalog.from_facts(facts)
+    facts = sorted_facts(settle_candidates(facts, catalog.schema()))
+    graph = DependencyGraph(facts)
+    linked: Linked = (facts, [item for result in results for item in result.skipped], catalog, graph)
+    timings["graph"] = time.perf_counter() - started
+    if cache:
+        started = time.perf_counter()
+        cache.save(f.path for f in files)
+        digests = [cache.digest_of(f.path) for f in files]
+        if not cache.warnings and all(digests):
+            index_store.save(root / CACHE_DIR, index_store.index_key(scanner_stamp(), cache.context, zip((f.path for f in files), digests), ""), linked)
+        timings["cache"] += time.perf_counter() - started
+    return linked, scanned, cache.warnings if cache else []
+
+
+def _scan_all(
+    root: Path,
+    files: list[SourceFile],
+    ctx: ScanContext,
+    jobs: int,
+    cache: "ScanCache | None",
+    debug: bool,
+    progress: Callable[[int, int], None] | None,
+    timings: dict[str, float],
+) -> tuple[list[ScanResult], int]:
+    """Each file's result in discovery order: from the cache when its stat or content is unchanged,
+    else scanned (on `jobs` processes) and stored. Returns (results, files scanned)."""
+    from depmap.cache import content_digest
+    from depmap.scan_pool import scan_texts
+
+    started = time.perf_counter()
     results: list[ScanResult | None] = [None] * len(files)
     work: list[tuple[int, SourceFile, str, str]] = []
     for position, file in enumerate(files):
@@ -175,7 +220,7 @@ def _scan_all(
                 work.append((position, file, text, digest))
                 continue
         results[position] = hit
-    timings["cache"] = time.perf_counter() - started
+    timings["cache"] += time.perf_counter() - started
 
     started = time.perf_counter()
     done = len(files) - len(work)
@@ -188,11 +233,7 @@ def _scan_all(
         if progress is not None:
             progress(done, len(files))
     timings["scan"] = time.perf_counter() - started
-    if cache:
-        started = time.perf_counter()
-        cache.save(file.path for file in files)
-        timings["cache"] += time.perf_counter() - started
-    return [r for r in results if r is not None], len(work), cache.warnings if cache else []
+    return [r for r in results if r is not None], len(work)
 
 
 @dataclass(frozen=True)

@@ -28,15 +28,21 @@ def depmap_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "depmap"]
 
 
+@pytest.fixture(scope="session")
+def user_cache(tmp_path_factory) -> Path:
+    """The user's cache folder (where depmap keeps its index-signing key), outside the repository."""
+    return tmp_path_factory.mktemp("user-cache")
+
+
 @pytest.fixture
-def depmap():
+def depmap(user_cache: Path):
     def run(*args: str, cwd: Path | None = None) -> Run:
         done = subprocess.run(
             [*depmap_command(), *args],
             cwd=cwd or REPO,
             capture_output=True,
             text=True,
-            env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1", "HOME": str(REPO)},
+            env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1", "HOME": str(REPO), "XDG_CACHE_HOME": str(user_cache)},
             timeout=120,
         )
         return Run(done.returncode, done.stdout, done.stderr)

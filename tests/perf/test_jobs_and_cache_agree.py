@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from depmap.scan_pool import MIN_FILES_FOR_POOL
-from tests.e2e.conftest import REPO, depmap  # noqa: F401  (the fixture)
+from tests.e2e.conftest import REPO, depmap, user_cache  # noqa: F401  (the fixtures)
 
 SAMPLES = ["shop_sql", "django_shop", "sqlalchemy_service", "warehouse"]
 

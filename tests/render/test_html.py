@@ -8,7 +8,7 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-from tests.e2e.conftest import REPO, depmap  # noqa: F401  (the fixture)
+from tests.e2e.conftest import REPO, depmap, user_cache  # noqa: F401  (the fixtures)
 
 SHOP = REPO / "samples" / "shop_sql"
 

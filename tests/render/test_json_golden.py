@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import REPO, depmap  # noqa: F401  (the fixture)
+from tests.e2e.conftest import REPO, depmap, user_cache  # noqa: F401  (the fixtures)
 
 GOLDEN = REPO / "tests" / "render" / "golden" / "json"
 TARGETS = {

@@ -1,0 +1,77 @@
+"""The linked index of an unchanged project: loaded whole when signed by this user, else ignored."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import shutil
+from pathlib import Path
+
+import pytest
+
+from depmap.project import build_index
+from tests.perf.test_cache import SHOP, age, facts_of, fresh
+
+INDEX = Path(".depmap") / "index.pickle"
+
+
+class Planted:
+    """Unpickling this would create a file: proof that an unsigned index is never loaded."""
+
+    def __init__(self, marker: str) -> None:
+        self.marker = marker
+
+    def __reduce__(self):
+        return (open, (self.marker, "w"))
+
+
+@pytest.fixture
+def shop(tmp_path: Path, monkeypatch) -> Path:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+    root = tmp_path / "shop"
+    shutil.copytree(SHOP, root, ignore=shutil.ignore_patterns(".depmap", "__pycache__"))
+    age(root)
+    return root
+
+
+def test_unchanged_project_loads_the_linked_index(shop, tmp_path):
+    cold = build_index(shop, jobs=1, use_cache=True)
+    assert (shop / INDEX).exists()
+    assert oct((tmp_path / "user-cache" / "depmap" / "index-signing-key").stat().st_mode & 0o777) == "0o600"
+    warm = build_index(shop, jobs=1, use_cache=True)
+    assert (warm.files_parsed, warm.timings["scan"], warm.timings["graph"]) == (0, 0.0, 0.0)
+    assert facts_of(warm) == facts_of(cold) == facts_of(fresh(shop))
+    assert warm.graph.writers("orders") == cold.graph.writers("orders")
+    assert warm.catalog.to_json() == cold.catalog.to_json()
+    assert warm.skipped == cold.skipped
+
+
+def test_a_changed_file_rebuilds_the_index(shop):
+    build_index(shop, jobs=1, use_cache=True)
+    path = shop / "shop" / "repositories" / "orders.py"
+    path.write_text(path.read_text() + "\n\ndef audit(cur):\n    cur.execute('DELETE FROM audit_log')\n")
+    index = build_index(shop, jobs=1, use_cache=True)
+    assert index.files_parsed == 1
+    assert index.timings["graph"] > 0
+    assert [f.detail for f in index.graph.writers("audit_log") if f.location.path == "shop/repositories/orders.py"] == ["delete"]
+
+
+def test_tampered_or_foreign_index_is_ignored_and_never_unpickled(shop, tmp_path, monkeypatch):
+    build_index(shop, jobs=1, use_cache=True)
+    data = bytearray((shop / INDEX).read_bytes())
+    data[-1] ^= 0xFF
+    (shop / INDEX).write_bytes(bytes(data))
+    index = build_index(shop, jobs=1, use_cache=True)
+    assert index.timings["graph"] > 0  # rebuilt from the scan cache
+    assert facts_of(index) == facts_of(fresh(shop))
+
+    marker = tmp_path / "pwned"
+    (shop / INDEX).write_bytes(os.urandom(32) + pickle.dumps(("key", Planted(str(marker)))))
+    assert facts_of(build_index(shop, jobs=1, use_cache=True)) == facts_of(fresh(shop))
+    assert not marker.exists()
+
+    # Signed with somebody else's key (a cache restored from another machine): ignored too.
+    build_index(shop, jobs=1, use_cache=True)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "another-user"))
+    index = build_index(shop, jobs=1, use_cache=True)
+    assert (index.files_parsed, index.timings["graph"] > 0) == (0, True)
