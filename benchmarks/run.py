@@ -124,7 +124,7 @@ def bench_repo(cli: Cli, label: str, root: Path, args: argparse.Namespace) -> di
     ast_runs = []
     query = args.query
     summary: dict[str, Any] = {}
-    counts = sorted({1, args.jobs}) if cli.jobs else []
+    counts = sorted({1, args.jobs}) if cli.jobs and not args.no_jobs_runs else []
     variants = [(f"cold --jobs {n}", ["--jobs", str(n)]) for n in counts]
 
     def scan(name: str, *, cold: bool, extra: tuple[str, ...] | list[str] = ()) -> None:
@@ -248,6 +248,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--generate", type=parse_sizes, help="generate repositories of these sizes (lines), e.g. 10000,100k,1M")
     parser.add_argument("--seed", type=int, default=7, help="seed of the generated repositories (default: 7)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="N of the `--jobs N` run (default: all cores)")
+    parser.add_argument("--no-jobs-runs", action="store_true", help="skip the extra cold runs with --jobs 1 and --jobs N (large repositories)")
     parser.add_argument("--query", help="TABLE.COLUMN for the impact query (default: a real table, column bench_note)")
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement; the median is shown (default: 3)")
     parser.add_argument("--json", type=Path, help="write the raw numbers to this file")

@@ -151,7 +151,7 @@ class ScanCache:
         if row is None or row.digest != digest:
             return None
         result = self._decode(path, row)
-        if result is not None:
+        if result is not None and time.time_ns() - mtime_ns >= RACY_NS:
             self.touched.append((size, mtime_ns, path))
         return result
 

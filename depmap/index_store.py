@@ -3,7 +3,7 @@
 Linking facts and building the graph cost about 1 s per 100k lines on every run, even when every
 file comes from the cache. When no file changed since the last run, the linked facts, catalog and
 graph are loaded as one pickle instead (about 0.1 s). A pickle runs code when loaded, so it is
-signed with a key that lives in the user's own cache folder, never in the project: a file
+signed (HMAC-SHA256, the last 32 bytes) with a key that lives in the user's own cache folder, never in the project: a file
 restored by CI, copied from elsewhere or tampered with fails the check and is ignored (the JSON
 scan cache, which is data only, still applies). Anything unexpected means "rebuild", silently.
 """
@@ -41,7 +41,7 @@ def load(folder: Path, key: str) -> Any | None:
         data = path.read_bytes()
     except OSError:
         return None
-    signature, body = data[:_SIGNATURE_BYTES], data[_SIGNATURE_BYTES:]
+    body, signature = data[:-_SIGNATURE_BYTES], data[-_SIGNATURE_BYTES:]
     if not hmac.compare_digest(signature, hmac.new(secret, body, hashlib.sha256).digest()):
         return None
     try:
@@ -56,14 +56,27 @@ def save(folder: Path, key: str, value: Any) -> None:
     secret = _secret(create=True)
     if secret is None:
         return
+    partial = folder / f"{INDEX_FILE}.{os.getpid()}.tmp"
     try:
-        body = pickle.dumps((key, value), protocol=pickle.HIGHEST_PROTOCOL)
         folder.mkdir(parents=True, exist_ok=True)
-        partial = folder / f"{INDEX_FILE}.{os.getpid()}.tmp"
-        partial.write_bytes(hmac.new(secret, body, hashlib.sha256).digest() + body)
+        with open(partial, "wb") as handle:
+            signer = _SigningWriter(handle, hmac.new(secret, digestmod=hashlib.sha256))
+            pickle.dump((key, value), signer, protocol=pickle.HIGHEST_PROTOCOL)  # streamed: no second copy in memory
+            handle.write(signer.mac.digest())
         os.replace(partial, folder / INDEX_FILE)
     except (OSError, pickle.PicklingError, RecursionError):
-        return
+        partial.unlink(missing_ok=True)
+
+
+class _SigningWriter:
+    """A file that signs what is written to it."""
+
+    def __init__(self, handle: Any, mac: hmac.HMAC) -> None:
+        self.handle, self.mac = handle, mac
+
+    def write(self, data: bytes) -> int:
+        self.mac.update(data)
+        return self.handle.write(data)
 
 
 def _secret(create: bool) -> bytes | None:

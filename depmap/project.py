@@ -201,39 +201,40 @@ def _scan_all(
 ) -> tuple[list[ScanResult], int]:
     """Each file's result in discovery order: from the cache when its stat or content is unchanged,
     else scanned (on `jobs` processes) and stored. Returns (results, files scanned)."""
-    from depmap.cache import content_digest
-    from depmap.scan_pool import scan_texts
+    from depmap.scan_pool import read_and_scan, scan_files
 
     started = time.perf_counter()
     results: list[ScanResult | None] = [None] * len(files)
-    work: list[tuple[int, SourceFile, str, str]] = []
+    work: list[tuple[int, SourceFile, str]] = []  # (position, file, digest the cache holds)
     for position, file in enumerate(files):
         hit = cache.by_stat(file.path, file.size, file.mtime_ns) if cache else None
         if hit is None:
-            text = read_source(root, file)
-            if isinstance(text, Skipped):
-                results[position] = ScanResult(skipped=[text])
-                continue
-            digest = content_digest(text)
-            hit = cache.by_content(file.path, file.size, file.mtime_ns, digest) if cache else None
-            if hit is None:
-                work.append((position, file, text, digest))
-                continue
-        results[position] = hit
+            work.append((position, file, cache.digest_of(file.path) if cache else ""))
+        else:
+            results[position] = hit
     timings["cache"] += time.perf_counter() - started
 
     started = time.perf_counter()
-    done = len(files) - len(work)
-    scanned = scan_texts([(file, text) for _, file, text, _ in work], ctx, jobs, debug)
-    for (position, file, _text, digest), result in zip(work, scanned):
+    done, parsed = len(files) - len(work), 0
+    outcomes = scan_files(root, [(file, known) for _, file, known in work], ctx, jobs, debug)
+    for (position, file, _known), (digest, result) in zip(work, outcomes):
+        fresh = result is not None
+        if result is None:  # the content is what the cache holds: only the stat changed
+            result = cache.by_content(file.path, file.size, file.mtime_ns, digest) if cache else None
+        if result is None:  # a damaged cache row: scan the file here after all
+            digest, result = read_and_scan(root, file, "", ctx, debug)
+            fresh = True
+        assert result is not None
+        if fresh:
+            parsed += 1
+            if cache is not None:
+                cache.store(file.path, file.size, file.mtime_ns, digest, result)
         results[position] = result
-        if cache:
-            cache.store(file.path, file.size, file.mtime_ns, digest, result)
         done += 1
         if progress is not None:
             progress(done, len(files))
     timings["scan"] = time.perf_counter() - started
-    return [r for r in results if r is not None], len(work)
+    return [r for r in results if r is not None], parsed
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 from typing import Callable, Iterator
 
 from depmap.discover import SourceFile
@@ -26,21 +27,39 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def scan_texts(
-    work: list[tuple[SourceFile, str]], ctx: ScanContext, jobs: int, debug: bool = False
-) -> Iterator[ScanResult]:
-    """The ScanResult of each (file, text), in the order given."""
+def scan_files(
+    root: Path, work: list[tuple[SourceFile, str]], ctx: ScanContext, jobs: int, debug: bool = False
+) -> Iterator[tuple[str, ScanResult | None]]:
+    """For each (file, digest the cache holds for it): (its content digest, its ScanResult), or
+    (digest, None) when the content is what the cache holds. In the order given.
+
+    Workers read the files themselves, so no process ever holds the whole tree's text."""
+    tasks = [(root, file, known, ctx, debug) for file, known in work]
     if jobs <= 1 or len(work) < MIN_FILES_FOR_POOL:
-        for file, text in work:
-            yield scan_text(file, text, ctx, debug)
+        for task in tasks:
+            yield read_and_scan(*task)
         return
     chunk = max(1, min(16, len(work) // (jobs * 8)))
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        yield from pool.map(_scan_task, [(file, text, ctx, debug) for file, text in work], chunksize=chunk)
+        yield from pool.map(_task, tasks, chunksize=chunk)
 
 
-def _scan_task(task: tuple[SourceFile, str, ScanContext, bool]) -> ScanResult:
-    return scan_text(*task)
+def _task(task: tuple[Path, SourceFile, str, ScanContext, bool]) -> tuple[str, ScanResult | None]:
+    return read_and_scan(*task)
+
+
+def read_and_scan(root: Path, file: SourceFile, known: str, ctx: ScanContext, debug: bool = False) -> tuple[str, ScanResult | None]:
+    from depmap.cache import content_digest
+    from depmap.discover import read_source
+    from depmap.model import Skipped
+
+    text = read_source(root, file)
+    if isinstance(text, Skipped):  # unreadable, binary, minified: remembered by its stat
+        return f"unread:{file.size}:{file.mtime_ns}", ScanResult(skipped=[text])
+    digest = content_digest(text)
+    if digest == known:
+        return digest, None
+    return digest, scan_text(file, text, ctx, debug)
 
 
 def scan_text(file: SourceFile, text: str, ctx: ScanContext, debug: bool = False) -> ScanResult:

@@ -179,3 +179,13 @@ def test_cached_results_round_trip_exactly():
     assert back.facts == result.facts
     assert json.dumps([f.to_json() for f in back.facts]) == json.dumps([f.to_json() for f in result.facts])
     assert back.skipped == result.skipped
+
+
+def test_unreadable_files_are_remembered_by_their_stat(shop):
+    (shop / "migrations" / "0099_dump.sql").write_bytes(b"\x00\x01binary\x00" * 100)
+    age(shop)
+    cold = build_index(shop, jobs=1, use_cache=True)
+    assert [s for s in cold.skipped if s.path == "migrations/0099_dump.sql"][0].reason == "binary file"
+    warm = build_index(shop, jobs=1, use_cache=True)
+    assert warm.files_parsed == 0
+    assert warm.skipped == cold.skipped

@@ -66,7 +66,7 @@ def test_tampered_or_foreign_index_is_ignored_and_never_unpickled(shop, tmp_path
     assert facts_of(index) == facts_of(fresh(shop))
 
     marker = tmp_path / "pwned"
-    (shop / INDEX).write_bytes(os.urandom(32) + pickle.dumps(("key", Planted(str(marker)))))
+    (shop / INDEX).write_bytes(pickle.dumps(("key", Planted(str(marker)))) + os.urandom(32))
     assert facts_of(build_index(shop, jobs=1, use_cache=True)) == facts_of(fresh(shop))
     assert not marker.exists()
 
