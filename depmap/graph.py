@@ -1,8 +1,12 @@
-"""The dependency graph (networkx): the only module that speaks to the graph library.
+"""The dependency graph: the only module that speaks to the graph library (networkx).
 
 Nodes are tables, columns and code symbols; edges are `reads`, `writes`, `defines` and
 `flows_to`, each carrying the fact it came from. The rest of depmap asks domain questions:
 `readers()`, `writers()`, `tables()`.
+
+Queries run on a lean adjacency structure (_Multigraph): a networkx MultiDiGraph took half the
+memory of a large index and most of the time to build it on every warm query. networkx is
+imported only to write GraphML.
 """
 
 from __future__ import annotations
@@ -10,8 +14,6 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 from typing import Iterable, Iterator
-
-import networkx as nx
 
 from depmap.model import ACCESS, EXPOSURE, FLOW, POSITIONAL_DETAILS, READ, SCHEMA, STAR_DETAILS, WRITE, Fact
 
@@ -45,9 +47,55 @@ def symbol_node(fact: Fact) -> str:
     return f"code:{loc.path}::{loc.symbol}" if loc.symbol else f"code:{loc.path}"
 
 
+class _Multigraph:
+    """Directed multigraph with node attributes and edge data, iterating as networkx does
+    (nodes, then each node's targets, then each edge, in insertion order)."""
+
+    __slots__ = ("nodes", "_out", "_in")
+
+    def __init__(self) -> None:
+        self.nodes: dict[str, dict] = {}
+        self._out: dict[str, dict[str, list[dict]]] = {}
+        self._in: dict[str, list[tuple[str, dict]]] = {}
+
+    def __contains__(self, node: str) -> bool:
+        return node in self.nodes
+
+    def add_node(self, node: str, **attrs: object) -> None:
+        if node in self.nodes:
+            self.nodes[node].update(attrs)
+        else:
+            self.nodes[node] = dict(attrs)
+
+    def add_edge(self, source: str, target: str, **data: object) -> None:
+        self.nodes.setdefault(source, {})
+        self.nodes.setdefault(target, {})
+        self._out.setdefault(source, {}).setdefault(target, []).append(data)
+        self._in.setdefault(target, []).append((source, data))
+
+    def has_edge(self, source: str, target: str) -> bool:
+        return target in self._out.get(source, {})
+
+    def in_edges(self, node: str) -> Iterator[tuple[str, str, dict]]:
+        for source, data in self._in.get(node, ()):
+            yield source, node, data
+
+    def out_edges(self, node: str) -> Iterator[tuple[str, str, dict]]:
+        for target, edges in self._out.get(node, {}).items():
+            for data in edges:
+                yield node, target, data
+
+    def successors(self, node: str) -> Iterator[str]:
+        return iter(self._out.get(node, {}))
+
+    def edges(self) -> Iterator[tuple[str, str, dict]]:
+        for source in self.nodes:
+            yield from self.out_edges(source)
+
+
 class DependencyGraph:
     def __init__(self, facts: Iterable[Fact]) -> None:
-        self.g = nx.MultiDiGraph()
+        self.g = _Multigraph()
         for fact in facts:
             self._add(fact)
 
@@ -103,11 +151,11 @@ class DependencyGraph:
     # -- questions ---------------------------------------------------------------------------------
 
     def tables(self) -> list[str]:
-        return sorted(data["name"] for _, data in self.g.nodes(data=True) if data.get("kind") == "table")
+        return sorted(data["name"] for data in self.g.nodes.values() if data.get("kind") == "table")
 
     def _facts_into(self, node: str, edge: str) -> Iterator[Fact]:
         if node in self.g:
-            for _, _, data in self.g.in_edges(node, data=True):
+            for _, _, data in self.g.in_edges(node):
                 if data["kind"] == edge:
                     yield data["fact"]
 
@@ -144,7 +192,7 @@ class DependencyGraph:
         """Table-level flows (what moves data from one table to another)."""
         return [
             data["fact"]
-            for source, target, data in self.g.edges(data=True)
+            for source, target, data in self.g.edges()
             if data["kind"] in ("flows_to", "flows_all") and self.g.nodes[source].get("kind") == "table"
         ]
 
@@ -171,11 +219,11 @@ class DependencyGraph:
         found = []
         node = table_node(table)
         if node in self.g:
-            for _, target, data in self.g.out_edges(node, data=True):
+            for _, target, data in self.g.out_edges(node):
                 if data["kind"] == "flows_all" or (data["kind"] == "flows_to" and column is None):
                     found.append(((self.g.nodes[target]["name"], column), data["fact"]))
         if column is not None and column_node(table, column) in self.g:
-            for _, target, data in self.g.out_edges(column_node(table, column), data=True):
+            for _, target, data in self.g.out_edges(column_node(table, column)):
                 if data["kind"] == "flows_to":
                     found.append(((self.g.nodes[target]["table"], self.g.nodes[target]["name"]), data["fact"]))
         return sorted(found, key=lambda item: (item[0][0], item[0][1] or "", item[1].sort_key()))
@@ -195,9 +243,9 @@ class DependencyGraph:
     # -- export --------------------------------------------------------------------------------------
 
     def node_link(self) -> dict:
-        nodes = [{"id": n, **{k: v for k, v in d.items() if v is not None}} for n, d in sorted(self.g.nodes(data=True))]
+        nodes = [{"id": n, **{k: v for k, v in d.items() if v is not None}} for n, d in sorted(self.g.nodes.items())]
         edges = []
-        for source, target, data in self.g.edges(data=True):
+        for source, target, data in self.g.edges():
             edge = {"source": source, "target": target, "kind": data["kind"]}
             fact = data.get("fact")
             if fact is not None:
@@ -207,6 +255,8 @@ class DependencyGraph:
         return {"schema_version": 1, "nodes": nodes, "edges": edges}
 
     def graphml(self) -> str:
+        import networkx as nx
+
         plain = nx.MultiDiGraph()
         document = self.node_link()
         for node in document["nodes"]:
