@@ -7,6 +7,7 @@ files is scanned in-process.
 
 from __future__ import annotations
 
+import gc
 import os
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -45,6 +46,8 @@ def scan_files(
 
 
 def _task(task: tuple[Path, SourceFile, str, ScanContext, bool]) -> tuple[str, ScanResult | None]:
+    if not gc.isenabled():
+        gc.enable()  # forked from a parent that pauses collection while it links; syntax trees need it
     return read_and_scan(*task)
 
 
