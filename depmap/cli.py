@@ -62,25 +62,17 @@ def _root(path: str) -> Path:
 
 def verbosity() -> int:
     """-1 with --quiet, 1 with --verbose, else 0 (whichever of the group and the command said it)."""
-    context = click.get_current_context(silent=True)
-    obj = context.find_root().obj if context is not None else None
-    return (obj or {}).get("verbosity", 0)
+    return run_option("verbosity", 0)
 
 
-def _set_verbosity(level: int) -> Callable[[click.Context, click.Parameter, bool], None]:
-    def callback(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
-        if value:
-            root = ctx.find_root()
-            root.obj = {**(root.obj or {}), "verbosity": level}
+def _set_option(key: str, flag_value: Any = None) -> Callable[[click.Context, click.Parameter, Any], None]:
+    """Store an option given to the group or to the command in the root context; a flag stores
+    `flag_value` when given."""
 
-    return callback
-
-
-def _set_option(key: str) -> Callable[[click.Context, click.Parameter, Any], None]:
     def callback(ctx: click.Context, _param: click.Parameter, value: Any) -> None:
         if value not in (None, False):  # not given here: the group's value (or the default) stands
             root = ctx.find_root()
-            root.obj = {**(root.obj or {}), key: value}
+            root.obj = {**(root.obj or {}), key: value if flag_value is None else flag_value}
 
     return callback
 
@@ -99,9 +91,9 @@ def run_options(function: Callable) -> Callable:
                             help="Processes that scan files (default: every core).")(function)
     function = click.option("--no-cache", is_flag=True, default=None, expose_value=False, callback=_set_option("no_cache"),
                             help="Scan every file again, ignoring and not updating .depmap/cache.sqlite.")(function)
-    function = click.option("-v", "--verbose", is_flag=True, expose_value=False, is_eager=False, callback=_set_verbosity(1),
+    function = click.option("-v", "--verbose", is_flag=True, expose_value=False, is_eager=False, callback=_set_option("verbosity", 1),
                             help="Also print each phase's time and every skipped file on stderr.")(function)
-    return click.option("-q", "--quiet", is_flag=True, expose_value=False, callback=_set_verbosity(-1),
+    return click.option("-q", "--quiet", is_flag=True, expose_value=False, callback=_set_option("verbosity", -1),
                         help="Print errors only: no progress bar, warnings or notices.")(function)
 
 

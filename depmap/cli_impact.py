@@ -91,8 +91,7 @@ def _publish(kind: str, reports: list, index: Any, run: Any, output_format: str 
     from depmap.render.outputs import ReportSet, UnknownSuffix, format_for, print_text, render
     from depmap.render.text import console
 
-    downstream = {report.spec.table: index.graph.downstream(report.spec.table) for report in reports}
-    bundle = ReportSet(kind, reports, run, downstream, index.root)
+    bundle = ReportSet(kind, reports, run, index.graph, index.root)
     if not outputs:
         chosen = output_format or "text"
         if chosen == "text":

@@ -11,7 +11,8 @@ import gc
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from depmap.attribution import settle_candidates
 from depmap.catalog import Catalog
@@ -83,16 +84,6 @@ def _dbt_vars(root: Path, found: Discovery) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(pairs))
 
 
-def scan_file(root: Path, file: SourceFile, ctx: ScanContext, debug: bool = False) -> ScanResult:
-    """One file, read and scanned in this process (no cache)."""
-    from depmap.scan_pool import scan_text
-
-    text = read_source(root, file)
-    if isinstance(text, Skipped):
-        return ScanResult(skipped=[text])
-    return scan_text(file, text, ctx, debug)
-
-
 def build_index(
     root: Path,
     *,
@@ -118,7 +109,8 @@ def build_index(
 
     ctx = ScanContext(dialect=chosen, dbt_vars=_dbt_vars(root, found))
     scannable = [f for f in found.files if f.kind in SCANNED_KINDS]
-    linked, scanned, cache_notes = _linked_facts(root, scannable, ctx, jobs or default_jobs(), use_cache, debug, progress, timings)
+    with _collector_paused():
+        linked, scanned, cache_notes = _linked_facts(root, scannable, ctx, jobs or default_jobs(), use_cache, debug, progress, timings)
     facts, scan_skipped, catalog, graph = linked
     warnings += cache_notes
     skipped = list(found.skipped) + scan_skipped
@@ -143,20 +135,21 @@ def build_index(
 Linked = tuple[list[Fact], list[Skipped], Catalog, DependencyGraph]
 
 
-def _linked_facts(*args: object, **kwargs: object) -> tuple[Linked, int, list[str]]:
-    """_build_linked with the cyclic garbage collector paused: decoding cached facts, linking and
-    building the graph allocate an object per fact and keep nearly all of them, so collection
-    passes find nothing and cost a third of a warm run. (Scan workers collect as usual.)"""
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Decoding cached facts, loading the stored index, linking and building the graph allocate
+    an object per fact and keep nearly all of them: collection passes find nothing and cost a
+    third of a warm run. (Scan workers re-enable collection: syntax trees need it.)"""
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _build_linked(*args, **kwargs)  # type: ignore[arg-type]
+        yield
     finally:
         if collecting:
             gc.enable()
 
 
-def _build_linked(
+def _linked_facts(
     root: Path,
     files: list[SourceFile],
     ctx: ScanContext,

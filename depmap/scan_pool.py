@@ -11,7 +11,7 @@ import gc
 import os
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Iterator
 
 from depmap.discover import SourceFile
 from depmap.model import ScanResult
@@ -84,5 +84,3 @@ def scan_text(file: SourceFile, text: str, ctx: ScanContext, debug: bool = False
         skipped.extend(result.skipped)
     return ScanResult(facts=facts, skipped=skipped)
 
-
-ProgressCallback = Callable[[int, int], None]

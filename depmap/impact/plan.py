@@ -75,6 +75,12 @@ class Step:
         }
 
 
+def pasteable(statement: str) -> str:
+    """A plan statement as a user pastes it: ending in `;` unless it is a block or already ends."""
+    text = statement.rstrip()
+    return text if text.endswith((";", ":")) or "\n" in text else text + ";"
+
+
 @dataclass(frozen=True)
 class Names:
     """The user's identifiers as the dialect writes them."""

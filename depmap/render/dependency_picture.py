@@ -144,9 +144,7 @@ def _groups(facts: list[Fact], kind: str, flagged: dict[str, list[int]]) -> list
     else:
         boxes = [_box(folder, members, kind, flagged) for folder, members in sorted(ordered)]
     if tests:
-        box = _box(TEST_GROUP, tests, kind, flagged)
-        box.filter = ""
-        boxes.append(box)
+        boxes.append(_box(TEST_GROUP, tests, kind, flagged))
     return boxes
 
 

@@ -13,6 +13,7 @@ from itertools import groupby
 from typing import Any
 
 from depmap.impact.finding import SEVERITY_ORDER, verdict
+from depmap.impact.plan import pasteable
 from depmap.impact.registry import RULES_BY_ID
 from depmap.impact.scope import is_test_path
 from depmap.render.dependency_picture import Picture, dependency_picture
@@ -43,7 +44,7 @@ def render_html(bundle: Any) -> str:
     """The page for a ReportSet (depmap.render.outputs)."""
     run = bundle.run
     reader = SourceReader(getattr(bundle, "root", None))
-    columns = [_column_view(number, report, bundle.downstream.get(report.spec.table, []), reader, run.link_base)
+    columns = [_column_view(number, report, bundle.graph.downstream(report.spec.table) if bundle.graph else [], reader, run.link_base)
                for number, report in enumerate(bundle.reports, start=1)]
     findings = [f for report in bundle.reports for f in report.findings]
     totals = Counter(f.severity for f in findings)
@@ -120,15 +121,10 @@ def _step_view(step: Any, link_base: str | None) -> dict[str, Any]:
         "name": step.name,
         "title": step.title,
         "description": step.description,
-        "sql": [{"text": _statement(s), "html": highlight_sql(_statement(s))} for s in step.sql],
+        "sql": [{"text": text, "html": highlight_sql(text)} for text in map(pasteable, step.sql)],
         "migration_code": [{"framework": framework, "text": code, "html": highlight_python(code)} for framework, code in step.migration_code],
         "sites": [{"where": f"{s.path}:{s.line}", "symbol": s.symbol, "link": source_link(link_base, s.path, s.line)} for s in step.sites],
     }
-
-
-def _statement(statement: str) -> str:
-    text = statement.strip()
-    return text if text.endswith((";", ":")) or "\n" in text else text + ";"
 
 
 def _usage_view(fact: Any, link_base: str | None) -> dict[str, Any]:

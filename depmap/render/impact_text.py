@@ -10,6 +10,7 @@ from rich.text import Text
 
 from depmap.impact.engine import ImpactReport
 from depmap.impact.finding import BREAKS, NEEDS_CARE, Finding
+from depmap.impact.plan import pasteable
 from depmap.impact.scope import is_test_path
 
 _VERDICT_STYLE = {BREAKS: "bold red", NEEDS_CARE: "bold yellow"}
@@ -106,7 +107,7 @@ def _indent(text: str, prefix: str) -> str:
 
 def _print_sql(out: Console, statement: str) -> None:
     """Highlighted on a terminal; plain (and so copyable without padding) anywhere else."""
-    text = statement if statement.rstrip().endswith((";", ":")) or "\n" in statement.strip() else statement.rstrip() + ";"
+    text = pasteable(statement)
     if out.is_terminal and not out.no_color:
         out.print(Syntax(text, "sql", theme="ansi_dark", background_color="default", padding=(0, 0, 0, 3)))
     else:

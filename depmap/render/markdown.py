@@ -16,7 +16,7 @@ from typing import Callable
 
 from depmap.impact.engine import ImpactReport
 from depmap.impact.finding import BREAKING, BREAKS, NEEDS_CARE, SAFE, SEVERITY_ORDER, Finding, verdict
-from depmap.impact.plan import Step
+from depmap.impact.plan import Step, pasteable
 from depmap.impact.scope import is_test_path
 from depmap.model import Location
 from depmap.render.impact_text import describe_column
@@ -161,7 +161,7 @@ def _column(report: ImpactReport, findings: list[Finding], hidden: int, sites: l
     steps = None
     if sites is not None:
         steps = [
-            StepView(step, "\n".join(_statement(sql) for sql in step.sql),
+            StepView(step, "\n".join(pasteable(sql) for sql in step.sql),
                      [(CODE_LABELS.get(framework, f"As {framework} code"), code) for framework, code in step.migration_code],
                      shown, len(step.sites) - len(shown))
             for step, shown in zip(report.plan, sites)
@@ -198,7 +198,3 @@ def _kept_sites(reports: list[ImpactReport], dropped: int) -> list[list[list[Loc
     return kept
 
 
-def _statement(sql: str) -> str:
-    """A statement as it is pasted: ending in `;` unless it is a block or already ends."""
-    text = sql.rstrip()
-    return text if text.endswith((";", ":")) or "\n" in text.strip() else text + ";"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from depmap.render.run_info import RunInfo
@@ -35,7 +35,7 @@ class ReportSet:
     kind: str  # "impact" (one proposed column) or "check" (every column some migrations add)
     reports: list[Any]  # ImpactReport
     run: RunInfo
-    downstream: dict[str, list[Any]] = field(default_factory=dict)  # table -> graph hops fed by it
+    graph: Any = None  # DependencyGraph: the HTML picture draws what each table feeds
     root: Path | None = None  # the scanned project, for source excerpts in HTML
 
 

@@ -27,7 +27,7 @@ def _dot_id(value: object) -> str:
 def environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(str(templates_dir())),
-        autoescape=select_autoescape(["html", "htm", "xml", "html.j2", "svg.j2"]),
+        autoescape=select_autoescape(["html", "htm", "xml", "html.j2"]),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
