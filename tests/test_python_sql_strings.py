@@ -7,6 +7,7 @@ Line numbers count from the first line of each snippet (the snippets start right
 
 from __future__ import annotations
 
+import ast
 import textwrap
 from pathlib import Path
 
@@ -776,13 +777,13 @@ def test_python2_file_is_skipped_with_a_hint() -> None:
 
 def test_file_without_sql_is_not_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[str] = []
-    real_parse = libcst.parse_module
+    real_parse = ast.parse
 
-    def counting_parse(source: str, *args: object, **kwargs: object) -> libcst.Module:
+    def counting_parse(source: str, *args: object, **kwargs: object) -> ast.AST:
         calls.append(source)
         return real_parse(source, *args, **kwargs)
 
-    monkeypatch.setattr(libcst, "parse_module", counting_parse)
+    monkeypatch.setattr(ast, "parse", counting_parse)
     no_sql = '''\
         """Views for the account pages."""
         from django.shortcuts import render
@@ -803,7 +804,16 @@ def test_absurdly_long_concatenation_is_skipped_not_fatal() -> None:
     chain = " + ".join(['"%s, "'] * 3000)
     result = scan(f'def f(cur):\n    cur.execute("SELECT a FROM t WHERE x IN (" + {chain} + ")")\n')
     assert result.facts == []
-    assert [s.reason for s in result.skipped] == ["Python expression nested too deeply to analyse (sql strings)"]
+    assert [s.reason for s in result.skipped] == ["Python source too deeply nested to parse"]
+
+
+def test_a_long_concatenation_that_python_parses_is_analysed() -> None:
+    chain = " + ".join(['"%s, "'] * 900)
+    result = scan(f'def f(cur):\n    cur.execute("SELECT a FROM t WHERE x IN (" + {chain} + ")")\n')
+    assert [(f.table, f.columns, f.access, f.location.line, f.location.symbol) for f in result.facts] == [
+        ("t", ("a", "x"), "read", 2, "shop.repositories.orders.f")
+    ]
+    assert result.skipped == []
 
 
 def test_prefilter() -> None:

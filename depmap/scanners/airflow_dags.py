@@ -1,6 +1,6 @@
 """Airflow DAG files: which task of which DAG runs which SQL.
 
-`analyse_airflow(parsed, positions, ctx)` reads a parsed DAG file (never imports it) and emits one
+`analyse_airflow(parsed, ctx)` reads a parsed DAG file (never imports it) and emits one
 `airflow_task` fact per task that runs SQL, at the line of the operator call, with the symbol
 `dag_id.task_id` (`dag_id.group.task_id` inside a task group, as Airflow names it):
 
@@ -29,6 +29,7 @@ paths as written.
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import posixpath
 import re
@@ -36,20 +37,19 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-import libcst as cst
-
 from depmap.model import HIGH, LOW, MEDIUM, Fact, Location, weaker
 from depmap.scanners.context import ScanContext
-from depmap.scanners.python import PythonAnalysis
-from depmap.scanners.python_source import (
-    ParsedModule,
-    Positions,
-    ScopedVisitor,
+from depmap.scanners.python import TreeAnalysis
+from depmap.scanners.python_tree import (
+    ParsedTree,
+    SourceText,
+    TreeVisitor,
     argument,
     callee_name,
     literal_string,
-    string_text,
+    positional_args,
 )
+from depmap.scanners.python_tree_strings import string_text
 from depmap.sql import analyze_sql, to_facts
 
 AIRFLOW_TASK = "airflow_task"
@@ -71,7 +71,8 @@ _MAX_DEPTH = 8  # constants naming constants: enough for real code, safe against
 
 
 def wants_airflow(text: str) -> bool:
-    return bool(_PREFILTER.search(text))
+    # `in` first: the regex alone costs ten times as much on the many files that mention none
+    return ("DAG(" in text or "@dag" in text or "Operator" in text) and bool(_PREFILTER.search(text))
 
 
 @dataclass(frozen=True)
@@ -83,9 +84,9 @@ class DagInfo:
 
 @dataclass
 class TaskCall:
-    call: cst.Call
+    call: ast.Call
     operator: str
-    arguments: dict[str, cst.BaseExpression]
+    arguments: dict[str, ast.expr]
     dag: DagInfo | None
     dag_variable: str | None  # `dag=<name>`
     groups: tuple[str, ...]
@@ -93,27 +94,27 @@ class TaskCall:
     mapped: bool = False
 
 
-def analyse_airflow(parsed: ParsedModule, positions: Positions, ctx: ScanContext) -> list[Fact]:
+def analyse_airflow(parsed: ParsedTree, ctx: ScanContext) -> list[Fact]:
     """One `airflow_task` fact per SQL task of the file, plus reads by table check operators."""
-    visitor = GatherAirflowVisitor(parsed.module_name, parsed.path, _module_constants(parsed.module))
-    parsed.module.visit(visitor)
+    visitor = GatherAirflowVisitor(parsed.module_name, parsed.path, _module_constants(parsed.tree))
+    visitor.walk(parsed.tree)
     facts: list[Fact] = []
     for task in visitor.tasks:
-        facts.extend(_task_facts(task, visitor, parsed.path, positions, ctx))
+        facts.extend(_task_facts(task, visitor, parsed.path, parsed.source, ctx))
     return facts
 
 
-AIRFLOW = PythonAnalysis("airflow", wants_airflow, analyse_airflow)
+AIRFLOW = TreeAnalysis("airflow", wants_airflow, analyse_airflow)
 
 
 # -- gathering -------------------------------------------------------------------------------------
 
 
-class GatherAirflowVisitor(ScopedVisitor):
+class GatherAirflowVisitor(TreeVisitor):
     """Fills in `tasks` (every operator call that runs SQL, with its DAG context), `dags_by_name`
     (variables bound to a DAG) and `all_dags` (every DAG the file defines)."""
 
-    def __init__(self, module_name: str, path: str, constants: dict[str, cst.BaseExpression]) -> None:
+    def __init__(self, module_name: str, path: str, constants: dict[str, ast.expr]) -> None:
         super().__init__(module_name)
         self.path = path
         self.constants = constants
@@ -123,20 +124,20 @@ class GatherAirflowVisitor(ScopedVisitor):
         self._dag_stack: list[DagInfo] = []
         self._group_stack: list[str] = []
         self._pushed: list[tuple[int, int]] = []  # (dags, groups) pushed per with/def
-        self._assigned: dict[cst.Call, str] = {}
-        self._expanded: dict[cst.Call, dict[str, cst.BaseExpression]] = {}
-        self._dag_calls: dict[cst.Call, DagInfo] = {}
+        self._assigned: dict[ast.Call, str] = {}
+        self._expanded: dict[ast.Call, dict[str, ast.expr]] = {}
+        self._dag_calls: dict[ast.Call, DagInfo] = {}
 
     # DAG and group contexts
 
-    def _dag_of_call(self, call: cst.Call, fallback: str | None, *, fallback_is_id: bool = False) -> DagInfo:
+    def _dag_of_call(self, call: ast.Call, fallback: str | None, *, fallback_is_id: bool = False) -> DagInfo:
         if call not in self._dag_calls:
             info = self.dag_info(call, fallback, fallback_is_id=fallback_is_id)
             self._dag_calls[call] = info
             self.all_dags.append(info)
         return self._dag_calls[call]
 
-    def dag_info(self, call: cst.Call, fallback: str | None, *, fallback_is_id: bool = False) -> DagInfo:
+    def dag_info(self, call: ast.Call, fallback: str | None, *, fallback_is_id: bool = False) -> DagInfo:
         dag_id = self.string_value(argument(call, 0, "dag_id"))
         paths = self.path_values(argument(call, None, "template_searchpath"))
         folder = posixpath.dirname(self.path)
@@ -145,62 +146,64 @@ class GatherAirflowVisitor(ScopedVisitor):
             return DagInfo(dag_id, True, search_paths)
         return DagInfo(fallback or "", fallback_is_id, search_paths)
 
-    def visit_Assign(self, node: cst.Assign) -> None:
-        if len(node.targets) != 1 or not isinstance(node.targets[0].target, cst.Name):
+    def visit_Assign(self, node: ast.Assign) -> None:
+        target = node.targets[0]
+        if len(node.targets) != 1 or not isinstance(target, ast.Name):
             return
-        name = node.targets[0].target.value
-        if isinstance(node.value, cst.Call):
+        name = target.id
+        if isinstance(node.value, ast.Call):
             self._assigned[node.value] = name
             if _is_dag_call(node.value):
                 self.dags_by_name[name] = self._dag_of_call(node.value, name)
 
-    def visit_With(self, node: cst.With) -> None:
+    def visit_With(self, node: ast.With | ast.AsyncWith) -> None:
         dags = groups = 0
         for item in node.items:
-            expression = item.item
-            alias = item.asname.name.value if item.asname and isinstance(item.asname.name, cst.Name) else None
-            if isinstance(expression, cst.Call) and _is_dag_call(expression):
+            expression = item.context_expr
+            alias = item.optional_vars.id if isinstance(item.optional_vars, ast.Name) else None
+            if isinstance(expression, ast.Call) and _is_dag_call(expression):
                 info = self._dag_of_call(expression, alias)
                 if alias:
                     self.dags_by_name[alias] = info
                 self._dag_stack.append(info)
                 dags += 1
-            elif isinstance(expression, cst.Name) and expression.value in self.dags_by_name:
-                self._dag_stack.append(self.dags_by_name[expression.value])
+            elif isinstance(expression, ast.Name) and expression.id in self.dags_by_name:
+                self._dag_stack.append(self.dags_by_name[expression.id])
                 dags += 1
-            elif isinstance(expression, cst.Call) and callee_name(expression.func) == "TaskGroup":
+            elif isinstance(expression, ast.Call) and callee_name(expression.func) == "TaskGroup":
                 group = self.string_value(argument(expression, 0, "group_id"))
                 self._group_stack.append(group or alias or "?")
                 groups += 1
         self._pushed.append((dags, groups))
 
-    def leave_With(self, original_node: cst.With) -> None:
+    def leave_With(self, node: ast.With | ast.AsyncWith) -> None:
         self._pop()
 
-    def visit_FunctionDef_body(self, node: cst.FunctionDef) -> None:
-        super().visit_FunctionDef_body(node)
+    visit_AsyncWith, leave_AsyncWith = visit_With, leave_With
+
+    def enter_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        super().enter_function(node)
         dags = groups = 0
-        for decorator in node.decorators:
-            target = decorator.decorator
-            call = target if isinstance(target, cst.Call) else None
+        for target in node.decorator_list:
+            call = target if isinstance(target, ast.Call) else None
             name = callee_name(call.func if call else target)
             if name == "dag":
                 if call is not None:
-                    info = self._dag_of_call(call, node.name.value, fallback_is_id=True)  # Airflow's default
+                    info = self._dag_of_call(call, node.name, fallback_is_id=True)  # Airflow's default
                 else:
-                    info = DagInfo(node.name.value, True, (posixpath.dirname(self.path) or ".",))
+                    info = DagInfo(node.name, True, (posixpath.dirname(self.path) or ".",))
                     self.all_dags.append(info)
                 self._dag_stack.append(info)
                 dags += 1
             elif name == "task_group":
                 group = self.string_value(argument(call, 0, "group_id")) if call else None
-                self._group_stack.append(group or node.name.value)
+                self._group_stack.append(group or node.name)
                 groups += 1
         self._pushed.append((dags, groups))
 
-    def leave_FunctionDef_body(self, node: cst.FunctionDef) -> None:
+    def leave_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         self._pop()
-        super().leave_FunctionDef_body(node)
+        super().leave_function(node)
 
     def _pop(self) -> None:
         dags, groups = self._pushed.pop()
@@ -209,16 +212,16 @@ class GatherAirflowVisitor(ScopedVisitor):
 
     # operators
 
-    def visit_Call(self, node: cst.Call) -> None:
+    def visit_Call(self, node: ast.Call) -> None:
         func = node.func
         if _is_dag_call(node):
             self._dag_of_call(node, self._assigned.get(node))
             return
-        if isinstance(func, cst.Attribute) and func.attr.value == "expand" and isinstance(func.value, cst.Call):
+        if isinstance(func, ast.Attribute) and func.attr == "expand" and isinstance(func.value, ast.Call):
             self._expanded[func.value] = _keywords(node)
             return
-        mapped = isinstance(func, cst.Attribute) and func.attr.value == "partial"
-        operator = callee_name(func.value if mapped and isinstance(func, cst.Attribute) else func)
+        mapped = isinstance(func, ast.Attribute) and func.attr == "partial"
+        operator = callee_name(func.value if mapped and isinstance(func, ast.Attribute) else func)
         if not operator or not operator.endswith("Operator"):
             return
         arguments = _keywords(node)
@@ -234,7 +237,7 @@ class GatherAirflowVisitor(ScopedVisitor):
                 operator=operator,
                 arguments=arguments,
                 dag=self._dag_stack[-1] if self._dag_stack else None,
-                dag_variable=dag_argument.value if isinstance(dag_argument, cst.Name) else None,
+                dag_variable=dag_argument.id if isinstance(dag_argument, ast.Name) else None,
                 groups=tuple(self._group_stack),
                 assigned_to=self._assigned.get(node),
                 mapped=mapped,
@@ -243,24 +246,24 @@ class GatherAirflowVisitor(ScopedVisitor):
 
     # static values
 
-    def resolve(self, node: cst.BaseExpression | None, depth: int = 0) -> cst.BaseExpression | None:
+    def resolve(self, node: ast.expr | None, depth: int = 0) -> ast.expr | None:
         """A module constant's value for its name; other expressions as they are."""
-        while isinstance(node, cst.Name) and node.value in self.constants and depth < _MAX_DEPTH:
-            node, depth = self.constants[node.value], depth + 1
+        while isinstance(node, ast.Name) and node.id in self.constants and depth < _MAX_DEPTH:
+            node, depth = self.constants[node.id], depth + 1
         return node
 
-    def string_value(self, node: cst.BaseExpression | None) -> str | None:
+    def string_value(self, node: ast.expr | None) -> str | None:
         return literal_string(self.resolve(node))
 
-    def path_values(self, node: cst.BaseExpression | None) -> list[str]:
+    def path_values(self, node: ast.expr | None) -> list[str]:
         node = self.resolve(node)
-        if isinstance(node, (cst.List, cst.Tuple)):
-            values = [self.path_value(element.value) for element in node.elements]
+        if isinstance(node, (ast.List, ast.Tuple)):
+            values = [self.path_value(_unstarred(element)) for element in node.elts]
         else:
             values = [self.path_value(node)] if node is not None else []
         return [value for value in values if value]
 
-    def path_value(self, node: cst.BaseExpression | None, depth: int = 0) -> str | None:
+    def path_value(self, node: ast.expr | None, depth: int = 0) -> str | None:
         """A folder computed from `__file__` or written as a literal, relative to the scanned
         root (or absolute as written); None when it depends on anything else."""
         if node is None or depth > _MAX_DEPTH:
@@ -269,17 +272,17 @@ class GatherAirflowVisitor(ScopedVisitor):
         text = literal_string(node)
         if text is not None:
             return posixpath.normpath(text) if text else None
-        if isinstance(node, cst.Name):
-            return self.path if node.value == "__file__" else None
-        if isinstance(node, cst.Attribute) and node.attr.value == "parent":
+        if isinstance(node, ast.Name):
+            return self.path if node.id == "__file__" else None
+        if isinstance(node, ast.Attribute) and node.attr == "parent":
             inner = self.path_value(node.value, depth + 1)
             return posixpath.dirname(inner) or "." if inner is not None else None
-        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Divide):
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
             left, right = self.path_value(node.left, depth + 1), self.path_value(node.right, depth + 1)
             return posixpath.normpath(posixpath.join(left, right)) if left and right else None
-        if isinstance(node, cst.Call):
+        if isinstance(node, ast.Call):
             name = callee_name(node.func)
-            args = [arg.value for arg in node.args if arg.keyword is None and not arg.star]
+            args = positional_args(node)
             if name == "join" and args:
                 parts = [self.path_value(arg, depth + 1) for arg in args]
                 return posixpath.normpath(posixpath.join(*parts)) if all(parts) else None  # type: ignore[arg-type]
@@ -288,36 +291,38 @@ class GatherAirflowVisitor(ScopedVisitor):
                 return (posixpath.dirname(inner) or ".") if inner is not None else None
             if name in ("abspath", "realpath", "normpath", "Path", "PurePath", "str", "fspath") and len(args) == 1:
                 return self.path_value(args[0], depth + 1)
-            if name in ("resolve", "absolute") and isinstance(node.func, cst.Attribute) and not args:
+            if name in ("resolve", "absolute") and isinstance(node.func, ast.Attribute) and not args:
                 return self.path_value(node.func.value, depth + 1)
         return None
 
 
-def _is_dag_call(call: cst.Call) -> bool:
+def _is_dag_call(call: ast.Call) -> bool:
     return callee_name(call.func) == "DAG"
 
 
-def _keywords(call: cst.Call) -> dict[str, cst.BaseExpression]:
-    return {arg.keyword.value: arg.value for arg in call.args if arg.keyword is not None}
+def _keywords(call: ast.Call) -> dict[str, ast.expr]:
+    return {keyword.arg: keyword.value for keyword in call.keywords if keyword.arg is not None}
 
 
-def _module_constants(module: cst.Module) -> dict[str, cst.BaseExpression]:
+def _unstarred(node: ast.expr) -> ast.expr:
+    """`*x` in a list stands for x."""
+    return node.value if isinstance(node, ast.Starred) else node
+
+
+def _module_constants(tree: ast.Module) -> dict[str, ast.expr]:
     """`NAME = <expression>` at module level, bound once (a name assigned twice is not a constant)."""
-    seen: dict[str, cst.BaseExpression] = {}
+    seen: dict[str, ast.expr] = {}
     rebound: set[str] = set()
-    for statement in module.body:
-        if not isinstance(statement, cst.SimpleStatementLine):
+    for statement in tree.body:
+        if isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name):
+            name, value = statement.targets[0].id, statement.value
+        elif isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name) and statement.value is not None:
+            name, value = statement.target.id, statement.value
+        else:
             continue
-        for small in statement.body:
-            if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name):
-                name, value = small.targets[0].target.value, small.value
-            elif isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name) and small.value is not None:
-                name, value = small.target.value, small.value
-            else:
-                continue
-            if name in seen:
-                rebound.add(name)
-            seen[name] = value
+        if name in seen:
+            rebound.add(name)
+        seen[name] = value
     return {name: value for name, value in seen.items() if name not in rebound}
 
 
@@ -332,9 +337,7 @@ class _SqlSources:
     listed: bool = False  # `sql=[...]`: a list of files, even of one
 
 
-def _task_facts(
-    task: TaskCall, visitor: GatherAirflowVisitor, path: str, positions: Positions, ctx: ScanContext
-) -> list[Fact]:
+def _task_facts(task: TaskCall, visitor: GatherAirflowVisitor, path: str, source: SourceText, ctx: ScanContext) -> list[Fact]:
     confidence = HIGH
     dag = task.dag
     if task.dag_variable is not None and task.dag_variable in visitor.dags_by_name:
@@ -356,14 +359,14 @@ def _task_facts(
     sources = _SqlSources()
     sql = task.arguments.get("sql")  # operators take keyword arguments only
     if sql is not None:
-        _read_sql_argument(sql, visitor, positions, sources)
+        _read_sql_argument(sql, visitor, source, sources)
     if task.operator == "BigQueryInsertJobOperator":
         query = _bigquery_query(visitor.resolve(task.arguments.get("configuration")), visitor)
         if query is not None:
-            _read_sql_argument(query, visitor, positions, sources)
+            _read_sql_argument(query, visitor, source, sources)
 
-    code_range = positions[task.call]
-    location = Location(path=path, line=code_range.start.line, end_line=code_range.end.line, symbol=symbol)
+    call = task.call
+    location = Location(path=path, line=call.lineno, end_line=call.end_lineno or call.lineno, symbol=symbol)
     extra: dict[str, Any] = {"dag_id": dag_id, "task_id": full_task_id, "operator": task.operator}
     if sources.files:
         extra["sql_file"] = sources.files if sources.listed else sources.files[0]
@@ -393,20 +396,18 @@ def _task_facts(
     return facts
 
 
-def _read_sql_argument(
-    node: cst.BaseExpression, visitor: GatherAirflowVisitor, positions: Positions, sources: _SqlSources
-) -> None:
+def _read_sql_argument(node: ast.expr, visitor: GatherAirflowVisitor, source: SourceText, sources: _SqlSources) -> None:
     """Sort a `sql=` value into template files and inline SQL (Airflow's rule: a string ending in
     `.sql` names a template file)."""
     resolved = visitor.resolve(node)
-    if isinstance(resolved, (cst.List, cst.Tuple)):
+    if isinstance(resolved, (ast.List, ast.Tuple)):
         sources.listed = True
-        elements = [element.value for element in resolved.elements]
+        elements = [_unstarred(element) for element in resolved.elts]
     else:
         elements = [node]
     for element in elements:
-        element = visitor.resolve(element)
-        text = string_text(element, positions) if element is not None else None
+        resolved_element = visitor.resolve(element)
+        text = string_text(resolved_element, source) if resolved_element is not None else None
         if text is None:
             sources.dynamic = True
             continue
@@ -427,31 +428,27 @@ def _only_includes(value: str) -> bool:
     return bool(_INCLUDE.search(value)) and not re.sub(r"\{%.*?%\}", "", value, flags=re.S).strip()
 
 
-def _bigquery_query(node: cst.BaseExpression | None, visitor: GatherAirflowVisitor) -> cst.BaseExpression | None:
+def _bigquery_query(node: ast.expr | None, visitor: GatherAirflowVisitor) -> ast.expr | None:
     """`configuration={"query": {"query": <here>, ...}}`."""
     for _ in range(2):
         node = visitor.resolve(node)
-        if not isinstance(node, cst.Dict):
+        if not isinstance(node, ast.Dict):
             return None
         node = next(
-            (
-                element.value
-                for element in node.elements
-                if isinstance(element, cst.DictElement) and literal_string(element.key) == "query"
-            ),
+            (value for key, value in zip(node.keys, node.values) if key is not None and literal_string(key) == "query"),
             None,
         )
     return node
 
 
-def _dict_items(node: cst.BaseExpression | None, visitor: GatherAirflowVisitor) -> Iterator[tuple[str | None, cst.BaseExpression]]:
+def _dict_items(node: ast.expr | None, visitor: GatherAirflowVisitor) -> Iterator[tuple[str | None, ast.expr]]:
     node = visitor.resolve(node)
-    if isinstance(node, cst.Dict):
-        for element in node.elements:
-            if isinstance(element, cst.DictElement):
-                yield visitor.string_value(element.key), element.value
+    if isinstance(node, ast.Dict):
+        for key, value in zip(node.keys, node.values):
+            if key is not None:
+                yield visitor.string_value(key), value
             else:
-                yield None, element.value  # `**other`: unknown keys
+                yield None, value  # `**other`: unknown keys
 
 
 def _table_check_facts(task: TaskCall, visitor: GatherAirflowVisitor, location: Location, ctx: ScanContext) -> list[Fact]:

@@ -25,20 +25,20 @@ Nothing here imports or runs the scanned code.
 
 from __future__ import annotations
 
+import ast
 import re
 from typing import Any
-
-import libcst as cst
 
 from depmap.model import ACCESS, COLUMN_DEF, HIGH, SCHEMA, TABLE_DEF, Fact, Location
 from depmap.orm.symbols import MIGRATION
 from depmap.scanners.context import ScanContext
-from depmap.scanners.python import PythonAnalysis
+from depmap.scanners.python import TreeAnalysis
 from depmap.scanners.python_imports import ImportTable
-from depmap.scanners.python_source import (
-    ParsedModule, Positions, argument, callee_name, dotted_name, is_name, literal_bool, literal_string,
+from depmap.scanners.python_tree import (
+    FUNCTION_NODES, ParsedTree, TreeVisitor, argument, call_args, callee_name, dotted_name, is_name, literal_bool,
+    literal_string, positional_args,
 )  # fmt: skip
-from depmap.scanners.sqlalchemy_expressions import server_default_sql
+from depmap.scanners.sqlalchemy_expressions import elements, server_default_sql
 from depmap.sql.facts import snippet_of
 from depmap.sql.names import DEFAULT_SCHEMAS
 
@@ -80,31 +80,31 @@ def wants_alembic(text: str) -> bool:
     return bool(_PREFILTER.search(text))
 
 
-def analyse_alembic(parsed: ParsedModule, positions: Positions, ctx: ScanContext) -> list[Fact]:
+def analyse_alembic(parsed: ParsedTree, ctx: ScanContext) -> list[Fact]:
     """The MIGRATION fact and the `upgrade()` schema facts of one Alembic revision file."""
-    module = parsed.module
-    header = _Header.of(module)
+    tree = parsed.tree
+    header = _Header.of(tree)
     facts: list[Fact] = []
-    if header.revision_node is not None and header.has_down_revision:
-        where = positions[header.revision_node]
+    node = header.revision_node
+    if node is not None and header.has_down_revision:
         extra: dict[str, Any] = {"tool": "alembic", "revision": header.revision, "down_revision": header.down_revision}
         if header.depends_on is not None:
             extra["depends_on"] = header.depends_on
-        location = Location(parsed.path, where.start.line, where.end.line, symbol=parsed.module_name)
-        snippet = snippet_of(module.code_for_node(header.revision_node))
+        location = Location(parsed.path, node.lineno, node.end_lineno, symbol=parsed.module_name)
+        snippet = snippet_of(parsed.source.segment(node))
         facts.append(Fact(MIGRATION, "", location, via=VIA, snippet=snippet, extra=extra))
-    imports = ImportTable.of(module, parsed.module_name)
+    imports = ImportTable.of_tree(tree, parsed.module_name)
     op_names = frozenset(local for local, qualified in imports.names.items() if qualified == _OP_MODULE)
     if not op_names:
         return facts
-    for function in upgrade_functions(module):
-        visitor = _UpgradeVisitor(parsed, positions, ctx.dialect, op_names, header, function.name.value)
-        function.visit(visitor)
+    for function in upgrade_functions(tree):
+        visitor = _UpgradeVisitor(parsed, ctx.dialect, op_names, header, function.name)
+        visitor.walk(function)
         facts.extend(visitor.facts)
     return facts
 
 
-ALEMBIC = PythonAnalysis("alembic", wants_alembic, analyse_alembic)
+ALEMBIC = TreeAnalysis("alembic", wants_alembic, analyse_alembic)
 
 
 # -- the revision header ---------------------------------------------------------------------------
@@ -115,7 +115,7 @@ class _Header:
 
     def __init__(self) -> None:
         self.revision: str | None = None
-        self.revision_node: cst.CSTNode | None = None
+        self.revision_node: ast.stmt | None = None
         self.has_down_revision = False
         self.down_revision: str | list[str] | None = None
         self.depends_on: str | list[str] | None = None
@@ -123,56 +123,53 @@ class _Header:
         self.sequences: dict[str, tuple[str, ...]] = {}
 
     @classmethod
-    def of(cls, module: cst.Module) -> _Header:
+    def of(cls, tree: ast.Module) -> _Header:
         header = cls()
-        for statement in module.body:
-            if not isinstance(statement, cst.SimpleStatementLine):
+        for statement in tree.body:
+            target, value = _assignment(statement)
+            if target is None or value is None:
                 continue
-            for small in statement.body:
-                target, value = _assignment(small)
-                if target is None or value is None:
-                    continue
-                if target == "revision":
-                    header.revision = literal_string(value)
-                    header.revision_node = statement
-                elif target == "down_revision":
-                    header.has_down_revision = True
-                    header.down_revision = _revisions(value)
-                elif target == "depends_on":
-                    header.depends_on = _revisions(value)
-                elif (constant := literal_string(value)) is not None:
-                    header.constants[target] = (constant,)
-                elif values := _sequence(value, {}):
-                    header.sequences[target] = values
+            if target == "revision":
+                header.revision = literal_string(value)
+                header.revision_node = statement
+            elif target == "down_revision":
+                header.has_down_revision = True
+                header.down_revision = _revisions(value)
+            elif target == "depends_on":
+                header.depends_on = _revisions(value)
+            elif (constant := literal_string(value)) is not None:
+                header.constants[target] = (constant,)
+            elif values := _sequence(value, {}):
+                header.sequences[target] = values
         return header
 
 
-def _assignment(node: cst.BaseSmallStatement) -> tuple[str | None, cst.BaseExpression | None]:
+def _assignment(node: ast.AST) -> tuple[str | None, ast.expr | None]:
     """`name = value` or `name: T = value` -> (name, value)."""
-    if isinstance(node, cst.Assign) and len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
-        return node.targets[0].target.value, node.value
-    if isinstance(node, cst.AnnAssign) and isinstance(node.target, cst.Name):
-        return node.target.value, node.value
+    if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+        return node.targets[0].id, node.value
+    if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+        return node.target.id, node.value
     return None, None
 
 
-def _revisions(node: cst.BaseExpression) -> str | list[str] | None:
+def _revisions(node: ast.expr) -> str | list[str] | None:
     """`"a"` -> "a"; `("a", "b")` -> ["a", "b"]; None or anything else -> None."""
     single = literal_string(node)
     if single is not None:
         return single
-    if isinstance(node, (cst.Tuple, cst.List)):
-        return [s for s in (literal_string(e.value) for e in node.elements) if s is not None]
+    if isinstance(node, (ast.Tuple, ast.List)):
+        return [s for s in (literal_string(e) for e in elements(node)) if s is not None]
     return None
 
 
 # -- which functions upgrade -----------------------------------------------------------------------
 
 
-def upgrade_functions(module: cst.Module) -> list[cst.FunctionDef]:
+def upgrade_functions(tree: ast.Module) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
     """`upgrade`, `upgrade_<engine>` and the module's functions they call (by plain name),
     transitively, in file order; nothing named `downgrade*`."""
-    functions = {s.name.value: s for s in module.body if isinstance(s, cst.FunctionDef)}
+    functions = {s.name: s for s in tree.body if isinstance(s, FUNCTION_NODES)}
     pending = [name for name in functions if name == "upgrade" or name.startswith("upgrade_")]
     reached: set[str] = set()
     while pending:
@@ -180,45 +177,29 @@ def upgrade_functions(module: cst.Module) -> list[cst.FunctionDef]:
         if name in reached or name.startswith("downgrade"):
             continue
         reached.add(name)
-        calls = _CalledNames()
-        functions[name].visit(calls)
-        pending.extend(called for called in calls.names if called in functions)
+        pending.extend(called for called in _called_names(functions[name]) if called in functions)
     return [function for name, function in functions.items() if name in reached]
 
 
-class _CalledNames(cst.CSTVisitor):
-    def __init__(self) -> None:
-        super().__init__()
-        self.names: list[str] = []
-
-    def visit_Call(self, node: cst.Call) -> None:
-        if isinstance(node.func, cst.Name):
-            self.names.append(node.func.value)
+def _called_names(function: ast.AST) -> list[str]:
+    return [node.func.id for node in ast.walk(function) if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)]
 
 
 # -- the operations --------------------------------------------------------------------------------
 
 
-class _UpgradeVisitor(cst.CSTVisitor):
+class _UpgradeVisitor(TreeVisitor):
     """Walks one upgrade function in source order and fills in `facts` for each `op.*` and
-    `batch_op.*` call, keeping track of string constants, loop variables and batch bindings."""
+    `batch_op.*` call, keeping track of string constants, loop variables and batch bindings.
+    Every fact's symbol is the upgrade function's, nested definitions included."""
 
-    def __init__(
-        self,
-        parsed: ParsedModule,
-        positions: Positions,
-        dialect: str,
-        op_names: frozenset[str],
-        header: _Header,
-        function: str,
-    ) -> None:
-        super().__init__()
+    def __init__(self, parsed: ParsedTree, dialect: str, op_names: frozenset[str], header: _Header, function: str) -> None:
+        super().__init__(parsed.module_name)
         self.parsed = parsed
-        self.positions = positions
         self.dialect = dialect
         self.op_names = op_names
         self.revision = header.revision
-        self.symbol = f"{parsed.module_name}.{function}"
+        self.function_symbol = f"{parsed.module_name}.{function}"
         self.names: dict[str, tuple[str, ...]] = dict(header.constants)
         self.sequences: dict[str, tuple[str, ...]] = dict(header.sequences)
         self.batches: dict[str, tuple[str, ...]] = {}  # batch_op name -> tables
@@ -227,13 +208,12 @@ class _UpgradeVisitor(cst.CSTVisitor):
 
     # bindings
 
-    def visit_Assign(self, node: cst.Assign) -> None:
+    def visit_Assign(self, node: ast.Assign | ast.AnnAssign) -> None:
         self._assign(node)
 
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        self._assign(node)
+    visit_AnnAssign = visit_Assign
 
-    def _assign(self, node: cst.Assign | cst.AnnAssign) -> None:
+    def _assign(self, node: ast.Assign | ast.AnnAssign) -> None:
         target, value = _assignment(node)
         if target is None or value is None:
             return
@@ -245,31 +225,30 @@ class _UpgradeVisitor(cst.CSTVisitor):
         elif sequence:
             self.sequences[target] = sequence
 
-    def visit_For(self, node: cst.For) -> None:
+    def visit_For(self, node: ast.For | ast.AsyncFor) -> None:
         bindings = []
-        if isinstance(node.target, cst.Name):
-            bindings.append((self.names, node.target.value, _sequence(node.iter, self.sequences) or None))
+        if isinstance(node.target, ast.Name):
+            bindings.append((self.names, node.target.id, _sequence(node.iter, self.sequences) or None))
         self._bind(bindings)
 
-    def leave_For(self, original_node: cst.For) -> None:
+    def leave_For(self, node: ast.For | ast.AsyncFor) -> None:
         self._unbind()
 
-    def visit_With(self, node: cst.With) -> None:
+    visit_AsyncFor, leave_AsyncFor = visit_For, leave_For
+
+    def visit_With(self, node: ast.With | ast.AsyncWith) -> None:
         bindings = []
         for item in node.items:
-            call = item.item
-            if (
-                isinstance(call, cst.Call)
-                and self._op_method(call) == "batch_alter_table"
-                and item.asname is not None
-                and isinstance(item.asname.name, cst.Name)
-            ):
+            call = item.context_expr
+            if isinstance(call, ast.Call) and self._op_method(call) == "batch_alter_table" and isinstance(item.optional_vars, ast.Name):
                 tables = self._tables(argument(call, 0, "table_name"), argument(call, None, "schema"))
-                bindings.append((self.batches, item.asname.name.value, tables or None))
+                bindings.append((self.batches, item.optional_vars.id, tables or None))
         self._bind(bindings)
 
-    def leave_With(self, original_node: cst.With) -> None:
+    def leave_With(self, node: ast.With | ast.AsyncWith) -> None:
         self._unbind()
+
+    visit_AsyncWith, leave_AsyncWith = visit_With, leave_With
 
     def _bind(self, bindings: list[tuple[dict[str, tuple[str, ...]], str, tuple[str, ...] | None]]) -> None:
         saved = []
@@ -290,17 +269,17 @@ class _UpgradeVisitor(cst.CSTVisitor):
 
     # calls
 
-    def _op_method(self, call: cst.Call) -> str | None:
+    def _op_method(self, call: ast.Call) -> str | None:
         func = call.func
-        if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value in self.op_names:
-            return func.attr.value
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in self.op_names:
+            return func.attr
         return None
 
-    def visit_Call(self, node: cst.Call) -> None:
+    def visit_Call(self, node: ast.Call) -> None:
         func = node.func
-        if not isinstance(func, cst.Attribute) or not isinstance(func.value, cst.Name):
+        if not isinstance(func, ast.Attribute) or not isinstance(func.value, ast.Name):
             return
-        method, receiver = func.attr.value, func.value.value
+        method, receiver = func.attr, func.value.id
         if receiver in self.op_names and method in _TABLE_ARGUMENT:
             index, keyword = _TABLE_ARGUMENT[method]
             schema = "source_schema" if method == "create_foreign_key" else "schema"
@@ -314,7 +293,7 @@ class _UpgradeVisitor(cst.CSTVisitor):
         for table in tables:
             self.facts.extend(self._operation(method, table, args, node))
 
-    def _operation(self, method: str, table: str, args: _Arguments, call: cst.Call) -> list[Fact]:
+    def _operation(self, method: str, table: str, args: _Arguments, call: ast.Call) -> list[Fact]:
         if method == "create_table":
             return self._create_table(table, args, call)
         if method == "drop_table":
@@ -324,7 +303,7 @@ class _UpgradeVisitor(cst.CSTVisitor):
             return [self._fact(TABLE_DEF, table, call, (), "rename_table", {"new_name": new[0]})] if len(new) == 1 else []
         if method == "add_column":
             column = args.get(0, "column")
-            spec = self._column_spec(column) if isinstance(column, cst.Call) else None
+            spec = self._column_spec(column) if isinstance(column, ast.Call) else None
             return [self._column_fact(table, spec, call, "add_column")] if spec else []
         if method == "drop_column":
             name = _names(args.get(0, "column_name"), self.names)
@@ -335,15 +314,15 @@ class _UpgradeVisitor(cst.CSTVisitor):
             return self._create_index(table, args, call)
         return self._constraint(method, table, args, call)
 
-    def _create_table(self, table: str, args: _Arguments, call: cst.Call) -> list[Fact]:
+    def _create_table(self, table: str, args: _Arguments, call: ast.Call) -> list[Fact]:
         specs: list[dict[str, Any]] = []
-        nodes: list[cst.Call] = []
+        nodes: list[ast.Call] = []
         primary: list[str] = []
         references: dict[str, str] = {}
         unique: set[str] = set()
-        dynamic = any(arg.star for arg in call.args)
+        dynamic = any(isinstance(value, ast.Starred) for value in call.args) or any(item.arg is None for item in call.keywords)
         for item in args.positional:
-            name = callee_name(item.func) if isinstance(item, cst.Call) else None
+            name = callee_name(item.func) if isinstance(item, ast.Call) else None
             if name == "Column":
                 spec = self._column_spec(item)
                 if spec is None:
@@ -352,14 +331,14 @@ class _UpgradeVisitor(cst.CSTVisitor):
                     specs.append(spec)
                     nodes.append(item)
             elif name == "PrimaryKeyConstraint":
-                primary.extend(n.lower() for n in (literal_string(a.value) for a in item.args if a.keyword is None) if n)
+                primary.extend(n.lower() for n in (literal_string(value) for value in item.args) if n)
             elif name == "ForeignKeyConstraint":
                 local = _string_list(argument(item, 0, "columns"))
                 remote = _string_list(argument(item, 1, "refcolumns"))
                 if local and remote and len(local) == len(remote):
                     references.update({c.lower(): r.lower() for c, r in zip(local, remote)})
             elif name == "UniqueConstraint":
-                names = [literal_string(a.value) for a in item.args if a.keyword is None]
+                names = [literal_string(value) for value in item.args]
                 if len(names) == 1 and names[0]:
                     unique.add(names[0].lower())
             elif name not in ("CheckConstraint", "Index"):
@@ -378,7 +357,7 @@ class _UpgradeVisitor(cst.CSTVisitor):
         facts += [self._column_fact(table, spec, node, "create_table") for spec, node in zip(specs, nodes)]
         return facts
 
-    def _alter_column(self, table: str, args: _Arguments, call: cst.Call) -> list[Fact]:
+    def _alter_column(self, table: str, args: _Arguments, call: ast.Call) -> list[Fact]:
         names = _names(args.get(0, "column_name"), self.names)
         extra: dict[str, Any] = {}
         nullable = literal_bool(args.keyword("nullable"))
@@ -389,7 +368,7 @@ class _UpgradeVisitor(cst.CSTVisitor):
             if is_name(server_default, "None"):
                 extra.update(default=None, drop_default=True)
             else:
-                extra["default"] = server_default_sql(server_default, self.parsed.module)
+                extra["default"] = server_default_sql(server_default, self.parsed.source)
         type_ = args.keyword("type_")
         if type_ is not None:
             extra["type"] = self._type_text(type_)
@@ -403,7 +382,7 @@ class _UpgradeVisitor(cst.CSTVisitor):
                 facts.append(self._fact(COLUMN_DEF, table, call, (name,), "rename_column", {"new_name": new_names[0]}))
         return facts
 
-    def _create_index(self, table: str, args: _Arguments, call: cst.Call) -> list[Fact]:
+    def _create_index(self, table: str, args: _Arguments, call: ast.Call) -> list[Fact]:
         columns, expressions = _column_names(args.get(1, "columns"))
         extra: dict[str, Any] = {}
         index = _label(args.get(0, "index_name"))
@@ -415,7 +394,7 @@ class _UpgradeVisitor(cst.CSTVisitor):
             extra["expressions"] = True
         return [self._fact(ACCESS, table, call, columns, "create_index", extra)]
 
-    def _constraint(self, method: str, table: str, args: _Arguments, call: cst.Call) -> list[Fact]:
+    def _constraint(self, method: str, table: str, args: _Arguments, call: ast.Call) -> list[Fact]:
         position, keyword = _CONSTRAINTS[method]
         columns: tuple[str, ...] = ()
         if position is not None:
@@ -434,24 +413,23 @@ class _UpgradeVisitor(cst.CSTVisitor):
 
     # facts
 
-    def _fact(self, kind: str, table: str, node: cst.CSTNode, columns: tuple[str, ...], detail: str, extra: dict[str, Any]) -> Fact:
-        where = self.positions[node]
-        location = Location(self.parsed.path, where.start.line, where.end.line, symbol=self.symbol)
-        snippet = snippet_of(self.parsed.module.code_for_node(node))
+    def _fact(self, kind: str, table: str, node: ast.expr, columns: tuple[str, ...], detail: str, extra: dict[str, Any]) -> Fact:
+        location = Location(self.parsed.path, node.lineno, node.end_lineno, symbol=self.function_symbol)
+        snippet = snippet_of(self.parsed.source.segment(node))
         return Fact(kind, table, location, columns, SCHEMA, detail, VIA, HIGH, snippet, {**extra, "revision": self.revision})
 
-    def _column_fact(self, table: str, spec: dict[str, Any], node: cst.CSTNode, detail: str) -> Fact:
+    def _column_fact(self, table: str, spec: dict[str, Any], node: ast.expr, detail: str) -> Fact:
         extra = {k: v for k, v in spec.items() if k not in ("name", "_explicit_nullable")}
         return self._fact(COLUMN_DEF, table, node, (spec["name"],), detail, extra)
 
     # SQLAlchemy expressions
 
-    def _column_spec(self, call: cst.Call) -> dict[str, Any] | None:
+    def _column_spec(self, call: ast.Call) -> dict[str, Any] | None:
         """`sa.Column("status", sa.String(20), nullable=False, server_default="new")` as a column
         spec; None when the call is not a Column or its name is not a literal."""
         if callee_name(call.func) != "Column":
             return None
-        positional = [arg.value for arg in call.args if arg.keyword is None and not arg.star]
+        positional = positional_args(call)
         name = literal_string(positional[0]) if positional else literal_string(argument(call, None, "name"))
         if not name:
             return None
@@ -467,15 +445,15 @@ class _UpgradeVisitor(cst.CSTVisitor):
             "name": name.lower(),
             "type": self._type_text(type_node) if type_node is not None else None,
             "nullable": nullable,
-            "default": server_default_sql(server_default, self.parsed.module),
+            "default": server_default_sql(server_default, self.parsed.source),
             "primary_key": primary_key,
             "_explicit_nullable": nullable_node is not None,
         }
         if literal_bool(argument(call, None, "unique")):
             spec["unique"] = True
         for item in items:
-            kind = callee_name(item.func) if isinstance(item, cst.Call) else None
-            if kind == "ForeignKey" and isinstance(item, cst.Call):
+            kind = callee_name(item.func) if isinstance(item, ast.Call) else None
+            if kind == "ForeignKey" and isinstance(item, ast.Call):
                 target = literal_string(argument(item, 0, "column"))
                 if target:
                     spec["references"] = target.lower()
@@ -483,27 +461,27 @@ class _UpgradeVisitor(cst.CSTVisitor):
                 spec["identity"] = True
         return spec
 
-    def _type_text(self, node: cst.BaseExpression) -> str:
+    def _type_text(self, node: ast.expr) -> str:
         """A type as written, without its module: `sa.String(20)` -> "String(20)",
         `sa.Integer()` -> "Integer", `postgresql.ARRAY(sa.Text())` -> "ARRAY(Text)"."""
-        if isinstance(node, cst.Name):
-            return node.value
-        if isinstance(node, cst.Attribute):
+        if isinstance(node, ast.Name):
+            return node.id
+        if isinstance(node, ast.Attribute):
             if dotted_name(node) is not None:
-                return node.attr.value
-            return f"{self._type_text(node.value)}.{node.attr.value}"
-        if isinstance(node, cst.Call):
+                return node.attr
+            return f"{self._type_text(node.value)}.{node.attr}"
+        if isinstance(node, ast.Call):
             head = self._type_text(node.func)
             parts = []
-            for arg in node.args:
+            for arg in call_args(node):
                 value = self._type_text(arg.value)
                 if arg.keyword is not None:
-                    value = f"{arg.keyword.value}={value}"
+                    value = f"{arg.keyword}={value}"
                 parts.append(f"{arg.star}{value}")
             return f"{head}({', '.join(parts)})" if parts else head
-        return self.parsed.module.code_for_node(node)
+        return self.parsed.source.segment(node)
 
-    def _tables(self, node: cst.BaseExpression | None, schema_node: cst.BaseExpression | None) -> tuple[str, ...]:
+    def _tables(self, node: ast.expr | None, schema_node: ast.expr | None) -> tuple[str, ...]:
         """The table(s) an argument names, lower-cased, with a non-default schema in front."""
         names = _names(node, self.names)
         schemas = _names(schema_node, self.names) if schema_node is not None and not is_name(schema_node, "None") else ("",)
@@ -517,68 +495,68 @@ class _Arguments:
     """A call's arguments with the table argument taken out, so `op.x(table, ...)` and
     `batch_op.x(...)` are read the same way."""
 
-    def __init__(self, call: cst.Call, skip: int | None = None, skip_keyword: str = "") -> None:
+    def __init__(self, call: ast.Call, skip: int | None = None, skip_keyword: str = "") -> None:
         self.call = call
-        positional = [arg.value for arg in call.args if arg.keyword is None and not arg.star]
+        positional = positional_args(call)
         table_by_keyword = skip_keyword and argument(call, None, skip_keyword) is not None
         if skip is not None and not table_by_keyword and skip < len(positional):
             positional = positional[:skip] + positional[skip + 1 :]
         self.positional = positional
 
-    def get(self, index: int, keyword: str) -> cst.BaseExpression | None:
+    def get(self, index: int, keyword: str) -> ast.expr | None:
         found = self.keyword(keyword)
         if found is not None:
             return found
         return self.positional[index] if index < len(self.positional) else None
 
-    def keyword(self, name: str) -> cst.BaseExpression | None:
+    def keyword(self, name: str) -> ast.expr | None:
         return argument(self.call, None, name)
 
 
 # -- literals --------------------------------------------------------------------------------------
 
 
-def _label(node: cst.BaseExpression | None) -> str | None:
+def _label(node: ast.expr | None) -> str | None:
     """An index or constraint name: a literal, or `op.f("ix_orders_status")` (a final name)."""
-    if isinstance(node, cst.Call) and callee_name(node.func) == "f" and len(node.args) == 1:
-        node = node.args[0].value
+    if isinstance(node, ast.Call) and callee_name(node.func) == "f" and len(node.args) + len(node.keywords) == 1:
+        node = call_args(node)[0].value
     return literal_string(node)
 
 
-def _strings(node: cst.BaseExpression, names: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+def _strings(node: ast.expr, names: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
     """A string literal's value, or the values of a name bound to one (several in a loop)."""
-    if isinstance(node, cst.Name):
-        return names.get(node.value, ())
+    if isinstance(node, ast.Name):
+        return names.get(node.id, ())
     value = literal_string(node)
     return (value,) if value is not None else ()
 
 
-def _sequence(node: cst.BaseExpression, sequences: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+def _sequence(node: ast.expr, sequences: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
     """A literal list/tuple of strings, or a name bound to one. Empty when unknown."""
-    if isinstance(node, cst.Name):
-        return sequences.get(node.value, ())
+    if isinstance(node, ast.Name):
+        return sequences.get(node.id, ())
     values = _string_list(node)
     return tuple(values) if values else ()
 
 
-def _names(node: cst.BaseExpression | None, names: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+def _names(node: ast.expr | None, names: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
     """Lower-cased table or column name(s) an argument stands for: a literal or a bound name."""
     if node is None:
         return ()
-    if isinstance(node, cst.Name):
-        return tuple(value.lower() for value in names.get(node.value, ()))
+    if isinstance(node, ast.Name):
+        return tuple(value.lower() for value in names.get(node.id, ()))
     value = literal_string(node)
     return (value.lower(),) if value else ()
 
 
-def _string_list(node: cst.BaseExpression | None) -> list[str] | None:
-    if not isinstance(node, (cst.List, cst.Tuple)):
+def _string_list(node: ast.expr | None) -> list[str] | None:
+    if not isinstance(node, (ast.List, ast.Tuple)):
         return None
-    values = [literal_string(element.value) for element in node.elements]
+    values = [literal_string(element) for element in elements(node)]
     return [v for v in values if v is not None] if all(v is not None for v in values) else None
 
 
-def _column_names(node: cst.BaseExpression | None) -> tuple[tuple[str, ...], bool]:
+def _column_names(node: ast.expr | None) -> tuple[tuple[str, ...], bool]:
     """Names in a columns list, lower-cased, and whether it also held expressions
     (`sa.text("lower(email)")`) whose columns are not read here."""
     if node is None:
@@ -586,11 +564,11 @@ def _column_names(node: cst.BaseExpression | None) -> tuple[tuple[str, ...], boo
     single = literal_string(node)
     if single is not None:
         return (single.lower(),), False
-    if not isinstance(node, (cst.List, cst.Tuple)):
+    if not isinstance(node, (ast.List, ast.Tuple)):
         return (), True
     names, expressions = [], False
-    for element in node.elements:
-        value = literal_string(element.value)
+    for element in elements(node):
+        value = literal_string(element)
         if value is None:
             expressions = True
         else:
@@ -598,13 +576,13 @@ def _column_names(node: cst.BaseExpression | None) -> tuple[tuple[str, ...], boo
     return tuple(names), expressions
 
 
-def _is_schema_item(node: cst.BaseExpression) -> bool:
-    return isinstance(node, cst.Call) and callee_name(node.func) in _SCHEMA_ITEMS
+def _is_schema_item(node: ast.expr) -> bool:
+    return isinstance(node, ast.Call) and callee_name(node.func) in _SCHEMA_ITEMS
 
 
-def revision_of(module: cst.Module) -> str | None:
+def revision_of(tree: ast.Module) -> str | None:
     """The `revision` a module assigns at top level, if it is an Alembic revision file."""
-    header = _Header.of(module)
+    header = _Header.of(tree)
     return header.revision if header.has_down_revision else None
 
 

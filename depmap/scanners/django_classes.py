@@ -9,70 +9,59 @@ module imports the other's internals. Nothing is imported or run.
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass
 from typing import Any
 
-import libcst as cst
-
 from depmap.model import Location
 from depmap.scanners.python_imports import ImportTable
-from depmap.scanners.python_source import ParsedModule, Positions, dotted_name
+from depmap.scanners.python_tree import ParsedTree, dotted_name
 
 
 @dataclass
 class ClassInfo:
     """One module-level class: its bases (qualified, and as written) and its `Meta` options."""
 
-    node: cst.ClassDef
+    node: ast.ClassDef
     name: str
     qualname: str
     bases: list[str]  # qualified, or as written
     written_bases: list[str]
-    meta: dict[str, cst.BaseExpression]
+    meta: dict[str, ast.expr]
     meta_bases: list[str]
 
 
-def module_classes(module: cst.Module) -> list[cst.ClassDef]:
+def module_classes(tree: ast.Module) -> list[ast.ClassDef]:
     """Classes defined at module level (also under `if`/`try`), in source order."""
-    found: list[cst.ClassDef] = []
+    found: list[ast.ClassDef] = []
 
-    def walk(statements: Any) -> None:
+    def walk(statements: list[ast.stmt]) -> None:
         for statement in statements:
-            if isinstance(statement, cst.ClassDef):
+            if isinstance(statement, ast.ClassDef):
                 found.append(statement)
-            elif isinstance(statement, cst.If):
-                walk(statement.body.body)
-                if isinstance(statement.orelse, cst.Else):
-                    walk(statement.orelse.body.body)
-            elif isinstance(statement, cst.Try):
-                walk(statement.body.body)
+            elif isinstance(statement, ast.If):
+                walk(statement.body)
+                walk(statement.orelse)
+            elif isinstance(statement, ast.Try):
+                walk(statement.body)
 
-    walk(module.body)
+    walk(tree.body)
     return found
 
 
-def class_body(node: cst.ClassDef) -> list[cst.BaseStatement | cst.BaseSmallStatement]:
-    """The statements of a class body, simple statements unpacked (`a = 1; b = 2` gives two)."""
-    body = node.body
-    if isinstance(body, cst.SimpleStatementSuite):
-        return list(body.body)
-    statements: list[Any] = []
-    for statement in body.body:
-        if isinstance(statement, cst.SimpleStatementLine):
-            statements.extend(statement.body)
-        else:
-            statements.append(statement)
-    return statements
+def class_body(node: ast.ClassDef) -> list[ast.stmt]:
+    """The statements of a class body (`a = 1; b = 2` gives two)."""
+    return node.body
 
 
-def assigned(statement: Any) -> tuple[str, cst.BaseExpression | None] | None:
+def assigned(statement: Any) -> tuple[str, ast.expr | None] | None:
     """`name = value` / `name: T = value` / `name: T` in a class body."""
-    if isinstance(statement, cst.Assign) and len(statement.targets) == 1:
-        target = statement.targets[0].target
-        if isinstance(target, cst.Name):
-            return target.value, statement.value
-    if isinstance(statement, cst.AnnAssign) and isinstance(statement.target, cst.Name):
-        return statement.target.value, statement.value
+    if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+        target = statement.targets[0]
+        if isinstance(target, ast.Name):
+            return target.id, statement.value
+    if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
+        return statement.target.id, statement.value
     return None
 
 
@@ -81,36 +70,33 @@ def last_name(written: str) -> str:
 
 
 class ClassReader:
-    """Reads one module's classes against its import table; `positions` only for facts' locations."""
+    """Reads one module's classes against its import table."""
 
-    def __init__(self, parsed: ParsedModule, positions: Positions | None = None) -> None:
+    def __init__(self, parsed: ParsedTree) -> None:
         self.parsed = parsed
-        self.positions = positions
-        self.imports = ImportTable.of(parsed.module, parsed.module_name, parsed.path.endswith("__init__.py"))
-        self.classes = [self._class(node) for node in module_classes(parsed.module)]
+        self.imports = ImportTable.of_tree(parsed.tree, parsed.module_name, parsed.is_package)
+        self.classes = [self._class(node) for node in module_classes(parsed.tree)]
 
-    def _class(self, node: cst.ClassDef) -> ClassInfo:
-        written = [self.written(arg.value) for arg in node.bases if arg.keyword is None and not arg.star]
-        meta: dict[str, cst.BaseExpression] = {}
+    def _class(self, node: ast.ClassDef) -> ClassInfo:
+        written = [self.written(value) for value in node.bases if not isinstance(value, ast.Starred)]
+        meta: dict[str, ast.expr] = {}
         meta_bases: list[str] = []
         for statement in class_body(node):
-            if isinstance(statement, cst.ClassDef) and statement.name.value == "Meta":
-                meta_bases = [self.written(arg.value) for arg in statement.bases if arg.keyword is None]
+            if isinstance(statement, ast.ClassDef) and statement.name == "Meta":
+                meta_bases = [self.written(value) for value in statement.bases if not isinstance(value, ast.Starred)]
                 for inner in class_body(statement):
                     pair = assigned(inner)
                     if pair is not None and pair[1] is not None:
                         meta[pair[0]] = pair[1]
         bases = [self.imports.qualify_text(name) or name for name in written]
-        qualname = f"{self.parsed.module_name}.{node.name.value}"
-        return ClassInfo(node, node.name.value, qualname, bases, written, meta, meta_bases)
+        qualname = f"{self.parsed.module_name}.{node.name}"
+        return ClassInfo(node, node.name, qualname, bases, written, meta, meta_bases)
 
-    def written(self, node: cst.BaseExpression) -> str:
-        return dotted_name(node) or self.parsed.module.code_for_node(node)
+    def written(self, node: ast.expr) -> str:
+        return dotted_name(node) or self.parsed.source.segment(node)
 
-    def source(self, node: cst.BaseExpression | None) -> str | None:
-        return None if node is None else self.parsed.module.code_for_node(node)
+    def source(self, node: ast.expr | None) -> str | None:
+        return None if node is None else self.parsed.source.segment(node)
 
-    def location(self, node: cst.CSTNode, symbol: str) -> Location:
-        assert self.positions is not None
-        where = self.positions[node]
-        return Location(self.parsed.path, where.start.line, where.end.line, symbol=symbol)
+    def location(self, node: ast.AST, symbol: str) -> Location:
+        return Location(self.parsed.path, node.lineno, node.end_lineno, symbol=symbol)  # type: ignore[attr-defined]

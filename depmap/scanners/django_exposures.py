@@ -16,19 +16,20 @@ serializer, form or admin to one.
   Admin)` or `model = X`. An admin lists `fields` (or the names inside `fieldsets`), else
   `"__all__"`; `list_display` is kept beside. `admin.site.register(Model)` alone exposes every
   field from the call's line; with an admin class of another module, fields are unknown.
+
+Classes and calls are read from the file's `ast` tree (`python_tree`), as `django_models` reads it.
 """
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass
 from typing import Any
-
-import libcst as cst
 
 from depmap.model import HIGH, MEDIUM, READ, Fact, Location
 from depmap.orm import symbols
 from depmap.scanners.django_classes import ClassInfo, ClassReader, assigned, class_body, last_name
-from depmap.scanners.python_source import argument, dotted_name, literal_string, string_list
+from depmap.scanners.python_tree import argument, children, dotted_name, literal_string, positional_args, string_list
 
 _ADMIN_NAMES = ("ModelAdmin", "TabularInline", "StackedInline", "InlineModelAdmin")
 
@@ -57,36 +58,32 @@ def _guessed_kind(base: str) -> str | None:
 class _Exposure:
     kind: str
     confident: bool
-    meta: dict[str, cst.BaseExpression]
+    meta: dict[str, ast.expr]
 
 
-def _admin_registrations(reader: ClassReader) -> tuple[dict[str, list[cst.BaseExpression]], list[cst.Call]]:
+def _admin_registrations(reader: ClassReader) -> tuple[dict[str, list[ast.expr]], list[ast.Call]]:
     """Models registered per admin class name (decorators and `<site>.register(M, Admin)` calls),
     and the `<site>.register(M)` calls that name no admin class of this file."""
-    by_admin: dict[str, list[cst.BaseExpression]] = {}
-    bare: list[cst.Call] = []
+    by_admin: dict[str, list[ast.expr]] = {}
+    bare: list[ast.Call] = []
     for info in reader.classes:
-        for decorator in info.node.decorators:
-            call = decorator.decorator
-            if isinstance(call, cst.Call) and _is_register(reader, call.func, decorator=True):
-                by_admin.setdefault(info.name, []).extend(a.value for a in call.args if a.keyword is None and not a.star)
+        for call in info.node.decorator_list:
+            if isinstance(call, ast.Call) and _is_register(reader, call.func, decorator=True):
+                by_admin.setdefault(info.name, []).extend(positional_args(call))
     defined = {info.name for info in reader.classes}
-    for statement in reader.parsed.module.body:
-        if not isinstance(statement, cst.SimpleStatementLine):
+    for statement in reader.parsed.tree.body:
+        call = statement.value if isinstance(statement, ast.Expr) else None
+        if not isinstance(call, ast.Call) or not _is_register(reader, call.func, decorator=False):
             continue
-        for small in statement.body:
-            call = small.value if isinstance(small, cst.Expr) else None
-            if not isinstance(call, cst.Call) or not _is_register(reader, call.func, decorator=False):
-                continue
-            admin = argument(call, 1, "admin_class")
-            if isinstance(admin, cst.Name) and admin.value in defined:
-                by_admin.setdefault(admin.value, []).extend(_registered_models(call))
-            else:
-                bare.append(call)
+        admin = argument(call, 1, "admin_class")
+        if isinstance(admin, ast.Name) and admin.id in defined:
+            by_admin.setdefault(admin.id, []).extend(_registered_models(call))
+        else:
+            bare.append(call)
     return by_admin, bare
 
 
-def _is_register(reader: ClassReader, func: cst.BaseExpression, *, decorator: bool) -> bool:
+def _is_register(reader: ClassReader, func: ast.expr, *, decorator: bool) -> bool:
     written = dotted_name(func)
     if written is None or last_name(written) != "register":
         return False
@@ -96,14 +93,14 @@ def _is_register(reader: ClassReader, func: cst.BaseExpression, *, decorator: bo
     return written.endswith("site.register")
 
 
-def _registered_models(call: cst.Call) -> list[cst.BaseExpression]:
+def _registered_models(call: ast.Call) -> list[ast.expr]:
     first = argument(call, 0, "model_or_iterable")
-    if isinstance(first, (cst.List, cst.Tuple)):
-        return [element.value for element in first.elements]
+    if isinstance(first, (ast.List, ast.Tuple)):
+        return [element.value if isinstance(element, ast.Starred) else element for element in first.elts]
     return [first] if first is not None else []
 
 
-def _field_names(node: cst.BaseExpression | None) -> list[str] | str | None:
+def _field_names(node: ast.expr | None) -> list[str] | str | None:
     """"__all__", a literal list of names, or None (absent or not literal)."""
     if node is None:
         return None
@@ -113,24 +110,24 @@ def _field_names(node: cst.BaseExpression | None) -> list[str] | str | None:
     return list(names) if names is not None else None
 
 
-def _fieldset_names(node: cst.BaseExpression) -> list[str] | None:
+def _fieldset_names(node: ast.expr) -> list[str] | None:
     """The names inside an admin's `fieldsets` literal (`"fields": ("a", ("b", "c"))`)."""
     names: list[str] = []
 
-    def strings(value: cst.BaseExpression) -> None:
+    def strings(value: ast.expr) -> None:
         text = literal_string(value)
         if text is not None:
             names.append(text)
-        elif isinstance(value, (cst.List, cst.Tuple)):
-            for element in value.elements:
-                strings(element.value)
+        elif isinstance(value, (ast.List, ast.Tuple)):
+            for element in value.elts:
+                strings(element.value if isinstance(element, ast.Starred) else element)
 
-    def visit(value: cst.CSTNode) -> None:
-        if isinstance(value, cst.Dict):
-            for element in value.elements:
-                if isinstance(element, cst.DictElement) and literal_string(element.key) == "fields":
-                    strings(element.value)
-        for child in value.children:
+    def visit(value: ast.AST) -> None:
+        if isinstance(value, ast.Dict):
+            for key, item in zip(value.keys, value.values):
+                if literal_string(key) == "fields":  # key None: `**other`
+                    strings(item)
+        for child in children(value):
             visit(child)
 
     visit(node)
@@ -165,9 +162,7 @@ def exposure_facts(reader: ClassReader) -> list[Fact]:
             }
             facts.append(_fact(reader, location, exposure.kind, meta["model"], extra, exposure.confident))
     for call in bare:
-        assert reader.positions is not None
-        where = reader.positions[call]
-        location = Location(reader.parsed.path, where.start.line, where.end.line, symbol=reader.parsed.module_name)
+        location = reader.location(call, reader.parsed.module_name)
         admin = argument(call, 1, "admin_class")
         for target in _registered_models(call):
             if admin is None:
@@ -195,11 +190,11 @@ def _exposure_of(info: ClassInfo, known: dict[str, _Exposure]) -> _Exposure | No
     return None
 
 
-def _merged_meta(info: ClassInfo, inherited: _Exposure | None, known: dict[str, _Exposure]) -> dict[str, cst.BaseExpression]:
+def _merged_meta(info: ClassInfo, inherited: _Exposure | None, known: dict[str, _Exposure]) -> dict[str, ast.expr]:
     """A class without Meta uses its base's; `class Meta(Base.Meta)` extends it."""
     if not info.meta and not info.meta_bases:
         return dict(inherited.meta) if inherited else {}
-    merged: dict[str, cst.BaseExpression] = {}
+    merged: dict[str, ast.expr] = {}
     for meta_base in info.meta_bases:
         owner = meta_base.rsplit(".", 1)[0]
         if meta_base.endswith(".Meta") and owner in known:
@@ -211,8 +206,8 @@ def _merged_meta(info: ClassInfo, inherited: _Exposure | None, known: dict[str, 
 def _admin_fact(
     reader: ClassReader,
     location: Location,
-    target: cst.BaseExpression,
-    attributes: dict[str, cst.BaseExpression],
+    target: ast.expr,
+    attributes: dict[str, ast.expr],
     confident: bool,
 ) -> Fact:
     fields = _field_names(attributes.get("fields"))
@@ -232,7 +227,7 @@ def _admin_fact(
 
 
 def _fact(
-    reader: ClassReader, location: Location, detail: str, target: cst.BaseExpression, extra: dict[str, Any], confident: bool
+    reader: ClassReader, location: Location, detail: str, target: ast.expr, extra: dict[str, Any], confident: bool
 ) -> Fact:
     written = dotted_name(target)
     resolved = reader.imports.qualify(target)

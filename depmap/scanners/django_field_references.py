@@ -14,17 +14,14 @@ is a subquery whose references are its own fact's: only its `OuterRef("pk")` is 
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
-import libcst as cst
-
 from depmap.scanners.django_classes import last_name
-from depmap.scanners.django_orm_vocabulary import (
-    ALIAS_METHODS, LOOKUP_METHODS, NAME_METHODS, keyword_names, positional_args,
-)  # fmt: skip
+from depmap.scanners.django_orm_vocabulary import ALIAS_METHODS, LOOKUP_METHODS, NAME_METHODS, keyword_names
 from depmap.scanners.python_imports import ImportTable
-from depmap.scanners.python_source import argument, dotted_name, literal_string
+from depmap.scanners.python_tree import Arg, argument, children, dotted_name, literal_string, positional_args
 
 # Expressions whose positional strings all name fields; other capitalised calls: the first one.
 MULTI_FIELD_FUNCTIONS = frozenset({"Coalesce", "Greatest", "Least", "Concat", "ConcatPair", "JSONObject"})
@@ -58,12 +55,13 @@ class FieldReferenceFinder:
     `is_query` tells a nested ORM chain (a subquery) from any other call."""
 
     imports: ImportTable
-    is_query: Callable[[cst.Call], bool]
+    is_query: Callable[[ast.Call], bool]
 
-    def in_arguments(self, method: str, args: Sequence[cst.Arg], refs: Refs) -> None:
-        """The references of `method(*args)`, a queryset method (`filter`, `values`, `annotate`, …)."""
+    def in_arguments(self, method: str, args: Sequence[Arg], refs: Refs) -> None:
+        """The references of `method(*args)`, a queryset method (`filter`, `values`, `annotate`, …),
+        its arguments in source order (`call_args`)."""
         for position, arg in enumerate(args):
-            keyword = arg.keyword.value if arg.keyword is not None else None
+            keyword = arg.keyword
             if method in LOOKUP_METHODS and keyword is not None and keyword not in ("defaults", "create_defaults"):
                 refs.add([keyword])
             elif method in NAME_METHODS and keyword is None and not arg.star:
@@ -76,7 +74,7 @@ class FieldReferenceFinder:
                 refs.add([keyword], to_aliases=True)
             elif method == "in_bulk" and keyword == "field_name" and literal_string(arg.value):
                 refs.add([literal_string(arg.value)])
-            if method == "annotate" and keyword is None and isinstance(arg.value, cst.Call):
+            if method == "annotate" and keyword is None and isinstance(arg.value, ast.Call):
                 function = last_name(dotted_name(arg.value.func) or "")
                 first = literal_string(argument(arg.value, 0, ""))
                 if function in AGGREGATES and first:  # annotate(Count("items")) is named items__count
@@ -84,10 +82,10 @@ class FieldReferenceFinder:
             if keyword not in ("defaults", "create_defaults"):
                 self.in_expression(arg.value, refs, inner=False)
 
-    def in_expression(self, node: cst.CSTNode, refs: Refs, *, inner: bool) -> None:
+    def in_expression(self, node: ast.AST, refs: Refs, *, inner: bool) -> None:
         """Field names inside an argument: F("x"), Q(a=1), When(a=1), Count("items"), and the
         OuterRef("pk") of a subquery (the subquery's own references are its own fact's)."""
-        if isinstance(node, cst.Call):
+        if isinstance(node, ast.Call):
             if not inner and self.is_query(node):
                 inner = True
             written = dotted_name(node.func) or ""
@@ -106,5 +104,24 @@ class FieldReferenceFinder:
                 refs.add(text for text in strings if text)
             elif expression and name not in NOT_FIELD_FUNCTIONS and strings and strings[0]:
                 refs.add([strings[0]])
-        for child in node.children:
+        for child in _in_source_order(node):
             self.in_expression(child, refs, inner=inner)
+
+
+def _in_source_order(node: ast.AST) -> Any:
+    """A node's children as written, so that references keep their first-use order: `ast` lists a
+    call's keywords after its positional arguments (`f(a=F("x"), *F("y"))`), a dict's keys before
+    its values and a conditional's test first."""
+    if isinstance(node, ast.Call):
+        args, keywords = node.args, node.keywords
+        if args and keywords and _position(args[-1]) > _position(keywords[0]):  # `*rest` after a keyword
+            return [node.func, *sorted([*args, *keywords], key=_position)]
+    elif isinstance(node, ast.Dict):
+        return [item for pair in zip(node.keys, node.values) for item in pair if item is not None]
+    elif isinstance(node, ast.IfExp):
+        return [node.body, node.test, node.orelse]
+    return children(node)
+
+
+def _position(node: Any) -> tuple[int, int]:
+    return node.lineno, node.col_offset

@@ -19,23 +19,23 @@ Operations inside `SeparateDatabaseAndState` are read from both lists; those of
 database. RunSQL text is left to the SQL-strings analysis, RunPython is code and not schema.
 
 The app is the directory holding `migrations/` (Django's default app label); the linker maps it
-to the label an AppConfig may set. Nothing here imports or runs the scanned code.
+to the label an AppConfig may set. A Django project has a migration file for every few models, so
+this reads `ast` trees (`python_tree`), not libcst. Nothing here imports or runs the scanned code.
 """
 
 from __future__ import annotations
 
+import ast
 import re
 from typing import Any
-
-import libcst as cst
 
 from depmap.model import HIGH, Fact, Location
 from depmap.orm.symbols import DJANGO_MIGRATION_OP, MIGRATION
 from depmap.scanners.context import ScanContext
-from depmap.scanners.python import PythonAnalysis
+from depmap.scanners.python import TreeAnalysis
 from depmap.scanners.python_imports import ImportTable
-from depmap.scanners.python_source import (
-    ParsedModule, Positions, argument, callee_name, dotted_name, is_name, literal_bool, literal_string,
+from depmap.scanners.python_tree import (
+    ParsedTree, argument, call_args, callee_name, dotted_name, is_name, literal_bool, literal_string,
 )  # fmt: skip
 from depmap.sql.facts import snippet_of
 
@@ -60,20 +60,20 @@ def wants_django_migrations(text: str) -> bool:
     return bool(_PREFILTER.search(text))
 
 
-def analyse_django_migrations(parsed: ParsedModule, positions: Positions, ctx: ScanContext) -> list[Fact]:
+def analyse_django_migrations(parsed: ParsedTree, ctx: ScanContext) -> list[Fact]:
     """The MIGRATION fact and one DJANGO_MIGRATION_OP fact per schema operation of one file."""
     app, name = app_and_name(parsed.path)
     if name is None:
         return []
-    imports = ImportTable.of(parsed.module, parsed.module_name)
+    imports = ImportTable.of_tree(parsed.tree, parsed.module_name)
     facts: list[Fact] = []
-    for statement in parsed.module.body:
-        if isinstance(statement, cst.ClassDef) and statement.name.value == "Migration" and _is_migration(statement, imports):
-            facts.extend(_Migration(parsed, positions, statement, app, name).facts())
+    for statement in parsed.tree.body:
+        if isinstance(statement, ast.ClassDef) and statement.name == "Migration" and _is_migration(statement, imports):
+            facts.extend(_Migration(parsed, statement, app, name).facts())
     return facts
 
 
-DJANGO_MIGRATIONS = PythonAnalysis("django migrations", wants_django_migrations, analyse_django_migrations)
+DJANGO_MIGRATIONS = TreeAnalysis("django migrations", wants_django_migrations, analyse_django_migrations)
 
 
 def app_and_name(path: str) -> tuple[str, str | None]:
@@ -90,37 +90,34 @@ def app_and_name(path: str) -> tuple[str, str | None]:
     return (folders[-1] if folders else ""), stem
 
 
-def _is_migration(node: cst.ClassDef, imports: ImportTable) -> bool:
-    return any(imports.qualify_or_written(base.value) in _MIGRATION_BASES for base in node.bases)
+def _is_migration(node: ast.ClassDef, imports: ImportTable) -> bool:
+    return any(imports.qualify_or_written(base) in _MIGRATION_BASES for base in node.bases)
 
 
 class _Migration:
     """One `class Migration`: its attributes, and the facts they make."""
 
-    def __init__(self, parsed: ParsedModule, positions: Positions, node: cst.ClassDef, app: str, name: str) -> None:
+    def __init__(self, parsed: ParsedTree, node: ast.ClassDef, app: str, name: str) -> None:
         self.parsed = parsed
-        self.positions = positions
         self.node = node
         self.app = app
         self.name = name
-        self.symbol = f"{parsed.module_name}.{node.name.value}"
-        self.attributes: dict[str, cst.BaseExpression] = {}
-        for statement in node.body.body:
-            if isinstance(statement, cst.SimpleStatementLine):
-                for small in statement.body:
-                    if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name):
-                        self.attributes[small.targets[0].target.value] = small.value
-                    elif isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name) and small.value is not None:
-                        self.attributes[small.target.value] = small.value
+        self.symbol = f"{parsed.module_name}.{node.name}"
+        self.attributes: dict[str, ast.expr] = {}
+        for statement in node.body:
+            if isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name):
+                self.attributes[statement.targets[0].id] = statement.value
+            elif isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name) and statement.value is not None:
+                self.attributes[statement.target.id] = statement.value
 
     def facts(self) -> list[Fact]:
         extra: dict[str, Any] = {"tool": "django", "app": self.app, "name": self.name, "dependencies": self._dependencies("dependencies")}
         for optional in ("replaces", "run_before"):
             if optional in self.attributes:
                 extra[optional] = self._dependencies(optional)
-        where = self.positions[self.node]
-        location = Location(self.parsed.path, where.start.line, where.start.line, symbol=self.symbol)
-        snippet = f"class {self.node.name.value}({', '.join(self._code(b.value) for b in self.node.bases)}):"
+        location = Location(self.parsed.path, self.node.lineno, self.node.lineno, symbol=self.symbol)
+        written = [*self.node.bases, *(keyword.value for keyword in self.node.keywords)]
+        snippet = f"class {self.node.name}({', '.join(self._code(base) for base in written)}):"
         facts = [Fact(MIGRATION, "", location, via=VIA, snippet=snippet, extra=extra)]
         operations = self.attributes.get("operations")
         for operation, state_only in self._operations(operations):
@@ -134,12 +131,11 @@ class _Migration:
     def _dependencies(self, attribute: str) -> list[list[str]]:
         node = self.attributes.get(attribute)
         found: list[list[str]] = []
-        for element in node.elements if isinstance(node, (cst.List, cst.Tuple)) else []:
-            value = element.value
-            if isinstance(value, cst.Call) and callee_name(value.func) == "swappable_dependency" and value.args:
-                found.append(_swappable(value.args[0].value))
-            elif isinstance(value, (cst.Tuple, cst.List)) and len(value.elements) == 2:
-                app, name = (e.value for e in value.elements)
+        for value in _elements(node):
+            if isinstance(value, ast.Call) and callee_name(value.func) == "swappable_dependency" and call_args(value):
+                found.append(_swappable(call_args(value)[0].value))
+            elif isinstance(value, (ast.Tuple, ast.List)) and len(value.elts) == 2:
+                app, name = value.elts
                 app_name, migration = literal_string(app), literal_string(name)
                 if dotted_name(app) is not None and migration is not None:
                     found.append(_swappable(app))
@@ -149,22 +145,21 @@ class _Migration:
 
     # operations
 
-    def _operations(self, node: cst.BaseExpression | None, state_only: bool = False) -> list[tuple[cst.Call, bool]]:
+    def _operations(self, node: ast.expr | None, state_only: bool = False) -> list[tuple[ast.Call, bool]]:
         """The operation calls of a literal list, SeparateDatabaseAndState unpacked."""
-        found: list[tuple[cst.Call, bool]] = []
-        for element in node.elements if isinstance(node, (cst.List, cst.Tuple)) else []:
-            call = element.value
-            if not isinstance(call, cst.Call):
+        found: list[tuple[ast.Call, bool]] = []
+        for call in _elements(node):
+            if not isinstance(call, ast.Call):
                 continue
             if callee_name(call.func) == "SeparateDatabaseAndState":
                 found += self._operations(argument(call, 0, "database_operations"), state_only)
                 found += self._operations(argument(call, 1, "state_operations"), True)
             else:
                 found.append((call, state_only))
-        found.sort(key=lambda item: self.positions[item[0]].start.line)
+        found.sort(key=lambda item: item[0].lineno)
         return found
 
-    def _operation(self, call: cst.Call, state_only: bool) -> Fact | None:
+    def _operation(self, call: ast.Call, state_only: bool) -> Fact | None:
         op = callee_name(call.func)
         if op not in _OPERATIONS:
             return None
@@ -179,7 +174,7 @@ class _Migration:
             if not complete:
                 extra["dynamic"] = True
             extra.update(_options(args["options"]))
-            bases = [literal_string(b.value) or self._code(b.value) for b in _elements(args["bases"])]
+            bases = [literal_string(base) or self._code(base) for base in _elements(args["bases"])]
             if bases:
                 extra["bases"] = bases
         elif op in ("AddField", "AlterField", "RemoveField"):
@@ -189,7 +184,7 @@ class _Migration:
             extra["name"] = name
             if op != "RemoveField":
                 field = args["field"]
-                if not isinstance(field, cst.Call):
+                if not isinstance(field, ast.Call):
                     return None
                 spec = self._field(name, field)
                 if is_name(args["preserve_default"], "False"):
@@ -209,26 +204,24 @@ class _Migration:
             extra["table"] = literal_string(table)
         if state_only:
             extra["state_only"] = True
-        where = self.positions[call]
-        location = Location(self.parsed.path, where.start.line, where.end.line, symbol=self.symbol)
+        location = Location(self.parsed.path, call.lineno, call.end_lineno, symbol=self.symbol)
         return Fact(DJANGO_MIGRATION_OP, "", location, via=VIA, confidence=HIGH, snippet=snippet_of(self._code(call)), extra=extra)
 
-    def _field_list(self, node: cst.BaseExpression | None) -> tuple[list[dict[str, Any]], bool]:
+    def _field_list(self, node: ast.expr | None) -> tuple[list[dict[str, Any]], bool]:
         """CreateModel's `fields=[("name", models.X(...)), ...]`, each at the line of its name;
         False when some are unreadable."""
         fields: list[dict[str, Any]] = []
-        complete = isinstance(node, (cst.List, cst.Tuple))
-        for element in _elements(node):
-            pair = element.value
-            items = [e.value for e in pair.elements] if isinstance(pair, (cst.Tuple, cst.List)) else []
+        complete = isinstance(node, (ast.List, ast.Tuple))
+        for pair in _elements(node):
+            items = _elements(pair)
             name = literal_string(items[0]) if len(items) == 2 else None
-            if name is None or not isinstance(items[1], cst.Call):
+            if name is None or not isinstance(items[1], ast.Call):
                 complete = False
                 continue
-            fields.append(self._field(name, items[1], line=self.positions[items[0]].start.line))
+            fields.append(self._field(name, items[1], line=items[0].lineno))
         return fields, complete
 
-    def _field(self, name: str, call: cst.Call, line: int | None = None) -> dict[str, Any]:
+    def _field(self, name: str, call: ast.Call, line: int | None = None) -> dict[str, Any]:
         """A field dict in the MODEL format of `depmap.orm.symbols`."""
         type_name = callee_name(call.func) or self._code(call.func)
         kind = _RELATION_KINDS.get(type_name, "column")
@@ -237,7 +230,7 @@ class _Migration:
         null = argument(call, None, "null")
         return {
             "name": name,
-            "line": line if line is not None else self.positions[call].start.line,
+            "line": line if line is not None else call.lineno,
             "kind": kind,
             "db_column": literal_string(argument(call, None, "db_column")),
             "type": type_name,
@@ -251,26 +244,26 @@ class _Migration:
             "through": self._reference(through),
         }
 
-    def _reference(self, node: cst.BaseExpression | None) -> str | None:
+    def _reference(self, node: ast.expr | None) -> str | None:
         """A model as written: "orders.customer", "settings.AUTH_USER_MODEL", "self"."""
         if node is None:
             return None
         return literal_string(node) or dotted_name(node) or self._code(node)
 
-    def _written(self, node: cst.BaseExpression | None) -> str | None:
+    def _written(self, node: ast.expr | None) -> str | None:
         return self._code(node) if node is not None else None
 
-    def _code(self, node: cst.CSTNode) -> str:
-        return self.parsed.module.code_for_node(node)
+    def _code(self, node: ast.AST) -> str:
+        return self.parsed.source.segment(node)
 
 
-def _options(node: cst.BaseExpression | None) -> dict[str, Any]:
+def _options(node: ast.expr | None) -> dict[str, Any]:
     """CreateModel `options`: db_table -> table, and abstract/proxy/managed."""
-    values: dict[str, cst.BaseExpression] = {}
-    if isinstance(node, cst.Dict):
-        for element in node.elements:
-            if isinstance(element, cst.DictElement) and (key := literal_string(element.key)) is not None:
-                values[key] = element.value
+    values: dict[str, ast.expr] = {}
+    if isinstance(node, ast.Dict):
+        for key_node, value in zip(node.keys, node.values):
+            if (key := literal_string(key_node)) is not None:
+                values[key] = value
     found: dict[str, Any] = {
         "table": literal_string(values.get("db_table")),
         "abstract": bool(literal_bool(values.get("abstract"))),
@@ -281,14 +274,17 @@ def _options(node: cst.BaseExpression | None) -> dict[str, Any]:
     return found
 
 
-def _swappable(node: cst.BaseExpression) -> list[str]:
+def _swappable(node: ast.expr) -> list[str]:
     """`settings.AUTH_USER_MODEL` -> ["__swappable__", "AUTH_USER_MODEL"]."""
     written = dotted_name(node) or literal_string(node) or ""
     return ["__swappable__", written.rsplit(".", 1)[-1]]
 
 
-def _elements(node: cst.BaseExpression | None) -> list[cst.BaseElement]:
-    return list(node.elements) if isinstance(node, (cst.List, cst.Tuple)) else []
+def _elements(node: ast.expr | None) -> list[ast.expr]:
+    """The items of a list or tuple display (`*rest` as `rest`, as libcst's elements read)."""
+    if not isinstance(node, (ast.List, ast.Tuple)):
+        return []
+    return [item.value if isinstance(item, ast.Starred) else item for item in node.elts]
 
 
 __all__ = ["DJANGO_MIGRATIONS", "analyse_django_migrations", "app_and_name", "wants_django_migrations"]

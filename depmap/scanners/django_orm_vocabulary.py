@@ -9,7 +9,7 @@ how the visitor tracks variables, so it lives here as plain sets and small pure 
   `sync_method` folding Django's async twins (`acreate`, `aget`, `asave`) into them;
 - names that are never models (`NOT_MODEL_PREFIXES`, `NOT_MODEL_SUFFIXES`), against false positives;
 - `unwind`, which turns an expression into its base and the `Step`s applied to it;
-- argument helpers (`keyword_names`, `literal_keys`, `positional_args`, `dict_like`);
+- argument helpers (`keyword_names`, `literal_keys`, `dict_like`);
 - `queryset_classes`, a file's QuerySet and Manager subclasses, in whose methods `self.filter()` is a query.
 
 Nothing here looks at scopes or bindings; it holds no state.
@@ -17,13 +17,12 @@ Nothing here looks at scopes or bindings; it holds no state.
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass
-
-import libcst as cst
 
 from depmap.scanners.django_classes import last_name, module_classes
 from depmap.scanners.python_imports import ImportTable
-from depmap.scanners.python_source import ParsedModule, dotted_name, literal_string
+from depmap.scanners.python_tree import ParsedTree, dotted_name, literal_string, positional_args
 
 LOOKUP_METHODS = frozenset({"filter", "exclude", "get", "get_or_create", "update_or_create", "complex_filter"})
 NAME_METHODS = frozenset(
@@ -65,60 +64,63 @@ class Step:
     """One link of `base.a.b(...)[0]`: an attribute (with its call, if called) or a subscript."""
 
     name: str | None  # None for a subscript
-    call: cst.Call | None
-    node: cst.BaseExpression  # the expression up to and including this step
+    call: ast.Call | None
+    node: ast.expr  # the expression up to and including this step
     index: bool = False  # a subscript with an index (one row), not a slice
 
 
-def unwind(node: cst.BaseExpression) -> tuple[cst.BaseExpression, list[Step]]:
+def unwind(node: ast.expr) -> tuple[ast.expr, list[Step]]:
     """`Order.objects.filter(a=1)[:5]` -> (Name Order, [objects, filter(...), [:5]])."""
     steps: list[Step] = []
     while True:
-        if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
-            steps.append(Step(node.func.attr.value, node, node))
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            steps.append(Step(node.func.attr, node, node))
             node = node.func.value
-        elif isinstance(node, cst.Attribute):
-            steps.append(Step(node.attr.value, None, node))
+        elif isinstance(node, ast.Attribute):
+            steps.append(Step(node.attr, None, node))
             node = node.value
-        elif isinstance(node, cst.Subscript):
-            is_slice = any(isinstance(element.slice, cst.Slice) for element in node.slice)
-            steps.append(Step(None, None, node, index=not is_slice))
+        elif isinstance(node, ast.Subscript):
+            steps.append(Step(None, None, node, index=not _is_slice(node.slice)))
             node = node.value
         else:
             steps.reverse()
             return node, steps
 
 
-def keyword_names(call: cst.Call, skip: frozenset[str] = frozenset()) -> tuple[list[str], bool]:
+def _is_slice(index: ast.expr) -> bool:
+    """`[:5]`, `[1:2, 3]`: a slice somewhere in the subscript."""
+    if isinstance(index, ast.Tuple):
+        return any(isinstance(element, ast.Slice) for element in index.elts)
+    return isinstance(index, ast.Slice)
+
+
+def keyword_names(call: ast.Call, skip: frozenset[str] = frozenset()) -> tuple[list[str], bool]:
     """Keyword names of a call, and whether `**kwargs` adds unknown ones (`**{"a": 1}` is known)."""
     names: list[str] = []
     star = False
-    for arg in call.args:
-        if arg.keyword is not None and arg.keyword.value not in skip:
-            names.append(arg.keyword.value)
-        elif arg.star == "**":
-            keys = literal_keys(arg.value)
+    for keyword in call.keywords:  # `name=` and `**` in source order
+        if keyword.arg is None:
+            keys = literal_keys(keyword.value)
             star = star or keys is None
             names.extend(keys or [])
+        elif keyword.arg not in skip:
+            names.append(keyword.arg)
     return names, star
 
 
-def literal_keys(node: cst.BaseExpression | None) -> list[str] | None:
+def literal_keys(node: ast.expr | None) -> list[str] | None:
     """Keys of `{"a": 1}` or `dict(a=1)`; None when not literal."""
-    if isinstance(node, cst.Dict):
-        keys = [literal_string(e.key) if isinstance(e, cst.DictElement) else None for e in node.elements]
-        return None if None in keys else [k for k in keys if k is not None]
-    if isinstance(node, cst.Call) and dotted_name(node.func) == "dict" and not any(a.keyword is None for a in node.args):
-        names, star = keyword_names(node)
-        return None if star else names
+    if isinstance(node, ast.Dict):
+        keys = [literal_string(key) for key in node.keys]  # a None key is `**other`
+        return None if None in keys else keys  # type: ignore[return-value]
+    if isinstance(node, ast.Call) and dotted_name(node.func) == "dict" and not node.args:
+        if any(keyword.arg is None for keyword in node.keywords):
+            return None
+        return [keyword.arg for keyword in node.keywords if keyword.arg is not None]
     return None
 
 
-def positional_args(call: cst.Call) -> list[cst.BaseExpression]:
-    return [arg.value for arg in call.args if arg.keyword is None and not arg.star]
-
-
-def dict_like(method: str, call: cst.Call) -> bool:
+def dict_like(method: str, call: ast.Call) -> bool:
     """`data.get("x")`, `d.update({...})`, `xs.count(x)`: a dict or list, not a manager."""
     positional = positional_args(call)
     if method in ("get", "pop", "setdefault") and positional and literal_string(positional[0]) is not None:
@@ -126,14 +128,15 @@ def dict_like(method: str, call: cst.Call) -> bool:
     return method in ("update", "count") and bool(positional)
 
 
-def queryset_classes(parsed: ParsedModule, imports: ImportTable) -> set[str]:
+def queryset_classes(parsed: ParsedTree, imports: ImportTable) -> set[str]:
     """Module-level classes deriving from a QuerySet or Manager (`models.Manager.from_queryset(X)` too)."""
     found: set[str] = set()
-    for node in module_classes(parsed.module):
-        for arg in node.bases:
-            value = arg.value.func if isinstance(arg.value, cst.Call) else arg.value
+    for node in module_classes(parsed.tree):
+        for base in node.bases:
+            value = base.value if isinstance(base, ast.Starred) else base
+            value = value.func if isinstance(value, ast.Call) else value
             written = dotted_name(value) or ""
             qualified = imports.qualify_text(written) or written
             if last_name(qualified).endswith(("QuerySet", "Manager", "from_queryset")) or written in found:
-                found.add(node.name.value)
+                found.add(node.name)
     return found

@@ -1,8 +1,8 @@
 """Django ORM operations in one file: querysets, instance saves and deletes, related managers.
 
-`analyse_django_queries(parsed, positions, ctx)` emits ORM_ACCESS facts (`depmap.orm.symbols`) at
+`analyse_django_queries(parsed, ctx)` emits ORM_ACCESS facts (`depmap.orm.symbols`) at
 the line where each chain starts (`Order.objects`, `qs`, `customer`), `location.symbol` being the
-enclosing function. `GatherDjangoQueriesVisitor` walks the file once and fills in `facts`:
+enclosing function. `GatherDjangoQueriesVisitor` walks the file's `ast` tree once and fills in `facts`:
 
 - manager chains, `Model.objects.<method>(...)...` (also `_default_manager`, any attribute ending
   in `objects`, the managers this file's models declare, and `Model.<attr>.<queryset method>`):
@@ -37,10 +37,9 @@ an annotation names in `django_type_hints`, and the fact's shape in `django_quer
 
 from __future__ import annotations
 
+import ast
 import re
 from dataclasses import replace
-
-import libcst as cst
 
 from depmap.model import LOW, READ, WRITE, Fact
 from depmap.orm import symbols
@@ -51,14 +50,14 @@ from depmap.scanners.django_models import ModelClass, model_classes
 from depmap.scanners.django_orm_vocabulary import (
     INSTANCE_METHODS, INSTANCE_OPS, MANAGER_NAMES, NOT_MODEL_PREFIXES, NOT_MODEL_SUFFIXES, QUERYSET_METHODS,
     RELATION_WRITES, ROW_METHODS, SHORTCUTS, VALUE_METHODS, WRITE_METHODS, Step, dict_like, keyword_names, literal_keys,
-    positional_args, queryset_classes, sync_method, unwind,
+    queryset_classes, sync_method, unwind,
 )  # fmt: skip
 from depmap.scanners.django_query_facts import Op, Subject, access_fact, query_op
 from depmap.scanners.django_type_hints import hinted_classes, return_annotations, tuple_items
-from depmap.scanners.python import PythonAnalysis
+from depmap.scanners.python import TreeAnalysis
 from depmap.scanners.python_imports import ImportTable
-from depmap.scanners.python_source import (
-    ParsedModule, Positions, ScopedVisitor, argument, dotted_name, literal_bool, string_list,
+from depmap.scanners.python_tree import (
+    ParsedTree, TreeVisitor, argument, call_args, dotted_name, literal_bool, positional_args, string_list,
 )  # fmt: skip
 
 _HINT = re.compile(
@@ -78,50 +77,47 @@ def wants_django_queries(text: str) -> bool:
 _UNRESOLVED = "model name not resolvable statically"
 
 
-class GatherDjangoQueriesVisitor(ScopedVisitor):
-    """Fills in `facts`: the ORM_ACCESS facts of one module, in visit order."""
+class GatherDjangoQueriesVisitor(TreeVisitor):
+    """Fills in `facts`: the ORM_ACCESS facts of one module, in visit order (`walk(parsed.tree)`)."""
 
-    def __init__(
-        self, parsed: ParsedModule, positions: Positions, models: dict[str, ModelClass], querysets: set[str]
-    ) -> None:
+    def __init__(self, parsed: ParsedTree, models: dict[str, ModelClass], querysets: set[str]) -> None:
         super().__init__(parsed.module_name)
         self.parsed = parsed
-        self.positions = positions
-        self.is_package = parsed.path.endswith("__init__.py")
-        self.imports = ImportTable.of(parsed.module, parsed.module_name, self.is_package)
+        self.is_package = parsed.is_package
+        self.imports = ImportTable.of_tree(parsed.tree, parsed.module_name, self.is_package)
         self.field_refs = FieldReferenceFinder(self.imports, self._is_chain)
         self.models = models
         self.querysets = querysets
         self.manager_names = {name for model in models.values() for name in model.managers}
-        self.returns = return_annotations(parsed.module)
-        self.local_classes = {node.name.value for node in module_classes(parsed.module)}
+        self.returns = return_annotations(parsed.tree)
+        self.local_classes = {node.name for node in module_classes(parsed.tree)}
         self.frames: list[dict[str, Subject | None]] = [{}]
         self.lists: list[dict[str, tuple[list[str], bool]]] = [{}]  # names holding new instances
-        self.consumed: set[cst.CSTNode] = set()
+        self.consumed: set[ast.Call] = set()
         self.facts: list[Fact] = []
 
     # -- scopes and bindings -----------------------------------------------------------------------
 
-    def visit_FunctionDef_body(self, node: cst.FunctionDef) -> None:
-        super().visit_FunctionDef_body(node)
+    def enter_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        super().enter_function(node)
         frame: dict[str, Subject | None] = {}
-        decorators = {dotted_name(d.decorator) for d in node.decorators}
+        decorators = {dotted_name(decorator) for decorator in node.decorator_list}
         owner = self._owner()
-        params = [*node.params.posonly_params, *node.params.params, *node.params.kwonly_params]
+        params = [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs]
         is_method = owner in self.models and len(self.scopes) == 2 and not decorators & {"staticmethod", "classmethod"}
         for position, param in enumerate(params):
-            name = param.name.value
-            subject = self._annotated(param.annotation.annotation, name) if param.annotation else None
+            name = param.arg
+            subject = self._annotated(param.annotation, name) if param.annotation is not None else None
             if subject is None and position == 0 and is_method:  # `self` in a model's method
                 subject = Subject("instance", self.models[owner].qualname, name)
             frame[name] = subject
         self.frames.append(frame)
         self.lists.append({})
 
-    def leave_FunctionDef_body(self, node: cst.FunctionDef) -> None:
+    def leave_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         self.frames.pop()
         self.lists.pop()
-        super().leave_FunctionDef_body(node)
+        super().leave_function(node)
 
     def _owner(self) -> str | None:
         """The module-level class whose method (or nested function) the visit is in."""
@@ -141,29 +137,29 @@ class GatherDjangoQueriesVisitor(ScopedVisitor):
                 return frame[name]
         return None
 
-    def visit_Import(self, node: cst.Import) -> None:
+    def visit_Import(self, node: ast.Import) -> None:
         if self.in_function:  # `from .models import Order` inside a function, against import cycles
-            self.imports.add_import(node, self.is_package)
+            self.imports.add_tree_import(node, self.is_package)
 
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
         if self.in_function:
-            self.imports.add_import(node, self.is_package)
+            self.imports.add_tree_import(node, self.is_package)
 
-    def visit_Assign(self, node: cst.Assign) -> None:
+    def visit_Assign(self, node: ast.Assign) -> None:
         subject = self._subject_of(node.value)
         for target in node.targets:
-            self._bind(target.target, node.value, subject)
+            self._bind(target, node.value, subject)
 
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
         subject = self._subject_of(node.value) if node.value is not None else None
-        name = node.target.value if isinstance(node.target, cst.Name) else ""
-        self._bind(node.target, node.value, subject or self._annotated(node.annotation.annotation, name))
+        name = node.target.id if isinstance(node.target, ast.Name) else ""
+        self._bind(node.target, node.value, subject or self._annotated(node.annotation, name))
 
-    def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        if isinstance(node.target, cst.Attribute):
+    def visit_AugAssign(self, node: ast.AugAssign) -> None:
+        if isinstance(node.target, ast.Attribute):
             self._bind(node.target, node.value, None)
 
-    def visit_For(self, node: cst.For) -> None:
+    def visit_For(self, node: ast.For | ast.AsyncFor) -> None:
         subject = self._subject_of(node.iter)
         if subject is not None and subject.kind == "queryset":
             subject = replace(subject, kind="instance", model_name=dotted_name(node.target) or subject.model_name)
@@ -171,34 +167,37 @@ class GatherDjangoQueriesVisitor(ScopedVisitor):
             subject = None
         self._bind(node.target, None, subject)
 
-    def _bind(self, target: cst.BaseExpression, value: cst.BaseExpression | None, subject: Subject | None) -> None:
+    visit_AsyncFor = visit_For
+
+    def _bind(self, target: ast.expr, value: ast.expr | None, subject: Subject | None) -> None:
         if self.scopes and self.scopes[-1][0] == "class":
             return  # a class attribute (`queryset = Order.objects.all()`) is no variable of a frame
-        if isinstance(target, cst.Name):
-            if subject is not None and subject.model is not None and not isinstance(value, cst.Name):
-                subject = replace(subject, model_name=target.value)  # the name written where it is used
-            self.frames[-1][target.value] = subject
+        if isinstance(target, ast.Name):
+            if subject is not None and subject.model is not None and not isinstance(value, ast.Name):
+                subject = replace(subject, model_name=target.id)  # the name written where it is used
+            self.frames[-1][target.id] = subject
             built = self._constructed_list(value) if value is not None else None
             if built is not None:
-                self.lists[-1][target.value] = built
+                self.lists[-1][target.id] = built
             else:
-                self.lists[-1].pop(target.value, None)
-        elif isinstance(target, (cst.Tuple, cst.List)):
+                self.lists[-1].pop(target.id, None)
+        elif isinstance(target, (ast.Tuple, ast.List)):
             items = self._returned_items(value)
-            for position, element in enumerate(target.elements):  # order, created = get_or_create(...)
+            elements = target.elts
+            for position, element in enumerate(elements):  # order, created = get_or_create(...)
                 if items is not None:  # check, rw = load_check(...) with `-> tuple[Check, bool]`
-                    starred = any(isinstance(e, cst.StarredElement) for e in target.elements[: position + 1])
+                    starred = any(isinstance(e, ast.Starred) for e in elements[: position + 1])
                     item = None if starred or position >= len(items) else items[position]
                 else:
                     item = subject if position == 0 else None
-                self._bind(element.value, None, item)
-        elif isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name):
-            bound = self._lookup(target.value.value)
+                self._bind(element.value if isinstance(element, ast.Starred) else element, None, item)
+        elif isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
+            bound = self._lookup(target.value.id)
             new = bound is not None and bound.constructed is not None and not bound.saved
-            if new and bound.constructed is not None and target.attr.value not in bound.constructed:
-                bound.constructed.append(target.attr.value)  # `order.note = "web"` before its first save()
+            if new and bound.constructed is not None and target.attr not in bound.constructed:
+                bound.constructed.append(target.attr)  # `order.note = "web"` before its first save()
 
-    def _returned_items(self, value: cst.BaseExpression | None) -> list[Subject | None] | None:
+    def _returned_items(self, value: ast.expr | None) -> list[Subject | None] | None:
         """What each element of a tuple that a function of this module returns holds, by position."""
         returned = self._returned(value)
         items = tuple_items(returned[1]) if returned is not None else None
@@ -206,15 +205,19 @@ class GatherDjangoQueriesVisitor(ScopedVisitor):
             return None
         return [self._returned_subject(item, returned[0]) for item in items]
 
-    def _constructed_list(self, value: cst.BaseExpression) -> tuple[list[str], bool] | None:
+    def _constructed_list(self, value: ast.expr) -> tuple[list[str], bool] | None:
         """Fields set by the constructors in `[Order(a=1), ...]` / `[Order(a=x) for x in ...]`; `[]`
         starts a list that `.append(Order(...))` fills."""
-        if isinstance(value, (cst.List, cst.Tuple, cst.Set)):
-            elements = [element.value for element in value.elements]
-        elif isinstance(value, (cst.ListComp, cst.GeneratorExp, cst.SetComp)):
+        if isinstance(value, (ast.List, ast.Tuple, ast.Set)):
+            elements = [element.value if isinstance(element, ast.Starred) else element for element in value.elts]
+        elif isinstance(value, (ast.ListComp, ast.GeneratorExp, ast.SetComp)):
             elements = [value.elt]
         else:
             return None
+        return self._constructed(elements)
+
+    def _constructed(self, elements: list[ast.expr]) -> tuple[list[str], bool] | None:
+        """The fields the constructors `elements` set, when every one of them is one."""
         refs, star = Refs(), False
         for element in elements:
             subject = self._subject_of(element)
@@ -241,19 +244,19 @@ class GatherDjangoQueriesVisitor(ScopedVisitor):
             return None
         return Subject(kind, qualified, written)
 
-    def _annotated(self, annotation: cst.BaseExpression, name: str) -> Subject | None:
+    def _annotated(self, annotation: ast.expr, name: str) -> Subject | None:
         for kind, written in hinted_classes(annotation):
             subject = self._class_subject(written, kind)
             if subject is not None:
                 return replace(subject, model_name=name)
         return None
 
-    def _returned(self, call: cst.BaseExpression | None) -> tuple[str, cst.BaseExpression] | None:
+    def _returned(self, call: ast.expr | None) -> tuple[str, ast.expr] | None:
         """The function as written and its return annotation, when `call` calls a function of this
         module (`load(pk)`) or a method of the class the visit is in (`self.load(pk)`, `cls.load()`)."""
-        if isinstance(call, cst.Await):
-            call = call.expression
-        written = dotted_name(call.func) if isinstance(call, cst.Call) else None
+        if isinstance(call, ast.Await):
+            call = call.value
+        written = dotted_name(call.func) if isinstance(call, ast.Call) else None
         if written is None:
             return None
         head, _, method = written.partition(".")
@@ -266,7 +269,7 @@ class GatherDjangoQueriesVisitor(ScopedVisitor):
             annotation = None
         return (written, annotation) if annotation is not None else None
 
-    def _returned_subject(self, annotation: cst.BaseExpression, name: str) -> Subject | None:
+    def _returned_subject(self, annotation: ast.expr, name: str) -> Subject | None:
         """What a return annotation names; a class of this file that is no model (`-> Report`) is nothing."""
         subject = self._annotated(annotation, name)
         if subject is None or subject.model is None:
@@ -274,22 +277,22 @@ class GatherDjangoQueriesVisitor(ScopedVisitor):
         local = subject.model.removeprefix(f"{self.module_name}.")
         return None if local in self.local_classes and local not in self.models else subject
 
-    def _subject_of(self, node: cst.BaseExpression | None) -> Subject | None:
-        if isinstance(node, cst.Await):
-            node = node.expression
+    def _subject_of(self, node: ast.expr | None) -> Subject | None:
+        if isinstance(node, ast.Await):
+            node = node.value
         if node is None:
             return None
         base, steps = unwind(node)
         if not steps:
-            if isinstance(base, cst.Name):
-                return self._lookup(base.value)
-            return self._call_subject(base) if isinstance(base, cst.Call) else None
+            if isinstance(base, ast.Name):
+                return self._lookup(base.id)
+            return self._call_subject(base) if isinstance(base, ast.Call) else None
         subject, start = self._origin(base, steps)
         if subject is None:
             return None
         return self._walk(subject, steps, start, base, emit=False)
 
-    def _call_subject(self, call: cst.Call) -> Subject | None:
+    def _call_subject(self, call: ast.Call) -> Subject | None:
         """`Order(status="new")` (a new instance) or `get_object_or_404(Order, pk=pk)`."""
         written = dotted_name(call.func)
         if written is None:
@@ -309,7 +312,7 @@ class GatherDjangoQueriesVisitor(ScopedVisitor):
         fields, star = keyword_names(call)
         return replace(subject, constructed=fields, all_fields=star)
 
-    def _shortcut_target(self, call: cst.Call) -> Subject | None:
+    def _shortcut_target(self, call: ast.Call) -> Subject | None:
         first = argument(call, 0, "klass")
         if first is None:
             return None
@@ -320,31 +323,31 @@ class GatherDjangoQueriesVisitor(ScopedVisitor):
         subject = self._subject_of(first)
         return subject if subject is not None and subject.kind == "queryset" else None
 
-    def _origin(self, base: cst.BaseExpression, steps: list[Step]) -> tuple[Subject | None, int]:
+    def _origin(self, base: ast.expr, steps: list[Step]) -> tuple[Subject | None, int]:
         """What the chain starts from, and the index of its first step after that."""
         owner = self._owner()
-        is_self = isinstance(base, cst.Name) and base.value == "self"
-        is_super = isinstance(base, cst.Call) and dotted_name(base.func) == "super"
+        is_self = isinstance(base, ast.Name) and base.id == "self"
+        is_super = isinstance(base, ast.Call) and dotted_name(base.func) == "super"
         first = steps[0].name or ""
         private = first.startswith("_") and first not in ("_chain", "_clone")  # `self._by_version_Q(v)`: a helper
         if owner in self.querysets and (is_self or is_super) and steps[0].call is not None and not private:
             reason = f"model set by the manager built from {owner}"
             qualname = f"{self.module_name}.{owner}"
             return Subject("queryset", None, "self", confidence=LOW, reason=reason, queryset=qualname), 0
-        returned = self._returned(steps[0].node) if isinstance(base, cst.Name) else None
+        returned = self._returned(steps[0].node) if isinstance(base, ast.Name) else None
         loaded = self._returned_subject(returned[1], returned[0]) if returned is not None else None
         if loaded is not None:  # `self.load(pk).lines.all()`; `self.save()` (`-> None`) goes on below
             return loaded, 1
         head, offset = None, 0
-        if isinstance(base, cst.Name):
+        if isinstance(base, ast.Name):
             if steps[0].name == "__class__" and steps[0].call is None:
-                head, offset = f"{base.value}.__class__", 1
+                head, offset = f"{base.id}.__class__", 1
             else:
-                bound = self._lookup(base.value)
+                bound = self._lookup(base.id)
                 if bound is not None:
                     return bound, 0
-                head = base.value
-        elif isinstance(base, cst.Call):
+                head = base.id
+        elif isinstance(base, ast.Call):
             if dotted_name(base.func) == "type" and [dotted_name(a) for a in positional_args(base)] == ["self"]:
                 head = "type(self)"
             else:
@@ -380,7 +383,7 @@ class GatherDjangoQueriesVisitor(ScopedVisitor):
     # -- walking a chain ---------------------------------------------------------------------------
 
     def _walk(
-        self, subject: Subject | None, steps: list[Step], index: int, anchor: cst.CSTNode, emit: bool
+        self, subject: Subject | None, steps: list[Step], index: int, anchor: ast.expr, emit: bool
     ) -> Subject | None:
         """Follow `steps` from `index`; emit the facts when `emit`; return what the expression holds."""
         while subject is not None and index < len(steps):
@@ -391,11 +394,11 @@ class GatherDjangoQueriesVisitor(ScopedVisitor):
         return subject
 
     def _queryset_steps(
-        self, subject: Subject, steps: list[Step], index: int, anchor: cst.CSTNode, emit: bool
+        self, subject: Subject, steps: list[Step], index: int, anchor: ast.expr, emit: bool
     ) -> tuple[Subject | None, int]:
         refs = Refs()
         read = False
-        end: cst.CSTNode = anchor
+        end: ast.expr = anchor
         result: Subject | None = subject
         while index < len(steps):
             step = steps[index]
@@ -419,7 +422,7 @@ class GatherDjangoQueriesVisitor(ScopedVisitor):
                     self._emit(subject, write, anchor, end)
                 created = method in ("create", "get_or_create", "update_or_create")
                 return (replace(subject, kind="instance", saved=True) if created else None), index + 1
-            self.field_refs.in_arguments(method, step.call.args, refs)
+            self.field_refs.in_arguments(method, call_args(step.call), refs)
             read = True
             index += 1
             if method in VALUE_METHODS:
@@ -435,7 +438,7 @@ class GatherDjangoQueriesVisitor(ScopedVisitor):
         return result, index
 
     def _instance_steps(
-        self, subject: Subject, steps: list[Step], index: int, anchor: cst.CSTNode, emit: bool
+        self, subject: Subject, steps: list[Step], index: int, anchor: ast.expr, emit: bool
     ) -> tuple[Subject | None, int]:
         attributes: list[str] = []
         position = index
@@ -459,12 +462,12 @@ class GatherDjangoQueriesVisitor(ScopedVisitor):
             return replace(related, kind="queryset"), position
         return None, len(steps)
 
-    def _instance_op(self, subject: Subject, method: str, call: cst.Call, anchor: cst.CSTNode, end: cst.CSTNode) -> None:
+    def _instance_op(self, subject: Subject, method: str, call: ast.Call, anchor: ast.expr, end: ast.expr) -> None:
         if method == "delete":
             self._emit(subject, Op(WRITE, symbols.ORM_DELETE), anchor, end)
             return
         if method == "refresh_from_db":
-            names = string_list(argument(call, None, "fields") or cst.Tuple([]))
+            names = string_list(argument(call, None, "fields"))  # none given: the whole row
             self._emit(subject, Op(READ, symbols.ORM_QUERY, names or ()), anchor, end)
             return
         update_fields = argument(call, None, "update_fields")
@@ -482,10 +485,10 @@ class GatherDjangoQueriesVisitor(ScopedVisitor):
 
     # -- writes and subqueries ---------------------------------------------------------------------
 
-    def _write(self, method: str, call: cst.Call, refs: Refs) -> Op:
+    def _write(self, method: str, call: ast.Call, refs: Refs) -> Op:
         """The write a terminal method does; the fields it reads (lookups, F()) go to `refs`."""
         if method in ("get_or_create", "update_or_create"):
-            self.field_refs.in_arguments(method, call.args, refs)
+            self.field_refs.in_arguments(method, call_args(call), refs)
             lookups, star = keyword_names(call, skip=frozenset({"defaults", "create_defaults"}))
             fields = [name for name in lookups if "__" not in name]
             for keyword in ("defaults", "create_defaults"):
@@ -496,7 +499,7 @@ class GatherDjangoQueriesVisitor(ScopedVisitor):
                 if value is not None:
                     self.field_refs.in_expression(value, refs, inner=False)
             return Op(WRITE, symbols.ORM_CREATE, fields, star)
-        for arg in call.args:
+        for arg in call_args(call):
             self.field_refs.in_expression(arg.value, refs, inner=False)
         if method == "create":
             fields, star = keyword_names(call)
@@ -504,11 +507,11 @@ class GatherDjangoQueriesVisitor(ScopedVisitor):
         if method == "bulk_create":
             objects = argument(call, 0, "objs")
             built = self._constructed_list(objects) if objects is not None else None
-            if built is None and isinstance(objects, cst.Name):
-                built = self._list(objects.value)
+            if built is None and isinstance(objects, ast.Name):
+                built = self._list(objects.id)
             return Op(WRITE, symbols.ORM_CREATE, built[0] if built else (), built is None or built[1])
         if method == "bulk_update":
-            names = string_list(argument(call, 1, "fields") or cst.Name("_"))
+            names = string_list(argument(call, 1, "fields"))  # none given or not literal: unknown
             return Op(WRITE, symbols.ORM_UPDATE, names or (), names is None)
         if method == "update":
             fields, star = keyword_names(call)
@@ -517,13 +520,13 @@ class GatherDjangoQueriesVisitor(ScopedVisitor):
             return Op(WRITE, symbols.ORM_UPDATE)
         return Op(WRITE, symbols.ORM_DELETE)
 
-    def _is_chain(self, call: cst.Call) -> bool:
+    def _is_chain(self, call: ast.Call) -> bool:
         base, steps = unwind(call)
         return bool(steps) and self._origin(base, steps)[0] is not None
 
     # -- facts -------------------------------------------------------------------------------------
 
-    def visit_Call(self, node: cst.Call) -> None:
+    def visit_Call(self, node: ast.Call) -> None:
         if node in self.consumed:
             return
         base, steps = unwind(node)
@@ -534,10 +537,10 @@ class GatherDjangoQueriesVisitor(ScopedVisitor):
         subject, start = self._origin(base, steps)
         if subject is not None:
             self._walk(subject, steps, start, base, emit=True)
-        elif isinstance(base, cst.Name) and len(steps) == 1 and steps[0].call is not None:
-            self._grow_list(base.value, steps[0].name, steps[0].call)
+        elif isinstance(base, ast.Name) and len(steps) == 1 and steps[0].call is not None:
+            self._grow_list(base.id, steps[0].name, steps[0].call)
 
-    def _shortcut(self, call: cst.Call) -> None:
+    def _shortcut(self, call: ast.Call) -> None:
         """`get_object_or_404(Order, pk=pk)` reads like `Order.objects.get(pk=pk)`."""
         written = dotted_name(call.func)
         if written is None or last_name(written) not in SHORTCUTS:
@@ -547,35 +550,34 @@ class GatherDjangoQueriesVisitor(ScopedVisitor):
             return
         klass = argument(call, 0, "klass")
         refs = Refs()
-        self.field_refs.in_arguments("filter", [arg for arg in call.args if arg.value is not klass], refs)
+        self.field_refs.in_arguments("filter", [arg for arg in call_args(call) if arg.value is not klass], refs)
         self._emit(target, query_op(refs), call, call)
 
-    def _grow_list(self, name: str, method: str | None, call: cst.Call) -> None:
+    def _grow_list(self, name: str, method: str | None, call: ast.Call) -> None:
         """`batch.append(Order(a=1))` / `batch.extend(...)` on a list that bulk_create may get."""
         listed = self._list(name)
         if listed is None or method not in ("append", "extend"):
             return
-        values = [arg.value for arg in call.args]
+        values = [arg.value for arg in call_args(call)]
         added = None
         if values:
-            elements = cst.List([cst.Element(v) for v in values]) if method == "append" else values[0]
-            added = self._constructed_list(elements)
+            added = self._constructed(values) if method == "append" else self._constructed_list(values[0])
         fields, star = added or ([], True)
         self.lists[-1][name] = ([*listed[0], *(f for f in fields if f not in listed[0])], listed[1] or star)
 
-    def _emit(self, subject: Subject, op: Op, anchor: cst.CSTNode, end: cst.CSTNode) -> None:
-        self.facts.append(access_fact(self.parsed, self.positions, self.symbol, subject, op, anchor, end))
+    def _emit(self, subject: Subject, op: Op, anchor: ast.expr, end: ast.expr) -> None:
+        self.facts.append(access_fact(self.parsed, self.symbol, subject, op, anchor, end))
 
 
-def analyse_django_queries(parsed: ParsedModule, positions: Positions, ctx: ScanContext) -> list[Fact]:
+def analyse_django_queries(parsed: ParsedTree, ctx: ScanContext) -> list[Fact]:
     """ORM_ACCESS facts for one parsed file (unsorted)."""
-    imports = ImportTable.of(parsed.module, parsed.module_name, parsed.path.endswith("__init__.py"))
-    visitor = GatherDjangoQueriesVisitor(parsed, positions, model_classes(parsed), queryset_classes(parsed, imports))
-    parsed.module.visit(visitor)
+    imports = ImportTable.of_tree(parsed.tree, parsed.module_name, parsed.is_package)
+    visitor = GatherDjangoQueriesVisitor(parsed, model_classes(parsed), queryset_classes(parsed, imports))
+    visitor.walk(parsed.tree)
     return visitor.facts
 
 
-DJANGO_QUERIES = PythonAnalysis("django queries", wants_django_queries, analyse_django_queries)
+DJANGO_QUERIES = TreeAnalysis("django queries", wants_django_queries, analyse_django_queries)
 
 __all__ = [
     "DJANGO_QUERIES", "GatherDjangoQueriesVisitor", "Subject", "analyse_django_queries", "unwind", "wants_django_queries",

@@ -9,15 +9,14 @@ visitor's module holds only the tracking, and so that the fact's shape is read i
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass
 from typing import Any, Sequence
-
-import libcst as cst
 
 from depmap.model import HIGH, READ, Fact, Location
 from depmap.orm import symbols
 from depmap.scanners.django_field_references import Refs
-from depmap.scanners.python_source import ParsedModule, Positions
+from depmap.scanners.python_tree import ParsedTree
 
 SNIPPET_LIMIT = 160
 
@@ -54,17 +53,10 @@ def query_op(refs: Refs) -> Op:
     return Op(READ, symbols.ORM_QUERY, refs.fields, aliases=refs.aliases)
 
 
-def access_fact(
-    parsed: ParsedModule,
-    positions: Positions,
-    symbol: str,
-    subject: Subject,
-    op: Op,
-    anchor: cst.CSTNode,
-    end: cst.CSTNode,
-) -> Fact:
-    """One ORM_ACCESS fact from the line of `anchor` (where the chain starts) to the end of `end`."""
-    start, stop = positions[anchor].start.line, positions[end].end.line
+def access_fact(parsed: ParsedTree, symbol: str, subject: Subject, op: Op, anchor: ast.AST, end: ast.AST) -> Fact:
+    """One ORM_ACCESS fact from the line of `anchor` (where the chain starts) to the end of `end`;
+    the snippet is `end`'s source (`(\n Order.objects ... \n)`: not the brackets around it)."""
+    start, stop = anchor.lineno, end.end_lineno  # type: ignore[attr-defined]
     extra: dict[str, Any] = {
         "model": subject.model,
         "model_name": subject.model_name,
@@ -77,11 +69,7 @@ def access_fact(
         extra["reason"] = subject.reason
     if subject.queryset:
         extra["queryset"] = subject.queryset
-    if isinstance(end, (cst.Call, cst.Attribute, cst.Subscript)):
-        end_code = end.with_changes(lpar=(), rpar=())  # `(\n Order.objects ... \n)`: not the brackets
-    else:
-        end_code = end
-    snippet = " ".join(parsed.module.code_for_node(end_code).split())
+    snippet = " ".join(parsed.source.segment(end).split())
     if len(snippet) > SNIPPET_LIMIT:
         snippet = snippet[: SNIPPET_LIMIT - 1] + "…"
     location = Location(parsed.path, start, stop, symbol=symbol)

@@ -14,44 +14,44 @@ resolves names or holds state.
 
 from __future__ import annotations
 
-from typing import Any
-
-import libcst as cst
+import ast
 
 from depmap.scanners.django_classes import class_body, last_name, module_classes
-from depmap.scanners.python_source import dotted_name, literal_string
+from depmap.scanners.python_tree import dotted_name, literal_string
 
 QUERYSET_WRAPPERS = frozenset({"QuerySet", "Manager", "BaseManager", "RelatedManager"})
 TUPLE_WRAPPERS = frozenset({"tuple", "Tuple"})
 
 
-def _unquoted(annotation: cst.BaseExpression) -> cst.BaseExpression | None:
+def _unquoted(annotation: ast.expr) -> ast.expr | None:
     """`"Order"` read as `Order`; None when the string is no expression."""
-    if not isinstance(annotation, (cst.SimpleString, cst.ConcatenatedString)):
+    text = literal_string(annotation)
+    if text is None:
         return annotation
     try:
-        return cst.parse_expression(literal_string(annotation) or "")
-    except cst.ParserSyntaxError:
+        return ast.parse(text, mode="eval").body
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
 
 
-def _subscript(annotation: cst.BaseExpression) -> tuple[str, list[cst.BaseExpression]] | None:
+def _subscript(annotation: ast.expr) -> tuple[str, list[ast.expr]] | None:
     """`Optional[X]` -> ("Optional", [X]); slices are not types."""
-    if not isinstance(annotation, cst.Subscript):
+    if not isinstance(annotation, ast.Subscript):
         return None
     wrapper = last_name(dotted_name(annotation.value) or "")
-    items = [element.slice.value for element in annotation.slice if isinstance(element.slice, cst.Index)]
-    return wrapper, items
+    index = annotation.slice
+    items = index.elts if isinstance(index, ast.Tuple) else [index]
+    return wrapper, [item for item in items if not isinstance(item, ast.Slice)]
 
 
-def hinted_classes(annotation: cst.BaseExpression) -> list[tuple[str, str]]:
+def hinted_classes(annotation: ast.expr) -> list[tuple[str, str]]:
     """The classes an annotation may name, as ("instance" | "queryset", name as written), in order:
     `Optional["Order"]` -> [("instance", "Order")], `QuerySet[Order]` -> [("queryset", "Order")],
     `int | Order` -> [("instance", "int"), ("instance", "Order")]. Other generics name nothing."""
     unquoted = _unquoted(annotation)
     if unquoted is None:
         return []
-    if isinstance(unquoted, cst.BinaryOperation) and isinstance(unquoted.operator, cst.BitOr):
+    if isinstance(unquoted, ast.BinOp) and isinstance(unquoted.op, ast.BitOr):
         return hinted_classes(unquoted.left) + hinted_classes(unquoted.right)
     subscript = _subscript(unquoted)
     if subscript is not None:
@@ -65,7 +65,7 @@ def hinted_classes(annotation: cst.BaseExpression) -> list[tuple[str, str]]:
     return [("instance", written)] if written else []
 
 
-def tuple_items(annotation: cst.BaseExpression) -> list[cst.BaseExpression] | None:
+def tuple_items(annotation: ast.expr) -> list[ast.expr] | None:
     """The element annotations of `tuple[Order, bool]` / `Tuple[...]` / `"tuple[...]"`, else None."""
     unquoted = _unquoted(annotation)
     subscript = _subscript(unquoted) if unquoted is not None else None
@@ -74,23 +74,24 @@ def tuple_items(annotation: cst.BaseExpression) -> list[cst.BaseExpression] | No
     return subscript[1]
 
 
-def return_annotations(module: cst.Module) -> dict[str, cst.BaseExpression]:
+def return_annotations(tree: ast.Module) -> dict[str, ast.expr]:
     """Return annotations of this module's functions (`"load"`) and of the methods of its classes
-    (`"OrderService.load"`), module level and under `if`/`try` as `module_classes` finds them."""
-    found: dict[str, cst.BaseExpression] = {}
+    (`"OrderService.load"`), module level and under `if`/`try` as `module_classes` finds them.
+    Top-level statements and class bodies only: no walk of the whole tree."""
+    found: dict[str, ast.expr] = {}
 
-    def functions(statements: Any, prefix: str) -> None:
+    def functions(statements: list[ast.stmt], prefix: str) -> None:
         for statement in statements:
-            if isinstance(statement, cst.FunctionDef) and statement.returns is not None:
-                found.setdefault(prefix + statement.name.value, statement.returns.annotation)
-            elif isinstance(statement, cst.If) and not prefix:
-                functions(statement.body.body, prefix)
-                if isinstance(statement.orelse, cst.Else):
-                    functions(statement.orelse.body.body, prefix)
-            elif isinstance(statement, cst.Try) and not prefix:
-                functions(statement.body.body, prefix)
+            if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                if statement.returns is not None:
+                    found.setdefault(prefix + statement.name, statement.returns)
+            elif isinstance(statement, ast.If) and not prefix:
+                functions(statement.body, prefix)
+                functions(statement.orelse, prefix)
+            elif isinstance(statement, ast.Try) and not prefix:
+                functions(statement.body, prefix)
 
-    functions(module.body, "")
-    for node in module_classes(module):
-        functions(class_body(node), node.name.value + ".")
+    functions(tree.body, "")
+    for node in module_classes(tree):
+        functions(class_body(node), node.name + ".")
     return found

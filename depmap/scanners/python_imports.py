@@ -17,10 +17,12 @@ names ORM code uses, at the cost of one pass over top-level statements.
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass, field
 
 import libcst as cst
 
+from depmap.scanners import python_tree
 from depmap.scanners.python_source import dotted_name
 
 
@@ -84,9 +86,41 @@ class ImportTable:
             local = alias.asname.name.value if alias.asname is not None and isinstance(alias.asname.name, cst.Name) else name
             self.names[local] = f"{base}.{name}" if base else name
 
-    def qualify(self, node: cst.BaseExpression | None) -> str | None:
+    @classmethod
+    def of_tree(cls, tree: ast.Module, module_name: str, is_package: bool = False) -> ImportTable:
+        """The same table read from an `ast` tree."""
+        table = cls(module_name)
+        table._bind_tree_statements(tree.body, is_package)
+        return table
+
+    def _bind_tree_statements(self, statements: list[ast.stmt], is_package: bool) -> None:
+        for statement in statements:
+            if isinstance(statement, (ast.Import, ast.ImportFrom)):
+                self.add_tree_import(statement, is_package)
+            elif isinstance(statement, ast.ClassDef):
+                self.names.setdefault(statement.name, f"{self.module_name}.{statement.name}")
+            elif isinstance(statement, (ast.If, ast.Try)):  # `if TYPE_CHECKING:` imports still name the classes
+                self._bind_tree_statements(statement.body, is_package)
+
+    def add_tree_import(self, node: ast.Import | ast.ImportFrom, is_package: bool = False) -> None:
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname is not None:
+                    self.names[alias.asname] = alias.name
+                else:  # `import a.b` binds `a`
+                    head = alias.name.split(".")[0]
+                    self.names[head] = head
+            return
+        level = node.level or 0
+        base = _absolute(self.module_name, is_package, level, node.module) if level else (node.module or "")
+        for alias in node.names:
+            if alias.name == "*":
+                return
+            self.names[alias.asname or alias.name] = f"{base}.{alias.name}" if base else alias.name
+
+    def qualify(self, node: cst.BaseExpression | ast.AST | None) -> str | None:
         """The qualified name of a Name/Attribute chain, or None if its head is not bound here."""
-        text = dotted_name(node)
+        text = python_tree.dotted_name(node) if isinstance(node, ast.AST) else dotted_name(node)
         if text is None:
             return None
         return self.qualify_text(text)
@@ -98,6 +132,7 @@ class ImportTable:
             return None
         return f"{base}.{rest}" if rest else base
 
-    def qualify_or_written(self, node: cst.BaseExpression | None) -> str | None:
+    def qualify_or_written(self, node: cst.BaseExpression | ast.AST | None) -> str | None:
         """Qualified when the head is imported or defined here; else the name as written."""
-        return self.qualify(node) or dotted_name(node)
+        written = python_tree.dotted_name(node) if isinstance(node, ast.AST) else dotted_name(node)
+        return self.qualify_text(written) or written if written is not None else None

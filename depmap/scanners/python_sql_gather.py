@@ -9,19 +9,15 @@ at a given call, and what the SQL says, depend on assignments that may come late
 
 from __future__ import annotations
 
+import ast
 import re
 from dataclasses import dataclass, field
 
-import libcst as cst
-
-from depmap.scanners.python_source import (
-    STRING_NODES,
-    ScopedVisitor,
-    callee_name,
-    dotted,
-    dotted_name,
+from depmap.scanners.python_source import dotted
+from depmap.scanners.python_tree import SourceText, TreeVisitor, callee_name, dotted_name, is_name, positional_args
+from depmap.scanners.python_tree_strings import (
     first_operand,
-    is_name,
+    is_string,
     is_text_expression,
     leftmost_string,
     operands,
@@ -37,12 +33,12 @@ from depmap.scanners.python_sql_recognize import (
     TABLE_SINKS,
     WEAK_SQL_KEYWORD_ARGS,
     WEAK_SQL_SINKS,
+    may_open_with_keyword,
     opens_with_keyword,
 )
 
 _LOGGER = re.compile(r"_*(?:log|logger|logging|logs)", re.I)
 _QUIET_FUNCTIONS = frozenset({"print", "_", "gettext", "gettext_lazy", "ngettext", "pgettext", "ugettext"})
-_BRANCHES = (cst.If, cst.Else, cst.For, cst.While, cst.ExceptHandler, cst.ExceptStarHandler, cst.MatchCase)
 
 
 @dataclass(eq=False)
@@ -57,7 +53,7 @@ class Scope:
     attributes: dict[str, list[Assignment]] = field(default_factory=dict)  # self.X = ... in methods
     bases: tuple[str, ...] = ()
     branches: list[int] = field(default_factory=list)
-    node: cst.CSTNode | None = None  # the function, class or module: where its rows are consumed
+    node: ast.AST | None = None  # the function, class or module: where its rows are consumed
 
     def enclosing_class(self) -> Scope | None:
         scope: Scope | None = self
@@ -72,7 +68,7 @@ class Assignment:
 
     seq: int
     augmented: bool
-    parts: tuple[cst.BaseExpression, ...] | None
+    parts: tuple[ast.expr, ...] | None
     scope: Scope
     branch: tuple[int, ...]
     symbol: str  # where the text is written
@@ -83,7 +79,7 @@ class Candidate:
     """A string expression outside any database call that opens like SQL (or a name that may hold
     SQL): reported at medium confidence if it resolves to a statement."""
 
-    node: cst.BaseExpression
+    node: ast.expr
     scope: Scope
     seq: int
     symbol: str
@@ -96,13 +92,13 @@ class Sink:
 
     name: str
     strong: bool
-    args: tuple[cst.BaseExpression, ...]
+    args: tuple[ast.expr, ...]
     scope: Scope
     seq: int
     symbol: str  # the code that runs it
     text_symbol: str  # the symbol a literal written in the call belongs to
     reverse: bool = False  # rollback SQL (RunSQL reverse_sql): runs only when migrating down
-    call: cst.Call | None = None
+    call: ast.Call | None = None
 
 
 @dataclass
@@ -124,21 +120,23 @@ _NO_PREPARE = {"prepare_threshold": ("psycopg", "None"), "statement_cache_size":
 class TableSink:
     """A call that names a table instead of passing SQL (`TABLE_SINKS`)."""
 
-    call: cst.Call
+    call: ast.Call
     name: str
     scope: Scope
     seq: int
     symbol: str
 
 
-class GatherSqlVisitor(ScopedVisitor):
+class GatherSqlVisitor(TreeVisitor):
     """Collects, in one pass: `candidates` (string expressions that may be SQL), `sinks` (database
     calls and their SQL arguments), `table_sinks` (`read_sql_table`, `copy_from`, ...), the
     assignments of every scope (`Scope.bindings`) needed to follow a name to its text, and
-    `drivers` (the file's evidence of a PostgreSQL driver that caches prepared statements)."""
+    `drivers` (the file's evidence of a PostgreSQL driver that caches prepared statements).
+    Call `walk(tree)`."""
 
-    def __init__(self, module_name: str) -> None:
+    def __init__(self, module_name: str, source: SourceText) -> None:
         super().__init__(module_name)
+        self.source = source
         self.module_scope = Scope("module", module_name, None)
         self.scope = self.module_scope
         self.classes: dict[str, list[Scope]] = {}
@@ -163,49 +161,92 @@ class GatherSqlVisitor(ScopedVisitor):
 
     # scopes and branches
 
-    def visit_Module(self, node: cst.Module) -> None:
+    def visit_Module(self, node: ast.Module) -> None:
         self.module_scope.node = node
 
-    def visit_ClassDef_body(self, node: cst.ClassDef) -> None:
-        super().visit_ClassDef_body(node)
-        bases = tuple(dotted_name(arg.value) or "" for arg in node.bases)
+    def enter_class(self, node: ast.ClassDef) -> None:
+        super().enter_class(node)
+        bases = tuple(dotted_name(base.value if isinstance(base, ast.Starred) else base) or "" for base in node.bases)
         self.scope = Scope("class", self.symbol, self.scope, bases=bases, node=node)
-        self.classes.setdefault(node.name.value, []).append(self.scope)
+        self.classes.setdefault(node.name, []).append(self.scope)
 
-    def leave_ClassDef_body(self, node: cst.ClassDef) -> None:
-        super().leave_ClassDef_body(node)
+    def leave_class(self, node: ast.ClassDef) -> None:
+        super().leave_class(node)
         self.scope = self.scope.parent or self.module_scope
 
-    def visit_FunctionDef_body(self, node: cst.FunctionDef) -> None:
-        super().visit_FunctionDef_body(node)
+    def enter_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        super().enter_function(node)
         self.scope = Scope("function", self.symbol, self.scope, node=node)
 
-    def leave_FunctionDef_body(self, node: cst.FunctionDef) -> None:
-        super().leave_FunctionDef_body(node)
+    def leave_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        super().leave_function(node)
         self.scope = self.scope.parent or self.module_scope
 
-    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
-        if attribute == "body" and isinstance(node, _BRANCHES):
-            self.scope.branches.append(self._next())
-        super().on_visit_attribute(node, attribute)
+    def _branch(self, statements: list[ast.stmt]) -> None:
+        """A block that may or may not run: assignments in it do not replace earlier ones."""
+        branches = self.scope.branches
+        branches.append(self._next())
+        for statement in statements:
+            self.walk(statement)
+        branches.pop()
 
-    def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
-        super().on_leave_attribute(original_node, attribute)
-        if attribute == "body" and isinstance(original_node, _BRANCHES):
-            self.scope.branches.pop()
+    def visit_If(self, node: ast.If) -> bool:
+        self.walk(node.test)
+        self._branch(node.body)
+        orelse = node.orelse
+        if len(orelse) == 1 and isinstance(orelse[0], ast.If) and orelse[0].col_offset == node.col_offset:
+            self.walk(orelse[0])  # `elif`: a branch of its own, not one inside an `else`
+        elif orelse:
+            self._branch(orelse)
+        return False
+
+    def _loop(self, node: ast.For | ast.AsyncFor | ast.While) -> bool:
+        if isinstance(node, ast.While):
+            self.walk(node.test)
+        else:
+            self.walk(node.target)
+            self.walk(node.iter)
+        self._branch(node.body)
+        if node.orelse:
+            self._branch(node.orelse)
+        return False
+
+    visit_For = visit_AsyncFor = visit_While = _loop
+
+    def _try(self, node: ast.Try) -> bool:
+        for statement in node.body:
+            self.walk(statement)
+        for handler in node.handlers:
+            if handler.type is not None:
+                self.walk(handler.type)
+            self._branch(handler.body)
+        if node.orelse:
+            self._branch(node.orelse)
+        for statement in node.finalbody:
+            self.walk(statement)
+        return False
+
+    visit_Try = visit_TryStar = _try
+
+    def visit_match_case(self, node: ast.match_case) -> bool:
+        self.walk(node.pattern)
+        if node.guard is not None:
+            self.walk(node.guard)
+        self._branch(node.body)
+        return False
 
     # assignments
 
-    def _bind(self, target: cst.BaseExpression, augmented: bool, parts: tuple[cst.BaseExpression, ...] | None) -> None:
+    def _bind(self, target: ast.expr, augmented: bool, parts: tuple[ast.expr, ...] | None) -> None:
         scope = self.scope
-        if isinstance(target, cst.Name):
-            name, table = target.value, scope.bindings
+        if isinstance(target, ast.Name):
+            name, table = target.id, scope.bindings
         elif is_self_attribute(target) and scope.kind == "function" and scope.parent and scope.parent.kind == "class":
-            assert isinstance(target, cst.Attribute)
-            name, table, scope = target.attr.value, scope.parent.attributes, scope.parent
-        elif isinstance(target, (cst.Tuple, cst.List)):
-            for element in target.elements:
-                self._bind(element.value, False, None)
+            assert isinstance(target, ast.Attribute)
+            name, table, scope = target.attr, scope.parent.attributes, scope.parent
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            for element in target.elts:
+                self._bind(element.value if isinstance(element, ast.Starred) else element, False, None)
             return
         else:
             return
@@ -213,74 +254,71 @@ class GatherSqlVisitor(ScopedVisitor):
         event = Assignment(self._next(), augmented, parts, self.scope, tuple(self.scope.branches), symbol)
         table.setdefault(name, []).append(event)
 
-    def visit_Assign(self, node: cst.Assign) -> None:
-        first = node.targets[0].target
-        self._target = first.value if isinstance(first, cst.Name) else None
+    def visit_Assign(self, node: ast.Assign) -> None:
+        first = node.targets[0]
+        self._target = first.id if isinstance(first, ast.Name) else None
         pieces = operands(node.value)
         for target in node.targets:
-            if isinstance(target.target, cst.Name) and is_name(pieces[0], target.target.value) and len(pieces) > 1:
-                self._bind(target.target, True, tuple(pieces[1:]))  # query = query + "..."
+            if isinstance(target, ast.Name) and is_name(pieces[0], target.id) and len(pieces) > 1:
+                self._bind(target, True, tuple(pieces[1:]))  # type: ignore[arg-type]  # query = query + "..."
             else:
-                self._bind(target.target, False, (node.value,))
+                self._bind(target, False, (node.value,))
 
-    def leave_Assign(self, original_node: cst.Assign) -> None:
+    def leave_Assign(self, node: ast.Assign) -> None:
         self._target = None
 
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
         if node.value is not None:
-            self._target = node.target.value if isinstance(node.target, cst.Name) else None
+            self._target = node.target.id if isinstance(node.target, ast.Name) else None
             self._bind(node.target, False, (node.value,))
 
-    def leave_AnnAssign(self, original_node: cst.AnnAssign) -> None:
+    def leave_AnnAssign(self, node: ast.AnnAssign) -> None:
         self._target = None
 
-    def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        if isinstance(node.operator, cst.AddAssign):
+    def visit_AugAssign(self, node: ast.AugAssign) -> None:
+        if isinstance(node.op, ast.Add):
             self._bind(node.target, True, (node.value,))
         else:
             self._bind(node.target, False, None)
 
     # driver evidence
 
-    def visit_Import(self, node: cst.Import) -> None:
+    def visit_Import(self, node: ast.Import) -> None:
         for alias in node.names:
-            name = dotted_name(alias.name)
-            if name:
-                self.drivers.imports.add(name.split(".", 1)[0])
+            self.drivers.imports.add(alias.name.split(".", 1)[0])
 
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        name = dotted_name(node.module) if node.module is not None and not node.relative else None
-        if name:
-            self.drivers.imports.add(name.split(".", 1)[0])
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        if node.module and not node.level:
+            self.drivers.imports.add(node.module.split(".", 1)[0])
 
-    def _driver_settings(self, node: cst.Call) -> None:
-        for arg in node.args:
-            if arg.keyword is not None and arg.keyword.value in _NO_PREPARE:
-                driver, off = _NO_PREPARE[arg.keyword.value]
-                value = arg.value
-                if isinstance(value, (cst.Name, cst.Integer)) and value.value == off:
+    def _driver_settings(self, node: ast.Call) -> None:
+        for keyword in node.keywords:
+            if keyword.arg in _NO_PREPARE:
+                driver, off = _NO_PREPARE[keyword.arg]
+                turned_off = is_name(keyword.value, "None") if off == "None" else _is_zero(keyword.value)
+                if turned_off:
                     self.drivers.no_prepare.add(driver)
 
     # places where strings are not SQL
 
-    def visit_Expr(self, node: cst.Expr) -> bool:
-        return not isinstance(node.value, STRING_NODES)  # docstrings and other bare strings
+    def visit_Expr(self, node: ast.Expr) -> bool:
+        return not is_string(node.value)  # docstrings and other bare strings
 
-    def visit_Raise(self, node: cst.Raise) -> None:
+    def visit_Raise(self, node: ast.Raise) -> None:
         self._quiet.append(True)
 
-    def leave_Raise(self, original_node: cst.Raise) -> None:
+    def leave_Raise(self, node: ast.Raise) -> None:
         self._quiet.pop()
 
-    def visit_Comparison(self, node: cst.Comparison) -> None:
+    def visit_Compare(self, node: ast.Compare) -> None:
         self._quiet.append(True)  # `action == "delete from cart"` compares a label
 
-    def leave_Comparison(self, original_node: cst.Comparison) -> None:
+    def leave_Compare(self, node: ast.Compare) -> None:
         self._quiet.pop()
 
     # calls
 
-    def visit_Call(self, node: cst.Call) -> None:
+    def visit_Call(self, node: ast.Call) -> None:
         name = callee_name(node.func)
         quiet = self._quiet[-1]
         if name in TABLE_SINKS:
@@ -288,7 +326,7 @@ class GatherSqlVisitor(ScopedVisitor):
             quiet = False
         elif _is_quiet_call(node.func, name):
             quiet = True
-        if node.args and node.args[-1].keyword is not None:
+        if _ends_with_keyword(node):
             self._driver_settings(node)
         sinks = self._sinks(node, name)
         if sinks:
@@ -297,14 +335,14 @@ class GatherSqlVisitor(ScopedVisitor):
         self._quiet.append(quiet)
         self._maybe_candidate(node)
 
-    def leave_Call(self, original_node: cst.Call) -> None:
+    def leave_Call(self, node: ast.Call) -> None:
         self._quiet.pop()
 
-    def _sinks(self, node: cst.Call, name: str | None) -> list[Sink]:
+    def _sinks(self, node: ast.Call, name: str | None) -> list[Sink]:
         """The call's SQL arguments: forward ones, and rollback ones (`RunSQL(sql, reverse_sql)`)."""
-        positional = [arg.value for arg in node.args if arg.keyword is None and not arg.star]
-        args: list[cst.BaseExpression] = []
-        reverse: list[cst.BaseExpression] = []
+        positional = positional_args(node)
+        args: list[ast.expr] = []
+        reverse: list[ast.expr] = []
         strong = False
         if name in SQL_SINKS or name in WEAK_SQL_SINKS:
             args, strong = positional[:1], name in SQL_SINKS
@@ -312,16 +350,15 @@ class GatherSqlVisitor(ScopedVisitor):
                 reverse = positional[1:2]
         elif name in SQL_SINKS_AFTER_CURSOR:
             args, strong = positional[1:2], True
-        for arg in node.args:
-            keyword = arg.keyword.value if arg.keyword else None
-            if keyword in REVERSE_SQL_KEYWORD_ARGS:
-                reverse.append(arg.value)
+        for keyword in node.keywords:
+            if keyword.arg in REVERSE_SQL_KEYWORD_ARGS:
+                reverse.append(keyword.value)
                 strong = True
-            elif keyword in SQL_KEYWORD_ARGS:
-                args.append(arg.value)
+            elif keyword.arg in SQL_KEYWORD_ARGS:
+                args.append(keyword.value)
                 strong = True
-            elif keyword in WEAK_SQL_KEYWORD_ARGS:
-                args.append(arg.value)
+            elif keyword.arg in WEAK_SQL_KEYWORD_ARGS:
+                args.append(keyword.value)
         sinks = []
         for values, backwards in ((args, False), (reverse, True)):
             if values:
@@ -332,7 +369,7 @@ class GatherSqlVisitor(ScopedVisitor):
 
     # string expressions
 
-    def _maybe_candidate(self, node: cst.BaseExpression) -> None:
+    def _maybe_candidate(self, node: ast.expr) -> None:
         if id(node) in self._inner or not is_text_expression(node):
             return
         for part in text_structure(node):
@@ -341,49 +378,69 @@ class GatherSqlVisitor(ScopedVisitor):
         literal = leftmost_string(first)
         if self._quiet[-1]:
             return
-        if literal is not None and not opens_with_keyword(string_head(literal)):
+        if literal is not None and not _opens_with_keyword(literal, self.source):
             return
-        if literal is None and not isinstance(first, (cst.Name, cst.Attribute)):
+        if literal is None and not isinstance(first, (ast.Name, ast.Attribute)):
             return
         self.candidates.append(Candidate(node, self.scope, self._next(), self.text_symbol))
 
-    def visit_SimpleString(self, node: cst.SimpleString) -> None:
-        if "+asyncpg" in node.value:  # create_async_engine("postgresql+asyncpg://...")
-            self.drivers.asyncpg_url = True
-            if "prepared_statement_cache_size=0" in node.value:
-                self.drivers.no_prepare.add("asyncpg")
-        self._maybe_candidate(node)
+    def visit_Constant(self, node: ast.Constant) -> None:
+        value = node.value
+        if value.__class__ is str:
+            if "+asyncpg" in value:  # create_async_engine("postgresql+asyncpg://...")
+                self.drivers.asyncpg_url = True
+                if "prepared_statement_cache_size=0" in value:
+                    self.drivers.no_prepare.add("asyncpg")
+            self._maybe_candidate(node)
 
-    def visit_ConcatenatedString(self, node: cst.ConcatenatedString) -> bool:
-        self._maybe_candidate(node)
-        return False
-
-    def visit_FormattedString(self, node: cst.FormattedString) -> bool:
-        if any(isinstance(part, cst.FormattedStringText) and "+asyncpg" in part.value for part in node.parts):
+    def _formatted(self, node: ast.JoinedStr) -> bool:
+        if any(isinstance(part, ast.Constant) and "+asyncpg" in part.value for part in node.values):
             self.drivers.asyncpg_url = True
         self._maybe_candidate(node)
-        return False
+        return False  # the holes' expressions are not visited
 
-    def visit_TemplatedString(self, node: cst.TemplatedString) -> bool:
-        self._maybe_candidate(node)
-        return False
+    visit_JoinedStr = visit_TemplateStr = _formatted
 
-    def visit_BinaryOperation(self, node: cst.BinaryOperation) -> None:
+    def visit_BinOp(self, node: ast.BinOp) -> None:
         self._maybe_candidate(node)
 
 
-def is_self_attribute(node: cst.BaseExpression) -> bool:
-    return isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) and node.value.value in ("self", "cls")
+def _opens_with_keyword(literal: ast.AST, source: SourceText) -> bool:
+    """Does the literal's source open with a statement keyword? (Its value is asked first: most
+    strings hold no keyword at all, and reading the source costs more.)"""
+    if literal.__class__ is ast.Constant and not may_open_with_keyword(literal.value):  # type: ignore[attr-defined]
+        return False
+    return opens_with_keyword(string_head(literal, source))
 
 
-def _is_quiet_call(func: cst.BaseExpression, name: str | None) -> bool:
+def _ends_with_keyword(node: ast.Call) -> bool:
+    """Is the call's last argument as written a `name=value` one (not `**kwargs`, not `*args`)?"""
+    if not node.keywords:
+        return False
+    last = node.keywords[-1]
+    if node.args:
+        after = node.args[-1]
+        if (after.lineno, after.col_offset) > (last.lineno, last.col_offset):
+            return False
+    return last.arg is not None
+
+
+def _is_zero(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and node.value.__class__ is int and node.value == 0
+
+
+def is_self_attribute(node: ast.AST) -> bool:
+    return isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in ("self", "cls")
+
+
+def _is_quiet_call(func: ast.expr, name: str | None) -> bool:
     """Logging, printing, warnings and translations: their strings are messages."""
-    if isinstance(func, cst.Name):
+    if isinstance(func, ast.Name):
         return name in _QUIET_FUNCTIONS
-    if not isinstance(func, cst.Attribute):
+    if not isinstance(func, ast.Attribute):
         return False
     receiver = func.value
-    if isinstance(receiver, cst.Call):  # logging.getLogger(__name__).info(...)
+    if isinstance(receiver, ast.Call):  # logging.getLogger(__name__).info(...)
         return callee_name(receiver.func) == "getLogger"
     last = callee_name(receiver)
     if last is None:

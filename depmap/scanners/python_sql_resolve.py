@@ -10,30 +10,25 @@ that is not consumed by any call becomes a medium-confidence fact only if it par
 
 from __future__ import annotations
 
+import ast
 import itertools
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-import libcst as cst
-from libcst.metadata import CodeRange
-
 from depmap.model import ACCESS, HIGH, MEDIUM, READ, WRITE, Fact, Location
-from depmap.scanners.python_source import (
-    STRING_NODES,
-    LocatedText,
-    argument,
+from depmap.scanners.python_source import LocatedText, fill_fields, hole_at, join
+from depmap.scanners.python_tree import ParsedTree, argument, string_list
+from depmap.scanners.python_tree_strings import (
     fields_filled_by,
-    fill_fields,
     first_operand,
-    hole_at,
-    join,
+    is_string,
     leftmost_string,
     operands,
     string_head,
-    string_list,
     string_text,
+    is_template,
+    template_with_format_spec,
     wrapped_text,
 )
 from depmap.scanners.python_sql_gather import (
@@ -62,15 +57,9 @@ _MAX_ALTERNATIVES = 8
 _MAX_DEPTH = 24
 
 
-def resolve_facts(
-    path: str,
-    module: cst.Module,
-    positions: Mapping[cst.CSTNode, CodeRange],
-    gathered: GatherSqlVisitor,
-    dialect: str,
-) -> list[Fact]:
-    """The facts of every table sink, SQL sink and candidate `gathered` from `module` (unsorted)."""
-    return _Resolver(path, module, positions, gathered, dialect).facts()
+def resolve_facts(parsed: ParsedTree, gathered: GatherSqlVisitor, dialect: str) -> list[Fact]:
+    """The facts of every table sink, SQL sink and candidate `gathered` from `parsed` (unsorted)."""
+    return _Resolver(parsed, gathered, dialect).facts()
 
 
 @dataclass(frozen=True)
@@ -100,17 +89,10 @@ class _Resolver:
     """Resolves one gathered module; `consumed` holds the literals already reported through a sink,
     so they are not reported again as candidates."""
 
-    def __init__(
-        self,
-        path: str,
-        module: cst.Module,
-        positions: Mapping[cst.CSTNode, CodeRange],
-        gathered: GatherSqlVisitor,
-        dialect: str,
-    ) -> None:
-        self.path = path
-        self.module = module
-        self.positions = positions
+    def __init__(self, parsed: ParsedTree, gathered: GatherSqlVisitor, dialect: str) -> None:
+        self.path = parsed.path
+        self.tree = parsed.tree
+        self.source = parsed.source
         self.gathered = gathered
         self.dialect = dialect
         self.consumed: set[int] = set()
@@ -135,7 +117,7 @@ class _Resolver:
         for arg in sink.args:
             for expr in _sql_items(arg):
                 literal = leftmost_string(first_operand(expr))
-                if not sink.strong and literal is not None and not opens_with_keyword(string_head(literal)):
+                if not sink.strong and literal is not None and not opens_with_keyword(string_head(literal, self.source)):
                     continue  # text("status = :s"), sql.SQL(", "): a fragment, not a statement
                 for value in self._eval(expr, sink.scope, sink.seq, 0):
                     self.consumed |= value.literals
@@ -187,7 +169,7 @@ class _Resolver:
         the file's driver caches server-side prepared statements, whose result type a new column
         changes (`driver`, `driver_evidence`, `in_transaction`)."""
         if self._constants is None:
-            self._constants = literal_name_lists(self.module)
+            self._constants = literal_name_lists(self.tree)
         uses: list[dict[str, Any]] = []
         run_at: set[int] = set()
         runners: set[str] = set()
@@ -195,7 +177,7 @@ class _Resolver:
         for sink in origin.calls:
             if sink.call is None or sink.scope.node is None or sink.reverse or sink.name not in RUNNERS:
                 continue
-            seen = row_uses(sink.scope.node, sink.call, sink.name, self.positions, self._constants)
+            seen = row_uses(sink.scope.node, sink.call, sink.name, self.source, self._constants)
             uses.extend(use for use in seen.uses if use not in uses)
             run_at.update(seen.run_at)
             runners.update(seen.runners)
@@ -291,9 +273,9 @@ class _Resolver:
             detail = "select" if sink.name == "read_sql_table" else "copy"
         else:
             detail = "select_star"
-        where = self.positions[sink.call]
-        location = Location(self.path, where.start.line, where.end.line, symbol=sink.symbol)
-        snippet = snippet_of(self.module.code_for_node(sink.call))
+        call = sink.call
+        location = Location(self.path, call.lineno, call.end_lineno or call.lineno, symbol=sink.symbol)
+        snippet = snippet_of(self.source.segment(call))
         return [Fact(ACCESS, table, location, columns, access, detail, "sql", HIGH, snippet, extra)]
 
     def _table(self, name: str, schema: str | None) -> str:
@@ -306,14 +288,15 @@ class _Resolver:
 
     # evaluating expressions to text
 
-    def _eval(self, node: cst.BaseExpression, scope: Scope, seq: int, depth: int) -> list[_Value]:
+    def _eval(self, node: ast.AST, scope: Scope, seq: int, depth: int) -> list[_Value]:
         if depth > _MAX_DEPTH:
             return []
-        if isinstance(node, STRING_NODES):
-            text = string_text(node, self.positions)
+        if is_string(node):
+            text = string_text(node, self.source)
             if text is None:
                 return []
-            return [_Value(text, frozenset({id(node)}), _is_dynamic_string(node, text))]
+            dynamic = text.holes > 0 and not self._bound_template(node)
+            return [_Value(text, frozenset({id(node)}), dynamic)]
         inner = wrapped_text(node)
         if inner is not None:
             values = self._eval(inner, scope, seq, depth + 1)
@@ -321,23 +304,26 @@ class _Resolver:
             if fields is None:  # .strip(), dedent(): the same SQL
                 return values
             return [_Value(fill_fields(v.text, fields), v.literals, True, v.symbol) for v in values]
-        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
             return self._concatenation(operands(node), scope, seq, depth)
-        if isinstance(node, (cst.Name, cst.Attribute)):
+        if isinstance(node, (ast.Name, ast.Attribute)):
             assigned: list[_Value] = []
             for chain in self._chains_of(node, scope, seq):
                 assigned.extend(self._chain_values(chain, depth + 1))
             return assigned[:_MAX_ALTERNATIVES]
         return []
 
-    def _concatenation(
-        self, parts: list[cst.BaseExpression], scope: Scope, seq: int, depth: int
-    ) -> list[_Value]:
+    def _bound_template(self, node: ast.AST) -> bool:
+        """f-string holes are spliced into the SQL; t-string holes are bound as parameters
+        (psycopg), unless they carry a format spec such as `{table:i}`."""
+        return is_template(node, self.source) and not template_with_format_spec(node, self.source)
+
+    def _concatenation(self, parts: list[ast.AST], scope: Scope, seq: int, depth: int) -> list[_Value]:
         evaluated = [(part, self._eval(part, scope, seq, depth + 1)) for part in parts]
         if not any(values for _, values in evaluated):
             return []
         options = [
-            values or [_Value(hole_at(self.positions[operand].start.line), frozenset(), True)]
+            values or [_Value(hole_at(operand.lineno), frozenset(), True)]  # type: ignore[attr-defined]
             for operand, values in evaluated
         ]
         results: list[_Value] = []
@@ -350,26 +336,26 @@ class _Resolver:
             results.append(_Value(text, literals, any(v.dynamic for v in combination), symbol))
         return results
 
-    def _chains_of(self, node: cst.BaseExpression, scope: Scope, seq: int) -> list[list[Assignment]]:
+    def _chains_of(self, node: ast.AST, scope: Scope, seq: int) -> list[list[Assignment]]:
         """The assignment sequences that may give a name (or attribute) its value at `seq`."""
-        if isinstance(node, cst.Name):
+        if isinstance(node, ast.Name):
             current: Scope | None = scope
             while current is not None:
                 if current.kind == "class" and current is not scope:
                     current = current.parent  # class bodies are not visible from their methods
                     continue
-                events = current.bindings.get(node.value)
+                events = current.bindings.get(node.id)
                 if events:
                     return _chains(events, seq if current is scope else None)
                 current = current.parent
             return []
-        if isinstance(node, cst.Attribute):
+        if isinstance(node, ast.Attribute):
             if is_self_attribute(node):
                 owner = scope.enclosing_class()
-                return self._attribute_chains(owner, node.attr.value, set()) if owner else []
-            if isinstance(node.value, cst.Name):
-                for owner in self.gathered.classes.get(node.value.value, []):
-                    chains = self._attribute_chains(owner, node.attr.value, set())
+                return self._attribute_chains(owner, node.attr, set()) if owner else []
+            if isinstance(node.value, ast.Name):
+                for owner in self.gathered.classes.get(node.value.id, []):
+                    chains = self._attribute_chains(owner, node.attr, set())
                     if chains:
                         return chains
         return []
@@ -395,7 +381,7 @@ class _Resolver:
         if not values:
             if len(chain) == 1:
                 return []
-            line = self.positions[chain[1].parts[0]].start.line if chain[1].parts else 1
+            line = chain[1].parts[0].lineno if chain[1].parts else 1
             values = [_Value(hole_at(line), frozenset(), True, start.symbol)]
         for event in chain[1:]:
             conditional = not _is_prefix(event.branch, start.branch)
@@ -439,29 +425,22 @@ def _is_prefix(short: tuple[int, ...], long: tuple[int, ...]) -> bool:
     return long[: len(short)] == short
 
 
-def _is_dynamic_string(node: cst.BaseExpression, text: LocatedText) -> bool:
-    """f-string holes are spliced into the SQL; t-string holes are bound as parameters (psycopg),
-    unless they carry a format spec such as `{table:i}`."""
-    if text.holes == 0:
-        return False
-    if isinstance(node, cst.TemplatedString):
-        return any(
-            isinstance(part, cst.TemplatedStringExpression) and part.format_spec is not None for part in node.parts
-        )
-    return True
-
-
-def _sql_items(arg: cst.BaseExpression) -> list[cst.BaseExpression]:
+def _sql_items(arg: ast.expr) -> list[ast.expr]:
     """RunSQL takes a list of statements, each possibly a (sql, params) pair."""
-    if isinstance(arg, (cst.List, cst.Tuple)):
+    if isinstance(arg, (ast.List, ast.Tuple)):
         items = []
-        for element in arg.elements:
-            value = element.value
-            if isinstance(value, (cst.List, cst.Tuple)) and value.elements:
-                value = value.elements[0].value
+        for element in arg.elts:
+            value = _unstarred(element)
+            if isinstance(value, (ast.List, ast.Tuple)) and value.elts:
+                value = _unstarred(value.elts[0])
             items.append(value)
         return items
     return [arg]
+
+
+def _unstarred(node: ast.expr) -> ast.expr:
+    """`*x` in a list stands for x."""
+    return node.value if isinstance(node, ast.Starred) else node
 
 
 __all__ = ["resolve_facts"]

@@ -5,7 +5,7 @@ A `SELECT *` returns one more column once a column is added. Code that reads row
 by position does: `id, status, total = cur.fetchone()` raises "too many values to unpack",
 `Order(*row)` passes one argument too many, `pd.DataFrame(rows, columns=[...])` rejects the width.
 
-`row_uses(body, call, sink, positions, constants)` follows, statically and within the function
+`row_uses(body, call, sink, source, constants)` follows, statically and within the function
 that makes the call, the value the call returns and the cursor it runs on:
 
 - `cur.execute(sql)` then `cur.fetchone()`, `cur.fetchall()`, `cur.fetchmany()`, `for r in cur`
@@ -28,14 +28,23 @@ common path.
 
 from __future__ import annotations
 
+import ast
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import libcst as cst
-from libcst.metadata import CodeRange
-
-from depmap.scanners.python_source import argument, callee_name, dotted_name, string_list
+from depmap.scanners.python_tree import (
+    SourceText,
+    TreeVisitor,
+    argument,
+    callee_name,
+    dotted_name,
+    is_name,
+    positional_args,
+    string_list,
+)
+from depmap.scanners.python_tree_strings import first_argument
 
 CURSOR, ROWS, ROW, FRAME = "cursor", "rows", "row", "frame"
 STATEMENT = "statement"  # `text(sql)`: a statement object, run later by `conn.execute(stmt)`
@@ -56,7 +65,6 @@ _ROW_METHODS = frozenset({"fetchone", "first", "one", "one_or_none"})
 _ROWS_METHODS = frozenset({"fetchall", "all", "fetchmany"})
 _SAME_METHODS = frozenset({"tuples", "unique"})
 _EXPORTS = frozenset({"to_csv", "to_parquet", "to_sql", "to_json", "to_excel", "to_feather", "to_records"})
-_COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp)
 
 
 @dataclass(frozen=True)
@@ -73,15 +81,15 @@ class Consumption:
 
 
 def row_uses(
-    body: cst.CSTNode,
-    call: cst.Call,
+    body: ast.AST,
+    call: ast.Call,
     sink: str,
-    positions: Mapping[cst.CSTNode, CodeRange],
+    source: SourceText,
     constants: Mapping[str, int],
 ) -> Consumption:
-    """How the rows `call` returns are used within `body` (the function or module making it)."""
-    walker = _RowWalker(call, sink, positions, constants)
-    body.visit(walker)
+    """How the rows `call` returns are used within `body` (the function, class or module making it)."""
+    walker = _RowWalker(call, sink, source, constants)
+    walker.walk(body)
     uses = sorted(walker.uses, key=lambda use: (use["line"], use["kind"]))
     runs = sorted(walker.runs)
     return Consumption(
@@ -94,12 +102,10 @@ def row_uses(
     )
 
 
-class _RowWalker(cst.CSTVisitor):
-    def __init__(
-        self, call: cst.Call, sink: str, positions: Mapping[cst.CSTNode, CodeRange], constants: Mapping[str, int]
-    ) -> None:
-        super().__init__()
-        self.call, self.sink, self.positions = call, sink, positions
+class _RowWalker(TreeVisitor):
+    def __init__(self, call: ast.Call, sink: str, source: SourceText, constants: Mapping[str, int]) -> None:
+        super().__init__("")
+        self.call, self.sink, self.source = call, sink, source
         self.bindings: dict[str, str] = {}
         self.names: dict[str, int] = dict(constants)  # name -> length of a literal list of strings
         self.uses: list[dict[str, Any]] = []
@@ -108,43 +114,39 @@ class _RowWalker(cst.CSTVisitor):
         self.unprepared = False
         self.runs: set[tuple[int, str]] = set()
         self._transactions = 0
-        self._done: set[int] = set()
         self._root = True
 
     # scopes: nested functions and classes are someone else's
 
-    def _enter(self) -> bool:
+    def _enter(self, node: ast.AST) -> bool:
         entered, self._root = self._root, False
         return entered
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return self._enter()
+    visit_FunctionDef = visit_AsyncFunctionDef = visit_ClassDef = _enter
 
-    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-        return self._enter()
-
-    def visit_Module(self, node: cst.Module) -> bool:
+    def visit_Module(self, node: ast.Module) -> bool:
         self._root = False
         return True
 
     # what an expression holds
 
-    def kind(self, node: cst.BaseExpression) -> str | None:
+    def kind(self, node: ast.AST) -> str | None:
         if node is self.call:
             return STATEMENT if self.sink == "text" else _CALL_KINDS.get(self.sink)
-        if isinstance(node, cst.Await):
-            return self.kind(node.expression)
-        if isinstance(node, (cst.Name, cst.Attribute)):
+        if isinstance(node, ast.Await):
+            return self.kind(node.value)
+        if isinstance(node, (ast.Name, ast.Attribute)):
             name = dotted_name(node)
             return self.bindings.get(name) if name else None
-        if isinstance(node, cst.Subscript):
+        if isinstance(node, ast.Subscript):
             return ROW if self.kind(node.value) == ROWS and _index(node) is not None else None
-        if not isinstance(node, cst.Call):
+        if not isinstance(node, ast.Call):
             return None
         name = callee_name(node.func)
-        if name in _CALL_KINDS and node.args and self.kind(node.args[0].value) == STATEMENT:
+        first = first_argument(node)
+        if name in _CALL_KINDS and first is not None and self.kind(first) == STATEMENT:
             return _CALL_KINDS[name]  # conn.execute(text(sql)), pd.read_sql(stmt, con)
-        if isinstance(node.func, cst.Attribute):
+        if isinstance(node.func, ast.Attribute):
             inner = self.kind(node.func.value)
             if inner == CURSOR and name in _ROW_METHODS:
                 return ROW
@@ -153,24 +155,22 @@ class _RowWalker(cst.CSTVisitor):
             if inner == CURSOR and name in _SAME_METHODS:
                 return CURSOR
             return None
-        args = [arg.value for arg in node.args if arg.keyword is None and not arg.star]
+        args = positional_args(node)
         if name in ("list", "sorted", "tuple") and len(args) == 1 and self.kind(args[0]) in (CURSOR, ROWS):
             return ROWS
         if name == "next" and args and self.kind(args[0]) == CURSOR:
             return ROW
         return None
 
-    def _iterates_rows(self, node: cst.BaseExpression) -> bool:
+    def _iterates_rows(self, node: ast.AST) -> bool:
         return self.kind(node) in (CURSOR, ROWS)
 
-    def _use(self, node: cst.CSTNode, kind: str, **details: Any) -> None:
-        self.uses.append({"kind": kind, "line": self.positions[node].start.line, **details})
+    def _use(self, line: int, kind: str, **details: Any) -> None:
+        self.uses.append({"kind": kind, "line": line, **details})
 
     # binding names
 
-    def _bind(
-        self, target: cst.BaseExpression, kind: str | None, value: cst.BaseExpression | None, at: cst.CSTNode
-    ) -> None:
+    def _bind(self, target: ast.AST, kind: str | None, value: ast.AST | None, at: int) -> None:
         name = dotted_name(target)
         if name is not None:
             if kind is None:
@@ -182,131 +182,127 @@ class _RowWalker(cst.CSTVisitor):
                 self.names[name] = len(listed)
             else:
                 self.names.pop(name, None)
-            if isinstance(target, cst.Attribute) and target.attr.value == "columns" and value is not None:
+            if isinstance(target, ast.Attribute) and target.attr == "columns" and value is not None:
                 owner = dotted_name(target.value)
                 count = self._names_in(value)
                 if owner and self.bindings.get(owner) == FRAME and count is not None:
                     self._use(at, "set_columns", names=count)
-        elif isinstance(target, (cst.Tuple, cst.List)):
+        elif isinstance(target, (ast.Tuple, ast.List)):
             if kind == ROW:
                 self._unpack(target, at)
-            for element in target.elements:
-                if not isinstance(element, cst.StarredElement):
-                    self._bind(element.value, None, None, at)
+            for element in target.elts:
+                if not isinstance(element, ast.Starred):
+                    self._bind(element, None, None, at)
 
-    def _unpack(self, target: cst.Tuple | cst.List, at: cst.CSTNode) -> None:
-        if not any(isinstance(element, cst.StarredElement) for element in target.elements):
-            self._use(at, "unpack", names=len(target.elements))
+    def _unpack(self, target: ast.Tuple | ast.List, at: int) -> None:
+        if not any(isinstance(element, ast.Starred) for element in target.elts):
+            self._use(at, "unpack", names=len(target.elts))
 
-    def _loop(self, target: cst.BaseExpression, iterable: cst.BaseExpression, at: cst.CSTNode) -> None:
+    def _loop(self, target: ast.AST, iterable: ast.AST, at: int) -> None:
         """`for row in rows`, `for a, b in cur`, `for i, row in enumerate(rows)`."""
-        if isinstance(iterable, cst.Call) and callee_name(iterable.func) == "enumerate" and iterable.args:
-            pair = isinstance(target, (cst.Tuple, cst.List)) and len(target.elements) == 2
-            if pair and self._iterates_rows(iterable.args[0].value):
-                assert isinstance(target, (cst.Tuple, cst.List))
-                self._bind(target.elements[1].value, ROW, None, at)
+        if isinstance(iterable, ast.Call) and callee_name(iterable.func) == "enumerate":
+            first = first_argument(iterable)
+            pair = isinstance(target, (ast.Tuple, ast.List)) and len(target.elts) == 2
+            if pair and first is not None and self._iterates_rows(first):
+                assert isinstance(target, (ast.Tuple, ast.List))
+                second = target.elts[1]
+                self._bind(second.value if isinstance(second, ast.Starred) else second, ROW, None, at)
                 return
         self._bind(target, ROW if self._iterates_rows(iterable) else None, None, at)
 
-    def visit_Assign(self, node: cst.Assign) -> None:
+    def visit_Assign(self, node: ast.Assign) -> None:
         kind = self.kind(node.value)
         for target in node.targets:
-            self._bind(target.target, kind, node.value, node)
+            self._bind(target, kind, node.value, node.lineno)
 
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
         if node.value is not None:
-            self._bind(node.target, self.kind(node.value), node.value, node)
+            self._bind(node.target, self.kind(node.value), node.value, node.lineno)
 
-    def visit_For(self, node: cst.For) -> None:
-        self._loop(node.target, node.iter, node)
+    def visit_For(self, node: ast.For | ast.AsyncFor) -> None:
+        self._loop(node.target, node.iter, node.lineno)
 
-    def _comprehension(self, node: cst.BaseExpression) -> None:
-        comp: cst.CompFor | None = getattr(node, "for_in", None)
-        while comp is not None:
-            self._done.add(id(comp))
-            self._loop(comp.target, comp.iter, comp)
-            comp = comp.inner_for_in
+    visit_AsyncFor = visit_For
 
-    def visit_ListComp(self, node: cst.ListComp) -> None:
-        self._comprehension(node)
+    def _comprehension(self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp) -> None:
+        before: ast.expr = node.value if isinstance(node, ast.DictComp) else node.elt
+        for comp in node.generators:
+            self._loop(comp.target, comp.iter, _for_line(self.source, before, comp.target))
+            before = comp.ifs[-1] if comp.ifs else comp.iter
 
-    def visit_SetComp(self, node: cst.SetComp) -> None:
-        self._comprehension(node)
+    visit_ListComp = visit_SetComp = visit_GeneratorExp = visit_DictComp = _comprehension
 
-    def visit_GeneratorExp(self, node: cst.GeneratorExp) -> None:
-        self._comprehension(node)
-
-    def visit_DictComp(self, node: cst.DictComp) -> None:
-        self._comprehension(node)
-
-    def _run(self, call: cst.Call, name: str) -> None:
-        self.runs.add((self.positions[call].start.line, name))
+    def _run(self, call: ast.Call, name: str) -> None:
+        self.runs.add((call.lineno, name))
         self.in_transaction = self.in_transaction or self._transactions > 0
-        if dotted_name(argument(call, None, "prepare")) == "False":
+        if is_name(argument(call, None, "prepare"), "False"):
             self.unprepared = True
 
-    def visit_Await(self, node: cst.Await) -> None:
-        inner = node.expression
-        if isinstance(inner, cst.Call) and (inner is self.call or self.kind(inner) is not None):
+    def visit_Await(self, node: ast.Await) -> None:
+        inner = node.value
+        if isinstance(inner, ast.Call) and (inner is self.call or self.kind(inner) is not None):
             self.awaited = True
 
-    def visit_With(self, node: cst.With) -> None:
-        if any(isinstance(item.item, cst.Call) and callee_name(item.item.func) == "transaction" for item in node.items):
+    def visit_With(self, node: ast.With | ast.AsyncWith) -> None:
+        if _opens_transaction(node):
             self._transactions += 1
 
-    def leave_With(self, original_node: cst.With) -> None:
-        if any(isinstance(i.item, cst.Call) and callee_name(i.item.func) == "transaction" for i in original_node.items):
+    def leave_With(self, node: ast.With | ast.AsyncWith) -> None:
+        if _opens_transaction(node):
             self._transactions -= 1
+
+    visit_AsyncWith, leave_AsyncWith = visit_With, leave_With
 
     # uses
 
-    def visit_Subscript(self, node: cst.Subscript) -> None:
+    def visit_Subscript(self, node: ast.Subscript) -> None:
         index = _index(node)
         if index is not None and self.kind(node.value) == ROW:
-            self._use(node, "index", index=index)
-        elif isinstance(node.value, cst.Attribute) and node.value.attr.value == "iloc":
+            self._use(node.lineno, "index", index=index)
+        elif isinstance(node.value, ast.Attribute) and node.value.attr == "iloc":
             owner = dotted_name(node.value.value)
             column = _index(node, position=1)
             if owner and self.bindings.get(owner) == FRAME and column is not None:
-                self._use(node, "iloc", index=column)
+                self._use(node.lineno, "iloc", index=column)
 
-    def visit_Call(self, node: cst.Call) -> None:
+    def visit_Call(self, node: ast.Call) -> None:
         name = callee_name(node.func)
         if node is self.call and self.sink != "text":
             self._run(node, name or self.sink)
-            if name in CURSOR_SINKS and isinstance(node.func, cst.Attribute):
+            if name in CURSOR_SINKS and isinstance(node.func, ast.Attribute):
                 receiver = dotted_name(node.func.value)
                 if receiver:
                     self.bindings[receiver] = CURSOR
             return
-        if name in _CALL_KINDS and node.args and self.kind(node.args[0].value) == STATEMENT:
+        first = first_argument(node)
+        if name in _CALL_KINDS and first is not None and self.kind(first) == STATEMENT:
             self._run(node, name)
             return
-        if name in CURSOR_SINKS and isinstance(node.func, cst.Attribute):
+        if name in CURSOR_SINKS and isinstance(node.func, ast.Attribute):
             receiver = dotted_name(node.func.value)
             if receiver and self.bindings.get(receiver) == CURSOR:
                 del self.bindings[receiver]  # the cursor now holds another query's rows
         for arg in node.args:
-            if arg.star == "*" and self.kind(arg.value) == ROW:
-                self._use(node, "star_args", callee=dotted_name(node.func) or "the call")
-        positional = [arg.value for arg in node.args if arg.keyword is None and not arg.star]
+            if isinstance(arg, ast.Starred) and self.kind(arg.value) == ROW:
+                self._use(node.lineno, "star_args", callee=dotted_name(node.func) or "the call")
+        positional = positional_args(node)
         if name == "zip" and any(self.kind(arg) == ROW for arg in positional):
             listed = [self._names_in(arg) for arg in positional]
             known = [count for count in listed if count is not None]
             if known:
-                strict = dotted_name(argument(node, None, "strict")) == "True"
-                self._use(node, "zip", names=known[0], strict=strict)
+                strict = is_name(argument(node, None, "strict"), "True")
+                self._use(node.lineno, "zip", names=known[0], strict=strict)
         elif name in ("DataFrame", "from_records") and positional and self._iterates_rows(positional[0]):
             columns = argument(node, None, "columns")
             count = self._names_in(columns) if columns is not None else None
             if count is not None:
-                self._use(node, "frame_columns", names=count)
-        elif name in _EXPORTS and isinstance(node.func, cst.Attribute):
+                self._use(node.lineno, "frame_columns", names=count)
+        elif name in _EXPORTS and isinstance(node.func, ast.Attribute):
             owner = dotted_name(node.func.value)
             if owner and self.bindings.get(owner) == FRAME:
-                self._use(node, "export", method=name)
+                self._use(node.lineno, "export", method=name)
 
-    def _names_in(self, node: cst.BaseExpression) -> int | None:
+    def _names_in(self, node: ast.AST) -> int | None:
         listed = string_list(node)
         if listed is not None:
             return len(listed)
@@ -314,36 +310,77 @@ class _RowWalker(cst.CSTVisitor):
         return self.names.get(name) if name else None
 
 
-def _index(node: cst.Subscript, position: int = 0) -> int | None:
+@dataclass(frozen=True)
+class _Span:
+    """A stretch of source between two nodes, to read with `SourceText.segment`."""
+
+    lineno: int
+    col_offset: int
+    end_lineno: int
+    end_col_offset: int
+
+
+_FOR = re.compile(r"\b(?:async|for)\b")
+_LINE_BREAK = re.compile(r"\r\n?|\n")
+
+
+def _for_line(source: SourceText, before: ast.expr, target: ast.expr) -> int:
+    """The line of a comprehension's `async for`/`for` (`ast.comprehension` has no position):
+    found between the expression before it and its target."""
+    first = before.end_lineno or before.lineno
+    if first == target.lineno:
+        return first
+    between = source.segment(_Span(first, before.end_col_offset or 0, target.lineno, target.col_offset))  # type: ignore[arg-type]
+    for offset, line in enumerate(_LINE_BREAK.split(between)):
+        if _FOR.search(line.split("#", 1)[0]):
+            return first + offset
+    return target.lineno
+
+
+def _opens_transaction(node: ast.With | ast.AsyncWith) -> bool:
+    return any(
+        isinstance(item.context_expr, ast.Call) and callee_name(item.context_expr.func) == "transaction"
+        for item in node.items
+    )
+
+
+def _index(node: ast.Subscript, position: int = 0) -> int | None:
     """The integer at `position` of a subscript (`row[3]`, `row[-1]`, `df.iloc[:, 2]`)."""
-    if len(node.slice) <= position:
+    items = _subscript_items(node)
+    if len(items) <= position:
         return None
-    if position == 0 and len(node.slice) != 1:
+    if position == 0 and len(items) != 1:
         return None
-    item = node.slice[position].slice
-    if not isinstance(item, cst.Index):
-        return None
-    value = item.value
+    value = items[position]
     sign = 1
-    if isinstance(value, cst.UnaryOperation) and isinstance(value.operator, cst.Minus):
-        value, sign = value.expression, -1
-    if isinstance(value, cst.Integer):
-        return sign * int(value.value, 0)
+    if isinstance(value, ast.UnaryOp) and isinstance(value.op, ast.USub):
+        value, sign = value.operand, -1
+    if isinstance(value, ast.Constant) and value.value.__class__ is int:
+        return sign * value.value
     return None
 
 
-def literal_name_lists(module: cst.Module) -> dict[str, int]:
+def _subscript_items(node: ast.Subscript) -> list[ast.expr]:
+    """The items between the brackets: `row[1, 2]` has two, `row[(1, 2)]` one (a tuple)."""
+    inside = node.slice
+    if isinstance(inside, ast.Tuple) and inside.elts:
+        first, last = inside.elts[0], inside.elts[-1]
+        starts = (first.lineno, first.col_offset) == (inside.lineno, inside.col_offset)
+        ends = (last.end_lineno, last.end_col_offset) == (inside.end_lineno, inside.end_col_offset)
+        if starts or ends:  # not written in parentheses
+            return list(inside.elts)
+    return [inside]
+
+
+def literal_name_lists(tree: ast.Module) -> dict[str, int]:
     """Module constants that are literal lists of strings (`COLUMNS = ["id", "status"]`)."""
     found: dict[str, int] = {}
-    for statement in module.body:
-        if not isinstance(statement, cst.SimpleStatementLine):
+    for statement in tree.body:
+        if not isinstance(statement, ast.Assign) or len(statement.targets) != 1:
             continue
-        for small in statement.body:
-            if not isinstance(small, cst.Assign) or len(small.targets) != 1:
-                continue
-            target, listed = small.targets[0].target, string_list(small.value)
-            if isinstance(target, cst.Name) and listed is not None:
-                found[target.value] = len(listed)
+        target, listed = statement.targets[0], string_list(statement.value)
+        if isinstance(target, ast.Name) and listed is not None:
+            found[target.id] = len(listed)
     return found
 
 

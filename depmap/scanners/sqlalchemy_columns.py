@@ -11,17 +11,18 @@ decides *which* classes and tables are models, and this module decides *what* th
 
 from __future__ import annotations
 
+import ast
 from typing import Any
 
-import libcst as cst
-
-from depmap.scanners.python_source import Positions, callee_name, dotted_name, literal_bool, literal_string
+from depmap.scanners.python_tree import FUNCTION_NODES, SourceText, callee_name, dotted_name, literal_bool, literal_string
 from depmap.scanners.sqlalchemy_expressions import (
+    dict_items,
     keyword,
     mapped_inner,
     parse_annotation,
     positional,
     server_default_sql,
+    source_of,
     subscript_items,
     target_class,
     unwrap_optional,
@@ -37,27 +38,26 @@ TABLE_OPTIONS = frozenset({"__tablename__", "__table__", "__table_args__", "__ab
 class ColumnReader:
     """Field dicts from the column, relationship and field declarations of one module."""
 
-    def __init__(self, module: cst.Module, positions: Positions, names: ModuleNames) -> None:
-        self.module = module
-        self.positions = positions
+    def __init__(self, source: SourceText, names: ModuleNames) -> None:
+        self.source = source
         self.names = names
 
-    def code(self, node: cst.CSTNode) -> str:
-        return " ".join(self.module.code_for_node(node).split())
+    def code(self, node: ast.AST) -> str:
+        return " ".join(source_of(node, self.source).split())
 
-    def line(self, node: cst.CSTNode) -> int:
-        return self.positions[node].start.line
+    def line(self, node: ast.AST) -> int:
+        return node.lineno  # type: ignore[attr-defined]
 
     # -- Core tables -----------------------------------------------------------------------------
 
-    def core_table(self, call: cst.Call) -> CoreTable | None:
+    def core_table(self, call: ast.Call) -> CoreTable | None:
         args = positional(call)
         name = literal_string(args[0]) if args else literal_string(keyword(call, "name"))
         if name is None:
             return None
         columns = []
         for arg in args[1:]:  # after the metadata (Flask-SQLAlchemy's `db.Table` has none)
-            if isinstance(arg, cst.Call) and self.names.sa_callee(arg.func, COLUMN_CALLS):
+            if isinstance(arg, ast.Call) and self.names.sa_callee(arg.func, COLUMN_CALLS):
                 column = self.column(arg)
                 if column.get("db_column"):
                     column["name"], column["db_column"] = column["db_column"], None
@@ -68,7 +68,7 @@ class ColumnReader:
 
     # -- columns ---------------------------------------------------------------------------------
 
-    def column(self, call: cst.Call) -> dict[str, Any]:
+    def column(self, call: ast.Call) -> dict[str, Any]:
         """What `Column(...)` / `mapped_column(...)` says, as a field dict, plus working keys
         ("node": the call, for its line; "_server_default": the expression, for Core tables)."""
         info: dict[str, Any] = empty_field()
@@ -78,18 +78,18 @@ class ColumnReader:
             info["db_column"] = literal_string(args[0])
             args = args[1:]
         for arg in args:
-            if isinstance(arg, cst.Call) and self.names.sa_callee(arg.func, {"ForeignKey"}):
+            if isinstance(arg, ast.Call) and self.names.sa_callee(arg.func, {"ForeignKey"}):
                 target = positional(arg)[0] if positional(arg) else keyword(arg, "column")
                 if target is not None:
                     info["kind"], info["references"] = "foreign_key", literal_string(target) or self.code(target)
-            elif isinstance(arg, cst.Call) and callee_name(arg.func) in {"Sequence", "Identity", "Computed", "CheckConstraint", "FetchedValue"}:
+            elif isinstance(arg, ast.Call) and callee_name(arg.func) in {"Sequence", "Identity", "Computed", "CheckConstraint", "FetchedValue"}:
                 continue
             elif info["type"] is None:
                 info["type"] = self.code(arg)
         self._column_keywords(call, info)
         return info
 
-    def _column_keywords(self, call: cst.Call, info: dict[str, Any]) -> None:
+    def _column_keywords(self, call: ast.Call, info: dict[str, Any]) -> None:
         for name, key in (("name", "db_column"), ("type_", "type")):
             value = keyword(call, name)
             if value is not None:
@@ -105,11 +105,11 @@ class ColumnReader:
                 if key == "db_default":
                     info["_server_default"] = value
 
-    def sqlmodel_field(self, call: cst.Call, info: dict[str, Any]) -> None:
+    def sqlmodel_field(self, call: ast.Call, info: dict[str, Any]) -> None:
         """SQLModel `Field(default, primary_key=, foreign_key=, nullable=, sa_column=, ...)`."""
         args = positional(call)
         default = args[0] if args else keyword(call, "default")
-        if default is not None and not isinstance(default, cst.Ellipsis):
+        if default is not None and not (isinstance(default, ast.Constant) and default.value is Ellipsis):
             info["default"] = self.code(default)
         factory = keyword(call, "default_factory")
         if factory is not None:
@@ -125,23 +125,22 @@ class ColumnReader:
         if sa_type is not None:
             info["type"] = self.code(sa_type)
         column = keyword(call, "sa_column")
-        if isinstance(column, cst.Call) and self.names.sa_callee(column.func, COLUMN_CALLS):
+        if isinstance(column, ast.Call) and self.names.sa_callee(column.func, COLUMN_CALLS):
             found = self.column(column)
             for key, value in found.items():
                 if key != "node" and value not in (None, False):
                     info[key] = value
         extra = keyword(call, "sa_column_kwargs")
-        if isinstance(extra, cst.Dict):
-            for element in extra.elements:
-                key = literal_string(element.key) if isinstance(element, cst.DictElement) else None
-                if key == "server_default":
-                    info["db_default"], info["_server_default"] = self.code(element.value), element.value
+        if isinstance(extra, ast.Dict):
+            for key_node, value in dict_items(extra):
+                if literal_string(key_node) == "server_default":
+                    info["db_default"], info["_server_default"] = self.code(value), value
 
-    def relationship(self, call: cst.Call, annotation: cst.BaseExpression | None, info: dict[str, Any]) -> None:
+    def relationship(self, call: ast.Call, annotation: ast.expr | None, info: dict[str, Any]) -> None:
         info["kind"] = "relationship"
         args = positional(call)
         target = args[0] if args else keyword(call, "argument")
-        if isinstance(target, cst.Lambda):
+        if isinstance(target, ast.Lambda):
             target = target.body
         if target is None and annotation is not None:
             target = target_class(annotation)
@@ -150,7 +149,7 @@ class ColumnReader:
             info["related_model"] = self.names.qualify_text(text) if text is not None else self.names.qualify_or_written(target) or self.code(target)
         for name in ("back_populates", "backref"):
             value = keyword(call, name)
-            if isinstance(value, cst.Call) and positional(value):  # backref("orders", lazy=...)
+            if isinstance(value, ast.Call) and positional(value):  # backref("orders", lazy=...)
                 value = positional(value)[0]
             if literal_string(value) is not None:
                 info["related_name"] = literal_string(value)
@@ -162,59 +161,59 @@ class ColumnReader:
     # -- class bodies ----------------------------------------------------------------------------
 
     def fields(
-        self, body: list[cst.CSTNode], sqlmodel: bool, table_columns: tuple[dict[str, Any], ...]
+        self, body: list[ast.stmt], sqlmodel: bool, table_columns: tuple[dict[str, Any], ...]
     ) -> tuple[list[dict[str, Any]], list[str]]:
         """The fields of a class body (a `__table__`'s columns first) and its other attributes."""
         fields: list[dict[str, Any]] = []
         attributes: list[str] = []
         fields.extend(dict(column, line=self.line(column["node"])) for column in table_columns)
         for small in body:
-            if isinstance(small, cst.FunctionDef):
+            if isinstance(small, FUNCTION_NODES):
                 found = self.declared_attr_field(small)
                 if found is not None:
                     fields.append(found)
-                elif not is_dunder(small.name.value):
-                    attributes.append(small.name.value)
-            elif isinstance(small, cst.ClassDef):
-                attributes.append(small.name.value)
-            elif isinstance(small, (cst.Assign, cst.AnnAssign)):
-                target = small.targets[0].target if isinstance(small, cst.Assign) and len(small.targets) == 1 else getattr(small, "target", None)
-                if not isinstance(target, cst.Name) or target.value in TABLE_OPTIONS:
+                elif not is_dunder(small.name):
+                    attributes.append(small.name)
+            elif isinstance(small, ast.ClassDef):
+                attributes.append(small.name)
+            elif isinstance(small, (ast.Assign, ast.AnnAssign)):
+                target = _attribute_target(small)
+                if not isinstance(target, ast.Name) or target.id in TABLE_OPTIONS:
                     continue
-                found = self.field(small, target.value, sqlmodel)
+                found = self.field(small, target.id, sqlmodel)
                 if found is not None:
                     fields.append(found)
-                elif not is_dunder(target.value):
-                    attributes.append(target.value)
+                elif not is_dunder(target.id):
+                    attributes.append(target.id)
         return fields, list(dict.fromkeys(attributes))
 
-    def attribute_lines(self, body: list[cst.CSTNode], attributes: list[str]) -> dict[str, int]:
+    def attribute_lines(self, body: list[ast.stmt], attributes: list[str]) -> dict[str, int]:
         """Where each of `attributes` is defined in the class body (a method's `def` line, first wins)."""
         lines: dict[str, int] = {}
         for small in body:
-            if isinstance(small, (cst.FunctionDef, cst.ClassDef)):
-                name, node = small.name.value, small.name
-            elif isinstance(small, (cst.Assign, cst.AnnAssign)):
-                target = small.targets[0].target if isinstance(small, cst.Assign) and len(small.targets) == 1 else getattr(small, "target", None)
-                if not isinstance(target, cst.Name):
+            if isinstance(small, (*FUNCTION_NODES, ast.ClassDef)):
+                name = small.name
+            elif isinstance(small, (ast.Assign, ast.AnnAssign)):
+                target = _attribute_target(small)
+                if not isinstance(target, ast.Name):
                     continue
-                name, node = target.value, small
+                name = target.id
             else:
                 continue
             if name in attributes:
-                lines.setdefault(name, self.line(node))
+                lines.setdefault(name, self.line(small))
         return lines
 
-    def field(self, statement: cst.Assign | cst.AnnAssign, name: str, sqlmodel: bool) -> dict[str, Any] | None:
+    def field(self, statement: ast.Assign | ast.AnnAssign, name: str, sqlmodel: bool) -> dict[str, Any] | None:
         """One class attribute as a field dict; None when it declares no column or relationship."""
         value = statement.value
-        annotation = statement.annotation.annotation if isinstance(statement, cst.AnnAssign) else None
+        annotation = statement.annotation if isinstance(statement, ast.AnnAssign) else None
         if annotation is not None and callee_name(parse_annotation(annotation)) == "ClassVar":
             return None
-        call = value if isinstance(value, cst.Call) else None
+        call = value if isinstance(value, ast.Call) else None
         while call is not None and self.names.sa_callee(call.func, COLUMN_WRAPPERS) and positional(call):
             inner = positional(call)[0]
-            call = inner if isinstance(inner, cst.Call) and self.names.sa_callee(inner.func, COLUMN_CALLS) else None
+            call = inner if isinstance(inner, ast.Call) and self.names.sa_callee(inner.func, COLUMN_CALLS) else None
         info: dict[str, Any]
         if call is not None and self.names.sa_callee(call.func, COLUMN_CALLS):
             info = self.column(call)
@@ -238,19 +237,19 @@ class ColumnReader:
             info["nullable"] = False
         return info
 
-    def _annotation_facts(self, annotation: cst.BaseExpression, info: dict[str, Any], sqlmodel: bool) -> None:
+    def _annotation_facts(self, annotation: ast.expr, info: dict[str, Any], sqlmodel: bool) -> None:
         """Type and nullability from `Mapped[Optional[str]]` / SQLModel `str | None`, and the
         `mapped_column` of an `Annotated` alias."""
         inner = annotation if sqlmodel else mapped_inner(annotation)
         if inner is None:
             return
         inner, optional = unwrap_optional(inner)
-        alias = self.names.annotated.get(inner.value) if isinstance(inner, cst.Name) else None
-        annotated = alias or (inner if isinstance(inner, cst.Subscript) and callee_name(inner.value) == "Annotated" else None)
+        alias = self.names.annotated.get(inner.id) if isinstance(inner, ast.Name) else None
+        annotated = alias or (inner if isinstance(inner, ast.Subscript) and callee_name(inner.value) == "Annotated" else None)
         if annotated is not None:
             items = subscript_items(annotated)
             for item in items[1:]:
-                if isinstance(item, cst.Call) and self.names.sa_callee(item.func, COLUMN_CALLS):
+                if isinstance(item, ast.Call) and self.names.sa_callee(item.func, COLUMN_CALLS):
                     found = self.column(item)
                     for key, value in found.items():
                         if key not in ("node", "name", "line") and value not in (None, False) and info.get(key) in (None, False, "column"):
@@ -263,28 +262,34 @@ class ColumnReader:
         if info["nullable"] is None:
             info["nullable"] = False if info["primary_key"] else optional
 
-    def declared_attr_field(self, function: cst.FunctionDef) -> dict[str, Any] | None:
+    def declared_attr_field(self, function: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, Any] | None:
         """`@declared_attr def customer_id(cls): return Column(ForeignKey(...))` in a mixin."""
-        if not any(callee_name(d.decorator) in {"declared_attr", "directive"} or dotted_name(d.decorator) == "declared_attr.directive" for d in function.decorators):
+        if not any(callee_name(d) in {"declared_attr", "directive"} or dotted_name(d) == "declared_attr.directive" for d in function.decorator_list):
             return None
-        if is_dunder(function.name.value):
+        if is_dunder(function.name):
             return None
-        for statement in function.body.body:
-            small = statement.body[0] if isinstance(statement, cst.SimpleStatementLine) and statement.body else None
-            if isinstance(small, cst.Return) and isinstance(small.value, cst.Call):
-                call = small.value
+        for statement in function.body:
+            if isinstance(statement, ast.Return) and isinstance(statement.value, ast.Call):
+                call = statement.value
                 if self.names.sa_callee(call.func, COLUMN_CALLS):
                     info = self.column(call)
                 elif self.names.sa_callee(call.func, RELATIONSHIP_CALLS):
                     info = empty_field()
-                    self.relationship(call, mapped_inner(function.returns.annotation) if function.returns else None, info)
+                    self.relationship(call, mapped_inner(function.returns) if function.returns else None, info)
                 else:
                     return None
-                info["name"], info["line"] = function.name.value, self.line(function)
+                info["name"], info["line"] = function.name, self.line(function)
                 if info["kind"] != "relationship" and function.returns is not None:
-                    self._annotation_facts(function.returns.annotation, info, False)
+                    self._annotation_facts(function.returns, info, False)
                 return info
         return None
+
+
+def _attribute_target(statement: ast.Assign | ast.AnnAssign) -> ast.expr | None:
+    """The target of `name = value` / `name: T = value`; None for `a = b = value`."""
+    if isinstance(statement, ast.Assign):
+        return statement.targets[0] if len(statement.targets) == 1 else None
+    return statement.target
 
 
 def empty_field() -> dict[str, Any]:
@@ -311,13 +316,13 @@ def public_field(info: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in info.items() if key in empty_field()}
 
 
-def column_spec(column: dict[str, Any]) -> dict[str, Any]:
+def column_spec(column: dict[str, Any], source: SourceText) -> dict[str, Any]:
     """A Core column as the catalog's `column_def` extra: like the SQL engine's, the default is
-    the database's (`server_default`), the client-side `default=` kept apart."""
+    the database's (`server_default`, written in `source`), the client-side `default=` kept apart."""
     nullable = column["nullable"]
     if nullable is None:
         nullable = not column["primary_key"]
-    spec: dict[str, Any] = {"type": column["type"], "nullable": nullable, "default": server_default_sql(column.get("_server_default"))}
+    spec: dict[str, Any] = {"type": column["type"], "nullable": nullable, "default": server_default_sql(column.get("_server_default"), source)}
     if column["primary_key"]:
         spec["primary_key"] = True
     if column["unique"]:

@@ -9,27 +9,26 @@ class a model; the models visitor asks `exposure_extra` first and emits the EXPO
 
 from __future__ import annotations
 
+import ast
 from typing import Any
 
-import libcst as cst
-
-from depmap.scanners.python_source import callee_name, dotted_name, literal_bool, literal_string
-from depmap.scanners.sqlalchemy_expressions import keyword, parse_annotation, string_tuple
+from depmap.scanners.python_tree import callee_name, dotted_name, literal_bool, literal_string
+from depmap.scanners.sqlalchemy_expressions import class_bases, dict_items, keyword, parse_annotation, string_tuple
 from depmap.scanners.sqlalchemy_names import ClassInfo, ModuleNames, class_body, is_dunder, single_assignment
 
 AUTO_SCHEMAS = frozenset({"SQLAlchemyAutoSchema", "ModelSchema", "TableSchema"})
 MANUAL_SCHEMAS = frozenset({"SQLAlchemySchema"})
 
 
-def exposure_extra(node: cst.ClassDef, body: list[cst.CSTNode], classes: dict[str, ClassInfo], names: ModuleNames) -> dict[str, Any] | None:
+def exposure_extra(node: ast.ClassDef, body: list[ast.stmt], classes: dict[str, ClassInfo], names: ModuleNames) -> dict[str, Any] | None:
     """The EXPOSURE fact's extra when the class exposes rows (`model`, `model_name`, `fields`,
     `exclude`, `automatic`), or None. `classes` are the classes seen earlier in the file."""
-    base_names = {callee_name(arg.value) for arg in node.bases if arg.keyword is None}
+    bases = class_bases(node)
+    base_names = {callee_name(base) for base in bases}
     local_exposure = any(
-        isinstance(classes.get(dotted_name(arg.value) or ""), ClassInfo) and classes[dotted_name(arg.value) or ""].role == "exposure"
-        for arg in node.bases
+        isinstance(classes.get(dotted_name(base) or ""), ClassInfo) and classes[dotted_name(base) or ""].role == "exposure" for base in bases
     )
-    meta = next((s for s in body if isinstance(s, cst.ClassDef) and s.name.value in ("Meta", "Config")), None)
+    meta = next((s for s in body if isinstance(s, ast.ClassDef) and s.name in ("Meta", "Config")), None)
     meta_values = _class_assignments(meta) if meta is not None else {}
     extra: dict[str, Any]
     if base_names & (AUTO_SCHEMAS | MANUAL_SCHEMAS):
@@ -49,8 +48,8 @@ def exposure_extra(node: cst.ClassDef, body: list[cst.CSTNode], classes: dict[st
         }
     elif local_exposure or _reads_attributes(body, meta_values):
         inherited: list[str] = []
-        for arg in node.bases:
-            info = classes.get(dotted_name(arg.value) or "")
+        for base in bases:
+            info = classes.get(dotted_name(base) or "")
             if info is not None and info.role == "exposure":
                 inherited.extend(info.fields)
         own = [name for name in _annotated_names(body) if name != "model_config"]
@@ -61,50 +60,48 @@ def exposure_extra(node: cst.ClassDef, body: list[cst.CSTNode], classes: dict[st
     return extra
 
 
-def _reads_attributes(body: list[cst.CSTNode], config: dict[str, cst.BaseExpression]) -> bool:
+def _reads_attributes(body: list[ast.stmt], config: dict[str, ast.expr]) -> bool:
     """pydantic `model_config = ConfigDict(from_attributes=True)` or `Config.orm_mode = True`."""
     if literal_bool(config.get("orm_mode")) or literal_bool(config.get("from_attributes")):
         return True
     value = _class_assignments_values(body).get("model_config")
-    if isinstance(value, cst.Call):
+    if isinstance(value, ast.Call):
         return bool(literal_bool(keyword(value, "from_attributes")))
-    if isinstance(value, cst.Dict):
-        return any(
-            isinstance(e, cst.DictElement) and literal_string(e.key) == "from_attributes" and literal_bool(e.value) for e in value.elements
-        )
+    if isinstance(value, ast.Dict):
+        return any(literal_string(key) == "from_attributes" and literal_bool(item) for key, item in dict_items(value))
     return False
 
 
-def _class_assignments(node: cst.ClassDef) -> dict[str, cst.BaseExpression]:
+def _class_assignments(node: ast.ClassDef) -> dict[str, ast.expr]:
     return _class_assignments_values(class_body(node))
 
 
-def _class_assignments_values(body: list[cst.CSTNode]) -> dict[str, cst.BaseExpression]:
-    values: dict[str, cst.BaseExpression] = {}
+def _class_assignments_values(body: list[ast.stmt]) -> dict[str, ast.expr]:
+    values: dict[str, ast.expr] = {}
     for small in body:
-        if isinstance(small, (cst.Assign, cst.AnnAssign)):
+        if isinstance(small, (ast.Assign, ast.AnnAssign)):
             target, value = single_assignment(small)
             if target is not None and value is not None:
                 values[target] = value
     return values
 
 
-def _class_assignments_names(body: list[cst.CSTNode]) -> list[str]:
+def _class_assignments_names(body: list[ast.stmt]) -> list[str]:
     names = []
     for small in body:
-        if isinstance(small, (cst.Assign, cst.AnnAssign)):
+        if isinstance(small, (ast.Assign, ast.AnnAssign)):
             target, _ = single_assignment(small)
             if target is not None and not is_dunder(target):
                 names.append(target)
     return names
 
 
-def _annotated_names(body: list[cst.CSTNode]) -> list[str]:
+def _annotated_names(body: list[ast.stmt]) -> list[str]:
     names = []
     for small in body:
-        if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
-            if callee_name(parse_annotation(small.annotation.annotation)) != "ClassVar":
-                names.append(small.target.value)
+        if isinstance(small, ast.AnnAssign) and isinstance(small.target, ast.Name):
+            if callee_name(parse_annotation(small.annotation)) != "ClassVar":
+                names.append(small.target.id)
     return names
 
 

@@ -1,55 +1,118 @@
-"""Reading libcst expressions the way SQLAlchemy code writes them: call arguments, type
+"""Reading `ast` expressions the way SQLAlchemy code writes them: call arguments, type
 annotations, server defaults as SQL, and one-line snippets of source.
 
 Model definitions and queries are read from the same kinds of expression (`"orders"`,
 `nullable=False`, `Mapped[Optional[Customer]]`, `list["Hero"]`), and models and Alembic migrations
 write the same `server_default=`, so the SQLAlchemy analyses share these pure helpers instead of
-each keeping its own copy (plain literals are `python_source`'s, shared by every analysis).
+each keeping its own copy (plain literals are `python_tree`'s, shared by every analysis).
 Nothing here knows about imports or scopes: what a name stands for is `sqlalchemy_names`' business.
 """
 
 from __future__ import annotations
 
-import libcst as cst
+import ast
+from collections.abc import Iterator
 
-from depmap.scanners.python_source import argument, callee_name, dotted_name, is_name, literal_string
+from depmap.scanners.python_tree import SourceText, argument, call_args, callee_name, children, dotted_name, is_name, literal_string
 from depmap.sql.facts import snippet_of
 
 MAPPED_NAMES = frozenset({"Mapped", "WriteOnlyMapped", "DynamicMapped"})
 # SQL functions that take no parentheses: `func.current_timestamp()` renders CURRENT_TIMESTAMP.
 BARE_FUNCTIONS = frozenset({"current_timestamp", "current_date", "current_time", "localtime", "localtimestamp", "current_user", "session_user", "user"})
+_ANNOTATION_SOURCE = "_depmap_annotation_source"  # on the nodes of a parsed string annotation
 
 
-def keyword(call: cst.Call, name: str) -> cst.BaseExpression | None:
-    for arg in call.args:
-        if arg.keyword is not None and arg.keyword.value == name:
-            return arg.value
+# -- calls and containers ----------------------------------------------------------------------------
+
+
+def keyword(call: ast.Call, name: str) -> ast.expr | None:
+    for item in call.keywords:
+        if item.arg == name:
+            return item.value
     return None
 
 
-def positional(call: cst.Call) -> list[cst.BaseExpression]:
-    return [arg.value for arg in call.args if arg.keyword is None and not arg.star]
+def positional(call: ast.Call) -> list[ast.expr]:
+    """The positional arguments, `*args` left out."""
+    return [value for value in call.args if not isinstance(value, ast.Starred)]
 
 
-def subscript_items(node: cst.Subscript) -> list[cst.BaseExpression]:
-    return [element.slice.value for element in node.slice if isinstance(element.slice, cst.Index)]
+def unstarred(node: ast.expr) -> ast.expr:
+    """`*x` -> x: the element of a list, tuple or base list as SQLAlchemy code reads it."""
+    return node.value if isinstance(node, ast.Starred) else node
 
 
-def parse_annotation(node: cst.BaseExpression) -> cst.BaseExpression:
+def elements(node: ast.List | ast.Tuple | ast.Set) -> list[ast.expr]:
+    """The elements of a literal list, tuple or set, `*x` read as x."""
+    return [unstarred(element) for element in node.elts]
+
+
+def class_bases(node: ast.ClassDef) -> list[ast.expr]:
+    """The positional bases of a class as written, `*bases` read as `bases`."""
+    return [unstarred(base) for base in node.bases]
+
+
+def dict_items(node: ast.Dict) -> Iterator[tuple[ast.expr | None, ast.expr]]:
+    """(key, value) in source order; key None for `**mapping`."""
+    return zip(node.keys, node.values)
+
+
+def subscript_items(node: ast.Subscript) -> list[ast.expr]:
+    """`X[a, b]` -> [a, b]; slices (`X[1:2]`) are left out."""
+    index = node.slice
+    if isinstance(index, ast.Tuple):
+        return [item for item in index.elts if not isinstance(item, ast.Slice)]
+    return [] if isinstance(index, ast.Slice) else [index]
+
+
+def source_children(node: ast.AST) -> list[ast.AST]:
+    """Direct child nodes in source order (`ast` lists a dict's keys before its values, an `x if c
+    else y`'s test first, and keyword arguments after `*args`)."""
+    if isinstance(node, ast.Dict):
+        ordered: list[ast.AST] = []
+        for key, value in zip(node.keys, node.values):
+            if key is not None:
+                ordered.append(key)
+            ordered.append(value)
+        return ordered
+    if isinstance(node, ast.IfExp):
+        return [node.body, node.test, node.orelse]
+    if isinstance(node, ast.Call) and node.keywords and any(isinstance(value, ast.Starred) for value in node.args):
+        return [node.func, *(arg.value for arg in call_args(node))]
+    return list(children(node))
+
+
+# -- source text -----------------------------------------------------------------------------------
+
+
+def source_of(node: ast.AST, source: SourceText) -> str:
+    """The node's source as written: in the file, or in the string annotation it was parsed from."""
+    own = getattr(node, _ANNOTATION_SOURCE, None)
+    return (own or source).segment(node)
+
+
+# -- annotations -----------------------------------------------------------------------------------
+
+
+def parse_annotation(node: ast.expr) -> ast.expr:
     """A string annotation ("Customer", "Mapped[int]") as the expression it names."""
     text = literal_string(node)
     if text is None:
         return node
     try:
-        return cst.parse_expression(text)
-    except cst.ParserSyntaxError:
+        parsed = ast.parse(text, mode="eval").body
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return node
+    own = SourceText(text)  # its nodes' positions are in `text`, not in the file
+    for inner in ast.walk(parsed):
+        setattr(inner, _ANNOTATION_SOURCE, own)
+    return parsed
 
 
-def unwrap_optional(node: cst.BaseExpression) -> tuple[cst.BaseExpression, bool]:
+def unwrap_optional(node: ast.expr) -> tuple[ast.expr, bool]:
     """`Optional[X]`, `Union[X, None]`, `X | None` -> (X, True); anything else -> (node, False)."""
     node = parse_annotation(node)
-    if isinstance(node, cst.Subscript):
+    if isinstance(node, ast.Subscript):
         name = callee_name(node.value)
         items = subscript_items(node)
         if name == "Optional" and len(items) == 1:
@@ -58,7 +121,7 @@ def unwrap_optional(node: cst.BaseExpression) -> tuple[cst.BaseExpression, bool]
             rest = [item for item in items if not _is_none(item)]
             if len(rest) < len(items):
                 return (rest[0] if len(rest) == 1 else node), True
-    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.BitOr):
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
         parts = _union_parts(node)
         rest = [part for part in parts if not _is_none(part)]
         if len(rest) < len(parts):
@@ -66,20 +129,20 @@ def unwrap_optional(node: cst.BaseExpression) -> tuple[cst.BaseExpression, bool]
     return node, False
 
 
-def _union_parts(node: cst.BaseExpression) -> list[cst.BaseExpression]:
-    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.BitOr):
+def _union_parts(node: ast.expr) -> list[ast.expr]:
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
         return _union_parts(node.left) + _union_parts(node.right)
     return [node]
 
 
-def _is_none(node: cst.BaseExpression) -> bool:
-    return isinstance(node, cst.Name) and node.value == "None" or literal_string(node) == "None"
+def _is_none(node: ast.expr) -> bool:
+    return is_name(node, "None") or literal_string(node) == "None"
 
 
-def target_class(node: cst.BaseExpression) -> cst.BaseExpression:
+def target_class(node: ast.expr) -> ast.expr:
     """The class a relationship annotation names: `list["Hero"]`, `Optional[Team]`, `"Team"`."""
     node, _ = unwrap_optional(node)
-    while isinstance(node, cst.Subscript) and callee_name(node.value) in {"list", "List", "set", "Set", "Sequence"}:
+    while isinstance(node, ast.Subscript) and callee_name(node.value) in {"list", "List", "set", "Set", "Sequence"}:
         items = subscript_items(node)
         if len(items) != 1:
             break
@@ -87,54 +150,58 @@ def target_class(node: cst.BaseExpression) -> cst.BaseExpression:
     return node
 
 
-def mapped_inner(annotation: cst.BaseExpression | None) -> cst.BaseExpression | None:
+def mapped_inner(annotation: ast.expr | None) -> ast.expr | None:
     """`Mapped[X]` -> X (also `orm.Mapped[...]`, "Mapped[...]" strings, WriteOnlyMapped)."""
     if annotation is None:
         return None
     annotation = parse_annotation(annotation)
-    if isinstance(annotation, cst.Subscript) and callee_name(annotation.value) in MAPPED_NAMES:
+    if isinstance(annotation, ast.Subscript) and callee_name(annotation.value) in MAPPED_NAMES:
         items = subscript_items(annotation)
         return items[0] if len(items) == 1 else None
     return None
 
 
-def string_tuple(node: cst.BaseExpression | None) -> list[str] | None:
-    if not isinstance(node, (cst.List, cst.Tuple, cst.Set)):
+def string_tuple(node: ast.expr | None) -> list[str] | None:
+    if not isinstance(node, (ast.List, ast.Tuple, ast.Set)):
         return None
-    values = [literal_string(element.value) for element in node.elements]
+    values = [literal_string(element) for element in elements(node)]
     return [value for value in values if value is not None] if all(v is not None for v in values) else None
 
 
-def server_default_sql(node: cst.BaseExpression | None, module: cst.Module | None = None) -> str | None:
+# -- SQL and snippets ------------------------------------------------------------------------------
+
+
+def server_default_sql(node: ast.expr | None, source: SourceText) -> str | None:
     """What the database receives as DEFAULT for a `server_default=`, in a model or a migration.
 
     A Python string is a SQL literal to SQLAlchemy, so it is quoted (`"pending"` -> `'pending'`);
     `text("now()")` and `literal_column("x")` are the SQL itself; `func.now()` (also `sa.func`,
     `db.func`) is `now()`, `func.current_timestamp()` the bare `CURRENT_TIMESTAMP`; `sa.false()` is
-    `false`; `DefaultClause(x)` is x's default; `None` is no default. Anything else is kept as written,
-    with `module`'s newline and indentation if given.
+    `false`; `DefaultClause(x)` is x's default; `None` is no default. Anything else is kept as
+    written in `source`, the file's text.
     """
     if node is None or is_name(node, "None"):
         return None
     value = literal_string(node)
     if value is not None:
         return "'" + value.replace("'", "''") + "'"
-    if isinstance(node, cst.Call):
+    if isinstance(node, ast.Call):
         name = callee_name(node.func)
         first = argument(node, 0, "text")
         if name in ("text", "literal_column") and first is not None and literal_string(first) is not None:
             return literal_string(first)
         if name == "DefaultClause" and first is not None:
-            return server_default_sql(first, module)
+            return server_default_sql(first, source)
         written = dotted_name(node.func) or ""
-        if name in ("true", "false") and not node.args:
+        has_args = bool(node.args or node.keywords)
+        if name in ("true", "false") and not has_args:
             return name
         if name and (written == f"func.{name}" or written.endswith(f".func.{name}")):
-            if not node.args and name.lower() in BARE_FUNCTIONS:
+            if not has_args and name.lower() in BARE_FUNCTIONS:
                 return name.upper()
-            args = ", ".join(server_default_sql(a.value, module) or "NULL" for a in node.args)
+            args = ", ".join(server_default_sql(arg.value, source) or "NULL" for arg in call_args(node))
             return f"{name}({args})"
-    return (module or cst.Module([])).code_for_node(node)
+    return source_of(node, source)
 
 
 def python_snippet(code: str) -> str:
@@ -162,14 +229,20 @@ def python_snippet(code: str) -> str:
 __all__ = [
     "BARE_FUNCTIONS",
     "MAPPED_NAMES",
+    "class_bases",
+    "dict_items",
+    "elements",
     "keyword",
     "mapped_inner",
     "parse_annotation",
     "positional",
     "python_snippet",
     "server_default_sql",
+    "source_children",
+    "source_of",
     "string_tuple",
     "subscript_items",
     "target_class",
+    "unstarred",
     "unwrap_optional",
 ]

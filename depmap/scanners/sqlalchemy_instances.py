@@ -10,11 +10,11 @@ classes of the module are validation schemas and which are evidently rows.
 
 from __future__ import annotations
 
-import libcst as cst
+import ast
 
 from depmap.model import HIGH
-from depmap.scanners.python_source import callee_name, dotted_name, literal_bool
-from depmap.scanners.sqlalchemy_expressions import positional, subscript_items, target_class, unwrap_optional
+from depmap.scanners.python_tree import callee_name, dotted_name, literal_bool
+from depmap.scanners.sqlalchemy_expressions import class_bases, positional, subscript_items, target_class, unwrap_optional
 from depmap.scanners.sqlalchemy_names import SA_PACKAGES, ModuleNames, top_level
 from depmap.scanners.sqlalchemy_statements import unwind
 from depmap.scanners.sqlalchemy_targets import Instance, Target, TargetResolver, is_class_name, unwrap_await
@@ -36,24 +36,25 @@ class InstanceReader:
         self.names = names
         self.schemas = schemas  # `schema_classes` of the module: never rows
 
-    def primary_entity(self, node: cst.BaseExpression) -> Target | None:
+    def primary_entity(self, node: ast.expr) -> Target | None:
         """The model whose instances a query expression yields (`select(M)...`, `session.query(M)`,
         `M.query...`, `session.scalars(select(M))`), or None for rows of columns."""
         node = unwrap_await(node)
-        if isinstance(node, cst.Name):  # `stmt = select(M)...` earlier
-            return self.targets.collection(node.value)
-        if isinstance(node, cst.Attribute) and node.attr.value == "query":
+        if isinstance(node, ast.Name):  # `stmt = select(M)...` earlier
+            return self.targets.collection(node.id)
+        if isinstance(node, ast.Attribute) and node.attr == "query":
             return self.targets.model_ref(node.value)
-        if not isinstance(node, cst.Call):
+        if not isinstance(node, ast.Call):
             return None
         root, links = unwind(node, self.targets)
-        if isinstance(root, cst.Name) and links:  # `result.scalars().first()` after `result = session.execute(...)`
-            collection = self.targets.collection(root.value)
+        if isinstance(root, ast.Name) and links:  # `result.scalars().first()` after `result = session.execute(...)`
+            collection = self.targets.collection(root.id)
             if collection is not None:
                 return collection
-        if isinstance(root, cst.Call) and self.targets.statement_kind(root) == "select":
-            return self.targets.whole_model(positional(root)[0])
-        if isinstance(root, cst.Attribute) and root.attr.value == "query" and links:
+        if isinstance(root, ast.Call) and self.targets.statement_kind(root) == "select":
+            entities = positional(root)  # none in `select(*columns)`
+            return self.targets.whole_model(entities[0]) if entities else None
+        if isinstance(root, ast.Attribute) and root.attr == "query" and links:
             return self.targets.model_ref(root.value)
         for name, call in links:
             args = positional(call)
@@ -65,99 +66,102 @@ class InstanceReader:
                 return self.primary_entity(args[0])
         return None
 
-    def loaded(self, value: cst.BaseExpression) -> Target | None:
+    def loaded(self, value: ast.expr) -> Target | None:
         """`session.get(M, 1)`, `....first()`, `.scalar_one()` of a query on M: one instance."""
         value = unwrap_await(value)
-        if not isinstance(value, cst.Call) or not isinstance(value.func, cst.Attribute):
+        if not isinstance(value, ast.Call) or not isinstance(value.func, ast.Attribute):
             return None
-        if value.func.attr.value not in SINGLE_RESULTS:
+        if value.func.attr not in SINGLE_RESULTS:
             return None
         return self.primary_entity(value)
 
-    def iterated(self, value: cst.BaseExpression) -> Target | None:
+    def iterated(self, value: ast.expr) -> Target | None:
         """`for o in session.scalars(select(M))` / `M.query.all()` / `session.query(M)...`."""
         value = unwrap_await(value)
-        if isinstance(value, cst.Name):
-            return self.targets.collection(value.value)
-        if isinstance(value, cst.Call) and self.targets.statement_kind(value) == "select":
+        if isinstance(value, ast.Name):
+            return self.targets.collection(value.id)
+        if isinstance(value, ast.Call) and self.targets.statement_kind(value) == "select":
             return self.primary_entity(value)
-        if isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute):
-            if value.func.attr.value in MANY_RESULTS or value.func.attr.value in ("query", "exec", "execute", "scalars"):
+        if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute):
+            if value.func.attr in MANY_RESULTS or value.func.attr in ("query", "exec", "execute", "scalars"):
                 return self.primary_entity(value)
         return None
 
-    def constructed(self, value: cst.BaseExpression) -> Instance | None:
+    def constructed(self, value: ast.expr) -> Instance | None:
         """`M(a=..., **kw)` or `M.model_validate(data)`: a new instance and the fields it sets."""
-        if not isinstance(value, cst.Call):
+        if not isinstance(value, ast.Call):
             return None
         func = value.func
-        if isinstance(func, cst.Attribute) and func.attr.value in CONSTRUCTORS:
+        if isinstance(func, ast.Attribute) and func.attr in CONSTRUCTORS:
             target = self.targets.model_ref(func.value)
             return Instance(target, "constructed", HIGH, [], True) if target is not None and target.binding is None else None
-        if not isinstance(func, (cst.Name, cst.Attribute)) or (self.names.qualify(func) or "").startswith(SA_PACKAGES):
+        if not isinstance(func, (ast.Name, ast.Attribute)) or (self.names.qualify(func) or "").startswith(SA_PACKAGES):
             return None  # Session(engine), Table(...), Column(...): SQLAlchemy's own classes
         target = self.targets.model_ref(func)
         if target is None or target.binding is not None or target.table:
             return None
-        fields = [arg.keyword.value for arg in value.args if arg.keyword is not None]
-        everything = any(arg.star == "**" for arg in value.args)
+        fields = [item.arg for item in value.keywords if item.arg is not None]
+        everything = any(item.arg is None for item in value.keywords)
         return Instance(target, "constructed", HIGH, fields, everything)
 
-    def annotated_model(self, annotation: cst.BaseExpression) -> Target | None:
+    def annotated_model(self, annotation: ast.expr) -> Target | None:
         """`order: Order`, `Optional[Order]`, `Annotated[Order, Depends(...)]` (or an alias of it)."""
         inner, _ = unwrap_optional(annotation)
-        if isinstance(inner, cst.Name) and inner.value in self.names.annotated:
-            inner = self.names.annotated[inner.value]
-        if isinstance(inner, cst.Subscript) and callee_name(inner.value) == "Annotated" and subscript_items(inner):
+        if isinstance(inner, ast.Name) and inner.id in self.names.annotated:
+            inner = self.names.annotated[inner.id]
+        if isinstance(inner, ast.Subscript) and callee_name(inner.value) == "Annotated" and subscript_items(inner):
             inner, _ = unwrap_optional(subscript_items(inner)[0])
         inner = target_class(inner)
-        if isinstance(inner, cst.Name) and inner.value in self.schemas:
+        if isinstance(inner, ast.Name) and inner.id in self.schemas:
             return None
-        if isinstance(inner, (cst.Name, cst.Attribute)) and is_class_name((dotted_name(inner) or "").rsplit(".", 1)[-1]):
+        if isinstance(inner, (ast.Name, ast.Attribute)) and is_class_name((dotted_name(inner) or "").rsplit(".", 1)[-1]):
             target = self.targets.model_ref(inner)
             if target is not None and target.model is not None:
                 return target
         return None
 
 
-def schema_classes(module: cst.Module) -> set[str]:
+def _table_keyword(node: ast.ClassDef) -> bool:
+    """SQLModel's `class Hero(SQLModel, table=True)`."""
+    return any(item.arg == "table" and literal_bool(item.value) for item in node.keywords)
+
+
+def schema_classes(tree: ast.Module) -> set[str]:
     """Classes of this module that validate data rather than map rows: pydantic models and SQLModel
     classes without `table=True` (and their subclasses). An argument annotated with one is not a row."""
     names: set[str] = set()
-    for statement in top_level(module.body):
-        if isinstance(statement, cst.ClassDef):
-            table = any(arg.keyword is not None and arg.keyword.value == "table" and literal_bool(arg.value) for arg in statement.keywords)
-            bases = {callee_name(arg.value) for arg in statement.bases}
-            if not table and bases & (SCHEMA_BASES | names):
-                names.add(statement.name.value)
+    for statement in top_level(tree.body):
+        if isinstance(statement, ast.ClassDef):
+            bases = {callee_name(base) for base in class_bases(statement)}
+            if not _table_keyword(statement) and bases & (SCHEMA_BASES | names):
+                names.add(statement.name)
     return names
 
 
-def model_classes(module: cst.Module, names: ModuleNames) -> set[str]:
+def model_classes(tree: ast.Module, names: ModuleNames) -> set[str]:
     """Top-level classes of this module that evidently map rows: a `__tablename__`, `table=True`,
     a `db.Model` base, or a Column/mapped_column/Mapped attribute. In their methods `self` is a row."""
     found: set[str] = set()
-    for statement in top_level(module.body):
-        if not isinstance(statement, cst.ClassDef):
+    for statement in top_level(tree.body):
+        if not isinstance(statement, ast.ClassDef):
             continue
-        if any(arg.keyword is not None and arg.keyword.value == "table" and literal_bool(arg.value) for arg in statement.keywords):
-            found.add(statement.name.value)
+        if _table_keyword(statement):
+            found.add(statement.name)
             continue
-        if any(isinstance(arg.value, cst.Attribute) and arg.value.attr.value == "Model" and names.is_flask_db(arg.value.value) for arg in statement.bases):
-            found.add(statement.name.value)
+        if any(isinstance(base, ast.Attribute) and base.attr == "Model" and names.is_flask_db(base.value) for base in class_bases(statement)):
+            found.add(statement.name)
             continue
-        for line in statement.body.body if isinstance(statement.body, cst.IndentedBlock) else ():
-            small = line.body[0] if isinstance(line, cst.SimpleStatementLine) and line.body else None
-            if isinstance(small, cst.Assign) and any(isinstance(t.target, cst.Name) and t.target.value == "__tablename__" for t in small.targets):
-                found.add(statement.name.value)
+        for small in statement.body:
+            if isinstance(small, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "__tablename__" for t in small.targets):
+                found.add(statement.name)
                 break
-            value = small.value if isinstance(small, (cst.Assign, cst.AnnAssign)) else None
-            annotation = small.annotation.annotation if isinstance(small, cst.AnnAssign) else None
-            if isinstance(value, cst.Call) and names.sa_callee(value.func, {"Column", "mapped_column"}):
-                found.add(statement.name.value)
+            value = small.value if isinstance(small, (ast.Assign, ast.AnnAssign)) else None
+            annotation = small.annotation if isinstance(small, ast.AnnAssign) else None
+            if isinstance(value, ast.Call) and names.sa_callee(value.func, {"Column", "mapped_column"}):
+                found.add(statement.name)
                 break
-            if isinstance(annotation, cst.Subscript) and callee_name(annotation.value) == "Mapped":
-                found.add(statement.name.value)
+            if isinstance(annotation, ast.Subscript) and callee_name(annotation.value) == "Mapped":
+                found.add(statement.name)
                 break
     return found
 

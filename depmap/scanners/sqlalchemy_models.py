@@ -25,7 +25,8 @@ Every field dict also carries `references` (the ForeignKey target as written, or
 fact's `table` is the table as the catalog names it (`schema.name`, the dialect's default schema
 dropped) when `__tablename__`/`__table__` gives it literally; `extra["table"]`/`["schema"]` keep
 the parts. Function bodies are not walked: models and tables are defined at module and class
-level, and a walk costs as much as the parse. Nothing here imports or runs the scanned code.
+level, and most of a service module's lines are in function bodies. Nothing here imports or runs
+the scanned code.
 
 This module decides which classes and tables are models and emits the facts; reading their
 column declarations is `sqlalchemy_columns`' job, recognising exposures `sqlalchemy_exposures`',
@@ -34,19 +35,19 @@ and knowing what the module's names stand for `sqlalchemy_names`'.
 
 from __future__ import annotations
 
+import ast
 import re
 from typing import Any
-
-import libcst as cst
 
 from depmap.model import COLUMN_DEF, HIGH, SCHEMA, TABLE_DEF, Fact, Location
 from depmap.orm.symbols import EXPOSURE, MODEL, TABLE_BINDING
 from depmap.scanners.context import ScanContext
-from depmap.scanners.python import PythonAnalysis
-from depmap.scanners.python_source import ParsedModule, Positions, callee_name, dotted, dotted_name, literal_bool, literal_string
+from depmap.scanners.python import TreeAnalysis
+from depmap.scanners.python_source import dotted
+from depmap.scanners.python_tree import ParsedTree, callee_name, dotted_name, literal_bool, literal_string
 from depmap.scanners.sqlalchemy_columns import ColumnReader, column_spec, public_field
 from depmap.scanners.sqlalchemy_exposures import exposure_extra
-from depmap.scanners.sqlalchemy_expressions import keyword, python_snippet
+from depmap.scanners.sqlalchemy_expressions import class_bases, dict_items, keyword, python_snippet, unstarred
 from depmap.scanners.sqlalchemy_names import (
     SA_PACKAGES, ClassInfo, CoreTable, GatherSqlalchemyVisitor, ModuleNames, class_body, single_assignment,
 )  # fmt: skip
@@ -60,17 +61,17 @@ DECLARATIVE_ROOTS = frozenset({"DeclarativeBase", "DeclarativeBaseNoMeta"})
 NEUTRAL_BASES = frozenset({"object", "MappedAsDataclass", "AsyncAttrs", "Generic", "Protocol"})
 
 
-def analyse_sqlalchemy_models(parsed: ParsedModule, positions: Positions, ctx: ScanContext) -> list[Fact]:
+def analyse_sqlalchemy_models(parsed: ParsedTree, ctx: ScanContext) -> list[Fact]:
     """MODEL, TABLE_BINDING, EXPOSURE, and Core `table_def`/`column_def` facts of one file (unsorted)."""
-    names = ModuleNames.of(parsed.module, parsed.module_name)
-    return GatherModelsVisitor(parsed, positions, names, ctx.dialect).gather()
+    names = ModuleNames.of(parsed.tree, parsed.module_name)
+    return GatherModelsVisitor(parsed, names, ctx.dialect).gather()
 
 
 def might_define_models(text: str) -> bool:
     return MIGHT_DEFINE.search(text) is not None
 
 
-SQLALCHEMY_MODELS = PythonAnalysis("sqlalchemy models", might_define_models, analyse_sqlalchemy_models)
+SQLALCHEMY_MODELS = TreeAnalysis("sqlalchemy models", might_define_models, analyse_sqlalchemy_models)
 
 
 # -- the visitor -----------------------------------------------------------------------------------
@@ -79,54 +80,54 @@ SQLALCHEMY_MODELS = PythonAnalysis("sqlalchemy models", might_define_models, ana
 class GatherModelsVisitor(GatherSqlalchemyVisitor):
     """Fills `facts` with MODEL, EXPOSURE, TABLE_BINDING and Core table/column facts."""
 
-    def __init__(self, parsed: ParsedModule, positions: Positions, names: ModuleNames, dialect: str) -> None:
-        super().__init__(parsed, positions, names)
+    def __init__(self, parsed: ParsedTree, names: ModuleNames, dialect: str) -> None:
+        super().__init__(parsed, names)
         self.dialect = dialect
-        self.columns = ColumnReader(parsed.module, positions, names)
+        self.columns = ColumnReader(parsed.source, names)
         self.classes: dict[str, ClassInfo] = {}
         self.bindings: dict[int, str] = {}  # id(Table call) -> qualified variable name
         self.class_tables: set[int] = set()
 
     # -- helpers ---------------------------------------------------------------------------------
 
-    def location(self, node: cst.CSTNode, symbol: str | None) -> Location:
-        where = self.positions[node]
-        return Location(self.parsed.path, where.start.line, where.end.line, symbol=symbol)
+    def location(self, node: ast.AST, symbol: str | None) -> Location:
+        return Location(self.parsed.path, node.lineno, node.end_lineno, symbol=symbol)  # type: ignore[attr-defined]
+
+    def snippet(self, node: ast.AST) -> str:
+        return python_snippet(self.parsed.source.segment(node))
 
     def full_table(self, name: str, schema: str | None) -> str:
         return f"{schema}.{name}" if schema and schema != DEFAULT_SCHEMAS.get(self.dialect) else name
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
         """Models and tables are defined at module and class level: function bodies, most of a
-        service module, are not walked (a libcst walk costs as much as the parse, PERFORMANCE.md)."""
+        service module, are not walked."""
         return False
+
+    visit_AsyncFunctionDef = visit_FunctionDef
 
     # -- module-level names ----------------------------------------------------------------------
 
-    def visit_Assign(self, node: cst.Assign) -> None:
+    def visit_Assign(self, node: ast.Assign | ast.AnnAssign) -> None:
         target, value = single_assignment(node)
-        if target is None or self.scopes:
+        if target is None or value is None or self.scopes:
             return
         self._module_assignment(node, target, value)
 
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        target, value = single_assignment(node)
-        if target is None or self.scopes:
-            return
-        self._module_assignment(node, target, value)
+    visit_AnnAssign = visit_Assign
 
-    def _module_assignment(self, node: cst.CSTNode, target: str, value: cst.BaseExpression) -> None:
+    def _module_assignment(self, node: ast.stmt, target: str, value: ast.expr) -> None:
         symbol = f"{self.module_name}.{target}"
-        if isinstance(value, cst.Call) and self.names.sa_callee(value.func, {"Table"}):
+        if isinstance(value, ast.Call) and self.names.sa_callee(value.func, {"Table"}):
             self.bindings[id(value)] = symbol
-        elif self.names.declarative.get(target) == "sqlalchemy" and isinstance(value, cst.Call):
+        elif self.names.declarative.get(target) == "sqlalchemy" and isinstance(value, ast.Call):
             extra = self._model_extra("sqlalchemy", symbol, [], abstract=True, root=True)
             extra["factory"] = self.names.qualify_or_written(value.func)
-            self.facts.append(Fact(MODEL, "", self.location(node, symbol), via="orm", snippet=python_snippet(self.parsed.module.code_for_node(node)), extra=extra))
+            self.facts.append(Fact(MODEL, "", self.location(node, symbol), via="orm", snippet=self.snippet(node), extra=extra))
 
     # -- Core tables -----------------------------------------------------------------------------
 
-    def visit_Call(self, node: cst.Call) -> None:
+    def visit_Call(self, node: ast.Call) -> None:
         if not self.names.sa_callee(node.func, {"Table"}) or id(node) in self.class_tables:
             return
         table = self.columns.core_table(node)
@@ -137,10 +138,10 @@ class GatherModelsVisitor(GatherSqlalchemyVisitor):
             self.names.tables.setdefault(binding.rsplit(".", 1)[-1], table)
         self._emit_core_table(node, table, binding)
 
-    def _emit_core_table(self, call: cst.Call, table: CoreTable, binding: str | None) -> None:
+    def _emit_core_table(self, call: ast.Call, table: CoreTable, binding: str | None) -> None:
         full = self.full_table(table.name, table.schema)
         symbol = binding or self.symbol
-        snippet = python_snippet(self.parsed.module.code_for_node(call))
+        snippet = self.snippet(call)
         if binding is not None:
             self.facts.append(Fact(TABLE_BINDING, full, self.location(call, binding), via="orm", snippet=snippet, extra={"binding": binding}))
         reflected = keyword(call, "autoload_with") is not None or literal_bool(keyword(call, "autoload"))
@@ -151,17 +152,17 @@ class GatherModelsVisitor(GatherSqlalchemyVisitor):
         for column in table.columns:
             node = column["node"]
             self.facts.append(
-                Fact(COLUMN_DEF, full, self.location(node, symbol), (column["name"],), SCHEMA, "model_definition", "orm", HIGH, python_snippet(self.parsed.module.code_for_node(node)), column_spec(column))
+                Fact(COLUMN_DEF, full, self.location(node, symbol), (column["name"],), SCHEMA, "model_definition", "orm", HIGH, self.snippet(node), column_spec(column, self.parsed.source))
             )
 
     # -- classes ---------------------------------------------------------------------------------
 
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        symbol = dotted(self.symbol, node.name.value)
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        symbol = dotted(self.symbol, node.name)
         body = class_body(node)
         for small in body:  # `__table__ = Table(...)` is the model's table, not a separate binding
-            target, value = single_assignment(small) if isinstance(small, cst.BaseSmallStatement) else (None, None)
-            if target == "__table__" and isinstance(value, cst.Call):
+            target, value = single_assignment(small)
+            if target == "__table__" and isinstance(value, ast.Call):
                 self.class_tables.add(id(value))
         exposure = self._exposure(node, symbol, body)
         if exposure is not None:
@@ -169,13 +170,12 @@ class GatherModelsVisitor(GatherSqlalchemyVisitor):
             return
         self._model(node, symbol, body)
 
-    def _model(self, node: cst.ClassDef, symbol: str, body: list[cst.CSTNode]) -> None:
-        kinds = [self._base_kind(arg.value) for arg in node.bases if arg.keyword is None]
-        table_kw = any(arg.keyword is not None and arg.keyword.value == "table" and literal_bool(arg.value) for arg in node.keywords)
-        decorators = {callee_name(d.decorator.func if isinstance(d.decorator, cst.Call) else d.decorator) for d in node.decorators}
-        mapped_by_registry = any(
-            isinstance(d.decorator, cst.Attribute) and dotted_name(d.decorator.value) in self.names.registries for d in node.decorators
-        )
+    def _model(self, node: ast.ClassDef, symbol: str, body: list[ast.stmt]) -> None:
+        bases = class_bases(node)
+        kinds = [self._base_kind(base) for base in bases]
+        table_kw = any(item.arg == "table" and literal_bool(item.value) for item in node.keywords)
+        decorators = {callee_name(d.func if isinstance(d, ast.Call) else d) for d in node.decorator_list}
+        mapped_by_registry = any(isinstance(d, ast.Attribute) and dotted_name(d.value) in self.names.registries for d in node.decorator_list)
         framework, root, role = self._classify(kinds, table_kw, decorators, mapped_by_registry)
         options = self._options(body)
         sqlmodel = framework == "sqlmodel"
@@ -183,26 +183,25 @@ class GatherModelsVisitor(GatherSqlalchemyVisitor):
         has_table = options.get("table") is not None or options.get("__table__") or options.get("tablename_dynamic")
         if framework is None:
             if not fields and not has_table:
-                self.classes[node.name.value] = ClassInfo(symbol, None, "unknown")
+                self.classes[node.name] = ClassInfo(symbol, None, "unknown")
                 return
             framework = "sqlmodel" if table_kw else "sqlalchemy"
             unknown_bases = any(kind == "unknown" for kind in kinds)
-            looks_mixin = not has_table and (not unknown_bases or node.name.value.endswith("Mixin"))
+            looks_mixin = not has_table and (not unknown_bases or node.name.endswith("Mixin"))
             role = "mixin" if looks_mixin else "model"
         abstract = role in ("base", "abstract", "mixin") or bool(options.get("abstract"))
-        bases = [self._base_name(arg.value) for arg in node.bases if arg.keyword is None]
-        extra = self._model_extra(framework, symbol, bases, abstract=abstract, root=root)
+        extra = self._model_extra(framework, symbol, [self._base_name(base) for base in bases], abstract=abstract, root=root)
         extra.update(table=options.get("table"), schema=options.get("schema"), fields=[public_field(f) for f in fields], attributes=attributes)
         extra["attribute_lines"] = self.columns.attribute_lines(body, attributes)
         if options.get("table_binding"):
             extra["table_binding"] = options["table_binding"]
         table = self.full_table(options["table"], options.get("schema")) if options.get("table") else ""
-        arguments = ", ".join(self.columns.code(arg).rstrip(", ") for arg in (*node.bases, *node.keywords))
-        snippet = f"class {node.name.value}({arguments}):" if arguments else f"class {node.name.value}:"
+        arguments = ", ".join(self.columns.code(arg) for arg in (*node.bases, *node.keywords))
+        snippet = f"class {node.name}({arguments}):" if arguments else f"class {node.name}:"
         self.facts.append(Fact(MODEL, table, self.location(node, symbol), via="orm", snippet=snippet, extra=extra))
         if role != "base":
             role = ("mixin" if role == "mixin" else "abstract") if abstract else "model"
-        self.classes[node.name.value] = ClassInfo(symbol, framework, role, [f["name"] for f in fields])
+        self.classes[node.name] = ClassInfo(symbol, framework, role, [f["name"] for f in fields])
 
     def _classify(
         self, kinds: list[Any], table_kw: bool, decorators: set[str | None], mapped_by_registry: bool
@@ -226,12 +225,12 @@ class GatherModelsVisitor(GatherSqlalchemyVisitor):
                 return kind.framework, False, "model"
         return None, False, "unknown"
 
-    def _base_kind(self, base: cst.BaseExpression) -> Any:
+    def _base_kind(self, base: ast.expr) -> Any:
         """"declarative_root" | "sqlalchemy" | "flask_sqlalchemy" | "sqlmodel" | "neutral" |
         "unknown" | the ClassInfo of a class of this file."""
         text = dotted_name(base)
         if text is None:
-            return "neutral" if isinstance(base, cst.Subscript) else "unknown"
+            return "neutral" if isinstance(base, ast.Subscript) else "unknown"
         if text in self.classes:
             return self.classes[text]
         if text in self.names.declarative:
@@ -243,13 +242,13 @@ class GatherModelsVisitor(GatherSqlalchemyVisitor):
             return "declarative_root"
         if last == "SQLModel" and from_sa:
             return "sqlmodel"
-        if last == "Model" and "." in text and self.names.is_flask_db(base.value if isinstance(base, cst.Attribute) else base):
+        if last == "Model" and "." in text and self.names.is_flask_db(base.value if isinstance(base, ast.Attribute) else base):
             return "flask_sqlalchemy"
         if last in NEUTRAL_BASES:
             return "neutral"
         return "unknown"
 
-    def _base_name(self, base: cst.BaseExpression) -> str:
+    def _base_name(self, base: ast.expr) -> str:
         text = dotted_name(base)
         if text is not None and text in self.classes:
             return self.classes[text].symbol
@@ -270,14 +269,12 @@ class GatherModelsVisitor(GatherSqlalchemyVisitor):
             "attributes": [],
         }
 
-    def _options(self, body: list[cst.CSTNode]) -> dict[str, Any]:
+    def _options(self, body: list[ast.stmt]) -> dict[str, Any]:
         """`__tablename__`, `__table__`, `__table_args__` schema, `__abstract__`."""
         options: dict[str, Any] = {}
         for small in body:
-            if isinstance(small, cst.FunctionDef) and small.name.value == "__tablename__":
+            if isinstance(small, (ast.FunctionDef, ast.AsyncFunctionDef)) and small.name == "__tablename__":
                 options["tablename_dynamic"] = True  # @declared_attr: computed, the linker decides
-            if not isinstance(small, cst.BaseSmallStatement):
-                continue
             target, value = single_assignment(small)
             if target == "__tablename__":
                 options["table"] = literal_string(value)
@@ -290,9 +287,9 @@ class GatherModelsVisitor(GatherSqlalchemyVisitor):
                     options["schema"] = schema
             elif target == "__table__":
                 options["__table__"] = True
-                table = self.columns.core_table(value) if isinstance(value, cst.Call) and self.names.sa_callee(value.func, {"Table"}) else None
-                if table is None and isinstance(value, cst.Name):
-                    table = self.names.tables.get(value.value)
+                table = self.columns.core_table(value) if isinstance(value, ast.Call) and self.names.sa_callee(value.func, {"Table"}) else None
+                if table is None and isinstance(value, ast.Name):
+                    table = self.names.tables.get(value.id)
                     if table is None:
                         options["table_binding"] = self.names.qualify_or_written(value)
                 if table is not None:
@@ -302,23 +299,23 @@ class GatherModelsVisitor(GatherSqlalchemyVisitor):
 
     # -- exposure --------------------------------------------------------------------------------
 
-    def _exposure(self, node: cst.ClassDef, symbol: str, body: list[cst.CSTNode]) -> Fact | None:
+    def _exposure(self, node: ast.ClassDef, symbol: str, body: list[ast.stmt]) -> Fact | None:
         extra = exposure_extra(node, body, self.classes, self.names)
         if extra is None:
             return None
-        self.classes[node.name.value] = ClassInfo(symbol, None, "exposure", list(extra["fields"]) if isinstance(extra["fields"], list) else [])
-        return Fact(EXPOSURE, "", self.location(node, symbol), access="read", detail="schema", via="orm", snippet=f"class {node.name.value}:", extra=extra)
+        self.classes[node.name] = ClassInfo(symbol, None, "exposure", list(extra["fields"]) if isinstance(extra["fields"], list) else [])
+        return Fact(EXPOSURE, "", self.location(node, symbol), access="read", detail="schema", via="orm", snippet=f"class {node.name}:", extra=extra)
 
 
-def _table_args_schema(node: cst.BaseExpression | None) -> str | None:
+def _table_args_schema(node: ast.expr | None) -> str | None:
     """`{"schema": "sales"}` or `(UniqueConstraint(...), {"schema": "sales"})`."""
-    if isinstance(node, cst.Tuple) and node.elements:
-        node = node.elements[-1].value
-    if isinstance(node, cst.Dict):
-        for element in node.elements:
-            if isinstance(element, cst.DictElement) and literal_string(element.key) == "schema":
-                return literal_string(element.value)
-    if isinstance(node, cst.Call) and callee_name(node.func) == "dict":
+    if isinstance(node, ast.Tuple) and node.elts:
+        node = unstarred(node.elts[-1])
+    if isinstance(node, ast.Dict):
+        for key, value in dict_items(node):
+            if literal_string(key) == "schema":
+                return literal_string(value)
+    if isinstance(node, ast.Call) and callee_name(node.func) == "dict":
         return literal_string(keyword(node, "schema"))
     return None
 

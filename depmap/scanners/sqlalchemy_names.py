@@ -6,20 +6,20 @@ Core tables made in this module, and how a written name qualifies through the im
 answers that once, from the module-level statements, for the models and the queries analyses
 alike; it also holds the small statement helpers (top-level statements, class bodies, single
 assignments) both of them walk with, and the visitor base both of them gather facts with.
+Both read the standard library's `ast` trees (`python_tree`).
 """
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-import libcst as cst
-
 from depmap.model import Fact
 from depmap.scanners.python_imports import ImportTable
-from depmap.scanners.python_source import ParsedModule, Positions, ScopedVisitor, callee_name, dotted_name
+from depmap.scanners.python_tree import FUNCTION_NODES, ParsedTree, TreeVisitor, callee_name, dotted_name
 
 SA_PACKAGES = ("sqlalchemy", "sqlmodel", "flask_sqlalchemy")
 BASE_FACTORIES = frozenset({"declarative_base", "generate_base", "automap_base"})
@@ -48,27 +48,25 @@ class ModuleNames:
     functions: set[str] = field(default_factory=set)
     table_vars: set[str] = field(default_factory=set)  # module-level `orders = Table("orders", ...)`
     tables: dict[str, CoreTable] = field(default_factory=dict)  # filled in by the models visitor
-    annotated: dict[str, cst.Subscript] = field(default_factory=dict)  # `intpk = Annotated[int, mapped_column(...)]`
+    annotated: dict[str, ast.Subscript] = field(default_factory=dict)  # `intpk = Annotated[int, mapped_column(...)]`
 
     @classmethod
-    def of(cls, module: cst.Module, module_name: str) -> ModuleNames:
-        names = cls(ImportTable.of(module, module_name), module_name)
+    def of(cls, tree: ast.Module, module_name: str) -> ModuleNames:
+        names = cls(ImportTable.of_tree(tree, module_name), module_name)
         names.sa_imported = any(value.startswith(SA_PACKAGES) for value in names.imports.names.values())
         for local, value in names.imports.names.items():
             if value.rsplit(".", 1)[-1] == "db" and not value.startswith(SA_PACKAGES):
                 names.flask_dbs.add(local)  # `from app.extensions import db`
-        statements = list(top_level(module.body))
-        names.functions.update(s.name.value for s in statements if isinstance(s, cst.FunctionDef))
+        statements = list(top_level(tree.body))
+        names.functions.update(s.name for s in statements if isinstance(s, FUNCTION_NODES))
         for statement in statements:
-            if isinstance(statement, cst.SimpleStatementLine):
-                for small in statement.body:
-                    target, value = single_assignment(small)
-                    if target is not None and value is not None:
-                        names._bind(target, value)
+            target, value = single_assignment(statement)
+            if target is not None and value is not None:
+                names._bind(target, value)
         return names
 
-    def _bind(self, target: str, value: cst.BaseExpression) -> None:
-        if isinstance(value, cst.Call):
+    def _bind(self, target: str, value: ast.expr) -> None:
+        if isinstance(value, ast.Call):
             name = callee_name(value.func)
             if name == "SQLAlchemy":
                 self.flask_dbs.add(target)
@@ -78,37 +76,38 @@ class ModuleNames:
                 self.registries.add(target)
             elif name == "Table" and self.sa_callee(value.func, {"Table"}):
                 self.table_vars.add(target)
-        elif isinstance(value, cst.Attribute) and value.attr.value == "Model" and self.is_flask_db(value.value):
+        elif isinstance(value, ast.Attribute) and value.attr == "Model" and self.is_flask_db(value.value):
             self.declarative[target] = "flask_sqlalchemy"  # `Model = db.Model`
-        elif isinstance(value, cst.Subscript) and callee_name(value.value) == "Annotated":
+        elif isinstance(value, ast.Subscript) and callee_name(value.value) == "Annotated":
             self.annotated[target] = value
 
-    def is_flask_db(self, node: cst.BaseExpression) -> bool:
+    def is_flask_db(self, node: ast.expr) -> bool:
         text = dotted_name(node)
         return text is not None and (text in self.flask_dbs or text == "db")
 
-    def qualify(self, node: cst.BaseExpression | None) -> str | None:
+    def qualify(self, node: ast.expr | None) -> str | None:
         text = dotted_name(node)
-        if text is None:
-            return None
+        return None if text is None else self._qualify_dotted(text)
+
+    def _qualify_dotted(self, text: str) -> str | None:
         head = text.split(".")[0]
         if head in self.declarative or head in self.table_vars or head in self.flask_dbs and head not in self.imports.names:
             return f"{self.module_name}.{text}"
         return self.imports.qualify_text(text)
 
-    def qualify_or_written(self, node: cst.BaseExpression) -> str:
+    def qualify_or_written(self, node: ast.expr) -> str:
         return self.qualify(node) or dotted_name(node) or ""
 
     def qualify_text(self, text: str) -> str:
         """A class named in a string ("Customer", "app.models.Customer"): qualified when bound."""
         if _DOTTED.fullmatch(text):
             head, _, rest = text.partition(".")
-            qualified = self.qualify(cst.Name(head))
+            qualified = self._qualify_dotted(head)
             if qualified is not None:
                 return f"{qualified}.{rest}" if rest else qualified
         return text
 
-    def sa_callee(self, func: cst.BaseExpression, wanted: frozenset[str] | set[str]) -> str | None:
+    def sa_callee(self, func: ast.expr, wanted: frozenset[str] | set[str]) -> str | None:
         """The SQLAlchemy callable `func` names (its last part), if it is one of `wanted`:
         `Column`, `sa.Column`, `db.Column`, `orm.mapped_column`; not `pyspark.sql.Column`."""
         text = dotted_name(func)
@@ -139,20 +138,21 @@ class ModuleNames:
 _DOTTED = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
 
 
-def top_level(body: Any) -> Iterator[cst.CSTNode]:
+def top_level(body: list[ast.stmt]) -> Iterator[ast.stmt]:
     """Module statements, looking into `if`/`try` blocks (TYPE_CHECKING, optional imports)."""
     for statement in body:
-        if isinstance(statement, (cst.If, cst.Try)):
-            yield from top_level(statement.body.body)
+        if isinstance(statement, (ast.If, ast.Try)):
+            yield from top_level(statement.body)
         else:
             yield statement
 
 
-def single_assignment(small: cst.BaseSmallStatement) -> tuple[str | None, cst.BaseExpression | None]:
-    if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name):
-        return small.targets[0].target.value, small.value
-    if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name) and small.value is not None:
-        return small.target.value, small.value
+def single_assignment(statement: ast.AST) -> tuple[str | None, ast.expr | None]:
+    """`name = value` / `name: T = value` -> (name, value); anything else -> (None, None)."""
+    if isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name):
+        return statement.targets[0].id, statement.value
+    if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name) and statement.value is not None:
+        return statement.target.id, statement.value
     return None, None
 
 
@@ -166,36 +166,28 @@ class ClassInfo:
     fields: list[str] = field(default_factory=list)
 
 
-def class_body(node: cst.ClassDef) -> list[cst.CSTNode]:
-    """The small statements and nested definitions of a class body, flattened."""
-    items: list[cst.CSTNode] = []
-    body = node.body.body if isinstance(node.body, cst.IndentedBlock) else [node.body]
-    for statement in body:
-        if isinstance(statement, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
-            items.extend(statement.body)
-        else:
-            items.append(statement)
-    return items
+def class_body(node: ast.ClassDef) -> list[ast.stmt]:
+    """The statements and nested definitions of a class body (`a = 1; b = 2` are two in `ast`)."""
+    return node.body
 
 
 def is_dunder(name: str) -> bool:
     return name.startswith("__") and name.endswith("__")
 
 
-class GatherSqlalchemyVisitor(ScopedVisitor):
-    """What the models and the queries visitors start from: one parsed module, where its nodes are,
-    and what its names stand for. Subclasses fill in `facts` as they visit; `gather()` visits the
-    whole module once and returns them (unsorted)."""
+class GatherSqlalchemyVisitor(TreeVisitor):
+    """What the models and the queries visitors start from: one parsed module (its nodes carry
+    their lines) and what its names stand for. Subclasses fill in `facts` as they visit;
+    `gather()` walks the whole module once and returns them (unsorted)."""
 
-    def __init__(self, parsed: ParsedModule, positions: Positions, names: ModuleNames) -> None:
+    def __init__(self, parsed: ParsedTree, names: ModuleNames) -> None:
         super().__init__(parsed.module_name)
         self.parsed = parsed
-        self.positions = positions
         self.names = names
         self.facts: list[Fact] = []
 
     def gather(self) -> list[Fact]:
-        self.parsed.module.visit(self)
+        self.walk(self.parsed.tree)
         return self.facts
 
 

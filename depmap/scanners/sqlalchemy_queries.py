@@ -39,42 +39,44 @@ value holds `sqlalchemy_instances`'.
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Iterable
 from typing import Any
 
-import libcst as cst
-
 from depmap.model import HIGH, LOW, MEDIUM, READ, WRITE, Fact, Location, weaker
 from depmap.orm.symbols import ORM_ACCESS, ORM_CREATE, ORM_DELETE, ORM_QUERY, ORM_UPDATE
 from depmap.scanners.context import ScanContext
-from depmap.scanners.python import PythonAnalysis
-from depmap.scanners.python_source import ParsedModule, Positions, callee_name, dotted_name, literal_string
-from depmap.scanners.sqlalchemy_expressions import positional, python_snippet
+from depmap.scanners.python import TreeAnalysis
+from depmap.scanners.python_tree import ParsedTree, call_args, callee_name, dotted_name, literal_string
+from depmap.scanners.sqlalchemy_expressions import elements, positional, python_snippet
 from depmap.scanners.sqlalchemy_instances import RUNNERS, InstanceReader, model_classes, schema_classes
 from depmap.scanners.sqlalchemy_names import GatherSqlalchemyVisitor, ModuleNames
 from depmap.scanners.sqlalchemy_statements import Chain, StatementReader, unwind
 from depmap.scanners.sqlalchemy_targets import STATEMENTS, Frame, Instance, Target, TargetResolver, unwrap_await
 
+# Cheap, but not so weak that a Django project passes it: Django's `qs.delete()`, `self.query` and
+# `request.session.get()` look like SQLAlchemy to a plainer pattern (a quarter of a Django codebase).
 MIGHT_QUERY = re.compile(
-    r"(?i:sqlalchemy)|sqlmodel|\.query\b|\.c\.\w|\.(?:insert|select|update|delete)\(\)"
-    r"|(?:session|\bdb)\.(?:query|add|add_all|get|get_or_404|execute|exec|scalars?|merge|delete|bulk_\w+)\("
+    r"(?i:sqlalchemy)|sqlmodel|\.query\s*[.(]|\.c\.\w|\.(?:insert|select)\(\)"
+    r"|\.(?:update|delete)\(\)\s*\.\w|execute\(\s*[\w.]+\.(?:update|delete)\(\)"
+    r"|(?:(?<!request\.)session|\bdb)\.(?:query|add|add_all|get|get_or_404|execute|exec|scalars?|merge|delete|bulk_\w+)\("
 )
 
 INSTANCE_UPDATES = frozenset({"sqlmodel_update"})  # SQLModel: copy every given field onto the row
 DETAIL = {"read": ORM_QUERY, "create": ORM_CREATE, "update": ORM_UPDATE, "delete": ORM_DELETE}
 
 
-def analyse_sqlalchemy_queries(parsed: ParsedModule, positions: Positions, ctx: ScanContext) -> list[Fact]:
+def analyse_sqlalchemy_queries(parsed: ParsedTree, ctx: ScanContext) -> list[Fact]:
     """ORM_ACCESS facts of one file (unsorted)."""
-    return GatherQueriesVisitor(parsed, positions, ModuleNames.of(parsed.module, parsed.module_name)).gather()
+    return GatherQueriesVisitor(parsed, ModuleNames.of(parsed.tree, parsed.module_name)).gather()
 
 
 def might_query(text: str) -> bool:
     return MIGHT_QUERY.search(text) is not None
 
 
-SQLALCHEMY_QUERIES = PythonAnalysis("sqlalchemy queries", might_query, analyse_sqlalchemy_queries)
+SQLALCHEMY_QUERIES = TreeAnalysis("sqlalchemy queries", might_query, analyse_sqlalchemy_queries)
 
 
 # -- the visitor -----------------------------------------------------------------------------------
@@ -83,28 +85,28 @@ SQLALCHEMY_QUERIES = PythonAnalysis("sqlalchemy queries", might_query, analyse_s
 class GatherQueriesVisitor(GatherSqlalchemyVisitor):
     """Fills `facts` with the ORM_ACCESS facts of one module, in one pass."""
 
-    def __init__(self, parsed: ParsedModule, positions: Positions, names: ModuleNames) -> None:
-        super().__init__(parsed, positions, names)
+    def __init__(self, parsed: ParsedTree, names: ModuleNames) -> None:
+        super().__init__(parsed, names)
         self.frames: list[Frame] = [Frame()]
         self.consumed: set[int] = set()  # calls already read as part of an enclosing chain
         self.params: dict[int, tuple[list[str], bool]] = {}  # id(statement) -> keys of execute() rows
-        self.schemas = schema_classes(parsed.module)
-        self.models = model_classes(parsed.module, names)
+        self.schemas = schema_classes(parsed.tree)
+        self.models = model_classes(parsed.tree, names)
         self.guesses: list[Fact] = []  # writes through annotations: kept if the class is evidently a model
-        self.targets = TargetResolver(parsed.module, parsed.module_name, names, self.frames)
+        self.targets = TargetResolver(parsed.source, parsed.module_name, names, self.frames)
         self.statements = StatementReader(self.targets, names)
         self.instances = InstanceReader(self.targets, names, self.schemas)
 
     # -- locations and facts ---------------------------------------------------------------------
 
-    def code(self, node: cst.CSTNode) -> str:
-        return self.parsed.module.code_for_node(node)
+    def code(self, node: ast.AST) -> str:
+        return self.parsed.source.segment(node)
 
     def emit(
         self,
         target: Target,
         kind: str,
-        node: cst.CSTNode,
+        node: ast.AST,
         fields: Iterable[str] = (),
         *,
         all_fields: bool = False,
@@ -112,8 +114,7 @@ class GatherQueriesVisitor(GatherSqlalchemyVisitor):
         reason: str | None = None,
         guess: bool = False,
     ) -> None:
-        where = self.positions[node]
-        location = Location(self.parsed.path, where.start.line, where.end.line, symbol=self.symbol)
+        location = Location(self.parsed.path, node.lineno, node.end_lineno, symbol=self.symbol)  # type: ignore[attr-defined]
         confidence = weaker(target.confidence, confidence)
         extra: dict[str, Any] = {
             "model": target.model,
@@ -129,31 +130,29 @@ class GatherQueriesVisitor(GatherSqlalchemyVisitor):
             extra["reason"] = reason or target.reason
         access = READ if kind.startswith("read") else WRITE
         detail = DETAIL[kind.split(":")[-1]]
-        if isinstance(node, cst.Call) and node.lpar:
-            node = node.with_changes(lpar=(), rpar=())  # the snippet is the call, not its parentheses
-        snippet = python_snippet(self.code(node))
+        snippet = python_snippet(self.code(node))  # `ast` ranges leave a call's parentheses out
         fact = Fact(ORM_ACCESS, target.table, location, (), access, detail, "orm", confidence, snippet, extra)
         (self.guesses if guess else self.facts).append(fact)
 
     # -- scopes ----------------------------------------------------------------------------------
 
-    def visit_FunctionDef_body(self, node: cst.FunctionDef) -> None:
-        super().visit_FunctionDef_body(node)
+    def enter_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        super().enter_function(node)
         frame = Frame()
-        params = node.params
+        params = node.args
         owner = self.scopes[-2] if len(self.scopes) > 1 else None
-        if owner is not None and owner[0] == "class" and owner[1] in self.models and params.params and node.name.value != "__init__":
-            first = params.params[0].name.value  # `self` in a method of a model: this row
-            decorators = {callee_name(d.decorator) for d in node.decorators}
+        if owner is not None and owner[0] == "class" and owner[1] in self.models and params.args and node.name != "__init__":
+            first = params.args[0].arg  # `self` in a method of a model: this row
+            decorators = {callee_name(d) for d in node.decorator_list}
             model = Target(owner[1], model=f"{self.module_name}.{owner[1]}")
             if "classmethod" in decorators:  # `cls` is the model itself: `cls.query`, `cls.slug`, `cls(...)`
                 frame.aliases[first] = model
             elif first in ("self", "cls") and "staticmethod" not in decorators:
                 frame.instances[first] = Instance(model, "self", MEDIUM)
-        for param in (*params.posonly_params, *params.params, *params.kwonly_params):
-            name = param.name.value
-            if param.annotation is not None:
-                annotation = param.annotation.annotation
+        for param in (*params.posonlyargs, *params.args, *params.kwonlyargs):
+            name = param.arg
+            annotation = param.annotation
+            if annotation is not None:
                 if "Session" in self.code(annotation) or "session" in self.code(annotation):
                     frame.sessions.add(name)
                     continue
@@ -162,11 +161,11 @@ class GatherQueriesVisitor(GatherSqlalchemyVisitor):
                     frame.instances[name] = Instance(target, "annotated", MEDIUM)
         self.frames.append(frame)
 
-    def leave_FunctionDef_body(self, node: cst.FunctionDef) -> None:
+    def leave_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         self.flush(self.frames.pop())
-        super().leave_FunctionDef_body(node)
+        super().leave_function(node)
 
-    def leave_Module(self, original_node: cst.Module) -> None:
+    def leave_Module(self, node: ast.Module) -> None:
         self.flush(self.frames[0])
         known = {fact.extra["model"] for fact in self.facts} | {f"{self.module_name}.{name}" for name in self.models}
         for fact in self.guesses:
@@ -183,45 +182,45 @@ class GatherQueriesVisitor(GatherSqlalchemyVisitor):
 
     # -- assignments: instances, aliases, sessions -----------------------------------------------
 
-    def visit_Assign(self, node: cst.Assign) -> None:
+    def visit_Assign(self, node: ast.Assign) -> None:
         for target in node.targets:
-            self.assigned(target.target, node.value, node)
+            self.assigned(target, node.value, node)
 
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
         if node.value is not None:
             self.assigned(node.target, node.value, node)
-        elif isinstance(node.target, cst.Name):
-            target = self.instances.annotated_model(node.annotation.annotation)
+        elif isinstance(node.target, ast.Name):
+            target = self.instances.annotated_model(node.annotation)
             if target is not None:
-                self.frames[-1].instances[node.target.value] = Instance(target, "annotated", MEDIUM)
+                self.frames[-1].instances[node.target.id] = Instance(target, "annotated", MEDIUM)
 
-    def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        if isinstance(node.target, cst.Attribute):
-            self.attribute_write(node.target.value, [node.target.attr.value], node)
+    def visit_AugAssign(self, node: ast.AugAssign) -> None:
+        if isinstance(node.target, ast.Attribute):
+            self.attribute_write(node.target.value, [node.target.attr], node)
 
-    def assigned(self, target: cst.BaseExpression, value: cst.BaseExpression, statement: cst.CSTNode) -> None:
-        if isinstance(target, (cst.Tuple, cst.List)):
-            for element in target.elements:
-                if isinstance(element.value, cst.Attribute):
-                    self.attribute_write(element.value.value, [element.value.attr.value], statement)
+    def assigned(self, target: ast.expr, value: ast.expr, statement: ast.stmt) -> None:
+        if isinstance(target, (ast.Tuple, ast.List)):
+            for element in elements(target):
+                if isinstance(element, ast.Attribute):
+                    self.attribute_write(element.value, [element.attr], statement)
             return
-        if isinstance(target, cst.Attribute):
-            self.attribute_write(target.value, [target.attr.value], statement)
+        if isinstance(target, ast.Attribute):
+            self.attribute_write(target.value, [target.attr], statement)
             return
-        if not isinstance(target, cst.Name) or self.scopes and self.scopes[-1][0] == "class":
+        if not isinstance(target, ast.Name) or self.scopes and self.scopes[-1][0] == "class":
             return  # class attributes (columns, pydantic fields) are not local variables
         frame = self.frames[-1]
-        name = target.value
+        name = target.id
         frame.instances.pop(name, None)
         frame.aliases.pop(name, None)
         frame.collections.pop(name, None)
         value = unwrap_await(value)
-        if isinstance(value, cst.Call) and callee_name(value.func) == "aliased" and positional(value):
+        if isinstance(value, ast.Call) and callee_name(value.func) == "aliased" and positional(value):
             alias = self.targets.model_ref(positional(value)[0])
             if alias is not None:
                 frame.aliases[name] = alias
             return
-        if isinstance(value, cst.Call) and self.targets.is_session(value):  # `s = Session(engine)`, `get_session()`
+        if isinstance(value, ast.Call) and self.targets.is_session(value):  # `s = Session(engine)`, `get_session()`
             frame.sessions.add(name)
             return
         built = self.instances.constructed(value)
@@ -237,24 +236,28 @@ class GatherQueriesVisitor(GatherSqlalchemyVisitor):
         if many is not None:
             frame.collections[name] = many
 
-    def visit_For(self, node: cst.For) -> None:
-        if isinstance(node.target, cst.Name):
+    def visit_For(self, node: ast.For | ast.AsyncFor) -> None:
+        if isinstance(node.target, ast.Name):
             entity = self.instances.iterated(node.iter)
             if entity is not None:
-                self.frames[-1].instances[node.target.value] = Instance(entity, "loaded", HIGH)
+                self.frames[-1].instances[node.target.id] = Instance(entity, "loaded", HIGH)
 
-    def visit_With(self, node: cst.With) -> None:
+    visit_AsyncFor = visit_For
+
+    def visit_With(self, node: ast.With | ast.AsyncWith) -> None:
         for item in node.items:
-            if item.asname is not None and isinstance(item.asname.name, cst.Name) and isinstance(unwrap_await(item.item), cst.Call):
-                call = unwrap_await(item.item)
+            call = unwrap_await(item.context_expr)
+            if isinstance(item.optional_vars, ast.Name) and isinstance(call, ast.Call):
                 name = callee_name(call.func) or ""
-                if "session" in name.lower() or (name == "begin" and self.targets.is_session(call.func.value if isinstance(call.func, cst.Attribute) else call)):
-                    self.frames[-1].sessions.add(item.asname.name.value)
+                if "session" in name.lower() or (name == "begin" and self.targets.is_session(call.func.value if isinstance(call.func, ast.Attribute) else call)):
+                    self.frames[-1].sessions.add(item.optional_vars.id)
 
-    def attribute_write(self, owner: cst.BaseExpression, names: list[str], statement: cst.CSTNode, *, all_fields: bool = False) -> None:
-        if not isinstance(owner, cst.Name):
+    visit_AsyncWith = visit_With
+
+    def attribute_write(self, owner: ast.expr, names: list[str], statement: ast.AST, *, all_fields: bool = False) -> None:
+        if not isinstance(owner, ast.Name):
             return
-        instance = self.targets.lookup_instance(owner.value)
+        instance = self.targets.lookup_instance(owner.id)
         names = [name for name in names if not name.startswith("_")]
         if instance is None or not (names or all_fields):
             return
@@ -264,30 +267,31 @@ class GatherQueriesVisitor(GatherSqlalchemyVisitor):
             return
         instance.modified = True
         how = {"annotated": "is annotated as", "self": "is the instance of", "loaded": "was loaded as"}[instance.origin]
-        reason = f"`{owner.value}` {how} {instance.target.written}: the assignment is written to its row on flush"
+        reason = f"`{owner.id}` {how} {instance.target.written}: the assignment is written to its row on flush"
         guess = instance.origin == "annotated"  # `response: Response` is annotated too
         self.emit(instance.target, "update", statement, names, all_fields=all_fields, confidence=MEDIUM, reason=reason, guess=guess)
 
     # -- calls -----------------------------------------------------------------------------------
 
-    def visit_Call(self, node: cst.Call) -> None:
+    def visit_Call(self, node: ast.Call) -> None:
         if id(node) in self.consumed:
             return
         root, links = unwind(node, self.targets)
         self.consumed.update(id(call) for _, call in links)
-        if isinstance(root, cst.Call):
+        if isinstance(root, ast.Call):
             self.consumed.add(id(root))
-        if isinstance(node.func, cst.Attribute) and node.func.attr.value in INSTANCE_UPDATES:
+        if isinstance(node.func, ast.Attribute) and node.func.attr in INSTANCE_UPDATES:
             self.attribute_write(node.func.value, [], node, all_fields=True)
             return
-        if callee_name(node.func) == "setattr" and isinstance(node.func, cst.Name) and len(node.args) >= 2:
-            name = literal_string(node.args[1].value)
-            self.attribute_write(node.args[0].value, [name] if name else [], node, all_fields=name is None)
+        if isinstance(node.func, ast.Name) and node.func.id == "setattr" and len(node.args) + len(node.keywords) >= 2:
+            args = call_args(node)
+            name = literal_string(args[1].value)
+            self.attribute_write(args[0].value, [name] if name else [], node, all_fields=name is None)
             return
-        if isinstance(root, cst.Call) and (kind := self.targets.statement_kind(root)) is not None:
+        if isinstance(root, ast.Call) and (kind := self.targets.statement_kind(root)) is not None:
             self.statement(node, kind, root, links)
             return
-        if isinstance(root, cst.Attribute) and root.attr.value == "query" and links:
+        if isinstance(root, ast.Attribute) and root.attr == "query" and links:
             target = self.targets.model_ref(root.value)
             if target is not None and target.binding is None:
                 self.statement(node, "select", None, links, primary=target)
@@ -307,10 +311,10 @@ class GatherQueriesVisitor(GatherSqlalchemyVisitor):
 
     def statement(
         self,
-        node: cst.Call,
+        node: ast.Call,
         kind: str,
-        source: cst.Call | None,
-        links: list[tuple[str, cst.Call]],
+        source: ast.Call | None,
+        links: list[tuple[str, ast.Call]],
         *,
         primary: Target | None = None,
     ) -> None:
@@ -319,7 +323,7 @@ class GatherQueriesVisitor(GatherSqlalchemyVisitor):
         if chain is not None:
             self.emit_chain(chain, node)
 
-    def emit_chain(self, chain: Chain, node: cst.Call) -> None:
+    def emit_chain(self, chain: Chain, node: ast.Call) -> None:
         primary = next(iter(chain.entities.values()))
         if chain.kind == "select":
             for key, target in chain.entities.items():
@@ -335,7 +339,7 @@ class GatherQueriesVisitor(GatherSqlalchemyVisitor):
 
     # -- session operations ----------------------------------------------------------------------
 
-    def session_operation(self, name: str, call: cst.Call, receiver: cst.BaseExpression) -> bool:
+    def session_operation(self, name: str, call: ast.Call, receiver: ast.expr) -> bool:
         args = positional(call)
         if name in RUNNERS and args:
             self.runner_params(call, args)
@@ -349,9 +353,9 @@ class GatherQueriesVisitor(GatherSqlalchemyVisitor):
             self.emit(target, "read", call)
         elif name in ("add", "merge", "delete"):
             self.written_object(args[0], {"add": "create", "merge": "update", "delete": "delete"}[name], call)
-        elif name in ("add_all", "bulk_save_objects") and isinstance(args[0], (cst.List, cst.Tuple)):
-            for element in args[0].elements:
-                self.written_object(element.value, "create", call)
+        elif name in ("add_all", "bulk_save_objects") and isinstance(args[0], (ast.List, ast.Tuple)):
+            for element in elements(args[0]):
+                self.written_object(element, "create", call)
         elif name in ("bulk_insert_mappings", "bulk_update_mappings") and len(args) >= 2:
             target = self.targets.model_ref(args[0], variables=True)
             if target is None:
@@ -362,20 +366,20 @@ class GatherQueriesVisitor(GatherSqlalchemyVisitor):
             return False
         return True
 
-    def runner_params(self, call: cst.Call, args: list[cst.BaseExpression]) -> None:
+    def runner_params(self, call: ast.Call, args: list[ast.expr]) -> None:
         """`session.execute(insert(M), [{"a": 1}])`: the rows' keys are the statement's columns."""
-        if len(args) < 2 or not isinstance(unwrap_await(args[0]), cst.Call):
+        if len(args) < 2 or not isinstance(unwrap_await(args[0]), ast.Call):
             return
         self.params[id(unwrap_await(args[0]))] = self.statements.keys_of(args[1])
 
-    def written_object(self, node: cst.BaseExpression, kind: str, call: cst.Call) -> None:
+    def written_object(self, node: ast.expr, kind: str, call: ast.Call) -> None:
         node = unwrap_await(node)
         built = self.instances.constructed(node)
         if built is not None:
             self.emit(built.target, kind, call, [] if kind == "delete" else built.fields, all_fields=built.all_fields)
             return
-        if isinstance(node, cst.Name):
-            instance = self.targets.lookup_instance(node.value)
+        if isinstance(node, ast.Name):
+            instance = self.targets.lookup_instance(node.id)
             if instance is not None and instance.origin == "constructed":
                 if instance.added is None and kind != "delete":
                     instance.added = (call, kind)
@@ -384,7 +388,7 @@ class GatherQueriesVisitor(GatherSqlalchemyVisitor):
                 if kind == "create" and (instance.origin == "loaded" or instance.modified):
                     return  # already persistent: its attribute writes are the updates
                 how = "is the instance of" if instance.origin == "self" else "is annotated as"
-                reason = f"`{node.value}` {how} {instance.target.written}"
+                reason = f"`{node.id}` {how} {instance.target.written}"
                 if kind != "delete":
                     reason += ": built elsewhere, the fields it sets are not known here"
                 self.emit(instance.target, kind, call, confidence=instance.confidence, reason=reason)

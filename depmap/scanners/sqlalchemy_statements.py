@@ -10,12 +10,11 @@ start and emits their facts.
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass, field
 
-import libcst as cst
-
-from depmap.scanners.python_source import callee_name, literal_string
-from depmap.scanners.sqlalchemy_expressions import keyword, positional
+from depmap.scanners.python_tree import call_args, callee_name, literal_string
+from depmap.scanners.sqlalchemy_expressions import dict_items, elements, keyword, positional
 from depmap.scanners.sqlalchemy_names import ModuleNames
 from depmap.scanners.sqlalchemy_targets import Target, TargetResolver, unwrap_await
 
@@ -53,13 +52,13 @@ class Chain:
         self.reads.setdefault(target.key, []).extend(columns)
 
 
-def unwind(node: cst.Call, targets: TargetResolver) -> tuple[cst.BaseExpression, list[tuple[str, cst.Call]]]:
+def unwind(node: ast.Call, targets: TargetResolver) -> tuple[ast.expr, list[tuple[str, ast.Call]]]:
     """`a.b(x).c(y)` -> (a, [("b", call b), ("c", call c)]); a statement constructor
     (`sa.select(M)`) is the root of the chain, not a link."""
-    links: list[tuple[str, cst.Call]] = []
-    current: cst.BaseExpression = node
-    while isinstance(current, cst.Call) and isinstance(current.func, cst.Attribute) and targets.statement_kind(current) is None:
-        links.append((current.func.attr.value, current))
+    links: list[tuple[str, ast.Call]] = []
+    current: ast.expr = node
+    while isinstance(current, ast.Call) and isinstance(current.func, ast.Attribute) and targets.statement_kind(current) is None:
+        links.append((current.func.attr, current))
         current = unwrap_await(current.func.value)
     links.reverse()
     return current, links
@@ -74,51 +73,51 @@ class StatementReader:
 
     # -- where a chain starts --------------------------------------------------------------------
 
-    def query_source(self, call: cst.Call, receiver: cst.BaseExpression) -> bool:
+    def query_source(self, call: ast.Call, receiver: ast.expr) -> bool:
         """`session.query(M, M.a)`: some argument names a model, or the receiver is a session."""
         args = positional(call)
         if not args:
             return False
         if any(self.entity(arg, variables=False) for arg in args):
             return True
-        return self.targets.is_session(receiver) and isinstance(args[0], cst.Name)
+        return self.targets.is_session(receiver) and isinstance(args[0], ast.Name)
 
-    def core_source(self, root: cst.BaseExpression, rest: list[tuple[str, cst.Call]]) -> bool:
+    def core_source(self, root: ast.expr, rest: list[tuple[str, ast.Call]]) -> bool:
         """`orders_table.insert()`: a Table variable of this module, or an imported name the
         chain treats as a statement (`.values()`, `.where()`...)."""
-        if isinstance(root, cst.Subscript):
+        if isinstance(root, ast.Subscript):
             return self.targets.literal_table(root) is not None
-        if isinstance(root, cst.Attribute) and root.attr.value == "__table__":
+        if isinstance(root, ast.Attribute) and root.attr == "__table__":
             return True
-        if not isinstance(root, cst.Name):
+        if not isinstance(root, ast.Name):
             return False
-        if root.value in self.names.table_vars:
+        if root.id in self.names.table_vars:
             return True
-        imported = root.value in self.names.imports.names
-        return imported and (bool(rest and rest[0][0] in CORE_CONTINUATIONS) or "table" in root.value.lower())
+        imported = root.id in self.names.imports.names
+        return imported and (bool(rest and rest[0][0] in CORE_CONTINUATIONS) or "table" in root.id.lower())
 
     # -- what a chain touches --------------------------------------------------------------------
 
-    def entity(self, node: cst.BaseExpression, *, variables: bool) -> list[tuple[Target, str | None]]:
+    def entity(self, node: ast.expr, *, variables: bool) -> list[tuple[Target, str | None]]:
         """What a select/query argument loads: a model, a column of one, or the columns used in an
         expression (`func.count(Order.id)`)."""
         node = unwrap_await(node)
-        if isinstance(node, cst.Attribute):
+        if isinstance(node, ast.Attribute):
             ref = self.targets.column_ref(node)
             if ref is not None:
                 return [ref]
-        target = self.targets.model_ref(node, variables=variables) if isinstance(node, (cst.Name, cst.Attribute, cst.Subscript, cst.Call)) else None
+        target = self.targets.model_ref(node, variables=variables) if isinstance(node, (ast.Name, ast.Attribute, ast.Subscript, ast.Call)) else None
         if target is not None:
             return [(target, None)]
-        if isinstance(node, cst.Call) and self.targets.statement_kind(node) is not None:
+        if isinstance(node, ast.Call) and self.targets.statement_kind(node) is not None:
             return []
         return [(ref, column) for ref, column in self.targets.column_refs(node)]
 
     def read(
         self,
         kind: str,
-        source: cst.Call | None,
-        links: list[tuple[str, cst.Call]],
+        source: ast.Call | None,
+        links: list[tuple[str, ast.Call]],
         *,
         primary: Target | None = None,
         params: tuple[list[str], bool] | None = None,
@@ -157,7 +156,7 @@ class StatementReader:
             if name in JOIN_LINKS:
                 args = args[2 if name.endswith("_from") else 1 :]
             if name == "filter_by":
-                chain.read(chain.current, [arg.keyword.value for arg in call.args if arg.keyword is not None])
+                chain.read(chain.current, [item.arg for item in call.keywords if item.arg is not None])
                 continue
             if name in ("values", "on_duplicate_key_update") or name == "update" and chain.kind == "select" and args:
                 keys, everything = self.values_keys(call) if name != "update" else self.keys_of(args[0])
@@ -174,10 +173,10 @@ class StatementReader:
             if name == "on_conflict_do_update":
                 chain.upserts.extend(self.keys_of(keyword(call, "set_"))[0])
                 continue
-            if name == "from_select" and args and isinstance(args[0], (cst.List, cst.Tuple)):
-                chain.writes.extend(v for e in args[0].elements if (v := literal_string(e.value)) is not None)
+            if name == "from_select" and args and isinstance(args[0], (ast.List, ast.Tuple)):
+                chain.writes.extend(v for e in elements(args[0]) if (v := literal_string(e)) is not None)
                 args = args[1:]
-            for arg in [*args, *(a.value for a in call.args if a.keyword is not None)]:
+            for arg in [*args, *(item.value for item in call.keywords if item.arg is not None)]:
                 for target, column in self.targets.column_refs(arg):
                     chain.read(target, [column], core=target.binding is not None or bool(target.table))
         if params is not None and not chain.writes and not chain.write_all:
@@ -186,46 +185,44 @@ class StatementReader:
             chain.write_all = everything and not keys
         return chain
 
-    def values_keys(self, call: cst.Call) -> tuple[list[str], bool]:
+    def values_keys(self, call: ast.Call) -> tuple[list[str], bool]:
         """`values(a=1, b=2)`, `values({"a": 1})`, `values({M.a: 1})`, `values(**row)`."""
         keys: list[str] = []
         everything = False
-        for arg in call.args:
+        for arg in call_args(call):
             if arg.star == "**":
                 everything = True
             elif arg.keyword is not None:
-                keys.append(arg.keyword.value)
+                keys.append(arg.keyword)
             elif not arg.star:
                 found, unknown = self.keys_of(arg.value)
                 keys.extend(found)
                 everything = everything or unknown
         return keys, everything
 
-    def keys_of(self, node: cst.BaseExpression | None) -> tuple[list[str], bool]:
+    def keys_of(self, node: ast.expr | None) -> tuple[list[str], bool]:
         """Column names a dict (or a list of dicts, or `dict(a=...)`) sets; (_, True) when some
         keys cannot be read statically."""
         node = unwrap_await(node) if node is not None else None
-        if isinstance(node, cst.Dict):
+        if isinstance(node, ast.Dict):
             keys: list[str] = []
             everything = False
-            for element in node.elements:
-                name = None
-                if isinstance(element, cst.DictElement):
-                    name = literal_string(element.key)
-                    if name is None and isinstance(element.key, cst.Attribute):
-                        ref = self.targets.column_ref(element.key)
-                        name = ref[1] if ref is not None else None
+            for key, _ in dict_items(node):
+                name = literal_string(key)
+                if name is None and isinstance(key, ast.Attribute):
+                    ref = self.targets.column_ref(key)
+                    name = ref[1] if ref is not None else None
                 if name is None:
                     everything = True
                 else:
                     keys.append(name)
             return keys, everything
-        if isinstance(node, cst.Call) and callee_name(node.func) == "dict" and isinstance(node.func, cst.Name):
+        if isinstance(node, ast.Call) and callee_name(node.func) == "dict" and isinstance(node.func, ast.Name):
             return self.values_keys(node)
-        if isinstance(node, (cst.List, cst.Tuple)):
+        if isinstance(node, (ast.List, ast.Tuple)):
             keys, everything = [], False
-            for element in node.elements:
-                found, unknown = self.keys_of(element.value)
+            for element in elements(node):
+                found, unknown = self.keys_of(element)
                 keys.extend(found)
                 everything = everything or unknown
             return keys, everything

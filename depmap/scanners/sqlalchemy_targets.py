@@ -10,14 +10,13 @@ queries visitor fills in as it walks.
 
 from __future__ import annotations
 
+import ast
 import re
 from dataclasses import dataclass, field
 
-import libcst as cst
-
 from depmap.model import HIGH, LOW
-from depmap.scanners.python_source import STRING_NODES, callee_name, dotted_name, literal_string
-from depmap.scanners.sqlalchemy_expressions import positional
+from depmap.scanners.python_tree import SourceText, callee_name, dotted_name, literal_string
+from depmap.scanners.sqlalchemy_expressions import positional, source_children
 from depmap.scanners.sqlalchemy_names import ModuleNames
 
 STATEMENTS = frozenset({"select", "insert", "update", "delete"})
@@ -51,7 +50,7 @@ class Instance:
     confidence: str
     fields: list[str] = field(default_factory=list)  # constructed: set before the INSERT
     all_fields: bool = False
-    added: tuple[cst.CSTNode, str] | None = None  # the session.add/merge call and its detail
+    added: tuple[ast.AST, str] | None = None  # the session.add/merge call and its detail
     modified: bool = False  # attributes were set on it in this function
 
 
@@ -70,9 +69,9 @@ def is_class_name(name: str) -> bool:
     return name[:1].isupper() and not (name.isupper() and len(name) > 1)
 
 
-def unwrap_await(node: cst.BaseExpression) -> cst.BaseExpression:
-    while isinstance(node, cst.Await):
-        node = node.expression
+def unwrap_await(node: ast.expr) -> ast.expr:
+    while isinstance(node, ast.Await):
+        node = node.value
     return node
 
 
@@ -80,14 +79,14 @@ class TargetResolver:
     """Resolves names through the module's imports and the frames of the enclosing functions
     (`frames` is the visitor's own stack: pushed and popped there, read here)."""
 
-    def __init__(self, module: cst.Module, module_name: str, names: ModuleNames, frames: list[Frame]) -> None:
-        self.module = module
+    def __init__(self, source: SourceText, module_name: str, names: ModuleNames, frames: list[Frame]) -> None:
+        self.source = source
         self.module_name = module_name
         self.names = names
         self.frames = frames
 
-    def code(self, node: cst.CSTNode) -> str:
-        return self.module.code_for_node(node)
+    def code(self, node: ast.AST) -> str:
+        return self.source.segment(node)
 
     # -- local bindings --------------------------------------------------------------------------
 
@@ -111,19 +110,19 @@ class TargetResolver:
 
     # -- models, tables, columns -----------------------------------------------------------------
 
-    def model_ref(self, node: cst.BaseExpression, *, variables: bool = False) -> Target | None:
+    def model_ref(self, node: ast.expr, *, variables: bool = False) -> Target | None:
         """The model a Name/Attribute names (`Order`, `models.Order`, an `aliased()` name), a Core
         table (`orders_table`, `metadata.tables["orders"]`), or None. With `variables`, any other
         name (a parameter holding a class) is a low-confidence unknown model."""
         node = unwrap_await(node)
-        if isinstance(node, cst.Subscript):
+        if isinstance(node, ast.Subscript):
             return self.literal_table(node)
-        if isinstance(node, cst.Call) and callee_name(node.func) == "aliased" and positional(node):
+        if isinstance(node, ast.Call) and callee_name(node.func) == "aliased" and positional(node):
             return self.model_ref(positional(node)[0], variables=variables)
         text = dotted_name(node)
         if text is None:
             return None
-        if isinstance(node, cst.Name):
+        if isinstance(node, ast.Name):
             alias = self.lookup_alias(text)
             if alias is not None:
                 return alias
@@ -135,32 +134,31 @@ class TargetResolver:
             if qualified is not None:
                 return Target(text, model=qualified)
             return Target(text, confidence=LOW, reason=f"`{text}` is not imported or defined in this module")
-        if variables and isinstance(node, cst.Name):
+        if variables and isinstance(node, ast.Name):
             if qualified is not None:  # `from app.tables import orders`
                 return Target(text, binding=qualified)
             return Target(text, confidence=LOW, reason=f"`{text}` is a variable: its model is not known statically")
         return None
 
-    def literal_table(self, node: cst.Subscript) -> Target | None:
+    def literal_table(self, node: ast.Subscript) -> Target | None:
         """`metadata.tables["orders"]` / `Base.metadata.tables["orders"]`."""
-        if isinstance(node.value, cst.Attribute) and node.value.attr.value == "tables" and len(node.slice) == 1:
-            index = node.slice[0].slice
-            name = literal_string(index.value) if isinstance(index, cst.Index) else None
+        if isinstance(node.value, ast.Attribute) and node.value.attr == "tables":
+            name = literal_string(node.slice)
             if name is not None:
                 return Target(self.code(node), table=name)
         return None
 
-    def table_ref(self, node: cst.BaseExpression) -> Target | None:
+    def table_ref(self, node: ast.expr) -> Target | None:
         """What `X` is in `X.c.col`: a Table variable, `metadata.tables[...]`, `M.__table__`; not a
         local variable (`subq.c.id` of a subquery or CTE built in the function)."""
-        if isinstance(node, cst.Attribute) and node.attr.value == "__table__":
+        if isinstance(node, ast.Attribute) and node.attr == "__table__":
             return self.model_ref(node.value)
-        if isinstance(node, cst.Subscript):
+        if isinstance(node, ast.Subscript):
             return self.literal_table(node)
         text = dotted_name(node)
         if text is None:
             return None
-        alias = self.lookup_alias(text) if isinstance(node, cst.Name) else None
+        alias = self.lookup_alias(text) if isinstance(node, ast.Name) else None
         if alias is not None:
             return alias
         if text in self.names.table_vars:
@@ -168,13 +166,13 @@ class TargetResolver:
         qualified = self.names.qualify(node)
         return Target(text, binding=qualified) if qualified is not None else None
 
-    def column_ref(self, node: cst.Attribute) -> tuple[Target, str] | None:
+    def column_ref(self, node: ast.Attribute) -> tuple[Target, str] | None:
         """`Order.status`, `o_alias.status`, `orders_table.c.status`, `Order.__table__.c.status`."""
-        attribute = node.attr.value
+        attribute = node.attr
         if attribute.startswith("_") or attribute in NOT_FIELDS or (attribute.isupper() and len(attribute) > 1):
             return None
         value = node.value
-        if isinstance(value, cst.Attribute) and value.attr.value in ("c", "columns"):
+        if isinstance(value, ast.Attribute) and value.attr in ("c", "columns"):
             table = self.table_ref(value.value)
             return (table, attribute) if table is not None else None
         if is_class_name(attribute):
@@ -182,51 +180,51 @@ class TargetResolver:
         target = self.model_ref(value)
         return (target, attribute) if target is not None else None
 
-    def column_refs(self, node: cst.CSTNode) -> list[tuple[Target, str]]:
+    def column_refs(self, node: ast.AST) -> list[tuple[Target, str]]:
         """Every column reference inside an expression, in source order; nested statements
-        (subqueries) are left out: they are facts of their own."""
+        (subqueries) and f-strings are left out: they are facts of their own, or text."""
         found: list[tuple[Target, str]] = []
-        stack: list[cst.CSTNode] = [node]
+        stack: list[ast.AST] = [node]
         while stack:
             current = stack.pop()
-            if isinstance(current, cst.Attribute):
+            if isinstance(current, ast.Attribute):
                 ref = self.column_ref(current)
                 if ref is not None:
                     found.append(ref)
                     continue
-            elif isinstance(current, STRING_NODES):
+            elif isinstance(current, ast.JoinedStr):
                 continue
-            elif isinstance(current, cst.Call) and self.statement_kind(current) is not None:
+            elif isinstance(current, ast.Call) and self.statement_kind(current) is not None:
                 continue
-            stack.extend(reversed(current.children))
+            stack.extend(reversed(source_children(current)))
         return found
 
     # -- statements and sessions -----------------------------------------------------------------
 
-    def statement_kind(self, call: cst.Call) -> str | None:
+    def statement_kind(self, call: ast.Call) -> str | None:
         """"select" / "insert" / "update" / "delete" for SQLAlchemy's statement constructors."""
         name = self.names.sa_callee(call.func, STATEMENTS)
-        return name if name is not None and call.args else None
+        return name if name is not None and (call.args or call.keywords) else None
 
-    def is_session(self, node: cst.BaseExpression) -> bool:
+    def is_session(self, node: ast.expr) -> bool:
         node = unwrap_await(node)
-        if isinstance(node, cst.Call):
+        if isinstance(node, ast.Call):
             name = callee_name(node.func)
             return name is not None and "session" in name.lower()
         text = dotted_name(node)
         if text is None:
             return False
-        if isinstance(node, cst.Name) and any(text in frame.sessions for frame in self.frames):
+        if isinstance(node, ast.Name) and any(text in frame.sessions for frame in self.frames):
             return True
         return SESSION_NAME.search(text.rsplit(".", 1)[-1]) is not None
 
-    def whole_model(self, node: cst.BaseExpression) -> Target | None:
+    def whole_model(self, node: ast.expr) -> Target | None:
         target = self.model_ref(node)
         return target if target is not None and target.binding is None and not target.table else None
 
-    def is_session_or_db(self, call: cst.Call) -> bool:
+    def is_session_or_db(self, call: ast.Call) -> bool:
         func = call.func
-        return isinstance(func, cst.Attribute) and (self.is_session(func.value) or self.names.is_flask_db(func.value))
+        return isinstance(func, ast.Attribute) and (self.is_session(func.value) or self.names.is_flask_db(func.value))
 
 
 __all__ = ["STATEMENTS", "Frame", "Instance", "Target", "TargetResolver", "is_class_name", "unwrap_await"]

@@ -6,6 +6,7 @@ each test names the exact facts a file yields, so a missing, extra or misplaced 
 
 from __future__ import annotations
 
+import ast
 from typing import Any
 
 from django_facts import CUSTOMER, ORDER, ORDER_LINE, assert_rows, facts_of, line_of, scan, source
@@ -13,7 +14,8 @@ from django_facts import CUSTOMER, ORDER, ORDER_LINE, assert_rows, facts_of, lin
 from depmap.model import READ
 from depmap.orm import symbols
 from depmap.scanners.django_models import model_classes, wants_django_models
-from depmap.scanners.python_source import ParsedModule, parse_python
+from depmap.scanners.module_names import module_name_for
+from depmap.scanners.python_tree import ParsedTree, SourceText
 
 ORDERS = "shop/orders/models.py"
 
@@ -237,8 +239,8 @@ def test_aliased_imports_and_django_model_import_styles():
 
 
 def test_model_classes_for_the_query_analysis():
-    parsed = parse_python(ORDERS, source(ORDERS))
-    assert isinstance(parsed, ParsedModule)
+    text = source(ORDERS)
+    parsed = ParsedTree(ORDERS, module_name_for(ORDERS), ast.parse(text), SourceText(text))
     models = model_classes(parsed)
     assert sorted(models) == ["Order", "OrderLine", "PaidOrder", "Shipment", "ShipmentOrder"]
     assert models["Order"].managers["objects"] == "shop.orders.models.OrderQuerySet"

@@ -278,6 +278,21 @@ def test_prefilter():
     assert not might_query("def query_string(params):\n    return '&'.join(params)\n")
 
 
+def test_prefilter_lets_core_statements_through_but_not_django_code():
+    assert might_query("conn.execute(daily_totals.delete().where(daily_totals.c.day == day))")
+    assert might_query("conn.execute(users.delete())")
+    assert might_query("session.execute(payments.update().where(payments.c.id == 1))")
+    assert might_query("rows = Post.query\n    .filter(Post.id == 1)")
+    assert might_query("stmt = orders.select()")
+    django_view = (
+        "def forget(request, code):\n"
+        "    request.session.get('remembered')\n"
+        "    Check.objects.filter(code=code).delete()\n"
+        "    return self.query\n"
+    )
+    assert not might_query(django_view)
+
+
 def test_methods_of_a_model_write_their_own_row():
     result, at = scan_fixture("shop/models.py")
     cancel = at["order"] + 13  # `self.status = "cancelled"` in Order.cancel

@@ -1,0 +1,387 @@
+"""Shared plumbing for the analyses that read Python with the standard library's `ast`.
+
+The analyses that run on most files of an application (the Django ORM ones: a Django project's
+views, models, forms and tests nearly all mention `.objects` or `models.`) read `ast` trees:
+`ast.parse` costs 0.55 s per 100k lines against libcst's 7 s, and its nodes carry their own exact
+lines, where libcst's positions cost 18 s more (PERFORMANCE.md). libcst stays with the analyses
+that need what only it keeps (the SQL-string resolver's character-exact lines inside implicitly
+concatenated literals and f-strings, migration operations rewritten as code).
+
+This module mirrors `python_source`'s helpers for `ast` nodes, so an analysis reads alike on
+either tree:
+
+- `TreeVisitor` walks a tree in source order with a dispatch table per node class (`ast.NodeVisitor`
+  looks the method up by name on every node) and keeps the class/function scope stack;
+- `SourceText` gives a node's source as written (`ast.get_source_segment` splits the whole file
+  on every call);
+- `call_args` lists a call's arguments in source order as libcst does (`ast` keeps positional and
+  keyword arguments apart);
+- `dotted_name`, `argument`, `literal_string`, `literal_bool`, `is_name`, `string_list`.
+
+Nothing here imports, compiles or runs the scanned code: `ast.parse` only parses.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import tokenize
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from depmap.scanners.python_source import dotted
+
+# -- source text -----------------------------------------------------------------------------------
+
+
+class SourceText:
+    """A file's text, split into lines once, to cut out the source of any node."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._lines: list[bytes] | None = None
+
+    def _encoded_lines(self) -> list[bytes]:
+        if self._lines is None:
+            # The same line breaks as the tokenizer (and ast.get_source_segment): \r\n, \r, \n only.
+            lines: list[bytes] = []
+            start = 0
+            text = self.text
+            length = len(text)
+            index = 0
+            while index < length:
+                char = text[index]
+                if char == "\n" or char == "\r":
+                    end = index + 2 if char == "\r" and index + 1 < length and text[index + 1] == "\n" else index + 1
+                    lines.append(text[start:end].encode("utf-8"))
+                    start = index = end
+                    continue
+                index += 1
+            if start < length:
+                lines.append(text[start:].encode("utf-8"))
+            self._lines = lines
+        return self._lines
+
+    def segment(self, node: ast.AST) -> str:
+        """The source of `node` as written (columns are UTF-8 offsets, hence bytes)."""
+        lines = self._encoded_lines()
+        first, last = node.lineno - 1, node.end_lineno - 1  # type: ignore[attr-defined]
+        start, end = node.col_offset, node.end_col_offset  # type: ignore[attr-defined]
+        if first == last:
+            return lines[first][start:end].decode("utf-8", "replace")
+        parts = [lines[first][start:], *lines[first + 1 : last], lines[last][:end]]
+        return b"".join(parts).decode("utf-8", "replace")
+
+
+# -- the parsed file -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ParsedTree:
+    """A file read with `ast`: the tree, its text for snippets, and the dotted module name."""
+
+    path: str
+    module_name: str
+    tree: ast.Module
+    source: SourceText
+
+    @property
+    def is_package(self) -> bool:
+        return self.path.endswith("__init__.py")
+
+
+# -- walking ---------------------------------------------------------------------------------------
+
+FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef)
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _child_fields(cls: type) -> tuple[str, ...]:
+    """The fields of a node class that can hold nodes (not names, strings or numbers)."""
+    fields = _CHILD_FIELDS.get(cls)
+    if fields is None:
+        skip = {"ctx", "type_comment", "name", "id", "attr", "arg", "module", "level", "kind", "conversion", "is_async"}
+        fields = tuple(name for name in getattr(cls, "_fields", ()) if name not in skip)
+        _CHILD_FIELDS[cls] = fields
+    return fields
+
+
+def children(node: ast.AST) -> Iterator[ast.AST]:
+    """Direct child nodes in the order the class lists them (source order for expressions)."""
+    for name in _child_fields(node.__class__):
+        value = getattr(node, name, None)
+        if isinstance(value, list):
+            for item in value:
+                if isinstance(item, ast.AST):
+                    yield item
+        elif isinstance(value, ast.AST):
+            yield value
+
+
+class TreeVisitor:
+    """Visits every node in source order: `visit_<Class>(node)` before a node's children,
+    `leave_<Class>(node)` after them; a `visit_` that returns False skips the children.
+
+    Keeps `scopes`, a stack of ("class" | "function", name), entered for the *body* of each
+    definition only: decorators, bases, default values and annotations belong to the enclosing
+    scope, as in Python. Hooks `enter_class`/`leave_class`/`enter_function`/`leave_function` run
+    around a body; subclasses that override them call `super()`. `async def` is a function too.
+    """
+
+    def __init__(self, module_name: str) -> None:
+        self.module_name = module_name
+        self.scopes: list[tuple[str, str]] = []
+        self._visits: dict[type, Callable[[Any], Any] | None] = {}
+        self._leaves: dict[type, Callable[[Any], Any] | None] = {}
+
+    @property
+    def symbol(self) -> str:
+        """`pkg.module.Class.method` for the innermost scope, the module name at top level."""
+        return dotted(self.module_name, *(name for _, name in self.scopes))
+
+    @property
+    def in_function(self) -> bool:
+        return any(kind == "function" for kind, _ in self.scopes)
+
+    def enter_class(self, node: ast.ClassDef) -> None:
+        self.scopes.append(("class", node.name))
+
+    def leave_class(self, node: ast.ClassDef) -> None:
+        self.scopes.pop()
+
+    def enter_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        self.scopes.append(("function", node.name))
+
+    def leave_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        self.scopes.pop()
+
+    def _method(self, table: dict[type, Callable[[Any], Any] | None], prefix: str, cls: type) -> Callable[[Any], Any] | None:
+        if cls not in table:
+            table[cls] = getattr(self, prefix + cls.__name__, None)
+        return table[cls]
+
+    def walk(self, node: ast.AST) -> None:
+        """Visit `node` and everything under it."""
+        cls = node.__class__
+        visit = self._visits[cls] if cls in self._visits else self._method(self._visits, "visit_", cls)
+        if visit is not None and visit(node) is False:
+            return
+        if cls is ast.ClassDef:
+            self._walk_class(node)  # type: ignore[arg-type]
+        elif cls is ast.FunctionDef or cls is ast.AsyncFunctionDef:
+            self._walk_function(node)  # type: ignore[arg-type]
+        elif cls is ast.arguments:
+            self._walk_arguments(node)  # type: ignore[arg-type]
+        else:
+            for name in _CHILD_FIELDS.get(cls) or _child_fields(cls):
+                value = getattr(node, name, None)
+                if value.__class__ is list:
+                    for item in value:
+                        if isinstance(item, ast.AST):
+                            self.walk(item)
+                elif isinstance(value, ast.AST):
+                    self.walk(value)
+        leave = self._leaves[cls] if cls in self._leaves else self._method(self._leaves, "leave_", cls)
+        if leave is not None:
+            leave(node)
+
+    def _walk_all(self, nodes: list[Any]) -> None:
+        for item in nodes:
+            if item is not None:
+                self.walk(item)
+
+    def _walk_class(self, node: ast.ClassDef) -> None:
+        self._walk_all(node.decorator_list)
+        self._walk_all(node.bases)
+        self._walk_all(node.keywords)
+        self.enter_class(node)
+        self._walk_all(node.body)
+        self.leave_class(node)
+
+    def _walk_arguments(self, node: ast.arguments) -> None:
+        """Each parameter, then its default: `ast` keeps all defaults after all parameters."""
+        positional = [*node.posonlyargs, *node.args]
+        defaults: list[ast.expr | None] = [None] * (len(positional) - len(node.defaults)) + list(node.defaults)
+        pairs = [*zip(positional, defaults), (node.vararg, None), *zip(node.kwonlyargs, node.kw_defaults), (node.kwarg, None)]
+        for parameter, default in pairs:
+            if parameter is not None:
+                self.walk(parameter)
+            if default is not None:
+                self.walk(default)
+
+    def _walk_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        self._walk_all(node.decorator_list)
+        self.walk(node.args)
+        if node.returns is not None:
+            self.walk(node.returns)
+        self.enter_function(node)
+        self._walk_all(node.body)
+        self.leave_function(node)
+
+
+# -- calls -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Arg:
+    """One argument of a call as written: `value`, `keyword=value`, `*value` or `**value`."""
+
+    value: ast.expr
+    keyword: str | None = None
+    star: str = ""  # "", "*" or "**"
+
+
+def call_args(call: ast.Call) -> list[Arg]:
+    """The arguments of a call in source order (`f(a=1, *b)` keeps `a=1` first)."""
+    found: list[tuple[tuple[int, int], Arg]] = []
+    for value in call.args:
+        if isinstance(value, ast.Starred):
+            found.append(((value.lineno, value.col_offset), Arg(value.value, None, "*")))
+        else:
+            found.append(((value.lineno, value.col_offset), Arg(value)))
+    for keyword in call.keywords:
+        found.append(((keyword.lineno, keyword.col_offset), Arg(keyword.value, keyword.arg, "" if keyword.arg else "**")))
+    if call.keywords and call.args:
+        found.sort(key=lambda pair: pair[0])
+    return [arg for _, arg in found]
+
+
+def positional_args(call: ast.Call) -> list[ast.expr]:
+    """The positional arguments, `*args` left out."""
+    return [value for value in call.args if not isinstance(value, ast.Starred)]
+
+
+def argument(call: ast.Call, index: int | None, keyword: str) -> ast.expr | None:
+    """The argument passed as `keyword=`, else the `index`-th positional one."""
+    for item in call.keywords:
+        if item.arg == keyword:
+            return item.value
+    if index is None:
+        return None
+    positional = positional_args(call)
+    return positional[index] if index < len(positional) else None
+
+
+def callee_name(func: ast.expr) -> str | None:
+    if isinstance(func, ast.Name):
+        return func.id
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return None
+
+
+def dotted_name(node: ast.AST | None) -> str | None:
+    """`a.b.c` as text, for Name/Attribute chains only."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    return ".".join(reversed(parts))
+
+
+# -- literals --------------------------------------------------------------------------------------
+
+
+def literal_string(node: ast.AST | None) -> str | None:
+    """The value of a plain (non-f, non-bytes) string literal, implicit concatenation included."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    return None
+
+
+def literal_bool(node: ast.AST | None) -> bool | None:
+    """`True` / `False` as written; None for anything else (a name, a call, a missing argument)."""
+    if isinstance(node, ast.Constant) and node.value.__class__ is bool:
+        return bool(node.value)
+    return None
+
+
+_CONSTANT_NAMES = {"None": None, "True": True, "False": False}
+
+
+def is_name(node: ast.AST | None, name: str) -> bool:
+    """Is `node` the bare name `name` (`None`, `True`, a local variable)?"""
+    if name in _CONSTANT_NAMES:
+        return isinstance(node, ast.Constant) and node.value is _CONSTANT_NAMES[name]
+    return isinstance(node, ast.Name) and node.id == name
+
+
+def string_list(node: ast.AST | None) -> tuple[str, ...] | None:
+    """("a", "b") or ["a", "b"]: the names; anything else: None (unknown)."""
+    if not isinstance(node, (ast.List, ast.Tuple)):
+        return None
+    names = []
+    for element in node.elts:
+        value = literal_string(element)
+        if value is None:
+            return None
+        names.append(value)
+    return tuple(names)
+
+
+def class_statements(node: ast.ClassDef) -> list[ast.stmt]:
+    """The statements of a class body (`a = 1; b = 2` are two in `ast` already)."""
+    return node.body
+
+
+__all__ = [
+    "Arg", "FUNCTION_NODES", "ParsedTree", "SourceText", "TreeVisitor", "argument", "call_args", "callee_name",
+    "children", "class_statements", "dotted_name", "is_name", "literal_bool", "literal_string", "positional_args",
+    "string_list",
+]  # fmt: skip
+
+
+# -- syntax newer than the running Python ----------------------------------------------------------
+
+
+def without_type_parameters(text: str) -> str | None:
+    """The text with Python 3.12's type parameter syntax (PEP 695) blanked out, for a Python that
+    cannot parse it: `def f[T](x)` and `class C[K, V](Base)` lose their `[...]`, `type X = int`
+    becomes `_;   X = int`. Lines and columns stay where they were, so every other node keeps its
+    position. None when there is nothing to blank, or a parameter list spans lines."""
+    try:
+        tokens = [t for t in tokenize.generate_tokens(io.StringIO(text).readline) if t.type != tokenize.COMMENT]
+    except (tokenize.TokenError, SyntaxError):
+        return None
+    blanks: list[tuple[tuple[int, int], tuple[int, int], str]] = []  # (start, end, filler)
+    starts_statement = True
+    for index, token in enumerate(tokens):
+        following = tokens[index + 1 : index + 3]
+        if token.type == tokenize.NAME and len(following) == 2 and following[0].type == tokenize.NAME:
+            after = following[1]
+            if token.string in ("def", "class") and after.string == "[":
+                blanks.append((after.start, _closing_bracket(tokens, index + 2), ""))
+            elif token.string == "type" and starts_statement and after.string in ("=", "["):
+                blanks.append((token.start, token.end, "_;"))  # `type X = int` -> `_;   X = int`
+                if after.string == "[":
+                    blanks.append((after.start, _closing_bracket(tokens, index + 2), ""))
+        starts_statement = token.type in _STATEMENT_STARTS or token.string == ";"
+    if not blanks:
+        return None
+    lines = text.splitlines(keepends=True)
+    for (row, start), (end_row, end), filler in blanks:
+        if end_row != row:
+            return None
+        line = lines[row - 1]
+        lines[row - 1] = line[:start] + filler.ljust(end - start) + line[end:]
+    return "".join(lines)
+
+
+_STATEMENT_STARTS = frozenset({tokenize.NEWLINE, tokenize.NL, tokenize.INDENT, tokenize.DEDENT})
+
+
+def _closing_bracket(tokens: list[tokenize.TokenInfo], opening: int) -> tuple[int, int]:
+    """Where the bracket opened at `tokens[opening]` closes (-1, -1 when it never does)."""
+    depth = 0
+    for token in tokens[opening:]:
+        if token.type == tokenize.OP and token.string in ("(", "[", "{"):
+            depth += 1
+        elif token.type == tokenize.OP and token.string in (")", "]", "}"):
+            depth -= 1
+            if depth == 0:
+                return token.end
+    return (-1, -1)

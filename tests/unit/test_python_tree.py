@@ -1,0 +1,153 @@
+"""The `ast` plumbing the high-volume Python analyses share: source segments, argument order,
+the scope-keeping walk, literals, and how scan_python chooses and parses trees."""
+
+from __future__ import annotations
+
+import ast
+import sys
+import textwrap
+
+import pytest
+
+from depmap.model import Fact, Location
+from depmap.scanners.context import ScanContext
+from depmap.scanners.python import PythonAnalysis, TreeAnalysis, scan_python
+from depmap.scanners.python_tree import (
+    SourceText, TreeVisitor, argument, call_args, dotted_name, is_name, literal_bool, literal_string, string_list,
+    without_type_parameters,
+)  # fmt: skip
+
+
+def first(tree: ast.AST, kind: type) -> ast.AST:
+    return next(node for node in ast.walk(tree) if isinstance(node, kind))
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_segment_is_the_source_as_written_whatever_the_line_breaks(newline):
+    text = newline.join(["x = 1", "total = compute(", "    a,  # the first", "    b)", ""])
+    call = first(ast.parse(text), ast.Call)
+    assert SourceText(text).segment(call) == newline.join(["compute(", "    a,  # the first", "    b)"])
+
+
+def test_segment_counts_columns_in_utf8_bytes():
+    text = 'label = "é—ß"; Order.objects.filter(name="ü")\n'
+    call = first(ast.parse(text), ast.Call)
+    assert SourceText(text).segment(call) == 'Order.objects.filter(name="ü")'
+
+
+def test_segment_leaves_out_surrounding_parentheses():
+    text = "rows = (\n    Order.objects.all()\n)\n"
+    call = first(ast.parse(text), ast.Call)
+    assert SourceText(text).segment(call) == "Order.objects.all()"
+    assert (call.lineno, call.end_lineno) == (2, 2)
+
+
+def test_call_args_are_in_source_order_with_their_stars():
+    call = first(ast.parse("f(x, key=1, *rest, **options)"), ast.Call)
+    assert [(dotted_name(arg.value) or ast.unparse(arg.value), arg.keyword, arg.star) for arg in call_args(call)] == [
+        ("x", None, ""), ("1", "key", ""), ("rest", None, "*"), ("options", None, "**"),
+    ]  # fmt: skip
+    assert literal_string(argument(first(ast.parse("g('a', name='b')"), ast.Call), 0, "name")) == "b"
+    assert literal_string(argument(first(ast.parse("g('a', name='b')"), ast.Call), 0, "other")) == "a"
+    assert argument(first(ast.parse("g(*xs)"), ast.Call), 0, "other") is None
+
+
+def test_literals():
+    value = ast.parse("('a' 'b', f'{x}', b'c', True, None, x, ['p', 'q'], ['p', y])").body[0].value.elts
+    assert [literal_string(node) for node in value[:3]] == ["ab", None, None]
+    assert literal_bool(value[3]) is True and literal_bool(ast.parse("1").body[0].value) is None
+    assert is_name(value[4], "None") and is_name(value[5], "x") and not is_name(value[5], "None")
+    assert string_list(value[6]) == ("p", "q") and string_list(value[7]) is None
+
+
+class Recorder(TreeVisitor):
+    def __init__(self) -> None:
+        super().__init__("app.views")
+        self.seen: list[tuple[str, str]] = []
+
+    def visit_Call(self, node: ast.Call) -> None:
+        self.seen.append((dotted_name(node.func) or "?", self.symbol))
+
+    def visit_Lambda(self, node: ast.Lambda) -> bool:
+        return False  # children of a lambda are skipped
+
+
+def test_walk_keeps_scopes_for_bodies_only_in_source_order():
+    source = textwrap.dedent(
+        """
+        @cache(timeout())
+        def load(pk=default_pk(), *, when: Hint = hint()) -> Ret:
+            first()
+            skipped = lambda: never()
+            class Inner(Base, metaclass=meta()):
+                inner()
+                async def fetch():
+                    await fetched()
+            last()
+        """
+    )
+    recorder = Recorder()
+    recorder.walk(ast.parse(source))
+    assert recorder.seen == [
+        ("cache", "app.views"), ("timeout", "app.views"), ("default_pk", "app.views"), ("hint", "app.views"),
+        ("first", "app.views.load"), ("meta", "app.views.load"), ("inner", "app.views.load.Inner"),
+        ("fetched", "app.views.load.Inner.fetch"), ("last", "app.views.load"),
+    ]  # fmt: skip
+    assert recorder.scopes == []
+
+
+def _line_facts(kind: str):
+    def analyse(parsed, *rest) -> list[Fact]:
+        return [Fact(kind, "t", Location(parsed.path, 1))]
+
+    return analyse
+
+
+CTX = ScanContext(dialect="postgres")
+ON_TREE = TreeAnalysis("tree", lambda text: True, _line_facts("tree"))
+ON_CST = PythonAnalysis("cst", lambda text: True, _line_facts("cst"))
+
+
+def test_both_kinds_of_analysis_run_on_one_file():
+    result = scan_python("app/m.py", "x = 1\n", CTX, analyses=(ON_TREE, ON_CST))
+    assert sorted(fact.kind for fact in result.facts) == ["cst", "tree"]
+    assert result.skipped == []
+
+
+def test_a_syntax_error_is_reported_as_before():
+    result = scan_python("app/m.py", "x = 1\ndef broken(:\n", CTX, analyses=(ON_TREE, ON_CST))
+    assert result.facts == []
+    assert [s.reason for s in result.skipped] == ["Python syntax error at line 2, column 12: invalid syntax"]
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="the running Python reads PEP 695 syntax")
+def test_syntax_newer_than_the_running_python_keeps_the_libcst_analyses():
+    source = 'x = f"{d["key"]}"\n'  # PEP 701: the same quotes inside an f-string hole
+    result = scan_python("app/m.py", source, CTX, analyses=(ON_TREE, ON_CST))
+    assert [fact.kind for fact in result.facts] == ["cst"]
+    assert [s.reason for s in result.skipped] == [
+        "Python syntax newer than the Python 3.11 running depmap (line 1): only partly analysed "
+        "(run depmap on the project's Python version)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("source", "readable"),
+    [
+        ("type Pair = tuple[int, int]\n", "_;   Pair = tuple[int, int]\n"),
+        ("class Loader[K, V: (int, str)](Base[K]):\n    pass\n", "class Loader                  (Base[K]):\n    pass\n"),
+        ("def first[T](items: list[T]) -> T:\n    type Row[X] = list[X]\n", "def first   (items: list[T]) -> T:\n    _;   Row    = list[X]\n"),
+        ("type = 'kind'\nprint(type)\n", None),  # `type` as a plain name: nothing to blank
+        ("def f[\n    T,\n](x): pass\n", None),  # a parameter list over several lines is left alone
+    ],
+)
+def test_type_parameters_are_blanked_in_place(source, readable):
+    assert without_type_parameters(source) == readable
+    if readable is not None:
+        ast.parse(readable)
+
+
+def test_a_generic_model_manager_is_read_on_any_python():
+    source = "class Recent[M](models.Manager):\n    def fresh(self):\n        return self.filter(new=True)\n"
+    result = scan_python("app/m.py", source, CTX, analyses=(ON_TREE,))
+    assert [fact.kind for fact in result.facts] == ["tree"] and result.skipped == []
