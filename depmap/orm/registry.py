@@ -100,6 +100,9 @@ class Registry:
         self.bindings: dict[str, str] = {}  # qualified variable -> table (SQLAlchemy Core)
         self.queryset_owners: dict[str, list[Model]] = {}  # custom QuerySet/Manager class -> models
         self._completed: set[str] = set()
+        self._packages: set[str] | None = None
+        self._packages_of = 0
+        self._pointing_at: dict[int, list[tuple[Model, Field]]] | None = None
 
     @classmethod
     def build(cls, facts: Iterable[Fact]) -> Registry:
@@ -195,7 +198,10 @@ class Registry:
         return self.resolve(target, near=owner.module).model
 
     def _top_packages(self) -> set[str]:
-        return {qualname.split(".", 1)[0] for qualname in self.models}
+        if self._packages is None or len(self.models) != self._packages_of:
+            self._packages = {qualname.split(".", 1)[0] for qualname in self.models}
+            self._packages_of = len(self.models)
+        return self._packages
 
     def app_label(self, model: Model) -> str:
         if model.app_label:
@@ -287,17 +293,28 @@ class Registry:
     def reverse_relation(self, model: Model, name: str) -> tuple[Model, Field] | None:
         """`customer.orders` / `customer.order_set` / lookups `order__status`: the model whose
         relation field points at `model` under that name, and the field."""
-        for other in self.models.values():
-            if other.abstract:
-                continue
-            for candidate in other.fields.values():
-                if not candidate.is_relation or self.resolve_relation(candidate.spec.get("related_model"), other) is not model:
-                    continue
-                related_name = candidate.spec.get("related_name")
-                default_names = {other.class_name.lower(), f"{other.class_name.lower()}_set"}
-                if name == related_name or (related_name is None and name in default_names):
-                    return other, candidate
+        for other, candidate in self._relations_pointing_at().get(id(model), ()):
+            related_name = candidate.spec.get("related_name")
+            default_names = {other.class_name.lower(), f"{other.class_name.lower()}_set"}
+            if name == related_name or (related_name is None and name in default_names):
+                return other, candidate
         return None
+
+    def _relations_pointing_at(self) -> dict[int, list[tuple[Model, Field]]]:
+        """Target model -> the relation fields of concrete models that point at it, in model order;
+        read once (asked for every related-manager step, it was a scan of every field each time)."""
+        if self._pointing_at is None:
+            pointing: dict[int, list[tuple[Model, Field]]] = {}
+            for other in self.models.values():
+                if other.abstract:
+                    continue
+                for candidate in other.fields.values():
+                    if candidate.is_relation:
+                        target = self.resolve_relation(candidate.spec.get("related_model"), other)
+                        if target is not None:
+                            pointing.setdefault(id(target), []).append((other, candidate))
+            self._pointing_at = pointing
+        return self._pointing_at
 
     def builtin_table(self, qualname: str | None) -> str | None:
         return BUILTIN_DJANGO_TABLES.get(qualname or "")

@@ -32,6 +32,7 @@ from typing import Any
 from depmap.model import ACCESS, COLUMN_DEF, HIGH, SCHEMA, TABLE_DEF, Fact, Location
 from depmap.orm.symbols import MIGRATION
 from depmap.scanners.context import ScanContext
+from depmap.scanners.prefilter import search_word
 from depmap.scanners.python import TreeAnalysis
 from depmap.scanners.python_imports import ImportTable
 from depmap.scanners.python_tree import (
@@ -43,7 +44,7 @@ from depmap.sql.facts import snippet_of
 from depmap.sql.names import DEFAULT_SCHEMAS
 
 VIA = "migration"
-_PREFILTER = re.compile(r"\bop\.\w+\(|down_revision")
+_OP_CALL = re.compile(r"op\.\w+\(")  # starts with its literal: see `prefilter`
 _OP_MODULE = "alembic.op"
 # SQLAlchemy schema items that may follow a column's name in `Column(...)` and are not its type.
 _SCHEMA_ITEMS = frozenset({"ForeignKey", "Sequence", "Identity", "Computed", "CheckConstraint", "DefaultClause", "FetchedValue"})
@@ -77,7 +78,7 @@ _CONSTRAINTS = {
 
 
 def wants_alembic(text: str) -> bool:
-    return bool(_PREFILTER.search(text))
+    return "down_revision" in text or search_word(_OP_CALL, text)
 
 
 def analyse_alembic(parsed: ParsedTree, ctx: ScanContext) -> list[Fact]:

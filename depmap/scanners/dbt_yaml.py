@@ -29,7 +29,7 @@ _LOOKS_DBT = re.compile(r"^(sources|models|seeds|snapshots|exposures)\s*:", re.M
 _DEPENDENCY = re.compile(r"""(ref|source)\s*\(\s*(['"][^'"]+['"](?:\s*,\s*['"][^'"]+['"])*)\s*\)""")
 
 
-class _LineLoader(yaml.SafeLoader):
+class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]  # libyaml when built in
     """Safe loading, plus each mapping's 1-based line under `__line__`."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:

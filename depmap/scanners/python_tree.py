@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import ast
 import io
+import re
 import tokenize
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -35,43 +36,36 @@ from depmap.scanners.python_source import dotted
 # -- source text -----------------------------------------------------------------------------------
 
 
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")  # the tokenizer's line breaks: \r\n, \r, \n only
+
+
 class SourceText:
-    """A file's text, split into lines once, to cut out the source of any node."""
+    """A file's text, split into lines once, to cut out the source of any node.
+
+    `ast` columns are UTF-8 byte offsets: an ASCII file is sliced as it is, any other file's lines
+    are encoded first (`ast.get_source_segment` splits the whole file again on every call)."""
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self._lines: list[bytes] | None = None
+        self._lines: list[str] | list[bytes] | None = None
 
-    def _encoded_lines(self) -> list[bytes]:
+    def _split(self) -> list[str] | list[bytes]:
         if self._lines is None:
-            # The same line breaks as the tokenizer (and ast.get_source_segment): \r\n, \r, \n only.
-            lines: list[bytes] = []
-            start = 0
-            text = self.text
-            length = len(text)
-            index = 0
-            while index < length:
-                char = text[index]
-                if char == "\n" or char == "\r":
-                    end = index + 2 if char == "\r" and index + 1 < length and text[index + 1] == "\n" else index + 1
-                    lines.append(text[start:end].encode("utf-8"))
-                    start = index = end
-                    continue
-                index += 1
-            if start < length:
-                lines.append(text[start:].encode("utf-8"))
-            self._lines = lines
+            lines = _LINE.findall(self.text)
+            self._lines = lines if self.text.isascii() else [line.encode("utf-8") for line in lines]
         return self._lines
 
     def segment(self, node: ast.AST) -> str:
-        """The source of `node` as written (columns are UTF-8 offsets, hence bytes)."""
-        lines = self._encoded_lines()
+        """The source of `node` as written."""
+        lines: Any = self._split()
         first, last = node.lineno - 1, node.end_lineno - 1  # type: ignore[attr-defined]
         start, end = node.col_offset, node.end_col_offset  # type: ignore[attr-defined]
         if first == last:
-            return lines[first][start:end].decode("utf-8", "replace")
-        parts = [lines[first][start:], *lines[first + 1 : last], lines[last][:end]]
-        return b"".join(parts).decode("utf-8", "replace")
+            piece = lines[first][start:end]
+        else:
+            parts = [lines[first][start:], *lines[first + 1 : last], lines[last][:end]]
+            piece = parts[0][:0].join(parts)
+        return piece if isinstance(piece, str) else piece.decode("utf-8", "replace")
 
 
 # -- the parsed file -------------------------------------------------------------------------------

@@ -42,6 +42,7 @@ from typing import Any
 from depmap.model import COLUMN_DEF, HIGH, SCHEMA, TABLE_DEF, Fact, Location
 from depmap.orm.symbols import EXPOSURE, MODEL, TABLE_BINDING
 from depmap.scanners.context import ScanContext
+from depmap.scanners.prefilter import mentions, search_word
 from depmap.scanners.python import TreeAnalysis
 from depmap.scanners.python_source import dotted
 from depmap.scanners.python_tree import ParsedTree, callee_name, dotted_name, literal_bool, literal_string
@@ -53,9 +54,9 @@ from depmap.scanners.sqlalchemy_names import (
 )  # fmt: skip
 from depmap.sql.names import DEFAULT_SCHEMAS
 
-MIGHT_DEFINE = re.compile(
-    r"(?i:sqlalchemy)|sqlmodel|SQLModel|__tablename__|mapped_column|\bColumn\(|\bdb\.Model\b|from_attributes|orm_mode"
-)
+_DEFINING_WORDS = ("sqlmodel", "SQLModel", "__tablename__", "mapped_column", "from_attributes", "orm_mode")
+_COLUMN_CALL = re.compile(r"Column\(")
+_FLASK_MODEL = re.compile(r"db\.Model\b")
 
 DECLARATIVE_ROOTS = frozenset({"DeclarativeBase", "DeclarativeBaseNoMeta"})
 NEUTRAL_BASES = frozenset({"object", "MappedAsDataclass", "AsyncAttrs", "Generic", "Protocol"})
@@ -68,7 +69,12 @@ def analyse_sqlalchemy_models(parsed: ParsedTree, ctx: ScanContext) -> list[Fact
 
 
 def might_define_models(text: str) -> bool:
-    return MIGHT_DEFINE.search(text) is not None
+    return (
+        mentions(text, "sqlalchemy")
+        or any(word in text for word in _DEFINING_WORDS)
+        or search_word(_COLUMN_CALL, text)
+        or search_word(_FLASK_MODEL, text)
+    )
 
 
 SQLALCHEMY_MODELS = TreeAnalysis("sqlalchemy models", might_define_models, analyse_sqlalchemy_models)

@@ -48,6 +48,7 @@ from depmap.model import HIGH, LOW, MEDIUM, READ, WRITE, Fact, Location, weaker
 from depmap.orm.symbols import ORM_ACCESS, ORM_CREATE, ORM_DELETE, ORM_QUERY, ORM_UPDATE
 from depmap.scanners.context import ScanContext
 from depmap.scanners.python import TreeAnalysis
+from depmap.scanners.prefilter import mentions, search_word
 from depmap.scanners.python_tree import ParsedTree, call_args, callee_name, dotted_name, literal_string
 from depmap.scanners.sqlalchemy_expressions import elements, positional, python_snippet
 from depmap.scanners.sqlalchemy_instances import RUNNERS, InstanceReader, model_classes, schema_classes
@@ -56,12 +57,15 @@ from depmap.scanners.sqlalchemy_statements import Chain, StatementReader, unwind
 from depmap.scanners.sqlalchemy_targets import STATEMENTS, Frame, Instance, Target, TargetResolver, unwrap_await
 
 # Cheap, but not so weak that a Django project passes it: Django's `qs.delete()`, `self.query` and
-# `request.session.get()` look like SQLAlchemy to a plainer pattern (a quarter of a Django codebase).
-MIGHT_QUERY = re.compile(
-    r"(?i:sqlalchemy)|sqlmodel|\.query\s*[.(]|\.c\.\w|\.(?:insert|select)\(\)"
-    r"|\.(?:update|delete)\(\)\s*\.\w|execute\(\s*[\w.]+\.(?:update|delete)\(\)"
-    r"|(?:(?<!request\.)session|\bdb)\.(?:query|add|add_all|get|get_or_404|execute|exec|scalars?|merge|delete|bulk_\w+)\("
-)
+# `request.session.get()` look like SQLAlchemy to a plainer test (a quarter of a Django codebase).
+# Every pattern starts with its literal (`prefilter`).
+_QUERY_ATTRIBUTE = re.compile(r"\.query\s*[.(]")  # `Post.query.filter_by()`, `session.query()`
+_CORE_COLUMN = re.compile(r"\.c\.\w")
+_CORE_CHAINS = tuple(re.compile(rf"\.{verb}\(\)\s*\.\w") for verb in ("update", "delete"))  # `.delete().where(...)`
+_EXECUTED_CORE = re.compile(r"execute\(\s*[\w.]+\.(?:update|delete)\(\)")
+_SESSION_METHODS = r"\.(?:query|add|add_all|get|get_or_404|execute|exec|scalars?|merge|delete|bulk_\w+)\("
+_SESSION_CALL = re.compile("session" + _SESSION_METHODS)
+_DB_CALL = re.compile("db" + _SESSION_METHODS)
 
 INSTANCE_UPDATES = frozenset({"sqlmodel_update"})  # SQLModel: copy every given field onto the row
 DETAIL = {"read": ORM_QUERY, "create": ORM_CREATE, "update": ORM_UPDATE, "delete": ORM_DELETE}
@@ -73,7 +77,15 @@ def analyse_sqlalchemy_queries(parsed: ParsedTree, ctx: ScanContext) -> list[Fac
 
 
 def might_query(text: str) -> bool:
-    return MIGHT_QUERY.search(text) is not None
+    return (
+        mentions(text, "sqlalchemy")
+        or "sqlmodel" in text
+        or ".insert()" in text
+        or ".select()" in text
+        or any(pattern.search(text) for pattern in (_QUERY_ATTRIBUTE, _CORE_COLUMN, *_CORE_CHAINS, _EXECUTED_CORE))
+        or search_word(_SESSION_CALL, text, not_after="request.")
+        or search_word(_DB_CALL, text)
+    )
 
 
 SQLALCHEMY_QUERIES = TreeAnalysis("sqlalchemy queries", might_query, analyse_sqlalchemy_queries)
