@@ -11,7 +11,6 @@ import ast
 import textwrap
 from pathlib import Path
 
-import libcst
 import pytest
 
 from depmap.model import HIGH, MEDIUM, Fact, ScanResult
@@ -19,6 +18,8 @@ from depmap.scanners import python_source
 from depmap.scanners.context import ScanContext
 from depmap.scanners.python_sql_recognize import looks_like_standalone_sql
 from depmap.scanners.python_sql_strings import looks_like_sql, might_contain_sql, scan_python_sql
+from depmap.scanners.python_tree import SourceText
+from depmap.scanners.python_tree_strings import string_text
 
 FIXTURES = Path(__file__).parent / "fixtures" / "python_sql"
 PATH = "shop/repositories/orders.py"
@@ -919,42 +920,6 @@ def test_module_name_for(path: str, expected: str) -> None:
     assert python_source.module_name_for(path) == expected
 
 
-def test_scoped_visitor_symbols() -> None:
-    class Names(python_source.ScopedVisitor):
-        def __init__(self) -> None:
-            super().__init__("shop.models")
-            self.seen: list[tuple[str, str]] = []
-
-        def visit_Name(self, node: libcst.Name) -> None:
-            if node.value.startswith("probe"):
-                self.seen.append((node.value, self.symbol))
-
-    module = libcst.parse_module(
-        textwrap.dedent(
-            """\
-            probe_top = 1
-            @probe_decorator
-            class Order:
-                probe_class = 1
-                def total(self, x=probe_default):
-                    def inner():
-                        return probe_inner
-                    return probe_method
-            """
-        )
-    )
-    names = Names()
-    module.visit(names)
-    assert names.seen == [
-        ("probe_top", "shop.models"),
-        ("probe_decorator", "shop.models"),
-        ("probe_class", "shop.models.Order"),
-        ("probe_default", "shop.models.Order"),
-        ("probe_inner", "shop.models.Order.total.inner"),
-        ("probe_method", "shop.models.Order.total"),
-    ]
-
-
 def test_parse_python_metadata_only_when_asked() -> None:
     plain = python_source.parse_python("a.py", "x = 1\n")
     assert isinstance(plain, python_source.ParsedModule) and plain.wrapper is None
@@ -963,6 +928,7 @@ def test_parse_python_metadata_only_when_asked() -> None:
     assert rich.wrapper.module is rich.module
 
 
+@pytest.mark.filterwarnings("ignore:invalid escape sequence")
 def test_string_text_values_match_python() -> None:
     source = textwrap.dedent(
         '''\
@@ -979,11 +945,8 @@ def test_string_text_values_match_python() -> None:
         ]
         '''
     )
-    module = libcst.parse_module(source)
-    wrapper = libcst.metadata.MetadataWrapper(module, unsafe_skip_copy=True)
-    positions = wrapper.resolve(libcst.metadata.PositionProvider)
-    assign = module.body[0].body[0]
-    texts = [python_source.string_text(e.value, positions) for e in assign.value.elements]
+    assign = ast.parse(source).body[0]
+    texts = [string_text(element, SourceText(source)) for element in assign.value.elts]
     assert [t.text for t in texts] == [
         "tab\there\x41\u00e9\N{EM DASH}\101\\q",
         "raw\\nstays",

@@ -39,7 +39,7 @@ from typing import Any
 
 from depmap.model import HIGH, LOW, MEDIUM, Fact, Location, weaker
 from depmap.scanners.context import ScanContext
-from depmap.scanners.python import TreeAnalysis
+from depmap.scanners.python import PythonAnalysis
 from depmap.scanners.python_tree import (
     ParsedTree,
     SourceText,
@@ -104,7 +104,7 @@ def analyse_airflow(parsed: ParsedTree, ctx: ScanContext) -> list[Fact]:
     return facts
 
 
-AIRFLOW = TreeAnalysis("airflow", wants_airflow, analyse_airflow)
+AIRFLOW = PythonAnalysis("airflow", wants_airflow, analyse_airflow)
 
 
 # -- gathering -------------------------------------------------------------------------------------

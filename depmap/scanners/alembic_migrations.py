@@ -33,7 +33,7 @@ from depmap.model import ACCESS, COLUMN_DEF, HIGH, SCHEMA, TABLE_DEF, Fact, Loca
 from depmap.orm.symbols import MIGRATION
 from depmap.scanners.context import ScanContext
 from depmap.scanners.prefilter import search_word
-from depmap.scanners.python import TreeAnalysis
+from depmap.scanners.python import PythonAnalysis
 from depmap.scanners.python_imports import ImportTable
 from depmap.scanners.python_tree import (
     FUNCTION_NODES, ParsedTree, TreeVisitor, argument, call_args, callee_name, dotted_name, is_name, literal_bool,
@@ -94,7 +94,7 @@ def analyse_alembic(parsed: ParsedTree, ctx: ScanContext) -> list[Fact]:
         location = Location(parsed.path, node.lineno, node.end_lineno, symbol=parsed.module_name)
         snippet = snippet_of(parsed.source.segment(node))
         facts.append(Fact(MIGRATION, "", location, via=VIA, snippet=snippet, extra=extra))
-    imports = ImportTable.of_tree(tree, parsed.module_name)
+    imports = ImportTable.of(tree, parsed.module_name)
     op_names = frozenset(local for local, qualified in imports.names.items() if qualified == _OP_MODULE)
     if not op_names:
         return facts
@@ -105,7 +105,7 @@ def analyse_alembic(parsed: ParsedTree, ctx: ScanContext) -> list[Fact]:
     return facts
 
 
-ALEMBIC = TreeAnalysis("alembic", wants_alembic, analyse_alembic)
+ALEMBIC = PythonAnalysis("alembic", wants_alembic, analyse_alembic)
 
 
 # -- the revision header ---------------------------------------------------------------------------

@@ -74,7 +74,7 @@ class ClassReader:
 
     def __init__(self, parsed: ParsedTree) -> None:
         self.parsed = parsed
-        self.imports = ImportTable.of_tree(parsed.tree, parsed.module_name, parsed.is_package)
+        self.imports = ImportTable.of(parsed.tree, parsed.module_name, parsed.is_package)
         self.classes = [self._class(node) for node in module_classes(parsed.tree)]
 
     def _class(self, node: ast.ClassDef) -> ClassInfo:

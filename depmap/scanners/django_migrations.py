@@ -32,7 +32,7 @@ from typing import Any
 from depmap.model import HIGH, Fact, Location
 from depmap.orm.symbols import DJANGO_MIGRATION_OP, MIGRATION
 from depmap.scanners.context import ScanContext
-from depmap.scanners.python import TreeAnalysis
+from depmap.scanners.python import PythonAnalysis
 from depmap.scanners.python_imports import ImportTable
 from depmap.scanners.python_tree import (
     ParsedTree, argument, call_args, callee_name, dotted_name, is_name, literal_bool, literal_string,
@@ -65,7 +65,7 @@ def analyse_django_migrations(parsed: ParsedTree, ctx: ScanContext) -> list[Fact
     app, name = app_and_name(parsed.path)
     if name is None:
         return []
-    imports = ImportTable.of_tree(parsed.tree, parsed.module_name)
+    imports = ImportTable.of(parsed.tree, parsed.module_name)
     facts: list[Fact] = []
     for statement in parsed.tree.body:
         if isinstance(statement, ast.ClassDef) and statement.name == "Migration" and _is_migration(statement, imports):
@@ -73,7 +73,7 @@ def analyse_django_migrations(parsed: ParsedTree, ctx: ScanContext) -> list[Fact
     return facts
 
 
-DJANGO_MIGRATIONS = TreeAnalysis("django migrations", wants_django_migrations, analyse_django_migrations)
+DJANGO_MIGRATIONS = PythonAnalysis("django migrations", wants_django_migrations, analyse_django_migrations)
 
 
 def app_and_name(path: str) -> tuple[str, str | None]:

@@ -39,7 +39,7 @@ from depmap.orm import symbols
 from depmap.scanners.context import ScanContext
 from depmap.scanners.django_classes import ClassInfo, ClassReader, assigned, class_body, last_name
 from depmap.scanners.django_exposures import exposure_facts
-from depmap.scanners.python import TreeAnalysis
+from depmap.scanners.python import PythonAnalysis
 from depmap.scanners.python_tree import FUNCTION_NODES, ParsedTree, argument, dotted_name, literal_bool, literal_string
 
 _HINT = re.compile(r"Model|AppConfig|Field\(|ForeignKey|register\(|Inline\b|class Meta\b|Admin\b")
@@ -329,6 +329,6 @@ def analyse_django_models(parsed: ParsedTree, ctx: ScanContext) -> list[Fact]:
     return facts
 
 
-DJANGO_MODELS = TreeAnalysis("django models", wants_django_models, analyse_django_models)
+DJANGO_MODELS = PythonAnalysis("django models", wants_django_models, analyse_django_models)
 
 __all__ = ["DJANGO_MODELS", "ModelClass", "analyse_django_models", "model_classes", "wants_django_models"]

@@ -54,7 +54,7 @@ from depmap.scanners.django_orm_vocabulary import (
 )  # fmt: skip
 from depmap.scanners.django_query_facts import Op, Subject, access_fact, query_op
 from depmap.scanners.django_type_hints import hinted_classes, return_annotations, tuple_items
-from depmap.scanners.python import TreeAnalysis
+from depmap.scanners.python import PythonAnalysis
 from depmap.scanners.python_imports import ImportTable
 from depmap.scanners.python_tree import (
     ParsedTree, TreeVisitor, argument, call_args, dotted_name, literal_bool, positional_args, string_list,
@@ -84,7 +84,7 @@ class GatherDjangoQueriesVisitor(TreeVisitor):
         super().__init__(parsed.module_name)
         self.parsed = parsed
         self.is_package = parsed.is_package
-        self.imports = ImportTable.of_tree(parsed.tree, parsed.module_name, self.is_package)
+        self.imports = ImportTable.of(parsed.tree, parsed.module_name, self.is_package)
         self.field_refs = FieldReferenceFinder(self.imports, self._is_chain)
         self.models = models
         self.querysets = querysets
@@ -139,11 +139,11 @@ class GatherDjangoQueriesVisitor(TreeVisitor):
 
     def visit_Import(self, node: ast.Import) -> None:
         if self.in_function:  # `from .models import Order` inside a function, against import cycles
-            self.imports.add_tree_import(node, self.is_package)
+            self.imports.add_import(node, self.is_package)
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
         if self.in_function:
-            self.imports.add_tree_import(node, self.is_package)
+            self.imports.add_import(node, self.is_package)
 
     def visit_Assign(self, node: ast.Assign) -> None:
         subject = self._subject_of(node.value)
@@ -571,13 +571,13 @@ class GatherDjangoQueriesVisitor(TreeVisitor):
 
 def analyse_django_queries(parsed: ParsedTree, ctx: ScanContext) -> list[Fact]:
     """ORM_ACCESS facts for one parsed file (unsorted)."""
-    imports = ImportTable.of_tree(parsed.tree, parsed.module_name, parsed.is_package)
+    imports = ImportTable.of(parsed.tree, parsed.module_name, parsed.is_package)
     visitor = GatherDjangoQueriesVisitor(parsed, model_classes(parsed), queryset_classes(parsed, imports))
     visitor.walk(parsed.tree)
     return visitor.facts
 
 
-DJANGO_QUERIES = TreeAnalysis("django queries", wants_django_queries, analyse_django_queries)
+DJANGO_QUERIES = PythonAnalysis("django queries", wants_django_queries, analyse_django_queries)
 
 __all__ = [
     "DJANGO_QUERIES", "GatherDjangoQueriesVisitor", "Subject", "analyse_django_queries", "unwind", "wants_django_queries",

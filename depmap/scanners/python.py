@@ -1,10 +1,10 @@
-"""The Python scanner: parse each file once per tree kind and run every Python analysis that wants it.
+"""The Python scanner: parse each file once with `ast` and run every Python analysis that wants it.
 
-Analyses declare a cheap text prefilter, so a file no analysis wants is never parsed. The analyses
-that run on most files of an application (the Django ORM ones) read the standard library's `ast`
-(0.55 s per 100k lines, lines included); the others read libcst (7 s per 100k lines to parse,
-18 s more for positions, computed at most once per file and only if a fact needs a line), because
-they need what only libcst keeps (PERFORMANCE.md). A file wanted by both kinds is parsed by both.
+Each analysis declares a cheap text prefilter, so a file no analysis wants is never parsed, and
+all of them share one `ast` tree: `ast.parse` costs 0.55 s per 100k lines with every node's lines
+included, where a libcst parse costs 7 s and its positions 18 s more (PERFORMANCE.md). Syntax the
+running Python cannot read is blanked in place when it is only newer (PEP 695 type parameters,
+PEP 750 t-strings); otherwise libcst, whose parser reads every Python 3 grammar, words the reason.
 Each analysis is a pure function of the parsed file, like every scanner.
 """
 
@@ -12,40 +12,29 @@ from __future__ import annotations
 
 import ast
 import sys
+import warnings
 from dataclasses import dataclass
-from typing import Callable, Sequence, Union
+from typing import Callable, Sequence
 
 from depmap.model import Fact, ScanResult, Skipped, sorted_facts
 from depmap.scanners.context import ScanContext
 from depmap.scanners.module_names import module_name_for
-from depmap.scanners.python_source import LazyPositions, ParsedModule, Positions, parse_python
+from depmap.scanners.python_source import parse_python
 from depmap.scanners.python_tree import ParsedTree, SourceText, without_type_parameters
 from depmap.scanners.python_tree_strings import template_strings_as_f_strings
 
 
 @dataclass(frozen=True)
 class PythonAnalysis:
-    """An analysis of libcst trees."""
-
     name: str
     wants: Callable[[str], bool]  # cheap test on the text: could this file matter?
-    analyse: Callable[[ParsedModule, Positions, ScanContext], list[Fact]]
-
-
-@dataclass(frozen=True)
-class TreeAnalysis:
-    """An analysis of `ast` trees: lines come with the nodes."""
-
-    name: str
-    wants: Callable[[str], bool]
     analyse: Callable[[ParsedTree, ScanContext], list[Fact]]
 
 
-Analysis = Union[PythonAnalysis, TreeAnalysis]
 _RUNNING = f"{sys.version_info.major}.{sys.version_info.minor}"
 
 
-def scan_python(path: str, text: str, ctx: ScanContext, analyses: Sequence[Analysis] | None = None) -> ScanResult:
+def scan_python(path: str, text: str, ctx: ScanContext, analyses: Sequence[PythonAnalysis] | None = None) -> ScanResult:
     if analyses is None:
         from depmap.scanners.registry import PYTHON_ANALYSES
 
@@ -53,29 +42,33 @@ def scan_python(path: str, text: str, ctx: ScanContext, analyses: Sequence[Analy
     active = [analysis for analysis in analyses if analysis.wants(text)]
     if not active:
         return ScanResult()
-    on_tree = [analysis for analysis in active if isinstance(analysis, TreeAnalysis)]
-    on_cst = [analysis for analysis in active if isinstance(analysis, PythonAnalysis)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # `"\d"` in scanned code: compile's warning is not the user's business
+        return _scan_tree(path, text, ctx, active)
+
+
+def _scan_tree(path: str, text: str, ctx: ScanContext, active: list[PythonAnalysis]) -> ScanResult:
+    tree = _parse_tree(path, text)
+    if isinstance(tree, Skipped):
+        return ScanResult(skipped=[tree])
+    if isinstance(tree, SyntaxError):
+        return ScanResult(skipped=[_unreadable(path, text, tree)])
     facts: list[Fact] = []
     skipped: list[Skipped] = []
-    if on_tree:
-        tree = _parse_tree(path, text)
-        if isinstance(tree, Skipped):
-            return ScanResult(skipped=[tree])
-        if isinstance(tree, SyntaxError):
-            return _without_tree(path, text, ctx, on_cst, tree)
-        _run(on_tree, lambda analysis: analysis.analyse(tree, ctx), path, facts, skipped)
-    if on_cst:
-        parsed = parse_python(path, text, metadata=True)
-        if isinstance(parsed, Skipped):  # libcst is stricter than this Python in a few corners
-            return ScanResult(facts=_unique(facts), skipped=[parsed, *skipped])
-        assert parsed.wrapper is not None
-        positions = LazyPositions(parsed.wrapper)
-        _run(on_cst, lambda analysis: analysis.analyse(parsed, positions, ctx), path, facts, skipped)
-    return ScanResult(facts=_unique(facts), skipped=skipped)
+    for analysis in active:
+        try:
+            facts.extend(analysis.analyse(tree, ctx))
+        except RecursionError:  # visitors recurse: absurdly nested expressions exhaust the stack
+            skipped.append(Skipped(path, f"Python expression nested too deeply to analyse ({analysis.name})"))
+    unique: list[Fact] = []
+    for fact in sorted_facts(facts):
+        if not unique or unique[-1] != fact:
+            unique.append(fact)
+    return ScanResult(facts=unique, skipped=skipped)
 
 
 def _parse_tree(path: str, text: str) -> ParsedTree | SyntaxError | Skipped:
-    """The tree; or the SyntaxError, whose reason the libcst parse words (see _without_tree)."""
+    """The tree; or the SyntaxError, for `_unreadable` to word."""
     try:
         tree = ast.parse(text)
     except (SyntaxError, ValueError) as error:  # ValueError: NUL bytes
@@ -93,37 +86,12 @@ def _parse_tree(path: str, text: str) -> ParsedTree | SyntaxError | Skipped:
     return ParsedTree(path, module_name_for(path), tree, SourceText(text))
 
 
-def _without_tree(path: str, text: str, ctx: ScanContext, on_cst: list[PythonAnalysis], failed: SyntaxError) -> ScanResult:
-    """The running Python could not read the file: the libcst parse says why (the same message as
-    for every other syntax error), or reads syntax newer than this Python, which keeps the libcst
-    analyses working and skips the others."""
-    parsed = parse_python(path, text, metadata=True)
+def _unreadable(path: str, text: str, failed: SyntaxError) -> Skipped:
+    """Why the running Python could not read the file: libcst's parse tells a mistake (worded like
+    every syntax error, CPython's line and message first) from syntax newer than this Python."""
+    parsed = parse_python(path, text)
     if isinstance(parsed, Skipped):
-        return ScanResult(skipped=[parsed])
+        return parsed
     where = f" (line {failed.lineno})" if failed.lineno else ""
-    newer = Skipped(path, f"Python syntax newer than the Python {_RUNNING} running depmap{where}: "
-                          "only partly analysed (run depmap on the project's Python version)")  # fmt: skip
-    if not on_cst:
-        return ScanResult(skipped=[newer])
-    assert parsed.wrapper is not None
-    positions = LazyPositions(parsed.wrapper)
-    facts: list[Fact] = []
-    skipped = [newer]
-    _run(on_cst, lambda analysis: analysis.analyse(parsed, positions, ctx), path, facts, skipped)
-    return ScanResult(facts=_unique(facts), skipped=skipped)
-
-
-def _run(analyses: Sequence[Analysis], call: Callable, path: str, facts: list[Fact], skipped: list[Skipped]) -> None:
-    for analysis in analyses:
-        try:
-            facts.extend(call(analysis))
-        except RecursionError:  # visitors recurse: thousands of chained `+` exhaust the stack
-            skipped.append(Skipped(path, f"Python expression nested too deeply to analyse ({analysis.name})"))
-
-
-def _unique(facts: list[Fact]) -> list[Fact]:
-    unique: list[Fact] = []
-    for fact in sorted_facts(facts):
-        if not unique or unique[-1] != fact:
-            unique.append(fact)
-    return unique
+    return Skipped(path, f"Python syntax newer than the Python {_RUNNING} running depmap{where}: not analysed "
+                         "(run depmap on the project's Python version)")  # fmt: skip

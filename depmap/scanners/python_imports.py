@@ -7,11 +7,11 @@ QualifiedNameProvider answers this for every node of a file and costs 59 s per 1
 (PERFORMANCE.md); the import statements and class definitions of a module answer it for the
 names ORM code uses, at the cost of one pass over top-level statements.
 
->>> import libcst as cst
->>> names = ImportTable.of(cst.parse_module("from .models import Order as O\\nimport sqlalchemy as sa\\n"), "shop.orders.views")
->>> names.qualify(cst.parse_expression("O"))
+>>> import ast
+>>> names = ImportTable.of(ast.parse("from .models import Order as O\\nimport sqlalchemy as sa\\n"), "shop.orders.views")
+>>> names.qualify(ast.parse("O", mode="eval").body)
 'shop.orders.models.Order'
->>> names.qualify(cst.parse_expression("sa.Column"))
+>>> names.qualify(ast.parse("sa.Column", mode="eval").body)
 'sqlalchemy.Column'
 """
 
@@ -20,10 +20,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
-import libcst as cst
-
-from depmap.scanners import python_tree
-from depmap.scanners.python_source import dotted_name
+from depmap.scanners.python_tree import dotted_name
 
 
 def _absolute(module_name: str, is_package: bool, level: int, target: str | None) -> str:
@@ -46,49 +43,7 @@ class ImportTable:
     names: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, module: cst.Module, module_name: str, is_package: bool = False) -> ImportTable:
-        table = cls(module_name)
-        for statement in module.body:
-            table._bind_statement(statement, is_package)
-        return table
-
-    def _bind_statement(self, statement: cst.CSTNode, is_package: bool) -> None:
-        if isinstance(statement, cst.SimpleStatementLine):
-            for small in statement.body:
-                if isinstance(small, (cst.Import, cst.ImportFrom)):
-                    self.add_import(small, is_package)
-        elif isinstance(statement, cst.ClassDef):
-            self.names.setdefault(statement.name.value, f"{self.module_name}.{statement.name.value}")
-        elif isinstance(statement, cst.If):  # `if TYPE_CHECKING:` imports still name the classes
-            for inner in statement.body.body:
-                self._bind_statement(inner, is_package)
-        elif isinstance(statement, cst.Try):
-            for inner in statement.body.body:
-                self._bind_statement(inner, is_package)
-
-    def add_import(self, node: cst.Import | cst.ImportFrom, is_package: bool = False) -> None:
-        if isinstance(node, cst.Import):
-            for alias in node.names:
-                full = dotted_name(alias.name) or ""
-                if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-                    self.names[alias.asname.name.value] = full
-                else:  # `import a.b` binds `a`
-                    head = full.split(".")[0]
-                    self.names[head] = head
-            return
-        level = len(node.relative)
-        target = dotted_name(node.module) if node.module is not None else None
-        base = _absolute(self.module_name, is_package, level, target) if level else (target or "")
-        if isinstance(node.names, cst.ImportStar):
-            return
-        for alias in node.names:
-            name = dotted_name(alias.name) or ""
-            local = alias.asname.name.value if alias.asname is not None and isinstance(alias.asname.name, cst.Name) else name
-            self.names[local] = f"{base}.{name}" if base else name
-
-    @classmethod
-    def of_tree(cls, tree: ast.Module, module_name: str, is_package: bool = False) -> ImportTable:
-        """The same table read from an `ast` tree."""
+    def of(cls, tree: ast.Module, module_name: str, is_package: bool = False) -> ImportTable:
         table = cls(module_name)
         table._bind_tree_statements(tree.body, is_package)
         return table
@@ -96,13 +51,13 @@ class ImportTable:
     def _bind_tree_statements(self, statements: list[ast.stmt], is_package: bool) -> None:
         for statement in statements:
             if isinstance(statement, (ast.Import, ast.ImportFrom)):
-                self.add_tree_import(statement, is_package)
+                self.add_import(statement, is_package)
             elif isinstance(statement, ast.ClassDef):
                 self.names.setdefault(statement.name, f"{self.module_name}.{statement.name}")
             elif isinstance(statement, (ast.If, ast.Try)):  # `if TYPE_CHECKING:` imports still name the classes
                 self._bind_tree_statements(statement.body, is_package)
 
-    def add_tree_import(self, node: ast.Import | ast.ImportFrom, is_package: bool = False) -> None:
+    def add_import(self, node: ast.Import | ast.ImportFrom, is_package: bool = False) -> None:
         if isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.asname is not None:
@@ -118,9 +73,9 @@ class ImportTable:
                 return
             self.names[alias.asname or alias.name] = f"{base}.{alias.name}" if base else alias.name
 
-    def qualify(self, node: cst.BaseExpression | ast.AST | None) -> str | None:
+    def qualify(self, node: ast.AST | None) -> str | None:
         """The qualified name of a Name/Attribute chain, or None if its head is not bound here."""
-        text = python_tree.dotted_name(node) if isinstance(node, ast.AST) else dotted_name(node)
+        text = dotted_name(node)
         if text is None:
             return None
         return self.qualify_text(text)
@@ -132,7 +87,7 @@ class ImportTable:
             return None
         return f"{base}.{rest}" if rest else base
 
-    def qualify_or_written(self, node: cst.BaseExpression | ast.AST | None) -> str | None:
+    def qualify_or_written(self, node: ast.AST | None) -> str | None:
         """Qualified when the head is imported or defined here; else the name as written."""
-        written = python_tree.dotted_name(node) if isinstance(node, ast.AST) else dotted_name(node)
+        written = dotted_name(node)
         return self.qualify_text(written) or written if written is not None else None

@@ -13,8 +13,7 @@ import ast
 import re
 from dataclasses import dataclass, field
 
-from depmap.scanners.python_source import dotted
-from depmap.scanners.python_tree import SourceText, TreeVisitor, callee_name, dotted_name, is_name, positional_args
+from depmap.scanners.python_tree import SourceText, dotted, TreeVisitor, callee_name, dotted_name, is_name, positional_args
 from depmap.scanners.python_tree_strings import (
     first_operand,
     is_string,

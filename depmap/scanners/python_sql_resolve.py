@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from depmap.model import ACCESS, HIGH, MEDIUM, READ, WRITE, Fact, Location
-from depmap.scanners.python_source import LocatedText, fill_fields, hole_at, join
+from depmap.scanners.located_text import LocatedText, fill_fields, hole_at, join
 from depmap.scanners.python_tree import ParsedTree, argument, string_list
 from depmap.scanners.python_tree_strings import (
     fields_filled_by,

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 from depmap.model import Fact, ScanResult
 from depmap.scanners.context import ScanContext
-from depmap.scanners.python import TreeAnalysis, scan_python
+from depmap.scanners.python import PythonAnalysis, scan_python
 from depmap.scanners.python_sql_gather import GatherSqlVisitor
 from depmap.scanners.python_sql_recognize import SQL_SINKS, TABLE_SINKS, looks_like_sql, might_contain_sql
 from depmap.scanners.python_sql_resolve import resolve_facts
@@ -50,7 +50,7 @@ def analyse_sql_strings(parsed: ParsedTree, ctx: ScanContext) -> list[Fact]:
     return resolve_facts(parsed, gatherer, ctx.dialect)
 
 
-SQL_STRINGS = TreeAnalysis("sql strings", might_contain_sql, analyse_sql_strings)
+SQL_STRINGS = PythonAnalysis("sql strings", might_contain_sql, analyse_sql_strings)
 
 
 def scan_python_sql(path: str, text: str, ctx: ScanContext) -> ScanResult:

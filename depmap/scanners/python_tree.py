@@ -1,24 +1,22 @@
-"""Shared plumbing for the analyses that read Python with the standard library's `ast`.
+"""Shared plumbing for the Python analyses, which read the standard library's `ast` trees.
 
-The analyses that run on most files of an application (the Django ORM ones: a Django project's
-views, models, forms and tests nearly all mention `.objects` or `models.`) read `ast` trees:
-`ast.parse` costs 0.55 s per 100k lines against libcst's 7 s, and its nodes carry their own exact
-lines, where libcst's positions cost 18 s more (PERFORMANCE.md). libcst stays with the analyses
-that need what only it keeps (the SQL-string resolver's character-exact lines inside implicitly
-concatenated literals and f-strings, migration operations rewritten as code).
-
-This module mirrors `python_source`'s helpers for `ast` nodes, so an analysis reads alike on
-either tree:
+Every Python analysis reads `ast`: `ast.parse` costs 0.55 s per 100k lines against libcst's 7 s,
+and its nodes carry their own exact lines, where libcst's positions cost 18 s more
+(PERFORMANCE.md); in a Django codebase most files mention a model or a query, so that difference
+was most of a cold scan. What the analyses share, so that every one reads code alike:
 
 - `TreeVisitor` walks a tree in source order with a dispatch table per node class (`ast.NodeVisitor`
-  looks the method up by name on every node) and keeps the class/function scope stack;
+  looks the method up by name on every node) and keeps the class/function scope stack that makes
+  every fact's symbol `pkg.module.Class.method`;
 - `SourceText` gives a node's source as written (`ast.get_source_segment` splits the whole file
   on every call);
-- `call_args` lists a call's arguments in source order as libcst does (`ast` keeps positional and
-  keyword arguments apart);
-- `dotted_name`, `argument`, `literal_string`, `literal_bool`, `is_name`, `string_list`.
+- `call_args` lists a call's arguments in source order (`ast` keeps positional and keyword
+  arguments apart);
+- `dotted_name`, `argument`, `literal_string`, `literal_bool`, `is_name`, `string_list`;
+- `without_type_parameters`, which lets a Python older than 3.12 read PEP 695 syntax.
 
-Nothing here imports, compiles or runs the scanned code: `ast.parse` only parses.
+String values with their lines are in `python_tree_strings`. Nothing here imports, compiles or
+runs the scanned code: `ast.parse` only parses.
 """
 
 from __future__ import annotations
@@ -31,7 +29,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from depmap.scanners.python_source import dotted
+
+# -- symbols ---------------------------------------------------------------------------------------
+
+
+def dotted(*parts: str | None) -> str:
+    """`pkg.module` + `Class` + `method`: the dotted symbol of a scope, empty parts left out."""
+    return ".".join(part for part in parts if part)
+
 
 # -- source text -----------------------------------------------------------------------------------
 
@@ -317,16 +322,6 @@ def string_list(node: ast.AST | None) -> tuple[str, ...] | None:
     return tuple(names)
 
 
-def class_statements(node: ast.ClassDef) -> list[ast.stmt]:
-    """The statements of a class body (`a = 1; b = 2` are two in `ast` already)."""
-    return node.body
-
-
-__all__ = [
-    "Arg", "FUNCTION_NODES", "ParsedTree", "SourceText", "TreeVisitor", "argument", "call_args", "callee_name",
-    "children", "class_statements", "dotted_name", "is_name", "literal_bool", "literal_string", "positional_args",
-    "string_list",
-]  # fmt: skip
 
 
 # -- syntax newer than the running Python ----------------------------------------------------------
@@ -379,3 +374,10 @@ def _closing_bracket(tokens: list[tokenize.TokenInfo], opening: int) -> tuple[in
             if depth == 0:
                 return token.end
     return (-1, -1)
+
+
+__all__ = [
+    "Arg", "FUNCTION_NODES", "ParsedTree", "SourceText", "TreeVisitor", "argument", "call_args", "callee_name",
+    "children", "dotted", "dotted_name", "is_name", "literal_bool", "literal_string", "positional_args",
+    "string_list", "without_type_parameters",
+]  # fmt: skip

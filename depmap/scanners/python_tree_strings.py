@@ -1,12 +1,12 @@
 """String literals in `ast` trees, read with the file line of every character.
 
 `ast` merges implicitly concatenated literals into one node and, before Python 3.12, keeps no
-reliable positions inside an f-string, where `python_source.string_text` reads both from libcst's
-tree. Here the literal's source as written (`SourceText.segment`) is split into its literals by a
-small scanner (prefix, quotes, escapes, and for f- and t-strings the `{...}` holes with their nested
-brackets, strings, conversions and format specs), and each literal is decoded as `string_text`
-decodes it (`_decode`, `join`, `hole_at`), so both trees give the same `LocatedText`. The scanner
-relies on the segment being valid Python, which it is: `ast` parsed it.
+reliable positions inside an f-string. So the literal's source as written (`SourceText.segment`)
+is split into its literals by a small scanner (prefix, quotes, escapes, and for f- and t-strings
+the `{...}` holes with their nested brackets, strings, conversions and format specs), and each
+literal is decoded with `located_text` (`decode`, `join`, `hole_at`): every character keeps the
+file line it was written on. The scanner relies on the segment being valid Python, which it is:
+`ast` parsed it.
 
 Also here, for `ast` nodes: the peeks at how a literal opens (`leftmost_string`, `string_head`)
 and the expressions that build text (`+`, `%`, `.format()`, `.strip()`, `dedent()`):
@@ -26,13 +26,13 @@ import tokenize
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from depmap.scanners.python_source import (
+from depmap.scanners.located_text import (
     FORMAT_FIELD,
     PERCENT_FIELD,
     TEXT_METHODS,
     TEXT_WRAPPERS,
     LocatedText,
-    _decode,
+    decode,
     hole_at,
     join,
     located,
@@ -196,8 +196,7 @@ def _format_spec(text: str, index: int) -> int:
 
 def string_text(node: ast.AST, source: SourceText) -> LocatedText | None:
     """The value of a str literal (simple, concatenated, f- or t-string) and the file line of each
-    of its characters, as `python_source.string_text` reads it from libcst; None for bytes and for
-    anything that is not a string literal."""
+    of its characters; None for bytes and for anything that is not a string literal."""
     if node.__class__ is ast.Constant:
         value = node.value  # type: ignore[attr-defined]
         if not isinstance(value, str):
@@ -243,7 +242,7 @@ def _literal_text(segment: str, literal: _Literal, first_line: int) -> LocatedTe
     if not literal.formatted:
         body = segment[literal.start : literal.end]
         line = _line_at(segment, literal.start, first_line)
-        text = _decode(body, line, raw=literal.raw, formatted=False)
+        text = decode(body, line, raw=literal.raw, formatted=False)
         if "\r" in body:  # Python reads a \r\n or \r line break in a literal as \n: trust its value
             expected = ast.literal_eval(literal.prefix + literal.quote + body + literal.quote)
             if expected != text.text:
@@ -255,7 +254,7 @@ def _literal_text(segment: str, literal: _Literal, first_line: int) -> LocatedTe
     for kind, start, end in literal.pieces:
         line = _line_at(segment, start, first_line)
         if kind == "text":
-            piece = _decode(segment[start:end], line, raw=literal.raw, formatted=True)
+            piece = decode(segment[start:end], line, raw=literal.raw, formatted=True)
         else:
             piece = hole_at(line)
             holes += 1

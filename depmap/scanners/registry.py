@@ -20,7 +20,7 @@ from depmap.scanners.config_sql import scan_config_sql
 from depmap.scanners.django_migrations import DJANGO_MIGRATIONS
 from depmap.scanners.django_models import DJANGO_MODELS
 from depmap.scanners.django_queries import DJANGO_QUERIES
-from depmap.scanners.python import Analysis, scan_python
+from depmap.scanners.python import PythonAnalysis, scan_python
 from depmap.scanners.python_sql_strings import SQL_STRINGS
 from depmap.scanners.sqlalchemy_models import SQLALCHEMY_MODELS
 from depmap.scanners.sqlalchemy_queries import SQLALCHEMY_QUERIES
@@ -28,7 +28,7 @@ from depmap.scanners.sql_files import scan_sql_file
 
 Scanner = Callable[[str, str, ScanContext], ScanResult]
 
-PYTHON_ANALYSES: tuple[Analysis, ...] = (
+PYTHON_ANALYSES: tuple[PythonAnalysis, ...] = (
     SQL_STRINGS,
     ALEMBIC,
     DJANGO_MIGRATIONS,

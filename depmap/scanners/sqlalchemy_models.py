@@ -43,9 +43,8 @@ from depmap.model import COLUMN_DEF, HIGH, SCHEMA, TABLE_DEF, Fact, Location
 from depmap.orm.symbols import EXPOSURE, MODEL, TABLE_BINDING
 from depmap.scanners.context import ScanContext
 from depmap.scanners.prefilter import mentions, search_word
-from depmap.scanners.python import TreeAnalysis
-from depmap.scanners.python_source import dotted
-from depmap.scanners.python_tree import ParsedTree, callee_name, dotted_name, literal_bool, literal_string
+from depmap.scanners.python import PythonAnalysis
+from depmap.scanners.python_tree import ParsedTree, dotted, callee_name, dotted_name, literal_bool, literal_string
 from depmap.scanners.sqlalchemy_columns import ColumnReader, column_spec, public_field
 from depmap.scanners.sqlalchemy_exposures import exposure_extra
 from depmap.scanners.sqlalchemy_expressions import class_bases, dict_items, keyword, python_snippet, unstarred
@@ -77,7 +76,7 @@ def might_define_models(text: str) -> bool:
     )
 
 
-SQLALCHEMY_MODELS = TreeAnalysis("sqlalchemy models", might_define_models, analyse_sqlalchemy_models)
+SQLALCHEMY_MODELS = PythonAnalysis("sqlalchemy models", might_define_models, analyse_sqlalchemy_models)
 
 
 # -- the visitor -----------------------------------------------------------------------------------

@@ -52,7 +52,7 @@ class ModuleNames:
 
     @classmethod
     def of(cls, tree: ast.Module, module_name: str) -> ModuleNames:
-        names = cls(ImportTable.of_tree(tree, module_name), module_name)
+        names = cls(ImportTable.of(tree, module_name), module_name)
         names.sa_imported = any(value.startswith(SA_PACKAGES) for value in names.imports.names.values())
         for local, value in names.imports.names.items():
             if value.rsplit(".", 1)[-1] == "db" and not value.startswith(SA_PACKAGES):

@@ -47,7 +47,7 @@ from typing import Any
 from depmap.model import HIGH, LOW, MEDIUM, READ, WRITE, Fact, Location, weaker
 from depmap.orm.symbols import ORM_ACCESS, ORM_CREATE, ORM_DELETE, ORM_QUERY, ORM_UPDATE
 from depmap.scanners.context import ScanContext
-from depmap.scanners.python import TreeAnalysis
+from depmap.scanners.python import PythonAnalysis
 from depmap.scanners.prefilter import mentions, search_word
 from depmap.scanners.python_tree import ParsedTree, call_args, callee_name, dotted_name, literal_string
 from depmap.scanners.sqlalchemy_expressions import elements, positional, python_snippet
@@ -88,7 +88,7 @@ def might_query(text: str) -> bool:
     )
 
 
-SQLALCHEMY_QUERIES = TreeAnalysis("sqlalchemy queries", might_query, analyse_sqlalchemy_queries)
+SQLALCHEMY_QUERIES = PythonAnalysis("sqlalchemy queries", might_query, analyse_sqlalchemy_queries)
 
 
 # -- the visitor -----------------------------------------------------------------------------------

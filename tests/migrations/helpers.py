@@ -14,7 +14,7 @@ import pytest
 
 from depmap.model import Fact, ScanResult
 from depmap.scanners.context import ScanContext
-from depmap.scanners.python import Analysis, scan_python
+from depmap.scanners.python import PythonAnalysis, scan_python
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -26,7 +26,7 @@ def source(path: str) -> str:
     return (FIXTURES / path).read_text()
 
 
-def scan(path: str, analyses: Sequence[Analysis], dialect: str = "postgres") -> ScanResult:
+def scan(path: str, analyses: Sequence[PythonAnalysis], dialect: str = "postgres") -> ScanResult:
     """Scan a fixture file as if it were at `path` under the scanned root."""
     result = scan_python(path, source(path), ScanContext(dialect=dialect), analyses=analyses)
     assert result.skipped == []

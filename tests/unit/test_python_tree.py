@@ -11,7 +11,7 @@ import pytest
 
 from depmap.model import Fact, Location
 from depmap.scanners.context import ScanContext
-from depmap.scanners.python import PythonAnalysis, TreeAnalysis, scan_python
+from depmap.scanners.python import PythonAnalysis, scan_python
 from depmap.scanners.python_tree import (
     SourceText, TreeVisitor, argument, call_args, dotted_name, is_name, literal_bool, literal_string, string_list,
     without_type_parameters,
@@ -97,36 +97,39 @@ def test_walk_keeps_scopes_for_bodies_only_in_source_order():
 
 
 def _line_facts(kind: str):
-    def analyse(parsed, *rest) -> list[Fact]:
+    def analyse(parsed, ctx) -> list[Fact]:
         return [Fact(kind, "t", Location(parsed.path, 1))]
 
     return analyse
 
 
 CTX = ScanContext(dialect="postgres")
-ON_TREE = TreeAnalysis("tree", lambda text: True, _line_facts("tree"))
-ON_CST = PythonAnalysis("cst", lambda text: True, _line_facts("cst"))
+ON_TREE = PythonAnalysis("tree", lambda text: True, _line_facts("tree"))
+NEVER = PythonAnalysis("never", lambda text: False, _line_facts("never"))
 
 
-def test_both_kinds_of_analysis_run_on_one_file():
-    result = scan_python("app/m.py", "x = 1\n", CTX, analyses=(ON_TREE, ON_CST))
-    assert sorted(fact.kind for fact in result.facts) == ["cst", "tree"]
-    assert result.skipped == []
+def test_analyses_share_one_parse_and_a_file_no_analysis_wants_is_not_parsed(monkeypatch):
+    parses = []
+    real_parse = ast.parse
+    monkeypatch.setattr(ast, "parse", lambda *args, **kwargs: parses.append(1) or real_parse(*args, **kwargs))
+    result = scan_python("app/m.py", "x = 1\n", CTX, analyses=(ON_TREE, PythonAnalysis("again", lambda t: True, _line_facts("again"))))
+    assert sorted(fact.kind for fact in result.facts) == ["again", "tree"] and len(parses) == 1
+    assert scan_python("app/m.py", "x = (\n", CTX, analyses=(NEVER,)).skipped == [] and len(parses) == 1
 
 
-def test_a_syntax_error_is_reported_as_before():
-    result = scan_python("app/m.py", "x = 1\ndef broken(:\n", CTX, analyses=(ON_TREE, ON_CST))
+def test_a_syntax_error_is_worded_as_before():
+    result = scan_python("app/m.py", "x = 1\ndef broken(:\n", CTX, analyses=(ON_TREE,))
     assert result.facts == []
     assert [s.reason for s in result.skipped] == ["Python syntax error at line 2, column 12: invalid syntax"]
 
 
-@pytest.mark.skipif(sys.version_info >= (3, 12), reason="the running Python reads PEP 695 syntax")
-def test_syntax_newer_than_the_running_python_keeps_the_libcst_analyses():
-    source = 'x = f"{d["key"]}"\n'  # PEP 701: the same quotes inside an f-string hole
-    result = scan_python("app/m.py", source, CTX, analyses=(ON_TREE, ON_CST))
-    assert [fact.kind for fact in result.facts] == ["cst"]
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="the running Python reads PEP 701 f-strings")
+def test_syntax_newer_than_the_running_python_says_so():
+    source = 'x = 1\ny = f"{d["key"]}"\n'  # PEP 701: the same quotes inside an f-string hole
+    result = scan_python("app/m.py", source, CTX, analyses=(ON_TREE,))
+    assert result.facts == []
     assert [s.reason for s in result.skipped] == [
-        "Python syntax newer than the Python 3.11 running depmap (line 1): only partly analysed "
+        "Python syntax newer than the Python 3.11 running depmap (line 2): not analysed "
         "(run depmap on the project's Python version)"
     ]
 
@@ -151,3 +154,9 @@ def test_a_generic_model_manager_is_read_on_any_python():
     source = "class Recent[M](models.Manager):\n    def fresh(self):\n        return self.filter(new=True)\n"
     result = scan_python("app/m.py", source, CTX, analyses=(ON_TREE,))
     assert [fact.kind for fact in result.facts] == ["tree"] and result.skipped == []
+
+
+def test_invalid_escapes_in_scanned_code_print_no_warning(recwarn):
+    result = scan_python("app/m.py", 'PATTERN = "\\d+"\n', CTX, analyses=(ON_TREE,))
+    assert [fact.kind for fact in result.facts] == ["tree"]
+    assert [str(warning.message) for warning in recwarn] == []
