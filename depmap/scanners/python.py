@@ -20,7 +20,7 @@ from depmap.model import Fact, ScanResult, Skipped, sorted_facts
 from depmap.scanners.context import ScanContext
 from depmap.scanners.module_names import module_name_for
 from depmap.scanners.python_source import parse_python
-from depmap.scanners.python_tree import ParsedTree, SourceText, without_type_parameters
+from depmap.scanners.python_tree import ParsedTree, SourceText, without_newer_syntax
 from depmap.scanners.python_tree_strings import template_strings_as_f_strings
 
 
@@ -73,7 +73,7 @@ def _parse_tree(path: str, text: str) -> ParsedTree | SyntaxError | Skipped:
         tree = ast.parse(text)
     except (SyntaxError, ValueError) as error:  # ValueError: NUL bytes
         failed = error if isinstance(error, SyntaxError) else SyntaxError(str(error))
-        readable = without_type_parameters(text)  # PEP 695 on a Python older than 3.12
+        readable = without_newer_syntax(text)  # PEP 695 and 758 on an older Python
         readable = template_strings_as_f_strings(readable or text) or readable  # PEP 750, older than 3.14
         if readable is None:
             return failed

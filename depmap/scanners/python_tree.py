@@ -327,11 +327,13 @@ def string_list(node: ast.AST | None) -> tuple[str, ...] | None:
 # -- syntax newer than the running Python ----------------------------------------------------------
 
 
-def without_type_parameters(text: str) -> str | None:
-    """The text with Python 3.12's type parameter syntax (PEP 695) blanked out, for a Python that
-    cannot parse it: `def f[T](x)` and `class C[K, V](Base)` lose their `[...]`, `type X = int`
-    becomes `_;   X = int`. Lines and columns stay where they were, so every other node keeps its
-    position. None when there is nothing to blank, or a parameter list spans lines."""
+def without_newer_syntax(text: str) -> str | None:
+    """The text with syntax newer than Python 3.11 blanked out in place, for a Python that cannot
+    parse it: PEP 695 type parameters (`def f[T](x)` and `class C[K, V](Base)` lose their `[...]`,
+    `type X = int` becomes `_;   X = int`) and PEP 758 exception lists (`except A, B:` becomes
+    `except A   :`; no analysis reads which exceptions a handler catches). Lines and columns stay
+    where they were, so every other node keeps its position. None when there is nothing to blank,
+    or a list to blank spans lines."""
     try:
         tokens = [t for t in tokenize.generate_tokens(io.StringIO(text).readline) if t.type != tokenize.COMMENT]
     except (tokenize.TokenError, SyntaxError):
@@ -340,7 +342,11 @@ def without_type_parameters(text: str) -> str | None:
     starts_statement = True
     for index, token in enumerate(tokens):
         following = tokens[index + 1 : index + 3]
-        if token.type == tokenize.NAME and len(following) == 2 and following[0].type == tokenize.NAME:
+        if token.type == tokenize.NAME and token.string == "except":
+            blank = _exception_list_tail(tokens, index + 1)
+            if blank is not None:
+                blanks.append((*blank, ""))
+        elif token.type == tokenize.NAME and len(following) == 2 and following[0].type == tokenize.NAME:
             after = following[1]
             if token.string in ("def", "class") and after.string == "[":
                 blanks.append((after.start, _closing_bracket(tokens, index + 2), ""))
@@ -351,13 +357,31 @@ def without_type_parameters(text: str) -> str | None:
         starts_statement = token.type in _STATEMENT_STARTS or token.string == ";"
     if not blanks:
         return None
-    lines = text.splitlines(keepends=True)
+    lines = _LINE.findall(text)  # the tokenizer's rows
     for (row, start), (end_row, end), filler in blanks:
         if end_row != row:
             return None
         line = lines[row - 1]
         lines[row - 1] = line[:start] + filler.ljust(end - start) + line[end:]
     return "".join(lines)
+
+
+def _exception_list_tail(tokens: list[tokenize.TokenInfo], first: int) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """`except A, B:` (no parentheses, no `as`): from the first comma to the colon."""
+    depth = 0
+    comma: tuple[int, int] | None = None
+    for token in tokens[first:]:
+        if token.type == tokenize.OP and token.string in ("(", "[", "{"):
+            depth += 1
+        elif token.type == tokenize.OP and token.string in (")", "]", "}"):
+            depth -= 1
+        elif depth == 0 and token.string == "," and comma is None:
+            comma = token.start
+        elif depth == 0 and token.string == "as" or token.type in (tokenize.NEWLINE, tokenize.ENDMARKER):
+            return None
+        elif depth == 0 and token.string == ":":
+            return (comma, token.start) if comma is not None else None
+    return None
 
 
 _STATEMENT_STARTS = frozenset({tokenize.NEWLINE, tokenize.NL, tokenize.INDENT, tokenize.DEDENT})
@@ -379,5 +403,5 @@ def _closing_bracket(tokens: list[tokenize.TokenInfo], opening: int) -> tuple[in
 __all__ = [
     "Arg", "FUNCTION_NODES", "ParsedTree", "SourceText", "TreeVisitor", "argument", "call_args", "callee_name",
     "children", "dotted", "dotted_name", "is_name", "literal_bool", "literal_string", "positional_args",
-    "string_list", "without_type_parameters",
+    "string_list", "without_newer_syntax",
 ]  # fmt: skip

@@ -14,7 +14,7 @@ from depmap.scanners.context import ScanContext
 from depmap.scanners.python import PythonAnalysis, scan_python
 from depmap.scanners.python_tree import (
     SourceText, TreeVisitor, argument, call_args, dotted_name, is_name, literal_bool, literal_string, string_list,
-    without_type_parameters,
+    without_newer_syntax,
 )  # fmt: skip
 
 
@@ -142,10 +142,13 @@ def test_syntax_newer_than_the_running_python_says_so():
         ("def first[T](items: list[T]) -> T:\n    type Row[X] = list[X]\n", "def first   (items: list[T]) -> T:\n    _;   Row    = list[X]\n"),
         ("type = 'kind'\nprint(type)\n", None),  # `type` as a plain name: nothing to blank
         ("def f[\n    T,\n](x): pass\n", None),  # a parameter list over several lines is left alone
+        ("try:\n    pass\nexcept KeyError, ValueError:\n    pass\n", "try:\n    pass\nexcept KeyError            :\n    pass\n"),
+        ("try:\n    pass\nexcept (A, B) as error:\n    pass\n", None),  # already valid: nothing to blank
+        ("x = 1\f\ntype Y = int\n", "x = 1\f\n_;   Y = int\n"),  # a form feed is no line break
     ],
 )
-def test_type_parameters_are_blanked_in_place(source, readable):
-    assert without_type_parameters(source) == readable
+def test_newer_syntax_is_blanked_in_place(source, readable):
+    assert without_newer_syntax(source) == readable
     if readable is not None:
         ast.parse(readable)
 
