@@ -27,7 +27,7 @@ import re
 import tokenize
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Optional
 
 
 # -- symbols ---------------------------------------------------------------------------------------
@@ -94,13 +94,14 @@ class ParsedTree:
 
 FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef)
 _CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+_NOT_NODES = frozenset({"ctx", "type_comment", "name", "id", "attr", "arg", "module", "level", "kind", "conversion", "is_async"})
 
 
 def _child_fields(cls: type) -> tuple[str, ...]:
     """The fields of a node class that can hold nodes (not names, strings or numbers)."""
     fields = _CHILD_FIELDS.get(cls)
     if fields is None:
-        skip = {"ctx", "type_comment", "name", "id", "attr", "arg", "module", "level", "kind", "conversion", "is_async"}
+        skip = _NOT_NODES | {"value"} if cls in (ast.Constant, ast.MatchSingleton) else _NOT_NODES
         fields = tuple(name for name in getattr(cls, "_fields", ()) if name not in skip)
         _CHILD_FIELDS[cls] = fields
     return fields
@@ -118,6 +119,9 @@ def children(node: ast.AST) -> Iterator[ast.AST]:
             yield value
 
 
+_Plan = tuple[Optional[Callable[[Any], Any]], Optional[Callable[[Any], Any]], tuple[str, ...], Optional[Callable[[Any, Any], None]]]
+
+
 class TreeVisitor:
     """Visits every node in source order: `visit_<Class>(node)` before a node's children,
     `leave_<Class>(node)` after them; a `visit_` that returns False skips the children.
@@ -131,8 +135,7 @@ class TreeVisitor:
     def __init__(self, module_name: str) -> None:
         self.module_name = module_name
         self.scopes: list[tuple[str, str]] = []
-        self._visits: dict[type, Callable[[Any], Any] | None] = {}
-        self._leaves: dict[type, Callable[[Any], Any] | None] = {}
+        self._plans: dict[type, _Plan | None] = {}
 
     @property
     def symbol(self) -> str:
@@ -155,33 +158,50 @@ class TreeVisitor:
     def leave_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         self.scopes.pop()
 
-    def _method(self, table: dict[type, Callable[[Any], Any] | None], prefix: str, cls: type) -> Callable[[Any], Any] | None:
-        if cls not in table:
-            table[cls] = getattr(self, prefix + cls.__name__, None)
-        return table[cls]
+    def _plan(self, cls: type) -> _Plan | None:
+        """How to walk nodes of `cls`: its visit and leave methods, the fields that hold nodes and
+        the special walk it needs; None when there is nothing to do at all (a `Name`, a
+        `Constant`, a string in a list): the walk does not even call itself for those, and they
+        are half the nodes of a tree."""
+        plan: _Plan | None = None
+        if isinstance(cls, type) and issubclass(cls, ast.AST):
+            visit = getattr(self, "visit_" + cls.__name__, None)
+            leave = getattr(self, "leave_" + cls.__name__, None)
+            special = _SPECIAL_WALKS.get(cls)
+            fields = _child_fields(cls)
+            if visit is not None or leave is not None or special is not None or fields:
+                plan = (visit, leave, fields, special)
+        self._plans[cls] = plan
+        return plan
 
     def walk(self, node: ast.AST) -> None:
         """Visit `node` and everything under it."""
         cls = node.__class__
-        visit = self._visits[cls] if cls in self._visits else self._method(self._visits, "visit_", cls)
+        plan = self._plans[cls] if cls in self._plans else self._plan(cls)
+        if plan is not None:
+            self._walk_planned(node, plan)
+
+    def _walk_planned(self, node: Any, plan: _Plan) -> None:
+        visit, leave, fields, special = plan
         if visit is not None and visit(node) is False:
             return
-        if cls is ast.ClassDef:
-            self._walk_class(node)  # type: ignore[arg-type]
-        elif cls is ast.FunctionDef or cls is ast.AsyncFunctionDef:
-            self._walk_function(node)  # type: ignore[arg-type]
-        elif cls is ast.arguments:
-            self._walk_arguments(node)  # type: ignore[arg-type]
+        if special is not None:
+            special(self, node)
         else:
-            for name in _CHILD_FIELDS.get(cls) or _child_fields(cls):
-                value = getattr(node, name, None)
+            plans = self._plans
+            for name in fields:
+                value = getattr(node, name)
                 if value.__class__ is list:
                     for item in value:
-                        if isinstance(item, ast.AST):
-                            self.walk(item)
-                elif isinstance(value, ast.AST):
-                    self.walk(value)
-        leave = self._leaves[cls] if cls in self._leaves else self._method(self._leaves, "leave_", cls)
+                        cls = item.__class__
+                        child = plans[cls] if cls in plans else self._plan(cls)
+                        if child is not None:
+                            self._walk_planned(item, child)
+                else:
+                    cls = value.__class__
+                    child = plans[cls] if cls in plans else self._plan(cls)
+                    if child is not None:
+                        self._walk_planned(value, child)
         if leave is not None:
             leave(node)
 
@@ -217,6 +237,14 @@ class TreeVisitor:
         self.enter_function(node)
         self._walk_all(node.body)
         self.leave_function(node)
+
+
+_SPECIAL_WALKS: dict[type, Callable[[TreeVisitor, Any], None]] = {
+    ast.ClassDef: TreeVisitor._walk_class,
+    ast.FunctionDef: TreeVisitor._walk_function,
+    ast.AsyncFunctionDef: TreeVisitor._walk_function,
+    ast.arguments: TreeVisitor._walk_arguments,
+}
 
 
 # -- calls -----------------------------------------------------------------------------------------
