@@ -155,10 +155,12 @@ class ScanCache:
             self.touched.append((size, mtime_ns, path))
         return result
 
-    def store(self, path: str, size: int, mtime_ns: int, digest: str, result: ScanResult) -> None:
+    def store(self, path: str, size: int, mtime_ns: int, digest: str, result: ScanResult, blob: bytes | None = None) -> None:
+        """Keep `result` (`blob`: already encoded by the worker that scanned the file)."""
         if time.time_ns() - mtime_ns < RACY_NS:
             size = -1  # written moments ago: a same-size edit could keep this mtime, so check content next time
-        blob = encode_result(result)
+        if blob is None:
+            blob = encode_result(result)
         self.pending.append((path, size, mtime_ns, digest, blob))
         self.rows[path] = Row(size, mtime_ns, digest, blob)
 

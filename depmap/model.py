@@ -7,7 +7,7 @@ canonically so that every output is byte-identical from run to run.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 # Fact kinds.
@@ -88,9 +88,21 @@ class Fact:
         return self.detail in STAR_DETAILS and self.access == READ
 
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["columns"] = list(self.columns)
-        return data
+        """The fact as JSON data; `extra` is shared, not copied (callers serialise it): `asdict`'s
+        deep copy made encoding the facts of a cold scan for the cache cost seconds."""
+        loc = self.location
+        return {
+            "kind": self.kind,
+            "table": self.table,
+            "location": {"path": loc.path, "line": loc.line, "end_line": loc.end_line, "col": loc.col, "symbol": loc.symbol},
+            "columns": list(self.columns),
+            "access": self.access,
+            "detail": self.detail,
+            "via": self.via,
+            "confidence": self.confidence,
+            "snippet": self.snippet,
+            "extra": self.extra,
+        }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Fact:

@@ -223,19 +223,19 @@ def _scan_all(
 
     started = time.perf_counter()
     done, parsed = len(files) - len(work), 0
-    outcomes = scan_files(root, [(file, known) for _, file, known in work], ctx, jobs, debug)
-    for (position, file, _known), (digest, result) in zip(work, outcomes):
+    outcomes = scan_files(root, [(file, known) for _, file, known in work], ctx, jobs, debug, encode=cache is not None)
+    for (position, file, _known), (digest, result, blob) in zip(work, outcomes):
         fresh = result is not None
         if result is None:  # the content is what the cache holds: only the stat changed
             result = cache.by_content(file.path, file.size, file.mtime_ns, digest) if cache else None
         if result is None:  # a damaged cache row: scan the file here after all
-            digest, result = read_and_scan(root, file, "", ctx, debug)
+            digest, result, blob = read_and_scan(root, file, "", ctx, debug, encode=cache is not None)
             fresh = True
         assert result is not None
         if fresh:
             parsed += 1
             if cache is not None:
-                cache.store(file.path, file.size, file.mtime_ns, digest, result)
+                cache.store(file.path, file.size, file.mtime_ns, digest, result, blob)
         results[position] = result
         done += 1
         if progress is not None:

@@ -11,7 +11,7 @@ import gc
 import os
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Optional
 
 from depmap.discover import SourceFile
 from depmap.model import ScanResult
@@ -28,14 +28,19 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def scan_files(
-    root: Path, work: list[tuple[SourceFile, str]], ctx: ScanContext, jobs: int, debug: bool = False
-) -> Iterator[tuple[str, ScanResult | None]]:
-    """For each (file, digest the cache holds for it): (its content digest, its ScanResult), or
-    (digest, None) when the content is what the cache holds. In the order given.
+Outcome = tuple[str, Optional[ScanResult], Optional[bytes]]  # digest, result, result encoded for the cache
 
-    Workers read the files themselves, so no process ever holds the whole tree's text."""
-    tasks = [(root, file, known, ctx, debug) for file, known in work]
+
+def scan_files(
+    root: Path, work: list[tuple[SourceFile, str]], ctx: ScanContext, jobs: int, debug: bool = False, encode: bool = False
+) -> Iterator[Outcome]:
+    """For each (file, digest the cache holds for it): (its content digest, its ScanResult, the
+    result encoded for the cache when `encode`), or (digest, None, None) when the content is what
+    the cache holds. In the order given.
+
+    Workers read the files themselves, so no process ever holds the whole tree's text, and encode
+    what they found, so the parent (which only stores it) does not compete with them for a core."""
+    tasks = [(root, file, known, ctx, debug, encode) for file, known in work]
     if jobs <= 1 or len(work) < MIN_FILES_FOR_POOL:
         for task in tasks:
             yield read_and_scan(*task)
@@ -45,24 +50,28 @@ def scan_files(
         yield from pool.map(_task, tasks, chunksize=chunk)
 
 
-def _task(task: tuple[Path, SourceFile, str, ScanContext, bool]) -> tuple[str, ScanResult | None]:
+def _task(task: tuple[Path, SourceFile, str, ScanContext, bool, bool]) -> Outcome:
     if not gc.isenabled():
         gc.enable()  # forked from a parent that pauses collection while it links; syntax trees need it
     return read_and_scan(*task)
 
 
-def read_and_scan(root: Path, file: SourceFile, known: str, ctx: ScanContext, debug: bool = False) -> tuple[str, ScanResult | None]:
-    from depmap.cache import content_digest
+def read_and_scan(
+    root: Path, file: SourceFile, known: str, ctx: ScanContext, debug: bool = False, encode: bool = False
+) -> Outcome:
+    from depmap.cache import content_digest, encode_result
     from depmap.discover import read_source
     from depmap.model import Skipped
 
     text = read_source(root, file)
     if isinstance(text, Skipped):  # unreadable, binary, minified: remembered by its stat
-        return f"unread:{file.size}:{file.mtime_ns}", ScanResult(skipped=[text])
-    digest = content_digest(text)
-    if digest == known:
-        return digest, None
-    return digest, scan_text(file, text, ctx, debug)
+        digest, result = f"unread:{file.size}:{file.mtime_ns}", ScanResult(skipped=[text])
+    else:
+        digest = content_digest(text)
+        if digest == known:
+            return digest, None, None
+        result = scan_text(file, text, ctx, debug)
+    return digest, result, encode_result(result) if encode else None
 
 
 def scan_text(file: SourceFile, text: str, ctx: ScanContext, debug: bool = False) -> ScanResult:
