@@ -3,9 +3,9 @@
     python benchmarks/profile_scan.py --path DIR [--top 25]
 
 Phases (cumulative seconds of these functions; nested calls are not double-counted between
-phases because the phases do not nest): reading and discovery, the `ast` parse, the libcst parse,
-libcst's position metadata, each Python analysis (the libcst ones including the positions they
-ask for), SQL analysis with sqlglot, and linking plus the graph. The --top functions by own time follow.
+phases because the phases do not nest): reading and discovery, the `ast` parse, SQL analysis with
+sqlglot, linking plus the graph, and each Python analysis (SQL analysis of the strings it finds
+included). The --top functions by own time follow.
 """
 
 from __future__ import annotations
@@ -19,8 +19,6 @@ from pathlib import Path
 PHASES = {
     "discover": [("depmap/discover.py", "discover")],
     "ast parse": [("depmap/scanners/python.py", "_parse_tree")],
-    "libcst parse": [("libcst/_parser/entrypoints.py", "parse_module")],
-    "libcst positions": [("libcst/metadata/wrapper.py", "resolve")],
     "SQL analysis (sqlglot)": [("depmap/sql/extract.py", "analyze_sql")],
     "link + graph": [("depmap/orm/link.py", "link"), ("depmap/pipelines/dbt_link.py", "link_dbt"),
                      ("depmap/pipelines/airflow_link.py", "link_airflow"), ("depmap/catalog.py", "from_facts"),
@@ -50,17 +48,15 @@ def main() -> None:
         return sum(t for (file, fn), t in cumulative.items() for path_end, name in functions if fn == name and file.endswith(path_end))
 
     print(f"{args.path}: {index.files_scanned} files, wall {wall:.1f} s under the profiler (one process)")
-    positions = seconds(PHASES["libcst positions"])
     rows = [(phase, seconds(where)) for phase, where in PHASES.items()]
     for analysis in PYTHON_ANALYSES:
         code = analysis.analyse.__code__
         rows.append((f"analysis: {analysis.name}",
                      sum(t for (file, fn), t in cumulative.items() if fn == code.co_name and file == code.co_filename)))
-    total = sum(t for phase, t in rows if not phase.startswith("analysis") and phase != "libcst positions")
+    total = sum(t for phase, t in rows if not phase.startswith("analysis"))
     for phase, t in rows:
         print(f"  {phase:<55} {t:7.2f} s  {100 * t / wall:5.1f}%")
-    print(f"  {'(positions are inside the analyses that need lines)':<55} {positions:7.2f} s")
-    print(f"  {'discover + parse + SQL + link (positions excluded)':<55} {total:7.2f} s")
+    print(f"  {'discover + parse + SQL + link':<55} {total:7.2f} s")
     print(f"\nTop {args.top} functions by own time:")
     stats.sort_stats("tottime").print_stats(args.top)
 

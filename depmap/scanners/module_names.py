@@ -1,5 +1,5 @@
 """Dotted module names from file paths: shared by the Python scanner and the ORM linker, and
-kept apart from the scanner so that linking cached facts never imports libcst."""
+kept apart from the scanner so that linking cached facts never imports the scanners."""
 
 from __future__ import annotations
 
