@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, NamedTuple
 
 from depmap.model import ACCESS, EXPOSURE, FLOW, POSITIONAL_DETAILS, READ, SCHEMA, STAR_DETAILS, WRITE, Fact
 
@@ -47,6 +47,14 @@ def symbol_node(fact: Fact) -> str:
     return f"code:{loc.path}::{loc.symbol}" if loc.symbol else f"code:{loc.path}"
 
 
+class Edge(NamedTuple):
+    """What an edge says: its kind and the fact it came from (a tuple: a dict per edge was a
+    tenth of a large index's memory)."""
+
+    kind: str
+    fact: Fact | None = None
+
+
 class _Multigraph:
     """Directed multigraph with node attributes and edge data, iterating as networkx does
     (nodes, then each node's targets, then each edge, in insertion order)."""
@@ -55,8 +63,8 @@ class _Multigraph:
 
     def __init__(self) -> None:
         self.nodes: dict[str, dict] = {}
-        self._out: dict[str, dict[str, list[dict]]] = {}
-        self._in: dict[str, list[tuple[str, dict]]] = {}
+        self._out: dict[str, dict[str, list[Edge]]] = {}
+        self._in: dict[str, list[tuple[str, Edge]]] = {}
 
     def __contains__(self, node: str) -> bool:
         return node in self.nodes
@@ -67,20 +75,21 @@ class _Multigraph:
         else:
             self.nodes[node] = dict(attrs)
 
-    def add_edge(self, source: str, target: str, **data: object) -> None:
+    def add_edge(self, source: str, target: str, kind: str, fact: Fact | None = None) -> None:
         self.nodes.setdefault(source, {})
         self.nodes.setdefault(target, {})
+        data = Edge(kind, fact)
         self._out.setdefault(source, {}).setdefault(target, []).append(data)
         self._in.setdefault(target, []).append((source, data))
 
     def has_edge(self, source: str, target: str) -> bool:
         return target in self._out.get(source, {})
 
-    def in_edges(self, node: str) -> Iterator[tuple[str, str, dict]]:
+    def in_edges(self, node: str) -> Iterator[tuple[str, str, Edge]]:
         for source, data in self._in.get(node, ()):
             yield source, node, data
 
-    def out_edges(self, node: str) -> Iterator[tuple[str, str, dict]]:
+    def out_edges(self, node: str) -> Iterator[tuple[str, str, Edge]]:
         for target, edges in self._out.get(node, {}).items():
             for data in edges:
                 yield node, target, data
@@ -88,7 +97,7 @@ class _Multigraph:
     def successors(self, node: str) -> Iterator[str]:
         return iter(self._out.get(node, {}))
 
-    def edges(self) -> Iterator[tuple[str, str, dict]]:
+    def edges(self) -> Iterator[tuple[str, str, Edge]]:
         for source in self.nodes:
             yield from self.out_edges(source)
 
@@ -156,8 +165,8 @@ class DependencyGraph:
     def _facts_into(self, node: str, edge: str) -> Iterator[Fact]:
         if node in self.g:
             for _, _, data in self.g.in_edges(node):
-                if data["kind"] == edge:
-                    yield data["fact"]
+                if data.kind == edge:
+                    yield data.fact
 
     def _usages(self, table: str, column: str | None, edge: str, whole_row: frozenset[str]) -> list[Fact]:
         found: dict[int, Fact] = {}
@@ -191,9 +200,9 @@ class DependencyGraph:
     def flows(self) -> list[Fact]:
         """Table-level flows (what moves data from one table to another)."""
         return [
-            data["fact"]
+            data.fact
             for source, target, data in self.g.edges()
-            if data["kind"] in ("flows_to", "flows_all") and self.g.nodes[source].get("kind") == "table"
+            if data.kind in ("flows_to", "flows_all") and self.g.nodes[source].get("kind") == "table"
         ]
 
     def downstream(self, table: str, column: str | None = None) -> list[Hop]:
@@ -220,12 +229,12 @@ class DependencyGraph:
         node = table_node(table)
         if node in self.g:
             for _, target, data in self.g.out_edges(node):
-                if data["kind"] == "flows_all" or (data["kind"] == "flows_to" and column is None):
-                    found.append(((self.g.nodes[target]["name"], column), data["fact"]))
+                if data.kind == "flows_all" or (data.kind == "flows_to" and column is None):
+                    found.append(((self.g.nodes[target]["name"], column), data.fact))
         if column is not None and column_node(table, column) in self.g:
             for _, target, data in self.g.out_edges(column_node(table, column)):
-                if data["kind"] == "flows_to":
-                    found.append(((self.g.nodes[target]["table"], self.g.nodes[target]["name"]), data["fact"]))
+                if data.kind == "flows_to":
+                    found.append(((self.g.nodes[target]["table"], self.g.nodes[target]["name"]), data.fact))
         return sorted(found, key=lambda item: (item[0][0], item[0][1] or "", item[1].sort_key()))
 
     def resolve_table(self, name: str, known: Iterable[str] = ()) -> list[str]:
@@ -246,8 +255,8 @@ class DependencyGraph:
         nodes = [{"id": n, **{k: v for k, v in d.items() if v is not None}} for n, d in sorted(self.g.nodes.items())]
         edges = []
         for source, target, data in self.g.edges():
-            edge = {"source": source, "target": target, "kind": data["kind"]}
-            fact = data.get("fact")
+            edge = {"source": source, "target": target, "kind": data.kind}
+            fact = data.fact
             if fact is not None:
                 edge.update(path=fact.location.path, line=fact.location.line, detail=fact.detail)
             edges.append(edge)

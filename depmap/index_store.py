@@ -41,8 +41,9 @@ def load(folder: Path, key: str) -> Any | None:
         data = path.read_bytes()
     except OSError:
         return None
-    body, signature = data[:-_SIGNATURE_BYTES], data[-_SIGNATURE_BYTES:]
-    if not hmac.compare_digest(signature, hmac.new(secret, body, hashlib.sha256).digest()):
+    view = memoryview(data)  # slices of a view share the file's bytes: no second copy of a large index
+    body, signature = view[:-_SIGNATURE_BYTES], view[-_SIGNATURE_BYTES:]
+    if not hmac.compare_digest(bytes(signature), hmac.new(secret, body, hashlib.sha256).digest()):
         return None
     try:  # build_index pauses the garbage collector around this: unpickling is 2.5x faster without it
         stored_key, value = pickle.loads(body)
