@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
-from typing import Iterable, Iterator, NamedTuple
+from typing import Iterable, Iterator, Optional
 
 from depmap.model import ACCESS, EXPOSURE, FLOW, POSITIONAL_DETAILS, READ, SCHEMA, STAR_DETAILS, WRITE, Fact
 
@@ -47,12 +47,9 @@ def symbol_node(fact: Fact) -> str:
     return f"code:{loc.path}::{loc.symbol}" if loc.symbol else f"code:{loc.path}"
 
 
-class Edge(NamedTuple):
-    """What an edge says: its kind and the fact it came from (a tuple: a dict per edge was a
-    tenth of a large index's memory)."""
-
-    kind: str
-    fact: Fact | None = None
+# What an edge says: (kind, fact it came from or None). A plain tuple: a dict per edge was a tenth
+# of a large index's memory, and a NamedTuple is rebuilt by a Python call per edge on unpickling.
+Edge = tuple[str, Optional[Fact]]
 
 
 class _Multigraph:
@@ -78,7 +75,7 @@ class _Multigraph:
     def add_edge(self, source: str, target: str, kind: str, fact: Fact | None = None) -> None:
         self.nodes.setdefault(source, {})
         self.nodes.setdefault(target, {})
-        data = Edge(kind, fact)
+        data = (kind, fact)
         self._out.setdefault(source, {}).setdefault(target, []).append(data)
         self._in.setdefault(target, []).append((source, data))
 
@@ -164,9 +161,9 @@ class DependencyGraph:
 
     def _facts_into(self, node: str, edge: str) -> Iterator[Fact]:
         if node in self.g:
-            for _, _, data in self.g.in_edges(node):
-                if data.kind == edge:
-                    yield data.fact
+            for _, _, (kind, fact) in self.g.in_edges(node):
+                if kind == edge:
+                    yield fact
 
     def _usages(self, table: str, column: str | None, edge: str, whole_row: frozenset[str]) -> list[Fact]:
         found: dict[int, Fact] = {}
@@ -200,9 +197,9 @@ class DependencyGraph:
     def flows(self) -> list[Fact]:
         """Table-level flows (what moves data from one table to another)."""
         return [
-            data.fact
-            for source, target, data in self.g.edges()
-            if data.kind in ("flows_to", "flows_all") and self.g.nodes[source].get("kind") == "table"
+            fact
+            for source, _, (kind, fact) in self.g.edges()
+            if kind in ("flows_to", "flows_all") and self.g.nodes[source].get("kind") == "table"
         ]
 
     def downstream(self, table: str, column: str | None = None) -> list[Hop]:
@@ -228,13 +225,13 @@ class DependencyGraph:
         found = []
         node = table_node(table)
         if node in self.g:
-            for _, target, data in self.g.out_edges(node):
-                if data.kind == "flows_all" or (data.kind == "flows_to" and column is None):
-                    found.append(((self.g.nodes[target]["name"], column), data.fact))
+            for _, target, (kind, fact) in self.g.out_edges(node):
+                if kind == "flows_all" or (kind == "flows_to" and column is None):
+                    found.append(((self.g.nodes[target]["name"], column), fact))
         if column is not None and column_node(table, column) in self.g:
-            for _, target, data in self.g.out_edges(column_node(table, column)):
-                if data.kind == "flows_to":
-                    found.append(((self.g.nodes[target]["table"], self.g.nodes[target]["name"]), data.fact))
+            for _, target, (kind, fact) in self.g.out_edges(column_node(table, column)):
+                if kind == "flows_to":
+                    found.append(((self.g.nodes[target]["table"], self.g.nodes[target]["name"]), fact))
         return sorted(found, key=lambda item: (item[0][0], item[0][1] or "", item[1].sort_key()))
 
     def resolve_table(self, name: str, known: Iterable[str] = ()) -> list[str]:
@@ -254,9 +251,8 @@ class DependencyGraph:
     def node_link(self) -> dict:
         nodes = [{"id": n, **{k: v for k, v in d.items() if v is not None}} for n, d in sorted(self.g.nodes.items())]
         edges = []
-        for source, target, data in self.g.edges():
-            edge = {"source": source, "target": target, "kind": data.kind}
-            fact = data.fact
+        for source, target, (kind, fact) in self.g.edges():
+            edge = {"source": source, "target": target, "kind": kind}
             if fact is not None:
                 edge.update(path=fact.location.path, line=fact.location.line, detail=fact.detail)
             edges.append(edge)
