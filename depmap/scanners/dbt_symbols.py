@@ -58,7 +58,3 @@ def source_placeholder(source: str, table: str) -> str:
 
 def model_placeholder(model: str) -> str:
     return MODEL_PREFIX + _word(model)
-
-
-def is_placeholder(name: str) -> bool:
-    return name.startswith(("__dbt_",))
