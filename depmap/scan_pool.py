@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import gc
 import os
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Iterator, Optional
 
@@ -45,6 +44,8 @@ def scan_files(
         for task in tasks:
             yield read_and_scan(*task)
         return
+    from concurrent.futures import ProcessPoolExecutor  # here: a warm run, which scans nothing, never pays for it
+
     chunk = max(1, min(16, len(work) // (jobs * 8)))
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         yield from pool.map(_task, tasks, chunksize=chunk)
