@@ -21,7 +21,7 @@ from typing import Any, Callable, Sequence
 from depmap.scanners.django_classes import last_name
 from depmap.scanners.django_orm_vocabulary import ALIAS_METHODS, LOOKUP_METHODS, NAME_METHODS, keyword_names
 from depmap.scanners.python_imports import ImportTable
-from depmap.scanners.python_tree import Arg, argument, children, dotted_name, literal_string, positional_args
+from depmap.scanners.python_tree import Arg, argument, children_in_source_order, dotted_name, literal_string, positional_args
 
 # Expressions whose positional strings all name fields; other capitalised calls: the first one.
 MULTI_FIELD_FUNCTIONS = frozenset({"Coalesce", "Greatest", "Least", "Concat", "ConcatPair", "JSONObject"})
@@ -104,24 +104,5 @@ class FieldReferenceFinder:
                 refs.add(text for text in strings if text)
             elif expression and name not in NOT_FIELD_FUNCTIONS and strings and strings[0]:
                 refs.add([strings[0]])
-        for child in _in_source_order(node):
+        for child in children_in_source_order(node):
             self.in_expression(child, refs, inner=inner)
-
-
-def _in_source_order(node: ast.AST) -> Any:
-    """A node's children as written, so that references keep their first-use order: `ast` lists a
-    call's keywords after its positional arguments (`f(a=F("x"), *F("y"))`), a dict's keys before
-    its values and a conditional's test first."""
-    if isinstance(node, ast.Call):
-        args, keywords = node.args, node.keywords
-        if args and keywords and _position(args[-1]) > _position(keywords[0]):  # `*rest` after a keyword
-            return [node.func, *sorted([*args, *keywords], key=_position)]
-    elif isinstance(node, ast.Dict):
-        return [item for pair in zip(node.keys, node.values) for item in pair if item is not None]
-    elif isinstance(node, ast.IfExp):
-        return [node.body, node.test, node.orelse]
-    return children(node)
-
-
-def _position(node: Any) -> tuple[int, int]:
-    return node.lineno, node.col_offset

@@ -119,6 +119,21 @@ def children(node: ast.AST) -> Iterator[ast.AST]:
             yield value
 
 
+def children_in_source_order(node: ast.AST) -> list[ast.AST]:
+    """Direct children as written, for readers that keep first-use order: `ast` lists a dict's
+    keys before its values, the test of `a if test else b` first, and keyword arguments after every
+    positional one (`f(a=F("x"), *rest)`)."""
+    if isinstance(node, ast.Dict):
+        return [item for pair in zip(node.keys, node.values) for item in pair if item is not None]
+    if isinstance(node, ast.IfExp):
+        return [node.body, node.test, node.orelse]
+    if isinstance(node, ast.Call) and node.args and node.keywords:
+        last, first_keyword = node.args[-1], node.keywords[0]
+        if (last.lineno, last.col_offset) > (first_keyword.lineno, first_keyword.col_offset):
+            return [node.func, *(arg.value for arg in call_args(node))]
+    return list(children(node))
+
+
 _Plan = tuple[Optional[Callable[[Any], Any]], Optional[Callable[[Any], Any]], tuple[str, ...], Optional[Callable[[Any, Any], None]]]
 
 
@@ -430,6 +445,6 @@ def _closing_bracket(tokens: list[tokenize.TokenInfo], opening: int) -> tuple[in
 
 __all__ = [
     "Arg", "FUNCTION_NODES", "ParsedTree", "SourceText", "TreeVisitor", "argument", "call_args", "callee_name",
-    "children", "dotted", "dotted_name", "is_name", "literal_bool", "literal_string", "positional_args",
+    "children", "children_in_source_order", "dotted", "dotted_name", "is_name", "literal_bool", "literal_string", "positional_args",
     "string_list", "without_newer_syntax",
 ]  # fmt: skip

@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from depmap.scanners.python_tree import SourceText, argument, call_args, callee_name, children, dotted_name, is_name, literal_string
+from depmap.scanners.python_tree import SourceText, argument, call_args, callee_name, dotted_name, is_name, literal_string
 from depmap.sql.facts import snippet_of
 
 MAPPED_NAMES = frozenset({"Mapped", "WriteOnlyMapped", "DynamicMapped"})
@@ -63,23 +63,6 @@ def subscript_items(node: ast.Subscript) -> list[ast.expr]:
     if isinstance(index, ast.Tuple):
         return [item for item in index.elts if not isinstance(item, ast.Slice)]
     return [] if isinstance(index, ast.Slice) else [index]
-
-
-def source_children(node: ast.AST) -> list[ast.AST]:
-    """Direct child nodes in source order (`ast` lists a dict's keys before its values, an `x if c
-    else y`'s test first, and keyword arguments after `*args`)."""
-    if isinstance(node, ast.Dict):
-        ordered: list[ast.AST] = []
-        for key, value in zip(node.keys, node.values):
-            if key is not None:
-                ordered.append(key)
-            ordered.append(value)
-        return ordered
-    if isinstance(node, ast.IfExp):
-        return [node.body, node.test, node.orelse]
-    if isinstance(node, ast.Call) and node.keywords and any(isinstance(value, ast.Starred) for value in node.args):
-        return [node.func, *(arg.value for arg in call_args(node))]
-    return list(children(node))
 
 
 # -- source text -----------------------------------------------------------------------------------
@@ -238,7 +221,6 @@ __all__ = [
     "positional",
     "python_snippet",
     "server_default_sql",
-    "source_children",
     "source_of",
     "string_tuple",
     "subscript_items",

@@ -15,8 +15,8 @@ import re
 from dataclasses import dataclass, field
 
 from depmap.model import HIGH, LOW
-from depmap.scanners.python_tree import SourceText, callee_name, dotted_name, literal_string
-from depmap.scanners.sqlalchemy_expressions import positional, source_children
+from depmap.scanners.python_tree import SourceText, callee_name, children_in_source_order, dotted_name, literal_string
+from depmap.scanners.sqlalchemy_expressions import positional
 from depmap.scanners.sqlalchemy_names import ModuleNames
 
 STATEMENTS = frozenset({"select", "insert", "update", "delete"})
@@ -196,7 +196,7 @@ class TargetResolver:
                 continue
             elif isinstance(current, ast.Call) and self.statement_kind(current) is not None:
                 continue
-            stack.extend(reversed(source_children(current)))
+            stack.extend(reversed(children_in_source_order(current)))
         return found
 
     # -- statements and sessions -----------------------------------------------------------------

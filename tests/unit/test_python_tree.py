@@ -13,7 +13,8 @@ from depmap.model import Fact, Location
 from depmap.scanners.context import ScanContext
 from depmap.scanners.python import PythonAnalysis, scan_python
 from depmap.scanners.python_tree import (
-    SourceText, TreeVisitor, argument, call_args, dotted_name, is_name, literal_bool, literal_string, string_list,
+    SourceText, TreeVisitor, argument, call_args, children_in_source_order, dotted_name, is_name, literal_bool,
+    literal_string, string_list,
     without_newer_syntax,
 )  # fmt: skip
 
@@ -163,3 +164,14 @@ def test_invalid_escapes_in_scanned_code_print_no_warning(recwarn):
     result = scan_python("app/m.py", 'PATTERN = "\\d+"\n', CTX, analyses=(ON_TREE,))
     assert [fact.kind for fact in result.facts] == ["tree"]
     assert [str(warning.message) for warning in recwarn] == []
+
+
+def test_children_in_source_order():
+    def written(source: str) -> list[str]:
+        node = ast.parse(source, mode="eval").body
+        return [ast.unparse(child) for child in children_in_source_order(node)]
+
+    assert written("{'a': x, **rest, 'b': y}") == ["'a'", "x", "rest", "'b'", "y"]
+    assert written("first if test else second") == ["first", "test", "second"]
+    assert written("f(a=g(), *h())") == ["f", "g()", "h()"]
+    assert written("f(x, key=1)") == ["f", "x", "key=1"]  # already in order: the keyword node itself
