@@ -14,13 +14,12 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from depmap.scanners.python_tree import FUNCTION_NODES, SourceText, callee_name, dotted_name, literal_bool, literal_string
+from depmap.scanners.python_tree import FUNCTION_NODES, SourceText, callee_name, dotted_name, literal_bool, literal_string, positional_args
 from depmap.scanners.sqlalchemy_expressions import (
     dict_items,
     keyword,
     mapped_inner,
     parse_annotation,
-    positional,
     server_default_sql,
     source_of,
     subscript_items,
@@ -51,7 +50,7 @@ class ColumnReader:
     # -- Core tables -----------------------------------------------------------------------------
 
     def core_table(self, call: ast.Call) -> CoreTable | None:
-        args = positional(call)
+        args = positional_args(call)
         name = literal_string(args[0]) if args else literal_string(keyword(call, "name"))
         if name is None:
             return None
@@ -73,13 +72,13 @@ class ColumnReader:
         ("node": the call, for its line; "_server_default": the expression, for Core tables)."""
         info: dict[str, Any] = empty_field()
         info["node"] = call
-        args = positional(call)
+        args = positional_args(call)
         if args and literal_string(args[0]) is not None:
             info["db_column"] = literal_string(args[0])
             args = args[1:]
         for arg in args:
             if isinstance(arg, ast.Call) and self.names.sa_callee(arg.func, {"ForeignKey"}):
-                target = positional(arg)[0] if positional(arg) else keyword(arg, "column")
+                target = positional_args(arg)[0] if positional_args(arg) else keyword(arg, "column")
                 if target is not None:
                     info["kind"], info["references"] = "foreign_key", literal_string(target) or self.code(target)
             elif isinstance(arg, ast.Call) and callee_name(arg.func) in {"Sequence", "Identity", "Computed", "CheckConstraint", "FetchedValue"}:
@@ -107,7 +106,7 @@ class ColumnReader:
 
     def sqlmodel_field(self, call: ast.Call, info: dict[str, Any]) -> None:
         """SQLModel `Field(default, primary_key=, foreign_key=, nullable=, sa_column=, ...)`."""
-        args = positional(call)
+        args = positional_args(call)
         default = args[0] if args else keyword(call, "default")
         if default is not None and not (isinstance(default, ast.Constant) and default.value is Ellipsis):
             info["default"] = self.code(default)
@@ -138,7 +137,7 @@ class ColumnReader:
 
     def relationship(self, call: ast.Call, annotation: ast.expr | None, info: dict[str, Any]) -> None:
         info["kind"] = "relationship"
-        args = positional(call)
+        args = positional_args(call)
         target = args[0] if args else keyword(call, "argument")
         if isinstance(target, ast.Lambda):
             target = target.body
@@ -149,8 +148,8 @@ class ColumnReader:
             info["related_model"] = self.names.qualify_text(text) if text is not None else self.names.qualify_or_written(target) or self.code(target)
         for name in ("back_populates", "backref"):
             value = keyword(call, name)
-            if isinstance(value, ast.Call) and positional(value):  # backref("orders", lazy=...)
-                value = positional(value)[0]
+            if isinstance(value, ast.Call) and positional_args(value):  # backref("orders", lazy=...)
+                value = positional_args(value)[0]
             if literal_string(value) is not None:
                 info["related_name"] = literal_string(value)
         secondary = keyword(call, "secondary") or keyword(call, "link_model")
@@ -211,8 +210,8 @@ class ColumnReader:
         if annotation is not None and callee_name(parse_annotation(annotation)) == "ClassVar":
             return None
         call = value if isinstance(value, ast.Call) else None
-        while call is not None and self.names.sa_callee(call.func, COLUMN_WRAPPERS) and positional(call):
-            inner = positional(call)[0]
+        while call is not None and self.names.sa_callee(call.func, COLUMN_WRAPPERS) and positional_args(call):
+            inner = positional_args(call)[0]
             call = inner if isinstance(inner, ast.Call) and self.names.sa_callee(inner.func, COLUMN_CALLS) else None
         info: dict[str, Any]
         if call is not None and self.names.sa_callee(call.func, COLUMN_CALLS):

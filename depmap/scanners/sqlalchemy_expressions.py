@@ -26,15 +26,8 @@ _ANNOTATION_SOURCE = "_depmap_annotation_source"  # on the nodes of a parsed str
 
 
 def keyword(call: ast.Call, name: str) -> ast.expr | None:
-    for item in call.keywords:
-        if item.arg == name:
-            return item.value
-    return None
-
-
-def positional(call: ast.Call) -> list[ast.expr]:
-    """The positional arguments, `*args` left out."""
-    return [value for value in call.args if not isinstance(value, ast.Starred)]
+    """The argument passed as `name=`."""
+    return argument(call, None, name)
 
 
 def unstarred(node: ast.expr) -> ast.expr:
@@ -218,7 +211,6 @@ __all__ = [
     "keyword",
     "mapped_inner",
     "parse_annotation",
-    "positional",
     "python_snippet",
     "server_default_sql",
     "source_of",

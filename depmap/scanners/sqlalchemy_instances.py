@@ -13,8 +13,8 @@ from __future__ import annotations
 import ast
 
 from depmap.model import HIGH
-from depmap.scanners.python_tree import callee_name, dotted_name, literal_bool
-from depmap.scanners.sqlalchemy_expressions import class_bases, positional, subscript_items, target_class, unwrap_optional
+from depmap.scanners.python_tree import callee_name, dotted_name, literal_bool, positional_args
+from depmap.scanners.sqlalchemy_expressions import class_bases, subscript_items, target_class, unwrap_optional
 from depmap.scanners.sqlalchemy_names import SA_PACKAGES, ModuleNames, top_level
 from depmap.scanners.sqlalchemy_statements import unwind
 from depmap.scanners.sqlalchemy_targets import Instance, Target, TargetResolver, is_class_name, unwrap_await
@@ -52,12 +52,12 @@ class InstanceReader:
             if collection is not None:
                 return collection
         if isinstance(root, ast.Call) and self.targets.statement_kind(root) == "select":
-            entities = positional(root)  # none in `select(*columns)`
+            entities = positional_args(root)  # none in `select(*columns)`
             return self.targets.whole_model(entities[0]) if entities else None
         if isinstance(root, ast.Attribute) and root.attr == "query" and links:
             return self.targets.model_ref(root.value)
         for name, call in links:
-            args = positional(call)
+            args = positional_args(call)
             if name == "query" and args:
                 return self.targets.whole_model(args[0])
             if name in ("get", "get_or_404") and args and self.targets.is_session_or_db(call):

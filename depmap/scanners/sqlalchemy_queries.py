@@ -49,8 +49,8 @@ from depmap.orm.symbols import ORM_ACCESS, ORM_CREATE, ORM_DELETE, ORM_QUERY, OR
 from depmap.scanners.context import ScanContext
 from depmap.scanners.python import PythonAnalysis
 from depmap.scanners.prefilter import mentions, search_word
-from depmap.scanners.python_tree import ParsedTree, call_args, callee_name, dotted_name, literal_string
-from depmap.scanners.sqlalchemy_expressions import elements, positional, python_snippet
+from depmap.scanners.python_tree import ParsedTree, call_args, callee_name, dotted_name, literal_string, positional_args
+from depmap.scanners.sqlalchemy_expressions import elements, python_snippet
 from depmap.scanners.sqlalchemy_instances import RUNNERS, InstanceReader, model_classes, schema_classes
 from depmap.scanners.sqlalchemy_names import GatherSqlalchemyVisitor, ModuleNames
 from depmap.scanners.sqlalchemy_statements import Chain, StatementReader, unwind
@@ -227,8 +227,8 @@ class GatherQueriesVisitor(GatherSqlalchemyVisitor):
         frame.aliases.pop(name, None)
         frame.collections.pop(name, None)
         value = unwrap_await(value)
-        if isinstance(value, ast.Call) and callee_name(value.func) == "aliased" and positional(value):
-            alias = self.targets.model_ref(positional(value)[0])
+        if isinstance(value, ast.Call) and callee_name(value.func) == "aliased" and positional_args(value):
+            alias = self.targets.model_ref(positional_args(value)[0])
             if alias is not None:
                 frame.aliases[name] = alias
             return
@@ -313,7 +313,7 @@ class GatherQueriesVisitor(GatherSqlalchemyVisitor):
             if name == "query" and self.statements.query_source(call, receiver):
                 self.statement(node, "select", call, links[index + 1 :])
                 return
-            if name in STATEMENTS and index == 0 and not positional(call) and self.statements.core_source(root, links[1:]):
+            if name in STATEMENTS and index == 0 and not positional_args(call) and self.statements.core_source(root, links[1:]):
                 self.statement(node, name, None, links[1:], primary=self.targets.table_ref(root))
                 return
             if self.session_operation(name, call, receiver):
@@ -352,7 +352,7 @@ class GatherQueriesVisitor(GatherSqlalchemyVisitor):
     # -- session operations ----------------------------------------------------------------------
 
     def session_operation(self, name: str, call: ast.Call, receiver: ast.expr) -> bool:
-        args = positional(call)
+        args = positional_args(call)
         if name in RUNNERS and args:
             self.runner_params(call, args)
             return False

@@ -13,8 +13,8 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
-from depmap.scanners.python_tree import call_args, callee_name, literal_string
-from depmap.scanners.sqlalchemy_expressions import dict_items, elements, keyword, positional
+from depmap.scanners.python_tree import call_args, callee_name, literal_string, positional_args
+from depmap.scanners.sqlalchemy_expressions import dict_items, elements, keyword
 from depmap.scanners.sqlalchemy_names import ModuleNames
 from depmap.scanners.sqlalchemy_targets import Target, TargetResolver, unwrap_await
 
@@ -75,7 +75,7 @@ class StatementReader:
 
     def query_source(self, call: ast.Call, receiver: ast.expr) -> bool:
         """`session.query(M, M.a)`: some argument names a model, or the receiver is a session."""
-        args = positional(call)
+        args = positional_args(call)
         if not args:
             return False
         if any(self.entity(arg, variables=False) for arg in args):
@@ -128,7 +128,7 @@ class StatementReader:
         if primary is not None:
             chain.add_entity(primary)
         if source is not None:
-            args = positional(source)
+            args = positional_args(source)
             if kind == "select":
                 for arg in args:
                     for target, column in self.entity(arg, variables=True):
@@ -138,7 +138,7 @@ class StatementReader:
                 if found and found[0][1] is None:
                     chain.add_entity(found[0][0])
         for name, call in links:  # first pass: everything that brings an entity into the chain
-            args = positional(call)
+            args = positional_args(call)
             if name in ENTITY_LINKS:
                 for arg in args:
                     for target, column in self.entity(arg, variables=False):
@@ -150,7 +150,7 @@ class StatementReader:
         if not chain.entities:
             return None
         for name, call in links:  # second pass: the columns each link uses
-            args = positional(call)
+            args = positional_args(call)
             if name in ENTITY_LINKS:
                 continue
             if name in JOIN_LINKS:

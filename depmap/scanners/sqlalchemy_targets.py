@@ -15,8 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from depmap.model import HIGH, LOW
-from depmap.scanners.python_tree import SourceText, callee_name, children_in_source_order, dotted_name, literal_string
-from depmap.scanners.sqlalchemy_expressions import positional
+from depmap.scanners.python_tree import SourceText, callee_name, children_in_source_order, dotted_name, literal_string, positional_args
 from depmap.scanners.sqlalchemy_names import ModuleNames
 
 STATEMENTS = frozenset({"select", "insert", "update", "delete"})
@@ -117,8 +116,8 @@ class TargetResolver:
         node = unwrap_await(node)
         if isinstance(node, ast.Subscript):
             return self.literal_table(node)
-        if isinstance(node, ast.Call) and callee_name(node.func) == "aliased" and positional(node):
-            return self.model_ref(positional(node)[0], variables=variables)
+        if isinstance(node, ast.Call) and callee_name(node.func) == "aliased" and positional_args(node):
+            return self.model_ref(positional_args(node)[0], variables=variables)
         text = dotted_name(node)
         if text is None:
             return None
