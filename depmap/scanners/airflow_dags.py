@@ -48,6 +48,7 @@ from depmap.scanners.python_tree import (
     callee_name,
     literal_string,
     positional_args,
+    unstarred,
 )
 from depmap.scanners.python_tree_strings import string_text
 from depmap.sql import analyze_sql, to_facts
@@ -258,7 +259,7 @@ class GatherAirflowVisitor(TreeVisitor):
     def path_values(self, node: ast.expr | None) -> list[str]:
         node = self.resolve(node)
         if isinstance(node, (ast.List, ast.Tuple)):
-            values = [self.path_value(_unstarred(element)) for element in node.elts]
+            values = [self.path_value(unstarred(element)) for element in node.elts]
         else:
             values = [self.path_value(node)] if node is not None else []
         return [value for value in values if value]
@@ -302,11 +303,6 @@ def _is_dag_call(call: ast.Call) -> bool:
 
 def _keywords(call: ast.Call) -> dict[str, ast.expr]:
     return {keyword.arg: keyword.value for keyword in call.keywords if keyword.arg is not None}
-
-
-def _unstarred(node: ast.expr) -> ast.expr:
-    """`*x` in a list stands for x."""
-    return node.value if isinstance(node, ast.Starred) else node
 
 
 def _module_constants(tree: ast.Module) -> dict[str, ast.expr]:
@@ -402,7 +398,7 @@ def _read_sql_argument(node: ast.expr, visitor: GatherAirflowVisitor, source: So
     resolved = visitor.resolve(node)
     if isinstance(resolved, (ast.List, ast.Tuple)):
         sources.listed = True
-        elements = [_unstarred(element) for element in resolved.elts]
+        elements = [unstarred(element) for element in resolved.elts]
     else:
         elements = [node]
     for element in elements:

@@ -37,9 +37,9 @@ from depmap.scanners.python import PythonAnalysis
 from depmap.scanners.python_imports import ImportTable
 from depmap.scanners.python_tree import (
     FUNCTION_NODES, ParsedTree, TreeVisitor, argument, call_args, callee_name, dotted_name, is_name, literal_bool,
-    literal_string, positional_args,
+    elements, literal_string, positional_args,
 )  # fmt: skip
-from depmap.scanners.sqlalchemy_expressions import elements, server_default_sql
+from depmap.scanners.sqlalchemy_expressions import server_default_sql
 from depmap.sql.facts import snippet_of
 from depmap.sql.names import DEFAULT_SCHEMAS
 

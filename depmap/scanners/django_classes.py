@@ -49,11 +49,6 @@ def module_classes(tree: ast.Module) -> list[ast.ClassDef]:
     return found
 
 
-def class_body(node: ast.ClassDef) -> list[ast.stmt]:
-    """The statements of a class body (`a = 1; b = 2` gives two)."""
-    return node.body
-
-
 def assigned(statement: Any) -> tuple[str, ast.expr | None] | None:
     """`name = value` / `name: T = value` / `name: T` in a class body."""
     if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
@@ -81,10 +76,10 @@ class ClassReader:
         written = [self.written(value) for value in node.bases if not isinstance(value, ast.Starred)]
         meta: dict[str, ast.expr] = {}
         meta_bases: list[str] = []
-        for statement in class_body(node):
+        for statement in node.body:
             if isinstance(statement, ast.ClassDef) and statement.name == "Meta":
                 meta_bases = [self.written(value) for value in statement.bases if not isinstance(value, ast.Starred)]
-                for inner in class_body(statement):
+                for inner in statement.body:
                     pair = assigned(inner)
                     if pair is not None and pair[1] is not None:
                         meta[pair[0]] = pair[1]

@@ -28,7 +28,7 @@ from typing import Any
 
 from depmap.model import HIGH, MEDIUM, READ, Fact, Location
 from depmap.orm import symbols
-from depmap.scanners.django_classes import ClassInfo, ClassReader, assigned, class_body, last_name
+from depmap.scanners.django_classes import ClassInfo, ClassReader, assigned, last_name
 from depmap.scanners.python_tree import argument, children, dotted_name, literal_string, positional_args, string_list
 
 _ADMIN_NAMES = ("ModelAdmin", "TabularInline", "StackedInline", "InlineModelAdmin")
@@ -145,7 +145,7 @@ def exposure_facts(reader: ClassReader) -> list[Fact]:
             continue
         known[info.name] = exposure
         location = reader.location(info.node, info.qualname)
-        pairs = [pair for pair in map(assigned, class_body(info.node)) if pair is not None]
+        pairs = [pair for pair in map(assigned, info.node.body) if pair is not None]
         attributes = {name: value for name, value in pairs if value is not None}
         if exposure.kind == "admin":
             targets = registered.get(info.name) or ([attributes["model"]] if "model" in attributes else [])

@@ -35,7 +35,7 @@ from depmap.scanners.context import ScanContext
 from depmap.scanners.python import PythonAnalysis
 from depmap.scanners.python_imports import ImportTable
 from depmap.scanners.python_tree import (
-    ParsedTree, argument, call_args, callee_name, dotted_name, is_name, literal_bool, literal_string,
+    ParsedTree, argument, call_args, callee_name, dotted_name, elements, is_name, literal_bool, literal_string,
 )  # fmt: skip
 from depmap.sql.facts import snippet_of
 
@@ -281,10 +281,8 @@ def _swappable(node: ast.expr) -> list[str]:
 
 
 def _elements(node: ast.expr | None) -> list[ast.expr]:
-    """The items of a list or tuple display (`*rest` as `rest`, as libcst's elements read)."""
-    if not isinstance(node, (ast.List, ast.Tuple)):
-        return []
-    return [item.value if isinstance(item, ast.Starred) else item for item in node.elts]
+    """The items of a list or tuple display (`*rest` as `rest`); none for anything else."""
+    return elements(node) if isinstance(node, (ast.List, ast.Tuple)) else []
 
 
 __all__ = ["DJANGO_MIGRATIONS", "analyse_django_migrations", "app_and_name", "wants_django_migrations"]

@@ -37,7 +37,7 @@ from typing import Any
 from depmap.model import Fact
 from depmap.orm import symbols
 from depmap.scanners.context import ScanContext
-from depmap.scanners.django_classes import ClassInfo, ClassReader, assigned, class_body, last_name
+from depmap.scanners.django_classes import ClassInfo, ClassReader, assigned, last_name
 from depmap.scanners.django_exposures import exposure_facts
 from depmap.scanners.python import PythonAnalysis
 from depmap.scanners.python_tree import FUNCTION_NODES, ParsedTree, argument, dotted_name, literal_bool, literal_string
@@ -111,7 +111,7 @@ _SQLALCHEMY_CALLS = frozenset({"mapped_column", "Column", "relationship", "colum
 
 def _declares_sqlalchemy_mapping(node: ast.ClassDef) -> bool:
     """A SQLAlchemy/SQLModel class: `__tablename__`, `Mapped[...]` annotations, `mapped_column()`."""
-    for statement in class_body(node):
+    for statement in node.body:
         if isinstance(statement, ast.AnnAssign):
             annotation = statement.annotation
             head = annotation.value if isinstance(annotation, ast.Subscript) else annotation
@@ -170,7 +170,7 @@ class _Reader(ClassReader):
         is_root = any(base in MODEL_ROOTS or base in SHIPPED_ABSTRACT_MODELS for base in info.bases)
         if not is_root and not self._derives_from_model(info):
             return None
-        pairs = [pair for pair in map(assigned, class_body(info.node)) if pair is not None]
+        pairs = [pair for pair in map(assigned, info.node.body) if pair is not None]
         fields = frozenset(name for name, value in pairs if self.field_call(value))
         return ModelClass(info.name, info.qualname, is_root, self._managers(info.node), fields)
 
@@ -188,7 +188,7 @@ class _Reader(ClassReader):
             return False
         if _MODEL_META_OPTIONS & info.meta.keys():
             return True
-        calls = [self.field_call(pair[1]) for pair in map(assigned, class_body(info.node)) if pair is not None]
+        calls = [self.field_call(pair[1]) for pair in map(assigned, info.node.body) if pair is not None]
         if any(call is not None and call[2] for call in calls):
             return True
         # `from shop.orders.models import Order` hints at a model only in a file that uses Django:
@@ -199,7 +199,7 @@ class _Reader(ClassReader):
 
     def _managers(self, node: ast.ClassDef) -> dict[str, str]:
         managers: dict[str, str] = {}
-        for statement in class_body(node):
+        for statement in node.body:
             pair = assigned(statement)
             if pair is None or not isinstance(pair[1], ast.Call):
                 continue
@@ -228,7 +228,7 @@ class _Reader(ClassReader):
         fields: list[dict[str, Any]] = []
         attributes: list[str] = []
         lines: dict[str, int] = {}  # where each attribute is defined (a method's `def` line)
-        for statement in class_body(info.node):
+        for statement in info.node.body:
             if isinstance(statement, FUNCTION_NODES):  # `lineno` is the `def` line, after decorators
                 attributes.append(statement.name)
                 lines.setdefault(statement.name, statement.lineno)
@@ -300,7 +300,7 @@ class _Reader(ClassReader):
     def app_config_fact(self, info: ClassInfo) -> Fact | None:
         if not any(base in APP_CONFIGS or last_name(base) == "AppConfig" for base in info.bases):
             return None
-        values = {pair[0]: pair[1] for pair in map(assigned, class_body(info.node)) if pair is not None}
+        values = {pair[0]: pair[1] for pair in map(assigned, info.node.body) if pair is not None}
         extra = {"name": literal_string(values.get("name")), "label": literal_string(values.get("label"))}
         return Fact(symbols.APP_CONFIG, "", self.location(info.node, info.qualname), via="orm", extra=extra)
 

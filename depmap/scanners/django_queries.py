@@ -57,7 +57,7 @@ from depmap.scanners.django_type_hints import hinted_classes, return_annotations
 from depmap.scanners.python import PythonAnalysis
 from depmap.scanners.python_imports import ImportTable
 from depmap.scanners.python_tree import (
-    ParsedTree, TreeVisitor, argument, call_args, dotted_name, literal_bool, positional_args, string_list,
+    ParsedTree, TreeVisitor, argument, call_args, dotted_name, elements, literal_bool, positional_args, string_list,
 )  # fmt: skip
 
 _HINT = re.compile(
@@ -209,12 +209,12 @@ class GatherDjangoQueriesVisitor(TreeVisitor):
         """Fields set by the constructors in `[Order(a=1), ...]` / `[Order(a=x) for x in ...]`; `[]`
         starts a list that `.append(Order(...))` fills."""
         if isinstance(value, (ast.List, ast.Tuple, ast.Set)):
-            elements = [element.value if isinstance(element, ast.Starred) else element for element in value.elts]
+            items = elements(value)
         elif isinstance(value, (ast.ListComp, ast.GeneratorExp, ast.SetComp)):
-            elements = [value.elt]
+            items = [value.elt]
         else:
             return None
-        return self._constructed(elements)
+        return self._constructed(items)
 
     def _constructed(self, elements: list[ast.expr]) -> tuple[list[str], bool] | None:
         """The fields the constructors `elements` set, when every one of them is one."""

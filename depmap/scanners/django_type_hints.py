@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import ast
 
-from depmap.scanners.django_classes import class_body, last_name, module_classes
-from depmap.scanners.python_tree import dotted_name, literal_string
+from depmap.scanners.django_classes import last_name, module_classes
+from depmap.scanners.python_tree import dotted_name, literal_string, subscript_items
 
 QUERYSET_WRAPPERS = frozenset({"QuerySet", "Manager", "BaseManager", "RelatedManager"})
 TUPLE_WRAPPERS = frozenset({"tuple", "Tuple"})
@@ -38,10 +38,7 @@ def _subscript(annotation: ast.expr) -> tuple[str, list[ast.expr]] | None:
     """`Optional[X]` -> ("Optional", [X]); slices are not types."""
     if not isinstance(annotation, ast.Subscript):
         return None
-    wrapper = last_name(dotted_name(annotation.value) or "")
-    index = annotation.slice
-    items = index.elts if isinstance(index, ast.Tuple) else [index]
-    return wrapper, [item for item in items if not isinstance(item, ast.Slice)]
+    return last_name(dotted_name(annotation.value) or ""), subscript_items(annotation)
 
 
 def hinted_classes(annotation: ast.expr) -> list[tuple[str, str]]:
@@ -93,5 +90,5 @@ def return_annotations(tree: ast.Module) -> dict[str, ast.expr]:
 
     functions(tree.body, "")
     for node in module_classes(tree):
-        functions(class_body(node), node.name + ".")
+        functions(node.body, node.name + ".")
     return found

@@ -18,7 +18,7 @@ from typing import Any
 
 from depmap.model import ACCESS, HIGH, MEDIUM, READ, WRITE, Fact, Location
 from depmap.scanners.located_text import LocatedText, fill_fields, hole_at, join
-from depmap.scanners.python_tree import ParsedTree, argument, string_list
+from depmap.scanners.python_tree import ParsedTree, argument, string_list, unstarred
 from depmap.scanners.python_tree_strings import (
     fields_filled_by,
     first_operand,
@@ -430,17 +430,12 @@ def _sql_items(arg: ast.expr) -> list[ast.expr]:
     if isinstance(arg, (ast.List, ast.Tuple)):
         items = []
         for element in arg.elts:
-            value = _unstarred(element)
+            value = unstarred(element)
             if isinstance(value, (ast.List, ast.Tuple)) and value.elts:
-                value = _unstarred(value.elts[0])
+                value = unstarred(value.elts[0])
             items.append(value)
         return items
     return [arg]
-
-
-def _unstarred(node: ast.expr) -> ast.expr:
-    """`*x` in a list stands for x."""
-    return node.value if isinstance(node, ast.Starred) else node
 
 
 __all__ = ["resolve_facts"]

@@ -325,6 +325,27 @@ def dotted_name(node: ast.AST | None) -> str | None:
     return ".".join(reversed(parts))
 
 
+# -- displays and subscripts ----------------------------------------------------------------------
+
+
+def unstarred(node: ast.expr) -> ast.expr:
+    """`*x` in a list, tuple or base list stands for x."""
+    return node.value if isinstance(node, ast.Starred) else node
+
+
+def elements(node: ast.List | ast.Tuple | ast.Set) -> list[ast.expr]:
+    """The elements of a literal list, tuple or set, `*x` read as x."""
+    return [unstarred(element) for element in node.elts]
+
+
+def subscript_items(node: ast.Subscript) -> list[ast.expr]:
+    """`X[a, b]` -> [a, b]; slices (`X[1:2]`) are left out."""
+    index = node.slice
+    if isinstance(index, ast.Tuple):
+        return [item for item in index.elts if not isinstance(item, ast.Slice)]
+    return [] if isinstance(index, ast.Slice) else [index]
+
+
 # -- literals --------------------------------------------------------------------------------------
 
 
@@ -445,6 +466,6 @@ def _closing_bracket(tokens: list[tokenize.TokenInfo], opening: int) -> tuple[in
 
 __all__ = [
     "Arg", "FUNCTION_NODES", "ParsedTree", "SourceText", "TreeVisitor", "argument", "call_args", "callee_name",
-    "children", "children_in_source_order", "dotted", "dotted_name", "is_name", "literal_bool", "literal_string", "positional_args",
-    "string_list", "without_newer_syntax",
+    "children", "children_in_source_order", "dotted", "dotted_name", "elements", "is_name", "literal_bool", "literal_string",
+    "positional_args", "string_list", "subscript_items", "unstarred", "without_newer_syntax",
 ]  # fmt: skip

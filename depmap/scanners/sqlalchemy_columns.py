@@ -14,7 +14,9 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from depmap.scanners.python_tree import FUNCTION_NODES, SourceText, callee_name, dotted_name, literal_bool, literal_string, positional_args
+from depmap.scanners.python_tree import (
+    FUNCTION_NODES, SourceText, callee_name, dotted_name, literal_bool, literal_string, positional_args, subscript_items,
+)  # fmt: skip
 from depmap.scanners.sqlalchemy_expressions import (
     dict_items,
     keyword,
@@ -22,7 +24,6 @@ from depmap.scanners.sqlalchemy_expressions import (
     parse_annotation,
     server_default_sql,
     source_of,
-    subscript_items,
     target_class,
     unwrap_optional,
 )

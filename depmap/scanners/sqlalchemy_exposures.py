@@ -14,7 +14,7 @@ from typing import Any
 
 from depmap.scanners.python_tree import callee_name, dotted_name, literal_bool, literal_string
 from depmap.scanners.sqlalchemy_expressions import class_bases, dict_items, keyword, parse_annotation, string_tuple
-from depmap.scanners.sqlalchemy_names import ClassInfo, ModuleNames, class_body, is_dunder, single_assignment
+from depmap.scanners.sqlalchemy_names import ClassInfo, ModuleNames, is_dunder, single_assignment
 
 AUTO_SCHEMAS = frozenset({"SQLAlchemyAutoSchema", "ModelSchema", "TableSchema"})
 MANUAL_SCHEMAS = frozenset({"SQLAlchemySchema"})
@@ -73,7 +73,7 @@ def _reads_attributes(body: list[ast.stmt], config: dict[str, ast.expr]) -> bool
 
 
 def _class_assignments(node: ast.ClassDef) -> dict[str, ast.expr]:
-    return _class_assignments_values(class_body(node))
+    return _class_assignments_values(node.body)
 
 
 def _class_assignments_values(body: list[ast.stmt]) -> dict[str, ast.expr]:

@@ -13,7 +13,9 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from depmap.scanners.python_tree import SourceText, argument, call_args, callee_name, dotted_name, is_name, literal_string
+from depmap.scanners.python_tree import (
+    SourceText, argument, call_args, callee_name, dotted_name, elements, is_name, literal_string, subscript_items, unstarred,
+)  # fmt: skip
 from depmap.sql.facts import snippet_of
 
 MAPPED_NAMES = frozenset({"Mapped", "WriteOnlyMapped", "DynamicMapped"})
@@ -30,16 +32,6 @@ def keyword(call: ast.Call, name: str) -> ast.expr | None:
     return argument(call, None, name)
 
 
-def unstarred(node: ast.expr) -> ast.expr:
-    """`*x` -> x: the element of a list, tuple or base list as SQLAlchemy code reads it."""
-    return node.value if isinstance(node, ast.Starred) else node
-
-
-def elements(node: ast.List | ast.Tuple | ast.Set) -> list[ast.expr]:
-    """The elements of a literal list, tuple or set, `*x` read as x."""
-    return [unstarred(element) for element in node.elts]
-
-
 def class_bases(node: ast.ClassDef) -> list[ast.expr]:
     """The positional bases of a class as written, `*bases` read as `bases`."""
     return [unstarred(base) for base in node.bases]
@@ -48,14 +40,6 @@ def class_bases(node: ast.ClassDef) -> list[ast.expr]:
 def dict_items(node: ast.Dict) -> Iterator[tuple[ast.expr | None, ast.expr]]:
     """(key, value) in source order; key None for `**mapping`."""
     return zip(node.keys, node.values)
-
-
-def subscript_items(node: ast.Subscript) -> list[ast.expr]:
-    """`X[a, b]` -> [a, b]; slices (`X[1:2]`) are left out."""
-    index = node.slice
-    if isinstance(index, ast.Tuple):
-        return [item for item in index.elts if not isinstance(item, ast.Slice)]
-    return [] if isinstance(index, ast.Slice) else [index]
 
 
 # -- source text -----------------------------------------------------------------------------------
@@ -207,7 +191,6 @@ __all__ = [
     "MAPPED_NAMES",
     "class_bases",
     "dict_items",
-    "elements",
     "keyword",
     "mapped_inner",
     "parse_annotation",
@@ -215,8 +198,6 @@ __all__ = [
     "server_default_sql",
     "source_of",
     "string_tuple",
-    "subscript_items",
     "target_class",
-    "unstarred",
     "unwrap_optional",
 ]

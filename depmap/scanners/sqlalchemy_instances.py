@@ -13,8 +13,8 @@ from __future__ import annotations
 import ast
 
 from depmap.model import HIGH
-from depmap.scanners.python_tree import callee_name, dotted_name, literal_bool, positional_args
-from depmap.scanners.sqlalchemy_expressions import class_bases, subscript_items, target_class, unwrap_optional
+from depmap.scanners.python_tree import callee_name, dotted_name, literal_bool, positional_args, subscript_items
+from depmap.scanners.sqlalchemy_expressions import class_bases, target_class, unwrap_optional
 from depmap.scanners.sqlalchemy_names import SA_PACKAGES, ModuleNames, top_level
 from depmap.scanners.sqlalchemy_statements import unwind
 from depmap.scanners.sqlalchemy_targets import Instance, Target, TargetResolver, is_class_name, unwrap_await

@@ -44,12 +44,12 @@ from depmap.orm.symbols import EXPOSURE, MODEL, TABLE_BINDING
 from depmap.scanners.context import ScanContext
 from depmap.scanners.prefilter import mentions, search_word
 from depmap.scanners.python import PythonAnalysis
-from depmap.scanners.python_tree import ParsedTree, dotted, callee_name, dotted_name, literal_bool, literal_string
+from depmap.scanners.python_tree import ParsedTree, callee_name, dotted, dotted_name, literal_bool, literal_string, unstarred
 from depmap.scanners.sqlalchemy_columns import ColumnReader, column_spec, public_field
 from depmap.scanners.sqlalchemy_exposures import exposure_extra
-from depmap.scanners.sqlalchemy_expressions import class_bases, dict_items, keyword, python_snippet, unstarred
+from depmap.scanners.sqlalchemy_expressions import class_bases, dict_items, keyword, python_snippet
 from depmap.scanners.sqlalchemy_names import (
-    SA_PACKAGES, ClassInfo, CoreTable, GatherSqlalchemyVisitor, ModuleNames, class_body, single_assignment,
+    SA_PACKAGES, ClassInfo, CoreTable, GatherSqlalchemyVisitor, ModuleNames, single_assignment,
 )  # fmt: skip
 from depmap.sql.names import DEFAULT_SCHEMAS
 
@@ -164,7 +164,7 @@ class GatherModelsVisitor(GatherSqlalchemyVisitor):
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
         symbol = dotted(self.symbol, node.name)
-        body = class_body(node)
+        body = node.body
         for small in body:  # `__table__ = Table(...)` is the model's table, not a separate binding
             target, value = single_assignment(small)
             if target == "__table__" and isinstance(value, ast.Call):

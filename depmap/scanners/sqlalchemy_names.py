@@ -166,11 +166,6 @@ class ClassInfo:
     fields: list[str] = field(default_factory=list)
 
 
-def class_body(node: ast.ClassDef) -> list[ast.stmt]:
-    """The statements and nested definitions of a class body (`a = 1; b = 2` are two in `ast`)."""
-    return node.body
-
-
 def is_dunder(name: str) -> bool:
     return name.startswith("__") and name.endswith("__")
 
@@ -193,5 +188,5 @@ class GatherSqlalchemyVisitor(TreeVisitor):
 
 __all__ = [
     "BASE_FACTORIES", "SA_PACKAGES", "ClassInfo", "CoreTable", "GatherSqlalchemyVisitor", "ModuleNames",
-    "class_body", "is_dunder", "single_assignment", "top_level",
+    "is_dunder", "single_assignment", "top_level",
 ]  # fmt: skip

@@ -49,8 +49,8 @@ from depmap.orm.symbols import ORM_ACCESS, ORM_CREATE, ORM_DELETE, ORM_QUERY, OR
 from depmap.scanners.context import ScanContext
 from depmap.scanners.python import PythonAnalysis
 from depmap.scanners.prefilter import mentions, search_word
-from depmap.scanners.python_tree import ParsedTree, call_args, callee_name, dotted_name, literal_string, positional_args
-from depmap.scanners.sqlalchemy_expressions import elements, python_snippet
+from depmap.scanners.python_tree import ParsedTree, call_args, callee_name, dotted_name, elements, literal_string, positional_args
+from depmap.scanners.sqlalchemy_expressions import python_snippet
 from depmap.scanners.sqlalchemy_instances import RUNNERS, InstanceReader, model_classes, schema_classes
 from depmap.scanners.sqlalchemy_names import GatherSqlalchemyVisitor, ModuleNames
 from depmap.scanners.sqlalchemy_statements import Chain, StatementReader, unwind

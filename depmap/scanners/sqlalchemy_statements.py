@@ -13,8 +13,8 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
-from depmap.scanners.python_tree import call_args, callee_name, literal_string, positional_args
-from depmap.scanners.sqlalchemy_expressions import dict_items, elements, keyword
+from depmap.scanners.python_tree import call_args, callee_name, elements, literal_string, positional_args
+from depmap.scanners.sqlalchemy_expressions import dict_items, keyword
 from depmap.scanners.sqlalchemy_names import ModuleNames
 from depmap.scanners.sqlalchemy_targets import Target, TargetResolver, unwrap_await
 
