@@ -21,7 +21,6 @@ from depmap.scanners.context import ScanContext
 from depmap.scanners.module_names import module_name_for
 from depmap.scanners.python_source import parse_python
 from depmap.scanners.python_tree import ParsedTree, SourceText, without_newer_syntax
-from depmap.scanners.python_tree_strings import template_strings_as_f_strings
 
 
 @dataclass(frozen=True)
@@ -73,8 +72,7 @@ def _parse_tree(path: str, text: str) -> ParsedTree | SyntaxError | Skipped:
         tree = ast.parse(text)
     except (SyntaxError, ValueError) as error:  # ValueError: NUL bytes
         failed = error if isinstance(error, SyntaxError) else SyntaxError(str(error))
-        readable = without_newer_syntax(text)  # PEP 695 and 758 on an older Python
-        readable = template_strings_as_f_strings(readable or text) or readable  # PEP 750, older than 3.14
+        readable = without_newer_syntax(text)  # PEP 695, 758 and 750 on an older Python
         if readable is None:
             return failed
         try:  # the same lines and columns: segments still come from the text as written (t"...")

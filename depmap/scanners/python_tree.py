@@ -392,12 +392,13 @@ def string_list(node: ast.AST | None) -> tuple[str, ...] | None:
 
 
 def without_newer_syntax(text: str) -> str | None:
-    """The text with syntax newer than Python 3.11 blanked out in place, for a Python that cannot
+    """The text with syntax newer than Python 3.11 rewritten in place, for a Python that cannot
     parse it: PEP 695 type parameters (`def f[T](x)` and `class C[K, V](Base)` lose their `[...]`,
-    `type X = int` becomes `_;   X = int`) and PEP 758 exception lists (`except A, B:` becomes
-    `except A   :`; no analysis reads which exceptions a handler catches). Lines and columns stay
-    where they were, so every other node keeps its position. None when there is nothing to blank,
-    or a list to blank spans lines."""
+    `type X = int` becomes `_;   X = int`), PEP 758 exception lists (`except A, B:` becomes
+    `except A   :`; no analysis reads which exceptions a handler catches) and PEP 750 t-strings
+    (`t"..."` becomes `f"..."`; `is_template` still tells them apart in the text as written).
+    Lines and columns stay where they were, so every other node keeps its position. None when
+    there is nothing to rewrite, or a list to blank spans lines."""
     try:
         tokens = [t for t in tokenize.generate_tokens(io.StringIO(text).readline) if t.type != tokenize.COMMENT]
     except (tokenize.TokenError, SyntaxError):
@@ -418,6 +419,11 @@ def without_newer_syntax(text: str) -> str | None:
                 blanks.append((token.start, token.end, "_;"))  # `type X = int` -> `_;   X = int`
                 if after.string == "[":
                     blanks.append((after.start, _closing_bracket(tokens, index + 2), ""))
+        elif token.type == tokenize.NAME and token.string.lower() in ("t", "tr", "rt") and following:
+            # Before 3.14 the tokenizer reads `t"..."` as the name `t` right before a string.
+            string = following[0]
+            if string.type in (tokenize.STRING, _FSTRING_START) and string.start == token.end:
+                blanks.append((token.start, token.end, token.string.replace("t", "f").replace("T", "F")))
         starts_statement = token.type in _STATEMENT_STARTS or token.string == ";"
     if not blanks:
         return None
@@ -449,6 +455,7 @@ def _exception_list_tail(tokens: list[tokenize.TokenInfo], first: int) -> tuple[
 
 
 _STATEMENT_STARTS = frozenset({tokenize.NEWLINE, tokenize.NL, tokenize.INDENT, tokenize.DEDENT})
+_FSTRING_START = getattr(tokenize, "FSTRING_START", -1)  # Python 3.12+
 
 
 def _closing_bracket(tokens: list[tokenize.TokenInfo], opening: int) -> tuple[int, int]:

@@ -11,8 +11,7 @@ file line it was written on. The scanner relies on the segment being valid Pytho
 Also here, for `ast` nodes: the peeks at how a literal opens (`leftmost_string`, `string_head`)
 and the expressions that build text (`+`, `%`, `.format()`, `.strip()`, `dedent()`):
 `is_text_expression`, `text_structure`, `first_operand`, `operands`, `wrapped_text`,
-`fields_filled_by`. And `template_strings_as_f_strings`, which lets a Python older than 3.14 parse
-a file that uses t-strings.
+`fields_filled_by`.
 
 Nothing here imports, compiles or runs the scanned code (`ast.literal_eval` reads a literal only).
 """
@@ -20,9 +19,7 @@ Nothing here imports, compiles or runs the scanned code (`ast.literal_eval` read
 from __future__ import annotations
 
 import ast
-import io
 import re
-import tokenize
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -395,36 +392,8 @@ def first_operand(node: ast.AST) -> ast.AST:
 # -- t-strings on a Python older than 3.14 ---------------------------------------------------------
 
 
-def template_strings_as_f_strings(text: str) -> str | None:
-    """The text with each t-string (PEP 750, Python 3.14) written as an f-string, `t"` becoming `f"`,
-    for a Python that cannot parse t-strings: lines and columns stay where they were, and
-    `is_template` still tells them apart in the original text. None when there is none (or the
-    file does not even tokenize)."""
-    try:
-        tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
-    except (tokenize.TokenError, SyntaxError):
-        return None
-    # Before 3.14 the tokenizer reads `t"..."` as the name `t` right before a string.
-    places = [
-        token.start
-        for token, following in zip(tokens, tokens[1:])
-        if token.type == tokenize.NAME
-        and token.string.lower() in ("t", "tr", "rt")
-        and following.type in (tokenize.STRING, getattr(tokenize, "FSTRING_START", -1))
-        and following.start == token.end
-    ]
-    if not places:
-        return None
-    lines = io.StringIO(text).readlines()  # the lines tokenize numbered
-    for row, column in places:
-        line = lines[row - 1]
-        offset = column + line[column:].lower().index("t")
-        lines[row - 1] = line[:offset] + ("f" if line[offset] == "t" else "F") + line[offset + 1 :]
-    return "".join(lines)
-
-
 __all__ = [
     "FORMATTED_NODES", "fields_filled_by", "first_argument", "first_operand", "is_string", "is_template", "is_text_expression",
-    "leftmost_string", "operands", "string_head", "string_text", "template_strings_as_f_strings",
+    "leftmost_string", "operands", "string_head", "string_text",
     "template_with_format_spec", "text_structure", "wrapped_text",
 ]  # fmt: skip

@@ -10,14 +10,13 @@ import textwrap
 import pytest
 
 from depmap.scanners.located_text import LocatedText
-from depmap.scanners.python_tree import SourceText
+from depmap.scanners.python_tree import SourceText, without_newer_syntax
 from depmap.scanners.python_tree_strings import (
     first_operand,
     is_template,
     is_text_expression,
     string_head,
     string_text,
-    template_strings_as_f_strings,
     template_with_format_spec,
     text_structure,
     wrapped_text,
@@ -158,9 +157,9 @@ def test_text_expressions_through_wrappers_and_plus() -> None:
 
 def test_t_strings_are_rewritten_in_place_for_older_pythons() -> None:
     source = 'q = t"SELECT {a} FROM {table:i}"  # t"not a string"\nr = rT"x{b}"\ns = "don\'t"\n'
-    readable = template_strings_as_f_strings(source)
+    readable = without_newer_syntax(source)
     assert readable == 'q = f"SELECT {a} FROM {table:i}"  # t"not a string"\nr = rF"x{b}"\ns = "don\'t"\n'
-    assert template_strings_as_f_strings('q = f"{a}"\n') is None
+    assert without_newer_syntax('q = f"{a}"\n') is None
     tree, text = ast.parse(readable), SourceText(source)  # segments come from the text as written
     first, second = (statement.value for statement in tree.body[:2])  # type: ignore[attr-defined]
     assert is_template(first, text) and template_with_format_spec(first, text)
