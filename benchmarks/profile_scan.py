@@ -32,8 +32,8 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=20)
     args = parser.parse_args()
 
-    from depmap.project import build_index
-    from depmap.scanners.registry import PYTHON_ANALYSES
+    from depmap.index.build import build_index
+    from depmap.registry import PYTHON_ANALYSES
 
     profile = cProfile.Profile()
     started = time.perf_counter()

@@ -1,3 +1,3 @@
-from depmap.cli import main
+from depmap.cli.main import main
 
 main()

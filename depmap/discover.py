@@ -31,7 +31,7 @@ class FileKind:
     YAML = "yaml"
     JSON = "json"
     DBT_PROJECT = "dbt_project"
-    CSV = "csv"  # for its header only (dbt seeds), but read whole like any file: see dbt_seeds
+    CSV = "csv"  # for its header only (dbt seeds), but read whole like any file: see depmap.frameworks.dbt.seeds
     OTHER = "other"
 
 

@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 
 from depmap.model import HIGH, MEDIUM, Fact, ScanResult
-from depmap.scanners import python_source
-from depmap.scanners.context import ScanContext
-from depmap.scanners.python_sql_recognize import looks_like_standalone_sql
-from depmap.scanners.python_sql_strings import looks_like_sql, might_contain_sql, scan_python_sql
-from depmap.scanners.python_tree import SourceText
-from depmap.scanners.python_tree_strings import string_text
+from depmap.python import source as python_source
+from depmap.scan_context import ScanContext
+from depmap.frameworks.sql_in_python.recognize import looks_like_standalone_sql
+from depmap.frameworks.sql_in_python.strings import looks_like_sql, might_contain_sql, scan_python_sql
+from depmap.python.tree import SourceText
+from depmap.python.tree_strings import string_text
 
 FIXTURES = Path(__file__).parent / "fixtures" / "python_sql"
 PATH = "shop/repositories/orders.py"

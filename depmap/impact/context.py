@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from depmap.catalog import Catalog, Table
 from depmap.config import Config
-from depmap.dialects import Dialect
+from depmap.dialects.capabilities import Dialect
 from depmap.impact.spec import ColumnSpec
 from depmap.model import ACCESS, COLUMN_DEF, PARSE_ERROR, READ, WRITE, Fact, Location
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from depmap.catalog import Catalog
-from depmap.dialects import Dialect
+from depmap.dialects.capabilities import Dialect
 from depmap.impact.context import ImpactContext
 from depmap.impact.finding import SEVERITY_ORDER, Finding, verdict
 from depmap.impact.scope import soften_in_tests

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 from libcst.metadata import PositionProvider
 
-from depmap.scanners.python_source import argument, callee_name, literal_bool, literal_string, parse_python
+from depmap.python.source import argument, callee_name, literal_bool, literal_string, parse_python
 
 
 @dataclass(frozen=True)

@@ -26,13 +26,13 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from depmap.dialects import Dialect, parse_version
+from depmap.dialects.capabilities import Dialect, parse_version
 from depmap.impact.migration_calls import CallInfo, MigrationCalls, flag, read_calls
 from depmap.impact.migration_types import django_check, django_type, is_callable_default, python_to_sql, sqlalchemy_type
 from depmap.impact.spec import ColumnSpec
 from depmap.model import COLUMN_DEF, TABLE_DEF, Fact, Location
 from depmap.orm.naming import django_table
-from depmap.scanners.sql_files import is_migration_path
+from depmap.frameworks.sql_files.scanner import is_migration_path
 
 NEW_TABLE = "table created in this change"
 # Sections of a SQL migration file that undo it (goose, dbmate, sql-migrate) and golang-migrate's

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from depmap.dialects import MYSQL, POSTGRES, SQLITE, Dialect
+from depmap.dialects.capabilities import MYSQL, POSTGRES, SQLITE, Dialect
 
 # Django field class -> SQL per backend family; `{max_length}`-style holes are the field's kwargs.
 # Entries absent from a family fall back to the postgres spelling, which sqlglot then transpiles.

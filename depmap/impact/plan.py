@@ -8,49 +8,46 @@ or holds an exclusive lock while every row is rewritten or scanned. Adding it pl
 metadata-only; the expensive parts then run without blocking (batched updates, NOT VALID
 constraints validated later, indexes built CONCURRENTLY) and old code keeps working meanwhile.
 
-The dialect facts come from depmap/dialects.py; the migration code from plan_code.py.
+The statements come from plan_sql.py (with the dialect facts); the migration code from plan_code.py.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from depmap.dialects import (
+from depmap.dialects.capabilities import (
     MYSQL,
     POSTGRES,
     SQLITE,
-    SQLITE_REBUILD_DOCS,
     VOLATILE,
-    Dialect,
     add_column_cost,
     default_volatility,
-    lock_timeout_sql,
-    quote_identifier,
 )
 from depmap.impact.context import ImpactContext
 from depmap.impact.finding import Finding
+from depmap.impact.plan_code import migration_code
+from depmap.impact.plan_sql import (
+    BATCH_SIZE,
+    Names,
+    Statement,
+    add_column_sql,
+    backfill_sql,
+    constraint_statements,
+    drop_column_sql,
+    full_add_sql,
+    lock_statements,
+    not_null_statements,
+    set_default_sql,
+)
 from depmap.impact.scope import is_test_path
 from depmap.impact.spec import ColumnSpec
 from depmap.model import EXPOSURE, Fact, Location
 
-BATCH_SIZE = 5000
-LOCK_TIMEOUT_MS = 5000
 # Writes that create rows: each must set a NOT NULL column that has no default.
 INSERT_DETAILS = frozenset(
     {"insert", "positional_insert", "insert_select", "insert_select_star", "copy", "orm_create", "bulk_create", "merge"}
 )
-_SERIAL = {"SERIAL": "INT", "SERIAL4": "INT", "BIGSERIAL": "BIGINT", "SERIAL8": "BIGINT", "SMALLSERIAL": "SMALLINT"}
-
-
-@dataclass(frozen=True)
-class Statement:
-    """One statement of a step, with the statement that undoes it (for migration code)."""
-
-    sql: str
-    reverse: str | None = None
-    concurrent: bool = False  # CREATE INDEX CONCURRENTLY: cannot run inside a transaction
 
 
 @dataclass(frozen=True)
@@ -81,216 +78,6 @@ def pasteable(statement: str) -> str:
     return text if text.endswith((";", ":")) or "\n" in text else text + ";"
 
 
-@dataclass(frozen=True)
-class Names:
-    """The user's identifiers as the dialect writes them."""
-
-    dialect: Dialect
-    spec: ColumnSpec
-    table: str
-    column: str
-    type: str
-    pk: str
-
-    @classmethod
-    def of(cls, ctx: ImpactContext) -> Names:
-        dialect, spec = ctx.dialect, ctx.spec
-        table = ".".join(quote_identifier(dialect, part) for part in spec.table.split("."))
-        kind = sql_type(dialect, spec.type)
-        return cls(dialect, spec, table, quote_identifier(dialect, spec.column), kind,
-                   quote_identifier(dialect, primary_key(ctx)))
-
-    def constraint(self, suffix: str) -> str:
-        base = self.spec.table.rsplit(".", 1)[-1]
-        return quote_identifier(self.dialect, f"{base}_{self.spec.column}_{suffix}"[:63])
-
-
-def sql_type(dialect: Dialect, written: str | None) -> str:
-    """The column type as SQL: serial types become their integer (the sequence is separate),
-    Django field classes their column type; `<type>` when nothing says."""
-    if not written:
-        return "<type>"
-    if written.upper() in _SERIAL and dialect.family == POSTGRES:
-        return _SERIAL[written.upper()]
-    if re.fullmatch(r"[A-Z]\w*Field", written):
-        from depmap.impact.migration_types import django_type
-
-        return django_type(written, {}, dialect) or "<type>"
-    return written
-
-
-def primary_key(ctx: ImpactContext) -> str:
-    """The table's primary key column (batches walk it), else `id`."""
-    table = ctx.table
-    if table is not None:
-        for column in table.columns.values():
-            if column.extra.get("primary_key"):
-                return column.name
-    for model in ctx.models():
-        if model.primary_key:
-            return model.primary_key
-    return "id"
-
-
-# -- SQL per dialect ------------------------------------------------------------------------------
-
-
-def lock_statements(dialect: Dialect) -> list[Statement]:
-    text = lock_timeout_sql(dialect, LOCK_TIMEOUT_MS)
-    return [Statement(text)] if text else []
-
-
-def add_column_sql(names: Names, *, default: str | None = None, not_null: bool = False, extra: str = "") -> str:
-    parts = [f"ALTER TABLE {names.table} ADD COLUMN {names.column} {names.type}"]
-    if default is not None:
-        parts.append(f"DEFAULT {default}")
-    if not_null:
-        parts.append("NOT NULL")
-    if extra:
-        parts.append(extra)
-    sql = " ".join(parts)
-    if names.dialect.family == MYSQL:
-        sql += ", ALGORITHM=INSTANT" if names.dialect.at_least(8, 0, 12) else ", ALGORITHM=INPLACE, LOCK=NONE"
-    return sql
-
-
-def full_add_sql(names: Names) -> str:
-    """The statement as proposed: every constraint in one ADD COLUMN."""
-    spec = names.spec
-    extra = []
-    if spec.generated:
-        extra.append(f"GENERATED ALWAYS AS (...) {spec.generated.upper()}")
-    if spec.identity and names.dialect.family == POSTGRES and names.spec.type and names.spec.type.upper() not in _SERIAL:
-        extra.append("GENERATED BY DEFAULT AS IDENTITY")
-    if spec.primary_key:
-        extra.append("PRIMARY KEY")
-    elif spec.unique:
-        extra.append("UNIQUE")
-    if spec.references:
-        extra.append(f"REFERENCES {spec.references}")
-    if spec.check:
-        extra.append(f"CHECK ({spec.check})")
-    sql = add_column_sql(names, default=spec.fill_value, not_null=spec.not_null and not spec.primary_key,
-                         extra=" ".join(extra))
-    if names.dialect.family == MYSQL:
-        sql = sql.rsplit(", ALGORITHM", 1)[0]
-    return sql
-
-
-def drop_column_sql(names: Names) -> str:
-    return f"ALTER TABLE {names.table} DROP COLUMN {names.column}"
-
-
-def set_default_sql(names: Names, default: str) -> Statement:
-    alter = f"ALTER TABLE {names.table} ALTER COLUMN {names.column}"
-    return Statement(f"{alter} SET DEFAULT {default}", f"{alter} DROP DEFAULT")
-
-
-def backfill_sql(names: Names, value: str) -> str:
-    """One batch: the rows still NULL, in primary-key order; repeat until it updates 0 rows."""
-    t, c, pk = names.table, names.column, names.pk
-    if names.dialect.family == MYSQL:  # MySQL cannot UPDATE a table it selects from in a subquery
-        return f"UPDATE {t} SET {c} = {value} WHERE {c} IS NULL ORDER BY {pk} LIMIT {BATCH_SIZE}"
-    return f"UPDATE {t} SET {c} = {value} WHERE {pk} IN (SELECT {pk} FROM {t} WHERE {c} IS NULL ORDER BY {pk} LIMIT {BATCH_SIZE})"
-
-
-def not_null_statements(names: Names) -> tuple[list[Statement], str]:
-    """SQL that makes the column NOT NULL without a long exclusive lock, and what to know about it."""
-    d, t, c = names.dialect, names.table, names.column
-    if d.family == POSTGRES:
-        name = names.constraint("not_null")
-        if d.at_least(18):
-            return [
-                Statement(f"ALTER TABLE {t} ADD CONSTRAINT {name} NOT NULL {c} NOT VALID", f"ALTER TABLE {t} DROP CONSTRAINT {name}"),
-                Statement(f"ALTER TABLE {t} VALIDATE CONSTRAINT {name}"),
-            ], ("PostgreSQL 18 adds the NOT NULL constraint NOT VALID (a brief lock, no scan) and validates it "
-                "while reads and writes continue.")
-        check = [
-            Statement(f"ALTER TABLE {t} ADD CONSTRAINT {name} CHECK ({c} IS NOT NULL) NOT VALID", f"ALTER TABLE {t} DROP CONSTRAINT {name}"),
-            Statement(f"ALTER TABLE {t} VALIDATE CONSTRAINT {name}"),
-        ]
-        if d.version is not None and d.version < (12,):
-            return check, (f"The CHECK is added NOT VALID (a brief lock, no scan) and validated while reads and writes "
-                           f"continue. PostgreSQL {_dotted(d.version)} cannot use it for SET NOT NULL, which would scan "
-                           "the table under ACCESS EXCLUSIVE: keep the validated CHECK as the guarantee, or run "
-                           f"ALTER TABLE {t} ALTER COLUMN {c} SET NOT NULL in a quiet window.")
-        note = ("The CHECK is added NOT VALID (a brief lock, no scan) and validated while reads and writes continue; "
-                "SET NOT NULL then uses it instead of scanning the table (PostgreSQL 12 or later), and the CHECK is "
-                "dropped.")
-        if d.version is None:
-            note = "version unknown: assuming PostgreSQL 12 or later. " + note
-        check[0] = Statement(check[0].sql)  # dropped again below: nothing to undo
-        return check + [
-            Statement(f"ALTER TABLE {t} ALTER COLUMN {c} SET NOT NULL", f"ALTER TABLE {t} ALTER COLUMN {c} DROP NOT NULL"),
-            Statement(f"ALTER TABLE {t} DROP CONSTRAINT {name}"),
-        ], note
-    if d.family == MYSQL:
-        default = f" DEFAULT {names.spec.default}" if names.spec.default is not None else ""
-        return [
-            Statement(f"ALTER TABLE {t} MODIFY COLUMN {c} {names.type} NOT NULL{default}, ALGORITHM=INPLACE, LOCK=NONE",
-                      f"ALTER TABLE {t} MODIFY COLUMN {c} {names.type} NULL{default}, ALGORITHM=INPLACE, LOCK=NONE"),
-        ], ("MODIFY ... NOT NULL rebuilds the table in place (every row is copied) while reads and writes continue; "
-            "it fails if a NULL is left, and only strict sql_mode makes later INSERTs without the column fail instead "
-            "of storing the implicit default.")
-    if d.family != SQLITE:
-        return [Statement(f"ALTER TABLE {t} ALTER COLUMN {c} SET NOT NULL")], (
-            f"depmap does not know how {d.name} enforces NOT NULL on existing rows; check its documentation for "
-            "the lock this statement takes.")
-    return [], ("SQLite cannot add NOT NULL to an existing column: it takes the 12-step table rebuild (create the new "
-                "table, copy the rows, drop the old one, rename, recreate indexes, triggers and views) described at "
-                f"{SQLITE_REBUILD_DOCS}. Until then the application must keep the column filled.")
-
-
-def constraint_statements(names: Names) -> tuple[list[Statement], list[str]]:
-    """Index, foreign key and check of the column, each built without a long blocking lock."""
-    spec, d, t, c = names.spec, names.dialect, names.table, names.column
-    out: list[Statement] = []
-    notes: list[str] = []
-    if spec.primary_key or spec.unique:
-        index = names.constraint("key")
-        if d.family == POSTGRES:
-            kind = "PRIMARY KEY" if spec.primary_key else "UNIQUE"
-            out += [
-                # the constraint adopts the index: dropping the constraint drops it too
-                Statement(f"CREATE UNIQUE INDEX CONCURRENTLY {index} ON {t} ({c})", None, True),
-                Statement(f"ALTER TABLE {t} ADD CONSTRAINT {index} {kind} USING INDEX {index}",
-                          f"ALTER TABLE {t} DROP CONSTRAINT {index}"),
-            ]
-            notes.append("CREATE INDEX CONCURRENTLY builds the index without blocking writes (it cannot run inside a "
-                         "transaction; if it fails, drop the INVALID index and retry); the constraint then adopts it.")
-        elif d.family == MYSQL:
-            out.append(Statement(f"ALTER TABLE {t} ADD UNIQUE INDEX {index} ({c}), ALGORITHM=INPLACE, LOCK=NONE",
-                                 f"ALTER TABLE {t} DROP INDEX {index}"))
-        else:
-            out.append(Statement(f"CREATE UNIQUE INDEX {index} ON {t} ({c})", f"DROP INDEX {index}"))
-    if spec.references and d.family in (POSTGRES, MYSQL):
-        fk = names.constraint("fkey")
-        add = f"ALTER TABLE {t} ADD CONSTRAINT {fk} FOREIGN KEY ({c}) REFERENCES {spec.references}"
-        if d.family == POSTGRES:
-            out += [Statement(f"{add} NOT VALID", f"ALTER TABLE {t} DROP CONSTRAINT {fk}"),
-                    Statement(f"ALTER TABLE {t} VALIDATE CONSTRAINT {fk}")]
-        else:
-            out += [Statement("SET SESSION foreign_key_checks = 0"),
-                    Statement(f"{add}, ALGORITHM=INPLACE", f"ALTER TABLE {t} DROP FOREIGN KEY {fk}"),
-                    Statement("SET SESSION foreign_key_checks = 1")]
-            notes.append("With foreign_key_checks off the foreign key is added in place without checking existing "
-                         "rows: check them first with a LEFT JOIN on the referenced table.")
-    if spec.check and d.family in (POSTGRES, MYSQL):
-        name = names.constraint("check")
-        add = f"ALTER TABLE {t} ADD CONSTRAINT {name} CHECK ({spec.check})"
-        if d.family == POSTGRES:
-            out += [Statement(f"{add} NOT VALID", f"ALTER TABLE {t} DROP CONSTRAINT {name}"),
-                    Statement(f"ALTER TABLE {t} VALIDATE CONSTRAINT {name}")]
-        else:
-            out.append(Statement(add, f"ALTER TABLE {t} DROP CHECK {name}"))
-            notes.append("MySQL adds a CHECK constraint with ALGORITHM=COPY (the table is copied, writes blocked): "
-                         "run it in a quiet window or with an online schema change tool.")
-    if d.family == SQLITE and (spec.references or spec.check):
-        notes.append("SQLite cannot add a FOREIGN KEY or CHECK to an existing table without the 12-step rebuild "
-                     f"({SQLITE_REBUILD_DOCS}).")
-    return out, notes
-
-
 # -- the plan -------------------------------------------------------------------------------------
 
 
@@ -307,12 +94,10 @@ def build_plan(ctx: ImpactContext, findings: list[Finding]) -> list[Step]:
     """The rollout steps for ctx.spec in ctx.dialect; steps with nothing to do are left out.
 
     The steps follow the spec and the dialect; `findings` are reported beside the plan, not in it."""
-    from depmap.impact import plan_code
-
     names = Names.of(ctx)
     steps = []
     for number, draft in enumerate(_drafts(ctx, names), start=1):
-        code = tuple(plan_code.migration_code(ctx, names, draft.name, draft.statements))
+        code = tuple(migration_code(ctx, names, draft.name, draft.statements))
         sql = tuple(s.sql for s in draft.statements)
         steps.append(Step(number, draft.name, draft.title, " ".join(draft.description), sql,
                           tuple(_unique_sites(draft.sites)), code))
@@ -466,9 +251,6 @@ def _unique_sites(sites: list[Location]) -> list[Location]:
             seen[key] = Location(site.path, site.line, site.end_line, None, site.symbol)
     return sorted(seen.values(), key=lambda s: (s.path, s.line))
 
-
-def _dotted(version: tuple[int, ...]) -> str:
-    return ".".join(str(p) for p in version)
 
 
 def writer_facts(ctx: ImpactContext) -> list[Fact]:

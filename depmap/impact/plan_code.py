@@ -13,11 +13,11 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from depmap.dialects import MYSQL, POSTGRES
+from depmap.dialects.capabilities import MYSQL, POSTGRES
 
 if TYPE_CHECKING:
     from depmap.impact.context import ImpactContext
-    from depmap.impact.plan import Names, Statement
+    from depmap.impact.plan_sql import Names, Statement
 
 
 def migration_code(ctx: ImpactContext, names: Names, step: str, statements: list[Statement]) -> list[tuple[str, str]]:

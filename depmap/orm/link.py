@@ -15,7 +15,7 @@ from depmap.orm.registry import Field, Model, Registry
 from depmap.orm.symbols import DJANGO_MIGRATION_OP, ORM_ACCESS
 
 
-def link(facts: list[Fact]) -> list[Fact]:
+def link_orm(facts: list[Fact]) -> list[Fact]:
     registry = Registry.build(facts)
     ranks = migration_ranks(facts, registry)
     resolver = AccessResolver(registry)

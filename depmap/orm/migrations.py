@@ -17,7 +17,7 @@ from depmap.model import COLUMN_DEF, SCHEMA, TABLE_DEF, Fact
 from depmap.orm.naming import app_module_of, django_table
 from depmap.orm.registry import Registry
 from depmap.orm.symbols import DJANGO_MIGRATION_OP, MIGRATION
-from depmap.scanners.module_names import module_name_for
+from depmap.python.module_names import module_name_for
 
 
 def migration_ranks(facts: list[Fact], registry: Registry) -> dict[str, int]:

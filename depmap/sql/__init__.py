@@ -1,4 +1,10 @@
-"""SQL analysis shared by every scanner that finds SQL (sqlglot underneath)."""
+"""The SQL engine shared by every family that finds SQL (sqlglot underneath): statements split and
+parsed with placeholders neutralised, tables and columns resolved through aliases, CTEs and
+subqueries (`resolve`, `frames`), DDL (`ddl`), lineage (`lineage`), and observations turned into
+facts (`facts`).
+
+May import `depmap.model` only; every scanner that finds SQL imports it.
+"""
 
 from depmap.sql.extract import analyze_sql
 from depmap.sql.facts import to_facts

@@ -12,7 +12,8 @@ from sqlglot import exp
 
 from depmap.model import ACCESS, COLUMN_DEF, SCHEMA, TABLE_DEF
 from depmap.sql.names import column_name, identifier
-from depmap.sql.resolve import Collector, QueryResolver
+from depmap.sql.frames import Collector
+from depmap.sql.resolve import QueryResolver
 
 
 class DdlExtractor:

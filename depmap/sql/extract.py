@@ -22,7 +22,8 @@ from depmap.sql.fallback import touches_no_data, tables_named
 from depmap.sql.load_data import load_data
 from depmap.sql.names import fold_quoted, quoting_keeps_case
 from depmap.sql.placeholders import neutralise
-from depmap.sql.resolve import Collector, QueryResolver, Sources, is_star, star_sources
+from depmap.sql.frames import Collector, Sources, is_star, star_sources
+from depmap.sql.resolve import QueryResolver
 from depmap.sql.split import Chunk, split_statements
 from depmap.sql.types import Observation, Schema, StatementResult
 

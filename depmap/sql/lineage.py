@@ -10,20 +10,15 @@ aliases, CTEs and subqueries resolve as they do for reads.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from sqlglot import exp
 from sqlglot.optimizer.scope import Scope
 
 from depmap.model import FLOW, HIGH
 from depmap.sql.names import column_name, identifier
-from depmap.sql.resolve import is_star, star_sources
-
-if TYPE_CHECKING:
-    from depmap.sql.resolve import QueryResolver
+from depmap.sql.frames import Resolver, is_star, star_sources
 
 
-def column_flows(resolver: QueryResolver, query: exp.Expression, target: str, target_columns: list[str] | None) -> None:
+def column_flows(resolver: Resolver, query: exp.Expression, target: str, target_columns: list[str] | None) -> None:
     """Record FLOW observations (detail "column" or "star") from `query`'s projection into `target`."""
     if isinstance(query, exp.Subquery):
         query = query.unnest()
@@ -41,7 +36,7 @@ def _branches(scope: Scope) -> list[Scope]:
     return [scope]
 
 
-def _select_flows(resolver: QueryResolver, scope: Scope, target: str, target_columns: list[str] | None, seen: frozenset[int]) -> None:
+def _select_flows(resolver: Resolver, scope: Scope, target: str, target_columns: list[str] | None, seen: frozenset[int]) -> None:
     select = scope.expression
     if not isinstance(select, exp.Select) or id(scope) in seen:
         return
@@ -64,7 +59,7 @@ def _select_flows(resolver: QueryResolver, scope: Scope, target: str, target_col
                                  {"to": target, "to_column": name})
 
 
-def _star_flow(resolver: QueryResolver, source: object, target: str, seen: frozenset[int]) -> None:
+def _star_flow(resolver: Resolver, source: object, target: str, seen: frozenset[int]) -> None:
     if isinstance(source, exp.Table):
         if name := resolver.table(source):
             resolver.out.add(FLOW, name, (), None, "star", HIGH, {"to": target})

@@ -11,121 +11,20 @@ The same list is kept as `scope` (the tables the unqualified name could belong t
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, field
-from typing import Any, Iterable, Union
-
 from sqlglot import exp
 from sqlglot.optimizer.scope import Scope, traverse_scope
 
-from depmap.model import ACCESS, COLUMN_DEF, FLOW, HIGH, LOW, READ, WRITE
+from depmap.model import ACCESS, HIGH, LOW, READ, WRITE
 from depmap.sql.names import column_name, identifier, table_name
 from depmap.sql.placeholders import is_hole
-from depmap.sql.types import Observation, Schema
+from depmap.sql.frames import Attribution, Collector, Frame, Source, frame_of, star_sources
+from depmap.sql.lineage import column_flows
+from depmap.sql.types import Schema
 
-Source = Union[exp.Table, Scope]
 # Qualifiers that name a pseudo-row rather than a table in FROM.
 PSEUDO_QUALIFIERS = frozenset({"excluded", "new", "old", "inserted", "deleted"})
 
 
-class Collector:
-    """Accumulates observations of one statement, merging columns of identical accesses."""
-
-    def __init__(self) -> None:
-        self._groups: dict[tuple, tuple[list[str], dict[str, Any]]] = {}
-
-    def add(
-        self,
-        kind: str,
-        table: str,
-        columns: Iterable[str],
-        access: str | None,
-        detail: str,
-        confidence: str = HIGH,
-        extra: dict[str, Any] | None = None,
-    ) -> None:
-        extra = extra or {}
-        columns = list(columns)
-        # Definitions stay one column each; accesses merge the columns of one table and detail.
-        split = tuple(columns) if kind == COLUMN_DEF else ()
-        key = (kind, table, access, detail, confidence, json.dumps(extra, sort_keys=True), split)
-        names, _ = self._groups.setdefault(key, ([], extra))
-        for name in columns:
-            if name and name not in names:
-                names.append(name)
-
-    def flow(self, source: str, target: str) -> None:
-        if source != target:
-            self.add(FLOW, source, (), None, "table", HIGH, {"to": target})
-
-    def observations(self, statement_kind: str) -> list[Observation]:
-        return [
-            Observation(kind, table, tuple(names), access, detail, confidence, {**extra, "statement": statement_kind})
-            for (kind, table, access, detail, confidence, _, _), (names, extra) in self._groups.items()
-        ]
-
-
-@dataclass
-class Frame:
-    """Names visible to a column reference: aliases -> sources, and the sources a bare name or `*`
-    may come from. Built from a sqlglot scope, or by hand for DML clauses."""
-
-    sources: dict[str, Source] = field(default_factory=dict)
-    selected: list[Source] = field(default_factory=list)
-    parent: Frame | None = None
-
-    def add(self, node: Source, alias: str | None = None) -> None:
-        name = (alias or (node.alias_or_name if isinstance(node, exp.Table) else "")).lower()
-        if name:
-            self.sources[name] = node
-        self.selected.append(node)
-
-    def add_relation(self, relation: exp.Expression | None, resolver: QueryResolver) -> None:
-        """A FROM/USING/JOIN item of a DML statement: a table, or a derived table to walk."""
-        if isinstance(relation, exp.Table):
-            self.add(relation)
-        elif isinstance(relation, exp.Subquery):
-            scope = resolver.query(relation.this, detail="select", outer=self)
-            if scope is not None:
-                self.add(scope, relation.alias_or_name)
-
-    def lookup(self, qualifier: str) -> Source | None:
-        frame: Frame | None = self
-        while frame is not None:
-            if qualifier in frame.sources:
-                return frame.sources[qualifier]
-            frame = frame.parent
-        return None
-
-    def nearest_selected(self) -> tuple[list[Source], Frame | None]:
-        frame: Frame | None = self
-        while frame is not None:
-            if frame.selected:
-                return frame.selected, frame
-            frame = frame.parent
-        return [], None
-
-    def tables(self) -> list[exp.Table]:
-        return [source for source in self.selected if isinstance(source, exp.Table)]
-
-    def __contains__(self, alias: str) -> bool:
-        return alias.lower() in self.sources
-
-    def get(self, alias: str) -> Source | None:
-        return self.sources.get(alias.lower())
-
-
-Sources = Frame
-
-
-@dataclass(frozen=True)
-class Attribution:
-    """A base-table column a reference resolves to: the name may differ (`SELECT a AS b`)."""
-
-    table: str
-    column: str
-    confidence: str = HIGH
-    candidates: tuple[str, ...] = ()
 
 
 class QueryResolver:
@@ -191,7 +90,7 @@ class QueryResolver:
             self._cte_scopes.setdefault(node.parent.alias_or_name.lower(), root)
         for scope in reversed(scopes):  # parents first, so each frame can link to its parent
             parent = self._frames.get(id(scope.parent)) if scope.parent else outer
-            self._frames[id(scope)] = _frame_of(scope, parent)
+            self._frames[id(scope)] = frame_of(scope, parent)
         # Stars whose columns reach the statement's result; any other `*` (in a CTE or derived
         # table narrowed by its parent, an EXISTS, a subquery of a DML clause) is `contained`.
         star_scopes = _star_propagating(root) if (root is not None and outer is None) else set()
@@ -290,8 +189,6 @@ class QueryResolver:
     ) -> None:
         """Table-level flows from every table the query reads, and column-level lineage where the
         projection decides the target columns (not for MERGE, whose SET/INSERT clauses do)."""
-        from depmap.sql.lineage import column_flows
-
         for node in query.find_all(exp.Table):
             if name := self.table(node):
                 self.out.flow(name, target)
@@ -302,7 +199,7 @@ class QueryResolver:
         return self._done.get(id(query))
 
     def frame_of(self, scope: Scope) -> Frame:
-        return self._frames.get(id(scope)) or _frame_of(scope, None)
+        return self._frames.get(id(scope)) or frame_of(scope, None)
 
     def attribute(self, name: str, qualifier: str, frame: Frame) -> list[Attribution]:
         """Which table(s) a column reference belongs to, without recording a read."""
@@ -364,7 +261,7 @@ class QueryResolver:
         select = source.expression
         if not isinstance(select, exp.Select):
             return []
-        frame = self._frames.get(id(source)) or _frame_of(source, None)
+        frame = self._frames.get(id(source)) or frame_of(source, None)
         stars: list[Source] = []
         for projection in select.expressions:
             if projection.alias_or_name.lower() == name:
@@ -412,7 +309,7 @@ class QueryResolver:
         names = {p.alias_or_name.lower() for p in select.expressions}
         if name in names:
             return True
-        frame = self._frames.get(id(source)) or _frame_of(source, None)
+        frame = self._frames.get(id(source)) or frame_of(source, None)
         answers = [self._has_column(s, name, depth + 1) for p in select.expressions for s in star_sources(p, frame)]
         if True in answers:
             return True
@@ -473,30 +370,6 @@ def _is_using_column(column: exp.Column, name: str) -> bool:
     return False
 
 
-def is_star(projection: exp.Expression) -> bool:
-    """`*` or `t.*` in a projection list (not `count(*)`)."""
-    return isinstance(projection, exp.Star) or (isinstance(projection, exp.Column) and isinstance(projection.this, exp.Star))
-
-
-def star_sources(projection: exp.Expression, frame: Frame) -> list[Source]:
-    """The sources a `*`/`t.*` projection selects from; empty for any other projection."""
-    if isinstance(projection, exp.Star):
-        return list(frame.selected)
-    if isinstance(projection, exp.Column) and isinstance(projection.this, exp.Star):
-        source = frame.sources.get(identifier(projection.args.get("table")))
-        return [source] if source is not None else []
-    return []
-
-
-def _frame_of(scope: Scope, parent: Frame | None) -> Frame:
-    frame = Frame(parent=parent)
-    for alias, source in scope.sources.items():
-        frame.sources[alias.lower()] = source
-    for alias, (_, source) in scope.selected_sources.items():
-        frame.selected.append(source)
-    return frame
-
-
 def _star_propagating(root: Scope) -> set[int]:
     """Scopes whose `*` output reaches the root's positional projection list."""
     marked: set[int] = set()
@@ -509,7 +382,7 @@ def _star_propagating(root: Scope) -> set[int]:
         pending.extend(scope.set_operation_scopes)
         select = scope.expression
         if isinstance(select, exp.Select):
-            frame = _frame_of(scope, None)
+            frame = frame_of(scope, None)
             for projection in select.expressions:
                 pending.extend(s for s in star_sources(projection, frame) if isinstance(s, Scope))
     return marked

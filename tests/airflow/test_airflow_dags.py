@@ -10,10 +10,10 @@ import textwrap
 from pathlib import Path
 
 from depmap.model import Fact, ScanResult
-from depmap.scanners.airflow_dags import AIRFLOW, wants_airflow
-from depmap.scanners.context import ScanContext
-from depmap.scanners.python import scan_python
-from depmap.scanners.python_sql_strings import SQL_STRINGS
+from depmap.frameworks.airflow.dags import AIRFLOW_DAGS, wants_airflow
+from depmap.scan_context import ScanContext
+from depmap.python.scanner import scan_python
+from depmap.frameworks.sql_in_python.strings import SQL_STRINGS
 
 from .helpers import assert_rows, tasks
 
@@ -22,7 +22,7 @@ T = "airflow_task"
 
 
 def scan(name: str, *, with_sql_strings: bool = False) -> ScanResult:
-    analyses = (AIRFLOW, SQL_STRINGS) if with_sql_strings else (AIRFLOW,)
+    analyses = (AIRFLOW_DAGS, SQL_STRINGS) if with_sql_strings else (AIRFLOW_DAGS,)
     text = (FIXTURES / f"{name}.py").read_text()
     result = scan_python(f"dags/{name}.py", text, ScanContext(), analyses=analyses)
     assert result.skipped == []
@@ -30,7 +30,7 @@ def scan(name: str, *, with_sql_strings: bool = False) -> ScanResult:
 
 
 def scan_source(source: str, path: str = "dags/example.py") -> ScanResult:
-    return scan_python(path, textwrap.dedent(source), ScanContext(), analyses=(AIRFLOW,))
+    return scan_python(path, textwrap.dedent(source), ScanContext(), analyses=(AIRFLOW_DAGS,))
 
 
 def airflow_facts(result: ScanResult) -> list[Fact]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from depmap.model import Fact, Location
-from depmap.pipelines.airflow_link import link_airflow
+from depmap.frameworks.airflow.link import link_airflow
 
 
 def task(task_id, line, **extra):

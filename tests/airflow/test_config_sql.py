@@ -6,8 +6,8 @@ import textwrap
 from pathlib import Path
 
 from depmap.model import ScanResult, Skipped
-from depmap.scanners.config_sql import scan_config_sql
-from depmap.scanners.context import ScanContext
+from depmap.frameworks.sql_in_configs.scanner import scan_config_sql
+from depmap.scan_context import ScanContext
 
 from .helpers import assert_rows
 

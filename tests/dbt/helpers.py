@@ -6,10 +6,10 @@ from pathlib import Path
 
 from depmap.discover import FileKind, classify
 from depmap.model import Fact, ScanResult
-from depmap.pipelines.dbt_link import link_dbt
-from depmap.scanners.context import ScanContext
-from depmap.scanners.dbt_models import scan_dbt_model
-from depmap.scanners.dbt_yaml import scan_dbt_project, scan_dbt_yaml
+from depmap.frameworks.dbt.link import link_dbt
+from depmap.scan_context import ScanContext
+from depmap.frameworks.dbt.models import scan_dbt_model
+from depmap.frameworks.dbt.yaml_files import scan_dbt_project, scan_dbt_yaml
 
 FIXTURES = Path(__file__).parent / "fixtures"
 DBT_SCANNERS = {FileKind.DBT_PROJECT: scan_dbt_project, FileKind.YAML: scan_dbt_yaml, FileKind.SQL: scan_dbt_model}

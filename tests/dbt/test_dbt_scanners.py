@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from depmap.model import PARSE_ERROR
-from depmap.pipelines.dbt_link import link_dbt
-from depmap.scanners.context import ScanContext
-from depmap.scanners.dbt_jinja import render_model
-from depmap.scanners.dbt_models import first_query_line, is_dbt_model, scan_dbt_model
-from depmap.scanners.dbt_yaml import scan_dbt_project, scan_dbt_yaml
+from depmap.frameworks.dbt.link import link_dbt
+from depmap.scan_context import ScanContext
+from depmap.frameworks.dbt.jinja import render_model
+from depmap.frameworks.dbt.models import first_query_line, is_dbt_model, scan_dbt_model
+from depmap.frameworks.dbt.yaml_files import scan_dbt_project, scan_dbt_yaml
 
 CTX = ScanContext()
 

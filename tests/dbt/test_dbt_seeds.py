@@ -6,9 +6,9 @@ from __future__ import annotations
 from depmap.catalog import Catalog
 from depmap.discover import FileKind, classify
 from depmap.model import Fact, Location
-from depmap.pipelines.dbt_link import link_dbt
-from depmap.scanners.context import ScanContext
-from depmap.scanners.dbt_seeds import scan_dbt_seed
+from depmap.frameworks.dbt.link import link_dbt
+from depmap.scan_context import ScanContext
+from depmap.frameworks.dbt.seeds import scan_dbt_seed
 from tests.dbt.helpers import FIXTURES, scan_tree, summary
 
 ROOT = FIXTURES / "seeds"

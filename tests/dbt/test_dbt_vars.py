@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from depmap.scanners.context import ScanContext, dbt_project_vars
-from depmap.scanners.dbt_models import scan_dbt_model
+from depmap.scan_context import ScanContext, dbt_project_vars
+from depmap.frameworks.dbt.models import scan_dbt_model
 
 MODEL = "select id from {{ source('shop', 'orders') }}\nwhere placed_at > now() - interval '{{ var(\"lookback_days\", 7) }} days'\n"
 

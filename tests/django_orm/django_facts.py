@@ -14,11 +14,11 @@ import pytest
 
 from depmap.model import Fact, ScanResult
 from depmap.orm import symbols
-from depmap.scanners.context import ScanContext
-from depmap.scanners.django_models import DJANGO_MODELS
-from depmap.scanners.django_queries import DJANGO_QUERIES
-from depmap.scanners.python import scan_python
-from depmap.scanners.python_source import module_name_for
+from depmap.scan_context import ScanContext
+from depmap.frameworks.django.models import DJANGO_MODELS
+from depmap.frameworks.django.queries import DJANGO_QUERIES
+from depmap.python.scanner import scan_python
+from depmap.python.source import module_name_for
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ORDER = "shop.orders.models.Order"

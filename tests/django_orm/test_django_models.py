@@ -13,9 +13,9 @@ from django_facts import CUSTOMER, ORDER, ORDER_LINE, assert_rows, facts_of, lin
 
 from depmap.model import READ
 from depmap.orm import symbols
-from depmap.scanners.django_models import model_classes, wants_django_models
-from depmap.scanners.module_names import module_name_for
-from depmap.scanners.python_tree import ParsedTree, SourceText
+from depmap.frameworks.django.models import model_classes, wants_django_models
+from depmap.python.module_names import module_name_for
+from depmap.python.tree import ParsedTree, SourceText
 
 ORDERS = "shop/orders/models.py"
 
@@ -395,8 +395,8 @@ def test_a_class_based_on_a_models_module_is_no_django_model_in_a_file_without_d
         "    def permissions(self):\n"
         "        return []\n"
     )
-    from depmap.scanners.context import ScanContext
-    from depmap.scanners.django_models import DJANGO_MODELS
-    from depmap.scanners.python import scan_python
+    from depmap.scan_context import ScanContext
+    from depmap.frameworks.django.models import DJANGO_MODELS
+    from depmap.python.scanner import scan_python
 
     assert scan_python("redash/auth_users.py", source, ScanContext(), analyses=(DJANGO_MODELS,)).facts == []

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django_facts import CUSTOMER, ORDER, ORDER_LINE, Access, accesses, assert_accesses, line_of, scan, source
 
 from depmap.orm import symbols
-from depmap.scanners.django_queries import wants_django_queries
+from depmap.frameworks.django.queries import wants_django_queries
 
 R, W = "read", "write"
 Q, C, U, D = symbols.ORM_QUERY, symbols.ORM_CREATE, symbols.ORM_UPDATE, symbols.ORM_DELETE

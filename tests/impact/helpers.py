@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from depmap.dialects import Dialect, parse_version
+from depmap.dialects.capabilities import Dialect, parse_version
 from depmap.impact.context import ImpactContext
 from depmap.impact.engine import impact_context
 from depmap.impact.finding import Finding
 from depmap.impact.spec import ColumnSpec, parse_default, parse_target, parse_type
-from depmap.project import build_index
+from depmap.index.build import build_index
 
 CASES = Path(__file__).parent / "cases"
 _MARKER = re.compile(r"depmap-expect:\s*(.+?)\s*(?:-->|\*/|$)")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from depmap.dialects import (
+from depmap.dialects.capabilities import (
     Dialect,
     TableTraits,
     add_column_cost,

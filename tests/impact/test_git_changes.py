@@ -10,7 +10,7 @@ import pytest
 
 from depmap.impact.git_changes import GitError, changed_migrations
 from depmap.impact.migration_specs import specs_from_migrations
-from depmap.project import build_index
+from depmap.index.build import build_index
 from tests.impact.helpers import write_files
 
 ENV = {

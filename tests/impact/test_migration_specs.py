@@ -7,7 +7,7 @@ from pathlib import Path
 from depmap.impact.migration_specs import NEW_TABLE, specs_from_migrations
 from depmap.impact.spec import ColumnSpec
 from depmap.model import Location
-from depmap.project import build_index
+from depmap.index.build import build_index
 from tests.impact.helpers import check_context, write_files
 
 MODELS = {

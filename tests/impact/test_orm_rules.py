@@ -18,7 +18,7 @@ from depmap.impact.rules import (
     orm_model_missing_field,
 )
 from depmap.model import Location
-from depmap.project import build_index
+from depmap.index.build import build_index
 from tests.impact.helpers import context_for, findings_of, write_files
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"

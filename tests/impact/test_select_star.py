@@ -15,8 +15,8 @@ from typing import Any
 from depmap.impact.finding import BREAKING, WARNING
 from depmap.impact.rules import select_star
 from depmap.model import Fact
-from depmap.scanners.context import ScanContext
-from depmap.scanners.python_sql_strings import scan_python_sql
+from depmap.scan_context import ScanContext
+from depmap.frameworks.sql_in_python.strings import scan_python_sql
 from depmap.sql import analyze_sql
 from tests.impact.helpers import context_for, findings_of, write_files
 

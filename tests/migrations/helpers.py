@@ -13,8 +13,8 @@ from typing import Any, Sequence
 import pytest
 
 from depmap.model import Fact, ScanResult
-from depmap.scanners.context import ScanContext
-from depmap.scanners.python import PythonAnalysis, scan_python
+from depmap.scan_context import ScanContext
+from depmap.python.scanner import PythonAnalysis, scan_python
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

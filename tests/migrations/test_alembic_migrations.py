@@ -11,10 +11,10 @@ import ast
 from depmap.catalog import Catalog
 from depmap.model import ACCESS, COLUMN_DEF, TABLE_DEF
 from depmap.orm.symbols import MIGRATION
-from depmap.scanners.alembic_migrations import ALEMBIC, revision_of, upgrade_functions, wants_alembic
-from depmap.scanners.context import ScanContext
-from depmap.scanners.python import scan_python
-from depmap.scanners.python_sql_strings import SQL_STRINGS
+from depmap.frameworks.alembic.migrations import ALEMBIC_MIGRATIONS, revision_of, upgrade_functions, wants_alembic
+from depmap.scan_context import ScanContext
+from depmap.python.scanner import scan_python
+from depmap.frameworks.sql_in_python.strings import SQL_STRINGS
 
 from .helpers import assert_facts, at, scan, source
 
@@ -29,7 +29,7 @@ def column(type_: str | None, nullable: bool | None, default: str | None = None,
 
 
 def test_initial_revision_creates_tables_columns_and_index() -> None:
-    facts = scan(INITIAL, (ALEMBIC,)).facts
+    facts = scan(INITIAL, (ALEMBIC_MIGRATIONS,)).facts
     f = INITIAL
     assert_facts(
         facts,
@@ -71,7 +71,7 @@ def test_initial_revision_creates_tables_columns_and_index() -> None:
 
 def test_later_revision_alters_renames_drops_and_batches() -> None:
     f = PAYMENTS
-    facts = scan(f, (ALEMBIC,)).facts
+    facts = scan(f, (ALEMBIC_MIGRATIONS,)).facts
     loop = at(f, 'op.add_column(table, sa.Column("updated_at"')
     updated_at = column("DateTime", True, "CURRENT_TIMESTAMP")
     assert_facts(
@@ -116,14 +116,14 @@ def test_later_revision_alters_renames_drops_and_batches() -> None:
 def test_op_execute_is_left_to_the_sql_strings_analysis() -> None:
     f = PAYMENTS
     line = at(f, "op.execute(")
-    facts = scan(f, (ALEMBIC, SQL_STRINGS)).facts
+    facts = scan(f, (ALEMBIC_MIGRATIONS, SQL_STRINGS)).facts
     on_line = [fact for fact in facts if fact.location.line == line]
     assert {(fact.table, fact.detail, fact.via) for fact in on_line} == {("orders", "update", "sql")}
-    assert len([fact for fact in facts if fact.via == "migration"]) == len(scan(f, (ALEMBIC,)).facts)
+    assert len([fact for fact in facts if fact.via == "migration"]) == len(scan(f, (ALEMBIC_MIGRATIONS,)).facts)
 
 
 def test_merge_revision_has_several_down_revisions_and_no_operations() -> None:
-    facts = scan(MERGE, (ALEMBIC,)).facts
+    facts = scan(MERGE, (ALEMBIC_MIGRATIONS,)).facts
     assert_facts(
         facts,
         [
@@ -135,7 +135,7 @@ def test_merge_revision_has_several_down_revisions_and_no_operations() -> None:
 
 def test_multidb_upgrade_functions_and_their_helpers() -> None:
     f = MULTIDB
-    facts = scan(f, (ALEMBIC,)).facts
+    facts = scan(f, (ALEMBIC_MIGRATIONS,)).facts
     assert_facts(
         facts,
         [
@@ -158,7 +158,7 @@ def test_multidb_upgrade_functions_and_their_helpers() -> None:
 def test_op_from_another_module_is_not_alembic() -> None:
     path = "alembic/not_a_revision.py"
     assert wants_alembic(source(path))
-    assert scan(path, (ALEMBIC,)).facts == []
+    assert scan(path, (ALEMBIC_MIGRATIONS,)).facts == []
 
 
 def test_prefilter_skips_files_without_operations_or_revisions() -> None:
@@ -193,7 +193,7 @@ def upgrade():
     op.alter_column("events", "kind", server_default=sa.text("'click'"), schema="audit")
     op.create_index("ix_lower_email", "users", [sa.text("lower(email)"), "tenant_id"])
 '''
-    facts = scan_python("migrations/versions/b1_events.py", text, ScanContext(), analyses=(ALEMBIC,)).facts
+    facts = scan_python("migrations/versions/b1_events.py", text, ScanContext(), analyses=(ALEMBIC_MIGRATIONS,)).facts
     assert_facts(
         facts,
         [
@@ -208,13 +208,13 @@ def upgrade():
 
 def test_sqlite_schema_main_is_the_default_schema() -> None:
     text = 'from alembic import op\n\n\ndef upgrade():\n    op.drop_table("t", schema="main")\n'
-    facts = scan_python("versions/x.py", text, ScanContext(dialect="sqlite"), analyses=(ALEMBIC,)).facts
+    facts = scan_python("versions/x.py", text, ScanContext(dialect="sqlite"), analyses=(ALEMBIC_MIGRATIONS,)).facts
     assert [(f.table, f.detail, f.extra) for f in facts] == [("t", "drop_table", {"revision": None})]
 
 
 def test_catalog_replays_the_revisions() -> None:
     """The facts have the shape the catalog replays: the schema after both revisions."""
-    facts = scan(INITIAL, (ALEMBIC,)).facts + scan(PAYMENTS, (ALEMBIC,)).facts
+    facts = scan(INITIAL, (ALEMBIC_MIGRATIONS,)).facts + scan(PAYMENTS, (ALEMBIC_MIGRATIONS,)).facts
     catalog = Catalog.from_facts(facts)
     orders = catalog.get("orders")
     assert orders is not None
@@ -240,7 +240,7 @@ def upgrade():
     op.alter_column(table_name="users", column_name="b", new_column_name="c", nullable=False)
     op.create_table("t", *shared_columns, sa.Column("y", sa.Integer, sa.Identity(), primary_key=True))
 '''
-    facts = scan_python("versions/kw.py", text, ScanContext(), analyses=(ALEMBIC,)).facts
+    facts = scan_python("versions/kw.py", text, ScanContext(), analyses=(ALEMBIC_MIGRATIONS,)).facts
     assert_facts(
         facts,
         [

@@ -7,10 +7,10 @@ DJANGO_MIGRATION_OP fact at its line, its `extra` compared whole.
 from __future__ import annotations
 
 from depmap.orm.symbols import DJANGO_MIGRATION_OP, MIGRATION
-from depmap.scanners.context import ScanContext
-from depmap.scanners.django_migrations import DJANGO_MIGRATIONS, app_and_name, wants_django_migrations
-from depmap.scanners.python import scan_python
-from depmap.scanners.python_sql_strings import SQL_STRINGS
+from depmap.scan_context import ScanContext
+from depmap.frameworks.django.migrations import DJANGO_MIGRATIONS, app_and_name, wants_django_migrations
+from depmap.python.scanner import scan_python
+from depmap.frameworks.sql_in_python.strings import SQL_STRINGS
 
 from .helpers import assert_facts, at, scan, source
 

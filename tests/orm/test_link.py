@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from depmap.catalog import Catalog
 from depmap.model import Fact, Location
-from depmap.orm.link import link
+from depmap.orm.link import link_orm
 
 
 def field(name, line, kind="column", **spec):
@@ -53,7 +53,7 @@ def rows(facts, kind="access"):
 
 
 def test_tables_follow_app_labels_abstract_bases_and_explicit_columns():
-    catalog = Catalog.from_facts(link(PROJECT))
+    catalog = Catalog.from_facts(link_orm(PROJECT))
     assert sorted(catalog.tables) == ["customers_customer", "sales_order", "sales_order_tags", "sales_tag"]
     assert list(catalog.tables["customers_customer"].columns) == ["id", "created_at", "email", "name"]
     assert list(catalog.tables["sales_order"].columns) == ["id", "customer_id", "status", "total_cents"]
@@ -69,7 +69,7 @@ def test_lookups_span_relations_and_stop_at_lookup_suffixes():
         orm("orders/views.py", 30, "orders.views.recent", "read", "orm_query", "orders.models.Order",
             ["customer__email__iexact", "status__in", "-total", "pk"]),
     ]
-    assert rows(link(facts)) == [
+    assert rows(link_orm(facts)) == [
         ("orders/views.py", 30, "customers_customer", ("email",), "read", "orm_query", "high"),
         ("orders/views.py", 30, "sales_order", ("customer_id", "status", "total_cents", "id"), "read", "orm_query", "high"),
     ]
@@ -82,7 +82,7 @@ def test_reverse_relations_and_related_managers():
         orm("customers/views.py", 44, "customers.views.open_orders", "read", "orm_query", "customers.models.Customer",
             ["status"], relation=["orders"]),
     ]
-    assert rows(link(facts)) == [
+    assert rows(link_orm(facts)) == [
         ("customers/views.py", 40, "customers_customer", (), "read", "orm_query", "high"),
         ("customers/views.py", 40, "sales_order", ("customer_id", "total_cents"), "read", "orm_query", "high"),
         ("customers/views.py", 44, "sales_order", ("status", "customer_id"), "read", "orm_query", "high"),
@@ -96,7 +96,7 @@ def test_writes_all_fields_proxies_and_unknown_fields():
         orm("orders/services.py", 52, "orders.services.typo", "read", "orm_query", "orders.models.Order", ["stauts", "n"],
             aliases=["n"]),
     ]
-    assert rows(link(facts)) == [
+    assert rows(link_orm(facts)) == [
         ("orders/services.py", 50, "sales_order", ("id", "customer_id", "status", "total_cents"), "write", "orm_update", "high"),
         ("orders/services.py", 51, "sales_order", ("status",), "write", "orm_update", "high"),
         ("orders/services.py", 52, "sales_order", (), "read", "orm_query", "high"),
@@ -111,7 +111,7 @@ def test_names_that_are_not_models_and_ambiguous_names():
         orm("x.py", 2, "x.g", "read", "orm_query", None, ["label"], model_name="Tag", confidence="low"),
         orm("x.py", 3, "x.h", "read", "orm_query", "django.contrib.auth.models.User", ["email"]),
     ]
-    linked = [f for f in link(facts) if f.kind == "access"]
+    linked = [f for f in link_orm(facts) if f.kind == "access"]
     assert rows(linked) == [
         ("x.py", 2, "billing_tag", (), "read", "orm_query", "low"),
         ("x.py", 2, "sales_tag", (), "read", "orm_query", "low"),
@@ -124,7 +124,7 @@ def test_exposures_list_the_columns_a_serializer_shows():
     exposure = Fact("exposure", "", Location("orders/serializers.py", 8, 8, symbol="orders.serializers.OrderSerializer"),
                     access="read", detail="serializer", via="orm",
                     extra={"model": "orders.models.Order", "model_name": "Order", "fields": "__all__", "exclude": ["tags"], "automatic": True})
-    (fact,) = [f for f in link(PROJECT + [exposure]) if f.kind == "exposure"]
+    (fact,) = [f for f in link_orm(PROJECT + [exposure]) if f.kind == "exposure"]
     assert (fact.table, fact.columns, fact.extra["automatic"]) == ("sales_order", ("id", "customer_id", "status", "total_cents"), True)
 
 
@@ -145,9 +145,9 @@ def test_alembic_revisions_replay_in_chain_order_not_file_order():
         ddl("versions/c3_first.py", "create_table", None),
         ddl("versions/c3_first.py", "create_table", "id"),
     ]
-    catalog = Catalog.from_facts(link(facts))
+    catalog = Catalog.from_facts(link_orm(facts))
     assert list(catalog.tables["invoices"].columns) == ["id", "memo"]
-    ranks = {f.location.path: f.extra.get("migration_rank") for f in link(facts) if f.kind == "column_def"}
+    ranks = {f.location.path: f.extra.get("migration_rank") for f in link_orm(facts) if f.kind == "column_def"}
     assert ranks == {"versions/c3_first.py": 0, "versions/0a_second.py": 1, "versions/ff_third.py": 2}
 
 
@@ -172,7 +172,7 @@ def test_django_operations_become_ddl_in_dependency_order():
             field("customer", 12, "foreign_key", related_model="customers.customer", type="ForeignKey"),
         ]),
     ]
-    catalog = Catalog.from_facts(link(facts))
+    catalog = Catalog.from_facts(link_orm(facts))
     assert list(catalog.tables["sales_order"].columns) == ["id", "buyer_id", "discount_code"]
     discount = catalog.tables["sales_order"].columns["discount_code"]
     assert (discount.nullable, [(d.path, d.line, d.via) for d in discount.defined_at]) == (True, [(second, 14, "migration")])
@@ -185,7 +185,7 @@ def test_the_catalog_shows_where_models_and_migrations_disagree():
                  "schema", "create_table", "migration")
     columns = [Fact("column_def", "sales_order", Location("orders/migrations/0001_initial.py", 11, 11), (name,), "schema",
                     "create_table", "migration", extra={"type": "X", "nullable": False, "default": None}) for name in ("id", "status")]
-    catalog = Catalog.from_facts(link(PROJECT + [table, migration, *columns]))
+    catalog = Catalog.from_facts(link_orm(PROJECT + [table, migration, *columns]))
     assert catalog.tables["sales_order"].drift() == {"only_in_models": ["customer_id", "total_cents"], "only_in_migrations": ["legacy_flag"]}
     assert catalog.tables["customers_customer"].drift() is None
     status = catalog.tables["sales_order"].columns["status"]
@@ -211,7 +211,7 @@ def test_django_dependencies_name_apps_by_label_not_folder():
         _django_migration(first, "0001_initial", []),
         _op(first, 9, "CreateModel", "order", fields=[field("id", 10, primary_key=True), field("status", 11)]),
     ]
-    catalog = Catalog.from_facts(link(facts))
+    catalog = Catalog.from_facts(link_orm(facts))
     assert list(catalog.tables["sales_order"].columns) == ["id", "status", "a_late_field"]
 
 
@@ -224,7 +224,7 @@ def test_state_only_proxy_and_unmanaged_operations_touch_no_table():
         _op(path, 14, "CreateModel", "legacyview", fields=[field("id", 15)], managed=False),
         _op(path, 17, "DeleteModel", "order", state_only=True),
     ]
-    assert sorted(Catalog.from_facts(link(facts)).tables) == ["sales_order"]
+    assert sorted(Catalog.from_facts(link_orm(facts)).tables) == ["sales_order"]
 
 
 def test_rollback_sql_does_not_replay_into_the_catalog():
@@ -239,7 +239,7 @@ def test_rollback_sql_does_not_replay_into_the_catalog():
         ddl(20, "table_def", "drop_table", "versions.ab12_add_tags.downgrade"),
         ddl(21, "column_def", "drop_column", "shop.migrations.x", direction="down"),  # RunSQL reverse_sql
     ]
-    catalog = Catalog.from_facts(link(facts))
+    catalog = Catalog.from_facts(link_orm(facts))
     assert list(catalog.tables["tags"].columns) == ["id", "label"]
 
 
@@ -253,7 +253,7 @@ def test_custom_queryset_methods_belong_to_the_model_that_uses_them():
                  confidence="low", model_name="self", queryset="orders.models.OrderQuerySet")
     orphan = orm("orders/models.py", 7, "orders.models.Unused.x", "read", "orm_query", None, ["status"],
                  confidence="low", model_name="self", queryset="orders.models.Unused")
-    assert rows(link(with_manager + [method, orphan])) == [
+    assert rows(link_orm(with_manager + [method, orphan])) == [
         ("orders/models.py", 5, "sales_order", ("status",), "read", "orm_query", "high"),
     ]
 
@@ -264,12 +264,12 @@ def test_models_imported_relative_to_an_inner_project_root_still_resolve():
     base = model("web/core/models.py", 4, "web.core.models.Stamped", [field("created_at", 5)], abstract=True)
     child = model("web/blog/models.py", 6, "web.blog.models.Post", [field("title", 7)], bases=["core.models.Stamped"])
     other = model("tests/fixtures/core/models.py", 2, "tests.fixtures.core.models_old.Stamped", [field("x", 3)], abstract=True)
-    catalog = Catalog.from_facts(link([base, child, other]))
+    catalog = Catalog.from_facts(link_orm([base, child, other]))
     assert list(catalog.tables["blog_post"].columns) == ["id", "created_at", "title"]
 
 
 def test_a_django_create_inserts_every_field_and_remembers_which_were_set():
     create = orm("orders/services.py", 60, "orders.services.place", "write", "orm_create", "orders.models.Order", ["customer", "total"])
-    (fact,) = [f for f in link(PROJECT + [create]) if f.kind == "access"]
+    (fact,) = [f for f in link_orm(PROJECT + [create]) if f.kind == "access"]
     assert fact.columns == ("id", "customer_id", "status", "total_cents")
     assert fact.extra["set_columns"] == ["customer_id", "total_cents"]

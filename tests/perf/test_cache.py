@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from depmap import cache as cache_module
-from depmap.project import Index, build_index
+from depmap.index import cache as cache_module
+from depmap.index.build import Index, build_index
 
 REPO = Path(__file__).resolve().parents[2]
 SHOP = REPO / "samples" / "shop_sql"
@@ -171,7 +171,7 @@ def test_unwritable_cache_folder_warns_and_completes(shop):
 
 def test_cached_results_round_trip_exactly():
     index = fresh(SHOP)
-    from depmap.cache import decode_result, encode_result
+    from depmap.index.cache import decode_result, encode_result
     from depmap.model import ScanResult
 
     result = ScanResult(facts=list(index.facts), skipped=list(index.skipped))

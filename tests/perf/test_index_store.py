@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from depmap.project import build_index
+from depmap.index.build import build_index
 from tests.perf.test_cache import SHOP, age, facts_of, fresh
 
 INDEX = Path(".depmap") / "index.pickle"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from depmap.scan_pool import MIN_FILES_FOR_POOL
+from depmap.index.pool import MIN_FILES_FOR_POOL
 from tests.e2e.conftest import REPO, depmap, user_cache  # noqa: F401  (the fixtures)
 
 SAMPLES = ["shop_sql", "django_shop", "sqlalchemy_service", "warehouse"]

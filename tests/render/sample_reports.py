@@ -5,10 +5,10 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from depmap.dialects import Dialect, parse_version
+from depmap.dialects.capabilities import Dialect, parse_version
 from depmap.impact.engine import ImpactReport, impact_context, run_impact
 from depmap.impact.spec import ColumnSpec, parse_type
-from depmap.project import Index, build_index
+from depmap.index.build import Index, build_index
 
 REPO = Path(__file__).resolve().parents[2]
 

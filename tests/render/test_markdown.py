@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
-from depmap.dialects import Dialect
+from depmap.dialects.capabilities import Dialect
 from depmap.impact.engine import ImpactReport
 from depmap.impact.finding import Finding, Related
 from depmap.impact.plan import Step

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from jsonschema.validators import validator_for
 
-from depmap.dialects import Dialect
+from depmap.dialects.capabilities import Dialect
 from depmap.impact.engine import ImpactReport, impact_context, run_impact
 from depmap.impact.finding import Finding, Related
 from depmap.impact.migration_specs import specs_from_migrations

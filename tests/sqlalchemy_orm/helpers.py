@@ -16,10 +16,10 @@ import pytest
 
 from depmap.model import Fact, ScanResult
 from depmap.orm.symbols import MODEL, ORM_ACCESS
-from depmap.scanners.context import ScanContext
-from depmap.scanners.python import scan_python
-from depmap.scanners.sqlalchemy_models import SQLALCHEMY_MODELS
-from depmap.scanners.sqlalchemy_queries import SQLALCHEMY_QUERIES
+from depmap.scan_context import ScanContext
+from depmap.python.scanner import scan_python
+from depmap.frameworks.sqlalchemy.models import SQLALCHEMY_MODELS
+from depmap.frameworks.sqlalchemy.queries import SQLALCHEMY_QUERIES
 
 FIXTURES = Path(__file__).parent / "fixtures"
 _MARKER = re.compile(r"#\s*\[([\w.]+)\]")

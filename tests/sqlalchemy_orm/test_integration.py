@@ -7,11 +7,11 @@ import json
 
 from depmap.model import Fact
 from depmap.orm.symbols import ORM_ACCESS
-from depmap.scanners.context import ScanContext
-from depmap.scanners.python import scan_python
-from depmap.scanners.python_sql_strings import SQL_STRINGS
-from depmap.scanners.sqlalchemy_models import SQLALCHEMY_MODELS
-from depmap.scanners.sqlalchemy_queries import SQLALCHEMY_QUERIES
+from depmap.scan_context import ScanContext
+from depmap.python.scanner import scan_python
+from depmap.frameworks.sql_in_python.strings import SQL_STRINGS
+from depmap.frameworks.sqlalchemy.models import SQLALCHEMY_MODELS
+from depmap.frameworks.sqlalchemy.queries import SQLALCHEMY_QUERIES
 
 from .helpers import FIXTURES
 

@@ -8,7 +8,7 @@ checked whole: where it is, what it derives from, its table, and every field in 
 from __future__ import annotations
 
 from depmap.orm.symbols import MODEL
-from depmap.scanners.sqlalchemy_models import might_define_models
+from depmap.frameworks.sqlalchemy.models import might_define_models
 
 from .helpers import field_rows, models, of_kind, scan_fixture, scan_source
 

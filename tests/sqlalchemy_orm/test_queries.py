@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from depmap.model import HIGH, LOW, MEDIUM
 from depmap.orm.symbols import ORM_ACCESS
-from depmap.scanners.sqlalchemy_queries import might_query
+from depmap.frameworks.sqlalchemy.queries import might_query
 
 from .helpers import accesses, assert_same, of_kind, scan_fixture, scan_source
 

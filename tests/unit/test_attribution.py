@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from depmap.attribution import settle_candidates
-from depmap.scanners.context import ScanContext
-from depmap.scanners.sql_files import scan_sql_file
+from depmap.index.attribution import settle_candidates
+from depmap.scan_context import ScanContext
+from depmap.frameworks.sql_files.scanner import scan_sql_file
 
 QUERY = "SELECT created_at, email\nFROM orders o\nJOIN customers c ON c.id = o.customer_id;\n"
 

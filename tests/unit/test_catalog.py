@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from depmap.catalog import Catalog
-from depmap.scanners.context import ScanContext
-from depmap.scanners.sql_files import scan_sql_file
+from depmap.scan_context import ScanContext
+from depmap.frameworks.sql_files.scanner import scan_sql_file
 
 
 def catalog_of(files: dict[str, str]) -> Catalog:
@@ -114,7 +114,7 @@ def test_a_star_view_freezes_the_columns_its_tables_had_when_it_was_created():
 
 
 def test_a_file_of_jinja_macros_is_not_sql():
-    from depmap.scanners.sql_files import scan_sql_file
+    from depmap.frameworks.sql_files.scanner import scan_sql_file
 
     macros = "{% macro cents_to_dollars(column) %}\n    ({{ column }} / 100)::numeric(16, 2)\n{% endmacro %}\n"
     assert scan_sql_file("macros/cents_to_dollars.sql", macros, ScanContext()).facts == []

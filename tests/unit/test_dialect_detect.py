@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from depmap.config import Config
-from depmap.dialect_detect import detect, detect_dialect, detect_server_version
+from depmap.dialects.detect import detect, detect_dialect, detect_server_version
 from depmap.discover import discover
-from depmap.project import build_index
+from depmap.index.build import build_index
 from tests.impact.helpers import write_files
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from depmap.graph import DependencyGraph
-from depmap.scanners.context import ScanContext
-from depmap.scanners.sql_files import scan_sql_file
+from depmap.scan_context import ScanContext
+from depmap.frameworks.sql_files.scanner import scan_sql_file
 
 SQL = """\
 SELECT id, status FROM orders WHERE customer_id = 1;

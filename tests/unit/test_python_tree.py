@@ -10,9 +10,9 @@ import textwrap
 import pytest
 
 from depmap.model import Fact, Location
-from depmap.scanners.context import ScanContext
-from depmap.scanners.python import PythonAnalysis, scan_python
-from depmap.scanners.python_tree import (
+from depmap.scan_context import ScanContext
+from depmap.python.scanner import PythonAnalysis, scan_python
+from depmap.python.tree import (
     SourceText, TreeVisitor, argument, call_args, children_in_source_order, dotted_name, is_name, literal_bool,
     literal_string, string_list,
     without_newer_syntax,

@@ -9,9 +9,9 @@ import textwrap
 
 import pytest
 
-from depmap.scanners.located_text import LocatedText
-from depmap.scanners.python_tree import SourceText, without_newer_syntax
-from depmap.scanners.python_tree_strings import (
+from depmap.python.located_text import LocatedText
+from depmap.python.tree import SourceText, without_newer_syntax
+from depmap.python.tree_strings import (
     first_operand,
     is_template,
     is_text_expression,

@@ -10,7 +10,7 @@ import zipfile
 from pathlib import Path
 
 import depmap.scanners
-from depmap.scanners.registry import PYTHON_ANALYSES, SCANNERS
+from depmap.registry import PYTHON_ANALYSES, SCANNERS
 
 REPO = Path(__file__).resolve().parents[2]
 # Modules in depmap/scanners that are plumbing, not scanners or analyses.

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from depmap.dialects import MYSQL, SQLITE
+from depmap.dialects.capabilities import MYSQL, SQLITE
 from depmap.impact.context import ImpactContext
 from depmap.impact.finding import BREAKING, Finding
 from depmap.impact.rule import Rule

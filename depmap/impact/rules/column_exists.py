@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from depmap.catalog import Column, Definition
-from depmap.dialects import duplicate_column_error
+from depmap.dialects.capabilities import duplicate_column_error
 from depmap.impact.context import ImpactContext
 from depmap.impact.finding import ERROR, Finding
 from depmap.impact.rule import Rule

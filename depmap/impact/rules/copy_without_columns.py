@@ -27,14 +27,14 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from depmap.dialects import MYSQL, POSTGRES
+from depmap.dialects.capabilities import MYSQL, POSTGRES
 from depmap.impact.context import ImpactContext
 from depmap.impact.finding import BREAKING, WARNING, Finding
 from depmap.impact.rule import Rule
 from depmap.impact.rules.positional_insert import current_columns, runs_after_change
 from depmap.model import ACCESS, READ, WRITE, Fact
 
-# Table sinks (python_sql_recognize.TABLE_SINKS) that load or unload a table; their fix names
+# Table sinks (depmap.frameworks.sql_in_python.recognize.TABLE_SINKS) that load or unload a table; their fix names
 # the `columns=` argument instead of SQL. psycopg2 takes (file, table), asyncpg the table first.
 _PSYCOPG = frozenset({"copy_from", "copy_to"})
 _ASYNCPG = frozenset({"copy_to_table", "copy_records_to_table", "copy_from_table"})

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from depmap.dialects import view_star_expanded_at_create
+from depmap.dialects.capabilities import view_star_expanded_at_create
 from depmap.graph import Hop
 from depmap.impact.context import ImpactContext
 from depmap.impact.finding import INFO, Finding, Related

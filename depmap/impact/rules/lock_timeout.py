@@ -22,10 +22,10 @@ import re
 from pathlib import Path
 from typing import Iterator
 
-from depmap.dialects import MYSQL, POSTGRES, lock_timeout_sql
+from depmap.dialects.capabilities import MYSQL, POSTGRES, lock_timeout_sql
 from depmap.impact.context import ImpactContext
 from depmap.impact.finding import WARNING, Finding
-from depmap.impact.plan import LOCK_TIMEOUT_MS, Names, full_add_sql
+from depmap.impact.plan_sql import LOCK_TIMEOUT_MS, Names, full_add_sql
 from depmap.impact.rule import Rule
 from depmap.impact.rules.table_rewrite import is_new_table, migration_site
 from depmap.model import HIGH, MEDIUM

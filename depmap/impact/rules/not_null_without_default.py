@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from depmap.dialects import add_not_null_error, null_violation_error
+from depmap.dialects.capabilities import add_not_null_error, null_violation_error
 from depmap.impact.context import ImpactContext
 from depmap.impact.finding import BREAKING, Finding, Related
 from depmap.impact.rule import Rule

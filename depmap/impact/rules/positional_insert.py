@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from depmap.dialects import MYSQL, POSTGRES, SQLITE, fills_missing_values
+from depmap.dialects.capabilities import MYSQL, POSTGRES, SQLITE, fills_missing_values
 from depmap.impact.context import ImpactContext
 from depmap.impact.finding import BREAKING, WARNING, Finding
 from depmap.impact.rule import Rule

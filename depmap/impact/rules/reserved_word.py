@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from depmap.dialects import product_label, quote_identifier, reserved_words
+from depmap.dialects.capabilities import product_label, quote_identifier, reserved_words
 from depmap.impact.context import ImpactContext
 from depmap.impact.finding import WARNING, Finding
 from depmap.impact.rule import Rule

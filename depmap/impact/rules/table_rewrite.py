@@ -27,10 +27,11 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from depmap.dialects import MYSQL, SQLITE, SQLITE_REBUILD_DOCS, AddColumnCost, TableTraits, add_column_cost, product_label
+from depmap.dialects.capabilities import MYSQL, SQLITE, SQLITE_REBUILD_DOCS, AddColumnCost, TableTraits, add_column_cost, product_label
 from depmap.impact.context import ImpactContext
 from depmap.impact.finding import BREAKING, WARNING, Finding
-from depmap.impact.plan import Names, add_column_sql, full_add_sql, staged_sql
+from depmap.impact.plan import staged_sql
+from depmap.impact.plan_sql import Names, add_column_sql, full_add_sql
 from depmap.impact.rule import Rule
 from depmap.model import COLUMN_DEF, HIGH, MEDIUM, SCHEMA, TABLE_DEF, Location
 

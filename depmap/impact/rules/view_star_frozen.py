@@ -26,7 +26,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from depmap.catalog import migration_order
-from depmap.dialects import view_star_expanded_at_create
+from depmap.dialects.capabilities import view_star_expanded_at_create
 from depmap.impact.context import ImpactContext
 from depmap.impact.finding import INFO, Finding
 from depmap.impact.rule import Rule

@@ -1,0 +1,191 @@
+"""What every command shares: the `cli` group they register on, the options they take, loading
+the index with progress and warnings, and reading a TABLE[.COLUMN] target.
+
+Imports the library lazily (inside functions), so that `depmap --help` stays fast; imports no
+other command module.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+
+from depmap import __version__
+from depmap.config import known_dialects
+
+EXIT_USAGE = 2
+EXIT_INTERNAL = 3
+
+
+class UserError(click.ClickException):
+    """Bad input from the user: one line, exit 2."""
+
+    exit_code = EXIT_USAGE
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"depmap: {self.message}", err=True)
+
+
+def dialect_option(function: Callable) -> Callable:
+    return click.option(
+        "--dialect",
+        default=None,
+        help="SQL dialect of the project (default: [tool.depmap] dialect, else what the code says, else postgres).",
+    )(function)
+
+
+def format_option(*choices: str) -> Callable[[Callable], Callable]:
+    return click.option("--format", "output_format", type=click.Choice(choices), default=choices[0], show_default=True)
+
+
+def check_dialect(dialect: str | None) -> str | None:
+    if dialect is None:
+        return None
+    names = known_dialects()
+    if dialect.lower() not in names:
+        raise UserError(f"unknown dialect '{dialect}'; use one of: {', '.join(names)}")
+    return dialect.lower()
+
+
+def project_root(path: str) -> Path:
+    root = Path(path)
+    if not root.exists():
+        raise UserError(f"path '{path}' does not exist; pass the folder of the project to scan")
+    if not root.is_dir():
+        raise UserError(f"path '{path}' is not a folder; pass the folder of the project to scan")
+    return root
+
+
+def verbosity() -> int:
+    """-1 with --quiet, 1 with --verbose, else 0 (whichever of the group and the command said it)."""
+    return run_option("verbosity", 0)
+
+
+def set_option(key: str, flag_value: Any = None) -> Callable[[click.Context, click.Parameter, Any], None]:
+    """Store an option given to the group or to the command in the root context; a flag stores
+    `flag_value` when given."""
+
+    def callback(ctx: click.Context, _param: click.Parameter, value: Any) -> None:
+        if value not in (None, False):  # not given here: the group's value (or the default) stands
+            root = ctx.find_root()
+            root.obj = {**(root.obj or {}), key: value if flag_value is None else flag_value}
+
+    return callback
+
+
+def run_option(key: str, default: Any = None) -> Any:
+    """An option given to the group or to the command (`depmap --jobs 2 scan` or `depmap scan --jobs 2`)."""
+    context = click.get_current_context(silent=True)
+    obj = context.find_root().obj if context is not None else None
+    return (obj or {}).get(key, default)
+
+
+def run_options(function: Callable) -> Callable:
+    """-q/--quiet (errors only: no progress, warnings or notices), -v/--verbose (timings, skipped
+    files), -j/--jobs (scan processes) and --no-cache, on the group and on every scanning command."""
+    function = click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, expose_value=False, callback=set_option("jobs"),
+                            help="Processes that scan files (default: every core).")(function)
+    function = click.option("--no-cache", is_flag=True, default=None, expose_value=False, callback=set_option("no_cache"),
+                            help="Scan every file again, ignoring and not updating .depmap/cache.sqlite.")(function)
+    function = click.option("-v", "--verbose", is_flag=True, expose_value=False, is_eager=False, callback=set_option("verbosity", 1),
+                            help="Also print each phase's time and every skipped file on stderr.")(function)
+    return click.option("-q", "--quiet", is_flag=True, expose_value=False, callback=set_option("verbosity", -1),
+                        help="Print errors only: no progress bar, warnings or notices.")(function)
+
+
+def load_index(path: str, dialect: str | None, debug: bool):
+    from depmap.index.build import build_index
+    from depmap.render.text import console
+
+    root = project_root(path)
+    err = console(stderr=True)
+    level = verbosity()
+    options = {"jobs": run_option("jobs"), "use_cache": not run_option("no_cache", False)}
+    scan = lambda progress: build_index(root, dialect=check_dialect(dialect), debug=debug, progress=progress, **options)  # noqa: E731
+    index = scan(None) if level < 0 else _with_progress(err, scan)
+    if level >= 0:
+        for warning in index.warnings:
+            err.print(f"depmap: warning: {warning}", markup=False, highlight=False)
+    if level > 0:
+        _print_scan_details(err, index)
+    return index
+
+
+def _print_scan_details(err: Any, index: Any) -> None:
+    phases = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in index.timings.items())
+    cached = index.files_scanned - index.files_parsed
+    err.print(f"depmap: scanned {index.files_scanned} files of {index.root}, {cached} from the cache ({phases})", markup=False, highlight=False)
+    err.print(f"depmap: dialect {index.dialect} (from {index.dialect_source})", markup=False, highlight=False)
+    for item in index.skipped_with_unparsed():
+        err.print(f"depmap: skipped {item.path}: {item.reason}", markup=False, highlight=False)
+
+
+def _with_progress(err: Any, run: Callable[[Any], Any]) -> Any:
+    """A progress bar on an interactive terminal for scans of more than a few hundred files."""
+    if not err.is_terminal:
+        return run(None)
+    from rich.progress import Progress
+
+    with Progress(console=err, transient=True) as bar:
+        task = bar.add_task("scanning", total=None)
+
+        def progress(done: int, total: int) -> None:
+            if total >= 300:
+                bar.update(task, completed=done, total=total)
+
+        return run(progress)
+
+def target_parts(target: str) -> list[str]:
+    text = target.strip()
+    parts = text.split(".")
+    if not text or any(not p.strip() or " " in p.strip() for p in parts) or len(parts) > 4:
+        raise UserError(f"malformed target '{target}'; write TABLE or TABLE.COLUMN, e.g. orders.status")
+    return parts
+
+def resolve_target(index: Any, target: str) -> tuple[list[str], str | None]:
+    """TABLE, TABLE.COLUMN or SCHEMA.TABLE[.COLUMN]: the longest prefix naming a known table wins."""
+    parts = target_parts(target)
+    known = list(index.catalog.tables)
+    for cut in range(len(parts), 0, -1):
+        table, column = ".".join(parts[:cut]), ".".join(parts[cut:]) or None
+        if column is not None and "." in column:
+            continue
+        found = index.graph.resolve_table(table, known)
+        if found:
+            return found, column.lower() if column else None
+    name = parts[0] if len(parts) <= 2 else ".".join(parts[:-1])
+    matches = index.graph.close_matches(name, known)
+    hint = f"; did you mean {', '.join(matches)}?" if matches else ""
+    count = len(set(index.graph.tables()) | set(known))
+    raise UserError(f"unknown table '{name}'{hint} ({count} tables known; `depmap tables` lists them)")
+
+def check_column(index: Any, tables_found: list[str], column: str, verb: str) -> None:
+    """A column neither defined nor used anywhere is most likely a typo: say so, exit 2."""
+    defined: set[str] = set()
+    for name in tables_found:
+        table = index.catalog.get(name)
+        if table is None or not table.columns:
+            return  # no definition known: the code is the only evidence, so just search it
+        defined.update(table.columns)
+    if column in defined:
+        return
+    used = any(column in f.columns for t in tables_found for f in index.graph.readers(t) + index.graph.writers(t))
+    if used:
+        return
+    import difflib
+
+    matches = difflib.get_close_matches(column, sorted(defined), n=5, cutoff=0.6)
+    hint = f"; did you mean {', '.join(matches)}?" if matches else f"; its columns are {', '.join(sorted(defined))}"
+    raise UserError(f"table '{tables_found[0]}' has no column '{column}'{hint}")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="depmap")
+@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+@run_options
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """depmap: find what reads and writes each table column before you change the schema."""
+    ctx.obj = {**(ctx.obj or {}), "debug": debug}

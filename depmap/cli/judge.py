@@ -1,0 +1,233 @@
+"""Commands that judge a column: `impact` (a proposal), `check` (what migrations add), `explain`.
+
+Registered on the `cli` group of depmap.cli.group; like every command module, they only parse arguments, call the
+library and print.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+
+from depmap.cli.group import UserError, cli, dialect_option, load_index, project_root, resolve_target, run_options, verbosity
+
+FAIL_ON = click.Choice(["breaking", "warning", "never"])
+
+
+def _report_options(fail_on: str, default_output: str | None = None) -> Callable[[Callable], Callable]:
+    """The scan, dialect, output and --fail-on options shared by impact, report and check."""
+    from depmap.render.outputs import FORMATS
+
+    output_help = "Write the report to FILE; repeat for several formats, each chosen by its suffix (.html, .md, .sarif, .json, .txt)."
+    options = [
+        click.option("--path", default=".", type=click.Path(), help="Project folder to scan.", show_default=True),
+        dialect_option,
+        click.option("--server-version", help="Database server version, e.g. 16 or 8.0.35 (default: [tool.depmap], else what the code says)."),
+        click.option("--format", "output_format", type=click.Choice(FORMATS), default=None, help="Output format (default: text, or the suffix of each -o FILE)."),
+        click.option("-o", "--output", "outputs", multiple=True, type=click.Path(dir_okay=False),
+                     default=(default_output,) if default_output else (), show_default=bool(default_output), help=output_help),
+        click.option("--link-base", help="URL that source paths are appended to in reports, e.g. https://github.com/ORG/REPO/blob/SHA (default: [tool.depmap] link_base)."),
+        click.option("--fail-on", type=FAIL_ON, default=fail_on, show_default=True, help="Exit 1 when a finding reaches this severity."),
+        run_options,
+    ]
+
+    def decorate(function: Callable) -> Callable:
+        for option in reversed(options):
+            function = option(function)
+        return function
+
+    return decorate
+
+
+def _dialect(index: Any, option: str | None, server_version: str | None) -> Any:
+    from depmap.dialects.capabilities import Dialect, parse_version
+
+    version_text = server_version or getattr(index, "server_version", None) or index.config.server_version
+    if server_version is not None and parse_version(server_version) is None:
+        raise UserError(f"malformed --server-version '{server_version}'; write a version such as 16 or 8.0.35")
+    source = "--dialect" if option else getattr(index, "dialect_source", None) or ("config" if index.config.dialect else "default")
+    return Dialect(index.dialect, parse_version(version_text), source)
+
+
+def _one_table(index: Any, target: str) -> tuple[str, str]:
+    from depmap.impact.spec import SpecError, parse_target
+
+    try:
+        table_text, column = parse_target(target)
+    except SpecError as error:
+        raise UserError(str(error)) from None
+    tables, _ = resolve_target(index, table_text)
+    if len(tables) > 1:
+        raise UserError(f"table name '{table_text}' matches {', '.join(tables)}; write SCHEMA.TABLE.COLUMN")
+    return tables[0], column
+
+
+def _exit_for(findings: list, fail_on: str) -> None:
+    from depmap.impact.finding import reaches
+
+    if reaches(findings, fail_on):
+        raise SystemExit(1)
+
+
+def _run_info(index: Any, link_base: str | None, migrations: tuple[str, ...] = (), problems: tuple[str, ...] = ()) -> Any:
+    from depmap.render.run_info import RunInfo, command_line, now_utc
+
+    return RunInfo(
+        command=command_line(),
+        project=index.root.resolve().name,
+        started_at=now_utc(),
+        link_base=link_base or index.config.link_base,
+        migrations=migrations,
+        problems=problems,
+        skipped=tuple(index.skipped_with_unparsed()),
+        files_scanned=index.files_scanned,
+    )
+
+
+def _publish(kind: str, reports: list, index: Any, run: Any, output_format: str | None, outputs: tuple[str, ...]) -> None:
+    """Print the report, or write one file per -o in the format its suffix names."""
+    from depmap.render.outputs import ReportSet, UnknownSuffix, format_for, print_text, render
+    from depmap.render.text import console
+
+    bundle = ReportSet(kind, reports, run, index.graph, index.root)
+    if not outputs:
+        chosen = output_format or "text"
+        if chosen == "text":
+            print_text(console(), bundle)
+        else:
+            click.echo(render(chosen, bundle), nl=False)
+        return
+    try:
+        targets = [(path, format_for(path, output_format, len(outputs) == 1)) for path in outputs]
+    except UnknownSuffix as error:
+        raise UserError(str(error)) from None
+    for path, chosen in targets:
+        try:
+            Path(path).write_text(render(chosen, bundle), encoding="utf-8")
+        except OSError as error:
+            raise UserError(f"cannot write '{path}': {error.strerror or error}") from None
+        if verbosity() >= 0:
+            click.echo(f"depmap: wrote {chosen} report to {path}", err=True)
+
+
+def _impact_reports(obj: dict, target: str, column_type: str | None, not_null: bool, default: str | None, path: str,
+                    dialect: str | None, server_version: str | None) -> tuple[Any, list]:
+    from depmap.impact.engine import impact_context, run_impact
+    from depmap.impact.spec import ColumnSpec, SpecError, parse_default, parse_target, parse_type
+
+    try:
+        parse_target(target)  # a malformed target is reported before the scan
+    except SpecError as error:
+        raise UserError(str(error)) from None
+    index = load_index(path, dialect, obj["debug"])
+    chosen = _dialect(index, dialect, server_version)
+    table, column = _one_table(index, target)
+    try:
+        spec = ColumnSpec(table, column, parse_type(column_type, chosen.name), not not_null, parse_default(default, chosen.name))
+    except SpecError as error:
+        raise UserError(str(error)) from None
+    report = run_impact(impact_context(index, spec, chosen), debug=obj["debug"])
+    existing = [f for f in report.findings if f.rule == "column-exists"]
+    if existing:
+        where = existing[0].location
+        raise UserError(f"{table}.{column} already exists (defined at {where.path}:{where.line}); pick another name")
+    return index, [report]
+
+
+def _column_options(function: Callable) -> Callable:
+    function = click.option("--default", "default", help="Default expression, e.g. 0, \"'new'\", now().")(function)
+    function = click.option("--not-null", is_flag=True, help="The column is NOT NULL.")(function)
+    function = click.option("--type", "column_type", help="SQL type of the new column, e.g. text, integer, varchar(20).")(function)
+    return click.argument("target")(function)
+
+
+@cli.command()
+@_column_options
+@_report_options(fail_on="never")
+@click.pass_obj
+def impact(obj: dict, target: str, column_type: str | None, not_null: bool, default: str | None, path: str, dialect: str | None,
+           server_version: str | None, output_format: str | None, outputs: tuple[str, ...], link_base: str | None, fail_on: str) -> None:
+    """What adding TABLE.COLUMN breaks, what changes behaviour, and how to roll it out."""
+    index, reports = _impact_reports(obj, target, column_type, not_null, default, path, dialect, server_version)
+    _publish("impact", reports, index, _run_info(index, link_base), output_format, outputs)
+    _exit_for(reports[0].findings, fail_on)
+
+
+@cli.command()
+@_column_options
+@_report_options(fail_on="never", default_output="impact.html")
+@click.pass_obj
+def report(obj: dict, target: str, column_type: str | None, not_null: bool, default: str | None, path: str, dialect: str | None,
+           server_version: str | None, output_format: str | None, outputs: tuple[str, ...], link_base: str | None, fail_on: str) -> None:
+    """`impact` as a self-contained HTML page to attach to a pull request (-o impact.html)."""
+    index, reports = _impact_reports(obj, target, column_type, not_null, default, path, dialect, server_version)
+    _publish("impact", reports, index, _run_info(index, link_base), output_format or "html", outputs)
+    _exit_for(reports[0].findings, fail_on)
+
+
+@cli.command()
+@click.argument("migrations", nargs=-1, type=click.Path())
+@click.option("--diff", "base_ref", help="Check the migrations added or changed since this git ref (e.g. origin/main).")
+@_report_options(fail_on="breaking")
+@click.pass_obj
+def check(obj: dict, migrations: tuple[str, ...], base_ref: str | None, path: str, dialect: str | None, server_version: str | None,
+          output_format: str | None, outputs: tuple[str, ...], link_base: str | None, fail_on: str) -> None:
+    """Impact of every column the MIGRATIONS add (SQL, Alembic, Django), or those changed since --diff REF."""
+    from depmap.impact.engine import impact_context, run_impact
+    from depmap.impact.migration_specs import specs_from_migrations
+
+    if not migrations and not base_ref:
+        raise UserError("name migration files to check, or pass --diff BASE_REF (e.g. --diff origin/main)")
+    root = project_root(path).resolve()
+    paths = [_relative_to_root(root, item) for item in migrations]
+    if base_ref:
+        from depmap.impact.git_changes import GitError, changed_migrations
+
+        try:
+            paths += changed_migrations(root, base_ref)
+        except GitError as error:
+            raise UserError(str(error)) from None
+    index = load_index(str(root), dialect, obj["debug"])
+    chosen = _dialect(index, dialect, server_version)
+    checked = sorted(set(paths))
+    specs, problems = specs_from_migrations(index, checked)
+    changed = {spec.origin.path for spec in specs if spec.origin is not None}
+    reports = [run_impact(impact_context(index, spec, chosen, changed), debug=obj["debug"]) for spec in specs]
+    run = _run_info(index, link_base, tuple(checked), tuple(problems))
+    _publish("check", reports, index, run, output_format, outputs)
+    _exit_for([f for report in reports for f in report.findings], fail_on)
+
+
+def _relative_to_root(root: Path, item: str) -> str:
+    candidate = Path(item)
+    if not candidate.exists():
+        raise UserError(f"migration '{item}' does not exist")
+    if not candidate.is_file():
+        raise UserError(f"'{item}' is not a file; name migration files (or use --diff BASE_REF)")
+    try:
+        return candidate.resolve().relative_to(root).as_posix()
+    except ValueError:
+        raise UserError(f"migration '{item}' is outside the project folder {root}; pass --path") from None
+
+
+@cli.command()
+@click.argument("rule_id", required=False)
+def explain(rule_id: str | None) -> None:
+    """The documentation of an impact rule (all rules when RULE_ID is omitted)."""
+    from depmap.impact.registry import RULES, RULES_BY_ID
+
+    if rule_id is None:
+        for rule in RULES:
+            click.echo(f"{rule.id:<26} {rule.severity:<9} {rule.summary}")
+        return
+    rule = RULES_BY_ID.get(rule_id)
+    if rule is None:
+        import difflib
+
+        close = difflib.get_close_matches(rule_id, list(RULES_BY_ID), n=3)
+        hint = f"; did you mean {', '.join(close)}?" if close else "; `depmap explain` lists them"
+        raise UserError(f"unknown rule '{rule_id}'{hint}")
+    click.echo(f"{rule.id} ({rule.severity})\n")
+    click.echo(rule.doc.strip() + "\n")

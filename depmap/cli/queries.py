@@ -1,0 +1,175 @@
+"""Commands that query the index: `scan`, `tables`, `who-reads`, `who-writes`, `downstream`, `graph`.
+
+Like every command module, they only parse arguments, call the library and print.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Callable
+
+import click
+
+from depmap.cli.group import check_column, cli, dialect_option, format_option, load_index, resolve_target, run_options
+
+
+@cli.command()
+@click.argument("path", default=".", type=click.Path(file_okay=True, dir_okay=True))
+@dialect_option
+@format_option("text", "json")
+@run_options
+@click.pass_obj
+def scan(obj: dict, path: str, dialect: str | None, output_format: str) -> None:
+    """Scan PATH and print a summary of what was found."""
+    from depmap.model import ACCESS
+    from depmap.render.json import dumps
+    from depmap.render.text import console, print_skipped
+
+    index = load_index(path, dialect, obj["debug"])
+    accesses = Counter(f.access for f in index.facts if f.kind == ACCESS)
+    summary = {
+        "schema_version": 1,
+        "root": str(index.root),
+        "dialect": index.dialect,
+        "files_scanned": index.files_scanned,
+        "files_from_cache": index.files_scanned - index.files_parsed,
+        "tables": len(index.catalog.tables),
+        "tables_used": len(index.graph.tables()),
+        "reads": accesses.get("read", 0),
+        "writes": accesses.get("write", 0),
+        "unparsed_statements": len(index.unparsed()),
+        "skipped": [s.to_json() for s in index.skipped],
+        "seconds": {k: round(v, 3) for k, v in index.timings.items()},
+    }
+    if output_format == "json":
+        click.echo(dumps(summary), nl=False)
+        return
+    out = console()
+    out.print(
+        f"Scanned {summary['files_scanned']} files ({summary['files_from_cache']} unchanged, from the cache) "
+        f"in {sum(index.timings.values()):.2f} s ({index.dialect}): "
+        f"{summary['tables']} tables defined, {summary['tables_used']} tables used, "
+        f"{summary['reads']} reads, {summary['writes']} writes, "
+        f"{summary['unparsed_statements']} unparsed statements, {len(index.skipped)} files skipped."
+    )
+    print_skipped(out, index.skipped_with_unparsed())
+
+
+@cli.command()
+@click.argument("path", default=".", type=click.Path())
+@dialect_option
+@format_option("text", "json")
+@run_options
+@click.pass_obj
+def tables(obj: dict, path: str, dialect: str | None, output_format: str) -> None:
+    """Known tables and columns, and where each is defined."""
+    from depmap.render.json import dumps
+    from depmap.render.text import console, print_tables
+
+    index = load_index(path, dialect, obj["debug"])
+    if output_format == "json":
+        click.echo(dumps(index.catalog.to_json()), nl=False)
+    else:
+        print_tables(console(), index.catalog)
+
+
+
+
+
+
+def _usage_command(name: str, verb: str, noun: str) -> Callable:
+    @cli.command(name, help=f"Code that {noun} TABLE or TABLE.COLUMN, grouped by file, with lines.")
+    @click.argument("target")
+    @click.option("--path", default=".", type=click.Path(), help="Project folder to scan.", show_default=True)
+    @dialect_option
+    @format_option("text", "json")
+    @run_options
+    @click.option(
+        "--min-confidence",
+        type=click.Choice(["low", "medium", "high"]),
+        default="low",
+        show_default=True,
+        help="Hide usages below this confidence.",
+    )
+    @click.pass_obj
+    def command(obj: dict, target: str, path: str, dialect: str | None, output_format: str, min_confidence: str) -> None:
+        from depmap.model import CONFIDENCE_ORDER
+        from depmap.render.json import dumps, usages_document
+        from depmap.render.text import console, print_usages
+
+        index = load_index(path, dialect, obj["debug"])
+        tables_found, column = resolve_target(index, target)
+        if column is not None:
+            check_column(index, tables_found, column, verb)
+        query = getattr(index.graph, verb)
+        facts = sorted(
+            {id(f): f for t in tables_found for f in query(t, column)}.values(), key=lambda f: f.sort_key()
+        )
+        facts = [f for f in facts if CONFIDENCE_ORDER[f.confidence] <= CONFIDENCE_ORDER[min_confidence]]
+        skipped = index.skipped_with_unparsed()
+        label = ", ".join(tables_found) + (f".{column}" if column else "")
+        if output_format == "json":
+            query_doc = {"table": tables_found[0] if len(tables_found) == 1 else tables_found, "column": column}
+            click.echo(dumps(usages_document(query_doc, facts, skipped)), nl=False)
+        else:
+            title = {"readers": "Code that reads", "writers": "Code that writes"}[verb]
+            print_usages(console(), f"{title} {label}", facts, skipped, show_columns=column is None)
+
+    return command
+
+
+
+
+who_reads = _usage_command("who-reads", "readers", "reads")
+who_writes = _usage_command("who-writes", "writers", "writes")
+
+
+@cli.command()
+@click.argument("target")
+@click.option("--path", default=".", type=click.Path(), help="Project folder to scan.", show_default=True)
+@dialect_option
+@format_option("text", "json")
+@run_options
+@click.pass_obj
+def downstream(obj: dict, target: str, path: str, dialect: str | None, output_format: str) -> None:
+    """Views, tables, models and tasks fed by TABLE or TABLE.COLUMN, with the path of each hop."""
+    from depmap.render.json import downstream_document, dumps
+    from depmap.render.text import console, print_downstream
+
+    index = load_index(path, dialect, obj["debug"])
+    tables_found, column = resolve_target(index, target)
+    if column is not None:
+        check_column(index, tables_found, column, "readers")
+    hops = [hop for table in tables_found for hop in index.graph.downstream(table, column)]
+    if output_format == "json":
+        query = {"table": tables_found[0] if len(tables_found) == 1 else tables_found, "column": column}
+        click.echo(dumps(downstream_document(query, hops, index.skipped_with_unparsed())), nl=False)
+    else:
+        label = ", ".join(tables_found) + (f".{column}" if column else "")
+        print_downstream(console(), label, hops)
+
+
+@cli.command()
+@click.option("--path", default=".", type=click.Path(), help="Project folder to scan.", show_default=True)
+@dialect_option
+@format_option("json", "graphml", "dot")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write to FILE instead of stdout.")
+@run_options
+@click.pass_obj
+def graph(obj: dict, path: str, dialect: str | None, output_format: str, output: str | None) -> None:
+    """The dependency graph: tables, columns, code, and reads/writes/defines/flows_to edges."""
+    from depmap.render.json import dumps
+    from depmap.render.templates import render
+
+    index = load_index(path, dialect, obj["debug"])
+    if output_format == "json":
+        text = dumps(index.graph.node_link())
+    elif output_format == "graphml":
+        text = index.graph.graphml() + "\n"
+    else:
+        text = render("graph.dot.j2", **index.graph.node_link())
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)

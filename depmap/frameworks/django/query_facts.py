@@ -1,0 +1,77 @@
+"""What the Django query visitor tracks and what it says: `Subject`, `Op`, the ORM_ACCESS fact.
+
+`django_queries` follows names and chains; for each expression it knows a `Subject` (a queryset,
+rows or an instance of a model, reached through relations) and for each operation an `Op` (read or
+write, the ORM detail, the fields named). Turning the two into the contract's ORM_ACCESS fact
+(`depmap.orm.symbols`) — its `extra`, its lines, a one-line snippet — is kept here so that the
+visitor's module holds only the tracking, and so that the fact's shape is read in one place.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+from depmap.model import HIGH, READ, Fact, Location
+from depmap.orm import symbols
+from depmap.frameworks.django.field_references import Refs
+from depmap.python.tree import ParsedTree
+
+SNIPPET_LIMIT = 160
+
+
+@dataclass
+class Subject:
+    """What an expression holds: a queryset, rows or an instance of a model (through relations)."""
+
+    kind: str  # "queryset" | "rows" | "instance"
+    model: str | None
+    model_name: str
+    relation: tuple[str, ...] = ()
+    confidence: str = HIGH
+    reason: str | None = None
+    queryset: str | None = None  # the QuerySet/Manager class whose methods run, model unknown here
+    constructed: list[str] | None = None  # a new instance: the fields set before its first save
+    all_fields: bool = False  # the constructor took **kwargs
+    saved: bool = False
+
+
+@dataclass(frozen=True)
+class Op:
+    """What one fact says was done: access, detail, and the fields it names."""
+
+    access: str
+    detail: str
+    fields: Sequence[str] = ()
+    all_fields: bool = False
+    aliases: Sequence[str] = ()
+
+
+def query_op(refs: Refs) -> Op:
+    """The read of a chain that named `refs`."""
+    return Op(READ, symbols.ORM_QUERY, refs.fields, aliases=refs.aliases)
+
+
+def access_fact(parsed: ParsedTree, symbol: str, subject: Subject, op: Op, anchor: ast.AST, end: ast.AST) -> Fact:
+    """One ORM_ACCESS fact from the line of `anchor` (where the chain starts) to the end of `end`;
+    the snippet is `end`'s source (`(\n Order.objects ... \n)`: not the brackets around it)."""
+    start, stop = anchor.lineno, end.end_lineno  # type: ignore[attr-defined]
+    extra: dict[str, Any] = {
+        "model": subject.model,
+        "model_name": subject.model_name,
+        "relation": list(subject.relation),
+        "fields": list(op.fields),
+        "all_fields": op.all_fields,
+        "aliases": list(op.aliases),
+    }
+    if subject.reason:
+        extra["reason"] = subject.reason
+    if subject.queryset:
+        extra["queryset"] = subject.queryset
+    snippet = " ".join(parsed.source.segment(end).split())
+    if len(snippet) > SNIPPET_LIMIT:
+        snippet = snippet[: SNIPPET_LIMIT - 1] + "…"
+    location = Location(parsed.path, start, stop, symbol=symbol)
+    return Fact(symbols.ORM_ACCESS, "", location, access=op.access, detail=op.detail, via="orm",
+                confidence=subject.confidence, snippet=snippet, extra=extra)  # fmt: skip

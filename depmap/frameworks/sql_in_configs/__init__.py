@@ -1,0 +1,1 @@
+"""SQL kept in YAML and JSON configuration files. Registered in `family.py`."""

@@ -1,0 +1,275 @@
+"""Build the index of a project: discover files, scan each, merge facts into catalog and graph.
+
+Scanning is a pure function of (file text, context), so this is the one place that does I/O,
+the place a cache and a process pool plug into, and the place that guarantees a scan always
+completes: a scanner that fails on one file costs that file, with a reason, never the run.
+"""
+
+from __future__ import annotations
+
+import gc
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Callable, Iterator
+
+from depmap.index.attribution import settle_candidates
+from depmap.catalog import Catalog
+from depmap.config import Config, load_config
+from depmap.discover import SCANNED_KINDS, Discovery, SourceFile, discover, read_source
+from depmap.graph import DependencyGraph
+from depmap.model import PARSE_ERROR, Fact, ScanResult, Skipped, sorted_facts
+from depmap.scan_context import ScanContext, dbt_project_vars
+
+if TYPE_CHECKING:
+    from depmap.index.cache import ScanCache
+
+DEFAULT_DIALECT = "postgres"
+
+
+@dataclass
+class Index:
+    root: Path
+    config: Config
+    dialect: str
+    facts: list[Fact]
+    skipped: list[Skipped]
+    catalog: Catalog
+    graph: DependencyGraph
+    files_scanned: int
+    warnings: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    dialect_source: str = "default"  # "option", "config", "path:line" the code says it in, or "default"
+    server_version: str | None = None  # [tool.depmap] server_version, else detected, else unknown
+    server_version_source: str | None = None
+    files_parsed: int = 0  # files scanned in this run (the rest came from the cache)
+
+    def unparsed(self) -> list[Fact]:
+        return [f for f in self.facts if f.kind == PARSE_ERROR]
+
+    def skipped_with_unparsed(self) -> list[Skipped]:
+        """Files skipped whole, and statements that could not be parsed, for every report."""
+        parts = [
+            Skipped(f.location.path, f"line {f.location.line}: SQL not parsed: {f.extra.get('error', 'invalid SQL')}")
+            for f in self.unparsed()
+        ]
+        return sorted(set(self.skipped) | set(parts), key=_skipped_key)
+
+
+def _skipped_key(item: Skipped) -> tuple:
+    line = item.reason.split(":", 1)[0]
+    number = int(line[5:]) if line.startswith("line ") and line[5:].isdigit() else 0
+    return (item.path, number, item.reason)
+
+
+def _dbt_vars(root: Path, found: Discovery) -> tuple[tuple[str, str], ...]:
+    """Vars of every dbt project, read before the models that use them are rendered."""
+    import yaml
+
+    pairs = []
+    for file in found.files:
+        if file.kind != "dbt_project":
+            continue
+        text = read_source(root, file)
+        try:
+            data = yaml.safe_load(text) if isinstance(text, str) else None
+        except yaml.YAMLError:
+            continue  # the dbt scanner reports the broken file
+        if (pair := dbt_project_vars(file.path, data)) is not None:
+            pairs.append(pair)
+    return tuple(sorted(pairs))
+
+
+def build_index(
+    root: Path,
+    *,
+    dialect: str | None = None,
+    debug: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+    jobs: int | None = None,
+    use_cache: bool = False,
+) -> Index:
+    """Discover, scan (with use_cache, unchanged files come from .depmap/cache.sqlite; the rest run
+    on `jobs` processes), link. The library leaves the cache off; the command line turns it on."""
+    from depmap.index.pool import default_jobs
+
+    root = root.resolve()
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    config, warnings = load_config(root)
+    found: Discovery = discover(root, config)
+    choice = choose_dialect(root, found, config, dialect)
+    chosen = choice.dialect
+    warnings = warnings + choice.notes
+    timings["discover"] = time.perf_counter() - started
+
+    ctx = ScanContext(dialect=chosen, dbt_vars=_dbt_vars(root, found))
+    scannable = [f for f in found.files if f.kind in SCANNED_KINDS]
+    with _collector_paused():
+        linked, scanned, cache_notes = _linked_facts(root, scannable, ctx, jobs or default_jobs(), use_cache, debug, progress, timings)
+    facts, scan_skipped, catalog, graph = linked
+    warnings += cache_notes
+    skipped = list(found.skipped) + scan_skipped
+    return Index(
+        root=root,
+        config=config,
+        dialect=chosen,
+        facts=facts,
+        skipped=sorted(set(skipped)),
+        catalog=catalog,
+        graph=graph,
+        files_scanned=len(scannable),
+        warnings=warnings,
+        timings=timings,
+        dialect_source=choice.source,
+        server_version=choice.server_version,
+        server_version_source=choice.server_version_source,
+        files_parsed=scanned,
+    )
+
+
+Linked = tuple[list[Fact], list[Skipped], Catalog, DependencyGraph]
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Decoding cached facts, loading the stored index, linking and building the graph allocate
+    an object per fact and keep nearly all of them: collection passes find nothing and cost a
+    third of a warm run. (Scan workers re-enable collection: syntax trees need it.) Afterwards the
+    index is frozen out of the collector's reach (`gc.freeze`): it lives as long as the command,
+    and the first full collection after loading a large one took 0.7 s at a million lines."""
+    collecting = gc.isenabled()
+    gc.unfreeze()  # a previous index (a library caller building several) may be collected again
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if collecting:
+            gc.enable()
+
+
+def _linked_facts(
+    root: Path,
+    files: list[SourceFile],
+    ctx: ScanContext,
+    jobs: int,
+    use_cache: bool,
+    debug: bool,
+    progress: Callable[[int, int], None] | None,
+    timings: dict[str, float],
+) -> tuple[Linked, int, list[str]]:
+    """Facts of every file, linked, with the catalog and the graph. With the cache, an unchanged
+    project loads all of it at once (`depmap.index.store`); otherwise unchanged files come from the scan
+    cache, the rest are scanned, and linking runs. Returns (linked, files scanned, cache warnings)."""
+    from depmap.index import store as index_store
+    from depmap.index.cache import CACHE_DIR, ScanCache, scanner_stamp
+
+    started = time.perf_counter()
+    cache = ScanCache.open(root, ctx) if use_cache else None
+    stats = [(f.path, f.size, f.mtime_ns) for f in files]
+    digests = cache.unchanged(stats) if cache else None
+    if cache and digests is not None:
+        key = index_store.index_key(scanner_stamp(), cache.context, zip((f.path for f in files), digests), "")
+        stored = index_store.load(root / CACHE_DIR, key)
+        if stored is not None:
+            timings["cache"] = time.perf_counter() - started
+            timings["scan"] = timings["graph"] = 0.0
+            return stored, 0, cache.warnings
+    timings["cache"] = time.perf_counter() - started
+    results, scanned = _scan_all(root, files, ctx, jobs, cache, debug, progress, timings)
+
+    started = time.perf_counter()
+    from depmap.registry import link_facts  # every family's code: only a scan that links needs it
+
+    facts = link_facts([fact for result in results for fact in result.facts])
+    catalog = Catalog.from_facts(facts)
+    facts = sorted_facts(settle_candidates(facts, catalog.schema()))
+    graph = DependencyGraph(facts)
+    linked: Linked = (facts, [item for result in results for item in result.skipped], catalog, graph)
+    timings["graph"] = time.perf_counter() - started
+    if cache:
+        started = time.perf_counter()
+        cache.save(f.path for f in files)
+        digests = [cache.digest_of(f.path) for f in files]
+        if not cache.warnings and all(digests):
+            index_store.save(root / CACHE_DIR, index_store.index_key(scanner_stamp(), cache.context, zip((f.path for f in files), digests), ""), linked)
+        timings["cache"] += time.perf_counter() - started
+    return linked, scanned, cache.warnings if cache else []
+
+
+def _scan_all(
+    root: Path,
+    files: list[SourceFile],
+    ctx: ScanContext,
+    jobs: int,
+    cache: "ScanCache | None",
+    debug: bool,
+    progress: Callable[[int, int], None] | None,
+    timings: dict[str, float],
+) -> tuple[list[ScanResult], int]:
+    """Each file's result in discovery order: from the cache when its stat or content is unchanged,
+    else scanned (on `jobs` processes) and stored. Returns (results, files scanned)."""
+    from depmap.index.pool import read_and_scan, scan_files
+
+    started = time.perf_counter()
+    results: list[ScanResult | None] = [None] * len(files)
+    work: list[tuple[int, SourceFile, str]] = []  # (position, file, digest the cache holds)
+    for position, file in enumerate(files):
+        hit = cache.by_stat(file.path, file.size, file.mtime_ns) if cache else None
+        if hit is None:
+            work.append((position, file, cache.digest_of(file.path) if cache else ""))
+        else:
+            results[position] = hit
+    timings["cache"] += time.perf_counter() - started
+
+    started = time.perf_counter()
+    done, parsed = len(files) - len(work), 0
+    outcomes = scan_files(root, [(file, known) for _, file, known in work], ctx, jobs, debug, encode=cache is not None)
+    for (position, file, _known), (digest, result, blob) in zip(work, outcomes):
+        fresh = result is not None
+        if result is None:  # the content is what the cache holds: only the stat changed
+            result = cache.by_content(file.path, file.size, file.mtime_ns, digest) if cache else None
+        if result is None:  # a damaged cache row: scan the file here after all
+            digest, result, blob = read_and_scan(root, file, "", ctx, debug, encode=cache is not None)
+            fresh = True
+        assert result is not None
+        if fresh:
+            parsed += 1
+            if cache is not None:
+                cache.store(file.path, file.size, file.mtime_ns, digest, result, blob)
+        results[position] = result
+        done += 1
+        if progress is not None:
+            progress(done, len(files))
+    timings["scan"] = time.perf_counter() - started
+    return [r for r in results if r is not None], parsed
+
+
+@dataclass(frozen=True)
+class DialectChoice:
+    dialect: str
+    source: str
+    server_version: str | None = None
+    server_version_source: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def choose_dialect(root: Path, found: Discovery, config: Config, option: str | None = None) -> DialectChoice:
+    """The dialect: the command-line option, else `[tool.depmap] dialect`, else what the code
+    says (Django settings, database URLs, dbt profiles, compose images), else postgres. The
+    server version: `[tool.depmap] server_version`, else the chosen database's image tag."""
+    from depmap.dialects.detect import detect
+
+    if option or config.dialect:
+        name, source = (option, "option") if option else (config.dialect, "config")
+        if config.server_version:
+            return DialectChoice(name, source, config.server_version, "config")
+        detected = detect(root, found, dialect=name)
+        return DialectChoice(name, source, detected.version, detected.version_source, detected.notes)
+    detected = detect(root, found)
+    name, source = (detected.dialect, detected.source) if detected.dialect and detected.source else (DEFAULT_DIALECT, "default")
+    if config.server_version:
+        return DialectChoice(name, source, config.server_version, "config", detected.notes)
+    return DialectChoice(name, source, detected.version, detected.version_source, detected.notes)

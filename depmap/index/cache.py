@@ -1,0 +1,232 @@
+"""The scan cache: each file's facts in `.depmap/cache.sqlite`, so an unchanged file is never parsed twice.
+
+A row is keyed by the file's path (relative, so a CI cache step can restore it on another machine),
+its size and mtime (a hit without reading the file), and its content hash (a hit after a checkout
+that only touched mtimes). Rows also carry the scan context (dialect, dbt vars): the same file
+scans differently under another dialect. The whole cache carries a stamp of depmap's version and
+its scanner sources, so upgrading depmap empties it. Rows are JSON, never pickle: a cache file
+restored from somewhere else is data, and data that does not decode is a miss, never trusted.
+Concurrent runs are safe: SQLite in WAL mode, one short write transaction per run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import time
+import zlib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable
+
+from depmap import __version__
+from depmap.model import Fact, ScanResult, Skipped
+from depmap.scan_context import ScanContext
+
+CACHE_DIR = ".depmap"
+CACHE_FILE = "cache.sqlite"
+FORMAT = "depmap-scan-cache"
+SCHEMA = 1
+RACY_NS = 2_000_000_000  # mtimes this close to the scan are not trusted (file systems tick coarsely)
+_TABLES = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS files (
+    path TEXT NOT NULL, context TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
+    digest TEXT NOT NULL, result BLOB NOT NULL, PRIMARY KEY (path, context)
+);
+"""
+
+
+@lru_cache(maxsize=1)
+def scanner_stamp() -> str:
+    """depmap's version plus a hash of its own source: a changed scanner invalidates every row."""
+    package = Path(__file__).resolve().parents[1]  # the depmap package, every subpackage included
+    digest = hashlib.blake2b(__version__.encode(), digest_size=16)
+    for source in sorted(package.rglob("*.py")):
+        digest.update(source.relative_to(package).as_posix().encode())
+        digest.update(source.read_bytes())
+    return digest.hexdigest()
+
+
+def context_key(ctx: ScanContext) -> str:
+    return hashlib.blake2b(json.dumps([ctx.dialect, ctx.dbt_vars]).encode(), digest_size=12).hexdigest()
+
+
+def content_digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
+
+
+@dataclass
+class Row:
+    size: int
+    mtime_ns: int
+    digest: str
+    result: bytes | None  # loaded on first use
+
+
+@dataclass
+class ScanCache:
+    """One run's view of the cache: rows read up front, new results written once at the end."""
+
+    path: Path
+    context: str
+    rows: dict[str, Row] = field(default_factory=dict)
+    pending: list[tuple[str, int, int, str, bytes]] = field(default_factory=list)
+    touched: list[tuple[int, int, str]] = field(default_factory=list)  # (size, mtime, path): same content, new stat
+    warnings: list[str] = field(default_factory=list)
+    stale: bool = False
+    _results_loaded: bool = False
+
+    @classmethod
+    def open(cls, root: Path, ctx: ScanContext) -> ScanCache:
+        """The cache of `root`; a corrupt or foreign file is replaced, with a warning, never trusted."""
+        cache = cls(root / CACHE_DIR / CACHE_FILE, context_key(ctx))
+        try:
+            cache.rows = cache._load()
+        except (sqlite3.DatabaseError, ValueError) as error:
+            cache.warnings.append(f"discarded the scan cache {cache.path.relative_to(root)} ({_reason(error)}); rebuilding it")
+            cache._discard()
+        except OSError as error:
+            cache.warnings.append(f"scan cache unavailable ({error.strerror or error}); scanning without it")
+            cache.path = Path()  # nothing is written
+        return cache
+
+    def _load(self) -> dict[str, Row]:
+        if not self.path.exists():
+            return {}
+        with _connect(self.path) as db:
+            meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+            if meta.get("format") != FORMAT or meta.get("schema") != str(SCHEMA):
+                raise ValueError("not a depmap scan cache")
+            if meta.get("stamp") != scanner_stamp():
+                self.stale = True  # another depmap version: every row goes at the end of this run
+                return {}
+            rows = db.execute("SELECT path, size, mtime_ns, digest FROM files WHERE context = ?", (self.context,))
+            return {path: Row(size, mtime_ns, digest, None) for path, size, mtime_ns, digest in rows}
+
+    def _load_results(self) -> None:
+        """The stored facts, read in one query the first time a row is used (an unchanged project
+        loaded through `depmap.index.store` never needs them)."""
+        self._results_loaded = True
+        try:
+            with _connect(self.path) as db:
+                for path, result in db.execute("SELECT path, result FROM files WHERE context = ?", (self.context,)):
+                    row = self.rows.get(path)
+                    if row is not None and row.result is None:
+                        row.result = result
+        except sqlite3.DatabaseError:
+            pass  # rows without a result are misses
+
+    def _discard(self) -> None:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+        self.rows = {}
+
+    def unchanged(self, files: Iterable[tuple[str, int, int]]) -> list[str] | None:
+        """The content digest of every (path, size, mtime) when none changed since stored, else None."""
+        digests = []
+        for path, size, mtime_ns in files:
+            row = self.rows.get(path)
+            if row is None or row.size != size or row.mtime_ns != mtime_ns:
+                return None
+            digests.append(row.digest)
+        return digests
+
+    def digest_of(self, path: str) -> str:
+        row = self.rows.get(path)
+        return row.digest if row is not None else ""
+
+    def by_stat(self, path: str, size: int, mtime_ns: int) -> ScanResult | None:
+        """The cached result when the file's size and mtime are unchanged (no read needed)."""
+        row = self.rows.get(path)
+        if row is None or row.size != size or row.mtime_ns != mtime_ns:
+            return None
+        return self._decode(path, row)
+
+    def by_content(self, path: str, size: int, mtime_ns: int, digest: str) -> ScanResult | None:
+        """The cached result when the content is unchanged although the stat is not."""
+        row = self.rows.get(path)
+        if row is None or row.digest != digest:
+            return None
+        result = self._decode(path, row)
+        if result is not None and time.time_ns() - mtime_ns >= RACY_NS:
+            self.touched.append((size, mtime_ns, path))
+        return result
+
+    def store(self, path: str, size: int, mtime_ns: int, digest: str, result: ScanResult, blob: bytes | None = None) -> None:
+        """Keep `result` (`blob`: already encoded by the worker that scanned the file)."""
+        if time.time_ns() - mtime_ns < RACY_NS:
+            size = -1  # written moments ago: a same-size edit could keep this mtime, so check content next time
+        if blob is None:
+            blob = encode_result(result)
+        self.pending.append((path, size, mtime_ns, digest, blob))
+        self.rows[path] = Row(size, mtime_ns, digest, blob)
+
+    def _decode(self, path: str, row: Row) -> ScanResult | None:
+        if row.result is None and not self._results_loaded:
+            self._load_results()
+        try:
+            if row.result is None:
+                raise ValueError("no stored result")
+            return decode_result(row.result)
+        except (ValueError, TypeError, KeyError, zlib.error):
+            self.rows.pop(path, None)
+            return None  # a damaged row is a miss: the file is scanned again
+
+    def save(self, present: Iterable[str]) -> None:
+        """Write this run's results and forget files that are gone, in one transaction."""
+        if self.path == Path():
+            return
+        keep = set(present)
+        gone = [path for path in self.rows if path not in keep]
+        if not self.pending and not self.touched and not gone and not self.stale and self.path.exists():
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            _ignore_folder(self.path.parent)
+            with _connect(self.path) as db:
+                db.execute("BEGIN IMMEDIATE")
+                db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                               [("format", FORMAT), ("schema", str(SCHEMA)), ("stamp", scanner_stamp())])
+                if self.stale:
+                    db.execute("DELETE FROM files")
+                db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)",
+                               [(path, self.context, size, mtime, digest, blob) for path, size, mtime, digest, blob in self.pending])
+                db.executemany("UPDATE files SET size = ?, mtime_ns = ? WHERE path = ? AND context = ?",
+                               [(size, mtime, path, self.context) for size, mtime, path in self.touched])
+                db.executemany("DELETE FROM files WHERE path = ?", [(path,) for path in gone])
+                db.execute("COMMIT")
+        except (sqlite3.DatabaseError, OSError) as error:
+            self.warnings.append(f"could not update the scan cache ({_reason(error)}); the next run scans again")
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    db = sqlite3.connect(str(path), timeout=30, isolation_level=None)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.executescript(_TABLES)
+    return db
+
+
+def _ignore_folder(folder: Path) -> None:
+    """`.depmap/` holds a cache, never anything to commit."""
+    marker = folder / ".gitignore"
+    if not marker.exists():
+        marker.write_text("# depmap's scan cache: safe to delete, never committed\n*\n", encoding="utf-8")
+
+
+def _reason(error: Exception) -> str:
+    return str(error) or type(error).__name__
+
+
+def encode_result(result: ScanResult) -> bytes:
+    document = {"facts": [f.to_json() for f in result.facts], "skipped": [s.to_json() for s in result.skipped]}
+    return zlib.compress(json.dumps(document, separators=(",", ":")).encode("utf-8"), 1)
+
+
+def decode_result(blob: bytes) -> ScanResult:
+    document = json.loads(zlib.decompress(blob))
+    facts = [Fact.from_json(item) for item in document["facts"]]
+    skipped = [Skipped(item["path"], item["reason"]) for item in document["skipped"]]
+    return ScanResult(facts=facts, skipped=skipped)

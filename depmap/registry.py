@@ -1,0 +1,68 @@
+"""The registry: every input family depmap reads, in the order their work runs.
+
+Adding support for another ORM or pipeline tool is one package under `depmap/frameworks/` with
+a `family.py`, and one line here; a test checks that every family package is listed. From the
+families come the three things a scan needs: the Python analyses (run on one parse of each
+Python file), the scanner of each other file kind, and the linkers run once over every file's
+facts. Order matters only for the linkers: the ORM linker, which ranks every migration, runs
+before the dbt and Airflow linkers that build on table definitions.
+"""
+
+from __future__ import annotations
+
+from depmap.discover import FileKind
+from depmap.frameworks.airflow.family import AIRFLOW
+from depmap.frameworks.alembic.family import ALEMBIC
+from depmap.frameworks.dbt.family import DBT
+from depmap.frameworks.django.family import DJANGO
+from depmap.frameworks.family import Family, Linker, Scanner
+from depmap.frameworks.sql_files.family import SQL_FILES
+from depmap.frameworks.sql_in_configs.family import SQL_IN_CONFIGS
+from depmap.frameworks.sql_in_python.family import SQL_IN_PYTHON
+from depmap.frameworks.sqlalchemy.family import SQLALCHEMY
+from depmap.model import Fact, ScanResult
+from depmap.python.analysis import PythonAnalysis
+from depmap.python.scanner import scan_python
+from depmap.scan_context import ScanContext
+
+FAMILIES: tuple[Family, ...] = (
+    SQL_IN_PYTHON,
+    SQL_FILES,
+    ALEMBIC,
+    DJANGO,
+    SQLALCHEMY,
+    DBT,
+    AIRFLOW,
+    SQL_IN_CONFIGS,
+)
+
+PYTHON_ANALYSES: tuple[PythonAnalysis, ...] = tuple(analysis for family in FAMILIES for analysis in family.python)
+
+
+def scan_python_file(path: str, text: str, ctx: ScanContext) -> ScanResult:
+    """The Python scanner with every family's analyses."""
+    return scan_python(path, text, ctx, PYTHON_ANALYSES)
+
+
+def _scanners() -> dict[str, tuple[Scanner, ...]]:
+    scanners: dict[str, tuple[Scanner, ...]] = {FileKind.PYTHON: (scan_python_file,)}
+    for family in FAMILIES:
+        for kind, functions in family.files.items():
+            scanners[kind] = scanners.get(kind, ()) + tuple(functions)
+    return scanners
+
+
+SCANNERS: dict[str, tuple[Scanner, ...]] = _scanners()
+
+# Each linker once (several ORM families share one), in the order of the first family naming it.
+LINKERS: tuple[Linker, ...] = tuple(dict.fromkeys(linker for family in FAMILIES for linker in family.linkers))
+
+
+def link_facts(facts: list[Fact]) -> list[Fact]:
+    """Every file's facts through every linker: symbolic facts become tables, columns and accesses."""
+    for linker in LINKERS:
+        facts = linker(facts)
+    return facts
+
+
+__all__ = ["FAMILIES", "LINKERS", "PYTHON_ANALYSES", "SCANNERS", "Scanner", "link_facts", "scan_python_file"]

@@ -1,1 +1,0 @@
-"""Scanners: pure functions of one file. The registry is `depmap.scanners.registry.SCANNERS`."""
