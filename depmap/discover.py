@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import stat
 import tokenize
 from dataclasses import dataclass, field
@@ -75,6 +76,12 @@ BINARY_SNIFF_BYTES = 8192
 MAX_LINE_CHARS = 20_000
 _UTF8_BOM = b"\xef\xbb\xbf"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+# Folders and file names that migration tools use (Django, Alembic, Rails-style, Flyway, Liquibase).
+_MIGRATION_PATH = re.compile(
+    r"(^|/)(migrations?|migrate|alembic|versions|flyway|liquibase|schema_migrations|db/changelog)/"
+    r"|(^|/)V\d+(_\d+)*__[^/]*\.sql$",
+    re.I,
+)
 
 
 def classify(name: str) -> str:
@@ -82,6 +89,12 @@ def classify(name: str) -> str:
     if name == "dbt_project.yml":
         return FileKind.DBT_PROJECT
     return _KIND_BY_SUFFIX.get(os.path.splitext(name)[1].lower(), FileKind.OTHER)
+
+
+def is_migration_path(path: str) -> bool:
+    """Whether a path relative to the root is where migrations live: its statements are replayed
+    in order by the catalog and judged by `check`."""
+    return bool(_MIGRATION_PATH.search(path))
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ import re
 import subprocess
 from pathlib import Path
 
-from depmap.frameworks.sql_files.scanner import is_migration_path
+from depmap.discover import is_migration_path
 
 _MIGRATION_TEXT = re.compile(
     r"ALTER\s+TABLE\b[^;]*?\bADD\b|\bop\.add_column\s*\(|\bAddField\s*\(|^\s*down_revision\b|migrations\.Migration\b",

@@ -32,7 +32,7 @@ from depmap.impact.migration_types import django_check, django_type, is_callable
 from depmap.impact.spec import ColumnSpec
 from depmap.model import COLUMN_DEF, TABLE_DEF, Fact, Location
 from depmap.orm.naming import django_table
-from depmap.frameworks.sql_files.scanner import is_migration_path
+from depmap.discover import is_migration_path
 
 NEW_TABLE = "table created in this change"
 # Sections of a SQL migration file that undo it (goose, dbmate, sql-migrate) and golang-migrate's

@@ -1,0 +1,5 @@
+"""Renderers: one report object, several formats (terminal text, HTML, Markdown, SARIF, JSON), the
+layout in jinja2 templates under `templates/`. Thin by design: no analysis happens here, and no
+renderer branches on a rule id. May import the model, the graph's answers and `depmap.impact`'s
+report types; never the index builder, the families or the command line.
+"""

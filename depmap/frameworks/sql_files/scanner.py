@@ -5,23 +5,13 @@ from __future__ import annotations
 
 import re
 
+from depmap.discover import is_migration_path
 from depmap.model import ScanResult, sorted_facts
 from depmap.scan_context import ScanContext
 from depmap.frameworks.dbt.models import is_dbt_model
 from depmap.sql import analyze_sql, to_facts
 
-_MIGRATION_PATH = re.compile(
-    r"(^|/)(migrations?|migrate|alembic|versions|flyway|liquibase|schema_migrations|db/changelog)/"
-    r"|(^|/)V\d+(_\d+)*__[^/]*\.sql$",
-    re.I,
-)
-
-
 _JINJA_MACRO = re.compile(r"\{%-?\s*macro\s+\w+\s*\(")
-
-
-def is_migration_path(path: str) -> bool:
-    return bool(_MIGRATION_PATH.search(path))
 
 
 def scan_sql_file(path: str, text: str, ctx: ScanContext) -> ScanResult:

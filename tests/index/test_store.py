@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from depmap.index.build import build_index
-from tests.perf.test_cache import SHOP, age, facts_of, fresh
+from tests.index.test_cache import SHOP, age, facts_of, fresh
 
 INDEX = Path(".depmap") / "index.pickle"
 

@@ -11,7 +11,8 @@ import pytest
 
 from depmap.model import Fact, Location
 from depmap.scan_context import ScanContext
-from depmap.python.scanner import PythonAnalysis, scan_python
+from depmap.python.analysis import PythonAnalysis
+from depmap.python.scanner import scan_python
 from depmap.python.tree import (
     SourceText, TreeVisitor, argument, call_args, children_in_source_order, dotted_name, is_name, literal_bool,
     literal_string, string_list,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from django_facts import CUSTOMER, ORDER, ORDER_LINE, assert_rows, facts_of, line_of, scan, source
+from .django_facts import CUSTOMER, ORDER, ORDER_LINE, assert_rows, facts_of, line_of, scan, source
 
 from depmap.model import READ
 from depmap.orm import symbols

@@ -15,7 +15,7 @@ from depmap.scan_context import ScanContext
 from depmap.python.scanner import scan_python
 from depmap.frameworks.sql_in_python.strings import SQL_STRINGS
 
-from .helpers import assert_rows, tasks
+from tests.frameworks.fact_rows import assert_rows, tasks
 
 FIXTURES = Path(__file__).parent / "fixtures" / "dags"
 T = "airflow_task"

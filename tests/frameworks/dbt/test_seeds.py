@@ -9,7 +9,7 @@ from depmap.model import Fact, Location
 from depmap.frameworks.dbt.link import link_dbt
 from depmap.scan_context import ScanContext
 from depmap.frameworks.dbt.seeds import scan_dbt_seed
-from tests.dbt.helpers import FIXTURES, scan_tree, summary
+from tests.frameworks.dbt.helpers import FIXTURES, scan_tree, summary
 
 ROOT = FIXTURES / "seeds"
 COUNTRIES = "data/country_codes.csv"

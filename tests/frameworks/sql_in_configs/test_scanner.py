@@ -9,7 +9,7 @@ from depmap.model import ScanResult, Skipped
 from depmap.frameworks.sql_in_configs.scanner import scan_config_sql
 from depmap.scan_context import ScanContext
 
-from .helpers import assert_rows
+from tests.frameworks.fact_rows import assert_rows
 
 FIXTURES = Path(__file__).parent / "fixtures" / "configs"
 A, E = "access", "parse_error"

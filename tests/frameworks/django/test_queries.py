@@ -7,7 +7,7 @@ missing, extra or misplaced fact fails and prints both lists.
 
 from __future__ import annotations
 
-from django_facts import CUSTOMER, ORDER, ORDER_LINE, Access, accesses, assert_accesses, line_of, scan, source
+from .django_facts import CUSTOMER, ORDER, ORDER_LINE, Access, accesses, assert_accesses, line_of, scan, source
 
 from depmap.orm import symbols
 from depmap.frameworks.django.queries import wants_django_queries

@@ -6,13 +6,17 @@ DJANGO_MIGRATION_OP fact at its line, its `extra` compared whole.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from depmap.orm.symbols import DJANGO_MIGRATION_OP, MIGRATION
 from depmap.scan_context import ScanContext
 from depmap.frameworks.django.migrations import DJANGO_MIGRATIONS, app_and_name, wants_django_migrations
 from depmap.python.scanner import scan_python
 from depmap.frameworks.sql_in_python.strings import SQL_STRINGS
 
-from .helpers import assert_facts, at, scan, source
+from tests.frameworks.migration_facts import assert_facts, fixture_readers
+
+source, at, scan = fixture_readers(Path(__file__).parent / "fixtures")
 
 INITIAL = "shop/orders/migrations/0001_initial.py"
 PAID_AT = "shop/orders/migrations/0002_order_paid_at.py"

@@ -6,6 +6,8 @@ by kind, line, table, columns and detail, and the column specs by value.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import ast
 
 from depmap.catalog import Catalog
@@ -16,7 +18,9 @@ from depmap.scan_context import ScanContext
 from depmap.python.scanner import scan_python
 from depmap.frameworks.sql_in_python.strings import SQL_STRINGS
 
-from .helpers import assert_facts, at, scan, source
+from tests.frameworks.migration_facts import assert_facts, fixture_readers
+
+source, at, scan = fixture_readers(Path(__file__).parent / "fixtures")
 
 INITIAL = "alembic/versions/1975ea83b712_create_customers_and_orders.py"
 PAYMENTS = "alembic/versions/ae1027a6acf_order_payments.py"

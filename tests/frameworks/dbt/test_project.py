@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.dbt.helpers import linked, summary
+from tests.frameworks.dbt.helpers import linked, summary
 
 STG_ORDERS = "models/staging/stg_orders.sql"
 STG_CUSTOMERS = "models/staging/stg_customers.sql"

@@ -8,36 +8,39 @@ fails and prints expected vs actual. Each expected row also names the `extra` ke
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import pytest
 
 from depmap.model import Fact, ScanResult
 from depmap.scan_context import ScanContext
-from depmap.python.scanner import PythonAnalysis, scan_python
-
-FIXTURES = Path(__file__).parent / "fixtures"
+from depmap.python.analysis import PythonAnalysis
+from depmap.python.scanner import scan_python
 
 Row = tuple[str, int, str, tuple[str, ...], "str | None"]
 Expected = tuple[str, int, str, tuple[str, ...], "str | None", dict[str, Any]]
 
 
-def source(path: str) -> str:
-    return (FIXTURES / path).read_text()
+def fixture_readers(fixtures: Path) -> tuple[Callable[[str], str], Callable[[str, str], int], Callable[..., ScanResult]]:
+    """`source(path)`, `at(path, needle)` and `scan(path, analyses, dialect)` over one family's
+    fixture folder: a path is both the file under `fixtures` and where it sits in the scanned root."""
 
+    def source(path: str) -> str:
+        return (fixtures / path).read_text()
 
-def scan(path: str, analyses: Sequence[PythonAnalysis], dialect: str = "postgres") -> ScanResult:
-    """Scan a fixture file as if it were at `path` under the scanned root."""
-    result = scan_python(path, source(path), ScanContext(dialect=dialect), analyses=analyses)
-    assert result.skipped == []
-    return result
+    def scan(path: str, analyses: Sequence[PythonAnalysis], dialect: str = "postgres") -> ScanResult:
+        """Scan a fixture file as if it were at `path` under the scanned root."""
+        result = scan_python(path, source(path), ScanContext(dialect=dialect), analyses=analyses)
+        assert result.skipped == []
+        return result
 
+    def at(path: str, needle: str) -> int:
+        """The line of the fixture holding `needle` (which must be on exactly one line)."""
+        lines = [n for n, text in enumerate(source(path).splitlines(), 1) if needle in text]
+        assert len(lines) == 1, f"{needle!r} is on lines {lines} of {path}"
+        return lines[0]
 
-def at(path: str, needle: str) -> int:
-    """The line of the fixture holding `needle` (which must be on exactly one line)."""
-    lines = [n for n, text in enumerate(source(path).splitlines(), 1) if needle in text]
-    assert len(lines) == 1, f"{needle!r} is on lines {lines} of {path}"
-    return lines[0]
+    return source, at, scan
 
 
 def row(fact: Fact) -> Row:
