@@ -18,11 +18,10 @@ from pathlib import Path
 
 PHASES = {
     "discover": [("depmap/discover.py", "discover")],
-    "ast parse": [("depmap/scanners/python.py", "_parse_tree")],
+    "ast parse": [("depmap/python/scanner.py", "_parse_tree")],
     "SQL analysis (sqlglot)": [("depmap/sql/extract.py", "analyze_sql")],
-    "link + graph": [("depmap/orm/link.py", "link"), ("depmap/pipelines/dbt_link.py", "link_dbt"),
-                     ("depmap/pipelines/airflow_link.py", "link_airflow"), ("depmap/catalog.py", "from_facts"),
-                     ("depmap/attribution.py", "settle_candidates"), ("depmap/graph.py", "__init__")],
+    "link + graph": [("depmap/registry.py", "link_facts"), ("depmap/catalog.py", "from_facts"),
+                     ("depmap/index/attribution.py", "settle_candidates"), ("depmap/graph.py", "__init__")],
 }
 
 

@@ -41,13 +41,19 @@ CREATE TABLE IF NOT EXISTS files (
 
 @lru_cache(maxsize=1)
 def scanner_stamp() -> str:
-    """depmap's version plus a hash of its own source: a changed scanner invalidates every row."""
-    package = Path(__file__).resolve().parents[1]  # the depmap package, every subpackage included
+    """depmap's version plus a hash of its own source, paths included: a changed, added or moved
+    module invalidates every row."""
+    package = Path(__file__).resolve().parents[1]
     digest = hashlib.blake2b(__version__.encode(), digest_size=16)
-    for source in sorted(package.rglob("*.py")):
+    for source in stamped_sources():
         digest.update(source.relative_to(package).as_posix().encode())
         digest.update(source.read_bytes())
     return digest.hexdigest()
+
+
+def stamped_sources() -> list[Path]:
+    """Every module of the depmap package, subpackages included (the scanners live in several)."""
+    return sorted(Path(__file__).resolve().parents[1].rglob("*.py"))
 
 
 def context_key(ctx: ScanContext) -> str:

@@ -145,6 +145,13 @@ def test_another_depmap_version_empties_the_cache(shop, monkeypatch):
     assert build_index(shop, jobs=1, use_cache=True).files_parsed == 0
 
 
+def test_the_stamp_covers_every_package_of_depmap():
+    stamped = {path.relative_to(REPO).as_posix() for path in cache_module.stamped_sources()}
+    assert {"depmap/model.py", "depmap/registry.py", "depmap/python/tree.py", "depmap/sql/resolve.py",
+            "depmap/frameworks/django/queries.py", "depmap/frameworks/dbt/link.py", "depmap/orm/link.py"} <= stamped
+    assert stamped == {path.relative_to(REPO).as_posix() for path in (REPO / "depmap").rglob("*.py")}
+
+
 def test_another_dialect_is_another_context_and_deleted_files_leave(shop):
     age(shop)
     build_index(shop, jobs=1, use_cache=True)
