@@ -51,6 +51,8 @@ class Config:
     dbt_projects: tuple[str, ...] = ()
     sensitive_columns: tuple[str, ...] = DEFAULT_SENSITIVE_COLUMNS
     link_base: str | None = None
+    seconds_per_file: float = 60.0  # a file whose scan takes longer is listed as not analysed
+    megabytes_per_file: int = 1024  # memory one file's scan may take beyond the worker's own
 
 
 _KNOWN_KEYS: tuple[str, ...] = tuple(f.name for f in fields(Config))
@@ -103,6 +105,8 @@ def _read_toml(path: Path, warnings: list[str]) -> dict[str, Any] | None:
         )
     except OSError as exc:
         warnings.append(f"{path.name}: cannot read it ({exc.strerror}); using default settings")
+    except (RecursionError, MemoryError):
+        warnings.append(f"{path.name}: nested too deeply to read; using default settings")
     return None
 
 
@@ -256,6 +260,14 @@ def _max_file_bytes(raw: Any, key: str, where: str, warnings: list[str]) -> Any:
     return _DEFAULT
 
 
+def _positive_number(raw: Any, key: str, where: str, warnings: list[str]) -> Any:
+    """A positive number (seconds or megabytes of a file's scan budget)."""
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool) and 0 < raw < float("inf"):
+        return raw
+    warnings.append(f"{where}: {key} must be a positive number, got {raw!r}; keeping the default")
+    return _DEFAULT
+
+
 def _optional_string(raw: Any, key: str, where: str, warnings: list[str]) -> Any:
     if isinstance(raw, str):
         return raw
@@ -285,4 +297,6 @@ _VALIDATORS: dict[str, Validator] = {
     "dbt_projects": _string_list,
     "sensitive_columns": _string_list,
     "link_base": _optional_string,
+    "seconds_per_file": _positive_number,
+    "megabytes_per_file": _positive_number,
 }

@@ -121,7 +121,7 @@ def test_unknown_keys_listed(tmp_path: Path) -> None:
     assert warnings == [
         "pyproject.toml [tool.depmap]: unknown key(s) dialekt, excludes ignored; known keys: "
         "include, exclude, dialect, server-version, max-file-bytes, dbt-projects, "
-        "sensitive-columns, link-base"
+        "sensitive-columns, link-base, seconds-per-file, megabytes-per-file"
     ]
 
 

@@ -24,6 +24,7 @@ from depmap.scan_context import ScanContext, dbt_project_vars
 
 if TYPE_CHECKING:
     from depmap.index.cache import ScanCache
+    from depmap.index.pool import Budget
 
 DEFAULT_DIALECT = "postgres"
 
@@ -92,7 +93,7 @@ def build_index(
 ) -> Index:
     """Discover, scan (with use_cache, unchanged files come from .depmap/cache.sqlite; the rest run
     on `jobs` processes), link. The library leaves the cache off; the command line turns it on."""
-    from depmap.index.pool import default_jobs
+    from depmap.index.pool import Budget, default_jobs
 
     root = root.resolve()
     timings: dict[str, float] = {}
@@ -107,7 +108,8 @@ def build_index(
     ctx = ScanContext(dialect=chosen, dbt_vars=_dbt_vars(root, found))
     scannable = [f for f in found.files if f.kind in SCANNED_KINDS]
     with _collector_paused():
-        linked, scanned, cache_notes = _linked_facts(root, scannable, ctx, jobs or default_jobs(), use_cache, debug, progress, timings)
+        budget = Budget(float(config.seconds_per_file), int(config.megabytes_per_file))
+        linked, scanned, cache_notes = _linked_facts(root, scannable, ctx, jobs or default_jobs(), budget, use_cache, debug, progress, timings)
     facts, scan_skipped, catalog, graph = linked
     warnings += cache_notes
     skipped = list(found.skipped) + scan_skipped
@@ -155,6 +157,7 @@ def _linked_facts(
     files: list[SourceFile],
     ctx: ScanContext,
     jobs: int,
+    budget: "Budget",
     use_cache: bool,
     debug: bool,
     progress: Callable[[int, int], None] | None,
@@ -178,7 +181,7 @@ def _linked_facts(
             timings["scan"] = timings["graph"] = 0.0
             return stored, 0, cache.warnings
     timings["cache"] = time.perf_counter() - started
-    results, scanned = _scan_all(root, files, ctx, jobs, cache, debug, progress, timings)
+    results, scanned = _scan_all(root, files, ctx, jobs, budget, cache, debug, progress, timings)
 
     started = time.perf_counter()
     from depmap.registry import link_facts  # every family's code: only a scan that links needs it
@@ -204,6 +207,7 @@ def _scan_all(
     files: list[SourceFile],
     ctx: ScanContext,
     jobs: int,
+    budget: "Budget",
     cache: "ScanCache | None",
     debug: bool,
     progress: Callable[[int, int], None] | None,
@@ -226,18 +230,18 @@ def _scan_all(
 
     started = time.perf_counter()
     done, parsed = len(files) - len(work), 0
-    outcomes = scan_files(root, [(file, known) for _, file, known in work], ctx, jobs, debug, encode=cache is not None)
+    outcomes = scan_files(root, [(file, known) for _, file, known in work], ctx, jobs, debug, cache is not None, budget)
     for (position, file, _known), (digest, result, blob) in zip(work, outcomes):
         fresh = result is not None
         if result is None:  # the content is what the cache holds: only the stat changed
             result = cache.by_content(file.path, file.size, file.mtime_ns, digest) if cache else None
         if result is None:  # a damaged cache row: scan the file here after all
-            digest, result, blob = read_and_scan(root, file, "", ctx, debug, encode=cache is not None)
+            digest, result, blob = read_and_scan(root, file, "", ctx, cache is not None, debug)
             fresh = True
         assert result is not None
         if fresh:
             parsed += 1
-            if cache is not None:
+            if cache is not None and digest:  # a crash or a timeout is not remembered: the next run tries again
                 cache.store(file.path, file.size, file.mtime_ns, digest, result, blob)
         results[position] = result
         done += 1

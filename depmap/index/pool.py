@@ -1,22 +1,43 @@
-"""Scan files across processes: scanners are pure functions of (path, text, context), so files
-can go to any worker and come back in their original order; the merge is deterministic.
+"""Scan files in worker processes, so that whatever one file does costs that file only.
 
-A pool costs about 0.1 s to start and each task pickles its text and facts, so a handful of
-files is scanned in-process.
+Scanners are pure functions of (path, text, context), so files can go to any worker and come back
+in their original order; the merge is deterministic. A worker is a forked process that scans one
+file at a time under a budget: a file that takes longer than its time limit has its worker killed,
+one whose scan needs more memory than the limit fails with MemoryError in its own worker, and one
+that crashes a native parser (a segmentation fault, not an exception) takes its worker down. In
+each case the file is listed as not analysed with the reason, a fresh worker takes the rest of the
+work, and every other file's answer is what it would have been.
+
+Inside a worker every step of a file (reading, decoding, each scanner, checking the result) is
+guarded: a failure is a skip reason for that file. Results cross the process boundary and enter
+the cache as plain data only (`plain_result`). `--debug` scans in this process instead, so that a
+failure shows its traceback.
 """
 
 from __future__ import annotations
 
 import gc
 import os
+import time
+from collections import deque
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Optional
 
 from depmap.discover import SourceFile
-from depmap.model import ScanResult
+from depmap.model import ScanResult, Skipped
 from depmap.scan_context import ScanContext
 
-MIN_FILES_FOR_POOL = 40
+DEFAULT_SECONDS_PER_FILE = 60.0
+DEFAULT_MEGABYTES_PER_FILE = 1024
+
+
+@dataclass(frozen=True)
+class Budget:
+    """What one file's scan may spend: wall-clock seconds and memory beyond the worker's own."""
+
+    seconds: float = DEFAULT_SECONDS_PER_FILE
+    megabytes: int = DEFAULT_MEGABYTES_PER_FILE
 
 
 def default_jobs() -> int:
@@ -28,56 +49,257 @@ def default_jobs() -> int:
 
 
 Outcome = tuple[str, Optional[ScanResult], Optional[bytes]]  # digest, result, result encoded for the cache
+Task = tuple[Path, SourceFile, str, ScanContext, bool]
 
 
 def scan_files(
-    root: Path, work: list[tuple[SourceFile, str]], ctx: ScanContext, jobs: int, debug: bool = False, encode: bool = False
+    root: Path,
+    work: list[tuple[SourceFile, str]],
+    ctx: ScanContext,
+    jobs: int,
+    debug: bool = False,
+    encode: bool = False,
+    budget: Budget = Budget(),
 ) -> Iterator[Outcome]:
     """For each (file, digest the cache holds for it): (its content digest, its ScanResult, the
     result encoded for the cache when `encode`), or (digest, None, None) when the content is what
-    the cache holds. In the order given.
+    the cache holds. In the order given, on at most `jobs` workers and never more than the files.
 
     Workers read the files themselves, so no process ever holds the whole tree's text, and encode
     what they found, so the parent (which only stores it) does not compete with them for a core."""
-    tasks = [(root, file, known, ctx, debug, encode) for file, known in work]
-    if jobs <= 1 or len(work) < MIN_FILES_FOR_POOL:
+    tasks: list[Task] = [(root, file, known, ctx, encode) for file, known in work]
+    if debug or not _can_fork():
         for task in tasks:
-            yield read_and_scan(*task)
+            yield read_and_scan(*task, debug=debug)
         return
-    from concurrent.futures import ProcessPoolExecutor  # here: a warm run, which scans nothing, never pays for it
-
-    chunk = max(1, min(16, len(work) // (jobs * 8)))
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        yield from pool.map(_task, tasks, chunksize=chunk)
+    if tasks:
+        _prepare_for_workers(ctx)
+        yield from _Supervisor(tasks, max(1, min(jobs, len(tasks))), budget).outcomes()
 
 
-def _task(task: tuple[Path, SourceFile, str, ScanContext, bool, bool]) -> Outcome:
+def _prepare_for_workers(ctx: ScanContext) -> None:
+    """Load here, once, what every worker needs: the scanners and the SQL dialect (its parser
+    modules load on first use). Forked workers inherit it instead of each loading it again."""
+    import depmap.index.results  # noqa: F401
+    import depmap.registry  # noqa: F401
+    from depmap.sql import analyze_sql
+
+    try:
+        analyze_sql("SELECT 1", ctx.dialect)
+    except ValueError:  # an unknown dialect: each file says so
+        pass
+
+
+def _can_fork() -> bool:
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+class _Supervisor:
+    """Hands files to workers one at a time and watches each: an answer, a death or a deadline."""
+
+    def __init__(self, tasks: list[Task], jobs: int, budget: Budget) -> None:
+        self.tasks = tasks
+        self.jobs = jobs
+        self.budget = budget
+        self.pending: deque[int] = deque(range(len(tasks)))
+        self.done: dict[int, Outcome] = {}
+        self.workers: list[_Worker] = []
+
+    def outcomes(self) -> Iterator[Outcome]:
+        following = 0
+        try:
+            self.workers = [_Worker.start(self.tasks, self.budget) for _ in range(self.jobs)]
+            while following < len(self.tasks):
+                self._hand_out()
+                self._watch()
+                while following in self.done:
+                    yield self.done.pop(following)
+                    following += 1
+        finally:
+            for worker in self.workers:
+                worker.stop()
+
+    def _hand_out(self) -> None:
+        for position, worker in enumerate(self.workers):
+            if worker.task is None and self.pending:
+                if not worker.alive():
+                    worker.stop()
+                    worker = self.workers[position] = _Worker.start(self.tasks, self.budget)
+                worker.give(self.pending.popleft(), self.budget.seconds)
+
+    def _watch(self) -> None:
+        from multiprocessing.connection import wait
+
+        busy = [worker for worker in self.workers if worker.task is not None]
+        now = time.monotonic()
+        timeout = max(0.0, min(worker.deadline for worker in busy) - now)
+        wait([worker.connection for worker in busy] + [worker.process.sentinel for worker in busy], timeout)
+        for position, worker in enumerate(self.workers):
+            if worker.task is None:
+                continue
+            task = worker.task
+            outcome = worker.answer()
+            if outcome is None and worker.alive() and time.monotonic() < worker.deadline:
+                continue  # still working
+            if outcome is None:
+                reason = (
+                    f"not analysed: its scan took longer than {self.budget.seconds:g} s "
+                    "(raise [tool.depmap] seconds_per_file to allow more)"
+                    if worker.alive()
+                    else f"not analysed: the analysis crashed ({worker.death()}); this is a bug in depmap or a library it uses"
+                )
+                outcome = failed(self.tasks[task][1], reason)
+                worker.stop()
+                self.workers[position] = _Worker.start(self.tasks, self.budget)
+            self.done[task] = outcome
+
+
+class _Worker:
+    """One forked process scanning the files it is given, one at a time, over a pipe."""
+
+    def __init__(self, process, connection) -> None:  # type: ignore[no-untyped-def]
+        self.process = process
+        self.connection = connection
+        self.task: int | None = None
+        self.deadline = float("inf")
+
+    @classmethod
+    def start(cls, tasks: list[Task], budget: Budget) -> _Worker:
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")
+        parent, child = context.Pipe()
+        process = context.Process(target=_serve, args=(child, tasks, budget.megabytes), daemon=True)
+        process.start()
+        child.close()
+        return cls(process, parent)
+
+    def give(self, task: int, seconds: float) -> None:
+        self.task = task
+        self.deadline = time.monotonic() + seconds
+        self.connection.send(task)
+
+    def answer(self) -> Outcome | None:
+        """The outcome if the worker sent it; None if it has not (yet), or died before it could."""
+        try:
+            if not self.connection.poll():
+                return None
+            outcome = self.connection.recv()
+        except (EOFError, OSError):
+            return None
+        self.task = None
+        self.deadline = float("inf")
+        return outcome
+
+    def alive(self) -> bool:
+        return self.process.is_alive()
+
+    def death(self) -> str:
+        self.process.join(timeout=1)
+        code = self.process.exitcode
+        if code is not None and code < 0:
+            import signal
+
+            try:
+                return f"signal {signal.Signals(-code).name}"
+            except ValueError:
+                return f"signal {-code}"
+        return f"exit status {code}"
+
+    def stop(self) -> None:
+        try:
+            if self.process.is_alive() and self.task is None:
+                self.connection.send(None)
+                self.process.join(timeout=0.5)
+        except (OSError, ValueError):
+            pass
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join(timeout=5)
+        self.connection.close()
+
+
+def _serve(connection, tasks: list[Task], megabytes: int) -> None:  # type: ignore[no-untyped-def]
+    """A worker's life: scan the task it is sent and send back the outcome, until told to stop."""
+    import faulthandler
+
+    faulthandler.disable()  # a crash is reported once, by the supervisor, as the file's reason
+    _limit_memory(megabytes)
     if not gc.isenabled():
         gc.enable()  # forked from a parent that pauses collection while it links; syntax trees need it
-    return read_and_scan(*task)
+    while True:
+        try:
+            task = connection.recv()
+        except (EOFError, OSError, KeyboardInterrupt):
+            return
+        if task is None:
+            return
+        outcome = read_and_scan(*tasks[task])
+        try:
+            connection.send(outcome)
+        except Exception as error:  # noqa: BLE001  an outcome that cannot be sent is this file's failure only
+            connection.send(failed(tasks[task][1], f"not analysed: internal error: its result cannot be sent ({error})"))
 
 
-def read_and_scan(
-    root: Path, file: SourceFile, known: str, ctx: ScanContext, debug: bool = False, encode: bool = False
-) -> Outcome:
-    from depmap.index.cache import content_digest, encode_result
+def _limit_memory(megabytes: int) -> None:
+    """Cap this worker's address space at what it holds now plus the budget: a file that needs more
+    fails with MemoryError here instead of exhausting the machine."""
+    try:
+        import resource
+
+        with open("/proc/self/statm") as statm:
+            held = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        limit = held + megabytes * 1024 * 1024
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (ImportError, OSError, ValueError):
+        pass  # not on Linux: no memory budget, the time budget still holds
+
+
+def failed(file: SourceFile, reason: str) -> Outcome:
+    """A file that could not be analysed: listed with its reason, and not kept in the cache (a
+    crash or a timeout may not happen again)."""
+    return "", ScanResult(skipped=[Skipped(file.path, reason)]), None
+
+
+def read_and_scan(root: Path, file: SourceFile, known: str, ctx: ScanContext, encode: bool = False, debug: bool = False) -> Outcome:
+    """One file, start to end; whatever fails costs this file only (unless `debug`)."""
+    try:
+        return _read_and_scan(root, file, known, ctx, encode, debug)
+    except MemoryError:
+        return failed(file, "not analysed: its scan needed more memory than the budget "
+                            "(raise [tool.depmap] megabytes_per_file to allow more)")
+    except RecursionError:
+        return failed(file, "not analysed: nested too deeply to analyse")
+    except Exception as error:  # noqa: BLE001
+        if debug:
+            raise
+        return failed(file, f"not analysed: internal error: {type(error).__name__}: {error}")
+
+
+def _read_and_scan(root: Path, file: SourceFile, known: str, ctx: ScanContext, encode: bool, debug: bool) -> Outcome:
     from depmap.discover import read_source
-    from depmap.model import Skipped
+    from depmap.index.cache import content_digest
+    from depmap.index.results import plain_result
 
     text = read_source(root, file)
     if isinstance(text, Skipped):  # unreadable, binary, minified: remembered by its stat
-        digest, result = f"unread:{file.size}:{file.mtime_ns}", ScanResult(skipped=[text])
+        digest, result, text = f"unread:{file.size}:{file.mtime_ns}", ScanResult(skipped=[text]), None
     else:
         digest = content_digest(text)
         if digest == known:
             return digest, None, None
         result = scan_text(file, text, ctx, debug)
-    return digest, result, encode_result(result) if encode else None
+    result, blob = plain_result(result, file.path, text)
+    return digest, result, blob if encode else None
 
 
 def scan_text(file: SourceFile, text: str, ctx: ScanContext, debug: bool = False) -> ScanResult:
     """Every scanner of the file's kind over its text; a scanner that fails costs this file only."""
-    from depmap.model import Skipped
     from depmap.registry import SCANNERS
 
     facts = []
@@ -85,6 +307,11 @@ def scan_text(file: SourceFile, text: str, ctx: ScanContext, debug: bool = False
     for scanner in SCANNERS.get(file.kind, ()):
         try:
             result = scanner(file.path, text, ctx)
+        except MemoryError:
+            raise
+        except RecursionError:
+            skipped.append(Skipped(file.path, f"not analysed by {scanner.__name__}: nested too deeply to analyse"))
+            continue
         except Exception as error:  # a scanner bug must cost one file, not the run
             if debug:
                 raise
@@ -93,4 +320,3 @@ def scan_text(file: SourceFile, text: str, ctx: ScanContext, debug: bool = False
         facts.extend(result.facts)
         skipped.extend(result.skipped)
     return ScanResult(facts=facts, skipped=skipped)
-

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 HOLE = "{}"  # what an f-string hole becomes: the SQL engine neutralises it like a str.format hole
@@ -93,29 +93,39 @@ def hole_at(line: int) -> LocatedText:
 
 
 def join(left: LocatedText, right: LocatedText) -> LocatedText:
-    """Concatenate two values written in different places.
+    """Concatenate two values written in different places (see `join_all`)."""
+    return join_all((left, right))
 
-    When the right part starts on another line than the left part ends, a newline is put
-    between them (unless that would split a word: `"SELECT a" "FROM t"` is one line of SQL at
-    run time too). SQL does not care about the extra whitespace, and a statement that starts in
-    the right part then has a text line of its own, which maps back to the right file line.
+
+def join_all(parts: Iterable[LocatedText]) -> LocatedText:
+    """Concatenate values written in different places, in time linear in their length (a call can
+    hold tens of thousands of implicitly concatenated literals).
+
+    When a part starts on another line than the text before it ends, a newline is put between
+    them (unless that would split a word: `"SELECT a" "FROM t"` is one line of SQL at run time
+    too). SQL does not care about the extra whitespace, and a statement that starts in a later
+    part then has a text line of its own, which maps back to the right file line.
     """
-    if not left.text:
-        return right
-    if not right.text:
-        return left
-    if (
-        left.lines[-1] != right.lines[0]
-        and left.text[-1] != "\n"
-        and right.text[0] != "\n"
-        and not (_WORD_CHAR.match(left.text[-1]) and _WORD_CHAR.match(right.text[0]))
-    ):
-        return LocatedText(
-            left.text + "\n" + right.text,
-            (*left.lines, left.lines[-1], *right.lines),
-            left.holes + right.holes,
-        )
-    return LocatedText(left.text + right.text, left.lines + right.lines, left.holes + right.holes)
+    texts: list[str] = []
+    lines: list[int] = []
+    holes = 0
+    for part in parts:
+        if not part.text:
+            continue
+        if texts:
+            before = texts[-1][-1]
+            if (
+                lines[-1] != part.lines[0]
+                and before != "\n"
+                and part.text[0] != "\n"
+                and not (_WORD_CHAR.match(before) and _WORD_CHAR.match(part.text[0]))
+            ):
+                texts.append("\n")
+                lines.append(lines[-1])
+        texts.append(part.text)
+        lines.extend(part.lines)
+        holes += part.holes
+    return LocatedText("".join(texts), tuple(lines), holes)
 
 
 # What `"..." % args` and `"...".format(...)` fill in: each conversion becomes a hole.

@@ -19,7 +19,7 @@ from depmap.model import Fact, ScanResult, Skipped, sorted_facts
 from depmap.python.analysis import PythonAnalysis
 from depmap.scan_context import ScanContext
 from depmap.python.module_names import module_name_for
-from depmap.python.source import parse_python
+from depmap.python.source import parse_python, worded_syntax_error
 from depmap.python.tree import ParsedTree, SourceText, without_newer_syntax
 
 
@@ -75,11 +75,25 @@ def _parse_tree(path: str, text: str) -> ParsedTree | SyntaxError | Skipped:
 
 
 def _unreadable(path: str, text: str, failed: SyntaxError) -> Skipped:
-    """Why the running Python could not read the file: libcst's parse tells a mistake (worded like
-    every syntax error, CPython's line and message first) from syntax newer than this Python."""
+    """Why the running Python could not read the file. A NUL byte: where it is. Syntax newer than
+    the running Python: only a construct a newer Python accepts (on 3.11, PEP 701 f-strings, which
+    CPython reports as "f-string: ..."), and only if libcst's parser, which reads every Python 3
+    grammar, reads the file. Anything else is a syntax error worded like every other, CPython's
+    line and message first."""
+    if "\0" in text:
+        line = text.count("\n", 0, text.index("\0")) + 1
+        return Skipped(path, f"NUL byte at line {line}: not Python source text")
     parsed = parse_python(path, text)
     if isinstance(parsed, Skipped):
         return parsed
-    where = f" (line {failed.lineno})" if failed.lineno else ""
-    return Skipped(path, f"Python syntax newer than the Python {_RUNNING} running depmap{where}: not analysed "
-                         "(run depmap on the project's Python version)")  # fmt: skip
+    if _newer_syntax(failed):
+        where = f" (line {failed.lineno})" if failed.lineno else ""
+        return Skipped(path, f"Python syntax newer than the Python {_RUNNING} running depmap{where}: not analysed "
+                             "(run depmap on the project's Python version)")  # fmt: skip
+    return Skipped(path, worded_syntax_error(text, failed.lineno or 1, failed.offset, failed.msg))
+
+
+def _newer_syntax(failed: SyntaxError) -> bool:
+    """Whether a newer Python could accept what this one refused (PEP 695, 758 and 750 are already
+    rewritten in place before this is asked)."""
+    return sys.version_info < (3, 12) and (failed.msg or "").startswith("f-string")

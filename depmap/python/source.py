@@ -42,6 +42,11 @@ _ERROR_AT = re.compile(r"(?:parser|tokenizer) error: error at (\d+):(\d+): ")
 _ERROR_KIND = re.compile(r"^(?:parser|tokenizer) error: ")
 _EXPECTED = re.compile(r"expected one of (.*)$")
 _EXPECTED_LIMIT = 6
+# libcst's native parser overflows its stack (a segmentation fault, not an exception) on about 1,500
+# nested brackets; CPython itself refuses more than 200, so no file deeper than this is Python.
+NATIVE_PARSER_DEPTH = 1000
+_BRACKETS = re.compile(r"[^()\[\]{}]+")
+_DEPTH_STEP = {"(": 1, "[": 1, "{": 1, ")": -1, "]": -1, "}": -1}
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,10 @@ class ParsedModule:
 
 def parse_python(path: str, text: str, *, metadata: bool = False) -> ParsedModule | Skipped:
     """Parse once; a file that is not valid Python 3 comes back as a `Skipped` with its reason."""
+    if bracket_depth(text) > NATIVE_PARSER_DEPTH:  # never handed to the native parser
+        found = _cpython_error(text)
+        where = f" at line {found[0]}" if found else ""
+        return Skipped(path, f"Python syntax error{where}: {found[2] if found else 'brackets nested too deeply'}")
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as error:
@@ -80,18 +89,22 @@ def syntax_error_reason(error: cst.ParserSyntaxError, text: str) -> str:
     """
     found = _cpython_error(text)
     if found is not None:
-        line, column, message = found
-    else:
-        message = " ".join(error.message.split())
-        line, column = error.editor_line, None
-        where = _ERROR_AT.match(message)
-        if where:
-            line, column = int(where.group(1)), int(where.group(2)) + 1
-            message = message[where.end() :]
-        message = _ERROR_KIND.sub("", message)
-        expected = _EXPECTED.match(message)
-        if expected and len(expected.group(1).split(", ")) > _EXPECTED_LIMIT:
-            message = "expected one of " + ", ".join(expected.group(1).split(", ")[:_EXPECTED_LIMIT]) + ", …"
+        return worded_syntax_error(text, *found)
+    message = " ".join(error.message.split())
+    line, column = error.editor_line, None
+    where = _ERROR_AT.match(message)
+    if where:
+        line, column = int(where.group(1)), int(where.group(2)) + 1
+        message = message[where.end() :]
+    message = _ERROR_KIND.sub("", message)
+    expected = _EXPECTED.match(message)
+    if expected and len(expected.group(1).split(", ")) > _EXPECTED_LIMIT:
+        message = "expected one of " + ", ".join(expected.group(1).split(", ")[:_EXPECTED_LIMIT]) + ", …"
+    return worded_syntax_error(text, line, column, message)
+
+
+def worded_syntax_error(text: str, line: int, column: int | None, message: str) -> str:
+    """`Python syntax error at line L, column C: message`, with a hint when it looks like Python 2."""
     if len(message) > _MESSAGE_LIMIT:
         message = message[: _MESSAGE_LIMIT - 1] + "…"
     place = f"line {line}" + (f", column {column}" if column else "")
@@ -101,6 +114,18 @@ def syntax_error_reason(error: cst.ParserSyntaxError, text: str) -> str:
     if _PY2_MESSAGE.search(message) or _PY2_LINE.search(text) or _PY2_OPERATOR.search(error_line):
         reason += " (Python 2 syntax? depmap reads Python 3 only)"
     return reason
+
+
+def bracket_depth(text: str) -> int:
+    """How deep brackets nest in the text, counting those in strings and comments too (an upper
+    bound); 0 when there are too few brackets to reach the native parser's limit at all."""
+    if text.count("(") + text.count("[") + text.count("{") <= NATIVE_PARSER_DEPTH:
+        return 0
+    depth = deepest = 0
+    for bracket in _BRACKETS.sub("", text):
+        depth += _DEPTH_STEP[bracket]
+        deepest = max(deepest, depth)
+    return deepest
 
 
 def _cpython_error(text: str) -> tuple[int, int | None, str] | None:

@@ -19,6 +19,7 @@ Nothing here imports, compiles or runs the scanned code (`ast.literal_eval` read
 from __future__ import annotations
 
 import ast
+import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -31,7 +32,7 @@ from depmap.python.located_text import (
     LocatedText,
     decode,
     hole_at,
-    join,
+    join_all,
     located,
 )
 from depmap.python.tree import SourceText, callee_name, call_args
@@ -222,23 +223,31 @@ def _is_single_literal(segment: str, value: str) -> bool:
 
 
 def _scanned(segment: str, first_line: int) -> LocatedText | None:
-    result: LocatedText | None = None
+    parts: list[LocatedText] = []
+    line_at = _LineIndex(segment, first_line)
     for literal in _literals(segment):
         if "b" in literal.prefix:
             return None
-        part = _literal_text(segment, literal, first_line)
-        result = part if result is None else join(result, part)
-    return result if result is not None else LocatedText("", ())
+        parts.append(_literal_text(segment, literal, line_at))
+    return join_all(parts)
 
 
-def _line_at(segment: str, offset: int, first_line: int) -> int:
-    return first_line + len(_LINE_BREAK.findall(segment, 0, offset))
+class _LineIndex:
+    """The file line of an offset in a segment, by bisection over its line breaks found once: a
+    segment can hold tens of thousands of implicitly concatenated literals."""
+
+    def __init__(self, segment: str, first_line: int) -> None:
+        self.breaks = [match.end() for match in _LINE_BREAK.finditer(segment)]
+        self.first_line = first_line
+
+    def __call__(self, offset: int) -> int:
+        return self.first_line + bisect.bisect_right(self.breaks, offset)
 
 
-def _literal_text(segment: str, literal: _Literal, first_line: int) -> LocatedText:
+def _literal_text(segment: str, literal: _Literal, line_at: _LineIndex) -> LocatedText:
     if not literal.formatted:
         body = segment[literal.start : literal.end]
-        line = _line_at(segment, literal.start, first_line)
+        line = line_at(literal.start)
         text = decode(body, line, raw=literal.raw, formatted=False)
         if "\r" in body:  # Python reads a \r\n or \r line break in a literal as \n: trust its value
             expected = ast.literal_eval(literal.prefix + literal.quote + body + literal.quote)
@@ -249,7 +258,7 @@ def _literal_text(segment: str, literal: _Literal, first_line: int) -> LocatedTe
     lines: list[int] = []
     holes = 0
     for kind, start, end in literal.pieces:
-        line = _line_at(segment, start, first_line)
+        line = line_at(start)
         if kind == "text":
             piece = decode(segment[start:end], line, raw=literal.raw, formatted=True)
         else:
@@ -367,14 +376,28 @@ def is_text_expression(node: ast.AST) -> bool:
 
 
 def text_structure(node: ast.AST) -> Iterable[ast.AST]:
-    """The sub-expressions that are part of the text (not arguments of `%` or `.format`)."""
+    """The sub-expressions that are part of the text (not arguments of `%` or `.format`), the
+    inner `+` of a chain included, so that a chain is one text however many `+` it has."""
     yield node
     inner = wrapped_text(node)
     if inner is not None:
         yield from text_structure(inner)
     elif node.__class__ is ast.BinOp and node.op.__class__ is ast.Add:  # type: ignore[attr-defined]
+        yield from _inner_additions(node)
         for operand in operands(node):
             yield from text_structure(operand)
+
+
+def _inner_additions(node: ast.AST) -> list[ast.AST]:
+    """The `+` nodes below the top one of `a + b + c`, which `operands` flattens away."""
+    found: list[ast.AST] = []
+    pending = [node.left, node.right]  # type: ignore[attr-defined]
+    while pending:
+        current = pending.pop()
+        if current.__class__ is ast.BinOp and current.op.__class__ is ast.Add:  # type: ignore[attr-defined]
+            found.append(current)
+            pending.extend((current.right, current.left))  # type: ignore[attr-defined]
+    return found
 
 
 def first_operand(node: ast.AST) -> ast.AST:

@@ -27,6 +27,25 @@ from depmap.sql.resolve import QueryResolver
 from depmap.sql.split import Chunk, split_statements
 from depmap.sql.types import Observation, Schema, StatementResult
 
+# sqlglot's compiled parser overflows its stack (a segmentation fault, not an exception) on some
+# thousands of nested subqueries, and its Python parts raise RecursionError near 1,000 nested
+# parentheses; no hand-written statement comes close to this.
+MAX_NESTING = 256
+_NOT_PARENTHESES = re.compile(r"[^()]+")
+
+
+def parenthesis_depth(text: str) -> int:
+    """How deep parentheses nest in `text` (those in literals too: an upper bound); 0 when there
+    are too few to reach MAX_NESTING at all."""
+    if text.count("(") <= MAX_NESTING:
+        return 0
+    depth = deepest = 0
+    for parenthesis in _NOT_PARENTHESES.sub("", text):
+        depth += 1 if parenthesis == "(" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
 # sqlglot logs a warning each time it falls back to an opaque Command; we handle those ourselves.
 logging.getLogger("sqlglot").setLevel(logging.ERROR)
 
@@ -89,6 +108,8 @@ def _retry_template_pieces(
 def _analyze_chunk(
     chunk: Chunk, original: str, sqlglot_dialect: Dialect, dialect: str, schema: Schema | None
 ) -> StatementResult:
+    if (depth := parenthesis_depth(chunk.text)) > MAX_NESTING:
+        return _unparsed(chunk, original, f"parentheses nested {depth} deep (more than {MAX_NESTING}): not parsed", dialect)
     if (loaded := load_data(chunk.text, dialect)) is not None:  # MySQL bulk load: sqlglot has no parser for it
         return StatementResult(chunk.line, chunk.end_line, "copy", original, tuple(loaded))
     try:

@@ -1,4 +1,5 @@
-"""The same answers with --jobs 1 and --jobs 2, cold and warm (the cache and the pool change nothing)."""
+"""The same answers with --jobs 1 and --jobs 2, cold and warm, in worker processes or (with --debug) in
+this one: the cache and the workers change nothing."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from depmap.index.pool import MIN_FILES_FOR_POOL
 from tests.e2e.conftest import REPO, depmap, user_cache  # noqa: F401  (the fixtures)
 
 SAMPLES = ["shop_sql", "django_shop", "sqlalchemy_service", "warehouse"]
@@ -15,19 +15,19 @@ SAMPLES = ["shop_sql", "django_shop", "sqlalchemy_service", "warehouse"]
 
 @pytest.fixture(scope="module")
 def monorepo(tmp_path_factory) -> Path:
-    """The four samples side by side: enough files for the process pool to be used."""
+    """The four samples side by side: enough files to keep two workers busy."""
     root = tmp_path_factory.mktemp("monorepo")
     for sample in SAMPLES:
         shutil.copytree(REPO / "samples" / sample, root / sample, ignore=shutil.ignore_patterns(".depmap", "__pycache__"))
-    assert sum(1 for p in root.rglob("*") if p.suffix in (".py", ".sql", ".yml")) > 2 * MIN_FILES_FOR_POOL
+    assert sum(1 for p in root.rglob("*") if p.suffix in (".py", ".sql", ".yml")) > 80
     return root
 
 
-def answers(depmap, root: Path, *options: str) -> tuple[str, str, str]:
-    graph = depmap("graph", "--path", str(root), "--format", "json", *options)
-    impact = depmap("impact", "orders.discount_code", "--type", "text", "--not-null", "--path", str(root),
+def answers(depmap, root: Path, *options: str, group: tuple[str, ...] = ()) -> tuple[str, str, str]:
+    graph = depmap(*group, "graph", "--path", str(root), "--format", "json", *options)
+    impact = depmap(*group, "impact", "orders.discount_code", "--type", "text", "--not-null", "--path", str(root),
                     "--format", "json", *options)
-    readers = depmap("who-reads", "customers", "--path", str(root), "--format", "json", *options)
+    readers = depmap(*group, "who-reads", "customers", "--path", str(root), "--format", "json", *options)
     for run in (graph, impact, readers):
         assert run.code == 0, run.err
     return graph.out, impact.out, readers.out
@@ -37,6 +37,7 @@ def test_jobs_and_cache_give_identical_json(depmap, monorepo):
     reference = answers(depmap, monorepo, "--no-cache", "--jobs", "1")
     assert not (monorepo / ".depmap").exists()
     assert answers(depmap, monorepo, "--no-cache", "--jobs", "2") == reference
+    assert answers(depmap, monorepo, "--no-cache", group=("--debug",)) == reference  # scanned in the command's own process
     shutil.rmtree(monorepo / ".depmap", ignore_errors=True)
     assert answers(depmap, monorepo, "--jobs", "2") == reference  # cold: builds the cache
     assert (monorepo / ".depmap" / "cache.sqlite").exists()

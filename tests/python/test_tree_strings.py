@@ -147,7 +147,8 @@ def test_text_expressions_through_wrappers_and_plus() -> None:
     assert is_text_expression(node)
     first = first_operand(node)
     assert isinstance(first, ast.Constant) and first.value == "SELECT "
-    assert len(list(text_structure(node))) == 7  # .strip(), dedent(), +, "SELECT ", table, %, " WHERE a = %s"
+    # .strip(), dedent(), the outer +, the inner + of `"SELECT " + table`, "SELECT ", table, %, " WHERE a = %s"
+    assert len(list(text_structure(node))) == 8
     format_call, _ = value_of('x = "SELECT {}".format(a)\n')
     assert isinstance(wrapped_text(format_call), ast.Constant)
     assert not is_text_expression(value_of('x = b"SELECT" + c\n')[0])
