@@ -54,6 +54,18 @@ def test_invalid_sql_carries_the_parser_message() -> None:
     assert extra(parse_error) == {"error": result.error}
 
 
+def test_statement_nested_past_the_parser_limit_is_not_handed_to_it() -> None:
+    """sqlglot's compiled parser overflows its stack on some thousands of nested subqueries (a
+    segmentation fault): such a statement is reported unparsed, the next one still analysed."""
+    deep = "SELECT * FROM\n" + "(SELECT * FROM\n" * 8000 + "orders\n" + ") x\n" * 8000 + ";\nSELECT id FROM customers;"
+    first, second = analyze_sql(deep)
+    assert (first.kind, first.line, first.end_line) == ("unparsed", 1, 16002)
+    assert first.error == "parentheses nested 8000 deep (more than 256): not parsed"
+    assert_rows(second, [(A, "customers", ("id",), R, "select", H)])
+    nested_enough = "SELECT * FROM " + "(SELECT * FROM " * 40 + "orders" + ") x" * 40
+    assert analyze_sql(nested_enough)[0].kind == "select"
+
+
 def test_unparsed_statement_sees_written_tables() -> None:
     check(
         "INSERT INTO audit (a) SELECT FROM WHERE orders JOIN x",

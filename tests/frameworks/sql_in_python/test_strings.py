@@ -817,6 +817,14 @@ def test_a_long_concatenation_that_python_parses_is_analysed() -> None:
     assert result.skipped == []
 
 
+def test_tens_of_thousands_of_implicitly_concatenated_literals_keep_their_lines() -> None:
+    """Generated code writes one literal per line; each keeps its file line (read in linear time)."""
+    values = "".join(f'            "{n}, "\n' for n in range(20_000))
+    result = scan(f'def f(cur):\n    cur.execute(\n        "SELECT a FROM t WHERE x IN ("\n{values}            "0) AND y = 1"\n    )\n')
+    assert [(f.table, f.columns, f.access, f.location.line) for f in result.facts] == [("t", ("a", "x", "y"), "read", 3)]
+    assert result.skipped == []
+
+
 def test_prefilter() -> None:
     assert might_contain_sql('x = """\n    -- open orders\n    SELECT id FROM orders"""')
     assert might_contain_sql("df = pd.read_sql_table('orders', con)")
