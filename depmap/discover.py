@@ -450,6 +450,8 @@ def _decode_as(
     """Decode, reporting the first bad byte's offset in the file so the user can find it."""
     try:
         return data.decode(codec)
+    except LookupError:  # `# coding: rot13`: a codec, but not a text encoding Python can read source in
+        return Skipped(file.path, f"its encoding declaration names '{codec}', which is not a text encoding: not read")
     except UnicodeDecodeError as exc:
         hint = (
             "declare the file's encoding with a '# -*- coding: ... -*-' line"

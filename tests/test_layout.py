@@ -74,7 +74,9 @@ def _allowed(module: str, target: str) -> bool:
         if target.startswith("depmap.frameworks."):
             other = target.split(".")[2]
             return other in (family, "family") or (family, other) in BUILDS_ON
-        return target.startswith(("depmap.model", "depmap.scan_context", "depmap.discover", "depmap.python", "depmap.sql", "depmap.orm"))
+        return target.startswith(
+            ("depmap.model", "depmap.scan_context", "depmap.discover", "depmap.safe_yaml", "depmap.python", "depmap.sql", "depmap.orm")
+        )
     if not module.startswith("depmap.cli") and module != "depmap.__main__":
         return not target.startswith("depmap.cli")
     return True

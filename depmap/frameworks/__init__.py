@@ -7,6 +7,7 @@ scanners of other file kinds, linkers); `depmap.registry` lists the families. Su
 ORM or pipeline tool is one new package here and one line in the registry.
 
 A family may import `depmap.model`, `depmap.scan_context`, `depmap.discover` (file kinds),
+`depmap.safe_yaml` (YAML within limits),
 `depmap.python` (the shared tree tools), `depmap.sql` (the SQL engine) and `depmap.orm` (the
 framework-neutral ORM symbols and linker). Families do not import one another, except where one
 builds on the other: `alembic` reads SQLAlchemy column expressions (`sqlalchemy`), `sql_files`

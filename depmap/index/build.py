@@ -52,10 +52,16 @@ class Index:
     def skipped_with_unparsed(self) -> list[Skipped]:
         """Files skipped whole, and statements that could not be parsed, for every report."""
         parts = [
-            Skipped(f.location.path, f"line {f.location.line}: SQL not parsed: {f.extra.get('error', 'invalid SQL')}")
+            Skipped(f.location.path, f"line {f.location.line}: {_not_parsed(f.extra.get('error', 'invalid SQL'))}")
             for f in self.unparsed()
         ]
         return sorted(set(self.skipped) | set(parts), key=_skipped_key)
+
+
+def _not_parsed(error: str) -> str:
+    """The reason of a parse error fact: SQL unless the error names what else failed (dbt YAML
+    and Jinja errors say so themselves)."""
+    return error if error.startswith(("YAML not parsed", "dbt Jinja not rendered")) else f"SQL not parsed: {error}"
 
 
 def _skipped_key(item: Skipped) -> tuple:
@@ -68,14 +74,16 @@ def _dbt_vars(root: Path, found: Discovery) -> tuple[tuple[str, str], ...]:
     """Vars of every dbt project, read before the models that use them are rendered."""
     import yaml
 
+    from depmap.safe_yaml import YamlRefused, load_plain
+
     pairs = []
     for file in found.files:
         if file.kind != "dbt_project":
             continue
         text = read_source(root, file)
         try:
-            data = yaml.safe_load(text) if isinstance(text, str) else None
-        except yaml.YAMLError:
+            data = load_plain(text) if isinstance(text, str) else None
+        except (yaml.YAMLError, YamlRefused):
             continue  # the dbt scanner reports the broken file
         if (pair := dbt_project_vars(file.path, data)) is not None:
             pairs.append(pair)

@@ -18,6 +18,7 @@ from depmap.model import Fact, ScanResult, Skipped
 
 # A `\ud800`-`\udfff` escape in source text: the only way a surrogate gets into a decoded file's facts.
 _SURROGATE_ESCAPE = re.compile(r"\\(?:u|U0000)[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def plain_result(result: ScanResult, path: str, text: str | None) -> tuple[ScanResult, bytes]:
@@ -33,7 +34,7 @@ def plain_result(result: ScanResult, path: str, text: str | None) -> tuple[ScanR
 
 def _without_surrogates(result: ScanResult) -> ScanResult:
     document = json.dumps([[fact.to_json() for fact in result.facts], [item.to_json() for item in result.skipped]], ensure_ascii=False)
-    facts, skipped = json.loads(document.encode("utf-8", "surrogatepass").decode("utf-8", "replace"))
+    facts, skipped = json.loads(_SURROGATE.sub("\ufffd", document))
     return ScanResult([Fact.from_json(fact) for fact in facts], [Skipped(**item) for item in skipped])
 
 

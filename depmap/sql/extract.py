@@ -34,6 +34,14 @@ MAX_NESTING = 256
 _NOT_PARENTHESES = re.compile(r"[^()]+")
 
 
+# A routine whose body is code (PL/pgSQL or SQL between dollar quotes, a MySQL BEGIN ... END):
+# listed as not analysed with the tables it names, never dropped in silence.
+_ROUTINE_WITH_BODY = re.compile(
+    r"\s*(?:CREATE\s+(?:OR\s+REPLACE\s+)?(?:DEFINER\s*=\s*\S+\s+)?(?:FUNCTION|PROCEDURE)\b|DO\b)", re.I
+)
+_BODY = re.compile(r"\$\w*\$|\bBEGIN\b", re.I)
+
+
 def parenthesis_depth(text: str) -> int:
     """How deep parentheses nest in `text` (those in literals too: an upper bound); 0 when there
     are too few to reach MAX_NESTING at all."""
@@ -110,6 +118,8 @@ def _analyze_chunk(
 ) -> StatementResult:
     if (depth := parenthesis_depth(chunk.text)) > MAX_NESTING:
         return _unparsed(chunk, original, f"parentheses nested {depth} deep (more than {MAX_NESTING}): not parsed", dialect)
+    if _ROUTINE_WITH_BODY.match(chunk.text) and _BODY.search(chunk.text):
+        return _unparsed(chunk, original, "the body of a function, procedure or DO block is not analysed yet", dialect)
     if (loaded := load_data(chunk.text, dialect)) is not None:  # MySQL bulk load: sqlglot has no parser for it
         return StatementResult(chunk.line, chunk.end_line, "copy", original, tuple(loaded))
     try:

@@ -94,3 +94,69 @@ def test_invalid_config_is_a_warning_not_a_failure(depmap, project):
     assert run.code == 0
     assert run.err.startswith("depmap: warning: ")
     assert "pyproject.toml" in run.err
+
+
+# -- one small input once ended the whole run (exit 3); each now costs its own file ----------------
+
+DBT_MODEL = "select id, email from {{ source('shop', 'customers') }}\n"
+ALIAS_BOMB = "name: bomb\nversion: '1'\nvars:\n" + "".join(
+    f"  v{n}: &v{n} [{', '.join([f'*v{n - 1}'] * 9) if n else ', '.join(['lol'] * 9)}]\n" for n in range(8)
+)
+
+
+@pytest.mark.parametrize(
+    ("project_file", "reason"),
+    [
+        ("name: shop\nversion: '1'\nvars:\n  start: 2024-13-01\n", None),
+        ("name: shop\nversion: '1'\nvars:\n  big: " + "9" * 5000 + "\n", None),
+        ("name: shop\nversion: '1'\nvars:\n  deep: " + "[" * 500 + "]" * 500 + "\n",
+         "YAML not analysed: nested more than 200 levels deep (line 4)"),
+        ("name: shop\nversion: '1'\nvars:\n  r: &r [*r]\n", "YAML not analysed: an alias refers to a value that contains it (line 4)"),
+        (ALIAS_BOMB, "YAML not analysed: expands to more than 200,000 values through its aliases (line 9)"),
+    ],
+    ids=["invalid-date", "huge-integer", "nested-500", "recursive-alias", "alias-bomb"],
+)
+def test_a_hostile_dbt_project_file_costs_that_file(depmap, tmp_path, project_file, reason):
+    (tmp_path / "dbt_project.yml").write_text(project_file)
+    (tmp_path / "models").mkdir()
+    (tmp_path / "models" / "emails.sql").write_text(DBT_MODEL)
+    run = depmap("who-reads", "customers", "--path", str(tmp_path), "--format", "json")
+    assert run.code == 0, run.err
+    document = run.json()
+    assert [(u["path"], u["line"]) for u in document["usages"]] == [("models/emails.sql", 1)]
+    assert [s["reason"] for s in document["skipped"]] == ([reason] if reason else [])
+
+
+def test_a_callable_in_a_dbt_config_is_not_kept(depmap, tmp_path):
+    (tmp_path / "dbt_project.yml").write_text("name: shop\nversion: '1'\n")
+    (tmp_path / "models").mkdir()
+    (tmp_path / "models" / "emails.sql").write_text("{{ config(materialized=ref, tags=['pii']) }}\n" + DBT_MODEL)
+    for _ in range(2):  # cold, then from the cache
+        run = depmap("who-reads", "customers.email", "--path", str(tmp_path), "--format", "json")
+        assert run.code == 0, run.err
+        assert [(u["path"], u["line"], u["columns"]) for u in run.json()["usages"]] == [("models/emails.sql", 2, ["id", "email"])]
+
+
+def test_an_unknown_codec_and_a_lone_surrogate_cost_nothing_else(depmap, tmp_path):
+    (tmp_path / "rot.py").write_text("# coding: rot13\nvzcbeg qo\n")
+    (tmp_path / "repo.py").write_text('def named(cur):\n    cur.execute("SELECT id FROM orders WHERE name = \'\\ud800\'")\n')
+    for command in (("who-reads", "orders", "--path"), ("graph", "--path")):
+        run = depmap(*command, str(tmp_path))
+        assert run.code == 0, run.err
+    run = depmap("who-reads", "orders", "--path", str(tmp_path), "--format", "json")
+    document = run.json()
+    assert [u["snippet"] for u in document["usages"]] == ["SELECT id FROM orders WHERE name = '\ufffd'"]
+    assert [s["reason"] for s in document["skipped"]] == [
+        "its encoding declaration names 'rot13', which is not a text encoding: not read"
+    ]
+
+
+def test_yaml_errors_are_not_called_sql(depmap, tmp_path):
+    (tmp_path / "dbt_project.yml").write_text("name: shop\nversion: '1'\n")
+    (tmp_path / "models").mkdir()
+    (tmp_path / "models" / "schema.yml").write_text("models:\n  - name: emails\n    columns: [a, b\n")
+    (tmp_path / "models" / "emails.sql").write_text(DBT_MODEL)
+    run = depmap("who-reads", "customers", "--path", str(tmp_path), "--format", "json")
+    assert run.code == 0, run.err
+    (reason,) = [s["reason"] for s in run.json()["skipped"]]
+    assert reason.startswith("line 4: YAML not parsed: while parsing a flow sequence")

@@ -93,6 +93,20 @@ def _undefined_class(sink: Rendering) -> type[ChainableUndefined]:
     return Unknown
 
 
+def _plain(value: Any, depth: int = 0) -> Any:
+    """A config value as data: `config(materialized=ref)` passes a callable, which no fact can
+    hold; what is not a string, number, boolean, None, list or dict becomes None."""
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if depth > 20:
+        return None
+    if isinstance(value, (list, tuple)):
+        return [_plain(item, depth + 1) for item in value]
+    if isinstance(value, dict):
+        return {str(key): _plain(item, depth + 1) for key, item in value.items()}
+    return None
+
+
 class _Config:
     """`{{ config(...) }}` records its arguments; `config.get()` answers from them."""
 
@@ -102,8 +116,8 @@ class _Config:
     def __call__(self, *args: Any, **kwargs: Any) -> str:
         for arg in args:
             if isinstance(arg, dict):
-                self._sink.config.update(arg)
-        self._sink.config.update(kwargs)
+                self._sink.config.update({str(key): _plain(value) for key, value in arg.items()})
+        self._sink.config.update({key: _plain(value) for key, value in kwargs.items()})
         return ""
 
     def get(self, key: str, default: Any = None) -> Any:

@@ -13,7 +13,8 @@ from typing import Any
 
 import yaml
 
-from depmap.model import LOW, PARSE_ERROR, Fact, Location, ScanResult, sorted_facts
+from depmap.model import LOW, PARSE_ERROR, Fact, Location, ScanResult, Skipped, sorted_facts
+from depmap.safe_yaml import PlainLoader, YamlRefused, load_plain
 from depmap.scan_context import ScanContext
 from depmap.frameworks.dbt.symbols import (
     DBT_EXPOSURE,
@@ -29,8 +30,9 @@ _LOOKS_DBT = re.compile(r"^(sources|models|seeds|snapshots|exposures)\s*:", re.M
 _DEPENDENCY = re.compile(r"""(ref|source)\s*\(\s*(['"][^'"]+['"](?:\s*,\s*['"][^'"]+['"])*)\s*\)""")
 
 
-class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]  # libyaml when built in
-    """Safe loading, plus each mapping's 1-based line under `__line__`."""
+class _LineLoader(PlainLoader):  # type: ignore[misc]
+    """Safe, plain loading within limits (`depmap.safe_yaml`), plus each mapping's 1-based line
+    under `__line__`."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         mapping = super().construct_mapping(node, deep=deep)
@@ -39,7 +41,7 @@ class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignor
 
 
 def _load(text: str) -> Any:
-    return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+    return load_plain(text, _LineLoader)
 
 
 def _plain(value: Any) -> Any:
@@ -75,6 +77,8 @@ def scan_dbt_project(path: str, text: str, ctx: ScanContext) -> ScanResult:
         data = _load(text)
     except yaml.YAMLError as error:
         return ScanResult(facts=[_yaml_error(path, error)])
+    except YamlRefused as refused:
+        return ScanResult(skipped=[Skipped(path, f"YAML not analysed: {refused}")])
     if not isinstance(data, dict):
         return ScanResult()
     root = str(PurePosixPath(path).parent)
@@ -104,6 +108,8 @@ def scan_dbt_yaml(path: str, text: str, ctx: ScanContext) -> ScanResult:
         data = _load(text)
     except yaml.YAMLError as error:
         return ScanResult(facts=[_yaml_error(path, error)])
+    except YamlRefused as refused:
+        return ScanResult(skipped=[Skipped(path, f"YAML not analysed: {refused}")])
     if not isinstance(data, dict) or not any(isinstance(data.get(k), list) for k in _PROPERTY_KEYS):
         return ScanResult()
     facts: list[Fact] = []
