@@ -28,7 +28,7 @@ def _report_options(fail_on: str, default_output: str | None = None) -> Callable
         click.option("--format", "output_format", type=click.Choice(FORMATS), default=None, help="Output format (default: text, or the suffix of each -o FILE)."),
         click.option("-o", "--output", "outputs", multiple=True, type=click.Path(dir_okay=False),
                      default=(default_output,) if default_output else (), show_default=bool(default_output), help=output_help),
-        click.option("--link-base", help="URL that source paths are appended to in reports, e.g. https://github.com/ORG/REPO/blob/SHA (default: [tool.depmap] link_base)."),
+        click.option("--link-base", callback=_check_link_base, help="URL that source paths are appended to in reports, e.g. https://github.com/ORG/REPO/blob/SHA (default: [tool.depmap] link_base)."),
         click.option("--fail-on", type=FAIL_ON, default=fail_on, show_default=True, help="Exit 1 when a finding reaches this severity."),
         run_options,
     ]
@@ -39,6 +39,15 @@ def _report_options(fail_on: str, default_output: str | None = None) -> Callable
         return function
 
     return decorate
+
+
+def _check_link_base(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """Reports make clickable links of it: only an http(s) address, refused before the scan."""
+    from depmap.config import LINK_BASE_ACCEPTED, is_link_base
+
+    if value is not None and not is_link_base(value):
+        raise UserError(f"--link-base '{value}' is not accepted; pass {LINK_BASE_ACCEPTED}")
+    return value
 
 
 def _dialect(index: Any, option: str | None, server_version: str | None) -> Any:

@@ -101,3 +101,31 @@ def test_explicit_format_wins_for_a_single_output(depmap, tmp_path) -> None:
     assert run.code == 0
     assert out.read_text().startswith("### depmap: adding")
     assert run.err == f"depmap: wrote markdown report to {out}\n"
+
+
+ACCEPTED_BASES = ("an http:// or https:// URL such as https://github.com/ORG/REPO/blob/SHA, "
+                  "or a template of one holding {path}, {line}, {end_line}")
+
+
+@pytest.mark.parametrize("base", ["javascript:alert(1)", "data:text/html,x{path}", "shop/{path}"])
+def test_a_link_base_that_is_no_web_address_is_refused_before_the_scan(depmap, base: str) -> None:
+    run = depmap(*DISCOUNT, "--link-base", base)
+    assert (run.code, run.out, run.err) == (2, "", f"depmap: --link-base '{base}' is not accepted; pass {ACCEPTED_BASES}\n")
+
+
+def test_a_link_base_from_the_scanned_project_that_is_no_web_address_is_ignored(depmap, tmp_path) -> None:
+    project = tmp_path / "shop"
+    project.mkdir()
+    (project / "pyproject.toml").write_text('[tool.depmap]\nlink_base = "javascript:alert(document.domain)//{path}"\n')
+    (project / "schema.sql").write_text("CREATE TABLE orders (id int PRIMARY KEY);\nSELECT * FROM orders;\n")
+    html, markdown = tmp_path / "r.html", tmp_path / "r.md"
+    run = depmap("report", "orders.note", "--type", "text", "--path", str(project), "-o", str(html), "-o", str(markdown))
+    assert run.code == 0
+    assert run.err.splitlines() == [
+        "depmap: warning: pyproject.toml [tool.depmap]: link_base 'javascript:alert(document.domain)//{path}' ignored: "
+        f"it is not {ACCEPTED_BASES}; reports carry no source links",
+        f"depmap: wrote html report to {html}",
+        f"depmap: wrote markdown report to {markdown}",
+    ]
+    assert "schema.sql:2" in html.read_text() and "javascript" not in html.read_text() and "href=\"schema" not in html.read_text()
+    assert "| `schema.sql:2` |" in markdown.read_text() and "javascript" not in markdown.read_text()
