@@ -98,6 +98,7 @@ def _run_info(index: Any, link_base: str | None, migrations: tuple[str, ...] = (
 def _publish(kind: str, reports: list, index: Any, run: Any, output_format: str | None, outputs: tuple[str, ...]) -> None:
     """Print the report, or write one file per -o in the format its suffix names."""
     from depmap.render.outputs import ReportSet, UnknownSuffix, format_for, print_text, render
+    from depmap.render.printable import printable
     from depmap.render.text import console
 
     bundle = ReportSet(kind, reports, run, index.graph, index.root)
@@ -118,7 +119,7 @@ def _publish(kind: str, reports: list, index: Any, run: Any, output_format: str 
         except OSError as error:
             raise UserError(f"cannot write '{path}': {error.strerror or error}") from None
         if verbosity() >= 0:
-            click.echo(f"depmap: wrote {chosen} report to {path}", err=True)
+            click.echo(f"depmap: wrote {chosen} report to {printable(path)}", err=True)
 
 
 def _impact_reports(obj: dict, target: str, column_type: str | None, not_null: bool, default: str | None, path: str,

@@ -31,6 +31,8 @@ def main() -> None:
     except Exception as error:  # a bug in depmap, not the user's fault
         if debug:
             raise
-        click.echo(f"depmap: internal error: {type(error).__name__}: {error} (run with --debug for the traceback)", err=True)
+        from depmap.render.printable import printable
+
+        click.echo(f"depmap: internal error: {type(error).__name__}: {printable(error)} (run with --debug for the traceback)", err=True)
         sys.exit(EXIT_INTERNAL)
     sys.exit(0)
