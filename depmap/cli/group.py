@@ -52,12 +52,27 @@ def check_dialect(dialect: str | None) -> str | None:
 
 
 def project_root(path: str) -> Path:
+    if not path.strip():
+        raise UserError("empty project path; pass the folder of the project to scan (. for the current folder)")
     root = Path(path)
     if not root.exists():
         raise UserError(f"path '{path}' does not exist; pass the folder of the project to scan")
     if not root.is_dir():
         raise UserError(f"path '{path}' is not a folder; pass the folder of the project to scan")
     return root
+
+
+def check_outputs(_ctx: click.Context, _param: click.Parameter, value: Any) -> Any:
+    """Each -o FILE must be writable where it is named: said before the scan, not after it."""
+    for path in (value,) if isinstance(value, str) else value or ():
+        if not path.strip():
+            raise UserError("empty -o file name; name the file to write after -o")
+        folder = Path(path).parent
+        if not folder.exists():
+            raise UserError(f"cannot write '{path}': folder '{folder}' does not exist; create it or name a file in an existing folder")
+        if not folder.is_dir():
+            raise UserError(f"cannot write '{path}': '{folder}' is not a folder; name a file in an existing folder")
+    return value
 
 
 def verbosity() -> int:

@@ -86,13 +86,50 @@ def test_each_output_gets_the_format_of_its_suffix(depmap, tmp_path) -> None:
     ("args", "message"),
     [
         (["-o", "report.xyz", "-o", "r.json"], "depmap: cannot tell the format of 'report.xyz' from its suffix"),
-        (["-o", "/nonexistent/dir/r.json"], "depmap: cannot write '/nonexistent/dir/r.json': No such file or directory"),
+        (["-o", "/nonexistent/dir/r.json"], "depmap: cannot write '/nonexistent/dir/r.json': folder '/nonexistent/dir' does not exist; "
+                                            "create it or name a file in an existing folder"),
     ],
 )
 def test_bad_outputs_exit_2_with_one_line(depmap, args: list[str], message: str) -> None:
     run = depmap(*DISCOUNT, *args)
     assert run.code == 2
     assert run.err.startswith(message) and len(run.err.splitlines()) == 1
+
+
+MISSING_FOLDER = "folder 'missing/dir' does not exist; create it or name a file in an existing folder"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["impact", "orders.x", "--type", "text NOT NULL", "--path", SHOP],
+         "type 'text NOT NULL' carries NOT NULL; give the type alone, with --not-null for NOT NULL and --default EXPR for a default"),
+        (["impact", "orders.x", "--type", "integer DEFAULT 0", "--path", SHOP],
+         "type 'integer DEFAULT 0' carries DEFAULT 0; give the type alone, with --not-null for NOT NULL and --default EXPR for a default"),
+        (["impact", "orders.x", "--type", "text", "--server-version", "-1", "--path", SHOP], "malformed --server-version '-1'; write a version such as 16 or 8.0.35"),
+        (["impact", "orders.x", "--type", "text", "--server-version", "latest", "--path", SHOP],
+         "malformed --server-version 'latest'; write a version such as 16 or 8.0.35"),
+        (["impact", "orders.x", "--type", "text", "--path", ""], "empty project path; pass the folder of the project to scan (. for the current folder)"),
+        (["scan", ""], "empty project path; pass the folder of the project to scan (. for the current folder)"),
+        (["graph", "--path", SHOP, "-o", "missing/dir/out.json"], f"cannot write 'missing/dir/out.json': {MISSING_FOLDER}"),
+        (["impact", "orders.x", "--type", "text", "--path", SHOP, "-o", "missing/dir/r.md"],
+         f"cannot write 'missing/dir/r.md': {MISSING_FOLDER}"),
+        (["report", "orders.x", "--type", "text", "--path", SHOP, "-o", "missing/dir/r.html"], f"cannot write 'missing/dir/r.html': {MISSING_FOLDER}"),
+        (["check", "--diff", "main", "--path", SHOP, "-o", "missing/dir/r.sarif"], f"cannot write 'missing/dir/r.sarif': {MISSING_FOLDER}"),
+        (["graph", "--path", SHOP, "-o", "samples/shop_sql/pyproject.toml/out.json"],
+         "cannot write 'samples/shop_sql/pyproject.toml/out.json': 'samples/shop_sql/pyproject.toml' is not a folder; name a file in an existing folder"),
+        (["graph", "--path", SHOP, "-o", ""], "empty -o file name; name the file to write after -o"),
+    ],
+)
+def test_bad_option_values_are_refused_not_reinterpreted(depmap, args: list[str], message: str) -> None:
+    run = depmap(*args)
+    assert (run.code, run.out, run.err) == (2, "", f"depmap: {message}\n")
+
+
+def test_a_version_with_a_suffix_is_still_a_version(depmap) -> None:
+    run = depmap(*DISCOUNT, "--server-version", "16beta1", "--format", "json")
+    assert run.code == 0, run.err
+    assert run.json()["dialect"] == {"name": "postgres", "version": "16", "source": "config"}
 
 
 def test_explicit_format_wins_for_a_single_output(depmap, tmp_path) -> None:
