@@ -7,6 +7,7 @@ warning that says what to fix, and the faulty setting falls back to its default.
 from __future__ import annotations
 
 import difflib
+import re
 import tomllib
 from dataclasses import dataclass, fields
 from functools import lru_cache
@@ -268,11 +269,41 @@ def _positive_number(raw: Any, key: str, where: str, warnings: list[str]) -> Any
     return _DEFAULT
 
 
+LINK_BASE_PLACEHOLDERS = ("{path}", "{line}", "{end_line}")
+LINK_BASE_ACCEPTED = "an http:// or https:// URL such as https://github.com/ORG/REPO/blob/SHA, or a template of one holding {path}, {line}, {end_line}"
+# Scheme and host first (no placeholder may stand for the host), then URL characters only: no
+# space, control character, quote, angle bracket or backslash that could end an attribute or a link.
+_LINK_BASE = re.compile(r"https?://[^\s/?#@\\{}<>\"'`]+(?:[/?#][^\s\\<>\"'`{}|^]*)?", re.IGNORECASE)
+
+
+def is_link_base(base: str) -> bool:
+    """Whether `base` may prefix the source links of a report.
+
+    Reports turn it into clickable links, and the scanned project may set it in its own
+    configuration, so only web addresses pass: never `javascript:`, `data:` or a relative path."""
+    bare = base
+    for placeholder in LINK_BASE_PLACEHOLDERS:
+        bare = bare.replace(placeholder, "")
+    before_placeholders = base.split("{", 1)[0].rstrip("/")
+    return bool(_LINK_BASE.fullmatch(bare) and _LINK_BASE.fullmatch(before_placeholders))
+
+
 def _optional_string(raw: Any, key: str, where: str, warnings: list[str]) -> Any:
     if isinstance(raw, str):
         return raw
     warnings.append(f"{where}: {key} must be a string, got {_type_name(raw)}; ignoring it")
     return _DEFAULT
+
+
+def _link_base(raw: Any, key: str, where: str, warnings: list[str]) -> Any:
+    """A web address for source links; anything else leaves the reports without links."""
+    value = _optional_string(raw, key, where, warnings)
+    if value is _DEFAULT:
+        return value
+    if not is_link_base(value):
+        warnings.append(f"{where}: {key} {value!r} ignored: it is not {LINK_BASE_ACCEPTED}; reports carry no source links")
+        return _DEFAULT
+    return value
 
 
 def _type_name(value: Any) -> str:
@@ -296,7 +327,7 @@ _VALIDATORS: dict[str, Validator] = {
     "max_file_bytes": _max_file_bytes,
     "dbt_projects": _string_list,
     "sensitive_columns": _string_list,
-    "link_base": _optional_string,
+    "link_base": _link_base,
     "seconds_per_file": _positive_number,
     "megabytes_per_file": _positive_number,
 }

@@ -207,3 +207,17 @@ def test_default_sensitive_patterns() -> None:
                     "*iban*"):
         assert pattern in DEFAULT_SENSITIVE_COLUMNS
     assert Config().sensitive_columns == DEFAULT_SENSITIVE_COLUMNS
+
+
+def test_link_base_must_be_a_web_address(tmp_path: Path) -> None:
+    """The scanned project sets it, and reports make links of it: nothing but http(s) passes."""
+    for base in ("https://github.com/acme/shop/blob/main", "http://git.example:8080/shop/{path}#L{line}-{end_line}"):
+        write(tmp_path, "pyproject.toml", f'[tool.depmap]\nlink-base = "{base}"\n')
+        assert load_config(tmp_path) == (Config(link_base=base), [])
+    for base in ("javascript:alert(1)//{path}", "data:text/html,x", "//evil.example/{path}", "https://{path}", "{path}#L{line}"):
+        write(tmp_path, "pyproject.toml", f'[tool.depmap]\nlink-base = "{base}"\n')
+        assert load_config(tmp_path) == (Config(), [
+            f"pyproject.toml [tool.depmap]: link-base '{base}' ignored: it is not an http:// or https:// URL such as "
+            "https://github.com/ORG/REPO/blob/SHA, or a template of one holding {path}, {line}, {end_line}; "
+            "reports carry no source links"
+        ])

@@ -25,7 +25,9 @@ class UserError(click.ClickException):
     exit_code = EXIT_USAGE
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"depmap: {self.message}", err=True)
+        from depmap.render.printable import printable
+
+        click.echo(f"depmap: {printable(self.message)}", err=True)
 
 
 def dialect_option(function: Callable) -> Callable:
@@ -50,12 +52,27 @@ def check_dialect(dialect: str | None) -> str | None:
 
 
 def project_root(path: str) -> Path:
+    if not path.strip():
+        raise UserError("empty project path; pass the folder of the project to scan (. for the current folder)")
     root = Path(path)
     if not root.exists():
         raise UserError(f"path '{path}' does not exist; pass the folder of the project to scan")
     if not root.is_dir():
         raise UserError(f"path '{path}' is not a folder; pass the folder of the project to scan")
     return root
+
+
+def check_outputs(_ctx: click.Context, _param: click.Parameter, value: Any) -> Any:
+    """Each -o FILE must be writable where it is named: said before the scan, not after it."""
+    for path in (value,) if isinstance(value, str) else value or ():
+        if not path.strip():
+            raise UserError("empty -o file name; name the file to write after -o")
+        folder = Path(path).parent
+        if not folder.exists():
+            raise UserError(f"cannot write '{path}': folder '{folder}' does not exist; create it or name a file in an existing folder")
+        if not folder.is_dir():
+            raise UserError(f"cannot write '{path}': '{folder}' is not a folder; name a file in an existing folder")
+    return value
 
 
 def verbosity() -> int:
@@ -97,6 +114,7 @@ def run_options(function: Callable) -> Callable:
 
 def load_index(path: str, dialect: str | None, debug: bool):
     from depmap.index.build import build_index
+    from depmap.render.printable import printable
     from depmap.render.text import console
 
     root = project_root(path)
@@ -107,19 +125,21 @@ def load_index(path: str, dialect: str | None, debug: bool):
     index = scan(None) if level < 0 else _with_progress(err, scan)
     if level >= 0:
         for warning in index.warnings:
-            err.print(f"depmap: warning: {warning}", markup=False, highlight=False)
+            err.print(f"depmap: warning: {printable(warning)}", markup=False, highlight=False)
     if level > 0:
         _print_scan_details(err, index)
     return index
 
 
 def _print_scan_details(err: Any, index: Any) -> None:
+    from depmap.render.printable import printable
+
     phases = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in index.timings.items())
     cached = index.files_scanned - index.files_parsed
-    err.print(f"depmap: scanned {index.files_scanned} files of {index.root}, {cached} from the cache ({phases})", markup=False, highlight=False)
+    err.print(f"depmap: scanned {index.files_scanned} files of {printable(index.root)}, {cached} from the cache ({phases})", markup=False, highlight=False)
     err.print(f"depmap: dialect {index.dialect} (from {index.dialect_source})", markup=False, highlight=False)
     for item in index.skipped_with_unparsed():
-        err.print(f"depmap: skipped {item.path}: {item.reason}", markup=False, highlight=False)
+        err.print(f"depmap: skipped {printable(item.path)}: {printable(item.reason)}", markup=False, highlight=False)
 
 
 def _with_progress(err: Any, run: Callable[[Any], Any]) -> Any:

@@ -11,7 +11,7 @@ from typing import Any, Callable
 
 import click
 
-from depmap.cli.group import UserError, cli, dialect_option, load_index, project_root, resolve_target, run_options, verbosity
+from depmap.cli.group import UserError, check_outputs, cli, dialect_option, load_index, project_root, resolve_target, run_options, verbosity
 
 FAIL_ON = click.Choice(["breaking", "warning", "never"])
 
@@ -24,11 +24,11 @@ def _report_options(fail_on: str, default_output: str | None = None) -> Callable
     options = [
         click.option("--path", default=".", type=click.Path(), help="Project folder to scan.", show_default=True),
         dialect_option,
-        click.option("--server-version", help="Database server version, e.g. 16 or 8.0.35 (default: [tool.depmap], else what the code says)."),
+        click.option("--server-version", callback=_check_server_version, help="Database server version, e.g. 16 or 8.0.35 (default: [tool.depmap], else what the code says)."),
         click.option("--format", "output_format", type=click.Choice(FORMATS), default=None, help="Output format (default: text, or the suffix of each -o FILE)."),
-        click.option("-o", "--output", "outputs", multiple=True, type=click.Path(dir_okay=False),
+        click.option("-o", "--output", "outputs", multiple=True, type=click.Path(dir_okay=False), callback=check_outputs,
                      default=(default_output,) if default_output else (), show_default=bool(default_output), help=output_help),
-        click.option("--link-base", help="URL that source paths are appended to in reports, e.g. https://github.com/ORG/REPO/blob/SHA (default: [tool.depmap] link_base)."),
+        click.option("--link-base", callback=_check_link_base, help="URL that source paths are appended to in reports, e.g. https://github.com/ORG/REPO/blob/SHA (default: [tool.depmap] link_base)."),
         click.option("--fail-on", type=FAIL_ON, default=fail_on, show_default=True, help="Exit 1 when a finding reaches this severity."),
         run_options,
     ]
@@ -39,6 +39,24 @@ def _report_options(fail_on: str, default_output: str | None = None) -> Callable
         return function
 
     return decorate
+
+
+def _check_server_version(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """A version number such as 16, 8.0.35 or 16beta1: `-1` or `latest` would be read as some other version."""
+    import re
+
+    if value is not None and not re.fullmatch(r"v?\d+(\.\d+)*([-+~]?[0-9A-Za-z][0-9A-Za-z.]*)?", value.strip()):
+        raise UserError(f"malformed --server-version '{value}'; write a version such as 16 or 8.0.35")
+    return value
+
+
+def _check_link_base(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """Reports make clickable links of it: only an http(s) address, refused before the scan."""
+    from depmap.config import LINK_BASE_ACCEPTED, is_link_base
+
+    if value is not None and not is_link_base(value):
+        raise UserError(f"--link-base '{value}' is not accepted; pass {LINK_BASE_ACCEPTED}")
+    return value
 
 
 def _dialect(index: Any, option: str | None, server_version: str | None) -> Any:
@@ -89,6 +107,7 @@ def _run_info(index: Any, link_base: str | None, migrations: tuple[str, ...] = (
 def _publish(kind: str, reports: list, index: Any, run: Any, output_format: str | None, outputs: tuple[str, ...]) -> None:
     """Print the report, or write one file per -o in the format its suffix names."""
     from depmap.render.outputs import ReportSet, UnknownSuffix, format_for, print_text, render
+    from depmap.render.printable import printable
     from depmap.render.text import console
 
     bundle = ReportSet(kind, reports, run, index.graph, index.root)
@@ -109,7 +128,7 @@ def _publish(kind: str, reports: list, index: Any, run: Any, output_format: str 
         except OSError as error:
             raise UserError(f"cannot write '{path}': {error.strerror or error}") from None
         if verbosity() >= 0:
-            click.echo(f"depmap: wrote {chosen} report to {path}", err=True)
+            click.echo(f"depmap: wrote {chosen} report to {printable(path)}", err=True)
 
 
 def _impact_reports(obj: dict, target: str, column_type: str | None, not_null: bool, default: str | None, path: str,

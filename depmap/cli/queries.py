@@ -11,7 +11,7 @@ from typing import Callable
 
 import click
 
-from depmap.cli.group import check_column, cli, dialect_option, format_option, load_index, resolve_target, run_options
+from depmap.cli.group import UserError, check_column, check_outputs, cli, dialect_option, format_option, load_index, resolve_target, run_options
 
 
 @cli.command()
@@ -154,7 +154,7 @@ def downstream(obj: dict, target: str, path: str, dialect: str | None, output_fo
 @click.option("--path", default=".", type=click.Path(), help="Project folder to scan.", show_default=True)
 @dialect_option
 @format_option("json", "graphml", "dot")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write to FILE instead of stdout.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), callback=check_outputs, help="Write to FILE instead of stdout.")
 @run_options
 @click.pass_obj
 def graph(obj: dict, path: str, dialect: str | None, output_format: str, output: str | None) -> None:
@@ -170,6 +170,9 @@ def graph(obj: dict, path: str, dialect: str | None, output_format: str, output:
     else:
         text = render("graph.dot.j2", **index.graph.node_link())
     if output:
-        Path(output).write_text(text, encoding="utf-8")
+        try:
+            Path(output).write_text(text, encoding="utf-8")
+        except OSError as error:
+            raise UserError(f"cannot write '{output}': {error.strerror or error}") from None
     else:
         click.echo(text, nl=False)

@@ -106,6 +106,9 @@ def parse_type(text: str | None, dialect: str) -> str | None:
     cleaned = text.strip()
     if not cleaned:
         raise SpecError("empty --type; give a SQL type such as text, integer or varchar(20)")
+    constraints = _constraints_in(cleaned, dialect)
+    if constraints:
+        raise SpecError(f"type '{text}' carries {constraints}; give the type alone, with --not-null for NOT NULL and --default EXPR for a default")
     if dialect == "sqlite" and _sqlite_declares(cleaned):
         return cleaned
     try:
@@ -115,6 +118,25 @@ def parse_type(text: str | None, dialect: str) -> str | None:
     if _IDENTIFIER.match(cleaned):
         return cleaned  # a domain or an extension's type (citext, a user enum): kept as written
     raise SpecError(f"malformed type '{text}' for {dialect}; write a SQL type such as text, integer, numeric(10,2)")
+
+
+def _constraints_in(type_text: str, dialect: str) -> str | None:
+    """What follows the type as a column constraint (`NOT NULL`, `DEFAULT 0`, `PRIMARY KEY`), or None.
+
+    sqlglot reads a type up to its last word and ignores the rest, so `text NOT NULL` would be
+    judged as a nullable TEXT: a column definition is parsed to see what the text really says."""
+    import sqlglot
+    from sqlglot import exp
+    from sqlglot.errors import ParseError
+
+    try:
+        column = sqlglot.parse_one(f"CREATE TABLE t (c {type_text})", dialect=dialect).find(exp.ColumnDef)
+    except (ParseError, ValueError, TypeError):
+        return None
+    words = [c.sql(dialect) for c in (column.args.get("constraints") or [])] if column is not None else []
+    if not words:
+        return None
+    return ", ".join(words) if all(words) else "a constraint"
 
 
 def _sqlite_declares(type_text: str) -> bool:

@@ -1,4 +1,7 @@
-"""The impact report on the terminal: verdict first, findings by severity, then the rollout plan."""
+"""The impact report on the terminal: verdict first, findings by severity, then the rollout plan.
+
+Paths, symbols and other scanned one-line strings go through `printable`, messages, fixes and
+code through `printable_lines`: no control character from the project reaches the terminal raw."""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from depmap.impact.engine import ImpactReport
 from depmap.impact.finding import BREAKS, NEEDS_CARE, Finding
 from depmap.impact.plan import pasteable
 from depmap.impact.scope import is_test_path
+from depmap.render.printable import printable, printable_lines
 
 _VERDICT_STYLE = {BREAKS: "bold red", NEEDS_CARE: "bold yellow"}
 TEST_SITES_SHOWN = 3  # per rule and severity; JSON and HTML list every site
@@ -33,11 +37,11 @@ def describe_column(report: ImpactReport) -> str:
 def print_impact(out: Console, report: ImpactReport) -> None:
     counts = report.counts()
     summary = ", ".join(f"{n} {severity}" for severity, n in counts.items() if n) or "no findings"
-    out.print(Text(f"Adding {describe_column(report)}", style="bold"))
+    out.print(Text(f"Adding {printable(describe_column(report))}", style="bold"))
     dialect = report.dialect
     out.print(Text(f"Target: {dialect.label}, from {dialect.source}", style="dim"))
     if report.spec.origin is not None:
-        out.print(Text(f"Migration: {report.spec.origin.path}:{report.spec.origin.line}", style="dim"))
+        out.print(Text(f"Migration: {printable(report.spec.origin.path)}:{report.spec.origin.line}", style="dim"))
     out.print(Text(f"Verdict: {report.verdict} ({summary})", style=_VERDICT_STYLE.get(report.verdict, "bold green")))
     for severity, group in groupby(report.findings, key=lambda f: f.severity):
         items = list(group)
@@ -55,7 +59,7 @@ def print_impact(out: Console, report: ImpactReport) -> None:
                 more = count - TEST_SITES_SHOWN
                 out.print(Text(f"  … and {more} more [{rule}] site{'s' * (more != 1)} in test code (--format json lists every one)", style="dim"))
     for error in report.errors:
-        out.print(Text(f"depmap: internal error: {error}", style="red"))
+        out.print(Text(f"depmap: internal error: {printable(error)}", style="red"))
     if report.plan:
         out.print()
         out.print(Text("Rollout plan", style="bold"))
@@ -63,16 +67,16 @@ def print_impact(out: Console, report: ImpactReport) -> None:
             out.print()
             out.print(Text(f"{step.number}. {step.title}", style="bold"))
             if step.description:
-                out.print(Text(f"   {step.description}"))
+                out.print(Text(f"   {printable_lines(step.description)}"))
             for statement in step.sql:
                 _print_sql(out, statement)
             for framework, code in step.migration_code:
                 out.print(Text(f"   As a {framework.capitalize()} migration:", style="dim"))
-                for line in code.rstrip().splitlines():
+                for line in printable_lines(code).rstrip().splitlines():
                     out.print(Text(f"     {line}"))
             for site in step.sites:
                 symbol = f"  {site.symbol}" if site.symbol else ""
-                out.print(Text(f"   - {site.path}:{site.line}{symbol}", style="cyan"))
+                out.print(Text(printable(f"   - {site.path}:{site.line}{symbol}"), style="cyan"))
 
 
 def print_check(out: Console, reports: list[ImpactReport], migrations: tuple[str, ...], problems: tuple[str, ...]) -> None:
@@ -82,7 +86,7 @@ def print_check(out: Console, reports: list[ImpactReport], migrations: tuple[str
     if not migrations:
         out.print("No migrations changed; nothing to check.")
     for problem in problems:
-        out.print(Text(f"depmap: {problem}", style="yellow"))
+        out.print(Text(f"depmap: {printable(problem)}", style="yellow"))
     findings = [f for report in reports for f in report.findings]
     out.print(Text(f"Checked {len(migrations)} file(s): {len(reports)} column(s) added; overall verdict: {verdict(findings)}", style="bold"))
     for report in reports:
@@ -94,11 +98,11 @@ def print_check(out: Console, reports: list[ImpactReport], migrations: tuple[str
 def _print_finding(out: Console, finding: Finding) -> None:
     loc = finding.location
     where = f"{loc.path}:{loc.line}" if loc.path else "(project)"
-    out.print(Text("  ") + Text(where, style="bold cyan") + Text(f"  [{finding.rule}]", style="dim"))
-    out.print(Text(_indent(finding.message, "    ")))
-    out.print(Text(_indent(f"fix: {finding.fix}", "    "), style="green"))
+    out.print(Text("  ") + Text(printable(where), style="bold cyan") + Text(f"  [{finding.rule}]", style="dim"))
+    out.print(Text(_indent(printable_lines(finding.message), "    ")))
+    out.print(Text(_indent(f"fix: {printable_lines(finding.fix)}", "    "), style="green"))
     for related in finding.related:
-        out.print(Text(f"      - {related.location.path}:{related.location.line} {related.note}", style="dim"))
+        out.print(Text(printable(f"      - {related.location.path}:{related.location.line} {related.note}"), style="dim"))
 
 
 def _indent(text: str, prefix: str) -> str:
@@ -107,7 +111,7 @@ def _indent(text: str, prefix: str) -> str:
 
 def _print_sql(out: Console, statement: str) -> None:
     """Highlighted on a terminal; plain (and so copyable without padding) anywhere else."""
-    text = pasteable(statement)
+    text = printable_lines(pasteable(statement))
     if out.is_terminal and not out.no_color:
         out.print(Syntax(text, "sql", theme="ansi_dark", background_color="default", padding=(0, 0, 0, 3)))
     else:

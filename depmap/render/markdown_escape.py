@@ -2,13 +2,16 @@
 
 Jinja escapes nothing in a `.md` template, and a report quotes whatever the scanned project
 holds: SQL with `|` and backticks, file names, messages that quote both. Unescaped, a pipe ends a
-table cell, a newline ends the table, `<img ...>` or `<details>` renders as HTML, and `@name`
-notifies a GitHub user. These filters make such text inert:
+table cell, a newline ends the table, `<img ...>` or `<details>` renders as HTML, `@name`
+notifies a GitHub user, and GitHub-flavoured Markdown turns a bare `https://…`, `www.…` or
+e-mail address into a live link. These filters make such text inert:
 
 - `md_text` / `md_cell`: inline text. The code spans it already holds (depmap's messages quote
   SQL in backticks) are re-emitted with safe fences; everywhere else Markdown punctuation is
-  backslash-escaped, `<`, `>`, `&` and `|` become entities, `@name` gets a zero-width space and
-  newlines become `<br>`, so the text stays on one line of a table or list.
+  backslash-escaped, `<`, `>`, `&` and `|` become entities, a zero-width space goes after `@`
+  and before the `:` of `://` and the `.` of `www.` (no mention, no autolink; the text reads the
+  same), and newlines become `<br>`, so the text stays on one line of a table or list. Code spans
+  are never autolinked.
 - `md_code`: one code span (HTML is literal inside it; in a table, `|` still needs `\\|`).
 - `md_fence`: a fenced block whose fence no line of the code can close.
 - `md_where`: `path:line` as a code span, linked to the source when there is a link base.
@@ -134,7 +137,11 @@ def _plain(text: str) -> str:
         elif char == "_" and not (before.isalnum() and after.isalnum()):
             out.append("\\_")  # only an underscore inside a word cannot start or end emphasis
         elif char == "@" and (after.isalnum() or after in "-_"):
-            out.append("@" + _ZERO_WIDTH_SPACE)  # `@name` would notify that GitHub user
+            out.append("@" + _ZERO_WIDTH_SPACE)  # `@name` would notify that GitHub user; `a@b.example` is a mailto link
+        elif char == ":" and text.startswith("//", index + 1):
+            out.append(_ZERO_WIDTH_SPACE + ":")  # `https://…` (any scheme) would be autolinked
+        elif char == "." and text[max(index - 3, 0):index].lower() == "www":
+            out.append(_ZERO_WIDTH_SPACE + ".")  # so would `www.…`
         else:
             out.append(char)
     return "".join(out)

@@ -1,4 +1,7 @@
-"""Human output for the terminal (rich): grouped by file, one line a usage, plain when piped."""
+"""Human output for the terminal (rich): grouped by file, one line a usage, plain when piped.
+
+Every scanned string reaches the console as a `Text` (never parsed as rich markup) through
+`printable` (no control character reaches the terminal raw)."""
 
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from rich.text import Text
 
 from depmap.catalog import Catalog
 from depmap.model import HIGH, Fact, Skipped
+from depmap.render.printable import printable
 
 _CONFIDENCE_MARK = {"high": "", "medium": "~", "low": "?"}
 
@@ -50,10 +54,10 @@ def _short_symbol(fact: Fact) -> str:
 
 def print_usages(out: Console, title: str, facts: list[Fact], skipped: list[Skipped], show_columns: bool = True) -> None:
     files = sorted({f.location.path for f in facts})
-    out.print(Text(f"{title}: {len(facts)} usage{'s' * (len(facts) != 1)} in {len(files)} file{'s' * (len(files) != 1)}", style="bold"))
+    out.print(Text(f"{printable(title)}: {len(facts)} usage{'s' * (len(facts) != 1)} in {len(files)} file{'s' * (len(files) != 1)}", style="bold"))
     for path, group in groupby(facts, key=lambda f: f.location.path):
         out.print()
-        out.print(Text(path, style="bold cyan"))
+        out.print(Text(printable(path), style="bold cyan"))
         table = Table(box=None, show_header=False, pad_edge=False, padding=(0, 1))
         table.add_column(justify="right", style="dim", no_wrap=True)
         table.add_column(no_wrap=True)
@@ -66,11 +70,11 @@ def print_usages(out: Console, title: str, facts: list[Fact], skipped: list[Skip
             row = [
                 str(fact.location.line),
                 Text(label, style="red" if fact.access == "write" else "green"),
-                Text(_short_symbol(fact), style="magenta"),
+                Text(printable(_short_symbol(fact)), style="magenta"),
             ]
             if show_columns:
-                row.append(Text(f"{fact.table}({_columns_label(fact)})"))
-            row.append(Text(fact.snippet, style="dim"))
+                row.append(Text(printable(f"{fact.table}({_columns_label(fact)})")))
+            row.append(Text(printable(fact.snippet), style="dim"))
             table.add_row(*row)
         out.print(table)
     if any(f.confidence != HIGH for f in facts):
@@ -86,7 +90,7 @@ def print_skipped(out: Console, skipped: Iterable[Skipped]) -> None:
     out.print()
     out.print(Text(f"Not analysed ({len(skipped)}):", style="bold yellow"))
     for item in skipped:
-        out.print(Text(f"  {item.path}: {item.reason}", style="yellow"))
+        out.print(Text(f"  {printable(item.path)}: {printable(item.reason)}", style="yellow"))
 
 
 def print_tables(out: Console, catalog: Catalog) -> None:
@@ -97,7 +101,7 @@ def print_tables(out: Console, catalog: Catalog) -> None:
         table = catalog.tables[name]
         where = ", ".join(f"{d.path}:{d.line}" for d in table.defined_at[:3])
         kind = "view" if table.view else "table"
-        out.print(Text(f"{name}", style="bold cyan") + Text(f"  ({kind}, {len(table.columns)} columns; {where})", style="dim"))
+        out.print(Text(printable(name), style="bold cyan") + Text(printable(f"  ({kind}, {len(table.columns)} columns; {where})"), style="dim"))
         grid = Table(box=None, show_header=False, pad_edge=False, padding=(0, 1))
         for _ in range(4):
             grid.add_column()
@@ -106,23 +110,23 @@ def print_tables(out: Console, catalog: Catalog) -> None:
             default = f"default {column.default}" if column.default else ""
             last = column.defined_at[-1] if column.defined_at else None
             grid.add_row(
-                "  " + column.name,
-                column.type or "",
-                " ".join(p for p in (nullable, default) if p),
-                Text(f"{last.path}:{last.line}" if last else "", style="dim"),
+                Text(printable("  " + column.name)),
+                Text(printable(column.type or "")),
+                Text(printable(" ".join(p for p in (nullable, default) if p))),
+                Text(printable(f"{last.path}:{last.line}" if last else ""), style="dim"),
             )
         out.print(grid)
         drift = table.drift()
         for label, names in (("declared by a model but created by no migration", drift and drift["only_in_models"]),
                              ("created by migrations but declared by no model", drift and drift["only_in_migrations"])):
             if names:
-                out.print(Text(f"  ! {label}: {', '.join(names)}", style="yellow"))
+                out.print(Text(f"  ! {label}: {printable(', '.join(names))}", style="yellow"))
 
 
 def print_downstream(out: Console, label: str, hops: list) -> None:
     """One line per relation reached, indented by depth, with the statement that carries it."""
     count = len(hops)
-    out.print(Text(f"Downstream of {label}: {count} relation{'s' * (count != 1)} reached", style="bold"))
+    out.print(Text(f"Downstream of {printable(label)}: {count} relation{'s' * (count != 1)} reached", style="bold"))
     if not hops:
         return
     out.print()
@@ -135,5 +139,5 @@ def print_downstream(out: Console, label: str, hops: list) -> None:
         source = hop.source + (f".{hop.source_column}" if hop.source_column else "")
         how = {"star": "via *", "column": "by column"}.get(hop.fact.detail or "", "")
         where = f"{hop.fact.location.path}:{hop.fact.location.line}"
-        table.add_row("  " * (hop.depth - 1) + Text(target, style="bold cyan").plain, f"<- {source} {how}".rstrip(), where)
+        table.add_row(Text("  " * (hop.depth - 1) + printable(target)), Text(printable(f"<- {source} {how}".rstrip())), Text(printable(where)))
     out.print(table)

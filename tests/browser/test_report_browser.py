@@ -27,15 +27,17 @@ playwright_api = pytest.importorskip("playwright.sync_api", reason="Playwright f
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (.ci/run installs it)")
 
 
-def make_report(out: Path, project: Path, *target: str) -> dict:
+def make_report(out: Path, project: Path, *target: str, link_base: str | None = LINK_BASE, warnings: tuple[str, ...] = ()) -> dict:
     """Run `depmap report` writing HTML and JSON in one run; return the JSON."""
     html, document = out / "report.html", out / "report.json"
-    done = subprocess.run([*depmap_command(), "report", *target, "--path", str(project), "--link-base", LINK_BASE,
+    links = ["--link-base", link_base] if link_base else []
+    done = subprocess.run([*depmap_command(), "report", *target, "--path", str(project), *links,
                            "-o", str(html), "-o", str(document)], capture_output=True, text=True, timeout=120,
                           env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1", "HOME": str(out)})
     assert done.returncode == 0, done.stderr
     assert done.stdout == ""
-    assert done.stderr.splitlines() == [f"depmap: wrote html report to {html}", f"depmap: wrote json report to {document}"]
+    assert done.stderr.splitlines() == [*(f"depmap: warning: {w}" for w in warnings),
+                                        f"depmap: wrote html report to {html}", f"depmap: wrote json report to {document}"]
     return json.loads(document.read_text())
 
 
@@ -188,6 +190,70 @@ def test_scanned_markup_stays_text(tmp_path, browser):
     assert page.page.locator("main script, main img").count() == 0
     assert page.dialogs == []
     assert page.errors == []
+    assert page.requests == [page.url]
+    page.page.close()
+
+
+# Each payload, if it ever ran, would set this flag or open a dialog.
+PWN = "window.__pwned=1"
+MARKUP = f"<img src=x onerror={PWN}> <svg onload=alert(1)> <script>{PWN}</script>"
+TEXT_INJECTIONS = f"{MARKUP} https://evil.example/x www.evil.example @octocat [a](javascript:{PWN})"
+HOSTILE_NAMES = (f"app/<img src=x onerror={PWN}>.py", f'app/x" onmouseover="{PWN}.py', f"app/javascript:{PWN}.py")
+
+
+def hostile_project(root: Path) -> Path:
+    """A project trying every injection: in its link base, file names, code, comments, SQL and a skipped file."""
+    (root / "app").mkdir(parents=True)
+    (root / "migrations").mkdir()
+    (root / "pyproject.toml").write_text(f'[tool.depmap]\nlink_base = "javascript:{PWN}//{{path}}"\n')
+    (root / "migrations" / f"0001_<svg onload={PWN}>.sql").write_text("CREATE TABLE orders (id int PRIMARY KEY, note text);\n")
+    for name in HOSTILE_NAMES:
+        (root / name).write_text(
+            f"# {TEXT_INJECTIONS}\n"
+            "def export(conn):\n"
+            f"    return conn.execute(\"SELECT * FROM orders WHERE note <> '{TEXT_INJECTIONS}'\").fetchall()\n"
+            "\n\n"
+            "def record(conn, note):\n"
+            f"    conn.execute(\"INSERT INTO orders (id, note) VALUES (1, %s) -- {TEXT_INJECTIONS}\", (note,))\n"
+        )
+    (root / "app" / f"<img src=x onerror={PWN}>_py2.py").write_text(f"import db\n\nprint '{MARKUP}'\ndb.execute('SELECT id FROM orders')\n")
+    return root
+
+
+def test_a_hostile_project_cannot_run_script_or_make_requests(tmp_path, browser):
+    project = hostile_project(tmp_path / "project")
+    document = make_report(tmp_path, project, "orders.channel", "--type", "text", "--not-null", "--default", f"'{TEXT_INJECTIONS}'",
+                           link_base=None, warnings=(
+                               f"pyproject.toml [tool.depmap]: link_base 'javascript:{PWN}//{{path}}' ignored: it is not an http:// "
+                               "or https:// URL such as https://github.com/ORG/REPO/blob/SHA, or a template of one holding "
+                               "{path}, {line}, {end_line}; reports carry no source links",))
+    assert sorted({f["path"] for f in document["findings"] if f["rule"] == "select-star"}) == sorted(HOSTILE_NAMES)
+    assert [s["path"] for s in document["skipped"]] == [f"app/<img src=x onerror={PWN}>_py2.py"]
+    page = Page(browser, tmp_path / "report.html")
+    blocked: list[str] = []
+    page.page.route("**/*", lambda route: route.continue_() if route.request.url == page.url else (blocked.append(route.request.url), route.abort()))
+    pwned = "() => window.__pwned"
+    assert page.page.evaluate(pwned) is None
+    assert page.page.locator("main script, main img, main iframe, main object, main embed, main svg script").count() == 0
+    handlers = page.page.evaluate("() => [...document.querySelectorAll('*')].flatMap(e => [...e.attributes].map(a => a.name)).filter(n => n.startsWith('on'))")
+    assert handlers == []
+    assert {href[:1] for href in page.page.eval_on_selector_all("a[href]", "nodes => nodes.map(n => n.getAttribute('href'))")} == {"#"}
+    excerpt = page.page.locator("article.finding[data-rule='select-star'] .excerpt").first.inner_text()
+    assert f"# {TEXT_INJECTIONS}" in excerpt
+    assert f"'{TEXT_INJECTIONS}'" in page.page.locator("#c1-plan").inner_text()
+    clicked: dict[str, int] = {}
+    for selector in ("summary", "a", "button", "svg .box"):
+        for handle in page.page.query_selector_all(selector):
+            if handle.is_visible():
+                handle.click()
+            else:
+                handle.dispatch_event("click")
+            clicked[selector] = clicked.get(selector, 0) + 1
+            assert page.page.evaluate(pwned) is None, selector
+    assert clicked == {"summary": 1, "a": 6, "button": 10, "svg .box": 3}
+    assert page.dialogs == []
+    assert page.errors == []
+    assert blocked == []
     assert page.requests == [page.url]
     page.page.close()
 

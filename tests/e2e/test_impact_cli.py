@@ -86,7 +86,8 @@ def test_each_output_gets_the_format_of_its_suffix(depmap, tmp_path) -> None:
     ("args", "message"),
     [
         (["-o", "report.xyz", "-o", "r.json"], "depmap: cannot tell the format of 'report.xyz' from its suffix"),
-        (["-o", "/nonexistent/dir/r.json"], "depmap: cannot write '/nonexistent/dir/r.json': No such file or directory"),
+        (["-o", "/nonexistent/dir/r.json"], "depmap: cannot write '/nonexistent/dir/r.json': folder '/nonexistent/dir' does not exist; "
+                                            "create it or name a file in an existing folder"),
     ],
 )
 def test_bad_outputs_exit_2_with_one_line(depmap, args: list[str], message: str) -> None:
@@ -95,9 +96,73 @@ def test_bad_outputs_exit_2_with_one_line(depmap, args: list[str], message: str)
     assert run.err.startswith(message) and len(run.err.splitlines()) == 1
 
 
+MISSING_FOLDER = "folder 'missing/dir' does not exist; create it or name a file in an existing folder"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["impact", "orders.x", "--type", "text NOT NULL", "--path", SHOP],
+         "type 'text NOT NULL' carries NOT NULL; give the type alone, with --not-null for NOT NULL and --default EXPR for a default"),
+        (["impact", "orders.x", "--type", "integer DEFAULT 0", "--path", SHOP],
+         "type 'integer DEFAULT 0' carries DEFAULT 0; give the type alone, with --not-null for NOT NULL and --default EXPR for a default"),
+        (["impact", "orders.x", "--type", "text", "--server-version", "-1", "--path", SHOP], "malformed --server-version '-1'; write a version such as 16 or 8.0.35"),
+        (["impact", "orders.x", "--type", "text", "--server-version", "latest", "--path", SHOP],
+         "malformed --server-version 'latest'; write a version such as 16 or 8.0.35"),
+        (["impact", "orders.x", "--type", "text", "--path", ""], "empty project path; pass the folder of the project to scan (. for the current folder)"),
+        (["scan", ""], "empty project path; pass the folder of the project to scan (. for the current folder)"),
+        (["graph", "--path", SHOP, "-o", "missing/dir/out.json"], f"cannot write 'missing/dir/out.json': {MISSING_FOLDER}"),
+        (["impact", "orders.x", "--type", "text", "--path", SHOP, "-o", "missing/dir/r.md"],
+         f"cannot write 'missing/dir/r.md': {MISSING_FOLDER}"),
+        (["report", "orders.x", "--type", "text", "--path", SHOP, "-o", "missing/dir/r.html"], f"cannot write 'missing/dir/r.html': {MISSING_FOLDER}"),
+        (["check", "--diff", "main", "--path", SHOP, "-o", "missing/dir/r.sarif"], f"cannot write 'missing/dir/r.sarif': {MISSING_FOLDER}"),
+        (["graph", "--path", SHOP, "-o", "samples/shop_sql/pyproject.toml/out.json"],
+         "cannot write 'samples/shop_sql/pyproject.toml/out.json': 'samples/shop_sql/pyproject.toml' is not a folder; name a file in an existing folder"),
+        (["graph", "--path", SHOP, "-o", ""], "empty -o file name; name the file to write after -o"),
+    ],
+)
+def test_bad_option_values_are_refused_not_reinterpreted(depmap, args: list[str], message: str) -> None:
+    run = depmap(*args)
+    assert (run.code, run.out, run.err) == (2, "", f"depmap: {message}\n")
+
+
+def test_a_version_with_a_suffix_is_still_a_version(depmap) -> None:
+    run = depmap(*DISCOUNT, "--server-version", "16beta1", "--format", "json")
+    assert run.code == 0, run.err
+    assert run.json()["dialect"] == {"name": "postgres", "version": "16", "source": "config"}
+
+
 def test_explicit_format_wins_for_a_single_output(depmap, tmp_path) -> None:
     out = tmp_path / "report.out"
     run = depmap(*DISCOUNT, "--format", "markdown", "-o", str(out))
     assert run.code == 0
     assert out.read_text().startswith("### depmap: adding")
     assert run.err == f"depmap: wrote markdown report to {out}\n"
+
+
+ACCEPTED_BASES = ("an http:// or https:// URL such as https://github.com/ORG/REPO/blob/SHA, "
+                  "or a template of one holding {path}, {line}, {end_line}")
+
+
+@pytest.mark.parametrize("base", ["javascript:alert(1)", "data:text/html,x{path}", "shop/{path}"])
+def test_a_link_base_that_is_no_web_address_is_refused_before_the_scan(depmap, base: str) -> None:
+    run = depmap(*DISCOUNT, "--link-base", base)
+    assert (run.code, run.out, run.err) == (2, "", f"depmap: --link-base '{base}' is not accepted; pass {ACCEPTED_BASES}\n")
+
+
+def test_a_link_base_from_the_scanned_project_that_is_no_web_address_is_ignored(depmap, tmp_path) -> None:
+    project = tmp_path / "shop"
+    project.mkdir()
+    (project / "pyproject.toml").write_text('[tool.depmap]\nlink_base = "javascript:alert(document.domain)//{path}"\n')
+    (project / "schema.sql").write_text("CREATE TABLE orders (id int PRIMARY KEY);\nSELECT * FROM orders;\n")
+    html, markdown = tmp_path / "r.html", tmp_path / "r.md"
+    run = depmap("report", "orders.note", "--type", "text", "--path", str(project), "-o", str(html), "-o", str(markdown))
+    assert run.code == 0
+    assert run.err.splitlines() == [
+        "depmap: warning: pyproject.toml [tool.depmap]: link_base 'javascript:alert(document.domain)//{path}' ignored: "
+        f"it is not {ACCEPTED_BASES}; reports carry no source links",
+        f"depmap: wrote html report to {html}",
+        f"depmap: wrote markdown report to {markdown}",
+    ]
+    assert "schema.sql:2" in html.read_text() and "javascript" not in html.read_text() and "href=\"schema" not in html.read_text()
+    assert "| `schema.sql:2` |" in markdown.read_text() and "javascript" not in markdown.read_text()

@@ -60,6 +60,27 @@ def test_malformed_type(text: str, dialect: str, message: str) -> None:
     assert str(error.value) == message
 
 
+ALONE = "give the type alone, with --not-null for NOT NULL and --default EXPR for a default"
+
+
+@pytest.mark.parametrize(
+    ("text", "dialect", "message"),
+    [
+        ("text NOT NULL", "postgres", f"type 'text NOT NULL' carries NOT NULL; {ALONE}"),
+        ("varchar(20) null", "mysql", f"type 'varchar(20) null' carries NULL; {ALONE}"),
+        ("text NOT NULL", "sqlite", f"type 'text NOT NULL' carries NOT NULL; {ALONE}"),
+        ("integer DEFAULT 0 NOT NULL", "postgres", f"type 'integer DEFAULT 0 NOT NULL' carries DEFAULT 0, NOT NULL; {ALONE}"),
+        ("citext UNIQUE", "postgres", f"type 'citext UNIQUE' carries UNIQUE; {ALONE}"),
+        ("integer PRIMARY KEY", "sqlite", f"type 'integer PRIMARY KEY' carries PRIMARY KEY; {ALONE}"),
+        ("int REFERENCES customers (id)", "postgres", f"type 'int REFERENCES customers (id)' carries REFERENCES customers (id); {ALONE}"),
+    ],
+)
+def test_a_type_with_constraints_is_refused_not_read_as_the_bare_type(text: str, dialect: str, message: str) -> None:
+    with pytest.raises(SpecError) as error:
+        parse_type(text, dialect)
+    assert str(error.value) == message
+
+
 # -- parse_default ---------------------------------------------------------------------------------
 
 

@@ -209,6 +209,43 @@ def test_pipes_newlines_and_html_stay_inside_their_cell_and_escaped() -> None:
     assert "<script>" not in text and "<b>" not in text
 
 
+# What GitHub-flavoured Markdown turns into a live link or a notification in a text node (its
+# autolink extension and @mentions); markdown-it's commonmark preset renders neither, so the
+# rendered text is searched for them instead.
+LIVE_IN_TEXT = re.compile(r"(?i)(?:https?|ftp)://|www\.|@[a-z0-9_-]|mailto:|xmpp:")
+INJECTIONS = "https://evil.example/x www.evil.example <img src=x onerror=alert(1)> @octocat [a](javascript:alert(1)) me@evil.example"
+
+
+def rendered_text(markdown: str) -> list[str]:
+    """The text nodes of the rendered page (code spans and fenced code excluded: GitHub links nothing there)."""
+    parser = MarkdownIt("commonmark", {"html": True}).enable("table")
+    return [child.content for token in parser.parse(markdown) if token.type == "inline"
+            for child in token.children or [] if child.type == "text"]
+
+
+def test_urls_html_mentions_and_links_in_scanned_text_render_as_text() -> None:
+    path = "app/https:/evil.example/<img src=x onerror=alert(1)>@octocat.py"
+    report = hand_report([
+        finding("select-star", "warning", path=path, line=4, message=f"SELECT * at line 4: {INJECTIONS}",
+                fix=f"List the columns, not {INJECTIONS}", snippet=INJECTIONS,
+                related=(Related(Location("app/other.py", 3), INJECTIONS),)),
+    ], plan=[Step(2, "deploy-writers", "Deploy writers", f"Writers such as {INJECTIONS}", (), (Location(path, 4, symbol=INJECTIONS),))])
+    run = RunInfo(command=f"depmap impact orders.note --default '{INJECTIONS}'", project="x", version=VERSION,
+                  skipped=(Skipped(path, f"line 9: SQL not parsed: {INJECTIONS}"),))
+    text = render_markdown([report], run)
+    inert = ("https&#8203;://evil.example/x www&#8203;.evil.example &lt;img src=x onerror=alert(1)&gt; @&#8203;octocat "
+             "\\[a\\](javascript:alert(1)) me@&#8203;evil.example")
+    code = "`app/https:/evil.example/<img src=x onerror=alert(1)>@octocat.py:4`"
+    assert text.splitlines()[8] == f"| warning | `select-star` | {code} | SELECT \\* at line 4: {inert}<br>• `app/other.py:3` {inert} | List the columns, not {inert} |"
+    assert f"**2. Deploy writers**\n\nWriters such as {inert}\n\nSites (1):\n\n- {code} `{INJECTIONS}`\n" in text
+    assert f"- {code.removesuffix(':4`')}`: line 9: SQL not parsed: {inert}\n" in text
+    html = MarkdownIt("commonmark", {"html": True}).enable("table").render(text)
+    assert "<a " not in html and "<img" not in html
+    assert [node for node in rendered_text(text) if LIVE_IN_TEXT.search(node)] == []
+    assert any("https\u200b://evil.example/x www\u200b.evil.example <img src=x onerror=alert(1)> @\u200boctocat" in node
+               for node in rendered_text(text))
+
+
 def test_md_text_escapes_markdown_outside_code_spans_only() -> None:
     assert md_text("see `a*b <c>` and a*b <c> & __init__.py or my_var [x](y) ~z~ $1") == (
         "see `a*b <c>` and a\\*b &lt;c&gt; &amp; \\_\\_init\\_\\_.py or my_var \\[x\\](y) \\~z\\~ \\$1"
