@@ -168,6 +168,9 @@ def _linked_facts(
 
     started = time.perf_counter()
     cache = ScanCache.open(root, ctx) if use_cache else None
+    notes = cache.warnings if cache else []
+    if cache is not None and not cache.usable:
+        cache = None  # a link in .depmap/ (or no folder at all): scan without reading or writing it
     stats = [(f.path, f.size, f.mtime_ns) for f in files]
     digests = cache.unchanged(stats) if cache else None
     if cache and digests is not None:
@@ -176,7 +179,7 @@ def _linked_facts(
         if stored is not None:
             timings["cache"] = time.perf_counter() - started
             timings["scan"] = timings["graph"] = 0.0
-            return stored, 0, cache.warnings
+            return stored, 0, notes
     timings["cache"] = time.perf_counter() - started
     results, scanned = _scan_all(root, files, ctx, jobs, cache, debug, progress, timings)
 
@@ -196,7 +199,7 @@ def _linked_facts(
         if not cache.warnings and all(digests):
             index_store.save(root / CACHE_DIR, index_store.index_key(scanner_stamp(), cache.context, zip((f.path for f in files), digests), ""), linked)
         timings["cache"] += time.perf_counter() - started
-    return linked, scanned, cache.warnings if cache else []
+    return linked, scanned, notes
 
 
 def _scan_all(

@@ -13,20 +13,21 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 import time
 import zlib
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from depmap import __version__
+from depmap.index.cache_folder import CACHE_DIR, CACHE_FILE, create_new, inspect, make_folder, open_existing
 from depmap.model import Fact, ScanResult, Skipped
 from depmap.scan_context import ScanContext
 
-CACHE_DIR = ".depmap"
-CACHE_FILE = "cache.sqlite"
 FORMAT = "depmap-scan-cache"
 SCHEMA = 1
 RACY_NS = 2_000_000_000  # mtimes this close to the scan are not trusted (file systems tick coarsely)
@@ -87,8 +88,13 @@ class ScanCache:
 
     @classmethod
     def open(cls, root: Path, ctx: ScanContext) -> ScanCache:
-        """The cache of `root`; a corrupt or foreign file is replaced, with a warning, never trusted."""
+        """The cache of `root`; a corrupt or foreign file is replaced, with a warning, never trusted;
+        a link in `.depmap/` leaves the cache unusable (see `depmap.index.cache_folder`)."""
         cache = cls(root / CACHE_DIR / CACHE_FILE, context_key(ctx))
+        usable, cache.warnings = inspect(root)
+        if not usable:
+            cache.path = Path()  # nothing is read or written
+            return cache
         try:
             cache.rows = cache._load()
         except (sqlite3.DatabaseError, ValueError) as error:
@@ -98,6 +104,10 @@ class ScanCache:
             cache.warnings.append(f"scan cache unavailable ({error.strerror or error}); scanning without it")
             cache.path = Path()  # nothing is written
         return cache
+
+    @property
+    def usable(self) -> bool:
+        return self.path != Path()
 
     def _load(self) -> dict[str, Row]:
         if not self.path.exists():
@@ -190,9 +200,9 @@ class ScanCache:
         if not self.pending and not self.touched and not gone and not self.stale and self.path.exists():
             return
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            _ignore_folder(self.path.parent)
-            with _connect(self.path) as db:
+            make_folder(self.path.parents[1])
+            _real_file(self.path)
+            with _connect(self.path, create=True) as db:
                 db.execute("BEGIN IMMEDIATE")
                 db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
                                [("format", FORMAT), ("schema", str(SCHEMA)), ("stamp", scanner_stamp())])
@@ -208,18 +218,28 @@ class ScanCache:
             self.warnings.append(f"could not update the scan cache ({_reason(error)}); the next run scans again")
 
 
-def _connect(path: Path) -> sqlite3.Connection:
+@contextmanager
+def _connect(path: Path, create: bool = False) -> Iterator[sqlite3.Connection]:
+    """A connection closed on leaving (sqlite3's own `with` only ends a transaction, and an open
+    connection keeps its -wal and -shm files). Only writing (`create`) sets up tables and WAL mode:
+    reading a file never changes it, whatever it turns out to be."""
     db = sqlite3.connect(str(path), timeout=30, isolation_level=None)
-    db.execute("PRAGMA journal_mode=WAL")
-    db.executescript(_TABLES)
-    return db
+    try:
+        if create:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.executescript(_TABLES)
+        yield db
+    finally:
+        db.close()
 
 
-def _ignore_folder(folder: Path) -> None:
-    """`.depmap/` holds a cache, never anything to commit."""
-    marker = folder / ".gitignore"
-    if not marker.exists():
-        marker.write_text("# depmap's scan cache: safe to delete, never committed\n*\n", encoding="utf-8")
+def _real_file(path: Path) -> None:
+    """Create the database file, or check it is still a regular file, without following a link:
+    SQLite itself would follow one."""
+    try:
+        os.close(create_new(path))
+    except FileExistsError:
+        os.close(open_existing(path, os.O_RDWR))
 
 
 def _reason(error: Exception) -> str:

@@ -18,9 +18,9 @@ import pickle
 from pathlib import Path
 from typing import Any, Iterable
 
+from depmap.index.cache_folder import INDEX_FILE, create_new, make_folder, open_existing
 from depmap.index.signing_key import signing_key
 
-INDEX_FILE = "index.pickle"
 _SIGNATURE_BYTES = 32
 
 
@@ -38,10 +38,11 @@ def load(folder: Path, key: str) -> Any | None:
     """The stored index for `key`, or None (missing, stale, unsigned, foreign or damaged)."""
     secret = signing_key(create=False)
     path = folder / INDEX_FILE
-    if secret is None or not path.is_file():
+    if secret is None:
         return None
     try:
-        data = path.read_bytes()
+        with os.fdopen(open_existing(path), "rb") as handle:  # never through a link
+            data = handle.read()
     except OSError:
         return None
     view = memoryview(data)  # slices of a view share the file's bytes: no second copy of a large index
@@ -62,12 +63,14 @@ def save(folder: Path, key: str, value: Any) -> None:
         return
     partial = folder / f"{INDEX_FILE}.{os.getpid()}.tmp"
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        with open(partial, "wb") as handle:
+        make_folder(folder.parent)
+        with os.fdopen(create_new(partial), "wb") as handle:
             signer = _SigningWriter(handle, hmac.new(secret, digestmod=hashlib.sha256))
             pickle.dump((key, value), signer, protocol=pickle.HIGHEST_PROTOCOL)  # streamed: no second copy in memory
             handle.write(signer.mac.digest())
         os.replace(partial, folder / INDEX_FILE)
+    except FileExistsError:
+        pass  # another run writes it (or something planted is there): never ours to remove
     except (OSError, pickle.PicklingError, RecursionError):
         partial.unlink(missing_ok=True)
 
