@@ -171,6 +171,14 @@ def _is_within(path: str, parent: str) -> bool:
     return path == parent or path.startswith(parent.rstrip(os.sep) + os.sep)
 
 
+def real_path_inside(root: Path, rel: str) -> str | None:
+    """The real path of `root/rel` when, links resolved, it stays inside `root`; else None. The rule
+    discovery follows links by, for every other reader of the tree (dialect detection): nothing
+    outside the scanned root is ever read."""
+    real = os.path.realpath(os.path.join(root, rel))
+    return real if _is_within(real, os.path.realpath(root)) else None
+
+
 # --- the walk ---------------------------------------------------------------------------------
 
 
