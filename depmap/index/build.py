@@ -194,9 +194,9 @@ def _linked_facts(
     timings["graph"] = time.perf_counter() - started
     if cache:
         started = time.perf_counter()
-        cache.save(f.path for f in files)
+        saved = cache.save(f.path for f in files)
         digests = [cache.digest_of(f.path) for f in files]
-        if not cache.warnings and all(digests):
+        if saved and all(digests):
             index_store.save(root / CACHE_DIR, index_store.index_key(scanner_stamp(), cache.context, zip((f.path for f in files), digests), ""), linked)
         timings["cache"] += time.perf_counter() - started
     return linked, scanned, notes

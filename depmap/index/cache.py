@@ -5,7 +5,9 @@ its size and mtime (a hit without reading the file), and its content hash (a hit
 that only touched mtimes). Rows also carry the scan context (dialect, dbt vars): the same file
 scans differently under another dialect. The whole cache carries a stamp of depmap's version and
 its scanner sources, so upgrading depmap empties it. Rows are JSON, never pickle: a cache file
-restored from somewhere else is data, and data that does not decode is a miss, never trusted.
+restored from somewhere else is data, and data is checked before it is used. A table or row of the
+wrong shape or type discards the file; a result that does not decode exactly
+(`depmap.index.cached_result`) is a miss; either costs one warning and heals in the same run.
 Concurrent runs are safe: SQLite in WAL mode, one short write transaction per run.
 """
 
@@ -16,7 +18,6 @@ import json
 import os
 import sqlite3
 import time
-import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -24,12 +25,14 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from depmap import __version__
+from depmap.index.cached_result import decode_result, encode_result  # noqa: F401 (encode_result: the pool's)
 from depmap.index.cache_folder import CACHE_DIR, CACHE_FILE, create_new, inspect, make_folder, open_existing
-from depmap.model import Fact, ScanResult, Skipped
+from depmap.model import ScanResult
 from depmap.scan_context import ScanContext
 
 FORMAT = "depmap-scan-cache"
 SCHEMA = 1
+_LABEL = f"{CACHE_DIR}/{CACHE_FILE}"
 RACY_NS = 2_000_000_000  # mtimes this close to the scan are not trusted (file systems tick coarsely)
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -84,6 +87,7 @@ class ScanCache:
     touched: list[tuple[int, int, str]] = field(default_factory=list)  # (size, mtime, path): same content, new stat
     warnings: list[str] = field(default_factory=list)
     stale: bool = False
+    damaged: int = 0  # rows that did not decode this run: one warning says how many
     _results_loaded: bool = False
 
     @classmethod
@@ -97,9 +101,13 @@ class ScanCache:
             return cache
         try:
             cache.rows = cache._load()
-        except (sqlite3.DatabaseError, ValueError) as error:
-            cache.warnings.append(f"discarded the scan cache {cache.path.relative_to(root)} ({_reason(error)}); rebuilding it")
-            cache._discard()
+        except (sqlite3.Error, ValueError) as error:
+            cache.rows = {}
+            if (failure := cache._discard()) is None:
+                cache.warnings.append(f"discarded the scan cache {_LABEL} ({_reason(error)}); rebuilding it")
+            else:
+                cache.warnings.append(f"the scan cache {_LABEL} is damaged ({_reason(error)}) and cannot be removed ({failure}); scanning without it")
+                cache.path = Path()
         except OSError as error:
             cache.warnings.append(f"scan cache unavailable ({error.strerror or error}); scanning without it")
             cache.path = Path()  # nothing is written
@@ -113,14 +121,22 @@ class ScanCache:
         if not self.path.exists():
             return {}
         with _connect(self.path) as db:
-            meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
-            if meta.get("format") != FORMAT or meta.get("schema") != str(SCHEMA):
+            if _layout(db, "meta") != _expected_layout("meta"):
                 raise ValueError("not a depmap scan cache")
-            if meta.get("stamp") != scanner_stamp():
+            meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+            if meta.get("format") != FORMAT or meta.get("schema") != str(SCHEMA) or not isinstance(meta.get("stamp"), str):
+                raise ValueError("not a depmap scan cache")
+            if _layout(db, "files") != _expected_layout("files"):
+                raise ValueError("its files table was changed")
+            if meta["stamp"] != scanner_stamp():
                 self.stale = True  # another depmap version: every row goes at the end of this run
                 return {}
-            rows = db.execute("SELECT path, size, mtime_ns, digest FROM files WHERE context = ?", (self.context,))
-            return {path: Row(size, mtime_ns, digest, None) for path, size, mtime_ns, digest in rows}
+            rows = {}
+            for path, size, mtime_ns, digest in db.execute("SELECT path, size, mtime_ns, digest FROM files WHERE context = ?", (self.context,)):
+                if not (isinstance(path, str) and _is_int(size) and _is_int(mtime_ns) and isinstance(digest, str)):
+                    raise ValueError(f"a row holds values of the wrong type: {path!r}")
+                rows[path] = Row(size, mtime_ns, digest, None)
+            return rows
 
     def _load_results(self) -> None:
         """The stored facts, read in one query the first time a row is used (an unchanged project
@@ -132,13 +148,17 @@ class ScanCache:
                     row = self.rows.get(path)
                     if row is not None and row.result is None:
                         row.result = result
-        except sqlite3.DatabaseError:
+        except sqlite3.Error:
             pass  # rows without a result are misses
 
-    def _discard(self) -> None:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
-        self.rows = {}
+    def _discard(self) -> str | None:
+        """Remove the file (the folder holds only depmap's own files); why not, when it cannot be."""
+        try:
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+        except OSError as error:
+            return error.strerror or str(error)
+        return None
 
     def unchanged(self, files: Iterable[tuple[str, int, int]]) -> list[str] | None:
         """The content digest of every (path, size, mtime) when none changed since stored, else None."""
@@ -184,21 +204,24 @@ class ScanCache:
         if row.result is None and not self._results_loaded:
             self._load_results()
         try:
-            if row.result is None:
-                raise ValueError("no stored result")
             return decode_result(row.result)
-        except (ValueError, TypeError, KeyError, zlib.error):
+        except ValueError:
             self.rows.pop(path, None)
-            return None  # a damaged row is a miss: the file is scanned again
+            self.damaged += 1
+            return None  # a damaged row is a miss: the file is scanned again, its row replaced
 
-    def save(self, present: Iterable[str]) -> None:
-        """Write this run's results and forget files that are gone, in one transaction."""
+    def save(self, present: Iterable[str]) -> bool:
+        """Write this run's results and forget files that are gone, in one transaction; whether the
+        file now holds them (only then may the linked index be stored, keyed on its digests)."""
         if self.path == Path():
-            return
+            return False
+        if self.damaged:
+            rows = "a damaged row" if self.damaged == 1 else f"{self.damaged} damaged rows"
+            self.warnings.append(f"discarded {rows} of the scan cache {_LABEL}; scanned those files again")
         keep = set(present)
         gone = [path for path in self.rows if path not in keep]
         if not self.pending and not self.touched and not gone and not self.stale and self.path.exists():
-            return
+            return True
         try:
             make_folder(self.path.parents[1])
             _real_file(self.path)
@@ -214,8 +237,13 @@ class ScanCache:
                                [(size, mtime, path, self.context) for size, mtime, path in self.touched])
                 db.executemany("DELETE FROM files WHERE path = ?", [(path,) for path in gone])
                 db.execute("COMMIT")
-        except (sqlite3.DatabaseError, OSError) as error:
+            return True
+        except (sqlite3.OperationalError, OSError) as error:  # locked, read-only, disk full: it may pass next time
             self.warnings.append(f"could not update the scan cache ({_reason(error)}); the next run scans again")
+        except sqlite3.Error as error:  # the file itself is damaged: the next run starts a new one
+            self._discard()
+            self.warnings.append(f"discarded the scan cache {_LABEL} ({_reason(error)}); the next run rebuilds it")
+        return False
 
 
 @contextmanager
@@ -233,6 +261,26 @@ def _connect(path: Path, create: bool = False) -> Iterator[sqlite3.Connection]:
         db.close()
 
 
+def _layout(db: sqlite3.Connection, table: str) -> list[tuple]:
+    """A table's columns: name, type, NOT NULL, place in the primary key (empty when it is missing)."""
+    return [(name, kind, notnull, key) for _, name, kind, notnull, _, key in db.execute(f"PRAGMA table_info({table})")]
+
+
+@lru_cache(maxsize=None)
+def _expected_layout(table: str) -> list[tuple]:
+    """What depmap's own statements make: a table changed by hand is not read as if it were ours."""
+    db = sqlite3.connect(":memory:")
+    try:
+        db.executescript(_TABLES)
+        return _layout(db, table)
+    finally:
+        db.close()
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def _real_file(path: Path) -> None:
     """Create the database file, or check it is still a regular file, without following a link:
     SQLite itself would follow one."""
@@ -244,15 +292,3 @@ def _real_file(path: Path) -> None:
 
 def _reason(error: Exception) -> str:
     return str(error) or type(error).__name__
-
-
-def encode_result(result: ScanResult) -> bytes:
-    document = {"facts": [f.to_json() for f in result.facts], "skipped": [s.to_json() for s in result.skipped]}
-    return zlib.compress(json.dumps(document, separators=(",", ":")).encode("utf-8"), 1)
-
-
-def decode_result(blob: bytes) -> ScanResult:
-    document = json.loads(zlib.decompress(blob))
-    facts = [Fact.from_json(item) for item in document["facts"]]
-    skipped = [Skipped(item["path"], item["reason"]) for item in document["skipped"]]
-    return ScanResult(facts=facts, skipped=skipped)
