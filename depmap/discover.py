@@ -99,13 +99,14 @@ def is_migration_path(path: str) -> bool:
 
 @dataclass(frozen=True)
 class SourceFile:
-    """A file to scan. `path` is relative to the scanned root with POSIX separators; size and
-    mtime let the cache skip unchanged files without reading them."""
+    """A file to scan. `path` is relative to the scanned root with POSIX separators; size, mtime
+    and ctime let the cache skip unchanged files without reading them (see depmap.index.cache)."""
 
     path: str
     kind: str
     size: int
     mtime_ns: int
+    ctime_ns: int = 0
 
 
 @dataclass
@@ -379,7 +380,7 @@ class _Walker:
         elif not os.access(path, os.R_OK):
             self._skip(rel, "unreadable: permission denied")
         else:
-            self.files.append(SourceFile(rel, kind, info.st_size, info.st_mtime_ns))
+            self.files.append(SourceFile(rel, kind, info.st_size, info.st_mtime_ns, info.st_ctime_ns))
 
     # filters
 

@@ -171,7 +171,7 @@ def _linked_facts(
     notes = cache.warnings if cache else []
     if cache is not None and not cache.usable:
         cache = None  # a link in .depmap/ (or no folder at all): scan without reading or writing it
-    stats = [(f.path, f.size, f.mtime_ns) for f in files]
+    stats = [(f.path, f.size, f.mtime_ns, f.ctime_ns) for f in files]
     digests = cache.unchanged(stats) if cache else None
     if cache and digests is not None:
         key = index_store.index_key(scanner_stamp(), cache.context, zip((f.path for f in files), digests), "")
@@ -220,7 +220,7 @@ def _scan_all(
     results: list[ScanResult | None] = [None] * len(files)
     work: list[tuple[int, SourceFile, str]] = []  # (position, file, digest the cache holds)
     for position, file in enumerate(files):
-        hit = cache.by_stat(file.path, file.size, file.mtime_ns) if cache else None
+        hit = cache.by_stat(file.path, file.size, file.mtime_ns, file.ctime_ns) if cache else None
         if hit is None:
             work.append((position, file, cache.digest_of(file.path) if cache else ""))
         else:
@@ -233,7 +233,7 @@ def _scan_all(
     for (position, file, _known), (digest, result, blob) in zip(work, outcomes):
         fresh = result is not None
         if result is None:  # the content is what the cache holds: only the stat changed
-            result = cache.by_content(file.path, file.size, file.mtime_ns, digest) if cache else None
+            result = cache.by_content(file.path, file.size, file.mtime_ns, file.ctime_ns, digest) if cache else None
         if result is None:  # a damaged cache row: scan the file here after all
             digest, result, blob = read_and_scan(root, file, "", ctx, debug, encode=cache is not None)
             fresh = True
@@ -241,7 +241,7 @@ def _scan_all(
         if fresh:
             parsed += 1
             if cache is not None:
-                cache.store(file.path, file.size, file.mtime_ns, digest, result, blob)
+                cache.store(file.path, file.size, file.mtime_ns, file.ctime_ns, digest, result, blob)
         results[position] = result
         done += 1
         if progress is not None:

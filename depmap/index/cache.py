@@ -1,8 +1,16 @@
 """The scan cache: each file's facts in `.depmap/cache.sqlite`, so an unchanged file is never parsed twice.
 
 A row is keyed by the file's path (relative, so a CI cache step can restore it on another machine),
-its size and mtime (a hit without reading the file), and its content hash (a hit after a checkout
-that only touched mtimes). Rows also carry the scan context (dialect, dbt vars): the same file
+its size, mtime and ctime (a hit without reading the file), and its content hash (a hit after a
+checkout that only touched the stat).
+
+When is the stat trusted? Size and mtime can be restored by hand (`os.utime`, `touch -r`, some
+editors and sync tools) after a same-size edit; ctime cannot: the kernel sets it on every write and
+every utime. So a file is read and hashed whenever its ctime moved even though size and mtime match,
+and the row then takes the new stat. A warm run of an unchanged project compares three integers per
+file and reads nothing; a checkout, a copy or a CI restore (new ctimes, same content) costs one hash
+per file, once. A file written within RACY_NS of its scan is stored with an impossible size, so it
+is hashed on the next run too: an edit in the same clock tick leaves even the ctime unchanged. Rows also carry the scan context (dialect, dbt vars): the same file
 scans differently under another dialect. The whole cache carries a stamp of depmap's version and
 its scanner sources, so upgrading depmap empties it. Rows are JSON, never pickle: a cache file
 restored from somewhere else is data, and data is checked before it is used. A table or row of the
@@ -31,16 +39,16 @@ from depmap.model import ScanResult
 from depmap.scan_context import ScanContext
 
 FORMAT = "depmap-scan-cache"
-SCHEMA = 1
+SCHEMA = 2
+_OLDER_SCHEMAS = ("1",)  # an earlier depmap's cache: replaced without a word, like a stale stamp
 _LABEL = f"{CACHE_DIR}/{CACHE_FILE}"
 RACY_NS = 2_000_000_000  # mtimes this close to the scan are not trusted (file systems tick coarsely)
-_TABLES = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS files (
-    path TEXT NOT NULL, context TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
+_META_TABLE = "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
+_FILES_TABLE = """CREATE TABLE IF NOT EXISTS files (
+    path TEXT NOT NULL, context TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, ctime_ns INTEGER NOT NULL,
     digest TEXT NOT NULL, result BLOB NOT NULL, PRIMARY KEY (path, context)
-);
-"""
+)"""
+_TABLES = f"{_META_TABLE};\n{_FILES_TABLE};\n"
 
 
 @lru_cache(maxsize=1)
@@ -72,6 +80,7 @@ def content_digest(text: str) -> str:
 class Row:
     size: int
     mtime_ns: int
+    ctime_ns: int
     digest: str
     result: bytes | None  # loaded on first use
 
@@ -83,8 +92,8 @@ class ScanCache:
     path: Path
     context: str
     rows: dict[str, Row] = field(default_factory=dict)
-    pending: list[tuple[str, int, int, str, bytes]] = field(default_factory=list)
-    touched: list[tuple[int, int, str]] = field(default_factory=list)  # (size, mtime, path): same content, new stat
+    pending: list[tuple[str, int, int, int, str, bytes]] = field(default_factory=list)
+    touched: list[tuple[int, int, int, str]] = field(default_factory=list)  # (size, mtime, ctime, path): same content, new stat
     warnings: list[str] = field(default_factory=list)
     stale: bool = False
     damaged: int = 0  # rows that did not decode this run: one warning says how many
@@ -124,6 +133,9 @@ class ScanCache:
             if _layout(db, "meta") != _expected_layout("meta"):
                 raise ValueError("not a depmap scan cache")
             meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+            if meta.get("format") == FORMAT and meta.get("schema") in _OLDER_SCHEMAS:
+                self.stale = True  # its files table is dropped and made again when this run saves
+                return {}
             if meta.get("format") != FORMAT or meta.get("schema") != str(SCHEMA) or not isinstance(meta.get("stamp"), str):
                 raise ValueError("not a depmap scan cache")
             if _layout(db, "files") != _expected_layout("files"):
@@ -132,10 +144,11 @@ class ScanCache:
                 self.stale = True  # another depmap version: every row goes at the end of this run
                 return {}
             rows = {}
-            for path, size, mtime_ns, digest in db.execute("SELECT path, size, mtime_ns, digest FROM files WHERE context = ?", (self.context,)):
-                if not (isinstance(path, str) and _is_int(size) and _is_int(mtime_ns) and isinstance(digest, str)):
+            query = "SELECT path, size, mtime_ns, ctime_ns, digest FROM files WHERE context = ?"
+            for path, size, mtime_ns, ctime_ns, digest in db.execute(query, (self.context,)):
+                if not (isinstance(path, str) and _is_int(size) and _is_int(mtime_ns) and _is_int(ctime_ns) and isinstance(digest, str)):
                     raise ValueError(f"a row holds values of the wrong type: {path!r}")
-                rows[path] = Row(size, mtime_ns, digest, None)
+                rows[path] = Row(size, mtime_ns, ctime_ns, digest, None)
             return rows
 
     def _load_results(self) -> None:
@@ -160,12 +173,12 @@ class ScanCache:
             return error.strerror or str(error)
         return None
 
-    def unchanged(self, files: Iterable[tuple[str, int, int]]) -> list[str] | None:
-        """The content digest of every (path, size, mtime) when none changed since stored, else None."""
+    def unchanged(self, files: Iterable[tuple[str, int, int, int]]) -> list[str] | None:
+        """The content digest of every (path, size, mtime, ctime) when none changed since stored, else None."""
         digests = []
-        for path, size, mtime_ns in files:
+        for path, size, mtime_ns, ctime_ns in files:
             row = self.rows.get(path)
-            if row is None or row.size != size or row.mtime_ns != mtime_ns:
+            if row is None or row.size != size or row.mtime_ns != mtime_ns or row.ctime_ns != ctime_ns:
                 return None
             digests.append(row.digest)
         return digests
@@ -174,31 +187,31 @@ class ScanCache:
         row = self.rows.get(path)
         return row.digest if row is not None else ""
 
-    def by_stat(self, path: str, size: int, mtime_ns: int) -> ScanResult | None:
-        """The cached result when the file's size and mtime are unchanged (no read needed)."""
+    def by_stat(self, path: str, size: int, mtime_ns: int, ctime_ns: int) -> ScanResult | None:
+        """The cached result when the file's size, mtime and ctime are unchanged (no read needed)."""
         row = self.rows.get(path)
-        if row is None or row.size != size or row.mtime_ns != mtime_ns:
+        if row is None or row.size != size or row.mtime_ns != mtime_ns or row.ctime_ns != ctime_ns:
             return None
         return self._decode(path, row)
 
-    def by_content(self, path: str, size: int, mtime_ns: int, digest: str) -> ScanResult | None:
+    def by_content(self, path: str, size: int, mtime_ns: int, ctime_ns: int, digest: str) -> ScanResult | None:
         """The cached result when the content is unchanged although the stat is not."""
         row = self.rows.get(path)
         if row is None or row.digest != digest:
             return None
         result = self._decode(path, row)
         if result is not None and time.time_ns() - mtime_ns >= RACY_NS:
-            self.touched.append((size, mtime_ns, path))
+            self.touched.append((size, mtime_ns, ctime_ns, path))
         return result
 
-    def store(self, path: str, size: int, mtime_ns: int, digest: str, result: ScanResult, blob: bytes | None = None) -> None:
+    def store(self, path: str, size: int, mtime_ns: int, ctime_ns: int, digest: str, result: ScanResult, blob: bytes | None = None) -> None:
         """Keep `result` (`blob`: already encoded by the worker that scanned the file)."""
         if time.time_ns() - mtime_ns < RACY_NS:
             size = -1  # written moments ago: a same-size edit could keep this mtime, so check content next time
         if blob is None:
             blob = encode_result(result)
-        self.pending.append((path, size, mtime_ns, digest, blob))
-        self.rows[path] = Row(size, mtime_ns, digest, blob)
+        self.pending.append((path, size, mtime_ns, ctime_ns, digest, blob))
+        self.rows[path] = Row(size, mtime_ns, ctime_ns, digest, blob)
 
     def _decode(self, path: str, row: Row) -> ScanResult | None:
         if row.result is None and not self._results_loaded:
@@ -227,14 +240,15 @@ class ScanCache:
             _real_file(self.path)
             with _connect(self.path, create=True) as db:
                 db.execute("BEGIN IMMEDIATE")
+                if self.stale:  # another depmap's rows, perhaps in a table of other columns
+                    db.execute("DROP TABLE files")
+                    db.execute(_FILES_TABLE)
                 db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
                                [("format", FORMAT), ("schema", str(SCHEMA)), ("stamp", scanner_stamp())])
-                if self.stale:
-                    db.execute("DELETE FROM files")
-                db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)",
-                               [(path, self.context, size, mtime, digest, blob) for path, size, mtime, digest, blob in self.pending])
-                db.executemany("UPDATE files SET size = ?, mtime_ns = ? WHERE path = ? AND context = ?",
-                               [(size, mtime, path, self.context) for size, mtime, path in self.touched])
+                db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?)",
+                               [(path, self.context, *stat, blob) for path, *stat, blob in self.pending])
+                db.executemany("UPDATE files SET size = ?, mtime_ns = ?, ctime_ns = ? WHERE path = ? AND context = ?",
+                               [(*stat, path, self.context) for *stat, path in self.touched])
                 db.executemany("DELETE FROM files WHERE path = ?", [(path,) for path in gone])
                 db.execute("COMMIT")
             return True
