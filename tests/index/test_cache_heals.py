@@ -122,3 +122,39 @@ def test_the_command_line_warns_once_then_runs_clean(cached):
         0, [f"depmap: warning: {WHOLE.format(f'a row holds values of the wrong type: {ORDERS!r}')}"])
     second = subprocess.run(command, capture_output=True, text=True, cwd=REPO, timeout=120)
     assert (second.returncode, second.stderr, second.stdout) == (0, "", first.stdout)
+
+
+def unreadable_once(monkeypatch, failures: int = 1) -> None:
+    """The cache file cannot be opened (as when it is unreadable: the suite may run as root, which
+    reads any file, so SQLite's own refusal is what is simulated)."""
+    real = sqlite3.connect
+    left = [failures]
+
+    def connect(path, *args, **kwargs):
+        if str(path).endswith("cache.sqlite") and left[0]:
+            left[0] -= 1
+            raise sqlite3.OperationalError("unable to open database file")
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(sqlite3, "connect", connect)
+
+
+def test_an_unreadable_database_is_replaced(cached, monkeypatch):
+    (cached / ".depmap" / "index.pickle").unlink()
+    unreadable_once(monkeypatch)
+    heals(cached, [WHOLE.format("unable to open database file")], 19)
+
+
+def test_a_database_that_can_be_neither_read_nor_removed_means_a_scan_without_the_cache(cached, monkeypatch):
+    (cached / ".depmap" / "index.pickle").unlink()
+    unreadable_once(monkeypatch)
+
+    def refuse(self, missing_ok=False):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(type(cached), "unlink", refuse)
+    index = build_index(cached, jobs=1, use_cache=True)
+    assert index.warnings == ["the scan cache .depmap/cache.sqlite is damaged (unable to open database file) and cannot be removed "
+                              "(Permission denied); scanning without it"]
+    assert (index.files_parsed, facts_of(index)) == (19, facts_of(fresh(cached)))
+    assert not (cached / ".depmap" / "index.pickle").exists()
