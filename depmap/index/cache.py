@@ -10,13 +10,15 @@ every utime. So a file is read and hashed whenever its ctime moved even though s
 and the row then takes the new stat. A warm run of an unchanged project compares three integers per
 file and reads nothing; a checkout, a copy or a CI restore (new ctimes, same content) costs one hash
 per file, once. A file written within RACY_NS of its scan is stored with an impossible size, so it
-is hashed on the next run too: an edit in the same clock tick leaves even the ctime unchanged. Rows also carry the scan context (dialect, dbt vars): the same file
-scans differently under another dialect. The whole cache carries a stamp of depmap's version and
-its scanner sources, so upgrading depmap empties it. Rows are JSON, never pickle: a cache file
-restored from somewhere else is data, and data is checked before it is used. A table or row of the
-wrong shape or type discards the file; a result that does not decode exactly
-(`depmap.index.cached_result`) is a miss; either costs one warning and heals in the same run.
-Concurrent runs are safe: SQLite in WAL mode, one short write transaction per run.
+is hashed on the next run too: an edit in the same clock tick leaves even the ctime unchanged.
+
+Rows also carry the scan context (dialect, dbt vars): the same file scans differently under
+another dialect. The whole cache carries a stamp of depmap's version and its scanner sources, so
+upgrading depmap empties it. Rows are JSON, never pickle: a cache file restored from somewhere else
+is data, and data is checked before it is used. A table or row of the wrong shape or type discards
+the file; a result that does not decode exactly (`depmap.index.cached_result`) is a miss; either
+costs one warning and heals in the same run. Concurrent runs are safe: SQLite in WAL mode, one
+short write transaction per run.
 """
 
 from __future__ import annotations
