@@ -66,6 +66,7 @@ _OTHER_NAMES = re.compile(r"^(alembic\.ini|\.env\.(example|sample|template|dist)
 _TEST_PATH = re.compile(r"(^|/)tests?/|(^|/)test_[^/]*$|_tests?\.py$", re.I)
 _SECONDARY_SETTINGS = re.compile(r"^(test|tests|testing|ci|dev|develop|development|local)\.py$", re.I)
 _MAX_BYTES = 512_000
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)  # POSIX; elsewhere the real-path check alone applies
 _DEPTH = 3  # folders below the root searched for files discovery does not list (alembic.ini, .sqlfluff...)
 
 
@@ -240,7 +241,7 @@ def _read(root: Path, path: str) -> str | None:
     if real is None:
         return None
     try:
-        descriptor = os.open(real, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        descriptor = os.open(real, os.O_RDONLY | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
     except OSError:
         return None
     try:

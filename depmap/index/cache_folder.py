@@ -23,7 +23,8 @@ INDEX_FILE = "index.pickle"
 IGNORE_FILE = ".gitignore"
 # Every name depmap or SQLite may write in the folder (SQLite adds the -wal, -shm and -journal files).
 ENTRIES = (CACHE_FILE, f"{CACHE_FILE}-wal", f"{CACHE_FILE}-shm", f"{CACHE_FILE}-journal", INDEX_FILE, IGNORE_FILE)
-_NEW = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)  # POSIX; elsewhere the lstat checks alone apply
+_NEW = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW
 
 
 def inspect(root: Path) -> tuple[bool, list[str]]:
@@ -91,7 +92,7 @@ def create_new(path: Path) -> int:
 
 def open_existing(path: Path, flags: int = os.O_RDONLY) -> int:
     """A descriptor of a regular file of the folder, opened without following a link (ELOOP if one)."""
-    descriptor = os.open(path, flags | os.O_NOFOLLOW)
+    descriptor = os.open(path, flags | _NOFOLLOW)
     if not stat.S_ISREG(os.fstat(descriptor).st_mode):
         os.close(descriptor)
         raise IsADirectoryError(f"{path.name} is not a file")

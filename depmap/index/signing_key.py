@@ -6,7 +6,8 @@ depmap run their code. So the folder is the user's own and private (0700, repair
 and the key is a regular file of the user's own, readable by nobody else (0600). A key that others
 could read or write is replaced by a new one (a leaked key cannot be made secret again; the cost is
 one rebuild of each project's index); a key or folder that is a symbolic link, or that belongs to
-somebody else, is refused: depmap then neither loads nor stores an index.
+somebody else, is refused: depmap then neither loads nor stores an index. Where these checks cannot
+be made (not a POSIX system), no index is stored either; the scan cache, which is data, still applies.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ def key_folder() -> Path:
 
 def signing_key(create: bool) -> bytes | None:
     """The key, made on first use when `create`; None when there is none or it cannot be trusted."""
+    if os.name != "posix":
+        return None
     try:
         folder = _private_folder(key_folder(), create)
     except OSError:

@@ -90,3 +90,10 @@ def test_an_index_is_neither_stored_nor_loaded_without_a_trusted_key(shop, tmp_p
     assert not (shop / INDEX).exists()
     warm = build_index(shop, jobs=1, use_cache=True)
     assert (warm.files_parsed, warm.timings["graph"] > 0, warm.warnings) == (0, True, [])
+
+
+def test_without_posix_permissions_there_is_no_key(folder, monkeypatch):
+    monkeypatch.setattr(module.os, "name", "nt")
+    assert module.signing_key(create=True) is None
+    monkeypatch.undo()
+    assert not folder.exists()
