@@ -72,7 +72,7 @@ def _private_folder(path: Path, create: bool) -> int | None:
 def _read_key(folder: int) -> bytes | None:
     """The key when it is a private regular file of this user; a shared or short one is removed."""
     try:
-        descriptor = os.open(KEY_NAME, os.O_RDONLY | os.O_NOFOLLOW, dir_fd=folder)
+        descriptor = os.open(KEY_NAME, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=folder)  # a pipe never blocks
     except FileNotFoundError:
         return None
     with os.fdopen(descriptor, "rb") as handle:

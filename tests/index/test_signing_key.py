@@ -97,3 +97,9 @@ def test_without_posix_permissions_there_is_no_key(folder, monkeypatch):
     assert module.signing_key(create=True) is None
     monkeypatch.undo()
     assert not folder.exists()
+
+
+def test_a_pipe_in_place_of_the_key_is_refused_without_waiting(folder):
+    folder.mkdir(parents=True, mode=0o700)
+    os.mkfifo(folder / "index-signing-key", 0o600)
+    assert module.signing_key(create=True) is None
