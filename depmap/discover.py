@@ -99,13 +99,14 @@ def is_migration_path(path: str) -> bool:
 
 @dataclass(frozen=True)
 class SourceFile:
-    """A file to scan. `path` is relative to the scanned root with POSIX separators; size and
-    mtime let the cache skip unchanged files without reading them."""
+    """A file to scan. `path` is relative to the scanned root with POSIX separators; size, mtime
+    and ctime let the cache skip unchanged files without reading them (see depmap.index.cache)."""
 
     path: str
     kind: str
     size: int
     mtime_ns: int
+    ctime_ns: int = 0
 
 
 @dataclass
@@ -169,6 +170,14 @@ def _join(rel: str, name: str) -> str:
 
 def _is_within(path: str, parent: str) -> bool:
     return path == parent or path.startswith(parent.rstrip(os.sep) + os.sep)
+
+
+def real_path_inside(root: Path, rel: str) -> str | None:
+    """The real path of `root/rel` when, links resolved, it stays inside `root`; else None. The rule
+    discovery follows links by, for every other reader of the tree (dialect detection): nothing
+    outside the scanned root is ever read."""
+    real = os.path.realpath(os.path.join(root, rel))
+    return real if _is_within(real, os.path.realpath(root)) else None
 
 
 # --- the walk ---------------------------------------------------------------------------------
@@ -371,7 +380,7 @@ class _Walker:
         elif not os.access(path, os.R_OK):
             self._skip(rel, "unreadable: permission denied")
         else:
-            self.files.append(SourceFile(rel, kind, info.st_size, info.st_mtime_ns))
+            self.files.append(SourceFile(rel, kind, info.st_size, info.st_mtime_ns, info.st_ctime_ns))
 
     # filters
 

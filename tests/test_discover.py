@@ -134,12 +134,12 @@ def test_realistic_tree(tmp_path: Path) -> None:
     assert result.skipped == []
 
 
-def test_source_file_records_size_and_mtime(tmp_path: Path) -> None:
+def test_source_file_records_size_mtime_and_ctime(tmp_path: Path) -> None:
     make(tmp_path, {"shop/models.py": "class Order: ...\n"})
     stamp = 1_700_000_000_123_456_789
     os.utime(tmp_path / "shop/models.py", ns=(stamp, stamp))
     assert discover(tmp_path, Config()).files == [
-        SourceFile("shop/models.py", "python", 17, stamp)
+        SourceFile("shop/models.py", "python", 17, stamp, (tmp_path / "shop/models.py").stat().st_ctime_ns)
     ]
 
 

@@ -5,7 +5,10 @@ as true as the dialect it assumes, and most projects never set `[tool.depmap] di
 usually says it somewhere: Django's `DATABASES` ENGINE, a SQLAlchemy URL (settings, alembic.ini,
 an example .env, a compose file), a dbt profile or adapter package, a `.sqlfluff` dialect, a
 `postgres:16` image. Detection is cheap on purpose: a few candidate files by name, a regex per
-line, never a parse and never the application's own modules.
+line, never a parse and never the application's own modules. Like discovery, it never leaves the
+scanned root: a file is read only when, links resolved, it lies inside the root (a linked
+alembic.ini from elsewhere says nothing about this project), and only when it is a regular file,
+so a link loop or a pipe costs nothing.
 
 Each mention is a `Signal` with a weight (an explicit declaration beats a driver package in a
 requirements file); the dialect with the largest total wins, and when others are mentioned too
@@ -18,11 +21,13 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable
 
 from depmap.dialects.capabilities import parse_version
+from depmap.discover import real_path_inside
 
 # Spellings in URLs, Django engines, dbt adapters and sqlfluff -> sqlglot's dialect name.
 _NAMES = {
@@ -61,6 +66,7 @@ _OTHER_NAMES = re.compile(r"^(alembic\.ini|\.env\.(example|sample|template|dist)
 _TEST_PATH = re.compile(r"(^|/)tests?/|(^|/)test_[^/]*$|_tests?\.py$", re.I)
 _SECONDARY_SETTINGS = re.compile(r"^(test|tests|testing|ci|dev|develop|development|local)\.py$", re.I)
 _MAX_BYTES = 512_000
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)  # POSIX; elsewhere the real-path check alone applies
 _DEPTH = 3  # folders below the root searched for files discovery does not list (alembic.ini, .sqlfluff...)
 
 
@@ -142,7 +148,7 @@ def _signals(root: Path, discovery: Any) -> Iterable[Signal]:
     for path in _candidates(root, discovery):
         if _TEST_PATH.search(path):
             continue  # test suites pick a convenient database, not the production one
-        text = _read(root / path)
+        text = _read(root, path)
         if text is None:
             continue
         name = path.rsplit("/", 1)[-1].lower()
@@ -218,8 +224,8 @@ def _unscanned(root: Path) -> list[str]:
         except OSError:
             continue
         for entry in entries:
-            if entry.is_file() and _OTHER_NAMES.match(entry.name):
-                found.append(prefix + entry.name)
+            if _OTHER_NAMES.match(entry.name):
+                found.append(prefix + entry.name)  # read only if it is a file inside the root: see _read
             elif (entry.is_dir(follow_symlinks=False) and depth < _DEPTH and not entry.name.startswith(".")
                   and entry.name not in _SKIPPED_DIRS):
                 pending.append((Path(entry.path), f"{prefix}{entry.name}/", depth + 1))
@@ -229,9 +235,19 @@ def _unscanned(root: Path) -> list[str]:
 _SKIPPED_DIRS = frozenset({"node_modules", "venv", "env", "site-packages", "build", "dist", "__pycache__", "target", "vendor"})
 
 
-def _read(path: Path) -> str | None:
+def _read(root: Path, path: str) -> str | None:
+    """The start of a regular file inside the root; None for anything else (outside, a loop, a pipe)."""
+    real = real_path_inside(root, path)
+    if real is None:
+        return None
     try:
-        with path.open("rb") as handle:
+        descriptor = os.open(real, os.O_RDONLY | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return None
+    try:
+        with os.fdopen(descriptor, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                return None
             return handle.read(_MAX_BYTES).decode("utf-8", errors="replace")
     except OSError:
         return None

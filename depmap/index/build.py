@@ -179,7 +179,10 @@ def _linked_facts(
 
     started = time.perf_counter()
     cache = ScanCache.open(root, ctx) if use_cache else None
-    stats = [(f.path, f.size, f.mtime_ns) for f in files]
+    notes = cache.warnings if cache else []
+    if cache is not None and not cache.usable:
+        cache = None  # a link in .depmap/ (or no folder at all): scan without reading or writing it
+    stats = [(f.path, f.size, f.mtime_ns, f.ctime_ns) for f in files]
     digests = cache.unchanged(stats) if cache else None
     if cache and digests is not None:
         key = index_store.index_key(scanner_stamp(), cache.context, zip((f.path for f in files), digests), "")
@@ -187,7 +190,7 @@ def _linked_facts(
         if stored is not None:
             timings["cache"] = time.perf_counter() - started
             timings["scan"] = timings["graph"] = 0.0
-            return stored, 0, cache.warnings
+            return stored, 0, notes
     timings["cache"] = time.perf_counter() - started
     results, scanned = _scan_all(root, files, ctx, jobs, budget, cache, debug, progress, timings)
 
@@ -202,12 +205,12 @@ def _linked_facts(
     timings["graph"] = time.perf_counter() - started
     if cache:
         started = time.perf_counter()
-        cache.save(f.path for f in files)
+        saved = cache.save(f.path for f in files)
         digests = [cache.digest_of(f.path) for f in files]
-        if not cache.warnings and all(digests):
+        if saved and all(digests):
             index_store.save(root / CACHE_DIR, index_store.index_key(scanner_stamp(), cache.context, zip((f.path for f in files), digests), ""), linked)
         timings["cache"] += time.perf_counter() - started
-    return linked, scanned, cache.warnings if cache else []
+    return linked, scanned, notes
 
 
 def _scan_all(
@@ -229,7 +232,7 @@ def _scan_all(
     results: list[ScanResult | None] = [None] * len(files)
     work: list[tuple[int, SourceFile, str]] = []  # (position, file, digest the cache holds)
     for position, file in enumerate(files):
-        hit = cache.by_stat(file.path, file.size, file.mtime_ns) if cache else None
+        hit = cache.by_stat(file.path, file.size, file.mtime_ns, file.ctime_ns) if cache else None
         if hit is None:
             work.append((position, file, cache.digest_of(file.path) if cache else ""))
         else:
@@ -242,7 +245,7 @@ def _scan_all(
     for (position, file, _known), (digest, result, blob) in zip(work, outcomes):
         fresh = result is not None
         if result is None:  # the content is what the cache holds: only the stat changed
-            result = cache.by_content(file.path, file.size, file.mtime_ns, digest) if cache else None
+            result = cache.by_content(file.path, file.size, file.mtime_ns, file.ctime_ns, digest) if cache else None
         if result is None:  # a damaged cache row: scan the file here after all
             digest, result, blob = read_and_scan(root, file, "", ctx, cache is not None, debug)
             fresh = True
@@ -250,7 +253,7 @@ def _scan_all(
         if fresh:
             parsed += 1
             if cache is not None and digest:  # a crash or a timeout is not remembered: the next run tries again
-                cache.store(file.path, file.size, file.mtime_ns, digest, result, blob)
+                cache.store(file.path, file.size, file.mtime_ns, file.ctime_ns, digest, result, blob)
         results[position] = result
         done += 1
         if progress is not None:

@@ -1,42 +1,56 @@
 """The scan cache: each file's facts in `.depmap/cache.sqlite`, so an unchanged file is never parsed twice.
 
 A row is keyed by the file's path (relative, so a CI cache step can restore it on another machine),
-its size and mtime (a hit without reading the file), and its content hash (a hit after a checkout
-that only touched mtimes). Rows also carry the scan context (dialect, dbt vars): the same file
-scans differently under another dialect. The whole cache carries a stamp of depmap's version and
-its scanner sources, so upgrading depmap empties it. Rows are JSON, never pickle: a cache file
-restored from somewhere else is data, and data that does not decode is a miss, never trusted.
-Concurrent runs are safe: SQLite in WAL mode, one short write transaction per run.
+its size, mtime and ctime (a hit without reading the file), and its content hash (a hit after a
+checkout that only touched the stat).
+
+When is the stat trusted? Size and mtime can be restored by hand (`os.utime`, `touch -r`, some
+editors and sync tools) after a same-size edit; ctime cannot: the kernel sets it on every write and
+every utime. So a file is read and hashed whenever its ctime moved even though size and mtime match,
+and the row then takes the new stat. A warm run of an unchanged project compares three integers per
+file and reads nothing; a checkout, a copy or a CI restore (new ctimes, same content) costs one hash
+per file, once. A file written within RACY_NS of its scan is stored with an impossible size, so it
+is hashed on the next run too: an edit in the same clock tick leaves even the ctime unchanged.
+
+Rows also carry the scan context (dialect, dbt vars): the same file scans differently under
+another dialect. The whole cache carries a stamp of depmap's version and its scanner sources, so
+upgrading depmap empties it. Rows are JSON, never pickle: a cache file restored from somewhere else
+is data, and data is checked before it is used. A table or row of the wrong shape or type discards
+the file; a result that does not decode exactly (`depmap.index.cached_result`) is a miss; either
+costs one warning and heals in the same run. Concurrent runs are safe: SQLite in WAL mode, one
+short write transaction per run.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 import time
-import zlib
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from depmap import __version__
-from depmap.model import Fact, ScanResult, Skipped
+from depmap.index.cached_result import decode_result, encode_result  # noqa: F401 (encode_result: the pool's)
+from depmap.index.cache_folder import CACHE_DIR, CACHE_FILE, create_new, inspect, make_folder, open_existing
+from depmap.model import ScanResult
 from depmap.scan_context import ScanContext
 
-CACHE_DIR = ".depmap"
-CACHE_FILE = "cache.sqlite"
 FORMAT = "depmap-scan-cache"
-SCHEMA = 1
+SCHEMA = 2
+_OLDER_SCHEMAS = ("1",)  # an earlier depmap's cache: replaced without a word, like a stale stamp
+_LABEL = f"{CACHE_DIR}/{CACHE_FILE}"
 RACY_NS = 2_000_000_000  # mtimes this close to the scan are not trusted (file systems tick coarsely)
-_TABLES = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS files (
-    path TEXT NOT NULL, context TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
+_META_TABLE = "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
+_FILES_TABLE = """CREATE TABLE IF NOT EXISTS files (
+    path TEXT NOT NULL, context TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, ctime_ns INTEGER NOT NULL,
     digest TEXT NOT NULL, result BLOB NOT NULL, PRIMARY KEY (path, context)
-);
-"""
+)"""
+_TABLES = f"{_META_TABLE};\n{_FILES_TABLE};\n"
 
 
 @lru_cache(maxsize=1)
@@ -68,6 +82,7 @@ def content_digest(text: str) -> str:
 class Row:
     size: int
     mtime_ns: int
+    ctime_ns: int
     digest: str
     result: bytes | None  # loaded on first use
 
@@ -79,38 +94,64 @@ class ScanCache:
     path: Path
     context: str
     rows: dict[str, Row] = field(default_factory=dict)
-    pending: list[tuple[str, int, int, str, bytes]] = field(default_factory=list)
-    touched: list[tuple[int, int, str]] = field(default_factory=list)  # (size, mtime, path): same content, new stat
+    pending: list[tuple[str, int, int, int, str, bytes]] = field(default_factory=list)
+    touched: list[tuple[int, int, int, str]] = field(default_factory=list)  # (size, mtime, ctime, path): same content, new stat
     warnings: list[str] = field(default_factory=list)
     stale: bool = False
+    damaged: int = 0  # rows that did not decode this run: one warning says how many
     _results_loaded: bool = False
 
     @classmethod
     def open(cls, root: Path, ctx: ScanContext) -> ScanCache:
-        """The cache of `root`; a corrupt or foreign file is replaced, with a warning, never trusted."""
+        """The cache of `root`; a corrupt or foreign file is replaced, with a warning, never trusted;
+        a link in `.depmap/` leaves the cache unusable (see `depmap.index.cache_folder`)."""
         cache = cls(root / CACHE_DIR / CACHE_FILE, context_key(ctx))
+        usable, cache.warnings = inspect(root)
+        if not usable:
+            cache.path = Path()  # nothing is read or written
+            return cache
         try:
             cache.rows = cache._load()
-        except (sqlite3.DatabaseError, ValueError) as error:
-            cache.warnings.append(f"discarded the scan cache {cache.path.relative_to(root)} ({_reason(error)}); rebuilding it")
-            cache._discard()
+        except (sqlite3.Error, ValueError) as error:
+            cache.rows = {}
+            if (failure := cache._discard()) is None:
+                cache.warnings.append(f"discarded the scan cache {_LABEL} ({_reason(error)}); rebuilding it")
+            else:
+                cache.warnings.append(f"the scan cache {_LABEL} is damaged ({_reason(error)}) and cannot be removed ({failure}); scanning without it")
+                cache.path = Path()
         except OSError as error:
             cache.warnings.append(f"scan cache unavailable ({error.strerror or error}); scanning without it")
             cache.path = Path()  # nothing is written
         return cache
 
+    @property
+    def usable(self) -> bool:
+        return self.path != Path()
+
     def _load(self) -> dict[str, Row]:
         if not self.path.exists():
             return {}
         with _connect(self.path) as db:
-            meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
-            if meta.get("format") != FORMAT or meta.get("schema") != str(SCHEMA):
+            if _layout(db, "meta") != _expected_layout("meta"):
                 raise ValueError("not a depmap scan cache")
-            if meta.get("stamp") != scanner_stamp():
+            meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+            if meta.get("format") == FORMAT and meta.get("schema") in _OLDER_SCHEMAS:
+                self.stale = True  # its files table is dropped and made again when this run saves
+                return {}
+            if meta.get("format") != FORMAT or meta.get("schema") != str(SCHEMA) or not isinstance(meta.get("stamp"), str):
+                raise ValueError("not a depmap scan cache")
+            if _layout(db, "files") != _expected_layout("files"):
+                raise ValueError("its files table was changed")
+            if meta["stamp"] != scanner_stamp():
                 self.stale = True  # another depmap version: every row goes at the end of this run
                 return {}
-            rows = db.execute("SELECT path, size, mtime_ns, digest FROM files WHERE context = ?", (self.context,))
-            return {path: Row(size, mtime_ns, digest, None) for path, size, mtime_ns, digest in rows}
+            rows = {}
+            query = "SELECT path, size, mtime_ns, ctime_ns, digest FROM files WHERE context = ?"
+            for path, size, mtime_ns, ctime_ns, digest in db.execute(query, (self.context,)):
+                if not (isinstance(path, str) and _is_int(size) and _is_int(mtime_ns) and _is_int(ctime_ns) and isinstance(digest, str)):
+                    raise ValueError(f"a row holds values of the wrong type: {path!r}")
+                rows[path] = Row(size, mtime_ns, ctime_ns, digest, None)
+            return rows
 
     def _load_results(self) -> None:
         """The stored facts, read in one query the first time a row is used (an unchanged project
@@ -122,20 +163,24 @@ class ScanCache:
                     row = self.rows.get(path)
                     if row is not None and row.result is None:
                         row.result = result
-        except sqlite3.DatabaseError:
+        except sqlite3.Error:
             pass  # rows without a result are misses
 
-    def _discard(self) -> None:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
-        self.rows = {}
+    def _discard(self) -> str | None:
+        """Remove the file (the folder holds only depmap's own files); why not, when it cannot be."""
+        try:
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+        except OSError as error:
+            return error.strerror or str(error)
+        return None
 
-    def unchanged(self, files: Iterable[tuple[str, int, int]]) -> list[str] | None:
-        """The content digest of every (path, size, mtime) when none changed since stored, else None."""
+    def unchanged(self, files: Iterable[tuple[str, int, int, int]]) -> list[str] | None:
+        """The content digest of every (path, size, mtime, ctime) when none changed since stored, else None."""
         digests = []
-        for path, size, mtime_ns in files:
+        for path, size, mtime_ns, ctime_ns in files:
             row = self.rows.get(path)
-            if row is None or row.size != size or row.mtime_ns != mtime_ns:
+            if row is None or row.size != size or row.mtime_ns != mtime_ns or row.ctime_ns != ctime_ns:
                 return None
             digests.append(row.digest)
         return digests
@@ -144,95 +189,122 @@ class ScanCache:
         row = self.rows.get(path)
         return row.digest if row is not None else ""
 
-    def by_stat(self, path: str, size: int, mtime_ns: int) -> ScanResult | None:
-        """The cached result when the file's size and mtime are unchanged (no read needed)."""
+    def by_stat(self, path: str, size: int, mtime_ns: int, ctime_ns: int) -> ScanResult | None:
+        """The cached result when the file's size, mtime and ctime are unchanged (no read needed)."""
         row = self.rows.get(path)
-        if row is None or row.size != size or row.mtime_ns != mtime_ns:
+        if row is None or row.size != size or row.mtime_ns != mtime_ns or row.ctime_ns != ctime_ns:
             return None
         return self._decode(path, row)
 
-    def by_content(self, path: str, size: int, mtime_ns: int, digest: str) -> ScanResult | None:
+    def by_content(self, path: str, size: int, mtime_ns: int, ctime_ns: int, digest: str) -> ScanResult | None:
         """The cached result when the content is unchanged although the stat is not."""
         row = self.rows.get(path)
         if row is None or row.digest != digest:
             return None
         result = self._decode(path, row)
         if result is not None and time.time_ns() - mtime_ns >= RACY_NS:
-            self.touched.append((size, mtime_ns, path))
+            self.touched.append((size, mtime_ns, ctime_ns, path))
         return result
 
-    def store(self, path: str, size: int, mtime_ns: int, digest: str, result: ScanResult, blob: bytes | None = None) -> None:
+    def store(self, path: str, size: int, mtime_ns: int, ctime_ns: int, digest: str, result: ScanResult, blob: bytes | None = None) -> None:
         """Keep `result` (`blob`: already encoded by the worker that scanned the file)."""
         if time.time_ns() - mtime_ns < RACY_NS:
             size = -1  # written moments ago: a same-size edit could keep this mtime, so check content next time
         if blob is None:
             blob = encode_result(result)
-        self.pending.append((path, size, mtime_ns, digest, blob))
-        self.rows[path] = Row(size, mtime_ns, digest, blob)
+        self.pending.append((path, size, mtime_ns, ctime_ns, digest, blob))
+        self.rows[path] = Row(size, mtime_ns, ctime_ns, digest, blob)
 
     def _decode(self, path: str, row: Row) -> ScanResult | None:
         if row.result is None and not self._results_loaded:
             self._load_results()
         try:
-            if row.result is None:
-                raise ValueError("no stored result")
             return decode_result(row.result)
-        except (ValueError, TypeError, KeyError, zlib.error):
+        except ValueError:
             self.rows.pop(path, None)
-            return None  # a damaged row is a miss: the file is scanned again
+            self.damaged += 1
+            return None  # a damaged row is a miss: the file is scanned again, its row replaced
 
-    def save(self, present: Iterable[str]) -> None:
-        """Write this run's results and forget files that are gone, in one transaction."""
+    def save(self, present: Iterable[str]) -> bool:
+        """Write this run's results and forget files that are gone, in one transaction; whether the
+        file now holds them (only then may the linked index be stored, keyed on its digests)."""
         if self.path == Path():
-            return
+            return False
+        if self.damaged:
+            rows = "a damaged row" if self.damaged == 1 else f"{self.damaged} damaged rows"
+            self.warnings.append(f"discarded {rows} of the scan cache {_LABEL}; scanned those files again")
         keep = set(present)
         gone = [path for path in self.rows if path not in keep]
         if not self.pending and not self.touched and not gone and not self.stale and self.path.exists():
-            return
+            return True
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            _ignore_folder(self.path.parent)
-            with _connect(self.path) as db:
+            make_folder(self.path.parents[1])
+            _real_file(self.path)
+            with _connect(self.path, create=True) as db:
                 db.execute("BEGIN IMMEDIATE")
+                if self.stale:  # another depmap's rows, perhaps in a table of other columns
+                    db.execute("DROP TABLE files")
+                    db.execute(_FILES_TABLE)
                 db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
                                [("format", FORMAT), ("schema", str(SCHEMA)), ("stamp", scanner_stamp())])
-                if self.stale:
-                    db.execute("DELETE FROM files")
-                db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)",
-                               [(path, self.context, size, mtime, digest, blob) for path, size, mtime, digest, blob in self.pending])
-                db.executemany("UPDATE files SET size = ?, mtime_ns = ? WHERE path = ? AND context = ?",
-                               [(size, mtime, path, self.context) for size, mtime, path in self.touched])
+                db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?)",
+                               [(path, self.context, *stat, blob) for path, *stat, blob in self.pending])
+                db.executemany("UPDATE files SET size = ?, mtime_ns = ?, ctime_ns = ? WHERE path = ? AND context = ?",
+                               [(*stat, path, self.context) for *stat, path in self.touched])
                 db.executemany("DELETE FROM files WHERE path = ?", [(path,) for path in gone])
                 db.execute("COMMIT")
-        except (sqlite3.DatabaseError, OSError) as error:
+            return True
+        except (sqlite3.OperationalError, OSError) as error:  # locked, read-only, disk full: it may pass next time
             self.warnings.append(f"could not update the scan cache ({_reason(error)}); the next run scans again")
+        except sqlite3.Error as error:  # the file itself is damaged: the next run starts a new one
+            self._discard()
+            self.warnings.append(f"discarded the scan cache {_LABEL} ({_reason(error)}); the next run rebuilds it")
+        return False
 
 
-def _connect(path: Path) -> sqlite3.Connection:
+@contextmanager
+def _connect(path: Path, create: bool = False) -> Iterator[sqlite3.Connection]:
+    """A connection closed on leaving (sqlite3's own `with` only ends a transaction, and an open
+    connection keeps its -wal and -shm files). Only writing (`create`) sets up tables and WAL mode:
+    reading a file never changes it, whatever it turns out to be."""
     db = sqlite3.connect(str(path), timeout=30, isolation_level=None)
-    db.execute("PRAGMA journal_mode=WAL")
-    db.executescript(_TABLES)
-    return db
+    try:
+        if create:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.executescript(_TABLES)
+        yield db
+    finally:
+        db.close()
 
 
-def _ignore_folder(folder: Path) -> None:
-    """`.depmap/` holds a cache, never anything to commit."""
-    marker = folder / ".gitignore"
-    if not marker.exists():
-        marker.write_text("# depmap's scan cache: safe to delete, never committed\n*\n", encoding="utf-8")
+def _layout(db: sqlite3.Connection, table: str) -> list[tuple]:
+    """A table's columns: name, type, NOT NULL, place in the primary key (empty when it is missing)."""
+    return [(name, kind, notnull, key) for _, name, kind, notnull, _, key in db.execute(f"PRAGMA table_info({table})")]
+
+
+@lru_cache(maxsize=None)
+def _expected_layout(table: str) -> list[tuple]:
+    """What depmap's own statements make: a table changed by hand is not read as if it were ours."""
+    db = sqlite3.connect(":memory:")
+    try:
+        db.executescript(_TABLES)
+        return _layout(db, table)
+    finally:
+        db.close()
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _real_file(path: Path) -> None:
+    """Create the database file, or check it is still a regular file, without following a link:
+    SQLite itself would follow one."""
+    try:
+        os.close(create_new(path))
+    except FileExistsError:
+        os.close(open_existing(path, os.O_RDWR))
 
 
 def _reason(error: Exception) -> str:
     return str(error) or type(error).__name__
-
-
-def encode_result(result: ScanResult) -> bytes:
-    document = {"facts": [f.to_json() for f in result.facts], "skipped": [s.to_json() for s in result.skipped]}
-    return zlib.compress(json.dumps(document, separators=(",", ":")).encode("utf-8"), 1)
-
-
-def decode_result(blob: bytes) -> ScanResult:
-    document = json.loads(zlib.decompress(blob))
-    facts = [Fact.from_json(item) for item in document["facts"]]
-    skipped = [Skipped(item["path"], item["reason"]) for item in document["skipped"]]
-    return ScanResult(facts=facts, skipped=skipped)

@@ -3,7 +3,8 @@
 Linking facts and building the graph cost about 1 s per 100k lines on every run, even when every
 file comes from the cache. When no file changed since the last run, the linked facts, catalog and
 graph are loaded as one pickle instead (about 0.1 s). A pickle runs code when loaded, so it is
-signed (HMAC-SHA256, the last 32 bytes) with a key that lives in the user's own cache folder, never in the project: a file
+signed (HMAC-SHA256, the last 32 bytes) with a key that lives in the user's own private cache folder
+(`depmap.index.signing_key`), never in the project: a file
 restored by CI, copied from elsewhere or tampered with fails the check and is ignored (the JSON
 scan cache, which is data only, still applies). Anything unexpected means "rebuild", silently.
 """
@@ -17,7 +18,9 @@ import pickle
 from pathlib import Path
 from typing import Any, Iterable
 
-INDEX_FILE = "index.pickle"
+from depmap.index.cache_folder import INDEX_FILE, create_new, make_folder, open_existing
+from depmap.index.signing_key import signing_key
+
 _SIGNATURE_BYTES = 32
 
 
@@ -33,12 +36,13 @@ def index_key(stamp: str, context: str, files: Iterable[tuple[str, str]], settin
 
 def load(folder: Path, key: str) -> Any | None:
     """The stored index for `key`, or None (missing, stale, unsigned, foreign or damaged)."""
-    secret = _secret(create=False)
+    secret = signing_key(create=False)
     path = folder / INDEX_FILE
-    if secret is None or not path.is_file():
+    if secret is None:
         return None
     try:
-        data = path.read_bytes()
+        with os.fdopen(open_existing(path), "rb") as handle:  # never through a link
+            data = handle.read()
     except OSError:
         return None
     view = memoryview(data)  # slices of a view share the file's bytes: no second copy of a large index
@@ -54,17 +58,19 @@ def load(folder: Path, key: str) -> Any | None:
 
 def save(folder: Path, key: str, value: Any) -> None:
     """Store the index atomically; failure costs only the speed of the next run."""
-    secret = _secret(create=True)
+    secret = signing_key(create=True)
     if secret is None:
         return
     partial = folder / f"{INDEX_FILE}.{os.getpid()}.tmp"
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        with open(partial, "wb") as handle:
+        make_folder(folder.parent)
+        with os.fdopen(create_new(partial), "wb") as handle:
             signer = _SigningWriter(handle, hmac.new(secret, digestmod=hashlib.sha256))
             pickle.dump((key, value), signer, protocol=pickle.HIGHEST_PROTOCOL)  # streamed: no second copy in memory
             handle.write(signer.mac.digest())
         os.replace(partial, folder / INDEX_FILE)
+    except FileExistsError:
+        pass  # another run writes it (or something planted is there): never ours to remove
     except (OSError, pickle.PicklingError, RecursionError):
         partial.unlink(missing_ok=True)
 
@@ -78,22 +84,3 @@ class _SigningWriter:
     def write(self, data: bytes) -> int:
         self.mac.update(data)
         return self.handle.write(data)
-
-
-def _secret(create: bool) -> bytes | None:
-    """A per-user signing key in $XDG_CACHE_HOME/depmap (or ~/.cache/depmap), made on first use."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    path = Path(base) / "depmap" / "index-signing-key"
-    try:
-        if path.is_file():
-            secret = path.read_bytes()
-            return secret if len(secret) >= 32 else None
-        if not create:
-            return None
-        path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(os.urandom(32))
-        return path.read_bytes()
-    except OSError:
-        return None

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from depmap.config import Config
 from depmap.dialects.detect import detect, detect_dialect, detect_server_version
 from depmap.discover import discover
 from depmap.index.build import build_index
+from depmap.model import Skipped
 from tests.impact.helpers import write_files
 
 
@@ -184,3 +188,56 @@ def test_build_index_default(tmp_path: Path) -> None:
     write_files(tmp_path, {"app/queries.sql": "SELECT 1;\n"})
     index = build_index(tmp_path)
     assert (index.dialect, index.dialect_source, index.server_version) == ("postgres", "default", None)
+
+
+# -- links: nothing outside the root is read, and loops cost nothing -----------------------------------
+
+
+def test_files_linked_from_outside_the_root_say_nothing(tmp_path: Path) -> None:
+    root, outside = tmp_path / "repo", tmp_path / "elsewhere"
+    write_files(root, {
+        "shop/settings.py": 'DATABASES = {"default": {"ENGINE": "django.db.backends.postgresql"}}\n',
+        "deploy/alembic.ini": "[alembic]\nsqlalchemy.url = postgresql://shop@db/shop\n",
+    })
+    write_files(outside, {
+        "alembic.ini": "[alembic]\nsqlalchemy.url = mysql://u@h/db\n",
+        "requirements.txt": "mysqlclient==2.2\n",
+        "sqlfluff": "[sqlfluff]\ndialect = mysql\n",
+        "settings.py": 'DATABASES = {"default": {"ENGINE": "django.db.backends.mysql"}}\n',
+        "compose.yml": "services:\n  db:\n    image: mysql:8.0\n",
+    })
+    (root / "alembic.ini").symlink_to(outside / "alembic.ini")
+    (root / "requirements.txt").symlink_to(outside / "requirements.txt")
+    (root / ".sqlfluff").symlink_to(outside / "sqlfluff")
+    (root / "shop" / "db.py").symlink_to(outside / "settings.py")
+    (root / "compose.yml").symlink_to(outside / "compose.yml")
+    (root / "shop" / "alembic.ini").symlink_to("../deploy/alembic.ini")  # inside the root: read
+    detection = detect(root, found(root))
+    assert [(s.dialect, s.source) for s in detection.signals] == [
+        ("postgres", "deploy/alembic.ini:2"), ("postgres", "shop/alembic.ini:2"), ("postgres", "shop/settings.py:1"),
+    ]
+    assert (detection.dialect, detection.source, detection.version, detection.notes) == ("postgres", "shop/settings.py:1", None, [])
+
+
+def test_link_loops_and_pipes_cost_nothing(tmp_path: Path) -> None:
+    write_files(tmp_path, SETTINGS)
+    (tmp_path / "p").mkdir()
+    (tmp_path / "p" / "self").symlink_to("self")
+    (tmp_path / "p" / "up").symlink_to("..")
+    (tmp_path / "alembic.ini").symlink_to("alembic.ini")
+    (tmp_path / "shop" / "requirements.txt").symlink_to("../p/self")
+    os.mkfifo(tmp_path / ".sqlfluff")  # opening it to read would wait for a writer forever
+    index = build_index(tmp_path)
+    assert (index.dialect, index.dialect_source, index.server_version) == ("mysql", "shop/settings.py:1", "8.0.28")
+    assert index.skipped == [Skipped("p/up", "symlink loop: points to its own ancestor '.'; not followed")]
+
+
+def test_a_link_loop_does_not_stop_a_command(tmp_path: Path) -> None:
+    write_files(tmp_path, SETTINGS)
+    (tmp_path / "p").mkdir()
+    (tmp_path / "p" / "self").symlink_to("self")
+    (tmp_path / "p" / "up").symlink_to("..")
+    os.mkfifo(tmp_path / "alembic.ini")
+    done = subprocess.run([sys.executable, "-m", "depmap", "--no-cache", "tables", str(tmp_path)],
+                          capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stderr) == (0, "")

@@ -196,3 +196,67 @@ def test_unreadable_files_are_remembered_by_their_stat(shop):
     warm = build_index(shop, jobs=1, use_cache=True)
     assert warm.files_parsed == 0
     assert warm.skipped == cold.skipped
+
+
+def test_a_same_size_edit_with_the_old_mtime_put_back_is_not_missed(shop):
+    """Size and mtime can be restored by hand; the ctime the edit left cannot."""
+    age(shop)
+    cold = build_index(shop, jobs=1, use_cache=True)
+    assert (shop / ".depmap" / "index.pickle").exists()
+    path = shop / ORDERS
+    before = path.stat()
+    text = path.read_text()
+    changed = text.replace("FROM orders WHERE id = %s", "FROM ordrs  WHERE id = %s", 1)
+    assert changed != text and len(changed.encode()) == len(text.encode())
+    path.write_text(changed)
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    again = build_index(shop, jobs=1, use_cache=True)
+    assert again.files_parsed == 1
+    assert "ordrs" in {f.table for f in again.facts} and "ordrs" not in {f.table for f in cold.facts}
+    assert facts_of(again) == facts_of(fresh(shop))
+
+
+def test_a_warm_run_of_an_unchanged_project_reads_no_file(shop, monkeypatch):
+    age(shop)
+    build_index(shop, jobs=1, use_cache=True)
+    (shop / ".depmap" / "index.pickle").unlink()  # the rows themselves are used, not the stored index
+
+    def no_reading(*args):
+        raise AssertionError("a file was read")
+
+    monkeypatch.setattr("depmap.discover.read_source", no_reading)
+    index = build_index(shop, jobs=1, use_cache=True)
+    assert (index.files_parsed, index.warnings) == (0, [])
+
+
+def test_a_new_ctime_alone_costs_one_hash_per_file_once(shop, monkeypatch):
+    age(shop)
+    build_index(shop, jobs=1, use_cache=True)
+    os.chmod(shop / ORDERS, 0o644)  # changes the ctime only, as a checkout of the same content does
+    import depmap.index.cache as cache
+
+    hashed = []
+    real = cache.content_digest
+    monkeypatch.setattr(cache, "content_digest", lambda text: hashed.append(text) or real(text))
+    first = build_index(shop, jobs=1, use_cache=True, debug=True)  # in this process, where `hashed` counts
+    assert (first.files_parsed, len(hashed), first.timings["graph"] > 0) == (0, 1, True)
+    second = build_index(shop, jobs=1, use_cache=True, debug=True)
+    assert (second.files_parsed, len(hashed), second.timings["graph"]) == (0, 1, 0.0)
+
+
+def test_an_earlier_depmaps_cache_is_replaced_without_a_warning(shop):
+    (shop / ".depmap").mkdir()
+    with sqlite3.connect(shop / ".depmap" / "cache.sqlite") as db:
+        db.executescript("""
+            CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+            CREATE TABLE files (path TEXT NOT NULL, context TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
+                                digest TEXT NOT NULL, result BLOB NOT NULL, PRIMARY KEY (path, context));
+            INSERT INTO meta VALUES ('format', 'depmap-scan-cache'), ('schema', '1'), ('stamp', 'old');
+            INSERT INTO files VALUES ('shop/repositories/orders.py', 'x', 1, 1, 'd', x'00');
+        """)
+    db.close()
+    age(shop)
+    index = build_index(shop, jobs=1, use_cache=True)
+    assert (index.files_parsed, index.warnings) == (19, [])
+    assert build_index(shop, jobs=1, use_cache=True).files_parsed == 0
