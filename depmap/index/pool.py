@@ -63,7 +63,8 @@ def scan_files(
 ) -> Iterator[Outcome]:
     """For each (file, digest the cache holds for it): (its content digest, its ScanResult, the
     result encoded for the cache when `encode`), or (digest, None, None) when the content is what
-    the cache holds. In the order given, on at most `jobs` workers and never more than the files.
+    the cache holds. In the order given, on at most `jobs` workers: never more than the files to
+    scan, nor than twice the cores.
 
     Workers read the files themselves, so no process ever holds the whole tree's text, and encode
     what they found, so the parent (which only stores it) does not compete with them for a core."""
@@ -74,7 +75,8 @@ def scan_files(
         return
     if tasks:
         _prepare_for_workers(ctx)
-        yield from _Supervisor(tasks, max(1, min(jobs, len(tasks))), budget).outcomes()
+        workers = max(1, min(jobs, len(tasks), 2 * default_jobs()))  # more than the cores only adds memory
+        yield from _Supervisor(tasks, workers, budget).outcomes()
 
 
 def _prepare_for_workers(ctx: ScanContext) -> None:
