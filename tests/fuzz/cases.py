@@ -72,7 +72,7 @@ class Tree:
     """A copy of a sample being mutated. `touched` holds every path (relative, POSIX) that a case
     changed, added or replaced; `outside` is a sibling folder for links that leave the tree."""
 
-    def __init__(self, root: Path, sample: Sample) -> None:
+    def __init__(self, root: Path, sample: Sample, targets: list[str] | None = None) -> None:
         self.root = root
         self.sample = sample
         self.outside = root.parent / (root.name + "-outside")
@@ -89,6 +89,8 @@ class Tree:
             for p in root.rglob("*")
             if p.is_file() and not p.is_symlink() and p.name.endswith(SCANNED_SUFFIXES + ("dbt_project.yml",))
         )
+        # The files damage may go to (all of them unless a plan restricts it to leaf files).
+        self.targets = [f for f in self.sample_files if targets is None or f in targets] or self.sample_files
 
     # access
 
@@ -104,7 +106,8 @@ class Tree:
         self.touched.add(rel)
 
     def pick(self, rng: random.Random, *suffixes: str) -> str | None:
-        files = [f for f in self.sample_files if not suffixes or f.endswith(suffixes)]
+        files = [f for f in self.targets if not suffixes or f.endswith(suffixes)]
+        files = files or [f for f in self.sample_files if not suffixes or f.endswith(suffixes)]
         return rng.choice(files) if files else None
 
     def dbt_dir(self) -> str:
@@ -503,24 +506,40 @@ DAMAGE = (
 PATHOLOGICAL = tuple(name for name in CASES if name not in DAMAGE)
 
 
-def build(root: Path, sample: Sample, cases: list[tuple[str, int]]) -> Tree:
-    """A fresh copy of `sample` at `root` with each (case name, seed) applied in order."""
-    tree = Tree(root, sample)
+def build(root: Path, sample: Sample, cases: list[tuple[str, int]], targets: list[str] | None = None) -> Tree:
+    """A fresh copy of `sample` at `root` with each (case name, seed) applied in order, damage
+    going to `targets` only when given."""
+    tree = Tree(root, sample, targets)
     for name, seed in cases:
         CASES[name](random.Random(seed), tree)
         tree.cases.append(name)
     return tree
 
 
-def plan(seed: int, trees: int, per_tree: int, exclude: frozenset[str] = frozenset()) -> list[tuple[str, list[tuple[str, int]]]]:
-    """`trees` random trees as (sample name, [(case, seed), ...]): samples in turn, each tree
-    mostly byte and line damage with a pathological case now and then."""
+# Cases that only add files outside dbt projects and configuration: a tree of these and of damage
+# to leaf files keeps the answers about every other file unchanged (see tests/fuzz/harness.py).
+ADDITIVE = ("python_deep_brackets", "python_long_implicit_concat", "sql_lone_surrogate", "sql_deep_subqueries",
+            "sql_dollar_quoted", "symlink_loop", "symlink_outside", "control_char_names")
+
+Planned = tuple[str, list[tuple[str, int]], bool]
+
+
+def plan(seed: int, trees: int, per_tree: int, exclude: frozenset[str] = frozenset()) -> list[Planned]:
+    """`trees` random trees as (sample name, [(case, seed), ...], leaf_only), samples in turn.
+    Two trees in three carry `per_tree` cases, mostly byte and line damage to any file with a
+    pathological case now and then; every third is *leaf-only*: one to three cases, damage to
+    files nothing else depends on and additive cases, so that untouched answers can be compared."""
     rng = random.Random(seed)
     damage = [name for name in DAMAGE if name not in exclude]
     odd = [name for name in PATHOLOGICAL if name not in exclude]
+    additive = [name for name in ADDITIVE if name not in exclude]
     names = sorted(SAMPLES)
-    trees_planned = []
+    planned = []
     for i in range(trees):
-        chosen = [(rng.choice(odd) if odd and rng.random() < 0.2 else rng.choice(damage), rng.randrange(2**32)) for _ in range(per_tree)]
-        trees_planned.append((names[i % len(names)], chosen))
-    return trees_planned
+        if i % 3 == 2:
+            count, pool_odd, share = rng.randint(1, 3), additive, 0.3
+        else:
+            count, pool_odd, share = per_tree, odd, 0.2
+        chosen = [(rng.choice(pool_odd) if pool_odd and rng.random() < share else rng.choice(damage), rng.randrange(2**32)) for _ in range(count)]
+        planned.append((names[i % len(names)], chosen, i % 3 == 2))
+    return planned

@@ -6,7 +6,8 @@ Per run:
 - the exit status is 0 (1 only for `check`, whose `--fail-on` defaults to `breaking`); never 2 for
   a valid command line, 3 (internal error) or a signal; within `Limits.seconds`;
 - stderr holds no "Traceback" and no "internal error";
-- `--format json` output parses.
+- `--format json` output parses;
+- peak RSS stays under `Limits.peak_rss_kb` (1 GiB).
 
 Per tree:
 
@@ -30,7 +31,7 @@ Per tree:
   columns that the ORM code elsewhere resolves through it, a damaged migration changes which
   table an unqualified column belongs to, a damaged import target changes what a name means.
   Under that rule a command that names the table (`who-reads T`) may also end with exit 2 and a
-  one-line "unknown table"/"unknown column" message when the table was only defined by damaged
+  one-line "unknown table"/"unknown column"/"has no column" message when the table was only defined by damaged
   files; that is the one tolerated exit 2.
 """
 
@@ -64,6 +65,11 @@ ALL_COMMANDS = ("scan", "tables", "who-reads", "who-writes", "downstream", "grap
 class Limits:
     seconds: float = 30.0
     address_space: int = 3 << 29  # 1.5 GiB of virtual memory per depmap process (RLIMIT_AS)
+    # A run whose peak RSS passes this failed even if it ended well: the address-space cap turns
+    # runaway allocation into a MemoryError that depmap may report as a skipped file, while on a
+    # user's machine without a cap the same input takes all memory (a scan of the unmutated
+    # samples peaks under 100 MiB).
+    peak_rss_kb: int = 1 << 20
 
 
 @dataclass
@@ -85,10 +91,10 @@ class Failure:
     detail: str
 
     def signature(self) -> str:
-        """What groups failures of one cause: the kind, the command and the error's gist."""
+        """What groups failures of one cause: the kind and the error's gist (any command)."""
         gist = re.sub(r"\d+", "N", self.detail.splitlines()[0] if self.detail else "")
         gist = re.sub(r"'[^']*'", "'…'", gist)[:160]
-        return f"{self.kind} | {self.command} | {gist}"
+        return f"{self.kind} | {gist}"
 
 
 @dataclass
@@ -97,6 +103,7 @@ class TreeResult:
     cases: list[tuple[str, int]]
     touched: list[str]
     isolated: bool
+    leaf_only: bool = False
     runs: list[Run] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
 
@@ -261,6 +268,7 @@ class Baseline:
     usages: dict[str, list[str]]  # who-reads / who-writes: canonical usage rows
     coupled: set[str]
     runs: list[Run]
+    leaves: list[str] = field(default_factory=list)
 
 
 _BASELINES: dict[str, Baseline] = {}
@@ -284,11 +292,13 @@ def _compute_baseline(sample: Sample, root: Path, limits: Limits) -> Baseline:
     tables = json.loads(runs["tables"].out)["tables"]
     defining = {d["path"] for t in tables for d in t.get("defined_at", [])}
     defining |= {d["path"] for t in tables for c in t.get("columns", []) for d in c.get("defined_at", [])}
+    coupled = defining | _coupled_files(tree)
     return Baseline(
         dialect=json.loads(runs["scan"].out)["dialect"],
         usages={c: _usage_rows(runs[c].out) for c in ("who-reads", "who-writes")},
-        coupled=defining | _coupled_files(tree),
+        coupled=coupled,
         runs=list(runs.values()),
+        leaves=sorted(set(tree.sample_files) - coupled),
     )
 
 
@@ -321,20 +331,22 @@ def _coupled_files(tree: Tree) -> set[str]:
 # --- checking one tree ------------------------------------------------------------------------
 
 
-def check_run(run: Run, sample: Sample, isolated: bool) -> list[Failure]:
+def check_run(run: Run, sample: Sample, isolated: bool, limits: Limits) -> list[Failure]:
     failures = []
     if run.timed_out:
         return [Failure("hang", run.command, f"no answer after {run.seconds:.0f} s")]
     if run.code is not None and run.code < 0:
         name = signal.Signals(-run.code).name
         return [Failure("signal", run.command, f"killed by {name}; stderr: {run.err.strip()[-300:]}")]
+    if run.peak_rss_kb > limits.peak_rss_kb:
+        failures.append(Failure("memory", run.command, f"peak RSS {run.peak_rss_kb >> 10} MiB (bound {limits.peak_rss_kb >> 10} MiB)"))
     allowed = {0, 1} if run.command == "check" else {0}
     tolerated = (
         run.code == 2
         and not isolated
         and run.command in TABLE_COMMANDS
         and len(run.err.strip().splitlines()) == 1
-        and re.search(r"unknown (table|column)|neither defined nor used", run.err)
+        and re.search(r"unknown (table|column)|neither defined nor used|has no column", run.err)
     )
     if run.code not in allowed and not tolerated:
         kind = "internal-error" if run.code == 3 else f"exit-{run.code}"
@@ -404,20 +416,22 @@ def check_untouched(runs: dict[str, Run], tree: Tree, base: Baseline) -> list[Fa
     return failures
 
 
-def run_tree(sample: Sample, cases: list[tuple[str, int]], commands: tuple[str, ...], work: Path, name: str, limits: Limits, keep: bool = False, fail_fast: bool = False) -> TreeResult:
+def run_tree(sample: Sample, cases: list[tuple[str, int]], commands: tuple[str, ...], work: Path, name: str, limits: Limits, keep: bool = False, fail_fast: bool = False, leaf_only: bool = False) -> TreeResult:
     """Build the tree, run `commands` on it (a cold `scan` first, always), check everything;
-    with `fail_fast`, stop at the first run that fails (a test needs one)."""
+    with `fail_fast`, stop at the first run that fails (a test needs one). With `leaf_only`,
+    damage goes to files no other file depends on, so the untouched answers are compared."""
     base = baseline(sample, work, limits)
     root = work / name
-    tree = build(root, sample, cases)
+    targets = [f for f in base.leaves if not is_coupled_kind(f)] if leaf_only else None
+    tree = build(root, sample, cases, targets)
     isolated = is_isolated(tree, base)
-    result = TreeResult(sample.name, cases, sorted(tree.touched), isolated)
+    result = TreeResult(sample.name, cases, sorted(tree.touched), isolated, leaf_only)
     runs: dict[str, Run] = {}
     for command in ("scan", *[c for c in commands if c != "scan"]):
         run = run_depmap(command, command_args(command, sample, root, tree.touched), limits, work / "home")
         runs[command] = run
         result.runs.append(run)
-        result.failures += check_run(run, sample, isolated)
+        result.failures += check_run(run, sample, isolated, limits)
         if command == "scan" and run.code == 0:
             result.failures += check_scan(run, root)
         if fail_fast and result.failures:
@@ -445,7 +459,8 @@ def remove_tree(tree: Tree) -> None:
 def save_reproducer(result: TreeResult, failure: Failure, folder: Path, work: Path, limits: Limits) -> Path:
     """Rebuild the failing tree under `folder` with the command that fails and its stderr."""
     folder.mkdir(parents=True, exist_ok=True)
-    tree = build(folder / "tree", SAMPLES[result.sample], result.cases)
+    targets = [f for f in _BASELINES[result.sample].leaves if not is_coupled_kind(f)] if result.leaf_only else None
+    tree = build(folder / "tree", SAMPLES[result.sample], result.cases, targets)
     args = command_args(failure.command, tree.sample, Path("tree"), tree.touched)
     run = next((r for r in result.runs if r.command == failure.command), None)
     (folder / "repro.sh").write_text(
@@ -469,7 +484,7 @@ def minimise(result: TreeResult, failure: Failure, work: Path, limits: Limits) -
     if len(result.cases) == 1:
         return result.cases
     for i, one in enumerate(result.cases):
-        again = run_tree(SAMPLES[result.sample], [one], (failure.command,), work, f"min-{os.getpid()}-{i}", limits)
-        if any(f.kind == failure.kind and f.command == failure.command for f in again.failures):
+        again = run_tree(SAMPLES[result.sample], [one], (failure.command,), work, f"min-{os.getpid()}-{i}", limits, leaf_only=result.leaf_only)
+        if any(f.signature() == failure.signature() for f in again.failures):
             return [one]
     return result.cases

@@ -1,4 +1,5 @@
-"""Fuzzing in CI: a fixed set of random trees (seed `SEED`, `TREES` trees of `PER_TREE` cases each: 288 cases)
+"""Fuzzing in CI: a fixed set of random trees (seed `SEED`, `TREES` trees: two in three with `PER_TREE` cases, every third a leaf-only
+tree of one to three cases whose untouched answers are compared; about 250 cases)
 and one test per named case of `cases.CASES`, each on the sample it suits.
 
 Every test is one tree run through `harness.run_tree`: a cold `scan --format json` (no dropped
@@ -7,7 +8,7 @@ turn so that every command runs on some trees. The trees of the selected tests r
 in the background from the first test on, so the whole module takes about two minutes on two
 cores; each test then waits for its own tree.
 
-A case that fails today is in `KNOWN_DEFECTS` with the defect: its test is a strict xfail (so it
+A case that fails today is in `known_defects.KNOWN_DEFECTS` with the defect: its test is a strict xfail (so it
 fails once the defect is fixed: then delete its line), and random trees leave it out (so they
 test the rest).
 """
@@ -24,27 +25,15 @@ from pathlib import Path
 import pytest
 
 from .cases import CASES, DAMAGE, SAMPLES, plan
+from .known_defects import KNOWN_DEFECTS
 from .harness import ALL_COMMANDS, Limits, TreeResult, run_tree
 
 SEED = 20261206
-TREES = 36
+TREES = 42
 PER_TREE = 8
 LIMITS = Limits(seconds=20.0)
 OTHER_COMMANDS = tuple(c for c in ALL_COMMANDS if c not in ("scan", "who-reads"))
 
-KNOWN_DEFECTS = {
-    "python_deep_brackets": "depmap crashes with SIGSEGV on 1,500+ nested brackets in a Python file",
-    "python_rot13_cookie": "a '# coding: rot13' cookie ends in internal error LookupError (not a text encoding)",
-    "sql_lone_surrogate": "a lone surrogate escape in a SQL string ends who-reads in internal error UnicodeEncodeError",
-    "yaml_invalid_date": "an invalid YAML date (2024-13-01) ends in internal error ValueError",
-    "yaml_huge_integer": "a YAML integer over 4,300 digits ends in internal error ValueError (int conversion limit)",
-    "yaml_deep_nesting": "YAML nested 500 deep ends in internal error RecursionError",
-    "yaml_recursive_alias": "a recursive YAML alias (&r [*r]) ends in internal error ValueError: Circular reference detected",
-    "yaml_billion_laughs": "a YAML alias bomb makes the scan run out of time or memory",
-    "pyproject_deep_nesting": "pyproject.toml nested 500 deep ends in internal error RecursionError",
-    "dbt_config_materialized_ref": "{{ config(materialized=ref) }} ends in internal error TypeError: function is not JSON serializable",
-    "symlink_loop": "a self-referencing file symlink ends in internal error OSError: Too many levels of symbolic links",
-}
 
 # The sample each named case runs on: where its files make sense.
 CASE_SAMPLE = {
@@ -64,14 +53,14 @@ RANDOM_TREES = plan(SEED, TREES, PER_TREE, exclude=frozenset(KNOWN_DEFECTS))
 KNOWN_RANDOM_FAILURES: dict[int, str] = {}
 
 
-def _jobs() -> dict[str, tuple[str, list[tuple[str, int]], tuple[str, ...]]]:
-    """Every test's tree: test name -> (sample, cases, commands)."""
+def _jobs() -> dict[str, tuple[str, list[tuple[str, int]], tuple[str, ...], bool]]:
+    """Every test's tree: test name -> (sample, cases, commands, leaf_only)."""
     jobs = {}
-    for i, (sample, cases) in enumerate(RANDOM_TREES):
-        jobs[f"random-{i:02d}"] = (sample, cases, ("scan", "who-reads", OTHER_COMMANDS[i % len(OTHER_COMMANDS)]))
+    for i, (sample, cases, leaf_only) in enumerate(RANDOM_TREES):
+        jobs[f"random-{i:02d}"] = (sample, cases, ("scan", "who-reads", OTHER_COMMANDS[i % len(OTHER_COMMANDS)]), leaf_only)
     for i, name in enumerate(sorted(CASES)):
         seed = zlib.crc32(name.encode())
-        jobs[name] = (CASE_SAMPLE.get(name, "shop_sql"), [(name, seed)], ("scan", "who-reads", OTHER_COMMANDS[i % len(OTHER_COMMANDS)]))
+        jobs[name] = (CASE_SAMPLE.get(name, "shop_sql"), [(name, seed)], ("scan", "who-reads", OTHER_COMMANDS[i % len(OTHER_COMMANDS)]), False)
     return jobs
 
 
@@ -91,8 +80,8 @@ class Runner:
         if self.pool is None:
             self.pool = ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1))
             for name in self.wanted:
-                sample, cases, commands = JOBS[name]
-                self.futures[name] = self.pool.submit(run_tree, SAMPLES[sample], cases, commands, self.work, name, LIMITS, fail_fast=True)
+                sample, cases, commands, leaf_only = JOBS[name]
+                self.futures[name] = self.pool.submit(run_tree, SAMPLES[sample], cases, commands, self.work, name, LIMITS, fail_fast=True, leaf_only=leaf_only)
         return self.futures[key].result()
 
     def close(self) -> None:
