@@ -13,7 +13,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "depmap"
 TESTS = Path(__file__).resolve().parent
 MAX_LINES = 600
 # Test folders that mirror no package: whole-program and tool-integration suites.
-NOT_MIRRORED = {"e2e", "browser", "ci", "bench"}
+NOT_MIRRORED = {"e2e", "browser", "ci", "bench", "fuzz"}
 # Families that build on another one (see depmap/frameworks/__init__.py).
 BUILDS_ON = {("alembic", "sqlalchemy"), ("sql_files", "dbt"), ("sql_in_configs", "sql_in_python")}
 
