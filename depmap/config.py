@@ -53,7 +53,7 @@ class Config:
     sensitive_columns: tuple[str, ...] = DEFAULT_SENSITIVE_COLUMNS
     link_base: str | None = None
     seconds_per_file: float = 60.0  # a file whose scan takes longer is listed as not analysed
-    megabytes_per_file: int = 1024  # memory one file's scan may take beyond the worker's own
+    megabytes_per_file: int = 768  # memory one file's scan may take beyond the worker's own
 
 
 _KNOWN_KEYS: tuple[str, ...] = tuple(f.name for f in fields(Config))

@@ -29,7 +29,7 @@ from depmap.model import ScanResult, Skipped
 from depmap.scan_context import ScanContext
 
 DEFAULT_SECONDS_PER_FILE = 60.0
-DEFAULT_MEGABYTES_PER_FILE = 1024
+DEFAULT_MEGABYTES_PER_FILE = 768
 
 
 @dataclass(frozen=True)
