@@ -221,3 +221,15 @@ def test_link_base_must_be_a_web_address(tmp_path: Path) -> None:
             "https://github.com/ORG/REPO/blob/SHA, or a template of one holding {path}, {line}, {end_line}; "
             "reports carry no source links"
         ])
+
+
+def test_a_pyproject_nested_too_deeply_means_defaults(tmp_path: Path) -> None:
+    write(tmp_path, "pyproject.toml", "[tool.ruff]\nx = " + "[" * 500 + "]" * 500 + "\n")
+    assert load_config(tmp_path) == (Config(), ["pyproject.toml: nested too deeply to read; using default settings"])
+
+
+def test_the_scan_budget_is_configurable_and_checked(tmp_path: Path) -> None:
+    write(tmp_path, "pyproject.toml", "[tool.depmap]\nseconds-per-file = 5.5\nmegabytes-per-file = 0\n")
+    config, warnings = load_config(tmp_path)
+    assert (config.seconds_per_file, config.megabytes_per_file) == (5.5, 768)
+    assert warnings == ["pyproject.toml [tool.depmap]: megabytes-per-file must be a positive number, got 0; keeping the default"]

@@ -160,3 +160,14 @@ def test_yaml_errors_are_not_called_sql(depmap, tmp_path):
     assert run.code == 0, run.err
     (reason,) = [s["reason"] for s in run.json()["skipped"]]
     assert reason.startswith("line 4: YAML not parsed: while parsing a flow sequence")
+
+
+def test_jinja_errors_are_not_called_sql(depmap, tmp_path):
+    (tmp_path / "dbt_project.yml").write_text("name: shop\nversion: '1'\n")
+    (tmp_path / "models").mkdir()
+    (tmp_path / "models" / "emails.sql").write_text("{% if %}\n" + DBT_MODEL)
+    (tmp_path / "models" / "names.sql").write_text(DBT_MODEL.replace("email", "name"))
+    run = depmap("who-reads", "customers", "--path", str(tmp_path), "--format", "json")
+    assert run.code == 0, run.err
+    (reason,) = [s["reason"] for s in run.json()["skipped"]]
+    assert reason.startswith("line 1: dbt Jinja not rendered: ")
