@@ -66,6 +66,7 @@ def main() -> None:
     started = time.perf_counter()
     deadline = started + args.minutes * 60 if args.minutes else None
     results: list[TreeResult] = []
+    harness_errors: list[str] = []
     with ThreadPoolExecutor(args.jobs) as pool:
         pending = set()
         queue = iter(enumerate(trees))
@@ -81,7 +82,12 @@ def main() -> None:
                 break
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
-                results.append(future.result())
+                try:
+                    results.append(future.result())
+                except Exception as error:  # noqa: BLE001  a harness bug building one tree: say so, go on
+                    harness_errors.append(f"{type(error).__name__}: {error}")
+                    print(f"harness error (not depmap's): {type(error).__name__}: {error}", file=sys.stderr, flush=True)
+                    continue
                 if len(results) % 50 == 0:
                     failing = sum(1 for r in results if r.failures)
                     print(f"{len(results)} trees, {sum(len(r.cases) for r in results)} cases, {failing} failing, {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)

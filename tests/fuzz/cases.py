@@ -352,7 +352,7 @@ def _yaml_case(tree: Tree, project_value: str, schema_value: str, name: str) -> 
     """Put a pathological value into dbt_project.yml's vars, a schema YAML and a config YAML."""
     dbt = tree.dbt_dir()
     project = tree.root / dbt / "dbt_project.yml"
-    text = project.read_text() if project.exists() else "name: fuzz\nversion: '1.0'\n"
+    text = project.read_text("utf-8", "replace") if project.exists() else "name: fuzz\nversion: '1.0'\n"
     if "\nvars:" in "\n" + text:
         text = text.replace("vars:", f"vars:\n  fuzz_{name}: {project_value}", 1)
     else:
@@ -397,7 +397,7 @@ def yaml_billion_laughs(rng: random.Random, tree: Tree) -> None:
     bomb = _alias_bomb(9)
     tree.write(f"{dbt}/models/fuzz_bomb.yml", bomb + "version: 2\nmodels:\n  - name: stg_orders\n    meta: *a8\n")
     project = tree.root / dbt / "dbt_project.yml"
-    tree.write(f"{dbt}/dbt_project.yml", project.read_text() + "\n" + bomb.replace("a0:", "x0:") + "vars:\n  bomb: *a8\n")
+    tree.write(f"{dbt}/dbt_project.yml", project.read_text("utf-8", "replace") + "\n" + bomb.replace("a0:", "x0:") + "vars:\n  bomb: *a8\n")
     tree.write("config/fuzz_bomb.yml", bomb + "jobs:\n  - name: bomb\n    sql: SELECT id FROM orders\n    extra: *a8\n")
 
 
@@ -407,7 +407,7 @@ def pyproject_deep_nesting(rng: random.Random, tree: Tree) -> None:
     depth = rng.randint(450, 600)
     array = "[" * depth + "1" + "]" * depth
     inline = "{a = " * depth + "1" + "}" * depth
-    text = (tree.root / "pyproject.toml").read_text() if (tree.root / "pyproject.toml").exists() else ""
+    text = (tree.root / "pyproject.toml").read_text("utf-8", "replace") if (tree.root / "pyproject.toml").exists() else ""
     tree.write("pyproject.toml", text + f"\n[tool.fuzz]\narray = {array}\ninline = {inline}\n")
 
 

@@ -341,12 +341,13 @@ def check_run(run: Run, sample: Sample, isolated: bool, limits: Limits) -> list[
     if run.peak_rss_kb > limits.peak_rss_kb:
         failures.append(Failure("memory", run.command, f"peak RSS {run.peak_rss_kb >> 10} MiB (bound {limits.peak_rss_kb >> 10} MiB)"))
     allowed = {0, 1} if run.command == "check" else {0}
+    errors = _errors(run.err)
     tolerated = (
         run.code == 2
         and not isolated
         and run.command in TABLE_COMMANDS
-        and len(run.err.strip().splitlines()) == 1
-        and re.search(r"unknown (table|column)|neither defined nor used|has no column", run.err)
+        and len(errors) == 1
+        and re.search(r"unknown (table|column)|neither defined nor used|has no column", errors[0])
     )
     if run.code not in allowed and not tolerated:
         kind = "internal-error" if run.code == 3 else f"exit-{run.code}"
@@ -363,9 +364,14 @@ def check_run(run: Run, sample: Sample, isolated: bool, limits: Limits) -> list[
     return failures
 
 
+def _errors(err: str) -> list[str]:
+    """stderr without depmap's warnings (a damaged configuration file warns, then the run goes on)."""
+    return [line for line in err.strip().splitlines() if line.strip() and not line.startswith("depmap: warning:")]
+
+
 def _gist(err: str) -> str:
     """The line that names the error: depmap's one-liner, or a traceback's last line."""
-    lines = [line for line in err.strip().splitlines() if line.strip()]
+    lines = _errors(err) or [line for line in err.strip().splitlines() if line.strip()]
     for line in lines:
         if "internal error" in line or line.startswith("depmap:"):
             return line.strip()[:500]
