@@ -255,8 +255,9 @@ def _limit_memory(megabytes: int) -> None:
             held = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
         limit = held + megabytes * 1024 * 1024
         soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-        if hard != resource.RLIM_INFINITY:
-            limit = min(limit, hard)
+        for imposed in (soft, hard):  # a limit the user set (ulimit -v) stays the stricter one
+            if imposed != resource.RLIM_INFINITY:
+                limit = min(limit, imposed)
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
     except (ImportError, OSError, ValueError):
         pass  # not on Linux: no memory budget, the time budget still holds
