@@ -229,6 +229,7 @@ def _serve(connection, tasks: list[Task], megabytes: int) -> None:  # type: igno
 
     faulthandler.disable()  # a crash is reported once, by the supervisor, as the file's reason
     _limit_memory(megabytes)
+    gc.freeze()  # what the parent held is never garbage here: collections look at this worker's own objects only
     if not gc.isenabled():
         gc.enable()  # forked from a parent that pauses collection while it links; syntax trees need it
     while True:
