@@ -7,6 +7,7 @@ warning that says what to fix, and the faulty setting falls back to its default.
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import tomllib
 from dataclasses import dataclass, fields
@@ -94,7 +95,13 @@ def load_config(root: Path) -> tuple[Config, list[str]]:
 
 
 def _read_toml(path: Path, warnings: list[str]) -> dict[str, Any] | None:
-    """The parsed file, or None with a warning: a broken file means defaults, not a crash."""
+    """The parsed file, or None with a warning: a broken file means defaults, not a crash. A file
+    that links outside the scanned folder is not read: nothing outside the tree ever is (and the
+    configuration decides what reports link to)."""
+    real, inside = os.path.realpath(path), os.path.realpath(path.parent)
+    if os.path.commonpath([real, inside]) != inside:
+        warnings.append(f"{path.name}: links outside the scanned folder; not read, using default settings")
+        return None
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)
@@ -238,12 +245,21 @@ def _dialect(raw: Any, key: str, where: str, warnings: list[str]) -> Any:
     return _DEFAULT
 
 
+_VERSION = re.compile(r"v?\d+(\.\d+)*([-+~]?[0-9A-Za-z][0-9A-Za-z.]*)?")
+
+
+def is_server_version(text: str) -> bool:
+    """A version number such as 16, 8.0.35 or 16beta1: `-1` or `latest` would be read as some
+    other version (the first number in the text), so they are refused wherever they are given."""
+    return bool(_VERSION.fullmatch(text.strip()))
+
+
 def _server_version(raw: Any, key: str, where: str, warnings: list[str]) -> Any:
     """A version string; an integer (`14`) is unambiguous, a float (`5.10` → 5.1) is not."""
-    if isinstance(raw, str) and raw.strip():
-        return raw.strip()
-    if isinstance(raw, int) and not isinstance(raw, bool):
+    if isinstance(raw, int) and not isinstance(raw, bool) and raw >= 0:
         return str(raw)
+    if isinstance(raw, str) and raw.strip() and is_server_version(raw):
+        return raw.strip()
     warnings.append(
         f"{where}: {key} must be a quoted version such as \"8.0.32\", got {raw!r}; ignoring it"
     )

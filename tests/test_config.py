@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from depmap.config import DEFAULT_SENSITIVE_COLUMNS, Config, known_dialects, load_config
 
 
@@ -233,3 +235,27 @@ def test_the_scan_budget_is_configurable_and_checked(tmp_path: Path) -> None:
     config, warnings = load_config(tmp_path)
     assert (config.seconds_per_file, config.megabytes_per_file) == (5.5, 768)
     assert warnings == ["pyproject.toml [tool.depmap]: megabytes-per-file must be a positive number, got 0; keeping the default"]
+
+
+def test_a_configuration_that_links_outside_the_tree_is_not_read(tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    write(outside, "pyproject.toml", '[tool.depmap]\nlink_base = "https://example.com/{path}"\n')
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "pyproject.toml").symlink_to(outside / "pyproject.toml")
+    assert load_config(project) == (Config(), ["pyproject.toml: links outside the scanned folder; not read, using default settings"])
+    inside = project / "config"
+    inside.mkdir()
+    write(inside, "depmap.toml", 'dialect = "mysql"\n')
+    (project / "pyproject.toml").unlink()
+    (project / ".depmap.toml").symlink_to(inside / "depmap.toml")  # a link within the tree is fine
+    assert load_config(project) == (Config(dialect="mysql"), [])
+
+
+@pytest.mark.parametrize("version", ["-1", "latest", "", "16 or 17"])
+def test_a_server_version_that_is_no_version_is_ignored(tmp_path: Path, version: str) -> None:
+    write(tmp_path, "pyproject.toml", f'[tool.depmap]\nserver_version = "{version}"\n')
+    assert load_config(tmp_path) == (
+        Config(), [f'pyproject.toml [tool.depmap]: server_version must be a quoted version such as "8.0.32", got {version!r}; ignoring it']
+    )

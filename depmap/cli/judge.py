@@ -43,9 +43,9 @@ def _report_options(fail_on: str, default_output: str | None = None) -> Callable
 
 def _check_server_version(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
     """A version number such as 16, 8.0.35 or 16beta1: `-1` or `latest` would be read as some other version."""
-    import re
+    from depmap.config import is_server_version
 
-    if value is not None and not re.fullmatch(r"v?\d+(\.\d+)*([-+~]?[0-9A-Za-z][0-9A-Za-z.]*)?", value.strip()):
+    if value is not None and not is_server_version(value):
         raise UserError(f"malformed --server-version '{value}'; write a version such as 16 or 8.0.35")
     return value
 
