@@ -325,17 +325,24 @@ def first_argument(call: ast.Call) -> ast.expr | None:
 
 
 def operands(node: ast.AST) -> list[ast.AST]:
-    """`a + b + c` -> [a, b, c]; anything else -> [node]. Iterative: generated code can chain
-    thousands of `+`."""
+    """`a + b + c` -> [a, b, c]; anything else -> [node]."""
+    return addition_chain(node)[1]
+
+
+def addition_chain(node: ast.AST) -> tuple[list[ast.AST], list[ast.AST]]:
+    """(the `+` nodes of `a + b + c`, its operands [a, b, c]); ([], [node]) for anything else.
+    Iterative: generated code can chain thousands of `+`."""
+    additions: list[ast.AST] = []
     result: list[ast.AST] = []
     pending = [node]
     while pending:
         current = pending.pop()
         if current.__class__ is ast.BinOp and current.op.__class__ is ast.Add:  # type: ignore[attr-defined]
+            additions.append(current)
             pending.extend((current.right, current.left))  # type: ignore[attr-defined]
         else:
             result.append(current)
-    return result
+    return additions, result
 
 
 def wrapped_text(node: ast.AST) -> ast.AST | None:
@@ -383,21 +390,10 @@ def text_structure(node: ast.AST) -> Iterable[ast.AST]:
     if inner is not None:
         yield from text_structure(inner)
     elif node.__class__ is ast.BinOp and node.op.__class__ is ast.Add:  # type: ignore[attr-defined]
-        yield from _inner_additions(node)
-        for operand in operands(node):
+        additions, parts = addition_chain(node)
+        yield from additions[1:]  # the first is `node` itself
+        for operand in parts:
             yield from text_structure(operand)
-
-
-def _inner_additions(node: ast.AST) -> list[ast.AST]:
-    """The `+` nodes below the top one of `a + b + c`, which `operands` flattens away."""
-    found: list[ast.AST] = []
-    pending = [node.left, node.right]  # type: ignore[attr-defined]
-    while pending:
-        current = pending.pop()
-        if current.__class__ is ast.BinOp and current.op.__class__ is ast.Add:  # type: ignore[attr-defined]
-            found.append(current)
-            pending.extend((current.right, current.left))  # type: ignore[attr-defined]
-    return found
 
 
 def first_operand(node: ast.AST) -> ast.AST:

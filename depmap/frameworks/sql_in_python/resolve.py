@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from depmap.model import ACCESS, HIGH, MEDIUM, READ, WRITE, Fact, Location
-from depmap.python.located_text import LocatedText, fill_fields, hole_at, join
+from depmap.python.located_text import LocatedText, fill_fields, hole_at, join, join_all
 from depmap.python.tree import ParsedTree, argument, string_list, unstarred
 from depmap.python.tree_strings import (
     fields_filled_by,
@@ -328,9 +328,7 @@ class _Resolver:
         ]
         results: list[_Value] = []
         for combination in itertools.islice(itertools.product(*options), _MAX_ALTERNATIVES):
-            text = combination[0].text
-            for value in combination[1:]:
-                text = join(text, value.text)
+            text = join_all(value.text for value in combination)
             literals = frozenset().union(*(v.literals for v in combination))
             symbol = next((v.symbol for v in combination if v.symbol), None)
             results.append(_Value(text, literals, any(v.dynamic for v in combination), symbol))
