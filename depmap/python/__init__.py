@@ -8,6 +8,6 @@
   `module_names`: dotted module names from paths; `prefilter`: cheap text tests that decide
   whether a file is parsed at all; `source`: libcst where a lossless parse earns its keep.
 
-May import `depmap.model` and `depmap.scan_context`; never a framework, the SQL engine, the
-index, impact, rendering or the command line. Framework packages build on it.
+May import `depmap.model`, `depmap.scan_context` and `depmap.nesting`; never a framework, the SQL
+engine, the index, impact, rendering or the command line. Framework packages build on it.
 """

@@ -19,6 +19,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper
 
 from depmap.model import Skipped
+from depmap.nesting import nesting_depth
 from depmap.python.module_names import module_name_for
 
 # -- parsing ---------------------------------------------------------------------------------------
@@ -45,8 +46,6 @@ _EXPECTED_LIMIT = 6
 # libcst's native parser overflows its stack (a segmentation fault, not an exception) on about 1,500
 # nested brackets; CPython itself refuses more than 200, so no file deeper than this is Python.
 NATIVE_PARSER_DEPTH = 1000
-_BRACKETS = re.compile(r"[^()\[\]{}]+")
-_DEPTH_STEP = {"(": 1, "[": 1, "{": 1, ")": -1, "]": -1, "}": -1}
 
 
 @dataclass(frozen=True)
@@ -62,7 +61,7 @@ class ParsedModule:
 
 def parse_python(path: str, text: str, *, metadata: bool = False) -> ParsedModule | Skipped:
     """Parse once; a file that is not valid Python 3 comes back as a `Skipped` with its reason."""
-    if bracket_depth(text) > NATIVE_PARSER_DEPTH:  # never handed to the native parser
+    if nesting_depth(text, "([{", NATIVE_PARSER_DEPTH) > NATIVE_PARSER_DEPTH:  # never handed to the native parser
         found = _cpython_error(text)
         where = f" at line {found[0]}" if found else ""
         return Skipped(path, f"Python syntax error{where}: {found[2] if found else 'brackets nested too deeply'}")
@@ -114,18 +113,6 @@ def worded_syntax_error(text: str, line: int, column: int | None, message: str) 
     if _PY2_MESSAGE.search(message) or _PY2_LINE.search(text) or _PY2_OPERATOR.search(error_line):
         reason += " (Python 2 syntax? depmap reads Python 3 only)"
     return reason
-
-
-def bracket_depth(text: str) -> int:
-    """How deep brackets nest in the text, counting those in strings and comments too (an upper
-    bound); 0 when there are too few brackets to reach the native parser's limit at all."""
-    if text.count("(") + text.count("[") + text.count("{") <= NATIVE_PARSER_DEPTH:
-        return 0
-    depth = deepest = 0
-    for bracket in _BRACKETS.sub("", text):
-        depth += _DEPTH_STEP[bracket]
-        deepest = max(deepest, depth)
-    return deepest
 
 
 def _cpython_error(text: str) -> tuple[int, int | None, str] | None:

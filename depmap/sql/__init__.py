@@ -3,7 +3,7 @@ parsed with placeholders neutralised, tables and columns resolved through aliase
 subqueries (`resolve`, `frames`), DDL (`ddl`), lineage (`lineage`), and observations turned into
 facts (`facts`).
 
-May import `depmap.model` only; every scanner that finds SQL imports it.
+May import `depmap.model` and `depmap.nesting` only; every scanner that finds SQL imports it.
 """
 
 from depmap.sql.extract import analyze_sql

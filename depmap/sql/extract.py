@@ -16,6 +16,7 @@ from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import ParseError, TokenError
 
+from depmap.nesting import nesting_depth
 from depmap.model import ACCESS, HIGH, LOW, PARSE_ERROR, READ, WRITE
 from depmap.sql.ddl import DdlExtractor
 from depmap.sql.fallback import touches_no_data, tables_named
@@ -31,7 +32,6 @@ from depmap.sql.types import Observation, Schema, StatementResult
 # thousands of nested subqueries, and its Python parts raise RecursionError near 1,000 nested
 # parentheses; no hand-written statement comes close to this.
 MAX_NESTING = 256
-_NOT_PARENTHESES = re.compile(r"[^()]+")
 
 
 # A routine whose body is code (PL/pgSQL or SQL between dollar quotes, a MySQL BEGIN ... END):
@@ -40,18 +40,6 @@ _ROUTINE_WITH_BODY = re.compile(
     r"\s*(?:CREATE\s+(?:OR\s+REPLACE\s+)?(?:DEFINER\s*=\s*\S+\s+)?(?:FUNCTION|PROCEDURE)\b|DO\b)", re.I
 )
 _BODY = re.compile(r"\$\w*\$|\bBEGIN\b", re.I)
-
-
-def parenthesis_depth(text: str) -> int:
-    """How deep parentheses nest in `text` (those in literals too: an upper bound); 0 when there
-    are too few to reach MAX_NESTING at all."""
-    if text.count("(") <= MAX_NESTING:
-        return 0
-    depth = deepest = 0
-    for parenthesis in _NOT_PARENTHESES.sub("", text):
-        depth += 1 if parenthesis == "(" else -1
-        deepest = max(deepest, depth)
-    return deepest
 
 
 # sqlglot logs a warning each time it falls back to an opaque Command; we handle those ourselves.
@@ -116,7 +104,7 @@ def _retry_template_pieces(
 def _analyze_chunk(
     chunk: Chunk, original: str, sqlglot_dialect: Dialect, dialect: str, schema: Schema | None
 ) -> StatementResult:
-    if (depth := parenthesis_depth(chunk.text)) > MAX_NESTING:
+    if (depth := nesting_depth(chunk.text, "(", MAX_NESTING)) > MAX_NESTING:
         return _unparsed(chunk, original, f"parentheses nested {depth} deep (more than {MAX_NESTING}): not parsed", dialect)
     if _ROUTINE_WITH_BODY.match(chunk.text) and _BODY.search(chunk.text):
         return _unparsed(chunk, original, "the body of a function, procedure or DO block is not analysed yet", dialect)
