@@ -7,7 +7,6 @@ warning that says what to fix, and the faulty setting falls back to its default.
 from __future__ import annotations
 
 import difflib
-import os
 import re
 import tomllib
 from dataclasses import dataclass, fields
@@ -16,6 +15,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 from pathspec import GitIgnoreSpec
+
+from depmap.tree_boundary import real_path_inside
 
 PYPROJECT = "pyproject.toml"
 DEPMAP_TOML = ".depmap.toml"
@@ -98,8 +99,7 @@ def _read_toml(path: Path, warnings: list[str]) -> dict[str, Any] | None:
     """The parsed file, or None with a warning: a broken file means defaults, not a crash. A file
     that links outside the scanned folder is not read: nothing outside the tree ever is (and the
     configuration decides what reports link to)."""
-    real, inside = os.path.realpath(path), os.path.realpath(path.parent)
-    if os.path.commonpath([real, inside]) != inside:
+    if real_path_inside(path.parent, path.name) is None:
         warnings.append(f"{path.name}: links outside the scanned folder; not read, using default settings")
         return None
     try:

@@ -22,6 +22,7 @@ from pathspec import GitIgnoreSpec
 
 from depmap.config import Config
 from depmap.model import Skipped
+from depmap.tree_boundary import is_within
 
 
 class FileKind:
@@ -166,18 +167,6 @@ def _relative_to(rel: str, base: str) -> str:
 
 def _join(rel: str, name: str) -> str:
     return f"{rel}/{name}" if rel else name
-
-
-def _is_within(path: str, parent: str) -> bool:
-    return path == parent or path.startswith(parent.rstrip(os.sep) + os.sep)
-
-
-def real_path_inside(root: Path, rel: str) -> str | None:
-    """The real path of `root/rel` when, links resolved, it stays inside `root`; else None. The rule
-    discovery follows links by, for every other reader of the tree (dialect detection): nothing
-    outside the scanned root is ever read."""
-    real = os.path.realpath(os.path.join(root, rel))
-    return real if _is_within(real, os.path.realpath(root)) else None
 
 
 # --- the walk ---------------------------------------------------------------------------------
@@ -343,7 +332,7 @@ class _Walker:
                 self._skip(rel, _broken_link_reason(entry.path, exc))
             return
         target = os.path.realpath(entry.path)
-        inside = _is_within(target, self.root_real)
+        inside = is_within(target, self.root_real)
         if stat.S_ISDIR(info.st_mode):
             if not self._keep_dir(entry.name, rel, layers):
                 return
@@ -362,7 +351,7 @@ class _Walker:
     def _follow(self, link: _Link) -> None:
         """Walk a linked directory unless it contains the link itself (which would never end)."""
         parent = os.path.realpath(os.path.dirname(link.path))
-        if _is_within(parent, link.target):
+        if is_within(parent, link.target):
             target_rel = Path(os.path.relpath(link.target, self.root_real)).as_posix()
             reason = f"symlink loop: points to its own ancestor '{target_rel}'; not followed"
             self._skip(link.rel, reason)

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from depmap.dialects.capabilities import parse_version
-from depmap.discover import real_path_inside
+from depmap.tree_boundary import real_path_inside
 
 # Spellings in URLs, Django engines, dbt adapters and sqlfluff -> sqlglot's dialect name.
 _NAMES = {
