@@ -24,20 +24,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Optional
 
+from depmap.config import Config
 from depmap.discover import SourceFile
 from depmap.model import ScanResult, Skipped
 from depmap.scan_context import ScanContext
-
-DEFAULT_SECONDS_PER_FILE = 60.0
-DEFAULT_MEGABYTES_PER_FILE = 768
 
 
 @dataclass(frozen=True)
 class Budget:
     """What one file's scan may spend: wall-clock seconds and memory beyond the worker's own."""
 
-    seconds: float = DEFAULT_SECONDS_PER_FILE
-    megabytes: int = DEFAULT_MEGABYTES_PER_FILE
+    seconds: float = Config.seconds_per_file  # the defaults are [tool.depmap]'s
+    megabytes: int = Config.megabytes_per_file
 
 
 def default_jobs() -> int:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import re
 
-from depmap.index.cache import decode_result, encode_result
+from depmap.index.cache import encode_result
 from depmap.model import Fact, ScanResult, Skipped
 
 # A `\ud800`-`\udfff` escape in source text: the only way a surrogate gets into a decoded file's facts.
@@ -37,5 +37,3 @@ def _without_surrogates(result: ScanResult) -> ScanResult:
     facts, skipped = json.loads(_SURROGATE.sub("\ufffd", document))
     return ScanResult([Fact.from_json(fact) for fact in facts], [Skipped(**item) for item in skipped])
 
-
-__all__ = ["decode_result", "plain_result"]
