@@ -38,13 +38,24 @@ def weaker(a: str, b: str) -> str:
 
 @dataclass(frozen=True, order=True)
 class Location:
-    """Where a fact was observed. `path` is relative to the scanned root, POSIX separators."""
+    """Where a fact was observed. `path` is relative to the scanned root, POSIX separators.
+
+    `line` is where the observation names its table (the `FROM`/`JOIN`/`INTO` line of a
+    statement, a dbt `ref()`, an ORM call); `statement_line`, when set, is the first line of the
+    statement that holds it, which then spans `statement_line`..`end_line`.
+    """
 
     path: str
     line: int
     end_line: int | None = None
     col: int | None = None
     symbol: str | None = None
+    statement_line: int | None = None
+
+    @property
+    def statement_start(self) -> int:
+        """The first line of the whole statement (`line` when the two coincide)."""
+        return self.statement_line if self.statement_line is not None else self.line
 
 
 @dataclass(frozen=True)
@@ -94,7 +105,8 @@ class Fact:
         return {
             "kind": self.kind,
             "table": self.table,
-            "location": {"path": loc.path, "line": loc.line, "end_line": loc.end_line, "col": loc.col, "symbol": loc.symbol},
+            "location": {"path": loc.path, "line": loc.line, "end_line": loc.end_line, "col": loc.col, "symbol": loc.symbol,
+                         "statement_line": loc.statement_line},
             "columns": list(self.columns),
             "access": self.access,
             "detail": self.detail,

@@ -15,7 +15,7 @@ from typing import Any
 from depmap.model import CONFIDENCE_ORDER, Fact, Location, ScanResult, Skipped
 
 _FACT_KEYS = frozenset({"kind", "table", "location", "columns", "access", "detail", "via", "confidence", "snippet", "extra"})
-_LOCATION_KEYS = frozenset({"path", "line", "end_line", "col", "symbol"})
+_LOCATION_KEYS = frozenset({"path", "line", "end_line", "col", "symbol", "statement_line"})
 
 
 def encode_result(result: ScanResult) -> bytes:
@@ -42,7 +42,8 @@ def _fact(item: Any) -> Fact:
     where = item["location"]
     _require(isinstance(where, dict) and where.keys() == _LOCATION_KEYS, "a location of the wrong shape")
     _require(isinstance(where["path"], str) and _is_int(where["line"]) and _optional(where["end_line"], int)
-             and _optional(where["col"], int) and _optional(where["symbol"], str), "a location of the wrong type")
+             and _optional(where["col"], int) and _optional(where["symbol"], str)
+             and _optional(where["statement_line"], int), "a location of the wrong type")
     columns = item["columns"]
     _require(isinstance(columns, list) and all(isinstance(c, str) for c in columns), "columns of the wrong type")
     _require(isinstance(item["kind"], str) and isinstance(item["table"], str) and isinstance(item["via"], str)

@@ -17,7 +17,7 @@ from tests.index.test_cache import ORDERS, REPO, age, facts_of, fresh, shop  # n
 
 WHOLE = "discarded the scan cache .depmap/cache.sqlite ({}); rebuilding it"
 ONE_ROW = "discarded a damaged row of the scan cache .depmap/cache.sqlite; scanned those files again"
-FACT = {"kind": "access", "table": "orders", "location": {"path": ORDERS, "line": 1, "end_line": None, "col": None, "symbol": None},
+FACT = {"kind": "access", "table": "orders", "location": {"path": ORDERS, "line": 1, "end_line": None, "col": None, "symbol": None, "statement_line": None},
         "columns": [], "access": "read", "detail": None, "via": "sql", "confidence": "high", "snippet": "", "extra": {}}
 
 
