@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from depmap.model import COLUMN_DEF, TABLE_DEF, Fact
+from depmap.model import COLUMN_DEF, SCHEMA_VERSION, TABLE_DEF, Fact
 
 
 @dataclass(frozen=True, order=True)
@@ -228,4 +228,4 @@ class Catalog:
                 table.columns = {(new_name if key == name else key): value for key, value in table.columns.items()}
 
     def to_json(self) -> dict[str, Any]:
-        return {"schema_version": 1, "tables": [self.tables[name].to_json() for name in sorted(self.tables)]}
+        return {"schema_version": SCHEMA_VERSION, "tables": [self.tables[name].to_json() for name in sorted(self.tables)]}

@@ -15,7 +15,7 @@ import difflib
 from dataclasses import dataclass
 from typing import Iterable, Iterator, Optional
 
-from depmap.model import ACCESS, EXPOSURE, FLOW, POSITIONAL_DETAILS, READ, SCHEMA, STAR_DETAILS, WRITE, Fact
+from depmap.model import ACCESS, EXPOSURE, FLOW, POSITIONAL_DETAILS, READ, SCHEMA, SCHEMA_VERSION, STAR_DETAILS, WRITE, Fact
 
 # Writes that set every column of a row, so they write any column, including a new one.
 _WHOLE_ROW_WRITES = POSITIONAL_DETAILS | {"copy"}
@@ -257,7 +257,7 @@ class DependencyGraph:
                 edge.update(path=fact.location.path, line=fact.location.line, detail=fact.detail)
             edges.append(edge)
         edges.sort(key=lambda e: (e["source"], e["target"], e["kind"], e.get("line", 0), e.get("detail") or ""))
-        return {"schema_version": 1, "nodes": nodes, "edges": edges}
+        return {"schema_version": SCHEMA_VERSION, "nodes": nodes, "edges": edges}
 
     def graphml(self) -> str:
         import networkx as nx

@@ -10,6 +10,10 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+# The version of every JSON document depmap prints. 2: a usage's `line` is where its statement
+# names the table (it was the statement's first line), with the statement's span kept apart.
+SCHEMA_VERSION = 2
+
 # Fact kinds.
 TABLE_DEF = "table_def"  # a table is created, dropped or renamed (detail says which)
 COLUMN_DEF = "column_def"  # a column is defined, added, altered, dropped or renamed
@@ -56,6 +60,20 @@ class Location:
     def statement_start(self) -> int:
         """The first line of the whole statement (`line` when the two coincide)."""
         return self.statement_line if self.statement_line is not None else self.line
+
+    @property
+    def site_end(self) -> int:
+        """The last line a pointer to this site covers: the naming line alone inside a longer
+        statement, else the whole observation (a multi-line ORM call, a one-statement span)."""
+        if self.statement_line is not None or self.end_line is None:
+            return self.line
+        return self.end_line
+
+    @property
+    def statement(self) -> tuple[str, int, int]:
+        """(path, first line, last line) of the statement: equal for every fact one statement
+        gives, whichever line each names its table on."""
+        return (self.path, self.statement_start, self.end_line if self.end_line is not None else self.line)
 
 
 @dataclass(frozen=True)

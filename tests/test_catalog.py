@@ -63,7 +63,7 @@ def test_where_each_column_was_defined_is_kept_in_order():
     catalog = catalog_of(MIGRATIONS)
     remark = catalog.tables["orders"].columns["remark"]
     assert [(d.path, d.line, d.via) for d in remark.defined_at] == [
-        ("db/migrations/0001_initial.sql", 2, "migration"),
+        ("db/migrations/0001_initial.sql", 5, "migration"),  # the column's own line in CREATE TABLE
         ("db/migrations/0002_more.sql", 2, "migration"),
         ("db/migrations/0010_rename.sql", 1, "migration"),
     ]
@@ -80,7 +80,7 @@ def test_views_are_tables_marked_as_views_with_their_projection():
 def test_json_matches_the_documented_shape():
     catalog = catalog_of({"schema.sql": "CREATE TABLE t (a int NOT NULL DEFAULT 0);"})
     assert catalog.to_json() == {
-        "schema_version": 1,
+        "schema_version": 2,
         "tables": [
             {
                 "name": "t",

@@ -11,6 +11,7 @@ from typing import Callable
 
 import click
 
+from depmap.model import SCHEMA_VERSION
 from depmap.cli.group import UserError, check_column, check_outputs, cli, dialect_option, format_option, load_index, resolve_target, run_options
 
 
@@ -29,7 +30,7 @@ def scan(obj: dict, path: str, dialect: str | None, output_format: str) -> None:
     index = load_index(path, dialect, obj["debug"])
     accesses = Counter(f.access for f in index.facts if f.kind == ACCESS)
     summary = {
-        "schema_version": 1,
+        "schema_version": SCHEMA_VERSION,
         "root": str(index.root),
         "dialect": index.dialect,
         "files_scanned": index.files_scanned,

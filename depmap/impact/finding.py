@@ -50,6 +50,7 @@ class Finding:
             "path": loc.path,
             "line": loc.line,
             "end_line": loc.end_line if loc.end_line is not None else loc.line,
+            "statement": {"line": loc.statement_start, "end_line": loc.end_line if loc.end_line is not None else loc.line},
             "symbol": loc.symbol,
             "message": self.message,
             "fix": self.fix,

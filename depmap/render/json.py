@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any, Iterable
 
-from depmap.model import Fact, Skipped
+from depmap.model import SCHEMA_VERSION, Fact, Skipped
 
-SCHEMA_VERSION = 1
+# Usages carry `statement` (the statement's span), `lines` (every line naming the table, when
+# several) and `column_lines` (each column's first line) besides `line`.
+_PLACEMENT = ("statement", "lines", "column_lines")  # extras that are placement, not notes
 
 
 def usage(fact: Fact) -> dict[str, Any]:
@@ -16,6 +18,7 @@ def usage(fact: Fact) -> dict[str, Any]:
         "path": loc.path,
         "line": loc.line,
         "end_line": loc.end_line if loc.end_line is not None else loc.line,
+        "statement": {"line": loc.statement_start, "end_line": loc.end_line if loc.end_line is not None else loc.line},
         "symbol": loc.symbol,
         "table": fact.table,
         "columns": list(fact.columns),
@@ -25,7 +28,12 @@ def usage(fact: Fact) -> dict[str, Any]:
         "confidence": fact.confidence,
         "snippet": fact.snippet,
     }
-    notes = {k: v for k, v in fact.extra.items() if k != "statement"}
+    if lines := fact.extra.get("lines"):
+        data["lines"] = list(lines)
+    if fact.columns:
+        named = fact.extra.get("column_lines") or {}
+        data["column_lines"] = {column: int(named.get(column, loc.line)) for column in fact.columns}
+    notes = {k: v for k, v in fact.extra.items() if k not in _PLACEMENT}
     if notes:
         data["notes"] = notes
     return data

@@ -77,7 +77,7 @@ def md_where(location: Any, link_base: str | None, table: bool = False) -> str:
     if not path:
         return "(project)"
     label = md_code(f"{path}:{line}" if line else path, table=table)
-    url = source_link(link_base, path, line, getattr(location, "end_line", None))
+    url = source_link(link_base, path, line, getattr(location, "site_end", None))
     return f"[{label}]({md_url(url)})" if url else label
 
 

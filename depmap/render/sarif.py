@@ -106,8 +106,8 @@ def _location(location: Location, snippet: str = "") -> dict[str, Any] | None:
     physical: dict[str, Any] = {"artifactLocation": _artifact(location.path)}
     if location.line >= 1:
         region: dict[str, Any] = {"startLine": location.line}
-        if location.end_line is not None and location.end_line > location.line:
-            region["endLine"] = location.end_line
+        if location.site_end > location.line:
+            region["endLine"] = location.site_end
         if snippet:
             region["snippet"] = {"text": snippet}
         physical["region"] = region

@@ -16,6 +16,8 @@ from pygments.lexer import Lexer
 from pygments.lexers import TextLexer, get_lexer_for_filename
 from pygments.util import ClassNotFound
 
+from depmap.model import Location
+
 CONTEXT_LINES = 3
 MAX_MARKED_LINES = 12
 _LEXER_BY_SUFFIX = {".sql": "sql", ".j2": "sql+jinja"}
@@ -42,16 +44,26 @@ class SourceReader:
             return None
 
 
-def excerpt_html(reader: SourceReader, path: str, line: int, end_line: int | None, fallback: str) -> str:
-    """Highlighted HTML of the lines around `line`..`end_line` (line numbers from the file)."""
+def excerpt_html(reader: SourceReader, location: Location, fallback: str) -> str:
+    """Highlighted HTML of the site's lines with some context (line numbers from the file).
+
+    A site inside a longer statement shows the statement (up to `MAX_MARKED_LINES` either side
+    of the site) with only the line naming the table marked; any other site marks all its lines.
+    """
+    path, line = location.path, location.line
     lines = reader.lines(path)
-    last = min(end_line or line, line + MAX_MARKED_LINES - 1)
     if lines and 0 < line <= len(lines):
-        first_shown = max(1, line - CONTEXT_LINES)
+        if location.statement_line is not None:
+            first = max(location.statement_line, line - MAX_MARKED_LINES)
+            last = min(location.end_line or line, line + MAX_MARKED_LINES)
+            marked_lines = [line]
+        else:
+            first, last = line, min(location.end_line or line, line + MAX_MARKED_LINES - 1)
+            marked_lines = list(range(line, last + 1))
+        first_shown = max(1, first - CONTEXT_LINES)
         last_shown = min(len(lines), last + CONTEXT_LINES)
         code = "\n".join(lines[first_shown - 1 : last_shown]) + "\n"
-        marked = list(range(line - first_shown + 1, last - first_shown + 2))
-        return _highlight(code, path, first_shown, marked)
+        return _highlight(code, path, first_shown, [n - first_shown + 1 for n in marked_lines])
     if fallback.strip():
         return _highlight(fallback.rstrip() + "\n", path, line or 1, [1])
     return ""

@@ -19,11 +19,12 @@ from sqlglot.errors import ParseError, TokenError
 from depmap.nesting import nesting_depth
 from depmap.model import ACCESS, HIGH, LOW, PARSE_ERROR, READ, WRITE
 from depmap.sql.ddl import DdlExtractor
-from depmap.sql.fallback import touches_no_data, tables_named
+from depmap.sql.fallback import tables_named, tables_named_at, touches_no_data
 from depmap.sql.load_data import load_data
 from depmap.sql.names import fold_quoted, quoting_keeps_case
 from depmap.sql.placeholders import neutralise
 from depmap.sql.frames import Collector, Sources, is_star, star_sources
+from depmap.sql.reference_lines import place_observations
 from depmap.sql.resolve import QueryResolver
 from depmap.sql.split import Chunk, split_statements
 from depmap.sql.types import Observation, Schema, StatementResult
@@ -125,7 +126,8 @@ def _analyze_chunk(
     if problem := _missing_keyword(statement, chunk.text, dialect):
         return _unparsed(chunk, original, problem, dialect)
     try:
-        kind, observations, problem = StatementExtractor(dialect, schema).extract(fold_quoted(statement, dialect))
+        extractor = StatementExtractor(dialect, schema)
+        kind, observations, problem = extractor.extract(fold_quoted(statement, dialect))
     except RecursionError:
         return _unparsed(chunk, original, "statement too deeply nested to analyse", dialect)
     except Exception as error:  # an odd tree the extractor did not expect: report, never crash
@@ -133,7 +135,9 @@ def _analyze_chunk(
         return _unparsed(chunk, original, message, dialect)
     if problem:
         return _unparsed(chunk, original, problem, dialect)
-    return StatementResult(chunk.line, chunk.end_line, kind, original, tuple(observations))
+    line_base = 0 if chunk.tokens else chunk.line - 1  # tokens of the whole text carry its lines
+    placed = place_observations(statement, observations, extractor.resolver.table, line_base)
+    return StatementResult(chunk.line, chunk.end_line, kind, original, tuple(placed))
 
 
 # sqlglot accepts some statements without a keyword the database requires; such text is more
@@ -175,8 +179,8 @@ def _unparsed(chunk: Chunk, original: str, message: str, dialect: str) -> Statem
         # COMMENT ON, GRANT, CREATE DATABASE...: a parse failure here cannot hide a read or write.
         return StatementResult(chunk.line, chunk.end_line, "other", original)
     observations = [Observation(PARSE_ERROR, "", (), None, "unparsed", LOW, {"error": message})]
-    for table, access in tables_named(chunk.text, quoting_keeps_case(dialect)):
-        observations.append(Observation(ACCESS, table, (), access, "unparsed", LOW))
+    for table, access, line in tables_named_at(chunk.text, quoting_keeps_case(dialect)):
+        observations.append(Observation(ACCESS, table, (), access, "unparsed", LOW, line=chunk.line + line - 1))
     return StatementResult(chunk.line, chunk.end_line, "unparsed", original, tuple(observations), message)
 
 

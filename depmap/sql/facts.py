@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterable
 
-from depmap.model import Fact, Location, weaker
+from depmap.model import FLOW, Fact, Location, weaker
 from depmap.sql.types import StatementResult
 
 SNIPPET_LIMIT = 160
@@ -27,7 +27,8 @@ def to_facts(
     confidence: str = "high",
     extra: dict[str, Any] | None = None,
 ) -> list[Fact]:
-    """Turn statement results into Facts.
+    """Turn statement results into Facts: each usage at the line naming its table, each flow
+    (data moving through the whole statement) at the statement's first line.
 
     `line_of` maps a 1-based line of the analysed text to the line in the file (SQL embedded in
     Python starts mid-file, and implicitly concatenated literals may skip lines). `confidence`
@@ -36,12 +37,15 @@ def to_facts(
     facts: list[Fact] = []
     for result in results:
         start, end = line_of(result.line), line_of(result.end_line)
-        location = Location(path=path, line=start, end_line=end, symbol=symbol)
+        statement = Location(path=path, line=start, end_line=end, symbol=symbol)
         snippet = snippet_of(result.text)
         for obs in result.observations:
-            merged = dict(obs.extra)
+            merged = _file_lines(dict(obs.extra), line_of)
             if extra:
                 merged.update(extra)
+            location = statement
+            if obs.kind != FLOW and obs.line is not None and (line := line_of(obs.line)) != start:
+                location = Location(path=path, line=line, end_line=max(end, line), symbol=symbol, statement_line=start)
             if result.kind == "unparsed" and result.error:
                 merged.setdefault("error", result.error)
             facts.append(
@@ -59,3 +63,14 @@ def to_facts(
                 )
             )
     return facts
+
+
+def _file_lines(extra: dict[str, Any], line_of: Callable[[int], int]) -> dict[str, Any]:
+    """The naming lines of `reference_lines` moved from the analysed text to the file."""
+    if "lines" in extra:
+        extra["lines"] = sorted({line_of(line) for line in extra["lines"]})
+        if len(extra["lines"]) < 2:
+            del extra["lines"]
+    if "column_lines" in extra:
+        extra["column_lines"] = {name: line_of(line) for name, line in extra["column_lines"].items()}
+    return extra

@@ -40,8 +40,13 @@ def tables_named(sql: str, keep_quoted_case: bool = True) -> list[tuple[str, str
 
     `keep_quoted_case` is False where quoting does not make a name case-sensitive (MySQL).
     """
-    text = _STRINGS_AND_COMMENTS.sub(" ", sql)
-    seen: dict[tuple[str, str], None] = {}
+    return [(table, access) for table, access, _ in tables_named_at(sql, keep_quoted_case)]
+
+
+def tables_named_at(sql: str, keep_quoted_case: bool = True) -> list[tuple[str, str, int]]:
+    """(table, access, 1-based line of the first naming) triples, as `tables_named` finds them."""
+    text = _STRINGS_AND_COMMENTS.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), sql)  # keep lines
+    seen: dict[tuple[str, str], int] = {}
     for match in _TABLE_AFTER_KEYWORD.finditer(text):
         keyword, name = match.group(1).lower(), match.group(2)
         if name.lower() in _NOT_TABLES or is_hole(name):
@@ -49,8 +54,8 @@ def tables_named(sql: str, keep_quoted_case: bool = True) -> list[tuple[str, str
         access = _ACCESS_BY_KEYWORD[keyword]
         if keyword == "from" and re.search(r"\bDELETE\s+$", text[: match.start()], re.I):
             access = WRITE
-        seen.setdefault((_clean(name, keep_quoted_case), access), None)
-    return list(seen)
+        seen.setdefault((_clean(name, keep_quoted_case), access), text.count("\n", 0, match.start(2)) + 1)
+    return [(table, access, line) for (table, access), line in seen.items()]
 
 
 # Statements that change permissions, sessions, comments or server objects, never table rows or

@@ -16,7 +16,11 @@ Schema = Mapping[str, "frozenset[str] | set[str]"]
 
 @dataclass(frozen=True)
 class Observation:
-    """One table touched by one statement (a Fact minus location, via and snippet)."""
+    """One table touched by one statement (a Fact minus location, via and snippet).
+
+    `line` is the line of the analysed text where the statement names the table (None when
+    unknown: the statement's first line stands for it).
+    """
 
     kind: str
     table: str
@@ -25,6 +29,7 @@ class Observation:
     detail: str | None = None
     confidence: str = HIGH
     extra: dict[str, Any] = field(default_factory=dict, hash=False, compare=True)
+    line: int | None = None
 
 
 @dataclass(frozen=True)

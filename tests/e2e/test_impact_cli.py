@@ -78,7 +78,7 @@ def test_each_output_gets_the_format_of_its_suffix(depmap, tmp_path) -> None:
     assert (tmp_path / "r.html").read_text().startswith("<!DOCTYPE html>")
     assert (tmp_path / "r.md").read_text().startswith("### depmap: adding `orders.discount_code` is **breaking**")
     assert '"version": "2.1.0"' in (tmp_path / "r.sarif").read_text()
-    assert (tmp_path / "r.json").read_text().startswith('{\n  "schema_version": 1,')
+    assert (tmp_path / "r.json").read_text().startswith('{\n  "schema_version": 2,')
     assert (tmp_path / "r.txt").read_text().startswith("Adding orders.discount_code TEXT NOT NULL\n")
 
 

@@ -107,11 +107,12 @@ def test_shop_nullable_column_on_sqlite_is_safe(depmap):
 
 
 def test_shop_same_named_column_makes_an_unqualified_join_ambiguous(depmap):
-    # customers.py:80 joins customers and orders and reads `status` without a table name (lines 80, 83).
+    # customers.py:80 joins customers and orders (line 82) and reads `status` without a table name
+    # (lines 80, 83): the finding sits where the statement names orders, the table that also has it.
     run = impact(depmap, SHOP, "customers.status", "--type", "text")
     assert run.code == 1, run.err
     assert findings(run.json()) == [
-        ("ambiguous-column", "breaking", "shop/repositories/customers.py", 80),
+        ("ambiguous-column", "breaking", "shop/repositories/customers.py", 82),
         ("lock-timeout", "warning", "migrations/0001_initial.sql", 4),
     ]
 

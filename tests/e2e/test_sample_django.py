@@ -52,7 +52,7 @@ def test_who_reads_a_column_across_relations_raw_sql_and_serializers(depmap):
     run = depmap("who-reads", "customers_customer.email", *PATH, "--format", "json")
     assert run.code == 0, run.err
     assert usages(run.json()) == [
-        ("orders/reports.py", 13, "orders.reports.top_customers", "read", "select", "high"),
+        ("orders/reports.py", 15, "orders.reports.top_customers", "read", "select", "high"),
         ("orders/serializers.py", 24, "orders.serializers.CustomerSerializer", "read", "serializer", "high"),
         ("orders/services.py", 104, "orders.services.orders_for_email", "read", "orm_query", "high"),
         ("orders/services.py", 121, "orders.services.revenue_by_customer", "read", "orm_query", "high"),

@@ -17,29 +17,32 @@ def test_who_reads_a_column(depmap):
     run = depmap("who-reads", "orders.status", *PATH, "--format", "json")
     assert run.code == 0, run.err
     document = run.json()
-    assert document["schema_version"] == 1
+    assert document["schema_version"] == 2
     assert document["query"] == {"table": "orders", "column": "status"}
     assert document["findings"] == []
     assert usages(document) == [
-        ("migrations/0005_inventory_cleanup.sql", 8, None, "read", "select_star", "high"),
-        ("shop/reports/queries/monthly_revenue.sql", 5, None, "read", "select", "high"),
-        ("shop/reports/sales.py", 13, "shop.reports.sales.TOP_CUSTOMERS_BY_MONTH", "read", "select", "high"),
+        ("migrations/0005_inventory_cleanup.sql", 13, None, "read", "select_star", "high"),
+        ("shop/reports/queries/monthly_revenue.sql", 10, None, "read", "select", "high"),
+        ("shop/reports/sales.py", 18, "shop.reports.sales.TOP_CUSTOMERS_BY_MONTH", "read", "select", "high"),
         ("shop/reports/sales.py", 98, "shop.reports.sales.orders_frame", "read", "select_star", "high"),
-        ("shop/repositories/customers.py", 80, "shop.repositories.customers.with_open_orders", "read", "select", "high"),
-        ("shop/repositories/orders.py", 22, "shop.repositories.orders.ORDERS_BY_STATUS", "read", "select", "high"),
+        ("shop/repositories/customers.py", 82, "shop.repositories.customers.with_open_orders", "read", "select", "high"),
+        ("shop/repositories/orders.py", 23, "shop.repositories.orders.ORDERS_BY_STATUS", "read", "select", "high"),
         ("shop/repositories/orders.py", 81, "shop.repositories.orders.OrderRepository.get_header", "read", "select_star", "high"),
         ("shop/repositories/orders.py", 102, "shop.repositories.orders.OrderRepository.search", "read", "select", "high"),
-        ("shop/repositories/orders.py", 127, "shop.repositories.orders.OrderRepository.history", "read", "select", "high"),
+        ("shop/repositories/orders.py", 128, "shop.repositories.orders.OrderRepository.history", "read", "select", "high"),
         ("shop/repositories/orders.py", 150, "shop.repositories.orders.mark_captured_as_paid", "read", "update", "high"),
         ("shop/repositories/orders.py", 169, "shop.repositories.orders.cancel_stale", "read", "update", "high"),
-        ("shop/repositories/orders.py", 181, "shop.repositories.orders.purge_cancelled_items", "read", "delete", "high"),
+        ("shop/repositories/orders.py", 182, "shop.repositories.orders.purge_cancelled_items", "read", "delete", "high"),
     ]
     by_line = {(u["path"], u["line"]): u for u in document["usages"]}
     # The unqualified `status` in a customers/orders join was settled by the catalog.
-    assert by_line[("shop/repositories/customers.py", 80)]["notes"]["attributed_by"] == "catalog"
+    assert by_line[("shop/repositories/customers.py", 82)]["notes"]["attributed_by"] == "catalog"
+    # Each usage keeps its statement's span, and where each column is first named.
+    assert by_line[("shop/repositories/customers.py", 82)]["statement"] == {"line": 80, "end_line": 84}
+    assert by_line[("shop/repositories/customers.py", 82)]["column_lines"] == {"status": 80}
     # A module constant records where it is executed.
-    assert by_line[("shop/repositories/orders.py", 22)]["notes"]["executed_in"] == ["shop.repositories.orders.list_by_status"]
-    assert by_line[("shop/repositories/orders.py", 22)]["end_line"] == 26
+    assert by_line[("shop/repositories/orders.py", 23)]["notes"]["executed_in"] == ["shop.repositories.orders.list_by_status"]
+    assert by_line[("shop/repositories/orders.py", 23)]["statement"] == {"line": 22, "end_line": 26}
     assert by_line[("shop/reports/sales.py", 98)]["snippet"].startswith("SELECT * FROM orders WHERE placed_at >= %(start)s")
 
 
@@ -111,7 +114,7 @@ def test_tables_replays_the_migrations(depmap):
     ]
     placed_at = next(c for c in tables["orders"]["columns"] if c["name"] == "placed_at")
     assert [(d["path"], d["line"]) for d in placed_at["defined_at"]] == [
-        ("migrations/0001_initial.sql", 24),
+        ("migrations/0001_initial.sql", 30),  # its own line inside CREATE TABLE
         ("migrations/0003_order_status_index.sql", 11),
     ]
     products = [c["name"] for c in tables["products"]["columns"]]

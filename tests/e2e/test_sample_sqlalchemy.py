@@ -62,5 +62,5 @@ def test_readers_mix_orm_and_raw_sql(depmap):
     run = depmap("who-reads", "accounts.email", *PATH, "--format", "json")
     assert usages(run.json()) == [
         ("billing/repositories.py", 38, "billing.repositories.AccountRepository.by_email", "orm_query", "high", ["email"]),
-        ("billing/repositories.py", 201, "billing.repositories.aging_report", "select", "high", ["email", "id"]),
+        ("billing/repositories.py", 204, "billing.repositories.aging_report", "select", "high", ["email", "id"]),
     ]

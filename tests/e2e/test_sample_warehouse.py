@@ -40,8 +40,8 @@ def test_readers_name_their_airflow_task(depmap):
     run = depmap("who-reads", "orders.status", *PATH, "--format", "json")
     assert [(u["path"], u["line"], u["symbol"], u["via"], u["confidence"]) for u in run.json()["usages"]] == [
         ("airflow/dags/nightly_export.py", 53, "nightly_export.daily_revenue", "airflow", "high"),
-        ("airflow/sql/export_paid_orders.sql", 5, "nightly_export.export_paid_orders", "airflow", "medium"),
-        ("airflow/sql/reporting_views.sql", 17, None, "sql", "high"),
-        ("config/jobs.yml", 12, "jobs[stale_pending_orders].sql", "sql", "medium"),
-        ("dbt/models/staging/stg_orders.sql", 2, None, "dbt", "high"),
+        ("airflow/sql/export_paid_orders.sql", 14, "nightly_export.export_paid_orders", "airflow", "medium"),
+        ("airflow/sql/reporting_views.sql", 26, None, "sql", "high"),
+        ("config/jobs.yml", 13, "jobs[stale_pending_orders].sql", "sql", "medium"),
+        ("dbt/models/staging/stg_orders.sql", 10, None, "dbt", "high"),
     ]

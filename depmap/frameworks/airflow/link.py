@@ -42,7 +42,7 @@ def link_airflow(facts: list[Fact]) -> list[Fact]:
         if fact.kind in (TABLE_DEF, COLUMN_DEF) and fact.location.path not in by_file:
             linked.append(fact)
             continue
-        task = inline.get((fact.location.path, fact.location.line))
+        task = inline.get((fact.location.path, fact.location.statement_start))
         if task is not None and fact.kind != AIRFLOW_TASK:
             linked.append(_relabel(fact, task, HIGH))
         elif fact.location.path in by_file and fact.kind != AIRFLOW_TASK:

@@ -9,16 +9,18 @@ jinja2's sandbox with only the stand-ins defined here.
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
-from jinja2 import ChainableUndefined
+from jinja2 import ChainableUndefined, Template
 from jinja2.sandbox import SandboxedEnvironment
 
 from depmap.frameworks.dbt.symbols import THIS, ref_placeholder, source_placeholder
 
 NEUTRAL = "NULL"  # what an unknown macro renders as: valid wherever an expression is
 
+_THIS_IN_EXPRESSION = re.compile(r"\{\{[^}]*?\bthis\b")
 _SNAPSHOT_TAG = re.compile(r"\{%-?\s*snapshot\s+(\w+)\s*-?%\}|\{%-?\s*endsnapshot\s*-?%\}")
 
 
@@ -34,6 +36,7 @@ class Rendering:
     vars: set[str] = field(default_factory=set)
     star_except: dict[str, list[str]] = field(default_factory=dict)  # placeholder -> excluded columns
     snapshot: str | None = None
+    lines: dict[str, int] = field(default_factory=dict)  # placeholder -> first template line calling it
 
 
 class Relation(str):
@@ -177,15 +180,22 @@ def render_model(text: str, *, incremental: bool, dialect: str = "postgres", pro
 
     text = _SNAPSHOT_TAG.sub(snapshot_tag, text)
 
+    def called_at(placeholder: str) -> None:
+        line = _template_line(template)
+        if line is not None and (placeholder not in sink.lines or line < sink.lines[placeholder]):
+            sink.lines[placeholder] = line
+
     def ref(*args: Any, **kwargs: Any) -> Relation:
         name = str(args[-1]) if args else str(kwargs.get("model_name", kwargs.get("name", "")))
         placeholder = ref_placeholder(name)
         sink.refs[placeholder] = name
+        called_at(placeholder)
         return Relation(placeholder)
 
     def source(source_name: Any, table_name: Any) -> Relation:
         placeholder = source_placeholder(str(source_name), str(table_name))
         sink.sources[placeholder] = [str(source_name), str(table_name)]
+        called_at(placeholder)
         return Relation(placeholder)
 
     def var(name: Any, default: Any = None) -> Any:
@@ -214,5 +224,19 @@ def render_model(text: str, *, incremental: bool, dialect: str = "postgres", pro
         print=lambda *a, **k: "",
         return_=lambda value: value,
     )
-    sink.sql = env.from_string(text).render()
+    template = env.from_string(text)
+    sink.sql = template.render()
+    if THIS in sink.sql and (this := _THIS_IN_EXPRESSION.search(text)):  # a global, never called
+        sink.lines[THIS] = text.count("\n", 0, this.start()) + 1
     return sink
+
+
+def _template_line(template: Template) -> int | None:
+    """The template line of the call being made: rendered lines are not file lines (blocks
+    collapse), but jinja2 maps the compiled template's code lines back to the source's."""
+    frame = sys._getframe(2)
+    while frame is not None:
+        if frame.f_code.co_filename == "<template>":
+            return template.get_corresponding_lineno(frame.f_lineno)
+        frame = frame.f_back
+    return None

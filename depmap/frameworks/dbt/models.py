@@ -6,9 +6,10 @@ rendered SELECT is analysed as `CREATE VIEW __dbt_model__<stem> AS <select>`, wh
 model's projection, its reads and its column lineage from the one SQL engine; the linker
 (`depmap.frameworks.dbt.link`) then names the real relations.
 
-Lines: rendering collapses `{% %}` blocks, so rendered lines are not file lines. Every fact of a
-model is placed at the line of the file's first `with`/`select` outside Jinja and comments (line 1
-when there is none), ending at the file's last non-blank line.
+Lines: rendering collapses `{% %}` blocks, so rendered lines are not file lines. A model's statement
+spans the file's first `with`/`select` outside Jinja and comments (line 1 when there is none) to its
+last non-blank line; a read of a `ref()`/`source()` relation is placed at the template line of its
+first call (jinja2 maps it back), inside that span; everything else at the statement's first line.
 
 Incremental models are rendered twice (`is_incremental()` true and false); facts seen in only one
 rendering carry `extra["is_incremental"]` = True/False.
@@ -66,7 +67,7 @@ def scan_dbt_model(path: str, text: str, ctx: ScanContext) -> ScanResult:
     name = renderings[0].snapshot or PurePosixPath(path).stem
     model = model_placeholder(name)
     per_branch = [_analyse(r.sql, model, location, path, ctx.dialect) for r in renderings]
-    facts = _merge_branches(per_branch)
+    facts = _at_call_lines(_merge_branches(per_branch), renderings, model)
     definition = next((f for f in facts if f.kind == TABLE_DEF and f.table == model), None)
     facts = [f for f in facts if f.table != model or f.kind in (ACCESS, PARSE_ERROR)]
     if _NOT_A_MODEL_DIR.search(path):  # a data test or analysis reads, but builds nothing
@@ -96,13 +97,32 @@ def _analyse(sql: str, model: str, location: Location, path: str, dialect: str) 
         if fact.kind == FLOW and fact.table in (THIS, model):
             continue  # an incremental model reading itself is not lineage
         table = model if fact.table == THIS else fact.table
-        extra = dict(fact.extra)
+        extra = {k: v for k, v in fact.extra.items() if k not in ("lines", "column_lines")}  # rendered lines
         if extra.get("statement") == "create_view":
             extra["statement"] = "dbt_model"
         if extra.get("candidates"):
             extra["candidates"] = [model if c == THIS else c for c in extra["candidates"]]
         facts.append(replace(fact, table=table, location=location, snippet=snippet, extra=extra))
     return facts
+
+
+def _at_call_lines(facts: list[Fact], renderings: list[Rendering], model: str) -> list[Fact]:
+    """Each read of a ref/source relation moved to the line that calls `ref()`/`source()`."""
+    lines: dict[str, int] = {}
+    for rendering in renderings:
+        for placeholder, line in rendering.lines.items():
+            lines[placeholder] = min(line, lines.get(placeholder, line))
+    placed = []
+    for fact in facts:
+        table = THIS if fact.table == model else fact.table
+        line = lines.get(table) if fact.kind == ACCESS else None  # a flow is the whole model's
+        loc = fact.location
+        if line is not None and line != loc.line:
+            start = loc.line if loc.line < line else None
+            loc = replace(loc, line=line, end_line=max(line, loc.end_line or line), statement_line=start)
+            fact = replace(fact, location=loc)
+        placed.append(fact)
+    return placed
 
 
 def _merge_branches(per_branch: list[list[Fact]]) -> list[Fact]:

@@ -48,7 +48,7 @@ def _statement_confidence(ctx: ImpactContext, fact: Fact) -> str:
     same = [
         f
         for f in ctx.facts
-        if f.location == fact.location and f.snippet == fact.snippet and f.kind == ACCESS
+        if f.location.statement == fact.location.statement and f.snippet == fact.snippet and f.kind == ACCESS
         and not {"candidates", "attributed_by"} & set(f.extra)
     ]
     return min((f.confidence for f in same), key=CONFIDENCE_ORDER.__getitem__, default=fact.confidence)

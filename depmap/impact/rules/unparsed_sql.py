@@ -31,12 +31,12 @@ def _mentions(text: str, table: str) -> bool:
 
 def check(ctx: ImpactContext) -> Iterator[Finding]:
     spec = ctx.spec
-    seen: set[tuple[str, int]] = set()
+    seen: set[tuple[str, int, int]] = set()
     candidates = [f for f in ctx.facts if f.detail == "unparsed" and f.kind == ACCESS and f.table == spec.table]
     candidates += [f for f in ctx.facts if f.kind == PARSE_ERROR and _mentions(f.snippet, spec.table)]
-    errors = {(f.location.path, f.location.line): f.extra.get("error") for f in ctx.facts if f.kind == PARSE_ERROR}
+    errors = {f.location.statement: f.extra.get("error") for f in ctx.facts if f.kind == PARSE_ERROR}
     for fact in sorted(candidates, key=lambda f: f.sort_key()):
-        key = (fact.location.path, fact.location.line)
+        key = fact.location.statement
         if key in seen:
             continue
         seen.add(key)

@@ -34,11 +34,11 @@ from depmap.model import FLOW, TABLE_DEF, Fact
 
 
 def check(ctx: ImpactContext) -> Iterator[Finding]:
-    seen: set[tuple[str, str, int]] = set()
+    seen: set[tuple[str, tuple[str, int, int]]] = set()
     for flow in ctx.facts:
         definition = _frozen_definition(ctx, flow)
         view = str(flow.extra.get("to") or "")
-        key = (view, flow.location.path, flow.location.line)
+        key = (view, flow.location.statement)
         if definition is None or key in seen:
             continue
         seen.add(key)
@@ -66,7 +66,7 @@ def _frozen_definition(ctx: ImpactContext, flow: Fact) -> Fact | None:
 def _definition(ctx: ImpactContext, view: str, flow: Fact) -> Fact | None:
     """The CREATE VIEW the star flow belongs to (same statement)."""
     for fact in ctx.facts:
-        if fact.kind == TABLE_DEF and fact.table == view and fact.location == flow.location:
+        if fact.kind == TABLE_DEF and fact.table == view and fact.location.statement == flow.location.statement:
             return fact
     return None
 

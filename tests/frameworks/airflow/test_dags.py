@@ -86,9 +86,11 @@ def test_inline_sql_line_is_where_the_sql_strings_facts_are() -> None:
         "operator": "BigQueryInsertJobOperator",
         "inline_sql_line": 44,
     }
-    # the SQL itself is the SQL-strings analysis' job, on exactly those lines (no duplicate here)
-    sql_lines = {(fact.table, fact.location.line) for fact in result.facts if fact.kind == "access" and fact.via == "sql"}
-    assert sql_lines == {("orders", 31), ("reporting.daily_totals", 31), ("shop.orders", 44)}
+    # the SQL itself is the SQL-strings analysis' job, in statements on exactly those lines (no
+    # duplicate here), each table at the line naming it
+    sql_lines = {(fact.table, fact.location.statement_start, fact.location.line)
+                 for fact in result.facts if fact.kind == "access" and fact.via == "sql"}
+    assert sql_lines == {("orders", 31, 33), ("reporting.daily_totals", 31, 31), ("shop.orders", 44, 44)}
 
 
 def test_table_check_snippet_is_the_query_airflow_builds() -> None:

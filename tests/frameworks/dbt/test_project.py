@@ -62,19 +62,19 @@ def test_accesses() -> None:
         key=repr,
     )
     assert reads == sorted([
-        (INT_TOTALS, 3, "stg_orders", ("customer_id", "amount"), "select", None),
-        (INT_TOTALS, 3, "stg_orders", (), "select_star", None),
-        (DIM, 1, "int_order_totals", ("order_count", "total_amount", "customer_id"), "select", None),
-        (DIM, 1, "stg_customers", ("customer_id", "email"), "select", None),
-        (FCT, 8, "analytics.orders_fact", ("created_at",), "select", True),  # {{ this }}
-        (FCT, 8, "stg_orders", ("created_at",), "select", True),
-        (FCT, 8, "stg_orders", ("order_id", "customer_id"), "select", None),
-        (FCT, 8, "stg_orders", (), "select_star", None),
+        (INT_TOTALS, 4, "stg_orders", ("customer_id", "amount"), "select", None),  # each read at its ref() line
+        (INT_TOTALS, 4, "stg_orders", (), "select_star", None),
+        (DIM, 7, "int_order_totals", ("order_count", "total_amount", "customer_id"), "select", None),
+        (DIM, 6, "stg_customers", ("customer_id", "email"), "select", None),
+        (FCT, 13, "analytics.orders_fact", ("created_at",), "select", True),  # {{ this }}
+        (FCT, 9, "stg_orders", ("created_at",), "select", True),  # first called inside dbt_utils.star
+        (FCT, 9, "stg_orders", ("order_id", "customer_id"), "select", None),
+        (FCT, 9, "stg_orders", (), "select_star", None),
         (SCHEMA_YML, 22, "analytics.dim_customers", (), "dbt_exposure", None),
         (SCHEMA_YML, 22, "analytics.orders_fact", (), "dbt_exposure", None),
-        (STG_CUSTOMERS, 1, "raw.customers", ("id", "name", "email"), "select", None),
-        (STG_ORDERS, 2, "raw.shop_orders", ("id", "customer_id", "status", "amount_cents", "created_at"), "select", None),
-        (STG_ORDERS, 2, "raw.shop_orders", (), "select_star", None),
+        (STG_CUSTOMERS, 5, "raw.customers", ("id", "name", "email"), "select", None),
+        (STG_ORDERS, 4, "raw.shop_orders", ("id", "customer_id", "status", "amount_cents", "created_at"), "select", None),
+        (STG_ORDERS, 4, "raw.shop_orders", (), "select_star", None),
     ], key=repr)
     assert all(f.via == "dbt" and "__dbt_" not in f.table + f.snippet for f in facts if f.kind != "dbt_project")
     fct = next(f for f in facts if f.kind == "access" and f.location.path == FCT)

@@ -30,7 +30,7 @@ def test_yaml_nested_keys_and_block_scalars() -> None:
         result.facts,
         [
             # `sql: |` keeps its lines: each statement on its own line after the comment
-            (A, 11, "orders", ("id", "status", "total"), "read", "select", "sql", "jobs.daily_export.sql", "medium"),
+            (A, 12, "orders", ("id", "status", "total"), "read", "select", "sql", "jobs.daily_export.sql", "medium"),
             (A, 15, "export_queue", ("sent_at",), "read", "delete", "sql", "jobs.daily_export.sql", "medium"),
             (A, 15, "export_queue", (), "write", "delete", "sql", "jobs.daily_export.sql", "medium"),
             # `query: find active customers` is prose: nothing; `query: 42` is not text: nothing
@@ -45,7 +45,7 @@ def test_yaml_nested_keys_and_block_scalars() -> None:
         ],
     )  # fmt: skip
     block = next(fact for fact in result.facts if fact.table == "orders")
-    assert (block.location.line, block.location.end_line) == (11, 13)
+    assert (block.location.statement_line, block.location.line, block.location.end_line) == (11, 12, 13)
     assert block.snippet == "SELECT id, status, total FROM orders WHERE status = 'paid';"
 
 

@@ -110,8 +110,8 @@ def test_triple_quoted_statement_lines_map_to_the_file() -> None:
         '''
     )
     symbol = f"{MODULE}.open_orders"
-    assert_rows(result, [("orders", ("id", "total", "customer_id", "status"), "read", "select", 7, symbol, HIGH)])
-    assert result.facts[0].location.end_line == 10
+    assert_rows(result, [("orders", ("id", "total", "customer_id", "status"), "read", "select", 8, symbol, HIGH)])
+    assert (result.facts[0].location.statement_line, result.facts[0].location.end_line) == (7, 10)  # FROM at 8
 
 
 def test_escaped_newlines_and_raw_strings_keep_their_lines() -> None:
@@ -521,7 +521,7 @@ def test_module_constant_executed_later_lists_its_executors() -> None:
     )
     assert_rows(
         result,
-        [("orders", ("id", "status", "customer_id"), "read", "select", 4, f"{MODULE}.ORDERS_BY_CUSTOMER", HIGH)],
+        [("orders", ("id", "status", "customer_id"), "read", "select", 5, f"{MODULE}.ORDERS_BY_CUSTOMER", HIGH)],
     )
     fact = result.facts[0]
     assert fact.location.end_line == 6
@@ -890,7 +890,7 @@ def test_fixture_repository_module() -> None:
         result,
         [
             (
-                "payments", ("id", "amount", "status", "order_id"), "read", "select", 14,
+                "payments", ("id", "amount", "status", "order_id"), "read", "select", 15,
                 f"{mod}.PAYMENTS_FOR_ORDER", HIGH,
             ),
             (
@@ -905,7 +905,7 @@ def test_fixture_repository_module() -> None:
         ],
     )  # fmt: skip
     executed_in = {f.location.line: f.extra.get("executed_in") for f in result.facts}
-    assert executed_in[14] == [f"{mod}.PaymentRepository.for_order"]
+    assert executed_in[15] == [f"{mod}.PaymentRepository.for_order"]
     assert executed_in[22] == [f"{mod}.PaymentRepository.record"]
     assert executed_in[37] is None  # a local, run where it is built
     assert result.facts[-1].extra == {"statement": "select", "sink": None}

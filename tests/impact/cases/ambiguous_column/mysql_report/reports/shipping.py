@@ -1,10 +1,10 @@
 import pymysql
 
 REGION_TOTALS = """
-SELECT region, COUNT(DISTINCT cu.id) AS customers, SUM(o.total_cents) AS revenue  -- depmap-expect: ambiguous-column breaking
+SELECT region, COUNT(DISTINCT cu.id) AS customers, SUM(o.total_cents) AS revenue
 FROM orders o
 JOIN customers cu ON cu.id = o.customer_id
-JOIN warehouses w ON w.id = o.warehouse_id
+JOIN warehouses w ON w.id = o.warehouse_id  -- depmap-expect: ambiguous-column breaking
 GROUP BY region
 ORDER BY revenue DESC
 """

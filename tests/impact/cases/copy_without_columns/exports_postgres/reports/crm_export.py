@@ -3,9 +3,9 @@
 import psycopg2
 
 EXPORT_RECENT = """
-    COPY (  -- depmap-expect: copy-without-columns warning
+    COPY (
         SELECT c.*
-        FROM customers AS c
+        FROM customers AS c  -- depmap-expect: copy-without-columns warning
         WHERE c.created_at >= now() - interval '1 day'
     ) TO STDOUT WITH (FORMAT csv, HEADER)
 """

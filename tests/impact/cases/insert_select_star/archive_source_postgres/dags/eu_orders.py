@@ -8,9 +8,9 @@ with DAG("eu_orders", start_date=datetime(2024, 1, 1), schedule="@daily", catchu
         task_id="copy_eu_orders",
         postgres_conn_id="shop",
         sql="""
-            INSERT INTO eu_orders  -- depmap-expect: insert-select-star breaking
+            INSERT INTO eu_orders
             SELECT o.*
-            FROM orders AS o
+            FROM orders AS o  -- depmap-expect: insert-select-star breaking
             JOIN customers AS c ON c.id = o.customer_id
             WHERE c.region = 'eu' AND o.placed_at::date = '{{ ds }}'
         """,

@@ -6,8 +6,8 @@ from reports.db import engine
 
 SAVINGS = text(
     """
-    SELECT customer_id, discount_code, sum(saved_cents) AS saved  -- depmap-expect: natural-join-change breaking
-    FROM orders
+    SELECT customer_id, discount_code, sum(saved_cents) AS saved
+    FROM orders  -- depmap-expect: natural-join-change breaking
     NATURAL JOIN order_coupon_usage
     GROUP BY customer_id, discount_code
     """

@@ -40,13 +40,13 @@ def convert_carts(conn: psycopg.Connection, days: int) -> int:
     with conn.cursor() as cur:
         cur.execute(
             f"""
-            WITH ready AS (  -- depmap-expect: not-null-without-default breaking
+            WITH ready AS (
                 SELECT c.customer_id, sum(i.price_cents * i.quantity) AS total
                 FROM carts c JOIN cart_items i ON i.cart_id = c.id
                 WHERE c.updated_at < now() - interval '{int(days)} days'
                 GROUP BY c.customer_id
             )
-            INSERT INTO orders (customer_id, status, total_cents)
+            INSERT INTO orders (customer_id, status, total_cents)  -- depmap-expect: not-null-without-default breaking
             SELECT r.customer_id, 'pending', r.total FROM ready r
             """
         )

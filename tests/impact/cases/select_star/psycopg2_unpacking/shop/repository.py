@@ -37,8 +37,8 @@ def customer_orders(customer_id: int) -> list[OrderSummary]:
         with conn.cursor() as cur:
             cur.execute(
                 """
-                SELECT *  -- depmap-expect: select-star breaking
-                  FROM orders o
+                SELECT *
+                  FROM orders o  -- depmap-expect: select-star breaking
                  WHERE o.customer_id = %s
                  ORDER BY o.placed_at DESC
                 """,

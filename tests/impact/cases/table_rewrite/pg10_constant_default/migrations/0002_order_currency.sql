@@ -1,5 +1,5 @@
 -- 0002: multi-currency checkout (ticket SHOP-412).
 BEGIN;
-ALTER TABLE orders  -- depmap-expect: table-rewrite breaking
-    ADD COLUMN currency char(3) NOT NULL DEFAULT 'EUR';
+ALTER TABLE orders
+    ADD COLUMN currency char(3) NOT NULL DEFAULT 'EUR';  -- depmap-expect: table-rewrite breaking
 COMMIT;

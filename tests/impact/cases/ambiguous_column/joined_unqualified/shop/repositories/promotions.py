@@ -1,9 +1,9 @@
 from django.db import connection
 
 ORDERS_WITH_CODES = """
-    SELECT o.id, o.total_cents, discount_code, c.percent_off  -- depmap-expect: ambiguous-column breaking
+    SELECT o.id, o.total_cents, discount_code, c.percent_off
     FROM orders AS o
-    JOIN coupons AS c ON c.id = o.coupon_id
+    JOIN coupons AS c ON c.id = o.coupon_id  -- depmap-expect: ambiguous-column breaking
     WHERE o.placed_at >= %s
 """
 
@@ -27,9 +27,9 @@ def apply_percent(code):
     with connection.cursor() as cursor:
         cursor.execute(
             """
-            UPDATE orders  -- depmap-expect: ambiguous-column breaking
+            UPDATE orders
             SET total_cents = total_cents * (100 - c.percent_off) / 100
-            FROM coupons AS c
+            FROM coupons AS c  -- depmap-expect: ambiguous-column breaking
             WHERE c.id = orders.coupon_id AND discount_code = %s
             """,
             [code],

@@ -3,8 +3,8 @@
 from django.db import connection, transaction
 
 ARCHIVE = """
-    WITH old AS (  -- depmap-expect: insert-select-star breaking
-        SELECT * FROM orders WHERE placed_at < now() - interval '1 year'
+    WITH old AS (
+        SELECT * FROM orders WHERE placed_at < now() - interval '1 year'  -- depmap-expect: insert-select-star breaking
     )
     INSERT INTO orders_archive
     SELECT * FROM old

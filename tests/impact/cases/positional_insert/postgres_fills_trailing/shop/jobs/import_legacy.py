@@ -3,12 +3,12 @@
 import psycopg2
 
 IMPORT_SQL = """
-WITH fresh AS (  -- depmap-expect: positional-insert warning
+WITH fresh AS (
     SELECT lp.ref, lp.order_ref, lp.cents, lp.gateway, lp.paid_on
     FROM legacy_payments lp
     WHERE lp.paid_on >= %(since)s
 )
-INSERT INTO payments
+INSERT INTO payments  -- depmap-expect: positional-insert warning
 SELECT f.ref, f.order_ref, f.cents, f.gateway, f.paid_on FROM fresh f
 """
 
