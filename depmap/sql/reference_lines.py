@@ -10,8 +10,9 @@ the parsed statement and places every observation:
   (`INSERT INTO t SELECT ... FROM t` reads at its FROM);
 - `extra["lines"]`: every line naming the table, when there are several (one usage per statement
   and table keeps precision simple; every naming stays findable);
-- `extra["column_lines"]`: the first line naming each column, for columns named on another line
-  than the usage's.
+- `extra["column_lines"]`: the line naming each column, for columns named on another line than the
+  usage's: the first reference qualified by the table's name or alias (`i.due_on`), else of the
+  unqualified (or, failing those, any) references the one nearest the table's own naming.
 """
 
 from __future__ import annotations
@@ -39,15 +40,18 @@ def place_observations(
     parsed from its own text counts lines from 1, one parsed from the whole text's tokens does not)."""
     namings: dict[str, list[int]] = {}
     targets: dict[str, list[int]] = {}
+    aliases: dict[str, str] = {}
     target_nodes = {id(node) for node in _target_tables(statement)}  # identity: tree nodes compare by value
     for node in statement.find_all(exp.Table):
         line = _line(node.this, line_base)
-        name = table_of(node) if line else None
+        name = table_of(node)
         if name:
+            aliases[node.alias_or_name.lower()] = name
+        if name and line:
             namings.setdefault(name, []).append(line)  # type: ignore[arg-type]
             if id(node) in target_nodes:
                 targets.setdefault(name, []).append(line)  # type: ignore[arg-type]
-    columns = _column_lines(statement, line_base)
+    columns = _column_lines(statement, line_base, aliases)
     definitions = _definition_lines(statement, line_base)
     placed = []
     for observation in observations:
@@ -58,7 +62,8 @@ def place_observations(
         extra = dict(observation.extra)
         if len(lines) > 1:
             extra["lines"] = lines
-        named = {c: columns[c] for c in observation.columns if c in columns and columns[c] != line}
+        named = {c: at for c in observation.columns if (at := _column_line(columns, observation.table, c, line))}
+        named = {c: at for c, at in named.items() if at != line}
         if named and observation.kind != COLUMN_DEF:
             extra["column_lines"] = named
         placed.append(replace(observation, line=line, extra=extra))
@@ -89,17 +94,33 @@ def _target_tables(statement: exp.Expression) -> list[exp.Table]:
     return found
 
 
-def _column_lines(statement: exp.Expression, line_base: int) -> dict[str, int]:
-    """Each name's first line among the identifiers that can name a column."""
-    first: dict[str, int] = {}
+ColumnLines = dict[tuple[str | None, str], list[int]]
+
+
+def _column_lines(statement: exp.Expression, line_base: int, aliases: dict[str, str]) -> ColumnLines:
+    """Lines of the identifiers that can name a column, keyed by (table or None, name)."""
+    found: dict[tuple[str | None, str], set[int]] = {}
     for node in statement.find_all(exp.Identifier):
-        if isinstance(node.parent, (exp.Table, exp.TableAlias)):
-            continue
+        parent = node.parent
+        if isinstance(parent, (exp.Table, exp.TableAlias)) or (isinstance(parent, exp.Column) and node is not parent.this):
+            continue  # a table, an alias, or the qualifier of a column
         line = _line(node, line_base)
-        name = identifier(node)
-        if line and (name not in first or line < first[name]):
-            first[name] = line
-    return first
+        if line:
+            qualifier = parent.table.lower() if isinstance(parent, exp.Column) and parent.table else ""
+            found.setdefault((aliases.get(qualifier, qualifier) or None, identifier(node)), set()).add(line)
+    return {key: sorted(lines) for key, lines in found.items()}
+
+
+def _column_line(columns: ColumnLines, table: str, column: str, near: int | None) -> int | None:
+    if qualified := columns.get((table, column)):
+        return qualified[0]
+    lines = columns.get((None, column)) or sorted({at for (_, name), ats in columns.items() if name == column for at in ats})
+    return _nearest(lines, near) if lines else None
+
+
+def _nearest(lines: list[int], line: int | None) -> int:
+    """The line nearest `line` (the earlier one on a tie), or the first without one."""
+    return lines[0] if line is None else min(lines, key=lambda at: (abs(at - line), at))
 
 
 def _definition_lines(statement: exp.Expression, line_base: int) -> dict[str, int]:

@@ -86,3 +86,28 @@ def test_link_base_template_for_other_hosts(depmap, tmp_path):
     insert = next(f for f in document["findings"] if f["path"] == "shop/repositories/orders.py" and f["line"] == 52)
     assert insert["end_line"] == 54
     assert 'href="https://gitlab.example.com/acme/shop/-/blob/main/shop/repositories/orders.py#L52-54"' in page
+
+
+def test_an_excerpt_marks_the_naming_line_inside_its_statement(tmp_path):
+    from depmap.model import Location
+    from depmap.render.snippets import SourceReader, excerpt_html
+
+    lines = [f"# line {n}" for n in range(1, 5)] + [
+        'REPORT = """',  # 5
+        "SELECT o.id, c.email",  # 6
+        "FROM orders AS o",  # 7
+        "JOIN customers AS c ON c.id = o.customer_id",  # 8
+        "WHERE o.status = 'paid'",  # 9
+        '"""',  # 10
+    ] + [f"# line {n}" for n in range(11, 20)]
+    (tmp_path / "report.py").write_text("\n".join(lines) + "\n")
+    reader = SourceReader(tmp_path)
+
+    def marked(location: Location) -> list[int]:
+        page = excerpt_html(reader, location, "")
+        shown = [int(n) for n in re.findall(r'<span class="linenos">\s*(\d+)</span>', page)]
+        rows = page.split("\n")
+        return [shown[i] for i, row in enumerate(rows[: len(shown)]) if 'class="hll"' in row]
+
+    assert marked(Location("report.py", 8, 9, statement_line=6)) == [8]  # only the JOIN, inside 6..9
+    assert marked(Location("report.py", 6, 9)) == [6, 7, 8, 9]  # a site that is its whole statement

@@ -135,3 +135,60 @@ def test_facts_round_trip_through_json() -> None:
 
     facts = scan_dbt_model("models/m.sql", "{{ config(materialized='table') }}\nselect id from {{ ref('o') }}", CTX).facts
     assert [Fact.from_json(f.to_json()) for f in facts] == facts
+
+
+MODEL_OF_42_LINES = """\
+{{ config(materialized='table', tags=['finance']) }}
+
+{% set payment_methods = ['card', 'bank_transfer', 'gift_card'] %}
+
+-- One row per order with its payment totals per method.
+with orders as (
+
+    select
+        order_id,
+        customer_id,
+        order_date,
+        status
+    from {{ ref('stg_orders') }}
+
+),
+
+payments as (
+
+    select
+        order_id,
+        {% for method in payment_methods -%}
+        sum(case when payment_method = '{{ method }}' then amount else 0 end) as {{ method }}_amount,
+        {% endfor -%}
+        sum(amount) as total_amount
+    from {{ ref('stg_payments') }}
+    group by order_id
+
+),
+
+final as (
+
+    select
+        orders.order_id,
+        orders.customer_id,
+        payments.total_amount
+    from orders
+    left join {{ ref('stg_refunds') }} as refunds on refunds.order_id = orders.order_id
+    left join payments on payments.order_id = orders.order_id
+
+)
+
+select * from final
+"""
+
+
+def test_each_ref_of_a_model_is_read_at_its_own_line() -> None:
+    assert len(MODEL_OF_42_LINES.splitlines()) == 42
+    facts = scan_dbt_model("models/marts/orders.sql", MODEL_OF_42_LINES, ScanContext()).facts
+    reads = sorted({(f.table, f.location.line, f.location.statement_line, f.location.end_line) for f in facts if f.kind == "access"})
+    assert reads == [
+        ("__dbt_ref__stg_orders", 13, 6, 42),  # the statement opens at the first `with`, line 6
+        ("__dbt_ref__stg_payments", 25, 6, 42),  # below a {% for %} block that rendering unrolls
+        ("__dbt_ref__stg_refunds", 37, 6, 42),
+    ]

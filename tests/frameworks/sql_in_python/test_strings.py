@@ -986,3 +986,52 @@ def test_runsql_rollback_sql_is_marked_as_running_down() -> None:
         (6, "column_def", "add_column", None),
         (6, "column_def", "drop_column", "down"),
     ]
+
+
+def test_concatenated_pieces_name_the_table_in_the_third() -> None:
+    result = scan(
+        '''\
+        OVERDUE_COLUMNS = "SELECT i.id, i.due_on, i.amount_cents "
+        OVERDUE_FILTER = "WHERE i.due_on < now() AND i.paid_at IS NULL"
+
+
+        def overdue(cur):
+            query = (
+                OVERDUE_COLUMNS
+                + " , a.email "
+                + " FROM invoices AS i JOIN accounts AS a ON a.id = i.account_id "
+                + OVERDUE_FILTER
+            )
+            cur.execute(query)
+            return cur.fetchall()
+        '''
+    )
+    symbol = f"{MODULE}.OVERDUE_COLUMNS"  # the text begins in that constant
+    assert_rows(result, [
+        ("invoices", ("id", "due_on", "amount_cents", "account_id", "paid_at"), "read", "select", 9, symbol, HIGH),
+        ("accounts", ("email", "id"), "read", "select", 9, symbol, HIGH),
+    ])
+    invoices = next(f for f in result.facts if f.table == "invoices")
+    assert (invoices.location.statement_line, invoices.location.end_line) == (1, 9)  # its pieces span 1 to 9
+    assert invoices.extra["column_lines"] == {"id": 1, "due_on": 1, "amount_cents": 1, "paid_at": 2}
+
+
+def test_an_f_string_join_two_lines_below_a_hole() -> None:
+    result = scan(
+        '''\
+        def shipments_since(cur, schema, days):
+            cur.execute(
+                f"""
+                SELECT s.id, s.shipped_at, c.name
+                FROM {schema}.shipments AS s
+                WHERE s.shipped_at > now() - interval '{int(days)} days'
+                  AND s.carrier_id IN (
+                    SELECT c.id FROM carriers AS c
+                  )
+                """
+            )
+        '''
+    )
+    symbol = f"{MODULE}.shipments_since"
+    carriers = [f for f in result.facts if f.kind == "access" and f.table == "carriers"]
+    assert [(f.location.line, f.location.statement_line, f.location.symbol) for f in carriers] == [(8, 4, symbol)]
