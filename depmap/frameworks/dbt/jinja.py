@@ -36,7 +36,7 @@ class Rendering:
     vars: set[str] = field(default_factory=set)
     star_except: dict[str, list[str]] = field(default_factory=dict)  # placeholder -> excluded columns
     snapshot: str | None = None
-    lines: dict[str, int] = field(default_factory=dict)  # placeholder -> first template line calling it
+    lines: dict[str, set[int]] = field(default_factory=dict)  # placeholder -> template lines calling it
 
 
 class Relation(str):
@@ -182,8 +182,8 @@ def render_model(text: str, *, incremental: bool, dialect: str = "postgres", pro
 
     def called_at(placeholder: str) -> None:
         line = _template_line(template)
-        if line is not None and (placeholder not in sink.lines or line < sink.lines[placeholder]):
-            sink.lines[placeholder] = line
+        if line is not None:
+            sink.lines.setdefault(placeholder, set()).add(line)
 
     def ref(*args: Any, **kwargs: Any) -> Relation:
         name = str(args[-1]) if args else str(kwargs.get("model_name", kwargs.get("name", "")))
@@ -226,8 +226,8 @@ def render_model(text: str, *, incremental: bool, dialect: str = "postgres", pro
     )
     template = env.from_string(text)
     sink.sql = template.render()
-    if THIS in sink.sql and (this := _THIS_IN_EXPRESSION.search(text)):  # a global, never called
-        sink.lines[THIS] = text.count("\n", 0, this.start()) + 1
+    if THIS in sink.sql:  # a global, never called: its mentions in `{{ }}` are its lines
+        sink.lines[THIS] = {text.count("\n", 0, m.start()) + 1 for m in _THIS_IN_EXPRESSION.finditer(text)}
     return sink
 
 

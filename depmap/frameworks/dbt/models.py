@@ -107,20 +107,22 @@ def _analyse(sql: str, model: str, location: Location, path: str, dialect: str) 
 
 
 def _at_call_lines(facts: list[Fact], renderings: list[Rendering], model: str) -> list[Fact]:
-    """Each read of a ref/source relation moved to the line that calls `ref()`/`source()`."""
-    lines: dict[str, int] = {}
+    """Each read of a ref/source relation moved to the first line that calls `ref()`/`source()`,
+    every such line listed in `extra["lines"]` when there are several."""
+    lines: dict[str, set[int]] = {}
     for rendering in renderings:
-        for placeholder, line in rendering.lines.items():
-            lines[placeholder] = min(line, lines.get(placeholder, line))
+        for placeholder, called in rendering.lines.items():
+            lines.setdefault(placeholder, set()).update(called)
     placed = []
     for fact in facts:
         table = THIS if fact.table == model else fact.table
-        line = lines.get(table) if fact.kind == ACCESS else None  # a flow is the whole model's
-        loc = fact.location
-        if line is not None and line != loc.line:
+        called = sorted(lines.get(table) or ()) if fact.kind == ACCESS else []  # a flow is the whole model's
+        if called:
+            loc, line = fact.location, called[0]
             start = loc.line if loc.line < line else None
-            loc = replace(loc, line=line, end_line=max(line, loc.end_line or line), statement_line=start)
-            fact = replace(fact, location=loc)
+            loc = replace(loc, line=line, end_line=max(called[-1], loc.end_line or line), statement_line=start)
+            extra = {**fact.extra, "lines": called} if len(called) > 1 else fact.extra
+            fact = replace(fact, location=loc, extra=extra)
         placed.append(fact)
     return placed
 

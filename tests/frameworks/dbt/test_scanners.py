@@ -192,3 +192,21 @@ def test_each_ref_of_a_model_is_read_at_its_own_line() -> None:
         ("__dbt_ref__stg_payments", 25, 6, 42),  # below a {% for %} block that rendering unrolls
         ("__dbt_ref__stg_refunds", 37, 6, 42),
     ]
+
+
+def test_a_relation_referenced_twice_lists_both_lines() -> None:
+    text = (
+        "with latest as (\n"
+        "    select candidacy_id, max(stage_at) as stage_at\n"
+        "    from {{ ref('candidacy_stage') }}\n"
+        "    group by 1\n"
+        ")\n"
+        "select s.*\n"
+        "from latest\n"
+        "inner join\n"
+        "    {{ ref('candidacy_stage') }} as s\n"
+        "    on s.candidacy_id = latest.candidacy_id and s.stage_at = latest.stage_at\n"
+    )
+    facts = scan_dbt_model("tests/assert_latest_stage.sql", text, ScanContext()).facts
+    reads = {(f.location.line, tuple(f.extra.get("lines") or ())) for f in facts if f.kind == "access"}
+    assert reads == {(3, (3, 9))}
