@@ -11,8 +11,9 @@ the parsed statement and places every observation:
 - `extra["lines"]`: every line naming the table, when there are several (one usage per statement
   and table keeps precision simple; every naming stays findable);
 - `extra["column_lines"]`: the line naming each column, for columns named on another line than the
-  usage's: the first reference qualified by the table's name or alias (`i.due_on`), else of the
-  unqualified (or, failing those, any) references the one nearest the table's own naming.
+  usage's: its first reference qualified by the table's name or alias (`i.due_on`), else its first
+  unqualified reference, else its first reference of any qualifier. Unqualified names are not
+  resolved here, so in a self-join the first `id` may be the other table's.
 """
 
 from __future__ import annotations
@@ -62,7 +63,7 @@ def place_observations(
         extra = dict(observation.extra)
         if len(lines) > 1:
             extra["lines"] = lines
-        named = {c: at for c in observation.columns if (at := _column_line(columns, observation.table, c, line))}
+        named = {c: at for c in observation.columns if (at := _column_line(columns, observation.table, c))}
         named = {c: at for c, at in named.items() if at != line}
         if named and observation.kind != COLUMN_DEF:
             extra["column_lines"] = named
@@ -111,16 +112,12 @@ def _column_lines(statement: exp.Expression, line_base: int, aliases: dict[str, 
     return {key: sorted(lines) for key, lines in found.items()}
 
 
-def _column_line(columns: ColumnLines, table: str, column: str, near: int | None) -> int | None:
-    if qualified := columns.get((table, column)):
-        return qualified[0]
-    lines = columns.get((None, column)) or sorted({at for (_, name), ats in columns.items() if name == column for at in ats})
-    return _nearest(lines, near) if lines else None
+def _column_line(columns: ColumnLines, table: str, column: str) -> int | None:
+    lines = columns.get((table, column)) or columns.get((None, column))
+    if not lines:
+        lines = sorted({at for (_, name), ats in columns.items() if name == column for at in ats})
+    return lines[0] if lines else None
 
-
-def _nearest(lines: list[int], line: int | None) -> int:
-    """The line nearest `line` (the earlier one on a tie), or the first without one."""
-    return lines[0] if line is None else min(lines, key=lambda at: (abs(at - line), at))
 
 
 def _definition_lines(statement: exp.Expression, line_base: int) -> dict[str, int]:

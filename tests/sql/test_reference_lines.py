@@ -43,7 +43,7 @@ def test_a_write_sits_at_its_target_and_a_read_of_the_same_table_at_its_from():
         ("orders", "read", "insert_select_star", 3, None, None),
         ("orders", "read", "select", 3, None, {"id": 4}),
         ("orders_archive", "write", "insert_select_star", 1, [1, 5], None),
-        ("orders_archive", "read", "select", 5, [1, 5], None),  # its `id` is named on its own line
+        ("orders_archive", "read", "select", 5, [1, 5], {"id": 4}),  # unqualified: the first `id`
     ], key=repr)
 
 
