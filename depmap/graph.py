@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Iterable, Iterator, Optional
 
 from depmap.model import ACCESS, EXPOSURE, FLOW, POSITIONAL_DETAILS, READ, SCHEMA, SCHEMA_VERSION, STAR_DETAILS, WRITE, Fact
+from depmap.orm.symbols import SYMBOLIC_KINDS
 
 # Writes that set every column of a row, so they write any column, including a new one.
 _WHOLE_ROW_WRITES = POSITIONAL_DETAILS | {"copy"}
@@ -106,7 +107,9 @@ class DependencyGraph:
             self._add(fact)
 
     def _add(self, fact: Fact) -> None:
-        if not fact.table:
+        # The ORM's symbolic facts that the linker keeps for rules (a SQLAlchemy model, a Core table
+        # binding) describe code, not the database: their table_def/column_def facts are the edges.
+        if not fact.table or fact.kind in SYMBOLIC_KINDS:
             return
         table = table_node(fact.table)
         self.g.add_node(table, kind="table", name=fact.table)

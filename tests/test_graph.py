@@ -93,3 +93,51 @@ def test_downstream_follows_stars_and_columns_over_several_hops():
     assert [(h.depth, h.target) for h in g.downstream("orders")] == [
         (1, "unrelated", ), (1, "v1"), (2, "archive"), (3, "summary"),
     ]
+
+
+MODELS = """\
+from sqlalchemy import Column, Integer, MetaData, String, Table
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+metadata = MetaData()
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Account(Base):
+    __tablename__ = "accounts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+
+
+payment_events = Table(
+    "payment_events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+)
+"""
+
+
+def test_a_sqlalchemy_model_defines_its_columns_and_its_symbolic_facts_draw_no_edge():
+    """The linker keeps the model's and the Core binding's symbolic facts for the rules; in the
+    graph they once became `defines` edges with no detail, beside the model definition's."""
+    from depmap.python.scanner import scan_python
+    from depmap.registry import PYTHON_ANALYSES, link_facts
+
+    facts = link_facts(scan_python("billing/models.py", MODELS, ScanContext(), analyses=PYTHON_ANALYSES).facts)
+    assert {f.kind for f in facts} >= {"model", "table_binding", "table_def", "column_def"}
+    edges = [(e["source"], e["target"], e["kind"], e.get("line"), e.get("detail")) for e in DependencyGraph(facts).node_link()["edges"]]
+    assert edges == [
+        ("code:billing/models.py::billing.models.Account", "column:accounts.id", "defines", 11, "model_definition"),
+        ("code:billing/models.py::billing.models.Account", "column:accounts.id", "defines", 14, "model_definition"),
+        ("code:billing/models.py::billing.models.Account", "column:accounts.name", "defines", 11, "model_definition"),
+        ("code:billing/models.py::billing.models.Account", "column:accounts.name", "defines", 15, "model_definition"),
+        ("code:billing/models.py::billing.models.payment_events", "column:payment_events.id", "defines", 18, "model_definition"),
+        ("code:billing/models.py::billing.models.payment_events", "column:payment_events.id", "defines", 21, "model_definition"),
+        ("table:accounts", "column:accounts.id", "has_column", None, None),
+        ("table:accounts", "column:accounts.name", "has_column", None, None),
+        ("table:payment_events", "column:payment_events.id", "has_column", None, None),
+    ]
