@@ -1,4 +1,7 @@
-"""JSON documents of the command-line contract (DESIGN.md): stable keys, sorted, schema_version 1."""
+"""JSON documents of the command-line contract (DESIGN.md): stable keys, sorted, `schema_version`
+(model.SCHEMA_VERSION). Each document's JSON Schema ships in depmap/schemas/ (`depmap schema`);
+the tests validate every document against it, so a key added here is added there too.
+"""
 
 from __future__ import annotations
 
