@@ -16,7 +16,7 @@ import tokenize
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from pathspec import GitIgnoreSpec
 
@@ -118,9 +118,17 @@ class Discovery:
     skipped: list[Skipped] = field(default_factory=list)
 
 
-def discover(root: Path, config: Config) -> Discovery:
-    """Every scannable file under `root`, honouring .gitignore files and the config's globs."""
-    return _Walker(root, config).run()
+def scanned_kind(name: str) -> bool:
+    """Whether a scanner reads files of this name: what `discover` lists unless told otherwise."""
+    return classify(name) in SCANNED_KINDS
+
+
+def discover(root: Path, config: Config, wanted: Callable[[str], bool] = scanned_kind) -> Discovery:
+    """Every scannable file under `root`, honouring .gitignore files and the config's globs.
+
+    `wanted` (a file name -> bool) widens or narrows the files listed, the walk's rules unchanged:
+    the search for unexplained mentions (`depmap.mentions`) also lists templates and documents."""
+    return _Walker(root, config, wanted).run()
 
 
 # --- ignore rules -----------------------------------------------------------------------------
@@ -196,8 +204,9 @@ class _Link:
 class _Walker:
     """One discovery run: the state of the walk (visited directories, pending symlinks)."""
 
-    def __init__(self, root: Path, config: Config) -> None:
+    def __init__(self, root: Path, config: Config, wanted: Callable[[str], bool] = scanned_kind) -> None:
         self.root = str(root)
+        self.wanted = wanted
         self.root_real = os.path.realpath(root)
         self.config = config
         self.exclude = compile_globs(config.exclude)
@@ -315,7 +324,7 @@ class _Walker:
                     return _Dir(entry.path, rel, layers)
             elif entry.is_file(follow_symlinks=False):
                 kind = classify(entry.name)
-                if kind in SCANNED_KINDS and self._keep_file(rel, layers):
+                if self.wanted(entry.name) and self._keep_file(rel, layers):
                     self._add_file(entry.path, rel, kind, entry.stat())
         except OSError as exc:
             self._skip(rel, f"cannot read it: {exc.strerror or exc}")
@@ -328,7 +337,7 @@ class _Walker:
         try:
             info = entry.stat()
         except OSError as exc:
-            if kind in SCANNED_KINDS and self._keep_file(rel, layers):
+            if self.wanted(entry.name) and self._keep_file(rel, layers):
                 self._skip(rel, _broken_link_reason(entry.path, exc))
             return
         target = os.path.realpath(entry.path)
@@ -340,7 +349,7 @@ class _Walker:
                 self._skip(rel, "symlink to a directory outside the scanned root; not followed")
                 return
             self.pending_links.append(_Link(entry.path, rel, layers, target))
-        elif stat.S_ISREG(info.st_mode) and kind in SCANNED_KINDS:
+        elif stat.S_ISREG(info.st_mode) and self.wanted(entry.name):
             if not self._keep_file(rel, layers):
                 return
             if not inside:

@@ -110,7 +110,12 @@ def _publish(kind: str, reports: list, index: Any, run: Any, output_format: str 
     from depmap.render.printable import printable
     from depmap.render.text import console
 
-    bundle = ReportSet(kind, reports, run, index.graph, index.root)
+    mentions = None
+    if kind == "impact":
+        from depmap.mentions import find_mentions
+
+        mentions = find_mentions(index, [reports[0].spec.table])
+    bundle = ReportSet(kind, reports, run, index.graph, index.root, mentions)
     if not outputs:
         chosen = output_format or "text"
         if chosen == "text":

@@ -93,10 +93,18 @@ def _usage_command(name: str, verb: str, noun: str) -> Callable:
         show_default=True,
         help="Hide usages below this confidence.",
     )
+    @click.option(
+        "--mentions",
+        "list_mentions",
+        is_flag=True,
+        help="List every other line that names the table (its model, accessors, dbt names, views) with why it is not a usage.",
+    )
     @click.pass_obj
-    def command(obj: dict, target: str, path: str, dialect: str | None, output_format: str, min_confidence: str) -> None:
+    def command(obj: dict, target: str, path: str, dialect: str | None, output_format: str, min_confidence: str, list_mentions: bool) -> None:
+        from depmap.mentions import find_mentions
         from depmap.model import CONFIDENCE_ORDER
         from depmap.render.json import dumps, usages_document
+        from depmap.render.mentions import mentions_json, print_mentions
         from depmap.render.text import console, print_usages
 
         index = load_index(path, dialect, obj["debug"])
@@ -110,12 +118,15 @@ def _usage_command(name: str, verb: str, noun: str) -> Callable:
         facts = [f for f in facts if CONFIDENCE_ORDER[f.confidence] <= CONFIDENCE_ORDER[min_confidence]]
         skipped = index.skipped_with_unparsed()
         label = ", ".join(tables_found) + (f".{column}" if column else "")
+        mentions = find_mentions(index, tables_found)  # of the table, whichever column is asked
         if output_format == "json":
             query_doc = {"table": tables_found[0] if len(tables_found) == 1 else tables_found, "column": column}
-            click.echo(dumps(usages_document(query_doc, facts, skipped)), nl=False)
+            click.echo(dumps({**usages_document(query_doc, facts, skipped), **mentions_json(mentions)}), nl=False)
         else:
             title = {"readers": "Code that reads", "writers": "Code that writes"}[verb]
-            print_usages(console(), f"{title} {label}", facts, skipped, show_columns=column is None)
+            out = console()
+            print_usages(out, f"{title} {label}", facts, skipped, show_columns=column is None)
+            print_mentions(out, mentions, ", ".join(tables_found), list_mentions)
 
     return command
 

@@ -39,8 +39,10 @@ the `class` line; `location.symbol` is the qualified class name. `extra`:
         related_model qualified name of the target model for relations ("self" allowed; a string
                       "app.Model" kept as written), or None
         related_name  Django related_name / SQLAlchemy back_populates/backref, or None
+        related_query_name  Django related_query_name, only when written
         through       M2M through model (qualified or as written), or None
         references    SQLAlchemy: the ForeignKey target as written ("customers.id"), else None
+    default_related_name  Django Meta.default_related_name, only when written
     attributes    names of methods, properties and other non-field class attributes
     attribute_lines  attribute name -> line of its definition (a method's `def` line), where known
     managers      Django: manager attribute -> the QuerySet/Manager class giving its methods

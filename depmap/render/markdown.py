@@ -4,7 +4,8 @@ A reviewer reads it in a comment: the verdict on the first line, one table row p
 rollout plan and the files not analysed folded away in <details>. GitHub rejects comments over
 65,536 characters, so the rendering never exceeds `limit`: when the whole report is longer, parts
 are left out from their least important end until it fits, and each cut says how much it left
-out. In order: the list of files not analysed (project-wide, not about this column), warning and
+out. In order: the lines that name the table without a classified usage (an `impact` report's
+`mentions`), the list of files not analysed (project-wide, not about this column), warning and
 info findings (least severe first), the sites the plan steps list, breaking and error findings,
 whole plans (last column first); what fits again once a later part is gone is given back.
 """
@@ -18,6 +19,7 @@ from depmap.impact.engine import ImpactReport
 from depmap.impact.finding import BREAKING, BREAKS, NEEDS_CARE, SAFE, SEVERITY_ORDER, Finding, verdict
 from depmap.impact.plan import Step, pasteable
 from depmap.impact.scope import is_test_path
+from depmap.mentions import MentionSearch
 from depmap.model import Location
 from depmap.render.impact_text import describe_column
 from depmap.render.run_info import RunInfo
@@ -36,6 +38,7 @@ class Cuts:
     """How many items of each kind are left out, counted from the least important end."""
 
     skipped: int = 0
+    mentions: int = 0
     findings: int = 0
     sites: int = 0
     plans: int = 0
@@ -70,19 +73,22 @@ class ColumnView:
         return [f for f in self.findings if is_test_path(f.location.path)]
 
 
-def render_markdown(reports: list[ImpactReport], run: RunInfo, *, limit: int = 60_000) -> str:
-    """The report for `reports` (one for `impact`, one per added column for `check`), at most `limit` characters."""
+def render_markdown(reports: list[ImpactReport], run: RunInfo, *, limit: int = 60_000, mentions: MentionSearch | None = None) -> str:
+    """The report for `reports` (one for `impact`, one per added column for `check`), at most `limit` characters;
+    with `mentions`, the lines that name the table and no usage explains, folded away."""
     ordered = [_by_severity(report.findings) for report in reports]
     findings = [f for report_findings in ordered for f in report_findings]
     minor = sum(1 for f in findings if SEVERITY_ORDER[f.severity] > SEVERITY_ORDER[BREAKING])
     everything = Cuts(
         skipped=len(run.skipped),
+        mentions=len(mentions.mentions) if mentions is not None else 0,
         findings=len(findings),
         sites=sum(len(step.sites) for report in reports for step in report.plan),
         plans=len(reports),
     )
     # Least important first; breaking findings outrank the sites a plan lists for review.
     stages = [
+        ("mentions", everything.mentions),
         ("skipped", everything.skipped),
         ("findings", minor),
         ("sites", everything.sites),
@@ -91,13 +97,13 @@ def render_markdown(reports: list[ImpactReport], run: RunInfo, *, limit: int = 6
     ]
 
     def fits(cuts: Cuts) -> bool:
-        return len(_page(reports, ordered, run, cuts)) <= limit
+        return len(_page(reports, ordered, run, cuts, mentions)) <= limit
 
     cuts = _cut([(kind, most) for kind, most in stages if most], fits)
     if cuts is None:
-        shortest = len(_page(reports, ordered, run, everything))
+        shortest = len(_page(reports, ordered, run, everything, mentions))
         raise ReportTooLong(f"the Markdown report needs at least {shortest} characters; the limit is {limit}")
-    return _page(reports, ordered, run, cuts)
+    return _page(reports, ordered, run, cuts, mentions)
 
 
 def _cut(stages: list[tuple[str, int]], fits: Callable[[Cuts], bool]) -> Cuts | None:
@@ -133,7 +139,7 @@ def _shrink(cuts: Cuts, kind: str, most: int, fits: Callable[[Cuts], bool]) -> C
     return replace(cuts, **{kind: high})
 
 
-def _page(reports: list[ImpactReport], ordered: list[list[Finding]], run: RunInfo, cuts: Cuts) -> str:
+def _page(reports: list[ImpactReport], ordered: list[list[Finding]], run: RunInfo, cuts: Cuts, mentions: MentionSearch | None = None) -> str:
     shown_findings = _kept_findings(ordered, cuts.findings)
     shown_sites = _kept_sites(reports, cuts.sites)
     plans_shown = len(reports) - cuts.plans
@@ -151,6 +157,9 @@ def _page(reports: list[ImpactReport], ordered: list[list[Finding]], run: RunInf
         verdict_words=VERDICT_WORDS,
         skipped=skipped,
         hidden_skipped=cuts.skipped,
+        mentions=mentions,
+        shown_mentions=mentions.mentions[: len(mentions.mentions) - cuts.mentions] if mentions is not None else [],
+        hidden_mentions=cuts.mentions,
     )
 
 

@@ -37,6 +37,7 @@ class ReportSet:
     run: RunInfo
     graph: Any = None  # DependencyGraph: the HTML picture draws what each table feeds
     root: Path | None = None  # the scanned project, for source excerpts in HTML
+    mentions: Any = None  # MentionSearch of an `impact` table: lines that name it and no usage explains
 
 
 def format_for(path: str, explicit: str | None, single_output: bool) -> str:
@@ -61,12 +62,17 @@ def render(output_format: str, bundle: ReportSet) -> str:
         from depmap.render.json import check_document, dumps, impact_document
 
         if bundle.kind == "impact":
-            return dumps(impact_document(bundle.reports[0], bundle.run.skipped))
+            document = impact_document(bundle.reports[0], bundle.run.skipped)
+            if bundle.mentions is not None:
+                from depmap.render.mentions import mentions_json
+
+                document.update(mentions_json(bundle.mentions))
+            return dumps(document)
         return dumps(check_document(bundle.reports, bundle.run.migrations, bundle.run.problems, bundle.run.skipped))
     if output_format == "markdown":
         from depmap.render.markdown import render_markdown
 
-        return render_markdown(bundle.reports, bundle.run)
+        return render_markdown(bundle.reports, bundle.run, mentions=bundle.mentions)
     if output_format == "sarif":
         from depmap.render.json import dumps
         from depmap.render.sarif import sarif_document
@@ -90,5 +96,10 @@ def print_text(out: Any, bundle: ReportSet) -> None:
 
     if bundle.kind == "impact":
         print_impact(out, bundle.reports[0])
+        if bundle.mentions is not None:
+            from depmap.render.mentions import print_mentions
+
+            table = bundle.reports[0].spec.table
+            print_mentions(out, bundle.mentions, table, listed=False, hint=f"`depmap who-reads {table} --mentions` lists them")
     else:
         print_check(out, bundle.reports, bundle.run.migrations, bundle.run.problems)

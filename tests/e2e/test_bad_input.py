@@ -77,7 +77,7 @@ def test_text_output_shows_what_was_not_analysed(depmap, project):
     lines = run.out.splitlines()
     assert lines[0] == "Code that reads orders.status: 1 usage in 1 file"
     start = lines.index("Not analysed (7):")
-    assert [line.split(":")[0].strip() for line in lines[start + 1 :]] == [
+    assert [line.split(":")[0].strip() for line in lines[start + 1 : start + 8]] == [
         "app/blob.py",
         "app/huge.sql",
         "app/latin.sql",
@@ -85,6 +85,11 @@ def test_text_output_shows_what_was_not_analysed(depmap, project):
         "app/repo.py",
         "app/syntax.py",
         "db/schema.sql",
+    ]
+    # The output ends with the lines that name the table and that no usage explains.
+    assert lines[start + 8 :] == [
+        "",
+        "3 more lines mention orders without a classified usage (3 not-analysed); --mentions lists them",
     ]
 
 

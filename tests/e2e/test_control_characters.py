@@ -38,7 +38,20 @@ def test_usages_and_skipped_files_print_escaped(depmap, project):
         "Not analysed (1):",
         "  app/old\\x07.py: Python syntax error at line 3, column 1: Missing parentheses in call to 'print'. "
         "Did you mean print(...)? (Python 2 syntax? depmap reads Python 3 only)",
+        "",
+        "1 more line mentions orders without a classified usage (1 not-analysed); --mentions lists them",
     ]
+
+
+def test_mentions_print_escaped(depmap, project):
+    run = depmap("who-reads", "orders", "--path", str(project), "--mentions")
+    assert (run.code, run.err) == (0, "")
+    lines = run.out.splitlines()
+    start = lines.index("Lines that mention orders without a classified usage: 1 (searched for orders)")
+    assert lines[start + 1 : start + 3] == ["", "app/old\\x07.py"]
+    first = lines[start + 3].rstrip()
+    assert first.startswith("4  not-analysed  Python syntax error at line 3,") and first.endswith('db.execute("SELECT id FROM orders")')
+    assert not any(char in run.out for char in "\x1b\x9b\x07\u202e")
 
 
 def test_json_keeps_the_exact_names(depmap, project):

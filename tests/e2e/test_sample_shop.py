@@ -78,6 +78,7 @@ def test_who_writes_a_table_as_text(depmap):
         ["Not", "analysed", "(2):"],
         ["shop/broken_sql.py:", "line", "12:"],
         ["shop/legacy/export_py2.py:", "Python", "syntax"],
+        ["7", "more", "lines"],  # that name the table and that no usage explains
     ]
 
 

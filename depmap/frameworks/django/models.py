@@ -263,6 +263,9 @@ class _Reader(ClassReader):
             "attribute_lines": lines,
             "managers": model.managers,
         }
+        default_related_name = literal_string(meta.get("default_related_name"))
+        if default_related_name is not None:
+            extra["default_related_name"] = default_related_name
         return Fact(symbols.MODEL, "", self.location(info.node, info.qualname), via="orm", extra=extra)
 
     def _field(self, name: str, statement: ast.stmt, call: ast.Call, kind: str, type_name: str) -> dict[str, Any]:
@@ -272,7 +275,7 @@ class _Reader(ClassReader):
             related = self.model_reference(argument(call, 0, "to"))
             through = self.model_reference(keywords.get("through"))
         null = keywords.get("null")
-        return {
+        spec = {
             "name": name,
             "line": statement.lineno,
             "kind": kind,
@@ -287,6 +290,10 @@ class _Reader(ClassReader):
             "related_name": literal_string(keywords.get("related_name")),
             "through": through,
         }
+        query_name = literal_string(keywords.get("related_query_name"))
+        if query_name is not None:  # only when written: the default follows related_name
+            spec["related_query_name"] = query_name
+        return spec
 
     def model_reference(self, node: ast.expr | None) -> str | None:
         """A relation's target: qualified through the imports; strings ("self", "app.Model") as written."""

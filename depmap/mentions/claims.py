@@ -1,0 +1,80 @@
+"""Which lines the index already explains: the spans of facts, per file.
+
+A fact claims the lines of its statement, `location.statement_start`..`end_line`, in its file: a
+usage, a definition, a schema operation, a flow, an exposure, or the place where a dbt model's
+columns are declared (`extra.declared_at`). A line claimed by a fact of the table (or of a view
+named among its forms) is explained; one claimed only by facts of other tables is "inside another
+table's statement", which says where to look (a join the analysis attributed to one table only,
+a prefetch through an accessor); one inside SQL that did not parse says so.
+
+>>> from depmap.model import ACCESS, Fact, Location
+>>> facts = [Fact(ACCESS, "orders", Location("a.py", 4, 6, statement_line=2)),
+...          Fact(ACCESS, "payments", Location("a.py", 9, 9))]
+>>> claims = Claims(facts, {"orders"})
+>>> [claims.explains("a.py", n) for n in (1, 2, 6, 9)], claims.others("a.py", 9)
+([False, True, True, False], [('usage', 'payments')])
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+from depmap.model import ACCESS, EXPOSURE, FLOW, PARSE_ERROR, Fact
+
+
+@dataclass(frozen=True)
+class _Span:
+    start: int
+    end: int
+    role: str  # "usage" or "definition"
+    table: str
+    error: str | None = None  # the parser's message, on SQL that did not parse
+
+
+class Claims:
+    """The spans of every fact that names a table, by path, for one set of claimant tables."""
+
+    def __init__(self, facts: Iterable[Fact], claimants: Iterable[str]) -> None:
+        self.claimants = frozenset(claimants)
+        self._own: dict[str, list[_Span]] = {}
+        self._others: dict[str, list[_Span]] = {}
+        self._unparsed: dict[str, list[_Span]] = {}
+        for fact in facts:
+            self._add(fact)
+
+    def _add(self, fact: Fact) -> None:
+        if not fact.table:
+            return  # symbolic facts (models, migrations) name no table: their concrete facts do
+        loc = fact.location
+        start, end = loc.statement_start, max(loc.end_line or loc.line, loc.line)
+        if fact.kind == PARSE_ERROR:
+            error = str(fact.extra.get("error") or "invalid SQL")
+            self._unparsed.setdefault(loc.path, []).append(_Span(start, end, "unparsed", fact.table, error))
+            return
+        role = "usage" if fact.kind in (ACCESS, EXPOSURE, FLOW) else "definition"
+        mine = fact.table in self.claimants or (fact.kind == FLOW and fact.extra.get("to") in self.claimants)
+        spans = self._own if mine else self._others
+        spans.setdefault(loc.path, []).append(_Span(start, end, role, fact.table))
+        declared = fact.extra.get("declared_at")
+        if isinstance(declared, dict) and isinstance(declared.get("path"), str) and isinstance(declared.get("line"), int):
+            spans.setdefault(declared["path"], []).append(_Span(declared["line"], declared["line"], "definition", fact.table))
+
+    def explains(self, path: str, line: int) -> bool:
+        """Whether a fact of a claimant table holds this line."""
+        return any(s.start <= line <= s.end for s in self._own.get(path, ()))
+
+    def others(self, path: str, line: int) -> list[tuple[str, str]]:
+        """(role, table) of the narrowest statements of other tables that hold this line."""
+        holding = [s for s in self._others.get(path, ()) if s.start <= line <= s.end]
+        if not holding:
+            return []
+        narrowest = min(s.end - s.start for s in holding)
+        return sorted({(s.role, s.table) for s in holding if s.end - s.start == narrowest})
+
+    def unparsed(self, path: str, line: int) -> str | None:
+        """The parser's message when this line is inside SQL that did not parse."""
+        for span in self._unparsed.get(path, ()):
+            if span.start <= line <= span.end:
+                return span.error
+        return None

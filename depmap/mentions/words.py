@@ -1,0 +1,99 @@
+"""Find the name forms of a table in a file: a bytes test first, then whole words with their lines.
+
+Most files of a project never name a given table, so the first test runs on the raw bytes (one
+lower-casing and a substring test per word, in C) and only files that pass are decoded and
+searched word by word. A word is whole when no letter, digit or underscore touches it: `blog_post`
+is not found in `myblog_posts`, nor `post` in `post_set` (which is a form of its own when it is an
+accessor). SQL names match in any case, Python names exactly; accessors also match as a segment of
+a Django lookup (`customer__orders__status`), and a default query name only there. `ORDER BY` and
+`GROUP BY` are not a table named `order` or `group`.
+
+>>> from depmap.mentions.names import NameForm
+>>> finder = WordFinder([NameForm("orders", "table"), NameForm("Order", "model")])
+>>> [(o.line, o.text) for o in finder.occurrences("x = 1\\nOrder.objects  # ORDERS\\nOrder BY\\n")]
+[(2, 'Order'), (2, 'ORDERS'), (3, 'Order')]
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from dataclasses import dataclass
+from typing import Iterable
+
+from depmap.mentions.names import ACCESSOR, QUERY_NAME, NameForm
+
+_WORD_CHARS = frozenset(string.ascii_letters + string.digits + "_")
+_KEYWORD_FOLLOWS = re.compile(r"\s+by\b", re.I)
+_SQL_KEYWORD_WORDS = frozenset({"order", "group"})
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """A whole word at `start`..`end` of the text (line counted from 1), and the forms it is."""
+
+    start: int
+    end: int
+    line: int
+    text: str
+    forms: tuple[NameForm, ...]
+
+
+class WordFinder:
+    """The search for one set of name forms, compiled once and used on every file."""
+
+    def __init__(self, forms: Iterable[NameForm]) -> None:
+        self.forms = tuple(forms)
+        self.needles = tuple(sorted({f.text.lower().encode("utf-8") for f in self.forms}))
+        words = sorted({f.text.lower() for f in self.forms}, key=lambda w: (-len(w), w))
+        self._pattern = re.compile("|".join(re.escape(w) for w in words), re.I) if words else None
+        self._by_lower: dict[str, list[NameForm]] = {}
+        for form in self.forms:
+            self._by_lower.setdefault(form.text.lower(), []).append(form)
+
+    def may_occur(self, data: bytes) -> bool:
+        """Whether the bytes hold one of the words in any case: the cheap test before decoding."""
+        if not self.needles:
+            return False
+        lowered = data.lower()
+        return any(needle in lowered for needle in self.needles)
+
+    def occurrences(self, text: str) -> list[Occurrence]:
+        """Every whole-word occurrence of a form in `text`, in order."""
+        if self._pattern is None:
+            return []
+        found: list[Occurrence] = []
+        position = counted = 0
+        line = 1
+        while (match := self._pattern.search(text, position)) is not None:
+            start, end = match.span()
+            forms = tuple(f for f in self._by_lower.get(match.group().lower(), ()) if _is_form(f, text, start, end))
+            if not forms:
+                position = start + 1  # a shorter word may start here or just after
+                continue
+            line += text.count("\n", counted, start)
+            counted = start
+            found.append(Occurrence(start, end, line, text[start:end], forms))
+            position = end
+        return found
+
+
+def _is_form(form: NameForm, text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] is this form here: the case, the word's edges, the lookup rule."""
+    word = text[start:end]
+    if form.exact and word != form.text:
+        return False
+    before = start == 0 or text[start - 1] not in _WORD_CHARS
+    after = end == len(text) or text[end] not in _WORD_CHARS
+    lookup_before = text[max(0, start - 2) : start] == "__"
+    lookup_after = text[end : end + 2] == "__"
+    if form.kind == QUERY_NAME and form.lookup_only:
+        return (lookup_before and (after or lookup_after)) or (before and lookup_after)
+    if form.kind in (ACCESSOR, QUERY_NAME):
+        return (before or lookup_before) and (after or lookup_after)
+    if not (before and after):
+        return False
+    if not form.exact and word.lower() in _SQL_KEYWORD_WORDS and _KEYWORD_FOLLOWS.match(text, end):
+        return False
+    return True
+

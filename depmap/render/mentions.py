@@ -1,0 +1,81 @@
+"""Unexplained mentions in the terminal and in JSON documents, apart from the usages.
+
+The terminal ends a usage listing with one line that counts them ("12 more lines mention orders
+without a classified usage; --mentions lists them"), or lists them grouped by file with their
+reason; a JSON document carries them under `mentions` (and what was searched under
+`mention_search`) whatever the options, so that a program reads both lists and the usages'
+precision is not diluted.
+"""
+
+from __future__ import annotations
+
+from itertools import groupby
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from depmap.mentions import MentionSearch
+from depmap.mentions.mention import NOT_ANALYSED, OTHER_TABLE, WHY_WORDS
+from depmap.render.printable import printable
+
+_DETAILED = frozenset({NOT_ANALYSED, OTHER_TABLE})  # the other reasons say all in their word
+
+
+def mentions_json(search: MentionSearch) -> dict[str, Any]:
+    """The two keys a JSON document gains: `mentions` (sorted by path and line) and `mention_search`."""
+    return {"mentions": [m.to_json() for m in search.mentions], "mention_search": search.to_json()}
+
+
+def summary(search: MentionSearch, label: str, hint: str = "--mentions lists them") -> str:
+    """One sentence: how many lines, why, and how to see them; empty when there are none."""
+    count = len(search.mentions)
+    if not count:
+        return ""
+    reasons = ", ".join(f"{n} {why}" for why, n in search.by_reason().items())
+    lines = "line mentions" if count == 1 else "lines mention"
+    return f"{count} more {lines} {label} without a classified usage ({reasons}); {hint}"
+
+
+def print_mentions(out: Console, search: MentionSearch, label: str, listed: bool, hint: str = "--mentions lists them") -> None:
+    """The count line, or with `listed` every mention grouped by file, then the files not searched."""
+    if not listed:
+        sentence = summary(search, label, hint)
+        if sentence:
+            out.print()
+            out.print(Text(printable(sentence), style="dim"))
+        if search.not_searched and sentence:
+            out.print(Text(f"{len(search.not_searched)} files not searched for mentions (too large, minified or unreadable)", style="dim"))
+        return
+    count = len(search.mentions)
+    out.print()
+    words = ", ".join(search.names)
+    out.print(Text(printable(f"Lines that mention {label} without a classified usage: {count} (searched for {words})"), style="bold"))
+    for path, items in groupby(search.mentions, key=lambda m: m.path):
+        group = list(items)
+        out.print()
+        out.print(Text(printable(path), style="bold cyan"))
+        table = Table(box=None, show_header=False, pad_edge=False, padding=(0, 1))
+        table.add_column(justify="right", style="dim", no_wrap=True)
+        table.add_column(no_wrap=True, style="yellow")
+        detailed = any(m.why in _DETAILED and m.detail for m in group)
+        if detailed:
+            table.add_column(overflow="fold", max_width=40, style="yellow")
+        table.add_column(overflow="ellipsis", no_wrap=True, max_width=100)
+        for mention in group:
+            row = [str(mention.line), Text(mention.why)]
+            if detailed:
+                row.append(Text(printable(mention.detail if mention.why in _DETAILED else "")))
+            row.append(Text(printable(mention.text), style="dim"))
+            table.add_row(*row)
+        out.print(table)
+    if count:
+        out.print()
+        legend = "; ".join(f"{why}: {words}" for why, words in WHY_WORDS.items() if why in search.by_reason())
+        out.print(Text(legend, style="dim"))
+    if search.not_searched:
+        out.print()
+        out.print(Text(f"Not searched for mentions ({len(search.not_searched)}):", style="bold yellow"))
+        for item in search.not_searched:
+            out.print(Text(f"  {printable(item.path)}: {printable(item.reason)}", style="yellow"))
