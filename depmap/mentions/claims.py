@@ -44,14 +44,14 @@ class Claims:
             self._add(fact)
 
     def _add(self, fact: Fact) -> None:
-        if not fact.table:
-            return  # symbolic facts (models, migrations) name no table: their concrete facts do
         loc = fact.location
         start, end = loc.statement_start, max(loc.end_line or loc.line, loc.line)
-        if fact.kind == PARSE_ERROR:
+        if fact.kind == PARSE_ERROR:  # whichever tables its tokens name, if any
             error = str(fact.extra.get("error") or "invalid SQL")
             self._unparsed.setdefault(loc.path, []).append(_Span(start, end, "unparsed", fact.table, error))
             return
+        if not fact.table:
+            return  # symbolic facts (models, migrations) name no table: their concrete facts do
         role = "usage" if fact.kind in (ACCESS, EXPOSURE, FLOW) else "definition"
         mine = fact.table in self.claimants or (fact.kind == FLOW and fact.extra.get("to") in self.claimants)
         spans = self._own if mine else self._others

@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Iterable
 
 from depmap.mentions.claims import Claims
-from depmap.mentions.lexical import ANNOTATION, CODE, COMMENT, DOCSTRING, IMPORT, STRING, Regions
+from depmap.mentions.lexical import ANNOTATION, CODE, COMMENT, DOCSTRING, IMPORT, STRING, Regions, regions_for
 from depmap.mentions.mention import (
     COMMENT as WHY_COMMENT,
     DOCSTRING as WHY_DOCSTRING,
@@ -46,13 +47,17 @@ _TEXT_WIDTH = 160
 
 @dataclass
 class FileView:
-    """One file being classified: its text, regions, and why it was not analysed (if so)."""
+    """One file being classified: its text, why it was not analysed (if so), and its regions, read
+    only when a line needs them (most lines that name a table are usages)."""
 
     path: str
     kind: str
     text: str
-    regions: Regions
     not_analysed: str | None = None
+
+    @cached_property
+    def regions(self) -> Regions:
+        return regions_for(self.kind, self.text) if self.not_analysed is None else Regions()
 
 
 def classify_lines(view: FileView, occurrences: list[Occurrence], claims: Claims, links: ModelLinks) -> list[Mention]:
@@ -133,30 +138,59 @@ def _inside(others: Iterable[tuple[str, str]]) -> str:
 
 
 class ModelLinks:
-    """Which models a Python module refers to: imported by name or through a re-export, reached
-    through an imported models module, or defined in it. Never a guess by class name alone."""
+    """Which models a Python module refers to: imported by name (or through a package that
+    re-exports it), reached through an imported models module or a star import, or defined in it.
+    Never a guess by class name alone.
+
+    Module names are matched by a run of their parts (two at least, unless from the top), as the
+    project's imports write them:
+    `from dcim.models import *` reaches `netbox.dcim.models.devices.Device` when the project is
+    scanned from above its import root."""
 
     def __init__(self, registry: Registry) -> None:
-        self.registry = registry
-        self.by_module: dict[str, list[str]] = {}
+        self.by_module: dict[str, set[str]] = {}  # a run of module parts -> models in or below it
+        self.by_name: dict[str, set[str]] = {}  # a run of module parts + the class name -> the model
         for qualname, model in registry.models.items():
-            self.by_module.setdefault(model.module, []).append(qualname)
+            parts = model.module.split(".")
+            for i in range(len(parts)):
+                for j in range(i + 1, len(parts) + 1):
+                    if i and j - i < 2:
+                        continue  # one inner part alone (`devices`) is too weak a match
+                    run = ".".join(parts[i:j])
+                    self.by_module.setdefault(run, set()).add(qualname)
+                    self.by_name.setdefault(f"{run}.{model.class_name}", set()).add(qualname)
 
     def of(self, tree: ast.Module | None, path: str) -> set[str]:
         module = module_name_for(path)
-        linked = set(self.by_module.get(module, ()))
+        linked = {q for q in self.by_module.get(module, ()) if q.rsplit(".", 1)[0] == module}
         if tree is None:
             return linked
-        names = ImportTable.of(tree, module, is_package=path.endswith("__init__.py"))
+        is_package = path.endswith("__init__.py")
+        names = ImportTable.of(tree, module, is_package=is_package)
         for qualified in set(names.names.values()):
-            if qualified in self.registry.models:
-                linked.add(qualified)
-                continue
+            linked.update(self.by_name.get(qualified, ()))
             linked.update(self.by_module.get(qualified, ()))
-            resolution = self.registry.resolve(qualified)
-            if resolution.model is not None and resolution.reason is None:  # exact or a re-export
-                linked.add(resolution.model.qualname)
+        for base in _star_imports(tree.body, module, is_package):
+            linked.update(self.by_module.get(base, ()))
         return linked
+
+
+def _star_imports(statements: list[ast.stmt], module: str, is_package: bool) -> list[str]:
+    """The modules a module's `from x import *` statements name, relative ones resolved."""
+    found: list[str] = []
+    for node in statements:
+        if isinstance(node, (ast.If, ast.Try)):
+            found.extend(_star_imports(node.body, module, is_package))
+        elif isinstance(node, ast.ImportFrom) and any(alias.name == "*" for alias in node.names):
+            if not node.level:
+                found.append(node.module or "")
+                continue
+            parts = module.split(".") if module else []
+            if not is_package:
+                parts = parts[:-1]
+            parts = parts[: len(parts) - (node.level - 1)] if node.level - 1 <= len(parts) else []
+            found.append(".".join(parts + ([node.module] if node.module else [])))
+    return found
 
 
 def trimmed(text: str, occurrence: Occurrence) -> str:

@@ -1,11 +1,14 @@
 """Where a file's comments, docstrings and strings are: what a word found at an offset is part of.
 
 A mention in a comment or a docstring is prose; one in a string that no SQL scanner took never
-reaches a query; one in code is a name. Python is read with its own tokenizer (comments, strings,
-f-strings) and `ast` (which strings are docstrings: a string standing alone as a statement); SQL
-and dbt models with a small lexer (`--`, `/* */`, Jinja `{# #}`, skipping quoted text so that a
-`--` inside a literal is not a comment); YAML by its `#` comments. Any other kind has no regions:
-every word in it is code.
+reaches a query; one in code is a name. Python is read by a small lexer (comments, strings with
+their prefixes and triple quotes, the bracket depth between them): a string standing alone as a
+statement is a docstring, a line opening with `import` or `from x import` an import statement.
+(Python's own `tokenize` took 4 µs a token, most of a query's time on a large project; the lexer
+is one regular expression.) Type annotations come from `ast`, parsed only when a line needs
+them. SQL and dbt models have their own lexer (`--`, `/* */`, Jinja `{# #}`, skipping quoted
+text so that a `--` inside a literal is not a comment); YAML its `#` comments. Any other kind
+has no regions: every word in it is code.
 
 >>> regions = python_regions("'''Orders.'''\\nx = 'orders'  # orders\\n")
 >>> [regions.kind_at(i) for i in (3, 20, 31)]
@@ -16,29 +19,28 @@ from __future__ import annotations
 
 import ast
 import bisect
-import io
 import re
-import tokenize
-from dataclasses import dataclass, field
+from functools import cached_property
 
 COMMENT, DOCSTRING, STRING, CODE = "comment", "docstring", "string", "code"
 # What a piece of Python code is, beyond its tokens: an import statement, a type annotation.
 IMPORT, ANNOTATION = "import", "annotation"
+# What precedes, on its line, a word that may be in a type annotation: `x: `, `-> list[`, `y: "`.
+_ANNOTATED = re.compile(r"(?:->|\w\s*:)[\s\w.\[\],|'\"]*\Z")
 
 
-@dataclass
 class Regions:
-    """Non-overlapping (start, end, kind) spans of a text, by offset; for Python, the `roles` of
-    statements and expressions (imports, annotations: spans that may hold strings) and the
-    module's `ast` when it parsed (the name links are read from its imports)."""
+    """Non-overlapping (start, end, kind) spans of a text, by offset. For Python source (`python`,
+    the text), also the spans of import statements and, read from the `ast` on first use, of
+    type annotations; `tree` is the module's `ast` when it parses (name links read its imports)."""
 
-    spans: list[tuple[int, int, str]] = field(default_factory=list)
-    tree: ast.Module | None = None
-    roles: list[tuple[int, int, str]] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        self.spans.sort()
+    def __init__(
+        self, spans: list[tuple[int, int, str]] | None = None, python: str | None = None, imports: list[tuple[int, int]] | None = None
+    ) -> None:
+        self.spans = sorted(spans or [])
         self._starts = [start for start, _, _ in self.spans]
+        self._python = python
+        self._imports = imports or []
 
     def kind_at(self, offset: int) -> str:
         """COMMENT, DOCSTRING, STRING, or CODE when no region holds the offset."""
@@ -50,8 +52,30 @@ class Regions:
         return CODE
 
     def role_at(self, offset: int) -> str | None:
-        """IMPORT or ANNOTATION when the offset is inside one, else None."""
-        return next((role for start, end, role in self.roles if start <= offset < end), None)
+        """IMPORT or ANNOTATION when the offset is inside one, else None. The `ast` is read only for
+        a word that looks annotated on its line (after a `:` or `->`, among type-like characters)."""
+        if any(start <= offset < end for start, end in self._imports):
+            return IMPORT
+        text = self._python
+        if text is None or not _ANNOTATED.search(text, text.rfind("\n", 0, offset) + 1, offset):
+            return None
+        if any(start <= offset < end for start, end in self._annotations):
+            return ANNOTATION
+        return None
+
+    @cached_property
+    def tree(self) -> ast.Module | None:
+        if self._python is None:
+            return None
+        try:
+            return ast.parse(self._python)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return None
+
+    @cached_property
+    def _annotations(self) -> list[tuple[int, int]]:
+        tree = self.tree
+        return _annotations(tree, self._python or "") if tree is not None else []
 
 
 def regions_for(kind: str, text: str) -> Regions:
@@ -67,85 +91,87 @@ def regions_for(kind: str, text: str) -> Regions:
 
 # -- Python ----------------------------------------------------------------------------------------
 
+_PY_TOKENS = re.compile(
+    r"""(?P<comment>\#[^\n]*)
+      |(?P<string>(?:(?<![\w])[rRbBuUfFtT]{1,2})?
+          (?:'''[^'\\]*(?:(?:\\.|'(?!''))[^'\\]*)*(?:'''|\Z)
+            |\"\"\"[^"\\]*(?:(?:\\.|"(?!""))[^"\\]*)*(?:\"\"\"|\Z)
+            |'[^'\\\n]*(?:\\.[^'\\\n]*)*(?:'|$)
+            |"[^"\\\n]*(?:\\.[^"\\\n]*)*(?:"|$)))""",
+    re.S | re.X | re.M,
+)
+_ENDS_STATEMENT = re.compile(r"[ \t]*(?:\#[^\n]*)?(?:\r?\n|\Z)")
+_IMPORT_LINE = re.compile(r"^[ \t]*(?:from[ \t]+[\w.]+[ \t]+import|import)\b[^\n]*", re.M)
+
 
 def python_regions(text: str) -> Regions:
-    """Comments, docstrings and other strings of Python source; a file the tokenizer cannot read
-    to the end keeps the regions found before the error."""
-    starts = _line_starts(text)
-    try:
-        tree: ast.Module | None = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        tree = None
-    docstring_lines = _docstring_lines(tree) if tree is not None else set()
+    """Comments, docstrings, other strings and import statements of Python source, by a lexer
+    that never fails: an unterminated string runs to the end of its line (or of the file).
+
+    A docstring is a string standing alone as a statement: outside brackets (counted in the code
+    between tokens), nothing before it on its line (a line ending in a backslash continues),
+    nothing but a comment after it."""
     spans: list[tuple[int, int, str]] = []
-    depth = 0  # inside an f-string of Python 3.12+, whose parts are tokens of their own
-    opened = (0, 0)
-    fstring_start = getattr(tokenize, "FSTRING_START", None)
-    fstring_end = getattr(tokenize, "FSTRING_END", None)
-    try:
-        for token in tokenize.generate_tokens(io.StringIO(text).readline):
-            if token.type == fstring_start:
-                if depth == 0:
-                    opened = token.start
-                depth += 1
-            elif token.type == fstring_end and depth:
-                depth -= 1
-                if depth == 0:
-                    spans.append(_string_span(starts, opened, token.end, docstring_lines))
-            elif depth:
-                continue
-            elif token.type == tokenize.COMMENT:
-                spans.append((_offset(starts, token.start), _offset(starts, token.end), COMMENT))
-            elif token.type == tokenize.STRING:
-                spans.append(_string_span(starts, token.start, token.end, docstring_lines))
-    except (tokenize.TokenError, IndentationError, SyntaxError):
-        pass
-    return Regions(spans, tree, _roles(tree, text, starts) if tree is not None else [])
+    depth = last = 0
+    for match in _PY_TOKENS.finditer(text):
+        start, end = match.span()
+        code = text[last:start]
+        depth = max(0, depth + code.count("(") + code.count("[") + code.count("{") - code.count(")") - code.count("]") - code.count("}"))
+        last = end
+        if match.lastgroup == "comment":
+            spans.append((start, end, COMMENT))
+            continue
+        alone = depth == 0 and _starts_statement(text, start) and _ENDS_STATEMENT.match(text, end) is not None
+        spans.append((start, end, DOCSTRING if alone else STRING))
+    return Regions(spans, text, _imports(text))
 
 
-def _roles(tree: ast.Module, text: str, starts: list[int]) -> list[tuple[int, int, str]]:
-    """Spans of import statements and type annotations (a string annotation included)."""
-    roles: list[tuple[int, int, str]] = []
-
-    def add(node: ast.AST | None, role: str) -> None:
-        if node is not None and getattr(node, "end_lineno", None) is not None:
-            begin = _char_offset(text, starts, node.lineno, node.col_offset)  # type: ignore[attr-defined]
-            roles.append((begin, _char_offset(text, starts, node.end_lineno, node.end_col_offset), role))  # type: ignore[attr-defined]
-
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            add(node, IMPORT)
-        elif isinstance(node, ast.arg):
-            add(node.annotation, ANNOTATION)
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            add(node.returns, ANNOTATION)
-        elif isinstance(node, ast.AnnAssign):
-            add(node.annotation, ANNOTATION)
-    return roles
+def _starts_statement(text: str, start: int) -> bool:
+    line = text.rfind("\n", 0, start) + 1
+    if text[line:start].strip():
+        return False
+    return line < 2 or text[line - 2] != "\\"
 
 
-def _char_offset(text: str, starts: list[int], lineno: int, byte_col: int) -> int:
-    """The text offset of an `ast` position, whose column counts UTF-8 bytes."""
-    begin = starts[min(lineno, len(starts)) - 1]
-    line = text[begin : begin + byte_col]  # a byte column is never fewer characters than bytes
-    return begin + len(line.encode("utf-8")[:byte_col].decode("utf-8", errors="ignore"))
+def _imports(text: str) -> list[tuple[int, int]]:
+    """Import statements: a line opening with `import` or `from x import`, through its closing
+    bracket when the names are in one."""
+    found = []
+    for match in _IMPORT_LINE.finditer(text):
+        start, end = match.span()
+        if "(" in match.group() and ")" not in match.group():
+            closing = text.find(")", end)
+            end = closing + 1 if closing >= 0 else len(text)
+        found.append((start, end))
+    return found
 
 
-def _string_span(starts: list[int], begin: tuple[int, int], end: tuple[int, int], docstring_lines: set[int]) -> tuple[int, int, str]:
-    kind = DOCSTRING if begin[0] in docstring_lines else STRING
-    return (_offset(starts, begin), _offset(starts, end), kind)
+def _annotations(tree: ast.Module, text: str) -> list[tuple[int, int]]:
+    """Spans of type annotations (string annotations included), from a walk over statements only."""
+    starts = _line_starts(text)
+    found: list[tuple[int, int]] = []
 
+    def add(node: ast.expr | None) -> None:
+        if node is not None and node.end_lineno is not None and node.end_col_offset is not None:
+            found.append((_char_offset(text, starts, node.lineno, node.col_offset), _char_offset(text, starts, node.end_lineno, node.end_col_offset)))
 
-def _docstring_lines(tree: ast.Module) -> set[int]:
-    """Lines of strings that stand alone as statements: docstrings, and the prose blocks some
-    code keeps between statements (no SQL scanner reads a string nothing uses)."""
-    lines: set[int] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Expr) and isinstance(node.value, (ast.Constant, ast.JoinedStr)):
-            value = node.value
-            if isinstance(value, ast.JoinedStr) or isinstance(value.value, str):
-                lines.update(range(node.lineno, (node.end_lineno or node.lineno) + 1))
-    return lines
+    def visit(statements: list) -> None:
+        for node in statements:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                arguments = node.args
+                for arg in (*arguments.posonlyargs, *arguments.args, arguments.vararg, *arguments.kwonlyargs, arguments.kwarg):
+                    if arg is not None:
+                        add(arg.annotation)
+                add(node.returns)
+            elif isinstance(node, ast.AnnAssign):
+                add(node.annotation)
+            for name in ("body", "orelse", "finalbody", "handlers", "cases"):
+                children = getattr(node, name, None)
+                if isinstance(children, list):
+                    visit(children)
+
+    visit(tree.body)
+    return found
 
 
 def _line_starts(text: str) -> list[int]:
@@ -154,9 +180,11 @@ def _line_starts(text: str) -> list[int]:
     return starts
 
 
-def _offset(starts: list[int], position: tuple[int, int]) -> int:
-    row, col = position
-    return starts[row - 1] + col if row - 1 < len(starts) else starts[-1]
+def _char_offset(text: str, starts: list[int], lineno: int, byte_col: int) -> int:
+    """The text offset of an `ast` position, whose column counts UTF-8 bytes."""
+    begin = starts[min(lineno, len(starts)) - 1]
+    line = text[begin : begin + byte_col]  # a byte column is never fewer characters than bytes
+    return begin + len(line.encode("utf-8")[:byte_col].decode("utf-8", errors="ignore"))
 
 
 # -- SQL and dbt models ------------------------------------------------------------------------------

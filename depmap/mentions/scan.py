@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Sequence
 from depmap.mentions.claims import Claims
 from depmap.mentions.classify import FileView, ModelLinks, classify_lines
 from depmap.mentions.files import decode, files_to_search, read_bytes, unread_kind
-from depmap.mentions.lexical import regions_for
 from depmap.mentions.mention import MentionSearch
 from depmap.mentions.names import model_registry, table_names
 from depmap.mentions.words import WordFinder
@@ -57,9 +56,7 @@ def find_mentions(index: "Index", tables: Sequence[str]) -> MentionSearch:
         occurrences = finder.occurrences(text)
         if not occurrences:
             continue
-        reason = skipped.get(file.path) or unread_kind(file)
-        regions = regions_for(file.kind, text) if reason is None else regions_for("", text)
-        view = FileView(file.path, file.kind, text, regions, reason)
+        view = FileView(file.path, file.kind, text, skipped.get(file.path) or unread_kind(file))
         search.mentions.extend(classify_lines(view, occurrences, claims, links))
     search.mentions.sort()
     search.not_searched.sort()

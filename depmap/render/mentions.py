@@ -54,14 +54,19 @@ def print_mentions(out: Console, search: MentionSearch, label: str, listed: bool
     out.print(Text(printable(f"Lines that mention {label} without a classified usage: {count} (searched for {words})"), style="bold"))
     for path, items in groupby(search.mentions, key=lambda m: m.path):
         group = list(items)
+        details = {m.detail for m in group}
+        file_note = group[0].detail if len(details) == 1 and all(m.why == NOT_ANALYSED for m in group) else ""
         out.print()
-        out.print(Text(printable(path), style="bold cyan"))
+        heading = Text(printable(path), style="bold cyan")
+        if file_note:
+            heading.append(Text(printable(f"  (not analysed: {file_note})"), style="yellow"))
+        out.print(heading)
         table = Table(box=None, show_header=False, pad_edge=False, padding=(0, 1))
         table.add_column(justify="right", style="dim", no_wrap=True)
         table.add_column(no_wrap=True, style="yellow")
-        detailed = any(m.why in _DETAILED and m.detail for m in group)
+        detailed = not file_note and any(m.why in _DETAILED and m.detail for m in group)
         if detailed:
-            table.add_column(overflow="fold", max_width=40, style="yellow")
+            table.add_column(overflow="ellipsis", no_wrap=True, max_width=48, style="yellow")
         table.add_column(overflow="ellipsis", no_wrap=True, max_width=100)
         for mention in group:
             row = [str(mention.line), Text(mention.why)]

@@ -48,9 +48,14 @@ def test_mentions_print_escaped(depmap, project):
     assert (run.code, run.err) == (0, "")
     lines = run.out.splitlines()
     start = lines.index("Lines that mention orders without a classified usage: 1 (searched for orders)")
-    assert lines[start + 1 : start + 3] == ["", "app/old\\x07.py"]
-    first = lines[start + 3].rstrip()
-    assert first.startswith("4  not-analysed  Python syntax error at line 3,") and first.endswith('db.execute("SELECT id FROM orders")')
+    assert [line.rstrip() for line in lines[start + 1 :]] == [
+        "",
+        "app/old\\x07.py  (not analysed: Python syntax error at line 3, column 1: Missing parentheses in call to 'print'. "
+        "Did you mean print(...)? (Python 2 syntax? depmap reads Python 3 only))",
+        '4  not-analysed  db.execute("SELECT id FROM orders")',
+        "",
+        "not-analysed: file or statement not analysed",
+    ]
     assert not any(char in run.out for char in "\x1b\x9b\x07\u202e")
 
 

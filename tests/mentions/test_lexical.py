@@ -1,0 +1,69 @@
+"""Comments, docstrings, strings, imports and annotations: what a word at an offset is part of."""
+
+from __future__ import annotations
+
+from depmap.mentions.lexical import regions_for
+
+PYTHON = '''\
+"""Orders module."""
+from shop.models import Order  # the model
+import shop.models as m
+
+
+def total(order: "Order") -> int:
+    """Sum of the order."""
+    label = f"order {order.id}"
+    note: Order | None = None
+    return order.total
+'''
+
+
+def part_of(kind: str, text: str, word: str, nth: int = 0) -> str:
+    """What the `nth` occurrence of `word` is part of: a region kind, else the role, else code."""
+    offset = -1
+    for _ in range(nth + 1):
+        offset = text.index(word, offset + 1)
+    regions = regions_for(kind, text)
+    lexical = regions.kind_at(offset)
+    return lexical if lexical != "code" else regions.role_at(offset) or "code"
+
+
+def test_python_docstrings_comments_strings_imports_and_annotations():
+    assert part_of("python", PYTHON, "Orders") == "docstring"
+    assert part_of("python", PYTHON, "Order", 1) == "import"
+    assert part_of("python", PYTHON, "the model") == "comment"
+    assert part_of("python", PYTHON, "shop.models", 1) == "import"
+    assert part_of("python", PYTHON, '"Order"') == "string"  # lexically a string; its role is the annotation
+    assert regions_for("python", PYTHON).role_at(PYTHON.index('"Order"')) == "annotation"
+    assert part_of("python", PYTHON, "Sum of") == "docstring"
+    assert part_of("python", PYTHON, "order {") == "string"
+    assert part_of("python", PYTHON, "Order | None") == "annotation"
+    assert part_of("python", PYTHON, "order.total") == "code"
+
+
+def test_python_roles_use_character_offsets_after_non_ascii_text():
+    text = 'café = "ü"; x: Order = None\n'
+    assert part_of("python", text, "Order") == "annotation"
+
+
+def test_python_that_does_not_parse_keeps_its_comments():
+    text = "def f(:\n    # Order here\n    Order\n"
+    assert part_of("python", text, "Order") == "comment"
+    assert part_of("python", text, "Order", 1) == "code"
+    assert regions_for("python", text).tree is None
+
+
+def test_sql_comments_but_not_a_dash_dash_inside_a_literal():
+    text = "-- orders by day\nselect 'a -- orders' from orders /* orders */\n{# orders #} $$ -- orders $$\n"
+    kinds = [part_of("sql", text, "orders", n) for n in range(6)]
+    assert kinds == ["comment", "code", "code", "comment", "comment", "code"]
+
+
+def test_yaml_comments_outside_quotes():
+    text = "# orders\nname: orders  # the orders\ndescription: 'a # orders'\nurl: x#orders\n"
+    kinds = [part_of("yaml", text, "orders", n) for n in range(5)]
+    assert kinds == ["comment", "code", "comment", "code", "code"]
+
+
+def test_other_kinds_have_no_regions():
+    assert part_of("other", "<!-- orders -->", "orders") == "code"

@@ -1,0 +1,56 @@
+"""Whole words, case as each language has it, Django lookups, and the bytes test before decoding."""
+
+from __future__ import annotations
+
+from depmap.mentions.names import NameForm
+from depmap.mentions.words import WordFinder
+
+FORMS = [
+    NameForm("blog_post", "table"),
+    NameForm("Post", "model"),
+    NameForm("posts", "accessor"),
+    NameForm("post_set", "accessor"),
+    NameForm("post", "query_name", lookup_only=True),
+]
+
+
+def found(text: str, forms=FORMS) -> list[tuple[int, str, list[str]]]:
+    return [(o.line, o.text, [f.kind for f in o.forms]) for o in WordFinder(forms).occurrences(text)]
+
+
+def test_table_names_in_any_case_python_names_exactly():
+    text = "SELECT * FROM BLOG_POST\npost = Post()\nPOST = 'POST'\n"
+    assert found(text) == [(1, "BLOG_POST", ["table"]), (2, "Post", ["model"])]
+
+
+def test_whole_words_only():
+    text = "myblog_posts = blog_post_id + blog_post2\nrepost = Posting\nuser.post_set.all()\n"
+    assert found(text) == [(3, "post_set", ["accessor"])]
+
+
+def test_accessors_and_query_names_inside_lookups():
+    text = 'Author.objects.filter(posts__title="x", post__id=1)\nTag.objects.filter(author__posts__isnull=True)\npost = 1\n'
+    assert found(text) == [
+        (1, "posts", ["accessor"]),
+        (1, "post", ["query_name"]),
+        (2, "posts", ["accessor"]),
+    ]
+
+
+def test_order_by_and_group_by_are_not_tables_named_order_and_group():
+    forms = [NameForm("order", "table"), NameForm("group", "table")]
+    text = "a = 'SELECT * FROM \"order\" ORDER BY id'\nb = 'select n from \"group\" group\n  by n'\norder.id\n"
+    assert found(text, forms) == [(1, "order", ["table"]), (2, "group", ["table"]), (4, "order", ["table"])]
+
+
+def test_a_longer_name_wins_over_its_last_part():
+    forms = [NameForm("sales.orders", "table"), NameForm("orders", "table")]
+    assert found("FROM sales.orders JOIN orders", forms) == [(1, "sales.orders", ["table"]), (1, "orders", ["table"])]
+
+
+def test_the_bytes_test_is_case_blind_and_cheap():
+    finder = WordFinder(FORMS)
+    assert finder.may_occur(b"x = BLOG_POSTS")  # a candidate: the word test decides
+    assert not finder.may_occur(b"nothing to see")
+    assert not WordFinder([]).may_occur(b"Post")
+    assert WordFinder([]).occurrences("Post") == []
