@@ -57,7 +57,7 @@ class Regions:
         if any(start <= offset < end for start, end in self._imports):
             return IMPORT
         text = self._python
-        if text is None or not _ANNOTATED.search(text, text.rfind("\n", 0, offset) + 1, offset):
+        if text is None or not _ANNOTATED.search(text, max(text.rfind("\n", 0, offset) + 1, offset - 200), offset):
             return None
         if any(start <= offset < end for start, end in self._annotations):
             return ANNOTATION
@@ -191,8 +191,8 @@ def _char_offset(text: str, starts: list[int], lineno: int, byte_col: int) -> in
 
 _SQL_TOKENS = re.compile(
     r"""(?P<comment>--[^\n]*|/\*.*?(?:\*/|\Z)|\{\#.*?(?:\#\}|\Z))
-      |'(?:[^']|'')*(?:'|\Z)
-      |"(?:[^"]|"")*(?:"|\Z)
+      |'[^']*(?:''[^']*)*(?:'|\Z)
+      |"[^"]*(?:""[^"]*)*(?:"|\Z)
       |(?P<dollar>\$[A-Za-z_]*\$).*?(?:(?P=dollar)|\Z)""",
     re.S | re.X,
 )
@@ -213,6 +213,9 @@ def yaml_regions(text: str) -> Regions:
     spans: list[tuple[int, int, str]] = []
     offset = 0
     for line in text.split("\n"):
+        if "#" not in line:
+            offset += len(line) + 1
+            continue
         quote = ""
         for i, char in enumerate(line):
             if quote:

@@ -80,3 +80,26 @@ def test_negatives_produce_nothing(depmap):
     assert not any(path == "catalog/pricing.py" for path, _ in lines)  # a plain class with `objects`
     assert ("orders/views.py", 75) not in lines and ("orders/views.py", 77) not in lines  # a list named orders
     assert ("orders/services.py", 84) not in lines  # a docstring mentioning Order.objects
+
+
+def test_who_reads_json_carries_the_unexplained_mentions_apart(depmap):
+    run = depmap("who-reads", "sales_order", *PATH, "--format", "json")
+    assert run.code == 0, run.err
+    document = run.json()
+    assert document["mention_search"]["names"] == ["Order", "orders", "sales_daily_revenue", "sales_order"]
+    mentions = document["mentions"]
+    assert mentions == sorted(mentions, key=lambda m: (m["path"], m["line"]))
+    assert not {(m["path"], m["line"]) for m in mentions} & {(u["path"], u["line"]) for u in document["usages"]}
+    assert [m for m in mentions if m["why"] in ("unclassified", "other-table", "other-name")] == [
+        {"path": "orders/admin.py", "line": 12, "text": "@admin.register(Order)", "why": "unclassified"},
+        {"path": "orders/models.py", "line": 81, "why": "other-table", "detail": "inside the definition of sales_orderline",
+         "text": 'order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")'},
+        {"path": "orders/services.py", "line": 74, "text": "if order.status != Order.Status.PENDING:", "why": "unclassified"},
+        {"path": "orders/services.py", "line": 131, "why": "unclassified",
+         "text": "settled = Q(orders__status=Order.Status.PAID) | Q(orders__status=Order.Status.SHIPPED)"},
+        {"path": "orders/views.py", "line": 75, "text": "orders = []", "why": "other-name"},
+        {"path": "orders/views.py", "line": 77, "text": "orders.append(", "why": "other-name"},
+        {"path": "orders/views.py", "line": 82, "text": "writer.writerows(orders)", "why": "other-name"},
+    ]  # fmt: skip
+    text = depmap("who-reads", "sales_order", *PATH).out.splitlines()
+    assert text[-1].startswith("42 more lines mention sales_order without a classified usage (")
