@@ -73,7 +73,7 @@ def classify_lines(view: FileView, occurrences: list[Occurrence], claims: Claims
         why, detail, deciding = _reason(view, line, found, claims)
         if why == OTHER_NAME:
             if linked is None:
-                linked = links.of(view.regions.tree, view.path)
+                linked = links.of(view.regions.import_tree, view.path)
             if any(_linked(view.text, o, linked) for o in deciding):
                 why = UNCLASSIFIED
         mentions.append(Mention(view.path, line, why, trimmed(view.text, found[0]), detail))

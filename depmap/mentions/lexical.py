@@ -1,14 +1,22 @@
 """Where a file's comments, docstrings and strings are: what a word found at an offset is part of.
 
 A mention in a comment or a docstring is prose; one in a string that no SQL scanner took never
-reaches a query; one in code is a name. Python is read by a small lexer (comments, strings with
-their prefixes and triple quotes, the bracket depth between them): a string standing alone as a
-statement is a docstring, a line opening with `import` or `from x import` an import statement.
-(Python's own `tokenize` took 4 µs a token, most of a query's time on a large project; the lexer
-is one regular expression.) Type annotations come from `ast`, parsed only when a line needs
-them. SQL and dbt models have their own lexer (`--`, `/* */`, Jinja `{# #}`, skipping quoted
-text so that a `--` inside a literal is not a comment); YAML its `#` comments. Any other kind
-has no regions: every word in it is code.
+reaches a query; one in code is a name, unless it only imports the model or annotates a type.
+Python is read by a small lexer, one regular expression for comments and strings (prefixes and
+triple quotes included) and line-level rules for the rest, never by `tokenize` or `ast` over
+the whole file (on a large project they were most of a query's time):
+
+- a docstring is a string alone on its lines whose previous code line does not leave an
+  expression open (`(`, `[`, `{`, `,`, an operator, another string): a docstring, or prose
+  kept between statements, which no SQL scanner reads either;
+- an import is a line opening with `import` or `from x import` (through its closing bracket);
+  only these statements are parsed, to know which models a module links (`import_tree`);
+- an annotation follows `->` on its line, or a `name:` that opens the line or follows `(` or `,`
+  (an annotated assignment, a parameter), with only type-like text between (not in a lambda).
+
+SQL and dbt models have their own lexer (`--`, `/* */`, Jinja `{# #}`, skipping quoted text so
+that a `--` inside a literal is not a comment); YAML its `#` comments. Any other kind has no
+regions: every word in it is code.
 
 >>> regions = python_regions("'''Orders.'''\\nx = 'orders'  # orders\\n")
 >>> [regions.kind_at(i) for i in (3, 20, 31)]
@@ -20,19 +28,27 @@ from __future__ import annotations
 import ast
 import bisect
 import re
+import textwrap
 from functools import cached_property
 
 COMMENT, DOCSTRING, STRING, CODE = "comment", "docstring", "string", "code"
 # What a piece of Python code is, beyond its tokens: an import statement, a type annotation.
 IMPORT, ANNOTATION = "import", "annotation"
-# What precedes, on its line, a word that may be in a type annotation: `x: `, `-> list[`, `y: "`.
-_ANNOTATED = re.compile(r"(?:->|\w\s*:)[\s\w.\[\],|'\"]*\Z")
+
+# Type-like text up to a word: names, dots, `|`, quotes, and at most one bracket left open
+# (`dict[str, ` reaches `Order`; `x: int, ` does not reach the next parameter's name).
+_TYPE_CHARS = r"[ \t\w.|'\"]*(?:\[[^\]\n]*)?"
+_AFTER_ARROW = re.compile(rf"->{_TYPE_CHARS}\Z")
+# `name: ` opening a line (not a keyword's colon), or after `(` or `,` (a parameter), then type-like text.
+_AFTER_PARAMETER = re.compile(
+    rf"(?:^|[(,])[ \t]*(?!(?:if|elif|else|while|for|with|try|except|finally|match|case|return|yield)\b)\*{{0,2}}[A-Za-z_][\w.]*[ \t]*:{_TYPE_CHARS}\Z",
+    re.M,
+)
 
 
 class Regions:
-    """Non-overlapping (start, end, kind) spans of a text, by offset. For Python source (`python`,
-    the text), also the spans of import statements and, read from the `ast` on first use, of
-    type annotations; `tree` is the module's `ast` when it parses (name links read its imports)."""
+    """Non-overlapping (start, end, kind) spans of a text, by offset; for Python source (`python`,
+    the text), also the spans of its import statements."""
 
     def __init__(
         self, spans: list[tuple[int, int, str]] | None = None, python: str | None = None, imports: list[tuple[int, int]] | None = None
@@ -52,30 +68,33 @@ class Regions:
         return CODE
 
     def role_at(self, offset: int) -> str | None:
-        """IMPORT or ANNOTATION when the offset is inside one, else None. The `ast` is read only for
-        a word that looks annotated on its line (after a `:` or `->`, among type-like characters)."""
+        """IMPORT or ANNOTATION when the offset is inside one, else None."""
         if any(start <= offset < end for start, end in self._imports):
             return IMPORT
         text = self._python
-        if text is None or not _ANNOTATED.search(text, max(text.rfind("\n", 0, offset) + 1, offset - 200), offset):
+        if text is None:
             return None
-        if any(start <= offset < end for start, end in self._annotations):
+        line = text.rfind("\n", 0, offset) + 1
+        window = max(line, offset - 200)  # a long line is looked at near the word only
+        if _AFTER_ARROW.search(text, window, offset):
+            return ANNOTATION
+        if _AFTER_PARAMETER.search(text, window, offset) and "lambda" not in text[window:offset]:
             return ANNOTATION
         return None
 
     @cached_property
-    def tree(self) -> ast.Module | None:
+    def import_tree(self) -> ast.Module | None:
+        """The module's import statements alone, parsed (each dedented; one that does not parse is
+        left out): what the name links need, at a fraction of parsing the module."""
         if self._python is None:
             return None
-        try:
-            return ast.parse(self._python)
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            return None
-
-    @cached_property
-    def _annotations(self) -> list[tuple[int, int]]:
-        tree = self.tree
-        return _annotations(tree, self._python or "") if tree is not None else []
+        statements = []
+        for start, end in self._imports:
+            try:
+                statements.extend(ast.parse(textwrap.dedent(self._python[start:end])).body)
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
+                continue
+        return ast.Module(body=statements, type_ignores=[])
 
 
 def regions_for(kind: str, text: str) -> Regions:
@@ -102,35 +121,49 @@ _PY_TOKENS = re.compile(
 )
 _ENDS_STATEMENT = re.compile(r"[ \t]*(?:\#[^\n]*)?(?:\r?\n|\Z)")
 _IMPORT_LINE = re.compile(r"^[ \t]*(?:from[ \t]+[\w.]+[ \t]+import|import)\b[^\n]*", re.M)
+_OPEN_ENDINGS = tuple("([{,+-*/%=&|<>\\\"'") + (" and", " or", " not", " in", " is", " if", " else", "lambda")
 
 
 def python_regions(text: str) -> Regions:
     """Comments, docstrings, other strings and import statements of Python source, by a lexer
-    that never fails: an unterminated string runs to the end of its line (or of the file).
-
-    A docstring is a string standing alone as a statement: outside brackets (counted in the code
-    between tokens), nothing before it on its line (a line ending in a backslash continues),
-    nothing but a comment after it."""
+    that never fails: an unterminated string runs to the end of its line (or of the file)."""
     spans: list[tuple[int, int, str]] = []
-    depth = last = 0
     for match in _PY_TOKENS.finditer(text):
         start, end = match.span()
-        code = text[last:start]
-        depth = max(0, depth + code.count("(") + code.count("[") + code.count("{") - code.count(")") - code.count("]") - code.count("}"))
-        last = end
         if match.lastgroup == "comment":
             spans.append((start, end, COMMENT))
-            continue
-        alone = depth == 0 and _starts_statement(text, start) and _ENDS_STATEMENT.match(text, end) is not None
-        spans.append((start, end, DOCSTRING if alone else STRING))
+        elif (start == 0 or text[start - 1] in " \t\n") and _alone(text, start, end, spans):
+            spans.append((start, end, DOCSTRING))
+        else:
+            spans.append((start, end, STRING))
     return Regions(spans, text, _imports(text))
 
 
-def _starts_statement(text: str, start: int) -> bool:
+def _alone(text: str, start: int, end: int, spans: list[tuple[int, int, str]]) -> bool:
+    """Whether the string at start..end stands alone as a statement: nothing before it on its
+    line, nothing but a comment after it, and a previous code line that closes its expression."""
     line = text.rfind("\n", 0, start) + 1
-    if text[line:start].strip():
+    if text[line:start].strip() or _ENDS_STATEMENT.match(text, end) is None:
         return False
-    return line < 2 or text[line - 2] != "\\"
+    previous = _previous_code_line(text, line, spans)
+    return not previous.endswith(_OPEN_ENDINGS)
+
+
+def _previous_code_line(text: str, line: int, spans: list[tuple[int, int, str]]) -> str:
+    """The last line before `line` holding code, its trailing comment cut, right-stripped."""
+    end = line - 1
+    comments = [(s, e) for s, e, kind in spans[-50:] if kind == COMMENT]
+    while end > 0:
+        begin = text.rfind("\n", 0, end) + 1
+        stop = end
+        for s, e in comments:
+            if begin <= s < stop:
+                stop = s
+        code = text[begin:stop].rstrip()
+        if code.strip():
+            return code
+        end = begin - 1
+    return ""
 
 
 def _imports(text: str) -> list[tuple[int, int]]:
@@ -144,47 +177,6 @@ def _imports(text: str) -> list[tuple[int, int]]:
             end = closing + 1 if closing >= 0 else len(text)
         found.append((start, end))
     return found
-
-
-def _annotations(tree: ast.Module, text: str) -> list[tuple[int, int]]:
-    """Spans of type annotations (string annotations included), from a walk over statements only."""
-    starts = _line_starts(text)
-    found: list[tuple[int, int]] = []
-
-    def add(node: ast.expr | None) -> None:
-        if node is not None and node.end_lineno is not None and node.end_col_offset is not None:
-            found.append((_char_offset(text, starts, node.lineno, node.col_offset), _char_offset(text, starts, node.end_lineno, node.end_col_offset)))
-
-    def visit(statements: list) -> None:
-        for node in statements:
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                arguments = node.args
-                for arg in (*arguments.posonlyargs, *arguments.args, arguments.vararg, *arguments.kwonlyargs, arguments.kwarg):
-                    if arg is not None:
-                        add(arg.annotation)
-                add(node.returns)
-            elif isinstance(node, ast.AnnAssign):
-                add(node.annotation)
-            for name in ("body", "orelse", "finalbody", "handlers", "cases"):
-                children = getattr(node, name, None)
-                if isinstance(children, list):
-                    visit(children)
-
-    visit(tree.body)
-    return found
-
-
-def _line_starts(text: str) -> list[int]:
-    starts = [0]
-    starts.extend(match.end() for match in re.finditer("\n", text))
-    return starts
-
-
-def _char_offset(text: str, starts: list[int], lineno: int, byte_col: int) -> int:
-    """The text offset of an `ast` position, whose column counts UTF-8 bytes."""
-    begin = starts[min(lineno, len(starts)) - 1]
-    line = text[begin : begin + byte_col]  # a byte column is never fewer characters than bytes
-    return begin + len(line.encode("utf-8")[:byte_col].decode("utf-8", errors="ignore"))
 
 
 # -- SQL and dbt models ------------------------------------------------------------------------------

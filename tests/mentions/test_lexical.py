@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+
 from depmap.mentions.lexical import regions_for
 
 PYTHON = '''\
@@ -41,16 +43,55 @@ def test_python_docstrings_comments_strings_imports_and_annotations():
     assert part_of("python", PYTHON, "order.total") == "code"
 
 
-def test_python_roles_use_character_offsets_after_non_ascii_text():
-    text = 'café = "ü"; x: Order = None\n'
-    assert part_of("python", text, "Order") == "annotation"
+def test_annotations_by_their_lines():
+    text = """\
+async def load(self, key: str, *, into: "Order | None" = None) -> list[Order]:
+    pass
+def long(
+    self, html: str, order: Order,
+):
+    note: Order = build()
+    self.last: Optional[Order] = None
+    mapping = {key: Order for key in keys}
+    if ready: Order.objects.all()
+    pick = lambda x: Order
+    table = {"order": Order}
+def build(kind: str, Order, size: dict[str, Order]): pass
+"""
+    kinds = [part_of("python", text, "Order", n) for n in range(11)]
+    assert kinds == ["string", "annotation", "annotation", "annotation", "annotation", "code", "code", "code", "code",
+                     "code", "annotation"]  # a parameter named like the class is not its annotation
+    assert regions_for("python", text).role_at(text.index('"Order')) == "annotation"  # the string annotation
+
+
+def test_imports_alone_are_parsed_for_the_links():
+    text = "from shop.models import (\n    Order,\n    Customer,\n)\n\ndef f():\n    import shop.db as db\n    x = 1\n"
+    tree = regions_for("python", text).import_tree
+    assert [ast.unparse(node) for node in tree.body] == ["from shop.models import Order, Customer", "import shop.db as db"]
+    assert part_of("python", text, "Customer") == "import"
+
+
+def test_a_string_is_a_docstring_only_when_it_stands_alone():
+    text = '''\
+def f():
+    """Order docs."""
+    cursor.execute(
+        "SELECT * FROM orders "
+        "WHERE id = %s"
+    )
+    "Orders kept apart."
+    x = ("orders"
+         "more")
+'''
+    kinds = [part_of("python", text, word) for word in ("Order docs", "SELECT", "WHERE", "Orders kept", "orders\"\n", "more")]
+    assert kinds == ["docstring", "string", "string", "docstring", "string", "string"]
 
 
 def test_python_that_does_not_parse_keeps_its_comments():
     text = "def f(:\n    # Order here\n    Order\n"
     assert part_of("python", text, "Order") == "comment"
     assert part_of("python", text, "Order", 1) == "code"
-    assert regions_for("python", text).tree is None
+    assert regions_for("python", text).import_tree.body == []
 
 
 def test_sql_comments_but_not_a_dash_dash_inside_a_literal():
