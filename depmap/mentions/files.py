@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import os
+import stat
 import tokenize
 from pathlib import Path
 
@@ -61,20 +62,49 @@ def unread_kind(file: SourceFile) -> str | None:
     return f"no scanner reads {suffix} files" if suffix else "no scanner reads this kind of file"
 
 
+class Reader:
+    """Reads the files of one search, never through a link out of the root: each folder's real
+    path is checked once (discovery follows only links inside the root, and the check stands
+    if the tree changed since), a file that is itself a link is resolved whole."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._folders: dict[str, str | None] = {}
+
+    def real_path(self, rel: str) -> str | None:
+        folder, _, name = rel.rpartition("/")
+        if folder not in self._folders:
+            self._folders[folder] = real_path_inside(self.root, folder or ".")
+        real_folder = self._folders[folder]
+        if real_folder is None:
+            return None
+        path = os.path.join(real_folder, name)
+        try:
+            if stat.S_ISLNK(os.lstat(path).st_mode):
+                return real_path_inside(self.root, rel)
+        except OSError:
+            pass  # reading it says why
+        return path
+
+    def read_bytes(self, file: SourceFile) -> bytes | Skipped | None:
+        """The file's bytes; a Skipped when it cannot be read or leads out of the root; None for a
+        binary file (never worth a line)."""
+        real = self.real_path(file.path)
+        if real is None:
+            return Skipped(file.path, "leads outside the scanned root: not searched")
+        try:
+            with open(real, "rb") as handle:
+                data = handle.read()
+        except OSError as error:
+            return Skipped(file.path, f"not searched: {error.strerror or error}")
+        if b"\0" in data[:BINARY_SNIFF_BYTES] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return None
+        return data
+
+
 def read_bytes(root: Path, file: SourceFile) -> bytes | Skipped | None:
-    """The file's bytes; a Skipped when it cannot be read or is left out by rule; None for a
-    binary file (never worth a line)."""
-    real = real_path_inside(root, file.path)
-    if real is None:
-        return Skipped(file.path, "leads outside the scanned root: not searched")
-    try:
-        with open(real, "rb") as handle:
-            data = handle.read()
-    except OSError as error:
-        return Skipped(file.path, f"not searched: {error.strerror or error}")
-    if b"\0" in data[:BINARY_SNIFF_BYTES] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return None
-    return data
+    """One file read as `Reader.read_bytes` reads it."""
+    return Reader(root).read_bytes(file)
 
 
 def decode(file: SourceFile, data: bytes) -> str | Skipped:

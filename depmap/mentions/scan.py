@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Sequence
 
 from depmap.mentions.claims import Claims
 from depmap.mentions.classify import FileView, ModelLinks, classify_lines
-from depmap.mentions.files import decode, files_to_search, read_bytes, unread_kind
+from depmap.mentions.files import Reader, decode, files_to_search, unread_kind
 from depmap.mentions.mention import MentionSearch
 from depmap.mentions.names import model_registry, table_names
 from depmap.mentions.words import WordFinder
@@ -38,8 +38,9 @@ def find_mentions(index: "Index", tables: Sequence[str]) -> MentionSearch:
     found = files_to_search(index.root, index.config)
     reported = set(index.skipped)  # already in every report's "not analysed"
     search.not_searched = [item for item in found.skipped if item not in reported]
+    reader = Reader(index.root)
     for file in found.files:
-        data = read_bytes(index.root, file)
+        data = reader.read_bytes(file)
         if data is None:
             continue
         if isinstance(data, Skipped):

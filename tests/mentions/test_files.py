@@ -9,7 +9,7 @@ import pytest
 
 from depmap.config import Config
 from depmap.discover import SourceFile
-from depmap.mentions.files import decode, files_to_search, read_bytes, searched, unread_kind
+from depmap.mentions.files import Reader, decode, files_to_search, read_bytes, searched, unread_kind
 from depmap.model import Skipped
 
 
@@ -84,3 +84,21 @@ def test_text_is_decoded_as_its_tooling_reads_it():
     assert decode(file("a.py", "python"), b"# -*- coding: latin-1 -*-\nx = '\xe9'\n") == "# -*- coding: latin-1 -*-\nx = '\xe9'\n"
     assert decode(file("a.sql", "sql"), b"\xef\xbb\xbfselect 1 -- \xff\n") == "select 1 -- \ufffd\n"
     assert decode(file("a.sql", "sql"), "select 1\n".encode("utf-16")) == "select 1\n"
+
+
+def test_the_reader_checks_each_folder_once_and_each_linked_file_whole(tmp_path: Path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.md").write_text("orders\n")
+    root = tmp_path / "project"
+    (root / "docs").mkdir(parents=True)
+    (root / "docs" / "real.md").write_text("orders\n")
+    os.symlink(root / "docs" / "real.md", root / "docs" / "alias.md")  # a link inside the root: read
+    os.symlink(outside / "secret.md", root / "docs" / "leak.md")  # a file link out of it: never
+    os.symlink(outside, root / "vendor")  # a folder link out of it: never
+    reader = Reader(root)
+    assert reader.read_bytes(file("docs/real.md")) == b"orders\n"
+    assert reader.read_bytes(file("docs/alias.md")) == b"orders\n"
+    for path in ("docs/leak.md", "vendor/secret.md"):
+        assert reader.read_bytes(file(path)) == Skipped(path, "leads outside the scanned root: not searched")
+    assert reader.read_bytes(file("docs/gone.md")) == Skipped("docs/gone.md", "not searched: No such file or directory")

@@ -74,7 +74,7 @@ def test_imports_alone_are_parsed_for_the_links():
 def test_a_string_is_a_docstring_only_when_it_stands_alone():
     text = '''\
 def f():
-    """Order docs."""
+    r"""Order docs."""
     cursor.execute(
         "SELECT * FROM orders "
         "WHERE id = %s"
