@@ -14,6 +14,7 @@ from jsonschema import Draft202012Validator
 from depmap import schemas
 from depmap.impact.finding import BREAKS, NEEDS_CARE, SAFE, SEVERITY_ORDER
 from depmap.impact.registry import RULES
+from depmap.mentions.mention import WHYS
 from depmap.model import CONFIDENCE_ORDER, SCHEMA_VERSION
 from tests.schemas.validation import problems
 
@@ -48,6 +49,7 @@ def test_the_enums_are_the_codes_own():
     assert common("severity")["enum"] == list(SEVERITY_ORDER)
     assert common("confidence")["enum"] == list(CONFIDENCE_ORDER)
     assert sorted(common("verdict")["enum"]) == sorted([SAFE, NEEDS_CARE, BREAKS])
+    assert common("why")["enum"] == list(WHYS)
 
 
 @pytest.mark.parametrize("name", list(schemas.DOCUMENTS))
@@ -251,8 +253,13 @@ def test_a_table_may_carry_its_history_indexes_and_constraints():
 
 def test_mentions_sit_apart_from_the_usages(impact):
     mention = {"path": "shop/admin/notes.py", "line": 4, "text": "# orders are archived nightly", "why": "comment"}
-    document = {**usages_document(impact), "mentions": [mention], "mention_search": {"names": ["orders"], "files_searched": 3}}
+    search = {"names": ["orders"], "files_searched": 3, "files_read": 1, "by_reason": {"comment": 1}, "not_searched": []}
+    document = {**usages_document(impact), "mentions": [mention], "mention_search": search}
     assert problems("usages", document) == []
     assert problems("impact", {**impact, "mentions": [mention]}) == []
     assert problems("usages", {**document, "mentions": [{k: v for k, v in mention.items() if k != "why"}]}) == [
         "mentions/0: 'why' is a required property"]
+    assert problems("usages", {**document, "mentions": [{**mention, "why": "prose"}]}) == [
+        f"mentions/0/why: 'prose' is not one of {list(WHYS)}"]
+    assert problems("usages", {**document, "mention_search": {**search, "by_reason": {"prose": 1}}}) == [
+        f"mention_search/by_reason: 'prose' is not one of {list(WHYS)}"]
