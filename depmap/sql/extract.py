@@ -207,6 +207,7 @@ class StatementExtractor:
             exp.Create: self._ddl,
             exp.Alter: self._ddl,
             exp.Drop: self._ddl,
+            exp.Comment: self._ddl,
             exp.Command: self._command,
         }
         for node_type, method in handler.items():
@@ -421,6 +422,8 @@ class StatementExtractor:
 
     def _command(self, statement: exp.Command) -> tuple[str, str | None]:
         keyword = str(statement.this).upper()
+        if keyword in ("CREATE", "ALTER"):  # a trigger or an ALTER sqlglot keeps as text: its schema operation
+            DdlExtractor(self.resolver, self.out).opaque(statement.sql(self.dialect))
         if keyword.startswith(_DATA_COMMANDS):
             text = statement.sql(self.dialect)
             for table, access in tables_named(text, quoting_keeps_case(self.dialect)):
