@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from depmap.model import COLUMN_DEF, EXPOSURE, SCHEMA, TABLE_DEF, Fact, Location
 from depmap.orm.accesses import AccessResolver
-from depmap.orm.migrations import DjangoOperations, migration_ranks, with_ranks
+from depmap.orm.migrations import DjangoOperations, migration_identities, migration_ranks, with_ranks
 from depmap.orm.registry import Field, Model, Registry
 from depmap.orm.symbols import DJANGO_MIGRATION_OP, ORM_ACCESS
 
@@ -21,7 +21,7 @@ def link_orm(facts: list[Fact]) -> list[Fact]:
     resolver = AccessResolver(registry)
     linked: list[Fact] = []
     operations: list[Fact] = []
-    for fact in with_ranks(facts, ranks):
+    for fact in with_ranks(facts, ranks, migration_identities(facts, registry)):
         if fact.kind == ORM_ACCESS:
             linked.extend(resolver.orm_access(fact))
         elif fact.kind == EXPOSURE and not fact.table:

@@ -89,13 +89,19 @@ facts (via "migration"); the linker only orders them.
 
 DJANGO_MIGRATION_OP — a Django migration operation on a model, whose table the linker computes
 from the app label: extra = {"app": "orders", "op": "CreateModel" | "AddField" | "AlterField" |
-"RemoveField" | "RenameField" | "DeleteModel" | "RenameModel" | "AlterModelTable",
+"RemoveField" | "RenameField" | "DeleteModel" | "RenameModel" | "AlterModelTable" | "AddIndex" |
+"RemoveIndex" | "RenameIndex" | "AddConstraint" | "RemoveConstraint" | "AlterUniqueTogether" |
+"AlterIndexTogether" | "AddIndexConcurrently" | "RemoveIndexConcurrently",
 "model_name": "order", "fields": [field dicts as in MODEL] (CreateModel, AddField, AlterField),
-"old_name"/"new_name" (RenameField, RenameModel), "table" (AlterModelTable or CreateModel
+"old_name"/"new_name" (RenameField, RenameModel, RenameIndex), "table" (AlterModelTable or CreateModel
 options db_table), "proxy"/"managed" (CreateModel options: no table is created),
+"index"/"constraint" (AddIndex, AddConstraint: `depmap.frameworks.django.schema_objects` dicts),
+"index_name"/"constraint_name" (RemoveIndex, RemoveConstraint), "old_fields" (RenameIndex),
+"together" (AlterUniqueTogether/AlterIndexTogether: lists of field names), CreateModel's
+"indexes"/"constraints"/"unique_together"/"index_together" when its options write them,
 "state_only" (inside SeparateDatabaseAndState.state_operations: the database is untouched)}.
-Field dicts may carry "preserve_default": False (AddField's default is dropped afterwards).
-Located at the operation's line.
+Field dicts may carry "preserve_default": False (AddField's default is dropped afterwards) and
+"db_index" when written. Located from the operation's first line to its last.
 
 Any fact of a migration file whose SQL only runs when migrating down (an Alembic `downgrade()`,
 RunSQL's `reverse_sql`) carries `direction: "down"`; the catalog never replays it.

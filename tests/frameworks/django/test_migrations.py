@@ -106,7 +106,7 @@ def test_add_and_alter_field_with_defaults() -> None:
             }),
             (OP, at(f, "migrations.AlterField("), "", (), None, {
                 "app": "orders", "op": "AlterField", "model_name": "order", "name": "status",
-                "fields": [field("status", at(f, "max_length=32"), "CharField", nullable=True, default='"new"')],
+                "fields": [field("status", at(f, "max_length=32"), "CharField", nullable=True, default='"new"', db_index=True)],
             }),
             # RunSQL and RunPython make no operation fact
         ],
@@ -159,7 +159,12 @@ def test_renames_removals_and_separate_database_and_state() -> None:
             (OP, at(f, 'migrations.AddField("order"'), "", (), None, {
                 "app": "orders", "op": "AddField", "model_name": "order", "name": "archived", "fields": [archived],
             }),
-            # AddIndex is not one of the operations the linker replays
+            (OP, at(f, "migrations.AddIndex("), "", (), None, {
+                "app": "orders", "op": "AddIndex", "model_name": "order", "index": {
+                    "kind": "index", "name": "orders_status_paid_idx", "fields": ["status", "paid_at"], "expressions": False,
+                    "condition": None, "line": at(f, "index=models.Index("), "end_line": at(f, "index=models.Index("),
+                },
+            }),
         ],
     )
     add = next(fact for fact in facts if fact.extra.get("op") == "AddField")
