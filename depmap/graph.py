@@ -15,7 +15,7 @@ import difflib
 from dataclasses import dataclass
 from typing import Iterable, Iterator, Optional
 
-from depmap.model import ACCESS, EXPOSURE, FLOW, POSITIONAL_DETAILS, READ, SCHEMA, STAR_DETAILS, WRITE, Fact
+from depmap.model import ACCESS, EXPOSURE, FLOW, POSITIONAL_DETAILS, READ, SCHEMA, SCHEMA_OP, STAR_DETAILS, WRITE, Fact
 
 # Writes that set every column of a row, so they write any column, including a new one.
 _WHOLE_ROW_WRITES = POSITIONAL_DETAILS | {"copy"}
@@ -106,7 +106,7 @@ class DependencyGraph:
             self._add(fact)
 
     def _add(self, fact: Fact) -> None:
-        if not fact.table:
+        if not fact.table or fact.kind == SCHEMA_OP:  # a table's history, not a usage (the catalog keeps it)
             return
         table = table_node(fact.table)
         self.g.add_node(table, kind="table", name=fact.table)

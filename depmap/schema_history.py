@@ -1,0 +1,158 @@
+"""Each table's schema history: every schema operation on it, in the order migrations run.
+
+The catalog hands over every SCHEMA_OP fact sorted by `migration_order`; this module answers
+"what has happened to this table (or column), and which migration touched it last":
+
+- `settle_tables` gives a table to operations that name an index or trigger without its table
+  (`DROP INDEX ix_orders_status`, `op.drop_index("ix")`, `ALTER INDEX ... RENAME`): the table of
+  the latest operation before it that made that index or trigger, else of the only one that did;
+- `history_of` follows the table back through its renames (and a column through its renames),
+  keeps the operations of other tables whose foreign keys point at it, and lists downgrades
+  apart: they never run on the way up.
+
+A history entry as JSON (`entry_json`) has `op`, `table`, `path`, `line`, `end_line`, `columns`,
+`direction` ("upgrade" in a migration, "downgrade" for what only migrating down runs, None for
+plain DDL and ORM declarations), `migration` (Alembic revision, Django `app_label.name`, or
+None), `via`, and the operation's details (name, new_name, unique, where, constraint,
+references, check, together, trigger, within, operation).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any, Iterable
+
+from depmap.model import Fact
+
+# What a SCHEMA_OP's extra holds that is not the operation's own detail.
+_INTERNAL = frozenset({"migration_rank", "direction", "migration", "statement", "sink", "revision", "executed_in", "dynamic"})
+_MAKERS = {"drop_index": ("create_index",), "rename_index": ("create_index",), "drop_trigger": ("create_trigger",)}
+
+
+def is_down(fact: Fact) -> bool:
+    return fact.extra.get("direction") == "down"
+
+
+def direction(fact: Fact) -> str | None:
+    """"downgrade", "upgrade" (a migration's operation) or None (plain DDL, an ORM declaration)."""
+    if is_down(fact):
+        return "downgrade"
+    if "migration_rank" in fact.extra or "revision" in fact.extra or fact.extra.get("migration"):
+        return "upgrade"
+    return None
+
+
+def settle_tables(ops: list[Fact]) -> list[Fact]:
+    """`ops` sorted in migration order, each table-less index or trigger operation given the
+    table of the operation that made that index or trigger (`extra["table_from"]` says so)."""
+    made: dict[tuple[str, str], list[tuple[int, str]]] = {}  # (maker op, name) -> [(position, table)]
+    for position, fact in enumerate(ops):
+        name = fact.extra.get("new_name") if fact.detail == "rename_index" else fact.extra.get("name")
+        if fact.table and name and fact.detail in ("create_index", "create_trigger", "rename_index"):
+            maker = "create_index" if fact.detail != "create_trigger" else "create_trigger"
+            made.setdefault((maker, name), []).append((position, fact.table))
+    settled = []
+    for position, fact in enumerate(ops):
+        if not fact.table and fact.detail in _MAKERS and fact.extra.get("name"):
+            candidates = made.get((_MAKERS[fact.detail][0], fact.extra["name"]), [])
+            before = [table for at, table in candidates if at < position]
+            tables = {table for _, table in candidates}
+            table = before[-1] if before else (next(iter(tables)) if len(tables) == 1 else "")
+            if table:
+                kind = "trigger" if fact.detail == "drop_trigger" else "index"
+                fact = replace(fact, table=table, extra={**fact.extra, "table_from": kind})
+        settled.append(fact)
+    return settled
+
+
+@dataclass
+class History:
+    """A table's (or column's) operations: `upgrades` in the order they run (plain DDL, then
+    migrations, then ORM declarations), `downgrades` apart, in the order of their migrations."""
+
+    table: str
+    column: str | None = None
+    upgrades: list[Fact] = field(default_factory=list)
+    downgrades: list[Fact] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)  # the names the table had, latest first
+
+    @property
+    def last_migration(self) -> Fact | None:
+        """The latest migration operation that touched it (on the way up)."""
+        return next((fact for fact in reversed(self.upgrades) if direction(fact) == "upgrade"), None)
+
+
+def history_of(ops: list[Fact], table: str, column: str | None = None) -> History:
+    """Every operation on `table` (or touching `table.column`), `ops` sorted in migration order."""
+    history = History(table, column)
+    tables, columns = {table}, {column} if column else set()
+    found: list[Fact] = []
+    for fact in reversed([f for f in ops if not is_down(f)]):  # back in time, through renames
+        if fact.detail == "rename_table" and fact.extra.get("new_name") in tables:
+            tables = (tables - {fact.extra["new_name"]}) | {fact.table}
+            history.names.append(fact.table)
+            found.append(fact)
+            continue
+        if fact.table in tables and column and fact.detail in ("rename_column", "alter_column") and fact.extra.get("new_name") in columns:
+            columns = (columns - {fact.extra["new_name"]}) | set(fact.columns)
+            found.append(fact)
+            continue
+        if _touches(fact, tables, columns if column else None):
+            found.append(fact)
+    history.upgrades = list(reversed(found))
+    every_name = {table, *history.names}
+    every_column = columns | ({column} if column else set())
+    history.downgrades = [f for f in ops if is_down(f) and _touches(f, every_name, every_column if column else None)]
+    return history
+
+
+def _touches(fact: Fact, tables: set[str], columns: set[str] | None) -> bool:
+    """On one of `tables` (touching one of `columns` when given), or a foreign key pointing at it."""
+    if fact.table in tables:
+        if columns is None or fact.detail in ("drop_table", "rename_table", "drop_view"):
+            return True
+        return bool(columns & _columns_of(fact))
+    for references in _references(fact):
+        if references.get("table") in tables:
+            return columns is None or bool(columns & set(references.get("columns") or []))
+    return False
+
+
+def _columns_of(fact: Fact) -> set[str]:
+    found = set(fact.columns)
+    for item in fact.extra.get("column_constraints") or []:
+        found.add(item.get("column"))
+    for group in fact.extra.get("together") or []:
+        found.update(group)
+    return found
+
+
+def _references(fact: Fact) -> Iterable[dict[str, Any]]:
+    if isinstance(fact.extra.get("references"), dict):
+        yield fact.extra["references"]
+    for item in fact.extra.get("column_constraints") or []:
+        if isinstance(item.get("references"), dict):
+            yield item["references"]
+
+
+def entry_json(fact: Fact) -> dict[str, Any]:
+    """One history entry as JSON (see the module's docstring)."""
+    loc = fact.location
+    data: dict[str, Any] = {
+        "op": fact.detail,
+        "table": fact.table,
+        "path": loc.path,
+        "line": loc.line,
+        "end_line": loc.end_line if loc.end_line is not None else loc.line,
+        "columns": list(fact.columns),
+        "direction": direction(fact),
+        "migration": fact.extra.get("migration") or fact.extra.get("revision"),
+        "via": fact.via,
+    }
+    data.update({key: value for key, value in sorted(fact.extra.items()) if key not in _INTERNAL and value is not None})
+    return data
+
+
+def history_json(history: History) -> list[dict[str, Any]]:
+    """Upgrades in order, then downgrades: what `tables --format json` lists as a table's `history`."""
+    return [entry_json(fact) for fact in [*history.upgrades, *history.downgrades]]
