@@ -14,7 +14,7 @@ from graphlib import CycleError, TopologicalSorter
 from typing import Any
 
 from depmap.model import COLUMN_DEF, SCHEMA, SCHEMA_OP, TABLE_DEF, Fact
-from depmap.orm.django_schema import declared, object_op, together_ops
+from depmap.orm.declared_schema import declared, object_op, together_ops
 from depmap.orm.naming import app_module_of, django_table
 from depmap.orm.registry import Registry
 from depmap.orm.symbols import DJANGO_MIGRATION_OP, MIGRATION

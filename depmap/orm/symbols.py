@@ -48,6 +48,13 @@ the `class` line; `location.symbol` is the qualified class name. `extra`:
                   inside that class is tied to this model
     factory       SQLAlchemy: True on the abstract root a `Base = declarative_base()` stands for
     table_binding SQLAlchemy: `__table__ = orders_table` names a Core table defined elsewhere
+    schema_items  indexes and constraints the model declares (Django `Meta.indexes`/`constraints`,
+                  SQLAlchemy `__table_args__`), as dicts of one shape: {"kind": "index" | "unique" |
+                  "check" | "foreign_key" | "primary_key" | "exclude", "name", "fields",
+                  "expressions", "condition", "check", "unique", "references", "line", "end_line"}
+                  (only when the model declares some)
+    unique_together / index_together   Django: lists of field names (only when written)
+  Field dicts may also carry `db_index` (Django, when written) and `index` (SQLAlchemy, when True).
 
 APP_CONFIG — a Django `AppConfig` subclass: `extra = {"name": "shop.orders", "label": "orders"}`
 (label None when not set). Located at the class line.
