@@ -94,7 +94,17 @@ def migration_order(fact: Fact) -> tuple:
     else:
         parts = re.split(r"(\d+)", fact.location.path)
         group, key = 0, tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts)
-    return (group, key, fact.location.line, 0 if fact.kind == TABLE_DEF else 1, "", 0)
+    return (group, key, fact.location.line, _within_line(fact), "", 0)
+
+
+def _within_line(fact: Fact) -> int:
+    """At one line: the table first, then its columns and its creation's own operation, then the
+    operations on it (a table-level constraint of a CREATE TABLE comes after the creation)."""
+    if fact.kind == TABLE_DEF:
+        return 0
+    if fact.kind == SCHEMA_OP and fact.detail not in ("create_table", "create_view", "create_table_as"):
+        return 2
+    return 1
 
 
 class Catalog:

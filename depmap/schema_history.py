@@ -26,7 +26,6 @@ from depmap.model import Fact
 
 # What a SCHEMA_OP's extra holds that is not the operation's own detail.
 _INTERNAL = frozenset({"migration_rank", "direction", "migration", "statement", "sink", "revision", "executed_in", "dynamic"})
-_MAKERS = {"drop_index": ("create_index",), "rename_index": ("create_index",), "drop_trigger": ("create_trigger",)}
 
 
 def is_down(fact: Fact) -> bool:
@@ -43,26 +42,67 @@ def direction(fact: Fact) -> str | None:
 
 
 def settle_tables(ops: list[Fact]) -> list[Fact]:
-    """`ops` sorted in migration order, each table-less index or trigger operation given the
-    table of the operation that made that index or trigger (`extra["table_from"]` says so)."""
-    made: dict[tuple[str, str], list[tuple[int, str]]] = {}  # (maker op, name) -> [(position, table)]
-    for position, fact in enumerate(ops):
+    """`ops` sorted in migration order; an operation that names an index, constraint or trigger
+    without its table (or without its columns) gets those of the object it names: the one holding
+    that name at that point (renames followed), else the only one ever made under that name.
+    `extra["table_from"]` / `extra["columns_from"]` say so."""
+    ever: dict[tuple[str, str], set[tuple[str, tuple[str, ...]]]] = {}  # (maker, name) -> (table, columns) made
+    for fact in ops:
         name = fact.extra.get("new_name") if fact.detail == "rename_index" else fact.extra.get("name")
-        if fact.table and name and fact.detail in ("create_index", "create_trigger", "rename_index"):
-            maker = "create_index" if fact.detail != "create_trigger" else "create_trigger"
-            made.setdefault((maker, name), []).append((position, fact.table))
+        maker = _maker(fact.detail)
+        if fact.table and name and maker and fact.detail in (maker, "rename_index"):
+            ever.setdefault((maker, name), set()).add((fact.table, fact.columns))
+    now: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {}  # (maker, name) -> the object now, replayed so far
     settled = []
-    for position, fact in enumerate(ops):
-        if not fact.table and fact.detail in _MAKERS and fact.extra.get("name"):
-            candidates = made.get((_MAKERS[fact.detail][0], fact.extra["name"]), [])
-            before = [table for at, table in candidates if at < position]
-            tables = {table for _, table in candidates}
-            table = before[-1] if before else (next(iter(tables)) if len(tables) == 1 else "")
-            if table:
-                kind = "trigger" if fact.detail == "drop_trigger" else "index"
-                fact = replace(fact, table=table, extra={**fact.extra, "table_from": kind})
+    for fact in ops:
+        name, maker = fact.extra.get("name"), _maker(fact.detail)
+        if name and maker and fact.detail != maker and (not fact.table or not fact.columns):
+            made = ever.get((maker, name), set())
+            table, columns = now.get((maker, name)) or (next(iter(made)) if len(made) == 1 else ("", ()))
+            extra = dict(fact.extra)
+            if not fact.table and table:
+                extra["table_from"] = "trigger" if maker == "create_trigger" else "index" if maker == "create_index" else "constraint"
+                fact = replace(fact, table=table, extra=extra)
+            if not fact.columns and columns and fact.table == table and maker != "create_trigger":
+                extra["columns_from"] = "name"
+                fact = replace(fact, columns=columns, extra=extra)
+        if not is_down(fact):
+            _follow(now, fact)
         settled.append(fact)
     return settled
+
+
+def _maker(op: str | None) -> str | None:
+    """The operation that makes what `op` names: create_index for drop_index and rename_index..."""
+    return {"create_index": "create_index", "drop_index": "create_index", "rename_index": "create_index",
+            "add_constraint": "add_constraint", "drop_constraint": "add_constraint",
+            "create_trigger": "create_trigger", "drop_trigger": "create_trigger"}.get(op or "")
+
+
+def _follow(now: dict[tuple[str, str], tuple[str, tuple[str, ...]]], fact: Fact) -> None:
+    """Keep `now` (which table holds each named object, on which columns) up to date with one operation."""
+    name, maker = fact.extra.get("name"), _maker(fact.detail)
+    if maker and fact.detail == maker and fact.table and name:
+        now[(maker, name)] = (fact.table, fact.columns)
+    elif fact.detail == "rename_index" and fact.table and name and fact.extra.get("new_name"):
+        held = now.pop(("create_index", name), (fact.table, fact.columns))
+        now[("create_index", fact.extra["new_name"])] = held
+    elif maker and name:
+        now.pop((maker, name), None)
+    elif fact.detail == "rename_table" and fact.extra.get("new_name"):
+        for key, (table, columns) in list(now.items()):
+            if table == fact.table:
+                now[key] = (fact.extra["new_name"], columns)
+    elif fact.detail in ("rename_column", "alter_column") and fact.extra.get("new_name"):
+        old, new = set(fact.columns), fact.extra["new_name"]
+        for key, (table, columns) in list(now.items()):
+            if table == fact.table and old & set(columns):
+                now[key] = (table, tuple(new if c in old else c for c in columns))
+
+
+def touches_column(fact: Fact, column: str) -> bool:
+    """Does the operation name the column (its columns, what it declares, a foreign key's target)?"""
+    return column in _columns_of(fact) or any(column in (r.get("columns") or []) for r in _references(fact))
 
 
 @dataclass
@@ -92,6 +132,9 @@ def history_of(ops: list[Fact], table: str, column: str | None = None) -> Histor
             tables = (tables - {fact.extra["new_name"]}) | {fact.table}
             history.names.append(fact.table)
             found.append(fact)
+            continue
+        if fact.detail == "rename_table" and fact.table in tables:  # before this, the name was another table's
+            tables = tables - {fact.table}
             continue
         if fact.table in tables and column and fact.detail in ("rename_column", "alter_column") and fact.extra.get("new_name") in columns:
             columns = (columns - {fact.extra["new_name"]}) | set(fact.columns)

@@ -84,6 +84,7 @@ def tables(obj: dict, path: str, dialect: str | None, output_format: str) -> Non
 def history(obj: dict, target: str, path: str, dialect: str | None, output_format: str) -> None:
     """Every schema operation on TABLE (or touching TABLE.COLUMN), in the order migrations run."""
     from depmap.render.history import history_document, print_history
+    from depmap.schema_history import touches_column
     from depmap.render.json import dumps
     from depmap.render.text import console
 
@@ -91,8 +92,8 @@ def history(obj: dict, target: str, path: str, dialect: str | None, output_forma
     catalog = index.catalog
     tables_found, column = resolve_target(index, target, also_known=[op.table for op in catalog.ops if op.table])
     histories = [catalog.history(table, column) for table in tables_found]
-    if column is not None and not any(h.upgrades or h.downgrades for h in histories):
-        check_column(index, tables_found, column, "readers")
+    if column is not None and not any(touches_column(f, column) for h in histories for f in [*h.upgrades, *h.downgrades]):
+        check_column(index, tables_found, column, "readers")  # a column no operation names: most likely a typo
     label = ", ".join(tables_found) + (f".{column}" if column else "")
     if output_format == "json":
         query = {"table": tables_found[0] if len(tables_found) == 1 else tables_found, "column": column}

@@ -68,6 +68,8 @@ def _declared_schema(registry: Registry, model: Model) -> list[Fact]:
             target = registry.resolve_relation(field.spec.get("related_model"), model) if django else None
             if target is not None and target.table:
                 references = {"table": target.table, "columns": [target.primary_key or "id"]}
+            elif django:  # a swappable user model, a model outside the project: named as written
+                references = {"table": None, "columns": [], "model": field.spec.get("related_model")}
             elif isinstance(field.spec.get("references"), str):
                 table, _, column = field.spec["references"].lower().rpartition(".")
                 references = {"table": table or None, "columns": [column] if column else []}
