@@ -145,7 +145,7 @@ class Catalog:
         for name, pending in sorted(self._pending.items()):
             for fact, where in pending:
                 if name in self.tables:
-                    replay(self.tables, fact, where)
+                    replay(self.tables, fact, where, late=True)
         self._pending = {}
 
     def schema(self) -> dict[str, frozenset[str]]:
@@ -160,7 +160,7 @@ class Catalog:
         if fact.kind == SCHEMA_OP:
             if fact.table in self.tables or fact.detail in ("rename_table", "drop_table"):
                 replay(self.tables, fact, where)
-            elif fact.detail not in ("drop_table", "drop_view", "rename_table", "create_table", "create_view", "create_table_as"):
+            elif fact.detail not in ("drop_table", "drop_view", "rename_table"):
                 self._pending.setdefault(fact.table, []).append((fact, where))
             return
         handler = getattr(self, f"_{fact.detail}", None)

@@ -33,6 +33,7 @@ SCHEMA_OP = "schema_op"  # one schema operation on one table: its history (never
 #   change          alter_column: what changes, when the source says it ("type", "set not null",
 #                   "drop default", ...)
 #   together        alter_unique_together / alter_index_together: the column lists the model now has
+#   through         "auto": the join table Django makes for a ManyToManyField without `through`
 #   option          "unique_together" | "index_together": a constraint or index one of those
 #                   Django options makes (the next alter_*_together replaces them)
 #   column_constraints   create_table/add_column/alter_column: what column definitions declare,

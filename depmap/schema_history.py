@@ -47,11 +47,14 @@ def settle_tables(ops: list[Fact]) -> list[Fact]:
     that name at that point (renames followed), else the only one ever made under that name.
     `extra["table_from"]` / `extra["columns_from"]` say so."""
     ever: dict[tuple[str, str], set[tuple[str, tuple[str, ...]]]] = {}  # (maker, name) -> (table, columns) made
+    references: dict[tuple[str, str], dict[str, Any]] = {}  # a named foreign key -> its target
     for fact in ops:
         name = fact.extra.get("new_name") if fact.detail == "rename_index" else fact.extra.get("name")
         maker = _maker(fact.detail)
         if fact.table and name and maker and fact.detail in (maker, "rename_index"):
             ever.setdefault((maker, name), set()).add((fact.table, fact.columns))
+            if isinstance(fact.extra.get("references"), dict):
+                references[(maker, name)] = fact.extra["references"]
     now: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {}  # (maker, name) -> the object now, replayed so far
     settled = []
     for fact in ops:
@@ -66,6 +69,9 @@ def settle_tables(ops: list[Fact]) -> list[Fact]:
             if not fact.columns and columns and fact.table == table and maker != "create_trigger":
                 extra["columns_from"] = "name"
                 fact = replace(fact, columns=columns, extra=extra)
+            target = references.get((maker, name))
+            if target and fact.table == table and "references" not in fact.extra:  # a dropped foreign key: what it pointed at
+                fact = replace(fact, extra={**fact.extra, "references": target})
         if not is_down(fact):
             _follow(now, fact)
         settled.append(fact)

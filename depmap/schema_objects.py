@@ -112,9 +112,11 @@ class Objects:
         return [item for item in self.items if item.kind in kinds]
 
 
-def replay(tables: dict[str, Any], fact: Fact, where: Definition) -> None:
+def replay(tables: dict[str, Any], fact: Fact, where: Definition, late: bool = False) -> None:
     """Apply one schema operation to the objects of `tables` (name -> catalog Table, each with an
-    `objects` attribute). Operations on a table the catalog does not know are left out."""
+    `objects` attribute). Operations on a table the catalog does not know are left out. `late`:
+    the operation waited for its table (only defined later in the replay): it adds to what is
+    there instead of starting the table afresh."""
     extra = fact.extra
     op = fact.detail or ""
     if op in ("rename_table", "drop_table"):  # the table itself moved or went before this runs
@@ -124,7 +126,7 @@ def replay(tables: dict[str, Any], fact: Fact, where: Definition) -> None:
     if table is None:
         return
     objects: Objects = table.objects
-    merge = extra.get("within") == "model"
+    merge = extra.get("within") == "model" or late
     if op in ("create_table", "create_table_as", "create_view"):
         if not merge:
             objects.items = []

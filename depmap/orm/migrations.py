@@ -157,14 +157,18 @@ class DjangoOperations:
             columns = [self._remember(app, model, spec) for spec in fields]
             out = [self._fact(fact, TABLE_DEF, table, [c for c in columns if c], "create_table", {})]
             out += [self._column(fact, table, spec, "create_table") for spec in fields if self._column_name(spec)]
-            return out + history.create_model(table, fields)
+            return out + history.create_model(table, fields) + history.join_tables(table, fields)
         table = self.tables.get(key) or django_table(self.registry.label_of_app(app), model)
         if op in ("AddField", "AlterField"):
             detail = "add_column" if op == "AddField" else "alter_column"
-            fields = [spec for spec in extra.get("fields") or [] if self._remember(app, model, spec)]
-            return [self._column(fact, table, spec, detail) for spec in fields] + history.field(table, detail, fields)
+            written = list(extra.get("fields") or [])
+            fields = [spec for spec in written if self._remember(app, model, spec)]
+            joins = history.join_tables(table, written) if op == "AddField" else []
+            return [self._column(fact, table, spec, detail) for spec in fields] + history.field(table, detail, fields) + joins
         if op == "RemoveField":
             spec = self.kinds.get((app, model, extra.get("name") or ""), {"name": extra.get("name")})
+            if spec.get("kind") == "many_to_many" and not spec.get("through"):  # Django drops the join table
+                return [history.op(f"{table}_{spec['name']}", "drop_table", (), {"through": "auto"})]
             column = self._column_name(spec)
             return [self._fact(fact, COLUMN_DEF, table, [column], "drop_column", {}), history.op(table, "drop_column", [column])] if column else []
         if op == "RenameField":
@@ -213,7 +217,7 @@ class DjangoOperations:
         if not reference or reference.startswith("settings.") or reference == "__swappable__":
             return None
         if reference == "self":
-            return self.tables.get((app, model))
+            return self.tables.get((app, model)) or django_table(self.registry.label_of_app(app), model)
         label, _, name = reference.rpartition(".")
         name = name.lower()
         label = label or self.registry.label_of_app(app)
@@ -298,6 +302,24 @@ class _History:
         for option in ("unique_together", "index_together"):
             for kind, item_columns, item_extra in together_ops(option, extra.get(option) or [], self.columns):
                 ops.append(self.op(table, kind, item_columns, {**item_extra, "within": "create_table"}))
+        return ops
+
+    def join_tables(self, table: str, fields: list[dict[str, Any]]) -> list[Fact]:
+        """A ManyToManyField without `through`: Django creates `<table>_<field>`, with a foreign
+        key to each side (`<model>_id`, `<target>_id`; `from_`/`to_` when the model points at itself)."""
+        ops = []
+        for spec in fields:
+            if spec.get("kind") != "many_to_many" or spec.get("through") or not spec.get("name"):
+                continue
+            related = spec.get("related_model") or ""
+            target = self.operations.table_of(related, self.app, self.model)
+            other = (self.model if related == "self" else related.rpartition(".")[2].lower()) or "target"
+            source, far = f"{self.model}_id", f"{other}_id"
+            if source == far:
+                source, far = f"from_{source}", f"to_{far}"
+            found = [{"column": source, "references": {"table": table, "columns": ["id"]}},
+                     {"column": far, "references": {"table": target, "columns": ["id"]} if target else {"table": None, "columns": [], "model": related}}]
+            ops.append(self.op(f"{table}_{spec['name']}", "create_table", ["id", source, far], {"column_constraints": found, "through": "auto"}))
         return ops
 
     def field(self, table: str, op: str, fields: list[dict[str, Any]]) -> list[Fact]:

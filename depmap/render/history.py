@@ -1,7 +1,8 @@
 """`depmap history`: a table's schema operations, one line each, in the order migrations run.
 
-Text: `path:line  op  name (columns)  details  migration`, upgrades first, downgrades apart under
-their own heading (they never run on the way up). JSON: the `schema_version` document with the
+Text: `path:line  op  migration  name (columns) details`, one line each (never wrapped: a pipe or
+grep gets whole lines), upgrades first, downgrades apart under their own heading (they never run
+on the way up). JSON: the `schema_version` document with the
 entries of `depmap.schema_history.entry_json`.
 """
 
@@ -10,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
 from depmap.model import Fact
@@ -57,19 +57,23 @@ def print_history(out: Console, label: str, histories: list[History]) -> None:
 
 
 def _print_rows(out: Console, facts: list[Fact], tables: set[str]) -> None:
-    grid = Table(box=None, show_header=False, pad_edge=False, padding=(0, 1))
-    grid.add_column(no_wrap=True, style="dim")
-    grid.add_column(no_wrap=True)
-    grid.add_column(overflow="fold", max_width=80)
-    grid.add_column(no_wrap=True, style="magenta")
-    for fact in facts:
-        grid.add_row(
-            Text(printable(f"  {fact.location.path}:{fact.location.line}")),
-            Text(printable(fact.detail or ""), style="red" if (fact.detail or "").startswith(("drop", "remove")) else "green"),
-            Text(printable(_details(fact, tables))),
-            Text(printable(_migration(fact) or "")),
-        )
-    out.print(grid)
+    """One line per operation, never wrapped: `path:line  op  migration  details`, aligned."""
+    rows = [
+        (printable(f"{fact.location.path}:{fact.location.line}"), printable(fact.detail or ""), printable(_migration(fact) or ""),
+         printable(_details(fact, tables)), fact)
+        for fact in facts
+    ]
+    widths = [max((len(row[i]) for row in rows), default=0) for i in range(3)]
+    for where, op, migration, details, fact in rows:
+        line = Text("  ")
+        line.append(where.ljust(widths[0]), style="dim")
+        line.append("  ")
+        line.append(op.ljust(widths[1]), style="red" if op.startswith("drop") else "green")
+        if widths[2]:
+            line.append("  ")
+            line.append(migration.ljust(widths[2]), style="magenta")
+        line.append(f"  {details}".rstrip())
+        out.print(line, no_wrap=True, overflow="ignore", crop=False)
 
 
 def _migration(fact: Fact) -> str | None:

@@ -19,20 +19,20 @@ def test_history_of_a_table_in_migration_order_downgrades_apart(depmap) -> None:
     assert (run.code, run.err) == (0, "")
     assert lines(run.out) == [
         f"Schema history of orders: 6 operations; last migration 7f8e9d0c1b2a ({SECOND}:18)",
-        f"  {FIRST}:14  create_table    (id, status, customer_id)         1a2b3c4d5e6f",
-        f"  {FIRST}:20  create_index    ix_orders_status (status)         1a2b3c4d5e6f",
-        f"  {SECOND}:15   add_column      (number)                          7f8e9d0c1b2a",
-        f"  {SECOND}:16   add_constraint  uq_orders_number (number) unique  7f8e9d0c1b2a",
-        f"  {SECOND}:17   drop_index      ix_orders_status (status)         7f8e9d0c1b2a",
-        f"  {SECOND}:18   create_trigger  orders_touch BEFORE UPDATE        7f8e9d0c1b2a",
+        f"  {FIRST}:14  create_table    1a2b3c4d5e6f  (id, status, customer_id)",
+        f"  {FIRST}:20  create_index    1a2b3c4d5e6f  ix_orders_status (status)",
+        f"  {SECOND}:15   add_column      7f8e9d0c1b2a  (number)",
+        f"  {SECOND}:16   add_constraint  7f8e9d0c1b2a  uq_orders_number (number) unique",
+        f"  {SECOND}:17   drop_index      7f8e9d0c1b2a  ix_orders_status (status)",  # its columns found by its name
+        f"  {SECOND}:18   create_trigger  7f8e9d0c1b2a  orders_touch BEFORE UPDATE",  # op.execute's DDL
         "",
         "Downgrades (6, run only when migrating down; never replayed):",
-        f"  {FIRST}:24  drop_index       ix_orders_status (status)         1a2b3c4d5e6f",
-        f"  {FIRST}:25  drop_table                                         1a2b3c4d5e6f",
-        f"  {SECOND}:22   drop_trigger     orders_touch                      7f8e9d0c1b2a",
-        f"  {SECOND}:23   create_index     ix_orders_status (status)         7f8e9d0c1b2a",
-        f"  {SECOND}:25   drop_constraint  uq_orders_number (number) unique  7f8e9d0c1b2a",
-        f"  {SECOND}:26   drop_column      (number)                          7f8e9d0c1b2a",
+        f"  {FIRST}:24  drop_index       1a2b3c4d5e6f  ix_orders_status (status)",
+        f"  {FIRST}:25  drop_table       1a2b3c4d5e6f",
+        f"  {SECOND}:22   drop_trigger     7f8e9d0c1b2a  orders_touch",
+        f"  {SECOND}:23   create_index     7f8e9d0c1b2a  ix_orders_status (status)",
+        f"  {SECOND}:25   drop_constraint  7f8e9d0c1b2a  uq_orders_number (number) unique",
+        f"  {SECOND}:26   drop_column      7f8e9d0c1b2a  (number)",
     ]
 
 
@@ -67,8 +67,8 @@ def test_a_table_referenced_by_another_and_known_only_to_plain_ddl(depmap) -> No
     run = depmap("history", "customers", "--path", str(PROJECT), "--no-cache")
     assert lines(run.out) == [
         f"Schema history of customers: 2 operations; last migration 1a2b3c4d5e6f ({FIRST}:14)",
-        "  schema.sql:1                                          create_table  (id, email)",
-        f"  {FIRST}:14  create_table  (id, status, customer_id) on orders: customer_id -> id  1a2b3c4d5e6f",
+        "  schema.sql:1                                          create_table                (id, email)",
+        f"  {FIRST}:14  create_table  1a2b3c4d5e6f  (id, status, customer_id) on orders: customer_id -> id",
     ]
 
 

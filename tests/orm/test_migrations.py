@@ -166,3 +166,41 @@ def test_the_catalog_after_every_migration() -> None:
     history = catalog.history("shop_orders")
     assert history.last_migration is not None and history.last_migration.extra["migration"] == "sales.0004_refunds_indexes_and_constraints"
     assert [f.location.path.rsplit("/", 1)[-1] for f in history.downgrades] == ["0002_order_paid_at.py"]  # reverse_sql's DROP INDEX
+
+
+def test_a_many_to_many_field_creates_and_drops_its_join_table() -> None:
+    tags = '''\
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [("bookmarks", "0001_initial")]
+
+    operations = [
+        migrations.CreateModel(name="Tag", fields=[("id", models.AutoField(primary_key=True)), ("name", models.CharField(max_length=64))]),
+        migrations.AddField(
+            model_name="bookmark",
+            name="tags",
+            field=models.ManyToManyField(to="bookmarks.Tag"),
+        ),
+        migrations.AddField(model_name="bookmark", name="related", field=models.ManyToManyField(to="self")),
+        migrations.RemoveField(model_name="bookmark", name="related"),
+    ]
+'''
+    path = "bookmarks/migrations/0002_tags.py"
+    facts = link_orm(scan_python(path, tags, ScanContext(), PYTHON_ANALYSES).facts)
+    rows = [(f.location.line, f.table, f.detail, f.columns, f.extra.get("column_constraints"), f.extra.get("through"))
+            for f in facts if f.kind == SCHEMA_OP and f.extra.get("through")]
+    bookmark = {"table": "bookmarks_bookmark", "columns": ["id"]}
+    assert rows == [
+        (9, "bookmarks_bookmark_tags", "create_table", ("id", "bookmark_id", "tag_id"), [
+            {"column": "bookmark_id", "references": bookmark},
+            {"column": "tag_id", "references": {"table": "bookmarks_tag", "columns": ["id"]}},
+        ], "auto"),
+        (14, "bookmarks_bookmark_related", "create_table", ("id", "from_bookmark_id", "to_bookmark_id"), [
+            # "self": the model's own table (its CreateModel is not in this scan: Django's naming rule gives it)
+            {"column": "from_bookmark_id", "references": bookmark},
+            {"column": "to_bookmark_id", "references": bookmark},
+        ], "auto"),
+        (15, "bookmarks_bookmark_related", "drop_table", (), None, "auto"),
+    ]

@@ -39,18 +39,18 @@ def test_each_kind_of_operation_in_words() -> None:
     path = "orders/migrations/0004_x.py"
     assert printed(history) == [
         f"Schema history of orders: 9 operations; last migration sales.0004_x ({path}:17)",
-        f"  {path}:10  add_constraint         fk_orders_customer (customer_id) foreign key references customers(id)  sales.0004_x",
-        f"  {path}:11  add_constraint         ck_total (total) check total >= 0                                      sales.0004_x",
-        f"  {path}:12  create_index           ix_open (status) unique where status <> 'closed'                       sales.0004_x",
-        f"  {path}:13  alter_unique_together  (customer_id, number) now (customer_id, number)                        sales.0004_x",
-        f"  {path}:14  alter_index_together   now none                                                               sales.0004_x",
-        f"  {path}:15  create_trigger         orders_audit AFTER INSERT OR UPDATE                                    sales.0004_x",
-        f"  {path}:16  alter_column           (status) set not null                                                  sales.0004_x",
-        f"  {path}:17  create_table           (id, order_id) on refunds: order_id -> id                              sales.0004_x",
-        f"  {path}:18  create_index           orders_number_idx (number) [model]",
+        f"  {path}:10  add_constraint         sales.0004_x  fk_orders_customer (customer_id) foreign key references customers(id)",
+        f"  {path}:11  add_constraint         sales.0004_x  ck_total (total) check total >= 0",
+        f"  {path}:12  create_index           sales.0004_x  ix_open (status) unique where status <> 'closed'",
+        f"  {path}:13  alter_unique_together  sales.0004_x  (customer_id, number) now (customer_id, number)",
+        f"  {path}:14  alter_index_together   sales.0004_x  now none",
+        f"  {path}:15  create_trigger         sales.0004_x  orders_audit AFTER INSERT OR UPDATE",
+        f"  {path}:16  alter_column           sales.0004_x  (status) set not null",
+        f"  {path}:17  create_table           sales.0004_x  (id, order_id) on refunds: order_id -> id",
+        f"  {path}:18  create_index                         orders_number_idx (number) [model]",
         "",
         "Downgrades (1, run only when migrating down; never replayed):",
-        f"  {path}:20  drop_index  ix_open (status)  sales.0004_x",
+        f"  {path}:20  drop_index  sales.0004_x  ix_open (status)",
     ]
 
 
