@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from depmap.model import COLUMN_DEF, SCHEMA_OP, TABLE_DEF, Fact
-from depmap.schema_history import History, history_json, history_of, is_down, settle_tables
+from depmap.schema_history import History, HistoryIndex, history_json, is_down, settle_tables
 from depmap.schema_objects import INDEX, TRIGGER, Definition, Objects, SchemaObject, replay
 
 
@@ -112,6 +112,7 @@ class Catalog:
         self.tables: dict[str, Table] = {}
         self.ops: list[Fact] = []  # every schema operation, in migration order, downgrades included
         self._pending: dict[str, list[tuple[Fact, Definition]]] = {}
+        self._history_index: HistoryIndex | None = None
 
     @classmethod
     def from_facts(cls, facts: Iterable[Fact]) -> Catalog:
@@ -128,16 +129,23 @@ class Catalog:
 
     def history(self, table: str, column: str | None = None) -> History:
         """Every schema operation on the table (or touching the column), in migration order."""
-        return history_of(self.ops, table, column)
+        if self._history_index is None or self._history_index.ops is not self.ops:
+            self._history_index = HistoryIndex(self.ops)
+        return self._history_index.history(table, column)
 
     def referencing(self, table: str) -> list[tuple[str, SchemaObject]]:
         """Foreign keys of other tables (and of the table itself) that point at `table`."""
-        return [
-            (name, item)
-            for name in sorted(self.tables)
-            for item in self.tables[name].objects.of_kind("foreign_key")
-            if (item.references or {}).get("table") == table
-        ]
+        return self._referencing().get(table, [])
+
+    def _referencing(self) -> dict[str, list[tuple[str, SchemaObject]]]:
+        """Referenced table -> the foreign keys pointing at it, in one pass over every table."""
+        found: dict[str, list[tuple[str, SchemaObject]]] = {}
+        for name in sorted(self.tables):
+            for item in self.tables[name].objects.of_kind("foreign_key"):
+                target = (item.references or {}).get("table")
+                if target:
+                    found.setdefault(target, []).append((name, item))
+        return found
 
     def _apply_pending(self) -> None:
         """Operations on a table defined only later in the replay (an index in a SQL file on a
@@ -283,12 +291,13 @@ class Catalog:
 
     def to_json(self) -> dict[str, Any]:
         tables = []
+        referencing = self._referencing()
         for name in sorted(self.tables):
             data = self.tables[name].to_json()
             data["referenced_by"] = [
                 {"table": other, "name": item.name, "columns": item.columns, "references": item.references,
                  "defined_at": [d.to_json() for d in item.defined_at]}
-                for other, item in self.referencing(name)
+                for other, item in referencing.get(name, [])
             ]
             data["history"] = history_json(self.history(name))
             tables.append(data)

@@ -128,6 +128,34 @@ class History:
         return next((fact for fact in reversed(self.upgrades) if direction(fact) == "upgrade"), None)
 
 
+class HistoryIndex:
+    """The operations that may belong to a table's history, found without reading them all: by
+    the names an operation mentions (its table, a rename's new name, a foreign key's target)."""
+
+    def __init__(self, ops: list[Fact]) -> None:
+        self.ops = ops
+        self.mentions: dict[str, list[int]] = {}
+        self.renamed_to: dict[str, set[str]] = {}  # new name -> old names
+        for position, fact in enumerate(ops):
+            names = {fact.table, *(r.get("table") for r in _references(fact))}
+            if fact.detail == "rename_table" and fact.extra.get("new_name"):
+                names.add(fact.extra["new_name"])
+                self.renamed_to.setdefault(fact.extra["new_name"], set()).add(fact.table)
+            for name in names:
+                if name:
+                    self.mentions.setdefault(name, []).append(position)
+
+    def history(self, table: str, column: str | None = None) -> History:
+        names, pending = {table}, [table]
+        while pending:  # every name the table may have had
+            for old in self.renamed_to.get(pending.pop(), ()):
+                if old not in names:
+                    names.add(old)
+                    pending.append(old)
+        positions = sorted({p for name in names for p in self.mentions.get(name, ())})
+        return history_of([self.ops[p] for p in positions], table, column)
+
+
 def history_of(ops: list[Fact], table: str, column: str | None = None) -> History:
     """Every operation on `table` (or touching `table.column`), `ops` sorted in migration order."""
     history = History(table, column)
