@@ -44,10 +44,13 @@ SCHEMA_OP = "schema_op"  # one schema operation on one table: its history (never
 #   operation       the operation as its source names it ("AddIndex", "create_unique_constraint")
 #   direction       "down" when it only runs when migrating down (Alembic downgrade, reverse_sql)
 #   migration       the migration's identity: Alembic revision id, Django "app_label.name"
-#   table_from      how a table-less drop (`DROP INDEX ix`) found its table: "index" | "trigger"
+#   model           an ORM declaration's model (qualified class name)
+#   table_from      how a table-less drop (`DROP INDEX ix`) found its table: "index" | "trigger" |
+#                   "constraint"; `columns_from` "name" when a drop got the columns of what it
+#                   drops (and a dropped foreign key its `references`): the catalog settles these
 # The catalog replays them (downgrades never) into each table's indexes, constraints and triggers.
 SCHEMA_OPS = frozenset(
-    """create_table drop_table rename_table create_view drop_view add_column drop_column alter_column
+    """create_table create_table_as drop_table rename_table create_view drop_view add_column drop_column alter_column
     rename_column create_index drop_index rename_index add_constraint drop_constraint
     alter_unique_together alter_index_together create_trigger drop_trigger comment alter_table""".split()
 )

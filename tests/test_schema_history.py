@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from depmap.model import SCHEMA, SCHEMA_OP, Fact, Location
+from depmap.model import SCHEMA, SCHEMA_OP, SCHEMA_OPS, Fact, Location
 from depmap.schema_history import direction, entry_json, history_of, settle_tables
 
 from tests.test_catalog import catalog_of
@@ -45,6 +45,7 @@ def test_a_table_through_its_renames() -> None:
         ("db/migrations/V2__rename.sql", 4, "sales_orders", "drop_index", ("is_paid",)),
     ]
     assert history.names == ["orders"]
+    assert {fact.detail for fact in catalog.ops} <= SCHEMA_OPS
     assert (history.upgrades[-1].extra["table_from"], history.upgrades[-1].extra["columns_from"]) == ("index", "name")
     # the later table named orders has its own history; the renamed one's stays with sales_orders
     assert rows(catalog.history("orders").upgrades) == [("db/migrations/V10__orders_again.sql", 1, "orders", "create_table", ("id",))]

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from depmap.model import SCHEMA_OPS
+
 PROJECT = Path(__file__).parent / "fixtures" / "alembic_history"
 FIRST = "migrations/versions/1a2b3c4d5e6f_create_orders.py"
 SECOND = "migrations/versions/7f8e9d0c1b2a_order_number.py"
@@ -101,6 +103,7 @@ def test_tables_json_lists_history_indexes_constraints_and_triggers(depmap) -> N
     assert [(r["table"], r["columns"]) for r in tables["customers"]["referenced_by"]] == [("orders", ["customer_id"])]
     # the keys that were there before stay as they were
     assert list(orders)[:4] == ["name", "view", "defined_at", "columns"]
+    assert {h["op"] for table in tables.values() for h in table["history"]} <= SCHEMA_OPS
 
 
 def test_text_tables_show_the_counts(depmap) -> None:

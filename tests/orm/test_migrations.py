@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from depmap.catalog import Catalog
-from depmap.model import SCHEMA_OP, Fact
+from depmap.model import SCHEMA_OP, SCHEMA_OPS, Fact
 from depmap.orm.link import link_orm
 from depmap.python.scanner import scan_python
 from depmap.registry import PYTHON_ANALYSES
@@ -136,6 +136,7 @@ def test_column_operations_sit_at_the_operation_not_at_its_field_line() -> None:
 
 def test_the_catalog_after_every_migration() -> None:
     catalog = Catalog.from_facts(linked())
+    assert {fact.detail for fact in catalog.ops} <= SCHEMA_OPS
     orders = catalog.tables["shop_orders"]
     assert [(i.name, i.columns, i.where, i.declared, [d.line for d in i.defined_at]) for i in orders.indexes()] == [
         (None, ["customer_id"], None, True, [18]),  # the ForeignKey's index (0001)

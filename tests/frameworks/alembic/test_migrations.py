@@ -11,7 +11,7 @@ from pathlib import Path
 import ast
 
 from depmap.catalog import Catalog
-from depmap.model import ACCESS, COLUMN_DEF, SCHEMA_OP, TABLE_DEF
+from depmap.model import ACCESS, COLUMN_DEF, SCHEMA_OP, SCHEMA_OPS, TABLE_DEF
 from depmap.orm.symbols import MIGRATION
 from depmap.frameworks.alembic.migrations import ALEMBIC_MIGRATIONS, revision_of, upgrade_functions, wants_alembic
 from depmap.scan_context import ScanContext
@@ -328,6 +328,7 @@ def test_every_operation_of_upgrade_and_downgrade_is_a_schema_operation() -> Non
     )
     ops = [fact for fact in facts if fact.kind == SCHEMA_OP]
     assert {fact.extra["revision"] for fact in ops} == {"c4d5e6f7a8b9"}
+    assert {fact.detail for fact in ops} <= SCHEMA_OPS
     assert {fact.extra["operation"] for fact in ops if fact.location.line == at(f, "batch_op.create_foreign_key(")} == {
         "batch_op.create_foreign_key"
     }
