@@ -37,11 +37,6 @@ class DdlExtractor:
             self.ops.comment(statement)
         return "other"
 
-    def opaque(self, text: str) -> bool:
-        """A statement sqlglot kept as text (a trigger with a body, an ALTER it does not know):
-        its schema operation when the text says it; True when one was recorded."""
-        return self.ops.opaque(text)
-
     # -- CREATE ----------------------------------------------------------------------------------
 
     def _create(self, statement: exp.Create) -> str:

@@ -19,6 +19,7 @@ from sqlglot.errors import ParseError, TokenError
 from depmap.nesting import nesting_depth
 from depmap.model import ACCESS, HIGH, LOW, PARSE_ERROR, READ, WRITE
 from depmap.sql.ddl import DdlExtractor
+from depmap.sql.schema_ops import with_text_ops
 from depmap.sql.fallback import touches_no_data, tables_named
 from depmap.sql.load_data import load_data
 from depmap.sql.names import fold_quoted, quoting_keeps_case
@@ -63,7 +64,7 @@ def analyze_sql(text: str, dialect: str = "postgres", schema: Schema | None = No
             if retried:
                 results.extend(retried)
                 continue
-        results.append(result)
+        results.append(with_text_ops(result, chunk.text, dialect, schema))
     return results
 
 
@@ -422,8 +423,6 @@ class StatementExtractor:
 
     def _command(self, statement: exp.Command) -> tuple[str, str | None]:
         keyword = str(statement.this).upper()
-        if keyword in ("CREATE", "ALTER"):  # a trigger or an ALTER sqlglot keeps as text: its schema operation
-            DdlExtractor(self.resolver, self.out).opaque(statement.sql(self.dialect))
         if keyword.startswith(_DATA_COMMANDS):
             text = statement.sql(self.dialect)
             for table, access in tables_named(text, quoting_keeps_case(self.dialect)):

@@ -6,9 +6,9 @@ module says what it does to the table as a whole, in the shared vocabulary of `d
 ones, with the names, columns, uniqueness, partial-index predicates and foreign-key targets the
 catalog needs to know each table's indexes and constraints after replay.
 
-Opaque statements (sqlglot's `Command` fallback: a MySQL trigger with a `BEGIN ... END` body,
-`ALTER TABLE ... VALIDATE CONSTRAINT`) are read from their text: the table and name of a trigger
-are a fact even when its body is not parsed.
+Statements sqlglot keeps as opaque text or cannot parse (a MySQL or SQLite trigger with a
+`BEGIN ... END` body, `ALTER TABLE ... VALIDATE CONSTRAINT`) are read from their own text
+(`with_text_ops`): the table and name of a trigger are a fact even when its body is not parsed.
 """
 
 from __future__ import annotations
@@ -18,10 +18,13 @@ from typing import Any
 
 from sqlglot import exp
 
+from dataclasses import replace
+
 from depmap.model import MEDIUM, SCHEMA, SCHEMA_OP
 from depmap.sql.frames import Collector
 from depmap.sql.names import column_name, identifier
 from depmap.sql.resolve import QueryResolver
+from depmap.sql.types import Schema, StatementResult
 
 # Constraint node -> kind, for table-level items and ALTER TABLE ... ADD [CONSTRAINT x].
 _CONSTRAINT_KINDS: tuple[tuple[type, str], ...] = (
@@ -42,6 +45,22 @@ _CREATE_TRIGGER = re.compile(
 )
 _ALTER_TABLE = re.compile(rf"^\s*ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?(?P<table>{_QUALIFIED})\s+(?P<action>\w+(?:\s+\w+)?)", re.I)
 _EVENTS = re.compile(r"\b(INSERT|UPDATE|DELETE|TRUNCATE)\b", re.I)
+
+
+_DELIMITER = re.compile(r"^\s*DELIMITER\s+\S+\s*", re.I)  # MySQL client's `DELIMITER $$` before a trigger
+_OPAQUE_START = re.compile(r"^\s*(?:CREATE\b[^;]*?\bTRIGGER\b|ALTER\s+TABLE\b)", re.I | re.S)
+
+
+def with_text_ops(result: StatementResult, text: str, dialect: str, schema: Schema | None = None) -> StatementResult:
+    """A CREATE TRIGGER or ALTER TABLE statement whose analysis found no schema operation
+    (sqlglot kept it as text, or could not parse it): the operation its text states, added."""
+    text = _DELIMITER.sub("", text, count=1)
+    if any(o.kind == SCHEMA_OP for o in result.observations) or not _OPAQUE_START.match(text):
+        return result
+    out = Collector()
+    SchemaOps(QueryResolver(dialect, schema, out), out).opaque(text)
+    found = out.observations(result.kind)
+    return replace(result, observations=result.observations + tuple(found)) if found else result
 
 
 def _change(action: exp.AlterColumn) -> str | None:

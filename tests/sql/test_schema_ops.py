@@ -144,6 +144,29 @@ END;"""
     ]
 
 
+def test_a_trigger_whose_statement_does_not_parse_or_follows_others() -> None:
+    # MySQL's client delimiter and an IF in the body: the statement does not parse, its trigger is still known
+    dumped = """DELIMITER $$
+CREATE TRIGGER orders_bu BEFORE UPDATE ON orders FOR EACH ROW
+BEGIN
+  IF NEW.status <> OLD.status THEN
+    INSERT INTO order_audit (order_id, status) VALUES (NEW.id, NEW.status);
+  END IF;
+END$$
+DELIMITER ;
+"""
+    assert ops(dumped, "mysql") == [
+        ("create_trigger", "orders", (), {"name": "orders_bu", "trigger": {"timing": "BEFORE", "events": ["UPDATE"]}}),
+    ]
+    migration = """ALTER TABLE orders ADD COLUMN updated_at datetime;
+CREATE TRIGGER orders_touch BEFORE UPDATE ON orders FOR EACH ROW SET NEW.updated_at = NOW();
+"""
+    assert ops(migration, "mysql") == [
+        ("add_column", "orders", ("updated_at",), {}),
+        ("create_trigger", "orders", (), {"name": "orders_touch", "trigger": {"timing": "BEFORE", "events": ["UPDATE"]}}),
+    ]
+
+
 def test_comments_and_alters_kept_as_text() -> None:
     sql = """
 COMMENT ON TABLE orders IS 'One row per checkout';
@@ -151,7 +174,7 @@ COMMENT ON COLUMN public.orders.status IS 'new, paid, shipped';
 """
     assert ops(sql) == [("comment", "orders", (), {}), ("comment", "orders", ("status",), {})]
     # sqlglot keeps this ALTER as text: the table and the action's first words
-    assert ops("ALTER TABLE orders VALIDATE CONSTRAINT fk_orders_customer;") == [
+    assert ops("SELECT 1;\nALTER TABLE orders VALIDATE CONSTRAINT fk_orders_customer;") == [
         ("alter_table", "orders", (), {"operation": "validate constraint"}),
     ]
 
