@@ -1,8 +1,11 @@
-"""The catalog: every known table with its columns (type, nullability, default, where defined).
+"""The catalog: every known table with its columns (type, nullability, default, where defined),
+its indexes, constraints and triggers, and its schema history.
 
 Definitions are replayed in migration order: files sorted by path with numbers compared as
 numbers (`0002_x.sql` before `0010_y.sql`, `V2__` before `V10__`), statements by line. Later
-ORM model definitions merge into the same tables.
+ORM model definitions merge into the same tables. Schema operations (SCHEMA_OP) replay in the
+same order into each table's objects (`depmap.schema_objects`); downgrades never replay, and are
+kept, with every other operation, for the tables' history (`depmap.schema_history`).
 """
 
 from __future__ import annotations
@@ -11,17 +14,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from depmap.model import COLUMN_DEF, SCHEMA_VERSION, TABLE_DEF, Fact
-
-
-@dataclass(frozen=True, order=True)
-class Definition:
-    path: str
-    line: int
-    via: str
-
-    def to_json(self) -> dict[str, Any]:
-        return {"path": self.path, "line": self.line, "via": self.via}
+from depmap.model import COLUMN_DEF, SCHEMA_OP, SCHEMA_VERSION, TABLE_DEF, Fact
+from depmap.schema_history import History, HistoryIndex, history_json, is_down, settle_tables
+from depmap.schema_objects import INDEX, TRIGGER, Definition, Objects, SchemaObject, replay
 
 
 @dataclass
@@ -49,6 +44,17 @@ class Table:
     columns: dict[str, Column] = field(default_factory=dict)
     defined_at: list[Definition] = field(default_factory=list)
     view: bool = False
+    objects: Objects = field(default_factory=Objects)
+
+    def indexes(self) -> list[SchemaObject]:
+        return self.objects.of_kind(INDEX)
+
+    def constraints(self) -> list[SchemaObject]:
+        """Unique, foreign-key, check, primary-key and exclusion constraints."""
+        return [item for item in self.objects.items if item.kind not in (INDEX, TRIGGER)]
+
+    def triggers(self) -> list[SchemaObject]:
+        return self.objects.of_kind(TRIGGER)
 
     def drift(self) -> dict[str, list[str]] | None:
         """Where the ORM model and the DDL (migrations, SQL) disagree about this table's columns:
@@ -70,6 +76,9 @@ class Table:
         drift = self.drift()
         if drift is not None and (drift["only_in_models"] or drift["only_in_migrations"]):
             data["drift"] = drift
+        data["indexes"] = [item.to_json() for item in self.indexes()]
+        data["constraints"] = [item.to_json() for item in self.constraints()]
+        data["triggers"] = [item.to_json() for item in self.triggers()]
         return data
 
 
@@ -77,28 +86,75 @@ def migration_order(fact: Fact) -> tuple:
     """Sort key. Plain DDL first, by the natural order of path parts (numbers as numbers), then
     migrations a tool orders (Alembic revision chains, Django dependencies: `migration_rank`),
     then ORM model definitions, which only add what no DDL said; within a file, by line."""
-    if fact.detail == "model_definition":  # by table, its definition first: columns may be inherited from other files
+    if fact.detail == "model_definition" or (fact.kind == SCHEMA_OP and fact.extra.get("within") == "model"):
+        # by table, its definition first: columns may be inherited from other files
         return (2, ((0, 0, fact.table),), 0 if fact.kind == TABLE_DEF else 1, fact.location.path, fact.location.line)
     if "migration_rank" in fact.extra:
         group, key = 1, ((0, int(fact.extra["migration_rank"]), ""),)
     else:
         parts = re.split(r"(\d+)", fact.location.path)
         group, key = 0, tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts)
-    return (group, key, fact.location.line, 0 if fact.kind == TABLE_DEF else 1, "", 0)
+    return (group, key, fact.location.line, _within_line(fact), "", 0)
+
+
+def _within_line(fact: Fact) -> int:
+    """At one line: the table first, then its columns and its creation's own operation, then the
+    operations on it (a table-level constraint of a CREATE TABLE comes after the creation)."""
+    if fact.kind == TABLE_DEF:
+        return 0
+    if fact.kind == SCHEMA_OP and fact.detail not in ("create_table", "create_view", "create_table_as"):
+        return 2
+    return 1
 
 
 class Catalog:
     def __init__(self) -> None:
         self.tables: dict[str, Table] = {}
+        self.ops: list[Fact] = []  # every schema operation, in migration order, downgrades included
+        self._pending: dict[str, list[tuple[Fact, Definition]]] = {}
+        self._history_index: HistoryIndex | None = None
 
     @classmethod
     def from_facts(cls, facts: Iterable[Fact]) -> Catalog:
         catalog = cls()
+        facts = list(facts)
+        catalog.ops = settle_tables(sorted((f for f in facts if f.kind == SCHEMA_OP), key=migration_order))
         # Rollback SQL (Alembic downgrade, RunSQL reverse_sql) never runs on the way up.
         definitions = [f for f in facts if f.kind in (TABLE_DEF, COLUMN_DEF) and f.extra.get("direction") != "down"]
-        for fact in sorted(definitions, key=migration_order):
+        replayed = definitions + [f for f in catalog.ops if not is_down(f) and f.table]
+        for fact in sorted(replayed, key=migration_order):
             catalog.apply(fact)
+        catalog._apply_pending()
         return catalog
+
+    def history(self, table: str, column: str | None = None) -> History:
+        """Every schema operation on the table (or touching the column), in migration order."""
+        if self._history_index is None or self._history_index.ops is not self.ops:
+            self._history_index = HistoryIndex(self.ops)
+        return self._history_index.history(table, column)
+
+    def referencing(self, table: str) -> list[tuple[str, SchemaObject]]:
+        """Foreign keys of other tables (and of the table itself) that point at `table`."""
+        return self._referencing().get(table, [])
+
+    def _referencing(self) -> dict[str, list[tuple[str, SchemaObject]]]:
+        """Referenced table -> the foreign keys pointing at it, in one pass over every table."""
+        found: dict[str, list[tuple[str, SchemaObject]]] = {}
+        for name in sorted(self.tables):
+            for item in self.tables[name].objects.of_kind("foreign_key"):
+                target = (item.references or {}).get("table")
+                if target:
+                    found.setdefault(target, []).append((name, item))
+        return found
+
+    def _apply_pending(self) -> None:
+        """Operations on a table defined only later in the replay (an index in a SQL file on a
+        table only an ORM model defines): applied once the table exists, in their own order."""
+        for name, pending in sorted(self._pending.items()):
+            for fact, where in pending:
+                if name in self.tables:
+                    replay(self.tables, fact, where, late=True)
+        self._pending = {}
 
     def schema(self) -> dict[str, frozenset[str]]:
         """table -> column names: what the SQL engine needs to attribute unqualified columns."""
@@ -109,6 +165,12 @@ class Catalog:
 
     def apply(self, fact: Fact) -> None:
         where = Definition(fact.location.path, fact.location.line, fact.via)
+        if fact.kind == SCHEMA_OP:
+            if fact.table in self.tables or fact.detail in ("rename_table", "drop_table"):
+                replay(self.tables, fact, where)
+            elif fact.detail not in ("drop_table", "drop_view", "rename_table"):
+                self._pending.setdefault(fact.table, []).append((fact, where))
+            return
         handler = getattr(self, f"_{fact.detail}", None)
         if handler is not None:
             handler(fact, where)
@@ -228,4 +290,15 @@ class Catalog:
                 table.columns = {(new_name if key == name else key): value for key, value in table.columns.items()}
 
     def to_json(self) -> dict[str, Any]:
-        return {"schema_version": SCHEMA_VERSION, "tables": [self.tables[name].to_json() for name in sorted(self.tables)]}
+        tables = []
+        referencing = self._referencing()
+        for name in sorted(self.tables):
+            data = self.tables[name].to_json()
+            data["referenced_by"] = [
+                {"table": other, "name": item.name, "columns": item.columns, "references": item.references,
+                 "defined_at": [d.to_json() for d in item.defined_at]}
+                for other, item in referencing.get(name, [])
+            ]
+            data["history"] = history_json(self.history(name))
+            tables.append(data)
+        return {"schema_version": SCHEMA_VERSION, "tables": tables}

@@ -15,7 +15,7 @@ import difflib
 from dataclasses import dataclass
 from typing import Iterable, Iterator, Optional
 
-from depmap.model import ACCESS, EXPOSURE, FLOW, POSITIONAL_DETAILS, READ, SCHEMA, SCHEMA_VERSION, STAR_DETAILS, WRITE, Fact
+from depmap.model import ACCESS, EXPOSURE, FLOW, POSITIONAL_DETAILS, READ, SCHEMA, SCHEMA_OP, SCHEMA_VERSION, STAR_DETAILS, WRITE, Fact
 from depmap.orm.symbols import SYMBOLIC_KINDS
 
 # Writes that set every column of a row, so they write any column, including a new one.
@@ -109,7 +109,8 @@ class DependencyGraph:
     def _add(self, fact: Fact) -> None:
         # The ORM's symbolic facts that the linker keeps for rules (a SQLAlchemy model, a Core table
         # binding) describe code, not the database: their table_def/column_def facts are the edges.
-        if not fact.table or fact.kind in SYMBOLIC_KINDS:
+        # A schema operation is a table's history, not a usage (the catalog keeps it).
+        if not fact.table or fact.kind in SYMBOLIC_KINDS or fact.kind == SCHEMA_OP:
             return
         table = table_node(fact.table)
         self.g.add_node(table, kind="table", name=fact.table)

@@ -21,6 +21,43 @@ ACCESS = "access"  # code reads or writes a table (and some of its columns)
 FLOW = "flow"  # data moves from one table to another (INSERT ... SELECT, CTAS, views)
 EXPOSURE = "exposure"  # a serializer/form exposes a model's fields (ORM issue)
 PARSE_ERROR = "parse_error"  # SQL that could not be parsed; tables seen by the tokenizer only
+SCHEMA_OP = "schema_op"  # one schema operation on one table: its history (never a usage)
+
+# Schema operations: a SCHEMA_OP fact's `detail`, the same words whatever wrote it (SQL, Alembic,
+# Django, an ORM model). `columns` are the columns it touches; `access` is "schema"; the location
+# spans the operation (a migration call from its first line to its last). `extra` may hold:
+#   name            the index, constraint or trigger name (None when the source leaves it to the database)
+#   new_name        rename_table, rename_column, rename_index, and alter_column when it also renames
+#   unique, where, expressions   create_index: a unique index, a partial index's predicate as
+#                   written, items that are expressions rather than columns
+#   constraint      add_constraint / drop_constraint: "unique" | "foreign_key" | "check" |
+#                   "primary_key" | "exclude" (absent when a drop does not say)
+#   references      a foreign key's target: {"table": ..., "columns": [...]}
+#   check           a check constraint's condition as written
+#   change          alter_column: what changes, when the source says it ("type", "set not null",
+#                   "drop default", ...)
+#   together        alter_unique_together / alter_index_together: the column lists the model now has
+#   through         "auto": the join table Django makes for a ManyToManyField without `through`
+#   option          "unique_together" | "index_together": a constraint or index one of those
+#                   Django options makes (the next alter_*_together replaces them)
+#   column_constraints   create_table/add_column/alter_column: what column definitions declare,
+#                   [{"column", "unique", "index", "primary_key", "references"}] (only the true ones)
+#   trigger         create_trigger: {"timing": "AFTER", "events": ["INSERT", "UPDATE"]}
+#   within          "create_table" for a table-level item of a table's creation (a named UNIQUE,
+#                   a ForeignKeyConstraint, CreateModel's options), "model" for an ORM declaration
+#   operation       the operation as its source names it ("AddIndex", "create_unique_constraint")
+#   direction       "down" when it only runs when migrating down (Alembic downgrade, reverse_sql)
+#   migration       the migration's identity: Alembic revision id, Django "app_label.name"
+#   model           an ORM declaration's model (qualified class name)
+#   table_from      how a table-less drop (`DROP INDEX ix`) found its table: "index" | "trigger" |
+#                   "constraint"; `columns_from` "name" when a drop got the columns of what it
+#                   drops (and a dropped foreign key its `references`): the catalog settles these
+# The catalog replays them (downgrades never) into each table's indexes, constraints and triggers.
+SCHEMA_OPS = frozenset(
+    """create_table create_table_as drop_table rename_table create_view drop_view add_column drop_column alter_column
+    rename_column create_index drop_index rename_index add_constraint drop_constraint
+    alter_unique_together alter_index_together create_trigger drop_trigger comment alter_table""".split()
+)
 
 # Accesses.
 READ, WRITE, SCHEMA = "read", "write", "schema"

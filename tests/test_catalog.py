@@ -95,6 +95,14 @@ def test_json_matches_the_documented_shape():
                         "defined_at": [{"path": "schema.sql", "line": 1, "via": "sql"}],
                     }
                 ],
+                "indexes": [],
+                "constraints": [],
+                "triggers": [],
+                "referenced_by": [],
+                "history": [
+                    {"op": "create_table", "table": "t", "path": "schema.sql", "line": 1, "end_line": 1, "columns": ["a"],
+                     "direction": None, "migration": None, "via": "sql"},
+                ],
             }
         ],
     }

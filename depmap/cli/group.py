@@ -164,10 +164,11 @@ def target_parts(target: str) -> list[str]:
         raise UserError(f"malformed target '{target}'; write TABLE or TABLE.COLUMN, e.g. orders.status")
     return parts
 
-def resolve_target(index: Any, target: str) -> tuple[list[str], str | None]:
-    """TABLE, TABLE.COLUMN or SCHEMA.TABLE[.COLUMN]: the longest prefix naming a known table wins."""
+def resolve_target(index: Any, target: str, also_known: Any = ()) -> tuple[list[str], str | None]:
+    """TABLE, TABLE.COLUMN or SCHEMA.TABLE[.COLUMN]: the longest prefix naming a known table wins
+    (known: the catalog's tables, the graph's, and `also_known`, e.g. tables only a history names)."""
     parts = target_parts(target)
-    known = list(index.catalog.tables)
+    known = list(dict.fromkeys([*index.catalog.tables, *also_known]))
     for cut in range(len(parts), 0, -1):
         table, column = ".".join(parts[:cut]), ".".join(parts[cut:]) or None
         if column is not None and "." in column:

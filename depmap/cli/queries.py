@@ -1,4 +1,4 @@
-"""Commands that query the index: `scan`, `tables`, `who-reads`, `who-writes`, `downstream`, `graph`.
+"""Commands that query the index: `scan`, `tables`, `history`, `who-reads`, `who-writes`, `downstream`, `graph`.
 
 Like every command module, they only parse arguments, call the library and print.
 """
@@ -73,6 +73,34 @@ def tables(obj: dict, path: str, dialect: str | None, output_format: str) -> Non
         click.echo(dumps(index.catalog.to_json()), nl=False)
     else:
         print_tables(console(), index.catalog)
+
+
+@cli.command()
+@click.argument("target")
+@click.option("--path", default=".", type=click.Path(), help="Project folder to scan.", show_default=True)
+@dialect_option
+@format_option("text", "json")
+@run_options
+@click.pass_obj
+def history(obj: dict, target: str, path: str, dialect: str | None, output_format: str) -> None:
+    """Every schema operation on TABLE (or touching TABLE.COLUMN), in the order migrations run."""
+    from depmap.render.history import history_document, print_history
+    from depmap.schema_history import touches_column
+    from depmap.render.json import dumps
+    from depmap.render.text import console
+
+    index = load_index(path, dialect, obj["debug"])
+    catalog = index.catalog
+    tables_found, column = resolve_target(index, target, also_known=[op.table for op in catalog.ops if op.table])
+    histories = [catalog.history(table, column) for table in tables_found]
+    if column is not None and not any(touches_column(f, column) for h in histories for f in [*h.upgrades, *h.downgrades]):
+        check_column(index, tables_found, column, "readers")  # a column no operation names: most likely a typo
+    label = ", ".join(tables_found) + (f".{column}" if column else "")
+    if output_format == "json":
+        query = {"table": tables_found[0] if len(tables_found) == 1 else tables_found, "column": column}
+        click.echo(dumps(history_document(query, histories)), nl=False)
+    else:
+        print_history(console(), label, histories)
 
 
 

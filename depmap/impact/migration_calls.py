@@ -33,8 +33,7 @@ class CallInfo:
 
 @dataclass
 class MigrationCalls:
-    """`AddField` calls keyed by the line of their `field=` call (where the column fact points),
-    and `add_column` calls keyed by their own first line."""
+    """`AddField` and `add_column` calls keyed by their own first line (where the column fact points)."""
 
     django: dict[int, list[CallInfo]] = field(default_factory=dict)
     alembic: dict[int, list[CallInfo]] = field(default_factory=dict)
@@ -64,7 +63,7 @@ def read_calls(path: str, text: str) -> MigrationCalls:
                 args = tuple(code(a.value) for a in inner.args if a.keyword is None and not a.star)
                 info = CallInfo(where.start.line, where.end.line, literal_string(argument(call, 1, "name")),
                                 callee_name(inner.func), kwargs_of(inner), args=args)
-                found.django.setdefault(positions[inner].start.line, []).append(info)
+                found.django.setdefault(where.start.line, []).append(info)
         elif method == "add_column" and isinstance(call.func, cst.Attribute) and isinstance(call.func.value, cst.Name):
             batch = call.func.value.value in batches
             column = argument(call, 0 if batch else 1, "column")

@@ -8,9 +8,12 @@ for an access, an exposure or a migration operation are replaced by their concre
 
 from __future__ import annotations
 
-from depmap.model import COLUMN_DEF, EXPOSURE, SCHEMA, TABLE_DEF, Fact, Location
+from typing import Any
+
+from depmap.model import COLUMN_DEF, EXPOSURE, HIGH, SCHEMA, SCHEMA_OP, TABLE_DEF, Fact, Location
+from depmap.orm.declared_schema import declared, object_op, together_ops
 from depmap.orm.accesses import AccessResolver
-from depmap.orm.migrations import DjangoOperations, migration_ranks, with_ranks
+from depmap.orm.migrations import DjangoOperations, migration_identities, migration_ranks, with_ranks
 from depmap.orm.registry import Field, Model, Registry
 from depmap.orm.symbols import DJANGO_MIGRATION_OP, ORM_ACCESS
 
@@ -21,7 +24,7 @@ def link_orm(facts: list[Fact]) -> list[Fact]:
     resolver = AccessResolver(registry)
     linked: list[Fact] = []
     operations: list[Fact] = []
-    for fact in with_ranks(facts, ranks):
+    for fact in with_ranks(facts, ranks, migration_identities(facts, registry)):
         if fact.kind == ORM_ACCESS:
             linked.extend(resolver.orm_access(fact))
         elif fact.kind == EXPOSURE and not fact.table:
@@ -47,6 +50,50 @@ def model_definitions(registry: Registry) -> list[Fact]:
             if field.column:
                 facts.append(_column_fact(model, field))
         facts.extend(_through_tables(registry, model))
+        facts.extend(_declared_schema(registry, model))
+    return facts
+
+
+def _declared_schema(registry: Registry, model: Model) -> list[Fact]:
+    """What the model declares to the database, as schema operations `within` the model: its
+    table (with the primary key, unique, indexed and foreign-key columns its fields declare),
+    then each index, constraint and `*_together` set of its own, at their lines."""
+    django = model.framework == "django"
+    found = []
+    for field in model.fields.values():
+        if not field.column:
+            continue
+        references = None
+        if field.kind in ("foreign_key", "one_to_one"):
+            target = registry.resolve_relation(field.spec.get("related_model"), model) if django else None
+            if target is not None and target.table:
+                references = {"table": target.table, "columns": [target.primary_key or "id"]}
+            elif django:  # a swappable user model, a model outside the project: named as written
+                references = {"table": None, "columns": [], "model": field.spec.get("related_model")}
+            elif isinstance(field.spec.get("references"), str):
+                table, _, column = field.spec["references"].lower().rpartition(".")
+                references = {"table": table or None, "columns": [column] if column else []}
+        item = declared({**field.spec, "db_index": field.spec.get("db_index", field.spec.get("index"))}, field.column, references, indexes_relations=django)
+        if item:
+            found.append(item)
+    location = model.fact.location
+    extra: dict[str, Any] = {"within": "model", "model": model.qualname}
+    if found:
+        extra["column_constraints"] = found
+    facts = [Fact(SCHEMA_OP, model.table or "", location, tuple(model.columns), SCHEMA, "create_table", "orm", HIGH, model.fact.snippet, extra)]
+
+    def columns(names: list[str]) -> list[str]:
+        fields = model.fields
+        return [(fields[n].column if n in fields and fields[n].column else n).lower() for n in names]
+
+    items = [(object_op(item, columns), item) for item in model.fact.extra.get("schema_items") or []]
+    for option in ("unique_together", "index_together"):
+        items += [(op, None) for op in together_ops(option, model.fact.extra.get(option) or [], columns)]
+    for (op, item_columns, item_extra), item in items:
+        at = location if item is None else Location(location.path, item["line"], item["end_line"], symbol=location.symbol)
+        data = {k: v for k, v in item_extra.items() if v is not None}
+        data.update(within="model", model=model.qualname)
+        facts.append(Fact(SCHEMA_OP, model.table or "", at, tuple(item_columns), SCHEMA, op, "orm", HIGH, "", data))
     return facts
 
 

@@ -50,6 +50,13 @@ the `class` line; `location.symbol` is the qualified class name. `extra`:
                   inside that class is tied to this model
     factory       SQLAlchemy: True on the abstract root a `Base = declarative_base()` stands for
     table_binding SQLAlchemy: `__table__ = orders_table` names a Core table defined elsewhere
+    schema_items  indexes and constraints the model declares (Django `Meta.indexes`/`constraints`,
+                  SQLAlchemy `__table_args__`), as dicts of one shape: {"kind": "index" | "unique" |
+                  "check" | "foreign_key" | "primary_key" | "exclude", "name", "fields",
+                  "expressions", "condition", "check", "unique", "references", "line", "end_line"}
+                  (only when the model declares some)
+    unique_together / index_together   Django: lists of field names (only when written)
+  Field dicts may also carry `db_index` (Django, when written) and `index` (SQLAlchemy, when True).
 
 APP_CONFIG — a Django `AppConfig` subclass: `extra = {"name": "shop.orders", "label": "orders"}`
 (label None when not set). Located at the class line.
@@ -91,13 +98,19 @@ facts (via "migration"); the linker only orders them.
 
 DJANGO_MIGRATION_OP — a Django migration operation on a model, whose table the linker computes
 from the app label: extra = {"app": "orders", "op": "CreateModel" | "AddField" | "AlterField" |
-"RemoveField" | "RenameField" | "DeleteModel" | "RenameModel" | "AlterModelTable",
+"RemoveField" | "RenameField" | "DeleteModel" | "RenameModel" | "AlterModelTable" | "AddIndex" |
+"RemoveIndex" | "RenameIndex" | "AddConstraint" | "RemoveConstraint" | "AlterUniqueTogether" |
+"AlterIndexTogether" | "AddIndexConcurrently" | "RemoveIndexConcurrently",
 "model_name": "order", "fields": [field dicts as in MODEL] (CreateModel, AddField, AlterField),
-"old_name"/"new_name" (RenameField, RenameModel), "table" (AlterModelTable or CreateModel
+"old_name"/"new_name" (RenameField, RenameModel, RenameIndex), "table" (AlterModelTable or CreateModel
 options db_table), "proxy"/"managed" (CreateModel options: no table is created),
+"index"/"constraint" (AddIndex, AddConstraint: `depmap.frameworks.django.schema_objects` dicts),
+"index_name"/"constraint_name" (RemoveIndex, RemoveConstraint), "old_fields" (RenameIndex),
+"together" (AlterUniqueTogether/AlterIndexTogether: lists of field names), CreateModel's
+"indexes"/"constraints"/"unique_together"/"index_together" when its options write them,
 "state_only" (inside SeparateDatabaseAndState.state_operations: the database is untouched)}.
-Field dicts may carry "preserve_default": False (AddField's default is dropped afterwards).
-Located at the operation's line.
+Field dicts may carry "preserve_default": False (AddField's default is dropped afterwards) and
+"db_index" when written. Located from the operation's first line to its last.
 
 Any fact of a migration file whose SQL only runs when migrating down (an Alembic `downgrade()`,
 RunSQL's `reverse_sql`) carries `direction: "down"`; the catalog never replays it.

@@ -102,6 +102,8 @@ def print_tables(out: Console, catalog: Catalog) -> None:
         where = ", ".join(f"{d.path}:{d.line}" for d in table.defined_at[:3])
         kind = "view" if table.view else "table"
         out.print(Text(printable(name), style="bold cyan") + Text(printable(f"  ({kind}, {len(table.columns)} columns; {where})"), style="dim"))
+        if counts := _object_counts(catalog, name):
+            out.print(Text(printable(f"  {counts}"), style="dim"))
         grid = Table(box=None, show_header=False, pad_edge=False, padding=(0, 1))
         for _ in range(4):
             grid.add_column()
@@ -121,6 +123,26 @@ def print_tables(out: Console, catalog: Catalog) -> None:
                              ("created by migrations but declared by no model", drift and drift["only_in_migrations"])):
             if names:
                 out.print(Text(f"  ! {label}: {printable(', '.join(names))}", style="yellow"))
+
+
+def _object_counts(catalog: Catalog, name: str) -> str:
+    """`2 indexes, 3 constraints, 1 trigger; 9 schema operations (`depmap history orders`)`, or ""."""
+    table = catalog.tables[name]
+    history = catalog.history(name)
+    parts = [
+        _plural(len(table.indexes()), "index", "indexes"),
+        _plural(len(table.constraints()), "constraint", "constraints"),
+        _plural(len(table.triggers()), "trigger", "triggers"),
+    ]
+    found = ", ".join(p for p in parts if p)
+    operations = len(history.upgrades) + len(history.downgrades)
+    if operations:
+        found += ("; " if found else "") + f"{_plural(operations, 'schema operation', 'schema operations')} (`depmap history {name}`)"
+    return found
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}" if count else ""
 
 
 def print_downstream(out: Console, label: str, hops: list) -> None:

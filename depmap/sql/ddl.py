@@ -1,7 +1,9 @@
-"""DDL -> table and column definitions the catalog replays (CREATE, ALTER, DROP).
+"""DDL -> table and column definitions the catalog replays (CREATE, ALTER, DROP, COMMENT).
 
 A column definition carries what the impact rules need later: type as the dialect writes it,
-nullability (a primary key is NOT NULL), the default expression, identity, references.
+nullability (a primary key is NOT NULL), the default expression, identity, references. Each
+statement's schema operations (indexes, constraints, triggers and comments included) are
+recorded beside them by `depmap.sql.schema_ops`, for the tables' history.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from depmap.model import ACCESS, COLUMN_DEF, SCHEMA, TABLE_DEF
 from depmap.sql.names import column_name, identifier
 from depmap.sql.frames import Collector
 from depmap.sql.resolve import QueryResolver
+from depmap.sql.schema_ops import SchemaOps
 
 
 class DdlExtractor:
@@ -21,6 +24,7 @@ class DdlExtractor:
         self.resolver = resolver
         self.out = out
         self.dialect = resolver.dialect
+        self.ops = SchemaOps(resolver, out)
 
     def extract(self, statement: exp.Expression) -> str:
         if isinstance(statement, exp.Create):
@@ -29,6 +33,8 @@ class DdlExtractor:
             return self._alter(statement)
         if isinstance(statement, exp.Drop):
             return self._drop(statement)
+        if isinstance(statement, exp.Comment):
+            self.ops.comment(statement)
         return "other"
 
     # -- CREATE ----------------------------------------------------------------------------------
@@ -38,6 +44,9 @@ class DdlExtractor:
         target = statement.this
         if kind == "INDEX":
             return self._create_index(statement)
+        if kind == "TRIGGER":
+            self.ops.create_trigger(statement)
+            return "other"
         if kind not in ("TABLE", "VIEW"):
             return "other"
         schema = target if isinstance(target, exp.Schema) else None
@@ -56,6 +65,7 @@ class DdlExtractor:
         names = [identifier(c.this) for c in columns]
         extra = {"temporary": True} if _is_temporary(statement) else {}
         self.out.add(TABLE_DEF, table, names, SCHEMA, "create_table", extra=extra)
+        self.ops.create_table(table, "create_table", schema, columns)
         for column in columns:
             spec = column_spec(column, self.dialect)
             if spec["name"] in primary:
@@ -80,6 +90,7 @@ class DdlExtractor:
             if statement.args.get("materialized") or _has_property(statement, exp.MaterializedProperty):
                 extra["materialized"] = True
         self.out.add(TABLE_DEF, table, names, SCHEMA, detail, extra=extra)
+        self.ops.add(table, detail, names)
         for name in names:
             self._column(table, {"name": name, "type": None, "nullable": None, "default": None}, detail)
         if isinstance(query, exp.Query):
@@ -127,19 +138,27 @@ class DdlExtractor:
         if statement.args.get("unique"):
             extra["unique"] = True
         self.out.add(ACCESS, table, columns, SCHEMA, "create_index", extra=extra)
+        self.ops.create_index(statement, table)
         return "create_index"
 
     # -- ALTER -----------------------------------------------------------------------------------
 
     def _alter(self, statement: exp.Alter) -> str:
         target = statement.this
-        if str(statement.args.get("kind") or "").upper() != "TABLE" or not isinstance(target, exp.Table):
+        kind = str(statement.args.get("kind") or "").upper()
+        if kind == "INDEX" and isinstance(target, exp.Table):  # ALTER INDEX ix RENAME TO ix2: its table found by name later
+            for action in statement.args.get("actions") or []:
+                if isinstance(action, exp.AlterRename):
+                    self.ops.add("", "rename_index", name=identifier(target.this), new_name=identifier(action.this.this if isinstance(action.this, exp.Table) else action.this))
+            return "other"
+        if kind != "TABLE" or not isinstance(target, exp.Table):
             return "other"
         table = self.resolver.table(target)
         if not table:
             return "alter_table"
         for action in statement.args.get("actions") or []:
             self._alter_action(table, action)
+            self.ops.alter_action(table, action)
         return "alter_table"
 
     def _alter_action(self, table: str, action: exp.Expression) -> None:
@@ -184,6 +203,8 @@ class DdlExtractor:
 
     def _drop(self, statement: exp.Drop) -> str:
         kind = str(statement.args.get("kind") or "").upper()
+        if kind in ("TABLE", "VIEW", "INDEX", "TRIGGER"):
+            self.ops.drop(statement, kind)
         if kind not in ("TABLE", "VIEW"):
             return "other"
         detail = "drop_table" if kind == "TABLE" else "drop_view"

@@ -20,6 +20,7 @@ from depmap.nesting import nesting_depth
 from depmap.model import ACCESS, HIGH, LOW, PARSE_ERROR, READ, WRITE
 from depmap.sql.ddl import DdlExtractor
 from depmap.sql.fallback import tables_named, tables_named_at, touches_no_data
+from depmap.sql.schema_ops import with_text_ops
 from depmap.sql.load_data import load_data
 from depmap.sql.names import fold_quoted, quoting_keeps_case
 from depmap.sql.placeholders import neutralise
@@ -64,7 +65,7 @@ def analyze_sql(text: str, dialect: str = "postgres", schema: Schema | None = No
             if retried:
                 results.extend(retried)
                 continue
-        results.append(result)
+        results.append(with_text_ops(result, chunk.text, dialect, schema))
     return results
 
 
@@ -211,6 +212,7 @@ class StatementExtractor:
             exp.Create: self._ddl,
             exp.Alter: self._ddl,
             exp.Drop: self._ddl,
+            exp.Comment: self._ddl,
             exp.Command: self._command,
         }
         for node_type, method in handler.items():

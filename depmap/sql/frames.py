@@ -15,7 +15,7 @@ from typing import Any, Iterable, Protocol, Union
 from sqlglot import exp
 from sqlglot.optimizer.scope import Scope
 
-from depmap.model import COLUMN_DEF, FLOW, HIGH
+from depmap.model import COLUMN_DEF, FLOW, HIGH, SCHEMA_OP
 from depmap.sql.names import identifier
 from depmap.sql.types import Observation
 
@@ -40,8 +40,8 @@ class Collector:
     ) -> None:
         extra = extra or {}
         columns = list(columns)
-        # Definitions stay one column each; accesses merge the columns of one table and detail.
-        split = tuple(columns) if kind == COLUMN_DEF else ()
+        # Definitions and schema operations stay apart; accesses merge the columns of one table and detail.
+        split = tuple(columns) if kind in (COLUMN_DEF, SCHEMA_OP) else ()
         key = (kind, table, access, detail, confidence, json.dumps(extra, sort_keys=True), split)
         names, _ = self._groups.setdefault(key, ([], extra))
         for name in columns:

@@ -23,7 +23,7 @@ from dataclasses import replace
 
 from sqlglot import exp
 
-from depmap.model import COLUMN_DEF, READ
+from depmap.model import ACCESS, COLUMN_DEF, READ
 from depmap.sql.names import identifier
 from depmap.sql.types import Observation
 
@@ -65,7 +65,7 @@ def place_observations(
             extra["lines"] = lines
         named = {c: at for c in observation.columns if (at := _column_line(columns, observation.table, c))}
         named = {c: at for c, at in named.items() if at != line}
-        if named and observation.kind != COLUMN_DEF:
+        if named and observation.kind == ACCESS:
             extra["column_lines"] = named
         placed.append(replace(observation, line=line, extra=extra))
     return placed

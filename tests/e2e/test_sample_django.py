@@ -26,7 +26,7 @@ def test_tables_follow_app_labels_db_table_and_migrations(depmap):
     ]  # fmt: skip
     discount = next(c for c in tables["sales_order"]["columns"] if c["name"] == "discount_code")
     assert [(d["path"], d["line"], d["via"]) for d in discount["defined_at"]] == [
-        ("orders/migrations/0002_order_discount_code.py", 16, "migration"),
+        ("orders/migrations/0002_order_discount_code.py", 13, "migration"),  # the AddField's first line
         ("orders/models.py", 47, "orm"),
     ]
     assert [c["name"] for c in tables["customers_loyaltyaccount"]["columns"]] == ["customer_id", "points", "tier"]

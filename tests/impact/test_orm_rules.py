@@ -283,10 +283,10 @@ def test_column_exists_message_and_fix() -> None:
     ctx = context_for(SAMPLES / "django_shop", "sales_order.discount_code", type="text")
     (finding,) = findings_of(column_exists, ctx)
     assert (finding.severity, finding.location.path, finding.location.line) == (
-        ERROR, "orders/migrations/0002_order_discount_code.py", 16)
+        ERROR, "orders/migrations/0002_order_discount_code.py", 13)
     assert finding.message == (
         "sales_order.discount_code already exists as CharField, defined at "
-        "orders/migrations/0002_order_discount_code.py:16 (migration), orders/models.py:47 (ORM model); adding it "
+        "orders/migrations/0002_order_discount_code.py:13 (migration), orders/models.py:47 (ORM model); adding it "
         'again fails with: column "discount_code" of relation "sales_order" already exists.'
     )
     assert finding.fix.startswith("Pick another name: sales_order.discount_code is already there (check the live schema: "

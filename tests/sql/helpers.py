@@ -2,13 +2,15 @@
 
 Each observation becomes `(kind, table, columns, access, detail, confidence)`; `extra` is checked
 separately when a test cares (candidates, partners, column specs), and `extra["statement"]` is
-ignored because the result's own `kind` already says it.
+ignored because the result's own `kind` already says it. Schema operations (SCHEMA_OP, a table's
+history) are left out of these rows: `test_schema_ops.py` checks them, with `ops()`.
 """
 
 from __future__ import annotations
 
 from typing import Any, Iterable
 
+from depmap.model import SCHEMA_OP
 from depmap.sql import Observation, StatementResult, analyze_sql
 
 Row = tuple[str, str, tuple[str, ...], "str | None", "str | None", str]
@@ -20,7 +22,17 @@ def row(obs: Observation) -> Row:
 
 def rows(result: StatementResult | Iterable[Observation]) -> list[Row]:
     observations = result.observations if isinstance(result, StatementResult) else result
-    return sorted(row(o) for o in observations)
+    return sorted(row(o) for o in observations if o.kind != SCHEMA_OP)
+
+
+def ops(sql: str, dialect: str = "postgres") -> list[tuple[str, str, tuple[str, ...], dict[str, Any]]]:
+    """The schema operations of every statement of `sql`, in order: (op, table, columns, extra)."""
+    return [
+        (o.detail or "", o.table, o.columns, extra(o))
+        for result in analyze_sql(sql, dialect=dialect)
+        for o in result.observations
+        if o.kind == SCHEMA_OP
+    ]
 
 
 def _normalise(expected: Iterable[tuple]) -> list[Row]:

@@ -170,7 +170,7 @@ def test_alter_table_column_actions() -> None:
         ],
         kind="alter_table",
     )
-    changes = [(o.detail, o.columns[0], extra(o)) for o in result.observations]
+    changes = [(o.detail, o.columns[0], extra(o)) for o in result.observations if o.kind == CDEF]
     assert changes == [
         ("add_column", "discount", {"type": "DECIMAL", "nullable": False, "default": "0"}),
         ("drop_column", "note", {}),

@@ -1,4 +1,4 @@
-"""Alembic revision files: the revision header and the schema operations of `upgrade()`.
+"""Alembic revision files: the revision header, and the schema operations of `upgrade()` and `downgrade()`.
 
 `analyse_alembic` fills in, for one parsed file:
 
@@ -9,7 +9,11 @@
   `op.*` call with a literal table name made by `upgrade()` (or `upgrade_<engine>()` in
   multi-database templates, and the module's helper functions they call), never by
   `downgrade()`: replaying a downgrade after its upgrade would undo the schema the catalog
-  builds. `with op.batch_alter_table("t") as batch_op:` binds `batch_op.*` to table `t`.
+  builds. `with op.batch_alter_table("t") as batch_op:` binds `batch_op.*` to table `t`;
+- a SCHEMA_OP fact (`schema_ops`) for each operation of `upgrade()` and of `downgrade()` (and
+  the helpers each calls), the downgrade's with `direction: "down"`: each table's history, which
+  lists downgrades apart and never replays them. `op.drop_index("ix")` without its table is one
+  with table "": the history finds the table by the index's name.
 
 Every fact carries `extra["revision"]`. Column specs have the shape the SQL engine's DDL gives
 (`depmap.sql.ddl.column_spec`): `type` as written without the module (`String(20)`), `nullable`
@@ -39,6 +43,8 @@ from depmap.python.tree import (
     FUNCTION_NODES, ParsedTree, TreeVisitor, argument, call_args, callee_name, dotted_name, is_name, literal_bool,
     elements, literal_string, positional_args,
 )  # fmt: skip
+from depmap.frameworks.alembic.arguments import Arguments, column_names, label, names_of, sequence, string_list, strings
+from depmap.frameworks.alembic.schema_ops import AlembicOps
 from depmap.frameworks.sqlalchemy.expressions import server_default_sql
 from depmap.sql.facts import snippet_of
 from depmap.sql.names import DEFAULT_SCHEMAS
@@ -64,7 +70,12 @@ _TABLE_ARGUMENT = {
     "create_check_constraint": (1, "table_name"),
     "create_foreign_key": (1, "source_table"),
     "drop_constraint": (1, "table_name"),
+    "create_exclude_constraint": (1, "table_name"),
+    "create_table_comment": (0, "table_name"),
+    "drop_table_comment": (0, "table_name"),
 }
+# Operations that define tables, columns and indexes for the catalog (the rest are history only).
+_DEFINING = frozenset(_TABLE_ARGUMENT) - {"create_exclude_constraint", "create_table_comment", "drop_table_comment"}
 # Constraint and index operations: a schema access on the table (and columns), as the SQL engine
 # reports ALTER TABLE ... ADD CONSTRAINT: (position, keyword) of the columns once the table is out.
 _CONSTRAINTS = {
@@ -98,10 +109,11 @@ def analyse_alembic(parsed: ParsedTree, ctx: ScanContext) -> list[Fact]:
     op_names = frozenset(local for local, qualified in imports.names.items() if qualified == _OP_MODULE)
     if not op_names:
         return facts
-    for function in upgrade_functions(tree):
-        visitor = _UpgradeVisitor(parsed, ctx.dialect, op_names, header, function.name)
-        visitor.walk(function)
-        facts.extend(visitor.facts)
+    for down, functions in ((False, upgrade_functions(tree)), (True, downgrade_functions(tree))):
+        for function in functions:
+            visitor = _OperationVisitor(parsed, ctx.dialect, op_names, header, function.name, down)
+            visitor.walk(function)
+            facts.extend(visitor.facts)
     return facts
 
 
@@ -140,7 +152,7 @@ class _Header:
                 header.depends_on = _revisions(value)
             elif (constant := literal_string(value)) is not None:
                 header.constants[target] = (constant,)
-            elif values := _sequence(value, {}):
+            elif values := sequence(value, {}):
                 header.sequences[target] = values
         return header
 
@@ -170,12 +182,21 @@ def _revisions(node: ast.expr) -> str | list[str] | None:
 def upgrade_functions(tree: ast.Module) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
     """`upgrade`, `upgrade_<engine>` and the module's functions they call (by plain name),
     transitively, in file order; nothing named `downgrade*`."""
+    return _reached(tree, "upgrade", "downgrade")
+
+
+def downgrade_functions(tree: ast.Module) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
+    """`downgrade`, `downgrade_<engine>` and the functions they call; nothing named `upgrade*`."""
+    return _reached(tree, "downgrade", "upgrade")
+
+
+def _reached(tree: ast.Module, entry: str, other: str) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
     functions = {s.name: s for s in tree.body if isinstance(s, FUNCTION_NODES)}
-    pending = [name for name in functions if name == "upgrade" or name.startswith("upgrade_")]
+    pending = [name for name in functions if name == entry or name.startswith(entry + "_")]
     reached: set[str] = set()
     while pending:
         name = pending.pop()
-        if name in reached or name.startswith("downgrade"):
+        if name in reached or name.startswith(other):
             continue
         reached.add(name)
         pending.extend(called for called in _called_names(functions[name]) if called in functions)
@@ -189,12 +210,14 @@ def _called_names(function: ast.AST) -> list[str]:
 # -- the operations --------------------------------------------------------------------------------
 
 
-class _UpgradeVisitor(TreeVisitor):
-    """Walks one upgrade function in source order and fills in `facts` for each `op.*` and
-    `batch_op.*` call, keeping track of string constants, loop variables and batch bindings.
-    Every fact's symbol is the upgrade function's, nested definitions included."""
+class _OperationVisitor(TreeVisitor):
+    """Walks one upgrade or downgrade function in source order and fills in `facts` for each
+    `op.*` and `batch_op.*` call, keeping track of string constants, loop variables and batch
+    bindings. Every call is a schema operation (`schema_ops`); an upgrade's also define tables,
+    columns and indexes for the catalog. Every fact's symbol is the function's, nested definitions
+    included."""
 
-    def __init__(self, parsed: ParsedTree, dialect: str, op_names: frozenset[str], header: _Header, function: str) -> None:
+    def __init__(self, parsed: ParsedTree, dialect: str, op_names: frozenset[str], header: _Header, function: str, down: bool) -> None:
         super().__init__(parsed.module_name)
         self.parsed = parsed
         self.dialect = dialect
@@ -206,6 +229,8 @@ class _UpgradeVisitor(TreeVisitor):
         self.batches: dict[str, tuple[str, ...]] = {}  # batch_op name -> tables
         self.saved: list[list[tuple[dict[str, tuple[str, ...]], str, tuple[str, ...] | None]]] = []
         self.facts: list[Fact] = []
+        self.down = down
+        self.ops = AlembicOps(parsed.path, parsed.source, self.function_symbol, header.revision, self, down)
 
     # bindings
 
@@ -218,18 +243,18 @@ class _UpgradeVisitor(TreeVisitor):
         target, value = _assignment(node)
         if target is None or value is None:
             return
-        strings, sequence = _strings(value, self.names), _sequence(value, self.sequences)
+        bound, listed = strings(value, self.names), sequence(value, self.sequences)
         self.names.pop(target, None)
         self.sequences.pop(target, None)
-        if strings:
-            self.names[target] = strings
-        elif sequence:
-            self.sequences[target] = sequence
+        if bound:
+            self.names[target] = bound
+        elif listed:
+            self.sequences[target] = listed
 
     def visit_For(self, node: ast.For | ast.AsyncFor) -> None:
         bindings = []
         if isinstance(node.target, ast.Name):
-            bindings.append((self.names, node.target.id, _sequence(node.iter, self.sequences) or None))
+            bindings.append((self.names, node.target.id, sequence(node.iter, self.sequences) or None))
         self._bind(bindings)
 
     def leave_For(self, node: ast.For | ast.AsyncFor) -> None:
@@ -284,17 +309,24 @@ class _UpgradeVisitor(TreeVisitor):
         if receiver in self.op_names and method in _TABLE_ARGUMENT:
             index, keyword = _TABLE_ARGUMENT[method]
             schema = "source_schema" if method == "create_foreign_key" else "schema"
-            tables = self._tables(argument(node, index, keyword), argument(node, None, schema))
-            args = _Arguments(node, skip=index, skip_keyword=keyword)
+            table_node = argument(node, index, keyword)
+            tables = self._tables(table_node, argument(node, None, schema))
+            if method == "drop_index" and table_node is None:
+                tables = ("",)  # `op.drop_index("ix")`: the history finds its table by name
+            args = Arguments(node, skip=index, skip_keyword=keyword)
+            batch = False
         elif receiver in self.batches and method in _TABLE_ARGUMENT and method not in ("create_table", "drop_table", "rename_table"):
             tables = self.batches[receiver]
-            args = _Arguments(node)
+            args = Arguments(node)
+            batch = True
         else:
             return
         for table in tables:
-            self.facts.extend(self._operation(method, table, args, node))
+            if table and not self.down and method in _DEFINING:
+                self.facts.extend(self._operation(method, table, args, node))
+            self.facts.extend(self.ops.facts(method, table, args, node, batch))
 
-    def _operation(self, method: str, table: str, args: _Arguments, call: ast.Call) -> list[Fact]:
+    def _operation(self, method: str, table: str, args: Arguments, call: ast.Call) -> list[Fact]:
         if method == "create_table":
             return self._create_table(table, args, call)
         if method == "drop_table":
@@ -307,7 +339,7 @@ class _UpgradeVisitor(TreeVisitor):
             spec = self._column_spec(column) if isinstance(column, ast.Call) else None
             return [self._column_fact(table, spec, call, "add_column")] if spec else []
         if method == "drop_column":
-            name = _names(args.get(0, "column_name"), self.names)
+            name = names_of(args.get(0, "column_name"), self.names)
             return [self._fact(COLUMN_DEF, table, call, (n,), "drop_column", {}) for n in name]
         if method == "alter_column":
             return self._alter_column(table, args, call)
@@ -315,7 +347,7 @@ class _UpgradeVisitor(TreeVisitor):
             return self._create_index(table, args, call)
         return self._constraint(method, table, args, call)
 
-    def _create_table(self, table: str, args: _Arguments, call: ast.Call) -> list[Fact]:
+    def _create_table(self, table: str, args: Arguments, call: ast.Call) -> list[Fact]:
         specs: list[dict[str, Any]] = []
         nodes: list[ast.Call] = []
         primary: list[str] = []
@@ -334,8 +366,8 @@ class _UpgradeVisitor(TreeVisitor):
             elif name == "PrimaryKeyConstraint":
                 primary.extend(n.lower() for n in (literal_string(value) for value in item.args) if n)
             elif name == "ForeignKeyConstraint":
-                local = _string_list(argument(item, 0, "columns"))
-                remote = _string_list(argument(item, 1, "refcolumns"))
+                local = string_list(argument(item, 0, "columns"))
+                remote = string_list(argument(item, 1, "refcolumns"))
                 if local and remote and len(local) == len(remote):
                     references.update({c.lower(): r.lower() for c, r in zip(local, remote)})
             elif name == "UniqueConstraint":
@@ -358,8 +390,8 @@ class _UpgradeVisitor(TreeVisitor):
         facts += [self._column_fact(table, spec, node, "create_table") for spec, node in zip(specs, nodes)]
         return facts
 
-    def _alter_column(self, table: str, args: _Arguments, call: ast.Call) -> list[Fact]:
-        names = _names(args.get(0, "column_name"), self.names)
+    def _alter_column(self, table: str, args: Arguments, call: ast.Call) -> list[Fact]:
+        names = names_of(args.get(0, "column_name"), self.names)
         extra: dict[str, Any] = {}
         nullable = literal_bool(args.keyword("nullable"))
         if nullable is not None:
@@ -373,7 +405,7 @@ class _UpgradeVisitor(TreeVisitor):
         type_ = args.keyword("type_")
         if type_ is not None:
             extra["type"] = self._type_text(type_)
-        new_names = _names(args.keyword("new_column_name"), self.names)
+        new_names = names_of(args.keyword("new_column_name"), self.names)
         changes = [k for k in ("nullable", "server_default", "type_", "comment", "autoincrement") if args.keyword(k) is not None]
         facts = []
         for name in names:
@@ -383,10 +415,10 @@ class _UpgradeVisitor(TreeVisitor):
                 facts.append(self._fact(COLUMN_DEF, table, call, (name,), "rename_column", {"new_name": new_names[0]}))
         return facts
 
-    def _create_index(self, table: str, args: _Arguments, call: ast.Call) -> list[Fact]:
-        columns, expressions = _column_names(args.get(1, "columns"))
+    def _create_index(self, table: str, args: Arguments, call: ast.Call) -> list[Fact]:
+        columns, expressions = column_names(args.get(1, "columns"))
         extra: dict[str, Any] = {}
-        index = _label(args.get(0, "index_name"))
+        index = label(args.get(0, "index_name"))
         if index:
             extra["index"] = index.lower()
         if literal_bool(args.keyword("unique")):
@@ -395,18 +427,18 @@ class _UpgradeVisitor(TreeVisitor):
             extra["expressions"] = True
         return [self._fact(ACCESS, table, call, columns, "create_index", extra)]
 
-    def _constraint(self, method: str, table: str, args: _Arguments, call: ast.Call) -> list[Fact]:
+    def _constraint(self, method: str, table: str, args: Arguments, call: ast.Call) -> list[Fact]:
         position, keyword = _CONSTRAINTS[method]
         columns: tuple[str, ...] = ()
         if position is not None:
-            columns, _ = _column_names(args.get(position, keyword))
+            columns, _ = column_names(args.get(position, keyword))
         extra: dict[str, Any] = {"action": method}
-        name = _label(args.get(0, "index_name" if method == "drop_index" else "constraint_name"))
+        name = label(args.get(0, "index_name" if method == "drop_index" else "constraint_name"))
         if name:
             extra["constraint" if method != "drop_index" else "index"] = name.lower()
         if method == "create_foreign_key":
             referent = self._tables(args.get(1, "referent_table"), args.keyword("referent_schema"))
-            remote, _ = _column_names(args.get(3, "remote_cols"))
+            remote, _ = column_names(args.get(3, "remote_cols"))
             if len(referent) == 1:
                 extra["referent"] = referent[0]
             extra["remote_columns"] = list(remote)
@@ -484,97 +516,12 @@ class _UpgradeVisitor(TreeVisitor):
 
     def _tables(self, node: ast.expr | None, schema_node: ast.expr | None) -> tuple[str, ...]:
         """The table(s) an argument names, lower-cased, with a non-default schema in front."""
-        names = _names(node, self.names)
-        schemas = _names(schema_node, self.names) if schema_node is not None and not is_name(schema_node, "None") else ("",)
+        names = names_of(node, self.names)
+        schemas = names_of(schema_node, self.names) if schema_node is not None and not is_name(schema_node, "None") else ("",)
         if len(schemas) != 1:
             return ()
         schema = schemas[0] if schemas[0] != DEFAULT_SCHEMAS.get(self.dialect) else ""
         return tuple(f"{schema}.{name}" if schema else name for name in names)
-
-
-class _Arguments:
-    """A call's arguments with the table argument taken out, so `op.x(table, ...)` and
-    `batch_op.x(...)` are read the same way."""
-
-    def __init__(self, call: ast.Call, skip: int | None = None, skip_keyword: str = "") -> None:
-        self.call = call
-        positional = positional_args(call)
-        table_by_keyword = skip_keyword and argument(call, None, skip_keyword) is not None
-        if skip is not None and not table_by_keyword and skip < len(positional):
-            positional = positional[:skip] + positional[skip + 1 :]
-        self.positional = positional
-
-    def get(self, index: int, keyword: str) -> ast.expr | None:
-        found = self.keyword(keyword)
-        if found is not None:
-            return found
-        return self.positional[index] if index < len(self.positional) else None
-
-    def keyword(self, name: str) -> ast.expr | None:
-        return argument(self.call, None, name)
-
-
-# -- literals --------------------------------------------------------------------------------------
-
-
-def _label(node: ast.expr | None) -> str | None:
-    """An index or constraint name: a literal, or `op.f("ix_orders_status")` (a final name)."""
-    if isinstance(node, ast.Call) and callee_name(node.func) == "f" and len(node.args) + len(node.keywords) == 1:
-        node = call_args(node)[0].value
-    return literal_string(node)
-
-
-def _strings(node: ast.expr, names: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
-    """A string literal's value, or the values of a name bound to one (several in a loop)."""
-    if isinstance(node, ast.Name):
-        return names.get(node.id, ())
-    value = literal_string(node)
-    return (value,) if value is not None else ()
-
-
-def _sequence(node: ast.expr, sequences: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
-    """A literal list/tuple of strings, or a name bound to one. Empty when unknown."""
-    if isinstance(node, ast.Name):
-        return sequences.get(node.id, ())
-    values = _string_list(node)
-    return tuple(values) if values else ()
-
-
-def _names(node: ast.expr | None, names: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
-    """Lower-cased table or column name(s) an argument stands for: a literal or a bound name."""
-    if node is None:
-        return ()
-    if isinstance(node, ast.Name):
-        return tuple(value.lower() for value in names.get(node.id, ()))
-    value = literal_string(node)
-    return (value.lower(),) if value else ()
-
-
-def _string_list(node: ast.expr | None) -> list[str] | None:
-    if not isinstance(node, (ast.List, ast.Tuple)):
-        return None
-    values = [literal_string(element) for element in elements(node)]
-    return [v for v in values if v is not None] if all(v is not None for v in values) else None
-
-
-def _column_names(node: ast.expr | None) -> tuple[tuple[str, ...], bool]:
-    """Names in a columns list, lower-cased, and whether it also held expressions
-    (`sa.text("lower(email)")`) whose columns are not read here."""
-    if node is None:
-        return (), False
-    single = literal_string(node)
-    if single is not None:
-        return (single.lower(),), False
-    if not isinstance(node, (ast.List, ast.Tuple)):
-        return (), True
-    names, expressions = [], False
-    for element in elements(node):
-        value = literal_string(element)
-        if value is None:
-            expressions = True
-        else:
-            names.append(value.lower())
-    return tuple(names), expressions
 
 
 def _is_schema_item(node: ast.expr) -> bool:
@@ -587,4 +534,4 @@ def revision_of(tree: ast.Module) -> str | None:
     return header.revision if header.has_down_revision else None
 
 
-__all__ = ["ALEMBIC_MIGRATIONS", "analyse_alembic", "revision_of", "upgrade_functions", "wants_alembic"]
+__all__ = ["ALEMBIC_MIGRATIONS", "analyse_alembic", "downgrade_functions", "revision_of", "upgrade_functions", "wants_alembic"]

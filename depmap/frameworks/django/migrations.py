@@ -7,11 +7,17 @@
   "dependencies"}`, each dependency `[app, name]` as written, a swappable one
   (`migrations.swappable_dependency(settings.AUTH_USER_MODEL)`) as
   `["__swappable__", "AUTH_USER_MODEL"]`; `replaces` and `run_before` too when the file has them;
-- one DJANGO_MIGRATION_OP fact per operation in `operations = [...]`, at the operation's line:
-  CreateModel, AddField, AlterField, RemoveField, RenameField, DeleteModel, RenameModel,
-  AlterModelTable. Field dicts follow the MODEL field format (name, line, kind, db_column,
+- one DJANGO_MIGRATION_OP fact per operation in `operations = [...]`, from the operation's
+  first line to its last: CreateModel, AddField, AlterField, RemoveField, RenameField,
+  DeleteModel, RenameModel, AlterModelTable, and the index and constraint operations AddIndex
+  (`index`), RemoveIndex (`index_name`), RenameIndex (`new_name`, `old_name`, `old_fields`),
+  AddConstraint (`constraint`), RemoveConstraint (`constraint_name`), AlterUniqueTogether and
+  AlterIndexTogether (`together`), and django.contrib.postgres' AddIndexConcurrently and
+  RemoveIndexConcurrently. Indexes and constraints are dicts of `schema_objects`; CreateModel
+  carries its options' `indexes`, `constraints`, `unique_together`, `index_together` when written.
+  Field dicts follow the MODEL field format (name, line, kind, db_column,
   type, nullable, default, db_default, primary_key, unique, related_model, related_name,
-  through); an AddField/AlterField with `preserve_default=False` adds `"preserve_default":
+  through; `db_index` when written); an AddField/AlterField with `preserve_default=False` adds `"preserve_default":
   False` to its field: the default only fills existing rows and is not kept in the schema.
 
 Operations inside `SeparateDatabaseAndState` are read from both lists; those of
@@ -35,8 +41,9 @@ from depmap.scan_context import ScanContext
 from depmap.python.analysis import PythonAnalysis
 from depmap.python.imports import ImportTable
 from depmap.python.tree import (
-    ParsedTree, argument, call_args, callee_name, dotted_name, elements, is_name, literal_bool, literal_string,
+    ParsedTree, SourceText, argument, call_args, callee_name, dotted_name, elements, is_name, literal_bool, literal_string,
 )  # fmt: skip
+from depmap.frameworks.django.schema_objects import schema_object, schema_objects, together
 from depmap.sql.facts import snippet_of
 
 VIA = "migration"
@@ -53,6 +60,15 @@ _OPERATIONS = {
     "DeleteModel": ("name",),
     "RenameModel": ("old_name", "new_name"),
     "AlterModelTable": ("name", "table"),
+    "AddIndex": ("model_name", "index"),
+    "RemoveIndex": ("model_name", "name"),
+    "RenameIndex": ("model_name", "new_name", "old_name", "old_fields"),
+    "AddConstraint": ("model_name", "constraint"),
+    "RemoveConstraint": ("model_name", "name"),
+    "AlterUniqueTogether": ("name", "unique_together"),
+    "AlterIndexTogether": ("name", "index_together"),
+    "AddIndexConcurrently": ("model_name", "index"),
+    "RemoveIndexConcurrently": ("model_name", "name"),
 }
 
 
@@ -173,7 +189,7 @@ class _Migration:
             extra["fields"] = fields
             if not complete:
                 extra["dynamic"] = True
-            extra.update(_options(args["options"]))
+            extra.update(_options(args["options"], self.parsed.source))
             bases = [literal_string(base) or self._code(base) for base in _elements(args["bases"])]
             if bases:
                 extra["bases"] = bases
@@ -202,6 +218,24 @@ class _Migration:
             if literal_string(table) is None and not is_name(table, "None"):
                 return None
             extra["table"] = literal_string(table)
+        elif op in ("AddIndex", "AddIndexConcurrently", "AddConstraint"):
+            found = schema_object(args.get("index") or args.get("constraint"), self.parsed.source)
+            if found is None:
+                return None
+            extra["index" if "index" in args else "constraint"] = found
+        elif op in ("RemoveIndex", "RemoveIndexConcurrently", "RemoveConstraint"):
+            name = literal_string(args["name"])
+            if name is None:
+                return None
+            extra["constraint_name" if op == "RemoveConstraint" else "index_name"] = name
+        elif op == "RenameIndex":
+            extra.update(new_name=literal_string(args["new_name"]), old_name=literal_string(args["old_name"]))
+            extra["old_fields"] = [literal_string(e) for e in _elements(args["old_fields"])] or None
+        elif op in ("AlterUniqueTogether", "AlterIndexTogether"):
+            groups = together(args.get("unique_together") or args.get("index_together"))
+            if groups is None:
+                return None
+            extra["together"] = groups
         if state_only:
             extra["state_only"] = True
         location = Location(self.parsed.path, call.lineno, call.end_lineno, symbol=self.symbol)
@@ -228,7 +262,7 @@ class _Migration:
         related = argument(call, 0, "to") if kind != "column" else None
         through = argument(call, None, "through")
         null = argument(call, None, "null")
-        return {
+        found = {
             "name": name,
             "line": line if line is not None else call.lineno,
             "kind": kind,
@@ -243,6 +277,10 @@ class _Migration:
             "related_name": literal_string(argument(call, None, "related_name")),
             "through": self._reference(through),
         }
+        db_index = literal_bool(argument(call, None, "db_index"))
+        if db_index is not None:
+            found["db_index"] = db_index
+        return found
 
     def _reference(self, node: ast.expr | None) -> str | None:
         """A model as written: "orders.customer", "settings.AUTH_USER_MODEL", "self"."""
@@ -257,8 +295,9 @@ class _Migration:
         return self.parsed.source.segment(node)
 
 
-def _options(node: ast.expr | None) -> dict[str, Any]:
-    """CreateModel `options`: db_table -> table, and abstract/proxy/managed."""
+def _options(node: ast.expr | None, source: SourceText) -> dict[str, Any]:
+    """CreateModel `options`: db_table -> table, abstract/proxy/managed, and the indexes and
+    constraints it declares (only when written)."""
     values: dict[str, ast.expr] = {}
     if isinstance(node, ast.Dict):
         for key_node, value in zip(node.keys, node.values):
@@ -271,6 +310,12 @@ def _options(node: ast.expr | None) -> dict[str, Any]:
     }
     if literal_bool(values.get("managed")) is False:
         found["managed"] = False  # Django neither creates nor alters its table
+    for key in ("indexes", "constraints"):
+        if key in values:
+            found[key] = schema_objects(values[key], source)
+    for key in ("unique_together", "index_together"):
+        if (groups := together(values.get(key))) is not None:
+            found[key] = groups
     return found
 
 

@@ -15,6 +15,9 @@ has seen the project. It fills in
   Each field records the contract's keys; `type` is the field class as written without its module
   (`CharField`, `ArrayField`), `nullable` is False unless `null=` says otherwise (None when `null=`
   is not a literal), `default`/`db_default` are source text.
+  A field's `db_index` is kept when written; the `Meta`'s `indexes` and `constraints` are the
+  model's `schema_items` and its `unique_together`/`index_together` are kept as lists of field
+  names (`schema_objects`), for the tables' indexes and constraints.
   Beyond the contract, `managers` maps manager attributes to the manager or queryset class that
   gives them their methods (`objects = OrderQuerySet.as_manager()` → `{"objects": "...OrderQuerySet"}`).
 - APP_CONFIG for `AppConfig` subclasses (`name`, `label` when literal).
@@ -39,6 +42,7 @@ from depmap.orm import symbols
 from depmap.scan_context import ScanContext
 from depmap.frameworks.django.classes import ClassInfo, ClassReader, assigned, last_name
 from depmap.frameworks.django.exposures import exposure_facts
+from depmap.frameworks.django.schema_objects import schema_objects, together
 from depmap.python.analysis import PythonAnalysis
 from depmap.python.tree import FUNCTION_NODES, ParsedTree, argument, dotted_name, literal_bool, literal_string
 
@@ -266,6 +270,12 @@ class _Reader(ClassReader):
         default_related_name = literal_string(meta.get("default_related_name"))
         if default_related_name is not None:
             extra["default_related_name"] = default_related_name
+        items = [*schema_objects(meta.get("indexes"), self.parsed.source), *schema_objects(meta.get("constraints"), self.parsed.source)]
+        if items:
+            extra["schema_items"] = items
+        for option in ("unique_together", "index_together"):
+            if (groups := together(meta.get(option))) is not None:
+                extra[option] = groups
         return Fact(symbols.MODEL, "", self.location(info.node, info.qualname), via="orm", extra=extra)
 
     def _field(self, name: str, statement: ast.stmt, call: ast.Call, kind: str, type_name: str) -> dict[str, Any]:
@@ -275,7 +285,7 @@ class _Reader(ClassReader):
             related = self.model_reference(argument(call, 0, "to"))
             through = self.model_reference(keywords.get("through"))
         null = keywords.get("null")
-        spec = {
+        found = {
             "name": name,
             "line": statement.lineno,
             "kind": kind,
@@ -292,8 +302,11 @@ class _Reader(ClassReader):
         }
         query_name = literal_string(keywords.get("related_query_name"))
         if query_name is not None:  # only when written: the default follows related_name
-            spec["related_query_name"] = query_name
-        return spec
+            found["related_query_name"] = query_name
+        db_index = literal_bool(keywords.get("db_index"))
+        if db_index is not None:
+            found["db_index"] = db_index
+        return found
 
     def model_reference(self, node: ast.expr | None) -> str | None:
         """A relation's target: qualified through the imports; strings ("self", "app.Model") as written."""

@@ -98,6 +98,8 @@ class ColumnReader:
             value = literal_bool(keyword(call, name))
             if value is not None:
                 info[name] = value
+        if literal_bool(keyword(call, "index")):
+            info["index"] = True
         for name, key in (("default", "default"), ("insert_default", "default"), ("server_default", "db_default")):
             value = keyword(call, name)
             if value is not None:
@@ -312,8 +314,8 @@ def empty_field() -> dict[str, Any]:
 
 
 def public_field(info: dict[str, Any]) -> dict[str, Any]:
-    """The field dict without the working keys (nodes)."""
-    return {key: value for key, value in info.items() if key in empty_field()}
+    """The field dict without the working keys (nodes); `index` only when the column is indexed."""
+    return {key: value for key, value in info.items() if key in empty_field() or (key == "index" and value)}
 
 
 def column_spec(column: dict[str, Any], source: SourceText) -> dict[str, Any]:

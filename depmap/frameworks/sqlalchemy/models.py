@@ -48,6 +48,7 @@ from depmap.python.tree import ParsedTree, callee_name, dotted, dotted_name, lit
 from depmap.frameworks.sqlalchemy.columns import ColumnReader, column_spec, public_field
 from depmap.frameworks.sqlalchemy.exposures import exposure_extra
 from depmap.frameworks.sqlalchemy.expressions import class_bases, dict_items, keyword, python_snippet
+from depmap.frameworks.sqlalchemy.table_items import core_table_ops, table_items
 from depmap.frameworks.sqlalchemy.names import (
     SA_PACKAGES, ClassInfo, CoreTable, GatherSqlalchemyVisitor, ModuleNames, single_assignment,
 )  # fmt: skip
@@ -154,6 +155,7 @@ class GatherModelsVisitor(GatherSqlalchemyVisitor):
             return  # columns come from the live database: nothing to define
         names = tuple(column["name"] for column in table.columns)
         self.facts.append(Fact(TABLE_DEF, full, self.location(call, symbol), names, SCHEMA, "model_definition", "orm", HIGH, snippet))
+        self.facts.extend(core_table_ops(full, call, table.columns, self.location(call, symbol), self.parsed.source, snippet))
         for column in table.columns:
             node = column["node"]
             self.facts.append(
@@ -200,6 +202,8 @@ class GatherModelsVisitor(GatherSqlalchemyVisitor):
         extra["attribute_lines"] = self.columns.attribute_lines(body, attributes)
         if options.get("table_binding"):
             extra["table_binding"] = options["table_binding"]
+        if options.get("schema_items"):
+            extra["schema_items"] = options["schema_items"]
         table = self.full_table(options["table"], options.get("schema")) if options.get("table") else ""
         arguments = ", ".join(self.columns.code(arg) for arg in (*node.bases, *node.keywords))
         snippet = f"class {node.name}({arguments}):" if arguments else f"class {node.name}:"
@@ -290,6 +294,9 @@ class GatherModelsVisitor(GatherSqlalchemyVisitor):
                 schema = _table_args_schema(value)
                 if schema is not None:
                     options["schema"] = schema
+                items = table_items(list(value.elts) if isinstance(value, ast.Tuple) else [], self.parsed.source)
+                if items:
+                    options["schema_items"] = items
             elif target == "__table__":
                 options["__table__"] = True
                 table = self.columns.core_table(value) if isinstance(value, ast.Call) and self.names.sa_callee(value.func, {"Table"}) else None

@@ -11,14 +11,14 @@ from pathlib import Path
 import ast
 
 from depmap.catalog import Catalog
-from depmap.model import ACCESS, COLUMN_DEF, TABLE_DEF
+from depmap.model import ACCESS, COLUMN_DEF, SCHEMA_OP, SCHEMA_OPS, TABLE_DEF
 from depmap.orm.symbols import MIGRATION
 from depmap.frameworks.alembic.migrations import ALEMBIC_MIGRATIONS, revision_of, upgrade_functions, wants_alembic
 from depmap.scan_context import ScanContext
 from depmap.python.scanner import scan_python
 from depmap.frameworks.sql_in_python.strings import SQL_STRINGS
 
-from tests.frameworks.migration_facts import assert_facts, fixture_readers
+from tests.frameworks.migration_facts import assert_facts, assert_ops, fixture_readers, op_row
 
 source, at, scan = fixture_readers(Path(__file__).parent / "fixtures")
 
@@ -65,7 +65,7 @@ def test_initial_revision_creates_tables_columns_and_index() -> None:
             (ACCESS, at(f, "op.create_index"), "orders", ("status",), "create_index", {"index": "ix_orders_status"}),
         ],
     )
-    definitions = [fact for fact in facts if fact.kind != MIGRATION]
+    definitions = [fact for fact in facts if fact.kind not in (MIGRATION, SCHEMA_OP)]
     assert {fact.extra["revision"] for fact in definitions} == {"1975ea83b712"}
     assert {(fact.via, fact.access, fact.location.symbol) for fact in definitions} == {
         ("migration", "schema", "alembic.versions.1975ea83b712_create_customers_and_orders.upgrade")
@@ -155,7 +155,7 @@ def test_multidb_upgrade_functions_and_their_helpers() -> None:
              column("String(8)", True)),
         ],
     )
-    symbols = {fact.location.symbol.rsplit(".", 1)[-1] for fact in facts if fact.kind != MIGRATION}
+    symbols = {fact.location.symbol.rsplit(".", 1)[-1] for fact in facts if fact.kind not in (MIGRATION, SCHEMA_OP)}
     assert symbols == {"upgrade_reporting", "_add_region"}
 
 
@@ -213,7 +213,10 @@ def upgrade():
 def test_sqlite_schema_main_is_the_default_schema() -> None:
     text = 'from alembic import op\n\n\ndef upgrade():\n    op.drop_table("t", schema="main")\n'
     facts = scan_python("versions/x.py", text, ScanContext(dialect="sqlite"), analyses=(ALEMBIC_MIGRATIONS,)).facts
-    assert [(f.table, f.detail, f.extra) for f in facts] == [("t", "drop_table", {"revision": None})]
+    assert [(f.kind, f.table, f.detail, f.extra) for f in facts] == [
+        (SCHEMA_OP, "t", "drop_table", {"operation": "op.drop_table", "revision": None}),
+        (TABLE_DEF, "t", "drop_table", {"revision": None}),
+    ]
 
 
 def test_catalog_replays_the_revisions() -> None:
@@ -257,4 +260,105 @@ def upgrade():
             (COLUMN_DEF, 9, "t", ("y",), "create_table", column("Integer", False, primary_key=True, identity=True)),
         ],
     )
-    assert [fact.detail for fact in facts if fact.location.line == 8] == ["alter_column", "rename_column"]
+    assert [fact.detail for fact in facts if fact.location.line == 8 and fact.kind == COLUMN_DEF] == ["alter_column", "rename_column"]
+
+
+CONSTRAINTS = "alembic/versions/c4d5e6f7a8b9_order_indexes_and_constraints.py"
+
+
+def test_every_operation_of_upgrade_and_downgrade_is_a_schema_operation() -> None:
+    """Indexes, constraints and batch operations, up and down: each call at its first line."""
+    f = CONSTRAINTS
+    facts = scan(f, (ALEMBIC_MIGRATIONS,)).facts
+    down = {"direction": "down"}
+    create_table = at(f, "op.create_table(")
+    open_index = at(f, "unique=False,") - 4
+    assert_ops(
+        facts,
+        [
+            (create_table, create_table + 9, "order_lines", "create_table", ("id", "order_id", "sku", "quantity"), {"column_constraints": [
+                {"column": "id", "primary_key": True},  # sa.PrimaryKeyConstraint("id")
+                {"column": "order_id", "references": {"table": "orders", "columns": ["id"]}},
+                {"column": "sku", "index": True},
+            ]}),
+            # a table-level item of create_table is an operation of its own, at its own line
+            (at(f, "sa.CheckConstraint("), at(f, "sa.CheckConstraint("), "order_lines", "add_constraint", (),
+             {"name": "ck_order_lines_quantity", "constraint": "check", "check": "quantity > 0", "within": "create_table"}),
+            (at(f, "sa.UniqueConstraint("), at(f, "sa.UniqueConstraint("), "order_lines", "add_constraint", ("order_id", "sku"),
+             {"name": "uq_order_lines_order_sku", "constraint": "unique", "within": "create_table"}),
+            # a multi-line call spans its lines, located at the first
+            (open_index, open_index + 6, "orders", "create_index", ("customer_id", "created_at"),
+             {"name": "ix_orders_open", "where": "status <> 'closed'"}),
+            (at(f, " op.create_unique_constraint("), at(f, " op.create_unique_constraint("), "orders", "add_constraint", ("number",),
+             {"name": "uq_orders_number", "constraint": "unique"}),
+            (at(f, "op.create_check_constraint("), at(f, "op.create_check_constraint("), "orders", "add_constraint", (),
+             {"name": "ck_orders_total", "constraint": "check", "check": "total >= 0"}),
+            (at(f, 'op.drop_constraint("orders_coupon_fkey"'), at(f, 'op.drop_constraint("orders_coupon_fkey"'), "orders",
+             "drop_constraint", (), {"name": "orders_coupon_fkey", "constraint": "foreign_key"}),
+            # no table_name: the history finds the index's table by its name
+            (at(f, 'op.drop_index("ix_orders_status")'), at(f, 'op.drop_index("ix_orders_status")'), "", "drop_index", (),
+             {"name": "ix_orders_status"}),
+            # batch_op.* apply to the batch's table
+            (at(f, "batch_op.create_unique_constraint("), at(f, "batch_op.create_unique_constraint("), "invoices", "add_constraint",
+             ("number",), {"name": "uq_invoices_number", "constraint": "unique"}),
+            (at(f, "batch_op.create_foreign_key("), at(f, "batch_op.create_foreign_key("), "invoices", "add_constraint", ("order_id",),
+             {"name": "fk_invoices_order", "constraint": "foreign_key", "references": {"table": "orders", "columns": ["id"]}}),
+            (at(f, 'batch_op.drop_index("ix_invoices_order_id")'), at(f, 'batch_op.drop_index("ix_invoices_order_id")'), "invoices",
+             "drop_index", (), {"name": "ix_invoices_order_id"}),
+            # downgrade(): the same vocabulary, marked down
+            (at(f, "batch_op.create_index("), at(f, "batch_op.create_index("), "invoices", "create_index", ("order_id",),
+             {"name": "ix_invoices_order_id", "unique": True, **down}),
+            (at(f, 'batch_op.drop_constraint("fk_invoices_order"'), at(f, 'batch_op.drop_constraint("fk_invoices_order"'), "invoices",
+             "drop_constraint", (), {"name": "fk_invoices_order", "constraint": "foreign_key", **down}),
+            (at(f, 'batch_op.drop_constraint("uq_invoices_number"'), at(f, 'batch_op.drop_constraint("uq_invoices_number"'), "invoices",
+             "drop_constraint", (), {"name": "uq_invoices_number", "constraint": "unique", **down}),
+            (at(f, 'op.create_index("ix_orders_status"'), at(f, 'op.create_index("ix_orders_status"'), "orders", "create_index",
+             ("status",), {"name": "ix_orders_status", **down}),
+            (at(f, 'op.create_foreign_key("orders_coupon_fkey"'), at(f, 'op.create_foreign_key("orders_coupon_fkey"'), "orders",
+             "add_constraint", ("coupon",),
+             {"name": "orders_coupon_fkey", "constraint": "foreign_key", "references": {"table": "coupons", "columns": ["code"]}, **down}),
+            (at(f, 'op.drop_constraint("ck_orders_total"'), at(f, 'op.drop_constraint("ck_orders_total"'), "orders", "drop_constraint",
+             (), {"name": "ck_orders_total", "constraint": "check", **down}),
+            (at(f, 'op.drop_constraint(op.f("uq_orders_number")'), at(f, 'op.drop_constraint(op.f("uq_orders_number")'), "orders",
+             "drop_constraint", (), {"name": "uq_orders_number", "constraint": "unique", **down}),
+            (at(f, 'op.drop_index("ix_orders_open"'), at(f, 'op.drop_index("ix_orders_open"'), "orders", "drop_index", (),
+             {"name": "ix_orders_open", **down}),
+            (at(f, 'op.drop_table("order_lines")'), at(f, 'op.drop_table("order_lines")'), "order_lines", "drop_table", (), down),
+        ],
+    )
+    ops = [fact for fact in facts if fact.kind == SCHEMA_OP]
+    assert {fact.extra["revision"] for fact in ops} == {"c4d5e6f7a8b9"}
+    assert {fact.detail for fact in ops} <= SCHEMA_OPS
+    assert {fact.extra["operation"] for fact in ops if fact.location.line == at(f, "batch_op.create_foreign_key(")} == {
+        "batch_op.create_foreign_key"
+    }
+    # the downgrade defines nothing: only upgrade() reaches the catalog's replay
+    assert {fact.location.symbol.rsplit(".", 1)[-1] for fact in facts if fact.kind not in (MIGRATION, SCHEMA_OP)} == {"upgrade"}
+
+
+def test_ddl_run_by_op_execute_is_a_schema_operation_too() -> None:
+    f = CONSTRAINTS
+    facts = [fact for fact in scan(f, (ALEMBIC_MIGRATIONS, SQL_STRINGS)).facts if fact.kind == SCHEMA_OP and fact.via == "sql"]
+    trigger = at(f, "CREATE TRIGGER orders_touch")
+    assert [(fact.location.line, fact.table, fact.detail, fact.extra.get("name"), fact.location.symbol.rsplit(".", 1)[-1]) for fact in facts] == [
+        (trigger, "orders", "create_trigger", "orders_touch", "upgrade"),
+        (at(f, "DROP TRIGGER orders_touch"), "orders", "drop_trigger", "orders_touch", "downgrade"),
+    ]
+    assert facts[0].extra["trigger"] == {"timing": "BEFORE", "events": ["UPDATE"]}
+
+
+def test_downgrade_of_a_revision_that_altered_columns() -> None:
+    f = PAYMENTS
+    down = [row for row in (op_row(fact) for fact in scan(f, (ALEMBIC_MIGRATIONS,)).facts if fact.kind == SCHEMA_OP)
+            if row[5].get("direction") == "down"]
+    assert down == [
+        (at(f, "op.create_table(LEGACY"), at(f, "op.create_table(LEGACY"), "order_notes", "create_table", ("id",),
+         {"column_constraints": [{"column": "id", "primary_key": True}], "direction": "down"}),
+        (at(f, 'op.rename_table("payments", "payment"'), at(f, 'op.rename_table("payments", "payment"'), "billing.payments",
+         "rename_table", (), {"new_name": "billing.payment", "direction": "down"}),
+        (at(f, 'sa.Column("coupon"'), at(f, 'sa.Column("coupon"'), "orders", "add_column", ("coupon",), {"direction": "down"}),
+        (at(f, 'op.drop_column("orders", "currency")'), at(f, 'op.drop_column("orders", "currency")'), "orders", "drop_column",
+         ("currency",), {"direction": "down"}),
+        (at(f, 'op.drop_column("orders", "paid_at")'), at(f, 'op.drop_column("orders", "paid_at")'), "orders", "drop_column",
+         ("paid_at",), {"direction": "down"}),
+    ]

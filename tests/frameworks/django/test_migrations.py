@@ -106,7 +106,7 @@ def test_add_and_alter_field_with_defaults() -> None:
             }),
             (OP, at(f, "migrations.AlterField("), "", (), None, {
                 "app": "orders", "op": "AlterField", "model_name": "order", "name": "status",
-                "fields": [field("status", at(f, "max_length=32"), "CharField", nullable=True, default='"new"')],
+                "fields": [field("status", at(f, "max_length=32"), "CharField", nullable=True, default='"new"', db_index=True)],
             }),
             # RunSQL and RunPython make no operation fact
         ],
@@ -119,7 +119,12 @@ def test_run_sql_is_analysed_once_by_the_sql_strings_analysis() -> None:
     line = at(f, "CREATE INDEX CONCURRENTLY")
     facts = scan(f, (DJANGO_MIGRATIONS, SQL_STRINGS)).facts
     sql = [fact for fact in facts if fact.kind not in (MIGRATION, OP)]
-    assert [(x.location.line, x.table, x.columns, x.detail) for x in sql] == [(line, "shop_orders", ("paid_at",), "create_index")]
+    assert [(x.location.line, x.kind, x.table, x.columns, x.detail) for x in sql] == [
+        (line, "access", "shop_orders", ("paid_at",), "create_index"),
+        (line, "schema_op", "shop_orders", ("paid_at",), "create_index"),
+        # reverse_sql: the history finds the index's table by its name
+        (line + 1, "schema_op", "", (), "drop_index"),
+    ]
     assert len([fact for fact in facts if fact.kind == OP]) == 3
 
 
@@ -154,7 +159,12 @@ def test_renames_removals_and_separate_database_and_state() -> None:
             (OP, at(f, 'migrations.AddField("order"'), "", (), None, {
                 "app": "orders", "op": "AddField", "model_name": "order", "name": "archived", "fields": [archived],
             }),
-            # AddIndex is not one of the operations the linker replays
+            (OP, at(f, "migrations.AddIndex("), "", (), None, {
+                "app": "orders", "op": "AddIndex", "model_name": "order", "index": {
+                    "kind": "index", "name": "orders_status_paid_idx", "fields": ["status", "paid_at"], "expressions": False,
+                    "condition": None, "line": at(f, "index=models.Index("), "end_line": at(f, "index=models.Index("),
+                },
+            }),
         ],
     )
     add = next(fact for fact in facts if fact.extra.get("op") == "AddField")

@@ -145,4 +145,4 @@ def test_depmap_reports_left_in_the_project_are_not_scanned() -> None:
     assert scan(sarif, "depmap.sarif.json") == ScanResult()
     # The same keys in a config of the application's own are still read.
     config = '{\n  "query": "ALTER TABLE orders ADD COLUMN discount_code TEXT",\n  "schema_version": 1\n}\n'
-    assert [f.table for f in scan(config, "jobs.json").facts] == ["orders"]
+    assert [(f.table, f.kind) for f in scan(config, "jobs.json").facts] == [("orders", "column_def"), ("orders", "schema_op")]

@@ -981,10 +981,14 @@ def test_runsql_rollback_sql_is_marked_as_running_down() -> None:
     facts = scan_python_sql("notes/migrations/0002_notes.py", source, ScanContext()).facts
     assert sorted((f.location.line, f.kind, f.detail, f.extra.get("direction")) for f in facts) == [
         (5, "column_def", "create_table", None),
+        (5, "schema_op", "create_table", None),
+        (5, "schema_op", "drop_table", "down"),  # each table's history lists the rollback apart
         (5, "table_def", "create_table", None),
         (5, "table_def", "drop_table", "down"),
         (6, "column_def", "add_column", None),
         (6, "column_def", "drop_column", "down"),
+        (6, "schema_op", "add_column", None),
+        (6, "schema_op", "drop_column", "down"),
     ]
 
 

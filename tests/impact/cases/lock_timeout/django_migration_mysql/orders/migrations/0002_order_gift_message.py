@@ -5,9 +5,9 @@ class Migration(migrations.Migration):
     dependencies = [("orders", "0001_initial")]
 
     operations = [
-        migrations.AddField(
+        migrations.AddField(  # depmap-expect: lock-timeout warning
             model_name="order",
             name="gift_message",
-            field=models.TextField(blank=True, null=True),  # depmap-expect: lock-timeout warning
+            field=models.TextField(blank=True, null=True),
         ),
     ]
