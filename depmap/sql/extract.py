@@ -114,7 +114,7 @@ def _analyze_chunk(
         return StatementResult(chunk.line, chunk.end_line, "copy", original, tuple(loaded))
     try:
         if chunk.tokens:
-            parsed = sqlglot_dialect.parser().parse(chunk.tokens, chunk.text)
+            parsed = sqlglot_dialect.parser().parse(chunk.tokens, chunk.whole or chunk.text)
         else:
             parsed = sqlglot.parse(chunk.text, read=sqlglot_dialect)
         statement = next((node for node in parsed if node is not None), None)

@@ -16,12 +16,17 @@ from sqlglot.tokens import Token, TokenType
 
 @dataclass(frozen=True)
 class Chunk:
-    """One statement: its source text, 1-based lines, and its tokens (empty after a fallback)."""
+    """One statement: its source text, 1-based lines, and its tokens (empty after a fallback).
+
+    Tokens carry offsets into the whole text they were cut from (`whole`), which is what the
+    parser must slice for raw-text fallbacks and error highlights.
+    """
 
     text: str
     line: int
     end_line: int
     tokens: list[Token] = field(default_factory=list, compare=False)
+    whole: str = field(default="", compare=False, repr=False)
 
 
 def _line_at(text: str, offset: int) -> int:
@@ -45,6 +50,7 @@ def split_statements(text: str, dialect: Dialect) -> list[Chunk]:
                         line=_line_at(text, start),
                         end_line=_line_at(text, end),
                         tokens=current,
+                        whole=text,
                     )
                 )
             current = []

@@ -220,3 +220,12 @@ def test_statements_missing_a_required_keyword_are_not_accesses(sql, message):
 def test_bigquery_allows_delete_without_from():
     (result,) = analyze_sql("DELETE dataset.orders WHERE status = 'void'", "bigquery")
     assert result.kind == "delete"
+
+
+def test_a_later_statement_is_read_from_its_own_text() -> None:
+    # Tokens carry offsets into the whole text: the parser must slice that text, not the statement's,
+    # or a second statement's error points at the wrong word and its raw-text fallback loses its table.
+    broken = analyze_sql("SELECT 1;\nSELEC x FROM orders;")[1]
+    assert broken.error == "Invalid expression / Unexpected token near 'FROM'"
+    renamed = analyze_sql("SELECT 1;\nALTER TABLE orders RENAME CONSTRAINT orders_total_check TO orders_total_positive;")[1]
+    assert sorted((o.table, o.detail) for o in renamed.observations if o.kind == "access") == [("orders", "ddl")]
