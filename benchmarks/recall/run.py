@@ -66,7 +66,8 @@ def depmap(*args: str, root: Path) -> dict:
 
 
 def found_sites(root: Path, table: str) -> list[Site]:
-    """Every site depmap reports for `table`: usages with their statement's lines, and definitions."""
+    """Every site depmap reports for `table`: usages with their statement's lines, definitions, and
+    the schema operations of its history (upgrades and downgrades)."""
     sites = []
     for command in ("who-reads", "who-writes"):
         for usage in depmap(command, table, root=root)["usages"]:
@@ -74,6 +75,9 @@ def found_sites(root: Path, table: str) -> list[Site]:
             statement = usage.get("statement") or {}
             sites.append(Site(usage["path"], usage["line"], usage.get("end_line") or usage["line"], access,
                               start=statement.get("line", usage["line"]), lines=tuple(usage.get("lines") or ())))
+    history = depmap("history", table, root=root)
+    for entry in history.get("history", []) + history.get("downgrades", []):
+        sites.append(Site(entry["path"], entry["line"], entry.get("end_line") or entry["line"], "schema"))
     graph = depmap("graph", root=root)
     for edge in graph["edges"]:
         target = edge.get("target", "")
