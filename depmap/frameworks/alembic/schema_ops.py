@@ -19,6 +19,7 @@ from __future__ import annotations
 import ast
 from typing import Any, Callable, Protocol
 
+from depmap.frameworks.sqlalchemy.table_items import sql_text
 from depmap.frameworks.alembic.arguments import Arguments, column_names, label, names_of, string_list
 from depmap.model import HIGH, SCHEMA, SCHEMA_OP, Fact, Location
 from depmap.python.tree import SourceText, argument, callee_name, is_name, literal_bool, literal_string
@@ -107,7 +108,7 @@ class AlembicOps:
             return [self._fact(table, "add_constraint", item, columns, {**extra, "constraint": "unique"})]
         if kind == "CheckConstraint":
             condition = argument(item, 0, "sqltext")
-            return [self._fact(table, "add_constraint", item, (), {**extra, "constraint": "check", "check": _text(condition, self.source)})]
+            return [self._fact(table, "add_constraint", item, (), {**extra, "constraint": "check", "check": sql_text(condition, self.source)})]
         local, remote = string_list(argument(item, 0, "columns")), string_list(argument(item, 1, "refcolumns"))
         if not local or not remote:
             return []
@@ -185,7 +186,7 @@ class AlembicOps:
             remote, _ = column_names(args.get(3, "remote_cols"))
             extra["references"] = {"table": referent[0] if len(referent) == 1 else None, "columns": list(remote)}
         elif method == "create_check_constraint":
-            extra["check"] = _text(args.get(1, "condition"), self.source)
+            extra["check"] = sql_text(args.get(1, "condition"), self.source)
         return [self._fact(table, "add_constraint", call, columns, extra)]
 
     def _drop_constraint(self, method: str, table: str, args: Arguments, call: ast.Call) -> list[Fact]:
@@ -242,15 +243,5 @@ def _where(call: ast.Call, source: SourceText) -> str | None:
     for keyword in ("postgresql_where", "sqlite_where", "mssql_where"):
         node = argument(call, None, keyword)
         if node is not None:
-            return _text(node, source)
+            return sql_text(node, source)
     return None
-
-
-def _text(node: ast.expr | None, source: SourceText) -> str | None:
-    """SQL text as written: a string, `sa.text("...")`, else the Python expression."""
-    if node is None:
-        return None
-    value = literal_string(node)
-    if value is None and isinstance(node, ast.Call) and callee_name(node.func) == "text" and node.args:
-        value = literal_string(node.args[0])
-    return value if value is not None else source.segment(node)

@@ -59,7 +59,7 @@ def table_item(node: ast.expr, source: SourceText) -> dict[str, Any] | None:
     }
     if kind == "check":
         condition = positional[0] if positional else argument(node, None, "sqltext")
-        found["check"] = _sql_text(condition, source)
+        found["check"] = sql_text(condition, source)
         return found
     if kind == "foreign_key":
         local, remote = argument(node, 0, "columns"), argument(node, 1, "refcolumns")
@@ -72,7 +72,7 @@ def table_item(node: ast.expr, source: SourceText) -> dict[str, Any] | None:
     if kind == "index":
         found["unique"] = bool(literal_bool(argument(node, None, "unique")))
         where = argument(node, None, "postgresql_where") or argument(node, None, "sqlite_where")
-        found["condition"] = _sql_text(where, source) if where is not None else None
+        found["condition"] = sql_text(where, source) if where is not None else None
     return found
 
 
@@ -105,7 +105,8 @@ def _column_name(node: ast.expr) -> str | None:
     return None
 
 
-def _sql_text(node: ast.expr | None, source: SourceText) -> str | None:
+def sql_text(node: ast.expr | None, source: SourceText) -> str | None:
+    """SQL text as written: a string, `sa.text("...")`, else the Python expression."""
     if node is None:
         return None
     value = literal_string(node)
