@@ -10,12 +10,15 @@ only). A string elsewhere never reaches a query (no SQL scanner took it). A Pyth
 unclassified, a usage depmap missed, when it is linked to the table: the model's class in a file
 that imports (or defines) it, an accessor as an attribute (`customer.orders`) or in a lookup
 (`orders__status`) in a file that imports one of its two models. Any other name is "a name that
-could be another class": a variable, a parameter or an attribute with the same word.
+could be another class": a variable, a parameter or an attribute with the same word. A linked
+model class whose every use on the line is a constant (`Bookmark.STATE_OPEN`) or its exception
+(`Bookmark.DoesNotExist`) names the class, not its rows: a class attribute.
 """
 
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Iterable
@@ -29,12 +32,13 @@ from depmap.mentions.mention import (
     NOT_ANALYSED,
     TYPE_HINT,
     OTHER_NAME,
+    CLASS_ATTRIBUTE,
     OTHER_TABLE,
     STRING as WHY_STRING,
     UNCLASSIFIED,
     Mention,
 )
-from depmap.mentions.names import ACCESSOR, QUERY_NAME
+from depmap.mentions.names import ACCESSOR, MODEL_CLASS, QUERY_NAME
 from depmap.mentions.words import Occurrence
 from depmap.orm.registry import Registry
 from depmap.python.imports import ImportTable
@@ -75,9 +79,17 @@ def classify_lines(view: FileView, occurrences: list[Occurrence], claims: Claims
             if linked is None:
                 linked = links.of(view.regions.import_tree, view.path)
             if any(_linked(view.text, o, linked) for o in deciding):
-                why = UNCLASSIFIED
+                why = CLASS_ATTRIBUTE if all(_class_attribute(view.text, o) for o in deciding) else UNCLASSIFIED
         mentions.append(Mention(view.path, line, why, trimmed(view.text, found[0]), detail))
     return mentions
+
+
+_CLASS_ATTRIBUTE = re.compile(r"\.(?:[A-Z][A-Z0-9_]*\b(?!\s*\()|DoesNotExist\b|MultipleObjectsReturned\b)")
+
+
+def _class_attribute(text: str, occurrence: Occurrence) -> bool:
+    """A model class followed by an UPPER_CASE constant (not called) or one of its exceptions."""
+    return any(form.kind == MODEL_CLASS for form in occurrence.forms) and bool(_CLASS_ATTRIBUTE.match(text, occurrence.end))
 
 
 def _linked(text: str, occurrence: Occurrence, linked: set[str]) -> bool:

@@ -22,9 +22,10 @@ TYPE_HINT = "type-hint"  # a type annotation: it names the model, it reads nothi
 OTHER_TABLE = "other-table"  # inside a usage or definition of another table only
 STRING = "string"  # a plain string literal that no SQL scanner took: it never reaches a query
 OTHER_NAME = "other-name"  # an identifier or attribute with the same word and no link to the model
+CLASS_ATTRIBUTE = "class-attribute"  # `Model.SOME_CONSTANT`, `Model.DoesNotExist`: the class, not its rows
 UNCLASSIFIED = "unclassified"
 
-WHYS = (NOT_ANALYSED, COMMENT, DOCSTRING, IMPORT, TYPE_HINT, OTHER_TABLE, STRING, OTHER_NAME, UNCLASSIFIED)
+WHYS = (NOT_ANALYSED, COMMENT, DOCSTRING, IMPORT, TYPE_HINT, OTHER_TABLE, STRING, OTHER_NAME, CLASS_ATTRIBUTE, UNCLASSIFIED)
 
 WHY_WORDS = {
     NOT_ANALYSED: "file or statement not analysed",
@@ -35,6 +36,7 @@ WHY_WORDS = {
     OTHER_TABLE: "inside another table's statement",
     STRING: "in a string that reaches no query",
     OTHER_NAME: "a name that could be another class",
+    CLASS_ATTRIBUTE: "a constant or exception of the model class",
     UNCLASSIFIED: "unclassified",
 }
 

@@ -103,3 +103,25 @@ def test_star_imports_and_imports_from_below_the_scanned_root_link_the_model():
     tree = ast.parse("from dcim.models import Site\nimport devices\n")
     assert links.of(tree, "netbox/other.py") == set()  # neither is a model, nor a module holding one
     assert links.of(None, "netbox/dcim/models/devices.py") == {"netbox.dcim.models.devices.Device"}  # defined there
+
+
+def test_a_model_s_constants_and_exceptions_name_the_class_not_its_rows():
+    text = (
+        "from shop.models import Order\n"
+        "\n"
+        "\n"
+        "def cancel(number):\n"
+        "    try:\n"
+        "        order = lookup(number, state=Order.STATE_OPEN)\n"
+        "    except (Order.DoesNotExist, Order.MultipleObjectsReturned):\n"
+        "        return None\n"
+        "    order.state = Order.STATE_CANCELLED if Order.can_cancel(order) else order.state\n"
+        "    return Order.SHIPPING_CLASS(order)\n"
+    )
+    assert reasons("shop/cancel.py", text) == [
+        (1, "import", ""),
+        (6, "class-attribute", ""),
+        (7, "class-attribute", ""),
+        (9, "unclassified", ""),  # Order.can_cancel(...) may well query: one use is enough
+        (10, "unclassified", ""),  # a called UPPER_CASE name is no constant
+    ]
