@@ -6,6 +6,12 @@ and the foreign key that ties the orders to the customer. Lookups are walked fie
 through forward and reverse relations; Django's lookup suffixes (`__in`, `__gte`, `__date`…) end a
 path. What cannot be tied to a model is kept at low confidence with the reason, never guessed
 silently; a name that is plainly not a model (a class of the project that is no model) is dropped.
+
+Each column carries the line of its first reference: the line of the field reference that reaches
+it (`extra["field_lines"]` of the ORM fact; the fact's line when absent), the earliest when several
+do (`customer__email` gives `customer_id` and `email` its line). A column no reference names (the
+join of a related manager, every column of a Django INSERT) is at the fact's line. The ACCESS fact
+lists the others in `extra["column_lines"]`, as SQL usages do.
 """
 
 from __future__ import annotations
@@ -38,7 +44,10 @@ class AccessResolver:
             if table is None:
                 return []
             columns = [ref.lstrip("-") for ref in extra.get("fields") or []]
-            return [self._concrete(fact, table, columns, fact.confidence, {})]
+            lines = _Lines(fact)
+            for ref in extra.get("fields") or []:
+                lines.add(table, ref.lstrip("-"), ref)
+            return [self._concrete(fact, table, columns, fact.confidence, {}, lines)]
         if extra.get("queryset") and not extra.get("model"):
             resolution = self.registry.resolve_queryset(extra["queryset"])
             if resolution.model is not None:  # the queryset's own method: as sure as its manager
@@ -53,7 +62,10 @@ class AccessResolver:
         builtin = self.registry.builtin_table(fact.extra.get("model"))
         if builtin is not None:
             columns = [ref.lstrip("-").split("__")[0] for ref in fact.extra.get("fields") or []]
-            return [self._concrete(fact, builtin, columns, fact.confidence, {})]
+            lines = _Lines(fact)
+            for ref in fact.extra.get("fields") or []:
+                lines.add(builtin, ref.lstrip("-").split("__")[0], ref)
+            return [self._concrete(fact, builtin, columns, fact.confidence, {}, lines)]
         facts = []
         for qualname in resolution.candidates:  # several models of that name: list each, unsure
             model = self.registry.models[qualname]
@@ -88,11 +100,16 @@ class AccessResolver:
         if fact.extra.get("all_fields") or inserts_every_field:
             touched[model.table].extend(model.columns)
         aliases = set(fact.extra.get("aliases") or [])
+        lines = _Lines(fact)
         for ref in fact.extra.get("fields") or []:
+            known = len(unknown)
             for table, column in self.lookup(model, ref, aliases, unknown):
+                lines.add(table, column, ref)
                 touched.setdefault(table, [])
                 if column not in touched[table]:
                     touched[table].append(column)
+            for part in unknown[known:]:
+                lines.add(model.table, part, ref)
         for table, column in joins:
             touched.setdefault(table, [])
             if column not in touched[table]:
@@ -100,12 +117,12 @@ class AccessResolver:
         if inserts_every_field:
             explicit = [c for ref in fact.extra.get("fields") or [] for t, c in self.lookup(model, ref, aliases, []) if t == model.table]
             note["set_columns"] = explicit
-        facts = [self._concrete(fact, model.table, touched.pop(model.table), confidence, note)]
+        facts = [self._concrete(fact, model.table, touched.pop(model.table), confidence, note, lines)]
         for table, columns in touched.items():  # tables reached through relations are read
-            facts.append(replace(self._concrete(fact, table, columns, confidence, note), access=READ, detail="orm_query"))
+            facts.append(replace(self._concrete(fact, table, columns, confidence, note, lines), access=READ, detail="orm_query"))
         if unknown:
             why = {**note, "reason": f"not a field of {model.class_name}: {', '.join(unknown)}"}
-            facts.append(replace(self._concrete(fact, model.table, unknown, LOW, why), access=READ if fact.access == READ else fact.access))
+            facts.append(replace(self._concrete(fact, model.table, unknown, LOW, why, lines), access=READ if fact.access == READ else fact.access))
         return facts
 
     def _follow(self, model: Model, name: str) -> tuple[Model, tuple[str, str] | None] | None:
@@ -180,10 +197,33 @@ class AccessResolver:
         return [replace(self._concrete(fact, model.table, columns, confidence, note), kind=EXPOSURE)]
 
     @staticmethod
-    def _concrete(fact: Fact, table: str, columns: list[str], confidence: str, note: dict[str, Any]) -> Fact:
+    def _concrete(
+        fact: Fact, table: str, columns: list[str], confidence: str, note: dict[str, Any], lines: _Lines | None = None
+    ) -> Fact:
         extra = {k: v for k, v in fact.extra.items() if k in ("reason", "statement")}
         extra.update(note)
+        if lines is not None and (named := lines.of(table, columns)):
+            extra["column_lines"] = named
         return replace(fact, kind=ACCESS, table=table, columns=tuple(columns), confidence=confidence, extra=extra)
+
+
+class _Lines:
+    """The first line of each (table, column) the field references of one ORM fact reach."""
+
+    def __init__(self, fact: Fact) -> None:
+        self.line = fact.location.line
+        self.field_lines: dict[str, int] = fact.extra.get("field_lines") or {}
+        self.first: dict[tuple[str, str], int] = {}
+
+    def add(self, table: str | None, column: str, ref: str) -> None:
+        if table:
+            line = self.field_lines.get(ref, self.line)
+            self.first[(table, column)] = min(line, self.first.get((table, column), line))
+
+    def of(self, table: str, columns: list[str]) -> dict[str, int]:
+        """{column: line} for the columns first named on another line than the fact's."""
+        found = {column: self.first.get((table, column), self.line) for column in columns}
+        return {column: line for column, line in found.items() if line != self.line}
 
 
 __all__ = ["AccessResolver", "DJANGO_LOOKUPS", "HIGH"]

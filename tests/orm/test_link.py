@@ -274,3 +274,26 @@ def test_a_django_create_inserts_every_field_and_remembers_which_were_set():
     (fact,) = [f for f in link_orm(PROJECT + [create]) if f.kind == "access"]
     assert fact.columns == ("id", "customer_id", "status", "total_cents")
     assert fact.extra["set_columns"] == ["customer_id", "total_cents"]
+
+
+def test_each_column_carries_the_line_of_its_first_reference():
+    # Order.objects.filter(            <- 30
+    #     status="open",               <- 31
+    #     customer__email__iexact=e,   <- 32
+    # ).values("total", "status")      <- 33
+    facts = PROJECT + [
+        orm("orders/views.py", 30, "orders.views.recent", "read", "orm_query", "orders.models.Order",
+            ["status", "customer__email__iexact", "total", "pk"],
+            field_lines={"status": 31, "customer__email__iexact": 32, "total": 33}),
+        # Order.objects.create(customer=c,   <- 40
+        #     status="new")                  <- 41: the columns no keyword names are at the call's line
+        orm("orders/views.py", 40, "orders.views.place", "write", "orm_create", "orders.models.Order",
+            ["customer", "status"], field_lines={"status": 41}),
+    ]
+    lines = {(f.location.line, f.table, f.access): f.extra.get("column_lines") for f in link_orm(facts) if f.kind == "access"}
+    assert lines == {
+        # the lookup's join column and its column on the related table both get the lookup's line
+        (30, "sales_order", "read"): {"status": 31, "customer_id": 32, "total_cents": 33},
+        (30, "customers_customer", "read"): {"email": 32},
+        (40, "sales_order", "write"): {"status": 41},
+    }

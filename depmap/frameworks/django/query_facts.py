@@ -13,9 +13,10 @@ import ast
 from dataclasses import dataclass
 from typing import Any, Sequence
 
-from depmap.model import HIGH, READ, Fact, Location
+from depmap.model import HIGH, READ, WRITE, Fact, Location
 from depmap.orm import symbols
 from depmap.frameworks.django.field_references import Refs
+from depmap.python.name_lines import call_arguments, first_lines
 from depmap.python.tree import ParsedTree
 
 SNIPPET_LIMIT = 160
@@ -55,7 +56,9 @@ def query_op(refs: Refs) -> Op:
 
 def access_fact(parsed: ParsedTree, symbol: str, subject: Subject, op: Op, anchor: ast.AST, end: ast.AST) -> Fact:
     """One ORM_ACCESS fact from the line of `anchor` (where the chain starts) to the end of `end`;
-    the snippet is `end`'s source (`(\n Order.objects ... \n)`: not the brackets around it)."""
+    the snippet is `end`'s source (`(\n Order.objects ... \n)`: not the brackets around it).
+    `extra["field_lines"]`: the line of each field first named on another line than `anchor`'s
+    (a write's own arguments first: `.filter(status=...).update(status=...)` writes at update)."""
     start, stop = anchor.lineno, end.end_lineno  # type: ignore[attr-defined]
     extra: dict[str, Any] = {
         "model": subject.model,
@@ -65,6 +68,10 @@ def access_fact(parsed: ParsedTree, symbol: str, subject: Subject, op: Op, ancho
         "all_fields": op.all_fields,
         "aliases": list(op.aliases),
     }
+    preferred = call_arguments(end) if op.access == WRITE else []
+    lines = {name: line for name, line in first_lines(op.fields, preferred, [end]).items() if line != start}
+    if lines:
+        extra["field_lines"] = lines
     if subject.reason:
         extra["reason"] = subject.reason
     if subject.queryset:

@@ -41,13 +41,14 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from depmap.model import HIGH, LOW, MEDIUM, READ, WRITE, Fact, Location, weaker
 from depmap.orm.symbols import ORM_ACCESS, ORM_CREATE, ORM_DELETE, ORM_QUERY, ORM_UPDATE
 from depmap.scan_context import ScanContext
 from depmap.python.analysis import PythonAnalysis
+from depmap.python.name_lines import call_arguments, first_lines
 from depmap.python.prefilter import mentions, search_word
 from depmap.python.tree import ParsedTree, call_args, callee_name, dotted_name, elements, literal_string, positional_args
 from depmap.frameworks.sqlalchemy.expressions import python_snippet
@@ -125,7 +126,10 @@ class GatherQueriesVisitor(GatherSqlalchemyVisitor):
         confidence: str = HIGH,
         reason: str | None = None,
         guess: bool = False,
+        written_in: Sequence[ast.AST] = (),
     ) -> None:
+        """One ORM_ACCESS fact; `extra["field_lines"]` has the line of each field first named on
+        another line than the fact's, looked for in `written_in` (the `.values(...)` links) first."""
         location = Location(self.parsed.path, node.lineno, node.end_lineno, symbol=self.symbol)  # type: ignore[attr-defined]
         confidence = weaker(target.confidence, confidence)
         extra: dict[str, Any] = {
@@ -136,6 +140,9 @@ class GatherQueriesVisitor(GatherSqlalchemyVisitor):
             "all_fields": all_fields,
             "aliases": [],
         }
+        named = first_lines(extra["fields"], written_in, [node])
+        if lines := {name: line for name, line in named.items() if line != location.line}:
+            extra["field_lines"] = lines
         if target.binding is not None or target.table:
             extra["table_binding"] = target.binding
         if confidence != HIGH:
@@ -342,7 +349,9 @@ class GatherQueriesVisitor(GatherSqlalchemyVisitor):
                 self.emit(target, "read", node, chain.reads.get(key, []))
             return
         detail = {"insert": "create", "update": "update", "delete": "delete"}[chain.kind]
-        self.emit(primary, detail, node, [] if chain.kind == "delete" else chain.writes, all_fields=chain.write_all and chain.kind != "delete")
+        writes = [] if chain.kind == "delete" else chain.writes
+        calls = [argument for call in chain.value_calls for argument in call_arguments(call)]
+        self.emit(primary, detail, node, writes, all_fields=chain.write_all and chain.kind != "delete", written_in=calls)
         if chain.upserts:
             self.emit(primary, "update", node, chain.upserts)
         for key, target in chain.entities.items():

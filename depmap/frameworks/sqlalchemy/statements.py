@@ -33,6 +33,7 @@ class Chain:
     writes: list[str] = field(default_factory=list)
     write_all: bool = False
     upserts: list[str] = field(default_factory=list)
+    value_calls: list[ast.Call] = field(default_factory=list)  # the links that name `writes`
     current: Target | None = None  # what filter_by() filters: the last entity joined
 
     def add_entity(self, target: Target, column: str | None = None, *, joined: bool = False) -> None:
@@ -164,6 +165,7 @@ class StatementReader:
                     chain.upserts.extend(keys)
                     continue
                 chain.kind = "update" if chain.kind == "select" else chain.kind
+                chain.value_calls.append(call)
                 chain.writes.extend(keys)
                 chain.write_all = chain.write_all or everything
                 continue

@@ -501,3 +501,51 @@ def test_prefilter():
         assert wants_django_queries(source(path)), path
     assert not wants_django_queries("def total(xs):\n    return sum(x.amount for x in xs)\n")
     assert wants_django_queries("def f(c):\n    return c.order_set.all()\n")
+
+
+# -- the line of each field's first reference --------------------------------------------------------
+
+
+def field_lines(body: str) -> dict[tuple[int, str], dict[str, int]]:
+    result = scan(MODULE, HEAD + body)
+    return {(f.location.line, f.access): f.extra.get("field_lines", {}) for f in result.facts if f.kind == symbols.ORM_ACCESS}
+
+
+def test_a_chain_over_several_lines_gives_each_field_its_first_line():
+    body = '''
+def open_orders(email):
+    return Order.objects.filter(
+        status="open",
+        customer__email=email,
+    ).values("id", "total").order_by(
+        "-created_at",
+        "id",
+    )
+'''
+    start = line(body, "return Order.objects.filter(")
+    # `id` is first named by values(), the line above order_by's; `status` and the others each at theirs
+    assert field_lines(body) == {
+        (start, "read"): {"status": start + 1, "customer__email": start + 2, "id": start + 3, "total": start + 3,
+                          "-created_at": start + 4},
+    }  # fmt: skip
+
+
+def test_create_kwargs_and_update_values_each_at_their_line():
+    body = '''
+def place(customer, total):
+    Order.objects.create(customer=customer,
+                         status="new",
+                         total=total)
+    Order.objects.filter(
+        status="new",
+    ).update(
+        status="open",
+    )
+'''
+    create, update = line(body, "Order.objects.create("), line(body, "Order.objects.filter(")
+    # a field on the call's own line is at the fact's line; an update writes where update() names it
+    assert field_lines(body) == {
+        (create, "write"): {"status": create + 1, "total": create + 2},
+        (update, "read"): {"status": update + 1},
+        (update, "write"): {"status": update + 3},
+    }

@@ -7,11 +7,13 @@ misplaced fact fails.
 
 from __future__ import annotations
 
+import textwrap
+
 from depmap.model import HIGH, LOW, MEDIUM
 from depmap.orm.symbols import ORM_ACCESS
 from depmap.frameworks.sqlalchemy.queries import might_query
 
-from .helpers import accesses, assert_same, of_kind, scan_fixture, scan_source
+from .helpers import accesses, assert_same, markers, of_kind, scan_fixture, scan_source
 
 ORDER, CUSTOMER = "shop.models.Order", "shop.models.Customer"
 R, W = "read", "write"
@@ -84,6 +86,8 @@ def test_fact_shape_and_end_line():
     assert fact.extra == {
         "model": ORDER, "model_name": "O", "relation": [], "fields": ["status", "updated_at"],
         "all_fields": False, "aliases": [],
+        # written where .values() names them, not where .where() reads status first
+        "field_lines": {"status": at["cancel_update"] + 2, "updated_at": at["cancel_update"] + 2},
     }  # fmt: skip
     assert fact.snippet.startswith('update(O) .where(O.id == order_id, O.status != "shipped") .values(')
     guess = next(f for f in of_kind(result, ORM_ACCESS) if f.location.line == at["generic_query"])
@@ -388,3 +392,46 @@ def test_cls_in_a_models_classmethod_is_the_model():
         (10, "app.models.Dashboard.get_by_slug", "read", "orm_query", "app.models.Dashboard", ["slug"], False),
         (15, "app.models.Dashboard.create", "write", "orm_create", "app.models.Dashboard", [], True),
     ]
+
+
+def test_each_field_at_the_line_of_its_first_reference():
+    text = """\
+        from sqlalchemy import select, update
+        from app.models import Customer, Order
+
+
+        def open_orders(session, email):
+            stmt = (
+                select(Order.id, Order.total)  # [select]
+                .join(Customer)
+                .where(
+                    Order.status == "open",
+                    Customer.email == email,
+                )
+                .order_by(Order.created_at)
+            )
+            return session.execute(stmt).all()
+
+
+        def close(session, ids):
+            session.execute(
+                update(Order)  # [update]
+                .where(Order.id.in_(ids), Order.status == "open")
+                .values(
+                    status="closed",
+                    closed_at=None,
+                )
+            )
+    """
+    at = markers(textwrap.dedent(text))
+    found = {(f.location.line, f.extra["model"], f.access): f.extra.get("field_lines")
+             for f in of_kind(scan_source(text), ORM_ACCESS)}  # fmt: skip
+    select, update = at["select"], at["update"]
+    assert found == {
+        # the fact is at `select(`: Order.id and Order.total are on its line
+        (select, "app.models.Order", "read"): {"status": select + 3, "created_at": select + 6},
+        (select, "app.models.Customer", "read"): {"email": select + 4},
+        # the UPDATE writes `status` where .values() names it; the WHERE reads it on the line above
+        (update, "app.models.Order", "read"): {"id": update + 1, "status": update + 1},
+        (update, "app.models.Order", "write"): {"status": update + 3, "closed_at": update + 4},
+    }
