@@ -70,6 +70,9 @@ CONFIDENCE_ORDER = {HIGH: 0, MEDIUM: 1, LOW: 2}
 STAR_DETAILS = frozenset({"select_star", "insert_select_star"})
 # Details that write every column of a table by position.
 POSITIONAL_DETAILS = frozenset({"positional_insert", "insert_select_star"})
+# Table sinks (`extra["sink"]` of an insert) that write a DataFrame's columns by name: pandas
+# `to_sql`, polars `write_database`; `extra["if_exists"]` says whether they append or replace.
+FRAME_WRITER_SINKS = frozenset({"to_sql", "write_database"})
 
 
 def weaker(a: str, b: str) -> str:

@@ -12,6 +12,7 @@ RULE_MODULES: tuple[str, ...] = (
     "positional_insert",
     "insert_select_star",
     "copy_without_columns",
+    "frame_replaces_table",
     "not_null_without_default",
     "select_star",
     "ambiguous_column",

@@ -41,7 +41,7 @@ def test_explain_lists_every_rule_and_shows_one(depmap) -> None:
     listing = depmap("explain")
     assert listing.code == 0
     ids = [line.split()[0] for line in listing.out.splitlines()]
-    assert len(ids) == 18 and ids[0] == "column-exists" and "select-star" in ids
+    assert len(ids) == 19 and ids[0] == "column-exists" and "select-star" in ids
     one = depmap("explain", "select-star")
     assert one.code == 0 and one.out.startswith("select-star (warning)\n\n")
     assert "Use instead" in one.out

@@ -223,3 +223,30 @@ def test_natural_join_in_the_migration_under_review_after_the_add_column(tmp_pat
     })
     ctx = context_for(tmp_path, "orders.discount_code", type="text", changed_paths=("migrations/0002_discount.sql",))
     assert at(findings_of(natural_join_change, ctx)) == [("migrations/0002_discount.sql", 3, "breaking")]
+
+
+def test_frame_replaces_table_message_and_fix():
+    from depmap.impact.rules import frame_replaces_table, not_null_without_default
+
+    ctx = context_for(CASES / "frame_replaces_table" / "nightly_rebuild", "order_totals.currency", type="text")
+    pandas, polars = findings_of(frame_replaces_table, ctx)
+    assert pandas.message == (
+        '`to_sql("order_totals", ..., if_exists="replace")` at jobs/rebuild_reporting.py:22 drops order_totals and '
+        "creates it again from the frame's columns: at its next run currency is gone, with its values, and so are "
+        "the table's defaults, constraints and indexes; readers of currency then fail with: column \"currency\" does "
+        "not exist."
+    )
+    assert pandas.fix == (
+        "Replace the rows, not the table: in one transaction `DELETE FROM order_totals` (or TRUNCATE), then "
+        '`to_sql("order_totals", ..., if_exists="append")`; add currency to the frame once the column exists. '
+        "Deploy that before adding the column."
+    )
+    assert '`write_database("order_totals", ..., if_table_exists="replace")`' in polars.message
+    # the same writers in append mode are not-null-without-default's, and only for a NOT NULL column
+    strict = context_for(CASES / "frame_replaces_table" / "nightly_rebuild", "order_totals.currency", type="text", not_null=True)
+    appends = [f for f in findings_of(not_null_without_default, strict) if f.location.path.startswith("jobs/")]
+    assert [(f.location.line, f.confidence) for f in appends] == [(40, "medium")]
+    assert appends[0].message.startswith(
+        '`to_sql("order_totals", ...)` at jobs/rebuild_reporting.py:40 writes the frame\'s columns by name, and a frame '
+        "built for today's table has no currency;"
+    )

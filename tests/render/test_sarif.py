@@ -162,7 +162,7 @@ def test_shop_breaking_insert_is_an_error_with_range_snippet_and_fix():
     fingerprint = result.pop("partialFingerprints")
     assert result == {
         "ruleId": "not-null-without-default",
-        "ruleIndex": 4,
+        "ruleIndex": 5,
         "level": "error",
         "message": {"text": (
             "INSERT into orders at shop/repositories/orders.py:52 lists no discount_code; once the column is NOT NULL "
@@ -202,7 +202,7 @@ def test_rules_cover_the_registry_and_rule_index_points_at_the_rule():
     run = impact_sarif("shop_sql")["runs"][0]
     rules = run["tool"]["driver"]["rules"]
     assert [r["id"] for r in rules] == [rule.id for rule in RULES]
-    assert len(rules) == 18
+    assert len(rules) == 19
     for result in run["results"]:
         assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
     unparsed = rules[[rule.id for rule in RULES].index("unparsed-sql")]

@@ -32,9 +32,11 @@ REVERSE_SQL_KEYWORD_ARGS = ("reverse_sql",)
 REVERSIBLE_SQL_SINKS = frozenset({"RunSQL"})  # RunSQL(sql, reverse_sql)
 WEAK_SQL_KEYWORD_ARGS = ("query", "statement")
 # Calls that name a table instead of passing SQL: name -> (table argument index, table keyword,
-# access). psycopg2 takes (file, table); pandas and asyncpg take the table first.
+# access). psycopg2 takes (file, table); pandas, polars and asyncpg take the table first.
 TABLE_SINKS = {
     "read_sql_table": (0, "table_name", READ),
+    "to_sql": (0, "name", WRITE),  # pandas DataFrame.to_sql(name, con, if_exists=...)
+    "write_database": (0, "table_name", WRITE),  # polars DataFrame.write_database(table_name, connection)
     "copy_from": (1, "table", WRITE),
     "copy_to": (1, "table", READ),
     "copy_to_table": (0, "table_name", WRITE),
@@ -86,7 +88,7 @@ def might_contain_sql(text: str) -> bool:
 
 def _calls_table_sink(text: str) -> bool:
     # `in` first: on the many files that name none, the regex alone costs ten times as much
-    return ("copy_" in text or "read_sql_table" in text) and _TABLE_SINK_CALL.search(text) is not None
+    return ("copy_" in text or "_sql" in text or "write_database" in text) and _TABLE_SINK_CALL.search(text) is not None
 
 
 def opens_with_keyword(source_head: str) -> bool:

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from depmap.model import ACCESS, HIGH, MEDIUM, READ, WRITE, Fact, Location
+from depmap.model import ACCESS, FRAME_WRITER_SINKS, HIGH, MEDIUM, READ, WRITE, Fact, Location
 from depmap.python.located_text import LocatedText, fill_fields, hole_at, join, join_all
 from depmap.python.tree import ParsedTree, argument, string_list, unstarred
 from depmap.python.tree_strings import (
@@ -249,7 +249,7 @@ class _Resolver:
     def _table_sink(self, sink: TableSink) -> list[Fact]:
         index, keyword, access = TABLE_SINKS[sink.name]
         table_arg = argument(sink.call, index, keyword)
-        if table_arg is None:
+        if table_arg is None or (sink.name in FRAME_WRITER_SINKS and not _has_connection(sink.call)):
             return []
         names = [v for v in self._eval(table_arg, sink.scope, sink.seq, 0) if not v.dynamic]
         if len(names) != 1:
@@ -259,6 +259,8 @@ class _Resolver:
         schema = self._eval(schema_arg, sink.scope, sink.seq, 0) if schema_arg is not None else []
         table = self._table(names[0].text.text.strip(), schema[0].text.text.strip() if len(schema) == 1 else None)
         extra: dict[str, Any] = {"sink": sink.name, "statement": "select" if sink.name == "read_sql_table" else "copy"}
+        if sink.name in FRAME_WRITER_SINKS:
+            extra.update(statement="insert", if_exists=self._if_exists(sink))
         columns_arg = argument(sink.call, None, "columns")
         columns: tuple[str, ...] = ()
         if columns_arg is not None:
@@ -267,7 +269,9 @@ class _Resolver:
                 extra["dynamic"] = True
             else:
                 columns = listed
-        if access == WRITE:
+        if sink.name in FRAME_WRITER_SINKS:
+            detail = "insert"  # the frame's own columns, by name: unknown here
+        elif access == WRITE:
             detail = "copy"
         elif columns or extra.get("dynamic"):
             detail = "select" if sink.name == "read_sql_table" else "copy"
@@ -277,6 +281,15 @@ class _Resolver:
         location = Location(self.path, call.lineno, call.end_lineno or call.lineno, symbol=sink.symbol)
         snippet = snippet_of(self.source.segment(call))
         return [Fact(ACCESS, table, location, columns, access, detail, "sql", HIGH, snippet, extra)]
+
+    def _if_exists(self, sink: TableSink) -> str:
+        """What a frame writer does when the table exists: "fail" (the default), "append", or
+        "replace", which drops the table and creates it from the frame's columns."""
+        node = argument(sink.call, None, "if_exists") or argument(sink.call, None, "if_table_exists")  # polars
+        if node is None:
+            return "fail"
+        values = [v.text.text for v in self._eval(node, sink.scope, sink.seq, 0) if not v.dynamic]
+        return values[0] if len(values) == 1 else "dynamic"
 
     def _table(self, name: str, schema: str | None) -> str:
         """A table named from Python is passed quoted (pandas/SQLAlchemy, psycopg2 >= 2.9): its
@@ -437,3 +450,9 @@ def _sql_items(arg: ast.expr) -> list[ast.expr]:
 
 
 __all__ = ["resolve_facts"]
+
+
+def _has_connection(call: ast.Call) -> bool:
+    """pandas `to_sql(name, con)` and polars `write_database(table_name, connection)` always pass a
+    connection: without one, a `to_sql` is some other library's method."""
+    return len(call.args) >= 2 or any(k.arg in ("con", "connection") for k in call.keywords)

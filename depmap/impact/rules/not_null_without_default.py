@@ -1,7 +1,9 @@
 """A NOT NULL column without a database default: writers that omit it fail, and so may the DDL.
 
 *Why is this bad?* Every INSERT that does not name the column now tries to store NULL in it and
-is rejected: SQL `INSERT`s with a column list, `COPY` with a column list, Django
+is rejected: SQL `INSERT`s with a column list, `COPY` with a column list, pandas
+`DataFrame.to_sql(...)` and polars `write_database(...)` (which insert the frame's columns by name:
+a frame built before the column existed has none of it), Django
 `create()`/`bulk_create()`/`get_or_create()` (whose INSERT lists only the fields the deployed
 model declares) and SQLAlchemy `session.add(Order(...))` / `insert(Order).values(...)`. The
 `ALTER TABLE` itself fails on a table that has rows (PostgreSQL: *column contains null values*;
@@ -28,7 +30,7 @@ from depmap.dialects.capabilities import add_not_null_error, null_violation_erro
 from depmap.impact.context import ImpactContext
 from depmap.impact.finding import BREAKING, Finding, Related
 from depmap.impact.rule import Rule
-from depmap.model import COLUMN_DEF, CONFIDENCE_ORDER, TABLE_DEF, WRITE, Fact, Location
+from depmap.model import COLUMN_DEF, CONFIDENCE_ORDER, FRAME_WRITER_SINKS, MEDIUM, TABLE_DEF, WRITE, Fact, Location, weaker
 from depmap.orm.registry import Field, Model
 
 # Django sends "" for these when a create does not set them (Field.empty_strings_allowed).
@@ -77,6 +79,8 @@ def _orm_fills(field: Field, framework: str) -> bool:
 
 def _site(fact: Fact, model: Model | None) -> str:
     where = f"{fact.location.path}:{fact.location.line}"
+    if (sink := fact.extra.get("sink")) in FRAME_WRITER_SINKS:
+        return f"`{sink}(\"{fact.table}\", ...)` at {where}"
     if fact.detail == "insert":
         return f"INSERT into {fact.table} at {where}"
     if fact.detail == "copy":
@@ -90,7 +94,9 @@ def _site(fact: Fact, model: Model | None) -> str:
 def _fix(ctx: ImpactContext, fact: Fact, model: Model | None) -> str:
     spec = ctx.spec
     listed = ", ".join((*fact.columns, spec.column))
-    if fact.detail == "insert":
+    if fact.extra.get("sink") in FRAME_WRITER_SINKS:
+        how = f'give the frame a {spec.column} column before it is written (`frame["{spec.column}"] = ...`)'
+    elif fact.detail == "insert":
         how = f"list the column and a value here (`INSERT INTO {spec.table} ({listed}) ...`)"
     elif fact.detail == "copy":
         how = f"add the column to the COPY list and the data (`COPY {spec.table} ({listed}) FROM ...`)"
@@ -125,8 +131,11 @@ def _writers(ctx: ImpactContext) -> tuple[list[Finding], list[Fact]]:
         fact = min(group, key=lambda f: CONFIDENCE_ORDER[f.confidence])  # the linked create, not a guess beside it
         if fact.via == "migration" or fact.location.path in ddl_paths:
             continue  # a migration's INSERT runs before the column exists
-        if fact.detail in ("insert", "copy") and not fact.columns:
+        frame = fact.extra.get("sink") in FRAME_WRITER_SINKS
+        if fact.detail in ("insert", "copy") and not fact.columns and not frame:
             continue  # positional-insert / copy-without-columns report these
+        if frame and fact.extra.get("if_exists") == "replace":
+            continue  # it drops the table and makes another without the column: frame-replaces-table
         if any(_sets_column(f, spec.column) for f in group):
             continue
         model, field = _model_field(ctx, fact) if fact.detail == "orm_create" else (None, None)
@@ -138,6 +147,8 @@ def _writers(ctx: ImpactContext) -> tuple[list[Finding], list[Fact]]:
             if "**" in fact.snippet:
                 continue  # keyword arguments we cannot see may set it
         lacks = "lists no" if fact.detail in ("insert", "copy") else "does not set"
+        if frame:
+            lacks = "writes the frame's columns by name, and a frame built for today's table has no"
         findings.append(Finding(
             rule=RULE.id,
             severity=BREAKING,
@@ -146,7 +157,7 @@ def _writers(ctx: ImpactContext) -> tuple[list[Finding], list[Fact]]:
             f"fails with: {null_violation_error(ctx.dialect, spec.table, spec.column)}.",
             fix=_fix(ctx, fact, model),
             snippet=fact.snippet,
-            confidence=fact.confidence,
+            confidence=weaker(fact.confidence, MEDIUM) if frame else fact.confidence,  # the frame's columns are not seen
         ))
     return findings, stale
 

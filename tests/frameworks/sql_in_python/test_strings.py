@@ -1039,3 +1039,32 @@ def test_an_f_string_join_two_lines_below_a_hole() -> None:
     symbol = f"{MODULE}.shipments_since"
     carriers = [f for f in result.facts if f.kind == "access" and f.table == "carriers"]
     assert [(f.location.line, f.location.statement_line, f.location.symbol) for f in carriers] == [(8, 4, symbol)]
+
+
+def test_data_frame_writers_insert_into_the_table_they_name() -> None:
+    result = scan(
+        '''\
+        import pandas as pd
+        import polars as pl
+
+        DAILY_TABLE = "orders_daily"
+
+
+        def nightly(engine, day):
+            frame = pd.read_sql_query("SELECT id, total FROM orders WHERE placed_on = %(day)s", engine, params={"day": day})
+            frame.to_sql(DAILY_TABLE, engine, if_exists="append", index=False)
+            frame.to_sql(name="order_totals", con=engine, schema="reporting", if_exists="replace")
+            pl.from_pandas(frame).write_database(table_name="orders_archive", connection=engine, if_table_exists="append")
+            return frame.to_sql("not_a_table")  # no connection: some other library's method
+        '''
+    )
+    symbol = f"{MODULE}.nightly"
+    writes = [(f.table, f.detail, f.location.line, f.extra.get("sink"), f.extra.get("if_exists"))
+              for f in result.facts if f.access == "write"]
+    assert writes == [
+        ("orders_daily", "insert", 9, "to_sql", "append"),
+        ("reporting.order_totals", "insert", 10, "to_sql", "replace"),
+        ("orders_archive", "insert", 11, "write_database", "append"),
+    ]
+    assert all(f.location.symbol == symbol for f in result.facts)
+    assert might_contain_sql("frame.to_sql('orders_daily', engine)")
