@@ -194,7 +194,7 @@ def test_django_not_null_column_breaks_objects_create(depmap):
         # place_order: Order.objects.create(number=..., customer=..., ...) cannot set a field the model lacks.
         ("not-null-without-default", "breaking", "orders/services.py", 39),
         # OrderAdmin declares no fields/fieldsets, so its change form shows every editable field.
-        ("exposes-all-fields", "warning", "orders/admin.py", 13),
+        ("exposes-all-fields", "warning", "orders/admin.py", 12),
         # OrderSerializer: fields = "__all__" (class at line 15).
         ("exposes-all-fields", "warning", "orders/serializers.py", 15),
         ("lock-timeout", "warning", "orders/migrations/0001_initial.py", 19),
@@ -211,7 +211,7 @@ def test_django_sensitive_name_on_an_all_fields_serializer_is_breaking(depmap):
     document = run.json()
     assert document["verdict"] == "breaking"
     assert findings(document) == [
-        ("exposes-all-fields", "breaking", "orders/admin.py", 13),
+        ("exposes-all-fields", "breaking", "orders/admin.py", 12),
         ("exposes-all-fields", "breaking", "orders/serializers.py", 15),
         ("lock-timeout", "warning", "orders/migrations/0001_initial.py", 19),
         ("orm-model-missing-field", "warning", "orders/models.py", 28),
@@ -401,7 +401,7 @@ def test_check_django_migration_with_path(depmap):
     # only fills existing rows; the column keeps none.
     assert columns(document) == [("sales_order", "discount_code", "VARCHAR(32)", True, None, "''", relative, 13, "needs care")]
     assert findings(document) == [
-        ("exposes-all-fields", "warning", "orders/admin.py", 13),
+        ("exposes-all-fields", "warning", "orders/admin.py", 12),
         ("exposes-all-fields", "warning", "orders/serializers.py", 15),
         ("lock-timeout", "warning", relative, 13),
         ("table-rewrite", "warning", relative, 13),

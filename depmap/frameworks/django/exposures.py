@@ -15,7 +15,9 @@ serializer, form or admin to one.
 - `ModelAdmin`/inline classes bound to a model by `@admin.register(...)`, `<site>.register(Model,
   Admin)` or `model = X`. An admin lists `fields` (or the names inside `fieldsets`), else
   `"__all__"`; `list_display` is kept beside. `admin.site.register(Model)` alone exposes every
-  field from the call's line; with an admin class of another module, fields are unknown.
+  field from the call's line; with an admin class of another module, fields are unknown. An admin
+  also writes what it shows (its add, change and delete views): each admin exposure comes as a
+  read and a write, at the registration (the decorator or the `register` call) when there is one.
 
 Classes and calls are read from the file's `ast` tree (`depmap.python.tree`), as `models` reads it.
 """
@@ -23,10 +25,10 @@ Classes and calls are read from the file's `ast` tree (`depmap.python.tree`), as
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from depmap.model import HIGH, MEDIUM, READ, Fact, Location
+from depmap.model import HIGH, MEDIUM, READ, WRITE, Fact, Location
 from depmap.orm import symbols
 from depmap.frameworks.django.classes import ClassInfo, ClassReader, assigned, last_name
 from depmap.python.tree import argument, children, dotted_name, literal_string, positional_args, string_list
@@ -61,15 +63,19 @@ class _Exposure:
     meta: dict[str, ast.expr]
 
 
-def _admin_registrations(reader: ClassReader) -> tuple[dict[str, list[ast.expr]], list[ast.Call]]:
-    """Models registered per admin class name (decorators and `<site>.register(M, Admin)` calls),
-    and the `<site>.register(M)` calls that name no admin class of this file."""
-    by_admin: dict[str, list[ast.expr]] = {}
+Registered = list[tuple[ast.expr, ast.Call]]  # (the model, the registration that names it)
+
+
+def _admin_registrations(reader: ClassReader) -> tuple[dict[str, Registered], list[ast.Call]]:
+    """Models registered per admin class name, each with its registration (a decorator or a
+    `<site>.register(M, Admin)` call), and the `<site>.register(M)` calls that name no admin class
+    of this file."""
+    by_admin: dict[str, Registered] = {}
     bare: list[ast.Call] = []
     for info in reader.classes:
         for call in info.node.decorator_list:
             if isinstance(call, ast.Call) and _is_register(reader, call.func, decorator=True):
-                by_admin.setdefault(info.name, []).extend(positional_args(call))
+                by_admin.setdefault(info.name, []).extend((model, call) for model in positional_args(call))
     defined = {info.name for info in reader.classes}
     for statement in reader.parsed.tree.body:
         call = statement.value if isinstance(statement, ast.Expr) else None
@@ -77,7 +83,7 @@ def _admin_registrations(reader: ClassReader) -> tuple[dict[str, list[ast.expr]]
             continue
         admin = argument(call, 1, "admin_class")
         if isinstance(admin, ast.Name) and admin.id in defined:
-            by_admin.setdefault(admin.id, []).extend(_registered_models(call))
+            by_admin.setdefault(admin.id, []).extend((model, call) for model in _registered_models(call))
         else:
             bare.append(call)
     return by_admin, bare
@@ -148,9 +154,11 @@ def exposure_facts(reader: ClassReader) -> list[Fact]:
         pairs = [pair for pair in map(assigned, info.node.body) if pair is not None]
         attributes = {name: value for name, value in pairs if value is not None}
         if exposure.kind == "admin":
-            targets = registered.get(info.name) or ([attributes["model"]] if "model" in attributes else [])
-            for target in targets:
-                facts.append(_admin_fact(reader, location, target, attributes, exposure.confident))
+            targets = registered.get(info.name) or ([(attributes["model"], info.node)] if "model" in attributes else [])
+            for target, site in targets:
+                where = location if site is info.node else reader.location(site, location.symbol)
+                said = f"class {info.name}" if site is info.node else _one_line(reader, site)
+                facts.extend(replace(f, snippet=said) for f in _admin_facts(reader, where, target, attributes, exposure.confident))
         elif "model" in exposure.meta:
             meta = exposure.meta
             fields = _field_names(meta.get("fields"))
@@ -167,11 +175,12 @@ def exposure_facts(reader: ClassReader) -> list[Fact]:
         for target in _registered_models(call):
             if admin is None:
                 extra = {"fields": "__all__", "exclude": [], "automatic": True}
-                facts.append(_fact(reader, location, "admin", target, extra, True))
+                found = _with_write(_fact(reader, location, "admin", target, extra, True))
             else:
                 reason = "admin class defined in another module"
                 extra = {"fields": None, "exclude": [], "automatic": False, "reason": reason}
-                facts.append(_fact(reader, location, "admin", target, extra, False))
+                found = _with_write(_fact(reader, location, "admin", target, extra, False))
+            facts.extend(replace(f, snippet=_one_line(reader, call)) for f in found)
     return [fact for fact in facts if fact.extra["model_name"]]
 
 
@@ -203,13 +212,23 @@ def _merged_meta(info: ClassInfo, inherited: _Exposure | None, known: dict[str, 
     return merged
 
 
-def _admin_fact(
+def _one_line(reader: ClassReader, node: ast.AST) -> str:
+    return " ".join((reader.parsed.source.segment(node) or "").split())[:160]
+
+
+def _with_write(read: Fact) -> list[Fact]:
+    """An admin's changelist and change form read the fields it shows; its add, change and delete
+    views write them (and delete rows): the same fact as a write, at the same registration."""
+    return [read, replace(read, access=WRITE)]
+
+
+def _admin_facts(
     reader: ClassReader,
     location: Location,
     target: ast.expr,
     attributes: dict[str, ast.expr],
     confident: bool,
-) -> Fact:
+) -> list[Fact]:
     fields = _field_names(attributes.get("fields"))
     if fields is None and "fieldsets" in attributes:
         fields = _fieldset_names(attributes["fieldsets"])
@@ -223,7 +242,7 @@ def _admin_fact(
     display = _field_names(attributes.get("list_display"))
     if isinstance(display, list):
         extra["list_display"] = display
-    return _fact(reader, location, "admin", target, extra, confident)
+    return _with_write(_fact(reader, location, "admin", target, extra, confident))
 
 
 def _fact(

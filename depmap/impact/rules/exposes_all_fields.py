@@ -24,7 +24,7 @@ from typing import Iterator
 from depmap.impact.context import ImpactContext
 from depmap.impact.finding import BREAKING, WARNING, Finding
 from depmap.impact.rule import Rule
-from depmap.model import EXPOSURE
+from depmap.model import EXPOSURE, READ
 
 _WHAT = {
     "serializer": ("serializer", "appears in API responses and is accepted in request data"),
@@ -44,7 +44,7 @@ def check(ctx: ImpactContext) -> Iterator[Finding]:
     secret = sensitive(ctx)
     # The exposures as they will be deployed (changed files included): a class the change makes
     # explicit is fine, one it adds with "__all__" is not.
-    for fact in (f for f in ctx.facts if f.kind == EXPOSURE and f.table == spec.table):
+    for fact in (f for f in ctx.facts if f.kind == EXPOSURE and f.table == spec.table and f.access == READ):
         if not fact.extra.get("automatic"):
             continue  # an explicit field list: the new column stays out
         model = ctx.registry.resolve(fact.extra.get("model")).model

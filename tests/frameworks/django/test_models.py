@@ -11,7 +11,7 @@ from typing import Any
 
 from .django_facts import CUSTOMER, ORDER, ORDER_LINE, assert_rows, facts_of, line_of, scan, source
 
-from depmap.model import READ
+from depmap.model import READ, WRITE
 from depmap.orm import symbols
 from depmap.frameworks.django.models import model_classes, wants_django_models
 from depmap.python.module_names import module_name_for
@@ -51,12 +51,16 @@ def model_rows(path: str, text: str | None = None) -> list[tuple]:
     return rows
 
 
-def exposure_rows(path: str, text: str | None = None) -> list[tuple]:
-    """(line, symbol, detail, model, model_name, fields, exclude, automatic, confidence) per EXPOSURE."""
+def exposure_rows(path: str, text: str | None = None, access: str = READ) -> list[tuple]:
+    """(line, symbol, detail, model, model_name, fields, exclude, automatic, confidence) per EXPOSURE
+    of that access; only an admin writes (its add, change and delete views), beside its read."""
     rows = []
-    for fact in facts_of(scan(path, text, queries=False), symbols.EXPOSURE):
+    facts = facts_of(scan(path, text, queries=False), symbols.EXPOSURE)
+    assert all(f.access == READ or (f.access == WRITE and f.detail == "admin") for f in facts)
+    for fact in facts:
+        if fact.access != access:
+            continue
         extra = fact.extra
-        assert fact.access == READ
         fields = extra["fields"] if not isinstance(extra["fields"], list) else tuple(extra["fields"])
         rows.append(
             (fact.location.line, fact.location.symbol, fact.detail, extra["model"], extra["model_name"],
@@ -298,14 +302,16 @@ def test_admin_registered_by_decorator_by_site_register_and_inline():
         [
             (line_of(path, "class OrderLineInline("), f"{module}.OrderLineInline", "admin", ORDER_LINE, "OrderLine",
              "__all__", (), True, "high"),
-            (line_of(path, "class OrderAdmin("), f"{module}.OrderAdmin", "admin", ORDER, "Order", "__all__", (), True, "high"),
-            (line_of(path, "class ShipmentAdmin("), f"{module}.ShipmentAdmin", "admin", "shop.orders.models.Shipment",
-             "Shipment", ("carrier", "orders"), (), False, "high"),
+            (line_of(path, "@admin.register(Order)"), f"{module}.OrderAdmin", "admin", ORDER, "Order", "__all__", (), True, "high"),
+            (line_of(path, "admin.site.register(Shipment, ShipmentAdmin)"), f"{module}.ShipmentAdmin", "admin",
+             "shop.orders.models.Shipment", "Shipment", ("carrier", "orders"), (), False, "high"),
             (line_of(path, "admin.site.register(models.PaidOrder)"), module, "admin", "shop.orders.models.PaidOrder",
              "models.PaidOrder", "__all__", (), True, "high"),
         ],
     )  # fmt: skip
-    (order_admin,) = [f for f in facts_of(scan(path), symbols.EXPOSURE) if f.extra["model"] == ORDER]
+    # each admin also writes what it shows, at the same registration
+    assert exposure_rows(path, access=WRITE) == exposure_rows(path)
+    order_admin, _ = [f for f in facts_of(scan(path), symbols.EXPOSURE) if f.extra["model"] == ORDER]
     assert order_admin.extra["list_display"] == ["id", "customer", "status", "total"]
 
 
@@ -345,8 +351,8 @@ def test_admin_forms_of_registration():
     assert_rows(
         rows,
         [
-            (9, f"{module}.MarketingAdmin", "admin", "shop.marketing.models.Coupon", "Coupon", ("code", "starts_at"), ("internal_note",), True, "high"),
-            (9, f"{module}.MarketingAdmin", "admin", "shop.marketing.models.Campaign", "Campaign", ("code", "starts_at"), ("internal_note",), True, "high"),
+            (8, f"{module}.MarketingAdmin", "admin", "shop.marketing.models.Coupon", "Coupon", ("code", "starts_at"), ("internal_note",), True, "high"),
+            (8, f"{module}.MarketingAdmin", "admin", "shop.marketing.models.Campaign", "Campaign", ("code", "starts_at"), ("internal_note",), True, "high"),
             (18, module, "admin", "shop.marketing.models.Banner", "Banner", "__all__", (), True, "high"),
             (18, module, "admin", "shop.marketing.models.Voucher", "Voucher", "__all__", (), True, "high"),
             (19, module, "admin", "shop.marketing.models.Banner", "Banner", None, (), False, "medium"),
