@@ -88,6 +88,10 @@ class ClassReader:
         return ClassInfo(node, node.name, qualname, bases, written, meta, meta_bases)
 
     def written(self, node: ast.expr) -> str:
+        """A base as written; a parameterised generic (`ModelAdmin[Flip]`, typed with django-stubs)
+        is its class (`ModelAdmin`)."""
+        if isinstance(node, ast.Subscript) and (name := dotted_name(node.value)):
+            return name
         return dotted_name(node) or self.parsed.source.segment(node)
 
     def source(self, node: ast.expr | None) -> str | None:

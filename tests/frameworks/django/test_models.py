@@ -406,3 +406,22 @@ def test_a_class_based_on_a_models_module_is_no_django_model_in_a_file_without_d
     from depmap.python.scanner import scan_python
 
     assert scan_python("redash/auth_users.py", source, ScanContext(), analyses=(DJANGO_MODELS,)).facts == []
+
+
+def test_an_admin_typed_as_a_generic_is_still_an_admin():
+    text = '''\
+from django.contrib import admin
+from django.contrib.admin import ModelAdmin
+
+from .models import Flip
+
+
+@admin.register(Flip)
+class FlipsAdmin(ModelAdmin[Flip]):
+    list_display = ("id", "created", "processed")
+    raw_id_fields = ("owner",)
+'''
+    path = "hc/api/admin.py"
+    expected = [(7, "hc.api.admin.FlipsAdmin", "admin", "hc.api.models.Flip", "Flip", "__all__", (), True, "high")]
+    assert exposure_rows(path, text) == expected
+    assert exposure_rows(path, text, access=WRITE) == expected
