@@ -114,6 +114,13 @@ class AccessResolver:
             touched.setdefault(table, [])
             if column not in touched[table]:
                 touched[table].append(column)
+        for path in fact.extra.get("related") or []:  # select_related/prefetch_related load rows whole
+            for loaded in self.loaded(model, path):
+                columns = touched.setdefault(loaded.table, [])
+                for column in loaded.columns:
+                    lines.add(loaded.table, column, path)
+                    if column not in columns:
+                        columns.append(column)
         if inserts_every_field:
             explicit = [c for ref in fact.extra.get("fields") or [] for t, c in self.lookup(model, ref, aliases, []) if t == model.table]
             note["set_columns"] = explicit
@@ -136,6 +143,20 @@ class AccessResolver:
             return None
         other, field = reverse
         return other, ((other.table, field.column) if other.table and field.column else None)
+
+    def loaded(self, model: Model, path: str) -> list[Model]:
+        """The models whose rows a `select_related`/`prefetch_related` path loads, hop by hop
+        (`"lines__product"`: the order lines and their products), every column of each."""
+        found: list[Model] = []
+        current = model
+        for part in path.split("__"):
+            step = self._follow(current, part)
+            if step is None:
+                break
+            current = step[0].parent if step[0].proxy and step[0].parent is not None else step[0]
+            if current.table and current is not model:
+                found.append(current)
+        return found
 
     def lookup(self, model: Model, ref: str, aliases: set[str], unknown: list[str]) -> list[tuple[str, str]]:
         """(table, column) pairs a field reference touches, joins included."""

@@ -55,10 +55,12 @@ def test_who_reads_a_column_across_relations_raw_sql_and_serializers(depmap):
     assert usages(run.json()) == [
         ("orders/reports.py", 15, "orders.reports.top_customers", "read", "select", "high"),
         ("orders/serializers.py", 24, "orders.serializers.CustomerSerializer", "read", "serializer", "high"),
+        ("orders/services.py", 63, "orders.services.confirm_payment", "read", "orm_query", "high"),  # select_related
         ("orders/services.py", 104, "orders.services.orders_for_email", "read", "orm_query", "high"),
         ("orders/services.py", 121, "orders.services.revenue_by_customer", "read", "orm_query", "high"),
         ("orders/views.py", 26, "orders.views.OrderViewSet.get_queryset", "read", "orm_query", "high"),
         ("orders/views.py", 50, "orders.views.orders_needing_attention", "read", "orm_query", "high"),
+        ("orders/views.py", 76, "orders.views.export_paid_orders", "read", "orm_query", "high"),  # select_related
     ]
 
 

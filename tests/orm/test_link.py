@@ -297,3 +297,25 @@ def test_each_column_carries_the_line_of_its_first_reference():
         (30, "customers_customer", "read"): {"email": 32},
         (40, "sales_order", "write"): {"status": 41},
     }
+
+
+def test_select_and_prefetch_related_load_the_related_rows_whole():
+    facts = PROJECT + [
+        orm("orders/views.py", 50, "orders.views.detail", "read", "orm_query", "orders.models.Order",
+            ["customer", "status"], related=["customer"]),
+        orm("customers/views.py", 60, "customers.views.with_orders", "read", "orm_query", "customers.models.Customer",
+            ["orders__tags"], related=["orders__tags"]),
+        orm("orders/views.py", 70, "orders.views.broken", "read", "orm_query", "orders.models.Order",
+            ["nothing__here"], related=["nothing__here"]),
+    ]
+    assert rows(link_orm(facts)) == [
+        # Customer -> its orders (every column) -> their tags (every column); the many-to-many join
+        # table between them is not listed yet (as for any lookup through a many-to-many field)
+        ("customers/views.py", 60, "customers_customer", (), "read", "orm_query", "high"),
+        ("customers/views.py", 60, "sales_order", ("customer_id", "id", "status", "total_cents"), "read", "orm_query", "high"),
+        ("customers/views.py", 60, "sales_tag", ("id", "label"), "read", "orm_query", "high"),
+        ("orders/views.py", 50, "customers_customer", ("id", "created_at", "email", "name"), "read", "orm_query", "high"),
+        ("orders/views.py", 50, "sales_order", ("customer_id", "status"), "read", "orm_query", "high"),
+        ("orders/views.py", 70, "sales_order", (), "read", "orm_query", "high"),
+        ("orders/views.py", 70, "sales_order", ("nothing",), "read", "orm_query", "low"),  # unknown: no table loaded
+    ]

@@ -33,6 +33,8 @@ KNOWN_EXPRESSIONS = AGGREGATES | MULTI_FIELD_FUNCTIONS | frozenset(
     TruncWeek TruncQuarter TruncHour TruncTime Abs Round ArrayAgg StringAgg JSONBAgg BoolAnd BoolOr""".split()
 )
 _EXPRESSION_MODULES = ("django.db.models", "django.contrib.postgres")
+# Methods whose relation paths load the related rows whole (every column of each related model).
+LOADING_METHODS = frozenset({"select_related", "prefetch_related"})
 
 
 @dataclass
@@ -41,6 +43,7 @@ class Refs:
 
     fields: list[str] = field(default_factory=list)
     aliases: list[str] = field(default_factory=list)
+    related: list[str] = field(default_factory=list)  # select_related/prefetch_related paths: rows loaded whole
 
     def add(self, names: Any, *, to_aliases: bool = False) -> None:
         target = self.aliases if to_aliases else self.fields
@@ -68,6 +71,12 @@ class FieldReferenceFinder:
                 text = literal_string(arg.value)
                 if text is not None and (method not in ("dates", "datetimes") or position == 0):
                     refs.add([text])
+                    if method in LOADING_METHODS and text not in refs.related:
+                        refs.related.append(text)
+                elif method == "prefetch_related" and isinstance(arg.value, ast.Call):
+                    path = literal_string(argument(arg.value, 0, "lookup"))  # Prefetch("lines", queryset=...)
+                    if path and last_name(dotted_name(arg.value.func) or "") == "Prefetch" and path not in refs.related:
+                        refs.related.append(path)
             elif method in ALIAS_METHODS and keyword is not None and method != "aggregate":
                 refs.add([keyword], to_aliases=True)
             elif method == "values" and keyword is not None:

@@ -47,11 +47,12 @@ class Op:
     fields: Sequence[str] = ()
     all_fields: bool = False
     aliases: Sequence[str] = ()
+    related: Sequence[str] = ()  # relation paths whose rows are loaded whole (select/prefetch_related)
 
 
 def query_op(refs: Refs) -> Op:
     """The read of a chain that named `refs`."""
-    return Op(READ, symbols.ORM_QUERY, refs.fields, aliases=refs.aliases)
+    return Op(READ, symbols.ORM_QUERY, refs.fields, aliases=refs.aliases, related=refs.related)
 
 
 def access_fact(parsed: ParsedTree, symbol: str, subject: Subject, op: Op, anchor: ast.AST, end: ast.AST) -> Fact:
@@ -68,6 +69,8 @@ def access_fact(parsed: ParsedTree, symbol: str, subject: Subject, op: Op, ancho
         "all_fields": op.all_fields,
         "aliases": list(op.aliases),
     }
+    if op.related:
+        extra["related"] = list(op.related)
     preferred = call_arguments(end) if op.access == WRITE else []
     lines = {name: line for name, line in first_lines(op.fields, preferred, [end]).items() if line != start}
     if lines:

@@ -549,3 +549,27 @@ def place(customer, total):
         (update, "read"): {"status": update + 1},
         (update, "write"): {"status": update + 3},
     }
+
+
+def test_select_and_prefetch_related_paths_are_recorded_as_loaded_whole():
+    body = '''
+from django.db.models import Prefetch
+
+
+def confirm(number):
+    order = Order.objects.select_related("customer", "shipping_address").get(number=number)
+    lines = OrderLine.objects.prefetch_related(
+        "product__category",
+        Prefetch("order", queryset=Order.objects.only("id")),
+    ).filter(order=order)
+    plain = Order.objects.filter(status="paid").values("id")
+    return order, lines, plain
+'''
+    facts = [f for f in scan(MODULE, HEAD + body).facts if f.kind == symbols.ORM_ACCESS]
+    related = sorted((f.location.line, f.extra["model_name"], tuple(f.extra.get("related", ()))) for f in facts)
+    assert related == [
+        (line(body, 'select_related("customer"'), "Order", ("customer", "shipping_address")),
+        (line(body, "lines = OrderLine"), "OrderLine", ("product__category", "order")),
+        (line(body, 'Prefetch("order"'), "Order", ()),  # the inner queryset is a query of its own
+        (line(body, "plain = Order"), "Order", ()),
+    ]
