@@ -64,3 +64,10 @@ def test_readers_mix_orm_and_raw_sql(depmap):
         ("billing/repositories.py", 38, "billing.repositories.AccountRepository.by_email", "orm_query", "high", ["email"]),
         ("billing/repositories.py", 204, "billing.repositories.aging_report", "select", "high", ["email", "id"]),
     ]
+
+
+def test_a_selectinload_reads_the_related_rows_whole(depmap):
+    run = depmap("who-reads", "invoice_lines.tax_rate", *PATH, "--format", "json")
+    assert [(u["path"], u["line"], u["symbol"], u["detail"]) for u in run.json()["usages"]] == [
+        ("billing/repositories.py", 80, "billing.repositories.InvoiceRepository.get", "orm_query"),  # selectinload(Invoice.lines)
+    ]

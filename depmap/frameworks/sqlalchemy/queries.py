@@ -145,6 +145,8 @@ class GatherQueriesVisitor(GatherSqlalchemyVisitor):
             extra["field_lines"] = lines
         if target.binding is not None or target.table:
             extra["table_binding"] = target.binding
+        if kind == "read" and (related := loader_paths(node, target.written)):
+            extra["related"] = related
         if confidence != HIGH:
             extra["reason"] = reason or target.reason
         access = READ if kind.startswith("read") else WRITE
@@ -427,3 +429,31 @@ class GatherQueriesVisitor(GatherSqlalchemyVisitor):
 
 
 __all__ = ["SQLALCHEMY_QUERIES", "analyse_sqlalchemy_queries", "might_query"]
+
+
+# Loader options that load a relationship's rows whole, with the statement or right after it.
+LOADERS = frozenset({"selectinload", "joinedload", "subqueryload", "immediateload", "contains_eager"})
+
+
+def loader_paths(node: ast.AST, written: str) -> list[str]:
+    """The relationship paths that loader options in `node` load from the class written `written`:
+    `selectinload(Invoice.lines)` is "lines", `joinedload(Order.lines).joinedload(Line.product)`
+    "lines__product" (the linker reads every column of each model along a path)."""
+    paths: list[str] = []
+    for call in ast.walk(node):
+        if isinstance(call, ast.Call):
+            root, parts = _loader_path(call)
+            if root == written and parts and "__".join(parts) not in paths:
+                paths.append("__".join(parts))
+    return paths
+
+
+def _loader_path(call: ast.Call) -> tuple[str | None, list[str]]:
+    if callee_name(call.func) not in LOADERS or not call.args or not isinstance(call.args[0], ast.Attribute):
+        return None, []
+    attribute = call.args[0]
+    parent = call.func.value if isinstance(call.func, ast.Attribute) else None
+    if isinstance(parent, ast.Call) and callee_name(parent.func) in LOADERS:
+        root, parts = _loader_path(parent)
+        return (root, [*parts, attribute.attr]) if root else (None, [])
+    return dotted_name(attribute.value), [attribute.attr]

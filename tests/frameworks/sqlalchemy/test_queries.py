@@ -435,3 +435,31 @@ def test_each_field_at_the_line_of_its_first_reference():
         (update, "app.models.Order", "read"): {"id": update + 1, "status": update + 1},
         (update, "app.models.Order", "write"): {"status": update + 3, "closed_at": update + 4},
     }
+
+
+def test_loader_options_load_relationships_whole():
+    result = scan_source(
+        """\
+        from sqlalchemy import select
+        from sqlalchemy.orm import Session, joinedload, selectinload
+
+        from shop.models import Customer, Order, OrderLine
+
+
+        def order_page(session: Session, order_id: int):
+            order = session.get(Order, order_id, options=[selectinload(Order.customer)])
+            lines = session.scalars(
+                select(Order)
+                .options(joinedload(Order.lines).joinedload(OrderLine.product))
+                .where(Order.id == order_id)
+            ).all()
+            plain = session.scalars(select(Customer).where(Customer.email == "x")).all()
+            return order, lines, plain
+        """
+    )
+    loaded = sorted((f.location.line, f.extra["model_name"], tuple(f.extra.get("related", ()))) for f in of_kind(result, ORM_ACCESS))
+    assert loaded == [
+        (8, "Order", ("customer",)),
+        (10, "Order", ("lines__product", "lines")),  # the chained loader, and the path it starts from
+        (14, "Customer", ()),
+    ]
