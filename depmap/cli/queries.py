@@ -95,16 +95,20 @@ def history(obj: dict, target: str, path: str, dialect: str | None, output_forma
     histories = [catalog.history(table, column) for table in tables_found]
     if column is not None and not any(touches_column(f, column) for h in histories for f in [*h.upgrades, *h.downgrades]):
         check_column(index, tables_found, column, "readers")  # a column no operation names: most likely a typo
-    label = ", ".join(tables_found) + (f".{column}" if column else "")
+    label = _label(tables_found, column)
     if output_format == "json":
-        query = {"table": tables_found[0] if len(tables_found) == 1 else tables_found, "column": column}
-        click.echo(dumps(history_document(query, histories)), nl=False)
+        click.echo(dumps(history_document(_query(tables_found, column), histories)), nl=False)
     else:
         print_history(console(), label, histories)
 
 
+def _query(tables_found: list[str], column: str | None) -> dict:
+    """The `query` of a JSON document: one table as a name, a name found in several schemas as a list."""
+    return {"table": tables_found[0] if len(tables_found) == 1 else tables_found, "column": column}
 
 
+def _label(tables_found: list[str], column: str | None) -> str:
+    return ", ".join(tables_found) + (f".{column}" if column else "")
 
 
 def _usage_command(name: str, verb: str, noun: str) -> Callable:
@@ -145,11 +149,10 @@ def _usage_command(name: str, verb: str, noun: str) -> Callable:
         )
         facts = [f for f in facts if CONFIDENCE_ORDER[f.confidence] <= CONFIDENCE_ORDER[min_confidence]]
         skipped = index.skipped_with_unparsed()
-        label = ", ".join(tables_found) + (f".{column}" if column else "")
+        label = _label(tables_found, column)
         mentions = find_mentions(index, tables_found)  # of the table, whichever column is asked
         if output_format == "json":
-            query_doc = {"table": tables_found[0] if len(tables_found) == 1 else tables_found, "column": column}
-            click.echo(dumps({**usages_document(query_doc, facts, skipped), **mentions_json(mentions)}), nl=False)
+            click.echo(dumps({**usages_document(_query(tables_found, column), facts, skipped), **mentions_json(mentions)}), nl=False)
         else:
             title = {"readers": "Code that reads", "writers": "Code that writes"}[verb]
             out = console()
@@ -157,8 +160,6 @@ def _usage_command(name: str, verb: str, noun: str) -> Callable:
             print_mentions(out, mentions, ", ".join(tables_found), list_mentions)
 
     return command
-
-
 
 
 who_reads = _usage_command("who-reads", "readers", "reads")
@@ -183,10 +184,9 @@ def downstream(obj: dict, target: str, path: str, dialect: str | None, output_fo
         check_column(index, tables_found, column, "readers")
     hops = [hop for table in tables_found for hop in index.graph.downstream(table, column)]
     if output_format == "json":
-        query = {"table": tables_found[0] if len(tables_found) == 1 else tables_found, "column": column}
-        click.echo(dumps(downstream_document(query, hops, index.skipped_with_unparsed())), nl=False)
+        click.echo(dumps(downstream_document(_query(tables_found, column), hops, index.skipped_with_unparsed())), nl=False)
     else:
-        label = ", ".join(tables_found) + (f".{column}" if column else "")
+        label = _label(tables_found, column)
         print_downstream(console(), label, hops)
 
 

@@ -91,8 +91,7 @@ class AccessResolver:
                 joins.append(join)
         if not model.table:
             return []
-        if model.proxy and model.parent is not None:
-            model = model.parent
+        model = model.stored
         touched: dict[str, list[str]] = {model.table: []}
         unknown: list[str] = []
         # Django's INSERT lists every concrete field, set or defaulted: a create writes them all.
@@ -153,7 +152,7 @@ class AccessResolver:
             step = self._follow(current, part)
             if step is None:
                 break
-            current = step[0].parent if step[0].proxy and step[0].parent is not None else step[0]
+            current = step[0].stored
             if current.table and current is not model:
                 found.append(current)
         return found
@@ -200,10 +199,9 @@ class AccessResolver:
     def exposure(self, fact: Fact) -> list[Fact]:
         resolution = self.registry.resolve(fact.extra.get("model") or fact.extra.get("model_name"))
         model = resolution.model
-        if model is None or not (model.parent.table if model.proxy and model.parent else model.table):
+        if model is None or not model.stored.table:
             return []
-        if model.proxy and model.parent is not None:
-            model = model.parent
+        model = model.stored
         listed = fact.extra.get("fields")
         excluded = set(fact.extra.get("exclude") or [])
         if listed == "__all__" or (listed is None and fact.extra.get("automatic")):

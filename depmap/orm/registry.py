@@ -83,6 +83,11 @@ class Model:
     def primary_key(self) -> str | None:
         return next((f.column for f in self.fields.values() if f.spec.get("primary_key") and f.column), None)
 
+    @property
+    def stored(self) -> Model:
+        """The model whose table and fields hold this one's rows: a proxy's parent, else itself."""
+        return self.parent if self.proxy and self.parent is not None else self
+
 
 @dataclass(frozen=True)
 class Resolution:

@@ -52,8 +52,10 @@ def place_observations(
             namings.setdefault(name, []).append(line)  # type: ignore[arg-type]
             if id(node) in target_nodes:
                 targets.setdefault(name, []).append(line)  # type: ignore[arg-type]
-    columns = _column_lines(statement, line_base, aliases)
-    definitions = _definition_lines(statement, line_base)
+    observations = list(observations)
+    # Walked only when an observation needs them: most statements define no column.
+    columns = _column_lines(statement, line_base, aliases) if any(o.kind == ACCESS and o.columns for o in observations) else {}
+    definitions = _definition_lines(statement, line_base) if any(o.kind == COLUMN_DEF for o in observations) else {}
     placed = []
     for observation in observations:
         lines = sorted(set(namings.get(observation.table, ())))
@@ -63,10 +65,10 @@ def place_observations(
         extra = dict(observation.extra)
         if len(lines) > 1:
             extra["lines"] = lines
-        named = {c: at for c in observation.columns if (at := _column_line(columns, observation.table, c))}
-        named = {c: at for c, at in named.items() if at != line}
-        if named and observation.kind == ACCESS:
-            extra["column_lines"] = named
+        if observation.kind == ACCESS:
+            named = {c: at for c in observation.columns if (at := _column_line(columns, observation.table, c)) and at != line}
+            if named:
+                extra["column_lines"] = named
         placed.append(replace(observation, line=line, extra=extra))
     return placed
 
@@ -117,7 +119,6 @@ def _column_line(columns: ColumnLines, table: str, column: str) -> int | None:
     if not lines:
         lines = sorted({at for (_, name), ats in columns.items() if name == column for at in ats})
     return lines[0] if lines else None
-
 
 
 def _definition_lines(statement: exp.Expression, line_base: int) -> dict[str, int]:

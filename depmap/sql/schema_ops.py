@@ -54,8 +54,10 @@ _OPAQUE_START = re.compile(r"^\s*(?:CREATE\b[^;]*?\bTRIGGER\b|ALTER\s+TABLE\b)",
 def with_text_ops(result: StatementResult, text: str, dialect: str, schema: Schema | None = None) -> StatementResult:
     """A CREATE TRIGGER or ALTER TABLE statement whose analysis found no schema operation
     (sqlglot kept it as text, or could not parse it): the operation its text states, added."""
+    if any(o.kind == SCHEMA_OP for o in result.observations):
+        return result
     text = _DELIMITER.sub("", text, count=1)
-    if any(o.kind == SCHEMA_OP for o in result.observations) or not _OPAQUE_START.match(text):
+    if not _OPAQUE_START.match(text):
         return result
     out = Collector()
     SchemaOps(QueryResolver(dialect, schema, out), out).opaque(text)

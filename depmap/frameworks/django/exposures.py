@@ -174,12 +174,11 @@ def exposure_facts(reader: ClassReader) -> list[Fact]:
         admin = argument(call, 1, "admin_class")
         for target in _registered_models(call):
             if admin is None:
-                extra = {"fields": "__all__", "exclude": [], "automatic": True}
-                found = _with_write(_fact(reader, location, "admin", target, extra, True))
+                extra: dict[str, Any] = {"fields": "__all__", "exclude": [], "automatic": True}
             else:
                 reason = "admin class defined in another module"
                 extra = {"fields": None, "exclude": [], "automatic": False, "reason": reason}
-                found = _with_write(_fact(reader, location, "admin", target, extra, False))
+            found = _with_write(_fact(reader, location, "admin", target, extra, admin is None))
             facts.extend(replace(f, snippet=_one_line(reader, call)) for f in found)
     return [fact for fact in facts if fact.extra["model_name"]]
 
