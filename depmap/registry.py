@@ -36,7 +36,8 @@ FAMILIES: tuple[Family, ...] = (
     SQL_IN_CONFIGS,
 )
 
-PYTHON_ANALYSES: tuple[PythonAnalysis, ...] = tuple(analysis for family in FAMILIES for analysis in family.python)
+# Each analysis once (the ORM families share the one that records classes and objects).
+PYTHON_ANALYSES: tuple[PythonAnalysis, ...] = tuple(dict.fromkeys(analysis for family in FAMILIES for analysis in family.python))
 
 
 def scan_python_file(path: str, text: str, ctx: ScanContext) -> ScanResult:

@@ -65,7 +65,7 @@ def _allowed(module: str, target: str) -> bool:
     if module.startswith("depmap.sql"):
         return target.startswith(("depmap.sql", "depmap.model", "depmap.nesting"))
     if module.startswith("depmap.orm"):
-        return target.startswith(("depmap.orm", "depmap.model", "depmap.python"))
+        return target.startswith(("depmap.orm", "depmap.model", "depmap.python", "depmap.scan_context"))
     if module.startswith("depmap.frameworks."):
         parts = module.split(".")
         if len(parts) < 4:  # depmap.frameworks.family and the package docstring

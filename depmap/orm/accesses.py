@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from depmap.model import ACCESS, EXPOSURE, HIGH, LOW, READ, Fact, weaker
+from depmap.model import ACCESS, EXPOSURE, HIGH, LOW, MEDIUM, READ, Fact, weaker
 from depmap.orm.registry import Model, Registry, Resolution
 
 DJANGO_LOOKUPS = frozenset(
@@ -48,6 +48,8 @@ class AccessResolver:
             for ref in extra.get("fields") or []:
                 lines.add(table, ref.lstrip("-"), ref)
             return [self._concrete(fact, table, columns, fact.confidence, {}, lines)]
+        if extra.get("by_accessor") and not extra.get("model"):
+            return self._by_accessor(fact)
         if extra.get("queryset") and not extra.get("model"):
             resolution = self.registry.resolve_queryset(extra["queryset"])
             if resolution.model is not None:  # the queryset's own method: as sure as its manager
@@ -72,6 +74,23 @@ class AccessResolver:
             if model.table:
                 note = {"reason": resolution.reason, "candidates": list(resolution.candidates)}
                 facts.append(self._concrete(fact, model.table, [], LOW, note))
+        return facts
+
+    def _by_accessor(self, fact: Fact) -> list[Fact]:
+        """`board.tasks.filter()` with `board` of unknown class: the models that have a to-many
+        relation named `tasks`. One model: as sure as medium, saying so; several: each, unsure."""
+        accessor = (fact.extra.get("relation") or [""])[0]
+        owners = self.registry.accessor_owners(accessor)
+        facts = []
+        for owner in owners:
+            if len(owners) == 1:
+                reason = f"taken for {owner.class_name}.{accessor}: the only model with a relation `{accessor}`"
+                resolution = Resolution(owner, MEDIUM, reason)
+            else:
+                candidates = ", ".join(sorted(o.class_name for o in owners))
+                resolution = Resolution(owner, LOW, f"several models have a relation `{accessor}` ({candidates})")
+            inferred = replace(fact, extra={**fact.extra, "inferred_from": f"relation name `{accessor}`"})
+            facts.extend(self._resolved(inferred, resolution))
         return facts
 
     def _resolved(self, fact: Fact, resolution: Resolution) -> list[Fact]:
@@ -219,7 +238,7 @@ class AccessResolver:
     def _concrete(
         fact: Fact, table: str, columns: list[str], confidence: str, note: dict[str, Any], lines: _Lines | None = None
     ) -> Fact:
-        extra = {k: v for k, v in fact.extra.items() if k in ("reason", "statement")}
+        extra = {k: v for k, v in fact.extra.items() if k in ("reason", "statement", "inferred_from", "lines")}
         extra.update(note)
         if lines is not None and (named := lines.of(table, columns)):
             extra["column_lines"] = named

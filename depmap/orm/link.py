@@ -8,34 +8,68 @@ for an access, an exposure or a migration operation are replaced by their concre
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
-from depmap.model import COLUMN_DEF, EXPOSURE, HIGH, SCHEMA, SCHEMA_OP, TABLE_DEF, Fact, Location
+from depmap.model import ACCESS, COLUMN_DEF, EXPOSURE, HIGH, SCHEMA, SCHEMA_OP, TABLE_DEF, Fact, Location
 from depmap.orm.declared_schema import declared, object_op, together_ops
 from depmap.orm.accesses import AccessResolver
 from depmap.orm.migrations import DjangoOperations, migration_identities, migration_ranks, with_ranks
 from depmap.orm.registry import Field, Model, Registry
-from depmap.orm.symbols import DJANGO_MIGRATION_OP, ORM_ACCESS
+from depmap.orm.calls import CallEffects
+from depmap.orm.symbols import DJANGO_MIGRATION_OP, ORM_ACCESS, ORM_CALL, PY_CLASS, PY_OBJECT
 
 
 def link_orm(facts: list[Fact]) -> list[Fact]:
     registry = Registry.build(facts)
     ranks = migration_ranks(facts, registry)
     resolver = AccessResolver(registry)
+    calls = CallEffects(registry, facts)
     linked: list[Fact] = []
     operations: list[Fact] = []
+    through_calls: list[Fact] = []
     for fact in with_ranks(facts, ranks, migration_identities(facts, registry)):
         if fact.kind == ORM_ACCESS:
             linked.extend(resolver.orm_access(fact))
+        elif fact.kind == ORM_CALL:
+            for effect in calls.at_call(fact):
+                through_calls.extend(resolver.orm_access(effect))
+        elif fact.kind in (PY_CLASS, PY_OBJECT):
+            continue
         elif fact.kind == EXPOSURE and not fact.table:
             linked.extend(resolver.exposure(fact))
         elif fact.kind == DJANGO_MIGRATION_OP:
             operations.append(fact)
         else:
             linked.append(fact)
+    linked.extend(not_seen_directly(through_calls, linked))
+    for effect in calls.in_bodies():
+        linked.extend(resolver.orm_access(effect))
     linked.extend(DjangoOperations(registry).facts(operations, ranks))
     linked.extend(model_definitions(registry))
     return linked
+
+
+def not_seen_directly(through_calls: list[Fact], direct: list[Fact]) -> list[Fact]:
+    """A call's effects, less those a scanner already saw in the same statement (`order = Order(...);
+    order.save()` is an INSERT both by the instance's constructor and by the mixin's `save`), one
+    per table and kind at each call (a method with two branches reads its table once)."""
+    spans: dict[tuple, list[tuple[int, int]]] = {}
+    for fact in direct:
+        if fact.kind == ACCESS:
+            location = fact.location
+            spans.setdefault((location.path, fact.table, fact.access, fact.detail), []).append((location.statement_start, location.site_end))
+    kept: dict[tuple, Fact] = {}
+    for fact in through_calls:
+        location = fact.location
+        covered = spans.get((location.path, fact.table, fact.access, fact.detail), [])
+        if any(start <= location.line <= end for start, end in covered):
+            continue
+        key = (location, fact.table, fact.access, fact.detail)  # two branches of one method: one usage
+        if key in kept:
+            fact = replace(kept[key], columns=tuple(dict.fromkeys([*kept[key].columns, *fact.columns])))
+        kept[key] = fact
+    return list(kept.values())
 
 
 def model_definitions(registry: Registry) -> list[Fact]:

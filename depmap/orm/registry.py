@@ -108,6 +108,7 @@ class Registry:
         self._packages: set[str] | None = None
         self._packages_of = 0
         self._pointing_at: dict[int, list[tuple[Model, Field]]] | None = None
+        self._accessors: dict[str, list[Model]] | None = None
 
     @classmethod
     def build(cls, facts: Iterable[Fact]) -> Registry:
@@ -320,6 +321,25 @@ class Registry:
                             pointing.setdefault(id(target), []).append((other, candidate))
             self._pointing_at = pointing
         return self._pointing_at
+
+    def accessor_owners(self, name: str) -> list[Model]:
+        """The concrete models with a to-many accessor called `name`: a many-to-many field of their
+        own, or the reverse side of another model's relation (`related_name`, else `<model>_set`;
+        a many-to-many's default reverse name too). For a receiver whose class is unknown."""
+        if self._accessors is None:
+            accessors: dict[str, list[Model]] = {}
+            for model in self.concrete_models():
+                for own in model.fields.values():
+                    if own.kind == "many_to_many":
+                        accessors.setdefault(own.name, []).append(model)
+                for other, candidate in self._relations_pointing_at().get(id(model), ()):
+                    if candidate.kind == "one_to_one" or model.framework != "django":
+                        continue
+                    reverse = candidate.spec.get("related_name") or f"{other.class_name.lower()}_set"
+                    if not reverse.endswith("+"):
+                        accessors.setdefault(reverse, []).append(model)
+            self._accessors = {key: list({id(m): m for m in found}.values()) for key, found in accessors.items()}
+        return self._accessors.get(name, [])
 
     def builtin_table(self, qualname: str | None) -> str | None:
         return BUILTIN_DJANGO_TABLES.get(qualname or "")

@@ -120,6 +120,22 @@ EXPOSURE — a serializer, form, admin or schema class bound to a model: `access
 "model_name": as written, "fields": [...] or "__all__", "exclude": [...], "automatic": True when
 a new column would be exposed without a code change (fields "__all__", exclude lists, admin
 without fields, auto schemas)}.
+
+ORM_CALL — a call of a method that may run ORM operations on a model the call site knows, whose
+body another file holds: `Category.get_by(id=x)` / `report.save()` (a model's class or instance:
+`model`, `on` "class" | "instance", `origin` how the instance was had), `crud.users.get(db, id)`
+(a module-level object: `object`, from `depmap.orm.objects`), `cls.get_by(**kw)` inside a mixin
+(`receiver`, `callable`: an effect of that method, applied where it is called). `extra["method"]`
+names the method. The linker (`depmap.orm.calls`) finds the method through the class's bases and
+applies the ORM operations its body does on `cls`/`self`/`self.model` at the call site.
+
+An ORM_ACCESS fact whose subject is `cls`, `self` or a bound attribute of `self` in a method
+carries `receiver` ("cls" | "self" | "self.model") and `callable` (the method's qualified name):
+in a model's own methods it is also an ordinary access of that model; in a mixin or a generic
+class (model None) it is only an effect, reported where the method is called (and, for an object
+built at module level with its model, in the method's body once per bound model).
+
+PY_CLASS / PY_OBJECT — classes and module-level objects (`depmap.orm.objects`), for the above.
 """
 
 from __future__ import annotations
@@ -131,8 +147,13 @@ TABLE_BINDING = "table_binding"
 MIGRATION = "migration"
 DJANGO_MIGRATION_OP = "django_migration_op"
 EXPOSURE = "exposure"
+ORM_CALL = "orm_call"
+PY_CLASS = "py_class"
+PY_OBJECT = "py_object"
 
-SYMBOLIC_KINDS = frozenset({MODEL, APP_CONFIG, ORM_ACCESS, TABLE_BINDING, MIGRATION, DJANGO_MIGRATION_OP})
+SYMBOLIC_KINDS = frozenset(
+    {MODEL, APP_CONFIG, ORM_ACCESS, TABLE_BINDING, MIGRATION, DJANGO_MIGRATION_OP, ORM_CALL, PY_CLASS, PY_OBJECT}
+)
 
 # ORM access details.
 ORM_QUERY, ORM_CREATE, ORM_UPDATE, ORM_DELETE = "orm_query", "orm_create", "orm_update", "orm_delete"

@@ -232,8 +232,9 @@ def test_sqlalchemy_not_null_column_breaks_session_add(depmap):
     document = run.json()
     assert document["verdict"] == "breaking"
     assert findings(document) == [
-        # open_account: Account(...) at line 44, session.add(account) at line 45.
-        ("not-null-without-default", "breaking", "billing/repositories.py", 45),
+        # open_account: Account(...) at line 44, session.add(account) at line 45: the INSERT is
+        # reported where the model is named.
+        ("not-null-without-default", "breaking", "billing/repositories.py", 44),
         # op.create_table("accounts", ...) in the first revision.
         ("not-null-without-default", "breaking", "migrations/versions/b71d0e3f9c2a_create_accounts.py", 21),
         ("lock-timeout", "warning", "migrations/versions/b71d0e3f9c2a_create_accounts.py", 21),

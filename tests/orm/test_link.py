@@ -319,3 +319,35 @@ def test_select_and_prefetch_related_load_the_related_rows_whole():
         ("orders/views.py", 70, "sales_order", (), "read", "orm_query", "high"),
         ("orders/views.py", 70, "sales_order", ("nothing",), "read", "orm_query", "low"),  # unknown: no table loaded
     ]
+
+
+def test_related_managers_of_unknown_receivers_resolve_by_a_unique_relation_name():
+    second = model("invoices/models.py", 3, "invoices.models.Invoice", [
+        field("customer", 4, "foreign_key", related_model="customers.models.Customer", type="ForeignKey"),
+        field("order", 5, "foreign_key", related_model="orders.models.Order", related_name="invoices", type="ForeignKey"),
+    ])
+    extra = {"by_accessor": True, "model_name": "customer"}
+    facts = link_orm([*PROJECT, second,
+        # `customer.orders.filter(status="paid")`, `customer` an unannotated parameter
+        orm("svc.py", 3, "svc.f", "read", "orm_query", None, ["status"], relation=["orders"], **extra),
+        # the default reverse name of Invoice.customer
+        orm("svc.py", 4, "svc.f", "write", "orm_delete", None, relation=["invoice_set"], **extra),
+        # a many-to-many of Order
+        orm("svc.py", 5, "svc.f", "read", "orm_query", None, ["label"], relation=["tags"], **extra),
+        # no model has `items`: nothing
+        orm("svc.py", 6, "svc.f", "read", "orm_query", None, relation=["items"], **extra),
+    ])  # fmt: skip
+    assert rows(facts) == [
+        ("svc.py", 3, "sales_order", ("status", "customer_id"), "read", "orm_query", "medium"),
+        ("svc.py", 4, "invoices_invoice", ("customer_id",), "write", "orm_delete", "medium"),
+        ("svc.py", 5, "sales_tag", ("label",), "read", "orm_query", "medium"),
+    ]
+    first = next(f for f in facts if f.kind == "access" and f.location.line == 3)
+    assert first.extra["inferred_from"] == "relation name `orders`"
+    assert first.extra["reason"] == "taken for Customer.orders: the only model with a relation `orders`"
+    # two models with `invoices`: each, unsure, naming the candidates
+    other = model("refunds/models.py", 3, "refunds.models.Refund", [
+        field("invoices", 4, "many_to_many", related_model="invoices.models.Invoice", type="ManyToManyField")])
+    linked = link_orm([*PROJECT, second, other, orm("svc.py", 8, "svc.g", "read", "orm_query", None, relation=["invoices"], **extra)])
+    found = [(f.table, f.confidence, f.extra["reason"]) for f in linked if f.kind == "access"]
+    assert ("invoices_invoice", "low", "several models have a relation `invoices` (Order, Refund)") in found

@@ -8,5 +8,6 @@ from depmap.frameworks.django.models import DJANGO_MODELS
 from depmap.frameworks.django.queries import DJANGO_QUERIES
 from depmap.frameworks.family import Family
 from depmap.orm.link import link_orm
+from depmap.orm.objects import OBJECTS
 
-DJANGO = Family("django", python=(DJANGO_MIGRATIONS, DJANGO_MODELS, DJANGO_QUERIES), linkers=(link_orm,))
+DJANGO = Family("django", python=(DJANGO_MIGRATIONS, DJANGO_MODELS, DJANGO_QUERIES, OBJECTS), linkers=(link_orm,))

@@ -1,38 +1,29 @@
 """Django ORM operations in one file: querysets, instance saves and deletes, related managers.
 
-`analyse_django_queries(parsed, ctx)` emits ORM_ACCESS facts (`depmap.orm.symbols`) at
-the line where each chain starts (`Order.objects`, `qs`, `customer`), `location.symbol` being the
-enclosing function. `GatherDjangoQueriesVisitor` walks the file's `ast` tree once and fills in `facts`:
+`analyse_django_queries(parsed, ctx)` emits ORM_ACCESS facts (`depmap.orm.symbols`) at the line
+where each chain starts (`Order.objects`, `qs`, `customer`; a new instance's INSERT at its
+constructor), the enclosing function as symbol. One walk of the file's `ast` tree follows:
 
-- manager chains, `Model.objects.<method>(...)...` (also `_default_manager`, any attribute ending
-  in `objects`, the managers this file's models declare, and `Model.<attr>.<queryset method>`):
-  one read (`orm_query`) per chain listing every field reference used along it, as written
-  (`status__in`, `-created_at`, `F("x")`, …), `annotate()`/`alias()` names in `aliases`. A terminal
-  write adds its own fact: `create`/`get_or_create`/`update_or_create`/`bulk_create` (`orm_create`),
-  `update`/`bulk_update` (`orm_update`), `delete` (`orm_delete`). A chain that ends in a write
-  has a read only if it names fields. Custom queryset methods (`.paid()`) are reads without fields.
-- querysets and instances held in variables: `qs = Order.objects.filter(...)` then
-  `qs.update(...)`; instances from a constructor, `get`/`first`/`create`/…, `get_object_or_404`,
-  a `for` over a queryset, an annotation (`order: Order`, parameters, `Optional[Order]`,
-  `QuerySet[Order]`), a call to a function of this file or to a method of the same class
-  (`self.load()`) by its return annotation — tuples by position, `check, rw = load_check()` with
-  `-> tuple[Check, bool]` (`django_type_hints`) — and `self` in the methods of this file's models.
-  `instance.save()` is an `orm_update` of every field, of `update_fields=[...]` only, or an
-  `orm_create` of the fields a constructor and later `instance.x = ...` assignments set, when the
-  instance is new.
-- related managers: `customer.orders.filter(...)` → `relation=["orders"]` from `customer`'s model;
-  `add`/`remove`/`clear`/`set` on them are `orm_update`s of the relation.
-- inside a `QuerySet`/`Manager` subclass, `self.filter(...)` has no model yet: `model` None,
-  `queryset` the class (the models' `managers` tie it to a model), confidence low.
+- manager chains, `Model.objects.<method>(...)...` (any attribute ending in `objects`, the managers
+  this file's models declare, `Model.<attr>.<queryset method>`): one read per chain with every
+  field reference as written (`status__in`, `-created_at`, `F("x")`), `annotate()` names in
+  `aliases`; a terminal write (`create`, `get_or_create`, `bulk_create`, `update`, `bulk_update`,
+  `delete`) adds its own fact. Custom queryset methods (`.paid()`) are reads without fields.
+- querysets and instances held in names: from assignments, constructors, `get`/`first`/`create`,
+  `get_object_or_404`, a `for` over a queryset, annotations (`Optional[Order]`, `QuerySet[Order]`),
+  this file's functions and methods by their return annotations (tuples by position), `self` in
+  this file's models, and `self.<attr>` set in any method of the class (`receivers`).
+  `instance.save()` updates every field, or `update_fields` only, or inserts what a constructor
+  and later `instance.x = ...` set when the instance is new.
+- related managers: `customer.orders.filter(...)` is `relation=["orders"]` from `customer`'s model
+  (of a name of unknown class: `by_accessor`, for the linker); `add`/`remove`/`clear`/`set` update.
+- in a `QuerySet`/`Manager` subclass, `self.filter(...)`: `queryset` the class, model None.
 
 A model name that does not resolve (`model.objects.filter()` on a parameter) is kept at low
-confidence with the reason; `save()`/`delete()` on objects of unknown class are not reported.
-A resolved class that is not a model is reported too: the linker, which sees every model, drops it
-(but a return annotation naming a class of this file that is no model, `-> Report`, binds nothing).
-
-This module tracks what each name holds and emits the facts; what Django's methods do is in
-`django_orm_vocabulary`, which of their arguments name fields in `django_field_references`, what
-an annotation names in `django_type_hints`, and the fact's shape in `django_query_facts`.
+confidence with the reason; a resolved class that is no model is dropped by the linker.
+What Django's methods do is in `django_orm_vocabulary`, which arguments name fields in
+`django_field_references`, what an annotation names in `django_type_hints`, the fact's shape in
+`django_query_facts`.
 """
 
 from __future__ import annotations
@@ -49,10 +40,11 @@ from depmap.frameworks.django.field_references import FieldReferenceFinder, Refs
 from depmap.frameworks.django.models import ModelClass, model_classes
 from depmap.frameworks.django.orm_vocabulary import (
     INSTANCE_METHODS, INSTANCE_OPS, MANAGER_NAMES, NOT_MODEL_PREFIXES, NOT_MODEL_SUFFIXES, QUERYSET_METHODS,
-    RELATION_WRITES, ROW_METHODS, SHORTCUTS, VALUE_METHODS, WRITE_METHODS, Step, dict_like, keyword_names, literal_keys,
+    RELATION_WRITES, ROW_METHODS, SHORTCUTS, VALUE_METHODS, WRITE_METHODS, Step, dict_like, keyword_names,
     queryset_classes, sync_method, unwind,
 )  # fmt: skip
-from depmap.frameworks.django.query_facts import Op, Subject, access_fact, query_op
+from depmap.frameworks.django.query_facts import Op, Subject, access_fact, query_op, write_op
+from depmap.frameworks.django.receivers import accessor_subject, generic_view, held_by_self
 from depmap.frameworks.django.type_hints import hinted_classes, return_annotations, tuple_items
 from depmap.python.analysis import PythonAnalysis
 from depmap.python.imports import ImportTable
@@ -92,11 +84,38 @@ class GatherDjangoQueriesVisitor(TreeVisitor):
         self.returns = return_annotations(parsed.tree)
         self.local_classes = {node.name for node in module_classes(parsed.tree)}
         self.frames: list[dict[str, Subject | None]] = [{}]
+        self.held: dict[str, Subject] = {}  # `self.flip` -> what every method of the class sees in it
         self.lists: list[dict[str, tuple[list[str], bool]]] = [{}]  # names holding new instances
         self.consumed: set[ast.Call] = set()
         self.facts: list[Fact] = []
 
     # -- scopes and bindings -----------------------------------------------------------------------
+
+    def enter_class(self, node: ast.ClassDef) -> None:
+        if not self.scopes:
+            self.held = held_by_self(node, self._subject_of)
+        super().enter_class(node)
+        if len(self.scopes) == 1:
+            self._generic_view(node)
+
+    def _generic_view(self, node: ast.ClassDef) -> None:
+        """`class TicketList(ListView): model = Ticket`: a read of every column, and a write for a
+        create, update or delete view, at the `model =` line (`receivers.generic_view`)."""
+        view = generic_view(node)
+        subject = self._class_subject(dotted_name(view.model) or "", "queryset") if view is not None else None
+        if view is None or subject is None:
+            return
+        self._emit(subject, Op(READ, symbols.ORM_QUERY, all_fields=True), view.model, view.model)
+        if view.write is not None:
+            everything = view.fields is None and view.write != symbols.ORM_DELETE
+            self._emit(subject, Op(WRITE, view.write, view.fields or (), all_fields=everything), view.model, view.model)
+
+    def _held(self, attribute: str) -> Subject | None:
+        """`self.<attribute>` in this method: the class's binding, copied once per method (a save in one test is not in the next)."""
+        key, subject = f"self.{attribute}", self.held.get(attribute) if self._owner() is not None else None
+        if key not in self.frames[-1]:
+            self.frames[-1][key] = replace(subject, constructed=list(subject.constructed)) if subject and subject.constructed is not None else subject
+        return self.frames[-1][key]
 
     def enter_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         super().enter_function(node)
@@ -310,7 +329,7 @@ class GatherDjangoQueriesVisitor(TreeVisitor):
         if subject is None:
             return None
         fields, star = keyword_names(call)
-        return replace(subject, constructed=fields, all_fields=star)
+        return replace(subject, constructed=fields, all_fields=star, built=call)
 
     def _shortcut_target(self, call: ast.Call) -> Subject | None:
         first = argument(call, 0, "klass")
@@ -346,6 +365,10 @@ class GatherDjangoQueriesVisitor(TreeVisitor):
                 bound = self._lookup(base.id)
                 if bound is not None:
                     return bound, 0
+                if base.id == "self" and len(steps) > 1 and steps[0].call is None and steps[0].name:
+                    held = self._held(steps[0].name)
+                    if held is not None:  # `self.flip.save()`, `self.check.flip_set.get()`
+                        return held, 1
                 head = base.id
         elif isinstance(base, ast.Call):
             if dotted_name(base.func) == "type" and [dotted_name(a) for a in positional_args(base)] == ["self"]:
@@ -354,7 +377,10 @@ class GatherDjangoQueriesVisitor(TreeVisitor):
                 return self._call_subject(base), 0
         if head is None:
             return None, 0
-        return self._manager_origin(head, steps, offset)
+        found = self._manager_origin(head, steps, offset)
+        if found[0] is None and offset == 0 and isinstance(base, ast.Name):
+            return accessor_subject(base.id, steps)
+        return found
 
     def _manager_origin(self, head: str, steps: list[Step], offset: int) -> tuple[Subject | None, int]:
         """`Order.objects.<method>`, `models.Order.paid.<method>`: the model and its manager."""
@@ -376,6 +402,9 @@ class GatherDjangoQueriesVisitor(TreeVisitor):
             if subject is None:
                 if written == "self" or (not last_name(written)[:1].isupper() and method not in QUERYSET_METHODS):
                     return None, 0
+                owner = self._owner()
+                if written.count(".") == 1 and written.startswith("self.") and owner is not None and owner not in self.models:
+                    return Subject("queryset", None, written, receiver=written), position + 1  # bound by the class
                 subject = Subject("queryset", None, written, confidence=LOW, reason=_UNRESOLVED)
             return subject, position + 1
         return None, 0
@@ -476,7 +505,10 @@ class GatherDjangoQueriesVisitor(TreeVisitor):
             names = string_list(update_fields)
             self._emit(subject, Op(WRITE, symbols.ORM_UPDATE, names or (), names is None), anchor, end)
         elif subject.constructed is not None and (not subject.saved or force_insert):
-            self._emit(subject, Op(WRITE, symbols.ORM_CREATE, list(subject.constructed), subject.all_fields), anchor, end)
+            built = subject.built or anchor  # the INSERT names its model at the constructor
+            self._emit(subject, Op(WRITE, symbols.ORM_CREATE, list(subject.constructed), subject.all_fields), built, end)
+            if built.lineno != anchor.lineno:  # and runs at the save(): both lines are the site's
+                self.facts[-1].extra["lines"] = [built.lineno, anchor.lineno]
         elif force_insert:
             self._emit(subject, Op(WRITE, symbols.ORM_CREATE, all_fields=True), anchor, end)
         else:
@@ -487,38 +519,13 @@ class GatherDjangoQueriesVisitor(TreeVisitor):
 
     def _write(self, method: str, call: ast.Call, refs: Refs) -> Op:
         """The write a terminal method does; the fields it reads (lookups, F()) go to `refs`."""
-        if method in ("get_or_create", "update_or_create"):
-            self.field_refs.in_arguments(method, call_args(call), refs)
-            lookups, star = keyword_names(call, skip=frozenset({"defaults", "create_defaults"}))
-            fields = [name for name in lookups if "__" not in name]
-            for keyword in ("defaults", "create_defaults"):
-                value = argument(call, 0 if keyword == "defaults" and method == "get_or_create" else None, keyword)
-                keys = literal_keys(value) if value is not None else []
-                star = star or keys is None
-                fields.extend(key for key in keys or [] if key not in fields)
-                if value is not None:
-                    self.field_refs.in_expression(value, refs, inner=False)
-            return Op(WRITE, symbols.ORM_CREATE, fields, star)
-        for arg in call_args(call):
-            self.field_refs.in_expression(arg.value, refs, inner=False)
-        if method == "create":
-            fields, star = keyword_names(call)
-            return Op(WRITE, symbols.ORM_CREATE, fields, star)
+        built = None
         if method == "bulk_create":
             objects = argument(call, 0, "objs")
             built = self._constructed_list(objects) if objects is not None else None
             if built is None and isinstance(objects, ast.Name):
                 built = self._list(objects.id)
-            return Op(WRITE, symbols.ORM_CREATE, built[0] if built else (), built is None or built[1])
-        if method == "bulk_update":
-            names = string_list(argument(call, 1, "fields"))  # none given or not literal: unknown
-            return Op(WRITE, symbols.ORM_UPDATE, names or (), names is None)
-        if method == "update":
-            fields, star = keyword_names(call)
-            return Op(WRITE, symbols.ORM_UPDATE, fields, star)
-        if method in RELATION_WRITES:
-            return Op(WRITE, symbols.ORM_UPDATE)
-        return Op(WRITE, symbols.ORM_DELETE)
+        return write_op(method, call, refs, self.field_refs, built)
 
     def _is_chain(self, call: ast.Call) -> bool:
         base, steps = unwind(call)

@@ -15,7 +15,9 @@ from typing import Any, Sequence
 
 from depmap.model import HIGH, READ, WRITE, Fact, Location
 from depmap.orm import symbols
-from depmap.frameworks.django.field_references import Refs
+from depmap.frameworks.django.field_references import FieldReferenceFinder, Refs
+from depmap.frameworks.django.orm_vocabulary import RELATION_WRITES, keyword_names, literal_keys
+from depmap.python.tree import argument, call_args, string_list
 from depmap.python.name_lines import call_arguments, first_lines
 from depmap.python.tree import ParsedTree
 
@@ -36,6 +38,9 @@ class Subject:
     constructed: list[str] | None = None  # a new instance: the fields set before its first save
     all_fields: bool = False  # the constructor took **kwargs
     saved: bool = False
+    built: ast.expr | None = None  # the constructor call of a new instance, in the function at hand
+    accessor: bool = False  # of unknown class: the linker finds the model by its relation's name
+    receiver: str | None = None  # `self.model` in a mixin or generic view: the model its class binds
 
 
 @dataclass(frozen=True)
@@ -53,6 +58,39 @@ class Op:
 def query_op(refs: Refs) -> Op:
     """The read of a chain that named `refs`."""
     return Op(READ, symbols.ORM_QUERY, refs.fields, aliases=refs.aliases, related=refs.related)
+
+
+def write_op(method: str, call: ast.Call, refs: Refs, field_refs: FieldReferenceFinder, built: tuple[list[str], bool] | None) -> Op:
+    """The write a terminal queryset method does; the fields it reads (lookups, F()) go to `refs`.
+    `built`: for bulk_create, the fields the constructors of its objects set, when known."""
+    if method in ("get_or_create", "update_or_create"):
+        field_refs.in_arguments(method, call_args(call), refs)
+        lookups, star = keyword_names(call, skip=frozenset({"defaults", "create_defaults"}))
+        fields = [name for name in lookups if "__" not in name]
+        for keyword in ("defaults", "create_defaults"):
+            value = argument(call, 0 if keyword == "defaults" and method == "get_or_create" else None, keyword)
+            keys = literal_keys(value) if value is not None else []
+            star = star or keys is None
+            fields.extend(key for key in keys or [] if key not in fields)
+            if value is not None:
+                field_refs.in_expression(value, refs, inner=False)
+        return Op(WRITE, symbols.ORM_CREATE, fields, star)
+    for arg in call_args(call):
+        field_refs.in_expression(arg.value, refs, inner=False)
+    if method == "create":
+        fields, star = keyword_names(call)
+        return Op(WRITE, symbols.ORM_CREATE, fields, star)
+    if method == "bulk_create":
+        return Op(WRITE, symbols.ORM_CREATE, built[0] if built else (), built is None or built[1])
+    if method == "bulk_update":
+        names = string_list(argument(call, 1, "fields"))  # none given or not literal: unknown
+        return Op(WRITE, symbols.ORM_UPDATE, names or (), names is None)
+    if method == "update":
+        fields, star = keyword_names(call)
+        return Op(WRITE, symbols.ORM_UPDATE, fields, star)
+    if method in RELATION_WRITES:
+        return Op(WRITE, symbols.ORM_UPDATE)
+    return Op(WRITE, symbols.ORM_DELETE)
 
 
 def access_fact(parsed: ParsedTree, symbol: str, subject: Subject, op: Op, anchor: ast.AST, end: ast.AST) -> Fact:
@@ -79,6 +117,10 @@ def access_fact(parsed: ParsedTree, symbol: str, subject: Subject, op: Op, ancho
         extra["reason"] = subject.reason
     if subject.queryset:
         extra["queryset"] = subject.queryset
+    if subject.accessor:
+        extra["by_accessor"] = True
+    if subject.receiver:  # an effect of this method on the model its class (or caller) binds
+        extra["receiver"], extra["callable"] = subject.receiver, symbol
     snippet = " ".join(parsed.source.segment(end).split())
     if len(snippet) > SNIPPET_LIMIT:
         snippet = snippet[: SNIPPET_LIMIT - 1] + "…"

@@ -7,5 +7,6 @@ from depmap.frameworks.family import Family
 from depmap.frameworks.sqlalchemy.models import SQLALCHEMY_MODELS
 from depmap.frameworks.sqlalchemy.queries import SQLALCHEMY_QUERIES
 from depmap.orm.link import link_orm
+from depmap.orm.objects import OBJECTS
 
-SQLALCHEMY = Family("sqlalchemy", python=(SQLALCHEMY_MODELS, SQLALCHEMY_QUERIES), linkers=(link_orm,))
+SQLALCHEMY = Family("sqlalchemy", python=(SQLALCHEMY_MODELS, SQLALCHEMY_QUERIES, OBJECTS), linkers=(link_orm,))

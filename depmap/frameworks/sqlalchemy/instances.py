@@ -94,7 +94,7 @@ class InstanceReader:
         func = value.func
         if isinstance(func, ast.Attribute) and func.attr in CONSTRUCTORS:
             target = self.targets.model_ref(func.value)
-            return Instance(target, "constructed", HIGH, [], True) if target is not None and target.binding is None else None
+            return Instance(target, "constructed", HIGH, [], True, built=value) if target is not None and target.binding is None else None
         if not isinstance(func, (ast.Name, ast.Attribute)) or (self.names.qualify(func) or "").startswith(SA_PACKAGES):
             return None  # Session(engine), Table(...), Column(...): SQLAlchemy's own classes
         target = self.targets.model_ref(func)
@@ -102,7 +102,7 @@ class InstanceReader:
             return None
         fields = [item.arg for item in value.keywords if item.arg is not None]
         everything = any(item.arg is None for item in value.keywords)
-        return Instance(target, "constructed", HIGH, fields, everything)
+        return Instance(target, "constructed", HIGH, fields, everything, built=value)
 
     def annotated_model(self, annotation: ast.expr) -> Target | None:
         """`order: Order`, `Optional[Order]`, `Annotated[Order, Depends(...)]` (or an alias of it)."""

@@ -42,6 +42,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from depmap.model import HIGH, LOW, MEDIUM, READ, WRITE, Fact, Location, weaker
@@ -127,10 +128,14 @@ class GatherQueriesVisitor(GatherSqlalchemyVisitor):
         reason: str | None = None,
         guess: bool = False,
         written_in: Sequence[ast.AST] = (),
+        built: ast.AST | None = None,
     ) -> None:
         """One ORM_ACCESS fact; `extra["field_lines"]` has the line of each field first named on
-        another line than the fact's, looked for in `written_in` (the `.values(...)` links) first."""
-        location = Location(self.parsed.path, node.lineno, node.end_lineno, symbol=self.symbol)  # type: ignore[attr-defined]
+        another line than the fact's, looked for in `written_in` (the `.values(...)` links) first.
+        A new instance's INSERT sits at its constructor (`built`), where the model is named, and
+        spans to the `session.add()` of `node`; both lines are in `extra["lines"]`."""
+        start = built if built is not None and built.lineno < node.lineno else node  # type: ignore[attr-defined]
+        location = Location(self.parsed.path, start.lineno, node.end_lineno, symbol=self.symbol)  # type: ignore[attr-defined]
         confidence = weaker(target.confidence, confidence)
         extra: dict[str, Any] = {
             "model": target.model,
@@ -145,10 +150,15 @@ class GatherQueriesVisitor(GatherSqlalchemyVisitor):
             extra["field_lines"] = lines
         if target.binding is not None or target.table:
             extra["table_binding"] = target.binding
+        if start is not node:
+            extra["lines"] = [start.lineno, node.lineno]  # type: ignore[attr-defined]
         if kind == "read" and (related := loader_paths(node, target.written)):
             extra["related"] = related
         if confidence != HIGH:
             extra["reason"] = reason or target.reason
+        if target.receiver is not None:  # an effect of this method on whatever its caller binds
+            extra["receiver"] = target.receiver
+            extra["callable"] = self.symbol
         access = READ if kind.startswith("read") else WRITE
         detail = DETAIL[kind.split(":")[-1]]
         snippet = python_snippet(self.code(node))  # `ast` ranges leave a call's parentheses out
@@ -162,14 +172,16 @@ class GatherQueriesVisitor(GatherSqlalchemyVisitor):
         frame = Frame()
         params = node.args
         owner = self.scopes[-2] if len(self.scopes) > 1 else None
+        if owner is not None and len(self.scopes) == 2 and owner[0] == "class" and owner[1] not in self.models:
+            self.receiver_frame(node, frame)
         if owner is not None and owner[0] == "class" and owner[1] in self.models and params.args and node.name != "__init__":
             first = params.args[0].arg  # `self` in a method of a model: this row
             decorators = {callee_name(d) for d in node.decorator_list}
             model = Target(owner[1], model=f"{self.module_name}.{owner[1]}")
             if "classmethod" in decorators:  # `cls` is the model itself: `cls.query`, `cls.slug`, `cls(...)`
-                frame.aliases[first] = model
+                frame.aliases[first] = replace(model, receiver="cls")  # (or a subclass, where it is called)
             elif first in ("self", "cls") and "staticmethod" not in decorators:
-                frame.instances[first] = Instance(model, "self", MEDIUM)
+                frame.instances[first] = Instance(replace(model, receiver="self"), "self", MEDIUM)
         for param in (*params.posonlyargs, *params.args, *params.kwonlyargs):
             name = param.arg
             annotation = param.annotation
@@ -181,6 +193,22 @@ class GatherQueriesVisitor(GatherSqlalchemyVisitor):
                 if target is not None:
                     frame.instances[name] = Instance(target, "annotated", MEDIUM)
         self.frames.append(frame)
+
+    def receiver_frame(self, node: ast.FunctionDef | ast.AsyncFunctionDef, frame: Frame) -> None:
+        """In a method of a class that is no model (a mixin, a generic repository), `cls`, `self` and
+        the attributes of `self` used as a model (`select(self.model)`, set by a base class's
+        `__init__` or a class attribute) stand for whatever model the caller binds: their ORM
+        operations are the method's effects, kept for the linker."""
+        params = node.args
+        decorators = {callee_name(d) for d in node.decorator_list}
+        if not params.args or "staticmethod" in decorators or node.name == "__init__":
+            return
+        first = params.args[0].arg
+        if "classmethod" in decorators:
+            frame.aliases[first] = Target(first, receiver="cls")
+        elif first == "self":
+            frame.instances[first] = Instance(Target(first, receiver="self"), "receiver", MEDIUM)
+            frame.receivers.add(first)
 
     def leave_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         self.flush(self.frames.pop())
@@ -199,7 +227,7 @@ class GatherQueriesVisitor(GatherSqlalchemyVisitor):
         for instance in frame.constructed:
             if instance.added is not None:
                 node, kind = instance.added
-                self.emit(instance.target, kind, node, instance.fields, all_fields=instance.all_fields)
+                self.emit(instance.target, kind, node, instance.fields, all_fields=instance.all_fields, built=instance.built)
 
     # -- assignments: instances, aliases, sessions -----------------------------------------------
 
@@ -280,7 +308,7 @@ class GatherQueriesVisitor(GatherSqlalchemyVisitor):
             return
         instance = self.targets.lookup_instance(owner.id)
         names = [name for name in names if not name.startswith("_")]
-        if instance is None or not (names or all_fields):
+        if instance is None or not (names or all_fields) or instance.origin == "receiver":
             return
         if instance.origin == "constructed":
             instance.fields.extend(names)
@@ -410,7 +438,7 @@ class GatherQueriesVisitor(GatherSqlalchemyVisitor):
             if instance is not None:
                 if kind == "create" and (instance.origin == "loaded" or instance.modified):
                     return  # already persistent: its attribute writes are the updates
-                how = "is the instance of" if instance.origin == "self" else "is annotated as"
+                how = "is the instance of" if instance.origin in ("self", "receiver") else "is annotated as"
                 reason = f"`{node.id}` {how} {instance.target.written}"
                 if kind != "delete":
                     reason += ": built elsewhere, the fields it sets are not known here"

@@ -33,6 +33,7 @@ class Target:
     table: str = ""  # Core: table known literally (`metadata.tables["orders"]`)
     confidence: str = HIGH
     reason: str | None = None
+    receiver: str | None = None  # "cls" / "self" / "self.model" in a mixin or generic class: bound by its caller
 
     @property
     def key(self) -> tuple[str | None, str | None, str, str]:
@@ -45,12 +46,14 @@ class Instance:
     """A local name known to hold an instance of a model."""
 
     target: Target
-    origin: str  # "constructed" | "loaded" | "annotated" | "self" (in a method of the model)
+    origin: str  # "constructed" | "loaded" | "annotated" | "self" (in a method of the model) |
+    # "receiver" (`self` of a mixin or generic class: its caller's row)
     confidence: str
     fields: list[str] = field(default_factory=list)  # constructed: set before the INSERT
     all_fields: bool = False
     added: tuple[ast.AST, str] | None = None  # the session.add/merge call and its detail
     modified: bool = False  # attributes were set on it in this function
+    built: ast.AST | None = None  # constructed: the constructor call, where the model is named
 
 
 @dataclass
@@ -62,6 +65,7 @@ class Frame:
     sessions: set[str] = field(default_factory=set)
     collections: dict[str, Target] = field(default_factory=dict)  # `orders = session.scalars(...).all()`
     constructed: list[Instance] = field(default_factory=list)
+    receivers: set[str] = field(default_factory=set)  # `self` of a generic class: `self.model` is the caller's model
 
 
 def is_class_name(name: str) -> bool:
@@ -121,6 +125,9 @@ class TargetResolver:
         text = dotted_name(node)
         if text is None:
             return None
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in self.frames[-1].receivers:
+            if not is_class_name(node.attr) and not SESSION_NAME.search(node.attr):
+                return Target(text, receiver=text)  # `select(self.model)` in a generic repository
         if isinstance(node, ast.Name):
             alias = self.lookup_alias(text)
             if alias is not None:

@@ -45,7 +45,8 @@ def test_views_every_query_form():
             # an annotated parameter, update_fields
             Access(at('order.save(update_fields=["status"])'), "mark_paid", W, U, ORDER, "order", ("status",)),
             # a constructor, an attribute set before the first save: one create
-            Access(at('order.note = "web"') + 1, "place_order", W, C, ORDER, "order", ("customer", "status", "note")),
+            # a new instance inserts where it is constructed (the model named), through its save()
+            Access(at('order = O(customer=customer, status="new")'), "place_order", W, C, ORDER, "order", ("customer", "status", "note")),
             Access(at("OrderLine.objects.bulk_create("), "place_order", W, C, ORDER_LINE, "OrderLine", ("order", "product", "quantity", "amount")),
             # `models.Order` through the module; F() in an update is a read
             Access(at("models.Order.objects.filter(pk=order.pk)"), "place_order", R, Q, ORDER, "models.Order", ("pk", "total")),
@@ -219,7 +220,7 @@ def flow(customer, other: Order):
     Order(status="draft", **defaults()).save()
 '''
     check(body, [
-        Access(line(body, "order = Order(customer=customer)") + 1, "flow", W, C, SERVICE_ORDER, "order", ("customer",)),
+        Access(line(body, "order = Order(customer=customer)"), "flow", W, C, SERVICE_ORDER, "order", ("customer",)),
         Access(line(body, 'order.status = "paid"') + 1, "flow", W, U, SERVICE_ORDER, "order", all_fields=True),
         Access(line(body, "other.save(force_insert=True)"), "flow", W, C, SERVICE_ORDER, "other", all_fields=True),
         Access(line(body, 'Order(status="draft", **defaults()).save()'), "flow", W, C, SERVICE_ORDER, "Order", ("status",), all_fields=True),
@@ -328,6 +329,8 @@ def noise(order_id, obj, payload):
     return text
 '''
     check(body, [
+        # a related manager of an unknown receiver: the linker keeps it only if a model has `items`
+        Access(line(body, 'obj.items.filter(status="x")'), "noise", R, Q, None, "obj", ("status",), relation=("items",)),
         Access(line(body, "order = Order.objects.get(pk=order_id)"), "noise", R, Q, SERVICE_ORDER, "Order", ("pk",)),
     ])  # fmt: skip
 
@@ -573,3 +576,38 @@ def confirm(number):
         (line(body, 'Prefetch("order"'), "Order", ()),  # the inner queryset is a query of its own
         (line(body, "plain = Order"), "Order", ()),
     ]
+
+
+def test_attributes_of_self_hold_their_model_in_every_method_of_the_class():
+    body = '''
+class OrderNotifyTests(TestCase):
+    def setUp(self):
+        self.line = OrderLine.objects.create(quantity=1)
+
+    def test_it_inserts_the_draft(self):
+        self._prepare("draft")
+        self.order.save()  # the draft
+        self.order.delete()
+
+    def test_lines(self):
+        self.line.refresh_from_db()
+        self.line.order.lines.filter(quantity__gt=1).exists()
+
+    def _prepare(self, status):
+        self.order = Order(customer=self.customer)
+        self.order.status = status
+        self.cached = Order.objects.filter(status=status)
+
+class Unrelated:
+    def run(self):
+        self.order.save()  # not an Order here
+'''
+    check(body, [
+        Access(line(body, "self.line = OrderLine.objects.create(quantity=1)"), "OrderNotifyTests.setUp", W, C, SERVICE_LINE, "OrderLine", ("quantity",)),
+        # built in a helper defined further down, with a field set there: an INSERT of both fields
+        Access(line(body, "self.order.save()  # the draft"), "OrderNotifyTests.test_it_inserts_the_draft", W, C, SERVICE_ORDER, "self.order", ("customer", "status")),
+        Access(line(body, "self.order.delete()"), "OrderNotifyTests.test_it_inserts_the_draft", W, D, SERVICE_ORDER, "self.order"),
+        Access(line(body, "self.line.refresh_from_db()"), "OrderNotifyTests.test_lines", R, Q, SERVICE_LINE, "self.line"),
+        Access(line(body, "self.line.order.lines.filter("), "OrderNotifyTests.test_lines", R, Q, SERVICE_LINE, "self.line", ("quantity__gt",), relation=("order", "lines")),
+        Access(line(body, "self.cached = Order.objects.filter(status=status)"), "OrderNotifyTests._prepare", R, Q, SERVICE_ORDER, "Order", ("status",)),
+    ])  # fmt: skip  # another class's `self.order` holds nothing

@@ -36,7 +36,7 @@ def test_sqlalchemy_2_service():
             # an instance built by the caller: a create whose fields are not known here
             (at["add_param"], f"{repo}.add", W, C, MEDIUM, ORDER, (), False),
             # o = O(...); o.status = ...; (maybe) o.note = ...; session.add(o)
-            (at["place_add"], "place_order", W, C, HIGH, ORDER, ("customer_id", "total", "status", "note"), False),
+            (at["place_new"], "place_order", W, C, HIGH, ORDER, ("customer_id", "total", "status", "note"), False),
             (at["place_customer"], "place_order", W, C, HIGH, CUSTOMER, ("email",), True),  # **extra
             (at["cancel_get"], "cancel", R, Q, HIGH, ORDER, (), False),
             (at["cancel_attr"], "cancel", W, U, MEDIUM, ORDER, ("status",), False),
@@ -122,7 +122,7 @@ def test_flask_sqlalchemy_views():
             (at["show_views"], "show", W, U, MEDIUM, post, ("views",), False),  # post.views += 1
             (at["show_related"], "show", R, Q, HIGH, post, ("author_id", "id", "published_at"), False),
             (at["create_author"], "create", R, Q, HIGH, user, ("username",), False),
-            (at["create_add"], "create", W, C, HIGH, post, ("title", "author", "body"), False),
+            (at["create_new"], "create", W, C, HIGH, post, ("title", "author", "body"), False),
             (at["destroy_get"], "destroy", R, Q, HIGH, post, (), False),
             (at["destroy_delete"], "destroy", W, D, HIGH, post, (), False),
             (at["destroy_orphans"], "destroy", W, D, HIGH, post, (), False),
@@ -139,7 +139,7 @@ def test_sqlmodel_app():
         accesses(result, "heroes.app"),
         [
             # Hero.model_validate(data) sets whatever the data holds
-            (at["create_add"], "create_hero", W, C, HIGH, hero, (), True),
+            (at["create_new"], "create_hero", W, C, HIGH, hero, (), True),
             (at["read_heroes"], "read_heroes", R, Q, HIGH, hero, ("age",), False),
             (at["update_get"], "update_hero", R, Q, HIGH, hero, (), False),
             (at["update_all"], "update_hero", W, U, MEDIUM, hero, (), True),
@@ -244,8 +244,9 @@ def test_module_level_usage_and_instances_written_after_add():
         accesses(result, "app.service"),
         [
             (4, "app.service", R, Q, HIGH, "app.models.Setting", ("scope",), False),
-            # set after add(): still part of the INSERT at flush; an instance never added is no write
-            (8, "seed", W, C, HIGH, "app.models.Setting", ("key", "value"), False),
+            # set after add(): still part of the INSERT at flush, which sits at the constructor;
+            # an instance never added is no write
+            (7, "seed", W, C, HIGH, "app.models.Setting", ("key", "value"), False),
         ],
     )
 
@@ -390,7 +391,7 @@ def test_cls_in_a_models_classmethod_is_the_model():
     facts = of_kind(scan_source(source, "app/models.py"), "orm_access")
     assert [(f.location.line, f.location.symbol, f.access, f.detail, f.extra["model"], f.extra["fields"], f.extra["all_fields"]) for f in facts] == [
         (10, "app.models.Dashboard.get_by_slug", "read", "orm_query", "app.models.Dashboard", ["slug"], False),
-        (15, "app.models.Dashboard.create", "write", "orm_create", "app.models.Dashboard", [], True),
+        (14, "app.models.Dashboard.create", "write", "orm_create", "app.models.Dashboard", [], True),
     ]
 
 

@@ -11,8 +11,8 @@ class OrderRepository:
         self.session = session
 
     def place(self, customer_id: int, total_cents: int) -> Order:
-        order = Order(customer_id=customer_id, total_cents=total_cents)
-        self.session.add(order)  # depmap-expect: not-null-without-default breaking
+        order = Order(customer_id=customer_id, total_cents=total_cents)  # depmap-expect: not-null-without-default breaking
+        self.session.add(order)
         self.session.flush()
         return order
 

@@ -1,0 +1,208 @@
+"""Method calls that run ORM operations on the caller's model: mixins, class methods, repositories.
+
+`Category.get_by(id=x)` runs `select(cls).filter_by(...)` in `CRUDMixin.get_by`; `crud.users.get(db,
+id)` runs `db.query(self.model)` in `CRUDBase.get` with `self.model` bound to `User` by
+`users = CRUDBase(User)`. Per file, scanners record the operations a method does on `cls`, `self`
+or a bound `self.<attr>` (ORM_ACCESS with `receiver` and `callable`), the calls (ORM_CALL), the
+classes and the module-level objects (`depmap.orm.objects`). Here, with every file seen, each call
+is resolved to its method through the class's bases, the receivers are bound (`cls`/`self` to the
+model called on, `self.model` to the constructor argument or class attribute that sets it), and
+the method's operations become symbolic ORM_ACCESS facts at the call site, which the access
+resolver then reads like any other. `notes.inferred_from` names the method (and the object).
+
+Only operations on the receiver travel to the call site: what a method does to a model it names
+itself is already reported in its body. Calls inside methods (`cls.get_by(...)` in
+`get_by_or_404`) chain, a few levels deep. A generic method's body is also reported once per model
+an object binds to it, where the statement about that model is built.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any, Iterable
+
+from depmap.model import HIGH, Fact, weaker
+from depmap.orm.registry import Registry
+from depmap.orm.symbols import ORM_ACCESS, ORM_CALL, ORM_CREATE, ORM_UPDATE, PY_CLASS, PY_OBJECT
+
+SNIPPET_LIMIT = 160
+MAX_DEPTH = 4
+
+
+@dataclass
+class _Class:
+    bases: list[str]
+    parameters: dict[str, list]
+    names: dict[str, str]
+
+
+class CallEffects:
+    """Turns ORM_CALL facts into the ORM_ACCESS facts their methods do at each call site."""
+
+    def __init__(self, registry: Registry, facts: Iterable[Fact]) -> None:
+        self.registry = registry
+        self.classes: dict[str, _Class] = {}
+        self.objects: dict[str, Fact] = {}
+        self.effects: dict[str, list[Fact]] = {}
+        for fact in facts:
+            extra = fact.extra
+            if fact.kind == PY_CLASS:
+                self.classes[extra["class"]] = _Class(list(extra.get("bases") or []), extra.get("init_parameters") or {}, extra.get("class_names") or {})
+            elif fact.kind == PY_OBJECT:
+                self.objects[extra["object"]] = fact
+            elif fact.kind in (ORM_ACCESS, ORM_CALL) and extra.get("receiver") and extra.get("callable"):
+                self.effects.setdefault(extra["callable"], []).append(fact)
+        self._by_name: dict[str, list[str]] = {}
+        for name in self.objects:
+            self._by_name.setdefault(name.rsplit(".", 1)[-1], []).append(name)
+
+    # -- what the receiver is ------------------------------------------------------------------------
+
+    def _class(self, name: str | None) -> str | None:
+        if not name:
+            return None
+        if name in self.classes or name in self.registry.models:
+            return name
+        resolution = self.registry.resolve(name)
+        if resolution.model is not None:
+            return resolution.model.qualname
+        short = name.rsplit(".", 1)[-1]
+        found = [q for q in self.classes if q.rsplit(".", 1)[-1] == short and q.startswith(name.rsplit(".", 1)[0].split(".")[0])]
+        return found[0] if len(found) == 1 else name  # a plain mixin (`class CRUDMixin:`): no fact, its methods still count
+
+    def _bases(self, name: str) -> list[str]:
+        if name in self.classes:
+            return self.classes[name].bases
+        model = self.registry.models.get(name)
+        return list(model.bases) if model is not None else []
+
+    def mro(self, name: str) -> list[str]:
+        """The class and its bases, depth first, each once (enough for mixins and generic bases)."""
+        order: list[str] = []
+        stack = [name]
+        while stack and len(order) < 32:
+            current = self._class(stack.pop(0))
+            if current is None or current in order:
+                continue
+            order.append(current)
+            stack = self._bases(current) + stack
+        return order
+
+    def _object(self, name: str) -> Fact | None:
+        """A module-level object by qualified name, or re-exported by a package (`crud.users` for
+        `app.crud.crud_user.users` through `from .crud_user import *`)."""
+        if name in self.objects:
+            return self.objects[name]
+        package, _, short = name.rpartition(".")
+        inside = [q for q in self._by_name.get(short, []) if q.startswith(package + ".")]
+        if len(inside) == 1:
+            return self.objects[inside[0]]
+        return None
+
+    def _bindings(self, classes: list[str], fact: Fact | None) -> dict[str, str]:
+        """`self.<attr>` -> the model name the class attribute or the object's constructor gives."""
+        env: dict[str, str] = {}
+        args = (fact.extra.get("args") or []) if fact is not None else []
+        keywords = (fact.extra.get("keywords") or {}) if fact is not None else {}
+        for name in reversed(classes):  # the most derived class wins
+            info = self.classes.get(name)
+            if info is None:
+                continue
+            for attr, written in info.names.items():
+                env[f"self.{attr}"] = written
+            for attr, (position, parameter) in info.parameters.items():
+                value = keywords.get(parameter)
+                if value is None and position is not None and position < len(args):
+                    value = args[position]
+                if value:
+                    env[f"self.{attr}"] = value
+        return env
+
+    # -- calls ---------------------------------------------------------------------------------------
+
+    def at_call(self, call: Fact) -> list[Fact]:
+        """The symbolic ORM_ACCESS facts a call site does through its method (none: not such a call)."""
+        extra = call.extra
+        if extra.get("receiver"):
+            return []  # a call inside a method: applied where that method is called
+        if extra.get("object"):
+            bound = self._object(extra["object"])
+            start = self._class(bound.extra.get("class")) if bound is not None else None
+            if start is None:
+                return []
+            classes = self.mro(start)
+            env = self._bindings(classes, bound)
+            how = f"{extra['object']}, bound by {bound.extra['object']} = {bound.extra['class'].rsplit('.', 1)[-1]}(...)"  # type: ignore[union-attr]
+        else:
+            start = self._class(extra.get("model"))
+            if start is None or start not in self.registry.models:
+                return []
+            classes = self.mro(start)
+            env = {**self._bindings(classes, None), "cls": start, "self": start}
+            how = None
+        return self._apply(call, classes, extra["method"], env, extra, how, 0, set())
+
+    def _apply(
+        self, call: Fact, classes: list[str], method: str, env: dict[str, str], site: dict[str, Any], how: str | None, depth: int, seen: set[str]
+    ) -> list[Fact]:
+        callable_ = next((f"{name}.{method}" for name in classes if f"{name}.{method}" in self.effects), None)
+        if callable_ is None or callable_ in seen or depth > MAX_DEPTH:
+            return []
+        seen = seen | {callable_}
+        found: list[Fact] = []
+        for effect in self.effects[callable_]:
+            receiver = effect.extra["receiver"]
+            if effect.kind == ORM_CALL:
+                if receiver in ("cls", "self"):
+                    found.extend(self._apply(call, classes, effect.extra["method"], env, site, how, depth + 1, seen))
+                continue
+            model = env.get(receiver)
+            if model is None or effect.extra.get("relation"):
+                continue
+            found.append(self._at_site(call, effect, model, site, how or callable_))
+        return found
+
+    def _at_site(self, call: Fact, effect: Fact, model: str, site: dict[str, Any], how: str) -> Fact:
+        extra = {k: v for k, v in effect.extra.items() if k not in ("receiver", "callable", "field_lines", "lines", "reason")}
+        extra.update(model=model, model_name=site.get("model_name"), inferred_from=how)
+        detail = effect.detail
+        if detail == ORM_CREATE and effect.extra["receiver"] == "self" and site.get("origin") not in (None, "constructed"):
+            detail, extra["all_fields"] = ORM_UPDATE, True  # `save()` adds a row it loaded: an UPDATE
+        confidence = weaker(call.confidence, effect.confidence)
+        return replace(effect, location=call.location, detail=detail, confidence=confidence, snippet=call.snippet, extra=extra)
+
+    # -- generic bodies ------------------------------------------------------------------------------
+
+    def in_bodies(self) -> list[Fact]:
+        """Each operation of a generic class's methods on `self.<attr>`, once per model a binder
+        gives it: an object (`db.query(self.model)` in `CRUDBase.get` reads `users` for `users =
+        CRUDBase(User)`) or a subclass's class attribute (`self.model.objects.filter()` in a mixin
+        reads `tickets` for `class TicketList(OwnedMixin, ListView): model = Ticket`)."""
+        found: dict[tuple, Fact] = {}
+        binders = [(name, self._class(bound.extra.get("class")), bound) for name, bound in sorted(self.objects.items())]
+        binders += [(name, name, None) for name, info in sorted(self.classes.items()) if info.names]
+        for name, start, bound in binders:
+            if start is None:
+                continue
+            classes = self.mro(start)
+            env = self._bindings(classes, bound)
+            if not env:
+                continue
+            if bound is not None:
+                how = f"{name} = {bound.extra['class'].rsplit('.', 1)[-1]}(...)"
+            else:
+                how = f"{name.rsplit('.', 1)[-1]}." + ", ".join(f"{k.removeprefix('self.')} = {v.rsplit('.', 1)[-1]}" for k, v in sorted(env.items()))
+            prefixes = tuple(f"{c}." for c in classes)
+            for callable_, effects in self.effects.items():
+                if not callable_.startswith(prefixes):
+                    continue
+                for effect in effects:
+                    receiver = effect.extra["receiver"]
+                    model = env.get(receiver)
+                    if effect.kind != ORM_ACCESS or model is None or not receiver.startswith("self."):
+                        continue
+                    key = (effect.location, model, effect.detail, effect.access)
+                    extra = {k: v for k, v in effect.extra.items() if k not in ("receiver", "callable", "reason")}
+                    extra.update(model=model, inferred_from=how)
+                    found.setdefault(key, replace(effect, confidence=HIGH, extra=extra))
+        return list(found.values())

@@ -1,0 +1,247 @@
+"""Classes, module-level objects and calls on them: how a model reaches a generic repository.
+
+`users = CRUDBase(User)` in one file, `crud.users.get(db, id)` in another, and
+`db.query(self.model)` inside `CRUDBase.get` in a third: no line names `User` where the query runs.
+This analysis records, per file, what the linker needs to join the three (`depmap.orm.calls`):
+
+PY_CLASS — a module-level class: `extra = {"class": qualified name, "bases": [qualified],
+    "init_parameters": {attr: [position, parameter]} (`self.model = model` in `__init__`),
+    "class_names": {attr: qualified class} (`model = Article`)}`; only classes with bases or
+    bindings.
+PY_OBJECT — a module-level `name = Class(args)`: `extra = {"object": qualified name, "class":
+    qualified class, "args": [qualified name or None], "keywords": {name: qualified}}`.
+ORM_CALL (object receivers) — `crud.users.get(...)` / `users.get(...)` where the receiver is a
+    lowercase name of this project (imported from the module's own top package, or defined at
+    this module's top level): `extra = {"object": qualified receiver, "method": name,
+    "model_name": as written}`.
+
+Syntax and imports only: whether a class is a model, an object a repository, is the linker's call.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import sys
+
+from depmap.model import Fact, Location
+from depmap.orm.symbols import ORM_CALL, PY_CLASS, PY_OBJECT
+from depmap.python.analysis import PythonAnalysis
+from depmap.python.class_bindings import class_names, init_parameters
+from depmap.python.imports import ImportTable
+from depmap.python.tree import ParsedTree, TreeVisitor, dotted_name
+from depmap.scan_context import ScanContext
+
+_OBJECT_CALL = re.compile(r"\b[a-z_]\w*\.[a-z_]\w*\(")
+SNIPPET_LIMIT = 160
+
+
+def wants_objects(text: str) -> bool:
+    return "class " in text or _OBJECT_CALL.search(text) is not None
+
+
+def analyse_objects(parsed: ParsedTree, ctx: ScanContext) -> list[Fact]:
+    imports = ImportTable.of(parsed.tree, parsed.module_name, parsed.is_package)
+    facts: list[Fact] = []
+    objects: set[str] = set()
+    for statement in _top_level(parsed.tree.body):
+        if isinstance(statement, ast.ClassDef):
+            facts.extend(_class_fact(parsed, statement, imports))
+        elif isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name):
+            fact = _object_fact(parsed, statement.targets[0].id, statement.value, imports)
+            if fact is not None:
+                facts.append(fact)
+                objects.add(statement.targets[0].id)
+    calls = _ObjectCalls(parsed, imports, objects)
+    calls.walk(parsed.tree)
+    return facts + calls.facts
+
+
+class _ObjectCalls(TreeVisitor):
+    """ORM_CALL facts for the calls a method of the project may answer, the enclosing function as
+    symbol: `<object>.<method>(...)` on a project object, `Board.get_by(...)` on a project class,
+    `board.save()` on a name holding one (`board = Board(...)` / `Board.get_by(...)` / a `for` over
+    `Board.all_of(...)` / `board: Board`), and `cls.get_by(...)` / `self.save()` inside a class
+    that defines that method (a mixin's method calling its sibling)."""
+
+    def __init__(self, parsed: ParsedTree, imports: ImportTable, objects: set[str]) -> None:
+        super().__init__(parsed.module_name)
+        self.parsed = parsed
+        self.imports = imports
+        self.objects = objects
+        self.top = parsed.module_name.split(".", 1)[0]
+        self.frames: list[dict[str, tuple[str, str]]] = [{}]  # name -> (class, how it was had)
+        self.receivers: list[dict[str, str]] = [{}]  # `cls` / `self` -> "cls" / "self" in a class's method
+        self.methods: dict[str, set[str]] = {}  # module-level class -> its method names
+        self.facts: list[Fact] = []
+
+    # -- scopes ------------------------------------------------------------------------------------
+
+    def enter_class(self, node: ast.ClassDef) -> None:
+        if not self.scopes:
+            self.methods[node.name] = {m.name for m in node.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))}
+        super().enter_class(node)
+
+    def enter_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        super().enter_function(node)
+        frame: dict[str, tuple[str, str]] = {}
+        receivers: dict[str, str] = {}
+        arguments = [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs]
+        if len(self.scopes) == 2 and self.scopes[0][0] == "class" and node.args.args:
+            decorators = {dotted_name(d) for d in node.decorator_list}
+            if "staticmethod" not in decorators:
+                receivers[node.args.args[0].arg] = "cls" if "classmethod" in decorators else "self"
+        for argument in arguments:
+            written = dotted_name(_unquoted(argument.annotation)) if argument.annotation is not None else None
+            qualified = self._class(written)
+            if qualified is not None:
+                frame[argument.arg] = (qualified, "annotated")
+        self.frames.append(frame)
+        self.receivers.append(receivers)
+
+    def leave_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        self.frames.pop()
+        self.receivers.pop()
+        super().leave_function(node)
+
+    def _class(self, written: str | None) -> str | None:
+        """A capitalized class defined or imported here (the standard library's aside): qualified,
+        else None. Tests import the project's models from outside its package: any package counts."""
+        if not written or not written.rsplit(".", 1)[-1][:1].isupper():
+            return None
+        head = written.split(".", 1)[0]
+        if head in self.methods and "." not in written:
+            return f"{self.module_name}.{written}"
+        qualified = self.imports.qualify_text(written)
+        return qualified if qualified is not None and qualified.split(".", 1)[0] not in sys.stdlib_module_names else None
+
+    # -- bindings ----------------------------------------------------------------------------------
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) and self.in_function:
+            held = self._held(node.value)
+            if held is not None:
+                self.frames[-1][node.targets[0].id] = held
+            else:
+                self.frames[-1].pop(node.targets[0].id, None)
+
+    def visit_For(self, node: ast.For | ast.AsyncFor) -> None:
+        held = self._held(node.iter)
+        if isinstance(node.target, ast.Name) and held is not None and held[1] == "returned":
+            self.frames[-1][node.target.id] = (held[0], "returned")
+
+    visit_AsyncFor = visit_For
+
+    def _held(self, value: ast.expr) -> tuple[str, str] | None:
+        """`Board(...)` (a new row), `Board.get_by(...)` (what a class method returns)."""
+        value = value.value if isinstance(value, ast.Await) else value
+        if not isinstance(value, ast.Call):
+            return None
+        constructed = self._class(dotted_name(value.func))
+        if constructed is not None:
+            return constructed, "constructed"
+        if isinstance(value.func, ast.Attribute):
+            owner = self._class(dotted_name(value.func.value))
+            if owner is not None and not value.func.attr.startswith("_"):
+                return owner, "returned"
+        return None
+
+    # -- calls -------------------------------------------------------------------------------------
+
+    def visit_Call(self, node: ast.Call) -> None:
+        if not isinstance(node.func, ast.Attribute) or node.func.attr.startswith("__"):
+            return
+        receiver = dotted_name(node.func.value)
+        if receiver is None:
+            return
+        extra = self._receiver(receiver, node.func.attr)
+        if extra is None:
+            return
+        extra.update(method=node.func.attr, model_name=receiver)
+        location = Location(self.parsed.path, node.lineno, node.end_lineno, symbol=self.symbol)
+        snippet = " ".join(self.parsed.source.segment(node).split())[:SNIPPET_LIMIT]
+        self.facts.append(Fact(ORM_CALL, "", location, via="orm", snippet=snippet, extra=extra))
+
+    def _receiver(self, receiver: str, method: str) -> dict | None:
+        """What the call's `extra` says of its receiver; None when no project method may answer."""
+        if "." not in receiver:
+            own = self.receivers[-1].get(receiver)
+            owner = self.scopes[0][1] if self.scopes else ""
+            if own is not None:  # `cls.get_by(...)` in `get_by_or_404`, a sibling of the same class
+                return {"receiver": own, "callable": self.symbol} if method in self.methods.get(owner, ()) else None
+            for frame in reversed(self.frames):
+                if receiver in frame:
+                    model, origin = frame[receiver]
+                    return {"model": model, "on": "instance", "origin": origin}
+        model = self._class(receiver)
+        if model is not None:
+            return {"model": model, "on": "class"}
+        if any(part[:1].isupper() for part in receiver.split(".")):
+            return None
+        head = receiver.split(".", 1)[0]
+        if head in self.objects:
+            return {"object": f"{self.module_name}.{receiver}"}
+        qualified = self.imports.qualify_text(receiver) or ""
+        if qualified.split(".", 1)[0] != self.top or any(part[:1].isupper() for part in qualified.split(".")):
+            return None
+        return {"object": qualified}
+
+
+def _unquoted(annotation: ast.expr) -> ast.expr | None:
+    """`"Board"` read as `Board`; `Optional[Board]` as `Board`."""
+    if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+        try:
+            annotation = ast.parse(annotation.value, mode="eval").body
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return None
+    if isinstance(annotation, ast.Subscript) and dotted_name(annotation.value) in ("Optional", "typing.Optional", "t.Optional"):
+        return annotation.slice
+    if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
+        return annotation.left
+    return annotation
+
+
+def _top_level(statements: list[ast.stmt]):
+    for statement in statements:
+        if isinstance(statement, (ast.If, ast.Try)):
+            yield from _top_level(statement.body)
+        else:
+            yield statement
+
+
+def _qualified(written: str | None, imports: ImportTable) -> str | None:
+    if not written:
+        return None
+    return imports.qualify_text(written) or written
+
+
+def _class_fact(parsed: ParsedTree, node: ast.ClassDef, imports: ImportTable) -> list[Fact]:
+    bases = []
+    for base in node.bases:
+        value = base.value if isinstance(base, ast.Subscript) else base  # `CRUDBase[User, ...]`
+        written = dotted_name(value)
+        if written and written not in ("object", "Generic"):
+            bases.append(_qualified(written, imports))
+    parameters = init_parameters(node)
+    names = {attr: _qualified(written, imports) for attr, written in class_names(node).items()}
+    if not (bases or parameters or names):
+        return []
+    extra = {"class": f"{parsed.module_name}.{node.name}", "bases": bases, "init_parameters": parameters, "class_names": names}
+    location = Location(parsed.path, node.lineno, node.lineno, symbol=extra["class"])
+    return [Fact(PY_CLASS, "", location, via="orm", extra=extra)]
+
+
+def _object_fact(parsed: ParsedTree, name: str, value: ast.expr, imports: ImportTable) -> Fact | None:
+    if not isinstance(value, ast.Call):
+        return None
+    written = dotted_name(value.func)
+    if not written or not written.rsplit(".", 1)[-1][:1].isupper():
+        return None
+    args = [_qualified(dotted_name(arg), imports) for arg in value.args if not isinstance(arg, ast.Starred)]
+    keywords = {k.arg: _qualified(dotted_name(k.value), imports) for k in value.keywords if k.arg is not None}
+    extra = {"object": f"{parsed.module_name}.{name}", "class": _qualified(written, imports), "args": args, "keywords": keywords}
+    location = Location(parsed.path, value.lineno, value.end_lineno, symbol=parsed.module_name)
+    return Fact(PY_OBJECT, "", location, via="orm", extra=extra)
+
+
+OBJECTS = PythonAnalysis("python objects", wants_objects, analyse_objects)

@@ -1,0 +1,101 @@
+"""Methods that run ORM operations for their caller's model, applied at the call site.
+
+The fixture `board` is a Flask-SQLAlchemy app whose models get `get_by`/`save`/`delete` from a
+plain mixin, and a generic `CRUDBase` repository bound to a model by its constructor
+(`boards = CRUDBoard(BoardEntity)`, `cards = CRUDBase(model=Card)`) and reached through a package
+re-export (`crud.boards.get(...)`). Nothing at the call sites names a table; every usage below is
+found through the method's body.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from depmap.model import ACCESS
+from depmap.registry import link_facts, scan_python_file
+from depmap.scan_context import ScanContext
+
+ROOT = Path(__file__).parent / "fixtures" / "board"
+
+
+def usages(table: str) -> list[tuple]:
+    facts = []
+    for path in sorted(ROOT.rglob("*.py")):
+        relative = path.relative_to(ROOT).as_posix()
+        facts.extend(scan_python_file(relative, path.read_text(), ScanContext()).facts)
+    linked = [f for f in link_facts(facts) if f.kind == ACCESS and f.table == table]
+    return sorted({(f.location.path, f.location.line, f.access, f.detail, f.columns, f.confidence, f.extra.get("inferred_from")) for f in linked})
+
+
+REPO = "board.crud.boards.boards = CRUDBoard(...)"
+VIA_REPO = "board.crud.boards, bound by " + REPO
+CARDS = "board.crud.boards.cards = CRUDBase(...)"
+VIA_CARDS = "board.crud.cards, bound by " + CARDS
+
+
+def test_mixin_class_methods_and_saves_are_usages_where_they_are_called():
+    rows = [row for row in usages("boards") if row[0] == "board/api/boards.py"]
+    assert rows == [
+        # get_by_or_404 calls its sibling get_by, which selects `cls`
+        ("board/api/boards.py", 7, "read", "orm_query", (), "high", "board.database.CRUDMixin.get_by"),
+        ("board/api/boards.py", 12, "read", "orm_query", (), "high", "board.database.CRUDMixin.get_by"),
+        # `save()` of a row loaded by get_by: the mixin's session.add(self) is an UPDATE of it
+        ("board/api/boards.py", 14, "write", "orm_update", ("id", "title", "archived"), "medium", "board.database.CRUDMixin.save"),
+        # a new Board saved: the INSERT of the fields set, at its constructor (not doubled by save)
+        ("board/api/boards.py", 19, "write", "orm_create", ("title",), "high", None),
+        ("board/api/boards.py", 25, "read", "orm_query", (), "high", "board.database.CRUDMixin.get_by"),
+        # the model's own delete() overrides the mixin's
+        ("board/api/boards.py", 26, "write", "orm_delete", (), "medium", "board.models.Board.delete"),
+    ]
+    assert ("board/api/boards.py", 8, "read", "orm_query", ("id",), "high", "board.database.CRUDMixin.count") in usages("cards")
+
+
+def test_generic_repository_calls_and_bodies_are_usages_of_the_bound_model():
+    assert [row for row in usages("boards") if row[0] != "board/api/boards.py"] == [
+        ("board/api/admin.py", 5, "read", "orm_query", (), "high", VIA_REPO),
+        # a method of the subclass, on the attribute the base class's __init__ sets
+        ("board/api/admin.py", 9, "read", "orm_query", ("archived",), "high", VIA_REPO),
+        ("board/api/admin.py", 13, "read", "orm_query", ("id",), "high", VIA_REPO),
+        # the generic bodies, once per model an object binds
+        ("board/crud/base.py", 14, "read", "orm_query", ("id",), "high", REPO),
+        ("board/crud/base.py", 17, "read", "orm_query", (), "high", REPO),
+        ("board/crud/base.py", 20, "write", "orm_create", ("id", "title", "archived"), "high", REPO),
+        ("board/crud/base.py", 26, "read", "orm_delete", ("id",), "high", REPO),
+        ("board/crud/base.py", 26, "write", "orm_delete", (), "high", REPO),
+        ("board/crud/boards.py", 7, "read", "orm_query", ("archived",), "high", REPO),
+        ("board/models.py", 18, "write", "orm_delete", (), "medium", None),
+    ]
+    cards = usages("cards")
+    # bound by keyword; `crud.utils_not_there.get(...)` binds nothing
+    assert [row for row in cards if row[0] == "board/api/admin.py"] == [
+        ("board/api/admin.py", 14, "write", "orm_create", ("id", "board_id", "text"), "high", VIA_CARDS),
+        ("board/api/admin.py", 18, "read", "orm_delete", ("id",), "high", VIA_CARDS),
+        ("board/api/admin.py", 18, "write", "orm_delete", (), "high", VIA_CARDS),
+    ]
+    assert ("board/crud/base.py", 14, "read", "orm_query", ("id",), "high", CARDS) in cards
+
+
+DESK = Path(__file__).parent / "fixtures" / "desk"
+
+
+def desk_usages(table: str) -> list[tuple]:
+    facts = []
+    for path in sorted(DESK.rglob("*.py")):
+        facts.extend(scan_python_file(path.relative_to(DESK).as_posix(), path.read_text(), ScanContext()).facts)
+    linked = [f for f in link_facts(facts) if f.kind == ACCESS and f.table == table]
+    return sorted((f.location.path, f.location.line, f.access, f.detail, f.columns, f.confidence, f.extra.get("inferred_from")) for f in linked)
+
+
+def test_a_mixin_querying_self_model_reads_the_model_each_view_binds_and_generic_views_load_rows_whole():
+    every = ("id", "queue_id", "title", "assigned_to_id", "status")
+    assert desk_usages("desk_ticket") == [
+        ("desk/mixins.py", 7, "read", "orm_query", (), "high", "MyTickets.model = Ticket"),
+        ("desk/mixins.py", 10, "read", "orm_query", ("id",), "high", "MyTickets.model = Ticket"),
+        ("desk/mixins.py", 10, "write", "orm_update", ("assigned_to_id",), "high", "MyTickets.model = Ticket"),
+        # ListView with `model = models.Ticket`: every column of every row it lists
+        ("desk/views.py", 8, "read", "orm_query", every, "high", None),
+    ]
+    # `ticket` has no annotation: FollowUp is the only model with a `followup_set`
+    assert desk_usages("desk_followup") == [
+        ("desk/views.py", 13, "read", "orm_query", ("public", "ticket_id"), "medium", "relation name `followup_set`"),
+    ]
