@@ -14,6 +14,10 @@ from typing import Any
 # names the table (it was the statement's first line), with the statement's span kept apart.
 SCHEMA_VERSION = 2
 
+# Reads of a column that do not name it: the rest of a row an ORM query loads whole, and an
+# attribute read on a row held in a variable. Reports list them apart from the ones that name it.
+INDIRECT_READS = {"orm_load": "load the whole row", "orm_attribute": "read the attribute"}
+
 # Fact kinds.
 TABLE_DEF = "table_def"  # a table is created, dropped or renamed (detail says which)
 COLUMN_DEF = "column_def"  # a column is defined, added, altered, dropped or renamed

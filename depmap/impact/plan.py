@@ -42,7 +42,7 @@ from depmap.impact.plan_sql import (
 )
 from depmap.impact.scope import is_test_path
 from depmap.impact.spec import ColumnSpec
-from depmap.model import EXPOSURE, Fact, Location
+from depmap.model import EXPOSURE, INDIRECT_READS, Fact, Location
 
 # Writes that create rows: each must set a NOT NULL column that has no default.
 INSERT_DETAILS = frozenset(
@@ -219,7 +219,8 @@ def _constrain(names: Names) -> _Draft:
 
 
 def _readers(ctx: ImpactContext, names: Names) -> _Draft:
-    sites = [f.location for f in ctx.readers() if f.via != "migration"]
+    # the queries, not each attribute read or whole-row load of a column already there
+    sites = [f.location for f in ctx.readers() if f.via != "migration" and f.detail not in INDIRECT_READS]
     sites += [m.fact.location for m in ctx.models()]
     sites += [f.location for f in ctx.table_facts(EXPOSURE)]
     sites, in_tests = _split_tests(sites)

@@ -21,6 +21,7 @@ from typing import Any
 
 from depmap.model import ACCESS, EXPOSURE, HIGH, LOW, MEDIUM, READ, Fact, weaker
 from depmap.orm.registry import Model, Registry, Resolution
+from depmap.orm.symbols import ORM_ATTRIBUTE, ORM_LOAD
 
 DJANGO_LOOKUPS = frozenset(
     """exact iexact contains icontains in gt gte lt lte startswith istartswith endswith iendswith
@@ -93,7 +94,30 @@ class AccessResolver:
             facts.extend(self._resolved(inferred, resolution))
         return facts
 
+    def _attribute(self, fact: Fact, resolution: Resolution) -> list[Fact]:
+        """`task.state` (or `line.order` through the relation that holds `line`): a read of the
+        column the attribute is, with no join; methods, properties and to-many relations are none."""
+        model = resolution.model
+        for name in fact.extra.get("relation") or []:
+            step = self._follow(model, name) if model is not None else None
+            model = step[0] if step is not None else None
+        name = (fact.extra.get("fields") or [""])[0]
+        if model is None or not model.table:
+            return []
+        model = model.stored
+        fields = model.fields.values()
+        if name == "pk":
+            field = next((f for f in fields if f.spec.get("primary_key")), None)
+        else:  # `line.order_id`: a foreign key read by its column name
+            field = model.fields.get(name) or next((f for f in fields if f.column == name and f.is_relation), None)
+        if field is None or not field.column:
+            return []
+        note: dict[str, Any] = {"model": model.qualname, **({"reason": resolution.reason} if resolution.reason else {})}
+        return [self._concrete(fact, model.table, [field.column], weaker(fact.confidence, resolution.confidence), note)]
+
     def _resolved(self, fact: Fact, resolution: Resolution) -> list[Fact]:
+        if fact.detail == ORM_ATTRIBUTE:
+            return self._attribute(fact, resolution)
         model = resolution.model
         assert model is not None
         confidence = weaker(fact.confidence, resolution.confidence)
@@ -142,7 +166,12 @@ class AccessResolver:
         if inserts_every_field:
             explicit = [c for ref in fact.extra.get("fields") or [] for t, c in self.lookup(model, ref, aliases, []) if t == model.table]
             note["set_columns"] = explicit
-        facts = [self._concrete(fact, model.table, touched.pop(model.table), confidence, note, lines)]
+        named = touched.pop(model.table)
+        facts = [self._concrete(fact, model.table, named, confidence, note, lines)]
+        if fact.extra.get("rows") and fact.access == READ:  # the rest of each row it loads
+            rest = [column for column in model.columns if column not in named]
+            if rest:
+                facts.append(replace(self._concrete(fact, model.table, rest, confidence, {**note, "loads": "the whole row"}), detail=ORM_LOAD))
         for table, columns in touched.items():  # tables reached through relations are read
             facts.append(replace(self._concrete(fact, table, columns, confidence, note, lines), access=READ, detail="orm_query"))
         if unknown:

@@ -63,7 +63,10 @@ APP_CONFIG — a Django `AppConfig` subclass: `extra = {"name": "shop.orders", "
 
 ORM_ACCESS — one ORM operation at its call line; `location.symbol` is the enclosing function.
 `access` is "read" or "write" and `detail` one of "orm_query", "orm_create", "orm_update",
-"orm_delete". `confidence` says how sure the scanner is of the model. `extra`:
+"orm_delete", or "orm_attribute" (`task.state` read on a row held in a name: `fields` the one
+attribute; the linker keeps it only if it is a field). `extra["rows"]`: the query loads model
+instances (`get`, `first`, a `for` over it, without `only`/`defer`/`values`): the linker adds an
+"orm_load" read of every other column of the model, apart from the columns the query names. `confidence` says how sure the scanner is of the model. `extra`:
     model         qualified class name of the model, or None when it could not be determined
     model_name    the name as written at the site (e.g. "Order", "models.Order", "order")
     relation      related-manager path from `model` (e.g. ["orders"] for customer.orders.filter)
@@ -157,3 +160,6 @@ SYMBOLIC_KINDS = frozenset(
 
 # ORM access details.
 ORM_QUERY, ORM_CREATE, ORM_UPDATE, ORM_DELETE = "orm_query", "orm_create", "orm_update", "orm_delete"
+# Reads that are not statements of their own: `task.state` on a loaded row (an attribute read)
+# and, after linking, the rest of the row a query loads whole (`Task.objects.get(...)`).
+ORM_ATTRIBUTE, ORM_LOAD = "orm_attribute", "orm_load"

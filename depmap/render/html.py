@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from itertools import groupby
 from typing import Any
 
+from depmap.model import INDIRECT_READS
 from depmap.impact.finding import SEVERITY_ORDER, verdict
 from depmap.impact.plan import pasteable
 from depmap.impact.registry import RULES_BY_ID
@@ -139,6 +140,8 @@ def _usage_view(fact: Any, link_base: str | None) -> dict[str, Any]:
         "table": fact.table,
         "columns": columns,
         "detail": fact.detail or "",
+        "kind": fact.detail if fact.detail in INDIRECT_READS else "named",  # whole-row loads, attribute reads apart
+        "kind_label": INDIRECT_READS.get(fact.detail or "", ""),
         "via": fact.via or "",
         "confidence": fact.confidence,
         "in_tests": is_test_path(loc.path),

@@ -5,6 +5,8 @@ Every scanned string reaches the console as a `Text` (never parsed as rich marku
 
 from __future__ import annotations
 
+from collections import Counter
+
 import os
 import sys
 from itertools import groupby
@@ -15,7 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from depmap.catalog import Catalog
-from depmap.model import HIGH, Fact, Skipped
+from depmap.model import HIGH, INDIRECT_READS, Fact, Skipped
 from depmap.render.printable import printable
 
 _CONFIDENCE_MARK = {"high": "", "medium": "~", "low": "?"}
@@ -54,7 +56,11 @@ def _short_symbol(fact: Fact) -> str:
 
 def print_usages(out: Console, title: str, facts: list[Fact], skipped: list[Skipped], show_columns: bool = True) -> None:
     files = sorted({f.location.path for f in facts})
-    out.print(Text(f"{printable(title)}: {len(facts)} usage{'s' * (len(facts) != 1)} in {len(files)} file{'s' * (len(files) != 1)}", style="bold"))
+    header = f"{printable(title)}: {len(facts)} usage{'s' * (len(facts) != 1)} in {len(files)} file{'s' * (len(files) != 1)}"
+    kinds = Counter(INDIRECT_READS.get(f.detail or "", "name it") for f in facts)
+    if len(kinds) > 1 or set(kinds) - {"name it"}:  # whole-row loads and attribute reads, apart
+        header += " (" + ", ".join(f"{kinds[kind]} {kind}" for kind in ("name it", *INDIRECT_READS.values()) if kinds[kind]) + ")"
+    out.print(Text(header, style="bold"))
     for path, group in groupby(facts, key=lambda f: f.location.path):
         out.print()
         out.print(Text(printable(path), style="bold cyan"))

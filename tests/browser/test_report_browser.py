@@ -270,3 +270,19 @@ def test_screenshot(shop, tmp_path, request):
     if request.config.getoption("--update-golden"):
         SCREENSHOT.parent.mkdir(exist_ok=True)
         shutil.copyfile(shot, SCREENSHOT)
+
+
+def test_the_reads_filter_sets_whole_row_loads_and_attribute_reads_apart(browser, tmp_path):
+    document = make_report(tmp_path, REPO / "samples" / "django_shop", "customers_customer.nickname", "--type", "text")
+    page = Page(browser, tmp_path / "report.html")
+    section, total = "#c1-usages", len(document["usages"])
+    for kind in ("orm_load", "orm_attribute"):
+        page.page.locator(f"{section} .filter-kind").select_option(kind)
+        expected = [u for u in document["usages"] if u["detail"] == kind]
+        assert expected and page.shown(section) == f"{len(expected)} of {total} shown"
+        assert set(page.page.locator(f"{section} tbody tr:visible td:nth-child(2)").all_inner_texts()) == {
+            f"{u['path']}:{u['line']}" for u in expected}
+    page.page.locator(f"{section} .filter-kind").select_option("named")
+    named = [u for u in document["usages"] if u["detail"] not in ("orm_load", "orm_attribute")]
+    assert page.shown(section) == f"{len(named)} of {total} shown"
+    page.page.close()

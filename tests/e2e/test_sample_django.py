@@ -53,15 +53,26 @@ def test_who_reads_a_column_across_relations_raw_sql_and_serializers(depmap):
     run = depmap("who-reads", "customers_customer.email", *PATH, "--format", "json")
     assert run.code == 0, run.err
     assert usages(run.json()) == [
+        # `return self.email` in the model's __str__: an attribute read of the loaded row
+        ("customers/models.py", 16, "customers.models.Customer.__str__", "read", "orm_attribute", "high"),
         ("orders/reports.py", 15, "orders.reports.top_customers", "read", "select", "high"),
         ("orders/serializers.py", 24, "orders.serializers.CustomerSerializer", "read", "serializer", "high"),
         ("orders/services.py", 63, "orders.services.confirm_payment", "read", "orm_query", "high"),  # select_related
         ("orders/services.py", 104, "orders.services.orders_for_email", "read", "orm_query", "high"),
         ("orders/services.py", 121, "orders.services.revenue_by_customer", "read", "orm_query", "high"),
         ("orders/views.py", 26, "orders.views.OrderViewSet.get_queryset", "read", "orm_query", "high"),
+        # get_object_or_404(Customer, pk=...) loads the whole row: email is read without being named
+        ("orders/views.py", 39, "orders.views.customer_orders", "read", "orm_load", "high"),
         ("orders/views.py", 50, "orders.views.orders_needing_attention", "read", "orm_query", "high"),
         ("orders/views.py", 76, "orders.views.export_paid_orders", "read", "orm_query", "high"),  # select_related
     ]
+    load = next(u for u in run.json()["usages"] if u["detail"] == "orm_load")
+    assert load["notes"]["loads"] == "the whole row"
+    text = depmap("who-reads", "customers_customer.email", *PATH)
+    assert text.out.splitlines()[0] == (
+        "Code that reads customers_customer.email: 10 usages in 5 files "
+        "(8 name it, 1 load the whole row, 1 read the attribute)"
+    )
 
 
 def test_custom_queryset_methods_and_exposures_read_the_table(depmap):
@@ -96,7 +107,6 @@ def test_who_reads_json_carries_the_unexplained_mentions_apart(depmap):
     assert [m for m in mentions if m["why"] in ("unclassified", "other-table", "other-name")] == [
         {"path": "orders/models.py", "line": 81, "why": "other-table", "detail": "inside the definition of sales_orderline",
          "text": 'order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")'},
-        {"path": "orders/services.py", "line": 74, "text": "if order.status != Order.Status.PENDING:", "why": "unclassified"},
         {"path": "orders/services.py", "line": 131, "why": "unclassified",
          "text": "settled = Q(orders__status=Order.Status.PAID) | Q(orders__status=Order.Status.SHIPPED)"},
         {"path": "orders/views.py", "line": 75, "text": "orders = []", "why": "other-name"},
@@ -104,4 +114,4 @@ def test_who_reads_json_carries_the_unexplained_mentions_apart(depmap):
         {"path": "orders/views.py", "line": 82, "text": "writer.writerows(orders)", "why": "other-name"},
     ]  # fmt: skip
     text = depmap("who-reads", "sales_order", *PATH).out.splitlines()
-    assert text[-1].startswith("41 more lines mention sales_order without a classified usage (")
+    assert text[-1].startswith("40 more lines mention sales_order without a classified usage (")

@@ -111,3 +111,17 @@ def test_an_excerpt_marks_the_naming_line_inside_its_statement(tmp_path):
 
     assert marked(Location("report.py", 8, 9, statement_line=6)) == [8]  # only the JOIN, inside 6..9
     assert marked(Location("report.py", 6, 9)) == [6, 7, 8, 9]  # a site that is its whole statement
+
+
+def test_whole_row_loads_and_attribute_reads_are_marked_and_filterable(depmap, tmp_path):
+    django = REPO / "samples" / "django_shop"
+    page, document = write_reports(depmap, tmp_path, "impact", "customers_customer.nickname", "--type", "text", "--path", str(django))
+    kinds = {(u["path"], u["line"], u["detail"]) for u in document["usages"]}
+    assert ("customers/models.py", 16, "orm_attribute") in kinds  # `return self.email` in __str__
+    assert ("orders/views.py", 39, "orm_load") in kinds  # get_object_or_404(Customer, ...)
+    rows = outline(page).having("tr", "data-kind")
+    assert rows.count("orm_attribute") == sum(1 for u in document["usages"] if u["detail"] == "orm_attribute") > 0
+    assert rows.count("orm_load") == sum(1 for u in document["usages"] if u["detail"] == "orm_load") > 0
+    assert rows.count("named") == sum(1 for u in document["usages"] if u["detail"] not in ("orm_attribute", "orm_load"))
+    assert '<span class="tag">load the whole row</span>' in page and '<span class="tag">read the attribute</span>' in page
+    assert outline(page).having("select", "class").count("filter-kind") == 1

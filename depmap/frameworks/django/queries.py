@@ -87,6 +87,8 @@ class GatherDjangoQueriesVisitor(TreeVisitor):
         self.held: dict[str, Subject] = {}  # `self.flip` -> what every method of the class sees in it
         self.lists: list[dict[str, tuple[list[str], bool]]] = [{}]  # names holding new instances
         self.consumed: set[ast.Call] = set()
+        self.iterated: set[int] = set()  # chains a `for` walks: their rows are loaded whole
+        self.callees: set[int] = set()  # `order.save` in `order.save()`: a method, not a field read
         self.facts: list[Fact] = []
 
     # -- scopes and bindings -----------------------------------------------------------------------
@@ -95,20 +97,10 @@ class GatherDjangoQueriesVisitor(TreeVisitor):
         if not self.scopes:
             self.held = held_by_self(node, self._subject_of)
         super().enter_class(node)
-        if len(self.scopes) == 1:
-            self._generic_view(node)
-
-    def _generic_view(self, node: ast.ClassDef) -> None:
-        """`class TicketList(ListView): model = Ticket`: a read of every column, and a write for a
-        create, update or delete view, at the `model =` line (`receivers.generic_view`)."""
-        view = generic_view(node)
+        view = generic_view(node) if len(self.scopes) == 1 else None  # `class TicketList(ListView): model = Ticket`
         subject = self._class_subject(dotted_name(view.model) or "", "queryset") if view is not None else None
-        if view is None or subject is None:
-            return
-        self._emit(subject, Op(READ, symbols.ORM_QUERY, all_fields=True), view.model, view.model)
-        if view.write is not None:
-            everything = view.fields is None and view.write != symbols.ORM_DELETE
-            self._emit(subject, Op(WRITE, view.write, view.fields or (), all_fields=everything), view.model, view.model)
+        for op in view.ops if view is not None and subject is not None else ():
+            self._emit(subject, op, view.model, view.model)  # type: ignore[arg-type, union-attr]
 
     def _held(self, attribute: str) -> Subject | None:
         """`self.<attribute>` in this method: the class's binding, copied once per method (a save in one test is not in the next)."""
@@ -179,6 +171,7 @@ class GatherDjangoQueriesVisitor(TreeVisitor):
             self._bind(node.target, node.value, None)
 
     def visit_For(self, node: ast.For | ast.AsyncFor) -> None:
+        self.iterated.add(id(node.iter))  # `for t in Task.objects.filter(...)` loads each row whole
         subject = self._subject_of(node.iter)
         if subject is not None and subject.kind == "queryset":
             subject = replace(subject, kind="instance", model_name=dotted_name(node.target) or subject.model_name)
@@ -426,7 +419,7 @@ class GatherDjangoQueriesVisitor(TreeVisitor):
         self, subject: Subject, steps: list[Step], index: int, anchor: ast.expr, emit: bool
     ) -> tuple[Subject | None, int]:
         refs = Refs()
-        read = False
+        read = rows = partial = False
         end: ast.expr = anchor
         result: Subject | None = subject
         while index < len(steps):
@@ -436,7 +429,7 @@ class GatherDjangoQueriesVisitor(TreeVisitor):
                     index += 1
                     continue
                 if step.name is None and subject.kind == "queryset":
-                    result = replace(subject, kind="instance", constructed=None)
+                    result, rows = replace(subject, kind="instance", constructed=None), True  # `qs[0]`
                 else:
                     result = None
                 index = index + 1 if step.name is None else len(steps)
@@ -452,7 +445,7 @@ class GatherDjangoQueriesVisitor(TreeVisitor):
                 created = method in ("create", "get_or_create", "update_or_create")
                 return (replace(subject, kind="instance", saved=True) if created else None), index + 1
             self.field_refs.in_arguments(method, call_args(step.call), refs)
-            read = True
+            read, partial = True, partial or method in ("only", "defer")
             index += 1
             if method in VALUE_METHODS:
                 result = None
@@ -460,10 +453,11 @@ class GatherDjangoQueriesVisitor(TreeVisitor):
             if method in ROW_METHODS:
                 subject = result = replace(subject, kind="rows")
             elif method in INSTANCE_METHODS:
-                result = replace(subject, kind="instance", constructed=None) if subject.kind == "queryset" else None
+                rows = subject.kind == "queryset"  # `.get()`, `.first()`: one row, every column
+                result = replace(subject, kind="instance", constructed=None) if rows else None
                 break
         if emit and read:
-            self._emit(subject, query_op(refs), anchor, end)
+            self._emit(subject, replace(query_op(refs), rows=rows and not partial), anchor, end)
         return result, index
 
     def _instance_steps(
@@ -541,9 +535,15 @@ class GatherDjangoQueriesVisitor(TreeVisitor):
         if not steps:
             self._shortcut(node)
             return
+        self.callees.update(id(step.node.func) for step in steps if step.call is not None)
         subject, start = self._origin(base, steps)
         if subject is not None:
-            self._walk(subject, steps, start, base, emit=True)
+            emitted = len(self.facts)
+            held = self._walk(subject, steps, start, base, emit=True)
+            if id(node) in self.iterated and held is not None and held.kind == "queryset":
+                for fact in self.facts[emitted:]:
+                    if fact.access == READ:
+                        fact.extra["rows"] = True
         elif isinstance(base, ast.Name) and len(steps) == 1 and steps[0].call is not None:
             self._grow_list(base.id, steps[0].name, steps[0].call)
 
@@ -558,7 +558,7 @@ class GatherDjangoQueriesVisitor(TreeVisitor):
         klass = argument(call, 0, "klass")
         refs = Refs()
         self.field_refs.in_arguments("filter", [arg for arg in call_args(call) if arg.value is not klass], refs)
-        self._emit(target, query_op(refs), call, call)
+        self._emit(target, replace(query_op(refs), rows=True), call, call)
 
     def _grow_list(self, name: str, method: str | None, call: ast.Call) -> None:
         """`batch.append(Order(a=1))` / `batch.extend(...)` on a list that bulk_create may get."""
@@ -571,6 +571,12 @@ class GatherDjangoQueriesVisitor(TreeVisitor):
             added = self._constructed(values) if method == "append" else self._constructed_list(values[0])
         fields, star = added or ([], True)
         self.lists[-1][name] = ([*listed[0], *(f for f in fields if f not in listed[0])], listed[1] or star)
+
+    def visit_Attribute(self, node: ast.Attribute) -> None:
+        """`task.state` on a name holding a row: an attribute read (the linker keeps fields only)."""
+        subject = self._lookup(node.value.id) if isinstance(node.value, ast.Name) and isinstance(node.ctx, ast.Load) else None
+        if subject is not None and subject.kind == "instance" and subject.model and id(node) not in self.callees:
+            self._emit(subject, Op(READ, symbols.ORM_ATTRIBUTE, (node.attr,)), node, node)
 
     def _emit(self, subject: Subject, op: Op, anchor: ast.expr, end: ast.expr) -> None:
         self.facts.append(access_fact(self.parsed, self.symbol, subject, op, anchor, end))

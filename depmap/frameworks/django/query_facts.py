@@ -53,6 +53,7 @@ class Op:
     all_fields: bool = False
     aliases: Sequence[str] = ()
     related: Sequence[str] = ()  # relation paths whose rows are loaded whole (select/prefetch_related)
+    rows: bool = False  # the query loads model instances: every column of each row (`get`, a `for`)
 
 
 def query_op(refs: Refs) -> Op:
@@ -109,6 +110,8 @@ def access_fact(parsed: ParsedTree, symbol: str, subject: Subject, op: Op, ancho
     }
     if op.related:
         extra["related"] = list(op.related)
+    if op.rows:
+        extra["rows"] = True
     preferred = call_arguments(end) if op.access == WRITE else []
     lines = {name: line for name, line in first_lines(op.fields, preferred, [end]).items() if line != start}
     if lines:

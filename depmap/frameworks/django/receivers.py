@@ -16,7 +16,8 @@ from typing import Callable
 
 from depmap.frameworks.django.orm_vocabulary import MANAGER_NAMES, QUERYSET_METHODS, RELATION_WRITES, Step, dict_like, sync_method
 from depmap.frameworks.django.classes import last_name
-from depmap.frameworks.django.query_facts import Subject
+from depmap.frameworks.django.query_facts import Op, Subject
+from depmap.model import READ, WRITE
 from depmap.orm import symbols
 from depmap.python.tree import dotted_name, string_list
 
@@ -31,19 +32,23 @@ GENERIC_VIEWS = {
 @dataclass(frozen=True)
 class GenericView:
     model: ast.expr  # the value of `model = ...`
-    write: str | None  # the ORM detail of what the view writes, if it does
-    fields: tuple[str, ...] | None  # `fields = [...]` of a create or update view, when literal
+    ops: tuple[Op, ...]  # a read of every column, and the write of a create/update/delete view
 
 
 def generic_view(node: ast.ClassDef) -> GenericView | None:
-    """A module-level class deriving from a generic view and saying `model = X`; Django loads the
-    rows whole (every column) and a create/update/delete view writes them."""
+    """A module-level class deriving from a generic view and saying `model = X`: Django loads the
+    rows whole (every column), and a create/update/delete view writes them (its `fields` when
+    literal, else every field)."""
     kinds = [GENERIC_VIEWS[name] for base in node.bases if (name := last_name(dotted_name(base) or "")) in GENERIC_VIEWS]
     values = {dotted_name(s.targets[0]): s.value for s in node.body if isinstance(s, ast.Assign) and len(s.targets) == 1}
     if not kinds or values.get("model") is None:
         return None
-    fields = string_list(values["fields"]) if "fields" in values else None
-    return GenericView(values["model"], next((kind for kind in kinds if kind), None), fields)
+    ops = [Op(READ, symbols.ORM_QUERY, all_fields=True)]
+    write = next((kind for kind in kinds if kind), None)
+    if write is not None:
+        fields = string_list(values["fields"]) if "fields" in values else None
+        ops.append(Op(WRITE, write, fields or (), all_fields=fields is None and write != symbols.ORM_DELETE))
+    return GenericView(values["model"], tuple(ops))
 
 
 def _is_self(node: ast.expr) -> bool:

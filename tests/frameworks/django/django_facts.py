@@ -66,11 +66,13 @@ class Access(NamedTuple):
     confidence: str = "high"
 
 
-def accesses(result: ScanResult, path: str) -> list[Access]:
+def accesses(result: ScanResult, path: str, attributes: bool = False) -> list[Access]:
+    """The ORM_ACCESS facts as rows; attribute reads (`order.status`) only with `attributes`: the
+    query tests list queries, `test_attribute_reads` lists those."""
     module = module_name_for(path)
     rows = []
     for fact in result.facts:
-        if fact.kind != symbols.ORM_ACCESS:
+        if fact.kind != symbols.ORM_ACCESS or (fact.detail == symbols.ORM_ATTRIBUTE and not attributes):
             continue
         extra = fact.extra
         symbol = fact.location.symbol or ""
@@ -107,9 +109,9 @@ def assert_rows(actual: list[Any], expected: list[Any]) -> None:
         )
 
 
-def assert_accesses(path: str, expected: list[Access], text: str | None = None) -> ScanResult:
+def assert_accesses(path: str, expected: list[Access], text: str | None = None, attributes: bool = False) -> ScanResult:
     result = scan(path, text)
-    assert_rows(accesses(result, path), expected)
+    assert_rows(accesses(result, path, attributes), expected)
     return result
 
 

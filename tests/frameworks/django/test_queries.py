@@ -13,7 +13,7 @@ from depmap.orm import symbols
 from depmap.frameworks.django.queries import wants_django_queries
 
 R, W = "read", "write"
-Q, C, U, D = symbols.ORM_QUERY, symbols.ORM_CREATE, symbols.ORM_UPDATE, symbols.ORM_DELETE
+Q, C, U, D, A = symbols.ORM_QUERY, symbols.ORM_CREATE, symbols.ORM_UPDATE, symbols.ORM_DELETE, symbols.ORM_ATTRIBUTE
 PRODUCT = "shop.catalog.models.Product"
 SHIPMENT = "shop.orders.models.Shipment"
 VIEWS = "shop/orders/views.py"
@@ -611,3 +611,36 @@ class Unrelated:
         Access(line(body, "self.line.order.lines.filter("), "OrderNotifyTests.test_lines", R, Q, SERVICE_LINE, "self.line", ("quantity__gt",), relation=("order", "lines")),
         Access(line(body, "self.cached = Order.objects.filter(status=status)"), "OrderNotifyTests._prepare", R, Q, SERVICE_ORDER, "Order", ("status",)),
     ])  # fmt: skip  # another class's `self.order` holds nothing
+
+
+def test_attribute_reads_and_queries_that_load_rows_whole():
+    body = '''
+def invoice(order_id, other: Order):
+    order = Order.objects.get(pk=order_id)
+    due = order.total - order.customer.credit
+    order.save()
+    for line in order.lines.all():
+        print(line.quantity, line.order_id)
+    first = Order.objects.only("number").first()
+    numbers = Order.objects.values_list("number", flat=True)
+    return due, other.note, first.number
+'''
+    text = HEAD + body
+    result = assert_accesses(MODULE, [
+        Access(line(body, "order = Order.objects.get"), "invoice", R, Q, SERVICE_ORDER, "Order", ("pk",)),
+        # attribute reads of the rows held: one fact per attribute, the linker keeps the fields
+        Access(line(body, "due = "), "invoice", R, A, SERVICE_ORDER, "order", ("total",)),
+        Access(line(body, "due = "), "invoice", R, A, SERVICE_ORDER, "order", ("customer",)),
+        Access(line(body, "order.save()"), "invoice", W, U, SERVICE_ORDER, "order", all_fields=True),
+        Access(line(body, "for line in order.lines.all()"), "invoice", R, A, SERVICE_ORDER, "order", ("lines",)),
+        Access(line(body, "for line in order.lines.all()"), "invoice", R, Q, SERVICE_ORDER, "order", relation=("lines",)),
+        Access(line(body, "print(line.quantity"), "invoice", R, A, SERVICE_ORDER, "line", ("quantity",), relation=("lines",)),
+        Access(line(body, "print(line.quantity"), "invoice", R, A, SERVICE_ORDER, "line", ("order_id",), relation=("lines",)),
+        Access(line(body, "first = "), "invoice", R, Q, SERVICE_ORDER, "Order", ("number",)),
+        Access(line(body, "numbers = "), "invoice", R, Q, SERVICE_ORDER, "Order", ("number",)),
+        Access(line(body, "return due"), "invoice", R, A, SERVICE_ORDER, "other", ("note",)),
+        Access(line(body, "return due"), "invoice", R, A, SERVICE_ORDER, "first", ("number",)),
+    ], text, attributes=True)  # fmt: skip
+    # get() and a `for` over a related manager load whole rows; only() and values_list() do not
+    rows = sorted(f.location.line for f in result.facts if f.kind == symbols.ORM_ACCESS and f.extra.get("rows"))
+    assert rows == [line(body, "order = Order.objects.get"), line(body, "for line in order.lines.all()")]
