@@ -13,7 +13,7 @@ from typing import Any, Iterable
 
 from depmap.model import HIGH, LOW, MEDIUM, Fact
 from depmap.orm.naming import app_module_of, default_app_label, django_table, qualify_table, snake_case
-from depmap.orm.symbols import APP_CONFIG, MODEL, TABLE_BINDING
+from depmap.orm.symbols import APP_CONFIG, MODEL, PY_CLASS, TABLE_BINDING
 
 RELATIONS = frozenset({"foreign_key", "one_to_one", "many_to_many", "relationship"})
 FRAMEWORK_ROOTS = frozenset(
@@ -109,6 +109,7 @@ class Registry:
         self._packages_of = 0
         self._pointing_at: dict[int, list[tuple[Model, Field]]] | None = None
         self._accessors: dict[str, list[Model]] | None = None
+        self.classes: set[str] = set()  # every class of the project with bases (PY_CLASS), models or not
 
     @classmethod
     def build(cls, facts: Iterable[Fact]) -> Registry:
@@ -121,6 +122,8 @@ class Registry:
                 registry.app_labels[name] = fact.extra.get("label") or default_app_label(name)
             elif fact.kind == TABLE_BINDING and fact.extra.get("binding"):
                 registry.bindings[fact.extra["binding"]] = fact.table
+            elif fact.kind == PY_CLASS:
+                registry.classes.add(fact.extra["class"])
         for model in sorted(registry.models.values(), key=lambda m: m.qualname):
             registry._complete(model, ())
         return registry
@@ -155,6 +158,8 @@ class Registry:
         if name in self.models:
             return Resolution(self.models[name])
         class_name = name.rsplit(".", 1)[-1]
+        if name in self.classes:  # `whitebox.schemas.model.Model`, a pydantic class: no guess by its name
+            return Resolution(None, LOW, f"{name} is a class of the project, not a model")
         candidates = self.by_class.get(class_name, [])
         if "." in name:  # imported from the app's root, scanned from above it: `core.models.X` is
             below = [m for m in candidates if m.qualname.endswith("." + name)]  # `shop.core.models.X`

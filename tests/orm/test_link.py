@@ -351,3 +351,13 @@ def test_related_managers_of_unknown_receivers_resolve_by_a_unique_relation_name
     linked = link_orm([*PROJECT, second, other, orm("svc.py", 8, "svc.g", "read", "orm_query", None, relation=["invoices"], **extra)])
     found = [(f.table, f.confidence, f.extra["reason"]) for f in linked if f.kind == "access"]
     assert ("invoices_invoice", "low", "several models have a relation `invoices` (Order, Refund)") in found
+
+
+def test_a_class_of_the_project_that_is_no_model_is_never_guessed_by_its_name():
+    schema = Fact("py_class", "", Location("app/schemas.py", 4, 4), via="orm",
+                  extra={"class": "app.schemas.Order", "bases": ["pydantic.BaseModel"], "init_parameters": {}, "class_names": {}})
+    # `order: Order` annotated with the pydantic schema, whose name the model shares
+    read = orm("app/tasks.py", 9, "app.tasks.run", "read", "orm_attribute", "app.schemas.Order", ["status"])
+    assert rows(link_orm([*PROJECT, schema, read])) == []
+    # without the class's fact the name is still guessed, unsure
+    assert rows(link_orm([*PROJECT, read])) == [("app/tasks.py", 9, "sales_order", ("status",), "read", "orm_attribute", "medium")]
