@@ -130,8 +130,9 @@ class AccessResolver:
             if step is None:
                 return []
             model, join = step
-            if join:
-                joins.append(join)
+            joins = [join] if join else []  # a related manager filters on its own foreign key alone
+        if fact.extra.get("held"):
+            joins = []  # an instance reached through relations: its save or refresh names its own row
         if not model.table:
             return []
         model = model.stored

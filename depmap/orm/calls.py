@@ -55,20 +55,36 @@ class CallEffects:
         self._by_name: dict[str, list[str]] = {}
         for name in self.objects:
             self._by_name.setdefault(name.rsplit(".", 1)[-1], []).append(name)
+        self._classes_named: dict[str, list[str]] = {}
+        for name in self.classes:
+            self._classes_named.setdefault(name.rsplit(".", 1)[-1], []).append(name)
+        self._by_class: dict[str, list[str]] = {}  # class -> its methods that have effects
+        for callable_ in self.effects:
+            self._by_class.setdefault(callable_.rsplit(".", 1)[0], []).append(callable_)
+        self._resolved: dict[str, str] = {}
+        self._mros: dict[str, list[str]] = {}
 
     # -- what the receiver is ------------------------------------------------------------------------
 
     def _class(self, name: str | None) -> str | None:
+        """A class by the name a fact wrote: a model (re-exports followed), a recorded class, one
+        recorded class of that name in the same top package, else the name itself (a plain mixin,
+        `class CRUDMixin:`, leaves no fact but its methods still count). Memoised: asked per call."""
         if not name:
             return None
+        if name not in self._resolved:
+            self._resolved[name] = self._find_class(name)
+        return self._resolved[name]
+
+    def _find_class(self, name: str) -> str:
         if name in self.classes or name in self.registry.models:
             return name
         resolution = self.registry.resolve(name)
-        if resolution.model is not None:
+        if resolution.model is not None and resolution.confidence == HIGH:
             return resolution.model.qualname
-        short = name.rsplit(".", 1)[-1]
-        found = [q for q in self.classes if q.rsplit(".", 1)[-1] == short and q.startswith(name.rsplit(".", 1)[0].split(".")[0])]
-        return found[0] if len(found) == 1 else name  # a plain mixin (`class CRUDMixin:`): no fact, its methods still count
+        top = name.split(".", 1)[0]
+        found = [q for q in self._classes_named.get(name.rsplit(".", 1)[-1], []) if q.split(".", 1)[0] == top]
+        return found[0] if len(found) == 1 else name
 
     def _bases(self, name: str) -> list[str]:
         if name in self.classes:
@@ -78,6 +94,11 @@ class CallEffects:
 
     def mro(self, name: str) -> list[str]:
         """The class and its bases, depth first, each once (enough for mixins and generic bases)."""
+        if name not in self._mros:
+            self._mros[name] = self._mro(name)
+        return self._mros[name]
+
+    def _mro(self, name: str) -> list[str]:
         order: list[str] = []
         stack = [name]
         while stack and len(order) < 32:
@@ -185,6 +206,8 @@ class CallEffects:
             if start is None:
                 continue
             classes = self.mro(start)
+            if not any(name_ in self._by_class for name_ in classes):
+                continue
             env = self._bindings(classes, bound)
             if not env:
                 continue
@@ -192,11 +215,8 @@ class CallEffects:
                 how = f"{name} = {bound.extra['class'].rsplit('.', 1)[-1]}(...)"
             else:
                 how = f"{name.rsplit('.', 1)[-1]}." + ", ".join(f"{k.removeprefix('self.')} = {v.rsplit('.', 1)[-1]}" for k, v in sorted(env.items()))
-            prefixes = tuple(f"{c}." for c in classes)
-            for callable_, effects in self.effects.items():
-                if not callable_.startswith(prefixes):
-                    continue
-                for effect in effects:
+            for callable_ in (c for name_ in classes for c in self._by_class.get(name_, ())):
+                for effect in self.effects[callable_]:
                     receiver = effect.extra["receiver"]
                     model = env.get(receiver)
                     if effect.kind != ORM_ACCESS or model is None or not receiver.startswith("self."):

@@ -361,3 +361,20 @@ def test_a_class_of_the_project_that_is_no_model_is_never_guessed_by_its_name():
     assert rows(link_orm([*PROJECT, schema, read])) == []
     # without the class's fact the name is still guessed, unsure
     assert rows(link_orm([*PROJECT, read])) == [("app/tasks.py", 9, "sales_order", ("status",), "read", "orm_attribute", "medium")]
+
+
+def test_a_related_manager_filters_on_its_last_foreign_key_and_a_held_row_on_none():
+    invoice = model("invoices/models.py", 3, "invoices.models.Invoice", [
+        field("order", 4, "foreign_key", related_model="orders.models.Order", related_name="invoices", type="ForeignKey"),
+        field("amount", 5, type="IntegerField"),
+    ])
+    facts = link_orm([*PROJECT, invoice,
+        # `order = customer.orders.get(); order.invoices.count()`: WHERE order_id = <order>, no sales_order
+        orm("svc.py", 3, "svc.f", "read", "orm_query", "customers.models.Customer", relation=["orders", "invoices"]),
+        # `for invoice in order.invoices.all(): invoice.save()`: the row's own UPDATE, no join read
+        orm("svc.py", 5, "svc.f", "write", "orm_update", "orders.models.Order", all_fields=True, relation=["invoices"], held=True),
+    ])  # fmt: skip
+    assert rows(facts) == [
+        ("svc.py", 3, "invoices_invoice", ("order_id",), "read", "orm_query", "high"),
+        ("svc.py", 5, "invoices_invoice", ("id", "order_id", "amount"), "write", "orm_update", "high"),
+    ]

@@ -491,7 +491,7 @@ class GatherDjangoQueriesVisitor(TreeVisitor):
             return
         if method == "refresh_from_db":
             names = string_list(argument(call, None, "fields"))  # none given: the whole row
-            self._emit(subject, Op(READ, symbols.ORM_QUERY, names or ()), anchor, end)
+            self._emit(subject, Op(READ, symbols.ORM_QUERY, names or (), rows=not names), anchor, end)
             return
         update_fields = argument(call, None, "update_fields")
         force_insert = literal_bool(argument(call, None, "force_insert")) is True

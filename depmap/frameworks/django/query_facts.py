@@ -122,6 +122,8 @@ def access_fact(parsed: ParsedTree, symbol: str, subject: Subject, op: Op, ancho
         extra["queryset"] = subject.queryset
     if subject.accessor:
         extra["by_accessor"] = True
+    if subject.kind == "instance" and subject.relation:  # `line.save()` for a line of `order.lines`: no join
+        extra["held"] = True
     if subject.receiver:  # an effect of this method on the model its class (or caller) binds
         extra["receiver"], extra["callable"] = subject.receiver, symbol
     snippet = " ".join(parsed.source.segment(end).split())
