@@ -61,6 +61,9 @@ class CallEffects:
         self._by_class: dict[str, list[str]] = {}  # class -> its methods that have effects
         for callable_ in self.effects:
             self._by_class.setdefault(callable_.rsplit(".", 1)[0], []).append(callable_)
+        self._functions_named: dict[str, list[str]] = {}
+        for callable_ in self.effects:
+            self._functions_named.setdefault(callable_.rsplit(".", 1)[-1], []).append(callable_)
         self._resolved: dict[str, str] = {}
         self._mros: dict[str, list[str]] = {}
 
@@ -109,6 +112,14 @@ class CallEffects:
             stack = self._bases(current) + stack
         return order
 
+    def _function(self, name: str) -> str | None:
+        """A function with effects by qualified name, or re-exported by its package."""
+        if name in self.effects:
+            return name
+        package, _, short = name.rpartition(".")
+        inside = [q for q in self._functions_named.get(short, []) if q.startswith(package + ".")]
+        return inside[0] if len(inside) == 1 else None
+
     def _object(self, name: str) -> Fact | None:
         """A module-level object by qualified name, or re-exported by a package (`crud.users` for
         `app.crud.crud_user.users` through `from .crud_user import *`)."""
@@ -146,6 +157,9 @@ class CallEffects:
         extra = call.extra
         if extra.get("receiver"):
             return []  # a call inside a method: applied where that method is called
+        if extra.get("function"):  # `count_rows(db, Order)`: its effects on the parameters it is given
+            function = self._function(extra["function"])
+            return self._apply_effects(call, function, [], {}, extra, None, 0, set()) if function else []
         if extra.get("object"):
             bound = self._object(extra["object"])
             start = self._class(bound.extra.get("class")) if bound is not None else None
@@ -167,7 +181,12 @@ class CallEffects:
         self, call: Fact, classes: list[str], method: str, env: dict[str, str], site: dict[str, Any], how: str | None, depth: int, seen: set[str]
     ) -> list[Fact]:
         callable_ = next((f"{name}.{method}" for name in classes if f"{name}.{method}" in self.effects), None)
-        if callable_ is None or callable_ in seen or depth > MAX_DEPTH:
+        return self._apply_effects(call, callable_, classes, env, site, how, depth, seen) if callable_ else []
+
+    def _apply_effects(
+        self, call: Fact, callable_: str, classes: list[str], env: dict[str, str], site: dict[str, Any], how: str | None, depth: int, seen: set[str]
+    ) -> list[Fact]:
+        if callable_ in seen or depth > MAX_DEPTH:
             return []
         seen = seen | {callable_}
         found: list[Fact] = []
@@ -177,7 +196,7 @@ class CallEffects:
                 if receiver in ("cls", "self"):
                     found.extend(self._apply(call, classes, effect.extra["method"], env, site, how, depth + 1, seen))
                 continue
-            model = env.get(receiver)
+            model = env.get(receiver) or _argument(receiver, site)
             if model is None or effect.extra.get("relation"):
                 continue
             found.append(self._at_site(call, effect, model, site, how or callable_))
@@ -226,3 +245,11 @@ class CallEffects:
                     extra.update(model=model, inferred_from=how)
                     found.setdefault(key, replace(effect, confidence=HIGH, extra=extra))
         return list(found.values())
+
+
+def _argument(receiver: str, site: dict[str, Any]) -> str | None:
+    """The class a call passes for `receiver` "arg:<position>:<name>", by position or by keyword."""
+    if not receiver.startswith("arg:"):
+        return None
+    _, position, name = receiver.split(":", 2)
+    return (site.get("args") or {}).get(position) or (site.get("keywords") or {}).get(name)

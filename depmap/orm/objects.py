@@ -10,10 +10,11 @@ PY_CLASS — a module-level class: `extra = {"class": qualified name, "bases": [
     bindings.
 PY_OBJECT — a module-level `name = Class(args)`: `extra = {"object": qualified name, "class":
     qualified class, "args": [qualified name or None], "keywords": {name: qualified}}`.
-ORM_CALL (object receivers) — `crud.users.get(...)` / `users.get(...)` where the receiver is a
-    lowercase name of this project (imported from the module's own top package, or defined at
-    this module's top level): `extra = {"object": qualified receiver, "method": name,
-    "model_name": as written}`.
+ORM_CALL — `crud.users.get(...)` on a project object (`object`), `Board.get_by(...)` on a class
+    and `board.save()` on a name holding one (`model`, `on`, `origin`), `cls.get_by(...)` inside a
+    sibling method (`receiver`, `callable`), and `count_rows(db, Order)`, a function given a class
+    (`function`); `method`, `model_name` as written, and `args`/`keywords` the arguments that name
+    a class (`{"1": "app.models.Order"}`), which bind the callee's parameters.
 
 Syntax and imports only: whether a class is a model, an object a repository, is the linker's call.
 """
@@ -73,6 +74,7 @@ class _ObjectCalls(TreeVisitor):
         self.frames: list[dict[str, tuple[str, str]]] = [{}]  # name -> (class, how it was had)
         self.receivers: list[dict[str, str]] = [{}]  # `cls` / `self` -> "cls" / "self" in a class's method
         self.methods: dict[str, set[str]] = {}  # module-level class -> its method names
+        self.functions = {f.name for f in parsed.tree.body if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))}
         self.facts: list[Fact] = []
 
     # -- scopes ------------------------------------------------------------------------------------
@@ -117,6 +119,12 @@ class _ObjectCalls(TreeVisitor):
 
     # -- bindings ----------------------------------------------------------------------------------
 
+    def visit_Import(self, node: ast.Import | ast.ImportFrom) -> None:
+        if self.in_function:  # `from .helpers import count_rows` inside a function, against import cycles
+            self.imports.add_import(node, self.parsed.is_package)
+
+    visit_ImportFrom = visit_Import
+
     def visit_Assign(self, node: ast.Assign) -> None:
         if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) and self.in_function:
             held = self._held(node.value)
@@ -149,18 +157,42 @@ class _ObjectCalls(TreeVisitor):
     # -- calls -------------------------------------------------------------------------------------
 
     def visit_Call(self, node: ast.Call) -> None:
-        if not isinstance(node.func, ast.Attribute) or node.func.attr.startswith("__"):
+        classes = self._class_arguments(node)
+        if isinstance(node.func, ast.Name) or (isinstance(node.func, ast.Attribute) and classes and self._function(node.func)):
+            function = self._function(node.func)  # `count_rows(db, Order)`: a helper given a model
+            if function is None or not classes:
+                return
+            extra: dict | None = {"function": function, "model_name": dotted_name(node.func)}
+        elif isinstance(node.func, ast.Attribute) and not node.func.attr.startswith("__"):
+            receiver = dotted_name(node.func.value)
+            extra = self._receiver(receiver, node.func.attr) if receiver is not None else None
+            if extra is not None:
+                extra.update(method=node.func.attr, model_name=receiver)
+        else:
             return
-        receiver = dotted_name(node.func.value)
-        if receiver is None:
-            return
-        extra = self._receiver(receiver, node.func.attr)
         if extra is None:
             return
-        extra.update(method=node.func.attr, model_name=receiver)
+        extra.update(classes)
         location = Location(self.parsed.path, node.lineno, node.end_lineno, symbol=self.symbol)
         snippet = " ".join(self.parsed.source.segment(node).split())[:SNIPPET_LIMIT]
         self.facts.append(Fact(ORM_CALL, "", location, via="orm", snippet=snippet, extra=extra))
+
+    def _function(self, func: ast.expr) -> str | None:
+        """A function of the project called by name: defined here, or imported from anywhere but the
+        standard library (`from app.db.helpers import count_rows`, `helpers.count_rows`)."""
+        written = dotted_name(func)
+        if not written or written.rsplit(".", 1)[-1][:1].isupper():
+            return None
+        if written in self.functions:
+            return f"{self.module_name}.{written}"
+        qualified = self.imports.qualify_text(written)
+        return qualified if qualified is not None and qualified.split(".", 1)[0] not in sys.stdlib_module_names else None
+
+    def _class_arguments(self, node: ast.Call) -> dict:
+        """The arguments that name a class: {"args": {"1": "app.models.Order"}, "keywords": {...}}."""
+        args = {str(i): c for i, a in enumerate(node.args) if (c := self._class(dotted_name(a))) is not None}
+        keywords = {k.arg: c for k in node.keywords if k.arg and (c := self._class(dotted_name(k.value))) is not None}
+        return {key: value for key, value in (("args", args), ("keywords", keywords)) if value}
 
     def _receiver(self, receiver: str, method: str) -> dict | None:
         """What the call's `extra` says of its receiver; None when no project method may answer."""

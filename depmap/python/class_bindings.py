@@ -1,4 +1,5 @@
-"""What a class binds to its attributes: the form generic repositories and mixins use to hold a model.
+"""What a class binds to its attributes, and a function to its parameters: the forms generic
+repositories, mixins and helpers use to hold a model their caller gives.
 
 `class CRUDBase: def __init__(self, model): self.model = model` (bound by each constructor call,
 `users = CRUDBase(User)`) and `class ArticleRepository(Base): model = Article` (bound by the class)
@@ -51,4 +52,17 @@ def class_names(node: ast.ClassDef) -> dict[str, str]:
         written = dotted_name(value)
         if written and written.rsplit(".", 1)[-1][:1].isupper() and not _SESSION_LIKE.search(target):
             found[target] = written
+    return found
+
+
+def argument_positions(node: ast.FunctionDef | ast.AsyncFunctionDef, in_class: bool) -> dict[str, str]:
+    """A function's parameters as the receivers its ORM effects name: `def count_rows(db, model)`
+    -> {"db": "arg:0:db", "model": "arg:1:model"}; a method's `self`/`cls` is not counted (callers
+    do not pass it), keyword-only parameters have no position ("arg::name")."""
+    positional = [p.arg for p in (*node.args.posonlyargs, *node.args.args)]
+    decorators = {dotted_name(d) for d in node.decorator_list}
+    if in_class and positional and "staticmethod" not in decorators:
+        positional = positional[1:]
+    found = {name: f"arg:{index}:{name}" for index, name in enumerate(positional)}
+    found.update({p.arg: f"arg::{p.arg}" for p in node.args.kwonlyargs})
     return found

@@ -52,10 +52,12 @@ def test_mixin_class_methods_and_saves_are_usages_where_they_are_called():
 
 def test_generic_repository_calls_and_bodies_are_usages_of_the_bound_model():
     assert [row for row in usages("boards") if row[0] != "board/api/boards.py"] == [
-        ("board/api/admin.py", 5, "read", "orm_query", (), "high", VIA_REPO),
+        ("board/api/admin.py", 6, "read", "orm_query", (), "high", VIA_REPO),
         # a method of the subclass, on the attribute the base class's __init__ sets
-        ("board/api/admin.py", 9, "read", "orm_query", ("archived",), "high", VIA_REPO),
-        ("board/api/admin.py", 13, "read", "orm_query", ("id",), "high", VIA_REPO),
+        ("board/api/admin.py", 10, "read", "orm_query", ("archived",), "high", VIA_REPO),
+        ("board/api/admin.py", 14, "read", "orm_query", ("id",), "high", VIA_REPO),
+        # a helper given the model, imported inside the function: `session.query(model)` in its body
+        ("board/api/admin.py", 27, "read", "orm_query", (), "high", "board.helpers.first_of"),
         # the generic bodies, once per model an object binds
         ("board/crud/base.py", 14, "read", "orm_query", ("id",), "high", REPO),
         ("board/crud/base.py", 17, "read", "orm_query", (), "high", REPO),
@@ -68,9 +70,11 @@ def test_generic_repository_calls_and_bodies_are_usages_of_the_bound_model():
     cards = usages("cards")
     # bound by keyword; `crud.utils_not_there.get(...)` binds nothing
     assert [row for row in cards if row[0] == "board/api/admin.py"] == [
-        ("board/api/admin.py", 14, "write", "orm_create", ("id", "board_id", "text"), "high", VIA_CARDS),
-        ("board/api/admin.py", 18, "read", "orm_delete", ("id",), "high", VIA_CARDS),
-        ("board/api/admin.py", 18, "write", "orm_delete", (), "high", VIA_CARDS),
+        ("board/api/admin.py", 15, "write", "orm_create", ("id", "board_id", "text"), "high", VIA_CARDS),
+        ("board/api/admin.py", 19, "read", "orm_delete", ("id",), "high", VIA_CARDS),
+        ("board/api/admin.py", 19, "write", "orm_delete", (), "high", VIA_CARDS),
+        # by keyword, through the module: `select_from(model)` in count_rows
+        ("board/api/admin.py", 27, "read", "orm_query", (), "high", "board.helpers.count_rows"),
     ]
     assert ("board/crud/base.py", 14, "read", "orm_query", ("id",), "high", CARDS) in cards
 
@@ -94,6 +98,9 @@ def test_a_mixin_querying_self_model_reads_the_model_each_view_binds_and_generic
         ("desk/mixins.py", 10, "write", "orm_update", ("assigned_to_id",), "high", "MyTickets.model = Ticket"),
         # ListView with `model = models.Ticket`: every column of every row it lists
         ("desk/views.py", 8, "read", "orm_query", every, "high", None),
+        # `close_all(models.Ticket, ids)`: the helper's `model.objects.filter(pk__in=...).update(status=...)`
+        ("desk/views.py", 20, "read", "orm_query", ("id",), "high", "desk.bulk.close_all"),
+        ("desk/views.py", 20, "write", "orm_update", ("status",), "high", "desk.bulk.close_all"),
     ]
     # `ticket` has no annotation: FollowUp is the only model with a `followup_set`
     assert desk_usages("desk_followup") == [

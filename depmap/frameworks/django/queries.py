@@ -45,6 +45,7 @@ from depmap.frameworks.django.orm_vocabulary import (
 )  # fmt: skip
 from depmap.frameworks.django.query_facts import Op, Subject, access_fact, query_op, write_op
 from depmap.frameworks.django.receivers import accessor_subject, generic_view, held_by_self
+from depmap.python.class_bindings import argument_positions
 from depmap.frameworks.django.type_hints import hinted_classes, return_annotations, tuple_items
 from depmap.python.analysis import PythonAnalysis
 from depmap.python.imports import ImportTable
@@ -85,6 +86,7 @@ class GatherDjangoQueriesVisitor(TreeVisitor):
         self.local_classes = {node.name for node in module_classes(parsed.tree)}
         self.frames: list[dict[str, Subject | None]] = [{}]
         self.held: dict[str, Subject] = {}  # `self.flip` -> what every method of the class sees in it
+        self.arguments: list[dict[str, str]] = [{}]  # parameter -> its receiver name, "arg:<position>:<name>"
         self.lists: list[dict[str, tuple[list[str], bool]]] = [{}]  # names holding new instances
         self.consumed: set[ast.Call] = set()
         self.iterated: set[int] = set()  # chains a `for` walks: their rows are loaded whole
@@ -124,10 +126,12 @@ class GatherDjangoQueriesVisitor(TreeVisitor):
             frame[name] = subject
         self.frames.append(frame)
         self.lists.append({})
+        self.arguments.append(argument_positions(node, in_class=len(self.scopes) > 1 and self.scopes[-2][0] == "class"))
 
     def leave_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         self.frames.pop()
         self.lists.pop()
+        self.arguments.pop()
         super().leave_function(node)
 
     def _owner(self) -> str | None:
@@ -148,13 +152,11 @@ class GatherDjangoQueriesVisitor(TreeVisitor):
                 return frame[name]
         return None
 
-    def visit_Import(self, node: ast.Import) -> None:
+    def visit_Import(self, node: ast.Import | ast.ImportFrom) -> None:
         if self.in_function:  # `from .models import Order` inside a function, against import cycles
             self.imports.add_import(node, self.is_package)
 
-    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
-        if self.in_function:
-            self.imports.add_import(node, self.is_package)
+    visit_ImportFrom = visit_Import
 
     def visit_Assign(self, node: ast.Assign) -> None:
         subject = self._subject_of(node.value)
@@ -398,6 +400,8 @@ class GatherDjangoQueriesVisitor(TreeVisitor):
                 owner = self._owner()
                 if written.count(".") == 1 and written.startswith("self.") and owner is not None and owner not in self.models:
                     return Subject("queryset", None, written, receiver=written), position + 1  # bound by the class
+                if written in self.arguments[-1]:  # `model.objects.filter()` in a helper: the caller's model
+                    return Subject("queryset", None, written, receiver=self.arguments[-1][written]), position + 1
                 subject = Subject("queryset", None, written, confidence=LOW, reason=_UNRESOLVED)
             return subject, position + 1
         return None, 0
@@ -592,6 +596,4 @@ def analyse_django_queries(parsed: ParsedTree, ctx: ScanContext) -> list[Fact]:
 
 DJANGO_QUERIES = PythonAnalysis("django queries", wants_django_queries, analyse_django_queries)
 
-__all__ = [
-    "DJANGO_QUERIES", "GatherDjangoQueriesVisitor", "Subject", "analyse_django_queries", "unwind", "wants_django_queries",
-]  # fmt: skip
+__all__ = ["DJANGO_QUERIES", "GatherDjangoQueriesVisitor", "Subject", "analyse_django_queries", "unwind", "wants_django_queries"]

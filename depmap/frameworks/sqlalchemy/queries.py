@@ -55,6 +55,7 @@ from depmap.python.tree import ParsedTree, call_args, callee_name, dotted_name, 
 from depmap.frameworks.sqlalchemy.expressions import python_snippet
 from depmap.frameworks.sqlalchemy.instances import RUNNERS, InstanceReader, model_classes, schema_classes
 from depmap.frameworks.sqlalchemy.names import GatherSqlalchemyVisitor, ModuleNames
+from depmap.python.class_bindings import argument_positions
 from depmap.frameworks.sqlalchemy.statements import Chain, StatementReader, unwind
 from depmap.frameworks.sqlalchemy.targets import STATEMENTS, Frame, Instance, Target, TargetResolver, unwrap_await
 
@@ -172,6 +173,7 @@ class GatherQueriesVisitor(GatherSqlalchemyVisitor):
         frame = Frame()
         params = node.args
         owner = self.scopes[-2] if len(self.scopes) > 1 else None
+        frame.arguments = argument_positions(node, in_class=owner is not None and owner[0] == "class")
         if owner is not None and len(self.scopes) == 2 and owner[0] == "class" and owner[1] not in self.models:
             self.receiver_frame(node, frame)
         if owner is not None and owner[0] == "class" and owner[1] in self.models and params.args and node.name != "__init__":

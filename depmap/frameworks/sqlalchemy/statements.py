@@ -107,7 +107,9 @@ class StatementReader:
             ref = self.targets.column_ref(node)
             if ref is not None:
                 return [ref]
-        target = self.targets.model_ref(node, variables=variables) if isinstance(node, (ast.Name, ast.Attribute, ast.Subscript, ast.Call)) else None
+        target = self.targets.argument_model(node)  # `select(model)`, `model` a parameter: the caller's
+        if target is None and isinstance(node, (ast.Name, ast.Attribute, ast.Subscript, ast.Call)):
+            target = self.targets.model_ref(node, variables=variables)
         if target is not None:
             return [(target, None)]
         if isinstance(node, ast.Call) and self.targets.statement_kind(node) is not None:

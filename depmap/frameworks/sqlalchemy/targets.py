@@ -66,6 +66,7 @@ class Frame:
     collections: dict[str, Target] = field(default_factory=dict)  # `orders = session.scalars(...).all()`
     constructed: list[Instance] = field(default_factory=list)
     receivers: set[str] = field(default_factory=set)  # `self` of a generic class: `self.model` is the caller's model
+    arguments: dict[str, str] = field(default_factory=dict)  # parameter -> "arg:<position>:<name>"
 
 
 def is_class_name(name: str) -> bool:
@@ -224,8 +225,15 @@ class TargetResolver:
             return True
         return SESSION_NAME.search(text.rsplit(".", 1)[-1]) is not None
 
+    def argument_model(self, node: ast.expr) -> Target | None:
+        """`select(model)` / `session.get(model, pk)` on a parameter of the function: the model its
+        caller passes (`count_rows(Order)`), a receiver the linker binds at each call."""
+        if isinstance(node, ast.Name) and node.id in self.frames[-1].arguments and not SESSION_NAME.search(node.id):
+            return Target(node.id, receiver=self.frames[-1].arguments[node.id])
+        return None
+
     def whole_model(self, node: ast.expr) -> Target | None:
-        target = self.model_ref(node)
+        target = self.model_ref(node) or self.argument_model(node)
         return target if target is not None and target.binding is None and not target.table else None
 
     def is_session_or_db(self, call: ast.Call) -> bool:

@@ -78,8 +78,8 @@ def test_views_every_query_form():
             Access(at("Shipment.objects.get(pk=shipment_id).orders.add(order)"), "ship", R, Q, SHIPMENT, "Shipment", ("pk",)),
             Access(at("Shipment.objects.get(pk=shipment_id).orders.add(order)"), "ship", W, U, SHIPMENT, "Shipment", relation=("orders",)),
             Access(at("Shipment._default_manager.filter"), "ship", R, Q, SHIPMENT, "Shipment", ("carrier", "id")),
-            # an unresolvable model name is kept, labelled as a guess
-            Access(at("model.objects.filter(pk=pk).first()"), "by_model_name", R, Q, None, "model", ("pk",), confidence="low"),
+            # a parameter queried as a model: whatever model each caller passes (`depmap.orm.calls`)
+            Access(at("model.objects.filter(pk=pk).first()"), "by_model_name", R, Q, None, "model", ("pk",)),
             # async twins
             Access(at("order = await O.objects.aget(pk=order_id)"), "order_note", R, Q, ORDER, "O", ("pk",)),
             Access(at('await order.asave(update_fields=["note"])'), "order_note", W, U, ORDER, "order", ("note",)),
@@ -91,11 +91,11 @@ def test_views_every_query_form():
     )  # fmt: skip
 
 
-def test_unresolved_model_name_says_why():
+def test_a_parameter_used_as_a_model_is_an_effect_of_its_function():
     result = scan(VIEWS)
     (fact,) = [f for f in result.facts if f.kind == symbols.ORM_ACCESS and f.extra["model"] is None]
-    assert fact.extra["reason"] == "model name not resolvable statically"
-    assert fact.snippet == "model.objects.filter(pk=pk).first()"
+    assert (fact.extra["receiver"], fact.extra["callable"]) == ("arg:0:model", "shop.orders.views.by_model_name")
+    assert "reason" not in fact.extra and fact.snippet == "model.objects.filter(pk=pk).first()"
     assert fact.location.symbol == "shop.orders.views.by_model_name"
 
 

@@ -72,7 +72,8 @@ def test_sqlalchemy_2_service():
             (at["pay_update"], "record_payment", R, U, HIGH, "@shop.tables.payments", ("id",), False),
             (at["pay_core_select"], "record_payment", R, Q, HIGH, "@shop.tables.payments", ("amount", "state"), False),
             # a class held in a variable: a guess, labelled as one
-            (at["generic_query"], "generic", R, Q, LOW, "?model", (), False),
+            # a parameter queried as a model: whatever model each caller passes (`depmap.orm.calls`)
+            (at["generic_query"], "generic", R, Q, HIGH, "?model", (), False),
             (at["generic_delete"], "generic", W, D, LOW, "?obj", (), False),
         ],
     )  # fmt: skip
@@ -91,7 +92,7 @@ def test_fact_shape_and_end_line():
     }  # fmt: skip
     assert fact.snippet.startswith('update(O) .where(O.id == order_id, O.status != "shipped") .values(')
     guess = next(f for f in of_kind(result, ORM_ACCESS) if f.location.line == at["generic_query"])
-    assert (guess.extra["model"], guess.extra["model_name"], guess.extra["reason"]) == (None, "model", "`model` is a variable: its model is not known statically")
+    assert (guess.extra["model"], guess.extra["receiver"], guess.extra["callable"]) == (None, "arg:1:model", "shop.service.generic")
     core = next(f for f in of_kind(result, ORM_ACCESS) if f.location.line == at["pay_insert"])
     assert (core.extra["model"], core.extra["model_name"], core.extra["table_binding"]) == (None, "payments", "shop.tables.payments")
 
