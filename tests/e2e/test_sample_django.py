@@ -55,6 +55,8 @@ def test_who_reads_a_column_across_relations_raw_sql_and_serializers(depmap):
     assert usages(run.json()) == [
         # `return self.email` in the model's __str__: an attribute read of the loaded row
         ("customers/models.py", 16, "customers.models.Customer.__str__", "read", "orm_attribute", "high"),
+        # the admin changelist searches `customer__email`
+        ("orders/admin.py", 16, "orders.admin.OrderAdmin", "read", "orm_query", "high"),
         ("orders/reports.py", 15, "orders.reports.top_customers", "read", "select", "high"),
         ("orders/serializers.py", 24, "orders.serializers.CustomerSerializer", "read", "serializer", "high"),
         ("orders/services.py", 63, "orders.services.confirm_payment", "read", "orm_query", "high"),  # select_related
@@ -70,8 +72,8 @@ def test_who_reads_a_column_across_relations_raw_sql_and_serializers(depmap):
     assert load["notes"]["loads"] == "the whole row"
     text = depmap("who-reads", "customers_customer.email", *PATH)
     assert text.out.splitlines()[0] == (
-        "Code that reads customers_customer.email: 10 usages in 5 files "
-        "(8 name it, 1 load the whole row, 1 read the attribute)"
+        "Code that reads customers_customer.email: 11 usages in 6 files "
+        "(9 name it, 1 load the whole row, 1 read the attribute)"
     )
 
 

@@ -18,6 +18,8 @@ serializer, form or admin to one.
   field from the call's line; with an admin class of another module, fields are unknown. An admin
   also writes what it shows (its add, change and delete views): each admin exposure comes as a
   read and a write, at the registration (the decorator or the `register` call) when there is one.
+  Its changelist's `list_filter`, `search_fields`, `ordering`, `date_hierarchy` and
+  `list_select_related` are reads (ORM_ACCESS) of the fields they name, across relations.
 
 Classes and calls are read from the file's `ast` tree (`depmap.python.tree`), as `models` reads it.
 """
@@ -158,7 +160,8 @@ def exposure_facts(reader: ClassReader) -> list[Fact]:
             for target, site in targets:
                 where = location if site is info.node else reader.location(site, location.symbol)
                 said = f"class {info.name}" if site is info.node else _one_line(reader, site)
-                facts.extend(replace(f, snippet=said) for f in _admin_facts(reader, where, target, attributes, exposure.confident))
+                found = _admin_facts(reader, where, target, attributes, exposure.confident)
+                facts.extend(replace(f, snippet=said) if f.kind == symbols.EXPOSURE else f for f in found)
         elif "model" in exposure.meta:
             meta = exposure.meta
             fields = _field_names(meta.get("fields"))
@@ -241,7 +244,36 @@ def _admin_facts(
     display = _field_names(attributes.get("list_display"))
     if isinstance(display, list):
         extra["list_display"] = display
-    return _with_write(_fact(reader, location, "admin", target, extra, confident))
+    exposure = _fact(reader, location, "admin", target, extra, confident)
+    return _with_write(exposure) + _changelist_reads(reader, exposure, attributes)
+
+
+# The changelist's query: what it filters, searches and orders by, and the rows it joins in.
+_CHANGELIST_LOOKUPS = ("list_filter", "search_fields", "ordering", "date_hierarchy", "list_select_related")
+
+
+def _changelist_reads(reader: ClassReader, exposure: Fact, attributes: dict[str, ast.expr]) -> list[Fact]:
+    """`search_fields = ["^name", "owner__email"]`, `list_filter = ["status", ("queue", Filter)]`,
+    `ordering = ["-created"]`, `date_hierarchy`, `list_select_related = ["owner"]`: each is a read
+    of the fields (across relations) the admin's changelist query uses, at the attribute's line."""
+    facts = []
+    for name in _CHANGELIST_LOOKUPS:
+        value = attributes.get(name)
+        if value is None:
+            continue
+        items = [value] if literal_string(value) is not None else list(getattr(value, "elts", []))
+        names = [literal_string(item.elts[0] if isinstance(item, ast.Tuple) and item.elts else item) for item in items]
+        refs = [n.lstrip("^=@-") for n in names if n]
+        if not refs:
+            continue
+        extra = {"model": exposure.extra["model"], "model_name": exposure.extra["model_name"], "relation": [], "all_fields": False,
+                 "aliases": [], "fields": [] if name == "list_select_related" else refs}  # fmt: skip
+        if name == "list_select_related":
+            extra["related"] = refs
+        location = Location(exposure.location.path, value.lineno, value.end_lineno, symbol=exposure.location.symbol)  # type: ignore[attr-defined]
+        snippet = _one_line(reader, value)
+        facts.append(Fact(symbols.ORM_ACCESS, "", location, access=READ, detail=symbols.ORM_QUERY, via="orm", confidence=exposure.confidence, snippet=f"{name} = {snippet}", extra=extra))
+    return facts
 
 
 def _fact(

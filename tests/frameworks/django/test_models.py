@@ -313,6 +313,15 @@ def test_admin_registered_by_decorator_by_site_register_and_inline():
     assert exposure_rows(path, access=WRITE) == exposure_rows(path)
     order_admin, _ = [f for f in facts_of(scan(path), symbols.EXPOSURE) if f.extra["model"] == ORDER]
     assert order_admin.extra["list_display"] == ["id", "customer", "status", "total"]
+    # the changelist filters, searches, orders and joins: reads of those lookups at their lines
+    reads = [(f.location.line, f.extra["model"], f.extra["fields"], f.extra.get("related"), f.detail)
+             for f in facts_of(scan(path), symbols.ORM_ACCESS)]
+    assert reads == [
+        (line_of(path, "list_filter = "), ORDER, ["status", "created_at", "customer__is_vip"], None, "orm_query"),
+        (line_of(path, "search_fields = "), ORDER, ["id", "customer__email", "note"], None, "orm_query"),
+        (line_of(path, "ordering = "), ORDER, ["created_at"], None, "orm_query"),
+        (line_of(path, "list_select_related = "), ORDER, [], ["customer"], "orm_query"),
+    ]
 
 
 ADMIN_FORMS = '''\
