@@ -146,7 +146,7 @@ class CallEffects:
                 value = keywords.get(parameter)
                 if value is None and position is not None and position < len(args):
                     value = args[position]
-                if value:
+                if value and value.rsplit(".", 1)[-1][:1].isupper():  # a class, not `session` or `None`
                     env[f"self.{attr}"] = value
         return env
 

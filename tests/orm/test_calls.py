@@ -46,6 +46,9 @@ def test_mixin_class_methods_and_saves_are_usages_where_they_are_called():
         ("board/api/boards.py", 25, "read", "orm_query", (), "high", "board.database.CRUDMixin.get_by"),
         # the model's own delete() overrides the mixin's
         ("board/api/boards.py", 26, "write", "orm_delete", (), "medium", "board.models.Board.delete"),
+        ("board/api/boards.py", 31, "read", "orm_query", (), "high", None),
+        # mass assignment of request data: every column may be written
+        ("board/api/boards.py", 33, "write", "orm_update", ("id", "title", "archived"), "medium", None),
     ]
     assert ("board/api/boards.py", 8, "read", "orm_query", ("id",), "high", "board.database.CRUDMixin.count") in usages("cards")
 
@@ -75,8 +78,13 @@ def test_generic_repository_calls_and_bodies_are_usages_of_the_bound_model():
         ("board/api/admin.py", 19, "write", "orm_delete", (), "high", VIA_CARDS),
         # by keyword, through the module: `select_from(model)` in count_rows
         ("board/api/admin.py", 27, "read", "orm_query", (), "high", "board.helpers.count_rows"),
+        # a third repository, bound by its class attribute (its constructor takes a session)
+        ("board/api/admin.py", 31, "read", "orm_query", (), "high",
+         "board.crud.archived_cards, bound by board.crud.boards.archived_cards = ArchivedCards(...)"),
     ]
-    assert ("board/crud/base.py", 14, "read", "orm_query", ("id",), "high", CARDS) in cards
+    # the generic body once per model, whichever object binds it first naming how
+    assert [row for row in cards if row[0] == "board/crud/base.py" and row[1] == 14] == [
+        ("board/crud/base.py", 14, "read", "orm_query", ("id",), "high", "board.crud.boards.archived_cards = ArchivedCards(...)")]
 
 
 DESK = Path(__file__).parent / "fixtures" / "desk"
