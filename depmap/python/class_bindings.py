@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 import re
 
-from depmap.python.tree import dotted_name
+from depmap.python.tree import dotted_name, single_assignment
 
 # `self.session`, `self.db`: a session, never a model.
 _SESSION_LIKE = re.compile(r"(?i)session|^_*(?:db|sess|s|uow|conn|connection|engine)$")
@@ -43,11 +43,8 @@ def class_names(node: ast.ClassDef) -> dict[str, str]:
     """Class-level `model = Article` / `model = models.Article`: attr -> the class as written."""
     found: dict[str, str] = {}
     for statement in node.body:
-        if isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name):
-            target, value = statement.targets[0].id, statement.value
-        elif isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name) and statement.value is not None:
-            target, value = statement.target.id, statement.value
-        else:
+        target, value = single_assignment(statement)
+        if target is None:
             continue
         written = dotted_name(value)
         if written and written.rsplit(".", 1)[-1][:1].isupper() and not _SESSION_LIKE.search(target):

@@ -328,6 +328,15 @@ def dotted_name(node: ast.AST | None) -> str | None:
 # -- displays and subscripts ----------------------------------------------------------------------
 
 
+def single_assignment(statement: ast.AST) -> tuple[str | None, ast.expr | None]:
+    """`name = value` / `name: T = value` -> (name, value); anything else -> (None, None)."""
+    if isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name):
+        return statement.targets[0].id, statement.value
+    if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name) and statement.value is not None:
+        return statement.target.id, statement.value
+    return None, None
+
+
 def unstarred(node: ast.expr) -> ast.expr:
     """`*x` in a list, tuple or base list stands for x."""
     return node.value if isinstance(node, ast.Starred) else node

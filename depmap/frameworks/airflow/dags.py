@@ -48,6 +48,7 @@ from depmap.python.tree import (
     callee_name,
     literal_string,
     positional_args,
+    single_assignment,
     unstarred,
 )
 from depmap.python.tree_strings import string_text
@@ -310,11 +311,8 @@ def _module_constants(tree: ast.Module) -> dict[str, ast.expr]:
     seen: dict[str, ast.expr] = {}
     rebound: set[str] = set()
     for statement in tree.body:
-        if isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name):
-            name, value = statement.targets[0].id, statement.value
-        elif isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name) and statement.value is not None:
-            name, value = statement.target.id, statement.value
-        else:
+        name, value = single_assignment(statement)
+        if name is None or value is None:
             continue
         if name in seen:
             rebound.add(name)

@@ -19,7 +19,7 @@ from typing import Any
 
 from depmap.model import Fact
 from depmap.python.imports import ImportTable
-from depmap.python.tree import FUNCTION_NODES, ParsedTree, TreeVisitor, callee_name, dotted_name
+from depmap.python.tree import FUNCTION_NODES, ParsedTree, TreeVisitor, callee_name, dotted_name, single_assignment
 
 SA_PACKAGES = ("sqlalchemy", "sqlmodel", "flask_sqlalchemy")
 BASE_FACTORIES = frozenset({"declarative_base", "generate_base", "automap_base"})
@@ -145,15 +145,6 @@ def top_level(body: list[ast.stmt]) -> Iterator[ast.stmt]:
             yield from top_level(statement.body)
         else:
             yield statement
-
-
-def single_assignment(statement: ast.AST) -> tuple[str | None, ast.expr | None]:
-    """`name = value` / `name: T = value` -> (name, value); anything else -> (None, None)."""
-    if isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name):
-        return statement.targets[0].id, statement.value
-    if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name) and statement.value is not None:
-        return statement.target.id, statement.value
-    return None, None
 
 
 @dataclass
