@@ -20,7 +20,7 @@ from dataclasses import replace
 from typing import Any
 
 from depmap.model import ACCESS, EXPOSURE, HIGH, LOW, MEDIUM, READ, Fact, weaker
-from depmap.orm.registry import Model, Registry, Resolution
+from depmap.orm.registry import Field, Model, Registry, Resolution
 from depmap.orm.symbols import ORM_ATTRIBUTE, ORM_LOAD
 
 DJANGO_LOOKUPS = frozenset(
@@ -181,16 +181,41 @@ class AccessResolver:
         return facts
 
     def _follow(self, model: Model, name: str) -> tuple[Model, tuple[str, str] | None] | None:
-        """One step of a related-manager path: forward relation field, or reverse relation."""
+        """One step of a related-manager path: forward relation field, or reverse relation; the
+        join is the foreign key the rows are filtered on (a many-to-many's, in its join table)."""
         forward = model.fields.get(name)
         if forward is not None and forward.is_relation:
             target = self.registry.resolve_relation(forward.spec.get("related_model"), model)
-            return (target, None) if target is not None else None
+            if target is None:
+                return None
+            through = self.through(model, forward, target)
+            return target, (through[0] if through else None)
         reverse = self.registry.reverse_relation(model, name)
         if reverse is None:
             return None
         other, field = reverse
+        if field.kind == "many_to_many":
+            through = self.through(other, field, model)
+            return other, (through[-1] if through else None)
         return other, ((other.table, field.column) if other.table and field.column else None)
+
+    def through(self, owner: Model, field: Field, target: Model) -> list[tuple[str, str]]:
+        """The join table of a Django many-to-many and its two foreign keys, the owner's first:
+        `<table>_<field>` with `<owner>_id`/`<target>_id` (`from_`/`to_` when both are one model),
+        or the `through` model's table and its keys to the two."""
+        if field.kind != "many_to_many" or owner.framework != "django" or not owner.table:
+            return []
+        if field.spec.get("through"):
+            through = self.registry.resolve_relation(field.spec["through"], owner)
+            if through is None or not through.table:
+                return []
+            keys = {id(self.registry.resolve_relation(f.spec.get("related_model"), through)): f.column
+                    for f in through.fields.values() if f.kind == "foreign_key" and f.column}  # fmt: skip
+            return [(through.table, keys[id(m)]) for m in (owner, target) if id(m) in keys]
+        source, other = f"{owner.class_name.lower()}_id", f"{target.class_name.lower()}_id"
+        if target is owner:
+            source, other = f"from_{source}", f"to_{other}"
+        return [(f"{owner.table}_{field.name}", source), (f"{owner.table}_{field.name}", other)]
 
     def loaded(self, model: Model, path: str) -> list[Model]:
         """The models whose rows a `select_related`/`prefetch_related` path loads, hop by hop
@@ -222,8 +247,10 @@ class AccessResolver:
             if field is not None:
                 if field.column and current.table:
                     touched.append((current.table, field.column))
+                target = self.registry.resolve_relation(field.spec.get("related_model"), current) if field.is_relation else None
+                if target is not None:  # `tags__label`: through the join table
+                    touched.extend(self.through(current, field, target))
                 if field.is_relation and rest and rest[0] not in DJANGO_LOOKUPS:
-                    target = self.registry.resolve_relation(field.spec.get("related_model"), current)
                     if target is None or not target.table:
                         return touched
                     current = target
@@ -234,6 +261,7 @@ class AccessResolver:
                 other, relation = reverse
                 if other.table and relation.column:
                     touched.append((other.table, relation.column))
+                touched.extend(reversed(self.through(other, relation, current)))
                 current = other
                 if not rest or rest[0] in DJANGO_LOOKUPS:
                     return touched

@@ -309,6 +309,8 @@ class Registry:
             default_names = {other.class_name.lower(), f"{other.class_name.lower()}_set"}
             if name == related_name or (related_name is None and name in default_names):
                 return other, candidate
+            if name == candidate.spec.get("related_query_name"):  # `filter(task__state=...)` by its lookup name
+                return other, candidate
         return None
 
     def _relations_pointing_at(self) -> dict[int, list[tuple[Model, Field]]]:

@@ -309,10 +309,11 @@ def test_select_and_prefetch_related_load_the_related_rows_whole():
             ["nothing__here"], related=["nothing__here"]),
     ]
     assert rows(link_orm(facts)) == [
-        # Customer -> its orders (every column) -> their tags (every column); the many-to-many join
-        # table between them is not listed yet (as for any lookup through a many-to-many field)
+        # Customer -> its orders (every column) -> their tags (every column), through the
+        # many-to-many's join table and its two keys
         ("customers/views.py", 60, "customers_customer", (), "read", "orm_query", "high"),
         ("customers/views.py", 60, "sales_order", ("customer_id", "id", "status", "total_cents"), "read", "orm_query", "high"),
+        ("customers/views.py", 60, "sales_order_tags", ("order_id", "tag_id"), "read", "orm_query", "high"),
         ("customers/views.py", 60, "sales_tag", ("id", "label"), "read", "orm_query", "high"),
         ("orders/views.py", 50, "customers_customer", ("id", "created_at", "email", "name"), "read", "orm_query", "high"),
         ("orders/views.py", 50, "sales_order", ("customer_id", "status"), "read", "orm_query", "high"),
@@ -340,6 +341,8 @@ def test_related_managers_of_unknown_receivers_resolve_by_a_unique_relation_name
     assert rows(facts) == [
         ("svc.py", 3, "sales_order", ("status", "customer_id"), "read", "orm_query", "medium"),
         ("svc.py", 4, "invoices_invoice", ("customer_id",), "write", "orm_delete", "medium"),
+        # a many-to-many: filtered on the order's key in the join table
+        ("svc.py", 5, "sales_order_tags", ("order_id",), "read", "orm_query", "medium"),
         ("svc.py", 5, "sales_tag", ("label",), "read", "orm_query", "medium"),
     ]
     first = next(f for f in facts if f.kind == "access" and f.location.line == 3)
@@ -377,4 +380,36 @@ def test_a_related_manager_filters_on_its_last_foreign_key_and_a_held_row_on_non
     assert rows(facts) == [
         ("svc.py", 3, "invoices_invoice", ("order_id",), "read", "orm_query", "high"),
         ("svc.py", 5, "invoices_invoice", ("id", "order_id", "amount"), "write", "orm_update", "high"),
+    ]
+
+
+def test_lookups_across_many_to_many_read_the_join_table_and_related_query_names_resolve():
+    member = model("teams/models.py", 3, "teams.models.Member", [
+        field("teams", 4, "many_to_many", related_model="teams.models.Team", type="ManyToManyField", through="teams.models.Seat"),
+    ])
+    team = model("teams/models.py", 8, "teams.models.Team", [field("name", 9)])
+    seat = model("teams/models.py", 12, "teams.models.Seat", [
+        field("member", 13, "foreign_key", related_model="teams.models.Member", type="ForeignKey", related_query_name="seat"),
+        field("team", 14, "foreign_key", related_model="teams.models.Team", type="ForeignKey"),
+    ])
+    facts = link_orm([*PROJECT, member, team, seat,
+        # Order.tags, an automatic join table; Member.teams through the Seat model
+        orm("q.py", 3, "q.f", "read", "orm_query", "orders.models.Order", ["tags__label"]),
+        orm("q.py", 4, "q.f", "read", "orm_query", "teams.models.Member", ["teams__name"]),
+        # from Team back to its members (the reverse of a many-to-many), and Seat's related_query_name
+        orm("q.py", 5, "q.f", "read", "orm_query", "teams.models.Team", ["member__id"]),
+        orm("q.py", 6, "q.f", "read", "orm_query", "teams.models.Member", ["seat__team"]),
+    ])  # fmt: skip
+    assert [row for row in rows(facts) if row[0] == "q.py"] == [
+        ("q.py", 3, "sales_order", (), "read", "orm_query", "high"),
+        ("q.py", 3, "sales_order_tags", ("order_id", "tag_id"), "read", "orm_query", "high"),
+        ("q.py", 3, "sales_tag", ("label",), "read", "orm_query", "high"),
+        ("q.py", 4, "teams_member", (), "read", "orm_query", "high"),
+        ("q.py", 4, "teams_seat", ("member_id", "team_id"), "read", "orm_query", "high"),
+        ("q.py", 4, "teams_team", ("name",), "read", "orm_query", "high"),
+        ("q.py", 5, "teams_member", ("id",), "read", "orm_query", "high"),
+        ("q.py", 5, "teams_seat", ("team_id", "member_id"), "read", "orm_query", "high"),
+        ("q.py", 5, "teams_team", (), "read", "orm_query", "high"),
+        ("q.py", 6, "teams_member", (), "read", "orm_query", "high"),
+        ("q.py", 6, "teams_seat", ("member_id", "team_id"), "read", "orm_query", "high"),
     ]
