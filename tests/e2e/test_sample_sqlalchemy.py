@@ -58,10 +58,20 @@ def test_column_name_overrides_and_core_tables(depmap):
     ]
 
 
+EVERY_ACCOUNT_COLUMN = ["created_at", "updated_at", "id", "email", "name", "company", "currency", "status", "payment_terms_days"]
+
+
 def test_readers_mix_orm_and_raw_sql(depmap):
     run = depmap("who-reads", "accounts.email", *PATH, "--format", "json")
     assert usages(run.json()) == [
+        # `return f"<Account {self.email}>"`: the model's own row, read by attribute
+        ("billing/models/account.py", 36, "billing.models.account.Account.__repr__", "orm_attribute", "high", ["email"]),
+        # session.get(Account, ...) and select(Account)...: whole rows, email among their columns
+        ("billing/repositories.py", 35, "billing.repositories.AccountRepository.get", "orm_load", "high", EVERY_ACCOUNT_COLUMN),
         ("billing/repositories.py", 38, "billing.repositories.AccountRepository.by_email", "orm_query", "high", ["email"]),
+        # (its `order_by(Account.name)` names `name`: the load is the rest)
+        ("billing/repositories.py", 59, "billing.repositories.AccountRepository.with_open_invoices", "orm_load", "high",
+         [c for c in EVERY_ACCOUNT_COLUMN if c != "name"]),
         ("billing/repositories.py", 204, "billing.repositories.aging_report", "select", "high", ["email", "id"]),
     ]
 

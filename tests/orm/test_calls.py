@@ -11,19 +11,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from depmap.model import ACCESS
+from depmap.model import ACCESS, INDIRECT_READS
 from depmap.registry import link_facts, scan_python_file
 from depmap.scan_context import ScanContext
 
 ROOT = Path(__file__).parent / "fixtures" / "board"
 
 
-def usages(table: str) -> list[tuple]:
+def usages(table: str, indirect: bool = False) -> list[tuple]:
+    """The usages of `table` in the fixture; whole-row loads and attribute reads with `indirect`."""
     facts = []
     for path in sorted(ROOT.rglob("*.py")):
         relative = path.relative_to(ROOT).as_posix()
         facts.extend(scan_python_file(relative, path.read_text(), ScanContext()).facts)
-    linked = [f for f in link_facts(facts) if f.kind == ACCESS and f.table == table]
+    linked = [f for f in link_facts(facts) if f.kind == ACCESS and f.table == table and (indirect or f.detail not in INDIRECT_READS)]
     return sorted({(f.location.path, f.location.line, f.access, f.detail, f.columns, f.confidence, f.extra.get("inferred_from")) for f in linked})
 
 
@@ -114,3 +115,19 @@ def test_a_mixin_querying_self_model_reads_the_model_each_view_binds_and_generic
     assert desk_usages("desk_followup") == [
         ("desk/views.py", 13, "read", "orm_query", ("public", "ticket_id"), "medium", "relation name `followup_set`"),
     ]
+
+
+def test_rows_a_method_loads_whole_are_loaded_where_it_is_called_and_held_rows_are_read_by_attribute():
+    every = ("id", "title", "archived")
+    indirect = [row for row in usages("boards", indirect=True) if row[3] in INDIRECT_READS and row[0] == "board/api/boards.py"]
+    assert indirect == [
+        # CRUDMixin.get_by selects `cls` whole: the rest of the row is loaded at each call
+        ("board/api/boards.py", 7, "read", "orm_load", every, "high", "board.database.CRUDMixin.get_by"),
+        ("board/api/boards.py", 12, "read", "orm_load", every, "high", "board.database.CRUDMixin.get_by"),
+        ("board/api/boards.py", 25, "read", "orm_load", every, "high", "board.database.CRUDMixin.get_by"),
+        # session.get(Board, id): one row, every column
+        ("board/api/boards.py", 31, "read", "orm_load", every, "high", None),
+    ]
+    # `board.title`/`board.id` read in show(): the row came from a method the scanner cannot see
+    # into, so no attribute read is claimed there; in a model's own method `self.cards` is a relation
+    assert not [row for row in usages("boards", indirect=True) if row[3] == "orm_attribute"]

@@ -46,7 +46,7 @@ from dataclasses import replace
 from typing import Any
 
 from depmap.model import HIGH, LOW, MEDIUM, READ, WRITE, Fact, Location, weaker
-from depmap.orm.symbols import ORM_ACCESS, ORM_CREATE, ORM_DELETE, ORM_QUERY, ORM_UPDATE
+from depmap.orm.symbols import ORM_ACCESS, ORM_ATTRIBUTE, ORM_CREATE, ORM_DELETE, ORM_QUERY, ORM_UPDATE
 from depmap.scan_context import ScanContext
 from depmap.python.analysis import PythonAnalysis
 from depmap.python.name_lines import call_arguments, first_lines
@@ -71,7 +71,7 @@ _SESSION_CALL = re.compile("session" + _SESSION_METHODS)
 _DB_CALL = re.compile("db" + _SESSION_METHODS)
 
 INSTANCE_UPDATES = frozenset({"sqlmodel_update"})  # SQLModel: copy every given field onto the row
-DETAIL = {"read": ORM_QUERY, "create": ORM_CREATE, "update": ORM_UPDATE, "delete": ORM_DELETE}
+DETAIL = {"read": ORM_QUERY, "create": ORM_CREATE, "update": ORM_UPDATE, "delete": ORM_DELETE, "attribute": ORM_ATTRIBUTE}
 
 
 def analyse_sqlalchemy_queries(parsed: ParsedTree, ctx: ScanContext) -> list[Fact]:
@@ -104,6 +104,7 @@ class GatherQueriesVisitor(GatherSqlalchemyVisitor):
         super().__init__(parsed, names)
         self.frames: list[Frame] = [Frame()]
         self.consumed: set[int] = set()  # calls already read as part of an enclosing chain
+        self.callees: set[int] = set()  # the `func` of every call seen
         self.params: dict[int, tuple[list[str], bool]] = {}  # id(statement) -> keys of execute() rows
         self.schemas = schema_classes(parsed.tree)
         self.models = model_classes(parsed.tree, names)
@@ -130,6 +131,7 @@ class GatherQueriesVisitor(GatherSqlalchemyVisitor):
         guess: bool = False,
         written_in: Sequence[ast.AST] = (),
         built: ast.AST | None = None,
+        rows: bool = False,
     ) -> None:
         """One ORM_ACCESS fact; `extra["field_lines"]` has the line of each field first named on
         another line than the fact's, looked for in `written_in` (the `.values(...)` links) first.
@@ -153,6 +155,8 @@ class GatherQueriesVisitor(GatherSqlalchemyVisitor):
             extra["table_binding"] = target.binding
         if start is not node:
             extra["lines"] = [start.lineno, node.lineno]  # type: ignore[attr-defined]
+        if rows:  # the query loads its model's rows: every column (the linker adds the rest)
+            extra["rows"] = True
         if kind == "read" and (related := loader_paths(node, target.written)):
             extra["related"] = related
         if confidence != HIGH:
@@ -324,7 +328,18 @@ class GatherQueriesVisitor(GatherSqlalchemyVisitor):
 
     # -- calls -----------------------------------------------------------------------------------
 
+    def visit_Attribute(self, node: ast.Attribute) -> None:
+        """`order.status` on a row loaded (or annotated, or `self` of a model): an attribute read of
+        that column (the linker keeps fields only); a row built here is not read from the database."""
+        if not isinstance(node.ctx, ast.Load) or not isinstance(node.value, ast.Name) or id(node) in self.callees:
+            return
+        instance = self.targets.lookup_instance(node.value.id)
+        if instance is None or instance.origin not in ("loaded", "annotated", "self") or node.attr.startswith("_"):
+            return
+        self.emit(instance.target, "read:attribute", node, [node.attr], guess=instance.origin == "annotated")
+
     def visit_Call(self, node: ast.Call) -> None:
+        self.callees.add(id(node.func))  # `order.save` in `order.save()`: a method, not a field read
         if id(node) in self.consumed:
             return
         root, links = unwind(node, self.targets)
@@ -378,7 +393,7 @@ class GatherQueriesVisitor(GatherSqlalchemyVisitor):
         primary = next(iter(chain.entities.values()))
         if chain.kind == "select":
             for key, target in chain.entities.items():
-                self.emit(target, "read", node, chain.reads.get(key, []))
+                self.emit(target, "read", node, chain.reads.get(key, []), rows=key in chain.whole)
             return
         detail = {"insert": "create", "update": "update", "delete": "delete"}[chain.kind]
         writes = [] if chain.kind == "delete" else chain.writes
@@ -403,7 +418,7 @@ class GatherQueriesVisitor(GatherSqlalchemyVisitor):
             target = self.targets.whole_model(args[0])
             if target is None:
                 return False
-            self.emit(target, "read", call)
+            self.emit(target, "read", call, rows=True)
         elif name in ("add", "merge", "delete"):
             self.written_object(args[0], {"add": "create", "merge": "update", "delete": "delete"}[name], call)
         elif name in ("add_all", "bulk_save_objects") and isinstance(args[0], (ast.List, ast.Tuple)):

@@ -20,6 +20,10 @@ from depmap.frameworks.sqlalchemy.targets import Target, TargetResolver, unwrap_
 
 ENTITY_LINKS = frozenset({"select_from", "with_entities", "add_columns", "add_entity", "with_only_columns"})
 JOIN_LINKS = frozenset({"join", "outerjoin", "join_from", "outerjoin_from"})
+# Links (and loader options) after which a query no longer loads its models' rows whole, or none.
+PARTIAL_LOADS = frozenset(
+    {"count", "exists", "delete", "update", "with_entities", "with_only_columns", "values", "value", "load_only", "defer"}
+)
 CORE_CONTINUATIONS = frozenset({"values", "where", "returning", "filter", "order_by", "limit", "with_only_columns", "on_conflict_do_update", "on_conflict_do_nothing", "from_select"})
 
 
@@ -35,6 +39,7 @@ class Chain:
     upserts: list[str] = field(default_factory=list)
     value_calls: list[ast.Call] = field(default_factory=list)  # the links that name `writes`
     current: Target | None = None  # what filter_by() filters: the last entity joined
+    whole: set[tuple[str | None, str | None, str, str]] = field(default_factory=set)  # selected as rows, every column
 
     def add_entity(self, target: Target, column: str | None = None, *, joined: bool = False) -> None:
         self.entities.setdefault(target.key, target)
@@ -51,6 +56,11 @@ class Chain:
                 return  # `Status.paid` in a filter is an enum member, not a column of a joined model
             self.entities[target.key] = target
         self.reads.setdefault(target.key, []).extend(columns)
+
+
+def _loads_part(call: ast.Call) -> bool:
+    """`.options(load_only(Order.total))` / `defer(...)`: the rows are not loaded whole."""
+    return any(isinstance(node, ast.Call) and callee_name(node.func) in PARTIAL_LOADS for node in ast.walk(call))
 
 
 def unwind(node: ast.Call, targets: TargetResolver) -> tuple[ast.expr, list[tuple[str, ast.Call]]]:
@@ -128,14 +138,19 @@ class StatementReader:
         """One statement chain: collect its entities, then the fields each link uses; None when
         it names no entity. `params`: the keys of the rows `execute()` passes with it."""
         chain = Chain(kind)
+        partial = any(name in PARTIAL_LOADS or (name == "options" and _loads_part(call)) for name, call in links)
         if primary is not None:
             chain.add_entity(primary)
+            if kind == "select" and not partial:  # `Order.query.filter(...)`
+                chain.whole.add(primary.key)
         if source is not None:
             args = positional_args(source)
             if kind == "select":
                 for arg in args:
                     for target, column in self.entity(arg, variables=True):
                         chain.add_entity(target, column)
+                        if column is None and not partial:  # `select(Order)`, `query(Order)`, `query(self.model)`
+                            chain.whole.add(target.key)
             elif args:
                 found = self.entity(args[0], variables=True)
                 if found and found[0][1] is None:

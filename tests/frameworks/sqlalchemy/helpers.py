@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from depmap.model import Fact, ScanResult
-from depmap.orm.symbols import MODEL, ORM_ACCESS
+from depmap.orm.symbols import MODEL, ORM_ACCESS, ORM_ATTRIBUTE
 from depmap.scan_context import ScanContext
 from depmap.python.scanner import scan_python
 from depmap.frameworks.sqlalchemy.models import SQLALCHEMY_MODELS
@@ -82,8 +82,10 @@ def assert_same(actual: list[Any], expected: list[Any]) -> None:
         )
 
 
-def accesses(result: ScanResult, module: str) -> list[tuple]:
-    return [access_row(fact, module) for fact in of_kind(result, ORM_ACCESS)]
+def accesses(result: ScanResult, module: str, attributes: bool = False) -> list[tuple]:
+    """ORM_ACCESS rows; attribute reads (`order.status`) only with `attributes`: the query tests
+    list queries, `test_attribute_reads_and_whole_rows` lists those."""
+    return [access_row(f, module) for f in of_kind(result, ORM_ACCESS) if attributes or f.detail != ORM_ATTRIBUTE]
 
 
 def models(result: ScanResult) -> dict[str, Fact]:

@@ -465,3 +465,31 @@ def test_loader_options_load_relationships_whole():
         (10, "Order", ("lines__product", "lines")),  # the chained loader, and the path it starts from
         (14, "Customer", ()),
     ]
+
+
+def test_attribute_reads_and_whole_rows():
+    source = (
+        "from sqlalchemy import select\n"
+        "from sqlalchemy.orm import Session, load_only\n"
+        "from app.models import Order\n"
+        "\n"
+        "def report(session: Session, order_id: int, given: Order):\n"
+        "    order = session.get(Order, order_id)\n"
+        "    total = order.total + given.discount\n"
+        "    draft = Order(total=1)\n"
+        "    print(draft.total, order.refresh())\n"
+        "    rows = session.scalars(select(Order).where(Order.status == 'open')).all()\n"
+        "    n = session.query(Order).count()\n"
+        "    light = session.scalars(select(Order).options(load_only(Order.total))).all()\n"
+        "    return total, n, rows, light\n"
+    )
+    facts = of_kind(scan_source(source, "app/report.py"), "orm_access")
+    assert sorted((f.location.line, f.detail, f.extra["model_name"], f.extra["fields"], bool(f.extra.get("rows"))) for f in facts) == [
+        (6, "orm_query", "Order", [], True),  # session.get: one whole row
+        # a loaded row's attribute, and an annotated one's (kept: Order is queried in this file)
+        (7, "orm_attribute", "Order", ["discount"], False),
+        (7, "orm_attribute", "Order", ["total"], False),
+        (10, "orm_query", "Order", ["status"], True),
+        (11, "orm_query", "Order", [], False),  # count(): no row loaded
+        (12, "orm_query", "Order", ["total"], False),  # load_only: not the whole row
+    ]  # `draft.total` is a row built here, `order.refresh` a method: neither is read from the table
