@@ -21,8 +21,10 @@ from depmap.frameworks.dbt.symbols import (
     DBT_MODEL_CONFIG,
     DBT_PROJECT,
     DBT_SOURCE,
+    ref_placeholder,
     source_placeholder,
 )
+from depmap.frameworks.dbt.data_tests import test_reads
 
 _LINE = "__line__"
 _PROPERTY_KEYS = ("sources", "models", "seeds", "snapshots", "exposures")
@@ -113,11 +115,17 @@ def scan_dbt_yaml(path: str, text: str, ctx: ScanContext) -> ScanResult:
     if not isinstance(data, dict) or not any(isinstance(data.get(k), list) for k in _PROPERTY_KEYS):
         return ScanResult()
     facts: list[Fact] = []
+    lines = text.splitlines()
     for source in _entries(data, "sources"):
-        facts.extend(_source_facts(path, source))
+        for fact in _source_facts(path, source):
+            facts.append(fact)
+            table = next(t for t in source.get("tables") if isinstance(t, dict) and str(t.get("name")) == fact.extra["name"])
+            facts.extend(test_reads(path, lines, table, fact.extra["placeholder"], fact.table))
     for key, resource in (("models", "model"), ("seeds", "seed"), ("snapshots", "snapshot")):
         for entry in _entries(data, key):
             facts.append(_config_fact(path, entry, resource))
+            name = str(entry["name"])
+            facts.extend(test_reads(path, lines, entry, ref_placeholder(name), name.lower()))
     for exposure in _entries(data, "exposures"):
         facts.append(_exposure_fact(path, exposure))
     return ScanResult(facts=sorted_facts(facts))

@@ -19,14 +19,14 @@ def test_tables_and_columns() -> None:
         ("table_def", "analytics.dim_customers", ("customer_id", "email", "order_count", "total_amount"), "schema", "dbt_model", DIM, 1),
         ("table_def", "analytics.orders_fact", ("order_key",), "schema", "dbt_model", FCT, 8),
         ("table_def", "int_order_totals", ("customer_id", "order_count", "total_amount"), "schema", "dbt_model", INT_TOTALS, 3),
-        ("table_def", "raw.customers", (), "schema", "dbt_source", SOURCES, 14),
+        ("table_def", "raw.customers", (), "schema", "dbt_source", SOURCES, 16),
         ("table_def", "raw.shop_orders", ("id", "customer_id", "status"), "schema", "dbt_source", SOURCES, 7),
         ("table_def", "stg_customers", ("customer_id", "name", "email"), "schema", "dbt_model", STG_CUSTOMERS, 1),
         # `select * from renamed`: the columns come from the CTE's column lineage
         ("table_def", "stg_orders", ("amount", "created_at", "customer_id", "order_id", "status"), "schema", "dbt_model", STG_ORDERS, 2),
     ]
     columns = {(f.table, f.columns[0]): (f.extra["type"], f.location.line) for f in facts if f.kind == "column_def"}
-    assert columns[("raw.shop_orders", "status")] == ("text", 12)
+    assert columns[("raw.shop_orders", "status")] == ("text", 14)
     assert columns[("analytics.dim_customers", "order_count")] == ("bigint", 1)  # type from the contract
     assert columns[("stg_orders", "order_id")] == (None, 2)
     assert sorted(t for t, _ in columns) == sorted(
@@ -45,8 +45,8 @@ def test_model_configs() -> None:
         "contract_enforced": False,
         "projection": ["stg_orders.*", "order_key"],
         "star_from": ["stg_orders"],
-        "declared_columns": [],
-        "declared_at": {"path": SCHEMA_YML, "line": 17},
+        "declared_columns": ["status", "customer_id"],
+        "declared_at": {"path": SCHEMA_YML, "line": 24},
     }
     assert defs["analytics.dim_customers"]["contract_enforced"] is True
     assert defs["analytics.dim_customers"]["declared_columns"] == ["customer_id", "email", "order_count", "total_amount"]
@@ -58,7 +58,8 @@ def test_model_configs() -> None:
 def test_accesses() -> None:
     facts = linked("shop")
     reads = sorted(
-        ((f.location.path, f.location.line, f.table, f.columns, f.detail, f.extra.get("is_incremental")) for f in facts if f.kind == "access"),
+        ((f.location.path, f.location.line, f.table, f.columns, f.detail, f.extra.get("is_incremental"))
+         for f in facts if f.kind == "access" and f.detail != "dbt_test"),  # the data tests: below
         key=repr,
     )
     assert reads == sorted([
@@ -70,8 +71,8 @@ def test_accesses() -> None:
         (FCT, 9, "stg_orders", ("created_at",), "select", True),  # first called inside dbt_utils.star
         (FCT, 9, "stg_orders", ("order_id", "customer_id"), "select", None),
         (FCT, 9, "stg_orders", (), "select_star", None),
-        (SCHEMA_YML, 22, "analytics.dim_customers", (), "dbt_exposure", None),
-        (SCHEMA_YML, 22, "analytics.orders_fact", (), "dbt_exposure", None),
+        (SCHEMA_YML, 39, "analytics.dim_customers", (), "dbt_exposure", None),
+        (SCHEMA_YML, 39, "analytics.orders_fact", (), "dbt_exposure", None),
         (STG_CUSTOMERS, 5, "raw.customers", ("id", "name", "email"), "select", None),
         (STG_ORDERS, 4, "raw.shop_orders", ("id", "customer_id", "status", "amount_cents", "created_at"), "select", None),
         (STG_ORDERS, 4, "raw.shop_orders", (), "select_star", None),
@@ -119,4 +120,29 @@ def test_lineage_reaches_the_marts_in_the_graph() -> None:
         ("raw.shop_orders", "stg_orders", 1),
         ("stg_orders", "analytics.orders_fact", 2),
         ("stg_orders", "int_order_totals", 2),
+    ]
+
+
+def test_data_tests_read_what_they_test_at_their_lines() -> None:
+    tests = sorted(
+        (f.location.path, f.location.line, f.table, f.columns, f.snippet)
+        for f in linked("shop") if f.kind == "access" and f.detail == "dbt_test"
+    )
+    assert tests == [
+        # column tests written as bare names, each at its own line
+        (SCHEMA_YML, 12, "analytics.dim_customers", ("customer_id",), "unique"),
+        (SCHEMA_YML, 13, "analytics.dim_customers", ("customer_id",), "not_null"),
+        # relationships (dbt 1.10 `arguments:`): the test's model, and the target at its `to:` line
+        (SCHEMA_YML, 14, "analytics.dim_customers", ("customer_id",), "relationships"),
+        (SCHEMA_YML, 16, "stg_customers", ("customer_id",), "relationships to: stg_customers"),
+        # a model-level test comparing with another model
+        (SCHEMA_YML, 28, "analytics.orders_fact", (), "dbt_utils.equal_rowcount"),
+        (SCHEMA_YML, 29, "stg_orders", (), "dbt_utils.equal_rowcount compare_model: stg_orders"),
+        (SCHEMA_YML, 33, "analytics.orders_fact", ("status",), "accepted_values"),
+        # a flow list: both on its line, the relationships target named there too
+        (SCHEMA_YML, 36, "analytics.dim_customers", ("customer_id",), "relationships to: dim_customers"),
+        (SCHEMA_YML, 36, "analytics.orders_fact", ("customer_id",), "not_null"),
+        (SCHEMA_YML, 36, "analytics.orders_fact", ("customer_id",), "relationships"),
+        # a source table's column test reads the table the source names
+        ("models/staging/sources.yml", 12, "raw.shop_orders", ("id",), "unique"),
     ]
