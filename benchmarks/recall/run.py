@@ -70,8 +70,11 @@ def found_sites(root: Path, table: str) -> list[Site]:
     """Every site depmap reports for `table`: usages with their statement's lines, definitions, and
     the schema operations of its history (upgrades and downgrades)."""
     sites = []
+    names = {table}
     for command in ("who-reads", "who-writes"):
-        for usage in depmap(command, table, root=root)["usages"]:
+        document = depmap(command, table, root=root)
+        names.update(document["query"]["table"])  # `candidacy` is `mart_civics.candidacy` in the graph
+        for usage in document["usages"]:
             access = usage["access"] if usage["access"] in ("read", "write") else "schema"
             statement = usage.get("statement") or {}
             sites.append(Site(usage["path"], usage["line"], usage.get("end_line") or usage["line"], access,
@@ -83,7 +86,7 @@ def found_sites(root: Path, table: str) -> list[Site]:
     graph = depmap("graph", root=root)
     for edge in graph["edges"]:
         target = edge.get("target", "")
-        if edge["kind"] == "defines" and (target == f"table:{table}" or target.startswith(f"column:{table}.")):
+        if edge["kind"] == "defines" and any(target == f"table:{name}" or target.startswith(f"column:{name}.") for name in names):
             sites.append(Site(edge["path"], edge["line"], edge["line"], "schema"))
     return sorted(set(sites), key=lambda s: (s.path, s.line, s.access))
 

@@ -262,6 +262,10 @@ def _model_definition(
         data_type = declared.get(column, {}).get("data_type")
         column_extra = {"type": data_type, "nullable": None, "default": None, "model": model.extra["name"]}
         facts.append(Fact(COLUMN_DEF, relation, model.location, (column,), SCHEMA, "dbt_model", "dbt", extra=column_extra))
+        line = declared.get(column, {}).get("line")
+        if yaml_config is not None and line:  # documented in the properties YAML: a definition site too
+            where = Location(yaml_config.location.path, int(line), int(line), symbol=model.extra["name"])
+            facts.append(Fact(COLUMN_DEF, relation, where, (column,), SCHEMA, "dbt_declared", "dbt", extra=column_extra))
     return facts
 
 

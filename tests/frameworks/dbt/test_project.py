@@ -25,9 +25,14 @@ def test_tables_and_columns() -> None:
         # `select * from renamed`: the columns come from the CTE's column lineage
         ("table_def", "stg_orders", ("amount", "created_at", "customer_id", "order_id", "status"), "schema", "dbt_model", STG_ORDERS, 2),
     ]
-    columns = {(f.table, f.columns[0]): (f.extra["type"], f.location.line) for f in facts if f.kind == "column_def"}
+    columns = {(f.table, f.columns[0]): (f.extra["type"], f.location.line) for f in facts if f.kind == "column_def" and f.detail != "dbt_declared"}
     assert columns[("raw.shop_orders", "status")] == ("text", 14)
     assert columns[("analytics.dim_customers", "order_count")] == ("bigint", 1)  # type from the contract
+    # a column the model's properties YAML documents is also defined at its line there
+    declared = sorted((f.columns[0], f.location.path, f.location.line) for f in facts if f.detail == "dbt_declared")
+    assert declared == [
+        ("customer_id", SCHEMA_YML, 9), ("email", SCHEMA_YML, 18), ("order_count", SCHEMA_YML, 20), ("total_amount", SCHEMA_YML, 22),
+    ]  # fct_orders documents `status` and `customer_id`, which its SQL does not select: no definition
     assert columns[("stg_orders", "order_id")] == (None, 2)
     assert sorted(t for t, _ in columns) == sorted(
         ["raw.shop_orders"] * 3 + ["stg_customers"] * 3 + ["stg_orders"] * 5 + ["int_order_totals"] * 3
