@@ -33,7 +33,7 @@ from dataclasses import replace
 from pathlib import PurePosixPath
 from typing import Any
 
-from depmap.model import ACCESS, COLUMN_DEF, FLOW, READ, SCHEMA, TABLE_DEF, Fact, Location
+from depmap.model import ACCESS, COLUMN_DEF, FLOW, READ, SCHEMA, TABLE_DEF, WRITE, Fact, Location
 from depmap.frameworks.dbt.seeds import DBT_SEED
 from depmap.frameworks.dbt.symbols import (
     DBT_EXPOSURE,
@@ -258,6 +258,10 @@ def _model_definition(
         extra["unknown_macros"] = model.extra["unknown_macros"]
     snippet = _substitute(model.snippet, relations)
     facts = [Fact(TABLE_DEF, relation, model.location, columns, SCHEMA, "dbt_model", "dbt", snippet=snippet, extra=extra)]
+    if extra["materialized"] != "ephemeral":  # `dbt run` (re)builds the relation from this file
+        built = Location(model.location.path, 1, 1, symbol=model.extra["name"])
+        note = {"model": model.extra["name"], "materialized": extra["materialized"]}
+        facts.append(Fact(ACCESS, relation, built, columns, WRITE, "dbt_build", "dbt", snippet=f"materialized: {extra['materialized']}", extra=note))
     for column in columns:
         data_type = declared.get(column, {}).get("data_type")
         column_extra = {"type": data_type, "nullable": None, "default": None, "model": model.extra["name"]}

@@ -64,7 +64,7 @@ def test_accesses() -> None:
     facts = linked("shop")
     reads = sorted(
         ((f.location.path, f.location.line, f.table, f.columns, f.detail, f.extra.get("is_incremental"))
-         for f in facts if f.kind == "access" and f.detail != "dbt_test"),  # the data tests: below
+         for f in facts if f.kind == "access" and f.detail not in ("dbt_test", "dbt_build")),  # those: below
         key=repr,
     )
     assert reads == sorted([
@@ -151,3 +151,14 @@ def test_data_tests_read_what_they_test_at_their_lines() -> None:
         # a source table's column test reads the table the source names
         ("models/staging/sources.yml", 12, "raw.shop_orders", ("id",), "unique"),
     ]
+
+
+def test_building_a_model_writes_its_relation_from_its_file() -> None:
+    builds = sorted((f.location.path, f.location.line, f.table, f.access, f.extra["materialized"])
+                    for f in linked("shop") if f.kind == "access" and f.detail == "dbt_build")
+    assert builds == [
+        (DIM, 1, "analytics.dim_customers", "write", "table"),
+        (FCT, 1, "analytics.orders_fact", "write", "incremental"),
+        (STG_CUSTOMERS, 1, "stg_customers", "write", "view"),
+        (STG_ORDERS, 1, "stg_orders", "write", "view"),
+    ]  # int_order_totals is ephemeral: inlined where it is used, never built
