@@ -14,7 +14,7 @@ from __future__ import annotations
 from sqlglot import exp
 from sqlglot.optimizer.scope import Scope, traverse_scope
 
-from depmap.model import ACCESS, HIGH, LOW, READ, WRITE
+from depmap.model import ACCESS, HIGH, LOW, MEDIUM, READ, WRITE
 from depmap.sql.names import column_name, identifier, table_name
 from depmap.sql.placeholders import is_hole
 from depmap.sql.frames import Attribution, Collector, Frame, Source, frame_of, star_sources
@@ -219,6 +219,8 @@ class QueryResolver:
         qualifier = identifier(column.args.get("table"))
         if not qualifier and _is_using_column(column, name):
             return  # the merged column of `JOIN ... USING (name)`: `_joins` recorded both sides
+        if not qualifier and self._whole_row(name, frame, access):
+            return
         for attribution in self._resolve(name, qualifier, frame, frozenset()):
             extra = None
             if attribution.candidates:
@@ -226,6 +228,25 @@ class QueryResolver:
                 # this name in another of these tables makes the reference ambiguous.
                 extra = {"candidates": list(attribution.candidates), "scope": list(attribution.candidates)}
             self.out.add(ACCESS, attribution.table, [attribution.column], access, detail, attribution.confidence, extra)
+
+    def _whole_row(self, name: str, frame: Frame, access: str) -> bool:
+        """PostgreSQL's whole-row reference: `SELECT p FROM payments p`, `row_to_json(p)`,
+        `to_jsonb(payments)` name a table (or its alias) where a column is expected, and read
+        every column of the row, one added tomorrow included, like `SELECT *`. A column of that
+        name wins when the schema says the table has one; unsure when the schema is not known."""
+        source = frame.lookup(name)
+        if not isinstance(source, exp.Table) or access != READ:
+            return False
+        known = self._has_column(source, name)
+        table = self.table(source)
+        if known is True or not table:
+            return False
+        confidence = HIGH if known is False else MEDIUM
+        extra = {"whole_row": name}
+        if known is None:
+            extra["reason"] = f"`{name}` taken for the row of {table}: no column of that name is known"
+        self.out.add(ACCESS, table, (), READ, "select_star", confidence, extra)
+        return True
 
     def _resolve(self, name: str, qualifier: str, frame: Frame, seen: frozenset[int]) -> list[Attribution]:
         if qualifier:

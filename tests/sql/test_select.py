@@ -6,7 +6,7 @@ used in ORDER BY / GROUP BY / HAVING is not a column read; `*` is a `select_star
 
 from __future__ import annotations
 
-from .helpers import A, FLOW, H, L, R, check, extra, find
+from .helpers import A, FLOW, H, L, R, check, extra, find, one
 
 
 def test_table_and_column_aliases_resolve_to_the_table() -> None:
@@ -271,3 +271,17 @@ def test_natural_join_partners_are_the_tables_to_its_left() -> None:
     )
     assert extra(find(result, "loyalty", "natural_join")) == {"partners": ["customers"]}
     assert extra(find(result, "customers", "natural_join")) == {"partners": ["loyalty"]}
+
+
+def test_whole_row_references_read_every_column_like_a_star() -> None:
+    schema = {"payments": {"id": "bigint", "amount": "numeric", "status": "text"}, "tag": {"id": "int", "tag": "text"}}
+    # an alias, a function over the row, the table's own name: every column, a new one included
+    for sql, name in (("SELECT p FROM payments p", "p"), ("SELECT row_to_json(p) FROM payments p WHERE p.amount > 0", "p"),
+                      ("SELECT to_jsonb(payments) FROM payments", "payments")):
+        star = find(one(sql, schema=schema), "payments", "select_star")
+        assert (star.confidence, extra(star)) == (H, {"whole_row": name}), sql
+    # a column named like its table is that column, when the schema says so
+    check("SELECT tag FROM tag", [(A, "tag", ("tag",), R, "select", H)], schema=schema)
+    # without a schema the row is the likelier reading, said with its reason
+    star = find(one("SELECT p FROM payments p"), "payments", "select_star")
+    assert star.confidence == "medium" and extra(star)["reason"].startswith("`p` taken for the row of payments")
