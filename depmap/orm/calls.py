@@ -10,10 +10,12 @@ model called on, `self.model` to the constructor argument or class attribute tha
 the method's operations become symbolic ORM_ACCESS facts at the call site, which the access
 resolver then reads like any other. `notes.inferred_from` names the method (and the object).
 
-Only operations on the receiver travel to the call site: what a method does to a model it names
-itself is already reported in its body. Calls inside methods (`cls.get_by(...)` in
-`get_by_or_404`) chain, a few levels deep. A generic method's body is also reported once per model
-an object binds to it, where the statement about that model is built.
+Receivers are also a function's parameters (`count_rows(db, Order)` runs `select(model)`: "arg:1:
+model", bound by position or keyword). Only operations on a receiver travel to the call site: what
+a method does to a model it names itself is already reported in its body. Calls inside methods
+(`cls.get_by(...)` in `get_by_or_404`) chain, a few levels deep. A generic method's body is also
+reported once per model a binder gives it (a module-level object, or a subclass's `model = X`),
+where the statement about that model is built.
 """
 
 from __future__ import annotations
@@ -25,7 +27,6 @@ from depmap.model import HIGH, Fact, weaker
 from depmap.orm.registry import Registry
 from depmap.orm.symbols import ORM_ACCESS, ORM_CALL, ORM_CREATE, ORM_UPDATE, PY_CLASS, PY_OBJECT
 
-SNIPPET_LIMIT = 160
 MAX_DEPTH = 4
 
 
