@@ -6,12 +6,14 @@ from __future__ import annotations
 from depmap.discover import FileKind
 from depmap.frameworks.dbt.link import link_dbt
 from depmap.frameworks.dbt.models import scan_dbt_model
+from depmap.frameworks.dbt.python_models import DBT_PYTHON_MODELS
 from depmap.frameworks.dbt.seeds import scan_dbt_seed
 from depmap.frameworks.dbt.yaml_files import scan_dbt_project, scan_dbt_yaml
 from depmap.frameworks.family import Family
 
 DBT = Family(
     "dbt",
+    python=(DBT_PYTHON_MODELS,),
     files={
         FileKind.SQL: (scan_dbt_model,),
         FileKind.YAML: (scan_dbt_yaml,),

@@ -65,6 +65,10 @@ def link_dbt(facts: list[Fact]) -> list[Fact]:
     settings = {name: _settings(model, yaml_configs.get(name), projects) for name, model in models.items()}
     seeds = _seeds(facts, projects)
     relations = _relations(models, settings, sources, seeds)
+    for fact in facts:  # a Python model (`depmap.frameworks.dbt.python_models`) is named like a SQL one
+        if fact.kind == ACCESS and fact.detail == "dbt_build" and fact.table not in relations:
+            name = fact.extra["model"]
+            relations[fact.table] = _relation_name(name, _settings(fact, yaml_configs.get(name), projects))
 
     linked: list[Fact] = []
     for fact in facts:

@@ -9,10 +9,15 @@ from depmap.model import Fact, ScanResult
 from depmap.frameworks.dbt.link import link_dbt
 from depmap.scan_context import ScanContext
 from depmap.frameworks.dbt.models import scan_dbt_model
+from depmap.frameworks.dbt.python_models import DBT_PYTHON_MODELS
 from depmap.frameworks.dbt.yaml_files import scan_dbt_project, scan_dbt_yaml
+from depmap.python.scanner import scan_python
 
 FIXTURES = Path(__file__).parent / "fixtures"
-DBT_SCANNERS = {FileKind.DBT_PROJECT: scan_dbt_project, FileKind.YAML: scan_dbt_yaml, FileKind.SQL: scan_dbt_model}
+DBT_SCANNERS = {
+    FileKind.DBT_PROJECT: scan_dbt_project, FileKind.YAML: scan_dbt_yaml, FileKind.SQL: scan_dbt_model,
+    FileKind.PYTHON: lambda path, text, ctx: scan_python(path, text, ctx, (DBT_PYTHON_MODELS,)),
+}  # fmt: skip
 
 
 def scan_tree(root: Path, ctx: ScanContext = ScanContext()) -> list[Fact]:

@@ -64,7 +64,7 @@ def test_accesses() -> None:
     facts = linked("shop")
     reads = sorted(
         ((f.location.path, f.location.line, f.table, f.columns, f.detail, f.extra.get("is_incremental"))
-         for f in facts if f.kind == "access" and f.detail not in ("dbt_test", "dbt_build")),  # those: below
+         for f in facts if f.kind == "access" and f.detail not in ("dbt_test", "dbt_build", "dbt_python_ref")),  # below
         key=repr,
     )
     assert reads == sorted([
@@ -157,8 +157,21 @@ def test_building_a_model_writes_its_relation_from_its_file() -> None:
     builds = sorted((f.location.path, f.location.line, f.table, f.access, f.extra["materialized"])
                     for f in linked("shop") if f.kind == "access" and f.detail == "dbt_build")
     assert builds == [
+        ("models/marts/customer_scores.py", 1, "analytics.customer_scores", "write", "table"),  # a Python model
         (DIM, 1, "analytics.dim_customers", "write", "table"),
         (FCT, 1, "analytics.orders_fact", "write", "incremental"),
         (STG_CUSTOMERS, 1, "stg_customers", "write", "view"),
         (STG_ORDERS, 1, "stg_orders", "write", "view"),
     ]  # int_order_totals is ephemeral: inlined where it is used, never built
+
+
+def test_a_python_model_reads_its_refs_and_sources_and_builds_its_relation() -> None:
+    scores = "models/marts/customer_scores.py"
+    facts = sorted((f.location.line, f.table, f.access, f.detail, f.snippet)
+                   for f in linked("shop") if f.kind == "access" and f.location.path == scores)
+    assert facts == [
+        # named like a SQL model of its folder: marts get the `analytics` schema
+        (1, "analytics.customer_scores", "write", "dbt_build", "materialized: table"),
+        (7, "analytics.dim_customers", "read", "dbt_python_ref", 'dbt.ref("dim_customers")'),
+        (8, "raw.shop_orders", "read", "dbt_python_ref", 'dbt.source("shop", "orders")'),
+    ]
