@@ -30,7 +30,7 @@ from depmap.orm.symbols import ORM_CALL, PY_CLASS, PY_OBJECT
 from depmap.python.analysis import PythonAnalysis
 from depmap.python.class_bindings import class_names, init_parameters
 from depmap.python.imports import ImportTable
-from depmap.python.tree import ParsedTree, TreeVisitor, dotted_name
+from depmap.python.tree import ParsedTree, TreeVisitor, dotted_name, top_level, unquoted_annotation
 from depmap.scan_context import ScanContext
 
 _OBJECT_CALL = re.compile(r"\b[a-z_]\w*\.[a-z_]\w*\(")
@@ -45,7 +45,7 @@ def analyse_objects(parsed: ParsedTree, ctx: ScanContext) -> list[Fact]:
     imports = ImportTable.of(parsed.tree, parsed.module_name, parsed.is_package)
     facts: list[Fact] = []
     objects: set[str] = set()
-    for statement in _top_level(parsed.tree.body):
+    for statement in top_level(parsed.tree.body):
         if isinstance(statement, ast.ClassDef):
             facts.extend(_class_fact(parsed, statement, imports))
         elif isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name):
@@ -114,8 +114,7 @@ class _ObjectCalls(TreeVisitor):
         head = written.split(".", 1)[0]
         if head in self.methods and "." not in written:
             return f"{self.module_name}.{written}"
-        qualified = self.imports.qualify_text(written)
-        return qualified if qualified is not None and qualified.split(".", 1)[0] not in sys.stdlib_module_names else None
+        return _outside_stdlib(self.imports.qualify_text(written))
 
     # -- bindings ----------------------------------------------------------------------------------
 
@@ -185,8 +184,7 @@ class _ObjectCalls(TreeVisitor):
             return None
         if written in self.functions:
             return f"{self.module_name}.{written}"
-        qualified = self.imports.qualify_text(written)
-        return qualified if qualified is not None and qualified.split(".", 1)[0] not in sys.stdlib_module_names else None
+        return _outside_stdlib(self.imports.qualify_text(written))
 
     def _class_arguments(self, node: ast.Call) -> dict:
         """The arguments that name a class: {"args": {"1": "app.models.Order"}, "keywords": {...}}."""
@@ -219,13 +217,16 @@ class _ObjectCalls(TreeVisitor):
         return {"object": qualified}
 
 
+def _outside_stdlib(qualified: str | None) -> str | None:
+    """A qualified name, unless it is the standard library's (`datetime.datetime`, `pathlib.Path`)."""
+    return qualified if qualified is not None and qualified.split(".", 1)[0] not in sys.stdlib_module_names else None
+
+
 def _unquoted(annotation: ast.expr) -> ast.expr | None:
-    """`"Board"` read as `Board`; `Optional[Board]` as `Board`."""
-    if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
-        try:
-            annotation = ast.parse(annotation.value, mode="eval").body
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            return None
+    """`"Board"` read as `Board`; `Optional[Board]` and `Board | None` as `Board`."""
+    annotation = unquoted_annotation(annotation)  # type: ignore[assignment]
+    if annotation is None:
+        return None
     if isinstance(annotation, ast.Subscript) and dotted_name(annotation.value) in ("Optional", "typing.Optional", "t.Optional"):
         return annotation.slice
     if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
@@ -233,29 +234,14 @@ def _unquoted(annotation: ast.expr) -> ast.expr | None:
     return annotation
 
 
-def _top_level(statements: list[ast.stmt]):
-    for statement in statements:
-        if isinstance(statement, (ast.If, ast.Try)):
-            yield from _top_level(statement.body)
-        else:
-            yield statement
-
-
-def _qualified(written: str | None, imports: ImportTable) -> str | None:
-    if not written:
-        return None
-    return imports.qualify_text(written) or written
-
-
 def _class_fact(parsed: ParsedTree, node: ast.ClassDef, imports: ImportTable) -> list[Fact]:
     bases = []
     for base in node.bases:
         value = base.value if isinstance(base, ast.Subscript) else base  # `CRUDBase[User, ...]`
-        written = dotted_name(value)
-        if written and written not in ("object", "Generic"):
-            bases.append(_qualified(written, imports))
+        if dotted_name(value) not in (None, "object", "Generic"):
+            bases.append(imports.qualify_or_written(value))
     parameters = init_parameters(node)
-    names = {attr: _qualified(written, imports) for attr, written in class_names(node).items()}
+    names = {attr: imports.qualify_text(written) or written for attr, written in class_names(node).items()}
     if not (bases or parameters or names):
         return []
     extra = {"class": f"{parsed.module_name}.{node.name}", "bases": bases, "init_parameters": parameters, "class_names": names}
@@ -269,9 +255,9 @@ def _object_fact(parsed: ParsedTree, name: str, value: ast.expr, imports: Import
     written = dotted_name(value.func)
     if not written or not written.rsplit(".", 1)[-1][:1].isupper():
         return None
-    args = [_qualified(dotted_name(arg), imports) for arg in value.args if not isinstance(arg, ast.Starred)]
-    keywords = {k.arg: _qualified(dotted_name(k.value), imports) for k in value.keywords if k.arg is not None}
-    extra = {"object": f"{parsed.module_name}.{name}", "class": _qualified(written, imports), "args": args, "keywords": keywords}
+    args = [imports.qualify_or_written(arg) for arg in value.args if not isinstance(arg, ast.Starred)]
+    keywords = {k.arg: imports.qualify_or_written(k.value) for k in value.keywords if k.arg is not None}
+    extra = {"object": f"{parsed.module_name}.{name}", "class": imports.qualify_or_written(value.func), "args": args, "keywords": keywords}
     location = Location(parsed.path, value.lineno, value.end_lineno, symbol=parsed.module_name)
     return Fact(PY_OBJECT, "", location, via="orm", extra=extra)
 

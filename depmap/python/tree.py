@@ -337,6 +337,26 @@ def single_assignment(statement: ast.AST) -> tuple[str | None, ast.expr | None]:
     return None, None
 
 
+def top_level(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """Module statements, looking into `if`/`try` blocks (TYPE_CHECKING, optional imports)."""
+    for statement in body:
+        if isinstance(statement, (ast.If, ast.Try)):
+            yield from top_level(statement.body)
+        else:
+            yield statement
+
+
+def unquoted_annotation(annotation: ast.expr) -> ast.expr | None:
+    """`"Order"` read as `Order` (a string annotation); None when the string is no expression."""
+    text = literal_string(annotation)
+    if text is None:
+        return annotation
+    try:
+        return ast.parse(text, mode="eval").body
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+
+
 def unstarred(node: ast.expr) -> ast.expr:
     """`*x` in a list, tuple or base list stands for x."""
     return node.value if isinstance(node, ast.Starred) else node

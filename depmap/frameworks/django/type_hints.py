@@ -17,21 +17,10 @@ from __future__ import annotations
 import ast
 
 from depmap.frameworks.django.classes import last_name, module_classes
-from depmap.python.tree import dotted_name, literal_string, subscript_items
+from depmap.python.tree import dotted_name, subscript_items, unquoted_annotation
 
 QUERYSET_WRAPPERS = frozenset({"QuerySet", "Manager", "BaseManager", "RelatedManager"})
 TUPLE_WRAPPERS = frozenset({"tuple", "Tuple"})
-
-
-def _unquoted(annotation: ast.expr) -> ast.expr | None:
-    """`"Order"` read as `Order`; None when the string is no expression."""
-    text = literal_string(annotation)
-    if text is None:
-        return annotation
-    try:
-        return ast.parse(text, mode="eval").body
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
 
 
 def _subscript(annotation: ast.expr) -> tuple[str, list[ast.expr]] | None:
@@ -45,7 +34,7 @@ def hinted_classes(annotation: ast.expr) -> list[tuple[str, str]]:
     """The classes an annotation may name, as ("instance" | "queryset", name as written), in order:
     `Optional["Order"]` -> [("instance", "Order")], `QuerySet[Order]` -> [("queryset", "Order")],
     `int | Order` -> [("instance", "int"), ("instance", "Order")]. Other generics name nothing."""
-    unquoted = _unquoted(annotation)
+    unquoted = unquoted_annotation(annotation)
     if unquoted is None:
         return []
     if isinstance(unquoted, ast.BinOp) and isinstance(unquoted.op, ast.BitOr):
@@ -64,7 +53,7 @@ def hinted_classes(annotation: ast.expr) -> list[tuple[str, str]]:
 
 def tuple_items(annotation: ast.expr) -> list[ast.expr] | None:
     """The element annotations of `tuple[Order, bool]` / `Tuple[...]` / `"tuple[...]"`, else None."""
-    unquoted = _unquoted(annotation)
+    unquoted = unquoted_annotation(annotation)
     subscript = _subscript(unquoted) if unquoted is not None else None
     if subscript is None or subscript[0] not in TUPLE_WRAPPERS:
         return None

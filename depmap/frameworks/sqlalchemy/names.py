@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from depmap.model import Fact
 from depmap.python.imports import ImportTable
-from depmap.python.tree import FUNCTION_NODES, ParsedTree, TreeVisitor, callee_name, dotted_name, single_assignment
+from depmap.python.tree import FUNCTION_NODES, ParsedTree, TreeVisitor, callee_name, dotted_name, single_assignment, top_level
 
 SA_PACKAGES = ("sqlalchemy", "sqlmodel", "flask_sqlalchemy")
 BASE_FACTORIES = frozenset({"declarative_base", "generate_base", "automap_base"})
@@ -136,15 +135,6 @@ class ModuleNames:
 
 
 _DOTTED = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
-
-
-def top_level(body: list[ast.stmt]) -> Iterator[ast.stmt]:
-    """Module statements, looking into `if`/`try` blocks (TYPE_CHECKING, optional imports)."""
-    for statement in body:
-        if isinstance(statement, (ast.If, ast.Try)):
-            yield from top_level(statement.body)
-        else:
-            yield statement
 
 
 @dataclass
