@@ -20,7 +20,7 @@ from dataclasses import replace
 from typing import Any
 
 from depmap.model import ACCESS, EXPOSURE, HIGH, LOW, MEDIUM, READ, Fact, weaker
-from depmap.orm.registry import Field, Model, Registry, Resolution
+from depmap.orm.registry import Field, Model, Registry, Resolution, auto_through
 from depmap.orm.symbols import ORM_ATTRIBUTE, ORM_LOAD
 
 DJANGO_LOOKUPS = frozenset(
@@ -201,8 +201,7 @@ class AccessResolver:
 
     def through(self, owner: Model, field: Field, target: Model) -> list[tuple[str, str]]:
         """The join table of a Django many-to-many and its two foreign keys, the owner's first:
-        `<table>_<field>` with `<owner>_id`/`<target>_id` (`from_`/`to_` when both are one model),
-        or the `through` model's table and its keys to the two."""
+        the automatic one (`registry.auto_through`), or the `through` model's table and its keys."""
         if field.kind != "many_to_many" or owner.framework != "django" or not owner.table:
             return []
         if field.spec.get("through"):
@@ -212,10 +211,8 @@ class AccessResolver:
             keys = {id(self.registry.resolve_relation(f.spec.get("related_model"), through)): f.column
                     for f in through.fields.values() if f.kind == "foreign_key" and f.column}  # fmt: skip
             return [(through.table, keys[id(m)]) for m in (owner, target) if id(m) in keys]
-        source, other = f"{owner.class_name.lower()}_id", f"{target.class_name.lower()}_id"
-        if target is owner:
-            source, other = f"from_{source}", f"to_{other}"
-        return [(f"{owner.table}_{field.name}", source), (f"{owner.table}_{field.name}", other)]
+        table, source, other = auto_through(owner, field, target)
+        return [(table, source), (table, other)]
 
     def loaded(self, model: Model, path: str) -> list[Model]:
         """The models whose rows a `select_related`/`prefetch_related` path loads, hop by hop

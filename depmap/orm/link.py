@@ -15,7 +15,7 @@ from depmap.model import ACCESS, COLUMN_DEF, EXPOSURE, HIGH, SCHEMA, SCHEMA_OP, 
 from depmap.orm.declared_schema import declared, object_op, together_ops
 from depmap.orm.accesses import AccessResolver
 from depmap.orm.migrations import DjangoOperations, migration_identities, migration_ranks, with_ranks
-from depmap.orm.registry import Field, Model, Registry
+from depmap.orm.registry import Field, Model, Registry, auto_through
 from depmap.orm.calls import CallEffects
 from depmap.orm.symbols import DJANGO_MIGRATION_OP, ORM_ACCESS, ORM_CALL, PY_CLASS, PY_OBJECT
 
@@ -160,11 +160,7 @@ def _through_tables(registry: Registry, model: Model) -> list[Fact]:
         target = registry.resolve_relation(field.spec.get("related_model"), model)
         if target is None:
             continue
-        table = f"{model.table}_{field.name}"
-        source = f"{model.class_name.lower()}_id"
-        other = f"{target.class_name.lower()}_id"
-        if target is model:
-            source, other = f"from_{source}", f"to_{other}"
+        table, source, other = auto_through(model, field, target)
         location = Location(field.path, field.line, field.line, symbol=field.owner)
         extra = {"model": model.qualname, "field": field.name, "through": "auto"}
         facts.append(Fact(TABLE_DEF, table, location, ("id", source, other), SCHEMA, "model_definition", "orm", extra=extra))

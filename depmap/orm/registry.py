@@ -352,6 +352,15 @@ class Registry:
         return BUILTIN_DJANGO_TABLES.get(qualname or "")
 
 
+def auto_through(owner: Model, field: Field, target: Model) -> tuple[str, str, str]:
+    """The table Django creates for a ManyToManyField without `through`, and its two keys:
+    `<table>_<field>` with `<owner>_id` and `<target>_id` (`from_`/`to_` when both are one model)."""
+    source, other = f"{owner.class_name.lower()}_id", f"{target.class_name.lower()}_id"
+    if target is owner:
+        source, other = f"from_{source}", f"to_{other}"
+    return f"{owner.table}_{field.name}", source, other
+
+
 def _only_one(models: list[Model], confidence: str, found: str, several: str, none: str) -> Resolution:
     """One candidate is the answer (as sure as `confidence`); several are listed, unsure; none says why."""
     if len(models) == 1:
