@@ -10,11 +10,10 @@ kept, with every other operation, for the tables' history (`depmap.schema_histor
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from depmap.model import COLUMN_DEF, SCHEMA_OP, SCHEMA_VERSION, TABLE_DEF, Fact
+from depmap.model import COLUMN_DEF, SCHEMA_OP, SCHEMA_VERSION, TABLE_DEF, Fact, migration_order
 from depmap.schema_history import History, HistoryIndex, history_json, is_down, settle_tables
 from depmap.schema_objects import INDEX, TRIGGER, Definition, Objects, SchemaObject, replay
 
@@ -80,31 +79,6 @@ class Table:
         data["constraints"] = [item.to_json() for item in self.constraints()]
         data["triggers"] = [item.to_json() for item in self.triggers()]
         return data
-
-
-def migration_order(fact: Fact) -> tuple:
-    """Sort key. Plain DDL first, by the natural order of path parts (numbers as numbers), then
-    migrations a tool orders (Alembic revision chains, Django dependencies: `migration_rank`),
-    then ORM model definitions, which only add what no DDL said; within a file, by line."""
-    if fact.detail == "model_definition" or (fact.kind == SCHEMA_OP and fact.extra.get("within") == "model"):
-        # by table, its definition first: columns may be inherited from other files
-        return (2, ((0, 0, fact.table),), 0 if fact.kind == TABLE_DEF else 1, fact.location.path, fact.location.line)
-    if "migration_rank" in fact.extra:
-        group, key = 1, ((0, int(fact.extra["migration_rank"]), ""),)
-    else:
-        parts = re.split(r"(\d+)", fact.location.path)
-        group, key = 0, tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts)
-    return (group, key, fact.location.line, _within_line(fact), "", 0)
-
-
-def _within_line(fact: Fact) -> int:
-    """At one line: the table first, then its columns and its creation's own operation, then the
-    operations on it (a table-level constraint of a CREATE TABLE comes after the creation)."""
-    if fact.kind == TABLE_DEF:
-        return 0
-    if fact.kind == SCHEMA_OP and fact.detail not in ("create_table", "create_view", "create_table_as"):
-        return 2
-    return 1
 
 
 class Catalog:

@@ -12,7 +12,7 @@ imported only to write GraphML.
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterable, Iterator, Optional
 
 from depmap.model import ACCESS, EXPOSURE, FLOW, POSITIONAL_DETAILS, READ, SCHEMA, SCHEMA_OP, SCHEMA_VERSION, STAR_DETAILS, WRITE, Fact
@@ -224,6 +224,28 @@ class DependencyGraph:
                 hops.append(Hop(current, current_column, target, target_column, depth + 1, fact))
                 queue.append(((target, target_column), depth + 1))
         return hops
+
+    def readers_through_views(self, table: str, column: str | None = None, stars_only: bool = False) -> list[Fact]:
+        """Readers of every view over the table (or column), views of views included, each
+        marked with the views it reads through (`extra["through"]`). A view maps its columns by
+        name (`amount AS value`) and carries every column through `SELECT *`; `stars_only`
+        follows only the stars, which a new column of the table reaches when the view is
+        recreated. Tables filled by INSERT ... SELECT are copies, not views: not followed."""
+        found: list[Fact] = []
+        seen = {(table, column)}
+        queue: list[tuple[tuple[str, str | None], list[str]]] = [((table, column), [])]
+        while queue:
+            (current, current_column), path = queue.pop(0)
+            for (view, view_column), fact in self._next_hops(current, current_column):
+                if fact.extra.get("statement") != "create_view" or (view, view_column) in seen:
+                    continue
+                if stars_only and fact.detail != "star":
+                    continue
+                seen.add((view, view_column))
+                through = [*path, view]
+                found.extend(replace(reader, extra={**reader.extra, "through": through}) for reader in self.readers(view, view_column))
+                queue.append(((view, view_column), through))
+        return found
 
     def _next_hops(self, table: str, column: str | None) -> list[tuple[tuple[str, str | None], Fact]]:
         found = []

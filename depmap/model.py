@@ -7,6 +7,7 @@ canonically so that every output is byte-identical from run to run.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +27,10 @@ FLOW = "flow"  # data moves from one table to another (INSERT ... SELECT, CTAS, 
 EXPOSURE = "exposure"  # a serializer/form exposes a model's fields (ORM issue)
 PARSE_ERROR = "parse_error"  # SQL that could not be parsed; tables seen by the tokenizer only
 SCHEMA_OP = "schema_op"  # one schema operation on one table: its history (never a usage)
+# Symbolic, consumed by the routine linker: a function, procedure or trigger with a body is
+# defined (extra: name, routine, language, trigger, parameters); a query calls a function by name.
+ROUTINE = "routine"
+ROUTINE_CALL = "routine_call"
 
 # Schema operations: a SCHEMA_OP fact's `detail`, the same words whatever wrote it (SQL, Alembic,
 # Django, an ORM model). `columns` are the columns it touches; `access` is "schema"; the location
@@ -231,3 +236,28 @@ class ScanResult:
 
     facts: list[Fact] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+
+
+def migration_order(fact: Fact) -> tuple:
+    """Sort key. Plain DDL first, by the natural order of path parts (numbers as numbers), then
+    migrations a tool orders (Alembic revision chains, Django dependencies: `migration_rank`),
+    then ORM model definitions, which only add what no DDL said; within a file, by line."""
+    if fact.detail == "model_definition" or (fact.kind == SCHEMA_OP and fact.extra.get("within") == "model"):
+        # by table, its definition first: columns may be inherited from other files
+        return (2, ((0, 0, fact.table),), 0 if fact.kind == TABLE_DEF else 1, fact.location.path, fact.location.line)
+    if "migration_rank" in fact.extra:
+        group, key = 1, ((0, int(fact.extra["migration_rank"]), ""),)
+    else:
+        parts = re.split(r"(\d+)", fact.location.path)
+        group, key = 0, tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts)
+    return (group, key, fact.location.line, _within_line(fact), "", 0)
+
+
+def _within_line(fact: Fact) -> int:
+    """At one line: the table first, then its columns and its creation's own operation, then the
+    operations on it (a table-level constraint of a CREATE TABLE comes after the creation)."""
+    if fact.kind == TABLE_DEF:
+        return 0
+    if fact.kind == SCHEMA_OP and fact.detail not in ("create_table", "create_view", "create_table_as"):
+        return 2
+    return 1

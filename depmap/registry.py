@@ -5,7 +5,8 @@ a `family.py`, and one line here; a test checks that every family package is lis
 families come the three things a scan needs: the Python analyses (run on one parse of each
 Python file), the scanner of each other file kind, and the linkers run once over every file's
 facts. Order matters only for the linkers: the ORM linker, which ranks every migration, runs
-before the dbt and Airflow linkers that build on table definitions.
+before the routine linker (the last definition of a function wins) and the dbt and Airflow
+linkers that build on table definitions.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from depmap.frameworks.family import Family, Linker, Scanner
 from depmap.frameworks.sql_files.family import SQL_FILES
 from depmap.frameworks.sql_in_configs.family import SQL_IN_CONFIGS
 from depmap.frameworks.sql_in_python.family import SQL_IN_PYTHON
+from depmap.frameworks.sql_routines.family import SQL_ROUTINES
 from depmap.frameworks.sqlalchemy.family import SQLALCHEMY
 from depmap.model import Fact, ScanResult
 from depmap.python.analysis import PythonAnalysis
@@ -31,6 +33,7 @@ FAMILIES: tuple[Family, ...] = (
     ALEMBIC,
     DJANGO,
     SQLALCHEMY,
+    SQL_ROUTINES,
     DBT,
     AIRFLOW,
     SQL_IN_CONFIGS,

@@ -37,7 +37,7 @@ def test_every_family_package_is_registered():
         assert len(families) == 1, f"depmap/frameworks/{package}/family.py declares {len(families)} families"
         declared[package] = families[0]
     assert sorted(declared.values(), key=FAMILIES.index) == list(FAMILIES)
-    assert packages == {"airflow", "alembic", "dbt", "django", "sql_files", "sql_in_configs", "sql_in_python", "sqlalchemy"}
+    assert packages == {"airflow", "alembic", "dbt", "django", "sql_files", "sql_in_configs", "sql_in_python", "sql_routines", "sqlalchemy"}
 
 
 def test_every_python_analysis_and_scanner_is_registered():
@@ -63,4 +63,4 @@ def test_every_python_analysis_and_scanner_is_registered():
 
 
 def test_linkers_run_once_each_orm_first():
-    assert [linker.__name__ for linker in LINKERS] == ["link_orm", "link_dbt", "link_airflow"]
+    assert [linker.__name__ for linker in LINKERS] == ["link_orm", "link_routines", "link_dbt", "link_airflow"]

@@ -33,11 +33,13 @@ def test_each_kind_of_object_and_where_it_was_made() -> None:
         ("unique", None, ["number"], None, None, True),
         ("check", "ck_total", ["total"], None, "total >= 0", False),
     ]
-    assert [(t.name, t.trigger) for t in orders.triggers()] == [("orders_audit", {"timing": "AFTER", "events": ["INSERT", "DELETE"]})]
+    assert [(t.name, t.trigger) for t in orders.triggers()] == [
+        ("orders_audit", {"timing": "AFTER", "events": ["INSERT", "DELETE"], "function": "audit"})
+    ]
     assert [d.line for d in orders.indexes()[0].defined_at] == [6]
     assert [(table, item.columns) for table, item in catalog.referencing("customers")] == [("orders", ["customer_id"])]
     assert orders.triggers()[0].to_json() == {
-        "name": "orders_audit", "timing": "AFTER", "events": ["INSERT", "DELETE"],
+        "name": "orders_audit", "timing": "AFTER", "events": ["INSERT", "DELETE"], "function": "audit",
         "defined_at": [{"path": "db/V1__init.sql", "line": 7, "via": "migration"}],
     }
 

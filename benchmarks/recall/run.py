@@ -125,9 +125,12 @@ def main() -> None:
     parser.add_argument("--repos", type=Path, required=True, help="folder of checkouts named <owner>+<name>")
     parser.add_argument("--show-misses", action="store_true")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--only", action="append", default=[], help="measure only this <owner>+<name> (repeatable)")
     args = parser.parse_args()
     report = {}
     for annotation in sorted((HERE / "annotations").glob("*.json")):
+        if args.only and annotation.stem not in args.only:
+            continue
         data = json.loads(annotation.read_text())
         root = args.repos / annotation.stem
         head = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()

@@ -131,8 +131,16 @@ def _usage_command(name: str, verb: str, noun: str) -> Callable:
         is_flag=True,
         help="List every other line that names the table (its model, accessors, dbt names, views) with why it is not a usage.",
     )
+    @click.option(
+        "--direct",
+        is_flag=True,
+        help="Only code that names the table: leave out readers of the views over it." if verb == "readers" else "No effect for writers.",
+        hidden=verb != "readers",
+    )
     @click.pass_obj
-    def command(obj: dict, target: str, path: str, dialect: str | None, output_format: str, min_confidence: str, list_mentions: bool) -> None:
+    def command(
+        obj: dict, target: str, path: str, dialect: str | None, output_format: str, min_confidence: str, list_mentions: bool, direct: bool
+    ) -> None:
         from depmap.mentions import find_mentions
         from depmap.model import CONFIDENCE_ORDER
         from depmap.render.json import dumps, usages_document
@@ -144,9 +152,10 @@ def _usage_command(name: str, verb: str, noun: str) -> Callable:
         if column is not None:
             check_column(index, tables_found, column, verb)
         query = getattr(index.graph, verb)
-        facts = sorted(
-            {id(f): f for t in tables_found for f in query(t, column)}.values(), key=lambda f: f.sort_key()
-        )
+        found = [f for t in tables_found for f in query(t, column)]
+        if verb == "readers" and not direct:
+            found += [f for t in tables_found for f in index.graph.readers_through_views(t, column)]
+        facts = sorted({id(f): f for f in found}.values(), key=lambda f: f.sort_key())
         facts = [f for f in facts if CONFIDENCE_ORDER[f.confidence] <= CONFIDENCE_ORDER[min_confidence]]
         skipped = index.skipped_with_unparsed()
         label = _label(tables_found, column)

@@ -17,7 +17,7 @@ from depmap.catalog import Catalog, Table
 from depmap.config import Config
 from depmap.dialects.capabilities import Dialect
 from depmap.impact.spec import ColumnSpec
-from depmap.model import ACCESS, COLUMN_DEF, PARSE_ERROR, READ, WRITE, Fact, Location
+from depmap.model import ACCESS, COLUMN_DEF, PARSE_ERROR, READ, STAR_DETAILS, WRITE, Fact, Location
 
 if TYPE_CHECKING:
     from depmap.graph import DependencyGraph
@@ -91,8 +91,11 @@ class ImpactContext:
         return fact.location.path in self.changed_paths and fact.kind != ACCESS
 
     def readers(self) -> list[Fact]:
-        """Code that reads the table (any column)."""
-        return [f for f in self.graph.readers(self.spec.table) if f.kind == ACCESS and f.access == READ]
+        """Code that reads the table (any column), and the `SELECT *` readers of views that carry
+        every column of it through their own star: a new column reaches them once the view is
+        recreated (marked `through`). A view's readers that name their columns are unaffected."""
+        through = [f for f in self.graph.readers_through_views(self.spec.table, stars_only=True) if f.detail in STAR_DETAILS]
+        return [f for f in self.graph.readers(self.spec.table) + through if f.kind == ACCESS and f.access == READ]
 
     def writers(self) -> list[Fact]:
         """Code that writes the table (any column)."""

@@ -12,7 +12,7 @@ from depmap.model import SCHEMA_VERSION, Fact, Skipped
 
 # Usages carry `statement` (the statement's span), `lines` (every line naming the table, when
 # several) and `column_lines` (each column's first line) besides `line`.
-_PLACEMENT = ("statement", "lines", "column_lines")  # extras that are placement, not notes
+_PLACEMENT = ("statement", "lines", "column_lines", "through")  # extras that are placement, not notes
 
 
 def usage(fact: Fact) -> dict[str, Any]:
@@ -33,6 +33,8 @@ def usage(fact: Fact) -> dict[str, Any]:
     }
     if lines := fact.extra.get("lines"):
         data["lines"] = list(lines)
+    if through := fact.extra.get("through"):  # read through these views, outermost last
+        data["through"] = list(through)
     if fact.columns:
         named = fact.extra.get("column_lines") or {}
         data["column_lines"] = {column: int(named.get(column, loc.line)) for column in fact.columns}

@@ -57,9 +57,9 @@ def _short_symbol(fact: Fact) -> str:
 def print_usages(out: Console, title: str, facts: list[Fact], skipped: list[Skipped], show_columns: bool = True) -> None:
     files = sorted({f.location.path for f in facts})
     header = f"{printable(title)}: {len(facts)} usage{'s' * (len(facts) != 1)} in {len(files)} file{'s' * (len(files) != 1)}"
-    kinds = Counter(INDIRECT_READS.get(f.detail or "", "name it") for f in facts)
-    if len(kinds) > 1 or set(kinds) - {"name it"}:  # whole-row loads and attribute reads, apart
-        header += " (" + ", ".join(f"{kinds[kind]} {kind}" for kind in ("name it", *INDIRECT_READS.values()) if kinds[kind]) + ")"
+    kinds = Counter(_reach(f) for f in facts)
+    if len(kinds) > 1 or set(kinds) - {"name it"}:  # whole-row loads, attribute reads, views, apart
+        header += " (" + ", ".join(f"{kinds[kind]} {kind}" for kind in ("name it", *INDIRECT_READS.values(), _THROUGH) if kinds[kind]) + ")"
     out.print(Text(header, style="bold"))
     for path, group in groupby(facts, key=lambda f: f.location.path):
         out.print()
@@ -73,6 +73,8 @@ def print_usages(out: Console, title: str, facts: list[Fact], skipped: list[Skip
         table.add_column(overflow="ellipsis", no_wrap=True, max_width=72)
         for fact in group:
             label = f"{fact.access} {fact.detail}{_CONFIDENCE_MARK[fact.confidence]}"
+            if through := fact.extra.get("through"):
+                label += " via view " + " → ".join(through)
             row = [
                 str(fact.location.line),
                 Text(label, style="red" if fact.access == "write" else "green"),
@@ -87,6 +89,16 @@ def print_usages(out: Console, title: str, facts: list[Fact], skipped: list[Skip
         out.print()
         out.print(Text("~ medium confidence: SQL not seen reaching a database call;  ? low: attribution uncertain or SQL unparsed", style="dim"))
     print_skipped(out, skipped)
+
+
+_THROUGH = "read through a view"
+
+
+def _reach(fact: Fact) -> str:
+    """How a usage reaches the table: naming it, indirectly (INDIRECT_READS), through a view."""
+    if fact.extra.get("through"):
+        return _THROUGH
+    return INDIRECT_READS.get(fact.detail or "", "name it")
 
 
 def print_skipped(out: Console, skipped: Iterable[Skipped]) -> None:

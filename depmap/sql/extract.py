@@ -17,17 +17,19 @@ from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import ParseError, TokenError
 
 from depmap.nesting import nesting_depth
-from depmap.model import ACCESS, HIGH, LOW, PARSE_ERROR, READ, WRITE
+from depmap.model import ACCESS, HIGH, LOW, PARSE_ERROR, READ, ROUTINE_CALL, WRITE
 from depmap.sql.ddl import DdlExtractor
 from depmap.sql.fallback import tables_named, tables_named_at, touches_no_data
 from depmap.sql.schema_ops import with_text_ops
 from depmap.sql.load_data import load_data
 from depmap.sql.names import fold_quoted, quoting_keeps_case
-from depmap.sql.placeholders import neutralise
+from depmap.sql.placeholders import HOLE_PREFIX, neutralise
+from depmap.sql.routines import analyze_routine, is_routine
 from depmap.sql.frames import Collector, Sources, is_star, star_sources
 from depmap.sql.reference_lines import place_observations
 from depmap.sql.resolve import QueryResolver
 from depmap.sql.split import Chunk, split_statements
+from depmap.sql.template_holes import without_free_holes
 from depmap.sql.types import Observation, Schema, StatementResult
 
 # sqlglot's compiled parser overflows its stack (a segmentation fault, not an exception) on some
@@ -59,12 +61,23 @@ def analyze_sql(text: str, dialect: str = "postgres", schema: Schema | None = No
     results = []
     for chunk in split_statements(neutral.text, sqlglot_dialect):
         original = "\n".join(original_lines[chunk.line - 1 : chunk.end_line]).strip()
+        if is_routine(chunk.text):
+            routine = analyze_routine(
+                chunk.text, chunk.line, original_lines, dialect, schema, analyze_sql, _table_namer(dialect, schema)
+            )
+            if routine is not None:  # a trigger's table and name, from its text when sqlglot kept none
+                results.extend([with_text_ops(routine[0], chunk.text, dialect, schema), *routine[1:]])
+                continue
         result = _analyze_chunk(chunk, original, sqlglot_dialect, dialect, schema)
         if result.kind == "unparsed":
             retried = _retry_template_pieces(chunk, neutral.tag_lines, original_lines, sqlglot_dialect, dialect, schema)
             if retried:
                 results.extend(retried)
                 continue
+            if (fixed := without_free_holes(chunk.text)) is not None:
+                again = _analyze_chunk(Chunk(fixed, chunk.line, chunk.end_line), original, sqlglot_dialect, dialect, schema)
+                if again.kind != "unparsed":
+                    result = again
         results.append(with_text_ops(result, chunk.text, dialect, schema))
     return results
 
@@ -108,7 +121,7 @@ def _analyze_chunk(
 ) -> StatementResult:
     if (depth := nesting_depth(chunk.text, "(", MAX_NESTING)) > MAX_NESTING:
         return _unparsed(chunk, original, f"parentheses nested {depth} deep (more than {MAX_NESTING}): not parsed", dialect)
-    if _ROUTINE_WITH_BODY.match(chunk.text) and _BODY.search(chunk.text):
+    if _ROUTINE_WITH_BODY.match(chunk.text) and _BODY.search(chunk.text):  # a body routines.py could not read
         return _unparsed(chunk, original, "the body of a function, procedure or DO block is not analysed yet", dialect)
     if (loaded := load_data(chunk.text, dialect)) is not None:  # MySQL bulk load: sqlglot has no parser for it
         return StatementResult(chunk.line, chunk.end_line, "copy", original, tuple(loaded))
@@ -138,7 +151,37 @@ def _analyze_chunk(
         return _unparsed(chunk, original, problem, dialect)
     line_base = 0 if chunk.tokens else chunk.line - 1  # tokens of the whole text carry its lines
     placed = place_observations(statement, observations, extractor.resolver.table, line_base)
+    placed.extend(routine_calls(statement, line_base))
     return StatementResult(chunk.line, chunk.end_line, kind, original, tuple(placed))
+
+
+def routine_calls(statement: exp.Expression, line_base: int) -> list[Observation]:
+    """Calls of functions sqlglot does not know (the project's own, among others), by name and
+    line: the routine linker hands them what the called function's body reads and writes."""
+    calls: list[Observation] = []
+    for node in statement.find_all(exp.Anonymous):
+        if isinstance(node.parent, exp.TriggerExecute):  # CREATE TRIGGER ... EXECUTE FUNCTION f(): a binding
+            continue
+        name = str(node.this).lower()
+        if not name or HOLE_PREFIX in name:
+            continue
+        line = node.meta.get("line")
+        calls.append(Observation(ROUTINE_CALL, "", (), None, "call", extra={"name": name}, line=None if line is None else line + line_base))
+    return calls
+
+
+def _table_namer(dialect: str, schema: Schema | None):
+    """A written (possibly qualified) name -> the table name the extractor would give it."""
+    resolver = QueryResolver(dialect, schema, Collector())
+
+    def name(written: str) -> str:
+        try:
+            node = exp.to_table(written, dialect=dialect)
+        except Exception:  # a name sqlglot cannot read back
+            return written.lower()
+        return resolver.table(node) or written.lower()
+
+    return name
 
 
 # sqlglot accepts some statements without a keyword the database requires; such text is more
@@ -215,11 +258,29 @@ class StatementExtractor:
             exp.Comment: self._ddl,
             exp.Command: self._command,
         }
+        statement = self._data_modifying_ctes(statement, handler)
         for node_type, method in handler.items():
             if isinstance(statement, node_type):
                 kind, problem = method(statement)
                 return kind, self.out.observations(kind), problem
         return "other", [], None
+
+    def _data_modifying_ctes(self, statement: exp.Expression, handler: dict) -> exp.Expression:
+        """PostgreSQL's `WITH moved AS (DELETE ... RETURNING id) INSERT ... SELECT ... FROM moved`:
+        each DML body is extracted as the statement it is, then stands in the query as a SELECT of
+        the names it returns (on a copy: the caller still places lines on the statement as written)."""
+        modifying = [cte for cte in statement.find_all(exp.CTE) if isinstance(cte.this, (exp.Insert, exp.Update, exp.Delete, exp.Merge))]
+        if not modifying:
+            return statement
+        statement = statement.copy()
+        for cte in [cte for cte in statement.find_all(exp.CTE) if isinstance(cte.this, (exp.Insert, exp.Update, exp.Delete, exp.Merge))]:
+            body = cte.this
+            handler[type(body)](body)
+            returning = body.args.get("returning")
+            names = [e.alias_or_name for e in returning.expressions] if isinstance(returning, exp.Returning) else []
+            columns = [exp.alias_(exp.null(), name) for name in names if name and name != "*"]
+            body.replace(exp.select(*(columns or [exp.null()])))
+        return statement
 
     # -- queries -------------------------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Callable, Iterable
 
 from depmap.model import FLOW, Fact, Location, weaker
@@ -44,8 +45,11 @@ def to_facts(
             if extra:
                 merged.update(extra)
             location = statement
+            routine = obs.extra.get("routine")
+            if isinstance(routine, str) and routine:  # a statement of a function body: named after the function
+                location = replace(statement, symbol=routine)
             if obs.kind != FLOW and obs.line is not None and (line := line_of(obs.line)) != start:
-                location = Location(path=path, line=line, end_line=max(end, line), symbol=symbol, statement_line=start)
+                location = Location(path=path, line=line, end_line=max(end, line), symbol=location.symbol, statement_line=start)
             if result.kind == "unparsed" and result.error:
                 merged.setdefault("error", result.error)
             facts.append(

@@ -44,6 +44,7 @@ _CREATE_TRIGGER = re.compile(
     re.I | re.S,
 )
 _ALTER_TABLE = re.compile(rf"^\s*ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?(?P<table>{_QUALIFIED})\s+(?P<action>\w+(?:\s+\w+)?)", re.I)
+_EXECUTE = re.compile(rf"\bEXECUTE\s+(?:FUNCTION|PROCEDURE)\s+(?P<function>{_QUALIFIED})\s*\(", re.I)
 _EVENTS = re.compile(r"\b(INSERT|UPDATE|DELETE|TRUNCATE)\b", re.I)
 
 
@@ -184,7 +185,12 @@ class SchemaOps:
             return False
         events = [str(event.this).upper() for event in trigger.args.get("events") or []]
         timing = str(trigger.args.get("timing") or "").upper() or None
-        self.add(table, "create_trigger", name=identifier(statement.this) or None, trigger={"timing": timing, "events": events})
+        details: dict[str, Any] = {"timing": timing, "events": events}
+        execute = trigger.args.get("execute")
+        if isinstance(execute, exp.TriggerExecute) and isinstance(execute.this, (exp.Anonymous, exp.Func)):
+            function = execute.this
+            details["function"] = (str(function.this) if isinstance(function, exp.Anonymous) else function.sql_name()).lower()
+        self.add(table, "create_trigger", name=identifier(statement.this) or None, trigger=details)
         return True
 
     # -- ALTER -------------------------------------------------------------------------------------
@@ -272,7 +278,10 @@ class SchemaOps:
             timing = " ".join((match.group("timing") or "").upper().split()) or None
             events = [e.upper() for e in _EVENTS.findall(match.group("events") or "")]
             name = self._text_table(match.group("name")).rsplit(".", 1)[-1]
-            self.add(table, "create_trigger", (), MEDIUM, name=name, trigger={"timing": timing, "events": events})
+            details: dict[str, Any] = {"timing": timing, "events": events}
+            if function := _EXECUTE.search(text):
+                details["function"] = self._text_table(function.group("function")).rsplit(".", 1)[-1]
+            self.add(table, "create_trigger", (), MEDIUM, name=name, trigger=details)
             return True
         if match := _ALTER_TABLE.match(text):
             table = self._text_table(match.group("table"))

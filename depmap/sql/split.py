@@ -7,6 +7,7 @@ string), a line-based fallback still yields statements.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from sqlglot.dialects.dialect import Dialect
@@ -56,7 +57,50 @@ def split_statements(text: str, dialect: Dialect) -> list[Chunk]:
             current = []
         else:
             current.append(token)
-    return chunks
+    return _join_bodies(chunks, text)
+
+
+# A routine or trigger whose body is a BEGIN ... END block of statements (MySQL, MariaDB, SQLite,
+# PostgreSQL's BEGIN ATOMIC): its inner semicolons do not end it. A MySQL client's `DELIMITER $$`
+# may come first.
+_BLOCK_ROUTINE = re.compile(
+    r"^\s*(?:DELIMITER\s+\S+\s+)?CREATE\b(?:(?!\$\w*\$)[^;])*?\b(?:TRIGGER|PROCEDURE|FUNCTION|EVENT)\b", re.I | re.S
+)
+_BLOCK_ENDS = frozenset({"IF", "LOOP", "WHILE", "REPEAT"})  # END IF closes no BEGIN
+
+
+def _join_bodies(chunks: list[Chunk], text: str) -> list[Chunk]:
+    joined: list[Chunk] = []
+    index = 0
+    while index < len(chunks):
+        chunk = chunks[index]
+        depth = _block_depth(chunk.tokens) if chunk.tokens and _BLOCK_ROUTINE.match(chunk.text) else 0
+        last = index
+        while depth > 0 and last + 1 < len(chunks):
+            last += 1
+            depth += _block_depth(chunks[last].tokens)
+        if last > index:
+            start, end = chunk.tokens[0].start, chunks[last].tokens[-1].end
+            chunk = Chunk(text[start : end + 1], chunk.line, chunks[last].end_line, whole=text)
+        joined.append(chunk)
+        index = last + 1
+    return joined
+
+
+def _block_depth(tokens: list[Token]) -> int:
+    """BEGIN and CASE open a block; END closes one unless it ends an IF, LOOP, WHILE or REPEAT."""
+    depth = 0
+    for position, token in enumerate(tokens):
+        word = token.text.upper()
+        if token.token_type in (TokenType.STRING, TokenType.HEREDOC_STRING):
+            continue
+        if word == "BEGIN" and not (position + 1 < len(tokens) and tokens[position + 1].text.upper() in ("TRANSACTION", "WORK")):
+            depth += 1
+        elif word == "CASE":
+            depth += 1
+        elif word == "END" and not (position + 1 < len(tokens) and tokens[position + 1].text.upper() in _BLOCK_ENDS):
+            depth -= 1
+    return depth
 
 
 def _split_on_lines(text: str) -> list[Chunk]:

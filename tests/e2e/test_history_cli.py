@@ -98,7 +98,7 @@ def test_tables_json_lists_history_indexes_constraints_and_triggers(depmap) -> N
     assert [(c["kind"], c["name"], c["columns"]) for c in orders["constraints"]] == [
         ("primary_key", None, ["id"]), ("foreign_key", None, ["customer_id"]), ("unique", "uq_orders_number", ["number"]),
     ]
-    assert orders["triggers"] == [{"name": "orders_touch", "timing": "BEFORE", "events": ["UPDATE"],
+    assert orders["triggers"] == [{"name": "orders_touch", "timing": "BEFORE", "events": ["UPDATE"], "function": "touch",
                                    "defined_at": [{"path": SECOND, "line": 18, "via": "migration"}]}]
     assert [(r["table"], r["columns"]) for r in tables["customers"]["referenced_by"]] == [("orders", ["customer_id"])]
     # the keys that were there before stay as they were

@@ -3,14 +3,15 @@
 Each observation becomes `(kind, table, columns, access, detail, confidence)`; `extra` is checked
 separately when a test cares (candidates, partners, column specs), and `extra["statement"]` is
 ignored because the result's own `kind` already says it. Schema operations (SCHEMA_OP, a table's
-history) are left out of these rows: `test_schema_ops.py` checks them, with `ops()`.
+history) are left out of these rows: `test_schema_ops.py` checks them, with `ops()`; so are calls
+of functions by name (ROUTINE_CALL), which `test_routines.py` checks.
 """
 
 from __future__ import annotations
 
 from typing import Any, Iterable
 
-from depmap.model import SCHEMA_OP
+from depmap.model import ROUTINE_CALL, SCHEMA_OP
 from depmap.sql import Observation, StatementResult, analyze_sql
 
 Row = tuple[str, str, tuple[str, ...], "str | None", "str | None", str]
@@ -22,7 +23,7 @@ def row(obs: Observation) -> Row:
 
 def rows(result: StatementResult | Iterable[Observation]) -> list[Row]:
     observations = result.observations if isinstance(result, StatementResult) else result
-    return sorted(row(o) for o in observations if o.kind != SCHEMA_OP)
+    return sorted(row(o) for o in observations if o.kind not in (SCHEMA_OP, ROUTINE_CALL))
 
 
 def ops(sql: str, dialect: str = "postgres") -> list[tuple[str, str, tuple[str, ...], dict[str, Any]]]:

@@ -128,7 +128,12 @@ CREATE OR REPLACE TRIGGER orders_audit
     FOR EACH ROW EXECUTE FUNCTION audit_orders();
 """
     assert ops(postgres) == [
-        ("create_trigger", "orders", (), {"name": "orders_audit", "trigger": {"timing": "AFTER", "events": ["INSERT", "UPDATE"]}}),
+        (
+            "create_trigger",
+            "orders",
+            (),
+            {"name": "orders_audit", "trigger": {"timing": "AFTER", "events": ["INSERT", "UPDATE"], "function": "audit_orders"}},
+        ),
     ]
     mysql = """CREATE DEFINER=`app`@`%` TRIGGER orders_before_insert BEFORE INSERT ON `shop`.`orders` FOR EACH ROW
 BEGIN

@@ -79,16 +79,22 @@ def test_create_function_body_does_not_split_on_inner_semicolons() -> None:
         "CREATE FUNCTION f() RETURNS trigger AS $$\nBEGIN\n  UPDATE orders SET x = 1;\n  RETURN NEW;\nEND;\n"
         "$$ LANGUAGE plpgsql;\nSELECT a FROM t;"
     )
-    assert [(r.kind, r.line, r.end_line) for r in results] == [("unparsed", 1, 6), ("select", 7, 7)]
-    assert results[0].error == "the body of a function, procedure or DO block is not analysed yet"
-    assert_rows(results[0], [(PERR, "", (), None, "unparsed", L), (A, "orders", (), W, "unparsed", L)])
-    assert_rows(results[1], [(A, "t", ("a",), R, "select", H)])
+    # the definition, its one statement at its own line, then the next statement of the file
+    assert [(r.kind, r.line, r.end_line) for r in results] == [("create_routine", 1, 6), ("update", 3, 3), ("select", 7, 7)]
+
+
+def test_body_in_an_unsupported_language_is_reported_not_analysed() -> None:
+    definition, body = analyze_sql(
+        "CREATE FUNCTION f() RETURNS int AS $$\nplpy.execute('UPDATE orders SET x = 1')\n$$ LANGUAGE plpython3u;"
+    )
+    assert definition.kind == "create_routine"
+    assert (body.kind, body.error) == ("unparsed", "the body of a plpython3u routine is not analysed")
 
 
 def test_do_block_does_not_split_on_inner_semicolons() -> None:
     results = analyze_sql("DO $$ BEGIN DELETE FROM orders; END $$;\nSELECT a FROM b")
-    assert [(r.kind, r.line) for r in results] == [("unparsed", 1), ("select", 2)]
-    assert_rows(results[0], [(PERR, "", (), None, "unparsed", L), (A, "orders", (), W, "unparsed", L)])
+    assert [(r.kind, r.line) for r in results] == [("create_routine", 1), ("delete", 1), ("select", 2)]
+    assert_rows(results[1], [(A, "orders", (), W, "delete", H)])
 
 
 def test_unterminated_string_does_not_crash() -> None:

@@ -25,12 +25,11 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from depmap.catalog import migration_order
 from depmap.dialects.capabilities import view_star_expanded_at_create
 from depmap.impact.context import ImpactContext
 from depmap.impact.finding import INFO, Finding
 from depmap.impact.rule import Rule
-from depmap.model import FLOW, TABLE_DEF, Fact
+from depmap.model import FLOW, TABLE_DEF, Fact, migration_order
 
 
 def check(ctx: ImpactContext) -> Iterator[Finding]:

@@ -344,7 +344,7 @@ def test_ddl_run_by_op_execute_is_a_schema_operation_too() -> None:
         (trigger, "orders", "create_trigger", "orders_touch", "upgrade"),
         (at(f, "DROP TRIGGER orders_touch"), "orders", "drop_trigger", "orders_touch", "downgrade"),
     ]
-    assert facts[0].extra["trigger"] == {"timing": "BEFORE", "events": ["UPDATE"]}
+    assert facts[0].extra["trigger"] == {"timing": "BEFORE", "events": ["UPDATE"], "function": "touch_updated_at"}
 
 
 def test_downgrade_of_a_revision_that_altered_columns() -> None:

@@ -1,0 +1,1 @@
+"""Functions, procedures and triggers defined in SQL: what their bodies do, where they fire."""
