@@ -43,7 +43,7 @@ def test_every_family_package_is_registered():
 def test_every_python_analysis_and_scanner_is_registered():
     analyses = {value for module in _family_modules() for value in vars(module).values() if isinstance(value, PythonAnalysis)}
     assert analyses == set(PYTHON_ANALYSES)
-    assert len(PYTHON_ANALYSES) == len(set(PYTHON_ANALYSES)) == 10
+    assert len(PYTHON_ANALYSES) == len(set(PYTHON_ANALYSES)) == 11
     scanners = {
         value
         for module in _family_modules()

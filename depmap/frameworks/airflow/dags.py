@@ -40,8 +40,11 @@ from typing import Any
 from depmap.model import HIGH, LOW, MEDIUM, Fact, Location, weaker
 from depmap.scan_context import ScanContext
 from depmap.python.analysis import PythonAnalysis
+from depmap.frameworks.airflow.code_tasks import operator_runs, taskflow_runs
+from depmap.python.imports import ImportTable
 from depmap.python.tree import (
     ParsedTree,
+    dotted_name,
     SourceText,
     TreeVisitor,
     argument,
@@ -86,7 +89,7 @@ class DagInfo:
 
 @dataclass
 class TaskCall:
-    call: ast.Call
+    call: ast.Call | ast.FunctionDef | ast.AsyncFunctionDef  # the operator, or a TaskFlow `@task` function
     operator: str
     arguments: dict[str, ast.expr]
     dag: DagInfo | None
@@ -94,11 +97,14 @@ class TaskCall:
     groups: tuple[str, ...]
     assigned_to: str | None
     mapped: bool = False
+    runs: list[dict] = field(default_factory=list)  # the project code it runs (`code_tasks`)
+    runs_line: int | None = None
 
 
 def analyse_airflow(parsed: ParsedTree, ctx: ScanContext) -> list[Fact]:
     """One `airflow_task` fact per SQL task of the file, plus reads by table check operators."""
     visitor = GatherAirflowVisitor(parsed.module_name, parsed.path, _module_constants(parsed.tree))
+    visitor.imports = ImportTable.of(parsed.tree, parsed.module_name)
     visitor.walk(parsed.tree)
     facts: list[Fact] = []
     for task in visitor.tasks:
@@ -129,6 +135,7 @@ class GatherAirflowVisitor(TreeVisitor):
         self._assigned: dict[ast.Call, str] = {}
         self._expanded: dict[ast.Call, dict[str, ast.expr]] = {}
         self._dag_calls: dict[ast.Call, DagInfo] = {}
+        self.imports = ImportTable(module_name)
 
     # DAG and group contexts
 
@@ -197,11 +204,23 @@ class GatherAirflowVisitor(TreeVisitor):
                     self.all_dags.append(info)
                 self._dag_stack.append(info)
                 dags += 1
+            elif (decorated := dotted_name(call.func if call else target) or "") == "task" or decorated.startswith("task."):
+                self._taskflow(node, call, decorated)
             elif name == "task_group":
                 group = self.string_value(argument(call, 0, "group_id")) if call else None
                 self._group_stack.append(group or node.name)
                 groups += 1
         self._pushed.append((dags, groups))
+
+    def _taskflow(self, node: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call | None, flavour: str) -> None:
+        """A TaskFlow task: the command it returns, or its body and what that calls."""
+        runs, line = taskflow_runs(node, flavour, self.symbol, self.imports.qualify, self.resolve)
+        if not runs:
+            return
+        arguments = _keywords(call) if call is not None else {}
+        arguments.setdefault("task_id", ast.Constant(node.name))
+        dag = self._dag_stack[-1] if self._dag_stack else None
+        self.tasks.append(TaskCall(node, flavour, arguments, dag, None, tuple(self._group_stack), node.name, runs=runs, runs_line=line))
 
     def leave_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         self._pop()
@@ -230,7 +249,8 @@ class GatherAirflowVisitor(TreeVisitor):
         if mapped:
             arguments = {**arguments, **self._expanded.get(node, {})}
         runs_sql = operator in SQL_OPERATORS or "sql" in arguments or _TABLE_CHECK.search(operator)
-        if not runs_sql:
+        runs, runs_line = ([], None) if runs_sql else operator_runs(arguments, self.resolve, self.imports.qualify)
+        if not runs_sql and not runs:
             return
         dag_argument = arguments.get("dag")
         self.tasks.append(
@@ -243,6 +263,8 @@ class GatherAirflowVisitor(TreeVisitor):
                 groups=tuple(self._group_stack),
                 assigned_to=self._assigned.get(node),
                 mapped=mapped,
+                runs=runs,
+                runs_line=runs_line,
             )
         )
 
@@ -373,6 +395,8 @@ def _task_facts(task: TaskCall, visitor: GatherAirflowVisitor, path: str, source
         extra["sql_dynamic"] = True
     if task.mapped:
         extra["mapped"] = True
+    if task.runs:
+        extra["runs"], extra["runs_line"] = task.runs, task.runs_line
     facts = [
         Fact(
             kind=AIRFLOW_TASK,

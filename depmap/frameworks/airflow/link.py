@@ -15,12 +15,14 @@ import posixpath
 from collections import defaultdict
 from dataclasses import replace
 
+from depmap.frameworks.airflow.code_link import link_code_tasks
 from depmap.model import HIGH, LOW, MEDIUM, TABLE_DEF, COLUMN_DEF, Fact, weaker
 
 AIRFLOW_TASK = "airflow_task"
 
 
 def link_airflow(facts: list[Fact]) -> list[Fact]:
+    facts = link_code_tasks(facts)
     tasks = [f for f in facts if f.kind == AIRFLOW_TASK]
     if not tasks:
         return facts

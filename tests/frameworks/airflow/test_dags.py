@@ -110,11 +110,19 @@ def test_taskflow_dag() -> None:
     assert_rows(
         airflow_facts(result),
         [
+            (T, 12, "", (), None, T, "airflow", "customer_reporting.notify", "high"),  # runs its own body
             (T, 15, "", (), None, T, "airflow", "customer_reporting.prepare", "high"),
             (T, 23, "", (), None, T, "airflow", "customer_reporting.snowflake.publish", "high"),
         ],
     )
     found = tasks(result)
+    assert found["customer_reporting.notify"].extra == {
+        "dag_id": "customer_reporting",
+        "task_id": "notify",
+        "operator": "task",
+        "runs": [{"function": "dags.reporting_taskflow.customer_reporting.notify"}],
+        "runs_line": 12,
+    }
     assert found["customer_reporting.prepare"].extra == {
         "dag_id": "customer_reporting",
         "task_id": "prepare",

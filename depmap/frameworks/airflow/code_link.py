@@ -1,0 +1,113 @@
+"""Give an Airflow task the reads and writes of the project code it runs (`code_tasks` targets).
+
+A task that runs `load/dlt/loans_data.py` writes what that script writes; `who-writes` should
+name the task, at the line of its command, and the script's own usages should say which tasks
+run them (`extra["tasks"]`). Targets are found among the scanned files:
+
+- a script by its path (relative to the project root after the command's `cd`), else by a
+  unique path ending (medium confidence: the task's working folder is a deployment matter);
+- a module by its file (`pkg/mod.py`, `pkg/mod/__main__.py`), the same way;
+- a function by its qualified name (its body's facts, nested functions included);
+- a dbt model by name (the file `dbt run -s model` builds: its reads and its build).
+
+What the target touches is reported once per table and access at the task, its columns merged.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import replace
+
+from depmap.model import ACCESS, HIGH, LOW, MEDIUM, Fact, Location, weaker
+
+AIRFLOW_TASK = "airflow_task"
+
+
+def link_code_tasks(facts: list[Fact]) -> list[Fact]:
+    tasks = [f for f in facts if f.kind == AIRFLOW_TASK and f.extra.get("runs")]
+    if not tasks:
+        return facts
+    targets = _Targets(facts)
+    added: list[Fact] = []
+    named: dict[int, set[str]] = defaultdict(set)
+    idle: set[int] = set()  # code tasks that reach no table: nothing to say about them
+    for task in tasks:
+        reached = [found for target in task.extra["runs"] if (found := targets.resolve(target))[0]]
+        if not reached and not (task.extra.get("sql_file") or task.extra.get("inline_sql_line")):
+            idle.add(id(task))
+        for found, confidence, label in reached:
+            for fact in found:
+                named[id(fact)].add(task.location.symbol or "")
+            added.extend(_at_task(fact, task, label, confidence) for fact in _merged(found))
+    linked = [replace(f, extra={**f.extra, "tasks": sorted(named[id(f)])}) if id(f) in named else f for f in facts if id(f) not in idle]
+    return linked + added
+
+
+class _Targets:
+    def __init__(self, facts: list[Fact]) -> None:
+        self.by_path: dict[str, list[Fact]] = defaultdict(list)
+        self.by_symbol: dict[str, list[Fact]] = defaultdict(list)
+        self.dbt_models: dict[str, str] = {}
+        self.paths: set[str] = set()
+        for fact in facts:
+            self.paths.add(fact.location.path)
+            if fact.kind != ACCESS or fact.via == "airflow" and "inferred_from" in fact.extra:
+                continue
+            self.by_path[fact.location.path].append(fact)
+            if fact.location.symbol:
+                self.by_symbol[fact.location.symbol].append(fact)
+            if fact.detail == "dbt_build" and fact.extra.get("model"):
+                self.dbt_models[fact.extra["model"]] = fact.location.path
+
+    def resolve(self, target: dict) -> tuple[list[Fact], str, str]:
+        """(facts, confidence, label) of one target; no facts when it is not in the project."""
+        if script := target.get("script"):
+            path, confidence = self._file((script,))
+            return self.by_path.get(path, []) if path else [], confidence, script
+        if module := target.get("module"):
+            base = module.replace(".", "/")
+            path, confidence = self._file((f"{base}.py", f"{base}/__main__.py"))
+            return self.by_path.get(path, []) if path else [], confidence, f"python -m {module}"
+        if function := target.get("function"):
+            found = [f for symbol, items in self.by_symbol.items() if symbol == function or symbol.startswith(function + ".") for f in items]
+            return found, HIGH, function
+        found = [f for model in target.get("dbt", []) if model in self.dbt_models for f in self.by_path[self.dbt_models[model]]]
+        return found, HIGH, "dbt " + " ".join(target.get("dbt", []))
+
+    def _file(self, candidates: tuple[str, ...]) -> tuple[str | None, str]:
+        for candidate in candidates:
+            if candidate in self.paths:
+                return candidate, HIGH
+        for candidate in candidates:
+            ending = [p for p in self.paths if p.endswith("/" + candidate)]
+            if ending:
+                return sorted(ending)[0], MEDIUM if len(ending) == 1 else LOW
+        return None, HIGH
+
+
+def _merged(found: list[Fact]) -> list[Fact]:
+    """One fact per (table, access): the first, with every column the others name."""
+    merged: dict[tuple[str, str | None], Fact] = {}
+    for fact in found:
+        key = (fact.table, fact.access)
+        if key in merged:
+            first = merged[key]
+            merged[key] = replace(first, columns=tuple(dict.fromkeys((*first.columns, *fact.columns))))
+        else:
+            merged[key] = fact
+    return list(merged.values())
+
+
+def _at_task(fact: Fact, task: Fact, label: str, confidence: str) -> Fact:
+    line = int(task.extra.get("runs_line") or task.location.line)
+    location = Location(path=task.location.path, line=line, end_line=line, symbol=task.location.symbol)
+    extra = {
+        "inferred_from": f"task runs {label}",
+        "dag_id": task.extra.get("dag_id"),
+        "task_id": task.extra.get("task_id"),
+        "code": f"{fact.location.path}:{fact.location.line}",
+    }
+    return Fact(
+        fact.kind, fact.table, location, fact.columns, fact.access, fact.detail, "airflow",
+        weaker(weaker(fact.confidence, confidence), task.confidence), task.snippet, extra,
+    )  # fmt: skip

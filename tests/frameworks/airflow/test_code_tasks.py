@@ -1,0 +1,146 @@
+"""Airflow tasks that run the project's own code carry that code's reads and writes, at the
+line that names the work, and the code's usages name the tasks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from depmap.frameworks.airflow.code_tasks import command_targets
+from depmap.index.build import build_index
+
+DAG = '''\
+import pendulum
+from airflow.decorators import dag, task
+from airflow.operators.bash import BashOperator
+from airflow.operators.python import PythonOperator
+from airflow.providers.cncf.kubernetes.operators.pod import KubernetesPodOperator
+
+from jobs.refunds import settle_refunds
+from jobs.notify import send_digest
+
+
+@dag(schedule="@daily", start_date=pendulum.datetime(2024, 1, 1), catchup=False)
+def nightly():
+    load_users = BashOperator(
+        task_id="load_users",
+        bash_command="cd /opt/app && python -m jobs.load_users --date {{ ds }}",
+    )
+    sync = KubernetesPodOperator(
+        task_id="sync_accounts",
+        image="registry.example.com/app:latest",
+        cmds=["python"],
+        arguments=["scripts/sync_accounts.py", "--full"],
+    )
+    refunds = PythonOperator(task_id="settle_refunds", python_callable=settle_refunds)
+
+    @task
+    def digest():
+        send_digest(limit=50)
+
+    @task.bash
+    def rebuild_marts():
+        return "dbt build -s +fct_orders --target prod"
+
+    load_users >> sync >> refunds >> digest() >> rebuild_marts()
+
+
+nightly()
+'''
+
+LOAD_USERS = '''\
+import psycopg
+
+
+def main() -> None:
+    with psycopg.connect() as conn:
+        conn.execute(
+            "INSERT INTO users (id, email, signed_up_at) "
+            "SELECT id, email, created_at FROM staging_users ON CONFLICT (id) DO NOTHING"
+        )
+
+
+if __name__ == "__main__":
+    main()
+'''
+
+SYNC = '''\
+import sqlite3
+
+conn = sqlite3.connect("accounts.db")
+conn.execute("UPDATE accounts SET synced_at = CURRENT_TIMESTAMP WHERE synced_at IS NULL")
+'''
+
+REFUNDS = '''\
+def settle_refunds(conn) -> None:
+    conn.execute("UPDATE refunds SET settled = true WHERE settled = false")
+
+
+def unrelated(conn) -> None:
+    conn.execute("DELETE FROM audit_log")
+'''
+
+NOTIFY = '''\
+def send_digest(conn=None, limit: int = 10):
+    return conn.execute("SELECT email FROM users ORDER BY signed_up_at DESC LIMIT %s", (limit,)).fetchall()
+'''
+
+MODEL = "select order_id, amount from {{ source('shop', 'orders') }}\n"
+SOURCES = "version: 2\nsources:\n  - name: shop\n    tables:\n      - name: orders\n"
+
+
+def _project(tmp_path: Path) -> Path:
+    files = {
+        "dags/nightly.py": DAG,
+        "jobs/__init__.py": "",
+        "jobs/load_users.py": LOAD_USERS,
+        "jobs/refunds.py": REFUNDS,
+        "jobs/notify.py": NOTIFY,
+        "scripts/sync_accounts.py": SYNC,
+        "warehouse/dbt_project.yml": "name: shop\nversion: '1.0'\nprofile: shop\nmodel-paths: [models]\n",
+        "warehouse/models/fct_orders.sql": MODEL,
+        "warehouse/models/sources.yml": SOURCES,
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    return tmp_path
+
+
+def _at_dag(facts) -> list[tuple]:
+    return sorted(
+        (f.location.line, f.location.symbol, f.table, f.access, f.columns, f.extra["inferred_from"])
+        for f in facts
+        if f.location.path == "dags/nightly.py"
+    )
+
+
+def test_each_task_carries_what_its_code_touches(tmp_path: Path) -> None:
+    index = build_index(_project(tmp_path))
+    writers = [f for table in ("users", "accounts", "refunds", "fct_orders") for f in index.graph.writers(table)]
+    assert _at_dag(writers) == [
+        (15, "nightly.load_users", "users", "write", ("id", "email", "signed_up_at"), "task runs python -m jobs.load_users"),
+        (21, "nightly.sync_accounts", "accounts", "write", ("synced_at",), "task runs scripts/sync_accounts.py"),
+        (23, "nightly.settle_refunds", "refunds", "write", ("settled",), "task runs jobs.refunds.settle_refunds"),
+        (31, "nightly.rebuild_marts", "fct_orders", "write", ("order_id", "amount"), "task runs dbt fct_orders"),
+    ]
+    readers = [f for table in ("users", "staging_users", "orders", "shop.orders") for f in index.graph.readers(table)]
+    assert [(line, symbol, table) for line, symbol, table, *_ in _at_dag(readers)] == [
+        (15, "nightly.load_users", "staging_users"),
+        (15, "nightly.load_users", "users"),  # ON CONFLICT (id) reads the key
+        (26, "nightly.digest", "users"),  # @task body calls send_digest, imported from the project
+        (31, "nightly.rebuild_marts", "shop.orders"),
+    ]
+    # the code's own usages say which task runs them; an uncalled function stays untagged
+    insert = next(f for f in index.graph.writers("users") if f.location.path == "jobs/load_users.py")
+    assert insert.extra["tasks"] == ["nightly.load_users"]
+    assert "tasks" not in next(f for f in index.graph.writers("audit_log")).extra
+
+
+def test_command_lines() -> None:
+    assert command_targets("cd load/dlt && ./loans_data.py --start {}") == [{"script": "load/dlt/loans_data.py"}]
+    assert command_targets("set -e; uv run python -m jobs.sync") == [{"module": "jobs.sync"}]
+    assert command_targets("bash -c 'python3.11 scripts/backfill.py --dry-run'") == [{"script": "scripts/backfill.py"}]
+    assert command_targets("ENV=prod dbt run --select 2+stg_orders,stg_customers+ tag:nightly") == [
+        {"dbt": ["stg_orders", "stg_customers"]}
+    ]
+    assert command_targets("echo done") == []
