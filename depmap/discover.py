@@ -34,11 +34,12 @@ class FileKind:
     JSON = "json"
     DBT_PROJECT = "dbt_project"
     CSV = "csv"  # for its header only (dbt seeds), but read whole like any file: see depmap.frameworks.dbt.seeds
+    NOTEBOOK = "notebook"  # Jupyter: code cells as Python, %%sql cells as SQL (depmap.python.notebook)
     OTHER = "other"
 
 
 SCANNED_KINDS = frozenset(
-    {FileKind.PYTHON, FileKind.SQL, FileKind.YAML, FileKind.JSON, FileKind.DBT_PROJECT, FileKind.CSV}
+    {FileKind.PYTHON, FileKind.SQL, FileKind.YAML, FileKind.JSON, FileKind.DBT_PROJECT, FileKind.CSV, FileKind.NOTEBOOK}
 )
 _KIND_BY_SUFFIX = {
     ".py": FileKind.PYTHON,
@@ -48,6 +49,7 @@ _KIND_BY_SUFFIX = {
     ".yaml": FileKind.YAML,
     ".json": FileKind.JSON,
     ".csv": FileKind.CSV,
+    ".ipynb": FileKind.NOTEBOOK,
 }
 
 # Directories that never hold the application's own code (tool state, vendored packages, builds).

@@ -11,6 +11,8 @@ linkers that build on table definitions.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from depmap.discover import FileKind
 from depmap.frameworks.airflow.family import AIRFLOW
 from depmap.frameworks.alembic.family import ALEMBIC
@@ -22,10 +24,12 @@ from depmap.frameworks.sql_in_configs.family import SQL_IN_CONFIGS
 from depmap.frameworks.sql_in_python.family import SQL_IN_PYTHON
 from depmap.frameworks.sql_routines.family import SQL_ROUTINES
 from depmap.frameworks.sqlalchemy.family import SQLALCHEMY
-from depmap.model import Fact, ScanResult
+from depmap.model import Fact, ScanResult, Skipped, sorted_facts
 from depmap.python.analysis import PythonAnalysis
+from depmap.python.notebook import read_notebook, relocate
 from depmap.python.scanner import scan_python
 from depmap.scan_context import ScanContext
+from depmap.sql import analyze_sql, to_facts
 
 FAMILIES: tuple[Family, ...] = (
     SQL_IN_PYTHON,
@@ -48,8 +52,25 @@ def scan_python_file(path: str, text: str, ctx: ScanContext) -> ScanResult:
     return scan_python(path, text, ctx, PYTHON_ANALYSES)
 
 
+def scan_notebook_file(path: str, text: str, ctx: ScanContext) -> ScanResult:
+    """A Jupyter notebook: its code cells through the Python scanner, its `%%sql` cells through the
+    SQL engine, every fact on the notebook file's line with its cell (`depmap.python.notebook`)."""
+    try:
+        notebook = read_notebook(text)
+    except ValueError as error:
+        return ScanResult(skipped=[Skipped(path, str(error))])
+    result = scan_python_file(path, notebook.python, ctx) if notebook.python.strip() else ScanResult()
+    facts = [relocate(fact, notebook) for fact in result.facts]
+    for piece in notebook.sql:
+        lines, cell_lines = piece.lines, piece.cell_lines
+        for fact in to_facts(analyze_sql(piece.text, ctx.dialect), path=path, line_of=lambda n, lines=lines: lines[min(n, len(lines)) - 1]):
+            cell_line = cell_lines[lines.index(fact.location.line)] if fact.location.line in lines else cell_lines[0]
+            facts.append(replace(fact, extra={**fact.extra, "cell": piece.cell, "cell_line": cell_line}))
+    return ScanResult(facts=sorted_facts(facts), skipped=result.skipped)
+
+
 def _scanners() -> dict[str, tuple[Scanner, ...]]:
-    scanners: dict[str, tuple[Scanner, ...]] = {FileKind.PYTHON: (scan_python_file,)}
+    scanners: dict[str, tuple[Scanner, ...]] = {FileKind.PYTHON: (scan_python_file,), FileKind.NOTEBOOK: (scan_notebook_file,)}
     for family in FAMILIES:
         for kind, functions in family.files.items():
             scanners[kind] = scanners.get(kind, ()) + tuple(functions)
@@ -69,4 +90,4 @@ def link_facts(facts: list[Fact]) -> list[Fact]:
     return facts
 
 
-__all__ = ["FAMILIES", "LINKERS", "PYTHON_ANALYSES", "SCANNERS", "Scanner", "link_facts", "scan_python_file"]
+__all__ = ["FAMILIES", "LINKERS", "PYTHON_ANALYSES", "SCANNERS", "Scanner", "link_facts", "scan_notebook_file", "scan_python_file"]

@@ -10,7 +10,7 @@ import pkgutil
 import depmap.frameworks
 from depmap.frameworks.family import Family
 from depmap.python.analysis import PythonAnalysis
-from depmap.registry import FAMILIES, LINKERS, PYTHON_ANALYSES, SCANNERS, scan_python_file
+from depmap.registry import FAMILIES, LINKERS, PYTHON_ANALYSES, SCANNERS, scan_notebook_file, scan_python_file
 
 # Entry points that run one family's analysis alone (for callers that want only SQL strings).
 CONVENIENCE = {"scan_python_sql"}
@@ -50,10 +50,11 @@ def test_every_python_analysis_and_scanner_is_registered():
         for name, value in _defined_here(module)
         if inspect.isfunction(value) and name.startswith("scan_") and name not in CONVENIENCE
     }
-    registered = {scanner for functions in SCANNERS.values() for scanner in functions} - {scan_python_file}
+    registered = {scanner for functions in SCANNERS.values() for scanner in functions} - {scan_python_file, scan_notebook_file}
     assert scanners == registered
     assert {kind: [f.__name__ for f in functions] for kind, functions in SCANNERS.items()} == {
         "python": ["scan_python_file"],
+        "notebook": ["scan_notebook_file"],
         "sql": ["scan_sql_file", "scan_dbt_model"],
         "yaml": ["scan_dbt_yaml", "scan_config_sql"],
         "json": ["scan_config_sql"],

@@ -20,7 +20,7 @@ def module_name_for(path: str) -> str:
     if len(parts) > 1 and parts[0] == "src":
         parts = parts[1:]
     last = parts[-1]
-    for suffix in (".py", ".pyi", ".pyw"):
+    for suffix in (".py", ".pyi", ".pyw", ".ipynb"):
         if last.endswith(suffix):
             parts[-1] = last[: -len(suffix)]
             break

@@ -75,6 +75,8 @@ def print_usages(out: Console, title: str, facts: list[Fact], skipped: list[Skip
             label = f"{fact.access} {fact.detail}{_CONFIDENCE_MARK[fact.confidence]}"
             if through := fact.extra.get("through"):
                 label += " via view " + " → ".join(through)
+            if "cell" in fact.extra:  # a notebook: the line is the file's, Jupyter shows cells
+                label += f" (cell {fact.extra['cell']}, line {fact.extra.get('cell_line', 1)})"
             row = [
                 str(fact.location.line),
                 Text(label, style="red" if fact.access == "write" else "green"),
