@@ -190,8 +190,15 @@ class Catalog:
                 columns.append(Column(item))
         return columns
 
+    def _dbt_model(self, fact: Fact, where: Definition) -> None:
+        """A dbt model is a relation built from a SELECT (stars expanded); the entry documenting it
+        in a properties YAML (`models: - name:`) is a definition site too."""
+        self._create_view(fact, where)
+        declared = fact.extra.get("declared_at") if fact.kind == TABLE_DEF else None
+        if declared and fact.table in self.tables:
+            self.tables[fact.table].defined_at.append(Definition(declared["path"], int(declared["line"]), "dbt"))
+
     _create_table_as = _create_table
-    _dbt_model = _create_view  # a dbt model is a relation built from a SELECT (stars expanded)
     _dbt_source = _create_table  # a source lists some or all columns of an existing table
     _dbt_seed = _create_table  # a seed is a table loaded from a CSV, its header the columns
     _model_definition = _create_table  # ORM models (a later scanner) define tables the same way

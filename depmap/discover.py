@@ -52,6 +52,8 @@ _KIND_BY_SUFFIX = {
     ".ipynb": FileKind.NOTEBOOK,
 }
 
+_TEMPLATE_SUFFIXES = (".j2", ".jinja", ".jinja2", ".tmpl", ".tpl")
+
 # Directories that never hold the application's own code (tool state, vendored packages, builds).
 PRUNED_DIR_NAMES = frozenset(
     {
@@ -91,7 +93,10 @@ def classify(name: str) -> str:
     """The `FileKind` of a file name."""
     if name == "dbt_project.yml":
         return FileKind.DBT_PROJECT
-    return _KIND_BY_SUFFIX.get(os.path.splitext(name)[1].lower(), FileKind.OTHER)
+    stem, suffix = os.path.splitext(name.lower())
+    if suffix in _TEMPLATE_SUFFIXES and stem.endswith(".sql"):  # `load_users.sql.j2`: SQL with Jinja holes
+        return FileKind.SQL
+    return _KIND_BY_SUFFIX.get(suffix, FileKind.OTHER)
 
 
 def is_migration_path(path: str) -> bool:

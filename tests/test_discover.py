@@ -451,3 +451,12 @@ def test_read_error_becomes_skipped(tmp_path: Path) -> None:
     file = source(tmp_path, "gone.sql")
     (tmp_path / "gone.sql").unlink()
     assert read_source(tmp_path, file) == Skipped("gone.sql", "No such file or directory")
+
+
+def test_sql_templates_are_sql_and_other_templates_are_not() -> None:
+    from depmap.discover import FileKind, classify
+
+    assert [classify(name) for name in ("load_users.sql.j2", "report.SQL.jinja", "merge.sql.jinja2", "page.html.j2", "notes.j2")] == [
+        FileKind.SQL, FileKind.SQL, FileKind.SQL, FileKind.OTHER, FileKind.OTHER,
+    ]  # fmt: skip
+    assert classify("analysis/churn.ipynb") == FileKind.NOTEBOOK

@@ -89,7 +89,7 @@ def print_usages(out: Console, title: str, facts: list[Fact], skipped: list[Skip
         out.print(table)
     if any(f.confidence != HIGH for f in facts):
         out.print()
-        out.print(Text("~ medium confidence: SQL not seen reaching a database call;  ? low: attribution uncertain or SQL unparsed", style="dim"))
+        out.print(Text("~ medium confidence: inferred (SQL not seen reaching a database call, a macro or a task's code);  ? low: attribution uncertain or SQL unparsed", style="dim"))
     print_skipped(out, skipped)
 
 

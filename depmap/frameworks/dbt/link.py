@@ -33,10 +33,11 @@ from dataclasses import replace
 from pathlib import PurePosixPath
 from typing import Any
 
-from depmap.model import ACCESS, COLUMN_DEF, FLOW, READ, SCHEMA, TABLE_DEF, WRITE, Fact, Location
+from depmap.model import ACCESS, COLUMN_DEF, FLOW, MEDIUM, READ, SCHEMA, TABLE_DEF, WRITE, Fact, Location
 from depmap.frameworks.dbt.seeds import DBT_SEED
 from depmap.frameworks.dbt.symbols import (
     DBT_EXPOSURE,
+    DBT_MACRO,
     DBT_MODEL,
     DBT_MODEL_CONFIG,
     DBT_PROJECT,
@@ -93,7 +94,28 @@ def link_dbt(facts: list[Fact]) -> list[Fact]:
         linked.extend(_seed_definition(seed, relation))
     for exposure in (f for f in facts if f.kind == DBT_EXPOSURE):
         linked.extend(_exposure_reads(exposure, relations))
+    linked.extend(_macro_reads(models, [f for f in facts if f.kind == DBT_MACRO], relations))
     return linked
+
+
+def _macro_reads(models: dict[str, Fact], macros: list[Fact], relations: dict[str, str]) -> list[Fact]:
+    """A macro's ref()/source() reads, at each model line that calls the macro."""
+    by_name: dict[str, Fact] = {}
+    for macro in sorted(macros, key=Fact.sort_key):
+        by_name.setdefault(macro.extra["name"], macro)
+    reads = []
+    for model in models.values():
+        for name, line in (model.extra.get("macro_calls") or {}).items():
+            macro = by_name.get(name)
+            if macro is None:
+                continue
+            location = Location(model.location.path, int(line), int(line), symbol=model.extra["name"])
+            origin = f"{macro.location.path}:{macro.location.line}"
+            for placeholder, written, _ in macro.extra["reads"]:
+                table = relations.get(placeholder, written)
+                extra = {"inferred_from": f"macro {name}", "macro": origin}
+                reads.append(Fact(ACCESS, table, location, (), READ, "macro_ref", "dbt", MEDIUM, f"{{{{ {name}(...) }}}}", extra))
+    return reads
 
 
 # --- names ------------------------------------------------------------------------------------
@@ -262,6 +284,9 @@ def _model_definition(
         extra["unknown_macros"] = model.extra["unknown_macros"]
     snippet = _substitute(model.snippet, relations)
     facts = [Fact(TABLE_DEF, relation, model.location, columns, SCHEMA, "dbt_model", "dbt", snippet=snippet, extra=extra)]
+    if yaml_config is not None:  # the properties YAML entry documenting the model: a definition site
+        where = Location(yaml_config.location.path, yaml_config.location.line, yaml_config.location.line, symbol=model.extra["name"])
+        facts.append(Fact(TABLE_DEF, relation, where, (), SCHEMA, "dbt_declared", "dbt", snippet=f"- name: {model.extra['name']}"))
     if extra["materialized"] != "ephemeral":  # `dbt run` (re)builds the relation from this file
         built = Location(model.location.path, 1, 1, symbol=model.extra["name"])
         note = {"model": model.extra["name"], "materialized": extra["materialized"]}

@@ -73,8 +73,16 @@ def scan_dbt_model(path: str, text: str, ctx: ScanContext) -> ScanResult:
     if _NOT_A_MODEL_DIR.search(path):  # a data test or analysis reads, but builds nothing
         facts = [f for f in facts if f.kind != FLOW]
     else:
-        facts.append(_model_fact(name, model, path, location, renderings, definition))
+        model_fact = _model_fact(name, model, path, location, renderings, definition)
+        calls = {macro: line_of_call for macro in model_fact.extra["unknown_macros"] if (line_of_call := _call_line(text, macro))}
+        facts.append(replace(model_fact, extra={**model_fact.extra, "macro_calls": calls}))
     return ScanResult(facts=sorted_facts(facts))
+
+
+def _call_line(text: str, macro: str) -> int | None:
+    """The first line of the model that calls `macro` (`{{ macro(...) }}`, `{% set x = macro() %}`)."""
+    match = re.search(rf"(?<![\w.]){re.escape(macro)}\s*\(", text)
+    return text.count("\n", 0, match.start()) + 1 if match else None
 
 
 def _render_error(path: str, line: int, message: str) -> Fact:

@@ -21,8 +21,10 @@ DBT_EXPOSURE — one per exposure, table "". extra: name, type, depends_on ([{"r
 DBT_MODEL — one per rendered model SQL file, table = `__dbt_model__<file stem>`. extra: name,
     path, materialized, alias, schema, contract_enforced, projection (as the SQL engine reports it,
     placeholders included), columns, refs ({placeholder: name}), sources ({placeholder: [s, t]}),
-    unknown_macros, vars, incremental. The model's accesses and flows are ordinary facts naming
-    placeholder tables.
+    unknown_macros, macro_calls ({macro: first line calling it}), vars, incremental. The model's
+    accesses and flows are ordinary facts naming placeholder tables.
+DBT_MACRO — one per macro that calls ref() or source(), table "". extra: name, reads
+    ([placeholder, name as written, line]).
 """
 
 from __future__ import annotations
@@ -34,7 +36,8 @@ DBT_SOURCE = "dbt_source"
 DBT_MODEL_CONFIG = "dbt_model_config"
 DBT_EXPOSURE = "dbt_exposure"
 DBT_MODEL = "dbt_model"
-SYMBOLIC_KINDS = frozenset({DBT_PROJECT, DBT_SOURCE, DBT_MODEL_CONFIG, DBT_EXPOSURE, DBT_MODEL})
+DBT_MACRO = "dbt_macro"
+SYMBOLIC_KINDS = frozenset({DBT_PROJECT, DBT_SOURCE, DBT_MODEL_CONFIG, DBT_EXPOSURE, DBT_MODEL, DBT_MACRO})
 
 REF_PREFIX = "__dbt_ref__"
 SOURCE_PREFIX = "__dbt_source__"
