@@ -133,6 +133,27 @@ PERCENT_FIELD = re.compile(r"%%|%(?:\([^)]*\))?[#0 +-]*(?:\*|\d+)?(?:\.(?:\*|\d+
 FORMAT_FIELD = re.compile(r"\{\{|\}\}|\{[^{}]*\}")
 
 
+def fill_holes(text: LocatedText, values: list[str | None]) -> LocatedText:
+    """The i-th hole of `text` replaced by `values[i]` where that is known (a module constant
+    naming a table, `f"INSERT INTO {TABLE} ..."`); the rest stay holes."""
+    if not any(values):
+        return text
+    chars: list[str] = []
+    lines: list[int] = []
+    position = holes = 0
+    for index, match in enumerate(re.finditer(re.escape(HOLE), text.text)):
+        value = values[index] if index < len(values) else None
+        chars.append(text.text[position : match.start()])
+        lines.extend(text.lines[position : match.start()])
+        chars.append(value if value is not None else HOLE)
+        lines.extend([text.lines[match.start()]] * len(value if value is not None else HOLE))
+        holes += value is None
+        position = match.end()
+    chars.append(text.text[position:])
+    lines.extend(text.lines[position:])
+    return LocatedText("".join(chars), tuple(lines), holes)
+
+
 def fill_fields(text: LocatedText, pattern: re.Pattern[str]) -> LocatedText:
     """The text after Python's %-formatting or str.format: escapes undone, fields unknown."""
     return text.substitute(pattern, lambda m: m.group(0)[0] if m.group(0) in ("%%", "{{", "}}") else HOLE)

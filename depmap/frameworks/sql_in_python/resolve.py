@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from depmap.model import ACCESS, FRAME_WRITER_SINKS, HIGH, MEDIUM, READ, WRITE, Fact, Location
-from depmap.python.located_text import LocatedText, fill_fields, hole_at, join, join_all
+from depmap.python.located_text import LocatedText, fill_fields, fill_holes, hole_at, join, join_all
 from depmap.python.tree import ParsedTree, argument, string_list, unstarred
 from depmap.python.tree_strings import (
     fields_filled_by,
@@ -55,6 +55,7 @@ from depmap.sql.names import DEFAULT_SCHEMAS
 _BARE_NAME = re.compile(r"\s*([A-Za-z_][\w$]*(?:\.[A-Za-z_][\w$]*)?)\s*")
 _MAX_ALTERNATIVES = 8
 _MAX_DEPTH = 24
+_TABLE_NAME = re.compile(r"[A-Za-z_][\w$]*(?:\.[A-Za-z_][\w$]*){0,2}")  # a constant that can fill a table hole
 
 
 def resolve_facts(parsed: ParsedTree, gathered: GatherSqlVisitor, dialect: str) -> list[Fact]:
@@ -308,6 +309,9 @@ class _Resolver:
             text = string_text(node, self.source)
             if text is None:
                 return []
+            if text.holes and isinstance(node, ast.JoinedStr) and not self._bound_template(node):
+                holes = [v for v in node.values if isinstance(v, ast.FormattedValue)]
+                text = fill_holes(text, [self._name_value(v.value, scope, seq, depth) if v.format_spec is None else None for v in holes])
             dynamic = text.holes > 0 and not self._bound_template(node)
             return [_Value(text, frozenset({id(node)}), dynamic)]
         inner = wrapped_text(node)
@@ -316,7 +320,9 @@ class _Resolver:
             fields = fields_filled_by(node)
             if fields is None:  # .strip(), dedent(): the same SQL
                 return values
-            return [_Value(fill_fields(v.text, fields), v.literals, True, v.symbol) for v in values]
+            known = [self._name_value(arg, scope, seq, depth) for arg in _filling_arguments(node)]
+            filled = [(fill_holes(fill_fields(v.text, fields), known), v) for v in values]
+            return [_Value(text, v.literals, text.holes > 0, v.symbol) for text, v in filled]
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
             return self._concatenation(operands(node), scope, seq, depth)
         if isinstance(node, (ast.Name, ast.Attribute)):
@@ -325,6 +331,15 @@ class _Resolver:
                 assigned.extend(self._chain_values(chain, depth + 1))
             return assigned[:_MAX_ALTERNATIVES]
         return []
+
+    def _name_value(self, node: ast.AST, scope: Scope, seq: int, depth: int) -> str | None:
+        """A hole filled with a constant that names a table (`TABLE = "audit_events"`), or None."""
+        if not isinstance(node, (ast.Name, ast.Attribute)):
+            return None
+        found = {v.text.text for v in self._eval(node, scope, seq, depth + 1) if not v.text.holes}
+        if len(found) == 1 and _TABLE_NAME.fullmatch(name := found.pop()):
+            return name
+        return None
 
     def _bound_template(self, node: ast.AST) -> bool:
         """f-string holes are spliced into the SQL; t-string holes are bound as parameters
@@ -413,6 +428,16 @@ class _Resolver:
 def _returns_star(fact: Fact) -> bool:
     """A `SELECT *` whose columns reach the caller (not one inside a CTE or subquery)."""
     return fact.detail == "select_star" and fact.access == READ and not fact.extra.get("contained")
+
+
+def _filling_arguments(node: ast.AST) -> list[ast.AST]:
+    """What `"..." % args` or `"...".format(args)` puts in its fields, in order; [] when a field
+    may be named (`{name}`, `%(name)s`: keyword filling is not followed)."""
+    if isinstance(node, ast.BinOp):
+        return list(node.right.elts) if isinstance(node.right, ast.Tuple) else [node.right]
+    if isinstance(node, ast.Call) and not node.keywords:
+        return list(node.args)
+    return []
 
 
 def _chains(events: list[Assignment], before: int | None) -> list[list[Assignment]]:

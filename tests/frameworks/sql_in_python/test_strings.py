@@ -1068,3 +1068,35 @@ def test_data_frame_writers_insert_into_the_table_they_name() -> None:
     ]
     assert all(f.location.symbol == symbol for f in result.facts)
     assert might_contain_sql("frame.to_sql('orders_daily', engine)")
+
+
+def test_holes_filled_by_constants_that_name_a_table() -> None:
+    """`f"INSERT INTO {TABLE} ..."`, `"... {}".format(TABLE)`, `"... %s" % TABLE` with a module
+    constant: the table is known; a hole no constant fills stays dynamic."""
+    result = scan(
+        '''\
+        import sqlite3
+
+        TABLE = "audit_events"
+        SCHEMA = "ops"
+
+
+        def record(conn: sqlite3.Connection, rows, table_name):
+            conn.executemany(f"INSERT INTO {TABLE} (kind, payload) VALUES (?, ?)", rows)
+            conn.execute(f"DELETE FROM {SCHEMA}.{TABLE} WHERE created_at < now() - interval '90 days'")
+            conn.execute("SELECT count(*) FROM {}".format(TABLE))
+            conn.execute("SELECT kind FROM %s" % TABLE)
+            conn.execute(f"SELECT count(*) FROM {table_name}")
+        '''
+    )
+    symbol = f"{MODULE}.record"
+    assert_rows(
+        result,
+        [
+            ("audit_events", ("kind", "payload"), "write", "insert", 8, symbol, "high"),
+            ("ops.audit_events", (), "write", "delete", 9, symbol, "high"),
+            ("ops.audit_events", ("created_at",), "read", "delete", 9, symbol, "high"),
+            ("audit_events", (), "read", "select", 10, symbol, "high"),
+            ("audit_events", ("kind",), "read", "select", 11, symbol, "high"),
+        ],
+    )
