@@ -56,6 +56,13 @@ class Config:
     link_base: str | None = None
     seconds_per_file: float = 60.0  # a file whose scan takes longer is listed as not analysed
     megabytes_per_file: int = 768  # memory one file's scan may take beyond the worker's own
+    # Project-specific extensions (gitignore-style globs): scanned as Python or as SQL. A Python
+    # file of another extension may hold Python only between marker lines (a page file's code
+    # section): `python_section_start`/`_end` are regular expressions for those lines.
+    python_files: tuple[str, ...] = ()
+    sql_files: tuple[str, ...] = ()
+    python_section_start: str | None = None
+    python_section_end: str | None = None
 
 
 _KNOWN_KEYS: tuple[str, ...] = tuple(f.name for f in fields(Config))
@@ -311,6 +318,19 @@ def _optional_string(raw: Any, key: str, where: str, warnings: list[str]) -> Any
     return _DEFAULT
 
 
+def _pattern(raw: Any, key: str, where: str, warnings: list[str]) -> Any:
+    """A regular expression (a section marker line)."""
+    value = _optional_string(raw, key, where, warnings)
+    if value is _DEFAULT:
+        return value
+    try:
+        re.compile(value)
+    except re.error as error:
+        warnings.append(f"{where}: {key} {value!r} is not a regular expression ({error}); ignoring it")
+        return _DEFAULT
+    return value
+
+
 def _link_base(raw: Any, key: str, where: str, warnings: list[str]) -> Any:
     """A web address for source links; anything else leaves the reports without links."""
     value = _optional_string(raw, key, where, warnings)
@@ -346,4 +366,8 @@ _VALIDATORS: dict[str, Validator] = {
     "link_base": _link_base,
     "seconds_per_file": _positive_number,
     "megabytes_per_file": _positive_number,
+    "python_files": _globs,
+    "sql_files": _globs,
+    "python_section_start": _pattern,
+    "python_section_end": _pattern,
 }

@@ -218,6 +218,8 @@ class _Walker:
         self.config = config
         self.exclude = compile_globs(config.exclude)
         self.include = compile_globs(config.include)
+        self.python_files = compile_globs(config.python_files)
+        self.sql_files = compile_globs(config.sql_files)
         self.info_exclude: GitIgnoreSpec | None = None
         self.files: list[SourceFile] = []
         self.skipped: list[Skipped] = []
@@ -330,11 +332,20 @@ class _Walker:
                 if self._keep_dir(entry.name, rel, layers):
                     return _Dir(entry.path, rel, layers)
             elif entry.is_file(follow_symlinks=False):
-                kind = classify(entry.name)
-                if self.wanted(entry.name) and self._keep_file(rel, layers):
+                configured = self._configured_kind(rel)
+                kind = configured or classify(entry.name)
+                if (configured or self.wanted(entry.name)) and self._keep_file(rel, layers):
                     self._add_file(entry.path, rel, kind, entry.stat())
         except OSError as exc:
             self._skip(rel, f"cannot read it: {exc.strerror or exc}")
+        return None
+
+    def _configured_kind(self, rel: str) -> str | None:
+        """The kind `python-files`/`sql-files` give a project-specific extension."""
+        if self.python_files is not None and _matches(self.python_files, rel, False):
+            return FileKind.PYTHON
+        if self.sql_files is not None and _matches(self.sql_files, rel, False):
+            return FileKind.SQL
         return None
 
     def _visit_symlink(

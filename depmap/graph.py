@@ -261,15 +261,12 @@ class DependencyGraph:
         return sorted(found, key=lambda item: (item[0][0], item[0][1] or "", item[1].sort_key()))
 
     def resolve_table(self, name: str, known: Iterable[str] = ()) -> list[str]:
-        """Tables a user's name refers to: a qualified name exactly; an unqualified one in any
-        schema (code that names `orders` and a source declared as `raw.orders` are one table as
-        far as the name can tell)."""
+        """Tables a user's name refers to: exact, else the same name in any schema."""
         tables = set(self.tables()) | set(known)
         wanted = name.lower() if not name.startswith('"') else name.strip('"')
-        if "." in wanted:
-            return [wanted] if wanted in tables else []
-        # an unqualified name is whichever schema the search path finds: every one of them
-        return sorted(t for t in tables if t == wanted or t.rsplit(".", 1)[-1] == wanted)
+        if wanted in tables:
+            return [wanted]
+        return sorted(t for t in tables if t.rsplit(".", 1)[-1] == wanted)
 
     def close_matches(self, name: str, known: Iterable[str] = ()) -> list[str]:
         tables = sorted(set(self.tables()) | set(known))

@@ -17,6 +17,9 @@ class ScanContext:
     # dbt `vars` of each dbt project in the tree: (project folder, JSON of its vars), so that a
     # model's `var("x")` renders with the project's value, as `dbt run` would.
     dbt_vars: tuple[tuple[str, str], ...] = ()
+    # (start, end) marker patterns of the Python sections in files of other extensions scanned as
+    # Python (`python-files` with `python-section-start`): see depmap.python.sections.
+    python_sections: tuple[str, str] | None = None
 
     def dbt_vars_for(self, path: str) -> dict[str, Any]:
         """The vars of the innermost dbt project holding `path` (a path relative to the root)."""

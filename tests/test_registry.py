@@ -55,7 +55,7 @@ def test_every_python_analysis_and_scanner_is_registered():
     assert {kind: [f.__name__ for f in functions] for kind, functions in SCANNERS.items()} == {
         "python": ["scan_python_file"],
         "notebook": ["scan_notebook_file"],
-        "sql": ["scan_sql_file", "scan_dbt_model"],
+        "sql": ["scan_sql_file", "scan_dbt_model", "scan_dbt_macros"],
         "yaml": ["scan_dbt_yaml", "scan_config_sql"],
         "json": ["scan_config_sql"],
         "dbt_project": ["scan_dbt_project"],

@@ -113,7 +113,8 @@ def build_index(
     warnings = warnings + choice.notes
     timings["discover"] = time.perf_counter() - started
 
-    ctx = ScanContext(dialect=chosen, dbt_vars=_dbt_vars(root, found))
+    sections = (config.python_section_start, config.python_section_end or config.python_section_start) if config.python_section_start else None
+    ctx = ScanContext(dialect=chosen, dbt_vars=_dbt_vars(root, found), python_sections=sections)
     scannable = [f for f in found.files if f.kind in SCANNED_KINDS]
     with _collector_paused():
         budget = Budget(float(config.seconds_per_file), int(config.megabytes_per_file))

@@ -3,6 +3,8 @@ kept apart from the scanner so that linking cached facts never imports the scann
 
 from __future__ import annotations
 
+import posixpath
+
 
 def module_name_for(path: str) -> str:
     """The dotted module a file defines, from its path relative to the scanned root.
@@ -19,11 +21,9 @@ def module_name_for(path: str) -> str:
         return ""
     if len(parts) > 1 and parts[0] == "src":
         parts = parts[1:]
-    last = parts[-1]
-    for suffix in (".py", ".pyi", ".pyw", ".ipynb"):
-        if last.endswith(suffix):
-            parts[-1] = last[: -len(suffix)]
-            break
+    stem, suffix = posixpath.splitext(parts[-1])  # `.py`, or a notebook's or a configured extension
+    if suffix:
+        parts[-1] = stem
     if parts[-1] == "__init__" and len(parts) > 1:
         parts.pop()
     return ".".join(parts)

@@ -19,6 +19,7 @@ from depmap.model import Fact, ScanResult, Skipped, sorted_facts
 from depmap.python.analysis import PythonAnalysis
 from depmap.scan_context import ScanContext
 from depmap.python.module_names import module_name_for
+from depmap.python.sections import PYTHON_SUFFIXES, python_sections
 from depmap.python.source import parse_python, worded_syntax_error
 from depmap.python.tree import ParsedTree, SourceText, without_newer_syntax
 
@@ -28,6 +29,8 @@ _RUNNING = f"{sys.version_info.major}.{sys.version_info.minor}"
 
 def scan_python(path: str, text: str, ctx: ScanContext, analyses: Sequence[PythonAnalysis]) -> ScanResult:
     """The facts of every analysis that wants this file (the registry passes every family's)."""
+    if ctx.python_sections is not None and not path.endswith(PYTHON_SUFFIXES):
+        text = python_sections(text, *ctx.python_sections)
     active = [analysis for analysis in analyses if analysis.wants(text)]
     if not active:
         return ScanResult()

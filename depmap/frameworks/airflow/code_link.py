@@ -35,10 +35,11 @@ def link_code_tasks(facts: list[Fact]) -> list[Fact]:
         reached = [found for target in task.extra["runs"] if (found := targets.resolve(target))[0]]
         if not reached and not (task.extra.get("sql_file") or task.extra.get("inline_sql_line")):
             idle.add(id(task))
-        for found, confidence, label in reached:
+        for (found, confidence, label), target in zip(reached, (t for t in task.extra["runs"] if targets.resolve(t)[0])):
             for fact in found:
                 named[id(fact)].add(task.location.symbol or "")
-            added.extend(_at_task(fact, task, label, confidence) for fact in _merged(found))
+            if not target.get("own"):
+                added.extend(_at_task(fact, task, label, confidence) for fact in _merged(found))
     linked = [replace(f, extra={**f.extra, "tasks": sorted(named[id(f)])}) if id(f) in named else f for f in facts if id(f) not in idle]
     return linked + added
 

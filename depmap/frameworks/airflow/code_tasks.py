@@ -11,8 +11,9 @@ the linker (`code_link`) can find among the scanned files:
   `{"script": "dir/x.py"}`, `dbt run|build -s model+` is `{"dbt": ["model"]}`;
 - a Python callable (`PythonOperator(python_callable=load)`, the virtualenv and branch
   variants) is `{"function": "pkg.jobs.load"}`, qualified through the file's imports;
-- a TaskFlow `@task` function is itself (`{"function": "dags.daily.load"}`) plus every imported
-  function its body calls.
+- a TaskFlow `@task` function is itself (`{"function": "dags.daily.load", "own": True}`: its
+  usages only learn their task, they already sit in the DAG file) plus every imported function
+  its body calls.
 
 Each task also says the line that names its work (`runs_line`): the command string, the callable.
 """
@@ -68,7 +69,7 @@ def taskflow_runs(node: ast.FunctionDef | ast.AsyncFunctionDef, flavour: str, sy
                     targets.extend(found)
                     line = line or inner.value.lineno
         return targets, line or node.lineno
-    runs: list[dict] = [{"function": symbol}]
+    runs: list[dict] = [{"function": symbol, "own": True}]  # its usages are already at their lines
     for inner in ast.walk(node):
         if isinstance(inner, ast.Call) and (name := qualify(inner.func)) and {"function": name} not in runs:
             runs.append({"function": name})

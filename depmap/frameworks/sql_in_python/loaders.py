@@ -8,8 +8,8 @@
   name, the columns a row dict or keyword filter names. Only on a name bound to a database of
   one of them (`db = dataset.connect(...)`): `d["k"].insert(0, v)` on a dict of lists is no table.
 
-The dataset name (dlt's `dataset_name`, a Postgres schema) is not known statically: the facts
-name the bare table, at medium confidence.
+A dlt resource's table is qualified by the file's one `dlt.pipeline(dataset_name=...)` (the
+schema it loads into); the facts are medium confidence (a resource may be defined and not run).
 """
 
 from __future__ import annotations
@@ -44,10 +44,11 @@ def wants_loaders(text: str) -> bool:
 def analyse_loaders(parsed: ParsedTree, ctx: ScanContext) -> list[Fact]:
     imports = ImportTable.of(parsed.tree, parsed.module_name)
     databases = _databases(parsed.tree, imports)
+    dataset = _dataset_name(parsed.tree, imports)
     facts: list[Fact] = []
     for node in ast.walk(parsed.tree):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            facts.extend(_dlt_resource(node, imports, parsed))
+            facts.extend(_dlt_resource(node, imports, parsed, dataset))
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
             if node.func.attr == "run" and (table := literal_string(argument(node, None, "table_name"))):
                 facts.append(_fact(parsed, node, table, (), WRITE, "dlt_run"))
@@ -56,13 +57,25 @@ def analyse_loaders(parsed: ParsedTree, ctx: ScanContext) -> list[Fact]:
     return facts
 
 
-def _dlt_resource(node: ast.FunctionDef | ast.AsyncFunctionDef, imports: ImportTable, parsed: ParsedTree) -> list[Fact]:
+def _dataset_name(tree: ast.Module, imports: ImportTable) -> str | None:
+    """The one `dataset_name=` the file's `dlt.pipeline(...)` calls give: the schema its
+    resources land in (none, or several: the bare table name)."""
+    names = {
+        literal_string(argument(node, None, "dataset_name"))
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and imports.qualify(node.func) == "dlt.pipeline"
+    } - {None}
+    return names.pop() if len(names) == 1 else None
+
+
+def _dlt_resource(node: ast.FunctionDef | ast.AsyncFunctionDef, imports: ImportTable, parsed: ParsedTree, dataset: str | None) -> list[Fact]:
     for decorator in node.decorator_list:
         call = decorator if isinstance(decorator, ast.Call) else None
         if imports.qualify(call.func if call else decorator) not in _DLT_RESOURCES:
             continue
         named = [literal_string(argument(call, None, key)) for key in ("table_name", "name")] if call else []
         table = next((name for name in named if name), node.name)
+        table = f"{dataset}.{table}" if dataset else table
         return [_fact(parsed, node, table, (), WRITE, "dlt_resource", symbol=f"{parsed.module_name}.{node.name}")]
     return []
 

@@ -120,7 +120,7 @@ def test_taskflow_dag() -> None:
         "dag_id": "customer_reporting",
         "task_id": "notify",
         "operator": "task",
-        "runs": [{"function": "dags.reporting_taskflow.customer_reporting.notify"}],
+        "runs": [{"function": "dags.reporting_taskflow.customer_reporting.notify", "own": True}],
         "runs_line": 12,
     }
     assert found["customer_reporting.prepare"].extra == {

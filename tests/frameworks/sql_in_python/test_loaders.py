@@ -45,9 +45,9 @@ def test_dlt_resources_write_the_table_they_are_named_after() -> None:
         pipeline.run([{"id": 1}], table_name="manual_rows")
     '''
     assert rows("load/loans.py", code) == [
-        (6, "personal_loans", (), "write", "dlt_resource", "medium"),
-        (11, "zip_codes", (), "write", "dlt_resource", "medium"),
-        (16, "loan_states", (), "write", "dlt_resource", "medium"),
+        (6, "loans.personal_loans", (), "write", "dlt_resource", "medium"),  # dataset_name="loans"
+        (11, "loans.zip_codes", (), "write", "dlt_resource", "medium"),
+        (16, "loans.loan_states", (), "write", "dlt_resource", "medium"),
         (27, "manual_rows", (), "write", "dlt_run", "medium"),
     ]
 
