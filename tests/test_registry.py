@@ -56,7 +56,7 @@ def test_every_python_analysis_and_scanner_is_registered():
         "python": ["scan_python_file"],
         "notebook": ["scan_notebook_file"],
         "sql": ["scan_sql_file", "scan_dbt_model", "scan_dbt_macros"],
-        "yaml": ["scan_dbt_yaml", "scan_config_sql"],
+        "yaml": ["scan_dbt_yaml", "scan_yaml_dags", "scan_config_sql"],
         "json": ["scan_config_sql"],
         "dbt_project": ["scan_dbt_project"],
         "csv": ["scan_dbt_seed"],

@@ -71,7 +71,11 @@ class _Targets:
             return self.by_path.get(path, []) if path else [], confidence, f"python -m {module}"
         if function := target.get("function"):
             found = [f for symbol, items in self.by_symbol.items() if symbol == function or symbol.startswith(function + ".") for f in items]
-            return found, HIGH, function
+            if found:
+                return found, HIGH, function
+            # a name written without its package (dag-factory's callable file is a deployment path)
+            ending = [f for symbol, items in self.by_symbol.items() if symbol.endswith("." + function) for f in items]
+            return ending, MEDIUM, function
         found = [f for model in target.get("dbt", []) if model in self.dbt_models for f in self.by_path[self.dbt_models[model]]]
         return found, HIGH, "dbt " + " ".join(target.get("dbt", []))
 

@@ -144,3 +144,36 @@ def test_command_lines() -> None:
         {"dbt": ["stg_orders", "stg_customers"]}
     ]
     assert command_targets("echo done") == []
+
+
+DAG_FACTORY = """\
+nightly_yaml:
+  default_args:
+    owner: data
+  schedule_interval: "0 3 * * *"
+  tasks:
+    load_users:
+      operator: airflow.operators.bash.BashOperator
+      bash_command: "python -m jobs.load_users --date {{ ds }}"
+    settle:
+      operator: airflow.operators.python.PythonOperator
+      python_callable_name: settle_refunds
+      python_callable_file: /usr/local/airflow/dags/jobs/refunds.py
+      dependencies: [load_users]
+"""
+
+
+def test_yaml_dags_run_project_code_too(tmp_path: Path) -> None:
+    root = _project(tmp_path)
+    (root / "dags" / "nightly_yaml.yml").write_text(DAG_FACTORY)
+    index = build_index(root)
+    at_yaml = sorted(
+        (f.location.line, f.location.symbol, f.table, f.access, f.extra["inferred_from"], f.confidence)
+        for table in ("users", "refunds")
+        for f in index.graph.writers(table)
+        if f.location.path == "dags/nightly_yaml.yml"
+    )
+    assert at_yaml == [
+        (8, "nightly_yaml.load_users", "users", "write", "task runs python -m jobs.load_users", "medium"),
+        (11, "nightly_yaml.settle", "refunds", "write", "task runs refunds.settle_refunds", "medium"),
+    ]
