@@ -4,7 +4,8 @@ Scanners are pure functions of one file, so a query joining two tables defined e
 an unqualified column with several candidate tables, each at low confidence. Here, with every
 table definition in hand, a column that only one candidate has goes to that table at the
 confidence of the rest of the statement; candidates the catalog proves wrong are dropped; what
-stays uncertain keeps saying so.
+stays uncertain keeps saying so. A cast to a type named like no known table (`status::order_state`)
+was an enum or a domain, not a row type: its whole-row read is dropped.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ Schema = Mapping[str, frozenset[str]]
 def settle_candidates(facts: list[Fact], schema: Schema) -> list[Fact]:
     settled: list[Fact] = []
     for fact in facts:
+        if fact.kind == ACCESS and "row_type" in fact.extra and fact.table not in schema:
+            continue  # a cast to an enum or a domain, not to a table's row type
         candidates = fact.extra.get("candidates") if fact.kind == ACCESS else None
         if not candidates:
             settled.append(fact)

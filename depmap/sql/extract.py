@@ -17,7 +17,7 @@ from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import ParseError, TokenError
 
 from depmap.nesting import nesting_depth
-from depmap.model import ACCESS, HIGH, LOW, PARSE_ERROR, READ, ROUTINE_CALL, WRITE
+from depmap.model import ACCESS, HIGH, LOW, MEDIUM, PARSE_ERROR, READ, ROUTINE_CALL, WRITE
 from depmap.sql.ddl import DdlExtractor
 from depmap.sql.fallback import tables_named, tables_named_at, touches_no_data
 from depmap.sql.schema_ops import with_text_ops
@@ -152,6 +152,7 @@ def _analyze_chunk(
     line_base = 0 if chunk.tokens else chunk.line - 1  # tokens of the whole text carry its lines
     placed = place_observations(statement, observations, extractor.resolver.table, line_base)
     placed.extend(routine_calls(statement, line_base))
+    placed.extend(row_type_casts(statement, line_base))
     return StatementResult(chunk.line, chunk.end_line, kind, original, tuple(placed))
 
 
@@ -168,6 +169,23 @@ def routine_calls(statement: exp.Expression, line_base: int) -> list[Observation
         line = node.meta.get("line")
         calls.append(Observation(ROUTINE_CALL, "", (), None, "call", extra={"name": name}, line=None if line is None else line + line_base))
     return calls
+
+
+def row_type_casts(statement: exp.Expression, line_base: int) -> list[Observation]:
+    """`x::payments`, `CAST(ROW(...) AS payments)`: a PostgreSQL cast to a table's row type reads
+    every column, like `SELECT *`. The type may as well be an enum or a domain: the fact carries
+    `row_type`, and the index keeps it only when the catalog knows a table of that name."""
+    found: list[Observation] = []
+    for cast in statement.find_all(exp.Cast):
+        to = cast.args.get("to")
+        kind = to.args.get("kind") if isinstance(to, exp.DataType) and to.this == exp.DataType.Type.USERDEFINED else None
+        name = (kind.name if isinstance(kind, exp.Identifier) else str(kind or "")).lower()
+        if not name or HOLE_PREFIX in name:
+            continue
+        line = next((n.meta["line"] for n in cast.find_all(exp.Identifier) if "line" in n.meta), None)
+        extra = {"row_type": name, "reason": f"cast to the row type of {name}: every column, like SELECT *"}
+        found.append(Observation(ACCESS, name, (), READ, "select_star", MEDIUM, extra, None if line is None else line + line_base))
+    return found
 
 
 def _table_namer(dialect: str, schema: Schema | None):

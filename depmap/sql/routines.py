@@ -55,6 +55,7 @@ class _Header:
     body_token: int  # index of the body's token (a quoted body) or of its first token
     quoted: bool
     table: str = ""  # a trigger's table
+    row_types: tuple[str, ...] = ()  # parameter types named like a table (`f(p payments)`)
 
 
 _DELIMITER = re.compile(r"^\s*DELIMITER\s+\S+\s+", re.I)
@@ -121,7 +122,9 @@ def _header(text: str, tokens: list[Token], table_of: Callable[[str], str]) -> _
         if body is None:
             return None
         index, quoted = body
-        return _Header(match.group("kind").lower(), table_of(match.group("name")), _parameters(tokens[open_index + 1 : close_index]), index, quoted)
+        inside = tokens[open_index + 1 : close_index]
+        row_types = tuple(table_of(t) for t in _parameter_types(inside))
+        return _Header(match.group("kind").lower(), table_of(match.group("name")), _parameters(inside), index, quoted, row_types=row_types)
     if _DO.match(text):
         quoted = next((k for k, t in enumerate(tokens) if t.token_type in (TokenType.HEREDOC_STRING, TokenType.STRING)), None)
         return None if quoted is None else _Header("do", "", (), quoted, True)
@@ -180,6 +183,28 @@ def _parameters(tokens: list[Token]) -> tuple[str, ...]:
     return tuple(names)
 
 
+def _parameter_types(tokens: list[Token]) -> list[str]:
+    """Parameter types that are names, not built-in types: `p payments`, `p shop.payments`."""
+    types: list[str] = []
+    items: list[list[Token]] = [[]]
+    depth = 0
+    for token in tokens:
+        depth += token.token_type == TokenType.L_PAREN
+        depth -= token.token_type == TokenType.R_PAREN
+        if token.token_type == TokenType.COMMA and depth == 0:
+            items.append([])
+        else:
+            items[-1].append(token)
+    for item in items:
+        words = [t for t in item if t.text.upper() not in ("IN", "OUT", "INOUT", "VARIADIC")]
+        if len(words) >= 2 and words[1].token_type in (TokenType.VAR, TokenType.IDENTIFIER):
+            name = words[1].text
+            if len(words) >= 4 and words[2].token_type == TokenType.DOT:
+                name = f"{name}.{words[3].text}"
+            types.append(name)
+    return types
+
+
 def _language(text: str, tokens: list[Token], header: _Header) -> str:
     """The body's language: LANGUAGE outside the body, else plpgsql for a dollar-quoted body
     that reads as a block, sql for other quoted bodies, and procedural for BEGIN ... END."""
@@ -216,8 +241,11 @@ def _definition(header: _Header, text: str, line: int, end_line: int, original_l
     }
     if header.table:
         extra["table"] = header.table
-    observation = Observation(ROUTINE, "", (), None, "create_routine", extra=extra)
-    return StatementResult(line, end_line, "create_routine", _original(original_lines, line, end_line), (observation,))
+    observations = [Observation(ROUTINE, "", (), None, "create_routine", extra=extra)]
+    for row_type in header.row_types:  # the function takes a whole row of that table: every column
+        reason = f"parameter of the row type of {row_type}: every column, like SELECT *"
+        observations.append(Observation(ACCESS, row_type, (), READ, "select_star", MEDIUM, {"row_type": row_type, "reason": reason}, line))
+    return StatementResult(line, end_line, "create_routine", _original(original_lines, line, end_line), tuple(observations))
 
 
 def _placed(

@@ -55,3 +55,11 @@ def test_an_unknown_table_keeps_its_guess_when_the_known_one_lacks_the_column():
         ("customers", ("id",), "high", ()),
         ("orders", ("customer_id",), "high", ()),
     ]
+
+
+def test_a_cast_to_a_type_no_table_has_is_no_read() -> None:
+    sql = "SELECT status::payment_state, (r::payments).amount FROM raw_rows r;\n"
+    facts = scan_sql_file("casts.sql", sql, ScanContext()).facts
+    schema = {"payments": frozenset({"id", "amount"}), "raw_rows": frozenset({"status"})}
+    kept = sorted((f.table, f.detail) for f in settle_candidates(facts, schema) if "row_type" in f.extra)
+    assert kept == [("payments", "select_star")]  # payment_state is an enum: dropped
