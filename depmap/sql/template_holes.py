@@ -27,19 +27,24 @@ _VALUE_AFTER = frozenset(
 def without_free_holes(text: str) -> str | None:
     """`text` with clause-standing holes replaced, or None when no hole stands for a clause."""
     out: list[str] = []
+    recent = ""  # the end of what is kept so far: enough to see the word before a hole
     position = 0
     changed = False
     for match in _HOLE.finditer(text):
-        out.append(text[position : match.start()])
+        piece = text[position : match.start()]
+        out.append(piece)
+        recent = (recent + piece)[-200:]
         position = match.end()
-        previous = _LAST.search("".join(out[-3:]) if out else "")
+        previous = _LAST.search(recent)
         word = previous.group(1).upper() if previous else ""
         if word in _CONDITION_STARTS:
-            out.append("TRUE")
-            changed = True
+            kept = "TRUE"
         elif word and word not in _VALUE_AFTER and (word[0].isalnum() or word[0] in "_)'\""):
-            changed = True  # a fragment after a complete expression: dropped
+            kept = ""  # a fragment after a complete expression: dropped
         else:
-            out.append(match.group(0))
+            kept = match.group(0)
+        changed = changed or kept != match.group(0)
+        out.append(kept)
+        recent = (recent + kept)[-200:]
     out.append(text[position:])
     return "".join(out) if changed else None

@@ -15,6 +15,10 @@ SCHEMA_YML = "models/marts/schema.yml"
 
 def test_tables_and_columns() -> None:
     facts = linked("shop")
+    # the properties YAML entries documenting a model are definition sites too
+    declared = sorted((f.table, f.location.path, f.location.line) for f in facts if f.kind == "table_def" and f.detail == "dbt_declared")
+    assert declared == [("analytics.dim_customers", SCHEMA_YML, 4), ("analytics.orders_fact", SCHEMA_YML, 24)]
+    facts = [f for f in facts if not (f.kind == "table_def" and f.detail == "dbt_declared")]
     assert summary(facts, "table_def") == [
         ("table_def", "analytics.dim_customers", ("customer_id", "email", "order_count", "total_amount"), "schema", "dbt_model", DIM, 1),
         ("table_def", "analytics.orders_fact", ("order_key",), "schema", "dbt_model", FCT, 8),
