@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 import click
 
@@ -134,8 +134,8 @@ def _usage_command(name: str, verb: str, noun: str) -> Callable:
     @click.option(
         "--direct",
         is_flag=True,
-        help="Only code that names the table: leave out readers of the views over it." if verb == "readers" else "No effect for writers.",
-        hidden=verb != "readers",
+        help="Only code that names the table as it is called now: leave out readers of the views over it and "
+        "usages under a name it had before a rename.",
     )
     @click.pass_obj
     def command(
@@ -153,8 +153,10 @@ def _usage_command(name: str, verb: str, noun: str) -> Callable:
             check_column(index, tables_found, column, verb)
         query = getattr(index.graph, verb)
         found = [f for t in tables_found for f in query(t, column)]
-        if verb == "readers" and not direct:
-            found += [f for t in tables_found for f in index.graph.readers_through_views(t, column)]
+        if not direct:
+            if verb == "readers":
+                found += [f for t in tables_found for f in index.graph.readers_through_views(t, column)]
+            found += _under_former_names(index, tables_found, column, query)
         facts = sorted({id(f): f for f in found}.values(), key=lambda f: f.sort_key())
         facts = [f for f in facts if CONFIDENCE_ORDER[f.confidence] <= CONFIDENCE_ORDER[min_confidence]]
         skipped = index.skipped_with_unparsed()
@@ -169,6 +171,21 @@ def _usage_command(name: str, verb: str, noun: str) -> Callable:
             print_mentions(out, mentions, ", ".join(tables_found), list_mentions)
 
     return command
+
+
+def _under_former_names(index: Any, tables_found: list[str], column: str | None, query: Callable) -> list:
+    """Usages of a name the table had before a rename (`ALTER TABLE records RENAME TO objects`):
+    old migrations, fixtures of old schemas, and code that still says the old name. Marked with
+    `former_name`; a name that another table holds now is left out."""
+    from dataclasses import replace
+
+    found = []
+    for table in tables_found:
+        for old in index.catalog.history(table).names:
+            if old in tables_found or old in index.catalog.tables:
+                continue
+            found += [replace(f, extra={**f.extra, "former_name": old}) for f in query(old, column)]
+    return found
 
 
 who_reads = _usage_command("who-reads", "readers", "reads")

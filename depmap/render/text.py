@@ -59,7 +59,7 @@ def print_usages(out: Console, title: str, facts: list[Fact], skipped: list[Skip
     header = f"{printable(title)}: {len(facts)} usage{'s' * (len(facts) != 1)} in {len(files)} file{'s' * (len(files) != 1)}"
     kinds = Counter(_reach(f) for f in facts)
     if len(kinds) > 1 or set(kinds) - {"name it"}:  # whole-row loads, attribute reads, views, apart
-        header += " (" + ", ".join(f"{kinds[kind]} {kind}" for kind in ("name it", *INDIRECT_READS.values(), _THROUGH) if kinds[kind]) + ")"
+        header += " (" + ", ".join(f"{kinds[kind]} {kind}" for kind in ("name it", *INDIRECT_READS.values(), _THROUGH, _FORMER) if kinds[kind]) + ")"
     out.print(Text(header, style="bold"))
     for path, group in groupby(facts, key=lambda f: f.location.path):
         out.print()
@@ -75,6 +75,8 @@ def print_usages(out: Console, title: str, facts: list[Fact], skipped: list[Skip
             label = f"{fact.access} {fact.detail}{_CONFIDENCE_MARK[fact.confidence]}"
             if through := fact.extra.get("through"):
                 label += " via view " + " → ".join(through)
+            if former := fact.extra.get("former_name"):
+                label += f" as {former} (its former name)"
             if "cell" in fact.extra:  # a notebook: the line is the file's, Jupyter shows cells
                 label += f" (cell {fact.extra['cell']}, line {fact.extra.get('cell_line', 1)})"
             row = [
@@ -94,12 +96,16 @@ def print_usages(out: Console, title: str, facts: list[Fact], skipped: list[Skip
 
 
 _THROUGH = "read through a view"
+_FORMER = "under a former name"
 
 
 def _reach(fact: Fact) -> str:
-    """How a usage reaches the table: naming it, indirectly (INDIRECT_READS), through a view."""
+    """How a usage reaches the table: naming it, indirectly (INDIRECT_READS), through a view, by a
+    former name."""
     if fact.extra.get("through"):
         return _THROUGH
+    if fact.extra.get("former_name"):
+        return _FORMER
     return INDIRECT_READS.get(fact.detail or "", "name it")
 
 

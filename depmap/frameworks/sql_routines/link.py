@@ -50,8 +50,11 @@ def link_routines(facts: list[Fact]) -> list[Fact]:
             continue
         firing = bodies.firing(name, fact, triggers.get(name, ()))
         fact = _fired(bodies.mark(fact), firing)
-        if _unbound_row(fact):
-            linked.extend(_bound(fact, trigger) for trigger in firing)
+        if _unbound_row(fact):  # one row per table, however many times its trigger was (re)created
+            by_table: dict[str, list[Fact]] = defaultdict(list)
+            for trigger in firing:
+                by_table[trigger.table].append(trigger)
+            linked.extend(_bound(fact, table, triggers_on) for table, triggers_on in by_table.items())
         else:
             linked.append(fact)
     linked.extend(effect for call in calls for effect in bodies.effects_at(call))
@@ -156,9 +159,10 @@ def _trigger_note(trigger: Fact) -> dict:
 def _fired(fact: Fact, triggers) -> Fact:
     if not triggers:
         return fact
-    return replace(fact, extra={**fact.extra, "fired_by": [_trigger_note(t) for t in triggers]})
+    notes = list({(n["trigger"], n["table"]): n for n in map(_trigger_note, triggers)}.values())  # the last creation of each
+    return replace(fact, extra={**fact.extra, "fired_by": notes})
 
 
-def _bound(row: Fact, trigger: Fact) -> Fact:
-    """`NEW.col` of a trigger function, on the table of one trigger that executes it."""
-    return replace(row, table=trigger.table, extra={**row.extra, "fired_by": [_trigger_note(trigger)]})
+def _bound(row: Fact, table: str, triggers: list[Fact]) -> Fact:
+    """`NEW.col` of a trigger function, on the table of the triggers that execute it there."""
+    return _fired(replace(row, table=table), triggers)
