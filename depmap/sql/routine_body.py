@@ -140,7 +140,7 @@ class _Walker:
             return self._for(i)
         if word == "RETURN":
             return self._return(i)
-        if word == "PERFORM":
+        if word in ("PERFORM", "CALL"):  # a SELECT whose result is dropped; a procedure called
             end = self._end(i)
             self._piece(i + 1, end, prefix="SELECT ")
             return end + 1
@@ -152,10 +152,6 @@ class _Walker:
             return end + 1
         if word == "EXECUTE":
             return self._execute(i)
-        if word == "CALL":
-            end = self._end(i)
-            self._piece(i + 1, end, prefix="SELECT ")
-            return end + 1
         if word == "SET" and self._assignment_at(i + 1):
             return self._assign(i + 1)
         if word in _SKIPPED:
@@ -348,16 +344,7 @@ class _Walker:
 
     def _end(self, i: int) -> int:
         """The index of the semicolon ending the statement that starts at i (or the last token)."""
-        depth = 0
-        for k in range(i, len(self.tokens)):
-            kind = self.tokens[k].token_type
-            if kind == TokenType.L_PAREN:
-                depth += 1
-            elif kind == TokenType.R_PAREN:
-                depth -= 1
-            elif kind == TokenType.SEMICOLON and depth <= 0:
-                return k
-        return len(self.tokens)
+        return self._until(i, set())
 
     def _until(self, i: int, words: set[str], stop: int | None = None) -> int:
         """The first index from i of one of `words` outside parentheses (or `stop`/the end)."""

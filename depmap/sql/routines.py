@@ -24,23 +24,17 @@ from sqlglot.tokens import Token, TokenType
 
 from depmap.model import ACCESS, LOW, MEDIUM, PARSE_ERROR, READ, ROUTINE, weaker
 from depmap.sql.routine_body import Body, body_statements, tokenize
+from depmap.sql.schema_ops import CREATE_TRIGGER, QUALIFIED
 from depmap.sql.types import Observation, Schema, StatementResult
 
 Analyze = Callable[[str, str, "Schema | None"], list[StatementResult]]
 
-_NAME = r'(?:"[^"]+"|`[^`]+`|\[[^\]]+\]|[\w$]+)'
-_QUALIFIED = rf"{_NAME}(?:\s*\.\s*{_NAME})*"
 _ROUTINE = re.compile(
     rf"^\s*CREATE\s+(?:OR\s+(?:REPLACE|ALTER)\s+)?(?:DEFINER\s*=\s*\S+\s+)?(?P<kind>FUNCTION|PROCEDURE)\s+"
-    rf"(?:IF\s+NOT\s+EXISTS\s+)?(?P<name>{_QUALIFIED})\s*\(",
+    rf"(?:IF\s+NOT\s+EXISTS\s+)?(?P<name>{QUALIFIED})\s*\(",
     re.I,
 )
 _DO = re.compile(r"^\s*DO\b", re.I)
-_TRIGGER = re.compile(
-    rf"^\s*CREATE\s+(?:OR\s+REPLACE\s+)?(?:DEFINER\s*=\s*\S+\s+)?(?:TEMP(?:ORARY)?\s+)?TRIGGER\s+(?:IF\s+NOT\s+EXISTS\s+)?"
-    rf"(?P<name>{_QUALIFIED}).*?\bON\s+(?P<table>{_QUALIFIED})",
-    re.I | re.S,
-)
 _LANGUAGE = re.compile(r"\bLANGUAGE\s+'?(\w+)", re.I)
 _RETURNS_TRIGGER = re.compile(r"\bRETURNS\s+(?:EVENT_)?TRIGGER\b", re.I)
 _BODY_STARTS = frozenset({"BEGIN", "RETURN", "SELECT", "INSERT", "UPDATE", "DELETE", "WITH", "CALL", "SET", "REPLACE"})
@@ -64,7 +58,7 @@ _DELIMITER = re.compile(r"^\s*DELIMITER\s+\S+\s+", re.I)
 def is_routine(text: str) -> bool:
     """Does this statement define a routine or trigger with a body, or run a DO block?"""
     text = _DELIMITER.sub("", text, count=1)
-    return bool(_ROUTINE.match(text) or _DO.match(text) or (_TRIGGER.match(text) and re.search(r"\bBEGIN\b", text, re.I)))
+    return bool(_ROUTINE.match(text) or _DO.match(text) or (CREATE_TRIGGER.match(text) and re.search(r"\bBEGIN\b", text, re.I)))
 
 
 def analyze_routine(
@@ -128,7 +122,7 @@ def _header(text: str, tokens: list[Token], table_of: Callable[[str], str]) -> _
     if _DO.match(text):
         quoted = next((k for k, t in enumerate(tokens) if t.token_type in (TokenType.HEREDOC_STRING, TokenType.STRING)), None)
         return None if quoted is None else _Header("do", "", (), quoted, True)
-    if match := _TRIGGER.match(text):
+    if match := CREATE_TRIGGER.match(text):
         after = next((k for k, t in enumerate(tokens) if t.start >= match.end()), len(tokens))
         begin = next((k for k in range(after, len(tokens)) if tokens[k].text.upper() == "BEGIN"), None)
         if begin is None:

@@ -37,14 +37,14 @@ _CONSTRAINT_KINDS: tuple[tuple[type, str], ...] = (
 )
 _DROP_KINDS = {"CONSTRAINT": "drop_constraint", "FOREIGN KEY": "drop_constraint", "INDEX": "drop_index", "KEY": "drop_index"}
 _NAME = r'(?:"[^"]+"|`[^`]+`|\[[^\]]+\]|[\w$]+)'
-_QUALIFIED = rf"{_NAME}(?:\s*\.\s*{_NAME})*"
-_CREATE_TRIGGER = re.compile(
-    rf"^\s*CREATE\s+(?:OR\s+REPLACE\s+)?(?:DEFINER\s*=\s*\S+\s+)?(?:CONSTRAINT\s+)?TRIGGER\s+(?:IF\s+NOT\s+EXISTS\s+)?"
-    rf"(?P<name>{_QUALIFIED})\s+(?P<timing>BEFORE|AFTER|INSTEAD\s+OF)?\s*(?P<events>.*?)\s+ON\s+(?P<table>{_QUALIFIED})",
+QUALIFIED = rf"{_NAME}(?:\s*\.\s*{_NAME})*"
+CREATE_TRIGGER = re.compile(
+    rf"^\s*CREATE\s+(?:OR\s+REPLACE\s+)?(?:DEFINER\s*=\s*\S+\s+)?(?:CONSTRAINT\s+|TEMP(?:ORARY)?\s+)?TRIGGER\s+(?:IF\s+NOT\s+EXISTS\s+)?"
+    rf"(?P<name>{QUALIFIED})\s+(?P<timing>BEFORE|AFTER|INSTEAD\s+OF)?\s*(?P<events>.*?)\s+ON\s+(?P<table>{QUALIFIED})",
     re.I | re.S,
 )
-_ALTER_TABLE = re.compile(rf"^\s*ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?(?P<table>{_QUALIFIED})\s+(?P<action>\w+(?:\s+\w+)?)", re.I)
-_EXECUTE = re.compile(rf"\bEXECUTE\s+(?:FUNCTION|PROCEDURE)\s+(?P<function>{_QUALIFIED})\s*\(", re.I)
+_ALTER_TABLE = re.compile(rf"^\s*ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?(?P<table>{QUALIFIED})\s+(?P<action>\w+(?:\s+\w+)?)", re.I)
+_EXECUTE = re.compile(rf"\bEXECUTE\s+(?:FUNCTION|PROCEDURE)\s+(?P<function>{QUALIFIED})\s*\(", re.I)
 _EVENTS = re.compile(r"\b(INSERT|UPDATE|DELETE|TRUNCATE)\b", re.I)
 
 
@@ -271,7 +271,7 @@ class SchemaOps:
     def opaque(self, text: str) -> bool:
         """CREATE TRIGGER and ALTER TABLE that sqlglot could only keep as text: the table, the
         trigger's name and events, the ALTER's first words. True when something was recorded."""
-        if match := _CREATE_TRIGGER.match(text):
+        if match := CREATE_TRIGGER.match(text):
             table = self._text_table(match.group("table"))
             if not table:
                 return False

@@ -10,7 +10,9 @@ run them (`extra["tasks"]`). Targets are found among the scanned files:
 - a function by its qualified name (its body's facts, nested functions included);
 - a dbt model by name (the file `dbt run -s model` builds: its reads and its build).
 
-What the target touches is reported once per table and access at the task, its columns merged.
+What the target touches is reported once per table and access at the task, its columns merged;
+code in the DAG file itself (a `@task` body, a `python_callable` defined next to the DAG) is
+already reported at its own lines there, and only learns its task.
 """
 
 from __future__ import annotations
@@ -38,8 +40,9 @@ def link_code_tasks(facts: list[Fact]) -> list[Fact]:
         for (found, confidence, label), target in zip(reached, (t for t in task.extra["runs"] if targets.resolve(t)[0])):
             for fact in found:
                 named[id(fact)].add(task.location.symbol or "")
+            elsewhere = [f for f in found if f.location.path != task.location.path]  # the DAG file's own code is seen at its lines
             if not target.get("own"):
-                added.extend(_at_task(fact, task, label, confidence) for fact in _merged(found))
+                added.extend(_at_task(fact, task, label, confidence) for fact in _merged(elsewhere))
     linked = [replace(f, extra={**f.extra, "tasks": sorted(named[id(f)])}) if id(f) in named else f for f in facts if id(f) not in idle]
     return linked + added
 
