@@ -49,6 +49,8 @@ _BODY = re.compile(r"\$\w*\$|\bBEGIN\b", re.I)
 # sqlglot logs a warning each time it falls back to an opaque Command; we handle those ourselves.
 logging.getLogger("sqlglot").setLevel(logging.ERROR)
 
+_CALLED = re.compile(r"\s*CALL\s+((?:[\w$\"`]+\.)*[\w$\"`]+)\s*\(", re.I)
+
 # Opaque statements whose body may still name tables worth a low-confidence hint.
 _DATA_COMMANDS = ("REPLACE", "UPSERT", "DO", "CREATE", "ALTER", "CALL")
 
@@ -506,6 +508,9 @@ class StatementExtractor:
 
     def _command(self, statement: exp.Command) -> tuple[str, str | None]:
         keyword = str(statement.this).upper()
+        if keyword == "CALL" and (called := _CALLED.match(statement.sql(self.dialect))):  # a project procedure, maybe
+            name = called.group(1).rsplit(".", 1)[-1].strip('"`').lower()
+            self.out.add(ROUTINE_CALL, "", (), None, "call", HIGH, {"name": name})
         if keyword.startswith(_DATA_COMMANDS):
             text = statement.sql(self.dialect)
             for table, access in tables_named(text, quoting_keeps_case(self.dialect)):

@@ -48,7 +48,7 @@ TABLE_SINKS = {
 # WITH must open a CTE (`WITH name AS (`): otherwise it is prose, or Python's `with` after the
 # closing quotes of a docstring. LOAD counts only as MySQL's `LOAD DATA ... INTO TABLE` (a bulk
 # load): "load the file" is prose.
-_VERBS = r"SELECT|INSERT|UPDATE|DELETE|CREATE|ALTER|DROP|MERGE|COPY|TRUNCATE|REPLACE|UPSERT|LOAD(?=(?:\s|\\[ntr])+DATA\b)"
+_VERBS = r"SELECT|INSERT|UPDATE|DELETE|CREATE|ALTER|DROP|MERGE|COPY|TRUNCATE|REPLACE|UPSERT|CALL|LOAD(?=(?:\s|\\[ntr])+DATA\b)"
 _CTE = r"\s+(?:RECURSIVE\s+)?[\w\"`]+\s*(?:\([^()]*\)\s*)?AS\s*(?:NOT\s+)?(?:MATERIALIZED\s*)?\("
 _SPACE = r"(?=\s|\\[ntr])"  # in source text, "\n" may still be an escape
 _STRICT_KEYWORD = rf"(?:(?:{_VERBS}|{_VERBS.lower()}){_SPACE}|(?:WITH|with)(?=(?i:{_CTE})))"
@@ -70,7 +70,7 @@ _TABLE_SINK_CALL = re.compile(r"\b(?:" + "|".join(TABLE_SINKS) + r")\s*\(")
 _SQL_START = re.compile(rf"(?:\s|--[^\n]*(?:\n|$)|/\*.*?\*/)*(?={_ANY_KEYWORD})(\w+)", re.S)
 _STRICT_HEAD = re.compile(_LEAD + _STRICT_KEYWORD)
 # A keyword anywhere: what a literal's value holds whenever its source opens with one.
-_WORDS = "SELECT|INSERT|UPDATE|DELETE|CREATE|ALTER|DROP|MERGE|COPY|TRUNCATE|REPLACE|UPSERT|LOAD|WITH"
+_WORDS = "SELECT|INSERT|UPDATE|DELETE|CREATE|ALTER|DROP|MERGE|COPY|TRUNCATE|REPLACE|UPSERT|CALL|LOAD|WITH"
 _KEYWORD_ANYWHERE = re.compile(f"{_WORDS}|{_WORDS.lower()}")
 # What a statement has and a sentence rarely does; asked of lowercase text no database call takes.
 _STRUCTURE = re.compile(

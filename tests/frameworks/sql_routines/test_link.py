@@ -103,3 +103,24 @@ def test_a_call_of_a_project_function_reads_what_its_body_reads(tmp_path: Path) 
     assert ("migrations/0003_member_counts.sql", 36, None) in readers
     # the symbolic facts are consumed by the linker
     assert not [f for f in index.facts if f.kind in ("routine", "routine_call")]
+
+
+def test_a_procedure_called_from_python_writes_what_its_body_writes(tmp_path: Path) -> None:
+    (tmp_path / "db").mkdir()
+    (tmp_path / "db" / "procedures.sql").write_text(
+        "CREATE TABLE sessions (id bigint PRIMARY KEY, last_seen timestamptz);\n"
+        "CREATE OR REPLACE PROCEDURE expire_sessions(p_days int)\n"
+        "LANGUAGE plpgsql AS $$\n"
+        "BEGIN\n"
+        "  DELETE FROM sessions WHERE last_seen < now() - make_interval(days => p_days);\n"
+        "END;\n"
+        "$$;\n"
+    )
+    (tmp_path / "jobs.py").write_text(
+        "def nightly(conn):\n"
+        "    with conn.cursor() as cur:\n"
+        '        cur.execute("CALL expire_sessions(%s)", (30,))\n'
+    )
+    index = build_index(tmp_path, dialect="postgres")
+    writers = sorted((f.location.path, f.location.line, f.location.symbol, f.extra.get("inferred_from")) for f in index.graph.writers("sessions"))
+    assert writers == [("db/procedures.sql", 5, "expire_sessions", None), ("jobs.py", 3, "jobs.nightly", "function expire_sessions")]
