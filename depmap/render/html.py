@@ -128,6 +128,18 @@ def _step_view(step: Any, link_base: str | None) -> dict[str, Any]:
     }
 
 
+def _reach(fact: Any) -> str:
+    if fact.extra.get("through"):
+        return "through_view"
+    return fact.detail if fact.detail in INDIRECT_READS else "named"
+
+
+def _reach_label(fact: Any) -> str:
+    if through := fact.extra.get("through"):
+        return "via view " + " → ".join(through)
+    return INDIRECT_READS.get(fact.detail or "", "")
+
+
 def _usage_view(fact: Any, link_base: str | None) -> dict[str, Any]:
     loc = fact.location
     columns = ", ".join(fact.columns) if fact.columns else ("*" if "star" in (fact.detail or "") or fact.detail == "positional_insert" else "")
@@ -140,8 +152,8 @@ def _usage_view(fact: Any, link_base: str | None) -> dict[str, Any]:
         "table": fact.table,
         "columns": columns,
         "detail": fact.detail or "",
-        "kind": fact.detail if fact.detail in INDIRECT_READS else "named",  # whole-row loads, attribute reads apart
-        "kind_label": INDIRECT_READS.get(fact.detail or "", ""),
+        "kind": _reach(fact),  # whole-row loads, attribute reads, readers of a view, apart
+        "kind_label": _reach_label(fact),
         "via": fact.via or "",
         "confidence": fact.confidence,
         "in_tests": is_test_path(loc.path),

@@ -58,3 +58,26 @@ def test_readers_through_views_are_marked_and_direct_leaves_them_out(depmap, tmp
     text = depmap("who-reads", "payments.amount", "--path", str(root), "--no-cache")
     assert "read select via view current_payments → large_payments" in text.out
     assert "(1 name it, 3 read through a view)" in text.out
+
+
+def test_a_select_star_consumer_of_a_star_view_is_judged_with_the_table(depmap, tmp_path: Path) -> None:
+    (tmp_path / "db").mkdir()
+    (tmp_path / "db" / "schema.sql").write_text(
+        "CREATE TABLE payments (id bigint PRIMARY KEY, amount numeric NOT NULL);\n"
+        "CREATE VIEW all_payments AS SELECT * FROM payments;\n"
+    )
+    (tmp_path / "export.py").write_text(
+        "def export(conn, out):\n"
+        '    rows = conn.execute("SELECT * FROM all_payments").fetchall()\n'
+        "    for payment_id, amount in rows:\n"
+        "        out.writerow([payment_id, amount])\n"
+    )
+    run = depmap("impact", "payments.note", "--type", "text", "--path", str(tmp_path), "--no-cache", "--format", "json")
+    findings = [(f["rule"], f["severity"], f["path"], f["line"]) for f in run.json()["findings"]]
+    assert ("select-star", "breaking", "export.py", 2) in findings
+    assert ("view-star-frozen", "info", "db/schema.sql", 2) in findings
+    message = next(f["message"] for f in run.json()["findings"] if f["rule"] == "select-star")
+    assert message.startswith("`SELECT *` from all_payments, a view passing every column of payments through (once it is recreated)")
+    report = tmp_path / "impact.html"
+    depmap("report", "payments.note", "--type", "text", "--path", str(tmp_path), "--no-cache", "-o", str(report))
+    assert "via view all_payments" in report.read_text()

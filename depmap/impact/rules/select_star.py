@@ -62,7 +62,8 @@ class Reason:
 
 def check(ctx: ImpactContext) -> Iterator[Finding]:
     sites: dict[tuple[str, int], Fact] = {}
-    for fact in ctx.table_facts(ACCESS):
+    through_views = [f for f in ctx.readers() if f.extra.get("through")]  # `SELECT *` of a view that stars the table
+    for fact in ctx.table_facts(ACCESS) + through_views:
         if _consumer(fact):
             key = (fact.location.path, fact.location.line)
             sites[key] = _merged(sites[key], fact) if key in sites else fact
@@ -114,7 +115,7 @@ def _finding(ctx: ImpactContext, fact: Fact) -> Finding:
     if breaking and all(r.confidence != HIGH for r in breaking):
         confidence = weaker(confidence, breaking[0].confidence)
     ordinal = f"an extra {_ordinal(len(columns) + 1)} column" if columns else "an extra column"
-    head = f"{_what(fact)} at {fact.location.path}:{fact.location.line} returns {spec.column} as {ordinal}"
+    head = f"{_what(fact, spec.table)} at {fact.location.path}:{fact.location.line} returns {spec.column} as {ordinal}"
     if breaking or reasons:
         message = f"{head}; " + "; ".join(r.text for r in breaking or reasons) + "."
     elif _builds_frame(extra):
@@ -236,12 +237,14 @@ def _builds_frame(extra: dict[str, Any]) -> bool:
     return bool(set(extra.get("run_by") or ()) & readers) or extra.get("sink") in readers
 
 
-def _what(fact: Fact) -> str:
+def _what(fact: Fact, table: str) -> str:
     extra = fact.extra
     if extra.get("returning"):
         return f"`RETURNING *` on {fact.table}"
     if extra.get("sink") == "read_sql_table":
         return f"read_sql_table('{fact.table}')"
+    if extra.get("through"):  # the view's own `*` carries the new column once it is recreated
+        return f"`SELECT *` from {fact.table}, a view passing every column of {table} through (once it is recreated),"
     return f"`SELECT *` from {fact.table}"
 
 
