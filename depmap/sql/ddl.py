@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlglot import exp
 
-from depmap.model import ACCESS, COLUMN_DEF, SCHEMA, TABLE_DEF
+from depmap.model import ACCESS, COLUMN_DEF, MEDIUM, READ, SCHEMA, TABLE_DEF
 from depmap.sql.names import column_name, identifier
 from depmap.sql.frames import Collector
 from depmap.sql.resolve import QueryResolver
@@ -39,6 +39,19 @@ class DdlExtractor:
 
     # -- CREATE ----------------------------------------------------------------------------------
 
+    def _composite_type(self, statement: exp.Create) -> None:
+        """`CREATE TYPE summary AS (p payments, total numeric)`: a field of a table's row type holds
+        every column of it (kept by the index only when that table exists)."""
+        schema = statement.args.get("expression")
+        for field in schema.expressions if isinstance(schema, exp.Schema) else []:
+            data_type = field.args.get("kind") if isinstance(field, exp.ColumnDef) else None
+            if isinstance(data_type, exp.DataType) and data_type.this == exp.DataType.Type.USERDEFINED:
+                kind = data_type.args.get("kind")
+                name = (kind.name if isinstance(kind, exp.Identifier) else str(kind or "")).lower()
+                if name:
+                    reason = f"a field of the row type of {name}: every column, like SELECT *"
+                    self.out.add(ACCESS, name, (), READ, "select_star", MEDIUM, {"row_type": name, "reason": reason})
+
     def _create(self, statement: exp.Create) -> str:
         kind = str(statement.args.get("kind") or "").upper()
         target = statement.this
@@ -46,6 +59,9 @@ class DdlExtractor:
             return self._create_index(statement)
         if kind == "TRIGGER":
             self.ops.create_trigger(statement)
+            return "other"
+        if kind == "TYPE":
+            self._composite_type(statement)
             return "other"
         if kind not in ("TABLE", "VIEW"):
             return "other"

@@ -169,3 +169,9 @@ def test_casts_to_a_row_type_read_every_column() -> None:
     ]
     # an enum cast looks the same: the index drops the fact when no table has the name
     assert casts == [(1, "payments", "select_star", "payments"), (2, "shop.payments", "select_star", "shop.payments")]
+
+
+def test_composite_type_fields_of_a_row_type_read_every_column() -> None:
+    sql = "CREATE TYPE payment_summary AS (\n  p payments,\n  total numeric\n);\nCREATE TYPE mood AS ENUM ('sad', 'ok');"
+    found = [(r.line, o.table, o.detail, o.extra["row_type"]) for r in analyze_sql(sql) for o in r.observations if "row_type" in o.extra]
+    assert found == [(1, "payments", "select_star", "payments")]

@@ -13,7 +13,7 @@ the linker (`code_link`) can find among the scanned files:
   variants) is `{"function": "pkg.jobs.load"}`, qualified through the file's imports;
 - a TaskFlow `@task` function is itself (`{"function": "dags.daily.load", "own": True}`: its
   usages only learn their task, they already sit in the DAG file) plus every imported function
-  its body calls.
+  its body calls and every `.sql` file it names (`run_sql_file("sql/load_users.sql")`).
 
 Each task also says the line that names its work (`runs_line`): the command string, the callable.
 """
@@ -36,6 +36,7 @@ _CALLABLE_ARGUMENTS = ("python_callable",)
 _PYTHON = re.compile(r"^(?:.*/)?python(?:\d+(?:\.\d+)?)?$")
 _RUNNERS = (("uv", "run"), ("poetry", "run"), ("pipenv", "run"), ("pdm", "run"), ("hatch", "run"))
 _DBT_COMMANDS = frozenset({"run", "build", "test", "seed", "snapshot"})
+_SQL_FILE = re.compile(r"[\w./-]+\.sql")
 _SEPARATORS = re.compile(r"&&|\|\||;|\n|\|")
 
 
@@ -73,6 +74,8 @@ def taskflow_runs(node: ast.FunctionDef | ast.AsyncFunctionDef, flavour: str, sy
     for inner in ast.walk(node):
         if isinstance(inner, ast.Call) and (name := qualify(inner.func)) and {"function": name} not in runs:
             runs.append({"function": name})
+        elif (text := literal_string(inner)) and _SQL_FILE.fullmatch(text) and {"script": text} not in runs:
+            runs.append({"script": text.lstrip("./")})  # `run_sql_file("sql/load_users.sql")`: that file's SQL
     return runs, node.lineno
 
 

@@ -36,6 +36,7 @@ def nightly():
     @task
     def digest():
         send_digest(limit=50)
+        run_sql_file("sql/refresh_digest.sql")
 
     @task.bash
     def rebuild_marts():
@@ -96,6 +97,7 @@ def _project(tmp_path: Path) -> Path:
         "jobs/refunds.py": REFUNDS,
         "jobs/notify.py": NOTIFY,
         "scripts/sync_accounts.py": SYNC,
+        "sql/refresh_digest.sql": "DELETE FROM digest_cache;\nINSERT INTO digest_cache (email) SELECT email FROM users;\n",
         "warehouse/dbt_project.yml": "name: shop\nversion: '1.0'\nprofile: shop\nmodel-paths: [models]\n",
         "warehouse/models/fct_orders.sql": MODEL,
         "warehouse/models/sources.yml": SOURCES,
@@ -116,19 +118,21 @@ def _at_dag(facts) -> list[tuple]:
 
 def test_each_task_carries_what_its_code_touches(tmp_path: Path) -> None:
     index = build_index(_project(tmp_path))
-    writers = [f for table in ("users", "accounts", "refunds", "fct_orders") for f in index.graph.writers(table)]
+    writers = [f for table in ("users", "accounts", "refunds", "fct_orders", "digest_cache") for f in index.graph.writers(table)]
     assert _at_dag(writers) == [
         (15, "nightly.load_users", "users", "write", ("id", "email", "signed_up_at"), "task runs python -m jobs.load_users"),
         (21, "nightly.sync_accounts", "accounts", "write", ("synced_at",), "task runs scripts/sync_accounts.py"),
         (23, "nightly.settle_refunds", "refunds", "write", ("settled",), "task runs jobs.refunds.settle_refunds"),
-        (31, "nightly.rebuild_marts", "fct_orders", "write", ("order_id", "amount"), "task runs dbt fct_orders"),
+        (26, "nightly.digest", "digest_cache", "write", ("email",), "task runs sql/refresh_digest.sql"),  # a .sql file it runs
+        (32, "nightly.rebuild_marts", "fct_orders", "write", ("order_id", "amount"), "task runs dbt fct_orders"),
     ]
     readers = [f for table in ("users", "staging_users", "orders", "shop.orders") for f in index.graph.readers(table)]
     assert [(line, symbol, table) for line, symbol, table, *_ in _at_dag(readers)] == [
         (15, "nightly.load_users", "staging_users"),
         (15, "nightly.load_users", "users"),  # ON CONFLICT (id) reads the key
         (26, "nightly.digest", "users"),  # @task body calls send_digest, imported from the project
-        (31, "nightly.rebuild_marts", "shop.orders"),
+        (26, "nightly.digest", "users"),  # ... and runs sql/refresh_digest.sql, which reads users too
+        (32, "nightly.rebuild_marts", "shop.orders"),
     ]
     # the code's own usages say which task runs them; an uncalled function stays untagged
     insert = next(f for f in index.graph.writers("users") if f.location.path == "jobs/load_users.py")
