@@ -230,14 +230,15 @@ class DependencyGraph:
         marked with the views it reads through (`extra["through"]`). A view maps its columns by
         name (`amount AS value`) and carries every column through `SELECT *`; `stars_only`
         follows only the stars, which a new column of the table reaches when the view is
-        recreated. Tables filled by INSERT ... SELECT are copies, not views: not followed."""
+        recreated. dbt models materialized as views count (`extra.view` on their flows); tables
+        filled by INSERT ... SELECT, and dbt tables, are copies, not views: not followed."""
         found: list[Fact] = []
         seen = {(table, column)}
         queue: list[tuple[tuple[str, str | None], list[str]]] = [((table, column), [])]
         while queue:
             (current, current_column), path = queue.pop(0)
             for (view, view_column), fact in self._next_hops(current, current_column):
-                if fact.extra.get("statement") != "create_view" or (view, view_column) in seen:
+                if not (fact.extra.get("statement") == "create_view" or fact.extra.get("view")) or (view, view_column) in seen:
                     continue
                 if stars_only and fact.detail != "star":
                     continue

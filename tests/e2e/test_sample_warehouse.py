@@ -37,11 +37,17 @@ def test_orders_total_reaches_the_fact_table_in_three_hops(depmap):
 
 
 def test_readers_name_their_airflow_task(depmap):
-    run = depmap("who-reads", "orders.status", *PATH, "--format", "json")
+    run = depmap("who-reads", "orders.status", *PATH, "--format", "json", "--direct")
     assert [(u["path"], u["line"], u["symbol"], u["via"], u["confidence"]) for u in run.json()["usages"]] == [
         ("airflow/dags/nightly_export.py", 53, "nightly_export.daily_revenue", "airflow", "high"),
         ("airflow/sql/export_paid_orders.sql", 14, "nightly_export.export_paid_orders", "airflow", "medium"),
         ("airflow/sql/reporting_views.sql", 26, None, "sql", "high"),
         ("config/jobs.yml", 13, "jobs[stale_pending_orders].sql", "sql", "medium"),
         ("dbt/models/staging/stg_orders.sql", 10, None, "dbt", "high"),
+    ]
+    # without --direct, the readers of the dbt view stg_orders read orders.status through it
+    through = depmap("who-reads", "orders.status", *PATH, "--format", "json").json()["usages"]
+    assert [(u["path"], u["line"], u["detail"], u["through"]) for u in through if "through" in u] == [
+        ("dbt/models/intermediate/int_order_totals.sql", 3, "select", ["staging.stg_orders"]),
+        ("dbt/models/intermediate/int_order_totals.sql", 3, "select_star", ["staging.stg_orders"]),
     ]

@@ -71,13 +71,17 @@ def link_dbt(facts: list[Fact]) -> list[Fact]:
             name = fact.extra["model"]
             relations[fact.table] = _relation_name(name, _settings(fact, yaml_configs.get(name), projects))
 
+    views = {relations[model_placeholder(name)] for name, config in settings.items() if (config.get("materialized") or "view") == "view"}
     linked: list[Fact] = []
     for fact in facts:
         if fact.kind in _CONSUMED:
             if fact.kind == DBT_PROJECT:
                 linked.append(fact)
             continue
-        linked.append(_rename(fact, relations))
+        fact = _rename(fact, relations)
+        if fact.kind == FLOW and fact.extra.get("to") in views:  # a view model: its readers read through it
+            fact = replace(fact, extra={**fact.extra, "view": True})
+        linked.append(fact)
     flows_into: dict[tuple[Any, str], list[Fact]] = {}  # (relation, file) -> flows: one pass, not one per model
     for fact in linked:
         if fact.kind == FLOW:
