@@ -3,6 +3,9 @@
 - dlt: a `@dlt.resource` function loads the table named by `table_name=`, else `name=`, else
   the function itself (`def personal_loans(): yield df` fills `personal_loans`): a write at the
   function's line; `pipeline.run(data, table_name="t")` writes `t` at the call.
+- psycopg's composite types: `register_composite("payments", conn)`, `CompositeInfo.fetch(conn,
+  "payments")` map a table's row type onto a Python class, every column by position (a whole-row
+  read the index keeps only when a table has that name, like a cast);
 - dataset and sqlite-utils: `db["users"].insert({...})`, `.upsert`, `.update`, `.delete`,
   `.find(...)`, `db.table("users").rows_where(...)`, `db.create_table("t")`: the table by its
   name, the columns a row dict or keyword filter names. Only on a name bound to a database of
@@ -17,13 +20,15 @@ from __future__ import annotations
 import ast
 import re
 
+from dataclasses import replace
+
 from depmap.model import ACCESS, MEDIUM, READ, WRITE, Fact, Location
 from depmap.python.analysis import PythonAnalysis
 from depmap.python.imports import ImportTable
 from depmap.python.tree import ParsedTree, argument, dotted_name, literal_string
 from depmap.scan_context import ScanContext
 
-_PREFILTER = re.compile(r"\bimport\s+(?:dlt|dataset|sqlite_utils)\b|\bfrom\s+(?:dlt|dataset|sqlite_utils)\b")
+_PREFILTER = re.compile(r"\bimport\s+(?:dlt|dataset|sqlite_utils)\b|\bfrom\s+(?:dlt|dataset|sqlite_utils)\b|register_composite|CompositeInfo")
 _DLT_RESOURCES = frozenset({"dlt.resource", "dlt.transformer"})
 _TABLE_LIBRARIES = ("dataset", "sqlite_utils")
 # method -> (access, detail)
@@ -38,7 +43,7 @@ _TABLE_METHODS = {
 
 
 def wants_loaders(text: str) -> bool:
-    return ("dlt" in text or "dataset" in text or "sqlite_utils" in text) and bool(_PREFILTER.search(text))
+    return ("dlt" in text or "dataset" in text or "sqlite_utils" in text or "omposite" in text) and bool(_PREFILTER.search(text))
 
 
 def analyse_loaders(parsed: ParsedTree, ctx: ScanContext) -> list[Fact]:
@@ -49,12 +54,39 @@ def analyse_loaders(parsed: ParsedTree, ctx: ScanContext) -> list[Fact]:
     for node in ast.walk(parsed.tree):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             facts.extend(_dlt_resource(node, imports, parsed, dataset))
-        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-            if node.func.attr == "run" and (table := literal_string(argument(node, None, "table_name"))):
+        elif isinstance(node, ast.Call):
+            if composite := _composite(node, imports):
+                facts.append(composite(parsed))
+            elif not isinstance(node.func, ast.Attribute):
+                continue
+            elif node.func.attr == "run" and (table := literal_string(argument(node, None, "table_name"))):
                 facts.append(_fact(parsed, node, table, (), WRITE, "dlt_run"))
             elif databases:
                 facts.extend(_table_call(node, parsed, databases))
     return facts
+
+
+def _composite(call: ast.Call, imports: ImportTable):
+    """`register_composite("payments", conn)` (psycopg2), `CompositeInfo.fetch(conn, "payments")`
+    (psycopg 3): rows of that type become Python objects built from every column by position."""
+    func = call.func
+    name = (imports.qualify(func) or dotted_name(func) or "").rsplit(".", 2)
+    if name[-1] == "register_composite":
+        index = 0
+    elif name[-1] == "fetch" and len(name) > 1 and name[-2] == "CompositeInfo":
+        index = 1
+    else:
+        return None
+    type_name = literal_string(argument(call, index, "name"))
+    if not type_name:
+        return None
+    reason = f"rows of the type {type_name} mapped onto Python objects by position: every column, like SELECT *"
+
+    def fact(parsed: ParsedTree) -> Fact:
+        found = _fact(parsed, call, type_name, (), READ, "select_star")
+        return replace(found, extra={"row_type": type_name.lower(), "reason": reason})
+
+    return fact
 
 
 def _dataset_name(tree: ast.Module, imports: ImportTable) -> str | None:

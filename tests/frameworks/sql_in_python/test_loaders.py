@@ -84,3 +84,20 @@ def test_dataset_and_sqlite_utils_tables_by_name() -> None:
 
 def test_files_without_those_libraries_are_not_read() -> None:
     assert rows("app/plain.py", 'queues = {"jobs": []}\nqueues["jobs"].insert(0, "x")\n') == []
+
+
+def test_composite_types_map_a_whole_row() -> None:
+    code = '''\
+    from psycopg.types.composite import CompositeInfo, register_composite
+    from psycopg2.extras import register_composite as register_composite2
+
+
+    def setup(conn):
+        info = CompositeInfo.fetch(conn, "payments")
+        register_composite(info, conn)
+        register_composite2("refunds", conn)
+    '''
+    assert rows("app/db.py", code) == [
+        (6, "payments", (), "read", "select_star", "medium"),
+        (8, "refunds", (), "read", "select_star", "medium"),
+    ]
