@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 # The version of every JSON document depmap prints. 2: a usage's `line` is where its statement
@@ -217,6 +217,20 @@ class _ExtraKey:
 
 def sorted_facts(facts: list[Fact]) -> list[Fact]:
     return sorted(facts, key=Fact.sort_key)
+
+
+def merged_per_table(facts: list[Fact]) -> list[Fact]:
+    """One fact per (table, access): the first, with every column the others name. What code
+    reached through a call touches, said once at the call."""
+    merged: dict[tuple[str, str | None], Fact] = {}
+    for fact in facts:
+        key = (fact.table, fact.access)
+        if key in merged:
+            first = merged[key]
+            merged[key] = replace(first, columns=tuple(dict.fromkeys((*first.columns, *fact.columns))))
+        else:
+            merged[key] = fact
+    return list(merged.values())
 
 
 @dataclass(frozen=True, order=True)

@@ -178,6 +178,21 @@ class CallEffects:
             how = None
         return self._apply(call, classes, extra["method"], env, extra, how, 0, set())
 
+    def classes_of(self, call: Fact) -> tuple[list[str], str | None]:
+        """The classes a call's method is looked up in (its receiver's class and bases, any class,
+        not only a model) and how the receiver was bound; nothing for a call inside a method or a
+        function given classes."""
+        extra = call.extra
+        if extra.get("receiver") or extra.get("function") or not extra.get("method"):
+            return [], None
+        if extra.get("object"):
+            bound = self._object(extra["object"])
+            start = self._class(bound.extra.get("class")) if bound is not None else None
+            how = f"{extra['object']}, bound by {bound.extra['object']} = {bound.extra['class'].rsplit('.', 1)[-1]}(...)" if bound else None
+            return (self.mro(start), how) if start else ([], None)
+        start = self._class(extra.get("model"))
+        return (self.mro(start), None) if start else ([], None)
+
     def _apply(
         self, call: Fact, classes: list[str], method: str, env: dict[str, str], site: dict[str, Any], how: str | None, depth: int, seen: set[str]
     ) -> list[Fact]:

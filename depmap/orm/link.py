@@ -17,6 +17,7 @@ from depmap.orm.accesses import AccessResolver
 from depmap.orm.migrations import DjangoOperations, migration_identities, migration_ranks, with_ranks
 from depmap.orm.registry import Field, Model, Registry, auto_through
 from depmap.orm.calls import CallEffects
+from depmap.orm.sql_methods import sql_method_calls
 from depmap.orm.symbols import DJANGO_MIGRATION_OP, ORM_ACCESS, ORM_CALL, PY_CLASS, PY_OBJECT
 
 
@@ -42,7 +43,7 @@ def link_orm(facts: list[Fact]) -> list[Fact]:
             operations.append(fact)
         else:
             linked.append(fact)
-    linked.extend(not_seen_directly(through_calls, linked))
+    linked.extend(not_seen_directly(through_calls + sql_method_calls(calls, facts), linked))
     for effect in calls.in_bodies():
         linked.extend(resolver.orm_access(effect))
     linked.extend(DjangoOperations(registry).facts(operations, ranks))

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import replace
 
-from depmap.model import ACCESS, HIGH, LOW, MEDIUM, Fact, Location, weaker
+from depmap.model import ACCESS, HIGH, LOW, MEDIUM, Fact, Location, merged_per_table, weaker
 
 AIRFLOW_TASK = "airflow_task"
 
@@ -42,7 +42,7 @@ def link_code_tasks(facts: list[Fact]) -> list[Fact]:
                 named[id(fact)].add(task.location.symbol or "")
             elsewhere = [f for f in found if f.location.path != task.location.path]  # the DAG file's own code is seen at its lines
             if not target.get("own"):
-                added.extend(_at_task(fact, task, label, confidence) for fact in _merged(elsewhere))
+                added.extend(_at_task(fact, task, label, confidence) for fact in merged_per_table(elsewhere))
     linked = [replace(f, extra={**f.extra, "tasks": sorted(named[id(f)])}) if id(f) in named else f for f in facts if id(f) not in idle]
     return linked + added
 
@@ -91,19 +91,6 @@ class _Targets:
             if ending:
                 return sorted(ending)[0], MEDIUM if len(ending) == 1 else LOW
         return None, HIGH
-
-
-def _merged(found: list[Fact]) -> list[Fact]:
-    """One fact per (table, access): the first, with every column the others name."""
-    merged: dict[tuple[str, str | None], Fact] = {}
-    for fact in found:
-        key = (fact.table, fact.access)
-        if key in merged:
-            first = merged[key]
-            merged[key] = replace(first, columns=tuple(dict.fromkeys((*first.columns, *fact.columns))))
-        else:
-            merged[key] = fact
-    return list(merged.values())
 
 
 def _at_task(fact: Fact, task: Fact, label: str, confidence: str) -> Fact:
