@@ -220,11 +220,12 @@ def sorted_facts(facts: list[Fact]) -> list[Fact]:
 
 
 def merged_per_table(facts: list[Fact]) -> list[Fact]:
-    """One fact per (table, access): the first, with every column the others name. What code
-    reached through a call touches, said once at the call."""
-    merged: dict[tuple[str, str | None], Fact] = {}
+    """One fact per (table, access, detail): the first, with every column the others name. What
+    code reached through a call touches, said once at the call (a `SELECT *` stays apart from a
+    read that names its columns)."""
+    merged: dict[tuple[str, str | None, str | None], Fact] = {}
     for fact in facts:
-        key = (fact.table, fact.access)
+        key = (fact.table, fact.access, fact.detail)
         if key in merged:
             first = merged[key]
             merged[key] = replace(first, columns=tuple(dict.fromkeys((*first.columns, *fact.columns))))

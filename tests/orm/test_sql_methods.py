@@ -60,7 +60,7 @@ def test_sql_of_a_method_is_reported_at_its_calls(tmp_path: Path) -> None:
     (tmp_path / "shop" / "views.py").write_text(VIEWS)
     index = build_index(tmp_path)
     at_calls = sorted(
-        (f.location.line, f.location.symbol, f.table, f.access, f.columns, f.extra["inferred_from"])
+        (f.location.line, f.location.symbol, f.table, f.access, f.detail, f.columns, f.extra["inferred_from"])
         for table in ("orders", "order_archive")
         for f in index.graph.readers(table) + index.graph.writers(table)
         if f.location.path == "shop/views.py"
@@ -68,12 +68,16 @@ def test_sql_of_a_method_is_reported_at_its_calls(tmp_path: Path) -> None:
     open_orders = "method shop.repositories.OrderRepository.open_orders"
     close = "method shop.repositories.OrderRepository.close on shop.repositories.orders, bound by shop.repositories.orders = OrderRepository(...)"
     purge = "method shop.repositories.BaseRepository.purge_closed"  # found through the base class
+    dashboard = "shop.views.dashboard"
     assert at_calls == [
-        (6, "shop.views.dashboard", "orders", "read", ("id", "total", "customer_id", "status"), open_orders),
-        (7, "shop.views.dashboard", "order_archive", "write", (), close),  # through self.archive(...)
-        (7, "shop.views.dashboard", "orders", "read", ("id",), close),  # the UPDATE's WHERE and the archive's SELECT *
-        (7, "shop.views.dashboard", "orders", "write", ("status",), close),
-        (8, "shop.views.dashboard", "orders", "read", ("status",), purge),
-        (8, "shop.views.dashboard", "orders", "write", (), purge),
-        (13, "shop.views.report", "orders", "read", ("id", "total", "customer_id", "status"), open_orders),
+        (6, dashboard, "orders", "read", "select", ("id", "total", "customer_id", "status"), open_orders),
+        # close() updates, then archives through self.archive(...): an INSERT ... SELECT *, its `*` kept apart
+        (7, dashboard, "order_archive", "write", "insert_select_star", (), close),
+        (7, dashboard, "orders", "read", "insert_select_star", (), close),
+        (7, dashboard, "orders", "read", "select", ("id",), close),
+        (7, dashboard, "orders", "read", "update", ("id",), close),
+        (7, dashboard, "orders", "write", "update", ("status",), close),
+        (8, dashboard, "orders", "read", "delete", ("status",), purge),
+        (8, dashboard, "orders", "write", "delete", (), purge),
+        (13, "shop.views.report", "orders", "read", "select", ("id", "total", "customer_id", "status"), open_orders),
     ]

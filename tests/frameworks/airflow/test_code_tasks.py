@@ -123,7 +123,8 @@ def test_each_task_carries_what_its_code_touches(tmp_path: Path) -> None:
         (15, "nightly.load_users", "users", "write", ("id", "email", "signed_up_at"), "task runs python -m jobs.load_users"),
         (21, "nightly.sync_accounts", "accounts", "write", ("synced_at",), "task runs scripts/sync_accounts.py"),
         (23, "nightly.settle_refunds", "refunds", "write", ("settled",), "task runs jobs.refunds.settle_refunds"),
-        (26, "nightly.digest", "digest_cache", "write", ("email",), "task runs sql/refresh_digest.sql"),  # a .sql file it runs
+        (26, "nightly.digest", "digest_cache", "write", (), "task runs sql/refresh_digest.sql"),  # a .sql file it runs: DELETE
+        (26, "nightly.digest", "digest_cache", "write", ("email",), "task runs sql/refresh_digest.sql"),  # ... and INSERT
         (32, "nightly.rebuild_marts", "fct_orders", "write", ("order_id", "amount"), "task runs dbt fct_orders"),
     ]
     readers = [f for table in ("users", "staging_users", "orders", "shop.orders") for f in index.graph.readers(table)]
