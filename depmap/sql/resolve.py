@@ -47,6 +47,8 @@ class QueryResolver:
         if not isinstance(node.this, exp.Identifier):
             return None
         name = table_name(node, self.dialect)
+        if name and is_hole(name) and not is_hole(own := identifier(node.this)):
+            name = own  # `{schema}.orders`: the table is known, its schema is not
         if not name or is_hole(name):
             return None
         if name in self.cte_names and not node.args.get("db"):

@@ -53,3 +53,9 @@ def test_clause_holes_in_a_cte_and_its_delete() -> None:
 
 def test_consecutive_clause_holes_after_a_value_hole() -> None:
     assert usages(LIST_ALL) == [(2, "objects", "read", ("data", "id", "resource_name"))]
+
+
+def test_a_table_whose_schema_is_a_hole_is_still_that_table() -> None:
+    """`f"ALTER TABLE {dataset}.personal_loans ..."`: the schema is unknown, the table is not."""
+    assert usages("SELECT id FROM {schema}.orders;") == [(1, "orders", "read", ("id",))]
+    assert usages("SELECT * FROM {schema}.{table};") == []  # nothing known: nothing guessed
