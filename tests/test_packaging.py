@@ -22,7 +22,7 @@ def wheel(tmp_path_factory) -> Path:
         text=True,
     )
     assert done.returncode == 0, done.stderr
-    (built,) = folder.glob("depmap-*.whl")
+    (built,) = folder.glob("depmap_sql-*.whl")
     return built
 
 
@@ -54,3 +54,13 @@ def test_the_installed_wheel_finds_its_schemas(wheel, tmp_path):
                           capture_output=True, text=True, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == [str(site / "depmap" / "schemas"), "['access', 'check', 'code_node']"]
+
+
+def test_the_distribution_has_a_name_of_its_own(wheel):
+    """PyPI's `depmap` is an unrelated project: ours is `depmap-sql`, its import package and its
+    command `depmap`."""
+    archive = zipfile.ZipFile(wheel)
+    metadata = archive.read(next(n for n in archive.namelist() if n.endswith(".dist-info/METADATA"))).decode()
+    assert "\nName: depmap-sql\n" in metadata
+    entry_points = archive.read(next(n for n in archive.namelist() if n.endswith(".dist-info/entry_points.txt"))).decode()
+    assert "depmap = depmap.cli.main:main" in entry_points

@@ -163,7 +163,9 @@ def test_workflow_steps_in_order_with_actions_pinned_by_major_tag():
     ]
     assert steps[0]["with"] == {"fetch-depth": 0}
     assert steps[2]["run"] == 'python -m pip install "$DEPMAP_PACKAGE"'
-    assert load_workflow()["jobs"]["depmap"]["env"] == {"DEPMAP_PACKAGE": "depmap"}
+    # the distribution's own name, pinned to the version this repository builds (never PyPI's `depmap`)
+    version = re.search(r'^version = "([^"]+)"', (REPO / "pyproject.toml").read_text(encoding="utf-8"), re.M).group(1)
+    assert load_workflow()["jobs"]["depmap"]["env"] == {"DEPMAP_PACKAGE": f"depmap-sql=={version}"}
 
 
 def test_workflow_publishes_every_report_before_the_gate_even_when_the_check_fails():
