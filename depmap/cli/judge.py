@@ -206,17 +206,20 @@ def check(obj: dict, migrations: tuple[str, ...], base_ref: str | None, path: st
         raise UserError("name migration files to check, or pass --diff BASE_REF (e.g. --diff origin/main)")
     root = project_root(path).resolve()
     paths = [_relative_to_root(root, item) for item in migrations]
+    changed_lines: dict[str, frozenset[int] | None] = {}
     if base_ref:
-        from depmap.impact.git_changes import GitError, changed_migrations
+        from depmap.impact.git_changes import GitError, changed_lines as lines_changed, changed_migrations
 
         try:
-            paths += changed_migrations(root, base_ref)
+            from_git = changed_migrations(root, base_ref)
+            changed_lines = {p: lines for p, lines in lines_changed(root, base_ref, from_git).items() if p not in paths}
         except GitError as error:
             raise UserError(str(error)) from None
+        paths += from_git
     index = load_index(str(root), dialect, obj["debug"])
     chosen = _dialect(index, dialect, server_version)
     checked = sorted(set(paths))
-    specs, problems = specs_from_migrations(index, checked)
+    specs, problems = specs_from_migrations(index, checked, changed_lines)
     changed = {spec.origin.path for spec in specs if spec.origin is not None}
     reports = [run_impact(impact_context(index, spec, chosen, changed), debug=obj["debug"]) for spec in specs]
     run = _run_info(index, link_base, tuple(checked), tuple(problems))

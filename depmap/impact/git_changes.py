@@ -3,7 +3,9 @@
 A pull request's migrations are the files added or modified since the branch left `base_ref`
 (`git diff BASE...HEAD`, so commits that landed on the base meanwhile do not count), plus what
 is not committed yet: modified files and new untracked ones, so the check works before the
-commit too. Deleted files have nothing to check.
+commit too. Deleted files have nothing to check. Within a file the branch modified, only the lines
+it added or changed count (`changed_lines`): appending one `ALTER TABLE ... ADD COLUMN` to an
+append-only `migrations.sql` judges that column, not every column the file ever added.
 
 Only files that may be migrations are returned: a path under a migrations folder (`migrations/`,
 `versions/`, `db/migrate/`, Flyway's `V1__x.sql`...) or a `.sql`/`.py` file whose text holds a
@@ -49,6 +51,28 @@ def changed_migrations(root: Path, base_ref: str) -> list[str]:
         if (top / name).is_file() and _may_be_migration(top / name, relative):
             found.append(relative)
     return sorted(found)
+
+
+_HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@", re.M)
+
+
+def changed_lines(root: Path, base_ref: str, paths: list[str]) -> dict[str, frozenset[int] | None]:
+    """The lines each of `paths` (relative to `root`) added or changed since the branch left
+    `base_ref`, committed or not: the new side of `git diff -U0 <merge-base>` against the working
+    tree. None for a file that is new since then (every line counts)."""
+    root = Path(root).resolve()
+    base = _git(root, "merge-base", base_ref, "HEAD").strip()
+    changed: dict[str, frozenset[int] | None] = {}
+    for path in paths:
+        if not _lines(_git(root, "ls-files", "--", path)) or _lines(_git(root, "diff", "--name-only", "--diff-filter=A", base, "--", path)):
+            changed[path] = None  # untracked, or added by the branch
+            continue
+        lines: set[int] = set()
+        for match in _HUNK.finditer(_git(root, "diff", "-U0", "--no-color", "--no-ext-diff", base, "--", path)):
+            start, count = int(match.group(1)), int(match.group(2) if match.group(2) is not None else 1)
+            lines.update(range(start, start + count))
+        changed[path] = frozenset(lines)
+    return changed
 
 
 def _may_be_migration(file: Path, relative: str) -> bool:

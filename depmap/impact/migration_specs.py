@@ -41,9 +41,12 @@ _DOWN_SECTION = re.compile(r"^\s*--\s*(?:\+goose\s+down|migrate:down|\+migrate\s
 _DOWN_FILE = re.compile(r"[._-]down\.sql$", re.I)
 
 
-def specs_from_migrations(index: Any, paths: list[str]) -> tuple[list[ColumnSpec], list[str]]:
+def specs_from_migrations(
+    index: Any, paths: list[str], changed: dict[str, frozenset[int] | None] | None = None
+) -> tuple[list[ColumnSpec], list[str]]:
     """For each migration (path relative to `index.root`), the columns it adds, in file order,
-    and one-line problems ("migrations/0007.py: adds no column")."""
+    and one-line problems ("migrations/0007.py: adds no column"). With `changed` (the lines a
+    branch touched, per file; None: the whole file), only the columns added on those lines."""
     dialect = Dialect(index.dialect, parse_version(getattr(index, "server_version", None) or index.config.server_version))
     checked = [_posix(p) for p in paths]
     in_change = set(checked)
@@ -53,6 +56,12 @@ def specs_from_migrations(index: Any, paths: list[str]) -> tuple[list[ColumnSpec
     problems: list[str] = []
     for path in dict.fromkeys(checked):
         adds = _added_columns(index, path)
+        lines = (changed or {}).get(path)
+        if adds and lines is not None:
+            adds = [f for f in adds if lines & set(range(f.location.statement_start, (f.location.end_line or f.location.line) + 1))]
+            if not adds:
+                problems.append(f"{path}: the lines this change adds to it add no column")
+                continue
         if not adds:
             problems.append(_why_nothing(index, path, created))
             continue

@@ -165,3 +165,56 @@ def test_git_missing(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(GitError) as error:
         changed_migrations(repo, "main")
     assert str(error.value) == "git is not installed or not on PATH; install git or name the migrations to check"
+
+
+APPEND_ONLY = (
+    "CREATE TABLE accounts (id bigserial PRIMARY KEY, email text NOT NULL);\n"
+    "ALTER TABLE accounts ADD COLUMN name text;\n"
+    "ALTER TABLE accounts ADD COLUMN created_at timestamptz;\n"
+    "ALTER TABLE accounts\n"
+    "    ADD COLUMN plan text;\n"
+)
+
+
+def test_an_append_only_migrations_file_judges_only_the_lines_the_branch_adds(repo: Path) -> None:
+    """One `migrations.sql` that every change appends to: the branch's column, not the file's history."""
+    from depmap.impact.git_changes import changed_lines
+
+    write_files(repo, {"backend/db/schema/migrations.sql": APPEND_ONLY})
+    git(repo, "checkout", "-q", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "history")
+    git(repo, "checkout", "-q", "feature")
+    git(repo, "rebase", "-q", "main")
+    path = repo / "backend" / "db" / "schema" / "migrations.sql"
+    path.write_text(APPEND_ONLY + "ALTER TABLE accounts ADD COLUMN referrer_id bigint;\n")
+    git(repo, "commit", "-q", "-am", "referrer")
+    path.write_text(path.read_text() + "\n-- not committed yet\nALTER TABLE accounts ADD COLUMN locale text NOT NULL;\n")
+    root = repo / "backend"
+    found = changed_migrations(root, "main")
+    assert found == ["db/schema/migrations.sql"]
+    lines = changed_lines(root, "main", found)
+    assert lines == {"db/schema/migrations.sql": frozenset({6, 7, 8, 9})}
+    specs, problems = specs_from_migrations(build_index(root), found, lines)
+    assert [(s.table, s.column, s.not_null) for s in specs] == [("accounts", "referrer_id", False), ("accounts", "locale", True)]
+    assert problems == []
+    # named on the command line (no --diff), the whole file is judged
+    whole, _ = specs_from_migrations(build_index(root), found)
+    assert [s.column for s in whole] == ["name", "created_at", "plan", "referrer_id", "locale"]
+
+
+def test_a_change_outside_any_added_column_says_so(repo: Path) -> None:
+    from depmap.impact.git_changes import changed_lines
+
+    write_files(repo, {"backend/db/schema/migrations.sql": APPEND_ONLY})
+    git(repo, "checkout", "-q", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "history")
+    git(repo, "checkout", "-q", "feature")
+    git(repo, "rebase", "-q", "main")
+    path = repo / "backend" / "db" / "schema" / "migrations.sql"
+    path.write_text(APPEND_ONLY + "CREATE INDEX accounts_email ON accounts (email);\n")
+    root = repo / "backend"
+    found = changed_migrations(root, "main")
+    specs, problems = specs_from_migrations(build_index(root), found, changed_lines(root, "main", found))
+    assert (specs, problems) == ([], ["db/schema/migrations.sql: the lines this change adds to it add no column"])
