@@ -9,6 +9,7 @@ from itertools import groupby
 
 from rich.console import Console
 from rich.syntax import Syntax
+from rich.table import Table
 from rich.text import Text
 
 from depmap.impact.engine import ImpactReport
@@ -89,10 +90,27 @@ def print_check(out: Console, reports: list[ImpactReport], migrations: tuple[str
         out.print(Text(f"depmap: {printable(problem)}", style="yellow"))
     findings = [f for report in reports for f in report.findings]
     out.print(Text(f"Checked {len(migrations)} file(s): {len(reports)} column(s) added; overall verdict: {verdict(findings)}", style="bold"))
+    if len(reports) > 1:  # one line per column first: the details follow
+        summary = Table(box=None, pad_edge=False, padding=(0, 2), header_style="bold")
+        for heading in ("column", "verdict", "findings", "added by"):
+            summary.add_column(heading, no_wrap=True)
+        for report in reports:
+            counts = " · ".join(f"{n} {severity}" for severity, n in report.counts().items() if n) or "no findings"
+            origin = report.spec.origin
+            summary.add_row(
+                printable(f"{report.spec.table}.{report.spec.column}"),
+                Text(report.verdict, style=_VERDICT_STYLE.get(report.verdict, "")),
+                counts,
+                printable(f"{origin.path}:{origin.line}") if origin is not None else "",
+            )
+        out.print(summary)
     for report in reports:
         out.print()
         out.rule()
         print_impact(out, report)
+
+
+_VERDICT_STYLE = {"breaking": "bold red", "needs care": "yellow", "safe": "green"}
 
 
 def _print_finding(out: Console, finding: Finding) -> None:

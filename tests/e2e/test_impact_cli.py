@@ -166,3 +166,20 @@ def test_a_link_base_from_the_scanned_project_that_is_no_web_address_is_ignored(
     ]
     assert "schema.sql:2" in html.read_text() and "javascript" not in html.read_text() and "href=\"schema" not in html.read_text()
     assert "| `schema.sql:2` |" in markdown.read_text() and "javascript" not in markdown.read_text()
+
+
+def test_check_of_several_columns_opens_with_one_row_per_column(depmap, tmp_path) -> None:
+    import shutil
+
+    from tests.e2e.conftest import SAMPLE
+
+    project = tmp_path / "shop"
+    shutil.copytree(SAMPLE, project, ignore=shutil.ignore_patterns(".depmap"))
+    migration = project / "migrations" / "0006_two.sql"
+    migration.write_text("ALTER TABLE customers ADD COLUMN locale text NOT NULL;\nALTER TABLE orders ADD COLUMN note text;\n")
+    run = depmap("check", str(migration), "--path", str(project), "--no-cache")
+    lines = [line.rstrip() for line in run.out.splitlines()]
+    assert lines[0] == "Checked 1 file(s): 2 column(s) added; overall verdict: breaking"
+    assert lines[1].split() == ["column", "verdict", "findings", "added", "by"]
+    assert lines[2].split()[:2] == ["customers.locale", "breaking"] and lines[2].endswith("migrations/0006_two.sql:1")
+    assert lines[3].split()[:2] == ["orders.note", "breaking"] and lines[3].endswith("migrations/0006_two.sql:2")

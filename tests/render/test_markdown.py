@@ -296,11 +296,13 @@ def test_two_columns_each_with_a_section() -> None:
                   migrations=("migrations/0042_a.sql", "migrations/0043_b.py"),
                   problems=("migrations/0043_b.py: cannot tell which table AddField adds to",))
     text = render_markdown([first, second], run)
-    assert text.splitlines()[:16] == [
+    assert text.splitlines()[:18] == [
         "### depmap: this change adds 2 columns, overall **breaking**",
         "",
-        "- adding `orders.discount_code` is **breaking** (3 breaking · 2 warning · 2 info)",
-        "- adding `customers.tier` **needs care** (1 warning)",
+        "| Column | Verdict | Findings | Added by |",
+        "|---|---|---|---|",
+        "| `orders.discount_code` | **breaking** | 3 breaking · 2 warning · 2 info |  |",
+        "| `customers.tier` | **needs care** | 1 warning |  |",
         "",
         "Migrations checked (2): `migrations/0042_a.sql`, `migrations/0043_b.py`",
         "",
@@ -319,7 +321,7 @@ def test_two_columns_each_with_a_section() -> None:
         ["info", "<code>view-star-frozen</code>", "<code>migrations/0005_inventory_cleanup.sql:8</code>"],
         ["warning", "<code>lock-timeout</code>", "<code>migrations/0001_initial.sql:4</code>"],
     ]
-    assert len(table_rows(text)) == 8
+    assert len(table_rows(text)) == 10  # the summary table's two rows, then the findings
     assert text.count("<summary>Rollout plan (") == 2
 
 
