@@ -63,6 +63,10 @@ class Config:
     sql_files: tuple[str, ...] = ()
     python_section_start: str | None = None
     python_section_end: str | None = None
+    # Rules a team tunes (depmap.impact.suppressions): ((rule id, "breaking"|"warning"|"info"|"off"),
+    # ...), and (glob, rule ids) whose findings are left out in the paths the glob names.
+    rules: tuple[tuple[str, str], ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 _KNOWN_KEYS: tuple[str, ...] = tuple(f.name for f in fields(Config))
@@ -331,6 +335,39 @@ def _pattern(raw: Any, key: str, where: str, warnings: list[str]) -> Any:
     return value
 
 
+_RULE_SEVERITIES = ("breaking", "warning", "info", "off")
+
+
+def _rules(raw: Any, key: str, where: str, warnings: list[str]) -> Any:
+    """`[tool.depmap.rules.select-star] severity = "warning"`: rule id -> severity or "off"."""
+    if not isinstance(raw, dict):
+        warnings.append(f"{where}: {key} must be a table of rules, got {_type_name(raw)}; ignoring it")
+        return _DEFAULT
+    chosen: list[tuple[str, str]] = []
+    for rule, settings in sorted(raw.items()):
+        severity = settings.get("severity") if isinstance(settings, dict) else None
+        if severity not in _RULE_SEVERITIES:
+            warnings.append(f"{where}: {key}.{rule}.severity must be one of {', '.join(_RULE_SEVERITIES)}; ignoring it")
+            continue
+        chosen.append((str(rule), severity))
+    return tuple(chosen)
+
+
+def _per_file_ignores(raw: Any, key: str, where: str, warnings: list[str]) -> Any:
+    """`per-file-ignores = {"tests/**" = ["select-star"]}`: glob -> rule ids."""
+    if not isinstance(raw, dict):
+        warnings.append(f"{where}: {key} must be a table of glob = [rules], got {_type_name(raw)}; ignoring it")
+        return _DEFAULT
+    chosen: list[tuple[str, tuple[str, ...]]] = []
+    for pattern, rules in sorted(raw.items()):
+        listed = (rules,) if isinstance(rules, str) else tuple(r for r in rules if isinstance(r, str)) if isinstance(rules, list) else ()
+        if not listed:
+            warnings.append(f"{where}: {key}.{pattern!r} must list rule ids; ignoring it")
+            continue
+        chosen.append((str(pattern), listed))
+    return tuple(chosen)
+
+
 def _link_base(raw: Any, key: str, where: str, warnings: list[str]) -> Any:
     """A web address for source links; anything else leaves the reports without links."""
     value = _optional_string(raw, key, where, warnings)
@@ -370,4 +407,6 @@ _VALIDATORS: dict[str, Validator] = {
     "sql_files": _globs,
     "python_section_start": _pattern,
     "python_section_end": _pattern,
+    "rules": _rules,
+    "per_file_ignores": _per_file_ignores,
 }

@@ -157,7 +157,28 @@ def _impact_reports(obj: dict, target: str, column_type: str | None, not_null: b
     if existing:
         where = existing[0].location
         raise UserError(f"{table}.{column} already exists (defined at {where.path}:{where.line}); pick another name")
+    _suppress([report], index)
     return index, [report]
+
+
+def _suppress(reports: list, index: Any) -> None:
+    """Inline suppressions and the rules configuration, applied to every report (exit 2 on a
+    suppression that names no rule, an unknown rule, or no reason)."""
+    import difflib
+
+    from depmap.impact.registry import RULES_BY_ID
+    from depmap.impact.suppressions import SuppressionError, apply_suppressions
+
+    config = index.config
+    for rule in [r for r, _ in config.rules] + [r for _, rules in config.per_file_ignores for r in rules]:
+        if rule not in RULES_BY_ID:
+            close = difflib.get_close_matches(rule, list(RULES_BY_ID), n=1)
+            hint = f"; did you mean {close[0]}?" if close else ""
+            raise UserError(f"unknown rule '{rule}' in the [tool.depmap] rules settings{hint}")
+    try:
+        apply_suppressions(reports, Path(index.root), RULES_BY_ID, dict(config.rules), dict(config.per_file_ignores))
+    except SuppressionError as error:
+        raise UserError(str(error)) from None
 
 
 def _column_options(function: Callable) -> Callable:
@@ -222,6 +243,7 @@ def check(obj: dict, migrations: tuple[str, ...], base_ref: str | None, path: st
     specs, problems = specs_from_migrations(index, checked, changed_lines)
     changed = {spec.origin.path for spec in specs if spec.origin is not None}
     reports = [run_impact(impact_context(index, spec, chosen, changed), debug=obj["debug"]) for spec in specs]
+    _suppress(reports, index)
     run = _run_info(index, link_base, tuple(checked), tuple(problems))
     _publish("check", reports, index, run, output_format, outputs)
     _exit_for([f for report in reports for f in report.findings], fail_on)

@@ -23,6 +23,7 @@ class ImpactReport:
     usages: list[Fact]  # code that reads or writes the table
     skipped: list[Skipped] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # rules that failed (a bug in depmap), one line each
+    suppressed: list[Any] = field(default_factory=list)  # suppressions.Suppressed: left out of the verdict
 
     @property
     def verdict(self) -> str:

@@ -61,6 +61,13 @@ def print_impact(out: Console, report: ImpactReport) -> None:
                 out.print(Text(f"  … and {more} more [{rule}] site{'s' * (more != 1)} in test code (--format json lists every one)", style="dim"))
     for error in report.errors:
         out.print(Text(f"depmap: internal error: {printable(error)}", style="red"))
+    if report.suppressed:
+        out.print()
+        out.print(Text(f"SUPPRESSED ({len(report.suppressed)}), left out of the verdict", style="bold dim"))
+        for item in report.suppressed:
+            loc = item.finding.location
+            where = f"{loc.path}:{loc.line}" if loc.path else "(project)"
+            out.print(Text(printable(f"  {where}  [{item.finding.rule}] by {item.by}: {item.reason}"), style="dim"))
     if report.plan:
         out.print()
         out.print(Text("Rollout plan", style="bold"))

@@ -104,6 +104,8 @@ def impact_document(report: Any, skipped: Iterable[Skipped]) -> dict[str, Any]:
     document["plan"] = [step.to_json() for step in report.plan]
     if report.errors:
         document["errors"] = list(report.errors)
+    if report.suppressed:
+        document["suppressed"] = [item.to_json() for item in report.suppressed]
     return document
 
 
@@ -112,7 +114,7 @@ def check_document(reports: list[Any], migrations: Iterable[str], problems: Iter
     from depmap.impact.finding import verdict
 
     findings = [f for report in reports for f in report.findings]
-    return {
+    document = {
         "schema_version": SCHEMA_VERSION,
         "query": {"migrations": list(migrations)},
         "verdict": verdict(findings),
@@ -121,3 +123,6 @@ def check_document(reports: list[Any], migrations: Iterable[str], problems: Iter
         "problems": list(problems),
         "skipped": [s.to_json() for s in skipped],
     }
+    if suppressed := [item.to_json() for report in reports for item in report.suppressed]:
+        document["suppressed"] = suppressed
+    return document
