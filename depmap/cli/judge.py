@@ -179,6 +179,43 @@ def _suppress(reports: list, index: Any) -> None:
         apply_suppressions(reports, Path(index.root), RULES_BY_ID, dict(config.rules), dict(config.per_file_ignores))
     except SuppressionError as error:
         raise UserError(str(error)) from None
+    from depmap.impact.baseline import apply_baseline, load_baseline
+
+    try:
+        keys = load_baseline(Path(index.root))
+    except ValueError as error:
+        raise UserError(str(error)) from None
+    if keys is not None:
+        apply_baseline(reports, keys)
+
+
+@cli.command()
+@click.argument("path", required=False, default=None, type=click.Path())
+@click.option("--path", "path_option", default=None, type=click.Path(), help="Project folder (the same as PATH).")
+@dialect_option
+@run_options
+@click.pass_obj
+def baseline(obj: dict, path: str | None, path_option: str | None, dialect: str | None) -> None:
+    """Accept today's findings: write .depmap-baseline.json, after which `check` and `impact` report only new ones.
+
+    It records, for every table, the findings any new column would raise about the code that reads
+    and writes it (`SELECT *`, positional INSERTs, exposed serializers...), keyed by rule, file and
+    statement text (not line). Commit the file; run it again to accept the findings of today.
+    """
+    from depmap import __version__
+    from depmap.impact.baseline import BASELINE_FILE, write_baseline
+    from depmap.impact.engine import impact_context, run_impact
+    from depmap.impact.spec import ColumnSpec
+
+    root = project_root(path or path_option or ".").resolve()
+    index = load_index(str(root), dialect, obj["debug"])
+    chosen = _dialect(index, dialect, None)
+    findings = []
+    for table in sorted(index.catalog.tables):
+        spec = ColumnSpec(table, "depmap_baseline_probe", "text", False, None)
+        findings += run_impact(impact_context(index, spec, chosen), debug=obj["debug"]).findings
+    count = write_baseline(root, findings, __version__)
+    click.echo(f"depmap: wrote {BASELINE_FILE}: {count} finding(s) of {len(index.catalog.tables)} table(s) accepted", err=True)
 
 
 def _column_options(function: Callable) -> Callable:

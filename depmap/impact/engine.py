@@ -24,6 +24,7 @@ class ImpactReport:
     skipped: list[Skipped] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # rules that failed (a bug in depmap), one line each
     suppressed: list[Any] = field(default_factory=list)  # suppressions.Suppressed: left out of the verdict
+    baselined: int = 0  # findings left out because .depmap-baseline.json holds them
 
     @property
     def verdict(self) -> str:

@@ -61,6 +61,8 @@ def print_impact(out: Console, report: ImpactReport) -> None:
                 out.print(Text(f"  … and {more} more [{rule}] site{'s' * (more != 1)} in test code (--format json lists every one)", style="dim"))
     for error in report.errors:
         out.print(Text(f"depmap: internal error: {printable(error)}", style="red"))
+    if report.baselined:
+        out.print(Text(f"({report.baselined} more finding{'s' * (report.baselined != 1)} baselined in .depmap-baseline.json)", style="dim"))
     if report.suppressed:
         out.print()
         out.print(Text(f"SUPPRESSED ({len(report.suppressed)}), left out of the verdict", style="bold dim"))

@@ -106,6 +106,8 @@ def impact_document(report: Any, skipped: Iterable[Skipped]) -> dict[str, Any]:
         document["errors"] = list(report.errors)
     if report.suppressed:
         document["suppressed"] = [item.to_json() for item in report.suppressed]
+    if report.baselined:
+        document["baselined"] = report.baselined
     return document
 
 
@@ -125,4 +127,6 @@ def check_document(reports: list[Any], migrations: Iterable[str], problems: Iter
     }
     if suppressed := [item.to_json() for report in reports for item in report.suppressed]:
         document["suppressed"] = suppressed
+    if baselined := sum(report.baselined for report in reports):
+        document["baselined"] = baselined
     return document

@@ -79,3 +79,25 @@ def test_the_rules_configuration(depmap, tmp_path: Path) -> None:
     pyproject.write_text(original + '\n[tool.depmap.rules.select-starr]\nseverity = "off"\n')
     typo = depmap("impact", "orders.note", "--type", "text", "--path", str(project), "--no-cache")
     assert (typo.code, typo.err) == (2, "depmap: unknown rule 'select-starr' in the [tool.depmap] rules settings; did you mean select-star?\n")
+
+
+def test_a_baseline_reports_only_new_findings_and_survives_edits_above_a_site(depmap, tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    wrote = depmap("baseline", str(project), "--no-cache")
+    assert wrote.code == 0
+    assert wrote.err.startswith("depmap: wrote .depmap-baseline.json: ")
+    keys = {(f["rule"], f["path"]) for f in __import__("json").loads((project / ".depmap-baseline.json").read_text())["findings"]}
+    assert ("select-star", ORDERS) in keys and ("select-star", SALES) in keys
+    run = depmap("impact", "orders.note", "--type", "text", "--path", str(project), "--no-cache", "--format", "json")
+    assert [f for f in _findings(run) if f[0] == "select-star"] == []
+    assert run.json()["baselined"] == 4  # the standing findings about the code that reads and writes orders
+    # lines added above a baselined site move it; it stays baselined
+    _comment_above(project, ORDERS, 'cur.execute("SELECT * FROM orders WHERE id = %s"', "# read the header\n# (three lines)")
+    moved = depmap("impact", "orders.note", "--type", "text", "--path", str(project), "--no-cache", "--format", "json")
+    assert [f for f in _findings(moved) if f[0] == "select-star"] == [] and moved.json()["baselined"] == 4
+    # a new `SELECT *` is reported
+    (project / "shop" / "reports" / "export.py").write_text(
+        "def export(conn):\n    return conn.execute(\"SELECT * FROM orders\").fetchall()\n"
+    )
+    new = depmap("impact", "orders.note", "--type", "text", "--path", str(project), "--no-cache", "--format", "json")
+    assert [f for f in _findings(new) if f[0] == "select-star"] == [("select-star", "shop/reports/export.py", 2)]
