@@ -7,6 +7,8 @@ other command module.
 
 from __future__ import annotations
 
+import functools
+
 from pathlib import Path
 from typing import Any, Callable
 
@@ -49,6 +51,39 @@ def check_dialect(dialect: str | None) -> str | None:
     if dialect.lower() not in names:
         raise UserError(f"unknown dialect '{dialect}'; use one of: {', '.join(names)}")
     return dialect.lower()
+
+
+ROOT_MARKERS = ("pyproject.toml", ".depmap.toml", ".git")
+
+
+def project_path(positional: bool = True) -> Callable[[Callable], Callable]:
+    """The project folder, taken the same way by every command: `--path DIR`, or (when the command
+    has room for it) a last positional PATH. Neither given: the nearest folder above the current
+    one that holds a pyproject.toml, .depmap.toml or .git (as ruff and pytest find theirs), else
+    the current folder. Both given and different is a usage error."""
+
+    def decorate(function: Callable) -> Callable:
+        @functools.wraps(function)
+        def command(*args: Any, path_argument: str | None = None, path: str | None = None, **kwargs: Any) -> Any:
+            if path_argument is not None and path is not None and Path(path_argument).resolve() != Path(path).resolve():
+                raise UserError(f"two project folders given ('{path_argument}' and --path '{path}'); pass one")
+            chosen = path_argument if path_argument is not None else path
+            return function(*args, path=chosen if chosen is not None else str(_nearest_root(Path.cwd())), **kwargs)
+
+        command = click.option("--path", "path", default=None, type=click.Path(),
+                               help="Project folder to scan (default: the nearest folder above with a pyproject.toml, .depmap.toml or .git).")(command)
+        if positional:
+            command = click.argument("path_argument", required=False, default=None, type=click.Path(), metavar="[PATH]")(command)
+        return command
+
+    return decorate
+
+
+def _nearest_root(start: Path) -> Path:
+    for folder in (start, *start.parents):
+        if any((folder / marker).exists() for marker in ROOT_MARKERS):
+            return folder
+    return start
 
 
 def project_root(path: str) -> Path:

@@ -11,18 +11,18 @@ from typing import Any, Callable
 
 import click
 
-from depmap.cli.group import UserError, check_outputs, cli, dialect_option, load_index, project_root, resolve_target, run_options, verbosity
+from depmap.cli.group import UserError, check_outputs, cli, dialect_option, load_index, project_path, project_root, resolve_target, run_options, verbosity
 
 FAIL_ON = click.Choice(["breaking", "warning", "never"])
 
 
-def _report_options(fail_on: str, default_output: str | None = None) -> Callable[[Callable], Callable]:
+def _report_options(fail_on: str, default_output: str | None = None, positional_path: bool = True) -> Callable[[Callable], Callable]:
     """The scan, dialect, output and --fail-on options shared by impact, report and check."""
     from depmap.render.outputs import FORMATS
 
     output_help = "Write the report to FILE; repeat for several formats, each chosen by its suffix (.html, .md, .sarif, .json, .txt)."
     options = [
-        click.option("--path", default=".", type=click.Path(), help="Project folder to scan.", show_default=True),
+        project_path(positional_path),
         dialect_option,
         click.option("--server-version", callback=_check_server_version, help="Database server version, e.g. 16 or 8.0.35 (default: [tool.depmap], else what the code says)."),
         click.option("--format", "output_format", type=click.Choice(FORMATS), default=None, help="Output format (default: text, or the suffix of each -o FILE)."),
@@ -190,12 +190,11 @@ def _suppress(reports: list, index: Any) -> None:
 
 
 @cli.command()
-@click.argument("path", required=False, default=None, type=click.Path())
-@click.option("--path", "path_option", default=None, type=click.Path(), help="Project folder (the same as PATH).")
+@project_path()
 @dialect_option
 @run_options
 @click.pass_obj
-def baseline(obj: dict, path: str | None, path_option: str | None, dialect: str | None) -> None:
+def baseline(obj: dict, path: str, dialect: str | None) -> None:
     """Accept today's findings: write .depmap-baseline.json, after which `check` and `impact` report only new ones.
 
     It records, for every table, the findings any new column would raise about the code that reads
@@ -207,7 +206,7 @@ def baseline(obj: dict, path: str | None, path_option: str | None, dialect: str 
     from depmap.impact.engine import impact_context, run_impact
     from depmap.impact.spec import ColumnSpec
 
-    root = project_root(path or path_option or ".").resolve()
+    root = project_root(path).resolve()
     index = load_index(str(root), dialect, obj["debug"])
     chosen = _dialect(index, dialect, None)
     findings = []
@@ -252,7 +251,7 @@ def report(obj: dict, target: str, column_type: str | None, not_null: bool, defa
 @cli.command()
 @click.argument("migrations", nargs=-1, type=click.Path())
 @click.option("--diff", "base_ref", help="Check the migrations added or changed since this git ref (e.g. origin/main).")
-@_report_options(fail_on="breaking")
+@_report_options(fail_on="breaking", positional_path=False)
 @click.pass_obj
 def check(obj: dict, migrations: tuple[str, ...], base_ref: str | None, path: str, dialect: str | None, server_version: str | None,
           output_format: str | None, outputs: tuple[str, ...], link_base: str | None, fail_on: str) -> None:

@@ -12,11 +12,11 @@ from typing import Any, Callable
 import click
 
 from depmap.model import SCHEMA_VERSION
-from depmap.cli.group import UserError, check_column, check_outputs, cli, dialect_option, format_option, load_index, resolve_target, run_options
+from depmap.cli.group import UserError, check_column, check_outputs, cli, dialect_option, format_option, load_index, project_path, resolve_target, run_options
 
 
 @cli.command()
-@click.argument("path", default=".", type=click.Path(file_okay=True, dir_okay=True))
+@project_path()
 @dialect_option
 @format_option("text", "json")
 @run_options
@@ -58,7 +58,7 @@ def scan(obj: dict, path: str, dialect: str | None, output_format: str) -> None:
 
 
 @cli.command()
-@click.argument("path", default=".", type=click.Path())
+@project_path()
 @dialect_option
 @format_option("text", "json")
 @run_options
@@ -77,7 +77,7 @@ def tables(obj: dict, path: str, dialect: str | None, output_format: str) -> Non
 
 @cli.command()
 @click.argument("target")
-@click.option("--path", default=".", type=click.Path(), help="Project folder to scan.", show_default=True)
+@project_path()
 @dialect_option
 @format_option("text", "json")
 @run_options
@@ -114,7 +114,7 @@ def _label(tables_found: list[str], column: str | None) -> str:
 def _usage_command(name: str, verb: str, noun: str) -> Callable:
     @cli.command(name, help=f"Code that {noun} TABLE or TABLE.COLUMN, grouped by file, with lines.")
     @click.argument("target")
-    @click.option("--path", default=".", type=click.Path(), help="Project folder to scan.", show_default=True)
+    @project_path()
     @dialect_option
     @format_option("text", "json")
     @run_options
@@ -194,7 +194,7 @@ who_writes = _usage_command("who-writes", "writers", "writes")
 
 @cli.command()
 @click.argument("target")
-@click.option("--path", default=".", type=click.Path(), help="Project folder to scan.", show_default=True)
+@project_path()
 @dialect_option
 @format_option("text", "json")
 @run_options
@@ -217,7 +217,7 @@ def downstream(obj: dict, target: str, path: str, dialect: str | None, output_fo
 
 
 @cli.command()
-@click.option("--path", default=".", type=click.Path(), help="Project folder to scan.", show_default=True)
+@project_path()
 @dialect_option
 @format_option("json", "graphml", "dot")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), callback=check_outputs, help="Write to FILE instead of stdout.")

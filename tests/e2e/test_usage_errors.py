@@ -14,7 +14,7 @@ COMMANDS = "baseline, check, downstream, explain, graph, history, impact, report
                               "run `depmap scan --help` for its arguments and options"),
         (["scan", "--fromat", "json"], "no such option '--fromat' (did you mean '--format'?); run `depmap scan --help` for its arguments and options"),
         (["who-reads"], "missing argument 'TARGET'; run `depmap who-reads --help` for its arguments and options"),
-        (["who-reads", "a", "b", "c"], "got unexpected extra arguments (b c); run `depmap who-reads --help` for its arguments and options"),
+        (["who-reads", "a", "b", "c"], "got unexpected extra argument (c); run `depmap who-reads --help` for its arguments and options"),  # TABLE [PATH]
         (["tables", "--format", "xml"], "invalid value for '--format': 'xml' is not one of 'text', 'json'; "
                                         "run `depmap tables --help` for its arguments and options"),
         (["impact", "orders.x", "--fail-on", "sometimes"], "invalid value for '--fail-on': 'sometimes' is not one of 'breaking', 'warning', "
@@ -39,3 +39,17 @@ def test_help_is_not_an_error(depmap) -> None:
     run = depmap("scan", "--help")
     assert (run.code, run.err) == (0, "")
     assert run.out.startswith("Usage: depmap scan [OPTIONS] [PATH]\n")
+
+
+def test_the_project_folder_is_taken_the_same_way_everywhere(depmap, tmp_path) -> None:
+    """`who-reads orders PATH` and `--path PATH` alike; from a subfolder, the project's root."""
+    from tests.e2e.conftest import SAMPLE
+
+    positional = depmap("who-reads", "orders", str(SAMPLE), "--no-cache", "--format", "json")
+    option = depmap("who-reads", "orders", "--path", str(SAMPLE), "--no-cache", "--format", "json")
+    assert positional.code == option.code == 0 and positional.json()["usages"] == option.json()["usages"]
+    assert depmap("scan", "--path", str(SAMPLE), "--no-cache", "--format", "json").json()["root"] == str(SAMPLE)
+    from_subfolder = depmap("who-reads", "orders", "--no-cache", "--format", "json", cwd=SAMPLE / "shop" / "reports")
+    assert from_subfolder.json()["usages"] == option.json()["usages"]
+    both = depmap("who-reads", "orders", str(SAMPLE), "--path", str(tmp_path))
+    assert (both.code, both.err) == (2, f"depmap: two project folders given ('{SAMPLE}' and --path '{tmp_path}'); pass one\n")
