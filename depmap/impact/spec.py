@@ -116,8 +116,27 @@ def parse_type(text: str | None, dialect: str) -> str | None:
     except (ParseError, ValueError, TypeError):
         pass
     if _IDENTIFIER.match(cleaned):
+        if close := _misspelled_type(cleaned):  # `texxt`: a typo, not a domain
+            raise SpecError(f"unknown type '{text}' for {dialect}; did you mean {' or '.join(close)}?")
         return cleaned  # a domain or an extension's type (citext, a user enum): kept as written
     raise SpecError(f"malformed type '{text}' for {dialect}; write a SQL type such as text, integer, numeric(10,2)")
+
+
+# Type names a typo lands near; an unknown word far from all of them is a domain or an enum.
+_TYPE_WORDS = (
+    "text integer int bigint smallint varchar char character boolean bool timestamp timestamptz date time timetz "
+    "numeric decimal real float double money json jsonb uuid bytea blob serial bigserial smallserial interval inet "
+    "cidr macaddr citext hstore xml bit varbit tinyint mediumint longtext mediumtext tinytext datetime year enum"
+).split()
+
+
+def _misspelled_type(word: str) -> list[str]:
+    import difflib
+
+    lowered = word.lower()
+    if lowered in _TYPE_WORDS:
+        return []
+    return difflib.get_close_matches(lowered, _TYPE_WORDS, n=2, cutoff=0.8)
 
 
 def _constraints_in(type_text: str, dialect: str) -> str | None:

@@ -52,6 +52,10 @@ def test_no_type_is_none() -> None:
         ("varchar(", "sqlite", f"malformed type 'varchar(' for sqlite; {HINT_TYPE}"),
         ("not a type", "postgres", f"malformed type 'not a type' for postgres; {HINT_TYPE}"),
         ("text); DROP TABLE orders; --", "sqlite", f"malformed type 'text); DROP TABLE orders; --' for sqlite; {HINT_TYPE}"),
+        # a word next to a type's name is a typo, not a domain: said with the closest types
+        ("texxt", "postgres", "unknown type 'texxt' for postgres; did you mean text?"),
+        ("timestampz", "postgres", "unknown type 'timestampz' for postgres; did you mean timestamptz or timestamp?"),
+        ("integr", "mysql", "unknown type 'integr' for mysql; did you mean integer?"),
     ],
 )
 def test_malformed_type(text: str, dialect: str, message: str) -> None:
