@@ -13,7 +13,7 @@ from typing import Any
 
 from depmap.render.run_info import RunInfo
 
-FORMATS = ("text", "json", "markdown", "html", "sarif")
+FORMATS = ("text", "json", "markdown", "html", "sarif", "gcc", "github", "gitlab")
 _SUFFIX_FORMATS = {
     ".html": "html",
     ".htm": "html",
@@ -82,6 +82,10 @@ def render(output_format: str, bundle: ReportSet) -> str:
         from depmap.render.html import render_html
 
         return render_html(bundle)
+    if output_format in ("gcc", "github", "gitlab"):
+        from depmap.render.lines import gcc_lines, github_lines, gitlab_document
+
+        return {"gcc": gcc_lines, "github": github_lines, "gitlab": gitlab_document}[output_format](bundle.reports)
     if output_format == "text":
         from rich.console import Console
 
