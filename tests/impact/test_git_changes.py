@@ -176,17 +176,22 @@ APPEND_ONLY = (
 )
 
 
-def test_an_append_only_migrations_file_judges_only_the_lines_the_branch_adds(repo: Path) -> None:
-    """One `migrations.sql` that every change appends to: the branch's column, not the file's history."""
-    from depmap.impact.git_changes import changed_lines
-
+def _append_only_on_main(repo: Path) -> Path:
+    """The append-only file, committed on main before the branch's own commits."""
     write_files(repo, {"backend/db/schema/migrations.sql": APPEND_ONLY})
     git(repo, "checkout", "-q", "main")
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "history")
     git(repo, "checkout", "-q", "feature")
     git(repo, "rebase", "-q", "main")
-    path = repo / "backend" / "db" / "schema" / "migrations.sql"
+    return repo / "backend" / "db" / "schema" / "migrations.sql"
+
+
+def test_an_append_only_migrations_file_judges_only_the_lines_the_branch_adds(repo: Path) -> None:
+    """One `migrations.sql` that every change appends to: the branch's column, not the file's history."""
+    from depmap.impact.git_changes import changed_lines
+
+    path = _append_only_on_main(repo)
     path.write_text(APPEND_ONLY + "ALTER TABLE accounts ADD COLUMN referrer_id bigint;\n")
     git(repo, "commit", "-q", "-am", "referrer")
     path.write_text(path.read_text() + "\n-- not committed yet\nALTER TABLE accounts ADD COLUMN locale text NOT NULL;\n")
@@ -206,13 +211,7 @@ def test_an_append_only_migrations_file_judges_only_the_lines_the_branch_adds(re
 def test_a_change_outside_any_added_column_says_so(repo: Path) -> None:
     from depmap.impact.git_changes import changed_lines
 
-    write_files(repo, {"backend/db/schema/migrations.sql": APPEND_ONLY})
-    git(repo, "checkout", "-q", "main")
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "history")
-    git(repo, "checkout", "-q", "feature")
-    git(repo, "rebase", "-q", "main")
-    path = repo / "backend" / "db" / "schema" / "migrations.sql"
+    path = _append_only_on_main(repo)
     path.write_text(APPEND_ONLY + "CREATE INDEX accounts_email ON accounts (email);\n")
     root = repo / "backend"
     found = changed_migrations(root, "main")
