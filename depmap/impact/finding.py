@@ -24,6 +24,16 @@ class Related:
         return {"path": self.location.path, "line": self.location.line, "symbol": self.location.symbol, "note": self.note}
 
 
+# Where a proposal's DDL findings point: the migration the user has not written yet (no file). The
+# table's definition goes along as context (`related`), never as the broken site.
+NEW_MIGRATION = Location(path="", line=0, symbol="the new migration")
+
+
+def proposal_context(anchor: Location) -> tuple[Related, ...]:
+    """The table's definition, as context for a finding about a migration not written yet."""
+    return (Related(anchor, "the table is defined here"),) if anchor.path else ()
+
+
 @dataclass(frozen=True)
 class Finding:
     """One problem at one site. `message` says what breaks there; `fix` the safe alternative,

@@ -103,7 +103,7 @@ def _finding_view(finding: Any, reader: SourceReader, link_base: str | None) -> 
         "severity": finding.severity,
         "path": loc.path,
         "line": loc.line,
-        "where": f"{loc.path}:{loc.line}" if loc.path else "(project)",
+        "where": f"{loc.path}:{loc.line}" if loc.path else f"({loc.symbol or 'project'})",
         "link": source_link(link_base, loc.path, loc.line, loc.site_end),
         "symbol": loc.symbol,
         "message": finding.message,

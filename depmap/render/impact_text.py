@@ -68,7 +68,7 @@ def print_impact(out: Console, report: ImpactReport) -> None:
         out.print(Text(f"SUPPRESSED ({len(report.suppressed)}), left out of the verdict", style="bold dim"))
         for item in report.suppressed:
             loc = item.finding.location
-            where = f"{loc.path}:{loc.line}" if loc.path else "(project)"
+            where = f"{loc.path}:{loc.line}" if loc.path else f"({loc.symbol or 'project'})"
             out.print(Text(printable(f"  {where}  [{item.finding.rule}] by {item.by}: {item.reason}"), style="dim"))
     if report.plan:
         out.print()
@@ -124,7 +124,7 @@ _VERDICT_STYLE = {"breaking": "bold red", "needs care": "yellow", "safe": "green
 
 def _print_finding(out: Console, finding: Finding) -> None:
     loc = finding.location
-    where = f"{loc.path}:{loc.line}" if loc.path else "(project)"
+    where = f"{loc.path}:{loc.line}" if loc.path else f"({loc.symbol or 'project'})"
     out.print(Text("  ") + Text(printable(where), style="bold cyan") + Text(f"  [{finding.rule}]", style="dim"))
     out.print(Text(_indent(printable_lines(finding.message), "    ")))
     out.print(Text(_indent(f"fix: {printable_lines(finding.fix)}", "    "), style="green"))

@@ -75,7 +75,7 @@ def md_where(location: Any, link_base: str | None, table: bool = False) -> str:
     path = location if isinstance(location, str) else location.path
     line = getattr(location, "line", None)
     if not path:
-        return "(project)"
+        return f"({location.symbol})" if getattr(location, "symbol", None) else "(project)"
     label = md_code(f"{path}:{line}" if line else path, table=table)
     url = source_link(link_base, path, line, getattr(location, "site_end", None))
     return f"[{label}]({md_url(url)})" if url else label

@@ -95,7 +95,13 @@ def findings_of(rule_module: Any, ctx: ImpactContext) -> list[Finding]:
 
 
 def markers(root: Path) -> set[Expected]:
+    """`depmap-expect: rule severity` markers on the offending lines; a proposal's findings about the
+    migration not written yet (no file) are listed in case.toml: `new_migration = ["rule severity"]`."""
     expected: set[Expected] = set()
+    if (root / "case.toml").is_file():
+        for item in load_case(root).get("new_migration", []):
+            rule, severity = item.split()
+            expected.add(Expected("", 0, rule, severity))
     for path in sorted(root.rglob("*")):
         if not path.is_file() or path.name == "case.toml":
             continue

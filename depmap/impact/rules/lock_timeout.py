@@ -85,9 +85,8 @@ def check(ctx: ImpactContext) -> Iterator[Finding]:
         confidence = HIGH if found is False else MEDIUM
         where = f"this migration ({site.path}) sets no lock timeout" if found is False else (
             f"depmap found no lock timeout in {site.path}")
-    else:
-        site = ctx.anchor
-        where = "nothing bounds how long it waits"
+    else:  # a proposal: the plan's first step sets the timeout; nothing to find yet
+        return
     yield Finding(
         rule=RULE.id,
         severity=WARNING,

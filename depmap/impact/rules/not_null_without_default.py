@@ -28,7 +28,7 @@ from typing import Iterator
 
 from depmap.dialects.capabilities import add_not_null_error, null_violation_error
 from depmap.impact.context import ImpactContext
-from depmap.impact.finding import BREAKING, Finding, Related
+from depmap.impact.finding import BREAKING, NEW_MIGRATION, Finding, Related, proposal_context
 from depmap.impact.rule import Rule
 from depmap.model import COLUMN_DEF, CONFIDENCE_ORDER, FRAME_WRITER_SINKS, MEDIUM, TABLE_DEF, WRITE, Fact, Location, weaker
 from depmap.orm.registry import Field, Model
@@ -186,6 +186,8 @@ def check(ctx: ImpactContext) -> Iterator[Finding]:
     site = migration_site(ctx)
     ddl_error = _ddl_error(ctx)
     if (ddl_error is not None or stale) and site.path:  # no site: nothing in the project defines or uses the table
+        context = () if ctx.added_at is not None else proposal_context(site)
+        site = ctx.added_at or NEW_MIGRATION
         parts = [f"Adding {spec.table}.{spec.column} as NOT NULL without a default: {ddl_error}."] if ddl_error else []
         if stale:
             sites = ", ".join(f"{f.location.path}:{f.location.line}" for f in stale)
@@ -198,7 +200,7 @@ def check(ctx: ImpactContext) -> Iterator[Finding]:
             location=site,
             message=" ".join(parts),
             fix=_ddl_fix(ctx, stale),
-            related=tuple(Related(f.location, "creates rows without the column (old code)") for f in stale),
+            related=context + tuple(Related(f.location, "creates rows without the column (old code)") for f in stale),
         )
     yield from findings
 

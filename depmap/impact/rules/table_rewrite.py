@@ -29,7 +29,7 @@ from typing import Iterator
 
 from depmap.dialects.capabilities import MYSQL, SQLITE, SQLITE_REBUILD_DOCS, AddColumnCost, TableTraits, add_column_cost, product_label
 from depmap.impact.context import ImpactContext
-from depmap.impact.finding import BREAKING, WARNING, Finding
+from depmap.impact.finding import BREAKING, NEW_MIGRATION, WARNING, Finding, proposal_context
 from depmap.impact.plan import staged_sql
 from depmap.impact.plan_sql import Names, add_column_sql, full_add_sql
 from depmap.impact.rule import Rule
@@ -143,15 +143,16 @@ def check(ctx: ImpactContext) -> Iterator[Finding]:
     if grade is None:
         return
     severity, confidence = grade
-    site = migration_site(ctx) or ctx.anchor
+    site = migration_site(ctx)
     yield Finding(
         rule=RULE.id,
         severity=severity,
-        location=site,
+        location=site or NEW_MIGRATION,
         message=_message(ctx, cost),
         fix=_fix(ctx, cost),
         snippet=full_add_sql(Names.of(ctx)),
         confidence=confidence,
+        related=() if site is not None else proposal_context(ctx.anchor),
     )
 
 

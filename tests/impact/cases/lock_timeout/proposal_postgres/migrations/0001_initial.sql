@@ -5,7 +5,7 @@ CREATE TABLE customers (
     created_at  timestamptz NOT NULL DEFAULT now()
 );
 
-CREATE TABLE orders (  -- depmap-expect: lock-timeout warning
+CREATE TABLE orders (
     id           bigserial PRIMARY KEY,
     customer_id  bigint NOT NULL REFERENCES customers (id),
     status       text NOT NULL DEFAULT 'pending',

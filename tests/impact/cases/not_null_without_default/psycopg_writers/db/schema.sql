@@ -3,7 +3,7 @@ CREATE TABLE customers (
     email text NOT NULL UNIQUE
 );
 
-CREATE TABLE orders (  -- depmap-expect: not-null-without-default breaking
+CREATE TABLE orders (
     id bigserial PRIMARY KEY,
     customer_id bigint NOT NULL REFERENCES customers (id),
     status text NOT NULL DEFAULT 'pending',

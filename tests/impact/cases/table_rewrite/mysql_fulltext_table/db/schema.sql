@@ -1,4 +1,4 @@
-CREATE TABLE articles (  -- depmap-expect: table-rewrite breaking
+CREATE TABLE articles (
     id         BIGINT AUTO_INCREMENT PRIMARY KEY,
     title      VARCHAR(255) NOT NULL,
     body       MEDIUMTEXT NOT NULL,

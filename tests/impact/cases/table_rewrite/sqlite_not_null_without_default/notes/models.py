@@ -1,7 +1,7 @@
 from django.db import models
 
 
-class Note(models.Model):  # depmap-expect: table-rewrite breaking
+class Note(models.Model):
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True)
     created = models.DateTimeField(auto_now_add=True)
