@@ -54,13 +54,14 @@ class Finding:
 
     def to_json(self) -> dict[str, Any]:
         loc = self.location
+        placed = bool(loc.path)  # no file: the project as a whole, or a proposal's migration not written yet
         data: dict[str, Any] = {
             "rule": self.rule,
             "severity": self.severity,
-            "path": loc.path,
-            "line": loc.line,
-            "end_line": loc.end_line if loc.end_line is not None else loc.line,
-            "statement": {"line": loc.statement_start, "end_line": loc.end_line if loc.end_line is not None else loc.line},
+            "path": loc.path if placed else None,
+            "line": loc.line if placed else None,
+            "end_line": (loc.end_line if loc.end_line is not None else loc.line) if placed else None,
+            "statement": {"line": loc.statement_start, "end_line": loc.end_line if loc.end_line is not None else loc.line} if placed else None,
             "symbol": loc.symbol,
             "message": self.message,
             "fix": self.fix,

@@ -41,6 +41,8 @@ def sarif_document(reports: list[ImpactReport], run: RunInfo) -> dict[str, Any]:
     for report in reports:
         column = f"{report.spec.table}.{report.spec.column}"
         for finding in report.findings:
+            if not finding.location.path and finding.location.symbol and report.spec.origin is None:
+                continue  # about the migration a proposal has not written: no file to annotate
             results.append(_result(finding, column, rule_index.get(finding.rule), prefixed, seen, report.spec.origin))
     errors = [error for report in reports for error in report.errors]
     notifications = [_skipped(item) for item in run.skipped]

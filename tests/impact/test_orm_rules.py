@@ -84,7 +84,7 @@ def test_sql_insert_message_names_the_site_and_the_database_error(tmp_path: Path
             """,
     })
     ctx = context_for(tmp_path, "orders.discount_code", type="text", not_null=True, server_version="16")
-    insert, ddl = findings_of(not_null_without_default, ctx)  # sorted by path
+    ddl, insert = findings_of(not_null_without_default, ctx)  # sorted by path: the new migration has none
     assert (insert.rule, insert.severity, insert.location.path, insert.location.line) == (
         "not-null-without-default", BREAKING, "app/repo.py", 2)
     assert insert.message == (
@@ -97,7 +97,8 @@ def test_sql_insert_message_names_the_site_and_the_database_error(tmp_path: Path
         "orders.discount_code as nullable, deploy writers that set it, backfill existing rows in batches, then add the "
         "NOT NULL constraint."
     )
-    assert (ddl.location.path, ddl.location.line) == ("schema.sql", 1)
+    assert (ddl.location.path, ddl.location.symbol) == ("", "the new migration")
+    assert [(r.location.path, r.location.line, r.note) for r in ddl.related] == [("schema.sql", 1, "the table is defined here")]
     assert ddl.message == (
         "Adding orders.discount_code as NOT NULL without a default: it fails on any table that has rows: "
         'column "discount_code" of relation "orders" contains null values.'
@@ -117,8 +118,8 @@ def test_dialects_answer_differently(tmp_path: Path) -> None:
     assert [f.location.path for f in mysql] == ["app/repo.py"]  # MySQL fills existing rows: the DDL succeeds
     assert mysql[0].message.endswith("fails with: Field 'code' doesn't have a default value (strict mode, the default).")
     sqlite = findings_of(not_null_without_default, context_for(tmp_path, "orders.code", type="text", not_null=True, dialect="sqlite"))
-    assert sqlite[0].message.endswith("fails with: NOT NULL constraint failed: orders.code.")
-    assert "Cannot add a NOT NULL column with default value NULL" in sqlite[1].message
+    assert sqlite[1].message.endswith("fails with: NOT NULL constraint failed: orders.code.")
+    assert "Cannot add a NOT NULL column with default value NULL" in sqlite[0].message  # the new migration, sorted first
 
 
 def test_nothing_when_the_column_has_a_default_or_is_nullable(tmp_path: Path) -> None:
@@ -170,8 +171,9 @@ def test_old_code_failing_is_said_once_at_the_migration() -> None:
 def test_writers_are_reported_when_no_schema_is_in_the_repository(tmp_path: Path) -> None:
     write_files(tmp_path, {"app/repo.py": 'def create(cur):\n    cur.execute("INSERT INTO orders (customer_id) VALUES (1)")\n'})
     ctx = context_for(tmp_path, "orders.code", type="text", not_null=True)
-    assert [(f.location.path, f.location.line) for f in findings_of(not_null_without_default, ctx)] == [
-        ("app/repo.py", 2), ("app/repo.py", 2)]  # the writer, and the DDL anchored at the table's first use
+    found = findings_of(not_null_without_default, ctx)
+    assert [(f.location.path, f.location.line) for f in found] == [("", 0), ("app/repo.py", 2)]  # the new migration's DDL, the writer
+    assert [(r.location.path, r.location.line) for r in found[0].related] == [("app/repo.py", 2)]  # the table's first use, as context
 
 
 def test_table_created_in_the_change_is_safe(tmp_path: Path) -> None:

@@ -74,8 +74,9 @@ def test_page_is_self_contained(depmap, tmp_path):
 
 def test_without_link_base_locations_are_code_not_links(depmap, tmp_path):
     page, document = write_reports(depmap, tmp_path, "impact", "orders.discount_code", "--type", "text", "--not-null", "--path", str(SHOP))
-    first = document["findings"][0]
+    first = next(f for f in document["findings"] if f["path"])
     assert f'<code class="where">{first["path"]}:{first["line"]}</code>' in page
+    assert '<code class="where">(the new migration)</code>' in page  # the proposal's DDL: no file yet
     assert outline(page).having("a", "href") == [h for h in outline(page).having("a", "href") if h.startswith("#")]
 
 

@@ -100,7 +100,7 @@ def test_headline_counts_and_target_come_first() -> None:
     assert lines[:5] == [
         "### depmap: adding `orders.discount_code` is **breaking**",
         "",
-        "**3 breaking · 2 warning · 2 info** · `orders.discount_code` TEXT NOT NULL",
+        "**3 breaking · 1 warning · 2 info** · `orders.discount_code` TEXT NOT NULL",
         "",
         "Target: postgres (version unknown), from config",
     ]
@@ -149,10 +149,11 @@ def test_one_table_row_per_finding_in_report_order(sample: str) -> None:
 def test_where_links_to_the_source_line_with_a_link_base() -> None:
     report = report_of("shop_sql")
     rows = table_rows(render_markdown([report], run_of("shop_sql")))
-    links = [re.fullmatch(r'<a href="([^"]+)"><code>([^<]+)</code></a>', row[2]).groups() for row in rows]
-    assert links[2] == ("https://github.com/acme/shop/blob/0123abc/shop/repositories/orders.py#L81", "shop/repositories/orders.py:81")
-    assert links[1] == ("https://github.com/acme/shop/blob/0123abc/shop/repositories/orders.py#L52-L54", "shop/repositories/orders.py:52")
-    for (url, label), f in zip(links, report.findings):
+    assert rows[0][2] == "(the new migration)"  # the proposal's DDL: no file, no link
+    links = [re.fullmatch(r'<a href="([^"]+)"><code>([^<]+)</code></a>', row[2]).groups() for row in rows[1:]]
+    assert links[1] == ("https://github.com/acme/shop/blob/0123abc/shop/repositories/orders.py#L81", "shop/repositories/orders.py:81")
+    assert links[0] == ("https://github.com/acme/shop/blob/0123abc/shop/repositories/orders.py#L52-L54", "shop/repositories/orders.py:52")
+    for (url, label), f in zip(links, report.findings[1:]):
         assert label == f"{f.location.path}:{f.location.line}"
         assert re.fullmatch(rf"https://github\.com/acme/shop/blob/0123abc/{re.escape(f.location.path)}#L{f.location.line}(-L\d+)?", url)
 
@@ -301,8 +302,8 @@ def test_two_columns_each_with_a_section() -> None:
         "",
         "| Column | Verdict | Findings | Added by |",
         "|---|---|---|---|",
-        "| `orders.discount_code` | **breaking** | 3 breaking · 2 warning · 2 info |  |",
-        "| `customers.tier` | **needs care** | 1 warning |  |",
+        "| `orders.discount_code` | **breaking** | 3 breaking · 1 warning · 2 info |  |",
+        "| `customers.tier` | **safe** | no findings |  |",  # its lock is handled by the plan
         "",
         "Migrations checked (2): `migrations/0042_a.sql`, `migrations/0043_b.py`",
         "",
@@ -310,18 +311,17 @@ def test_two_columns_each_with_a_section() -> None:
         "",
         "- migrations/0043_b.py: cannot tell which table AddField adds to",
         "",
-        "#### `orders.discount_code` TEXT NOT NULL: **breaking** (3 breaking · 2 warning · 2 info)",
+        "#### `orders.discount_code` TEXT NOT NULL: **breaking** (3 breaking · 1 warning · 2 info)",
         "",
         "Target: postgres (version unknown), from config",
         "",
         "| Severity | Rule | Where | What breaks | Fix |",
     ]
-    assert "\n#### `customers.tier` TEXT: **needs care** (1 warning)\n\nTarget: postgres (version unknown), from config\n" in text
-    assert [row[:3] for row in table_rows(text)][-2:] == [
+    assert "\n#### `customers.tier` TEXT: **safe** (no findings)\n\nTarget: postgres (version unknown), from config\n" in text
+    assert [row[:3] for row in table_rows(text)][-1:] == [
         ["info", "<code>view-star-frozen</code>", "<code>migrations/0005_inventory_cleanup.sql:8</code>"],
-        ["warning", "<code>lock-timeout</code>", "<code>migrations/0001_initial.sql:4</code>"],
     ]
-    assert len(table_rows(text)) == 10  # the summary table's two rows, then the findings
+    assert len(table_rows(text)) == 8  # the summary table's two rows, then the findings
     assert text.count("<summary>Rollout plan (") == 2
 
 
@@ -334,7 +334,7 @@ def test_a_small_limit_leaves_out_the_least_severe_findings_and_says_how_many() 
     text = render_markdown([report], run, limit=9000)
     assert len(full) > 9000 >= len(text)
     assert [row[0] for row in table_rows(text)] == ["breaking", "breaking", "breaking"]
-    assert f"\n… 4 more findings not shown {MORE}\n" in text
+    assert f"\n… 3 more findings not shown {MORE}\n" in text
     assert text.endswith("---\n\ndepmap 0.1.0 · `depmap impact orders.discount_code --type text --not-null`\n")
     assert text.count("```") % 2 == 0
 
@@ -382,7 +382,7 @@ def test_a_plan_that_does_not_fit_is_left_out_and_findings_come_back() -> None:
     text = render_markdown([report_of("shop_sql")], run_of("shop_sql"), limit=3000)
     assert len(text) <= 3000
     assert [row[1] for row in table_rows(text)] == ["<code>not-null-without-default</code>"] * 2
-    assert f"\n… 5 more findings not shown {MORE}\n" in text
+    assert f"\n… 4 more findings not shown {MORE}\n" in text
     assert "\nRollout plan (5 steps) not shown (the HTML report and `--format json` include it)\n" in text
     assert "<details><summary>Rollout plan" not in text
 
