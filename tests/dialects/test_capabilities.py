@@ -277,8 +277,10 @@ def test_table_rewrite_message_and_fix(tmp_path: Path) -> None:
     root = write_files(tmp_path, SHOP)
     ctx = context_for(root, "orders.tracking_id", type="uuid", default="gen_random_uuid()", server_version="16")
     [finding] = findings_of(table_rewrite, ctx)
-    assert (finding.severity, finding.confidence, finding.location.path, finding.location.line) == (
-        "breaking", HIGH, "migrations/0001_initial.sql", 1)
+    # a proposal: the migration is not written yet; the table's definition goes along as context
+    assert (finding.severity, finding.confidence, finding.location.path, finding.location.symbol) == (
+        "breaking", HIGH, "", "the new migration")
+    assert [(r.location.path, r.location.line) for r in finding.related] == [("migrations/0001_initial.sql", 1)]
     assert finding.message == (
         "On PostgreSQL 16, adding orders.tracking_id rewrites orders and its indexes while holding an ACCESS "
         "EXCLUSIVE lock: every read and write of orders waits until the rewrite ends, which takes longer the bigger "
@@ -304,12 +306,19 @@ def test_table_rewrite_unknown_version_is_a_labelled_guess(tmp_path: Path) -> No
     assert finding.fix.startswith("Set server_version in [tool.depmap] (or --server-version) so depmap can tell.")
 
 
-def test_lock_timeout_message_for_a_proposal(tmp_path: Path) -> None:
+def test_a_proposal_has_no_lock_timeout_finding_its_plan_sets_it(tmp_path: Path) -> None:
     root = write_files(tmp_path, SHOP)
-    ctx = context_for(root, "orders.gift_message", type="text", server_version="16")
+    assert findings_of(lock_timeout, context_for(root, "orders.gift_message", type="text", server_version="16")) == []
+
+
+def test_lock_timeout_message_for_a_migration_without_one(tmp_path: Path) -> None:
+    root = write_files(tmp_path, {**SHOP, "migrations/0002_gift_message.sql": "ALTER TABLE orders ADD COLUMN gift_message text;\n"})
+    ctx = context_for(root, "orders.gift_message", type="text", server_version="16", changed_paths=("migrations/0002_gift_message.sql",))
+    ctx.root = root  # type: ignore[attr-defined]
     [finding] = findings_of(lock_timeout, ctx)
     assert finding.message == (
-        "Adding orders.gift_message takes an ACCESS EXCLUSIVE lock on orders and nothing bounds how long it waits: "
+        "Adding orders.gift_message takes an ACCESS EXCLUSIVE lock on orders and this migration "
+        "(migrations/0002_gift_message.sql) sets no lock timeout: "
         "while the ALTER waits behind a long transaction, every query on orders queues behind the ALTER and the "
         "application stalls."
     )
@@ -339,12 +348,13 @@ def test_lock_timeout_reads_the_migration_when_the_root_is_known(tmp_path: Path,
 
 
 def test_lock_timeout_django_fix_uses_run_sql(tmp_path: Path) -> None:
-    root = write_files(tmp_path, SHOP)
-    ctx = context_for(root, "orders.gift_message", type="text", dialect="mysql", server_version="8.0.35",
-                      framework="django")
+    root = write_files(tmp_path, {**SHOP, "migrations/0002_gift_message.sql": "ALTER TABLE orders ADD COLUMN gift_message text;\n"})
+    ctx = context_for(root, "orders.gift_message", type="text", server_version="16",
+                      framework="django", changed_paths=("migrations/0002_gift_message.sql",))
+    ctx.root = root  # type: ignore[attr-defined]
     [finding] = findings_of(lock_timeout, ctx)
     assert finding.fix.startswith(
-        'Bound the wait and retry on timeout: make migrations.RunSQL("SET SESSION lock_wait_timeout = 5", '
+        'Bound the wait and retry on timeout: make migrations.RunSQL("SET lock_timeout = \'5s\'", '
         "migrations.RunSQL.noop) the first operation of the migration:"
     )
 
