@@ -228,6 +228,11 @@ def _readers(ctx: ImpactContext, names: Names) -> _Draft:
                    "serializers, forms and queries that should expose it. Sites that read "
                    f"{names.spec.table} today are listed for review."]
     description += _tests_note(in_tests, "read", names.spec.table, "who-reads")
+    from depmap.impact.rules.orm_model_missing_field import field_line, models_to_update
+
+    for model in models_to_update(ctx):  # what orm-model-missing-field says of a migration, as a step here
+        where = f"{model.fact.location.path}:{model.fact.location.line}"
+        description.append(f"Declare the field on {model.class_name} ({where}): `{field_line(model, names.spec)}`.")
     return _Draft("deploy-readers", "Deploy readers, the ORM field and serializers", description, sites=sites)
 
 

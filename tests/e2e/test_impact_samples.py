@@ -198,9 +198,11 @@ def test_django_not_null_column_breaks_objects_create(depmap):
         ("exposes-all-fields", "warning", "orders/admin.py", 12),
         # OrderSerializer: fields = "__all__" (class at line 15).
         ("exposes-all-fields", "warning", "orders/serializers.py", 15),
-        ("orm-model-missing-field", "warning", "orders/models.py", 28),
+        # (Order declares no priority field: for a proposal, a step of the plan, not a finding)
     ]
     assert steps(document) == PLAN_NOT_NULL
+    readers = next(step for step in document["plan"] if step["name"] == "deploy-readers")
+    assert "Declare the field on Order (orders/models.py:28): `priority = models.IntegerField()`." in readers["description"]
     writers = next(step for step in document["plan"] if step["name"] == "deploy-writers")
     assert [(s["path"], s["line"]) for s in writers["sites"]] == [("orders/services.py", 39)]
 
@@ -213,7 +215,6 @@ def test_django_sensitive_name_on_an_all_fields_serializer_is_breaking(depmap):
     assert findings(document) == [
         ("exposes-all-fields", "breaking", "orders/admin.py", 12),
         ("exposes-all-fields", "breaking", "orders/serializers.py", 15),
-        ("orm-model-missing-field", "warning", "orders/models.py", 28),
     ]
     serializer = next(f for f in document["findings"] if f["path"] == "orders/serializers.py")
     assert "matches sensitive_columns" in serializer["message"]
@@ -236,7 +237,6 @@ def test_sqlalchemy_not_null_column_breaks_session_add(depmap):
         # the ALTER of the migration not written yet (op.create_table("accounts", ...) is its context)
         ("not-null-without-default", "breaking", None, None),
         ("not-null-without-default", "breaking", "billing/repositories.py", 44),
-        ("orm-model-missing-field", "warning", "billing/models/account.py", 16),
     ]
     assert steps(document) == PLAN_NOT_NULL
 
@@ -258,7 +258,8 @@ def test_sqlalchemy_not_null_invoice_column_found_without_writers(depmap):
     assert document["query"]["table"] == "billing.invoices"
     present = findings(document)
     assert ("not-null-without-default", "breaking", None, None) in present
-    assert ("orm-model-missing-field", "warning", "billing/models/invoice.py", 17) in present
+    readers = next(step for step in document["plan"] if step["name"] == "deploy-readers")
+    assert "Declare the field on Invoice (billing/models/invoice.py:17)" in readers["description"]
 
 
 @pytest.mark.xfail(strict=True, reason=(

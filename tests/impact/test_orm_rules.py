@@ -19,7 +19,7 @@ from depmap.impact.rules import (
 )
 from depmap.model import Location
 from depmap.index.build import build_index
-from tests.impact.helpers import context_for, findings_of, write_files
+from tests.impact.helpers import check_context, context_for, findings_of, write_files
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 
@@ -188,8 +188,33 @@ def test_table_created_in_the_change_is_safe(tmp_path: Path) -> None:
 # -- orm-model-missing-field -------------------------------------------------------------------
 
 
-def test_missing_field_message_and_field_line() -> None:
+def _readers_step(ctx) -> str:
+    from depmap.impact.plan import build_plan
+
+    step = next(step for step in build_plan(ctx, []) if step.name == "deploy-readers")
+    return step.description
+
+
+def test_a_proposal_declares_the_field_in_its_plan_not_in_a_finding() -> None:
     ctx = context_for(SAMPLES / "django_shop", "sales_order.gift_note", type="varchar(200)")
+    assert findings_of(orm_model_missing_field, ctx) == []  # nothing is missing yet: the change is not written
+    assert _readers_step(ctx).endswith(
+        "Declare the field on Order (orders/models.py:28): `gift_note = models.CharField(max_length=200, null=True, blank=True)`."
+    )
+
+
+def test_missing_field_message_and_field_line_for_a_migration(tmp_path: Path) -> None:
+    import shutil
+
+    root = tmp_path / "django_shop"
+    shutil.copytree(SAMPLES / "django_shop", root, ignore=shutil.ignore_patterns(".depmap"))
+    migration = root / "orders" / "migrations" / "0009_gift_note.py"
+    migration.write_text(
+        "from django.db import migrations\n\n\nclass Migration(migrations.Migration):\n"
+        "    dependencies = []\n"
+        '    operations = [migrations.RunSQL("ALTER TABLE sales_order ADD COLUMN gift_note varchar(200)")]\n'
+    )
+    ctx = check_context(root, "orders/migrations/0009_gift_note.py", "sales_order.gift_note")
     (finding,) = findings_of(orm_model_missing_field, ctx)
     assert (finding.severity, finding.location.path, finding.location.line) == (WARNING, "orders/models.py", 28)
     assert finding.message == (
@@ -204,11 +229,9 @@ def test_missing_field_message_and_field_line() -> None:
 
 def test_missing_field_in_sqlalchemy_syntax() -> None:
     ctx = context_for(SAMPLES / "sqlalchemy_service", "accounts.vat_number", type="text")
-    (finding,) = findings_of(orm_model_missing_field, ctx)
-    assert finding.fix == "Declare the field on Account in the same change: `vat_number: Mapped[str | None] = mapped_column(Text)`."
+    assert _readers_step(ctx).endswith("`vat_number: Mapped[str | None] = mapped_column(Text)`.")
     ctx = context_for(SAMPLES / "sqlalchemy_service", "accounts.credit_cents", type="bigint", not_null=True, default="0")
-    (finding,) = findings_of(orm_model_missing_field, ctx)
-    assert "`credit_cents: Mapped[int] = mapped_column(BigInteger, server_default=text('0'))`" in finding.fix
+    assert "`credit_cents: Mapped[int] = mapped_column(BigInteger, server_default=text('0'))`" in _readers_step(ctx)
 
 
 # -- exposes-all-fields ------------------------------------------------------------------------

@@ -262,11 +262,8 @@ def test_skipped_files_and_unparsed_sql_are_notifications():
 def test_sqlalchemy_findings_resolve_the_schema_qualified_table():
     run = impact_sarif("sqlalchemy_service")["runs"][0]
     assert run["properties"]["columns"][0]["column"] == "billing.invoices.po_number"
-    assert {r["properties"]["column"] for r in run["results"]} == {"billing.invoices.po_number"}
-    assert ("orm-model-missing-field", "warning", "billing/models/invoice.py", 17) in [
-        (r["ruleId"], r["level"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
-         r["locations"][0]["physicalLocation"]["region"]["startLine"]) for r in run["results"]]
-    assert not [r for r in run["results"] if "locations" not in r]  # the new migration's DDL: no result
+    # the proposal's only findings are about the migration it has not written (no file): no result
+    assert run["results"] == []
 
 
 def test_project_level_finding_has_no_location():

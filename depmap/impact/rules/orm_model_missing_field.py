@@ -9,6 +9,9 @@ try to drop or re-add it later when the migration and the model disagree.
 *Example*: `ALTER TABLE orders ADD COLUMN discount_code text;` while `class Order(models.Model)`
 has no `discount_code` field.
 
+For a proposed column (`depmap impact`) nothing is missing yet: the plan's readers step says which
+model gets which field. The rule judges migrations (`depmap check`) that add a column without it.
+
 *Use instead*: declare the field in the same change, with the column's type and nullability:
 `discount_code = models.TextField(null=True, blank=True)` /
 `discount_code: Mapped[str | None] = mapped_column(Text)`.
@@ -130,14 +133,21 @@ def _declares(model: Model | None, column: str, table: str | None) -> bool:
     return False
 
 
+def models_to_update(ctx: ImpactContext) -> list[Model]:
+    """The models mapped to the table that do not declare the column (the parent only, under
+    single-table inheritance): what the change must add the field to."""
+    models = ctx.models()
+    return [
+        model for model in models
+        if not (model.parent is not None and model.parent in models) and not _declares(model, ctx.spec.column, model.table)
+    ]
+
+
 def check(ctx: ImpactContext) -> Iterator[Finding]:
     spec = ctx.spec
-    models = ctx.models()
-    for model in models:
-        if model.parent is not None and model.parent in models:
-            continue  # single-table inheritance: the field belongs on the parent, reported there
-        if _declares(model, spec.column, model.table):
-            continue
+    if ctx.added_at is None:  # a proposal: declaring the field is a step of its plan, not a finding
+        return
+    for model in models_to_update(ctx):
         line = field_line(model, spec)
         orm = "Django" if model.framework == "django" else "SQLAlchemy"
         yield Finding(
