@@ -29,6 +29,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
+from depmap.discover import compile_globs
 from depmap.impact.finding import Finding
 
 _COMMENT = re.compile(r"(?:#|--)\s*depmap:\s*(?P<kind>ignore-file|ignore)\b(?P<rules>\[[^\]]*\])?(?:\s*--\s*(?P<reason>.*\S))?")
@@ -115,13 +116,14 @@ def _judged(
     path = finding.location.path
     if path:
         for pattern, rules in per_file.items():
-            if finding.rule in rules and _glob(pattern).match(path):
+            if finding.rule in rules and (spec := _glob(pattern)) is not None and spec.match_file(path):
                 return Suppressed(finding, "config", f"per-file-ignores: {pattern}")
         if path not in cache:
             cache[path] = suppressions_in(root, path, known) if (root / path).is_file() else []
-        lines = _statement_lines(str(root), path, finding)
-        for suppression in cache[path]:
-            if finding.rule in suppression.rules and (suppression.whole_file or suppression.line in lines):
+        naming = [s for s in cache[path] if finding.rule in s.rules]
+        lines = _statement_lines(str(root), path, finding) if naming else range(0)  # parsed only when needed
+        for suppression in naming:
+            if suppression.whole_file or suppression.line in lines:
                 return Suppressed(finding, f"{suppression.path}:{suppression.line}", suppression.reason)
     if severity in _SEVERITIES and severity != finding.severity:
         return replace(finding, severity=severity)
@@ -170,8 +172,6 @@ def _text(root: str, path: str) -> str:
 
 
 @lru_cache(maxsize=64)
-def _glob(pattern: str) -> re.Pattern[str]:
-    from pathspec.patterns.gitwildmatch import GitWildMatchPattern
-
-    regex, _ = GitWildMatchPattern.pattern_to_regex(pattern)
-    return re.compile(regex or r"(?!)")
+def _glob(pattern: str) -> Any:
+    """A `per-file-ignores` key, read like the project's include/exclude globs."""
+    return compile_globs([pattern])

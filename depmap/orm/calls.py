@@ -161,21 +161,16 @@ class CallEffects:
         if extra.get("function"):  # `count_rows(db, Order)`: its effects on the parameters it is given
             function = self._function(extra["function"])
             return self._apply_effects(call, function, [], {}, extra, None, 0, set()) if function else []
-        if extra.get("object"):
-            bound = self._object(extra["object"])
-            start = self._class(bound.extra.get("class")) if bound is not None else None
-            if start is None:
-                return []
-            classes = self.mro(start)
+        start, bound, how = self._receiver(extra)
+        if start is None:
+            return []
+        classes = self.mro(start)
+        if bound is not None:
             env = self._bindings(classes, bound)
-            how = f"{extra['object']}, bound by {bound.extra['object']} = {bound.extra['class'].rsplit('.', 1)[-1]}(...)"  # type: ignore[union-attr]
-        else:
-            start = self._class(extra.get("model"))
-            if start is None or start not in self.registry.models:
-                return []
-            classes = self.mro(start)
+        elif start in self.registry.models:
             env = {**self._bindings(classes, None), "cls": start, "self": start}
-            how = None
+        else:
+            return []  # a plain class: its raw SQL travels through `depmap.orm.sql_methods`
         return self._apply(call, classes, extra["method"], env, extra, how, 0, set())
 
     def classes_of(self, call: Fact) -> tuple[list[str], str | None]:
@@ -185,13 +180,19 @@ class CallEffects:
         extra = call.extra
         if extra.get("receiver") or extra.get("function") or not extra.get("method"):
             return [], None
+        start, _, how = self._receiver(extra)
+        return (self.mro(start), how) if start else ([], None)
+
+    def _receiver(self, extra: dict[str, Any]) -> tuple[str | None, Fact | None, str | None]:
+        """(class, the module-level object bound to it, how it was bound) of a call's receiver:
+        an object (`crud.users`) or a class or instance (`model`)."""
         if extra.get("object"):
             bound = self._object(extra["object"])
             start = self._class(bound.extra.get("class")) if bound is not None else None
-            how = f"{extra['object']}, bound by {bound.extra['object']} = {bound.extra['class'].rsplit('.', 1)[-1]}(...)" if bound else None
-            return (self.mro(start), how) if start else ([], None)
-        start = self._class(extra.get("model"))
-        return (self.mro(start), None) if start else ([], None)
+            if bound is None or start is None:
+                return None, None, None
+            return start, bound, f"{extra['object']}, bound by {bound.extra['object']} = {bound.extra['class'].rsplit('.', 1)[-1]}(...)"
+        return self._class(extra.get("model")), None, None
 
     def _apply(
         self, call: Fact, classes: list[str], method: str, env: dict[str, str], site: dict[str, Any], how: str | None, depth: int, seen: set[str]

@@ -13,9 +13,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 HOLE = "{}"  # what an f-string hole becomes: the SQL engine neutralises it like a str.format hole
+_HOLE = re.compile(re.escape(HOLE))
 
 _SIMPLE_ESCAPES = {
     "\\": "\\", "'": "'", '"': '"', "a": "\a", "b": "\b", "f": "\f",
@@ -138,20 +139,9 @@ def fill_holes(text: LocatedText, values: list[str | None]) -> LocatedText:
     naming a table, `f"INSERT INTO {TABLE} ..."`); the rest stay holes."""
     if not any(values):
         return text
-    chars: list[str] = []
-    lines: list[int] = []
-    position = holes = 0
-    for index, match in enumerate(re.finditer(re.escape(HOLE), text.text)):
-        value = values[index] if index < len(values) else None
-        chars.append(text.text[position : match.start()])
-        lines.extend(text.lines[position : match.start()])
-        chars.append(value if value is not None else HOLE)
-        lines.extend([text.lines[match.start()]] * len(value if value is not None else HOLE))
-        holes += value is None
-        position = match.end()
-    chars.append(text.text[position:])
-    lines.extend(text.lines[position:])
-    return LocatedText("".join(chars), tuple(lines), holes)
+    pending = iter(values)
+    filled = text.substitute(_HOLE, lambda _: next(pending, None) or HOLE)
+    return replace(filled, holes=filled.text.count(HOLE))  # the holes no value filled
 
 
 def fill_fields(text: LocatedText, pattern: re.Pattern[str]) -> LocatedText:

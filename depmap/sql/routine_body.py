@@ -24,6 +24,7 @@ from sqlglot.tokens import Token, Tokenizer, TokenType
 
 from depmap.model import READ, WRITE
 from depmap.sql.placeholders import HOLE_PREFIX
+from depmap.sql.split import line_at
 
 _VARIABLE = f"{HOLE_PREFIX}var"
 _ROWS = frozenset({"NEW", "OLD"})
@@ -31,7 +32,6 @@ _SKIPPED = frozenset(
     """RAISE NULL GET EXIT CONTINUE CLOSE FETCH MOVE ASSERT COMMIT ROLLBACK LEAVE ITERATE SIGNAL
     RESIGNAL DEALLOCATE PREPARE RETURNS""".split()
 )
-_BLOCK_ENDS = frozenset({"IF", "LOOP", "WHILE", "REPEAT", "CASE", "FOR"})
 _CLAUSES = frozenset({"SELECT", "RETURNING", "INSERT", "REPLACE", "MERGE", "UPDATE", "DELETE"})
 _QUERY_STARTS = frozenset({"SELECT", "WITH", "VALUES", "(", "TABLE"})
 
@@ -233,7 +233,7 @@ class _Walker:
             after = self._word_at(nxt + 1) if nxt + 1 < end else ""
             if nxt + 1 == end or after in ("USING", "INTO"):
                 token = self.tokens[nxt]
-                self.out.pieces.append(Piece(token.text, _line_at(self.body, token.start), dynamic=True))
+                self.out.pieces.append(Piece(token.text, line_at(self.body, token.start), dynamic=True))
 
     def _assignment_at(self, i: int) -> bool:
         """`target := value`, `target = value` (PL/pgSQL), `SET target = value` (MySQL)."""
@@ -378,7 +378,3 @@ def _is_name(token: Token) -> bool:
     return token.token_type in (TokenType.VAR, TokenType.IDENTIFIER) or (
         token.text.isidentifier() and token.token_type not in (TokenType.STRING, TokenType.HEREDOC_STRING)
     )
-
-
-def _line_at(text: str, offset: int) -> int:
-    return text.count("\n", 0, offset) + 1

@@ -25,6 +25,7 @@ from sqlglot.tokens import Token, TokenType
 from depmap.model import ACCESS, LOW, MEDIUM, PARSE_ERROR, READ, ROUTINE, weaker
 from depmap.sql.routine_body import Body, body_statements, tokenize
 from depmap.sql.schema_ops import CREATE_TRIGGER, QUALIFIED
+from depmap.sql.split import line_at
 from depmap.sql.types import Observation, Schema, StatementResult
 
 Analyze = Callable[[str, str, "Schema | None"], list[StatementResult]]
@@ -39,6 +40,7 @@ _LANGUAGE = re.compile(r"\bLANGUAGE\s+'?(\w+)", re.I)
 _RETURNS_TRIGGER = re.compile(r"\bRETURNS\s+(?:EVENT_)?TRIGGER\b", re.I)
 _BODY_STARTS = frozenset({"BEGIN", "RETURN", "SELECT", "INSERT", "UPDATE", "DELETE", "WITH", "CALL", "SET", "REPLACE"})
 _PROCEDURAL = frozenset({"plpgsql", ""})
+_MODES = frozenset({"IN", "OUT", "INOUT", "VARIADIC"})
 
 
 @dataclass(frozen=True)
@@ -155,31 +157,8 @@ def _body_token(tokens: list[Token], start: int) -> tuple[int, bool] | None:
     return None
 
 
-def _parameters(tokens: list[Token]) -> tuple[str, ...]:
-    """Parameter names: the first name of each comma-separated item, after IN/OUT/INOUT."""
-    names: list[str] = []
-    depth, first = 0, True
-    for token in tokens:
-        if token.token_type == TokenType.L_PAREN:
-            depth += 1
-        elif token.token_type == TokenType.R_PAREN:
-            depth -= 1
-        elif token.token_type == TokenType.COMMA and depth == 0:
-            first = True
-            continue
-        if not first or depth:
-            continue
-        if token.text.upper() in ("IN", "OUT", "INOUT", "VARIADIC"):
-            continue
-        if token.token_type in (TokenType.VAR, TokenType.IDENTIFIER) or token.text.isidentifier():
-            names.append(token.text)
-        first = False
-    return tuple(names)
-
-
-def _parameter_types(tokens: list[Token]) -> list[str]:
-    """Parameter types that are names, not built-in types: `p payments`, `p shop.payments`."""
-    types: list[str] = []
+def _parameter_items(tokens: list[Token]) -> list[list[Token]]:
+    """Each comma-separated parameter, its mode (IN/OUT/INOUT/VARIADIC) left out."""
     items: list[list[Token]] = [[]]
     depth = 0
     for token in tokens:
@@ -187,10 +166,22 @@ def _parameter_types(tokens: list[Token]) -> list[str]:
         depth -= token.token_type == TokenType.R_PAREN
         if token.token_type == TokenType.COMMA and depth == 0:
             items.append([])
-        else:
+        elif token.text.upper() not in _MODES or items[-1]:
             items[-1].append(token)
-    for item in items:
-        words = [t for t in item if t.text.upper() not in ("IN", "OUT", "INOUT", "VARIADIC")]
+    return [item for item in items if item]
+
+
+def _parameters(tokens: list[Token]) -> tuple[str, ...]:
+    """Parameter names: the first word of each parameter."""
+    return tuple(
+        item[0].text for item in _parameter_items(tokens) if item[0].token_type in (TokenType.VAR, TokenType.IDENTIFIER) or item[0].text.isidentifier()
+    )
+
+
+def _parameter_types(tokens: list[Token]) -> list[str]:
+    """Parameter types that are names, not built-in types: `p payments`, `p shop.payments`."""
+    types: list[str] = []
+    for words in _parameter_items(tokens):
         if len(words) >= 2 and words[1].token_type in (TokenType.VAR, TokenType.IDENTIFIER):
             name = words[1].text
             if len(words) >= 4 and words[2].token_type == TokenType.DOT:
@@ -219,7 +210,7 @@ def _body_text(text: str, tokens: list[Token], header: _Header) -> tuple[str, in
     raw = text[token.start : token.end + 1]
     opening = raw.index("$", 1) + 1 if raw.startswith("$") else 1
     start = token.start + opening
-    return token.text, text.count("\n", 0, start) + 1
+    return token.text, line_at(text, start)
 
 
 # -- results ---------------------------------------------------------------------------------------

@@ -30,7 +30,8 @@ class Chunk:
     whole: str = field(default="", compare=False, repr=False)
 
 
-def _line_at(text: str, offset: int) -> int:
+def line_at(text: str, offset: int) -> int:
+    """The 1-based line of `offset` in `text`."""
     return text.count("\n", 0, offset) + 1
 
 
@@ -48,8 +49,8 @@ def split_statements(text: str, dialect: Dialect) -> list[Chunk]:
                 chunks.append(
                     Chunk(
                         text=text[start : end + 1],
-                        line=_line_at(text, start),
-                        end_line=_line_at(text, end),
+                        line=line_at(text, start),
+                        end_line=line_at(text, end),
                         tokens=current,
                         whole=text,
                     )

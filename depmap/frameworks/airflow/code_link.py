@@ -22,7 +22,7 @@ from dataclasses import replace
 
 from depmap.model import ACCESS, HIGH, LOW, MEDIUM, Fact, Location, merged_per_table, weaker
 
-AIRFLOW_TASK = "airflow_task"
+AIRFLOW_TASK = "airflow_task"  # the scanner's kind (`dags.AIRFLOW_TASK`); linkers never import the scanner
 
 
 def link_code_tasks(facts: list[Fact]) -> list[Fact]:
@@ -34,10 +34,10 @@ def link_code_tasks(facts: list[Fact]) -> list[Fact]:
     named: dict[int, set[str]] = defaultdict(set)
     idle: set[int] = set()  # code tasks that reach no table: nothing to say about them
     for task in tasks:
-        reached = [found for target in task.extra["runs"] if (found := targets.resolve(target))[0]]
+        reached = [(target, resolved) for target in task.extra["runs"] if (resolved := targets.resolve(target))[0]]
         if not reached and not (task.extra.get("sql_file") or task.extra.get("inline_sql_line")):
             idle.add(id(task))
-        for (found, confidence, label), target in zip(reached, (t for t in task.extra["runs"] if targets.resolve(t)[0])):
+        for target, (found, confidence, label) in reached:
             for fact in found:
                 named[id(fact)].add(task.location.symbol or "")
             elsewhere = [f for f in found if f.location.path != task.location.path]  # the DAG file's own code is seen at its lines

@@ -15,10 +15,8 @@ import posixpath
 from collections import defaultdict
 from dataclasses import replace
 
-from depmap.frameworks.airflow.code_link import link_code_tasks
+from depmap.frameworks.airflow.code_link import AIRFLOW_TASK, link_code_tasks
 from depmap.model import HIGH, LOW, MEDIUM, TABLE_DEF, COLUMN_DEF, Fact, weaker
-
-AIRFLOW_TASK = "airflow_task"
 
 
 def link_airflow(facts: list[Fact]) -> list[Fact]:

@@ -20,8 +20,7 @@ from depmap.model import MEDIUM, Fact, Location, ScanResult
 from depmap.safe_yaml import PlainLoader, YamlRefused, check_nodes
 from depmap.scan_context import ScanContext
 from depmap.frameworks.airflow.code_tasks import command_targets
-
-AIRFLOW_TASK = "airflow_task"
+from depmap.frameworks.airflow.dags import AIRFLOW_TASK
 _WORK_KEYS = ("bash_command", "python_callable", "python_callable_name", "command")
 _PREFILTER = re.compile(r"^\s*(?:bash_command|python_callable(?:_name)?)\s*:", re.M)
 _TASK_LISTS = ("tasks", "nodes")

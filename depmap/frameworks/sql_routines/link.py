@@ -48,8 +48,9 @@ def link_routines(facts: list[Fact]) -> list[Fact]:
         if name is None:
             linked.append(fact)
             continue
-        firing = bodies.firing(name, fact, triggers.get(name, ()))
-        fact = _fired(bodies.mark(fact), firing)
+        definition = bodies.definition_of(name, fact)
+        firing = bodies.firing(name, definition, triggers.get(name, ()))
+        fact = _fired(bodies.mark(fact, name, definition), firing)
         if _unbound_row(fact):  # one row per table, however many times its trigger was (re)created
             by_table: dict[str, list[Fact]] = defaultdict(list)
             for trigger in firing:
@@ -96,20 +97,17 @@ class _Bodies:
         found = self.definitions.get(name)
         return found[-1] if found else None
 
-    def mark(self, fact: Fact) -> Fact:
+    def mark(self, fact: Fact, name: str, definition: Fact | None) -> Fact:
         """A statement of a definition a later one replaced: kept, marked `superseded_by`."""
-        name = _routine(fact)
-        definition = self.definition_of(name, fact) if name else None
-        live = self.live(name) if name else None
+        live = self.live(name)
         if definition is None or live is None or definition is live:
             return fact
         return replace(fact, extra={**fact.extra, "superseded_by": f"{live.location.path}:{live.location.line}"})
 
-    def firing(self, name: str, fact: Fact, triggers: list[Fact]) -> list[Fact]:
+    def firing(self, name: str, definition: Fact | None, triggers: list[Fact]) -> list[Fact]:
         """The triggers that ran this definition of `name`: every trigger for the live one; for
         an earlier one, the triggers created before the next definition replaced it."""
         found = self.definitions.get(name, [])
-        definition = self.definition_of(name, fact)
         if definition is None or definition is found[-1]:
             return list(triggers)
         following = migration_order(found[found.index(definition) + 1])
