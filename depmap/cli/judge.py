@@ -279,10 +279,35 @@ def check(obj: dict, migrations: tuple[str, ...], base_ref: str | None, path: st
     specs, problems = specs_from_migrations(index, checked, changed_lines)
     changed = {spec.origin.path for spec in specs if spec.origin is not None}
     reports = [run_impact(impact_context(index, spec, chosen, changed), debug=obj["debug"]) for spec in specs]
+    operations, problems = _operation_reports(index, checked, changed_lines, chosen, problems, obj["debug"])
+    reports += operations
     _suppress(reports, index)
     run = _run_info(index, link_base, tuple(checked), tuple(problems))
     _publish("check", reports, index, run, output_format, outputs)
     _exit_for([f for report in reports for f in report.findings], fail_on)
+
+
+def _operation_reports(index: Any, checked: list[str], changed_lines: dict, chosen: Any, problems: list[str],
+                       debug: bool) -> tuple[list, list[str]]:
+    """The other schema operations of the migrations (indexes, constraints, SET NOT NULL): a
+    report for each one with findings; a file that adds no column but has such operations says
+    so instead of "adds no column"."""
+    from depmap.impact.engine import before_change, run_operation
+    from depmap.impact.operation_context import operations_in
+
+    contexts = operations_in(index, checked, changed_lines, chosen, before_change(index.facts, checked))
+    judged = [run_operation(ctx, debug=debug) for ctx in contexts]
+    reports = [report for report in judged if report.findings or report.errors]
+    paths = {ctx.path for ctx in contexts}
+    kept = []
+    for problem in problems:
+        path = problem.split(": ", 1)[0]
+        if path not in paths:
+            kept.append(problem)
+        elif not any(r.operation.location.path == path for r in reports):
+            count = sum(1 for ctx in contexts if ctx.path == path)
+            kept.append(f"{path}: adds no column; depmap found no lock hazard in its {count} other schema operation(s)")
+    return reports, kept
 
 
 def _relative_to_root(root: Path, item: str) -> str:

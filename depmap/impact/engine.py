@@ -25,6 +25,16 @@ class ImpactReport:
     errors: list[str] = field(default_factory=list)  # rules that failed (a bug in depmap), one line each
     suppressed: list[Any] = field(default_factory=list)  # suppressions.Suppressed: left out of the verdict
     baselined: int = 0  # findings left out because .depmap-baseline.json holds them
+    operation: Fact | None = None  # an operation report (`check`): the SCHEMA_OP judged, not a column added
+
+    @property
+    def title(self) -> str:
+        """What the report is about: `orders.note`, or the operation in words."""
+        if self.operation is not None:
+            from depmap.impact.operation_sql import described
+
+            return described(self.operation)
+        return f"{self.spec.table}.{self.spec.column}"
 
     @property
     def verdict(self) -> str:
@@ -59,6 +69,25 @@ def run_impact(ctx: ImpactContext, *, debug: bool = False, rules: Iterable[Any] 
     findings = sorted({soften_in_tests(f) for f in findings}, key=Finding.sort_key)
     usages = sorted({id(f): f for f in ctx.readers() + ctx.writers()}.values(), key=Fact.sort_key)
     return ImpactReport(ctx.spec, ctx.dialect, findings, build_plan(ctx, findings), usages, errors=errors)
+
+
+def run_operation(ctx: Any, *, debug: bool = False, rules: Iterable[Any] | None = None) -> ImpactReport:
+    """The operation rules over one schema operation of a migration under review (`check`)."""
+    from depmap.impact.registry import RULES
+
+    findings: list[Finding] = []
+    errors: list[str] = []
+    for rule in RULES if rules is None else rules:
+        try:
+            findings.extend(rule.check_operation(ctx))
+        except Exception as error:  # a bug in one rule must not hide the others
+            if debug:
+                raise
+            errors.append(f"rule {rule.id} failed: {type(error).__name__}: {error}")
+    op = ctx.op
+    spec = ColumnSpec(op.table, ", ".join(op.columns), origin=op.location, framework=ctx.framework)
+    findings = sorted(set(findings), key=Finding.sort_key)
+    return ImpactReport(spec, ctx.dialect, findings, [], [], errors=errors, operation=op)
 
 
 def frameworks_of(facts: list[Fact]) -> frozenset[str]:

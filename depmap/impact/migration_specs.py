@@ -116,6 +116,17 @@ def _lines(file: Path) -> list[str]:
         return []
 
 
+def runs_on_the_way_down(root: Path, path: str, line: int) -> bool:
+    """A statement of a `*.down.sql` file or of a SQL migration's down section (goose, dbmate,
+    sql-migrate): it undoes the migration rather than doing it."""
+    if _DOWN_FILE.search(path):
+        return True
+    if not path.endswith(".sql"):
+        return False
+    down_from = _down_section_line(Path(root) / path)
+    return down_from is not None and line >= down_from
+
+
 def _down_section_line(file: Path) -> int | None:
     try:
         text = file.read_text(encoding="utf-8", errors="replace")

@@ -1,5 +1,6 @@
 """Every impact rule, in report order. Adding a rule: its module in `rules/`, one line here, one
-case folder under tests/impact/cases/ (a test checks all three agree)."""
+case folder under tests/impact/cases/ (a test checks all three agree). Column rules and
+operation rules share the list: a rule id means one thing whatever it judges."""
 
 from __future__ import annotations
 
@@ -24,6 +25,11 @@ RULE_MODULES: tuple[str, ...] = (
     "view_star_frozen",
     "table_rewrite",
     "lock_timeout",
+    "blocking_index",
+    "concurrent_index_in_transaction",
+    "validating_constraint",
+    "unique_constraint_build",
+    "not_null_scan",
     "reserved_word",
     "name_shadows_attribute",
     "unparsed_sql",

@@ -336,12 +336,14 @@ class _History:
 
     def index_or_constraint(self, table: str, op: str) -> list[Fact]:
         extra = self.fact.extra
-        if op in ("AddIndex", "AddIndexConcurrently", "AddConstraint"):
+        if op in ("AddIndex", "AddIndexConcurrently", "AddConstraint", "AddConstraintNotValid"):
             item = extra.get("index") or extra.get("constraint") or {}
             kind, columns, item_extra = object_op(item, self.columns)
-            return [self.op(table, kind, columns, item_extra)]
+            flags = {"concurrently": True} if op == "AddIndexConcurrently" else {"not_valid": True} if op == "AddConstraintNotValid" else {}
+            return [self.op(table, kind, columns, {**item_extra, **flags})]
         if op in ("RemoveIndex", "RemoveIndexConcurrently"):
-            return [self.op(table, "drop_index", (), {"name": (extra.get("index_name") or "").lower() or None})]
+            concurrently = True if op == "RemoveIndexConcurrently" else None
+            return [self.op(table, "drop_index", (), {"name": (extra.get("index_name") or "").lower() or None, "concurrently": concurrently})]
         if op == "RemoveConstraint":
             return [self.op(table, "drop_constraint", (), {"name": (extra.get("constraint_name") or "").lower() or None})]
         if op == "RenameIndex":

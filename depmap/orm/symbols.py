@@ -103,7 +103,7 @@ DJANGO_MIGRATION_OP — a Django migration operation on a model, whose table the
 from the app label: extra = {"app": "orders", "op": "CreateModel" | "AddField" | "AlterField" |
 "RemoveField" | "RenameField" | "DeleteModel" | "RenameModel" | "AlterModelTable" | "AddIndex" |
 "RemoveIndex" | "RenameIndex" | "AddConstraint" | "RemoveConstraint" | "AlterUniqueTogether" |
-"AlterIndexTogether" | "AddIndexConcurrently" | "RemoveIndexConcurrently",
+"AlterIndexTogether" | "AddIndexConcurrently" | "RemoveIndexConcurrently" | "AddConstraintNotValid",
 "model_name": "order", "fields": [field dicts as in MODEL] (CreateModel, AddField, AlterField),
 "old_name"/"new_name" (RenameField, RenameModel, RenameIndex), "table" (AlterModelTable or CreateModel
 options db_table), "proxy"/"managed" (CreateModel options: no table is created),

@@ -29,6 +29,7 @@ class ColumnView:
 
     anchor: str
     title: str
+    name: str  # `orders.note`, or an operation in words
     spec: Any
     verdict: str
     counts: dict[str, int]
@@ -39,6 +40,7 @@ class ColumnView:
     picture: Picture
     usages: list[dict[str, Any]]
     errors: list[str] = field(default_factory=list)
+    operation: bool = False  # a schema operation of the migration, not an added column
 
 
 def render_html(bundle: Any) -> str:
@@ -68,7 +70,8 @@ def _column_view(number: int, report: Any, hops: list[Any], reader: SourceReader
     origin = f"{spec.origin.path}:{spec.origin.line}" if spec.origin is not None else None
     return ColumnView(
         anchor=f"c{number}",
-        title=describe_column(report),
+        title=report.title if report.operation is not None else describe_column(report),
+        name=report.title,
         spec=spec,
         verdict=report.verdict,
         counts=report.counts(),
@@ -80,6 +83,7 @@ def _column_view(number: int, report: Any, hops: list[Any], reader: SourceReader
         picture=dependency_picture(spec.table, report.usages, hops, [f.location for f in report.findings]),
         usages=[_usage_view(fact, link_base) for fact in report.usages],
         errors=list(report.errors),
+        operation=report.operation is not None,
     )
 
 

@@ -38,7 +38,10 @@ def describe_column(report: ImpactReport) -> str:
 def print_impact(out: Console, report: ImpactReport) -> None:
     counts = report.counts()
     summary = ", ".join(f"{n} {severity}" for severity, n in counts.items() if n) or "no findings"
-    out.print(Text(f"Adding {printable(describe_column(report))}", style="bold"))
+    heading = printable(report.title) if report.operation is not None else f"Adding {printable(describe_column(report))}"
+    if report.operation is not None and not heading.startswith(f"{report.operation.table}."):
+        heading = heading[:1].upper() + heading[1:]
+    out.print(Text(heading, style="bold"))
     dialect = report.dialect
     out.print(Text(f"Target: {dialect.label}, from {dialect.source}", style="dim"))
     if report.spec.origin is not None:
@@ -98,16 +101,19 @@ def print_check(out: Console, reports: list[ImpactReport], migrations: tuple[str
     for problem in problems:
         out.print(Text(f"depmap: {printable(problem)}", style="yellow"))
     findings = [f for report in reports for f in report.findings]
-    out.print(Text(f"Checked {len(migrations)} file(s): {len(reports)} column(s) added; overall verdict: {verdict(findings)}", style="bold"))
+    columns = sum(1 for report in reports if report.operation is None)
+    others = len(reports) - columns
+    judged = f"{columns} column(s) added" + (f", {others} other operation(s) with findings" if others else "")
+    out.print(Text(f"Checked {len(migrations)} file(s): {judged}; overall verdict: {verdict(findings)}", style="bold"))
     if len(reports) > 1:  # one line per column first: the details follow
         summary = Table(box=None, pad_edge=False, padding=(0, 2), header_style="bold")
-        for heading in ("column", "verdict", "findings", "added by"):
+        for heading in ("change", "verdict", "findings", "at"):
             summary.add_column(heading, no_wrap=True)
         for report in reports:
             counts = " · ".join(f"{n} {severity}" for severity, n in report.counts().items() if n) or "no findings"
             origin = report.spec.origin
             summary.add_row(
-                printable(f"{report.spec.table}.{report.spec.column}"),
+                printable(report.title),
                 Text(report.verdict, style=_VERDICT_STYLE.get(report.verdict, "")),
                 counts,
                 printable(f"{origin.path}:{origin.line}") if origin is not None else "",

@@ -111,6 +111,24 @@ def impact_document(report: Any, skipped: Iterable[Skipped]) -> dict[str, Any]:
     return document
 
 
+def operation_document(report: Any) -> dict[str, Any]:
+    """One schema operation of a checked migration (an index, a constraint, a SET NOT NULL) and
+    what the operation rules found about it."""
+    op = report.operation
+    return {
+        "operation": op.detail,
+        "description": report.title,
+        "table": op.table,
+        "columns": list(op.columns),
+        "name": op.extra.get("name"),
+        "path": op.location.path,
+        "line": op.location.line,
+        "verdict": report.verdict,
+        "counts": report.counts(),
+        "findings": [f.to_json() for f in report.findings],
+    }
+
+
 def check_document(reports: list[Any], migrations: Iterable[str], problems: Iterable[str], skipped: Iterable[Skipped]) -> dict[str, Any]:
     """`depmap check --format json`: one impact document per added column, and every finding."""
     from depmap.impact.finding import verdict
@@ -120,7 +138,8 @@ def check_document(reports: list[Any], migrations: Iterable[str], problems: Iter
         "schema_version": SCHEMA_VERSION,
         "query": {"migrations": list(migrations)},
         "verdict": verdict(findings),
-        "columns": [impact_document(report, []) for report in reports],
+        "columns": [impact_document(report, []) for report in reports if report.operation is None],
+        "operations": [operation_document(report) for report in reports if report.operation is not None],
         "findings": [f.to_json() for f in findings],
         "problems": list(problems),
         "skipped": [s.to_json() for s in skipped],

@@ -164,8 +164,7 @@ def _page(reports: list[ImpactReport], ordered: list[list[Finding]], run: RunInf
 
 
 def _column(report: ImpactReport, findings: list[Finding], hidden: int, sites: list[list[Location]] | None) -> ColumnView:
-    spec = report.spec
-    name = f"{spec.table}.{spec.column}"
+    name = report.title
     counts = " · ".join(f"{n} {severity}" for severity, n in report.counts().items() if n) or "no findings"
     steps = None
     if sites is not None:
@@ -175,7 +174,8 @@ def _column(report: ImpactReport, findings: list[Finding], hidden: int, sites: l
                      shown, len(step.sites) - len(shown))
             for step, shown in zip(report.plan, sites)
         ]
-    return ColumnView(report, name, describe_column(report).removeprefix(name).strip(), counts, findings, hidden, steps)
+    described = "" if report.operation is not None else describe_column(report).removeprefix(name).strip()
+    return ColumnView(report, name, described, counts, findings, hidden, steps)
 
 
 def _by_severity(findings: list[Finding]) -> list[Finding]:

@@ -39,7 +39,7 @@ def sarif_document(reports: list[ImpactReport], run: RunInfo) -> dict[str, Any]:
     results: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
     for report in reports:
-        column = f"{report.spec.table}.{report.spec.column}"
+        column = report.title
         for finding in report.findings:
             if not finding.location.path and finding.location.symbol and report.spec.origin is None:
                 continue  # about the migration a proposal has not written: no file to annotate
@@ -154,7 +154,7 @@ def _run_properties(reports: list[ImpactReport], run: RunInfo) -> dict[str, Any]
 
 
 def _column(report: ImpactReport) -> dict[str, Any]:
-    entry: dict[str, Any] = {"column": f"{report.spec.table}.{report.spec.column}", "verdict": report.verdict}
+    entry: dict[str, Any] = {"column": report.title, "verdict": report.verdict}
     origin = report.spec.origin
     if origin is not None:
         entry["addedAt"] = f"{origin.path}:{origin.line}"

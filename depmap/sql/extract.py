@@ -17,10 +17,10 @@ from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import ParseError, TokenError
 
 from depmap.nesting import nesting_depth
-from depmap.model import ACCESS, HIGH, LOW, MEDIUM, PARSE_ERROR, READ, ROUTINE_CALL, WRITE
+from depmap.model import ACCESS, HIGH, LOW, MEDIUM, PARSE_ERROR, READ, ROUTINE_CALL, SCHEMA_OP, WRITE
 from depmap.sql.ddl import DdlExtractor
 from depmap.sql.fallback import tables_named, tables_named_at, touches_no_data
-from depmap.sql.schema_ops import with_text_ops
+from depmap.sql.schema_ops import with_text_ops, without_not_valid
 from depmap.sql.load_data import load_data
 from depmap.sql.names import fold_quoted, quoting_keeps_case
 from depmap.sql.placeholders import HOLE_PREFIX, neutralise
@@ -80,6 +80,10 @@ def analyze_sql(text: str, dialect: str = "postgres", schema: Schema | None = No
                 again = _analyze_chunk(Chunk(fixed, chunk.line, chunk.end_line), original, sqlglot_dialect, dialect, schema)
                 if again.kind != "unparsed":
                     result = again
+        if (plain := without_not_valid(chunk.text)) is not None and not any(o.kind == SCHEMA_OP for o in result.observations):
+            again = _analyze_chunk(Chunk(plain, chunk.line, chunk.end_line), original, sqlglot_dialect, dialect, schema)
+            if any(o.kind == SCHEMA_OP for o in again.observations):
+                result = again  # with_text_ops puts the NOT VALID back, from the text
         results.append(with_text_ops(result, chunk.text, dialect, schema))
     return results
 

@@ -44,6 +44,11 @@ CREATE_TRIGGER = re.compile(
     re.I | re.S,
 )
 _ALTER_TABLE = re.compile(rf"^\s*ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?(?P<table>{QUALIFIED})\s+(?P<action>\w+(?:\s+\w+)?)", re.I)
+_NAMED_ACTION = re.compile(
+    rf"\s*(?:ADD\s+CONSTRAINT\s+(?P<name>{_NAME})\s+(?P<kind>UNIQUE|PRIMARY\s+KEY)\s+USING\s+INDEX\s+(?P<index>{_NAME})"
+    rf"|VALIDATE\s+CONSTRAINT\s+(?P<validated>{_NAME}))",
+    re.I,
+)
 _EXECUTE = re.compile(rf"\bEXECUTE\s+(?:FUNCTION|PROCEDURE)\s+(?P<function>{QUALIFIED})\s*\(", re.I)
 _EVENTS = re.compile(r"\b(INSERT|UPDATE|DELETE|TRUNCATE)\b", re.I)
 
@@ -54,9 +59,10 @@ _OPAQUE_START = re.compile(r"^\s*(?:CREATE\b[^;]*?\bTRIGGER\b|ALTER\s+TABLE\b)",
 
 def with_text_ops(result: StatementResult, text: str, dialect: str, schema: Schema | None = None) -> StatementResult:
     """A CREATE TRIGGER or ALTER TABLE statement whose analysis found no schema operation
-    (sqlglot kept it as text, or could not parse it): the operation its text states, added."""
+    (sqlglot kept it as text, or could not parse it): the operation its text states, added.
+    Operations found get the lock-relevant words sqlglot drops (`NOT VALID`) from the text."""
     if any(o.kind == SCHEMA_OP for o in result.observations):
-        return result
+        return replace(result, observations=tuple(_with_flags(o, text) for o in result.observations))
     text = _DELIMITER.sub("", text, count=1)
     if not _OPAQUE_START.match(text):
         return result
@@ -64,6 +70,41 @@ def with_text_ops(result: StatementResult, text: str, dialect: str, schema: Sche
     SchemaOps(QueryResolver(dialect, schema, out), out).opaque(text)
     found = out.observations(result.kind)
     return replace(result, observations=result.observations + tuple(found)) if found else result
+
+
+_COMMENT = re.compile(r"--[^\n]*|/\*.*?\*/", re.S)
+_NOT_VALID = re.compile(r"\bNOT\s+VALID\b", re.I)
+_CONCURRENTLY = re.compile(r"\bCONCURRENTLY\b", re.I)
+
+
+def without_not_valid(text: str) -> str | None:
+    """The statement with its NOT VALID words blanked (same length, same lines), or None: sqlglot
+    reads `ADD CONSTRAINT a ... NOT VALID, ADD CONSTRAINT b ...` only without them."""
+    code = _COMMENT.sub(lambda m: " " * len(m.group(0)), text)
+    if not _NOT_VALID.search(code):
+        return None
+    return _NOT_VALID.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def _with_flags(observation: Any, text: str) -> Any:
+    """`concurrently` on an index built or dropped CONCURRENTLY, `not_valid` on a constraint
+    added NOT VALID (sqlglot parses both statements but keeps neither word): the lock rules
+    need them. A named constraint takes NOT VALID only from its own clause."""
+    if observation.kind != SCHEMA_OP:
+        return observation
+    flag = None
+    code = _COMMENT.sub(" ", text)
+    if observation.detail in ("create_index", "drop_index") and _CONCURRENTLY.search(code):
+        flag = "concurrently"
+    elif observation.detail == "add_constraint" and observation.extra.get("constraint") in ("foreign_key", "check"):
+        name = observation.extra.get("name")
+        clause = code
+        if name:
+            own = re.search(rf"\bCONSTRAINT\s+[`\"\[]?{re.escape(name)}\b.*?(?=,\s*ADD\b|;|$)", code, re.I | re.S)
+            clause = own.group(0) if own else code
+        if _NOT_VALID.search(clause):
+            flag = "not_valid"
+    return replace(observation, extra={**observation.extra, flag: True}) if flag else observation
 
 
 def _change(action: exp.AlterColumn) -> str | None:
@@ -285,10 +326,24 @@ class SchemaOps:
             return True
         if match := _ALTER_TABLE.match(text):
             table = self._text_table(match.group("table"))
+            if table and (named := _NAMED_ACTION.match(text, match.start("action"))):
+                self._named_action(table, named)
+                return True
             if table:
                 self.add(table, "alter_table", (), MEDIUM, operation=" ".join(match.group("action").lower().split()))
                 return True
         return False
+
+    def _named_action(self, table: str, named: re.Match[str]) -> None:
+        """`ADD CONSTRAINT c UNIQUE|PRIMARY KEY USING INDEX ix` (the index becomes the constraint:
+        no scan, a brief lock) and `VALIDATE CONSTRAINT c` (checks rows under a light lock)."""
+        name = self._text_table(named.group("name") or named.group("validated")).rsplit(".", 1)[-1]
+        if named.group("index"):
+            kind = "primary_key" if named.group("kind").upper().startswith("PRIMARY") else "unique"
+            index = self._text_table(named.group("index")).rsplit(".", 1)[-1]
+            self.add(table, "add_constraint", (), MEDIUM, name=name, constraint=kind, using_index=index)
+        else:
+            self.add(table, "alter_table", (), MEDIUM, operation="validate constraint", name=name)
 
     def _text_table(self, written: str) -> str:
         try:

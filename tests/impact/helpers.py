@@ -90,6 +90,18 @@ def check_context(
     return impact_context(index, specs[0], Dialect(dialect, parse_version(server_version), "option"), changed)
 
 
+def operation_contexts(root: Path, migrations: list[str], *, dialect: str = "postgres",
+                       server_version: str | None = None) -> list[Any]:
+    """The contexts `depmap check <migrations>` gives the operation rules: every judged schema
+    operation of those files, with the schema before them."""
+    from depmap.impact.engine import before_change
+    from depmap.impact.operation_context import operations_in
+
+    index = build_index(root, dialect=dialect)
+    chosen = Dialect(dialect, parse_version(server_version), "option")
+    return operations_in(index, migrations, None, chosen, before_change(index.facts, migrations))
+
+
 def findings_of(rule_module: Any, ctx: ImpactContext) -> list[Finding]:
     return sorted(rule_module.RULE.check(ctx), key=Finding.sort_key)
 

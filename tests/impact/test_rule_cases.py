@@ -5,6 +5,8 @@ tests/impact/cases/<rule_id>/<case>/case.toml names the proposed column:
     dialect = "postgres"   server_version = "16"   changed = ["migrations/0007.sql"] (check mode)
     check = "migrations/0007.sql": `depmap check` mode, the spec is read from that migration (the
     column `target` names when it adds several; type/not_null/default/spec are then ignored).
+    operations = ["migrations/0007.sql"]: the operation rules over every index, constraint and
+    NOT NULL change of those migrations, as `depmap check` runs them.
 Only the findings of the folder's rule are compared, so one case shows one rule's behaviour.
 """
 
@@ -16,7 +18,7 @@ import pytest
 
 from importlib import import_module
 
-from tests.impact.helpers import CASES, actual, check_context, context_for, load_case, markers
+from tests.impact.helpers import CASES, actual, check_context, context_for, load_case, markers, operation_contexts
 
 
 def _case_folders() -> list[Path]:
@@ -27,6 +29,13 @@ def _case_folders() -> list[Path]:
 def test_rule_case(folder: Path) -> None:
     case = load_case(folder)
     rule = import_module(f"depmap.impact.rules.{folder.parent.name}").RULE
+    expected = {e for e in markers(folder) if e.rule == rule.id}
+    if "operations" in case:
+        contexts = operation_contexts(folder, case["operations"], dialect=case.get("dialect", "postgres"),
+                                      server_version=case.get("server_version"))
+        found = actual([f for ctx in contexts for f in rule.check_operation(ctx)])
+        assert sorted(found) == sorted(expected)
+        return
     if "check" in case:
         ctx = check_context(folder, case["check"], case.get("target"), dialect=case.get("dialect", "postgres"),
                             server_version=case.get("server_version"))
@@ -43,7 +52,6 @@ def test_rule_case(folder: Path) -> None:
             **case.get("spec", {}),
         )
     found = actual(list(rule.check(ctx)))
-    expected = {e for e in markers(folder) if e.rule == rule.id}
     assert sorted(found) == sorted(expected)
 
 

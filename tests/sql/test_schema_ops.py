@@ -58,7 +58,7 @@ CREATE INDEX ON orders (created_at);
 """
     assert ops(sql) == [
         ("create_index", "users", ("email", "tenant_id"),
-         {"name": "uq_users_email", "unique": True, "where": "deleted_at IS NULL", "expressions": True}),
+         {"name": "uq_users_email", "unique": True, "where": "deleted_at IS NULL", "expressions": True, "concurrently": True}),
         ("create_index", "orders", ("created_at",), {}),
     ]
 
@@ -85,7 +85,8 @@ ALTER TABLE orders RENAME TO sales_orders;
         ("add_constraint", "orders", ("id",), {"constraint": "primary_key"}),
         ("drop_constraint", "orders", (), {"name": "orders_legacy_check"}),
         ("add_constraint", "orders", ("customer_id",),
-         {"name": "fk_orders_customer", "constraint": "foreign_key", "references": {"table": "customers", "columns": ["id"]}}),
+         {"name": "fk_orders_customer", "constraint": "foreign_key", "references": {"table": "customers", "columns": ["id"]},
+          "not_valid": True}),
         ("rename_column", "orders", ("paid",), {"new_name": "paid_at"}),
         ("rename_table", "orders", (), {"new_name": "sales_orders"}),
     ]
@@ -114,7 +115,7 @@ ALTER INDEX ix_orders_created RENAME TO ix_orders_created_at;
         ("drop_table", "order_notes", (), {}),
         ("drop_table", "order_tags", (), {}),
         ("drop_view", "order_totals", (), {}),
-        ("drop_index", "", (), {"name": "ix_orders_status"}),
+        ("drop_index", "", (), {"name": "ix_orders_status", "concurrently": True}),
         ("drop_trigger", "orders", (), {"name": "orders_audit"}),
         ("rename_index", "", (), {"name": "ix_orders_created", "new_name": "ix_orders_created_at"}),
     ]
@@ -178,9 +179,10 @@ COMMENT ON TABLE orders IS 'One row per checkout';
 COMMENT ON COLUMN public.orders.status IS 'new, paid, shipped';
 """
     assert ops(sql) == [("comment", "orders", (), {}), ("comment", "orders", ("status",), {})]
-    # sqlglot keeps this ALTER as text: the table and the action's first words
+    # sqlglot keeps these ALTERs as text: the table and the action's first words (the constraint's name
+    # for a VALIDATE)
     assert ops("SELECT 1;\nALTER TABLE orders VALIDATE CONSTRAINT fk_orders_customer;") == [
-        ("alter_table", "orders", (), {"operation": "validate constraint"}),
+        ("alter_table", "orders", (), {"operation": "validate constraint", "name": "fk_orders_customer"}),
     ]
 
 
@@ -189,4 +191,29 @@ def test_views_and_create_table_as() -> None:
     assert ops(sql) == [
         ("create_view", "paid_orders", ("id", "total"), {}),
         ("create_table_as", "orders_copy", ("id",), {}),
+    ]
+
+
+def test_lock_words_sqlglot_drops_are_kept_from_the_text() -> None:
+    """NOT VALID and CONCURRENTLY decide whether a migration locks a busy table; a named
+    constraint takes NOT VALID from its own clause only."""
+    sql = """
+DROP INDEX CONCURRENTLY IF EXISTS orders_old_idx;
+ALTER TABLE orders
+    ADD CONSTRAINT orders_customer_fk FOREIGN KEY (customer_id) REFERENCES customers (id) NOT VALID,
+    ADD CONSTRAINT orders_total_positive CHECK (total >= 0);
+ALTER TABLE orders ADD CONSTRAINT orders_status_known CHECK (status <> '') -- NOT VALID later
+;
+ALTER TABLE customers ADD CONSTRAINT customers_email_key UNIQUE USING INDEX customers_email_idx;
+ALTER TABLE orders VALIDATE CONSTRAINT orders_customer_fk;
+"""
+    assert ops(sql) == [
+        ("drop_index", "", (), {"name": "orders_old_idx", "concurrently": True}),
+        ("add_constraint", "orders", ("customer_id",),
+         {"name": "orders_customer_fk", "constraint": "foreign_key", "references": {"table": "customers", "columns": ["id"]},
+          "not_valid": True}),
+        ("add_constraint", "orders", ("total",), {"name": "orders_total_positive", "constraint": "check", "check": "total >= 0"}),
+        ("add_constraint", "orders", ("status",), {"name": "orders_status_known", "constraint": "check", "check": "status <> ''"}),
+        ("add_constraint", "customers", (), {"name": "customers_email_key", "constraint": "unique", "using_index": "customers_email_idx"}),
+        ("alter_table", "orders", (), {"operation": "validate constraint", "name": "orders_customer_fk"}),
     ]

@@ -167,12 +167,14 @@ class AlembicOps:
             "unique": True if literal_bool(args.keyword("unique")) else None,
             "where": _where(call, self.source),
             "expressions": True if expressions else None,
+            "concurrently": True if literal_bool(args.keyword("postgresql_concurrently")) else None,
         }
         return [self._fact(table, "create_index", call, columns, extra)]
 
     def _drop_index(self, method: str, table: str, args: Arguments, call: ast.Call) -> list[Fact]:
         name = label(args.get(0, "index_name"))
-        return [self._fact(table, "drop_index", call, (), {"name": name.lower() if name else None})]
+        concurrently = True if literal_bool(args.keyword("postgresql_concurrently")) else None
+        return [self._fact(table, "drop_index", call, (), {"name": name.lower() if name else None, "concurrently": concurrently})]
 
     def _add_constraint(self, method: str, table: str, args: Arguments, call: ast.Call) -> list[Fact]:
         kind, position, keyword = _ADD_CONSTRAINT[method]
@@ -180,7 +182,8 @@ class AlembicOps:
         if position is not None:
             columns, _ = column_names(args.get(position, keyword))
         name = label(args.get(0, "constraint_name"))
-        extra: dict[str, Any] = {"name": name.lower() if name else None, "constraint": kind}
+        extra: dict[str, Any] = {"name": name.lower() if name else None, "constraint": kind,
+                                 "not_valid": True if literal_bool(args.keyword("postgresql_not_valid")) else None}
         if method == "create_foreign_key":
             referent = self.reader._tables(args.get(1, "referent_table"), args.keyword("referent_schema"))
             remote, _ = column_names(args.get(3, "remote_cols"))

@@ -12,8 +12,8 @@
   DeleteModel, RenameModel, AlterModelTable, and the index and constraint operations AddIndex
   (`index`), RemoveIndex (`index_name`), RenameIndex (`new_name`, `old_name`, `old_fields`),
   AddConstraint (`constraint`), RemoveConstraint (`constraint_name`), AlterUniqueTogether and
-  AlterIndexTogether (`together`), and django.contrib.postgres' AddIndexConcurrently and
-  RemoveIndexConcurrently. Indexes and constraints are dicts of `schema_objects`; CreateModel
+  AlterIndexTogether (`together`), and django.contrib.postgres' AddIndexConcurrently,
+  RemoveIndexConcurrently and AddConstraintNotValid. Indexes and constraints are dicts of `schema_objects`; CreateModel
   carries its options' `indexes`, `constraints`, `unique_together`, `index_together` when written.
   Field dicts follow the MODEL field format (name, line, kind, db_column,
   type, nullable, default, db_default, primary_key, unique, related_model, related_name,
@@ -69,6 +69,7 @@ _OPERATIONS = {
     "AlterIndexTogether": ("name", "index_together"),
     "AddIndexConcurrently": ("model_name", "index"),
     "RemoveIndexConcurrently": ("model_name", "name"),
+    "AddConstraintNotValid": ("model_name", "constraint"),
 }
 
 
@@ -218,7 +219,7 @@ class _Migration:
             if literal_string(table) is None and not is_name(table, "None"):
                 return None
             extra["table"] = literal_string(table)
-        elif op in ("AddIndex", "AddIndexConcurrently", "AddConstraint"):
+        elif op in ("AddIndex", "AddIndexConcurrently", "AddConstraint", "AddConstraintNotValid"):
             found = schema_object(args.get("index") or args.get("constraint"), self.parsed.source)
             if found is None:
                 return None

@@ -8,8 +8,14 @@ transaction. A lock timeout makes the ALTER give up quickly instead; the migrati
 
 *Example*: a migration that runs `ALTER TABLE orders ADD COLUMN note text;` with nothing before it.
 
+The same holds for every other operation that takes a table lock: a non-concurrent CREATE or
+DROP INDEX, ADD CONSTRAINT, ALTER COLUMN (one finding per migration).
+
 *Use instead*: `SET lock_timeout = '5s';` (PostgreSQL) or `SET SESSION lock_wait_timeout = 5;`
-(MySQL) at the start of the migration, and retry on timeout. SQLite has no such lock.
+(MySQL) at the start of the migration, and retry on timeout. SQLite has no such lock. A
+`statement_timeout` is not asked for: it would also kill the long steps that are safe by design
+(CREATE INDEX CONCURRENTLY, VALIDATE CONSTRAINT, a batched backfill); the lock timeout is what
+bounds the queue.
 
 References: https://www.postgresql.org/docs/current/runtime-config-client.html#GUC-LOCK-TIMEOUT,
 https://dev.mysql.com/doc/refman/8.0/en/server-system-variables.html#sysvar_lock_wait_timeout,
@@ -28,7 +34,8 @@ from depmap.impact.finding import WARNING, Finding
 from depmap.impact.plan_sql import LOCK_TIMEOUT_MS, Names, full_add_sql
 from depmap.impact.rule import Rule
 from depmap.impact.rules.table_rewrite import is_new_table, migration_site
-from depmap.model import HIGH, MEDIUM
+from depmap.impact.operation_context import OperationContext
+from depmap.model import HIGH, MEDIUM, Fact
 
 # The session settings that bound the wait: `SET [LOCAL|SESSION] lock_timeout`, set_config(...),
 # and MySQL's lock_wait_timeout (metadata locks; innodb_lock_wait_timeout is for row locks only).
@@ -100,4 +107,42 @@ def check(ctx: ImpactContext) -> Iterator[Finding]:
     )
 
 
-RULE = Rule("lock-timeout", WARNING, check, __doc__)
+_TABLE_LOCKS = ("create_index", "drop_index", "add_constraint", "alter_column")
+
+
+def _takes_table_lock(op: Fact) -> bool:
+    return op.detail in _TABLE_LOCKS and not op.extra.get("concurrently")
+
+
+def check_operation(ctx: OperationContext) -> Iterator[Finding]:
+    """One finding per migration, at its first locking operation; a migration that adds a column
+    gets it from the column's own check."""
+    family = ctx.dialect.family
+    op = ctx.op
+    if family not in _SETTING or ctx.is_new_table or not _takes_table_lock(op):
+        return
+    if family == MYSQL and op.detail == "create_index":
+        return  # InnoDB builds secondary indexes online; the metadata lock is brief
+    if any(f.detail == "add_column" for f in ctx.migration):
+        return
+    if any(_takes_table_lock(f) and f.table not in ctx.created for f in ctx.earlier()):
+        return
+    text = ctx.text
+    if text is None or _SETTING[family].search(text):
+        return
+    setting = lock_timeout_sql(ctx.dialect, LOCK_TIMEOUT_MS) or ""
+    how = {"django": f'make migrations.RunSQL("{setting}", migrations.RunSQL.noop) the first operation',
+           "alembic": f'call op.execute("{setting}") first in upgrade()'}.get(ctx.framework, f"put `{setting};` first")
+    yield Finding(
+        rule=RULE.id,
+        severity=WARNING,
+        location=op.location,
+        message=(f"This migration ({ctx.path}) takes a table lock on {ctx.table} and sets no lock timeout: while the "
+                 f"lock waits behind a long transaction, every query on {ctx.table} queues behind it."),
+        fix=f"Bound the wait and retry on timeout: {how}.",
+        snippet=op.snippet,
+        confidence=HIGH,
+    )
+
+
+RULE = Rule("lock-timeout", WARNING, check, __doc__, check_operation)

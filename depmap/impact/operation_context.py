@@ -1,0 +1,162 @@
+"""What an operation rule may ask about one schema operation of a migration under review.
+
+`depmap check` judges more than the columns a migration adds: the index it builds, the
+constraint it adds, the column it makes NOT NULL. Each such operation (a SCHEMA_OP fact on the
+lines the change touches) gets an `OperationContext`: the operation, the other operations of its
+migration in order (a VALIDATE after a NOT VALID, a CHECK before a SET NOT NULL), the schema
+before and after the change, the migration's text (for `atomic = False`, a lock timeout), and the
+code that reads and writes the table (who waits while it is locked).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable
+
+from depmap.catalog import Catalog, Column
+from depmap.dialects.capabilities import Dialect
+from depmap.impact.migration_specs import runs_on_the_way_down
+from depmap.model import ACCESS, READ, SCHEMA_OP, WRITE, Fact
+
+if TYPE_CHECKING:
+    from depmap.graph import DependencyGraph
+
+# Operations `check` judges; the rest of a migration's history (comments, renames, drops of
+# tables, a column's own ADD, judged by the column rules) is not a lock hazard these rules know.
+JUDGED = frozenset({"create_index", "drop_index", "add_constraint", "alter_column"})
+DJANGO, ALEMBIC, SQL = "django", "alembic", "sql"
+
+
+@dataclass
+class OperationContext:
+    op: Fact  # the SCHEMA_OP under review
+    dialect: Dialect
+    before: Catalog  # the schema without the change's migrations
+    after: Catalog  # the schema with them
+    migration: list[Fact]  # every upgrade SCHEMA_OP of the op's file, in file order
+    graph: DependencyGraph
+    root: Path | None = None
+    created: frozenset[str] = field(default_factory=frozenset)  # tables the change itself creates
+
+    @property
+    def table(self) -> str:
+        return self.op.table
+
+    @property
+    def path(self) -> str:
+        return self.op.location.path
+
+    @property
+    def name(self) -> str | None:
+        return self.op.extra.get("name")
+
+    @cached_property
+    def framework(self) -> str:
+        """Whose migration it is, so fixes speak its language: a Django migration, an Alembic
+        revision (SQL they run through RunSQL or op.execute included), or plain SQL."""
+        operation = str(self.op.extra.get("operation") or "")
+        if self.path.endswith(".sql"):
+            return SQL
+        if operation.startswith(("op.", "batch_op.")):
+            return ALEMBIC
+        if operation[:1].isupper():
+            return DJANGO
+        text = self.text or ""
+        if re.search(r"^\s*(?:from|import)\s+alembic\b", text, re.M):
+            return ALEMBIC
+        if re.search(r"^\s*from\s+django\.db\s+import\b", text, re.M):
+            return DJANGO
+        return SQL
+
+    @property
+    def is_new_table(self) -> bool:
+        """The change creates the table: nothing reads or writes it yet, nothing waits."""
+        return self.table in self.created or self.before.get(self.table) is None
+
+    def earlier(self) -> list[Fact]:
+        """The operations of the same migration that run before this one."""
+        return [f for f in self.migration if _order(f) < _order(self.op)]
+
+    def later(self) -> list[Fact]:
+        return [f for f in self.migration if _order(f) > _order(self.op)]
+
+    @cached_property
+    def text(self) -> str | None:
+        """The migration's source, or None when it cannot be read."""
+        if self.root is None:
+            return None
+        try:
+            return (Path(self.root) / self.path).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return None
+
+    def writers(self, table: str | None = None) -> list[Fact]:
+        return [f for f in self.graph.writers(table or self.table) if f.kind == ACCESS and f.access == WRITE]
+
+    def readers(self, table: str | None = None) -> list[Fact]:
+        return [f for f in self.graph.readers(table or self.table) if f.kind == ACCESS and f.access == READ]
+
+    def column_before(self, column: str) -> Column | None:
+        table = self.before.get(self.table)
+        return table.columns.get(column) if table is not None else None
+
+    def column_after(self, column: str) -> Column | None:
+        table = self.after.get(self.table)
+        return table.columns.get(column) if table is not None else None
+
+
+def _with_table(fact: Fact, before: Catalog) -> Fact:
+    """`DROP INDEX ix` names no table (PostgreSQL): the table whose index it is, before the change."""
+    if fact.table or fact.detail != "drop_index" or not fact.extra.get("name"):
+        return fact
+    owner = next((name for name, table in sorted(before.tables.items())
+                  if any(ix.name == fact.extra["name"] for ix in table.indexes())), "")
+    return replace(fact, table=owner) if owner else fact
+
+
+def _order(fact: Fact) -> tuple[int, int]:
+    return (fact.location.statement_start, fact.location.col or 0)
+
+
+def sets_not_null(ctx: OperationContext) -> list[str]:
+    """The columns an `alter_column` makes NOT NULL: said by the SQL or Alembic call, else read
+    from the schema before and after (Django's AlterField restates the whole field)."""
+    op = ctx.op
+    if op.detail != "alter_column":
+        return []
+    if "set not null" in str(op.extra.get("change") or ""):
+        return list(op.columns)
+    if op.extra.get("change") is not None:
+        return []
+    found = []
+    for column in op.columns:
+        before, after = ctx.column_before(column), ctx.column_after(column)
+        if before is not None and after is not None and before.nullable is not False and after.nullable is False:
+            found.append(column)
+    return found
+
+
+def operations_in(index: Any, paths: Iterable[str], changed: dict[str, frozenset[int] | None] | None,
+                  dialect: Dialect, before: Catalog) -> list[OperationContext]:
+    """The judged operations of the migrations at `paths` (on their changed lines when `changed`
+    says which), in file order."""
+    wanted = list(dict.fromkeys(paths))
+    in_change = set(wanted)
+    created = frozenset(f.table for f in index.facts if f.kind == SCHEMA_OP and f.detail in ("create_table", "create_table_as")
+                        and f.location.path in in_change and f.extra.get("direction") != "down")
+    contexts = []
+    for path in wanted:
+        migration = sorted((_with_table(f, before) for f in index.facts if f.kind == SCHEMA_OP and f.location.path == path
+                            and f.extra.get("direction") != "down" and not f.extra.get("within")), key=_order)
+        migration = [f for f in migration if f.table]
+        lines = (changed or {}).get(path)
+        for fact in migration:
+            if fact.detail not in JUDGED or runs_on_the_way_down(Path(index.root), fact.location.path, fact.location.line):
+                continue
+            if lines is not None and not lines & set(range(fact.location.statement_start, (fact.location.end_line or fact.location.line) + 1)):
+                continue
+            contexts.append(OperationContext(fact, dialect, before, index.catalog, migration, index.graph, Path(index.root), created))
+    return contexts

@@ -1,0 +1,15 @@
+from django.contrib.postgres.operations import AddIndexConcurrently
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    atomic = False
+
+    dependencies = [("support", "0002_ticket_opened_idx")]
+
+    operations = [
+        AddIndexConcurrently(
+            model_name="ticket",
+            index=models.Index(fields=["subject"], name="ticket_subject_idx"),
+        ),
+    ]
