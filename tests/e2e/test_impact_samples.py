@@ -381,8 +381,13 @@ def test_check_alembic_migration_with_path(depmap):
         ("lock-timeout", "warning", relative, 24),
         ("table-rewrite", "warning", relative, 24),
         ("lock-timeout", "warning", relative, 28),
+        # the revision indexes the new column in the same transaction, without CONCURRENTLY
+        ("blocking-index", "warning", relative, 39),
     ]
     assert "op.execute(\"SET lock_timeout = '5s'\")" in document["findings"][0]["fix"]
+    assert [(o["description"], o["table"], o["line"]) for o in document["operations"]] == [
+        ("op.create_index() (index ix_billing_invoices_due_date on billing.invoices (due_date))", "billing.invoices", 39),
+    ]
 
 
 def test_check_django_migration_with_path(depmap):

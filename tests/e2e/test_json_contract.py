@@ -111,14 +111,15 @@ def test_every_history_document_is_valid(sample: str, tmp_path: Path) -> None:
 
 
 def test_the_checks_took_the_paths_they_were_chosen_for(tmp_path: Path) -> None:
-    """Several columns in one migration, and a migration that adds none: both documents valid."""
+    """Several columns in one migration, and a migration that adds none but builds indexes: both
+    documents valid."""
     root = sample_copy(tmp_path, "shop_sql")
     run = Depmap()
     several = run.json("check", "check", str(root / "migrations/0004_customer_marketing.sql"), "--path", str(root), "--format", "json")
     none = run.json("check", "check", str(root / "migrations/0003_order_status_index.sql"), "--path", str(root), "--format", "json")
     assert [c["column"]["column"] for c in several["columns"]] == ["marketing_opt_in", "marketing_opt_in_at"]
-    assert (none["columns"], none["verdict"]) == ([], "safe")
-    assert none["problems"][0].startswith("migrations/0003_order_status_index.sql: adds no column")
+    assert (none["columns"], none["verdict"], none["problems"]) == ([], "needs care", [])
+    assert [o["operation"] for o in none["operations"]] == ["create_index", "create_index", "create_index", "alter_column"]
     assert run.invalid() == []
 
 

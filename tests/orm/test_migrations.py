@@ -125,7 +125,7 @@ def test_column_operations_sit_at_the_operation_not_at_its_field_line() -> None:
          {"column_constraints": [{"column": "status", "index": True}], "operation": "AlterField", **common}),
         # RunSQL: its DDL, and its reverse_sql apart (the table found by the index's name, later)
         (run_sql[0] + 1, run_sql[0] + 1, "shop_orders", "create_index", ("paid_at",),
-         {"name": "orders_paid_at_idx", "statement": "create_index", "sink": "RunSQL", **common}),
+         {"name": "orders_paid_at_idx", "statement": "create_index", "concurrently": True, "sink": "RunSQL", **common}),
         (run_sql[0] + 2, run_sql[0] + 2, "", "drop_index", (),
          {"name": "orders_paid_at_idx", "statement": "other", "sink": "RunSQL", "direction": "down", **common}),
     ]
