@@ -16,10 +16,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
-from depmap.catalog import Catalog, Column
+from depmap.catalog import Catalog
 from depmap.dialects.capabilities import Dialect
 from depmap.impact.migration_specs import runs_on_the_way_down
-from depmap.model import ACCESS, READ, SCHEMA_OP, WRITE, Fact
+from depmap.model import ACCESS, COLUMN_DEF, READ, SCHEMA_OP, WRITE, Fact
 
 if TYPE_CHECKING:
     from depmap.graph import DependencyGraph
@@ -35,11 +35,11 @@ class OperationContext:
     op: Fact  # the SCHEMA_OP under review
     dialect: Dialect
     before: Catalog  # the schema without the change's migrations
-    after: Catalog  # the schema with them
     migration: list[Fact]  # every upgrade SCHEMA_OP of the op's file, in file order
     graph: DependencyGraph
     root: Path | None = None
     created: frozenset[str] = field(default_factory=frozenset)  # tables the change itself creates
+    definitions: dict[tuple[str, str], list[Fact]] = field(default_factory=dict)  # ORM migrations' COLUMN_DEFs, in order
 
     @property
     def table(self) -> str:
@@ -99,13 +99,30 @@ class OperationContext:
     def readers(self, table: str | None = None) -> list[Fact]:
         return [f for f in self.graph.readers(table or self.table) if f.kind == ACCESS and f.access == READ]
 
-    def column_before(self, column: str) -> Column | None:
-        table = self.before.get(self.table)
-        return table.columns.get(column) if table is not None else None
+    def field_change(self, column: str) -> tuple[Fact | None, Fact | None]:
+        """An ORM migration's AlterField: the column's definition before it and the one it makes
+        (COLUMN_DEF facts in migration order); (None, None) when unknown."""
+        history = self.definitions.get((self.table, column), [])
+        here = (self.path, self.op.location.line)
+        for position, fact in enumerate(history):
+            if (fact.location.path, fact.location.line) == here:
+                return (history[position - 1] if position else None), fact
+        return None, None
 
-    def column_after(self, column: str) -> Column | None:
-        table = self.after.get(self.table)
-        return table.columns.get(column) if table is not None else None
+    def changes_the_database(self) -> bool:
+        """False for an AlterField that changes only what Django keeps in Python (`choices`,
+        `help_text`, `validators`, a Python `default`): it runs no SQL and takes no lock."""
+        if self.op.detail != "alter_column" or self.op.extra.get("change") is not None or self.framework != DJANGO:
+            return True
+        for column in self.op.columns:
+            before, after = self.field_change(column)
+            if before is None or after is None or any(before.extra.get(k) != after.extra.get(k) for k in _DATABASE_KEYS):
+                return True
+        return False
+
+
+# What an AlterField changes in the database; the rest of a field lives in Python only.
+_DATABASE_KEYS = ("type", "nullable", "default", "primary_key", "unique", "size")
 
 
 def _with_table(fact: Fact, before: Catalog) -> Fact:
@@ -123,7 +140,7 @@ def _order(fact: Fact) -> tuple[int, int]:
 
 def sets_not_null(ctx: OperationContext) -> list[str]:
     """The columns an `alter_column` makes NOT NULL: said by the SQL or Alembic call, else read
-    from the schema before and after (Django's AlterField restates the whole field)."""
+    from the field's definitions before and after it (Django's AlterField restates the field)."""
     op = ctx.op
     if op.detail != "alter_column":
         return []
@@ -133,8 +150,8 @@ def sets_not_null(ctx: OperationContext) -> list[str]:
         return []
     found = []
     for column in op.columns:
-        before, after = ctx.column_before(column), ctx.column_after(column)
-        if before is not None and after is not None and before.nullable is not False and after.nullable is False:
+        before, after = ctx.field_change(column)
+        if before is not None and after is not None and before.extra.get("nullable") is not False and after.extra.get("nullable") is False:
             found.append(column)
     return found
 
@@ -145,6 +162,11 @@ def operations_in(index: Any, paths: Iterable[str], changed: dict[str, frozenset
     says which), in file order."""
     wanted = list(dict.fromkeys(paths))
     in_change = set(wanted)
+    definitions: dict[tuple[str, str], list[Fact]] = {}
+    for fact in sorted((f for f in index.facts if f.kind == COLUMN_DEF and f.via == "migration" and f.columns
+                        and f.extra.get("migration_rank") is not None and f.extra.get("direction") != "down"),
+                       key=lambda f: (f.extra["migration_rank"], f.location.line)):
+        definitions.setdefault((fact.table, fact.columns[0]), []).append(fact)
     created = frozenset(f.table for f in index.facts if f.kind == SCHEMA_OP and f.detail in ("create_table", "create_table_as")
                         and f.location.path in in_change and f.extra.get("direction") != "down")
     contexts = []
@@ -158,5 +180,6 @@ def operations_in(index: Any, paths: Iterable[str], changed: dict[str, frozenset
                 continue
             if lines is not None and not lines & set(range(fact.location.statement_start, (fact.location.end_line or fact.location.line) + 1)):
                 continue
-            contexts.append(OperationContext(fact, dialect, before, index.catalog, migration, index.graph, Path(index.root), created))
+            contexts.append(OperationContext(fact, dialect, before, migration, index.graph, Path(index.root),
+                                             created, definitions))
     return contexts

@@ -236,7 +236,7 @@ class DjangoOperations:
             "default": spec.get("db_default"),
             "client_default": spec.get("default"),
         }
-        for key in ("primary_key", "unique", "preserve_default"):
+        for key in ("primary_key", "unique", "preserve_default", "size"):
             if key in spec:
                 extra[key] = spec[key]
         if detail == "alter_column":

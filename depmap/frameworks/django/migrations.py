@@ -73,6 +73,11 @@ _OPERATIONS = {
 }
 
 
+# Field arguments that change the column's database type: an AlterField that changes one of them
+# runs ALTER COLUMN ... TYPE; one that changes `choices` or `help_text` runs nothing.
+_SIZE_KWARGS = ("max_length", "max_digits", "decimal_places")
+
+
 def wants_django_migrations(text: str) -> bool:
     return bool(_PREFILTER.search(text))
 
@@ -269,7 +274,7 @@ class _Migration:
             "kind": kind,
             "db_column": literal_string(argument(call, None, "db_column")),
             "type": type_name,
-            "nullable": False if null is None else literal_bool(null),
+            "nullable": (type_name == "NullBooleanField") if null is None else literal_bool(null),  # NULL-able by definition
             "default": self._written(argument(call, None, "default")),
             "db_default": self._written(argument(call, None, "db_default")),
             "primary_key": bool(literal_bool(argument(call, None, "primary_key"))),
@@ -281,6 +286,9 @@ class _Migration:
         db_index = literal_bool(argument(call, None, "db_index"))
         if db_index is not None:
             found["db_index"] = db_index
+        size = {key: self._written(argument(call, None, key)) for key in _SIZE_KWARGS if argument(call, None, key) is not None}
+        if size:
+            found["size"] = size
         return found
 
     def _reference(self, node: ast.expr | None) -> str | None:

@@ -291,7 +291,7 @@ class _Reader(ClassReader):
             "kind": kind,
             "db_column": literal_string(keywords.get("db_column")),
             "type": type_name,
-            "nullable": False if null is None else literal_bool(null),
+            "nullable": (type_name == "NullBooleanField") if null is None else literal_bool(null),  # NULL-able by definition
             "default": self.source(keywords.get("default")),
             "db_default": self.source(keywords.get("db_default")),
             "primary_key": literal_bool(keywords.get("primary_key")) is True,

@@ -25,6 +25,7 @@ https://dev.mysql.com/doc/refman/8.0/en/metadata-locking.html
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterator
 
@@ -114,18 +115,22 @@ def _takes_table_lock(op: Fact) -> bool:
     return op.detail in _TABLE_LOCKS and not op.extra.get("concurrently")
 
 
+def _runs_sql(ctx: OperationContext, op: Fact) -> bool:
+    return replace(ctx, op=op).changes_the_database()
+
+
 def check_operation(ctx: OperationContext) -> Iterator[Finding]:
     """One finding per migration, at its first locking operation; a migration that adds a column
     gets it from the column's own check."""
     family = ctx.dialect.family
     op = ctx.op
-    if family not in _SETTING or ctx.is_new_table or not _takes_table_lock(op):
+    if family not in _SETTING or ctx.is_new_table or not _takes_table_lock(op) or not ctx.changes_the_database():
         return
     if family == MYSQL and op.detail == "create_index":
         return  # InnoDB builds secondary indexes online; the metadata lock is brief
     if any(f.detail == "add_column" for f in ctx.migration):
         return
-    if any(_takes_table_lock(f) and f.table not in ctx.created for f in ctx.earlier()):
+    if any(_takes_table_lock(f) and f.table not in ctx.created and _runs_sql(ctx, f) for f in ctx.earlier()):
         return
     text = ctx.text
     if text is None or _SETTING[family].search(text):
