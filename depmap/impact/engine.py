@@ -8,7 +8,7 @@ from typing import Any, Iterable
 from depmap.catalog import Catalog
 from depmap.dialects.capabilities import Dialect
 from depmap.impact.context import ImpactContext
-from depmap.impact.finding import SEVERITY_ORDER, Finding, verdict
+from depmap.impact.finding import SEVERITY_ORDER, Finding, in_production, verdict
 from depmap.impact.scope import soften_in_tests
 from depmap.impact.spec import ColumnSpec
 from depmap.model import Fact, Skipped
@@ -41,10 +41,21 @@ class ImpactReport:
         return verdict(self.findings)
 
     def counts(self) -> dict[str, int]:
+        """Findings per severity, in production code (test code: `in_tests`)."""
         counts = {severity: 0 for severity in SEVERITY_ORDER}
-        for finding in self.findings:
+        for finding in in_production(self.findings):
             counts[finding.severity] += 1
         return counts
+
+    @property
+    def in_tests(self) -> int:
+        """Findings in test code: listed, but outside the counts and the verdict."""
+        return len(self.findings) - len(in_production(self.findings))
+
+    def counts_label(self, separator: str = " · ") -> str:
+        """"1 breaking · 2 warning (+5 in tests)", "no findings (+2 in tests)"."""
+        label = separator.join(f"{n} {severity}" for severity, n in self.counts().items() if n) or "no findings"
+        return f"{label} (+{self.in_tests} in tests)" if self.in_tests else label
 
 
 def before_change(facts: list[Fact], changed_paths: Iterable[str]) -> Catalog:

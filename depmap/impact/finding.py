@@ -73,9 +73,18 @@ class Finding:
         return data
 
 
+def in_production(findings: list[Finding]) -> list[Finding]:
+    """The findings outside test code: what verdicts, counts and `--fail-on` judge. A test that
+    breaks fails the suite, not production; reports list it apart ("+3 in tests")."""
+    from depmap.impact.scope import is_test_path
+
+    return [f for f in findings if not is_test_path(f.location.path)]
+
+
 def verdict(findings: list[Finding]) -> str:
-    """breaking when anything breaks (or the spec is an error), needs care on warnings, else safe."""
-    severities = {f.severity for f in findings}
+    """breaking when anything in production code breaks (or the spec is an error), needs care on
+    warnings, else safe."""
+    severities = {f.severity for f in in_production(findings)}
     if severities & {ERROR, BREAKING}:
         return BREAKS
     if WARNING in severities:
@@ -88,4 +97,4 @@ def reaches(findings: list[Finding], threshold: str) -> bool:
     if threshold == "never":
         return False
     limit = SEVERITY_ORDER[threshold]
-    return any(SEVERITY_ORDER[f.severity] <= limit for f in findings)
+    return any(SEVERITY_ORDER[f.severity] <= limit for f in in_production(findings))

@@ -36,8 +36,7 @@ def describe_column(report: ImpactReport) -> str:
 
 
 def print_impact(out: Console, report: ImpactReport) -> None:
-    counts = report.counts()
-    summary = ", ".join(f"{n} {severity}" for severity, n in counts.items() if n) or "no findings"
+    summary = report.counts_label(", ")
     heading = printable(report.title) if report.operation is not None else f"Adding {printable(describe_column(report))}"
     if report.operation is not None and not heading.startswith(f"{report.operation.table}."):
         heading = heading[:1].upper() + heading[1:]
@@ -75,7 +74,7 @@ def print_impact(out: Console, report: ImpactReport) -> None:
             out.print(Text(printable(f"  {where}  [{item.finding.rule}] by {item.by}: {item.reason}"), style="dim"))
     if report.plan:
         out.print()
-        out.print(Text("Rollout plan", style="bold"))
+        out.print(Text(f"Rollout plan for {dialect.label} (from {printable(dialect.source)}, as the findings)", style="bold"))
         for step in report.plan:
             out.print()
             out.print(Text(f"{step.number}. {step.title}", style="bold"))
@@ -110,7 +109,7 @@ def print_check(out: Console, reports: list[ImpactReport], migrations: tuple[str
         for heading in ("change", "verdict", "findings", "at"):
             summary.add_column(heading, no_wrap=True)
         for report in reports:
-            counts = " · ".join(f"{n} {severity}" for severity, n in report.counts().items() if n) or "no findings"
+            counts = report.counts_label()
             origin = report.spec.origin
             summary.add_row(
                 printable(report.title),

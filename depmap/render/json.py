@@ -101,6 +101,8 @@ def impact_document(report: Any, skipped: Iterable[Skipped]) -> dict[str, Any]:
     }
     document["verdict"] = report.verdict
     document["counts"] = report.counts()
+    if report.in_tests:
+        document["findings_in_tests"] = report.in_tests
     document["plan"] = [step.to_json() for step in report.plan]
     if report.errors:
         document["errors"] = list(report.errors)

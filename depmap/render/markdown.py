@@ -165,7 +165,7 @@ def _page(reports: list[ImpactReport], ordered: list[list[Finding]], run: RunInf
 
 def _column(report: ImpactReport, findings: list[Finding], hidden: int, sites: list[list[Location]] | None) -> ColumnView:
     name = report.title
-    counts = " · ".join(f"{n} {severity}" for severity, n in report.counts().items() if n) or "no findings"
+    counts = report.counts_label()
     steps = None
     if sites is not None:
         steps = [

@@ -141,8 +141,10 @@ def _writers(ctx: ImpactContext) -> tuple[list[Finding], list[Fact]]:
         model, field = _model_field(ctx, fact) if fact.detail == "orm_create" else (None, None)
         if model is not None and field is not None:
             if _orm_fills(field, model.framework):
-                if field.path in ctx.changed_paths and fact.location.path not in ctx.changed_paths:
-                    stale.append(fact)  # the new model fills it; the code deployed today does not
+                if (ctx.added_at is not None or field.path in ctx.changed_paths) and fact.location.path not in ctx.changed_paths:
+                    # the model fills it, as written now; the code still deployed during the rollout does not,
+                    # whether the model changes in this change or changed before the migration runs
+                    stale.append(fact)
                 continue
             if "**" in fact.snippet:
                 continue  # keyword arguments we cannot see may set it
@@ -171,7 +173,8 @@ def _ddl_fix(ctx: ImpactContext, stale: list[Fact]) -> str:
         value = spec.client_default or spec.add_default or "..."
         return (f"Let the database fill it: replace `default=` by `db_default={value}` on "
                 f"{model.class_name}.{spec.column} (Django 5.0+) and regenerate the migration, so rows the old code "
-                f"creates get it too; or {staged}")
+                f"creates get it too; or keep the default in the database with migrations.RunSQL(\"ALTER TABLE {spec.table} "
+                f"ALTER COLUMN {spec.column} SET DEFAULT {spec.add_default or value}\") after the AddField; or {staged}")
     fill = f" DEFAULT {spec.fill_value}" if spec.fill_value else " DEFAULT <value>"
     kind = f" {spec.type}" if spec.type else ""
     ddl = f"ALTER TABLE {spec.table} ADD COLUMN {spec.column}{kind} NOT NULL{fill}"
@@ -191,6 +194,9 @@ def check(ctx: ImpactContext) -> Iterator[Finding]:
         parts = [f"Adding {spec.table}.{spec.column} as NOT NULL without a default: {ddl_error}."] if ddl_error else []
         if stale:
             sites = ", ".join(f"{f.location.path}:{f.location.line}" for f in stale)
+            if spec.add_default is not None and spec.default is None:
+                parts.append(f"Django's AddField fills the existing rows with {spec.add_default} and then drops the "
+                             "default, so the database gives later rows nothing.")
             parts.append(f"The code deployed today creates {spec.table} rows without {spec.column} ({sites}): from the "
                          f"moment the migration runs until the new code is deployed, those creates fail with: "
                          f"{null_violation_error(ctx.dialect, spec.table, spec.column)}.")
