@@ -52,10 +52,10 @@ class ImpactReport:
         """Findings in test code: listed, but outside the counts and the verdict."""
         return len(self.findings) - len(in_production(self.findings))
 
-    def counts_label(self, separator: str = " · ") -> str:
+    def counts_label(self, separator: str = " · ", tests: str = " (+{} in tests)") -> str:
         """"1 breaking · 2 warning (+5 in tests)", "no findings (+2 in tests)"."""
         label = separator.join(f"{n} {severity}" for severity, n in self.counts().items() if n) or "no findings"
-        return f"{label} (+{self.in_tests} in tests)" if self.in_tests else label
+        return label + tests.format(self.in_tests) if self.in_tests else label
 
 
 def before_change(facts: list[Fact], changed_paths: Iterable[str]) -> Catalog:

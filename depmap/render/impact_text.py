@@ -36,7 +36,7 @@ def describe_column(report: ImpactReport) -> str:
 
 
 def print_impact(out: Console, report: ImpactReport) -> None:
-    summary = report.counts_label(", ")
+    summary = report.counts_label(", ", "; +{} in tests")
     heading = printable(report.title) if report.operation is not None else f"Adding {printable(describe_column(report))}"
     if report.operation is not None and not heading.startswith(f"{report.operation.table}."):
         heading = heading[:1].upper() + heading[1:]
