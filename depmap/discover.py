@@ -101,6 +101,17 @@ def classify(name: str) -> str:
     return _KIND_BY_SUFFIX.get(suffix, FileKind.OTHER)
 
 
+_TEST_PATH = re.compile(
+    r"(^|/)(tests?|testing|spec|specs|__tests__|testutils|test_utils|fixtures)/"
+    r"|(^|/)(test_[^/]*|[^/]*_tests?|conftest|tests?)\.py$"
+)
+
+
+def is_test_path(path: str) -> bool:
+    """Test code: tests/…, test_x.py, x_test.py, x_tests.py, conftest.py, fixtures/…"""
+    return _TEST_PATH.search(path) is not None
+
+
 def is_migration_path(path: str) -> bool:
     """Whether a path relative to the root is where migrations live: its statements are replayed
     in order by the catalog and judged by `check`."""

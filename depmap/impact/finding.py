@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from depmap.discover import is_test_path
 from depmap.model import HIGH, Location
 
 ERROR, BREAKING, WARNING, INFO = "error", "breaking", "warning", "info"
@@ -76,8 +77,6 @@ class Finding:
 def in_production(findings: list[Finding]) -> list[Finding]:
     """The findings outside test code: what verdicts, counts and `--fail-on` judge. A test that
     breaks fails the suite, not production; reports list it apart ("+3 in tests")."""
-    from depmap.impact.scope import is_test_path
-
     return [f for f in findings if not is_test_path(f.location.path)]
 
 

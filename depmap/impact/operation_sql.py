@@ -37,8 +37,9 @@ def constraint_body(fact: Fact) -> str:
     return f"{_KINDS.get(kind, kind.upper())} ({columns_sql(fact)})"
 
 
-def described(fact: Fact) -> str:
-    """The operation in a few words, as its source names it when that is not SQL."""
+def described(fact: Fact, *, opening: bool = False) -> str:
+    """The operation in a few words, as its source names it when that is not SQL; capitalised
+    when it opens a sentence."""
     name = fact.extra.get("name")
     kind = fact.extra.get("constraint")
     label = {
@@ -49,11 +50,11 @@ def described(fact: Fact) -> str:
     }.get(fact.detail or "", fact.detail or "operation")
     label = " ".join(label.split())
     operation = fact.extra.get("operation")
-    if operation and not str(operation).islower() and not str(operation).startswith("op."):
-        return f"{operation} ({label})"
     if operation and str(operation).startswith(("op.", "batch_op.")):
-        return f"{operation}() ({label})"
-    return label
+        label = f"{operation}() ({label})"
+    elif operation and not str(operation).islower():
+        label = f"{operation} ({label})"
+    return label[:1].upper() + label[1:] if opening else label
 
 
 def index_sql(fact: Fact, *, concurrently: bool) -> str:

@@ -7,20 +7,11 @@ updated) one severity lower and say why, so a hundred fixtures do not drown the 
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
+from depmap.discover import is_test_path  # noqa: F401 (where the rules import it from)
 from depmap.impact.finding import BREAKING, WARNING, Finding
 
-_TEST_PATH = re.compile(
-    r"(^|/)(tests?|testing|spec|specs|__tests__|testutils|test_utils|fixtures)/"
-    r"|(^|/)(test_[^/]*|[^/]*_tests?|conftest|tests?)\.py$"
-)
-
-
-def is_test_path(path: str) -> bool:
-    """tests/…, test_x.py, x_test.py, x_tests.py, conftest.py, fixtures/…"""
-    return _TEST_PATH.search(path) is not None
 
 
 def soften_in_tests(finding: Finding) -> Finding:

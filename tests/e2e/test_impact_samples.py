@@ -164,14 +164,15 @@ def test_text_report_starts_with_the_verdict_then_groups_by_severity(depmap):
         "BREAKING (3)",
         "  (the new migration)  [not-null-without-default]",
     ]
-    assert lines.index("BREAKING (3)") < lines.index("WARNING (1)") < lines.index("INFO (2)") < lines.index("Rollout plan")
+    PLAN = "Rollout plan for postgres (version unknown) (from config, as the findings)"
+    assert lines.index("BREAKING (3)") < lines.index("WARNING (1)") < lines.index("INFO (2)") < lines.index(PLAN)
     assert "      - migrations/0001_initial.sql:24 the table is defined here" in lines  # context, not the site
-    sites = [line.strip().split()[0] for line in lines[: lines.index("Rollout plan")] if line.startswith("  ") and "  [" in line]
+    sites = [line.strip().split()[0] for line in lines[: lines.index(PLAN)] if line.startswith("  ") and "  [" in line]
     assert sites == [
         "(the", "shop/repositories/orders.py:52", "shop/repositories/orders.py:81", "shop/reports/sales.py:98",
         "shop/broken_sql.py:12", "migrations/0005_inventory_cleanup.sql:8",
     ]  # fmt: skip
-    plan = lines[lines.index("Rollout plan") + 1:]
+    plan = lines[lines.index(PLAN) + 1:]
     assert [line for line in plan if line[:2] in {f"{n}." for n in range(1, 6)}] == [
         "1. Expand: add the column",
         "2. Deploy writers that set the column",

@@ -160,7 +160,8 @@ def test_old_code_failing_is_said_once_at_the_migration() -> None:
                       add_default="''", client_default='""', framework="django")
     ddl = findings_of(not_null_without_default, ctx)[0]
     assert ddl.message == (
-        "The code deployed today creates orders_order rows without discount_code (orders/services.py:18, "
+        "Django's AddField fills the existing rows with '' and then drops the default, so the database gives later rows "
+        "nothing. The code deployed today creates orders_order rows without discount_code (orders/services.py:18, "
         "orders/services.py:22): from the moment the migration runs until the new code is deployed, those creates fail "
         'with: null value in column "discount_code" of relation "orders_order" violates not-null constraint.'
     )

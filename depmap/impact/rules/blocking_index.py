@@ -66,7 +66,7 @@ def check_operation(ctx: OperationContext) -> Iterator[Finding]:
         message = (f"Building {described(op)} takes a SHARE lock on {ctx.table} until the index is complete: "
                    f"{who_waits(ctx, writes_only=True)}, longer the bigger the table.")
     else:
-        message = (f"{described(op)[0].upper()}{described(op)[1:]} takes an ACCESS EXCLUSIVE lock on {ctx.table}: "
+        message = (f"{described(op, opening=True)} takes an ACCESS EXCLUSIVE lock on {ctx.table}: "
                    f"{who_waits(ctx, writes_only=False)} until it ends.")
     yield Finding(RULE.id, WARNING, op.location, message, _fix(ctx), op.snippet, HIGH)
 

@@ -92,7 +92,7 @@ def check_operation(ctx: OperationContext) -> Iterator[Finding]:
             return
         (why, fix), confidence = found, HIGH
     yield Finding(RULE.id, BREAKING, op.location,
-                  f"{described(op)[0].upper()}{described(op)[1:]} runs CONCURRENTLY, which PostgreSQL refuses inside a "
+                  f"{described(op, opening=True)} runs CONCURRENTLY, which PostgreSQL refuses inside a "
                   f"transaction block, and {why}: the migration fails.",
                   f"Take it out of the transaction: {fix}.", op.snippet, confidence)
 

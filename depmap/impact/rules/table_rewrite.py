@@ -70,6 +70,16 @@ def _grade(cost: AddColumnCost) -> tuple[str, str] | None:
     return None
 
 
+def _indexes(ctx: ImpactContext) -> str:
+    """"its 3 indexes (orders_pkey, orders_status_idx, orders_customer_idx)" from the catalog."""
+    table = ctx.table
+    names = sorted({ix.name for ix in table.indexes() if ix.name}) if table is not None else []
+    if not names:
+        return "its indexes"
+    shown = ", ".join(names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
+    return f"its {len(names)} index{'es' if len(names) != 1 else ''} ({shown})"
+
+
 def _message(ctx: ImpactContext, cost: AddColumnCost) -> str:
     spec, where = ctx.spec, product_label(ctx.dialect)
     target = f"{spec.table}.{spec.column}"
@@ -80,7 +90,7 @@ def _message(ctx: ImpactContext, cost: AddColumnCost) -> str:
         return (f"On {where}, adding {target} rebuilds {spec.table} (ALGORITHM={cost.algorithm}): every row is "
                 f"copied, which takes longer the bigger the table. {reasons}")
     if cost.rewrites:
-        return (f"On {where}, adding {target} rewrites {spec.table} and its indexes while holding an {cost.lock} "
+        return (f"On {where}, adding {target} rewrites {spec.table} and {_indexes(ctx)} while holding an {cost.lock} "
                 f"lock: every read and write of {spec.table} waits until the rewrite ends, which takes longer the "
                 f"bigger the table. {reasons}")
     if cost.scans:

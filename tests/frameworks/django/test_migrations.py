@@ -43,8 +43,8 @@ def test_initial_migration_creates_models() -> None:
     id_lines = [n for n, text in enumerate(source(f).splitlines(), 1) if bigauto in text]
     order_fields = [
         field("id", id_lines[0], "BigAutoField", primary_key=True),
-        field("number", at(f, '("number"'), "CharField", unique=True),
-        field("status", at(f, '("status"'), "CharField", default='"new"'),
+        field("number", at(f, '("number"'), "CharField", unique=True, size={"max_length": "20"}),
+        field("status", at(f, '("status"'), "CharField", default='"new"', size={"max_length": "20"}),
         field("note", at(f, '("note"'), "TextField", nullable=True),
         # a field written over several lines: the line of its name
         field("customer", at(f, '"customer",'), "ForeignKey", kind="foreign_key",
@@ -102,11 +102,11 @@ def test_add_and_alter_field_with_defaults() -> None:
             }),
             (OP, at(f, 'name="currency",') - 2, "", (), None, {
                 "app": "orders", "op": "AddField", "model_name": "order", "name": "currency",
-                "fields": [field("currency", at(f, 'default="EUR"'), "CharField", default='"EUR"')],
+                "fields": [field("currency", at(f, 'default="EUR"'), "CharField", default='"EUR"', size={"max_length": "3"})],
             }),
             (OP, at(f, "migrations.AlterField("), "", (), None, {
                 "app": "orders", "op": "AlterField", "model_name": "order", "name": "status",
-                "fields": [field("status", at(f, "max_length=32"), "CharField", nullable=True, default='"new"', db_index=True)],
+                "fields": [field("status", at(f, "max_length=32"), "CharField", nullable=True, default='"new"', db_index=True, size={"max_length": "32"})],
             }),
             # RunSQL and RunPython make no operation fact
         ],
@@ -182,7 +182,7 @@ def test_unmanaged_model_and_many_to_many_through() -> None:
                 "op": "CreateModel", "model_name": "invoice", "table": "legacy_invoices", "managed": False,
                 "fields": [
                     field("id", at(f, '("id"'), "AutoField", primary_key=True),
-                    field("amount", at(f, '("amount"'), "DecimalField"),
+                    field("amount", at(f, '("amount"'), "DecimalField", size={"max_digits": "10", "decimal_places": "2"}),
                     field("tags", at(f, '("tags"'), "ManyToManyField", kind="many_to_many",
                           related_model="catalog.Tag", through="billing.InvoiceTag", related_name="+"),
                 ],
@@ -237,7 +237,7 @@ class Migration(Base):
             }),
             (OP, 10, "", (), None, {
                 "op": "AddField", "model_name": "order", "name": "tracking",
-                "fields": [field("tracking", 10, "CharField", nullable=True)],
+                "fields": [field("tracking", 10, "CharField", nullable=True, size={"max_length": "40"})],
             }),
             # a field name or field that is not a literal is not guessed
         ],
