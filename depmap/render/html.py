@@ -27,7 +27,8 @@ from depmap.render.message_text import blocks, code_spans
 from depmap.render.snippets import SourceReader, excerpt_html, highlight_python, highlight_sql, pygments_css
 from depmap.render.templates import render
 
-FOLD_COLUMNS_OVER = 4  # a usage's longer column list is folded in the table
+FOLD_COLUMNS_OVER = 8  # a usage's longer column list is folded in the table
+SITES_SHOWN = 10  # a plan step's further sites are folded (a big project has thousands of readers)
 
 
 @dataclass
@@ -124,6 +125,7 @@ def _finding_view(finding: Any, reader: SourceReader, link_base: str | None) -> 
 
 
 def _step_view(step: Any, link_base: str | None) -> dict[str, Any]:
+    sites = [{"where": f"{s.path}:{s.line}", "symbol": s.symbol, "link": source_link(link_base, s.path, s.line)} for s in step.sites]
     return {
         "number": step.number,
         "name": step.name,
@@ -131,7 +133,8 @@ def _step_view(step: Any, link_base: str | None) -> dict[str, Any]:
         "description": prose_html(step.description),
         "sql": [{"text": text, "html": highlight_sql(text)} for text in map(pasteable, step.sql)],
         "migration_code": [{"framework": framework, "text": code, "html": highlight_python(code)} for framework, code in step.migration_code],
-        "sites": [{"where": f"{s.path}:{s.line}", "symbol": s.symbol, "link": source_link(link_base, s.path, s.line)} for s in step.sites],
+        "sites": sites[:SITES_SHOWN],
+        "more_sites": sites[SITES_SHOWN:],
     }
 
 
