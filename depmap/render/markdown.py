@@ -1,7 +1,8 @@
 """The impact report as Markdown for a pull-request comment (templates/report.md.j2).
 
-A reviewer reads it in a comment: the verdict on the first line, one table row per finding, the
-rollout plan and the files not analysed folded away in <details>. GitHub rejects comments over
+A reviewer reads it in a comment, at a comment's width: the verdict on the first line, then one
+list item per finding (`severity · where · what`, its fix folded in <details>), the rollout plan
+and the files not analysed folded away too; the footer names no path of the machine that ran it. GitHub rejects comments over
 65,536 characters, so the rendering never exceeds `limit`: when the whole report is longer, parts
 are left out from their least important end until it fits, and each cut says how much it left
 out. In order: the lines that name the table without a classified usage (an `impact` report's

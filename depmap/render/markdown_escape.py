@@ -10,8 +10,9 @@ e-mail address into a live link. These filters make such text inert:
   SQL in backticks) are re-emitted with safe fences; everywhere else Markdown punctuation is
   backslash-escaped, `<`, `>`, `&` and `|` become entities, a zero-width space goes after `@`
   and before the `:` of `://` and the `.` of `www.` (no mention, no autolink; the text reads the
-  same), and newlines become `<br>`, so the text stays on one line of a table or list. Code spans
-  are never autolinked.
+  same), newlines become `<br>`, so the text stays on one line of a table or list, and a leading
+  `#`, `-`, `+`, `=` or `1.` is escaped, so it starts no heading or list. Code spans are never
+  autolinked.
 - `md_code`: one code span (HTML is literal inside it; in a table, `|` still needs `\\|`).
 - `md_fence`: a fenced block whose fence no line of the code can close.
 - `md_blocks`: a finding's message or fix (depmap.render.message_text): paragraphs as `md_text`,
@@ -33,6 +34,9 @@ _CODE_LANGUAGES = {"": "sql", "py": "python"}  # a rule's indented code is SQL
 _PUNCTUATION = {"\\": "\\\\", "`": "\\`", "*": "\\*", "[": "\\[", "]": "\\]", "~": "\\~", "$": "\\$"}
 _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "|": "&#124;"}
 _ZERO_WIDTH_SPACE = "&#8203;"
+# What starts a heading, list, rule or setext underline at the start of a line (a paragraph of a
+# message on a line of its own): escaped with a backslash.
+_BLOCK_START = re.compile(r"(#{1,6}|[-+]|\d{1,9}[.)])([ \t]|$)|[=-]+[ \t]*$")
 # Characters a URL keeps as they are; anything else (spaces, parentheses, pipes, angle brackets)
 # is percent-encoded so that it cannot end the link or the table cell.
 _URL_SAFE = ":/?#@!$&'*+,;=%~-._"
@@ -103,7 +107,12 @@ def _inline(text: str, *, table: bool) -> str:
             out.append(md_code(piece, table=table))
         else:
             out.append("<br>".join(_plain(line) for line in piece.split("\n")))
-    return "".join(out)
+    text = "".join(out)
+    start = _BLOCK_START.match(text)
+    if start is None:
+        return text
+    mark = len(text) - len(text.lstrip("0123456789"))  # before the `.` of `12.`, else the first character
+    return text[:mark] + "\\" + text[mark:]
 
 
 def _plain(text: str) -> str:

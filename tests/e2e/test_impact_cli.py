@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from depmap import __version__
+from tests.e2e.conftest import REPO
+
 SHOP = "samples/shop_sql"
 
 
@@ -165,7 +168,21 @@ def test_a_link_base_from_the_scanned_project_that_is_no_web_address_is_ignored(
         f"depmap: wrote markdown report to {markdown}",
     ]
     assert "schema.sql:2" in html.read_text() and "javascript" not in html.read_text() and "href=\"schema" not in html.read_text()
-    assert "| `schema.sql:2` |" in markdown.read_text() and "javascript" not in markdown.read_text()
+    assert "\n- **warning** · `schema.sql:2` · " in markdown.read_text() and "javascript" not in markdown.read_text()
+
+
+def test_the_reports_name_no_absolute_path_of_the_machine_that_ran_them(depmap, tmp_path) -> None:
+    html, markdown = tmp_path / "out" / "r.html", tmp_path / "out" / "r.md"
+    html.parent.mkdir()
+    shop = REPO / SHOP
+    run = depmap("impact", "orders.discount_code", "--type", "text", f"--path={shop}", "-o", str(html), "-o", str(markdown),
+                 "--fail-on", "never")
+    assert run.code == 0, run.err
+    command = "depmap impact orders.discount_code --type text --path=. -o r.html -o r.md --fail-on never"
+    assert markdown.read_text().endswith(f"\n---\n\ndepmap {__version__} · `{command}`\n")
+    assert f'<code class="command">{command}</code>' in html.read_text()
+    for text in (markdown.read_text(), html.read_text()):
+        assert str(tmp_path) not in text and str(REPO) not in text
 
 
 def test_check_of_several_columns_opens_with_one_row_per_column(depmap, tmp_path) -> None:
