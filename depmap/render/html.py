@@ -21,6 +21,7 @@ from depmap.impact.finding import SEVERITY_ORDER, verdict
 from depmap.impact.plan import pasteable
 from depmap.impact.registry import RULES_BY_ID
 from depmap.impact.scope import is_test_path
+from depmap.render import SITES_SHOWN
 from depmap.render.dependency_picture import Picture, dependency_picture
 from depmap.render.links import source_link
 from depmap.render.message_text import blocks, code_spans
@@ -28,7 +29,6 @@ from depmap.render.snippets import SourceReader, excerpt_html, highlight_python,
 from depmap.render.templates import render
 
 FOLD_COLUMNS_OVER = 8  # a usage's longer column list is folded in the table
-SITES_SHOWN = 10  # a plan step's further sites are folded (a big project has thousands of readers)
 
 
 @dataclass
