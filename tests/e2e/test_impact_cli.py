@@ -200,3 +200,27 @@ def test_check_of_several_columns_opens_with_one_row_per_column(depmap, tmp_path
     assert lines[1].split() == ["column", "verdict", "findings", "added", "by"]
     assert lines[2].split()[:2] == ["customers.locale", "breaking"] and lines[2].endswith("migrations/0006_two.sql:1")
     assert lines[3].split()[:2] == ["orders.note", "breaking"] and lines[3].endswith("migrations/0006_two.sql:2")
+
+
+def test_the_markdown_of_a_big_project_keeps_its_findings_and_stays_short(depmap, tmp_path) -> None:
+    from tests.browser.big_project import write_big_project
+
+    project = write_big_project(tmp_path / "project")
+    out = tmp_path / "r.md"
+    run = depmap("impact", "orders.gift_note", "--type", "text", "--path", str(project), "-o", str(out))
+    assert run.code == 0, run.err
+    text = out.read_text()
+    assert text.splitlines()[0] == "### depmap: adding `orders.gift_note` **needs care**"
+    assert [line for line in text.splitlines() if line.startswith("- **")] == [
+        "- **warning** · `ordering/legacy_export.py:10` · INSERT INTO orders without a column list fills columns by position; "
+        "PostgreSQL gives the new column gift_note NULL without the statement saying so, and the statement breaks the day a "
+        "column is added before the last one or its value list grows.",
+        "- **warning** · `ordering/legacy_export.py:5` · `SELECT *` from orders at ordering/legacy_export.py:5 returns gift_note "
+        "as an extra 32nd column: every consumer of these rows sees one more column; none was seen reading them by position.",
+    ]
+    assert text.count("<details><summary>Fix · <code>") == 2
+    more = "(the HTML report and `--format json` list every one)"
+    assert "\nSites (361):\n" in text and f"\n- … 351 more sites not shown {more}\n" in text
+    assert "\nSites (1441):\n" in text and f"\n- … 1431 more sites not shown {more}\n" in text
+    assert len(text) < 8_000
+    assert text.endswith(f"\n---\n\ndepmap {__version__} · `depmap impact orders.gift_note --type text --path . -o r.md`\n")
