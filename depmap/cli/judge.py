@@ -93,7 +93,7 @@ def _run_info(index: Any, link_base: str | None, migrations: tuple[str, ...] = (
     from depmap.render.run_info import RunInfo, command_line, now_utc
 
     return RunInfo(
-        command=command_line(),
+        command=command_line(root=index.root),
         project=index.root.resolve().name,
         started_at=now_utc(),
         link_base=link_base or index.config.link_base,

@@ -3,3 +3,5 @@ layout in jinja2 templates under `templates/`. Thin by design: no analysis happe
 renderer branches on a rule id. May import the model, the graph's answers and `depmap.impact`'s
 report types; never the index builder, the families or the command line.
 """
+
+SITES_SHOWN = 10  # a plan step lists this many sites in HTML and Markdown; a big project's thousands are folded or counted

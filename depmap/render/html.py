@@ -2,7 +2,9 @@
 
 This module gathers what the template shows (findings with their excerpts and links, the plan,
 the dependency picture, every reader and writer); the template only lays it out. Every string
-from scanned code reaches the page through jinja's autoescape or pygments' escaping.
+from scanned code reaches the page through jinja's autoescape or pygments' escaping; messages,
+fixes and step descriptions through `prose_html`, which makes only their code spans and code
+blocks markup.
 """
 
 from __future__ import annotations
@@ -12,15 +14,21 @@ from dataclasses import dataclass, field
 from itertools import groupby
 from typing import Any
 
+from markupsafe import Markup, escape
+
 from depmap.model import INDIRECT_READS
 from depmap.impact.finding import SEVERITY_ORDER, verdict
 from depmap.impact.plan import pasteable
 from depmap.impact.registry import RULES_BY_ID
 from depmap.impact.scope import is_test_path
+from depmap.render import SITES_SHOWN
 from depmap.render.dependency_picture import Picture, dependency_picture
 from depmap.render.links import source_link
+from depmap.render.message_text import blocks, code_spans
 from depmap.render.snippets import SourceReader, excerpt_html, highlight_python, highlight_sql, pygments_css
 from depmap.render.templates import render
+
+FOLD_COLUMNS_OVER = 8  # a usage's longer column list is folded in the table
 
 
 @dataclass
@@ -110,25 +118,27 @@ def _finding_view(finding: Any, reader: SourceReader, link_base: str | None) -> 
         "where": f"{loc.path}:{loc.line}" if loc.path else f"({loc.symbol or 'project'})",
         "link": source_link(link_base, loc.path, loc.line, loc.site_end),
         "symbol": loc.symbol,
-        "message": finding.message,
-        "fix": finding.fix,
+        "message": prose_html(finding.message),
+        "fix": prose_html(finding.fix),
         "confidence": finding.confidence,
         "in_tests": is_test_path(loc.path),
         "excerpt": excerpt_html(reader, loc, finding.snippet) if loc.path else "",
-        "related": [{"where": f"{r.location.path}:{r.location.line}", "note": r.note,
+        "related": [{"where": f"{r.location.path}:{r.location.line}", "note": inline_html(r.note),
                      "link": source_link(link_base, r.location.path, r.location.line)} for r in finding.related],
     }
 
 
 def _step_view(step: Any, link_base: str | None) -> dict[str, Any]:
+    sites = [{"where": f"{s.path}:{s.line}", "symbol": s.symbol, "link": source_link(link_base, s.path, s.line)} for s in step.sites]
     return {
         "number": step.number,
         "name": step.name,
         "title": step.title,
-        "description": step.description,
+        "description": prose_html(step.description),
         "sql": [{"text": text, "html": highlight_sql(text)} for text in map(pasteable, step.sql)],
         "migration_code": [{"framework": framework, "text": code, "html": highlight_python(code)} for framework, code in step.migration_code],
-        "sites": [{"where": f"{s.path}:{s.line}", "symbol": s.symbol, "link": source_link(link_base, s.path, s.line)} for s in step.sites],
+        "sites": sites[:SITES_SHOWN],
+        "more_sites": sites[SITES_SHOWN:],
     }
 
 
@@ -144,6 +154,13 @@ def _reach_label(fact: Any) -> str:
     return INDIRECT_READS.get(fact.detail or "", "")
 
 
+def _columns_folded(fact: Any) -> str:
+    """The summary a long column list folds under ("31 columns, every field"); empty when it is short."""
+    if len(fact.columns) <= FOLD_COLUMNS_OVER:
+        return ""
+    return f"{len(fact.columns)} columns" + (", every field" if fact.detail == "orm_load" else "")
+
+
 def _usage_view(fact: Any, link_base: str | None) -> dict[str, Any]:
     loc = fact.location
     columns = ", ".join(fact.columns) if fact.columns else ("*" if "star" in (fact.detail or "") or fact.detail == "positional_insert" else "")
@@ -155,6 +172,7 @@ def _usage_view(fact: Any, link_base: str | None) -> dict[str, Any]:
         "symbol": loc.symbol or "",
         "table": fact.table,
         "columns": columns,
+        "columns_folded": _columns_folded(fact),
         "detail": fact.detail or "",
         "kind": _reach(fact),  # whole-row loads, attribute reads, readers of a view, apart
         "kind_label": _reach_label(fact),
@@ -162,3 +180,22 @@ def _usage_view(fact: Any, link_base: str | None) -> dict[str, Any]:
         "confidence": fact.confidence,
         "in_tests": is_test_path(loc.path),
     }
+
+
+def prose_html(text: str) -> Markup:
+    """A message, fix or step description as HTML: paragraphs with `<code>` for code spans, code
+    blocks highlighted (as SQL unless fenced with another language); every other character escaped."""
+    parts = []
+    for block in blocks(text):
+        if block.code:
+            html = highlight_python(block.text) if block.language in ("python", "py") else highlight_sql(block.text)
+            parts.append(f'<div class="code-block">{html}</div>')
+        else:
+            parts.append(f"<p>{inline_html(block.text)}</p>")
+    return Markup("".join(parts))
+
+
+def inline_html(text: str) -> Markup:
+    """One paragraph: code spans as `<code>`, newlines as `<br>`, the rest escaped."""
+    return Markup("").join(Markup("<code>{}</code>").format(piece) if is_code else escape(piece).replace("\n", Markup("<br>"))
+                           for is_code, piece in code_spans(text))

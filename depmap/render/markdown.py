@@ -1,13 +1,15 @@
 """The impact report as Markdown for a pull-request comment (templates/report.md.j2).
 
-A reviewer reads it in a comment: the verdict on the first line, one table row per finding, the
-rollout plan and the files not analysed folded away in <details>. GitHub rejects comments over
-65,536 characters, so the rendering never exceeds `limit`: when the whole report is longer, parts
-are left out from their least important end until it fits, and each cut says how much it left
-out. In order: the lines that name the table without a classified usage (an `impact` report's
-`mentions`), the list of files not analysed (project-wide, not about this column), warning and
-info findings (least severe first), the sites the plan steps list, breaking and error findings,
-whole plans (last column first); what fits again once a later part is gone is given back.
+A reviewer reads it in a comment, at a comment's width: the verdict on the first line, then one
+list item per finding (`severity · where · what`, its fix folded in <details>), the rollout plan
+(the first `SITES_SHOWN` sites of each step) and the files not analysed folded away too; the
+footer names no path of the machine that ran it. GitHub rejects comments over 65,536 characters,
+so the rendering never exceeds `limit`: when the whole report is longer, parts are left out from
+their least important end until it fits, and each cut says how much it left out. In order: the
+lines that name the table without a classified usage (an `impact` report's `mentions`), the list
+of files not analysed (project-wide, not about this column), warning and info findings (least
+severe first), the sites the plan steps list, breaking and error findings, whole plans (last
+column first); what fits again once a later part is gone is given back.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from depmap.impact.plan import Step, pasteable
 from depmap.impact.scope import is_test_path
 from depmap.mentions import MentionSearch
 from depmap.model import Location
+from depmap.render import SITES_SHOWN
 from depmap.render.impact_text import describe_column
 from depmap.render.run_info import RunInfo
 from depmap.render.templates import render
@@ -83,7 +86,7 @@ def render_markdown(reports: list[ImpactReport], run: RunInfo, *, limit: int = 6
         skipped=len(run.skipped),
         mentions=len(mentions.mentions) if mentions is not None else 0,
         findings=len(findings),
-        sites=sum(len(step.sites) for report in reports for step in report.plan),
+        sites=sum(min(len(step.sites), SITES_SHOWN) for report in reports for step in report.plan),
         plans=len(reports),
     )
     # Least important first; breaking findings outrank the sites a plan lists for review.
@@ -195,14 +198,15 @@ def _kept_findings(ordered: list[list[Finding]], dropped: int) -> list[int]:
 
 
 def _kept_sites(reports: list[ImpactReport], dropped: int) -> list[list[list[Location]]]:
-    """The sites each plan step keeps when `dropped` are left out from the end of the last list."""
-    budget = sum(len(step.sites) for report in reports for step in report.plan) - dropped
+    """The sites each plan step keeps (its first `SITES_SHOWN` at most) when `dropped` are left out
+    from the end of the last list."""
+    budget = sum(min(len(step.sites), SITES_SHOWN) for report in reports for step in report.plan) - dropped
     kept = []
     for report in reports:
         steps = []
         for step in report.plan:
-            steps.append(list(step.sites[: max(budget, 0)]))
-            budget -= len(step.sites)
+            steps.append(list(step.sites[: min(max(budget, 0), SITES_SHOWN)]))
+            budget -= min(len(step.sites), SITES_SHOWN)
         kept.append(steps)
     return kept
 

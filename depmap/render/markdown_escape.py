@@ -10,10 +10,13 @@ e-mail address into a live link. These filters make such text inert:
   SQL in backticks) are re-emitted with safe fences; everywhere else Markdown punctuation is
   backslash-escaped, `<`, `>`, `&` and `|` become entities, a zero-width space goes after `@`
   and before the `:` of `://` and the `.` of `www.` (no mention, no autolink; the text reads the
-  same), and newlines become `<br>`, so the text stays on one line of a table or list. Code spans
-  are never autolinked.
+  same), newlines become `<br>`, so the text stays on one line of a table or list, and a leading
+  `#`, `-`, `+`, `=` or `1.` is escaped, so it starts no heading or list. Code spans are never
+  autolinked.
 - `md_code`: one code span (HTML is literal inside it; in a table, `|` still needs `\\|`).
 - `md_fence`: a fenced block whose fence no line of the code can close.
+- `md_blocks`: a finding's message or fix (depmap.render.message_text): paragraphs as `md_text`,
+  indented or fenced code as `md_fence`.
 - `md_where`: `path:line` as a code span, linked to the source when there is a link base.
 """
 
@@ -24,11 +27,16 @@ from typing import Any
 from urllib.parse import quote
 
 from depmap.render.links import source_link
+from depmap.render.message_text import blocks, code_spans
 
 _BACKTICKS = re.compile(r"`+")
+_CODE_LANGUAGES = {"": "sql", "py": "python"}  # a rule's indented code is SQL
 _PUNCTUATION = {"\\": "\\\\", "`": "\\`", "*": "\\*", "[": "\\[", "]": "\\]", "~": "\\~", "$": "\\$"}
 _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "|": "&#124;"}
 _ZERO_WIDTH_SPACE = "&#8203;"
+# What starts a heading, list, rule or setext underline at the start of a line (a paragraph of a
+# message on a line of its own): escaped with a backslash.
+_BLOCK_START = re.compile(r"(#{1,6}|[-+]|\d{1,9}[.)])([ \t]|$)|[=-]+[ \t]*$")
 # Characters a URL keeps as they are; anything else (spaces, parentheses, pipes, angle brackets)
 # is percent-encoded so that it cannot end the link or the table cell.
 _URL_SAFE = ":/?#@!$&'*+,;=%~-._"
@@ -81,48 +89,30 @@ def md_where(location: Any, link_base: str | None, table: bool = False) -> str:
     return f"[{label}]({md_url(url)})" if url else label
 
 
-FILTERS = {"md_text": md_text, "md_cell": md_cell, "md_code": md_code, "md_fence": md_fence, "md_where": md_where}
+def md_blocks(value: object) -> str:
+    """A message or fix: its paragraphs as `md_text`, its code blocks fenced, a blank line between."""
+    return "\n\n".join(md_fence(block.text, _CODE_LANGUAGES.get(block.language, block.language)) if block.code else md_text(block.text)
+                         for block in blocks(str(value)))
+
+
+FILTERS = {"md_text": md_text, "md_blocks": md_blocks, "md_cell": md_cell, "md_code": md_code, "md_fence": md_fence, "md_where": md_where}
 
 
 def _inline(text: str, *, table: bool) -> str:
     lines = [line.strip() for line in text.strip().splitlines()]
     joined = "\n".join(lines)
     out = []
-    for is_code, piece in _code_spans(joined):
+    for is_code, piece in code_spans(joined):
         if is_code:
-            out.append(md_code(_strip_span_padding(piece), table=table))
+            out.append(md_code(piece, table=table))
         else:
             out.append("<br>".join(_plain(line) for line in piece.split("\n")))
-    return "".join(out)
-
-
-def _code_spans(text: str) -> list[tuple[bool, str]]:
-    """Split text into plain and code-span pieces as CommonMark does: a run of N backticks opens a
-    span closed by the next run of exactly N; a run with no partner is plain text."""
-    pieces: list[tuple[bool, str]] = []
-    plain_start = position = 0
-    while True:
-        opening = _BACKTICKS.search(text, position)
-        if opening is None:
-            break
-        closing = next((m for m in _BACKTICKS.finditer(text, opening.end()) if len(m.group()) == len(opening.group())), None)
-        if closing is None:
-            position = opening.end()
-            continue
-        if opening.start() > plain_start:
-            pieces.append((False, text[plain_start:opening.start()]))
-        pieces.append((True, text[opening.end():closing.start()]))
-        plain_start = position = closing.end()
-    if plain_start < len(text):
-        pieces.append((False, text[plain_start:]))
-    return pieces
-
-
-def _strip_span_padding(code: str) -> str:
-    """CommonMark drops one space at each end of a span when both ends have one."""
-    if len(code) >= 2 and code.startswith(" ") and code.endswith(" ") and code.strip():
-        return code[1:-1]
-    return code
+    text = "".join(out)
+    start = _BLOCK_START.match(text)
+    if start is None:
+        return text
+    mark = len(text) - len(text.lstrip("0123456789"))  # before the `.` of `12.`, else the first character
+    return text[:mark] + "\\" + text[mark:]
 
 
 def _plain(text: str) -> str:

@@ -11,6 +11,7 @@ import shlex
 import sys
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from pathlib import Path
 
 from depmap import __version__
 from depmap.model import Skipped
@@ -18,7 +19,7 @@ from depmap.model import Skipped
 
 @dataclass(frozen=True)
 class RunInfo:
-    command: str  # as typed, e.g. "depmap check --diff origin/main"
+    command: str  # as typed, e.g. "depmap check --diff origin/main" (absolute paths made relative: command_line)
     project: str  # the scanned folder's name
     version: str = __version__
     started_at: str = ""  # ISO 8601, UTC
@@ -29,10 +30,29 @@ class RunInfo:
     files_scanned: int = 0
 
 
-def command_line(argv: list[str] | None = None) -> str:
-    """The command as the user typed it, quoted so that it can be pasted back into a shell."""
+def command_line(argv: list[str] | None = None, root: Path | None = None) -> str:
+    """The command as the user typed it, quoted so that it can be pasted back into a shell, without
+    the absolute paths of the machine that ran it: reports are shared (a pull-request comment, an
+    artifact), and `/home/ci/work/shop` says nothing to a reader. A path inside the scanned
+    project `root` becomes relative to it (the project itself `.`), any other one its file name."""
     args = list(sys.argv[1:] if argv is None else argv)
-    return shlex.join(["depmap", *args])
+    return shlex.join(["depmap", *(_portable(arg, root) for arg in args)])
+
+
+def _portable(arg: str, root: Path | None) -> str:
+    option, value = ("", arg)
+    if arg.startswith("--") and "=" in arg:
+        option, value = arg.split("=", 1)
+        option += "="
+    path = Path(value)
+    if not path.is_absolute():
+        return arg
+    if root is not None:
+        try:
+            return option + (path.resolve().relative_to(root.resolve()).as_posix() or ".")
+        except ValueError:
+            pass
+    return option + (path.name or ".")
 
 
 def now_utc() -> str:

@@ -37,14 +37,14 @@
     var text = section.querySelector(".filter-text").value.trim().toLowerCase();
     var access = section.querySelector(".filter-access").value;
     var kind = section.querySelector(".filter-kind").value;
-    var hideTests = section.querySelector(".filter-tests").checked;
+    var showTests = section.querySelector(".filter-tests").checked;
     var rows = section.querySelectorAll("tbody tr");
     var shown = 0;
     rows.forEach(function (row) {
       var visible = (!text || row.getAttribute("data-search").toLowerCase().indexOf(text) !== -1)
         && (!access || row.getAttribute("data-access") === access)
         && (!kind || row.getAttribute("data-kind") === kind)
-        && !(hideTests && row.getAttribute("data-tests") === "yes");
+        && (showTests || row.getAttribute("data-tests") !== "yes");
       row.hidden = !visible;
       if (visible) { shown += 1; }
     });
@@ -56,6 +56,7 @@
     section.querySelector(".filter-access").addEventListener("change", function () { applyFilter(section); });
     section.querySelector(".filter-kind").addEventListener("change", function () { applyFilter(section); });
     section.querySelector(".filter-tests").addEventListener("change", function () { applyFilter(section); });
+    applyFilter(section);  // a reload may bring back the fields' earlier state
   });
 
   function showBox(box) {

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from depmap import __version__
+from tests.e2e.conftest import REPO
+
 SHOP = "samples/shop_sql"
 
 
@@ -165,7 +168,21 @@ def test_a_link_base_from_the_scanned_project_that_is_no_web_address_is_ignored(
         f"depmap: wrote markdown report to {markdown}",
     ]
     assert "schema.sql:2" in html.read_text() and "javascript" not in html.read_text() and "href=\"schema" not in html.read_text()
-    assert "| `schema.sql:2` |" in markdown.read_text() and "javascript" not in markdown.read_text()
+    assert "\n- **warning** · `schema.sql:2` · " in markdown.read_text() and "javascript" not in markdown.read_text()
+
+
+def test_the_reports_name_no_absolute_path_of_the_machine_that_ran_them(depmap, tmp_path) -> None:
+    html, markdown = tmp_path / "out" / "r.html", tmp_path / "out" / "r.md"
+    html.parent.mkdir()
+    shop = REPO / SHOP
+    run = depmap("impact", "orders.discount_code", "--type", "text", f"--path={shop}", "-o", str(html), "-o", str(markdown),
+                 "--fail-on", "never")
+    assert run.code == 0, run.err
+    command = "depmap impact orders.discount_code --type text --path=. -o r.html -o r.md --fail-on never"
+    assert markdown.read_text().endswith(f"\n---\n\ndepmap {__version__} · `{command}`\n")
+    assert f'<code class="command">{command}</code>' in html.read_text()
+    for text in (markdown.read_text(), html.read_text()):
+        assert str(tmp_path) not in text and str(REPO) not in text
 
 
 def test_check_of_several_columns_opens_with_one_row_per_column(depmap, tmp_path) -> None:
@@ -183,3 +200,27 @@ def test_check_of_several_columns_opens_with_one_row_per_column(depmap, tmp_path
     assert lines[1].split() == ["change", "verdict", "findings", "at"]
     assert lines[2].split()[:2] == ["customers.locale", "breaking"] and lines[2].endswith("migrations/0006_two.sql:1")
     assert lines[3].split()[:2] == ["orders.note", "breaking"] and lines[3].endswith("migrations/0006_two.sql:2")
+
+
+def test_the_markdown_of_a_big_project_keeps_its_findings_and_stays_short(depmap, tmp_path) -> None:
+    from tests.browser.big_project import write_big_project
+
+    project = write_big_project(tmp_path / "project")
+    out = tmp_path / "r.md"
+    run = depmap("impact", "orders.gift_note", "--type", "text", "--path", str(project), "-o", str(out))
+    assert run.code == 0, run.err
+    text = out.read_text()
+    assert text.splitlines()[0] == "### depmap: adding `orders.gift_note` **needs care**"
+    assert [line for line in text.splitlines() if line.startswith("- **")] == [
+        "- **warning** · `ordering/legacy_export.py:10` · INSERT INTO orders without a column list fills columns by position; "
+        "PostgreSQL gives the new column gift_note NULL without the statement saying so, and the statement breaks the day a "
+        "column is added before the last one or its value list grows.",
+        "- **warning** · `ordering/legacy_export.py:5` · `SELECT *` from orders at ordering/legacy_export.py:5 returns gift_note "
+        "as an extra 32nd column: every consumer of these rows sees one more column; none was seen reading them by position.",
+    ]
+    assert text.count("<details><summary>Fix · <code>") == 2
+    more = "(the HTML report and `--format json` list every one)"
+    assert "\nSites (361):\n" in text and f"\n- … 351 more sites not shown {more}\n" in text
+    assert "\nSites (1441):\n" in text and f"\n- … 1431 more sites not shown {more}\n" in text
+    assert len(text) < 8_000
+    assert text.endswith(f"\n---\n\ndepmap {__version__} · `depmap impact orders.gift_note --type text --path . -o r.md`\n")

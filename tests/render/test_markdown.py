@@ -1,9 +1,10 @@
-"""The Markdown report for pull-request comments: golden files for the bundled samples, one table
-row per finding, links to the source, scanned text kept inert, and the size limit.
+"""The Markdown report for pull-request comments: golden files for the bundled samples, one list
+item per finding (severity · where · what, the fix folded), links to the source, scanned text
+kept inert, no local path in the footer, and the size limit.
 
-Tables are also parsed with markdown-it-py (installed with rich) in its CommonMark + table mode,
-which splits table rows the way GitHub does, so a pipe or newline that escaped its cell shows up
-as a wrong cell count. `pytest --update-golden` rewrites golden/markdown/; read the diff.
+The report is also parsed with markdown-it-py (installed with rich) in its CommonMark + table
+mode, as GitHub reads it, so a newline or markup that escaped its item shows up as a wrong item
+or a wrong cell count. `pytest --update-golden` rewrites golden/markdown/; read the diff.
 """
 
 from __future__ import annotations
@@ -67,6 +68,41 @@ def table_rows(markdown: str) -> list[list[str]]:
     return rows
 
 
+def finding_items(markdown: str) -> list[dict]:
+    """Each finding's list item as GitHub renders it: the head line split at ` · ` (severity, where,
+    what), the summary of its folded fix, and the fix's blocks and related sites."""
+    parser = MarkdownIt("commonmark", {"html": True}).enable("table")
+    tokens = parser.parse(markdown)
+    html = lambda token: parser.renderer.renderInline(token.children or [], parser.options, {})  # noqa: E731
+    items = []
+    for start, token in enumerate(tokens):
+        if token.type != "list_item_open":
+            continue
+        end = next(n for n in range(start + 1, len(tokens)) if tokens[n].type == "list_item_close" and tokens[n].level == token.level)
+        inside = tokens[start + 1 : end]
+        details = next((t for t in inside if t.type == "html_block" and t.level == token.level + 1), None)
+        if details is None or not details.content.startswith("<details><summary>Fix"):
+            continue
+        before, body = inside[: inside.index(details)], inside[inside.index(details) + 1 :]
+        paragraphs = [html(t) if t.type == "inline" else t.content for t in before
+                      if (t.type == "inline" and t.level == token.level + 2) or (t.type == "fence" and t.level == token.level + 1)]
+        severity, where, what = paragraphs[0].split(" · ", 2)
+        items.append({
+            "severity": severity, "where": where, "what": what, "what_more": paragraphs[1:],
+            "summary": details.content.strip(),
+            "rule": re.match(r"<details><summary>Fix · <code>([^<]+)</code>", details.content).group(1),
+            "fix": [html(t) if t.type == "inline" else t.content for t in body
+                    if (t.type == "inline" and t.level == token.level + 2) or (t.type == "fence" and t.level == token.level + 1)],
+            "related": [html(t) for t in body if t.type == "inline" and t.level > token.level + 2],
+            "closed": [t.content.strip() for t in body if t.type == "html_block"] == ["</details>"],
+        })
+    return items
+
+
+def severities(markdown: str) -> list[str]:
+    return [item["severity"].removeprefix("<strong>").removesuffix("</strong>") for item in finding_items(markdown)]
+
+
 def hand_report(findings: list[Finding], plan: list[Step] = (), table: str = "orders", column: str = "note") -> ImpactReport:
     spec = ColumnSpec(table, column, "TEXT")
     return ImpactReport(spec, Dialect("postgres", (16,), "config"), list(findings), list(plan), [])
@@ -112,7 +148,7 @@ def test_verdict_words_read_as_a_sentence() -> None:
     assert care.splitlines()[0] == "### depmap: adding `orders.note` **needs care**"
     assert safe.splitlines()[0] == "### depmap: adding `orders.note` is **safe**"
     assert "\nNo findings.\n" in safe
-    assert "| Severity |" not in safe
+    assert "<summary>Fix" not in safe and finding_items(safe) == []
 
 
 def test_a_column_from_a_migration_names_it_and_internal_errors_are_shown() -> None:
@@ -132,25 +168,68 @@ def test_a_column_from_a_migration_names_it_and_internal_errors_are_shown() -> N
     )
 
 
-# -- the findings table --------------------------------------------------------------------------
+# -- the list of findings ------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("sample", sorted(TARGETS))
-def test_one_table_row_per_finding_in_report_order(sample: str) -> None:
+def test_one_list_item_per_finding_in_report_order(sample: str) -> None:
     report = report_of(sample)
     text = render_markdown([report], run_of(sample))
-    rows = table_rows(text)
-    assert [len(row) for row in rows] == [5] * len(report.findings)
-    assert [(row[0], row[1]) for row in rows] == [(f.severity, f"<code>{f.rule}</code>") for f in report.findings]
-    source_lines = [line for line in text.splitlines() if line.startswith("| ")]
-    assert len(source_lines) == len(report.findings) + 1  # and the header
+    items = finding_items(text)
+    assert [(item["severity"], item["rule"]) for item in items] == [(f"<strong>{f.severity}</strong>", f.rule) for f in report.findings]
+    assert all(item["closed"] and item["fix"] for item in items)
+    assert [len(item["related"]) for item in items] == [len(f.related) for f in report.findings]
+    assert not any(line.startswith("|") for line in text.splitlines())  # no table a comment squeezes
+
+
+def test_a_finding_reads_severity_where_what_and_folds_its_fix() -> None:
+    text = render_markdown([report_of("shop_sql")], run_of("shop_sql"))
+    item = (
+        "- **warning** · [`shop/reports/sales.py:98`](https://github.com/acme/shop/blob/0123abc/shop/reports/sales.py#L98) · "
+        "`SELECT *` from orders at shop/reports/sales.py:98 returns discount_code as an extra 10th column: the DataFrame built "
+        "from it gains a discount_code column, a schema change for its readers.\n"
+        "  <details><summary>Fix · <code>select-star</code></summary>\n"
+        "\n"
+        "  Name the columns this code reads instead of `*`: `SELECT id, customer_id, status, total_cents, currency, placed_at, "
+        "created_at, updated_at, paid_at FROM orders WHERE placed_at >= %(start)s AND placed_at < %(end)s`. Add discount_code "
+        "to that list, where the code needs it, once the column exists in every environment.\n"
+        "\n"
+        "  </details>\n"
+    )
+    assert item in text
+
+
+def test_indented_sql_in_a_fix_becomes_a_fenced_block_inside_its_item() -> None:
+    report = hand_report([finding(
+        "lock-timeout", "warning", path="migrations/0042_note.sql", line=3, message="The ALTER at `migrations/0042_note.sql:3` waits.",
+        fix="Bound the wait: put it before the ALTER TABLE:\n  SET lock_timeout = '5s';\n  ALTER TABLE orders ADD COLUMN note TEXT;\n"
+            "If it times out, nothing changed.")])
+    text = render_markdown([report], HAND_RUN)
+    assert (
+        "- **warning** · `migrations/0042_note.sql:3` · The ALTER at `migrations/0042_note.sql:3` waits.\n"
+        "  <details><summary>Fix · <code>lock-timeout</code></summary>\n"
+        "\n"
+        "  Bound the wait: put it before the ALTER TABLE:\n"
+        "\n"
+        "  ```sql\n"
+        "  SET lock_timeout = '5s';\n"
+        "  ALTER TABLE orders ADD COLUMN note TEXT;\n"
+        "  ```\n"
+        "\n"
+        "  If it times out, nothing changed.\n"
+        "\n"
+        "  </details>\n"
+    ) in text
+    (item,) = finding_items(text)
+    assert item["fix"] == ["Bound the wait: put it before the ALTER TABLE:", "SET lock_timeout = '5s';\nALTER TABLE orders ADD COLUMN note TEXT;\n",
+                           "If it times out, nothing changed."]
 
 
 def test_where_links_to_the_source_line_with_a_link_base() -> None:
     report = report_of("shop_sql")
-    rows = table_rows(render_markdown([report], run_of("shop_sql")))
-    assert rows[0][2] == "(the new migration)"  # the proposal's DDL: no file, no link
-    links = [re.fullmatch(r'<a href="([^"]+)"><code>([^<]+)</code></a>', row[2]).groups() for row in rows[1:]]
+    items = finding_items(render_markdown([report], run_of("shop_sql")))
+    assert items[0]["where"] == "(the new migration)"  # the proposal's DDL: no file, no link
+    links = [re.fullmatch(r'<a href="([^"]+)"><code>([^<]+)</code></a>', item["where"]).groups() for item in items[1:]]
     assert links[1] == ("https://github.com/acme/shop/blob/0123abc/shop/repositories/orders.py#L81", "shop/repositories/orders.py:81")
     assert links[0] == ("https://github.com/acme/shop/blob/0123abc/shop/repositories/orders.py#L52-L54", "shop/repositories/orders.py:52")
     for (url, label), f in zip(links, report.findings[1:]):
@@ -159,9 +238,9 @@ def test_where_links_to_the_source_line_with_a_link_base() -> None:
 
 
 def test_where_is_a_code_span_without_a_link_base() -> None:
-    rows = table_rows(render_markdown([report_of("django_shop")], run_of("django_shop")))
-    assert rows[1][2] == "<code>orders/services.py:39</code>"
-    assert all("href" not in row[2] for row in rows)
+    items = finding_items(render_markdown([report_of("django_shop")], run_of("django_shop")))
+    assert items[1]["where"] == "<code>orders/services.py:39</code>"
+    assert all("href" not in item["where"] for item in items)
 
 
 def test_findings_are_ordered_by_severity_then_as_the_report_has_them() -> None:
@@ -171,8 +250,8 @@ def test_findings_are_ordered_by_severity_then_as_the_report_has_them() -> None:
         finding("positional-insert", "breaking", line=3),
         finding("lock-timeout", "warning", line=4),
     ])
-    rows = table_rows(render_markdown([report], HAND_RUN))
-    assert [row[2] for row in rows] == [f"<code>app/db.py:{n}</code>" for n in (3, 1, 4, 2)]
+    items = finding_items(render_markdown([report], HAND_RUN))
+    assert [item["where"] for item in items] == [f"<code>app/db.py:{n}</code>" for n in (3, 1, 4, 2)]
 
 
 # -- scanned text stays inert ----------------------------------------------------------------------
@@ -181,7 +260,7 @@ def test_findings_are_ordered_by_severity_then_as_the_report_has_them() -> None:
 HOSTILE = "SELECT a | b FROM t\n<script>alert(1)</script> @octocat"
 
 
-def test_pipes_newlines_and_html_stay_inside_their_cell_and_escaped() -> None:
+def test_pipes_newlines_and_html_stay_inside_their_item_and_escaped() -> None:
     report = hand_report([
         finding(
             "positional-insert", "breaking", path="app/we|rd `x`.py", line=12,
@@ -192,22 +271,30 @@ def test_pipes_newlines_and_html_stay_inside_their_cell_and_escaped() -> None:
         )
     ])
     text = render_markdown([report], RunInfo(command="depmap impact t.c", project="x", version=VERSION, link_base=LINK_BASE))
-    row = next(line for line in text.splitlines() if line.startswith("| breaking"))
-    assert row == (
-        "| breaking | `positional-insert` "
-        "| [``app/we\\|rd `x`.py:12``](https://github.com/acme/shop/blob/0123abc/app/we%7Crd%20%60x%60.py#L12) "
-        "| INSERT at app/we&#124;rd.py:12 breaks:<br>SELECT a &#124; b FROM t<br>&lt;script&gt;alert(1)&lt;/script&gt; @&#8203;octocat"
-        "<br>• [`app/other.py:3`](https://github.com/acme/shop/blob/0123abc/app/other.py#L3) also &#124; here "
-        "| Use `INSERT INTO t (a\\|b) VALUES (1)` instead of &lt;b&gt;this&lt;/b&gt;. |"
-    )
-    (cells,) = table_rows(text)
-    assert len(cells) == 5
-    assert cells[3] == (
-        "INSERT at app/we|rd.py:12 breaks:<br>SELECT a | b FROM t<br>&lt;script&gt;alert(1)&lt;/script&gt; @\u200boctocat"
-        '<br>• <a href="https://github.com/acme/shop/blob/0123abc/app/other.py#L3"><code>app/other.py:3</code></a> also | here'
-    )
-    assert cells[4] == "Use <code>INSERT INTO t (a|b) VALUES (1)</code> instead of &lt;b&gt;this&lt;/b&gt;."
+    assert (
+        "- **breaking** · [``app/we|rd `x`.py:12``](https://github.com/acme/shop/blob/0123abc/app/we%7Crd%20%60x%60.py#L12) · "
+        "INSERT at app/we&#124;rd.py:12 breaks:<br>SELECT a &#124; b FROM t<br>&lt;script&gt;alert(1)&lt;/script&gt; @&#8203;octocat\n"
+        "  <details><summary>Fix · <code>positional-insert</code> · 1 related site</summary>\n"
+        "\n"
+        "  Use `INSERT INTO t (a|b) VALUES (1)` instead of &lt;b&gt;this&lt;/b&gt;.\n"
+        "\n"
+        "  - [`app/other.py:3`](https://github.com/acme/shop/blob/0123abc/app/other.py#L3) also &#124; here\n"
+        "\n"
+        "  </details>\n"
+    ) in text
+    (item,) = finding_items(text)
+    assert item["what"] == "INSERT at app/we|rd.py:12 breaks:<br>SELECT a | b FROM t<br>&lt;script&gt;alert(1)&lt;/script&gt; @\u200boctocat"
+    assert item["fix"] == ["Use <code>INSERT INTO t (a|b) VALUES (1)</code> instead of &lt;b&gt;this&lt;/b&gt;."]
+    assert item["related"] == ['<a href="https://github.com/acme/shop/blob/0123abc/app/other.py#L3"><code>app/other.py:3</code></a> also | here']
     assert "<script>" not in text and "<b>" not in text
+
+
+def test_a_message_line_that_looks_like_markup_stays_text() -> None:
+    report = hand_report([finding(message="Rows gain a column.\n\n- not a list\n\n# not a heading", fix="1. not a list\n\n===")])
+    (item,) = finding_items(render_markdown([report], HAND_RUN))
+    assert item["what"] == "Rows gain a column."
+    assert item["what_more"] == ["- not a list", "# not a heading"]
+    assert item["fix"] == ["1. not a list", "==="]
 
 
 # What GitHub-flavoured Markdown turns into a live link or a notification in a text node (its
@@ -237,7 +324,14 @@ def test_urls_html_mentions_and_links_in_scanned_text_render_as_text() -> None:
     inert = ("https&#8203;://evil.example/x www&#8203;.evil.example &lt;img src=x onerror=alert(1)&gt; @&#8203;octocat "
              "\\[a\\](javascript:alert(1)) me@&#8203;evil.example")
     code = "`app/https:/evil.example/<img src=x onerror=alert(1)>@octocat.py:4`"
-    assert text.splitlines()[8] == f"| warning | `select-star` | {code} | SELECT \\* at line 4: {inert}<br>• `app/other.py:3` {inert} | List the columns, not {inert} |"
+    assert text.splitlines()[6:12] == [
+        f"- **warning** · {code} · SELECT \\* at line 4: {inert}",
+        "  <details><summary>Fix · <code>select-star</code> · 1 related site</summary>",
+        "",
+        f"  List the columns, not {inert}",
+        "",
+        f"  - `app/other.py:3` {inert}",
+    ]
     assert f"**2. Deploy writers**\n\nWriters such as {inert}\n\nSites (1):\n\n- {code} `{INJECTIONS}`\n" in text
     assert f"- {code.removesuffix(':4`')}`: line 9: SQL not parsed: {inert}\n" in text
     html = MarkdownIt("commonmark", {"html": True}).enable("table").render(text)
@@ -315,13 +409,15 @@ def test_two_columns_each_with_a_section() -> None:
         "",
         "Target: postgres (version unknown), from config",
         "",
-        "| Severity | Rule | Where | What breaks | Fix |",
+        "- **breaking** · (the new migration) · Adding orders.discount_code as NOT NULL without a default: it fails on any table "
+        "that has rows: column \"discount_code\" of relation \"orders\" contains null values.",
     ]
     assert "\n#### `customers.tier` TEXT: **safe** (no findings)\n\nTarget: postgres (version unknown), from config\n" in text
-    assert [row[:3] for row in table_rows(text)][-1:] == [
-        ["info", "<code>view-star-frozen</code>", "<code>migrations/0005_inventory_cleanup.sql:8</code>"],
+    assert [(item["severity"], item["where"]) for item in finding_items(text)][-1:] == [
+        ("<strong>info</strong>", "<code>migrations/0005_inventory_cleanup.sql:8</code>"),
     ]
-    assert len(table_rows(text)) == 8  # the summary table's two rows, then the findings
+    assert len(table_rows(text)) == 2  # the summary table's two rows
+    assert len(finding_items(text)) == 6
     assert text.count("<summary>Rollout plan (") == 2
 
 
@@ -331,9 +427,9 @@ def test_two_columns_each_with_a_section() -> None:
 def test_a_small_limit_leaves_out_the_least_severe_findings_and_says_how_many() -> None:
     report, run = report_of("shop_sql"), run_of("shop_sql")
     full = render_markdown([report], run)
-    text = render_markdown([report], run, limit=9000)
-    assert len(full) > 9000 >= len(text)
-    assert [row[0] for row in table_rows(text)] == ["breaking", "breaking", "breaking"]
+    text = render_markdown([report], run, limit=8300)
+    assert len(full) > 8300 >= len(text)
+    assert severities(text) == ["breaking", "breaking", "breaking"]
     assert f"\n… 3 more findings not shown {MORE}\n" in text
     assert text.endswith("---\n\ndepmap 0.1.0 · `depmap impact orders.discount_code --type text --not-null`\n")
     assert text.count("```") % 2 == 0
@@ -341,9 +437,9 @@ def test_a_small_limit_leaves_out_the_least_severe_findings_and_says_how_many() 
 
 def test_plan_sites_go_before_breaking_findings() -> None:
     report, run = report_of("shop_sql"), run_of("shop_sql")
-    text = render_markdown([report], run, limit=6000)
-    assert len(text) <= 6000
-    assert [row[0] for row in table_rows(text)] == ["breaking", "breaking", "breaking"]
+    text = render_markdown([report], run, limit=6300)
+    assert len(text) <= 6300
+    assert severities(text) == ["breaking", "breaking", "breaking"]
     assert f"\n- … 17 sites not shown {MORE}\n" in text
     assert "<summary>Rollout plan (5 steps)</summary>" in text
 
@@ -357,23 +453,22 @@ def many_findings_report() -> ImpactReport:
 
 def test_warning_findings_are_cut_at_row_boundaries_to_the_limit() -> None:
     text = render_markdown([many_findings_report()], HAND_RUN, limit=20_000)
-    rows = table_rows(text)
+    items = finding_items(text)
     assert len(text) <= 20_000 and text.endswith(FOOTER)
-    assert [row[0] for row in rows[:4]] == ["breaking", "breaking", "breaking", "warning"]
-    assert f"\n… {403 - len(rows)} more findings not shown {MORE}\n" in text
-    assert all(line.endswith(" |") and line.count(" | ") == 4 for line in text.splitlines() if line.startswith("| "))
-    assert "\n- `app/reader_300.py:300`\n" in text  # every site still listed
-    assert "sites not shown" not in text
+    assert severities(text)[:4] == ["breaking", "breaking", "breaking", "warning"]
+    assert f"\n… {403 - len(items)} more findings not shown {MORE}\n" in text
+    assert text.count("<details><summary>Fix") == len(items) and all(item["closed"] and item["fix"] for item in items)
+    assert re.findall(r"^- `app/reader_(\d+)\.py:\d+`$", text, flags=re.MULTILINE) == [f"{n:03}" for n in range(1, 11)]
+    assert f"\n- … 290 more sites not shown {MORE}\n" in text  # the first ten a step, whatever the limit
 
 
 def test_sites_are_cut_before_the_breaking_findings() -> None:
-    text = render_markdown([many_findings_report()], HAND_RUN, limit=5_000)
-    rows = table_rows(text)
-    assert len(text) <= 5_000 and text.endswith(FOOTER)
-    assert [row[0] for row in rows] == ["breaking", "breaking", "breaking"]
+    text = render_markdown([many_findings_report()], HAND_RUN, limit=1_200)
+    assert len(text) <= 1_200 and text.endswith(FOOTER)
+    assert severities(text) == ["breaking", "breaking", "breaking"]
     assert f"\n… 400 more findings not shown {MORE}\n" in text
     listed = re.findall(r"^- `app/reader_\d+\.py:\d+`$", text, flags=re.MULTILINE)
-    assert 0 < len(listed) < 300
+    assert 0 < len(listed) < 10
     assert f"\n- … {300 - len(listed)} more sites not shown {MORE}\n" in text
     assert "Sites (300):" in text
 
@@ -381,7 +476,7 @@ def test_sites_are_cut_before_the_breaking_findings() -> None:
 def test_a_plan_that_does_not_fit_is_left_out_and_findings_come_back() -> None:
     text = render_markdown([report_of("shop_sql")], run_of("shop_sql"), limit=3000)
     assert len(text) <= 3000
-    assert [row[1] for row in table_rows(text)] == ["<code>not-null-without-default</code>"] * 2
+    assert [item["rule"] for item in finding_items(text)] == ["not-null-without-default"] * 2
     assert f"\n… 4 more findings not shown {MORE}\n" in text
     assert "\nRollout plan (5 steps) not shown (the HTML report and `--format json` include it)\n" in text
     assert "<details><summary>Rollout plan" not in text
@@ -413,14 +508,17 @@ def test_test_code_findings_are_folded_below_the_production_ones() -> None:
         finding(severity="warning", path="app/reports.py", line=3),
     ])
     text = render_markdown([report], HAND_RUN)
-    production, rest = text.split("<details><summary>", 1)
-    assert [line.split(" | ")[2] for line in production.splitlines() if line.startswith("| breaking") or line.startswith("| warning")] == [
-        "`app/orders.py:12`", "`app/reports.py:3`"]
-    assert rest.startswith("1 finding in test code (the test suite must change; production is not affected)</summary>\n\n"
-                           "| Severity | Rule | Where | What breaks | Fix |\n|---|---|---|---|---|\n"
-                           "| warning | `select-star` | `tests/test_orders.py:40` | Creates at tests/test_orders.py:40 fail. | List the columns. |\n"
+    production, rest = text.split("<details><summary>1 finding in test code", 1)
+    assert [item["where"] for item in finding_items(production)] == ["<code>app/orders.py:12</code>", "<code>app/reports.py:3</code>"]
+    assert rest.startswith(" (the test suite must change; production is not affected)</summary>\n\n"
+                           "- **warning** · `tests/test_orders.py:40` · Creates at tests/test_orders.py:40 fail.\n"
+                           "  <details><summary>Fix · <code>select-star</code></summary>\n"
+                           "\n"
+                           "  List the columns.\n"
+                           "\n"
+                           "  </details>\n"
                            "\n</details>\n")
-    assert len(table_rows(text)) == 3
+    assert len(finding_items(text)) == 3
 
 
 def test_a_cut_drops_test_code_sites_before_production_ones_of_the_same_severity() -> None:
