@@ -67,6 +67,8 @@ class Config:
     # ...), and (glob, rule ids) whose findings are left out in the paths the glob names.
     rules: tuple[tuple[str, str], ...] = ()
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # Findings in test code count in verdicts, counts and --fail-on (default: listed apart).
+    judge_test_code: bool = False
 
 
 _KNOWN_KEYS: tuple[str, ...] = tuple(f.name for f in fields(Config))
@@ -265,6 +267,13 @@ def is_server_version(text: str) -> bool:
     return bool(_VERSION.fullmatch(text.strip()))
 
 
+def _boolean(raw: Any, key: str, where: str, warnings: list[str]) -> Any:
+    if isinstance(raw, bool):
+        return raw
+    warnings.append(f"{where}: {key} must be true or false, got {_type_name(raw)}; ignoring it")
+    return _DEFAULT
+
+
 def _server_version(raw: Any, key: str, where: str, warnings: list[str]) -> Any:
     """A version string; an integer (`14`) is unambiguous, a float (`5.10` → 5.1) is not."""
     if isinstance(raw, int) and not isinstance(raw, bool) and raw >= 0:
@@ -409,4 +418,5 @@ _VALIDATORS: dict[str, Validator] = {
     "python_section_end": _pattern,
     "rules": _rules,
     "per_file_ignores": _per_file_ignores,
+    "judge_test_code": _boolean,
 }

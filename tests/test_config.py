@@ -123,7 +123,7 @@ def test_unknown_keys_listed(tmp_path: Path) -> None:
     assert warnings == [
         "pyproject.toml [tool.depmap]: unknown key(s) dialekt, excludes ignored; known keys: "
         "include, exclude, dialect, server-version, max-file-bytes, dbt-projects, "
-        "sensitive-columns, link-base, seconds-per-file, megabytes-per-file, python-files, sql-files, python-section-start, python-section-end, rules, per-file-ignores"
+        "sensitive-columns, link-base, seconds-per-file, megabytes-per-file, python-files, sql-files, python-section-start, python-section-end, rules, per-file-ignores, judge-test-code"
     ]
 
 

@@ -170,6 +170,8 @@ def _suppress(reports: list, index: Any) -> None:
     from depmap.impact.suppressions import SuppressionError, apply_suppressions
 
     config = index.config
+    for report in reports:
+        report.judge_tests = config.judge_test_code
     for rule in [r for r, _ in config.rules] + [r for _, rules in config.per_file_ignores for r in rules]:
         if rule not in RULES_BY_ID:
             close = difflib.get_close_matches(rule, list(RULES_BY_ID), n=1)
@@ -233,7 +235,7 @@ def impact(obj: dict, target: str, column_type: str | None, not_null: bool, defa
     """What adding TABLE.COLUMN breaks, what changes behaviour, and how to roll it out."""
     index, reports = _impact_reports(obj, target, column_type, not_null, default, path, dialect, server_version)
     _publish("impact", reports, index, _run_info(index, link_base), output_format, outputs)
-    _exit_for(reports[0].findings, fail_on)
+    _exit_for(reports[0].judged, fail_on)
 
 
 @cli.command()
@@ -245,7 +247,7 @@ def report(obj: dict, target: str, column_type: str | None, not_null: bool, defa
     """`impact` as a self-contained HTML page to attach to a pull request (-o impact.html)."""
     index, reports = _impact_reports(obj, target, column_type, not_null, default, path, dialect, server_version)
     _publish("impact", reports, index, _run_info(index, link_base), output_format or "html", outputs)
-    _exit_for(reports[0].findings, fail_on)
+    _exit_for(reports[0].judged, fail_on)
 
 
 @cli.command()
@@ -284,7 +286,7 @@ def check(obj: dict, migrations: tuple[str, ...], base_ref: str | None, path: st
     _suppress(reports, index)
     run = _run_info(index, link_base, tuple(checked), tuple(problems))
     _publish("check", reports, index, run, output_format, outputs)
-    _exit_for([f for report in reports for f in report.findings], fail_on)
+    _exit_for([f for report in reports for f in report.judged], fail_on)
 
 
 def _operation_reports(index: Any, checked: list[str], changed_lines: dict, chosen: Any, problems: list[str],

@@ -26,6 +26,12 @@ class ImpactReport:
     suppressed: list[Any] = field(default_factory=list)  # suppressions.Suppressed: left out of the verdict
     baselined: int = 0  # findings left out because .depmap-baseline.json holds them
     operation: Fact | None = None  # an operation report (`check`): the SCHEMA_OP judged, not a column added
+    judge_tests: bool = False  # [tool.depmap] judge-test-code: test-code findings count like the others
+
+    @property
+    def judged(self) -> list[Finding]:
+        """The findings the verdict, the counts and `--fail-on` follow: production code's by default."""
+        return list(self.findings) if self.judge_tests else in_production(self.findings)
 
     @property
     def title(self) -> str:
@@ -38,24 +44,29 @@ class ImpactReport:
 
     @property
     def verdict(self) -> str:
-        return verdict(self.findings)
+        return verdict(self.judged)
 
     def counts(self) -> dict[str, int]:
         """Findings per severity, in production code (test code: `in_tests`)."""
         counts = {severity: 0 for severity in SEVERITY_ORDER}
-        for finding in in_production(self.findings):
+        for finding in self.judged:
             counts[finding.severity] += 1
         return counts
 
     @property
     def in_tests(self) -> int:
         """Findings in test code: listed, but outside the counts and the verdict."""
-        return len(self.findings) - len(in_production(self.findings))
+        return len(self.findings) - len(self.judged)
 
     def counts_label(self, separator: str = " · ", tests: str = " (+{} in tests)") -> str:
         """"1 breaking · 2 warning (+5 in tests)", "no findings (+2 in tests)"."""
         label = separator.join(f"{n} {severity}" for severity, n in self.counts().items() if n) or "no findings"
         return label + tests.format(self.in_tests) if self.in_tests else label
+
+
+def overall_verdict(reports: Iterable[ImpactReport]) -> str:
+    """The verdict of a whole check: its reports' judged findings together."""
+    return verdict([f for report in reports for f in report.judged])
 
 
 def before_change(facts: list[Fact], changed_paths: Iterable[str]) -> Catalog:
@@ -64,19 +75,27 @@ def before_change(facts: list[Fact], changed_paths: Iterable[str]) -> Catalog:
     return Catalog.from_facts(f for f in facts if f.location.path not in changed)
 
 
-def run_impact(ctx: ImpactContext, *, debug: bool = False, rules: Iterable[Any] | None = None) -> ImpactReport:
-    from depmap.impact.plan import build_plan
+def _run_rules(ctx: Any, check: str, debug: bool, rules: Iterable[Any] | None) -> tuple[list[Finding], list[str]]:
+    """Every rule's `check` (column rules) or `check_operation` on `ctx`; a rule that fails is one
+    line of `errors`, never the end of the others."""
     from depmap.impact.registry import RULES
 
     findings: list[Finding] = []
     errors: list[str] = []
     for rule in RULES if rules is None else rules:
         try:
-            findings.extend(rule.check(ctx))
+            findings.extend(getattr(rule, check)(ctx))
         except Exception as error:  # a bug in one rule must not hide the others
             if debug:
                 raise
             errors.append(f"rule {rule.id} failed: {type(error).__name__}: {error}")
+    return findings, errors
+
+
+def run_impact(ctx: ImpactContext, *, debug: bool = False, rules: Iterable[Any] | None = None) -> ImpactReport:
+    from depmap.impact.plan import build_plan
+
+    findings, errors = _run_rules(ctx, "check", debug, rules)
     findings = sorted({soften_in_tests(f) for f in findings}, key=Finding.sort_key)
     usages = sorted({id(f): f for f in ctx.readers() + ctx.writers()}.values(), key=Fact.sort_key)
     return ImpactReport(ctx.spec, ctx.dialect, findings, build_plan(ctx, findings), usages, errors=errors)
@@ -84,17 +103,7 @@ def run_impact(ctx: ImpactContext, *, debug: bool = False, rules: Iterable[Any] 
 
 def run_operation(ctx: Any, *, debug: bool = False, rules: Iterable[Any] | None = None) -> ImpactReport:
     """The operation rules over one schema operation of a migration under review (`check`)."""
-    from depmap.impact.registry import RULES
-
-    findings: list[Finding] = []
-    errors: list[str] = []
-    for rule in RULES if rules is None else rules:
-        try:
-            findings.extend(rule.check_operation(ctx))
-        except Exception as error:  # a bug in one rule must not hide the others
-            if debug:
-                raise
-            errors.append(f"rule {rule.id} failed: {type(error).__name__}: {error}")
+    findings, errors = _run_rules(ctx, "check_operation", debug, rules)
     op = ctx.op
     spec = ColumnSpec(op.table, ", ".join(op.columns), origin=op.location, framework=ctx.framework)
     findings = sorted(set(findings), key=Finding.sort_key)

@@ -75,15 +75,16 @@ class Finding:
 
 
 def in_production(findings: list[Finding]) -> list[Finding]:
-    """The findings outside test code: what verdicts, counts and `--fail-on` judge. A test that
-    breaks fails the suite, not production; reports list it apart ("+3 in tests")."""
+    """The findings outside test code: what verdicts, counts and `--fail-on` judge unless the
+    project asks for test code too (`judge-test-code`). A test that breaks fails the suite, not
+    production; reports list it apart ("+3 in tests")."""
     return [f for f in findings if not is_test_path(f.location.path)]
 
 
 def verdict(findings: list[Finding]) -> str:
-    """breaking when anything in production code breaks (or the spec is an error), needs care on
-    warnings, else safe."""
-    severities = {f.severity for f in in_production(findings)}
+    """breaking when anything breaks (or the spec is an error), needs care on warnings, else safe.
+    Reports pass the findings they judge (`ImpactReport.judged`: production code by default)."""
+    severities = {f.severity for f in findings}
     if severities & {ERROR, BREAKING}:
         return BREAKS
     if WARNING in severities:
@@ -96,4 +97,4 @@ def reaches(findings: list[Finding], threshold: str) -> bool:
     if threshold == "never":
         return False
     limit = SEVERITY_ORDER[threshold]
-    return any(SEVERITY_ORDER[f.severity] <= limit for f in in_production(findings))
+    return any(SEVERITY_ORDER[f.severity] <= limit for f in findings)

@@ -57,7 +57,7 @@ def render_html(bundle: Any) -> str:
     reader = SourceReader(getattr(bundle, "root", None))
     columns = [_column_view(number, report, bundle.graph.downstream(report.spec.table) if bundle.graph else [], reader, run.link_base)
                for number, report in enumerate(bundle.reports, start=1)]
-    findings = [f for report in bundle.reports for f in report.findings]
+    findings = [f for report in bundle.reports for f in report.judged]
     totals = Counter(f.severity for f in findings)
     return render(
         "report.html.j2",

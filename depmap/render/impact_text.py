@@ -12,7 +12,7 @@ from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Text
 
-from depmap.impact.engine import ImpactReport
+from depmap.impact.engine import ImpactReport, overall_verdict
 from depmap.impact.finding import BREAKS, NEEDS_CARE, Finding
 from depmap.impact.plan import pasteable
 from depmap.impact.scope import is_test_path
@@ -93,17 +93,14 @@ def print_impact(out: Console, report: ImpactReport) -> None:
 
 def print_check(out: Console, reports: list[ImpactReport], migrations: tuple[str, ...], problems: tuple[str, ...]) -> None:
     """`depmap check`: what was checked, then one impact report per column the migrations add."""
-    from depmap.impact.finding import verdict
-
     if not migrations:
         out.print("No migrations changed; nothing to check.")
     for problem in problems:
         out.print(Text(f"depmap: {printable(problem)}", style="yellow"))
-    findings = [f for report in reports for f in report.findings]
     columns = sum(1 for report in reports if report.operation is None)
     others = len(reports) - columns
     judged = f"{columns} column(s) added" + (f", {others} other operation(s) with findings" if others else "")
-    out.print(Text(f"Checked {len(migrations)} file(s): {judged}; overall verdict: {verdict(findings)}", style="bold"))
+    out.print(Text(f"Checked {len(migrations)} file(s): {judged}; overall verdict: {overall_verdict(reports)}", style="bold"))
     if len(reports) > 1:  # one line per column first: the details follow
         summary = Table(box=None, pad_edge=False, padding=(0, 2), header_style="bold")
         for heading in ("change", "verdict", "findings", "at"):

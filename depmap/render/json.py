@@ -133,13 +133,13 @@ def operation_document(report: Any) -> dict[str, Any]:
 
 def check_document(reports: list[Any], migrations: Iterable[str], problems: Iterable[str], skipped: Iterable[Skipped]) -> dict[str, Any]:
     """`depmap check --format json`: one impact document per added column, and every finding."""
-    from depmap.impact.finding import verdict
+    from depmap.impact.engine import overall_verdict
 
     findings = [f for report in reports for f in report.findings]
     document = {
         "schema_version": SCHEMA_VERSION,
         "query": {"migrations": list(migrations)},
-        "verdict": verdict(findings),
+        "verdict": overall_verdict(reports),
         "columns": [impact_document(report, []) for report in reports if report.operation is None],
         "operations": [operation_document(report) for report in reports if report.operation is not None],
         "findings": [f.to_json() for f in findings],

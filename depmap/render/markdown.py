@@ -17,8 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Callable
 
-from depmap.impact.engine import ImpactReport
-from depmap.impact.finding import BREAKING, BREAKS, NEEDS_CARE, SAFE, SEVERITY_ORDER, Finding, verdict
+from depmap.impact.engine import ImpactReport, overall_verdict
+from depmap.impact.finding import BREAKING, BREAKS, NEEDS_CARE, SAFE, SEVERITY_ORDER, Finding
 from depmap.impact.plan import Step, pasteable
 from depmap.impact.scope import is_test_path
 from depmap.mentions import MentionSearch
@@ -156,7 +156,7 @@ def _page(reports: list[ImpactReport], ordered: list[list[Finding]], run: RunInf
         "report.md.j2",
         columns=columns,
         run=run,
-        overall=verdict([f for report in reports for f in report.findings]),
+        overall=overall_verdict(reports),
         verdict_words=VERDICT_WORDS,
         skipped=skipped,
         hidden_skipped=cuts.skipped,

@@ -13,8 +13,8 @@ import re
 from typing import Any
 from urllib.parse import quote
 
-from depmap.impact.engine import ImpactReport
-from depmap.impact.finding import BREAKING, ERROR, INFO, WARNING, Finding, verdict
+from depmap.impact.engine import ImpactReport, overall_verdict
+from depmap.impact.finding import BREAKING, ERROR, INFO, WARNING, Finding
 from depmap.impact.registry import RULES
 from depmap.impact.rule import Rule
 from depmap.model import Location, Skipped
@@ -146,7 +146,7 @@ def _run_properties(reports: list[ImpactReport], run: RunInfo) -> dict[str, Any]
     properties: dict[str, Any] = {"project": run.project}
     if reports:
         properties["dialect"] = reports[0].dialect.label
-    properties["verdict"] = verdict([f for report in reports for f in report.findings])
+    properties["verdict"] = overall_verdict(reports)
     if run.migrations:
         properties["migrations"] = list(run.migrations)
     properties["columns"] = [_column(report) for report in reports]

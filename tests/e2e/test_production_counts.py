@@ -48,3 +48,12 @@ def test_a_column_only_tests_notice_is_safe_and_passes_the_gate(depmap, tmp_path
     run = depmap("impact", "invoices.currency", "--type", "text", "--no-cache", "--fail-on", "warning", cwd=root)
     assert run.code == 0, run.out
     assert "Verdict: safe (no findings; +1 in tests)" in run.out.splitlines()
+
+
+def test_a_project_may_judge_its_test_code_too(depmap, tmp_path: Path) -> None:
+    files = {**PROJECT, "pyproject.toml": PROJECT["pyproject.toml"] + "judge-test-code = true\n",
+             "billing/store.py": "def save(cur):\n    cur.execute(\"SELECT number FROM invoices\")\n"}
+    root = write_files(tmp_path, files)
+    run = depmap("impact", "invoices.currency", "--type", "text", "--no-cache", "--fail-on", "warning", cwd=root)
+    assert run.code == 1
+    assert "Verdict: needs care (1 warning)" in run.out.splitlines()
