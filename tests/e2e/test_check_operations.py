@@ -90,3 +90,24 @@ def test_a_table_less_drop_index_finds_its_table_before_the_change(tmp_path: Pat
     })
     [ctx] = operation_contexts(root, ["migrations/0002_drop.sql"], dialect="postgres")
     assert (ctx.table, ctx.op.detail, ctx.op.location.line) == ("orders", "drop_index", 2)
+
+
+def test_an_operation_finding_takes_an_inline_suppression(depmap, tmp_path: Path) -> None:
+    import shutil
+
+    root = tmp_path / "shop"
+    shutil.copytree(SAMPLE, root, ignore=shutil.ignore_patterns(".depmap"))
+    migration = root / MIGRATION
+    text = migration.read_text(encoding="utf-8").replace(
+        "CREATE INDEX orders_status_idx ON orders (status);",
+        "-- depmap: ignore[blocking-index] -- orders is small; built in the nightly window\n"
+        "CREATE INDEX orders_status_idx ON orders (status);",
+    )
+    migration.write_text(text, encoding="utf-8")
+    document = depmap("check", MIGRATION, "--no-cache", "--format", "json", cwd=root).json()
+    assert [(f["rule"], f["line"]) for f in document["findings"]] == [
+        ("lock-timeout", 5), ("blocking-index", 6), ("blocking-index", 7), ("not-null-scan", 12),
+    ]
+    [item] = document["suppressed"]
+    assert (item["finding"]["rule"], item["finding"]["line"], item["suppressed_by"], item["reason"]) == (
+        "blocking-index", 5, f"{MIGRATION}:4", "orders is small; built in the nightly window")
