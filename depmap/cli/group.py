@@ -168,7 +168,10 @@ def load_index(path: str, dialect: str | None, debug: bool):
     scan = lambda progress: build_index(root, dialect=check_dialect(dialect), debug=debug, progress=progress, **options)  # noqa: E731
     index = scan(None) if level < 0 else _with_progress(err, scan)
     if level >= 0:
-        for warning in index.warnings:
+        from depmap.index.notices import dialect_notes_to_show
+
+        notes = index.dialect_notes if level > 0 else dialect_notes_to_show(index.root, index.dialect, index.server_version, index.dialect_notes)
+        for warning in [*index.warnings, *notes]:
             err.print(f"depmap: warning: {printable(warning)}", markup=False, highlight=False)
     if level > 0:
         _print_scan_details(err, index)

@@ -227,25 +227,58 @@ def downstream(obj: dict, target: str, path: str, dialect: str | None, output_fo
             print_downstream(out, label, hops, limit)
 
 
+def _target_or_path(function: Callable) -> Callable:
+    """`depmap graph DIR` keeps its meaning (the whole graph of the project in DIR): a lone argument
+    that names an existing folder is the project, anything else is a TABLE[.COLUMN]."""
+    import functools
+
+    @functools.wraps(function)
+    def command(*args: Any, target: str | None = None, path_argument: str | None = None, **kwargs: Any) -> Any:
+        if target is not None and path_argument is None and Path(target).is_dir():
+            target, path_argument = None, target
+        return function(*args, target=target, path_argument=path_argument, **kwargs)
+
+    return command
+
+
 @cli.command()
-@project_path()
+@click.argument("target", required=False, metavar="[TABLE[.COLUMN]]")
+@click.argument("path_argument", required=False, default=None, type=click.Path(), metavar="[PATH]")
+@_target_or_path
+@project_path(positional=False)
 @dialect_option
 @format_option("json", "graphml", "dot")
+@click.option("--depth", type=click.IntRange(min=1), default=None, metavar="N",
+              help="With TABLE: how many hops from it to include (default 1: its readers, writers, definitions and the tables data flows to or from).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), callback=check_outputs, help="Write to FILE instead of stdout.")
 @run_options
 @click.pass_obj
-def graph(obj: dict, path: str, dialect: str | None, output_format: str, output: str | None) -> None:
-    """The dependency graph: tables, columns, code, and reads/writes/defines/flows_to edges."""
+def graph(obj: dict, target: str | None, path: str, dialect: str | None, output_format: str, depth: int | None, output: str | None) -> None:
+    """The dependency graph: tables, columns, code, and reads/writes/defines/flows_to edges; with
+    TABLE[.COLUMN], only what lies within --depth hops of it."""
     from depmap.render.json import dumps
     from depmap.render.templates import render
 
+    if target is None and depth is not None:
+        raise UserError("--depth needs a table: depmap graph TABLE[.COLUMN] --depth N")
     index = load_index(path, dialect, obj["debug"])
+    only = None
+    focus = None
+    if target is not None:
+        tables_found, column = resolve_target(index, target)
+        if column is not None:
+            check_column(index, tables_found, column, "readers")
+        only = index.graph.around(tables_found, column, depth or 1)
+        focus = {**_query(tables_found, column), "depth": depth or 1}
+    document = index.graph.node_link(only)
+    if focus is not None:
+        document = {"schema_version": document["schema_version"], "focus": focus, "nodes": document["nodes"], "edges": document["edges"]}
     if output_format == "json":
-        text = dumps(index.graph.node_link())
+        text = dumps(document)
     elif output_format == "graphml":
-        text = index.graph.graphml() + "\n"
+        text = index.graph.graphml(only) + "\n"
     else:
-        text = render("graph.dot.j2", **index.graph.node_link())
+        text = render("graph.dot.j2", **document)
     if output:
         try:
             Path(output).write_text(text, encoding="utf-8")

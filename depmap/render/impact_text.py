@@ -129,7 +129,7 @@ def _print_finding(out: Console, finding: Finding) -> None:
     print_block(out, f"fix: {printable_lines(finding.fix)}", "    ", style="green")
     for related in finding.related:
         note = printable(f"- {related.location.path}:{related.location.line} {related.note}")
-        print_block(out, note, "      ", style="dim")
+        print_block(out, note, "      ", style="dim", hang="        ")
 
 
 def _print_sql(out: Console, statement: str) -> None:

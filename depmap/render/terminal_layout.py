@@ -26,39 +26,47 @@ def print_line(out: Console, line: Text | str, style: str = "") -> None:
     out.print(text, soft_wrap=True)
 
 
-def wrap_prose(text: str, width: int, indent: str = "") -> list[str]:
-    """`text` (one paragraph, no newline) as lines of at most `width` cells where the words allow,
-    each starting with `indent`; a word wider than the room left gets a line of its own, whole."""
-    room = max(width - len(indent), 20)
+def wrap_prose(text: str, width: int | None, indent: str = "", hang: str | None = None) -> list[str]:
+    """`text` (one paragraph, no newline) as lines of at most `width` cells where the words allow:
+    the first starts with `indent`, the next ones with `hang` (default: `indent`). A word wider
+    than the room left gets a line of its own, whole. No width: one line."""
+    if width is None:
+        return [indent + text]
+    hang = indent if hang is None else hang
     lines: list[str] = []
     current = ""
     for word in _WORDS.findall(text):
-        if current and len(current) + 1 + len(word) > room:
-            lines.append(indent + current)
+        prefix = hang if lines else indent
+        if current and len(prefix) + len(current) + 1 + len(word) > max(width, len(prefix) + 20):
+            lines.append(prefix + current)
             current = word
         else:
             current = f"{current} {word}" if current else word
     if current or not lines:
-        lines.append(indent + current)
+        lines.append((hang if lines else indent) + current)
     return lines
 
 
-def block_lines(text: str, width: int, indent: str) -> list[str]:
-    """A message, a fix or a description: each prose line wrapped with `indent` on every line;
-    each indented line (code, SQL, a numbered step) kept whole, indented the same."""
+def block_lines(text: str, width: int | None, indent: str, hang: str | None = None) -> list[str]:
+    """A message, a fix or a description: each prose line wrapped with `indent` on every line (the
+    continuation of the first one with `hang`); each indented line (code, SQL, a numbered step)
+    kept whole, indented the same."""
     lines: list[str] = []
-    for line in text.splitlines() or [""]:
+    for number, line in enumerate(text.splitlines() or [""]):
         if not line.strip():
             lines.append("")
         elif line[0] in " \t":
             lines.append(indent + line)
         else:
-            lines.extend(wrap_prose(line, width, indent))
+            lines.extend(wrap_prose(line, width, indent, hang if number == 0 else None))
     return lines
 
 
-def print_block(out: Console, text: str, indent: str, style: str = "") -> None:
-    for line in block_lines(text, out.width, indent):
+def print_block(out: Console, text: str, indent: str, style: str = "", hang: str | None = None) -> None:
+    """Prose wrapped to the terminal's width (in a pipe or a file, where nothing wraps, its lines
+    as they are), code whole; every line indented."""
+    width = None if out.soft_wrap else out.width
+    for line in block_lines(text, width, indent, hang):
         print_line(out, Text(line, style=style))
 
 

@@ -160,7 +160,7 @@ def _print_rows(out: Console, sites: list[Site], show_columns: bool) -> None:
     code = [Text(printable(site.first.snippet), style="dim") for site in sites]
     cells = [head + ([Text(f"{printable(site.first.table)}({', '.join(names)})")] if show_columns else []) for head, site, names in zip(heads, sites, columns)]
     inline = aligned([[*row, snippet] for row, snippet in zip(cells, code)])
-    if all(line.cell_len <= out.width for line in inline):
+    if out.soft_wrap or all(line.cell_len <= out.width for line in inline):  # a pipe: one line a site
         for line in inline:
             print_line(out, line)
         return
