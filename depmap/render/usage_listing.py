@@ -21,6 +21,7 @@ from rich.text import Text
 
 from depmap.impact.scope import is_test_path
 from depmap.model import HIGH, INDIRECT_READS, Fact, Skipped
+from depmap.sql.facts import SNIPPET_LIMIT
 from depmap.render.printable import printable
 from depmap.render.terminal_layout import GAP, aligned, print_block, print_line, wrap_list
 
@@ -96,16 +97,24 @@ def print_usages(out: Console, title: str, facts: list[Fact], skipped: list[Skip
     tests = [s for s in sites if s.in_tests]
     listed = production + (tests if show_tests else [])
     shown = listed if limit is None else listed[:limit]
+    left_out = len(listed) - len(shown)
     _print_groups(out, [s for s in shown if not s.in_tests], show_columns)
-    if tests:
-        _print_tests(out, tests, [s for s in shown if s.in_tests], show_columns, show_tests)
-    if len(shown) < len(listed):
-        out.print()
-        print_line(out, Text(f"… {len(listed) - len(shown)} more not shown (--limit {limit})", style="dim"))
+    tests_shown = [s for s in shown if s.in_tests]
+    if left_out and not tests_shown:  # said where the rows stop
+        _print_left_out(out, left_out, limit)
+    if tests and (not show_tests or tests_shown):
+        _print_tests(out, tests, tests_shown, show_columns, show_tests)
+    if left_out and tests_shown:
+        _print_left_out(out, left_out, limit)
     if any(f.confidence != HIGH for s in shown for f in s.facts):
         out.print()
         print_block(out, "~ medium confidence: inferred (SQL not seen reaching a database call, a macro or a task's code);  ? low: attribution uncertain or SQL unparsed", "", style="dim")
     print_skipped(out, skipped)
+
+
+def _print_left_out(out: Console, count: int, limit: int | None) -> None:
+    out.print()
+    print_line(out, Text(f"… {count} more not shown (--limit {limit})", style="dim"))
 
 
 def _print_tests(out: Console, tests: list[Site], shown: list[Site], show_columns: bool, show_tests: bool) -> None:
@@ -157,7 +166,7 @@ def _print_rows(out: Console, sites: list[Site], show_columns: bool) -> None:
             Text(printable(_short_symbol(fact)), style="magenta"),
         ])
     columns = [[printable(c) for c in _columns_label(site)] for site in sites]
-    code = [Text(printable(site.first.snippet), style="dim") for site in sites]
+    code = [Text(printable(whole_tokens(site.first.snippet)), style="dim") for site in sites]
     cells = [head + ([Text(f"{printable(site.first.table)}({', '.join(names)})")] if show_columns else []) for head, site, names in zip(heads, sites, columns)]
     inline = aligned([[*row, snippet] for row, snippet in zip(cells, code)])
     if out.soft_wrap or all(line.cell_len <= out.width for line in inline):  # a pipe: one line a site
@@ -186,6 +195,15 @@ def _print_rows(out: Console, sites: list[Site], show_columns: bool) -> None:
                 print_line(out, Text(more))
         if snippet.plain:
             print_line(out, Text(code_indent) + snippet)
+
+
+def whole_tokens(snippet: str) -> str:
+    """A snippet the scanner cut at its length limit ends at its last whole word, then `…`: the
+    terminal never shows half a token (`ORDER BY o…` reads as a column named o)."""
+    if len(snippet) < SNIPPET_LIMIT:
+        return snippet
+    body = snippet.removesuffix("…")
+    return (body.rsplit(None, 1)[0] if " " in body.strip() else body) + " …"
 
 
 def _short_symbol(fact: Fact) -> str:
