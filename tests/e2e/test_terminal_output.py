@@ -166,9 +166,10 @@ def test_limit_on_downstream_and_mentions(depmap):
         "… 3 more not shown (--limit 2)",
     ]
     mentions = depmap("who-reads", "orders", "--path", str(SHOP), "--mentions", "--limit", "2").out.splitlines()
-    start = mentions.index(next(line for line in mentions if line.startswith("Lines that mention orders without a classified usage: 7")))
+    start = mentions.index(next(line for line in mentions if line.startswith("Lines that mention orders without a classified usage: 29")))
     listed = [line for line in mentions[start + 1:] if line[:1].isdigit()]
-    assert len(listed) == 2 and "… 5 more not shown (--limit 2)" in mentions
+    assert [line.split()[:2] for line in listed] == [["9", "not-analysed"], ["23", "comment"]]
+    assert mentions[start + 1 + mentions[start + 1:].index("… 27 more not shown (--limit 2)") - 1] == ""
 
 
 def test_a_limit_below_one_is_a_usage_error(depmap, project):
