@@ -280,8 +280,10 @@ class DependencyGraph:
         """The nodes within `depth` hops of the tables (or of their column): one hop reaches the code
         that reads, writes or defines it and the tables data flows to or from (views over it
         included); the next hop, the other tables that code touches and the code of those tables.
-        A table reached brings its columns; the column asked for brings only itself (with the code
-        that reads or writes it, whole-row readers and writers included, and the flows it takes)."""
+        Code leads on only to what it reads or writes: a migration that defines every table is a
+        neighbour of each, not a bridge between them. A table reached brings its columns; the column
+        asked for brings only itself (with the code that reads, writes or defines it, whole-row
+        readers and writers included, and the flows it takes)."""
         nodes: set[str] = set()
         current: set[tuple[str, str]] = set()
         found = [t for t in tables if table_node(t) in self.g]
@@ -315,10 +317,12 @@ class DependencyGraph:
         return nodes
 
     def _tables_of_code(self, code: str) -> set[str]:
+        """The tables the code reads or writes (a migration that defines every table links none)."""
         found = set()
         for _, target, (edge, _fact) in self.g.out_edges(code):
-            data = self.g.nodes[target]
-            found.add(data["name"] if data.get("kind") == "table" else data["table"])
+            if edge in ("reads", "writes"):
+                data = self.g.nodes[target]
+                found.add(data["name"] if data.get("kind") == "table" else data["table"])
         return found
 
     def _flow_neighbours(self, unit: list[str], star_only: bool = False) -> set[str]:
