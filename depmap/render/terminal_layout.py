@@ -21,8 +21,9 @@ _WORDS = re.compile(r"`[^`]*`\S*|\S+")  # a backtick span (and what sticks to it
 
 
 def print_line(out: Console, line: Text | str, style: str = "") -> None:
-    """One line as it is: never wrapped, cropped or folded by rich."""
-    text = line if isinstance(line, Text) else Text(line, style=style)
+    """One line as it is (without trailing spaces): never wrapped, cropped or folded by rich."""
+    text = line.copy() if isinstance(line, Text) else Text(line, style=style)
+    text.rstrip()
     out.print(text, soft_wrap=True)
 
 
