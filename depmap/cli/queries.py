@@ -15,6 +15,11 @@ from depmap.model import SCHEMA_VERSION
 from depmap.cli.group import UserError, check_column, check_outputs, cli, dialect_option, format_option, load_index, project_path, resolve_target, run_options, terminal_output
 
 
+def limit_option(function: Callable) -> Callable:
+    return click.option("--limit", type=click.IntRange(min=1), default=None, metavar="N",
+                         help="List at most N rows on the terminal and say how many were left out (--format json lists every one).")(function)
+
+
 @cli.command()
 @project_path()
 @dialect_option
@@ -82,8 +87,9 @@ def tables(obj: dict, path: str, dialect: str | None, output_format: str) -> Non
 @dialect_option
 @format_option("text", "json")
 @run_options
+@limit_option
 @click.pass_obj
-def history(obj: dict, target: str, path: str, dialect: str | None, output_format: str) -> None:
+def history(obj: dict, target: str, path: str, dialect: str | None, output_format: str, limit: int | None) -> None:
     """Every schema operation on TABLE (or touching TABLE.COLUMN), in the order migrations run."""
     from depmap.render.history import history_document, print_history
     from depmap.schema_history import touches_column
@@ -100,7 +106,7 @@ def history(obj: dict, target: str, path: str, dialect: str | None, output_forma
         click.echo(dumps(history_document(_query(tables_found, column), histories)), nl=False)
     else:
         with terminal_output() as out:
-            print_history(out, label, histories)
+            print_history(out, label, histories, limit)
 
 
 def _query(tables_found: list[str], column: str | None) -> dict:
@@ -110,11 +116,6 @@ def _query(tables_found: list[str], column: str | None) -> dict:
 
 def _label(tables_found: list[str], column: str | None) -> str:
     return ", ".join(tables_found) + (f".{column}" if column else "")
-
-
-def limit_option(function: Callable) -> Callable:
-    return click.option("--limit", type=click.IntRange(min=1), default=None, metavar="N",
-                         help="List at most N rows on the terminal and say how many were left out (--format json lists every one).")(function)
 
 
 def _usage_command(name: str, verb: str, noun: str) -> Callable:

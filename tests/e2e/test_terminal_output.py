@@ -263,3 +263,12 @@ def test_no_pager_when_it_fits_when_asked_not_to_or_in_a_pipe(user_cache, projec
     piped = subprocess.run([*depmap_command(), "who-reads", "orders", "--path", str(SHOP)], capture_output=True, text=True,
                            env={"PATH": "/usr/bin:/bin", "HOME": str(REPO), "XDG_CACHE_HOME": str(user_cache), "PAGER": PAGER, "LINES": "5"})
     assert piped.stdout.startswith("Code that reads orders: ") and "PAGED:" not in piped.stdout
+
+
+def test_limit_on_history(depmap):
+    run = depmap("history", "orders", "--path", str(SHOP), "--limit", "1")
+    assert run.out.splitlines() == [
+        "Schema history of orders: 9 operations",
+        "  migrations/0001_initial.sql:24  create_table  (id, customer_id, status, total_cents, currency, placed_at, created_at, updated_at)",
+        "  … 8 more not shown (--limit 1)",
+    ]
