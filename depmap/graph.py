@@ -21,6 +21,7 @@ from depmap.orm.symbols import SYMBOLIC_KINDS
 # Writes that set every column of a row, so they write any column, including a new one.
 _WHOLE_ROW_WRITES = POSITIONAL_DETAILS | {"copy"}
 _EDGE_OF_ACCESS = {READ: "reads", WRITE: "writes", SCHEMA: "defines"}
+_CODE_EDGES = frozenset(_EDGE_OF_ACCESS.values())
 
 
 @dataclass(frozen=True)
@@ -273,12 +274,73 @@ class DependencyGraph:
         tables = sorted(set(self.tables()) | set(known))
         return difflib.get_close_matches(name.lower(), tables, n=5, cutoff=0.6)
 
+    # -- a table's neighbourhood -------------------------------------------------------------------
+
+    def around(self, tables: Iterable[str], column: str | None = None, depth: int = 1) -> set[str]:
+        """The nodes within `depth` hops of the tables (or of their column): one hop reaches the code
+        that reads, writes or defines it and the tables data flows to or from (views over it
+        included); the next hop, the other tables that code touches and the code of those tables.
+        Code leads on only to what it reads or writes: a migration that defines every table is a
+        neighbour of each, not a bridge between them. A table reached brings its columns; the column
+        asked for brings only itself (with the code that reads, writes or defines it, whole-row
+        readers and writers included, and the flows it takes)."""
+        nodes: set[str] = set()
+        current: set[tuple[str, str]] = set()
+        found = [t for t in tables if table_node(t) in self.g]
+        for table in found:
+            nodes.add(table_node(table))
+            if column is None:
+                current.add(("table", table))
+                continue
+            if column_node(table, column) in self.g:
+                nodes.add(column_node(table, column))
+            defined = list(self._facts_into(column_node(table, column), "defines"))
+            current |= {("code", symbol_node(f)) for f in [*self.readers(table, column), *self.writers(table, column), *defined]}
+            current |= {("table", other) for other in self._flow_neighbours([table_node(table)], star_only=True)}
+            current |= {("table", other) for other in self._flow_neighbours([column_node(table, column)])}
+        hops = 0 if column is None else 1
+        seen = current | {("table", t) for t in found}
+        while current and hops <= depth:
+            reached: set[tuple[str, str]] = set()
+            for kind, name in sorted(current):
+                if kind == "code":
+                    nodes.add(name)
+                    reached |= {("table", t) for t in self._tables_of_code(name)}
+                    continue
+                unit = self._table_and_columns(name)
+                nodes.update(unit)
+                reached |= {("code", source) for node in unit for source, _, (edge, _f) in self.g.in_edges(node) if edge in _CODE_EDGES}
+                reached |= {("table", other) for other in self._flow_neighbours(unit)}
+            current = reached - seen
+            seen |= current
+            hops += 1
+        return nodes
+
+    def _tables_of_code(self, code: str) -> set[str]:
+        """The tables the code reads or writes (a migration that defines every table links none)."""
+        found = set()
+        for _, target, (edge, _fact) in self.g.out_edges(code):
+            if edge in ("reads", "writes"):
+                data = self.g.nodes[target]
+                found.add(data["name"] if data.get("kind") == "table" else data["table"])
+        return found
+
+    def _flow_neighbours(self, unit: list[str], star_only: bool = False) -> set[str]:
+        """Tables that data flows to or from, through the nodes of `unit`."""
+        kinds = {"flows_all"} if star_only else {"flows_to", "flows_all"}
+        ends = [target for node in unit for _, target, (edge, _f) in self.g.out_edges(node) if edge in kinds]
+        ends += [source for node in unit for source, _, (edge, _f) in self.g.in_edges(node) if edge in kinds]
+        return {self.g.nodes[end]["name"] if self.g.nodes[end].get("kind") == "table" else self.g.nodes[end]["table"] for end in ends}
+
     # -- export --------------------------------------------------------------------------------------
 
-    def node_link(self) -> dict:
-        nodes = [{"id": n, **{k: v for k, v in d.items() if v is not None}} for n, d in sorted(self.g.nodes.items())]
+    def node_link(self, only: set[str] | None = None) -> dict:
+        """Nodes and edges as plain data; with `only`, those nodes and the edges between them."""
+        nodes = [{"id": n, **{k: v for k, v in d.items() if v is not None}} for n, d in sorted(self.g.nodes.items()) if only is None or n in only]
         edges = []
         for source, target, (kind, fact) in self.g.edges():
+            if only is not None and (source not in only or target not in only):
+                continue
             edge = {"source": source, "target": target, "kind": kind}
             if fact is not None:
                 edge.update(path=fact.location.path, line=fact.location.line, detail=fact.detail)
@@ -286,11 +348,11 @@ class DependencyGraph:
         edges.sort(key=lambda e: (e["source"], e["target"], e["kind"], e.get("line", 0), e.get("detail") or ""))
         return {"schema_version": SCHEMA_VERSION, "nodes": nodes, "edges": edges}
 
-    def graphml(self) -> str:
+    def graphml(self, only: set[str] | None = None) -> str:
         import networkx as nx
 
         plain = nx.MultiDiGraph()
-        document = self.node_link()
+        document = self.node_link(only)
         for node in document["nodes"]:
             plain.add_node(node["id"], **{k: str(v) for k, v in node.items() if k != "id"})
         for edge in document["edges"]:

@@ -136,7 +136,9 @@ def run_option(key: str, default: Any = None) -> Any:
 
 def run_options(function: Callable) -> Callable:
     """-q/--quiet (errors only: no progress, warnings or notices), -v/--verbose (timings, skipped
-    files), -j/--jobs (scan processes) and --no-cache, on the group and on every scanning command."""
+    files), -j/--jobs (scan processes), --no-cache and --no-pager, on the group and on every scanning command."""
+    function = click.option("--no-pager", is_flag=True, default=None, expose_value=False, callback=set_option("no_pager"),
+                            help="Print long output straight to the terminal instead of through $PAGER (less).")(function)
     function = click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, expose_value=False, callback=set_option("jobs"),
                             help="Processes that scan files (default: every core).")(function)
     function = click.option("--no-cache", is_flag=True, default=None, expose_value=False, callback=set_option("no_cache"),
@@ -145,6 +147,13 @@ def run_options(function: Callable) -> Callable:
                             help="Also print each phase's time and every skipped file on stderr.")(function)
     return click.option("-q", "--quiet", is_flag=True, expose_value=False, callback=set_option("verbosity", -1),
                         help="Print errors only: no progress bar, warnings or notices.")(function)
+
+
+def terminal_output() -> Any:
+    """The console a command prints its text output on: paged when taller than the terminal, unless --no-pager."""
+    from depmap.render.pager import paged
+
+    return paged(enabled=not run_option("no_pager", False))
 
 
 def load_index(path: str, dialect: str | None, debug: bool):
@@ -159,7 +168,10 @@ def load_index(path: str, dialect: str | None, debug: bool):
     scan = lambda progress: build_index(root, dialect=check_dialect(dialect), debug=debug, progress=progress, **options)  # noqa: E731
     index = scan(None) if level < 0 else _with_progress(err, scan)
     if level >= 0:
-        for warning in index.warnings:
+        from depmap.index.notices import dialect_notes_to_show
+
+        notes = index.dialect_notes if level > 0 else dialect_notes_to_show(index.root, index.dialect, index.server_version, index.dialect_notes)
+        for warning in [*index.warnings, *notes]:
             err.print(f"depmap: warning: {printable(warning)}", markup=False, highlight=False)
     if level > 0:
         _print_scan_details(err, index)

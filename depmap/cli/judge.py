@@ -11,7 +11,7 @@ from typing import Any, Callable
 
 import click
 
-from depmap.cli.group import UserError, check_outputs, cli, dialect_option, load_index, project_path, project_root, resolve_target, run_options, verbosity
+from depmap.cli.group import UserError, check_outputs, cli, dialect_option, load_index, project_path, project_root, resolve_target, run_options, terminal_output, verbosity
 
 FAIL_ON = click.Choice(["breaking", "warning", "never"])
 
@@ -108,7 +108,6 @@ def _publish(kind: str, reports: list, index: Any, run: Any, output_format: str 
     """Print the report, or write one file per -o in the format its suffix names."""
     from depmap.render.outputs import ReportSet, UnknownSuffix, format_for, print_text, render
     from depmap.render.printable import printable
-    from depmap.render.text import console
 
     mentions = None
     if kind == "impact":
@@ -119,7 +118,10 @@ def _publish(kind: str, reports: list, index: Any, run: Any, output_format: str 
     if not outputs:
         chosen = output_format or "text"
         if chosen == "text":
-            print_text(console(), bundle)
+            with terminal_output() as out:
+                print_text(out, bundle)
+            if output_format is None and in_github_actions():
+                click.echo(render("github", bundle), nl=False)
         else:
             click.echo(render(chosen, bundle), nl=False)
         return
@@ -134,6 +136,13 @@ def _publish(kind: str, reports: list, index: Any, run: Any, output_format: str 
             raise UserError(f"cannot write '{path}': {error.strerror or error}") from None
         if verbosity() >= 0:
             click.echo(f"depmap: wrote {chosen} report to {printable(path)}", err=True)
+
+
+def in_github_actions() -> bool:
+    """A GitHub Actions job: its runner turns `::error file=...` lines on stdout into annotations on the diff."""
+    import os
+
+    return os.environ.get("GITHUB_ACTIONS") == "true"
 
 
 def _impact_reports(obj: dict, target: str, column_type: str | None, not_null: bool, default: str | None, path: str,

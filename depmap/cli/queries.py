@@ -12,7 +12,12 @@ from typing import Any, Callable
 import click
 
 from depmap.model import SCHEMA_VERSION
-from depmap.cli.group import UserError, check_column, check_outputs, cli, dialect_option, format_option, load_index, project_path, resolve_target, run_options
+from depmap.cli.group import UserError, check_column, check_outputs, cli, dialect_option, format_option, load_index, project_path, resolve_target, run_options, terminal_output
+
+
+def limit_option(function: Callable) -> Callable:
+    return click.option("--limit", type=click.IntRange(min=1), default=None, metavar="N",
+                         help="List at most N rows on the terminal and say how many were left out (--format json lists every one).")(function)
 
 
 @cli.command()
@@ -66,13 +71,14 @@ def scan(obj: dict, path: str, dialect: str | None, output_format: str) -> None:
 def tables(obj: dict, path: str, dialect: str | None, output_format: str) -> None:
     """Known tables and columns, and where each is defined."""
     from depmap.render.json import dumps
-    from depmap.render.text import console, print_tables
+    from depmap.render.text import print_tables
 
     index = load_index(path, dialect, obj["debug"])
     if output_format == "json":
         click.echo(dumps(index.catalog.to_json()), nl=False)
     else:
-        print_tables(console(), index.catalog)
+        with terminal_output() as out:
+            print_tables(out, index.catalog)
 
 
 @cli.command()
@@ -81,13 +87,13 @@ def tables(obj: dict, path: str, dialect: str | None, output_format: str) -> Non
 @dialect_option
 @format_option("text", "json")
 @run_options
+@limit_option
 @click.pass_obj
-def history(obj: dict, target: str, path: str, dialect: str | None, output_format: str) -> None:
+def history(obj: dict, target: str, path: str, dialect: str | None, output_format: str, limit: int | None) -> None:
     """Every schema operation on TABLE (or touching TABLE.COLUMN), in the order migrations run."""
     from depmap.render.history import history_document, print_history
     from depmap.schema_history import touches_column
     from depmap.render.json import dumps
-    from depmap.render.text import console
 
     index = load_index(path, dialect, obj["debug"])
     catalog = index.catalog
@@ -99,7 +105,8 @@ def history(obj: dict, target: str, path: str, dialect: str | None, output_forma
     if output_format == "json":
         click.echo(dumps(history_document(_query(tables_found, column), histories)), nl=False)
     else:
-        print_history(console(), label, histories)
+        with terminal_output() as out:
+            print_history(out, label, histories, limit)
 
 
 def _query(tables_found: list[str], column: str | None) -> dict:
@@ -137,15 +144,18 @@ def _usage_command(name: str, verb: str, noun: str) -> Callable:
         help="Only code that names the table as it is called now: leave out readers of the views over it and "
         "usages under a name it had before a rename.",
     )
+    @click.option("--tests", "show_tests", is_flag=True, help="List the sites in test code in full (by default, one count per test file after the production sites).")
+    @limit_option
     @click.pass_obj
     def command(
-        obj: dict, target: str, path: str, dialect: str | None, output_format: str, min_confidence: str, list_mentions: bool, direct: bool
+        obj: dict, target: str, path: str, dialect: str | None, output_format: str, min_confidence: str, list_mentions: bool, direct: bool,
+        show_tests: bool, limit: int | None,
     ) -> None:
         from depmap.mentions import find_mentions
         from depmap.model import CONFIDENCE_ORDER
         from depmap.render.json import dumps, usages_document
         from depmap.render.mentions import mentions_json, print_mentions
-        from depmap.render.text import console, print_usages
+        from depmap.render.text import print_usages
 
         index = load_index(path, dialect, obj["debug"])
         tables_found, column = resolve_target(index, target)
@@ -166,9 +176,9 @@ def _usage_command(name: str, verb: str, noun: str) -> Callable:
             click.echo(dumps({**usages_document(_query(tables_found, column), facts, skipped), **mentions_json(mentions)}), nl=False)
         else:
             title = {"readers": "Code that reads", "writers": "Code that writes"}[verb]
-            out = console()
-            print_usages(out, f"{title} {label}", facts, skipped, show_columns=column is None)
-            print_mentions(out, mentions, ", ".join(tables_found), list_mentions)
+            with terminal_output() as out:
+                print_usages(out, f"{title} {label}", facts, skipped, show_columns=column is None, show_tests=show_tests, limit=limit)
+                print_mentions(out, mentions, ", ".join(tables_found), list_mentions, limit=limit)
 
     return command
 
@@ -198,11 +208,12 @@ who_writes = _usage_command("who-writes", "writers", "writes")
 @dialect_option
 @format_option("text", "json")
 @run_options
+@limit_option
 @click.pass_obj
-def downstream(obj: dict, target: str, path: str, dialect: str | None, output_format: str) -> None:
+def downstream(obj: dict, target: str, path: str, dialect: str | None, output_format: str, limit: int | None) -> None:
     """Views, tables, models and tasks fed by TABLE or TABLE.COLUMN, with the path of each hop."""
     from depmap.render.json import downstream_document, dumps
-    from depmap.render.text import console, print_downstream
+    from depmap.render.text import print_downstream
 
     index = load_index(path, dialect, obj["debug"])
     tables_found, column = resolve_target(index, target)
@@ -213,28 +224,62 @@ def downstream(obj: dict, target: str, path: str, dialect: str | None, output_fo
         click.echo(dumps(downstream_document(_query(tables_found, column), hops, index.skipped_with_unparsed())), nl=False)
     else:
         label = _label(tables_found, column)
-        print_downstream(console(), label, hops)
+        with terminal_output() as out:
+            print_downstream(out, label, hops, limit)
+
+
+def _target_or_path(function: Callable) -> Callable:
+    """`depmap graph DIR` keeps its meaning (the whole graph of the project in DIR): a lone argument
+    that names an existing folder is the project, anything else is a TABLE[.COLUMN]."""
+    import functools
+
+    @functools.wraps(function)
+    def command(*args: Any, target: str | None = None, path_argument: str | None = None, **kwargs: Any) -> Any:
+        if target is not None and path_argument is None and Path(target).is_dir():
+            target, path_argument = None, target
+        return function(*args, target=target, path_argument=path_argument, **kwargs)
+
+    return command
 
 
 @cli.command()
-@project_path()
+@click.argument("target", required=False, metavar="[TABLE[.COLUMN]]")
+@click.argument("path_argument", required=False, default=None, type=click.Path(), metavar="[PATH]")
+@_target_or_path
+@project_path(positional=False)
 @dialect_option
 @format_option("json", "graphml", "dot")
+@click.option("--depth", type=click.IntRange(min=1), default=None, metavar="N",
+              help="With TABLE: how many hops from it to include (default 1: its readers, writers, definitions and the tables data flows to or from).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), callback=check_outputs, help="Write to FILE instead of stdout.")
 @run_options
 @click.pass_obj
-def graph(obj: dict, path: str, dialect: str | None, output_format: str, output: str | None) -> None:
-    """The dependency graph: tables, columns, code, and reads/writes/defines/flows_to edges."""
+def graph(obj: dict, target: str | None, path: str, dialect: str | None, output_format: str, depth: int | None, output: str | None) -> None:
+    """The dependency graph: tables, columns, code, and reads/writes/defines/flows_to edges; with
+    TABLE[.COLUMN], only what lies within --depth hops of it."""
     from depmap.render.json import dumps
     from depmap.render.templates import render
 
+    if target is None and depth is not None:
+        raise UserError("--depth needs a table: depmap graph TABLE[.COLUMN] --depth N")
     index = load_index(path, dialect, obj["debug"])
+    only = None
+    focus = None
+    if target is not None:
+        tables_found, column = resolve_target(index, target)
+        if column is not None:
+            check_column(index, tables_found, column, "readers")
+        only = index.graph.around(tables_found, column, depth or 1)
+        focus = {**_query(tables_found, column), "depth": depth or 1}
+    document = index.graph.node_link(only)
+    if focus is not None:
+        document = {"schema_version": document["schema_version"], "focus": focus, "nodes": document["nodes"], "edges": document["edges"]}
     if output_format == "json":
-        text = dumps(index.graph.node_link())
+        text = dumps(document)
     elif output_format == "graphml":
-        text = index.graph.graphml() + "\n"
+        text = index.graph.graphml(only) + "\n"
     else:
-        text = render("graph.dot.j2", **index.graph.node_link())
+        text = render("graph.dot.j2", **document)
     if output:
         try:
             Path(output).write_text(text, encoding="utf-8")

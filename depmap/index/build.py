@@ -40,6 +40,7 @@ class Index:
     graph: DependencyGraph
     files_scanned: int
     warnings: list[str] = field(default_factory=list)
+    dialect_notes: list[str] = field(default_factory=list)  # what else the code says about the database (shown once per project)
     timings: dict[str, float] = field(default_factory=dict)
     dialect_source: str = "default"  # "option", "config", "path:line" the code says it in, or "default"
     server_version: str | None = None  # [tool.depmap] server_version, else detected, else unknown
@@ -110,7 +111,6 @@ def build_index(
     found: Discovery = discover(root, config)
     choice = choose_dialect(root, found, config, dialect)
     chosen = choice.dialect
-    warnings = warnings + choice.notes
     timings["discover"] = time.perf_counter() - started
 
     sections = (config.python_section_start, config.python_section_end or config.python_section_start) if config.python_section_start else None
@@ -132,6 +132,7 @@ def build_index(
         graph=graph,
         files_scanned=len(scannable),
         warnings=warnings,
+        dialect_notes=list(choice.notes),
         timings=timings,
         dialect_source=choice.source,
         server_version=choice.server_version,

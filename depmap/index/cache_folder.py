@@ -1,6 +1,6 @@
 """`.depmap/` holds only real files inside the scanned root: a link there is refused, never followed.
 
-depmap writes its scan cache, its index and a `.gitignore` into `.depmap/`. A symbolic link in
+depmap writes its scan cache, its index, the notices it showed and a `.gitignore` into `.depmap/`. A symbolic link in
 their place (committed to a repository, or restored by a CI cache step) would make it write
 wherever the link points: a link named cache.sqlite got depmap's tables added to an unrelated
 SQLite database. So the folder and every entry are checked with lstat before use, and a link (or a
@@ -21,8 +21,9 @@ CACHE_DIR = ".depmap"
 CACHE_FILE = "cache.sqlite"
 INDEX_FILE = "index.pickle"
 IGNORE_FILE = ".gitignore"
+NOTICES_FILE = "notices.json"
 # Every name depmap or SQLite may write in the folder (SQLite adds the -wal, -shm and -journal files).
-ENTRIES = (CACHE_FILE, f"{CACHE_FILE}-wal", f"{CACHE_FILE}-shm", f"{CACHE_FILE}-journal", INDEX_FILE, IGNORE_FILE)
+ENTRIES = (CACHE_FILE, f"{CACHE_FILE}-wal", f"{CACHE_FILE}-shm", f"{CACHE_FILE}-journal", INDEX_FILE, IGNORE_FILE, NOTICES_FILE, f"{NOTICES_FILE}.new")
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)  # POSIX; elsewhere the lstat checks alone apply
 _NEW = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW
 

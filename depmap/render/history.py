@@ -32,7 +32,8 @@ def history_document(query: dict[str, Any], histories: list[History]) -> dict[st
     }
 
 
-def print_history(out: Console, label: str, histories: list[History]) -> None:
+def print_history(out: Console, label: str, histories: list[History], limit: int | None = None) -> None:
+    """The operations in migration order, then the downgrades; at most `limit` rows of each."""
     upgrades = [fact for h in histories for fact in h.upgrades]
     downgrades = [fact for h in histories for fact in h.downgrades]
     tables = {name for h in histories for name in (h.table, *h.names)}
@@ -48,11 +49,18 @@ def print_history(out: Console, label: str, histories: list[History]) -> None:
     if not upgrades and not downgrades:
         out.print("No schema operation found: no migration, DDL or model declaration touches it.")
         return
-    _print_rows(out, upgrades, tables)
+    _print_rows(out, upgrades[:limit], tables)
+    _left_out(out, len(upgrades), limit)
     if downgrades:
         out.print()
         out.print(Text(f"Downgrades ({len(downgrades)}, run only when migrating down; never replayed):", style="bold yellow"))
-        _print_rows(out, downgrades, tables)
+        _print_rows(out, downgrades[:limit], tables)
+        _left_out(out, len(downgrades), limit)
+
+
+def _left_out(out: Console, count: int, limit: int | None) -> None:
+    if limit is not None and count > limit:
+        out.print(Text(f"  … {count - limit} more not shown (--limit {limit})", style="dim"))
 
 
 def _print_rows(out: Console, facts: list[Fact], tables: set[str]) -> None:

@@ -9,7 +9,6 @@ from itertools import groupby
 
 from rich.console import Console
 from rich.syntax import Syntax
-from rich.table import Table
 from rich.text import Text
 
 from depmap.impact.engine import ImpactReport, overall_verdict
@@ -17,6 +16,7 @@ from depmap.impact.finding import BREAKS, NEEDS_CARE, Finding
 from depmap.impact.plan import pasteable
 from depmap.impact.scope import is_test_path
 from depmap.render.printable import printable, printable_lines
+from depmap.render.terminal_layout import aligned, print_block, print_line
 
 _VERDICT_STYLE = {BREAKS: "bold red", NEEDS_CARE: "bold yellow"}
 TEST_SITES_SHOWN = 3  # per rule and severity; JSON and HTML list every site
@@ -40,16 +40,16 @@ def print_impact(out: Console, report: ImpactReport) -> None:
     heading = printable(report.title) if report.operation is not None else f"Adding {printable(describe_column(report))}"
     if report.operation is not None and not heading.startswith(f"{report.operation.table}."):
         heading = heading[:1].upper() + heading[1:]
-    out.print(Text(heading, style="bold"))
+    print_line(out, Text(heading, style="bold"))
     dialect = report.dialect
-    out.print(Text(f"Target: {dialect.label}, from {dialect.source}", style="dim"))
+    print_line(out, Text(f"Target: {dialect.label}, from {dialect.source}", style="dim"))
     if report.spec.origin is not None:
-        out.print(Text(f"Migration: {printable(report.spec.origin.path)}:{report.spec.origin.line}", style="dim"))
-    out.print(Text(f"Verdict: {report.verdict} ({summary})", style=_VERDICT_STYLE.get(report.verdict, "bold green")))
+        print_line(out, Text(f"Migration: {printable(report.spec.origin.path)}:{report.spec.origin.line}", style="dim"))
+    print_line(out, Text(f"Verdict: {report.verdict} ({summary})", style=_VERDICT_STYLE.get(report.verdict, "bold green")))
     for severity, group in groupby(report.findings, key=lambda f: f.severity):
         items = list(group)
         out.print()
-        out.print(Text(f"{severity.upper()} ({len(items)})", style=_SEVERITY_STYLE[severity]))
+        print_line(out, Text(f"{severity.upper()} ({len(items)})", style=_SEVERITY_STYLE[severity]))
         shown_in_tests: dict[str, int] = {}
         for finding in items:
             if is_test_path(finding.location.path):
@@ -60,35 +60,35 @@ def print_impact(out: Console, report: ImpactReport) -> None:
         for rule, count in shown_in_tests.items():
             if count > TEST_SITES_SHOWN:
                 more = count - TEST_SITES_SHOWN
-                out.print(Text(f"  … and {more} more [{rule}] site{'s' * (more != 1)} in test code (--format json lists every one)", style="dim"))
+                print_block(out, f"… and {more} more [{rule}] site{'s' * (more != 1)} in test code (--format json lists every one)", "  ", style="dim")
     for error in report.errors:
-        out.print(Text(f"depmap: internal error: {printable(error)}", style="red"))
+        print_line(out, Text(f"depmap: internal error: {printable(error)}", style="red"))
     if report.baselined:
-        out.print(Text(f"({report.baselined} more finding{'s' * (report.baselined != 1)} baselined in .depmap-baseline.json)", style="dim"))
+        print_line(out, Text(f"({report.baselined} more finding{'s' * (report.baselined != 1)} baselined in .depmap-baseline.json)", style="dim"))
     if report.suppressed:
         out.print()
-        out.print(Text(f"SUPPRESSED ({len(report.suppressed)}), left out of the verdict", style="bold dim"))
+        print_line(out, Text(f"SUPPRESSED ({len(report.suppressed)}), left out of the verdict", style="bold dim"))
         for item in report.suppressed:
             loc = item.finding.location
             where = f"{loc.path}:{loc.line}" if loc.path else f"({loc.symbol or 'project'})"
-            out.print(Text(printable(f"  {where}  [{item.finding.rule}] by {item.by}: {item.reason}"), style="dim"))
+            print_block(out, printable(f"{where}  [{item.finding.rule}] by {item.by}: {item.reason}"), "  ", style="dim")
     if report.plan:
         out.print()
-        out.print(Text(f"Rollout plan for {dialect.label} (from {printable(dialect.source)}, as the findings)", style="bold"))
+        print_line(out, Text(f"Rollout plan for {dialect.label} (from {printable(dialect.source)}, as the findings)", style="bold"))
         for step in report.plan:
             out.print()
-            out.print(Text(f"{step.number}. {step.title}", style="bold"))
+            print_line(out, Text(f"{step.number}. {step.title}", style="bold"))
             if step.description:
-                out.print(Text(f"   {printable_lines(step.description)}"))
+                print_block(out, printable_lines(step.description), "   ")
             for statement in step.sql:
                 _print_sql(out, statement)
             for framework, code in step.migration_code:
-                out.print(Text(f"   As a {framework.capitalize()} migration:", style="dim"))
+                print_line(out, Text(f"   As a {framework.capitalize()} migration:", style="dim"))
                 for line in printable_lines(code).rstrip().splitlines():
-                    out.print(Text(f"     {line}"))
+                    print_line(out, Text(f"     {line}".rstrip()))
             for site in step.sites:
                 symbol = f"  {site.symbol}" if site.symbol else ""
-                out.print(Text(printable(f"   - {site.path}:{site.line}{symbol}"), style="cyan"))
+                print_line(out, Text(printable(f"   - {site.path}:{site.line}{symbol}"), style="cyan"))
 
 
 def print_check(out: Console, reports: list[ImpactReport], migrations: tuple[str, ...], problems: tuple[str, ...]) -> None:
@@ -96,25 +96,24 @@ def print_check(out: Console, reports: list[ImpactReport], migrations: tuple[str
     if not migrations:
         out.print("No migrations changed; nothing to check.")
     for problem in problems:
-        out.print(Text(f"depmap: {printable(problem)}", style="yellow"))
+        print_line(out, Text(f"depmap: {printable(problem)}", style="yellow"))
     columns = sum(1 for report in reports if report.operation is None)
     others = len(reports) - columns
     judged = f"{columns} column(s) added" + (f", {others} other operation(s) with findings" if others else "")
-    out.print(Text(f"Checked {len(migrations)} file(s): {judged}; overall verdict: {overall_verdict(reports)}", style="bold"))
-    if len(reports) > 1:  # one line per column first: the details follow
-        summary = Table(box=None, pad_edge=False, padding=(0, 2), header_style="bold")
-        for heading in ("change", "verdict", "findings", "at"):
-            summary.add_column(heading, no_wrap=True)
+    print_line(out, Text(f"Checked {len(migrations)} file(s): {judged}; overall verdict: {overall_verdict(reports)}", style="bold"))
+    if len(reports) > 1:  # one line per change first: the details follow
+        rows = [[Text(heading, style="bold") for heading in ("change", "verdict", "findings", "at")]]
         for report in reports:
             counts = report.counts_label()
             origin = report.spec.origin
-            summary.add_row(
-                printable(report.title),
+            rows.append([
+                Text(printable(report.title)),
                 Text(report.verdict, style=_VERDICT_STYLE.get(report.verdict, "")),
-                counts,
-                printable(f"{origin.path}:{origin.line}") if origin is not None else "",
-            )
-        out.print(summary)
+                Text(counts),
+                Text(printable(f"{origin.path}:{origin.line}") if origin is not None else ""),
+            ])
+        for line in aligned(rows, right=()):
+            print_line(out, line)
     for report in reports:
         out.print()
         out.rule()
@@ -127,22 +126,21 @@ _VERDICT_STYLE = {"breaking": "bold red", "needs care": "yellow", "safe": "green
 def _print_finding(out: Console, finding: Finding) -> None:
     loc = finding.location
     where = f"{loc.path}:{loc.line}" if loc.path else f"({loc.symbol or 'project'})"
-    out.print(Text("  ") + Text(printable(where), style="bold cyan") + Text(f"  [{finding.rule}]", style="dim"))
-    out.print(Text(_indent(printable_lines(finding.message), "    ")))
-    out.print(Text(_indent(f"fix: {printable_lines(finding.fix)}", "    "), style="green"))
+    print_line(out, Text("  ") + Text(printable(where), style="bold cyan") + Text(f"  [{finding.rule}]", style="dim"))
+    print_block(out, printable_lines(finding.message), "    ")
+    print_block(out, f"fix: {printable_lines(finding.fix)}", "    ", style="green")
     for related in finding.related:
-        out.print(Text(printable(f"      - {related.location.path}:{related.location.line} {related.note}"), style="dim"))
-
-
-def _indent(text: str, prefix: str) -> str:
-    return "\n".join(prefix + line if line else line for line in text.splitlines())
+        note = printable(f"- {related.location.path}:{related.location.line} {related.note}")
+        print_block(out, note, "      ", style="dim", hang="        ")
 
 
 def _print_sql(out: Console, statement: str) -> None:
     """Highlighted on a terminal; plain (and so copyable without padding) anywhere else."""
     text = printable_lines(pasteable(statement))
     if out.is_terminal and not out.no_color:
-        out.print(Syntax(text, "sql", theme="ansi_dark", background_color="default", padding=(0, 0, 0, 3)))
+        highlighted = Syntax(text, "sql", theme="ansi_dark", background_color="default").highlight(text)
+        for line in highlighted.split("\n"):
+            print_line(out, Text("   ") + line)
     else:
         for line in text.splitlines():
-            out.print(Text(f"   {line}"))
+            print_line(out, Text(f"   {line}"))

@@ -64,7 +64,7 @@ class Depmap:
 
 
 def query_every_table(run: Depmap, root: Path) -> list[str]:
-    """scan, tables, graph, then who-reads/who-writes/downstream of every table, and of its first
+    """scan, tables, graph, then who-reads/who-writes/downstream/graph of every table, and of its first
     column; returns the targets asked about."""
     path = ["--path", str(root)]
     run.json("scan", "scan", str(root), "--format", "json")
@@ -74,7 +74,7 @@ def query_every_table(run: Depmap, root: Path) -> list[str]:
     targets = sorted({node["name"] for node in graph["nodes"] if node["kind"] == "table"})
     targets += [f"{table}.{column}" for table, column in sorted(first_columns.items())]
     for target in targets:
-        for command, name in (("who-reads", "usages"), ("who-writes", "usages"), ("downstream", "downstream")):
+        for command, name in (("who-reads", "usages"), ("who-writes", "usages"), ("downstream", "downstream"), ("graph", "graph")):
             run.json(name, command, target, *path, "--format", "json")
     return targets
 

@@ -184,3 +184,31 @@ def test_downstream_through_a_star_view(depmap):
     text = depmap("downstream", "orders.status", *PATH)
     assert text.out.splitlines()[0] == "Downstream of orders.status: 1 relation reached"
     assert text.out.splitlines()[2].split() == ["order_totals.status", "<-", "orders.status", "via", "*", "migrations/0005_inventory_cleanup.sql:8"]
+
+
+def test_graph_of_one_table(depmap):
+    whole = depmap("graph", *PATH, "--format", "json").json()
+    focused = depmap("graph", "orders", *PATH, "--format", "json").json()
+    assert focused["focus"] == {"table": "orders", "column": None, "depth": 1}
+    assert [n["name"] for n in focused["nodes"] if n["kind"] == "table"] == ["order_totals", "orders"]  # and the view over it
+    ids = {n["id"] for n in focused["nodes"]}
+    assert all(e["source"] in ids and e["target"] in ids for e in focused["edges"])
+    # every reader, writer and definition of orders, as the whole graph has them
+    into_orders = [e for e in whole["edges"] if e["target"] == "table:orders" or e["target"].startswith("column:orders.")]
+    assert [e for e in focused["edges"] if e in into_orders] == into_orders
+    wider = depmap("graph", "orders", "--depth", "2", *PATH, "--format", "json").json()
+    assert [n["name"] for n in wider["nodes"] if n["kind"] == "table"] == [
+        "customers", "order_items", "order_totals", "orders", "payments", "products", "shipments"]  # audit_log: no code joins it to orders
+    dot = depmap("graph", "orders.status", *PATH, "--format", "dot").out
+    assert '"column:orders.status" [shape=plaintext' in dot and "column:orders.total_cents" not in dot
+    graphml = ElementTree.fromstring(depmap("graph", "orders", *PATH, "--format", "graphml").out)
+    assert len([n for n in graphml.iter() if n.tag.endswith("}node")]) == len(focused["nodes"])
+
+
+def test_graph_of_a_folder_stays_the_whole_graph_and_an_unknown_table_is_refused(depmap):
+    assert depmap("graph", "samples/shop_sql", "--format", "json").out == depmap("graph", *PATH, "--format", "json").out
+    unknown = depmap("graph", "ordrs", *PATH)
+    assert (unknown.code, unknown.out) == (2, "")
+    assert unknown.err == "depmap: unknown table 'ordrs'; did you mean orders, order_items? (8 tables known; `depmap tables` lists them)\n"
+    alone = depmap("graph", "--depth", "2", *PATH)
+    assert (alone.code, alone.err) == (2, "depmap: --depth needs a table: depmap graph TABLE[.COLUMN] --depth N\n")
