@@ -239,7 +239,7 @@ def test_a_narrow_terminal_keeps_a_fix_indented_and_its_sql_steps_whole(user_cac
             "FROM orders WHERE id = %s`.") in lines
     prose = [line for line in lines if line.startswith("    ") and not line.startswith(("    `", "      "))]
     assert prose and all(len(line) <= 60 for line in prose)
-    plan = lines.index("Rollout plan")
+    plan = next(n for n, line in enumerate(lines) if line.startswith("Rollout plan for "))
     assert "   ALTER TABLE orders ADD COLUMN touched_at TIMESTAMPTZ;" in lines[plan:]
 
 
