@@ -192,30 +192,60 @@ def _with_progress(err: Any, run: Callable[[Any], Any]) -> Any:
 
         return run(progress)
 
-def target_parts(target: str) -> list[str]:
+def target_parts(target: str, most: int | None = 4) -> list[str]:
+    """The dot-separated parts of a target; at most `most` (a model's qualified name may have more)."""
     text = target.strip()
     parts = text.split(".")
-    if not text or any(not p.strip() or " " in p.strip() for p in parts) or len(parts) > 4:
-        raise UserError(f"malformed target '{target}'; write TABLE or TABLE.COLUMN, e.g. orders.status")
+    if not text or any(not p.strip() or " " in p.strip() for p in parts) or (most is not None and len(parts) > most):
+        raise UserError(f"malformed target '{target}'; write TABLE[.COLUMN] or Model[.field], e.g. orders.status")
     return parts
 
 def resolve_target(index: Any, target: str, also_known: Any = ()) -> tuple[list[str], str | None]:
     """TABLE, TABLE.COLUMN or SCHEMA.TABLE[.COLUMN]: the longest prefix naming a known table wins
-    (known: the catalog's tables, the graph's, and `also_known`, e.g. tables only a history names)."""
-    parts = target_parts(target)
+    (known: the catalog's tables, the graph's, and `also_known`, e.g. tables only a history names).
+    A target written as an ORM model (`Customer.email`, `customers.Customer.email`,
+    `shop.models.Customer.email`) is its table and column; what it resolved to is said on stderr."""
+    return resolve_target_of(index, target, also_known)[:2]
+
+
+def resolve_target_of(index: Any, target: str, also_known: Any = ()) -> tuple[list[str], str | None, Any]:
+    """`resolve_target`, plus the ModelTarget the target named (None for a table): every command
+    that takes a TABLE[.COLUMN] reads it here, so models resolve the same way everywhere."""
+    parts = target_parts(target, most=None)
     known = list(dict.fromkeys([*index.catalog.tables, *also_known]))
+    model = _model_target(index, [p.strip() for p in parts])
+    if model is not None:
+        if verbosity() >= 0:
+            from depmap.render.printable import printable
+
+            click.echo(f"depmap: {printable(model.describe(target.strip()))}", err=True)
+        found = index.graph.resolve_table(model.table, known)
+        return (found or [model.table]), model.column, model
+    target_parts(target)  # a table target has at most SCHEMA.TABLE.COLUMN (and a catalog)
     for cut in range(len(parts), 0, -1):
         table, column = ".".join(parts[:cut]), ".".join(parts[cut:]) or None
         if column is not None and "." in column:
             continue
         found = index.graph.resolve_table(table, known)
         if found:
-            return found, column.lower() if column else None
+            return found, (column.lower() if column else None), None
     name = parts[0] if len(parts) <= 2 else ".".join(parts[:-1])
     matches = index.graph.close_matches(name, known)
     hint = f"; did you mean {', '.join(matches)}?" if matches else ""
     count = len(set(index.graph.tables()) | set(known))
     raise UserError(f"unknown table '{name}'{hint} ({count} tables known; `depmap tables` lists them)")
+
+
+def _model_target(index: Any, parts: list[str]) -> Any:
+    """The ORM model a target names, from the registry the linker builds (never a second scan)."""
+    from depmap.orm.model_targets import ModelTargetError, resolve_model_target
+    from depmap.orm.registry import Registry
+
+    try:
+        return resolve_model_target(Registry.build(index.facts), parts)
+    except ModelTargetError as error:
+        raise UserError(str(error)) from None
+
 
 def check_column(index: Any, tables_found: list[str], column: str, verb: str) -> None:
     """A column neither defined nor used anywhere is most likely a typo: say so, exit 2."""

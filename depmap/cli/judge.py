@@ -12,6 +12,7 @@ from typing import Any, Callable
 import click
 
 from depmap.cli.group import UserError, check_outputs, cli, dialect_option, load_index, project_path, project_root, resolve_target, run_options, verbosity
+from depmap.cli.group import resolve_target_of
 
 FAIL_ON = click.Choice(["breaking", "warning", "never"])
 
@@ -70,12 +71,18 @@ def _dialect(index: Any, option: str | None, server_version: str | None) -> Any:
 
 
 def _one_table(index: Any, target: str) -> tuple[str, str]:
+    """The table and the new column of TABLE.COLUMN (or of a model's attribute, `Customer.nickname`)."""
     from depmap.impact.spec import SpecError, parse_target
 
     try:
         table_text, column = parse_target(target)
     except SpecError as error:
         raise UserError(str(error)) from None
+    tables, model_column, model = resolve_target_of(index, target)
+    if model is not None:
+        if model_column is None:
+            raise UserError(f"'{target.strip()}' names the model {model.model.class_name}, not a column; write {model.model.class_name}.COLUMN")
+        return tables[0], model_column
     tables, _ = resolve_target(index, table_text)
     if len(tables) > 1:
         raise UserError(f"table name '{table_text}' matches {', '.join(tables)}; write SCHEMA.TABLE.COLUMN")
