@@ -200,35 +200,24 @@ def target_parts(target: str, most: int | None = 4) -> list[str]:
         raise UserError(f"malformed target '{target}'; write TABLE[.COLUMN] or Model[.field], e.g. orders.status")
     return parts
 
-def resolve_target(index: Any, target: str, also_known: Any = ()) -> tuple[list[str], str | None]:
+def resolve_target(index: Any, target: str, also_known: Any = (), models: bool = True) -> tuple[list[str], str | None]:
     """TABLE, TABLE.COLUMN or SCHEMA.TABLE[.COLUMN]: the longest prefix naming a known table wins
     (known: the catalog's tables, the graph's, and `also_known`, e.g. tables only a history names).
     A target written as an ORM model (`Customer.email`, `customers.Customer.email`,
-    `shop.models.Customer.email`) is its table and column; what it resolved to is said on stderr."""
-    return resolve_target_of(index, target, also_known)[:2]
-
-
-def resolve_target_of(index: Any, target: str, also_known: Any = ()) -> tuple[list[str], str | None, Any]:
-    """`resolve_target`, plus the ModelTarget the target named (None for a table): every command
-    that takes a TABLE[.COLUMN] reads it here, so models resolve the same way everywhere."""
-    parts = target_parts(target, most=None)
+    `shop.models.Customer.email`) is its table and column: every command that takes a
+    TABLE[.COLUMN] reads it here, so models resolve the same way everywhere."""
     known = list(dict.fromkeys([*index.catalog.tables, *also_known]))
-    model = _model_target(index, [p.strip() for p in parts])
+    model = model_target(index, target) if models else None
     if model is not None:
-        if verbosity() >= 0:
-            from depmap.render.printable import printable
-
-            click.echo(f"depmap: {printable(model.describe(target.strip()))}", err=True)
-        found = index.graph.resolve_table(model.table, known)
-        return (found or [model.table]), model.column, model
-    target_parts(target)  # a table target has at most SCHEMA.TABLE.COLUMN (and a catalog)
+        return index.graph.resolve_table(model.table, known) or [model.table], model.column
+    parts = target_parts(target)
     for cut in range(len(parts), 0, -1):
         table, column = ".".join(parts[:cut]), ".".join(parts[cut:]) or None
         if column is not None and "." in column:
             continue
         found = index.graph.resolve_table(table, known)
         if found:
-            return found, (column.lower() if column else None), None
+            return found, column.lower() if column else None
     name = parts[0] if len(parts) <= 2 else ".".join(parts[:-1])
     matches = index.graph.close_matches(name, known)
     hint = f"; did you mean {', '.join(matches)}?" if matches else ""
@@ -236,15 +225,21 @@ def resolve_target_of(index: Any, target: str, also_known: Any = ()) -> tuple[li
     raise UserError(f"unknown table '{name}'{hint} ({count} tables known; `depmap tables` lists them)")
 
 
-def _model_target(index: Any, parts: list[str]) -> Any:
-    """The ORM model a target names, from the registry the linker builds (never a second scan)."""
+def model_target(index: Any, target: str) -> Any:
+    """The ModelTarget an ORM model target names (None for a table), from the registry the linker
+    builds (never a second scan); what it resolved to is said on stderr, unless --quiet."""
     from depmap.orm.model_targets import ModelTargetError, resolve_model_target
     from depmap.orm.registry import Registry
+    from depmap.render.printable import printable
 
+    parts = [part.strip() for part in target_parts(target, most=None)]
     try:
-        return resolve_model_target(Registry.build(index.facts), parts)
+        found = resolve_model_target(Registry.build(index.facts), parts)
     except ModelTargetError as error:
         raise UserError(str(error)) from None
+    if found is not None and verbosity() >= 0:
+        click.echo(f"depmap: {printable(found.describe(target.strip()))}", err=True)
+    return found
 
 
 def check_column(index: Any, tables_found: list[str], column: str, verb: str) -> None:

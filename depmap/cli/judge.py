@@ -12,7 +12,7 @@ from typing import Any, Callable
 import click
 
 from depmap.cli.group import UserError, check_outputs, cli, dialect_option, load_index, project_path, project_root, resolve_target, run_options, verbosity
-from depmap.cli.group import resolve_target_of
+from depmap.cli.group import model_target
 
 FAIL_ON = click.Choice(["breaking", "warning", "never"])
 
@@ -78,12 +78,12 @@ def _one_table(index: Any, target: str) -> tuple[str, str]:
         table_text, column = parse_target(target)
     except SpecError as error:
         raise UserError(str(error)) from None
-    tables, model_column, model = resolve_target_of(index, target)
+    model = model_target(index, target)
     if model is not None:
-        if model_column is None:
+        if model.column is None:
             raise UserError(f"'{target.strip()}' names the model {model.model.class_name}, not a column; write {model.model.class_name}.COLUMN")
-        return tables[0], model_column
-    tables, _ = resolve_target(index, table_text)
+        return resolve_target(index, model.table, models=False)[0][0], model.column
+    tables, _ = resolve_target(index, table_text, models=False)
     if len(tables) > 1:
         raise UserError(f"table name '{table_text}' matches {', '.join(tables)}; write SCHEMA.TABLE.COLUMN")
     return tables[0], column
