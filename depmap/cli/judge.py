@@ -11,8 +11,8 @@ from typing import Any, Callable
 
 import click
 
-from depmap.cli.group import UserError, check_outputs, cli, dialect_option, load_index, project_path, project_root, resolve_target, run_options, verbosity
-from depmap.cli.group import model_target
+from depmap.cli.group import (UserError, check_outputs, cli, dialect_option, load_index, model_target, project_path, project_root, resolve_target,
+                              run_options, verbosity)
 
 FAIL_ON = click.Choice(["breaking", "warning", "never"])
 

@@ -17,6 +17,7 @@ COMMANDS = sorted(cli.commands)
 def section(text: str, title: str) -> list[str]:
     """The lines of one section of the help (`Examples:` up to the next blank line)."""
     lines = text.splitlines()
+    assert f"  {title}:" in lines, f"no {title} section (add the command to depmap/cli/help_texts.py)"
     start = lines.index(f"  {title}:") + 1
     end = next((i for i in range(start, len(lines)) if not lines[i].strip()), len(lines))
     return [line.strip() for line in lines[start:end]]
