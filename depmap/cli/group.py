@@ -204,18 +204,25 @@ def _with_progress(err: Any, run: Callable[[Any], Any]) -> Any:
 
         return run(progress)
 
-def target_parts(target: str) -> list[str]:
+def target_parts(target: str, most: int | None = 4) -> list[str]:
+    """The dot-separated parts of a target; at most `most` (a model's qualified name may have more)."""
     text = target.strip()
     parts = text.split(".")
-    if not text or any(not p.strip() or " " in p.strip() for p in parts) or len(parts) > 4:
-        raise UserError(f"malformed target '{target}'; write TABLE or TABLE.COLUMN, e.g. orders.status")
+    if not text or any(not p.strip() or " " in p.strip() for p in parts) or (most is not None and len(parts) > most):
+        raise UserError(f"malformed target '{target}'; write TABLE[.COLUMN] or Model[.field], e.g. orders.status")
     return parts
 
-def resolve_target(index: Any, target: str, also_known: Any = ()) -> tuple[list[str], str | None]:
+def resolve_target(index: Any, target: str, also_known: Any = (), models: bool = True) -> tuple[list[str], str | None]:
     """TABLE, TABLE.COLUMN or SCHEMA.TABLE[.COLUMN]: the longest prefix naming a known table wins
-    (known: the catalog's tables, the graph's, and `also_known`, e.g. tables only a history names)."""
-    parts = target_parts(target)
+    (known: the catalog's tables, the graph's, and `also_known`, e.g. tables only a history names).
+    A target written as an ORM model (`Customer.email`, `customers.Customer.email`,
+    `shop.models.Customer.email`) is its table and column: every command that takes a
+    TABLE[.COLUMN] reads it here, so models resolve the same way everywhere."""
     known = list(dict.fromkeys([*index.catalog.tables, *also_known]))
+    model = model_target(index, target) if models else None
+    if model is not None:
+        return index.graph.resolve_table(model.table, known) or [model.table], model.column
+    parts = target_parts(target)
     for cut in range(len(parts), 0, -1):
         table, column = ".".join(parts[:cut]), ".".join(parts[cut:]) or None
         if column is not None and "." in column:
@@ -228,6 +235,24 @@ def resolve_target(index: Any, target: str, also_known: Any = ()) -> tuple[list[
     hint = f"; did you mean {', '.join(matches)}?" if matches else ""
     count = len(set(index.graph.tables()) | set(known))
     raise UserError(f"unknown table '{name}'{hint} ({count} tables known; `depmap tables` lists them)")
+
+
+def model_target(index: Any, target: str) -> Any:
+    """The ModelTarget an ORM model target names (None for a table), from the registry the linker
+    builds (never a second scan); what it resolved to is said on stderr, unless --quiet."""
+    from depmap.orm.model_targets import ModelTargetError, resolve_model_target
+    from depmap.orm.registry import Registry
+    from depmap.render.printable import printable
+
+    parts = [part.strip() for part in target_parts(target, most=None)]
+    try:
+        found = resolve_model_target(Registry.build(index.facts), parts)
+    except ModelTargetError as error:
+        raise UserError(str(error)) from None
+    if found is not None and verbosity() >= 0:
+        click.echo(f"depmap: {printable(found.describe(target.strip()))}", err=True)
+    return found
+
 
 def check_column(index: Any, tables_found: list[str], column: str, verb: str) -> None:
     """A column neither defined nor used anywhere is most likely a typo: say so, exit 2."""

@@ -11,7 +11,8 @@ from typing import Any, Callable
 
 import click
 
-from depmap.cli.group import UserError, check_outputs, cli, dialect_option, load_index, project_path, project_root, resolve_target, run_options, terminal_output, verbosity
+from depmap.cli.group import (UserError, check_outputs, cli, dialect_option, load_index, model_target, project_path, project_root, resolve_target,
+                              run_options, terminal_output, verbosity)
 
 FAIL_ON = click.Choice(["breaking", "warning", "never"])
 
@@ -70,13 +71,19 @@ def _dialect(index: Any, option: str | None, server_version: str | None) -> Any:
 
 
 def _one_table(index: Any, target: str) -> tuple[str, str]:
+    """The table and the new column of TABLE.COLUMN (or of a model's attribute, `Customer.nickname`)."""
     from depmap.impact.spec import SpecError, parse_target
 
     try:
         table_text, column = parse_target(target)
     except SpecError as error:
         raise UserError(str(error)) from None
-    tables, _ = resolve_target(index, table_text)
+    model = model_target(index, target)
+    if model is not None:
+        if model.column is None:
+            raise UserError(f"'{target.strip()}' names the model {model.model.class_name}, not a column; write {model.model.class_name}.COLUMN")
+        return resolve_target(index, model.table, models=False)[0][0], model.column
+    tables, _ = resolve_target(index, table_text, models=False)
     if len(tables) > 1:
         raise UserError(f"table name '{table_text}' matches {', '.join(tables)}; write SCHEMA.TABLE.COLUMN")
     return tables[0], column
@@ -335,13 +342,16 @@ def _relative_to_root(root: Path, item: str) -> str:
 
 @cli.command()
 @click.argument("rule_id", required=False)
-def explain(rule_id: str | None) -> None:
+@click.option("--format", "output_format", type=click.Choice(["text", "markdown"]), default="text", show_default=True,
+              help="text: rendered on a terminal, the Markdown as written in a pipe; markdown: the Markdown document.")
+def explain(rule_id: str | None, output_format: str) -> None:
     """The documentation of an impact rule (all rules when RULE_ID is omitted)."""
     from depmap.impact.registry import RULES, RULES_BY_ID
+    from depmap.render.rule_docs import print_rule, rule_markdown, rule_plain, rules_markdown, rules_plain
+    from depmap.render.text import console
 
     if rule_id is None:
-        for rule in RULES:
-            click.echo(f"{rule.id:<26} {rule.severity:<9} {rule.summary}")
+        click.echo(rules_markdown(RULES) if output_format == "markdown" else rules_plain(RULES), nl=False)
         return
     rule = RULES_BY_ID.get(rule_id)
     if rule is None:
@@ -350,5 +360,10 @@ def explain(rule_id: str | None) -> None:
         close = difflib.get_close_matches(rule_id, list(RULES_BY_ID), n=3)
         hint = f"; did you mean {', '.join(close)}?" if close else "; `depmap explain` lists them"
         raise UserError(f"unknown rule '{rule_id}'{hint}")
-    click.echo(f"{rule.id} ({rule.severity})\n")
-    click.echo(rule.doc.strip() + "\n")
+    out = console()
+    if output_format == "markdown":
+        click.echo(rule_markdown(rule), nl=False)
+    elif out.is_terminal:
+        print_rule(out, rule)
+    else:
+        click.echo(rule_plain(rule), nl=False)

@@ -14,6 +14,9 @@ import click
 
 from depmap.cli import contract, judge, queries  # noqa: F401  (registers their commands on the group)
 from depmap.cli.group import EXIT_INTERNAL, EXIT_USAGE, UserError, cli
+from depmap.cli.help_texts import attach
+
+attach(cli)  # each command's examples and exit codes, once every command is registered
 from depmap.cli.usage_errors import usage_line
 from depmap.render.printable import printable
 

@@ -210,8 +210,9 @@ def _refers_to_data(node: object) -> bool:
 
 
 def parse_target(target: str) -> tuple[str, str]:
-    """`TABLE.COLUMN` or `SCHEMA.TABLE.COLUMN` → (table, column)."""
+    """`TABLE.COLUMN`, `SCHEMA.TABLE.COLUMN` or a model's `[app.]Model.field` → (table, column) as
+    written (the model, when it is one, is resolved against the index later)."""
     parts = [p.strip() for p in target.strip().split(".")]
-    if len(parts) < 2 or any(not p or " " in p for p in parts) or len(parts) > 4:
-        raise SpecError(f"malformed column '{target}'; write TABLE.COLUMN, e.g. orders.discount_code")
+    if len(parts) < 2 or any(not p or " " in p for p in parts):
+        raise SpecError(f"malformed column '{target}'; write TABLE.COLUMN or Model.field, e.g. orders.discount_code")
     return ".".join(parts[:-1]), parts[-1].strip('"').lower() if not parts[-1].startswith('"') else parts[-1].strip('"')

@@ -9,6 +9,7 @@ conservative tokenizer can see, at low confidence: never a crash, never silently
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 import re
 
 import sqlglot
@@ -23,7 +24,7 @@ from depmap.sql.fallback import tables_named, tables_named_at, touches_no_data
 from depmap.sql.schema_ops import with_text_ops, without_not_valid
 from depmap.sql.load_data import load_data
 from depmap.sql.names import fold_quoted, quoting_keeps_case
-from depmap.sql.placeholders import HOLE_PREFIX, neutralise
+from depmap.sql.placeholders import HOLE_PREFIX, Neutralised, neutralise
 from depmap.sql.routines import analyze_routine, is_routine
 from depmap.sql.frames import Collector, Sources, is_star, star_sources
 from depmap.sql.reference_lines import place_observations
@@ -85,7 +86,18 @@ def analyze_sql(text: str, dialect: str = "postgres", schema: Schema | None = No
             if any(o.kind == SCHEMA_OP for o in again.observations):
                 result = again  # with_text_ops puts the NOT VALID back, from the text
         results.append(with_text_ops(result, chunk.text, dialect, schema))
-    return results
+    return [_as_written(result, neutral) for result in results]
+
+
+def _as_written(result: StatementResult, neutral: Neutralised) -> StatementResult:
+    """An unparsed statement's error quotes the SQL as written, not the neutralised text."""
+    if result.kind != "unparsed" or not result.error:
+        return result
+    observations = tuple(
+        replace(o, extra={**o.extra, "error": neutral.restore(o.extra["error"])}) if isinstance(o.extra.get("error"), str) else o
+        for o in result.observations
+    )
+    return replace(result, error=neutral.restore(result.error), observations=observations)
 
 
 def _retry_template_pieces(
@@ -225,11 +237,14 @@ def _missing_keyword(statement: exp.Expression, text: str, dialect: str) -> str 
     return None if pattern.search(text) else message
 
 
+_SQLGLOT_CLASS = re.compile(r"<class '(?:\w+\.)*(\w+)'>")
+
+
 def _parse_message(error: ParseError, chunk: Chunk) -> str:
     if not error.errors:
         return str(error).splitlines()[0]
     first = error.errors[0]
-    message = first.get("description") or "invalid SQL"
+    message = _SQLGLOT_CLASS.sub(r"\1", first.get("description") or "invalid SQL")  # `<class 'sqlglot...MatchAgainst'>`
     near = (first.get("highlight") or "").strip()
     if near:
         message += f" near '{near}'"

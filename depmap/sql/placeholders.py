@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 HOLE_PREFIX = "__depmap_hole_"
+_ANY_HOLE = re.compile(rf"{HOLE_PREFIX}(\w+)")
 
 # Order matters: template blocks first (they may contain anything), then driver placeholders.
 _JINJA_COMMENT = re.compile(r"\{#.*?#\}", re.S)
@@ -39,6 +40,20 @@ class Neutralised:
     # 1-based lines where a `{% ... %}` tag stood: templates often hold one whole statement per
     # `{% if %}` branch, so these are where a failed statement may be cut and retried.
     tag_lines: tuple[int, ...] = ()
+    originals: tuple[str, ...] = ()  # what hole N replaced, at N - 1 (`%s`, `:name`, `{{ var("x") }}`)
+
+    def restore(self, message: str) -> str:
+        """`message` (a parser's error about the neutralised text) as the user wrote the SQL: each
+        hole back to its placeholder, a hole of no known placeholder to `…`. Internal names never
+        reach a report."""
+
+        def original(match: re.Match[str]) -> str:
+            key = match.group(1)
+            if key.isdigit() and 0 < int(key) <= len(self.originals):
+                return " ".join(self.originals[int(key) - 1].split())
+            return "…"
+
+        return _ANY_HOLE.sub(original, message) if HOLE_PREFIX in message else message
 
 
 def _blank(match: re.Match[str]) -> str:
@@ -48,10 +63,12 @@ def _blank(match: re.Match[str]) -> str:
 
 def neutralise(sql: str) -> Neutralised:
     counter = 0
+    originals: list[str] = []
 
     def hole(match: re.Match[str]) -> str:
         nonlocal counter
         counter += 1
+        originals.append(match.group(0))
         return f"{HOLE_PREFIX}{counter}" + "\n" * match.group(0).count("\n")
 
     text = _JINJA_COMMENT.sub(_blank, sql)
@@ -60,7 +77,7 @@ def neutralise(sql: str) -> Neutralised:
     text = _JINJA_EXPRESSION.sub(hole, text)
     text = text.replace("%%", "%")
     text = _PLACEHOLDER.sub(hole, text)
-    return Neutralised(text=text, holes=counter, tag_lines=tag_lines)
+    return Neutralised(text=text, holes=counter, tag_lines=tag_lines, originals=tuple(originals))
 
 
 def is_hole(name: str) -> bool:

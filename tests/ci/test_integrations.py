@@ -492,3 +492,51 @@ def test_installed_hook_refuses_the_commit_then_lets_a_safe_one_through(hooked_r
                               capture_output=True, text=True, timeout=180, env=env)
     assert accepted.returncode == 0, accepted.stdout + accepted.stderr
     assert git(hooked_repo, "show", "--name-only", "--format=", "HEAD") == NULLABLE[0]
+
+
+# --- the hook as users install it: pre-commit builds this repository, distribution depmap-sql ---
+
+INSTALLED_FROM_REPO = ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml", "depmap", "templates")
+
+
+def hook_repository(tmp_path: Path) -> tuple[Path, str]:
+    """A git repository of this project's installable files, as pre-commit clones it: the working
+    tree's (tracked and new) files, committed. Returns it and the commit to pin as `rev`."""
+    source = tmp_path / "depmap-repo"
+    listed = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", *INSTALLED_FROM_REPO], cwd=REPO,
+                            capture_output=True, text=True, check=True).stdout.splitlines()
+    for name in listed:
+        if (REPO / name).is_file():
+            (source / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(REPO / name, source / name)
+    git(source, "init", "-q")
+    git(source, "add", "-A")
+    git(source, "commit", "-q", "-m", "depmap")
+    return source, git(source, "rev-parse", "HEAD")
+
+
+def test_hook_installs_the_depmap_sql_distribution_and_runs_its_command(tmp_path):
+    """`language: python`: pre-commit pip-installs the hook's repository into its own virtualenv.
+    The distribution it gets is depmap-sql (never PyPI's unrelated `depmap`), and the hook's entry
+    runs the `depmap` command that distribution provides."""
+    source, rev = hook_repository(tmp_path)
+    repo = tmp_path / "shop"
+    shutil.copytree(SAMPLE, repo, ignore=shutil.ignore_patterns(".depmap", "__pycache__"))
+    (repo / ".pre-commit-config.yaml").write_text(yaml.safe_dump({"repos": [{"repo": str(source), "rev": rev, "hooks": [{"id": "depmap-check"}]}]}))
+    git(repo, "init", "-q")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "shop with the depmap hook")
+    stage(repo, NULLABLE)
+    env = pre_commit_env(repo)
+    installed = subprocess.run([str(BIN / "pre-commit"), "install-hooks"], cwd=repo, capture_output=True, text=True, timeout=600, env=env)
+    assert installed.returncode == 0, installed.stdout + installed.stderr
+    (environment,) = (repo.parent / "pre-commit-cache").glob("repo*/py_env-*")
+    listing = subprocess.run([str(environment / "bin" / "python"), "-m", "pip", "list", "--format", "json"],
+                             capture_output=True, text=True, check=True)
+    names = {item["name"].lower(): item["version"] for item in json.loads(listing.stdout)}
+    version = re.search(r'^version = "([^"]+)"', (REPO / "pyproject.toml").read_text(encoding="utf-8"), re.M).group(1)
+    assert names.get("depmap-sql") == version and "depmap" not in names
+    assert (environment / "bin" / "depmap").is_file()
+    done = pre_commit(repo)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert re.fullmatch(r"depmap: check schema changes\.+Passed", hook_line(done.stdout))

@@ -13,7 +13,7 @@ SHOP = "samples/shop_sql"
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["orders"], "depmap: malformed column 'orders'; write TABLE.COLUMN, e.g. orders.discount_code\n"),
+        (["orders"], "depmap: malformed column 'orders'; write TABLE.COLUMN or Model.field, e.g. orders.discount_code\n"),
         (["ordres.discount_code", "--type", "text"], "depmap: unknown table 'ordres'; did you mean orders"),
         (["orders.discount_code", "--type", "varchar("], "depmap: malformed type 'varchar(' for postgres"),
         (["orders.discount_code", "--type", "text", "--default", "1, 2"], "depmap: malformed default '1, 2': one expression expected"),

@@ -143,7 +143,7 @@ def test_malformed_target_missing_path_and_bad_dialect(depmap):
     malformed = depmap("who-reads", "orders.", *PATH)
     assert (malformed.code, malformed.err.strip()) == (
         2,
-        "depmap: malformed target 'orders.'; write TABLE or TABLE.COLUMN, e.g. orders.status",
+        "depmap: malformed target 'orders.'; write TABLE[.COLUMN] or Model[.field], e.g. orders.status",
     )
     missing = depmap("who-reads", "orders", "--path", "no/such/dir")
     assert (missing.code, missing.err.strip()) == (

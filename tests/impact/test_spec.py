@@ -142,8 +142,13 @@ def test_parse_target(target: str, expected: tuple[str, str]) -> None:
     assert parse_target(target) == expected
 
 
-@pytest.mark.parametrize("target", ["orders", "orders.", ".discount_code", "my orders.discount_code", "a.b.c.d.e"])
+@pytest.mark.parametrize("target", ["orders", "orders.", ".discount_code", "my orders.discount_code", "a..b.c.d"])
 def test_malformed_target(target: str) -> None:
     with pytest.raises(SpecError) as error:
         parse_target(target)
-    assert str(error.value) == f"malformed column '{target}'; write TABLE.COLUMN, e.g. orders.discount_code"
+    assert str(error.value) == f"malformed column '{target}'; write TABLE.COLUMN or Model.field, e.g. orders.discount_code"
+
+
+def test_a_model_target_may_be_longer_than_a_table_target() -> None:
+    """`shop.customers.models.Customer.nickname`: the model's qualified name, resolved later."""
+    assert parse_target("shop.customers.models.Customer.nickname") == ("shop.customers.models.Customer", "nickname")

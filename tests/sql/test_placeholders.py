@@ -91,3 +91,18 @@ def test_jinja_comment_and_whitespace_control() -> None:
 
 def test_placeholder_inside_a_string_literal_only_changes_the_literal() -> None:
     check("SELECT id FROM orders WHERE note = 'a %s b'", [(A, "orders", ("id", "note"), R, "select", H)])
+
+
+def test_a_message_about_neutralised_sql_quotes_the_placeholders_as_written() -> None:
+    neutral = neutralise("SELECT * FROM t WHERE a = %(user_id)s AND b IN {{ var('states') }} AND c = ?")
+    assert neutral.originals == ("{{ var('states') }}", "%(user_id)s", "?")  # Jinja expressions go first
+    assert neutral.restore("Unexpected token near '__depmap_hole_2' and __depmap_hole_1, __depmap_hole_var") == (
+        "Unexpected token near '%(user_id)s' and {{ var('states') }}, …"
+    )
+
+
+def test_a_parse_error_names_no_internal_identifier() -> None:
+    [result] = analyze_sql("SELECT id FROM articles WHERE MATCH (title) AGAINST (%s IN NATURAL LANGUAGE MODE)", "mysql")
+    assert result.kind == "unparsed"
+    assert result.error == "Required keyword: 'this' missing for MatchAgainst near '%s'"
+    assert [o.extra["error"] for o in result.observations if o.kind == "parse_error"] == [result.error]
