@@ -60,11 +60,12 @@ HELP: dict[str, tuple[tuple[str, ...], str, str | None, str]] = {
         TARGET,
     ),
     "graph": (
-        ("depmap graph --format dot -o deps.dot", "depmap graph samples/warehouse --format graphml -o warehouse.graphml",
+        ("depmap graph orders --depth 2 --format dot -o orders.dot --path samples/shop_sql",
+         "depmap graph samples/warehouse --format graphml -o warehouse.graphml",
          "depmap graph --format json"),
         "the graph was printed or written",
         None,
-        FOLDER + ", an unwritable -o file",
+        FOLDER + ", an unknown table (with the closest names), an unwritable -o file",
     ),
     "impact": (
         ("depmap impact orders.discount_code --type text --not-null --path samples/shop_sql",
