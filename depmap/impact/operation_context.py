@@ -40,6 +40,7 @@ class OperationContext:
     root: Path | None = None
     created: frozenset[str] = field(default_factory=frozenset)  # tables the change itself creates
     definitions: dict[tuple[str, str], list[Fact]] = field(default_factory=dict)  # ORM migrations' COLUMN_DEFs, in order
+    declarations: dict[tuple[str, str], list[tuple[Fact, dict]]] = field(default_factory=dict)  # what each declared of a column
 
     @property
     def table(self) -> str:
@@ -109,6 +110,16 @@ class OperationContext:
                 return (history[position - 1] if position else None), fact
         return None, None
 
+    def declared_before(self, column: str) -> dict | None:
+        """What the column's last ORM migration before this operation declared of it (index,
+        unique, references), or None when no earlier migration declared it."""
+        earlier = None
+        for fact, declared in self.declarations.get((self.table, column), []):
+            if (fact.location.path, fact.location.line) == (self.path, self.op.location.line):
+                return earlier
+            earlier = declared
+        return None
+
     def changes_the_database(self) -> bool:
         """False for an AlterField that changes only what Django keeps in Python (`choices`,
         `help_text`, `validators`, a Python `default`): it runs no SQL and takes no lock."""
@@ -136,6 +147,31 @@ def _with_table(fact: Fact, before: Catalog) -> Fact:
 
 def _order(fact: Fact) -> tuple[int, int]:
     return (fact.location.statement_start, fact.location.col or 0)
+
+
+def builds_on_columns(ctx: OperationContext, kind: str) -> list[str]:
+    """The columns an ORM AlterField gives a new index (`kind` "index": `db_index=True`, a
+    ForeignKey's index) or a new UNIQUE constraint (`kind` "unique"): what the column
+    declares now and the table did not have on that column before the change."""
+    op = ctx.op
+    if op.detail != "alter_column" or ctx.framework != DJANGO:
+        return []
+    table = ctx.before.get(ctx.table)
+    existing = table.indexes() + table.constraints() if table is not None else []
+    found = []
+    for declared in op.extra.get("column_constraints") or []:
+        column = declared.get("column")
+        if not column or not declared.get(kind):
+            continue
+        earlier = ctx.declared_before(column)
+        if earlier is not None:
+            if not earlier.get(kind) and not (kind == "index" and earlier.get("unique")):
+                found.append(column)
+            continue
+        same = [o for o in existing if o.columns == [column] and (kind == "index" or o.kind == "unique" or o.unique)]
+        if not same:
+            found.append(column)
+    return found
 
 
 def sets_not_null(ctx: OperationContext) -> list[str]:
@@ -167,6 +203,13 @@ def operations_in(index: Any, paths: Iterable[str], changed: dict[str, frozenset
                         and f.extra.get("migration_rank") is not None and f.extra.get("direction") != "down"),
                        key=lambda f: (f.extra["migration_rank"], f.location.line)):
         definitions.setdefault((fact.table, fact.columns[0]), []).append(fact)
+    declarations: dict[tuple[str, str], list[tuple[Fact, dict]]] = {}
+    for fact in sorted((f for f in index.facts if f.kind == SCHEMA_OP and f.via == "migration" and f.extra.get("column_constraints") is not None
+                        and f.extra.get("migration_rank") is not None and f.extra.get("direction") != "down"),
+                       key=lambda f: (f.extra["migration_rank"], f.location.line)):
+        declared = {d.get("column"): d for d in fact.extra["column_constraints"]}
+        for column in fact.columns:
+            declarations.setdefault((fact.table, column), []).append((fact, declared.get(column, {})))
     created = frozenset(f.table for f in index.facts if f.kind == SCHEMA_OP and f.detail in ("create_table", "create_table_as")
                         and f.location.path in in_change and f.extra.get("direction") != "down")
     contexts = []
@@ -181,5 +224,5 @@ def operations_in(index: Any, paths: Iterable[str], changed: dict[str, frozenset
             if lines is not None and not lines & set(range(fact.location.statement_start, (fact.location.end_line or fact.location.line) + 1)):
                 continue
             contexts.append(OperationContext(fact, dialect, before, migration, index.graph, Path(index.root),
-                                             created, definitions))
+                                             created, definitions, declarations))
     return contexts

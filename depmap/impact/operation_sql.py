@@ -46,7 +46,7 @@ def described(fact: Fact, *, opening: bool = False) -> str:
         "create_index": f"{'unique ' if fact.extra.get('unique') else ''}index {name or ''} on {fact.table} ({columns_sql(fact)})",
         "drop_index": f"dropping index {name or ''}",
         "add_constraint": f"{_KINDS.get(kind or '', 'constraint')} constraint {name or ''} on {fact.table}",
-        "alter_column": f"{fact.table}.{columns_sql(fact)} {str(fact.extra.get('change') or 'altered').upper()}",
+        "alter_column": f"{fact.table}.{columns_sql(fact)} {str(fact.extra.get('change') or '').upper()}",
     }.get(fact.detail or "", fact.detail or "operation")
     label = " ".join(label.split())
     operation = fact.extra.get("operation")

@@ -25,11 +25,11 @@ from typing import Iterator
 
 from depmap.dialects.capabilities import POSTGRES
 from depmap.impact.finding import WARNING, Finding
-from depmap.impact.operation_context import ALEMBIC, DJANGO, OperationContext
+from depmap.impact.operation_context import ALEMBIC, DJANGO, OperationContext, builds_on_columns
 from depmap.impact.operation_sql import constraint_name, described, index_sql
 from depmap.impact.rule import Rule
 from depmap.impact.rules.waiting import who_waits
-from depmap.model import HIGH
+from depmap.model import HIGH, MEDIUM
 
 
 def _fix(ctx: OperationContext) -> str:
@@ -56,11 +56,27 @@ def _fix(ctx: OperationContext) -> str:
             "If it fails, it leaves an INVALID index: drop it and run the migration again.")
 
 
+def _field_index(ctx: OperationContext, column: str) -> Finding:
+    """Django's AlterField that gives a column `db_index=True` (or makes it a ForeignKey) runs a
+    plain CREATE INDEX (and a `_like` one for text on PostgreSQL)."""
+    op = ctx.op
+    message = (f"{described(op, opening=True)} gives {ctx.table}.{column} an index, which Django builds with a plain "
+               f"CREATE INDEX: a SHARE lock on {ctx.table} until it is complete, and {who_waits(ctx, writes_only=True)}.")
+    fix = ("Keep the field's state and build the index apart: SeparateDatabaseAndState(state_operations=[the AlterField], "
+           "database_operations=[AddIndexConcurrently(...)]) in a migration with `atomic = False`, or RunSQL of:\n"
+           f"  CREATE INDEX CONCURRENTLY {ctx.table}_{column}_idx ON {ctx.table} ({column});")
+    return Finding(RULE.id, WARNING, op.location, message, fix, op.snippet, MEDIUM)
+
+
 def check_operation(ctx: OperationContext) -> Iterator[Finding]:
     op = ctx.op
-    if ctx.dialect.family != POSTGRES or op.detail not in ("create_index", "drop_index") or op.extra.get("concurrently"):
+    if ctx.dialect.family != POSTGRES or ctx.is_new_table:
         return
-    if ctx.is_new_table:
+    if op.detail == "alter_column":
+        for column in builds_on_columns(ctx, "index"):
+            yield _field_index(ctx, column)
+        return
+    if op.detail not in ("create_index", "drop_index") or op.extra.get("concurrently"):
         return
     if op.detail == "create_index":
         message = (f"Building {described(op)} takes a SHARE lock on {ctx.table} until the index is complete: "

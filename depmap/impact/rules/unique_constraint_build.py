@@ -21,11 +21,11 @@ from typing import Iterator
 
 from depmap.dialects.capabilities import POSTGRES, SQLITE
 from depmap.impact.finding import BREAKING, WARNING, Finding
-from depmap.impact.operation_context import ALEMBIC, DJANGO, SQL, OperationContext
+from depmap.impact.operation_context import ALEMBIC, DJANGO, SQL, OperationContext, builds_on_columns
 from depmap.impact.operation_sql import columns_sql, constraint_name, described
 from depmap.impact.rule import Rule
 from depmap.impact.rules.waiting import who_waits
-from depmap.model import HIGH
+from depmap.model import HIGH, MEDIUM
 
 
 def _fix(ctx: OperationContext) -> str:
@@ -44,8 +44,25 @@ def _fix(ctx: OperationContext) -> str:
     return f"{lead}\n  {build};\n  {attach};"
 
 
+def _field_unique(ctx: OperationContext, column: str) -> Finding:
+    """Django's AlterField to `unique=True` runs ALTER TABLE ... ADD CONSTRAINT ... UNIQUE."""
+    op = ctx.op
+    name = f"{ctx.table}_{column}_key"
+    message = (f"{described(op, opening=True)} makes {ctx.table}.{column} unique, which Django adds with ALTER TABLE ... "
+               f"ADD CONSTRAINT ... UNIQUE: a unique index is built over every row under ACCESS EXCLUSIVE, and "
+               f"{who_waits(ctx, writes_only=False)} until it is built.")
+    fix = ("Keep the field's state (SeparateDatabaseAndState(state_operations=[the AlterField])) and run, in a migration "
+           f"with `atomic = False`:\n  CREATE UNIQUE INDEX CONCURRENTLY {name} ON {ctx.table} ({column});\n"
+           f"  ALTER TABLE {ctx.table} ADD CONSTRAINT {name} UNIQUE USING INDEX {name};")
+    return Finding(RULE.id, WARNING, op.location, message, fix, op.snippet, MEDIUM)
+
+
 def check_operation(ctx: OperationContext) -> Iterator[Finding]:
     op = ctx.op
+    if op.detail == "alter_column" and ctx.dialect.family == POSTGRES and not ctx.is_new_table:
+        for column in builds_on_columns(ctx, "unique"):
+            yield _field_unique(ctx, column)
+        return
     if op.detail != "add_constraint" or op.extra.get("constraint") not in ("unique", "primary_key"):
         return
     if op.extra.get("using_index") or ctx.is_new_table:
