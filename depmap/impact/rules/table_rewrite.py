@@ -129,6 +129,9 @@ def _fix(ctx: ImpactContext, cost: AddColumnCost) -> str:
         lead.append(f"Give it a constant default so SQLite can fill existing rows ({add_column_sql(names, default='<value>', not_null=True)};), "
                     f"or add it nullable and backfill; NOT NULL can only be added later by rebuilding the table "
                     f"({SQLITE_REBUILD_DOCS}).")
+    if "user_defined_type" in causes:
+        lead.append(f"If {spec.type} is a domain with constraints, add the column with the domain's base type, add its "
+                    f"CHECK as NOT VALID and VALIDATE it (reads and writes go on); check with `\\dD {spec.type}` in psql.")
     if "sqlite_default" in causes:
         lead.append("Add it without the default and fill existing rows with UPDATE; new rows must then get the value "
                     "from the application.")

@@ -1,0 +1,1 @@
+"""`depmap verify`: prove a schema change on a real, throwaway database."""
