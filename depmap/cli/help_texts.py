@@ -97,6 +97,14 @@ HELP: dict[str, tuple[tuple[str, ...], str, str | None, str]] = {
         None,
         FOLDER,
     ),
+    "verify": (
+        ("depmap verify orders.channel --type text --not-null --default \"'web'\" --path samples/shop_sql",
+         "depmap verify orders.touched_at --type timestamptz --default \"clock_timestamp()\" --rows 200000 --format json",
+         "depmap verify notes_note.pinned --type boolean --engine sqlite --rows 10000"),
+        "nothing reached --fail-on (default: breaking)",
+        "a finding reached --fail-on: a static one the database did not contradict, or one only the database showed",
+        "no PostgreSQL or SQLite to start (with how to install it), a --dsn database with tables of its own, " + FOLDER,
+    ),
     "explain": (
         ("depmap explain", "depmap explain select-star", "depmap explain not-null-without-default --format markdown"),
         "the rules, or the rule's documentation, were printed",

@@ -12,7 +12,7 @@ import sys
 
 import click
 
-from depmap.cli import contract, judge, queries  # noqa: F401  (registers their commands on the group)
+from depmap.cli import contract, judge, queries, verify  # noqa: F401  (registers their commands on the group)
 from depmap.cli.group import EXIT_INTERNAL, EXIT_USAGE, UserError, cli
 from depmap.cli.help_texts import attach
 

@@ -64,6 +64,24 @@ def resolve_facts(parsed: ParsedTree, gathered: GatherSqlVisitor, dialect: str) 
 
 
 @dataclass(frozen=True)
+class SqlText:
+    """One SQL text a Python file runs, whole (facts keep only a snippet), on its file lines."""
+
+    first_line: int
+    last_line: int
+    text: str
+    dynamic: bool  # built with holes (an f-string, `.format`): not runnable as written
+
+
+def sql_texts(parsed: ParsedTree, gathered: GatherSqlVisitor, dialect: str) -> list[SqlText]:
+    """The SQL texts the facts of `resolve_facts` come from (`depmap verify` runs them)."""
+    resolver = _Resolver(parsed, gathered, dialect)
+    resolver.texts = []
+    resolver.facts()
+    return resolver.texts
+
+
+@dataclass(frozen=True)
 class _Value:
     """One possible text of an expression: the literals it is made of, whether any part of it is
     unknown statically, and the symbol that writes its start when it came through a name."""
@@ -98,6 +116,7 @@ class _Resolver:
         self.dialect = dialect
         self.consumed: set[int] = set()
         self._constants: dict[str, int] | None = None
+        self.texts: list[SqlText] | None = None  # recorded only for `sql_texts`
 
     def facts(self) -> list[Fact]:
         facts: list[Fact] = []
@@ -158,10 +177,16 @@ class _Resolver:
         else:
             results = analyze_sql(value.text.text, self.dialect)
             facts = to_facts(results, path=self.path, line_of=value.text.file_line, symbol=origin.symbol, extra=extra)
+            self._record(value)
         if not any(_returns_star(fact) for fact in facts):
             return facts
         notes = self._consumers(origin)
         return [replace(fact, extra={**fact.extra, **notes}) if _returns_star(fact) else fact for fact in facts]
+
+    def _record(self, value: _Value) -> None:
+        if self.texts is not None:
+            text = value.text.text
+            self.texts.append(SqlText(value.text.file_line(1), value.text.file_line(text.count("\n") + 1), text, value.dynamic))
 
     # who consumes a `SELECT *`, and through which driver
 
@@ -230,6 +255,7 @@ class _Resolver:
             results = analyze_sql(value.text.text, self.dialect)
             if not any(r.kind not in ("unparsed", "other") and r.observations for r in results):
                 continue  # prose that happens to start with "select", or not SQL we can read
+            self._record(value)
             extra: dict[str, Any] = {"sink": None}
             if value.dynamic:
                 extra["dynamic"] = True

@@ -1,0 +1,84 @@
+"""`depmap verify`'s report: the terminal text and the JSON document."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from depmap.model import SCHEMA_VERSION
+from depmap.render.printable import printable
+from depmap.verify.measure import Measurement
+from depmap.verify.run import VerifyReport
+
+
+def _measured(m: Measurement, table: str) -> str:
+    if m.error:
+        return f"failed: {m.error}"
+    what = "rewrote the table" if m.rewrote else f"read {m.rows_read:,} rows" if m.scanned else "catalog only"
+    if m.rewrote is None:
+        what = "ran"
+    lock = m.strongest_lock(table)
+    held = f", {lock} on {table}" if lock else ""
+    return f"{m.seconds * 1000:,.1f} ms, {what}{held}"
+
+
+def text_lines(report: VerifyReport, table: str) -> list[str]:
+    loaded = ", ".join(f"{rows:,} rows in {name}" for name, rows in report.rows.items())
+    lines = [f"Verify {printable(report.target)} on {report.engine} (a throwaway database)",
+             f"Loaded {loaded} in {report.load_seconds:.1f} s; schema: {report.schema_statements} statement(s), "
+             f"{len(report.rejected)} rejected"]
+    for rejected in report.rejected:
+        lines.append(f"  rejected: {printable(str(rejected))}")
+    for note in report.schema_notes:
+        lines.append(f"  note: {printable(note)}")
+    lines += ["", "The proposal as written (rolled back):", f"  {printable(report.proposal.statement)}",
+              f"  {_measured(report.proposal, table)}"]
+    if report.rechecks:
+        counts: dict[str, int] = {}
+        for check in report.rechecks:
+            counts[check.status] = counts.get(check.status, 0) + 1
+        summary = ", ".join(f"{n} {status}" for status, n in counts.items())
+        lines += ["", f"The code's {len(report.rechecks)} statement(s) on the table, before and after the change ({summary}):"]
+        for check in report.rechecks:
+            if check.status in ("fails after the change", "fails before the change"):
+                error = check.after if check.status == "fails after the change" else check.before
+                lines.append(f"  {check.status:<24} {check.statement.path}:{check.statement.line}: {printable(error or '')}")
+    if report.verdicts:
+        lines += ["", "Static findings:"]
+        for verdict in report.verdicts:
+            where = f"{verdict.path}:{verdict.line}" if verdict.path else "(the new migration)"
+            lines.append(f"  {verdict.status:<18} [{verdict.rule}] {printable(where)}: {printable(verdict.observed)}")
+    if report.findings:
+        lines += ["", "Found only on the database:"]
+        for finding in report.findings:
+            lines.append(f"  {finding.severity} [{finding.rule}] {printable(finding.message)}")
+    if report.steps:
+        lines += ["", "The rollout plan, run:"]
+        for step in report.steps:
+            lines.append(f"  {step.number}. {step.title}")
+            for m in step.measurements:
+                lines.append(f"     {printable(m.statement)}")
+                lines.append(f"       {_measured(m, table)}")
+            if step.batches:
+                rows = sum(b.rows for b in step.batches)
+                seconds = sum(b.seconds for b in step.batches)
+                slowest = max(b.seconds for b in step.batches) * 1000
+                lines.append(f"     {len(step.batches):,} batch(es), {rows:,} rows in {seconds:.2f} s (slowest batch {slowest:,.1f} ms)")
+    return lines
+
+
+def document(report: VerifyReport) -> dict[str, Any]:
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "target": report.target,
+        "engine": report.engine,
+        "rows": report.rows,
+        "load_seconds": round(report.load_seconds, 3),
+        "schema": {"statements": report.schema_statements, "rejected": [str(r) for r in report.rejected],
+                   "notes": list(report.schema_notes)},
+        "proposal": report.proposal.to_json(),
+        "verdicts": [v.to_json() for v in report.verdicts],
+        "findings": [f.to_json() for f in report.findings],
+        "change": list(report.change),
+        "statements": [check.to_json() for check in report.rechecks],
+        "plan": [step.to_json() for step in report.steps],
+    }

@@ -1,0 +1,220 @@
+"""`depmap verify`: the proposal and its rollout plan, run on a throwaway database with rows.
+
+The order is the one production would see: the schema (tables the change touches and their
+neighbours) and its rows first; then the proposed ADD COLUMN as written, measured and rolled
+back; then each step of depmap's plan, measured and kept, the backfill batch by batch. What was
+measured then confirms or contradicts the static findings (`verdicts`).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from depmap.verify.measure import BLOCKS, Measurement, measure_postgres, measure_sqlite
+
+# The plan's backfill statement updates one batch; it runs until a batch updates nothing.
+MAX_BATCHES = 100_000
+CONFIRMED, NOT_REPRODUCED, NOT_TESTABLE = "confirmed", "not reproduced", "not testable here"
+
+
+@dataclass
+class Batch:
+    rows: int
+    seconds: float
+
+
+@dataclass
+class StepRun:
+    number: int
+    title: str
+    measurements: list[Measurement] = field(default_factory=list)
+    batches: list[Batch] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"step": self.number, "title": self.title,
+                                "statements": [m.to_json() for m in self.measurements]}
+        if self.batches:
+            data["batches"] = {"count": len(self.batches), "rows": sum(b.rows for b in self.batches),
+                               "seconds": round(sum(b.seconds for b in self.batches), 4),
+                               "slowest_seconds": round(max(b.seconds for b in self.batches), 4)}
+        return data
+
+
+@dataclass
+class Verdict:
+    """What the database said about one static finding."""
+
+    rule: str
+    path: str | None
+    line: int | None
+    status: str  # confirmed | not reproduced | not testable here
+    observed: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"rule": self.rule, "path": self.path, "line": self.line, "status": self.status, "observed": self.observed}
+
+
+def measure(db: Any, statements: list[str], table: str, *, keep: bool) -> list[Measurement]:
+    with db.connect(autocommit=True) as conn:
+        if db.engine == "postgres":
+            return measure_postgres(conn, statements, table, keep=keep)
+        return measure_sqlite(conn, statements, table, keep=keep)
+
+
+def run_plan(db: Any, plan: list[Any], table: str, progress: Callable[[str], None] | None = None) -> list[StepRun]:
+    """Every step with SQL, in order, kept; a backfill UPDATE runs batch after batch until done."""
+    runs = []
+    for step in plan:
+        if not step.sql:
+            continue
+        run = StepRun(step.number, step.title)
+        if progress:
+            progress(f"step {step.number}: {step.title}")
+        if step.name == "backfill":
+            run.batches = _backfill(db, list(step.sql))
+        else:
+            run.measurements = measure(db, list(step.sql), table, keep=True)
+        runs.append(run)
+    return runs
+
+
+def _backfill(db: Any, statements: list[str]) -> list[Batch]:
+    batches: list[Batch] = []
+    with db.connect(autocommit=True) as conn:
+        for statement in statements:
+            for _ in range(MAX_BATCHES):
+                started = time.perf_counter()
+                cursor = conn.execute(statement)
+                batches.append(Batch(max(cursor.rowcount, 0), time.perf_counter() - started))
+                if cursor.rowcount <= 0:
+                    break
+    return batches
+
+
+def verdicts(findings: list[Any], proposal: Measurement, engine: str, table: str, rechecks: list[Any] = ()) -> list[Verdict]:
+    """Each static finding the database can speak to, confirmed or not; the others said so."""
+    out = []
+    for finding in findings:
+        loc = finding.location
+        path, line = (loc.path or None), (loc.line or None)
+        at_site = _recheck_at(rechecks, path, line)
+        if at_site is not None:
+            status, observed = _statement_verdict(at_site)
+        elif finding.rule == "table-rewrite":
+            status, observed = _rewrite_verdict(finding, proposal, engine)
+        elif finding.rule == "lock-timeout":
+            mode = proposal.strongest_lock(table)
+            status = CONFIRMED if mode == "AccessExclusiveLock" else NOT_REPRODUCED if mode else NOT_TESTABLE
+            observed = f"the ADD COLUMN held {mode} on {table} ({BLOCKS.get(mode or '', 'nothing')} wait)" if mode else (
+                "SQLite takes no table lock a timeout could bound" if engine == "sqlite" else "no lock was observed")
+        elif finding.rule == "not-null-without-default" and not path:
+            status = CONFIRMED if proposal.error else NOT_REPRODUCED
+            observed = f"the ALTER TABLE failed: {proposal.error}" if proposal.error else "the ALTER TABLE succeeded"
+        else:
+            status, observed = NOT_TESTABLE, ("no statement of the code at this site could be re-run (ORM code, or SQL built "
+                                              "at run time)" if path else "nothing the database can measure")
+        out.append(Verdict(finding.rule, path, line, status, observed))
+    return out
+
+
+def _recheck_at(rechecks: list[Any], path: str | None, line: int | None) -> Any:
+    if path is None or line is None:
+        return None
+    return next((r for r in rechecks if r.statement.path == path and r.statement.line <= line <= r.statement.last_line), None)
+
+
+def _statement_verdict(check: Any) -> tuple[str, str]:
+    status = check.status
+    if status == "fails after the change":
+        return CONFIRMED, f"after the change: {check.after}"
+    if status == "unaffected":
+        return NOT_REPRODUCED, "the statement ran the same before and after the change"
+    if status == "fails before the change":
+        return NOT_TESTABLE, f"the statement already fails before the change: {check.before}"
+    return NOT_TESTABLE, "built at run time: it cannot run as written"
+
+
+def statement_findings(rechecks: list[Any], static: list[Any]) -> list[Any]:
+    """`verify-statement-fails`: a statement of the code that fails after the change and ran
+    before, at a site no static finding named."""
+    from depmap.impact.finding import BREAKING, Finding
+    from depmap.model import HIGH, Location
+
+    named = {(f.location.path, f.location.line) for f in static}
+    out = []
+    for check in rechecks:
+        if check.status != "fails after the change":
+            continue
+        s = check.statement
+        if any(path == s.path and s.line <= line <= s.last_line for path, line in named):
+            continue
+        out.append(Finding("verify-statement-fails", BREAKING, Location(s.path, s.line, s.last_line),
+                           f"This statement ran before the change and fails after it: {check.after}.",
+                           "Change the statement before the column is added (name its columns, set the new column).",
+                           s.text[:160], HIGH))
+    return out
+
+
+def _rewrite_verdict(finding: Any, proposal: Measurement, engine: str) -> tuple[str, str]:
+    if proposal.error:
+        said_fails = re.search(r"\bfails\b|refuse", finding.message) is not None
+        return (CONFIRMED if said_fails else NOT_REPRODUCED), f"the statement failed: {proposal.error}"
+    if proposal.rewrote is None:
+        return NOT_TESTABLE, f"{engine} does not say whether a statement rewrote the table"
+    if "rewrites" in finding.message or "rebuilds" in finding.message:
+        return (CONFIRMED if proposal.rewrote else NOT_REPRODUCED), _observed(proposal)
+    if "reads every row" in finding.message:
+        return (CONFIRMED if proposal.scanned else NOT_REPRODUCED), _observed(proposal)
+    return NOT_TESTABLE, _observed(proposal)
+
+
+def _observed(m: Measurement) -> str:
+    what = "rewrote the table" if m.rewrote else f"read {m.rows_read:,} rows without rewriting" if m.scanned else (
+        "changed the catalog only")
+    return f"{what} in {m.seconds * 1000:,.1f} ms"
+
+
+@dataclass
+class VerifyReport:
+    """Everything `depmap verify` measured, in the order it ran."""
+
+    target: str
+    engine: str  # "PostgreSQL 15.8"
+    rows: dict[str, int]  # rows loaded per table
+    load_seconds: float
+    schema_statements: int
+    rejected: list[Any]  # the schema statements the engine refused (each with its error)
+    schema_notes: list[str]
+    proposal: Measurement
+    steps: list[StepRun]
+    verdicts: list[Verdict]
+    findings: list[Any]  # what only the database showed (verify-lock, verify-rewrite, verify-statement-fails)
+    rechecks: list[Any] = field(default_factory=list)  # statements.Recheck: the code's statements before and after
+    change: list[str] = field(default_factory=list)  # the change those statements met
+
+
+def measured_findings(proposal: Measurement, static: list[Any], table: str, max_lock_ms: int, where: Any) -> list[Any]:
+    """`verify-lock`: the proposal held ACCESS EXCLUSIVE longer than `max_lock_ms`;
+    `verify-rewrite`: it rewrote or scanned the table and no static finding said so."""
+    from depmap.impact.finding import BREAKING, WARNING, Finding
+    from depmap.model import HIGH
+
+    out = []
+    held_ms = proposal.seconds * 1000
+    if proposal.strongest_lock(table) == "AccessExclusiveLock" and held_ms > max_lock_ms:
+        out.append(Finding("verify-lock", BREAKING, where,
+                           f"The proposal held ACCESS EXCLUSIVE on {table} for {held_ms:,.0f} ms (more than --max-lock-ms "
+                           f"{max_lock_ms:,}): every read and write of {table} waited that long.",
+                           "Follow the rollout plan: it adds the column without the part that rewrote or scanned the table.",
+                           proposal.statement, HIGH))
+    said = any(f.rule == "table-rewrite" for f in static)
+    if (proposal.rewrote or proposal.scanned) and not said:
+        what = "rewrote" if proposal.rewrote else "read every row of"
+        out.append(Finding("verify-rewrite", WARNING, where,
+                           f"The proposal {what} {table} on the real engine ({proposal.seconds * 1000:,.1f} ms), which no "
+                           "static finding predicted: the static model misses this form.",
+                           "Follow the rollout plan, and report the form to depmap's maintainers.", proposal.statement, HIGH))
+    return out

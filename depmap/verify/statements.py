@@ -1,0 +1,300 @@
+"""The application's own statements on the table, re-run against the schema before and after.
+
+depmap found each statement statically; here its whole text comes back (a `.sql` file's statement
+by depmap's splitter, a Python string through the SQL-strings analysis that found it, never by
+importing the code) with its bind parameters as the engine's (`$1` on PostgreSQL, `?` on SQLite):
+
+- every statement is prepared before the change; one that fails already is listed apart (code
+  depmap could not reconstruct, or code that is broken today);
+- PostgreSQL: `PREPARE` before the change and `EXECUTE` after it, which is what a driver that
+  caches server-side prepared statements does across a deploy (a `SELECT *` fails with "cached
+  plan must not change result type");
+- writers run with generated values of their parameters' types inside a transaction that is
+  rolled back, before and after the change: an INSERT that omits a new NOT NULL column, a
+  positional INSERT, fail after and not before.
+Statements built at run time (template holes, f-strings) cannot run as written: not testable.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from depmap.model import ACCESS, WRITE, Fact
+
+_BIND = re.compile(r"%\((?P<name>[A-Za-z_]\w*)\)s|%s|(?<![:\w]):(?P<named>[A-Za-z_]\w*)|\$(?P<number>\d+)|(?<![?\w])\?(?![?|&\w])")
+_TEMPLATE = re.compile(r"\{\{|\{%|\{[A-Za-z0-9_.]*\}")
+# Values that fit a PostgreSQL parameter of each type (pg_prepared_statements.parameter_types).
+_PG_VALUES = {"integer": 1, "bigint": 1, "smallint": 1, "numeric": 1, "real": 1.0, "double precision": 1.0,
+              "boolean": True, "text": "x", "character varying": "x", "character": "x", "uuid": "00000000-0000-0000-0000-000000000001",
+              "timestamp with time zone": "2024-01-01 00:00:00+00", "timestamp without time zone": "2024-01-01 00:00:00",
+              "date": "2024-01-01", "jsonb": "{}", "json": "{}", "bytea": b"x"}
+
+
+@dataclass(frozen=True)
+class AppStatement:
+    path: str
+    line: int  # the statement's first line, and its last
+    last_line: int
+    text: str  # with the engine's bind parameters
+    writes: bool
+    dynamic: bool = False
+
+
+@dataclass(frozen=True)
+class Recheck:
+    statement: AppStatement
+    before: str | None  # the engine's error before the change (None: it ran)
+    after: str | None
+
+    @property
+    def status(self) -> str:
+        if self.statement.dynamic:
+            return "not testable here"
+        if self.before is not None:
+            return "fails before the change"
+        return "fails after the change" if self.after is not None else "unaffected"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"path": self.statement.path, "line": self.statement.line, "statement": self.statement.text,
+                "writes": self.statement.writes, "status": self.status, "before": self.before, "after": self.after}
+
+
+def collect(index: Any, table: str, engine: str) -> list[AppStatement]:
+    """The statements of the project's SQL usages of `table`, one per statement site."""
+    root = Path(index.root)
+    found: dict[tuple[str, int], AppStatement] = {}
+    texts_by_file: dict[str, list[tuple[int, int, str, bool]]] = {}
+    for fact in index.graph.readers(table) + index.graph.writers(table):
+        if fact.kind != ACCESS or fact.via != "sql":
+            continue
+        path = fact.location.path
+        if path not in texts_by_file:
+            texts_by_file[path] = _texts(root / path, path, index.dialect)
+        line = fact.location.statement_start
+        for first, last, text, dynamic in texts_by_file[path]:
+            if not first <= line <= last:
+                continue
+            known = found.get((path, first))
+            writes = fact.access == WRITE or (known is not None and known.writes)
+            found[(path, first)] = AppStatement(path, first, last, _binds(text, engine), writes, dynamic or bool(_TEMPLATE.search(text)))
+    return sorted(found.values(), key=lambda s: (s.path, s.line))
+
+
+def _texts(file: Path, path: str, dialect: str) -> list[tuple[int, int, str, bool]]:
+    try:
+        source = file.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return []
+    if path.endswith(".py"):
+        return _python_texts(path, source, dialect)
+    if path.endswith(".sql"):
+        from sqlglot.dialects.dialect import Dialect
+
+        from depmap.sql.split import split_statements
+
+        return [(c.line, c.end_line, c.text, False) for c in split_statements(source, Dialect.get_or_raise(dialect))]
+    return []
+
+
+def _python_texts(path: str, source: str, dialect: str) -> list[tuple[int, int, str, bool]]:
+    from depmap.frameworks.sql_in_python.gather import GatherSqlVisitor
+    from depmap.frameworks.sql_in_python.resolve import sql_texts
+    from depmap.python.scanner import module_name_for
+    from depmap.python.tree import ParsedTree, SourceText
+
+    try:
+        tree = ast.parse(source)  # read, never run
+    except SyntaxError:
+        return []
+    parsed = ParsedTree(path, module_name_for(path), tree, SourceText(source))
+    gatherer = GatherSqlVisitor(parsed.module_name, parsed.source)
+    gatherer.walk(tree)
+    return [(t.first_line, t.last_line, t.text, t.dynamic) for t in sql_texts(parsed, gatherer, dialect)]
+
+
+def _binds(text: str, engine: str) -> str:
+    """Bind parameters as the engine's own: `$1, $2` (PostgreSQL), `?` (SQLite); a name used twice
+    keeps one number."""
+    numbers: dict[str, int] = {}
+
+    def replace(match: re.Match[str]) -> str:
+        key = match.group("name") or match.group("named") or (f"${match.group('number')}" if match.group("number") else None)
+        if key is None:
+            key = f"#{len(numbers)}"
+        number = numbers.setdefault(key, len(numbers) + 1)
+        return f"${number}" if engine == "postgres" else "?"
+
+    return _BIND.sub(replace, text.strip().rstrip(";"))
+
+
+def recheck(db: Any, statements: list[AppStatement], change: list[str], undo: list[str]) -> list[Recheck]:
+    """Every statement before and after `change` (kept while the statements run, then undone)."""
+    with db.connect(autocommit=True) as conn:
+        if db.engine == "postgres":
+            prepared = prepare_all(conn, statements)
+            before = {**prepared, **run_writers(conn, statements, db.engine)}
+            _run_all(conn, change)
+            try:
+                after = execute_prepared(conn, statements, prepared)
+                for number, error in run_writers(conn, statements, db.engine).items():
+                    after[number] = after.get(number) or error
+            finally:
+                conn.execute("DEALLOCATE ALL")
+                _run_all(conn, undo)
+        else:
+            conn.isolation_level = None  # explicit BEGIN/ROLLBACK around each statement
+            before = run_all_rolled_back(conn, statements)
+            _run_all(conn, change)
+            try:
+                after = run_all_rolled_back(conn, statements)
+            finally:
+                _run_all(conn, undo)
+    return [Recheck(s, before.get(n), after.get(n)) for n, s in enumerate(statements)]
+
+
+def change_as_deployed(names: Any, proposal_failed: bool) -> tuple[list[str], list[str]]:
+    """The change the statements meet, and how to undo it. A proposal the engine refused as
+    written (NOT NULL without a default on a table with rows) is met as it will stand once it is
+    in place: added with a temporary default, the default then dropped, as Django does."""
+    from depmap.impact.plan_sql import full_add_sql
+
+    table, column = names.table, names.column
+    undo = [f"ALTER TABLE {table} DROP COLUMN {column}"]
+    if not proposal_failed:
+        return [full_add_sql(names)], undo
+    value = _filler(names.type or "")
+    return [f"ALTER TABLE {table} ADD COLUMN {column} {names.type} DEFAULT {value} NOT NULL",
+            f"ALTER TABLE {table} ALTER COLUMN {column} DROP DEFAULT"], undo
+
+
+def _filler(kind: str) -> str:
+    lowered = kind.lower()
+    if re.search(r"int|serial|numeric|decimal|real|double|float", lowered):
+        return "0"
+    if "bool" in lowered:
+        return "false"
+    if "timestamp" in lowered or lowered.startswith("date"):
+        return "CURRENT_TIMESTAMP"
+    if "uuid" in lowered:
+        return "'00000000-0000-0000-0000-000000000000'"
+    if "json" in lowered:
+        return "'{}'"
+    return "''"
+
+
+def _run_all(conn: Any, statements: list[str]) -> None:
+    for statement in statements:
+        conn.execute(statement)
+
+
+def run_all_rolled_back(conn: Any, statements: list[AppStatement]) -> dict[int, str | None]:
+    """SQLite: each statement run once with placeholder values, rolled back; its error or None."""
+    return {n: _run_rolled_back(conn, s.text, "sqlite") for n, s in enumerate(statements) if not s.dynamic}
+
+
+def prepare_all(conn: Any, statements: list[AppStatement]) -> dict[int, str | None]:
+    """PostgreSQL: PREPARE each statement (the driver's view before the deploy); its error or None."""
+    import psycopg
+
+    errors: dict[int, str | None] = {}
+    for number, statement in enumerate(statements):
+        if statement.dynamic:
+            continue
+        try:
+            conn.execute(f"PREPARE depmap_{number} AS {statement.text}")
+            errors[number] = None
+        except psycopg.Error as error:
+            errors[number] = _first_line(error)
+    return errors
+
+
+def run_writers(conn: Any, statements: list[AppStatement], engine: str) -> dict[int, str | None]:
+    """Each writer run once with values of its parameters' types, rolled back; its error or None."""
+    errors: dict[int, str | None] = {}
+    for number, statement in enumerate(statements):
+        if statement.dynamic or not statement.writes:
+            continue
+        errors[number] = _run_rolled_back(conn, statement.text, engine)
+    return errors
+
+
+def execute_prepared(conn: Any, statements: list[AppStatement], prepared: dict[int, str | None]) -> dict[int, str | None]:
+    """PostgreSQL: EXECUTE the statements PREPAREd before the change (readers; writers rolled back)."""
+    import psycopg
+
+    errors: dict[int, str | None] = {}
+    for number, statement in enumerate(statements):
+        if prepared.get(number, "skip") is not None:
+            continue
+        try:
+            with conn.transaction():
+                conn.execute(_execute(conn, f"depmap_{number}"))
+                raise _RollBack
+        except _RollBack:
+            errors[number] = None
+        except psycopg.Error as error:
+            errors[number] = _first_line(error)
+    return errors
+
+
+def _execute(conn: Any, name: str) -> Any:
+    """`EXECUTE name(v1, v2)` with a value of each parameter's type written as a literal: the
+    values travel in the statement, so no bind parameter of the EXECUTE itself needs a type."""
+    from psycopg import sql
+
+    row = conn.execute("SELECT parameter_types::text[] FROM pg_prepared_statements WHERE name = %s", (name,)).fetchone()
+    types = row[0] if row and row[0] else []
+    if not types:
+        return sql.SQL("EXECUTE {}").format(sql.Identifier(name))
+    values = [sql.SQL("{}::{}").format(sql.Literal(_PG_VALUES.get(t)), sql.SQL(t)) for t in types]
+    return sql.SQL("EXECUTE {}({})").format(sql.Identifier(name), sql.SQL(", ").join(values))
+
+
+class _RollBack(Exception):
+    """Leaves a transaction block by rolling it back."""
+
+
+def _run_rolled_back(conn: Any, text: str, engine: str) -> str | None:
+    if engine == "postgres":
+        import psycopg
+
+        try:
+            with conn.transaction():
+                conn.execute(f"PREPARE depmap_probe AS {text}")
+                conn.execute(_execute(conn, "depmap_probe"))
+                raise _RollBack
+        except _RollBack:
+            return None
+        except psycopg.Error as error:
+            return _first_line(error)
+        finally:
+            _deallocate(conn, "depmap_probe")
+    import sqlite3
+
+    holes = text.count("?")
+    conn.execute("BEGIN")
+    try:
+        conn.execute(text, [1] * holes)
+        return None
+    except sqlite3.Error as error:
+        return _first_line(error)
+    finally:
+        conn.execute("ROLLBACK")
+
+
+def _deallocate(conn: Any, name: str) -> None:
+    import psycopg
+
+    try:
+        conn.execute(f"DEALLOCATE {name}")
+    except psycopg.Error:
+        pass
+
+
+def _first_line(error: Exception) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
