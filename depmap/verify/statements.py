@@ -25,7 +25,7 @@ from typing import Any
 
 from depmap.model import ACCESS, WRITE, Fact
 
-_BIND = re.compile(r"%\((?P<name>[A-Za-z_]\w*)\)s|%s|(?<![:\w]):(?P<named>[A-Za-z_]\w*)|\$(?P<number>\d+)|(?<![?\w])\?(?![?|&\w])")
+_BIND = re.compile(r"%\((?P<name>[A-Za-z_]\w*)\)s|%s|(?<![:\w]):(?P<named>[A-Za-z_]\w*)|\$(?P<number>\d+)|(?<![?\w])\?(?![?|&\w]|\s*')")
 _TEMPLATE = re.compile(r"\{\{|\{%|\{[A-Za-z0-9_.]*\}")
 # Values that fit a PostgreSQL parameter of each type (pg_prepared_statements.parameter_types).
 _PG_VALUES = {"integer": 1, "bigint": 1, "smallint": 1, "numeric": 1, "real": 1.0, "double precision": 1.0,
