@@ -12,6 +12,10 @@ from depmap.cli.group import UserError, cli, dialect_option, project_path, run_o
 from depmap.cli.judge import FAIL_ON, _column_options, _exit_for, _impact_reports
 
 
+# The lock timeout of the queue measurement: short, so the run stays fast (the plan uses 5 s).
+QUEUE_TIMEOUT_MS = 200
+
+
 @cli.command()
 @_column_options
 @click.option("--rows", type=click.IntRange(min=1), default=1_000_000, show_default=True, help="Rows loaded into the table.")
@@ -101,13 +105,21 @@ def _run(index, report, db, rows: int, seed: int, max_lock_ms: int):
         progress("re-running the code's statements on the table before and after the change")
     change, undo = change_as_deployed(names, proposal.error is not None)
     rechecks = recheck(db, collect(index, table, db.engine), change, undo)
+    queue = []
+    if db.engine == "postgres" and not proposal.error:
+        from depmap.verify.queue import lock_queue
+
+        if progress:
+            progress("measuring the lock queue behind the ALTER, without and with a lock timeout")
+        queue = [lock_queue(db, names.table, full_add_sql(names)),
+                 lock_queue(db, names.table, full_add_sql(names), lock_timeout_ms=QUEUE_TIMEOUT_MS)]
     steps = run_plan(db, report.plan, table, progress)
     static = report.judged
     where = report.spec.origin or NEW_MIGRATION
     return VerifyReport(
         target=f"{table}.{report.spec.column}", engine=db.label(), rows=dict(loaded.rows), load_seconds=load_seconds,
         schema_statements=len(schema.statements), rejected=list(rejected), schema_notes=list(schema.notes),
-        proposal=proposal, steps=steps, verdicts=verdicts(static, proposal, db.engine, table, rechecks),
+        proposal=proposal, steps=steps, verdicts=verdicts(static, proposal, db.engine, table, rechecks, queue),
         findings=measured_findings(proposal, static, table, max_lock_ms, where) + statement_findings(rechecks, static),
-        rechecks=rechecks, change=change,
+        rechecks=rechecks, change=change, queue=queue,
     )

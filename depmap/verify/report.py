@@ -32,6 +32,13 @@ def text_lines(report: VerifyReport, table: str) -> list[str]:
         lines.append(f"  note: {printable(note)}")
     lines += ["", "The proposal as written (rolled back):", f"  {printable(report.proposal.statement)}",
               f"  {_measured(report.proposal, table)}"]
+    if report.queue:
+        plain, bounded = report.queue
+        lines += ["", "The lock queue (a transaction holds the table, the ALTER waits, a plain SELECT arrives):",
+                  f"  without a lock timeout: the SELECT waited {plain.select_waited_ms:,.0f} ms "
+                  f"(the transaction held the table {plain.held_ms} ms)",
+                  f"  with lock_timeout {bounded.lock_timeout_ms} ms: the ALTER {'gave up' if bounded.alter_error else 'ran'}, "
+                  f"the SELECT waited {bounded.select_waited_ms:,.0f} ms"]
     if report.rechecks:
         counts: dict[str, int] = {}
         for check in report.rechecks:
@@ -80,5 +87,6 @@ def document(report: VerifyReport) -> dict[str, Any]:
         "findings": [f.to_json() for f in report.findings],
         "change": list(report.change),
         "statements": [check.to_json() for check in report.rechecks],
+        "lock_queue": [run.to_json() for run in report.queue],
         "plan": [step.to_json() for step in report.steps],
     }

@@ -94,7 +94,8 @@ def _backfill(db: Any, statements: list[str]) -> list[Batch]:
     return batches
 
 
-def verdicts(findings: list[Any], proposal: Measurement, engine: str, table: str, rechecks: list[Any] = ()) -> list[Verdict]:
+def verdicts(findings: list[Any], proposal: Measurement, engine: str, table: str, rechecks: list[Any] = (),
+             queue: list[Any] = ()) -> list[Verdict]:
     """Each static finding the database can speak to, confirmed or not; the others said so."""
     out = []
     for finding in findings:
@@ -105,6 +106,8 @@ def verdicts(findings: list[Any], proposal: Measurement, engine: str, table: str
             status, observed = _statement_verdict(at_site)
         elif finding.rule == "table-rewrite":
             status, observed = _rewrite_verdict(finding, proposal, engine)
+        elif finding.rule == "lock-timeout" and len(queue) == 2:
+            status, observed = _queue_verdict(queue[0], queue[1])
         elif finding.rule == "lock-timeout":
             mode = proposal.strongest_lock(table)
             status = CONFIRMED if mode == "AccessExclusiveLock" else NOT_REPRODUCED if mode else NOT_TESTABLE
@@ -118,6 +121,14 @@ def verdicts(findings: list[Any], proposal: Measurement, engine: str, table: str
                                               "at run time)" if path else "nothing the database can measure")
         out.append(Verdict(finding.rule, path, line, status, observed))
     return out
+
+
+def _queue_verdict(plain: Any, bounded: Any) -> tuple[str, str]:
+    queued = plain.alter_error is None and plain.select_waited_ms >= plain.held_ms * 0.8
+    observed = (f"while a transaction held the table for {plain.held_ms} ms, a plain SELECT waited "
+                f"{plain.select_waited_ms:,.0f} ms behind the waiting ALTER; with lock_timeout {bounded.lock_timeout_ms} ms "
+                f"the ALTER gave up ({bounded.alter_error or 'it did not'}) and the SELECT waited {bounded.select_waited_ms:,.0f} ms")
+    return (CONFIRMED if queued else NOT_REPRODUCED), observed
 
 
 def _recheck_at(rechecks: list[Any], path: str | None, line: int | None) -> Any:
@@ -193,6 +204,7 @@ class VerifyReport:
     verdicts: list[Verdict]
     findings: list[Any]  # what only the database showed (verify-lock, verify-rewrite, verify-statement-fails)
     rechecks: list[Any] = field(default_factory=list)  # statements.Recheck: the code's statements before and after
+    queue: list[Any] = field(default_factory=list)  # queue.QueueRun: without, then with a lock timeout
     change: list[str] = field(default_factory=list)  # the change those statements met
 
 
