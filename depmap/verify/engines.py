@@ -154,9 +154,9 @@ _atexit_registered = False
 
 @contextmanager
 def _guarded(stop: Callable[[], None] | None = None) -> Iterator[None]:
-    """While open, SIGINT, SIGTERM and SIGHUP first run `stop` (and every other live server's),
-    then raise (KeyboardInterrupt, or SystemExit(128 + signal)), so every `finally` also runs.
-    `stop` also runs on normal exit, on exceptions and, failing all that, at interpreter exit."""
+    """While open, SIGINT, SIGTERM and SIGHUP raise (KeyboardInterrupt, or SystemExit(128 +
+    signal)) so every `finally` runs, `stop` among them; SIGTERM and SIGHUP run every live server's
+    `stop` first. `stop` also runs on normal exit, on exceptions and, failing all that, at exit."""
     global _guards, _atexit_registered
     if not _atexit_registered:
         atexit.register(_stop_all)
@@ -198,10 +198,13 @@ def _restore_handlers() -> None:
 
 
 def _on_signal(number: int, frame: Any) -> None:
-    """Stop the servers first (an exception could still be swallowed), then do what the signal
-    did before: Python's own SIGINT handler raises KeyboardInterrupt; a default SIGTERM or SIGHUP
-    becomes SystemExit, so the `finally` of every open context runs on the way out."""
-    _stop_all()
+    """SIGTERM and SIGHUP stop the servers at once (an exception could still be swallowed), then
+    become SystemExit so the `finally` of every open context runs on the way out. SIGINT only
+    raises KeyboardInterrupt, as Python's own handler does, and the servers stop while it unwinds:
+    psycopg answers Ctrl-C during a query by cancelling the query on the server, and a server
+    already gone would turn the user's Ctrl-C into a connection error."""
+    if number != signal.SIGINT:
+        _stop_all()
     previous = _previous.get(number)
     if callable(previous):
         previous(number, frame)
