@@ -257,39 +257,37 @@ class _Server:
     def __init__(self, bin_folder: Path, port: int) -> None:
         self.bin, self.port = bin_folder, port
         self.owner = _unprivileged_user() if os.geteuid() == 0 else None
-        self.root = Path(tempfile.mkdtemp(prefix="depmap-verify-pg-"))
-        self.data, self.sockets, self.log = self.root / "data", self.root / "socket", self.root / "server.log"
-        self.sockets.mkdir()
-        if self.owner:
-            for path in (self.root, self.sockets):
-                os.chown(path, *self.owner)
+        self.root: Path | None = None
         self.version: tuple[int, ...] = ()
-        self.dsn = _psycopg().conninfo.make_conninfo(host=str(self.sockets), port=port, user=SUPERUSER, dbname="postgres")
+        self.dsn = ""
         self.stopped = False
 
     def start(self) -> None:
+        self.root = Path(tempfile.mkdtemp(prefix="depmap-verify-pg-"))
+        self.data, sockets, self.log = self.root / "data", self.root / "socket", self.root / "server.log"
+        sockets.mkdir()
+        if self.owner:
+            for path in (self.root, sockets):
+                os.chown(path, *self.owner)
         self._run("initdb", "-D", str(self.data), "-A", "trust", "--no-sync", "-E", "UTF8",
                   "--locale=C", "-U", SUPERUSER)
-        settings = {**SERVER_SETTINGS, "port": str(self.port), "unix_socket_directories": f"'{self.sockets}'"}
+        settings = {**SERVER_SETTINGS, "port": str(self.port), "unix_socket_directories": f"'{sockets}'"}
         with (self.data / "postgresql.conf").open("a", encoding="utf-8") as conf:
             conf.write("\n# depmap verify: a throwaway cluster\n")
             conf.writelines(f"{name} = {value}\n" for name, value in settings.items())
         self._run("pg_ctl", "start", "-D", str(self.data), "-l", str(self.log), "-w", "-t", str(START_TIMEOUT_S))
+        self.dsn = _psycopg().conninfo.make_conninfo(host=str(sockets), port=self.port, user=SUPERUSER, dbname="postgres")
         with _psycopg().connect(self.dsn, connect_timeout=10) as connection:
-            number = connection.info.server_version
-        self.version = (number // 10000, number % 10000) if number >= 100000 else (number // 10000, number // 100 % 100, number % 100)
+            self.version = _postgres_version(connection.info.server_version)
 
     def stop(self) -> None:
         """Stop at once (nothing in the cluster is worth a clean shutdown) and delete the folders.
         Safe to call twice, and from a signal handler."""
-        if self.stopped:
+        if self.stopped or self.root is None:
             return
         self.stopped = True
         if (self.data / "postmaster.pid").exists():
-            try:
-                self._run("pg_ctl", "stop", "-D", str(self.data), "-m", "immediate", "-w", "-t", "30", check=False)
-            except (OSError, subprocess.SubprocessError):
-                pass
+            self._run("pg_ctl", "stop", "-D", str(self.data), "-m", "immediate", "-w", "-t", "30", check=False)
         _kill_processes_using(self.data)
         shutil.rmtree(self.root, ignore_errors=True)
 
@@ -297,13 +295,23 @@ class _Server:
         env = {name: value for name, value in os.environ.items() if not name.startswith("PG")}
         env.update(LC_ALL="C", LANG="C", HOME=str(self.root))
         owner = {"user": self.owner[0], "group": self.owner[1], "extra_groups": []} if self.owner else {}
-        done = subprocess.run([str(self.bin / program), *arguments], cwd=self.root, env=env, capture_output=True,
-                              text=True, errors="replace", timeout=START_TIMEOUT_S + 30, **owner)
+        try:
+            done = subprocess.run([str(self.bin / program), *arguments], cwd=self.root, env=env, capture_output=True,
+                                  text=True, errors="replace", timeout=START_TIMEOUT_S + 30, **owner)
+        except (OSError, subprocess.SubprocessError) as error:
+            if not check:
+                return
+            raise EngineFailed(f"PostgreSQL's {program} could not run from {self.bin}: {error}") from None
         if check and done.returncode != 0:
             log = self.log.read_text(errors="replace") if self.log.exists() else ""
             lines = [line.strip() for line in (done.stderr + log).splitlines() if line.strip()]
             reason = lines[-1] if lines else f"exit status {done.returncode}"
             raise EngineFailed(f"PostgreSQL's {program} failed in {self.bin}: {reason}")
+
+
+def _postgres_version(number: int) -> tuple[int, ...]:
+    """150008 -> (15, 8); before version 10 the second number was part of the major: 90624 -> (9, 6, 24)."""
+    return (number // 10000, number % 10000) if number >= 100000 else (number // 10000, number // 100 % 100, number % 100)
 
 
 def _unprivileged_user() -> tuple[int, int]:
@@ -379,7 +387,7 @@ def user_database(dsn: str, *, i_own_it: bool = False) -> Iterator[Database]:
         raise EngineFailed(f"could not use {_describe(dsn)}: {reason}") from None
     if tables and not i_own_it:
         raise UnsafeDatabase(_refusal(_describe(dsn), tables))
-    version = (number // 10000, number % 10000) if number >= 100000 else (number // 10000, number // 100 % 100, number % 100)
+    version = _postgres_version(number)
     try:
         with _guarded():
             yield Database("postgres", version, dsn)

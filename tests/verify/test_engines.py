@@ -10,6 +10,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 from pathlib import Path
@@ -119,11 +120,12 @@ def test_a_second_sqlite_connection_sees_the_first_ones_table(sqlite_db):
 
 
 def test_postgres_is_stopped_and_deleted_on_a_normal_exit():
-    with throwaway_postgres() as database:
+    with throwaway_postgres(port=6543) as database:
         data, pid = server_files(database)
-        socket = Path(database.connect().info.host)
-        assert leftover_processes(data) != []
-    assert not Path(data).exists() and not socket.exists()
+        with database.connect() as connection:
+            socket = Path(connection.info.host, ".s.PGSQL.6543")
+        assert socket.is_socket() and leftover_processes(data) != []
+    assert not Path(data).exists() and not socket.parent.exists()
     assert leftover_processes(data) == []
     assert not running(pid)
 
@@ -338,3 +340,24 @@ def test_user_sqlite_database_that_did_not_exist_is_removed(tmp_path):
     with user_database(f"sqlite:///{path}") as database:
         assert database.dsn == str(path) and path.exists()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_server_that_will_not_start_is_one_line_and_leaves_no_folder(monkeypatch):
+    folder = Path(tempfile.mkdtemp(prefix="fake-postgres-"))
+    try:
+        folder.chmod(0o755)  # as root the programs run as `nobody`, who must be able to reach them
+        (folder / "initdb").write_text("#!/bin/sh\necho 'initdb: error: could not create directory \"data\": No space left on device' >&2\nexit 1\n")
+        (folder / "pg_ctl").write_text("#!/bin/sh\nexit 1\n")
+        for program in folder.iterdir():
+            program.chmod(0o755)
+        monkeypatch.setenv("PATH", f"{folder}{os.pathsep}/usr/bin")
+        before = set(Path(tempfile.gettempdir()).glob("depmap-verify-pg-*"))
+        with pytest.raises(engines.EngineFailed) as failed:
+            with throwaway_postgres():
+                pass
+        assert str(failed.value) == (f"PostgreSQL's initdb failed in {folder}: "
+                                     "initdb: error: could not create directory \"data\": No space left on device")
+        assert isinstance(failed.value, EngineMissing)
+        assert set(Path(tempfile.gettempdir()).glob("depmap-verify-pg-*")) == before
+    finally:
+        shutil.rmtree(folder)
