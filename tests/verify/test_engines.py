@@ -361,3 +361,23 @@ def test_a_server_that_will_not_start_is_one_line_and_leaves_no_folder(monkeypat
         assert set(Path(tempfile.gettempdir()).glob("depmap-verify-pg-*")) == before
     finally:
         shutil.rmtree(folder)
+
+
+def test_a_server_left_open_is_stopped_at_interpreter_exit():
+    script = textwrap.dedent("""
+        import json
+        from pathlib import Path
+        from depmap.verify.engines import throwaway_postgres
+
+        opened = throwaway_postgres()
+        database = opened.__enter__()  # never closed: the atexit fallback has to stop it
+        data = database.connect().execute("SHOW data_directory").fetchone()[0]
+        print(json.dumps({"data": data, "pid": int(Path(data, "postmaster.pid").read_text().split()[0])}), flush=True)
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO, timeout=60,
+                          env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert done.returncode == 0, done.stderr
+    started = json.loads(done.stdout)
+    assert not Path(started["data"]).parent.exists()
+    assert leftover_processes(started["data"]) == []
+    assert not running(started["pid"])
