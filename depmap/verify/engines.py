@@ -393,6 +393,7 @@ def user_database(dsn: str, *, i_own_it: bool = False) -> Iterator[Database]:
             yield Database("postgres", version, dsn)
     finally:
         with _signals_blocked(), psycopg.connect(dsn, autocommit=True, connect_timeout=10) as connection:
+            connection.execute("SET lock_timeout = '10s'")  # a session left open must not hang the way out
             created = _postgres_objects(connection).items() - before.items()
             for _, (kind, name) in sorted(created, key=lambda item: _DROP_ORDER.index(item[1][0])):
                 try:
