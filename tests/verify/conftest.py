@@ -51,3 +51,22 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
     if engines_required() and report.skipped and not hasattr(report, "wasxfail"):
         report.outcome = "failed"
         report.longrepr = f"{item.nodeid} was skipped, which DEPMAP_REQUIRE_ENGINES=1 forbids: {report.longrepr}"
+
+
+@pytest.fixture
+def pg_database(postgres: Database) -> Iterator[Database]:
+    """A fresh, empty database of its own on the session's server, dropped afterwards: a test
+    that builds tables leaves the shared `postgres` database as it found it."""
+    import uuid
+    from dataclasses import replace
+
+    from psycopg.conninfo import make_conninfo
+
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    with postgres.connect(autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield replace(postgres, dsn=make_conninfo(postgres.dsn, dbname=name))
+    finally:
+        with postgres.connect(autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
