@@ -336,10 +336,10 @@ def _choice(values: list[str], salt: int) -> Callable[[str], str]:
 
 
 def _parents_first(shapes: dict[str, TableShape]) -> list[str]:
-    """Tables whose parents (among these) are loaded come first; a cycle is broken by plan order."""
+    """Tables whose parents (among these) are loaded come first, ties by name; a cycle is broken by name."""
     ordered: list[str] = []
     while len(ordered) < len(shapes):
-        waiting = [n for n in shapes if n not in ordered]
+        waiting = [n for n in sorted(shapes) if n not in ordered]
         ready = [n for n in waiting if ({k.parent for k in shapes[n].foreign_keys} - {n}) & set(shapes) <= set(ordered)]
         ordered.append((ready or waiting)[0])
     return ordered
