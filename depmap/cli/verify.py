@@ -113,7 +113,7 @@ def _run(index, report, db, rows: int, seed: int, max_lock_ms: int):
             progress("measuring the lock queue behind the ALTER, without and with a lock timeout")
         queue = [lock_queue(db, names.table, full_add_sql(names)),
                  lock_queue(db, names.table, full_add_sql(names), lock_timeout_ms=QUEUE_TIMEOUT_MS)]
-    steps = run_plan(db, report.plan, table, progress)
+    steps = run_plan(db, report.plan, table, names.type or "", progress)
     static = report.judged
     where = report.spec.origin or NEW_MIGRATION
     return VerifyReport(

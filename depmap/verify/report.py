@@ -65,11 +65,10 @@ def text_lines(report: VerifyReport, table: str) -> list[str]:
             for m in step.measurements:
                 lines.append(f"     {printable(m.statement)}")
                 lines.append(f"       {_measured(m, table)}")
+            if step.error:
+                lines.append(f"     failed: {printable(step.error)}")
             if step.batches:
-                rows = sum(b.rows for b in step.batches)
-                seconds = sum(b.seconds for b in step.batches)
-                slowest = max(b.seconds for b in step.batches) * 1000
-                lines.append(f"     {len(step.batches):,} batch(es), {rows:,} rows in {seconds:.2f} s (slowest batch {slowest:,.1f} ms)")
+                lines.append(f"     {step.batches_line()}")
     return lines
 
 

@@ -15,8 +15,11 @@ from typing import Any, Callable
 
 from depmap.verify.measure import BLOCKS, Measurement, measure_postgres, measure_sqlite
 
-# The plan's backfill statement updates one batch; it runs until a batch updates nothing.
+# The plan's backfill statement updates one batch; it runs until a batch updates nothing, or for
+# BACKFILL_SECONDS, after which the rest is filled in one statement (not measured as batches) so the
+# later steps meet a filled column, and the remaining time is extrapolated from the last batches.
 MAX_BATCHES = 100_000
+BACKFILL_SECONDS = 15.0
 CONFIRMED, NOT_REPRODUCED, NOT_TESTABLE = "confirmed", "not reproduced", "not testable here"
 
 
@@ -32,14 +35,31 @@ class StepRun:
     title: str
     measurements: list[Measurement] = field(default_factory=list)
     batches: list[Batch] = field(default_factory=list)
+    error: str | None = None  # a backfill batch the engine refused
+    remaining_rows: int = 0  # rows filled in one statement once the batches ran out of time
+    estimated_seconds: float | None = None  # the whole backfill at the last batches' rate
+
+    def batches_line(self) -> str:
+        rows = sum(b.rows for b in self.batches)
+        seconds = sum(b.seconds for b in self.batches)
+        slowest = max(b.seconds for b in self.batches) * 1000
+        line = f"{len(self.batches):,} batch(es), {rows:,} rows in {seconds:.2f} s (slowest batch {slowest:,.1f} ms)"
+        if self.remaining_rows:
+            line += (f"; stopped after {BACKFILL_SECONDS:.0f} s, {self.remaining_rows:,} rows left: at the last batches' "
+                     f"rate the whole backfill takes about {self.estimated_seconds:,.0f} s")
+        return line
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"step": self.number, "title": self.title,
                                 "statements": [m.to_json() for m in self.measurements]}
+        if self.error:
+            data["error"] = self.error
         if self.batches:
             data["batches"] = {"count": len(self.batches), "rows": sum(b.rows for b in self.batches),
                                "seconds": round(sum(b.seconds for b in self.batches), 4),
                                "slowest_seconds": round(max(b.seconds for b in self.batches), 4)}
+            if self.remaining_rows:
+                data["batches"].update(remaining_rows=self.remaining_rows, estimated_seconds=round(self.estimated_seconds or 0, 1))
         return data
 
 
@@ -64,8 +84,11 @@ def measure(db: Any, statements: list[str], table: str, *, keep: bool) -> list[M
         return measure_sqlite(conn, statements, table, keep=keep)
 
 
-def run_plan(db: Any, plan: list[Any], table: str, progress: Callable[[str], None] | None = None) -> list[StepRun]:
-    """Every step with SQL, in order, kept; a backfill UPDATE runs batch after batch until done."""
+def run_plan(db: Any, plan: list[Any], table: str, column_type: str, progress: Callable[[str], None] | None = None) -> list[StepRun]:
+    """Every step with SQL, in order, kept; a backfill UPDATE runs batch after batch until done.
+    A `<value>` the plan leaves to the team becomes a constant of the column's type."""
+    from depmap.verify.statements import placeholder_value
+
     runs = []
     for step in plan:
         if not step.sql:
@@ -73,25 +96,49 @@ def run_plan(db: Any, plan: list[Any], table: str, progress: Callable[[str], Non
         run = StepRun(step.number, step.title)
         if progress:
             progress(f"step {step.number}: {step.title}")
+        statements = [sql.replace("<value>", placeholder_value(column_type)) for sql in step.sql]
         if step.name == "backfill":
-            run.batches = _backfill(db, list(step.sql))
+            _backfill(db, statements, run)
         else:
-            run.measurements = measure(db, list(step.sql), table, keep=True)
+            run.measurements = measure(db, statements, table, keep=True)
         runs.append(run)
     return runs
 
 
-def _backfill(db: Any, statements: list[str]) -> list[Batch]:
-    batches: list[Batch] = []
+def _backfill(db: Any, statements: list[str], run: StepRun) -> None:
+    """Each batch statement until it updates nothing or the time budget is spent; the engine's
+    error ends it."""
+    budget_end = time.perf_counter() + BACKFILL_SECONDS
     with db.connect(autocommit=True) as conn:
         for statement in statements:
             for _ in range(MAX_BATCHES):
                 started = time.perf_counter()
-                cursor = conn.execute(statement)
-                batches.append(Batch(max(cursor.rowcount, 0), time.perf_counter() - started))
+                try:
+                    cursor = conn.execute(statement)
+                except Exception as error:  # psycopg.Error or sqlite3.Error: the step failed, the rest is reported
+                    run.error = (str(error).strip().splitlines() or [type(error).__name__])[0]
+                    return
+                run.batches.append(Batch(max(cursor.rowcount, 0), time.perf_counter() - started))
                 if cursor.rowcount <= 0:
                     break
-    return batches
+                if time.perf_counter() > budget_end:
+                    _finish_at_once(conn, statement, run)
+                    break
+
+
+_BATCH_LIMIT = re.compile(r"\s+(?:ORDER\s+BY\s+\S+\s+)?LIMIT\s+\d+", re.I)
+
+
+def _finish_at_once(conn: Any, statement: str, run: StepRun) -> None:
+    """The rest of a backfill in one statement (the batch without its LIMIT), and the time the
+    batches would have taken at the rate of the last ten."""
+    whole = _BATCH_LIMIT.sub("", statement)
+    cursor = conn.execute(whole)
+    run.remaining_rows = max(cursor.rowcount, 0)
+    recent = run.batches[-10:]
+    rate = sum(b.rows for b in recent) / max(sum(b.seconds for b in recent), 1e-9)
+    done = sum(b.seconds for b in run.batches)
+    run.estimated_seconds = done + run.remaining_rows / rate if rate else None
 
 
 def verdicts(findings: list[Any], proposal: Measurement, engine: str, table: str, rechecks: list[Any] = (),

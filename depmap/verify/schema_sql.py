@@ -11,7 +11,7 @@ the plan always builds. `apply_schema` runs the statements; `statements_from_fil
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import sqlglot
@@ -30,6 +30,8 @@ from depmap.verify.view_sql import view_sql
 __all__ = ["SchemaPlan", "schema_statements", "apply_schema", "Rejected", "statements_from_file", "views_over"]
 
 ENGINES = ("postgres", "sqlite")
+# A single-column integer key is SQLite's rowid alias, written INTEGER so SQLite treats it as one.
+_INTEGER_KEYS = frozenset({"INT", "INTEGER", "BIGINT", "SMALLINT"})
 
 
 @dataclass
@@ -114,8 +116,11 @@ class _Writer:
         self.notes.extend(f"{table.name}.{t.note}" for t in types.values() if t.note)
         primary = next(iter(table.objects.of_kind(PRIMARY_KEY)), None)
         rowid = None  # SQLite numbers a row itself only through an INTEGER PRIMARY KEY column
-        if self.engine == "sqlite" and primary and len(primary.columns) == 1 and types.get(primary.columns[0], EngineType("")).auto:
-            rowid = primary.columns[0]
+        if self.engine == "sqlite" and primary and len(primary.columns) == 1:
+            kind = types.get(primary.columns[0], EngineType(""))
+            if kind.auto or kind.sql.upper() in _INTEGER_KEYS:  # `id INTEGER PRIMARY KEY` numbers rows itself
+                rowid = primary.columns[0]
+                types[rowid] = replace(kind, sql="INTEGER")
         lines = [self._column(table, column, types[column.name], column.name == rowid) for column in table.columns.values()]
         if primary and rowid is None:
             lines.append(f"{self._named(primary)}PRIMARY KEY ({self._columns(primary.columns)})")

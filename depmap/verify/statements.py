@@ -34,6 +34,11 @@ _PG_VALUES = {"integer": 1, "bigint": 1, "smallint": 1, "numeric": 1, "real": 1.
               "date": "2024-01-01", "jsonb": "{}", "json": "{}", "bytea": b"x"}
 
 
+# Values are tried in turn until the statement runs before the change, and the same ones are used
+# after it: 1 refers to a generated row (a foreign key), a large number to none (a new key).
+CANDIDATES = ({}, {"integer": 987654321, "bigint": 987654321, "smallint": 32001, "numeric": 987654321})
+
+
 @dataclass(frozen=True)
 class AppStatement:
     path: str
@@ -134,23 +139,24 @@ def _binds(text: str, engine: str) -> str:
 def recheck(db: Any, statements: list[AppStatement], change: list[str], undo: list[str]) -> list[Recheck]:
     """Every statement before and after `change` (kept while the statements run, then undone)."""
     with db.connect(autocommit=True) as conn:
+        chosen: dict[int, int] = {}  # the candidate values each statement ran with before the change
         if db.engine == "postgres":
             prepared = prepare_all(conn, statements)
-            before = {**prepared, **run_writers(conn, statements, db.engine)}
+            before = {**prepared, **run_writers(conn, statements, db.engine, chosen)}
             _run_all(conn, change)
             try:
-                after = execute_prepared(conn, statements, prepared)
-                for number, error in run_writers(conn, statements, db.engine).items():
+                after = execute_prepared(conn, statements, prepared, chosen)
+                for number, error in run_writers(conn, statements, db.engine, chosen).items():
                     after[number] = after.get(number) or error
             finally:
                 conn.execute("DEALLOCATE ALL")
                 _run_all(conn, undo)
         else:
             conn.isolation_level = None  # explicit BEGIN/ROLLBACK around each statement
-            before = run_all_rolled_back(conn, statements)
+            before = run_all_rolled_back(conn, statements, chosen)
             _run_all(conn, change)
             try:
-                after = run_all_rolled_back(conn, statements)
+                after = run_all_rolled_back(conn, statements, chosen)
             finally:
                 _run_all(conn, undo)
     return [Recheck(s, before.get(n), after.get(n)) for n, s in enumerate(statements)]
@@ -166,12 +172,13 @@ def change_as_deployed(names: Any, proposal_failed: bool) -> tuple[list[str], li
     undo = [f"ALTER TABLE {table} DROP COLUMN {column}"]
     if not proposal_failed:
         return [full_add_sql(names)], undo
-    value = _filler(names.type or "")
+    value = placeholder_value(names.type or "")
     return [f"ALTER TABLE {table} ADD COLUMN {column} {names.type} DEFAULT {value} NOT NULL",
             f"ALTER TABLE {table} ALTER COLUMN {column} DROP DEFAULT"], undo
 
 
-def _filler(kind: str) -> str:
+def placeholder_value(kind: str) -> str:
+    """A constant of the column's type, where the plan leaves `<value>` for the team to choose."""
     lowered = kind.lower()
     if re.search(r"int|serial|numeric|decimal|real|double|float", lowered):
         return "0"
@@ -191,9 +198,9 @@ def _run_all(conn: Any, statements: list[str]) -> None:
         conn.execute(statement)
 
 
-def run_all_rolled_back(conn: Any, statements: list[AppStatement]) -> dict[int, str | None]:
+def run_all_rolled_back(conn: Any, statements: list[AppStatement], chosen: dict[int, int]) -> dict[int, str | None]:
     """SQLite: each statement run once with placeholder values, rolled back; its error or None."""
-    return {n: _run_rolled_back(conn, s.text, "sqlite") for n, s in enumerate(statements) if not s.dynamic}
+    return _first_that_runs(conn, [(n, s) for n, s in enumerate(statements) if not s.dynamic], "sqlite", chosen)
 
 
 def prepare_all(conn: Any, statements: list[AppStatement]) -> dict[int, str | None]:
@@ -212,17 +219,32 @@ def prepare_all(conn: Any, statements: list[AppStatement]) -> dict[int, str | No
     return errors
 
 
-def run_writers(conn: Any, statements: list[AppStatement], engine: str) -> dict[int, str | None]:
+def run_writers(conn: Any, statements: list[AppStatement], engine: str, chosen: dict[int, int]) -> dict[int, str | None]:
     """Each writer run once with values of its parameters' types, rolled back; its error or None."""
+    return _first_that_runs(conn, [(n, s) for n, s in enumerate(statements) if s.writes and not s.dynamic], engine, chosen)
+
+
+def _first_that_runs(conn: Any, numbered: list[tuple[int, AppStatement]], engine: str, chosen: dict[int, int]) -> dict[int, str | None]:
+    """Each statement with the values `chosen` for it; a statement not chosen for yet tries the
+    candidates in turn and keeps the first that runs (else the first's error)."""
     errors: dict[int, str | None] = {}
-    for number, statement in enumerate(statements):
-        if statement.dynamic or not statement.writes:
+    for number, statement in numbered:
+        if number in chosen:
+            errors[number] = _run_rolled_back(conn, statement.text, engine, chosen[number])
             continue
-        errors[number] = _run_rolled_back(conn, statement.text, engine)
+        first_error = None
+        for candidate in range(len(CANDIDATES)):
+            error = _run_rolled_back(conn, statement.text, engine, candidate)
+            if error is None:
+                chosen[number] = candidate
+                break
+            first_error = first_error or error
+        errors[number] = None if number in chosen else first_error
     return errors
 
 
-def execute_prepared(conn: Any, statements: list[AppStatement], prepared: dict[int, str | None]) -> dict[int, str | None]:
+def execute_prepared(conn: Any, statements: list[AppStatement], prepared: dict[int, str | None],
+                     chosen: dict[int, int]) -> dict[int, str | None]:
     """PostgreSQL: EXECUTE the statements PREPAREd before the change (readers; writers rolled back)."""
     import psycopg
 
@@ -232,7 +254,7 @@ def execute_prepared(conn: Any, statements: list[AppStatement], prepared: dict[i
             continue
         try:
             with conn.transaction():
-                conn.execute(_execute(conn, f"depmap_{number}"))
+                conn.execute(_execute(conn, f"depmap_{number}", chosen.get(number, 0)))
                 raise _RollBack
         except _RollBack:
             errors[number] = None
@@ -241,7 +263,7 @@ def execute_prepared(conn: Any, statements: list[AppStatement], prepared: dict[i
     return errors
 
 
-def _execute(conn: Any, name: str) -> Any:
+def _execute(conn: Any, name: str, candidate: int = 0) -> Any:
     """`EXECUTE name(v1, v2)` with a value of each parameter's type written as a literal: the
     values travel in the statement, so no bind parameter of the EXECUTE itself needs a type."""
     from psycopg import sql
@@ -250,7 +272,7 @@ def _execute(conn: Any, name: str) -> Any:
     types = row[0] if row and row[0] else []
     if not types:
         return sql.SQL("EXECUTE {}").format(sql.Identifier(name))
-    values = [sql.SQL("{}::{}").format(sql.Literal(_PG_VALUES.get(t)), sql.SQL(t)) for t in types]
+    values = [sql.SQL("{}::{}").format(sql.Literal(_value(t, candidate)), sql.SQL(t)) for t in types]
     return sql.SQL("EXECUTE {}({})").format(sql.Identifier(name), sql.SQL(", ").join(values))
 
 
@@ -258,14 +280,18 @@ class _RollBack(Exception):
     """Leaves a transaction block by rolling it back."""
 
 
-def _run_rolled_back(conn: Any, text: str, engine: str) -> str | None:
+def _value(kind: str, candidate: int) -> Any:
+    return CANDIDATES[candidate].get(kind, _PG_VALUES.get(kind))
+
+
+def _run_rolled_back(conn: Any, text: str, engine: str, candidate: int = 0) -> str | None:
     if engine == "postgres":
         import psycopg
 
         try:
             with conn.transaction():
                 conn.execute(f"PREPARE depmap_probe AS {text}")
-                conn.execute(_execute(conn, "depmap_probe"))
+                conn.execute(_execute(conn, "depmap_probe", candidate))
                 raise _RollBack
         except _RollBack:
             return None
@@ -275,10 +301,10 @@ def _run_rolled_back(conn: Any, text: str, engine: str) -> str | None:
             _deallocate(conn, "depmap_probe")
     import sqlite3
 
-    holes = text.count("?")
+    holes = len(_BIND.findall(text))
     conn.execute("BEGIN")
     try:
-        conn.execute(text, [1] * holes)
+        conn.execute(text, [_value("integer", candidate)] * holes)
         return None
     except sqlite3.Error as error:
         return _first_line(error)
