@@ -18,7 +18,12 @@ QUEUE_TIMEOUT_MS = 200
 
 @cli.command()
 @_column_options
-@click.option("--rows", type=click.IntRange(min=1), default=1_000_000, show_default=True, help="Rows loaded into the table.")
+@click.option("--rows", type=click.IntRange(min=1), default=None,
+              help="Rows loaded into the table (default: the statistics file's count, else 1,000,000).")
+@click.option("--schema-sql", "schema_sql", type=click.Path(exists=True, dir_okay=False),
+              help="Build the schema from this dump (e.g. pg_dump --schema-only) instead of depmap's catalog.")
+@click.option("--statistics", type=click.Path(exists=True, dir_okay=False),
+              help="Row counts and null fractions per table and column (CSV or JSON of pg_class/pg_stats; see the README).")
 @click.option("--engine", type=click.Choice(["auto", "postgres", "sqlite"]), default="auto", show_default=True,
               help="The engine to start (auto: the project's dialect).")
 @click.option("--dsn", help="Use this database instead of starting one (a disposable copy: depmap creates tables in it).")
@@ -32,7 +37,8 @@ QUEUE_TIMEOUT_MS = 200
 @dialect_option
 @run_options
 @click.pass_obj
-def verify(obj: dict, target: str, column_type: str | None, not_null: bool, default: str | None, rows: int, engine: str,
+def verify(obj: dict, target: str, column_type: str | None, not_null: bool, default: str | None, rows: int | None,
+           schema_sql: str | None, statistics: str | None, engine: str,
            dsn: str | None, i_own_it: bool, seed: int, max_lock_ms: int, output_format: str, fail_on: str,
            path: str, dialect: str | None) -> None:
     """Prove a proposed column on a real database with rows: locks, rewrites, the plan's steps."""
@@ -50,7 +56,7 @@ def verify(obj: dict, target: str, column_type: str | None, not_null: bool, defa
             version = ".".join(str(part) for part in db.version) if db.engine == "postgres" else None
             index, reports = _impact_reports(obj, target, column_type, not_null, default, path, chosen, version)
             report = reports[0]
-            result = _run(index, report, db, rows, seed, max_lock_ms)
+            result = _run(index, report, db, rows, seed, max_lock_ms, schema_sql, _statistics(statistics))
     except engines.EngineMissing as error:
         raise UserError(str(error)) from None
     except engines.UnsafeDatabase as error:
@@ -69,6 +75,17 @@ def verify(obj: dict, target: str, column_type: str | None, not_null: bool, defa
     _exit_for(result.findings + standing, fail_on)
 
 
+def _statistics(path: str | None) -> dict:
+    if path is None:
+        return {}
+    from depmap.verify.statistics import StatisticsError, load_statistics
+
+    try:
+        return load_statistics(path)
+    except StatisticsError as error:
+        raise UserError(str(error)) from None
+
+
 def _engine(choice: str, family: str | None) -> str:
     if choice != "auto":
         return choice
@@ -78,7 +95,7 @@ def _engine(choice: str, family: str | None) -> str:
                     "pass --engine postgres or --engine sqlite to try it there")
 
 
-def _run(index, report, db, rows: int, seed: int, max_lock_ms: int):
+def _run(index, report, db, rows: int | None, seed: int, max_lock_ms: int, schema_sql: str | None, statistics: dict):
     from depmap.impact.engine import impact_context
     from depmap.impact.finding import NEW_MIGRATION
     from depmap.impact.plan_sql import Names, full_add_sql
@@ -90,13 +107,22 @@ def _run(index, report, db, rows: int, seed: int, max_lock_ms: int):
 
     table = report.spec.table
     tables = related_tables(index.catalog, table)
-    schema = schema_statements(index.catalog, tables, db.engine, root=Path(index.root), dialect=index.dialect)
+    if schema_sql:
+        from depmap.verify.schema_file import statements_from_file
+        from depmap.verify.schema_sql import SchemaPlan
+
+        schema = SchemaPlan(statements_from_file(schema_sql, db.engine), [f"schema from {schema_sql}"])
+    else:
+        schema = schema_statements(index.catalog, tables, db.engine, root=Path(index.root), dialect=index.dialect)
     rejected = apply_schema(db, schema.statements)
+    known = {name: stats.rows for name, stats in statistics.items() if stats.rows}
+    rows = rows or known.get(table) or 1_000_000
     progress = (lambda text: click.echo(f"depmap: {text}", err=True)) if verbosity() >= 0 else None
     if progress:
         progress(f"loading {rows:,} rows into {table} on {db.label()}")
     started = time.perf_counter()
-    loaded = fill(db, index.catalog, table, rows, seed=seed, neighbours={t: max(1, rows // 10) for t in tables if t != table})
+    neighbours = {t: known.get(t) or max(1, rows // 10) for t in tables if t != table}
+    loaded = fill(db, index.catalog, table, rows, seed=seed, neighbours=neighbours, statistics=statistics)
     load_seconds = time.perf_counter() - started
     ctx = impact_context(index, report.spec, report.dialect)
     names = Names.of(ctx)

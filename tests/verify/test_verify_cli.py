@@ -100,3 +100,30 @@ def test_the_positional_insert_fails_on_sqlite(sqlite_db, tmp_path: Path) -> Non
     }
     positional = next(v for v in document["verdicts"] if v["rule"] == "positional-insert")
     assert (positional["path"], positional["line"], positional["status"]) == ("notes/store.py", 5, "confirmed")
+
+
+STATISTICS = """table_name,row_count,column_name,null_frac,n_distinct
+orders,3000,shipped_at,0.25,-0.75
+customers,400,,,
+"""
+
+
+def test_a_schema_dump_and_production_statistics_drive_the_run(postgres, tmp_path: Path) -> None:
+    stats = tmp_path / "depmap-stats.csv"
+    stats.write_text(STATISTICS, encoding="utf-8")
+    dump = Path(__file__).parent / "fixtures" / "pg_dump_shop.sql"
+    done = run("orders.gift_note", "--type", "text", "--schema-sql", str(dump), "--statistics", str(stats),
+               "--format", "json", cwd=SAMPLE)
+    document = json.loads(done.stdout)
+    assert document["schema"]["notes"][0] == f"schema from {dump}"
+    assert document["schema"]["rejected"] == []
+    assert (document["rows"]["orders"], document["rows"]["customers"]) == (3000, 400)
+    assert document["proposal"]["error"] is None and document["proposal"]["rewrote"] is False
+
+
+def test_a_statistics_file_that_is_not_one_is_one_line(tmp_path: Path) -> None:
+    bad = tmp_path / "stats.csv"
+    bad.write_text("name,count\norders,3\n", encoding="utf-8")
+    done = run("orders.gift_note", "--type", "text", "--statistics", str(bad), cwd=SAMPLE)
+    assert done.returncode == 2 and done.stderr.startswith("depmap: ") and "table_name" in done.stderr
+    assert "Traceback" not in done.stderr
