@@ -146,6 +146,8 @@ def _run(index, report, db, rows: int | None, seed: int, max_lock_ms: int, schem
         target=f"{table}.{report.spec.column}", engine=db.label(), rows=dict(loaded.rows), load_seconds=load_seconds,
         schema_statements=len(schema.statements), rejected=list(rejected), schema_notes=list(schema.notes),
         proposal=proposal, steps=steps, verdicts=verdicts(static, proposal, db.engine, table, rechecks, queue),
-        findings=measured_findings(proposal, static, table, max_lock_ms, where) + statement_findings(rechecks, static),
-        rechecks=rechecks, change=change, queue=queue,
+        findings=measured_findings(proposal, static, table, max_lock_ms, where,
+                                   (known.get(table) or rows) / max(loaded.rows.get(table, rows), 1))
+        + statement_findings(rechecks, static),
+        rechecks=rechecks, change=change, queue=queue, production_rows=known.get(table),
     )

@@ -7,7 +7,7 @@ from typing import Any
 from depmap.model import SCHEMA_VERSION
 from depmap.render.printable import printable
 from depmap.verify.measure import Measurement
-from depmap.verify.run import VerifyReport
+from depmap.verify.run import VerifyReport, at_production_size
 
 
 def _measured(m: Measurement, table: str) -> str:
@@ -32,6 +32,10 @@ def text_lines(report: VerifyReport, table: str) -> list[str]:
         lines.append(f"  note: {printable(note)}")
     lines += ["", "The proposal as written (rolled back):", f"  {printable(report.proposal.statement)}",
               f"  {_measured(report.proposal, table)}"]
+    scaled = at_production_size(report, table)
+    if scaled is not None:
+        lines.append(f"  at {report.production_rows:,} rows (production, from the statistics file): about {scaled:,.1f} s, "
+                     "growing with the rows")
     if report.queue:
         plain, bounded = report.queue
         lines += ["", "The lock queue (a transaction holds the table, the ALTER waits, a plain SELECT arrives):",
@@ -72,6 +76,10 @@ def text_lines(report: VerifyReport, table: str) -> list[str]:
     return lines
 
 
+def _rounded(value: float | None) -> float | None:
+    return round(value, 3) if value is not None else None
+
+
 def document(report: VerifyReport) -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
@@ -81,7 +89,8 @@ def document(report: VerifyReport) -> dict[str, Any]:
         "load_seconds": round(report.load_seconds, 3),
         "schema": {"statements": report.schema_statements, "rejected": [str(r) for r in report.rejected],
                    "notes": list(report.schema_notes)},
-        "proposal": report.proposal.to_json(),
+        "proposal": {**report.proposal.to_json(), "production_rows": report.production_rows,
+                     "production_seconds": _rounded(at_production_size(report, report.target.rsplit(".", 1)[0]))},
         "verdicts": [v.to_json() for v in report.verdicts],
         "findings": [f.to_json() for f in report.findings],
         "change": list(report.change),

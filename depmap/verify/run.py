@@ -250,23 +250,38 @@ class VerifyReport:
     steps: list[StepRun]
     verdicts: list[Verdict]
     findings: list[Any]  # what only the database showed (verify-lock, verify-rewrite, verify-statement-fails)
+    production_rows: int | None = None  # the table's row count in production, from a statistics file
     rechecks: list[Any] = field(default_factory=list)  # statements.Recheck: the code's statements before and after
     queue: list[Any] = field(default_factory=list)  # queue.QueueRun: without, then with a lock timeout
     change: list[str] = field(default_factory=list)  # the change those statements met
 
 
-def measured_findings(proposal: Measurement, static: list[Any], table: str, max_lock_ms: int, where: Any) -> list[Any]:
-    """`verify-lock`: the proposal held ACCESS EXCLUSIVE longer than `max_lock_ms`;
-    `verify-rewrite`: it rewrote or scanned the table and no static finding said so."""
+def at_production_size(report: VerifyReport, table: str) -> float | None:
+    """The proposal's duration scaled to the production row count, when the proposal read or
+    rewrote every row (the time grows with the rows; a catalog-only change does not)."""
+    loaded = report.rows.get(table)
+    m = report.proposal
+    if not report.production_rows or not loaded or not (m.rewrote or m.scanned):
+        return None
+    return m.seconds * report.production_rows / loaded
+
+
+def measured_findings(proposal: Measurement, static: list[Any], table: str, max_lock_ms: int, where: Any,
+                      scale: float = 1.0) -> list[Any]:
+    """`verify-lock`: the proposal held ACCESS EXCLUSIVE longer than `max_lock_ms` (at the
+    production row count when `scale` says how much bigger it is); `verify-rewrite`: it rewrote or
+    scanned the table and no static finding said so."""
     from depmap.impact.finding import BREAKING, WARNING, Finding
     from depmap.model import HIGH
 
     out = []
-    held_ms = proposal.seconds * 1000
+    grows = bool(proposal.rewrote or proposal.scanned)
+    held_ms = proposal.seconds * 1000 * (scale if grows else 1.0)
+    at = " at the production row count" if grows and scale != 1.0 else ""
     if proposal.strongest_lock(table) == "AccessExclusiveLock" and held_ms > max_lock_ms:
         out.append(Finding("verify-lock", BREAKING, where,
-                           f"The proposal held ACCESS EXCLUSIVE on {table} for {held_ms:,.0f} ms (more than --max-lock-ms "
-                           f"{max_lock_ms:,}): every read and write of {table} waited that long.",
+                           f"The proposal holds ACCESS EXCLUSIVE on {table} for {held_ms:,.0f} ms{at} (more than --max-lock-ms "
+                           f"{max_lock_ms:,}): every read and write of {table} waits that long.",
                            "Follow the rollout plan: it adds the column without the part that rewrote or scanned the table.",
                            proposal.statement, HIGH))
     said = any(f.rule == "table-rewrite" for f in static)

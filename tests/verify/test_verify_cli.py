@@ -127,3 +127,17 @@ def test_a_statistics_file_that_is_not_one_is_one_line(tmp_path: Path) -> None:
     done = run("orders.gift_note", "--type", "text", "--statistics", str(bad), cwd=SAMPLE)
     assert done.returncode == 2 and done.stderr.startswith("depmap: ") and "table_name" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_rewrite_scaled_to_production_size_holds_the_lock_too_long(postgres, tmp_path: Path) -> None:
+    stats = tmp_path / "depmap-stats.csv"
+    stats.write_text("table_name,row_count,column_name,null_frac,n_distinct\norders,40000000,,,\n", encoding="utf-8")
+    done = run("orders.touched_at", "--type", "timestamptz", "--default", "clock_timestamp()", "--rows", "20000",
+               "--statistics", str(stats), "--format", "json", cwd=SAMPLE)
+    assert done.returncode == 1
+    document = json.loads(done.stdout)
+    proposal = document["proposal"]
+    assert proposal["production_rows"] == 40000000
+    assert proposal["production_seconds"] == round(proposal["seconds"] * 40000000 / 20000, 3)
+    [lock] = [f for f in document["findings"] if f["rule"] == "verify-lock"]
+    assert lock["severity"] == "breaking" and "at the production row count" in lock["message"]
