@@ -138,6 +138,6 @@ def test_a_rewrite_scaled_to_production_size_holds_the_lock_too_long(postgres, t
     document = json.loads(done.stdout)
     proposal = document["proposal"]
     assert proposal["production_rows"] == 40000000
-    assert proposal["production_seconds"] == round(proposal["seconds"] * 40000000 / 20000, 3)
+    assert abs(proposal["production_seconds"] / 2000 - proposal["seconds"]) < 0.0001  # linear in the rows
     [lock] = [f for f in document["findings"] if f["rule"] == "verify-lock"]
     assert lock["severity"] == "breaking" and "at the production row count" in lock["message"]
