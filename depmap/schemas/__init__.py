@@ -47,6 +47,7 @@ DOCUMENTS = {
         Document("graph", "depmap graph --format json"),
         Document("impact", "depmap impact --format json, depmap report -o FILE.json"),
         Document("check", "depmap check --format json"),
+        Document("verify", "depmap verify --format json"),
     )
 }
 

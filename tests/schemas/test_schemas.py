@@ -28,7 +28,7 @@ def common(name: str) -> Any:
 def test_one_file_per_document_and_the_shared_definitions():
     files = sorted(path.name for path in schemas.FOLDER.glob("*.json"))
     assert files == sorted(f"{name}.schema.json" for name in [schemas.COMMON, *schemas.DOCUMENTS])
-    assert list(schemas.DOCUMENTS) == ["scan", "tables", "usages", "downstream", "history", "graph", "impact", "check"]
+    assert list(schemas.DOCUMENTS) == ["scan", "tables", "usages", "downstream", "history", "graph", "impact", "check", "verify"]
     for name in schemas.DOCUMENTS:
         assert schemas.path_of(name) == schemas.FOLDER / f"{name}.schema.json"
 

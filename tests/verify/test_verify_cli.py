@@ -9,6 +9,7 @@ import subprocess
 from pathlib import Path
 
 from tests.e2e.conftest import SAMPLE, depmap_command
+from tests.schemas.validation import problems
 from tests.impact.helpers import write_files
 
 
@@ -21,6 +22,7 @@ def test_the_shop_proposal_is_confirmed_on_postgres(postgres) -> None:  # postgr
     done = run("orders.discount_code", "--type", "text", "--not-null", "--rows", "20000", "--format", "json", cwd=SAMPLE)
     assert done.returncode == 1, done.stderr  # breaking findings, confirmed
     document = json.loads(done.stdout)
+    assert problems("verify", document) == []  # the JSON contract (depmap/schemas/verify.schema.json)
     assert document["engine"].startswith("PostgreSQL ")
     assert document["rows"]["orders"] == 20000
     assert document["schema"]["rejected"] == []
@@ -57,6 +59,7 @@ def test_a_volatile_default_rewrites_and_the_lock_queue_is_measured(postgres) ->
     done = run("orders.touched_at", "--type", "timestamptz", "--default", "clock_timestamp()", "--rows", "20000",
                "--format", "json", cwd=SAMPLE)
     document = json.loads(done.stdout)
+    assert problems("verify", document) == []  # the JSON contract (depmap/schemas/verify.schema.json)
     assert document["proposal"]["rewrote"] is True
     rewrite = next(v for v in document["verdicts"] if v["rule"] == "table-rewrite")
     assert rewrite["status"] == "confirmed" and rewrite["observed"].startswith("rewrote the table in ")
@@ -91,6 +94,7 @@ def test_the_positional_insert_fails_on_sqlite(sqlite_db, tmp_path: Path) -> Non
     root = write_files(tmp_path, NOTES)
     done = run("notes.pinned", "--type", "boolean", "--rows", "5000", "--format", "json", cwd=root)
     document = json.loads(done.stdout)
+    assert problems("verify", document) == []  # the JSON contract (depmap/schemas/verify.schema.json)
     assert document["engine"].startswith("SQLite ")
     statuses = {(s["path"], s["line"]): (s["status"], s["after"]) for s in document["statements"]}
     assert statuses == {
@@ -115,6 +119,7 @@ def test_a_schema_dump_and_production_statistics_drive_the_run(postgres, tmp_pat
     done = run("orders.gift_note", "--type", "text", "--schema-sql", str(dump), "--statistics", str(stats),
                "--format", "json", cwd=SAMPLE)
     document = json.loads(done.stdout)
+    assert problems("verify", document) == []  # the JSON contract (depmap/schemas/verify.schema.json)
     assert document["schema"]["notes"][0] == f"schema from {dump}"
     assert document["schema"]["rejected"] == []
     assert (document["rows"]["orders"], document["rows"]["customers"]) == (3000, 400)
@@ -136,6 +141,7 @@ def test_a_rewrite_scaled_to_production_size_holds_the_lock_too_long(postgres, t
                "--statistics", str(stats), "--format", "json", cwd=SAMPLE)
     assert done.returncode == 1
     document = json.loads(done.stdout)
+    assert problems("verify", document) == []  # the JSON contract (depmap/schemas/verify.schema.json)
     proposal = document["proposal"]
     assert proposal["production_rows"] == 40000000
     assert abs(proposal["production_seconds"] / 2000 - proposal["seconds"]) < 0.0001  # linear in the rows
