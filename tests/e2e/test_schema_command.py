@@ -15,7 +15,7 @@ def test_the_list_names_each_document_and_the_commands_that_print_it(depmap):
     run = depmap("schema")
     assert (run.code, run.err) == (0, "")
     lines = run.out.splitlines()
-    assert lines[:8] == [
+    assert lines[:9] == [
         "scan        depmap scan --format json",
         "tables      depmap tables --format json",
         "usages      depmap who-reads --format json, depmap who-writes --format json",
@@ -24,8 +24,9 @@ def test_the_list_names_each_document_and_the_commands_that_print_it(depmap):
         "graph       depmap graph --format json",
         "impact      depmap impact --format json, depmap report -o FILE.json",
         "check       depmap check --format json",
+        "verify      depmap verify --format json",
     ]
-    assert lines[8:] == ["", f"JSON Schema (draft 2020-12) files in {schemas.FOLDER}; `depmap schema NAME` prints one, self-contained."]
+    assert lines[9:] == ["", f"JSON Schema (draft 2020-12) files in {schemas.FOLDER}; `depmap schema NAME` prints one, self-contained."]
 
 
 def test_a_printed_schema_is_the_bundle_and_print_is_the_same(depmap):
@@ -52,7 +53,7 @@ def test_an_unknown_document_or_two_actions_get_one_line(depmap):
     close = depmap("schema", "usage")
     assert (close.code, close.out, close.err) == (2, "", "depmap: unknown document 'usage'; did you mean usages? (`depmap schema` lists them)\n")
     assert depmap("schema", "report").err == (
-        "depmap: unknown document 'report'; one of: scan, tables, usages, downstream, history, graph, impact, check "
+        "depmap: unknown document 'report'; one of: scan, tables, usages, downstream, history, graph, impact, check, verify "
         "(`depmap schema` lists them)\n")
     both = depmap("schema", "--print", "--path")
     assert (both.code, both.out, both.err) == (2, "", "depmap: --print and --path exclude each other; pass one\n")
