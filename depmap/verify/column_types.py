@@ -20,7 +20,7 @@ from depmap.impact.migration_types import django_check, django_type, sqlalchemy_
 
 _SERIALS = {exp.DataType.Type.SERIAL, exp.DataType.Type.BIGSERIAL, exp.DataType.Type.SMALLSERIAL}
 _AUTO_FIELDS = {"AutoField": "SERIAL", "BigAutoField": "BIGSERIAL", "SmallAutoField": "SMALLSERIAL"}
-# Built-in PostgreSQL types that sqlglot writes under another name or not at all.
+# Nested types SQLite has no column type for: their values are stored as text there.
 _UNSUPPORTED_SQLITE = {exp.DataType.Type.ARRAY, exp.DataType.Type.STRUCT, exp.DataType.Type.MAP}
 
 

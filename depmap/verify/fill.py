@@ -199,11 +199,9 @@ class _Loader:
         return distinct
 
     def _foreign_key(self, shape: TableShape, key: Any, distinct: set[str], rows: int) -> dict[str, _Column] | None:
-        parent_rows = self.counts.get(key.parent) if key.parent in self.columns or key.parent == shape.name else None
-        nullable = all(not shape.column(c).not_null for c in key.columns if shape.column(c) is not None)
-        if key.parent == shape.name:
-            parent_rows = rows
-        if not parent_rows:
+        parent_rows, sources = self._parent_keys(shape, key, rows)
+        if not parent_rows or sources is None:
+            nullable = all(not shape.column(c).not_null for c in key.columns if shape.column(c) is not None)
             if not nullable:
                 self.result.failed[shape.name] = f"foreign key ({', '.join(key.columns)}) needs rows in {key.parent}, which has none it can sample"
                 return None
@@ -221,12 +219,35 @@ class _Loader:
             pick = lambda i: f"(1 + {mix(i, salt)} % {parent_rows})"  # noqa: E731
         built = {}
         stats = self.statistics.get(shape.name, TableStats())
-        for child, parent_column in zip(key.columns, key.parent_columns):
-            source = self.columns[key.parent][parent_column].build if key.parent != shape.name else (lambda i: f"({i})")
+        for child, source in zip(key.columns, sources):
             column = shape.column(child)
             fraction = 0.0 if column is None or column.not_null or child in distinct else stats.null_frac.get(child, DEFAULT_NULL_FRACTION)
             built[child] = _Column(column, (lambda i, s=source: s(pick(i))), fraction)  # type: ignore[arg-type]
         return built
+
+    def _parent_keys(self, shape: TableShape, key: Any, rows: int) -> tuple[int | None, list[Callable[[str], str]] | None]:
+        """How many parent rows there are to point at, and for each key column, parent row number
+        -> its key value: the parent's own expressions when this fill loaded it, the row number
+        for a table's own numbered key, a dense integer range for a parent loaded beforehand."""
+        if key.parent in self.columns:
+            made = self.columns[key.parent]
+            if all(c in made for c in key.parent_columns):
+                return self.counts[key.parent], [made[c].build for c in key.parent_columns]
+            return None, None
+        if key.parent == shape.name:
+            own = [shape.column(c) for c in key.parent_columns]
+            return (rows, [lambda j: f"({j})"]) if len(own) == 1 and own[0] is not None and own[0].auto else (None, None)
+        if len(key.parent_columns) != 1 or key.parent in self.counts:
+            return None, None
+        column = _quoted(key.parent_columns[0])
+        try:
+            low, high, count = self.connection.execute(f"SELECT min({column}), max({column}), count(*) FROM {_quoted(key.parent)}").fetchone()
+        except engine_errors():
+            self.connection.rollback()
+            return None, None
+        if not count or not isinstance(low, int) or high - low + 1 != count:
+            return None, None
+        return count, [lambda j: f"({low - 1} + {j})"]
 
     # -- statements ------------------------------------------------------------------------------
 

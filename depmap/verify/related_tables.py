@@ -24,9 +24,3 @@ def related_tables(catalog: Catalog, table: str) -> list[str]:
     )  # fmt: skip
     return [table, *neighbours]
 
-
-def parents_of(catalog: Catalog, table: str) -> list[str]:
-    found = catalog.get(table)
-    if found is None:
-        return []
-    return sorted({(item.references or {}).get("table") or "" for item in found.objects.of_kind(FOREIGN_KEY)} - {""})

@@ -186,3 +186,17 @@ def test_a_million_rows_of_six_columns_load_in_seconds_on_postgres(pg_db):
     assert result.rows == {"events": 1_000_000}
     assert _query(pg_db, "SELECT count(*), count(DISTINCT id), count(note) FROM events") == [(1_000_000, 1_000_000, 900_000)]
     assert elapsed < 15, f"1,000,000 rows took {elapsed:.1f} s"
+
+
+def test_a_parent_loaded_before_is_sampled_from_its_key_range(shop_index, any_db):
+    _shop_schema(any_db, shop_index)
+    connection = any_db.connect()
+    try:
+        for number in range(101, 131):  # customers the database already holds: ids 101..130
+            connection.execute(f"INSERT INTO customers (id, email, full_name) VALUES ({number}, 'c{number}@example.com', 'C {number}')")
+        connection.commit()
+    finally:
+        connection.close()
+    result = fill(any_db, shop_index.catalog, "orders", 600, neighbours={})
+    assert (result.rows, result.failed, result.notes) == ({"orders": 600}, {}, [])
+    assert _query(any_db, "SELECT min(customer_id), max(customer_id), count(DISTINCT customer_id) FROM orders") == [(101, 130, 30)]
