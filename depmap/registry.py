@@ -91,3 +91,23 @@ def link_facts(facts: list[Fact]) -> list[Fact]:
 
 
 __all__ = ["FAMILIES", "LINKERS", "PYTHON_ANALYSES", "SCANNERS", "Scanner", "link_facts", "scan_notebook_file", "scan_python_file"]
+
+
+def sql_texts_in_python(path: str, text: str, dialect: str) -> list:
+    """The SQL texts one Python file runs, whole (facts keep a snippet): `depmap verify` re-runs
+    them. The file is parsed, never imported; unreadable Python gives none."""
+    import ast
+
+    from depmap.frameworks.sql_in_python.gather import GatherSqlVisitor
+    from depmap.frameworks.sql_in_python.resolve import sql_texts
+    from depmap.python.scanner import module_name_for
+    from depmap.python.tree import ParsedTree, SourceText
+
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return []
+    parsed = ParsedTree(path, module_name_for(path), tree, SourceText(text))
+    gatherer = GatherSqlVisitor(parsed.module_name, parsed.source)
+    gatherer.walk(tree)
+    return sql_texts(parsed, gatherer, dialect)

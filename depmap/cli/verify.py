@@ -8,8 +8,8 @@ from pathlib import Path
 
 import click
 
-from depmap.cli.group import UserError, cli, dialect_option, project_path, run_options, verbosity
-from depmap.cli.judge import FAIL_ON, _column_options, _exit_for, _impact_reports
+from depmap.cli.group import UserError, cli, dialect_option, load_index, project_path, run_options, verbosity
+from depmap.cli.judge import FAIL_ON, _column_options, _dialect, _exit_for, _impact_reports
 
 
 # The lock timeout of the queue measurement: short, so the run stays fast (the plan uses 5 s).
@@ -44,8 +44,7 @@ def verify(obj: dict, target: str, column_type: str | None, not_null: bool, defa
     """Prove a proposed column on a real database with rows: locks, rewrites, the plan's steps."""
     from depmap.verify import engines
 
-    _, reports = _impact_reports(obj, target, column_type, not_null, default, path, dialect, None)
-    chosen = _engine(engine, reports[0].dialect.family)
+    chosen = _engine(engine, _dialect(load_index(path, dialect, obj["debug"]), dialect, None).family)
     try:
         if dsn:
             context = engines.user_database(dsn, i_own_it=i_own_it)

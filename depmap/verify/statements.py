@@ -17,7 +17,6 @@ Statements built at run time (template holes, f-strings) cannot run as written: 
 
 from __future__ import annotations
 
-import ast
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -106,19 +105,9 @@ def _texts(file: Path, path: str, dialect: str) -> list[tuple[int, int, str, boo
 
 
 def _python_texts(path: str, source: str, dialect: str) -> list[tuple[int, int, str, bool]]:
-    from depmap.frameworks.sql_in_python.gather import GatherSqlVisitor
-    from depmap.frameworks.sql_in_python.resolve import sql_texts
-    from depmap.python.scanner import module_name_for
-    from depmap.python.tree import ParsedTree, SourceText
+    from depmap.registry import sql_texts_in_python
 
-    try:
-        tree = ast.parse(source)  # read, never run
-    except SyntaxError:
-        return []
-    parsed = ParsedTree(path, module_name_for(path), tree, SourceText(source))
-    gatherer = GatherSqlVisitor(parsed.module_name, parsed.source)
-    gatherer.walk(tree)
-    return [(t.first_line, t.last_line, t.text, t.dynamic) for t in sql_texts(parsed, gatherer, dialect)]
+    return [(t.first_line, t.last_line, t.text, t.dynamic) for t in sql_texts_in_python(path, source, dialect)]
 
 
 def _binds(text: str, engine: str) -> str:

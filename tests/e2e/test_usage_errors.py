@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-COMMANDS = "baseline, check, downstream, explain, graph, history, impact, report, scan, schema, tables, who-reads, who-writes"
+COMMANDS = "baseline, check, downstream, explain, graph, history, impact, report, scan, schema, tables, verify, who-reads, who-writes"
 
 
 @pytest.mark.parametrize(

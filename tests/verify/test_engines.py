@@ -179,6 +179,9 @@ def test_a_signalled_process_leaves_no_server_and_no_folder(postgres, sent, whil
                              text=True, cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)})
     try:
         started = json.loads(child.stdout.readline())
+        deadline = time.monotonic() + 10  # a loaded machine may list the server's processes late
+        while not leftover_processes(started["data"]) and time.monotonic() < deadline:
+            time.sleep(0.05)
         assert Path(started["data"]).is_dir() and leftover_processes(started["data"]) != []
         time.sleep(0.3)  # inside the sleep or the query
         child.send_signal(sent)
