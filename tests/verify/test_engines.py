@@ -149,9 +149,12 @@ def test_sqlite_file_is_removed_on_exit():
 
 
 CHILD = textwrap.dedent("""
-    import json, sys, time
+    import json, signal, sys, time
     from pathlib import Path
     from depmap.verify.engines import throwaway_postgres
+
+    # Ctrl-C as in a terminal: a process started in the background inherits SIGINT ignored
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
     try:
         with throwaway_postgres() as database:
