@@ -280,20 +280,9 @@ def check(obj: dict, migrations: tuple[str, ...], base_ref: str | None, path: st
     if not migrations and not base_ref:
         raise UserError("name migration files to check, or pass --diff BASE_REF (e.g. --diff origin/main)")
     root = project_root(path).resolve()
-    paths = [_relative_to_root(root, item) for item in migrations]
-    changed_lines: dict[str, frozenset[int] | None] = {}
-    if base_ref:
-        from depmap.impact.git_changes import GitError, changed_lines as lines_changed, changed_migrations
-
-        try:
-            from_git = changed_migrations(root, base_ref)
-            changed_lines = {p: lines for p, lines in lines_changed(root, base_ref, from_git).items() if p not in paths}
-        except GitError as error:
-            raise UserError(str(error)) from None
-        paths += from_git
+    checked, changed_lines = migration_inputs(root, migrations, base_ref)
     index = load_index(str(root), dialect, obj["debug"])
     chosen = _dialect(index, dialect, server_version)
-    checked = sorted(set(paths))
     specs, problems = specs_from_migrations(index, checked, changed_lines)
     changed = {spec.origin.path for spec in specs if spec.origin is not None}
     reports = [run_impact(impact_context(index, spec, chosen, changed), debug=obj["debug"]) for spec in specs]
@@ -326,6 +315,23 @@ def _operation_reports(index: Any, checked: list[str], changed_lines: dict, chos
             count = sum(1 for ctx in contexts if ctx.path == path)
             kept.append(f"{path}: adds no column; depmap found no lock hazard in its {count} other schema operation(s)")
     return reports, kept
+
+
+def migration_inputs(root: Path, migrations: tuple[str, ...], base_ref: str | None) -> tuple[list[str], dict[str, frozenset[int] | None]]:
+    """The migrations to judge (named files, and those changed since `base_ref`), relative to
+    `root`, and the lines the branch changed in each file git found (named files count whole)."""
+    paths = [_relative_to_root(root, item) for item in migrations]
+    changed_lines: dict[str, frozenset[int] | None] = {}
+    if base_ref:
+        from depmap.impact.git_changes import GitError, changed_lines as lines_changed, changed_migrations
+
+        try:
+            from_git = changed_migrations(root, base_ref)
+            changed_lines = {p: lines for p, lines in lines_changed(root, base_ref, from_git).items() if p not in paths}
+        except GitError as error:
+            raise UserError(str(error)) from None
+        paths += from_git
+    return sorted(set(paths)), changed_lines
 
 
 def _relative_to_root(root: Path, item: str) -> str:

@@ -1,4 +1,5 @@
-"""`depmap verify TABLE.COLUMN`: the proposal and its rollout plan on a real, throwaway database."""
+"""`depmap verify TABLE.COLUMN` (or `--migration FILE`, `--diff REF`): the change and its rollout plan on a
+real, throwaway database."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 import click
 
 from depmap.cli.group import UserError, cli, dialect_option, load_index, project_path, run_options, verbosity
-from depmap.cli.judge import FAIL_ON, _column_options, _dialect, _exit_for, _impact_reports
+from depmap.cli.judge import FAIL_ON, _dialect, _exit_for, _impact_reports
 
 
 # The lock timeout of the queue measurement: short, so the run stays fast (the plan uses 5 s).
@@ -17,7 +18,13 @@ QUEUE_TIMEOUT_MS = 200
 
 
 @cli.command()
-@_column_options
+@click.argument("target", required=False)
+@click.option("--type", "column_type", help="SQL type of the new column, e.g. text, integer, varchar(20).")
+@click.option("--not-null", is_flag=True, help="The column is NOT NULL.")
+@click.option("--default", "default", help="Default expression, e.g. 0, \"'new'\", now().")
+@click.option("--migration", "migrations", multiple=True, type=click.Path(),
+              help="Verify the columns this migration adds instead of a proposal (repeat for several).")
+@click.option("--diff", "base_ref", help="Verify the columns the migrations changed since this git ref add (e.g. origin/main).")
 @click.option("--rows", type=click.IntRange(min=1), default=None,
               help="Rows loaded into the table (default: the statistics file's count, else 1,000,000).")
 @click.option("--schema-sql", "schema_sql", type=click.Path(exists=True, dir_okay=False),
@@ -37,14 +44,19 @@ QUEUE_TIMEOUT_MS = 200
 @dialect_option
 @run_options
 @click.pass_obj
-def verify(obj: dict, target: str, column_type: str | None, not_null: bool, default: str | None, rows: int | None,
-           schema_sql: str | None, statistics: str | None, engine: str,
-           dsn: str | None, i_own_it: bool, seed: int, max_lock_ms: int, output_format: str, fail_on: str,
-           path: str, dialect: str | None) -> None:
-    """Prove a proposed column on a real database with rows: locks, rewrites, the plan's steps."""
+def verify(obj: dict, target: str | None, column_type: str | None, not_null: bool, default: str | None,
+           migrations: tuple[str, ...], base_ref: str | None, rows: int | None, schema_sql: str | None,
+           statistics: str | None, engine: str, dsn: str | None, i_own_it: bool, seed: int, max_lock_ms: int,
+           output_format: str, fail_on: str, path: str, dialect: str | None) -> None:
+    """Prove a proposed column (TABLE.COLUMN), or the columns migrations add, on a real database with rows."""
     from depmap.verify import engines
 
+    if target and (migrations or base_ref):
+        raise UserError("give TABLE.COLUMN, or --migration FILE / --diff BASE_REF, not both")
+    if not target and not migrations and not base_ref:
+        raise UserError("name TABLE.COLUMN to verify a proposal, or --migration FILE / --diff BASE_REF (e.g. --diff origin/main)")
     chosen = _engine(engine, _dialect(load_index(path, dialect, obj["debug"]), dialect, None).family)
+    stats = _statistics(statistics)
     try:
         if dsn:
             context = engines.user_database(dsn, i_own_it=i_own_it)
@@ -53,25 +65,80 @@ def verify(obj: dict, target: str, column_type: str | None, not_null: bool, defa
         with context as db:
             # the static findings judged for the server that runs the change, so both speak of one version
             version = ".".join(str(part) for part in db.version) if db.engine == "postgres" else None
-            index, reports = _impact_reports(obj, target, column_type, not_null, default, path, chosen, version)
-            report = reports[0]
-            result = _run(index, report, db, rows, seed, max_lock_ms, schema_sql, _statistics(statistics))
+            if target:
+                index, reports = _impact_reports(obj, target, column_type, not_null, default, path, chosen, version)
+                results = [_run(index, index.catalog, reports[0], db, rows, seed, max_lock_ms, schema_sql, stats)]
+                judged = [reports[0]]
+                checked, problems = None, []
+            else:
+                results, judged, checked, problems = _run_migrations(obj, db, path, chosen, version, migrations, base_ref,
+                                                                     rows, seed, max_lock_ms, schema_sql, stats)
     except engines.EngineMissing as error:
         raise UserError(str(error)) from None
     except engines.UnsafeDatabase as error:
         raise UserError(str(error)) from None
-    if output_format == "json":
-        from depmap.verify.report import document
-
-        click.echo(json.dumps(document(result), indent=2, ensure_ascii=False))
-    else:
-        from depmap.verify.report import text_lines
-
-        click.echo("\n".join(text_lines(result, report.spec.table)))
+    _publish(results, checked, problems, output_format)
     from depmap.verify.run import NOT_REPRODUCED
 
-    standing = [f for v, f in zip(result.verdicts, report.judged) if v.status != NOT_REPRODUCED]
-    _exit_for(result.findings + standing, fail_on)
+    failing = []
+    for result, report in zip(results, judged):
+        failing += result.findings + [f for v, f in zip(result.verdicts, report.judged) if v.status != NOT_REPRODUCED]
+    _exit_for(failing, fail_on)
+
+
+def _publish(results: list, checked: list[str] | None, problems: list[str], output_format: str) -> None:
+    from depmap.model import SCHEMA_VERSION
+    from depmap.verify.report import document, text_lines
+
+    if output_format == "json":
+        if checked is None:
+            click.echo(json.dumps(document(results[0]), indent=2, ensure_ascii=False))
+        else:
+            click.echo(json.dumps({"schema_version": SCHEMA_VERSION, "migrations": checked, "problems": problems,
+                                   "columns": [document(result) for result in results]}, indent=2, ensure_ascii=False))
+        return
+    if checked is not None:
+        click.echo(f"Verified {len(checked)} migration file(s): {len(results)} column(s) added")
+        for problem in problems:
+            click.echo(f"depmap: {problem}")
+    for number, result in enumerate(results):
+        if number or checked is not None:
+            click.echo("")
+        click.echo("\n".join(text_lines(result, result.target.rsplit(".", 1)[0])))
+
+
+def _run_migrations(obj: dict, db, path: str, chosen: str, version: str | None, migrations: tuple[str, ...],
+                    base_ref: str | None, rows: int | None, seed: int, max_lock_ms: int, schema_sql: str | None, stats: dict):
+    """Each column the migrations add, verified on a fresh schema as it stood before them."""
+    from depmap.cli.group import project_root
+    from depmap.cli.judge import _suppress, migration_inputs
+    from depmap.impact.engine import before_change, impact_context, run_impact
+    from depmap.impact.migration_specs import specs_from_migrations
+
+    root = project_root(path).resolve()
+    checked, changed_lines = migration_inputs(root, migrations, base_ref)
+    index = load_index(str(root), chosen, obj["debug"])
+    dialect_now = _dialect(index, chosen, version)
+    specs, problems = specs_from_migrations(index, checked, changed_lines)
+    changed = {spec.origin.path for spec in specs if spec.origin is not None} | set(checked)
+    before = before_change(index.facts, changed)
+    results, judged = [], []
+    for spec in specs:
+        report = run_impact(impact_context(index, spec, dialect_now, changed), debug=obj["debug"])
+        _suppress([report], index)
+        results.append(_run(index, before, report, db, rows, seed, max_lock_ms, schema_sql, stats))
+        judged.append(report)
+        _drop_created(db, before, spec.table)
+    return results, judged, checked, list(problems)
+
+
+def _drop_created(db, catalog, table: str) -> None:
+    """The tables a run created, dropped, so the next column starts from the schema before the change."""
+    from depmap.verify.related_tables import related_tables
+
+    with db.connect(autocommit=True) as conn:
+        for name in reversed(related_tables(catalog, table)):
+            conn.execute(f'DROP TABLE IF EXISTS "{name}"' + (" CASCADE" if db.engine == "postgres" else ""))
 
 
 def _statistics(path: str | None) -> dict:
@@ -94,7 +161,7 @@ def _engine(choice: str, family: str | None) -> str:
                     "pass --engine postgres or --engine sqlite to try it there")
 
 
-def _run(index, report, db, rows: int | None, seed: int, max_lock_ms: int, schema_sql: str | None, statistics: dict):
+def _run(index, catalog, report, db, rows: int | None, seed: int, max_lock_ms: int, schema_sql: str | None, statistics: dict):
     from depmap.impact.engine import impact_context
     from depmap.impact.finding import NEW_MIGRATION
     from depmap.impact.plan_sql import Names, full_add_sql
@@ -105,14 +172,14 @@ def _run(index, report, db, rows: int | None, seed: int, max_lock_ms: int, schem
     from depmap.verify.schema_sql import apply_schema, schema_statements
 
     table = report.spec.table
-    tables = related_tables(index.catalog, table)
+    tables = related_tables(catalog, table)
     if schema_sql:
         from depmap.verify.schema_file import statements_from_file
         from depmap.verify.schema_sql import SchemaPlan
 
         schema = SchemaPlan(statements_from_file(schema_sql, db.engine), [f"schema from {schema_sql}"])
     else:
-        schema = schema_statements(index.catalog, tables, db.engine, root=Path(index.root), dialect=index.dialect)
+        schema = schema_statements(catalog, tables, db.engine, root=Path(index.root), dialect=index.dialect)
     rejected = apply_schema(db, schema.statements)
     known = {name: stats.rows for name, stats in statistics.items() if stats.rows}
     rows = rows or known.get(table) or 1_000_000
@@ -121,7 +188,7 @@ def _run(index, report, db, rows: int | None, seed: int, max_lock_ms: int, schem
         progress(f"loading {rows:,} rows into {table} on {db.label()}")
     started = time.perf_counter()
     neighbours = {t: known.get(t) or max(1, rows // 10) for t in tables if t != table}
-    loaded = fill(db, index.catalog, table, rows, seed=seed, neighbours=neighbours, statistics=statistics)
+    loaded = fill(db, catalog, table, rows, seed=seed, neighbours=neighbours, statistics=statistics)
     load_seconds = time.perf_counter() - started
     ctx = impact_context(index, report.spec, report.dialect)
     names = Names.of(ctx)

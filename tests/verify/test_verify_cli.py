@@ -147,3 +147,37 @@ def test_a_rewrite_scaled_to_production_size_holds_the_lock_too_long(postgres, t
     assert abs(proposal["production_seconds"] / 2000 - proposal["seconds"]) < 0.0001  # linear in the rows
     [lock] = [f for f in document["findings"] if f["rule"] == "verify-lock"]
     assert lock["severity"] == "breaking" and "at the production row count" in lock["message"]
+
+
+GIT = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "init.defaultBranch=main"]
+
+
+def test_the_columns_a_branch_adds_are_verified_on_the_schema_before_it(postgres, tmp_path: Path) -> None:
+    import shutil
+
+    root = tmp_path / "shop"
+    shutil.copytree(SAMPLE, root, ignore=shutil.ignore_patterns(".depmap"))
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "GIT_CONFIG_NOSYSTEM": "1"}
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "shop"], ["checkout", "-qb", "tier"]):
+        subprocess.run([*GIT, *args], cwd=root, check=True, env=env)
+    (root / "migrations" / "0006_gift_and_tier.sql").write_text(
+        "ALTER TABLE orders ADD COLUMN gift_note text;\nALTER TABLE customers ADD COLUMN tier text NOT NULL DEFAULT 'basic';\n",
+        encoding="utf-8")
+    subprocess.run([*GIT, "add", "-A"], cwd=root, check=True, env=env)
+    subprocess.run([*GIT, "commit", "-qm", "tier"], cwd=root, check=True, env=env)
+    done = run("--diff", "main", "--rows", "3000", "--format", "json", cwd=root)
+    document = json.loads(done.stdout)
+    assert problems("verify", document) == []
+    assert (document["migrations"], document["problems"]) == (["migrations/0006_gift_and_tier.sql"], [])
+    gift, tier = document["columns"]
+    assert (gift["target"], tier["target"]) == ("orders.gift_note", "customers.tier")
+    # each starts from the schema before the branch: the column is added, not found there already
+    assert gift["proposal"]["error"] is None and gift["proposal"]["statement"] == "ALTER TABLE orders ADD COLUMN gift_note TEXT"
+    assert tier["proposal"]["error"] is None and tier["rows"]["customers"] == 3000
+    [timeout] = [v for v in tier["verdicts"] if v["rule"] == "lock-timeout"]
+    assert (timeout["path"], timeout["line"], timeout["status"]) == ("migrations/0006_gift_and_tier.sql", 2, "confirmed")
+
+
+def test_a_target_and_a_migration_are_one_too_many() -> None:
+    done = run("orders.note", "--type", "text", "--migration", "migrations/0001_initial.sql", cwd=SAMPLE)
+    assert (done.returncode, done.stderr) == (2, "depmap: give TABLE.COLUMN, or --migration FILE / --diff BASE_REF, not both\n")
