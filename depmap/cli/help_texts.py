@@ -101,7 +101,7 @@ HELP: dict[str, tuple[tuple[str, ...], str, str | None, str]] = {
         ("depmap verify orders.channel --type text --not-null --default \"'web'\" --path samples/shop_sql",
          "depmap verify orders.touched_at --type timestamptz --default \"clock_timestamp()\" --rows 200000 --format json",
          "depmap verify notes_note.pinned --type boolean --engine sqlite --rows 10000",
-         "depmap verify --diff origin/main --statistics depmap-stats.csv"),
+         "depmap verify --diff origin/main --rows 200000"),
         "nothing reached --fail-on (default: breaking)",
         "a finding reached --fail-on: a static one the database did not contradict, or one only the database showed",
         "no PostgreSQL or SQLite to start (with how to install it), a --dsn database with tables of its own, " + FOLDER,
