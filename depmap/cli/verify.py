@@ -38,7 +38,8 @@ QUEUE_TIMEOUT_MS = 200
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the generated values.")
 @click.option("--max-lock-ms", type=click.IntRange(min=0), default=2000, show_default=True,
               help="An ACCESS EXCLUSIVE lock held longer than this by the proposal is a finding (verify-lock).")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True,
+              help="text for the terminal, json (the contract), markdown for a pull-request comment.")
 @click.option("--fail-on", type=FAIL_ON, default="breaking", show_default=True, help="Exit 1 when a finding reaches this severity.")
 @project_path()
 @dialect_option
@@ -88,8 +89,11 @@ def verify(obj: dict, target: str | None, column_type: str | None, not_null: boo
 
 def _publish(results: list, checked: list[str] | None, problems: list[str], output_format: str) -> None:
     from depmap.model import SCHEMA_VERSION
-    from depmap.verify.report import document, text_lines
+    from depmap.verify.report import document, markdown, text_lines
 
+    if output_format == "markdown":
+        click.echo(markdown(results, checked), nl=False)
+        return
     if output_format == "json":
         if checked is None:
             click.echo(json.dumps(document(results[0]), indent=2, ensure_ascii=False))

@@ -98,3 +98,50 @@ def document(report: VerifyReport) -> dict[str, Any]:
         "lock_queue": [run.to_json() for run in report.queue],
         "plan": [step.to_json() for step in report.steps],
     }
+
+
+_STATUS_MARK = {"confirmed": "confirmed", "not reproduced": "**not reproduced**", "not testable here": "not testable here"}
+
+
+def markdown(reports: list[VerifyReport], migrations: list[str] | None = None) -> str:
+    """A pull-request comment: per column, what the engine did and which findings it confirmed."""
+    from depmap.render.markdown_escape import md_cell, md_code, md_text
+
+    lines = []
+    if migrations is not None:
+        lines += [f"### depmap verify: {len(reports)} column(s) added by {', '.join(md_code(m) for m in migrations) or 'no migration'}", ""]
+    for report in reports:
+        table = report.target.rsplit(".", 1)[0]
+        rows = report.rows.get(table, 0)
+        lines += [f"#### {md_code(report.target)} on {md_text(report.engine)}, {rows:,} rows", ""]
+        lines += [f"- The proposal as written: {md_code(report.proposal.statement)}: {md_text(_measured(report.proposal, table))}"]
+        scaled = at_production_size(report, table)
+        if scaled is not None:
+            lines.append(f"- At {report.production_rows:,} rows (production): about {scaled:,.1f} s")
+        if report.queue:
+            plain, bounded = report.queue
+            lines.append(f"- Lock queue: a plain SELECT waited {plain.select_waited_ms:,.0f} ms behind the waiting ALTER; "
+                         f"{bounded.select_waited_ms:,.0f} ms with `lock_timeout` {bounded.lock_timeout_ms} ms")
+        failing = [c for c in report.rechecks if c.status == "fails after the change"]
+        if report.rechecks:
+            lines.append(f"- The code's {len(report.rechecks)} statement(s) on the table: {len(failing)} fail after the change")
+        lines += ["", "| status | rule | where | observed |", "|---|---|---|---|"]
+        for verdict in report.verdicts:
+            where = f"`{verdict.path}:{verdict.line}`" if verdict.path else "(the new migration)"
+            lines.append(f"| {_STATUS_MARK[verdict.status]} | {md_code(verdict.rule, True)} | {where} | {md_cell(verdict.observed)} |")
+        for finding in report.findings:
+            loc = finding.location
+            where = f"`{loc.path}:{loc.line}`" if loc.path else "(the new migration)"
+            lines.append(f"| **{finding.severity}** | {md_code(finding.rule, True)} | {where} | {md_cell(finding.message)} |")
+        steps = [s for s in report.steps if s.measurements or s.batches]
+        if steps:
+            lines += ["", "<details><summary>The rollout plan, run</summary>", ""]
+            for step in steps:
+                lines.append(f"{step.number}. {md_text(step.title)}")
+                for m in step.measurements:
+                    lines.append(f"   - {md_code(m.statement)}: {md_text(_measured(m, table))}")
+                if step.batches:
+                    lines.append(f"   - {md_text(step.batches_line())}")
+            lines += ["", "</details>"]
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"

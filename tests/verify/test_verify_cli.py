@@ -181,3 +181,14 @@ def test_the_columns_a_branch_adds_are_verified_on_the_schema_before_it(postgres
 def test_a_target_and_a_migration_are_one_too_many() -> None:
     done = run("orders.note", "--type", "text", "--migration", "migrations/0001_initial.sql", cwd=SAMPLE)
     assert (done.returncode, done.stderr) == (2, "depmap: give TABLE.COLUMN, or --migration FILE / --diff BASE_REF, not both\n")
+
+
+def test_the_markdown_comment_says_what_the_engine_confirmed(postgres) -> None:
+    done = run("orders.discount_code", "--type", "text", "--not-null", "--rows", "3000", "--format", "markdown", cwd=SAMPLE)
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("#### `orders.discount_code` on PostgreSQL ") and lines[0].endswith(", 3,000 rows")
+    assert ("- The proposal as written: `ALTER TABLE orders ADD COLUMN discount_code TEXT NOT NULL`: failed: column "
+            '"discount_code" of relation "orders" contains null values') in lines
+    assert ("| confirmed | `select-star` | `shop/repositories/orders.py:81` | after the change: cached plan must not "
+            "change result type |") in lines
+    assert "<details><summary>The rollout plan, run</summary>" in lines
