@@ -33,6 +33,9 @@ RULE_MODULES: tuple[str, ...] = (
     "reserved_word",
     "name_shadows_attribute",
     "unparsed_sql",
+    "verify_lock",
+    "verify_rewrite",
+    "verify_statement_fails",
 )
 
 

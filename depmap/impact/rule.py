@@ -31,6 +31,7 @@ class Rule:
     check: Callable[[ImpactContext], Iterable[Finding]]
     doc: str
     check_operation: Callable[[OperationContext], Iterable[Finding]] = _nothing
+    measured: bool = False  # raised by `depmap verify` from what a real engine did, never statically
 
     @property
     def summary(self) -> str:

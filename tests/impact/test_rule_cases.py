@@ -58,7 +58,7 @@ def test_rule_case(folder: Path) -> None:
 def test_every_rule_has_a_bad_and_a_good_case() -> None:
     from depmap.impact.registry import RULES_BY_ID
 
-    for rule_id in RULES_BY_ID:
+    for rule_id in (r for r, rule in RULES_BY_ID.items() if not rule.measured):  # measured: tests/verify
         folders = [p for p in (CASES / rule_id.replace("-", "_")).glob("*") if (p / "case.toml").is_file()]
         with_findings = [p for p in folders if any(e.rule == rule_id for e in markers(p))]
         without = [p for p in folders if not any(e.rule == rule_id for e in markers(p))]
