@@ -132,16 +132,14 @@ def _run_migrations(obj: dict, db, path: str, chosen: str, version: str | None, 
         _suppress([report], index)
         results.append(_run(index, before, report, db, rows, seed, max_lock_ms, schema_sql, stats))
         judged.append(report)
-        _drop_created(db, before, spec.table)
+        _drop_created(db, results[-1].tables)
     return results, judged, checked, list(problems)
 
 
-def _drop_created(db, catalog, table: str) -> None:
+def _drop_created(db, tables: list[str]) -> None:
     """The tables a run created, dropped, so the next column starts from the schema before the change."""
-    from depmap.verify.related_tables import related_tables
-
     with db.connect(autocommit=True) as conn:
-        for name in reversed(related_tables(catalog, table)):
+        for name in reversed(tables):
             conn.execute(f'DROP TABLE IF EXISTS "{name}"' + (" CASCADE" if db.engine == "postgres" else ""))
 
 
@@ -176,7 +174,11 @@ def _run(index, catalog, report, db, rows: int | None, seed: int, max_lock_ms: i
     from depmap.verify.schema_sql import apply_schema, schema_statements
 
     table = report.spec.table
-    tables = related_tables(catalog, table)
+    from depmap.verify.statements import tables_they_touch
+
+    statements = collect(index, table, db.engine)
+    tables = list(dict.fromkeys(related_tables(catalog, table)
+                                + [t for t in tables_they_touch(index, statements) if catalog.get(t) is not None]))
     if schema_sql:
         from depmap.verify.schema_file import statements_from_file
         from depmap.verify.schema_sql import SchemaPlan
@@ -200,7 +202,7 @@ def _run(index, catalog, report, db, rows: int | None, seed: int, max_lock_ms: i
     if progress:
         progress("re-running the code's statements on the table before and after the change")
     change, undo = change_as_deployed(names, proposal.error is not None)
-    rechecks = recheck(db, collect(index, table, db.engine), change, undo)
+    rechecks = recheck(db, statements, change, undo)
     queue = []
     if db.engine == "postgres" and not proposal.error:
         from depmap.verify.queue import lock_queue
@@ -219,5 +221,5 @@ def _run(index, catalog, report, db, rows: int | None, seed: int, max_lock_ms: i
         findings=measured_findings(proposal, static, table, max_lock_ms, where,
                                    (known.get(table) or rows) / max(loaded.rows.get(table, rows), 1))
         + statement_findings(rechecks, static),
-        rechecks=rechecks, change=change, queue=queue, production_rows=known.get(table),
+        rechecks=rechecks, change=change, queue=queue, production_rows=known.get(table), tables=tables,
     )

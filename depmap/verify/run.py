@@ -251,6 +251,7 @@ class VerifyReport:
     verdicts: list[Verdict]
     findings: list[Any]  # what only the database showed (verify-lock, verify-rewrite, verify-statement-fails)
     production_rows: int | None = None  # the table's row count in production, from a statistics file
+    tables: list[str] = field(default_factory=list)  # the tables the run created
     rechecks: list[Any] = field(default_factory=list)  # statements.Recheck: the code's statements before and after
     queue: list[Any] = field(default_factory=list)  # queue.QueueRun: without, then with a lock timeout
     change: list[str] = field(default_factory=list)  # the change those statements met

@@ -88,6 +88,22 @@ def collect(index: Any, table: str, engine: str) -> list[AppStatement]:
     return sorted(found.values(), key=lambda s: (s.path, s.line))
 
 
+def tables_they_touch(index: Any, statements: list[AppStatement]) -> list[str]:
+    """Every table the statements name besides (joins, subqueries, INSERT ... SELECT sources):
+    without them in the schema a statement would fail before the change for want of a table."""
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for statement in statements:
+        spans.setdefault(statement.path, []).append((statement.line, statement.last_line))
+    found: list[str] = []
+    for fact in index.facts:
+        if fact.kind != ACCESS or fact.location.path not in spans or fact.table in found:
+            continue
+        line = fact.location.statement_start
+        if any(first <= line <= last for first, last in spans[fact.location.path]):
+            found.append(fact.table)
+    return sorted(found)
+
+
 def _texts(file: Path, path: str, dialect: str) -> list[tuple[int, int, str, bool]]:
     try:
         source = file.read_text(encoding="utf-8", errors="replace")
