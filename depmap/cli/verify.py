@@ -102,13 +102,13 @@ def _publish(results: list, checked: list[str] | None, problems: list[str], outp
                                    "columns": [document(result) for result in results]}, indent=2, ensure_ascii=False))
         return
     if checked is not None:
-        click.echo(f"Verified {len(checked)} migration file(s): {len(results)} column(s) added")
+        click.echo(f"Verified {len(checked)} migration file(s): {len(results)} change(s)")
         for problem in problems:
             click.echo(f"depmap: {problem}")
     for number, result in enumerate(results):
         if number or checked is not None:
             click.echo("")
-        click.echo("\n".join(text_lines(result, result.target.rsplit(".", 1)[0])))
+        click.echo("\n".join(text_lines(result, result.table or result.target.rsplit(".", 1)[0])))
 
 
 def _run_migrations(obj: dict, db, path: str, chosen: str, version: str | None, migrations: tuple[str, ...],
@@ -133,6 +133,10 @@ def _run_migrations(obj: dict, db, path: str, chosen: str, version: str | None, 
         results.append(_run(index, before, report, db, rows, seed, max_lock_ms, schema_sql, stats))
         judged.append(report)
         _drop_created(db, results[-1].tables)
+    if db.engine == "postgres":
+        more, reports = _verify_operations(obj, index, before, db, checked, changed_lines, dialect_now, rows, seed, schema_sql, stats)
+        results += more
+        judged += reports
     return results, judged, checked, list(problems)
 
 
@@ -165,18 +169,23 @@ def _engine(choice: str, family: str | None) -> str:
 
 def _run(index, catalog, report, db, rows: int | None, seed: int, max_lock_ms: int, schema_sql: str | None, statistics: dict):
     from depmap.impact.engine import impact_context
-    from depmap.impact.finding import NEW_MIGRATION
-    from depmap.impact.plan_sql import Names, full_add_sql
-    from depmap.verify.fill import fill
-    from depmap.verify.related_tables import related_tables
-    from depmap.verify.run import VerifyReport, measure, measured_findings, run_plan, statement_findings, verdicts
-    from depmap.verify.statements import change_as_deployed, collect, recheck
-    from depmap.verify.schema_sql import apply_schema, schema_statements
+    from depmap.verify.statements import collect
 
     table = report.spec.table
+    statements = collect(index, table, db.engine)
+    loaded_state = _load(index, catalog, db, table, statements, rows, seed, schema_sql, statistics)
+    progress = (lambda text: click.echo(f"depmap: {text}", err=True)) if verbosity() >= 0 else None
+    ctx = impact_context(index, report.spec, report.dialect)
+    return _measure_change(index, report, db, ctx, statements, *loaded_state, max_lock_ms, progress)
+
+
+def _load(index, catalog, db, table: str, statements: list, rows: int | None, seed: int, schema_sql: str | None, statistics: dict):
+    """The schema (the table, its foreign-key neighbours, the tables its statements join) and its rows."""
+    from depmap.verify.fill import fill
+    from depmap.verify.related_tables import related_tables
+    from depmap.verify.schema_sql import apply_schema, schema_statements
     from depmap.verify.statements import tables_they_touch
 
-    statements = collect(index, table, db.engine)
     tables = list(dict.fromkeys(related_tables(catalog, table)
                                 + [t for t in tables_they_touch(index, statements) if catalog.get(t) is not None]))
     if schema_sql:
@@ -189,14 +198,24 @@ def _run(index, catalog, report, db, rows: int | None, seed: int, max_lock_ms: i
     rejected = apply_schema(db, schema.statements)
     known = {name: stats.rows for name, stats in statistics.items() if stats.rows}
     rows = rows or known.get(table) or 1_000_000
-    progress = (lambda text: click.echo(f"depmap: {text}", err=True)) if verbosity() >= 0 else None
-    if progress:
-        progress(f"loading {rows:,} rows into {table} on {db.label()}")
+    if verbosity() >= 0:
+        click.echo(f"depmap: loading {rows:,} rows into {table} on {db.label()}", err=True)
     started = time.perf_counter()
     neighbours = {t: known.get(t) or max(1, rows // 10) for t in tables if t != table}
     loaded = fill(db, catalog, table, rows, seed=seed, neighbours=neighbours, statistics=statistics)
     load_seconds = time.perf_counter() - started
-    ctx = impact_context(index, report.spec, report.dialect)
+    return tables, schema, rejected, loaded, load_seconds, known, rows
+
+
+def _measure_change(index, report, db, ctx, statements, tables, schema, rejected, loaded, load_seconds, known, rows,
+                    max_lock_ms, progress):
+    """The proposal as written, the code's statements before and after, the lock queue, the plan."""
+    from depmap.impact.finding import NEW_MIGRATION
+    from depmap.impact.plan_sql import Names, full_add_sql
+    from depmap.verify.run import VerifyReport, measure, measured_findings, run_plan, statement_findings, verdicts
+    from depmap.verify.statements import change_as_deployed, recheck
+
+    table = report.spec.table
     names = Names.of(ctx)
     [proposal] = measure(db, [full_add_sql(names)], table, keep=False)
     if progress:
@@ -221,5 +240,48 @@ def _run(index, catalog, report, db, rows: int | None, seed: int, max_lock_ms: i
         findings=measured_findings(proposal, static, table, max_lock_ms, where,
                                    (known.get(table) or rows) / max(loaded.rows.get(table, rows), 1))
         + statement_findings(rechecks, static),
-        rechecks=rechecks, change=change, queue=queue, production_rows=known.get(table), tables=tables,
+        rechecks=rechecks, change=change, queue=queue, production_rows=known.get(table), tables=tables, table=table,
     )
+
+
+def _verify_operations(obj, index, before, db, checked, changed_lines, dialect_now, rows, seed, schema_sql, stats):
+    """Each other operation of the migrations with findings (an index, a constraint, SET NOT NULL),
+    run on the schema before the change with rows, rolled back (PostgreSQL)."""
+    from depmap.impact.engine import run_operation
+    from depmap.impact.operation_context import operations_in
+    from depmap.verify.operations import in_a_transaction, operation_verdicts, run_operation as run_on_engine, statement_of
+    from depmap.verify.queue import lock_queue
+    from depmap.verify.run import VerifyReport
+    from depmap.verify.statements import placeholder_value
+
+    results, judged = [], []
+    for ctx in operations_in(index, checked, changed_lines, dialect_now, before):
+        report = run_operation(ctx, debug=obj["debug"])
+        if not report.findings:
+            continue
+        table = ctx.table
+        statement, written = statement_of(ctx.op, Path(index.root), index.dialect)
+        if not statement or before.get(table) is None:
+            continue
+        tables, schema, rejected, loaded, load_seconds, known, _ = _load(index, before, db, table, [], rows, seed, schema_sql, stats)
+        columns = before.get(table).columns
+        nulls = [(c, placeholder_value(columns[c].type or "")) for c in ctx.op.columns
+                 if ctx.op.detail == "alter_column" and c in columns]
+        measured = run_on_engine(db, table, statement, nulls)
+        rules = {f.rule for f in report.findings}
+        queue = []
+        if "lock-timeout" in rules and not measured.error:
+            writers = measured.strongest_lock(table) != "AccessExclusiveLock"  # SHARE waits for writers, blocks writes
+            queue = [lock_queue(db, table, statement, writers=writers),
+                     lock_queue(db, table, statement, lock_timeout_ms=QUEUE_TIMEOUT_MS, writers=writers)]
+        in_block = in_a_transaction(db, statement) if "concurrent-index-in-transaction" in rules else None
+        results.append(VerifyReport(
+            target=report.title, engine=db.label(), rows=dict(loaded.rows), load_seconds=load_seconds,
+            schema_statements=len(schema.statements), rejected=list(rejected), schema_notes=list(schema.notes),
+            proposal=measured, steps=[], verdicts=operation_verdicts(report.judged, measured, table, queue, in_block),
+            findings=[], change=[statement], queue=queue, production_rows=known.get(table), tables=tables, table=table,
+            statement_is_written=written,
+        ))
+        judged.append(report)
+        _drop_created(db, tables)
+    return results, judged

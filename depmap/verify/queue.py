@@ -7,7 +7,9 @@ Three sessions, as in production during a deploy:
 3. a plain SELECT of the table, arriving while (2) waits: PostgreSQL queues it behind (2), so it
    waits for (1) too, although (1) alone would never block it.
 Run once as written and once after `SET lock_timeout`: with the timeout the ALTER gives up and
-the SELECT goes through after at most that long.
+the SELECT goes through after at most that long. A statement that takes a weaker lock (CREATE
+INDEX's SHARE, a foreign key's SHARE ROW EXCLUSIVE) waits for writers, not readers, and blocks
+writers: then (1) is a transaction that wrote to the table and (3) a write (`writers=True`).
 """
 
 from __future__ import annotations
@@ -25,22 +27,25 @@ class QueueRun:
     lock_timeout_ms: int | None
     held_ms: int  # how long the long transaction held its lock
     alter_error: str | None  # the ALTER's error (a lock timeout), or None when it ran
-    select_waited_ms: float  # how long the plain SELECT behind the ALTER waited
+    select_waited_ms: float  # how long the query behind the ALTER waited
+    probe: str = "SELECT"  # the query that arrived behind it: "SELECT" (a reader) or "write"
 
     def to_json(self) -> dict[str, Any]:
         return {"lock_timeout_ms": self.lock_timeout_ms, "held_ms": self.held_ms, "alter_error": self.alter_error,
-                "select_waited_ms": round(self.select_waited_ms, 1)}
+                "select_waited_ms": round(self.select_waited_ms, 1), "probe": self.probe}
 
 
-def lock_queue(db: Any, table: str, alter: str, *, held_ms: int = 600, lock_timeout_ms: int | None = None) -> QueueRun:
+def lock_queue(db: Any, table: str, alter: str, *, held_ms: int = 600, lock_timeout_ms: int | None = None,
+               writers: bool = False) -> QueueRun:
     """One run of the three sessions; the ALTER is rolled back whatever happens."""
     import psycopg
 
     outcome: dict[str, Any] = {}
     with db.connect(autocommit=True) as holder, db.connect(autocommit=True) as altering, \
             db.connect(autocommit=True) as reader, db.connect(autocommit=True) as watcher:
+        touch = f"DELETE FROM {table} WHERE false"  # a write's ROW EXCLUSIVE lock, no row changed
         holder.execute("BEGIN")
-        holder.execute(f"SELECT 1 FROM {table} LIMIT 1")
+        holder.execute(touch if writers else f"SELECT 1 FROM {table} LIMIT 1")
 
         def run_alter() -> None:
             try:
@@ -56,7 +61,7 @@ def lock_queue(db: Any, table: str, alter: str, *, held_ms: int = 600, lock_time
 
         def run_select() -> None:
             started = time.perf_counter()
-            reader.execute(f"SELECT count(*) FROM (SELECT 1 FROM {table} LIMIT 1) AS one")
+            reader.execute(touch if writers else f"SELECT count(*) FROM (SELECT 1 FROM {table} LIMIT 1) AS one")
             outcome["select"] = (time.perf_counter() - started) * 1000
 
         alter_thread = threading.Thread(target=run_alter)
@@ -68,7 +73,8 @@ def lock_queue(db: Any, table: str, alter: str, *, held_ms: int = 600, lock_time
         holder.execute("ROLLBACK")
         alter_thread.join(timeout=60)
         select_thread.join(timeout=60)
-    return QueueRun(lock_timeout_ms, held_ms, outcome.get("alter"), outcome.get("select", float("nan")))
+    return QueueRun(lock_timeout_ms, held_ms, outcome.get("alter"), outcome.get("select", float("nan")),
+                    "write" if writers else "SELECT")
 
 
 def _wait_for_waiters(conn: Any, table: str, count: int, thread: threading.Thread, limit_s: float = 10.0) -> None:

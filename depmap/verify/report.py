@@ -30,7 +30,9 @@ def text_lines(report: VerifyReport, table: str) -> list[str]:
         lines.append(f"  rejected: {printable(str(rejected))}")
     for note in report.schema_notes:
         lines.append(f"  note: {printable(note)}")
-    lines += ["", "The proposal as written (rolled back):", f"  {printable(report.proposal.statement)}",
+    heading = "The proposal as written (rolled back):" if report.statement_is_written else (
+        "The statement the ORM runs for it (rolled back):")
+    lines += ["", heading, f"  {printable(report.proposal.statement)}",
               f"  {_measured(report.proposal, table)}"]
     scaled = at_production_size(report, table)
     if scaled is not None:
@@ -38,11 +40,12 @@ def text_lines(report: VerifyReport, table: str) -> list[str]:
                      "growing with the rows")
     if report.queue:
         plain, bounded = report.queue
-        lines += ["", "The lock queue (a transaction holds the table, the ALTER waits, a plain SELECT arrives):",
-                  f"  without a lock timeout: the SELECT waited {plain.select_waited_ms:,.0f} ms "
+        probe = "a plain SELECT" if plain.probe == "SELECT" else "a write"
+        lines += ["", f"The lock queue (a transaction holds the table, the statement waits, {probe} arrives):",
+                  f"  without a lock timeout: {probe} waited {plain.select_waited_ms:,.0f} ms "
                   f"(the transaction held the table {plain.held_ms} ms)",
-                  f"  with lock_timeout {bounded.lock_timeout_ms} ms: the ALTER {'gave up' if bounded.alter_error else 'ran'}, "
-                  f"the SELECT waited {bounded.select_waited_ms:,.0f} ms"]
+                  f"  with lock_timeout {bounded.lock_timeout_ms} ms: the statement {'gave up' if bounded.alter_error else 'ran'}, "
+                  f"{probe} waited {bounded.select_waited_ms:,.0f} ms"]
     if report.rechecks:
         counts: dict[str, int] = {}
         for check in report.rechecks:
@@ -90,7 +93,7 @@ def document(report: VerifyReport) -> dict[str, Any]:
         "schema": {"statements": report.schema_statements, "rejected": [str(r) for r in report.rejected],
                    "notes": list(report.schema_notes)},
         "proposal": {**report.proposal.to_json(), "production_rows": report.production_rows,
-                     "production_seconds": _rounded(at_production_size(report, report.target.rsplit(".", 1)[0]))},
+                     "production_seconds": _rounded(at_production_size(report, report.table or report.target.rsplit(".", 1)[0]))},
         "verdicts": [v.to_json() for v in report.verdicts],
         "findings": [f.to_json() for f in report.findings],
         "change": list(report.change),
@@ -111,7 +114,7 @@ def markdown(reports: list[VerifyReport], migrations: list[str] | None = None) -
     if migrations is not None:
         lines += [f"### depmap verify: {len(reports)} column(s) added by {', '.join(md_code(m) for m in migrations) or 'no migration'}", ""]
     for report in reports:
-        table = report.target.rsplit(".", 1)[0]
+        table = report.table or report.target.rsplit(".", 1)[0]
         rows = report.rows.get(table, 0)
         lines += [f"#### {md_code(report.target)} on {md_text(report.engine)}, {rows:,} rows", ""]
         lines += [f"- The proposal as written: {md_code(report.proposal.statement)}: {md_text(_measured(report.proposal, table))}"]
@@ -120,7 +123,8 @@ def markdown(reports: list[VerifyReport], migrations: list[str] | None = None) -
             lines.append(f"- At {report.production_rows:,} rows (production): about {scaled:,.1f} s")
         if report.queue:
             plain, bounded = report.queue
-            lines.append(f"- Lock queue: a plain SELECT waited {plain.select_waited_ms:,.0f} ms behind the waiting ALTER; "
+            probe = "a plain SELECT" if plain.probe == "SELECT" else "a write"
+            lines.append(f"- Lock queue: {probe} waited {plain.select_waited_ms:,.0f} ms behind the waiting statement; "
                          f"{bounded.select_waited_ms:,.0f} ms with `lock_timeout` {bounded.lock_timeout_ms} ms")
         failing = [c for c in report.rechecks if c.status == "fails after the change"]
         if report.rechecks:

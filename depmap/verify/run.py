@@ -172,9 +172,10 @@ def verdicts(findings: list[Any], proposal: Measurement, engine: str, table: str
 
 def _queue_verdict(plain: Any, bounded: Any) -> tuple[str, str]:
     queued = plain.alter_error is None and plain.select_waited_ms >= plain.held_ms * 0.8
-    observed = (f"while a transaction held the table for {plain.held_ms} ms, a plain SELECT waited "
-                f"{plain.select_waited_ms:,.0f} ms behind the waiting ALTER; with lock_timeout {bounded.lock_timeout_ms} ms "
-                f"the ALTER gave up ({bounded.alter_error or 'it did not'}) and the SELECT waited {bounded.select_waited_ms:,.0f} ms")
+    probe = "a plain SELECT" if plain.probe == "SELECT" else "a write"
+    observed = (f"while a transaction held the table for {plain.held_ms} ms, {probe} waited "
+                f"{plain.select_waited_ms:,.0f} ms behind the waiting statement; with lock_timeout {bounded.lock_timeout_ms} ms "
+                f"it gave up ({bounded.alter_error or 'it did not'}) and {probe} waited {bounded.select_waited_ms:,.0f} ms")
     return (CONFIRMED if queued else NOT_REPRODUCED), observed
 
 
@@ -252,6 +253,8 @@ class VerifyReport:
     findings: list[Any]  # what only the database showed (verify-lock, verify-rewrite, verify-statement-fails)
     production_rows: int | None = None  # the table's row count in production, from a statistics file
     tables: list[str] = field(default_factory=list)  # the tables the run created
+    table: str = ""  # the table the change is on (`target` is an operation's description for one)
+    statement_is_written: bool = True  # the migration's own SQL (False: the statement the ORM emits)
     rechecks: list[Any] = field(default_factory=list)  # statements.Recheck: the code's statements before and after
     queue: list[Any] = field(default_factory=list)  # queue.QueueRun: without, then with a lock timeout
     change: list[str] = field(default_factory=list)  # the change those statements met

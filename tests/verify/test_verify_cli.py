@@ -192,3 +192,26 @@ def test_the_markdown_comment_says_what_the_engine_confirmed(postgres) -> None:
     assert ("| confirmed | `select-star` | `shop/repositories/orders.py:81` | after the change: cached plan must not "
             "change result type |") in lines
     assert "<details><summary>The rollout plan, run</summary>" in lines
+
+
+def test_a_migrations_index_and_not_null_operations_are_run_and_confirmed(postgres) -> None:
+    done = run("--migration", "migrations/0003_order_status_index.sql", "--rows", "5000", "--format", "json", cwd=SAMPLE)
+    document = json.loads(done.stdout)
+    assert problems("verify", document) == []
+    assert [c["target"] for c in document["columns"]] == [
+        "index orders_status_idx on orders (status)",
+        "index orders_customer_placed_idx on orders (customer_id, placed_at)",
+        "index payments_order_id_idx on payments (order_id)",
+        "orders.placed_at SET NOT NULL",
+    ]
+    verdicts = [(v["rule"], v["line"], v["status"]) for c in document["columns"] for v in c["verdicts"]]
+    assert verdicts == [
+        ("blocking-index", 4, "confirmed"), ("lock-timeout", 4, "confirmed"),
+        ("blocking-index", 5, "confirmed"), ("blocking-index", 6, "confirmed"), ("not-null-scan", 11, "confirmed"),
+    ]
+    index = document["columns"][0]
+    assert [lock["mode"] for lock in index["proposal"]["locks"] if lock["relation"] == "orders"] == ["ShareLock"]
+    # CREATE INDEX waits for writers and blocks writes: the queue is measured with writes
+    assert [run["probe"] for run in index["lock_queue"]] == ["write", "write"]
+    not_null = document["columns"][3]["proposal"]
+    assert not_null["rows_read"] == 5000 and not_null["statement"] == "ALTER TABLE orders ALTER COLUMN placed_at SET NOT NULL"
