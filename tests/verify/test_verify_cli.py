@@ -215,3 +215,31 @@ def test_a_migrations_index_and_not_null_operations_are_run_and_confirmed(postgr
     assert [run["probe"] for run in index["lock_queue"]] == ["write", "write"]
     not_null = document["columns"][3]["proposal"]
     assert not_null["rows_read"] == 5000 and not_null["statement"] == "ALTER TABLE orders ALTER COLUMN placed_at SET NOT NULL"
+
+
+CONTACTS = {
+    "pyproject.toml": "[tool.depmap]\ndialect = \"postgres\"\n",
+    "migrations/0001_initial.sql": """
+        CREATE TABLE customers (id bigserial PRIMARY KEY, email text NOT NULL);
+        CREATE TABLE orders (id bigserial PRIMARY KEY, customer_id bigint NOT NULL REFERENCES customers (id), total numeric);
+    """,
+    "shop/mailing.py": '''
+        def order_emails(cur, minimum):
+            cur.execute(
+                "SELECT email, total FROM customers JOIN orders ON orders.customer_id = customers.id WHERE total > %s",
+                (minimum,),
+            )
+            return cur.fetchall()
+    ''',
+}
+
+
+def test_an_unqualified_column_that_becomes_ambiguous_is_confirmed(postgres, tmp_path: Path) -> None:
+    root = write_files(tmp_path, CONTACTS)
+    done = run("orders.email", "--type", "text", "--rows", "2000", "--format", "json", cwd=root)
+    document = json.loads(done.stdout)
+    [check] = document["statements"]
+    assert (check["path"], check["line"], check["status"], check["after"]) == (
+        "shop/mailing.py", 3, "fails after the change", 'column reference "email" is ambiguous')
+    ambiguous = next(v for v in document["verdicts"] if v["rule"] == "ambiguous-column")
+    assert (ambiguous["path"], ambiguous["status"]) == ("shop/mailing.py", "confirmed")
