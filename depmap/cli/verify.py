@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -108,14 +110,14 @@ def _publish(results: list, checked: list[str] | None, problems: list[str], outp
     for number, result in enumerate(results):
         if number or checked is not None:
             click.echo("")
-        click.echo("\n".join(text_lines(result, result.table or result.target.rsplit(".", 1)[0])))
+        click.echo("\n".join(text_lines(result)))
 
 
 def _run_migrations(obj: dict, db, path: str, chosen: str, version: str | None, migrations: tuple[str, ...],
                     base_ref: str | None, rows: int | None, seed: int, max_lock_ms: int, schema_sql: str | None, stats: dict):
     """Each column the migrations add, verified on a fresh schema as it stood before them."""
     from depmap.cli.group import project_root
-    from depmap.cli.judge import _suppress, migration_inputs
+    from depmap.cli.judge import _operation_reports, _suppress, migration_inputs
     from depmap.impact.engine import before_change, impact_context, run_impact
     from depmap.impact.migration_specs import specs_from_migrations
 
@@ -133,8 +135,10 @@ def _run_migrations(obj: dict, db, path: str, chosen: str, version: str | None, 
         results.append(_run(index, before, report, db, rows, seed, max_lock_ms, schema_sql, stats))
         judged.append(report)
         _drop_created(db, results[-1].tables)
+    operations, problems = _operation_reports(index, checked, changed_lines, dialect_now, problems, obj["debug"])
+    _suppress(operations, index)  # what check reports, suppressions applied as there
     if db.engine == "postgres":
-        more, reports = _verify_operations(obj, index, before, db, checked, changed_lines, dialect_now, rows, seed, schema_sql, stats)
+        more, reports = _verify_operations(operations, index, before, db, rows, seed, schema_sql, stats)
         results += more
         judged += reports
     return results, judged, checked, list(problems)
@@ -167,19 +171,36 @@ def _engine(choice: str, family: str | None) -> str:
                     "pass --engine postgres or --engine sqlite to try it there")
 
 
+@dataclass
+class _Loaded:
+    """What `_load` built and filled before the change runs."""
+
+    tables: list[str]  # created, in order
+    schema: Any  # schema_sql.SchemaPlan
+    rejected: list  # the schema statements the engine refused
+    fill: Any  # fill.FillResult: rows loaded per table
+    seconds: float
+    production: dict[str, int]  # row counts from the statistics file
+    rows: int  # rows loaded into the changed table
+
+
+def _progress(text: str) -> None:
+    if verbosity() >= 0:
+        click.echo(f"depmap: {text}", err=True)
+
+
 def _run(index, catalog, report, db, rows: int | None, seed: int, max_lock_ms: int, schema_sql: str | None, statistics: dict):
     from depmap.impact.engine import impact_context
     from depmap.verify.statements import collect
 
-    table = report.spec.table
-    statements = collect(index, table, db.engine)
-    loaded_state = _load(index, catalog, db, table, statements, rows, seed, schema_sql, statistics)
-    progress = (lambda text: click.echo(f"depmap: {text}", err=True)) if verbosity() >= 0 else None
+    statements = collect(index, report.spec.table, db.engine)
+    loaded = _load(index, catalog, db, report.spec.table, statements, rows, seed, schema_sql, statistics)
     ctx = impact_context(index, report.spec, report.dialect)
-    return _measure_change(index, report, db, ctx, statements, *loaded_state, max_lock_ms, progress)
+    return _measure_change(report, db, ctx, statements, loaded, max_lock_ms)
 
 
-def _load(index, catalog, db, table: str, statements: list, rows: int | None, seed: int, schema_sql: str | None, statistics: dict):
+def _load(index, catalog, db, table: str, statements: list, rows: int | None, seed: int, schema_sql: str | None,
+          statistics: dict) -> _Loaded:
     """The schema (the table, its foreign-key neighbours, the tables its statements join) and its rows."""
     from depmap.verify.fill import fill
     from depmap.verify.related_tables import related_tables
@@ -198,17 +219,14 @@ def _load(index, catalog, db, table: str, statements: list, rows: int | None, se
     rejected = apply_schema(db, schema.statements)
     known = {name: stats.rows for name, stats in statistics.items() if stats.rows}
     rows = rows or known.get(table) or 1_000_000
-    if verbosity() >= 0:
-        click.echo(f"depmap: loading {rows:,} rows into {table} on {db.label()}", err=True)
+    _progress(f"loading {rows:,} rows into {table} on {db.label()}")
     started = time.perf_counter()
     neighbours = {t: known.get(t) or max(1, rows // 10) for t in tables if t != table}
-    loaded = fill(db, catalog, table, rows, seed=seed, neighbours=neighbours, statistics=statistics)
-    load_seconds = time.perf_counter() - started
-    return tables, schema, rejected, loaded, load_seconds, known, rows
+    filled = fill(db, catalog, table, rows, seed=seed, neighbours=neighbours, statistics=statistics)
+    return _Loaded(tables, schema, list(rejected), filled, time.perf_counter() - started, known, rows)
 
 
-def _measure_change(index, report, db, ctx, statements, tables, schema, rejected, loaded, load_seconds, known, rows,
-                    max_lock_ms, progress):
+def _measure_change(report, db, ctx, statements, loaded: _Loaded, max_lock_ms: int):
     """The proposal as written, the code's statements before and after, the lock queue, the plan."""
     from depmap.impact.finding import NEW_MIGRATION
     from depmap.impact.plan_sql import Names, full_add_sql
@@ -218,70 +236,66 @@ def _measure_change(index, report, db, ctx, statements, tables, schema, rejected
     table = report.spec.table
     names = Names.of(ctx)
     [proposal] = measure(db, [full_add_sql(names)], table, keep=False)
-    if progress:
-        progress("re-running the code's statements on the table before and after the change")
+    _progress("re-running the code's statements on the table before and after the change")
     change, undo = change_as_deployed(names, proposal.error is not None)
     rechecks = recheck(db, statements, change, undo)
     queue = []
     if db.engine == "postgres" and not proposal.error:
-        from depmap.verify.queue import lock_queue
+        from depmap.verify.queue import lock_queues
 
-        if progress:
-            progress("measuring the lock queue behind the ALTER, without and with a lock timeout")
-        queue = [lock_queue(db, names.table, full_add_sql(names)),
-                 lock_queue(db, names.table, full_add_sql(names), lock_timeout_ms=QUEUE_TIMEOUT_MS)]
-    steps = run_plan(db, report.plan, table, names.type or "", progress)
+        _progress("measuring the lock queue behind the ALTER, without and with a lock timeout")
+        queue = lock_queues(db, names.table, proposal.statement, QUEUE_TIMEOUT_MS)
+    steps = run_plan(db, report.plan, table, names.type or "", _progress)
     static = report.judged
     where = report.spec.origin or NEW_MIGRATION
+    production = loaded.production.get(table)
     return VerifyReport(
-        target=f"{table}.{report.spec.column}", engine=db.label(), rows=dict(loaded.rows), load_seconds=load_seconds,
-        schema_statements=len(schema.statements), rejected=list(rejected), schema_notes=list(schema.notes),
+        target=f"{table}.{report.spec.column}", table=table, engine=db.label(), rows=dict(loaded.fill.rows),
+        load_seconds=loaded.seconds, schema_statements=len(loaded.schema.statements), rejected=loaded.rejected,
+        schema_notes=list(loaded.schema.notes),
         proposal=proposal, steps=steps, verdicts=verdicts(static, proposal, db.engine, table, rechecks, queue),
         findings=measured_findings(proposal, static, table, max_lock_ms, where,
-                                   (known.get(table) or rows) / max(loaded.rows.get(table, rows), 1))
+                                   (production or loaded.rows) / max(loaded.fill.rows.get(table, loaded.rows), 1))
         + statement_findings(rechecks, static),
-        rechecks=rechecks, change=change, queue=queue, production_rows=known.get(table), tables=tables, table=table,
+        rechecks=rechecks, change=change, queue=queue, production_rows=production, tables=loaded.tables,
     )
 
 
-def _verify_operations(obj, index, before, db, checked, changed_lines, dialect_now, rows, seed, schema_sql, stats):
-    """Each other operation of the migrations with findings (an index, a constraint, SET NOT NULL),
-    run on the schema before the change with rows, rolled back (PostgreSQL)."""
-    from depmap.impact.engine import run_operation
-    from depmap.impact.operation_context import operations_in
+def _verify_operations(operations: list, index, before, db, rows, seed, schema_sql, stats):
+    """Each other operation of the migrations with findings, as `check` reports them (an index, a
+    constraint, SET NOT NULL), run on the schema before the change with rows, rolled back (PostgreSQL)."""
     from depmap.verify.operations import in_a_transaction, operation_verdicts, run_operation as run_on_engine, statement_of
-    from depmap.verify.queue import lock_queue
+    from depmap.verify.queue import lock_queues
     from depmap.verify.run import VerifyReport
     from depmap.verify.statements import placeholder_value
 
     results, judged = [], []
-    for ctx in operations_in(index, checked, changed_lines, dialect_now, before):
-        report = run_operation(ctx, debug=obj["debug"])
+    for report in operations:
+        op = report.operation
         if not report.findings:
             continue
-        table = ctx.table
-        statement, written = statement_of(ctx.op, Path(index.root), index.dialect)
+        table = op.table
+        statement, written = statement_of(op, Path(index.root), index.dialect)
         if not statement or before.get(table) is None:
             continue
-        tables, schema, rejected, loaded, load_seconds, known, _ = _load(index, before, db, table, [], rows, seed, schema_sql, stats)
+        loaded = _load(index, before, db, table, [], rows, seed, schema_sql, stats)
         columns = before.get(table).columns
-        nulls = [(c, placeholder_value(columns[c].type or "")) for c in ctx.op.columns
-                 if ctx.op.detail == "alter_column" and c in columns]
+        nulls = [(c, placeholder_value(columns[c].type or "")) for c in op.columns
+                 if op.detail == "alter_column" and c in columns]
         measured = run_on_engine(db, table, statement, nulls)
         rules = {f.rule for f in report.findings}
         queue = []
         if "lock-timeout" in rules and not measured.error:
             writers = measured.strongest_lock(table) != "AccessExclusiveLock"  # SHARE waits for writers, blocks writes
-            queue = [lock_queue(db, table, statement, writers=writers),
-                     lock_queue(db, table, statement, lock_timeout_ms=QUEUE_TIMEOUT_MS, writers=writers)]
+            queue = lock_queues(db, table, statement, QUEUE_TIMEOUT_MS, writers=writers)
         in_block = in_a_transaction(db, statement) if "concurrent-index-in-transaction" in rules else None
         results.append(VerifyReport(
-            target=report.title, engine=db.label(), rows=dict(loaded.rows), load_seconds=load_seconds,
-            schema_statements=len(schema.statements), rejected=list(rejected), schema_notes=list(schema.notes),
+            target=report.title, table=table, engine=db.label(), rows=dict(loaded.fill.rows), load_seconds=loaded.seconds,
+            schema_statements=len(loaded.schema.statements), rejected=loaded.rejected, schema_notes=list(loaded.schema.notes),
             proposal=measured, steps=[], verdicts=operation_verdicts(report.judged, measured, table, queue, in_block),
-            findings=[], change=[statement], queue=queue, production_rows=known.get(table), tables=tables, table=table,
-            statement_is_written=written,
+            findings=[], change=[statement], queue=queue, production_rows=loaded.production.get(table),
+            tables=loaded.tables, statement_is_written=written,
         ))
         judged.append(report)
-        _drop_created(db, tables)
+        _drop_created(db, loaded.tables)
     return results, judged

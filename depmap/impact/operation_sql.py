@@ -57,6 +57,11 @@ def described(fact: Fact, *, opening: bool = False) -> str:
     return label[:1].upper() + label[1:] if opening else label
 
 
+def sqlite_refuses_constraint(fact: Fact) -> str:
+    """Why an ADD CONSTRAINT stops a SQLite migration (lang_altertable: no such form)."""
+    return f"SQLite has no ALTER TABLE ... ADD CONSTRAINT: adding {described(fact)} fails and the migration stops."
+
+
 def index_sql(fact: Fact, *, concurrently: bool) -> str:
     unique = "UNIQUE " if fact.extra.get("unique") else ""
     where = f" WHERE {fact.extra['where']}" if fact.extra.get("where") else ""

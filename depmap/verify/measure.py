@@ -23,6 +23,8 @@ import time
 from dataclasses import dataclass
 from typing import Any, Iterable
 
+from depmap.verify.schema_apply import error_message
+
 _OUTSIDE_TRANSACTION = re.compile(r"\bCONCURRENTLY\b|^\s*VACUUM\b", re.I)
 _LOCKS = """
 SELECT c.relname, l.mode
@@ -95,7 +97,7 @@ def _in_transaction(conn: Any, statement: str, table: str, keep: bool) -> Measur
             locks = tuple(cur.execute(_LOCKS).fetchall())
         except psycopg.Error as error:
             cur.execute("ROLLBACK")
-            return Measurement(statement, 0.0, error=_message(error))
+            return Measurement(statement, 0.0, error=error_message(error))
         cur.execute("COMMIT" if keep else "ROLLBACK")
     return Measurement(statement, seconds, rewrote=before is not None and after != before, rows_read=read, locks=locks)
 
@@ -107,7 +109,7 @@ def _timed_alone(conn: Any, statement: str) -> Measurement:
     try:
         conn.execute(statement)
     except psycopg.Error as error:
-        return Measurement(statement, time.perf_counter() - started, error=_message(error), transaction=False)
+        return Measurement(statement, time.perf_counter() - started, error=error_message(error), transaction=False)
     return Measurement(statement, time.perf_counter() - started, transaction=False)
 
 
@@ -120,10 +122,6 @@ def _rows_read(cur: Any, table: str) -> int:
     row = cur.execute("SELECT coalesce(seq_tup_read, 0) FROM pg_stat_xact_user_tables WHERE relid = to_regclass(%s)",
                       (table,)).fetchone()
     return int(row[0]) if row else 0
-
-
-def _message(error: Exception) -> str:
-    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
 
 
 def measure_sqlite(conn: Any, statements: Iterable[str], table: str, *, keep: bool = True) -> list[Measurement]:
@@ -140,7 +138,7 @@ def measure_sqlite(conn: Any, statements: Iterable[str], table: str, *, keep: bo
             conn.execute(statement)
         except sqlite3.Error as error:
             conn.execute("ROLLBACK")
-            results.append(Measurement(statement, time.perf_counter() - started, error=_message(error)))
+            results.append(Measurement(statement, time.perf_counter() - started, error=error_message(error)))
             continue
         seconds = time.perf_counter() - started
         after = _rootpage(conn, table)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from depmap.verify.measure import Measurement, measure_postgres
+from depmap.verify.schema_apply import error_message
 from depmap.verify.run import CONFIRMED, NOT_REPRODUCED, NOT_TESTABLE, Verdict
 
 # What each rule says the operation does, as a check of a measurement.
@@ -67,7 +68,7 @@ def in_a_transaction(db: Any, statement: str) -> str | None:
             conn.execute(statement)
             return None
         except psycopg.Error as error:
-            return str(error).strip().splitlines()[0]
+            return error_message(error)
         finally:
             conn.execute("ROLLBACK")
 

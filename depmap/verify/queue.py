@@ -19,6 +19,8 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from depmap.verify.schema_apply import error_message
+
 _WAITING = "SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = to_regclass(%s)"
 
 
@@ -55,7 +57,7 @@ def lock_queue(db: Any, table: str, alter: str, *, held_ms: int = 600, lock_time
                 altering.execute(alter)
                 outcome["alter"] = None
             except psycopg.Error as error:
-                outcome["alter"] = str(error).strip().splitlines()[0]
+                outcome["alter"] = error_message(error)
             finally:
                 altering.execute("ROLLBACK")
 
@@ -75,6 +77,12 @@ def lock_queue(db: Any, table: str, alter: str, *, held_ms: int = 600, lock_time
         select_thread.join(timeout=60)
     return QueueRun(lock_timeout_ms, held_ms, outcome.get("alter"), outcome.get("select", float("nan")),
                     "write" if writers else "SELECT")
+
+
+def lock_queues(db: Any, table: str, statement: str, lock_timeout_ms: int, *, writers: bool = False) -> list[QueueRun]:
+    """The queue measured twice: as written, then with the lock timeout."""
+    return [lock_queue(db, table, statement, writers=writers),
+            lock_queue(db, table, statement, lock_timeout_ms=lock_timeout_ms, writers=writers)]
 
 
 def _wait_for_waiters(conn: Any, table: str, count: int, thread: threading.Thread, limit_s: float = 10.0) -> None:

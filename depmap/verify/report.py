@@ -21,7 +21,8 @@ def _measured(m: Measurement, table: str) -> str:
     return f"{m.seconds * 1000:,.1f} ms, {what}{held}"
 
 
-def text_lines(report: VerifyReport, table: str) -> list[str]:
+def text_lines(report: VerifyReport) -> list[str]:
+    table = report.table
     loaded = ", ".join(f"{rows:,} rows in {name}" for name, rows in report.rows.items())
     lines = [f"Verify {printable(report.target)} on {report.engine} (a throwaway database)",
              f"Loaded {loaded} in {report.load_seconds:.1f} s; schema: {report.schema_statements} statement(s), "
@@ -93,7 +94,7 @@ def document(report: VerifyReport) -> dict[str, Any]:
         "schema": {"statements": report.schema_statements, "rejected": [str(r) for r in report.rejected],
                    "notes": list(report.schema_notes)},
         "proposal": {**report.proposal.to_json(), "production_rows": report.production_rows,
-                     "production_seconds": _rounded(at_production_size(report, report.table or report.target.rsplit(".", 1)[0]))},
+                     "production_seconds": _rounded(at_production_size(report, report.table))},
         "verdicts": [v.to_json() for v in report.verdicts],
         "findings": [f.to_json() for f in report.findings],
         "change": list(report.change),
@@ -114,7 +115,7 @@ def markdown(reports: list[VerifyReport], migrations: list[str] | None = None) -
     if migrations is not None:
         lines += [f"### depmap verify: {len(reports)} column(s) added by {', '.join(md_code(m) for m in migrations) or 'no migration'}", ""]
     for report in reports:
-        table = report.table or report.target.rsplit(".", 1)[0]
+        table = report.table
         rows = report.rows.get(table, 0)
         lines += [f"#### {md_code(report.target)} on {md_text(report.engine)}, {rows:,} rows", ""]
         lines += [f"- The proposal as written: {md_code(report.proposal.statement)}: {md_text(_measured(report.proposal, table))}"]

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from depmap.verify.measure import BLOCKS, Measurement, measure_postgres, measure_sqlite
+from depmap.verify.schema_apply import engine_errors, error_message
 
 # The plan's backfill statement updates one batch; it runs until a batch updates nothing, or for
 # BACKFILL_SECONDS, after which the rest is filled in one statement (not measured as batches) so the
@@ -115,8 +116,8 @@ def _backfill(db: Any, statements: list[str], run: StepRun) -> None:
                 started = time.perf_counter()
                 try:
                     cursor = conn.execute(statement)
-                except Exception as error:  # psycopg.Error or sqlite3.Error: the step failed, the rest is reported
-                    run.error = (str(error).strip().splitlines() or [type(error).__name__])[0]
+                except engine_errors() as error:  # the step failed; the rest is reported
+                    run.error = error_message(error)
                     return
                 run.batches.append(Batch(max(cursor.rowcount, 0), time.perf_counter() - started))
                 if cursor.rowcount <= 0:
@@ -241,6 +242,7 @@ class VerifyReport:
     """Everything `depmap verify` measured, in the order it ran."""
 
     target: str
+    table: str  # the table the change is on (`target` is an operation's description for one)
     engine: str  # "PostgreSQL 15.8"
     rows: dict[str, int]  # rows loaded per table
     load_seconds: float
@@ -253,7 +255,6 @@ class VerifyReport:
     findings: list[Any]  # what only the database showed (verify-lock, verify-rewrite, verify-statement-fails)
     production_rows: int | None = None  # the table's row count in production, from a statistics file
     tables: list[str] = field(default_factory=list)  # the tables the run created
-    table: str = ""  # the table the change is on (`target` is an operation's description for one)
     statement_is_written: bool = True  # the migration's own SQL (False: the statement the ORM emits)
     rechecks: list[Any] = field(default_factory=list)  # statements.Recheck: the code's statements before and after
     queue: list[Any] = field(default_factory=list)  # queue.QueueRun: without, then with a lock timeout

@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from depmap.model import ACCESS, WRITE, Fact
+from depmap.model import ACCESS, WRITE
+from depmap.verify.schema_apply import error_message
 
 _BIND = re.compile(r"%\((?P<name>[A-Za-z_]\w*)\)s|%s|(?<![:\w]):(?P<named>[A-Za-z_]\w*)|\$(?P<number>\d+)|(?<![?\w])\?(?![?|&\w]|\s*')")
 _TEMPLATE = re.compile(r"\{\{|\{%|\{[A-Za-z0-9_.]*\}")
@@ -220,7 +221,7 @@ def prepare_all(conn: Any, statements: list[AppStatement]) -> dict[int, str | No
             conn.execute(f"PREPARE depmap_{number} AS {statement.text}")
             errors[number] = None
         except psycopg.Error as error:
-            errors[number] = _first_line(error)
+            errors[number] = error_message(error)
     return errors
 
 
@@ -264,7 +265,7 @@ def execute_prepared(conn: Any, statements: list[AppStatement], prepared: dict[i
         except _RollBack:
             errors[number] = None
         except psycopg.Error as error:
-            errors[number] = _first_line(error)
+            errors[number] = error_message(error)
     return errors
 
 
@@ -301,7 +302,7 @@ def _run_rolled_back(conn: Any, text: str, engine: str, candidate: int = 0) -> s
         except _RollBack:
             return None
         except psycopg.Error as error:
-            return _first_line(error)
+            return error_message(error)
         finally:
             _deallocate(conn, "depmap_probe")
     import sqlite3
@@ -312,7 +313,7 @@ def _run_rolled_back(conn: Any, text: str, engine: str, candidate: int = 0) -> s
         conn.execute(text, [_value("integer", candidate)] * holes)
         return None
     except sqlite3.Error as error:
-        return _first_line(error)
+        return error_message(error)
     finally:
         conn.execute("ROLLBACK")
 
@@ -325,7 +326,3 @@ def _deallocate(conn: Any, name: str) -> None:
     except psycopg.Error:
         pass
 
-
-def _first_line(error: Exception) -> str:
-    text = str(error).strip()
-    return text.splitlines()[0] if text else type(error).__name__

@@ -27,7 +27,7 @@ from depmap.impact.finding import BREAKING, WARNING, Finding
 from depmap.impact.operation_context import ALEMBIC, DJANGO, SQL, OperationContext, sets_not_null
 from depmap.impact.rule import Rule
 from depmap.impact.rules.waiting import who_waits
-from depmap.model import HIGH, MEDIUM, Fact
+from depmap.model import HIGH, MEDIUM
 
 
 def _proves(check: str | None, column: str) -> bool:

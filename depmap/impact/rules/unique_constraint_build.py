@@ -22,7 +22,7 @@ from typing import Iterator
 from depmap.dialects.capabilities import POSTGRES, SQLITE
 from depmap.impact.finding import BREAKING, WARNING, Finding
 from depmap.impact.operation_context import ALEMBIC, DJANGO, SQL, OperationContext, builds_on_columns
-from depmap.impact.operation_sql import columns_sql, constraint_name, described
+from depmap.impact.operation_sql import columns_sql, constraint_name, described, sqlite_refuses_constraint
 from depmap.impact.rule import Rule
 from depmap.impact.rules.waiting import who_waits
 from depmap.model import HIGH, MEDIUM
@@ -69,7 +69,7 @@ def check_operation(ctx: OperationContext) -> Iterator[Finding]:
         return
     if ctx.dialect.family == SQLITE and ctx.framework == SQL:
         yield Finding(RULE.id, BREAKING, op.location,
-                      f"SQLite has no ALTER TABLE ... ADD CONSTRAINT: adding {described(op)} fails and the migration stops.",
+                      sqlite_refuses_constraint(op),
                       f"Create a unique index instead, which SQLite enforces the same way:\n  "
                       f"CREATE UNIQUE INDEX {constraint_name(op)} ON {ctx.table} ({columns_sql(op)});", op.snippet, HIGH)
         return

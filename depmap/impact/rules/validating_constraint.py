@@ -29,7 +29,7 @@ from typing import Iterator
 from depmap.dialects.capabilities import MYSQL, POSTGRES, SQLITE
 from depmap.impact.finding import BREAKING, WARNING, Finding
 from depmap.impact.operation_context import ALEMBIC, DJANGO, SQL, OperationContext
-from depmap.impact.operation_sql import constraint_body, constraint_name, described
+from depmap.impact.operation_sql import constraint_body, constraint_name, described, sqlite_refuses_constraint
 from depmap.impact.rule import Rule
 from depmap.impact.rules.waiting import who_waits
 from depmap.model import HIGH, MEDIUM
@@ -70,7 +70,7 @@ def check_operation(ctx: OperationContext) -> Iterator[Finding]:
     family = ctx.dialect.family
     if family == SQLITE and ctx.framework == SQL:
         yield Finding(RULE.id, BREAKING, op.location,
-                      f"SQLite has no ALTER TABLE ... ADD CONSTRAINT: adding {described(op)} fails and the migration stops.",
+                      sqlite_refuses_constraint(op),
                       "Rebuild the table with the constraint (create the new table, copy the rows, drop the old one, "
                       "rename; https://www.sqlite.org/lang_altertable.html#otheralter), or let Alembic's batch mode do it.",
                       op.snippet, HIGH)
