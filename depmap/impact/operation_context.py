@@ -50,10 +50,6 @@ class OperationContext:
     def path(self) -> str:
         return self.op.location.path
 
-    @property
-    def name(self) -> str | None:
-        return self.op.extra.get("name")
-
     @cached_property
     def framework(self) -> str:
         """Whose migration it is, so fixes speak its language: a Django migration, an Alembic
@@ -80,9 +76,6 @@ class OperationContext:
     def earlier(self) -> list[Fact]:
         """The operations of the same migration that run before this one."""
         return [f for f in self.migration if _order(f) < _order(self.op)]
-
-    def later(self) -> list[Fact]:
-        return [f for f in self.migration if _order(f) > _order(self.op)]
 
     @cached_property
     def text(self) -> str | None:
