@@ -60,9 +60,11 @@ def _check_link_base(_ctx: click.Context, _param: click.Parameter, value: str | 
     return value
 
 
-def _dialect(index: Any, option: str | None, server_version: str | None) -> Any:
+def _dialect(index: Any, option: str | None, server_version: str | None, judge_as: str | None = None) -> Any:
     from depmap.dialects.capabilities import Dialect, parse_version
 
+    if judge_as is not None and judge_as != Dialect(index.dialect).family:
+        return Dialect(judge_as, parse_version(server_version) if server_version else None, "the verify engine")
     version_text = server_version or getattr(index, "server_version", None) or index.config.server_version
     if server_version is not None and parse_version(server_version) is None:
         raise UserError(f"malformed --server-version '{server_version}'; write a version such as 16 or 8.0.35")
@@ -153,7 +155,10 @@ def in_github_actions() -> bool:
 
 
 def _impact_reports(obj: dict, target: str, column_type: str | None, not_null: bool, default: str | None, path: str,
-                    dialect: str | None, server_version: str | None) -> tuple[Any, list]:
+                    dialect: str | None, server_version: str | None, judge_as: str | None = None) -> tuple[Any, list]:
+    """The impact report of one proposed column. `judge_as` names the engine the findings speak of
+    when it is not the project's own (verify on SQLite of a PostgreSQL project): the code is still
+    read in the project's dialect."""
     from depmap.impact.engine import impact_context, run_impact
     from depmap.impact.spec import ColumnSpec, SpecError, parse_default, parse_target, parse_type
 
@@ -162,7 +167,7 @@ def _impact_reports(obj: dict, target: str, column_type: str | None, not_null: b
     except SpecError as error:
         raise UserError(str(error)) from None
     index = load_index(path, dialect, obj["debug"])
-    chosen = _dialect(index, dialect, server_version)
+    chosen = _dialect(index, dialect, server_version, judge_as)
     table, column = _one_table(index, target)
     try:
         spec = ColumnSpec(table, column, parse_type(column_type, chosen.name), not not_null, parse_default(default, chosen.name))

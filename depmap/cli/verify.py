@@ -69,12 +69,12 @@ def verify(obj: dict, target: str | None, column_type: str | None, not_null: boo
             # the static findings judged for the server that runs the change, so both speak of one version
             version = ".".join(str(part) for part in db.version) if db.engine == "postgres" else None
             if target:
-                index, reports = _impact_reports(obj, target, column_type, not_null, default, path, chosen, version)
+                index, reports = _impact_reports(obj, target, column_type, not_null, default, path, dialect, version, judge_as=chosen)
                 results = [_run(index, index.catalog, reports[0], db, rows, seed, max_lock_ms, schema_sql, stats)]
                 judged = [reports[0]]
                 checked, problems = None, []
             else:
-                results, judged, checked, problems = _run_migrations(obj, db, path, chosen, version, migrations, base_ref,
+                results, judged, checked, problems = _run_migrations(obj, db, path, dialect, chosen, version, migrations, base_ref,
                                                                      rows, seed, max_lock_ms, schema_sql, stats)
     except engines.EngineMissing as error:
         raise UserError(str(error)) from None
@@ -113,7 +113,7 @@ def _publish(results: list, checked: list[str] | None, problems: list[str], outp
         click.echo("\n".join(text_lines(result)))
 
 
-def _run_migrations(obj: dict, db, path: str, chosen: str, version: str | None, migrations: tuple[str, ...],
+def _run_migrations(obj: dict, db, path: str, dialect: str | None, chosen: str, version: str | None, migrations: tuple[str, ...],
                     base_ref: str | None, rows: int | None, seed: int, max_lock_ms: int, schema_sql: str | None, stats: dict):
     """Each column the migrations add, verified on a fresh schema as it stood before them."""
     from depmap.cli.group import project_root
@@ -123,8 +123,8 @@ def _run_migrations(obj: dict, db, path: str, chosen: str, version: str | None, 
 
     root = project_root(path).resolve()
     checked, changed_lines = migration_inputs(root, migrations, base_ref)
-    index = load_index(str(root), chosen, obj["debug"])
-    dialect_now = _dialect(index, chosen, version)
+    index = load_index(str(root), dialect, obj["debug"])
+    dialect_now = _dialect(index, dialect, version, chosen)
     specs, problems = specs_from_migrations(index, checked, changed_lines)
     changed = {spec.origin.path for spec in specs if spec.origin is not None} | set(checked)
     before = before_change(index.facts, changed)
@@ -146,9 +146,11 @@ def _run_migrations(obj: dict, db, path: str, chosen: str, version: str | None, 
 
 def _drop_created(db, tables: list[str]) -> None:
     """The tables a run created, dropped, so the next column starts from the schema before the change."""
+    from depmap.verify.names import table_sql
+
     with db.connect(autocommit=True) as conn:
         for name in reversed(tables):
-            conn.execute(f'DROP TABLE IF EXISTS "{name}"' + (" CASCADE" if db.engine == "postgres" else ""))
+            conn.execute(f"DROP TABLE IF EXISTS {table_sql(name)}" + (" CASCADE" if db.engine == "postgres" else ""))
 
 
 def _statistics(path: str | None) -> dict:
@@ -191,10 +193,12 @@ def _progress(text: str) -> None:
 
 def _run(index, catalog, report, db, rows: int | None, seed: int, max_lock_ms: int, schema_sql: str | None, statistics: dict):
     from depmap.impact.engine import impact_context
+    from depmap.verify.orm_statements import orm_writers
     from depmap.verify.statements import collect
 
     statements = collect(index, report.spec.table, db.engine)
     loaded = _load(index, catalog, db, report.spec.table, statements, rows, seed, schema_sql, statistics)
+    statements += orm_writers(db, index, report.spec.table, statements)
     ctx = impact_context(index, report.spec, report.dialect)
     return _measure_change(report, db, ctx, statements, loaded, max_lock_ms)
 
@@ -237,7 +241,7 @@ def _measure_change(report, db, ctx, statements, loaded: _Loaded, max_lock_ms: i
     names = Names.of(ctx)
     [proposal] = measure(db, [full_add_sql(names)], table, keep=False)
     _progress("re-running the code's statements on the table before and after the change")
-    change, undo = change_as_deployed(names, proposal.error is not None)
+    change, undo = change_as_deployed(names, proposal.error is not None, db.engine)
     rechecks = recheck(db, statements, change, undo)
     queue = []
     if db.engine == "postgres" and not proposal.error:

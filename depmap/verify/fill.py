@@ -23,6 +23,7 @@ from typing import Any, Callable
 from depmap.verify.bulk_load import drop_for_load, recreate
 from depmap.verify.check_hints import Hint, columns_of, hints, literals_of, parse_condition
 from depmap.verify.fill_values import MODULUS, default_distinct, kind_of, mix, value
+from depmap.verify.names import quoted, table_sql
 from depmap.verify.schema_apply import engine_errors, error_message
 from depmap.verify.statistics import TableStats, load_statistics
 from depmap.verify.table_shape import CheckShape, ColumnShape, TableShape, table_shape
@@ -104,7 +105,7 @@ class _Loader:
 
     def _empty(self, table: str) -> bool:
         try:
-            return self.connection.execute(f"SELECT 1 FROM {_quoted(table)} LIMIT 1").fetchone() is None
+            return self.connection.execute(f"SELECT 1 FROM {table_sql(table)} LIMIT 1").fetchone() is None
         except engine_errors():
             self.connection.rollback()
             return False
@@ -239,9 +240,9 @@ class _Loader:
             return (rows, [lambda j: f"({j})"]) if len(own) == 1 and own[0] is not None and own[0].auto else (None, None)
         if len(key.parent_columns) != 1 or key.parent in self.counts:
             return None, None
-        column = _quoted(key.parent_columns[0])
+        column = quoted(key.parent_columns[0])
         try:
-            low, high, count = self.connection.execute(f"SELECT min({column}), max({column}), count(*) FROM {_quoted(key.parent)}").fetchone()
+            low, high, count = self.connection.execute(f"SELECT min({column}), max({column}), count(*) FROM {table_sql(key.parent)}").fetchone()
         except engine_errors():
             self.connection.rollback()
             return None, None
@@ -252,13 +253,13 @@ class _Loader:
     # -- statements ------------------------------------------------------------------------------
 
     def _insert(self, shape: TableShape, columns: dict[str, _Column], first: int, last: int, rows: int) -> str:
-        names = ", ".join(_quoted(n) for n in columns)
+        names = ", ".join(quoted(n) for n in columns)
         values = ", ".join(self._expression(shape, c, rows) for c in columns.values())
         if self.engine == "postgres":
             overriding = " OVERRIDING SYSTEM VALUE" if any(c.shape.always_identity for c in columns.values()) else ""
-            return (f"INSERT INTO {_quoted(shape.name)} ({names}){overriding}\n"
+            return (f"INSERT INTO {table_sql(shape.name)} ({names}){overriding}\n"
                     f"SELECT {values}\nFROM generate_series({first}::bigint, {last}) AS g(i)")  # fmt: skip
-        return (f"INSERT INTO {_quoted(shape.name)} ({names})\n"
+        return (f"INSERT INTO {table_sql(shape.name)} ({names})\n"
                 f"WITH RECURSIVE g(i) AS (SELECT {first} UNION ALL SELECT i + 1 FROM g WHERE i < {last})\n"
                 f"SELECT {values}\nFROM g")  # fmt: skip
 
@@ -330,10 +331,10 @@ class _Loader:
             return
         for column in shape.columns:
             if column.auto and rows:
-                self.connection.execute("SELECT setval(pg_get_serial_sequence(%s, %s), %s)", (_quoted(shape.name), column.name, rows))
+                self.connection.execute("SELECT setval(pg_get_serial_sequence(%s, %s), %s)", (table_sql(shape.name), column.name, rows))
         self.connection.commit()
         self.connection.autocommit = True
-        self.connection.execute(f"ANALYZE {_quoted(shape.name)}")
+        self.connection.execute(f"ANALYZE {table_sql(shape.name)}")
         self.connection.autocommit = False
 
     def _salt(self, table: str, column: str) -> int:
@@ -364,7 +365,3 @@ def _parents_first(shapes: dict[str, TableShape]) -> list[str]:
         ready = [n for n in waiting if ({k.parent for k in shapes[n].foreign_keys} - {n}) & set(shapes) <= set(ordered)]
         ordered.append((ready or waiting)[0])
     return ordered
-
-
-def _quoted(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'

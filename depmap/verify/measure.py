@@ -27,9 +27,9 @@ from depmap.verify.schema_apply import error_message
 
 _OUTSIDE_TRANSACTION = re.compile(r"\bCONCURRENTLY\b|^\s*VACUUM\b", re.I)
 _LOCKS = """
-SELECT c.relname, l.mode
-FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
-WHERE l.pid = pg_backend_pid() AND l.granted AND c.relnamespace = 'public'::regnamespace
+SELECT CASE WHEN n.nspname = 'public' THEN c.relname ELSE n.nspname || '.' || c.relname END, l.mode
+FROM pg_locks l JOIN pg_class c ON c.oid = l.relation JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE l.pid = pg_backend_pid() AND l.granted AND left(n.nspname, 3) <> 'pg_' AND n.nspname <> 'information_schema'
 ORDER BY 1, 2
 """
 # Strongest first: the PostgreSQL table-level lock modes (explicit-locking.html).

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from depmap.verify.measure import Measurement, measure_postgres
+from depmap.verify.names import table_sql
 from depmap.verify.schema_apply import error_message
 from depmap.verify.run import CONFIRMED, NOT_REPRODUCED, NOT_TESTABLE, Verdict
 
@@ -54,7 +55,7 @@ def run_operation(db: Any, table: str, statement: str, fill_nulls: list[tuple[st
     filled first (the migration's own UPDATE before it)."""
     with db.connect(autocommit=True) as conn:
         for column, value in fill_nulls:
-            conn.execute(f'UPDATE "{table}" SET "{column}" = {value} WHERE "{column}" IS NULL')
+            conn.execute(f'UPDATE {table_sql(table)} SET "{column}" = {value} WHERE "{column}" IS NULL')
         return measure_postgres(conn, [statement], table, keep=False)[0]
 
 

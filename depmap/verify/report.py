@@ -56,7 +56,8 @@ def text_lines(report: VerifyReport) -> list[str]:
         for check in report.rechecks:
             if check.status in ("fails after the change", "fails before the change"):
                 error = check.after if check.status == "fails after the change" else check.before
-                lines.append(f"  {check.status:<24} {check.statement.path}:{check.statement.line}: {printable(error or '')}")
+                orm = " (the ORM's INSERT)" if check.statement.orm else ""
+                lines.append(f"  {check.status:<24} {check.statement.path}:{check.statement.line}{orm}: {printable(error or '')}")
     if report.verdicts:
         lines += ["", "Static findings:"]
         for verdict in report.verdicts:

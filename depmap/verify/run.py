@@ -165,10 +165,31 @@ def verdicts(findings: list[Any], proposal: Measurement, engine: str, table: str
             status = CONFIRMED if proposal.error else NOT_REPRODUCED
             observed = f"the ALTER TABLE failed: {proposal.error}" if proposal.error else "the ALTER TABLE succeeded"
         else:
-            status, observed = NOT_TESTABLE, ("no statement of the code at this site could be re-run (ORM code, or SQL built "
-                                              "at run time)" if path else "nothing the database can measure")
+            status, observed = NOT_TESTABLE, _why_not_testable(finding.rule, path, engine)
         out.append(Verdict(finding.rule, path, line, status, observed))
     return out
+
+
+# Findings about something the database has no part in, or that a tool other than the engine runs.
+_OUTSIDE_THE_DATABASE = {
+    "exposes-all-fields": "which fields a serializer, form or admin shows is decided in the application, not by the database",
+    "contract-break": "dbt enforces a model's contract when it builds the model; verify does not run dbt",
+    "downstream-propagation": "the column reaches this model or table when its pipeline next runs; verify does not run pipelines",
+    "orm-model-missing-field": "whether the model declares the column is a question about the code, not the database",
+    "name-shadows-attribute": "a clash with the model's own attributes is in the code, not the database",
+    "reserved-word": "the name was accepted or refused when the change ran (see the proposal above)",
+    "unparsed-sql": "depmap could not read this SQL, so it cannot re-run it",
+}
+
+
+def _why_not_testable(rule: str, path: str | None, engine: str) -> str:
+    if rule in _OUTSIDE_THE_DATABASE:
+        return _OUTSIDE_THE_DATABASE[rule]
+    if rule == "lock-timeout" and engine == "sqlite":
+        return "SQLite takes no table lock a timeout could bound"
+    if not path:
+        return "nothing the database can measure"
+    return "no statement of the code at this site could be re-run: ORM code other than a create, or SQL built at run time"
 
 
 def _queue_verdict(plain: Any, bounded: Any) -> tuple[str, str]:

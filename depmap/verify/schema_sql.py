@@ -23,6 +23,7 @@ from depmap.dialects.capabilities import Dialect, quote_identifier
 from depmap.impact.migration_types import python_to_sql
 from depmap.schema_objects import FOREIGN_KEY, INDEX, PRIMARY_KEY, TRIGGER, UNIQUE, SchemaObject
 from depmap.verify.column_types import EngineType, engine_type
+from depmap.verify.names import schema_of
 from depmap.verify.schema_apply import Rejected, apply_schema
 from depmap.verify.schema_file import statements_from_file
 from depmap.verify.view_sql import view_sql
@@ -51,6 +52,11 @@ def schema_statements(
     plan = SchemaPlan()
     names = [n for n in dict.fromkeys(tables) if n in catalog.tables]
     plan.notes.extend(f"{n}: not in the catalog; not created" for n in dict.fromkeys(tables) if n not in catalog.tables)
+    if engine == "sqlite":  # an attached database per connection would stand in for a schema; not done
+        plan.notes.extend(f"{n}: SQLite has no schemas; not created" for n in names if schema_of(n))
+        names = [n for n in names if not schema_of(n)]
+    for schema in dict.fromkeys(filter(None, map(schema_of, names))):
+        plan.statements.append(f"CREATE SCHEMA IF NOT EXISTS {writer.q(schema)}")
     base = [n for n in names if not catalog.tables[n].view]
     ordered, closing = _dependency_order(catalog, base)
     created = set(base)
@@ -58,7 +64,7 @@ def schema_statements(
         plan.statements.append(writer.create_table(catalog.tables[name], created, inline_skip=closing))
     for name, item in closing:
         if engine == "postgres":
-            plan.statements.append(f"ALTER TABLE {writer.q(name)} ADD {writer.foreign_key(item)}")
+            plan.statements.append(f"ALTER TABLE {writer.table(name)} ADD {writer.foreign_key(item)}")
     for name in ordered:
         plan.statements.extend(writer.indexes(catalog.tables[name]))
     for name in [n for n in names if catalog.tables[n].view]:
@@ -111,6 +117,10 @@ class _Writer:
     def q(self, name: str) -> str:
         return quote_identifier(Dialect(self.engine), name)
 
+    def table(self, name: str) -> str:
+        """A table's name, its schema (`billing.invoices`) written apart."""
+        return ".".join(self.q(part) for part in name.split(".", 1))
+
     def create_table(self, table: Table, created: set[str], inline_skip: list[tuple[str, SchemaObject]]) -> str:
         types = {name: engine_type(column, self.engine) for name, column in table.columns.items()}
         self.notes.extend(f"{table.name}.{t.note}" for t in types.values() if t.note)
@@ -142,7 +152,7 @@ class _Writer:
             elif item.kind not in (INDEX, PRIMARY_KEY, UNIQUE, FOREIGN_KEY, "check"):
                 self.notes.append(f"{table.name}: {item.kind} constraint {item.name or ''} left out".replace("  ", " "))
         body = ",\n".join(f"    {line}" for line in lines)
-        return f"CREATE TABLE {self.q(table.name)} (\n{body}\n)"
+        return f"CREATE TABLE {self.table(table.name)} (\n{body}\n)"
 
     def _column(self, table: Table, column: Column, kind: EngineType, rowid: bool) -> str:
         parts = [self.q(column.name), kind.sql]
@@ -203,7 +213,7 @@ class _Writer:
         if not columns:
             parent = self.catalog.tables[target]
             columns = next((p.columns for p in parent.objects.of_kind(PRIMARY_KEY)), ["id"])
-        return f"{self._named(item)}FOREIGN KEY ({self._columns(item.columns)}) REFERENCES {self.q(target)} ({self._columns(columns)})"
+        return f"{self._named(item)}FOREIGN KEY ({self._columns(item.columns)}) REFERENCES {self.table(target)} ({self._columns(columns)})"
 
     def indexes(self, table: Table) -> list[str]:
         statements = []
@@ -219,7 +229,7 @@ class _Writer:
                     continue
                 where = f" WHERE {predicate}"
             unique = "UNIQUE " if item.unique else ""
-            statements.append(f"CREATE {unique}INDEX {self.q(name)} ON {self.q(table.name)} ({self._columns(item.columns)}){where}")
+            statements.append(f"CREATE {unique}INDEX {self.q(name)} ON {self.table(table.name)} ({self._columns(item.columns)}){where}")
         return statements
 
     def view(self, name: str, text: str | None, created: set[str]) -> str | None:

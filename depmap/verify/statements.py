@@ -47,6 +47,7 @@ class AppStatement:
     text: str  # with the engine's bind parameters
     writes: bool
     dynamic: bool = False
+    orm: bool = False  # the INSERT an ORM create runs (orm_statements), not text in the code
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ class Recheck:
 
     def to_json(self) -> dict[str, Any]:
         return {"path": self.statement.path, "line": self.statement.line, "statement": self.statement.text,
-                "writes": self.statement.writes, "status": self.status, "before": self.before, "after": self.after}
+                "orm": self.statement.orm, "writes": self.statement.writes, "status": self.status, "before": self.before, "after": self.after}
 
 
 def collect(index: Any, table: str, engine: str) -> list[AppStatement]:
@@ -85,8 +86,27 @@ def collect(index: Any, table: str, engine: str) -> list[AppStatement]:
                 continue
             known = found.get((path, first))
             writes = fact.access == WRITE or (known is not None and known.writes)
-            found[(path, first)] = AppStatement(path, first, last, _binds(text, engine), writes, dynamic or bool(_TEMPLATE.search(text)))
+            dynamic = dynamic or bool(_TEMPLATE.search(text))
+            runnable = text if dynamic else in_engine_dialect(_binds(text, engine), index.dialect, engine)
+            found[(path, first)] = AppStatement(path, first, last, runnable, writes, dynamic)
     return sorted(found.values(), key=lambda s: (s.path, s.line))
+
+
+def in_engine_dialect(text: str, dialect: str, engine: str) -> str:
+    """`text` as the engine writes it, when the project's dialect is another one (a PostgreSQL
+    project verified on SQLite: `now()`, `::` casts, ILIKE); as written when sqlglot cannot."""
+    from depmap.dialects.capabilities import Dialect
+
+    if Dialect(dialect).family == engine:
+        return text
+    import sqlglot
+    from sqlglot.errors import SqlglotError
+
+    try:
+        written = sqlglot.transpile(text, read=dialect, write=engine)
+    except SqlglotError:
+        return text
+    return written[0] if len(written) == 1 else text
 
 
 def tables_they_touch(index: Any, statements: list[AppStatement]) -> list[str]:
@@ -168,10 +188,12 @@ def recheck(db: Any, statements: list[AppStatement], change: list[str], undo: li
     return [Recheck(s, before.get(n), after.get(n)) for n, s in enumerate(statements)]
 
 
-def change_as_deployed(names: Any, proposal_failed: bool) -> tuple[list[str], list[str]]:
+def change_as_deployed(names: Any, proposal_failed: bool, engine: str = "postgres") -> tuple[list[str], list[str]]:
     """The change the statements meet, and how to undo it. A proposal the engine refused as
     written (NOT NULL without a default on a table with rows) is met as it will stand once it is
-    in place: added with a temporary default, the default then dropped, as Django does."""
+    in place: added with a temporary default, the default then dropped, as Django does. SQLite
+    cannot drop a column's default in place, so there the column keeps it (the only form SQLite
+    accepts), and writers that omit it get the default instead of failing."""
     from depmap.impact.plan_sql import full_add_sql
 
     table, column = names.table, names.column
@@ -179,8 +201,10 @@ def change_as_deployed(names: Any, proposal_failed: bool) -> tuple[list[str], li
     if not proposal_failed:
         return [full_add_sql(names)], undo
     value = placeholder_value(names.type or "")
-    return [f"ALTER TABLE {table} ADD COLUMN {column} {names.type} DEFAULT {value} NOT NULL",
-            f"ALTER TABLE {table} ALTER COLUMN {column} DROP DEFAULT"], undo
+    added = f"ALTER TABLE {table} ADD COLUMN {column} {names.type} DEFAULT {value} NOT NULL"
+    if engine == "sqlite":
+        return [added], undo
+    return [added, f"ALTER TABLE {table} ALTER COLUMN {column} DROP DEFAULT"], undo
 
 
 def placeholder_value(kind: str) -> str:

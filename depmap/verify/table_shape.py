@@ -14,6 +14,8 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
 
+from depmap.verify.names import quoted
+
 
 @dataclass(frozen=True)
 class ColumnShape:
@@ -108,26 +110,26 @@ def _sqlite_shape(connection: Any, table: str) -> TableShape | None:
     if row is None:
         return None
     shape = TableShape(table)
-    columns = connection.execute(f"PRAGMA table_xinfo({_quoted(table)})").fetchall()
+    columns = connection.execute(f"PRAGMA table_xinfo({quoted(table)})").fetchall()
     primary = [c[1] for c in sorted((c for c in columns if c[5]), key=lambda c: c[5])]
     rowid = primary[0] if len(primary) == 1 and next(c[2] for c in columns if c[1] == primary[0]).upper() == "INTEGER" else None
     for _, name, type_, not_null, _, pk, hidden in columns:
         shape.columns.append(ColumnShape(name, type_ or "", bool(not_null) or name == rowid, name == rowid, generated=hidden in (2, 3)))
     if primary:
         shape.unique_sets.append(tuple(primary))
-    for _, index, unique, _, partial in connection.execute(f"PRAGMA index_list({_quoted(table)})").fetchall():
+    for _, index, unique, _, partial in connection.execute(f"PRAGMA index_list({quoted(table)})").fetchall():
         if unique and not partial:
-            names = tuple(c[2] for c in connection.execute(f"PRAGMA index_info({_quoted(index)})").fetchall())
+            names = tuple(c[2] for c in connection.execute(f"PRAGMA index_info({quoted(index)})").fetchall())
             if None not in names and names not in shape.unique_sets:
                 shape.unique_sets.append(names)
     keys: dict[int, list[tuple[str, str, str | None]]] = {}
-    for key, _, parent, child, parent_column, *_ in connection.execute(f"PRAGMA foreign_key_list({_quoted(table)})").fetchall():
+    for key, _, parent, child, parent_column, *_ in connection.execute(f"PRAGMA foreign_key_list({quoted(table)})").fetchall():
         keys.setdefault(key, []).append((parent, child, parent_column))
     for parts in keys.values():
         parent = parts[0][0]
         parent_columns = tuple(p[2] or "" for p in parts)
         if "" in parent_columns:  # REFERENCES parent with no column list: the parent's primary key
-            parent_columns = tuple(c[1] for c in sorted((c for c in connection.execute(f"PRAGMA table_info({_quoted(parent)})") if c[5]), key=lambda c: c[5]))
+            parent_columns = tuple(c[1] for c in sorted((c for c in connection.execute(f"PRAGMA table_info({quoted(parent)})") if c[5]), key=lambda c: c[5]))
         shape.foreign_keys.append(ForeignKeyShape(tuple(p[1] for p in parts), parent, parent_columns))
     shape.checks.extend(_sqlite_checks(row[0]))
     return shape
@@ -145,7 +147,3 @@ def _sqlite_checks(create_sql: str) -> list[CheckShape]:
         name = named.name if named is not None and named.args.get("this") is not None else None
         checks.append(CheckShape(name or None, check.this.sql("sqlite")))
     return checks
-
-
-def _quoted(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
