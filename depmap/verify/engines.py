@@ -93,7 +93,10 @@ class Database:
         verify's sessions apart."""
         if self.engine == "sqlite":
             return sqlite3.connect(self.dsn, isolation_level=None if autocommit else "DEFERRED")
-        return _psycopg().connect(self.dsn, autocommit=autocommit, application_name=application_name)
+        # prepare_threshold=None: psycopg's own prepared statements stay off, else the first
+        # "cached plan must not change result type" makes it send DEALLOCATE ALL, which also
+        # drops the statements verify PREPAREd before the change.
+        return _psycopg().connect(self.dsn, autocommit=autocommit, application_name=application_name, prepare_threshold=None)
 
     def label(self) -> str:
         name = {"postgres": "PostgreSQL", "sqlite": "SQLite"}[self.engine]

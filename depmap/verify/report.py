@@ -54,8 +54,8 @@ def text_lines(report: VerifyReport) -> list[str]:
         summary = ", ".join(f"{n} {status}" for status, n in counts.items())
         lines += ["", f"The code's {len(report.rechecks)} statement(s) on the table, before and after the change ({summary}):"]
         for check in report.rechecks:
-            if check.status in ("fails after the change", "fails before the change"):
-                error = check.after if check.status == "fails after the change" else check.before
+            if check.status in ("fails after the change", "fails before the change", "changes after the change"):
+                error = {"fails after the change": check.after, "fails before the change": check.before}.get(check.status, check.changed)
                 orm = " (the ORM's INSERT)" if check.statement.orm else ""
                 lines.append(f"  {check.status:<24} {check.statement.path}:{check.statement.line}{orm}: {printable(error or '')}")
     if report.verdicts:

@@ -152,6 +152,9 @@ def verdicts(findings: list[Any], proposal: Measurement, engine: str, table: str
         at_site = _recheck_at(rechecks, path, line)
         if at_site is not None:
             status, observed = _statement_verdict(at_site)
+            if finding.rule == "not-null-without-default" and engine == "sqlite" and status == NOT_REPRODUCED:
+                observed = ("SQLite adds a NOT NULL column only with a default, and keeps it: the statement ran, the row "
+                            "took the default (a tool that rebuilds the table without one, as Django does, makes it fail)")
         elif finding.rule == "table-rewrite":
             status, observed = _rewrite_verdict(finding, proposal, engine)
         elif finding.rule == "lock-timeout" and len(queue) == 2:
@@ -211,6 +214,8 @@ def _statement_verdict(check: Any) -> tuple[str, str]:
     status = check.status
     if status == "fails after the change":
         return CONFIRMED, f"after the change: {check.after}"
+    if status == "changes after the change":
+        return CONFIRMED, f"after the change it runs, but {check.changed}"
     if status == "unaffected":
         return NOT_REPRODUCED, "the statement ran the same before and after the change"
     if status == "fails before the change":

@@ -105,6 +105,11 @@ def _dependency_order(catalog: Catalog, names: list[str]) -> tuple[list[str], li
     return ordered, closing
 
 
+def _declared_without_keys(table: Table) -> bool:
+    """Only dbt sources declare the table (no DDL or model, where a key would be)."""
+    return bool(table.defined_at) and all(d.via == "dbt" for d in table.defined_at) and not table.objects.items
+
+
 def _target(item: SchemaObject) -> str:
     return (item.references or {}).get("table") or ""
 
@@ -125,6 +130,11 @@ class _Writer:
         types = {name: engine_type(column, self.engine) for name, column in table.columns.items()}
         self.notes.extend(f"{table.name}.{t.note}" for t in types.values() if t.note)
         primary = next(iter(table.objects.of_kind(PRIMARY_KEY)), None)
+        if primary is None and "id" in table.columns and _declared_without_keys(table):
+            # a dbt source lists columns and types but cannot declare a key; `id` is the key of nearly
+            # every table an application owns, and views over it (GROUP BY id) need to know it
+            primary = SchemaObject(PRIMARY_KEY, None, ["id"])
+            self.notes.append(f"{table.name}: no key declared where depmap reads; id taken as its primary key")
         rowid = None  # SQLite numbers a row itself only through an INTEGER PRIMARY KEY column
         if self.engine == "sqlite" and primary and len(primary.columns) == 1:
             kind = types.get(primary.columns[0], EngineType(""))

@@ -18,11 +18,14 @@ Statements built at run time (template holes, f-strings) cannot run as written: 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from depmap.model import ACCESS, WRITE
+from depmap.verify import frozen_views
+from depmap.verify.frozen_views import ViewText, view_text
+from depmap.verify.result_shape import difference, is_reader, result_shape
 from depmap.verify.schema_apply import error_message
 
 _BIND = re.compile(r"%\((?P<name>[A-Za-z_]\w*)\)s|%s|(?<![:\w]):(?P<named>[A-Za-z_]\w*)|\$(?P<number>\d+)|(?<![?\w])\?(?![?|&\w]|\s*')")
@@ -48,6 +51,7 @@ class AppStatement:
     writes: bool
     dynamic: bool = False
     orm: bool = False  # the INSERT an ORM create runs (orm_statements), not text in the code
+    view: ViewText | None = None  # a CREATE VIEW: created before the change, compared after (frozen_views)
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,7 @@ class Recheck:
     statement: AppStatement
     before: str | None  # the engine's error before the change (None: it ran)
     after: str | None
+    changed: str | None = None  # how a reader's result changed without an error (result_shape)
 
     @property
     def status(self) -> str:
@@ -62,11 +67,13 @@ class Recheck:
             return "not testable here"
         if self.before is not None:
             return "fails before the change"
-        return "fails after the change" if self.after is not None else "unaffected"
+        if self.after is not None:
+            return "fails after the change"
+        return "changes after the change" if self.changed else "unaffected"
 
     def to_json(self) -> dict[str, Any]:
         return {"path": self.statement.path, "line": self.statement.line, "statement": self.statement.text,
-                "orm": self.statement.orm, "writes": self.statement.writes, "status": self.status, "before": self.before, "after": self.after}
+                "orm": self.statement.orm, "writes": self.statement.writes, "status": self.status, "before": self.before, "after": self.after, "changed": self.changed}
 
 
 def collect(index: Any, table: str, engine: str) -> list[AppStatement]:
@@ -87,8 +94,9 @@ def collect(index: Any, table: str, engine: str) -> list[AppStatement]:
             known = found.get((path, first))
             writes = fact.access == WRITE or (known is not None and known.writes)
             dynamic = dynamic or bool(_TEMPLATE.search(text))
-            runnable = text if dynamic else in_engine_dialect(_binds(text, engine), index.dialect, engine)
-            found[(path, first)] = AppStatement(path, first, last, runnable, writes, dynamic)
+            view = None if dynamic else view_text(text, index.dialect, engine)
+            runnable = text if dynamic or view else in_engine_dialect(_binds(text, engine), index.dialect, engine)
+            found[(path, first)] = AppStatement(path, first, last, runnable, writes, dynamic, view=view)
     return sorted(found.values(), key=lambda s: (s.path, s.line))
 
 
@@ -166,26 +174,40 @@ def recheck(db: Any, statements: list[AppStatement], change: list[str], undo: li
     """Every statement before and after `change` (kept while the statements run, then undone)."""
     with db.connect(autocommit=True) as conn:
         chosen: dict[int, int] = {}  # the candidate values each statement ran with before the change
+        views = {n: s.view for n, s in enumerate(statements) if s.view is not None}
+        others = [s if s.view is None else replace(s, dynamic=True) for s in statements]  # views are run apart
         if db.engine == "postgres":
-            prepared = prepare_all(conn, statements)
-            before = {**prepared, **run_writers(conn, statements, db.engine, chosen)}
-            _run_all(conn, change)
-            try:
-                after = execute_prepared(conn, statements, prepared, chosen)
-                for number, error in run_writers(conn, statements, db.engine, chosen).items():
-                    after[number] = after.get(number) or error
-            finally:
-                conn.execute("DEALLOCATE ALL")
-                _run_all(conn, undo)
+            prepared = prepare_all(conn, others)
+            before = {**prepared, **run_writers(conn, others, db.engine, chosen)}
         else:
             conn.isolation_level = None  # explicit BEGIN/ROLLBACK around each statement
-            before = run_all_rolled_back(conn, statements, chosen)
-            _run_all(conn, change)
-            try:
-                after = run_all_rolled_back(conn, statements, chosen)
-            finally:
-                _run_all(conn, undo)
-    return [Recheck(s, before.get(n), after.get(n)) for n, s in enumerate(statements)]
+            before = run_all_rolled_back(conn, others, chosen)
+        shapes = _reader_shapes(conn, others, db.engine, before)
+        before.update({n: frozen_views.create(conn, db.engine, view) for n, view in views.items()})
+        _run_all(conn, change)
+        try:
+            if db.engine == "postgres":
+                after = execute_prepared(conn, others, prepared, chosen)
+                for number, error in run_writers(conn, others, db.engine, chosen).items():
+                    after[number] = after.get(number) or error
+            else:
+                after = run_all_rolled_back(conn, others, chosen)
+            changed = {n: difference(shapes.get(n), after_shape) for n, after_shape in
+                       _reader_shapes(conn, others, db.engine, before).items()}
+            changed.update({n: frozen_views.frozen(conn, view) for n, view in views.items() if before[n] is None})
+        finally:
+            if db.engine == "postgres":
+                conn.execute("DEALLOCATE ALL")
+            for view in views.values():
+                frozen_views.drop(conn, db.engine, view)
+            _run_all(conn, undo)
+    return [Recheck(s, before.get(n), after.get(n), changed.get(n)) for n, s in enumerate(statements)]
+
+
+def _reader_shapes(conn: Any, statements: list[AppStatement], engine: str, before: dict[int, str | None]) -> dict[int, Any]:
+    """The result of each reader that ran before the change (result_shape)."""
+    return {n: result_shape(conn, s.text, engine) for n, s in enumerate(statements)
+            if not s.writes and not s.dynamic and n in before and before[n] is None and is_reader(s.text)}
 
 
 def change_as_deployed(names: Any, proposal_failed: bool, engine: str = "postgres") -> tuple[list[str], list[str]]:
