@@ -191,15 +191,18 @@ def _writers(ctx: ImpactContext, names: Names, *, required: bool) -> _Draft:
 
 
 def _backfill(names: Names, value: str) -> _Draft:
-    statement = backfill_sql(names, value)
-    description = [f"Fill existing rows in batches of {BATCH_SIZE} by {names.pk}, each batch in its own "
-                   "transaction with a short pause between batches; repeat until a batch updates 0 rows. It is "
-                   "resumable: a stopped run continues where the NULLs are."]
+    batch_end, update = backfill_sql(names, value)
+    description = [f"Fill existing rows in batches of {BATCH_SIZE} by {names.pk}, walking the key: the first "
+                   "statement says where the batch ends, the second fills it. Start with :last_id below every key "
+                   "(0 for a serial key), give each :batch_end to the next batch as :last_id, and stop when the "
+                   "first returns NULL. Each batch is its own transaction, with a short pause between batches; "
+                   "every batch reads only its own key range, so the last costs what the first did. It is "
+                   "resumable: a stopped run continues from the last :last_id."]
     if value == "<value>":
         description.append("Replace <value> with what existing rows should hold.")
     elif default_volatility(names.dialect, value) == VOLATILE:
         description.append(f"{value} is computed per row, as the database would have done.")
-    return _Draft("backfill", "Backfill existing rows in batches", description, [Statement(statement)])
+    return _Draft("backfill", "Backfill existing rows in batches", description, [Statement(batch_end), Statement(update)])
 
 
 def _constrain(names: Names) -> _Draft:
@@ -271,12 +274,13 @@ def staged_sql(ctx: ImpactContext) -> list[str]:
     expand, value = _staged_expand(ctx, names)
     statements = list(expand.statements)
     if value is not None:
-        statements.append(Statement(backfill_sql(names, value)))
+        statements += [Statement(sql) for sql in backfill_sql(names, value)]
     statements += _constrain(names).statements
     seen: list[str] = []
     for statement in statements:
         if statement.sql.startswith("SET ") and f"{statement.sql};" in seen:
             continue
-        note = "  -- repeat until it updates 0 rows" if statement.sql.startswith("UPDATE ") else ""
+        note = ("  -- one batch; repeat from :last_id = :batch_end until the batch end is NULL"
+                if statement.sql.startswith("UPDATE ") and ":batch_end" in statement.sql else "")
         seen.append(f"{statement.sql};{note}")
     return seen

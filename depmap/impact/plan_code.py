@@ -23,12 +23,13 @@ if TYPE_CHECKING:
 def migration_code(ctx: ImpactContext, names: Names, step: str, statements: list[Statement]) -> list[tuple[str, str]]:
     """(framework, code) pairs for one step: DDL steps for Django/Alembic, the backfill as a loop."""
     code: list[tuple[str, str]] = []
-    if step == "backfill" and statements:
+    if step == "backfill" and len(statements) == 2:
+        batch_end, update = statements[0].sql, statements[1].sql
         if "django" in ctx.frameworks:
-            code.append(("django", _django_backfill(ctx, names, statements[0].sql)))
+            code.append(("django", _django_backfill(ctx, batch_end, update)))
         if "alembic" in ctx.frameworks:
-            code.append(("alembic", _alembic_backfill(statements[0].sql)))
-        code.append(("python", _python_backfill(names, statements[0].sql)))
+            code.append(("alembic", _alembic_backfill(names, batch_end, update)))
+        code.append(("python", _python_backfill(names, batch_end, update)))
     elif step in ("expand", "constrain") and statements:
         if "django" in ctx.frameworks:
             code.append(("django", _django_ddl(ctx, names, step, statements)))
@@ -117,24 +118,40 @@ def _django_ddl(ctx: ImpactContext, names: Names, step: str, statements: list[St
     )
 
 
-def _django_backfill(ctx: ImpactContext, names: Names, sql: str) -> str:
+def _django_backfill(ctx: ImpactContext, batch_end: str, update: str) -> str:
     app, _, latest = _django_model(ctx)
     return (
         "import time\n\n"
         "from django.db import migrations, transaction\n\n\n"
         "def backfill(apps, schema_editor):\n"
         "    connection = schema_editor.connection\n"
+        "    last_id = 0  # below every key\n"
         "    while True:\n"
         "        with transaction.atomic(using=connection.alias), connection.cursor() as cursor:\n"
-        f"            cursor.execute({_py_str(sql)})\n"
-        "            if cursor.rowcount == 0:\n"
+        f"            cursor.execute({_py_str(_positional(batch_end, '%s'))}, [last_id])\n"
+        "            batch_end = cursor.fetchone()[0]\n"
+        "            if batch_end is None:\n"
         "                break\n"
+        f"            cursor.execute({_py_str(_positional(update, '%s'))}, [last_id, batch_end])\n"
+        "        last_id = batch_end\n"
         "        time.sleep(0.5)\n\n\n"
         "class Migration(migrations.Migration):\n"
         "    atomic = False  # one transaction per batch\n\n"
         f'    dependencies = [("{app}", "{latest}")]\n\n'
         "    operations = [migrations.RunPython(backfill, migrations.RunPython.noop)]\n"
     )
+
+
+def _positional(sql: str, marker: str) -> str:
+    """`:last_id`/`:batch_end` as a driver's positional parameters, in the order they appear (a
+    `%` already in the SQL doubled where `%s` marks a parameter)."""
+    sql = sql.replace("%", "%%") if marker == "%s" else sql
+    return re.sub(r":(?:last_id|batch_end)\b", lambda _: marker, sql)
+
+
+def _marker(names: Names) -> str:
+    """The DB-API parameter marker of the project's driver: psycopg and MySQLdb `%s`, sqlite3 `?`."""
+    return "%s" if names.dialect.family in (POSTGRES, MYSQL) else "?"
 
 
 # -- Alembic --------------------------------------------------------------------------------------
@@ -159,33 +176,42 @@ def _alembic_ddl(statements: list[Statement]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _alembic_backfill(sql: str) -> str:
+def _alembic_backfill(names: Names, batch_end: str, update: str) -> str:
+    marker = _marker(names)
     return (
         "import time\n\n"
         "from alembic import op\n\n\n"
         "def upgrade():\n"
         "    with op.get_context().autocommit_block():  # commit each batch\n"
         "        connection = op.get_bind()\n"
+        "        last_id = 0  # below every key\n"
         "        while True:\n"
-        f"            result = connection.exec_driver_sql({_py_str(sql)})\n"
-        "            if result.rowcount == 0:\n"
+        f"            batch_end = connection.exec_driver_sql({_py_str(_positional(batch_end, marker))}, (last_id,)).scalar()\n"
+        "            if batch_end is None:\n"
         "                break\n"
+        f"            connection.exec_driver_sql({_py_str(_positional(update, marker))}, (last_id, batch_end))\n"
+        "            last_id = batch_end\n"
         "            time.sleep(0.5)\n"
     )
 
 
-def _python_backfill(names: Names, sql: str) -> str:
+def _python_backfill(names: Names, batch_end: str, update: str) -> str:
     """A DB-API loop for any driver (psycopg, mysqlclient, sqlite3): one commit per batch."""
     driver = {POSTGRES: "psycopg", MYSQL: "MySQLdb"}.get(names.dialect.family or "", "sqlite3")
+    marker = _marker(names)
     return (
         "import time\n\n\n"
         f"def backfill(conn):  # a {driver} connection\n"
+        "    last_id = 0  # below every key\n"
         "    while True:\n"
         "        cur = conn.cursor()\n"
-        f"        cur.execute({_py_str(sql)})\n"
-        "        conn.commit()\n"
-        "        if cur.rowcount == 0:\n"
+        f"        cur.execute({_py_str(_positional(batch_end, marker))}, (last_id,))\n"
+        "        batch_end = cur.fetchone()[0]\n"
+        "        if batch_end is None:\n"
         "            break\n"
+        f"        cur.execute({_py_str(_positional(update, marker))}, (last_id, batch_end))\n"
+        "        conn.commit()\n"
+        "        last_id = batch_end\n"
         "        time.sleep(0.5)\n"
     )
 

@@ -10,7 +10,7 @@ Neither raises an error, so the statement is also run inside `SELECT count(*) FR
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 _READER = ("select", "with", "(")
 
@@ -25,13 +25,15 @@ def is_reader(text: str) -> bool:
     return text.lstrip().lower().startswith(_READER)
 
 
-def result_shape(conn: Any, text: str, engine: str, candidate: int = 0) -> ResultShape | None:
-    """The statement's result columns and row count; None when it cannot be wrapped or fails."""
-    counted = _first_row(conn, f"SELECT count(*) FROM ({text}) AS depmap_result", engine, candidate)
-    described = _description(conn, f"SELECT * FROM ({text}) AS depmap_result LIMIT 0", engine, candidate)
-    if counted is None or described is None:
+def result_shape(run: Callable[[str], Any], text: str) -> ResultShape | None:
+    """The statement's result columns and row count; None when it cannot be wrapped or fails.
+    `run` executes a statement with the reader's parameter values and returns its cursor, or None
+    on the engine's error."""
+    counted = run(f"SELECT count(*) FROM ({text}) AS depmap_result")
+    described = run(f"SELECT * FROM ({text}) AS depmap_result LIMIT 0")
+    if counted is None or described is None or described.description is None:
         return None
-    return ResultShape(tuple(described), int(counted[0]))
+    return ResultShape(tuple(column[0] for column in described.description), int(counted.fetchone()[0]))
 
 
 def difference(before: ResultShape | None, after: ResultShape | None) -> str | None:
@@ -49,36 +51,3 @@ def difference(before: ResultShape | None, after: ResultShape | None) -> str | N
     if before.rows != after.rows:
         said.append(f"returns {after.rows:,} rows instead of {before.rows:,}")
     return "; ".join(said)
-
-
-def _first_row(conn: Any, text: str, engine: str, candidate: int) -> tuple | None:
-    cursor = _run(conn, text, engine, candidate)
-    return cursor.fetchone() if cursor is not None else None
-
-
-def _description(conn: Any, text: str, engine: str, candidate: int) -> list[str] | None:
-    cursor = _run(conn, text, engine, candidate)
-    if cursor is None or cursor.description is None:
-        return None
-    return [column[0] for column in cursor.description]
-
-
-def _run(conn: Any, text: str, engine: str, candidate: int) -> Any:
-    from depmap.verify.statements import _BIND, _deallocate, _execute, _value
-
-    if engine == "postgres":
-        import psycopg
-
-        try:
-            conn.execute("PREPARE depmap_shape AS " + text)
-            return conn.execute(_execute(conn, "depmap_shape", candidate))
-        except psycopg.Error:
-            return None
-        finally:
-            _deallocate(conn, "depmap_shape")
-    import sqlite3
-
-    try:
-        return conn.execute(text, [_value("integer", candidate)] * len(_BIND.findall(text)))
-    except sqlite3.Error:
-        return None

@@ -107,34 +107,46 @@ def run_plan(db: Any, plan: list[Any], table: str, column_type: str, progress: C
 
 
 def _backfill(db: Any, statements: list[str], run: StepRun) -> None:
-    """Each batch statement until it updates nothing or the time budget is spent; the engine's
-    error ends it."""
+    """The plan's batches, walking the key as the plan says (`:last_id` from below the smallest
+    key, each `:batch_end` the next `:last_id`), until no rows are left or the time budget is
+    spent; the engine's error ends it."""
+    batch_end, update = (_named(sql, db.engine) for sql in statements)
     budget_end = time.perf_counter() + BACKFILL_SECONDS
     with db.connect(autocommit=True) as conn:
-        for statement in statements:
+        try:
+            smallest = conn.execute(_SMALLEST.sub(r"SELECT min(\1) FROM \2", batch_end)).fetchone()[0]
+            last_id = smallest - 1 if isinstance(smallest, int) else smallest
             for _ in range(MAX_BATCHES):
+                if last_id is None:
+                    break
                 started = time.perf_counter()
-                try:
-                    cursor = conn.execute(statement)
-                except engine_errors() as error:  # the step failed; the rest is reported
-                    run.error = error_message(error)
-                    return
+                end = conn.execute(batch_end, {"last_id": last_id}).fetchone()[0]
+                if end is None:
+                    break
+                cursor = conn.execute(update, {"last_id": last_id, "batch_end": end})
                 run.batches.append(Batch(max(cursor.rowcount, 0), time.perf_counter() - started))
-                if cursor.rowcount <= 0:
-                    break
+                last_id = end
                 if time.perf_counter() > budget_end:
-                    _finish_at_once(conn, statement, run)
+                    _finish_at_once(conn, update, last_id, run)
                     break
+        except engine_errors() as error:  # the step failed; the rest is reported
+            run.error = error_message(error)
 
 
-_BATCH_LIMIT = re.compile(r"\s+(?:ORDER\s+BY\s+\S+\s+)?LIMIT\s+\d+", re.I)
+# `SELECT max(id) FROM (SELECT id FROM t WHERE id > :last_id ...)` -> `SELECT min(id) FROM t`: the first key
+_SMALLEST = re.compile(r"SELECT max\((.+?)\) FROM \(SELECT .+? FROM (.+?) WHERE .*$", re.S)
 
 
-def _finish_at_once(conn: Any, statement: str, run: StepRun) -> None:
-    """The rest of a backfill in one statement (the batch without its LIMIT), and the time the
-    batches would have taken at the rate of the last ten."""
-    whole = _BATCH_LIMIT.sub("", statement)
-    cursor = conn.execute(whole)
+def _named(sql: str, engine: str) -> str:
+    """`:name` parameters as the driver's: psycopg writes them `%(name)s`."""
+    return re.sub(r":(last_id|batch_end)\b", r"%(\1)s", sql.replace("%", "%%")) if engine == "postgres" else sql
+
+
+def _finish_at_once(conn: Any, update: str, last_id: Any, run: StepRun) -> None:
+    """The rest of a backfill in one statement (the batch UPDATE without its upper bound), and the
+    time the batches would have taken at the rate of the last ten."""
+    whole = re.sub(r"\s+AND\s+\S+\s+<=\s+(?::batch_end|%\(batch_end\)s)", "", update)
+    cursor = conn.execute(whole, {"last_id": last_id})
     run.remaining_rows = max(cursor.rowcount, 0)
     recent = run.batches[-10:]
     rate = sum(b.rows for b in recent) / max(sum(b.seconds for b in recent), 1e-9)

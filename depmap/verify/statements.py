@@ -12,7 +12,10 @@ importing the code) with its bind parameters as the engine's (`$1` on PostgreSQL
 - writers run with generated values of their parameters' types inside a transaction that is
   rolled back, before and after the change: an INSERT that omits a new NOT NULL column, a
   positional INSERT, fail after and not before.
-Statements built at run time (template holes, f-strings) cannot run as written: not testable.
+Readers are also measured through `result_shape` (their columns and row count change without an
+error: a NATURAL JOIN, a `SELECT *`), views the code creates through `frozen_views`, and ORM creates
+through the INSERT `orm_statements` writes for them. Statements built at run time (template holes,
+f-strings) cannot run as written: not testable.
 """
 
 from __future__ import annotations
@@ -206,8 +209,28 @@ def recheck(db: Any, statements: list[AppStatement], change: list[str], undo: li
 
 def _reader_shapes(conn: Any, statements: list[AppStatement], engine: str, before: dict[int, str | None]) -> dict[int, Any]:
     """The result of each reader that ran before the change (result_shape)."""
-    return {n: result_shape(conn, s.text, engine) for n, s in enumerate(statements)
+    return {n: result_shape(lambda text: _cursor(conn, text, engine), s.text) for n, s in enumerate(statements)
             if not s.writes and not s.dynamic and n in before and before[n] is None and is_reader(s.text)}
+
+
+def _cursor(conn: Any, text: str, engine: str, candidate: int = 0) -> Any:
+    """`text` run with values of its parameters' types; its cursor, or None on the engine's error."""
+    if engine == "postgres":
+        import psycopg
+
+        try:
+            conn.execute("PREPARE depmap_shape AS " + text)
+            return conn.execute(_execute(conn, "depmap_shape", candidate))
+        except psycopg.Error:
+            return None
+        finally:
+            _deallocate(conn, "depmap_shape")
+    import sqlite3
+
+    try:
+        return conn.execute(text, [_value("integer", candidate)] * len(_BIND.findall(text)))
+    except sqlite3.Error:
+        return None
 
 
 def change_as_deployed(names: Any, proposal_failed: bool, engine: str = "postgres") -> tuple[list[str], list[str]]:

@@ -295,8 +295,9 @@ def test_table_rewrite_message_and_fix(tmp_path: Path) -> None:
         "  1. SET lock_timeout = '5s';\n"
         "  2. ALTER TABLE orders ADD COLUMN tracking_id UUID;\n"
         "  3. ALTER TABLE orders ALTER COLUMN tracking_id SET DEFAULT gen_random_uuid();\n"
-        "  4. UPDATE orders SET tracking_id = gen_random_uuid() WHERE id IN (SELECT id FROM orders WHERE tracking_id "
-        "IS NULL ORDER BY id LIMIT 5000);  -- repeat until it updates 0 rows"
+        "  4. SELECT max(id) FROM (SELECT id FROM orders WHERE id > :last_id ORDER BY id LIMIT 5000) AS batch;\n"
+        "  5. UPDATE orders SET tracking_id = gen_random_uuid() WHERE id > :last_id AND id <= :batch_end AND tracking_id "
+        "IS NULL;  -- one batch; repeat from :last_id = :batch_end until the batch end is NULL"
     )
 
 

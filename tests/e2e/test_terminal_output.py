@@ -223,7 +223,7 @@ def test_a_narrow_terminal_keeps_a_fix_indented_and_its_sql_steps_whole(user_cac
     lines = shown.splitlines()
     at = lines.index("  (the new migration)  [table-rewrite]")
     fix = lines.index("    fix: A safer approach is to add the column plain and do", at)
-    assert lines[fix:fix + 8] == [
+    assert lines[fix:fix + 9] == [
         "    fix: A safer approach is to add the column plain and do",
         "    the expensive parts without a long lock (each in its own",
         "    migration; the rollout plan lists the code to change in",
@@ -231,8 +231,9 @@ def test_a_narrow_terminal_keeps_a_fix_indented_and_its_sql_steps_whole(user_cac
         "      1. SET lock_timeout = '5s';",
         "      2. ALTER TABLE orders ADD COLUMN touched_at TIMESTAMPTZ;",
         "      3. ALTER TABLE orders ALTER COLUMN touched_at SET DEFAULT clock_timestamp();",
-        "      4. UPDATE orders SET touched_at = clock_timestamp() WHERE id IN (SELECT id FROM orders "
-        "WHERE touched_at IS NULL ORDER BY id LIMIT 5000);  -- repeat until it updates 0 rows",
+        "      4. SELECT max(id) FROM (SELECT id FROM orders WHERE id > :last_id ORDER BY id LIMIT 5000) AS batch;",
+        "      5. UPDATE orders SET touched_at = clock_timestamp() WHERE id > :last_id AND id <= :batch_end AND "
+        "touched_at IS NULL;  -- one batch; repeat from :last_id = :batch_end until the batch end is NULL",
     ]
     # A `code span` of a message is one word: on a line of its own, whole, when it is wider than the terminal.
     assert ("    `SELECT id, customer_id, status, total_cents, currency, placed_at, created_at, updated_at, paid_at "

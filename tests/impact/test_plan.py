@@ -252,8 +252,8 @@ def test_postgres_16_volatile_default_is_set_after_the_add_and_backfilled(tmp_pa
         "ALTER TABLE orders ALTER COLUMN tracking_id SET DEFAULT gen_random_uuid()",
     ]
     assert steps["backfill"]["sql"] == [
-        "UPDATE orders SET tracking_id = gen_random_uuid() WHERE id IN "
-        "(SELECT id FROM orders WHERE tracking_id IS NULL ORDER BY id LIMIT 5000)"
+        "SELECT max(id) FROM (SELECT id FROM orders WHERE id > :last_id ORDER BY id LIMIT 5000) AS batch",
+        "UPDATE orders SET tracking_id = gen_random_uuid() WHERE id > :last_id AND id <= :batch_end AND tracking_id IS NULL",
     ]
     assert "CREATE UNIQUE INDEX CONCURRENTLY orders_tracking_id_key ON orders (tracking_id)" in steps["constrain"]["sql"]
     assert "atomic = False" in steps["constrain"]["migration_code"]["django"]
@@ -266,11 +266,16 @@ def test_postgres_10_keeps_the_validated_check_instead_of_set_not_null(tmp_path:
     assert "PostgreSQL 10.23 cannot use it for SET NOT NULL" in constrain["description"]
 
 
-def test_mysql_backfill_updates_with_order_by_and_limit(tmp_path: Path) -> None:
-    steps = _steps(tmp_path, "mysql_8_0_35")
+def test_mysql_backfill_walks_the_key_without_selecting_from_the_updated_table(tmp_path: Path) -> None:
+    steps = _steps(tmp_path, "mysql_8_0_35")  # MySQL refuses an UPDATE whose subquery reads the same table
     assert steps["backfill"]["sql"] == [
-        "UPDATE orders SET discount_code = <value> WHERE discount_code IS NULL ORDER BY id LIMIT 5000"
+        "SELECT max(id) FROM (SELECT id FROM orders WHERE id > :last_id ORDER BY id LIMIT 5000) AS batch",
+        "UPDATE orders SET discount_code = <value> WHERE id > :last_id AND id <= :batch_end AND discount_code IS NULL",
     ]
+    python = steps["backfill"]["migration_code"]["python"]
+    assert "cur.execute('SELECT max(id) FROM (SELECT id FROM orders WHERE id > %s ORDER BY id LIMIT 5000) AS batch', (last_id,))" in python
+    assert ("cur.execute('UPDATE orders SET discount_code = <value> WHERE id > %s AND id <= %s AND discount_code IS NULL', "
+            "(last_id, batch_end))") in python
     assert steps["constrain"]["sql"][-1] == (
         "ALTER TABLE orders MODIFY COLUMN discount_code VARCHAR(32) NOT NULL, ALGORITHM=INPLACE, LOCK=NONE"
     )
@@ -288,3 +293,27 @@ def test_migration_code_is_valid_python(tmp_path: Path, case: str) -> None:
     for step in plan_document(tmp_path, case)["plan"]:
         for framework, code in step["migration_code"].items():
             compile(code, f"<{case} step {step['step']} {framework}>", "exec")
+
+
+def test_the_python_backfill_fills_every_row_of_a_sqlite_table_with_gaps_in_its_key(tmp_path: Path) -> None:
+    import sqlite3
+
+    backfill = _steps(tmp_path, "sqlite")["backfill"]
+    code = backfill["migration_code"]["python"].replace("<value>", "id * 10").replace("time.sleep(0.5)", "pass")
+    namespace: dict[str, Any] = {}
+    exec(compile(code, "<sqlite backfill>", "exec"), namespace)  # depmap's own generated code, not scanned code
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE TABLE orders (id INTEGER PRIMARY KEY, coupon_code TEXT)")
+    keys = [n * 3 for n in range(1, 12_001)] + [50_000, 50_001]  # gaps, and a key past every batch
+    conn.executemany("INSERT INTO orders (id, coupon_code) VALUES (?, NULL)", [(k,) for k in keys])
+    conn.execute("UPDATE orders SET coupon_code = 'kept' WHERE id = 9")  # a row a writer already set
+    conn.commit()
+    executed: list[str] = []
+    conn.set_trace_callback(executed.append)
+    namespace["backfill"](conn)
+    assert conn.execute("SELECT count(*) FROM orders WHERE coupon_code IS NULL").fetchone()[0] == 0
+    assert conn.execute("SELECT coupon_code FROM orders WHERE id = 9").fetchone()[0] == "kept"
+    assert conn.execute("SELECT coupon_code FROM orders WHERE id = 50001").fetchone()[0] == "500010"
+    updates = [sql for sql in executed if sql.startswith("UPDATE")]
+    assert len(updates) == 3  # 12,002 rows in batches of 5,000
+    assert updates[0] == "UPDATE orders SET coupon_code = id * 10 WHERE id > 0 AND id <= 15000 AND coupon_code IS NULL"
