@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
+from depmap.discover import is_test_path
 from depmap.model import COLUMN_DEF, SCHEMA_OP, SCHEMA_VERSION, TABLE_DEF, Fact, migration_order
 from depmap.schema_history import History, HistoryIndex, history_json, is_down, settle_tables
 from depmap.schema_objects import INDEX, TRIGGER, Definition, Objects, SchemaObject, replay
@@ -92,11 +93,19 @@ class Catalog:
     def from_facts(cls, facts: Iterable[Fact]) -> Catalog:
         catalog = cls()
         facts = list(facts)
+        # Test code's schema statements (a tearDown's DROP TABLE, a fixture's CREATE TABLE) are not
+        # the application's schema: they never change it. A table only test code defines is kept,
+        # as the test defines it, so the tests' own usages still have columns.
+        tests = [f for f in facts if f.kind in (TABLE_DEF, COLUMN_DEF, SCHEMA_OP) and is_test_path(f.location.path)]
+        facts = [f for f in facts if not (f.kind in (TABLE_DEF, COLUMN_DEF, SCHEMA_OP) and is_test_path(f.location.path))]
         catalog.ops = settle_tables(sorted((f for f in facts if f.kind == SCHEMA_OP), key=migration_order))
         # Rollback SQL (Alembic downgrade, RunSQL reverse_sql) never runs on the way up.
         definitions = [f for f in facts if f.kind in (TABLE_DEF, COLUMN_DEF) and f.extra.get("direction") != "down"]
         replayed = definitions + [f for f in catalog.ops if not is_down(f) and f.table]
         for fact in sorted(replayed, key=migration_order):
+            catalog.apply(fact)
+        production = set(catalog.tables) | {f.table for f in replayed}
+        for fact in sorted((f for f in tests if f.kind != SCHEMA_OP and f.table not in production), key=migration_order):
             catalog.apply(fact)
         catalog._apply_pending()
         return catalog

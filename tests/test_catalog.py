@@ -127,3 +127,27 @@ def test_a_file_of_jinja_macros_is_not_sql():
     macros = "{% macro cents_to_dollars(column) %}\n    ({{ column }} / 100)::numeric(16, 2)\n{% endmacro %}\n"
     assert scan_sql_file("macros/cents_to_dollars.sql", macros, ScanContext()).facts == []
     assert scan_sql_file("q.sql", "SELECT id FROM orders;\n", ScanContext()).facts != []
+
+
+def test_test_code_never_drops_or_alters_the_applications_tables():
+    catalog = catalog_of(
+        {
+            "app/storage/schema.sql": (
+                "CREATE TABLE objects (\n"
+                "    id TEXT NOT NULL,\n"
+                "    data JSONB NOT NULL DEFAULT '{}'::JSONB,\n"
+                "    deleted BOOLEAN NOT NULL\n"
+                ");\n"
+            ),
+            # a tearDown that leaves the test database empty, and a test's own scratch table
+            "tests/storage/teardown.sql": "DROP TABLE IF EXISTS objects CASCADE;\nALTER TABLE objects DROP COLUMN deleted;\n",
+            "tests/fixtures/scratch.sql": "CREATE TABLE scratch (id int, note text);\nDROP TABLE objects;\n",
+        }
+    )
+    assert columns(catalog, "objects") == [
+        ("id", "TEXT", False, None),
+        ("data", "JSONB", False, "CAST('{}' AS JSONB)"),  # braces in a literal are not a template hole
+        ("deleted", "BOOLEAN", False, None),
+    ]
+    assert columns(catalog, "scratch") == [("id", "INT", True, None), ("note", "TEXT", True, None)]
+    assert {op.location.path for op in catalog.history("objects").upgrades} == {"app/storage/schema.sql"}

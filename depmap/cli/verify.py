@@ -186,6 +186,21 @@ class _Loaded:
     rows: int  # rows loaded into the changed table
 
 
+def _require_table(db, table: str, rejected: list, schema_sql: str | None) -> None:
+    """The changed table must exist on the engine: nothing after this can run without it."""
+    from depmap.verify.table_shape import table_shape
+
+    with db.connect(autocommit=True) as conn:
+        if table_shape(conn, db.engine, table) is not None:
+            return
+    refused = next((r for r in rejected if table in r.statement.split("(", 1)[0]), None)
+    if refused is not None:
+        raise UserError(f"{db.label()} refused the table {table}: {refused.error}; give its DDL with --schema-sql FILE")
+    where = f"{schema_sql} does not create it" if schema_sql else (
+        "depmap read no definition of it (no CREATE TABLE, model or migration)")
+    raise UserError(f"cannot build {table}: {where}; give its DDL with --schema-sql FILE (e.g. pg_dump --schema-only)")
+
+
 def _progress(text: str) -> None:
     if verbosity() >= 0:
         click.echo(f"depmap: {text}", err=True)
@@ -221,6 +236,13 @@ def _load(index, catalog, db, table: str, statements: list, rows: int | None, se
     else:
         schema = schema_statements(catalog, tables, db.engine, root=Path(index.root), dialect=index.dialect)
     rejected = apply_schema(db, schema.statements)
+    _require_table(db, table, rejected, schema_sql)
+    if db.engine == "postgres" and not schema_sql:
+        from depmap.verify.routines import routine_statements
+
+        functions = routine_statements(index, statements)
+        rejected += apply_schema(db, functions)
+        schema.statements += functions
     known = {name: stats.rows for name, stats in statistics.items() if stats.rows}
     rows = rows or known.get(table) or 1_000_000
     _progress(f"loading {rows:,} rows into {table} on {db.label()}")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 import re
+from typing import Any
 
 import sqlglot
 from sqlglot import exp
@@ -18,7 +19,7 @@ from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import ParseError, TokenError
 
 from depmap.nesting import nesting_depth
-from depmap.model import ACCESS, HIGH, LOW, MEDIUM, PARSE_ERROR, READ, ROUTINE_CALL, SCHEMA_OP, WRITE
+from depmap.model import ACCESS, COLUMN_DEF, HIGH, LOW, MEDIUM, PARSE_ERROR, READ, ROUTINE_CALL, SCHEMA_OP, WRITE
 from depmap.sql.ddl import DdlExtractor
 from depmap.sql.fallback import tables_named, tables_named_at, touches_no_data
 from depmap.sql.schema_ops import with_text_ops, without_not_valid
@@ -90,7 +91,15 @@ def analyze_sql(text: str, dialect: str = "postgres", schema: Schema | None = No
 
 
 def _as_written(result: StatementResult, neutral: Neutralised) -> StatementResult:
-    """An unparsed statement's error quotes the SQL as written, not the neutralised text."""
+    """An unparsed statement's error quotes the SQL as written, not the neutralised text; so do
+    the SQL fragments a definition keeps (a default `'{}'::jsonb`, a CHECK, an index's WHERE),
+    whose braces or `?` looked like placeholders to the parser's neutraliser."""
+    if neutral.holes and result.kind != "unparsed":
+        observations = tuple(
+            replace(o, extra=_restored(o.extra, neutral)) if o.kind in (COLUMN_DEF, SCHEMA_OP) and _has_hole(o.extra) else o
+            for o in result.observations
+        )
+        return replace(result, observations=observations)
     if result.kind != "unparsed" or not result.error:
         return result
     observations = tuple(
@@ -98,6 +107,26 @@ def _as_written(result: StatementResult, neutral: Neutralised) -> StatementResul
         for o in result.observations
     )
     return replace(result, error=neutral.restore(result.error), observations=observations)
+
+
+def _has_hole(value: Any) -> bool:
+    if isinstance(value, str):
+        return HOLE_PREFIX in value
+    if isinstance(value, dict):
+        return any(_has_hole(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(_has_hole(v) for v in value)
+    return False
+
+
+def _restored(value: Any, neutral: Neutralised) -> Any:
+    if isinstance(value, str):
+        return neutral.restore(value)
+    if isinstance(value, dict):
+        return {k: _restored(v, neutral) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_restored(v, neutral) for v in value)
+    return value
 
 
 def _retry_template_pieces(

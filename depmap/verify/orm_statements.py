@@ -18,6 +18,7 @@ import decimal
 import uuid
 from typing import Any
 
+from depmap.discover import is_test_path
 from depmap.model import ACCESS
 from depmap.verify.names import quoted, table_sql
 from depmap.verify.table_shape import TableShape, table_shape
@@ -26,11 +27,13 @@ ORM_CREATE = "orm_create"
 
 
 def create_sites(index: Any, table: str) -> list[tuple[str, int, int]]:
-    """Where the code creates rows of `table` through an ORM: (path, first line, last line)."""
+    """Where the code creates rows of `table` through an ORM: (path, first line, last line); test
+    code only when the project judges it (`judge-test-code`), as `check` does."""
     sites = {
         (f.location.path, f.location.statement_start, f.location.end_line or f.location.line)
         for f in index.graph.writers(table)
         if f.kind == ACCESS and f.via == "orm" and f.detail == ORM_CREATE
+        and (index.config.judge_test_code or not is_test_path(f.location.path))
     }
     return sorted(sites)
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from depmap.discover import is_test_path
 from depmap.model import ACCESS, WRITE
 from depmap.verify import frozen_views
 from depmap.verify.frozen_views import ViewText, view_text
@@ -32,6 +33,8 @@ from depmap.verify.result_shape import difference, is_reader, result_shape
 from depmap.verify.schema_apply import error_message
 
 _BIND = re.compile(r"%\((?P<name>[A-Za-z_]\w*)\)s|%s|(?<![:\w]):(?P<named>[A-Za-z_]\w*)|\$(?P<number>\d+)|(?<![?\w])\?(?![?|&\w]|\s*')")
+_SCHEMA_STATEMENT = re.compile(r"\s*(CREATE|ALTER|DROP|COMMENT|GRANT|REVOKE)\b", re.I)
+_COMMENTS = re.compile(r"^(\s*(--[^\n]*\n|/\*.*?\*/))*", re.S)
 _TEMPLATE = re.compile(r"\{\{|\{%|\{[A-Za-z0-9_.]*\}")
 # Values that fit a PostgreSQL parameter of each type (pg_prepared_statements.parameter_types).
 _PG_VALUES = {"integer": 1, "bigint": 1, "smallint": 1, "numeric": 1, "real": 1.0, "double precision": 1.0,
@@ -84,8 +87,9 @@ def collect(index: Any, table: str, engine: str) -> list[AppStatement]:
     root = Path(index.root)
     found: dict[tuple[str, int], AppStatement] = {}
     texts_by_file: dict[str, list[tuple[int, int, str, bool]]] = {}
+    with_tests = index.config.judge_test_code
     for fact in index.graph.readers(table) + index.graph.writers(table):
-        if fact.kind != ACCESS or fact.via != "sql":
+        if fact.kind != ACCESS or fact.via != "sql" or (is_test_path(fact.location.path) and not with_tests):
             continue
         path = fact.location.path
         if path not in texts_by_file:
@@ -98,6 +102,8 @@ def collect(index: Any, table: str, engine: str) -> list[AppStatement]:
             writes = fact.access == WRITE or (known is not None and known.writes)
             dynamic = dynamic or bool(_TEMPLATE.search(text))
             view = None if dynamic else view_text(text, index.dialect, engine)
+            if view is None and _SCHEMA_STATEMENT.match(_COMMENTS.sub("", text)):
+                continue  # a table's trigger or function, an index: the schema, not a statement the code runs
             runnable = text if dynamic or view else in_engine_dialect(_binds(text, engine), index.dialect, engine)
             found[(path, first)] = AppStatement(path, first, last, runnable, writes, dynamic, view=view)
     return sorted(found.values(), key=lambda s: (s.path, s.line))
@@ -181,7 +187,10 @@ def recheck(db: Any, statements: list[AppStatement], change: list[str], undo: li
         others = [s if s.view is None else replace(s, dynamic=True) for s in statements]  # views are run apart
         if db.engine == "postgres":
             prepared = prepare_all(conn, others)
-            before = {**prepared, **run_writers(conn, others, db.engine, chosen)}
+            # every statement also runs before the change, so one that fails for its values (a
+            # subquery that finds no row for a NOT NULL column) fails on both sides, not only after
+            ran = [(n, s) for n, s in enumerate(others) if n in prepared and prepared[n] is None]
+            before = {**prepared, **_first_that_runs(conn, ran, db.engine, chosen)}
         else:
             conn.isolation_level = None  # explicit BEGIN/ROLLBACK around each statement
             before = run_all_rolled_back(conn, others, chosen)

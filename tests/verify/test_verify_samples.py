@@ -138,3 +138,100 @@ def test_a_natural_join_that_gains_a_column_returns_no_rows(postgres, tmp_path: 
     assert natural["observed"] == "after the change it runs, but returns 0 rows instead of 3,000"
     statuses = {(s["path"], s["line"]): (s["status"], s["changed"]) for s in document["statements"]}
     assert statuses[("shop/lines.py", 15)] == ("unaffected", None)  # USING names its column: no change
+
+
+BLOG = {
+    "pyproject.toml": "[tool.depmap]\ndialect = \"postgres\"\n",
+    "db/schema.sql": """\
+        CREATE TABLE users (id bigserial PRIMARY KEY, username text NOT NULL UNIQUE);
+        CREATE TABLE articles (id bigserial PRIMARY KEY, slug text NOT NULL UNIQUE, title text NOT NULL);
+        CREATE TABLE favorites (
+            user_id bigint NOT NULL REFERENCES users (id),
+            article_id bigint NOT NULL REFERENCES articles (id),
+            PRIMARY KEY (user_id, article_id)
+        );
+        CREATE FUNCTION touch() RETURNS trigger AS $$ BEGIN RETURN NEW; END; $$ LANGUAGE plpgsql;
+        CREATE TRIGGER articles_touch BEFORE UPDATE ON articles FOR EACH ROW EXECUTE FUNCTION touch();
+    """,
+    "blog/favorites.py": '''\
+        def favorite(cur, username, slug):
+            cur.execute(
+                """
+                INSERT INTO favorites (user_id, article_id)
+                VALUES ((SELECT id FROM users WHERE username = %s), (SELECT id FROM articles WHERE slug = %s))
+                """,
+                (username, slug),
+            )
+
+
+        def titles(cur):
+            cur.execute("SELECT title FROM articles ORDER BY title")
+            return cur.fetchall()
+    ''',
+    "tests/test_articles.py": '''\
+        def test_titles(cur):
+            cur.execute("SELECT * FROM articles")
+            assert cur.fetchall() == []
+    ''',
+}
+
+
+def test_only_the_applications_own_statements_are_rerun_each_on_both_sides(postgres, tmp_path: Path) -> None:
+    document = verify(write_files(tmp_path, BLOG), "articles.subtitle", "--type", "text")
+    statuses = {(s["path"], s["line"]): (s["status"], s["before"] or s["after"]) for s in document["statements"]}
+    assert statuses == {
+        # the subqueries find no user named 'x': the INSERT fails for its values, before the change as after
+        ("blog/favorites.py", 3): (
+            "fails before the change", 'null value in column "user_id" of relation "favorites" violates not-null constraint'),
+        ("blog/favorites.py", 12): ("unaffected", None),
+    }  # the trigger in db/schema.sql is schema, not a statement; tests/ is left out like check's verdicts
+
+
+def test_a_table_depmap_read_no_definition_of_is_one_line(postgres, tmp_path: Path) -> None:
+    root = write_files(tmp_path, {
+        "pyproject.toml": "[tool.depmap]\ndialect = \"postgres\"\n",
+        "app/report.py": 'def rows(cur):\n    cur.execute("SELECT id, total FROM ledger")\n    return cur.fetchall()\n',
+    })
+    done = run("ledger.memo", "--type", "text", "--rows", "100", cwd=root)
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines()[-1] == (
+        "depmap: cannot build ledger: depmap read no definition of it (no CREATE TABLE, model or migration); "
+        "give its DDL with --schema-sql FILE (e.g. pg_dump --schema-only)")
+
+
+EPOCHS = {
+    "pyproject.toml": "[tool.depmap]\ndialect = \"postgres\"\n",
+    "storage/schema.sql": """\
+        CREATE OR REPLACE FUNCTION as_epoch(ts TIMESTAMP) RETURNS BIGINT AS $$
+        BEGIN
+            RETURN (EXTRACT(EPOCH FROM ts) * 1000)::BIGINT;
+        END;
+        $$ LANGUAGE plpgsql IMMUTABLE;
+
+        CREATE TABLE objects (
+            id TEXT NOT NULL PRIMARY KEY,
+            last_modified TIMESTAMP NOT NULL,
+            data JSONB NOT NULL DEFAULT '{}'::JSONB
+        );
+    """,
+    "storage/queries.py": '''\
+        def newest(cur):
+            cur.execute("SELECT id, as_epoch(last_modified) FROM objects ORDER BY last_modified DESC LIMIT 10")
+            return cur.fetchall()
+
+
+        def put(cur, object_id):
+            cur.execute("INSERT INTO objects (id, last_modified) VALUES (%s, now())", (object_id,))
+    ''',
+}
+
+
+def test_the_projects_own_functions_are_created_for_the_statements_that_call_them(postgres, tmp_path: Path) -> None:
+    document = verify(write_files(tmp_path, EPOCHS), "objects.owner_id", "--type", "text", "--not-null")
+    statuses = {(s["path"], s["line"]): (s["status"], s["after"]) for s in document["statements"]}
+    assert statuses == {
+        ("storage/queries.py", 2): ("unaffected", None),  # as_epoch() exists: created from storage/schema.sql
+        ("storage/queries.py", 7): (
+            "fails after the change", 'null value in column "owner_id" of relation "objects" violates not-null constraint'),
+    }
+    assert document["schema"]["rejected"] == []

@@ -134,12 +134,21 @@ class _Header:
         self.depends_on: str | list[str] | None = None
         self.constants: dict[str, tuple[str, ...]] = {}
         self.sequences: dict[str, tuple[str, ...]] = {}
+        # Columns shared between tables: `def timestamps(): return (sa.Column(...), ...)` or
+        # `AUDIT = [sa.Column(...), ...]`, spread into `op.create_table(..., *timestamps())`.
+        self.column_groups: dict[str, list[ast.expr]] = {}
 
     @classmethod
     def of(cls, tree: ast.Module) -> _Header:
         header = cls()
         for statement in tree.body:
+            if isinstance(statement, FUNCTION_NODES) and (returned := _returned_items(statement)) is not None:
+                header.column_groups[statement.name] = returned
+                continue
             target, value = _assignment(statement)
+            if target is not None and isinstance(value, (ast.Tuple, ast.List)) and value.elts and all(
+                    isinstance(item, ast.Call) for item in value.elts):
+                header.column_groups[target] = list(value.elts)
             if target is None or value is None:
                 continue
             if target == "revision":
@@ -155,6 +164,15 @@ class _Header:
             elif values := sequence(value, {}):
                 header.sequences[target] = values
         return header
+
+
+def _returned_items(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.expr] | None:
+    """The calls a function returns as a tuple or list, when returning them is all it does."""
+    body = [s for s in function.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
+    if len(body) != 1 or not isinstance(body[0], ast.Return) or not isinstance(body[0].value, (ast.Tuple, ast.List)):
+        return None
+    items = body[0].value.elts
+    return list(items) if items and all(isinstance(item, ast.Call) for item in items) else None
 
 
 def _assignment(node: ast.AST) -> tuple[str | None, ast.expr | None]:
@@ -223,6 +241,7 @@ class _OperationVisitor(TreeVisitor):
         self.dialect = dialect
         self.op_names = op_names
         self.revision = header.revision
+        self.column_groups = header.column_groups
         self.function_symbol = f"{parsed.module_name}.{function}"
         self.names: dict[str, tuple[str, ...]] = dict(header.constants)
         self.sequences: dict[str, tuple[str, ...]] = dict(header.sequences)
@@ -353,8 +372,13 @@ class _OperationVisitor(TreeVisitor):
         primary: list[str] = []
         references: dict[str, str] = {}
         unique: set[str] = set()
-        dynamic = any(isinstance(value, ast.Starred) for value in call.args) or any(item.arg is None for item in call.keywords)
-        for item in args.positional:
+        dynamic = any(item.arg is None for item in call.keywords)
+        items: list[tuple[ast.expr, ast.expr]] = []  # (the item, where it enters this table)
+        for value in args.positional if not any(isinstance(v, ast.Starred) for v in call.args) else _in_order(args, call):
+            group = self._column_group(value.value) if isinstance(value, ast.Starred) else [value]
+            dynamic = dynamic or group is None
+            items.extend((item, value) for item in group or [])
+        for item, where in items:
             name = callee_name(item.func) if isinstance(item, ast.Call) else None
             if name == "Column":
                 spec = self._column_spec(item)
@@ -362,7 +386,7 @@ class _OperationVisitor(TreeVisitor):
                     dynamic = True
                 else:
                     specs.append(spec)
-                    nodes.append(item)
+                    nodes.append(where)
             elif name == "PrimaryKeyConstraint":
                 primary.extend(n.lower() for n in (literal_string(value) for value in item.args) if n)
             elif name == "ForeignKeyConstraint":
@@ -389,6 +413,12 @@ class _OperationVisitor(TreeVisitor):
         facts = [self._fact(TABLE_DEF, table, call, tuple(s["name"] for s in specs), "create_table", extra)]
         facts += [self._column_fact(table, spec, node, "create_table") for spec, node in zip(specs, nodes)]
         return facts
+
+    def _column_group(self, node: ast.expr) -> list[ast.expr] | None:
+        """`*timestamps()` or `*AUDIT_COLUMNS`: the module's shared columns, else None."""
+        name = node.func.id if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and not node.args else (
+            node.id if isinstance(node, ast.Name) else None)
+        return self.column_groups.get(name) if name else None
 
     def _alter_column(self, table: str, args: Arguments, call: ast.Call) -> list[Fact]:
         names = names_of(args.get(0, "column_name"), self.names)
@@ -522,6 +552,12 @@ class _OperationVisitor(TreeVisitor):
             return ()
         schema = schemas[0] if schemas[0] != DEFAULT_SCHEMAS.get(self.dialect) else ""
         return tuple(f"{schema}.{name}" if schema else name for name in names)
+
+
+def _in_order(args: Arguments, call: ast.Call) -> list[ast.expr]:
+    """The call's positional arguments with its `*spread` ones in place, the table argument out."""
+    kept = {id(value) for value in args.positional}
+    return [value for value in call.args if isinstance(value, ast.Starred) or id(value) in kept]
 
 
 def _is_schema_item(node: ast.expr) -> bool:

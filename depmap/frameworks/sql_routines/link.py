@@ -13,7 +13,8 @@ function's `NEW.col`/`OLD.col` with no table yet (`extra["trigger_row"]`). Acros
   another body) reads and writes what the function's body does, reported at the call
   (`inferred_from`), through calls up to a few levels deep.
 
-The symbolic facts are consumed; trigger rows no trigger binds are dropped (their table is unknown).
+Calls are consumed; definitions stay (verify creates the functions the code calls); trigger rows no
+trigger binds are dropped (their table is unknown).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ def link_routines(facts: list[Fact]) -> list[Fact]:
             calls.append(fact)
         else:
             rest.append(fact)
+    kept = [fact for named in definitions.values() for fact in named]  # where each routine is defined: verify creates it
     if not definitions:
         return [fact for fact in rest if not _unbound_row(fact)]
     bodies = _Bodies(definitions, rest, calls)
@@ -59,7 +61,7 @@ def link_routines(facts: list[Fact]) -> list[Fact]:
         else:
             linked.append(fact)
     linked.extend(effect for call in calls for effect in bodies.effects_at(call))
-    return linked
+    return linked + kept
 
 
 def _routine(fact: Fact) -> str | None:

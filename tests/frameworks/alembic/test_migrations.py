@@ -144,12 +144,13 @@ def test_multidb_upgrade_functions_and_their_helpers() -> None:
         facts,
         [
             (MIGRATION, at(f, 'revision = "5c0d41e7a2b3"'), "", (), None, {"down_revision": "1975ea83b712"}),
-            # `*audit_columns()` builds columns elsewhere: the list is known to be incomplete
-            (TABLE_DEF, at(f, 'op.create_table('), "daily_sales", ("day", "amount"), "create_table", {"dynamic": True}),
+            # `*audit_columns()` returns the module's shared columns: spread into the table where it is called
+            (TABLE_DEF, at(f, 'op.create_table('), "daily_sales", ("day", "amount", "loaded_at"), "create_table", {}),
             (COLUMN_DEF, at(f, 'sa.Column("day"'), "daily_sales", ("day",), "create_table",
              column("Date", False, primary_key=True)),
             (COLUMN_DEF, at(f, 'sa.Column("amount"'), "daily_sales", ("amount",), "create_table",
              column("Numeric(12, 2)", False, "'0'")),
+            (COLUMN_DEF, at(f, '*audit_columns(),'), "daily_sales", ("loaded_at",), "create_table", column("DateTime", True)),
             # _add_region() is called by upgrade_reporting(); _drop_region() only by a downgrade
             (COLUMN_DEF, at(f, 'sa.Column("region"'), "daily_sales", ("region",), "add_column",
              column("String(8)", True)),
@@ -362,3 +363,54 @@ def test_downgrade_of_a_revision_that_altered_columns() -> None:
         (at(f, 'op.drop_column("orders", "paid_at")'), at(f, 'op.drop_column("orders", "paid_at")'), "orders", "drop_column",
          ("paid_at",), {"direction": "down"}),
     ]
+
+
+SHARED_COLUMNS = '''\
+"""main tables"""
+from typing import Tuple
+
+import sqlalchemy as sa
+from alembic import op
+from sqlalchemy import func
+
+revision = "fdf8821871d7"
+down_revision = None
+
+AUDIT = [sa.Column("created_by", sa.Text, nullable=True)]
+
+
+def timestamps() -> Tuple[sa.Column, sa.Column]:
+    """Every table has them."""
+    return (
+        sa.Column("created_at", sa.TIMESTAMP(timezone=True), nullable=False, server_default=func.now()),
+        sa.Column("updated_at", sa.TIMESTAMP(timezone=True), nullable=False, server_default=func.now()),
+    )
+
+
+def upgrade() -> None:
+    op.create_table(
+        "articles",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("title", sa.Text, nullable=False),
+        *timestamps(),
+        *AUDIT,
+    )
+    op.create_table("tags", sa.Column("tag", sa.Text, primary_key=True), *columns_from_elsewhere())
+'''
+
+
+def test_columns_a_module_shares_between_tables_are_spread_into_each_table() -> None:
+    facts = scan_python("migrations/versions/fdf8821871d7_main_tables.py", SHARED_COLUMNS, ScanContext(),
+                        analyses=(ALEMBIC_MIGRATIONS,)).facts
+    lines = SHARED_COLUMNS.splitlines()
+    spread = lines.index("        *timestamps(),") + 1
+    audit = lines.index("        *AUDIT,") + 1
+    columns = [(f.columns[0], f.location.line, f.extra.get("default"), f.extra.get("nullable"))
+               for f in facts if f.kind == COLUMN_DEF and f.table == "articles"]
+    assert columns == [("id", spread - 2, None, False), ("title", spread - 1, None, False),
+                       ("created_at", spread, "now()", False), ("updated_at", spread, "now()", False),
+                       ("created_by", audit, None, True)]
+    tables = {f.table: f for f in facts if f.kind == TABLE_DEF}
+    assert tables["articles"].columns == ("id", "title", "created_at", "updated_at", "created_by")
+    assert "dynamic" not in tables["articles"].extra
+    assert tables["tags"].extra["dynamic"] is True  # a helper of another module: not guessed

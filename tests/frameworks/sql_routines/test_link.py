@@ -101,8 +101,11 @@ def test_a_call_of_a_project_function_reads_what_its_body_reads(tmp_path: Path) 
     readers = [(f.location.path, f.location.line, f.extra.get("inferred_from")) for f in index.graph.readers("teams", "member_count")]
     assert ("app/reports.py", 8, "function team_size") in readers
     assert ("migrations/0003_member_counts.sql", 36, None) in readers
-    # the symbolic facts are consumed by the linker
-    assert not [f for f in index.facts if f.kind in ("routine", "routine_call")]
+    assert not [f for f in index.facts if f.kind == "routine_call"]  # calls are consumed by the linker
+    definitions = [(f.location.path, f.location.line, f.extra["name"]) for f in index.facts if f.kind == "routine"]
+    path = "migrations/0003_member_counts.sql"
+    assert definitions == [(path, 4, "members_changed"), (path, 15, "members_changed"), (path, 25, "members_changed"),
+                           (path, 35, "team_size")]  # definitions are kept: verify creates the functions code calls
 
 
 def test_a_procedure_called_from_python_writes_what_its_body_writes(tmp_path: Path) -> None:
