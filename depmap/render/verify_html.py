@@ -94,7 +94,7 @@ def _measurement_row(step: str, m: Any, table: str) -> dict[str, Any]:
     return {
         "step": step,
         "sql": m.statement,
-        "duration": duration(m.seconds * 1000),
+        "duration": duration(m.seconds * 1000) if m.seconds or not m.error else "–",
         "effect": effect(m),
         "locks": [] if m.error else [_lock(mode, relation) for relation, mode in locks_held(m, table)],
         "error": m.error,

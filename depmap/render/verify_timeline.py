@@ -168,7 +168,7 @@ def _probe_lane(label: str, waited_ms: float, lock: str) -> Lane:
 def _statement_lane(m: Measurement, table: str, at: float) -> Lane:
     ms = m.seconds * 1000
     if m.error:
-        text = f"failed after {duration(ms)}: {m.error}"
+        text = f"failed after {duration(ms)}: {m.error}" if ms else f"failed: {m.error}"
         return Lane(m.statement, (Bar(at, ms, None, "failed", text),), text)
     held = locks_held(m, table)
     mode = m.strongest_lock(table)
