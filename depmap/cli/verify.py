@@ -60,6 +60,7 @@ def verify(obj: dict, target: str | None, column_type: str | None, not_null: boo
         raise UserError("give TABLE.COLUMN, or --migration FILE / --diff BASE_REF, not both")
     if not target and not migrations and not base_ref:
         raise UserError("name TABLE.COLUMN to verify a proposal, or --migration FILE / --diff BASE_REF (e.g. --diff origin/main)")
+    targets = _output_targets(outputs, output_format)  # a suffix that names no format: said before the run
     chosen = _engine(engine, _dialect(load_index(path, dialect, obj["debug"]), dialect, None).family)
     stats = _statistics(statistics)
     try:
@@ -82,7 +83,7 @@ def verify(obj: dict, target: str | None, column_type: str | None, not_null: boo
         raise UserError(str(error)) from None
     except engines.UnsafeDatabase as error:
         raise UserError(str(error)) from None
-    _publish(results, judged, checked, problems, output_format, outputs, project_root(path).resolve())
+    _publish(results, judged, checked, problems, output_format, targets, project_root(path).resolve())
     from depmap.verify.run import NOT_REPRODUCED
 
     failing = []
@@ -91,22 +92,27 @@ def verify(obj: dict, target: str | None, column_type: str | None, not_null: boo
     _exit_for(failing, fail_on)
 
 
-def _publish(results: list, judged: list, checked: list[str] | None, problems: list[str], output_format: str | None,
-             outputs: tuple[str, ...], root: Path) -> None:
-    """Print the report, or write one file per -o in the format its suffix names."""
+def _output_targets(outputs: tuple[str, ...], output_format: str | None) -> list[tuple[str, str]]:
+    """Each -o FILE with the format its suffix (or a single file's --format) names."""
     from depmap.render.outputs import UnknownSuffix, format_for
+
+    try:
+        return [(target, format_for(target, output_format, len(outputs) == 1)) for target in outputs]
+    except UnknownSuffix as error:
+        raise UserError(str(error)) from None
+
+
+def _publish(results: list, judged: list, checked: list[str] | None, problems: list[str], output_format: str | None,
+             targets: list[tuple[str, str]], root: Path) -> None:
+    """Print the report, or write one file per -o in its format."""
     from depmap.render.printable import printable
     from depmap.render.run_info import command_line
     from depmap.render.verify_outputs import VerifyOutput, render_verify
 
     output = VerifyOutput(results, judged, checked, problems, command_line(root=root), root.name, root)
-    if not outputs:
+    if not targets:
         click.echo(render_verify(output_format or "text", output), nl=False)
         return
-    try:
-        targets = [(target, format_for(target, output_format, len(outputs) == 1)) for target in outputs]
-    except UnknownSuffix as error:
-        raise UserError(str(error)) from None
     for target, chosen in targets:
         try:
             Path(target).write_text(render_verify(chosen, output), encoding="utf-8")

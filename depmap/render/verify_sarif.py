@@ -30,7 +30,7 @@ def verify_sarif(output: Any) -> dict[str, Any]:
             entry = _result(finding, result.target, rule_index.get(finding.rule), prefixed, seen, origin)
             if verdict.status == NOT_REPRODUCED:
                 entry["level"] = "note"
-            entry["message"]["text"] += f"\n\n{verdict.status.capitalize()} on {result.engine}: {verdict.observed}"
+            entry["message"]["text"] += f"\n\nOn {result.engine}, {verdict.status}: {verdict.observed}"
             entry["properties"].update(verification=verdict.status, observed=verdict.observed, engine=result.engine)
             results.append(entry)
         for finding in result.findings:
