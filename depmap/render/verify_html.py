@@ -98,6 +98,7 @@ def _measurement_row(step: str, m: Any, table: str) -> dict[str, Any]:
         "effect": effect(m),
         "locks": [] if m.error else [_lock(mode, relation) for relation, mode in locks_held(m, table)],
         "error": m.error,
+        "unmeasured": not m.transaction,  # CONCURRENTLY runs outside a transaction: its locks are not seen
     }
 
 
@@ -113,6 +114,7 @@ def _backfill_row(step: str, run: Any, table: str, engine: str) -> dict[str, Any
         "effect": f"updated {rows:,} rows in {len(run.batches):,} batch(es)",
         "locks": locks,
         "error": run.error,
+        "unmeasured": False,
     }
 
 

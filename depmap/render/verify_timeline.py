@@ -173,7 +173,8 @@ def _statement_lane(m: Measurement, table: str, at: float) -> Lane:
     held = locks_held(m, table)
     mode = m.strongest_lock(table)
     parts = [duration(ms), effect(m)]
-    parts += [f"{lock_label(lock)} on {relation}" for relation, lock in held] or ["no table lock"]
+    parts += [f"{lock_label(lock)} on {relation}" for relation, lock in held] or [
+        "no table lock" if m.transaction else "locks not measured (it ran outside a transaction)"]
     text = ", ".join(parts)
     return Lane(m.statement, (Bar(at, ms, mode, "run", text),), text)
 

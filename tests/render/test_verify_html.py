@@ -9,6 +9,7 @@ from dataclasses import replace
 
 from depmap.render.verify_outputs import render_verify
 from depmap.render.verify_timeline import MAX_BATCH_BARS, change_timeline, lock_label
+from depmap.verify.measure import Measurement
 from depmap.verify.run import Batch, StepRun
 from tests.render.dom import Element, parse
 from tests.render.verify_reports import migration_output, single_output, touched_at
@@ -218,3 +219,18 @@ def test_no_change_verified_says_so():
     page = page_of(output)
     assert page.one("h1").text() == "0 changes from 1 migration file, verified"
     assert page.one("#checked").texts("p") == ["No migration in this change adds a column or runs an operation with findings."]
+
+
+def test_a_statement_run_outside_a_transaction_says_its_locks_were_not_seen():
+    result, _ = touched_at(origin=None)
+    index = Measurement("CREATE INDEX CONCURRENTLY orders_touched_at_idx ON orders (touched_at)", 0.25, transaction=False)
+    output = single_output()
+    output.results = [replace(result, steps=[StepRun(5, "Index the column", [index])])]
+    page = page_of(output)
+    row = page.select("#v1-measurements tbody tr")[1]
+    assert [td.text() for td in row.select("td")] == [
+        "5. Index the column", "CREATE INDEX CONCURRENTLY orders_touched_at_idx ON orders (touched_at)", "250.0 ms", "ran",
+        "not measured (outside a transaction)", "none"]
+    assert bars(page, "v1-bars")[1] == (
+        "CREATE INDEX CONCURRENTLY orders_touched", "bar bar-run lock-none", "left:0%;width:12.5%",
+        "250.0 ms, ran, locks not measured (it ran outside a transaction)")
