@@ -3,7 +3,6 @@ real, throwaway database."""
 
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,7 +10,7 @@ from typing import Any
 
 import click
 
-from depmap.cli.group import UserError, cli, dialect_option, load_index, project_path, run_options, verbosity
+from depmap.cli.group import UserError, check_outputs, cli, dialect_option, load_index, project_path, project_root, run_options, verbosity
 from depmap.cli.judge import FAIL_ON, _dialect, _exit_for, _impact_reports
 
 
@@ -40,8 +39,11 @@ QUEUE_TIMEOUT_MS = 200
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the generated values.")
 @click.option("--max-lock-ms", type=click.IntRange(min=0), default=2000, show_default=True,
               help="An ACCESS EXCLUSIVE lock held longer than this by the proposal is a finding (verify-lock).")
-@click.option("--format", "output_format", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True,
-              help="text for the terminal, json (the contract), markdown for a pull-request comment.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "markdown", "html", "sarif"]), default=None,
+              help="text for the terminal (the default), json (the contract), markdown for a pull-request comment, "
+                   "html for a page with the timeline, sarif for code scanning; with -o FILE, the file's suffix.")
+@click.option("-o", "--output", "outputs", multiple=True, type=click.Path(dir_okay=False), callback=check_outputs,
+              help="Write the report to FILE; repeat for several formats, each chosen by its suffix (.html, .md, .sarif, .json, .txt).")
 @click.option("--fail-on", type=FAIL_ON, default="breaking", show_default=True, help="Exit 1 when a finding reaches this severity.")
 @project_path()
 @dialect_option
@@ -50,7 +52,7 @@ QUEUE_TIMEOUT_MS = 200
 def verify(obj: dict, target: str | None, column_type: str | None, not_null: bool, default: str | None,
            migrations: tuple[str, ...], base_ref: str | None, rows: int | None, schema_sql: str | None,
            statistics: str | None, engine: str, dsn: str | None, i_own_it: bool, seed: int, max_lock_ms: int,
-           output_format: str, fail_on: str, path: str, dialect: str | None) -> None:
+           output_format: str | None, outputs: tuple[str, ...], fail_on: str, path: str, dialect: str | None) -> None:
     """Prove a proposed column (TABLE.COLUMN), or the columns migrations add, on a real database with rows."""
     from depmap.verify import engines
 
@@ -58,6 +60,7 @@ def verify(obj: dict, target: str | None, column_type: str | None, not_null: boo
         raise UserError("give TABLE.COLUMN, or --migration FILE / --diff BASE_REF, not both")
     if not target and not migrations and not base_ref:
         raise UserError("name TABLE.COLUMN to verify a proposal, or --migration FILE / --diff BASE_REF (e.g. --diff origin/main)")
+    targets = _output_targets(outputs, output_format)  # a suffix that names no format: said before the run
     chosen = _engine(engine, _dialect(load_index(path, dialect, obj["debug"]), dialect, None).family)
     stats = _statistics(statistics)
     try:
@@ -80,7 +83,7 @@ def verify(obj: dict, target: str | None, column_type: str | None, not_null: boo
         raise UserError(str(error)) from None
     except engines.UnsafeDatabase as error:
         raise UserError(str(error)) from None
-    _publish(results, checked, problems, output_format)
+    _publish(results, judged, checked, problems, output_format, targets, project_root(path).resolve())
     from depmap.verify.run import NOT_REPRODUCED
 
     failing = []
@@ -89,28 +92,34 @@ def verify(obj: dict, target: str | None, column_type: str | None, not_null: boo
     _exit_for(failing, fail_on)
 
 
-def _publish(results: list, checked: list[str] | None, problems: list[str], output_format: str) -> None:
-    from depmap.model import SCHEMA_VERSION
-    from depmap.verify.report import document, markdown, text_lines
+def _output_targets(outputs: tuple[str, ...], output_format: str | None) -> list[tuple[str, str]]:
+    """Each -o FILE with the format its suffix (or a single file's --format) names."""
+    from depmap.render.outputs import UnknownSuffix, format_for
 
-    if output_format == "markdown":
-        click.echo(markdown(results, checked), nl=False)
+    try:
+        return [(target, format_for(target, output_format, len(outputs) == 1)) for target in outputs]
+    except UnknownSuffix as error:
+        raise UserError(str(error)) from None
+
+
+def _publish(results: list, judged: list, checked: list[str] | None, problems: list[str], output_format: str | None,
+             targets: list[tuple[str, str]], root: Path) -> None:
+    """Print the report, or write one file per -o in its format."""
+    from depmap.render.printable import printable
+    from depmap.render.run_info import command_line
+    from depmap.render.verify_outputs import VerifyOutput, render_verify
+
+    output = VerifyOutput(results, judged, checked, problems, command_line(root=root), root.name, root)
+    if not targets:
+        click.echo(render_verify(output_format or "text", output), nl=False)
         return
-    if output_format == "json":
-        if checked is None:
-            click.echo(json.dumps(document(results[0]), indent=2, ensure_ascii=False))
-        else:
-            click.echo(json.dumps({"schema_version": SCHEMA_VERSION, "migrations": checked, "problems": problems,
-                                   "columns": [document(result) for result in results]}, indent=2, ensure_ascii=False))
-        return
-    if checked is not None:
-        click.echo(f"Verified {len(checked)} migration file(s): {len(results)} change(s)")
-        for problem in problems:
-            click.echo(f"depmap: {problem}")
-    for number, result in enumerate(results):
-        if number or checked is not None:
-            click.echo("")
-        click.echo("\n".join(text_lines(result)))
+    for target, chosen in targets:
+        try:
+            Path(target).write_text(render_verify(chosen, output), encoding="utf-8")
+        except OSError as error:
+            raise UserError(f"cannot write '{target}': {error.strerror or error}") from None
+        if verbosity() >= 0:
+            click.echo(f"depmap: wrote {chosen} report to {printable(target)}", err=True)
 
 
 def _run_migrations(obj: dict, db, path: str, dialect: str | None, chosen: str, version: str | None, migrations: tuple[str, ...],
