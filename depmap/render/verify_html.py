@@ -20,7 +20,7 @@ from depmap.render.verify_timeline import (Timeline, blocks, change_timeline, du
 from depmap.verify.run import CONFIRMED, NOT_REPRODUCED, NOT_TESTABLE, at_production_size
 
 STATUS_CLASS = {CONFIRMED: "confirmed", NOT_REPRODUCED: "not-reproduced", NOT_TESTABLE: "not-testable"}
-FAILING = ("fails after the change", "fails before the change")
+FAILING = ("fails after the change", "changes after the change", "fails before the change")
 
 
 @dataclass
@@ -143,10 +143,10 @@ def _recheck_summary(rechecks: list[Any]) -> str:
 
 def _failing_view(check: Any) -> dict[str, Any]:
     s = check.statement
-    after = check.status == "fails after the change"
+    error = {"fails after the change": check.after, "fails before the change": check.before}.get(check.status, check.changed)
     return {
-        "where": f"{s.path}:{s.line}",
+        "where": f"{s.path}:{s.line}" + (" (the ORM's INSERT)" if s.orm else ""),
         "status": check.status,
-        "error": check.after if after else check.before,
+        "error": error,
         "sql": s.text,
     }
