@@ -58,6 +58,10 @@ def fill(db: Any, catalog: Any, table: str, rows: int, *, seed: int = 0, neighbo
             connection.execute("PRAGMA foreign_keys = ON")
             connection.execute("PRAGMA synchronous = OFF")
         loader = _Loader(connection, db.engine, seed, statistics or {}, result, progress)
+        if db.engine == "mysql":
+            from depmap.verify.mysql_fill import prepare_session
+
+            loader.mariadb = prepare_session(connection)
         counts = {table: rows, **{n: c for n, c in (neighbours or {}).items() if n != table}}
         for name in loader.plan(counts, catalog):
             loader.load(name, loader.counts[name])
@@ -81,6 +85,7 @@ class _Loader:
         self.counts: dict[str, int] = {}
         self.shapes: dict[str, TableShape] = {}
         self.columns: dict[str, dict[str, _Column]] = {}  # loaded tables: how each value was made
+        self.mariadb = False  # MySQL family: MariaDB's SEQUENCE engine numbers the rows
 
     # -- which tables, in which order ------------------------------------------------------------
 
@@ -258,6 +263,11 @@ class _Loader:
             overriding = " OVERRIDING SYSTEM VALUE" if any(c.shape.always_identity for c in columns.values()) else ""
             return (f"INSERT INTO {_quoted(shape.name)} ({names}){overriding}\n"
                     f"SELECT {values}\nFROM generate_series({first}::bigint, {last}) AS g(i)")  # fmt: skip
+        if self.engine == "mysql":
+            from depmap.verify.mysql_fill import rows_source
+
+            with_clause, source = rows_source(first, last, self.mariadb)
+            return f"INSERT INTO {_quoted(shape.name)} ({names})\n{with_clause}SELECT {values}\nFROM {source}"
         return (f"INSERT INTO {_quoted(shape.name)} ({names})\n"
                 f"WITH RECURSIVE g(i) AS (SELECT {first} UNION ALL SELECT i + 1 FROM g WHERE i < {last})\n"
                 f"SELECT {values}\nFROM g")  # fmt: skip
@@ -294,6 +304,11 @@ class _Loader:
         return False
 
     def _violated(self, shape: TableShape, error: BaseException) -> CheckShape | None:
+        if self.engine == "mysql":
+            from depmap.verify.mysql_fill import violated_check
+
+            name = violated_check(error)
+            return next((c for c in shape.checks if c.name == name), None) if name else None
         diag = getattr(error, "diag", None)
         if diag is not None:
             if getattr(diag, "sqlstate", None) != "23514":
@@ -325,7 +340,8 @@ class _Loader:
         return changed
 
     def _after_load(self, shape: TableShape, rows: int) -> None:
-        """PostgreSQL: sequences continue after the loaded keys, and the planner sees the new rows."""
+        """PostgreSQL: sequences continue after the loaded keys, and the planner sees the new rows.
+        (InnoDB's AUTO_INCREMENT continues after the largest value inserted by itself.)"""
         if self.engine != "postgres":
             return
         for column in shape.columns:

@@ -1,4 +1,4 @@
-"""The DDL that recreates some catalog tables on a throwaway engine ("postgres" or "sqlite").
+"""The DDL that recreates some catalog tables on a throwaway engine ("postgres", "sqlite" or "mysql").
 
 Columns with their types (normalised by `column_types`), NOT NULL, the defaults the engine takes,
 primary keys, unique constraints, CHECK constraints that parse in the engine's dialect, foreign
@@ -6,6 +6,7 @@ keys between the tables being created (parents first; on PostgreSQL a cycle's cl
 afterwards), indexes, and the views over those tables whose SQL is known. What cannot be written is
 left out with a note (a trigger's body, an exclusion constraint, a default the engine rejects), so
 the plan always builds. `apply_schema` runs the statements; `statements_from_file` reads a dump.
+MariaDB/MySQL's differences (types, AUTO_INCREMENT, key lengths) live in `mysql_schema`.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from depmap.verify.view_sql import view_sql
 
 __all__ = ["SchemaPlan", "schema_statements", "apply_schema", "Rejected", "statements_from_file", "views_over"]
 
-ENGINES = ("postgres", "sqlite")
+ENGINES = ("postgres", "sqlite", "mysql")
 # A single-column integer key is SQLite's rowid alias, written INTEGER so SQLite treats it as one.
 _INTEGER_KEYS = frozenset({"INT", "INTEGER", "BIGINT", "SMALLINT"})
 
@@ -47,7 +48,11 @@ def schema_statements(
     texts (defaults, checks, views) are written; `root` lets a view's SQL be read from its file."""
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
-    writer = _Writer(catalog, engine, dialect)
+    if engine == "mysql":
+        from depmap.verify.mysql_schema import MySQLWriter as writer_class
+    else:
+        writer_class = _Writer
+    writer = writer_class(catalog, engine, dialect)
     plan = SchemaPlan()
     names = [n for n in dict.fromkeys(tables) if n in catalog.tables]
     plan.notes.extend(f"{n}: not in the catalog; not created" for n in dict.fromkeys(tables) if n not in catalog.tables)
@@ -57,7 +62,7 @@ def schema_statements(
     for name in ordered:
         plan.statements.append(writer.create_table(catalog.tables[name], created, inline_skip=closing))
     for name, item in closing:
-        if engine == "postgres":
+        if engine != "sqlite":
             plan.statements.append(f"ALTER TABLE {writer.q(name)} ADD {writer.foreign_key(item)}")
     for name in ordered:
         plan.statements.extend(writer.indexes(catalog.tables[name]))
@@ -112,7 +117,7 @@ class _Writer:
         return quote_identifier(Dialect(self.engine), name)
 
     def create_table(self, table: Table, created: set[str], inline_skip: list[tuple[str, SchemaObject]]) -> str:
-        types = {name: engine_type(column, self.engine) for name, column in table.columns.items()}
+        types = {name: self.column_type(table, column) for name, column in table.columns.items()}
         self.notes.extend(f"{table.name}.{t.note}" for t in types.values() if t.note)
         primary = next(iter(table.objects.of_kind(PRIMARY_KEY)), None)
         rowid = None  # SQLite numbers a row itself only through an INTEGER PRIMARY KEY column
@@ -126,7 +131,7 @@ class _Writer:
             lines.append(f"{self._named(primary)}PRIMARY KEY ({self._columns(primary.columns)})")
         for item in table.objects.of_kind(UNIQUE):
             lines.append(f"{self._named(item)}UNIQUE ({self._columns(item.columns)})")
-        skipped = {id(item) for name, item in inline_skip if name == table.name and self.engine == "postgres"}
+        skipped = {id(item) for name, item in inline_skip if name == table.name and self.engine != "sqlite"}
         for item in table.objects.of_kind(FOREIGN_KEY):
             if _target(item) in created and id(item) not in skipped:
                 lines.append(self.foreign_key(item))
@@ -143,6 +148,9 @@ class _Writer:
                 self.notes.append(f"{table.name}: {item.kind} constraint {item.name or ''} left out".replace("  ", " "))
         body = ",\n".join(f"    {line}" for line in lines)
         return f"CREATE TABLE {self.q(table.name)} (\n{body}\n)"
+
+    def column_type(self, table: Table, column: Column) -> EngineType:
+        return engine_type(column, self.engine)
 
     def _column(self, table: Table, column: Column, kind: EngineType, rowid: bool) -> str:
         parts = [self.q(column.name), kind.sql]
