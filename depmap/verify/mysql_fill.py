@@ -41,3 +41,4 @@ def violated_check(error: BaseException) -> str | None:
     message = str(arguments[1]) if len(arguments) >= 2 else str(error)
     match = _VIOLATED.search(message)
     return (match.group(1) or match.group(2)) if match else None
+

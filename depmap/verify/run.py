@@ -79,6 +79,10 @@ class Verdict:
 
 
 def measure(db: Any, statements: list[str], table: str, *, keep: bool) -> list[Measurement]:
+    if db.engine == "mysql":
+        from depmap.verify.mysql_measure import measure_mysql
+
+        return measure_mysql(db, statements, table, keep=keep)
     with db.connect(autocommit=True) as conn:
         if db.engine == "postgres":
             return measure_postgres(conn, statements, table, keep=keep)
