@@ -2,7 +2,8 @@
 
 depmap found each statement statically; here its whole text comes back (a `.sql` file's statement
 by depmap's splitter, a Python string through the SQL-strings analysis that found it, never by
-importing the code) with its bind parameters as the engine's (`$1` on PostgreSQL, `?` on SQLite):
+importing the code) with its bind parameters as the engine's (`$1` on PostgreSQL, `?` on SQLite and MariaDB/MySQL,
+whose recheck is `mysql_statements`):
 
 - every statement is prepared before the change; one that fails already is listed apart (code
   depmap could not reconstruct, or code that is broken today);
@@ -144,6 +145,10 @@ def _binds(text: str, engine: str) -> str:
 
 def recheck(db: Any, statements: list[AppStatement], change: list[str], undo: list[str]) -> list[Recheck]:
     """Every statement before and after `change` (kept while the statements run, then undone)."""
+    if db.engine == "mysql":
+        from depmap.verify.mysql_statements import recheck_mysql
+
+        return recheck_mysql(db, statements, change, undo)
     with db.connect(autocommit=True) as conn:
         chosen: dict[int, int] = {}  # the candidate values each statement ran with before the change
         if db.engine == "postgres":
