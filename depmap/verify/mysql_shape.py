@@ -49,7 +49,7 @@ def mysql_shape(connection: Any, table: str) -> TableShape | None:
         if json:
             json_columns.add(json.group(1))
         else:
-            checks.append(CheckShape(name, clause))
+            checks.append(CheckShape(name, _backticked(clause)))
     for name, type_, not_null, auto, generated in rows:
         type_ = "json" if name in json_columns else str(type_)
         shape.columns.append(ColumnShape(name, type_, bool(not_null), bool(auto), generated=bool(generated),
@@ -65,6 +65,12 @@ def mysql_shape(connection: Any, table: str) -> TableShape | None:
         shape.foreign_keys.append(ForeignKeyShape(tuple(p[0] for p in parts), parts[0][1], tuple(p[2] for p in parts)))
     shape.checks.extend(checks)
     return shape
+
+
+def _backticked(clause: str) -> str:
+    """A session with ANSI_QUOTES (the fill's) reads identifiers back in double quotes, which
+    MySQL's own parser takes for strings: write them in backticks again."""
+    return re.sub(r'"((?:[^"]|"")*)"', lambda m: "`" + m.group(1).replace('""', '"') + "`", clause)
 
 
 def _distinct(rows: list[tuple[str, str]]) -> list[tuple[str, str]]:
