@@ -31,7 +31,8 @@ ALGORITHMS = ("INSTANT", "INPLACE")
 # ER_ALTER_OPERATION_NOT_SUPPORTED and ..._REASON: "ALGORITHM=INSTANT is not supported ...".
 NOT_SUPPORTED = (1845, 1846)
 _ALTER = re.compile(r"^\s*ALTER\s+TABLE\b", re.I)
-_HAS_ALGORITHM = re.compile(r"\bALGORITHM\s*=", re.I)
+_HAS_ALGORITHM = re.compile(r"\bALGORITHM\s*=\s*(\w+)", re.I)
+_SCHEMA_CHANGE = re.compile(r"^\s*(ALTER\s+TABLE|CREATE\s+(UNIQUE\s+|FULLTEXT\s+|SPATIAL\s+)?INDEX|DROP\s+INDEX)\b", re.I)
 _TABLE_ID = {True: "SELECT table_id FROM information_schema.innodb_sys_tables WHERE name = CONCAT(DATABASE(), '/', %s)",
              False: "SELECT table_id FROM information_schema.innodb_tables WHERE name = CONCAT(DATABASE(), '/', %s)"}
 _LOCKS = """
@@ -60,8 +61,10 @@ def _measured(conn: Any, watcher: Any, statement: str, table: str, mariadb: bool
     rows = _count(conn, table)
     indexes = _index_names(conn, table)
     identity = _table_id(conn, table, mariadb)
+    written = _HAS_ALGORITHM.search(statement)
     attempts = [(f"{statement}, ALGORITHM={a}", a) for a in ALGORITHMS] if _is_plain_alter(statement) else []
-    attempts.append((statement, "COPY" if attempts else None))
+    as_written = written.group(1).upper() if written and written.group(1).upper() in ("INSTANT", "INPLACE", "COPY") else None
+    attempts.append((statement, "COPY" if attempts else as_written))
     sampler = _LockSampler(watcher, _thread_id(conn), table)
     for text, algorithm in attempts:
         read_before = _rows_read(conn)
@@ -77,6 +80,8 @@ def _measured(conn: Any, watcher: Any, statement: str, table: str, mariadb: bool
             return Measurement(statement, seconds, error=error_text(error))
         seconds = time.perf_counter() - started
         sampler.stop()
+        if _SCHEMA_CHANGE.match(statement) is None:  # SET, UPDATE, ...: no table to rebuild
+            return Measurement(statement, seconds)
         read = _rows_read(conn) - read_before
         rebuilt = None if identity is None else _table_id(conn, table, mariadb) != identity
         if algorithm in ("INPLACE", None) and not rebuilt and _index_names(conn, table) - indexes:
