@@ -9,7 +9,7 @@ import pytest
 from depmap.index.build import build_index
 from depmap.verify.fill import fill
 from depmap.verify.related_tables import related_tables
-from depmap.verify.schema_sql import Rejected, apply_schema, schema_statements
+from depmap.verify.schema_sql import Rejected, apply_schema, schema_statements, statements_from_file
 
 FIXTURE = Path(__file__).parent / "fixtures" / "mysql_shop"
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
@@ -123,3 +123,28 @@ def test_a_statement_mariadb_refuses_is_listed_not_fatal(mysql_database):
         tables = conn.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE() "
                               "ORDER BY 1").fetchall()
     assert tables == (("customers",), ("orders",))
+
+
+MYSQLDUMP = """-- MariaDB dump 10.19  Distrib 10.11.19-MariaDB, for debian-linux-gnu (x86_64)
+/*!40101 SET @OLD_CHARACTER_SET_CLIENT=@@CHARACTER_SET_CLIENT */;
+/*!40101 SET NAMES utf8mb4 */;
+DROP TABLE IF EXISTS `orders`;
+/*!40101 SET @saved_cs_client     = @@character_set_client */;
+CREATE TABLE `orders` (
+  `id` bigint(20) NOT NULL AUTO_INCREMENT,
+  `note` varchar(40) DEFAULT 'a;b',
+  PRIMARY KEY (`id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+/*!40101 SET character_set_client = @saved_cs_client */;
+"""
+
+
+def test_a_mysqldump_without_data_is_a_schema_file(tmp_path, mysql_database):
+    dump = tmp_path / "schema.sql"
+    dump.write_text(MYSQLDUMP, encoding="utf-8")
+    statements = statements_from_file(dump, "mysql")
+    assert statements == ["DROP TABLE IF EXISTS `orders`",
+                          "CREATE TABLE `orders` (\n  `id` bigint(20) NOT NULL AUTO_INCREMENT,\n  `note` varchar(40) "
+                          "DEFAULT 'a;b',\n  PRIMARY KEY (`id`)\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4"]
+    assert apply_schema(mysql_database, statements) == []
+    assert fill(mysql_database, None, "orders", 1000).rows == {"orders": 1000}
