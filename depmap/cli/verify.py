@@ -148,6 +148,8 @@ def _run_migrations(obj: dict, db, path: str, chosen: str, version: str | None, 
 def _drop_created(db, tables: list[str]) -> None:
     """The tables a run created, dropped, so the next column starts from the schema before the change."""
     with db.connect(autocommit=True) as conn:
+        if db.engine == "mysql":  # no CASCADE there: the foreign keys between them are not checked instead
+            conn.execute("SET SESSION foreign_key_checks = 0")
         for name in reversed(tables):
             quoted = f"`{name}`" if db.engine == "mysql" else f'"{name}"'
             conn.execute(f"DROP TABLE IF EXISTS {quoted}" + (" CASCADE" if db.engine == "postgres" else ""))

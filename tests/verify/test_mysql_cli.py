@@ -75,3 +75,21 @@ def test_a_mysql_dsn_with_tables_is_refused_in_one_line(mysql_database, project)
     assert done.stderr == (f"depmap: database {name} on {mysql_database.dsn.split('unix_socket=')[1]} already has 1 table "
                            "(orders): verify creates and drops tables there, so give it an empty, disposable database, "
                            "or --i-own-this-database to use this one anyway\n")
+
+
+def test_each_column_a_migration_adds_is_verified_on_a_fresh_schema(mariadb, project) -> None:
+    (project / "migrations" / "0002_gifts.sql").write_text(
+        "ALTER TABLE orders ADD COLUMN gift_message VARCHAR(200) NOT NULL;\n"
+        "ALTER TABLE customers ADD COLUMN referral_code VARCHAR(20) UNIQUE;\n", encoding="utf-8")
+    done = run("--migration", "migrations/0002_gifts.sql", "--rows", "3000", "--format", "json", cwd=project)
+    assert done.returncode == 1, done.stderr
+    document = json.loads(done.stdout)
+    measured = [(c["target"], c["rows"], c["proposal"]["algorithm"], c["proposal"]["rewrote"]) for c in document["columns"]]
+    assert measured == [  # the second column's tables were built again, after the first's were dropped
+        ("orders.gift_message", {"customers": 300, "orders": 3000}, "INSTANT", False),
+        ("customers.referral_code", {"customers": 3000, "orders": 300}, "INPLACE", True),
+    ]
+    verdicts = [(v["rule"], v["line"], v["status"]) for c in document["columns"] for v in c["verdicts"]
+                if v["path"] == "migrations/0002_gifts.sql" or v["rule"] == "not-null-without-default"]
+    assert verdicts == [("not-null-without-default", 15, "confirmed"), ("lock-timeout", 1, "confirmed"),
+                        ("table-rewrite", 2, "confirmed"), ("lock-timeout", 2, "confirmed")]
