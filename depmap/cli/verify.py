@@ -62,7 +62,7 @@ def verify(obj: dict, target: str | None, column_type: str | None, not_null: boo
     stats = _statistics(statistics)
     try:
         if dsn:
-            context = engines.user_database(dsn, i_own_it=i_own_it)
+            context = _user_database(dsn, i_own_it)
         else:
             context = engines.throwaway_postgres() if chosen == "postgres" else _throwaway_mysql() if chosen == "mysql" \
                 else engines.throwaway_sqlite()
@@ -173,6 +173,14 @@ def _engine(choice: str, family: str | None) -> str:
         return family
     raise UserError(f"depmap verify runs on PostgreSQL, SQLite and MariaDB/MySQL; the project's dialect is {family or 'unknown'}: "
                     "pass --engine postgres, sqlite or mysql to try it there")
+
+
+def _user_database(dsn: str, i_own_it: bool):
+    from depmap.verify import engines, mysql_engine
+
+    if mysql_engine.is_mysql_dsn(dsn):
+        return mysql_engine.user_mysql_database(dsn, i_own_it=i_own_it)
+    return engines.user_database(dsn, i_own_it=i_own_it)
 
 
 def _throwaway_mysql():

@@ -93,7 +93,7 @@ class _Loader:
         pending = list(counts)
         while pending:
             name = pending.pop(0)
-            shape = table_shape(self.connection, self.engine, name)
+            shape = self._shape(name)
             if shape is None:
                 known = catalog is not None and getattr(catalog, "get", lambda _: None)(name) is not None
                 self.result.notes.append(f"{name}: not in the database{' (its CREATE was rejected)' if known else ''}; not filled")
@@ -106,6 +106,13 @@ class _Loader:
                     pending.append(key.parent)
                     self.result.notes.append(f"{key.parent}: filled with {self.counts[key.parent]} rows because {name} references it")
         return _parents_first(self.shapes)
+
+    def _shape(self, table: str) -> TableShape | None:
+        if self.engine == "mysql":
+            from depmap.verify.mysql_shape import mysql_shape
+
+            return mysql_shape(self.connection, table)
+        return table_shape(self.connection, self.engine, table)
 
     def _empty(self, table: str) -> bool:
         try:

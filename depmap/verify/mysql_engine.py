@@ -142,11 +142,6 @@ def connect(dsn: str, *, autocommit: bool = False, timeout: int = 10) -> MySQLCo
     return MySQLConnection(pymysql.connect(**options))
 
 
-def label(version: tuple[int, ...]) -> str:
-    """MariaDB numbers its releases from 10 on, MySQL stays below: the version names the product."""
-    return f"{'MariaDB' if version[:1] >= (10,) else 'MySQL'} {'.'.join(map(str, version))}"
-
-
 def server_version(connection: MySQLConnection) -> tuple[int, ...]:
     """`10.11.19-MariaDB-0+deb12u1` -> (10, 11, 19)."""
     text = connection.execute("SELECT VERSION()").fetchone()[0]
@@ -167,7 +162,7 @@ def throwaway_mysql() -> Iterator[Database]:
     server = _Server(*found)
     with _guarded(server.stop):
         server.start()
-        yield Database("mysql", server.version, server.dsn)
+        yield Database("mysql", server.version, server.dsn, opener=connect)
 
 
 class _Server:
@@ -270,6 +265,10 @@ _TABLES = ("SELECT table_name, table_type FROM information_schema.tables WHERE t
            "ORDER BY table_name")
 
 
+def is_mysql_dsn(dsn: str) -> bool:
+    return dsn.startswith(("mysql:", "mariadb:"))
+
+
 @contextmanager
 def user_mysql_database(dsn: str, *, i_own_it: bool = False) -> Iterator[Database]:
     """A MariaDB/MySQL database the user provides: refused when it already holds tables (unless
@@ -287,7 +286,7 @@ def user_mysql_database(dsn: str, *, i_own_it: bool = False) -> Iterator[Databas
         raise UnsafeDatabase(_refusal(describe(dsn), sorted(name for name, _ in before)))
     try:
         with _guarded():
-            yield Database("mysql", version, dsn)
+            yield Database("mysql", version, dsn, opener=connect)
     finally:
         with _signals_blocked(), connect(dsn, autocommit=True) as connection:
             connection.execute("SET SESSION lock_wait_timeout = 10, foreign_key_checks = 0")

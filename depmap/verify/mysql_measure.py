@@ -48,7 +48,7 @@ def measure_mysql(db: Any, statements: Iterable[str], table: str, *, keep: bool 
         mariadb = db.version[:1] >= (10,)
         for statement in statements:
             text = statement.strip().rstrip(";")
-            before = _objects(conn, table) if not keep else None
+            before = table_objects(conn, table) if not keep else None
             results.append(_measured(conn, watcher, text, table, mariadb))
             if before is not None:
                 undo(conn, table, before)
@@ -160,7 +160,7 @@ class _LockSampler:
 # -- undoing a statement ---------------------------------------------------------------------
 
 
-def _objects(conn: Any, table: str) -> dict[str, set[str]]:
+def table_objects(conn: Any, table: str) -> dict[str, set[str]]:
     """The table's columns, indexes, foreign keys and checks, by name."""
     def names(query: str) -> set[str]:
         return {str(row[0]) for row in conn.execute(query, (table,)).fetchall()}
@@ -186,7 +186,7 @@ def undo(conn: Any, table: str, before: dict[str, set[str]]) -> None:
     columns' indexes), then columns (with their indexes and checks), then the rest."""
     import pymysql
 
-    now = _objects(conn, table)
+    now = table_objects(conn, table)
     drops = ([f"DROP FOREIGN KEY {quote(n)}" for n in sorted(now["foreign_keys"] - before["foreign_keys"])]
              + [f"DROP COLUMN {quote(n)}" for n in sorted(now["columns"] - before["columns"])])
     for clause in drops:
@@ -194,7 +194,7 @@ def undo(conn: Any, table: str, before: dict[str, set[str]]) -> None:
             conn.execute(f"ALTER TABLE {quote(table)} {clause}")
         except pymysql.Error:
             continue
-    now = _objects(conn, table)
+    now = table_objects(conn, table)
     rest = ([f"DROP INDEX {quote(n)}" for n in sorted(now["indexes"] - before["indexes"])]
             + [f"DROP CONSTRAINT {quote(n)}" for n in sorted(now["checks"] - before["checks"])])
     for clause in rest:

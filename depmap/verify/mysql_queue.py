@@ -15,7 +15,7 @@ import time
 from typing import Any
 
 from depmap.verify.mysql_engine import error_text, quote
-from depmap.verify.mysql_measure import _objects, undo
+from depmap.verify.mysql_measure import table_objects, undo
 from depmap.verify.queue import QueueRun
 
 HELD_MS = 1500  # longer than the shortest lock_wait_timeout (1 s), so the bounded run shows the difference
@@ -28,7 +28,7 @@ def lock_queue(db: Any, table: str, alter: str, *, held_ms: int = HELD_MS, lock_
     outcome: dict[str, Any] = {}
     with db.connect(autocommit=True) as holder, db.connect(autocommit=True) as altering, \
             db.connect(autocommit=True) as reader, db.connect(autocommit=True) as watcher:
-        before = _objects(watcher, table)
+        before = table_objects(watcher, table)
         holder.execute("BEGIN")
         holder.execute(f"SELECT 1 FROM {quote(table)} LIMIT 1")
         if lock_timeout_s is not None:

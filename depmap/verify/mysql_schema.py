@@ -1,4 +1,4 @@
-"""The catalog's tables as MariaDB/MySQL (InnoDB) DDL: what differs from `schema_sql`'s writer.
+"""The catalog's tables as MariaDB/MySQL (InnoDB) DDL: what differs from `schema_writer`'s.
 
 - Types in MariaDB/MySQL's words (`column_types`), a numbered column as AUTO_INCREMENT.
 - InnoDB cannot key a TEXT or BLOB column without a length: one in a primary key, a unique
@@ -18,14 +18,14 @@ from sqlglot import exp
 from depmap.catalog import Column, Table
 from depmap.schema_objects import FOREIGN_KEY, INDEX, PRIMARY_KEY, UNIQUE
 from depmap.verify.column_types import EngineType, engine_type
-from depmap.verify.schema_sql import _Writer
+from depmap.verify.schema_writer import SchemaWriter
 
 KEY_LENGTH = 255
 _UNKEYABLE = ("TEXT", "TINYTEXT", "MEDIUMTEXT", "LONGTEXT", "BLOB", "TINYBLOB", "MEDIUMBLOB", "LONGBLOB", "JSON")
 _BARE_DEFAULTS = (exp.Literal, exp.Boolean, exp.Null, exp.CurrentTimestamp)
 
 
-class MySQLWriter(_Writer):
+class MySQLWriter(SchemaWriter):
     def column_type(self, table: Table, column: Column) -> EngineType:
         kind = engine_type(column, "mysql", self.dialect)
         base = kind.sql.split("(")[0].strip().upper()

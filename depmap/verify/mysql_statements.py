@@ -20,35 +20,38 @@ CANDIDATES = (1, 987654321)
 _TABLE = re.compile(r"ALTER\s+TABLE\s+[`\"]?([^`\"\s]+)[`\"]?", re.I)
 
 
-def recheck_mysql(db: Any, statements: list[Any], change: list[str], undo: list[str]) -> list[Any]:
-    """Every statement prepared before `change` and executed after it; the change is then undone
-    (what it added, dropped by name: a foreign key first, which `undo`'s DROP COLUMN alone cannot)."""
-    from depmap.verify.mysql_measure import _objects, undo as undo_change
-    from depmap.verify.statements import Recheck
+Errors = dict[int, str | None]
+
+
+def before_and_after(db: Any, statements: list[tuple[int, str, int]], change: list[str],
+                     undo: list[str]) -> tuple[Errors, Errors]:
+    """Each (number, text with `?`, count of `?`) prepared and run before `change`, executed after
+    it; the engine's error or None, before and after. The change is then undone (what it added,
+    dropped by name: a foreign key first, which `undo`'s DROP COLUMN alone cannot)."""
+    from depmap.verify.mysql_measure import table_objects, undo as undo_change
 
     table = next((m.group(1) for m in map(_TABLE.match, change) if m), None)
     with db.connect(autocommit=True) as conn:
-        live = [(n, s) for n, s in enumerate(statements) if not s.dynamic]
-        before: dict[int, str | None] = {n: _prepare(conn, n, s.text) for n, s in live}
+        before: Errors = {n: _prepare(conn, n, text) for n, text, _ in statements}
         chosen: dict[int, int] = {}
-        for number, statement in live:
+        for number, _, holes in statements:
             if before[number] is None:
-                before[number] = _first_that_runs(conn, number, statement.text, chosen)
-        snapshot = _objects(conn, table) if table else None
+                before[number] = _first_that_runs(conn, number, holes, chosen)
+        snapshot = table_objects(conn, table) if table else None
         for statement in change:
             conn.execute(statement)
         try:
-            after = {n: _execute(conn, f"depmap_{n}", _holes(s.text), chosen.get(n, 0)) for n, s in live
+            after = {n: _execute(conn, f"depmap_{n}", holes, chosen.get(n, 0)) for n, _, holes in statements
                      if before[n] is None}
         finally:
-            for number, _ in live:
+            for number, _, _ in statements:
                 _deallocate(conn, f"depmap_{number}")
             if snapshot is not None:
                 undo_change(conn, table, snapshot)
             else:
                 for statement in undo:
                     conn.execute(statement)
-    return [Recheck(s, before.get(n), after.get(n)) for n, s in enumerate(statements)]
+    return before, after
 
 
 def _prepare(conn: Any, number: int, text: str) -> str | None:
@@ -62,11 +65,11 @@ def _prepare(conn: Any, number: int, text: str) -> str | None:
         return error_text(error)
 
 
-def _first_that_runs(conn: Any, number: int, text: str, chosen: dict[int, int]) -> str | None:
+def _first_that_runs(conn: Any, number: int, holes: int, chosen: dict[int, int]) -> str | None:
     """The statement executed with each candidate value until one runs (kept in `chosen`)."""
     first_error = None
     for candidate in range(len(CANDIDATES)):
-        error = _execute(conn, f"depmap_{number}", _holes(text), candidate)
+        error = _execute(conn, f"depmap_{number}", holes, candidate)
         if error is None:
             chosen[number] = candidate
             return None
@@ -91,12 +94,6 @@ def _execute(conn: Any, name: str, holes: int, candidate: int) -> str | None:
         return None
     except pymysql.Error as error:
         return error_text(error)
-
-
-def _holes(text: str) -> int:
-    from depmap.verify.statements import _BIND
-
-    return len(_BIND.findall(text))
 
 
 def _deallocate(conn: Any, name: str) -> None:

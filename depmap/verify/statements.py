@@ -146,9 +146,11 @@ def _binds(text: str, engine: str) -> str:
 def recheck(db: Any, statements: list[AppStatement], change: list[str], undo: list[str]) -> list[Recheck]:
     """Every statement before and after `change` (kept while the statements run, then undone)."""
     if db.engine == "mysql":
-        from depmap.verify.mysql_statements import recheck_mysql
+        from depmap.verify.mysql_statements import before_and_after
 
-        return recheck_mysql(db, statements, change, undo)
+        live = [(n, s.text, len(_BIND.findall(s.text))) for n, s in enumerate(statements) if not s.dynamic]
+        before, after = before_and_after(db, live, change, undo)
+        return [Recheck(s, before.get(n), after.get(n)) for n, s in enumerate(statements)]
     with db.connect(autocommit=True) as conn:
         chosen: dict[int, int] = {}  # the candidate values each statement ran with before the change
         if db.engine == "postgres":

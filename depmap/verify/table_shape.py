@@ -1,5 +1,6 @@
 """What a table on the throwaway database really is: its columns, keys and checks, asked of the
-engine itself (the PostgreSQL catalogs, SQLite's pragmas, MariaDB/MySQL's information_schema).
+engine itself (the PostgreSQL catalogs, SQLite's pragmas; MariaDB/MySQL's information_schema is
+`mysql_shape`'s).
 
 The fill reads the schema the engine built, not the catalog depmap predicted: a schema dump
 (`--schema-sql`) may hold columns no code mentions, and a statement the engine rejected is absent.
@@ -53,10 +54,6 @@ class TableShape:
 
 def table_shape(connection: Any, engine: str, table: str) -> TableShape | None:
     """The table's shape, or None when the engine has no such table."""
-    if engine == "mysql":
-        from depmap.verify.mysql_shape import mysql_shape
-
-        return mysql_shape(connection, table)
     return _postgres_shape(connection, table) if engine == "postgres" else _sqlite_shape(connection, table)
 
 

@@ -9,13 +9,14 @@ import subprocess
 import sys
 import textwrap
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from depmap.verify import mysql_engine
-from depmap.verify.engines import EngineMissing, UnsafeDatabase, user_database
-from depmap.verify.mysql_engine import find_server, throwaway_mysql
+from depmap.verify.engines import EngineMissing, UnsafeDatabase
+from depmap.verify.mysql_engine import find_server, throwaway_mysql, user_mysql_database as user_database
 from tests.verify.test_engines import leftover_processes, running
 
 REPO = Path(__file__).resolve().parents[2]
@@ -49,7 +50,7 @@ def test_mariadb_reports_the_version_of_the_installed_server(mariadb):
         version = connection.execute("SELECT VERSION()").fetchone()[0]
     assert version.startswith(".".join(map(str, mariadb.version)) + "-")
     assert mariadb.label() == f"MariaDB {'.'.join(map(str, mariadb.version))}"
-    assert mysql_engine.label((8, 0, 36)) == "MySQL 8.0.36"
+    assert replace(mariadb, version=(8, 0, 36)).label() == "MySQL 8.0.36"
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="only root hands the server to an unprivileged user")
