@@ -10,8 +10,10 @@ statement's traces before its transaction ends, has no equivalent. Instead, for 
 - rows read: the rows a COPY read (the session's Handler_read_rnd_next), or, for an in-place index
   build that did not rebuild, the table's rows, which that build reads by definition;
 - the metadata locks it held: a second session samples performance_schema.metadata_locks for the
-  ALTER's thread while it runs (a statement of a millisecond may finish between two samples; the
-  lock queue, `mysql_queue`, is what proves that it takes an exclusive lock);
+  ALTER's thread while it runs. MariaDB 10.11 shows a ticket with the type it was first granted
+  (SHARED_UPGRADABLE for every ALTER), not the SHARED_NO_WRITE or EXCLUSIVE it is upgraded to, so
+  the sample says which locks the ALTER took, not how far they went: the lock queue
+  (`mysql_queue`) is what proves that it waits for, and blocks, the table's readers;
 - its duration, and the engine's error.
 `keep=False` undoes what the statement added (its foreign keys, columns, indexes and checks),
 which stands in for the rollback: the proposal is measured on the same table as the plan.
