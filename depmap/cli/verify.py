@@ -32,7 +32,7 @@ QUEUE_TIMEOUT_MS = 200
               help="Build the schema from this dump (e.g. pg_dump --schema-only) instead of depmap's catalog.")
 @click.option("--statistics", type=click.Path(exists=True, dir_okay=False),
               help="Row counts and null fractions per table and column (CSV or JSON of pg_class/pg_stats; see the README).")
-@click.option("--engine", type=click.Choice(["auto", "postgres", "sqlite"]), default="auto", show_default=True,
+@click.option("--engine", type=click.Choice(["auto", "postgres", "sqlite", "mysql"]), default="auto", show_default=True,
               help="The engine to start (auto: the project's dialect).")
 @click.option("--dsn", help="Use this database instead of starting one (a disposable copy: depmap creates tables in it).")
 @click.option("--i-own-this-database", "i_own_it", is_flag=True, help="Accept a --dsn database that already has tables.")
@@ -65,12 +65,13 @@ def verify(obj: dict, target: str | None, column_type: str | None, not_null: boo
     stats = _statistics(statistics)
     try:
         if dsn:
-            context = engines.user_database(dsn, i_own_it=i_own_it)
+            context = _user_database(dsn, i_own_it)
         else:
-            context = engines.throwaway_postgres() if chosen == "postgres" else engines.throwaway_sqlite()
+            context = engines.throwaway_postgres() if chosen == "postgres" else _throwaway_mysql() if chosen == "mysql" \
+                else engines.throwaway_sqlite()
         with context as db:
             # the static findings judged for the server that runs the change, so both speak of one version
-            version = ".".join(str(part) for part in db.version) if db.engine == "postgres" else None
+            version = ".".join(str(part) for part in db.version) if db.engine in ("postgres", "mysql") else None
             if target:
                 index, reports = _impact_reports(obj, target, column_type, not_null, default, path, dialect, version, judge_as=chosen)
                 results = [_run(index, index.catalog, reports[0], db, rows, seed, max_lock_ms, schema_sql, stats)]
@@ -158,8 +159,11 @@ def _drop_created(db, tables: list[str]) -> None:
     from depmap.verify.names import table_sql
 
     with db.connect(autocommit=True) as conn:
+        if db.engine == "mysql":  # no CASCADE there: the foreign keys between them are not checked instead
+            conn.execute("SET SESSION foreign_key_checks = 0")
         for name in reversed(tables):
-            conn.execute(f"DROP TABLE IF EXISTS {table_sql(name)}" + (" CASCADE" if db.engine == "postgres" else ""))
+            quoted = f"`{name}`" if db.engine == "mysql" else table_sql(name)
+            conn.execute(f"DROP TABLE IF EXISTS {quoted}" + (" CASCADE" if db.engine == "postgres" else ""))
 
 
 def _statistics(path: str | None) -> dict:
@@ -176,10 +180,24 @@ def _statistics(path: str | None) -> dict:
 def _engine(choice: str, family: str | None) -> str:
     if choice != "auto":
         return choice
-    if family in ("postgres", "sqlite"):
+    if family in ("postgres", "sqlite", "mysql"):
         return family
-    raise UserError(f"depmap verify runs on PostgreSQL and SQLite; the project's dialect is {family or 'unknown'}: "
-                    "pass --engine postgres or --engine sqlite to try it there")
+    raise UserError(f"depmap verify runs on PostgreSQL, SQLite and MariaDB/MySQL; the project's dialect is {family or 'unknown'}: "
+                    "pass --engine postgres, sqlite or mysql to try it there")
+
+
+def _user_database(dsn: str, i_own_it: bool):
+    from depmap.verify import engines, mysql_engine
+
+    if mysql_engine.is_mysql_dsn(dsn):
+        return mysql_engine.user_mysql_database(dsn, i_own_it=i_own_it)
+    return engines.user_database(dsn, i_own_it=i_own_it)
+
+
+def _throwaway_mysql():
+    from depmap.verify.mysql_engine import throwaway_mysql
+
+    return throwaway_mysql()
 
 
 @dataclass
@@ -197,10 +215,10 @@ class _Loaded:
 
 def _require_table(db, table: str, rejected: list, schema_sql: str | None) -> None:
     """The changed table must exist on the engine: nothing after this can run without it."""
-    from depmap.verify.table_shape import table_shape
+    from depmap.verify.shapes import shape_of
 
     with db.connect(autocommit=True) as conn:
-        if table_shape(conn, db.engine, table) is not None:
+        if shape_of(conn, db.engine, table) is not None:
             return
     refused = next((r for r in rejected if table in r.statement.split("(", 1)[0]), None)
     if refused is not None:
@@ -280,6 +298,11 @@ def _measure_change(report, db, ctx, statements, loaded: _Loaded, max_lock_ms: i
 
         _progress("measuring the lock queue behind the ALTER, without and with a lock timeout")
         queue = lock_queues(db, names.table, proposal.statement, QUEUE_TIMEOUT_MS)
+    elif db.engine == "mysql" and not proposal.error:
+        from depmap.verify.mysql_queue import lock_queues as mysql_lock_queues
+
+        _progress("measuring the lock queue behind the ALTER, without and with lock_wait_timeout")
+        queue = mysql_lock_queues(db, names.table, proposal.statement, QUEUE_TIMEOUT_MS)
     steps = run_plan(db, report.plan, table, names.type or "", _progress)
     static = report.judged
     where = report.spec.origin or NEW_MIGRATION

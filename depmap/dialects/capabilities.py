@@ -51,6 +51,12 @@ class Dialect:
         """True only when the server version is known and is at least `version`."""
         return self.version is not None and self.version >= version
 
+    @property
+    def mariadb(self) -> bool:
+        """A MariaDB server: the MySQL family at version 10 or later. MySQL numbers its releases
+        5.x, 8.x and 9.x; MariaDB forked at 5.5 and went on from 10.0."""
+        return self.family == MYSQL and self.version is not None and self.version[0] >= 10
+
 
 # ---------------------------------------------------------------------------------------------
 # What adding a column costs, per family and version.
@@ -71,7 +77,14 @@ class Dialect:
 #   (INSTANT is the default from 8.0.12, last position only before 8.0.29, 64 row versions, not
 #   for ROW_FORMAT=COMPRESSED, FULLTEXT indexes or temporary tables; stored generated columns and
 #   CHECK constraints use COPY; AUTO_INCREMENT rebuilds without concurrent DML), and Foreign Key
-#   Operations (INPLACE only with foreign_key_checks disabled, else COPY).
+#   Operations (INPLACE only with foreign_key_checks disabled, else COPY). A UNIQUE column is added
+#   in place with a table rebuild: INSTANT cannot build an index, and an in-place ADD COLUMN rebuilds.
+#   A table has at most one AUTO_INCREMENT column, and it must be a key (error 1075).
+# MariaDB (a MySQL-family version >= 10), measured by `depmap verify` on MariaDB 10.11
+#   (tests/verify/test_mysql_conformance.py; https://mariadb.com/kb/en/instant-add-column-for-innodb/):
+#   instant ADD COLUMN from 10.3 (last position), anywhere from 10.4; a column CHECK is added
+#   instantly WITHOUT testing existing rows; a non-deterministic default (UUID(), SYSDATE()) copies
+#   the table, while RAND() is evaluated once and stored, every existing row getting that value.
 # SQLite: https://www.sqlite.org/lang_altertable.html#alter_table_add_column (ADD COLUMN only
 #   edits the schema text; the listed restrictions make the statement fail).
 # ---------------------------------------------------------------------------------------------
@@ -166,6 +179,7 @@ class TableTraits:
     compressed: bool = False  # MySQL: ROW_FORMAT=COMPRESSED
     temporary: bool = False
     instant_changes: int = 0  # MySQL: columns added or dropped since the table was created
+    auto_increment: bool = False  # MySQL: the table already has an AUTO_INCREMENT column
 
 
 @dataclass(frozen=True)
@@ -307,18 +321,38 @@ def _mysql_cost(dialect: Dialect, spec: ColumnSpec, traits: TableTraits) -> AddC
                  "new clustered index).", rewrites=True)
         algorithm = "INPLACE"
     elif spec.unique:
-        cost.add("index", "A UNIQUE column needs a new index: ALGORITHM=INSTANT is refused and InnoDB builds the index "
-                 "in place, reading every row (concurrent reads and writes are allowed).", scans=True)
+        cost.add("index", "A UNIQUE column needs a new index, which ALGORITHM=INSTANT cannot build: InnoDB adds the column "
+                 "and the index in place, rebuilding the table and reading every row (concurrent reads and writes are "
+                 "allowed).", rewrites=True)
         algorithm = "INPLACE"
     if spec.generated == "stored":
         cost.add("stored_generated", "A STORED generated column is computed for every row with ALGORITHM=COPY: the "
                  "table is copied and writes are blocked until the copy ends.", rewrites=True)
         algorithm = "COPY"
-    if spec.identity:
+    if spec.identity and traits.auto_increment:
+        cost.add("auto_increment_exists", f"{spec.table} already has an AUTO_INCREMENT column and a table may have only "
+                 "one (\"there can be only one auto column and it must be defined as a key\"): the ALTER TABLE fails.",
+                 fails=True)
+    elif spec.identity and not (spec.unique or spec.primary_key):
+        cost.add("auto_increment_key", "An AUTO_INCREMENT column must be a key: unless the same statement adds an index "
+                 "on it, the ALTER TABLE fails.", fails=True, certain=False)
+    elif spec.identity:
         cost.add("identity", "An AUTO_INCREMENT column rebuilds the table in place without concurrent writes.",
                  rewrites=True)
         algorithm = "INPLACE" if algorithm == "INSTANT" else algorithm
-    if spec.check:
+    fill = _non_null(spec.fill_value)
+    if dialect.mariadb and fill is not None and not spec.generated and default_volatility(dialect, fill) == VOLATILE:
+        if re.search(r"\brand\s*\(", fill, re.IGNORECASE):
+            cost.add("evaluated_once", f"MariaDB evaluates the default {fill} once, when the column is added: every existing "
+                     "row gets that same value, only rows inserted later get their own.")
+        else:
+            cost.add("volatile_default", f"The default {fill} gives every row its own value: MariaDB cannot add the column "
+                     "instantly and copies the table (ALGORITHM=COPY), blocking writes until the copy ends.", rewrites=True)
+            algorithm = "COPY"
+    if spec.check and dialect.mariadb:
+        cost.add("check_unverified", f"MariaDB adds the column with CHECK ({spec.check}) instantly and does not test "
+                 "existing rows against it: only later writes are checked.")
+    elif spec.check:
         cost.add("check", f"A column with CHECK ({spec.check}) is added with ALGORITHM=COPY: the table is copied and "
                  "writes are blocked until the copy ends.", rewrites=True)
         algorithm = "COPY"
@@ -348,7 +382,10 @@ def _mysql_cost(dialect: Dialect, spec: ColumnSpec, traits: TableTraits) -> AddC
         elif v is None:
             cost.add("unknown_version", f"version unknown: {spec.position} is instant only from MySQL 8.0.29; "
                      "8.0.12 to 8.0.28 rebuild the table for it.", certain=False)
-    if v is not None and v < (8, 0, 12):
+    if dialect.mariadb:
+        _mariadb_instant(cost, dialect, spec)
+        algorithm = "INPLACE" if algorithm == "INSTANT" and cost.rewrites else algorithm
+    elif v is not None and v < (8, 0, 12):
         cost.add("no_instant", f"MySQL {_dotted(v)} has no ALGORITHM=INSTANT for ADD COLUMN: InnoDB rebuilds the table in "
                  "place, copying every row (reads and writes continue, with an exclusive metadata lock at the start "
                  "and the end).", rewrites=True)
@@ -360,6 +397,17 @@ def _mysql_cost(dialect: Dialect, spec: ColumnSpec, traits: TableTraits) -> AddC
         cost.add("implicit_default", "MySQL fills existing rows with the type's implicit default (0, '' or the zero "
                  "date), not NULL: existing rows silently get that value.")
     return cost.result("metadata lock", algorithm)
+
+
+def _mariadb_instant(cost: _Cost, dialect: Dialect, spec: ColumnSpec) -> None:
+    """MariaDB's own versions of instant ADD COLUMN: from 10.3 as the last column, from 10.4 anywhere."""
+    v = dialect.version or ()
+    if v < (10, 3):
+        cost.add("no_instant", f"MariaDB {_dotted(v)} has no instant ADD COLUMN (it exists from 10.3): InnoDB rebuilds the "
+                 "table in place, copying every row.", rewrites=True)
+    elif v < (10, 4) and spec.position and spec.position.strip().upper() != "LAST":
+        cost.add("position", f"MariaDB {_dotted(v)} adds a column instantly only as the last column; {spec.position} "
+                 "makes InnoDB rebuild the table (any position is instant from 10.4).", rewrites=True)
 
 
 def _sqlite_cost(spec: ColumnSpec) -> AddColumnCost:
@@ -452,7 +500,7 @@ _PRODUCT = {POSTGRES: "PostgreSQL", MYSQL: "MySQL", SQLITE: "SQLite"}
 
 def product_label(dialect: Dialect) -> str:
     """`PostgreSQL 16`, `MySQL 8.0.35`, `SQLite`, `PostgreSQL (version unknown)`: for messages."""
-    name = _PRODUCT.get(dialect.name, dialect.name)
+    name = "MariaDB" if dialect.mariadb else _PRODUCT.get(dialect.name, dialect.name)
     if dialect.family == SQLITE and dialect.version is None:
         return name
     return f"{name} {_dotted(dialect.version)}" if dialect.version else f"{name} (version unknown)"

@@ -35,10 +35,14 @@ class EngineType:
     note: str | None = None
 
 
-def engine_type(column: Column, engine: str) -> EngineType:
+def engine_type(column: Column, engine: str, dialect: str = "postgres") -> EngineType:
+    """The type to declare on `engine` ("postgres", "sqlite" or "mysql"); `dialect` is how the
+    catalog's SQL types are written (MySQL's `INT UNSIGNED`, `ENUM(...)` need MySQL's parser)."""
     written = (column.type or "").strip()
     if not written:
         return EngineType("TEXT", note=f"{column.name}: no type known; declared TEXT")
+    if engine == "mysql":
+        return _mysql_type(column, written, dialect)
     auto = written in _AUTO_FIELDS or bool(column.extra.get("identity"))
     dialect = Dialect("postgres")
     sql = django_type(written, dict(column.extra.get("size") or {}), dialect)
@@ -62,8 +66,44 @@ def engine_type(column: Column, engine: str) -> EngineType:
     return EngineType(parsed.sql("postgres"), auto=auto, check=check)
 
 
-def _parsed(text: str) -> exp.DataType | None:
+def _parsed(text: str, dialect: str = "postgres") -> exp.DataType | None:
     try:
-        return exp.DataType.build(text, dialect="postgres")
+        return exp.DataType.build(text, dialect=dialect)
     except (ParseError, ValueError, TypeError):
         return None
+
+
+# MariaDB/MySQL: what PostgreSQL's types become, and the types they lack (kept as text).
+_MYSQL_AS_TEXT = {exp.DataType.Type.ARRAY, exp.DataType.Type.STRUCT, exp.DataType.Type.MAP, exp.DataType.Type.INTERVAL,
+                  exp.DataType.Type.USERDEFINED}
+_MYSQL_RENAMED = {exp.DataType.Type.UUID: "CHAR(36)", exp.DataType.Type.JSONB: "JSON", exp.DataType.Type.INET: "VARCHAR(45)",
+                  exp.DataType.Type.TIMESTAMPTZ: "DATETIME(6)", exp.DataType.Type.TIMESTAMP: "DATETIME(6)"}
+_MYSQL_AUTO = {exp.DataType.Type.SERIAL: "INT", exp.DataType.Type.BIGSERIAL: "BIGINT", exp.DataType.Type.SMALLSERIAL: "SMALLINT"}
+
+
+def _mysql_type(column: Column, written: str, dialect: str) -> EngineType:
+    """A MySQL-dialect type as written (`INT UNSIGNED`, `ENUM('a', 'b')`), else what the
+    PostgreSQL reading gives, in MariaDB/MySQL's words; a numbered column gets AUTO_INCREMENT."""
+    auto = bool(column.extra.get("identity")) or "AUTO_INCREMENT" in written.upper()
+    parsed = None
+    if dialect == "mysql" and written.isupper():
+        parsed = _parsed(written.upper().replace("AUTO_INCREMENT", "").strip(), "mysql")
+    if parsed is None:
+        portable = engine_type(column, "postgres")
+        if portable.note:
+            return portable
+        parsed = _parsed(portable.sql)
+        auto = auto or portable.auto
+    if parsed is None:
+        return EngineType("TEXT", note=f"{column.name}: type {written} is not built into MariaDB/MySQL; declared TEXT")
+    check = django_check(written, column.name, Dialect("mysql")) if written.endswith("Field") else None
+    if parsed.this in _MYSQL_AUTO or auto:
+        base = _MYSQL_AUTO.get(parsed.this) or parsed.sql("mysql")
+        return EngineType(f"{base} AUTO_INCREMENT", auto=True, check=check)
+    if parsed.this in _MYSQL_AS_TEXT:
+        return EngineType("TEXT", note=f"{column.name}: MariaDB/MySQL has no {written}; declared TEXT")
+    if parsed.this in _MYSQL_RENAMED:
+        return EngineType(_MYSQL_RENAMED[parsed.this], check=check)
+    if parsed.this in (exp.DataType.Type.VARCHAR, exp.DataType.Type.VARBINARY) and not parsed.expressions:
+        return EngineType("TEXT" if parsed.this == exp.DataType.Type.VARCHAR else "BLOB", check=check)
+    return EngineType(parsed.sql("mysql"), check=check)

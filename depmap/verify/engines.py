@@ -26,7 +26,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -83,14 +83,19 @@ class UnsafeDatabase(Exception):
 class Database:
     """One database verify may write to, and how to reach it."""
 
-    engine: str  # "postgres" | "sqlite"
-    version: tuple[int, ...]  # (15, 8); sqlite3.sqlite_version_info for SQLite
-    dsn: str  # libpq conninfo or URL for PostgreSQL, the file's path for SQLite
+    engine: str  # "postgres" | "sqlite" | "mysql"
+    version: tuple[int, ...]  # (15, 8); sqlite3.sqlite_version_info for SQLite; (10, 11, 19) for MariaDB
+    dsn: str  # libpq conninfo or URL for PostgreSQL, the file's path for SQLite, a mysql:// URL for MySQL
+    # How to open a connection to an engine this module does not drive itself (MariaDB/MySQL:
+    # mysql_engine.connect, given by the module that made the Database).
+    opener: Callable[..., Any] | None = field(default=None, compare=False, repr=False)
 
     def connect(self, *, autocommit: bool = False, application_name: str = "depmap-verify") -> Any:
-        """A new connection: psycopg.Connection for PostgreSQL, sqlite3.Connection for SQLite.
-        The application name shows in pg_stat_activity, which is how a monitoring session tells
-        verify's sessions apart."""
+        """A new connection: psycopg.Connection for PostgreSQL, sqlite3.Connection for SQLite,
+        mysql_engine.MySQLConnection for MariaDB/MySQL. The application name shows in
+        pg_stat_activity, which is how a monitoring session tells verify's sessions apart."""
+        if self.opener is not None:
+            return self.opener(self.dsn, autocommit=autocommit)
         if self.engine == "sqlite":
             return sqlite3.connect(self.dsn, isolation_level=None if autocommit else "DEFERRED")
         # prepare_threshold=None: psycopg's own prepared statements stay off, else the first
@@ -99,6 +104,8 @@ class Database:
         return _psycopg().connect(self.dsn, autocommit=autocommit, application_name=application_name, prepare_threshold=None)
 
     def label(self) -> str:
+        if self.engine == "mysql":  # MariaDB numbers its releases from 10 on, MySQL stays below
+            return f"{'MariaDB' if self.version[:1] >= (10,) else 'MySQL'} {'.'.join(map(str, self.version))}"
         name = {"postgres": "PostgreSQL", "sqlite": "SQLite"}[self.engine]
         return f"{name} {'.'.join(map(str, self.version))}"
 
@@ -371,7 +378,8 @@ def throwaway_sqlite() -> Iterator[Database]:
 
 @contextmanager
 def user_database(dsn: str, *, i_own_it: bool = False) -> Iterator[Database]:
-    """A database the user provides (`--dsn`): a PostgreSQL conninfo/URL, or `sqlite:///path`.
+    """A database the user provides (`--dsn`): a PostgreSQL conninfo/URL, or `sqlite:///path`
+    (`mysql://user@host/database` is mysql_engine.user_mysql_database's, with the same refusal).
     Refused when its public schema already has tables, unless `i_own_it`; on exit, every schema,
     table, view, index, sequence, type, function and extension that appeared meanwhile is dropped.
     Changes to objects that were there before (with `i_own_it`) are not undone."""

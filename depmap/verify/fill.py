@@ -26,7 +26,8 @@ from depmap.verify.fill_values import MODULUS, default_distinct, kind_of, mix, v
 from depmap.verify.names import quoted, table_sql
 from depmap.verify.schema_apply import engine_errors, error_message
 from depmap.verify.statistics import TableStats, load_statistics
-from depmap.verify.table_shape import CheckShape, ColumnShape, TableShape, table_shape
+from depmap.verify.shapes import shape_of
+from depmap.verify.table_shape import CheckShape, ColumnShape, TableShape
 
 __all__ = ["FillResult", "fill", "load_statistics", "TableStats", "DEFAULT_NULL_FRACTION", "CHUNK_ROWS"]
 
@@ -59,6 +60,10 @@ def fill(db: Any, catalog: Any, table: str, rows: int, *, seed: int = 0, neighbo
             connection.execute("PRAGMA foreign_keys = ON")
             connection.execute("PRAGMA synchronous = OFF")
         loader = _Loader(connection, db.engine, seed, statistics or {}, result, progress)
+        if db.engine == "mysql":
+            from depmap.verify.mysql_fill import prepare_session
+
+            loader.mariadb = prepare_session(connection)
         counts = {table: rows, **{n: c for n, c in (neighbours or {}).items() if n != table}}
         for name in loader.plan(counts, catalog):
             loader.load(name, loader.counts[name])
@@ -82,6 +87,7 @@ class _Loader:
         self.counts: dict[str, int] = {}
         self.shapes: dict[str, TableShape] = {}
         self.columns: dict[str, dict[str, _Column]] = {}  # loaded tables: how each value was made
+        self.mariadb = False  # MySQL family: MariaDB's SEQUENCE engine numbers the rows
 
     # -- which tables, in which order ------------------------------------------------------------
 
@@ -89,7 +95,7 @@ class _Loader:
         pending = list(counts)
         while pending:
             name = pending.pop(0)
-            shape = table_shape(self.connection, self.engine, name)
+            shape = self._shape(name)
             if shape is None:
                 known = catalog is not None and getattr(catalog, "get", lambda _: None)(name) is not None
                 self.result.notes.append(f"{name}: not in the database{' (its CREATE was rejected)' if known else ''}; not filled")
@@ -102,6 +108,9 @@ class _Loader:
                     pending.append(key.parent)
                     self.result.notes.append(f"{key.parent}: filled with {self.counts[key.parent]} rows because {name} references it")
         return _parents_first(self.shapes)
+
+    def _shape(self, table: str) -> TableShape | None:
+        return shape_of(self.connection, self.engine, table)
 
     def _empty(self, table: str) -> bool:
         try:
@@ -259,6 +268,11 @@ class _Loader:
             overriding = " OVERRIDING SYSTEM VALUE" if any(c.shape.always_identity for c in columns.values()) else ""
             return (f"INSERT INTO {table_sql(shape.name)} ({names}){overriding}\n"
                     f"SELECT {values}\nFROM generate_series({first}::bigint, {last}) AS g(i)")  # fmt: skip
+        if self.engine == "mysql":
+            from depmap.verify.mysql_fill import rows_source
+
+            with_clause, source = rows_source(first, last, self.mariadb)
+            return f"INSERT INTO {table_sql(shape.name)} ({names})\n{with_clause}SELECT {values}\nFROM {source}"
         return (f"INSERT INTO {table_sql(shape.name)} ({names})\n"
                 f"WITH RECURSIVE g(i) AS (SELECT {first} UNION ALL SELECT i + 1 FROM g WHERE i < {last})\n"
                 f"SELECT {values}\nFROM g")  # fmt: skip
@@ -295,6 +309,11 @@ class _Loader:
         return False
 
     def _violated(self, shape: TableShape, error: BaseException) -> CheckShape | None:
+        if self.engine == "mysql":
+            from depmap.verify.mysql_fill import violated_check
+
+            name = violated_check(error)
+            return next((c for c in shape.checks if c.name == name), None) if name else None
         diag = getattr(error, "diag", None)
         if diag is not None:
             if getattr(diag, "sqlstate", None) != "23514":
@@ -326,7 +345,8 @@ class _Loader:
         return changed
 
     def _after_load(self, shape: TableShape, rows: int) -> None:
-        """PostgreSQL: sequences continue after the loaded keys, and the planner sees the new rows."""
+        """PostgreSQL: sequences continue after the loaded keys, and the planner sees the new rows.
+        (InnoDB's AUTO_INCREMENT continues after the largest value inserted by itself.)"""
         if self.engine != "postgres":
             return
         for column in shape.columns:

@@ -23,7 +23,7 @@ _LOW_CARDINALITY = ("status", "state", "type", "kind", "category", "currency", "
 _MONEY = ("cents", "amount", "price", "total", "cost", "balance", "fee")
 _SMALL_COUNTS = ("quantity", "qty", "count", "stock", "rating", "score", "position", "rank")
 _ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-_INT_MAX = {"smallint": 32767, "int": 2147483647, "bigint": 9223372036854775807}
+_INT_MAX = {"tinyint": 127, "smallint": 32767, "mediumint": 8388607, "int": 2147483647, "bigint": 9223372036854775807}
 
 
 @dataclass(frozen=True)
@@ -38,8 +38,15 @@ class Kind:
 
 
 def kind_of(type_text: str) -> Kind:
-    """Classify a type as PostgreSQL (`format_type`) or SQLite (the declared text) states it."""
+    """Classify a type as PostgreSQL (`format_type`), SQLite (the declared text) or MariaDB/MySQL
+    (information_schema's column_type: `tinyint(1)` is a boolean there) states it."""
     text = type_text.lower().strip()
+    if text.startswith("tinyint(1)"):
+        return Kind("bool")
+    if text.startswith(("binary", "varbinary")):
+        return Kind("bytes")
+    if text.startswith(("tinyint", "mediumint")):
+        return Kind("int", size="tinyint" if text.startswith("tinyint") else "mediumint")
     numbers = [int(n) for n in re.findall(r"\d+", text.split("(", 1)[1])] if "(" in text else []
     if text.endswith("]") or text.startswith("array"):
         return Kind("other")
@@ -86,6 +93,8 @@ def value(kind: Kind, column: str, r: str, engine: str, *, salt: int = 0, low: f
           high: float | None = None, max_length: int | None = None, order: int = 0) -> str:  # fmt: skip
     """The value for integer `r` (an SQL expression, 0-based), one-to-one in `r` within the type's range."""
     pg = engine == "postgres"
+    if engine == "mysql" and kind.name in _MYSQL_VALUES:
+        return _MYSQL_VALUES[kind.name](r, order, salt)
     lowered = column.lower()
     if kind.name == "int":
         base = int(low) if low is not None else (100 if any(w in lowered for w in _MONEY) else 1 if any(w in lowered for w in _SMALL_COUNTS) else 0)
@@ -99,7 +108,7 @@ def value(kind: Kind, column: str, r: str, engine: str, *, salt: int = 0, low: f
         span = 10 ** min(digits + scale, 15)
         base = low if low is not None else 0
         text = f"({base} + (({r}) % {span}) / {10 ** scale}.0)"
-        return f"ROUND({text}, {scale})" if pg else text
+        return f"ROUND({text}, {scale})" if pg or engine == "mysql" else text
     if kind.name == "float":
         base = low if low is not None else 0
         return f"({base} + (({r}) % 1000000) / 8.0)"
@@ -134,12 +143,27 @@ def _text(column: str, r: str, engine: str, length: int) -> str:
     as capital letters, one-to-one in r up to 26^length."""
     if length <= 6:
         letters = [f"substr('{_ALPHABET}', CAST(({r}) / {26 ** k} % 26 AS INTEGER) + 1, 1)" for k in range(length)]
+        if engine == "mysql":  # `/` divides exactly there; DIV is the integer division
+            letters = [f"substr('{_ALPHABET}', ({r}) DIV {26 ** k} % 26 + 1, 1)" for k in range(length)]
         return "(" + " || ".join(reversed(letters)) + ")"
     text = f"('user' || ({r}) || '@example.com')" if "email" in column.lower() else f"('{_stem(column)} ' || ({r}))"
     if length >= 40:
         return text
-    return f"right({text}, {length})" if engine == "postgres" else f"substr({text}, -{length})"
+    return f"right({text}, {length})" if engine in ("postgres", "mysql") else f"substr({text}, -{length})"
 
 
 def _stem(column: str) -> str:
     return re.sub(r"[^a-z0-9_]", "", column.lower())[:24] or "value"
+
+
+# MariaDB/MySQL: the types whose SQLite and PostgreSQL expressions it lacks. The fill's session
+# runs with ANSI_QUOTES and PIPES_AS_CONCAT, so `||` and "quoted" names mean what they mean elsewhere.
+_MYSQL_VALUES = {
+    "date": lambda r, order, salt: f"(DATE '2020-01-01' + INTERVAL (({r}) % 2000000) DAY)",
+    "timestamp": lambda r, order, salt: f"(TIMESTAMP '2020-01-01 00:00:00' + INTERVAL (({r}) * 37 + {60 * order}) SECOND)",
+    "timestamptz": lambda r, order, salt: f"(TIMESTAMP '2020-01-01 00:00:00' + INTERVAL (({r}) * 37 + {60 * order}) SECOND)",
+    "time": lambda r, order, salt: f"SEC_TO_TIME(({r}) % 86400)",
+    "uuid": lambda r, order, salt: f"('{salt % 4294967296:08x}-0000-4000-8000-' || LPAD(HEX({r}), 12, '0'))",
+    "bytes": lambda r, order, salt: f"CAST(('b' || ({r})) AS BINARY)",
+    "inet": lambda r, order, salt: f"('10.' || (({r}) DIV 65536 % 256) || '.' || (({r}) DIV 256 % 256) || '.' || (({r}) % 256))",
+}

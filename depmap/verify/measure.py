@@ -14,6 +14,7 @@ duration and error only. `keep=False` rolls every statement back: the proposal a
 measured on the same data as the plan that follows it.
 
 SQLite: the duration, the error, and whether the table's b-tree moved (`rootpage`).
+MariaDB/MySQL: `mysql_measure`, into the same Measurement (with the ALTER's algorithm).
 """
 
 from __future__ import annotations
@@ -32,13 +33,18 @@ FROM pg_locks l JOIN pg_class c ON c.oid = l.relation JOIN pg_namespace n ON n.o
 WHERE l.pid = pg_backend_pid() AND l.granted AND left(n.nspname, 3) <> 'pg_' AND n.nspname <> 'information_schema'
 ORDER BY 1, 2
 """
-# Strongest first: the PostgreSQL table-level lock modes (explicit-locking.html).
+# Strongest first: the PostgreSQL table-level lock modes (explicit-locking.html), then MariaDB/MySQL's
+# metadata lock types (performance_schema.metadata_locks.LOCK_TYPE, with MariaDB's MDL_ prefix).
 LOCK_MODES = ("AccessExclusiveLock", "ExclusiveLock", "ShareRowExclusiveLock", "ShareLock",
-              "ShareUpdateExclusiveLock", "RowExclusiveLock", "RowShareLock", "AccessShareLock")
+              "ShareUpdateExclusiveLock", "RowExclusiveLock", "RowShareLock", "AccessShareLock",
+              "MDL_EXCLUSIVE", "MDL_SHARED_NO_READ_WRITE", "MDL_SHARED_NO_WRITE", "MDL_SHARED_UPGRADABLE",
+              "MDL_SHARED_WRITE", "MDL_SHARED_READ", "MDL_SHARED")
 # What each mode blocks, in the words of the PostgreSQL manual's conflict table.
 BLOCKS = {"AccessExclusiveLock": "reads and writes", "ExclusiveLock": "writes", "ShareRowExclusiveLock": "writes",
           "ShareLock": "writes", "ShareUpdateExclusiveLock": "other schema changes and VACUUM",
-          "RowExclusiveLock": "SHARE and stronger locks", "RowShareLock": "EXCLUSIVE locks", "AccessShareLock": "ACCESS EXCLUSIVE locks"}
+          "RowExclusiveLock": "SHARE and stronger locks", "RowShareLock": "EXCLUSIVE locks", "AccessShareLock": "ACCESS EXCLUSIVE locks",
+          "MDL_EXCLUSIVE": "reads and writes", "MDL_SHARED_NO_READ_WRITE": "reads and writes", "MDL_SHARED_NO_WRITE": "writes",
+          "MDL_SHARED_UPGRADABLE": "other schema changes"}
 
 
 @dataclass(frozen=True)
@@ -50,6 +56,7 @@ class Measurement:
     rows_read: int | None = None  # rows sequential scans read on the table within the statement
     locks: tuple[tuple[str, str], ...] = ()  # (relation, mode) held when the statement ended
     transaction: bool = True  # ran in a transaction of its own (False: CONCURRENTLY and the like)
+    algorithm: str | None = None  # MariaDB/MySQL: INSTANT, INPLACE or COPY, the one the ALTER could use
 
     @property
     def scanned(self) -> bool | None:
@@ -66,7 +73,7 @@ class Measurement:
         return {"statement": self.statement, "seconds": round(self.seconds, 4), "error": self.error,
                 "rewrote": self.rewrote, "rows_read": self.rows_read,
                 "locks": [{"relation": relation, "mode": mode} for relation, mode in self.locks],
-                "transaction": self.transaction}
+                "transaction": self.transaction} | ({"algorithm": self.algorithm} if self.algorithm else {})
 
 
 def measure_postgres(conn: Any, statements: Iterable[str], table: str, *, keep: bool = True) -> list[Measurement]:

@@ -21,7 +21,8 @@ from typing import Any
 from depmap.discover import is_test_path
 from depmap.model import ACCESS
 from depmap.verify.names import quoted, table_sql
-from depmap.verify.table_shape import TableShape, table_shape
+from depmap.verify.shapes import shape_of
+from depmap.verify.table_shape import TableShape
 
 ORM_CREATE = "orm_create"
 
@@ -42,7 +43,7 @@ def orm_insert(db: Any, table: str) -> str | None:
     """The ORM's INSERT into `table` as it stands, with values that fit it; None when the table
     is missing or empty."""
     with db.connect(autocommit=True) as conn:
-        shape = table_shape(conn, db.engine, table)
+        shape = shape_of(conn, db.engine, table)
         if shape is None:
             return None
         columns = [c.name for c in shape.columns if not c.auto and not c.generated]

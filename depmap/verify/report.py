@@ -16,9 +16,15 @@ def _measured(m: Measurement, table: str) -> str:
     what = "rewrote the table" if m.rewrote else f"read {m.rows_read:,} rows" if m.scanned else "catalog only"
     if m.rewrote is None:
         what = "ran"
+    if m.algorithm:  # MariaDB/MySQL
+        what = f"ALGORITHM={m.algorithm}, {what}"
     lock = m.strongest_lock(table)
     held = f", {lock} on {table}" if lock else ""
     return f"{m.seconds * 1000:,.1f} ms, {what}{held}"
+
+
+def _mysql(report: VerifyReport) -> bool:
+    return report.engine.startswith(("MariaDB", "MySQL"))
 
 
 def text_lines(report: VerifyReport) -> list[str]:
@@ -31,8 +37,9 @@ def text_lines(report: VerifyReport) -> list[str]:
         lines.append(f"  rejected: {printable(str(rejected))}")
     for note in report.schema_notes:
         lines.append(f"  note: {printable(note)}")
-    heading = "The proposal as written (rolled back):" if report.statement_is_written else (
-        "The statement the ORM runs for it (rolled back):")
+    undone = "undone" if _mysql(report) else "rolled back"  # DDL commits there: what it added is dropped
+    heading = f"The proposal as written ({undone}):" if report.statement_is_written else (
+        f"The statement the ORM runs for it ({undone}):")
     lines += ["", heading, f"  {printable(report.proposal.statement)}",
               f"  {_measured(report.proposal, table)}"]
     scaled = at_production_size(report, table)
@@ -45,7 +52,7 @@ def text_lines(report: VerifyReport) -> list[str]:
         lines += ["", f"The lock queue (a transaction holds the table, the statement waits, {probe} arrives):",
                   f"  without a lock timeout: {probe} waited {plain.select_waited_ms:,.0f} ms "
                   f"(the transaction held the table {plain.held_ms} ms)",
-                  f"  with lock_timeout {bounded.lock_timeout_ms} ms: the statement {'gave up' if bounded.alter_error else 'ran'}, "
+                  f"  with {'lock_wait_timeout' if _mysql(report) else 'lock_timeout'} {bounded.lock_timeout_ms} ms: the statement {'gave up' if bounded.alter_error else 'ran'}, "
                   f"{probe} waited {bounded.select_waited_ms:,.0f} ms"]
     if report.rechecks:
         counts: dict[str, int] = {}

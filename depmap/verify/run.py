@@ -79,6 +79,10 @@ class Verdict:
 
 
 def measure(db: Any, statements: list[str], table: str, *, keep: bool) -> list[Measurement]:
+    if db.engine == "mysql":
+        from depmap.verify.mysql_measure import measure_mysql
+
+        return measure_mysql(db, statements, table, keep=keep)
     with db.connect(autocommit=True) as conn:
         if db.engine == "postgres":
             return measure_postgres(conn, statements, table, keep=keep)
@@ -138,8 +142,8 @@ _SMALLEST = re.compile(r"SELECT max\((.+?)\) FROM \(SELECT .+? FROM (.+?) WHERE 
 
 
 def _named(sql: str, engine: str) -> str:
-    """`:name` parameters as the driver's: psycopg writes them `%(name)s`."""
-    return re.sub(r":(last_id|batch_end)\b", r"%(\1)s", sql.replace("%", "%%")) if engine == "postgres" else sql
+    """`:name` parameters as the driver's: psycopg and PyMySQL write them `%(name)s`."""
+    return re.sub(r":(last_id|batch_end)\b", r"%(\1)s", sql.replace("%", "%%")) if engine in ("postgres", "mysql") else sql
 
 
 def _finish_at_once(conn: Any, update: str, last_id: Any, run: StepRun) -> None:

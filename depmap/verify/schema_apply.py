@@ -38,16 +38,29 @@ def apply_schema(db: Any, statements: list[str]) -> list[Rejected]:
 
 
 def engine_errors() -> tuple[type[BaseException], ...]:
-    """The database errors of the drivers installed: SQLite's always, psycopg's when present."""
+    """The database errors of the drivers installed: SQLite's always, psycopg's and PyMySQL's when present."""
+    errors: tuple[type[BaseException], ...] = (sqlite3.Error,)
     try:
         import psycopg
+
+        errors += (psycopg.Error,)
     except ImportError:
-        return (sqlite3.Error,)
-    return (sqlite3.Error, psycopg.Error)
+        pass
+    try:
+        import pymysql
+
+        errors += (pymysql.Error,)
+    except ImportError:
+        pass
+    return errors
 
 
 def error_message(error: BaseException) -> str:
-    """The engine's message on one line (psycopg adds LINE/DETAIL lines and a caret)."""
+    """The engine's message on one line (psycopg adds LINE/DETAIL lines and a caret; PyMySQL
+    gives (code, message))."""
+    arguments = getattr(error, "args", ())
+    if type(error).__module__.startswith("pymysql") and len(arguments) >= 2 and isinstance(arguments[0], int):
+        return (str(arguments[1]).strip().splitlines() or [type(error).__name__])[0]
     diag = getattr(error, "diag", None)
     primary = getattr(diag, "message_primary", None) if diag is not None else None
     text = primary or str(error) or type(error).__name__

@@ -2,7 +2,8 @@
 
 depmap found each statement statically; here its whole text comes back (a `.sql` file's statement
 by depmap's splitter, a Python string through the SQL-strings analysis that found it, never by
-importing the code) with its bind parameters as the engine's (`$1` on PostgreSQL, `?` on SQLite):
+importing the code) with its bind parameters as the engine's (`$1` on PostgreSQL, `?` on SQLite and MariaDB/MySQL,
+whose recheck is `mysql_statements`):
 
 - every statement is prepared before the change; one that fails already is listed apart (code
   depmap could not reconstruct, or code that is broken today);
@@ -181,6 +182,12 @@ def _binds(text: str, engine: str) -> str:
 
 def recheck(db: Any, statements: list[AppStatement], change: list[str], undo: list[str]) -> list[Recheck]:
     """Every statement before and after `change` (kept while the statements run, then undone)."""
+    if db.engine == "mysql":
+        from depmap.verify.mysql_statements import before_and_after
+
+        live = [(n, s.text, len(_BIND.findall(s.text))) for n, s in enumerate(statements) if not s.dynamic]
+        before, after = before_and_after(db, live, change, undo)
+        return [Recheck(s, before.get(n), after.get(n)) for n, s in enumerate(statements)]
     with db.connect(autocommit=True) as conn:
         chosen: dict[int, int] = {}  # the candidate values each statement ran with before the change
         views = {n: s.view for n, s in enumerate(statements) if s.view is not None}

@@ -1,5 +1,6 @@
 """What a table on the throwaway database really is: its columns, keys and checks, asked of the
-engine itself (the PostgreSQL catalogs, SQLite's pragmas).
+engine itself (the PostgreSQL catalogs, SQLite's pragmas; MariaDB/MySQL's information_schema is
+`mysql_shape`'s).
 
 The fill reads the schema the engine built, not the catalog depmap predicted: a schema dump
 (`--schema-sql`) may hold columns no code mentions, and a statement the engine rejected is absent.

@@ -165,9 +165,42 @@ def test_mysql_instant_refused(traits: TableTraits, fields: dict, cause: str, al
     assert cost.rewrites and cause in cost.causes and cost.algorithm == algorithm
 
 
-def test_mysql_unique_builds_an_index_in_place_without_a_rebuild() -> None:
+def test_mysql_unique_column_is_added_in_place_with_a_rebuild() -> None:
+    # INSTANT cannot build the index, and an in-place ADD COLUMN rebuilds (measured on MariaDB 10.11:
+    # the InnoDB table id changes; tests/verify/test_mysql_conformance.py)
     cost = add_column_cost(MY8, spec(unique=True))
-    assert (cost.rewrites, cost.scans, cost.algorithm) == (False, True, "INPLACE")
+    assert (cost.rewrites, cost.scans, cost.algorithm, cost.causes) == (True, False, "INPLACE", ("index",))
+
+
+MARIADB = Dialect("mysql", (10, 11, 19))
+
+
+def test_a_mysql_family_version_from_10_on_is_mariadb() -> None:
+    assert (MARIADB.mariadb, MY8.mariadb, MY_ANY.mariadb, Dialect("postgres", (16,)).mariadb) == (True, False, False, False)
+    assert (product_label(MARIADB), product_label(MY8)) == ("MariaDB 10.11.19", "MySQL 8.0.35")
+
+
+@pytest.mark.parametrize(("dialect", "traits", "fields", "outcome", "causes"), [
+    # a table has one AUTO_INCREMENT column at most, and it must be a key
+    (MY8, TableTraits(auto_increment=True), {"identity": True, "unique": True}, "fails", ("index", "auto_increment_exists")),
+    (MARIADB, TableTraits(), {"identity": True}, "fails?", ("auto_increment_key",)),
+    (MARIADB, TableTraits(), {"identity": True, "unique": True}, "rewrite", ("index", "identity")),
+    # MariaDB: a CHECK column is instant and leaves existing rows unchecked; MySQL copies the table
+    (MARIADB, TableTraits(), {"check": "extra <> ''"}, "catalog", ("check_unverified",)),
+    (MY8, TableTraits(), {"check": "extra <> ''"}, "rewrite", ("check",)),
+    # MariaDB: a per-row default copies the table; RAND() is evaluated once
+    (MARIADB, TableTraits(), {"type": "char(36)", "default": "UUID()"}, "rewrite", ("volatile_default",)),
+    (MARIADB, TableTraits(), {"type": "double", "default": "RAND()"}, "catalog", ("evaluated_once",)),
+    (MY8, TableTraits(), {"type": "char(36)", "default": "UUID()"}, "catalog", ()),
+    # MariaDB's own instant versions
+    (Dialect("mysql", (10, 2, 44)), TableTraits(), {}, "rewrite", ("no_instant",)),
+    (Dialect("mysql", (10, 3, 39)), TableTraits(), {"position": "FIRST"}, "rewrite", ("position",)),
+    (Dialect("mysql", (10, 4, 1)), TableTraits(), {"position": "FIRST"}, "catalog", ()),
+])
+def test_mysql_and_mariadb_forms_as_mariadb_10_11_measured_them(dialect, traits, fields, outcome, causes) -> None:
+    cost = add_column_cost(dialect, spec(**fields), traits)
+    said = "fails" if cost.fails else "rewrite" if cost.rewrites else "scan" if cost.scans else "catalog"
+    assert (said + ("" if cost.certain else "?"), cost.causes) == (outcome, causes)
 
 
 def test_mysql_not_null_without_default_fills_the_implicit_default() -> None:

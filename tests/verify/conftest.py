@@ -1,7 +1,7 @@
 """Real engines for the verify tests, started by the tests themselves.
 
-`postgres` is one throwaway PostgreSQL for the whole session; `sqlite_db` a new SQLite file per
-test. Without an engine (or psycopg) a test is skipped with the reason, except when
+`postgres` is one throwaway PostgreSQL for the whole session, `mariadb` one throwaway MariaDB (or
+MySQL); `sqlite_db` a new SQLite file per test. Without an engine (or psycopg) a test is skipped with the reason, except when
 DEPMAP_REQUIRE_ENGINES=1 (set by .ci/run): then it fails, and so does any other verify test that
 skips, because CI must never pass by silently not verifying.
 """
@@ -15,6 +15,7 @@ from contextlib import ExitStack
 import pytest
 
 from depmap.verify.engines import Database, EngineMissing, throwaway_postgres, throwaway_sqlite
+from depmap.verify.mysql_engine import throwaway_mysql
 
 
 def engines_required() -> bool:
@@ -35,6 +36,33 @@ def postgres() -> Iterator[Database]:
         except EngineMissing as missing:
             unavailable(str(missing))
         yield database
+
+
+@pytest.fixture(scope="session")
+def mariadb() -> Iterator[Database]:
+    with ExitStack() as stack:
+        try:
+            database = stack.enter_context(throwaway_mysql())
+        except EngineMissing as missing:
+            unavailable(str(missing))
+        yield database
+
+
+@pytest.fixture
+def mysql_database(mariadb: Database) -> Iterator[Database]:
+    """A fresh, empty database of its own on the session's MariaDB, dropped afterwards."""
+    import uuid
+    from dataclasses import replace
+    from urllib.parse import urlparse
+
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    with mariadb.connect(autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    try:
+        yield replace(mariadb, dsn=urlparse(mariadb.dsn)._replace(path=f"/{name}").geturl())
+    finally:
+        with mariadb.connect(autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE {name}")
 
 
 @pytest.fixture

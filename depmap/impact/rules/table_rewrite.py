@@ -6,7 +6,9 @@ on PostgreSQL a volatile default (`clock_timestamp()`, `gen_random_uuid()`, `nex
 or serial column, a STORED generated column, or any non-null default before PostgreSQL 11 rewrites
 the table under ACCESS EXCLUSIVE; UNIQUE and CHECK read every row under that lock. On MySQL before
 8.0.12, with FIRST/AFTER before 8.0.29, on tables with a FULLTEXT index or ROW_FORMAT=COMPRESSED,
-and for stored generated, AUTO_INCREMENT, CHECK or foreign-key columns, InnoDB rebuilds the table.
+and for stored generated, AUTO_INCREMENT, UNIQUE, CHECK or foreign-key columns, InnoDB rebuilds the
+table; a second AUTO_INCREMENT column fails. MariaDB copies the table for a non-deterministic
+default (UUID()) and adds a CHECK column instantly, without checking existing rows.
 SQLite refuses PRIMARY KEY/UNIQUE, NOT NULL without a default, non-constant defaults and STORED
 generated columns outright. The time grows with the table: seconds in staging, an outage in
 production.
@@ -57,6 +59,7 @@ def table_traits(ctx: ImpactContext) -> TableTraits:
         compressed=re.search(r"ROW_FORMAT\s*=\s*COMPRESSED", ddl, re.IGNORECASE) is not None,
         temporary=any(f.extra.get("temporary") for f in facts if f.kind == TABLE_DEF),
         instant_changes=len(changes),
+        auto_increment=ctx.table is not None and any(c.extra.get("identity") for c in ctx.table.columns.values()),
     )
 
 

@@ -1,0 +1,105 @@
+"""The application's statements before and after the change, on MariaDB/MySQL (see `statements`).
+
+Each statement is a server-side prepared statement, as a driver with server-side prepares (or a
+connection pool that keeps them) holds it across a deploy: `PREPARE` before the change, `EXECUTE`
+after it. MariaDB/MySQL re-prepare a statement whose table changed, so a `SELECT *` quietly
+returns one more column, while a positional `INSERT ... VALUES` prepared for the old columns fails
+on its next EXECUTE with "Column count doesn't match value count". Writers run inside a
+transaction that is rolled back; every parameter takes the same integer (1, else a large one),
+tried before the change and kept for after.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from depmap.verify.mysql_engine import error_text
+
+CANDIDATES = (1, 987654321)
+_TABLE = re.compile(r"ALTER\s+TABLE\s+[`\"]?([^`\"\s]+)[`\"]?", re.I)
+
+
+Errors = dict[int, str | None]
+
+
+def before_and_after(db: Any, statements: list[tuple[int, str, int]], change: list[str],
+                     undo: list[str]) -> tuple[Errors, Errors]:
+    """Each (number, text with `?`, count of `?`) prepared and run before `change`, executed after
+    it; the engine's error or None, before and after. The change is then undone (what it added,
+    dropped by name: a foreign key first, which `undo`'s DROP COLUMN alone cannot)."""
+    from depmap.verify.mysql_measure import table_objects, undo as undo_change
+
+    table = next((m.group(1) for m in map(_TABLE.match, change) if m), None)
+    with db.connect(autocommit=True) as conn:
+        before: Errors = {n: _prepare(conn, n, text) for n, text, _ in statements}
+        chosen: dict[int, int] = {}
+        for number, _, holes in statements:
+            if before[number] is None:
+                before[number] = _first_that_runs(conn, number, holes, chosen)
+        snapshot = table_objects(conn, table) if table else None
+        for statement in change:
+            conn.execute(statement)
+        try:
+            after = {n: _execute(conn, f"depmap_{n}", holes, chosen.get(n, 0)) for n, _, holes in statements
+                     if before[n] is None}
+        finally:
+            for number, _, _ in statements:
+                _deallocate(conn, f"depmap_{number}")
+            if snapshot is not None:
+                undo_change(conn, table, snapshot)
+            else:
+                for statement in undo:
+                    conn.execute(statement)
+    return before, after
+
+
+def _prepare(conn: Any, number: int, text: str) -> str | None:
+    import pymysql
+
+    try:
+        conn.execute("SET @depmap_sql = %s", (text,))
+        conn.execute(f"PREPARE depmap_{number} FROM @depmap_sql")
+        return None
+    except pymysql.Error as error:
+        return error_text(error)
+
+
+def _first_that_runs(conn: Any, number: int, holes: int, chosen: dict[int, int]) -> str | None:
+    """The statement executed with each candidate value until one runs (kept in `chosen`)."""
+    first_error = None
+    for candidate in range(len(CANDIDATES)):
+        error = _execute(conn, f"depmap_{number}", holes, candidate)
+        if error is None:
+            chosen[number] = candidate
+            return None
+        first_error = first_error or error
+    return first_error
+
+
+def _execute(conn: Any, name: str, holes: int, candidate: int) -> str | None:
+    """EXECUTE the prepared statement with every parameter set to the candidate, rolled back."""
+    import pymysql
+
+    names = [f"@depmap_p{i}" for i in range(holes)]
+    try:
+        if names:
+            conn.execute("SET " + ", ".join(f"{n} = {CANDIDATES[candidate]}" for n in names))
+        conn.execute("BEGIN")
+        try:
+            cursor = conn.execute(f"EXECUTE {name}" + (f" USING {', '.join(names)}" if names else ""))
+            cursor.fetchall()
+        finally:
+            conn.execute("ROLLBACK")
+        return None
+    except pymysql.Error as error:
+        return error_text(error)
+
+
+def _deallocate(conn: Any, name: str) -> None:
+    import pymysql
+
+    try:
+        conn.execute(f"DEALLOCATE PREPARE {name}")
+    except pymysql.Error:
+        pass
