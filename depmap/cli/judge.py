@@ -152,10 +152,35 @@ def in_github_actions() -> bool:
     return os.environ.get("GITHUB_ACTIONS") == "true"
 
 
+def _change(column_type: str | None, not_null: bool, default: str | None, drop: bool) -> str:
+    """Which change the options ask about; --drop excludes the options of a new column."""
+    from depmap.impact.spec import ADD, DROP
+
+    chosen = [("--drop", DROP)] if drop else []
+    if chosen:
+        extra = [name for name, given in (("--type", column_type is not None), ("--not-null", not_null), ("--default", default is not None)) if given]
+        if extra:
+            raise UserError(f"{extra[0]} describes a new column; {chosen[0][0]} judges an existing one (drop {extra[0]})")
+        return chosen[0][1]
+    return ADD
+
+
+def _existing_spec(index: Any, table: str, column: str, change: str) -> Any:
+    """The spec of a drop of an existing column (exit 2 when it is unknown)."""
+    from depmap.impact.spec import ColumnSpec
+
+    known = index.catalog.get(table)
+    if known is None or column not in known.columns:
+        names = ", ".join(sorted(known.columns)) if known is not None else ""
+        raise UserError(f"table '{table}' has no column '{column}'" + (f"; its columns are {names}" if names else ""))
+    existing = known.columns[column]
+    return ColumnSpec(table, column, existing.type, existing.nullable is not False, change=change)
+
+
 def _impact_reports(obj: dict, target: str, column_type: str | None, not_null: bool, default: str | None, path: str,
-                    dialect: str | None, server_version: str | None) -> tuple[Any, list]:
+                    dialect: str | None, server_version: str | None, change: str = "add") -> tuple[Any, list]:
     from depmap.impact.engine import impact_context, run_impact
-    from depmap.impact.spec import ColumnSpec, SpecError, parse_default, parse_target, parse_type
+    from depmap.impact.spec import ADD, ColumnSpec, SpecError, parse_default, parse_target, parse_type
 
     try:
         parse_target(target)  # a malformed target is reported before the scan
@@ -164,6 +189,11 @@ def _impact_reports(obj: dict, target: str, column_type: str | None, not_null: b
     index = load_index(path, dialect, obj["debug"])
     chosen = _dialect(index, dialect, server_version)
     table, column = _one_table(index, target)
+    if change != ADD:
+        spec = _existing_spec(index, table, column, change)
+        report = run_impact(impact_context(index, spec, chosen), debug=obj["debug"])
+        _suppress([report], index)
+        return index, [report]
     try:
         spec = ColumnSpec(table, column, parse_type(column_type, chosen.name), not not_null, parse_default(default, chosen.name))
     except SpecError as error:
@@ -236,6 +266,7 @@ def baseline(obj: dict, path: str, dialect: str | None) -> None:
 
 
 def _column_options(function: Callable) -> Callable:
+    function = click.option("--drop", is_flag=True, help="Judge dropping the existing column instead: who still uses it, and the plan.")(function)
     function = click.option("--default", "default", help="Default expression, e.g. 0, \"'new'\", now().")(function)
     function = click.option("--not-null", is_flag=True, help="The column is NOT NULL.")(function)
     function = click.option("--type", "column_type", help="SQL type of the new column, e.g. text, integer, varchar(20).")(function)
@@ -246,10 +277,12 @@ def _column_options(function: Callable) -> Callable:
 @_column_options
 @_report_options(fail_on="never")
 @click.pass_obj
-def impact(obj: dict, target: str, column_type: str | None, not_null: bool, default: str | None, path: str, dialect: str | None,
-           server_version: str | None, output_format: str | None, outputs: tuple[str, ...], link_base: str | None, fail_on: str) -> None:
-    """What adding TABLE.COLUMN breaks, what changes behaviour, and how to roll it out."""
-    index, reports = _impact_reports(obj, target, column_type, not_null, default, path, dialect, server_version)
+def impact(obj: dict, target: str, column_type: str | None, not_null: bool, default: str | None, drop: bool,
+           path: str, dialect: str | None, server_version: str | None, output_format: str | None,
+           outputs: tuple[str, ...], link_base: str | None, fail_on: str) -> None:
+    """What adding TABLE.COLUMN breaks (or dropping it), and how to roll it out."""
+    change = _change(column_type, not_null, default, drop)
+    index, reports = _impact_reports(obj, target, column_type, not_null, default, path, dialect, server_version, change)
     _publish("impact", reports, index, _run_info(index, link_base), output_format, outputs)
     _exit_for(reports[0].judged, fail_on)
 
@@ -258,10 +291,12 @@ def impact(obj: dict, target: str, column_type: str | None, not_null: bool, defa
 @_column_options
 @_report_options(fail_on="never", default_output="impact.html")
 @click.pass_obj
-def report(obj: dict, target: str, column_type: str | None, not_null: bool, default: str | None, path: str, dialect: str | None,
-           server_version: str | None, output_format: str | None, outputs: tuple[str, ...], link_base: str | None, fail_on: str) -> None:
+def report(obj: dict, target: str, column_type: str | None, not_null: bool, default: str | None, drop: bool,
+           path: str, dialect: str | None, server_version: str | None, output_format: str | None,
+           outputs: tuple[str, ...], link_base: str | None, fail_on: str) -> None:
     """`impact` as a self-contained HTML page to attach to a pull request (-o impact.html)."""
-    index, reports = _impact_reports(obj, target, column_type, not_null, default, path, dialect, server_version)
+    change = _change(column_type, not_null, default, drop)
+    index, reports = _impact_reports(obj, target, column_type, not_null, default, path, dialect, server_version, change)
     _publish("impact", reports, index, _run_info(index, link_base), output_format or "html", outputs)
     _exit_for(reports[0].judged, fail_on)
 
@@ -284,6 +319,7 @@ def check(obj: dict, migrations: tuple[str, ...], base_ref: str | None, path: st
     index = load_index(str(root), dialect, obj["debug"])
     chosen = _dialect(index, dialect, server_version)
     specs, problems = specs_from_migrations(index, checked, changed_lines)
+    specs, problems = _with_column_changes(index, checked, changed_lines, chosen, specs, problems)
     changed = {spec.origin.path for spec in specs if spec.origin is not None}
     reports = [run_impact(impact_context(index, spec, chosen, changed), debug=obj["debug"]) for spec in specs]
     operations, problems = _operation_reports(index, checked, changed_lines, chosen, problems, obj["debug"])
@@ -292,6 +328,21 @@ def check(obj: dict, migrations: tuple[str, ...], base_ref: str | None, path: st
     run = _run_info(index, link_base, tuple(checked), tuple(problems))
     _publish("check", reports, index, run, output_format, outputs)
     _exit_for([f for report in reports for f in report.judged], fail_on)
+
+
+def _with_column_changes(index: Any, checked: list[str], changed_lines: dict, chosen: Any, specs: list,
+                         problems: list[str]) -> tuple[list, list[str]]:
+    """The columns the migrations drop, judged like the columns they add; a file
+    that only does that no longer reports "adds no column"."""
+    from depmap.impact.change_specs import change_specs
+    from depmap.impact.engine import before_change
+
+    changes = change_specs(index, checked, changed_lines, chosen, before_change(index.facts, checked))
+    paths = {spec.origin.path for spec in changes if spec.origin is not None}
+    kept = [problem for problem in problems if problem.split(": ", 1)[0] not in paths]
+    ordered = sorted(specs + changes, key=lambda s: (checked.index(s.origin.path) if s.origin is not None and s.origin.path in checked else 0,
+                                                     s.origin.line if s.origin is not None else 0))
+    return ordered, kept
 
 
 def _operation_reports(index: Any, checked: list[str], changed_lines: dict, chosen: Any, problems: list[str],

@@ -36,6 +36,9 @@ RULE_MODULES: tuple[str, ...] = (
     "verify_lock",
     "verify_rewrite",
     "verify_statement_fails",
+    "dropped_column_in_use",
+    "column_has_dependents",
+    "no_remaining_use",
 )
 
 

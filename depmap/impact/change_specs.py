@@ -1,0 +1,60 @@
+"""The drops of existing columns that migrations under review make: SQL `DROP COLUMN`, Alembic
+`drop_column`, Django `RemoveField`.
+
+Each becomes a `ColumnSpec` with its `change`, judged by the same rules as `depmap impact
+--drop`: what still uses the column is the question either way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from depmap.catalog import Catalog
+from depmap.dialects.capabilities import Dialect
+from depmap.impact.migration_specs import runs_on_the_way_down
+from depmap.impact.spec import DROP, ColumnSpec
+from depmap.model import COLUMN_DEF, Fact
+
+_CHANGES = ("drop_column",)
+
+
+def change_specs(index: Any, paths: list[str], changed: dict[str, frozenset[int] | None] | None, dialect: Dialect,
+                 before: Catalog) -> list[ColumnSpec]:
+    """The column drops of the migrations at `paths` (on their changed lines when `changed` says
+    which), in file order."""
+    specs: list[ColumnSpec] = []
+    for path in dict.fromkeys(paths):
+        lines = (changed or {}).get(path)
+        facts = sorted((f for f in index.facts if f.kind == COLUMN_DEF and f.detail in _CHANGES and f.location.path == path
+                        and f.columns and f.extra.get("direction") != "down"), key=lambda f: (f.location.line, f.columns))
+        for fact in facts:
+            if runs_on_the_way_down(Path(index.root), path, fact.location.line):
+                continue
+            if lines is not None and not lines & set(range(fact.location.statement_start, (fact.location.end_line or fact.location.line) + 1)):
+                continue
+            spec = _spec(index, fact, dialect, before)
+            if spec is not None:
+                specs.append(spec)
+    return specs
+
+
+def _framework(fact: Fact) -> str:
+    operation = str(fact.extra.get("operation") or "")
+    if operation[:1].isupper():
+        return "django"
+    if "revision" in fact.extra and "statement" not in fact.extra:
+        return "alembic"
+    return "sql"
+
+
+def _spec(index: Any, fact: Fact, dialect: Dialect, before: Catalog) -> ColumnSpec | None:
+    table_name, column = fact.table, fact.columns[0]
+    table = before.get(table_name)
+    existing = table.columns.get(column) if table is not None else None
+    if existing is None:
+        return None  # created by the change itself, or unknown: nothing uses it yet
+    framework = _framework(fact)
+    base = ColumnSpec(table_name, column, existing.type, existing.nullable is not False, origin=fact.location, framework=framework)
+    return replace(base, change=DROP)

@@ -1,0 +1,154 @@
+"""The staged plan for dropping an existing column.
+
+Stop writing → deploy → stop reading and remove it from the ORM → deploy → drop it, each release
+running only against a schema it understands (the column leaves the code before it leaves the
+database).
+"""
+
+from __future__ import annotations
+
+from depmap.dialects.capabilities import MYSQL, POSTGRES, SQLITE, quote_identifier
+from depmap.dialects.column_changes import drop_cost
+from depmap.impact.column_uses import Use, code_uses, declared, dependents, describe, existing_column, listed_by
+from depmap.impact.context import ImpactContext
+from depmap.impact.finding import Finding
+from depmap.impact.plan import Step, _split_tests, _tests_note, _unique_sites
+from depmap.impact.plan_sql import Names, Statement, lock_statements
+from depmap.model import READ, Location
+
+
+def build_change_plan(ctx: ImpactContext, findings: list[Finding]) -> list[Step]:
+    """The steps for dropping ctx.spec's column; `findings` are reported beside it."""
+    names = Names.of(ctx)
+    drafts = _drop(ctx, names)
+    steps = []
+    for number, (name, title, description, statements, sites, code) in enumerate(drafts, start=1):
+        sites, in_tests = _split_tests(sites)
+        description = description + _tests_note(in_tests, "use", f"{ctx.spec.table}.{ctx.spec.column}", "who-reads")
+        steps.append(Step(number, name, title, " ".join(description), tuple(s.sql for s in statements),
+                          tuple(_unique_sites(sites)), tuple(code)))
+    return steps
+
+
+Draft = tuple[str, str, list[str], list[Statement], list[Location], list[tuple[str, str]]]
+
+
+def _sites(uses: list[Use], access: str | None = None) -> list[Location]:
+    return [u.location for u in uses if access is None or (u.fact.access == READ) == (access == READ)]
+
+
+def _orm_sites(ctx: ImpactContext) -> list[Location]:
+    return [d.location for d in declared(ctx)] + [f.location for f in listed_by(ctx)]
+
+
+def _lock_note(ctx: ImpactContext) -> str:
+    if ctx.dialect.family == POSTGRES:
+        return "lock_timeout makes it give up after 5 seconds instead of queueing every query behind it; retry if it times out."
+    if ctx.dialect.family == MYSQL:
+        return "lock_wait_timeout makes it give up after 5 seconds instead of queueing every query behind it; retry if it times out."
+    if ctx.dialect.family == SQLITE:
+        return "Set busy_timeout on the connection (PRAGMA busy_timeout = 5000) so the migration waits for other writers."
+    return ""
+
+
+def _model_name(ctx: ImpactContext) -> tuple[str, str]:
+    """(app label, model name as Django's migration state writes it)."""
+    models = [d.model for d in declared(ctx) if d.model.framework == "django"] or [m for m in ctx.models() if m.framework == "django"]
+    if not models:
+        return "<app>", ctx.spec.table.rsplit(".", 1)[-1]
+    return ctx.registry.app_label(models[0]), models[0].class_name.lower()
+
+
+def _field_name(ctx: ImpactContext) -> str:
+    found = declared(ctx)
+    return found[0].field.name if found else ctx.spec.column
+
+
+def _migration_code(ctx: ImpactContext, statements: list[Statement], state: str | None) -> list[tuple[str, str]]:
+    """Django (RunSQL, with `state` as the state operation) and Alembic code for DDL statements."""
+    code: list[tuple[str, str]] = []
+    sql = [s.sql for s in statements]
+    if "django" in ctx.frameworks:
+        runs = "\n".join(f'        migrations.RunSQL("{s}", migrations.RunSQL.noop),' for s in sql)
+        if state:
+            body = (f"    operations = [\n        migrations.SeparateDatabaseAndState(\n            database_operations=[\n"
+                    + "\n".join(f'                migrations.RunSQL("{s}", migrations.RunSQL.noop),' for s in sql)
+                    + f"\n            ],\n            state_operations=[{state}],\n        ),\n    ]")
+        else:
+            body = f"    operations = [\n{runs}\n    ]"
+        code.append(("django", f"class Migration(migrations.Migration):\n{body}"))
+    if "alembic" in ctx.frameworks:
+        code.append(("alembic", "def upgrade() -> None:\n" + "\n".join(f'    op.execute("{s}")' for s in sql)))
+    return code
+
+
+# -- drop -----------------------------------------------------------------------------------------
+
+
+def _drop(ctx: ImpactContext, names: Names) -> list[Draft]:
+    spec, uses = ctx.spec, code_uses(ctx)
+    drafts: list[Draft] = []
+    writers = _sites(uses, "write")
+    if writers:
+        drafts.append(("stop-writing", "Stop writing the column", [
+            f"Deploy code that no longer writes {spec.column}: remove it from these INSERTs and UPDATEs, and give "
+            "INSERTs without a column list one.", *_required_note(ctx)], [], writers, []))
+    readers = _sites(uses, READ) + _orm_sites(ctx)
+    if readers:
+        description = [f"Deploy code that no longer reads {spec.column}: remove it from these queries, serializers and "
+                       "forms, and from the ORM model."]
+        for item in declared(ctx):
+            model, field = item.model, item.field
+            if model.framework == "django":
+                app, lowered = _model_name(ctx)
+                description.append(
+                    f"Delete {model.class_name}.{field.name} ({field.path}:{field.line}); in the migration makemigrations "
+                    f"writes, put the RemoveField under `state_operations` of `migrations.SeparateDatabaseAndState` "
+                    f"(`migrations.RemoveField(model_name=\"{lowered}\", name=\"{field.name}\")`) so Django forgets the "
+                    "field without dropping the column yet.")
+            else:
+                description.append(
+                    f"Delete {model.class_name}.{field.name} ({field.path}:{field.line}); if code still has to move off it "
+                    f"over several releases, make it `deferred(...)` first so queries stop loading it.")
+        drafts.append(("stop-reading", "Stop reading it and remove it from the ORM", description, [], readers, []))
+    drafts.append(_drop_step(ctx, names))
+    return drafts
+
+
+def _required_note(ctx: ImpactContext) -> list[str]:
+    column = existing_column(ctx)
+    if column is None or column.nullable is not False or column.default is not None:
+        return []
+    names = Names.of(ctx)
+    how = (f"ALTER TABLE {names.table} MODIFY {names.column} <type> NULL" if ctx.dialect.family == MYSQL
+           else f"ALTER TABLE {names.table} ALTER COLUMN {names.column} DROP NOT NULL")
+    return [f"{ctx.spec.column} is NOT NULL without a default: before this release, drop the NOT NULL (`{how}`) so "
+            "inserts that leave it out succeed."]
+
+
+def _drop_step(ctx: ImpactContext, names: Names) -> Draft:
+    spec, dialect = ctx.spec, ctx.dialect
+    cost = drop_cost(dialect, spec.table)
+    first = ("Once the release without the code above is the only one running, drop" if code_uses(ctx) or declared(ctx)
+             or listed_by(ctx) else "No code uses it: once no running release does either, drop")
+    description = [f"{first} {spec.table}.{spec.column} in a migration of its own.", *cost.reasons, _lock_note(ctx)]
+    statements = list(lock_statements(dialect))
+    views = [d for d in dependents(ctx) if d.kind == "view"]
+    if views:
+        listed = ", ".join(describe(d) for d in views)
+        description.append(f"First drop and recreate without {spec.column} {listed}: "
+                           + ("on PostgreSQL they block the DROP." if dialect.family == POSTGRES else "they name the column."))
+        statements += [Statement(f"DROP VIEW {quote_identifier(dialect, d.name)}") for d in views]
+    if cost.unsupported:
+        statements.append(Statement(f"-- rebuild {names.table} without {names.column} "
+                                    "(https://www.sqlite.org/lang_altertable.html#otheralter)"))
+    else:
+        statements.append(Statement(f"ALTER TABLE {names.table} DROP COLUMN {names.column}"))
+    if views:
+        statements += [Statement(f"CREATE VIEW {quote_identifier(dialect, d.name)} AS <its definition without {spec.column}>")
+                       for d in views]
+    app, lowered = _model_name(ctx)
+    state = f'migrations.RemoveField(model_name="{lowered}", name="{_field_name(ctx)}")' if declared(ctx) else None
+    code = _migration_code(ctx, [s for s in statements if not s.sql.startswith(("SET ", "CREATE VIEW", "--"))], state)
+    sites = [d.location for d in dependents(ctx)]
+    return ("drop", "Drop the column", [d for d in description if d], statements, sites, code)
