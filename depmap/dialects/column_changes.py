@@ -1,15 +1,17 @@
-"""What dropping an existing column costs, per dialect and version, and
+"""What dropping or renaming an existing column costs, per dialect and version, and
 the errors code gets once it is gone.
 
 PostgreSQL (ALTER TABLE notes, https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-NOTES):
   DROP COLUMN only marks the column dropped (no rewrite) but takes ACCESS EXCLUSIVE; indexes and
   constraints on the column go with it; a view or a foreign key of another table that depends on
-  it makes the DROP fail unless CASCADE drops them too.
+  it makes the DROP fail unless CASCADE drops them too. RENAME COLUMN is metadata-only (views
+  follow the rename).
 MySQL (InnoDB online DDL, https://dev.mysql.com/doc/refman/8.0/en/innodb-online-ddl-operations.html#online-ddl-column-operations):
-  DROP COLUMN is INSTANT from 8.0.29, else INPLACE with a rebuild (writes go on).
+  DROP COLUMN is INSTANT from 8.0.29, else INPLACE with a rebuild (writes go on); RENAME COLUMN
+  is INSTANT from 8.0.28, else INPLACE without a rebuild.
 SQLite (https://www.sqlite.org/lang_altertable.html): DROP COLUMN from 3.35.0 rewrites every row and
   fails when the column is indexed, UNIQUE, a PRIMARY KEY, in a foreign key, a CHECK, a view or
-  a trigger.
+  a trigger; RENAME COLUMN from 3.25.0 rewrites references in views and triggers.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
-"""The drops of existing columns that migrations under review make: SQL `DROP COLUMN`, Alembic
-`drop_column`, Django `RemoveField`.
+"""The drops and renames of existing columns that migrations under review make: SQL `DROP
+COLUMN` / `RENAME COLUMN`, Alembic `drop_column` / `alter_column(new_column_name=...)`, Django
+`RemoveField` / `RenameField`.
 
 Each becomes a `ColumnSpec` with its `change`, judged by the same rules as `depmap impact
---drop`: what still uses the column is the question either way.
+--drop/--rename`: what still uses the column is the question either way.
 """
 
 from __future__ import annotations
@@ -14,15 +15,15 @@ from typing import Any
 from depmap.catalog import Catalog
 from depmap.dialects.capabilities import Dialect
 from depmap.impact.migration_specs import runs_on_the_way_down
-from depmap.impact.spec import DROP, ColumnSpec
+from depmap.impact.spec import DROP, RENAME, ColumnSpec
 from depmap.model import COLUMN_DEF, Fact
 
-_CHANGES = ("drop_column",)
+_CHANGES = ("drop_column", "rename_column", "alter_column")
 
 
 def change_specs(index: Any, paths: list[str], changed: dict[str, frozenset[int] | None] | None, dialect: Dialect,
                  before: Catalog) -> list[ColumnSpec]:
-    """The column drops of the migrations at `paths` (on their changed lines when `changed` says
+    """The column changes of the migrations at `paths` (on their changed lines when `changed` says
     which), in file order."""
     specs: list[ColumnSpec] = []
     for path in dict.fromkeys(paths):
@@ -57,4 +58,8 @@ def _spec(index: Any, fact: Fact, dialect: Dialect, before: Catalog) -> ColumnSp
         return None  # created by the change itself, or unknown: nothing uses it yet
     framework = _framework(fact)
     base = ColumnSpec(table_name, column, existing.type, existing.nullable is not False, origin=fact.location, framework=framework)
-    return replace(base, change=DROP)
+    if fact.detail == "drop_column":
+        return replace(base, change=DROP)
+    if fact.detail == "rename_column" or fact.extra.get("new_name"):
+        return replace(base, change=RENAME, new_name=fact.extra.get("new_name"))
+    return None  # an ALTER of the type, nullability or default: the operation rules judge it

@@ -26,9 +26,9 @@ if TYPE_CHECKING:
 
 # Operations `check` judges; the rest of a migration's history (comments, renames of tables,
 # drops of tables, a column's own ADD, judged by the column rules) is not a lock hazard these
-# rules know. A column's drop is judged twice: its uses by the column rules (a spec with
-# `change`), its table lock here.
-JUDGED = frozenset({"create_index", "drop_index", "add_constraint", "alter_column", "drop_column"})
+# rules know. A column's drop or rename is judged twice: its uses by the column rules (a spec
+# with `change`), its table lock here.
+JUDGED = frozenset({"create_index", "drop_index", "add_constraint", "alter_column", "drop_column", "rename_column"})
 DJANGO, ALEMBIC, SQL = "django", "alembic", "sql"
 
 

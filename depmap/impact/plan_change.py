@@ -1,26 +1,30 @@
-"""The staged plan for dropping an existing column.
+"""The staged plan for changing an existing column: drop it or rename it.
 
-Stop writing → deploy → stop reading and remove it from the ORM → deploy → drop it, each release
-running only against a schema it understands (the column leaves the code before it leaves the
-database).
+Drop: stop writing → deploy → stop reading and remove it from the ORM → deploy → drop it, each
+release running only against a schema it understands (the column leaves the code before it leaves
+the database). Rename: expand/contract, since a RENAME changes what every running query sees at
+once: add the new column, write both, backfill, move the readers, stop writing the old one, drop it.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from depmap.dialects.capabilities import MYSQL, POSTGRES, SQLITE, quote_identifier
-from depmap.dialects.column_changes import drop_cost
+from depmap.dialects.column_changes import drop_cost, rename_cost
 from depmap.impact.column_uses import Use, code_uses, declared, dependents, describe, existing_column, listed_by
 from depmap.impact.context import ImpactContext
 from depmap.impact.finding import Finding
 from depmap.impact.plan import Step, _split_tests, _tests_note, _unique_sites
-from depmap.impact.plan_sql import Names, Statement, lock_statements
+from depmap.impact.plan_sql import BATCH_SIZE, Names, Statement, lock_statements
+from depmap.impact.spec import DROP, RENAME
 from depmap.model import READ, Location
 
 
 def build_change_plan(ctx: ImpactContext, findings: list[Finding]) -> list[Step]:
-    """The steps for dropping ctx.spec's column; `findings` are reported beside it."""
+    """The steps for ctx.spec (a drop or rename); `findings` are reported beside it."""
     names = Names.of(ctx)
-    drafts = _drop(ctx, names)
+    drafts = _drop(ctx, names) if ctx.spec.change == DROP else _rename(ctx, names)
     steps = []
     for number, (name, title, description, statements, sites, code) in enumerate(drafts, start=1):
         sites, in_tests = _split_tests(sites)
@@ -152,3 +156,84 @@ def _drop_step(ctx: ImpactContext, names: Names) -> Draft:
     code = _migration_code(ctx, [s for s in statements if not s.sql.startswith(("SET ", "CREATE VIEW", "--"))], state)
     sites = [d.location for d in dependents(ctx)]
     return ("drop", "Drop the column", [d for d in description if d], statements, sites, code)
+
+
+# -- rename ---------------------------------------------------------------------------------------
+
+
+def _renamed(names: Names, new_name: str) -> Names:
+    return replace(names, spec=replace(names.spec, column=new_name), column=quote_identifier(names.dialect, new_name))
+
+
+def _column_type(ctx: ImpactContext) -> str:
+    from depmap.impact.plan_sql import sql_type
+
+    column = existing_column(ctx)
+    if column is None:
+        return "<type>"
+    return sql_type(ctx.dialect, current_sql_type(ctx, column.type, column.extra.get("size")))
+
+
+def current_sql_type(ctx: ImpactContext, written: str | None, size: dict | None = None) -> str | None:
+    """The catalog's type as SQL: SQLAlchemy (`String(length=32)`) and Django types (with the
+    `max_length` its migration gave) converted."""
+    if not written:
+        return None
+    from depmap.impact.migration_types import django_type, sqlalchemy_type
+
+    if written.endswith("Field"):
+        return django_type(written, {k: str(v) for k, v in (size or {}).items()}, ctx.dialect) or written
+    if written[:1].isupper() and not written.isupper():
+        return sqlalchemy_type(written, ctx.dialect) or written
+    return written
+
+
+def _rename(ctx: ImpactContext, names: Names) -> list[Draft]:
+    spec, dialect, uses = ctx.spec, ctx.dialect, code_uses(ctx)
+    new = _renamed(names, spec.new_name or "<new_name>")
+    kind = _column_type(ctx)
+    old_q, new_q = names.column, new.column
+    alternative = [f"If only the name in code should change, change no table: Django "
+                   f"`{spec.new_name} = models.<Field>(..., db_column=\"{spec.column}\")`, SQLAlchemy "
+                   f"`{spec.new_name} = mapped_column(\"{spec.column}\", ...)` keep the database name.",
+                   f"A single RENAME COLUMN breaks every running query that names {spec.column} at that moment; "
+                   "the steps below keep old and new code working throughout (or bridge with a view that exposes the old name)."]
+    alternative += list(rename_cost(dialect, spec.table).reasons)
+    if "django" in ctx.frameworks:
+        alternative.append(f"With Django, make each schema step a model change and let makemigrations write it: the new "
+                           f"field null=True here, the old field's removal in the contract step.")
+    drafts: list[Draft] = [
+        ("expand", "Expand: add the new column", alternative + [f"Add {spec.new_name} with the type of {spec.column}.", _lock_note(ctx)],
+         lock_statements(dialect) + [Statement(f"ALTER TABLE {names.table} ADD COLUMN {new_q} {kind}",
+                                               f"ALTER TABLE {names.table} DROP COLUMN {new_q}")], [], []),
+        ("dual-write", "Write both columns", [f"Deploy code that writes {spec.new_name} wherever it writes {spec.column}."],
+         [], _sites(uses, "write"), []),
+        ("backfill", "Backfill the new column in batches",
+         [f"Copy {spec.column} into {spec.new_name} in batches of {BATCH_SIZE}, each in its own transaction; repeat "
+          "until it updates 0 rows."],
+         [Statement(_copy_batch(names, new, old_q))], [], []),
+        ("switch-readers", "Move the readers to the new column",
+         [f"Deploy code that reads {spec.new_name} instead of {spec.column}: these queries, the ORM field "
+          "and the serializers and forms that list it."], [], _sites(uses, READ) + _orm_sites(ctx), []),
+        ("contract", "Contract: stop writing and drop the old column",
+         [f"Deploy code that writes only {spec.new_name}; then drop {spec.column} in a migration of its own.",
+          *drop_cost(dialect, spec.table).reasons],
+         lock_statements(dialect) + [Statement(f"ALTER TABLE {names.table} DROP COLUMN {old_q}")], [], []),
+    ]
+    return [(name, title, [d for d in description if d], statements, sites, _ddl_code(ctx, statements))
+            for name, title, description, statements, sites, _ in drafts]
+
+
+def _ddl_code(ctx: ImpactContext, statements: list[Statement]) -> list[tuple[str, str]]:
+    """Migration code for a step's ALTER statements (the lock timeout and a batched UPDATE are not
+    one-shot migration operations)."""
+    ddl = [s for s in statements if s.sql.startswith("ALTER ")]
+    return [(tool, code) for tool, code in _migration_code(ctx, ddl, None) if tool != "django"] if ddl else []
+
+
+def _copy_batch(names: Names, target: Names, value: str) -> str:
+    t, c, pk = names.table, target.column, names.pk
+    missing = f"{c} IS NULL AND {names.column} IS NOT NULL"
+    if names.dialect.family == MYSQL:
+        return f"UPDATE {t} SET {c} = {value} WHERE {missing} ORDER BY {pk} LIMIT {BATCH_SIZE}"
+    return f"UPDATE {t} SET {c} = {value} WHERE {pk} IN (SELECT {pk} FROM {t} WHERE {missing} ORDER BY {pk} LIMIT {BATCH_SIZE})"

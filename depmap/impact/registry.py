@@ -39,6 +39,7 @@ RULE_MODULES: tuple[str, ...] = (
     "dropped_column_in_use",
     "column_has_dependents",
     "no_remaining_use",
+    "renamed_column_in_use",
 )
 
 

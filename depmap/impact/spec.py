@@ -233,6 +233,15 @@ def _refers_to_data(node: object) -> bool:
     return isinstance(node, (exp.Subquery, exp.Select))
 
 
+def parse_new_name(text: str) -> str:
+    """The new name of `--rename`: one identifier, without quotes or a table (folded to lower
+    case, as an unquoted identifier is)."""
+    cleaned = text.strip()
+    if not re.fullmatch(r"[A-Za-z_][\w$]*", cleaned):
+        raise SpecError(f"malformed new name '{text}' for --rename; write one column name, e.g. --rename stock_on_hand")
+    return cleaned.lower()
+
+
 def parse_target(target: str) -> tuple[str, str]:
     """`TABLE.COLUMN`, `SCHEMA.TABLE.COLUMN` or a model's `[app.]Model.field` → (table, column) as
     written (the model, when it is one, is resolved against the index later)."""

@@ -1,5 +1,5 @@
-"""`depmap impact --drop` and `depmap check` of migrations that drop a column, on the bundled
-samples, through the console script.
+"""`depmap impact --drop/--rename` and `depmap check` of migrations that drop or rename a column,
+on the bundled samples, through the console script.
 
 Each expected finding was checked by reading the sample at that path:line.
 """
@@ -97,24 +97,58 @@ def test_drop_on_old_sqlite_rebuilds_the_table(depmap):
     assert document["plan"][-1]["sql"][-1].startswith("-- rebuild products without description")
 
 
+# --- rename ------------------------------------------------------------------------------------
+
+
+def test_rename_lists_every_site_and_plans_expand_contract(depmap):
+    document = impact(depmap, DJANGO, "sales_order.currency", "--rename", "currency_code")
+    assert document["column"]["new_name"] == "currency_code"
+    assert findings(document) == [
+        ("renamed-column-in-use", "breaking", "orders/models.py", 46),  # currency = models.CharField(...)
+        ("renamed-column-in-use", "warning", "orders/admin.py", 15),  # list_filter = ("status", "currency")
+        ("renamed-column-in-use", "warning", "orders/views.py", 78),  # order.currency in the CSV export
+    ]
+    assert steps(document) == ["expand", "dual-write", "backfill", "switch-readers", "contract"]
+    assert 'db_column="currency"' in document["plan"][0]["description"]
+    assert document["plan"][2]["sql"] == [
+        "UPDATE sales_order SET currency_code = currency WHERE id IN (SELECT id FROM sales_order WHERE currency_code IS NULL "
+        "AND currency IS NOT NULL ORDER BY id LIMIT 5000)"]
+
+
+def test_rename_to_an_existing_name_is_a_usage_error(depmap):
+    run = depmap("impact", "orders.status", "--rename", "currency", "--path", str(SHOP))
+    assert run.code == 2
+    assert run.err.strip() == "depmap: orders.currency already exists; pick another name for --rename"
+
+
+def test_change_options_exclude_each_other(depmap):
+    run = depmap("impact", "orders.status", "--drop", "--type", "text", "--path", str(SHOP))
+    assert run.code == 2
+    assert run.err.strip() == "depmap: --type describes a new column; --drop judges an existing one (drop --type)"
+    run = depmap("impact", "orders.nope", "--drop", "--path", str(SHOP))
+    assert run.code == 2
+    assert "table 'orders' has no column 'nope'" in run.err
+
+
 # --- check ---------------------------------------------------------------------------------------
 
 
-def test_check_judges_the_drop_of_a_sql_migration(depmap):
+def test_check_judges_the_drop_and_rename_of_a_sql_migration(depmap):
     run = depmap("check", "migrations/0005_inventory_cleanup.sql", "--path", str(SHOP), "--format", "json", cwd=SHOP)
     assert run.code == 0, run.err
     document = run.json()
     assert problems("check", document) == []
     assert [(c["column"]["column"], c["column"]["change"], c["verdict"], findings(c)) for c in document["columns"]] == [
-        # nothing reads legacy_code any more
+        # the code already uses stock_on_hand; nothing reads legacy_code any more
+        ("stock", "rename", "safe", []),
         ("legacy_code", "drop", "safe", [("no-remaining-use", "info", "migrations/0005_inventory_cleanup.sql", 6)]),
     ]
     assert document["problems"] == []
 
 
 def test_text_report_heading_names_the_change(depmap):
-    run = depmap("impact", "orders.status", "--drop", "--path", str(SHOP))
-    assert run.out.splitlines()[0] == "Dropping orders.status"
+    run = depmap("impact", "orders.status", "--rename", "state", "--path", str(SHOP))
+    assert run.out.splitlines()[0] == "Renaming orders.status to state"
     run = depmap("impact", "products.description", "--drop", "--path", str(SHOP), "--format", "markdown")
     assert "### depmap: dropping `products.description`" in run.out
 

@@ -104,19 +104,23 @@ def operation_contexts(root: Path, migrations: list[str], *, dialect: str = "pos
 
 def change_context(root: Path, target: str, change: str, *, new_name: str | None = None, set_type: str | None = None,
                    dialect: str = "postgres", server_version: str | None = None) -> ImpactContext:
-    """The context of `depmap impact TARGET --drop` on the project at `root`."""
+    """The context of `depmap impact TARGET --drop | --rename NEW` on the project at `root`."""
+    from depmap.impact.spec import parse_new_name
+
     index = build_index(root, dialect=dialect)
     chosen = Dialect(dialect, parse_version(server_version), "option")
     table, column = parse_target(target)
     existing = index.catalog.get(table).columns[column]
     spec = ColumnSpec(table, column, existing.type, existing.nullable is not False, change=change)
+    if change == "rename":
+        spec = ColumnSpec(table, column, existing.type, spec.nullable, change=change, new_name=parse_new_name(new_name or ""))
     return impact_context(index, spec, chosen)
 
 
 def check_change_context(root: Path, migration: str, target: str, *, dialect: str = "postgres",
                          server_version: str | None = None) -> ImpactContext:
     """The context `depmap check <migration>` gives the rules for the column `target` that the
-    migration drops."""
+    migration drops or renames."""
     from depmap.impact.change_specs import change_specs
     from depmap.impact.engine import before_change
 
