@@ -152,12 +152,14 @@ def in_github_actions() -> bool:
     return os.environ.get("GITHUB_ACTIONS") == "true"
 
 
-def _change(column_type: str | None, not_null: bool, default: str | None, drop: bool, new_name: str | None) -> str:
-    """Which change the options ask about; --drop and --rename exclude each other and the options
-    of a new column."""
-    from depmap.impact.spec import ADD, DROP, RENAME
+def _change(column_type: str | None, not_null: bool, default: str | None, drop: bool, new_name: str | None,
+            set_type: str | None) -> str:
+    """Which change the options ask about; --drop, --rename and --set-type exclude each other and
+    the options of a new column."""
+    from depmap.impact.spec import ADD, DROP, RENAME, SET_TYPE
 
-    chosen = [(flag, change) for flag, change, given in (("--drop", DROP, drop), ("--rename", RENAME, new_name is not None)) if given]
+    chosen = [(flag, change) for flag, change, given in (("--drop", DROP, drop), ("--rename", RENAME, new_name is not None),
+                                                         ("--set-type", SET_TYPE, set_type is not None)) if given]
     if len(chosen) > 1:
         raise UserError(f"{chosen[0][0]} and {chosen[1][0]} ask about different changes; run impact once for each")
     if chosen:
@@ -168,9 +170,10 @@ def _change(column_type: str | None, not_null: bool, default: str | None, drop: 
     return ADD
 
 
-def _existing_spec(index: Any, table: str, column: str, change: str, new_name: str | None) -> Any:
-    """The spec of a drop or rename of an existing column (exit 2 when it is unknown)."""
-    from depmap.impact.spec import RENAME, ColumnSpec, SpecError, parse_new_name
+def _existing_spec(index: Any, table: str, column: str, change: str, new_name: str | None, set_type: str | None,
+                   dialect: Any) -> Any:
+    """The spec of a drop, rename or type change of an existing column (exit 2 when it is unknown)."""
+    from depmap.impact.spec import RENAME, SET_TYPE, ColumnSpec, SpecError, parse_new_name, parse_type
 
     known = index.catalog.get(table)
     if known is None or column not in known.columns:
@@ -183,14 +186,22 @@ def _existing_spec(index: Any, table: str, column: str, change: str, new_name: s
             if new in known.columns:
                 raise UserError(f"{table}.{new} already exists; pick another name for --rename")
             return ColumnSpec(table, column, existing.type, existing.nullable is not False, change=change, new_name=new)
+        if change == SET_TYPE:
+            from depmap.impact.plan_change import current_sql_type
+            from depmap.impact.engine import impact_context
+
+            probe = impact_context(index, ColumnSpec(table, column), dialect)
+            old = current_sql_type(probe, existing.type, existing.extra.get("size"))
+            new_type = parse_type(set_type, dialect.name)
+            return ColumnSpec(table, column, new_type, existing.nullable is not False, change=change, old_type=old)
     except SpecError as error:
-        raise UserError(str(error)) from None
+        raise UserError(str(error).replace("--type", "--set-type")) from None
     return ColumnSpec(table, column, existing.type, existing.nullable is not False, change=change)
 
 
 def _impact_reports(obj: dict, target: str, column_type: str | None, not_null: bool, default: str | None, path: str,
-                    dialect: str | None, server_version: str | None, change: str = "add",
-                    new_name: str | None = None) -> tuple[Any, list]:
+                    dialect: str | None, server_version: str | None, change: str = "add", new_name: str | None = None,
+                    set_type: str | None = None) -> tuple[Any, list]:
     from depmap.impact.engine import impact_context, run_impact
     from depmap.impact.spec import ADD, ColumnSpec, SpecError, parse_default, parse_target, parse_type
 
@@ -202,7 +213,7 @@ def _impact_reports(obj: dict, target: str, column_type: str | None, not_null: b
     chosen = _dialect(index, dialect, server_version)
     table, column = _one_table(index, target)
     if change != ADD:
-        spec = _existing_spec(index, table, column, change, new_name)
+        spec = _existing_spec(index, table, column, change, new_name, set_type, chosen)
         report = run_impact(impact_context(index, spec, chosen), debug=obj["debug"])
         _suppress([report], index)
         return index, [report]
@@ -278,6 +289,7 @@ def baseline(obj: dict, path: str, dialect: str | None) -> None:
 
 
 def _column_options(function: Callable) -> Callable:
+    function = click.option("--set-type", "set_type", metavar="TYPE", help="Judge changing the existing column's type to TYPE instead, e.g. varchar(64).")(function)
     function = click.option("--rename", "new_name", metavar="NEW_NAME", help="Judge renaming the existing column to NEW_NAME instead.")(function)
     function = click.option("--drop", is_flag=True, help="Judge dropping the existing column instead: who still uses it, and the plan.")(function)
     function = click.option("--default", "default", help="Default expression, e.g. 0, \"'new'\", now().")(function)
@@ -291,12 +303,12 @@ def _column_options(function: Callable) -> Callable:
 @_report_options(fail_on="never")
 @click.pass_obj
 def impact(obj: dict, target: str, column_type: str | None, not_null: bool, default: str | None, drop: bool,
-           new_name: str | None, path: str, dialect: str | None, server_version: str | None,
+           new_name: str | None, set_type: str | None, path: str, dialect: str | None, server_version: str | None,
            output_format: str | None, outputs: tuple[str, ...], link_base: str | None, fail_on: str) -> None:
-    """What adding TABLE.COLUMN breaks (or dropping or renaming it), and how to roll it out."""
-    change = _change(column_type, not_null, default, drop, new_name)
+    """What adding TABLE.COLUMN breaks (or dropping, renaming or retyping it), and how to roll it out."""
+    change = _change(column_type, not_null, default, drop, new_name, set_type)
     index, reports = _impact_reports(obj, target, column_type, not_null, default, path, dialect, server_version, change,
-                                     new_name)
+                                     new_name, set_type)
     _publish("impact", reports, index, _run_info(index, link_base), output_format, outputs)
     _exit_for(reports[0].judged, fail_on)
 
@@ -306,12 +318,12 @@ def impact(obj: dict, target: str, column_type: str | None, not_null: bool, defa
 @_report_options(fail_on="never", default_output="impact.html")
 @click.pass_obj
 def report(obj: dict, target: str, column_type: str | None, not_null: bool, default: str | None, drop: bool,
-           new_name: str | None, path: str, dialect: str | None, server_version: str | None,
+           new_name: str | None, set_type: str | None, path: str, dialect: str | None, server_version: str | None,
            output_format: str | None, outputs: tuple[str, ...], link_base: str | None, fail_on: str) -> None:
     """`impact` as a self-contained HTML page to attach to a pull request (-o impact.html)."""
-    change = _change(column_type, not_null, default, drop, new_name)
+    change = _change(column_type, not_null, default, drop, new_name, set_type)
     index, reports = _impact_reports(obj, target, column_type, not_null, default, path, dialect, server_version, change,
-                                     new_name)
+                                     new_name, set_type)
     _publish("impact", reports, index, _run_info(index, link_base), output_format or "html", outputs)
     _exit_for(reports[0].judged, fail_on)
 
@@ -347,7 +359,7 @@ def check(obj: dict, migrations: tuple[str, ...], base_ref: str | None, path: st
 
 def _with_column_changes(index: Any, checked: list[str], changed_lines: dict, chosen: Any, specs: list,
                          problems: list[str]) -> tuple[list, list[str]]:
-    """The columns the migrations drop or rename, judged like the columns they add; a file
+    """The columns the migrations drop, rename or retype, judged like the columns they add; a file
     that only does that no longer reports "adds no column"."""
     from depmap.impact.change_specs import change_specs
     from depmap.impact.engine import before_change

@@ -1,9 +1,11 @@
-"""The staged plan for changing an existing column: drop it or rename it.
+"""The staged plan for changing an existing column: drop it, rename it, or give it another type.
 
 Drop: stop writing → deploy → stop reading and remove it from the ORM → deploy → drop it, each
 release running only against a schema it understands (the column leaves the code before it leaves
-the database). Rename: expand/contract, since a RENAME changes what every running query sees at
-once: add the new column, write both, backfill, move the readers, stop writing the old one, drop it.
+the database). Rename and a rewriting type change: expand/contract, since a RENAME or a rewrite
+changes what every running query sees at once: add the new column, write both, backfill, move
+the readers, stop writing the old one, drop it. A type change the engine makes in place (see
+`depmap.dialects.column_changes`) is one ALTER under a lock timeout, then the code.
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from depmap.dialects.capabilities import MYSQL, POSTGRES, SQLITE, quote_identifier
-from depmap.dialects.column_changes import drop_cost, rename_cost
+from depmap.dialects.column_changes import (CONVERSION, NARROWING, SqlType, drop_cost, rename_cost, type_change_cost,
+                                            type_direction)
 from depmap.impact.column_uses import Use, code_uses, declared, dependents, describe, existing_column, listed_by
 from depmap.impact.context import ImpactContext
 from depmap.impact.finding import Finding
@@ -22,9 +25,14 @@ from depmap.model import READ, Location
 
 
 def build_change_plan(ctx: ImpactContext, findings: list[Finding]) -> list[Step]:
-    """The steps for ctx.spec (a drop or rename); `findings` are reported beside it."""
+    """The steps for ctx.spec (a drop, rename or type change); `findings` are reported beside it."""
     names = Names.of(ctx)
-    drafts = _drop(ctx, names) if ctx.spec.change == DROP else _rename(ctx, names)
+    if ctx.spec.change == DROP:
+        drafts = _drop(ctx, names)
+    elif ctx.spec.change == RENAME:
+        drafts = _rename(ctx, names)
+    else:
+        drafts = _set_type(ctx, names)
     steps = []
     for number, (name, title, description, statements, sites, code) in enumerate(drafts, start=1):
         sites, in_tests = _split_tests(sites)
@@ -237,3 +245,87 @@ def _copy_batch(names: Names, target: Names, value: str) -> str:
     if names.dialect.family == MYSQL:
         return f"UPDATE {t} SET {c} = {value} WHERE {missing} ORDER BY {pk} LIMIT {BATCH_SIZE}"
     return f"UPDATE {t} SET {c} = {value} WHERE {pk} IN (SELECT {pk} FROM {t} WHERE {missing} ORDER BY {pk} LIMIT {BATCH_SIZE})"
+
+
+# -- type change ----------------------------------------------------------------------------------
+
+
+def alter_type_sql(names: Names, new_type: str, not_null: bool, *, convert: bool = False) -> str:
+    """The ALTER of the type; PostgreSQL's USING only for a conversion between kinds of type (a
+    USING that is not a plain relabel makes PostgreSQL rewrite even a binary-compatible change)."""
+    if names.dialect.family == MYSQL:
+        return f"ALTER TABLE {names.table} MODIFY {names.column} {new_type}{' NOT NULL' if not_null else ''}"
+    using = f" USING {names.column}::{new_type}" if names.dialect.family == POSTGRES and convert else ""
+    return f"ALTER TABLE {names.table} ALTER COLUMN {names.column} TYPE {new_type}{using}"
+
+
+def fit_check_sql(names: Names, old: SqlType, new: SqlType) -> str | None:
+    """A query that counts the rows whose value the new type would reject (narrowing)."""
+    t, c = names.table, names.column
+    if old.family == "text" and new.family == "text" and new.args:
+        length = "char_length" if names.dialect.family != SQLITE else "length"
+        return f"SELECT count(*) FROM {t} WHERE {length}({c}) > {new.args[0]}"
+    bounds = {2: 32767, 4: 2147483647}
+    if old.family == "integer" and new.family == "integer" and new.args and new.args[0] in bounds:
+        limit = bounds[new.args[0]]
+        return f"SELECT count(*) FROM {t} WHERE {c} NOT BETWEEN {-limit - 1} AND {limit}"
+    if old.family == "text" and new.family == "integer" and names.dialect.family == POSTGRES:
+        return f"SELECT count(*) FROM {t} WHERE {c} !~ '^\\s*-?[0-9]+\\s*$'"
+    return None
+
+
+def _set_type(ctx: ImpactContext, names: Names) -> list[Draft]:
+    spec, dialect, uses = ctx.spec, ctx.dialect, code_uses(ctx)
+    old, new = SqlType.of(spec.old_type or "<type>"), SqlType.of(spec.type or "<type>")
+    direction = type_direction(old, new)
+    cost = type_change_cost(dialect, spec.table, spec.column, old, new)
+    column = existing_column(ctx)
+    not_null = column is not None and column.nullable is False
+    drafts: list[Draft] = []
+    check = fit_check_sql(names, old, new) if direction in (NARROWING, CONVERSION) else None
+    if direction in (NARROWING, CONVERSION):
+        drafts.append(("check-data", "Check that every value fits the new type",
+                       [f"{old.written} to {new.written} is a {direction}: the ALTER fails (or, on MySQL outside strict "
+                        "mode, truncates) if any row holds a value the new type rejects. Fix those rows first.",
+                        f"Writers that may still write such values are listed: make them fit {new.written} before the change."],
+                       [Statement(check)] if check else [], _sites(uses, "write"), []))
+    if cost.unsupported:
+        code = [("alembic", f'with op.batch_alter_table("{spec.table}") as batch_op:\n    batch_op.alter_column("{spec.column}", type_=...)  # {new.written}')] \
+            if "alembic" in ctx.frameworks else []
+        drafts.append(("rebuild", "Rebuild the table with the new type", [*cost.reasons, _lock_note(ctx)], [], [], code))
+    elif not cost.rewrites:
+        statements = lock_statements(dialect) + [Statement(alter_type_sql(names, new.written, not_null, convert=direction == CONVERSION))]
+        drafts.append(("alter", "Change the type", [*cost.reasons, _lock_note(ctx)], statements, [],
+                       _migration_code(ctx, statements[-1:], None)))
+    else:
+        kind = new.written
+        temp = _renamed(names, f"{spec.column}_new")
+        statements = lock_statements(dialect) + [Statement(f"ALTER TABLE {names.table} ADD COLUMN {temp.column} {kind}",
+                                                           f"ALTER TABLE {names.table} DROP COLUMN {temp.column}")]
+        cast = f"CAST({names.column} AS {kind})"
+        drafts += [
+            ("expand", "Expand: add a column of the new type",
+             [*cost.reasons, f"For a small table, one ALTER under a lock timeout is enough: `{alter_type_sql(names, kind, not_null, convert=direction == CONVERSION)}`. "
+              f"For a large one, add {spec.column}_new, write both, backfill, then swap.", _lock_note(ctx)],
+             statements, [], _migration_code(ctx, statements[-1:], None)),
+            ("dual-write", "Write both columns", [f"Deploy code that writes {spec.column}_new wherever it writes {spec.column}."],
+             [], _sites(uses, "write"), []),
+            ("backfill", "Backfill in batches", [f"Convert the existing rows in batches of {BATCH_SIZE}; repeat until it updates 0 rows."],
+             [Statement(_copy_batch(names, temp, cast))], [], []),
+            ("swap", "Swap the columns", [f"In one short transaction under a lock timeout, drop {spec.column} and rename "
+                                          f"{spec.column}_new to {spec.column}; recreate the indexes and constraints it had."],
+             lock_statements(dialect) + [Statement(f"ALTER TABLE {names.table} DROP COLUMN {names.column}"),
+                                         Statement(f"ALTER TABLE {names.table} RENAME COLUMN {temp.column} TO {names.column}")],
+             [], []),
+        ]
+    readers = _sites(uses, READ) + _orm_sites(ctx)
+    description = [f"Deploy the code that follows the new type: the ORM field, serializers and forms, and the queries "
+                   f"that compare or compute with {spec.column}."]
+    from depmap.impact.rules.orm_model_missing_field import field_line
+
+    for item in declared(ctx):
+        line = field_line(item.model, replace(spec, nullable=column.nullable is not False if column is not None else True,
+                                              default=None))
+        description.append(f"Declare {item.model.class_name}.{item.field.name} ({item.field.path}:{item.field.line}) as `{line}`.")
+    drafts.append(("deploy-code", "Deploy the code for the new type", description, [], readers, []))
+    return drafts

@@ -40,6 +40,8 @@ RULE_MODULES: tuple[str, ...] = (
     "column_has_dependents",
     "no_remaining_use",
     "renamed_column_in_use",
+    "type_change_breaks",
+    "column_type_rewrite",
 )
 
 

@@ -1,5 +1,5 @@
-"""`depmap impact --drop/--rename` and `depmap check` of migrations that drop or rename a column,
-on the bundled samples, through the console script.
+"""`depmap impact --drop/--rename/--set-type` and `depmap check` of migrations that drop, rename
+or retype a column, on the bundled samples, through the console script.
 
 Each expected finding was checked by reading the sample at that path:line.
 """
@@ -14,6 +14,7 @@ from tests.schemas.validation import problems
 SAMPLES = REPO / "samples"
 SHOP = SAMPLES / "shop_sql"
 DJANGO = SAMPLES / "django_shop"
+BILLING = SAMPLES / "sqlalchemy_service"
 WAREHOUSE = SAMPLES / "warehouse"
 
 
@@ -130,6 +131,40 @@ def test_change_options_exclude_each_other(depmap):
     assert "table 'orders' has no column 'nope'" in run.err
 
 
+# --- type change -------------------------------------------------------------------------------
+
+
+def test_narrowing_type_change_flags_the_writers_and_the_rewrite(depmap):
+    document = impact(depmap, SHOP, "customers.full_name", "--set-type", "varchar(64)")
+    assert (document["column"]["old_type"], document["column"]["type"]) == ("TEXT", "VARCHAR(64)")
+    assert findings(document) == [
+        ("column-type-rewrite", "warning", None, None),
+        ("type-change-breaks", "warning", None, None),
+        ("type-change-breaks", "warning", "shop/repositories/customers.py", 45),  # INSERT ... full_name
+        ("type-change-breaks", "warning", "shop/repositories/customers.py", 115),  # anonymize() sets full_name
+    ]
+    assert steps(document) == ["check-data", "expand", "dual-write", "backfill", "swap", "deploy-code"]
+    assert document["plan"][0]["sql"] == ["SELECT count(*) FROM customers WHERE char_length(full_name) > 64"]
+
+
+def test_widening_varchar_is_metadata_only_on_postgres(depmap):
+    document = impact(depmap, BILLING, "accounts.email", "--set-type", "varchar(320)")
+    assert findings(document) == [("type-change-breaks", "warning", "billing/models/account.py", 22)]  # String(255)
+    assert steps(document) == ["alter", "deploy-code"]
+    assert document["plan"][0]["sql"] == ["SET lock_timeout = '5s'",
+                                          "ALTER TABLE accounts ALTER COLUMN email TYPE VARCHAR(320)"]
+    assert "only the catalog changes" in document["plan"][0]["description"]
+
+
+def test_widening_per_dialect(depmap):
+    mysql = impact(depmap, BILLING, "accounts.email", "--set-type", "varchar(320)", "--dialect", "mysql", "--server-version", "8.0.35")
+    assert steps(mysql) == ["alter", "deploy-code"]
+    assert mysql["plan"][0]["sql"][-1] == "ALTER TABLE accounts MODIFY email VARCHAR(320) NOT NULL"
+    sqlite = impact(depmap, BILLING, "accounts.email", "--set-type", "varchar(320)", "--dialect", "sqlite")
+    assert steps(sqlite) == ["rebuild", "deploy-code"]
+    assert ("column-type-rewrite", "warning", None, None) in findings(sqlite)
+
+
 # --- check ---------------------------------------------------------------------------------------
 
 
@@ -144,6 +179,16 @@ def test_check_judges_the_drop_and_rename_of_a_sql_migration(depmap):
         ("legacy_code", "drop", "safe", [("no-remaining-use", "info", "migrations/0005_inventory_cleanup.sql", 6)]),
     ]
     assert document["problems"] == []
+
+
+def test_check_judges_an_alembic_type_change(depmap):
+    run = depmap("check", "migrations/versions/9e0b4c7d1a55_payment_events.py", "--path", str(BILLING), "--format", "json", cwd=BILLING)
+    document = run.json()
+    changes = [c for c in document["columns"] if c["column"]["change"] == "set_type"]
+    assert [(c["column"]["column"], c["column"]["old_type"], c["column"]["type"], findings(c)) for c in changes] == [
+        ("total_cents", "INT", "BIGINT",
+         [("column-type-rewrite", "warning", "migrations/versions/9e0b4c7d1a55_payment_events.py", 39)]),
+    ]
 
 
 def test_text_report_heading_names_the_change(depmap):

@@ -5,10 +5,10 @@ tests/impact/cases/<rule_id>/<case>/case.toml names the proposed column:
     dialect = "postgres"   server_version = "16"   changed = ["migrations/0007.sql"] (check mode)
     check = "migrations/0007.sql": `depmap check` mode, the spec is read from that migration (the
     column `target` names when it adds several; type/not_null/default/spec are then ignored).
-    change = "drop" | "rename" (with new_name = "..."): `depmap impact TARGET --drop/--rename` on
-    the existing column `target`.
-    check_change = "migrations/0007.sql": `depmap check` of a migration that drops or renames the
-    column `target`.
+    change = "drop" | "rename" | "set_type" (with new_name = "..." / set_type = "..."): `depmap impact
+    TARGET --drop/--rename/--set-type` on the existing column `target`.
+    check_change = "migrations/0007.sql": `depmap check` of a migration that drops, renames or
+    retypes the column `target`.
     operations = ["migrations/0007.sql"]: the operation rules over every index, constraint and
     NOT NULL change of those migrations, as `depmap check` runs them.
 Only the findings of the folder's rule are compared, so one case shows one rule's behaviour.
