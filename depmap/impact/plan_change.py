@@ -297,27 +297,16 @@ def _set_type(ctx: ImpactContext, names: Names) -> list[Draft]:
         statements = lock_statements(dialect) + [Statement(alter_type_sql(names, new.written, not_null, convert=direction == CONVERSION))]
         drafts.append(("alter", "Change the type", [*cost.reasons, _lock_note(ctx)], statements, [],
                        _migration_code(ctx, statements[-1:], None)))
+    elif dialect.family == POSTGRES:
+        drafts += _postgres_rewrite(ctx, names, new, direction == CONVERSION,
+                                    alter_type_sql(names, new.written, not_null, convert=direction == CONVERSION), cost.reasons)
     else:
-        kind = new.written
-        temp = _renamed(names, f"{spec.column}_new")
-        statements = lock_statements(dialect) + [Statement(f"ALTER TABLE {names.table} ADD COLUMN {temp.column} {kind}",
-                                                           f"ALTER TABLE {names.table} DROP COLUMN {temp.column}")]
-        cast = f"CAST({names.column} AS {kind})"
-        drafts += [
-            ("expand", "Expand: add a column of the new type",
-             [*cost.reasons, f"For a small table, one ALTER under a lock timeout is enough: `{alter_type_sql(names, kind, not_null, convert=direction == CONVERSION)}`. "
-              f"For a large one, add {spec.column}_new, write both, backfill, then swap.", _lock_note(ctx)],
-             statements, [], _migration_code(ctx, statements[-1:], None)),
-            ("dual-write", "Write both columns", [f"Deploy code that writes {spec.column}_new wherever it writes {spec.column}."],
-             [], _sites(uses, "write"), []),
-            ("backfill", "Backfill in batches", [f"Convert the existing rows in batches of {BATCH_SIZE}; repeat until it updates 0 rows."],
-             [Statement(_copy_batch(names, temp, cast))], [], []),
-            ("swap", "Swap the columns", [f"In one short transaction under a lock timeout, drop {spec.column} and rename "
-                                          f"{spec.column}_new to {spec.column}; recreate the indexes and constraints it had."],
-             lock_statements(dialect) + [Statement(f"ALTER TABLE {names.table} DROP COLUMN {names.column}"),
-                                         Statement(f"ALTER TABLE {names.table} RENAME COLUMN {temp.column} TO {names.column}")],
-             [], []),
-        ]
+        statements = lock_statements(dialect) + [Statement(alter_type_sql(names, new.written, not_null))]
+        online = (f"For a large {spec.table}, run this ALTER with an online schema change tool (gh-ost, "
+                  "pt-online-schema-change), which copies the table in the background and swaps it in at the end."
+                  if dialect.family == MYSQL else "")
+        drafts.append(("alter", "Change the type", [*cost.reasons, online, _lock_note(ctx)], statements, [],
+                       _migration_code(ctx, statements[-1:], None)))
     readers = _sites(uses, READ) + _orm_sites(ctx)
     description = [f"Deploy the code that follows the new type: the ORM field, serializers and forms, and the queries "
                    f"that compare or compute with {spec.column}."]
@@ -329,3 +318,44 @@ def _set_type(ctx: ImpactContext, names: Names) -> list[Draft]:
         description.append(f"Declare {item.model.class_name}.{item.field.name} ({item.field.path}:{item.field.line}) as `{line}`.")
     drafts.append(("deploy-code", "Deploy the code for the new type", description, [], readers, []))
     return drafts
+
+
+def _postgres_rewrite(ctx: ImpactContext, names: Names, new: SqlType, convert: bool, one_alter: str,
+                      reasons: tuple[str, ...]) -> list[Draft]:
+    """A rewriting type change without the long lock: a column of the new type kept in step by a
+    trigger (no code changes meanwhile), a batched backfill, then a swap in one short transaction.
+
+    Within a kind of type the value is assigned as it is: an explicit CAST to varchar(n) would
+    silently cut longer strings, where an assignment fails on them like the ALTER would."""
+    spec, dialect = ctx.spec, ctx.dialect
+    temp = _renamed(names, f"{spec.column}_new")
+    sync = quote_identifier(dialect, f"{spec.table.rsplit('.', 1)[-1]}_{spec.column}_sync"[:63])
+    cast = f"CAST({names.column} AS {new.written})" if convert else names.column
+    row_cast = f"CAST(NEW.{names.column} AS {new.written})" if convert else f"NEW.{names.column}"
+    execute = "EXECUTE PROCEDURE" if dialect.version is not None and not dialect.at_least(11) else "EXECUTE FUNCTION"
+    return [
+        ("expand", "Expand: add a column of the new type",
+         [*reasons, f"For a small table, one ALTER under a lock timeout is enough: `{one_alter}`. For a large one, "
+          f"add {spec.column}_new, keep it in step, backfill, then swap.", _lock_note(ctx)],
+         lock_statements(dialect) + [Statement(f"ALTER TABLE {names.table} ADD COLUMN {temp.column} {new.written}",
+                                               f"ALTER TABLE {names.table} DROP COLUMN {temp.column}")], [], []),
+        ("sync", "Keep the new column in step with a trigger",
+         [f"A trigger converts every written {spec.column} into {spec.column}_new, so the running code needs no change "
+          "until the swap."],
+         [Statement(f"CREATE FUNCTION {sync}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.{temp.column} := "
+                    f"{row_cast}; RETURN NEW; END $$"),
+          Statement(f"CREATE TRIGGER {sync} BEFORE INSERT OR UPDATE ON {names.table} FOR EACH ROW {execute} {sync}()")],
+         [], []),
+        ("backfill", "Backfill in batches",
+         [f"Convert the existing rows in batches of {BATCH_SIZE}, each in its own transaction; repeat until it updates 0 "
+          f"rows. Then build the indexes {spec.column} has on {spec.column}_new (CREATE INDEX CONCURRENTLY)."],
+         [Statement(_copy_batch(names, temp, cast))], [], []),
+        ("swap", "Swap the columns",
+         [f"In one short transaction under a lock timeout: drop the trigger and {spec.column} (its indexes and "
+          f"constraints go with it), and rename {spec.column}_new to {spec.column}. Constraints it had (NOT NULL, CHECK, "
+          "foreign keys) are added back NOT VALID and validated afterwards."],
+         lock_statements(dialect) + [Statement(f"DROP TRIGGER {sync} ON {names.table}"), Statement(f"DROP FUNCTION {sync}()"),
+                                     Statement(f"ALTER TABLE {names.table} DROP COLUMN {names.column}"),
+                                     Statement(f"ALTER TABLE {names.table} RENAME COLUMN {temp.column} TO {names.column}")],
+         [], []),
+    ]

@@ -143,8 +143,28 @@ def test_narrowing_type_change_flags_the_writers_and_the_rewrite(depmap):
         ("type-change-breaks", "warning", "shop/repositories/customers.py", 45),  # INSERT ... full_name
         ("type-change-breaks", "warning", "shop/repositories/customers.py", 115),  # anonymize() sets full_name
     ]
-    assert steps(document) == ["check-data", "expand", "dual-write", "backfill", "swap", "deploy-code"]
+    assert steps(document) == ["check-data", "expand", "sync", "backfill", "swap", "deploy-code"]
     assert document["plan"][0]["sql"] == ["SELECT count(*) FROM customers WHERE char_length(full_name) > 64"]
+    # within a kind of type the value is assigned, not CAST: a CAST to varchar(64) would cut longer names silently
+    assert document["plan"][3]["sql"] == [
+        "UPDATE customers SET full_name_new = full_name WHERE id IN (SELECT id FROM customers WHERE full_name_new IS NULL "
+        "AND full_name IS NOT NULL ORDER BY id LIMIT 5000)"]
+    assert document["plan"][4]["sql"][-2:] == ["ALTER TABLE customers DROP COLUMN full_name",
+                                               "ALTER TABLE customers RENAME COLUMN full_name_new TO full_name"]
+
+
+def test_narrowing_on_mysql_copies_the_table_and_points_at_online_tools(depmap):
+    document = impact(depmap, BILLING, "billing.invoices.number", "--set-type", "varchar(16)", "--dialect", "mysql",
+                      "--server-version", "8.0.35")
+    assert findings(document) == [
+        ("column-type-rewrite", "warning", None, None),
+        ("type-change-breaks", "warning", None, None),  # existing numbers may be longer than 16
+        ("type-change-breaks", "warning", "billing/models/invoice.py", 25),  # number: String(32)
+    ]
+    assert steps(document) == ["check-data", "alter", "deploy-code"]
+    assert document["plan"][1]["sql"] == ["SET SESSION lock_wait_timeout = 5",
+                                          "ALTER TABLE billing.invoices MODIFY number VARCHAR(16) NOT NULL"]
+    assert "ALGORITHM=COPY" in document["plan"][1]["description"] and "gh-ost" in document["plan"][1]["description"]
 
 
 def test_widening_varchar_is_metadata_only_on_postgres(depmap):
