@@ -69,9 +69,9 @@ HELP: dict[str, tuple[tuple[str, ...], str, str | None, str]] = {
     ),
     "impact": (
         ("depmap impact orders.discount_code --type text --not-null --path samples/shop_sql",
-         "depmap impact Customer.nickname --type text --path samples/django_shop",
-         "depmap impact orders.discount_code --type text --default \"''\" --fail-on breaking",
-         "depmap impact orders.note --type text -o impact.html -o impact.md"),
+         "depmap impact products.description --drop --path samples/shop_sql",
+         "depmap impact orders.status --rename state --path samples/shop_sql",
+         "depmap impact customers.full_name --set-type 'varchar(64)' --path samples/shop_sql"),
         "no finding reaches --fail-on (default: never)",
         "a finding reaches --fail-on (the report is printed or written first)",
         REPORT_ERRORS + ", " + FOLDER,

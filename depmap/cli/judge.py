@@ -154,13 +154,61 @@ def in_github_actions() -> bool:
     return os.environ.get("GITHUB_ACTIONS") == "true"
 
 
+def _change(column_type: str | None, not_null: bool, default: str | None, drop: bool, new_name: str | None,
+            set_type: str | None) -> str:
+    """Which change the options ask about; --drop, --rename and --set-type exclude each other and
+    the options of a new column."""
+    from depmap.impact.spec import ADD, DROP, RENAME, SET_TYPE
+
+    chosen = [(flag, change) for flag, change, given in (("--drop", DROP, drop), ("--rename", RENAME, new_name is not None),
+                                                         ("--set-type", SET_TYPE, set_type is not None)) if given]
+    if len(chosen) > 1:
+        raise UserError(f"{chosen[0][0]} and {chosen[1][0]} ask about different changes; run impact once for each")
+    if chosen:
+        extra = [name for name, given in (("--type", column_type is not None), ("--not-null", not_null), ("--default", default is not None)) if given]
+        if extra:
+            raise UserError(f"{extra[0]} describes a new column; {chosen[0][0]} judges an existing one (drop {extra[0]})")
+        return chosen[0][1]
+    return ADD
+
+
+def _existing_spec(index: Any, table: str, column: str, change: str, new_name: str | None, set_type: str | None,
+                   dialect: Any) -> Any:
+    """The spec of a drop, rename or type change of an existing column (exit 2 when it is unknown)."""
+    from depmap.impact.spec import RENAME, SET_TYPE, ColumnSpec, SpecError, parse_new_name, parse_type
+
+    known = index.catalog.get(table)
+    if known is None or column not in known.columns:
+        names = ", ".join(sorted(known.columns)) if known is not None else ""
+        raise UserError(f"table '{table}' has no column '{column}'" + (f"; its columns are {names}" if names else ""))
+    existing = known.columns[column]
+    try:
+        if change == RENAME:
+            new = parse_new_name(new_name or "")
+            if new in known.columns:
+                raise UserError(f"{table}.{new} already exists; pick another name for --rename")
+            return ColumnSpec(table, column, existing.type, existing.nullable is not False, change=change, new_name=new)
+        if change == SET_TYPE:
+            from depmap.impact.plan_change import current_sql_type
+            from depmap.impact.engine import impact_context
+
+            probe = impact_context(index, ColumnSpec(table, column), dialect)
+            old = current_sql_type(probe, existing.type, existing.extra.get("size"))
+            new_type = parse_type(set_type, dialect.name)
+            return ColumnSpec(table, column, new_type, existing.nullable is not False, change=change, old_type=old)
+    except SpecError as error:
+        raise UserError(str(error).replace("--type", "--set-type")) from None
+    return ColumnSpec(table, column, existing.type, existing.nullable is not False, change=change)
+
+
 def _impact_reports(obj: dict, target: str, column_type: str | None, not_null: bool, default: str | None, path: str,
-                    dialect: str | None, server_version: str | None, judge_as: str | None = None) -> tuple[Any, list]:
-    """The impact report of one proposed column. `judge_as` names the engine the findings speak of
+                    dialect: str | None, server_version: str | None, change: str = "add", new_name: str | None = None,
+                    set_type: str | None = None, judge_as: str | None = None) -> tuple[Any, list]:
+    """The impact report of one column change. `judge_as` names the engine the findings speak of
     when it is not the project's own (verify on SQLite of a PostgreSQL project): the code is still
     read in the project's dialect."""
     from depmap.impact.engine import impact_context, run_impact
-    from depmap.impact.spec import ColumnSpec, SpecError, parse_default, parse_target, parse_type
+    from depmap.impact.spec import ADD, ColumnSpec, SpecError, parse_default, parse_target, parse_type
 
     try:
         parse_target(target)  # a malformed target is reported before the scan
@@ -169,6 +217,11 @@ def _impact_reports(obj: dict, target: str, column_type: str | None, not_null: b
     index = load_index(path, dialect, obj["debug"])
     chosen = _dialect(index, dialect, server_version, judge_as)
     table, column = _one_table(index, target)
+    if change != ADD:
+        spec = _existing_spec(index, table, column, change, new_name, set_type, chosen)
+        report = run_impact(impact_context(index, spec, chosen), debug=obj["debug"])
+        _suppress([report], index)
+        return index, [report]
     try:
         spec = ColumnSpec(table, column, parse_type(column_type, chosen.name), not not_null, parse_default(default, chosen.name))
     except SpecError as error:
@@ -241,6 +294,9 @@ def baseline(obj: dict, path: str, dialect: str | None) -> None:
 
 
 def _column_options(function: Callable) -> Callable:
+    function = click.option("--set-type", "set_type", metavar="TYPE", help="Judge changing the existing column's type to TYPE instead, e.g. varchar(64).")(function)
+    function = click.option("--rename", "new_name", metavar="NEW_NAME", help="Judge renaming the existing column to NEW_NAME instead.")(function)
+    function = click.option("--drop", is_flag=True, help="Judge dropping the existing column instead: who still uses it, and the plan.")(function)
     function = click.option("--default", "default", help="Default expression, e.g. 0, \"'new'\", now().")(function)
     function = click.option("--not-null", is_flag=True, help="The column is NOT NULL.")(function)
     function = click.option("--type", "column_type", help="SQL type of the new column, e.g. text, integer, varchar(20).")(function)
@@ -251,10 +307,13 @@ def _column_options(function: Callable) -> Callable:
 @_column_options
 @_report_options(fail_on="never")
 @click.pass_obj
-def impact(obj: dict, target: str, column_type: str | None, not_null: bool, default: str | None, path: str, dialect: str | None,
-           server_version: str | None, output_format: str | None, outputs: tuple[str, ...], link_base: str | None, fail_on: str) -> None:
-    """What adding TABLE.COLUMN breaks, what changes behaviour, and how to roll it out."""
-    index, reports = _impact_reports(obj, target, column_type, not_null, default, path, dialect, server_version)
+def impact(obj: dict, target: str, column_type: str | None, not_null: bool, default: str | None, drop: bool,
+           new_name: str | None, set_type: str | None, path: str, dialect: str | None, server_version: str | None,
+           output_format: str | None, outputs: tuple[str, ...], link_base: str | None, fail_on: str) -> None:
+    """What adding TABLE.COLUMN breaks (or dropping, renaming or retyping it), and how to roll it out."""
+    change = _change(column_type, not_null, default, drop, new_name, set_type)
+    index, reports = _impact_reports(obj, target, column_type, not_null, default, path, dialect, server_version, change,
+                                     new_name, set_type)
     _publish("impact", reports, index, _run_info(index, link_base), output_format, outputs)
     _exit_for(reports[0].judged, fail_on)
 
@@ -263,10 +322,13 @@ def impact(obj: dict, target: str, column_type: str | None, not_null: bool, defa
 @_column_options
 @_report_options(fail_on="never", default_output="impact.html")
 @click.pass_obj
-def report(obj: dict, target: str, column_type: str | None, not_null: bool, default: str | None, path: str, dialect: str | None,
-           server_version: str | None, output_format: str | None, outputs: tuple[str, ...], link_base: str | None, fail_on: str) -> None:
+def report(obj: dict, target: str, column_type: str | None, not_null: bool, default: str | None, drop: bool,
+           new_name: str | None, set_type: str | None, path: str, dialect: str | None, server_version: str | None,
+           output_format: str | None, outputs: tuple[str, ...], link_base: str | None, fail_on: str) -> None:
     """`impact` as a self-contained HTML page to attach to a pull request (-o impact.html)."""
-    index, reports = _impact_reports(obj, target, column_type, not_null, default, path, dialect, server_version)
+    change = _change(column_type, not_null, default, drop, new_name, set_type)
+    index, reports = _impact_reports(obj, target, column_type, not_null, default, path, dialect, server_version, change,
+                                     new_name, set_type)
     _publish("impact", reports, index, _run_info(index, link_base), output_format or "html", outputs)
     _exit_for(reports[0].judged, fail_on)
 
@@ -289,6 +351,7 @@ def check(obj: dict, migrations: tuple[str, ...], base_ref: str | None, path: st
     index = load_index(str(root), dialect, obj["debug"])
     chosen = _dialect(index, dialect, server_version)
     specs, problems = specs_from_migrations(index, checked, changed_lines)
+    specs, problems = _with_column_changes(index, checked, changed_lines, chosen, specs, problems)
     changed = {spec.origin.path for spec in specs if spec.origin is not None}
     reports = [run_impact(impact_context(index, spec, chosen, changed), debug=obj["debug"]) for spec in specs]
     operations, problems = _operation_reports(index, checked, changed_lines, chosen, problems, obj["debug"])
@@ -297,6 +360,21 @@ def check(obj: dict, migrations: tuple[str, ...], base_ref: str | None, path: st
     run = _run_info(index, link_base, tuple(checked), tuple(problems))
     _publish("check", reports, index, run, output_format, outputs)
     _exit_for([f for report in reports for f in report.judged], fail_on)
+
+
+def _with_column_changes(index: Any, checked: list[str], changed_lines: dict, chosen: Any, specs: list,
+                         problems: list[str]) -> tuple[list, list[str]]:
+    """The columns the migrations drop, rename or retype, judged like the columns they add; a file
+    that only does that no longer reports "adds no column"."""
+    from depmap.impact.change_specs import change_specs
+    from depmap.impact.engine import before_change
+
+    changes = change_specs(index, checked, changed_lines, chosen, before_change(index.facts, checked))
+    paths = {spec.origin.path for spec in changes if spec.origin is not None}
+    kept = [problem for problem in problems if problem.split(": ", 1)[0] not in paths]
+    ordered = sorted(specs + changes, key=lambda s: (checked.index(s.origin.path) if s.origin is not None and s.origin.path in checked else 0,
+                                                     s.origin.line if s.origin is not None else 0))
+    return ordered, kept
 
 
 def _operation_reports(index: Any, checked: list[str], changed_lines: dict, chosen: Any, problems: list[str],

@@ -35,6 +35,7 @@ class ImpactContext:
     frameworks: frozenset[str] = frozenset()  # "django", "alembic", "sqlalchemy" when the project uses them
     changed_paths: frozenset[str] = frozenset()  # files of the change under review (`check`), left out of "before"
     root: Path | None = None  # the scanned folder, for rules that read a migration's own text
+    files_scanned: int | None = None  # how many files the scan read: the evidence of "no remaining use"
 
     @property
     def table(self) -> Table | None:
@@ -100,6 +101,14 @@ class ImpactContext:
     def writers(self) -> list[Fact]:
         """Code that writes the table (any column)."""
         return [f for f in self.graph.writers(self.spec.table) if f.kind == ACCESS and f.access == WRITE]
+
+    def column_readers(self) -> list[Fact]:
+        """Code that reads the column itself: names it, or reads every column (`SELECT *`, COPY)."""
+        return [f for f in self.graph.readers(self.spec.table, self.spec.column) if f.kind == ACCESS and f.access == READ]
+
+    def column_writers(self) -> list[Fact]:
+        """Code that writes the column itself: names it, or writes every column by position."""
+        return [f for f in self.graph.writers(self.spec.table, self.spec.column) if f.kind == ACCESS and f.access == WRITE]
 
     def unparsed(self) -> list[Fact]:
         return [f for f in self.facts if f.kind == PARSE_ERROR and f.table == self.spec.table]

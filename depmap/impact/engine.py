@@ -83,6 +83,8 @@ def _run_rules(ctx: Any, check: str, debug: bool, rules: Iterable[Any] | None) -
     findings: list[Finding] = []
     errors: list[str] = []
     for rule in RULES if rules is None else rules:
+        if check == "check" and ctx.spec.change not in rule.changes:
+            continue
         try:
             findings.extend(getattr(rule, check)(ctx))
         except Exception as error:  # a bug in one rule must not hide the others
@@ -97,8 +99,16 @@ def run_impact(ctx: ImpactContext, *, debug: bool = False, rules: Iterable[Any] 
 
     findings, errors = _run_rules(ctx, "check", debug, rules)
     findings = sorted({soften_in_tests(f) for f in findings}, key=Finding.sort_key)
-    usages = sorted({id(f): f for f in ctx.readers() + ctx.writers()}.values(), key=Fact.sort_key)
-    return ImpactReport(ctx.spec, ctx.dialect, findings, build_plan(ctx, findings), usages, errors=errors)
+    if ctx.spec.adds:
+        usages = ctx.readers() + ctx.writers()
+        plan = build_plan(ctx, findings)
+    else:  # an existing column: the code that uses that column, and the plan of its change
+        from depmap.impact.plan_change import build_change_plan
+
+        usages = ctx.column_readers() + ctx.column_writers()
+        plan = build_change_plan(ctx, findings)
+    usages = sorted({id(f): f for f in usages}.values(), key=Fact.sort_key)
+    return ImpactReport(ctx.spec, ctx.dialect, findings, plan, usages, errors=errors)
 
 
 def run_operation(ctx: Any, *, debug: bool = False, rules: Iterable[Any] | None = None) -> ImpactReport:
@@ -137,4 +147,5 @@ def impact_context(index: Any, spec: ColumnSpec, dialect: Dialect, changed_paths
         frameworks=frameworks_of(index.facts),
         changed_paths=changed,
         root=index.root,
+        files_scanned=getattr(index, "files_scanned", None),
     )

@@ -24,9 +24,11 @@ from depmap.model import ACCESS, COLUMN_DEF, READ, SCHEMA_OP, WRITE, Fact
 if TYPE_CHECKING:
     from depmap.graph import DependencyGraph
 
-# Operations `check` judges; the rest of a migration's history (comments, renames, drops of
-# tables, a column's own ADD, judged by the column rules) is not a lock hazard these rules know.
-JUDGED = frozenset({"create_index", "drop_index", "add_constraint", "alter_column"})
+# Operations `check` judges; the rest of a migration's history (comments, renames of tables,
+# drops of tables, a column's own ADD, judged by the column rules) is not a lock hazard these
+# rules know. A column's drop or rename is judged twice: its uses by the column rules (a spec
+# with `change`), its table lock here.
+JUDGED = frozenset({"create_index", "drop_index", "add_constraint", "alter_column", "drop_column", "rename_column"})
 DJANGO, ALEMBIC, SQL = "django", "alembic", "sql"
 
 

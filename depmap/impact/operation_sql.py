@@ -47,6 +47,8 @@ def described(fact: Fact, *, opening: bool = False) -> str:
         "drop_index": f"dropping index {name or ''}",
         "add_constraint": f"{_KINDS.get(kind or '', 'constraint')} constraint {name or ''} on {fact.table}",
         "alter_column": f"{fact.table}.{columns_sql(fact)} {str(fact.extra.get('change') or '').upper()}",
+        "drop_column": f"dropping {fact.table}.{columns_sql(fact)}",
+        "rename_column": f"renaming {fact.table}.{columns_sql(fact)} to {fact.extra.get('new_name') or '...'}",
     }.get(fact.detail or "", fact.detail or "operation")
     label = " ".join(label.split())
     operation = fact.extra.get("operation")

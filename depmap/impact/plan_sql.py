@@ -142,15 +142,16 @@ def set_default_sql(names: Names, default: str) -> Statement:
     return Statement(f"{alter} SET DEFAULT {default}", f"{alter} DROP DEFAULT")
 
 
-def backfill_sql(names: Names, value: str) -> tuple[str, str]:
+def backfill_sql(names: Names, value: str, *, column: str | None = None, missing: str | None = None) -> tuple[str, str]:
     """One batch, walking the key: where the next batch ends (NULL when no rows are left), then
     the UPDATE of that key range. Each batch reads only its own range of the key's index, so the
     last batch costs what the first did; `WHERE col IS NULL ORDER BY pk LIMIT n` instead walks
     past every row already filled, and its batches grew from 40 to 135 ms over 300,000 rows
-    (benchmarks/RESULTS.md). `:last_id` starts below every key and takes each `:batch_end`."""
-    t, c, pk = names.table, names.column, names.pk
+    (benchmarks/RESULTS.md). `:last_id` starts below every key and takes each `:batch_end`. `column`
+    and `missing` fill another column than the spec's (a rename's or a type change's copy)."""
+    t, c, pk = names.table, column or names.column, names.pk
     batch_end = f"SELECT max({pk}) FROM (SELECT {pk} FROM {t} WHERE {pk} > :last_id ORDER BY {pk} LIMIT {BATCH_SIZE}) AS batch"
-    update = f"UPDATE {t} SET {c} = {value} WHERE {pk} > :last_id AND {pk} <= :batch_end AND {c} IS NULL"
+    update = f"UPDATE {t} SET {c} = {value} WHERE {pk} > :last_id AND {pk} <= :batch_end AND {missing or f'{c} IS NULL'}"
     return batch_end, update
 
 

@@ -36,6 +36,12 @@ RULE_MODULES: tuple[str, ...] = (
     "verify_lock",
     "verify_rewrite",
     "verify_statement_fails",
+    "dropped_column_in_use",
+    "column_has_dependents",
+    "no_remaining_use",
+    "renamed_column_in_use",
+    "type_change_breaks",
+    "column_type_rewrite",
 )
 
 

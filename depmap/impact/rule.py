@@ -4,6 +4,9 @@ A column rule judges a column being added (`check`, on an `ImpactContext`); an o
 judges one other schema operation of a migration under review (`check_operation`, on an
 `OperationContext`: an index, a constraint, a SET NOT NULL). A rule may do both.
 
+A column rule judges one kind of change (`changes`): a column added, unless it says it judges
+a drop, a rename or a type change of an existing column.
+
 A rule module's docstring is its documentation (summary line; *Why is this bad?*; *Example*;
 *Use instead*; references), shown by `depmap explain RULE` and in reports.
 """
@@ -32,6 +35,7 @@ class Rule:
     doc: str
     check_operation: Callable[[OperationContext], Iterable[Finding]] = _nothing
     measured: bool = False  # raised by `depmap verify` from what a real engine did, never statically
+    changes: frozenset[str] = frozenset({"add"})  # the spec changes `check` judges (spec.ColumnSpec.change)
 
     @property
     def summary(self) -> str:

@@ -12,13 +12,22 @@ from depmap.model import Location
 _IDENTIFIER = re.compile(r"^[A-Za-z_][\w$]*(\.[A-Za-z_][\w$]*)?$")
 
 
+# What a spec asks about: a column added (`impact`, `check` of an ADD), or an existing column
+# dropped, renamed or given another type (`impact --drop/--rename/--set-type`, `check` of those).
+ADD, DROP, RENAME, SET_TYPE = "add", "drop", "rename", "set_type"
+CHANGES = (ADD, DROP, RENAME, SET_TYPE)
+
+
 class SpecError(ValueError):
     """A malformed column spec: the message is one line that says what to write instead."""
 
 
 @dataclass(frozen=True)
 class ColumnSpec:
-    """A column to add.
+    """A column to add, or an existing column to drop, rename or retype (`change`).
+
+    For a rename `new_name` is the column's new name; for a type change `type` is the new type
+    and `old_type` the type the catalog knows today.
 
     `default` is the default the column keeps (the database default every later INSERT gets);
     `add_default` is a value used only while adding it: Django's `AddField(default=...)` fills
@@ -43,6 +52,18 @@ class ColumnSpec:
     framework: str | None = None  # "sql", "alembic" or "django" when read from a migration
     client_default: str | None = None  # an ORM-side default (Django default=, SQLAlchemy default=)
     notes: tuple[str, ...] = field(default=())
+    change: str = ADD
+    new_name: str | None = None
+    old_type: str | None = None
+
+    @property
+    def adds(self) -> bool:
+        return self.change == ADD
+
+    @property
+    def verb(self) -> str:
+        """The change in words: "adding", "dropping", "renaming", "changing the type of"."""
+        return {ADD: "adding", DROP: "dropping", RENAME: "renaming", SET_TYPE: "changing the type of"}[self.change]
 
     @property
     def fill_value(self) -> str | None:
@@ -89,6 +110,9 @@ class ColumnSpec:
             "framework": self.framework,
             "origin": None if self.origin is None else {"path": self.origin.path, "line": self.origin.line},
             "notes": list(self.notes),
+            "change": self.change,
+            "new_name": self.new_name,
+            "old_type": self.old_type,
         }
 
 
@@ -207,6 +231,15 @@ def _refers_to_data(node: object) -> bool:
     if isinstance(node, exp.Column):
         return not (node.table == "" and node.name.upper() in _NILADIC)
     return isinstance(node, (exp.Subquery, exp.Select))
+
+
+def parse_new_name(text: str) -> str:
+    """The new name of `--rename`: one identifier, without quotes or a table (folded to lower
+    case, as an unquoted identifier is)."""
+    cleaned = text.strip()
+    if not re.fullmatch(r"[A-Za-z_][\w$]*", cleaned):
+        raise SpecError(f"malformed new name '{text}' for --rename; write one column name, e.g. --rename stock_on_hand")
+    return cleaned.lower()
 
 
 def parse_target(target: str) -> tuple[str, str]:

@@ -24,7 +24,15 @@ _SEVERITY_STYLE = {"error": "bold red", "breaking": "red", "warning": "yellow", 
 
 
 def describe_column(report: ImpactReport) -> str:
+    """`orders.note text NOT NULL`; for a change of an existing column, what changes:
+    `orders.code to promo_code`, `orders.code from varchar(16) to text`."""
     spec = report.spec
+    if spec.change == "drop":
+        return f"{spec.table}.{spec.column}"
+    if spec.change == "rename":
+        return f"{spec.table}.{spec.column} to {spec.new_name}"
+    if spec.change == "set_type":
+        return f"{spec.table}.{spec.column} from {spec.old_type or '(type unknown)'} to {spec.type}"
     parts = [f"{spec.table}.{spec.column}", spec.type or "(type not given)"]
     if spec.not_null:
         parts.append("NOT NULL")
@@ -37,7 +45,7 @@ def describe_column(report: ImpactReport) -> str:
 
 def print_impact(out: Console, report: ImpactReport) -> None:
     summary = report.counts_label(", ", "; +{} in tests")
-    heading = printable(report.title) if report.operation is not None else f"Adding {printable(describe_column(report))}"
+    heading = printable(report.title) if report.operation is not None else f"{report.spec.verb.capitalize()} {printable(describe_column(report))}"
     if report.operation is not None and not heading.startswith(f"{report.operation.table}."):
         heading = heading[:1].upper() + heading[1:]
     print_line(out, Text(heading, style="bold"))
@@ -97,17 +105,20 @@ def print_check(out: Console, reports: list[ImpactReport], migrations: tuple[str
         out.print("No migrations changed; nothing to check.")
     for problem in problems:
         print_line(out, Text(f"depmap: {printable(problem)}", style="yellow"))
-    columns = sum(1 for report in reports if report.operation is None)
-    others = len(reports) - columns
-    judged = f"{columns} column(s) added" + (f", {others} other operation(s) with findings" if others else "")
+    columns = sum(1 for report in reports if report.operation is None and report.spec.adds)
+    changed = sum(1 for report in reports if report.operation is None and not report.spec.adds)
+    others = len(reports) - columns - changed
+    judged = (f"{columns} column(s) added" + (f", {changed} dropped, renamed or retyped" if changed else "")
+              + (f", {others} other operation(s) with findings" if others else ""))
     print_line(out, Text(f"Checked {len(migrations)} file(s): {judged}; overall verdict: {overall_verdict(reports)}", style="bold"))
     if len(reports) > 1:  # one line per change first: the details follow
         rows = [[Text(heading, style="bold") for heading in ("change", "verdict", "findings", "at")]]
         for report in reports:
             counts = report.counts_label()
             origin = report.spec.origin
+            change = report.title if report.operation is not None or report.spec.adds else f"{report.spec.verb} {describe_column(report)}"
             rows.append([
-                Text(printable(report.title)),
+                Text(printable(change)),
                 Text(report.verdict, style=_VERDICT_STYLE.get(report.verdict, "")),
                 Text(counts),
                 Text(printable(f"{origin.path}:{origin.line}") if origin is not None else ""),

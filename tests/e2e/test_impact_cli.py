@@ -44,7 +44,7 @@ def test_explain_lists_every_rule_and_shows_one(depmap) -> None:
     listing = depmap("explain")
     assert listing.code == 0
     ids = [line.split()[0] for line in listing.out.splitlines()]
-    assert len(ids) == 27 and ids[0] == "column-exists" and {"select-star", "blocking-index", "not-null-scan"} <= set(ids)
+    assert len(ids) == 33 and ids[0] == "column-exists" and {"select-star", "blocking-index", "not-null-scan"} <= set(ids)
     one = depmap("explain", "select-star")
     assert one.code == 0 and one.out.startswith("select-star (warning)\n\n")
     assert "Use instead" in one.out

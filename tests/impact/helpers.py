@@ -102,6 +102,41 @@ def operation_contexts(root: Path, migrations: list[str], *, dialect: str = "pos
     return operations_in(index, migrations, None, chosen, before_change(index.facts, migrations))
 
 
+def change_context(root: Path, target: str, change: str, *, new_name: str | None = None, set_type: str | None = None,
+                   dialect: str = "postgres", server_version: str | None = None) -> ImpactContext:
+    """The context of `depmap impact TARGET --drop | --rename NEW | --set-type T` on the project at `root`."""
+    from depmap.impact.plan_change import current_sql_type
+    from depmap.impact.spec import parse_new_name
+
+    index = build_index(root, dialect=dialect)
+    chosen = Dialect(dialect, parse_version(server_version), "option")
+    table, column = parse_target(target)
+    existing = index.catalog.get(table).columns[column]
+    spec = ColumnSpec(table, column, existing.type, existing.nullable is not False, change=change)
+    if change == "rename":
+        spec = ColumnSpec(table, column, existing.type, spec.nullable, change=change, new_name=parse_new_name(new_name or ""))
+    elif change == "set_type":
+        old = current_sql_type(impact_context(index, spec, chosen), existing.type, existing.extra.get("size"))
+        spec = ColumnSpec(table, column, parse_type(set_type, dialect), spec.nullable, change=change, old_type=old)
+    return impact_context(index, spec, chosen)
+
+
+def check_change_context(root: Path, migration: str, target: str, *, dialect: str = "postgres",
+                         server_version: str | None = None) -> ImpactContext:
+    """The context `depmap check <migration>` gives the rules for the column `target` that the
+    migration drops, renames or retypes."""
+    from depmap.impact.change_specs import change_specs
+    from depmap.impact.engine import before_change
+
+    index = build_index(root, dialect=dialect)
+    chosen = Dialect(dialect, parse_version(server_version), "option")
+    table, column = parse_target(target)
+    specs = [s for s in change_specs(index, [migration], None, chosen, before_change(index.facts, [migration]))
+             if s.table == table and s.column == column]
+    assert len(specs) == 1, f"{migration}: expected one change of {target}, got {specs}"
+    return impact_context(index, specs[0], chosen, (migration,))
+
+
 def findings_of(rule_module: Any, ctx: ImpactContext) -> list[Finding]:
     return sorted(rule_module.RULE.check(ctx), key=Finding.sort_key)
 

@@ -5,6 +5,10 @@ tests/impact/cases/<rule_id>/<case>/case.toml names the proposed column:
     dialect = "postgres"   server_version = "16"   changed = ["migrations/0007.sql"] (check mode)
     check = "migrations/0007.sql": `depmap check` mode, the spec is read from that migration (the
     column `target` names when it adds several; type/not_null/default/spec are then ignored).
+    change = "drop" | "rename" | "set_type" (with new_name = "..." / set_type = "..."): `depmap impact
+    TARGET --drop/--rename/--set-type` on the existing column `target`.
+    check_change = "migrations/0007.sql": `depmap check` of a migration that drops, renames or
+    retypes the column `target`.
     operations = ["migrations/0007.sql"]: the operation rules over every index, constraint and
     NOT NULL change of those migrations, as `depmap check` runs them.
 Only the findings of the folder's rule are compared, so one case shows one rule's behaviour.
@@ -18,7 +22,8 @@ import pytest
 
 from importlib import import_module
 
-from tests.impact.helpers import CASES, actual, check_context, context_for, load_case, markers, operation_contexts
+from tests.impact.helpers import (CASES, actual, change_context, check_change_context, check_context, context_for, load_case, markers,
+                                  operation_contexts)
 
 
 def _case_folders() -> list[Path]:
@@ -36,7 +41,13 @@ def test_rule_case(folder: Path) -> None:
         found = actual([f for ctx in contexts for f in rule.check_operation(ctx)])
         assert sorted(found) == sorted(expected)
         return
-    if "check" in case:
+    if "change" in case:
+        ctx = change_context(folder, case["target"], case["change"], new_name=case.get("new_name"), set_type=case.get("set_type"),
+                             dialect=case.get("dialect", "postgres"), server_version=case.get("server_version"))
+    elif "check_change" in case:
+        ctx = check_change_context(folder, case["check_change"], case["target"], dialect=case.get("dialect", "postgres"),
+                                   server_version=case.get("server_version"))
+    elif "check" in case:
         ctx = check_context(folder, case["check"], case.get("target"), dialect=case.get("dialect", "postgres"),
                             server_version=case.get("server_version"))
     else:

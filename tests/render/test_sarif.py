@@ -200,7 +200,7 @@ def test_rules_cover_the_registry_and_rule_index_points_at_the_rule():
     run = impact_sarif("shop_sql")["runs"][0]
     rules = run["tool"]["driver"]["rules"]
     assert [r["id"] for r in rules] == [rule.id for rule in RULES]
-    assert len(rules) == 27
+    assert len(rules) == 33
     for result in run["results"]:
         assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
     unparsed = rules[[rule.id for rule in RULES].index("unparsed-sql")]

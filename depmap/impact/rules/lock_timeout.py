@@ -9,7 +9,7 @@ transaction. A lock timeout makes the ALTER give up quickly instead; the migrati
 *Example*: a migration that runs `ALTER TABLE orders ADD COLUMN note text;` with nothing before it.
 
 The same holds for every other operation that takes a table lock: a non-concurrent CREATE or
-DROP INDEX, ADD CONSTRAINT, ALTER COLUMN (one finding per migration).
+DROP INDEX, ADD CONSTRAINT, ALTER COLUMN, DROP COLUMN, RENAME COLUMN (one finding per migration).
 
 *Use instead*: `SET lock_timeout = '5s';` (PostgreSQL) or `SET SESSION lock_wait_timeout = 5;`
 (MySQL) at the start of the migration, and retry on timeout. SQLite has no such lock. A
@@ -108,7 +108,7 @@ def check(ctx: ImpactContext) -> Iterator[Finding]:
     )
 
 
-_TABLE_LOCKS = ("create_index", "drop_index", "add_constraint", "alter_column")
+_TABLE_LOCKS = ("create_index", "drop_index", "add_constraint", "alter_column", "drop_column", "rename_column")
 
 
 def _takes_table_lock(op: Fact) -> bool:

@@ -1,0 +1,1 @@
+ALTER TABLE products RENAME COLUMN stock TO stock_on_hand;
