@@ -93,19 +93,20 @@ class Catalog:
     def from_facts(cls, facts: Iterable[Fact]) -> Catalog:
         catalog = cls()
         facts = list(facts)
-        # Test code's schema statements (a tearDown's DROP TABLE, a fixture's CREATE TABLE) are not
-        # the application's schema: they never change it. A table only test code defines is kept,
-        # as the test defines it, so the tests' own usages still have columns.
-        tests = [f for f in facts if f.kind in (TABLE_DEF, COLUMN_DEF, SCHEMA_OP) and is_test_path(f.location.path)]
-        facts = [f for f in facts if not (f.kind in (TABLE_DEF, COLUMN_DEF, SCHEMA_OP) and is_test_path(f.location.path))]
+        # Every operation is the table's history, test code's too (a fixture's old schema names the
+        # indexes a later migration drops). But test code's statements (a tearDown's DROP TABLE, a
+        # fixture's CREATE TABLE) are not the application's schema: they never change it. A table
+        # only test code defines is kept as the test defines it, so the tests' own usages have columns.
         catalog.ops = settle_tables(sorted((f for f in facts if f.kind == SCHEMA_OP), key=migration_order))
         # Rollback SQL (Alembic downgrade, RunSQL reverse_sql) never runs on the way up.
         definitions = [f for f in facts if f.kind in (TABLE_DEF, COLUMN_DEF) and f.extra.get("direction") != "down"]
-        replayed = definitions + [f for f in catalog.ops if not is_down(f) and f.table]
+        upgrades = definitions + [f for f in catalog.ops if not is_down(f) and f.table]
+        replayed = [f for f in upgrades if not is_test_path(f.location.path)]
         for fact in sorted(replayed, key=migration_order):
             catalog.apply(fact)
         production = set(catalog.tables) | {f.table for f in replayed}
-        for fact in sorted((f for f in tests if f.kind != SCHEMA_OP and f.table not in production), key=migration_order):
+        tests_only = [f for f in upgrades if is_test_path(f.location.path) and f.table not in production]
+        for fact in sorted(tests_only, key=migration_order):
             catalog.apply(fact)
         catalog._apply_pending()
         return catalog

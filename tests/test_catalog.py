@@ -150,4 +150,7 @@ def test_test_code_never_drops_or_alters_the_applications_tables():
         ("deleted", "BOOLEAN", False, None),
     ]
     assert columns(catalog, "scratch") == [("id", "INT", True, None), ("note", "TEXT", True, None)]
-    assert {op.location.path for op in catalog.history("objects").upgrades} == {"app/storage/schema.sql"}
+    # the history still lists test code's operations: they are operations on the table, never replayed
+    assert [(op.location.path, op.detail) for op in catalog.history("objects").upgrades] == [
+        ("app/storage/schema.sql", "create_table"), ("tests/fixtures/scratch.sql", "drop_table"),
+        ("tests/storage/teardown.sql", "drop_table"), ("tests/storage/teardown.sql", "drop_column")]

@@ -9,6 +9,7 @@ throwaway database has neither the project's code nor its extensions.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from sqlglot import exp
@@ -35,15 +36,27 @@ class EngineType:
     note: str | None = None
 
 
-def engine_type(column: Column, engine: str, dialect: str = "postgres") -> EngineType:
+# SQLAlchemy numbers a table's sole integer primary key itself (autoincrement="auto": SERIAL)
+_SQLALCHEMY_INTEGERS = re.compile(r"(Integer|BigInteger|SmallInteger)(\(\))?")
+
+
+def numbers_itself(column: Column, sole_key: bool) -> bool:
+    """A sole primary key declared with a SQLAlchemy integer type, which SQLAlchemy (and so an
+    Alembic migration) creates as SERIAL unless told `autoincrement=False`."""
+    return sole_key and bool(_SQLALCHEMY_INTEGERS.fullmatch((column.type or "").strip())) and column.extra.get(
+        "autoincrement") is not False
+
+
+def engine_type(column: Column, engine: str, dialect: str = "postgres", *, auto_key: bool = False) -> EngineType:
     """The type to declare on `engine` ("postgres", "sqlite" or "mysql"); `dialect` is how the
-    catalog's SQL types are written (MySQL's `INT UNSIGNED`, `ENUM(...)` need MySQL's parser)."""
+    catalog's SQL types are written (MySQL's `INT UNSIGNED`, `ENUM(...)` need MySQL's parser);
+    `auto_key`: the engine numbers the column (`numbers_itself`)."""
     written = (column.type or "").strip()
     if not written:
         return EngineType("TEXT", note=f"{column.name}: no type known; declared TEXT")
     if engine == "mysql":
         return _mysql_type(column, written, dialect)
-    auto = written in _AUTO_FIELDS or bool(column.extra.get("identity"))
+    auto = written in _AUTO_FIELDS or bool(column.extra.get("identity")) or auto_key
     dialect = Dialect("postgres")
     sql = django_type(written, dict(column.extra.get("size") or {}), dialect)
     check = django_check(written, column.name, Dialect(engine)) if sql else None

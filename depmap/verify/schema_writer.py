@@ -16,7 +16,7 @@ from depmap.catalog import Catalog, Column, Table
 from depmap.dialects.capabilities import Dialect, quote_identifier
 from depmap.impact.migration_types import python_to_sql
 from depmap.schema_objects import FOREIGN_KEY, INDEX, PRIMARY_KEY, TRIGGER, UNIQUE, SchemaObject
-from depmap.verify.column_types import EngineType, engine_type
+from depmap.verify.column_types import EngineType, engine_type, numbers_itself
 
 # A single-column integer key is SQLite's rowid alias, written INTEGER so SQLite treats it as one.
 _INTEGER_KEYS = frozenset({"INT", "INTEGER", "BIGINT", "SMALLINT"})
@@ -44,9 +44,9 @@ class SchemaWriter:
         return ".".join(self.q(part) for part in name.split(".", 1))
 
     def create_table(self, table: Table, created: set[str], inline_skip: list[tuple[str, SchemaObject]]) -> str:
+        primary = next(iter(table.objects.of_kind(PRIMARY_KEY)), None)
         types = {name: self.column_type(table, column) for name, column in table.columns.items()}
         self.notes.extend(f"{table.name}.{t.note}" for t in types.values() if t.note)
-        primary = next(iter(table.objects.of_kind(PRIMARY_KEY)), None)
         if primary is None and "id" in table.columns and _declared_without_keys(table):
             # a dbt source lists columns and types but cannot declare a key; `id` is the key of nearly
             # every table an application owns, and views over it (GROUP BY id) need to know it
@@ -84,7 +84,9 @@ class SchemaWriter:
         return f"CREATE TABLE {self.table(table.name)} (\n{body}\n)"
 
     def column_type(self, table: Table, column: Column) -> EngineType:
-        return engine_type(column, self.engine)
+        primary = next(iter(table.objects.of_kind(PRIMARY_KEY)), None)
+        sole_key = primary is not None and primary.columns == [column.name]
+        return engine_type(column, self.engine, auto_key=numbers_itself(column, sole_key))
 
     def _column(self, table: Table, column: Column, kind: EngineType, rowid: bool) -> str:
         parts = [self.q(column.name), kind.sql]

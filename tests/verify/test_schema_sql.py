@@ -187,3 +187,19 @@ def test_a_statement_the_engine_rejects_is_reported_with_its_error_and_the_rest_
         assert connection.execute("SELECT count(*) FROM labels").fetchone() == (0,)
     finally:
         connection.close()
+
+
+def test_a_sole_sqlalchemy_integer_key_is_numbered_by_the_engine_as_sqlalchemy_creates_it():
+    key = SchemaObject(PRIMARY_KEY, None, ["id"])
+    articles = _table("articles", Column("id", "Integer", False), Column("slug", "Text", False), objects=(key,))
+    links = _table("article_tags", Column("article_id", "Integer", False), Column("tag_id", "Integer", False),
+                   objects=(SchemaObject(PRIMARY_KEY, None, ["article_id", "tag_id"]),))
+    manual = _table("codes", Column("id", "Integer", False, extra={"autoincrement": False}), objects=(key,))
+    planned = schema_statements(_catalog(articles, links, manual), ["articles", "article_tags", "codes"], "postgres").statements
+    postgres = {statement.split(" (", 1)[0].removeprefix("CREATE TABLE "): statement for statement in planned}
+    assert postgres["articles"] == "CREATE TABLE articles (\n    id SERIAL NOT NULL,\n    slug TEXT NOT NULL,\n    PRIMARY KEY (id)\n)"
+    # a composite key, and a key the model numbers itself (autoincrement=False), are plain integers
+    assert "    article_id INT NOT NULL,\n    tag_id INT NOT NULL," in postgres["article_tags"]
+    assert postgres["codes"].startswith("CREATE TABLE codes (\n    id INT NOT NULL,")
+    sqlite = schema_statements(_catalog(articles), ["articles"], "sqlite").statements
+    assert sqlite[0] == "CREATE TABLE articles (\n    id INTEGER PRIMARY KEY,\n    slug TEXT NOT NULL\n)"
