@@ -110,6 +110,19 @@ def check_outputs(_ctx: click.Context, _param: click.Parameter, value: Any) -> A
     return value
 
 
+def write_outputs(targets: list[tuple[str, str]], render: Callable[[str], str]) -> None:
+    """Each (file, format) written with `render(format)`, and said on stderr unless --quiet."""
+    from depmap.render.printable import printable
+
+    for path, chosen in targets:
+        try:
+            Path(path).write_text(render(chosen), encoding="utf-8")
+        except OSError as error:
+            raise UserError(f"cannot write '{path}': {error.strerror or error}") from None
+        if verbosity() >= 0:
+            click.echo(f"depmap: wrote {chosen} report to {printable(path)}", err=True)
+
+
 def verbosity() -> int:
     """-1 with --quiet, 1 with --verbose, else 0 (whichever of the group and the command said it)."""
     return run_option("verbosity", 0)

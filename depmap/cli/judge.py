@@ -12,7 +12,7 @@ from typing import Any, Callable
 import click
 
 from depmap.cli.group import (UserError, check_outputs, cli, dialect_option, load_index, model_target, project_path, project_root, resolve_target,
-                              run_options, terminal_output, verbosity)
+                              run_options, terminal_output, write_outputs)
 
 FAIL_ON = click.Choice(["breaking", "warning", "never"])
 
@@ -116,7 +116,6 @@ def _run_info(index: Any, link_base: str | None, migrations: tuple[str, ...] = (
 def _publish(kind: str, reports: list, index: Any, run: Any, output_format: str | None, outputs: tuple[str, ...]) -> None:
     """Print the report, or write one file per -o in the format its suffix names."""
     from depmap.render.outputs import ReportSet, UnknownSuffix, format_for, print_text, render
-    from depmap.render.printable import printable
 
     mentions = None
     if kind == "impact":
@@ -138,13 +137,7 @@ def _publish(kind: str, reports: list, index: Any, run: Any, output_format: str 
         targets = [(path, format_for(path, output_format, len(outputs) == 1)) for path in outputs]
     except UnknownSuffix as error:
         raise UserError(str(error)) from None
-    for path, chosen in targets:
-        try:
-            Path(path).write_text(render(chosen, bundle), encoding="utf-8")
-        except OSError as error:
-            raise UserError(f"cannot write '{path}': {error.strerror or error}") from None
-        if verbosity() >= 0:
-            click.echo(f"depmap: wrote {chosen} report to {printable(path)}", err=True)
+    write_outputs(targets, lambda chosen: render(chosen, bundle))
 
 
 def in_github_actions() -> bool:

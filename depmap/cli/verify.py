@@ -10,7 +10,8 @@ from typing import Any
 
 import click
 
-from depmap.cli.group import UserError, check_outputs, cli, dialect_option, load_index, project_path, project_root, run_options, verbosity
+from depmap.cli.group import (UserError, check_outputs, cli, dialect_option, load_index, project_path, project_root, run_options,
+                              verbosity, write_outputs)
 from depmap.cli.judge import FAIL_ON, _dialect, _exit_for, _impact_reports
 
 
@@ -106,7 +107,6 @@ def _output_targets(outputs: tuple[str, ...], output_format: str | None) -> list
 def _publish(results: list, judged: list, checked: list[str] | None, problems: list[str], output_format: str | None,
              targets: list[tuple[str, str]], root: Path) -> None:
     """Print the report, or write one file per -o in its format."""
-    from depmap.render.printable import printable
     from depmap.render.run_info import command_line
     from depmap.render.verify_outputs import VerifyOutput, render_verify
 
@@ -114,13 +114,7 @@ def _publish(results: list, judged: list, checked: list[str] | None, problems: l
     if not targets:
         click.echo(render_verify(output_format or "text", output), nl=False)
         return
-    for target, chosen in targets:
-        try:
-            Path(target).write_text(render_verify(chosen, output), encoding="utf-8")
-        except OSError as error:
-            raise UserError(f"cannot write '{target}': {error.strerror or error}") from None
-        if verbosity() >= 0:
-            click.echo(f"depmap: wrote {chosen} report to {printable(target)}", err=True)
+    write_outputs(targets, lambda chosen: render_verify(chosen, output))
 
 
 def _run_migrations(obj: dict, db, path: str, dialect: str | None, chosen: str, version: str | None, migrations: tuple[str, ...],

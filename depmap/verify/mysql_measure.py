@@ -186,20 +186,19 @@ def _index_names(conn: Any, table: str) -> set[str]:
 def undo(conn: Any, table: str, before: dict[str, set[str]]) -> None:
     """Drop what appeared on the table since `before`: foreign keys first (they pin their
     columns' indexes), then columns (with their indexes and checks), then the rest."""
+    now = table_objects(conn, table)
+    _alter_each(conn, table, [f"DROP FOREIGN KEY {quote(n)}" for n in sorted(now["foreign_keys"] - before["foreign_keys"])]
+                + [f"DROP COLUMN {quote(n)}" for n in sorted(now["columns"] - before["columns"])])
+    now = table_objects(conn, table)
+    _alter_each(conn, table, [f"DROP INDEX {quote(n)}" for n in sorted(now["indexes"] - before["indexes"])]
+                + [f"DROP CONSTRAINT {quote(n)}" for n in sorted(now["checks"] - before["checks"])])
+
+
+def _alter_each(conn: Any, table: str, clauses: list[str]) -> None:
+    """Each clause in its own ALTER TABLE; one the server refuses (gone with an earlier one) is skipped."""
     import pymysql
 
-    now = table_objects(conn, table)
-    drops = ([f"DROP FOREIGN KEY {quote(n)}" for n in sorted(now["foreign_keys"] - before["foreign_keys"])]
-             + [f"DROP COLUMN {quote(n)}" for n in sorted(now["columns"] - before["columns"])])
-    for clause in drops:
-        try:
-            conn.execute(f"ALTER TABLE {quote(table)} {clause}")
-        except pymysql.Error:
-            continue
-    now = table_objects(conn, table)
-    rest = ([f"DROP INDEX {quote(n)}" for n in sorted(now["indexes"] - before["indexes"])]
-            + [f"DROP CONSTRAINT {quote(n)}" for n in sorted(now["checks"] - before["checks"])])
-    for clause in rest:
+    for clause in clauses:
         try:
             conn.execute(f"ALTER TABLE {quote(table)} {clause}")
         except pymysql.Error:
