@@ -15,6 +15,7 @@ import re
 from typing import Any
 
 from depmap.verify.mysql_engine import error_text
+from depmap.verify.result_shape import ResultShape, difference, is_reader, result_shape
 
 CANDIDATES = (1, 987654321)
 _TABLE = re.compile(r"ALTER\s+TABLE\s+[`\"]?([^`\"\s]+)[`\"]?", re.I)
@@ -24,10 +25,11 @@ Errors = dict[int, str | None]
 
 
 def before_and_after(db: Any, statements: list[tuple[int, str, int]], change: list[str],
-                     undo: list[str]) -> tuple[Errors, Errors]:
+                     undo: list[str], changed: dict[int, str | None]) -> tuple[Errors, Errors]:
     """Each (number, text with `?`, count of `?`) prepared and run before `change`, executed after
-    it; the engine's error or None, before and after. The change is then undone (what it added,
-    dropped by name: a foreign key first, which `undo`'s DROP COLUMN alone cannot)."""
+    it; the engine's error or None, before and after. How a reader's result changed goes into
+    `changed` (result_shape). The change is then undone (what it added, dropped by name: a
+    foreign key first, which `undo`'s DROP COLUMN alone cannot)."""
     from depmap.verify.mysql_measure import table_objects, undo as undo_change
 
     table = next((m.group(1) for m in map(_TABLE.match, change) if m), None)
@@ -37,12 +39,15 @@ def before_and_after(db: Any, statements: list[tuple[int, str, int]], change: li
         for number, _, holes in statements:
             if before[number] is None:
                 before[number] = _first_that_runs(conn, number, holes, chosen)
+        readers = [(n, text, holes) for n, text, holes in statements if before[n] is None and is_reader(text)]
+        shapes = {n: _shape(conn, text, holes, chosen.get(n, 0)) for n, text, holes in readers}
         snapshot = table_objects(conn, table) if table else None
         for statement in change:
             conn.execute(statement)
         try:
             after = {n: _execute(conn, f"depmap_{n}", holes, chosen.get(n, 0)) for n, _, holes in statements
                      if before[n] is None}
+            changed.update({n: difference(shapes[n], _shape(conn, text, holes, chosen.get(n, 0))) for n, text, holes in readers})
         finally:
             for number, _, _ in statements:
                 _deallocate(conn, f"depmap_{number}")
@@ -94,6 +99,26 @@ def _execute(conn: Any, name: str, holes: int, candidate: int) -> str | None:
         return None
     except pymysql.Error as error:
         return error_text(error)
+
+
+def _shape(conn: Any, text: str, holes: int, candidate: int) -> ResultShape | None:
+    """The reader's result columns and row count with the candidate values (result_shape)."""
+    import pymysql
+
+    def run(wrapped: str) -> Any:
+        try:
+            conn.execute("SET @depmap_sql = %s", (wrapped,))
+            conn.execute("PREPARE depmap_shape FROM @depmap_sql")
+            names = [f"@depmap_p{i}" for i in range(holes)]
+            if names:
+                conn.execute("SET " + ", ".join(f"{n} = {CANDIDATES[candidate]}" for n in names))
+            return conn.execute("EXECUTE depmap_shape" + (f" USING {', '.join(names)}" if names else ""))
+        except pymysql.Error:
+            return None
+        finally:
+            _deallocate(conn, "depmap_shape")
+
+    return result_shape(run, text)
 
 
 def _deallocate(conn: Any, name: str) -> None:

@@ -185,9 +185,10 @@ def recheck(db: Any, statements: list[AppStatement], change: list[str], undo: li
     if db.engine == "mysql":
         from depmap.verify.mysql_statements import before_and_after
 
-        live = [(n, s.text, len(_BIND.findall(s.text))) for n, s in enumerate(statements) if not s.dynamic]
-        before, after = before_and_after(db, live, change, undo)
-        return [Recheck(s, before.get(n), after.get(n)) for n, s in enumerate(statements)]
+        live = [(n, s.text, len(_BIND.findall(s.text))) for n, s in enumerate(statements) if not s.dynamic and s.view is None]
+        changed: dict[int, str | None] = {}
+        before, after = before_and_after(db, live, change, undo, changed)
+        return [Recheck(s, before.get(n), after.get(n), changed.get(n)) for n, s in enumerate(statements)]
     with db.connect(autocommit=True) as conn:
         chosen: dict[int, int] = {}  # the candidate values each statement ran with before the change
         views = {n: s.view for n, s in enumerate(statements) if s.view is not None}
