@@ -229,6 +229,7 @@ def _progress(text: str) -> None:
 
 def _run(index, catalog, report, db, rows: int | None, seed: int, max_lock_ms: int, schema_sql: str | None, statistics: dict):
     from depmap.impact.engine import impact_context
+    from depmap.verify.operations import written_add_column
     from depmap.verify.orm_statements import orm_writers
     from depmap.verify.statements import collect
 
@@ -236,7 +237,8 @@ def _run(index, catalog, report, db, rows: int | None, seed: int, max_lock_ms: i
     loaded = _load(index, catalog, db, report.spec.table, statements, rows, seed, schema_sql, statistics)
     statements += orm_writers(db, index, report.spec.table, statements)
     ctx = impact_context(index, report.spec, report.dialect)
-    return _measure_change(report, db, ctx, statements, loaded, max_lock_ms)
+    written = written_add_column(report.spec.origin, report.spec.column, Path(index.root), index.dialect, db.engine)
+    return _measure_change(report, db, ctx, statements, loaded, max_lock_ms, written)
 
 
 def _load(index, catalog, db, table: str, statements: list, rows: int | None, seed: int, schema_sql: str | None,
@@ -273,8 +275,9 @@ def _load(index, catalog, db, table: str, statements: list, rows: int | None, se
     return _Loaded(tables, schema, list(rejected), filled, time.perf_counter() - started, known, rows)
 
 
-def _measure_change(report, db, ctx, statements, loaded: _Loaded, max_lock_ms: int):
-    """The proposal as written, the code's statements before and after, the lock queue, the plan."""
+def _measure_change(report, db, ctx, statements, loaded: _Loaded, max_lock_ms: int, written: str | None):
+    """The proposal as written (`written`: the migration's own ADD COLUMN, else depmap's from the
+    spec), the code's statements before and after, the lock queue, the plan."""
     from depmap.impact.finding import NEW_MIGRATION
     from depmap.impact.plan_sql import Names, full_add_sql
     from depmap.verify.run import VerifyReport, measure, measured_findings, run_plan, statement_findings, verdicts
@@ -282,9 +285,11 @@ def _measure_change(report, db, ctx, statements, loaded: _Loaded, max_lock_ms: i
 
     table = report.spec.table
     names = Names.of(ctx)
-    [proposal] = measure(db, [full_add_sql(names)], table, keep=False)
+    [proposal] = measure(db, [written or full_add_sql(names)], table, keep=False)
     _progress("re-running the code's statements on the table before and after the change")
     change, undo = change_as_deployed(names, proposal.error is not None, db.engine)
+    if written and not proposal.error:
+        change = [written]
     rechecks = recheck(db, statements, change, undo)
     queue = []
     if db.engine == "postgres" and not proposal.error:
@@ -310,6 +315,7 @@ def _measure_change(report, db, ctx, statements, loaded: _Loaded, max_lock_ms: i
                                    (production or loaded.rows) / max(loaded.fill.rows.get(table, loaded.rows), 1))
         + statement_findings(rechecks, static),
         rechecks=rechecks, change=change, queue=queue, production_rows=production, tables=loaded.tables,
+        statement_is_written=written is not None or report.spec.origin is None,
     )
 
 

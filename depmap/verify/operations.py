@@ -41,6 +41,29 @@ def statement_of(op: Any, root: Path, dialect: str) -> tuple[str, bool]:
     return "", False
 
 
+def written_add_column(origin: Any, column: str, root: Path, dialect: str, engine: str) -> str | None:
+    """The migration's own `ALTER TABLE ... ADD COLUMN` of `column`, as the file writes it (a
+    generated expression, a collation, IF NOT EXISTS: what a spec cannot carry), when it adds that
+    column alone; None for an ORM migration or a statement with other actions."""
+    import sqlglot
+    from sqlglot import exp
+    from sqlglot.errors import SqlglotError
+
+    from depmap.verify.statements import in_engine_dialect
+
+    if origin is None or not origin.path.endswith(".sql"):
+        return None
+    text = _written(root / origin.path, origin.path, origin.line, dialect)
+    try:
+        parsed = sqlglot.parse_one(text, read=dialect) if text else None
+    except SqlglotError:
+        return None
+    actions = parsed.args.get("actions") or [] if isinstance(parsed, exp.Alter) else []
+    if len(actions) != 1 or not isinstance(actions[0], exp.ColumnDef) or actions[0].name.lower() != column.lower():
+        return None
+    return in_engine_dialect(text, dialect, engine)
+
+
 def _written(file: Path, path: str, line: int, dialect: str) -> str | None:
     from depmap.verify.statements import _texts
 

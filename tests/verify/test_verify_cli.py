@@ -172,7 +172,7 @@ def test_the_columns_a_branch_adds_are_verified_on_the_schema_before_it(postgres
     gift, tier = document["columns"]
     assert (gift["target"], tier["target"]) == ("orders.gift_note", "customers.tier")
     # each starts from the schema before the branch: the column is added, not found there already
-    assert gift["proposal"]["error"] is None and gift["proposal"]["statement"] == "ALTER TABLE orders ADD COLUMN gift_note TEXT"
+    assert gift["proposal"]["error"] is None and gift["proposal"]["statement"] == "ALTER TABLE orders ADD COLUMN gift_note text"
     assert tier["proposal"]["error"] is None and tier["rows"]["customers"] == 3000
     [timeout] = [v for v in tier["verdicts"] if v["rule"] == "lock-timeout"]
     assert (timeout["path"], timeout["line"], timeout["status"]) == ("migrations/0006_gift_and_tier.sql", 2, "confirmed")

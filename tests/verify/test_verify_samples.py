@@ -235,3 +235,27 @@ def test_the_projects_own_functions_are_created_for_the_statements_that_call_the
             "fails after the change", 'null value in column "owner_id" of relation "objects" violates not-null constraint'),
     }
     assert document["schema"]["rejected"] == []
+
+
+def test_a_sql_migrations_own_add_column_is_what_runs(postgres, tmp_path: Path) -> None:
+    root = write_files(tmp_path, {
+        "pyproject.toml": "[tool.depmap]\ndialect = \"postgres\"\n",
+        "migrations/0001_orders.sql": "CREATE TABLE orders (id bigserial PRIMARY KEY, total_cents integer NOT NULL);\n",
+        "migrations/0002_tax.sql": (
+            "ALTER TABLE orders ADD COLUMN total_with_tax numeric GENERATED ALWAYS AS (total_cents * 1.2) STORED;\n"
+            "ALTER TABLE orders ADD COLUMN IF NOT EXISTS note text COLLATE \"C\" DEFAULT 'none';\n"
+        ),
+    })
+    done = run("--migration", "migrations/0002_tax.sql", "--rows", "3000", "--format", "json", cwd=root)
+    document = json.loads(done.stdout)
+    assert problems("verify", document) == []
+    proposals = {c["target"]: c["proposal"] for c in document["columns"]}
+    generated = proposals["orders.total_with_tax"]  # the expression a spec cannot carry, run as the file writes it
+    assert (generated["statement"], generated["error"], generated["rewrote"]) == (
+        "ALTER TABLE orders ADD COLUMN total_with_tax numeric GENERATED ALWAYS AS (total_cents * 1.2) STORED", None, True)
+    note = proposals["orders.note"]
+    assert (note["statement"], note["error"], note["rewrote"]) == (
+        "ALTER TABLE orders ADD COLUMN IF NOT EXISTS note text COLLATE \"C\" DEFAULT 'none'", None, False)
+    rewrite = next(v for c in document["columns"] if c["target"] == "orders.total_with_tax" for v in c["verdicts"]
+                   if v["rule"] == "table-rewrite")
+    assert rewrite["status"] == "confirmed"
