@@ -5,8 +5,9 @@ verification in `properties` (`verification`: confirmed / not reproduced / not t
 `observed`: what the engine did); a finding the database did not reproduce is a `note`, as it
 no longer fails the run (--fail-on). One result per finding only the database showed
 (verify-lock, verify-rewrite, verify-statement-fails), at the statement's file and lines where
-there is one. A finding about a proposal nobody has written yet has no file: its result has no
-location (valid SARIF; code-scanning uploads want `check --diff` on a branch instead).
+there is one. A finding about a proposal nobody has written yet has no file to annotate: it is
+left out, as impact's SARIF does, since GitHub code scanning refuses a whole upload for one result
+without a location (the text, JSON and HTML reports keep it).
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ def verify_sarif(output: Any) -> dict[str, Any]:
     for result, report, pairs in zip(output.results, output.reports, output.pairs()):
         origin = report.spec.origin
         for verdict, finding in pairs:
+            if _unwritten(finding, origin):
+                continue
             entry = _result(finding, result.target, rule_index.get(finding.rule), prefixed, seen, origin)
             if verdict.status == NOT_REPRODUCED:
                 entry["level"] = "note"
@@ -34,6 +37,8 @@ def verify_sarif(output: Any) -> dict[str, Any]:
             entry["properties"].update(verification=verdict.status, observed=verdict.observed, engine=result.engine)
             results.append(entry)
         for finding in result.findings:
+            if _unwritten(finding, origin):
+                continue
             entry = _result(finding, result.target, rule_index.get(finding.rule), prefixed, seen, origin)
             entry["properties"].update(verification="measured", engine=result.engine)
             results.append(entry)
@@ -55,6 +60,11 @@ def verify_sarif(output: Any) -> dict[str, Any]:
             "properties": _run_properties(output),
         }],
     }
+
+
+def _unwritten(finding: Any, origin: Any) -> bool:
+    """About the migration a proposal has not written yet: no file to annotate."""
+    return not finding.location.path and bool(finding.location.symbol) and origin is None
 
 
 def _run_properties(output: Any) -> dict[str, Any]:

@@ -32,29 +32,28 @@ def summary(document: dict) -> list[tuple]:
 def test_a_proposal_gives_one_result_a_finding_with_what_the_database_said():
     document = verify_sarif(single_output())
     assert schema_errors(document) == []
+    # the table-rewrite, lock-timeout and verify-lock findings are about the migration the proposal has
+    # not written: no file to annotate, left out as impact's SARIF does (GitHub refuses such an upload)
     assert summary(document) == [
-        ("table-rewrite", RULE_INDEX["table-rewrite"], "error", None, "confirmed", "breaking"),
-        ("lock-timeout", RULE_INDEX["lock-timeout"], "warning", None, "confirmed", "warning"),
         ("select-star", RULE_INDEX["select-star"], "error", ("shop/repositories/orders.py", "%SRCROOT%", 81, None), "confirmed", "breaking"),
         # the database ran it unchanged: no longer an alert that fails the run, a note
         ("select-star", RULE_INDEX["select-star"], "note", ("shop/reports/sales.py", "%SRCROOT%", 98, None), "not reproduced", "warning"),
         ("view-star-frozen", RULE_INDEX["view-star-frozen"], "note",
          ("migrations/0005_inventory_cleanup.sql", "%SRCROOT%", 8, 15), "not testable here", "info"),
-        ("verify-lock", RULE_INDEX["verify-lock"], "error", None, "measured", "breaking"),
         ("verify-statement-fails", RULE_INDEX["verify-statement-fails"], "error", ("shop/jobs/export.py", "%SRCROOT%", 14, 16),
          "measured", "breaking"),
     ]
     results = document["runs"][0]["results"]
-    assert results[2]["properties"] == {
+    assert results[0]["properties"] == {
         "severity": "breaking", "confidence": "high", "column": "orders.touched_at", "verification": "confirmed",
         "observed": "after the change: cached plan must not change result type", "engine": "PostgreSQL 16.4"}
-    assert results[2]["message"]["text"] == (
+    assert results[0]["message"]["text"] == (
         "`SELECT *` from orders returns touched_at as an extra column.\n\nFix: Name the columns.\n\n"
         "On PostgreSQL 16.4, confirmed: after the change: cached plan must not change result type")
-    assert results[2]["locations"][0]["physicalLocation"]["region"]["snippet"] == {"text": "SELECT * FROM orders WHERE id = %s"}
-    assert results[6]["locations"][0]["physicalLocation"]["region"]["snippet"]["text"] == (
+    assert results[0]["locations"][0]["physicalLocation"]["region"]["snippet"] == {"text": "SELECT * FROM orders WHERE id = %s"}
+    assert results[3]["locations"][0]["physicalLocation"]["region"]["snippet"]["text"] == (
         "INSERT INTO orders_export\nSELECT * FROM orders\nWHERE placed_at < $1")
-    assert results[6]["properties"] == {"severity": "breaking", "confidence": "high", "column": "orders.touched_at",
+    assert results[3]["properties"] == {"severity": "breaking", "confidence": "high", "column": "orders.touched_at",
                                         "verification": "measured", "engine": "PostgreSQL 16.4"}
 
 
