@@ -63,9 +63,9 @@ def test_drop_of_an_unused_column_says_so_with_its_evidence(depmap):
     assert document["verdict"] == "safe"
     assert findings(document) == [("no-remaining-use", "info", None, None)]
     assert document["findings"][0]["message"] == (
-        "products.description has no remaining use: no reader or writer of products.description in 19 scanned files; "
-        "no ORM model maps it; no serializer or form lists it; no view, index or constraint depends on it; the column was "
-        "created with its table at migrations/0001_initial.sql:12.")
+        "products.description has no remaining use: no query, serializer or form names it in 19 scanned files; "
+        "no ORM model maps it; no view, index or constraint depends on it; the column was "
+        "created with its table at migrations/0001_initial.sql:12; no other line of the project names it.")
     assert steps(document) == ["drop"]
     assert document["plan"][0]["sql"] == ["SET lock_timeout = '5s'", "ALTER TABLE products DROP COLUMN description"]
 
