@@ -55,7 +55,7 @@ from depmap.python.tree import (
 
 _HINT = re.compile(
     r"\.objects\b|_default_manager|_base_manager|\.a?save\(|\.a?delete\(|_set\.|get_(?:object|list)_or_404"
-    r"|QuerySet|Manager\b"
+    r"|QuerySet|Manager\b|\bmodels\s+import\b"  # a module that imports models may read their rows' attributes
     r"|\.a?(?:create|get_or_create|update_or_create|bulk_create|bulk_update|filter|exclude|all|select_related"
     r"|prefetch_related|annotate|aggregate|refresh_from_db)\("
 )
@@ -182,6 +182,27 @@ class GatherDjangoQueriesVisitor(TreeVisitor):
         self._bind(node.target, None, subject)
 
     visit_AsyncFor = visit_For
+
+    def visit_ListComp(self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp) -> None:
+        """`[b.url for b in Bookmark.objects.filter(...)]`, `next(b for b in bookmarks if b.url == x)`:
+        the comprehension's own frame binds its targets before its element is visited."""
+        self.frames.append({})
+        self.lists.append({})
+        for generator in node.generators:
+            self.iterated.add(id(generator.iter))
+            subject = self._subject_of(generator.iter)
+            if subject is not None and subject.kind == "queryset":
+                subject = replace(subject, kind="instance", model_name=dotted_name(generator.target) or subject.model_name)
+            else:
+                subject = None
+            self._bind(generator.target, None, subject)
+
+    def leave_ListComp(self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp) -> None:
+        self.frames.pop()
+        self.lists.pop()
+
+    visit_SetComp = visit_GeneratorExp = visit_DictComp = visit_ListComp
+    leave_SetComp = leave_GeneratorExp = leave_DictComp = leave_ListComp
 
     def _bind(self, target: ast.expr, value: ast.expr | None, subject: Subject | None) -> None:
         if self.scopes and self.scopes[-1][0] == "class":
@@ -577,10 +598,12 @@ class GatherDjangoQueriesVisitor(TreeVisitor):
         self.lists[-1][name] = ([*listed[0], *(f for f in fields if f not in listed[0])], listed[1] or star)
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
-        """`task.state` on a name holding a row: an attribute read (the linker keeps fields only)."""
-        subject = self._lookup(node.value.id) if isinstance(node.value, ast.Name) and isinstance(node.ctx, ast.Load) else None
+        """`task.state` on a name holding a row: an attribute read; `task.state = x` an attribute
+        write, which a later save() stores (the linker keeps fields only)."""
+        subject = self._lookup(node.value.id) if isinstance(node.value, ast.Name) and isinstance(node.ctx, (ast.Load, ast.Store)) else None
         if subject is not None and subject.kind == "instance" and subject.model and id(node) not in self.callees:
-            self._emit(subject, Op(READ, symbols.ORM_ATTRIBUTE, (node.attr,)), node, node)
+            access = WRITE if isinstance(node.ctx, ast.Store) else READ
+            self._emit(subject, Op(access, symbols.ORM_ATTRIBUTE, (node.attr,)), node, node)
 
     def _emit(self, subject: Subject, op: Op, anchor: ast.expr, end: ast.expr) -> None:
         self.facts.append(access_fact(self.parsed, self.symbol, subject, op, anchor, end))

@@ -1,0 +1,64 @@
+"""A drop or a rename of a Django field finds the attribute sites real code has: writes
+(`bookmark.url_normalized = ...`, `self.x = ...` in `save()`), reads in a comprehension over a
+queryset (`next(b for b in existing if b.url_normalized == ...)`), and reads in a module whose only
+tie to the ORM is the model it imports for a parameter's annotation."""
+
+from __future__ import annotations
+
+from depmap.impact.rules import renamed_column_in_use
+from tests.impact.helpers import change_context, write_files
+
+PROJECT = {
+    "bookmarks/__init__.py": "",
+    "bookmarks/models.py": '''
+        from django.db import models
+
+
+        class Bookmark(models.Model):
+            url = models.CharField(max_length=2048)
+            url_normalized = models.CharField(max_length=2048, blank=True)
+            title = models.CharField(max_length=512, blank=True)
+
+            def save(self, *args, **kwargs):
+                self.url_normalized = self.url.lower().rstrip("/")
+                super().save(*args, **kwargs)
+    ''',
+    "bookmarks/importer.py": '''
+        from bookmarks.models import Bookmark
+
+
+        def import_batch(parsed):
+            existing = Bookmark.objects.filter(url__in=[item.href for item in parsed])
+            for item in parsed:
+                bookmark = next((b for b in existing if b.url_normalized == item.href_normalized), None)
+                if bookmark is None:
+                    bookmark = Bookmark(url=item.href)
+                bookmark.title = item.title
+                bookmark.save()
+
+
+        def copy_data(source: Bookmark, target: Bookmark) -> None:
+            target.url_normalized = source.url_normalized
+    ''',
+    "bookmarks/exporter.py": '''
+        import html
+
+        from bookmarks.models import Bookmark
+
+
+        def export_line(bookmark: Bookmark) -> str:
+            return f'<DT><A HREF="{html.escape(bookmark.url_normalized)}">{html.escape(bookmark.title)}</A>'
+    ''',
+}
+
+
+def test_a_rename_finds_attribute_writes_comprehension_reads_and_reads_in_a_module_that_only_imports_the_model(tmp_path):
+    ctx = change_context(write_files(tmp_path, PROJECT), "bookmarks_bookmark.url_normalized", "rename", new_name="url_key")
+    found = sorted((f.location.path, f.location.line, f.severity) for f in renamed_column_in_use.check(ctx))
+    assert found == [
+        ("bookmarks/exporter.py", 7, "warning"),  # bookmark.url_normalized on an annotated parameter
+        ("bookmarks/importer.py", 7, "warning"),  # b.url_normalized, b iterating a queryset in a generator
+        ("bookmarks/importer.py", 15, "warning"),  # target.url_normalized = source.url_normalized (one site a line)
+        ("bookmarks/models.py", 6, "breaking"),  # the field
+        ("bookmarks/models.py", 10, "warning"),  # self.url_normalized = ... in save()
+    ]
