@@ -62,3 +62,42 @@ def test_a_rename_finds_attribute_writes_comprehension_reads_and_reads_in_a_modu
         ("bookmarks/models.py", 6, "breaking"),  # the field
         ("bookmarks/models.py", 10, "warning"),  # self.url_normalized = ... in save()
     ]
+
+
+DYNAMIC = {
+    "bookmarks/api.py": '''
+        from bookmarks.models import Bookmark
+
+        EDITABLE = ("url", "title")
+
+
+        def update_bookmark(bookmark: Bookmark, spec: dict) -> None:
+            for key in EDITABLE:
+                if key in spec:
+                    setattr(bookmark, key, spec[key])
+            bookmark.save()
+
+
+        def save_form(bookmark: Bookmark, form) -> None:
+            update_fields = ("title",)
+            for field in update_fields:
+                setattr(bookmark, field, form.cleaned_data[field])
+            bookmark.save(update_fields=update_fields)
+
+
+        def describe(bookmark: Bookmark, name: str) -> str:
+            return str(getattr(bookmark, name))  # a name not known here: nothing to attribute
+    ''',
+}
+
+
+def test_setattr_over_literal_field_names_and_update_fields_held_in_a_variable_are_sites_of_each_name(tmp_path):
+    ctx = change_context(write_files(tmp_path, {**PROJECT, **DYNAMIC}), "bookmarks_bookmark.title", "rename", new_name="label")
+    found = sorted((f.location.path, f.location.line, f.severity) for f in renamed_column_in_use.check(ctx))
+    assert [site for site in found if site[0] == "bookmarks/api.py"] == [
+        ("bookmarks/api.py", 9, "warning"),  # setattr(bookmark, key, ...) for key in EDITABLE
+        ("bookmarks/api.py", 16, "warning"),  # setattr(bookmark, field, ...) for field in update_fields
+        ("bookmarks/api.py", 17, "warning"),  # save(update_fields=update_fields)
+    ]
+    url = change_context(write_files(tmp_path, {**PROJECT, **DYNAMIC}), "bookmarks_bookmark.url", "rename", new_name="href")
+    assert [f.location.line for f in renamed_column_in_use.check(url) if f.location.path == "bookmarks/api.py"] == [9]

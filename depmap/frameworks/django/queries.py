@@ -85,6 +85,7 @@ class GatherDjangoQueriesVisitor(TreeVisitor):
         self.returns = return_annotations(parsed.tree)
         self.local_classes = {node.name for node in module_classes(parsed.tree)}
         self.frames: list[dict[str, Subject | None]] = [{}]
+        self.names: list[dict[str, tuple[str, ...]]] = [{}]  # `FIELDS = ("a", "b")`, `for key in FIELDS`: the literal names a variable holds
         self.held: dict[str, Subject] = {}  # `self.flip` -> what every method of the class sees in it
         self.arguments: list[dict[str, str]] = [{}]  # parameter -> its receiver name, "arg:<position>:<name>"
         self.lists: list[dict[str, tuple[list[str], bool]]] = [{}]  # names holding new instances
@@ -126,11 +127,13 @@ class GatherDjangoQueriesVisitor(TreeVisitor):
             frame[name] = subject
         self.frames.append(frame)
         self.lists.append({})
+        self.names.append({})
         self.arguments.append(argument_positions(node, in_class=len(self.scopes) > 1 and self.scopes[-2][0] == "class"))
 
     def leave_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         self.frames.pop()
         self.lists.pop()
+        self.names.pop()
         self.arguments.pop()
         super().leave_function(node)
 
@@ -180,14 +183,45 @@ class GatherDjangoQueriesVisitor(TreeVisitor):
         else:
             subject = None
         self._bind(node.target, None, subject)
+        names = self._literal_names(node.iter)
+        if names is not None and isinstance(node.target, ast.Name):  # `for key in ("desc", "tags"): setattr(check, key, ...)`
+            self.names[-1][node.target.id] = names
 
     visit_AsyncFor = visit_For
+
+    def _literal_names(self, node: ast.expr | None) -> tuple[str, ...] | None:
+        """The field names an expression holds: a literal tuple or list of strings, a string, or a
+        variable bound to one in this function (or the module)."""
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return (node.value,)
+        if isinstance(node, ast.Name):
+            for frame in reversed(self.names):
+                if node.id in frame:
+                    return frame[node.id]
+            return None
+        return string_list(node)
+
+    def _dynamic_attribute(self, call: ast.Call) -> bool:
+        """`setattr(check, key, value)` / `getattr(check, key)` on a row, with `key` one of known
+        literal names: a write / read of each of those attributes (the linker keeps fields only)."""
+        if not isinstance(call.func, ast.Name) or call.func.id not in ("setattr", "getattr") or len(call.args) < 2:
+            return False
+        holder = call.args[0]
+        subject = self._lookup(holder.id) if isinstance(holder, ast.Name) else None
+        names = self._literal_names(call.args[1])
+        if subject is None or subject.kind != "instance" or not subject.model or not names:
+            return False
+        access = WRITE if call.func.id == "setattr" else READ
+        for name in names:
+            self._emit(subject, Op(access, symbols.ORM_ATTRIBUTE, (name,)), call, call)
+        return True
 
     def visit_ListComp(self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp) -> None:
         """`[b.url for b in Bookmark.objects.filter(...)]`, `next(b for b in bookmarks if b.url == x)`:
         the comprehension's own frame binds its targets before its element is visited."""
         self.frames.append({})
         self.lists.append({})
+        self.names.append({})
         for generator in node.generators:
             self.iterated.add(id(generator.iter))
             subject = self._subject_of(generator.iter)
@@ -200,6 +234,7 @@ class GatherDjangoQueriesVisitor(TreeVisitor):
     def leave_ListComp(self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp) -> None:
         self.frames.pop()
         self.lists.pop()
+        self.names.pop()
 
     visit_SetComp = visit_GeneratorExp = visit_DictComp = visit_ListComp
     leave_SetComp = leave_GeneratorExp = leave_DictComp = leave_ListComp
@@ -211,6 +246,11 @@ class GatherDjangoQueriesVisitor(TreeVisitor):
             if subject is not None and subject.model is not None and not isinstance(value, ast.Name):
                 subject = replace(subject, model_name=target.id)  # the name written where it is used
             self.frames[-1][target.id] = subject
+            names = string_list(value) if value is not None else None
+            if names is not None:
+                self.names[-1][target.id] = names
+            else:
+                self.names[-1].pop(target.id, None)
             built = self._constructed_list(value) if value is not None else None
             if built is not None:
                 self.lists[-1][target.id] = built
@@ -521,7 +561,7 @@ class GatherDjangoQueriesVisitor(TreeVisitor):
         update_fields = argument(call, None, "update_fields")
         force_insert = literal_bool(argument(call, None, "force_insert")) is True
         if update_fields is not None:
-            names = string_list(update_fields)
+            names = self._literal_names(update_fields) if not isinstance(update_fields, ast.Constant) else None
             self._emit(subject, Op(WRITE, symbols.ORM_UPDATE, names or (), names is None), anchor, end)
         elif subject.constructed is not None and (not subject.saved or force_insert):
             built = subject.built or anchor  # the INSERT names its model at the constructor
@@ -558,7 +598,8 @@ class GatherDjangoQueriesVisitor(TreeVisitor):
         base, steps = unwind(node)
         self.consumed.update(step.call for step in steps if step.call is not None)
         if not steps:
-            self._shortcut(node)
+            if not self._dynamic_attribute(node):
+                self._shortcut(node)
             return
         self.callees.update(id(step.node.func) for step in steps if step.call is not None)
         subject, start = self._origin(base, steps)
