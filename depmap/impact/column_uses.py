@@ -135,6 +135,17 @@ def listed_by(ctx: ImpactContext) -> list[Fact]:
     return sorted(found.values(), key=Fact.sort_key)
 
 
+def excluded_by(ctx: ImpactContext) -> list[Fact]:
+    """Serializers, forms and admin classes whose `exclude` names the column's field: they hide it
+    by name, so a field under a new name is no longer hidden."""
+    names = {ctx.spec.column} | {d.field.name for d in declared(ctx)}
+    found: dict[tuple[str, int], Fact] = {}
+    for fact in ctx.table_facts(EXPOSURE):
+        if names & set(fact.extra.get("exclude") or []):
+            found.setdefault((fact.location.path, fact.location.line), fact)
+    return sorted(found.values(), key=Fact.sort_key)
+
+
 def dependents(ctx: ImpactContext) -> list[Dependent]:
     """Views that select the column (a view of `SELECT *` included), and the indexes and
     constraints on it, of the schema as it stands; foreign keys of other tables pointing at it."""

@@ -101,3 +101,23 @@ def test_setattr_over_literal_field_names_and_update_fields_held_in_a_variable_a
     ]
     url = change_context(write_files(tmp_path, {**PROJECT, **DYNAMIC}), "bookmarks_bookmark.url", "rename", new_name="href")
     assert [f.location.line for f in renamed_column_in_use.check(url) if f.location.path == "bookmarks/api.py"] == [9]
+
+
+def test_a_form_that_excludes_the_field_by_name_would_expose_it_after_a_rename(tmp_path):
+    forms = {"bookmarks/forms.py": '''
+        from django import forms
+
+        from bookmarks.models import Bookmark
+
+
+        class EditBookmarkForm(forms.ModelForm):
+            class Meta:
+                model = Bookmark
+                exclude = ("url_normalized",)
+    '''}
+    ctx = change_context(write_files(tmp_path, {**PROJECT, **forms}), "bookmarks_bookmark.url_normalized", "rename", new_name="url_key")
+    (finding,) = [f for f in renamed_column_in_use.check(ctx) if f.location.path == "bookmarks/forms.py"]
+    assert (finding.location.line, finding.severity) == (6, "warning")
+    assert finding.message == (
+        "The form at bookmarks/forms.py:6 excludes url_normalized by name: if the model field is renamed too, `exclude` no "
+        "longer names it and the form starts exposing the field under its new name (readable and, in a form, editable).")
