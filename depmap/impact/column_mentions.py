@@ -7,7 +7,7 @@ builder, a Django lookup in a `Q()` built apart from its queryset. Each of these
 column somewhere, so the careful grep is the safety net: every line of the project's files that
 holds the column's name as a whole word (or as a segment of a Django lookup, `legacy_code__in`)
 and that no fact claims is listed. Left out: migrations (history, not use), test code (counted
-apart by the rule), documents, project manifests, comments and docstrings.
+apart by the rule), documents, project manifests, comments, docstrings and imports.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from depmap.discover import is_migration_path, is_test_path
 from depmap.impact.context import ImpactContext
 from depmap.mentions.files import Reader, decode, files_to_search, unread_kind
-from depmap.mentions.lexical import CODE, STRING, regions_for
+from depmap.mentions.lexical import CODE, IMPORT, STRING, regions_for
 from depmap.model import Location, Skipped
 
 TEMPLATE, NOT_ANALYSED, UNATTRIBUTED = "template", "not-analysed", "unattributed"
@@ -84,6 +84,8 @@ def unattributed_mentions(ctx: ImpactContext) -> list[ColumnMention]:
                 continue
             if regions is not None and regions.kind_at(match.start()) not in (CODE, STRING):
                 continue  # a comment or a docstring
+            if regions is not None and regions.role_at(match.start()) == IMPORT:
+                continue  # `from flask import views`: a module, not the column
             source = text[starts[line - 1]: starts[line] - 1 if line < len(starts) else len(text)].strip()
             if _LINE_COMMENT.match(source):
                 continue

@@ -56,6 +56,7 @@ def test_a_column_named_only_where_depmap_cannot_attribute_it_is_a_warning_listi
         "migrations/0001_initial.sql": SCHEMA,
         "shop/customers.py": REPOSITORY,
         "shop/templates/customer.html": TEMPLATE,
+        "shop/notify.py": "from shop.integrations import fax  # the gateway module: an import is not the column\n",
         "README.md": "The fax column is legacy.\n",  # a document: not a use
         "pyproject.toml": '[project]\nname = "shop"\ndescription = "fax"\n',  # packaging metadata
     })
@@ -64,7 +65,7 @@ def test_a_column_named_only_where_depmap_cannot_attribute_it_is_a_warning_listi
     assert finding.message == (
         "No usage depmap recognised names customers.fax, but 2 sites could still reach it (1 line of code without a "
         "recognised usage, 1 template line: shop/customers.py:3; shop/templates/customer.html:3): read them before "
-        "dropping it. Evidence: no query, serializer or form names it in 2 scanned files; no ORM model maps it; no view, "
+        "dropping it. Evidence: no query, serializer or form names it in 3 scanned files; no ORM model maps it; no view, "
         "index or constraint depends on it; the column was created with its table at migrations/0001_initial.sql:1.")
     assert [(r.location.path, r.location.line, r.note) for r in finding.related] == [
         ("migrations/0001_initial.sql", 1, "the table is defined here"),
@@ -85,7 +86,7 @@ def test_sql_depmap_could_not_parse_on_the_table_keeps_the_statement_from_being_
     })
     finding = _finding(root)
     assert finding.severity == "warning"
-    assert "(1 unparsed SQL: shop/reports.py:2)" in finding.message
+    assert "(1 statement of unparsed SQL: shop/reports.py:2)" in finding.message
     assert [(r.location.path, r.note) for r in finding.related][1:] == [
         ("shop/reports.py", "SQL on customers that depmap could not parse")]
 

@@ -59,14 +59,20 @@ def _reach(ctx: ImpactContext, mapped: bool) -> list[tuple[Location, str]]:
     return sorted(set(found), key=lambda item: (item[0].path, item[0].line))
 
 
+_KINDS = (("SQL on", "statement of unparsed SQL", "statements of unparsed SQL"),
+          ("a template", "template line", "template lines"),
+          ("a file", "line in files depmap does not analyse", "lines in files depmap does not analyse"),
+          ("the ", "serializer or admin exposing every field", "serializers or admins exposing every field"),
+          ("", "line of code without a recognised usage", "lines of code without a recognised usage"))
+
+
 def _kinds(reach: list[tuple[Location, str]]) -> str:
-    counts: dict[str, int] = {}
+    """"2 lines of code without a recognised usage, 1 template line"."""
+    counts: dict[tuple[str, str], int] = {}
     for _, note in reach:
-        kind = ("unparsed SQL" if note.startswith("SQL on") else "template line" if note.startswith("a template")
-                else "line in files depmap does not analyse" if note.startswith("a file") else
-                "serializer or admin exposing every field" if "exposes every field" in note else "line of code without a recognised usage")
-        counts[kind] = counts.get(kind, 0) + 1
-    return ", ".join(f"{n} {kind}{'s' * (n != 1) if not kind.endswith('SQL') else ''}" for kind, n in counts.items())
+        start, one, many = next(kind for kind in _KINDS if note.startswith(kind[0]))
+        counts[(one, many)] = counts.get((one, many), 0) + 1
+    return ", ".join(f"{n} {one if n == 1 else many}" for (one, many), n in counts.items())
 
 
 def check(ctx: ImpactContext) -> Iterator[Finding]:
