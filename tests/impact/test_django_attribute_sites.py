@@ -121,3 +121,28 @@ def test_a_form_that_excludes_the_field_by_name_would_expose_it_after_a_rename(t
     assert finding.message == (
         "The form at bookmarks/forms.py:6 excludes url_normalized by name: if the model field is renamed too, `exclude` no "
         "longer names it and the form starts exposing the field under its new name (readable and, in a form, editable).")
+
+
+def test_a_condition_built_in_a_variable_before_the_filter_names_its_fields_at_the_filter(tmp_path):
+    search = {"bookmarks/search.py": '''
+        from django.db.models import Q
+
+        from bookmarks.models import Bookmark
+
+
+        def search(owner, term: str):
+            conditions = Q(owner=owner)
+            conditions &= Q(title__icontains=term) | Q(url_normalized__icontains=term)
+            return Bookmark.objects.filter(conditions).order_by("-id")
+
+
+        def by_url(url: str):
+            q = Q(url=url)
+            q = q | Q(url="")  # the variable built from itself is followed once
+            return Bookmark.objects.filter(q)
+    '''}
+    root = write_files(tmp_path, {**PROJECT, **search})
+    ctx = change_context(root, "bookmarks_bookmark.url_normalized", "rename", new_name="url_key")
+    assert [f.location.line for f in renamed_column_in_use.check(ctx) if f.location.path == "bookmarks/search.py"] == [9]
+    url = change_context(root, "bookmarks_bookmark.url", "rename", new_name="href")
+    assert [f.location.line for f in renamed_column_in_use.check(url) if f.location.path == "bookmarks/search.py"] == [15]

@@ -78,7 +78,8 @@ class GatherDjangoQueriesVisitor(TreeVisitor):
         self.parsed = parsed
         self.is_package = parsed.is_package
         self.imports = ImportTable.of(parsed.tree, parsed.module_name, self.is_package)
-        self.field_refs = FieldReferenceFinder(self.imports, self._is_chain)
+        self.expressions: list[dict[str, list[ast.expr]]] = [{}]  # `q = Q(a=1) | Q(b=2)`: what filter(q) names
+        self.field_refs = FieldReferenceFinder(self.imports, self._is_chain, self._expressions_of)
         self.models = models
         self.querysets = querysets
         self.manager_names = {name for model in models.values() for name in model.managers}
@@ -128,12 +129,14 @@ class GatherDjangoQueriesVisitor(TreeVisitor):
         self.frames.append(frame)
         self.lists.append({})
         self.names.append({})
+        self.expressions.append({})
         self.arguments.append(argument_positions(node, in_class=len(self.scopes) > 1 and self.scopes[-2][0] == "class"))
 
     def leave_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         self.frames.pop()
         self.lists.pop()
         self.names.pop()
+        self.expressions.pop()
         self.arguments.pop()
         super().leave_function(node)
 
@@ -188,6 +191,14 @@ class GatherDjangoQueriesVisitor(TreeVisitor):
             self.names[-1][node.target.id] = names
 
     visit_AsyncFor = visit_For
+
+    def _expressions_of(self, name: str) -> list[ast.expr]:
+        return self.expressions[-1].get(name, [])
+
+    def visit_AugAssign(self, node: ast.AugAssign) -> None:
+        """`conditions &= Q(status="open")`: what `filter(conditions)` will name."""
+        if isinstance(node.target, ast.Name) and _is_condition(node.value) and not (self.scopes and self.scopes[-1][0] == "class"):
+            self.expressions[-1].setdefault(node.target.id, []).append(node.value)
 
     def _literal_names(self, node: ast.expr | None) -> tuple[str, ...] | None:
         """The field names an expression holds: a literal tuple or list of strings, a string, or a
@@ -246,6 +257,10 @@ class GatherDjangoQueriesVisitor(TreeVisitor):
             if subject is not None and subject.model is not None and not isinstance(value, ast.Name):
                 subject = replace(subject, model_name=target.id)  # the name written where it is used
             self.frames[-1][target.id] = subject
+            if value is not None and _is_condition(value):
+                self.expressions[-1][target.id] = [value]
+            else:
+                self.expressions[-1].pop(target.id, None)
             names = string_list(value) if value is not None else None
             if names is not None:
                 self.names[-1][target.id] = names
@@ -648,6 +663,15 @@ class GatherDjangoQueriesVisitor(TreeVisitor):
 
     def _emit(self, subject: Subject, op: Op, anchor: ast.expr, end: ast.expr) -> None:
         self.facts.append(access_fact(self.parsed, self.symbol, subject, op, anchor, end))
+
+
+def _is_condition(node: ast.expr) -> bool:
+    """`Q(a=1)`, `Q(a=1) | Q(b=2)`, `~Q(c=3)`, `q & Q(d=4)`: a filter condition built apart."""
+    if isinstance(node, ast.UnaryOp):
+        return _is_condition(node.operand)
+    if isinstance(node, ast.BinOp):
+        return _is_condition(node.left) or _is_condition(node.right)
+    return isinstance(node, ast.Call) and last_name(dotted_name(node.func) or "") == "Q"
 
 
 def analyse_django_queries(parsed: ParsedTree, ctx: ScanContext) -> list[Fact]:
