@@ -36,6 +36,7 @@ from depmap.model import LOW, READ, WRITE, Fact
 from depmap.orm import symbols
 from depmap.scan_context import ScanContext
 from depmap.frameworks.django.classes import last_name, module_classes
+from depmap.frameworks.django.held_names import HeldNamesMixin
 from depmap.frameworks.django.field_references import FieldReferenceFinder, Refs
 from depmap.frameworks.django.models import ModelClass, model_classes
 from depmap.frameworks.django.orm_vocabulary import (
@@ -70,7 +71,7 @@ def wants_django_queries(text: str) -> bool:
 _UNRESOLVED = "model name not resolvable statically"
 
 
-class GatherDjangoQueriesVisitor(TreeVisitor):
+class GatherDjangoQueriesVisitor(HeldNamesMixin, TreeVisitor):
     """Fills in `facts`: the ORM_ACCESS facts of one module, in visit order (`walk(parsed.tree)`)."""
 
     def __init__(self, parsed: ParsedTree, models: dict[str, ModelClass], querysets: set[str]) -> None:
@@ -78,7 +79,6 @@ class GatherDjangoQueriesVisitor(TreeVisitor):
         self.parsed = parsed
         self.is_package = parsed.is_package
         self.imports = ImportTable.of(parsed.tree, parsed.module_name, self.is_package)
-        self.expressions: list[dict[str, list[ast.expr]]] = [{}]  # `q = Q(a=1) | Q(b=2)`: what filter(q) names
         self.field_refs = FieldReferenceFinder(self.imports, self._is_chain, self._expressions_of)
         self.models = models
         self.querysets = querysets
@@ -86,7 +86,7 @@ class GatherDjangoQueriesVisitor(TreeVisitor):
         self.returns = return_annotations(parsed.tree)
         self.local_classes = {node.name for node in module_classes(parsed.tree)}
         self.frames: list[dict[str, Subject | None]] = [{}]
-        self.names: list[dict[str, tuple[str, ...]]] = [{}]  # `FIELDS = ("a", "b")`, `for key in FIELDS`: the literal names a variable holds
+        self.names, self.expressions = [{}], [{}]  # see HeldNamesMixin
         self.held: dict[str, Subject] = {}  # `self.flip` -> what every method of the class sees in it
         self.arguments: list[dict[str, str]] = [{}]  # parameter -> its receiver name, "arg:<position>:<name>"
         self.lists: list[dict[str, tuple[list[str], bool]]] = [{}]  # names holding new instances
@@ -128,15 +128,13 @@ class GatherDjangoQueriesVisitor(TreeVisitor):
             frame[name] = subject
         self.frames.append(frame)
         self.lists.append({})
-        self.names.append({})
-        self.expressions.append({})
+        self._push_held()
         self.arguments.append(argument_positions(node, in_class=len(self.scopes) > 1 and self.scopes[-2][0] == "class"))
 
     def leave_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         self.frames.pop()
         self.lists.pop()
-        self.names.pop()
-        self.expressions.pop()
+        self._pop_held()
         self.arguments.pop()
         super().leave_function(node)
 
@@ -174,10 +172,6 @@ class GatherDjangoQueriesVisitor(TreeVisitor):
         name = node.target.id if isinstance(node.target, ast.Name) else ""
         self._bind(node.target, node.value, subject or self._annotated(node.annotation, name))
 
-    def visit_AugAssign(self, node: ast.AugAssign) -> None:
-        if isinstance(node.target, ast.Attribute):
-            self._bind(node.target, node.value, None)
-
     def visit_For(self, node: ast.For | ast.AsyncFor) -> None:
         self.iterated.add(id(node.iter))  # `for t in Task.objects.filter(...)` loads each row whole
         subject = self._subject_of(node.iter)
@@ -186,69 +180,9 @@ class GatherDjangoQueriesVisitor(TreeVisitor):
         else:
             subject = None
         self._bind(node.target, None, subject)
-        names = self._literal_names(node.iter)
-        if names is not None and isinstance(node.target, ast.Name):  # `for key in ("desc", "tags"): setattr(check, key, ...)`
-            self.names[-1][node.target.id] = names
+        self._hold_loop(node)
 
     visit_AsyncFor = visit_For
-
-    def _expressions_of(self, name: str) -> list[ast.expr]:
-        return self.expressions[-1].get(name, [])
-
-    def visit_AugAssign(self, node: ast.AugAssign) -> None:
-        """`conditions &= Q(status="open")`: what `filter(conditions)` will name."""
-        if isinstance(node.target, ast.Name) and _is_condition(node.value) and not (self.scopes and self.scopes[-1][0] == "class"):
-            self.expressions[-1].setdefault(node.target.id, []).append(node.value)
-
-    def _literal_names(self, node: ast.expr | None) -> tuple[str, ...] | None:
-        """The field names an expression holds: a literal tuple or list of strings, a string, or a
-        variable bound to one in this function (or the module)."""
-        if isinstance(node, ast.Constant) and isinstance(node.value, str):
-            return (node.value,)
-        if isinstance(node, ast.Name):
-            for frame in reversed(self.names):
-                if node.id in frame:
-                    return frame[node.id]
-            return None
-        return string_list(node)
-
-    def _dynamic_attribute(self, call: ast.Call) -> bool:
-        """`setattr(check, key, value)` / `getattr(check, key)` on a row, with `key` one of known
-        literal names: a write / read of each of those attributes (the linker keeps fields only)."""
-        if not isinstance(call.func, ast.Name) or call.func.id not in ("setattr", "getattr") or len(call.args) < 2:
-            return False
-        holder = call.args[0]
-        subject = self._lookup(holder.id) if isinstance(holder, ast.Name) else None
-        names = self._literal_names(call.args[1])
-        if subject is None or subject.kind != "instance" or not subject.model or not names:
-            return False
-        access = WRITE if call.func.id == "setattr" else READ
-        for name in names:
-            self._emit(subject, Op(access, symbols.ORM_ATTRIBUTE, (name,)), call, call)
-        return True
-
-    def visit_ListComp(self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp) -> None:
-        """`[b.url for b in Bookmark.objects.filter(...)]`, `next(b for b in bookmarks if b.url == x)`:
-        the comprehension's own frame binds its targets before its element is visited."""
-        self.frames.append({})
-        self.lists.append({})
-        self.names.append({})
-        for generator in node.generators:
-            self.iterated.add(id(generator.iter))
-            subject = self._subject_of(generator.iter)
-            if subject is not None and subject.kind == "queryset":
-                subject = replace(subject, kind="instance", model_name=dotted_name(generator.target) or subject.model_name)
-            else:
-                subject = None
-            self._bind(generator.target, None, subject)
-
-    def leave_ListComp(self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp) -> None:
-        self.frames.pop()
-        self.lists.pop()
-        self.names.pop()
-
-    visit_SetComp = visit_GeneratorExp = visit_DictComp = visit_ListComp
-    leave_SetComp = leave_GeneratorExp = leave_DictComp = leave_ListComp
 
     def _bind(self, target: ast.expr, value: ast.expr | None, subject: Subject | None) -> None:
         if self.scopes and self.scopes[-1][0] == "class":
@@ -257,15 +191,7 @@ class GatherDjangoQueriesVisitor(TreeVisitor):
             if subject is not None and subject.model is not None and not isinstance(value, ast.Name):
                 subject = replace(subject, model_name=target.id)  # the name written where it is used
             self.frames[-1][target.id] = subject
-            if value is not None and _is_condition(value):
-                self.expressions[-1][target.id] = [value]
-            else:
-                self.expressions[-1].pop(target.id, None)
-            names = string_list(value) if value is not None else None
-            if names is not None:
-                self.names[-1][target.id] = names
-            else:
-                self.names[-1].pop(target.id, None)
+            self._hold(target.id, value)
             built = self._constructed_list(value) if value is not None else None
             if built is not None:
                 self.lists[-1][target.id] = built
@@ -653,25 +579,8 @@ class GatherDjangoQueriesVisitor(TreeVisitor):
         fields, star = added or ([], True)
         self.lists[-1][name] = ([*listed[0], *(f for f in fields if f not in listed[0])], listed[1] or star)
 
-    def visit_Attribute(self, node: ast.Attribute) -> None:
-        """`task.state` on a name holding a row: an attribute read; `task.state = x` an attribute
-        write, which a later save() stores (the linker keeps fields only)."""
-        subject = self._lookup(node.value.id) if isinstance(node.value, ast.Name) and isinstance(node.ctx, (ast.Load, ast.Store)) else None
-        if subject is not None and subject.kind == "instance" and subject.model and id(node) not in self.callees:
-            access = WRITE if isinstance(node.ctx, ast.Store) else READ
-            self._emit(subject, Op(access, symbols.ORM_ATTRIBUTE, (node.attr,)), node, node)
-
     def _emit(self, subject: Subject, op: Op, anchor: ast.expr, end: ast.expr) -> None:
         self.facts.append(access_fact(self.parsed, self.symbol, subject, op, anchor, end))
-
-
-def _is_condition(node: ast.expr) -> bool:
-    """`Q(a=1)`, `Q(a=1) | Q(b=2)`, `~Q(c=3)`, `q & Q(d=4)`: a filter condition built apart."""
-    if isinstance(node, ast.UnaryOp):
-        return _is_condition(node.operand)
-    if isinstance(node, ast.BinOp):
-        return _is_condition(node.left) or _is_condition(node.right)
-    return isinstance(node, ast.Call) and last_name(dotted_name(node.func) or "") == "Q"
 
 
 def analyse_django_queries(parsed: ParsedTree, ctx: ScanContext) -> list[Fact]:
