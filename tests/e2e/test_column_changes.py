@@ -74,7 +74,8 @@ def test_drop_of_a_django_field_points_at_the_field_and_the_code_that_names_it(d
     document = impact(depmap, DJANGO, "sales_order.notes", "--drop")
     assert findings(document) == [
         ("dropped-column-in-use", "breaking", "orders/models.py", 50),  # notes = models.TextField(...)
-        ("dropped-column-in-use", "breaking", "orders/views.py", 66),  # order.notes = ...
+        ("dropped-column-in-use", "breaking", "orders/views.py", 65),  # order.notes = ...
+        ("dropped-column-in-use", "breaking", "orders/views.py", 66),  # order.save(update_fields=["notes", ...])
         ("dropped-column-in-use", "breaking", "orders/views.py", 67),  # JsonResponse({... order.notes})
     ]
     stop_reading = document["plan"][1]
