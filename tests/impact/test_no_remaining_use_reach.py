@@ -135,3 +135,34 @@ def test_without_a_repository_or_without_git_there_is_no_commit_note(tmp_path, m
     assert last_mention(tmp_path / "shop", "fax") is None  # no git on PATH
     assert last_mention(None, "fax") is None
     assert last_mention(tmp_path, "fax; rm -rf /") is None  # only a plain name is searched for
+
+
+def test_a_column_of_the_join_table_of_a_many_to_many_field_is_used_without_being_named(tmp_path):
+    root = write_files(tmp_path, {
+        "library/__init__.py": "",
+        "library/models.py": '''
+            from django.db import models
+
+
+            class Tag(models.Model):
+                name = models.CharField(max_length=64, unique=True)
+
+
+            class Book(models.Model):
+                title = models.CharField(max_length=200)
+                tags = models.ManyToManyField(Tag)
+        ''',
+        "library/views.py": '''
+            from library.models import Book
+
+
+            def titles(tag_name: str) -> list[str]:
+                return list(Book.objects.filter(tags__name=tag_name).values_list("title", flat=True))
+        ''',
+    })
+    (join_id,) = no_remaining_use.check(change_context(root, "library_book_tags.id", "drop"))
+    assert join_id.severity == "warning"
+    assert join_id.message == (
+        "No usage depmap recognised names library_book_tags.id, but it is still used: library_book_tags is the join table "
+        "Django creates for the many-to-many field Book.tags: Django reads and writes id through that field, whether or "
+        "not code names it.")

@@ -25,7 +25,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from depmap.impact.column_mentions import NOT_ANALYSED, TEMPLATE, ColumnMention, unattributed_mentions
-from depmap.impact.column_uses import code_uses, declared, dependents, history_note, listed_by, scanned_files
+from depmap.impact.column_uses import code_uses, declared, dependents, existing_column, history_note, listed_by, scanned_files
 from depmap.impact.context import ImpactContext
 from depmap.impact.finding import INFO, NEW_MIGRATION, WARNING, Finding, Related, proposal_context
 from depmap.impact.last_mention import last_mention
@@ -75,10 +75,29 @@ def _kinds(reach: list[tuple[Location, str]]) -> str:
     return ", ".join(f"{n} {one if n == 1 else many}" for (one, many), n in counts.items())
 
 
+def _used_without_naming(ctx: ImpactContext) -> str | None:
+    """Why the column is used whether or not code names it: a column of the join table an ORM
+    creates for a many-to-many field (a primary key is a dependent object, said elsewhere)."""
+    spec, column = ctx.spec, existing_column(ctx)
+    extra = column.extra if column is not None else {}
+    if extra.get("through") != "auto":
+        return None
+    owner = str(extra.get("model") or "").rsplit(".", 1)[-1]
+    return (f"{spec.table} is the join table Django creates for the many-to-many field {owner}.{extra.get('field')}: "
+            f"Django reads and writes {spec.column} through that field, whether or not code names it")
+
+
 def check(ctx: ImpactContext) -> Iterator[Finding]:
     spec = ctx.spec
     uses = [u for u in code_uses(ctx) if not is_test_path(u.location.path)]
     if uses or listed_by(ctx) or dependents(ctx):
+        return
+    structural = _used_without_naming(ctx)
+    if structural is not None:
+        yield Finding(RULE.id, WARNING, ctx.added_at or NEW_MIGRATION,
+                      f"No usage depmap recognised names {spec.table}.{spec.column}, but it is still used: {structural}.",
+                      "Keep it; drop the table (or the relation) instead if nothing uses the rows any more.",
+                      related=proposal_context(ctx.anchor) if ctx.added_at is None else ())
         return
     fields = declared(ctx)
     files = scanned_files(ctx)
