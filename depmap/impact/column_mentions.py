@@ -46,13 +46,13 @@ class ColumnMention:
 
 
 def word_pattern(name: str) -> re.Pattern[str]:
-    """The name as a whole word, or as a segment of a Django lookup (`owner__legacy_code__in`).
+    """The name as a whole word in any case, or as a segment of a Django lookup (`owner__legacy_code__in`).
 
     >>> bool(word_pattern("notes").search("Q(notes__icontains=term)")), bool(word_pattern("notes").search("permanent_notes"))
     (True, False)
     """
-    escaped = re.escape(name)
-    return re.compile(rf"(?:(?<![A-Za-z0-9_])|(?<=__)){escaped}(?:(?![A-Za-z0-9_])|(?=__))")
+    escaped = re.escape(name)  # in any case: SQL folds unquoted names, `"QUERY_ID"` may be query_id
+    return re.compile(rf"(?:(?<![A-Za-z0-9_])|(?<=__)){escaped}(?:(?![A-Za-z0-9_])|(?=__))", re.IGNORECASE)
 
 
 def unattributed_mentions(ctx: ImpactContext) -> list[ColumnMention]:
@@ -96,22 +96,29 @@ def unattributed_mentions(ctx: ImpactContext) -> list[ColumnMention]:
 
 
 def _claimed_lines(ctx: ImpactContext) -> set[tuple[str, int]]:
-    """Lines a fact already explains: any fact that names the column (of this table or another
-    table with a column of that name), and the ORM fields that map it."""
-    name = ctx.spec.column
+    """Lines a fact already explains: a fact that names the column (case aside: `"QUERY_ID"` is
+    `query_id` where names fold to upper case), and the ORM fields of that name. A fact of another
+    table with a column of that name explains a line only outside the statements that use this
+    table: inside one (`"QUERY_ID" as query_id` in the model that reads it), the word may be this
+    table's column that the statement's analysis did not attribute."""
+    name, table = ctx.spec.column.lower(), ctx.spec.table
+    ours = {(f.location.path, line) for f in ctx.table_facts() for line in _lines_of(f.location)}
     claimed: set[tuple[str, int]] = set()
     for fact in ctx.facts:
         fields = fact.extra.get("fields") if isinstance(fact.extra.get("fields"), list) else []
-        if name not in fact.columns and name not in fields:
+        if not any(str(c).lower() == name for c in [*fact.columns, *fields]):
             continue
-        where = fact.location
-        for line in range(where.line, max(where.line, where.end_line or where.line) + 1):
-            claimed.add((where.path, line))
+        lines = {(fact.location.path, line) for line in _lines_of(fact.location)}
+        claimed |= lines if fact.table == table else lines - ours
     for model in ctx.registry.models.values():
         for field in model.fields.values():
-            if field.column == name or field.name == name:
+            if (field.column or "").lower() == name or field.name.lower() == name:
                 claimed.add((field.path, field.line))
     return claimed
+
+
+def _lines_of(where: Location) -> range:
+    return range(where.line, max(where.line, where.end_line or where.line) + 1)
 
 
 def _line_starts(text: str) -> list[int]:
