@@ -6,6 +6,8 @@ comparing against them; review the diff before committing.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 
@@ -30,4 +32,10 @@ def private_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", SAMPLES_CEILING)
     return home
+
+
+# The bundled samples live inside depmap's own repository: git must not answer for them with
+# depmap's history (a column's "last mentioned in" commit would change with every merge).
+SAMPLES_CEILING = str(Path(__file__).resolve().parent.parent / "samples")

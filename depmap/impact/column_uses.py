@@ -78,7 +78,7 @@ def code_uses(ctx: ImpactContext) -> list[Use]:
     column = ctx.spec.column
     mapped = {c for model in ctx.models() for c in model.columns}
     found: dict[tuple[str, int], Use] = {}
-    for fact in sorted(ctx.column_readers() + ctx.column_writers(), key=Fact.sort_key):
+    for fact in sorted(ctx.column_readers() + ctx.column_writers() + _other_case(ctx), key=Fact.sort_key):
         how = _how(fact, column, mapped)
         if how is None:
             continue
@@ -86,6 +86,20 @@ def code_uses(ctx: ImpactContext) -> list[Use]:
         if key not in found or (found[key].how == STAR and how != STAR):
             found[key] = Use(fact, how)
     return sorted(found.values(), key=lambda use: use.fact.sort_key())
+
+
+def _other_case(ctx: ImpactContext) -> list[Fact]:
+    """Statements that name the column in another case: `"QUERY_ID"` is `query_id` on Snowflake
+    (unquoted names fold to upper case there) and a dbt source documents it in lower case. A drop
+    or a rename must not miss them, whichever the dialect folds to."""
+    lower = ctx.spec.column.lower()
+    return [f for f in ctx.table_facts(ACCESS)
+            if ctx.spec.column not in f.columns and any(c.lower() == lower for c in f.columns)]
+
+
+def _names(fact: Fact, column: str) -> bool:
+    lower = column.lower()
+    return any(c == column or c.lower() == lower for c in fact.columns)
 
 
 def _how(fact: Fact, column: str, mapped: set[str]) -> str | None:
@@ -104,7 +118,7 @@ def _how(fact: Fact, column: str, mapped: set[str]) -> str | None:
             return NAMES if column in extra["set_columns"] else None
         if mapped and mapped <= set(fact.columns):
             return None
-    if column in fact.columns:
+    if _names(fact, column):
         return NAMES
     if fact.detail in POSITIONAL_DETAILS and fact.access != READ:
         return POSITIONAL
@@ -131,6 +145,17 @@ def listed_by(ctx: ImpactContext) -> list[Fact]:
     found: dict[tuple[str, int], Fact] = {}
     for fact in ctx.table_facts(EXPOSURE):
         if ctx.spec.column in fact.columns and not fact.extra.get("automatic"):
+            found.setdefault((fact.location.path, fact.location.line), fact)
+    return sorted(found.values(), key=Fact.sort_key)
+
+
+def excluded_by(ctx: ImpactContext) -> list[Fact]:
+    """Serializers, forms and admin classes whose `exclude` names the column's field: they hide it
+    by name, so a field under a new name is no longer hidden."""
+    names = {ctx.spec.column} | {d.field.name for d in declared(ctx)}
+    found: dict[tuple[str, int], Fact] = {}
+    for fact in ctx.table_facts(EXPOSURE):
+        if names & set(fact.extra.get("exclude") or []):
             found.setdefault((fact.location.path, fact.location.line), fact)
     return sorted(found.values(), key=Fact.sort_key)
 

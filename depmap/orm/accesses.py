@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from depmap.model import ACCESS, EXPOSURE, HIGH, LOW, MEDIUM, READ, Fact, weaker
+from depmap.model import ACCESS, EXPOSURE, HIGH, LOW, MEDIUM, READ, WRITE, Fact, weaker
 from depmap.orm.registry import Field, Model, Registry, Resolution, auto_through
 from depmap.orm.symbols import ORM_ATTRIBUTE, ORM_LOAD
 
@@ -112,6 +112,8 @@ class AccessResolver:
             field = model.fields.get(name) or next((f for f in fields if f.column == name and f.is_relation), None)
         if field is None or not field.column:
             return []
+        if fact.access == WRITE and model.framework != "django":
+            return []  # SQLAlchemy's unit of work: its scanner reports `invoice.status = x` as the update it becomes
         note: dict[str, Any] = {"model": model.qualname, **({"reason": resolution.reason} if resolution.reason else {})}
         return [self._concrete(fact, model.table, [field.column], weaker(fact.confidence, resolution.confidence), note)]
 

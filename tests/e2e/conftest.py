@@ -42,7 +42,8 @@ def depmap(user_cache: Path):
             cwd=cwd or REPO,
             capture_output=True,
             text=True,
-            env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1", "HOME": str(REPO), "XDG_CACHE_HOME": str(user_cache)},
+            env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1", "HOME": str(REPO), "XDG_CACHE_HOME": str(user_cache),
+                 "GIT_CEILING_DIRECTORIES": str(REPO / "samples")},
             timeout=120,
         )
         return Run(done.returncode, done.stdout, done.stderr)

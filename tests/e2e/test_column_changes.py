@@ -63,9 +63,9 @@ def test_drop_of_an_unused_column_says_so_with_its_evidence(depmap):
     assert document["verdict"] == "safe"
     assert findings(document) == [("no-remaining-use", "info", None, None)]
     assert document["findings"][0]["message"] == (
-        "products.description has no remaining use: no reader or writer of products.description in 19 scanned files; "
-        "no ORM model maps it; no serializer or form lists it; no view, index or constraint depends on it; the column was "
-        "created with its table at migrations/0001_initial.sql:12.")
+        "products.description has no remaining use: no query, serializer or form names it in 19 scanned files; "
+        "no ORM model maps it; no view, index or constraint depends on it; the column was "
+        "created with its table at migrations/0001_initial.sql:12; no other line of the project names it.")
     assert steps(document) == ["drop"]
     assert document["plan"][0]["sql"] == ["SET lock_timeout = '5s'", "ALTER TABLE products DROP COLUMN description"]
 
@@ -74,7 +74,8 @@ def test_drop_of_a_django_field_points_at_the_field_and_the_code_that_names_it(d
     document = impact(depmap, DJANGO, "sales_order.notes", "--drop")
     assert findings(document) == [
         ("dropped-column-in-use", "breaking", "orders/models.py", 50),  # notes = models.TextField(...)
-        ("dropped-column-in-use", "breaking", "orders/views.py", 66),  # order.notes = ...
+        ("dropped-column-in-use", "breaking", "orders/views.py", 65),  # order.notes = ...
+        ("dropped-column-in-use", "breaking", "orders/views.py", 66),  # order.save(update_fields=["notes", ...])
         ("dropped-column-in-use", "breaking", "orders/views.py", 67),  # JsonResponse({... order.notes})
     ]
     stop_reading = document["plan"][1]

@@ -187,7 +187,7 @@ def test_a_site_naming_several_columns_is_one_row(depmap):
         ["75", "read orm_attribute", "apply_discount", "sales_order(number, status)"],
         ["77", "read orm_attribute", "apply_discount", "sales_order(total_amount)"],
     ]
-    assert lines[0] == "Code that reads sales_order: 35 usages in 7 files (22 name it, 3 load the whole row, 10 read the attribute)"
+    assert lines[0] == "Code that reads sales_order: 36 usages in 7 files (22 name it, 3 load the whole row, 11 read the attribute)"
 
 
 def test_a_narrow_terminal_gets_the_code_whole_on_its_own_line(project, user_cache):

@@ -16,6 +16,8 @@ Only the findings of the folder's rule are compared, so one case shows one rule'
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from pathlib import Path
 
 import pytest
@@ -62,6 +64,8 @@ def test_rule_case(folder: Path) -> None:
             changed_paths=tuple(case.get("changed", ())),
             **case.get("spec", {}),
         )
+    # case.toml describes the case; it is not the fixture's code (it names the target column).
+    ctx = replace(ctx, config=replace(ctx.config, exclude=(*ctx.config.exclude, "case.toml")))
     found = actual(list(rule.check(ctx)))
     assert sorted(found) == sorted(expected)
 

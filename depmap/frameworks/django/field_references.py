@@ -59,6 +59,9 @@ class FieldReferenceFinder:
 
     imports: ImportTable
     is_query: Callable[[ast.Call], bool]
+    # What a variable of the function holds when it was built from expressions (`q = Q(a=1) | Q(b=2)`,
+    # `conditions &= Q(c=3)`): `filter(q)` names the fields of those expressions.
+    bound: Callable[[str], Sequence[ast.AST]] = lambda name: ()
 
     def in_arguments(self, method: str, args: Sequence[Arg], refs: Refs) -> None:
         """The references of `method(*args)`, a queryset method (`filter`, `values`, `annotate`, …),
@@ -91,9 +94,14 @@ class FieldReferenceFinder:
             if keyword not in ("defaults", "create_defaults"):
                 self.in_expression(arg.value, refs, inner=False)
 
-    def in_expression(self, node: ast.AST, refs: Refs, *, inner: bool) -> None:
+    def in_expression(self, node: ast.AST, refs: Refs, *, inner: bool, resolve: bool = True) -> None:
         """Field names inside an argument: F("x"), Q(a=1), When(a=1), Count("items"), and the
-        OuterRef("pk") of a subquery (the subquery's own references are its own fact's)."""
+        OuterRef("pk") of a subquery (the subquery's own references are its own fact's); a variable
+        holding such expressions, once (`q = q | Q(...)` is not followed round)."""
+        if isinstance(node, ast.Name) and resolve and not inner:
+            for held in self.bound(node.id):
+                self.in_expression(held, refs, inner=False, resolve=False)
+            return
         if isinstance(node, ast.Call):
             if not inner and self.is_query(node):
                 inner = True
@@ -114,4 +122,4 @@ class FieldReferenceFinder:
             elif expression and name not in NOT_FIELD_FUNCTIONS and strings and strings[0]:
                 refs.add([strings[0]])
         for child in children_in_source_order(node):
-            self.in_expression(child, refs, inner=inner)
+            self.in_expression(child, refs, inner=inner, resolve=resolve)

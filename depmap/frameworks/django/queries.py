@@ -36,6 +36,7 @@ from depmap.model import LOW, READ, WRITE, Fact
 from depmap.orm import symbols
 from depmap.scan_context import ScanContext
 from depmap.frameworks.django.classes import last_name, module_classes
+from depmap.frameworks.django.held_names import HeldNamesMixin
 from depmap.frameworks.django.field_references import FieldReferenceFinder, Refs
 from depmap.frameworks.django.models import ModelClass, model_classes
 from depmap.frameworks.django.orm_vocabulary import (
@@ -55,7 +56,7 @@ from depmap.python.tree import (
 
 _HINT = re.compile(
     r"\.objects\b|_default_manager|_base_manager|\.a?save\(|\.a?delete\(|_set\.|get_(?:object|list)_or_404"
-    r"|QuerySet|Manager\b"
+    r"|QuerySet|Manager\b|\bmodels\s+import\b"  # a module that imports models may read their rows' attributes
     r"|\.a?(?:create|get_or_create|update_or_create|bulk_create|bulk_update|filter|exclude|all|select_related"
     r"|prefetch_related|annotate|aggregate|refresh_from_db)\("
 )
@@ -70,7 +71,7 @@ def wants_django_queries(text: str) -> bool:
 _UNRESOLVED = "model name not resolvable statically"
 
 
-class GatherDjangoQueriesVisitor(TreeVisitor):
+class GatherDjangoQueriesVisitor(HeldNamesMixin, TreeVisitor):
     """Fills in `facts`: the ORM_ACCESS facts of one module, in visit order (`walk(parsed.tree)`)."""
 
     def __init__(self, parsed: ParsedTree, models: dict[str, ModelClass], querysets: set[str]) -> None:
@@ -78,13 +79,14 @@ class GatherDjangoQueriesVisitor(TreeVisitor):
         self.parsed = parsed
         self.is_package = parsed.is_package
         self.imports = ImportTable.of(parsed.tree, parsed.module_name, self.is_package)
-        self.field_refs = FieldReferenceFinder(self.imports, self._is_chain)
+        self.field_refs = FieldReferenceFinder(self.imports, self._is_chain, self._expressions_of)
         self.models = models
         self.querysets = querysets
         self.manager_names = {name for model in models.values() for name in model.managers}
         self.returns = return_annotations(parsed.tree)
         self.local_classes = {node.name for node in module_classes(parsed.tree)}
         self.frames: list[dict[str, Subject | None]] = [{}]
+        self.names, self.expressions = [{}], [{}]  # see HeldNamesMixin
         self.held: dict[str, Subject] = {}  # `self.flip` -> what every method of the class sees in it
         self.arguments: list[dict[str, str]] = [{}]  # parameter -> its receiver name, "arg:<position>:<name>"
         self.lists: list[dict[str, tuple[list[str], bool]]] = [{}]  # names holding new instances
@@ -126,11 +128,13 @@ class GatherDjangoQueriesVisitor(TreeVisitor):
             frame[name] = subject
         self.frames.append(frame)
         self.lists.append({})
+        self._push_held()
         self.arguments.append(argument_positions(node, in_class=len(self.scopes) > 1 and self.scopes[-2][0] == "class"))
 
     def leave_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         self.frames.pop()
         self.lists.pop()
+        self._pop_held()
         self.arguments.pop()
         super().leave_function(node)
 
@@ -168,10 +172,6 @@ class GatherDjangoQueriesVisitor(TreeVisitor):
         name = node.target.id if isinstance(node.target, ast.Name) else ""
         self._bind(node.target, node.value, subject or self._annotated(node.annotation, name))
 
-    def visit_AugAssign(self, node: ast.AugAssign) -> None:
-        if isinstance(node.target, ast.Attribute):
-            self._bind(node.target, node.value, None)
-
     def visit_For(self, node: ast.For | ast.AsyncFor) -> None:
         self.iterated.add(id(node.iter))  # `for t in Task.objects.filter(...)` loads each row whole
         subject = self._subject_of(node.iter)
@@ -180,6 +180,7 @@ class GatherDjangoQueriesVisitor(TreeVisitor):
         else:
             subject = None
         self._bind(node.target, None, subject)
+        self._hold_loop(node)
 
     visit_AsyncFor = visit_For
 
@@ -190,6 +191,7 @@ class GatherDjangoQueriesVisitor(TreeVisitor):
             if subject is not None and subject.model is not None and not isinstance(value, ast.Name):
                 subject = replace(subject, model_name=target.id)  # the name written where it is used
             self.frames[-1][target.id] = subject
+            self._hold(target.id, value)
             built = self._constructed_list(value) if value is not None else None
             if built is not None:
                 self.lists[-1][target.id] = built
@@ -500,7 +502,7 @@ class GatherDjangoQueriesVisitor(TreeVisitor):
         update_fields = argument(call, None, "update_fields")
         force_insert = literal_bool(argument(call, None, "force_insert")) is True
         if update_fields is not None:
-            names = string_list(update_fields)
+            names = self._literal_names(update_fields) if not isinstance(update_fields, ast.Constant) else None
             self._emit(subject, Op(WRITE, symbols.ORM_UPDATE, names or (), names is None), anchor, end)
         elif subject.constructed is not None and (not subject.saved or force_insert):
             built = subject.built or anchor  # the INSERT names its model at the constructor
@@ -537,7 +539,8 @@ class GatherDjangoQueriesVisitor(TreeVisitor):
         base, steps = unwind(node)
         self.consumed.update(step.call for step in steps if step.call is not None)
         if not steps:
-            self._shortcut(node)
+            if not self._dynamic_attribute(node):
+                self._shortcut(node)
             return
         self.callees.update(id(step.node.func) for step in steps if step.call is not None)
         subject, start = self._origin(base, steps)
@@ -575,12 +578,6 @@ class GatherDjangoQueriesVisitor(TreeVisitor):
             added = self._constructed(values) if method == "append" else self._constructed_list(values[0])
         fields, star = added or ([], True)
         self.lists[-1][name] = ([*listed[0], *(f for f in fields if f not in listed[0])], listed[1] or star)
-
-    def visit_Attribute(self, node: ast.Attribute) -> None:
-        """`task.state` on a name holding a row: an attribute read (the linker keeps fields only)."""
-        subject = self._lookup(node.value.id) if isinstance(node.value, ast.Name) and isinstance(node.ctx, ast.Load) else None
-        if subject is not None and subject.kind == "instance" and subject.model and id(node) not in self.callees:
-            self._emit(subject, Op(READ, symbols.ORM_ATTRIBUTE, (node.attr,)), node, node)
 
     def _emit(self, subject: Subject, op: Op, anchor: ast.expr, end: ast.expr) -> None:
         self.facts.append(access_fact(self.parsed, self.symbol, subject, op, anchor, end))

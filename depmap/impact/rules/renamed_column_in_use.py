@@ -22,7 +22,7 @@ from typing import Iterator
 
 from depmap.dialects.capabilities import MYSQL
 from depmap.dialects.column_changes import missing_column_error
-from depmap.impact.column_uses import NAMES, STAR, code_uses, declared, dependents, describe, listed_by
+from depmap.impact.column_uses import NAMES, STAR, code_uses, declared, dependents, describe, excluded_by, listed_by
 from depmap.impact.context import ImpactContext
 from depmap.impact.finding import BREAKING, WARNING, Finding
 from depmap.impact.rule import Rule
@@ -64,6 +64,12 @@ def check(ctx: ImpactContext) -> Iterator[Finding]:
                       f"The {fact.detail or 'serializer'} at {fact.location.path}:{fact.location.line} lists {old}: if the model "
                       "field is renamed too, it fails to build, and its API or form field changes name for its clients.",
                       f"Keep the field name (db_column) or rename it here in the same release, with the clients.", fact.snippet, MEDIUM)
+    for fact in excluded_by(ctx):
+        yield Finding(RULE.id, WARNING, fact.location,
+                      f"The {fact.detail or 'serializer'} at {fact.location.path}:{fact.location.line} excludes {old} by name: "
+                      f"if the model field is renamed too, `exclude` no longer names it and the {fact.detail or 'serializer'} "
+                      f"starts exposing the field under its new name (readable and, in a form, editable).",
+                      f"Rename it in `exclude` in the same release as the field.", fact.snippet, MEDIUM)
     if ctx.dialect.family == MYSQL:
         for dependent in dependents(ctx):
             if dependent.kind == "view":

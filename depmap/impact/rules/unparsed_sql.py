@@ -19,7 +19,7 @@ from typing import Iterator
 from depmap.impact.context import ImpactContext
 from depmap.impact.finding import INFO, Finding
 from depmap.impact.rule import Rule
-from depmap.model import ACCESS, LOW, PARSE_ERROR
+from depmap.model import ACCESS, LOW, PARSE_ERROR, Fact
 
 
 def _mentions(text: str, table: str) -> bool:
@@ -29,11 +29,17 @@ def _mentions(text: str, table: str) -> bool:
     return re.search(rf"(?<![\w.]){re.escape(name)}(?!\w)", code, re.IGNORECASE) is not None
 
 
+def unparsed_on_table(ctx: ImpactContext) -> list[Fact]:
+    """The SQL that mentions the table and could not be parsed (a statement may appear twice)."""
+    table = ctx.spec.table
+    candidates = [f for f in ctx.facts if f.detail == "unparsed" and f.kind == ACCESS and f.table == table]
+    return candidates + [f for f in ctx.facts if f.kind == PARSE_ERROR and _mentions(f.snippet, table)]
+
+
 def check(ctx: ImpactContext) -> Iterator[Finding]:
     spec = ctx.spec
     seen: set[tuple[str, int, int]] = set()
-    candidates = [f for f in ctx.facts if f.detail == "unparsed" and f.kind == ACCESS and f.table == spec.table]
-    candidates += [f for f in ctx.facts if f.kind == PARSE_ERROR and _mentions(f.snippet, spec.table)]
+    candidates = unparsed_on_table(ctx)
     errors = {f.location.statement: f.extra.get("error") for f in ctx.facts if f.kind == PARSE_ERROR}
     for fact in sorted(candidates, key=lambda f: f.sort_key()):
         key = fact.location.statement
