@@ -102,12 +102,19 @@ def run_plan(db: Any, plan: list[Any], table: str, column_type: str, progress: C
         if progress:
             progress(f"step {step.number}: {step.title}")
         statements = [sql.replace("<value>", placeholder_value(column_type)) for sql in step.sql]
+        # a part the team writes (a view's new definition, `<type>`) or a comment: not SQL to run
+        statements = [sql for sql in statements if not _LEFT_TO_THE_TEAM.search(sql) and not sql.lstrip().startswith("--")]
+        if not statements:
+            continue
         if step.name == "backfill":
             _backfill(db, statements, run)
         else:
             run.measurements = measure(db, statements, table, keep=True)
         runs.append(run)
     return runs
+
+
+_LEFT_TO_THE_TEAM = re.compile(r"<[a-z_][a-z_ ]*>")
 
 
 def _backfill(db: Any, statements: list[str], run: StepRun) -> None:
@@ -159,14 +166,20 @@ def _finish_at_once(conn: Any, update: str, last_id: Any, run: StepRun) -> None:
 
 
 def verdicts(findings: list[Any], proposal: Measurement, engine: str, table: str, rechecks: list[Any] = (),
-             queue: list[Any] = ()) -> list[Verdict]:
-    """Each static finding the database can speak to, confirmed or not; the others said so."""
+             queue: list[Any] = (), spec: Any = None) -> list[Verdict]:
+    """Each static finding the database can speak to, confirmed or not; the others said so. `spec`:
+    a drop, rename or type change, whose own findings the change as written answers."""
+    from depmap.verify.column_change import change_verdict
+
     out = []
     for finding in findings:
         loc = finding.location
         path, line = (loc.path or None), (loc.line or None)
-        at_site = _recheck_at(rechecks, path, line)
-        if at_site is not None:
+        by_change = change_verdict(finding, spec, proposal, engine, list(rechecks)) if spec is not None else None
+        at_site = _recheck_at(rechecks, path, line) if by_change is None else None
+        if by_change is not None:
+            status, observed = by_change
+        elif at_site is not None:
             status, observed = _statement_verdict(at_site)
             if finding.rule == "not-null-without-default" and engine == "sqlite" and status == NOT_REPRODUCED:
                 observed = ("SQLite adds a NOT NULL column only with a default, and keeps it: the statement ran, the row "
@@ -178,7 +191,7 @@ def verdicts(findings: list[Any], proposal: Measurement, engine: str, table: str
         elif finding.rule == "lock-timeout":
             mode = proposal.strongest_lock(table)
             status = CONFIRMED if mode == "AccessExclusiveLock" else NOT_REPRODUCED if mode else NOT_TESTABLE
-            observed = f"the ADD COLUMN held {mode} on {table} ({BLOCKS.get(mode or '', 'nothing')} wait)" if mode else (
+            observed = f"the {'ALTER' if spec is not None else 'ADD COLUMN'} held {mode} on {table} ({BLOCKS.get(mode or '', 'nothing')} wait)" if mode else (
                 "SQLite takes no table lock a timeout could bound" if engine == "sqlite" else "no lock was observed")
         elif finding.rule == "not-null-without-default" and not path:
             status = CONFIRMED if proposal.error else NOT_REPRODUCED
@@ -331,7 +344,7 @@ def measured_findings(proposal: Measurement, static: list[Any], table: str, max_
                            f"{max_lock_ms:,}): every read and write of {table} waits that long.",
                            "Follow the rollout plan: it adds the column without the part that rewrote or scanned the table.",
                            proposal.statement, HIGH))
-    said = any(f.rule == "table-rewrite" for f in static)
+    said = any(f.rule in ("table-rewrite", "column-type-rewrite") for f in static)
     if (proposal.rewrote or proposal.scanned) and not said:
         what = "rewrote" if proposal.rewrote else "read every row of"
         out.append(Finding("verify-rewrite", WARNING, where,
