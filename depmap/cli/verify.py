@@ -391,7 +391,7 @@ def _measure_column_change(index, report, db, ctx, statements, loaded: _Loaded, 
         verdicts=verdicts(static, proposal, db.engine, table, rechecks, queue, spec),
         findings=measured_findings(proposal, static, table, max_lock_ms, where,
                                    (production or loaded.rows) / max(loaded.fill.rows.get(table, loaded.rows), 1))
-        + statement_findings(rechecks, static),
+        + statement_findings(rechecks, static, adds=False),
         rechecks=rechecks, change=[c for c in change if column_change.SAVED not in c], queue=queue,
         production_rows=production, tables=loaded.tables,
     )

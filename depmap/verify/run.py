@@ -236,7 +236,9 @@ def _queue_verdict(plain: Any, bounded: Any) -> tuple[str, str]:
 def _recheck_at(rechecks: list[Any], path: str | None, line: int | None) -> Any:
     if path is None or line is None:
         return None
-    return next((r for r in rechecks if r.statement.path == path and r.statement.line <= line <= r.statement.last_line), None)
+    # the innermost statement at the line: a constant's span can enclose the statements after it
+    found = [r for r in rechecks if r.statement.path == path and r.statement.line <= line <= r.statement.last_line]
+    return max(found, key=lambda r: (r.statement.line, -r.statement.last_line), default=None)
 
 
 def _statement_verdict(check: Any) -> tuple[str, str]:
@@ -252,7 +254,7 @@ def _statement_verdict(check: Any) -> tuple[str, str]:
     return NOT_TESTABLE, "built at run time: it cannot run as written"
 
 
-def statement_findings(rechecks: list[Any], static: list[Any]) -> list[Any]:
+def statement_findings(rechecks: list[Any], static: list[Any], adds: bool = True) -> list[Any]:
     """`verify-statement-fails`: a statement of the code that fails after the change and ran
     before, at a site no static finding named."""
     from depmap.impact.finding import BREAKING, Finding
@@ -268,7 +270,8 @@ def statement_findings(rechecks: list[Any], static: list[Any]) -> list[Any]:
             continue
         out.append(Finding("verify-statement-fails", BREAKING, Location(s.path, s.line, s.last_line),
                            f"This statement ran before the change and fails after it: {check.after}.",
-                           "Change the statement before the column is added (name its columns, set the new column).",
+                           "Change the statement before the column is added (name its columns, set the new column)." if adds
+                           else "Change the statement before the change is deployed (or close the connections that prepared it).",
                            s.text[:160], HIGH))
     return out
 
