@@ -362,7 +362,9 @@ def _measure_column_change(index, report, db, ctx, statements, loaded: _Loaded, 
     proposal = column_change.measure_written(db, written, table, views)
     _progress("re-running the code's statements on the table before and after the change")
     change, undo = column_change.change_as_deployed(names, db.engine, old_type, bool(column and column.nullable is False),
-                                                    proposal.error is not None, any(s.view is not None for s in statements))
+                                                    proposal.error is not None, any(s.view is not None for s in statements),
+                                                    column_change.sqlite_indexes(db, table, spec.column)
+                                                    if db.engine == "sqlite" and spec.change == "drop" else [])
     try:
         rechecks = recheck(db, statements, change, undo)
     except engine_errors() as error:  # the change cannot be deployed here at all: nothing the statements meet

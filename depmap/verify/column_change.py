@@ -39,11 +39,16 @@ def written_sql(names: Any, engine: str) -> str:
 
 
 def change_as_deployed(names: Any, engine: str, old_type: str, not_null: bool, proposal_failed: bool,
-                       views: bool) -> tuple[list[str], list[str]]:
-    """The statements the code meets, and those that put the column back afterwards."""
+                       views: bool, indexes: list[tuple[str, str]] = ()) -> tuple[list[str], list[str]]:
+    """The statements the code meets, and those that put the column back afterwards. `indexes`:
+    SQLite's indexes on a dropped column (name, CREATE statement), dropped first as the
+    `column-has-dependents` fix says, since SQLite refuses the DROP while they exist."""
     spec, table, column = names.spec, names.table, names.column
     if spec.change == DROP:
         drop = written_sql(names, engine) + (" CASCADE" if views and engine == "postgres" else "")
+        if indexes:
+            change, undo = change_as_deployed(names, engine, old_type, not_null, proposal_failed, views)
+            return ([f'DROP INDEX "{name}"' for name, _ in indexes] + change), undo + [sql for _, sql in indexes]
         saved = f"CREATE TABLE {SAVED} AS SELECT {names.pk} AS depmap_key, {column} AS depmap_value FROM {table}"
         refill = (f"UPDATE {table} SET {column} = (SELECT depmap_value FROM {SAVED} WHERE depmap_key = {table}.{names.pk})"
                   if engine == "sqlite" else
@@ -62,6 +67,15 @@ def change_as_deployed(names: Any, engine: str, old_type: str, not_null: bool, p
     change = [written_sql(names, engine)]
     fit = _make_fit(names, old, new) if proposal_failed else None
     return ([fit] if fit else []) + change, [back]
+
+
+def sqlite_indexes(db: Any, table: str, column: str) -> list[tuple[str, str]]:
+    """The indexes SQLite holds on `table`.`column` that a statement created (not a UNIQUE or key's own)."""
+    with db.connect(autocommit=True) as conn:
+        rows = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
+                            (table,)).fetchall()
+        return [(name, sql) for name, sql in rows
+                if any(info[2] == column for info in conn.execute(f'PRAGMA index_info("{name}")').fetchall())]
 
 
 def _make_fit(names: Any, old: SqlType, new: SqlType) -> str | None:
@@ -160,12 +174,18 @@ class _RollBack(Exception):
 def change_verdict(finding: Any, spec: Any, proposal: Any, engine: str, rechecks: list[Any]) -> tuple[str, str] | None:
     """The verdict of a finding the change as written speaks to; None for the others."""
     rule = finding.rule
+    if not rechecks and proposal.error and finding.location.path and rule not in CHANGE_RULES and (
+            spec.origin is None or finding.location.path != spec.origin.path):
+        return NOT_TESTABLE, f"the change itself failed here ({proposal.error}), so no statement of the code could meet it"
     if rule == "column-has-dependents":
         refuses = re.search(r"\bfails\b|refuses", finding.message) is not None
         if proposal.error:
+            named = re.search(r"error in (?:index|view|trigger) (\S+)", proposal.error)  # SQLite names the object
+            if named and not re.search(rf"\b{re.escape(named.group(1))}\b", finding.message):
+                return NOT_TESTABLE, f"the DROP COLUMN failed on another object first: {proposal.error}"
             return (CONFIRMED if refuses else NOT_REPRODUCED), f"the DROP COLUMN failed: {proposal.error}"
-        if refuses:
-            return NOT_REPRODUCED, f"the DROP COLUMN succeeded ({_catalog_or_rewrite(proposal)})"
+        if refuses or "succeeds" in finding.message:
+            return (NOT_REPRODUCED if refuses else CONFIRMED), f"the DROP COLUMN succeeded ({_catalog_or_rewrite(proposal)})"
         return NOT_TESTABLE, "the index or constraint goes with the column; nothing the DROP itself shows"
     if rule == "column-type-rewrite":
         if proposal.error:
