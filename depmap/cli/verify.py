@@ -347,7 +347,7 @@ def _measure_column_change(index, report, db, ctx, statements, loaded: _Loaded, 
     from depmap.impact.plan_change import current_sql_type
     from depmap.impact.plan_sql import Names, sql_type
     from depmap.verify import column_change
-    from depmap.verify.run import VerifyReport, measured_findings, run_plan, statement_findings, verdicts
+    from depmap.verify.run import VerifyReport, measured_findings, run_plan, statement_findings
     from depmap.verify.schema_apply import engine_errors, error_message
     from depmap.verify.statements import Recheck, recheck
 
@@ -390,7 +390,7 @@ def _measure_column_change(index, report, db, ctx, statements, loaded: _Loaded, 
         target=f"{table}.{spec.column}", table=table, engine=db.label(), rows=dict(loaded.fill.rows),
         load_seconds=loaded.seconds, schema_statements=len(loaded.schema.statements), rejected=loaded.rejected,
         schema_notes=list(loaded.schema.notes), proposal=proposal, steps=steps,
-        verdicts=verdicts(static, proposal, db.engine, table, rechecks, queue, spec),
+        verdicts=column_change.change_verdicts(static, spec, proposal, db.engine, table, rechecks, queue),
         findings=measured_findings(proposal, static, table, max_lock_ms, where,
                                    (production or loaded.rows) / max(loaded.fill.rows.get(table, loaded.rows), 1))
         + statement_findings(rechecks, static, adds=False),

@@ -17,7 +17,7 @@ from typing import Any
 
 from depmap.dialects.column_changes import CONVERSION, NARROWING, SqlType, type_direction
 from depmap.impact.spec import DROP, RENAME, SET_TYPE
-from depmap.verify.run import CONFIRMED, NOT_REPRODUCED, NOT_TESTABLE
+from depmap.verify.run import CONFIRMED, NOT_REPRODUCED, NOT_TESTABLE, Verdict, verdicts
 
 SAVED = "depmap_dropped_column"  # the copy of a dropped column's values, for the undo
 
@@ -169,6 +169,21 @@ def misfit_writers(db: Any, statements: list[Any], change: list[str], undo: list
 
 class _RollBack(Exception):
     """Leaves a transaction block by rolling it back."""
+
+
+def change_verdicts(findings: list[Any], spec: Any, proposal: Any, engine: str, table: str, rechecks: list[Any],
+                    queue: list[Any]) -> list[Verdict]:
+    """Each static finding of the change: those the change as written answers (`change_verdict`),
+    the others as for an added column (a statement at the site, the lock queue)."""
+    out = []
+    for finding in findings:
+        answered = change_verdict(finding, spec, proposal, engine, rechecks)
+        if answered is None:
+            out += verdicts([finding], proposal, engine, table, rechecks, queue)
+            continue
+        loc = finding.location
+        out.append(Verdict(finding.rule, loc.path or None, loc.line or None, *answered))
+    return out
 
 
 def change_verdict(finding: Any, spec: Any, proposal: Any, engine: str, rechecks: list[Any]) -> tuple[str, str] | None:

@@ -166,20 +166,14 @@ def _finish_at_once(conn: Any, update: str, last_id: Any, run: StepRun) -> None:
 
 
 def verdicts(findings: list[Any], proposal: Measurement, engine: str, table: str, rechecks: list[Any] = (),
-             queue: list[Any] = (), spec: Any = None) -> list[Verdict]:
-    """Each static finding the database can speak to, confirmed or not; the others said so. `spec`:
-    a drop, rename or type change, whose own findings the change as written answers."""
-    from depmap.verify.column_change import change_verdict
-
+             queue: list[Any] = ()) -> list[Verdict]:
+    """Each static finding the database can speak to, confirmed or not; the others said so."""
     out = []
     for finding in findings:
         loc = finding.location
         path, line = (loc.path or None), (loc.line or None)
-        by_change = change_verdict(finding, spec, proposal, engine, list(rechecks)) if spec is not None else None
-        at_site = _recheck_at(rechecks, path, line) if by_change is None else None
-        if by_change is not None:
-            status, observed = by_change
-        elif at_site is not None:
+        at_site = _recheck_at(rechecks, path, line)
+        if at_site is not None:
             status, observed = _statement_verdict(at_site)
             if finding.rule == "not-null-without-default" and engine == "sqlite" and status == NOT_REPRODUCED:
                 observed = ("SQLite adds a NOT NULL column only with a default, and keeps it: the statement ran, the row "
@@ -191,7 +185,7 @@ def verdicts(findings: list[Any], proposal: Measurement, engine: str, table: str
         elif finding.rule == "lock-timeout":
             mode = proposal.strongest_lock(table)
             status = CONFIRMED if mode == "AccessExclusiveLock" else NOT_REPRODUCED if mode else NOT_TESTABLE
-            observed = f"the {'ALTER' if spec is not None else 'ADD COLUMN'} held {mode} on {table} ({BLOCKS.get(mode or '', 'nothing')} wait)" if mode else (
+            observed = f"the ADD COLUMN held {mode} on {table} ({BLOCKS.get(mode or '', 'nothing')} wait)" if mode else (
                 "SQLite takes no table lock a timeout could bound" if engine == "sqlite" else "no lock was observed")
         elif finding.rule == "not-null-without-default" and not path:
             status = CONFIRMED if proposal.error else NOT_REPRODUCED

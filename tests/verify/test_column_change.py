@@ -215,3 +215,17 @@ def test_a_change_of_an_existing_column_takes_no_new_column_options(tmp_path: Pa
     on_mysql = run("accounts.seats", "--drop", "--engine", "mysql", cwd=root)
     assert (on_mysql.returncode, on_mysql.stderr.strip()) == (
         2, "depmap: verify runs a drop, rename or type change on PostgreSQL and SQLite; pass --engine postgres or sqlite")
+
+
+def test_the_static_rule_agrees_that_a_star_view_lets_sqlite_drop_the_column() -> None:
+    import subprocess
+
+    from tests.e2e.conftest import depmap_command
+
+    done = subprocess.run([*depmap_command(), "impact", "orders.currency", "--drop", "--dialect", "sqlite", "--format", "json",
+                           "--no-cache", "-q"], cwd=SHOP, capture_output=True, text=True, timeout=120)
+    [found] = [f for f in json.loads(done.stdout)["findings"] if f["rule"] == "column-has-dependents"]
+    assert (found["severity"], found["path"], found["line"], found["message"]) == (
+        "warning", "migrations/0005_inventory_cleanup.sql", 8,
+        "Dropping orders.currency: the view order_totals selects it through *, which SQLite expands each time the view is "
+        "read: the DROP succeeds and the view stops returning currency.")
