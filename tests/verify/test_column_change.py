@@ -148,11 +148,21 @@ def test_a_rename_breaks_every_statement_naming_the_old_column(postgres) -> None
     assert statuses.count("confirmed") == 11 and statuses.count("not testable here") == 2
     assert failing(document)[("shop/repositories/orders.py", 60)] == (
         "fails after the change", 'column "status" of relation "orders" does not exist')
-    # the plan: the copy walks the key over every row; the contract's DROP meets the view over o.*
+    # the plan: the copy walks the key over every row; the contract drops the view over o.* before the old column
     backfill = next(step for step in document["plan"] if step["title"] == "Backfill the new column in batches")
     assert (backfill["batches"]["count"], backfill["batches"]["rows"]) == (1, 3000)
-    assert ran(document)[-1] == (5, "ALTER TABLE orders DROP COLUMN status",
-                                 "cannot drop column status of table orders because other objects depend on it")
+    assert ran(document) == [(1, "SET lock_timeout = '5s'", None), (1, "ALTER TABLE orders ADD COLUMN state TEXT", None),
+                             (5, "SET lock_timeout = '5s'", None), (5, "DROP VIEW order_totals", None),
+                             (5, "ALTER TABLE orders DROP COLUMN status", None)]
+
+
+def test_a_view_blocks_a_type_change_and_the_plans_swap_goes_around_it(postgres) -> None:
+    document = verify(SHOP, "orders.total_cents", "--set-type", "bigint")
+    assert (document["proposal"]["statement"], document["proposal"]["error"]) == (
+        "ALTER TABLE orders ALTER COLUMN total_cents TYPE BIGINT", "cannot alter type of a column used by a view or rule")
+    assert ran(document)[-4:] == [(4, "DROP FUNCTION orders_total_cents_sync()", None), (4, "DROP VIEW order_totals", None),
+                                  (4, "ALTER TABLE orders DROP COLUMN total_cents", None),
+                                  (4, "ALTER TABLE orders RENAME COLUMN total_cents_new TO total_cents", None)]
 
 
 def test_widening_a_varchar_changes_the_catalog_and_int_to_bigint_rewrites(postgres, tmp_path: Path) -> None:
