@@ -24,9 +24,12 @@ QUEUE_TIMEOUT_MS = 200
 @click.option("--type", "column_type", help="SQL type of the new column, e.g. text, integer, varchar(20).")
 @click.option("--not-null", is_flag=True, help="The column is NOT NULL.")
 @click.option("--default", "default", help="Default expression, e.g. 0, \"'new'\", now().")
+@click.option("--drop", is_flag=True, help="Verify dropping the existing column instead.")
+@click.option("--rename", "new_name", metavar="NEW_NAME", help="Verify renaming the existing column to NEW_NAME instead.")
+@click.option("--set-type", "set_type", metavar="TYPE", help="Verify changing the existing column's type to TYPE instead, e.g. bigint.")
 @click.option("--migration", "migrations", multiple=True, type=click.Path(),
-              help="Verify the columns this migration adds instead of a proposal (repeat for several).")
-@click.option("--diff", "base_ref", help="Verify the columns the migrations changed since this git ref add (e.g. origin/main).")
+              help="Verify the columns this migration adds, drops, renames or retypes instead of a proposal (repeat for several).")
+@click.option("--diff", "base_ref", help="Verify the column changes of the migrations changed since this git ref (e.g. origin/main).")
 @click.option("--rows", type=click.IntRange(min=1), default=None,
               help="Rows loaded into the table (default: the statistics file's count, else 1,000,000).")
 @click.option("--schema-sql", "schema_sql", type=click.Path(exists=True, dir_okay=False),
@@ -50,19 +53,26 @@ QUEUE_TIMEOUT_MS = 200
 @dialect_option
 @run_options
 @click.pass_obj
-def verify(obj: dict, target: str | None, column_type: str | None, not_null: bool, default: str | None,
-           migrations: tuple[str, ...], base_ref: str | None, rows: int | None, schema_sql: str | None,
+def verify(obj: dict, target: str | None, column_type: str | None, not_null: bool, default: str | None, drop: bool,
+           new_name: str | None, set_type: str | None, migrations: tuple[str, ...], base_ref: str | None, rows: int | None, schema_sql: str | None,
            statistics: str | None, engine: str, dsn: str | None, i_own_it: bool, seed: int, max_lock_ms: int,
            output_format: str | None, outputs: tuple[str, ...], fail_on: str, path: str, dialect: str | None) -> None:
-    """Prove a proposed column (TABLE.COLUMN), or the columns migrations add, on a real database with rows."""
+    """Prove a proposed column (TABLE.COLUMN, or its --drop, --rename, --set-type), or the column changes of
+    migrations, on a real database with rows."""
+    from depmap.cli.judge import _change
     from depmap.verify import engines
 
     if target and (migrations or base_ref):
         raise UserError("give TABLE.COLUMN, or --migration FILE / --diff BASE_REF, not both")
+    change = _change(column_type, not_null, default, drop, new_name, set_type)
+    if not target and change != "add":
+        raise UserError("--drop, --rename and --set-type go with TABLE.COLUMN; a migration's own changes are verified as written")
     if not target and not migrations and not base_ref:
         raise UserError("name TABLE.COLUMN to verify a proposal, or --migration FILE / --diff BASE_REF (e.g. --diff origin/main)")
     targets = _output_targets(outputs, output_format)  # a suffix that names no format: said before the run
     chosen = _engine(engine, _dialect(load_index(path, dialect, obj["debug"]), dialect, None).family)
+    if change != "add" and chosen == "mysql":
+        raise UserError("verify runs a drop, rename or type change on PostgreSQL and SQLite; pass --engine postgres or sqlite")
     stats = _statistics(statistics)
     try:
         if dsn:
@@ -74,7 +84,8 @@ def verify(obj: dict, target: str | None, column_type: str | None, not_null: boo
             # the static findings judged for the server that runs the change, so both speak of one version
             version = ".".join(str(part) for part in db.version) if db.engine in ("postgres", "mysql") else None
             if target:
-                index, reports = _impact_reports(obj, target, column_type, not_null, default, path, dialect, version, judge_as=chosen)
+                index, reports = _impact_reports(obj, target, column_type, not_null, default, path, dialect, version, change,
+                                                 new_name, set_type, judge_as=chosen)
                 results = [_run(index, index.catalog, reports[0], db, rows, seed, max_lock_ms, schema_sql, stats)]
                 judged = [reports[0]]
                 checked, problems = None, []
@@ -121,7 +132,7 @@ def _run_migrations(obj: dict, db, path: str, dialect: str | None, chosen: str, 
                     base_ref: str | None, rows: int | None, seed: int, max_lock_ms: int, schema_sql: str | None, stats: dict):
     """Each column the migrations add, verified on a fresh schema as it stood before them."""
     from depmap.cli.group import project_root
-    from depmap.cli.judge import _operation_reports, _suppress, migration_inputs
+    from depmap.cli.judge import _operation_reports, _suppress, _with_column_changes, migration_inputs
     from depmap.impact.engine import before_change, impact_context, run_impact
     from depmap.impact.migration_specs import specs_from_migrations
 
@@ -130,6 +141,11 @@ def _run_migrations(obj: dict, db, path: str, dialect: str | None, chosen: str, 
     index = load_index(str(root), dialect, obj["debug"])
     dialect_now = _dialect(index, dialect, version, chosen)
     specs, problems = specs_from_migrations(index, checked, changed_lines)
+    specs, problems = _with_column_changes(index, checked, changed_lines, dialect_now, specs, problems)
+    if db.engine == "mysql":  # the drop, rename and type change run on PostgreSQL and SQLite only
+        problems = list(problems) + [f"{s.origin.path}:{s.origin.line}: {s.verb} {s.table}.{s.column} is not verified on "
+                                     f"{db.label()}; run verify with --engine postgres or sqlite" for s in specs if not s.adds]
+        specs = [s for s in specs if s.adds]
     changed = {spec.origin.path for spec in specs if spec.origin is not None} | set(checked)
     before = before_change(index.facts, changed)
     results, judged = [], []
@@ -237,6 +253,10 @@ def _run(index, catalog, report, db, rows: int | None, seed: int, max_lock_ms: i
     loaded = _load(index, catalog, db, report.spec.table, statements, rows, seed, schema_sql, statistics)
     statements += orm_writers(db, index, report.spec.table, statements)
     ctx = impact_context(index, report.spec, report.dialect)
+    if not report.spec.adds:  # the column as it stands before the change (a migration's: before the migrations)
+        from dataclasses import replace
+
+        return _measure_column_change(index, report, db, replace(ctx, catalog=catalog), statements, loaded, max_lock_ms)
     written = written_add_column(report.spec.origin, report.spec.column, Path(index.root), index.dialect, db.engine)
     return _measure_change(report, db, ctx, statements, loaded, max_lock_ms, written)
 
@@ -316,6 +336,66 @@ def _measure_change(report, db, ctx, statements, loaded: _Loaded, max_lock_ms: i
         + statement_findings(rechecks, static),
         rechecks=rechecks, change=change, queue=queue, production_rows=production, tables=loaded.tables,
         statement_is_written=written is not None or report.spec.origin is None,
+    )
+
+
+def _measure_column_change(index, report, db, ctx, statements, loaded: _Loaded, max_lock_ms: int):
+    """A drop, rename or type change: as written (with the code's views in place), the code's
+    statements before and after it, the lock queue, the plan's SQL steps."""
+    from depmap.impact.column_uses import existing_column
+    from depmap.impact.finding import NEW_MIGRATION
+    from depmap.impact.plan_change import current_sql_type
+    from depmap.impact.plan_sql import Names, sql_type
+    from depmap.verify import column_change
+    from depmap.verify.run import VerifyReport, measured_findings, run_plan, statement_findings
+    from depmap.verify.schema_apply import engine_errors, error_message
+    from depmap.verify.statements import Recheck, recheck
+
+    spec, table = report.spec, report.spec.table
+    names = Names.of(ctx)
+    column = existing_column(ctx)
+    old_type = sql_type(ctx.dialect, spec.old_type if spec.old_type else current_sql_type(ctx, column.type if column else spec.type,
+                                                                                          column.extra.get("size") if column else None))
+    written = column_change.written_sql(names, db.engine)
+    views = statements + column_change.dependent_views(index, ctx, db.engine,
+                                                       statements)
+    proposal = column_change.measure_written(db, written, table, views)
+    _progress("re-running the code's statements on the table before and after the change")
+    change, undo = column_change.change_as_deployed(names, db.engine, old_type, bool(column and column.nullable is False),
+                                                    proposal.error is not None, any(s.view is not None for s in statements),
+                                                    column_change.sqlite_indexes(db, table, spec.column)
+                                                    if db.engine == "sqlite" and spec.change == "drop" else [])
+    try:
+        rechecks = recheck(db, statements, change, undo)
+    except engine_errors() as error:  # the change cannot be deployed here at all: nothing the statements meet
+        rechecks = []
+        _progress(f"the change could not be made for the statements: {error_message(error)}")
+    misfit = column_change.misfit_value(spec)
+    if misfit is not None and db.engine == "postgres" and rechecks:
+        failed = column_change.misfit_writers(db, statements, change, undo, misfit)
+        rechecks = [Recheck(r.statement, r.before, failed[n], r.changed) if n in failed and r.status == "unaffected" else r
+                    for n, r in enumerate(rechecks)]
+    queue = []
+    if db.engine == "postgres" and not proposal.error:
+        from depmap.verify.queue import lock_queues
+
+        _progress("measuring the lock queue behind the ALTER, without and with a lock timeout")
+        queue = lock_queues(db, names.table, proposal.statement, QUEUE_TIMEOUT_MS)
+    column_change.create_views(db, views)  # the plan drops and recreates them
+    steps = run_plan(db, report.plan, table, old_type, _progress)
+    static = report.judged
+    where = spec.origin or NEW_MIGRATION
+    production = loaded.production.get(table)
+    return VerifyReport(
+        target=f"{table}.{spec.column}", table=table, engine=db.label(), rows=dict(loaded.fill.rows),
+        load_seconds=loaded.seconds, schema_statements=len(loaded.schema.statements), rejected=loaded.rejected,
+        schema_notes=list(loaded.schema.notes), proposal=proposal, steps=steps,
+        verdicts=column_change.change_verdicts(static, spec, proposal, db.engine, table, rechecks, queue),
+        findings=measured_findings(proposal, static, table, max_lock_ms, where,
+                                   (production or loaded.rows) / max(loaded.fill.rows.get(table, loaded.rows), 1))
+        + statement_findings(rechecks, static, adds=False),
+        rechecks=rechecks, change=[c for c in change if column_change.SAVED not in c], queue=queue,
+        production_rows=production, tables=loaded.tables,
     )
 
 

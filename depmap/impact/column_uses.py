@@ -66,6 +66,7 @@ class Dependent:
     location: Location
     obj: SchemaObject | None = None
     referencing: str | None = None  # a foreign key of another table that points at the column
+    star: bool = False  # a view that selects the column only through `*`
 
 
 def existing_column(ctx: ImpactContext) -> Column | None:
@@ -173,7 +174,7 @@ def dependents(ctx: ImpactContext) -> list[Dependent]:
         if ctx.catalog.get(hop.target) is None:
             continue  # dropped since
         seen.add(hop.target)
-        found.append(Dependent("view", hop.target, fact.location))
+        found.append(Dependent("view", hop.target, fact.location, star=fact.detail == "star"))
     table = ctx.table
     objects = table.objects.items if table is not None else []
     for obj in objects:

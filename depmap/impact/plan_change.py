@@ -226,11 +226,32 @@ def _rename(ctx: ImpactContext, names: Names) -> list[Draft]:
           "and the serializers and forms that list it."], [], _sites(uses, READ) + _orm_sites(ctx), []),
         ("contract", "Contract: stop writing and drop the old column",
          [f"Deploy code that writes only {spec.new_name}; then drop {spec.column} in a migration of its own.",
-          *drop_cost(dialect, spec.table).reasons],
-         lock_statements(dialect) + [Statement(f"ALTER TABLE {names.table} DROP COLUMN {old_q}")], [], []),
+          *drop_cost(dialect, spec.table).reasons, *_views_note(ctx)],
+         lock_statements(dialect) + _around_views(ctx, [Statement(f"ALTER TABLE {names.table} DROP COLUMN {old_q}")],
+                                                  f"its definition with {spec.new_name} for {spec.column}"), [], []),
     ]
     return [(name, title, [d for d in description if d], statements, sites, _ddl_code(ctx, statements))
             for name, title, description, statements, sites, _ in drafts]
+
+
+def _blocking_views(ctx: ImpactContext) -> list:
+    """PostgreSQL's views over the old column: they block its DROP in the contract step."""
+    return [d for d in dependents(ctx) if d.kind == "view"] if ctx.dialect.family == POSTGRES else []
+
+
+def _views_note(ctx: ImpactContext) -> list[str]:
+    views = _blocking_views(ctx)
+    if not views:
+        return []
+    return [f"First drop {', '.join(describe(d) for d in views)} and create it again afterwards: on PostgreSQL a view "
+            f"over {ctx.spec.column} blocks this ALTER."]
+
+
+def _around_views(ctx: ImpactContext, statements: list[Statement], definition: str) -> list[Statement]:
+    views = _blocking_views(ctx)
+    drop = [Statement(f"DROP VIEW {quote_identifier(ctx.dialect, d.name)}") for d in views]
+    create = [Statement(f"CREATE VIEW {quote_identifier(ctx.dialect, d.name)} AS <{definition}>") for d in views]
+    return drop + statements + create
 
 
 def _ddl_code(ctx: ImpactContext, statements: list[Statement]) -> list[tuple[str, str]]:
@@ -293,9 +314,10 @@ def _set_type(ctx: ImpactContext, names: Names) -> list[Draft]:
             if "alembic" in ctx.frameworks else []
         drafts.append(("rebuild", "Rebuild the table with the new type", [*cost.reasons, _lock_note(ctx)], [], [], code))
     elif not cost.rewrites:
-        statements = lock_statements(dialect) + [Statement(alter_type_sql(names, new.written, not_null, convert=direction == CONVERSION))]
-        drafts.append(("alter", "Change the type", [*cost.reasons, _lock_note(ctx)], statements, [],
-                       _migration_code(ctx, statements[-1:], None)))
+        alter = Statement(alter_type_sql(names, new.written, not_null, convert=direction == CONVERSION))
+        statements = lock_statements(dialect) + _around_views(ctx, [alter], "its definition")
+        drafts.append(("alter", "Change the type", [*cost.reasons, _lock_note(ctx), *_views_note(ctx)], statements, [],
+                       _migration_code(ctx, [alter], None)))
     elif dialect.family == POSTGRES:
         drafts += _postgres_rewrite(ctx, names, new, direction == CONVERSION,
                                     alter_type_sql(names, new.written, not_null, convert=direction == CONVERSION), cost.reasons)
@@ -353,9 +375,10 @@ def _postgres_rewrite(ctx: ImpactContext, names: Names, new: SqlType, convert: b
         ("swap", "Swap the columns",
          [f"In one short transaction under a lock timeout: drop the trigger and {spec.column} (its indexes and "
           f"constraints go with it), and rename {spec.column}_new to {spec.column}. Constraints it had (NOT NULL, CHECK, "
-          "foreign keys) are added back NOT VALID and validated afterwards."],
-         lock_statements(dialect) + [Statement(f"DROP TRIGGER {sync} ON {names.table}"), Statement(f"DROP FUNCTION {sync}()"),
-                                     Statement(f"ALTER TABLE {names.table} DROP COLUMN {names.column}"),
-                                     Statement(f"ALTER TABLE {names.table} RENAME COLUMN {temp.column} TO {names.column}")],
+          "foreign keys) are added back NOT VALID and validated afterwards.", *_views_note(ctx)],
+         lock_statements(dialect) + [Statement(f"DROP TRIGGER {sync} ON {names.table}"), Statement(f"DROP FUNCTION {sync}()")]
+         + _around_views(ctx, [Statement(f"ALTER TABLE {names.table} DROP COLUMN {names.column}"),
+                               Statement(f"ALTER TABLE {names.table} RENAME COLUMN {temp.column} TO {names.column}")],
+                         "its definition"),
          [], []),
     ]

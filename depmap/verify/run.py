@@ -102,12 +102,19 @@ def run_plan(db: Any, plan: list[Any], table: str, column_type: str, progress: C
         if progress:
             progress(f"step {step.number}: {step.title}")
         statements = [sql.replace("<value>", placeholder_value(column_type)) for sql in step.sql]
+        # a part the team writes (a view's new definition, `<type>`) or a comment: not SQL to run
+        statements = [sql for sql in statements if not _LEFT_TO_THE_TEAM.search(sql) and not sql.lstrip().startswith("--")]
+        if not statements:
+            continue
         if step.name == "backfill":
             _backfill(db, statements, run)
         else:
             run.measurements = measure(db, statements, table, keep=True)
         runs.append(run)
     return runs
+
+
+_LEFT_TO_THE_TEAM = re.compile(r"<[a-z_][a-z_ ]*>")
 
 
 def _backfill(db: Any, statements: list[str], run: StepRun) -> None:
@@ -223,7 +230,9 @@ def _queue_verdict(plain: Any, bounded: Any) -> tuple[str, str]:
 def _recheck_at(rechecks: list[Any], path: str | None, line: int | None) -> Any:
     if path is None or line is None:
         return None
-    return next((r for r in rechecks if r.statement.path == path and r.statement.line <= line <= r.statement.last_line), None)
+    # the innermost statement at the line: a constant's span can enclose the statements after it
+    found = [r for r in rechecks if r.statement.path == path and r.statement.line <= line <= r.statement.last_line]
+    return max(found, key=lambda r: (r.statement.line, -r.statement.last_line), default=None)
 
 
 def _statement_verdict(check: Any) -> tuple[str, str]:
@@ -239,7 +248,7 @@ def _statement_verdict(check: Any) -> tuple[str, str]:
     return NOT_TESTABLE, "built at run time: it cannot run as written"
 
 
-def statement_findings(rechecks: list[Any], static: list[Any]) -> list[Any]:
+def statement_findings(rechecks: list[Any], static: list[Any], adds: bool = True) -> list[Any]:
     """`verify-statement-fails`: a statement of the code that fails after the change and ran
     before, at a site no static finding named."""
     from depmap.impact.finding import BREAKING, Finding
@@ -255,7 +264,8 @@ def statement_findings(rechecks: list[Any], static: list[Any]) -> list[Any]:
             continue
         out.append(Finding("verify-statement-fails", BREAKING, Location(s.path, s.line, s.last_line),
                            f"This statement ran before the change and fails after it: {check.after}.",
-                           "Change the statement before the column is added (name its columns, set the new column).",
+                           "Change the statement before the column is added (name its columns, set the new column)." if adds
+                           else "Change the statement before the change is deployed (or close the connections that prepared it).",
                            s.text[:160], HIGH))
     return out
 
@@ -331,7 +341,7 @@ def measured_findings(proposal: Measurement, static: list[Any], table: str, max_
                            f"{max_lock_ms:,}): every read and write of {table} waits that long.",
                            "Follow the rollout plan: it adds the column without the part that rewrote or scanned the table.",
                            proposal.statement, HIGH))
-    said = any(f.rule == "table-rewrite" for f in static)
+    said = any(f.rule in ("table-rewrite", "column-type-rewrite") for f in static)
     if (proposal.rewrote or proposal.scanned) and not said:
         what = "rewrote" if proposal.rewrote else "read every row of"
         out.append(Finding("verify-rewrite", WARNING, where,

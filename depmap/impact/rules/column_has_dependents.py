@@ -5,7 +5,8 @@ it (a view of `SELECT *` too: its columns were fixed when it was created) or ano
 foreign key that points at it makes the `DROP COLUMN` fail, and `CASCADE` would silently drop
 the view; its indexes and constraints are dropped with it, so a multi-column index or UNIQUE
 constraint that also covers other columns disappears too. SQLite refuses the DROP outright when
-the column is indexed, UNIQUE, a key, or named by a view. MySQL leaves a view that names the
+the column is indexed, UNIQUE, a key, or named by a view (a view's `*` is expanded when it is read,
+so there the DROP succeeds and the view returns one column fewer). MySQL leaves a view that names the
 column invalid until it is recreated, and refuses to drop a column a foreign key needs.
 
 *Example*: `ALTER TABLE orders DROP COLUMN currency;` while `CREATE VIEW order_totals AS SELECT
@@ -38,6 +39,10 @@ def _judged(ctx: ImpactContext, dependent: Dependent) -> tuple[str, str, str]:
         fix = f"Drop and recreate {dependent.name} without {column} in the migration, before the DROP COLUMN."
         if family == MYSQL:
             return BREAKING, f"{what} is left invalid: every query on it fails until it is recreated", fix
+        if family == SQLITE and dependent.star:  # SQLite expands a view's * when it is read, not when it is created
+            return WARNING, (f"{what} selects it through *, which SQLite expands each time the view is read: the DROP "
+                             f"succeeds and the view stops returning {column}"), (
+                f"Check the code that reads {dependent.name} no longer needs {column}.")
         if family == SQLITE:
             return BREAKING, f"{what} names it, so SQLite refuses the DROP COLUMN", fix
         return BREAKING, (f"{what} selects it, so the DROP COLUMN fails (cannot drop column {column} because other "
