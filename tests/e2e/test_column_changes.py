@@ -240,3 +240,17 @@ def test_an_inline_suppression_silences_a_drop_finding_with_its_reason(depmap, t
     [suppressed] = document["suppressed"]
     assert (suppressed["finding"]["rule"], suppressed["finding"]["line"], suppressed["reason"]) == (
         "dropped-column-in-use", 99, "the frame drops currency itself")
+
+
+def test_a_text_to_integer_change_breaks_the_check_that_compares_the_column_with_text(depmap):
+    # measured on PostgreSQL 15: the ALTER fails with "operator does not exist: integer = text"
+    document = impact(depmap, SHOP, "orders.status", "--set-type", "integer")
+    check = [f for f in document["findings"] if f["rule"] == "type-change-breaks" and "CHECK" in f["message"]]
+    assert [(f["severity"], f["path"], f["line"], f["message"]) for f in check] == [(
+        "breaking", "migrations/0001_initial.sql", 24,
+        "The CHECK orders_status_check (status IN ('pending', 'paid', 'shipped', 'delivered', 'cancelled')) compares "
+        "orders.status with text: once the column is INT, the ALTER re-checks it and fails: PostgreSQL has no operator "
+        "comparing INT with text.")]
+    # a CHECK that compares with numbers is not flagged
+    numbers = impact(depmap, SHOP, "order_items.quantity", "--set-type", "bigint")
+    assert not [f for f in numbers["findings"] if "CHECK" in f["message"]]

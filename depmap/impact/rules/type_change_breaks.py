@@ -6,7 +6,9 @@ longer string or a bigger number fails (`value too long for type character varyi
 conversion (`text` to `integer`, `integer` to `text`, `timestamp` to `timestamptz`) also changes
 what readers get: comparisons with string literals, `LIKE`, arithmetic and the JSON an API returns.
 The ORM model still declares the old type until someone changes it, so its validation and its
-next `makemigrations` disagree with the database.
+next `makemigrations` disagree with the database. A CHECK that compares the column with string
+literals (`status IN ('paid', 'new')`) makes a text-to-number ALTER fail on PostgreSQL, which
+re-checks it in the new type and has no `integer = text` operator.
 
 *Example*: `ALTER TABLE products ALTER COLUMN sku TYPE varchar(16);` while the import job
 writes SKUs of up to 40 characters.
@@ -18,6 +20,7 @@ conversion move readers to the new type while both work (a new column, backfille
 
 from __future__ import annotations
 
+import re
 from typing import Iterator
 
 from depmap.dialects.column_changes import CONVERSION, NARROWING, SAME, SqlType, type_direction
@@ -26,7 +29,7 @@ from depmap.impact.context import ImpactContext
 from depmap.impact.finding import BREAKING, NEW_MIGRATION, WARNING, Finding, proposal_context
 from depmap.impact.rule import Rule
 from depmap.impact.spec import SET_TYPE
-from depmap.model import LOW, MEDIUM, READ
+from depmap.model import HIGH, LOW, MEDIUM, READ, Location
 
 
 def check(ctx: ImpactContext) -> Iterator[Finding]:
@@ -44,6 +47,8 @@ def check(ctx: ImpactContext) -> Iterator[Finding]:
                       f"{new.written} cannot hold.",
                       "Count the rows that do not fit and fix them before the migration runs (the plan's first step has the query).",
                       related=proposal_context(ctx.anchor) if where is NEW_MIGRATION else ())
+    if old.family == "text" and new.family in ("integer", "numeric", "float"):
+        yield from _text_checks(ctx, name, new.written)
     for use in code_uses(ctx):
         fact, at = use.fact, f"{use.location.path}:{use.location.line}"
         writes = fact.access != READ
@@ -71,6 +76,30 @@ def check(ctx: ImpactContext) -> Iterator[Finding]:
                           f"The {fact.detail or 'serializer'} at {fact.location.path}:{fact.location.line} lists {spec.column}: "
                           f"its clients get {new.written} values instead of {old.written}.",
                           "Keep the API type (a serializer field that converts) or version the API.", fact.snippet, MEDIUM)
+
+
+def _text_checks(ctx: ImpactContext, name: str, new: str) -> Iterator[Finding]:
+    """CHECK constraints that compare the column with string literals. PostgreSQL re-checks them
+    in the new type during the ALTER, and `integer = text` has no operator: the ALTER fails
+    (measured on PostgreSQL 15). Other engines convert, so there the CHECK may merely stop holding."""
+    table, column = ctx.table, ctx.spec.column
+    if table is None:
+        return
+    checks = [(item.name, item.check, item.defined_at) for item in table.objects.of_kind("check")]
+    if column in table.columns and table.columns[column].extra.get("check"):
+        checks.append((None, table.columns[column].extra["check"], table.columns[column].defined_at))
+    postgres = ctx.dialect.family == "postgres"
+    for constraint, text, defined_at in checks:
+        if not text or "'" not in text or not re.search(rf"(?<![\w.]){re.escape(column)}(?!\w)", text, re.I):
+            continue
+        where = Location(defined_at[-1].path, defined_at[-1].line) if defined_at else ctx.anchor
+        label = f"CHECK {constraint} ({text})" if constraint else f"CHECK ({text})"
+        outcome = (f"the ALTER re-checks it and fails: PostgreSQL has no operator comparing {new} with text"
+                   if postgres else "it compares converted values with text and may stop holding")
+        yield Finding(RULE.id, BREAKING if postgres else WARNING, where,
+                      f"The {label} compares {name} with text: once the column is {new}, {outcome}.",
+                      f"Drop the CHECK before the type change and add it back written for {new} (NOT VALID, then VALIDATE).",
+                      "", HIGH)
 
 
 def _declares(ctx: ImpactContext, written: str, new: SqlType) -> bool:
