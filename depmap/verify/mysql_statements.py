@@ -59,12 +59,13 @@ def before_and_after(db: Any, statements: list[tuple[int, str, int]], change: li
     return before, after
 
 
-def _prepare(conn: Any, number: int, text: str) -> str | None:
+def _prepare(conn: Any, key: int | str, text: str) -> str | None:
+    """PREPARE `text` as depmap_<key>; the engine's error, or None."""
     import pymysql
 
     try:
         conn.execute("SET @depmap_sql = %s", (text,))
-        conn.execute(f"PREPARE depmap_{number} FROM @depmap_sql")
+        conn.execute(f"PREPARE depmap_{key} FROM @depmap_sql")
         return None
     except pymysql.Error as error:
         return error_text(error)
@@ -86,19 +87,25 @@ def _execute(conn: Any, name: str, holes: int, candidate: int) -> str | None:
     """EXECUTE the prepared statement with every parameter set to the candidate, rolled back."""
     import pymysql
 
-    names = [f"@depmap_p{i}" for i in range(holes)]
     try:
-        if names:
-            conn.execute("SET " + ", ".join(f"{n} = {CANDIDATES[candidate]}" for n in names))
+        execute = _execute_with_values(conn, name, holes, candidate)
         conn.execute("BEGIN")
         try:
-            cursor = conn.execute(f"EXECUTE {name}" + (f" USING {', '.join(names)}" if names else ""))
-            cursor.fetchall()
+            conn.execute(execute).fetchall()
         finally:
             conn.execute("ROLLBACK")
         return None
     except pymysql.Error as error:
         return error_text(error)
+
+
+def _execute_with_values(conn: Any, name: str, holes: int, candidate: int) -> str:
+    """The EXECUTE of a prepared statement with every parameter set to the candidate (session
+    variables: a server-side EXECUTE takes no literals)."""
+    names = [f"@depmap_p{i}" for i in range(holes)]
+    if names:
+        conn.execute("SET " + ", ".join(f"{n} = {CANDIDATES[candidate]}" for n in names))
+    return f"EXECUTE {name}" + (f" USING {', '.join(names)}" if names else "")
 
 
 def _shape(conn: Any, text: str, holes: int, candidate: int) -> ResultShape | None:
@@ -107,12 +114,9 @@ def _shape(conn: Any, text: str, holes: int, candidate: int) -> ResultShape | No
 
     def run(wrapped: str) -> Any:
         try:
-            conn.execute("SET @depmap_sql = %s", (wrapped,))
-            conn.execute("PREPARE depmap_shape FROM @depmap_sql")
-            names = [f"@depmap_p{i}" for i in range(holes)]
-            if names:
-                conn.execute("SET " + ", ".join(f"{n} = {CANDIDATES[candidate]}" for n in names))
-            return conn.execute("EXECUTE depmap_shape" + (f" USING {', '.join(names)}" if names else ""))
+            if _prepare(conn, "shape", wrapped) is not None:
+                return None
+            return conn.execute(_execute_with_values(conn, "depmap_shape", holes, candidate))
         except pymysql.Error:
             return None
         finally:

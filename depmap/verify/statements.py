@@ -31,7 +31,7 @@ from depmap.model import ACCESS, WRITE
 from depmap.verify import frozen_views
 from depmap.verify.frozen_views import ViewText, view_text
 from depmap.verify.result_shape import difference, is_reader, result_shape
-from depmap.verify.schema_apply import error_message
+from depmap.verify.schema_apply import engine_errors, error_message
 
 _BIND = re.compile(r"%\((?P<name>[A-Za-z_]\w*)\)s|%s|(?<![:\w]):(?P<named>[A-Za-z_]\w*)|\$(?P<number>\d+)|(?<![?\w])\?(?![?|&\w]|\s*')")
 _SCHEMA_STATEMENT = re.compile(r"\s*(CREATE|ALTER|DROP|COMMENT|GRANT|REVOKE)\b", re.I)
@@ -232,22 +232,13 @@ def _reader_shapes(conn: Any, statements: list[AppStatement], engine: str, befor
 
 def _cursor(conn: Any, text: str, engine: str, candidate: int = 0) -> Any:
     """`text` run with values of its parameters' types; its cursor, or None on the engine's error."""
-    if engine == "postgres":
-        import psycopg
-
-        try:
-            conn.execute("PREPARE depmap_shape AS " + text)
-            return conn.execute(_execute(conn, "depmap_shape", candidate))
-        except psycopg.Error:
-            return None
-        finally:
-            _deallocate(conn, "depmap_shape")
-    import sqlite3
-
     try:
-        return conn.execute(text, [_value("integer", candidate)] * len(_BIND.findall(text)))
-    except sqlite3.Error:
+        return _with_values(conn, text, engine, candidate)
+    except engine_errors():
         return None
+    finally:
+        if engine == "postgres":
+            _deallocate(conn, _PROBE)
 
 
 def change_as_deployed(names: Any, proposal_failed: bool, engine: str = "postgres") -> tuple[list[str], list[str]]:
@@ -377,31 +368,39 @@ def _value(kind: str, candidate: int) -> Any:
 
 
 def _run_rolled_back(conn: Any, text: str, engine: str, candidate: int = 0) -> str | None:
-    if engine == "postgres":
-        import psycopg
-
-        try:
-            with conn.transaction():
-                conn.execute(f"PREPARE depmap_probe AS {text}")
-                conn.execute(_execute(conn, "depmap_probe", candidate))
-                raise _RollBack
-        except _RollBack:
-            return None
-        except psycopg.Error as error:
-            return error_message(error)
-        finally:
-            _deallocate(conn, "depmap_probe")
-    import sqlite3
-
-    holes = len(_BIND.findall(text))
-    conn.execute("BEGIN")
+    """`text` run with values of its parameters' types inside a transaction rolled back; the
+    engine's error, or None."""
     try:
-        conn.execute(text, [_value("integer", candidate)] * holes)
+        if engine == "postgres":
+            with conn.transaction():
+                _with_values(conn, text, engine, candidate)
+                raise _RollBack
+        conn.execute("BEGIN")
+        try:
+            _with_values(conn, text, engine, candidate)
+        finally:
+            conn.execute("ROLLBACK")
         return None
-    except sqlite3.Error as error:
+    except _RollBack:
+        return None
+    except engine_errors() as error:
         return error_message(error)
     finally:
-        conn.execute("ROLLBACK")
+        if engine == "postgres":  # a prepared statement outlives the rolled-back transaction
+            _deallocate(conn, _PROBE)
+
+
+_PROBE = "depmap_probe"
+
+
+def _with_values(conn: Any, text: str, engine: str, candidate: int) -> Any:
+    """`text` executed with a value of each parameter's type; the engine's error raised. On
+    PostgreSQL it is PREPAREd as `_PROBE` first, so the parameters have types to choose values
+    by; the caller deallocates it."""
+    if engine == "postgres":
+        conn.execute(f"PREPARE {_PROBE} AS {text}")
+        return conn.execute(_execute(conn, _PROBE, candidate))
+    return conn.execute(text, [_value("integer", candidate)] * len(_BIND.findall(text)))
 
 
 def _deallocate(conn: Any, name: str) -> None:
