@@ -48,7 +48,14 @@ def sarif_document(reports: list[ImpactReport], run: RunInfo) -> dict[str, Any]:
     notifications = [_skipped(item) for item in run.skipped]
     notifications += [{"level": "warning", "message": {"text": problem}} for problem in run.problems]
     notifications += [{"level": "error", "message": {"text": error}} for error in errors]
-    invocation: dict[str, Any] = {"executionSuccessful": not errors, "commandLine": run.command}
+    return sarif_log(run, results, notifications, _run_properties(reports, run), successful=not errors)
+
+
+def sarif_log(run: Any, results: list[dict[str, Any]], notifications: list[dict[str, Any]], properties: dict[str, Any],
+              *, successful: bool = True) -> dict[str, Any]:
+    """One SARIF run of depmap around `results`: every rule, the invocation (`run.command`,
+    `run.version`, `run.project`) with its notifications, and the run's properties."""
+    invocation: dict[str, Any] = {"executionSuccessful": successful, "commandLine": run.command}
     if notifications:
         invocation["toolExecutionNotifications"] = notifications
     return {
@@ -59,7 +66,7 @@ def sarif_document(reports: list[ImpactReport], run: RunInfo) -> dict[str, Any]:
             "originalUriBaseIds": {SRCROOT: {"description": {"text": f"The scanned project folder, {run.project}."}}},
             "invocations": [invocation],
             "results": results,
-            "properties": _run_properties(reports, run),
+            "properties": properties,
         }],
     }
 

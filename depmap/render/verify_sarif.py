@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from depmap.impact.registry import RULES
-from depmap.render.sarif import SCHEMA, SRCROOT, _result, _rule
+from depmap.render.sarif import _result, sarif_log
 from depmap.verify.run import NOT_REPRODUCED
 
 
@@ -46,20 +46,7 @@ def verify_sarif(output: Any) -> dict[str, Any]:
     notifications += [{"level": "warning", "message": {"text": f"{result.target}: the engine rejected a schema statement: "
                                                                f"{rejected.error}: {rejected.statement}"}}
                       for result in output.results for rejected in result.rejected]
-    invocation: dict[str, Any] = {"executionSuccessful": True, "commandLine": output.command}
-    if notifications:
-        invocation["toolExecutionNotifications"] = notifications
-    return {
-        "$schema": SCHEMA,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {"name": "depmap", "version": output.version, "rules": [_rule(rule) for rule in RULES]}},
-            "originalUriBaseIds": {SRCROOT: {"description": {"text": f"The scanned project folder, {output.project}."}}},
-            "invocations": [invocation],
-            "results": results,
-            "properties": _run_properties(output),
-        }],
-    }
+    return sarif_log(output, results, notifications, _run_properties(output))
 
 
 def _unwritten(finding: Any, origin: Any) -> bool:
