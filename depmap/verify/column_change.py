@@ -279,14 +279,14 @@ def dependent_views(index: Any, ctx: Any, engine: str, known: list[Any]) -> list
 
     from depmap.impact.column_uses import dependents
     from depmap.verify.frozen_views import view_text
-    from depmap.verify.statements import AppStatement, _texts
+    from depmap.verify.statements import AppStatement, statement_texts
 
     found = []
     for dependent in dependents(ctx):
         loc = dependent.location
         if dependent.kind != "view" or not loc.path or any(k.path == loc.path and k.line <= loc.line <= k.last_line for k in known):
             continue
-        for first, last, text, dynamic in _texts(Path(index.root) / loc.path, loc.path, index.dialect):
+        for first, last, text, dynamic in statement_texts(Path(index.root) / loc.path, loc.path, index.dialect):
             view = None if dynamic or not first <= loc.line <= last else view_text(text, index.dialect, engine)
             if view is not None:
                 found.append(AppStatement(loc.path, first, last, text, False, view=view))

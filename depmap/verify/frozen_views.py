@@ -16,6 +16,7 @@ from sqlglot import exp
 from sqlglot.errors import SqlglotError
 
 from depmap.verify.names import table_sql
+from depmap.verify.schema_apply import engine_errors, error_message
 
 
 @dataclass(frozen=True)
@@ -42,8 +43,6 @@ def view_text(text: str, dialect: str, engine: str) -> ViewText | None:
 
 def create(conn: Any, engine: str, view: ViewText) -> str | None:
     """The view created (its schema too, on PostgreSQL); the engine's error, or None."""
-    from depmap.verify.schema_apply import engine_errors, error_message
-
     schema = view.name.split(".", 1)[0] if "." in view.name else None
     try:
         if schema and engine == "postgres":
@@ -55,8 +54,6 @@ def create(conn: Any, engine: str, view: ViewText) -> str | None:
 
 
 def drop(conn: Any, engine: str, view: ViewText) -> None:
-    from depmap.verify.schema_apply import engine_errors
-
     try:
         conn.execute(f"DROP VIEW IF EXISTS {table_sql(view.name)}" + (" CASCADE" if engine == "postgres" else ""))
     except engine_errors():
@@ -75,8 +72,6 @@ def frozen(conn: Any, view: ViewText) -> str | None:
 
 
 def _columns(conn: Any, text: str) -> list[str] | None:
-    from depmap.verify.schema_apply import engine_errors
-
     try:
         cursor = conn.execute(text + " LIMIT 0")
     except engine_errors():

@@ -65,9 +65,9 @@ def written_add_column(origin: Any, column: str, root: Path, dialect: str, engin
 
 
 def _written(file: Path, path: str, line: int, dialect: str) -> str | None:
-    from depmap.verify.statements import _texts
+    from depmap.verify.statements import statement_texts
 
-    for first, last, text, dynamic in _texts(file, path, dialect):
+    for first, last, text, dynamic in statement_texts(file, path, dialect):
         if first <= line <= last and not dynamic:
             return text.strip().rstrip(";")
     return None

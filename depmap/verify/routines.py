@@ -19,7 +19,7 @@ from depmap.model import ROUTINE, migration_order
 
 def routine_statements(index: Any, statements: list[Any]) -> list[str]:
     """CREATE FUNCTION statements for the functions `statements` call, in migration order."""
-    from depmap.verify.statements import _texts
+    from depmap.verify.statements import statement_texts
 
     latest: dict[str, Any] = {}
     for fact in sorted((f for f in index.facts if f.kind == ROUTINE and f.detail == "create_routine"), key=migration_order):
@@ -36,7 +36,7 @@ def routine_statements(index: Any, statements: list[Any]) -> list[str]:
         fact = latest[name]
         path = fact.location.path
         if path not in texts:
-            texts[path] = _texts(root / path, path, index.dialect)
+            texts[path] = statement_texts(root / path, path, index.dialect)
         text = next((t for first, last, t, dynamic in texts[path] if first <= fact.location.line <= last and not dynamic), None)
         if text:
             found.append(text.strip().rstrip(";"))

@@ -94,7 +94,7 @@ def collect(index: Any, table: str, engine: str) -> list[AppStatement]:
             continue
         path = fact.location.path
         if path not in texts_by_file:
-            texts_by_file[path] = _texts(root / path, path, index.dialect)
+            texts_by_file[path] = statement_texts(root / path, path, index.dialect)
         line = fact.location.statement_start
         for first, last, text, dynamic in texts_by_file[path]:
             if not first <= line <= last:
@@ -143,7 +143,10 @@ def tables_they_touch(index: Any, statements: list[AppStatement]) -> list[str]:
     return sorted(found)
 
 
-def _texts(file: Path, path: str, dialect: str) -> list[tuple[int, int, str, bool]]:
+def statement_texts(file: Path, path: str, dialect: str) -> list[tuple[int, int, str, bool]]:
+    """Every statement of a `.sql` or Python file, whole: (first line, last line, text, built at
+    run time), found as the scanners find them; shared by the re-runs, the migration's own
+    operations and the project's functions."""
     try:
         source = file.read_text(encoding="utf-8", errors="replace")
     except OSError:
