@@ -41,14 +41,20 @@ def sarif_document(reports: list[ImpactReport], run: RunInfo) -> dict[str, Any]:
     for report in reports:
         column = report.title
         for finding in report.findings:
-            if not finding.location.path and finding.location.symbol and report.spec.origin is None:
-                continue  # about the migration a proposal has not written: no file to annotate
+            if unwritten(finding, report.spec.origin):
+                continue
             results.append(_result(finding, column, rule_index.get(finding.rule), prefixed, seen, report.spec.origin))
     errors = [error for report in reports for error in report.errors]
     notifications = [_skipped(item) for item in run.skipped]
     notifications += [{"level": "warning", "message": {"text": problem}} for problem in run.problems]
     notifications += [{"level": "error", "message": {"text": error}} for error in errors]
     return sarif_log(run, results, notifications, _run_properties(reports, run), successful=not errors)
+
+
+def unwritten(finding: Finding, origin: Location | None) -> bool:
+    """About the migration a proposal has not written yet: no file to annotate, and GitHub code
+    scanning refuses a whole upload for one result without a location."""
+    return not finding.location.path and bool(finding.location.symbol) and origin is None
 
 
 def sarif_log(run: Any, results: list[dict[str, Any]], notifications: list[dict[str, Any]], properties: dict[str, Any],

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from depmap.impact.registry import RULES
-from depmap.render.sarif import _result, sarif_log
+from depmap.render.sarif import _result, sarif_log, unwritten
 from depmap.verify.run import NOT_REPRODUCED
 
 
@@ -28,7 +28,7 @@ def verify_sarif(output: Any) -> dict[str, Any]:
     for result, report, pairs in zip(output.results, output.reports, output.pairs()):
         origin = report.spec.origin
         for verdict, finding in pairs:
-            if _unwritten(finding, origin):
+            if unwritten(finding, origin):
                 continue
             entry = _result(finding, result.target, rule_index.get(finding.rule), prefixed, seen, origin)
             if verdict.status == NOT_REPRODUCED:
@@ -37,7 +37,7 @@ def verify_sarif(output: Any) -> dict[str, Any]:
             entry["properties"].update(verification=verdict.status, observed=verdict.observed, engine=result.engine)
             results.append(entry)
         for finding in result.findings:
-            if _unwritten(finding, origin):
+            if unwritten(finding, origin):
                 continue
             entry = _result(finding, result.target, rule_index.get(finding.rule), prefixed, seen, origin)
             entry["properties"].update(verification="measured", engine=result.engine)
@@ -47,11 +47,6 @@ def verify_sarif(output: Any) -> dict[str, Any]:
                                                                f"{rejected.error}: {rejected.statement}"}}
                       for result in output.results for rejected in result.rejected]
     return sarif_log(output, results, notifications, _run_properties(output))
-
-
-def _unwritten(finding: Any, origin: Any) -> bool:
-    """About the migration a proposal has not written yet: no file to annotate."""
-    return not finding.location.path and bool(finding.location.symbol) and origin is None
 
 
 def _run_properties(output: Any) -> dict[str, Any]:
