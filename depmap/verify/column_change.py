@@ -65,8 +65,17 @@ def change_as_deployed(names: Any, engine: str, old_type: str, not_null: bool, p
     if type_direction(old, new) == CONVERSION:
         back += f" USING {column}::{old_type}"
     change = [written_sql(names, engine)]
-    fit = _make_fit(names, old, new) if proposal_failed else None
+    fit = make_fit(names, old, new) if proposal_failed else None
     return ([fit] if fit else []) + change, [back]
+
+
+def on_mysql(db: Any, names: Any, ctx: Any) -> Any:
+    """MariaDB/MySQL's change as written and its undo, from the column as the engine holds it
+    (`mysql_column_change`); None when the table there has no such column."""
+    from depmap.impact.plan_sql import primary_key
+    from depmap.verify.mysql_column_change import prepare
+
+    return prepare(db, ctx.spec, primary_key(ctx), names.type)
 
 
 def sqlite_indexes(db: Any, table: str, column: str) -> list[tuple[str, str]]:
@@ -78,7 +87,7 @@ def sqlite_indexes(db: Any, table: str, column: str) -> list[tuple[str, str]]:
                 if any(info[2] == column for info in conn.execute(f'PRAGMA index_info("{name}")').fetchall())]
 
 
-def _make_fit(names: Any, old: SqlType, new: SqlType) -> str | None:
+def make_fit(names: Any, old: SqlType, new: SqlType) -> str | None:
     """The UPDATE that makes every row fit a narrower type (the plan's check-data step, done)."""
     t, c = names.table, names.column
     if new.family == "text" and new.args:
@@ -172,12 +181,12 @@ class _RollBack(Exception):
 
 
 def change_verdicts(findings: list[Any], spec: Any, proposal: Any, engine: str, table: str, rechecks: list[Any],
-                    queue: list[Any]) -> list[Verdict]:
+                    queue: list[Any], broken_views: dict[str, str] | None = None) -> list[Verdict]:
     """Each static finding of the change: those the change as written answers (`change_verdict`),
     the others as for an added column (a statement at the site, the lock queue)."""
     out = []
     for finding in findings:
-        answered = change_verdict(finding, spec, proposal, engine, rechecks)
+        answered = change_verdict(finding, spec, proposal, engine, rechecks, broken_views or {})
         if answered is None:
             out += verdicts([finding], proposal, engine, table, rechecks, queue)
             continue
@@ -186,8 +195,10 @@ def change_verdicts(findings: list[Any], spec: Any, proposal: Any, engine: str, 
     return out
 
 
-def change_verdict(finding: Any, spec: Any, proposal: Any, engine: str, rechecks: list[Any]) -> tuple[str, str] | None:
-    """The verdict of a finding the change as written speaks to; None for the others."""
+def change_verdict(finding: Any, spec: Any, proposal: Any, engine: str, rechecks: list[Any],
+                   broken_views: dict[str, str] | None = None) -> tuple[str, str] | None:
+    """The verdict of a finding the change as written speaks to; None for the others.
+    `broken_views`: MariaDB/MySQL's error for each view read after the change."""
     rule = finding.rule
     if not rechecks and proposal.error and finding.location.path and rule not in CHANGE_RULES and (
             spec.origin is None or finding.location.path != spec.origin.path):
@@ -199,6 +210,13 @@ def change_verdict(finding: Any, spec: Any, proposal: Any, engine: str, rechecks
             if named and not re.search(rf"\b{re.escape(named.group(1))}\b", finding.message):
                 return NOT_TESTABLE, f"the DROP COLUMN failed on another object first: {proposal.error}"
             return (CONFIRMED if refuses else NOT_REPRODUCED), f"the DROP COLUMN failed: {proposal.error}"
+        invalid = "left invalid" in finding.message  # MariaDB/MySQL: the DROP runs, the view fails on use
+        if invalid:
+            named = next((name for name in (broken_views or {}) if re.search(rf"\b{re.escape(name)}\b", finding.message)), None)
+            if named is None:
+                return NOT_TESTABLE, f"the DROP COLUMN succeeded ({_catalog_or_rewrite(proposal)}); the view was not created here"
+            return CONFIRMED, (f"the DROP COLUMN succeeded ({_catalog_or_rewrite(proposal)}) and the view {named} then "
+                               f"failed: {broken_views[named]}")
         if refuses or "succeeds" in finding.message:
             return (NOT_REPRODUCED if refuses else CONFIRMED), f"the DROP COLUMN succeeded ({_catalog_or_rewrite(proposal)})"
         return NOT_TESTABLE, "the index or constraint goes with the column; nothing the DROP itself shows"
@@ -236,8 +254,11 @@ def _catalog_or_rewrite(m: Any) -> str:
     return f"{what} in {m.seconds * 1000:,.1f} ms"
 
 
-def measure_written(db: Any, statement: str, table: str, statements: list[Any]) -> Any:
-    """The change as written, measured and rolled back, with the code's views in place."""
+def measure_written(db: Any, statement: str, table: str, statements: list[Any],
+                    restore: list[str] = ()) -> tuple[Any, dict[str, str]]:
+    """The change as written, measured and rolled back, with the code's views in place; and, on
+    MariaDB/MySQL, where the ALTER commits and `restore` puts the column back, the error each view
+    gives once the change is made (a view there is not updated with the column: it fails on use)."""
     from depmap.verify import frozen_views
     from depmap.verify.run import measure
 
@@ -246,13 +267,19 @@ def measure_written(db: Any, statement: str, table: str, statements: list[Any]) 
         if db.engine == "sqlite":
             conn.isolation_level = None
         made = [view for view in views if frozen_views.create(conn, db.engine, view) is None]
+    broken: dict[str, str] = {}
     try:
-        measured = measure(db, [statement], table, keep=False)[0]
+        measured = measure(db, [statement], table, keep=db.engine == "mysql")[0]
         if db.engine == "sqlite" and measured.rewrote is False:  # SQLite rewrites rows in place: the b-tree stays
             from dataclasses import replace
 
             measured = replace(measured, rewrote=None)
-        return measured
+        if db.engine == "mysql" and measured.error is None:
+            with db.connect(autocommit=True) as conn:
+                broken = {view.name: error for view in made if (error := frozen_views.read_error(conn, db.engine, view))}
+                for undo in restore:
+                    conn.execute(undo)
+        return measured, broken
     finally:
         with db.connect(autocommit=True) as conn:
             for view in made:

@@ -25,11 +25,12 @@ Errors = dict[int, str | None]
 
 
 def before_and_after(db: Any, statements: list[tuple[int, str, int]], change: list[str],
-                     undo: list[str], changed: dict[int, str | None]) -> tuple[Errors, Errors]:
+                     undo: list[str], changed: dict[int, str | None], *, by_name: bool = True) -> tuple[Errors, Errors]:
     """Each (number, text with `?`, count of `?`) prepared and run before `change`, executed after
     it; the engine's error or None, before and after. How a reader's result changed goes into
-    `changed` (result_shape). The change is then undone (what it added, dropped by name: a
-    foreign key first, which `undo`'s DROP COLUMN alone cannot)."""
+    `changed` (result_shape). The change is then undone: what it added, dropped by name (a
+    foreign key first, which `undo`'s DROP COLUMN alone cannot), or with `undo` when not
+    `by_name` (a drop, rename or type change adds nothing)."""
     from depmap.verify.mysql_measure import table_objects, undo as undo_change
 
     table = next((m.group(1) for m in map(_TABLE.match, change) if m), None)
@@ -41,7 +42,7 @@ def before_and_after(db: Any, statements: list[tuple[int, str, int]], change: li
                 before[number] = _first_that_runs(conn, number, holes, chosen)
         readers = [(n, text, holes) for n, text, holes in statements if before[n] is None and is_reader(text)]
         shapes = {n: _shape(conn, text, holes, chosen.get(n, 0)) for n, text, holes in readers}
-        snapshot = table_objects(conn, table) if table else None
+        snapshot = table_objects(conn, table) if table and by_name else None
         for statement in change:
             conn.execute(statement)
         try:
