@@ -371,7 +371,7 @@ def _measure_column_change(index, report, db, ctx, statements, loaded: _Loaded, 
             rechecks = []
             _progress(f"the change could not be made for the statements: {error_message(error)}")
         misfit = column_change.misfit_value(spec)
-        if misfit is not None and db.engine == "postgres" and rechecks:
+        if misfit is not None and db.engine in ("postgres", "mysql") and rechecks:
             failed = column_change.misfit_writers(db, statements, change, undo, misfit)
             rechecks = [Recheck(r.statement, r.before, failed[n], r.changed) if n in failed and r.status == "unaffected" else r
                         for n, r in enumerate(rechecks)]

@@ -124,7 +124,16 @@ _PARAMETER_TYPES = {"text": ("text", "character varying", "character"), "integer
 
 def misfit_writers(db: Any, statements: list[Any], change: list[str], undo: list[str], misfit: tuple[str, Any]) -> dict[int, str]:
     """PostgreSQL: each writer run with `misfit` in every parameter of that kind, before and after
-    the change, rolled back; the engine's error after, for those that ran before."""
+    the change, rolled back; the engine's error after, for those that ran before. MariaDB/MySQL,
+    whose prepared statements do not say their parameters' types: `misfit` in one parameter at a
+    time (`mysql_statements.misfit_errors`)."""
+    if db.engine == "mysql":
+        from depmap.verify.mysql_statements import misfit_errors
+        from depmap.verify.statements import _BIND
+
+        live = [(n, s.text, len(_BIND.findall(s.text))) for n, s in enumerate(statements)
+                if s.writes and not s.dynamic and s.view is None]
+        return misfit_errors(db, live, change, undo, misfit[1])
     import psycopg
     from psycopg import sql
 
