@@ -354,12 +354,14 @@ def _measure_column_change(index, report, db, ctx, statements, loaded: _Loaded, 
     mysql = column_change.on_mysql(db, names, ctx) if db.engine == "mysql" else None
     if db.engine == "mysql" and mysql is None:
         raise UserError(f"{db.label()} built {table} without {spec.column}: give its DDL with --schema-sql FILE")
-    written = mysql.written if mysql else column_change.written_sql(names, db.engine)
+    written = mysql.written if mysql else column_change.written_sql(names, db.engine, ctx, index.dialect)
     try:
         proposal, broken_views = column_change.measure_written(db, written, table, views, mysql.restore if mysql else ())
         _progress("re-running the code's statements on the table before and after the change")
         if mysql:
             change, undo = mysql.as_deployed(names, old_type, proposal.error is not None), mysql.restore
+        elif db.engine == "sqlite" and spec.change == "set_type":  # rebuilt with the new type, and back
+            change, undo = [written], [column_change.rebuild_script(ctx, old_type, index.dialect)]
         else:
             change, undo = column_change.change_as_deployed(names, db.engine, old_type, bool(column and column.nullable is False),
                                                             proposal.error is not None, any(s.view is not None for s in statements),

@@ -328,7 +328,8 @@ def _set_type(ctx: ImpactContext, names: Names) -> list[Draft]:
     if cost.unsupported:
         code = [("alembic", f'with op.batch_alter_table("{spec.table}") as batch_op:\n    batch_op.alter_column("{spec.column}", type_=...)  # {new.written}')] \
             if "alembic" in ctx.frameworks else []
-        drafts.append(("rebuild", "Rebuild the table with the new type", [*cost.reasons, _lock_note(ctx)], [], [], code))
+        drafts.append(("rebuild", "Rebuild the table with the new type", [*cost.reasons, *_rebuild_note(ctx, new)],
+                       _rebuild(ctx, new), [], code))
     elif not cost.rewrites:
         alter = Statement(alter_type_sql(names, new.written, not_null, convert=direction == CONVERSION, default=default))
         statements = lock_statements(dialect) + _around_views(ctx, [alter], "its definition")
@@ -355,6 +356,28 @@ def _set_type(ctx: ImpactContext, names: Names) -> list[Draft]:
         description.append(f"Declare {item.model.class_name}.{item.field.name} ({item.field.path}:{item.field.line}) as `{line}`.")
     drafts.append(("deploy-code", "Deploy the code for the new type", description, [], readers, []))
     return drafts
+
+
+def _rebuild(ctx: ImpactContext, new: SqlType) -> list[Statement]:
+    """SQLite's rebuild of the table (`sqlite_rebuild`), one script: it only works whole."""
+    from depmap.impact.sqlite_rebuild import rebuild_statements, script
+
+    statements, _ = rebuild_statements(ctx.catalog, ctx.spec.table, ctx.spec.column, new.written, ctx.root, ctx.dialect.name)
+    return [Statement(script(statements))] if statements else []
+
+
+def _rebuild_note(ctx: ImpactContext, new: SqlType) -> list[str]:
+    from depmap.impact.sqlite_rebuild import rebuild_statements
+
+    if ctx.dialect.family != SQLITE:
+        return []
+    _, notes = rebuild_statements(ctx.catalog, ctx.spec.table, ctx.spec.column, new.written, ctx.root, ctx.dialect.name)
+    said = ("It runs with foreign keys off, in one transaction: create the new table, copy the rows, drop the old one, "
+            "rename the new one, recreate its indexes and the views over it, check the foreign keys, commit. Every other "
+            "connection waits for the database's write lock meanwhile. SQLite converts a copied value to the new type's "
+            "affinity only when that is lossless ('42' becomes 42 in an INTEGER column; 'n/a' stays text) and enforces no "
+            "VARCHAR length.")
+    return [said, *notes]
 
 
 def _postgres_rewrite(ctx: ImpactContext, names: Names, new: SqlType, convert: bool, one_alter: str,

@@ -25,9 +25,12 @@ SAVED = "depmap_dropped_column"  # the copy of a dropped column's values, for th
 CHANGE_RULES = ("column-has-dependents", "column-type-rewrite", "no-remaining-use")
 
 
-def written_sql(names: Any, engine: str) -> str:
-    """The change as a migration writes it (PostgreSQL/SQLite syntax)."""
+def written_sql(names: Any, engine: str, ctx: Any = None, dialect: str = "postgres") -> str:
+    """The change as a migration writes it (PostgreSQL/SQLite syntax); a type change on SQLite, which
+    has no ALTER COLUMN, as the rebuild of the table from `ctx`'s catalog (`sqlite_rebuild`, one script)."""
     spec = names.spec
+    if engine == "sqlite" and spec.change == SET_TYPE and ctx is not None:
+        return rebuild_script(ctx, spec.type or "", dialect)
     if spec.change == DROP:
         return f"ALTER TABLE {names.table} DROP COLUMN {names.column}"
     if spec.change == RENAME:
@@ -36,6 +39,12 @@ def written_sql(names: Any, engine: str) -> str:
 
     old, new = SqlType.of(spec.old_type or ""), SqlType.of(spec.type or "")
     return alter_type_sql(names, new.written, False, convert=type_direction(old, new) == CONVERSION)
+
+
+def rebuild_script(ctx: Any, new_type: str, dialect: str) -> str:
+    from depmap.impact.sqlite_rebuild import rebuild_statements, script
+
+    return script(rebuild_statements(ctx.catalog, ctx.spec.table, ctx.spec.column, new_type, ctx.root, dialect)[0])
 
 
 def change_as_deployed(names: Any, engine: str, old_type: str, not_null: bool, proposal_failed: bool,

@@ -283,8 +283,11 @@ def placeholder_value(kind: str) -> str:
 
 
 def _run_all(conn: Any, statements: list[str]) -> None:
+    from depmap.impact.sqlite_rebuild import split
+
     for statement in statements:
-        conn.execute(statement)
+        for part in split(statement):  # SQLite's rebuild of a table is one script
+            conn.execute(part).fetchall()
 
 
 def run_all_rolled_back(conn: Any, statements: list[AppStatement], chosen: dict[int, int]) -> dict[int, str | None]:
