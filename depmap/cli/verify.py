@@ -352,6 +352,7 @@ def _measure_column_change(index, report, db, ctx, statements, loaded: _Loaded, 
                                                                                           column.extra.get("size") if column else None))
     views = statements + column_change.dependent_views(index, ctx, db.engine, statements)
     mysql = column_change.on_mysql(db, names, ctx) if db.engine == "mysql" else None
+    kept = None  # SQLite: the values a type change kept as they were
     if db.engine == "mysql" and mysql is None:
         raise UserError(f"{db.label()} built {table} without {spec.column}: give its DDL with --schema-sql FILE")
     written = mysql.written if mysql else column_change.written_sql(names, db.engine, ctx, index.dialect)
@@ -362,6 +363,8 @@ def _measure_column_change(index, report, db, ctx, statements, loaded: _Loaded, 
             change, undo = mysql.as_deployed(names, old_type, proposal.error is not None), mysql.restore
         elif db.engine == "sqlite" and spec.change == "set_type":  # rebuilt with the new type, and back
             change, undo = [written], [column_change.rebuild_script(ctx, old_type, index.dialect)]
+            if not proposal.error:
+                kept = column_change.kept_as_they_were(db, table, spec.column, change, undo, names.type)
         else:
             change, undo = column_change.change_as_deployed(names, db.engine, old_type, bool(column and column.nullable is False),
                                                             proposal.error is not None, any(s.view is not None for s in statements),
@@ -400,7 +403,7 @@ def _measure_column_change(index, report, db, ctx, statements, loaded: _Loaded, 
         target=f"{table}.{spec.column}", table=table, engine=db.label(), rows=dict(loaded.fill.rows),
         load_seconds=loaded.seconds, schema_statements=len(loaded.schema.statements), rejected=loaded.rejected,
         schema_notes=list(loaded.schema.notes), proposal=proposal, steps=steps,
-        verdicts=column_change.change_verdicts(static, spec, proposal, db.engine, table, rechecks, queue, broken_views),
+        verdicts=column_change.change_verdicts(static, spec, proposal, db.engine, table, rechecks, queue, broken_views, kept),
         findings=measured_findings(proposal, static, table, max_lock_ms, where,
                                    (production or loaded.rows) / max(loaded.fill.rows.get(table, loaded.rows), 1))
         + statement_findings(rechecks, static, adds=False),

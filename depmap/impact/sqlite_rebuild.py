@@ -27,14 +27,15 @@ def rebuild_statements(catalog: Catalog, table: str, column: str, new_type: str,
                        dialect: str) -> tuple[list[str], list[str]]:
     """The procedure's statements for `table` with `column` of `new_type`, and what it could not
     write (a trigger's body, a view without SQL)."""
-    from depmap.verify.schema_writer import SchemaWriter, tables_read
+    from depmap.verify.schema_writer import tables_read
     from depmap.verify.view_sql import view_sql
 
     known = catalog.get(table)
     if known is None or column not in known.columns:
         return [], []
-    writer = SchemaWriter(catalog, "sqlite", dialect)
-    temporary = f"{table}_new"
+    writer = _as_written_class()(catalog, "sqlite", dialect)
+    writer.given = (temporary_name(table), column, new_type)
+    temporary = temporary_name(table)
     changed = replace(known, name=temporary, columns={name: (replace(c, type=new_type) if name == column else c)
                                                       for name, c in known.columns.items()})
     create = writer.create_table(changed, set(catalog.tables), [])
@@ -57,6 +58,31 @@ def rebuild_statements(catalog: Catalog, table: str, column: str, new_type: str,
     return statements, notes
 
 
+def temporary_name(table: str) -> str:
+    return f"{table}_new"
+
+
+def _as_written_class():
+    from depmap.verify.column_types import EngineType
+    from depmap.verify.schema_writer import SchemaWriter
+
+    class AsWritten(SchemaWriter):
+        """Types as the project's SQLite DDL declares them (the rebuild keeps every other column as
+        it is), the changed column's as given; ORM-declared types translated as verify does."""
+
+        given: tuple[str, str, str] = ("", "", "")
+
+        def column_type(self, table, column):  # type: ignore[no-untyped-def]
+            kind = super().column_type(table, column)
+            if (table.name, column.name) == self.given[:2]:
+                return EngineType(self.given[2], auto=kind.auto)
+            if self.dialect == "sqlite" and column.type and column.type.isupper():  # the catalog's SQL types are upper-case
+                return EngineType("INTEGER" if kind.auto else column.type, auto=kind.auto, check=kind.check)
+            return kind
+
+    return AsWritten
+
+
 def script(statements: list[str]) -> str:
     """The procedure as one script, the way `verify` runs it (and SQLite's shell would)."""
     return SEPARATOR.join(statements)
@@ -65,3 +91,22 @@ def script(statements: list[str]) -> str:
 def split(text: str) -> list[str]:
     """A script back into its statements."""
     return [part for part in text.split(SEPARATOR) if part.strip()]
+
+
+def affinity(declared: str) -> str:
+    """SQLite's type affinity of a declared type (https://www.sqlite.org/datatype3.html#determination_of_column_affinity)."""
+    upper = declared.upper()
+    if "INT" in upper:
+        return "INTEGER"
+    if any(word in upper for word in ("CHAR", "CLOB", "TEXT")):
+        return "TEXT"
+    if "BLOB" in upper or not upper.strip():
+        return "BLOB"
+    if any(word in upper for word in ("REAL", "FLOA", "DOUB")):
+        return "REAL"
+    return "NUMERIC"
+
+
+# The storage classes a value of each affinity ends up in when it converts.
+STORED_AS = {"INTEGER": ("integer",), "REAL": ("real",), "NUMERIC": ("integer", "real"), "TEXT": ("text",),
+             "BLOB": ("integer", "real", "text", "blob")}

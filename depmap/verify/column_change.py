@@ -78,6 +78,28 @@ def change_as_deployed(names: Any, engine: str, old_type: str, not_null: bool, p
     return ([fit] if fit else []) + change, [back]
 
 
+def kept_as_they_were(db: Any, table: str, column: str, change: list[str], undo: list[str], new_type: str) -> tuple[int, int, str]:
+    """SQLite: after the rebuild with `new_type`, how many non-NULL values did not convert to its
+    affinity (type affinity keeps them as they were: 'n/a' stays text in an INTEGER column), of
+    how many; and the storage classes they kept. The rebuild is then undone."""
+    from depmap.impact.sqlite_rebuild import STORED_AS, affinity
+    from depmap.verify.names import quoted, table_sql
+    from depmap.verify.statements import _run_all
+
+    wanted = STORED_AS[affinity(new_type)]
+    with db.connect(autocommit=True) as conn:
+        conn.isolation_level = None
+        _run_all(conn, change)
+        try:
+            name = quoted(column)
+            kinds = conn.execute(f"SELECT typeof({name}), count(*) FROM {table_sql(table)} WHERE {name} IS NOT NULL "
+                                 f"GROUP BY 1 ORDER BY 1").fetchall()
+        finally:
+            _run_all(conn, undo)
+    kept = [(kind, count) for kind, count in kinds if kind not in wanted]
+    return sum(c for _, c in kept), sum(c for _, c in kinds), ", ".join(kind for kind, _ in kept)
+
+
 def on_mysql(db: Any, names: Any, ctx: Any) -> Any:
     """MariaDB/MySQL's change as written and its undo, from the column as the engine holds it
     (`mysql_column_change`); None when the table there has no such column."""
@@ -199,12 +221,13 @@ class _RollBack(Exception):
 
 
 def change_verdicts(findings: list[Any], spec: Any, proposal: Any, engine: str, table: str, rechecks: list[Any],
-                    queue: list[Any], broken_views: dict[str, str] | None = None) -> list[Verdict]:
+                    queue: list[Any], broken_views: dict[str, str] | None = None,
+                    kept: tuple[int, int, str] | None = None) -> list[Verdict]:
     """Each static finding of the change: those the change as written answers (`change_verdict`),
     the others as for an added column (a statement at the site, the lock queue)."""
     out = []
     for finding in findings:
-        answered = change_verdict(finding, spec, proposal, engine, rechecks, broken_views or {})
+        answered = change_verdict(finding, spec, proposal, engine, rechecks, broken_views or {}, kept)
         if answered is None:
             out += verdicts([finding], proposal, engine, table, rechecks, queue)
             continue
@@ -214,9 +237,10 @@ def change_verdicts(findings: list[Any], spec: Any, proposal: Any, engine: str, 
 
 
 def change_verdict(finding: Any, spec: Any, proposal: Any, engine: str, rechecks: list[Any],
-                   broken_views: dict[str, str] | None = None) -> tuple[str, str] | None:
+                   broken_views: dict[str, str] | None = None, kept: tuple[int, int, str] | None = None) -> tuple[str, str] | None:
     """The verdict of a finding the change as written speaks to; None for the others.
-    `broken_views`: MariaDB/MySQL's error for each view read after the change."""
+    `broken_views`: MariaDB/MySQL's error for each view read after the change; `kept`: SQLite's
+    values that kept another type through the rebuild (`kept_as_they_were`)."""
     rule = finding.rule
     if not rechecks and proposal.error and finding.location.path and rule not in CHANGE_RULES and (
             spec.origin is None or finding.location.path != spec.origin.path):
@@ -261,6 +285,12 @@ def change_verdict(finding: Any, spec: Any, proposal: Any, engine: str, rechecks
             and finding.location.line == spec.origin.line):
         if proposal.error:
             return CONFIRMED, f"the ALTER failed on the rows: {proposal.error}"
+        if kept is not None:
+            count, total, kinds = kept
+            what = (f"{count:,} of {total:,} values did not convert and were kept as {kinds} (type affinity), which "
+                    "readers still get" if count else f"all {total:,} values converted")
+            return NOT_REPRODUCED, (f"SQLite rebuilt the table without an error ({_catalog_or_rewrite(proposal)}) and checks "
+                                    f"no length: {what}")
         return NOT_REPRODUCED, f"every row fit the new type: the ALTER ran ({_catalog_or_rewrite(proposal)})"
     return None
 
