@@ -289,7 +289,7 @@ def change_verdict(finding: Any, spec: Any, proposal: Any, engine: str, rechecks
             count, total, kinds = kept
             what = (f"{count:,} of {total:,} values did not convert and were kept as {kinds} (type affinity), which "
                     "readers still get" if count else f"all {total:,} values converted")
-            return NOT_REPRODUCED, (f"SQLite rebuilt the table without an error ({_catalog_or_rewrite(proposal)}) and checks "
+            return (CONFIRMED if count else NOT_REPRODUCED), (f"SQLite rebuilt the table without an error ({_catalog_or_rewrite(proposal)}) and checks "
                                     f"no length: {what}")
         return NOT_REPRODUCED, f"every row fit the new type: the ALTER ran ({_catalog_or_rewrite(proposal)})"
     return None

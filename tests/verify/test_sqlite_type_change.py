@@ -82,18 +82,37 @@ def test_verify_runs_the_rebuild_and_the_values_that_do_not_convert_stay_text(sq
     found = [(v["rule"], v["path"], v["line"], v["status"], re.sub(r"[\d.,]+ ms", "N ms", v["observed"]))
              for v in document["verdicts"]]
     assert found == [
-        ("type-change-breaks", "inventory/products.py", 11, "not reproduced", "the statement ran the same before and after the change"),
         ("column-type-rewrite", None, None, "confirmed", "rewrote the table in N ms"),
         # the generated stock values are words: not one converts, and no error says so
-        ("type-change-breaks", None, None, "not reproduced",
+        ("type-change-breaks", None, None, "confirmed",
          "SQLite rebuilt the table without an error (rewrote the table in N ms) and checks no length: 2,700 of 2,700 values "
          "did not convert and were kept as text (type affinity), which readers still get"),
         ("type-change-breaks", "inventory/products.py", 3, "not reproduced", "the statement ran the same before and after the change"),
+        ("type-change-breaks", "inventory/products.py", 11, "not reproduced", "the statement ran the same before and after the change"),
         ("type-change-breaks", "inventory/products.py", 15, "not reproduced", "the statement ran the same before and after the change"),
     ]
     assert [(s["line"], s["status"]) for s in document["statements"]] == [(3, "unaffected"), (11, "unaffected"), (15, "unaffected")]
     [rebuilt] = [m for step in document["plan"] for m in step["statements"]]  # the plan's own rebuild, kept
     assert (rebuilt["statement"], rebuilt["error"], rebuilt["rewrote"]) == (script(REBUILD), None, True)
+
+
+def test_the_static_rule_says_sqlite_refuses_nothing(tmp_path: Path) -> None:
+    root = write_files(tmp_path, INVENTORY)
+
+    def findings(column: str, new_type: str) -> list[tuple]:
+        done = subprocess.run([*depmap_command(), "impact", column, "--set-type", new_type, "--format", "json", "--no-cache", "-q"],
+                              cwd=root, capture_output=True, text=True, timeout=120)
+        return [(f["severity"], f["path"], f["line"], f["message"]) for f in json.loads(done.stdout)["findings"]
+                if f["rule"] == "type-change-breaks"]
+
+    converted = findings("products.stock", "integer")
+    assert converted[0] == (
+        "warning", None, None, "Changing products.stock from TEXT to INTEGER is a conversion: SQLite's rebuild fails on no row: "
+        "a value that does not convert to INTEGER losslessly is kept as it was (type affinity: 'n/a' stays text in an INTEGER "
+        "column), so readers get both kinds.")
+    assert ("warning", "inventory/products.py", 11, "Writes products.stock at inventory/products.py:11: values that fit TEXT "
+            "but not INTEGER are stored as they are once the type changes (SQLite's type affinity refuses nothing).") in converted
+    assert findings("products.sku", "varchar(5)") == []  # one affinity: SQLite stores the same, checks no length
 
 
 def test_type_affinity_converts_only_what_converts_losslessly(sqlite_db) -> None:
