@@ -336,6 +336,7 @@ def _measure_change(report, db, ctx, statements, loaded: _Loaded, max_lock_ms: i
 def _measure_column_change(index, report, db, ctx, statements, loaded: _Loaded, max_lock_ms: int):
     """A drop, rename or type change: as written (with the code's views in place), the code's
     statements before and after it, the lock queue, the plan's SQL steps."""
+    from depmap.dialects.column_changes import SqlType
     from depmap.impact.column_uses import existing_column
     from depmap.impact.finding import NEW_MIGRATION
     from depmap.impact.plan_change import current_sql_type
@@ -360,7 +361,8 @@ def _measure_column_change(index, report, db, ctx, statements, loaded: _Loaded, 
         proposal, broken_views = column_change.measure_written(db, written, table, views, mysql.restore if mysql else ())
         _progress("re-running the code's statements on the table before and after the change")
         if mysql:
-            change, undo = mysql.as_deployed(names, old_type, proposal.error is not None), mysql.restore
+            fit = column_change.make_fit(names, SqlType.of(old_type), SqlType.of(spec.type or "")) if proposal.error else None
+            change, undo = mysql.as_deployed(fit), mysql.restore
         elif db.engine == "sqlite" and spec.change == "set_type":  # rebuilt with the new type, and back
             change, undo = [written], [column_change.rebuild_script(ctx, old_type, index.dialect)]
             if not proposal.error:

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from depmap.dialects.capabilities import Dialect, quote_identifier
-from depmap.dialects.column_changes import SqlType
 from depmap.impact.spec import DROP, RENAME, SET_TYPE
 from depmap.verify.mysql_engine import quote
 
@@ -117,14 +116,10 @@ class MysqlChange:
     written: str
     restore: tuple[str, ...]
 
-    def as_deployed(self, names: Any, old_type: str, proposal_failed: bool) -> list[str]:
-        """What the code's statements meet: a narrowing the rows did not fit is made after the
-        rows are made to fit, as the plan's first step asks."""
-        from depmap.verify.column_change import make_fit
-
-        fit = make_fit(names, SqlType.of(old_type), SqlType.of(names.spec.type or "")) \
-            if proposal_failed and self.change == SET_TYPE else None
-        return ([fit] if fit else []) + [self.written]
+    def as_deployed(self, fit: str | None) -> list[str]:
+        """What the code's statements meet: a narrowing the rows did not fit is made after `fit`
+        makes the rows fit, as the plan's first step asks."""
+        return ([fit] if fit and self.change == SET_TYPE else []) + [self.written]
 
     def clean_up(self, db: Any) -> None:
         """The copy of a dropped column, dropped once every run of the change is undone."""

@@ -287,7 +287,7 @@ def _run_all(conn: Any, statements: list[str]) -> None:
 
     for statement in statements:
         for part in split(statement):  # SQLite's rebuild of a table is one script
-            conn.execute(part).fetchall()
+            conn.execute(part)
 
 
 def run_all_rolled_back(conn: Any, statements: list[AppStatement], chosen: dict[int, int]) -> dict[int, str | None]:
