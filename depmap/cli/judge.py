@@ -148,15 +148,15 @@ def in_github_actions() -> bool:
 
 
 def _change(column_type: str | None, not_null: bool, default: str | None, drop: bool, new_name: str | None,
-            set_type: str | None) -> str:
+            set_type: str | None, command: str) -> str:
     """Which change the options ask about; --drop, --rename and --set-type exclude each other and
-    the options of a new column."""
+    the options of a new column. `command` is the one that was run, named in the message."""
     from depmap.impact.spec import ADD, DROP, RENAME, SET_TYPE
 
     chosen = [(flag, change) for flag, change, given in (("--drop", DROP, drop), ("--rename", RENAME, new_name is not None),
                                                          ("--set-type", SET_TYPE, set_type is not None)) if given]
     if len(chosen) > 1:
-        raise UserError(f"{chosen[0][0]} and {chosen[1][0]} ask about different changes; run impact once for each")
+        raise UserError(f"{chosen[0][0]} and {chosen[1][0]} ask about different changes; run {command} once for each")
     if chosen:
         extra = [name for name, given in (("--type", column_type is not None), ("--not-null", not_null), ("--default", default is not None)) if given]
         if extra:
@@ -304,7 +304,7 @@ def impact(obj: dict, target: str, column_type: str | None, not_null: bool, defa
            new_name: str | None, set_type: str | None, path: str, dialect: str | None, server_version: str | None,
            output_format: str | None, outputs: tuple[str, ...], link_base: str | None, fail_on: str) -> None:
     """What adding TABLE.COLUMN breaks (or dropping, renaming or retyping it), and how to roll it out."""
-    change = _change(column_type, not_null, default, drop, new_name, set_type)
+    change = _change(column_type, not_null, default, drop, new_name, set_type, "impact")
     index, reports = _impact_reports(obj, target, column_type, not_null, default, path, dialect, server_version, change,
                                      new_name, set_type)
     _publish("impact", reports, index, _run_info(index, link_base), output_format, outputs)
@@ -319,7 +319,7 @@ def report(obj: dict, target: str, column_type: str | None, not_null: bool, defa
            new_name: str | None, set_type: str | None, path: str, dialect: str | None, server_version: str | None,
            output_format: str | None, outputs: tuple[str, ...], link_base: str | None, fail_on: str) -> None:
     """`impact` as a self-contained HTML page to attach to a pull request (-o impact.html)."""
-    change = _change(column_type, not_null, default, drop, new_name, set_type)
+    change = _change(column_type, not_null, default, drop, new_name, set_type, "report")
     index, reports = _impact_reports(obj, target, column_type, not_null, default, path, dialect, server_version, change,
                                      new_name, set_type)
     _publish("impact", reports, index, _run_info(index, link_base), output_format or "html", outputs)

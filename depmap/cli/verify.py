@@ -64,15 +64,13 @@ def verify(obj: dict, target: str | None, column_type: str | None, not_null: boo
 
     if target and (migrations or base_ref):
         raise UserError("give TABLE.COLUMN, or --migration FILE / --diff BASE_REF, not both")
-    change = _change(column_type, not_null, default, drop, new_name, set_type)
+    change = _change(column_type, not_null, default, drop, new_name, set_type, "verify")
     if not target and change != "add":
         raise UserError("--drop, --rename and --set-type go with TABLE.COLUMN; a migration's own changes are verified as written")
     if not target and not migrations and not base_ref:
         raise UserError("name TABLE.COLUMN to verify a proposal, or --migration FILE / --diff BASE_REF (e.g. --diff origin/main)")
     targets = _output_targets(outputs, output_format)  # a suffix that names no format: said before the run
     chosen = _engine(engine, _dialect(load_index(path, dialect, obj["debug"]), dialect, None).family)
-    if change != "add" and chosen == "mysql":
-        raise UserError("verify runs a drop, rename or type change on PostgreSQL and SQLite; pass --engine postgres or sqlite")
     stats = _statistics(statistics)
     try:
         if dsn:
@@ -142,10 +140,6 @@ def _run_migrations(obj: dict, db, path: str, dialect: str | None, chosen: str, 
     dialect_now = _dialect(index, dialect, version, chosen)
     specs, problems = specs_from_migrations(index, checked, changed_lines)
     specs, problems = _with_column_changes(index, checked, changed_lines, dialect_now, specs, problems)
-    if db.engine == "mysql":  # the drop, rename and type change run on PostgreSQL and SQLite only
-        problems = list(problems) + [f"{s.origin.path}:{s.origin.line}: {s.verb} {s.table}.{s.column} is not verified on "
-                                     f"{db.label()}; run verify with --engine postgres or sqlite" for s in specs if not s.adds]
-        specs = [s for s in specs if s.adds]
     changed = {spec.origin.path for spec in specs if spec.origin is not None} | set(checked)
     before = before_change(index.facts, changed)
     results, judged = [], []
@@ -342,6 +336,7 @@ def _measure_change(report, db, ctx, statements, loaded: _Loaded, max_lock_ms: i
 def _measure_column_change(index, report, db, ctx, statements, loaded: _Loaded, max_lock_ms: int):
     """A drop, rename or type change: as written (with the code's views in place), the code's
     statements before and after it, the lock queue, the plan's SQL steps."""
+    from depmap.dialects.column_changes import SqlType
     from depmap.impact.column_uses import existing_column
     from depmap.impact.finding import NEW_MIGRATION
     from depmap.impact.plan_change import current_sql_type
@@ -356,31 +351,51 @@ def _measure_column_change(index, report, db, ctx, statements, loaded: _Loaded, 
     column = existing_column(ctx)
     old_type = sql_type(ctx.dialect, spec.old_type if spec.old_type else current_sql_type(ctx, column.type if column else spec.type,
                                                                                           column.extra.get("size") if column else None))
-    written = column_change.written_sql(names, db.engine)
-    views = statements + column_change.dependent_views(index, ctx, db.engine,
-                                                       statements)
-    proposal = column_change.measure_written(db, written, table, views)
-    _progress("re-running the code's statements on the table before and after the change")
-    change, undo = column_change.change_as_deployed(names, db.engine, old_type, bool(column and column.nullable is False),
-                                                    proposal.error is not None, any(s.view is not None for s in statements),
-                                                    column_change.sqlite_indexes(db, table, spec.column)
-                                                    if db.engine == "sqlite" and spec.change == "drop" else [])
+    views = statements + column_change.dependent_views(index, ctx, db.engine, statements)
+    mysql = column_change.on_mysql(db, names, ctx) if db.engine == "mysql" else None
+    kept = None  # SQLite: the values a type change kept as they were
+    if db.engine == "mysql" and mysql is None:
+        raise UserError(f"{db.label()} built {table} without {spec.column}: give its DDL with --schema-sql FILE")
+    written = mysql.written if mysql else column_change.written_sql(names, db.engine, ctx, index.dialect)
     try:
-        rechecks = recheck(db, statements, change, undo)
-    except engine_errors() as error:  # the change cannot be deployed here at all: nothing the statements meet
-        rechecks = []
-        _progress(f"the change could not be made for the statements: {error_message(error)}")
-    misfit = column_change.misfit_value(spec)
-    if misfit is not None and db.engine == "postgres" and rechecks:
-        failed = column_change.misfit_writers(db, statements, change, undo, misfit)
-        rechecks = [Recheck(r.statement, r.before, failed[n], r.changed) if n in failed and r.status == "unaffected" else r
-                    for n, r in enumerate(rechecks)]
-    queue = []
-    if db.engine == "postgres" and not proposal.error:
-        from depmap.verify.queue import lock_queues
+        proposal, broken_views = column_change.measure_written(db, written, table, views, mysql.restore if mysql else ())
+        _progress("re-running the code's statements on the table before and after the change")
+        if mysql:
+            fit = column_change.make_fit(names, SqlType.of(old_type), SqlType.of(spec.type or "")) if proposal.error else None
+            change, undo = mysql.as_deployed(fit), mysql.restore
+        elif db.engine == "sqlite" and spec.change == "set_type":  # rebuilt with the new type, and back
+            change, undo = [written], [column_change.rebuild_script(ctx, old_type, index.dialect)]
+            if not proposal.error:
+                kept = column_change.kept_as_they_were(db, table, spec.column, change, undo, names.type)
+        else:
+            change, undo = column_change.change_as_deployed(names, db.engine, old_type, bool(column and column.nullable is False),
+                                                            proposal.error is not None, any(s.view is not None for s in statements),
+                                                            column_change.sqlite_indexes(db, table, spec.column)
+                                                            if db.engine == "sqlite" and spec.change == "drop" else [])
+        try:
+            rechecks = recheck(db, statements, change, undo, undo_by_name=mysql is None)
+        except engine_errors() as error:  # the change cannot be deployed here at all: nothing the statements meet
+            rechecks = []
+            _progress(f"the change could not be made for the statements: {error_message(error)}")
+        misfit = column_change.misfit_value(spec)
+        if misfit is not None and db.engine in ("postgres", "mysql") and rechecks:
+            failed = column_change.misfit_writers(db, statements, change, undo, misfit)
+            rechecks = [Recheck(r.statement, r.before, failed[n], r.changed) if n in failed and r.status == "unaffected" else r
+                        for n, r in enumerate(rechecks)]
+        queue = []
+        if db.engine == "postgres" and not proposal.error:
+            from depmap.verify.queue import lock_queues
 
-        _progress("measuring the lock queue behind the ALTER, without and with a lock timeout")
-        queue = lock_queues(db, names.table, proposal.statement, QUEUE_TIMEOUT_MS)
+            _progress("measuring the lock queue behind the ALTER, without and with a lock timeout")
+            queue = lock_queues(db, names.table, proposal.statement, QUEUE_TIMEOUT_MS)
+        elif mysql and not proposal.error:
+            from depmap.verify.mysql_queue import lock_queues as mysql_lock_queues
+
+            _progress("measuring the lock queue behind the ALTER, without and with lock_wait_timeout")
+            queue = mysql_lock_queues(db, table, proposal.statement, QUEUE_TIMEOUT_MS, restore=mysql.restore)
+    finally:
+        if mysql:
+            mysql.clean_up(db)
     column_change.create_views(db, views)  # the plan drops and recreates them
     steps = run_plan(db, report.plan, table, old_type, _progress)
     static = report.judged
@@ -390,7 +405,7 @@ def _measure_column_change(index, report, db, ctx, statements, loaded: _Loaded, 
         target=f"{table}.{spec.column}", table=table, engine=db.label(), rows=dict(loaded.fill.rows),
         load_seconds=loaded.seconds, schema_statements=len(loaded.schema.statements), rejected=loaded.rejected,
         schema_notes=list(loaded.schema.notes), proposal=proposal, steps=steps,
-        verdicts=column_change.change_verdicts(static, spec, proposal, db.engine, table, rechecks, queue),
+        verdicts=column_change.change_verdicts(static, spec, proposal, db.engine, table, rechecks, queue, broken_views, kept),
         findings=measured_findings(proposal, static, table, max_lock_ms, where,
                                    (production or loaded.rows) / max(loaded.fill.rows.get(table, loaded.rows), 1))
         + statement_findings(rechecks, static, adds=False),

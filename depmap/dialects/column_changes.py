@@ -13,6 +13,14 @@ MySQL (InnoDB online DDL, https://dev.mysql.com/doc/refman/8.0/en/innodb-online-
   is INSTANT from 8.0.28, else INPLACE without a rebuild; extending a VARCHAR is in place while
   its length prefix stays one byte (255 bytes: 63 characters of utf8mb4) or was already two; every
   other type change copies the table (ALGORITHM=COPY) and blocks writes meanwhile.
+MariaDB (10.4 on; measured on 10.11 by tests/verify/test_mysql_column_conformance.py): DROP COLUMN
+  and RENAME COLUMN are INSTANT, but a DROP of a column in a multi-column index rebuilds the table
+  in place (the index shrinks); extending a VARCHAR is INSTANT unless the column's maximum grows
+  from 128-255 bytes to more than 255 (a longer length prefix: COPY), since a value of at most 127
+  bytes has the same one-byte prefix either way (VARCHAR(31) to VARCHAR(64) of utf8mb4 is instant,
+  VARCHAR(32) to VARCHAR(64) is not); a collation change within a character set and utf8mb3 to
+  utf8mb4 are INSTANT; INT to BIGINT, VARCHAR to TEXT, TEXT to MEDIUMTEXT, CHAR(n) to CHAR(m),
+  DECIMAL(p) to DECIMAL(q), a narrowing and latin1 to utf8mb4 copy the table (ALGORITHM=COPY).
 SQLite (https://www.sqlite.org/lang_altertable.html): DROP COLUMN from 3.35.0 rewrites every row and
   fails when the column is indexed, UNIQUE, a PRIMARY KEY, in a foreign key, a CHECK, a view or
   a trigger; RENAME COLUMN from 3.25.0 rewrites references in views and triggers; there is no
@@ -45,9 +53,15 @@ class ChangeCost:
     lock: str
     reasons: tuple[str, ...]
     unsupported: bool = False  # the dialect has no statement for it: the table is rebuilt
+    algorithm: str | None = None  # MariaDB/MySQL: the ALGORITHM InnoDB can use (INSTANT, INPLACE, COPY)
 
 
-def drop_cost(dialect: Dialect, table: str) -> ChangeCost:
+ALONE, SHARED = "alone", "shared"  # the column is indexed alone, or shares an index with other columns
+
+
+def drop_cost(dialect: Dialect, table: str, indexed: str | None = None) -> ChangeCost:
+    """`indexed`: ALONE or SHARED when an index names the column. MariaDB/MySQL drop an index of
+    the column alone in place, and shrink a shared one, which rebuilds the table."""
     label = product_label(dialect)
     if dialect.family == POSTGRES:
         return ChangeCost(False, "ACCESS EXCLUSIVE", (
@@ -55,13 +69,24 @@ def drop_cost(dialect: Dialect, table: str) -> ChangeCost:
             f"are updated or on VACUUM FULL), but it takes an ACCESS EXCLUSIVE lock on {table} for that moment, and a view "
             "or another table's foreign key that depends on the column makes it fail unless CASCADE drops them too.",))
     if dialect.family == MYSQL:
-        if dialect.at_least(8, 0, 29):
+        first = (10, 4) if dialect.mariadb else (8, 0, 29)
+        if indexed == ALONE:
+            return ChangeCost(False, "exclusive metadata lock", (
+                f"On {label}, dropping an indexed column drops its index in place (ALGORITHM=INPLACE, no rebuild): reads "
+                "and writes go on.",), algorithm="INPLACE")
+        if indexed == SHARED:
+            return ChangeCost(True, "exclusive metadata lock", (
+                f"On {label}, dropping a column that shares an index with other columns rebuilds {table} in place "
+                "(ALGORITHM=INPLACE) to shrink that index: reads and writes go on, but the rebuild takes as long as copying "
+                "the table.",), algorithm="INPLACE")
+        if dialect.at_least(*first):
             return ChangeCost(False, "exclusive metadata lock", (
                 f"On {label}, DROP COLUMN is instant (ALGORITHM=INSTANT): only the metadata changes, under a brief "
-                "exclusive metadata lock.",))
+                "exclusive metadata lock.",), algorithm="INSTANT")
+        since = ".".join(str(p) for p in first)
         return ChangeCost(True, "exclusive metadata lock", (
-            f"On {label}, DROP COLUMN rebuilds {table} in place (ALGORITHM=INPLACE; instant only from 8.0.29): reads and "
-            "writes go on, but the rebuild takes as long as copying the table.",))
+            f"On {label}, DROP COLUMN rebuilds {table} in place (ALGORITHM=INPLACE; instant only from {since}): reads and "
+            "writes go on, but the rebuild takes as long as copying the table.",), algorithm="INPLACE")
     if dialect.family == SQLITE:
         if dialect.version is not None and not dialect.at_least(3, 35):
             return ChangeCost(True, "database write lock", (
@@ -80,9 +105,13 @@ def rename_cost(dialect: Dialect, table: str) -> ChangeCost:
             f"On {label}, RENAME COLUMN changes only the catalog (views follow it), under a brief ACCESS EXCLUSIVE lock on "
             f"{table}; every query that names the old column fails from that moment.",))
     if dialect.family == MYSQL:
-        how = "instant (ALGORITHM=INSTANT)" if dialect.at_least(8, 0, 28) else "in place without a rebuild (instant from 8.0.28)"
+        first = (10, 4) if dialect.mariadb else (8, 0, 28)
+        instant = dialect.at_least(*first)
+        how = "instant (ALGORITHM=INSTANT)" if instant else \
+            f"in place without a rebuild (instant from {'.'.join(str(p) for p in first)})"
         return ChangeCost(False, "exclusive metadata lock", (
-            f"On {label}, RENAME COLUMN is {how}; views that name the column are not updated and fail on their next use.",))
+            f"On {label}, RENAME COLUMN is {how}; views that name the column are not updated and fail on their next use.",),
+            algorithm="INSTANT" if instant else "INPLACE")
     if dialect.family == SQLITE:
         if dialect.version is not None and not dialect.at_least(3, 25):
             return ChangeCost(True, "database write lock", (
@@ -111,10 +140,20 @@ class SqlType:
     family: str  # "integer", "text", "numeric", "float", or the base name itself
     base: str
     args: tuple[int, ...] = ()
+    charset: str | None = None  # MySQL's CHARACTER SET and COLLATE, when the type names them
+    collation: str | None = None
 
     @classmethod
     def of(cls, written: str) -> SqlType:
         text = written.strip().lower()
+        charset = re.search(r"\s+(?:character\s+set|charset)\s+(\w+)", text)
+        collation = re.search(r"\s+collate\s+(\w+)", text)
+        if charset or collation:
+            from dataclasses import replace
+
+            bare = re.sub(r"\s+(?:(?:character\s+set|charset)|collate)\s+\w+", "", text)
+            return replace(cls.of(bare), written=written, charset=charset.group(1) if charset else None,
+                           collation=collation.group(1) if collation else None)
         match = re.fullmatch(r"([a-z_][a-z0-9_ ]*?)\s*(?:\(\s*([0-9 ,]*)\s*\))?(\s*\[\])?", text)
         if match is None:
             return cls(written, text, text)
@@ -187,8 +226,40 @@ def _postgres_in_place(old: SqlType, new: SqlType) -> bool:
     return False
 
 
-def _mysql_length_bytes(chars: int) -> int:
-    return 1 if chars * 4 <= 255 else 2  # utf8mb4, MySQL 8's default character set
+_BYTES_PER_CHARACTER = {"latin1": 1, "ascii": 1, "binary": 1, "utf8mb3": 3, "utf8": 3, "ucs2": 2, "utf16": 4, "utf32": 4}
+
+
+def _bytes(sql_type: SqlType) -> int:
+    """The most bytes a VARCHAR holds (utf8mb4, the default character set, when the type names none)."""
+    return sql_type.args[0] * _BYTES_PER_CHARACTER.get(sql_type.charset or "utf8mb4", 4)
+
+
+def _mysql_length_bytes(sql_type: SqlType) -> int:
+    return 1 if _bytes(sql_type) <= 255 else 2
+
+
+def _written_name(sql_type: SqlType) -> str:
+    return " ".join(re.split(r"[(\s]", sql_type.written.strip().lower(), maxsplit=1)[:1])
+
+
+def _mysql_in_place(dialect: Dialect, old: SqlType, new: SqlType) -> str | None:
+    """The algorithm of a type change InnoDB makes without copying the table (INSTANT on MariaDB
+    10.4 on, INPLACE on MySQL), or None when it copies."""
+    charset_kept = new.charset in (None, old.charset) or (old.charset, new.charset) in (("utf8mb3", "utf8mb4"), ("utf8", "utf8mb4"))
+    if new.charset is not None and old.charset is None:
+        return None  # the column's character set is unknown: assume it changes
+    if (old.family, old.base, old.args) == (new.family, new.base, new.args):
+        same_name = _written_name(old) == _written_name(new)  # TEXT to MEDIUMTEXT is one kind, two types
+        return "INSTANT" if dialect.mariadb and dialect.at_least(10, 4) and charset_kept and same_name else None
+    if not (old.base == "varchar" and new.base == "varchar" and old.args and new.args and new.args[0] >= old.args[0]) or (
+            new.charset not in (None, old.charset)):
+        return None
+    if dialect.mariadb:
+        if not dialect.at_least(10, 4):
+            return None
+        prefix_kept = _bytes(new) <= 255 or _bytes(old) > 255 or _bytes(old) <= 127
+        return "INSTANT" if prefix_kept else None
+    return "INPLACE" if _mysql_length_bytes(old) == _mysql_length_bytes(new) else None
 
 
 def type_change_cost(dialect: Dialect, table: str, column: str, old: SqlType, new: SqlType) -> ChangeCost:
@@ -203,13 +274,18 @@ def type_change_cost(dialect: Dialect, table: str, column: str, old: SqlType, ne
             f"On {label}, changing {column} from {change} rewrites every row of {table} and rebuilds its indexes while it "
             f"holds an ACCESS EXCLUSIVE lock: every read and write of {table} waits until it ends.",))
     if dialect.family == MYSQL:
-        if (old.base == "varchar" and new.base == "varchar" and old.args and new.args and new.args[0] >= old.args[0]
-                and _mysql_length_bytes(old.args[0]) == _mysql_length_bytes(new.args[0])):
+        algorithm = _mysql_in_place(dialect, old, new)
+        if algorithm == "INSTANT":
             return ChangeCost(False, "exclusive metadata lock", (
-                f"On {label}, extending {change} keeps the length prefix's size: in place (ALGORITHM=INPLACE), no copy.",))
+                f"On {label}, {change} changes only the metadata (ALGORITHM=INSTANT): no row is copied, under a brief "
+                "exclusive metadata lock.",), algorithm=algorithm)
+        if algorithm == "INPLACE":
+            return ChangeCost(False, "exclusive metadata lock", (
+                f"On {label}, extending {change} keeps the length prefix's size: in place (ALGORITHM=INPLACE), no copy.",),
+                algorithm=algorithm)
         return ChangeCost(True, "shared lock (writes blocked)", (
             f"On {label}, changing {column} from {change} copies {table} (ALGORITHM=COPY): writes to {table} are blocked "
-            "until the copy ends.",))
+            "until the copy ends.",), algorithm="COPY")
     if dialect.family == SQLITE:
         return ChangeCost(True, "database write lock", (
             f"{label} has no ALTER COLUMN: changing the type of {column} means rebuilding {table} (create the new table, "

@@ -1,5 +1,5 @@
 """The drops, renames and type changes of existing columns that migrations under review make:
-SQL `DROP COLUMN` / `RENAME COLUMN` / `ALTER COLUMN ... TYPE`, Alembic `drop_column` /
+SQL `DROP COLUMN` / `RENAME COLUMN` / `ALTER COLUMN ... TYPE` / MySQL `MODIFY`, Alembic `drop_column` /
 `alter_column(new_column_name=..., type_=...)`, Django `RemoveField` / `RenameField` / an
 `AlterField` whose column type changes.
 
@@ -22,7 +22,7 @@ from depmap.impact.migration_types import django_type, sqlalchemy_type
 from depmap.impact.spec import DROP, RENAME, SET_TYPE, ColumnSpec
 from depmap.model import COLUMN_DEF, Fact
 
-_CHANGES = ("drop_column", "rename_column", "alter_column")
+_CHANGES = ("drop_column", "rename_column", "alter_column", "modify_column")  # modify: MySQL MODIFY / CHANGE
 
 
 def change_specs(index: Any, paths: list[str], changed: dict[str, frozenset[int] | None] | None, dialect: Dialect,

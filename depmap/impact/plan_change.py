@@ -10,10 +10,11 @@ the readers, stop writing the old one, drop it. A type change the engine makes i
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from depmap.dialects.capabilities import MYSQL, POSTGRES, SQLITE, quote_identifier
-from depmap.dialects.column_changes import (CONVERSION, NARROWING, SqlType, drop_cost, rename_cost, type_change_cost,
+from depmap.dialects.column_changes import (ALONE, CONVERSION, SHARED, NARROWING, SqlType, drop_cost, rename_cost, type_change_cost,
                                             type_direction)
 from depmap.impact.column_uses import Use, code_uses, declared, dependents, describe, existing_column, listed_by
 from depmap.impact.context import ImpactContext
@@ -138,9 +139,16 @@ def _required_note(ctx: ImpactContext) -> list[str]:
             "inserts that leave it out succeed."]
 
 
+def indexed(ctx: ImpactContext) -> str | None:
+    """SHARED when an index names the column and others (MariaDB/MySQL shrink it on a DROP, which
+    rebuilds), ALONE when one names it alone, else None."""
+    sizes = [len(d.obj.columns) for d in dependents(ctx) if d.kind in ("index", "unique") and d.obj is not None]
+    return SHARED if any(size > 1 for size in sizes) else ALONE if sizes else None
+
+
 def _drop_step(ctx: ImpactContext, names: Names) -> Draft:
     spec, dialect = ctx.spec, ctx.dialect
-    cost = drop_cost(dialect, spec.table)
+    cost = drop_cost(dialect, spec.table, indexed(ctx))
     first = ("Once the release without the code above is the only one running, drop" if code_uses(ctx) or declared(ctx)
              or listed_by(ctx) else "No code uses it: once no running release does either, drop")
     description = [f"{first} {spec.table}.{spec.column} in a migration of its own.", *cost.reasons, _lock_note(ctx)]
@@ -226,7 +234,7 @@ def _rename(ctx: ImpactContext, names: Names) -> list[Draft]:
           "and the serializers and forms that list it."], [], _sites(uses, READ) + _orm_sites(ctx), []),
         ("contract", "Contract: stop writing and drop the old column",
          [f"Deploy code that writes only {spec.new_name}; then drop {spec.column} in a migration of its own.",
-          *drop_cost(dialect, spec.table).reasons, *_views_note(ctx)],
+          *drop_cost(dialect, spec.table, indexed(ctx)).reasons, *_views_note(ctx)],
          lock_statements(dialect) + _around_views(ctx, [Statement(f"ALTER TABLE {names.table} DROP COLUMN {old_q}")],
                                                   f"its definition with {spec.new_name} for {spec.column}"), [], []),
     ]
@@ -270,13 +278,20 @@ def _copy_batch(names: Names, target: Names, value: str) -> list[Statement]:
 # -- type change ----------------------------------------------------------------------------------
 
 
-def alter_type_sql(names: Names, new_type: str, not_null: bool, *, convert: bool = False) -> str:
+def alter_type_sql(names: Names, new_type: str, not_null: bool, *, convert: bool = False, default: str | None = None) -> str:
     """The ALTER of the type; PostgreSQL's USING only for a conversion between kinds of type (a
-    USING that is not a plain relabel makes PostgreSQL rewrite even a binary-compatible change)."""
+    USING that is not a plain relabel makes PostgreSQL rewrite even a binary-compatible change).
+    MySQL's MODIFY restates the whole column: what it leaves out (NOT NULL, the DEFAULT) is gone
+    afterwards, so both are written again."""
     if names.dialect.family == MYSQL:
-        return f"ALTER TABLE {names.table} MODIFY {names.column} {new_type}{' NOT NULL' if not_null else ''}"
+        kept = (" NOT NULL" if not_null else "") + (f" DEFAULT {default}" if default and _SQL_LITERAL.fullmatch(default) else "")
+        return f"ALTER TABLE {names.table} MODIFY {names.column} {new_type}{kept}"
     using = f" USING {names.column}::{new_type}" if names.dialect.family == POSTGRES and convert else ""
     return f"ALTER TABLE {names.table} ALTER COLUMN {names.column} TYPE {new_type}{using}"
+
+
+# A default the catalog read as SQL (a number, a string, CURRENT_TIMESTAMP), not an ORM's Python default.
+_SQL_LITERAL = re.compile(r"-?\d+(\.\d+)?|'(?:[^']|'')*'|CURRENT_TIMESTAMP(\(\d*\))?|NULL|TRUE|FALSE", re.I)
 
 
 def fit_check_sql(names: Names, old: SqlType, new: SqlType) -> str | None:
@@ -301,6 +316,7 @@ def _set_type(ctx: ImpactContext, names: Names) -> list[Draft]:
     cost = type_change_cost(dialect, spec.table, spec.column, old, new)
     column = existing_column(ctx)
     not_null = column is not None and column.nullable is False
+    default = column.default if column is not None else None
     drafts: list[Draft] = []
     check = fit_check_sql(names, old, new) if direction in (NARROWING, CONVERSION) else None
     if direction in (NARROWING, CONVERSION):
@@ -312,9 +328,10 @@ def _set_type(ctx: ImpactContext, names: Names) -> list[Draft]:
     if cost.unsupported:
         code = [("alembic", f'with op.batch_alter_table("{spec.table}") as batch_op:\n    batch_op.alter_column("{spec.column}", type_=...)  # {new.written}')] \
             if "alembic" in ctx.frameworks else []
-        drafts.append(("rebuild", "Rebuild the table with the new type", [*cost.reasons, _lock_note(ctx)], [], [], code))
+        drafts.append(("rebuild", "Rebuild the table with the new type", [*cost.reasons, *_rebuild_note(ctx, new)],
+                       _rebuild(ctx, new), [], code))
     elif not cost.rewrites:
-        alter = Statement(alter_type_sql(names, new.written, not_null, convert=direction == CONVERSION))
+        alter = Statement(alter_type_sql(names, new.written, not_null, convert=direction == CONVERSION, default=default))
         statements = lock_statements(dialect) + _around_views(ctx, [alter], "its definition")
         drafts.append(("alter", "Change the type", [*cost.reasons, _lock_note(ctx), *_views_note(ctx)], statements, [],
                        _migration_code(ctx, [alter], None)))
@@ -322,7 +339,7 @@ def _set_type(ctx: ImpactContext, names: Names) -> list[Draft]:
         drafts += _postgres_rewrite(ctx, names, new, direction == CONVERSION,
                                     alter_type_sql(names, new.written, not_null, convert=direction == CONVERSION), cost.reasons)
     else:
-        statements = lock_statements(dialect) + [Statement(alter_type_sql(names, new.written, not_null))]
+        statements = lock_statements(dialect) + [Statement(alter_type_sql(names, new.written, not_null, default=default))]
         online = (f"For a large {spec.table}, run this ALTER with an online schema change tool (gh-ost, "
                   "pt-online-schema-change), which copies the table in the background and swaps it in at the end."
                   if dialect.family == MYSQL else "")
@@ -339,6 +356,28 @@ def _set_type(ctx: ImpactContext, names: Names) -> list[Draft]:
         description.append(f"Declare {item.model.class_name}.{item.field.name} ({item.field.path}:{item.field.line}) as `{line}`.")
     drafts.append(("deploy-code", "Deploy the code for the new type", description, [], readers, []))
     return drafts
+
+
+def _rebuild(ctx: ImpactContext, new: SqlType) -> list[Statement]:
+    """SQLite's rebuild of the table (`sqlite_rebuild`), one script: it only works whole."""
+    from depmap.impact.sqlite_rebuild import rebuild_statements, script
+
+    statements, _ = rebuild_statements(ctx.catalog, ctx.spec.table, ctx.spec.column, new.written, ctx.root, ctx.dialect.name)
+    return [Statement(script(statements))] if statements else []
+
+
+def _rebuild_note(ctx: ImpactContext, new: SqlType) -> list[str]:
+    from depmap.impact.sqlite_rebuild import rebuild_statements
+
+    if ctx.dialect.family != SQLITE:
+        return []
+    _, notes = rebuild_statements(ctx.catalog, ctx.spec.table, ctx.spec.column, new.written, ctx.root, ctx.dialect.name)
+    said = ("It runs with foreign keys off, in one transaction: create the new table, copy the rows, drop the old one, "
+            "rename the new one, recreate its indexes and the views over it, check the foreign keys, commit. Every other "
+            "connection waits for the database's write lock meanwhile. SQLite converts a copied value to the new type's "
+            "affinity only when that is lossless ('42' becomes 42 in an INTEGER column; 'n/a' stays text) and enforces no "
+            "VARCHAR length.")
+    return [said, *notes]
 
 
 def _postgres_rewrite(ctx: ImpactContext, names: Names, new: SqlType, convert: bool, one_alter: str,

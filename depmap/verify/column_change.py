@@ -25,9 +25,12 @@ SAVED = "depmap_dropped_column"  # the copy of a dropped column's values, for th
 CHANGE_RULES = ("column-has-dependents", "column-type-rewrite", "no-remaining-use")
 
 
-def written_sql(names: Any, engine: str) -> str:
-    """The change as a migration writes it (PostgreSQL/SQLite syntax)."""
+def written_sql(names: Any, engine: str, ctx: Any = None, dialect: str = "postgres") -> str:
+    """The change as a migration writes it (PostgreSQL/SQLite syntax); a type change on SQLite, which
+    has no ALTER COLUMN, as the rebuild of the table from `ctx`'s catalog (`sqlite_rebuild`, one script)."""
     spec = names.spec
+    if engine == "sqlite" and spec.change == SET_TYPE and ctx is not None:
+        return rebuild_script(ctx, spec.type or "", dialect)
     if spec.change == DROP:
         return f"ALTER TABLE {names.table} DROP COLUMN {names.column}"
     if spec.change == RENAME:
@@ -36,6 +39,12 @@ def written_sql(names: Any, engine: str) -> str:
 
     old, new = SqlType.of(spec.old_type or ""), SqlType.of(spec.type or "")
     return alter_type_sql(names, new.written, False, convert=type_direction(old, new) == CONVERSION)
+
+
+def rebuild_script(ctx: Any, new_type: str, dialect: str) -> str:
+    from depmap.impact.sqlite_rebuild import rebuild_statements, script
+
+    return script(rebuild_statements(ctx.catalog, ctx.spec.table, ctx.spec.column, new_type, ctx.root, dialect)[0])
 
 
 def change_as_deployed(names: Any, engine: str, old_type: str, not_null: bool, proposal_failed: bool,
@@ -65,8 +74,39 @@ def change_as_deployed(names: Any, engine: str, old_type: str, not_null: bool, p
     if type_direction(old, new) == CONVERSION:
         back += f" USING {column}::{old_type}"
     change = [written_sql(names, engine)]
-    fit = _make_fit(names, old, new) if proposal_failed else None
+    fit = make_fit(names, old, new) if proposal_failed else None
     return ([fit] if fit else []) + change, [back]
+
+
+def kept_as_they_were(db: Any, table: str, column: str, change: list[str], undo: list[str], new_type: str) -> tuple[int, int, str]:
+    """SQLite: after the rebuild with `new_type`, how many non-NULL values did not convert to its
+    affinity (type affinity keeps them as they were: 'n/a' stays text in an INTEGER column), of
+    how many; and the storage classes they kept. The rebuild is then undone."""
+    from depmap.impact.sqlite_rebuild import STORED_AS, affinity
+    from depmap.verify.names import quoted, table_sql
+    from depmap.verify.statements import _run_all
+
+    wanted = STORED_AS[affinity(new_type)]
+    with db.connect(autocommit=True) as conn:
+        conn.isolation_level = None
+        _run_all(conn, change)
+        try:
+            name = quoted(column)
+            kinds = conn.execute(f"SELECT typeof({name}), count(*) FROM {table_sql(table)} WHERE {name} IS NOT NULL "
+                                 f"GROUP BY 1 ORDER BY 1").fetchall()
+        finally:
+            _run_all(conn, undo)
+    kept = [(kind, count) for kind, count in kinds if kind not in wanted]
+    return sum(c for _, c in kept), sum(c for _, c in kinds), ", ".join(kind for kind, _ in kept)
+
+
+def on_mysql(db: Any, names: Any, ctx: Any) -> Any:
+    """MariaDB/MySQL's change as written and its undo, from the column as the engine holds it
+    (`mysql_column_change`); None when the table there has no such column."""
+    from depmap.impact.plan_sql import primary_key
+    from depmap.verify.mysql_column_change import prepare
+
+    return prepare(db, ctx.spec, primary_key(ctx), names.type)
 
 
 def sqlite_indexes(db: Any, table: str, column: str) -> list[tuple[str, str]]:
@@ -78,7 +118,7 @@ def sqlite_indexes(db: Any, table: str, column: str) -> list[tuple[str, str]]:
                 if any(info[2] == column for info in conn.execute(f'PRAGMA index_info("{name}")').fetchall())]
 
 
-def _make_fit(names: Any, old: SqlType, new: SqlType) -> str | None:
+def make_fit(names: Any, old: SqlType, new: SqlType) -> str | None:
     """The UPDATE that makes every row fit a narrower type (the plan's check-data step, done)."""
     t, c = names.table, names.column
     if new.family == "text" and new.args:
@@ -115,7 +155,16 @@ _PARAMETER_TYPES = {"text": ("text", "character varying", "character"), "integer
 
 def misfit_writers(db: Any, statements: list[Any], change: list[str], undo: list[str], misfit: tuple[str, Any]) -> dict[int, str]:
     """PostgreSQL: each writer run with `misfit` in every parameter of that kind, before and after
-    the change, rolled back; the engine's error after, for those that ran before."""
+    the change, rolled back; the engine's error after, for those that ran before. MariaDB/MySQL,
+    whose prepared statements do not say their parameters' types: `misfit` in one parameter at a
+    time (`mysql_statements.misfit_errors`)."""
+    if db.engine == "mysql":
+        from depmap.verify.mysql_statements import misfit_errors
+        from depmap.verify.statements import _BIND
+
+        live = [(n, s.text, len(_BIND.findall(s.text))) for n, s in enumerate(statements)
+                if s.writes and not s.dynamic and s.view is None]
+        return misfit_errors(db, live, change, undo, misfit[1])
     import psycopg
     from psycopg import sql
 
@@ -172,12 +221,13 @@ class _RollBack(Exception):
 
 
 def change_verdicts(findings: list[Any], spec: Any, proposal: Any, engine: str, table: str, rechecks: list[Any],
-                    queue: list[Any]) -> list[Verdict]:
+                    queue: list[Any], broken_views: dict[str, str] | None = None,
+                    kept: tuple[int, int, str] | None = None) -> list[Verdict]:
     """Each static finding of the change: those the change as written answers (`change_verdict`),
     the others as for an added column (a statement at the site, the lock queue)."""
     out = []
     for finding in findings:
-        answered = change_verdict(finding, spec, proposal, engine, rechecks)
+        answered = change_verdict(finding, spec, proposal, engine, rechecks, broken_views or {}, kept)
         if answered is None:
             out += verdicts([finding], proposal, engine, table, rechecks, queue)
             continue
@@ -186,8 +236,11 @@ def change_verdicts(findings: list[Any], spec: Any, proposal: Any, engine: str, 
     return out
 
 
-def change_verdict(finding: Any, spec: Any, proposal: Any, engine: str, rechecks: list[Any]) -> tuple[str, str] | None:
-    """The verdict of a finding the change as written speaks to; None for the others."""
+def change_verdict(finding: Any, spec: Any, proposal: Any, engine: str, rechecks: list[Any],
+                   broken_views: dict[str, str] | None = None, kept: tuple[int, int, str] | None = None) -> tuple[str, str] | None:
+    """The verdict of a finding the change as written speaks to; None for the others.
+    `broken_views`: MariaDB/MySQL's error for each view read after the change; `kept`: SQLite's
+    values that kept another type through the rebuild (`kept_as_they_were`)."""
     rule = finding.rule
     if not rechecks and proposal.error and finding.location.path and rule not in CHANGE_RULES and (
             spec.origin is None or finding.location.path != spec.origin.path):
@@ -199,6 +252,13 @@ def change_verdict(finding: Any, spec: Any, proposal: Any, engine: str, rechecks
             if named and not re.search(rf"\b{re.escape(named.group(1))}\b", finding.message):
                 return NOT_TESTABLE, f"the DROP COLUMN failed on another object first: {proposal.error}"
             return (CONFIRMED if refuses else NOT_REPRODUCED), f"the DROP COLUMN failed: {proposal.error}"
+        invalid = "left invalid" in finding.message  # MariaDB/MySQL: the DROP runs, the view fails on use
+        if invalid:
+            named = next((name for name in (broken_views or {}) if re.search(rf"\b{re.escape(name)}\b", finding.message)), None)
+            if named is None:
+                return NOT_TESTABLE, f"the DROP COLUMN succeeded ({_catalog_or_rewrite(proposal)}); the view was not created here"
+            return CONFIRMED, (f"the DROP COLUMN succeeded ({_catalog_or_rewrite(proposal)}) and the view {named} then "
+                               f"failed: {broken_views[named]}")
         if refuses or "succeeds" in finding.message:
             return (NOT_REPRODUCED if refuses else CONFIRMED), f"the DROP COLUMN succeeded ({_catalog_or_rewrite(proposal)})"
         return NOT_TESTABLE, "the index or constraint goes with the column; nothing the DROP itself shows"
@@ -225,6 +285,12 @@ def change_verdict(finding: Any, spec: Any, proposal: Any, engine: str, rechecks
             and finding.location.line == spec.origin.line):
         if proposal.error:
             return CONFIRMED, f"the ALTER failed on the rows: {proposal.error}"
+        if kept is not None:
+            count, total, kinds = kept
+            what = (f"{count:,} of {total:,} values did not convert and were kept as {kinds} (type affinity), which "
+                    "readers still get" if count else f"all {total:,} values converted")
+            return (CONFIRMED if count else NOT_REPRODUCED), (f"SQLite rebuilt the table without an error ({_catalog_or_rewrite(proposal)}) and checks "
+                                    f"no length: {what}")
         return NOT_REPRODUCED, f"every row fit the new type: the ALTER ran ({_catalog_or_rewrite(proposal)})"
     return None
 
@@ -236,8 +302,11 @@ def _catalog_or_rewrite(m: Any) -> str:
     return f"{what} in {m.seconds * 1000:,.1f} ms"
 
 
-def measure_written(db: Any, statement: str, table: str, statements: list[Any]) -> Any:
-    """The change as written, measured and rolled back, with the code's views in place."""
+def measure_written(db: Any, statement: str, table: str, statements: list[Any],
+                    restore: list[str] = ()) -> tuple[Any, dict[str, str]]:
+    """The change as written, measured and rolled back, with the code's views in place; and, on
+    MariaDB/MySQL, where the ALTER commits and `restore` puts the column back, the error each view
+    gives once the change is made (a view there is not updated with the column: it fails on use)."""
     from depmap.verify import frozen_views
     from depmap.verify.run import measure
 
@@ -246,13 +315,19 @@ def measure_written(db: Any, statement: str, table: str, statements: list[Any]) 
         if db.engine == "sqlite":
             conn.isolation_level = None
         made = [view for view in views if frozen_views.create(conn, db.engine, view) is None]
+    broken: dict[str, str] = {}
     try:
-        measured = measure(db, [statement], table, keep=False)[0]
+        measured = measure(db, [statement], table, keep=db.engine == "mysql")[0]
         if db.engine == "sqlite" and measured.rewrote is False:  # SQLite rewrites rows in place: the b-tree stays
             from dataclasses import replace
 
             measured = replace(measured, rewrote=None)
-        return measured
+        if db.engine == "mysql" and measured.error is None:
+            with db.connect(autocommit=True) as conn:
+                broken = {view.name: error for view in made if (error := frozen_views.read_error(conn, db.engine, view))}
+                for undo in restore:
+                    conn.execute(undo)
+        return measured, broken
     finally:
         with db.connect(autocommit=True) as conn:
             for view in made:

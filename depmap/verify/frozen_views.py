@@ -47,7 +47,7 @@ def create(conn: Any, engine: str, view: ViewText) -> str | None:
     try:
         if schema and engine == "postgres":
             conn.execute(f"CREATE SCHEMA IF NOT EXISTS {table_sql(schema)}")
-        conn.execute(f"CREATE VIEW {table_sql(view.name)} AS {view.query}")
+        conn.execute(f"CREATE VIEW {_name(engine, view.name)} AS {view.query}")
     except engine_errors() as error:
         return error_message(error)
     return None
@@ -55,9 +55,27 @@ def create(conn: Any, engine: str, view: ViewText) -> str | None:
 
 def drop(conn: Any, engine: str, view: ViewText) -> None:
     try:
-        conn.execute(f"DROP VIEW IF EXISTS {table_sql(view.name)}" + (" CASCADE" if engine == "postgres" else ""))
+        conn.execute(f"DROP VIEW IF EXISTS {_name(engine, view.name)}" + (" CASCADE" if engine == "postgres" else ""))
     except engine_errors():
         pass
+
+
+def read_error(conn: Any, engine: str, view: ViewText) -> str | None:
+    """The engine's error on reading the view, or None when it reads."""
+    try:
+        conn.execute(f"SELECT * FROM {_name(engine, view.name)} LIMIT 0").fetchall()
+    except engine_errors() as error:
+        return error_message(error)
+    return None
+
+
+def _name(engine: str, name: str) -> str:
+    """The view's name as the engine quotes it (MariaDB/MySQL without ANSI_QUOTES: backticks)."""
+    if engine == "mysql":
+        from depmap.verify.mysql_engine import quote
+
+        return ".".join(quote(part) for part in name.split("."))
+    return table_sql(name)
 
 
 def frozen(conn: Any, view: ViewText) -> str | None:

@@ -135,9 +135,14 @@ def measure_sqlite(conn: Any, statements: Iterable[str], table: str, *, keep: bo
     """Each statement in its own transaction: duration, error, and whether the b-tree moved."""
     import sqlite3
 
+    from depmap.impact.sqlite_rebuild import SEPARATOR
+
     conn.isolation_level = None  # explicit BEGIN/COMMIT: ALTER TABLE is transactional in SQLite
     results = []
     for statement in statements:
+        if SEPARATOR in statement:
+            results.append(_sqlite_script(conn, statement, table, keep))
+            continue
         conn.execute("BEGIN")
         before = _rootpage(conn, table)
         started = time.perf_counter()
@@ -152,6 +157,35 @@ def measure_sqlite(conn: Any, statements: Iterable[str], table: str, *, keep: bo
         conn.execute("COMMIT" if keep else "ROLLBACK")
         results.append(Measurement(statement, seconds, rewrote=before is not None and after != before))
     return results
+
+
+def _sqlite_script(conn: Any, script: str, table: str, keep: bool) -> Measurement:
+    """A script with its own BEGIN and COMMIT (SQLite's rebuild of a table), measured whole: the
+    b-tree is compared just before its COMMIT, which becomes a ROLLBACK unless `keep`. A failed
+    PRAGMA foreign_key_check fails it, as the procedure says; foreign keys are put back as they were."""
+    import sqlite3
+
+    from depmap.impact.sqlite_rebuild import split
+
+    foreign_keys = conn.execute("PRAGMA foreign_keys").fetchone()[0]
+    before, after = _rootpage(conn, table), None
+    started = time.perf_counter()
+    try:
+        for part in split(script):
+            if part.strip().upper() == "COMMIT":
+                after = _rootpage(conn, table)
+                conn.execute("COMMIT" if keep else "ROLLBACK")
+                continue
+            rows = conn.execute(part).fetchall()
+            if part.strip().upper() == "PRAGMA FOREIGN_KEY_CHECK" and rows:
+                raise sqlite3.IntegrityError(f"PRAGMA foreign_key_check found {len(rows)} row(s) whose parent is missing")
+    except sqlite3.Error as error:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        return Measurement(script, time.perf_counter() - started, error=error_message(error))
+    finally:
+        conn.execute(f"PRAGMA foreign_keys = {foreign_keys}")
+    return Measurement(script, time.perf_counter() - started, rewrote=before is not None and after is not None and after != before)
 
 
 def _rootpage(conn: Any, table: str) -> int | None:

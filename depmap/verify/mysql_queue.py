@@ -22,7 +22,9 @@ HELD_MS = 1500  # longer than the shortest lock_wait_timeout (1 s), so the bound
 _WAITING = ("SELECT COUNT(*) FROM information_schema.processlist WHERE id = %s AND state LIKE 'Waiting for table metadata lock%%'")
 
 
-def lock_queue(db: Any, table: str, alter: str, *, held_ms: int = HELD_MS, lock_timeout_s: int | None = None) -> QueueRun:
+def lock_queue(db: Any, table: str, alter: str, *, held_ms: int = HELD_MS, lock_timeout_s: int | None = None,
+               restore: tuple[str, ...] | None = None) -> QueueRun:
+    """One run of the queue; an ALTER that ran is undone by name (what it added), or by `restore`."""
     import pymysql
 
     outcome: dict[str, Any] = {}
@@ -55,15 +57,21 @@ def lock_queue(db: Any, table: str, alter: str, *, held_ms: int = HELD_MS, lock_
         holder.execute("ROLLBACK")
         alter_thread.join(timeout=120)
         select_thread.join(timeout=120)
-        undo(watcher, table, before)
+        if restore is None:
+            undo(watcher, table, before)
+        elif outcome.get("alter") is None:
+            for statement in restore:
+                watcher.execute(statement)
     timeout_ms = None if lock_timeout_s is None else lock_timeout_s * 1000
     return QueueRun(timeout_ms, held_ms, outcome.get("alter"), outcome.get("select", float("nan")))
 
 
-def lock_queues(db: Any, table: str, statement: str, lock_timeout_ms: int) -> list[QueueRun]:
+def lock_queues(db: Any, table: str, statement: str, lock_timeout_ms: int,
+                restore: tuple[str, ...] | None = None) -> list[QueueRun]:
     """As written, then with `lock_wait_timeout` (the requested milliseconds, rounded up to seconds)."""
     seconds = max(1, math.ceil(lock_timeout_ms / 1000))
-    return [lock_queue(db, table, statement), lock_queue(db, table, statement, lock_timeout_s=seconds)]
+    return [lock_queue(db, table, statement, restore=restore),
+            lock_queue(db, table, statement, lock_timeout_s=seconds, restore=restore)]
 
 
 def _wait_for_waiter(conn: Any, thread_id: int, thread: threading.Thread, limit_s: float = 10.0) -> None:

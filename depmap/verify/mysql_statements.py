@@ -25,11 +25,12 @@ Errors = dict[int, str | None]
 
 
 def before_and_after(db: Any, statements: list[tuple[int, str, int]], change: list[str],
-                     undo: list[str], changed: dict[int, str | None]) -> tuple[Errors, Errors]:
+                     undo: list[str], changed: dict[int, str | None], *, by_name: bool = True) -> tuple[Errors, Errors]:
     """Each (number, text with `?`, count of `?`) prepared and run before `change`, executed after
     it; the engine's error or None, before and after. How a reader's result changed goes into
-    `changed` (result_shape). The change is then undone (what it added, dropped by name: a
-    foreign key first, which `undo`'s DROP COLUMN alone cannot)."""
+    `changed` (result_shape). The change is then undone: what it added, dropped by name (a
+    foreign key first, which `undo`'s DROP COLUMN alone cannot), or with `undo` when not
+    `by_name` (a drop, rename or type change adds nothing)."""
     from depmap.verify.mysql_measure import table_objects, undo as undo_change
 
     table = next((m.group(1) for m in map(_TABLE.match, change) if m), None)
@@ -41,7 +42,7 @@ def before_and_after(db: Any, statements: list[tuple[int, str, int]], change: li
                 before[number] = _first_that_runs(conn, number, holes, chosen)
         readers = [(n, text, holes) for n, text, holes in statements if before[n] is None and is_reader(text)]
         shapes = {n: _shape(conn, text, holes, chosen.get(n, 0)) for n, text, holes in readers}
-        snapshot = table_objects(conn, table) if table else None
+        snapshot = table_objects(conn, table) if table and by_name else None
         for statement in change:
             conn.execute(statement)
         try:
@@ -132,3 +133,48 @@ def _deallocate(conn: Any, name: str) -> None:
         conn.execute(f"DEALLOCATE PREPARE {name}")
     except pymysql.Error:
         pass
+
+
+def misfit_errors(db: Any, statements: list[tuple[int, str, int]], change: list[str], undo: list[str], value: Any) -> dict[int, str]:
+    """Each writer run with `value` (one that fits the column's old type, not its new one) in one
+    parameter at a time, the others 1, rolled back, before the change; those that ran are run
+    again after it: the engine's error for each that fails then (strict mode refuses what would
+    be truncated). The change is then undone with `undo`."""
+    writers = [(n, text, holes) for n, text, holes in statements if holes and not is_reader(text)]
+    errors: dict[int, str] = {}
+    with db.connect(autocommit=True) as conn:
+        runs = []
+        for number, text, holes in writers:
+            if _prepare(conn, f"fit_{number}", text) is None:
+                runs += [(number, holes, position) for position in range(holes)
+                         if _execute_misfit(conn, number, holes, position, value) is None]
+        for statement in change:
+            conn.execute(statement)
+        try:
+            for number, holes, position in runs:
+                error = _execute_misfit(conn, number, holes, position, value)
+                if error is not None and number not in errors:
+                    errors[number] = error
+        finally:
+            for number, _, _ in writers:
+                _deallocate(conn, f"depmap_fit_{number}")
+            for statement in undo:
+                conn.execute(statement)
+    return errors
+
+
+def _execute_misfit(conn: Any, number: int, holes: int, position: int, value: Any) -> str | None:
+    import pymysql
+
+    names = [f"@depmap_p{i}" for i in range(holes)]
+    try:
+        for i, name in enumerate(names):
+            conn.execute(f"SET {name} = %s", (value if i == position else CANDIDATES[0],))
+        conn.execute("BEGIN")
+        try:
+            conn.execute(f"EXECUTE depmap_fit_{number} USING {', '.join(names)}")
+        finally:
+            conn.execute("ROLLBACK")
+        return None
+    except pymysql.Error as error:
+        return error_text(error)

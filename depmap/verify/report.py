@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from depmap.model import SCHEMA_VERSION
-from depmap.render.printable import printable
+from depmap.render.printable import printable, printable_lines
 from depmap.verify.measure import Measurement
 from depmap.verify.run import VerifyReport, at_production_size
 
@@ -40,7 +40,7 @@ def text_lines(report: VerifyReport) -> list[str]:
     undone = "undone" if _mysql(report) else "rolled back"  # DDL commits there: what it added is dropped
     heading = f"The proposal as written ({undone}):" if report.statement_is_written else (
         f"The statement the ORM runs for it ({undone}):")
-    lines += ["", heading, f"  {printable(report.proposal.statement)}",
+    lines += ["", heading, f"  {_sql(report.proposal.statement, '  ')}",
               f"  {_measured(report.proposal, table)}"]
     scaled = at_production_size(report, table)
     if scaled is not None:
@@ -79,7 +79,7 @@ def text_lines(report: VerifyReport) -> list[str]:
         for step in report.steps:
             lines.append(f"  {step.number}. {step.title}")
             for m in step.measurements:
-                lines.append(f"     {printable(m.statement)}")
+                lines.append(f"     {_sql(m.statement, '     ')}")
                 lines.append(f"       {_measured(m, table)}")
             if step.error:
                 lines.append(f"     failed: {printable(step.error)}")
@@ -158,3 +158,8 @@ def markdown(reports: list[VerifyReport], migrations: list[str] | None = None) -
             lines += ["", "</details>"]
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _sql(statement: str, indent: str) -> str:
+    """A statement on its own lines (SQLite's rebuild is a script of several), each indented."""
+    return printable_lines(statement).replace("\n", "\n" + indent)

@@ -183,14 +183,17 @@ def _binds(text: str, engine: str) -> str:
     return _BIND.sub(replace, text.strip().rstrip(";"))
 
 
-def recheck(db: Any, statements: list[AppStatement], change: list[str], undo: list[str]) -> list[Recheck]:
-    """Every statement before and after `change` (kept while the statements run, then undone)."""
+def recheck(db: Any, statements: list[AppStatement], change: list[str], undo: list[str], *,
+            undo_by_name: bool = True) -> list[Recheck]:
+    """Every statement before and after `change` (kept while the statements run, then undone).
+    On MariaDB/MySQL an added column is undone by name unless `undo_by_name` is False: then `undo`
+    runs (a drop, rename or type change, which nothing added)."""
     if db.engine == "mysql":
         from depmap.verify.mysql_statements import before_and_after
 
         live = [(n, s.text, len(_BIND.findall(s.text))) for n, s in enumerate(statements) if not s.dynamic and s.view is None]
         changed: dict[int, str | None] = {}
-        before, after = before_and_after(db, live, change, undo, changed)
+        before, after = before_and_after(db, live, change, undo, changed, by_name=undo_by_name)
         return [Recheck(s, before.get(n), after.get(n), changed.get(n)) for n, s in enumerate(statements)]
     with db.connect(autocommit=True) as conn:
         chosen: dict[int, int] = {}  # the candidate values each statement ran with before the change
@@ -280,8 +283,11 @@ def placeholder_value(kind: str) -> str:
 
 
 def _run_all(conn: Any, statements: list[str]) -> None:
+    from depmap.impact.sqlite_rebuild import split
+
     for statement in statements:
-        conn.execute(statement)
+        for part in split(statement):  # SQLite's rebuild of a table is one script
+            conn.execute(part)
 
 
 def run_all_rolled_back(conn: Any, statements: list[AppStatement], chosen: dict[int, int]) -> dict[int, str | None]:

@@ -13,6 +13,10 @@ re-checks it in the new type and has no `integer = text` operator.
 *Example*: `ALTER TABLE products ALTER COLUMN sku TYPE varchar(16);` while the import job
 writes SKUs of up to 40 characters.
 
+On SQLite nothing fails: a narrowing within one type affinity (`varchar(64)` to `varchar(16)`,
+`bigint` to `integer`) changes nothing stored, and a value that does not convert to the new
+affinity is kept as it was, so the finding there is about readers that get both kinds.
+
 *Use instead*: check the data first (`SELECT count(*) FROM products WHERE char_length(sku) > 16`),
 make the writers fit the new type, change the ORM field in the same release, and for a
 conversion move readers to the new type while both work (a new column, backfilled).
@@ -23,7 +27,9 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
+from depmap.dialects.capabilities import SQLITE
 from depmap.dialects.column_changes import CONVERSION, NARROWING, SAME, SqlType, type_direction
+from depmap.impact.sqlite_rebuild import affinity
 from depmap.impact.column_uses import COPY, NAMES, POSITIONAL, code_uses, declared, listed_by
 from depmap.impact.context import ImpactContext
 from depmap.impact.finding import BREAKING, NEW_MIGRATION, WARNING, Finding, proposal_context
@@ -40,11 +46,15 @@ def check(ctx: ImpactContext) -> Iterator[Finding]:
     if direction == SAME:
         return
     change = f"{old.written or '(unknown type)'} to {new.written}"
+    sqlite = ctx.dialect.family == SQLITE
+    if sqlite and spec.old_type and affinity(old.written) == affinity(new.written):
+        direction = SAME  # SQLite stores the values the same way: no length, no range is enforced
     if direction in (NARROWING, CONVERSION):
         where = ctx.added_at or NEW_MIGRATION
-        yield Finding(RULE.id, WARNING, where,
-                      f"Changing {name} from {change} is a {direction}: the ALTER fails if any existing row holds a value "
-                      f"{new.written} cannot hold.",
+        consequence = (f"SQLite's rebuild fails on no row: a value that does not convert to {new.written} losslessly is "
+                       "kept as it was (type affinity: 'n/a' stays text in an INTEGER column), so readers get both kinds."
+                       if sqlite else f"the ALTER fails if any existing row holds a value {new.written} cannot hold.")
+        yield Finding(RULE.id, WARNING, where, f"Changing {name} from {change} is a {direction}: {consequence}",
                       "Count the rows that do not fit and fix them before the migration runs (the plan's first step has the query).",
                       related=proposal_context(ctx.anchor) if where is NEW_MIGRATION else ())
     if old.family == "text" and new.family in ("integer", "numeric", "float"):
@@ -53,8 +63,10 @@ def check(ctx: ImpactContext) -> Iterator[Finding]:
         fact, at = use.fact, f"{use.location.path}:{use.location.line}"
         writes = fact.access != READ
         if writes and use.how in (NAMES, POSITIONAL, COPY) and direction in (NARROWING, CONVERSION):
-            yield Finding(RULE.id, BREAKING if direction == CONVERSION and old.family == "text" else WARNING, fact.location,
-                          f"Writes {name} at {at}: values that fit {old.written} but not {new.written} fail once the type changes.",
+            outcome = (f"are stored as they are once the type changes (SQLite's type affinity refuses nothing)" if sqlite
+                       else "fail once the type changes")
+            yield Finding(RULE.id, BREAKING if direction == CONVERSION and old.family == "text" and not sqlite else WARNING,
+                          fact.location, f"Writes {name} at {at}: values that fit {old.written} but not {new.written} {outcome}.",
                           f"Make it write only values that fit {new.written}, and deploy that first.", fact.snippet, MEDIUM)
         elif not writes and use.how == NAMES and direction == CONVERSION:
             yield Finding(RULE.id, WARNING, fact.location,
