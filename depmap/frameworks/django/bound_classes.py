@@ -5,7 +5,7 @@ No line of such a class runs a query, yet `class FeedingAdd(CoreAddView): model 
 feedings and `class FeedingFilter(FilterSet)` filters them by the fields its `Meta` lists. The
 library class is often reached through the project's own bases (`CoreAddView(PermissionMixin,
 CreateView)`, `TimeFieldFilter(FilterSet)`), so a class's ancestors are followed through the classes
-of its module; a base from another module is followed by the linker (`depmap.orm.calls`).
+of its module; a base from another module is followed by the linker (`depmap.orm.generic_views`).
 """
 
 from __future__ import annotations
@@ -17,18 +17,9 @@ from depmap.frameworks.django.classes import last_name
 from depmap.frameworks.django.query_facts import Op
 from depmap.model import READ, WRITE
 from depmap.orm import symbols
+from depmap.orm.generic_views import GENERIC_VIEWS, view_ops
 from depmap.python.tree import dotted_name, literal_string, string_list
 
-# Django's generic views (and django-filter's and django-tables2's list views) bound by `model = X`:
-# what each writes besides loading the rows.
-GENERIC_VIEWS = {
-    **dict.fromkeys(("ListView", "DetailView", "ArchiveIndexView", "YearArchiveView", "MonthArchiveView",
-                     "WeekArchiveView", "DayArchiveView", "TodayArchiveView", "DateDetailView", "BaseListView",
-                     "BaseDetailView", "FilterView", "SingleTableView"), None),
-    **dict.fromkeys(("CreateView", "BaseCreateView"), symbols.ORM_CREATE),
-    **dict.fromkeys(("UpdateView", "BaseUpdateView"), symbols.ORM_UPDATE),
-    **dict.fromkeys(("DeleteView", "BaseDeleteView"), symbols.ORM_DELETE),
-}  # fmt: skip
 FILTERSETS = frozenset({"FilterSet"})  # django_filters.FilterSet, django_filters.rest_framework.FilterSet
 RESOURCES = frozenset({"ModelResource"})  # import_export.resources.ModelResource
 _MAX_ANCESTORS = 32
@@ -59,16 +50,6 @@ def ancestors(node: ast.ClassDef, local: dict[str, ast.ClassDef]) -> list[str]:
     return found
 
 
-def generic_view_ops(kinds: list[str | None], fields: tuple[str, ...] | None) -> tuple[Op, ...]:
-    """A read of every column, and the write of a create/update/delete view (its literal `fields`,
-    else every field)."""
-    ops = [Op(READ, symbols.ORM_QUERY, all_fields=True)]
-    write = next((kind for kind in kinds if kind), None)
-    if write is not None:
-        ops.append(Op(WRITE, write, fields or (), all_fields=fields is None and write != symbols.ORM_DELETE))
-    return tuple(ops)
-
-
 def bound_class(node: ast.ClassDef, local: dict[str, ast.ClassDef]) -> BoundClass | None:
     """What a module-level class bound to a model does, when one of its ancestors in this module is
     a generic view, a FilterSet or a ModelResource and the class names its model itself."""
@@ -78,7 +59,8 @@ def bound_class(node: ast.ClassDef, local: dict[str, ast.ClassDef]) -> BoundClas
         values = _assignments(node.body)
         if values.get("model") is None:
             return None
-        return BoundClass(values["model"], generic_view_ops(kinds, string_list(values.get("fields"))))
+        ops = view_ops(kinds, string_list(values.get("fields")))
+        return BoundClass(values["model"], tuple(Op(access, detail, fields, all_fields=every) for access, detail, fields, every in ops))
     filterset, resource = any(name in FILTERSETS for name in names), any(name in RESOURCES for name in names)
     if not (filterset or resource):
         return None
