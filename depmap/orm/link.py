@@ -17,6 +17,7 @@ from depmap.orm.accesses import AccessResolver
 from depmap.orm.migrations import DjangoOperations, migration_identities, migration_ranks, with_ranks
 from depmap.orm.registry import Field, Model, Registry, auto_through
 from depmap.orm.calls import CallEffects
+from depmap.orm.generic_views import inherited_views
 from depmap.orm.sql_methods import sql_method_calls
 from depmap.orm.symbols import DJANGO_MIGRATION_OP, ORM_ACCESS, ORM_CALL, PY_CLASS, PY_OBJECT
 
@@ -45,6 +46,9 @@ def link_orm(facts: list[Fact]) -> list[Fact]:
             linked.append(fact)
     linked.extend(not_seen_directly(through_calls + sql_method_calls(calls, facts), linked))
     for effect in calls.in_bodies():
+        linked.extend(resolver.orm_access(effect))
+    seen = {(f.location.path, f.location.line) for f in facts if f.kind == ORM_ACCESS and not f.extra.get("receiver")}
+    for effect in inherited_views((f for f in facts if f.kind == PY_CLASS), calls.mro, seen):
         linked.extend(resolver.orm_access(effect))
     linked.extend(DjangoOperations(registry).facts(operations, ranks))
     linked.extend(model_definitions(registry))

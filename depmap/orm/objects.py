@@ -6,8 +6,8 @@ This analysis records, per file, what the linker needs to join the three (`depma
 
 PY_CLASS — a module-level class: `extra = {"class": qualified name, "bases": [qualified],
     "init_parameters": {attr: [position, parameter]} (`self.model = model` in `__init__`),
-    "class_names": {attr: qualified class} (`model = Article`)}`; only classes with bases or
-    bindings.
+    "class_names": {attr: qualified class} (`model = Article`), and with a `model`, "model_line" and
+    the literal "view_fields"}`; only classes with bases or bindings.
 PY_OBJECT — a module-level `name = Class(args)`: `extra = {"object": qualified name, "class":
     qualified class, "args": [qualified name or None], "keywords": {name: qualified}}`.
 ORM_CALL — `crud.users.get(...)` on a project object (`object`), `Board.get_by(...)` on a class
@@ -30,7 +30,7 @@ from depmap.orm.symbols import ORM_CALL, PY_CLASS, PY_OBJECT
 from depmap.python.analysis import PythonAnalysis
 from depmap.python.class_bindings import class_names, init_parameters
 from depmap.python.imports import ImportTable
-from depmap.python.tree import ParsedTree, TreeVisitor, dotted_name, top_level, unquoted_annotation
+from depmap.python.tree import ParsedTree, TreeVisitor, dotted_name, single_assignment, string_list, top_level, unquoted_annotation
 from depmap.scan_context import ScanContext
 
 _OBJECT_CALL = re.compile(r"\b[a-z_]\w*\.[a-z_]\w*\(")
@@ -245,6 +245,8 @@ def _class_fact(parsed: ParsedTree, node: ast.ClassDef, imports: ImportTable) ->
     if not (bases or parameters or names):
         return []
     extra = {"class": f"{parsed.module_name}.{node.name}", "bases": bases, "init_parameters": parameters, "class_names": names}
+    if "model" in names:  # a generic view's binding, which the linker may find through bases elsewhere
+        extra.update(_model_binding(node))
     location = Location(parsed.path, node.lineno, node.lineno, symbol=extra["class"])
     return [Fact(PY_CLASS, "", location, via="orm", extra=extra)]
 
@@ -263,3 +265,15 @@ def _object_fact(parsed: ParsedTree, name: str, value: ast.expr, imports: Import
 
 
 OBJECTS = PythonAnalysis("python objects", wants_objects, analyse_objects)
+
+
+def _model_binding(node: ast.ClassDef) -> dict:
+    """The line of `model = X` and the literal `fields` beside it (`depmap.orm.generic_views`)."""
+    found: dict = {}
+    for statement in node.body:
+        target, value = single_assignment(statement)
+        if target == "model":
+            found["model_line"] = statement.lineno
+        elif target == "fields" and (fields := string_list(value)) is not None:
+            found["view_fields"] = list(fields)
+    return found

@@ -45,7 +45,8 @@ from depmap.frameworks.django.orm_vocabulary import (
     queryset_classes, sync_method, unwind,
 )  # fmt: skip
 from depmap.frameworks.django.query_facts import Op, Subject, access_fact, query_op, write_op
-from depmap.frameworks.django.receivers import accessor_subject, generic_view, held_by_self
+from depmap.frameworks.django.bound_classes import bound_class
+from depmap.frameworks.django.receivers import accessor_subject, held_by_self
 from depmap.python.class_bindings import argument_positions
 from depmap.frameworks.django.type_hints import hinted_classes, return_annotations, tuple_items
 from depmap.python.analysis import PythonAnalysis
@@ -56,7 +57,7 @@ from depmap.python.tree import (
 
 _HINT = re.compile(
     r"\.objects\b|_default_manager|_base_manager|\.a?save\(|\.a?delete\(|_set\.|get_(?:object|list)_or_404"
-    r"|QuerySet|Manager\b|\bmodels\s+import\b"  # a module that imports models may read their rows' attributes
+    r"|QuerySet|Manager\b|\bmodels\s+import\b|\bimport\s+models\b"  # a module that imports models may read their rows' attributes
     r"|\.a?(?:create|get_or_create|update_or_create|bulk_create|bulk_update|filter|exclude|all|select_related"
     r"|prefetch_related|annotate|aggregate|refresh_from_db)\("
 )
@@ -84,7 +85,8 @@ class GatherDjangoQueriesVisitor(HeldNamesMixin, TreeVisitor):
         self.querysets = querysets
         self.manager_names = {name for model in models.values() for name in model.managers}
         self.returns = return_annotations(parsed.tree)
-        self.local_classes = {node.name for node in module_classes(parsed.tree)}
+        self.class_nodes = {node.name: node for node in module_classes(parsed.tree)}  # the last of a name wins
+        self.local_classes = set(self.class_nodes)
         self.frames: list[dict[str, Subject | None]] = [{}]
         self.names, self.expressions = [{}], [{}]  # see HeldNamesMixin
         self.held: dict[str, Subject] = {}  # `self.flip` -> what every method of the class sees in it
@@ -101,7 +103,7 @@ class GatherDjangoQueriesVisitor(HeldNamesMixin, TreeVisitor):
         if not self.scopes:
             self.held = held_by_self(node, self._subject_of)
         super().enter_class(node)
-        view = generic_view(node) if len(self.scopes) == 1 else None  # `class TicketList(ListView): model = Ticket`
+        view = bound_class(node, self.class_nodes) if len(self.scopes) == 1 else None  # `class TicketList(ListView): model = Ticket`
         subject = self._class_subject(dotted_name(view.model) or "", "queryset") if view is not None else None
         for op in view.ops if view is not None and subject is not None else ():
             self._emit(subject, op, view.model, view.model)  # type: ignore[arg-type, union-attr]

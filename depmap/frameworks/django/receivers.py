@@ -1,5 +1,5 @@
 """Receivers whose model is not written where they are used: `self.<attr>` set in another method,
-related managers of a name of unknown class, and generic views bound by `model = X`.
+and related managers of a name of unknown class (classes bound by `model = X`: `bound_classes`).
 
 `self.flip = Flip(owner=self.check)` in `setUp` (or any helper) makes `self.flip.save()` in every
 test of the class an INSERT of a Flip; `board.tasks.filter(...)` on a parameter `board` without an
@@ -20,36 +20,6 @@ from depmap.frameworks.django.query_facts import Op, Subject
 from depmap.model import READ, WRITE
 from depmap.orm import symbols
 from depmap.python.tree import dotted_name, string_list
-
-# Django's generic views bound by `model = X`: what each writes besides loading the rows.
-GENERIC_VIEWS = {
-    **dict.fromkeys(("ListView", "DetailView", "ArchiveIndexView", "YearArchiveView", "MonthArchiveView",
-                     "WeekArchiveView", "DayArchiveView", "TodayArchiveView", "DateDetailView"), None),
-    "CreateView": symbols.ORM_CREATE, "UpdateView": symbols.ORM_UPDATE, "DeleteView": symbols.ORM_DELETE,
-}  # fmt: skip
-
-
-@dataclass(frozen=True)
-class GenericView:
-    model: ast.expr  # the value of `model = ...`
-    ops: tuple[Op, ...]  # a read of every column, and the write of a create/update/delete view
-
-
-def generic_view(node: ast.ClassDef) -> GenericView | None:
-    """A module-level class deriving from a generic view and saying `model = X`: Django loads the
-    rows whole (every column), and a create/update/delete view writes them (its `fields` when
-    literal, else every field)."""
-    kinds = [GENERIC_VIEWS[name] for base in node.bases if (name := last_name(dotted_name(base) or "")) in GENERIC_VIEWS]
-    values = {dotted_name(s.targets[0]): s.value for s in node.body if isinstance(s, ast.Assign) and len(s.targets) == 1}
-    if not kinds or values.get("model") is None:
-        return None
-    ops = [Op(READ, symbols.ORM_QUERY, all_fields=True)]
-    write = next((kind for kind in kinds if kind), None)
-    if write is not None:
-        fields = string_list(values["fields"]) if "fields" in values else None
-        ops.append(Op(WRITE, write, fields or (), all_fields=fields is None and write != symbols.ORM_DELETE))
-    return GenericView(values["model"], tuple(ops))
-
 
 def _is_self(node: ast.expr) -> bool:
     return isinstance(node, ast.Name) and node.id == "self"

@@ -54,7 +54,10 @@ from depmap.frameworks.sqlalchemy.names import (
 )  # fmt: skip
 from depmap.sql.names import DEFAULT_SCHEMAS
 
-_DEFINING_WORDS = ("sqlmodel", "SQLModel", "__tablename__", "mapped_column", "from_attributes", "orm_mode")
+# marshmallow-sqlalchemy's schema bases: a project often re-exports them (`ma.ModelSchema` of
+# `from app import ma`), so the file itself need not mention sqlalchemy.
+_SCHEMA_WORDS = ("ModelSchema", "SQLAlchemySchema", "SQLAlchemyAutoSchema", "TableSchema")
+_DEFINING_WORDS = ("sqlmodel", "SQLModel", "__tablename__", "mapped_column", "from_attributes", "orm_mode", *_SCHEMA_WORDS)
 _COLUMN_CALL = re.compile(r"Column\(")
 _FLASK_MODEL = re.compile(r"db\.Model\b")
 

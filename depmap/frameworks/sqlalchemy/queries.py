@@ -70,6 +70,13 @@ _SESSION_METHODS = r"\.(?:query|add|add_all|get|get_or_404|execute|exec|scalars?
 _SESSION_CALL = re.compile("session" + _SESSION_METHODS)
 _DB_CALL = re.compile("db" + _SESSION_METHODS)
 
+# What refines or runs a query held in a variable (`Query` and `Select` methods).
+QUERY_LINKS = frozenset({
+    "filter", "filter_by", "where", "order_by", "group_by", "having", "join", "outerjoin", "options", "limit", "offset",
+    "distinct", "all", "first", "one", "one_or_none", "scalar", "count", "paginate", "first_or_404", "one_or_404",
+    "delete", "update", "with_entities", "subquery", "exists", "union", "union_all",
+})  # fmt: skip
+QUERY_RESULTS = frozenset({"all", "first", "one", "one_or_none", "scalar", "count", "paginate", "first_or_404", "one_or_404", "subquery", "cte", "alias", "exists"})
 INSTANCE_UPDATES = frozenset({"sqlmodel_update"})  # SQLModel: copy every given field onto the row
 DETAIL = {"read": ORM_QUERY, "create": ORM_CREATE, "update": ORM_UPDATE, "delete": ORM_DELETE, "attribute": ORM_ATTRIBUTE}
 
@@ -266,9 +273,14 @@ class GatherQueriesVisitor(GatherSqlalchemyVisitor):
             return  # class attributes (columns, pydantic fields) are not local variables
         frame = self.frames[-1]
         name = target.id
+        many = self.instances.iterated(value)  # before the name is rebound: `q = q.filter(...)` keeps q's model
+        columns_of = self.query_of_columns(value) if many is None else None
         frame.instances.pop(name, None)
         frame.aliases.pop(name, None)
         frame.collections.pop(name, None)
+        frame.queries.pop(name, None)
+        if columns_of is not None:
+            frame.queries[name] = columns_of
         value = unwrap_await(value)
         if isinstance(value, ast.Call) and callee_name(value.func) == "aliased" and positional_args(value):
             alias = self.targets.model_ref(positional_args(value)[0])
@@ -287,7 +299,6 @@ class GatherQueriesVisitor(GatherSqlalchemyVisitor):
         if loaded is not None:
             frame.instances[name] = Instance(loaded, "loaded", HIGH)
             return
-        many = self.instances.iterated(value)
         if many is not None:
             frame.collections[name] = many
 
@@ -362,6 +373,13 @@ class GatherQueriesVisitor(GatherSqlalchemyVisitor):
             if target is not None and target.binding is None:
                 self.statement(node, "select", None, links, primary=target)
             return
+        if isinstance(root, ast.Name) and (held := self.held_query(root.id, links)) is not None:
+            before = len(self.facts)
+            self.statement(node, "select", None, links, primary=held)  # `awards = awards.filter(...)`, `awards.all()`
+            if self.targets.collection(root.id) is None:  # a query of columns: no row is loaded whole
+                for fact in self.facts[before:]:
+                    fact.extra.pop("rows", None)
+            return
         for index, (name, call) in enumerate(links):
             receiver = links[index - 1][1] if index else root
             if name == "query" and self.statements.query_source(call, receiver):
@@ -372,6 +390,38 @@ class GatherQueriesVisitor(GatherSqlalchemyVisitor):
                 return
             if self.session_operation(name, call, receiver):
                 return
+
+    def held_query(self, name: str, links: list[tuple[str, ast.Call]]) -> Target | None:
+        """The model of a query a name holds (`awards = Awards.query.filter_by(...)` earlier in the
+        function) when the chain goes on refining or running it: each refinement names columns, and
+        the run is where the statement executes. A list of rows has none of these methods (`count`
+        takes an argument there)."""
+        if not links or links[0][0] not in QUERY_LINKS or (links[0][0] == "count" and call_args(links[0][1])):
+            return None
+        return self.targets.held_query(name)
+
+    def query_of_columns(self, value: ast.expr) -> Target | None:
+        """`q = db.session.query(M.a, func.sum(M.b))...`, not run yet: the model whose columns it
+        selects, so that `q = q.filter(...)` and `q.first()` further on are its reads too."""
+        value = unwrap_await(value)
+        if not isinstance(value, ast.Call):
+            return None
+        root, links = unwind(value, self.targets)
+        if links and links[-1][0] in QUERY_RESULTS:
+            return None  # run: rows, not a query
+        if isinstance(root, ast.Name):
+            return self.targets.held_query(root.id) if links and links[0][0] in QUERY_LINKS else None
+        args: list[ast.expr] = []
+        if isinstance(root, ast.Call) and self.targets.statement_kind(root) == "select":
+            args = positional_args(root)
+        for index, (name, call) in enumerate(links):
+            if name == "query" and self.statements.query_source(call, links[index - 1][1] if index else root):
+                args = positional_args(call)
+                break
+        for arg in args:
+            for target, _column in self.statements.entity(arg, variables=False):
+                return target
+        return None
 
     # -- statements ------------------------------------------------------------------------------
 

@@ -64,6 +64,7 @@ class Frame:
     instances: dict[str, Instance] = field(default_factory=dict)
     sessions: set[str] = field(default_factory=set)
     collections: dict[str, Target] = field(default_factory=dict)  # `orders = session.scalars(...).all()`
+    queries: dict[str, Target] = field(default_factory=dict)  # `q = session.query(M.a, M.b)`: not run yet, rows of columns
     constructed: list[Instance] = field(default_factory=list)
     receivers: set[str] = field(default_factory=set)  # `self` of a generic class: `self.model` is the caller's model
     arguments: dict[str, str] = field(default_factory=dict)  # parameter -> "arg:<position>:<name>"
@@ -104,6 +105,15 @@ class TargetResolver:
         for frame in reversed(self.frames):
             if name in frame.instances:
                 return frame.instances[name]
+        return None
+
+    def held_query(self, name: str) -> Target | None:
+        """The model a name's query selects from, instances (a collection) or columns."""
+        for frame in reversed(self.frames):
+            if name in frame.collections:
+                return frame.collections[name]
+            if name in frame.queries:
+                return frame.queries[name]
         return None
 
     def collection(self, name: str) -> Target | None:

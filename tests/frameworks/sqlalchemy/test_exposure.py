@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from depmap.orm.symbols import EXPOSURE
 
-from .helpers import assert_same, of_kind, scan_fixture
+from .helpers import assert_same, of_kind, scan_fixture, scan_source
 
 
 def test_schemas_over_models():
@@ -30,3 +30,23 @@ def test_schemas_over_models():
         ],
     )  # fmt: skip
     assert not [f for f in result.facts if f.kind != EXPOSURE]  # PlainIn and the Meta classes are nothing
+
+
+def test_a_schema_whose_base_comes_through_the_projects_own_module_is_an_exposure():
+    """Flask apps make one `ma = Marshmallow(app)` and import it: the schema file then names neither
+    sqlalchemy nor marshmallow, only `ma.ModelSchema`."""
+    result = scan_source(
+        """
+        from app.models import Award, ma
+
+
+        class AwardSchema(ma.ModelSchema):
+            class Meta:
+                model = Award
+                include_fk = True
+                dump_only = ("id", "date")
+        """,
+        path="app/schemas/awards.py",
+    )
+    rows = [(f.location.line, f.detail, f.extra["model"], f.extra["fields"], f.extra["automatic"]) for f in of_kind(result, EXPOSURE)]
+    assert rows == [(5, "schema", "app.models.Award", "__all__", True)]

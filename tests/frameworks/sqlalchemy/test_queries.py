@@ -13,7 +13,7 @@ from depmap.model import HIGH, LOW, MEDIUM
 from depmap.orm.symbols import ORM_ACCESS
 from depmap.frameworks.sqlalchemy.queries import might_query
 
-from .helpers import accesses, assert_same, markers, of_kind, scan_fixture, scan_source
+from .helpers import access_row, accesses, assert_same, markers, of_kind, scan_fixture, scan_source
 
 ORDER, CUSTOMER = "shop.models.Order", "shop.models.Customer"
 R, W = "read", "write"
@@ -493,3 +493,54 @@ def test_attribute_reads_and_whole_rows():
         (11, "orm_query", "Order", [], False),  # count(): no row loaded
         (12, "orm_query", "Order", ["total"], False),  # load_only: not the whole row
     ]  # `draft.total` is a row built here, `order.refresh` a method: neither is read from the table
+
+
+def test_a_query_held_in_a_variable_is_read_where_it_is_refined_and_where_it_runs():
+    """Reporting code builds a query, narrows it under a condition, then runs it: each line that
+    narrows it names columns, and the line that runs it is where the statement executes."""
+    result = scan_source(
+        """\
+        import datetime
+
+        from app.models import Award, Order, db
+
+
+        def awards_of(user_id, freeze=None):
+            awards = Award.query.filter_by(user_id=user_id).order_by(Award.date.desc())
+            if freeze:
+                awards = awards.filter(Award.date < datetime.datetime.utcfromtimestamp(freeze))
+            return awards.all()
+
+
+        def standings(freeze=None):
+            scores = (
+                db.session.query(Award.account_id.label("account_id"), db.func.sum(Award.value).label("score"))
+                .filter(Award.value != 0)
+                .group_by(Award.account_id)
+            )
+            if freeze:
+                scores = scores.filter(Award.date < freeze)
+            ranked = scores.order_by(db.desc("score")).all()
+            return ranked, scores.count(), ranked.count(ranked[0])
+
+
+        def open_orders(session):
+            orders = session.query(Order).filter(Order.status == "open").all()
+            return orders.count(orders[0])  # a list of rows: its count() takes an argument
+        """
+    )
+    award, order = "app.models.Award", "app.models.Order"
+    rows = [access_row(fact, "app.service") + (fact.extra.get("rows", False),) for fact in of_kind(result, ORM_ACCESS)]
+    assert_same(
+        rows,
+        [
+            (7, "awards_of", R, Q, HIGH, award, ("user_id", "date"), False, True),
+            (9, "awards_of", R, Q, HIGH, award, ("date",), False, True),  # narrowed
+            (10, "awards_of", R, Q, HIGH, award, (), False, True),  # run: its rows, whole
+            (15, "standings", R, Q, HIGH, award, ("account_id", "value"), False, False),
+            (20, "standings", R, Q, HIGH, award, ("date",), False, False),  # rows of columns: none loaded whole
+            (21, "standings", R, Q, HIGH, award, (), False, False),
+            (22, "standings", R, Q, HIGH, award, (), False, False),  # scores.count(), not the list's
+            (26, "open_orders", R, Q, HIGH, order, ("status",), False, True),
+        ],
+    )
