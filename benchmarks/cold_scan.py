@@ -4,7 +4,8 @@
 
 Each run is a fresh interpreter that builds the index without the cache (what `depmap scan
 --no-cache` does) and reports its wall seconds, the scan phase, and two peaks: the main process
-(which also links and holds the index) and the largest scan worker (`RUSAGE_CHILDREN`). The same
+(after the scan, and after linking, when it holds the index) and the largest scan worker
+(`RUSAGE_CHILDREN`), with the CPU seconds of the workers and of the main process during the scan. The same
 round reads and `ast.parse`s the Python files on one core, so the ratio is paired on a shared
 machine. `--depmap-source` runs another checkout's depmap (an older commit) in the same rounds.
 """
@@ -25,14 +26,22 @@ from measure import ast_baseline, inventory  # noqa: E402
 _CHILD = """
 import json, resource, sys, time
 from pathlib import Path
-from depmap.index.build import build_index
+from depmap.index import build
+scan_all, during = build._scan_all, {}
+def measured(*args, **kwargs):
+    cpu = time.process_time()
+    found = scan_all(*args, **kwargs)
+    during.update(main_cpu=time.process_time() - cpu, main_after_scan_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    return found
+build._scan_all = measured
 started = time.perf_counter()
-index = build_index(Path(sys.argv[1]), jobs=int(sys.argv[2]), use_cache=False)
+index = build.build_index(Path(sys.argv[1]), jobs=int(sys.argv[2]), use_cache=False)
 wall = time.perf_counter() - started
 main = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+workers = resource.getrusage(resource.RUSAGE_CHILDREN)
 print(json.dumps({"wall": wall, "scan": index.timings.get("scan", 0.0), "graph": index.timings.get("graph", 0.0),
-                  "facts": len(index.facts), "main_mb": main, "worker_mb": workers}))
+                  "facts": len(index.facts), "main_mb": main, "worker_mb": workers.ru_maxrss / 1024,
+                  "worker_cpu": workers.ru_utime + workers.ru_stime, **during}))
 """
 
 
@@ -60,7 +69,10 @@ def main() -> None:
             for source in sources:
                 r = run(args.root, jobs, source)
                 print(f"  {str(source or 'this checkout'):<28} --jobs {jobs}: wall {r['wall']:6.2f} s (scan {r['scan']:.2f}, link {r['graph']:.2f})"
-                      f"  {r['wall'] / baseline.seconds:4.2f}x ast.parse  main {r['main_mb']:5.0f} MB  worker {r['worker_mb']:5.0f} MB  facts {r['facts']}", flush=True)
+                      f"  {r['wall'] / baseline.seconds:4.2f}x ast.parse  scan {r['scan'] / baseline.seconds:4.2f}x"
+                      f"  cpu: workers {r['worker_cpu']:.2f} s, main during the scan {r['main_cpu']:.2f} s"
+                      f"  peak: main {r['main_after_scan_mb']:.0f} MB after the scan, {r['main_mb']:.0f} MB linked; worker {r['worker_mb']:.0f} MB"
+                      f"  facts {r['facts']}", flush=True)
 
 
 if __name__ == "__main__":
