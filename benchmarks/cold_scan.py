@@ -49,7 +49,7 @@ def run(root: Path, jobs: int, source: Path | None) -> dict:
     env = {**os.environ}
     if source is not None:
         env["PYTHONPATH"] = str(source)
-    done = subprocess.run([sys.executable, "-c", _CHILD, str(root), str(jobs)], capture_output=True, text=True, env=env, check=True)
+    done = subprocess.run([sys.executable, "-P", "-c", _CHILD, str(root), str(jobs)], capture_output=True, text=True, env=env, check=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
