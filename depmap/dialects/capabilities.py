@@ -245,6 +245,10 @@ def add_column_cost(dialect: Dialect, spec: ColumnSpec, traits: TableTraits | No
 
 def _user_defined(type_text: str) -> bool:
     """A type sqlglot does not know as PostgreSQL's: a domain, an enum, an extension's type."""
+    from depmap.impact.common_types import common_type
+
+    if common_type(type_text, "postgres") is not None:  # one sqlglot reads (without loading it)
+        return False
     from sqlglot import exp
 
     try:
@@ -486,11 +490,11 @@ def fills_missing_values(dialect: Dialect) -> bool:
 def quote_identifier(dialect: Dialect, name: str) -> str:
     """`name` as the dialect needs it written: bare when it can be, quoted when it is reserved,
     has upper-case letters (PostgreSQL folds them) or characters outside [a-z0-9_$]."""
-    from sqlglot import exp
-
     simple = re.fullmatch(r"[a-z_][a-z0-9_$]*", name) is not None
     if simple and name not in reserved_words(dialect):
-        return name
+        return name  # without loading sqlglot, which only quotes
+    from sqlglot import exp
+
     sqlglot_dialect = dialect.name if dialect.family is not None else None
     return exp.Identifier(this=name, quoted=True).sql(dialect=sqlglot_dialect)
 

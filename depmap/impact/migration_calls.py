@@ -10,11 +10,12 @@ ForeignKey points at, SQLAlchemy's client-side `default=`, `Computed(...)`, a
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
-import libcst as cst
-from libcst.metadata import PositionProvider
+from typing import TYPE_CHECKING
 
 from depmap.python.source import argument, callee_name, literal_bool, literal_string, parse_python
+
+if TYPE_CHECKING:  # libcst loads when a migration is read, not with every command that may read one
+    import libcst as cst
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,9 @@ class MigrationCalls:
 
 
 def read_calls(path: str, text: str) -> MigrationCalls:
+    import libcst as cst
+    from libcst.metadata import PositionProvider
+
     parsed = parse_python(path, text, metadata=True)
     found = MigrationCalls()
     if not hasattr(parsed, "wrapper") or parsed.wrapper is None:
@@ -82,6 +86,8 @@ def read_calls(path: str, text: str) -> MigrationCalls:
 
 
 def _calls(module: cst.Module) -> list[cst.Call]:
+    import libcst as cst
+
     calls: list[cst.Call] = []
 
     class Gather(cst.CSTVisitor):
@@ -94,6 +100,8 @@ def _calls(module: cst.Module) -> list[cst.Call]:
 
 def _batch_names(module: cst.Module) -> set[str]:
     """Names bound by `with op.batch_alter_table("t") as batch_op:` anywhere in the file."""
+    import libcst as cst
+
     names: set[str] = set()
 
     class Gather(cst.CSTVisitor):
@@ -109,6 +117,8 @@ def _batch_names(module: cst.Module) -> set[str]:
 
 def flag(code: str | None) -> bool | None:
     """`True`/`False` written as an argument; None when absent or not a literal."""
+    import libcst as cst
+
     if code is None:
         return None
     return literal_bool(cst.parse_expression(code)) if code.strip() in ("True", "False") else None

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from depmap.impact.common_types import common_type
 from depmap.model import Location
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][\w$]*(\.[A-Za-z_][\w$]*)?$")
@@ -124,12 +125,14 @@ def parse_type(text: str | None, dialect: str) -> str | None:
     """
     if text is None:
         return None
-    from sqlglot import exp
-    from sqlglot.errors import ParseError
-
     cleaned = text.strip()
     if not cleaned:
         raise SpecError("empty --type; give a SQL type such as text, integer or varchar(20)")
+    if (known := common_type(cleaned, dialect)) is not None:
+        return known  # what sqlglot would say, without loading it (`depmap.impact.common_types`)
+    from sqlglot import exp
+    from sqlglot.errors import ParseError
+
     constraints = _constraints_in(cleaned, dialect)
     if constraints:
         raise SpecError(f"type '{text}' carries {constraints}; give the type alone, with --not-null for NOT NULL and --default EXPR for a default")

@@ -96,8 +96,17 @@ def _can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
+# Files a worker holds at once: the one it scans and the next ones, already in its pipe, so that
+# it never waits for the parent (busy storing an answer, drawing the progress bar, or not yet
+# scheduled on a shared machine) between two files. Two left each of two workers idle 1 s of a
+# 9 s scan at 100k lines, four 0.2-0.5 s, eight 0.05 s (benchmarks/RESULTS.md, issue 21).
+QUEUED_PER_WORKER = 8
+
+
 class _Supervisor:
-    """Hands files to workers one at a time and watches each: an answer, a death or a deadline."""
+    """Hands files to workers and watches each: an answer, a death or a deadline. A worker holds
+    at most QUEUED_PER_WORKER files; the first is the one it scans, and its deadline runs from
+    when the worker answered the file before it."""
 
     def __init__(self, tasks: list[Task], jobs: int, budget: Budget) -> None:
         self.tasks = tasks
@@ -123,10 +132,10 @@ class _Supervisor:
 
     def _hand_out(self) -> None:
         for position, worker in enumerate(self.workers):
-            if worker.task is None and self.pending:
-                if not worker.alive():
-                    worker.stop()
-                    worker = self.workers[position] = _Worker.start(self.tasks, self.budget)
+            if worker.task is None and self.pending and not worker.alive():
+                worker.stop()
+                worker = self.workers[position] = _Worker.start(self.tasks, self.budget)
+            while len(worker.queued) < QUEUED_PER_WORKER and self.pending:
                 worker.give(self.pending.popleft(), self.budget.seconds)
 
     def _watch(self) -> None:
@@ -137,23 +146,26 @@ class _Supervisor:
         timeout = max(0.0, min(worker.deadline for worker in busy) - now)
         wait([worker.connection for worker in busy] + [worker.process.sentinel for worker in busy], timeout)
         for position, worker in enumerate(self.workers):
-            if worker.task is None:
-                continue
-            task = worker.task
-            outcome = worker.answer()
-            if outcome is None and worker.alive() and time.monotonic() < worker.deadline:
-                continue  # still working
-            if outcome is None:
+            while worker.task is not None:
+                task = worker.task
+                outcome = worker.answer(self.budget.seconds)
+                if outcome is not None:
+                    self.done[task] = outcome
+                    continue
+                if worker.alive() and time.monotonic() < worker.deadline:
+                    break  # still working
                 reason = (
                     f"not analysed: its scan took longer than {self.budget.seconds:g} s "
                     "(raise [tool.depmap] seconds_per_file to allow more)"
                     if worker.alive()
                     else f"not analysed: the analysis crashed ({worker.death()}); this is a bug in depmap or a library it uses"
                 )
-                outcome = failed(self.tasks[task][1], reason)
+                self.done[task] = failed(self.tasks[task][1], reason)
+                self.pending.extendleft(reversed(list(worker.queued)[1:]))  # never started: a fresh worker scans them
+                worker.queued.clear()
                 worker.stop()
                 self.workers[position] = _Worker.start(self.tasks, self.budget)
-            self.done[task] = outcome
+                break
 
 
 class _Worker:
@@ -162,8 +174,13 @@ class _Worker:
     def __init__(self, process, connection) -> None:  # type: ignore[no-untyped-def]
         self.process = process
         self.connection = connection
-        self.task: int | None = None
-        self.deadline = float("inf")
+        self.queued: deque[int] = deque()  # sent and not answered yet, in the order sent
+        self.deadline = float("inf")  # of the first of them, the one being scanned
+
+    @property
+    def task(self) -> int | None:
+        """The file this worker is scanning (the first it was sent and has not answered)."""
+        return self.queued[0] if self.queued else None
 
     @classmethod
     def start(cls, tasks: list[Task], budget: Budget) -> _Worker:
@@ -177,20 +194,22 @@ class _Worker:
         return cls(process, parent)
 
     def give(self, task: int, seconds: float) -> None:
-        self.task = task
-        self.deadline = time.monotonic() + seconds
+        if not self.queued:
+            self.deadline = time.monotonic() + seconds
+        self.queued.append(task)
         self.connection.send(task)
 
-    def answer(self) -> Outcome | None:
-        """The outcome if the worker sent it; None if it has not (yet), or died before it could."""
+    def answer(self, seconds: float) -> Outcome | None:
+        """The outcome of the file being scanned if the worker sent it; None if it has not (yet),
+        or died before it could. The next file queued starts its `seconds` now."""
         try:
             if not self.connection.poll():
                 return None
             outcome = self.connection.recv()
         except (EOFError, OSError):
             return None
-        self.task = None
-        self.deadline = float("inf")
+        self.queued.popleft()
+        self.deadline = time.monotonic() + seconds if self.queued else float("inf")
         return outcome
 
     def alive(self) -> bool:

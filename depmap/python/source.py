@@ -14,9 +14,11 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import libcst as cst
-from libcst.metadata import MetadataWrapper
+if TYPE_CHECKING:  # libcst loads only where a file needs it: a scan of valid Python never does
+    import libcst as cst
+    from libcst.metadata import MetadataWrapper
 
 from depmap.model import Skipped
 from depmap.nesting import nesting_depth
@@ -65,6 +67,9 @@ def parse_python(path: str, text: str, *, metadata: bool = False) -> ParsedModul
         found = _cpython_error(text)
         where = f" at line {found[0]}" if found else ""
         return Skipped(path, f"Python syntax error{where}: {found[2] if found else 'brackets nested too deeply'}")
+    import libcst as cst
+    from libcst.metadata import MetadataWrapper
+
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as error:
@@ -130,6 +135,8 @@ def _cpython_error(text: str) -> tuple[int, int | None, str] | None:
 
 
 def callee_name(func: cst.BaseExpression) -> str | None:
+    import libcst as cst
+
     if isinstance(func, cst.Name):
         return func.value
     if isinstance(func, cst.Attribute):
@@ -149,6 +156,8 @@ def argument(call: cst.Call, index: int | None, keyword: str) -> cst.BaseExpress
 
 def literal_string(node: cst.BaseExpression | None) -> str | None:
     """The value of a plain (non-f, non-bytes) string literal, implicit concatenation included."""
+    import libcst as cst
+
     if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
         value = node.evaluated_value
         return value if isinstance(value, str) else None
@@ -157,6 +166,8 @@ def literal_string(node: cst.BaseExpression | None) -> str | None:
 
 def literal_bool(node: cst.BaseExpression | None) -> bool | None:
     """`True` / `False` as written; None for anything else (a name, a call, a missing argument)."""
+    import libcst as cst
+
     if isinstance(node, cst.Name) and node.value in ("True", "False"):
         return node.value == "True"
     return None

@@ -134,7 +134,8 @@ def children_in_source_order(node: ast.AST) -> list[ast.AST]:
     return list(children(node))
 
 
-_Plan = tuple[Optional[Callable[[Any], Any]], Optional[Callable[[Any], Any]], tuple[str, ...], Optional[Callable[[Any, Any], None]]]
+_Plan = tuple[Optional[Callable[[Any, Any], Any]], Optional[Callable[[Any, Any], Any]], tuple[str, ...], Optional[Callable[[Any, Any], None]]]
+_PLANS: dict[type, dict[type, "_Plan | None"]] = {}  # per visitor class: how to walk each node class
 
 
 class TreeVisitor:
@@ -150,7 +151,10 @@ class TreeVisitor:
     def __init__(self, module_name: str) -> None:
         self.module_name = module_name
         self.scopes: list[tuple[str, str]] = []
-        self._plans: dict[type, _Plan | None] = {}
+        # Plans hold the class's functions, not this visitor's bound methods: a bound method kept
+        # by its own visitor is a reference cycle, which would keep every file's visitor (and the
+        # tree nodes it holds) alive until the garbage collector ran.
+        self._plans: dict[type, _Plan | None] = _PLANS.setdefault(type(self), {})
 
     @property
     def symbol(self) -> str:
@@ -180,8 +184,8 @@ class TreeVisitor:
         are half the nodes of a tree."""
         plan: _Plan | None = None
         if isinstance(cls, type) and issubclass(cls, ast.AST):
-            visit = getattr(self, "visit_" + cls.__name__, None)
-            leave = getattr(self, "leave_" + cls.__name__, None)
+            visit = getattr(type(self), "visit_" + cls.__name__, None)
+            leave = getattr(type(self), "leave_" + cls.__name__, None)
             special = _SPECIAL_WALKS.get(cls)
             fields = _child_fields(cls)
             if visit is not None or leave is not None or special is not None or fields:
@@ -198,7 +202,7 @@ class TreeVisitor:
 
     def _walk_planned(self, node: Any, plan: _Plan) -> None:
         visit, leave, fields, special = plan
-        if visit is not None and visit(node) is False:
+        if visit is not None and visit(self, node) is False:
             return
         if special is not None:
             special(self, node)
@@ -218,7 +222,7 @@ class TreeVisitor:
                     if child is not None:
                         self._walk_planned(value, child)
         if leave is not None:
-            leave(node)
+            leave(self, node)
 
     def _walk_all(self, nodes: list[Any]) -> None:
         for item in nodes:

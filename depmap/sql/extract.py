@@ -24,7 +24,7 @@ from depmap.sql.ddl import DdlExtractor
 from depmap.sql.fallback import tables_named, tables_named_at, touches_no_data
 from depmap.sql.schema_ops import with_text_ops, without_not_valid
 from depmap.sql.load_data import load_data
-from depmap.sql.names import fold_quoted, quoting_keeps_case
+from depmap.sql.names import dialect_object, fold_quoted, quoting_keeps_case
 from depmap.sql.placeholders import HOLE_PREFIX, Neutralised, neutralise
 from depmap.sql.routines import analyze_routine, is_routine
 from depmap.sql.frames import Collector, Sources, is_star, star_sources
@@ -59,7 +59,7 @@ _DATA_COMMANDS = ("REPLACE", "UPSERT", "DO", "CREATE", "ALTER", "CALL")
 
 def analyze_sql(text: str, dialect: str = "postgres", schema: Schema | None = None) -> list[StatementResult]:
     """Analyse every statement of `text`. Raises ValueError only for an unknown dialect name."""
-    sqlglot_dialect = Dialect.get_or_raise(dialect)
+    sqlglot_dialect = dialect_object(dialect)
     neutral = neutralise(text)
     original_lines = text.splitlines()
     results = []

@@ -12,12 +12,11 @@ from __future__ import annotations
 import re
 
 from sqlglot import exp
-from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import ParseError, TokenError
 from sqlglot.tokens import TokenType
 
 from depmap.model import ACCESS, WRITE
-from depmap.sql.names import fold_quoted, identifier, table_name
+from depmap.sql.names import dialect_object, fold_quoted, identifier, table_name
 from depmap.sql.types import Observation
 
 _GAP = r"(?:\s|--[^\n]*(?:\n|$)|\#[^\n]*(?:\n|$)|/\*.*?\*/)+"  # blanks and comments
@@ -41,7 +40,7 @@ def load_data(text: str, dialect: str) -> list[Observation] | None:
         return None
     try:
         table = fold_quoted(exp.to_table(match.group("table"), dialect=dialect), dialect)
-        tokens = Dialect.get_or_raise(dialect).tokenize(text[match.end() :])
+        tokens = dialect_object(dialect).tokenize(text[match.end() :])
     except (ParseError, TokenError, ValueError):
         return None
     name = table_name(table, dialect)

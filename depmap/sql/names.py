@@ -27,11 +27,24 @@ DEFAULT_SCHEMAS = {
 _QUOTES_IGNORE_CASE = frozenset({"mysql", "singlestore", "doris", "starrocks"})
 
 
+_DIALECTS: dict[str, Dialect] = {}
+
+
+def dialect_object(name: str) -> Dialect:
+    """sqlglot's dialect object of that name, made once per process: `Dialect.get_or_raise` builds
+    a new one on every call, and a scan asks for it several times per statement. ValueError for a
+    name sqlglot does not know."""
+    found = _DIALECTS.get(name)
+    if found is None:
+        found = _DIALECTS[name] = Dialect.get_or_raise(name)
+    return found
+
+
 def quoting_keeps_case(dialect: str) -> bool:
     """Does quoting a name make it case-sensitive in this dialect?"""
     if dialect in _QUOTES_IGNORE_CASE:
         return False
-    return Dialect.get_or_raise(dialect).NORMALIZATION_STRATEGY != NormalizationStrategy.CASE_INSENSITIVE
+    return dialect_object(dialect).NORMALIZATION_STRATEGY != NormalizationStrategy.CASE_INSENSITIVE
 
 
 def fold_quoted(statement: exp.Expression, dialect: str) -> exp.Expression:

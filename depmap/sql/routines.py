@@ -18,13 +18,13 @@ import re
 from dataclasses import dataclass, replace
 from typing import Callable
 
-from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import TokenError
 from sqlglot.tokens import Token, TokenType
 
 from depmap.model import ACCESS, LOW, MEDIUM, PARSE_ERROR, READ, ROUTINE, weaker
 from depmap.sql.routine_body import Body, body_statements, tokenize
 from depmap.sql.schema_ops import CREATE_TRIGGER, QUALIFIED
+from depmap.sql.names import dialect_object
 from depmap.sql.split import line_at
 from depmap.sql.types import Observation, Schema, StatementResult
 
@@ -77,7 +77,7 @@ def analyze_routine(
     if prefix := _DELIMITER.match(text):  # a MySQL client's `DELIMITER $$` line before it
         line += text.count("\n", 0, prefix.end())
         text = text[prefix.end() :]
-    sqlglot_dialect = Dialect.get_or_raise(dialect)
+    sqlglot_dialect = dialect_object(dialect)
     try:
         tokens = tokenize(text, sqlglot_dialect)
     except TokenError:

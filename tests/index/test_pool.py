@@ -123,3 +123,19 @@ def test_debug_scans_in_this_process_and_raises(shop):
     (shop / "reports/broken.sql").write_text(BAD["reports/broken.sql"])
     with pytest.raises(KeyError, match="a scanner bug"):
         build_index(shop, jobs=2, debug=True)
+
+
+def test_files_queued_behind_a_crash_are_scanned_by_a_fresh_worker(shop):
+    """A worker holds the next files in its pipe while it scans one; when that one kills it, the
+    files it never started go to the next worker, with the answers a clean scan gives them."""
+    (shop / "reports").mkdir()
+    queued = {f"reports/q{n}.sql": f"SELECT id, total FROM orders WHERE id = {n};\nUPDATE orders SET total = {n};\n"
+              for n in range(pool.QUEUED_PER_WORKER + 2)}
+    for path, text in queued.items():
+        (shop / path).write_text(text)
+    clean = build_index(shop, jobs=1)
+    (shop / "reports/a_crash.sql").write_text(BAD["reports/crash.sql"])  # scanned first of the folder
+    index = build_index(shop, jobs=1)
+    assert _reasons(index) == [("reports/a_crash.sql", REASONS[1][1])]
+    assert [fact.to_json() for fact in index.facts] == [fact.to_json() for fact in clean.facts]
+    assert sorted({fact.location.path for fact in index.facts} & set(queued)) == sorted(queued)

@@ -34,19 +34,21 @@ class ClassInfo:
 def module_classes(tree: ast.Module) -> list[ast.ClassDef]:
     """Classes defined at module level (also under `if`/`try`), in source order."""
     found: list[ast.ClassDef] = []
-
-    def walk(statements: list[ast.stmt]) -> None:
-        for statement in statements:
-            if isinstance(statement, ast.ClassDef):
-                found.append(statement)
-            elif isinstance(statement, ast.If):
-                walk(statement.body)
-                walk(statement.orelse)
-            elif isinstance(statement, ast.Try):
-                walk(statement.body)
-
-    walk(tree.body)
+    _add_classes(tree.body, found)
     return found
+
+
+def _add_classes(statements: list[ast.stmt], found: list[ast.ClassDef]) -> None:
+    """(A module-level function: a nested one that calls itself is a reference cycle, which would
+    keep the file's tree alive until the garbage collector ran.)"""
+    for statement in statements:
+        if isinstance(statement, ast.ClassDef):
+            found.append(statement)
+        elif isinstance(statement, ast.If):
+            _add_classes(statement.body, found)
+            _add_classes(statement.orelse, found)
+        elif isinstance(statement, ast.Try):
+            _add_classes(statement.body, found)
 
 
 def assigned(statement: Any) -> tuple[str, ast.expr | None] | None:

@@ -590,6 +590,7 @@ def analyse_django_queries(parsed: ParsedTree, ctx: ScanContext) -> list[Fact]:
     imports = ImportTable.of(parsed.tree, parsed.module_name, parsed.is_package)
     visitor = GatherDjangoQueriesVisitor(parsed, model_classes(parsed), queryset_classes(parsed, imports))
     visitor.walk(parsed.tree)
+    visitor.field_refs = None  # type: ignore[assignment]  # it holds the visitor's bound methods: a cycle
     return visitor.facts
 
 

@@ -65,19 +65,20 @@ def return_annotations(tree: ast.Module) -> dict[str, ast.expr]:
     (`"OrderService.load"`), module level and under `if`/`try` as `module_classes` finds them.
     Top-level statements and class bodies only: no walk of the whole tree."""
     found: dict[str, ast.expr] = {}
-
-    def functions(statements: list[ast.stmt], prefix: str) -> None:
-        for statement in statements:
-            if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                if statement.returns is not None:
-                    found.setdefault(prefix + statement.name, statement.returns)
-            elif isinstance(statement, ast.If) and not prefix:
-                functions(statement.body, prefix)
-                functions(statement.orelse, prefix)
-            elif isinstance(statement, ast.Try) and not prefix:
-                functions(statement.body, prefix)
-
-    functions(tree.body, "")
+    _add_returns(tree.body, "", found)
     for node in module_classes(tree):
-        functions(node.body, node.name + ".")
+        _add_returns(node.body, node.name + ".", found)
     return found
+
+
+def _add_returns(statements: list[ast.stmt], prefix: str, found: dict[str, ast.expr]) -> None:
+    """(Module level, not nested: a nested function that calls itself is a reference cycle.)"""
+    for statement in statements:
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            if statement.returns is not None:
+                found.setdefault(prefix + statement.name, statement.returns)
+        elif isinstance(statement, ast.If) and not prefix:
+            _add_returns(statement.body, prefix, found)
+            _add_returns(statement.orelse, prefix, found)
+        elif isinstance(statement, ast.Try) and not prefix:
+            _add_returns(statement.body, prefix, found)

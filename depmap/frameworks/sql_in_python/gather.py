@@ -138,6 +138,7 @@ class GatherSqlVisitor(TreeVisitor):
         self.source = source
         self.module_scope = Scope("module", module_name, None)
         self.scope = self.module_scope
+        self._scopes: list[Scope] = [self.module_scope]  # every scope, for `release`
         self.classes: dict[str, list[Scope]] = {}
         self.candidates: list[Candidate] = []
         self.sinks: list[Sink] = []
@@ -147,6 +148,14 @@ class GatherSqlVisitor(TreeVisitor):
         self._quiet: list[bool] = [False]
         self._inner: set[int] = set()  # parts of an expression already taken as a candidate
         self._target: str | None = None  # the name a module/class-level assignment defines
+
+    def release(self) -> None:
+        """Drop the assignments once the facts are resolved: a scope's assignments point back at
+        the scope, a reference cycle that would keep the file's tree alive until the garbage
+        collector ran, instead of freeing it when the analysis returns."""
+        for scope in self._scopes:
+            scope.bindings.clear()
+            scope.attributes.clear()
 
     def _next(self) -> int:
         self._seq += 1
@@ -168,6 +177,7 @@ class GatherSqlVisitor(TreeVisitor):
         bases = tuple(dotted_name(base.value if isinstance(base, ast.Starred) else base) or "" for base in node.bases)
         self.scope = Scope("class", self.symbol, self.scope, bases=bases, node=node)
         self.classes.setdefault(node.name, []).append(self.scope)
+        self._scopes.append(self.scope)
 
     def leave_class(self, node: ast.ClassDef) -> None:
         super().leave_class(node)
@@ -176,6 +186,7 @@ class GatherSqlVisitor(TreeVisitor):
     def enter_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         super().enter_function(node)
         self.scope = Scope("function", self.symbol, self.scope, node=node)
+        self._scopes.append(self.scope)
 
     def leave_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         super().leave_function(node)

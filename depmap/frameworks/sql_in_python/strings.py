@@ -48,7 +48,10 @@ def analyse_sql_strings(parsed: ParsedTree, ctx: ScanContext) -> list[Fact]:
     """Facts for every SQL statement written in one parsed Python file."""
     gatherer = GatherSqlVisitor(parsed.module_name, parsed.source)
     gatherer.walk(parsed.tree)
-    return resolve_facts(parsed, gatherer, ctx.dialect)
+    try:
+        return resolve_facts(parsed, gatherer, ctx.dialect)
+    finally:
+        gatherer.release()
 
 
 SQL_STRINGS = PythonAnalysis("sql strings", might_contain_sql, analyse_sql_strings)
