@@ -14,7 +14,8 @@ ORM_CALL — `crud.users.get(...)` on a project object (`object`), `Board.get_by
     and `board.save()` on a name holding one (`model`, `on`, `origin`), `cls.get_by(...)` inside a
     sibling method (`receiver`, `callable`), and `count_rows(db, Order)`, a function given a class
     (`function`); `method`, `model_name` as written, and `args`/`keywords` the arguments that name
-    a class (`{"1": "app.models.Order"}`), which bind the callee's parameters.
+    a class, or hold or build a queryset of one (`{"1": "app.models.Order"}`), which bind the
+    callee's parameters.
 
 Syntax and imports only: whether a class is a model, an object a repository, is the linker's call.
 """
@@ -72,6 +73,7 @@ class _ObjectCalls(TreeVisitor):
         self.objects = objects
         self.top = parsed.module_name.split(".", 1)[0]
         self.frames: list[dict[str, tuple[str, str]]] = [{}]  # name -> (class, how it was had)
+        self.querysets: list[dict[str, str]] = [{}]  # name -> the model of the queryset it holds
         self.receivers: list[dict[str, str]] = [{}]  # `cls` / `self` -> "cls" / "self" in a class's method
         self.methods: dict[str, set[str]] = {}  # module-level class -> its method names
         self.functions = {f.name for f in parsed.tree.body if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))}
@@ -100,9 +102,11 @@ class _ObjectCalls(TreeVisitor):
                 frame[argument.arg] = (qualified, "annotated")
         self.frames.append(frame)
         self.receivers.append(receivers)
+        self.querysets.append({})
 
     def leave_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         self.frames.pop()
+        self.querysets.pop()
         self.receivers.pop()
         super().leave_function(node)
 
@@ -126,11 +130,17 @@ class _ObjectCalls(TreeVisitor):
 
     def visit_Assign(self, node: ast.Assign) -> None:
         if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) and self.in_function:
+            name = node.targets[0].id
             held = self._held(node.value)
             if held is not None:
-                self.frames[-1][node.targets[0].id] = held
+                self.frames[-1][name] = held
             else:
-                self.frames[-1].pop(node.targets[0].id, None)
+                self.frames[-1].pop(name, None)
+            model = self._queryset_of(node.value)
+            if model is not None:
+                self.querysets[-1][name] = model
+            else:
+                self.querysets[-1].pop(name, None)
 
     def visit_For(self, node: ast.For | ast.AsyncFor) -> None:
         held = self._held(node.iter)
@@ -151,6 +161,18 @@ class _ObjectCalls(TreeVisitor):
             owner = self._class(dotted_name(value.func.value))
             if owner is not None and not value.func.attr.startswith("_"):
                 return owner, "returned"
+        return None
+
+    def _queryset_of(self, value: ast.expr) -> str | None:
+        """`Feeding.objects.filter(...)...` / `Post.query.filter(...)` (or a chain on a name holding
+        one): the model of the queryset, which a helper given it queries."""
+        current: ast.expr = value.value if isinstance(value, ast.Await) else value
+        while isinstance(current, (ast.Call, ast.Attribute)):
+            if isinstance(current, ast.Attribute) and current.attr in ("objects", "query", "_default_manager"):
+                return self._class(dotted_name(current.value))
+            current = current.func if isinstance(current, ast.Call) else current.value
+        if isinstance(current, ast.Name) and current is not value:
+            return self.querysets[-1].get(current.id)
         return None
 
     # -- calls -------------------------------------------------------------------------------------
@@ -188,9 +210,15 @@ class _ObjectCalls(TreeVisitor):
 
     def _class_arguments(self, node: ast.Call) -> dict:
         """The arguments that name a class: {"args": {"1": "app.models.Order"}, "keywords": {...}}."""
-        args = {str(i): c for i, a in enumerate(node.args) if (c := self._class(dotted_name(a))) is not None}
-        keywords = {k.arg: c for k in node.keywords if k.arg and (c := self._class(dotted_name(k.value))) is not None}
+        args = {str(i): c for i, a in enumerate(node.args) if (c := self._class_or_queryset(a)) is not None}
+        keywords = {k.arg: c for k in node.keywords if k.arg and (c := self._class_or_queryset(k.value)) is not None}
         return {key: value for key, value in (("args", args), ("keywords", keywords)) if value}
+
+    def _class_or_queryset(self, argument: ast.expr) -> str | None:
+        """The class an argument names, or the model of the queryset it holds or builds."""
+        if isinstance(argument, ast.Name) and argument.id in self.querysets[-1]:
+            return self.querysets[-1][argument.id]
+        return self._class(dotted_name(argument)) or (self._queryset_of(argument) if isinstance(argument, ast.Call) else None)
 
     def _receiver(self, receiver: str, method: str) -> dict | None:
         """What the call's `extra` says of its receiver; None when no project method may answer."""

@@ -190,6 +190,8 @@ class GatherDjangoQueriesVisitor(HeldNamesMixin, TreeVisitor):
         if self.scopes and self.scopes[-1][0] == "class":
             return  # a class attribute (`queryset = Order.objects.all()`) is no variable of a frame
         if isinstance(target, ast.Name):
+            if subject is not None and subject.kind == "instance" and subject.model is None and (subject.receiver or "").startswith("arg:"):
+                subject = None  # a row of a queryset a caller gives: `ticket.followup_set` is found by its relation's name
             if subject is not None and subject.model is not None and not isinstance(value, ast.Name):
                 subject = replace(subject, model_name=target.id)  # the name written where it is used
             self.frames[-1][target.id] = subject
@@ -376,10 +378,24 @@ class GatherDjangoQueriesVisitor(HeldNamesMixin, TreeVisitor):
                 return self._call_subject(base), 0
         if head is None:
             return None, 0
+        if offset == 0 and isinstance(base, ast.Name) and (given := self._queryset_parameter(base.id, steps)) is not None:
+            return given, 0
         found = self._manager_origin(head, steps, offset)
         if found[0] is None and offset == 0 and isinstance(base, ast.Name):
             return accessor_subject(base.id, steps)
         return found
+
+    def _queryset_parameter(self, name: str, steps: list[Step]) -> Subject | None:
+        """`instances.annotate(...)` on a parameter of a helper: a queryset its callers give
+        (`feeding_duration(Feeding.objects.filter(child=c))`), whose model the linker binds at each
+        call. Only a queryset method called on the parameter itself counts."""
+        first = steps[0]
+        if name not in self.arguments[-1] or first.call is None or not first.name:
+            return None
+        method = sync_method(first.name)
+        if method not in QUERYSET_METHODS or method == "delete" or dict_like(method, first.call):
+            return None  # `obj.delete()`: an instance's as much as a queryset's
+        return Subject("queryset", None, name, receiver=self.arguments[-1][name])
 
     def _manager_origin(self, head: str, steps: list[Step], offset: int) -> tuple[Subject | None, int]:
         """`Order.objects.<method>`, `models.Order.paid.<method>`: the model and its manager."""
@@ -426,7 +442,7 @@ class GatherDjangoQueriesVisitor(HeldNamesMixin, TreeVisitor):
     def _queryset_steps(
         self, subject: Subject, steps: list[Step], index: int, anchor: ast.expr, emit: bool
     ) -> tuple[Subject | None, int]:
-        refs = Refs()
+        refs = Refs(aliases=list(subject.aliases))
         read = rows = partial = False
         end: ast.expr = anchor
         result: Subject | None = subject
@@ -466,6 +482,8 @@ class GatherDjangoQueriesVisitor(HeldNamesMixin, TreeVisitor):
                 break
         if emit and read:
             self._emit(subject, replace(query_op(refs), rows=rows and not partial), anchor, end)
+        if result is not None and result.kind != "instance" and refs.aliases:  # `totals = qs.annotate(date=...)`
+            result = replace(result, aliases=tuple(refs.aliases))
         return result, index
 
     def _instance_steps(

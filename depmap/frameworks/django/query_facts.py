@@ -41,6 +41,7 @@ class Subject:
     built: ast.expr | None = None  # the constructor call of a new instance, in the function at hand
     accessor: bool = False  # of unknown class: the linker finds the model by its relation's name
     receiver: str | None = None  # `self.model` in a mixin or generic view: the model its class binds
+    aliases: tuple[str, ...] = ()  # names an earlier `annotate(date=...)` of this queryset made: not fields
 
 
 @dataclass(frozen=True)
