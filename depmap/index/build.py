@@ -144,7 +144,7 @@ def build_index(
     if use_cache:
         from depmap.index.freshness import discover_fresh
 
-        fresh = discover_fresh(root, config, dialect, store.meta("discovery") if store else None, choose_dialect)
+        fresh = discover_fresh(root, config, dialect, store.meta("discovery") if store else None, choose_dialect, DialectChoice)
         found, searched, choice = fresh.found, fresh.searched, fresh.choice
     else:
         fresh, searched = None, None

@@ -245,10 +245,10 @@ class Fresh:
     changed: bool
 
 
-def discover_fresh(root: Path, config: Config, option: str | None, stored: str | None, choose: Any) -> Fresh:
-    """Discovery and the dialect choice, from the stored snapshot when it still holds, else by a walk."""
+def discover_fresh(root: Path, config: Config, option: str | None, stored: str | None, choose: Any, remembered: Any) -> Fresh:
+    """Discovery and the dialect choice (`choose` makes one, `remembered` rebuilds a stored one),
+    from the stored snapshot when it still holds, else by a walk."""
     from depmap.discover import discover
-    from depmap.index.build import DialectChoice
     from depmap.mentions.files import files_to_search
     from depmap.index.cache import scanner_stamp
 
@@ -264,7 +264,7 @@ def discover_fresh(root: Path, config: Config, option: str | None, stored: str |
         found, searched = scanned_discovery(snapshot, files), searched_discovery(snapshot, files)
         if detection_unchanged(root, snapshot):
             try:
-                return Fresh(found, searched, DialectChoice(**snapshot.choice), stored, False)
+                return Fresh(found, searched, remembered(**snapshot.choice), stored, False)
             except TypeError:
                 pass  # a choice of the wrong shape: choose again
         choice = choose(root, found, config, option)
