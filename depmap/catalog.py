@@ -117,6 +117,10 @@ class Catalog:
             self._history_index = HistoryIndex(self.ops)
         return self._history_index.history(table, column)
 
+    def op_tables(self) -> list[str]:
+        """The table of every schema operation (names only history knows count as known tables)."""
+        return [op.table for op in self.ops if op.table]
+
     def referencing(self, table: str) -> list[tuple[str, SchemaObject]]:
         """Foreign keys of other tables (and of the table itself) that point at `table`."""
         return self._referencing().get(table, [])

@@ -74,6 +74,7 @@ READ, WRITE, SCHEMA = "read", "write", "schema"
 # Confidence, strongest first.
 HIGH, MEDIUM, LOW = "high", "medium", "low"
 CONFIDENCE_ORDER = {HIGH: 0, MEDIUM: 1, LOW: 2}
+SNIPPET_LIMIT = 160  # the longest snippet a fact keeps (what a listing shows whole)
 
 # Details that read every column of a table, whether or not it exists yet.
 STAR_DETAILS = frozenset({"select_star", "insert_select_star"})

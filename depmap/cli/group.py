@@ -169,7 +169,9 @@ def terminal_output() -> Any:
     return paged(enabled=not run_option("no_pager", False))
 
 
-def load_index(path: str, dialect: str | None, debug: bool):
+def load_index(path: str, dialect: str | None, debug: bool, partial: bool = False):
+    """The project's index; `partial` when the command asks about the tables it names only, and
+    calls `index.focused(tables)` before asking (an unchanged project then reads only their rows)."""
     from depmap.index.build import build_index
     from depmap.render.printable import printable
     from depmap.render.text import console
@@ -177,7 +179,7 @@ def load_index(path: str, dialect: str | None, debug: bool):
     root = project_root(path)
     err = console(stderr=True)
     level = verbosity()
-    options = {"jobs": run_option("jobs"), "use_cache": not run_option("no_cache", False)}
+    options = {"jobs": run_option("jobs"), "use_cache": not run_option("no_cache", False), "partial": partial}
     scan = lambda progress: build_index(root, dialect=check_dialect(dialect), debug=debug, progress=progress, **options)  # noqa: E731
     index = scan(None) if level < 0 else _with_progress(err, scan)
     if level >= 0:

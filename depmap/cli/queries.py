@@ -95,9 +95,10 @@ def history(obj: dict, target: str, path: str, dialect: str | None, output_forma
     from depmap.schema_history import touches_column
     from depmap.render.json import dumps
 
-    index = load_index(path, dialect, obj["debug"])
+    index = load_index(path, dialect, obj["debug"], partial=True)
     catalog = index.catalog
-    tables_found, column = resolve_target(index, target, also_known=[op.table for op in catalog.ops if op.table])
+    tables_found, column = resolve_target(index, target, also_known=catalog.op_tables())
+    index = index.focused(tables_found)
     histories = [catalog.history(table, column) for table in tables_found]
     if column is not None and not any(touches_column(f, column) for h in histories for f in [*h.upgrades, *h.downgrades]):
         check_column(index, tables_found, column, "readers")  # a column no operation names: most likely a typo
@@ -157,8 +158,9 @@ def _usage_command(name: str, verb: str, noun: str) -> Callable:
         from depmap.render.mentions import mentions_json, print_mentions
         from depmap.render.text import print_usages
 
-        index = load_index(path, dialect, obj["debug"])
+        index = load_index(path, dialect, obj["debug"], partial=True)
         tables_found, column = resolve_target(index, target)
+        index = index.focused(tables_found)
         if column is not None:
             check_column(index, tables_found, column, verb)
         query = getattr(index.graph, verb)
@@ -215,8 +217,9 @@ def downstream(obj: dict, target: str, path: str, dialect: str | None, output_fo
     from depmap.render.json import downstream_document, dumps
     from depmap.render.text import print_downstream
 
-    index = load_index(path, dialect, obj["debug"])
+    index = load_index(path, dialect, obj["debug"], partial=True)
     tables_found, column = resolve_target(index, target)
+    index = index.focused(tables_found)
     if column is not None:
         check_column(index, tables_found, column, "readers")
     hops = [hop for table in tables_found for hop in index.graph.downstream(table, column)]

@@ -206,6 +206,11 @@ def _image_version(image: str, tag: str | None) -> str | None:
     return match.group(0) if match else None
 
 
+def read_by_detection(root: Path, discovery: Any) -> list[str]:
+    """The files `detect` reads (what a cached choice depends on: `depmap.index.freshness`)."""
+    return _candidates(root, discovery)
+
+
 def _candidates(root: Path, discovery: Any) -> list[str]:
     """Discovered files whose names are worth reading, and the unscanned kinds (alembic.ini,
     .sqlfluff, requirements) in the root and the folders just below it."""

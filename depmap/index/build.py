@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import gc
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 from depmap.index.attribution import settle_candidates
 from depmap.catalog import Catalog
 from depmap.config import Config, load_config
 from depmap.discover import SCANNED_KINDS, Discovery, SourceFile, discover, read_source
 from depmap.graph import DependencyGraph
-from depmap.model import PARSE_ERROR, Fact, ScanResult, Skipped, sorted_facts
+from depmap.model import COLUMN_DEF, PARSE_ERROR, SCHEMA_OP, TABLE_DEF, Fact, ScanResult, Skipped, sorted_facts
 from depmap.scan_context import ScanContext, dbt_project_vars
 
 if TYPE_CHECKING:
@@ -46,6 +46,34 @@ class Index:
     server_version: str | None = None  # [tool.depmap] server_version, else detected, else unknown
     server_version_source: str | None = None
     files_parsed: int = 0  # files scanned in this run (the rest came from the cache)
+    searched: Discovery | None = None  # the files the mention search reads, when this run walked or reused them
+    store: Any = None  # a warm query's stored index (`depmap.index.stored_index`): facts load as asked
+
+    def focused(self, tables: Iterable[str]) -> "Index":
+        """This index, or for a warm query's partial index, one that holds the facts of `tables`,
+        of their former names and of every table downstream of them (see `stored_index`)."""
+        if self.store is None:
+            return self
+        from depmap.index.linked_store import StoreDamaged
+        from depmap.index.stored_index import PartialGraph, focused_facts
+
+        try:
+            found = dict(focused_facts(self.store, self.catalog, tables))
+        except StoreDamaged:  # a row that is not ours: link again (which stores the rows anew)
+            from depmap.index.linked_store import forget_index
+
+            self.store.close()
+            forget_index(self.root)
+            option = self.dialect if self.dialect_source == "option" else None
+            return build_index(self.root, dialect=option, use_cache=True)
+        facts = [fact for _, fact in sorted({**self.store.always, **found}.items())]
+        return replace(self, facts=facts, graph=PartialGraph(facts, self.graph.tables()))
+
+    def facts_at(self, paths: Iterable[str]) -> list[Fact]:
+        """Facts that may hold a line of these files (at least those; all of them when not stored)."""
+        if self.store is None:
+            return self.facts
+        return [fact for _, fact in self.store.facts_named(f"p:{path}" for path in paths)]
 
     def unparsed(self) -> list[Fact]:
         return [f for f in self.facts if f.kind == PARSE_ERROR]
@@ -99,46 +127,90 @@ def build_index(
     progress: Callable[[int, int], None] | None = None,
     jobs: int | None = None,
     use_cache: bool = False,
+    partial: bool = False,
 ) -> Index:
     """Discover, scan (with use_cache, unchanged files come from .depmap/cache.sqlite; the rest run
-    on `jobs` processes), link. The library leaves the cache off; the command line turns it on."""
+    on `jobs` processes), link. The library leaves the cache off; the command line turns it on.
+    `partial`: the caller asks about some tables only (`Index.focused`), so an unchanged project
+    may answer from the stored index's rows (`depmap.index.stored_index`) instead of loading it."""
+    from depmap.index.linked_store import LinkedStore
     from depmap.index.pool import Budget, default_jobs
 
     root = root.resolve()
     timings: dict[str, float] = {}
     started = time.perf_counter()
     config, warnings = load_config(root)
-    found: Discovery = discover(root, config)
-    choice = choose_dialect(root, found, config, dialect)
+    store = LinkedStore.open(root, warnings) if use_cache else None
+    if use_cache:
+        from depmap.index.freshness import discover_fresh
+
+        fresh = discover_fresh(root, config, dialect, store.meta("discovery") if store else None, choose_dialect, DialectChoice)
+        found, searched, choice = fresh.found, fresh.searched, fresh.choice
+    else:
+        fresh, searched = None, None
+        found = discover(root, config)
+        choice = choose_dialect(root, found, config, dialect)
     chosen = choice.dialect
     timings["discover"] = time.perf_counter() - started
 
     sections = (config.python_section_start, config.python_section_end or config.python_section_start) if config.python_section_start else None
     ctx = ScanContext(dialect=chosen, dbt_vars=_dbt_vars(root, found), python_sections=sections)
     scannable = [f for f in found.files if f.kind in SCANNED_KINDS]
+    index = Index(
+        root=root, config=config, dialect=chosen, facts=[], skipped=sorted(set(found.skipped)), catalog=Catalog(),
+        graph=DependencyGraph([]), files_scanned=len(scannable), warnings=warnings, dialect_notes=list(choice.notes),
+        timings=timings, dialect_source=choice.source, server_version=choice.server_version,
+        server_version_source=choice.server_version_source, searched=searched,
+    )
+    if partial and store is not None and fresh is not None:
+        warm = _warm_partial(index, scannable, ctx, store, fresh)
+        if warm is not None:
+            return warm
+    if store is not None:
+        store.close()  # this run writes: no read transaction of ours may hold the file
     with _collector_paused():
         budget = Budget(float(config.seconds_per_file), int(config.megabytes_per_file))
-        linked, scanned, cache_notes = _linked_facts(root, scannable, ctx, jobs or default_jobs(), budget, use_cache, debug, progress, timings)
+        linked, scanned, cache_notes = _linked_facts(root, scannable, ctx, jobs or default_jobs(), budget, use_cache, debug, progress, timings, fresh)
     facts, scan_skipped, catalog, graph = linked
-    warnings += cache_notes
     skipped = list(found.skipped) + scan_skipped
-    return Index(
-        root=root,
-        config=config,
-        dialect=chosen,
-        facts=facts,
-        skipped=sorted(set(skipped)),
-        catalog=catalog,
-        graph=graph,
-        files_scanned=len(scannable),
-        warnings=warnings,
-        dialect_notes=list(choice.notes),
-        timings=timings,
-        dialect_source=choice.source,
-        server_version=choice.server_version,
-        server_version_source=choice.server_version_source,
-        files_parsed=scanned,
-    )
+    return replace(index, facts=facts, skipped=sorted(set(skipped)), catalog=catalog, graph=graph,
+                   warnings=warnings + cache_notes, files_parsed=scanned)
+
+
+def _warm_partial(index: Index, files: list[SourceFile], ctx: ScanContext, store: Any, fresh: Any) -> Index | None:
+    """The partial index of an unchanged project, straight from the store; None when anything
+    changed (or the store is damaged): the caller builds the index the usual way."""
+    from depmap.index import store as index_store
+    from depmap.index.cache import ScanCache, scanner_stamp
+    from depmap.index.linked_store import StoreDamaged, write_snapshot
+    from depmap.index.stored_index import partial_index
+
+    started = time.perf_counter()
+    cache = ScanCache.open(index.root, ctx)
+    index.warnings.extend(cache.warnings)  # said once, whichever way this run goes on
+    if not cache.usable:
+        return None
+    digests = cache.unchanged((f.path, f.size, f.mtime_ns, f.ctime_ns) for f in files)
+    if digests is None:
+        return None
+    key = index_store.index_key(scanner_stamp(), cache.context, zip((f.path for f in files), digests), "")
+    if fresh.changed:  # a new discovery snapshot: stored between two read transactions
+        store.db.execute("COMMIT")
+        cache.save((f.path for f in files), also=lambda db: write_snapshot(db, fresh.snapshot))
+        store.db.execute("BEGIN")
+    if store.meta("key") != key:
+        return None
+    try:
+        warm = partial_index(index, store)
+    except StoreDamaged:
+        from depmap.index.linked_store import forget_index
+
+        store.close()
+        forget_index(index.root)
+        return None
+    warm.timings["cache"] = time.perf_counter() - started
+    warm.timings["scan"] = warm.timings["graph"] = 0.0
+    return warm
 
 
 Linked = tuple[list[Fact], list[Skipped], Catalog, DependencyGraph]
@@ -172,12 +244,17 @@ def _linked_facts(
     debug: bool,
     progress: Callable[[int, int], None] | None,
     timings: dict[str, float],
+    fresh: Any = None,
 ) -> tuple[Linked, int, list[str]]:
     """Facts of every file, linked, with the catalog and the graph. With the cache, an unchanged
-    project loads all of it at once (`depmap.index.store`); otherwise unchanged files come from the scan
-    cache, the rest are scanned, and linking runs. Returns (linked, files scanned, cache warnings)."""
+    project loads all of it at once (the signed pickle of `depmap.index.store`, else the stored
+    rows of `depmap.index.linked_store`); otherwise unchanged files come from the scan cache, the
+    rest are scanned, and linking runs, unless every file's content is what the stored index was
+    linked from (a CI cache restored on a new runner: new stats, same files). Returns (linked,
+    files scanned, cache warnings)."""
     from depmap.index import store as index_store
     from depmap.index.cache import CACHE_DIR, ScanCache, scanner_stamp
+    from depmap.index.linked_store import write_index, write_snapshot
 
     started = time.perf_counter()
     cache = ScanCache.open(root, ctx) if use_cache else None
@@ -185,11 +262,20 @@ def _linked_facts(
     if cache is not None and not cache.usable:
         cache = None  # a link in .depmap/ (or no folder at all): scan without reading or writing it
     stats = [(f.path, f.size, f.mtime_ns, f.ctime_ns) for f in files]
+    paths = [f.path for f in files]
     digests = cache.unchanged(stats) if cache else None
+    stored_key = _stored_key(root) if cache else None
+    snapshot = (lambda db: write_snapshot(db, fresh.snapshot)) if cache and fresh is not None and fresh.changed else None
     if cache and digests is not None:
-        key = index_store.index_key(scanner_stamp(), cache.context, zip((f.path for f in files), digests), "")
-        stored = index_store.load(root / CACHE_DIR, key)
-        if stored is not None:
+        key = index_store.index_key(scanner_stamp(), cache.context, zip(paths, digests), "")
+        stored = index_store.load(root / CACHE_DIR, key) if stored_key == key else None
+        if stored is None and stored_key == key and (stored := _from_store(root, key)) is not None:
+            index_store.save(root / CACHE_DIR, key, stored)  # loaded whole faster next time
+        if stored is None:
+            stored_key = None  # missing or damaged rows: store them again
+        else:
+            if snapshot is not None:
+                cache.save(paths, also=snapshot)
             timings["cache"] = time.perf_counter() - started
             timings["scan"] = timings["graph"] = 0.0
             return stored, 0, notes
@@ -197,22 +283,73 @@ def _linked_facts(
     results, scanned = _scan_all(root, files, ctx, jobs, budget, cache, debug, progress, timings)
 
     started = time.perf_counter()
+    digests = [cache.digest_of(path) for path in paths] if cache else []
+    key = index_store.index_key(scanner_stamp(), cache.context, zip(paths, digests), "") if cache and all(digests) else None
+    if cache and scanned == 0 and key is not None and key == stored_key and (restored := _from_store(root, key)) is not None:
+        if cache.save(paths, also=snapshot):  # the new stats of the hashed files
+            index_store.save(root / CACHE_DIR, key, restored)
+        timings["graph"] = time.perf_counter() - started
+        return restored, 0, notes
+
     from depmap.registry import link_facts  # every family's code: only a scan that links needs it
 
     facts = link_facts([fact for result in results for fact in result.facts])
     catalog = Catalog.from_facts(facts)
+    catalog_input = [fact for fact in facts if fact.kind in CATALOG_KINDS]
     facts = sorted_facts(settle_candidates(facts, catalog.schema()))
     graph = DependencyGraph(facts)
-    linked: Linked = (facts, [item for result in results for item in result.skipped], catalog, graph)
+    scan_skipped = [item for result in results for item in result.skipped]
+    linked: Linked = (facts, scan_skipped, catalog, graph)
     timings["graph"] = time.perf_counter() - started
     if cache:
         started = time.perf_counter()
-        saved = cache.save(f.path for f in files)
-        digests = [cache.digest_of(f.path) for f in files]
-        if saved and all(digests):
-            index_store.save(root / CACHE_DIR, index_store.index_key(scanner_stamp(), cache.context, zip((f.path for f in files), digests), ""), linked)
+
+        def also(db: Any) -> None:
+            if snapshot is not None:
+                snapshot(db)
+            if key is not None and key != stored_key:
+                write_index(db, key, facts, catalog_input, catalog, graph, scan_skipped)
+
+        saved = cache.save(paths, also=also if snapshot is not None or (key is not None and key != stored_key) else None)
+        if saved and key is not None:
+            index_store.save(root / CACHE_DIR, key, linked)
         timings["cache"] += time.perf_counter() - started
     return linked, scanned, notes
+
+
+CATALOG_KINDS = frozenset({SCHEMA_OP, TABLE_DEF, COLUMN_DEF})  # what `Catalog.from_facts` reads
+
+
+def _stored_key(root: Path) -> str | None:
+    """The key of the index stored in the scan cache's rows, if any."""
+    from depmap.index.linked_store import LinkedStore
+
+    store = LinkedStore.open(root)
+    if store is None:
+        return None
+    try:
+        return store.meta("key")
+    finally:
+        store.close()
+
+
+def _from_store(root: Path, key: str) -> Linked | None:
+    """The whole linked index from the stored rows (no linking), when they hold `key`'s."""
+    from depmap.index.linked_store import LinkedStore, StoreDamaged
+
+    store = LinkedStore.open(root)
+    if store is None:
+        return None
+    try:
+        if store.meta("key") != key:
+            return None
+        facts, catalog_input = store.all_facts()
+        skipped = [Skipped(str(path), str(reason)) for path, reason in store.summary()["skipped"]]
+    except (StoreDamaged, TypeError, ValueError):
+        return None
+    finally:
+        store.close()
+    return facts, skipped, Catalog.from_facts(catalog_input), DependencyGraph(facts)
 
 
 def _scan_all(

@@ -32,7 +32,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from depmap import __version__
 from depmap.index.cached_result import decode_result, encode_result  # noqa: F401 (encode_result: the pool's)
@@ -225,9 +225,10 @@ class ScanCache:
             self.damaged += 1
             return None  # a damaged row is a miss: the file is scanned again, its row replaced
 
-    def save(self, present: Iterable[str]) -> bool:
-        """Write this run's results and forget files that are gone, in one transaction; whether the
-        file now holds them (only then may the linked index be stored, keyed on its digests)."""
+    def save(self, present: Iterable[str], also: Callable[[sqlite3.Connection], None] | None = None) -> bool:
+        """Write this run's results and forget files that are gone, in one transaction (with
+        whatever `also` writes: the linked index, `depmap.index.linked_store`); whether the file
+        now holds them (only then may the linked index be stored, keyed on its digests)."""
         if self.path == Path():
             return False
         if self.damaged:
@@ -235,7 +236,7 @@ class ScanCache:
             self.warnings.append(f"discarded {rows} of the scan cache {_LABEL}; scanned those files again")
         keep = set(present)
         gone = [path for path in self.rows if path not in keep]
-        if not self.pending and not self.touched and not gone and not self.stale and self.path.exists():
+        if not self.pending and not self.touched and not gone and not self.stale and also is None and self.path.exists():
             return True
         try:
             make_folder(self.path.parents[1])
@@ -252,6 +253,8 @@ class ScanCache:
                 db.executemany("UPDATE files SET size = ?, mtime_ns = ?, ctime_ns = ? WHERE path = ? AND context = ?",
                                [(*stat, path, self.context) for *stat, path in self.touched])
                 db.executemany("DELETE FROM files WHERE path = ?", [(path,) for path in gone])
+                if also is not None:
+                    also(db)
                 db.execute("COMMIT")
             return True
         except (sqlite3.OperationalError, OSError) as error:  # locked, read-only, disk full: it may pass next time

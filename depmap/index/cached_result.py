@@ -37,6 +37,11 @@ def decode_result(blob: object) -> ScanResult:
     return ScanResult(facts=[_fact(item) for item in facts], skipped=[_skipped(item) for item in skipped])
 
 
+def fact_from_json(item: Any) -> Fact:
+    """One fact as `Fact.to_json` writes it; ValueError otherwise."""
+    return _fact(item)
+
+
 def _fact(item: Any) -> Fact:
     _require(isinstance(item, dict) and item.keys() == _FACT_KEYS, "a fact of the wrong shape")
     where = item["location"]

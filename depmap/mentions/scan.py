@@ -30,15 +30,15 @@ def find_mentions(index: "Index", tables: Sequence[str]) -> MentionSearch:
     search = MentionSearch(tuple(tables), names.words())
     if not names.forms:
         return search
-    claims = Claims(index.facts, names.claimants)
     links = ModelLinks(registry)
     skipped = {}
     for item in index.skipped:
         skipped.setdefault(item.path, item.reason)
-    found = files_to_search(index.root, index.config)
+    found = index.searched or files_to_search(index.root, index.config)
     reported = set(index.skipped)  # already in every report's "not analysed"
     search.not_searched = [item for item in found.skipped if item not in reported]
     reader = Reader(index.root)
+    named: list[tuple[FileView, list]] = []  # classified once the facts of these files are known
     for file in found.files:
         data = reader.read_bytes(file)
         if data is None:
@@ -57,7 +57,9 @@ def find_mentions(index: "Index", tables: Sequence[str]) -> MentionSearch:
         occurrences = finder.occurrences(text)
         if not occurrences:
             continue
-        view = FileView(file.path, file.kind, text, skipped.get(file.path) or unread_kind(file))
+        named.append((FileView(file.path, file.kind, text, skipped.get(file.path) or unread_kind(file)), occurrences))
+    claims = Claims(index.facts_at(view.path for view, _ in named), names.claimants)
+    for view, occurrences in named:
         search.mentions.extend(classify_lines(view, occurrences, claims, links))
     search.mentions.sort()
     search.not_searched.sort()

@@ -20,8 +20,7 @@ from rich.console import Console
 from rich.text import Text
 
 from depmap.impact.scope import is_test_path
-from depmap.model import HIGH, INDIRECT_READS, Fact, Skipped
-from depmap.sql.facts import SNIPPET_LIMIT
+from depmap.model import HIGH, INDIRECT_READS, SNIPPET_LIMIT, Fact, Skipped
 from depmap.render.printable import printable
 from depmap.render.terminal_layout import GAP, aligned, print_block, print_line, wrap_list
 

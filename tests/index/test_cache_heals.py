@@ -13,7 +13,7 @@ import zlib
 import pytest
 
 from depmap.index.build import build_index
-from tests.index.test_cache import ORDERS, REPO, age, facts_of, fresh, shop  # noqa: F401 (fixture)
+from tests.index.test_cache import ORDERS, REPO, age, drop_stored_index, facts_of, fresh, shop  # noqa: F401 (fixture)
 
 WHOLE = "discarded the scan cache .depmap/cache.sqlite ({}); rebuilding it"
 ONE_ROW = "discarded a damaged row of the scan cache .depmap/cache.sqlite; scanned those files again"
@@ -30,7 +30,7 @@ def edit(shop, statement: str, *values) -> None:
     with sqlite3.connect(shop / ".depmap" / "cache.sqlite") as db:
         db.execute(statement, values)
     db.close()
-    (shop / ".depmap" / "index.pickle").unlink()
+    drop_stored_index(shop)
 
 
 def heals(shop, warnings: list[str], parsed: int) -> None:
@@ -110,7 +110,7 @@ def test_a_pipe_in_place_of_the_database_is_removed_not_opened(cached):
 def test_a_truncated_database_is_rebuilt(cached):
     path = cached / ".depmap" / "cache.sqlite"
     path.write_bytes(path.read_bytes()[:1000])
-    (cached / ".depmap" / "index.pickle").unlink()
+    drop_stored_index(cached)
     heals(cached, [WHOLE.format("database disk image is malformed")], 19)
 
 
@@ -140,13 +140,13 @@ def unreadable_once(monkeypatch, failures: int = 1) -> None:
 
 
 def test_an_unreadable_database_is_replaced(cached, monkeypatch):
-    (cached / ".depmap" / "index.pickle").unlink()
+    drop_stored_index(cached)
     unreadable_once(monkeypatch)
     heals(cached, [WHOLE.format("unable to open database file")], 19)
 
 
 def test_a_database_that_can_be_neither_read_nor_removed_means_a_scan_without_the_cache(cached, monkeypatch):
-    (cached / ".depmap" / "index.pickle").unlink()
+    drop_stored_index(cached)
     unreadable_once(monkeypatch)
 
     def refuse(self, missing_ok=False):

@@ -1,0 +1,235 @@
+"""The linked index as rows of `.depmap/cache.sqlite`, so a warm query reads only what it asks about.
+
+A warm `who-reads orders` needs the facts of `orders`, of the views over it and of its former
+names, the model registry, the table names, and the facts of the few files that name it (for the
+mention search): a few thousand rows of a million-line project, not its whole index. So the linked
+facts are stored one row each (JSON, decoded as strictly as the scan cache's rows: this is data
+anyone can edit), in their canonical order, and found by name: `t:TABLE` (the fact's table, or
+where a flow leads) and `p:PATH` (its file, or where it is declared). Next to them: the catalog's
+outline (each table's columns and whether it is a view), its schema operations by the names they
+mention (a table's history), the tables the graph knows, the skipped files, and the discovery
+snapshot (`depmap.index.freshness`).
+
+Everything is written in the scan cache's own transaction (`ScanCache.save`), keyed like the
+signed pickle by depmap's stamp, the scan context and every file's content digest: a run killed
+at any point leaves either the old rows and key or the new ones, and a key that does not match
+the current files means "link again". Concurrent runs each write a whole, consistent set; a
+reader holds one read transaction for its whole run (WAL), so it never sees half of another's.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from pathlib import Path
+from typing import Any, Iterable
+
+from depmap.index.cache_folder import CACHE_DIR, CACHE_FILE, inspect, open_existing
+from depmap.index.cached_result import fact_from_json
+from depmap.model import FLOW, Fact, Skipped
+
+_TABLES = (
+    "CREATE TABLE IF NOT EXISTS linked_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS linked_facts (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, ordinal INTEGER NOT NULL, fact TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS linked_names (name TEXT NOT NULL, id INTEGER NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS linked_ops (position INTEGER PRIMARY KEY, fact TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS linked_op_names (name TEXT NOT NULL, position INTEGER NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS linked_names_by_name ON linked_names (name, id)",
+    "CREATE INDEX IF NOT EXISTS linked_facts_by_kind ON linked_facts (kind, id)",
+    "CREATE INDEX IF NOT EXISTS linked_op_names_by_name ON linked_op_names (name, position)",
+)
+_ROWS = ("linked_facts", "linked_names", "linked_ops", "linked_op_names")
+_CHUNK = 500  # names per query: under SQLite's limit of bound parameters
+
+
+class StoreDamaged(Exception):
+    """A stored row that is not what depmap writes: the caller links again."""
+
+
+def create_tables(db: sqlite3.Connection) -> None:
+    for statement in _TABLES:
+        db.execute(statement)
+
+
+def write_snapshot(db: sqlite3.Connection, snapshot_json: str | None) -> None:
+    """Store (or, with None, forget) the discovery snapshot, inside the caller's transaction."""
+    create_tables(db)
+    if snapshot_json is None:
+        db.execute("DELETE FROM linked_meta WHERE name = 'discovery'")
+    else:
+        db.execute("INSERT OR REPLACE INTO linked_meta VALUES ('discovery', ?)", (snapshot_json,))
+
+
+def write_index(db: sqlite3.Connection, key: str, facts: list[Fact], catalog_input: list[Fact], catalog: Any, graph: Any,
+                scan_skipped: list[Skipped]) -> None:
+    """Replace the stored index with this one, inside the caller's transaction."""
+    from depmap.schema_history import HistoryIndex
+
+    create_tables(db)
+    for table in _ROWS:
+        db.execute(f"DELETE FROM {table}")
+    ordinals = {id(fact): number for number, fact in enumerate(catalog_input)}
+    rows, names = [], []
+    for number, fact in enumerate(facts):
+        rows.append((number, fact.kind, ordinals.get(id(fact), -1), json.dumps(fact.to_json(), separators=(",", ":"))))
+        names.extend((name, number) for name in _names_of(fact))
+    db.executemany("INSERT INTO linked_facts VALUES (?, ?, ?, ?)", rows)
+    db.executemany("INSERT INTO linked_names VALUES (?, ?)", names)
+    history = HistoryIndex(catalog.ops)
+    db.executemany("INSERT INTO linked_ops VALUES (?, ?)",
+                   [(position, json.dumps(op.to_json(), separators=(",", ":"))) for position, op in enumerate(catalog.ops)])
+    db.executemany("INSERT INTO linked_op_names VALUES (?, ?)",
+                   [(name, position) for name, positions in history.mentions.items() for position in positions])
+    summary = {
+        "tables": [[name, table.view, list(table.columns)] for name, table in catalog.tables.items()],
+        "renamed_to": {new: sorted(old) for new, old in history.renamed_to.items()},
+        "op_tables": [op.table for op in catalog.ops if op.table],
+        "graph_tables": graph.tables(),
+        "skipped": [[item.path, item.reason] for item in scan_skipped],
+    }
+    db.execute("INSERT OR REPLACE INTO linked_meta VALUES ('summary', ?)", (json.dumps(summary, separators=(",", ":")),))
+    db.execute("INSERT OR REPLACE INTO linked_meta VALUES ('key', ?)", (key,))
+
+
+def forget_index(root: Path) -> None:
+    """Drop the stored index's key after a damaged row was found: the next build links again and
+    stores the rows anew. Failing to (locked, read-only) costs only that run's speed."""
+    if not inspect(root)[0]:
+        return
+    try:
+        os.close(open_existing(root / CACHE_DIR / CACHE_FILE, os.O_RDWR))
+        db = sqlite3.connect(str(root / CACHE_DIR / CACHE_FILE), timeout=30, isolation_level=None)
+    except (OSError, sqlite3.Error):
+        return
+    try:
+        db.execute("DELETE FROM linked_meta WHERE name = 'key'")
+    except sqlite3.Error:
+        pass
+    finally:
+        db.close()
+
+
+def _names_of(fact: Fact) -> set[str]:
+    names = {f"p:{fact.location.path}"}
+    if fact.table:
+        names.add(f"t:{fact.table}")
+    if fact.kind == FLOW and isinstance(fact.extra.get("to"), str):
+        names.add(f"t:{fact.extra['to']}")
+    declared = fact.extra.get("declared_at")
+    if isinstance(declared, dict) and isinstance(declared.get("path"), str):
+        names.add(f"p:{declared['path']}")
+    return names
+
+
+class LinkedStore:
+    """One run's read-only view of the stored index: one connection, one read transaction."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+        self.always: dict[int, Fact] = {}  # the facts every query reads (`stored_index.ALWAYS_LOADED`), by id
+        self.decoded = 0  # facts decoded: what a warm query cost (the tests count it)
+        self.ops_decoded = 0  # schema operations decoded (a table's history)
+
+    @classmethod
+    def open(cls, root: Path, notes: list[str] | None = None) -> "LinkedStore | None":
+        """The store of `root`, or None (no file, a link in `.depmap/`, not ours, unreadable).
+        What `inspect` removed from `.depmap/` is said in `notes` (a refusal, the scan cache says)."""
+        usable, warnings = inspect(root)
+        path = root / CACHE_DIR / CACHE_FILE
+        if not usable:
+            return None
+        if notes is not None:
+            notes.extend(warnings)
+        try:
+            os.close(open_existing(path))  # a regular file, not through a link
+        except OSError:
+            return None
+        try:
+            db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30, isolation_level=None, check_same_thread=False)
+        except sqlite3.Error:
+            return None
+        try:
+            db.execute("BEGIN")
+            tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        except sqlite3.Error:
+            db.close()
+            return None
+        if not {"linked_meta", *_ROWS} <= tables:
+            db.close()
+            return None
+        return cls(db)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def meta(self, name: str) -> str | None:
+        try:
+            row = self.db.execute("SELECT value FROM linked_meta WHERE name = ?", (name,)).fetchone()
+        except sqlite3.Error:
+            return None
+        return row[0] if row is not None and isinstance(row[0], str) else None
+
+    def summary(self) -> dict[str, Any]:
+        text = self.meta("summary")
+        try:
+            data = json.loads(text) if text is not None else None
+        except ValueError:
+            data = None
+        if not (isinstance(data, dict) and set(data) == {"tables", "renamed_to", "op_tables", "graph_tables", "skipped"}):
+            raise StoreDamaged("the stored index's summary")
+        return data
+
+    def facts_of_kinds(self, kinds: Iterable[str]) -> list[tuple[int, Fact]]:
+        """(id, fact) of every fact of these kinds, in canonical order."""
+        wanted = sorted(set(kinds))
+        query = f"SELECT id, fact FROM linked_facts WHERE kind IN ({','.join('?' * len(wanted))}) ORDER BY id"
+        return self._decoded(self._rows(query, wanted))
+
+    def facts_named(self, names: Iterable[str], known: Iterable[int] = ()) -> list[tuple[int, Fact]]:
+        """(id, fact) of every fact under one of `names` but the `known` ones, in canonical order, each once."""
+        wanted = sorted(set(names))
+        ids: set[int] = set()
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start:start + _CHUNK]
+            ids.update(i for (i,) in self._rows(f"SELECT id FROM linked_names WHERE name IN ({','.join('?' * len(chunk))})", chunk))
+        ids.difference_update(known)
+        found = []
+        ordered = sorted(ids)
+        for start in range(0, len(ordered), _CHUNK):
+            chunk = ordered[start:start + _CHUNK]
+            found += self._rows(f"SELECT id, fact FROM linked_facts WHERE id IN ({','.join('?' * len(chunk))}) ORDER BY id", chunk)
+        return self._decoded(found)
+
+    def all_facts(self) -> tuple[list[Fact], list[Fact]]:
+        """(every fact in canonical order, the catalog's input in its linking order)."""
+        rows = self._rows("SELECT id, kind, ordinal, fact FROM linked_facts ORDER BY id", ())
+        facts = [fact for _, fact in self._decoded([(i, text) for i, _, _, text in rows])]
+        ordinals = sorted((ordinal, position) for position, (_, _, ordinal, _) in enumerate(rows) if ordinal >= 0)
+        return facts, [facts[position] for _, position in ordinals]
+
+    def ops_mentioning(self, names: Iterable[str]) -> list[Fact]:
+        """The schema operations that mention one of `names`, in migration order (as `HistoryIndex`)."""
+        wanted = sorted(set(names))
+        query = (f"SELECT DISTINCT o.position, o.fact FROM linked_op_names n JOIN linked_ops o ON o.position = n.position "
+                 f"WHERE n.name IN ({','.join('?' * len(wanted))}) ORDER BY o.position")
+        ops = [fact for _, fact in self._decoded(self._rows(query, wanted))]
+        self.decoded -= len(ops)
+        self.ops_decoded += len(ops)
+        return ops
+
+    def _rows(self, query: str, values: Iterable[Any]) -> list[tuple]:
+        try:
+            return self.db.execute(query, tuple(values)).fetchall()
+        except sqlite3.Error as error:
+            raise StoreDamaged(str(error)) from None
+
+    def _decoded(self, rows: list[tuple[int, Any]]) -> list[tuple[int, Fact]]:
+        found = []
+        for number, text in rows:
+            try:
+                found.append((number, fact_from_json(json.loads(text))))
+            except (ValueError, TypeError, RecursionError) as error:
+                raise StoreDamaged(f"a stored fact ({error})") from None
+        self.decoded += len(found)
+        return found

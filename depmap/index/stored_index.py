@@ -1,0 +1,106 @@
+"""A warm query's index: the parts of the stored index (`depmap.index.linked_store`) it asks for.
+
+`partial_index` gives an `Index` that knows every table's name, the catalog's outline and history,
+the model registry's facts and the parse errors, and no usages yet: enough to resolve a target.
+`focused` then adds the facts of the tables the query names (their views and the tables data
+flows to from them, their former names) and builds the graph from those alone. Every answer is
+the whole index's answer: a table's readers, writers, views and downstream hops are all facts
+stored under its name or under a name reached from it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any, Iterable
+
+from depmap.graph import DependencyGraph
+from depmap.index.linked_store import LinkedStore, StoreDamaged
+from depmap.model import FLOW, PARSE_ERROR, Fact, Skipped
+from depmap.orm.symbols import APP_CONFIG, MODEL, PY_CLASS, TABLE_BINDING
+from depmap.schema_history import History, history_of
+
+# What resolving a target and the mention search read from every file: the model registry's facts
+# (models, app configs, Core table bindings, class names) and the statements that did not parse.
+ALWAYS_LOADED = frozenset({MODEL, APP_CONFIG, TABLE_BINDING, PY_CLASS, PARSE_ERROR})
+
+
+@dataclass
+class TableOutline:
+    """What a query needs of a catalog table: its column names and whether it is a view."""
+
+    name: str
+    columns: dict[str, None]
+    view: bool
+
+
+class StoredCatalog:
+    """The catalog's tables in outline and their history, read from the store as asked."""
+
+    def __init__(self, store: LinkedStore, summary: dict[str, Any]) -> None:
+        self.store = store
+        try:
+            self.tables = {name: TableOutline(name, dict.fromkeys(columns), bool(view)) for name, view, columns in summary["tables"]}
+            self.renamed_to = {new: set(old) for new, old in summary["renamed_to"].items()}
+            self._op_tables = [str(name) for name in summary["op_tables"]]
+        except (TypeError, ValueError, AttributeError) as error:
+            raise StoreDamaged(f"the stored catalog ({error})") from None
+
+    def get(self, name: str) -> TableOutline | None:
+        return self.tables.get(name)
+
+    def op_tables(self) -> list[str]:
+        return list(self._op_tables)
+
+    def history(self, table: str, column: str | None = None) -> History:
+        """As `HistoryIndex.history`: the operations mentioning any name the table had."""
+        names, pending = {table}, [table]
+        while pending:
+            for old in self.renamed_to.get(pending.pop(), ()):
+                if old not in names:
+                    names.add(old)
+                    pending.append(old)
+        return history_of(self.store.ops_mentioning(names), table, column)
+
+
+class PartialGraph(DependencyGraph):
+    """The graph of some facts, knowing the names of every table of the whole graph."""
+
+    def __init__(self, facts: Iterable[Fact], tables: list[str]) -> None:
+        super().__init__(facts)
+        self._all_tables = tables
+
+    def tables(self) -> list[str]:
+        return list(self._all_tables)
+
+
+def partial_index(index: Any, store: LinkedStore) -> Any:
+    """`index` (an Index without facts) given what any query needs from the store."""
+    summary = store.summary()
+    try:
+        skipped = [Skipped(str(path), str(reason)) for path, reason in summary["skipped"]]
+        tables = [str(name) for name in summary["graph_tables"]]
+    except (TypeError, ValueError) as error:
+        raise StoreDamaged(f"the stored summary ({error})") from None
+    store.always = dict(store.facts_of_kinds(ALWAYS_LOADED))
+    return replace(index, facts=list(store.always.values()), catalog=StoredCatalog(store, summary), graph=PartialGraph([], tables),
+                   skipped=sorted(set(index.skipped) | set(skipped)), store=store)
+
+
+def focused_facts(store: LinkedStore, catalog: StoredCatalog, tables: Iterable[str]) -> list[tuple[int, Fact]]:
+    """(id, fact) of the facts about `tables`, their former names, and every table downstream of them."""
+    names: set[str] = set()
+    for table in tables:
+        names.add(table)
+        names.update(catalog.history(table).names)
+    found: dict[int, Fact] = {}
+    frontier = set(names)
+    while frontier:
+        reached: set[str] = set()
+        for number, fact in store.facts_named((f"t:{name}" for name in frontier), known=found):
+            found[number] = fact
+            target = fact.extra.get("to") if fact.kind == FLOW and fact.table in names else None
+            if isinstance(target, str) and target not in names:
+                reached.add(target)
+        names |= reached
+        frontier = reached
+    return sorted(found.items())
