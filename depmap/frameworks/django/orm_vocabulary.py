@@ -17,6 +17,8 @@ Nothing here looks at scopes or bindings; it holds no state.
 
 from __future__ import annotations
 
+import re
+
 import ast
 from dataclasses import dataclass
 
@@ -140,3 +142,17 @@ def queryset_classes(parsed: ParsedTree, imports: ImportTable) -> set[str]:
             if last_name(qualified).endswith(("QuerySet", "Manager", "from_queryset")) or written in found:
                 found.add(node.name)
     return found
+
+
+_HINT = re.compile(
+    r"\.objects\b|_default_manager|_base_manager|\.a?save\(|\.a?delete\(|_set\.|get_(?:object|list)_or_404"
+    r"|QuerySet|Manager\b|\bmodels\s+import\b|\bimport\s+models\b"  # a module that imports models may read their rows' attributes
+    r"|\.a?(?:create|get_or_create|update_or_create|bulk_create|bulk_update|filter|exclude|all|select_related"
+    r"|prefetch_related|annotate|aggregate|refresh_from_db)\("
+)
+
+
+def wants_django_queries(text: str) -> bool:
+    """Could this file use the Django ORM? Related-manager-only files using `.get()`/`.count()`
+    and nothing else are missed: those words are everywhere."""
+    return _HINT.search(text) is not None

@@ -29,7 +29,6 @@ What Django's methods do is in `django_orm_vocabulary`, which arguments name fie
 from __future__ import annotations
 
 import ast
-import re
 from dataclasses import replace
 
 from depmap.model import LOW, READ, WRITE, Fact
@@ -42,11 +41,11 @@ from depmap.frameworks.django.models import ModelClass, model_classes
 from depmap.frameworks.django.orm_vocabulary import (
     INSTANCE_METHODS, INSTANCE_OPS, MANAGER_NAMES, NOT_MODEL_PREFIXES, NOT_MODEL_SUFFIXES, QUERYSET_METHODS,
     RELATION_WRITES, ROW_METHODS, SHORTCUTS, VALUE_METHODS, WRITE_METHODS, Step, dict_like, keyword_names,
-    queryset_classes, sync_method, unwind,
+    queryset_classes, sync_method, unwind, wants_django_queries,
 )  # fmt: skip
 from depmap.frameworks.django.query_facts import Op, Subject, access_fact, query_op, write_op
 from depmap.frameworks.django.bound_classes import bound_class
-from depmap.frameworks.django.receivers import accessor_subject, held_by_self
+from depmap.frameworks.django.receivers import accessor_subject, held_by_self, queryset_parameter
 from depmap.python.class_bindings import argument_positions
 from depmap.frameworks.django.type_hints import hinted_classes, return_annotations, tuple_items
 from depmap.python.analysis import PythonAnalysis
@@ -54,20 +53,6 @@ from depmap.python.imports import ImportTable
 from depmap.python.tree import (
     ParsedTree, TreeVisitor, argument, call_args, dotted_name, elements, literal_bool, positional_args, string_list,
 )  # fmt: skip
-
-_HINT = re.compile(
-    r"\.objects\b|_default_manager|_base_manager|\.a?save\(|\.a?delete\(|_set\.|get_(?:object|list)_or_404"
-    r"|QuerySet|Manager\b|\bmodels\s+import\b|\bimport\s+models\b"  # a module that imports models may read their rows' attributes
-    r"|\.a?(?:create|get_or_create|update_or_create|bulk_create|bulk_update|filter|exclude|all|select_related"
-    r"|prefetch_related|annotate|aggregate|refresh_from_db)\("
-)
-
-
-def wants_django_queries(text: str) -> bool:
-    """Could this file use the Django ORM? Related-manager-only files using `.get()`/`.count()`
-    and nothing else are missed: those words are everywhere."""
-    return _HINT.search(text) is not None
-
 
 _UNRESOLVED = "model name not resolvable statically"
 
@@ -378,24 +363,12 @@ class GatherDjangoQueriesVisitor(HeldNamesMixin, TreeVisitor):
                 return self._call_subject(base), 0
         if head is None:
             return None, 0
-        if offset == 0 and isinstance(base, ast.Name) and (given := self._queryset_parameter(base.id, steps)) is not None:
+        if offset == 0 and isinstance(base, ast.Name) and (given := queryset_parameter(base.id, steps, self.arguments[-1])) is not None:
             return given, 0
         found = self._manager_origin(head, steps, offset)
         if found[0] is None and offset == 0 and isinstance(base, ast.Name):
             return accessor_subject(base.id, steps)
         return found
-
-    def _queryset_parameter(self, name: str, steps: list[Step]) -> Subject | None:
-        """`instances.annotate(...)` on a parameter of a helper: a queryset its callers give
-        (`feeding_duration(Feeding.objects.filter(child=c))`), whose model the linker binds at each
-        call. Only a queryset method called on the parameter itself counts."""
-        first = steps[0]
-        if name not in self.arguments[-1] or first.call is None or not first.name:
-            return None
-        method = sync_method(first.name)
-        if method not in QUERYSET_METHODS or method == "delete" or dict_like(method, first.call):
-            return None  # `obj.delete()`: an instance's as much as a queryset's
-        return Subject("queryset", None, name, receiver=self.arguments[-1][name])
 
     def _manager_origin(self, head: str, steps: list[Step], offset: int) -> tuple[Subject | None, int]:
         """`Order.objects.<method>`, `models.Order.paid.<method>`: the model and its manager."""

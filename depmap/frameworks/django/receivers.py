@@ -11,15 +11,11 @@ so that its module keeps to following names.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Callable
 
 from depmap.frameworks.django.orm_vocabulary import MANAGER_NAMES, QUERYSET_METHODS, RELATION_WRITES, Step, dict_like, sync_method
-from depmap.frameworks.django.classes import last_name
-from depmap.frameworks.django.query_facts import Op, Subject
-from depmap.model import READ, WRITE
-from depmap.orm import symbols
-from depmap.python.tree import dotted_name, string_list
+from depmap.frameworks.django.query_facts import Subject
 
 def _is_self(node: ast.expr) -> bool:
     return isinstance(node, ast.Name) and node.id == "self"
@@ -82,3 +78,16 @@ def accessor_subject(head: str, steps: list[Step]) -> tuple[Subject | None, int]
         return None, 0
     written = ".".join([head, *(step.name or "" for step in steps[: position - 1])])
     return Subject("instance", None, written, accessor=True), position - 1  # the linker says how sure
+
+
+def queryset_parameter(name: str, steps: list[Step], arguments: dict[str, str]) -> Subject | None:
+    """`instances.annotate(...)` on a parameter of a helper: a queryset its callers give
+    (`feeding_duration(Feeding.objects.filter(child=c))`), whose model the linker binds at each
+    call. Only a queryset method called on the parameter itself counts."""
+    first = steps[0]
+    if name not in arguments or first.call is None or not first.name:
+        return None
+    method = sync_method(first.name)
+    if method not in QUERYSET_METHODS or method == "delete" or dict_like(method, first.call):
+        return None  # `obj.delete()`: an instance's as much as a queryset's
+    return Subject("queryset", None, name, receiver=arguments[name])
