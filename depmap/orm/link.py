@@ -30,13 +30,19 @@ def link_orm(facts: list[Fact]) -> list[Fact]:
     linked: list[Fact] = []
     operations: list[Fact] = []
     through_calls: list[Fact] = []
+    classes: list[Fact] = []
+    scanned_at: set[tuple[str, int]] = set()  # where a scanner already saw an access (a generic view in its module)
     for fact in with_ranks(facts, ranks, migration_identities(facts, registry)):
         if fact.kind == ORM_ACCESS:
             linked.extend(resolver.orm_access(fact))
+            if not fact.extra.get("receiver"):
+                scanned_at.add((fact.location.path, fact.location.line))
         elif fact.kind == ORM_CALL:
             for effect in calls.at_call(fact):
                 through_calls.extend(resolver.orm_access(effect))
-        elif fact.kind in (PY_CLASS, PY_OBJECT):
+        elif fact.kind == PY_CLASS:
+            classes.append(fact)
+        elif fact.kind == PY_OBJECT:
             continue
         elif fact.kind == EXPOSURE and not fact.table:
             linked.extend(resolver.exposure(fact))
@@ -47,8 +53,7 @@ def link_orm(facts: list[Fact]) -> list[Fact]:
     linked.extend(not_seen_directly(through_calls + sql_method_calls(calls, facts), linked))
     for effect in calls.in_bodies():
         linked.extend(resolver.orm_access(effect))
-    seen = {(f.location.path, f.location.line) for f in facts if f.kind == ORM_ACCESS and not f.extra.get("receiver")}
-    for effect in inherited_views((f for f in facts if f.kind == PY_CLASS), calls.mro, seen):
+    for effect in inherited_views(classes, calls.mro, scanned_at):
         linked.extend(resolver.orm_access(effect))
     linked.extend(DjangoOperations(registry).facts(operations, ranks))
     linked.extend(model_definitions(registry))

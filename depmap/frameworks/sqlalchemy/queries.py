@@ -374,11 +374,8 @@ class GatherQueriesVisitor(GatherSqlalchemyVisitor):
                 self.statement(node, "select", None, links, primary=target)
             return
         if isinstance(root, ast.Name) and (held := self.held_query(root.id, links)) is not None:
-            before = len(self.facts)
-            self.statement(node, "select", None, links, primary=held)  # `awards = awards.filter(...)`, `awards.all()`
-            if self.targets.collection(root.id) is None:  # a query of columns: no row is loaded whole
-                for fact in self.facts[before:]:
-                    fact.extra.pop("rows", None)
+            # `awards = awards.filter(...)`, `awards.all()`; a query of columns loads no row whole
+            self.statement(node, "select", None, links, primary=held, whole_rows=self.targets.collection(root.id) is not None)
             return
         for index, (name, call) in enumerate(links):
             receiver = links[index - 1][1] if index else root
@@ -433,17 +430,19 @@ class GatherQueriesVisitor(GatherSqlalchemyVisitor):
         links: list[tuple[str, ast.Call]],
         *,
         primary: Target | None = None,
+        whole_rows: bool = True,
     ) -> None:
-        """One statement chain: read what it touches, then emit."""
+        """One statement chain: read what it touches, then emit (`whole_rows` False: the chain
+        selects columns, whatever entity it starts from)."""
         chain = self.statements.read(kind, source, links, primary=primary, params=self.params.get(id(node)))
         if chain is not None:
-            self.emit_chain(chain, node)
+            self.emit_chain(chain, node, whole_rows)
 
-    def emit_chain(self, chain: Chain, node: ast.Call) -> None:
+    def emit_chain(self, chain: Chain, node: ast.Call, whole_rows: bool = True) -> None:
         primary = next(iter(chain.entities.values()))
         if chain.kind == "select":
             for key, target in chain.entities.items():
-                self.emit(target, "read", node, chain.reads.get(key, []), rows=key in chain.whole)
+                self.emit(target, "read", node, chain.reads.get(key, []), rows=whole_rows and key in chain.whole)
             return
         detail = {"insert": "create", "update": "update", "delete": "delete"}[chain.kind]
         writes = [] if chain.kind == "delete" else chain.writes
