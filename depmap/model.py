@@ -220,6 +220,17 @@ def sorted_facts(facts: list[Fact]) -> list[Fact]:
     return sorted(facts, key=Fact.sort_key)
 
 
+# The note of an access reached through a call of project code: where the statement itself is.
+CALLED_CODE_NOTE = "code"
+
+
+def in_own_statement(fact: Fact) -> bool:
+    """Not an access reached through a call of a project function or method whose own statement
+    names the table: that statement is where a change is made, and where findings are raised;
+    the call is listed among the table's readers and writers."""
+    return CALLED_CODE_NOTE not in fact.extra
+
+
 def merged_per_table(facts: list[Fact]) -> list[Fact]:
     """One fact per (table, access, detail): the first, with every column the others name. What
     code reached through a call touches, said once at the call (a `SELECT *` stays apart from a

@@ -17,7 +17,7 @@ from depmap.catalog import Catalog, Table
 from depmap.config import Config
 from depmap.dialects.capabilities import Dialect
 from depmap.impact.spec import ColumnSpec
-from depmap.model import ACCESS, COLUMN_DEF, PARSE_ERROR, READ, STAR_DETAILS, WRITE, Fact, Location
+from depmap.model import ACCESS, COLUMN_DEF, PARSE_ERROR, READ, STAR_DETAILS, WRITE, Fact, Location, in_own_statement
 
 if TYPE_CHECKING:
     from depmap.graph import DependencyGraph
@@ -86,7 +86,7 @@ class ImpactContext:
 
     @cached_property
     def _by_table(self) -> list[Fact]:
-        return [f for f in self.facts if f.table == self.spec.table and not self._in_change(f)]
+        return [f for f in self.facts if f.table == self.spec.table and not self._in_change(f) and in_own_statement(f)]
 
     def _in_change(self, fact: Fact) -> bool:
         return fact.location.path in self.changed_paths and fact.kind != ACCESS
@@ -96,19 +96,19 @@ class ImpactContext:
         every column of it through their own star: a new column reaches them once the view is
         recreated (marked `through`). A view's readers that name their columns are unaffected."""
         through = [f for f in self.graph.readers_through_views(self.spec.table, stars_only=True) if f.detail in STAR_DETAILS]
-        return [f for f in self.graph.readers(self.spec.table) + through if f.kind == ACCESS and f.access == READ]
+        return [f for f in self.graph.readers(self.spec.table) + through if f.kind == ACCESS and f.access == READ and in_own_statement(f)]
 
     def writers(self) -> list[Fact]:
         """Code that writes the table (any column)."""
-        return [f for f in self.graph.writers(self.spec.table) if f.kind == ACCESS and f.access == WRITE]
+        return [f for f in self.graph.writers(self.spec.table) if f.kind == ACCESS and f.access == WRITE and in_own_statement(f)]
 
     def column_readers(self) -> list[Fact]:
         """Code that reads the column itself: names it, or reads every column (`SELECT *`, COPY)."""
-        return [f for f in self.graph.readers(self.spec.table, self.spec.column) if f.kind == ACCESS and f.access == READ]
+        return [f for f in self.graph.readers(self.spec.table, self.spec.column) if f.kind == ACCESS and f.access == READ and in_own_statement(f)]
 
     def column_writers(self) -> list[Fact]:
         """Code that writes the column itself: names it, or writes every column by position."""
-        return [f for f in self.graph.writers(self.spec.table, self.spec.column) if f.kind == ACCESS and f.access == WRITE]
+        return [f for f in self.graph.writers(self.spec.table, self.spec.column) if f.kind == ACCESS and f.access == WRITE and in_own_statement(f)]
 
     def unparsed(self) -> list[Fact]:
         return [f for f in self.facts if f.kind == PARSE_ERROR and f.table == self.spec.table]

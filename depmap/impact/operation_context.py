@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 from depmap.catalog import Catalog
 from depmap.dialects.capabilities import Dialect
 from depmap.impact.migration_specs import runs_on_the_way_down
-from depmap.model import ACCESS, COLUMN_DEF, READ, SCHEMA_OP, WRITE, Fact
+from depmap.model import ACCESS, COLUMN_DEF, READ, SCHEMA_OP, WRITE, Fact, in_own_statement
 
 if TYPE_CHECKING:
     from depmap.graph import DependencyGraph
@@ -90,10 +90,10 @@ class OperationContext:
             return None
 
     def writers(self, table: str | None = None) -> list[Fact]:
-        return [f for f in self.graph.writers(table or self.table) if f.kind == ACCESS and f.access == WRITE]
+        return [f for f in self.graph.writers(table or self.table) if f.kind == ACCESS and f.access == WRITE and in_own_statement(f)]
 
     def readers(self, table: str | None = None) -> list[Fact]:
-        return [f for f in self.graph.readers(table or self.table) if f.kind == ACCESS and f.access == READ]
+        return [f for f in self.graph.readers(table or self.table) if f.kind == ACCESS and f.access == READ and in_own_statement(f)]
 
     def field_change(self, column: str) -> tuple[Fact | None, Fact | None]:
         """An ORM migration's AlterField: the column's definition before it and the one it makes

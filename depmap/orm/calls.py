@@ -170,7 +170,7 @@ class CallEffects:
         elif start in self.registry.models:
             env = {**self._bindings(classes, None), "cls": start, "self": start}
         else:
-            return []  # a plain class: its raw SQL travels through `depmap.orm.sql_methods`
+            return []  # a plain class: its raw SQL travels through `depmap.orm.called_code`
         return self._apply(call, classes, extra["method"], env, extra, how, 0, set())
 
     def classes_of(self, call: Fact) -> tuple[list[str], str | None]:

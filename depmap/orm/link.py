@@ -17,8 +17,8 @@ from depmap.orm.accesses import AccessResolver
 from depmap.orm.migrations import DjangoOperations, migration_identities, migration_ranks, with_ranks
 from depmap.orm.registry import Field, Model, Registry, auto_through
 from depmap.orm.calls import CallEffects
+from depmap.orm.called_code import CalledCode, body_accesses
 from depmap.orm.generic_views import inherited_views
-from depmap.orm.sql_methods import sql_method_calls
 from depmap.orm.symbols import DJANGO_MIGRATION_OP, ORM_ACCESS, ORM_CALL, PY_CLASS, PY_OBJECT
 
 
@@ -31,12 +31,16 @@ def link_orm(facts: list[Fact]) -> list[Fact]:
     operations: list[Fact] = []
     through_calls: list[Fact] = []
     classes: list[Fact] = []
+    bodies = body_accesses(facts)  # callable -> what its own statements touch
     scanned_at: set[tuple[str, int]] = set()  # where a scanner already saw an access (a generic view in its module)
     for fact in with_ranks(facts, ranks, migration_identities(facts, registry)):
         if fact.kind == ORM_ACCESS:
-            linked.extend(resolver.orm_access(fact))
+            resolved = resolver.orm_access(fact)
+            linked.extend(resolved)
             if not fact.extra.get("receiver"):
                 scanned_at.add((fact.location.path, fact.location.line))
+                if fact.location.symbol:
+                    bodies.setdefault(fact.location.symbol, []).extend(f for f in resolved if f.kind == ACCESS)
         elif fact.kind == ORM_CALL:
             for effect in calls.at_call(fact):
                 through_calls.extend(resolver.orm_access(effect))
@@ -50,7 +54,7 @@ def link_orm(facts: list[Fact]) -> list[Fact]:
             operations.append(fact)
         else:
             linked.append(fact)
-    linked.extend(not_seen_directly(through_calls + sql_method_calls(calls, facts), linked))
+    linked.extend(not_seen_directly(through_calls + CalledCode(calls, bodies, facts).at_calls(), linked))
     for effect in calls.in_bodies():
         linked.extend(resolver.orm_access(effect))
     for effect in inherited_views(classes, calls.mro, scanned_at):

@@ -36,10 +36,15 @@ from depmap.scan_context import ScanContext
 
 _OBJECT_CALL = re.compile(r"\b[a-z_]\w*\.[a-z_]\w*\(")
 SNIPPET_LIMIT = 160
+# The query methods that return one row, an instance of the queried model.
+_ONE_ROW = frozenset({"first", "one", "one_or_none", "get", "first_or_404", "get_or_404", "one_or_404", "last", "earliest", "latest", "scalar"})
+# Packages whose functions are never the project's helpers: calls of theirs are not recorded.
+_LIBRARIES = frozenset({"django", "flask", "sqlalchemy", "pytest", "unittest", "typing", "pydantic", "fastapi", "click", "werkzeug", "jinja2", "celery", "requests", "numpy", "pandas", "attr", "attrs", "rest_framework", "graphene", "marshmallow", "alembic", "six"})
 
 
 def wants_objects(text: str) -> bool:
-    return "class " in text or _OBJECT_CALL.search(text) is not None
+    """Classes, calls on a name (`crud.users.get(`), or imports (a helper of the project called by name)."""
+    return "class " in text or "import " in text or _OBJECT_CALL.search(text) is not None
 
 
 def analyse_objects(parsed: ParsedTree, ctx: ScanContext) -> list[Fact]:
@@ -161,6 +166,10 @@ class _ObjectCalls(TreeVisitor):
             owner = self._class(dotted_name(value.func.value))
             if owner is not None and not value.func.attr.startswith("_"):
                 return owner, "returned"
+            if value.func.attr in _ONE_ROW:  # `Teams.query.filter_by(id=x).first_or_404()`: one row of the model
+                model = self._queryset_of(value.func.value)
+                if model is not None:
+                    return model, "returned"
         return None
 
     def _queryset_of(self, value: ast.expr) -> str | None:
@@ -180,8 +189,8 @@ class _ObjectCalls(TreeVisitor):
     def visit_Call(self, node: ast.Call) -> None:
         classes = self._class_arguments(node)
         if isinstance(node.func, ast.Name) or (isinstance(node.func, ast.Attribute) and classes and self._function(node.func)):
-            function = self._function(node.func)  # `count_rows(db, Order)`: a helper given a model
-            if function is None or not classes:
+            function = self._function(node.func)  # `count_rows(db, Order)`, `gen_award(db, ...)`: a helper
+            if function is None or not (classes or self._project_function(function)):
                 return
             extra: dict | None = {"function": function, "model_name": dotted_name(node.func)}
         elif isinstance(node.func, ast.Attribute) and not node.func.attr.startswith("__"):
@@ -207,6 +216,12 @@ class _ObjectCalls(TreeVisitor):
         if written in self.functions:
             return f"{self.module_name}.{written}"
         return _outside_stdlib(self.imports.qualify_text(written))
+
+    def _project_function(self, function: str) -> bool:
+        """A function this module defines or imports from the project: its own package, a relative
+        import, or a module of the project's (any `from x import f` outside the standard library
+        may be one; the linker keeps those whose body touches a table)."""
+        return function.split(".", 1)[0] not in _LIBRARIES
 
     def _class_arguments(self, node: ast.Call) -> dict:
         """The arguments that name a class: {"args": {"1": "app.models.Order"}, "keywords": {...}}."""

@@ -20,13 +20,14 @@ from rich.console import Console
 from rich.text import Text
 
 from depmap.impact.scope import is_test_path
-from depmap.model import HIGH, INDIRECT_READS, SNIPPET_LIMIT, Fact, Skipped
+from depmap.model import HIGH, INDIRECT_READS, SNIPPET_LIMIT, Fact, Skipped, in_own_statement
 from depmap.render.printable import printable
 from depmap.render.terminal_layout import GAP, aligned, print_block, print_line, wrap_list
 
 _CONFIDENCE_MARK = {"high": "", "medium": "~", "low": "?"}
 _THROUGH = "read through a view"
 _FORMER = "under a former name"
+_CALLED = "through a call"
 _WHOLE_ROW = ("select_star", "insert_select_star", "positional_insert")
 
 
@@ -74,6 +75,8 @@ def reach(fact: Fact) -> str:
         return _THROUGH
     if fact.extra.get("former_name"):
         return _FORMER
+    if not in_own_statement(fact):
+        return _CALLED
     return INDIRECT_READS.get(fact.detail or "", "name it")
 
 
@@ -90,7 +93,7 @@ def print_usages(out: Console, title: str, facts: list[Fact], skipped: list[Skip
     header = f"{printable(title)}: {_count(len(sites), 'usage')} in {_count(len(files), 'file')}"
     kinds = Counter(reach(s.first) for s in sites)
     if len(kinds) > 1 or set(kinds) - {"name it"}:  # whole-row loads, attribute reads, views, apart
-        header += " (" + ", ".join(f"{kinds[kind]} {kind}" for kind in ("name it", *INDIRECT_READS.values(), _THROUGH, _FORMER) if kinds[kind]) + ")"
+        header += " (" + ", ".join(f"{kinds[kind]} {kind}" for kind in ("name it", *INDIRECT_READS.values(), _THROUGH, _FORMER, _CALLED) if kinds[kind]) + ")"
     print_line(out, Text(header, style="bold"))
     production = [s for s in sites if not s.in_tests]
     tests = [s for s in sites if s.in_tests]
@@ -142,6 +145,9 @@ def _label(fact: Fact) -> str:
         label += " via view " + " → ".join(through)
     if former := fact.extra.get("former_name"):
         label += f" as {former} (its former name)"
+    if not in_own_statement(fact):  # `gen_award(db, ...)`: the statement is in the function it calls
+        callee = (str(fact.extra.get("inferred_from", "")).split(" ") + ["?"])[1]  # "function app.jobs.gen_award"
+        label += f" via {callee.rsplit('.', 1)[-1]}()"
     if "cell" in fact.extra:  # a notebook: the line is the file's, Jupyter shows cells
         label += f" (cell {fact.extra['cell']}, line {fact.extra.get('cell_line', 1)})"
     return label

@@ -44,8 +44,12 @@ def test_who_writes_a_column_through_the_orm(depmap):
         ("orders/models.py", 71, "orders.models.Order.cancel", "write", "orm_attribute", "high"),  # self.status = ...
         ("orders/models.py", 72, "orders.models.Order.cancel", "write", "orm_update", "high"),
         ("orders/services.py", 39, "orders.services.place_order", "write", "orm_create", "high"),
+        # order = Order.objects...get(...); order.mark_paid(...): the method sets and saves status
+        ("orders/services.py", 64, "orders.services.confirm_payment", "write", "orm_attribute", "high"),
+        ("orders/services.py", 64, "orders.services.confirm_payment", "write", "orm_update", "high"),
         ("orders/services.py", 78, "orders.services.apply_discount", "write", "orm_update", "high"),
         ("orders/services.py", 88, "orders.services.cancel_stale_orders", "write", "orm_update", "high"),
+        ("orders/services.py", 116, "orders.services.reorder", "write", "orm_create", "high"),  # calls place_order
     ]
     create = run.json()["usages"][5]
     assert create["notes"]["set_columns"] == ["number", "customer_id", "shipping_address_id", "discount_code", "placed_at"]

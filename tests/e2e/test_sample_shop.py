@@ -60,25 +60,31 @@ def test_who_writes_a_column(depmap):
 def test_positional_insert_writes_every_column(depmap):
     run = depmap("who-writes", "audit_log.action", *PATH, "--format", "json")
     assert usages(run.json()) == [
-        ("shop/repositories/payments.py", 72, "shop.repositories.payments.audit", "write", "positional_insert", "high")
+        ("shop/repositories/payments.py", 72, "shop.repositories.payments.audit", "write", "positional_insert", "high"),
+        # `payments.audit(conn, ...)`: the repository module's function runs that INSERT
+        ("shop/services/checkout.py", 64, "shop.services.checkout.checkout", "write", "positional_insert", "high"),
     ]
+    through = run.json()["usages"][1]["notes"]
+    assert through == {"inferred_from": "function shop.repositories.payments.audit", "code": "shop/repositories/payments.py:72"}
 
 
 def test_who_writes_a_table_as_text(depmap):
     run = depmap("who-writes", "products", *PATH)
     assert run.code == 0, run.err
     lines = [line.rstrip() for line in run.out.splitlines()]
-    assert lines[0] == "Code that writes products: 3 usages in 1 file"
+    assert lines[0] == "Code that writes products: 4 usages in 2 files (3 name it, 1 through a call)"
     assert lines[2] == "shop/repositories/products.py"
-    rows = [line.split()[:3] for line in lines[3:] if line.strip()]
+    rows = [line.split()[:3 + 2 * ("via" in line)] for line in lines[3:] if line.strip()]
     assert rows == [
         ["49", "write", "update"],
         ["65", "write", "insert"],
         ["78", "write", "copy"],
+        ["shop/services/checkout.py"],
+        ["60", "write", "update", "via", "reserve_stock()"],  # products.reserve_stock(conn, ...): its UPDATE
         ["Not", "analysed", "(2):"],
         ["shop/broken_sql.py:", "line", "12:"],
         ["shop/legacy/export_py2.py:", "Python", "syntax"],
-        ["7", "more", "lines"],  # that name the table and that no usage explains
+        ["5", "more", "lines"],  # that name the table and that no usage explains
     ]
 
 

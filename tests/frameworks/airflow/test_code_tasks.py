@@ -133,6 +133,7 @@ def test_each_task_carries_what_its_code_touches(tmp_path: Path) -> None:
         (15, "nightly.load_users", "users"),  # ON CONFLICT (id) reads the key
         (26, "nightly.digest", "users"),  # @task body calls send_digest, imported from the project
         (26, "nightly.digest", "users"),  # ... and runs sql/refresh_digest.sql, which reads users too
+        (27, "dags.nightly.nightly.digest", "users"),  # the call of send_digest itself, in the task's body
         (32, "nightly.rebuild_marts", "shop.orders"),
     ]
     # the code's own usages say which task runs them; an uncalled function stays untagged
