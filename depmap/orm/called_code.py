@@ -35,8 +35,8 @@ class CalledCode:
         for fact in facts:
             if fact.kind != ORM_CALL:
                 continue
-            if fact.extra.get("receiver"):
-                if fact.extra.get("receiver") == "self" and fact.extra.get("callable"):
+            if fact.extra.get("receiver"):  # `self.archive(...)` / `cls.get_by(...)`: a sibling method
+                if fact.extra.get("receiver") in ("self", "cls") and fact.extra.get("callable"):
                     self.inner[fact.extra["callable"]].append(fact)
                 continue
             self.sites.append(fact)

@@ -43,7 +43,10 @@ def link_orm(facts: list[Fact]) -> list[Fact]:
                     bodies.setdefault(fact.location.symbol, []).extend(f for f in resolved if f.kind == ACCESS)
         elif fact.kind == ORM_CALL:
             for effect in calls.at_call(fact):
-                through_calls.extend(resolver.orm_access(effect))
+                resolved = resolver.orm_access(effect)
+                through_calls.extend(resolved)
+                if fact.location.symbol:  # `get_all_models(db)` wraps `crud.models.get_all(db)`: its callers too
+                    bodies.setdefault(fact.location.symbol, []).extend(f for f in resolved if f.kind == ACCESS)
         elif fact.kind == PY_CLASS:
             classes.append(fact)
         elif fact.kind == PY_OBJECT:

@@ -219,3 +219,66 @@ def test_findings_stay_at_the_statement_the_called_code_runs(tmp_path: Path) -> 
     found = findings_of(not_null_without_default, ctx)
     # the new migration fails on a table with rows; gen_award's Award(...) fails: not the tests calling it
     assert [(f.location.path, f.location.line) for f in found] == [("", 0), ("tests/helpers.py", 5)]
+
+
+MONITOR = {
+    "monitor/__init__.py": "",
+    "monitor/models.py": '''\
+from sqlalchemy import Column, Integer, String
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+
+class Model(Base):
+    __tablename__ = "models"
+    id = Column(Integer, primary_key=True)
+    name = Column(String, nullable=False)
+''',
+    "monitor/crud.py": '''\
+from monitor.models import Model
+
+
+class CRUDBase:
+    def __init__(self, model):
+        self.model = model
+
+    def get_all(self, db):
+        return db.query(self.model).all()
+
+
+models = CRUDBase(Model)
+''',
+    "monitor/shared.py": '''\
+from monitor import crud
+
+
+def get_all_models(db):
+    return crud.models.get_all(db)
+''',
+    "monitor/cron.py": '''\
+from monitor.shared import get_all_models
+
+
+def refresh(db):
+    for model in get_all_models(db):
+        print(model.name)
+''',
+}
+
+
+def test_a_function_wrapping_a_generic_repository_call_reads_through_it(tmp_path: Path) -> None:
+    for name, text in MONITOR.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    index = build_index(tmp_path)
+    calls = sorted((f.location.path, f.location.line, f.detail, f.extra["inferred_from"])
+                   for f in index.graph.readers("models") if f.location.path != "monitor/crud.py")
+    bound = "monitor.crud.models, bound by monitor.crud.models = CRUDBase(...)"
+    assert calls == [
+        # through the wrapper: what crud.models.get_all(db) reads where the wrapper is called
+        ("monitor/cron.py", 5, "orm_load", "function monitor.shared.get_all_models"),
+        ("monitor/cron.py", 5, "orm_query", "function monitor.shared.get_all_models"),
+        ("monitor/shared.py", 5, "orm_load", bound),
+        ("monitor/shared.py", 5, "orm_query", bound),
+    ]
