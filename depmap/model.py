@@ -220,7 +220,7 @@ def sorted_facts(facts: list[Fact]) -> list[Fact]:
     return sorted(facts, key=Fact.sort_key)
 
 
-# The note of an access reached through a call of project code: where the statement itself is.
+# The note of an access reached through a call of project code: the file of the statement itself.
 CALLED_CODE_NOTE = "code"
 
 

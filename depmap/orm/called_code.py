@@ -119,6 +119,8 @@ def _first(classes: list[str], method: str, known: set[str]) -> str | None:
 
 def _at_call(effect: Fact, call: Fact, label: str) -> Fact:
     location = Location(call.location.path, call.location.line, call.location.end_line, symbol=call.location.symbol)
-    extra = {"inferred_from": label, CALLED_CODE_NOTE: f"{effect.location.path}:{effect.location.line}"}
+    # the file of the statement, not its line: a caller's facts stay the same while the callee's
+    # file moves lines around (an edit there relinks only that file, `depmap.index.relink`)
+    extra = {"inferred_from": label, CALLED_CODE_NOTE: effect.location.path}
     via = "sql" if effect.via == "migration" else effect.via
     return Fact(effect.kind, effect.table, location, effect.columns, effect.access, effect.detail, via, weaker(effect.confidence, call.confidence), call.snippet, extra)

@@ -65,7 +65,7 @@ def test_positional_insert_writes_every_column(depmap):
         ("shop/services/checkout.py", 64, "shop.services.checkout.checkout", "write", "positional_insert", "high"),
     ]
     through = run.json()["usages"][1]["notes"]
-    assert through == {"inferred_from": "function shop.repositories.payments.audit", "code": "shop/repositories/payments.py:72"}
+    assert through == {"inferred_from": "function shop.repositories.payments.audit", "code": "shop/repositories/payments.py"}
 
 
 def test_who_writes_a_table_as_text(depmap):

@@ -200,17 +200,17 @@ def test_calls_of_functions_and_model_methods_that_query_a_model_are_its_usages(
     top_ten = "function league.scores.top_ten"
     get_awards = "method league.models.Team.get_awards"
     assert through == [
-        ("league/scores.py", 11, "read", "orm_query", ("team_id", "value"), standings, "league/scores.py:6"),
+        ("league/scores.py", 11, "read", "orm_query", ("team_id", "value"), standings, "league/scores.py"),
         # `scores.get_standings()`: a function reached through its module
-        ("league/views.py", 9, "read", "orm_query", ("team_id", "value"), standings, "league/scores.py:6"),
+        ("league/views.py", 9, "read", "orm_query", ("team_id", "value"), standings, "league/scores.py"),
         # `team = Team.query...first_or_404()` holds a Team: its method queries Award
-        ("league/views.py", 15, "read", "orm_load", ("id", "value", "hidden", "team_id"), get_awards, "league/models.py:10"),  # .all()
-        ("league/views.py", 15, "read", "orm_query", ("team_id", "hidden"), get_awards, "league/models.py:10"),
+        ("league/views.py", 15, "read", "orm_load", ("id", "value", "hidden", "team_id"), get_awards, "league/models.py"),  # .all()
+        ("league/views.py", 15, "read", "orm_query", ("team_id", "hidden"), get_awards, "league/models.py"),
         # top_ten() calls get_standings(): two levels down; countdown() calls itself and touches nothing
-        ("league/views.py", 16, "read", "orm_query", ("team_id", "value"), top_ten, "league/scores.py:6"),
-        ("tests/helpers.py", 13, "write", "orm_create", ("team_id", "value"), gen_award, "tests/helpers.py:5"),
-        ("tests/test_scores.py", 6, "write", "orm_create", ("team_id", "value"), gen_award, "tests/helpers.py:5"),
-        ("tests/test_scores.py", 7, "write", "orm_create", ("team_id", "value"), simulate, "tests/helpers.py:5"),
+        ("league/views.py", 16, "read", "orm_query", ("team_id", "value"), top_ten, "league/scores.py"),
+        ("tests/helpers.py", 13, "write", "orm_create", ("team_id", "value"), gen_award, "tests/helpers.py"),
+        ("tests/test_scores.py", 6, "write", "orm_create", ("team_id", "value"), gen_award, "tests/helpers.py"),
+        ("tests/test_scores.py", 7, "write", "orm_create", ("team_id", "value"), simulate, "tests/helpers.py"),
     ]
 
 
