@@ -38,6 +38,7 @@ class CalledCode:
             if fact.extra.get("receiver"):  # `self.archive(...)` / `cls.get_by(...)`: a sibling method
                 if fact.extra.get("receiver") in ("self", "cls") and fact.extra.get("callable"):
                     self.inner[fact.extra["callable"]].append(fact)
+                    self.sites.append(fact)
                 continue
             self.sites.append(fact)
             if fact.location.symbol:
@@ -54,12 +55,17 @@ class CalledCode:
             return []
         found: list[Fact] = []
         for call in self.sites:
-            callee, label = self._callee(call, [])
+            callee, label = self._callee(call, self._own_classes(call))
             if callee is None or callee == call.location.symbol:
                 continue
             effects = self._effects_of(callee, 0, frozenset())
             found.extend(_at_call(effect, call, label) for effect in merged_per_table(effects))
         return found
+
+    def _own_classes(self, call: Fact) -> list[str]:
+        """For a call on `self`/`cls`: the classes of the method it is in, where its sibling is found."""
+        callable_ = call.extra.get("callable") if call.extra.get("receiver") else None
+        return self.calls.mro(callable_.rsplit(".", 1)[0]) if callable_ and "." in callable_ else []
 
     def _callee(self, call: Fact, classes: list[str]) -> tuple[str | None, str]:
         """The function or method a call runs, and how to name it in a report."""
@@ -94,9 +100,8 @@ class CalledCode:
             return []
         seen = seen | {callee}
         effects = list(self.bodies.get(callee, ()))
-        classes = self.calls.mro(callee.rsplit(".", 1)[0]) if "." in callee else []
         for call in self.inner.get(callee, ()):
-            inner, _ = self._callee(call, classes)
+            inner, _ = self._callee(call, self._own_classes(call))
             if inner is not None and inner not in seen:
                 effects.extend(self._effects_of(inner, depth + 1, seen))
         if depth == 0:

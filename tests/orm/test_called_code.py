@@ -109,6 +109,10 @@ class Team(db.Model):
             awards = awards.filter(Award.hidden.is_(False))
         return awards.all()
 
+    @property
+    def awards(self):
+        return self.get_awards()
+
 
 class Award(db.Model):
     __tablename__ = "awards"
@@ -200,6 +204,9 @@ def test_calls_of_functions_and_model_methods_that_query_a_model_are_its_usages(
     top_ten = "function league.scores.top_ten"
     get_awards = "method league.models.Team.get_awards"
     assert through == [
+        # a property calling its sibling method on `self`
+        ("league/models.py", 17, "read", "orm_load", ("id", "value", "hidden", "team_id"), get_awards, "league/models.py"),
+        ("league/models.py", 17, "read", "orm_query", ("team_id", "hidden"), get_awards, "league/models.py"),
         ("league/scores.py", 11, "read", "orm_query", ("team_id", "value"), standings, "league/scores.py"),
         # `scores.get_standings()`: a function reached through its module
         ("league/views.py", 9, "read", "orm_query", ("team_id", "value"), standings, "league/scores.py"),
