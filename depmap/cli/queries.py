@@ -142,8 +142,8 @@ def _usage_command(name: str, verb: str, noun: str) -> Callable:
     @click.option(
         "--direct",
         is_flag=True,
-        help="Only code that names the table as it is called now: leave out readers of the views over it and "
-        "usages under a name it had before a rename.",
+        help="Only code that names the table as it is called now: leave out calls of project code that reaches it "
+        "(a helper, a model method), readers of the views over it and usages under a name it had before a rename.",
     )
     @click.option("--tests", "show_tests", is_flag=True, help="List the sites in test code in full (by default, one count per test file after the production sites).")
     @limit_option
@@ -153,7 +153,7 @@ def _usage_command(name: str, verb: str, noun: str) -> Callable:
         show_tests: bool, limit: int | None,
     ) -> None:
         from depmap.mentions import find_mentions
-        from depmap.model import CONFIDENCE_ORDER
+        from depmap.model import CONFIDENCE_ORDER, in_own_statement
         from depmap.render.json import dumps, usages_document
         from depmap.render.mentions import mentions_json, print_mentions
         from depmap.render.text import print_usages
@@ -169,6 +169,8 @@ def _usage_command(name: str, verb: str, noun: str) -> Callable:
             if verb == "readers":
                 found += [f for t in tables_found for f in index.graph.readers_through_views(t, column)]
             found += _under_former_names(index, tables_found, column, query)
+        else:
+            found = [f for f in found if in_own_statement(f)]
         facts = sorted({id(f): f for f in found}.values(), key=lambda f: f.sort_key())
         facts = [f for f in facts if CONFIDENCE_ORDER[f.confidence] <= CONFIDENCE_ORDER[min_confidence]]
         skipped = index.skipped_with_unparsed()

@@ -64,6 +64,8 @@ def test_positional_insert_writes_every_column(depmap):
         # `payments.audit(conn, ...)`: the repository module's function runs that INSERT
         ("shop/services/checkout.py", 64, "shop.services.checkout.checkout", "write", "positional_insert", "high"),
     ]
+    direct = depmap("who-writes", "audit_log.action", *PATH, "--format", "json", "--direct")
+    assert usages(direct.json()) == usages(run.json())[:1]  # the statement itself, not the call
     through = run.json()["usages"][1]["notes"]
     assert through == {"inferred_from": "function shop.repositories.payments.audit", "code": "shop/repositories/payments.py"}
 
