@@ -20,7 +20,7 @@ from collections import defaultdict
 from typing import Iterable
 
 from depmap.model import ACCESS, CALLED_CODE_NOTE, Fact, Location, merged_per_table, weaker
-from depmap.orm.calls import MAX_DEPTH, CallEffects
+from depmap.orm.calls import MAX_DEPTH, CallEffects, reexported
 from depmap.orm.symbols import ORM_CALL
 
 
@@ -87,11 +87,7 @@ class CalledCode:
 
     def _function(self, name: str) -> str | None:
         """A known function by qualified name, or re-exported by its package."""
-        if name in self._known:
-            return name
-        package, _, short = name.rpartition(".")
-        inside = [q for q in self._short.get(short, []) if q.startswith(package + ".")]
-        return inside[0] if len(inside) == 1 else None
+        return reexported(name, self._known, self._short)
 
     def _effects_of(self, callee: str, depth: int, seen: frozenset[str]) -> list[Fact]:
         if callee in self._effects:

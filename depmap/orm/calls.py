@@ -21,7 +21,7 @@ where the statement about that model is built.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any, Iterable
+from typing import Any, Container, Iterable
 
 from depmap.model import HIGH, Fact, weaker
 from depmap.orm.registry import Registry
@@ -115,22 +115,13 @@ class CallEffects:
 
     def _function(self, name: str) -> str | None:
         """A function with effects by qualified name, or re-exported by its package."""
-        if name in self.effects:
-            return name
-        package, _, short = name.rpartition(".")
-        inside = [q for q in self._functions_named.get(short, []) if q.startswith(package + ".")]
-        return inside[0] if len(inside) == 1 else None
+        return reexported(name, self.effects, self._functions_named)
 
     def _object(self, name: str) -> Fact | None:
         """A module-level object by qualified name, or re-exported by a package (`crud.users` for
         `app.crud.crud_user.users` through `from .crud_user import *`)."""
-        if name in self.objects:
-            return self.objects[name]
-        package, _, short = name.rpartition(".")
-        inside = [q for q in self._by_name.get(short, []) if q.startswith(package + ".")]
-        if len(inside) == 1:
-            return self.objects[inside[0]]
-        return None
+        found = reexported(name, self.objects, self._by_name)
+        return self.objects[found] if found is not None else None
 
     def _bindings(self, classes: list[str], fact: Fact | None) -> dict[str, str]:
         """`self.<attr>` -> the model name the class attribute or the object's constructor gives."""
@@ -262,6 +253,16 @@ class CallEffects:
                     extra.update(model=model, inferred_from=how)
                     found.setdefault(key, replace(effect, confidence=HIGH, extra=extra))
         return list(found.values())
+
+
+def reexported(name: str, known: Container[str], by_short_name: dict[str, list[str]]) -> str | None:
+    """`name` if known, else the one known name of its last part inside its package (a package's
+    `__init__` importing it from a submodule), else None."""
+    if name in known:
+        return name
+    package, _, short = name.rpartition(".")
+    inside = [q for q in by_short_name.get(short, []) if q.startswith(package + ".")]
+    return inside[0] if len(inside) == 1 else None
 
 
 def _argument(receiver: str, site: dict[str, Any]) -> str | None:
