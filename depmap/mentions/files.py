@@ -97,9 +97,12 @@ class Reader:
                 data = handle.read()
         except OSError as error:
             return Skipped(file.path, f"not searched: {error.strerror or error}")
-        if b"\0" in data[:BINARY_SNIFF_BYTES] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-            return None
-        return data
+        return None if is_binary(data) else data
+
+
+def is_binary(data: bytes) -> bool:
+    """A NUL byte in the first 8 KiB, and no UTF-16 byte order mark: never worth a line."""
+    return b"\0" in data[:BINARY_SNIFF_BYTES] and not data.startswith((b"\xff\xfe", b"\xfe\xff"))
 
 
 def read_bytes(root: Path, file: SourceFile) -> bytes | Skipped | None:

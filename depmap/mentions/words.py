@@ -8,6 +8,11 @@ accessor). SQL names match in any case, Python names exactly; accessors also mat
 a Django lookup (`customer__orders__status`), and a default query name only there. `ORDER BY` and
 `GROUP BY` are not a table named `order` or `group`.
 
+The same bytes test can be answered without the bytes: `file_words` keeps the runs of letters,
+digits and underscores of a file's lower-cased bytes (what a scan stores, `depmap.index.word_store`)
+and `needle_parts` the runs of a needle; a needle found in the bytes has each of its parts inside
+one of those runs, so a file whose runs hold no part needs no reading.
+
 >>> from depmap.mentions.names import NameForm
 >>> finder = WordFinder([NameForm("orders", "table"), NameForm("Order", "model")])
 >>> [(o.line, o.text) for o in finder.occurrences("x = 1\\nOrder.objects  # ORDERS\\nOrder BY\\n")]
@@ -26,6 +31,31 @@ from depmap.mentions.names import ACCESSOR, QUERY_NAME, NameForm
 _WORD_CHARS = frozenset(string.ascii_letters + string.digits + "_")
 _KEYWORD_FOLLOWS = re.compile(r"\s+by\b", re.I)
 _SQL_KEYWORD_WORDS = frozenset({"order", "group"})
+# Bytes that end a run of word bytes: everything but ASCII letters, digits and "_" (the lower-case
+# letters stay: the runs are taken from lower-cased bytes).
+_SEPARATE = bytes(c if chr(c) in _WORD_CHARS else 32 for c in range(256))
+_PARTS = re.compile(rb"[a-z0-9_]+")
+NO_HIT, HIT, BINARY = 0, 1, 2  # what a file's stored words say for one search (`Index.word_hits`)
+
+
+def file_words(data: bytes) -> str:
+    """The distinct runs of word bytes of lower-cased `data`, sorted, between spaces (" a b "), so
+    that a part of a needle is in the file's runs exactly when it is in this string.
+
+    >>> file_words(b"SELECT * FROM Sales.Orders -- orders")
+    ' from orders sales select '
+    """
+    runs = set(data.lower().translate(_SEPARATE).split())
+    return " " + " ".join(sorted(run.decode("ascii") for run in runs)) + " " if runs else " "
+
+
+def needle_parts(needle: bytes) -> tuple[str, ...]:
+    """The runs of word bytes of one needle; empty when it has none (then every file may hold it).
+
+    >>> needle_parts(b"sales.orders"), needle_parts(b"--")
+    (('sales', 'orders'), ())
+    """
+    return tuple(part.decode("ascii") for part in _PARTS.findall(needle))
 
 
 @dataclass(frozen=True)
