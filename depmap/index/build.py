@@ -75,6 +75,15 @@ class Index:
             return self.facts
         return [fact for _, fact in self.store.facts_named(f"p:{path}" for path in paths)]
 
+    def spans_at(self, paths: Iterable[str]) -> list[Any] | None:
+        """For a warm query, the line spans the facts of these files claim (`span_store.spans_at`);
+        None otherwise, or when they are not stored: the caller reads `facts_at`."""
+        if self.store is None:
+            return None
+        from depmap.index.span_store import spans_at
+
+        return spans_at(self.store.db, self.store.meta("key"), paths)
+
     def word_hits(self, needles: Iterable[bytes]) -> dict[str, int] | None:
         """For a warm query, what the stored words say of each searched file (`word_store.stored_hits`);
         None otherwise: the mention search then reads every file."""

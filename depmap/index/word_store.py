@@ -36,6 +36,8 @@ _TABLES = (
 )
 
 Stat = tuple[int, int, int]  # size, mtime_ns, ctime_ns
+# What `file_words` writes: text between spaces. A row of another shape is damaged: its file is read.
+_WORDS_SHAPE = "(typeof(words) = 'text' AND substr(words, 1, 1) = ' ' AND substr(words, -1, 1) = ' ')"
 
 
 @dataclass
@@ -107,7 +109,8 @@ def _stored_stats(root: Path) -> dict[str, Stat] | None:
         if _stamp(db) != scanner_stamp() or _layout(db) != _expected_layout():
             return None  # a table of other columns is made again: inserting into it would fail
         found = {}
-        for path, size, mtime_ns, ctime_ns in db.execute("SELECT path, size, mtime_ns, ctime_ns FROM mention_words"):
+        query = f"SELECT path, size, mtime_ns, ctime_ns FROM mention_words WHERE binary IN (0, 1) AND {_WORDS_SHAPE}"
+        for path, size, mtime_ns, ctime_ns in db.execute(query):  # a damaged row is written again
             if isinstance(path, str) and all(_is_int(v) for v in (size, mtime_ns, ctime_ns)):
                 found[path] = (size, mtime_ns, ctime_ns)
         return found
@@ -131,7 +134,7 @@ def stored_hits(db: sqlite3.Connection, files: Iterable[SourceFile], needles: It
     try:
         if _stamp(db) != scanner_stamp():
             return None
-        query = f"SELECT path, size, mtime_ns, ctime_ns, binary, typeof(words) = 'text', {test} FROM mention_words"
+        query = f"SELECT path, size, mtime_ns, ctime_ns, binary, {_WORDS_SHAPE}, {test} FROM mention_words"
         rows = db.execute(query, values).fetchall()
     except sqlite3.Error:
         return None

@@ -66,7 +66,9 @@ def find_mentions(index: "Index", tables: Sequence[str]) -> MentionSearch:
         if not occurrences:
             continue
         named.append((FileView(file.path, file.kind, text, skipped.get(file.path) or unread_kind(file)), occurrences))
-    claims = Claims(index.facts_at(view.path for view, _ in named), names.claimants)
+    paths = [view.path for view, _ in named]
+    spans = index.spans_at(paths)
+    claims = Claims.from_spans(spans, names.claimants) if spans is not None else Claims(index.facts_at(paths), names.claimants)
     for view, occurrences in named:
         search.mentions.extend(classify_lines(view, occurrences, claims, links))
     search.mentions.sort()
