@@ -119,6 +119,8 @@ def _skipped_key(item: Skipped) -> tuple:
 
 def _dbt_vars(root: Path, found: Discovery) -> tuple[tuple[str, str], ...]:
     """Vars of every dbt project, read before the models that use them are rendered."""
+    if not any(file.kind == "dbt_project" for file in found.files):
+        return ()  # no YAML to read (and no YAML parser to import)
     import yaml
 
     from depmap.safe_yaml import YamlRefused, load_plain
