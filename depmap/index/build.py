@@ -84,14 +84,14 @@ class Index:
 
         return spans_at(self.store.db, self.store.meta("key"), paths)
 
-    def word_hits(self, needles: Iterable[bytes]) -> dict[str, int] | None:
-        """For a warm query, what the stored words say of each searched file (`word_store.stored_hits`);
-        None otherwise: the mention search then reads every file."""
+    def word_hits(self, finder: Any) -> dict[str, int] | None:
+        """For a warm query, what the stored words say of each searched file for `finder`'s search
+        (`word_store.stored_hits`); None otherwise: the mention search then reads every file."""
         if self.store is None or self.searched is None:
             return None
         from depmap.index.word_store import stored_hits
 
-        return stored_hits(self.store.db, self.searched.files, needles)
+        return stored_hits(self.store.db, self.searched.files, finder)
 
     def unparsed(self) -> list[Fact]:
         return [f for f in self.facts if f.kind == PARSE_ERROR]

@@ -58,21 +58,15 @@ def spans_at(db: sqlite3.Connection, key: str | None, paths: Iterable[str]) -> l
     for path, text in rows:
         try:
             spans = json.loads(text) if isinstance(path, str) and isinstance(text, str) else None
-        except (ValueError, RecursionError):
-            return None
-        if not isinstance(spans, list):
-            return None
-        for span in spans:
-            if not _is_span(span):
+            if not isinstance(spans, list):
                 return None
-            found.append((path, *span))
+            for span in spans:
+                start, end, role, table, flows_to, error = span  # a list of six, as written
+                if not (type(span) is list and type(start) is int and type(end) is int and type(role) is str
+                        and (table is None or type(table) is str) and (flows_to is None or type(flows_to) is str)
+                        and (error is None or type(error) is str)):
+                    return None
+                found.append((path, start, end, role, table, flows_to, error))
+        except (ValueError, TypeError, RecursionError):
+            return None
     return found
-
-
-def _is_span(span: object) -> bool:
-    """[first line, last line, role, table, flows to or null, message or null], as written."""
-    if not (isinstance(span, list) and len(span) == 6):
-        return False
-    start, end, role, table, flows_to, error = span
-    return (all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end)) and isinstance(role, str)
-            and (table is None or isinstance(table, str)) and all(v is None or isinstance(v, str) for v in (flows_to, error)))

@@ -23,7 +23,7 @@ import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable
 
 from depmap.discover import SourceFile
 from depmap.index.cache import RACY_NS, scanner_stamp
@@ -31,11 +31,14 @@ from depmap.index.cache_folder import CACHE_DIR, CACHE_FILE, inspect, open_exist
 
 _TABLES = (
     "CREATE TABLE IF NOT EXISTS mention_words (path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, "
-    "ctime_ns INTEGER NOT NULL, binary INTEGER NOT NULL, words TEXT NOT NULL)",
+    "ctime_ns INTEGER NOT NULL, content INTEGER NOT NULL, words TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS mention_words_stamp (stamp TEXT NOT NULL)",
 )
 
 Stat = tuple[int, int, int]  # size, mtime_ns, ctime_ns
+# What a file holds: plain text (`depmap.mentions.files.plain_text`), binary, other text (another
+# encoding, non-ASCII, minified: read whenever a needle is in its bytes).
+PLAIN, BINARY_FILE, OTHER_TEXT = 0, 1, 2
 # What `file_words` writes: text between spaces. A row of another shape is damaged: its file is read.
 _WORDS_SHAPE = "(typeof(words) = 'text' AND substr(words, 1, 1) = ' ' AND substr(words, -1, 1) = ' ')"
 
@@ -67,7 +70,7 @@ class WordRows:
 def rows_to_write(root: Path, files: Iterable[SourceFile]) -> WordRows:
     """The rows the searched `files` need: each file whose stored row is missing or not of its stat
     is read (never through a link) and its words taken; rows of other paths are dropped."""
-    from depmap.mentions.files import Reader, is_binary
+    from depmap.mentions.files import Reader, is_binary, plain_text
     from depmap.mentions.words import file_words
 
     files = list(files)
@@ -94,8 +97,10 @@ def rows_to_write(root: Path, files: Iterable[SourceFile]) -> WordRows:
             continue
         if (info.st_size, info.st_mtime_ns, info.st_ctime_ns) != stat:
             continue  # changed since discovery: the next run sees it again
-        binary = is_binary(data)
-        update.rows.append((file.path, *stat, int(binary), " " if binary else file_words(data)))
+        if is_binary(data):
+            update.rows.append((file.path, *stat, BINARY_FILE, " "))
+        else:
+            update.rows.append((file.path, *stat, PLAIN if plain_text(file, data) else OTHER_TEXT, file_words(data)))
     return update
 
 
@@ -109,7 +114,7 @@ def _stored_stats(root: Path) -> dict[str, Stat] | None:
         if _stamp(db) != scanner_stamp() or _layout(db) != _expected_layout():
             return None  # a table of other columns is made again: inserting into it would fail
         found = {}
-        query = f"SELECT path, size, mtime_ns, ctime_ns FROM mention_words WHERE binary IN (0, 1) AND {_WORDS_SHAPE}"
+        query = f"SELECT path, size, mtime_ns, ctime_ns FROM mention_words WHERE content IN (0, 1, 2) AND {_WORDS_SHAPE}"
         for path, size, mtime_ns, ctime_ns in db.execute(query):  # a damaged row is written again
             if isinstance(path, str) and all(_is_int(v) for v in (size, mtime_ns, ctime_ns)):
                 found[path] = (size, mtime_ns, ctime_ns)
@@ -120,32 +125,45 @@ def _stored_stats(root: Path) -> dict[str, Stat] | None:
         db.close()
 
 
-def stored_hits(db: sqlite3.Connection, files: Iterable[SourceFile], needles: Iterable[bytes]) -> dict[str, int] | None:
-    """For each of `files` whose stored row is of its current stat: HIT when its words hold every
-    part of one of `needles`, BINARY, or NO_HIT. None when the rows cannot answer (a needle of no
-    word byte, no rows, another depmap's): then every file is read."""
-    from depmap.mentions.words import BINARY, HIT, NO_HIT, needle_parts
+def stored_hits(db: sqlite3.Connection, files: Iterable[SourceFile], finder: Any) -> dict[str, int] | None:
+    """What the stored row of each of `files` of its current stat says for `finder`'s search
+    (`depmap.mentions.words`): BINARY; NO_HIT, no needle in its bytes; COUNTED, a needle but, in
+    a plain file, no run that can be an occurrence (the search counts it as read without reading
+    it); HIT, read it. None when the rows cannot answer (a needle of no word byte, no rows,
+    another depmap's): then every file is read. SQLite picks the rows whose words hold a part of
+    each needle (LIKE, a superset); Python decides on those."""
+    from depmap.mentions.words import BINARY, COUNTED, HIT, NO_HIT
 
-    parts = [needle_parts(needle) for needle in needles]
-    if not parts or not all(parts):
+    groups = finder.needle_parts()
+    if not groups:
         return None
-    test = " OR ".join("(" + " AND ".join("instr(words, ?) > 0" for _ in group) + ")" for group in parts)
-    values = [part for group in parts for part in group]
+    like = " OR ".join("(" + " AND ".join("words LIKE ? ESCAPE '\\'" for _ in group) + ")" for group in groups)
+    values = [f"%{_escaped(part)}%" for group in groups for part in group]
     try:
         if _stamp(db) != scanner_stamp():
             return None
-        query = f"SELECT path, size, mtime_ns, ctime_ns, binary, {_WORDS_SHAPE}, {test} FROM mention_words"
+        query = f"SELECT path, size, mtime_ns, ctime_ns, content, {_WORDS_SHAPE}, CASE WHEN {like} THEN words END FROM mention_words"
         rows = db.execute(query, values).fetchall()
     except sqlite3.Error:
         return None
     current = {file.path: (file.size, file.mtime_ns, file.ctime_ns) for file in files}
     hits = {}
-    for path, size, mtime_ns, ctime_ns, binary, text, hit in rows:
-        if not (isinstance(path, str) and binary in (0, 1) and text == 1 and hit in (0, 1)):
+    for path, size, mtime_ns, ctime_ns, content, shaped, words in rows:
+        if not (isinstance(path, str) and content in (PLAIN, BINARY_FILE, OTHER_TEXT) and shaped == 1):
             continue  # a damaged row: the file is read
-        if current.get(path) == (size, mtime_ns, ctime_ns):
-            hits[path] = BINARY if binary else HIT if hit else NO_HIT
+        if current.get(path) != (size, mtime_ns, ctime_ns):
+            continue
+        if content == BINARY_FILE:
+            hits[path] = BINARY
+        elif words is None or not any(all(part in words for part in group) for group in groups):
+            hits[path] = NO_HIT
+        else:
+            hits[path] = HIT if content == OTHER_TEXT or finder.may_name(words) else COUNTED
     return hits
+
+
+def _escaped(part: str) -> str:
+    return part.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _stamp(db: sqlite3.Connection) -> str | None:

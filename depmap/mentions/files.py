@@ -110,6 +110,15 @@ def read_bytes(root: Path, file: SourceFile) -> bytes | Skipped | None:
     return Reader(root).read_bytes(file)
 
 
+def plain_text(file: SourceFile, data: bytes) -> bool:
+    """ASCII bytes that `decode` reads as the same text (no encoding declared otherwise, not
+    minified): its words are exactly its bytes' runs (`depmap.mentions.words.file_words`)."""
+    if not data.isascii():
+        return False
+    text = decode(file, data)
+    return isinstance(text, str) and text == data.decode("ascii")
+
+
 def decode(file: SourceFile, data: bytes) -> str | Skipped:
     """Text the way the file's tooling reads it, undecodable bytes replaced (a mention is a line to
     look at, not to parse); a minified file is left out and said so."""

@@ -35,7 +35,10 @@ _SQL_KEYWORD_WORDS = frozenset({"order", "group"})
 # letters stay: the runs are taken from lower-cased bytes).
 _SEPARATE = bytes(c if chr(c) in _WORD_CHARS else 32 for c in range(256))
 _PARTS = re.compile(rb"[a-z0-9_]+")
-NO_HIT, HIT, BINARY = 0, 1, 2  # what a file's stored words say for one search (`Index.word_hits`)
+_WORD_RUN = re.compile(r"[a-z0-9_]+")
+# What a file's stored words say for one search (`Index.word_hits`): no needle in its bytes; a
+# needle but no possible occurrence (counted as read, not read); maybe an occurrence (read); binary.
+NO_HIT, COUNTED, HIT, BINARY = 0, 1, 2, 3
 
 
 def file_words(data: bytes) -> str:
@@ -92,6 +95,26 @@ class WordFinder:
         lowered = data.lower()
         return any(needle in lowered for needle in self.needles)
 
+    def needle_parts(self) -> list[tuple[str, ...]] | None:
+        """The parts of each needle; None when a needle has none (stored words cannot rule it out)."""
+        parts = [needle_parts(needle) for needle in self.needles]
+        return parts if all(parts) else None
+
+    def may_name(self, words: str) -> bool:
+        """Whether a plain file (ASCII bytes that decode to the same text) whose `file_words` are
+        `words` can hold an occurrence: one of its runs is a form's word, or for an accessor or a
+        query name, a run with `__` holds it (a lookup segment). A form of other characters
+        than letters, digits and underscores always may."""
+        for form in self.forms:
+            word = form.text.lower()
+            if not _WORD_RUN.fullmatch(word):
+                return True
+            if f" {word} " in words:
+                return True
+            if form.kind in (ACCESSOR, QUERY_NAME) and _in_lookup(word, words):
+                return True
+        return False
+
     def occurrences(self, text: str) -> list[Occurrence]:
         """Every whole-word occurrence of a form in `text`, in order."""
         if self._pattern is None or self._blind is None:
@@ -115,6 +138,17 @@ class WordFinder:
             found.append(Occurrence(start, end, line, text[start:end], forms))
             position = end
         return found
+
+
+def _in_lookup(word: str, words: str) -> bool:
+    """Whether a run of `words` holding `word` also holds `__`."""
+    position = words.find(word)
+    while position >= 0:
+        start, end = words.rfind(" ", 0, position) + 1, words.find(" ", position)
+        if "__" in words[start:end]:
+            return True
+        position = words.find(word, position + 1)
+    return False
 
 
 def _is_form(form: NameForm, text: str, start: int, end: int) -> bool:

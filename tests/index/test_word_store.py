@@ -22,7 +22,7 @@ from tests.index.test_query_index import answers, copy, SHOP, age
 def stored(root: Path) -> dict[str, tuple[int, str]]:
     db = sqlite3.connect(root / ".depmap" / "cache.sqlite")
     try:
-        return {path: (binary, words) for path, binary, words in db.execute("SELECT path, binary, words FROM mention_words")}
+        return {path: (binary, words) for path, binary, words in db.execute("SELECT path, content, words FROM mention_words")}
     finally:
         db.close()
 
@@ -84,3 +84,19 @@ def test_runs_killed_while_saving_words_leave_answers_equal_to_a_run_without_the
         expected = answers(root, "--no-cache")
         assert answers(root) == expected
         assert answers(root) == expected  # and warm
+
+
+def test_a_snapshot_row_of_the_wrong_shape_or_type_is_refused():
+    import json
+
+    import pytest
+
+    from depmap.index.freshness import Snapshot
+
+    good = Snapshot("s", [["", 1, 2]], [], [["a.py", "python", 3, 4, 5, True]], [["b.sql", "larger than 2 MB", True, False]])
+    assert Snapshot.from_json(good.to_json()) == Snapshot.from_json(good.to_json())
+    data = json.loads(good.to_json())
+    for field, row in (("files", ["a.py", "python", 3, 4, True, True]), ("files", ["a.py", "python", 3, 4, 5]),
+                       ("folders", ["", 1.0, 2]), ("skipped", ["b.sql", "x", 1, False]), ("files", "a.py")):
+        with pytest.raises(ValueError):
+            Snapshot.from_json(json.dumps({**data, field: [row]}))
