@@ -102,15 +102,17 @@ class WordFinder:
     def may_name(self, words: str) -> bool:
         """Whether a plain file (ASCII bytes that decode to the same text) whose `file_words` are
         `words` can hold an occurrence: one of its runs is a form's word, or for an accessor or a
-        query name, a run with `__` holds it (a lookup segment). A form of other characters
-        than letters, digits and underscores always may."""
+        query name, a run with `__` holds it (a lookup segment). A form of several runs
+        (`staging.orders`) is whole words only: each of its runs is one of the file's."""
         for form in self.forms:
             word = form.text.lower()
-            if not _WORD_RUN.fullmatch(word):
-                return True
-            if f" {word} " in words:
-                return True
-            if form.kind in (ACCESSOR, QUERY_NAME) and _in_lookup(word, words):
+            lookup = form.kind in (ACCESSOR, QUERY_NAME)
+            if _WORD_RUN.fullmatch(word):
+                if f" {word} " in words or (lookup and _in_lookup(word, words)):
+                    return True
+                continue
+            parts = _WORD_RUN.findall(word)
+            if lookup or not parts or all(f" {part} " in words for part in parts):
                 return True
         return False
 
