@@ -32,10 +32,10 @@ def write_spans(db: sqlite3.Connection, key: str, facts: Iterable[Fact]) -> None
         db.execute(statement)
     db.execute("DELETE FROM linked_spans")
     db.execute("DELETE FROM linked_spans_key")
-    by_path: dict[str, list[list]] = {}
+    by_path: dict[str, list[tuple]] = {}
     for fact in facts:
-        for path, *span in spans_of(fact):
-            by_path.setdefault(path, []).append(span)
+        for span in spans_of(fact):
+            by_path.setdefault(span[0], []).append(span[1:])
     db.executemany("INSERT INTO linked_spans VALUES (?, ?)",
                    [(path, json.dumps(spans, separators=(",", ":"))) for path, spans in by_path.items()])
     db.execute("INSERT INTO linked_spans_key VALUES (?)", (key,))
