@@ -55,7 +55,12 @@ class WordRows:
         return bool(self.rows or self.gone or self.restart)
 
     def write(self, db: sqlite3.Connection) -> None:
-        """Store them, inside the caller's transaction."""
+        """Store them, inside the caller's transaction (where another depmap may have replaced the
+        rows since they were read: then only these are kept, under this depmap's stamp)."""
+        try:
+            self.restart = self.restart or _stamp(db) != scanner_stamp()
+        except sqlite3.Error:
+            self.restart = True
         if self.restart:
             db.execute("DROP TABLE IF EXISTS mention_words")
             db.execute("DROP TABLE IF EXISTS mention_words_stamp")

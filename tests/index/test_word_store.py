@@ -102,3 +102,23 @@ def test_a_snapshot_row_of_the_wrong_shape_or_type_is_refused():
                        ("folders", ["", 1.0, 2]), ("skipped", ["b.sql", "x", 1, False]), ("files", "a.py")):
         with pytest.raises(ValueError):
             Snapshot.from_json(json.dumps({**data, field: [row]}))
+
+
+def test_rows_read_under_one_stamp_are_not_written_under_another(tmp_path):
+    root = copy(SHOP, tmp_path / "shop")
+    build_index(root, jobs=1, use_cache=True)
+    readme = root / "README.md"
+    readme.write_text("The orders table, again.\n")
+    os.utime(readme, ns=(0, time.time_ns() - 60_000_000_000))
+    update = rows_to_write(root, searched(root))
+    assert [row[0] for row in update.rows] == ["README.md"] and not update.restart
+    db = sqlite3.connect(root / ".depmap" / "cache.sqlite", isolation_level=None)
+    db.execute("UPDATE mention_words_stamp SET stamp = 'another depmap'")  # replaced by another version meanwhile
+    db.execute("BEGIN IMMEDIATE")
+    update.write(db)
+    db.execute("COMMIT")
+    assert db.execute("SELECT path FROM mention_words").fetchall() == [("README.md",)]
+    from depmap.index.cache import scanner_stamp
+
+    assert db.execute("SELECT stamp FROM mention_words_stamp").fetchall() == [(scanner_stamp(),)]
+    db.close()
