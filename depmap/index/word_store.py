@@ -4,11 +4,13 @@ the files that may name its table.
 A mention search tests each file's lower-cased bytes for the table's names before it decodes
 anything (`depmap.mentions.words`). Reading 17,800 files for that test cost most of a warm
 `who-reads` at a million lines, for the 3% that name the table. So each file's runs of word bytes
-(`file_words`) are stored in `.depmap/cache.sqlite` with the stat they were read at, and whether
-the file is binary; a warm search asks SQLite which files' runs hold a part of every needle and
-reads those alone. A file whose row is missing, of the wrong shape, or of another stat (an edit,
-a file written too recently to trust its mtime, one reached through a link) is read as before,
-so a stored row can only spare a read whose outcome it already knows.
+(`file_words`) are stored in `.depmap/cache.sqlite` with the stat they were read at and what the
+file holds (binary, plain ASCII text, other text); a warm search asks SQLite which files' runs
+hold a part of every needle, and reads only those where a run can be an occurrence (a plain file
+whose bytes hold a needle only inside longer words is counted as read, as the bytes test would
+count it). A file whose row is missing, of the wrong shape, or of another stat (an edit, a file
+written too recently to trust its mtime, one reached through a link) is read as before, so a
+stored row can only spare a read whose outcome it already knows.
 
 The rows are written in the scan cache's own transaction (`ScanCache.save`), for the files whose
 row is missing or stale: a killed run leaves the old rows, each still true of the stat it names.
