@@ -255,11 +255,15 @@ def resolve_target(index: Any, target: str, also_known: Any = (), models: bool =
 def model_target(index: Any, target: str) -> Any:
     """The ModelTarget an ORM model target names (None for a table), from the registry the linker
     builds (never a second scan); what it resolved to is said on stderr, unless --quiet."""
-    from depmap.orm.model_targets import ModelTargetError, resolve_model_target
+    from depmap.orm.model_targets import ModelTargetError, resolve_model_target, split_model_target
     from depmap.orm.registry import Registry
+    from depmap.orm.symbols import MODEL
     from depmap.render.printable import printable
 
     parts = [part.strip() for part in target_parts(target, most=None)]
+    class_names = {f.extra["model"].rsplit(".", 1)[-1] for f in index.facts if f.kind == MODEL}
+    if split_model_target(parts, class_names) is None:
+        return None  # no part is a model's class name: a table (the registry is built only for a model)
     try:
         found = resolve_model_target(Registry.build(index.facts), parts)
     except ModelTargetError as error:

@@ -214,9 +214,16 @@ def read_by_detection(root: Path, discovery: Any) -> list[str]:
 def _candidates(root: Path, discovery: Any) -> list[str]:
     """Discovered files whose names are worth reading, and the unscanned kinds (alembic.ini,
     .sqlfluff, requirements) in the root and the folders just below it."""
-    paths = {f.path for f in getattr(discovery, "files", []) if _PY_NAME.search(f.path) or _YML_NAME.search(f.path)}
+    paths = {f.path for f in getattr(discovery, "files", []) if _worth_reading(f.path)}
     paths.update(_unscanned(root))
     return sorted(paths)
+
+
+def _worth_reading(path: str) -> bool:
+    """`_PY_NAME` or `_YML_NAME` on the file's name and its folder's (what both look at: no part
+    of either pattern spans a slash), searched in a few characters instead of the whole path."""
+    tail = path[path.rfind("/", 0, max(path.rfind("/"), 0)) + 1:]
+    return bool(_PY_NAME.search(tail) or _YML_NAME.search(tail))
 
 
 def _unscanned(root: Path) -> list[str]:

@@ -75,6 +75,24 @@ class Index:
             return self.facts
         return [fact for _, fact in self.store.facts_named(f"p:{path}" for path in paths)]
 
+    def spans_at(self, paths: Iterable[str]) -> list[Any] | None:
+        """For a warm query, the line spans the facts of these files claim (`span_store.spans_at`);
+        None otherwise, or when they are not stored: the caller reads `facts_at`."""
+        if self.store is None:
+            return None
+        from depmap.index.span_store import spans_at
+
+        return spans_at(self.store.db, self.store.meta("key"), paths)
+
+    def word_hits(self, finder: Any) -> dict[str, int] | None:
+        """For a warm query, what the stored words say of each searched file for `finder`'s search
+        (`word_store.stored_hits`); None otherwise: the mention search then reads every file."""
+        if self.store is None or self.searched is None:
+            return None
+        from depmap.index.word_store import stored_hits
+
+        return stored_hits(self.store.db, self.searched.files, finder)
+
     def unparsed(self) -> list[Fact]:
         return [f for f in self.facts if f.kind == PARSE_ERROR]
 
@@ -101,6 +119,8 @@ def _skipped_key(item: Skipped) -> tuple:
 
 def _dbt_vars(root: Path, found: Discovery) -> tuple[tuple[str, str], ...]:
     """Vars of every dbt project, read before the models that use them are rendered."""
+    if not any(file.kind == "dbt_project" for file in found.files):
+        return ()  # no YAML to read (and no YAML parser to import)
     import yaml
 
     from depmap.safe_yaml import YamlRefused, load_plain
@@ -266,6 +286,8 @@ def _linked_facts(
     digests = cache.unchanged(stats) if cache else None
     stored_key = _stored_key(root) if cache else None
     snapshot = (lambda db: write_snapshot(db, fresh.snapshot)) if cache and fresh is not None and fresh.changed else None
+    if cache and fresh is not None:
+        snapshot = _with_words(root, fresh.searched.files, snapshot)
     if cache and digests is not None:
         key = index_store.index_key(scanner_stamp(), cache.context, zip(paths, digests), "")
         stored = index_store.load(root / CACHE_DIR, key) if stored_key == key else None
@@ -315,6 +337,23 @@ def _linked_facts(
             index_store.save(root / CACHE_DIR, key, linked)
         timings["cache"] += time.perf_counter() - started
     return linked, scanned, notes
+
+
+def _with_words(root: Path, searched: list[SourceFile], also: Callable[[Any], None] | None) -> Callable[[Any], None] | None:
+    """`also`, writing too the words of the searched files whose stored words are missing or stale
+    (`depmap.index.word_store`): every save of the scan cache brings them up to date."""
+    from depmap.index.word_store import rows_to_write
+
+    words = rows_to_write(root, searched)
+    if not words:
+        return also
+
+    def both(db: Any) -> None:
+        if also is not None:
+            also(db)
+        words.write(db)
+
+    return both
 
 
 CATALOG_KINDS = frozenset({SCHEMA_OP, TABLE_DEF, COLUMN_DEF})  # what `Catalog.from_facts` reads

@@ -188,11 +188,13 @@ def reuse(root: Path, snapshot: Snapshot, settings: str, max_file_bytes: int) ->
     return files
 
 
-def detection_unchanged(root: Path, snapshot: Snapshot) -> bool:
-    """Whether the files dialect detection reads are those it read, unchanged."""
+def detection_unchanged(root: Path, snapshot: Snapshot, found: Discovery | None = None) -> bool:
+    """Whether the files dialect detection reads are those it read, unchanged (`found`: the
+    snapshot's scanned files, when the caller has them already)."""
     from depmap.dialects.detect import read_by_detection
 
-    found = Discovery(files=[SourceFile(p, k, s, m, c) for p, k, s, m, c, _ in snapshot.files if k in SCANNED_KINDS])
+    if found is None:
+        found = Discovery(files=[SourceFile(p, k, s, m, c) for p, k, s, m, c, _ in snapshot.files if k in SCANNED_KINDS])
     paths = read_by_detection(root, found)
     return [[path, _stat(os.path.join(str(root), path))] for path in paths] == [[p, tuple(s) if s else None] for p, s in snapshot.read_by_detection]
 
@@ -225,11 +227,12 @@ def _is_int(value: Any) -> bool:
 
 
 def _check_rows(rows: Any, types: tuple[type, ...]) -> None:
-    if not isinstance(rows, list):
+    """Every row a list of values of exactly these types (an int is not a bool), checked a column
+    at a time (`map(type, ...)` runs in C: a snapshot holds a row per file of the project)."""
+    if not isinstance(rows, list) or set(map(type, rows)) - {list} or set(map(len, rows)) - {len(types)}:
         raise ValueError("a discovery snapshot of the wrong shape")
-    for row in rows:
-        if not (isinstance(row, list) and len(row) == len(types)
-                and all((_is_int(v) if t is int else isinstance(v, t)) for v, t in zip(row, types))):
+    for column, wanted in zip(zip(*rows), types):
+        if set(map(type, column)) - {wanted}:
             raise ValueError("a discovery snapshot of the wrong shape")
 
 
@@ -262,7 +265,7 @@ def discover_fresh(root: Path, config: Config, option: str | None, stored: str |
     files = reuse(root, snapshot, settings, config.max_file_bytes) if snapshot is not None else None
     if snapshot is not None and files is not None:
         found, searched = scanned_discovery(snapshot, files), searched_discovery(snapshot, files)
-        if detection_unchanged(root, snapshot):
+        if detection_unchanged(root, snapshot, found):
             try:
                 return Fresh(found, searched, remembered(**snapshot.choice), stored, False)
             except TypeError:

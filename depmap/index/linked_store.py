@@ -64,6 +64,7 @@ def write_snapshot(db: sqlite3.Connection, snapshot_json: str | None) -> None:
 def write_index(db: sqlite3.Connection, key: str, facts: list[Fact], catalog_input: list[Fact], catalog: Any, graph: Any,
                 scan_skipped: list[Skipped]) -> None:
     """Replace the stored index with this one, inside the caller's transaction."""
+    from depmap.index.span_store import write_spans
     from depmap.schema_history import HistoryIndex
 
     create_tables(db)
@@ -90,6 +91,7 @@ def write_index(db: sqlite3.Connection, key: str, facts: list[Fact], catalog_inp
     }
     db.execute("INSERT OR REPLACE INTO linked_meta VALUES ('summary', ?)", (json.dumps(summary, separators=(",", ":")),))
     db.execute("INSERT OR REPLACE INTO linked_meta VALUES ('key', ?)", (key,))
+    write_spans(db, key, facts)  # the lines each file's facts claim, for the mention search
 
 
 def forget_index(root: Path) -> None:

@@ -32,6 +32,30 @@ class _Span:
     error: str | None = None  # the parser's message, on SQL that did not parse
 
 
+UNPARSED = "unparsed"
+# (path, first line, last line, role, table, where a flow leads, the parser's message): one line span
+# a fact claims, as `depmap.index.span_store` keeps it.
+SpanRow = tuple[str, int, int, str, str, "str | None", "str | None"]
+
+
+def spans_of(fact: Fact) -> list[SpanRow]:
+    """The spans `fact` claims: its statement, and where a dbt model's columns are declared."""
+    loc = fact.location
+    start, end = loc.statement_start, max(loc.end_line or loc.line, loc.line)
+    if fact.kind == PARSE_ERROR:  # whichever tables its tokens name, if any
+        return [(loc.path, start, end, UNPARSED, fact.table, None, str(fact.extra.get("error") or "invalid SQL"))]
+    if not fact.table:
+        return []  # symbolic facts (models, migrations) name no table: their concrete facts do
+    role = "usage" if fact.kind in (ACCESS, EXPOSURE, FLOW) else "definition"
+    target = fact.extra.get("to") if fact.kind == FLOW else None
+    flows_to = target if isinstance(target, str) else None
+    spans = [(loc.path, start, end, role, fact.table, flows_to, None)]
+    declared = fact.extra.get("declared_at")
+    if isinstance(declared, dict) and isinstance(declared.get("path"), str) and isinstance(declared.get("line"), int):
+        spans.append((declared["path"], declared["line"], declared["line"], "definition", fact.table, flows_to, None))
+    return spans
+
+
 class Claims:
     """The spans of every fact that names a table, by path, for one set of claimant tables."""
 
@@ -43,22 +67,25 @@ class Claims:
         for fact in facts:
             self._add(fact)
 
+    @classmethod
+    def from_spans(cls, spans: Iterable[SpanRow], claimants: Iterable[str]) -> "Claims":
+        """The claims of stored `spans_of` rows, in the order of their facts."""
+        claims = cls((), claimants)
+        for span in spans:
+            claims._place(span)
+        return claims
+
     def _add(self, fact: Fact) -> None:
-        loc = fact.location
-        start, end = loc.statement_start, max(loc.end_line or loc.line, loc.line)
-        if fact.kind == PARSE_ERROR:  # whichever tables its tokens name, if any
-            error = str(fact.extra.get("error") or "invalid SQL")
-            self._unparsed.setdefault(loc.path, []).append(_Span(start, end, "unparsed", fact.table, error))
+        for span in spans_of(fact):
+            self._place(span)
+
+    def _place(self, span: SpanRow) -> None:
+        path, start, end, role, table, flows_to, error = span
+        if role == UNPARSED:
+            self._unparsed.setdefault(path, []).append(_Span(start, end, role, table, error))
             return
-        if not fact.table:
-            return  # symbolic facts (models, migrations) name no table: their concrete facts do
-        role = "usage" if fact.kind in (ACCESS, EXPOSURE, FLOW) else "definition"
-        mine = fact.table in self.claimants or (fact.kind == FLOW and fact.extra.get("to") in self.claimants)
-        spans = self._own if mine else self._others
-        spans.setdefault(loc.path, []).append(_Span(start, end, role, fact.table))
-        declared = fact.extra.get("declared_at")
-        if isinstance(declared, dict) and isinstance(declared.get("path"), str) and isinstance(declared.get("line"), int):
-            spans.setdefault(declared["path"], []).append(_Span(declared["line"], declared["line"], "definition", fact.table))
+        mine = table in self.claimants or (flows_to is not None and flows_to in self.claimants)
+        (self._own if mine else self._others).setdefault(path, []).append(_Span(start, end, role, table))
 
     def explains(self, path: str, line: int) -> bool:
         """Whether a fact of a claimant table holds this line."""

@@ -97,14 +97,26 @@ class Reader:
                 data = handle.read()
         except OSError as error:
             return Skipped(file.path, f"not searched: {error.strerror or error}")
-        if b"\0" in data[:BINARY_SNIFF_BYTES] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-            return None
-        return data
+        return None if is_binary(data) else data
+
+
+def is_binary(data: bytes) -> bool:
+    """A NUL byte in the first 8 KiB, and no UTF-16 byte order mark: never worth a line."""
+    return b"\0" in data[:BINARY_SNIFF_BYTES] and not data.startswith((b"\xff\xfe", b"\xfe\xff"))
 
 
 def read_bytes(root: Path, file: SourceFile) -> bytes | Skipped | None:
     """One file read as `Reader.read_bytes` reads it."""
     return Reader(root).read_bytes(file)
+
+
+def plain_text(file: SourceFile, data: bytes) -> bool:
+    """ASCII bytes that `decode` reads as the same text (no encoding declared otherwise, not
+    minified): its words are exactly its bytes' runs (`depmap.mentions.words.file_words`)."""
+    if not data.isascii():
+        return False
+    text = decode(file, data)
+    return isinstance(text, str) and text == data.decode("ascii")
 
 
 def decode(file: SourceFile, data: bytes) -> str | Skipped:

@@ -3,7 +3,9 @@ the table explains, with its reason.
 
 It runs when a query names the table, over the files the index's discovery lists (and the text
 files no scanner reads), reading only those whose bytes hold one of the names. A cost of about
-a bytes search per file: see benchmarks/RESULTS.md for a real repository.
+a bytes search per file: see benchmarks/RESULTS.md for a real repository. A warm query asks the
+words stored at scan time first (`Index.word_hits`) and reads only the files where they may
+name the table.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from depmap.mentions.classify import FileView, ModelLinks, classify_lines
 from depmap.mentions.files import Reader, decode, files_to_search, unread_kind
 from depmap.mentions.mention import MentionSearch
 from depmap.mentions.names import model_registry, table_names
-from depmap.mentions.words import WordFinder
+from depmap.mentions.words import BINARY, COUNTED, NO_HIT, WordFinder
 from depmap.model import Skipped
 
 if TYPE_CHECKING:
@@ -39,7 +41,15 @@ def find_mentions(index: "Index", tables: Sequence[str]) -> MentionSearch:
     search.not_searched = [item for item in found.skipped if item not in reported]
     reader = Reader(index.root)
     named: list[tuple[FileView, list]] = []  # classified once the facts of these files are known
+    known = index.word_hits(finder) or {}  # what the stored words already say of a file
     for file in found.files:
+        stored = known.get(file.path)
+        if stored == BINARY:
+            continue
+        if stored in (NO_HIT, COUNTED):  # no needle in its bytes, or (plain text) none as a word
+            search.files_searched += 1
+            search.files_read += stored == COUNTED
+            continue
         data = reader.read_bytes(file)
         if data is None:
             continue
@@ -58,7 +68,9 @@ def find_mentions(index: "Index", tables: Sequence[str]) -> MentionSearch:
         if not occurrences:
             continue
         named.append((FileView(file.path, file.kind, text, skipped.get(file.path) or unread_kind(file)), occurrences))
-    claims = Claims(index.facts_at(view.path for view, _ in named), names.claimants)
+    paths = [view.path for view, _ in named]
+    spans = index.spans_at(paths)
+    claims = Claims.from_spans(spans, names.claimants) if spans is not None else Claims(index.facts_at(paths), names.claimants)
     for view, occurrences in named:
         search.mentions.extend(classify_lines(view, occurrences, claims, links))
     search.mentions.sort()

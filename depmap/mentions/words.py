@@ -8,6 +8,11 @@ accessor). SQL names match in any case, Python names exactly; accessors also mat
 a Django lookup (`customer__orders__status`), and a default query name only there. `ORDER BY` and
 `GROUP BY` are not a table named `order` or `group`.
 
+The same bytes test can be answered without the bytes: `file_words` keeps the runs of letters,
+digits and underscores of a file's lower-cased bytes (what a scan stores, `depmap.index.word_store`)
+and `needle_parts` the runs of a needle; a needle found in the bytes has each of its parts inside
+one of those runs, so a file whose runs hold no part needs no reading.
+
 >>> from depmap.mentions.names import NameForm
 >>> finder = WordFinder([NameForm("orders", "table"), NameForm("Order", "model")])
 >>> [(o.line, o.text) for o in finder.occurrences("x = 1\\nOrder.objects  # ORDERS\\nOrder BY\\n")]
@@ -26,6 +31,33 @@ from depmap.mentions.names import ACCESSOR, QUERY_NAME, NameForm
 _WORD_CHARS = frozenset(string.ascii_letters + string.digits + "_")
 _KEYWORD_FOLLOWS = re.compile(r"\s+by\b", re.I)
 _SQL_KEYWORD_WORDS = frozenset({"order", "group"})
+# Lower-case ASCII letters, keep digits and "_", and turn every other byte into a space (the end
+# of a run of word bytes): `bytes.lower` and a split in one pass.
+_RUNS = bytes(ord(chr(c).lower()) if chr(c) in _WORD_CHARS else 32 for c in range(256))
+_PARTS = re.compile(rb"[a-z0-9_]+")
+_WORD_RUN = re.compile(r"[a-z0-9_]+")
+# What a file's stored words say for one search (`Index.word_hits`): no needle in its bytes; a
+# needle but no possible occurrence (counted as read, not read); maybe an occurrence (read); binary.
+NO_HIT, COUNTED, HIT, BINARY = 0, 1, 2, 3
+
+
+def file_words(data: bytes) -> str:
+    """The distinct runs of word bytes of lower-cased `data`, between spaces (" a b "), so that a
+    part of a needle is in the file's runs exactly when it is in this string.
+
+    >>> sorted(file_words(b"SELECT * FROM Sales.Orders -- orders").split())
+    ['from', 'orders', 'sales', 'select']
+    """
+    return b" ".join([b"", *set(data.translate(_RUNS).split()), b""]).decode("ascii")
+
+
+def needle_parts(needle: bytes) -> tuple[str, ...]:
+    """The runs of word bytes of one needle; empty when it has none (then every file may hold it).
+
+    >>> needle_parts(b"sales.orders"), needle_parts(b"--")
+    (('sales', 'orders'), ())
+    """
+    return tuple(part.decode("ascii") for part in _PARTS.findall(needle))
 
 
 @dataclass(frozen=True)
@@ -62,6 +94,28 @@ class WordFinder:
         lowered = data.lower()
         return any(needle in lowered for needle in self.needles)
 
+    def needle_parts(self) -> list[tuple[str, ...]] | None:
+        """The parts of each needle; None when a needle has none (stored words cannot rule it out)."""
+        parts = [needle_parts(needle) for needle in self.needles]
+        return parts if all(parts) else None
+
+    def may_name(self, words: str) -> bool:
+        """Whether a plain file (ASCII bytes that decode to the same text) whose `file_words` are
+        `words` can hold an occurrence: one of its runs is a form's word, or for an accessor or a
+        query name, a run with `__` holds it (a lookup segment). A form of several runs
+        (`staging.orders`) is whole words only: each of its runs is one of the file's."""
+        for form in self.forms:
+            word = form.text.lower()
+            lookup = form.kind in (ACCESSOR, QUERY_NAME)
+            if _WORD_RUN.fullmatch(word):
+                if f" {word} " in words or (lookup and _in_lookup(word, words)):
+                    return True
+                continue
+            parts = _WORD_RUN.findall(word)
+            if lookup or not parts or all(f" {part} " in words for part in parts):
+                return True
+        return False
+
     def occurrences(self, text: str) -> list[Occurrence]:
         """Every whole-word occurrence of a form in `text`, in order."""
         if self._pattern is None or self._blind is None:
@@ -85,6 +139,17 @@ class WordFinder:
             found.append(Occurrence(start, end, line, text[start:end], forms))
             position = end
         return found
+
+
+def _in_lookup(word: str, words: str) -> bool:
+    """Whether a run of `words` holding `word` also holds `__`."""
+    position = words.find(word)
+    while position >= 0:
+        start, end = words.rfind(" ", 0, position) + 1, words.find(" ", position)
+        if "__" in words[start:end]:
+            return True
+        position = words.find(word, position + 1)
+    return False
 
 
 def _is_form(form: NameForm, text: str, start: int, end: int) -> bool:

@@ -54,3 +54,29 @@ def test_the_bytes_test_is_case_blind_and_cheap():
     assert not finder.may_occur(b"nothing to see")
     assert not WordFinder([]).may_occur(b"Post")
     assert WordFinder([]).occurrences("Post") == []
+
+
+def test_stored_words_rule_out_an_occurrence_only_when_no_run_can_be_one():
+    from depmap.mentions.words import file_words
+
+    table = WordFinder([NameForm("orders", "table")])
+    accessor = WordFinder([NameForm("orders", "accessor", links=("shop.models.Customer",))])
+    query_name = WordFinder([NameForm("order", "query_name", lookup_only=True)])
+    dotted = WordFinder([NameForm("sales.orders", "table")])
+    assert table.may_name(file_words(b"total = myorders_total + 1\n")) is False
+    assert table.may_name(file_words(b"SELECT id FROM Orders o\n")) is True
+    assert accessor.may_name(file_words(b"Customer.objects.filter(orders__total__gt=1)\n")) is True
+    assert accessor.may_name(file_words(b"orders_total = 1\n")) is False
+    assert query_name.may_name(file_words(b"Customer.objects.filter(order__status='paid')\n")) is True
+    assert dotted.may_name(file_words(b"SELECT 1 FROM sales.orders_2019\n")) is False  # each run of the form is whole
+    assert dotted.may_name(file_words(b"SELECT 1 FROM Sales . Orders\n")) is True
+    assert WordFinder([NameForm("a-b", "accessor")]).may_name(file_words(b"nothing\n")) is True  # no rule for an accessor of that shape
+    assert dotted.needle_parts() == [("sales", "orders")]
+    assert WordFinder([NameForm("--", "table")]).needle_parts() is None
+    texts = ["SELECT * FROM orders\n", "x = customer__orders__total\n", "orders_by_day = 1\n", "ORDER BY orders.id\n",
+             "a.orders.all()\n", "filter(order__status=1)\n", "myorders = 2\n", "orders__x\n"]
+    texts += ["FROM sales.orders o\n", "x = 'sales.orders_old'\n", "sales.orders__x\n"]
+    for finder in (table, accessor, query_name, dotted):
+        for text in texts:
+            if finder.occurrences(text):
+                assert finder.may_name(file_words(text.encode())), (finder.forms, text)

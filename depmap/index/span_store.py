@@ -1,0 +1,72 @@
+"""The lines each file's facts claim, stored by path next to the linked index: a warm mention
+search learns which lines are already explained without decoding those files' facts.
+
+The mention search lists the lines that name a table and that no fact of it claims
+(`depmap.mentions.claims`). At a million lines the 467 files that name `accounts` hold 17,000
+facts; decoding them to learn their line spans cost more than the rest of the query. So the spans
+(`spans_of`: first and last line, role, table, where a flow leads, a parser's message) are
+stored one row per path, as a JSON list in the facts' canonical order, written with the linked
+rows and under their key: rows of another key (the linked rows replaced without them) or of the
+wrong shape are not read, and the caller decodes the facts as before.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import Iterable
+
+from depmap.mentions.claims import SpanRow, spans_of
+from depmap.model import Fact
+
+_TABLES = (
+    "CREATE TABLE IF NOT EXISTS linked_spans (path TEXT PRIMARY KEY, spans TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS linked_spans_key (key TEXT NOT NULL)",
+)
+_CHUNK = 500  # paths per query: under SQLite's limit of bound parameters
+
+
+def write_spans(db: sqlite3.Connection, key: str, facts: Iterable[Fact]) -> None:
+    """Replace the stored spans with those of `facts` (canonical order), inside the caller's transaction."""
+    for statement in _TABLES:
+        db.execute(statement)
+    db.execute("DELETE FROM linked_spans")
+    db.execute("DELETE FROM linked_spans_key")
+    by_path: dict[str, list[tuple]] = {}
+    for fact in facts:
+        for span in spans_of(fact):
+            by_path.setdefault(span[0], []).append(span[1:])
+    db.executemany("INSERT INTO linked_spans VALUES (?, ?)",
+                   [(path, json.dumps(spans, separators=(",", ":"))) for path, spans in by_path.items()])
+    db.execute("INSERT INTO linked_spans_key VALUES (?)", (key,))
+
+
+def spans_at(db: sqlite3.Connection, key: str | None, paths: Iterable[str]) -> list[SpanRow] | None:
+    """The spans claimed in `paths`, each path's in its facts' order; None when the stored spans
+    are not those of the linked index `key` or not what `write_spans` writes."""
+    wanted = sorted(set(paths))
+    try:
+        if key is None or db.execute("SELECT key FROM linked_spans_key").fetchall() != [(key,)]:
+            return None
+        rows = []
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start:start + _CHUNK]
+            rows += db.execute(f"SELECT path, spans FROM linked_spans WHERE path IN ({','.join('?' * len(chunk))})", chunk).fetchall()
+    except sqlite3.Error:
+        return None
+    found: list[SpanRow] = []
+    for path, text in rows:
+        try:
+            spans = json.loads(text) if isinstance(path, str) and isinstance(text, str) else None
+            if not isinstance(spans, list):
+                return None
+            for span in spans:
+                start, end, role, table, flows_to, error = span  # a list of six, as written
+                if not (type(span) is list and type(start) is int and type(end) is int and type(role) is str
+                        and (table is None or type(table) is str) and (flows_to is None or type(flows_to) is str)
+                        and (error is None or type(error) is str)):
+                    return None
+                found.append((path, start, end, role, table, flows_to, error))
+        except (ValueError, TypeError, RecursionError):
+            return None
+    return found

@@ -1,0 +1,208 @@
+"""The words of every file the mention search reads, stored at scan time: a warm query reads only
+the files that may name its table.
+
+A mention search tests each file's lower-cased bytes for the table's names before it decodes
+anything (`depmap.mentions.words`). Reading 17,800 files for that test cost most of a warm
+`who-reads` at a million lines, for the 3% that name the table. So each file's runs of word bytes
+(`file_words`) are stored in `.depmap/cache.sqlite` with the stat they were read at and what the
+file holds (binary, plain ASCII text, other text); a warm search asks SQLite which files' runs
+hold a part of every needle, and reads only those where a run can be an occurrence (a plain file
+whose bytes hold a needle only inside longer words is counted as read, as the bytes test would
+count it). A file whose row is missing, of the wrong shape, or of another stat (an edit, a file
+written too recently to trust its mtime, one reached through a link) is read as before, so a
+stored row can only spare a read whose outcome it already knows.
+
+The rows are written in the scan cache's own transaction (`ScanCache.save`), for the files whose
+row is missing or stale: a killed run leaves the old rows, each still true of the stat it names.
+They carry depmap's stamp: another depmap's rows are replaced, never read.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
+
+from depmap.discover import SourceFile
+from depmap.index.cache import RACY_NS, scanner_stamp
+from depmap.index.cache_folder import CACHE_DIR, CACHE_FILE, inspect, open_existing
+
+_TABLES = (
+    "CREATE TABLE IF NOT EXISTS mention_words (path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, "
+    "ctime_ns INTEGER NOT NULL, content INTEGER NOT NULL, words TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS mention_words_stamp (stamp TEXT NOT NULL)",
+)
+
+Stat = tuple[int, int, int]  # size, mtime_ns, ctime_ns
+# What a file holds: plain text (`depmap.mentions.files.plain_text`), binary, other text (another
+# encoding, non-ASCII, minified: read whenever a needle is in its bytes).
+PLAIN, BINARY_FILE, OTHER_TEXT = 0, 1, 2
+# What `file_words` writes: text between spaces. A row of another shape is damaged: its file is read.
+_WORDS_SHAPE = "(typeof(words) = 'text' AND substr(words, 1, 1) = ' ' AND substr(words, -1, 1) = ' ')"
+
+
+@dataclass
+class WordRows:
+    """The rows one run writes: new or stale files' words, and the paths no longer searched."""
+
+    rows: list[tuple[str, int, int, int, int, str]] = field(default_factory=list)
+    gone: list[str] = field(default_factory=list)
+    restart: bool = False  # another depmap's (or a damaged) table: every row goes first
+
+    def __bool__(self) -> bool:
+        return bool(self.rows or self.gone or self.restart)
+
+    def write(self, db: sqlite3.Connection) -> None:
+        """Store them, inside the caller's transaction (where another depmap may have replaced the
+        rows since they were read: then only these are kept, under this depmap's stamp)."""
+        try:
+            self.restart = self.restart or _stamp(db) != scanner_stamp()
+        except sqlite3.Error:
+            self.restart = True
+        if self.restart:
+            db.execute("DROP TABLE IF EXISTS mention_words")
+            db.execute("DROP TABLE IF EXISTS mention_words_stamp")
+        for statement in _TABLES:
+            db.execute(statement)
+        if self.restart:
+            db.execute("INSERT INTO mention_words_stamp VALUES (?)", (scanner_stamp(),))
+        db.executemany("INSERT OR REPLACE INTO mention_words VALUES (?, ?, ?, ?, ?, ?)", self.rows)
+        db.executemany("DELETE FROM mention_words WHERE path = ?", [(path,) for path in self.gone])
+
+
+def rows_to_write(root: Path, files: Iterable[SourceFile]) -> WordRows:
+    """The rows the searched `files` need: each file whose stored row is missing or not of its stat
+    is read (never through a link) and its words taken; rows of other paths are dropped."""
+    from depmap.mentions.files import Reader, is_binary, plain_text
+    from depmap.mentions.words import file_words
+
+    files = list(files)
+    stored = _stored_stats(root)
+    update = WordRows(restart=stored is None)
+    stored = stored or {}
+    wanted = {file.path for file in files}
+    update.gone = sorted(path for path in stored if path not in wanted)
+    reader = Reader(root)
+    base = str(root)
+    now = time.time_ns()
+    for file in files:
+        stat = (file.size, file.mtime_ns, file.ctime_ns)
+        if stored.get(file.path) == stat:
+            continue
+        path = os.path.join(base, file.path)
+        if now - file.mtime_ns < RACY_NS or reader.real_path(file.path) != path:
+            continue  # too recent to trust the stat, or through a link: read at query time
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read()
+                info = os.fstat(handle.fileno())
+        except OSError:
+            continue
+        if (info.st_size, info.st_mtime_ns, info.st_ctime_ns) != stat:
+            continue  # changed since discovery: the next run sees it again
+        if is_binary(data):
+            update.rows.append((file.path, *stat, BINARY_FILE, " "))
+        else:
+            update.rows.append((file.path, *stat, PLAIN if plain_text(file, data) else OTHER_TEXT, file_words(data)))
+    return update
+
+
+def _stored_stats(root: Path) -> dict[str, Stat] | None:
+    """(size, mtime, ctime) of each stored row; None when the rows cannot be trusted (none yet,
+    another depmap's, a table of another shape)."""
+    db = _open(root)
+    if db is None:
+        return None
+    try:
+        if _stamp(db) != scanner_stamp() or _layout(db) != _expected_layout():
+            return None  # a table of other columns is made again: inserting into it would fail
+        found = {}
+        query = f"SELECT path, size, mtime_ns, ctime_ns FROM mention_words WHERE content IN (0, 1, 2) AND {_WORDS_SHAPE}"
+        for path, size, mtime_ns, ctime_ns in db.execute(query):  # a damaged row is written again
+            if isinstance(path, str) and all(_is_int(v) for v in (size, mtime_ns, ctime_ns)):
+                found[path] = (size, mtime_ns, ctime_ns)
+        return found
+    except sqlite3.Error:
+        return None
+    finally:
+        db.close()
+
+
+def stored_hits(db: sqlite3.Connection, files: Iterable[SourceFile], finder: Any) -> dict[str, int] | None:
+    """What the stored row of each of `files` of its current stat says for `finder`'s search
+    (`depmap.mentions.words`): BINARY; NO_HIT, no needle in its bytes; COUNTED, a needle but, in
+    a plain file, no run that can be an occurrence (the search counts it as read without reading
+    it); HIT, read it. None when the rows cannot answer (a needle of no word byte, no rows,
+    another depmap's): then every file is read. SQLite picks the rows whose words hold a part of
+    each needle (LIKE, a superset); Python decides on those."""
+    from depmap.mentions.words import BINARY, COUNTED, HIT, NO_HIT
+
+    groups = finder.needle_parts()
+    if not groups:
+        return None
+    like = " OR ".join("(" + " AND ".join("words LIKE ? ESCAPE '\\'" for _ in group) + ")" for group in groups)
+    values = [f"%{_escaped(part)}%" for group in groups for part in group]
+    try:
+        if _stamp(db) != scanner_stamp():
+            return None
+        query = f"SELECT path, size, mtime_ns, ctime_ns, content, {_WORDS_SHAPE}, CASE WHEN {like} THEN words END FROM mention_words"
+        rows = db.execute(query, values).fetchall()
+    except sqlite3.Error:
+        return None
+    current = {file.path: (file.size, file.mtime_ns, file.ctime_ns) for file in files}
+    hits = {}
+    for path, size, mtime_ns, ctime_ns, content, shaped, words in rows:
+        if not (isinstance(path, str) and content in (PLAIN, BINARY_FILE, OTHER_TEXT) and shaped == 1):
+            continue  # a damaged row: the file is read
+        if current.get(path) != (size, mtime_ns, ctime_ns):
+            continue
+        if content == BINARY_FILE:
+            hits[path] = BINARY
+        elif words is None or not any(all(part in words for part in group) for group in groups):
+            hits[path] = NO_HIT
+        else:
+            hits[path] = HIT if content == OTHER_TEXT or finder.may_name(words) else COUNTED
+    return hits
+
+
+def _escaped(part: str) -> str:
+    return part.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _stamp(db: sqlite3.Connection) -> str | None:
+    rows = db.execute("SELECT stamp FROM mention_words_stamp").fetchall()
+    return rows[0][0] if len(rows) == 1 else None
+
+
+def _layout(db: sqlite3.Connection) -> list[tuple]:
+    return [tuple(row[1:]) for row in db.execute("PRAGMA table_info(mention_words)")]
+
+
+@lru_cache(maxsize=1)
+def _expected_layout() -> list[tuple]:
+    db = sqlite3.connect(":memory:")
+    try:
+        db.execute(_TABLES[0])
+        return _layout(db)
+    finally:
+        db.close()
+
+
+def _open(root: Path) -> sqlite3.Connection | None:
+    """A read-only connection to the scan cache file, when there is one of ours to read."""
+    path = root / CACHE_DIR / CACHE_FILE
+    if not inspect(root)[0]:
+        return None
+    try:
+        os.close(open_existing(path))  # a regular file, not through a link
+        return sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+    except (OSError, sqlite3.Error):
+        return None
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
