@@ -49,56 +49,95 @@ def symbol_node(fact: Fact) -> str:
     return f"code:{loc.path}::{loc.symbol}" if loc.symbol else f"code:{loc.path}"
 
 
-# What an edge says: (kind, fact it came from or None). A plain tuple: a dict per edge was a tenth
-# of a large index's memory, and a NamedTuple is rebuilt by a Python call per edge on unpickling.
+# What an edge says: (kind, fact it came from or None). The graph stores no tuple per edge: each
+# node's edges are one flat list (`_EDGE_WIDTH` items an edge), which held a quarter of what the
+# per-edge tuples, per-target lists and per-node dicts held at a million lines.
 Edge = tuple[str, Optional[Fact]]
+_EDGE_WIDTH = 3  # other end, kind, fact
 
 
 class _Multigraph:
     """Directed multigraph with node attributes and edge data, iterating as networkx does
-    (nodes, then each node's targets, then each edge, in insertion order)."""
+    (nodes, then each node's targets, then each edge, in insertion order).
+
+    A node's attributes are one tuple (`_NodeData`); its out- and in-edges are flat lists of
+    (other end, kind, fact) triples, in the order they were added."""
 
     __slots__ = ("nodes", "_out", "_in")
 
     def __init__(self) -> None:
-        self.nodes: dict[str, dict] = {}
-        self._out: dict[str, dict[str, list[Edge]]] = {}
-        self._in: dict[str, list[tuple[str, Edge]]] = {}
+        self.nodes: dict[str, _NodeData] = {}
+        self._out: dict[str, list] = {}
+        self._in: dict[str, list] = {}
 
     def __contains__(self, node: str) -> bool:
         return node in self.nodes
 
-    def add_node(self, node: str, **attrs: object) -> None:
-        if node in self.nodes:
-            self.nodes[node].update(attrs)
-        else:
-            self.nodes[node] = dict(attrs)
+    def add_node(self, node: str, data: "_NodeData") -> None:
+        self.nodes[node] = data
 
     def add_edge(self, source: str, target: str, kind: str, fact: Fact | None = None) -> None:
-        self.nodes.setdefault(source, {})
-        self.nodes.setdefault(target, {})
-        data = (kind, fact)
-        self._out.setdefault(source, {}).setdefault(target, []).append(data)
-        self._in.setdefault(target, []).append((source, data))
-
-    def has_edge(self, source: str, target: str) -> bool:
-        return target in self._out.get(source, {})
+        self._out.setdefault(source, []).extend((target, kind, fact))
+        self._in.setdefault(target, []).extend((source, kind, fact))
 
     def in_edges(self, node: str) -> Iterator[tuple[str, str, Edge]]:
-        for source, data in self._in.get(node, ()):
-            yield source, node, data
+        flat = self._in.get(node, ())
+        for at in range(0, len(flat), _EDGE_WIDTH):
+            yield flat[at], node, (flat[at + 1], flat[at + 2])
 
     def out_edges(self, node: str) -> Iterator[tuple[str, str, Edge]]:
-        for target, edges in self._out.get(node, {}).items():
+        """Grouped by target, the targets in the order they were first reached (as networkx)."""
+        flat = self._out.get(node, ())
+        by_target: dict[str, list[Edge]] = {}
+        for at in range(0, len(flat), _EDGE_WIDTH):
+            by_target.setdefault(flat[at], []).append((flat[at + 1], flat[at + 2]))
+        for target, edges in by_target.items():
             for data in edges:
                 yield node, target, data
 
     def successors(self, node: str) -> Iterator[str]:
-        return iter(self._out.get(node, {}))
+        return iter(dict.fromkeys(self._out.get(node, ())[::_EDGE_WIDTH]))
 
     def edges(self) -> Iterator[tuple[str, str, Edge]]:
         for source in self.nodes:
             yield from self.out_edges(source)
+
+
+class _NodeData(tuple):
+    """A node's attributes: (kind, first, second), i.e. a table's (kind, name, None), a column's
+    (kind, table, name), a code symbol's (kind, path, symbol). A tuple, not a dict per node."""
+
+    __slots__ = ()
+
+    _FIELDS = {"table": ("name", None), "column": ("table", "name"), "code": ("path", "symbol")}
+
+    def get(self, key: str, default: object = None) -> object:
+        if key == "kind":
+            return self[0]
+        first, second = self._FIELDS[self[0]]
+        return self[1] if key == first else self[2] if key == second else default
+
+    def __getitem__(self, key):  # type: ignore[override]
+        if isinstance(key, str):
+            value = self.get(key, _MISSING)
+            if value is _MISSING:
+                raise KeyError(key)
+            return value
+        return tuple.__getitem__(self, key)
+
+    def items(self) -> list[tuple[str, object]]:
+        first, second = self._FIELDS[self[0]]
+        pairs = [("kind", self[0]), (first, self[1])]
+        if second is not None:
+            pairs.append((second, self[2]))
+        return pairs
+
+
+_MISSING = object()
+
+
+def _table_data(name: str) -> _NodeData:
+    return _NodeData(("table", name, None))
 
 
 class DependencyGraph:
@@ -114,12 +153,12 @@ class DependencyGraph:
         if not fact.table or fact.kind in SYMBOLIC_KINDS or fact.kind == SCHEMA_OP:
             return
         table = table_node(fact.table)
-        self.g.add_node(table, kind="table", name=fact.table)
+        self.g.add_node(table, _table_data(fact.table))
         if fact.kind == FLOW:
             self._add_flow(fact, table)
             return
         code = symbol_node(fact)
-        self.g.add_node(code, kind="code", path=fact.location.path, symbol=fact.location.symbol)
+        self.g.add_node(code, _NodeData(("code", fact.location.path, fact.location.symbol)))
         if fact.kind in (ACCESS, EXPOSURE):  # a serializer exposing a column reads it
             edge = _EDGE_OF_ACCESS.get(fact.access or "", "reads")
         else:
@@ -128,8 +167,9 @@ class DependencyGraph:
             self.g.add_edge(code, table, kind=edge, fact=fact)
         for column in fact.columns:
             node = column_node(fact.table, column)
-            self.g.add_node(node, kind="column", table=fact.table, name=column)
-            if not self.g.has_edge(table, node):
+            new = node not in self.g  # a column node comes with its table's has_column edge
+            self.g.add_node(node, _NodeData(("column", fact.table, column)))
+            if new:
                 self.g.add_edge(table, node, kind="has_column")
             self.g.add_edge(code, node, kind=edge, fact=fact)
 
@@ -139,7 +179,7 @@ class DependencyGraph:
         target = fact.extra.get("to")
         if not target:
             return
-        self.g.add_node(table_node(target), kind="table", name=target)
+        self.g.add_node(table_node(target), _table_data(target))
         if fact.detail == "column":
             to_column = fact.extra.get("to_column")
             if not to_column:
@@ -154,8 +194,8 @@ class DependencyGraph:
     def _column(self, table: str, column: str) -> str:
         node = column_node(table, column)
         if node not in self.g:
-            self.g.add_node(table_node(table), kind="table", name=table)
-            self.g.add_node(node, kind="column", table=table, name=column)
+            self.g.add_node(table_node(table), _table_data(table))
+            self.g.add_node(node, _NodeData(("column", table, column)))
             self.g.add_edge(table_node(table), node, kind="has_column")
         return node
 
