@@ -19,7 +19,7 @@ from depmap.schema_history import History, HistoryIndex, history_json, is_down, 
 from depmap.schema_objects import INDEX, TRIGGER, Definition, Objects, SchemaObject, replay
 
 
-@dataclass
+@dataclass(slots=True)  # a large catalog holds tens of thousands: no dict each
 class Column:
     name: str
     type: str | None = None
