@@ -28,6 +28,11 @@ class Column:
     defined_at: list[Definition] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
 
+    def __reduce__(self) -> tuple:
+        """A constructor call: the default state of a slotted object is a dict and a tuple more
+        per column, which a pickler holds until the whole index is written."""
+        return (Column, (self.name, self.type, self.nullable, self.default, self.defined_at, self.extra))
+
     def to_json(self) -> dict[str, Any]:
         return {
             "name": self.name,
