@@ -19,7 +19,7 @@ from depmap.schema_history import History, HistoryIndex, history_json, is_down, 
 from depmap.schema_objects import INDEX, TRIGGER, Definition, Objects, SchemaObject, replay
 
 
-@dataclass
+@dataclass(slots=True)  # a large catalog holds tens of thousands: no dict each
 class Column:
     name: str
     type: str | None = None
@@ -27,6 +27,11 @@ class Column:
     default: str | None = None
     defined_at: list[Definition] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def __reduce__(self) -> tuple:
+        """A constructor call: the default state of a slotted object is a dict and a tuple more
+        per column, which a pickler holds until the whole index is written."""
+        return (Column, (self.name, self.type, self.nullable, self.default, self.defined_at, self.extra))
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -49,56 +49,83 @@ def symbol_node(fact: Fact) -> str:
     return f"code:{loc.path}::{loc.symbol}" if loc.symbol else f"code:{loc.path}"
 
 
-# What an edge says: (kind, fact it came from or None). A plain tuple: a dict per edge was a tenth
-# of a large index's memory, and a NamedTuple is rebuilt by a Python call per edge on unpickling.
+# What an edge says: (kind, fact it came from or None). The graph stores no tuple per edge: each
+# node's edges are one flat list (`_EDGE_WIDTH` items an edge), which held a quarter of what the
+# per-edge tuples, per-target lists and per-node dicts held at a million lines.
 Edge = tuple[str, Optional[Fact]]
+_EDGE_WIDTH = 3  # other end, kind, fact
 
 
 class _Multigraph:
     """Directed multigraph with node attributes and edge data, iterating as networkx does
-    (nodes, then each node's targets, then each edge, in insertion order)."""
+    (nodes, then each node's targets, then each edge, in insertion order).
+
+    A node's attributes are one tuple (`NodeData`); its out- and in-edges are flat lists of
+    (other end, kind, fact) triples, in the order they were added. Every edge names its ends with
+    the node's own string (`add_node` returns it): a name made again for each fact, held by each
+    edge, was a third of the graph."""
 
     __slots__ = ("nodes", "_out", "_in")
 
     def __init__(self) -> None:
-        self.nodes: dict[str, dict] = {}
-        self._out: dict[str, dict[str, list[Edge]]] = {}
-        self._in: dict[str, list[tuple[str, Edge]]] = {}
+        self.nodes: dict[str, NodeData] = {}
+        self._out: dict[str, list] = {}
+        self._in: dict[str, list] = {}
 
     def __contains__(self, node: str) -> bool:
         return node in self.nodes
 
-    def add_node(self, node: str, **attrs: object) -> None:
-        if node in self.nodes:
-            self.nodes[node].update(attrs)
-        else:
-            self.nodes[node] = dict(attrs)
+    def add_node(self, node: str, kind: str, first: str, second: str | None = None) -> str:
+        """Add the node, or give an existing one these attributes; returns the graph's own name of it."""
+        known = self.nodes.get(node)
+        if known is not None:
+            if known[0] == kind and known[1] == first and known[2] == second:
+                return known[3]
+            node = known[3]
+        self.nodes[node] = (kind, first, second, node)
+        return node
 
     def add_edge(self, source: str, target: str, kind: str, fact: Fact | None = None) -> None:
-        self.nodes.setdefault(source, {})
-        self.nodes.setdefault(target, {})
-        data = (kind, fact)
-        self._out.setdefault(source, {}).setdefault(target, []).append(data)
-        self._in.setdefault(target, []).append((source, data))
-
-    def has_edge(self, source: str, target: str) -> bool:
-        return target in self._out.get(source, {})
+        self._out.setdefault(source, []).extend((target, kind, fact))
+        self._in.setdefault(target, []).extend((source, kind, fact))
 
     def in_edges(self, node: str) -> Iterator[tuple[str, str, Edge]]:
-        for source, data in self._in.get(node, ()):
-            yield source, node, data
+        flat = self._in.get(node, ())
+        for at in range(0, len(flat), _EDGE_WIDTH):
+            yield flat[at], node, (flat[at + 1], flat[at + 2])
 
     def out_edges(self, node: str) -> Iterator[tuple[str, str, Edge]]:
-        for target, edges in self._out.get(node, {}).items():
+        """Grouped by target, the targets in the order they were first reached (as networkx)."""
+        flat = self._out.get(node, ())
+        by_target: dict[str, list[Edge]] = {}
+        for at in range(0, len(flat), _EDGE_WIDTH):
+            by_target.setdefault(flat[at], []).append((flat[at + 1], flat[at + 2]))
+        for target, edges in by_target.items():
             for data in edges:
                 yield node, target, data
 
     def successors(self, node: str) -> Iterator[str]:
-        return iter(self._out.get(node, {}))
+        return iter(dict.fromkeys(self._out.get(node, ())[::_EDGE_WIDTH]))
 
     def edges(self) -> Iterator[tuple[str, str, Edge]]:
         for source in self.nodes:
             yield from self.out_edges(source)
+
+
+# A node's attributes, one tuple per node: (kind, first, second, the node's own name), i.e. a
+# table's ("table", name, None), a column's ("column", table, name), a code symbol's ("code", path,
+# symbol). Position 1 is the table's name for both a table and a column.
+NodeData = tuple[str, str, Optional[str], str]
+_ATTRIBUTE_NAMES = {"table": ("name", None), "column": ("table", "name"), "code": ("path", "symbol")}
+
+
+def _attributes(data: NodeData) -> dict[str, object]:
+    """The node's attributes by name (what `graph --format json` prints)."""
+    first, second = _ATTRIBUTE_NAMES[data[0]]
+    found: dict[str, object] = {"kind": data[0], first: data[1]}
+    if second is not None:
+        found[second] = data[2]
+    return found
 
 
 class DependencyGraph:
@@ -113,13 +140,11 @@ class DependencyGraph:
         # A schema operation is a table's history, not a usage (the catalog keeps it).
         if not fact.table or fact.kind in SYMBOLIC_KINDS or fact.kind == SCHEMA_OP:
             return
-        table = table_node(fact.table)
-        self.g.add_node(table, kind="table", name=fact.table)
+        table = self.g.add_node(table_node(fact.table), "table", fact.table)
         if fact.kind == FLOW:
             self._add_flow(fact, table)
             return
-        code = symbol_node(fact)
-        self.g.add_node(code, kind="code", path=fact.location.path, symbol=fact.location.symbol)
+        code = self.g.add_node(symbol_node(fact), "code", fact.location.path, fact.location.symbol)
         if fact.kind in (ACCESS, EXPOSURE):  # a serializer exposing a column reads it
             edge = _EDGE_OF_ACCESS.get(fact.access or "", "reads")
         else:
@@ -128,8 +153,9 @@ class DependencyGraph:
             self.g.add_edge(code, table, kind=edge, fact=fact)
         for column in fact.columns:
             node = column_node(fact.table, column)
-            self.g.add_node(node, kind="column", table=fact.table, name=column)
-            if not self.g.has_edge(table, node):
+            new = node not in self.g  # a column node comes with its table's has_column edge
+            node = self.g.add_node(node, "column", fact.table, column)
+            if new:
                 self.g.add_edge(table, node, kind="has_column")
             self.g.add_edge(code, node, kind=edge, fact=fact)
 
@@ -139,7 +165,7 @@ class DependencyGraph:
         target = fact.extra.get("to")
         if not target:
             return
-        self.g.add_node(table_node(target), kind="table", name=target)
+        target_node = self.g.add_node(table_node(target), "table", target)
         if fact.detail == "column":
             to_column = fact.extra.get("to_column")
             if not to_column:
@@ -149,20 +175,21 @@ class DependencyGraph:
                 self.g.add_edge(self._column(fact.table, column), sink, kind="flows_to", fact=fact)
         else:
             kind = "flows_all" if fact.detail == "star" else "flows_to"
-            self.g.add_edge(source, table_node(target), kind=kind, fact=fact)
+            self.g.add_edge(source, target_node, kind=kind, fact=fact)
 
     def _column(self, table: str, column: str) -> str:
         node = column_node(table, column)
-        if node not in self.g:
-            self.g.add_node(table_node(table), kind="table", name=table)
-            self.g.add_node(node, kind="column", table=table, name=column)
-            self.g.add_edge(table_node(table), node, kind="has_column")
+        if node in self.g:
+            return self.g.nodes[node][3]
+        table_name = self.g.add_node(table_node(table), "table", table)
+        node = self.g.add_node(node, "column", table, column)
+        self.g.add_edge(table_name, node, kind="has_column")
         return node
 
     # -- questions ---------------------------------------------------------------------------------
 
     def tables(self) -> list[str]:
-        return sorted(data["name"] for data in self.g.nodes.values() if data.get("kind") == "table")
+        return sorted(data[1] for data in self.g.nodes.values() if data[0] == "table")
 
     def _facts_into(self, node: str, edge: str) -> Iterator[Fact]:
         if node in self.g:
@@ -188,7 +215,7 @@ class DependencyGraph:
         node = table_node(table)
         if node not in self.g:
             return []
-        columns = [n for n in self.g.successors(node) if self.g.nodes[n].get("kind") == "column"]
+        columns = [n for n in self.g.successors(node) if self.g.nodes[n][0] == "column"]
         return [node, *columns]
 
     def readers(self, table: str, column: str | None = None) -> list[Fact]:
@@ -204,7 +231,7 @@ class DependencyGraph:
         return [
             fact
             for source, _, (kind, fact) in self.g.edges()
-            if kind in ("flows_to", "flows_all") and self.g.nodes[source].get("kind") == "table"
+            if kind in ("flows_to", "flows_all") and self.g.nodes[source][0] == "table"
         ]
 
     def downstream(self, table: str, column: str | None = None) -> list[Hop]:
@@ -255,11 +282,11 @@ class DependencyGraph:
         if node in self.g:
             for _, target, (kind, fact) in self.g.out_edges(node):
                 if kind == "flows_all" or (kind == "flows_to" and column is None):
-                    found.append(((self.g.nodes[target]["name"], column), fact))
+                    found.append(((self.g.nodes[target][1], column), fact))
         if column is not None and column_node(table, column) in self.g:
             for _, target, (kind, fact) in self.g.out_edges(column_node(table, column)):
                 if kind == "flows_to":
-                    found.append(((self.g.nodes[target]["table"], self.g.nodes[target]["name"]), fact))
+                    found.append(((self.g.nodes[target][1], self.g.nodes[target][2]), fact))
         return sorted(found, key=lambda item: (item[0][0], item[0][1] or "", item[1].sort_key()))
 
     def resolve_table(self, name: str, known: Iterable[str] = ()) -> list[str]:
@@ -321,8 +348,7 @@ class DependencyGraph:
         found = set()
         for _, target, (edge, _fact) in self.g.out_edges(code):
             if edge in ("reads", "writes"):
-                data = self.g.nodes[target]
-                found.add(data["name"] if data.get("kind") == "table" else data["table"])
+                found.add(self.g.nodes[target][1])  # a table's name, or a column's table
         return found
 
     def _flow_neighbours(self, unit: list[str], star_only: bool = False) -> set[str]:
@@ -330,13 +356,13 @@ class DependencyGraph:
         kinds = {"flows_all"} if star_only else {"flows_to", "flows_all"}
         ends = [target for node in unit for _, target, (edge, _f) in self.g.out_edges(node) if edge in kinds]
         ends += [source for node in unit for source, _, (edge, _f) in self.g.in_edges(node) if edge in kinds]
-        return {self.g.nodes[end]["name"] if self.g.nodes[end].get("kind") == "table" else self.g.nodes[end]["table"] for end in ends}
+        return {self.g.nodes[end][1] for end in ends}  # a table's name, or a column's table
 
     # -- export --------------------------------------------------------------------------------------
 
     def node_link(self, only: set[str] | None = None) -> dict:
         """Nodes and edges as plain data; with `only`, those nodes and the edges between them."""
-        nodes = [{"id": n, **{k: v for k, v in d.items() if v is not None}} for n, d in sorted(self.g.nodes.items()) if only is None or n in only]
+        nodes = [{"id": n, **{k: v for k, v in _attributes(d).items() if v is not None}} for n, d in sorted(self.g.nodes.items()) if only is None or n in only]
         edges = []
         for source, target, (kind, fact) in self.g.edges():
             if only is not None and (source not in only or target not in only):

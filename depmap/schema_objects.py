@@ -21,13 +21,18 @@ from typing import Any, Iterable
 from depmap.model import Fact
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Definition:
-    """Where something was defined: a file, a line, and through what (`via` of the fact)."""
+    """Where something was defined: a file, a line, and through what (`via` of the fact). Slots,
+    pickled as a constructor call (as `depmap.model.Location`): a large catalog holds one per
+    column definition."""
 
     path: str
     line: int
     via: str
+
+    def __reduce__(self) -> tuple:
+        return (Definition, (self.path, self.line, self.via))
 
     def to_json(self) -> dict[str, Any]:
         return {"path": self.path, "line": self.line, "via": self.via}

@@ -154,3 +154,15 @@ def test_test_code_never_drops_or_alters_the_applications_tables():
     assert [(op.location.path, op.detail) for op in catalog.history("objects").upgrades] == [
         ("app/storage/schema.sql", "create_table"), ("tests/fixtures/scratch.sql", "drop_table"),
         ("tests/storage/teardown.sql", "drop_table"), ("tests/storage/teardown.sql", "drop_column")]
+
+
+def test_a_catalog_pickles_to_an_equal_catalog():
+    import pickle
+
+    sql = "CREATE TABLE orders (id int PRIMARY KEY, status text NOT NULL DEFAULT 'new');\nALTER TABLE orders ADD COLUMN paid_at timestamptz;\n"
+    catalog = Catalog.from_facts(scan_sql_file("db/001_orders.sql", sql, ScanContext()).facts)
+    copy = pickle.loads(pickle.dumps(catalog, protocol=pickle.HIGHEST_PROTOCOL))
+    assert copy.to_json() == catalog.to_json()
+    assert [(c.name, c.type, c.nullable, c.default, c.defined_at) for c in copy.tables["orders"].columns.values()] == [
+        (c.name, c.type, c.nullable, c.default, c.defined_at) for c in catalog.tables["orders"].columns.values()]
+    assert [d.line for c in copy.tables["orders"].columns.values() for d in c.defined_at] == [1, 1, 2]

@@ -141,3 +141,34 @@ def test_a_sqlalchemy_model_defines_its_columns_and_its_symbolic_facts_draw_no_e
         ("table:accounts", "column:accounts.name", "has_column", None, None),
         ("table:payment_events", "column:payment_events.id", "has_column", None, None),
     ]
+
+
+def test_every_edge_names_its_ends_with_the_graphs_own_node_name():
+    g = graph().g
+    ends = [(source, target) for source, target, _data in g.edges()]
+    ends += [(source, node) for node in list(g.nodes) for source, _, _data in g.in_edges(node)]
+    assert len(ends) > 20
+    assert [(s, t) for s, t in ends if g.nodes[s][3] is not s or g.nodes[t][3] is not t] == []
+
+
+def test_node_link_lists_each_kind_of_node_with_its_attributes():
+    document = graph().node_link(only={"table:orders", "column:orders.status", "code:q.sql"})
+    assert document["nodes"] == [
+        {"id": "code:q.sql", "kind": "code", "path": "q.sql"},
+        {"id": "column:orders.status", "kind": "column", "table": "orders", "name": "status"},
+        {"id": "table:orders", "kind": "table", "name": "orders"},
+    ]
+    assert [(e["source"], e["target"], e["kind"], e.get("line")) for e in document["edges"]] == [
+        ("code:q.sql", "column:orders.status", "reads", 1),
+        ("code:q.sql", "column:orders.status", "reads", 7),
+        ("code:q.sql", "column:orders.status", "writes", 6),
+        ("code:q.sql", "table:orders", "reads", 2),
+        ("code:q.sql", "table:orders", "reads", 2),
+        ("code:q.sql", "table:orders", "reads", 3),
+        ("code:q.sql", "table:orders", "reads", 9),
+        ("code:q.sql", "table:orders", "reads", 9),
+        ("code:q.sql", "table:orders", "writes", 5),
+        ("code:q.sql", "table:orders", "writes", 7),
+        ("code:q.sql", "table:orders", "writes", 8),
+        ("table:orders", "column:orders.status", "has_column", None),
+    ]

@@ -14,3 +14,21 @@ def test_fact_json_has_every_field_and_round_trips():
     assert list(fact.to_json()) == [f.name for f in fields(Fact)]
     assert list(fact.to_json()["location"]) == [f.name for f in fields(Location)]
     assert Fact.from_json(fact.to_json()) == fact
+
+
+def test_facts_and_locations_pickle_equal_at_every_protocol_and_stay_frozen():
+    import pickle
+    from dataclasses import FrozenInstanceError
+
+    import pytest
+
+    location = Location("shop/db.py", 3, 9, 2, "shop.db.load", 1)
+    fact = Fact("access", "shop.orders", location, ("id", "total"), "read", "select", "sql", "medium",
+                "SELECT id, total FROM shop.orders", {"sink": "execute", "n": [1, {"z": 2}]})
+    for protocol in range(pickle.HIGHEST_PROTOCOL + 1):
+        copy = pickle.loads(pickle.dumps(fact, protocol=protocol))
+        assert (copy, copy.location, copy.sort_key()[:-1], copy.to_json()) == (fact, location, fact.sort_key()[:-1], fact.to_json())
+        assert pickle.loads(pickle.dumps(location, protocol=protocol)) == location
+    assert not hasattr(fact, "__dict__") and not hasattr(location, "__dict__")  # slots: no dict per fact
+    with pytest.raises(FrozenInstanceError):
+        fact.table = "other"  # type: ignore[misc]

@@ -315,12 +315,15 @@ def _linked_facts(
 
     from depmap.registry import link_facts  # every family's code: only a scan that links needs it
 
-    facts = link_facts([fact for result in results for fact in result.facts])
+    scan_skipped = [item for result in results for item in result.skipped]
+    raw = [fact for result in results for fact in result.facts]
+    del results  # each file's facts are in the cache now: only the linked ones are kept
+    facts = link_facts(raw)
+    del raw
     catalog = Catalog.from_facts(facts)
     catalog_input = [fact for fact in facts if fact.kind in CATALOG_KINDS]
     facts = sorted_facts(settle_candidates(facts, catalog.schema()))
     graph = DependencyGraph(facts)
-    scan_skipped = [item for result in results for item in result.skipped]
     linked: Linked = (facts, scan_skipped, catalog, graph)
     timings["graph"] = time.perf_counter() - started
     if cache:
@@ -405,6 +408,7 @@ def _scan_all(
     """Each file's result in discovery order: from the cache when its stat or content is unchanged,
     else scanned (on `jobs` processes) and stored. Returns (results, files scanned)."""
     from depmap.index.pool import read_and_scan, scan_files
+    from depmap.index.shared_values import shared_result
 
     started = time.perf_counter()
     results: list[ScanResult | None] = [None] * len(files)
@@ -432,6 +436,7 @@ def _scan_all(
             parsed += 1
             if cache is not None and digest:  # a crash or a timeout is not remembered: the next run tries again
                 cache.store(file.path, file.size, file.mtime_ns, file.ctime_ns, digest, result, blob)
+            result = shared_result(result)  # as the facts decoded from the cache: equal values held once
         results[position] = result
         done += 1
         if progress is not None:

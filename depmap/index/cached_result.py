@@ -12,7 +12,8 @@ import json
 import zlib
 from typing import Any
 
-from depmap.model import CONFIDENCE_ORDER, Fact, Location, ScanResult, Skipped
+from depmap.index.shared_values import shared_fact, shared_location
+from depmap.model import CONFIDENCE_ORDER, Fact, ScanResult, Skipped
 
 _FACT_KEYS = frozenset({"kind", "table", "location", "columns", "access", "detail", "via", "confidence", "snippet", "extra"})
 _LOCATION_KEYS = frozenset({"path", "line", "end_line", "col", "symbol", "statement_line"})
@@ -54,8 +55,9 @@ def _fact(item: Any) -> Fact:
     _require(isinstance(item["kind"], str) and isinstance(item["table"], str) and isinstance(item["via"], str)
              and _optional(item["access"], str) and _optional(item["detail"], str) and isinstance(item["snippet"], str)
              and isinstance(item["confidence"], str) and item["confidence"] in CONFIDENCE_ORDER and isinstance(item["extra"], dict), "a fact of the wrong type")
-    return Fact(item["kind"], item["table"], Location(**where), tuple(columns), item["access"], item["detail"],
-                item["via"], item["confidence"], item["snippet"], item["extra"])
+    location = shared_location(where["path"], where["line"], where["end_line"], where["col"], where["symbol"], where["statement_line"])
+    return shared_fact(item["kind"], item["table"], location, columns, item["access"], item["detail"], item["via"],
+                       item["confidence"], item["snippet"], item["extra"])
 
 
 def _skipped(item: Any) -> Skipped:

@@ -76,3 +76,33 @@ def test_tampered_or_foreign_index_is_ignored_and_never_unpickled(shop, tmp_path
     index = build_index(shop, jobs=1, use_cache=True)
     assert (index.files_parsed, index.timings["graph"]) == (0, 0.0)  # from the stored rows, not the pickle
     assert facts_of(index) == facts_of(fresh(shop))
+
+
+def test_the_index_is_stored_compressed_and_loads_as_stored(shop):
+    import zlib
+
+    cold = build_index(shop, jobs=1, use_cache=True)
+    data = (shop / INDEX).read_bytes()
+    key, (facts, skipped, catalog, graph) = pickle.loads(zlib.decompress(data[:-32]))
+    assert len(data) < len(pickle.dumps((key, (facts, skipped, catalog, graph)), protocol=pickle.HIGHEST_PROTOCOL)) // 2
+    assert [f.to_json() for f in facts] == facts_of(cold)
+    assert graph.node_link() == cold.graph.node_link()
+    warm = build_index(shop, jobs=1, use_cache=True)
+    assert (warm.timings["graph"], facts_of(warm), warm.graph.node_link()) == (0.0, facts_of(cold), cold.graph.node_link())
+
+
+@pytest.mark.parametrize("protocol", range(pickle.HIGHEST_PROTOCOL + 1))
+def test_the_inflating_reader_gives_back_what_was_pickled(protocol):
+    import hashlib
+    import hmac
+    import io
+
+    from depmap.index.store import _Inflating, _SigningWriter
+
+    value = ("key", [f"line {n}\n" * (n % 7) for n in range(20_000)], bytes(range(256)) * 4_000, list(range(50_000)))
+    out = io.BytesIO()
+    writer = _SigningWriter(out, hmac.new(b"secret", digestmod=hashlib.sha256))
+    pickle.dump(value, writer, protocol=protocol)
+    writer.finish()
+    assert writer.mac.digest() == hmac.new(b"secret", out.getvalue(), hashlib.sha256).digest()
+    assert pickle.load(_Inflating(memoryview(out.getvalue()))) == value
