@@ -60,14 +60,34 @@ class Index:
         try:
             found = dict(focused_facts(self.store, self.catalog, tables))
         except StoreDamaged:  # a row that is not ours: link again (which stores the rows anew)
-            from depmap.index.linked_store import forget_index
-
-            self.store.close()
-            forget_index(self.root)
-            option = self.dialect if self.dialect_source == "option" else None
-            return build_index(self.root, dialect=option, use_cache=True)
+            return self.whole()
         facts = [fact for _, fact in sorted({**self.store.always, **found}.items())]
         return replace(self, facts=facts, graph=PartialGraph(facts, self.graph.tables()))
+
+    def for_impact(self, table: str) -> "Index":
+        """This index, or for a warm query's partial index, what `impact` on `table` reads
+        (`stored_index.impact_index`); the whole index when a stored row is damaged."""
+        if self.store is None:
+            return self
+        from depmap.index.linked_store import StoreDamaged
+        from depmap.index.stored_index import impact_index
+
+        try:
+            return impact_index(self, table)
+        except StoreDamaged:
+            return self.whole()
+
+    def whole(self) -> "Index":
+        """The whole index of a warm query's partial one, linked again: its store had a damaged
+        row, which forgetting the stored key makes the next build replace."""
+        if self.store is None:
+            return self
+        from depmap.index.linked_store import forget_index
+
+        self.store.close()
+        forget_index(self.root)
+        option = self.dialect if self.dialect_source == "option" else None
+        return build_index(self.root, dialect=option, use_cache=True)
 
     def facts_at(self, paths: Iterable[str]) -> list[Fact]:
         """Facts that may hold a line of these files (at least those; all of them when not stored)."""

@@ -27,7 +27,7 @@ from typing import Any, Iterable
 
 from depmap.index.cache_folder import CACHE_DIR, CACHE_FILE, inspect, open_existing
 from depmap.index.cached_result import fact_from_json
-from depmap.model import FLOW, Fact, Skipped
+from depmap.model import ACCESS, FLOW, Fact, Skipped
 
 _TABLES = (
     "CREATE TABLE IF NOT EXISTS linked_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
@@ -89,6 +89,10 @@ def write_index(db: sqlite3.Connection, key: str, facts: list[Fact], catalog_inp
         "skipped": [[item.path, item.reason] for item in scan_skipped],
     }
     db.execute("INSERT OR REPLACE INTO linked_meta VALUES ('summary', ?)", (json.dumps(summary, separators=(",", ":")),))
+    from depmap.impact.engine import frameworks_of
+    from depmap.index.stored_tables import write_tables
+
+    write_tables(db, catalog, frameworks_of(facts))
     db.execute("INSERT OR REPLACE INTO linked_meta VALUES ('key', ?)", (key,))
 
 
@@ -119,7 +123,17 @@ def _names_of(fact: Fact) -> set[str]:
     declared = fact.extra.get("declared_at")
     if isinstance(declared, dict) and isinstance(declared.get("path"), str):
         names.add(f"p:{declared['path']}")
+    if fact.kind == ACCESS:
+        names.update(_scope_names(fact.extra.get("scope") or fact.extra.get("candidates") or []))
     return names
+
+
+def _scope_names(scope: Any) -> set[str]:
+    """`s:TABLE` for each table an unqualified column of the statement may belong to (what
+    `ambiguous-column` asks of the other tables' reads); `s:*` when the scope is not a list of names."""
+    if isinstance(scope, (list, tuple)):
+        return {f"s:{name}" for name in scope if isinstance(name, str)}
+    return {"s:*"}
 
 
 class LinkedStore:
@@ -130,6 +144,8 @@ class LinkedStore:
         self.always: dict[int, Fact] = {}  # the facts every query reads (`stored_index.ALWAYS_LOADED`), by id
         self.decoded = 0  # facts decoded: what a warm query cost (the tests count it)
         self.ops_decoded = 0  # schema operations decoded (a table's history)
+        self.damaged = False  # a damaged row was met: what was answered from the store is in doubt
+        self.frameworks: frozenset[str] | None = None  # the frameworks in use, once a warm `impact` read them
 
     @classmethod
     def open(cls, root: Path, notes: list[str] | None = None) -> "LinkedStore | None":
@@ -222,6 +238,7 @@ class LinkedStore:
         try:
             return self.db.execute(query, tuple(values)).fetchall()
         except sqlite3.Error as error:
+            self.damaged = True
             raise StoreDamaged(str(error)) from None
 
     def _decoded(self, rows: list[tuple[int, Any]]) -> list[tuple[int, Fact]]:
@@ -230,6 +247,7 @@ class LinkedStore:
             try:
                 found.append((number, fact_from_json(json.loads(text))))
             except (ValueError, TypeError, RecursionError) as error:
+                self.damaged = True
                 raise StoreDamaged(f"a stored fact ({error})") from None
         self.decoded += len(found)
         return found
