@@ -5,10 +5,11 @@ names, the model registry, the table names, and the facts of the few files that 
 mention search): a few thousand rows of a million-line project, not its whole index. So the linked
 facts are stored one row each (JSON, decoded as strictly as the scan cache's rows: this is data
 anyone can edit), in their canonical order, and found by name: `t:TABLE` (the fact's table, or
-where a flow leads) and `p:PATH` (its file, or where it is declared). Next to them: the catalog's
-outline (each table's columns and whether it is a view), its schema operations by the names they
-mention (a table's history), the tables the graph knows, the skipped files, and the discovery
-snapshot (`depmap.index.freshness`).
+where a flow leads), `p:PATH` (its file, or where it is declared) and `s:TABLE` (a read whose
+unqualified columns may be TABLE's). Next to them: the catalog's outline (each table's columns and
+whether it is a view), its schema operations by the names they mention (a table's history), the
+tables the graph knows, the skipped files, the discovery snapshot (`depmap.index.freshness`), and
+the catalog's tables in full for `impact` (`depmap.index.stored_tables`).
 
 Everything is written in the scan cache's own transaction (`ScanCache.save`), keyed like the
 signed pickle by depmap's stamp, the scan context and every file's content digest: a run killed
