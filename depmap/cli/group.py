@@ -261,7 +261,7 @@ def model_target(index: Any, target: str) -> Any:
 
     parts = [part.strip() for part in target_parts(target, most=None)]
     try:
-        found = resolve_model_target(Registry.build(index.facts), parts)
+        found = resolve_model_target(index.registry() if hasattr(index, "registry") else Registry.build(index.facts), parts)
     except ModelTargetError as error:
         raise UserError(str(error)) from None
     if found is not None and verbosity() >= 0:

@@ -125,7 +125,7 @@ class ImpactContext:
     def registry(self) -> Registry:
         from depmap.orm.registry import Registry
 
-        return Registry.build(self.facts)
+        return self.lookup.registry() if self.lookup is not None else Registry.build(self.facts)
 
     def models(self) -> list[Model]:
         """Concrete ORM models mapped to the table (several for single-table inheritance)."""

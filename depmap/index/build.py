@@ -89,6 +89,17 @@ class Index:
         option = self.dialect if self.dialect_source == "option" else None
         return build_index(self.root, dialect=option, use_cache=True)
 
+    def registry(self) -> Any:
+        """The model registry of the facts. A warm query's index builds it once: each of its parts
+        holds every model, app config, table binding and class fact (`stored_index.ALWAYS_LOADED`)."""
+        from depmap.orm.registry import Registry
+
+        if self.store is None:
+            return Registry.build(self.facts)
+        if self.store.registry is None:
+            self.store.registry = Registry.build(self.facts)
+        return self.store.registry
+
     def facts_at(self, paths: Iterable[str]) -> list[Fact]:
         """Facts that may hold a line of these files (at least those; all of them when not stored)."""
         if self.store is None:

@@ -147,6 +147,7 @@ class LinkedStore:
         self.ops_decoded = 0  # schema operations decoded (a table's history)
         self.damaged = False  # a damaged row was met: what was answered from the store is in doubt
         self.frameworks: frozenset[str] | None = None  # the frameworks in use, once a warm `impact` read them
+        self.registry: Any = None  # the model registry, once built (`Index.registry`)
 
     @classmethod
     def open(cls, root: Path, notes: list[str] | None = None) -> "LinkedStore | None":
