@@ -64,7 +64,7 @@ def unattributed_mentions(ctx: ImpactContext) -> list[ColumnMention]:
     pattern, needle = word_pattern(name), name.lower().encode("utf-8")
     reader = Reader(ctx.root)
     named: list[tuple[Any, str, bool]] = []  # (file, text, unread) of the files that name the column
-    for file in files_to_search(ctx.root, ctx.config).files:
+    for file in (ctx.searched or files_to_search(ctx.root, ctx.config)).files:
         path = file.path
         suffix = os.path.splitext(path)[1].lower()
         if is_test_path(path) or is_migration_path(path) or suffix in _DOCUMENT_SUFFIXES or path.rsplit("/", 1)[-1] in _MANIFESTS:

@@ -37,6 +37,7 @@ class ImpactContext:
     root: Path | None = None  # the scanned folder, for rules that read a migration's own text
     files_scanned: int | None = None  # how many files the scan read: the evidence of "no remaining use"
     lookup: Any = None  # a warm `impact`'s index (`stored_index.impact_index`): `facts_at` reads its rows
+    searched: Any = None  # the files a mention search reads (a Discovery), when the run listed them already
 
     def facts_at(self, paths: Iterable[str]) -> list[Fact]:
         """Every fact located in these files, in canonical order: what a rule asks of one file

@@ -151,4 +151,5 @@ def impact_context(index: Any, spec: ColumnSpec, dialect: Dialect, changed_paths
         root=index.root,
         files_scanned=getattr(index, "files_scanned", None),
         lookup=index if store is not None else None,
+        searched=getattr(index, "searched", None),
     )
