@@ -236,6 +236,17 @@ class LinkedStore:
         self.ops_decoded += len(ops)
         return ops
 
+    def all_ops(self) -> list[Fact]:
+        """Every schema operation, in migration order (`Catalog.ops`)."""
+        ops = [fact for _, fact in self._decoded(self._rows("SELECT position, fact FROM linked_ops ORDER BY position", ()))]
+        self.decoded -= len(ops)
+        self.ops_decoded += len(ops)
+        return ops
+
+    def rows(self, query: str, values: Iterable[Any]) -> list[tuple]:
+        """The rows of a query on a table another module keeps in this file; StoreDamaged when it fails."""
+        return self._rows(query, values)
+
     def _rows(self, query: str, values: Iterable[Any]) -> list[tuple]:
         try:
             return self.db.execute(query, tuple(values)).fetchall()

@@ -68,7 +68,7 @@ class StoredTables(Mapping):
         if name not in self._names:
             raise KeyError(name)
         if name not in self._read:
-            row = self.store._rows("SELECT data FROM linked_tables WHERE name = ?", (name,))
+            row = self.store.rows("SELECT data FROM linked_tables WHERE name = ?", (name,))
             try:
                 self._read[name] = table_from_json(row[0][0] if row else None, name)
             except StoreDamaged:
@@ -102,7 +102,7 @@ class FocusedCatalog(Catalog):
     @property  # type: ignore[override]
     def ops(self) -> list:
         if self._ops is None:
-            self._ops = [fact for _, fact in self.store._decoded(self.store._rows("SELECT position, fact FROM linked_ops ORDER BY position", ()))]
+            self._ops = self.store.all_ops()
         return self._ops
 
     def history(self, table: str, column: str | None = None) -> History:

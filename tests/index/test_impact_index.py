@@ -81,6 +81,19 @@ def test_warm_impact_answers_what_the_whole_index_answers(tmp_path, judged, samp
     assert whole[1].strip()
 
 
+@pytest.mark.parametrize("output_format", ["json", "text"])
+def test_a_sqlite_type_change_rebuilds_the_table_and_recreates_its_views_as_the_whole_index_does(tmp_path, judged, output_format):
+    """SQLite changes a type by rebuilding the table: the plan lists every view and reads each
+    one's last CREATE VIEW from the schema operations, which the focused catalog reads when asked."""
+    root = warm(copy(SHOP, tmp_path / "shop"), "--dialect", "sqlite")
+    args = ["orders.status", "--set-type", "varchar(20)", "--dialect", "sqlite"]
+    whole = judged(root, args, output_format, whole=True)
+    focused = judged(root, args, output_format, whole=False)
+    assert judged.seen == ["FocusedCatalog"]
+    assert focused == whole
+    assert "CREATE VIEW order_totals" in whole[1]
+
+
 def _case_arguments(case: dict) -> list[str] | None:
     """The `impact` command line of a rule case that judges one proposed change (not a migration)."""
     if {"changed", "check", "check_change", "operations", "spec"} & set(case) or "target" not in case:
