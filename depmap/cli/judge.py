@@ -119,9 +119,14 @@ def _publish(kind: str, reports: list, index: Any, run: Any, output_format: str 
 
     mentions = None
     if kind == "impact":
+        from depmap.index.linked_store import StoreDamaged
         from depmap.mentions import find_mentions
 
-        mentions = find_mentions(index, [reports[0].spec.table])
+        try:
+            mentions = find_mentions(index, [reports[0].spec.table])
+        except StoreDamaged:  # a damaged row only the mention search reads: the whole index answers it
+            index = index.whole()
+            mentions = find_mentions(index, [reports[0].spec.table])
     bundle = ReportSet(kind, reports, run, index.graph, index.root, mentions)
     if not outputs:
         chosen = output_format or "text"

@@ -285,7 +285,9 @@ def _linked_facts(
     files scanned, cache warnings)."""
     from depmap.index import store as index_store
     from depmap.index.cache import CACHE_DIR, ScanCache, scanner_stamp
+    from depmap.impact.engine import frameworks_of
     from depmap.index.linked_store import write_index, write_snapshot
+    from depmap.index.stored_tables import write_tables
 
     started = time.perf_counter()
     cache = ScanCache.open(root, ctx) if use_cache else None
@@ -340,6 +342,7 @@ def _linked_facts(
                 snapshot(db)
             if key is not None and key != stored_key:
                 write_index(db, key, facts, catalog_input, catalog, graph, scan_skipped)
+                write_tables(db, catalog, frameworks_of(facts))  # what `impact` reads, in the same transaction as the key
 
         saved = cache.save(paths, also=also if snapshot is not None or (key is not None and key != stored_key) else None)
         if saved and key is not None:

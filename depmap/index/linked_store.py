@@ -90,10 +90,6 @@ def write_index(db: sqlite3.Connection, key: str, facts: list[Fact], catalog_inp
         "skipped": [[item.path, item.reason] for item in scan_skipped],
     }
     db.execute("INSERT OR REPLACE INTO linked_meta VALUES ('summary', ?)", (json.dumps(summary, separators=(",", ":")),))
-    from depmap.impact.engine import frameworks_of
-    from depmap.index.stored_tables import write_tables
-
-    write_tables(db, catalog, frameworks_of(facts))
     db.execute("INSERT OR REPLACE INTO linked_meta VALUES ('key', ?)", (key,))
 
 
