@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import tomllib
 from pathlib import Path
@@ -152,8 +153,6 @@ def test_a_warm_impact_decodes_a_part_of_the_index(tmp_path):
 def test_every_stored_table_reads_back_as_it_was_linked(sample):
     catalog = build_index(SAMPLES / sample, jobs=1).catalog
     for name, table in catalog.tables.items():
-        import json
-
         row = json.dumps(_table_json(table))
         read = table_from_json(row, name)
         assert _table_json(read) == json.loads(row)
