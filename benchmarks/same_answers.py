@@ -6,7 +6,8 @@
 Each project is copied twice (one copy per installation, so that neither reads the other's
 `.depmap/`). On each copy, `scan` runs cold and then warm, and then, warm, `tables`, `check`, and
 for the first N tables of the catalog (and the tables only code uses) `who-reads`, `who-writes`,
-`downstream`, `history` and `impact` (a new column). Every answer must be byte-identical once the
+`downstream`, `history` and `impact` (a new column, a NOT NULL one with a default, and a drop, a
+rename and a type change of the table's first column; the new column in text too). Every answer must be byte-identical once the
 copy's path and `scan`'s `seconds` are taken out. Prints each difference; exits 1 if there is one.
 """
 
@@ -20,8 +21,8 @@ import sys
 from pathlib import Path
 
 
-def run(depmap: str, root: Path, *args: str) -> str:
-    done = subprocess.run([depmap, *args, "--path", str(root), "--format", "json", "-q"], capture_output=True, text=True)
+def run(depmap: str, root: Path, *args: str, output_format: str = "json") -> str:
+    done = subprocess.run([depmap, *args, "--path", str(root), "--format", output_format, "-q"], capture_output=True, text=True)
     text = done.stdout.replace(str(root), "<ROOT>")
     return f"exit {done.returncode}\n{text}\n{done.stderr.replace(str(root), '<ROOT>')}"
 
@@ -42,11 +43,21 @@ def answers(depmap: str, root: Path, count: int) -> dict[str, str]:
     found["tables"] = run(depmap, root, "tables")
     found["check"] = run(depmap, root, "check")
     body = found["tables"].split("\n", 1)[1].partition("\n}\n")[0] + "\n}"
-    names = [table["name"] for table in json.loads(body)["tables"]] if body.startswith("{") else []
+    tables = json.loads(body)["tables"] if body.startswith("{") else []
+    names = [table["name"] for table in tables]
+    first_column = {table["name"]: table["columns"][0]["name"] for table in tables if table["columns"]}
     for name in names[:count] + ([names[-1]] if names else []):
         for command in ("who-reads", "who-writes", "downstream", "history"):
             found[f"{command} {name}"] = run(depmap, root, command, name)
         found[f"impact {name}"] = run(depmap, root, "impact", f"{name}.same_answers_note", "--type", "text")
+        found[f"impact text {name}"] = run(depmap, root, "impact", f"{name}.same_answers_note", "--type", "text", output_format="text")
+        found[f"impact not-null {name}"] = run(depmap, root, "impact", f"{name}.same_answers_note", "--type", "integer", "--not-null",
+                                               "--default", "0")
+        if name in first_column:
+            column = f"{name}.{first_column[name]}"
+            found[f"impact --drop {column}"] = run(depmap, root, "impact", column, "--drop")
+            found[f"impact --rename {column}"] = run(depmap, root, "impact", column, "--rename", "same_answers_renamed")
+            found[f"impact --set-type {column}"] = run(depmap, root, "impact", column, "--set-type", "bigint")
         found[f"who-reads --mentions {name}"] = run(depmap, root, "who-reads", name, "--mentions")
     return found
 

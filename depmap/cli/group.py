@@ -265,7 +265,7 @@ def model_target(index: Any, target: str) -> Any:
     if split_model_target(parts, class_names) is None:
         return None  # no part is a model's class name: a table (the registry is built only for a model)
     try:
-        found = resolve_model_target(Registry.build(index.facts), parts)
+        found = resolve_model_target(index.registry() if hasattr(index, "registry") else Registry.build(index.facts), parts)
     except ModelTargetError as error:
         raise UserError(str(error)) from None
     if found is not None and verbosity() >= 0:

@@ -119,9 +119,14 @@ def _publish(kind: str, reports: list, index: Any, run: Any, output_format: str 
 
     mentions = None
     if kind == "impact":
+        from depmap.index.linked_store import StoreDamaged
         from depmap.mentions import find_mentions
 
-        mentions = find_mentions(index, [reports[0].spec.table])
+        try:
+            mentions = find_mentions(index, [reports[0].spec.table])
+        except StoreDamaged:  # a damaged row only the mention search reads: the whole index answers it
+            index = index.whole()
+            mentions = find_mentions(index, [reports[0].spec.table])
     bundle = ReportSet(kind, reports, run, index.graph, index.root, mentions)
     if not outputs:
         chosen = output_format or "text"
@@ -196,25 +201,43 @@ def _existing_spec(index: Any, table: str, column: str, change: str, new_name: s
 
 def _impact_reports(obj: dict, target: str, column_type: str | None, not_null: bool, default: str | None, path: str,
                     dialect: str | None, server_version: str | None, change: str = "add", new_name: str | None = None,
-                    set_type: str | None = None, judge_as: str | None = None) -> tuple[Any, list]:
+                    set_type: str | None = None, judge_as: str | None = None, focused: bool = False) -> tuple[Any, list]:
     """The impact report of one column change. `judge_as` names the engine the findings speak of
     when it is not the project's own (verify on SQLite of a PostgreSQL project): the code is still
-    read in the project's dialect."""
-    from depmap.impact.engine import impact_context, run_impact
-    from depmap.impact.spec import ADD, ColumnSpec, SpecError, parse_default, parse_target, parse_type
+    read in the project's dialect. `focused`: an unchanged project answers from the stored rows
+    of the table (`Index.for_impact`); a damaged row met on the way means the whole index again."""
+    from depmap.impact.spec import SpecError, parse_target
+    from depmap.index.linked_store import StoreDamaged
 
     try:
         parse_target(target)  # a malformed target is reported before the scan
     except SpecError as error:
         raise UserError(str(error)) from None
-    index = load_index(path, dialect, obj["debug"])
+    index = load_index(path, dialect, obj["debug"], partial=focused)
     chosen = _dialect(index, dialect, server_version, judge_as)
     table, column = _one_table(index, target)
+    index = index.for_impact(table) if focused else index
+    try:
+        judged = _judged(obj, index, table, column, column_type, not_null, default, chosen, change, new_name, set_type)
+    except StoreDamaged:
+        judged = []
+    if getattr(index.store, "damaged", False):  # a rule (or the spec) met a damaged row: judge again on the whole index
+        index = index.whole()
+        judged = _judged(obj, index, table, column, column_type, not_null, default, chosen, change, new_name, set_type)
+    return index, judged
+
+
+def _judged(obj: dict, index: Any, table: str, column: str, column_type: str | None, not_null: bool, default: str | None,
+            chosen: Any, change: str, new_name: str | None, set_type: str | None) -> list:
+    """The report of one change of `table`.`column`, suppressions applied."""
+    from depmap.impact.engine import impact_context, run_impact
+    from depmap.impact.spec import ADD, ColumnSpec, SpecError, parse_default, parse_type
+
     if change != ADD:
         spec = _existing_spec(index, table, column, change, new_name, set_type, chosen)
         report = run_impact(impact_context(index, spec, chosen), debug=obj["debug"])
         _suppress([report], index)
-        return index, [report]
+        return [report]
     try:
         spec = ColumnSpec(table, column, parse_type(column_type, chosen.name), not not_null, parse_default(default, chosen.name))
     except SpecError as error:
@@ -225,7 +248,7 @@ def _impact_reports(obj: dict, target: str, column_type: str | None, not_null: b
         where = existing[0].location
         raise UserError(f"{table}.{column} already exists (defined at {where.path}:{where.line}); pick another name")
     _suppress([report], index)
-    return index, [report]
+    return [report]
 
 
 def _suppress(reports: list, index: Any) -> None:
@@ -306,7 +329,7 @@ def impact(obj: dict, target: str, column_type: str | None, not_null: bool, defa
     """What adding TABLE.COLUMN breaks (or dropping, renaming or retyping it), and how to roll it out."""
     change = _change(column_type, not_null, default, drop, new_name, set_type, "impact")
     index, reports = _impact_reports(obj, target, column_type, not_null, default, path, dialect, server_version, change,
-                                     new_name, set_type)
+                                     new_name, set_type, focused=True)
     _publish("impact", reports, index, _run_info(index, link_base), output_format, outputs)
     _exit_for(reports[0].judged, fail_on)
 
@@ -321,7 +344,7 @@ def report(obj: dict, target: str, column_type: str | None, not_null: bool, defa
     """`impact` as a self-contained HTML page to attach to a pull request (-o impact.html)."""
     change = _change(column_type, not_null, default, drop, new_name, set_type, "report")
     index, reports = _impact_reports(obj, target, column_type, not_null, default, path, dialect, server_version, change,
-                                     new_name, set_type)
+                                     new_name, set_type, focused=True)
     _publish("impact", reports, index, _run_info(index, link_base), output_format or "html", outputs)
     _exit_for(reports[0].judged, fail_on)
 

@@ -16,6 +16,7 @@ import bisect
 import os
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from depmap.discover import is_migration_path, is_test_path
 from depmap.impact.context import ImpactContext
@@ -61,10 +62,9 @@ def unattributed_mentions(ctx: ImpactContext) -> list[ColumnMention]:
         return []
     name = ctx.spec.column
     pattern, needle = word_pattern(name), name.lower().encode("utf-8")
-    claimed = _claimed_lines(ctx)
     reader = Reader(ctx.root)
-    found: list[ColumnMention] = []
-    for file in files_to_search(ctx.root, ctx.config).files:
+    named: list[tuple[Any, str, bool]] = []  # (file, text, unread) of the files that name the column
+    for file in (ctx.searched or files_to_search(ctx.root, ctx.config)).files:
         path = file.path
         suffix = os.path.splitext(path)[1].lower()
         if is_test_path(path) or is_migration_path(path) or suffix in _DOCUMENT_SUFFIXES or path.rsplit("/", 1)[-1] in _MANIFESTS:
@@ -75,7 +75,12 @@ def unattributed_mentions(ctx: ImpactContext) -> list[ColumnMention]:
         text = decode(file, data)
         if isinstance(text, Skipped):
             continue
-        unread = unread_kind(file) is not None
+        named.append((file, text, unread_kind(file) is not None))
+    claimed = _claimed_lines(ctx, [file.path for file, _, _ in named])
+    found: list[ColumnMention] = []
+    for file, text, unread in named:
+        path = file.path
+        suffix = os.path.splitext(path)[1].lower()
         regions = regions_for(file.kind, text) if not unread else None
         starts = _line_starts(text)
         for match in pattern.finditer(text):
@@ -95,16 +100,17 @@ def unattributed_mentions(ctx: ImpactContext) -> list[ColumnMention]:
     return sorted(found)
 
 
-def _claimed_lines(ctx: ImpactContext) -> set[tuple[str, int]]:
+def _claimed_lines(ctx: ImpactContext, paths: list[str]) -> set[tuple[str, int]]:
     """Lines a fact already explains: a fact that names the column (case aside: `"QUERY_ID"` is
     `query_id` where names fold to upper case), and the ORM fields of that name. A fact of another
     table with a column of that name explains a line only outside the statements that use this
     table: inside one (`"QUERY_ID" as query_id` in the model that reads it), the word may be this
-    table's column that the statement's analysis did not attribute."""
+    table's column that the statement's analysis did not attribute. Only lines of `paths` (the files
+    that name the column) are asked about, so only their facts are read."""
     name, table = ctx.spec.column.lower(), ctx.spec.table
     ours = {(f.location.path, line) for f in ctx.table_facts() for line in _lines_of(f.location)}
     claimed: set[tuple[str, int]] = set()
-    for fact in ctx.facts:
+    for fact in ctx.facts_at(paths):
         fields = fact.extra.get("fields") if isinstance(fact.extra.get("fields"), list) else []
         if not any(str(c).lower() == name for c in [*fact.columns, *fields]):
             continue

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Iterable
 
 from depmap.catalog import Catalog, Table
 from depmap.config import Config
@@ -30,12 +30,21 @@ class ImpactContext:
     dialect: Dialect
     catalog: Catalog  # the schema before the change
     graph: DependencyGraph
-    facts: list[Fact]  # every linked fact of the project, sorted
+    facts: list[Fact]  # the linked facts, sorted: every one of the project, or (`lookup`) every one a rule's filter can pass
     config: Config = field(default_factory=Config)
     frameworks: frozenset[str] = frozenset()  # "django", "alembic", "sqlalchemy" when the project uses them
     changed_paths: frozenset[str] = frozenset()  # files of the change under review (`check`), left out of "before"
     root: Path | None = None  # the scanned folder, for rules that read a migration's own text
     files_scanned: int | None = None  # how many files the scan read: the evidence of "no remaining use"
+    lookup: Any = None  # a warm `impact`'s index (`stored_index.impact_index`): `facts_at` reads its rows
+    searched: Any = None  # the files a mention search reads (a Discovery), when the run listed them already
+
+    def facts_at(self, paths: Iterable[str]) -> list[Fact]:
+        """Every fact located in these files, in canonical order: what a rule asks of one file
+        (a statement's other facts), asked of the stored index when `facts` holds only part."""
+        wanted = set(paths)
+        source = self.facts if self.lookup is None else self.lookup.facts_at(wanted)
+        return [f for f in source if f.location.path in wanted]
 
     @property
     def table(self) -> Table | None:
@@ -117,7 +126,7 @@ class ImpactContext:
     def registry(self) -> Registry:
         from depmap.orm.registry import Registry
 
-        return Registry.build(self.facts)
+        return self.lookup.registry() if self.lookup is not None else Registry.build(self.facts)
 
     def models(self) -> list[Model]:
         """Concrete ORM models mapped to the table (several for single-table inheritance)."""

@@ -137,6 +137,8 @@ def impact_context(index: Any, spec: ColumnSpec, dialect: Dialect, changed_paths
     """The context rules see for `spec` on an indexed project (`index` from project.build_index)."""
     changed = frozenset(changed_paths)
     catalog = before_change(index.facts, changed) if changed else index.catalog
+    store = getattr(index, "store", None)  # a warm `impact`: the frameworks were stored with the index
+    frameworks = getattr(store, "frameworks", None)
     return ImpactContext(
         spec=spec,
         dialect=dialect,
@@ -144,8 +146,10 @@ def impact_context(index: Any, spec: ColumnSpec, dialect: Dialect, changed_paths
         graph=index.graph,
         facts=index.facts,
         config=index.config,
-        frameworks=frameworks_of(index.facts),
+        frameworks=frameworks if frameworks is not None else frameworks_of(index.facts),
         changed_paths=changed,
         root=index.root,
         files_scanned=getattr(index, "files_scanned", None),
+        lookup=index if store is not None else None,
+        searched=getattr(index, "searched", None),
     )

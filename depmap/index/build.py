@@ -60,14 +60,45 @@ class Index:
         try:
             found = dict(focused_facts(self.store, self.catalog, tables))
         except StoreDamaged:  # a row that is not ours: link again (which stores the rows anew)
-            from depmap.index.linked_store import forget_index
-
-            self.store.close()
-            forget_index(self.root)
-            option = self.dialect if self.dialect_source == "option" else None
-            return build_index(self.root, dialect=option, use_cache=True)
+            return self.whole()
         facts = [fact for _, fact in sorted({**self.store.always, **found}.items())]
         return replace(self, facts=facts, graph=PartialGraph(facts, self.graph.tables()))
+
+    def for_impact(self, table: str) -> "Index":
+        """This index, or for a warm query's partial index, what `impact` on `table` reads
+        (`stored_index.impact_index`); the whole index when a stored row is damaged."""
+        if self.store is None:
+            return self
+        from depmap.index.linked_store import StoreDamaged
+        from depmap.index.stored_index import impact_index
+
+        try:
+            return impact_index(self, table)
+        except StoreDamaged:
+            return self.whole()
+
+    def whole(self) -> "Index":
+        """The whole index of a warm query's partial one, linked again: its store had a damaged
+        row, which forgetting the stored key makes the next build replace."""
+        if self.store is None:
+            return self
+        from depmap.index.linked_store import forget_index
+
+        self.store.close()
+        forget_index(self.root)
+        option = self.dialect if self.dialect_source == "option" else None
+        return build_index(self.root, dialect=option, use_cache=True)
+
+    def registry(self) -> Any:
+        """The model registry of the facts. A warm query's index builds it once: each of its parts
+        holds every model, app config, table binding and class fact (`stored_index.ALWAYS_LOADED`)."""
+        from depmap.orm.registry import Registry
+
+        if self.store is None:
+            return Registry.build(self.facts)
+        if self.store.registry is None:
+            self.store.registry = Registry.build(self.facts)
+        return self.store.registry
 
     def facts_at(self, paths: Iterable[str]) -> list[Fact]:
         """Facts that may hold a line of these files (at least those; all of them when not stored)."""
@@ -274,7 +305,9 @@ def _linked_facts(
     files scanned, cache warnings)."""
     from depmap.index import store as index_store
     from depmap.index.cache import CACHE_DIR, ScanCache, scanner_stamp
+    from depmap.impact.engine import frameworks_of
     from depmap.index.linked_store import write_index, write_snapshot
+    from depmap.index.stored_tables import write_tables
 
     started = time.perf_counter()
     cache = ScanCache.open(root, ctx) if use_cache else None
@@ -334,6 +367,7 @@ def _linked_facts(
                 snapshot(db)
             if key is not None and key != stored_key:
                 write_index(db, key, facts, catalog_input, catalog, graph, scan_skipped)
+                write_tables(db, catalog, frameworks_of(facts))  # what `impact` reads, in the same transaction as the key
 
         saved = cache.save(paths, also=also if snapshot is not None or (key is not None and key != stored_key) else None)
         if saved and key is not None:

@@ -5,10 +5,11 @@ names, the model registry, the table names, and the facts of the few files that 
 mention search): a few thousand rows of a million-line project, not its whole index. So the linked
 facts are stored one row each (JSON, decoded as strictly as the scan cache's rows: this is data
 anyone can edit), in their canonical order, and found by name: `t:TABLE` (the fact's table, or
-where a flow leads) and `p:PATH` (its file, or where it is declared). Next to them: the catalog's
-outline (each table's columns and whether it is a view), its schema operations by the names they
-mention (a table's history), the tables the graph knows, the skipped files, and the discovery
-snapshot (`depmap.index.freshness`).
+where a flow leads), `p:PATH` (its file, or where it is declared) and `s:TABLE` (a read whose
+unqualified columns may be TABLE's). Next to them: the catalog's outline (each table's columns and
+whether it is a view), its schema operations by the names they mention (a table's history), the
+tables the graph knows, the skipped files, the discovery snapshot (`depmap.index.freshness`), and
+the catalog's tables in full for `impact` (`depmap.index.stored_tables`).
 
 Everything is written in the scan cache's own transaction (`ScanCache.save`), keyed like the
 signed pickle by depmap's stamp, the scan context and every file's content digest: a run killed
@@ -27,7 +28,7 @@ from typing import Any, Iterable
 
 from depmap.index.cache_folder import CACHE_DIR, CACHE_FILE, inspect, open_existing
 from depmap.index.cached_result import fact_from_json
-from depmap.model import FLOW, Fact, Skipped
+from depmap.model import ACCESS, FLOW, Fact, Skipped
 
 _TABLES = (
     "CREATE TABLE IF NOT EXISTS linked_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
@@ -121,7 +122,17 @@ def _names_of(fact: Fact) -> set[str]:
     declared = fact.extra.get("declared_at")
     if isinstance(declared, dict) and isinstance(declared.get("path"), str):
         names.add(f"p:{declared['path']}")
+    if fact.kind == ACCESS:
+        names.update(_scope_names(fact.extra.get("scope") or fact.extra.get("candidates") or []))
     return names
+
+
+def _scope_names(scope: Any) -> set[str]:
+    """`s:TABLE` for each table an unqualified column of the statement may belong to (what
+    `ambiguous-column` asks of the other tables' reads); `s:*` when the scope is not a list of names."""
+    if isinstance(scope, (list, tuple)):
+        return {f"s:{name}" for name in scope if isinstance(name, str)}
+    return {"s:*"}
 
 
 class LinkedStore:
@@ -132,6 +143,9 @@ class LinkedStore:
         self.always: dict[int, Fact] = {}  # the facts every query reads (`stored_index.ALWAYS_LOADED`), by id
         self.decoded = 0  # facts decoded: what a warm query cost (the tests count it)
         self.ops_decoded = 0  # schema operations decoded (a table's history)
+        self.damaged = False  # a damaged row was met: what was answered from the store is in doubt
+        self.frameworks: frozenset[str] | None = None  # the frameworks in use, once a warm `impact` read them
+        self.registry: Any = None  # the model registry, once built (`Index.registry`)
 
     @classmethod
     def open(cls, root: Path, notes: list[str] | None = None) -> "LinkedStore | None":
@@ -220,10 +234,22 @@ class LinkedStore:
         self.ops_decoded += len(ops)
         return ops
 
+    def all_ops(self) -> list[Fact]:
+        """Every schema operation, in migration order (`Catalog.ops`)."""
+        ops = [fact for _, fact in self._decoded(self._rows("SELECT position, fact FROM linked_ops ORDER BY position", ()))]
+        self.decoded -= len(ops)
+        self.ops_decoded += len(ops)
+        return ops
+
+    def rows(self, query: str, values: Iterable[Any]) -> list[tuple]:
+        """The rows of a query on a table another module keeps in this file; StoreDamaged when it fails."""
+        return self._rows(query, values)
+
     def _rows(self, query: str, values: Iterable[Any]) -> list[tuple]:
         try:
             return self.db.execute(query, tuple(values)).fetchall()
         except sqlite3.Error as error:
+            self.damaged = True
             raise StoreDamaged(str(error)) from None
 
     def _decoded(self, rows: list[tuple[int, Any]]) -> list[tuple[int, Fact]]:
@@ -232,6 +258,7 @@ class LinkedStore:
             try:
                 found.append((number, fact_from_json(json.loads(text))))
             except (ValueError, TypeError, RecursionError) as error:
+                self.damaged = True
                 raise StoreDamaged(f"a stored fact ({error})") from None
         self.decoded += len(found)
         return found

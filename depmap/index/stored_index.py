@@ -16,7 +16,7 @@ from typing import Any, Iterable
 from depmap.graph import DependencyGraph
 from depmap.index.linked_store import LinkedStore, StoreDamaged
 from depmap.model import FLOW, PARSE_ERROR, Fact, Skipped
-from depmap.orm.symbols import APP_CONFIG, MODEL, PY_CLASS, TABLE_BINDING
+from depmap.orm.symbols import APP_CONFIG, MIGRATION, MODEL, PY_CLASS, TABLE_BINDING
 from depmap.schema_history import History, history_of
 
 # What resolving a target and the mention search read from every file: the model registry's facts
@@ -104,3 +104,34 @@ def focused_facts(store: LinkedStore, catalog: StoredCatalog, tables: Iterable[s
         names |= reached
         frontier = reached
     return sorted(found.items())
+
+
+# What `impact` reads of the project beyond the table's own facts: the Django migrations by app
+# (the rollout plan names the latest one of the model's app).
+IMPACT_KINDS = frozenset({MIGRATION})
+
+
+def impact_index(index: Any, table: str) -> Any:
+    """`index` (a partial index) as a warm `impact` on `table` reads it.
+
+    The rules filter `facts` fact by fact, so `facts` holds every fact some rule's filter can
+    pass: the facts `focused` loads for the table (its own, its views', its former names', the
+    tables downstream), the other tables' reads whose unqualified columns may be the table's
+    (`s:TABLE`, ambiguous-column), the Django migrations, and the model registry's facts. What
+    the rules ask of one file (a statement's other facts, the DDL files among the writers, the
+    facts of a file that names the column) they ask of `ImpactContext.facts_at`, which reads that
+    file's rows. The graph is built from the focused facts alone, as `focused` builds it; the
+    catalog reads the tables asked for (`stored_tables.FocusedCatalog`)."""
+    from depmap.index.stored_tables import FocusedCatalog, impact_summary
+
+    store = index.store
+    owners, frameworks = impact_summary(store)
+    focused = dict(focused_facts(store, index.catalog, [table]))
+    graph_facts = [fact for _, fact in sorted({**store.always, **focused}.items())]
+    known = {*store.always, *focused}
+    more = dict(store.facts_named([f"s:{table}", "s:*"], known=known))
+    more.update((number, fact) for number, fact in store.facts_of_kinds(IMPACT_KINDS) if number not in known)
+    facts = [fact for _, fact in sorted({**store.always, **focused, **more}.items())]
+    store.frameworks = frameworks
+    return replace(index, facts=facts, graph=PartialGraph(graph_facts, index.graph.tables()),
+                   catalog=FocusedCatalog(store, index.catalog, owners))

@@ -47,7 +47,7 @@ def _statement_confidence(ctx: ImpactContext, fact: Fact) -> str:
     settles it; neither says whether the SQL reaches a database)."""
     same = [
         f
-        for f in ctx.facts
+        for f in ctx.facts_at([fact.location.path])
         if f.location.statement == fact.location.statement and f.snippet == fact.snippet and f.kind == ACCESS
         and not {"candidates", "attributed_by"} & set(f.extra)
     ]

@@ -40,7 +40,7 @@ from depmap.model import ACCESS, FLOW, READ, WRITE, Fact
 
 
 def _same_statement(ctx: ImpactContext, fact: Fact) -> list[Fact]:
-    return [f for f in ctx.facts if f.location.statement == fact.location.statement and f.snippet == fact.snippet]
+    return [f for f in ctx.facts_at([fact.location.path]) if f.location.statement == fact.location.statement and f.snippet == fact.snippet]
 
 
 def _star_flows(ctx: ImpactContext, fact: Fact) -> list[Fact]:

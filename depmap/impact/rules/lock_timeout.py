@@ -59,7 +59,7 @@ def _migration_text(ctx: ImpactContext, path: str) -> str | None:
 def _sets_timeout(ctx: ImpactContext, path: str, pattern: re.Pattern[str]) -> bool | None:
     """True or False when depmap could read what the migration does; None when it could not."""
     if any(pattern.search(f.snippet) or pattern.search(str(f.extra.get("setting", "")))
-           for f in ctx.facts if f.location.path == path):
+           for f in ctx.facts_at([path])):
         return True
     text = _migration_text(ctx, path)
     return None if text is None else pattern.search(text) is not None

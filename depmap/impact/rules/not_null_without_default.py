@@ -119,12 +119,12 @@ def _sets_column(fact: Fact, column: str) -> bool:
 def _writers(ctx: ImpactContext) -> tuple[list[Finding], list[Fact]]:
     """Findings for writers that omit the column, and the ORM creates only the new model fills."""
     spec = ctx.spec
-    ddl_paths = {f.location.path for f in ctx.facts
-                 if f.kind in (TABLE_DEF, COLUMN_DEF) and f.detail != "model_definition"}
     sites: dict[tuple[str, int], list[Fact]] = {}
     for fact in ctx.writers():
         if fact.access == WRITE and fact.detail in _WRITES:
             sites.setdefault((fact.location.path, fact.location.line), []).append(fact)
+    ddl_paths = {f.location.path for f in ctx.facts_at(path for path, _ in sites)
+                 if f.kind in (TABLE_DEF, COLUMN_DEF) and f.detail != "model_definition"}
     findings: list[Finding] = []
     stale: list[Fact] = []
     for group in sites.values():
