@@ -119,14 +119,7 @@ def _publish(kind: str, reports: list, index: Any, run: Any, output_format: str 
 
     mentions = None
     if kind == "impact":
-        from depmap.index.linked_store import StoreDamaged
-        from depmap.mentions import find_mentions
-
-        try:
-            mentions = find_mentions(index, [reports[0].spec.table])
-        except StoreDamaged:  # a damaged row only the mention search reads: the whole index answers it
-            index = index.whole()
-            mentions = find_mentions(index, [reports[0].spec.table])
+        index, mentions = index.mentions_of([reports[0].spec.table])
     bundle = ReportSet(kind, reports, run, index.graph, index.root, mentions)
     if not outputs:
         chosen = output_format or "text"

@@ -152,7 +152,6 @@ def _usage_command(name: str, verb: str, noun: str) -> Callable:
         obj: dict, target: str, path: str, dialect: str | None, output_format: str, min_confidence: str, list_mentions: bool, direct: bool,
         show_tests: bool, limit: int | None,
     ) -> None:
-        from depmap.mentions import find_mentions
         from depmap.model import CONFIDENCE_ORDER, in_own_statement
         from depmap.render.json import dumps, usages_document
         from depmap.render.mentions import mentions_json, print_mentions
@@ -175,7 +174,7 @@ def _usage_command(name: str, verb: str, noun: str) -> Callable:
         facts = [f for f in facts if CONFIDENCE_ORDER[f.confidence] <= CONFIDENCE_ORDER[min_confidence]]
         skipped = index.skipped_with_unparsed()
         label = _label(tables_found, column)
-        mentions = find_mentions(index, tables_found)  # of the table, whichever column is asked
+        _, mentions = index.mentions_of(tables_found)  # of the table, whichever column is asked
         if output_format == "json":
             click.echo(dumps({**usages_document(_query(tables_found, column), facts, skipped), **mentions_json(mentions)}), nl=False)
         else:

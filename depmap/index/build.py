@@ -77,6 +77,18 @@ class Index:
         except StoreDamaged:
             return self.whole()
 
+    def mentions_of(self, tables: list[str]) -> tuple["Index", Any]:
+        """The mention search of `tables` and the index that answered it: the whole index when a
+        stored row only the search reads (a file's spans or facts) is damaged."""
+        from depmap.index.linked_store import StoreDamaged
+        from depmap.mentions import find_mentions
+
+        try:
+            return self, find_mentions(self, tables)
+        except StoreDamaged:
+            whole = self.whole()
+            return whole, find_mentions(whole, tables)
+
     def whole(self) -> "Index":
         """The whole index of a warm query's partial one, linked again: its store had a damaged
         row, which forgetting the stored key makes the next build replace."""

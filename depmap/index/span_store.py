@@ -21,7 +21,7 @@ from depmap.model import Fact
 
 _TABLES = (
     "CREATE TABLE IF NOT EXISTS linked_spans (path TEXT PRIMARY KEY, spans TEXT NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS linked_spans_key (key TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS linked_spans_stamp (key TEXT NOT NULL, paths INTEGER NOT NULL)",
 )
 _CHUNK = 500  # paths per query: under SQLite's limit of bound parameters
 
@@ -31,14 +31,14 @@ def write_spans(db: sqlite3.Connection, key: str, facts: Iterable[Fact]) -> None
     for statement in _TABLES:
         db.execute(statement)
     db.execute("DELETE FROM linked_spans")
-    db.execute("DELETE FROM linked_spans_key")
+    db.execute("DELETE FROM linked_spans_stamp")
     by_path: dict[str, list[tuple]] = {}
     for fact in facts:
         for span in spans_of(fact):
             by_path.setdefault(span[0], []).append(span[1:])
     db.executemany("INSERT INTO linked_spans VALUES (?, ?)",
                    [(path, json.dumps(spans, separators=(",", ":"))) for path, spans in by_path.items()])
-    db.execute("INSERT INTO linked_spans_key VALUES (?)", (key,))
+    db.execute("INSERT INTO linked_spans_stamp VALUES (?, ?)", (key, len(by_path)))  # a path without a row claims nothing
 
 
 def spans_at(db: sqlite3.Connection, key: str | None, paths: Iterable[str]) -> list[SpanRow] | None:
@@ -46,8 +46,11 @@ def spans_at(db: sqlite3.Connection, key: str | None, paths: Iterable[str]) -> l
     are not those of the linked index `key` or not what `write_spans` writes."""
     wanted = sorted(set(paths))
     try:
-        if key is None or db.execute("SELECT key FROM linked_spans_key").fetchall() != [(key,)]:
+        stored = db.execute("SELECT key, paths FROM linked_spans_stamp").fetchall()
+        if key is None or len(stored) != 1 or stored[0][0] != key:
             return None
+        if db.execute("SELECT count(*) FROM linked_spans").fetchone()[0] != stored[0][1]:
+            return None  # rows gone: a path without one would seem to claim nothing
         rows = []
         for start in range(0, len(wanted), _CHUNK):
             chunk = wanted[start:start + _CHUNK]

@@ -248,3 +248,19 @@ def test_two_concurrent_runs_both_answer_correctly(shop):
         outputs = [run.communicate() for run in runs]
         assert [(run.returncode, out) for run, (out, _err) in zip(runs, outputs)] == [(0, expected[0])] * 2
         assert answers(shop) == expected
+
+
+def test_a_damaged_row_only_the_mention_search_reads_still_answers(shop):
+    """The facts about other tables of a file that names `orders` are read by the mention search
+    alone (its claims), after the usages were answered from the rows of `orders`."""
+    import sqlite3
+
+    assert depmap(shop, "scan").returncode == 0
+    expected = answers(shop, "--no-cache")
+    with sqlite3.connect(shop / ".depmap" / "cache.sqlite") as db:
+        db.execute("DELETE FROM linked_spans")
+        db.execute("UPDATE linked_facts SET fact = '[]' WHERE id IN (SELECT id FROM linked_names WHERE name = 'p:shop/reports/sales.py') "
+                   "AND id NOT IN (SELECT id FROM linked_names WHERE name IN ('t:orders', 't:order_totals', 't:order_items', 't:payments', 't:customers'))")
+    db.close()
+    assert answers(shop) == expected
+    assert answers(shop) == expected  # linked again and stored anew

@@ -164,7 +164,7 @@ def test_the_claims_come_from_the_stored_spans_without_decoding_facts(project, m
 @pytest.mark.parametrize("damage", [
     "UPDATE linked_spans SET spans = '[[1, 2]]'",
     "UPDATE linked_spans SET spans = 'not json'",
-    "UPDATE linked_spans_key SET key = 'another index'",
+    "UPDATE linked_spans_stamp SET key = 'another index'",
     "DROP TABLE linked_spans",
 ])
 def test_damaged_spans_mean_decoding_the_facts_with_the_same_answer(project, damage):
