@@ -46,6 +46,7 @@ class Index:
     server_version: str | None = None  # [tool.depmap] server_version, else detected, else unknown
     server_version_source: str | None = None
     files_parsed: int = 0  # files scanned in this run (the rest came from the cache)
+    relinked: str = ""  # after a change: how linking went ("local: 1 of 1822 files linked again")
 
     def unparsed(self) -> list[Fact]:
         return [f for f in self.facts if f.kind == PARSE_ERROR]
@@ -118,7 +119,7 @@ def build_index(
     scannable = [f for f in found.files if f.kind in SCANNED_KINDS]
     with _collector_paused():
         budget = Budget(float(config.seconds_per_file), int(config.megabytes_per_file))
-        linked, scanned, cache_notes = _linked_facts(root, scannable, ctx, jobs or default_jobs(), budget, use_cache, debug, progress, timings)
+        linked, scanned, cache_notes, relinked = _linked_facts(root, scannable, ctx, jobs or default_jobs(), budget, use_cache, debug, progress, timings)
     facts, scan_skipped, catalog, graph = linked
     warnings += cache_notes
     skipped = list(found.skipped) + scan_skipped
@@ -138,6 +139,7 @@ def build_index(
         server_version=choice.server_version,
         server_version_source=choice.server_version_source,
         files_parsed=scanned,
+        relinked=relinked,
     )
 
 
@@ -172,10 +174,12 @@ def _linked_facts(
     debug: bool,
     progress: Callable[[int, int], None] | None,
     timings: dict[str, float],
-) -> tuple[Linked, int, list[str]]:
+) -> tuple[Linked, int, list[str], str]:
     """Facts of every file, linked, with the catalog and the graph. With the cache, an unchanged
-    project loads all of it at once (`depmap.index.store`); otherwise unchanged files come from the scan
-    cache, the rest are scanned, and linking runs. Returns (linked, files scanned, cache warnings)."""
+    project loads all of it at once (`depmap.index.store`); after a change, only the changed files
+    are scanned and linked again (`depmap.index.incremental`); otherwise unchanged files come from
+    the scan cache, the rest are scanned, and linking runs. Returns (linked, files scanned, cache
+    warnings, how relinking went)."""
     from depmap.index import store as index_store
     from depmap.index.cache import CACHE_DIR, ScanCache, scanner_stamp
 
@@ -192,27 +196,76 @@ def _linked_facts(
         if stored is not None:
             timings["cache"] = time.perf_counter() - started
             timings["scan"] = timings["graph"] = 0.0
-            return stored, 0, notes
+            return stored[:4], 0, notes, ""
     timings["cache"] = time.perf_counter() - started
+    if cache:
+        changed = _changed_since_last(root, files, ctx, jobs, budget, cache, debug, progress, timings)
+        if changed is not None:
+            linked, scanned, relinked = changed
+            return linked, scanned, notes, relinked
     results, scanned = _scan_all(root, files, ctx, jobs, budget, cache, debug, progress, timings)
 
     started = time.perf_counter()
     from depmap.registry import link_facts  # every family's code: only a scan that links needs it
 
-    facts = link_facts([fact for result in results for fact in result.facts])
-    catalog = Catalog.from_facts(facts)
-    facts = sorted_facts(settle_candidates(facts, catalog.schema()))
+    unsettled = link_facts([fact for result in results for fact in result.facts])
+    catalog = Catalog.from_facts(unsettled)
+    facts = sorted_facts(settle_candidates(unsettled, catalog.schema()))
     graph = DependencyGraph(facts)
     linked: Linked = (facts, [item for result in results for item in result.skipped], catalog, graph)
     timings["graph"] = time.perf_counter() - started
     if cache:
+        from depmap.index.incremental import relink_state
+
         started = time.perf_counter()
-        saved = cache.save(f.path for f in files)
-        digests = [cache.digest_of(f.path) for f in files]
-        if saved and all(digests):
-            index_store.save(root / CACHE_DIR, index_store.index_key(scanner_stamp(), cache.context, zip((f.path for f in files), digests), ""), linked)
+        _save_index(root, cache, files, linked, lambda digests: relink_state(files, digests, results, unsettled))
         timings["cache"] += time.perf_counter() - started
-    return linked, scanned, notes
+    return linked, scanned, notes, ""
+
+
+def _changed_since_last(
+    root: Path,
+    files: list[SourceFile],
+    ctx: ScanContext,
+    jobs: int,
+    budget: "Budget",
+    cache: "ScanCache",
+    debug: bool,
+    progress: Callable[[int, int], None] | None,
+    timings: dict[str, float],
+) -> tuple[Linked, int, str] | None:
+    """After a change, the index from the last one: only changed files scanned and relinked
+    (`depmap.index.incremental`); None when there is no last index to start from."""
+    from depmap.index.cache import CACHE_DIR
+    from depmap.index.incremental import incremental, previous_linked
+
+    started = time.perf_counter()
+    previous = previous_linked(root / CACHE_DIR)
+    timings["cache"] += time.perf_counter() - started
+    if previous is None:
+        return None
+    done = incremental(root, files, ctx, jobs, budget, cache, debug, progress, timings, previous)
+    if done is None:
+        return None
+    started = time.perf_counter()
+    _save_index(root, cache, files, done.linked, lambda digests: done.state)
+    timings["cache"] += time.perf_counter() - started
+    return done.linked, done.scanned, f"{done.mode}: {done.relinked} of {len(files)} files linked again"
+
+
+def _save_index(root: Path, cache: "ScanCache", files: list[SourceFile], linked: Linked, state: Callable[[list[str]], object]) -> None:
+    """Write the scan cache, then the linked index with what the next run relinks from, keyed on
+    every file's digest (only when the cache holds them all)."""
+    from depmap.index import store as index_store
+    from depmap.index.cache import CACHE_DIR, scanner_stamp
+    from depmap.index.incremental import remember_key
+
+    saved = cache.save(f.path for f in files)
+    digests = [cache.digest_of(f.path) for f in files]
+    if saved and all(digests):
+        key = index_store.index_key(scanner_stamp(), cache.context, zip((f.path for f in files), digests), "")
+        index_store.save(root / CACHE_DIR, key, (*linked, state(digests)))
+        remember_key(root / CACHE_DIR, key)
 
 
 def _scan_all(
