@@ -13,6 +13,7 @@ The previous index is read in one place, `previous_linked`, so that where it is 
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,7 @@ from depmap.catalog import Catalog
 from depmap.discover import SourceFile
 from depmap.graph import DependencyGraph
 from depmap.index.attribution import settle_candidates
+from depmap.index.cache_folder import INDEX_KEY_FILE, create_new, open_existing
 from depmap.index.relink import Change, Relinked, catalog_facts, project_level, relink
 from depmap.model import Fact, ScanResult, Skipped, sorted_facts
 from depmap.scan_context import ScanContext
@@ -30,7 +32,6 @@ if TYPE_CHECKING:
     from depmap.index.cache import ScanCache
     from depmap.index.pool import Budget
 
-_KEY_FILE = "index-key"  # the key of the last stored index (data only: the index itself is signed)
 
 
 @dataclass
@@ -60,8 +61,9 @@ def previous_linked(folder: Path) -> tuple | None:
     """The last stored index with its RelinkState, whatever files it was built from, or None."""
     from depmap.index import store
 
-    try:
-        key = (folder / _KEY_FILE).read_text(encoding="ascii").strip()
+    try:  # data only, never through a link: the index it names is signed
+        with os.fdopen(open_existing(folder / INDEX_KEY_FILE), "rb") as handle:
+            key = handle.read(200).decode("ascii").strip()
     except (OSError, UnicodeDecodeError):
         return None
     stored = store.load(folder, key)
@@ -71,12 +73,17 @@ def previous_linked(folder: Path) -> tuple | None:
 
 
 def remember_key(folder: Path, key: str) -> None:
-    """Say which stored index is the last (a failure only costs the next run its relink)."""
+    """Say which stored index is the last, atomically and never through a link (a failure only
+    costs the next run its relink)."""
+    partial = folder / f"{INDEX_KEY_FILE}.{os.getpid()}.tmp"
     try:
-        (folder / f"{_KEY_FILE}.tmp").write_text(key, encoding="ascii")
-        (folder / f"{_KEY_FILE}.tmp").replace(folder / _KEY_FILE)
+        with os.fdopen(create_new(partial), "wb") as handle:
+            handle.write(key.encode("ascii"))
+        os.replace(partial, folder / INDEX_KEY_FILE)
+    except FileExistsError:
+        pass  # another run writes it (or something planted is there): never ours to remove
     except OSError:
-        pass
+        partial.unlink(missing_ok=True)
 
 
 class _Unavailable(Exception):
@@ -122,6 +129,7 @@ def incremental(
     changes += [Change(path, state.project.get(path, []), None) for path in state.digests if path not in current]
     timings["scan"] = time.perf_counter() - started
     if not changes:  # only stats moved (a checkout, a touch): the last index holds
+        timings["graph"] = 0.0
         digests = {path: state.digests[path] for path in order}
         return Incremental(tuple(previous[:4]), RelinkState(digests, state.linked, state.project, state.skipped), scanned, "unchanged", 0)
 
