@@ -59,7 +59,7 @@ from typing import Callable, Iterable, Mapping
 
 from depmap.frameworks.airflow.code_link import AIRFLOW_TASK
 from depmap.frameworks.dbt.seeds import DBT_SEED
-from depmap.frameworks.dbt.symbols import DBT_MODEL
+from depmap.frameworks.dbt.symbols import DBT_MODEL, DBT_MODEL_CONFIG
 from depmap.frameworks.dbt.symbols import SYMBOLIC_KINDS as DBT_KINDS
 from depmap.model import ACCESS, COLUMN_DEF, FLOW, ROUTINE, ROUTINE_CALL, SCHEMA_OP, TABLE_DEF, Fact
 from depmap.orm.symbols import APP_CONFIG, DJANGO_MIGRATION_OP, MIGRATION, MODEL, ORM_ACCESS, ORM_CALL, PY_CLASS, PY_OBJECT, TABLE_BINDING
@@ -169,12 +169,28 @@ def relink(
         again |= {path for path in order if _has_migration(project.get(path, ())) or _has_migration(now.get(path, ()))}
     raw = raw_of(sorted(path for path in again if path not in changes))
     raw.update({path: change.new for path, change in changes.items() if change.new is not None})
-    fresh = _by_path(link_facts([fact for path in order for fact in (raw.get(path, ()) if path in again else project.get(path, ()))]))
+    unused = _unused_context([fact for path in again for fact in (*project.get(path, ()), *raw.get(path, ()))])
+    context = {path: [fact for fact in project.get(path, ()) if fact.kind not in unused] for path in order if path not in again}
+    fresh = _by_path(link_facts([fact for path in order for fact in (raw.get(path, ()) if path in again else context[path])]))
     if any(path not in again and path not in previous for path in fresh):
         return _full(order, changes, raw_of)  # a fact where the last link put none: not what the audit allows
     by_path = {path: facts for path, facts in previous.items() if path not in again}
     by_path.update((path, fresh[path]) for path in sorted(again) if path in fresh)
     return Relinked(by_path, mode, tuple(sorted(again)))
+
+
+def _unused_context(relinked: list[Fact]) -> frozenset[str]:
+    """Project-level kinds whose facts reach only files of their own sort: Django operations reach
+    later migrations (state carried from one to the next), a dbt model's lineage its properties
+    YAML. Relinking no such file, the others' are left out (their own linked facts are not asked
+    for), which spares replaying every migration and renaming every model's lineage."""
+    kinds = {fact.kind for fact in relinked}
+    unused = set()
+    if not kinds & {MIGRATION, DJANGO_MIGRATION_OP}:
+        unused.add(DJANGO_MIGRATION_OP)
+    if not kinds & {DBT_MODEL, DBT_MODEL_CONFIG}:
+        unused.add(FLOW)
+    return frozenset(unused)
 
 
 def _full(order: list[str], changes: dict[str, Change], raw_of: Callable[[list[str]], dict[str, list[Fact]]]) -> Relinked:
