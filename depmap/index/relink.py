@@ -57,22 +57,19 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Iterable, Mapping
 
-from depmap.frameworks.airflow.code_link import AIRFLOW_TASK
-from depmap.frameworks.dbt.seeds import DBT_SEED
-from depmap.frameworks.dbt.symbols import DBT_MODEL, DBT_MODEL_CONFIG
-from depmap.frameworks.dbt.symbols import SYMBOLIC_KINDS as DBT_KINDS
 from depmap.model import ACCESS, COLUMN_DEF, FLOW, ROUTINE, ROUTINE_CALL, SCHEMA_OP, TABLE_DEF, Fact
 from depmap.orm.symbols import APP_CONFIG, DJANGO_MIGRATION_OP, MIGRATION, MODEL, ORM_ACCESS, ORM_CALL, PY_CLASS, PY_OBJECT, TABLE_BINDING
 from depmap.python.module_names import module_name_for
+from depmap.registry import AIRFLOW_TASK, DBT_CONSUMED_KINDS, DBT_MODEL, DBT_MODEL_CONFIG, link_facts
 
 LOCAL, NARROW, FULL = "local", "narrow", "full"
 
 # Kinds every fact of which others' linking reads.
-_PROJECT_KINDS = frozenset({MODEL, APP_CONFIG, TABLE_BINDING, PY_CLASS, PY_OBJECT, MIGRATION, DJANGO_MIGRATION_OP, ROUTINE, AIRFLOW_TASK, DBT_SEED}) | DBT_KINDS
+_PROJECT_KINDS = frozenset({MODEL, APP_CONFIG, TABLE_BINDING, PY_CLASS, PY_OBJECT, MIGRATION, DJANGO_MIGRATION_OP, ROUTINE, AIRFLOW_TASK}) | DBT_CONSUMED_KINDS
 # Project-level facts whose change only reorders or replays migrations (the "narrow" path).
 _MIGRATION_KINDS = frozenset({MIGRATION, DJANGO_MIGRATION_OP})
 # What a migration's rank also reaches beyond migration files: the live routine definition.
-_RANKED_ELSEWHERE = frozenset({ROUTINE, ROUTINE_CALL, AIRFLOW_TASK, DBT_SEED}) | DBT_KINDS
+_RANKED_ELSEWHERE = frozenset({ROUTINE, ROUTINE_CALL, AIRFLOW_TASK}) | DBT_CONSUMED_KINDS
 CATALOG_KINDS = frozenset({TABLE_DEF, COLUMN_DEF, SCHEMA_OP})
 
 
@@ -156,8 +153,6 @@ def relink(
     project-level raw facts before the change; order: the files now, in discovery (link) order;
     raw_of: every raw fact of the given unchanged files (read from the scan cache), for the
     narrow and full paths."""
-    from depmap.registry import link_facts
-
     changes = {change.path: change for change in changes}
     now = {path: (project_level(path, change.new) if change.new is not None else []) for path, change in changes.items()}
     moved = [path for path, change in changes.items() if change.old != now[path]]
@@ -195,8 +190,6 @@ def _unused_context(relinked: list[Fact]) -> frozenset[str]:
 
 def _full(order: list[str], changes: dict[str, Change], raw_of: Callable[[list[str]], dict[str, list[Fact]]]) -> Relinked:
     """Every file linked again, as a scan without the index does."""
-    from depmap.registry import link_facts
-
     raw = raw_of([path for path in order if path not in changes])
     raw.update({path: change.new for path, change in changes.items() if change.new is not None})
     linked = link_facts([fact for path in order for fact in raw.get(path, ())])
