@@ -215,10 +215,10 @@ def _linked_facts(
     linked: Linked = (facts, [item for result in results for item in result.skipped], catalog, graph)
     timings["graph"] = time.perf_counter() - started
     if cache:
-        from depmap.index.incremental import relink_state
+        from depmap.index.incremental import relink_state, scanned_as
 
         started = time.perf_counter()
-        _save_index(root, cache, files, linked, lambda digests: relink_state(files, digests, results, unsettled))
+        _save_index(root, cache, files, linked, lambda digests: relink_state(scanned_as(cache), files, digests, results, unsettled))
         timings["cache"] += time.perf_counter() - started
     return linked, scanned, notes, ""
 

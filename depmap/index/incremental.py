@@ -38,18 +38,20 @@ if TYPE_CHECKING:
 class RelinkState:
     """What the next run needs to relink only what changed, as of one set of file contents."""
 
+    scanned_as: str  # depmap's stamp and the scan context: under others, every file scans otherwise
     digests: dict[str, str]  # path -> content digest
     linked: dict[str, list[Fact]]  # located path -> linked facts, before settling, in link order
     project: dict[str, list[Fact]]  # path -> project-level raw facts
     skipped: dict[str, list[Skipped]] = field(default_factory=dict)  # path -> what its scan skipped
 
 
-def relink_state(files: list[SourceFile], digests: list[str], results: list[ScanResult], linked: Iterable[Fact]) -> RelinkState:
+def relink_state(scanned_as: str, files: list[SourceFile], digests: list[str], results: list[ScanResult], linked: Iterable[Fact]) -> RelinkState:
     """The state of a full scan: `results` and `digests` in the order of `files`."""
     by_path: dict[str, list[Fact]] = {}
     for fact in linked:
         by_path.setdefault(fact.location.path, []).append(fact)
     return RelinkState(
+        scanned_as=scanned_as,
         digests={file.path: digest for file, digest in zip(files, digests)},
         linked=by_path,
         project={file.path: facts for file, result in zip(files, results) if (facts := project_level(file.path, result.facts))},
@@ -86,6 +88,13 @@ def remember_key(folder: Path, key: str) -> None:
         partial.unlink(missing_ok=True)
 
 
+def scanned_as(cache: "ScanCache") -> str:
+    """What the facts of a file's content also depend on: depmap's own code and the scan context."""
+    from depmap.index.cache import scanner_stamp
+
+    return f"{scanner_stamp()} {cache.context}"
+
+
 class _Unavailable(Exception):
     """A cached file's facts could not be read back: scan the project as usual."""
 
@@ -115,6 +124,8 @@ def incremental(
     when it cannot be had that way (a cached row that does not decode), to scan as usual."""
     started = time.perf_counter()
     old_facts, _old_skipped, old_catalog, _old_graph, state = previous
+    if state.scanned_as != scanned_as(cache):
+        return None  # another depmap or another dialect: the same contents give other facts
     order = [file.path for file in files]
     current = set(order)
     work = [file for file in files if not _unchanged(cache, file, state)]
@@ -131,7 +142,7 @@ def incremental(
     if not changes:  # only stats moved (a checkout, a touch): the last index holds
         timings["graph"] = 0.0
         digests = {path: state.digests[path] for path in order}
-        return Incremental(tuple(previous[:4]), RelinkState(digests, state.linked, state.project, state.skipped), scanned, "unchanged", 0)
+        return Incremental(tuple(previous[:4]), RelinkState(state.scanned_as, digests, state.linked, state.project, state.skipped), scanned, "unchanged", 0)
 
     started = time.perf_counter()
     try:
@@ -153,7 +164,7 @@ def incremental(
             project[path] = facts_here
         if result.skipped:
             skipped[path] = list(result.skipped)
-    new_state = RelinkState({path: digests[path] for path in order}, relinked.by_path, project, skipped)
+    new_state = RelinkState(state.scanned_as, {path: digests[path] for path in order}, relinked.by_path, project, skipped)
     scan_skipped = [item for path in order for item in skipped.get(path, ())]
     return Incremental((facts, scan_skipped, catalog, graph), new_state, scanned, relinked.mode, len(relinked.relinked))
 

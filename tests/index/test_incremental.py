@@ -127,3 +127,11 @@ def test_samples_after_one_edit(tmp_path, monkeypatch, sample, path, added):
     index = build_index(root, jobs=1, use_cache=True)
     assert index.relinked.startswith("local: 1 of")
     same_index(index, root)
+
+
+def test_another_dialect_scans_every_file_again(project):
+    """The same contents scan otherwise in another dialect: the last index is not relinked from."""
+    (project / "pyproject.toml").write_text('[tool.depmap]\ndialect = "mysql"\n')
+    index = build_index(project, jobs=1, use_cache=True)
+    assert (index.files_parsed, index.relinked) == (9, "")
+    same_index(index, project)
