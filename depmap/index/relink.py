@@ -41,6 +41,11 @@ The catalog replays definitions by `migration_order`, whose ties are facts of on
 files whose paths differ only in a number's leading zeros: then everything is linked again), so
 linked facts grouped by file, each file's in link order, give it the same catalog as one list.
 
+Two readings the audit rests on, each checked by the differential tests rather than proved: an
+SQL access counts as a method's when its symbol nests below its module (a module-level function is
+never looked up as `Class.method`); and the `Migration` class of a migration module binds no model
+and is named by nothing but Django, so adding one only reorders migrations.
+
 `relink` takes one of three paths, and says which:
 - "local": no project-level fact changed; the changed files are linked against the rest's
   project-level facts;
