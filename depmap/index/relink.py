@@ -115,6 +115,13 @@ def _in_method(symbol: str | None, module: str) -> bool:
     return "." in symbol[len(module) + 1 :]
 
 
+def _as_read(fact: Fact) -> object:
+    """What other files' linking reads of a project-level fact: all of it, but of a class or a
+    module-level object only what it says (its bases, bindings, arguments), never where it is:
+    a line added above a class leaves every other file's linked facts as they were."""
+    return (fact.kind, fact.extra) if fact.kind in (PY_CLASS, PY_OBJECT) else fact
+
+
 def catalog_facts(facts: Iterable[Fact]) -> list[Fact]:
     """The linked facts the catalog is built from: when a file's are unchanged, so is the catalog."""
     return [fact for fact in facts if fact.kind in CATALOG_KINDS]
@@ -160,7 +167,7 @@ def relink(
     narrow and full paths."""
     changes = {change.path: change for change in changes}
     now = {path: (project_level(path, change.new) if change.new is not None else []) for path, change in changes.items()}
-    moved = [path for path, change in changes.items() if change.old != now[path]]
+    moved = [path for path, change in changes.items() if list(map(_as_read, change.old)) != list(map(_as_read, now[path]))]
     mode = _mode(moved, changes, now, project, previous)
     if mode == FULL or _natural_keys_collide(order):
         return _full(order, changes, raw_of)

@@ -243,3 +243,17 @@ def test_project_level_facts_of_the_shop(shop):
         "shop/services.py": [],
     }
     assert by_path(shop.linked())["shop/services.py"][0].extra["inferred_from"] == "method shop.repositories.OrderRepository.open_orders"
+
+
+def test_a_line_added_above_a_class_moves_no_other_files_facts(shop):
+    path = shop.root / "shop/repositories.py"
+    path.write_text('"""Reads of the orders."""\n\n' + path.read_text())
+    result = assert_same_as_full_link(shop, edited(shop, ["shop/repositories.py"]))
+    assert (result.mode, result.relinked) == (FULL, tuple(shop.order))  # its method's SQL moved: `code` names the line
+    path = shop.root / "shop/services.py"
+    path.write_text('"""The dashboard."""\n\n\nclass Dashboard(dict):\n    pass\n\n\n' + path.read_text())
+    after = edited(shop, ["shop/repositories.py", "shop/services.py"])
+    path.write_text('"""The dashboard, with the open orders."""\n\n' + path.read_text())
+    result = assert_same_as_full_link(after, edited(after, ["shop/services.py"]))
+    assert (result.mode, result.relinked) == (LOCAL, ("shop/services.py",))
+    assert [f.extra["code"] for f in result.by_path["shop/services.py"] if "code" in f.extra] == ["shop/repositories.py:10"]
