@@ -15,6 +15,7 @@ from its cache while the base one scans everything again (--no-cache).
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import os
 import shutil
@@ -107,6 +108,8 @@ def compare(base: str, new: str, base_root: Path, new_root: Path, label: str, ba
         if want != got:
             differences += 1
             print(f"DIFFERS {label}: depmap {' '.join(args)}")
+            diff = difflib.unified_diff(want.splitlines(True), got.splitlines(True), "base", "new", n=1)
+            print("".join(list(diff)[:12]), flush=True)
     return differences
 
 
