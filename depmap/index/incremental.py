@@ -124,8 +124,8 @@ def incremental(
     when it cannot be had that way (a cached row that does not decode), to scan as usual."""
     started = time.perf_counter()
     old_facts, _old_skipped, old_catalog, _old_graph, state = previous
-    if state.scanned_as != scanned_as(cache):
-        return None  # another depmap or another dialect: the same contents give other facts
+    if getattr(state, "scanned_as", None) != scanned_as(cache):
+        return None  # another depmap (its state may lack fields) or dialect: the same contents give other facts
     order = [file.path for file in files]
     current = set(order)
     work = [file for file in files if not _unchanged(cache, file, state)]

@@ -135,3 +135,20 @@ def test_another_dialect_scans_every_file_again(project):
     index = build_index(project, jobs=1, use_cache=True)
     assert (index.files_parsed, index.relinked) == (9, "")
     same_index(index, project)
+
+
+def test_a_state_another_depmap_stored_is_not_relinked_from(project):
+    """An upgrade finds the last index of the version before, whose state has other fields."""
+    from depmap.index import store
+    from depmap.index.incremental import previous_linked
+
+    folder = project / ".depmap"
+    key = (project / KEY).read_text()
+    *linked, state = previous_linked(folder)
+    del state.__dict__["scanned_as"]
+    store.save(folder, key, (*linked, state))
+    path = project / "shop/services.py"
+    path.write_text(path.read_text() + "\n# reviewed\n")
+    index = build_index(project, jobs=1, use_cache=True)
+    assert index.relinked == ""
+    same_index(index, project)
