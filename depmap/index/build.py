@@ -46,6 +46,7 @@ class Index:
     server_version: str | None = None  # [tool.depmap] server_version, else detected, else unknown
     server_version_source: str | None = None
     files_parsed: int = 0  # files scanned in this run (the rest came from the cache)
+    relinked: str = ""  # after a change: how linking went ("local: 1 of 1822 files linked again")
     searched: Discovery | None = None  # the files the mention search reads, when this run walked or reused them
     store: Any = None  # a warm query's stored index (`depmap.index.stored_index`): facts load as asked
 
@@ -170,11 +171,11 @@ def build_index(
         store.close()  # this run writes: no read transaction of ours may hold the file
     with _collector_paused():
         budget = Budget(float(config.seconds_per_file), int(config.megabytes_per_file))
-        linked, scanned, cache_notes = _linked_facts(root, scannable, ctx, jobs or default_jobs(), budget, use_cache, debug, progress, timings, fresh)
+        linked, scanned, cache_notes, relinked = _linked_facts(root, scannable, ctx, jobs or default_jobs(), budget, use_cache, debug, progress, timings, fresh)
     facts, scan_skipped, catalog, graph = linked
     skipped = list(found.skipped) + scan_skipped
     return replace(index, facts=facts, skipped=sorted(set(skipped)), catalog=catalog, graph=graph,
-                   warnings=warnings + cache_notes, files_parsed=scanned)
+                   warnings=warnings + cache_notes, files_parsed=scanned, relinked=relinked)
 
 
 def _warm_partial(index: Index, files: list[SourceFile], ctx: ScanContext, store: Any, fresh: Any) -> Index | None:
@@ -245,13 +246,14 @@ def _linked_facts(
     progress: Callable[[int, int], None] | None,
     timings: dict[str, float],
     fresh: Any = None,
-) -> tuple[Linked, int, list[str]]:
+) -> tuple[Linked, int, list[str], str]:
     """Facts of every file, linked, with the catalog and the graph. With the cache, an unchanged
     project loads all of it at once (the signed pickle of `depmap.index.store`, else the stored
-    rows of `depmap.index.linked_store`); otherwise unchanged files come from the scan cache, the
-    rest are scanned, and linking runs, unless every file's content is what the stored index was
-    linked from (a CI cache restored on a new runner: new stats, same files). Returns (linked,
-    files scanned, cache warnings)."""
+    rows of `depmap.index.linked_store`); after a change, only the changed files are scanned and
+    linked again (`depmap.index.incremental`); otherwise unchanged files come from the scan cache,
+    the rest are scanned, and linking runs, unless every file's content is what the stored index
+    was linked from (a CI cache restored on a new runner: new stats, same files). Returns (linked,
+    files scanned, cache warnings, how relinking went)."""
     from depmap.index import store as index_store
     from depmap.index.cache import CACHE_DIR, ScanCache, scanner_stamp
     from depmap.index.linked_store import write_index, write_snapshot
@@ -278,8 +280,13 @@ def _linked_facts(
                 cache.save(paths, also=snapshot)
             timings["cache"] = time.perf_counter() - started
             timings["scan"] = timings["graph"] = 0.0
-            return stored, 0, notes
+            return stored[:4], 0, notes, ""
     timings["cache"] = time.perf_counter() - started
+    if cache:
+        changed = _changed_since_last(root, files, ctx, jobs, budget, cache, debug, progress, timings, snapshot, stored_key)
+        if changed is not None:
+            linked, scanned, relinked = changed
+            return linked, scanned, notes, relinked
     results, scanned = _scan_all(root, files, ctx, jobs, budget, cache, debug, progress, timings)
 
     started = time.perf_counter()
@@ -289,32 +296,87 @@ def _linked_facts(
         if cache.save(paths, also=snapshot):  # the new stats of the hashed files
             index_store.save(root / CACHE_DIR, key, restored)
         timings["graph"] = time.perf_counter() - started
-        return restored, 0, notes
+        return restored, 0, notes, ""
 
     from depmap.registry import link_facts  # every family's code: only a scan that links needs it
 
-    facts = link_facts([fact for result in results for fact in result.facts])
-    catalog = Catalog.from_facts(facts)
-    catalog_input = [fact for fact in facts if fact.kind in CATALOG_KINDS]
-    facts = sorted_facts(settle_candidates(facts, catalog.schema()))
+    unsettled = link_facts([fact for result in results for fact in result.facts])
+    catalog = Catalog.from_facts(unsettled)
+    catalog_input = [fact for fact in unsettled if fact.kind in CATALOG_KINDS]
+    facts = sorted_facts(settle_candidates(unsettled, catalog.schema()))
     graph = DependencyGraph(facts)
     scan_skipped = [item for result in results for item in result.skipped]
     linked: Linked = (facts, scan_skipped, catalog, graph)
     timings["graph"] = time.perf_counter() - started
     if cache:
+        from depmap.index.incremental import relink_state, scanned_as
+
         started = time.perf_counter()
-
-        def also(db: Any) -> None:
-            if snapshot is not None:
-                snapshot(db)
-            if key is not None and key != stored_key:
-                write_index(db, key, facts, catalog_input, catalog, graph, scan_skipped)
-
-        saved = cache.save(paths, also=also if snapshot is not None or (key is not None and key != stored_key) else None)
-        if saved and key is not None:
-            index_store.save(root / CACHE_DIR, key, linked)
+        _save_index(root, cache, files, linked, lambda digests: relink_state(scanned_as(cache), files, digests, results, unsettled),
+                    catalog_input, snapshot, stored_key)
         timings["cache"] += time.perf_counter() - started
-    return linked, scanned, notes
+    return linked, scanned, notes, ""
+
+
+def _changed_since_last(
+    root: Path,
+    files: list[SourceFile],
+    ctx: ScanContext,
+    jobs: int,
+    budget: "Budget",
+    cache: "ScanCache",
+    debug: bool,
+    progress: Callable[[int, int], None] | None,
+    timings: dict[str, float],
+    snapshot: Callable[[Any], None] | None,
+    stored_key: str | None,
+) -> tuple[Linked, int, str] | None:
+    """After a change, the index from the last one: only changed files scanned and relinked
+    (`depmap.index.incremental`); None when there is no last index to start from."""
+    from depmap.index.cache import CACHE_DIR
+    from depmap.index.incremental import incremental, previous_linked
+
+    started = time.perf_counter()
+    previous = previous_linked(root / CACHE_DIR)
+    timings["cache"] += time.perf_counter() - started
+    if previous is None:
+        return None
+    done = incremental(root, files, ctx, jobs, budget, cache, debug, progress, timings, previous)
+    if done is None:
+        return None
+    started = time.perf_counter()
+    order = [file.path for file in files]
+    catalog_input = [fact for path in (*order, *sorted(set(done.state.linked) - set(order))) for fact in done.state.linked.get(path, ())
+                     if fact.kind in CATALOG_KINDS]
+    _save_index(root, cache, files, done.linked, lambda digests: done.state, catalog_input, snapshot, stored_key)
+    timings["cache"] += time.perf_counter() - started
+    return done.linked, done.scanned, f"{done.mode}: {done.relinked} of {len(files)} files linked again"
+
+
+def _save_index(root: Path, cache: "ScanCache", files: list[SourceFile], linked: Linked, state: Callable[[list[str]], object],
+                catalog_input: list[Fact], snapshot: Callable[[Any], None] | None, stored_key: str | None) -> None:
+    """Write the scan cache and the stored rows in one transaction, then the linked index with what
+    the next run relinks from, keyed on every file's digest (only when the cache holds them all)."""
+    from depmap.index import store as index_store
+    from depmap.index.cache import CACHE_DIR, scanner_stamp
+    from depmap.index.incremental import remember_key
+    from depmap.index.linked_store import write_index
+
+    paths = [f.path for f in files]
+    digests = [cache.digest_of(path) for path in paths]
+    key = index_store.index_key(scanner_stamp(), cache.context, zip(paths, digests), "") if all(digests) else None
+
+    def also(db: Any) -> None:
+        if snapshot is not None:
+            snapshot(db)
+        if key is not None and key != stored_key:
+            facts, skipped, catalog, graph = linked
+            write_index(db, key, facts, catalog_input, catalog, graph, skipped)
+
+    saved = cache.save(paths, also=also if snapshot is not None or (key is not None and key != stored_key) else None)
+    if saved and key is not None:
+        index_store.save(root / CACHE_DIR, key, (*linked, state(digests)))
+        remember_key(root / CACHE_DIR, key)
 
 
 CATALOG_KINDS = frozenset({SCHEMA_OP, TABLE_DEF, COLUMN_DEF})  # what `Catalog.from_facts` reads
