@@ -163,34 +163,74 @@ def build_index(
         timings=timings, dialect_source=choice.source, server_version=choice.server_version,
         server_version_source=choice.server_version_source, searched=searched,
     )
-    if partial and store is not None and fresh is not None:
-        warm = _warm_partial(index, scannable, ctx, store, fresh)
+    cache = _open_cache(root, ctx, warnings) if use_cache else None
+    if partial and store is not None and fresh is not None and cache is not None:
+        warm = _warm_partial(index, scannable, cache, store, fresh)
         if warm is not None:
             return warm
     if store is not None:
         store.close()  # this run writes: no read transaction of ours may hold the file
     with _collector_paused():
         budget = Budget(float(config.seconds_per_file), int(config.megabytes_per_file))
-        linked, scanned, cache_notes, relinked = _linked_facts(root, scannable, ctx, jobs or default_jobs(), budget, use_cache, debug, progress, timings, fresh)
+        relinked = _relinked_stored(root, scannable, ctx, jobs or default_jobs(), budget, debug, progress, timings, fresh, cache) if cache else None
+        if relinked is not None:
+            key, scanned, how = relinked
+            served = _served_from_rows(index, key, partial)
+            if served is not None:
+                return replace(served, files_parsed=scanned, relinked=how)
+        linked, scanned = _linked_facts(root, scannable, ctx, jobs or default_jobs(), budget, cache, debug, progress, timings, fresh)
     facts, scan_skipped, catalog, graph = linked
     skipped = list(found.skipped) + scan_skipped
     return replace(index, facts=facts, skipped=sorted(set(skipped)), catalog=catalog, graph=graph,
-                   warnings=warnings + cache_notes, files_parsed=scanned, relinked=relinked)
+                   files_parsed=scanned)
 
 
-def _warm_partial(index: Index, files: list[SourceFile], ctx: ScanContext, store: Any, fresh: Any) -> Index | None:
+def _served_from_rows(index: Index, key: str, partial: bool) -> Index | None:
+    """After the rows were brought up to date: the partial index a warm query reads, or the whole
+    stored index (`_whole_stored`); None when the rows do not hold `key` after all."""
+    from depmap.index.linked_store import LinkedStore, StoreDamaged, forget_index
+    from depmap.index.stored_index import partial_index
+
+    if not partial:
+        whole = _whole_stored(index.root, key)
+        if whole is None:
+            return None
+        facts, scan_skipped, catalog, graph = whole
+        return replace(index, facts=facts, skipped=sorted(set(index.skipped) | set(scan_skipped)), catalog=catalog, graph=graph)
+    store = LinkedStore.open(index.root)
+    if store is None:
+        return None
+    if store.meta("key") != key:
+        store.close()
+        return None
+    try:
+        return partial_index(index, store)
+    except StoreDamaged:
+        store.close()
+        forget_index(index.root)
+        return None
+
+
+def _open_cache(root: Path, ctx: ScanContext, warnings: list[str]) -> "ScanCache | None":
+    """The scan cache, opened once per run (what opening it found is said once, in `warnings`);
+    None when it cannot be used (a link in .depmap/, a damaged file that cannot be removed)."""
+    from depmap.index.cache import ScanCache
+
+    cache = ScanCache.open(root, ctx)
+    warnings.extend(cache.warnings)
+    cache.warnings = warnings  # what saving it finds goes to the same list
+    return cache if cache.usable else None
+
+
+def _warm_partial(index: Index, files: list[SourceFile], cache: "ScanCache", store: Any, fresh: Any) -> Index | None:
     """The partial index of an unchanged project, straight from the store; None when anything
     changed (or the store is damaged): the caller builds the index the usual way."""
     from depmap.index import store as index_store
-    from depmap.index.cache import ScanCache, scanner_stamp
+    from depmap.index.cache import scanner_stamp
     from depmap.index.linked_store import StoreDamaged, write_snapshot
     from depmap.index.stored_index import partial_index
 
     started = time.perf_counter()
-    cache = ScanCache.open(index.root, ctx)
-    index.warnings.extend(cache.warnings)  # said once, whichever way this run goes on
-    if not cache.usable:
-        return None
     digests = cache.unchanged((f.path, f.size, f.mtime_ns, f.ctime_ns) for f in files)
     if digests is None:
         return None
@@ -241,28 +281,23 @@ def _linked_facts(
     ctx: ScanContext,
     jobs: int,
     budget: "Budget",
-    use_cache: bool,
+    cache: "ScanCache | None",
     debug: bool,
     progress: Callable[[int, int], None] | None,
     timings: dict[str, float],
     fresh: Any = None,
-) -> tuple[Linked, int, list[str], str]:
+) -> tuple[Linked, int]:
     """Facts of every file, linked, with the catalog and the graph. With the cache, an unchanged
     project loads all of it at once (the signed pickle of `depmap.index.store`, else the stored
-    rows of `depmap.index.linked_store`); after a change, only the changed files are scanned and
-    linked again (`depmap.index.incremental`); otherwise unchanged files come from the scan cache,
-    the rest are scanned, and linking runs, unless every file's content is what the stored index
-    was linked from (a CI cache restored on a new runner: new stats, same files). Returns (linked,
-    files scanned, cache warnings, how relinking went)."""
+    rows of `depmap.index.linked_store`); otherwise unchanged files come from the scan cache, the
+    rest are scanned, and linking runs, unless every file's content is what the stored index was
+    linked from (a CI cache restored on a new runner: new stats, same files). Returns (linked,
+    files scanned)."""
     from depmap.index import store as index_store
-    from depmap.index.cache import CACHE_DIR, ScanCache, scanner_stamp
-    from depmap.index.linked_store import write_index, write_snapshot
+    from depmap.index.cache import CACHE_DIR, scanner_stamp
+    from depmap.index.linked_store import write_snapshot
 
     started = time.perf_counter()
-    cache = ScanCache.open(root, ctx) if use_cache else None
-    notes = cache.warnings if cache else []
-    if cache is not None and not cache.usable:
-        cache = None  # a link in .depmap/ (or no folder at all): scan without reading or writing it
     stats = [(f.path, f.size, f.mtime_ns, f.ctime_ns) for f in files]
     paths = [f.path for f in files]
     digests = cache.unchanged(stats) if cache else None
@@ -270,9 +305,7 @@ def _linked_facts(
     snapshot = (lambda db: write_snapshot(db, fresh.snapshot)) if cache and fresh is not None and fresh.changed else None
     if cache and digests is not None:
         key = index_store.index_key(scanner_stamp(), cache.context, zip(paths, digests), "")
-        stored = index_store.load(root / CACHE_DIR, key) if stored_key == key else None
-        if stored is None and stored_key == key and (stored := _from_store(root, key)) is not None:
-            index_store.save(root / CACHE_DIR, key, stored)  # loaded whole faster next time
+        stored = _whole_stored(root, key) if stored_key == key else None
         if stored is None:
             stored_key = None  # missing or damaged rows: store them again
         else:
@@ -280,13 +313,8 @@ def _linked_facts(
                 cache.save(paths, also=snapshot)
             timings["cache"] = time.perf_counter() - started
             timings["scan"] = timings["graph"] = 0.0
-            return stored[:4], 0, notes, ""
+            return stored, 0
     timings["cache"] = time.perf_counter() - started
-    if cache:
-        changed = _changed_since_last(root, files, ctx, jobs, budget, cache, debug, progress, timings, snapshot, stored_key)
-        if changed is not None:
-            linked, scanned, relinked = changed
-            return linked, scanned, notes, relinked
     results, scanned = _scan_all(root, files, ctx, jobs, budget, cache, debug, progress, timings)
 
     started = time.perf_counter()
@@ -296,7 +324,7 @@ def _linked_facts(
         if cache.save(paths, also=snapshot):  # the new stats of the hashed files
             index_store.save(root / CACHE_DIR, key, restored)
         timings["graph"] = time.perf_counter() - started
-        return restored, 0, notes, ""
+        return restored, 0
 
     from depmap.registry import link_facts  # every family's code: only a scan that links needs it
 
@@ -309,74 +337,64 @@ def _linked_facts(
     linked: Linked = (facts, scan_skipped, catalog, graph)
     timings["graph"] = time.perf_counter() - started
     if cache:
-        from depmap.index.incremental import relink_state, scanned_as
+        from depmap.index.incremental import Whole, file_rows, save_whole
 
         started = time.perf_counter()
-        _save_index(root, cache, files, linked, lambda digests: relink_state(scanned_as(cache), files, digests, results, unsettled),
-                    catalog_input, snapshot, stored_key)
+        whole = Whole(linked, catalog_input, unsettled, file_rows(files, digests, results)) if key is not None and key != stored_key else None
+        saved = save_whole(cache, paths, key, whole, snapshot)
+        if saved and key is not None:
+            index_store.save(root / CACHE_DIR, key, linked)
         timings["cache"] += time.perf_counter() - started
-    return linked, scanned, notes, ""
+    return linked, scanned
 
 
-def _changed_since_last(
+def _relinked_stored(
     root: Path,
     files: list[SourceFile],
     ctx: ScanContext,
     jobs: int,
     budget: "Budget",
-    cache: "ScanCache",
     debug: bool,
     progress: Callable[[int, int], None] | None,
     timings: dict[str, float],
-    snapshot: Callable[[Any], None] | None,
-    stored_key: str | None,
-) -> tuple[Linked, int, str] | None:
-    """After a change, the index from the last one: only changed files scanned and relinked
-    (`depmap.index.incremental`); None when there is no last index to start from."""
-    from depmap.index.cache import CACHE_DIR
-    from depmap.index.incremental import incremental, previous_linked
+    fresh: Any,
+    cache: "ScanCache",
+) -> tuple[str, int, str] | None:
+    """After a change, the stored rows brought up to date: only the changed files scanned, relinked
+    and their rows replaced (`depmap.index.incremental`). Returns (the rows' key, files scanned,
+    how relinking went), or None when there are no rows to relink from (link as usual)."""
+    from depmap.index import store as index_store
+    from depmap.index.cache import scanner_stamp
+    from depmap.index.incremental import incremental, save_relinked
+    from depmap.index.linked_store import write_snapshot
 
-    started = time.perf_counter()
-    previous = previous_linked(root / CACHE_DIR)
-    timings["cache"] += time.perf_counter() - started
-    if previous is None:
-        return None
-    done = incremental(root, files, ctx, jobs, budget, cache, debug, progress, timings, previous)
+    paths = [f.path for f in files]
+    digests = cache.unchanged((f.path, f.size, f.mtime_ns, f.ctime_ns) for f in files)
+    if digests is not None and index_store.index_key(scanner_stamp(), cache.context, zip(paths, digests), "") == _stored_key(root):
+        return None  # nothing moved: the stored index is loaded whole (`_linked_facts`)
+    timings["cache"] = 0.0
+    done = incremental(root, files, ctx, jobs, budget, cache, debug, progress, timings)
     if done is None:
         return None
     started = time.perf_counter()
-    order = [file.path for file in files]
-    catalog_input = [fact for path in (*order, *sorted(set(done.state.linked) - set(order))) for fact in done.state.linked.get(path, ())
-                     if fact.kind in CATALOG_KINDS]
-    _save_index(root, cache, files, done.linked, lambda digests: done.state, catalog_input, snapshot, stored_key)
+    snapshot = (lambda db: write_snapshot(db, fresh.snapshot)) if fresh is not None and fresh.changed else None
+    if not save_relinked(root, cache, paths, done, snapshot):
+        return None
     timings["cache"] += time.perf_counter() - started
-    return done.linked, done.scanned, f"{done.mode}: {done.relinked} of {len(files)} files linked again"
+    key = index_store.index_key(scanner_stamp(), cache.context, ((path, cache.digest_of(path)) for path in paths), "")
+    return key, done.scanned, f"{done.mode}: {done.relinked} of {len(files)} files linked again"
 
 
-def _save_index(root: Path, cache: "ScanCache", files: list[SourceFile], linked: Linked, state: Callable[[list[str]], object],
-                catalog_input: list[Fact], snapshot: Callable[[Any], None] | None, stored_key: str | None) -> None:
-    """Write the scan cache and the stored rows in one transaction, then the linked index with what
-    the next run relinks from, keyed on every file's digest (only when the cache holds them all)."""
+def _whole_stored(root: Path, key: str) -> Linked | None:
+    """The whole stored index for `key`: the signed pickle, else the rows (and then the pickle is
+    written from them, for the next command that needs the whole index)."""
     from depmap.index import store as index_store
-    from depmap.index.cache import CACHE_DIR, scanner_stamp
-    from depmap.index.incremental import remember_key
-    from depmap.index.linked_store import write_index
+    from depmap.index.cache import CACHE_DIR
 
-    paths = [f.path for f in files]
-    digests = [cache.digest_of(path) for path in paths]
-    key = index_store.index_key(scanner_stamp(), cache.context, zip(paths, digests), "") if all(digests) else None
-
-    def also(db: Any) -> None:
-        if snapshot is not None:
-            snapshot(db)
-        if key is not None and key != stored_key:
-            facts, skipped, catalog, graph = linked
-            write_index(db, key, facts, catalog_input, catalog, graph, skipped)
-
-    saved = cache.save(paths, also=also if snapshot is not None or (key is not None and key != stored_key) else None)
-    if saved and key is not None:
-        index_store.save(root / CACHE_DIR, key, (*linked, state(digests)))
-        remember_key(root / CACHE_DIR, key)
+    stored = index_store.load(root / CACHE_DIR, key)
+    if stored is None and (stored := _from_store(root, key)) is not None:
+        index_store.save(root / CACHE_DIR, key, stored)
+    return stored
 
 
 CATALOG_KINDS = frozenset({SCHEMA_OP, TABLE_DEF, COLUMN_DEF})  # what `Catalog.from_facts` reads

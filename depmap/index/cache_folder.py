@@ -20,11 +20,10 @@ from pathlib import Path
 CACHE_DIR = ".depmap"
 CACHE_FILE = "cache.sqlite"
 INDEX_FILE = "index.pickle"
-INDEX_KEY_FILE = "index-key"  # which stored index is the last (`depmap.index.incremental`)
 IGNORE_FILE = ".gitignore"
 NOTICES_FILE = "notices.json"
 # Every name depmap or SQLite may write in the folder (SQLite adds the -wal, -shm and -journal files).
-ENTRIES = (CACHE_FILE, f"{CACHE_FILE}-wal", f"{CACHE_FILE}-shm", f"{CACHE_FILE}-journal", INDEX_FILE, INDEX_KEY_FILE, IGNORE_FILE, NOTICES_FILE, f"{NOTICES_FILE}.new")
+ENTRIES = (CACHE_FILE, f"{CACHE_FILE}-wal", f"{CACHE_FILE}-shm", f"{CACHE_FILE}-journal", INDEX_FILE, IGNORE_FILE, NOTICES_FILE, f"{NOTICES_FILE}.new")
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)  # POSIX; elsewhere the lstat checks alone apply
 _NEW = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW
 

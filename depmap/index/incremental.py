@@ -1,91 +1,42 @@
-"""A scan after a few files changed: scan those, relink only what they reach, reuse the rest.
+"""A scan after a few files changed: scan those, relink only what they reach, replace only their rows.
 
-The last run's index is stored with what relinking needs (`RelinkState`): every file's content
-digest, its linked facts before the catalog settled them, its project-level raw facts and what was
-skipped in it. A run that finds some files changed scans only those (unchanged files are never
-decoded from the scan cache unless a full link needs them), relinks (`depmap.index.relink`), and
-rebuilds the catalog only when a changed file's table definitions or schema operations changed;
-when the catalog's tables and columns are unchanged, the other files' settled facts are reused as
-they are. The graph is built again from the facts (it keeps the facts' order in its adjacency).
+The stored rows (`depmap.index.linked_store`) carry what relinking needs, per file
+(`linked_files`: the content digest its facts were linked from, its project-level raw facts, what
+its scan skipped) and per located path (`linked_paths`: its block of facts, and its facts before
+settling when the catalog can change them). A run that finds some files changed scans only those
+(an unchanged file is never decoded from the scan cache unless a narrow or full link needs it),
+relinks (`depmap.index.relink`), settles the relinked files' facts against the stored catalog, and
+returns the rows to replace (`depmap.index.row_update.RowUpdate`). The catalog is built again only
+when a changed file's table definitions or schema operations changed; when its tables or columns
+changed too, the other paths whose facts it settles are settled again. A full link (a model, a
+routine, a dbt relation, an Airflow task changed) stores the whole index again.
 
-The previous index is read in one place, `previous_linked`, so that where it is kept can change.
+Nothing here loads the whole index: the command that follows reads the rows it asks for.
 """
 
 from __future__ import annotations
 
-import os
+import json
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable
 
 from depmap.catalog import Catalog
 from depmap.discover import SourceFile
 from depmap.graph import DependencyGraph
 from depmap.index.attribution import settle_candidates
-from depmap.index.cache_folder import INDEX_KEY_FILE, create_new, open_existing
-from depmap.index.relink import Change, Relinked, catalog_facts, project_level, relink
+from depmap.index.cached_result import fact_from_json
+from depmap.index.linked_store import LinkedStore, StoreDamaged, encode_fact, write_index
+from depmap.index.relink import FULL, Change, natural_keys_collide, project_level, relink
+from depmap.index.row_update import (CATALOG_KINDS, RowUpdate, StoredLinks, StoredState, TooCrowded, access_counts, catalog_ordinals_of,
+                                     file_row, graph_tables, settle_block, unsettled_text, write_relink_state)
 from depmap.model import Fact, ScanResult, Skipped, sorted_facts
 from depmap.scan_context import ScanContext
 
 if TYPE_CHECKING:
     from depmap.index.cache import ScanCache
     from depmap.index.pool import Budget
-
-
-
-@dataclass
-class RelinkState:
-    """What the next run needs to relink only what changed, as of one set of file contents."""
-
-    scanned_as: str  # depmap's stamp and the scan context: under others, every file scans otherwise
-    digests: dict[str, str]  # path -> content digest
-    linked: dict[str, list[Fact]]  # located path -> linked facts, before settling, in link order
-    project: dict[str, list[Fact]]  # path -> project-level raw facts
-    skipped: dict[str, list[Skipped]] = field(default_factory=dict)  # path -> what its scan skipped
-
-
-def relink_state(scanned_as: str, files: list[SourceFile], digests: list[str], results: list[ScanResult], linked: Iterable[Fact]) -> RelinkState:
-    """The state of a full scan: `results` and `digests` in the order of `files`."""
-    by_path: dict[str, list[Fact]] = {}
-    for fact in linked:
-        by_path.setdefault(fact.location.path, []).append(fact)
-    return RelinkState(
-        scanned_as=scanned_as,
-        digests={file.path: digest for file, digest in zip(files, digests)},
-        linked=by_path,
-        project={file.path: facts for file, result in zip(files, results) if (facts := project_level(file.path, result.facts))},
-        skipped={file.path: list(result.skipped) for file, result in zip(files, results) if result.skipped},
-    )
-
-
-def previous_linked(folder: Path) -> tuple | None:
-    """The last stored index with its RelinkState, whatever files it was built from, or None."""
-    from depmap.index import store
-
-    try:  # data only, never through a link: the index it names is signed
-        with os.fdopen(open_existing(folder / INDEX_KEY_FILE), "rb") as handle:
-            key = handle.read(200).decode("ascii").strip()
-    except (OSError, UnicodeDecodeError):
-        return None
-    stored = store.load(folder, key)
-    if not isinstance(stored, tuple) or len(stored) != 5 or not isinstance(stored[4], RelinkState):
-        return None
-    return stored
-
-
-def remember_key(folder: Path, key: str) -> None:
-    """Say which stored index is the last, atomically and never through a link (a failure only
-    costs the next run its relink)."""
-    partial = folder / f"{INDEX_KEY_FILE}.{os.getpid()}.tmp"
-    try:
-        with os.fdopen(create_new(partial), "wb") as handle:
-            handle.write(key.encode("ascii"))
-        os.replace(partial, folder / INDEX_KEY_FILE)
-    except FileExistsError:
-        pass  # another run writes it (or something planted is there): never ours to remove
-    except OSError:
-        partial.unlink(missing_ok=True)
 
 
 def scanned_as(cache: "ScanCache") -> str:
@@ -100,12 +51,25 @@ class _Unavailable(Exception):
 
 
 @dataclass
+class Whole:
+    """A full link's index, to store whole: (facts, skipped, catalog, graph), the catalog's input
+    in link order, the linked facts before settling, every file's `linked_files` row."""
+
+    linked: tuple
+    catalog_input: list[Fact]
+    unsettled: list[Fact]
+    files: list[tuple[str, str, str, str]]
+
+
+@dataclass
 class Incremental:
-    linked: tuple  # (facts, skipped, catalog, graph), as build_index's Linked
-    state: RelinkState
     scanned: int
-    mode: str
+    mode: str  # "unchanged" (only stats moved), or the relink's path
     relinked: int
+    update: RowUpdate | None = None  # LOCAL or NARROW: the rows to replace
+    whole: Whole | None = None  # FULL: the index to store whole
+    bases: dict[str, int] | None = None  # the stored blocks the update was computed against
+    paths: list[str] | None = None
 
 
 def incremental(
@@ -118,75 +82,152 @@ def incremental(
     debug: bool,
     progress: Callable[[int, int], None] | None,
     timings: dict[str, float],
-    previous: tuple,
 ) -> Incremental | None:
-    """The index after the files that changed since `previous` (from `previous_linked`); None
-    when it cannot be had that way (a cached row that does not decode), to scan as usual."""
+    """What changed since the stored rows were linked, relinked; None when the rows cannot be
+    relinked from (none, another depmap or dialect, a damaged row, a cached row that does not
+    decode): the caller scans and links as usual."""
     started = time.perf_counter()
-    old_facts, _old_skipped, old_catalog, _old_graph, state = previous
-    if getattr(state, "scanned_as", None) != scanned_as(cache):
-        return None  # another depmap (its state may lack fields) or dialect: the same contents give other facts
-    order = [file.path for file in files]
-    current = set(order)
-    work = [file for file in files if not _unchanged(cache, file, state)]
-    timings["cache"] += time.perf_counter() - started
-
-    started = time.perf_counter()
-    fresh = _scan(root, work, ctx, jobs, budget, cache, debug, progress, len(files))
-    if fresh is None:
+    store = LinkedStore.open(root)
+    if store is None:
         return None
-    scanned = sum(1 for _, _, parsed in fresh.values() if parsed)
-    changes = [Change(path, state.project.get(path, []), result.facts) for path, (digest, result, _) in fresh.items() if digest != state.digests.get(path)]
-    changes += [Change(path, state.project.get(path, []), None) for path in state.digests if path not in current]
-    timings["scan"] = time.perf_counter() - started
-    if not changes:  # only stats moved (a checkout, a touch): the last index holds
-        timings["graph"] = 0.0
-        digests = {path: state.digests[path] for path in order}
-        return Incremental(tuple(previous[:4]), RelinkState(state.scanned_as, digests, state.linked, state.project, state.skipped), scanned, "unchanged", 0)
-
-    started = time.perf_counter()
     try:
-        relinked = relink(state.linked, changes, state.project, order, lambda paths: _raw(cache, files, paths, fresh))
-    except _Unavailable:
+        state = StoredState(store)
+        if state.key is None or state.scanned_as != scanned_as(cache):
+            return None  # another depmap or dialect: the same contents give other facts
+        order = [file.path for file in files]
+        if natural_keys_collide(set(order) | set(state.digests)):
+            return None  # the catalog's ties follow the link order across files: link everything
+        current = set(order)
+        work = [file for file in files if not _unchanged(cache, file, state.digests)]
+        timings["cache"] += time.perf_counter() - started
+
+        started = time.perf_counter()
+        fresh = _scan(root, work, ctx, jobs, budget, cache, debug, progress, len(files))
+        scanned = sum(1 for _, _, parsed in fresh.values() if parsed)
+        changed = [path for path, (digest, _, _) in fresh.items() if digest != state.digests.get(path)]
+        gone = [path for path in state.digests if path not in current]
+        timings["scan"] = time.perf_counter() - started
+        if not changed and not gone:  # only stats moved (a checkout, a touch): the rows hold
+            timings["graph"] = 0.0
+            return Incremental(scanned, "unchanged", 0)
+
+        started = time.perf_counter()
+        project = state.project()
+        results = {path: fresh[path][1] for path in changed}
+        changes = [Change(path, project.get(path, []), _as_stored(results[path].facts)) for path in changed]
+        changes += [Change(path, project.get(path, []), None) for path in gone]
+        relinked = relink(StoredLinks(state), changes, project, order, lambda paths: _raw(cache, files, paths, fresh))
+        digests = {path: (fresh[path][0] if path in fresh else state.digests[path]) for path in order}
+        if relinked.mode == FULL:
+            whole = _whole(relinked.linked or [], order, digests, project, state, results, gone)
+            timings["graph"] = time.perf_counter() - started
+            return Incremental(scanned, FULL, len(relinked.relinked), whole=whole)
+        update = _update(state, relinked.fresh, relinked.relinked, cache, order, digests)
+        for path in changed:
+            update.files.append(file_row(path, digests[path], project_level(path, results[path].facts), list(results[path].skipped)))
+        update.gone = gone
+        old_skipped = state.skipped(set(changed) | set(gone))
+        update.summary["skipped"] = _skipped(update.summary["skipped"], [item for path in (*changed, *gone) for item in old_skipped[path]],
+                                             [item for path in changed for item in results[path].skipped])
+        timings["graph"] = time.perf_counter() - started
+        return Incremental(scanned, relinked.mode, len(relinked.relinked), update=update, bases=state.bases, paths=state.paths)
+    except (StoreDamaged, _Unavailable):
         return None
-    catalog, facts = _settled(relinked, state, old_catalog, old_facts, order)
-    graph = DependencyGraph(facts)
-    timings["graph"] = time.perf_counter() - started
+    finally:
+        store.close()
 
-    digests = dict(state.digests)
-    project = dict(state.project)
-    skipped = dict(state.skipped)
-    for path in [change.path for change in changes]:
-        digests.pop(path, None), project.pop(path, None), skipped.pop(path, None)
-    for path, (digest, result, _) in fresh.items():
-        digests[path] = digest
-        if facts_here := project_level(path, result.facts):
-            project[path] = facts_here
-        if result.skipped:
-            skipped[path] = list(result.skipped)
-    new_state = RelinkState(state.scanned_as, {path: digests[path] for path in order}, relinked.by_path, project, skipped)
+
+def _update(state: StoredState, fresh: dict[str, list[Fact]], again: tuple[str, ...], cache: "ScanCache",
+            order: list[str], digests: dict[str, str]) -> RowUpdate:
+    """The rows of a local or narrow relink: the relinked paths' blocks, settled against the
+    catalog (the stored one unless their definitions changed), and the summary after them."""
+    from depmap.index import store as index_store
+    from depmap.index.cache import scanner_stamp
+
+    key = index_store.index_key(scanner_stamp(), cache.context, ((path, digests[path]) for path in order), "")
+    update = RowUpdate(old_key=state.key or "", key=key, summary=state.store.summary())
+    replaced = set(again)
+    old = {path: state.block(path) for path in sorted(replaced)}
+    old_catalog = {path: [fact for _, ordinal, fact in sorted(rows, key=lambda row: row[1]) if ordinal >= 0] for path, rows in old.items()}
+    blocks = {path: fresh.get(path, []) for path in replaced}
+    schema = {name: frozenset(columns) for name, _, columns in update.summary["tables"]}
+    if any(list(map(encode_fact, old_catalog[path])) != [encode_fact(fact) for fact in blocks[path] if fact.kind in CATALOG_KINDS] for path in replaced):
+        stored = state.catalog_input(replaced)
+        for path in replaced:
+            if facts := [fact for fact in blocks[path] if fact.kind in CATALOG_KINDS]:
+                stored[path] = facts
+        catalog = Catalog.from_facts([fact for path in sorted(stored) for fact in stored[path]])
+        update.catalog = catalog
+        new_schema = catalog.schema()
+        moved = {name for name in schema.keys() | new_schema.keys() if schema.get(name) != new_schema.get(name)}
+        for path, facts in state.unsettled_naming(moved, replaced).items():
+            blocks[path] = facts
+            old[path] = state.block(path)
+        schema = new_schema
+    for path, facts in blocks.items():
+        update.blocks[path] = (facts, unsettled_text(facts))
+        update.settled[path] = settle_block(facts, schema)
+        update.ordinals[path] = catalog_ordinals_of(facts)
+        update.old_ids[path] = [(number, fact) for number, _, fact in old.get(path, [])]
+    leaving = set(blocks)
+    before = [fact for rows in old.values() for _, _, fact in rows]
+    after = [fact for facts in update.settled.values() for fact in facts]
+    counts, minus, plus = update.summary["accesses"], access_counts(before), access_counts(after)
+    update.summary["accesses"] = {name: counts[name] - minus[name] + plus[name] for name in ("read", "write")}
+    tables, had, has = set(update.summary["graph_tables"]), graph_tables(before), graph_tables(after)
+    tables |= has
+    tables -= {table for table in had - has if not state.still_named(table, leaving)}
+    update.summary["graph_tables"] = sorted(tables)
+    return update
+
+
+def _whole(linked: list[Fact], order: list[str], digests: dict[str, str], project: dict[str, list[Fact]], state: StoredState,
+           results: dict[str, ScanResult], gone: list[str]) -> Whole:
+    """A full link's index and every file's row, as a scan from scratch stores them."""
+    catalog = Catalog.from_facts(linked)
+    facts = sorted_facts(settle_candidates(linked, catalog.schema()))
+    skipped = state.skipped()
+    for path, result in results.items():
+        skipped[path] = list(result.skipped)
+        project[path] = project_level(path, result.facts)
     scan_skipped = [item for path in order for item in skipped.get(path, ())]
-    return Incremental((facts, scan_skipped, catalog, graph), new_state, scanned, relinked.mode, len(relinked.relinked))
+    rows = [file_row(path, digests[path], project.get(path, []), skipped.get(path, [])) for path in order]
+    return Whole((facts, scan_skipped, catalog, DependencyGraph(facts)), [f for f in linked if f.kind in CATALOG_KINDS], linked, rows)
 
 
-def _unchanged(cache: "ScanCache", file: SourceFile, state: RelinkState) -> bool:
-    """Same stat as the cache row, and the row's content is the one the state was linked from."""
+def _skipped(stored: list, removed: list[Skipped], added: list[Skipped]) -> list[list[str]]:
+    """The summary's skipped files with `removed` taken out (once each) and `added` put in."""
+    rest = [tuple(item) for item in stored]
+    for item in removed:
+        if (item.path, item.reason) in rest:
+            rest.remove((item.path, item.reason))
+    return [list(item) for item in rest] + [[item.path, item.reason] for item in added]
+
+
+def _as_stored(facts: list[Fact]) -> list[Fact]:
+    """Facts as the rows give them back (JSON: a tuple in `extra` comes back a list), so that
+    comparing a file's project-level facts before and after sees only real changes."""
+    return [fact_from_json(json.loads(json.dumps(fact.to_json()))) for fact in facts]
+
+
+def _unchanged(cache: "ScanCache", file: SourceFile, digests: dict[str, str]) -> bool:
+    """Same stat as the cache row, and the row's content is the one the rows were linked from."""
     row = cache.rows.get(file.path)
     return (
         row is not None and row.size == file.size and row.mtime_ns == file.mtime_ns and row.ctime_ns == file.ctime_ns
-        and row.digest == state.digests.get(file.path)
+        and row.digest == digests.get(file.path)
     )  # fmt: skip
 
 
 def _scan(
     root: Path, work: list[SourceFile], ctx: ScanContext, jobs: int, budget: "Budget", cache: "ScanCache",
     debug: bool, progress: Callable[[int, int], None] | None, total: int,
-) -> dict[str, tuple[str, ScanResult, bool]] | None:  # fmt: skip
-    """path -> (digest, result, whether it was parsed) of each file in `work`, from the cache
-    when only its stat changed, else scanned and stored (as `build._scan_all` does)."""
+) -> dict[str, tuple[str, ScanResult | None, bool]]:  # fmt: skip
+    """path -> (digest, result, whether it was parsed) of each file in `work`: hashed, and scanned
+    unless the content is what the cache holds (then its result is read only when asked for)."""
     from depmap.index.pool import read_and_scan, scan_files
 
-    found: dict[str, tuple[str, ScanResult, bool]] = {}
+    found: dict[str, tuple[str, ScanResult | None, bool]] = {}
     outcomes = scan_files(root, [(file, cache.digest_of(file.path)) for file in work], ctx, jobs, debug, True, budget)
     for done, (file, (digest, result, blob)) in enumerate(zip(work, outcomes), start=total - len(work) + 1):
         fresh = result is not None
@@ -198,14 +239,16 @@ def _scan(
         assert result is not None
         if fresh and digest:
             cache.store(file.path, file.size, file.mtime_ns, file.ctime_ns, digest, result, blob)
+        if not digest:
+            raise _Unavailable(file.path)  # a crash or a timeout leaves no digest to key the rows on
         found[file.path] = (digest, result, fresh)
         if progress is not None:
             progress(done, total)
     return found
 
 
-def _raw(cache: "ScanCache", files: list[SourceFile], paths: list[str], fresh: dict[str, tuple[str, ScanResult, bool]]) -> dict[str, list[Fact]]:
-    """Every raw fact of unchanged files, decoded from the scan cache (or just read again)."""
+def _raw(cache: "ScanCache", files: list[SourceFile], paths: list[str], fresh: dict[str, tuple[str, ScanResult | None, bool]]) -> dict[str, list[Fact]]:
+    """Every raw fact of the given files, decoded from the scan cache (or just scanned)."""
     wanted = set(paths)
     raw = {}
     for file in files:
@@ -217,25 +260,77 @@ def _raw(cache: "ScanCache", files: list[SourceFile], paths: list[str], fresh: d
     return raw
 
 
-def _settled(relinked: Relinked, state: RelinkState, old_catalog: Catalog, old_facts: list[Fact], order: list[str]) -> tuple[Catalog, list[Fact]]:
-    """The catalog and the settled, sorted facts. When no relinked file's definitions changed,
-    the catalog is the last one, and so is every other file's settled facts."""
-    if relinked.linked is not None:  # a full link: as a scan without the index
-        catalog = Catalog.from_facts(relinked.linked)
-        return catalog, sorted_facts(settle_candidates(relinked.linked, catalog.schema()))
-    again = set(relinked.relinked)
-    if all(catalog_facts(state.linked.get(path, ())) == catalog_facts(relinked.by_path.get(path, ())) for path in again):
-        catalog = old_catalog  # built from the same definitions, file by file in the same order
-    else:
-        catalog = Catalog.from_facts(relinked.facts(order))
-        if catalog.schema() != old_catalog.schema():  # other files' columns may settle otherwise
-            return catalog, sorted_facts(settle_candidates(relinked.facts(order), catalog.schema()))
-    schema = catalog.schema()
-    blocks: dict[str, list[Fact]] = {}
-    for fact in old_facts:
-        if fact.location.path not in again:
-            blocks.setdefault(fact.location.path, []).append(fact)
-    for path in again:
-        if path in relinked.by_path:
-            blocks[path] = sorted_facts(settle_candidates(relinked.by_path[path], schema))
-    return catalog, [fact for path in sorted(blocks) for fact in blocks[path]]
+def file_rows(files: list[SourceFile], digests: list[str], results: list[ScanResult]) -> list[tuple[str, str, str, str]]:
+    """Every file's `linked_files` row after a scan of them all (`digests` and `results` in the order of `files`)."""
+    return [file_row(file.path, digest, project_level(file.path, result.facts), list(result.skipped))
+            for file, digest, result in zip(files, digests, results)]
+
+
+def save_whole(cache: "ScanCache", paths: list[str], key: str | None, whole: Whole | None, snapshot: Callable[[Any], None] | None) -> bool:
+    """Write the scan cache and, with `whole`, the whole stored index under `key`, in one
+    transaction; whether the cache now holds this run's results."""
+
+    def also(db: Any) -> None:
+        if snapshot is not None:
+            snapshot(db)
+        if whole is not None and key is not None:
+            _write_whole(db, key, whole, cache)
+
+    return cache.save(paths, also=also if snapshot is not None or (whole is not None and key is not None) else None)
+
+
+def _write_whole(db: Any, key: str, whole: Whole, cache: "ScanCache") -> None:
+    facts, skipped, catalog, graph = whole.linked
+    unsettled: dict[str, list[Fact]] = {}
+    for fact in whole.unsettled:
+        unsettled.setdefault(fact.location.path, []).append(fact)
+    write_index(db, key, facts, whole.catalog_input, catalog, graph, skipped, extra_paths=unsettled)
+    write_relink_state(db, scanned_as(cache), whole.files, unsettled)
+
+
+def save_relinked(root: Path, cache: "ScanCache", paths: list[str], done: Incremental, snapshot: Callable[[Any], None] | None) -> bool:
+    """Write the scan cache and the relinked rows in one transaction; whether the rows now hold
+    this run's files. The signed pickle of the last whole index is stale then: it is removed (the
+    next command that needs the whole index writes it again, `build._whole_stored`)."""
+    from depmap.index import store as index_store
+    from depmap.index.cache import scanner_stamp
+
+    written = [done.update is None and done.whole is None]  # only stats moved: the rows hold
+
+    def also(db: Any) -> None:
+        if snapshot is not None:
+            snapshot(db)
+        if done.whole is not None:
+            key = index_store.index_key(scanner_stamp(), cache.context, ((path, cache.digest_of(path)) for path in paths), "")
+            _write_whole(db, key, done.whole, cache)
+            written[0] = True
+        elif done.update is not None:
+            db.execute("SAVEPOINT relinked")
+            try:
+                written[0] = done.update.write(db, done.bases or {}, done.paths or [])
+            except TooCrowded:  # the next run links everything and stores the rows anew
+                db.execute("ROLLBACK TO relinked")
+                db.execute("DELETE FROM linked_meta WHERE name = 'key'")
+            db.execute("RELEASE relinked")
+
+    changes = snapshot is not None or done.update is not None or done.whole is not None
+    saved = cache.save(paths, also=also if changes else None)
+    if saved and written[0] and (done.update is not None or done.whole is not None):
+        forget_pickle(root)
+    return saved and written[0]
+
+
+def forget_pickle(root: Path) -> None:
+    """Remove the signed pickle of an index the rows no longer hold (a regular file only, never
+    through a link); failing to costs the next whole-index command one load of it."""
+    import os
+    import stat
+
+    from depmap.index.cache_folder import CACHE_DIR, INDEX_FILE
+
+    path = root / CACHE_DIR / INDEX_FILE
+    try:
+        if stat.S_ISREG(os.lstat(path).st_mode):
+            path.unlink()
+    except OSError:
+        pass

@@ -59,7 +59,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable, Iterable, Mapping
 
 from depmap.model import ACCESS, COLUMN_DEF, FLOW, ROUTINE, ROUTINE_CALL, SCHEMA_OP, TABLE_DEF, Fact
@@ -139,17 +139,29 @@ class Change:
 
 @dataclass
 class Relinked:
-    by_path: dict[str, list[Fact]]  # linked facts by the path they are located at, each in link order
+    fresh: dict[str, list[Fact]]  # the relinked files' linked facts by located path, each in link order (FULL: every file's)
     mode: str  # LOCAL, NARROW or FULL
     relinked: tuple[str, ...]  # the files linked again
     linked: list[Fact] | None = None  # FULL: `link_facts`'s own list (its order across files)
+    previous: Mapping[str, list[Fact]] = field(default_factory=dict)  # the last link's, for every other path
+
+    @property
+    def by_path(self) -> dict[str, list[Fact]]:
+        """Every path's linked facts: the relinked files' fresh, the rest's from the last link."""
+        if self.mode == FULL:
+            return dict(self.fresh)
+        again = set(self.relinked)
+        merged = {path: facts for path, facts in self.previous.items() if path not in again}
+        merged.update(self.fresh)
+        return merged
 
     def facts(self, order: Iterable[str]) -> list[Fact]:
         """Every linked fact, file by file in `order` (then any other path, sorted)."""
+        by_path = self.by_path
         order = list(order)
         seen = set(order)
-        rest = sorted(path for path in self.by_path if path not in seen)
-        return [fact for path in (*order, *rest) for fact in self.by_path.get(path, ())]
+        rest = sorted(path for path in by_path if path not in seen)
+        return [fact for path in (*order, *rest) for fact in by_path.get(path, ())]
 
 
 def relink(
@@ -161,15 +173,16 @@ def relink(
 ) -> Relinked:
     """The linked facts of the project after `changes`.
 
-    previous: the last link's facts by located path (each in link order); project: every file's
-    project-level raw facts before the change; order: the files now, in discovery (link) order;
+    previous: the last link's facts by located path (each in link order; only the changed files'
+    are read, and which paths it holds); project: every file's project-level raw facts before
+    the change; order: the files now, in discovery (link) order;
     raw_of: every raw fact of the given unchanged files (read from the scan cache), for the
     narrow and full paths."""
     changes = {change.path: change for change in changes}
     now = {path: (project_level(path, change.new) if change.new is not None else []) for path, change in changes.items()}
     moved = [path for path, change in changes.items() if list(map(_as_read, change.old)) != list(map(_as_read, now[path]))]
     mode = _mode(moved, changes, now, project, previous)
-    if mode == FULL or _natural_keys_collide(order):
+    if mode == FULL or natural_keys_collide(order):
         return _full(order, changes, raw_of)
     again = set(changes)
     if mode == NARROW:
@@ -181,9 +194,7 @@ def relink(
     fresh = _by_path(link_facts([fact for path in order for fact in (raw.get(path, ()) if path in again else context[path])]))
     if any(path not in again and path not in previous for path in fresh):
         return _full(order, changes, raw_of)  # a fact where the last link put none: not what the audit allows
-    by_path = {path: facts for path, facts in previous.items() if path not in again}
-    by_path.update((path, fresh[path]) for path in sorted(again) if path in fresh)
-    return Relinked(by_path, mode, tuple(sorted(again)))
+    return Relinked({path: fresh[path] for path in sorted(again) if path in fresh}, mode, tuple(sorted(again)), previous=previous)
 
 
 def _unused_context(relinked: list[Fact]) -> frozenset[str]:
@@ -298,7 +309,7 @@ def _by_path(facts: Iterable[Fact]) -> dict[str, list[Fact]]:
 _DIGITS = re.compile(r"(\d+)")
 
 
-def _natural_keys_collide(paths: Iterable[str]) -> bool:
+def natural_keys_collide(paths: Iterable[str]) -> bool:
     """Two paths the catalog's replay order cannot tell apart (`0001_x.sql`, `001_x.sql`): their
     ties would follow the order files are linked in, so only a full link keeps it."""
     seen = set()

@@ -42,7 +42,7 @@ def test_a_linked_database_is_never_opened(shop, tmp_path, name):
     assert sorted(p.name for p in (shop / ".depmap").iterdir()) == [name]  # no index, no .gitignore
 
 
-@pytest.mark.parametrize("name", ["index.pickle", "index-key", ".gitignore"])
+@pytest.mark.parametrize("name", ["index.pickle", ".gitignore"])
 def test_a_linked_index_or_gitignore_is_never_written_nor_read(shop, tmp_path, name):
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
@@ -91,5 +91,5 @@ def test_files_depmap_creates_are_real_files(shop):
     age(shop)
     build_index(shop, jobs=1, use_cache=True)
     entries = sorted(p.name for p in (shop / ".depmap").iterdir())
-    assert entries == [".gitignore", "cache.sqlite", "index-key", "index.pickle"]
+    assert entries == [".gitignore", "cache.sqlite", "index.pickle"]
     assert not any((shop / ".depmap" / name).is_symlink() for name in entries)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,6 @@ from depmap.index.build import Index, build_index
 from tests.index.test_cache import age, facts_of, fresh
 
 REPO = Path(__file__).resolve().parents[2]
-KEY = Path(".depmap") / "index-key"
 
 
 def same_index(index: Index, root: Path) -> None:
@@ -98,14 +98,25 @@ def test_deleted_and_added_files_and_edits_in_a_row(project):
     same_index(warm, project)
 
 
+def stored(root: Path, statement: str, *values) -> None:
+    """Change the stored rows by hand, as another depmap (or a damaged file) would leave them."""
+    db = sqlite3.connect(root / ".depmap" / "cache.sqlite", isolation_level=None)
+    try:
+        db.execute(statement, values)
+    finally:
+        db.close()
+
+
 def test_without_the_last_index_every_file_is_linked(project):
-    (project / KEY).write_text("0" * 40)  # not the key of any stored index
+    stored(project, "DELETE FROM linked_meta WHERE name = 'key'")
     path = project / "shop/services.py"
     path.write_text(path.read_text() + "\n# reviewed\n")
     index = build_index(project, jobs=1, use_cache=True)
-    assert index.relinked == ""
+    assert (index.files_parsed, index.relinked) == (1, "")
     same_index(index, project)
-    assert (project / KEY).read_text() != "0" * 40
+    again = project / "shop/repositories.py"
+    again.write_text(again.read_text() + "\n# reviewed\n")
+    assert build_index(project, jobs=1, use_cache=True).relinked == "local: 1 of 9 files linked again"  # the rows were stored anew
 
 
 @pytest.mark.parametrize(
@@ -137,16 +148,18 @@ def test_another_dialect_scans_every_file_again(project):
     same_index(index, project)
 
 
-def test_a_state_another_depmap_stored_is_not_relinked_from(project):
-    """An upgrade finds the last index of the version before, whose state has other fields."""
-    from depmap.index import store
-    from depmap.index.incremental import previous_linked
+def test_rows_another_depmap_stored_are_not_relinked_from(project):
+    """An upgrade finds the rows of the version before, linked by other code."""
+    stored(project, "UPDATE linked_meta SET value = 'another depmap' WHERE name = 'relink'")
+    path = project / "shop/services.py"
+    path.write_text(path.read_text() + "\n# reviewed\n")
+    index = build_index(project, jobs=1, use_cache=True)
+    assert index.relinked == ""
+    same_index(index, project)
 
-    folder = project / ".depmap"
-    key = (project / KEY).read_text()
-    *linked, state = previous_linked(folder)
-    del state.__dict__["scanned_as"]
-    store.save(folder, key, (*linked, state))
+
+def test_a_damaged_file_state_means_linking_everything(project):
+    stored(project, "UPDATE linked_files SET project = '{\"not\": \"a list\"}' WHERE path = 'shop/orders/models.py'")
     path = project / "shop/services.py"
     path.write_text(path.read_text() + "\n# reviewed\n")
     index = build_index(project, jobs=1, use_cache=True)
