@@ -1,17 +1,21 @@
 """Time one changed file on a generated repository: a plain query file, a model, a migration.
 
-    python benchmarks/relink_bench.py --depmap PATH/TO/depmap DIR [--repeat 2]
+    python benchmarks/relink_bench.py --depmap "PATH/TO/python -P -m depmap" DIR [--repeat 2] [--env NAME=VALUE]
 
 DIR is a copy of a generated repository (benchmarks/generate.py) that may be scanned in place:
 its `.depmap/` is built first (unmeasured), then each edit is applied, `depmap -v scan` timed
-(wall time and peak RSS, through /usr/bin/time -v), the edit undone and scanned again (also
-timed: it is one changed file too). Prints one line per run with the relink path `-v` reports.
+(wall time and peak RSS, through /usr/bin/time -v) and a warm `who-reads` right after it, then the
+edit is undone and both are timed again (the undo is one changed file too). Prints one line per
+run with the relink path `-v` reports and the phases. `--depmap` is split like a shell command,
+so the base can run as `python -P -m depmap` with its checkout on PYTHONPATH (`--env`).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import re
+import shlex
 import subprocess
 import time
 from pathlib import Path
@@ -20,9 +24,9 @@ from typing import Callable
 QUERY = '\n\ndef bench_relink_rows(session):\n    return session.execute(text("SELECT id FROM bench_relink WHERE id = 1")).all()\n'
 
 
-def timed(depmap: str, root: Path) -> tuple[float, int, str]:
+def timed(depmap: list[str], env: dict[str, str], *args: str) -> tuple[float, int, str]:
     started = time.perf_counter()
-    done = subprocess.run(["/usr/bin/time", "-v", depmap, "-v", "scan", str(root), "--format", "json"], capture_output=True, text=True, check=True)
+    done = subprocess.run(["/usr/bin/time", "-v", *depmap, "-v", *args], capture_output=True, text=True, check=True, env=env, cwd="/")
     seconds = time.perf_counter() - started
     rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", done.stderr).group(1)) // 1024
     relinked = next((line.split("relinked ", 1)[1] for line in done.stderr.splitlines() if "depmap: relinked" in line), "-")
@@ -45,21 +49,30 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("root", type=Path)
     parser.add_argument("--depmap", required=True)
+    parser.add_argument("--env", action="append", default=[], help="NAME=VALUE for the depmap runs")
     parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--only", help="one edit: query, model or migration")
     args = parser.parse_args()
-    subprocess.run([args.depmap, "scan", str(args.root)], capture_output=True, check=True)
+    depmap = shlex.split(args.depmap)
+    env = {**os.environ, **dict(item.split("=", 1) for item in args.env)}
+    root = str(args.root.resolve())
+    subprocess.run([*depmap, "scan", root], capture_output=True, check=True, env=env, cwd="/")
     for name, path, edit in edits(args.root):
+        if args.only and name != args.only:
+            continue
         original = path.read_text() if path.exists() else None
         for attempt in range(args.repeat):
-            path.write_text(edit(original or ""))
-            seconds, rss, how = timed(args.depmap, args.root)
-            print(f"{name} edit {attempt + 1}: {seconds:.2f} s, {rss} MB, {how}", flush=True)
-            if original is None:
-                path.unlink()
-            else:
-                path.write_text(original)
-            seconds, rss, how = timed(args.depmap, args.root)
-            print(f"{name} undo {attempt + 1}: {seconds:.2f} s, {rss} MB, {how}", flush=True)
+            for step in ("edit", "undo"):
+                if step == "edit":
+                    path.write_text(edit(original or ""))
+                elif original is None:
+                    path.unlink()
+                else:
+                    path.write_text(original)
+                seconds, rss, how = timed(depmap, env, "scan", root, "--format", "json")
+                print(f"{name} {step} {attempt + 1}: scan {seconds:.2f} s, {rss} MB, {how}", flush=True)
+                seconds, rss, how = timed(depmap, env, "who-reads", "orders", "--path", root, "--format", "json")
+                print(f"{name} {step} {attempt + 1}: who-reads {seconds:.2f} s, {rss} MB, [{how.split('[', 1)[-1]}", flush=True)
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ from depmap.catalog import Catalog
 from depmap.config import Config, load_config
 from depmap.discover import SCANNED_KINDS, Discovery, SourceFile, discover, read_source
 from depmap.graph import DependencyGraph
-from depmap.model import COLUMN_DEF, PARSE_ERROR, SCHEMA_OP, TABLE_DEF, Fact, ScanResult, Skipped, sorted_facts
+from depmap.model import ACCESS, COLUMN_DEF, PARSE_ERROR, SCHEMA_OP, TABLE_DEF, Fact, ScanResult, Skipped, sorted_facts
 from depmap.scan_context import ScanContext, dbt_project_vars
 
 if TYPE_CHECKING:
@@ -75,6 +75,29 @@ class Index:
         if self.store is None:
             return self.facts
         return [fact for _, fact in self.store.facts_named(f"p:{path}" for path in paths)]
+
+    def access_counts(self) -> dict[str, int]:
+        """How many reads and writes the index holds (`scan`'s summary): counted, or for a warm
+        query's partial index, as the store counted them."""
+        if self.store is not None:
+            from depmap.index.linked_store import StoreDamaged
+
+            try:
+                counts = self.store.summary()["accesses"]
+                return {"read": int(counts["read"]), "write": int(counts["write"])}
+            except (StoreDamaged, KeyError, TypeError, ValueError):
+                pass  # counted from the whole index below
+            option = self.dialect if self.dialect_source == "option" else None
+            self.store.close()
+            from depmap.index.linked_store import forget_index
+
+            forget_index(self.root)
+            return build_index(self.root, dialect=option, use_cache=True).access_counts()
+        counts = {"read": 0, "write": 0}
+        for fact in self.facts:
+            if fact.kind == ACCESS and fact.access in counts:
+                counts[fact.access] += 1
+        return counts
 
     def unparsed(self) -> list[Fact]:
         return [f for f in self.facts if f.kind == PARSE_ERROR]

@@ -52,7 +52,8 @@ class _Unavailable(Exception):
 
 @dataclass
 class Whole:
-    """A full link's index, to store whole: (facts, skipped, catalog, graph), the catalog's input
+    """A full link's index, to store whole: (facts, skipped, catalog, graph or None: only its
+    tables are stored, and they are read from the facts), the catalog's input
     in link order, the linked facts before settling, every file's `linked_files` row."""
 
     linked: tuple
@@ -102,7 +103,7 @@ def incremental(
         timings["cache"] += time.perf_counter() - started
 
         started = time.perf_counter()
-        fresh = _scan(root, work, ctx, jobs, budget, cache, debug, progress, len(files))
+        fresh = _scan(root, work, ctx, jobs, budget, cache, debug, progress, len(files), state.digests)
         scanned = sum(1 for _, _, parsed in fresh.values() if parsed)
         changed = [path for path, (digest, _, _) in fresh.items() if digest != state.digests.get(path)]
         gone = [path for path in state.digests if path not in current]
@@ -192,7 +193,7 @@ def _whole(linked: list[Fact], order: list[str], digests: dict[str, str], projec
         project[path] = project_level(path, result.facts)
     scan_skipped = [item for path in order for item in skipped.get(path, ())]
     rows = [file_row(path, digests[path], project.get(path, []), skipped.get(path, [])) for path in order]
-    return Whole((facts, scan_skipped, catalog, DependencyGraph(facts)), [f for f in linked if f.kind in CATALOG_KINDS], linked, rows)
+    return Whole((facts, scan_skipped, catalog, None), [f for f in linked if f.kind in CATALOG_KINDS], linked, rows)
 
 
 def _skipped(stored: list, removed: list[Skipped], added: list[Skipped]) -> list[list[str]]:
@@ -221,16 +222,22 @@ def _unchanged(cache: "ScanCache", file: SourceFile, digests: dict[str, str]) ->
 
 def _scan(
     root: Path, work: list[SourceFile], ctx: ScanContext, jobs: int, budget: "Budget", cache: "ScanCache",
-    debug: bool, progress: Callable[[int, int], None] | None, total: int,
+    debug: bool, progress: Callable[[int, int], None] | None, total: int, linked_from: dict[str, str],
 ) -> dict[str, tuple[str, ScanResult | None, bool]]:  # fmt: skip
     """path -> (digest, result, whether it was parsed) of each file in `work`: hashed, and scanned
-    unless the content is what the cache holds (then its result is read only when asked for)."""
+    unless the content is what the cache holds; then its result is read only when the rows were
+    linked from another content (`linked_from`: path -> digest), else it is None."""
     from depmap.index.pool import read_and_scan, scan_files
 
     found: dict[str, tuple[str, ScanResult | None, bool]] = {}
     outcomes = scan_files(root, [(file, cache.digest_of(file.path)) for file in work], ctx, jobs, debug, True, budget)
     for done, (file, (digest, result, blob)) in enumerate(zip(work, outcomes), start=total - len(work) + 1):
+        if progress is not None:
+            progress(done, total)
         fresh = result is not None
+        if result is None and digest == linked_from.get(file.path) and cache.touch(file.path, file.size, file.mtime_ns, file.ctime_ns, digest):
+            found[file.path] = (digest, None, False)  # only its stat moved
+            continue
         if result is None:
             result = cache.by_content(file.path, file.size, file.mtime_ns, file.ctime_ns, digest)
         if result is None:
@@ -242,8 +249,6 @@ def _scan(
         if not digest:
             raise _Unavailable(file.path)  # a crash or a timeout leaves no digest to key the rows on
         found[file.path] = (digest, result, fresh)
-        if progress is not None:
-            progress(done, total)
     return found
 
 
@@ -253,7 +258,10 @@ def _raw(cache: "ScanCache", files: list[SourceFile], paths: list[str], fresh: d
     raw = {}
     for file in files:
         if file.path in wanted:
-            result = fresh[file.path][1] if file.path in fresh else cache.by_stat(file.path, file.size, file.mtime_ns, file.ctime_ns)
+            if file.path in fresh:
+                result = fresh[file.path][1] or cache.result_of(file.path)  # scanned, or the content the cache holds
+            else:
+                result = cache.by_stat(file.path, file.size, file.mtime_ns, file.ctime_ns)
             if result is None:
                 raise _Unavailable(file.path)
             raw[file.path] = result.facts
@@ -284,7 +292,8 @@ def _write_whole(db: Any, key: str, whole: Whole, cache: "ScanCache") -> None:
     unsettled: dict[str, list[Fact]] = {}
     for fact in whole.unsettled:
         unsettled.setdefault(fact.location.path, []).append(fact)
-    write_index(db, key, facts, whole.catalog_input, catalog, graph, skipped, extra_paths=unsettled)
+    write_index(db, key, facts, whole.catalog_input, catalog, graph.tables() if graph is not None else DependencyGraph.tables_of(facts),
+                skipped, extra_paths=unsettled)
     write_relink_state(db, scanned_as(cache), whole.files, unsettled)
 
 

@@ -10,8 +10,11 @@ outline (each table's columns and whether it is a view), its schema operations b
 mention (a table's history), the tables the graph knows, the skipped files, and the discovery
 snapshot (`depmap.index.freshness`).
 
-Everything is written in the scan cache's own transaction (`ScanCache.save`), keyed like the
-signed pickle by depmap's stamp, the scan context and every file's content digest: a run killed
+Each located path's facts hold one block of ids (`STRIDE`), so after a change only the changed
+files' blocks are deleted and inserted again (`depmap.index.row_update`), with what relinking reads
+per file (`linked_files`) and per path (`linked_paths`). Everything is written in the scan cache's
+own transaction (`ScanCache.save`), keyed like the signed pickle by depmap's stamp, the scan
+context and every file's content digest: a run killed
 at any point leaves either the old rows and key or the new ones, and a key that does not match
 the current files means "link again". Concurrent runs each write a whole, consistent set; a
 reader holds one read transaction for its whole run (WAL), so it never sees half of another's.
@@ -72,7 +75,7 @@ def write_snapshot(db: sqlite3.Connection, snapshot_json: str | None) -> None:
         db.execute("INSERT OR REPLACE INTO linked_meta VALUES ('discovery', ?)", (snapshot_json,))
 
 
-def write_index(db: sqlite3.Connection, key: str, facts: list[Fact], catalog_input: list[Fact], catalog: Any, graph: Any,
+def write_index(db: sqlite3.Connection, key: str, facts: list[Fact], catalog_input: list[Fact], catalog: Any, graph_tables: list[str],
                 scan_skipped: list[Skipped], extra_paths: Iterable[str] = ()) -> None:
     """Replace the stored index with this one (`facts` in canonical order), inside the caller's
     transaction. Every path of `facts` and `extra_paths` gets its block of ids."""
@@ -97,7 +100,7 @@ def write_index(db: sqlite3.Connection, key: str, facts: list[Fact], catalog_inp
         if fact.kind == ACCESS and fact.access in accesses:
             accesses[fact.access] += 1
     summary = catalog_summary(db, catalog)
-    summary.update(graph_tables=graph.tables(), skipped=[[item.path, item.reason] for item in scan_skipped], accesses=accesses)
+    summary.update(graph_tables=graph_tables, skipped=[[item.path, item.reason] for item in scan_skipped], accesses=accesses)
     write_summary(db, key, summary)
 
 

@@ -110,12 +110,18 @@ class StoredState:
             return {path: found.get(path, []) for path in paths}
         return found
 
+    def span(self, path: str) -> tuple[int, int]:
+        """The ids of `path`'s block: from its base up to the next path's (a path added between two
+        took the middle of their gap, so a block may be shorter than STRIDE)."""
+        base = self.bases[path]
+        place = bisect.bisect_right(self.paths, path)
+        return base, self.bases[self.paths[place]] if place < len(self.paths) else base + STRIDE
+
     def block(self, path: str) -> list[tuple[int, int, Fact]]:
         """(id, ordinal, fact) of the settled facts located at `path`, in canonical order."""
-        base = self.bases.get(path)
-        if base is None:
+        if path not in self.bases:
             return []
-        rows = self.store._rows("SELECT id, ordinal, fact FROM linked_facts WHERE id >= ? AND id < ? ORDER BY id", (base, base + STRIDE))
+        rows = self.store._rows("SELECT id, ordinal, fact FROM linked_facts WHERE id >= ? AND id < ? ORDER BY id", self.span(path))
         decoded = self.store._decoded([(number, text) for number, _, text in rows])
         return [(number, ordinal, fact) for (number, fact), (_, ordinal, _) in zip(decoded, rows)]
 
@@ -143,11 +149,11 @@ class StoredState:
 
     def still_named(self, table: str, leaving: set[str]) -> bool:
         """Whether a fact outside `leaving` puts `table` in the graph."""
-        spans = [(self.bases[path], self.bases[path] + STRIDE) for path in leaving if path in self.bases]
+        spans = [self.span(path) for path in leaving if path in self.bases]
         for number, text in self.store._rows("SELECT f.id, f.fact FROM linked_names n JOIN linked_facts f ON f.id = n.id WHERE n.name = ?", (f"t:{table}",)):
             if any(low <= number < high for low, high in spans):
                 continue
-            if table in DependencyGraph([fact for _, fact in self.store._decoded([(number, text)])]).tables():
+            if table in DependencyGraph.tables_of(fact for _, fact in self.store._decoded([(number, text)])):
                 return True
         return False
 
@@ -252,7 +258,7 @@ def catalog_ordinals_of(facts: list[Fact]) -> dict[int, int]:
 
 
 def graph_tables(facts: Iterable[Fact]) -> set[str]:
-    return set(DependencyGraph(facts).tables())
+    return set(DependencyGraph.tables_of(facts))
 
 
 def access_counts(facts: Iterable[Fact]) -> dict[str, int]:
