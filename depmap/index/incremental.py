@@ -28,7 +28,6 @@ from depmap.graph import DependencyGraph
 from depmap.index.attribution import settle_candidates
 from depmap.index.cached_result import fact_from_json
 from depmap.index.linked_store import LinkedStore, StoreDamaged, encode_fact, write_index
-from depmap.index.relink import FULL, Change, natural_keys_collide, project_level, relink
 from depmap.index.row_update import (CATALOG_KINDS, RowUpdate, StoredLinks, StoredState, TooCrowded, access_counts, catalog_ordinals_of,
                                      file_row, graph_tables, settle_block, unsettled_text, write_relink_state)
 from depmap.model import Fact, ScanResult, Skipped, sorted_facts
@@ -96,8 +95,6 @@ def incremental(
         if state.key is None or state.scanned_as != scanned_as(cache):
             return None  # another depmap or dialect: the same contents give other facts
         order = [file.path for file in files]
-        if natural_keys_collide(set(order) | set(state.digests)):
-            return None  # the catalog's ties follow the link order across files: link everything
         current = set(order)
         work = [file for file in files if not _unchanged(cache, file, state.digests)]
         timings["cache"] += time.perf_counter() - started
@@ -111,6 +108,10 @@ def incremental(
         if not changed and not gone:  # only stats moved (a checkout, a touch): the rows hold
             timings["graph"] = 0.0
             return Incremental(scanned, "unchanged", 0)
+        from depmap.index.relink import FULL, Change, natural_keys_collide, relink  # the linkers: only a change needs them
+
+        if natural_keys_collide(current | set(state.digests)):
+            return None  # the catalog's ties follow the link order across files: link everything
 
         started = time.perf_counter()
         project = state.project()
@@ -124,6 +125,8 @@ def incremental(
             timings["graph"] = time.perf_counter() - started
             return Incremental(scanned, FULL, len(relinked.relinked), whole=whole)
         update = _update(state, relinked.fresh, relinked.relinked, cache, order, digests)
+        from depmap.index.relink import project_level
+
         for path in changed:
             update.files.append(file_row(path, digests[path], project_level(path, results[path].facts), list(results[path].skipped)))
         update.gone = gone
@@ -185,6 +188,8 @@ def _update(state: StoredState, fresh: dict[str, list[Fact]], again: tuple[str, 
 def _whole(linked: list[Fact], order: list[str], digests: dict[str, str], project: dict[str, list[Fact]], state: StoredState,
            results: dict[str, ScanResult], gone: list[str]) -> Whole:
     """A full link's index and every file's row, as a scan from scratch stores them."""
+    from depmap.index.relink import project_level
+
     catalog = Catalog.from_facts(linked)
     facts = sorted_facts(settle_candidates(linked, catalog.schema()))
     skipped = state.skipped()
@@ -230,6 +235,7 @@ def _scan(
     from depmap.index.pool import read_and_scan, scan_files
 
     found: dict[str, tuple[str, ScanResult | None, bool]] = {}
+    work = [file for file in work if not _only_stat_moved(root, file, cache, linked_from, found)]
     outcomes = scan_files(root, [(file, cache.digest_of(file.path)) for file in work], ctx, jobs, debug, True, budget)
     for done, (file, (digest, result, blob)) in enumerate(zip(work, outcomes), start=total - len(work) + 1):
         if progress is not None:
@@ -252,6 +258,24 @@ def _scan(
     return found
 
 
+def _only_stat_moved(root: Path, file: SourceFile, cache: "ScanCache", linked_from: dict[str, str],
+                     found: dict[str, tuple[str, ScanResult | None, bool]]) -> bool:
+    """Hash a file here (no scan worker started for it) when the cache and the rows hold one
+    content for it: whether that is its content still (then only its new stat is kept)."""
+    from depmap.discover import read_source
+    from depmap.index.cache import content_digest
+
+    known = cache.digest_of(file.path)
+    if not known or known != linked_from.get(file.path):
+        return False
+    text = read_source(root, file)
+    digest = f"unread:{file.size}:{file.mtime_ns}" if isinstance(text, Skipped) else content_digest(text)
+    if digest != known or not cache.touch(file.path, file.size, file.mtime_ns, file.ctime_ns, digest):
+        return False
+    found[file.path] = (digest, None, False)
+    return True
+
+
 def _raw(cache: "ScanCache", files: list[SourceFile], paths: list[str], fresh: dict[str, tuple[str, ScanResult | None, bool]]) -> dict[str, list[Fact]]:
     """Every raw fact of the given files, decoded from the scan cache (or just scanned)."""
     wanted = set(paths)
@@ -270,6 +294,8 @@ def _raw(cache: "ScanCache", files: list[SourceFile], paths: list[str], fresh: d
 
 def file_rows(files: list[SourceFile], digests: list[str], results: list[ScanResult]) -> list[tuple[str, str, str, str]]:
     """Every file's `linked_files` row after a scan of them all (`digests` and `results` in the order of `files`)."""
+    from depmap.index.relink import project_level
+
     return [file_row(file.path, digest, project_level(file.path, result.facts), list(result.skipped))
             for file, digest, result in zip(files, digests, results)]
 
