@@ -1,14 +1,18 @@
-"""Compare the JSON answers of two depmap installations on the same projects, cold and warm.
+"""Compare the JSON answers of two depmap installations on the same projects, cold, warm and after edits.
 
     python benchmarks/same_answers.py --before OLD/bin/depmap --after NEW/bin/depmap \
-        [--tables N] [--workdir DIR] PROJECT [PROJECT...]
+        [--tables N] [--workdir DIR] [--edits] PROJECT [PROJECT...]
 
 Each project is copied twice (one copy per installation, so that neither reads the other's
 `.depmap/`). On each copy, `scan` runs cold and then warm, and then, warm, `tables`, `check`, and
 for the first N tables of the catalog (and the tables only code uses) `who-reads`, `who-writes`,
 `downstream`, `history` and `impact` (a new column, a NOT NULL one with a default, and a drop, a
-rename and a type change of the table's first column; the new column in text too). Every answer must be byte-identical once the
-copy's path and `scan`'s `seconds` are taken out. Prints each difference; exits 1 if there is one.
+rename and a type change of the table's first column; the new column in text too). Every answer
+must be byte-identical once the copy's path and `scan`'s `seconds` are taken out. With --edits,
+the same edits are then applied to both copies one after another (a query changed, a file added,
+a file deleted, a model edited, a migration added) and every answer is compared after each: the
+after installation answers from its cache (relinking what changed), the before one scans
+everything again (--no-cache). Prints each difference; exits 1 if there is one.
 """
 
 from __future__ import annotations
@@ -19,10 +23,14 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Callable
+
+QUERY = 'def bench_same_answers(db):\n    return db.execute("SELECT id FROM {table} WHERE id = 1")\n'
 
 
-def run(depmap: str, root: Path, *args: str, output_format: str = "json") -> str:
-    done = subprocess.run([depmap, *args, "--path", str(root), "--format", output_format, "-q"], capture_output=True, text=True)
+def run(depmap: str, root: Path, *args: str, output_format: str = "json", cache: bool = True) -> str:
+    options = [] if cache else ["--no-cache"]
+    done = subprocess.run([depmap, *options, *args, "--path", str(root), "--format", output_format, "-q"], capture_output=True, text=True)
     text = done.stdout.replace(str(root), "<ROOT>")
     return f"exit {done.returncode}\n{text}\n{done.stderr.replace(str(root), '<ROOT>')}"
 
@@ -35,31 +43,92 @@ def without_seconds(text: str) -> str:
     except ValueError:
         return text
     document.pop("seconds", None)
+    document.pop("files_from_cache", None)  # how much came from the cache differs by design after an edit
     return f"{head}\n{json.dumps(document, sort_keys=True)}\n{errors}"
 
 
-def answers(depmap: str, root: Path, count: int) -> dict[str, str]:
-    found = {"scan cold": without_seconds(run(depmap, root, "scan")), "scan warm": without_seconds(run(depmap, root, "scan"))}
-    found["tables"] = run(depmap, root, "tables")
-    found["check"] = run(depmap, root, "check")
-    body = found["tables"].split("\n", 1)[1].partition("\n}\n")[0] + "\n}"
-    tables = json.loads(body)["tables"] if body.startswith("{") else []
+def table_names(depmap: str, root: Path, cache: bool = True) -> list[str]:
+    return [table["name"] for table in _tables(depmap, root, cache)]
+
+
+def _tables(depmap: str, root: Path, cache: bool = True) -> list[dict]:
+    body = run(depmap, root, "tables", cache=cache).split("\n", 1)[1].partition("\n}\n")[0] + "\n}"
+    return json.loads(body)["tables"] if body.startswith("{") else []
+
+
+def answers(depmap: str, root: Path, count: int, cache: bool = True, warm_scan: bool = True) -> dict[str, str]:
+    found = {"scan cold": without_seconds(run(depmap, root, "scan", cache=cache))}
+    if warm_scan:
+        found["scan warm"] = without_seconds(run(depmap, root, "scan", cache=cache))
+    found["tables"] = run(depmap, root, "tables", cache=cache)
+    found["check"] = run(depmap, root, "check", cache=cache)
+    tables = _tables(depmap, root, cache)
     names = [table["name"] for table in tables]
     first_column = {table["name"]: table["columns"][0]["name"] for table in tables if table["columns"]}
     for name in names[:count] + ([names[-1]] if names else []):
         for command in ("who-reads", "who-writes", "downstream", "history"):
-            found[f"{command} {name}"] = run(depmap, root, command, name)
-        found[f"impact {name}"] = run(depmap, root, "impact", f"{name}.same_answers_note", "--type", "text")
-        found[f"impact text {name}"] = run(depmap, root, "impact", f"{name}.same_answers_note", "--type", "text", output_format="text")
+            found[f"{command} {name}"] = run(depmap, root, command, name, cache=cache)
+        found[f"impact {name}"] = run(depmap, root, "impact", f"{name}.same_answers_note", "--type", "text", cache=cache)
+        found[f"impact text {name}"] = run(depmap, root, "impact", f"{name}.same_answers_note", "--type", "text", output_format="text",
+                                           cache=cache)
         found[f"impact not-null {name}"] = run(depmap, root, "impact", f"{name}.same_answers_note", "--type", "integer", "--not-null",
-                                               "--default", "0")
+                                               "--default", "0", cache=cache)
         if name in first_column:
             column = f"{name}.{first_column[name]}"
-            found[f"impact --drop {column}"] = run(depmap, root, "impact", column, "--drop")
-            found[f"impact --rename {column}"] = run(depmap, root, "impact", column, "--rename", "same_answers_renamed")
-            found[f"impact --set-type {column}"] = run(depmap, root, "impact", column, "--set-type", "bigint")
-        found[f"who-reads --mentions {name}"] = run(depmap, root, "who-reads", name, "--mentions")
+            found[f"impact --drop {column}"] = run(depmap, root, "impact", column, "--drop", cache=cache)
+            found[f"impact --rename {column}"] = run(depmap, root, "impact", column, "--rename", "same_answers_renamed", cache=cache)
+            found[f"impact --set-type {column}"] = run(depmap, root, "impact", column, "--set-type", "bigint", cache=cache)
+        found[f"who-reads --mentions {name}"] = run(depmap, root, "who-reads", name, "--mentions", cache=cache)
     return found
+
+
+def python_files(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*.py") if ".depmap" not in p.parts and "migrations" not in p.parts and p.name != "__init__.py")
+
+
+def edits(table: str) -> list[tuple[str, Callable[[Path], None]]]:
+    """The same edits for both copies: each picks its file by sorted path, never by chance."""
+
+    def query(root: Path) -> None:
+        files = [p for p in python_files(root) if "models" not in p.name]
+        if files:
+            target = files[len(files) // 2]
+            target.write_text(target.read_text() + "\n\n" + QUERY.format(table=table))
+
+    def add(root: Path) -> None:
+        (root / "bench_same_added.py").write_text(QUERY.format(table=table))
+
+    def delete(root: Path) -> None:
+        files = python_files(root)
+        if files:
+            files[len(files) // 3].unlink()
+
+    def model(root: Path) -> None:
+        for path in python_files(root):
+            text = path.read_text()
+            if "models.Model" in text and "from django.db import models" in text:
+                path.write_text(text + "\n\nclass BenchSameNote(models.Model):\n    note = models.TextField()\n")
+                return
+            if "__tablename__" in text and "Column" in text and "Integer" in text:
+                path.write_text(text.replace("__tablename__", "bench_same_note = Column(Integer)\n    __tablename__", 1))
+                return
+
+    def migration(root: Path) -> None:
+        folders = sorted({p.parent for p in root.rglob("*.sql") if "migration" in str(p.relative_to(root))})
+        if folders:
+            (folders[0] / "9999_bench_same.sql").write_text(f"ALTER TABLE {table} ADD COLUMN bench_same_note text;\n")
+
+    return [("query", query), ("add", add), ("delete", delete), ("model", model), ("migration", migration)]
+
+
+def differ(label: str, before: dict[str, str], after: dict[str, str]) -> int:
+    differences = 0
+    for key in sorted(set(before) | set(after)):
+        if before.get(key) != after.get(key):
+            differences += 1
+            print(f"DIFFERENT {label}: {key}\n  before: {before.get(key, '')[:600]!r}\n  after:  {after.get(key, '')[:600]!r}")
+    print(f"{label}: {len(before)} answers compared")
+    return differences
 
 
 def main() -> int:
@@ -68,23 +137,28 @@ def main() -> int:
     parser.add_argument("--after", required=True)
     parser.add_argument("--tables", type=int, default=6)
     parser.add_argument("--workdir", default="/tmp/same-answers")
+    parser.add_argument("--edits", action="store_true", help="also edit both copies and compare after each edit")
     parser.add_argument("projects", nargs="+")
     options = parser.parse_args()
     differences = 0
     for project in options.projects:
         source = Path(project).resolve()
-        results = []
+        results, copies = [], []
         for side in ("before", "after"):
             copy = Path(options.workdir) / side / source.name
             shutil.rmtree(copy, ignore_errors=True)
             shutil.copytree(source, copy, symlinks=True, ignore=shutil.ignore_patterns(".depmap"))
+            copies.append(copy)
             results.append(answers(getattr(options, side), copy, options.tables))
-        before, after = results
-        for key in sorted(set(before) | set(after)):
-            if before.get(key) != after.get(key):
-                differences += 1
-                print(f"DIFFERENT {source.name}: {key}\n  before: {before.get(key, '')[:600]!r}\n  after:  {after.get(key, '')[:600]!r}")
-        print(f"{source.name}: {len(before)} answers compared")
+        differences += differ(source.name, *results)
+        if options.edits:
+            names = table_names(options.before, copies[0])
+            for name, edit in edits(names[0] if names else "orders"):
+                for copy in copies:
+                    edit(copy)
+                before = answers(options.before, copies[0], options.tables, cache=False, warm_scan=False)
+                after = answers(options.after, copies[1], options.tables, warm_scan=False)
+                differences += differ(f"{source.name} after {name}", before, after)
     print("identical" if not differences else f"{differences} differences")
     return 1 if differences else 0
 

@@ -191,6 +191,19 @@ class DependencyGraph:
     def tables(self) -> list[str]:
         return sorted(data[1] for data in self.g.nodes.values() if data[0] == "table")
 
+    @staticmethod
+    def tables_of(facts: Iterable[Fact]) -> list[str]:
+        """What `DependencyGraph(facts).tables()` gives, without building the graph (as `_add` does:
+        a fact's table, and where a flow leads)."""
+        names = set()
+        for fact in facts:
+            if not fact.table or fact.kind in SYMBOLIC_KINDS or fact.kind == SCHEMA_OP:
+                continue
+            names.add(fact.table)
+            if fact.kind == FLOW and fact.extra.get("to"):
+                names.add(fact.extra["to"])
+        return sorted(names)
+
     def _facts_into(self, node: str, edge: str) -> Iterator[Fact]:
         if node in self.g:
             for _, _, (kind, fact) in self.g.in_edges(node):

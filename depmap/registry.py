@@ -14,9 +14,13 @@ from __future__ import annotations
 from dataclasses import replace
 
 from depmap.discover import FileKind
+from depmap.frameworks.airflow.code_link import AIRFLOW_TASK
 from depmap.frameworks.airflow.family import AIRFLOW
 from depmap.frameworks.alembic.family import ALEMBIC
 from depmap.frameworks.dbt.family import DBT
+from depmap.frameworks.dbt.seeds import DBT_SEED
+from depmap.frameworks.dbt.symbols import DBT_MODEL, DBT_MODEL_CONFIG
+from depmap.frameworks.dbt.symbols import SYMBOLIC_KINDS as DBT_SYMBOLIC_KINDS
 from depmap.frameworks.django.family import DJANGO
 from depmap.frameworks.family import Family, Linker, Scanner
 from depmap.frameworks.sql_files.family import SQL_FILES
@@ -90,7 +94,11 @@ def link_facts(facts: list[Fact]) -> list[Fact]:
     return facts
 
 
-__all__ = ["FAMILIES", "LINKERS", "PYTHON_ANALYSES", "SCANNERS", "Scanner", "link_facts", "scan_notebook_file", "scan_python_file"]
+# The families' symbolic kinds that relinking asks about (`depmap.index.relink`): a task, a dbt
+# model and its properties, every fact the dbt linker consumes.
+DBT_CONSUMED_KINDS = DBT_SYMBOLIC_KINDS | {DBT_SEED}
+
+__all__ = ["AIRFLOW_TASK", "DBT_CONSUMED_KINDS", "DBT_MODEL", "DBT_MODEL_CONFIG", "FAMILIES", "LINKERS", "PYTHON_ANALYSES", "SCANNERS", "Scanner", "link_facts", "scan_notebook_file", "scan_python_file"]
 
 
 def sql_texts_in_python(path: str, text: str, dialect: str) -> list:

@@ -94,7 +94,7 @@ def test_only_the_registry_and_the_index_reach_the_families():
     assert reaching == {"depmap.registry"}
     # and `depmap verify`, which finds the statements of a Python file again, whole, to run them
     assert {name for name, targets in _importers_of("depmap.registry").items() if targets} == {
-        "depmap.index.build", "depmap.index.pool", "depmap.verify.statements"}
+        "depmap.index.build", "depmap.index.pool", "depmap.index.relink", "depmap.verify.statements"}
 
 
 def test_tests_mirror_the_packages():

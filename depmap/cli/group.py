@@ -199,6 +199,8 @@ def _print_scan_details(err: Any, index: Any) -> None:
     phases = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in index.timings.items())
     cached = index.files_scanned - index.files_parsed
     err.print(f"depmap: scanned {index.files_scanned} files of {printable(index.root)}, {cached} from the cache ({phases})", markup=False, highlight=False)
+    if index.relinked:
+        err.print(f"depmap: relinked {index.relinked}", markup=False, highlight=False)
     err.print(f"depmap: dialect {index.dialect} (from {index.dialect_source})", markup=False, highlight=False)
     for item in index.skipped_with_unparsed():
         err.print(f"depmap: skipped {printable(item.path)}: {printable(item.reason)}", markup=False, highlight=False)

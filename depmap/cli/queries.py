@@ -5,7 +5,6 @@ Like every command module, they only parse arguments, call the library and print
 
 from __future__ import annotations
 
-from collections import Counter
 from pathlib import Path
 from typing import Any, Callable
 
@@ -28,12 +27,11 @@ def limit_option(function: Callable) -> Callable:
 @click.pass_obj
 def scan(obj: dict, path: str, dialect: str | None, output_format: str) -> None:
     """Scan PATH and print a summary of what was found."""
-    from depmap.model import ACCESS
     from depmap.render.json import dumps
     from depmap.render.text import console, print_skipped
 
-    index = load_index(path, dialect, obj["debug"])
-    accesses = Counter(f.access for f in index.facts if f.kind == ACCESS)
+    index = load_index(path, dialect, obj["debug"], partial=True)
+    accesses = index.access_counts()
     summary = {
         "schema_version": SCHEMA_VERSION,
         "root": str(index.root),

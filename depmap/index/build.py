@@ -19,7 +19,7 @@ from depmap.catalog import Catalog
 from depmap.config import Config, load_config
 from depmap.discover import SCANNED_KINDS, Discovery, SourceFile, discover, read_source
 from depmap.graph import DependencyGraph
-from depmap.model import COLUMN_DEF, PARSE_ERROR, SCHEMA_OP, TABLE_DEF, Fact, ScanResult, Skipped, sorted_facts
+from depmap.model import ACCESS, COLUMN_DEF, PARSE_ERROR, SCHEMA_OP, TABLE_DEF, Fact, ScanResult, Skipped, sorted_facts
 from depmap.scan_context import ScanContext, dbt_project_vars
 
 if TYPE_CHECKING:
@@ -46,6 +46,7 @@ class Index:
     server_version: str | None = None  # [tool.depmap] server_version, else detected, else unknown
     server_version_source: str | None = None
     files_parsed: int = 0  # files scanned in this run (the rest came from the cache)
+    relinked: str = ""  # after a change: how linking went ("local: 1 of 1822 files linked again")
     searched: Discovery | None = None  # the files the mention search reads, when this run walked or reused them
     store: Any = None  # a warm query's stored index (`depmap.index.stored_index`): facts load as asked
 
@@ -136,6 +137,29 @@ class Index:
 
         return stored_hits(self.store.db, self.searched.files, finder)
 
+    def access_counts(self) -> dict[str, int]:
+        """How many reads and writes the index holds (`scan`'s summary): counted, or for a warm
+        query's partial index, as the store counted them."""
+        if self.store is not None:
+            from depmap.index.linked_store import StoreDamaged
+
+            try:
+                counts = self.store.summary()["accesses"]
+                return {"read": int(counts["read"]), "write": int(counts["write"])}
+            except (StoreDamaged, KeyError, TypeError, ValueError):
+                pass  # counted from the whole index below
+            option = self.dialect if self.dialect_source == "option" else None
+            self.store.close()
+            from depmap.index.linked_store import forget_index
+
+            forget_index(self.root)
+            return build_index(self.root, dialect=option, use_cache=True).access_counts()
+        counts = {"read": 0, "write": 0}
+        for fact in self.facts:
+            if fact.kind == ACCESS and fact.access in counts:
+                counts[fact.access] += 1
+        return counts
+
     def unparsed(self) -> list[Fact]:
         return [f for f in self.facts if f.kind == PARSE_ERROR]
 
@@ -225,34 +249,74 @@ def build_index(
         timings=timings, dialect_source=choice.source, server_version=choice.server_version,
         server_version_source=choice.server_version_source, searched=searched,
     )
-    if partial and store is not None and fresh is not None:
-        warm = _warm_partial(index, scannable, ctx, store, fresh)
+    cache = _open_cache(root, ctx, warnings) if use_cache else None
+    if partial and store is not None and fresh is not None and cache is not None:
+        warm = _warm_partial(index, scannable, cache, store, fresh)
         if warm is not None:
             return warm
     if store is not None:
         store.close()  # this run writes: no read transaction of ours may hold the file
     with _collector_paused():
         budget = Budget(float(config.seconds_per_file), int(config.megabytes_per_file))
-        linked, scanned, cache_notes = _linked_facts(root, scannable, ctx, jobs or default_jobs(), budget, use_cache, debug, progress, timings, fresh)
+        relinked = _relinked_stored(root, scannable, ctx, jobs or default_jobs(), budget, debug, progress, timings, fresh, cache) if cache else None
+        if relinked is not None:
+            key, scanned, how = relinked
+            served = _served_from_rows(index, key, partial)
+            if served is not None:
+                return replace(served, files_parsed=scanned, relinked=how)
+        linked, scanned = _linked_facts(root, scannable, ctx, jobs or default_jobs(), budget, cache, debug, progress, timings, fresh)
     facts, scan_skipped, catalog, graph = linked
     skipped = list(found.skipped) + scan_skipped
     return replace(index, facts=facts, skipped=sorted(set(skipped)), catalog=catalog, graph=graph,
-                   warnings=warnings + cache_notes, files_parsed=scanned)
+                   files_parsed=scanned)
 
 
-def _warm_partial(index: Index, files: list[SourceFile], ctx: ScanContext, store: Any, fresh: Any) -> Index | None:
+def _served_from_rows(index: Index, key: str, partial: bool) -> Index | None:
+    """After the rows were brought up to date: the partial index a warm query reads, or the whole
+    stored index (`_whole_stored`); None when the rows do not hold `key` after all."""
+    from depmap.index.linked_store import LinkedStore, StoreDamaged, forget_index
+    from depmap.index.stored_index import partial_index
+
+    if not partial:
+        whole = _whole_stored(index.root, key)
+        if whole is None:
+            return None
+        facts, scan_skipped, catalog, graph = whole
+        return replace(index, facts=facts, skipped=sorted(set(index.skipped) | set(scan_skipped)), catalog=catalog, graph=graph)
+    store = LinkedStore.open(index.root)
+    if store is None:
+        return None
+    if store.meta("key") != key:
+        store.close()
+        return None
+    try:
+        return partial_index(index, store)
+    except StoreDamaged:
+        store.close()
+        forget_index(index.root)
+        return None
+
+
+def _open_cache(root: Path, ctx: ScanContext, warnings: list[str]) -> "ScanCache | None":
+    """The scan cache, opened once per run (what opening it found is said once, in `warnings`);
+    None when it cannot be used (a link in .depmap/, a damaged file that cannot be removed)."""
+    from depmap.index.cache import ScanCache
+
+    cache = ScanCache.open(root, ctx)
+    warnings.extend(cache.warnings)
+    cache.warnings = warnings  # what saving it finds goes to the same list
+    return cache if cache.usable else None
+
+
+def _warm_partial(index: Index, files: list[SourceFile], cache: "ScanCache", store: Any, fresh: Any) -> Index | None:
     """The partial index of an unchanged project, straight from the store; None when anything
     changed (or the store is damaged): the caller builds the index the usual way."""
     from depmap.index import store as index_store
-    from depmap.index.cache import ScanCache, scanner_stamp
+    from depmap.index.cache import scanner_stamp
     from depmap.index.linked_store import StoreDamaged, write_snapshot
     from depmap.index.stored_index import partial_index
 
     started = time.perf_counter()
-    cache = ScanCache.open(index.root, ctx)
-    index.warnings.extend(cache.warnings)  # said once, whichever way this run goes on
-    if not cache.usable:
-        return None
     digests = cache.unchanged((f.path, f.size, f.mtime_ns, f.ctime_ns) for f in files)
     if digests is None:
         return None
@@ -303,29 +367,23 @@ def _linked_facts(
     ctx: ScanContext,
     jobs: int,
     budget: "Budget",
-    use_cache: bool,
+    cache: "ScanCache | None",
     debug: bool,
     progress: Callable[[int, int], None] | None,
     timings: dict[str, float],
     fresh: Any = None,
-) -> tuple[Linked, int, list[str]]:
+) -> tuple[Linked, int]:
     """Facts of every file, linked, with the catalog and the graph. With the cache, an unchanged
     project loads all of it at once (the signed pickle of `depmap.index.store`, else the stored
     rows of `depmap.index.linked_store`); otherwise unchanged files come from the scan cache, the
     rest are scanned, and linking runs, unless every file's content is what the stored index was
     linked from (a CI cache restored on a new runner: new stats, same files). Returns (linked,
-    files scanned, cache warnings)."""
+    files scanned)."""
     from depmap.index import store as index_store
-    from depmap.index.cache import CACHE_DIR, ScanCache, scanner_stamp
-    from depmap.impact.engine import frameworks_of
-    from depmap.index.linked_store import write_index, write_snapshot
-    from depmap.index.stored_tables import write_tables
+    from depmap.index.cache import CACHE_DIR, scanner_stamp
+    from depmap.index.linked_store import write_snapshot
 
     started = time.perf_counter()
-    cache = ScanCache.open(root, ctx) if use_cache else None
-    notes = cache.warnings if cache else []
-    if cache is not None and not cache.usable:
-        cache = None  # a link in .depmap/ (or no folder at all): scan without reading or writing it
     stats = [(f.path, f.size, f.mtime_ns, f.ctime_ns) for f in files]
     paths = [f.path for f in files]
     digests = cache.unchanged(stats) if cache else None
@@ -335,9 +393,7 @@ def _linked_facts(
         snapshot = _with_words(root, fresh.searched.files, snapshot)
     if cache and digests is not None:
         key = index_store.index_key(scanner_stamp(), cache.context, zip(paths, digests), "")
-        stored = index_store.load(root / CACHE_DIR, key) if stored_key == key else None
-        if stored is None and stored_key == key and (stored := _from_store(root, key)) is not None:
-            index_store.save(root / CACHE_DIR, key, stored)  # loaded whole faster next time
+        stored = _whole_stored(root, key) if stored_key == key else None
         if stored is None:
             stored_key = None  # missing or damaged rows: store them again
         else:
@@ -345,7 +401,7 @@ def _linked_facts(
                 cache.save(paths, also=snapshot)
             timings["cache"] = time.perf_counter() - started
             timings["scan"] = timings["graph"] = 0.0
-            return stored, 0, notes
+            return stored, 0
     timings["cache"] = time.perf_counter() - started
     results, scanned = _scan_all(root, files, ctx, jobs, budget, cache, debug, progress, timings)
 
@@ -356,36 +412,79 @@ def _linked_facts(
         if cache.save(paths, also=snapshot):  # the new stats of the hashed files
             index_store.save(root / CACHE_DIR, key, restored)
         timings["graph"] = time.perf_counter() - started
-        return restored, 0, notes
+        return restored, 0
 
     from depmap.registry import link_facts  # every family's code: only a scan that links needs it
 
     scan_skipped = [item for result in results for item in result.skipped]
-    raw = [fact for result in results for fact in result.facts]
-    del results  # each file's facts are in the cache now: only the linked ones are kept
-    facts = link_facts(raw)
-    del raw
-    catalog = Catalog.from_facts(facts)
-    catalog_input = [fact for fact in facts if fact.kind in CATALOG_KINDS]
-    facts = sorted_facts(settle_candidates(facts, catalog.schema()))
+    unsettled = link_facts([fact for result in results for fact in result.facts])
+    catalog = Catalog.from_facts(unsettled)
+    catalog_input = [fact for fact in unsettled if fact.kind in CATALOG_KINDS]
+    facts = sorted_facts(settle_candidates(unsettled, catalog.schema()))
     graph = DependencyGraph(facts)
     linked: Linked = (facts, scan_skipped, catalog, graph)
     timings["graph"] = time.perf_counter() - started
     if cache:
+        from depmap.index.incremental import Whole, file_rows, save_whole
+
         started = time.perf_counter()
-
-        def also(db: Any) -> None:
-            if snapshot is not None:
-                snapshot(db)
-            if key is not None and key != stored_key:
-                write_index(db, key, facts, catalog_input, catalog, graph, scan_skipped)
-                write_tables(db, catalog, frameworks_of(facts))  # what `impact` reads, in the same transaction as the key
-
-        saved = cache.save(paths, also=also if snapshot is not None or (key is not None and key != stored_key) else None)
+        whole = Whole(linked, catalog_input, unsettled, file_rows(files, digests, results)) if key is not None and key != stored_key else None
+        saved = save_whole(cache, paths, key, whole, snapshot)
         if saved and key is not None:
             index_store.save(root / CACHE_DIR, key, linked)
         timings["cache"] += time.perf_counter() - started
-    return linked, scanned, notes
+    return linked, scanned
+
+
+def _relinked_stored(
+    root: Path,
+    files: list[SourceFile],
+    ctx: ScanContext,
+    jobs: int,
+    budget: "Budget",
+    debug: bool,
+    progress: Callable[[int, int], None] | None,
+    timings: dict[str, float],
+    fresh: Any,
+    cache: "ScanCache",
+) -> tuple[str, int, str] | None:
+    """After a change, the stored rows brought up to date: only the changed files scanned, relinked
+    and their rows replaced (`depmap.index.incremental`). Returns (the rows' key, files scanned,
+    how relinking went), or None when there are no rows to relink from (link as usual)."""
+    from depmap.index import store as index_store
+    from depmap.index.cache import scanner_stamp
+    from depmap.index.incremental import incremental, save_relinked
+    from depmap.index.linked_store import write_snapshot
+
+    paths = [f.path for f in files]
+    digests = cache.unchanged((f.path, f.size, f.mtime_ns, f.ctime_ns) for f in files)
+    if digests is not None and index_store.index_key(scanner_stamp(), cache.context, zip(paths, digests), "") == _stored_key(root):
+        return None  # nothing moved: the stored index is loaded whole (`_linked_facts`)
+    timings["cache"] = 0.0
+    done = incremental(root, files, ctx, jobs, budget, cache, debug, progress, timings)
+    if done is None:
+        return None
+    started = time.perf_counter()
+    snapshot = (lambda db: write_snapshot(db, fresh.snapshot)) if fresh is not None and fresh.changed else None
+    if fresh is not None:
+        snapshot = _with_words(root, fresh.searched.files, snapshot)
+    if not save_relinked(root, cache, paths, done, snapshot):
+        return None
+    timings["cache"] += time.perf_counter() - started
+    key = index_store.index_key(scanner_stamp(), cache.context, ((path, cache.digest_of(path)) for path in paths), "")
+    return key, done.scanned, f"{done.mode}: {done.relinked} of {len(files)} files linked again"
+
+
+def _whole_stored(root: Path, key: str) -> Linked | None:
+    """The whole stored index for `key`: the signed pickle, else the rows (and then the pickle is
+    written from them, for the next command that needs the whole index)."""
+    from depmap.index import store as index_store
+    from depmap.index.cache import CACHE_DIR
+
+    stored = index_store.load(root / CACHE_DIR, key)
+    if stored is None and (stored := _from_store(root, key)) is not None:
+        index_store.save(root / CACHE_DIR, key, stored)
+    return stored
 
 
 def _with_words(root: Path, searched: list[SourceFile], also: Callable[[Any], None] | None) -> Callable[[Any], None] | None:

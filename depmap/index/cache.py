@@ -166,6 +166,16 @@ class ScanCache:
         except sqlite3.Error:
             pass  # rows without a result are misses
 
+    def _load_result(self, path: str, row: Row) -> None:
+        """One row's stored facts (a few files changed: reading every row's would cost more)."""
+        try:
+            with _connect(self.path) as db:
+                found = db.execute("SELECT result FROM files WHERE path = ? AND context = ?", (path, self.context)).fetchone()
+        except sqlite3.Error:
+            return  # a row without a result is a miss
+        if found is not None:
+            row.result = found[0]
+
     def _discard(self) -> str | None:
         """Remove the file (the folder holds only depmap's own files); why not, when it cannot be."""
         try:
@@ -201,10 +211,25 @@ class ScanCache:
         row = self.rows.get(path)
         if row is None or row.digest != digest:
             return None
-        result = self._decode(path, row)
-        if result is not None and time.time_ns() - mtime_ns >= RACY_NS:
-            self.touched.append((size, mtime_ns, ctime_ns, path))
+        result = self._decode(path, row, alone=True)
+        if result is not None:
+            self.touch(path, size, mtime_ns, ctime_ns, digest)
         return result
+
+    def touch(self, path: str, size: int, mtime_ns: int, ctime_ns: int, digest: str) -> bool:
+        """Keep the new stat of a file whose content is the row's (a checkout, a touch), without
+        decoding its result; whether the row holds that content."""
+        row = self.rows.get(path)
+        if row is None or row.digest != digest:
+            return False
+        if time.time_ns() - mtime_ns >= RACY_NS:
+            self.touched.append((size, mtime_ns, ctime_ns, path))
+        return True
+
+    def result_of(self, path: str) -> ScanResult | None:
+        """The stored result of a file whose content the caller checked against the row's digest."""
+        row = self.rows.get(path)
+        return self._decode(path, row, alone=True) if row is not None else None
 
     def store(self, path: str, size: int, mtime_ns: int, ctime_ns: int, digest: str, result: ScanResult, blob: bytes | None = None) -> None:
         """Keep `result` (`blob`: already encoded by the worker that scanned the file)."""
@@ -215,9 +240,10 @@ class ScanCache:
         self.pending.append((path, size, mtime_ns, ctime_ns, digest, blob))
         self.rows[path] = Row(size, mtime_ns, ctime_ns, digest, blob)
 
-    def _decode(self, path: str, row: Row) -> ScanResult | None:
+    def _decode(self, path: str, row: Row, alone: bool = False) -> ScanResult | None:
+        """The row's result; `alone`: read only this row's, not every row's at once."""
         if row.result is None and not self._results_loaded:
-            self._load_results()
+            self._load_result(path, row) if alone else self._load_results()
         try:
             return decode_result(row.result)
         except ValueError:

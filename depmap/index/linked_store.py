@@ -11,8 +11,11 @@ whether it is a view), its schema operations by the names they mention (a table'
 tables the graph knows, the skipped files, the discovery snapshot (`depmap.index.freshness`), and
 the catalog's tables in full for `impact` (`depmap.index.stored_tables`).
 
-Everything is written in the scan cache's own transaction (`ScanCache.save`), keyed like the
-signed pickle by depmap's stamp, the scan context and every file's content digest: a run killed
+Each located path's facts hold one block of ids (`STRIDE`), so after a change only the changed
+files' blocks are deleted and inserted again (`depmap.index.row_update`), with what relinking reads
+per file (`linked_files`) and per path (`linked_paths`). Everything is written in the scan cache's
+own transaction (`ScanCache.save`), keyed like the signed pickle by depmap's stamp, the scan
+context and every file's content digest: a run killed
 at any point leaves either the old rows and key or the new ones, and a key that does not match
 the current files means "link again". Concurrent runs each write a whole, consistent set; a
 reader holds one read transaction for its whole run (WAL), so it never sees half of another's.
@@ -36,11 +39,22 @@ _TABLES = (
     "CREATE TABLE IF NOT EXISTS linked_names (name TEXT NOT NULL, id INTEGER NOT NULL)",
     "CREATE TABLE IF NOT EXISTS linked_ops (position INTEGER PRIMARY KEY, fact TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS linked_op_names (name TEXT NOT NULL, position INTEGER NOT NULL)",
+    # Where each located path's block of ids starts, and its linked facts before settling when
+    # the catalog can change them (`depmap.index.row_update`), else ''.
+    "CREATE TABLE IF NOT EXISTS linked_paths (path TEXT PRIMARY KEY, base INTEGER NOT NULL, unsettled TEXT NOT NULL)",
+    # What relinking reads of each scanned file (`depmap.index.incremental`): the content its
+    # facts were linked from, its project-level raw facts, what its scan skipped.
+    "CREATE TABLE IF NOT EXISTS linked_files (path TEXT PRIMARY KEY, digest TEXT NOT NULL, project TEXT NOT NULL, skipped TEXT NOT NULL)",
     "CREATE INDEX IF NOT EXISTS linked_names_by_name ON linked_names (name, id)",
     "CREATE INDEX IF NOT EXISTS linked_facts_by_kind ON linked_facts (kind, id)",
     "CREATE INDEX IF NOT EXISTS linked_op_names_by_name ON linked_op_names (name, position)",
 )
-_ROWS = ("linked_facts", "linked_names", "linked_ops", "linked_op_names")
+_ROWS = ("linked_facts", "linked_names", "linked_ops", "linked_op_names", "linked_paths", "linked_files")
+SUMMARY_KEYS = frozenset({"tables", "renamed_to", "op_tables", "graph_tables", "skipped", "accesses"})
+# A located path's facts have the ids base .. base + STRIDE - 1, in canonical order, and blocks
+# follow their paths' order (canonical order sorts by path first): one file's facts are replaced
+# in place, and a new path takes the middle of the gap between its neighbours.
+STRIDE = 1 << 32
 _CHUNK = 500  # names per query: under SQLite's limit of bound parameters
 
 
@@ -62,37 +76,87 @@ def write_snapshot(db: sqlite3.Connection, snapshot_json: str | None) -> None:
         db.execute("INSERT OR REPLACE INTO linked_meta VALUES ('discovery', ?)", (snapshot_json,))
 
 
-def write_index(db: sqlite3.Connection, key: str, facts: list[Fact], catalog_input: list[Fact], catalog: Any, graph: Any,
-                scan_skipped: list[Skipped]) -> None:
-    """Replace the stored index with this one, inside the caller's transaction."""
-    from depmap.index.span_store import write_spans
-    from depmap.schema_history import HistoryIndex
-
+def write_index(db: sqlite3.Connection, key: str, facts: list[Fact], catalog_input: list[Fact], catalog: Any, graph_tables: list[str],
+                scan_skipped: list[Skipped], extra_paths: Iterable[str] = ()) -> None:
+    """Replace the stored index with this one (`facts` in canonical order), inside the caller's
+    transaction. Every path of `facts` and `extra_paths` gets its block of ids."""
     create_tables(db)
     for table in _ROWS:
         db.execute(f"DELETE FROM {table}")
-    ordinals = {id(fact): number for number, fact in enumerate(catalog_input)}
+    located = {fact.location.path for fact in facts} | set(extra_paths)
+    bases = {path: (number + 1) * STRIDE for number, path in enumerate(sorted(located))}
+    db.executemany("INSERT INTO linked_paths VALUES (?, ?, '')", list(bases.items()))
+    ordinals = catalog_ordinals(catalog_input, bases)
+    numbers = _numbered(facts, bases)
     # Rows are made as SQLite takes them: a list of every fact's JSON held 130 MB at a million lines.
     db.executemany("INSERT INTO linked_facts VALUES (?, ?, ?, ?)",
-                   ((number, fact.kind, ordinals.get(id(fact), -1), json.dumps(fact.to_json(), separators=(",", ":")))
-                    for number, fact in enumerate(facts)))
+                   ((number, fact.kind, ordinals.get(id(fact), -1), encode_fact(fact)) for number, fact in zip(numbers, facts)))
     db.executemany("INSERT INTO linked_names VALUES (?, ?)",
-                   ((name, number) for number, fact in enumerate(facts) for name in _names_of(fact)))
+                   ((name, number) for number, fact in zip(numbers, facts) for name in names_of(fact)))
+    accesses = {"read": 0, "write": 0}
+    for fact in facts:
+        if fact.kind == ACCESS and fact.access in accesses:
+            accesses[fact.access] += 1
+    summary = catalog_summary(db, catalog)
+    summary.update(graph_tables=graph_tables, skipped=[[item.path, item.reason] for item in scan_skipped], accesses=accesses)
+    write_summary(db, key, summary)
+
+
+def _numbered(facts: list[Fact], bases: dict[str, int]) -> list[int]:
+    """Each fact's id: its path's base plus its place among that path's facts (canonical order)."""
+    numbers, position, path = [], 0, None
+    for fact in facts:
+        position = position + 1 if fact.location.path == path else 0
+        path = fact.location.path
+        numbers.append(bases[path] + position)
+    return numbers
+
+
+def catalog_ordinals(catalog_input: list[Fact], bases: dict[str, int]) -> dict[int, int]:
+    """id(fact) -> the ordinal of each catalog input fact: its path's base plus its place among
+    that path's catalog facts in link order. Sorted by it, the facts are grouped by path, each
+    path's in link order: what the catalog replays in the same order as the one list
+    (`depmap.index.relink`: ties of migration order are facts of one file). Unless two paths'
+    numbers differ only in leading zeros: then their ties follow the link order, so the ordinal
+    is the place in it (and relinking links everything, `relink.natural_keys_collide`)."""
+    from depmap.index.relink import natural_keys_collide
+
+    if natural_keys_collide({fact.location.path for fact in catalog_input}):
+        return {id(fact): position for position, fact in enumerate(catalog_input)}
+    counts: dict[str, int] = {}
+    ordinals = {}
+    for fact in catalog_input:
+        path = fact.location.path
+        counts[path] = counts.get(path, -1) + 1
+        ordinals[id(fact)] = bases[path] + counts[path]
+    return ordinals
+
+
+def catalog_summary(db: sqlite3.Connection, catalog: Any) -> dict[str, Any]:
+    """Store the catalog's operations by the names they mention (replacing any stored), and return
+    its part of the summary."""
+    from depmap.schema_history import HistoryIndex
+
+    db.execute("DELETE FROM linked_ops")
+    db.execute("DELETE FROM linked_op_names")
     history = HistoryIndex(catalog.ops)
-    db.executemany("INSERT INTO linked_ops VALUES (?, ?)",
-                   [(position, json.dumps(op.to_json(), separators=(",", ":"))) for position, op in enumerate(catalog.ops)])
+    db.executemany("INSERT INTO linked_ops VALUES (?, ?)", [(position, encode_fact(op)) for position, op in enumerate(catalog.ops)])
     db.executemany("INSERT INTO linked_op_names VALUES (?, ?)",
                    [(name, position) for name, positions in history.mentions.items() for position in positions])
-    summary = {
+    return {
         "tables": [[name, table.view, list(table.columns)] for name, table in catalog.tables.items()],
         "renamed_to": {new: sorted(old) for new, old in history.renamed_to.items()},
         "op_tables": [op.table for op in catalog.ops if op.table],
-        "graph_tables": graph.tables(),
-        "skipped": [[item.path, item.reason] for item in scan_skipped],
     }
+
+
+def write_summary(db: sqlite3.Connection, key: str, summary: dict[str, Any]) -> None:
     db.execute("INSERT OR REPLACE INTO linked_meta VALUES ('summary', ?)", (json.dumps(summary, separators=(",", ":")),))
     db.execute("INSERT OR REPLACE INTO linked_meta VALUES ('key', ?)", (key,))
-    write_spans(db, key, facts)  # the lines each file's facts claim, for the mention search
+
+
+def encode_fact(fact: Fact) -> str:
+    return json.dumps(fact.to_json(), separators=(",", ":"))
 
 
 def forget_index(root: Path) -> None:
@@ -113,7 +177,7 @@ def forget_index(root: Path) -> None:
         db.close()
 
 
-def _names_of(fact: Fact) -> set[str]:
+def names_of(fact: Fact) -> set[str]:
     names = {f"p:{fact.location.path}"}
     if fact.table:
         names.add(f"t:{fact.table}")
@@ -192,7 +256,7 @@ class LinkedStore:
             data = json.loads(text) if text is not None else None
         except ValueError:
             data = None
-        if not (isinstance(data, dict) and set(data) == {"tables", "renamed_to", "op_tables", "graph_tables", "skipped"}):
+        if not (isinstance(data, dict) and set(data) == SUMMARY_KEYS):
             raise StoreDamaged("the stored index's summary")
         return data
 

@@ -41,6 +41,15 @@ def write_spans(db: sqlite3.Connection, key: str, facts: Iterable[Fact]) -> None
     db.execute("INSERT INTO linked_spans_stamp VALUES (?, ?)", (key, len(by_path)))  # a path without a row claims nothing
 
 
+def forget_spans(db: sqlite3.Connection) -> None:
+    """After some files' rows were replaced: the stored spans no longer hold (a fact may declare
+    lines of another file), so the mention search decodes the facts until the whole index is
+    stored again."""
+    for statement in _TABLES:
+        db.execute(statement)
+    db.execute("DELETE FROM linked_spans_stamp")
+
+
 def spans_at(db: sqlite3.Connection, key: str | None, paths: Iterable[str]) -> list[SpanRow] | None:
     """The spans claimed in `paths`, each path's in its facts' order; None when the stored spans
     are not those of the linked index `key` or not what `write_spans` writes."""

@@ -41,6 +41,29 @@ def write_tables(db: sqlite3.Connection, catalog: Catalog, frameworks: Iterable[
     db.execute("INSERT OR REPLACE INTO linked_meta VALUES ('impact', ?)", (_dumps(summary),))
 
 
+def refresh_tables(db: sqlite3.Connection, catalog: Catalog | None, before: Iterable[Any], after: Iterable[Any]) -> None:
+    """After some files' rows were replaced (`before` by `after`, linked facts): the stored tables
+    follow a catalog built again, and the frameworks those files add. A replaced fact that named
+    a framework the new ones do not may have been its last: the summary is dropped, and the next
+    `impact` reads the whole index and stores it anew."""
+    from depmap.impact.engine import frameworks_of
+
+    row = db.execute("SELECT value FROM linked_meta WHERE name = 'impact'").fetchone()
+    try:
+        data = json.loads(row[0]) if row is not None else None
+        stored = frozenset(data["frameworks"])
+    except (ValueError, TypeError, KeyError, RecursionError):
+        return  # nothing stored to keep up to date: `impact` reads the whole index
+    added = frameworks_of(list(after))
+    if frameworks_of(list(before)) - added:
+        db.execute("DELETE FROM linked_meta WHERE name = 'impact'")
+    elif catalog is not None:
+        write_tables(db, catalog, stored | added)
+    elif not added <= stored:
+        data["frameworks"] = sorted(stored | added)
+        db.execute("INSERT OR REPLACE INTO linked_meta VALUES ('impact', ?)", (_dumps(data),))
+
+
 def impact_summary(store: LinkedStore) -> tuple[dict[str, list[str]], frozenset[str]]:
     """(table -> the tables whose foreign keys point at it, the frameworks in use)."""
     text = store.meta("impact")
