@@ -303,3 +303,16 @@ def check_column(index: Any, tables_found: list[str], column: str, verb: str) ->
 def cli(ctx: click.Context, debug: bool) -> None:
     """depmap: find what reads and writes each table column before you change the schema."""
     ctx.obj = {**(ctx.obj or {}), "debug": debug}
+
+
+def mentions_or_whole(index: Any, tables: list[str]) -> tuple[Any, Any]:
+    """The mention search of `tables` and the index that answered it: the whole index when a
+    stored row only the search reads (a file's spans or facts) is damaged."""
+    from depmap.index.linked_store import StoreDamaged
+    from depmap.mentions import find_mentions
+
+    try:
+        return index, find_mentions(index, tables)
+    except StoreDamaged:
+        whole = index.whole()
+        return whole, find_mentions(whole, tables)

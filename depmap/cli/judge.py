@@ -11,7 +11,7 @@ from typing import Any, Callable
 
 import click
 
-from depmap.cli.group import (UserError, check_outputs, cli, dialect_option, load_index, model_target, project_path, project_root, resolve_target,
+from depmap.cli.group import (UserError, check_outputs, cli, dialect_option, load_index, mentions_or_whole, model_target, project_path, project_root, resolve_target,
                               run_options, terminal_output, write_outputs)
 
 FAIL_ON = click.Choice(["breaking", "warning", "never"])
@@ -119,7 +119,7 @@ def _publish(kind: str, reports: list, index: Any, run: Any, output_format: str 
 
     mentions = None
     if kind == "impact":
-        index, mentions = index.mentions_of([reports[0].spec.table])
+        index, mentions = mentions_or_whole(index, [reports[0].spec.table])
     bundle = ReportSet(kind, reports, run, index.graph, index.root, mentions)
     if not outputs:
         chosen = output_format or "text"

@@ -11,7 +11,7 @@ from typing import Any, Callable
 import click
 
 from depmap.model import SCHEMA_VERSION
-from depmap.cli.group import UserError, check_column, check_outputs, cli, dialect_option, format_option, load_index, project_path, resolve_target, run_options, terminal_output
+from depmap.cli.group import UserError, check_column, check_outputs, cli, dialect_option, format_option, load_index, mentions_or_whole, project_path, resolve_target, run_options, terminal_output
 
 
 def limit_option(function: Callable) -> Callable:
@@ -172,7 +172,7 @@ def _usage_command(name: str, verb: str, noun: str) -> Callable:
         facts = [f for f in facts if CONFIDENCE_ORDER[f.confidence] <= CONFIDENCE_ORDER[min_confidence]]
         skipped = index.skipped_with_unparsed()
         label = _label(tables_found, column)
-        _, mentions = index.mentions_of(tables_found)  # of the table, whichever column is asked
+        _, mentions = mentions_or_whole(index, tables_found)  # of the table, whichever column is asked
         if output_format == "json":
             click.echo(dumps({**usages_document(_query(tables_found, column), facts, skipped), **mentions_json(mentions)}), nl=False)
         else:

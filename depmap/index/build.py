@@ -78,18 +78,6 @@ class Index:
         except StoreDamaged:
             return self.whole()
 
-    def mentions_of(self, tables: list[str]) -> tuple["Index", Any]:
-        """The mention search of `tables` and the index that answered it: the whole index when a
-        stored row only the search reads (a file's spans or facts) is damaged."""
-        from depmap.index.linked_store import StoreDamaged
-        from depmap.mentions import find_mentions
-
-        try:
-            return self, find_mentions(self, tables)
-        except StoreDamaged:
-            whole = self.whole()
-            return whole, find_mentions(whole, tables)
-
     def whole(self) -> "Index":
         """The whole index of a warm query's partial one, linked again: its store had a damaged
         row, which forgetting the stored key makes the next build replace."""
@@ -382,6 +370,7 @@ def _linked_facts(
     from depmap.index import store as index_store
     from depmap.index.cache import CACHE_DIR, scanner_stamp
     from depmap.index.linked_store import write_snapshot
+    from depmap.index.word_store import with_words
 
     started = time.perf_counter()
     stats = [(f.path, f.size, f.mtime_ns, f.ctime_ns) for f in files]
@@ -390,7 +379,7 @@ def _linked_facts(
     stored_key = _stored_key(root) if cache else None
     snapshot = (lambda db: write_snapshot(db, fresh.snapshot)) if cache and fresh is not None and fresh.changed else None
     if cache and fresh is not None:
-        snapshot = _with_words(root, fresh.searched.files, snapshot)
+        snapshot = with_words(root, fresh.searched.files, snapshot)
     if cache and digests is not None:
         key = index_store.index_key(scanner_stamp(), cache.context, zip(paths, digests), "")
         stored = _whole_stored(root, key) if stored_key == key else None
@@ -455,6 +444,7 @@ def _relinked_stored(
     from depmap.index.cache import scanner_stamp
     from depmap.index.incremental import incremental, save_relinked
     from depmap.index.linked_store import write_snapshot
+    from depmap.index.word_store import with_words
 
     paths = [f.path for f in files]
     digests = cache.unchanged((f.path, f.size, f.mtime_ns, f.ctime_ns) for f in files)
@@ -467,7 +457,7 @@ def _relinked_stored(
     started = time.perf_counter()
     snapshot = (lambda db: write_snapshot(db, fresh.snapshot)) if fresh is not None and fresh.changed else None
     if fresh is not None:
-        snapshot = _with_words(root, fresh.searched.files, snapshot)
+        snapshot = with_words(root, fresh.searched.files, snapshot)
     if not save_relinked(root, cache, paths, done, snapshot):
         return None
     timings["cache"] += time.perf_counter() - started
@@ -485,23 +475,6 @@ def _whole_stored(root: Path, key: str) -> Linked | None:
     if stored is None and (stored := _from_store(root, key)) is not None:
         index_store.save(root / CACHE_DIR, key, stored)
     return stored
-
-
-def _with_words(root: Path, searched: list[SourceFile], also: Callable[[Any], None] | None) -> Callable[[Any], None] | None:
-    """`also`, writing too the words of the searched files whose stored words are missing or stale
-    (`depmap.index.word_store`): every save of the scan cache brings them up to date."""
-    from depmap.index.word_store import rows_to_write
-
-    words = rows_to_write(root, searched)
-    if not words:
-        return also
-
-    def both(db: Any) -> None:
-        if also is not None:
-            also(db)
-        words.write(db)
-
-    return both
 
 
 CATALOG_KINDS = frozenset({SCHEMA_OP, TABLE_DEF, COLUMN_DEF})  # what `Catalog.from_facts` reads

@@ -25,7 +25,7 @@ import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from depmap.discover import SourceFile
 from depmap.index.cache import RACY_NS, scanner_stamp
@@ -206,3 +206,18 @@ def _open(root: Path) -> sqlite3.Connection | None:
 
 def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
+
+
+def with_words(root: Path, searched: list[SourceFile], also: Callable[[Any], None] | None) -> Callable[[Any], None] | None:
+    """`also`, writing too the words of the searched files whose stored words are missing or stale:
+    every save of the scan cache brings them up to date."""
+    words = rows_to_write(root, searched)
+    if not words:
+        return also
+
+    def both(db: Any) -> None:
+        if also is not None:
+            also(db)
+        words.write(db)
+
+    return both

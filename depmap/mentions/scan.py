@@ -76,3 +76,4 @@ def find_mentions(index: "Index", tables: Sequence[str]) -> MentionSearch:
     search.mentions.sort()
     search.not_searched.sort()
     return search
+
