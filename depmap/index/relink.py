@@ -42,14 +42,16 @@ The catalog replays definitions by `migration_order`, whose ties are facts of on
 files whose paths differ only in a number's leading zeros: then everything is linked again), so
 linked facts grouped by file, each file's in link order, give it the same catalog as one list.
 
-Two readings the audit rests on, each checked by the differential tests rather than proved: an
-SQL access counts as a method's when its symbol nests below its module (a module-level function is
-never looked up as `Class.method`); and the `Migration` class of a migration module binds no model
+Two readings the audit rests on, each checked by the differential tests rather than proved: a
+call reaches only code of the last name it is recorded with (its import followed; `_callers`
+compares names, not resolutions); and the `Migration` class of a migration module binds no model
 and is named by nothing but Django, so adding one only reorders migrations.
 
-`relink` takes one of three paths, and says which:
-- "local": no project-level fact changed; the changed files are linked against the rest's
-  project-level facts;
+`relink` takes one of four paths, and says which:
+- "local": no project-level fact changed, or only what functions nobody else calls touch; the
+  changed files are linked against the rest's project-level facts;
+- "callers": only what some functions touch or call changed: the files that call them by name
+  (and their callers, transitively) are linked again too;
 - "narrow": only migrations' order or Django operations changed: every migration file is linked
   again too (their ranks, identities and replayed operations), nothing else;
 - "full": anything else (a model, a routine, a dbt relation, an Airflow task, a file a task
@@ -196,10 +198,12 @@ def relink(
     changes = {change.path: change for change in changes}
     now = {path: (project_level(path, change.new) if change.new is not None else []) for path, change in changes.items()}
     moved = [path for path, change in changes.items() if list(map(_as_read, change.old)) != list(map(_as_read, now[path]))]
-    mode = _mode(moved, changes, now, project, previous)
+    # each moved file's project-level facts that one side has and the other lacks
+    differing = {path: [*_difference(changes[path].old, now[path]), *_difference(now[path], changes[path].old)] for path in moved}
+    mode = _mode(differing, changes, now, project, previous)
     again = set(changes)
     if mode == CALLERS:
-        again |= _callers(moved, changes, now, project)
+        again |= _callers(differing, now, project)
         if again == set(changes):
             mode = LOCAL  # nothing else calls what changed
         elif len(again) > len(order) // 2:
@@ -240,20 +244,19 @@ def _full(order: list[str], changes: dict[str, Change], raw_of: Callable[[list[s
     return Relinked(_by_path(linked), FULL, tuple(order), linked)
 
 
-def _mode(moved: list[str], changes: dict[str, Change], now: dict[str, list[Fact]], project: Mapping[str, list[Fact]], previous: Mapping[str, list[Fact]]) -> str:
+def _mode(differing: dict[str, list[Fact]], changes: dict[str, Change], now: dict[str, list[Fact]], project: Mapping[str, list[Fact]],
+          previous: Mapping[str, list[Fact]]) -> str:
     tasks = [fact for facts in project.values() for fact in facts if fact.kind == AIRFLOW_TASK]
     tasks += [fact for facts in now.values() for fact in facts if fact.kind == AIRFLOW_TASK]
     if tasks and any(_named_by_tasks(path, change, previous.get(path, ()), tasks) for path, change in changes.items()):
         return FULL
-    if not moved:
+    if not differing:
         return LOCAL
-    differing = [fact for path in moved for fact in (*_difference(changes[path].old, now[path]), *_difference(now[path], changes[path].old))]
-    if all(_reaches_callers(fact) for fact in differing):
+    if all(_reaches_callers(fact) for facts in differing.values() for fact in facts):
         return CALLERS
-    for path in moved:
-        old, new = changes[path].old, now[path]
-        migration_file = _has_migration(old) or _has_migration(new)
-        if not all(_reorders_migrations(fact, migration_file) for fact in (*_difference(old, new), *_difference(new, old))):
+    for path, facts in differing.items():
+        migration_file = _has_migration(changes[path].old) or _has_migration(now[path])
+        if not all(_reorders_migrations(fact, migration_file) for fact in facts):
             return FULL
     migration_files = [facts for facts in (*project.values(), *now.values()) if _has_migration(facts)]
     if any(_ranked_elsewhere(fact) for facts in migration_files for fact in facts):
@@ -271,11 +274,10 @@ def _reaches_callers(fact: Fact) -> bool:
     return False
 
 
-def _callers(moved: list[str], changes: dict[str, "Change"], now: dict[str, list[Fact]], project: Mapping[str, list[Fact]]) -> set[str]:
+def _callers(differing: dict[str, list[Fact]], now: dict[str, list[Fact]], project: Mapping[str, list[Fact]]) -> set[str]:
     """The files that call, by name, a function or method whose facts changed, and the files that
     call the functions those calls are in, and so on (names only: a superset of the real callers)."""
-    frontier = {_short(fact.location.symbol) for path in moved
-                for fact in (*_difference(changes[path].old, now[path]), *_difference(now[path], changes[path].old)) if fact.location.symbol}
+    frontier = {_short(fact.location.symbol) for facts in differing.values() for fact in facts if fact.location.symbol}
     calls = {path: [fact for fact in facts if fact.kind == ORM_CALL] for path, facts in {**project, **now}.items()}
     named, found = set(frontier), set()
     while frontier:
