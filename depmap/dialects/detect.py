@@ -211,6 +211,15 @@ def read_by_detection(root: Path, discovery: Any) -> list[str]:
     return _candidates(root, discovery)
 
 
+def read_again_by_detection(root: Path, discovered: set[str], earlier: list[str]) -> list[str]:
+    """`read_by_detection` for the same discovered files as the run that read `earlier`. Names
+    alone decide which discovered files are worth reading, so those are the ones of `earlier`
+    still discovered: only the unscanned kinds are looked for again, not 17,800 names tested."""
+    paths = {path for path in earlier if path in discovered and _worth_reading(path)}
+    paths.update(_unscanned(root))
+    return sorted(paths)
+
+
 def _candidates(root: Path, discovery: Any) -> list[str]:
     """Discovered files whose names are worth reading, and the unscanned kinds (alembic.ini,
     .sqlfluff, requirements) in the root and the folders just below it."""

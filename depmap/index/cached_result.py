@@ -12,8 +12,9 @@ import json
 import zlib
 from typing import Any
 
+from depmap.index import fast_json
 from depmap.index.shared_values import shared_fact, shared_location
-from depmap.model import CONFIDENCE_ORDER, Fact, ScanResult, Skipped
+from depmap.model import CONFIDENCE_ORDER, Fact, Location, ScanResult, Skipped
 
 _FACT_KEYS = frozenset({"kind", "table", "location", "columns", "access", "detail", "via", "confidence", "snippet", "extra"})
 _LOCATION_KEYS = frozenset({"path", "line", "end_line", "col", "symbol", "statement_line"})
@@ -29,7 +30,7 @@ def decode_result(blob: object) -> ScanResult:
     if not isinstance(blob, bytes):
         raise ValueError(f"a result stored as {type(blob).__name__}")
     try:
-        document = json.loads(zlib.decompress(blob))
+        document = fast_json.loads(zlib.decompress(blob))
     except (zlib.error, UnicodeDecodeError, RecursionError) as error:
         raise ValueError(f"a result that does not decode ({error})") from None
     _require(isinstance(document, dict) and document.keys() == {"facts", "skipped"}, "a result of the wrong shape")
@@ -38,12 +39,14 @@ def decode_result(blob: object) -> ScanResult:
     return ScanResult(facts=[_fact(item) for item in facts], skipped=[_skipped(item) for item in skipped])
 
 
-def fact_from_json(item: Any) -> Fact:
-    """One fact as `Fact.to_json` writes it; ValueError otherwise."""
-    return _fact(item)
+def fact_from_json(item: Any, shared: bool = True) -> Fact:
+    """One fact as `Fact.to_json` writes it; ValueError otherwise. `shared=False` skips sharing its
+    values with every other fact (`depmap.index.shared_values`): worth it for a whole index, not for
+    the few thousand facts a warm query reads, where it was most of the decoding time."""
+    return _fact(item, shared)
 
 
-def _fact(item: Any) -> Fact:
+def _fact(item: Any, shared: bool = True) -> Fact:
     _require(isinstance(item, dict) and item.keys() == _FACT_KEYS, "a fact of the wrong shape")
     where = item["location"]
     _require(isinstance(where, dict) and where.keys() == _LOCATION_KEYS, "a location of the wrong shape")
@@ -55,6 +58,10 @@ def _fact(item: Any) -> Fact:
     _require(isinstance(item["kind"], str) and isinstance(item["table"], str) and isinstance(item["via"], str)
              and _optional(item["access"], str) and _optional(item["detail"], str) and isinstance(item["snippet"], str)
              and isinstance(item["confidence"], str) and item["confidence"] in CONFIDENCE_ORDER and isinstance(item["extra"], dict), "a fact of the wrong type")
+    if not shared:
+        return Fact(item["kind"], item["table"], Location(where["path"], where["line"], where["end_line"], where["col"], where["symbol"],
+                    where["statement_line"]), tuple(columns), item["access"], item["detail"], item["via"], item["confidence"],
+                    item["snippet"], item["extra"])
     location = shared_location(where["path"], where["line"], where["end_line"], where["col"], where["symbol"], where["statement_line"])
     return shared_fact(item["kind"], item["table"], location, columns, item["access"], item["detail"], item["via"],
                        item["confidence"], item["snippet"], item["extra"])

@@ -188,14 +188,14 @@ def reuse(root: Path, snapshot: Snapshot, settings: str, max_file_bytes: int) ->
     return files
 
 
-def detection_unchanged(root: Path, snapshot: Snapshot, found: Discovery | None = None) -> bool:
-    """Whether the files dialect detection reads are those it read, unchanged (`found`: the
-    snapshot's scanned files, when the caller has them already)."""
-    from depmap.dialects.detect import read_by_detection
+def detection_unchanged(root: Path, snapshot: Snapshot) -> bool:
+    """Whether the files dialect detection reads are those it read, unchanged. The snapshot's
+    scanned files are the ones detection was noted for (`note_detection`), so only the files it
+    read then are looked at again."""
+    from depmap.dialects.detect import read_again_by_detection
 
-    if found is None:
-        found = Discovery(files=[SourceFile(p, k, s, m, c) for p, k, s, m, c, _ in snapshot.files if k in SCANNED_KINDS])
-    paths = read_by_detection(root, found)
+    scanned = {p for p, k, _, _, _, _ in snapshot.files if k in SCANNED_KINDS}
+    paths = read_again_by_detection(root, scanned, [path for path, _ in snapshot.read_by_detection])
     return [[path, _stat(os.path.join(str(root), path))] for path in paths] == [[p, tuple(s) if s else None] for p, s in snapshot.read_by_detection]
 
 
@@ -265,7 +265,7 @@ def discover_fresh(root: Path, config: Config, option: str | None, stored: str |
     files = reuse(root, snapshot, settings, config.max_file_bytes) if snapshot is not None else None
     if snapshot is not None and files is not None:
         found, searched = scanned_discovery(snapshot, files), searched_discovery(snapshot, files)
-        if detection_unchanged(root, snapshot, found):
+        if detection_unchanged(root, snapshot):
             try:
                 return Fresh(found, searched, remembered(**snapshot.choice), stored, False)
             except TypeError:

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from depmap.index.cache_folder import CACHE_DIR, CACHE_FILE, inspect, open_existing
+from depmap.index import fast_json
 from depmap.index.cached_result import fact_from_json
 from depmap.model import ACCESS, FLOW, Fact, Skipped
 
@@ -284,7 +285,7 @@ class LinkedStore:
     def all_facts(self) -> tuple[list[Fact], list[Fact]]:
         """(every fact in canonical order, the catalog's input in its linking order)."""
         rows = self._rows("SELECT id, kind, ordinal, fact FROM linked_facts ORDER BY id", ())
-        facts = [fact for _, fact in self._decoded([(i, text) for i, _, _, text in rows])]
+        facts = [fact for _, fact in self._decoded([(i, text) for i, _, _, text in rows], shared=True)]
         ordinals = sorted((ordinal, position) for position, (_, _, ordinal, _) in enumerate(rows) if ordinal >= 0)
         return facts, [facts[position] for _, position in ordinals]
 
@@ -300,7 +301,7 @@ class LinkedStore:
 
     def all_ops(self) -> list[Fact]:
         """Every schema operation, in migration order (`Catalog.ops`)."""
-        ops = [fact for _, fact in self._decoded(self._rows("SELECT position, fact FROM linked_ops ORDER BY position", ()))]
+        ops = [fact for _, fact in self._decoded(self._rows("SELECT position, fact FROM linked_ops ORDER BY position", ()), shared=True)]
         self.decoded -= len(ops)
         self.ops_decoded += len(ops)
         return ops
@@ -316,11 +317,13 @@ class LinkedStore:
             self.damaged = True
             raise StoreDamaged(str(error)) from None
 
-    def _decoded(self, rows: list[tuple[int, Any]]) -> list[tuple[int, Fact]]:
+    def _decoded(self, rows: list[tuple[int, Any]], shared: bool = False) -> list[tuple[int, Fact]]:
+        """The facts of `rows`; their values shared with other facts (`fact_from_json`) only for the
+        whole index."""
         found = []
         for number, text in rows:
             try:
-                found.append((number, fact_from_json(json.loads(text))))
+                found.append((number, fact_from_json(fast_json.loads(text), shared)))
             except (ValueError, TypeError, RecursionError) as error:
                 self.damaged = True
                 raise StoreDamaged(f"a stored fact ({error})") from None

@@ -264,3 +264,21 @@ def test_a_damaged_row_only_the_mention_search_reads_still_answers(shop):
     db.close()
     assert answers(shop) == expected
     assert answers(shop) == expected  # linked again and stored anew
+
+
+def test_a_settings_file_edited_without_a_walk_changes_the_dialect(tmp_path, walks):
+    """Detection reads the settings again when their stat moves, though the tree is not walked."""
+    root = tmp_path / "site"
+    (root / "site").mkdir(parents=True)
+    settings = root / "site" / "settings.py"
+    settings.write_text('DATABASES = {"default": {"ENGINE": "django.db.backends.postgresql", "NAME": "site"}}\n')
+    (root / "site" / "reports.py").write_text('def totals(cur):\n    cur.execute("SELECT id, total FROM invoices")\n    return cur.fetchall()\n')
+    age(root)
+    build_index(root, jobs=1, use_cache=True)
+    age(root)
+    assert build_index(root, jobs=1, use_cache=True).dialect == "postgres"
+    walks.clear()
+    settings.write_text(settings.read_text().replace("postgresql", "mysql"))
+    warm = build_index(root, jobs=1, use_cache=True)
+    assert (walks, warm.dialect, warm.dialect_source) == ([], "mysql", full(root).dialect_source)
+    assert "site/settings.py" in warm.dialect_source
