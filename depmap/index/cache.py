@@ -145,13 +145,13 @@ class ScanCache:
             if meta["stamp"] != scanner_stamp():
                 self.stale = True  # another depmap version: every row goes at the end of this run
                 return {}
-            rows = {}
             query = "SELECT path, size, mtime_ns, ctime_ns, digest FROM files WHERE context = ?"
-            for path, size, mtime_ns, ctime_ns, digest in db.execute(query, (self.context,)):
-                if not (isinstance(path, str) and _is_int(size) and _is_int(mtime_ns) and _is_int(ctime_ns) and isinstance(digest, str)):
-                    raise ValueError(f"a row holds values of the wrong type: {path!r}")
-                rows[path] = Row(size, mtime_ns, ctime_ns, digest, None)
-            return rows
+            found = db.execute(query, (self.context,)).fetchall()
+            if any(set(map(type, column)) - {wanted} for column, wanted in zip(zip(*found), (str, int, int, int, str))):
+                # checked a column at a time (in C): SQLite returns exactly these types, never a bool
+                path = next(row[0] for row in found if tuple(map(type, row)) != (str, int, int, int, str))
+                raise ValueError(f"a row holds values of the wrong type: {path!r}")
+            return {path: Row(size, mtime_ns, ctime_ns, digest, None) for path, size, mtime_ns, ctime_ns, digest in found}
 
     def _load_results(self) -> None:
         """The stored facts, read in one query the first time a row is used (an unchanged project
@@ -320,10 +320,6 @@ def _expected_layout(table: str) -> list[tuple]:
         return _layout(db, table)
     finally:
         db.close()
-
-
-def _is_int(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _real_file(path: Path) -> None:
