@@ -62,6 +62,13 @@ class _Targets:
                 self.by_symbol[fact.location.symbol].append(fact)
             if fact.detail == "dbt_build" and fact.extra.get("model"):
                 self.dbt_models[fact.extra["model"]] = fact.location.path
+        # Made on first use: the symbols under each dotted name (`a`, `a.b` and `a.b.c` hold
+        # `a.b.c`), the symbols by each dotted ending (`b.c`, `c`), the paths by each ending
+        # after a slash. A project with hundreds of tasks and 100k symbols tested every symbol
+        # against every task otherwise.
+        self._under: dict[str, list[str]] | None = None
+        self._ending: dict[str, list[str]] | None = None
+        self._path_endings: dict[str, list[str]] | None = None
 
     def resolve(self, target: dict) -> tuple[list[Fact], str, str]:
         """(facts, confidence, label) of one target; no facts when it is not in the project."""
@@ -73,11 +80,18 @@ class _Targets:
             path, confidence = self._file((f"{base}.py", f"{base}/__main__.py"))
             return self.by_path.get(path, []) if path else [], confidence, f"python -m {module}"
         if function := target.get("function"):
-            found = [f for symbol, items in self.by_symbol.items() if symbol == function or symbol.startswith(function + ".") for f in items]
+            if self._under is None:
+                self._under, self._ending = defaultdict(list), defaultdict(list)
+                for symbol in self.by_symbol:  # in the facts' order, as every answer lists them
+                    for dot in _positions(symbol, "."):
+                        self._under[symbol[:dot]].append(symbol)
+                        self._ending[symbol[dot + 1:]].append(symbol)
+                    self._under[symbol].append(symbol)
+            found = [f for symbol in self._under.get(function, ()) for f in self.by_symbol[symbol]]
             if found:
                 return found, HIGH, function
             # a name written without its package (dag-factory's callable file is a deployment path)
-            ending = [f for symbol, items in self.by_symbol.items() if symbol.endswith("." + function) for f in items]
+            ending = [f for symbol in self._ending.get(function, ()) for f in self.by_symbol[symbol]]
             return ending, MEDIUM, function
         found = [f for model in target.get("dbt", []) if model in self.dbt_models for f in self.by_path[self.dbt_models[model]]]
         return found, HIGH, "dbt " + " ".join(target.get("dbt", []))
@@ -86,11 +100,25 @@ class _Targets:
         for candidate in candidates:
             if candidate in self.paths:
                 return candidate, HIGH
+        if self._path_endings is None:
+            self._path_endings = defaultdict(list)
+            for path in self.paths:
+                for slash in _positions(path, "/"):
+                    self._path_endings[path[slash + 1:]].append(path)
         for candidate in candidates:
-            ending = [p for p in self.paths if p.endswith("/" + candidate)]
+            ending = self._path_endings.get(candidate, [])
             if ending:
                 return sorted(ending)[0], MEDIUM if len(ending) == 1 else LOW
         return None, HIGH
+
+
+def _positions(text: str, separator: str) -> list[int]:
+    """Where `separator` occurs in `text`."""
+    found, at = [], text.find(separator)
+    while at >= 0:
+        found.append(at)
+        at = text.find(separator, at + 1)
+    return found
 
 
 def _at_task(fact: Fact, task: Fact, label: str, confidence: str) -> Fact:
