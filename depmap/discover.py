@@ -15,6 +15,7 @@ import stat
 import tokenize
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -107,8 +108,10 @@ _TEST_PATH = re.compile(
 )
 
 
+@lru_cache(maxsize=65536)
 def is_test_path(path: str) -> bool:
-    """Test code: tests/…, test_x.py, x_test.py, x_tests.py, conftest.py, fixtures/…"""
+    """Test code: tests/…, test_x.py, x_test.py, x_tests.py, conftest.py, fixtures/…
+    (remembered: linking asks it of each fact's path, a dozen times per file)"""
     return _TEST_PATH.search(path) is not None
 
 
