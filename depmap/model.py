@@ -257,15 +257,17 @@ def merged_per_table(facts: list[Fact]) -> list[Fact]:
     """One fact per (table, access, detail): the first, with every column the others name. What
     code reached through a call touches, said once at the call (a `SELECT *` stays apart from a
     read that names its columns)."""
-    merged: dict[tuple[str, str | None, str | None], Fact] = {}
+    firsts: dict[tuple[str, str | None, str | None], Fact] = {}
+    columns: dict[tuple[str, str | None, str | None], dict[str, None]] = {}  # of the keys met more than once
     for fact in facts:
         key = (fact.table, fact.access, fact.detail)
-        if key in merged:
-            first = merged[key]
-            merged[key] = replace(first, columns=tuple(dict.fromkeys((*first.columns, *fact.columns))))
+        if key not in firsts:
+            firsts[key] = fact
+        elif key in columns:
+            columns[key].update(dict.fromkeys(fact.columns))
         else:
-            merged[key] = fact
-    return list(merged.values())
+            columns[key] = dict.fromkeys((*firsts[key].columns, *fact.columns))
+    return [replace(first, columns=tuple(columns[key])) if key in columns else first for key, first in firsts.items()]
 
 
 @dataclass(frozen=True, order=True)

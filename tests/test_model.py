@@ -32,3 +32,23 @@ def test_facts_and_locations_pickle_equal_at_every_protocol_and_stay_frozen():
     assert not hasattr(fact, "__dict__") and not hasattr(location, "__dict__")  # slots: no dict per fact
     with pytest.raises(FrozenInstanceError):
         fact.table = "other"  # type: ignore[misc]
+
+
+def test_merged_per_table_keeps_the_first_fact_of_each_key_with_every_column_once():
+    from depmap.model import merged_per_table
+
+    def access(table, columns, access="read", detail="select", line=1):
+        return Fact("access", table, Location("billing/invoices.py", line), tuple(columns), access, detail)
+
+    alone = access("payments", ["id", "id"], line=2)  # met once: kept as it is, its columns too
+    facts = [access("invoices", ["id", "total"]), alone, access("invoices", ["total", "paid_at"], line=5),
+             access("invoices", ["status"], "write", "update", 7), access("invoices", [], line=9),
+             access("invoices", ["id", "due"], line=11), access("invoices", ["*"], "read", "select_star", 12)]
+    merged = merged_per_table(facts)
+    assert [(f.table, f.access, f.detail, f.columns, f.location.line) for f in merged] == [
+        ("invoices", "read", "select", ("id", "total", "paid_at", "due"), 1),
+        ("payments", "read", "select", ("id", "id"), 2),
+        ("invoices", "write", "update", ("status",), 7),
+        ("invoices", "read", "select_star", ("*",), 12),
+    ]
+    assert merged[1] is alone

@@ -48,6 +48,7 @@ class CalledCode:
         for name in self._known:
             self._short[name.rsplit(".", 1)[-1]].append(name)
         self._effects: dict[str, list[Fact]] = {}
+        self._merged: dict[str, list[Fact]] = {}
 
     def at_calls(self) -> list[Fact]:
         """The accesses every call site makes through the code it calls."""
@@ -58,8 +59,9 @@ class CalledCode:
             callee, label = self._callee(call, self._own_classes(call))
             if callee is None or callee == call.location.symbol:
                 continue
-            effects = self._effects_of(callee, 0, frozenset())
-            found.extend(_at_call(effect, call, label) for effect in merged_per_table(effects))
+            if callee not in self._merged:  # a helper called from a thousand tests is merged once
+                self._merged[callee] = merged_per_table(self._effects_of(callee, 0, frozenset()))
+            found.extend(_at_call(effect, call, label) for effect in self._merged[callee])
         return found
 
     def _own_classes(self, call: Fact) -> list[str]:
