@@ -69,8 +69,9 @@ class CommandFailed(RuntimeError):
     pass
 
 
-def measure(command: list[str], *, cwd: Path | None = None, timeout: float | None = None) -> Run:
-    """Run `command` once in a fresh wrapper; raise CommandFailed on a non-zero exit."""
+def measure(command: list[str], *, cwd: Path | None = None, timeout: float | None = None, allowed: tuple[int, ...] = (0,)) -> Run:
+    """Run `command` once in a fresh wrapper; raise CommandFailed on an exit code not `allowed`
+    (`impact` exits 1 for a breaking verdict)."""
     with tempfile.NamedTemporaryFile(prefix="depmap-bench-", suffix=".out", delete=False) as handle:
         out_path = Path(handle.name)
     try:
@@ -97,7 +98,7 @@ def measure(command: list[str], *, cwd: Path | None = None, timeout: float | Non
         )
     finally:
         out_path.unlink(missing_ok=True)
-    if run.code != 0:
+    if run.code not in allowed:
         raise CommandFailed(f"`{' '.join(command)}` exited {run.code}: {run.stderr.strip()[-1500:]}")
     return run
 
