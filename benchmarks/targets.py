@@ -16,7 +16,6 @@ import argparse
 import os
 import shlex
 import shutil
-import subprocess
 import sys
 import time
 from pathlib import Path
