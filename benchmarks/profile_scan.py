@@ -19,6 +19,7 @@ from pathlib import Path
 PHASES = {
     "discover": [("depmap/discover.py", "discover")],
     "ast parse": [("depmap/python/scanner.py", "_parse_tree")],
+    "scan (every file, every scanner)": [("depmap/index/pool.py", "scan_text")],
     "SQL analysis (sqlglot)": [("depmap/sql/extract.py", "analyze_sql")],
     "link + graph": [("depmap/registry.py", "link_facts"), ("depmap/catalog.py", "from_facts"),
                      ("depmap/index/attribution.py", "settle_candidates"), ("depmap/graph.py", "__init__")],
@@ -37,7 +38,7 @@ def main() -> None:
     profile = cProfile.Profile()
     started = time.perf_counter()
     profile.enable()
-    index = build_index(args.path, jobs=1, use_cache=False)
+    index = build_index(args.path, jobs=1, use_cache=False, debug=True)  # debug: scan in this process, where the profiler is
     profile.disable()
     wall = time.perf_counter() - started
     stats = pstats.Stats(profile)
