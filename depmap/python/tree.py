@@ -361,6 +361,8 @@ def callee_name(func: ast.expr) -> str | None:
 
 def dotted_name(node: ast.AST | None) -> str | None:
     """`a.b.c` as text, for Name/Attribute chains only."""
+    if node.__class__ is ast.Name:  # half the calls: answered without building a list
+        return node.id  # type: ignore[union-attr]
     parts: list[str] = []
     while isinstance(node, ast.Attribute):
         parts.append(node.attr)
