@@ -52,3 +52,25 @@ def test_merged_per_table_keeps_the_first_fact_of_each_key_with_every_column_onc
         ("invoices", "read", "select_star", ("*",), 12),
     ]
     assert merged[1] is alone
+
+
+def test_merged_per_table_keeps_each_first_fact_with_every_column_in_order():
+    from depmap.model import merged_per_table
+
+    def access(line, table, columns, access="read", detail="select"):
+        return Fact("access", table, Location("shop/orders.py", line, line, None, "shop.orders.place"), columns, access, detail,
+                    "sql", "high", f"line {line}", {"line": line})  # fmt: skip
+
+    once = access(1, "shop.orders", ("id", "id"))  # named once: the fact itself, as it came
+    first = access(2, "shop.lines", ("order_id", "qty"))
+    facts = [once, first, access(3, "shop.lines", ("qty", "price")), access(4, "shop.lines", ("sku",), "write", "update"),
+             access(5, "shop.lines", ("price", "order_id", "discount"))]  # fmt: skip
+    merged = merged_per_table(facts)
+    assert [(f.table, f.location.line, f.columns, f.access) for f in merged] == [
+        ("shop.orders", 1, ("id", "id"), "read"),
+        ("shop.lines", 2, ("order_id", "qty", "price", "discount"), "read"),
+        ("shop.lines", 4, ("sku",), "write"),
+    ]
+    assert merged[0] is once
+    assert merged[1].snippet == "line 2" and merged[1].extra == {"line": 2}
+    assert first.columns == ("order_id", "qty")  # the facts given are left as they were

@@ -233,6 +233,8 @@ class _ObjectCalls(TreeVisitor):
         """The class an argument names, or the model of the queryset it holds or builds."""
         if isinstance(argument, ast.Name) and argument.id in self.querysets[-1]:
             return self.querysets[-1][argument.id]
+        if not isinstance(argument, (ast.Name, ast.Attribute, ast.Call)):  # a literal, an operation: names no class
+            return None
         return self._class(dotted_name(argument)) or (self._queryset_of(argument) if isinstance(argument, ast.Call) else None)
 
     def _receiver(self, receiver: str, method: str) -> dict | None:

@@ -20,16 +20,20 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterable, Sequence
 
+from depmap.python.tree import subtree_nodes
+
 
 def first_lines(names: Iterable[str], *groups: Sequence[ast.AST]) -> dict[str, int]:
     """{name: line} of the first naming of each of `names`, searched group by group; a name that
     no group names is left out."""
     wanted = set(names)
     found: dict[str, int] = {}
+    if not wanted:  # `.all()`, `.save()`: nothing named, nothing to look for
+        return found
     for group in groups:
         seen: dict[str, int] = {}
         for root in group:
-            for node in ast.walk(root):
+            for node in subtree_nodes(root):
                 name, line = _naming(node)
                 if name in wanted and name not in found and line is not None:
                     seen[name] = min(line, seen.get(name, line))

@@ -119,6 +119,48 @@ def children(node: ast.AST) -> Iterator[ast.AST]:
             yield value
 
 
+def subtree_nodes(root: ast.AST) -> list[ast.AST]:
+    """`root` and every node under it, in no promised order (`ctx` markers left out): for
+    searches whose answer does not depend on the order. `ast.walk` resumes a generator and builds
+    two more for every node, several times the cost of this loop."""
+    found: list[ast.AST] = []
+    stack = [root]
+    child_fields, AST = _child_fields, ast.AST
+    while stack:
+        node = stack.pop()
+        found.append(node)
+        for name in _CHILD_FIELDS.get(node.__class__) or child_fields(node.__class__):
+            value = getattr(node, name, None)
+            if value.__class__ is list:
+                stack.extend(item for item in value if isinstance(item, AST))
+            elif isinstance(value, AST):
+                stack.append(value)
+    return found
+
+
+_BODY_FIELDS = ("body", "handlers", "orelse", "finalbody", "cases")
+_STATEMENT_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def statements_breadth_first(root: ast.AST) -> Iterator[ast.AST]:
+    """The statements of `root` (a function or class) and under it, in exactly `ast.walk`'s
+    order, without visiting any expression: a statement's ancestors are statements, `except`
+    handlers and `case`s only, so leaving the rest of the tree out keeps each statement's depth
+    and its place among its level's nodes. Yields the handlers and cases too."""
+    from collections import deque
+
+    todo = deque([root])
+    while todo:
+        node = todo.popleft()
+        cls = node.__class__
+        fields = _STATEMENT_FIELDS.get(cls)
+        if fields is None:
+            fields = _STATEMENT_FIELDS[cls] = tuple(name for name in cls._fields if name in _BODY_FIELDS) if issubclass(cls, (ast.stmt, ast.excepthandler, ast.match_case)) else ()
+        for name in fields:
+            todo.extend(getattr(node, name))
+        yield node
+
+
 def children_in_source_order(node: ast.AST) -> list[ast.AST]:
     """Direct children as written, for readers that keep first-use order: `ast` lists a dict's
     keys before its values, the test of `a if test else b` first, and keyword arguments after every
@@ -319,6 +361,8 @@ def callee_name(func: ast.expr) -> str | None:
 
 def dotted_name(node: ast.AST | None) -> str | None:
     """`a.b.c` as text, for Name/Attribute chains only."""
+    if node.__class__ is ast.Name:  # half the calls: answered without building a list
+        return node.id  # type: ignore[union-attr]
     parts: list[str] = []
     while isinstance(node, ast.Attribute):
         parts.append(node.attr)
@@ -507,5 +551,5 @@ def _closing_bracket(tokens: list[tokenize.TokenInfo], opening: int) -> tuple[in
 __all__ = [
     "Arg", "FUNCTION_NODES", "ParsedTree", "SourceText", "TreeVisitor", "argument", "call_args", "callee_name",
     "children", "children_in_source_order", "dotted", "dotted_name", "elements", "is_name", "literal_bool", "literal_string",
-    "positional_args", "string_list", "subscript_items", "unstarred", "without_newer_syntax",
+    "positional_args", "statements_breadth_first", "string_list", "subscript_items", "subtree_nodes", "unstarred", "without_newer_syntax",
 ]  # fmt: skip

@@ -28,3 +28,9 @@ def test_preferred_nodes_are_searched_first():
     node = ast.parse(SOURCE).body[0].value  # the update() call
     assert first_lines(["status", "id"], call_arguments(node), [node]) == {"status": 6, "id": 4}
     assert call_arguments(ast.parse("x").body[0].value) == []
+
+
+def test_no_names_wanted_finds_nothing():
+    node = ast.parse(SOURCE).body[0].value
+    assert first_lines([], [node]) == {}
+    assert first_lines(["status"], []) == {}

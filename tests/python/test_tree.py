@@ -15,7 +15,7 @@ from depmap.python.analysis import PythonAnalysis
 from depmap.python.scanner import scan_python
 from depmap.python.tree import (
     SourceText, TreeVisitor, argument, call_args, children_in_source_order, dotted_name, is_name, literal_bool,
-    literal_string, string_list,
+    literal_string, statements_breadth_first, string_list, subtree_nodes,
     without_newer_syntax,
 )  # fmt: skip
 
@@ -176,3 +176,50 @@ def test_children_in_source_order():
     assert written("first if test else second") == ["first", "test", "second"]
     assert written("f(a=g(), *h())") == ["f", "g()", "h()"]
     assert written("f(x, key=1)") == ["f", "x", "key=1"]  # already in order: the keyword node itself
+
+
+NESTED = textwrap.dedent("""\
+    class OrderTests:
+        def setUp(self):
+            self.order = Order(total=1)
+            for line in lines:
+                self.line = line
+            try:
+                self.note = Note()
+            except KeyError:
+                self.note = None
+            finally:
+                done = True
+            match kind:
+                case "a":
+                    self.kind = Kind()
+
+        def helper(self):
+            def inner():
+                self.inner = Inner()
+            if x:
+                self.flag = lambda: [y for y in z]
+            else:
+                self.flag = False
+""")
+
+
+def test_statements_breadth_first_keeps_ast_walks_order_without_expressions():
+    tree = ast.parse(NESTED)
+    cls = tree.body[0]
+    walked = [node for node in ast.walk(cls) if isinstance(node, ast.stmt)]
+    found = list(statements_breadth_first(cls))
+    assert [node for node in found if isinstance(node, ast.stmt)] == walked
+    assert [type(node).__name__ for node in found if not isinstance(node, ast.stmt)] == ["ExceptHandler", "match_case"]
+    assigned = [ast.unparse(node.targets[0]) for node in found if isinstance(node, ast.Assign)]
+    # level by level: a method's own statements, then what they hold, then what the handlers and cases hold
+    assert assigned == ["self.order", "self.line", "self.note", "done", "self.inner", "self.flag", "self.flag", "self.note", "self.kind"]
+
+
+def test_subtree_nodes_are_every_node_of_ast_walk_but_the_context_markers():
+    tree = ast.parse(NESTED)
+    walked = [node for node in ast.walk(tree) if not isinstance(node, ast.expr_context)]
+    found = subtree_nodes(tree)
+    assert len(found) == len(walked) == len({id(node) for node in found})
+    assert {id(node) for node in found} == {id(node) for node in walked}
+    assert subtree_nodes(tree.body[0].body[0].body[0].value) == [tree.body[0].body[0].body[0].value, *subtree_nodes(tree.body[0].body[0].body[0].value)[1:]]

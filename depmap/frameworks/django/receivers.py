@@ -16,6 +16,7 @@ from typing import Callable
 
 from depmap.frameworks.django.orm_vocabulary import MANAGER_NAMES, QUERYSET_METHODS, RELATION_WRITES, Step, dict_like, sync_method
 from depmap.frameworks.django.query_facts import Subject
+from depmap.python.tree import statements_breadth_first
 
 def _is_self(node: ast.expr) -> bool:
     return isinstance(node, ast.Name) and node.id == "self"
@@ -31,7 +32,7 @@ def held_by_self(node: ast.ClassDef, subject_of: Callable[[ast.expr], Subject | 
     for method in node.body:
         if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)):
             continue
-        for statement in ast.walk(method):
+        for statement in statements_breadth_first(method):  # `ast.walk`'s order, expressions unvisited
             if not isinstance(statement, ast.Assign) or len(statement.targets) != 1:
                 continue
             target = statement.targets[0]

@@ -80,10 +80,24 @@ _STRUCTURE = re.compile(
 
 
 def might_contain_sql(text: str) -> bool:
-    """The cheap test that decides whether the file is parsed at all."""
-    if _OPENS_LIKE_SQL.search(text) or _calls_table_sink(text):
+    """The cheap test that decides whether the file is parsed at all: a literal opening like SQL in
+    capitals or lower case, or one in any case with a sink call in the file, or a table sink.
+
+    One pass of the any-case pattern instead of two passes: a literal that opens in capitals or in
+    lower case (`_OPENS_LIKE_SQL`) opens in some case too, at the same quote, so the strict
+    pattern is asked only at the quotes where the any-case one matched."""
+    if _calls_table_sink(text):
         return True
-    return bool(_OPENS_LIKE_SQL_ANY_CASE.search(text) and _SINK_CALL.search(text))
+    found = _OPENS_LIKE_SQL_ANY_CASE.search(text)
+    if found is None:
+        return False
+    if _SINK_CALL.search(text):
+        return True
+    while found is not None:
+        if _OPENS_LIKE_SQL.match(text, found.start()):
+            return True
+        found = _OPENS_LIKE_SQL_ANY_CASE.search(text, found.start() + 1)
+    return False
 
 
 def _calls_table_sink(text: str) -> bool:

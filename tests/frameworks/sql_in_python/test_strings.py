@@ -1100,3 +1100,14 @@ def test_holes_filled_by_constants_that_name_a_table() -> None:
             ("audit_events", ("kind",), "read", "select", 11, symbol, "high"),
         ],
     )
+
+
+def test_prefilter_asks_the_strict_opening_at_every_quote_the_any_case_one_matched() -> None:
+    # the first literal opens in Title case (no sink call in the file), a later one in capitals
+    assert might_contain_sql('label = "Select a customer"\nQUERY = """\n    UPDATE orders SET status = 1"""\n')
+    # a comment inside the first literal holds the quote where the strict opening is
+    assert might_contain_sql("x = \"-- see '\nSELECT id FROM orders\"")
+    # Title case only, no sink call anywhere: prose
+    assert not might_contain_sql('a = "Select a customer"\nb = "Delete the draft"\n')
+    # Title case next to a weak sink call (`text(`) counts
+    assert might_contain_sql('stmt = text("Delete from orders where id = :id")')
