@@ -403,10 +403,16 @@ def _linked_facts(
         timings["graph"] = time.perf_counter() - started
         return restored, 0
 
+    from depmap.index.packed_rows import packed_file_rows
     from depmap.registry import link_facts  # every family's code: only a scan that links needs it
 
+    storing = cache is not None and key is not None and key != stored_key
+    rows = packed_file_rows(files, digests, results) if storing else None
     scan_skipped = [item for result in results for item in result.skipped]
-    unsettled = link_facts([fact for result in results for fact in result.facts])
+    raw = [fact for result in results for fact in result.facts]
+    del results  # the raw facts are held by `raw` alone: freed once linked (all but those linking kept)
+    unsettled = link_facts(raw)
+    del raw
     catalog = Catalog.from_facts(unsettled)
     catalog_input = [fact for fact in unsettled if fact.kind in CATALOG_KINDS]
     facts = sorted_facts(settle_candidates(unsettled, catalog.schema()))
@@ -414,11 +420,13 @@ def _linked_facts(
     linked: Linked = (facts, scan_skipped, catalog, graph)
     timings["graph"] = time.perf_counter() - started
     if cache:
-        from depmap.index.incremental import Whole, file_rows, save_whole
+        from depmap.index.incremental import Whole, save_whole
 
         started = time.perf_counter()
-        whole = Whole(linked, catalog_input, unsettled, file_rows(files, digests, results)) if key is not None and key != stored_key else None
+        whole = Whole(linked, catalog_input, unsettled, rows) if storing and rows is not None else None
+        del unsettled, catalog_input, rows  # held by `whole` alone: freed once written, before the pickle is
         saved = save_whole(cache, paths, key, whole, snapshot)
+        del whole
         if saved and key is not None:
             index_store.save(root / CACHE_DIR, key, linked)
         timings["cache"] += time.perf_counter() - started

@@ -20,7 +20,7 @@ import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from depmap.catalog import Catalog
 from depmap.discover import SourceFile
@@ -58,7 +58,7 @@ class Whole:
     linked: tuple
     catalog_input: list[Fact]
     unsettled: list[Fact]
-    files: list[tuple[str, str, str, str]]
+    files: Iterable[tuple[str, str, str, str]]  # a list, or `packed_rows.PackedRows`
 
 
 @dataclass

@@ -283,10 +283,22 @@ class LinkedStore:
         return self._decoded(found)
 
     def all_facts(self) -> tuple[list[Fact], list[Fact]]:
-        """(every fact in canonical order, the catalog's input in its linking order)."""
-        rows = self._rows("SELECT id, kind, ordinal, fact FROM linked_facts ORDER BY id", ())
-        facts = [fact for _, fact in self._decoded([(i, text) for i, _, _, text in rows], shared=True)]
-        ordinals = sorted((ordinal, position) for position, (_, _, ordinal, _) in enumerate(rows) if ordinal >= 0)
+        """(every fact in canonical order, the catalog's input in its linking order). Each row is
+        decoded as it is read: the rows' JSON (130 MB at a million lines) is never held whole."""
+        facts: list[Fact] = []
+        ordinals = []
+        try:
+            for ordinal, text in self.db.execute("SELECT ordinal, fact FROM linked_facts ORDER BY id"):
+                if not isinstance(ordinal, int):
+                    self.damaged = True
+                    raise StoreDamaged("a stored fact's ordinal")
+                if ordinal >= 0:
+                    ordinals.append((ordinal, len(facts)))
+                facts.append(self._decoded([(0, text)], shared=True)[0][1])
+        except sqlite3.Error as error:
+            self.damaged = True
+            raise StoreDamaged(str(error)) from None
+        ordinals.sort()
         return facts, [facts[position] for _, position in ordinals]
 
     def ops_mentioning(self, names: Iterable[str]) -> list[Fact]:

@@ -56,7 +56,7 @@ def file_row(path: str, digest: str, project: list[Fact], skipped: list[Skipped]
 
 def write_relink_state(db: sqlite3.Connection, scanned_as: str, files: Iterable[tuple[str, str, str, str]], unsettled: Mapping[str, list[Fact]]) -> None:
     """After `write_index`, in its transaction: every file's row and the unsettled facts of the paths that have any."""
-    db.executemany("INSERT OR REPLACE INTO linked_files VALUES (?, ?, ?, ?)", list(files))
+    db.executemany("INSERT OR REPLACE INTO linked_files VALUES (?, ?, ?, ?)", files)  # made as SQLite takes them
     texts = [(text, path) for path, facts in unsettled.items() if (text := unsettled_text(facts))]
     db.executemany("UPDATE linked_paths SET unsettled = ? WHERE path = ?", texts)
     db.execute("INSERT OR REPLACE INTO linked_meta VALUES (?, ?)", (RELINK_META, scanned_as))

@@ -11,6 +11,13 @@ scan cache, which is data only, still applies). Anything unexpected means "rebui
 The pickle is stored compressed (zlib), and the signature covers the compressed bytes: loading
 reads and checks those (a fifth of the pickle), then inflates them as the unpickler asks, so the
 pickle itself (70 MB at a million lines) is never held in memory beside the index it builds.
+
+A pickler keeps every object it wrote, and the arguments it wrote each with, until it ends: over a
+whole index that memo was 130 MB at a million lines, the highest point of a cold scan. So the index
+is written in parts, each by a pickler of its own: the key and the number of facts, then the facts
+in slices of `FACTS_A_PART`, then the rest (skipped files, catalog, graph), where a fact of the list
+is written as its position (`persistent_id`) and read back as the same object. A stale key is
+known from the first part, before any fact is read.
 """
 
 from __future__ import annotations
@@ -25,10 +32,12 @@ from typing import Any, Iterable
 
 from depmap.index.cache_folder import INDEX_FILE, create_new, make_folder, open_existing
 from depmap.index.signing_key import signing_key
+from depmap.model import Fact
 
 _SIGNATURE_BYTES = 32
 _LEVEL = 1  # the fastest: the pickle shrinks to a fifth all the same
 _CHUNK = 1 << 18  # compressed bytes inflated at a time
+FACTS_A_PART = 20_000  # facts per pickler: its memo holds about 150k objects at most
 
 
 def index_key(stamp: str, context: str, files: Iterable[tuple[str, str]], settings: str) -> str:
@@ -57,14 +66,25 @@ def load(folder: Path, key: str) -> Any | None:
     if not hmac.compare_digest(bytes(signature), hmac.new(secret, body, hashlib.sha256).digest()):
         return None
     try:  # build_index pauses the garbage collector around this: unpickling is 2.5x faster without it
-        stored_key, value = pickle.load(_Inflating(body))
+        return _read_parts(_Inflating(body), key)
     except Exception:  # signed by us, so only a bug or a depmap upgrade gets here: rebuild
         return None
-    return value if stored_key == key else None
 
 
-def save(folder: Path, key: str, value: Any) -> None:
-    """Store the index atomically; failure costs only the speed of the next run."""
+def _read_parts(source: "_Inflating", key: str) -> Any | None:
+    """The index written by `_write_parts`, or None when it is another key's."""
+    stored_key, count = pickle.load(source)
+    if stored_key != key or not isinstance(count, int):
+        return None
+    facts: list[Any] = []
+    while len(facts) < count:
+        facts.extend(pickle.load(source))
+    rest = _FactsUnpickler(source, facts).load()
+    return (facts, *rest)
+
+
+def save(folder: Path, key: str, value: tuple) -> None:
+    """Store the index (facts, skipped, catalog, graph) atomically; failure costs only the speed of the next run."""
     secret = signing_key(create=True)
     if secret is None:
         return
@@ -73,7 +93,7 @@ def save(folder: Path, key: str, value: Any) -> None:
         make_folder(folder.parent)
         with os.fdopen(create_new(partial), "wb") as handle:
             signer = _SigningWriter(handle, hmac.new(secret, digestmod=hashlib.sha256))
-            pickle.dump((key, value), signer, protocol=pickle.HIGHEST_PROTOCOL)  # streamed: no second copy in memory
+            _write_parts(signer, key, value)  # streamed: no second copy in memory
             signer.finish()
             handle.write(signer.mac.digest())
         os.replace(partial, folder / INDEX_FILE)
@@ -81,6 +101,37 @@ def save(folder: Path, key: str, value: Any) -> None:
         pass  # another run writes it (or something planted is there): never ours to remove
     except (OSError, pickle.PicklingError, RecursionError):
         partial.unlink(missing_ok=True)
+
+
+def _write_parts(out: Any, key: str, value: tuple) -> None:
+    """The index as parts, each pickler's memo freed before the next (see the module's docstring)."""
+    facts, *rest = value
+    pickle.dump((key, len(facts)), out, protocol=pickle.HIGHEST_PROTOCOL)
+    for start in range(0, len(facts), FACTS_A_PART):
+        pickle.dump(facts[start:start + FACTS_A_PART], out, protocol=pickle.HIGHEST_PROTOCOL)
+    _FactsPickler(out, {id(fact): position for position, fact in enumerate(facts)}).dump(tuple(rest))
+
+
+class _FactsPickler(pickle.Pickler):
+    """Writes a fact of the index's list as its position in it."""
+
+    def __init__(self, out: Any, positions: dict[int, int]) -> None:
+        super().__init__(out, protocol=pickle.HIGHEST_PROTOCOL)
+        self.positions = positions
+
+    def persistent_id(self, obj: Any) -> int | None:
+        return self.positions.get(id(obj)) if type(obj) is Fact else None
+
+
+class _FactsUnpickler(pickle.Unpickler):
+    """Reads a fact's position back as the fact of the list."""
+
+    def __init__(self, source: Any, facts: list[Any]) -> None:
+        super().__init__(source)
+        self.facts = facts
+
+    def persistent_load(self, position: Any) -> Any:
+        return self.facts[position]
 
 
 class _SigningWriter:

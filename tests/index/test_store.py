@@ -78,17 +78,33 @@ def test_tampered_or_foreign_index_is_ignored_and_never_unpickled(shop, tmp_path
     assert facts_of(index) == facts_of(fresh(shop))
 
 
-def test_the_index_is_stored_compressed_and_loads_as_stored(shop):
+@pytest.mark.parametrize("facts_a_part", [20_000, 7])
+def test_the_index_is_stored_compressed_in_parts_and_loads_as_stored(shop, monkeypatch, facts_a_part):
+    import io
     import zlib
 
+    from depmap.index import store
+
+    monkeypatch.setattr(store, "FACTS_A_PART", facts_a_part)
     cold = build_index(shop, jobs=1, use_cache=True)
     data = (shop / INDEX).read_bytes()
-    key, (facts, skipped, catalog, graph) = pickle.loads(zlib.decompress(data[:-32]))
-    assert len(data) < len(pickle.dumps((key, (facts, skipped, catalog, graph)), protocol=pickle.HIGHEST_PROTOCOL)) // 2
+    parts = io.BytesIO(zlib.decompress(data[:-32]))
+    key, count = pickle.load(parts)
+    slices = [pickle.load(parts) for _ in range(-(-count // facts_a_part))]
+    assert [len(part) for part in slices] == [min(facts_a_part, count - start) for start in range(0, count, facts_a_part)]
+    facts = [fact for part in slices for fact in part]
     assert [f.to_json() for f in facts] == facts_of(cold)
+    whole = pickle.dumps((key, (cold.facts, cold.skipped, cold.catalog, cold.graph)), protocol=pickle.HIGHEST_PROTOCOL)
+    assert len(data) < len(whole) // 2
+
+    skipped, catalog, graph = store._read_parts(store._Inflating(memoryview(data[:-32])), key)[1:]
     assert graph.node_link() == cold.graph.node_link()
+    assert store._read_parts(store._Inflating(memoryview(data[:-32])), "another key") is None
     warm = build_index(shop, jobs=1, use_cache=True)
     assert (warm.timings["graph"], facts_of(warm), warm.graph.node_link()) == (0.0, facts_of(cold), cold.graph.node_link())
+    # an edge's fact is the list's own object, as when the index was linked
+    edge_facts = [data[1] for _, _, data in warm.graph.g.edges() if data[1] is not None]
+    assert edge_facts and all(any(fact is known for known in warm.facts) for fact in edge_facts[:20])
 
 
 @pytest.mark.parametrize("protocol", range(pickle.HIGHEST_PROTOCOL + 1))
