@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Mapping
 
 from depmap.graph import DependencyGraph
+from depmap.index import project_facts
 from depmap.index.attribution import settle_candidates
 from depmap.index.cached_result import fact_from_json
 from depmap.index.span_store import forget_spans
@@ -56,7 +57,9 @@ def file_row(path: str, digest: str, project: list[Fact], skipped: list[Skipped]
 
 def write_relink_state(db: sqlite3.Connection, scanned_as: str, files: Iterable[tuple[str, str, str, str]], unsettled: Mapping[str, list[Fact]]) -> None:
     """After `write_index`, in its transaction: every file's row and the unsettled facts of the paths that have any."""
-    db.executemany("INSERT OR REPLACE INTO linked_files VALUES (?, ?, ?, ?)", list(files))
+    files = list(files)
+    db.executemany("INSERT OR REPLACE INTO linked_files VALUES (?, ?, ?, ?)", files)
+    project_facts.write_rows(db, files, replace=False)
     texts = [(text, path) for path, facts in unsettled.items() if (text := unsettled_text(facts))]
     db.executemany("UPDATE linked_paths SET unsettled = ? WHERE path = ?", texts)
     db.execute("INSERT OR REPLACE INTO linked_meta VALUES (?, ?)", (RELINK_META, scanned_as))
@@ -73,8 +76,15 @@ def _decode_list(text: Any) -> list[Any]:
 
 
 def decode_facts(text: Any) -> list[Fact]:
+    return decode_items(_decode_list(text))
+
+
+def decode_items(items: Any) -> list[Fact]:
+    """Facts from their loaded JSON; StoreDamaged for anything depmap does not write."""
+    if not isinstance(items, list):
+        raise StoreDamaged("a stored file's state")
     try:
-        return [fact_from_json(item) for item in _decode_list(text)]
+        return [fact_from_json(item) for item in items]
     except (ValueError, TypeError) as error:
         raise StoreDamaged(f"a stored fact ({error})") from None
 
@@ -92,6 +102,10 @@ class StoredState:
         if self.paths != sorted(self.paths) or len(self.bases) != len(self.paths) or not all(isinstance(base, int) for base in self.bases.values()):
             raise StoreDamaged("the stored blocks' order")
         self.digests = dict(store._rows("SELECT path, digest FROM linked_files", ()))
+
+    def project_facts(self) -> project_facts.StoredProjectFacts:
+        """Every file's project-level raw facts, read as a relink asks for them."""
+        return project_facts.StoredProjectFacts(self.store._rows, decode_items)
 
     def project(self) -> dict[str, list[Fact]]:
         """Every file's project-level raw facts."""
@@ -235,7 +249,9 @@ class RowUpdate:
         refresh_tables(db, self.catalog, (fact for old in self.old_ids.values() for _, fact in old),
                        (fact for facts in self.settled.values() for fact in facts))
         db.executemany("DELETE FROM linked_files WHERE path = ?", [(path,) for path in self.gone])
+        project_facts.forget(db, self.gone)
         db.executemany("INSERT OR REPLACE INTO linked_files VALUES (?, ?, ?, ?)", self.files)
+        project_facts.write_rows(db, self.files, replace=True)
         write_summary(db, self.key, self.summary)
         return True
 

@@ -159,7 +159,17 @@ def test_rows_another_depmap_stored_are_not_relinked_from(project):
 
 
 def test_a_damaged_file_state_means_linking_everything(project):
-    stored(project, "UPDATE linked_files SET project = '{\"not\": \"a list\"}' WHERE path = 'shop/orders/models.py'")
+    stored(project, "UPDATE linked_files SET project = '{\"not\": \"a list\"}' WHERE path = 'shop/services.py'")
+    path = project / "shop/services.py"
+    path.write_text(path.read_text() + "\n# reviewed\n")
+    index = build_index(project, jobs=1, use_cache=True)
+    assert index.relinked == ""
+    same_index(index, project)
+
+
+def test_a_damaged_group_of_project_level_facts_means_linking_everything(project):
+    """The models' group is read by every relink (`depmap.index.project_facts`)."""
+    stored(project, "UPDATE linked_context SET facts = '[[0, {\"kind\": \"model\"}]]' WHERE path = 'shop/orders/models.py' AND name = 'k:model'")
     path = project / "shop/services.py"
     path.write_text(path.read_text() + "\n# reviewed\n")
     index = build_index(project, jobs=1, use_cache=True)
