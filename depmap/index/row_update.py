@@ -25,7 +25,7 @@ from typing import Any, Iterable, Iterator, Mapping
 from depmap.graph import DependencyGraph
 from depmap.index import project_facts
 from depmap.index.attribution import settle_candidates
-from depmap.index.cached_result import fact_from_json
+from depmap.index.cached_result import fact_from_json, passing_fact_from_json
 from depmap.index.span_store import forget_spans
 from depmap.index.stored_tables import refresh_tables
 from depmap.index.linked_store import STRIDE, LinkedStore, StoreDamaged, catalog_summary, encode_fact, names_of, write_summary
@@ -79,12 +79,12 @@ def decode_facts(text: Any) -> list[Fact]:
     return decode_items(_decode_list(text))
 
 
-def decode_items(items: Any) -> list[Fact]:
+def decode_items(items: Any, decode: Any = fact_from_json) -> list[Fact]:
     """Facts from their loaded JSON; StoreDamaged for anything depmap does not write."""
     if not isinstance(items, list):
         raise StoreDamaged("a stored file's state")
     try:
-        return [fact_from_json(item) for item in items]
+        return [decode(item) for item in items]
     except (ValueError, TypeError) as error:
         raise StoreDamaged(f"a stored fact ({error})") from None
 
@@ -105,7 +105,7 @@ class StoredState:
 
     def project_facts(self) -> project_facts.StoredProjectFacts:
         """Every file's project-level raw facts, read as a relink asks for them."""
-        return project_facts.StoredProjectFacts(self.store._rows, decode_items)
+        return project_facts.StoredProjectFacts(self.store._rows, lambda items: decode_items(items, passing_fact_from_json))
 
     def project(self) -> dict[str, list[Fact]]:
         """Every file's project-level raw facts."""
