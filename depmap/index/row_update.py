@@ -75,6 +75,13 @@ def _decode_list(text: Any) -> list[Any]:
     return data
 
 
+def _loaded(text: Any) -> Any:
+    try:
+        return json.loads(text)
+    except (ValueError, TypeError, RecursionError):
+        raise StoreDamaged("a stored fact") from None
+
+
 def decode_facts(text: Any) -> list[Fact]:
     return decode_items(_decode_list(text))
 
@@ -158,7 +165,8 @@ class StoredState:
         """The stored catalog facts by path, each path's in link order, but those of `leaving`."""
         rows = self.store._rows("SELECT id, fact FROM linked_facts WHERE ordinal >= 0 ORDER BY ordinal", ())
         found: dict[str, list[Fact]] = {}
-        for _, fact in self.store._decoded(rows):
+        # replayed into the catalog, whose summary is written and dropped: no values shared
+        for fact in decode_items([_loaded(text) for _, text in rows], passing_fact_from_json):
             if fact.location.path not in leaving:
                 found.setdefault(fact.location.path, []).append(fact)
         return found
