@@ -90,13 +90,16 @@ def write_rows(db: sqlite3.Connection, files: Iterable[tuple[str, str, str, str]
     files = list(files)
     if replace:
         forget(db, [row[0] for row in files])
-    context, callees = [], []
-    for path, _, project, _ in files:
-        if project != "[]":
-            more, calls = rows_of(path, project)
-            context += more
-            callees += calls
-    db.executemany("INSERT INTO linked_context VALUES (?, ?, ?)", context)
+    callees: list[tuple[str, str, str]] = []
+
+    def context() -> Iterator[tuple[str, str, str]]:  # made as SQLite takes them: 85 MB of JSON at a million lines
+        for path, _, project, _ in files:
+            if project != "[]":
+                rows, calls = rows_of(path, project)
+                callees.extend(calls)
+                yield from rows
+
+    db.executemany("INSERT INTO linked_context VALUES (?, ?, ?)", context())
     db.executemany("INSERT INTO linked_callees VALUES (?, ?, ?)", callees)
 
 
@@ -162,10 +165,11 @@ class ProjectFacts:
 class StoredProjectFacts(ProjectFacts):
     """The same, read from the rows: only the groups asked for are decoded."""
 
-    def __init__(self, db_rows: Any, decode: Any) -> None:
+    def __init__(self, db_rows: Any, decode: Any, decode_shared: Any) -> None:
         super().__init__({})
         self._rows = db_rows  # (query, values) -> rows; raises StoreDamaged
         self._decode = decode  # a JSON list of facts, loaded -> list[Fact]; raises StoreDamaged
+        self._decode_shared = decode_shared  # the same, values shared: for the whole project, held longer
         self._whole: dict[str, list[Fact]] | None = None
         self._paths: dict[str, list[Fact]] = {}
 
@@ -182,7 +186,7 @@ class StoredProjectFacts(ProjectFacts):
     def everything(self) -> Mapping[str, list[Fact]]:
         if self._whole is None:
             self._whole = {path: facts for path, text in self._rows("SELECT path, project FROM linked_files WHERE project != '[]'", ())
-                           if (facts := self._decode(_loaded(text)))}
+                           if (facts := self._decode_shared(_loaded(text)))}
         return self._whole
 
     def _members(self, query: str, values: Iterable[str]) -> list[tuple[str, int, Fact]]:
