@@ -165,8 +165,9 @@ class ProjectFacts:
 class StoredProjectFacts(ProjectFacts):
     """The same, read from the rows: only the groups asked for are decoded."""
 
-    def __init__(self, db_rows: Any, decode: Any, decode_shared: Any) -> None:
+    def __init__(self, db_rows: Any, decode: Any, decode_shared: Any, damaged: type[Exception]) -> None:
         super().__init__({})
+        self._damaged = damaged  # what a row depmap did not write raises (`linked_store.StoreDamaged`)
         self._rows = db_rows  # (query, values) -> rows; raises StoreDamaged
         self._decode = decode  # a JSON list of facts, loaded -> list[Fact]; raises StoreDamaged
         self._decode_shared = decode_shared  # the same, values shared: for the whole project, held longer
@@ -176,7 +177,7 @@ class StoredProjectFacts(ProjectFacts):
     def get(self, path: str, default: Any = None) -> Any:
         if path not in self._paths:
             rows = self._rows("SELECT project FROM linked_files WHERE path = ?", (path,))
-            self._paths[path] = self._decode(_loaded(rows[0][0])) if rows else []
+            self._paths[path] = self._decode(_loaded(rows[0][0], self._damaged)) if rows else []
         facts = self._paths[path]
         return facts if facts else default
 
@@ -186,7 +187,7 @@ class StoredProjectFacts(ProjectFacts):
     def everything(self) -> Mapping[str, list[Fact]]:
         if self._whole is None:
             self._whole = {path: facts for path, text in self._rows("SELECT path, project FROM linked_files WHERE project != '[]'", ())
-                           if (facts := self._decode_shared(_loaded(text)))}
+                           if (facts := self._decode_shared(_loaded(text, self._damaged)))}
         return self._whole
 
     def _members(self, query: str, values: Iterable[str]) -> list[tuple[str, int, Fact]]:
@@ -196,7 +197,7 @@ class StoredProjectFacts(ProjectFacts):
             chunk = values[start:start + _CHUNK]
             marks = ",".join("?" * len(chunk))
             for path, text in self._rows(query.format(marks=marks), chunk):
-                found += [(path, place, fact) for place, fact in _decode_members(text, self._decode)]
+                found += [(path, place, fact) for place, fact in _decode_members(text, self._decode, self._damaged)]
         return found
 
     def of_kinds(self, kinds: Iterable[str]) -> dict[str, list[Fact]]:
@@ -225,24 +226,20 @@ class StoredProjectFacts(ProjectFacts):
         return _closure(picked, called, bodies)
 
 
-def _loaded(text: Any) -> Any:
-    from depmap.index.linked_store import StoreDamaged
-
+def _loaded(text: Any, damaged: type[Exception]) -> Any:
     try:
         return json.loads(text)
     except (ValueError, TypeError, RecursionError):
-        raise StoreDamaged("a stored file's project-level facts") from None
+        raise damaged("a stored file's project-level facts") from None
 
 
-def _decode_members(text: Any, decode: Any) -> list[tuple[int, Fact]]:
+def _decode_members(text: Any, decode: Any, damaged: type[Exception]) -> list[tuple[int, Fact]]:
     """A group's (place, fact) pairs: the group is stored as `[[place, fact], ...]`."""
-    from depmap.index.linked_store import StoreDamaged
-
     try:
         members = json.loads(text)
         places = [int(place) for place, _ in members]
     except (ValueError, TypeError, RecursionError):
-        raise StoreDamaged("a stored group of project-level facts") from None
+        raise damaged("a stored group of project-level facts") from None
     return list(zip(places, decode([item for _, item in members])))
 
 

@@ -105,7 +105,7 @@ class StoredState:
 
     def project_facts(self) -> project_facts.StoredProjectFacts:
         """Every file's project-level raw facts, read as a relink asks for them."""
-        return project_facts.StoredProjectFacts(self.store._rows, lambda items: decode_items(items, passing_fact_from_json), decode_items)
+        return project_facts.StoredProjectFacts(self.store._rows, lambda items: decode_items(items, passing_fact_from_json), decode_items, StoreDamaged)
 
     def project(self) -> dict[str, list[Fact]]:
         """Every file's project-level raw facts."""
