@@ -46,6 +46,12 @@ def fact_from_json(item: Any, shared: bool = True) -> Fact:
     return _fact(item, shared)
 
 
+def passing_fact_from_json(item: Any) -> Fact:
+    """The same, its values not shared (`depmap.index.shared_values`): for facts a run reads and
+    drops, such as the context a relink links against, where sharing costs more than it saves."""
+    return _fact(item, shared=False)
+
+
 def _fact(item: Any, shared: bool = True) -> Fact:
     _require(isinstance(item, dict) and item.keys() == _FACT_KEYS, "a fact of the wrong shape")
     where = item["location"]
@@ -59,9 +65,9 @@ def _fact(item: Any, shared: bool = True) -> Fact:
              and _optional(item["access"], str) and _optional(item["detail"], str) and isinstance(item["snippet"], str)
              and isinstance(item["confidence"], str) and item["confidence"] in CONFIDENCE_ORDER and isinstance(item["extra"], dict), "a fact of the wrong type")
     if not shared:
-        return Fact(item["kind"], item["table"], Location(where["path"], where["line"], where["end_line"], where["col"], where["symbol"],
-                    where["statement_line"]), tuple(columns), item["access"], item["detail"], item["via"], item["confidence"],
-                    item["snippet"], item["extra"])
+        location = Location(where["path"], where["line"], where["end_line"], where["col"], where["symbol"], where["statement_line"])
+        return Fact(item["kind"], item["table"], location, tuple(columns), item["access"], item["detail"], item["via"],
+                    item["confidence"], item["snippet"], item["extra"])
     location = shared_location(where["path"], where["line"], where["end_line"], where["col"], where["symbol"], where["statement_line"])
     return shared_fact(item["kind"], item["table"], location, columns, item["access"], item["detail"], item["via"],
                        item["confidence"], item["snippet"], item["extra"])

@@ -114,14 +114,14 @@ def incremental(
             return None  # the catalog's ties follow the link order across files: link everything
 
         started = time.perf_counter()
-        project = state.project()
+        project = state.project_facts()  # read as the relink asks (`depmap.index.project_facts`)
         results = {path: fresh[path][1] for path in changed}
         changes = [Change(path, project.get(path, []), _as_stored(results[path].facts)) for path in changed]
         changes += [Change(path, project.get(path, []), None) for path in gone]
         relinked = relink(StoredLinks(state), changes, project, order, lambda paths: _raw(cache, files, paths, fresh))
         digests = {path: (fresh[path][0] if path in fresh else state.digests[path]) for path in order}
         if relinked.mode == FULL:
-            whole = _whole(relinked.linked or [], order, digests, project, state, results, gone)
+            whole = _whole(relinked.linked or [], order, digests, dict(project.everything()), state, results, gone)
             timings["graph"] = time.perf_counter() - started
             return Incremental(scanned, FULL, len(relinked.relinked), whole=whole)
         update = _update(state, relinked.fresh, relinked.relinked, cache, order, digests)

@@ -29,6 +29,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any, Iterable
 
+from depmap.index import project_facts
 from depmap.index.cache_folder import CACHE_DIR, CACHE_FILE, inspect, open_existing
 from depmap.index import fast_json
 from depmap.index.cached_result import fact_from_json
@@ -49,8 +50,9 @@ _TABLES = (
     "CREATE INDEX IF NOT EXISTS linked_names_by_name ON linked_names (name, id)",
     "CREATE INDEX IF NOT EXISTS linked_facts_by_kind ON linked_facts (kind, id)",
     "CREATE INDEX IF NOT EXISTS linked_op_names_by_name ON linked_op_names (name, position)",
+    *project_facts.TABLES,  # the project-level facts again, grouped by what a relink asks for
 )
-_ROWS = ("linked_facts", "linked_names", "linked_ops", "linked_op_names", "linked_paths", "linked_files")
+_ROWS = ("linked_facts", "linked_names", "linked_ops", "linked_op_names", "linked_paths", "linked_files", *project_facts.ROWS)
 SUMMARY_KEYS = frozenset({"tables", "renamed_to", "op_tables", "graph_tables", "skipped", "accesses"})
 # A located path's facts have the ids base .. base + STRIDE - 1, in canonical order, and blocks
 # follow their paths' order (canonical order sorts by path first): one file's facts are replaced

@@ -67,6 +67,7 @@ from typing import Callable, Iterable, Mapping
 
 from depmap.model import ACCESS, COLUMN_DEF, FLOW, ROUTINE, ROUTINE_CALL, SCHEMA_OP, TABLE_DEF, Fact
 from depmap.orm.symbols import APP_CONFIG, DJANGO_MIGRATION_OP, MIGRATION, MODEL, ORM_ACCESS, ORM_CALL, PY_CLASS, PY_OBJECT, TABLE_BINDING
+from depmap.index.project_facts import ProjectFacts, callee_name
 from depmap.python.module_names import module_name_for
 from depmap.registry import AIRFLOW_TASK, DBT_CONSUMED_KINDS, DBT_MODEL, DBT_MODEL_CONFIG, link_facts
 
@@ -184,7 +185,7 @@ class Relinked:
 def relink(
     previous: Mapping[str, list[Fact]],
     changes: Iterable[Change],
-    project: Mapping[str, list[Fact]],
+    project: Mapping[str, list[Fact]] | ProjectFacts,
     order: list[str],
     raw_of: Callable[[list[str]], dict[str, list[Fact]]],
 ) -> Relinked:
@@ -194,7 +195,13 @@ def relink(
     are read, and which paths it holds); project: every file's project-level raw facts before
     the change; order: the files now, in discovery (link) order;
     raw_of: every raw fact of the given unchanged files (read from the scan cache), for the
-    narrow and full paths."""
+    narrow and full paths.
+
+    The other files' project-level facts are read as linking the relinked files needs them
+    (`ProjectFacts.context`): every kind the relinked files can meet, and the bodies of what they
+    call by name; never the whole project, unless every file is linked again."""
+    if not isinstance(project, ProjectFacts):
+        project = ProjectFacts(project)
     changes = {change.path: change for change in changes}
     now = {path: (project_level(path, change.new) if change.new is not None else []) for path, change in changes.items()}
     moved = [path for path, change in changes.items() if list(map(_as_read, change.old)) != list(map(_as_read, now[path]))]
@@ -211,29 +218,48 @@ def relink(
     if mode == FULL or natural_keys_collide(order):
         return _full(order, changes, raw_of)
     if mode == NARROW:
-        again |= {path for path in order if _has_migration(project.get(path, ())) or _has_migration(now.get(path, ()))}
+        migrations = set(project.of_kinds({MIGRATION})) | {path for path, facts in now.items() if _has_migration(facts)}
+        again |= {path for path in order if path in migrations}
     raw = raw_of(sorted(path for path in again if path not in changes))
     raw.update({path: change.new for path, change in changes.items() if change.new is not None})
-    unused = _unused_context([fact for path in again for fact in (*project.get(path, ()), *raw.get(path, ()))])
-    context = {path: [fact for fact in project.get(path, ()) if fact.kind not in unused] for path in order if path not in again}
-    fresh = _by_path(link_facts([fact for path in order for fact in (raw.get(path, ()) if path in again else context[path])]))
+    relinked_facts = [fact for path in again for fact in (*project.get(path, ()), *raw.get(path, ()))]
+    unused = _unused_context(relinked_facts, only_changed=again == set(changes))
+    called = {name for fact in relinked_facts if (name := callee_name(fact.kind, fact.extra))}
+    context = project.context(again, unused, called)
+    fresh = _by_path(link_facts([fact for path in order for fact in (raw.get(path, ()) if path in again else context.get(path, ()))]))
     if any(path not in again and path not in previous for path in fresh):
         return _full(order, changes, raw_of)  # a fact where the last link put none: not what the audit allows
     return Relinked({path: fresh[path] for path in sorted(again) if path in fresh}, mode, tuple(sorted(again)), previous=previous)
 
 
-def _unused_context(relinked: list[Fact]) -> frozenset[str]:
+def _unused_context(relinked: list[Fact], only_changed: bool = False) -> frozenset[str]:
     """Project-level kinds whose facts reach only files of their own sort: Django operations reach
     later migrations (state carried from one to the next), a dbt model's lineage its properties
     YAML. Relinking no such file, the others' are left out (their own linked facts are not asked
-    for), which spares replaying every migration and renaming every model's lineage."""
+    for), which spares replaying every migration and renaming every model's lineage. Likewise
+    every dbt fact, when no relinked fact is one or names a dbt relation (the dbt linker renames
+    placeholders and marks flows into views, and adds facts only at dbt files); and every Airflow
+    task, when only the changed files are relinked, none has a task, and no task names one
+    (`_mode` takes the full path then): the tasks' linker changes only a task's file and the
+    files it names."""
     kinds = {fact.kind for fact in relinked}
     unused = set()
     if not kinds & {MIGRATION, DJANGO_MIGRATION_OP}:
         unused.add(DJANGO_MIGRATION_OP)
     if not kinds & {DBT_MODEL, DBT_MODEL_CONFIG}:
         unused.add(FLOW)
+    if not kinds & (DBT_CONSUMED_KINDS | {FLOW}) and not any(map(_names_dbt, relinked)):
+        unused |= DBT_CONSUMED_KINDS
+    if only_changed and AIRFLOW_TASK not in kinds:
+        unused.add(AIRFLOW_TASK)
     return frozenset(unused)
+
+
+def _names_dbt(fact: Fact) -> bool:
+    """A fact the dbt linker changes: a placeholder relation in it, or a Python model's build."""
+    if fact.detail == "dbt_build" or "__dbt_" in fact.table or "__dbt_" in fact.snippet:
+        return True
+    return any("__dbt_" in str(fact.extra.get(key, "")) for key in ("to", "candidates"))
 
 
 def _full(order: list[str], changes: dict[str, Change], raw_of: Callable[[list[str]], dict[str, list[Fact]]]) -> Relinked:
@@ -244,9 +270,9 @@ def _full(order: list[str], changes: dict[str, Change], raw_of: Callable[[list[s
     return Relinked(_by_path(linked), FULL, tuple(order), linked)
 
 
-def _mode(differing: dict[str, list[Fact]], changes: dict[str, Change], now: dict[str, list[Fact]], project: Mapping[str, list[Fact]],
+def _mode(differing: dict[str, list[Fact]], changes: dict[str, Change], now: dict[str, list[Fact]], project: ProjectFacts,
           previous: Mapping[str, list[Fact]]) -> str:
-    tasks = [fact for facts in project.values() for fact in facts if fact.kind == AIRFLOW_TASK]
+    tasks = [fact for facts in project.of_kinds({AIRFLOW_TASK}).values() for fact in facts]
     tasks += [fact for facts in now.values() for fact in facts if fact.kind == AIRFLOW_TASK]
     if tasks and any(_named_by_tasks(path, change, previous.get(path, ()), tasks) for path, change in changes.items()):
         return FULL
@@ -258,7 +284,7 @@ def _mode(differing: dict[str, list[Fact]], changes: dict[str, Change], now: dic
         migration_file = _has_migration(changes[path].old) or _has_migration(now[path])
         if not all(_reorders_migrations(fact, migration_file) for fact in facts):
             return FULL
-    migration_files = [facts for facts in (*project.values(), *now.values()) if _has_migration(facts)]
+    migration_files = [project.get(path, []) for path in project.of_kinds({MIGRATION})] + [facts for facts in now.values() if _has_migration(facts)]
     if any(_ranked_elsewhere(fact) for facts in migration_files for fact in facts):
         return FULL
     return NARROW
@@ -274,19 +300,18 @@ def _reaches_callers(fact: Fact) -> bool:
     return False
 
 
-def _callers(differing: dict[str, list[Fact]], now: dict[str, list[Fact]], project: Mapping[str, list[Fact]]) -> set[str]:
+def _callers(differing: dict[str, list[Fact]], now: dict[str, list[Fact]], project: ProjectFacts) -> set[str]:
     """The files that call, by name, a function or method whose facts changed, and the files that
-    call the functions those calls are in, and so on (names only: a superset of the real callers)."""
+    call the functions those calls are in, and so on (names only: a superset of the real callers).
+    A changed file's calls are its new ones; every other file's are the stored ones."""
     frontier = {_short(fact.location.symbol) for facts in differing.values() for fact in facts if fact.location.symbol}
-    calls = {path: [fact for fact in facts if fact.kind == ORM_CALL] for path, facts in {**project, **now}.items()}
     named, found = set(frontier), set()
     while frontier:
-        reached = set()
-        for path, facts in calls.items():
-            inside = [fact for fact in facts if _callee_name(fact) in frontier]
-            if inside:
-                found.add(path)
-                reached |= {_short(fact.location.symbol) for fact in inside if fact.location.symbol}
+        sites = [(path, caller) for path, caller in project.calling(frontier) if path not in now]
+        sites += [(path, _short(fact.location.symbol)) for path, facts in now.items() for fact in facts
+                  if fact.kind == ORM_CALL and _callee_name(fact) in frontier]
+        found |= {path for path, _ in sites}
+        reached = {caller for _, caller in sites if caller}
         frontier = reached - named
         named |= reached
     return found

@@ -61,6 +61,17 @@ def test_a_changed_call_site_is_scanned_and_linked_alone(project, decoded):
     assert [f.location.line for f in index.facts if f.location.path == "shop/services.py"] == [6, 11]
 
 
+def test_a_method_touching_another_table_relinks_its_callers_found_through_the_stored_callees(project, decoded):
+    """`services.py` calls `open_orders` by name: the stored callees (`linked_callees`) say so,
+    and only it is linked again with the repository, its one unchanged file decoded."""
+    path = project / "shop/repositories.py"
+    path.write_text(path.read_text().replace("FROM sales_order WHERE", "FROM sales_order_archive WHERE"))
+    index = build_index(project, jobs=1, use_cache=True)
+    assert (index.files_parsed, index.relinked, decoded[0]) == (1, "callers: 2 of 9 files linked again", 1)
+    same_index(index, project)
+    assert sorted({f.table for f in index.facts if f.location.path == "shop/services.py" and f.kind == "access"}) == ["sales_order_archive"]
+
+
 def test_a_new_column_in_a_migration_rebuilds_the_catalog_and_settles_again(project):
     (project / "shop/orders/migrations/0003_order_note.py").write_text(
         "from django.db import migrations, models\n\n\n"
@@ -159,7 +170,17 @@ def test_rows_another_depmap_stored_are_not_relinked_from(project):
 
 
 def test_a_damaged_file_state_means_linking_everything(project):
-    stored(project, "UPDATE linked_files SET project = '{\"not\": \"a list\"}' WHERE path = 'shop/orders/models.py'")
+    stored(project, "UPDATE linked_files SET project = '{\"not\": \"a list\"}' WHERE path = 'shop/services.py'")
+    path = project / "shop/services.py"
+    path.write_text(path.read_text() + "\n# reviewed\n")
+    index = build_index(project, jobs=1, use_cache=True)
+    assert index.relinked == ""
+    same_index(index, project)
+
+
+def test_a_damaged_group_of_project_level_facts_means_linking_everything(project):
+    """The models' group is read by every relink (`depmap.index.project_facts`)."""
+    stored(project, "UPDATE linked_context SET facts = '[[0, {\"kind\": \"model\"}]]' WHERE path = 'shop/orders/models.py' AND name = 'k:model'")
     path = project / "shop/services.py"
     path.write_text(path.read_text() + "\n# reviewed\n")
     index = build_index(project, jobs=1, use_cache=True)

@@ -15,8 +15,11 @@ from pathlib import Path
 
 import pytest
 
+from depmap.index.project_facts import ProjectFacts
 from depmap.index.relink import CALLERS, FULL, LOCAL, NARROW, is_project_level, project_level
-from depmap.model import ACCESS, Fact, Location
+from depmap.model import ACCESS, FLOW, Fact, Location
+from depmap.orm.symbols import DJANGO_MIGRATION_OP
+from depmap.registry import AIRFLOW_TASK, DBT_CONSUMED_KINDS
 from tests.index.relink_support import Project, append, assert_same_as_full_link, by_path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -54,6 +57,35 @@ def test_a_call_site_of_a_repository_method_relinks_its_own_file_alone(shop):
         (6, "sales_order", "method shop.repositories.OrderRepository.open_orders"),
         (11, "sales_order", "method shop.repositories.OrderRepository.open_orders"),
     ]
+
+
+def test_a_call_site_is_linked_against_what_it_calls_and_the_project_kinds_alone(shop, monkeypatch):
+    """The context of a local relink: every model, class and migration, and the body of the one
+    method the changed file calls; not the view whose function nobody relinked calls, and no dbt
+    or Airflow fact (`depmap.index.project_facts`)."""
+    read = []
+    whole = ProjectFacts.context
+
+    def recorded(self, leave_out, unused, called):
+        context = whole(self, leave_out, unused, called)
+        read.append((sorted(leave_out), sorted(called), unused, {path: [(f.kind, f.location.symbol) for f in facts] for path, facts in context.items()}))
+        return context
+
+    monkeypatch.setattr(ProjectFacts, "context", recorded)
+    append(shop.root, "shop/services.py", "\n\ndef overview(connection, customer_id):\n    orders = OrderRepository(connection)\n    return len(orders.open_orders(customer_id))\n")
+    result = assert_same_as_full_link(shop, edited(shop, ["shop/services.py"]))
+    assert (result.mode, result.relinked) == (LOCAL, ("shop/services.py",))
+    [(leave_out, called, unused, context)] = read
+    assert (leave_out, called) == (["shop/services.py"], ["open_orders"])
+    assert unused == DBT_CONSUMED_KINDS | {AIRFLOW_TASK, DJANGO_MIGRATION_OP, FLOW}
+    first, second = "shop.orders.migrations.0001_initial.Migration", "shop.orders.migrations.0002_rename_order_table.Migration"
+    assert context == {
+        "shop/orders/migrations/0001_initial.py": [("migration", first), ("py_class", first)],
+        "shop/orders/migrations/0002_rename_order_table.py": [("migration", second), ("py_class", second)],
+        "shop/orders/models.py": [("py_class", "shop.orders.models.Customer"), ("model", "shop.orders.models.Customer"),
+                                  ("py_class", "shop.orders.models.Order"), ("model", "shop.orders.models.Order")],
+        "shop/repositories.py": [("access", "shop.repositories.OrderRepository.open_orders")],
+    }
 
 
 def test_the_sql_a_repository_method_runs_reaches_its_callers_in_another_file(shop):

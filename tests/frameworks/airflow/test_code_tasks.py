@@ -183,3 +183,23 @@ def test_yaml_dags_run_project_code_too(tmp_path: Path) -> None:
         (8, "nightly_yaml.load_users", "users", "write", "task runs python -m jobs.load_users", "medium"),
         (11, "nightly_yaml.settle", "refunds", "write", "task runs refunds.settle_refunds", "medium"),
     ]
+
+
+def test_a_function_target_is_found_by_its_name_or_its_ending_in_the_order_facts_named_them():
+    """Targets are looked up by bisecting the sorted symbols: the same facts, in the same order,
+    as testing every symbol."""
+    from depmap.frameworks.airflow.code_link import _Targets
+    from depmap.model import ACCESS, HIGH, MEDIUM, Fact, Location
+
+    def read(path: str, line: int, symbol: str, table: str) -> Fact:
+        return Fact(ACCESS, table, Location(path, line, line, symbol=symbol), ("id",), "read", "select", "sql")
+
+    late = read("etl/jobs.py", 9, "etl.jobs.load_orders.late", "late_orders")
+    load = read("etl/jobs.py", 4, "etl.jobs.load_orders", "orders")
+    loader = read("etl/jobs.py", 20, "etl.jobs.load_orders_daily", "daily_orders")
+    other = read("vendor/etl/jobs.py", 3, "vendor.etl.jobs.load_orders", "vendor_orders")
+    targets = _Targets([late, load, loader, other])
+    assert targets.resolve({"function": "etl.jobs.load_orders"}) == ([late, load], HIGH, "etl.jobs.load_orders")
+    assert targets.resolve({"function": "jobs.load_orders"}) == ([load, other], MEDIUM, "jobs.load_orders")
+    assert targets.resolve({"function": "load_orders_daily"}) == ([loader], MEDIUM, "load_orders_daily")
+    assert targets.resolve({"function": "etl.jobs.unload"}) == ([], MEDIUM, "etl.jobs.unload")
