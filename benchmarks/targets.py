@@ -2,7 +2,7 @@
 and two processes beside `ast.parse` of the same files, warm queries beside `grep -rlw` of the
 table's name, peak memory of every command, and one file changed.
 
-    python benchmarks/targets.py DIR --table accounts --column email [--migration FILE] [--repeat 3] [--depmap CMD]
+    python benchmarks/targets.py DIR --table accounts --column email [--migration FILE] [--baseline] [--repeat 3] [--depmap CMD]
 
 DIR is scanned in place: use a copy (`cp -r`), never a checkout you work in. Its `.depmap/` is
 removed before each cold scan. The file edited for "one file changed" gets its bytes back at the
@@ -34,12 +34,13 @@ def main() -> None:
     parser.add_argument("--column", required=True, help="an existing column of the table (who-writes, impact --drop)")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--depmap", default=f"{sys.executable} -m depmap")
+    parser.add_argument("--baseline", action="store_true", help="also time `baseline` (an impact per table)")
     parser.add_argument("--migration", help="a migration file (relative to DIR) for `check`")
     parser.add_argument("--plain-file", help="the file edited for one file changed (default: the first Python file with no model)")
     args = parser.parse_args()
     root = args.root.resolve()
     depmap = shlex.split(args.depmap)
-    rows: list[tuple[str, str]] = []
+    rows = Rows(root)
 
     files = inventory(root)
     parsed = ast_baseline(files.python).seconds
@@ -63,8 +64,9 @@ def main() -> None:
         (f"warm `impact {args.table}.targets_note`", ["impact", f"{args.table}.targets_note", "--type", "text", "--path", str(root)], (0, 1)),
         (f"warm `impact {args.table}.{args.column} --drop`", ["impact", f"{args.table}.{args.column}", "--drop", "--path", str(root)], (0, 1)),
         ("warm `report` (HTML)", ["report", f"{args.table}.targets_note", "--type", "text", "--path", str(root), "-o", os.devnull + ".html"], (0, 1)),
-        ("warm `baseline`", ["baseline", str(root)], (0,)),
     ]
+    if args.baseline:  # an impact per table: minutes at a million lines
+        warm_commands.append(("warm `baseline`", ["baseline", str(root)], (0,)))
     if args.migration:
         warm_commands.append((f"warm `check {args.migration}`", ["check", str(root / args.migration), "--path", str(root)], (0, 1)))
     measure([*depmap, "scan", str(root)], cwd=Path("/"))  # the snapshot and the stored index settle
@@ -90,9 +92,19 @@ def main() -> None:
         plain.write_bytes(original)
         os.utime(plain, ns=(stat.st_atime_ns, stat.st_mtime_ns))
 
-    print(f"| {root.name} | {time.strftime('%Y-%m-%d %H:%M')}, load {os.getloadavg()[0]:.1f} |\n|---|---|")
-    for label, value in rows:
-        print(f"| {label} | {value} |")
+    print(f"| load at the end | {os.getloadavg()[0]:.1f} |", flush=True)
+
+
+class Rows(list):
+    """The table's rows, each printed as soon as it is measured (a long round keeps what it has)."""
+
+    def __init__(self, root: Path) -> None:
+        super().__init__()
+        print(f"| {root.name} | {time.strftime('%Y-%m-%d %H:%M')}, load {os.getloadavg()[0]:.1f} |\n|---|---|", flush=True)
+
+    def append(self, row: tuple[str, str]) -> None:
+        super().append(row)
+        print(f"| {row[0]} | {row[1]} |", flush=True)
 
 
 def best(repeat: int, command: list[str], allowed: tuple[int, ...] = (0,)) -> Run:

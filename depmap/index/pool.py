@@ -245,6 +245,7 @@ def _serve(connection, tasks: list[Task], megabytes: int) -> None:  # type: igno
     import faulthandler
 
     faulthandler.disable()  # a crash is reported once, by the supervisor, as the file's reason
+    _exit_with_parent()
     _limit_memory(megabytes)
     gc.freeze()  # what the parent held is never garbage here: collections look at this worker's own objects only
     if not gc.isenabled():
@@ -261,6 +262,22 @@ def _serve(connection, tasks: list[Task], megabytes: int) -> None:  # type: igno
             connection.send(outcome)
         except Exception as error:  # noqa: BLE001  an outcome that cannot be sent is this file's failure only
             connection.send(failed(tasks[task][1], f"not analysed: internal error: its result cannot be sent ({error})"))
+
+
+def _exit_with_parent() -> None:
+    """Exit when depmap itself is gone (killed: an OOM kill, a CI job's timeout, `kill -9`). A
+    worker forked later holds this worker's pipe too, so neither saw the end of its pipe: both
+    waited for the next file, or to send an answer, for ever."""
+    import threading
+
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="depmap-parent-watch", daemon=True).start()
 
 
 def _limit_memory(megabytes: int) -> None:

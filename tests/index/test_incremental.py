@@ -159,28 +159,15 @@ def test_another_dialect_scans_every_file_again(project):
     same_index(index, project)
 
 
-def test_rows_another_depmap_stored_are_not_relinked_from(project):
-    """An upgrade finds the rows of the version before, linked by other code."""
-    stored(project, "UPDATE linked_meta SET value = 'another depmap' WHERE name = 'relink'")
-    path = project / "shop/services.py"
-    path.write_text(path.read_text() + "\n# reviewed\n")
-    index = build_index(project, jobs=1, use_cache=True)
-    assert index.relinked == ""
-    same_index(index, project)
-
-
-def test_a_damaged_file_state_means_linking_everything(project):
-    stored(project, "UPDATE linked_files SET project = '{\"not\": \"a list\"}' WHERE path = 'shop/services.py'")
-    path = project / "shop/services.py"
-    path.write_text(path.read_text() + "\n# reviewed\n")
-    index = build_index(project, jobs=1, use_cache=True)
-    assert index.relinked == ""
-    same_index(index, project)
-
-
-def test_a_damaged_group_of_project_level_facts_means_linking_everything(project):
-    """The models' group is read by every relink (`depmap.index.project_facts`)."""
-    stored(project, "UPDATE linked_context SET facts = '[[0, {\"kind\": \"model\"}]]' WHERE path = 'shop/orders/models.py' AND name = 'k:model'")
+@pytest.mark.parametrize("damage", [
+    # an upgrade finds the rows of the version before, linked by other code
+    "UPDATE linked_meta SET value = 'another depmap' WHERE name = 'relink'",
+    "UPDATE linked_files SET project = '{\"not\": \"a list\"}' WHERE path = 'shop/services.py'",
+    # the models' group, which every relink reads (`depmap.index.project_facts`)
+    "UPDATE linked_context SET facts = '[[0, {\"kind\": \"model\"}]]' WHERE path = 'shop/orders/models.py' AND name = 'k:model'",
+], ids=["another_depmap", "damaged_file_state", "damaged_group"])
+def test_rows_another_depmap_stored_or_damaged_mean_linking_everything(project, damage):
+    stored(project, damage)
     path = project / "shop/services.py"
     path.write_text(path.read_text() + "\n# reviewed\n")
     index = build_index(project, jobs=1, use_cache=True)

@@ -139,3 +139,57 @@ def test_files_queued_behind_a_crash_are_scanned_by_a_fresh_worker(shop):
     assert _reasons(index) == [("reports/a_crash.sql", REASONS[1][1])]
     assert [fact.to_json() for fact in index.facts] == [fact.to_json() for fact in clean.facts]
     assert sorted({fact.location.path for fact in index.facts} & set(queued)) == sorted(queued)
+
+
+SLOW_SCAN = """
+import sys, time
+from pathlib import Path
+from depmap import registry
+from depmap.model import ScanResult
+
+def slow(path, text, ctx):
+    if "-- slow" in text:
+        time.sleep(30)
+    return ScanResult()
+
+registry.SCANNERS = {**registry.SCANNERS, "sql": registry.SCANNERS["sql"] + (slow,)}
+from depmap.index.build import build_index
+build_index(Path(sys.argv[1]), jobs=2)
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"  # exited, waiting to be reaped by whoever adopted it
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads the process tree from /proc")
+def test_workers_exit_when_depmap_is_killed(tmp_path: Path):
+    """`kill -9` of depmap (an OOM kill, a CI job's timeout) leaves no worker waiting for ever."""
+    import subprocess
+    import sys
+
+    root = tmp_path / "shop"
+    shutil.copytree(SHOP, root, ignore=shutil.ignore_patterns(".depmap", "__pycache__"))
+    (root / "pyproject.toml").write_text("[tool.depmap]\nseconds_per_file = 120\n")
+    (root / "reports").mkdir()
+    for name in ("a", "b"):
+        (root / "reports" / f"{name}.sql").write_text("-- slow\nSELECT id FROM orders;\n")
+    run = subprocess.Popen([sys.executable, "-c", SLOW_SCAN, str(root)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    children = Path(f"/proc/{run.pid}/task/{run.pid}/children")
+    workers: list[int] = []
+    deadline = time.monotonic() + 60
+    while len(workers) < 2 and time.monotonic() < deadline:
+        workers = [int(pid) for pid in children.read_text().split()] if children.exists() else []
+        time.sleep(0.1)
+    assert len(workers) == 2
+    time.sleep(1)  # both inside the slow file
+    run.kill()
+    run.wait()
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert [pid for pid in workers if _alive(pid)] == []
