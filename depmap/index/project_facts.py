@@ -24,6 +24,7 @@ import json
 import sqlite3
 from typing import Any, Iterable, Iterator, Mapping
 
+from depmap.index import fast_json
 from depmap.model import ACCESS, Fact
 from depmap.orm.symbols import ORM_ACCESS, ORM_CALL
 
@@ -229,7 +230,7 @@ class StoredProjectFacts(ProjectFacts):
 
 def _loaded(text: Any, damaged: type[Exception]) -> Any:
     try:
-        return json.loads(text)
+        return fast_json.loads(text)
     except (ValueError, TypeError, RecursionError):
         raise damaged("a stored file's project-level facts") from None
 
@@ -237,7 +238,7 @@ def _loaded(text: Any, damaged: type[Exception]) -> Any:
 def _decode_members(text: Any, decode: Any, damaged: type[Exception]) -> list[tuple[int, Fact]]:
     """A group's (place, fact) pairs: the group is stored as `[[place, fact], ...]`."""
     try:
-        members = json.loads(text)
+        members = fast_json.loads(text)
         places = [int(place) for place, _ in members]
     except (ValueError, TypeError, RecursionError):
         raise damaged("a stored group of project-level facts") from None

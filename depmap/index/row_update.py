@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Mapping
 
 from depmap.graph import DependencyGraph
-from depmap.index import project_facts
+from depmap.index import fast_json, project_facts
 from depmap.index.attribution import settle_candidates
 from depmap.index.cached_result import fact_from_json, passing_fact_from_json
 from depmap.index.span_store import forget_spans
@@ -66,7 +66,7 @@ def write_relink_state(db: sqlite3.Connection, scanned_as: str, files: Iterable[
 
 def _decode_list(text: Any) -> list[Any]:
     try:
-        data = json.loads(text) if isinstance(text, str) else None
+        data = fast_json.loads(text) if isinstance(text, str) else None
     except (ValueError, RecursionError):
         data = None
     if not isinstance(data, list):

@@ -83,7 +83,7 @@ class _Targets:
             if self._under is None:
                 self._under, self._ending = defaultdict(list), defaultdict(list)
                 for symbol in self.by_symbol:  # in the facts' order, as every answer lists them
-                    for dot in _positions(symbol, "."):
+                    for dot in separator_positions(symbol, "."):
                         self._under[symbol[:dot]].append(symbol)
                         self._ending[symbol[dot + 1:]].append(symbol)
                     self._under[symbol].append(symbol)
@@ -103,7 +103,7 @@ class _Targets:
         if self._path_endings is None:
             self._path_endings = defaultdict(list)
             for path in self.paths:
-                for slash in _positions(path, "/"):
+                for slash in separator_positions(path, "/"):
                     self._path_endings[path[slash + 1:]].append(path)
         for candidate in candidates:
             ending = self._path_endings.get(candidate, [])
@@ -112,7 +112,7 @@ class _Targets:
         return None, HIGH
 
 
-def _positions(text: str, separator: str) -> list[int]:
+def separator_positions(text: str, separator: str) -> list[int]:
     """Where `separator` occurs in `text`."""
     found, at = [], text.find(separator)
     while at >= 0:

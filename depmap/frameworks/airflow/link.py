@@ -15,7 +15,7 @@ import posixpath
 from collections import defaultdict
 from dataclasses import replace
 
-from depmap.frameworks.airflow.code_link import AIRFLOW_TASK, link_code_tasks
+from depmap.frameworks.airflow.code_link import AIRFLOW_TASK, link_code_tasks, separator_positions
 from depmap.model import HIGH, LOW, MEDIUM, TABLE_DEF, COLUMN_DEF, Fact, weaker
 
 
@@ -24,7 +24,7 @@ def link_airflow(facts: list[Fact]) -> list[Fact]:
     tasks = [f for f in facts if f.kind == AIRFLOW_TASK]
     if not tasks:
         return facts
-    sql_paths = sorted({f.location.path for f in facts if f.location.path.endswith(".sql")})
+    sql_files = _SqlFiles(sorted({f.location.path for f in facts if f.location.path.endswith(".sql")}))
     inline: dict[tuple[str, int], Fact] = {}
     by_file: dict[str, list[tuple[Fact, str]]] = defaultdict(list)
     for task in tasks:
@@ -34,7 +34,7 @@ def link_airflow(facts: list[Fact]) -> list[Fact]:
                 inline[(task.location.path, int(line))] = task
         files = task.extra.get("sql_file") or []
         for name in [files] if isinstance(files, str) else files:
-            found = _locate(name, task, sql_paths)
+            found = _locate(name, task, sql_files)
             if found is not None:
                 by_file[found[0]].append((task, found[1]))
     linked: list[Fact] = []
@@ -52,15 +52,28 @@ def link_airflow(facts: list[Fact]) -> list[Fact]:
     return linked
 
 
-def _locate(name: str, task: Fact, sql_paths: list[str]) -> tuple[str, str] | None:
+class _SqlFiles:
+    """The scanned `.sql` files, by path and by each ending after a slash (in path order): a
+    project with hundreds of tasks and thousands of files tested every file against every task."""
+
+    def __init__(self, paths: list[str]) -> None:
+        self.paths = set(paths)
+        self.by_ending: dict[str, list[str]] = defaultdict(list)
+        for path in paths:
+            self.by_ending[path].append(path)
+            for slash in separator_positions(path, "/"):
+                self.by_ending[path[slash + 1:]].append(path)
+
+
+def _locate(name: str, task: Fact, sql_files: _SqlFiles) -> tuple[str, str] | None:
     """The scanned `.sql` file a task's `sql=` names, and how sure that is."""
     for folder in task.extra.get("search_paths") or []:
         if not folder.startswith("/"):
             candidate = posixpath.normpath(posixpath.join(folder, name))
-            if candidate in sql_paths:
+            if candidate in sql_files.paths:
                 return candidate, HIGH
     base = name.lstrip("/")
-    matches = [p for p in sql_paths if p == base or p.endswith("/" + base)]
+    matches = sql_files.by_ending.get(base, [])
     if len(matches) == 1:
         return matches[0], MEDIUM
     if matches:  # several files of that name: the one nearest the DAG, as a guess
