@@ -39,16 +39,15 @@ def decode_result(blob: object) -> ScanResult:
     return ScanResult(facts=[_fact(item) for item in facts], skipped=[_skipped(item) for item in skipped])
 
 
-def fact_from_json(item: Any, shared: bool = True) -> Fact:
-    """One fact as `Fact.to_json` writes it; ValueError otherwise. `shared=False` skips sharing its
-    values with every other fact (`depmap.index.shared_values`): worth it for a whole index, not for
-    the few thousand facts a warm query reads, where it was most of the decoding time."""
-    return _fact(item, shared)
+def fact_from_json(item: Any) -> Fact:
+    """One fact as `Fact.to_json` writes it; ValueError otherwise."""
+    return _fact(item)
 
 
 def passing_fact_from_json(item: Any) -> Fact:
     """The same, its values not shared (`depmap.index.shared_values`): for facts a run reads and
-    drops, such as the context a relink links against, where sharing costs more than it saves."""
+    drops, such as the context a relink links against or the few thousand a warm query reads,
+    where sharing costs more than it saves (it was most of a warm query's decoding time)."""
     return _fact(item, shared=False)
 
 

@@ -32,7 +32,7 @@ from typing import Any, Iterable
 from depmap.index import project_facts
 from depmap.index.cache_folder import CACHE_DIR, CACHE_FILE, inspect, open_existing
 from depmap.index import fast_json
-from depmap.index.cached_result import fact_from_json
+from depmap.index.cached_result import fact_from_json, passing_fact_from_json
 from depmap.model import ACCESS, FLOW, Fact, Skipped
 
 _TABLES = (
@@ -334,10 +334,11 @@ class LinkedStore:
     def _decoded(self, rows: list[tuple[int, Any]], shared: bool = False) -> list[tuple[int, Fact]]:
         """The facts of `rows`; their values shared with other facts (`fact_from_json`) only for the
         whole index."""
+        decode = fact_from_json if shared else passing_fact_from_json
         found = []
         for number, text in rows:
             try:
-                found.append((number, fact_from_json(fast_json.loads(text), shared)))
+                found.append((number, decode(fast_json.loads(text))))
             except (ValueError, TypeError, RecursionError) as error:
                 self.damaged = True
                 raise StoreDamaged(f"a stored fact ({error})") from None

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import replace
+from typing import Iterable
 
 from depmap.model import ACCESS, HIGH, LOW, MEDIUM, Fact, Location, merged_per_table, weaker
 
@@ -101,15 +102,25 @@ class _Targets:
             if candidate in self.paths:
                 return candidate, HIGH
         if self._path_endings is None:
-            self._path_endings = defaultdict(list)
-            for path in self.paths:
-                for slash in separator_positions(path, "/"):
-                    self._path_endings[path[slash + 1:]].append(path)
+            self._path_endings = path_endings(self.paths)
         for candidate in candidates:
             ending = self._path_endings.get(candidate, [])
             if ending:
                 return sorted(ending)[0], MEDIUM if len(ending) == 1 else LOW
         return None, HIGH
+
+
+def path_endings(paths: Iterable[str], whole: bool = False) -> dict[str, list[str]]:
+    """The paths under each ending that follows one of their slashes (`b/c.sql` and `c.sql` for
+    `a/b/c.sql`; with `whole`, the path itself too), each list in the order of `paths`: a task
+    names its file relative to a folder the scan does not know."""
+    found: dict[str, list[str]] = defaultdict(list)
+    for path in paths:
+        if whole:
+            found[path].append(path)
+        for slash in separator_positions(path, "/"):
+            found[path[slash + 1:]].append(path)
+    return found
 
 
 def separator_positions(text: str, separator: str) -> list[int]:

@@ -15,7 +15,7 @@ import posixpath
 from collections import defaultdict
 from dataclasses import replace
 
-from depmap.frameworks.airflow.code_link import AIRFLOW_TASK, link_code_tasks, separator_positions
+from depmap.frameworks.airflow.code_link import AIRFLOW_TASK, link_code_tasks, path_endings
 from depmap.model import HIGH, LOW, MEDIUM, TABLE_DEF, COLUMN_DEF, Fact, weaker
 
 
@@ -58,11 +58,7 @@ class _SqlFiles:
 
     def __init__(self, paths: list[str]) -> None:
         self.paths = set(paths)
-        self.by_ending: dict[str, list[str]] = defaultdict(list)
-        for path in paths:
-            self.by_ending[path].append(path)
-            for slash in separator_positions(path, "/"):
-                self.by_ending[path[slash + 1:]].append(path)
+        self.by_ending = path_endings(paths, whole=True)
 
 
 def _locate(name: str, task: Fact, sql_files: _SqlFiles) -> tuple[str, str] | None:
