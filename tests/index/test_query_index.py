@@ -225,15 +225,20 @@ def test_a_damaged_row_means_linking_again(shop):
     assert healed.store is not None and healed.store.decoded > 0
 
 
+def killed_after(delay: float, *args: str) -> None:
+    """A depmap command killed (SIGKILL: nothing of its own runs) `delay` seconds after it started."""
+    run = subprocess.Popen([sys.executable, "-m", "depmap", *args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(delay)
+    run.kill()
+    run.wait()
+
+
 def test_runs_killed_at_any_moment_leave_a_cache_that_answers_correctly(shop):
     expected = answers(shop, "--no-cache")
     (shop / ".depmap").mkdir(exist_ok=True)
     for delay in (0.3, 0.6, 0.9, 1.2, 1.5, 2.0):
         changed_by_edit(shop)
-        run = subprocess.Popen([sys.executable, "-m", "depmap", "scan", "--path", str(shop), "-q"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(delay)
-        run.kill()
-        run.wait()
+        killed_after(delay, "scan", "--path", str(shop), "-q")
         expected = answers(shop, "--no-cache")
         assert answers(shop) == expected
         assert answers(shop) == expected  # and warm

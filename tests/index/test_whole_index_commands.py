@@ -9,10 +9,9 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-from tests.index.test_query_index import SHOP, age, changed_by_edit, copy, depmap
+from tests.index.test_query_index import SHOP, age, changed_by_edit, copy, depmap, killed_after
 
 MIGRATION = "migrations/0004_customer_marketing.sql"
 
@@ -31,11 +30,7 @@ def test_check_after_runs_killed_at_any_moment(tmp_path):
     assert depmap(shop, "scan").returncode == 0
     for delay in (0.3, 0.8, 1.5):
         changed_by_edit(shop)
-        command = [sys.executable, "-m", "depmap", "check", str(shop / MIGRATION), "--path", str(shop), "-q"]
-        run = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(delay)
-        run.kill()
-        run.wait()
+        killed_after(delay, "check", str(shop / MIGRATION), "--path", str(shop), "-q")
         expected = whole_answers(shop, "--no-cache")
         assert whole_answers(shop) == expected
         assert whole_answers(shop) == expected  # and from the pickle the first wrote

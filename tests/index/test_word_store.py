@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -16,7 +14,7 @@ from depmap.index.word_store import rows_to_write
 from depmap.mentions.files import files_to_search
 from depmap.mentions.words import WordFinder, file_words, needle_parts
 from depmap.mentions.names import NameForm
-from tests.index.test_query_index import answers, copy, SHOP, age
+from tests.index.test_query_index import answers, copy, SHOP, age, killed_after
 
 
 def stored(root: Path) -> dict[str, tuple[int, str]]:
@@ -79,10 +77,7 @@ def test_runs_killed_while_saving_words_leave_answers_equal_to_a_run_without_the
     for delay in (0.3, 0.7, 1.1, 1.6):
         readme.write_text(readme.read_text() + f"\nThe orders table gained a column at step {delay}.\n")
         age(root)
-        run = subprocess.Popen([sys.executable, "-m", "depmap", "scan", "--path", str(root), "-q"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(delay)
-        run.kill()
-        run.wait()
+        killed_after(delay, "scan", "--path", str(root), "-q")
         expected = answers(root, "--no-cache")
         assert answers(root) == expected
         assert answers(root) == expected  # and warm
