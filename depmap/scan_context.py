@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import posixpath
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import Any, Iterable
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,29 @@ class ScanContext:
             if inside and (best is None or len(root) > len(best[0])):
                 best = (root, encoded)
         return json.loads(best[1]) if best else {}
+
+
+def dbt_vars_of(root: Path, files: Iterable[Any]) -> tuple[tuple[str, str], ...]:
+    """Vars of every dbt project among the discovered `files`, read before the models that use
+    them are rendered."""
+    projects = [file for file in files if file.kind == "dbt_project"]
+    if not projects:
+        return ()  # no YAML to read (and no YAML parser to import)
+    import yaml
+
+    from depmap.discover import read_source
+    from depmap.safe_yaml import YamlRefused, load_plain
+
+    pairs = []
+    for file in projects:
+        text = read_source(root, file)
+        try:
+            data = load_plain(text) if isinstance(text, str) else None
+        except (yaml.YAMLError, YamlRefused):
+            continue  # the dbt scanner reports the broken file
+        if (pair := dbt_project_vars(file.path, data)) is not None:
+            pairs.append(pair)
+    return tuple(sorted(pairs))
 
 
 def dbt_project_vars(path: str, data: Any) -> tuple[str, str] | None:

@@ -263,7 +263,8 @@ def model_target(index: Any, target: str) -> Any:
     from depmap.render.printable import printable
 
     parts = [part.strip() for part in target_parts(target, most=None)]
-    class_names = {f.extra["model"].rsplit(".", 1)[-1] for f in index.facts if f.kind == MODEL}
+    class_names = index.model_class_names() if hasattr(index, "model_class_names") else {
+        f.extra["model"].rsplit(".", 1)[-1] for f in index.facts if f.kind == MODEL}
     if split_model_target(parts, class_names) is None:
         return None  # no part is a model's class name: a table (the registry is built only for a model)
     try:

@@ -24,7 +24,7 @@ import re
 import stat
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from depmap.dialects.capabilities import parse_version
 from depmap.tree_boundary import real_path_inside
@@ -206,25 +206,27 @@ def _image_version(image: str, tag: str | None) -> str | None:
     return match.group(0) if match else None
 
 
-def read_by_detection(root: Path, discovery: Any) -> list[str]:
-    """The files `detect` reads (what a cached choice depends on: `depmap.index.freshness`)."""
-    return _candidates(root, discovery)
+def read_by_detection(root: Path, discovery: Any, unscanned: list[str] | None = None) -> list[str]:
+    """The files `detect` reads (what a cached choice depends on: `depmap.index.freshness`);
+    `unscanned`: what `unscanned_files` found, when the caller has listed them already."""
+    return _candidates(root, discovery, unscanned)
 
 
-def read_again_by_detection(root: Path, discovered: set[str], earlier: list[str]) -> list[str]:
+def read_again_by_detection(root: Path, discovered: set[str], earlier: list[str], unscanned: list[str] | None = None) -> list[str]:
     """`read_by_detection` for the same discovered files as the run that read `earlier`. Names
     alone decide which discovered files are worth reading, so those are the ones of `earlier`
-    still discovered: only the unscanned kinds are looked for again, not 17,800 names tested."""
+    still discovered: only the unscanned kinds are looked for again (`unscanned`, when the folders
+    they were looked for in are known not to have changed), not 17,800 names tested."""
     paths = {path for path in earlier if path in discovered and _worth_reading(path)}
-    paths.update(_unscanned(root))
+    paths.update(unscanned_files(root) if unscanned is None else unscanned)
     return sorted(paths)
 
 
-def _candidates(root: Path, discovery: Any) -> list[str]:
+def _candidates(root: Path, discovery: Any, unscanned: list[str] | None = None) -> list[str]:
     """Discovered files whose names are worth reading, and the unscanned kinds (alembic.ini,
     .sqlfluff, requirements) in the root and the folders just below it."""
     paths = {f.path for f in getattr(discovery, "files", []) if _worth_reading(f.path)}
-    paths.update(_unscanned(root))
+    paths.update(unscanned_files(root) if unscanned is None else unscanned)
     return sorted(paths)
 
 
@@ -235,11 +237,15 @@ def _worth_reading(path: str) -> bool:
     return bool(_PY_NAME.search(tail) or _YML_NAME.search(tail))
 
 
-def _unscanned(root: Path) -> list[str]:
+def unscanned_files(root: Path, on_folder: Callable[[str, str], None] | None = None) -> list[str]:
+    """The unscanned kinds (alembic.ini, .sqlfluff, requirements) in the root and the folders
+    below it, to `_DEPTH`; `on_folder(path, rel)` is told of each folder before it is listed."""
     found: list[str] = []
     pending = [(root, "", 0)]
     while pending:
         folder, prefix, depth = pending.pop()
+        if on_folder is not None:
+            on_folder(str(folder), prefix.rstrip("/"))
         try:
             entries = list(os.scandir(folder))
         except OSError:

@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 from depmap.index.attribution import settle_candidates
 from depmap.catalog import Catalog
 from depmap.config import Config, load_config
-from depmap.discover import SCANNED_KINDS, Discovery, SourceFile, discover, read_source
+from depmap.discover import SCANNED_KINDS, Discovery, SourceFile, discover
 from depmap.graph import DependencyGraph
 from depmap.model import ACCESS, COLUMN_DEF, PARSE_ERROR, SCHEMA_OP, TABLE_DEF, Fact, ScanResult, Skipped, sorted_facts
-from depmap.scan_context import ScanContext, dbt_project_vars
+from depmap.scan_context import ScanContext, dbt_vars_of
 
 if TYPE_CHECKING:
     from depmap.index.cache import ScanCache
@@ -62,7 +62,7 @@ class Index:
             found = dict(focused_facts(self.store, self.catalog, tables))
         except StoreDamaged:  # a row that is not ours: link again (which stores the rows anew)
             return self.whole()
-        facts = [fact for _, fact in sorted({**self.store.always, **found}.items())]
+        facts = [fact for _, fact in sorted({**self.store.every_query, **found}.items())]
         return replace(self, facts=facts, graph=PartialGraph(facts, self.graph.tables()))
 
     def for_impact(self, table: str) -> "Index":
@@ -91,15 +91,27 @@ class Index:
         return build_index(self.root, dialect=option, use_cache=True)
 
     def registry(self) -> Any:
-        """The model registry of the facts. A warm query's index builds it once: each of its parts
-        holds every model, app config, table binding and class fact (`stored_index.ALWAYS_LOADED`)."""
+        """The model registry of the facts. A warm query's index builds it once, of the stored
+        model facts (`LinkedStore.always`)."""
         from depmap.orm.registry import Registry
 
         if self.store is None:
             return Registry.build(self.facts)
         if self.store.registry is None:
-            self.store.registry = Registry.build(self.facts)
+            self.store.registry = Registry.build(self.store.always.values())
         return self.store.registry
+
+    def model_class_names(self) -> frozenset[str]:
+        """The class names of every model: stored for a warm query (`depmap.index.stored_names`)."""
+        from depmap.index.stored_names import class_names_of
+
+        return class_names_of(self)
+
+    def model_forms(self, tables: Iterable[str]) -> list[Any]:
+        """The words the models give `tables` (`mentions.names.model_forms`): stored for a warm query."""
+        from depmap.index.stored_names import model_forms_of
+
+        return model_forms_of(self, tables)
 
     def facts_at(self, paths: Iterable[str]) -> list[Fact]:
         """Facts that may hold a line of these files (at least those; all of them when not stored)."""
@@ -172,28 +184,6 @@ def _skipped_key(item: Skipped) -> tuple:
     return (item.path, number, item.reason)
 
 
-def _dbt_vars(root: Path, found: Discovery) -> tuple[tuple[str, str], ...]:
-    """Vars of every dbt project, read before the models that use them are rendered."""
-    if not any(file.kind == "dbt_project" for file in found.files):
-        return ()  # no YAML to read (and no YAML parser to import)
-    import yaml
-
-    from depmap.safe_yaml import YamlRefused, load_plain
-
-    pairs = []
-    for file in found.files:
-        if file.kind != "dbt_project":
-            continue
-        text = read_source(root, file)
-        try:
-            data = load_plain(text) if isinstance(text, str) else None
-        except (yaml.YAMLError, YamlRefused):
-            continue  # the dbt scanner reports the broken file
-        if (pair := dbt_project_vars(file.path, data)) is not None:
-            pairs.append(pair)
-    return tuple(sorted(pairs))
-
-
 def build_index(
     root: Path,
     *,
@@ -229,7 +219,7 @@ def build_index(
     timings["discover"] = time.perf_counter() - started
 
     sections = (config.python_section_start, config.python_section_end or config.python_section_start) if config.python_section_start else None
-    ctx = ScanContext(dialect=chosen, dbt_vars=_dbt_vars(root, found), python_sections=sections)
+    ctx = ScanContext(dialect=chosen, dbt_vars=dbt_vars_of(root, found.files), python_sections=sections)
     scannable = [f for f in found.files if f.kind in SCANNED_KINDS]
     index = Index(
         root=root, config=config, dialect=chosen, facts=[], skipped=sorted(set(found.skipped)), catalog=Catalog(),

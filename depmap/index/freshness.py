@@ -49,6 +49,10 @@ class Snapshot:
     files: list[tuple[str, str, int, int, int, bool]] = field(default_factory=list)  # path, kind, size, mtime, ctime, searched
     skipped: list[tuple[str, str, bool, bool]] = field(default_factory=list)  # path, reason, scanned, searched
     read_by_detection: list[tuple[str, Stat | None]] = field(default_factory=list)
+    # The folders detection listed for files discovery does not list (alembic.ini, requirements):
+    # (folder, mtime_ns, ctime_ns), -1 for one it could not stat; and what it found in them.
+    detection_folders: list[tuple[str, int, int]] = field(default_factory=list)
+    unscanned: list[str] = field(default_factory=list)
     choice: dict[str, Any] = field(default_factory=dict)  # the DialectChoice made from them
 
     def to_json(self) -> str:
@@ -62,6 +66,9 @@ class Snapshot:
             raise ValueError("a discovery snapshot of the wrong shape")
         snapshot = cls(**data)
         _check_rows(snapshot.folders, (str, int, int))
+        _check_rows(snapshot.detection_folders, (str, int, int))
+        if not isinstance(snapshot.unscanned, list) or set(map(type, snapshot.unscanned)) - {str}:
+            raise ValueError("a discovery snapshot of the wrong shape")
         _check_rows(snapshot.files, (str, str, int, int, int, bool))
         _check_rows(snapshot.skipped, (str, str, bool, bool))
         for path, stat in [*snapshot.watched, *snapshot.read_by_detection]:
@@ -195,19 +202,29 @@ def detection_unchanged(root: Path, snapshot: Snapshot) -> bool:
     from depmap.dialects.detect import read_again_by_detection
 
     scanned = {p for p, k, _, _, _, _ in snapshot.files if k in SCANNED_KINDS}
-    paths = read_again_by_detection(root, scanned, [path for path, _ in snapshot.read_by_detection])
+    base = str(root)
+    listed = all(_times(os.path.join(base, rel) if rel else base) == (mtime_ns, ctime_ns) for rel, mtime_ns, ctime_ns in snapshot.detection_folders)
+    paths = read_again_by_detection(root, scanned, [path for path, _ in snapshot.read_by_detection],
+                                    snapshot.unscanned if listed and snapshot.detection_folders else None)
     return [[path, _stat(os.path.join(str(root), path))] for path in paths] == [[p, tuple(s) if s else None] for p, s in snapshot.read_by_detection]
 
 
 def note_detection(root: Path, snapshot: Snapshot, found: Discovery, choice: Any) -> Snapshot | None:
     """The snapshot with the files detection read and what it chose; None when one is too recent."""
-    from depmap.dialects.detect import read_by_detection
+    from depmap.dialects.detect import read_by_detection, unscanned_files
 
     now = time.time_ns()
-    snapshot.read_by_detection = [(path, _stat(os.path.join(str(root), path))) for path in read_by_detection(root, found)]
+    folders: list[tuple[str, int, int]] = []
+
+    def listed(path: str, rel: str) -> None:  # before the folder is listed: a later change is seen next time
+        folders.append((rel, *(_times(path) or (-1, -1))))
+
+    snapshot.unscanned = sorted(unscanned_files(root, listed))
+    snapshot.detection_folders = folders
+    snapshot.read_by_detection = [(path, _stat(os.path.join(str(root), path))) for path in read_by_detection(root, found, snapshot.unscanned)]
     snapshot.choice = {"dialect": choice.dialect, "source": choice.source, "server_version": choice.server_version,
                        "server_version_source": choice.server_version_source, "notes": list(choice.notes)}
-    recent = [mtime for _, mtime, _ in snapshot.folders]
+    recent = [mtime for _, mtime, _ in [*snapshot.folders, *snapshot.detection_folders]]
     recent += [stat[1] for _, stat in [*snapshot.watched, *snapshot.read_by_detection] if stat is not None]
     if any(now - mtime < RACY_NS for mtime in recent):
         return None
@@ -220,6 +237,15 @@ def _stat(path: str) -> Stat | None:
     except OSError:
         return None
     return (info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+
+
+def _times(path: str) -> tuple[int, int] | None:
+    """A folder's (mtime_ns, ctime_ns): a name added, removed or renamed in it moves both."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return (info.st_mtime_ns, info.st_ctime_ns)
 
 
 def _is_int(value: Any) -> bool:

@@ -316,6 +316,7 @@ def save_whole(cache: "ScanCache", paths: list[str], key: str | None, whole: Who
 def _write_whole(db: Any, key: str, whole: Whole, cache: "ScanCache") -> None:
     from depmap.impact.engine import frameworks_of
     from depmap.index.span_store import write_spans
+    from depmap.index.stored_names import write_model_names
     from depmap.index.stored_tables import write_tables
 
     facts, skipped, catalog, graph = whole.linked
@@ -327,6 +328,7 @@ def _write_whole(db: Any, key: str, whole: Whole, cache: "ScanCache") -> None:
     write_relink_state(db, scanned_as(cache), whole.files, unsettled)
     write_spans(db, key, facts)  # the lines each file's facts claim, for the mention search
     write_tables(db, catalog, frameworks_of(facts))  # what `impact` reads
+    write_model_names(db, facts)  # the words models give tables, for the mention search
 
 
 def save_relinked(root: Path, cache: "ScanCache", paths: list[str], done: Incremental, snapshot: Callable[[Any], None] | None) -> bool:

@@ -207,7 +207,9 @@ class LinkedStore:
 
     def __init__(self, db: sqlite3.Connection) -> None:
         self.db = db
-        self.always: dict[int, Fact] = {}  # the facts every query reads (`stored_index.ALWAYS_LOADED`), by id
+        self.always_kinds: frozenset[str] = frozenset()  # what `always` reads (`stored_index.ALWAYS_LOADED`)
+        self._always: dict[int, Fact] | None = None
+        self.every_query: dict[int, Fact] = {}  # the facts every query reads (`stored_index.EVERY_QUERY`), by id
         self.decoded = 0  # facts decoded: what a warm query cost (the tests count it)
         self.ops_decoded = 0  # schema operations decoded (a table's history)
         self.damaged = False  # a damaged row was met: what was answered from the store is in doubt
@@ -245,6 +247,14 @@ class LinkedStore:
 
     def close(self) -> None:
         self.db.close()
+
+    @property
+    def always(self) -> dict[int, Fact]:
+        """The facts of `always_kinds` by id, read when first asked: what a query may need of every
+        file (the model registry's facts)."""
+        if self._always is None:
+            self._always = dict(self.facts_of_kinds(self.always_kinds))
+        return self._always
 
     def meta(self, name: str) -> str | None:
         try:

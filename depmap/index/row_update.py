@@ -27,6 +27,7 @@ from depmap.index import fast_json, project_facts
 from depmap.index.attribution import settle_candidates
 from depmap.index.cached_result import fact_from_json, passing_fact_from_json
 from depmap.index.span_store import forget_spans
+from depmap.index.stored_names import refresh_model_names
 from depmap.index.stored_tables import refresh_tables
 from depmap.index.linked_store import STRIDE, LinkedStore, StoreDamaged, catalog_summary, encode_fact, names_of, write_summary
 from depmap.model import ACCESS, COLUMN_DEF, SCHEMA_OP, TABLE_DEF, Fact, Skipped, sorted_facts
@@ -245,8 +246,10 @@ class RowUpdate:
         if self.catalog is not None:
             self.summary.update(catalog_summary(db, self.catalog))
         forget_spans(db)
-        refresh_tables(db, self.catalog, (fact for old in self.old_ids.values() for _, fact in old),
-                       (fact for facts in self.settled.values() for fact in facts))
+        before = [fact for old in self.old_ids.values() for _, fact in old]
+        after = [fact for facts in self.settled.values() for fact in facts]
+        refresh_tables(db, self.catalog, before, after)
+        refresh_model_names(db, before, after)
         db.executemany("DELETE FROM linked_files WHERE path = ?", [(path,) for path in self.gone])
         project_facts.forget(db, self.gone)
         db.executemany("INSERT OR REPLACE INTO linked_files VALUES (?, ?, ?, ?)", self.files)

@@ -1,7 +1,8 @@
 """A warm query's index: the parts of the stored index (`depmap.index.linked_store`) it asks for.
 
-`partial_index` gives an `Index` that knows every table's name, the catalog's outline and history,
-the model registry's facts and the parse errors, and no usages yet: enough to resolve a target.
+`partial_index` gives an `Index` that knows every table's name, the catalog's outline and history
+and the parse errors, and no usages yet: enough to resolve a target (a model target reads the
+model registry's facts, `LinkedStore.always`, when it names a model's class).
 `focused` then adds the facts of the tables the query names (their views and the tables data
 flows to from them, their former names) and builds the graph from those alone. Every answer is
 the whole index's answer: a table's readers, writers, views and downstream hops are all facts
@@ -19,9 +20,12 @@ from depmap.model import FLOW, PARSE_ERROR, Fact, Skipped
 from depmap.orm.symbols import APP_CONFIG, MIGRATION, MODEL, PY_CLASS, TABLE_BINDING
 from depmap.schema_history import History, history_of
 
-# What resolving a target and the mention search read from every file: the model registry's facts
-# (models, app configs, Core table bindings, class names) and the statements that did not parse.
+# What a query may read of every file: the model registry's facts (models, app configs, Core table
+# bindings, class names), read when first asked (`LinkedStore.always`: a model target, `impact`'s
+# rules; the mention search reads its forms stored, `depmap.index.stored_names`), and the
+# statements that did not parse, read by every query (each report lists them).
 ALWAYS_LOADED = frozenset({MODEL, APP_CONFIG, TABLE_BINDING, PY_CLASS, PARSE_ERROR})
+EVERY_QUERY = frozenset({PARSE_ERROR})
 
 
 @dataclass
@@ -81,8 +85,9 @@ def partial_index(index: Any, store: LinkedStore) -> Any:
         tables = [str(name) for name in summary["graph_tables"]]
     except (TypeError, ValueError) as error:
         raise StoreDamaged(f"the stored summary ({error})") from None
-    store.always = dict(store.facts_of_kinds(ALWAYS_LOADED))
-    return replace(index, facts=list(store.always.values()), catalog=StoredCatalog(store, summary), graph=PartialGraph([], tables),
+    store.always_kinds = ALWAYS_LOADED
+    store.every_query = dict(store.facts_of_kinds(EVERY_QUERY))
+    return replace(index, facts=list(store.every_query.values()), catalog=StoredCatalog(store, summary), graph=PartialGraph([], tables),
                    skipped=sorted(set(index.skipped) | set(skipped)), store=store)
 
 

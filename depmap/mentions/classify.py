@@ -40,7 +40,6 @@ from depmap.mentions.mention import (
 )
 from depmap.mentions.names import ACCESSOR, MODEL_CLASS, QUERY_NAME
 from depmap.mentions.words import Occurrence
-from depmap.orm.registry import Registry
 from depmap.python.imports import ImportTable
 from depmap.python.module_names import module_name_for
 
@@ -159,18 +158,21 @@ class ModelLinks:
     `from dcim.models import *` reaches `netbox.dcim.models.devices.Device` when the project is
     scanned from above its import root."""
 
-    def __init__(self, registry: Registry) -> None:
+    def __init__(self, models: Iterable[str]) -> None:
+        """`models`: the qualified names of the models a search links (those its forms name: a
+        model no form names decides nothing)."""
         self.by_module: dict[str, set[str]] = {}  # a run of module parts -> models in or below it
         self.by_name: dict[str, set[str]] = {}  # a run of module parts + the class name -> the model
-        for qualname, model in registry.models.items():
-            parts = model.module.split(".")
+        for qualname in sorted(set(models)):
+            module, class_name = qualname.rsplit(".", 1)[0], qualname.rsplit(".", 1)[-1]  # as `Model` has them
+            parts = module.split(".")
             for i in range(len(parts)):
                 for j in range(i + 1, len(parts) + 1):
                     if i and j - i < 2:
                         continue  # one inner part alone (`devices`) is too weak a match
                     run = ".".join(parts[i:j])
                     self.by_module.setdefault(run, set()).add(qualname)
-                    self.by_name.setdefault(f"{run}.{model.class_name}", set()).add(qualname)
+                    self.by_name.setdefault(f"{run}.{class_name}", set()).add(qualname)
 
     def of(self, tree: ast.Module | None, path: str) -> set[str]:
         module = module_name_for(path)

@@ -75,23 +75,20 @@ def model_registry(facts: Iterable[Fact]) -> Registry:
 
 
 def table_names(
-    tables: Sequence[str], facts: Iterable[Fact], catalog: Catalog, graph: DependencyGraph, registry: Registry | None = None
+    tables: Sequence[str], facts: Iterable[Fact], catalog: Catalog, graph: DependencyGraph, registry: Registry | None = None,
+    models: Iterable[NameForm] | None = None,
 ) -> TableNames:
-    """The name forms of `tables` (one table, or the same name in several schemas)."""
+    """The name forms of `tables` (one table, or the same name in several schemas). `models`: the
+    forms the model registry gives them (`model_forms`), when already known (a warm query reads
+    them stored); else they come from `registry`, or from one built of `facts`."""
     facts = list(facts)
     wanted = set(tables)
     forms: list[NameForm] = []
     for table in tables:
         forms.extend(_plain_forms(table, TABLE))
-    registry = registry or model_registry(facts)
-    models = [m for m in registry.models.values() if m.table in wanted]
-    for model in sorted(models, key=lambda m: m.qualname):
-        forms.append(NameForm(model.class_name, MODEL_CLASS, links=(model.qualname,)))
-        if model.framework == "django" and model.explicit_table:
-            forms.append(NameForm(django_table(registry.app_label(model), model.class_name), DEFAULT_TABLE))
-        if not model.proxy:
-            forms.extend(_reverse_accessors(registry, model))
-    forms.extend(_relationships_to(registry, models))
+    if models is None:
+        models = model_forms(registry or model_registry(facts), tables)
+    forms.extend(models)
     views = _views_over(tables, catalog, graph)
     for fact in facts:
         if fact.kind == TABLE_DEF and (fact.table in wanted or fact.table in views):
@@ -102,6 +99,42 @@ def table_names(
     for view in sorted(views):
         forms.extend(_plain_forms(view, VIEW))
     return TableNames(tuple(tables), _distinct(forms), frozenset(wanted | views))
+
+
+def model_forms(registry: Registry, tables: Sequence[str]) -> list[NameForm]:
+    """The words the models mapped to `tables` give them: each model's class, Django's default
+    table name, the accessors of its relations, and other models' relationships to it."""
+    wanted = set(tables)
+    models = [m for m in registry.models.values() if m.table in wanted]
+    forms: list[NameForm] = []
+    for model in sorted(models, key=lambda m: m.qualname):
+        forms.extend(_own_forms(registry, model))
+    forms.extend(form for form, target in _relationships(registry) if target.table in wanted)
+    return forms
+
+
+def model_forms_by_table(registry: Registry) -> dict[str, tuple[NameForm, ...]]:
+    """`model_forms` of every table at once, in one pass over the registry: what the stored index
+    keeps, so a warm query builds no registry."""
+    found: dict[str, list[NameForm]] = {}
+    for model in sorted(registry.models.values(), key=lambda m: m.qualname):
+        if isinstance(model.table, str):
+            found.setdefault(model.table, []).extend(_own_forms(registry, model))
+    for form, target in _relationships(registry):
+        if isinstance(target.table, str):
+            found.setdefault(target.table, []).append(form)
+    return {table: _distinct(forms) for table, forms in sorted(found.items())}
+
+
+def _own_forms(registry: Registry, model: Model) -> list[NameForm]:
+    """The words one model gives its table: its class, Django's default table name when
+    `db_table` overrides it, the accessors of its own relation fields."""
+    forms = [NameForm(model.class_name, MODEL_CLASS, links=(model.qualname,))]
+    if model.framework == "django" and model.explicit_table:
+        forms.append(NameForm(django_table(registry.app_label(model), model.class_name), DEFAULT_TABLE))
+    if not model.proxy:
+        forms.extend(_reverse_accessors(registry, model))
+    return forms
 
 
 def _plain_forms(name: str, kind: str) -> list[NameForm]:
@@ -148,12 +181,11 @@ def _substituted(name: str, model: Model, registry: Registry) -> str:
     return name.replace("%(class)s", model.class_name.lower()).replace("%(app_label)s", registry.app_label(model).lower())
 
 
-def _relationships_to(registry: Registry, models: list[Model]) -> list[NameForm]:
-    """Attributes of other models that hold `models`' rows: SQLAlchemy relationships, Django
-    many-to-many fields (a collection, as a relationship is; a Django foreign key's name is a
-    single related object, most often the lower-cased class name, and is left out)."""
-    targets = {id(m): m for m in models}
-    forms: list[NameForm] = []
+def _relationships(registry: Registry) -> Iterable[tuple[NameForm, Model]]:
+    """Attributes of models that hold another model's rows, each with that model: SQLAlchemy
+    relationships, Django many-to-many fields (a collection, as a relationship is; a Django
+    foreign key's name is a single related object, most often the lower-cased class name, and is
+    left out)."""
     for other in sorted(registry.models.values(), key=lambda m: m.qualname):
         for field in other.fields.values():
             if field.owner != other.qualname and not other.abstract:
@@ -161,9 +193,8 @@ def _relationships_to(registry: Registry, models: list[Model]) -> list[NameForm]
             if field.kind not in ("relationship", "many_to_many"):
                 continue
             target = registry.resolve_relation(field.spec.get("related_model"), other)
-            if target is not None and id(target) in targets:
-                forms.append(NameForm(field.name, ACCESSOR, links=tuple(sorted({other.qualname, target.qualname}))))
-    return forms
+            if target is not None:
+                yield NameForm(field.name, ACCESSOR, links=tuple(sorted({other.qualname, target.qualname}))), target
 
 
 def _views_over(tables: Sequence[str], catalog: Catalog, graph: DependencyGraph) -> set[str]:

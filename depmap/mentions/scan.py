@@ -16,7 +16,7 @@ from depmap.mentions.claims import Claims
 from depmap.mentions.classify import FileView, ModelLinks, classify_lines
 from depmap.mentions.files import Reader, decode, files_to_search, unread_kind
 from depmap.mentions.mention import MentionSearch
-from depmap.mentions.names import model_registry, table_names
+from depmap.mentions.names import table_names
 from depmap.mentions.words import BINARY, COUNTED, NO_HIT, WordFinder
 from depmap.model import Skipped
 
@@ -26,13 +26,12 @@ if TYPE_CHECKING:
 
 def find_mentions(index: "Index", tables: Sequence[str]) -> MentionSearch:
     """The unexplained mentions of `tables` (one table, or one name in several schemas)."""
-    registry = model_registry(index.facts)
-    names = table_names(tables, index.facts, index.catalog, index.graph, registry)
+    names = table_names(tables, index.facts, index.catalog, index.graph, models=index.model_forms(tables))
     finder = WordFinder(names.forms)
     search = MentionSearch(tuple(tables), names.words())
     if not names.forms:
         return search
-    links = ModelLinks(registry)
+    links = ModelLinks(qualname for form in names.forms for qualname in form.links)
     skipped = {}
     for item in index.skipped:
         skipped.setdefault(item.path, item.reason)

@@ -11,12 +11,12 @@ from depmap.catalog import Catalog
 from depmap.config import load_config
 from depmap.discover import SCANNED_KINDS, discover
 from depmap.index.attribution import settle_candidates
-from depmap.index.build import _dbt_vars, choose_dialect
+from depmap.index.build import choose_dialect
 from depmap.index.pool import read_and_scan
 from depmap.index.relink import Change, Relinked, project_level, relink
 from depmap.model import Fact, sorted_facts
 from depmap.registry import link_facts
-from depmap.scan_context import ScanContext
+from depmap.scan_context import ScanContext, dbt_vars_of
 
 
 @dataclass
@@ -37,7 +37,7 @@ class Project:
         """Discover again and scan `paths` (every file when None); forget files that are gone."""
         config, _ = load_config(self.root)
         found = discover(self.root, config)
-        ctx = ScanContext(dialect=choose_dialect(self.root, found, config).dialect, dbt_vars=_dbt_vars(self.root, found))
+        ctx = ScanContext(dialect=choose_dialect(self.root, found, config).dialect, dbt_vars=dbt_vars_of(self.root, found.files))
         files = [file for file in found.files if file.kind in SCANNED_KINDS]
         self.order = [file.path for file in files]
         for file in files:

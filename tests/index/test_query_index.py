@@ -14,7 +14,7 @@ import pytest
 
 from depmap.index import freshness
 from depmap.index.build import build_index
-from depmap.index.stored_index import ALWAYS_LOADED
+from depmap.index.stored_index import EVERY_QUERY
 from depmap.model import FLOW
 from depmap.schema_history import HistoryIndex
 
@@ -66,12 +66,12 @@ def test_a_warm_query_decodes_only_the_rows_of_its_table(shop):
     whole = full(shop)
     warm = build_index(shop, jobs=1, use_cache=True, partial=True)
     assert warm.store is not None and warm.files_parsed == 0
-    always = [f for f in whole.facts if f.kind in ALWAYS_LOADED]
+    always = [f for f in whole.facts if f.kind in EVERY_QUERY]
     assert warm.store.decoded == len(always)
     focused = warm.focused(["orders"])
     downstream = {hop.target for hop in whole.graph.downstream("orders")}
     closure = {"orders", *downstream}
-    about = [f for f in whole.facts if f.kind not in ALWAYS_LOADED
+    about = [f for f in whole.facts if f.kind not in EVERY_QUERY
              and (f.table in closure or (f.kind == FLOW and f.extra.get("to") in closure))]
     assert warm.store.decoded == len(always) + len(about)
     assert warm.store.ops_decoded == len(HistoryIndex(whole.catalog.ops).mentions["orders"])  # its former names
@@ -287,3 +287,29 @@ def test_a_settings_file_edited_without_a_walk_changes_the_dialect(tmp_path, wal
     warm = build_index(root, jobs=1, use_cache=True)
     assert (walks, warm.dialect, warm.dialect_source) == ([], "mysql", full(root).dialect_source)
     assert "site/settings.py" in warm.dialect_source
+
+
+def test_detection_lists_no_folder_again_while_none_changed(tmp_path, walks, monkeypatch):
+    """The folders detection lists for files discovery does not (alembic.ini, requirements) are
+    in the snapshot with their stats: unchanged, they are not listed again."""
+    from depmap.dialects import detect
+
+    root = tmp_path / "site"
+    (root / "ops").mkdir(parents=True)
+    (root / ".gitignore").write_text("ops/\n")
+    (root / "ops" / "README.md").write_text("Deployment notes.\n")
+    (root / "reports.py").write_text('def totals(cur):\n    cur.execute("SELECT id, total FROM invoices")\n    return cur.fetchall()\n')
+    age(root)
+    build_index(root, jobs=1, use_cache=True)
+    age(root)
+    assert build_index(root, jobs=1, use_cache=True).dialect == "postgres"
+    listed = []
+    real = detect.unscanned_files
+    monkeypatch.setattr(detect, "unscanned_files", lambda *a, **k: listed.append(a[0]) or real(*a, **k))
+    walks.clear()
+    warm = build_index(root, jobs=1, use_cache=True)
+    assert (walks, listed, warm.dialect) == ([], [], "postgres")
+    (root / "ops" / "alembic.ini").write_text("[alembic]\nsqlalchemy.url = mysql+pymysql://app@db/site\n")
+    warm = build_index(root, jobs=1, use_cache=True)
+    assert walks == [] and root in listed  # the ignored folder's listing moved: listed again, no walk
+    assert (warm.dialect, warm.dialect_source) == ("mysql", full(root).dialect_source) == ("mysql", "ops/alembic.ini:2")

@@ -30,7 +30,7 @@ REGISTRY = Registry.build([model("shop.models.Order"), model("shop.models.Custom
 def reasons(path: str, text: str, facts: list[Fact] = (), kind: str = "python", not_analysed: str | None = None) -> list[tuple]:
     view = FileView(path, kind, text, not_analysed)
     occurrences = WordFinder(FORMS).occurrences(text)
-    found = classify_lines(view, occurrences, Claims(facts, {"orders"}), ModelLinks(REGISTRY))
+    found = classify_lines(view, occurrences, Claims(facts, {"orders"}), ModelLinks(REGISTRY.models))
     return [(m.line, m.why, m.detail) for m in found]
 
 
@@ -95,7 +95,7 @@ def test_a_long_line_is_trimmed_around_the_word():
 
 def test_star_imports_and_imports_from_below_the_scanned_root_link_the_model():
     registry = Registry.build([model("netbox.dcim.models.devices.Device"), model("netbox.ipam.models.ip.Prefix")])
-    links = ModelLinks(registry)
+    links = ModelLinks(registry.models)
     tree = ast.parse("from .models import *\n")
     assert links.of(tree, "netbox/dcim/views.py") == {"netbox.dcim.models.devices.Device"}
     tree = ast.parse("from dcim.models import Device\nfrom ipam import models as ipam\n")
