@@ -64,8 +64,22 @@ class Regions:
         if position >= 0:
             start, end, kind = self.spans[position]
             if start <= offset < end:
-                return kind
+                return self._told_apart(position) if kind == _PENDING else kind
         return CODE
+
+    def _told_apart(self, position: int) -> str:
+        """DOCSTRING or STRING for the Python string at `position`, decided when first asked: a
+        search asks of a few strings of a file (telling each apart was a third of lexing it)."""
+        start, end, _ = self.spans[position]
+        text = self._python or ""
+        begin = start  # the quote; a prefix (r, b, f, rb, ...) is not part of the match: faster
+        while begin > start - 2 and begin and text[begin - 1] in _PREFIXES:
+            begin -= 1
+        before = self.spans[max(0, position - _LOOK_BACK):position]
+        alone = (begin == 0 or text[begin - 1] in " \t\n") and _alone(text, begin, end, before)
+        kind = DOCSTRING if alone else STRING
+        self.spans[position] = (start, end, kind)
+        return kind
 
     def role_at(self, offset: int) -> str | None:
         """IMPORT or ANNOTATION when the offset is inside one, else None."""
@@ -119,6 +133,8 @@ _PY_TOKENS = re.compile(
     re.S | re.X | re.M,
 )
 _PREFIXES = frozenset("rRbBuUfFtT")
+_PENDING = "string?"  # a string not yet told apart from a docstring (`Regions._told_apart`)
+_LOOK_BACK = 50  # regions before a string where the comments that end its previous code line are
 _ENDS_STATEMENT = re.compile(r"[ \t]*(?:\#[^\n]*)?(?:\r?\n|\Z)")
 _IMPORT_LINE = re.compile(r"^[ \t]*(?:from[ \t]+[\w.]+[ \t]+import|import)\b[^\n]*", re.M)
 _OPEN_ENDINGS = tuple("([{,+-*/%=&|<>\\\"'") + (" and", " or", " not", " in", " is", " if", " else", "lambda")
@@ -127,17 +143,7 @@ _OPEN_ENDINGS = tuple("([{,+-*/%=&|<>\\\"'") + (" and", " or", " not", " in", " 
 def python_regions(text: str) -> Regions:
     """Comments, docstrings, other strings and import statements of Python source, by a lexer
     that never fails: an unterminated string runs to the end of its line (or of the file)."""
-    spans: list[tuple[int, int, str]] = []
-    for match in _PY_TOKENS.finditer(text):
-        start, end = match.span()
-        if match.lastgroup == "comment":
-            spans.append((start, end, COMMENT))
-            continue
-        begin = start  # the quote; a prefix (r, b, f, rb, ...) is not part of the match: faster
-        while begin > start - 2 and begin and text[begin - 1] in _PREFIXES:
-            begin -= 1
-        alone = (begin == 0 or text[begin - 1] in " \t\n") and _alone(text, begin, end, spans)
-        spans.append((start, end, DOCSTRING if alone else STRING))
+    spans = [(*match.span(), COMMENT if match.lastgroup == "comment" else _PENDING) for match in _PY_TOKENS.finditer(text)]
     return Regions(spans, text, _imports(text))
 
 
@@ -154,7 +160,7 @@ def _alone(text: str, start: int, end: int, spans: list[tuple[int, int, str]]) -
 def _previous_code_line(text: str, line: int, spans: list[tuple[int, int, str]]) -> str:
     """The last line before `line` holding code, its trailing comment cut, right-stripped."""
     end = line - 1
-    comments = [(s, e) for s, e, kind in spans[-50:] if kind == COMMENT]
+    comments = [(s, e) for s, e, kind in spans[-_LOOK_BACK:] if kind == COMMENT]
     while end > 0:
         begin = text.rfind("\n", 0, end) + 1
         stop = end
