@@ -26,7 +26,7 @@ from depmap.graph import DependencyGraph
 from depmap.index import fast_json, project_facts
 from depmap.index.attribution import settle_candidates
 from depmap.index.cached_result import fact_from_json, passing_fact_from_json
-from depmap.index.span_store import forget_spans
+from depmap.index.span_store import refresh_spans
 from depmap.index.stored_names import refresh_model_names
 from depmap.index.stored_tables import refresh_tables
 from depmap.index.linked_store import STRIDE, LinkedStore, StoreDamaged, catalog_summary, encode_fact, names_of, write_summary
@@ -245,9 +245,9 @@ class RowUpdate:
             db.executemany("INSERT INTO linked_names VALUES (?, ?)", [(name, base + n) for n, fact in enumerate(facts) for name in names_of(fact)])
         if self.catalog is not None:
             self.summary.update(catalog_summary(db, self.catalog))
-        forget_spans(db)
         before = [fact for old in self.old_ids.values() for _, fact in old]
         after = [fact for facts in self.settled.values() for fact in facts]
+        refresh_spans(db, self.old_key, self.key, before, after)
         refresh_tables(db, self.catalog, before, after)
         refresh_model_names(db, before, after)
         db.executemany("DELETE FROM linked_files WHERE path = ?", [(path,) for path in self.gone])

@@ -42,6 +42,8 @@ def stored_rows(root: Path) -> dict:
             "ops": db.execute("SELECT position, fact FROM linked_ops ORDER BY position").fetchall(),
             "op names": sorted(db.execute("SELECT name, position FROM linked_op_names").fetchall()),
             "summary": summary,
+            "spans": sorted(db.execute("SELECT path, spans FROM linked_spans").fetchall()),
+            "spans stamp": db.execute("SELECT key, paths FROM linked_spans_stamp").fetchall(),
             "model names": sorted(db.execute("SELECT name, forms FROM linked_model_names").fetchall()),
             "model classes": db.execute("SELECT value FROM linked_meta WHERE name = 'model_names'").fetchone(),
             "key": db.execute("SELECT value FROM linked_meta WHERE name = 'key'").fetchone(),
