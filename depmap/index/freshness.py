@@ -28,6 +28,7 @@ import os
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any
 
 from depmap.config import Config
@@ -122,7 +123,20 @@ class _WatchingWalker(_Walker):
         return _Walker._is_virtualenv(path, rel, names)
 
     def _visit_symlink(self, entry: Any, rel: str, layers: Any) -> None:
-        self.doubt = True
+        """A link to a file inside the tree (`CLAUDE.md -> AGENTS.md`) is watched by the stat of
+        its target: a target edited, deleted or replaced by a folder changes it, and the link
+        retargeted changes its own folder. Any other link (to a folder, outside the tree,
+        broken) is a doubt: its target can change where no walked folder sees it."""
+        from depmap.tree_boundary import is_within
+
+        try:
+            info = os.stat(entry.path)  # the target's
+        except OSError:
+            info = None
+        if info is not None and S_ISREG(info.st_mode) and is_within(os.path.realpath(entry.path), self.root_real):
+            self.watched.append((rel, (info.st_size, info.st_mtime_ns, info.st_ctime_ns)))
+        else:
+            self.doubt = True
         super()._visit_symlink(entry, rel, layers)
 
     def _add_file(self, path: str, rel: str, kind: str, info: os.stat_result) -> None:

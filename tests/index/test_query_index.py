@@ -313,3 +313,34 @@ def test_detection_lists_no_folder_again_while_none_changed(tmp_path, walks, mon
     warm = build_index(root, jobs=1, use_cache=True)
     assert walks == [] and root in listed  # the ignored folder's listing moved: listed again, no walk
     assert (warm.dialect, warm.dialect_source) == ("mysql", full(root).dialect_source) == ("mysql", "ops/alembic.ini:2")
+
+
+def warm_twice(root: Path) -> None:
+    build_index(root, jobs=1, use_cache=True)
+    age(root)
+    build_index(root, jobs=1, use_cache=True)
+
+
+def test_a_link_to_a_file_of_the_tree_is_watched_by_its_target(shop, walks):
+    """`CLAUDE.md -> AGENTS.md`-like links no longer mean a walk per run: the target's stat is
+    watched, and a link to a folder still means one."""
+    reports = shop / "shop" / "reports"
+    (reports / "sales_link.py").symlink_to(reports / "sales.py")
+    warm_twice(shop)
+    walks.clear()
+    assert build_index(shop, jobs=1, use_cache=True).files_parsed == 0 and walks == []
+    sales = reports / "sales.py"
+    sales.write_text(sales.read_text() + "\n\ndef purge(cur):\n    cur.execute('DELETE FROM audit_log')\n")
+    index = build_index(shop, jobs=1, use_cache=True)
+    assert walks == [shop]  # the target moved: walked again
+    purges = [f.location.path for f in index.graph.writers("audit_log") if f.location.path.startswith("shop/reports/sales")]
+    assert sorted(purges) == ["shop/reports/sales.py", "shop/reports/sales_link.py"]
+    assert [f.to_json() for f in index.facts] == [f.to_json() for f in full(shop).facts]
+
+
+def test_a_link_to_a_folder_means_a_walk_every_run(shop, walks):
+    (shop / "shop" / "mirror").symlink_to(shop / "shop" / "reports", target_is_directory=True)
+    warm_twice(shop)
+    walks.clear()
+    build_index(shop, jobs=1, use_cache=True)
+    assert walks == [shop]
