@@ -21,9 +21,15 @@ _WORDS = re.compile(r"`[^`]*`\S*|\S+")  # a backtick span (and what sticks to it
 
 
 def print_line(out: Console, line: Text | str, style: str = "") -> None:
-    """One line as it is (without trailing spaces): never wrapped, cropped or folded by rich."""
+    """One line as it is (without trailing spaces): never wrapped, cropped or folded by rich.
+    Where nothing is styled (a pipe, a file, a CI log) the line's text is written as rich would
+    write it, tabs expanded: rich's rendering of each line was a fifth of a large `who-reads`."""
     text = line.copy() if isinstance(line, Text) else Text(line, style=style)
     text.rstrip()
+    if out.color_system is None and not out.is_terminal and not out.record:
+        text.expand_tabs(out.tab_size)
+        out.file.write(text.plain + "\n")
+        return
     out.print(text, soft_wrap=True)
 
 
