@@ -25,6 +25,7 @@ from depmap.scan_context import ScanContext, dbt_project_vars
 if TYPE_CHECKING:
     from depmap.index.cache import ScanCache
     from depmap.index.pool import Budget
+    from depmap.index.worker_rows import FileParts
 
 DEFAULT_DIALECT = "postgres"
 
@@ -377,22 +378,28 @@ def _linked_facts(
     paths = [f.path for f in files]
     digests = cache.unchanged(stats) if cache else None
     stored_key = _stored_key(root) if cache else None
-    snapshot = (lambda db: write_snapshot(db, fresh.snapshot)) if cache and fresh is not None and fresh.changed else None
-    if cache and fresh is not None:
-        snapshot = with_words(root, fresh.searched.files, snapshot)
+    discovered = (lambda db: write_snapshot(db, fresh.snapshot)) if cache and fresh is not None and fresh.changed else None
     if cache and digests is not None:
         key = index_store.index_key(scanner_stamp(), cache.context, zip(paths, digests), "")
         stored = _whole_stored(root, key) if stored_key == key else None
         if stored is None:
             stored_key = None  # missing or damaged rows: store them again
         else:
+            snapshot = with_words(root, fresh.searched.files, discovered) if fresh is not None else discovered
             if snapshot is not None:
                 cache.save(paths, also=snapshot)
             timings["cache"] = time.perf_counter() - started
             timings["scan"] = timings["graph"] = 0.0
             return stored, 0
     timings["cache"] = time.perf_counter() - started
-    results, scanned = _scan_all(root, files, ctx, jobs, budget, cache, debug, progress, timings)
+    parts: dict[str, FileParts] | None = {} if cache else None
+    results, scanned = _scan_all(root, files, ctx, jobs, budget, cache, debug, progress, timings, parts)
+
+    started = time.perf_counter()
+    snapshot = discovered
+    if cache and fresh is not None:  # the words of the files scanned were taken by their workers
+        snapshot = with_words(root, fresh.searched.files, discovered, {path: part.words for path, part in (parts or {}).items()})
+    timings["cache"] += time.perf_counter() - started
 
     started = time.perf_counter()
     digests = [cache.digest_of(path) for path in paths] if cache else []
@@ -407,7 +414,8 @@ def _linked_facts(
     from depmap.registry import link_facts  # every family's code: only a scan that links needs it
 
     storing = cache is not None and key is not None and key != stored_key
-    rows = packed_file_rows(files, digests, results) if storing else None
+    rows = packed_file_rows(files, digests, results, parts) if storing else None
+    del parts
     scan_skipped = [item for result in results for item in result.skipped]
     raw = [fact for result in results for fact in result.facts]
     del results  # the raw facts are held by `raw` alone: freed once linked (all but those linking kept)
@@ -530,9 +538,11 @@ def _scan_all(
     debug: bool,
     progress: Callable[[int, int], None] | None,
     timings: dict[str, float],
+    parts: "dict[str, FileParts] | None" = None,
 ) -> tuple[list[ScanResult], int]:
     """Each file's result in discovery order: from the cache when its stat or content is unchanged,
-    else scanned (on `jobs` processes) and stored. Returns (results, files scanned)."""
+    else scanned (on `jobs` processes) and stored. Returns (results, files scanned); `parts` (with
+    the cache) receives each scanned file's other rows, made by its worker (`worker_rows`)."""
     from depmap.index.pool import read_and_scan, scan_files
     from depmap.index.shared_values import shared_result
 
@@ -549,8 +559,10 @@ def _scan_all(
 
     started = time.perf_counter()
     done, parsed = len(files) - len(work), 0
-    outcomes = scan_files(root, [(file, known) for _, file, known in work], ctx, jobs, debug, cache is not None, budget)
-    for (position, file, _known), (digest, result, blob) in zip(work, outcomes):
+    outcomes = scan_files(root, [(file, known) for _, file, known in work], ctx, jobs, debug, cache is not None, budget, parts=parts is not None)
+    for (position, file, _known), (digest, result, blob, *made) in zip(work, outcomes):
+        if parts is not None and made and made[0] is not None:
+            parts[file.path] = made[0]
         fresh = result is not None
         if result is None:  # the content is what the cache holds: only the stat changed
             result = cache.by_content(file.path, file.size, file.mtime_ns, file.ctime_ns, digest) if cache else None

@@ -93,11 +93,12 @@ def write_rows(db: sqlite3.Connection, files: Iterable[tuple[str, str, str, str]
         files = list(files)
         forget(db, [row[0] for row in files])
     callees: list[tuple[str, str, str]] = []
+    grouped = getattr(files, "rows_of", rows_of)  # `packed_rows.PackedRows`: as the scan workers made them
 
     def context() -> Iterator[tuple[str, str, str]]:  # made as SQLite takes them: 85 MB of JSON at a million lines
         for path, _, project, _ in files:
             if project != "[]":
-                rows, calls = rows_of(path, project)
+                rows, calls = grouped(path, project)
                 callees.extend(calls)
                 yield from rows
 
