@@ -51,12 +51,13 @@ def grouped(groups: bytes) -> tuple[list[tuple[str, str, str]], list[tuple[str, 
 
 def parts_of(root: Path, file: SourceFile, digest: str, result: ScanResult) -> FileParts:
     """The rows of a file just scanned (in the worker), from its checked result (`plain_result`)."""
-    from depmap.index import project_facts
+    from depmap.index import fast_json, project_facts
     from depmap.index.relink import project_level
-    from depmap.index.row_update import file_row
 
-    _, _, project, skipped = file_row(file.path, digest, project_level(file.path, result.facts), list(result.skipped))
-    groups = project_facts.rows_of(file.path, project) if project != "[]" else ([], [])
+    items = [fact.to_json() for fact in project_level(file.path, result.facts)]
+    project = fast_json.dumps(items)  # `row_update.file_row`'s texts
+    skipped = fast_json.dumps([[item.path, item.reason] for item in result.skipped])
+    groups = project_facts.rows_of_items(file.path, items) if items else ([], [])
     return FileParts(digest, zlib.compress(project.encode(), _LEVEL), skipped,
                      zlib.compress(pickle.dumps(groups, protocol=pickle.HIGHEST_PROTOCOL), _LEVEL), _words(root, file))
 
