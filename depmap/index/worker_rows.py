@@ -5,8 +5,9 @@ A cold scan stores, beside each file's scan cache row (already encoded in the wo
 as a relink reads them (`project_facts.rows_of`), and the runs of word bytes the mention search
 reads (`word_store`). Made in the main process after the scan, they cost 4-5 s at a million lines
 on one core while the workers' cores sat idle. Each depends on one file alone, so the worker
-makes them from the result and the text it already holds, compressed (the main process holds
-every file's until the index is written), and the main process only inserts them.
+makes them from the result it holds (the words from the file's bytes read again as the mention
+search reads them: checked against the discovered stat, never through a link), compressed (the
+main process holds every file's until the index is written), and the main process only inserts them.
 
 The texts are the ones the main process would make (the same functions over the same facts), so
 the rows written are the same; a file without parts (read from the scan cache, rescanned in the
