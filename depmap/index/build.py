@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 from depmap.index.attribution import settle_candidates
+from depmap.index.dialect_choice import DialectChoice, choose_dialect
 from depmap.catalog import Catalog
 from depmap.config import Config, load_config
 from depmap.discover import SCANNED_KINDS, Discovery, SourceFile, discover
@@ -25,9 +26,6 @@ from depmap.scan_context import ScanContext, dbt_vars_of
 if TYPE_CHECKING:
     from depmap.index.cache import ScanCache
     from depmap.index.pool import Budget
-
-DEFAULT_DIALECT = "postgres"
-
 
 @dataclass
 class Index:
@@ -367,24 +365,26 @@ def _linked_facts(
     paths = [f.path for f in files]
     digests = cache.unchanged(stats) if cache else None
     stored_key = _stored_key(root) if cache else None
-    snapshot = (lambda db: write_snapshot(db, fresh.snapshot)) if cache and fresh is not None and fresh.changed else None
-    if cache and fresh is not None:
-        snapshot = with_words(root, fresh.searched.files, snapshot)
+    discovered = (lambda db: write_snapshot(db, fresh.snapshot)) if cache and fresh is not None and fresh.changed else None
     if cache and digests is not None:
         key = index_store.index_key(scanner_stamp(), cache.context, zip(paths, digests), "")
         stored = _whole_stored(root, key) if stored_key == key else None
         if stored is None:
             stored_key = None  # missing or damaged rows: store them again
         else:
+            snapshot = with_words(root, fresh.searched.files, discovered) if fresh is not None else discovered
             if snapshot is not None:
                 cache.save(paths, also=snapshot)
             timings["cache"] = time.perf_counter() - started
             timings["scan"] = timings["graph"] = 0.0
             return stored, 0
     timings["cache"] = time.perf_counter() - started
-    results, scanned = _scan_all(root, files, ctx, jobs, budget, cache, debug, progress, timings)
+    parts: dict[str, Any] = {}  # each scanned file's other rows, made by its worker (`worker_rows`)
+    results, scanned = _scan_all(root, files, ctx, jobs, budget, cache, debug, progress, timings, parts)
 
     started = time.perf_counter()
+    words = {path: part.words for path, part in parts.items()}  # the words of the files scanned: read by their workers
+    snapshot = with_words(root, fresh.searched.files, discovered, words) if cache and fresh is not None else discovered
     digests = [cache.digest_of(path) for path in paths] if cache else []
     key = index_store.index_key(scanner_stamp(), cache.context, zip(paths, digests), "") if cache and all(digests) else None
     if cache and scanned == 0 and key is not None and key == stored_key and (restored := _from_store(root, key)) is not None:
@@ -397,7 +397,7 @@ def _linked_facts(
     from depmap.registry import link_facts  # every family's code: only a scan that links needs it
 
     storing = cache is not None and key is not None and key != stored_key
-    rows = packed_file_rows(files, digests, results) if storing else None
+    rows = packed_file_rows(files, digests, results, parts) if storing else None
     scan_skipped = [item for result in results for item in result.skipped]
     raw = [fact for result in results for fact in result.facts]
     del results  # the raw facts are held by `raw` alone: freed once linked (all but those linking kept)
@@ -520,9 +520,11 @@ def _scan_all(
     debug: bool,
     progress: Callable[[int, int], None] | None,
     timings: dict[str, float],
+    parts: dict[str, Any] | None = None,
 ) -> tuple[list[ScanResult], int]:
     """Each file's result in discovery order: from the cache when its stat or content is unchanged,
-    else scanned (on `jobs` processes) and stored. Returns (results, files scanned)."""
+    else scanned (on `jobs` processes) and stored. Returns (results, files scanned); with the cache,
+    `parts` receives each scanned file's other rows, made by its worker (`worker_rows.FileParts`)."""
     from depmap.index.pool import read_and_scan, scan_files
     from depmap.index.shared_values import shared_result
 
@@ -539,8 +541,10 @@ def _scan_all(
 
     started = time.perf_counter()
     done, parsed = len(files) - len(work), 0
-    outcomes = scan_files(root, [(file, known) for _, file, known in work], ctx, jobs, debug, cache is not None, budget)
-    for (position, file, _known), (digest, result, blob) in zip(work, outcomes):
+    outcomes = scan_files(root, [(file, known) for _, file, known in work], ctx, jobs, debug, cache is not None, budget, parts=cache is not None)
+    for (position, file, _known), (digest, result, blob, *made) in zip(work, outcomes):
+        if made and made[0] is not None and parts is not None:
+            parts[file.path] = made[0]
         fresh = result is not None
         if result is None:  # the content is what the cache holds: only the stat changed
             result = cache.by_content(file.path, file.size, file.mtime_ns, file.ctime_ns, digest) if cache else None
@@ -559,31 +563,3 @@ def _scan_all(
             progress(done, len(files))
     timings["scan"] = time.perf_counter() - started
     return [r for r in results if r is not None], parsed
-
-
-@dataclass(frozen=True)
-class DialectChoice:
-    dialect: str
-    source: str
-    server_version: str | None = None
-    server_version_source: str | None = None
-    notes: list[str] = field(default_factory=list)
-
-
-def choose_dialect(root: Path, found: Discovery, config: Config, option: str | None = None) -> DialectChoice:
-    """The dialect: the command-line option, else `[tool.depmap] dialect`, else what the code
-    says (Django settings, database URLs, dbt profiles, compose images), else postgres. The
-    server version: `[tool.depmap] server_version`, else the chosen database's image tag."""
-    from depmap.dialects.detect import detect
-
-    if option or config.dialect:
-        name, source = (option, "option") if option else (config.dialect, "config")
-        if config.server_version:
-            return DialectChoice(name, source, config.server_version, "config")
-        detected = detect(root, found, dialect=name)
-        return DialectChoice(name, source, detected.version, detected.version_source, detected.notes)
-    detected = detect(root, found)
-    name, source = (detected.dialect, detected.source) if detected.dialect and detected.source else (DEFAULT_DIALECT, "default")
-    if config.server_version:
-        return DialectChoice(name, source, config.server_version, "config", detected.notes)
-    return DialectChoice(name, source, detected.version, detected.version_source, detected.notes)

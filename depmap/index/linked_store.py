@@ -159,7 +159,8 @@ def write_summary(db: sqlite3.Connection, key: str, summary: dict[str, Any]) -> 
 
 
 def encode_fact(fact: Fact) -> str:
-    return json.dumps(fact.to_json(), separators=(",", ":"))
+    """A fact's JSON text (`json.dumps`'s, made faster by `fast_json.dumps`)."""
+    return fast_json.dumps(fact.to_json())
 
 
 def forget_index(root: Path) -> None:

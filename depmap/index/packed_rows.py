@@ -11,22 +11,32 @@ are the same text.
 from __future__ import annotations
 
 import zlib
-from typing import Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping
 
 from depmap.discover import SourceFile
 from depmap.model import ScanResult
+
+if TYPE_CHECKING:
+    from depmap.index.worker_rows import FileParts
 
 _LEVEL = 1
 
 
 class PackedRows:
-    """`linked_files` rows in the order they were added, their long texts compressed."""
+    """`linked_files` rows in the order they were added, their long texts compressed, and the
+    `linked_context`/`linked_callees` rows of the files whose scan workers made them."""
 
     def __init__(self) -> None:
         self._rows: list[tuple[str, str, bytes, str]] = []
+        self._groups: dict[str, bytes] = {}  # path -> `FileParts.groups`
 
     def add(self, path: str, digest: str, project: str, skipped: str) -> None:
         self._rows.append((path, digest, zlib.compress(project.encode(), _LEVEL), skipped))
+
+    def add_parts(self, path: str, digest: str, parts: "FileParts") -> None:
+        """A row its scan worker made (`worker_rows`), with the file's groups."""
+        self._rows.append((path, digest, parts.project, parts.skipped))
+        self._groups[path] = parts.groups
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -35,14 +45,31 @@ class PackedRows:
         for path, digest, packed, skipped in self._rows:
             yield path, digest, zlib.decompress(packed).decode(), skipped
 
+    def rows_of(self, path: str, project: str) -> tuple[list[Any], list[Any]]:
+        """`project_facts.rows_of` of a row of these (`project_facts.write_rows` asks): as its
+        worker made them, else made here."""
+        from depmap.index import project_facts
+        from depmap.index.worker_rows import grouped
 
-def packed_file_rows(files: Iterable[SourceFile], digests: Iterable[str], results: Iterable[ScanResult]) -> PackedRows:
+        made = self._groups.get(path)
+        return grouped(made) if made is not None else project_facts.rows_of(path, project)
+
+
+def packed_file_rows(files: Iterable[SourceFile], digests: Iterable[str], results: Iterable[ScanResult],
+                     parts: "Mapping[str, FileParts] | None" = None) -> PackedRows:
     """Every file's `linked_files` row after a scan of them all (`incremental.file_rows`, packed):
-    each row's text is made and compressed before the next, so only one is ever whole."""
+    each row's text is made and compressed before the next, so only one is ever whole. A file
+    whose worker made its row (`parts`, when its digest is the one the row was made with) is not
+    made again."""
     from depmap.index.relink import project_level
     from depmap.index.row_update import file_row
 
+    parts = parts or {}
     rows = PackedRows()
     for file, digest, result in zip(files, digests, results):
-        rows.add(*file_row(file.path, digest, project_level(file.path, result.facts), list(result.skipped)))
+        made = parts.get(file.path)
+        if made is not None and made.digest == digest:
+            rows.add_parts(file.path, digest, made)
+        else:
+            rows.add(*file_row(file.path, digest, project_level(file.path, result.facts), list(result.skipped)))
     return rows

@@ -22,12 +22,15 @@ import time
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import TYPE_CHECKING, Any, Iterator, Optional
 
 from depmap.config import Config
 from depmap.discover import SourceFile
 from depmap.model import ScanResult, Skipped
 from depmap.scan_context import ScanContext
+
+if TYPE_CHECKING:
+    from depmap.index.worker_rows import FileParts
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,9 @@ def default_jobs() -> int:
 
 
 Outcome = tuple[str, Optional[ScanResult], Optional[bytes]]  # digest, result, result encoded for the cache
-Task = tuple[Path, SourceFile, str, ScanContext, bool]
+# ... and the file's other rows of the cache (`depmap.index.worker_rows.FileParts`), when asked for
+WithParts = tuple[str, Optional[ScanResult], Optional[bytes], Optional["FileParts"]]
+Task = tuple[Path, SourceFile, str, ScanContext, bool, bool]  # root, file, digest known, context, encode, parts
 
 
 def scan_files(
@@ -58,30 +63,41 @@ def scan_files(
     debug: bool = False,
     encode: bool = False,
     budget: Budget = Budget(),
-) -> Iterator[Outcome]:
+    parts: bool = False,
+) -> Iterator[Any]:
     """For each (file, digest the cache holds for it): (its content digest, its ScanResult, the
     result encoded for the cache when `encode`), or (digest, None, None) when the content is what
-    the cache holds. In the order given, on at most `jobs` workers: never more than the files to
-    scan, nor than twice the cores.
+    the cache holds; with `parts`, a fourth item: the file's other rows of the cache
+    (`worker_rows.FileParts`, None when not scanned). In the order given, on at most `jobs`
+    workers: never more than the files to scan, nor than twice the cores.
 
     Workers read the files themselves, so no process ever holds the whole tree's text, and encode
     what they found, so the parent (which only stores it) does not compete with them for a core."""
-    tasks: list[Task] = [(root, file, known, ctx, encode) for file, known in work]
+    tasks: list[Task] = [(root, file, known, ctx, encode, parts) for file, known in work]
     if debug or not _can_fork():
-        for task in tasks:
-            yield read_and_scan(*task, debug=debug)
-        return
-    if tasks:
-        _prepare_for_workers(ctx)
+        outcomes: Iterator[Any] = (scan_task(task, debug=debug) for task in tasks)
+    elif tasks:
+        _prepare_for_workers(ctx, parts)
         workers = max(1, min(jobs, len(tasks), 2 * default_jobs()))  # more than the cores only adds memory
-        yield from _Supervisor(tasks, workers, budget).outcomes()
+        outcomes = _Supervisor(tasks, workers, budget).outcomes()
+    else:
+        return
+    for outcome in outcomes:
+        yield (*outcome, None)[:4] if parts else outcome[:3]  # a failed file has no parts
 
 
-def _prepare_for_workers(ctx: ScanContext) -> None:
+def _prepare_for_workers(ctx: ScanContext, parts: bool = False) -> None:
     """Load here, once, what every worker needs: the scanners and the SQL dialect (its parser
-    modules load on first use). Forked workers inherit it instead of each loading it again."""
+    modules load on first use), and with `parts` what makes a file's other rows. Forked workers
+    inherit it instead of each loading it again."""
     import depmap.index.results  # noqa: F401
     import depmap.registry  # noqa: F401
+
+    if parts:
+        import depmap.index.worker_rows  # noqa: F401
+        import depmap.index.relink  # noqa: F401
+        import depmap.mentions.files  # noqa: F401
+        import depmap.mentions.words  # noqa: F401
     from depmap.sql import analyze_sql
 
     try:
@@ -257,7 +273,7 @@ def _serve(connection, tasks: list[Task], megabytes: int) -> None:  # type: igno
             return
         if task is None:
             return
-        outcome = read_and_scan(*tasks[task])
+        outcome = scan_task(tasks[task])
         try:
             connection.send(outcome)
         except Exception as error:  # noqa: BLE001  an outcome that cannot be sent is this file's failure only
@@ -302,6 +318,24 @@ def failed(file: SourceFile, reason: str) -> Outcome:
     """A file that could not be analysed: listed with its reason, and not kept in the cache (a
     crash or a timeout may not happen again)."""
     return "", ScanResult(skipped=[Skipped(file.path, reason)]), None
+
+
+def scan_task(task: Task, debug: bool = False) -> Outcome | WithParts:
+    """One task's outcome: `read_and_scan`, and with the task's `parts` the file's other rows of
+    the cache (`worker_rows`), made here from the result just checked; a failure to make them
+    costs the parts only (the main process makes them, as for a file read from the cache)."""
+    root, file, known, ctx, encode, parts = task
+    digest, result, blob = read_and_scan(root, file, known, ctx, encode, debug)
+    if not parts or result is None or not digest or blob is None:
+        return digest, result, blob
+    from depmap.index.worker_rows import parts_of
+
+    try:
+        return digest, result, blob, parts_of(root, file, digest, result)
+    except Exception:  # noqa: BLE001
+        if debug:
+            raise
+        return digest, result, blob
 
 
 def read_and_scan(root: Path, file: SourceFile, known: str, ctx: ScanContext, encode: bool = False, debug: bool = False) -> Outcome:

@@ -73,7 +73,11 @@ def _group_of(item: Mapping[str, Any]) -> tuple[str, ...]:
 def rows_of(path: str, project_json: str) -> tuple[list[tuple[str, str, str]], list[tuple[str, str, str]]]:
     """The `linked_context` and `linked_callees` rows of one file's project-level facts (the JSON
     list `linked_files.project` holds)."""
-    items = json.loads(project_json)
+    return rows_of_items(path, json.loads(project_json))
+
+
+def rows_of_items(path: str, items: list[Any]) -> tuple[list[tuple[str, str, str]], list[tuple[str, str, str]]]:
+    """`rows_of` of the facts' JSON data (`Fact.to_json` of each, as a scan worker holds them)."""
     groups: dict[str, list[Any]] = {}
     callees = set()
     for place, item in enumerate(items):
@@ -81,7 +85,7 @@ def rows_of(path: str, project_json: str) -> tuple[list[tuple[str, str, str]], l
             groups.setdefault(name, []).append([place, item])
         if callee := callee_name(item["kind"], item.get("extra") or {}):
             callees.add((callee, path, short((item.get("location") or {}).get("symbol"))))
-    context = [(path, name, json.dumps(members, separators=(",", ":"))) for name, members in groups.items()]
+    context = [(path, name, fast_json.dumps(members)) for name, members in groups.items()]
     return context, sorted(callees)
 
 
@@ -93,11 +97,12 @@ def write_rows(db: sqlite3.Connection, files: Iterable[tuple[str, str, str, str]
         files = list(files)
         forget(db, [row[0] for row in files])
     callees: list[tuple[str, str, str]] = []
+    grouped = getattr(files, "rows_of", rows_of)  # `packed_rows.PackedRows`: as the scan workers made them
 
     def context() -> Iterator[tuple[str, str, str]]:  # made as SQLite takes them: 85 MB of JSON at a million lines
         for path, _, project, _ in files:
             if project != "[]":
-                rows, calls = rows_of(path, project)
+                rows, calls = grouped(path, project)
                 callees.extend(calls)
                 yield from rows
 

@@ -25,7 +25,7 @@ import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Mapping
 
 from depmap.discover import SourceFile
 from depmap.index.cache import RACY_NS, scanner_stamp
@@ -38,6 +38,7 @@ _TABLES = (
 )
 
 Stat = tuple[int, int, int]  # size, mtime_ns, ctime_ns
+WordRow = tuple[str, int, int, int, int, str]  # path, size, mtime_ns, ctime_ns, content, words
 # What a file holds: plain text (`depmap.mentions.files.plain_text`), binary, other text (another
 # encoding, non-ASCII, minified: read whenever a needle is in its bytes).
 PLAIN, BINARY_FILE, OTHER_TEXT = 0, 1, 2
@@ -49,7 +50,7 @@ _WORDS_SHAPE = "(typeof(words) = 'text' AND substr(words, 1, 1) = ' ' AND substr
 class WordRows:
     """The rows one run writes: new or stale files' words, and the paths no longer searched."""
 
-    rows: list[tuple[str, int, int, int, int, str]] = field(default_factory=list)
+    rows: list[WordRow] = field(default_factory=list)
     gone: list[str] = field(default_factory=list)
     restart: bool = False  # another depmap's (or a damaged) table: every row goes first
 
@@ -74,41 +75,57 @@ class WordRows:
         db.executemany("DELETE FROM mention_words WHERE path = ?", [(path,) for path in self.gone])
 
 
-def rows_to_write(root: Path, files: Iterable[SourceFile]) -> WordRows:
+def rows_to_write(root: Path, files: Iterable[SourceFile], known: Mapping[str, WordRow | None] | None = None) -> WordRows:
     """The rows the searched `files` need: each file whose stored row is missing or not of its stat
-    is read (never through a link) and its words taken; rows of other paths are dropped."""
-    from depmap.mentions.files import Reader, is_binary, plain_text
-    from depmap.mentions.words import file_words
+    is read (never through a link) and its words taken; rows of other paths are dropped. `known`:
+    the rows the scan workers already made (`worker_rows`; None for a file they could not read as
+    a search does), used instead of reading those files again."""
+    from depmap.mentions.files import Reader
 
     files = list(files)
+    known = known or {}
     stored = _stored_stats(root)
     update = WordRows(restart=stored is None)
     stored = stored or {}
     wanted = {file.path for file in files}
     update.gone = sorted(path for path in stored if path not in wanted)
     reader = Reader(root)
-    base = str(root)
     now = time.time_ns()
     for file in files:
         stat = (file.size, file.mtime_ns, file.ctime_ns)
         if stored.get(file.path) == stat:
             continue
-        path = os.path.join(base, file.path)
-        if now - file.mtime_ns < RACY_NS or reader.real_path(file.path) != path:
-            continue  # too recent to trust the stat, or through a link: read at query time
-        try:
-            with open(path, "rb") as handle:
-                data = handle.read()
-                info = os.fstat(handle.fileno())
-        except OSError:
+        if file.path in known:
+            row = known[file.path]
+            if row is not None and row[1:4] == stat:
+                update.rows.append(row)
             continue
-        if (info.st_size, info.st_mtime_ns, info.st_ctime_ns) != stat:
-            continue  # changed since discovery: the next run sees it again
-        if is_binary(data):
-            update.rows.append((file.path, *stat, BINARY_FILE, " "))
-        else:
-            update.rows.append((file.path, *stat, PLAIN if plain_text(file, data) else OTHER_TEXT, file_words(data)))
+        if (row := word_row(root, reader, file, now)) is not None:
+            update.rows.append(row)
     return update
+
+
+def word_row(root: Path, reader: Any, file: SourceFile, now: int) -> WordRow | None:
+    """One file's row, read now (`reader`: a `mentions.files.Reader` of `root`); None when it is too
+    recent to trust its stat, reached through a link, unreadable, or changed since discovery."""
+    from depmap.mentions.files import is_binary, plain_text
+    from depmap.mentions.words import file_words
+
+    stat = (file.size, file.mtime_ns, file.ctime_ns)
+    path = os.path.join(str(root), file.path)
+    if now - file.mtime_ns < RACY_NS or reader.real_path(file.path) != path:
+        return None  # too recent to trust the stat, or through a link: read at query time
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+            info = os.fstat(handle.fileno())
+    except OSError:
+        return None
+    if (info.st_size, info.st_mtime_ns, info.st_ctime_ns) != stat:
+        return None  # changed since discovery: the next run sees it again
+    if is_binary(data):
+        return (file.path, *stat, BINARY_FILE, " ")
+    return (file.path, *stat, PLAIN if plain_text(file, data) else OTHER_TEXT, file_words(data))
 
 
 def _stored_stats(root: Path) -> dict[str, Stat] | None:
@@ -220,10 +237,11 @@ def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def with_words(root: Path, searched: list[SourceFile], also: Callable[[Any], None] | None) -> Callable[[Any], None] | None:
+def with_words(root: Path, searched: list[SourceFile], also: Callable[[Any], None] | None,
+               known: Mapping[str, WordRow | None] | None = None) -> Callable[[Any], None] | None:
     """`also`, writing too the words of the searched files whose stored words are missing or stale:
-    every save of the scan cache brings them up to date."""
-    words = rows_to_write(root, searched)
+    every save of the scan cache brings them up to date (`known`: as in `rows_to_write`)."""
+    words = rows_to_write(root, searched, known)
     if not words:
         return also
 
