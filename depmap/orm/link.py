@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from depmap import link_scope
 from depmap.model import ACCESS, COLUMN_DEF, EXPOSURE, HIGH, SCHEMA, SCHEMA_OP, TABLE_DEF, Fact, Location
 from depmap.orm.declared_schema import declared, object_op, together_ops
 from depmap.orm.accesses import AccessResolver
@@ -90,10 +91,13 @@ def not_seen_directly(through_calls: list[Fact], direct: list[Fact]) -> list[Fac
 
 
 def model_definitions(registry: Registry) -> list[Fact]:
-    """A `table_def` per mapped model and a `column_def` per column, at the lines that define them."""
+    """A `table_def` per mapped model and a `column_def` per column, at the lines that define them
+    (an inherited field at its base's lines)."""
     facts: list[Fact] = []
     for model in registry.concrete_models():
         assert model.table is not None
+        if not link_scope.wanted(model.fact.location.path, *(field.path for field in model.fields.values())):
+            continue  # a relink asks for other files' facts (`depmap.link_scope`)
         location = model.fact.location
         extra = {"model": model.qualname, "framework": model.framework}
         facts.append(Fact(TABLE_DEF, model.table, location, tuple(model.columns), SCHEMA, "model_definition", "orm", extra=extra))

@@ -83,3 +83,21 @@ def test_the_stored_groups_answer_as_the_dict_does(tmp_path):
         assert stored.get("shop/repositories.py") == whole["shop/repositories.py"]
     finally:
         store.close()
+
+
+def test_dbt_names_are_looked_up_in_the_stored_dbt_facts_as_in_the_dict(tmp_path):
+    """Whether a relinked flow's target or task's function may be a dbt relation or model: any
+    case, in the dbt facts alone (a model's name, a config's alias, the project's schemas)."""
+    root = tmp_path / "warehouse"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "samples" / "warehouse", root, ignore=shutil.ignore_patterns(".depmap", "__pycache__"))
+    build_index(root, jobs=1, use_cache=True)
+    store = LinkedStore.open(root)
+    assert store is not None
+    try:
+        state = StoredState(store)
+        stored, in_memory = state.project_facts(), ProjectFacts(state.project())
+        for words, expected in [({"stg_orders"}, True), ({"STG_Orders"}, True), ({"raw_events"}, False), ({"copy_staged_events"}, False),
+                                ({"raw_events", "dim_customers"}, True), ({"caf\u00e9"}, True), ({""}, True)]:
+            assert (stored.dbt_names(words), in_memory.dbt_names(words)) == (expected, expected), words
+    finally:
+        store.close()
