@@ -80,9 +80,10 @@ _MIGRATION_KINDS = frozenset({MIGRATION, DJANGO_MIGRATION_OP})
 # What a migration's rank also reaches beyond migration files: the live routine definition.
 _RANKED_ELSEWHERE = frozenset({ROUTINE, ROUTINE_CALL, AIRFLOW_TASK}) | DBT_CONSUMED_KINDS
 CATALOG_KINDS = frozenset({TABLE_DEF, COLUMN_DEF, SCHEMA_OP})
-# What the ORM registry is built from, and the relinked kinds that make the ORM linker read it.
-_ORM_REGISTRY_KINDS = frozenset({MODEL, APP_CONFIG, TABLE_BINDING, PY_CLASS, PY_OBJECT})
-_ORM_READ = _ORM_REGISTRY_KINDS | {ORM_ACCESS, ORM_CALL, MIGRATION, DJANGO_MIGRATION_OP, EXPOSURE}
+# What the ORM registry is built from (but the app configs: migrations are ranked by their
+# labels, and a routine's last definition by the ranks), and the relinked kinds that read it.
+_ORM_REGISTRY_KINDS = frozenset({MODEL, TABLE_BINDING, PY_CLASS, PY_OBJECT})
+_ORM_READ = _ORM_REGISTRY_KINDS | {APP_CONFIG, ORM_ACCESS, ORM_CALL, MIGRATION, DJANGO_MIGRATION_OP, EXPOSURE}
 
 
 def project_level(path: str, facts: Iterable[Fact]) -> list[Fact]:
@@ -248,11 +249,12 @@ def _unused_context(relinked: list[Fact], only_changed: bool = False, dbt_names:
     model's facts: its build and reads, at its file, under its name); and every Airflow
     task, when only the changed files are relinked, none has a task, and no task names one
     (`_mode` takes the full path then): the tasks' linker changes only a task's file and the
-    files it names. And the models, classes, objects, app configs and table bindings the ORM
-    registry is built from, when no relinked fact is one the ORM linker resolves, ranks or
-    replays (a call, an ORM access, a class, a model, a migration, an exposure): the relinked
-    files' facts then pass the ORM linker unchanged (no call among them fetches another body),
-    and what the registry defines elsewhere is placed at other files."""
+    files it names. And the models, classes, objects and table bindings the ORM registry is
+    built from, when no relinked fact is one the ORM linker resolves, ranks or replays (a call,
+    an ORM access, a class, a model, a migration, an exposure): the relinked files' facts then
+    pass the ORM linker unchanged (no call among them fetches another body), and what the
+    registry defines elsewhere is placed at other files. The app configs stay: they label
+    migrations, whose ranks order the routines' definitions a relinked call may run."""
     kinds = {fact.kind for fact in relinked}
     unused = set()
     if not kinds & {MIGRATION, DJANGO_MIGRATION_OP}:
