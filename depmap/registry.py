@@ -14,7 +14,6 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Iterable
 
-from depmap import link_scope
 from depmap.discover import FileKind
 from depmap.frameworks.airflow.code_link import AIRFLOW_TASK
 from depmap.frameworks.airflow.family import AIRFLOW
@@ -31,6 +30,7 @@ from depmap.frameworks.sql_in_python.family import SQL_IN_PYTHON
 from depmap.frameworks.sql_routines.family import SQL_ROUTINES
 from depmap.frameworks.sqlalchemy.family import SQLALCHEMY
 from depmap.model import Fact, ScanResult, Skipped, sorted_facts
+from depmap.orm import link_scope
 from depmap.python.analysis import PythonAnalysis
 from depmap.python.notebook import read_notebook, relocate
 from depmap.python.scanner import scan_python
@@ -92,7 +92,7 @@ LINKERS: tuple[Linker, ...] = tuple(dict.fromkeys(linker for family in FAMILIES 
 def link_facts(facts: list[Fact], located_at: Iterable[str] | None = None) -> list[Fact]:
     """Every file's facts through every linker: symbolic facts become tables, columns and accesses.
     With `located_at`, only the facts placed at those files are asked for: a linker may leave out
-    what it would place elsewhere (`depmap.link_scope`), so other files' facts may be missing."""
+    what it would place elsewhere (`depmap.orm.link_scope`), so other files' facts may be missing."""
     with link_scope.located_at(located_at):
         for linker in LINKERS:
             facts = linker(facts)

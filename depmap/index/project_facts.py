@@ -132,13 +132,14 @@ class ProjectFacts:
         found = {path: [fact for fact in facts if fact.kind in kinds] for path, facts in self.by_path.items()}
         return {path: facts for path, facts in found.items() if facts}
 
-    def dbt_names(self, words: set[str]) -> bool:
-        """Whether any of `words` is written, in any case, in a dbt fact (a model, a config, a
-        project, a source, an exposure...): a superset of the relations and model names dbt has."""
+    def mentions(self, kinds: Iterable[str], words: set[str]) -> bool:
+        """Whether any of `words` is written, in any case, in a fact of `kinds` (the dbt kinds: a
+        superset of the relations and model names dbt has)."""
         wanted = _searchable(words)
         if wanted is None:
             return True
-        texts = (json.dumps(fact.to_json()).lower() for facts in self.by_path.values() for fact in facts if fact.kind in _dbt_kinds())
+        kinds = set(kinds)
+        texts = (json.dumps(fact.to_json()).lower() for facts in self.by_path.values() for fact in facts if fact.kind in kinds)
         return any(word in text for text in texts for word in wanted)
 
     def calling(self, names: set[str]) -> Iterator[tuple[str, str]]:
@@ -230,11 +231,11 @@ class StoredProjectFacts(ProjectFacts):
             found.setdefault(path, []).append(fact)
         return found
 
-    def dbt_names(self, words: set[str]) -> bool:
+    def mentions(self, kinds: Iterable[str], words: set[str]) -> bool:
         wanted = _searchable(words)
         if wanted is None:
             return True
-        groups = sorted(f"k:{kind}" for kind in _dbt_kinds())
+        groups = sorted(f"k:{kind}" for kind in kinds)
         marks = ",".join("?" * len(groups))
         for word in wanted:  # SQLite's lower() folds ASCII alone: the words are ASCII
             if self._rows(f"SELECT 1 FROM linked_context WHERE name IN ({marks}) AND instr(lower(facts), ?) > 0 LIMIT 1", [*groups, word]):
@@ -265,12 +266,6 @@ def _searchable(words: set[str]) -> set[str] | None:
     if any(not word or not word.isascii() or not word.isprintable() or '"' in word or "\\" in word for word in words):
         return None
     return {word.lower() for word in words}
-
-
-def _dbt_kinds() -> frozenset[str]:
-    from depmap.registry import DBT_CONSUMED_KINDS  # the families: only a relink that asks needs them
-
-    return DBT_CONSUMED_KINDS
 
 
 def _loaded(text: Any, damaged: type[Exception]) -> Any:

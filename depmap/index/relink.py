@@ -227,7 +227,7 @@ def relink(
     raw = raw_of(sorted(path for path in again if path not in changes))
     raw.update({path: change.new for path, change in changes.items() if change.new is not None})
     relinked_facts = [fact for path in again for fact in (*project.get(path, ()), *raw.get(path, ()))]
-    unused = _unused_context(relinked_facts, only_changed=again == set(changes), dbt_names=project.dbt_names)
+    unused = _unused_context(relinked_facts, only_changed=again == set(changes), dbt_names=lambda words: project.mentions(DBT_CONSUMED_KINDS, words))
     called = {name for fact in relinked_facts if (name := callee_name(fact.kind, fact.extra))}
     context = project.context(again, unused, called)
     fresh = _by_path(link_facts([fact for path in order for fact in (raw.get(path, ()) if path in again else context.get(path, ()))], located_at=again))

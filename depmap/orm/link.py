@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from depmap import link_scope
 from depmap.model import ACCESS, COLUMN_DEF, EXPOSURE, HIGH, SCHEMA, SCHEMA_OP, TABLE_DEF, Fact, Location
 from depmap.orm.declared_schema import declared, object_op, together_ops
 from depmap.orm.accesses import AccessResolver
@@ -20,6 +19,7 @@ from depmap.orm.registry import Field, Model, Registry, auto_through
 from depmap.orm.calls import CallEffects
 from depmap.orm.called_code import CalledCode, body_accesses
 from depmap.orm.generic_views import inherited_views
+from depmap.orm import link_scope
 from depmap.orm.symbols import DJANGO_MIGRATION_OP, ORM_ACCESS, ORM_CALL, PY_CLASS, PY_OBJECT
 
 
@@ -97,7 +97,7 @@ def model_definitions(registry: Registry) -> list[Fact]:
     for model in registry.concrete_models():
         assert model.table is not None
         if not link_scope.wanted(model.fact.location.path, *(field.path for field in model.fields.values())):
-            continue  # a relink asks for other files' facts (`depmap.link_scope`)
+            continue  # a relink asks for other files' facts (`depmap.orm.link_scope`)
         location = model.fact.location
         extra = {"model": model.qualname, "framework": model.framework}
         facts.append(Fact(TABLE_DEF, model.table, location, tuple(model.columns), SCHEMA, "model_definition", "orm", extra=extra))

@@ -1,4 +1,5 @@
-"""Which files' linked facts a link is asked for.
+"""Which files' linked facts a link is asked for (any linker may ask; it lives with the ORM
+linker, the first to run, below every family).
 
 A relink (`depmap.index.relink`) links a few files against the rest's project-level facts and
 keeps only the facts located at those few. The linkers still build what every file defines (a

@@ -1,4 +1,4 @@
-"""A link asked for some files' facts (`link_facts(..., located_at=...)`, `depmap.link_scope`)
+"""A link asked for some files' facts (`link_facts(..., located_at=...)`, `depmap.orm.link_scope`)
 gives those files exactly the facts a link of every file gives them, and leaves out the
 definitions it would place elsewhere."""
 
