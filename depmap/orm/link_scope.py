@@ -2,9 +2,9 @@
 linker, the first to run, below every family).
 
 A relink (`depmap.index.relink`) links a few files against the rest's project-level facts and
-keeps only the facts located at those few. The linkers still build what every file defines (a
-definition per ORM model, per dbt model, source and seed), which at a million lines is most of a
-one-file relink's linking, all of it dropped afterwards. Inside `located_at(paths)` a linker may
+keeps only the facts located at those few. The ORM linker still built every model's definition
+(a table, its columns and declared schema: 28,000 facts at a million lines, a third of such a
+relink's linking), all of it dropped afterwards. Inside `located_at(paths)` a linker may
 leave out facts it would place only at other files, as long as no later linker reads them to
 place facts at these files (a definition is read by the catalog alone, which is built after
 linking). Outside it, every fact is wanted, as a full link needs.
