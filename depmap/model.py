@@ -6,6 +6,7 @@ canonically so that every output is byte-identical from run to run.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass, field, replace
@@ -300,9 +301,14 @@ def migration_order(fact: Fact) -> tuple:
     if "migration_rank" in fact.extra:
         group, key = 1, ((0, int(fact.extra["migration_rank"]), ""),)
     else:
-        parts = re.split(r"(\d+)", fact.location.path)
-        group, key = 0, tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts)
+        group, key = 0, _natural_key(fact.location.path)
     return (group, key, fact.location.line, _within_line(fact), "", 0)
+
+
+@functools.lru_cache(maxsize=65536)
+def _natural_key(path: str) -> tuple:
+    """A path's parts, numbers as numbers: once per path (a catalog sorts 100,000 facts of a few thousand files)."""
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"(\d+)", path))
 
 
 def _within_line(fact: Fact) -> int:

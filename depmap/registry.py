@@ -12,6 +12,7 @@ linkers that build on table definitions.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Iterable
 
 from depmap.discover import FileKind
 from depmap.frameworks.airflow.code_link import AIRFLOW_TASK
@@ -29,6 +30,7 @@ from depmap.frameworks.sql_in_python.family import SQL_IN_PYTHON
 from depmap.frameworks.sql_routines.family import SQL_ROUTINES
 from depmap.frameworks.sqlalchemy.family import SQLALCHEMY
 from depmap.model import Fact, ScanResult, Skipped, sorted_facts
+from depmap.orm import link_scope
 from depmap.python.analysis import PythonAnalysis
 from depmap.python.notebook import read_notebook, relocate
 from depmap.python.scanner import scan_python
@@ -87,10 +89,13 @@ SCANNERS: dict[str, tuple[Scanner, ...]] = _scanners()
 LINKERS: tuple[Linker, ...] = tuple(dict.fromkeys(linker for family in FAMILIES for linker in family.linkers))
 
 
-def link_facts(facts: list[Fact]) -> list[Fact]:
-    """Every file's facts through every linker: symbolic facts become tables, columns and accesses."""
-    for linker in LINKERS:
-        facts = linker(facts)
+def link_facts(facts: list[Fact], located_at: Iterable[str] | None = None) -> list[Fact]:
+    """Every file's facts through every linker: symbolic facts become tables, columns and accesses.
+    With `located_at`, only the facts placed at those files are asked for: a linker may leave out
+    what it would place elsewhere (`depmap.orm.link_scope`), so other files' facts may be missing."""
+    with link_scope.located_at(located_at):
+        for linker in LINKERS:
+            facts = linker(facts)
     return facts
 
 

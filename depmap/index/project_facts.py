@@ -137,6 +137,16 @@ class ProjectFacts:
         found = {path: [fact for fact in facts if fact.kind in kinds] for path, facts in self.by_path.items()}
         return {path: facts for path, facts in found.items() if facts}
 
+    def mentions(self, kinds: Iterable[str], words: set[str]) -> bool:
+        """Whether any of `words` is written, in any case, in a fact of `kinds` (the dbt kinds: a
+        superset of the relations and model names dbt has)."""
+        wanted = _searchable(words)
+        if wanted is None:
+            return True
+        kinds = set(kinds)
+        texts = (json.dumps(fact.to_json()).lower() for facts in self.by_path.values() for fact in facts if fact.kind in kinds)
+        return any(word in text for text in texts for word in wanted)
+
     def calling(self, names: set[str]) -> Iterator[tuple[str, str]]:
         """(path, short name of the callable the call is in, '' at module level) of each call of `names`."""
         for path, facts in self.by_path.items():
@@ -180,6 +190,7 @@ class StoredProjectFacts(ProjectFacts):
         self._decode_shared = decode_shared  # the same, values shared: for the whole project, held longer
         self._whole: dict[str, list[Fact]] | None = None
         self._paths: dict[str, list[Fact]] = {}
+        self._decoded: dict[str, list[tuple[str, int, Fact]]] = {}  # "k:<kind>" -> its members, as decoded
 
     def get(self, path: str, default: Any = None) -> Any:
         if path not in self._paths:
@@ -197,22 +208,44 @@ class StoredProjectFacts(ProjectFacts):
                            if (facts := self._decode_shared(_loaded(text, self._damaged)))}
         return self._whole
 
-    def _members(self, query: str, values: Iterable[str]) -> list[tuple[str, int, Fact]]:
-        found = []
+    def _members(self, query: str, values: Iterable[str], named: bool = False) -> list[Any]:
+        """(path, place, fact) of each member of the rows the query selects (and the row's name, `named`)."""
+        found: list[Any] = []
         values = list(values)
         for start in range(0, len(values), _CHUNK):
             chunk = values[start:start + _CHUNK]
             marks = ",".join("?" * len(chunk))
-            for path, text in self._rows(query.format(marks=marks), chunk):
-                found += [(path, place, fact) for place, fact in _decode_members(text, self._decode, self._damaged)]
+            for path, text, *name in self._rows(query.format(marks=marks), chunk):
+                found += [(path, place, fact, *name) for place, fact in _decode_members(text, self._decode, self._damaged)]
         return found
+
+    def _groups(self, names: Iterable[str]) -> list[tuple[str, int, Fact]]:
+        """The members of the groups `names`, each group decoded once a run (the relink's path is
+        chosen from the tasks, which its context reads again)."""
+        names = list(names)
+        missing = [name for name in names if name not in self._decoded]
+        for name in missing:
+            self._decoded[name] = []
+        for member in self._members("SELECT path, facts, name FROM linked_context WHERE name IN ({marks})", missing, named=True):
+            self._decoded[member[3]].append(member[:3])
+        return [member for name in names for member in self._decoded[name]]
 
     def of_kinds(self, kinds: Iterable[str]) -> dict[str, list[Fact]]:
         found: dict[str, list[Fact]] = {}
-        for path, _, fact in sorted(self._members("SELECT path, facts FROM linked_context WHERE name IN ({marks})", [f"k:{kind}" for kind in kinds]),
-                                    key=lambda member: (member[0], member[1])):
+        for path, _, fact in sorted(self._groups([f"k:{kind}" for kind in kinds]), key=lambda member: (member[0], member[1])):
             found.setdefault(path, []).append(fact)
         return found
+
+    def mentions(self, kinds: Iterable[str], words: set[str]) -> bool:
+        wanted = _searchable(words)
+        if wanted is None:
+            return True
+        groups = sorted(f"k:{kind}" for kind in kinds)
+        marks = ",".join("?" * len(groups))
+        for word in wanted:  # SQLite's lower() folds ASCII alone: the words are ASCII
+            if self._rows(f"SELECT 1 FROM linked_context WHERE name IN ({marks}) AND instr(lower(facts), ?) > 0 LIMIT 1", [*groups, word]):
+                return True
+        return False
 
     def calling(self, names: set[str]) -> Iterator[tuple[str, str]]:
         names_list = sorted(names)
@@ -223,14 +256,21 @@ class StoredProjectFacts(ProjectFacts):
     def context(self, leave_out: set[str], kinds_left_out: frozenset[str], called: set[str]) -> dict[str, list[Fact]]:
         kinds = [row[0] for row in self._rows("SELECT DISTINCT name FROM linked_context WHERE name LIKE 'k:%'", ())]
         wanted = [name for name in kinds if name[2:] not in kinds_left_out]
-        picked = [member for member in self._members("SELECT path, facts FROM linked_context WHERE name IN ({marks})", wanted)
-                  if member[0] not in leave_out]
+        picked = [member for member in self._groups(wanted) if member[0] not in leave_out]
 
         def bodies(names: set[str]) -> list[tuple[str, int, Fact]]:
             members = self._members("SELECT path, facts FROM linked_context WHERE name IN ({marks})", [f"b:{name}" for name in sorted(names)])
             return [member for member in members if member[0] not in leave_out]
 
         return _closure(picked, called, bodies)
+
+
+def _searchable(words: set[str]) -> set[str] | None:
+    """The words, lowercased, to look for in stored JSON text; None when one cannot be found that
+    way (empty, or not plain ASCII, which JSON escapes): then assume it is there."""
+    if any(not word or not word.isascii() or not word.isprintable() or '"' in word or "\\" in word for word in words):
+        return None
+    return {word.lower() for word in words}
 
 
 def _loaded(text: Any, damaged: type[Exception]) -> Any:

@@ -65,7 +65,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Mapping
 
-from depmap.model import ACCESS, COLUMN_DEF, FLOW, ROUTINE, ROUTINE_CALL, SCHEMA_OP, TABLE_DEF, Fact
+from depmap.model import ACCESS, COLUMN_DEF, EXPOSURE, FLOW, ROUTINE, ROUTINE_CALL, SCHEMA_OP, TABLE_DEF, Fact
 from depmap.orm.symbols import APP_CONFIG, DJANGO_MIGRATION_OP, MIGRATION, MODEL, ORM_ACCESS, ORM_CALL, PY_CLASS, PY_OBJECT, TABLE_BINDING
 from depmap.index.project_facts import ProjectFacts, callee_name
 from depmap.python.module_names import module_name_for
@@ -80,6 +80,10 @@ _MIGRATION_KINDS = frozenset({MIGRATION, DJANGO_MIGRATION_OP})
 # What a migration's rank also reaches beyond migration files: the live routine definition.
 _RANKED_ELSEWHERE = frozenset({ROUTINE, ROUTINE_CALL, AIRFLOW_TASK}) | DBT_CONSUMED_KINDS
 CATALOG_KINDS = frozenset({TABLE_DEF, COLUMN_DEF, SCHEMA_OP})
+# What the ORM registry is built from (but the app configs: migrations are ranked by their
+# labels, and a routine's last definition by the ranks), and the relinked kinds that read it.
+_ORM_REGISTRY_KINDS = frozenset({MODEL, TABLE_BINDING, PY_CLASS, PY_OBJECT})
+_ORM_READ = _ORM_REGISTRY_KINDS | {APP_CONFIG, ORM_ACCESS, ORM_CALL, MIGRATION, DJANGO_MIGRATION_OP, EXPOSURE}
 
 
 def project_level(path: str, facts: Iterable[Fact]) -> list[Fact]:
@@ -223,36 +227,64 @@ def relink(
     raw = raw_of(sorted(path for path in again if path not in changes))
     raw.update({path: change.new for path, change in changes.items() if change.new is not None})
     relinked_facts = [fact for path in again for fact in (*project.get(path, ()), *raw.get(path, ()))]
-    unused = _unused_context(relinked_facts, only_changed=again == set(changes))
+    unused = _unused_context(relinked_facts, only_changed=again == set(changes), dbt_names=lambda words: project.mentions(DBT_CONSUMED_KINDS, words))
     called = {name for fact in relinked_facts if (name := callee_name(fact.kind, fact.extra))}
     context = project.context(again, unused, called)
-    fresh = _by_path(link_facts([fact for path in order for fact in (raw.get(path, ()) if path in again else context.get(path, ()))]))
+    fresh = _by_path(link_facts([fact for path in order for fact in (raw.get(path, ()) if path in again else context.get(path, ()))], located_at=again))
     if any(path not in again and path not in previous for path in fresh):
         return _full(order, changes, raw_of)  # a fact where the last link put none: not what the audit allows
     return Relinked({path: fresh[path] for path in sorted(again) if path in fresh}, mode, tuple(sorted(again)), previous=previous)
 
 
-def _unused_context(relinked: list[Fact], only_changed: bool = False) -> frozenset[str]:
+def _unused_context(relinked: list[Fact], only_changed: bool = False, dbt_names: Callable[[set[str]], bool] | None = None) -> frozenset[str]:
     """Project-level kinds whose facts reach only files of their own sort: Django operations reach
     later migrations (state carried from one to the next), a dbt model's lineage its properties
     YAML. Relinking no such file, the others' are left out (their own linked facts are not asked
     for), which spares replaying every migration and renaming every model's lineage. Likewise
     every dbt fact, when no relinked fact is one or names a dbt relation (the dbt linker renames
-    placeholders and marks flows into views, and adds facts only at dbt files); and every Airflow
+    placeholders and marks flows into views, and adds facts only at dbt files): a relinked flow
+    keeps them only when its target's last name is written in some dbt model, config or project
+    (`dbt_names`: a view is named after its model or alias), a relinked task only when it runs
+    dbt, a script or a module, or a function so named (what the Airflow linker reads of a dbt
+    model's facts: its build and reads, at its file, under its name); and every Airflow
     task, when only the changed files are relinked, none has a task, and no task names one
     (`_mode` takes the full path then): the tasks' linker changes only a task's file and the
-    files it names."""
+    files it names. And the models, classes, objects and table bindings the ORM registry is
+    built from, when no relinked fact is one the ORM linker resolves, ranks or replays (a call,
+    an ORM access, a class, a model, a migration, an exposure): the relinked files' facts then
+    pass the ORM linker unchanged (no call among them fetches another body), and what the
+    registry defines elsewhere is placed at other files. The app configs stay: they label
+    migrations, whose ranks order the routines' definitions a relinked call may run."""
     kinds = {fact.kind for fact in relinked}
     unused = set()
     if not kinds & {MIGRATION, DJANGO_MIGRATION_OP}:
         unused.add(DJANGO_MIGRATION_OP)
     if not kinds & {DBT_MODEL, DBT_MODEL_CONFIG}:
         unused.add(FLOW)
-    if not kinds & (DBT_CONSUMED_KINDS | {FLOW}) and not any(map(_names_dbt, relinked)):
+    if not kinds & DBT_CONSUMED_KINDS and not any(map(_names_dbt, relinked)) and not _may_meet_dbt(relinked, dbt_names):
         unused |= DBT_CONSUMED_KINDS
     if only_changed and AIRFLOW_TASK not in kinds:
         unused.add(AIRFLOW_TASK)
+    if not kinds & _ORM_READ:
+        unused |= _ORM_REGISTRY_KINDS
     return frozenset(unused)
+
+
+def _may_meet_dbt(relinked: list[Fact], dbt_names: Callable[[set[str]], bool] | None) -> bool:
+    """Whether a relinked flow may end in a dbt view, or a relinked task may reach a dbt model's
+    facts (see `_unused_context`); without `dbt_names`, whenever there is a flow or a task."""
+    words: set[str] = set()
+    for fact in relinked:
+        if fact.kind == FLOW:
+            words.add(str(fact.extra.get("to") or "").rsplit(".", 1)[-1])
+        elif fact.kind == AIRFLOW_TASK:
+            for target in fact.extra.get("runs") or []:
+                if not isinstance(target, dict) or set(target) - {"function", "own"}:
+                    return True  # dbt, a script, a module: what it reaches is found by path
+                words.add(str(target["function"]).rsplit(".", 1)[-1])
+    if not words:
+        return False
+    return dbt_names is None or dbt_names(words)
 
 
 def _names_dbt(fact: Fact) -> bool:
@@ -394,16 +426,23 @@ def _by_path(facts: Iterable[Fact]) -> dict[str, list[Fact]]:
     return grouped
 
 
-_DIGITS = re.compile(r"(\d+)")
+_DIGITS = re.compile(r"\d+")
+_LEADING_ZERO = re.compile(r"(?<!\d)0\d")
 
 
 def natural_keys_collide(paths: Iterable[str]) -> bool:
     """Two paths the catalog's replay order cannot tell apart (`0001_x.sql`, `001_x.sql`): their
-    ties would follow the order files are linked in, so only a full link keeps it."""
-    seen = set()
+    ties would follow the order files are linked in, so only a full link keeps it. Two paths
+    compare equal when their numbers do and the text between them is the same, that is when each
+    number written without its leading zeros gives one path: one of them has a leading zero."""
+    paths = set(paths)
+    seen: set[str] = set()
     for path in paths:
-        key = tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in _DIGITS.split(path))
-        if key in seen:
-            return True
-        seen.add(key)
+        if path.isascii() and not _LEADING_ZERO.search(path):
+            continue  # (other digits than 0-9 are numbers too)
+        plain = _DIGITS.sub(lambda number: str(int(number.group())), path)
+        if plain != path:
+            if plain in seen or plain in paths:
+                return True
+            seen.add(plain)
     return False

@@ -19,6 +19,7 @@ from depmap.orm.registry import Field, Model, Registry, auto_through
 from depmap.orm.calls import CallEffects
 from depmap.orm.called_code import CalledCode, body_accesses
 from depmap.orm.generic_views import inherited_views
+from depmap.orm import link_scope
 from depmap.orm.symbols import DJANGO_MIGRATION_OP, ORM_ACCESS, ORM_CALL, PY_CLASS, PY_OBJECT
 
 
@@ -90,10 +91,13 @@ def not_seen_directly(through_calls: list[Fact], direct: list[Fact]) -> list[Fac
 
 
 def model_definitions(registry: Registry) -> list[Fact]:
-    """A `table_def` per mapped model and a `column_def` per column, at the lines that define them."""
+    """A `table_def` per mapped model and a `column_def` per column, at the lines that define them
+    (an inherited field at its base's lines)."""
     facts: list[Fact] = []
     for model in registry.concrete_models():
         assert model.table is not None
+        if not link_scope.wanted(model.fact.location.path, *(field.path for field in model.fields.values())):
+            continue  # a relink asks for other files' facts (`depmap.orm.link_scope`)
         location = model.fact.location
         extra = {"model": model.qualname, "framework": model.framework}
         facts.append(Fact(TABLE_DEF, model.table, location, tuple(model.columns), SCHEMA, "model_definition", "orm", extra=extra))

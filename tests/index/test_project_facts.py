@@ -12,7 +12,7 @@ from depmap.index.project_facts import ProjectFacts, body_names
 from depmap.index.row_update import StoredState
 from depmap.model import ACCESS, Fact, Location
 from depmap.orm.symbols import ORM_CALL, PY_CLASS
-from depmap.registry import AIRFLOW_TASK
+from depmap.registry import AIRFLOW_TASK, DBT_CONSUMED_KINDS
 
 SHOP = Path(__file__).resolve().parent / "relink_shop"
 
@@ -81,5 +81,23 @@ def test_the_stored_groups_answer_as_the_dict_does(tmp_path):
         assert sorted(stored.calling(names)) == sorted(set(in_memory.calling(names)))
         assert stored.of_kinds({PY_CLASS}) == in_memory.of_kinds({PY_CLASS})
         assert stored.get("shop/repositories.py") == whole["shop/repositories.py"]
+    finally:
+        store.close()
+
+
+def test_names_are_looked_up_in_the_stored_dbt_facts_as_in_the_dict(tmp_path):
+    """Whether a relinked flow's target or task's function may be a dbt relation or model: any
+    case, in the dbt facts alone (a model's name, a config's alias, the project's schemas)."""
+    root = tmp_path / "warehouse"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "samples" / "warehouse", root, ignore=shutil.ignore_patterns(".depmap", "__pycache__"))
+    build_index(root, jobs=1, use_cache=True)
+    store = LinkedStore.open(root)
+    assert store is not None
+    try:
+        state = StoredState(store)
+        stored, in_memory = state.project_facts(), ProjectFacts(state.project())
+        for words, expected in [({"stg_orders"}, True), ({"STG_Orders"}, True), ({"raw_events"}, False), ({"copy_staged_events"}, False),
+                                ({"raw_events", "dim_customers"}, True), ({"caf\u00e9"}, True), ({""}, True)]:
+            assert (stored.mentions(DBT_CONSUMED_KINDS, words), in_memory.mentions(DBT_CONSUMED_KINDS, words)) == (expected, expected), words
     finally:
         store.close()

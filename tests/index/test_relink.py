@@ -18,7 +18,7 @@ import pytest
 from depmap.index.project_facts import ProjectFacts
 from depmap.index.relink import CALLERS, FULL, LOCAL, NARROW, is_project_level, project_level
 from depmap.model import ACCESS, FLOW, Fact, Location
-from depmap.orm.symbols import DJANGO_MIGRATION_OP
+from depmap.orm.symbols import DJANGO_MIGRATION_OP, MODEL, PY_CLASS, PY_OBJECT, TABLE_BINDING
 from depmap.registry import AIRFLOW_TASK, DBT_CONSUMED_KINDS
 from tests.index.relink_support import Project, append, assert_same_as_full_link, by_path
 
@@ -86,6 +86,54 @@ def test_a_call_site_is_linked_against_what_it_calls_and_the_project_kinds_alone
                                   ("py_class", "shop.orders.models.Order"), ("model", "shop.orders.models.Order")],
         "shop/repositories.py": [("access", "shop.repositories.OrderRepository.open_orders")],
     }
+
+
+def _recorded_contexts(monkeypatch) -> list:
+    read = []
+    whole = ProjectFacts.context
+
+    def recorded(self, leave_out, unused, called):
+        context = whole(self, leave_out, unused, called)
+        read.append((unused, sorted({f.kind for facts in context.values() for f in facts})))
+        return context
+
+    monkeypatch.setattr(ProjectFacts, "context", recorded)
+    return read
+
+
+NIGHTLY_EXPORT = "airflow/dags/nightly_export.py"
+INSERT_SELECT = '\n\ndef backfill(cur):\n    cur.execute("INSERT INTO {table} (id) SELECT id FROM raw_events")\n'
+
+
+def test_a_dag_file_running_plain_sql_is_linked_without_the_orm_registry_or_dbt(tmp_path, monkeypatch):
+    """A DAG file (tasks, a flow, plain SQL; no class, call or model) relinked alone: the ORM
+    registry's kinds but the app configs, every dbt fact and the Django operations are left out; its
+    flow ends in no dbt relation."""
+    read = _recorded_contexts(monkeypatch)
+    project = Project.scan(copied(SAMPLES / "warehouse", tmp_path))
+    append(project.root, NIGHTLY_EXPORT, INSERT_SELECT.format(table="events_backfill"))
+    result = assert_same_as_full_link(project, edited(project, [NIGHTLY_EXPORT]))
+    assert (result.mode, result.relinked) == (LOCAL, (NIGHTLY_EXPORT,))
+    [(unused, kinds)] = read
+    assert unused == DBT_CONSUMED_KINDS | {DJANGO_MIGRATION_OP, FLOW, MODEL, TABLE_BINDING, PY_CLASS, PY_OBJECT}
+    assert kinds == ["airflow_task"]
+    flows = [(f.table, f.extra["to"], f.extra.get("view")) for f in result.by_path[NIGHTLY_EXPORT] if f.kind == FLOW and f.extra["to"] == "events_backfill"]
+    assert flows == [("raw_events", "events_backfill", None)] * 2  # the table's flow and the column's
+
+
+def test_a_flow_into_a_dbt_view_keeps_the_dbt_facts(tmp_path, monkeypatch):
+    """The same edit writing into a dbt staging model (a view, `staging.stg_orders`): the dbt
+    facts are read, and the flow is marked as one into a view, as a full link marks it."""
+    read = _recorded_contexts(monkeypatch)
+    project = Project.scan(copied(SAMPLES / "warehouse", tmp_path))
+    append(project.root, NIGHTLY_EXPORT, INSERT_SELECT.format(table="staging.stg_orders"))
+    result = assert_same_as_full_link(project, edited(project, [NIGHTLY_EXPORT]))
+    assert (result.mode, result.relinked) == (LOCAL, (NIGHTLY_EXPORT,))
+    [(unused, kinds)] = read
+    assert unused == frozenset({DJANGO_MIGRATION_OP, FLOW, MODEL, TABLE_BINDING, PY_CLASS, PY_OBJECT})
+    assert {"dbt_model", "dbt_project", "dbt_source"} <= set(kinds)
+    flows = [(f.table, f.extra.get("view")) for f in result.by_path[NIGHTLY_EXPORT] if f.kind == FLOW and f.extra["to"] == "staging.stg_orders"]
+    assert flows == [("raw_events", True)] * 2
 
 
 def test_the_sql_a_repository_method_runs_reaches_its_callers_in_another_file(shop):
