@@ -12,7 +12,7 @@ from typing import Any, Callable
 import click
 
 from depmap.cli.group import (UserError, check_outputs, cli, dialect_option, load_index, mentions_or_whole, model_target, project_path, project_root, resolve_target,
-                              run_options, terminal_output, write_outputs)
+                              run_option, run_options, terminal_output, write_outputs)
 
 FAIL_ON = click.Choice(["breaking", "warning", "never"])
 
@@ -288,18 +288,21 @@ def baseline(obj: dict, path: str, dialect: str | None) -> None:
     """
     from depmap import __version__
     from depmap.impact.baseline import BASELINE_FILE, write_baseline
-    from depmap.impact.engine import impact_context, run_impact
-    from depmap.impact.spec import ColumnSpec
+    from depmap.impact.baseline_run import standing_findings
 
     root = project_root(path).resolve()
-    index = load_index(str(root), dialect, obj["debug"])
+    index = load_index(str(root), dialect, obj["debug"], partial=True)
+    if index.store is None and not run_option("no_cache", False):  # just linked whole: judged from the rows it stored
+        from depmap.index.build import build_index
+
+        option = index.dialect if index.dialect_source == "option" else None
+        del index
+        index = build_index(root, dialect=option, debug=obj["debug"], use_cache=True, partial=True)
     chosen = _dialect(index, dialect, None)
-    findings = []
-    for table in sorted(index.catalog.tables):
-        spec = ColumnSpec(table, "depmap_baseline_probe", "text", False, None)
-        findings += run_impact(impact_context(index, spec, chosen), debug=obj["debug"]).findings
+    tables = len(index.catalog.tables)
+    findings = list(standing_findings(index, chosen, obj["debug"]))
     count = write_baseline(root, findings, __version__)
-    click.echo(f"depmap: wrote {BASELINE_FILE}: {count} finding(s) of {len(index.catalog.tables)} table(s) accepted", err=True)
+    click.echo(f"depmap: wrote {BASELINE_FILE}: {count} finding(s) of {tables} table(s) accepted", err=True)
 
 
 def _column_options(function: Callable) -> Callable:
