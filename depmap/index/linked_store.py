@@ -213,6 +213,7 @@ class LinkedStore:
         self.damaged = False  # a damaged row was met: what was answered from the store is in doubt
         self.frameworks: frozenset[str] | None = None  # the frameworks in use, once a warm `impact` read them
         self.registry: Any = None  # the model registry, once built (`Index.registry`)
+        self.impact_common: Any = None  # what every table's `impact_index` reads alike, once read (`baseline` reads it per table)
 
     @classmethod
     def open(cls, root: Path, notes: list[str] | None = None) -> "LinkedStore | None":
