@@ -373,14 +373,16 @@ def _checked(obj: dict, index: Any, checked: list[str], changed_lines: dict, cho
 
     if index.store is None:
         return (index, *_check_reports(obj, index, checked, changed_lines, chosen))
-    from depmap.index.check_index import migrations_index, with_tables
+    from depmap.index.check_index import migrations_index, named_tables, with_tables
 
     judged = None
     try:
         first = migrations_index(index, checked)
-        specs, _ = _column_specs(first, checked, changed_lines, chosen)
-        contexts = _operations(first, checked, changed_lines, chosen)
-        focused = with_tables(first, [spec.table for spec in specs] + [ctx.table for ctx in contexts])
+        tables = named_tables(first, checked)
+        if tables is None:  # an index dropped by name: its table is found in the catalog before the change
+            specs, _ = _column_specs(first, checked, changed_lines, chosen)
+            tables = {spec.table for spec in specs} | {ctx.table for ctx in _operations(first, checked, changed_lines, chosen)}
+        focused = with_tables(first, tables)
         judged = (focused, *_check_reports(obj, focused, checked, changed_lines, chosen))
     except StoreDamaged:
         judged = None

@@ -41,6 +41,22 @@ def migrations_index(index: Any, paths: Iterable[str]) -> Any:
     return checked
 
 
+def named_tables(index: Any, paths: Iterable[str]) -> set[str] | None:
+    """Every table a fact of the migrations at `paths` names: those of the columns they add or
+    change and of their schema operations, and more. None when one of them drops an index by
+    its name alone (whose table only the catalog before the change knows: ask `operations_in`)."""
+    wanted = set(paths)
+    tables = set()
+    for fact in index.facts:
+        if fact.location.path not in wanted:
+            continue
+        if not fact.table and fact.kind == SCHEMA_OP and fact.detail == "drop_index":
+            return None
+        if fact.table:
+            tables.add(fact.table)
+    return tables
+
+
 def with_tables(index: Any, tables: Iterable[str]) -> Any:
     """`index` (from `migrations_index`) with, for each of `tables`, what `impact` on it reads.
     The graph is built, as `impact_index` builds it, from the model registry's facts and the
