@@ -7,7 +7,8 @@ Each project is copied twice (one copy per installation, so that neither reads t
 `.depmap/`). On each copy, `scan` runs cold and then warm, and then, warm, `tables`, `check`, and
 for the first N tables of the catalog (and the tables only code uses) `who-reads`, `who-writes`,
 `downstream`, `history` and `impact` (a new column, a NOT NULL one with a default, and a drop, a
-rename and a type change of the table's first column; the new column in text too). Every answer
+rename and a type change of the table's first column; the new column in text too), `check` of
+12 migration files spread over the project's, and last `baseline` (the file it writes). Every answer
 must be byte-identical once the copy's path and `scan`'s `seconds` are taken out. With --edits,
 the same edits are then applied to both copies one after another (a query changed, a file added,
 a file deleted, a model edited, a migration added) and every answer is compared after each: the
@@ -79,7 +80,37 @@ def answers(depmap: str, root: Path, count: int, cache: bool = True, warm_scan: 
             found[f"impact --rename {column}"] = run(depmap, root, "impact", column, "--rename", "same_answers_renamed", cache=cache)
             found[f"impact --set-type {column}"] = run(depmap, root, "impact", column, "--set-type", "bigint", cache=cache)
         found[f"who-reads --mentions {name}"] = run(depmap, root, "who-reads", name, "--mentions", cache=cache)
+    for path in spread(migration_files(root), MIGRATIONS_CHECKED):
+        found[f"check {path.relative_to(root)}"] = run(depmap, root, "check", str(path), cache=cache)
+    found["baseline"] = baseline(depmap, root, cache)
     return found
+
+
+MIGRATIONS_CHECKED = 12  # migration files `check` judges on each project, spread over the sorted list
+
+
+def migration_files(root: Path) -> list[Path]:
+    """Django and Alembic migrations and SQL migration files, sorted by path."""
+    return sorted(p for p in root.rglob("*") if p.suffix in (".py", ".sql") and p.name != "__init__.py" and ".depmap" not in p.parts
+                  and any(part in ("migrations", "versions") for part in p.relative_to(root).parts[:-1]))
+
+
+def spread(items: list[Path], count: int) -> list[Path]:
+    """`count` of `items` evenly apart, first and last included (all of them when fewer)."""
+    if len(items) <= count:
+        return items
+    return [items[round(i * (len(items) - 1) / (count - 1))] for i in range(count)]
+
+
+def baseline(depmap: str, root: Path, cache: bool) -> str:
+    """`baseline`'s message and the file it wrote (removed again: `check` and `impact` would read it)."""
+    options = [] if cache else ["--no-cache"]
+    done = subprocess.run([depmap, *options, "baseline", "--path", str(root), "-q"], capture_output=True, text=True)
+    written = root / ".depmap-baseline.json"
+    text = written.read_text() if written.exists() else "(none)"
+    written.unlink(missing_ok=True)
+    document = "\n".join(line for line in text.splitlines() if '"written_by"' not in line)
+    return f"exit {done.returncode}\n{document}\n{done.stderr.replace(str(root), '<ROOT>')}"
 
 
 def python_files(root: Path) -> list[Path]:

@@ -12,7 +12,7 @@ from typing import Any, Callable
 import click
 
 from depmap.cli.group import (UserError, check_outputs, cli, dialect_option, load_index, mentions_or_whole, model_target, project_path, project_root, resolve_target,
-                              run_options, terminal_output, write_outputs)
+                              run_option, run_options, terminal_output, write_outputs)
 
 FAIL_ON = click.Choice(["breaking", "warning", "never"])
 
@@ -288,18 +288,21 @@ def baseline(obj: dict, path: str, dialect: str | None) -> None:
     """
     from depmap import __version__
     from depmap.impact.baseline import BASELINE_FILE, write_baseline
-    from depmap.impact.engine import impact_context, run_impact
-    from depmap.impact.spec import ColumnSpec
+    from depmap.impact.baseline_run import standing_findings
 
     root = project_root(path).resolve()
-    index = load_index(str(root), dialect, obj["debug"])
+    index = load_index(str(root), dialect, obj["debug"], partial=True)
+    if index.store is None and not run_option("no_cache", False):  # just linked whole: judged from the rows it stored
+        from depmap.index.build import build_index
+
+        option = index.dialect if index.dialect_source == "option" else None
+        del index
+        index = build_index(root, dialect=option, debug=obj["debug"], use_cache=True, partial=True)
     chosen = _dialect(index, dialect, None)
-    findings = []
-    for table in sorted(index.catalog.tables):
-        spec = ColumnSpec(table, "depmap_baseline_probe", "text", False, None)
-        findings += run_impact(impact_context(index, spec, chosen), debug=obj["debug"]).findings
+    tables = len(index.catalog.tables)
+    findings = list(standing_findings(index, chosen, obj["debug"]))
     count = write_baseline(root, findings, __version__)
-    click.echo(f"depmap: wrote {BASELINE_FILE}: {count} finding(s) of {len(index.catalog.tables)} table(s) accepted", err=True)
+    click.echo(f"depmap: wrote {BASELINE_FILE}: {count} finding(s) of {tables} table(s) accepted", err=True)
 
 
 def _column_options(function: Callable) -> Callable:
@@ -350,25 +353,72 @@ def report(obj: dict, target: str, column_type: str | None, not_null: bool, defa
 def check(obj: dict, migrations: tuple[str, ...], base_ref: str | None, path: str, dialect: str | None, server_version: str | None,
           output_format: str | None, outputs: tuple[str, ...], link_base: str | None, fail_on: str) -> None:
     """Impact of every column the MIGRATIONS add (SQL, Alembic, Django), or those changed since --diff REF."""
-    from depmap.impact.engine import impact_context, run_impact
-    from depmap.impact.migration_specs import specs_from_migrations
-
     if not migrations and not base_ref:
         raise UserError("name migration files to check, or pass --diff BASE_REF (e.g. --diff origin/main)")
     root = project_root(path).resolve()
     checked, changed_lines = migration_inputs(root, migrations, base_ref)
-    index = load_index(str(root), dialect, obj["debug"])
+    index = load_index(str(root), dialect, obj["debug"], partial=True)
     chosen = _dialect(index, dialect, server_version)
+    index, reports, problems = _checked(obj, index, checked, changed_lines, chosen)
+    run = _run_info(index, link_base, tuple(checked), tuple(problems))
+    _publish("check", reports, index, run, output_format, outputs)
+    _exit_for([f for report in reports for f in report.judged], fail_on)
+
+
+def _checked(obj: dict, index: Any, checked: list[str], changed_lines: dict, chosen: Any) -> tuple[Any, list, list[str]]:
+    """(the index judged on, the reports of the migrations, the problems). An unchanged project
+    reads only the rows the migrations' tables need (`depmap.index.check_index`); a damaged row
+    met on the way means the whole index again."""
+    from depmap.index.linked_store import StoreDamaged
+
+    if index.store is None:
+        return (index, *_check_reports(obj, index, checked, changed_lines, chosen))
+    from depmap.index.check_index import migrations_index, named_tables, with_tables
+
+    judged = None
+    try:
+        first = migrations_index(index, checked)
+        tables = named_tables(first, checked)
+        if tables is None:  # an index dropped by name: its table is found in the catalog before the change
+            specs, _ = _column_specs(first, checked, changed_lines, chosen)
+            tables = {spec.table for spec in specs} | {ctx.table for ctx in _operations(first, checked, changed_lines, chosen)}
+        focused = with_tables(first, tables)
+        judged = (focused, *_check_reports(obj, focused, checked, changed_lines, chosen))
+    except StoreDamaged:
+        judged = None
+    if judged is None or index.store.damaged:
+        index = index.whole()
+        return (index, *_check_reports(obj, index, checked, changed_lines, chosen))
+    return judged
+
+
+def _column_specs(index: Any, checked: list[str], changed_lines: dict, chosen: Any) -> tuple[list, list[str]]:
+    """The columns the migrations add, drop, rename or retype, and the problems of the files."""
+    from depmap.impact.migration_specs import specs_from_migrations
+
     specs, problems = specs_from_migrations(index, checked, changed_lines)
-    specs, problems = _with_column_changes(index, checked, changed_lines, chosen, specs, problems)
+    return _with_column_changes(index, checked, changed_lines, chosen, specs, problems)
+
+
+def _check_reports(obj: dict, index: Any, checked: list[str], changed_lines: dict, chosen: Any) -> tuple[list, list[str]]:
+    """The reports of every column and schema operation of the migrations, suppressions applied."""
+    from depmap.impact.engine import impact_context, run_impact
+
+    specs, problems = _column_specs(index, checked, changed_lines, chosen)
     changed = {spec.origin.path for spec in specs if spec.origin is not None}
     reports = [run_impact(impact_context(index, spec, chosen, changed), debug=obj["debug"]) for spec in specs]
     operations, problems = _operation_reports(index, checked, changed_lines, chosen, problems, obj["debug"])
     reports += operations
     _suppress(reports, index)
-    run = _run_info(index, link_base, tuple(checked), tuple(problems))
-    _publish("check", reports, index, run, output_format, outputs)
-    _exit_for([f for report in reports for f in report.judged], fail_on)
+    return reports, problems
+
+
+def _operations(index: Any, checked: list[str], changed_lines: dict, chosen: Any) -> list:
+    """The judged schema operations of the migrations (`operation_context.operations_in`)."""
+    from depmap.impact.engine import before_change
+    from depmap.impact.operation_context import operations_in
+
+    return operations_in(index, checked, changed_lines, chosen, before_change(index.facts, checked))
 
 
 def _with_column_changes(index: Any, checked: list[str], changed_lines: dict, chosen: Any, specs: list,
@@ -391,10 +441,9 @@ def _operation_reports(index: Any, checked: list[str], changed_lines: dict, chos
     """The other schema operations of the migrations (indexes, constraints, SET NOT NULL): a
     report for each one with findings; a file that adds no column but has such operations says
     so instead of "adds no column"."""
-    from depmap.impact.engine import before_change, run_operation
-    from depmap.impact.operation_context import operations_in
+    from depmap.impact.engine import run_operation
 
-    contexts = operations_in(index, checked, changed_lines, chosen, before_change(index.facts, checked))
+    contexts = _operations(index, checked, changed_lines, chosen)
     judged = [run_operation(ctx, debug=debug) for ctx in contexts]
     reports = [report for report in judged if report.findings or report.errors]
     paths = {ctx.path for ctx in contexts}

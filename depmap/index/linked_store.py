@@ -216,6 +216,7 @@ class LinkedStore:
         self.damaged = False  # a damaged row was met: what was answered from the store is in doubt
         self.frameworks: frozenset[str] | None = None  # the frameworks in use, once a warm `impact` read them
         self.registry: Any = None  # the model registry, once built (`Index.registry`)
+        self.impact_common: Any = None  # what every table's `impact_index` reads alike, once read (`baseline` reads it per table)
 
     @classmethod
     def open(cls, root: Path, notes: list[str] | None = None) -> "LinkedStore | None":
@@ -274,11 +275,12 @@ class LinkedStore:
             raise StoreDamaged("the stored index's summary")
         return data
 
-    def facts_of_kinds(self, kinds: Iterable[str]) -> list[tuple[int, Fact]]:
-        """(id, fact) of every fact of these kinds, in canonical order."""
+    def facts_of_kinds(self, kinds: Iterable[str], shared: bool = False) -> list[tuple[int, Fact]]:
+        """(id, fact) of every fact of these kinds, in canonical order; `shared`: their equal
+        values held once (`fact_from_json`), for many facts that stay."""
         wanted = sorted(set(kinds))
         query = f"SELECT id, fact FROM linked_facts WHERE kind IN ({','.join('?' * len(wanted))}) ORDER BY id"
-        return self._decoded(self._rows(query, wanted))
+        return self._decoded(self._rows(query, wanted), shared)
 
     def facts_named(self, names: Iterable[str], known: Iterable[int] = ()) -> list[tuple[int, Fact]]:
         """(id, fact) of every fact under one of `names` but the `known` ones, in canonical order, each once."""

@@ -130,12 +130,14 @@ def impact_index(index: Any, table: str) -> Any:
     from depmap.index.stored_tables import FocusedCatalog, impact_summary
 
     store = index.store
-    owners, frameworks = impact_summary(store)
+    if store.impact_common is None:
+        store.impact_common = (*impact_summary(store), store.facts_of_kinds(IMPACT_KINDS))
+    owners, frameworks, common = store.impact_common
     focused = dict(focused_facts(store, index.catalog, [table]))
     graph_facts = [fact for _, fact in sorted({**store.always, **focused}.items())]
     known = {*store.always, *focused}
     more = dict(store.facts_named([f"s:{table}", "s:*"], known=known))
-    more.update((number, fact) for number, fact in store.facts_of_kinds(IMPACT_KINDS) if number not in known)
+    more.update((number, fact) for number, fact in common if number not in known)
     facts = [fact for _, fact in sorted({**store.always, **focused, **more}.items())]
     store.frameworks = frameworks
     return replace(index, facts=facts, graph=PartialGraph(graph_facts, index.graph.tables()),
