@@ -16,7 +16,7 @@ import depmap.cli.judge as judge
 from depmap.cli.main import cli
 from depmap.index.build import Index, build_index
 from depmap.index.check_index import migrations_index, with_tables
-from tests.index.test_impact_index import CASES, SAMPLES, warm
+from tests.index.test_impact_index import CASES, SAMPLES, warm, whole_or_rows
 from tests.index.test_query_index import copy
 
 
@@ -36,11 +36,12 @@ CHECK_CASES = sorted(
 @pytest.fixture
 def checked(monkeypatch):
     """Run `check` on the whole index (as every run did before) or from the rows, and say which."""
-    real_load, real_reports = judge.load_index, judge._check_reports
+    real_reports = judge._check_reports
     seen: list[str] = []
+    load = whole_or_rows(monkeypatch)
 
     def run(root: Path, args: list[str], output_format: str, whole: bool) -> tuple[int, str, str]:
-        monkeypatch.setattr(judge, "load_index", lambda path, dialect, debug, partial=False: real_load(path, dialect, debug, partial and not whole))
+        load(whole)
         seen.clear()
         done = CliRunner().invoke(cli, ["-q", "check", *args, "--path", str(root), "--format", output_format, "--no-pager"])
         assert done.exception is None or isinstance(done.exception, SystemExit), done.exception

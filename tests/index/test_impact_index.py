@@ -43,14 +43,26 @@ def invoke(root: Path, args: list[str], output_format: str) -> tuple[int, str, s
     return done.exit_code, done.stdout, done.stderr
 
 
+def whole_or_rows(monkeypatch):
+    """A switch: the judging commands load the whole index (as every run did before) or, as now,
+    what their tables need from the rows."""
+    real_load = judge.load_index
+
+    def load(whole: bool) -> None:
+        monkeypatch.setattr(judge, "load_index", lambda path, dialect, debug, partial=False: real_load(path, dialect, debug, partial and not whole))
+
+    return load
+
+
 @pytest.fixture
 def judged(monkeypatch):
     """Run `impact` on the whole index (as every run did before) or focused, and say which catalog answered."""
-    real_load, real_focus = judge.load_index, Index.for_impact
+    real_focus = Index.for_impact
     seen: list[str] = []
+    load = whole_or_rows(monkeypatch)
 
     def run(root: Path, args: list[str], output_format: str, whole: bool) -> tuple[int, str, str]:
-        monkeypatch.setattr(judge, "load_index", lambda path, dialect, debug, partial=False: real_load(path, dialect, debug, partial and not whole))
+        load(whole)
         seen.clear()
         return invoke(root, args, output_format)
 

@@ -105,16 +105,23 @@ NIGHTLY_EXPORT = "airflow/dags/nightly_export.py"
 INSERT_SELECT = '\n\ndef backfill(cur):\n    cur.execute("INSERT INTO {table} (id) SELECT id FROM raw_events")\n'
 
 
+def _dag_relinked_alone(tmp_path: Path, monkeypatch, table: str):
+    """The warehouse's nightly export DAG writing `table` by INSERT ... SELECT, relinked alone (as
+    a full link would link it): the result, the kinds its context left out and those it read."""
+    read = _recorded_contexts(monkeypatch)
+    project = Project.scan(copied(SAMPLES / "warehouse", tmp_path))
+    append(project.root, NIGHTLY_EXPORT, INSERT_SELECT.format(table=table))
+    result = assert_same_as_full_link(project, edited(project, [NIGHTLY_EXPORT]))
+    assert (result.mode, result.relinked) == (LOCAL, (NIGHTLY_EXPORT,))
+    [(unused, kinds)] = read
+    return result, unused, kinds
+
+
 def test_a_dag_file_running_plain_sql_is_linked_without_the_orm_registry_or_dbt(tmp_path, monkeypatch):
     """A DAG file (tasks, a flow, plain SQL; no class, call or model) relinked alone: the ORM
     registry's kinds but the app configs, every dbt fact and the Django operations are left out; its
     flow ends in no dbt relation."""
-    read = _recorded_contexts(monkeypatch)
-    project = Project.scan(copied(SAMPLES / "warehouse", tmp_path))
-    append(project.root, NIGHTLY_EXPORT, INSERT_SELECT.format(table="events_backfill"))
-    result = assert_same_as_full_link(project, edited(project, [NIGHTLY_EXPORT]))
-    assert (result.mode, result.relinked) == (LOCAL, (NIGHTLY_EXPORT,))
-    [(unused, kinds)] = read
+    result, unused, kinds = _dag_relinked_alone(tmp_path, monkeypatch, "events_backfill")
     assert unused == DBT_CONSUMED_KINDS | {DJANGO_MIGRATION_OP, FLOW, MODEL, TABLE_BINDING, PY_CLASS, PY_OBJECT}
     assert kinds == ["airflow_task"]
     flows = [(f.table, f.extra["to"], f.extra.get("view")) for f in result.by_path[NIGHTLY_EXPORT] if f.kind == FLOW and f.extra["to"] == "events_backfill"]
@@ -124,12 +131,7 @@ def test_a_dag_file_running_plain_sql_is_linked_without_the_orm_registry_or_dbt(
 def test_a_flow_into_a_dbt_view_keeps_the_dbt_facts(tmp_path, monkeypatch):
     """The same edit writing into a dbt staging model (a view, `staging.stg_orders`): the dbt
     facts are read, and the flow is marked as one into a view, as a full link marks it."""
-    read = _recorded_contexts(monkeypatch)
-    project = Project.scan(copied(SAMPLES / "warehouse", tmp_path))
-    append(project.root, NIGHTLY_EXPORT, INSERT_SELECT.format(table="staging.stg_orders"))
-    result = assert_same_as_full_link(project, edited(project, [NIGHTLY_EXPORT]))
-    assert (result.mode, result.relinked) == (LOCAL, (NIGHTLY_EXPORT,))
-    [(unused, kinds)] = read
+    result, unused, kinds = _dag_relinked_alone(tmp_path, monkeypatch, "staging.stg_orders")
     assert unused == frozenset({DJANGO_MIGRATION_OP, FLOW, MODEL, TABLE_BINDING, PY_CLASS, PY_OBJECT})
     assert {"dbt_model", "dbt_project", "dbt_source"} <= set(kinds)
     flows = [(f.table, f.extra.get("view")) for f in result.by_path[NIGHTLY_EXPORT] if f.kind == FLOW and f.extra["to"] == "staging.stg_orders"]
