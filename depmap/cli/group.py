@@ -259,12 +259,10 @@ def model_target(index: Any, target: str) -> Any:
     builds (never a second scan); what it resolved to is said on stderr, unless --quiet."""
     from depmap.orm.model_targets import ModelTargetError, resolve_model_target, split_model_target
     from depmap.orm.registry import Registry
-    from depmap.orm.symbols import MODEL
     from depmap.render.printable import printable
 
     parts = [part.strip() for part in target_parts(target, most=None)]
-    class_names = index.model_class_names() if hasattr(index, "model_class_names") else {
-        f.extra["model"].rsplit(".", 1)[-1] for f in index.facts if f.kind == MODEL}
+    class_names = index.model_class_names()
     if split_model_target(parts, class_names) is None:
         return None  # no part is a model's class name: a table (the registry is built only for a model)
     try:

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from depmap.index.cache import ScanCache
     from depmap.index.pool import Budget
 
+
 @dataclass
 class Index:
     root: Path

@@ -3,7 +3,7 @@
 `check` judges the columns and schema operations of a few migration files. What it asks of the
 project beyond them: the catalog before the change (`engine.before_change` builds it from every
 schema operation, table and column definition, so those are read, all of them, in canonical
-order), the model registry's facts (`stored_index.ALWAYS_LOADED`), the Django migrations, the
+order), the model registry's facts (`linked_store.ALWAYS_LOADED`), the Django migrations, the
 migration files' own facts, and then what `impact` reads for each table the migrations touch
 (`stored_index.impact_index`: its facts, its views' and former names', the tables downstream, the
 other tables' reads that may be its). The usages of every other table, most of the index at a

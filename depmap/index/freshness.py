@@ -218,7 +218,8 @@ def detection_unchanged(root: Path, snapshot: Snapshot) -> bool:
 
     scanned = {p for p, k, _, _, _, _ in snapshot.files if k in SCANNED_KINDS}
     base = str(root)
-    listed = all(_times(os.path.join(base, rel) if rel else base) == (mtime_ns, ctime_ns) for rel, mtime_ns, ctime_ns in snapshot.detection_folders)
+    listed = all((_stat(os.path.join(base, rel) if rel else base) or (0, None, None))[1:] == (mtime_ns, ctime_ns)
+                 for rel, mtime_ns, ctime_ns in snapshot.detection_folders)
     paths = read_again_by_detection(root, scanned, [path for path, _ in snapshot.read_by_detection],
                                     snapshot.unscanned if listed and snapshot.detection_folders else None)
     return [[path, _stat(os.path.join(str(root), path))] for path in paths] == [[p, tuple(s) if s else None] for p, s in snapshot.read_by_detection]
@@ -232,7 +233,7 @@ def note_detection(root: Path, snapshot: Snapshot, found: Discovery, choice: Any
     folders: list[tuple[str, int, int]] = []
 
     def listed(path: str, rel: str) -> None:  # before the folder is listed: a later change is seen next time
-        folders.append((rel, *(_times(path) or (-1, -1))))
+        folders.append((rel, *(_stat(path) or (0, -1, -1))[1:]))
 
     snapshot.unscanned = sorted(unscanned_files(root, listed))
     snapshot.detection_folders = folders
@@ -252,15 +253,6 @@ def _stat(path: str) -> Stat | None:
     except OSError:
         return None
     return (info.st_size, info.st_mtime_ns, info.st_ctime_ns)
-
-
-def _times(path: str) -> tuple[int, int] | None:
-    """A folder's (mtime_ns, ctime_ns): a name added, removed or renamed in it moves both."""
-    try:
-        info = os.stat(path)
-    except OSError:
-        return None
-    return (info.st_mtime_ns, info.st_ctime_ns)
 
 
 def _is_int(value: Any) -> bool:

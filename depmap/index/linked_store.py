@@ -29,11 +29,11 @@ import sqlite3
 from pathlib import Path
 from typing import Any, Iterable
 
-from depmap.index import project_facts
+from depmap.index import fast_json, project_facts
 from depmap.index.cache_folder import CACHE_DIR, CACHE_FILE, inspect, open_existing
-from depmap.index import fast_json
 from depmap.index.cached_result import fact_from_json, passing_fact_from_json
-from depmap.model import ACCESS, FLOW, Fact, Skipped
+from depmap.model import ACCESS, FLOW, PARSE_ERROR, Fact, Skipped
+from depmap.orm.symbols import APP_CONFIG, MODEL, PY_CLASS, TABLE_BINDING
 
 _TABLES = (
     "CREATE TABLE IF NOT EXISTS linked_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
@@ -53,6 +53,10 @@ _TABLES = (
     *project_facts.TABLES,  # the project-level facts again, grouped by what a relink asks for
 )
 _ROWS = ("linked_facts", "linked_names", "linked_ops", "linked_op_names", "linked_paths", "linked_files", *project_facts.ROWS)
+# What a query may read of every file (`LinkedStore.always`, read when first asked: a model target,
+# `impact`'s rules, `check`): the model registry's facts (models, app configs, Core table bindings,
+# class names) and the statements that did not parse.
+ALWAYS_LOADED = frozenset({MODEL, APP_CONFIG, TABLE_BINDING, PY_CLASS, PARSE_ERROR})
 SUMMARY_KEYS = frozenset({"tables", "renamed_to", "op_tables", "graph_tables", "skipped", "accesses"})
 # A located path's facts have the ids base .. base + STRIDE - 1, in canonical order, and blocks
 # follow their paths' order (canonical order sorts by path first): one file's facts are replaced
@@ -208,7 +212,6 @@ class LinkedStore:
 
     def __init__(self, db: sqlite3.Connection) -> None:
         self.db = db
-        self.always_kinds: frozenset[str] = frozenset()  # what `always` reads (`stored_index.ALWAYS_LOADED`)
         self._always: dict[int, Fact] | None = None
         self.every_query: dict[int, Fact] = {}  # the facts every query reads (`stored_index.EVERY_QUERY`), by id
         self.decoded = 0  # facts decoded: what a warm query cost (the tests count it)
@@ -252,10 +255,10 @@ class LinkedStore:
 
     @property
     def always(self) -> dict[int, Fact]:
-        """The facts of `always_kinds` by id, read when first asked: what a query may need of every
-        file (the model registry's facts)."""
+        """The facts of `ALWAYS_LOADED` kinds by id, read when first asked: what a query may need of
+        every file (the model registry's facts)."""
         if self._always is None:
-            self._always = dict(self.facts_of_kinds(self.always_kinds))
+            self._always = dict(self.facts_of_kinds(ALWAYS_LOADED))
         return self._always
 
     def meta(self, name: str) -> str | None:

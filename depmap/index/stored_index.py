@@ -17,14 +17,12 @@ from typing import Any, Iterable
 from depmap.graph import DependencyGraph
 from depmap.index.linked_store import LinkedStore, StoreDamaged
 from depmap.model import FLOW, PARSE_ERROR, Fact, Skipped
-from depmap.orm.symbols import APP_CONFIG, MIGRATION, MODEL, PY_CLASS, TABLE_BINDING
+from depmap.orm.symbols import MIGRATION
 from depmap.schema_history import History, history_of
 
-# What a query may read of every file: the model registry's facts (models, app configs, Core table
-# bindings, class names), read when first asked (`LinkedStore.always`: a model target, `impact`'s
-# rules; the mention search reads its forms stored, `depmap.index.stored_names`), and the
-# statements that did not parse, read by every query (each report lists them).
-ALWAYS_LOADED = frozenset({MODEL, APP_CONFIG, TABLE_BINDING, PY_CLASS, PARSE_ERROR})
+# What every query reads of every file, beside the model registry's facts it reads when asked
+# (`linked_store.ALWAYS_LOADED`; the mention search reads its forms stored, `stored_names`): the
+# statements that did not parse (each report lists them).
 EVERY_QUERY = frozenset({PARSE_ERROR})
 
 
@@ -85,7 +83,6 @@ def partial_index(index: Any, store: LinkedStore) -> Any:
         tables = [str(name) for name in summary["graph_tables"]]
     except (TypeError, ValueError) as error:
         raise StoreDamaged(f"the stored summary ({error})") from None
-    store.always_kinds = ALWAYS_LOADED
     store.every_query = dict(store.facts_of_kinds(EVERY_QUERY))
     return replace(index, facts=list(store.every_query.values()), catalog=StoredCatalog(store, summary), graph=PartialGraph([], tables),
                    skipped=sorted(set(index.skipped) | set(skipped)), store=store)

@@ -20,6 +20,7 @@ import json
 import sqlite3
 from typing import Any, Iterable, Sequence
 
+from depmap.index import fast_json
 from depmap.index.linked_store import LinkedStore, StoreDamaged
 from depmap.model import Fact
 from depmap.orm.symbols import APP_CONFIG, MODEL, TABLE_BINDING
@@ -38,10 +39,10 @@ def write_model_names(db: sqlite3.Connection, facts: Iterable[Fact]) -> None:
     db.execute(_CREATE)
     db.execute("DELETE FROM linked_model_names")
     db.executemany("INSERT INTO linked_model_names VALUES (?, ?)",
-                   [(table, _dumps([[f.text, f.kind, f.lookup_only, list(f.links)] for f in forms]))
+                   [(table, fast_json.dumps([[f.text, f.kind, f.lookup_only, list(f.links)] for f in forms]))
                     for table, forms in model_forms_by_table(registry).items()])
     classes = sorted({model.class_name for model in registry.models.values()})
-    db.execute("INSERT OR REPLACE INTO linked_meta VALUES ('model_names', ?)", (_dumps(classes),))
+    db.execute("INSERT OR REPLACE INTO linked_meta VALUES ('model_names', ?)", (fast_json.dumps(classes),))
 
 
 def refresh_model_names(db: sqlite3.Connection, before: Iterable[Fact], after: Iterable[Fact]) -> None:
@@ -122,7 +123,3 @@ def _loads(text: str) -> Any:
         return json.loads(text)
     except (ValueError, RecursionError):
         raise StoreDamaged("the stored model names") from None
-
-
-def _dumps(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
