@@ -26,7 +26,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from depmap.dialects.capabilities import parse_version
 from depmap.tree_boundary import real_path_inside
 
 # Spellings in URLs, Django engines, dbt adapters and sqlfluff -> sqlglot's dialect name.
@@ -110,6 +109,8 @@ def detect_server_version(root: Path, discovery: Any, dialect: str) -> tuple[str
 
 def detect(root: Path, discovery: Any, *, dialect: str | None = None) -> Detection:
     """Everything at once (build_index calls this once): dialect unless given, version, notes."""
+    from depmap.dialects.capabilities import parse_version  # a large table: not for a warm run's `read_again_by_detection`
+
     signals = sorted(_signals(Path(root), discovery), key=lambda s: (s.path, s.line, s.dialect))
     found = Detection(signals=signals)
     totals: dict[str, int] = {}

@@ -134,7 +134,10 @@ class Index:
             return None
         from depmap.index.word_store import stored_hits
 
-        return stored_hits(self.store.db, self.searched.files, finder)
+        warm = self.store.warm
+        if warm is None:
+            return stored_hits(self.store.db, self.searched.files, finder)
+        return stored_hits(self.store.db, self.searched.files, finder, warm.unworded, warm.rows)
 
     def access_counts(self) -> dict[str, int]:
         """How many reads and writes the index holds (`scan`'s summary): counted, or for a warm
@@ -217,8 +220,6 @@ def build_index(
     chosen = choice.dialect
     timings["discover"] = time.perf_counter() - started
 
-    sections = (config.python_section_start, config.python_section_end or config.python_section_start) if config.python_section_start else None
-    ctx = ScanContext(dialect=chosen, dbt_vars=dbt_vars_of(root, found.files), python_sections=sections)
     scannable = [f for f in found.files if f.kind in SCANNED_KINDS]
     index = Index(
         root=root, config=config, dialect=chosen, facts=[], skipped=sorted(set(found.skipped)), catalog=Catalog(),
@@ -226,6 +227,12 @@ def build_index(
         timings=timings, dialect_source=choice.source, server_version=choice.server_version,
         server_version_source=choice.server_version_source, searched=searched,
     )
+    if partial and store is not None and fresh is not None:
+        vouched = _vouched_partial(index, store, fresh)
+        if vouched is not None:
+            return vouched
+    sections = (config.python_section_start, config.python_section_end or config.python_section_start) if config.python_section_start else None
+    ctx = ScanContext(dialect=chosen, dbt_vars=dbt_vars_of(root, found.files), python_sections=sections)
     cache = _open_cache(root, ctx, warnings) if use_cache else None
     if partial and store is not None and fresh is not None and cache is not None:
         warm = _warm_partial(index, scannable, cache, store, fresh)
@@ -288,10 +295,11 @@ def _open_cache(root: Path, ctx: ScanContext, warnings: list[str]) -> "ScanCache
 def _warm_partial(index: Index, files: list[SourceFile], cache: "ScanCache", store: Any, fresh: Any) -> Index | None:
     """The partial index of an unchanged project, straight from the store; None when anything
     changed (or the store is damaged): the caller builds the index the usual way."""
-    from depmap.index import store as index_store
+    from depmap.index import store as index_store, warm_state
     from depmap.index.cache import scanner_stamp
     from depmap.index.linked_store import StoreDamaged, write_snapshot
     from depmap.index.stored_index import partial_index
+    from depmap.index.word_store import current_rows
 
     started = time.perf_counter()
     digests = cache.unchanged((f.path, f.size, f.mtime_ns, f.ctime_ns) for f in files)
@@ -312,6 +320,29 @@ def _warm_partial(index: Index, files: list[SourceFile], cache: "ScanCache", sto
         store.close()
         forget_index(index.root)
         return None
+    warm_state.vouch(index.root, fresh.snapshot, key, files, index.searched.files, current_rows)
+    warm.timings["cache"] = time.perf_counter() - started
+    warm.timings["scan"] = warm.timings["graph"] = 0.0
+    return warm
+
+
+def _vouched_partial(index: Index, store: Any, fresh: Any) -> Index | None:
+    """The partial index of a tree whose snapshot a stored warm state vouches for
+    (`depmap.index.warm_state`): no scan cache opened, no digest looked up, no dbt project read
+    for the scan context (which the snapshot's settings and stats fix); None otherwise."""
+    from depmap.index import warm_state
+    from depmap.index.linked_store import StoreDamaged
+    from depmap.index.stored_index import partial_index
+
+    started = time.perf_counter()
+    state = warm_state.stored(store.meta("warm_state"))
+    if fresh.changed or not warm_state.holds(state, fresh.snapshot, store.meta("key")):
+        return None
+    try:
+        warm = partial_index(index, store)
+    except StoreDamaged:
+        return None  # the usual way finds the damage again, and forgets the index
+    store.warm = state
     warm.timings["cache"] = time.perf_counter() - started
     warm.timings["scan"] = warm.timings["graph"] = 0.0
     return warm

@@ -183,8 +183,9 @@ def searched_discovery(snapshot: Snapshot, files: list[SourceFile]) -> Discovery
                      skipped=[Skipped(path, reason) for path, reason, _, searched in snapshot.skipped if searched])
 
 
-def reuse(root: Path, snapshot: Snapshot, settings: str, max_file_bytes: int) -> list[SourceFile] | None:
-    """The searched files with their current stats when the snapshot still holds, else None."""
+def reuse(root: Path, snapshot: Snapshot, settings: str, max_file_bytes: int) -> tuple[list[SourceFile], bool] | None:
+    """The searched files with their current stats when the snapshot still holds, else None; and
+    whether any file's stat differs from the snapshot's (then `with_stats` records the new ones)."""
     if snapshot.settings != settings:
         return None
     base = str(root)
@@ -196,8 +197,9 @@ def reuse(root: Path, snapshot: Snapshot, settings: str, max_file_bytes: int) ->
         if _stat(os.path.join(base, rel)) != (tuple(stat) if stat is not None else None):
             return None
     files = []
+    moved = False
     prefix = os.path.join(base, "")  # joined by hand: `os.path.join` per file was a fifth of this pass
-    for path, kind, _size, _mtime, ctime_ns, _searched in snapshot.files:
+    for path, kind, size, mtime_ns, ctime_ns, _searched in snapshot.files:
         try:
             info = os.stat(prefix + path)
         except OSError:
@@ -206,8 +208,17 @@ def reuse(root: Path, snapshot: Snapshot, settings: str, max_file_bytes: int) ->
             return None
         if info.st_ctime_ns != ctime_ns and not os.access(prefix + path, os.R_OK):
             return None  # its mode may have changed: discovery would call it unreadable
+        if info.st_size != size or info.st_mtime_ns != mtime_ns or info.st_ctime_ns != ctime_ns:
+            moved = True
         files.append(SourceFile(path, kind, info.st_size, info.st_mtime_ns, info.st_ctime_ns))
-    return files
+    return files, moved
+
+
+def with_stats(snapshot: Snapshot, files: list[SourceFile]) -> None:
+    """Record `files`' current stats in the reused snapshot (the same files in the same order), so
+    that a stored snapshot always holds the stats of the tree it was stored for: what lets a warm
+    query take `depmap.index.warm_state`'s shortcut."""
+    snapshot.files = [(f.path, f.kind, f.size, f.mtime_ns, f.ctime_ns, row[5]) for f, row in zip(files, snapshot.files)]
 
 
 def detection_unchanged(root: Path, snapshot: Snapshot) -> bool:
@@ -272,7 +283,9 @@ def _check_rows(rows: Any, types: tuple[type, ...]) -> None:
 @dataclass
 class Fresh:
     """A run's discovery: scanned files, searched files, the dialect, and the snapshot to store
-    (`changed`: it differs from the stored one; `snapshot` None then means forget that one)."""
+    (`changed`: it differs from the stored one; `snapshot` None then means forget that one). A
+    snapshot holds every file's stat as this run found it: one stored and not `changed` is the
+    tree as it is."""
 
     found: Discovery
     searched: Discovery
@@ -295,17 +308,21 @@ def discover_fresh(root: Path, config: Config, option: str | None, stored: str |
             snapshot = Snapshot.from_json(stored)
         except (ValueError, TypeError):
             snapshot = None
-    files = reuse(root, snapshot, settings, config.max_file_bytes) if snapshot is not None else None
-    if snapshot is not None and files is not None:
+    reused = reuse(root, snapshot, settings, config.max_file_bytes) if snapshot is not None else None
+    if snapshot is not None and reused is not None:
+        files, moved = reused
         found, searched = scanned_discovery(snapshot, files), searched_discovery(snapshot, files)
+        if moved:
+            with_stats(snapshot, files)
         if detection_unchanged(root, snapshot):
             try:
-                return Fresh(found, searched, remembered(**snapshot.choice), stored, False)
+                choice = remembered(**snapshot.choice)
             except TypeError:
-                pass  # a choice of the wrong shape: choose again
+                choice = None  # a choice of the wrong shape: choose again
+            if choice is not None:
+                text = snapshot.to_json() if moved else stored
+                return Fresh(found, searched, choice, text, moved)
         choice = choose(root, found, config, option)
-        searched_paths = {row[0] for row in snapshot.files if row[5]}
-        snapshot.files = [(f.path, f.kind, f.size, f.mtime_ns, f.ctime_ns, f.path in searched_paths) for f in files]
         noted = note_detection(root, snapshot, found, choice)
         text = noted.to_json() if noted is not None else None
         return Fresh(found, searched, choice, text, text != stored)

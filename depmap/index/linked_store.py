@@ -220,6 +220,7 @@ class LinkedStore:
         self.frameworks: frozenset[str] | None = None  # the frameworks in use, once a warm `impact` read them
         self.registry: Any = None  # the model registry, once built (`Index.registry`)
         self.impact_common: Any = None  # what every table's `impact_index` reads alike, once read (`baseline` reads it per table)
+        self.warm: Any = None  # the `warm_state.WarmState` that holds for this run, if one does
 
     @classmethod
     def open(cls, root: Path, notes: list[str] | None = None) -> "LinkedStore | None":

@@ -30,6 +30,7 @@ from typing import Any, Callable, Iterable, Mapping
 from depmap.discover import SourceFile
 from depmap.index.cache import RACY_NS, scanner_stamp
 from depmap.index.cache_folder import CACHE_DIR, CACHE_FILE, inspect, open_existing
+from depmap.index.warm_state import forget as forget_warm_state
 
 _TABLES = (
     "CREATE TABLE IF NOT EXISTS mention_words (path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, "
@@ -44,6 +45,12 @@ WordRow = tuple[str, int, int, int, int, str]  # path, size, mtime_ns, ctime_ns,
 PLAIN, BINARY_FILE, OTHER_TEXT = 0, 1, 2
 # What `file_words` writes: text between spaces. A row of another shape is damaged: its file is read.
 _WORDS_SHAPE = "(typeof(words) = 'text' AND substr(words, 1, 1) = ' ' AND substr(words, -1, 1) = ' ')"
+_WELL_FORMED = (f"(typeof(path) = 'text' AND content IN (0, 1, 2) AND {_WORDS_SHAPE} AND typeof(size) = 'integer' "
+                "AND typeof(mtime_ns) = 'integer' AND typeof(ctime_ns) = 'integer')")
+# What a LIKE can rule a file out by: words written as text (a number stored in the TEXT column
+# becomes text: hence the first space) of a known content (cheap: `_WORDS_SHAPE`'s last
+# character costs a pass over the text, a third of a warm lookup).
+_SEARCHABLE = "(typeof(path) = 'text' AND content IN (0, 1, 2) AND typeof(words) = 'text' AND substr(words, 1, 1) = ' ')"
 
 
 @dataclass
@@ -73,6 +80,7 @@ class WordRows:
             db.execute("INSERT INTO mention_words_stamp VALUES (?)", (scanner_stamp(),))
         db.executemany("INSERT OR REPLACE INTO mention_words VALUES (?, ?, ?, ?, ?, ?)", self.rows)
         db.executemany("DELETE FROM mention_words WHERE path = ?", [(path,) for path in self.gone])
+        forget_warm_state(db)  # it vouched for the rows before these
 
 
 def rows_to_write(root: Path, files: Iterable[SourceFile], known: Mapping[str, WordRow | None] | None = None) -> WordRows:
@@ -135,6 +143,15 @@ def _stored_stats(root: Path) -> dict[str, Stat] | None:
     if db is None:
         return None
     try:
+        return current_rows(db)
+    finally:
+        db.close()
+
+
+def current_rows(db: sqlite3.Connection) -> dict[str, Stat] | None:
+    """(size, mtime, ctime) of each well-formed row of this depmap's; None when the rows cannot be
+    trusted (none yet, another depmap's, a table of another shape)."""
+    try:
         if _stamp(db) != scanner_stamp() or _layout(db) != _expected_layout():
             return None  # a table of other columns is made again: inserting into it would fail
         found = {}
@@ -145,17 +162,23 @@ def _stored_stats(root: Path) -> dict[str, Stat] | None:
         return found
     except sqlite3.Error:
         return None
-    finally:
-        db.close()
 
 
-def stored_hits(db: sqlite3.Connection, files: Iterable[SourceFile], finder: Any) -> dict[str, int] | None:
+def stored_hits(db: sqlite3.Connection, files: Iterable[SourceFile], finder: Any, unworded: frozenset[str] | None = None,
+                rows_vouched: int = -1) -> dict[str, int | None] | None:
     """What the stored row of each of `files` of its current stat says for `finder`'s search
     (`depmap.mentions.words`): BINARY; NO_HIT, no needle in its bytes; COUNTED, a needle but, in
     a plain file, no run that can be an occurrence (the search counts it as read without reading
-    it); HIT, read it. None when the rows cannot answer (a needle of no word byte, no rows,
-    another depmap's): then every file is read. SQLite picks the rows whose words hold a part of
-    each needle (LIKE, a superset); Python decides on those."""
+    it); HIT (or None, or missing), read it. None when the rows cannot answer (a needle of no word
+    byte, no rows, another depmap's): then every file is read. SQLite picks the rows whose words
+    hold a part of each needle (LIKE, a superset); Python decides on those.
+
+    `unworded`: when a warm state vouches that every other searched file has a row of its current
+    stat (`depmap.index.warm_state`, with `rows_vouched` rows in all), the files that have none;
+    then only the rows that may name the table, the binary files' and any row a LIKE cannot judge
+    (words not text, an unknown content) are read, and every file not among them has NO_HIT (a
+    `dict` answering `get` with NO_HIT by default, None for the `unworded`); a row read that is
+    damaged otherwise is read as a file."""
     from depmap.mentions.words import BINARY, COUNTED, HIT, NO_HIT
 
     groups = finder.needle_parts()
@@ -164,19 +187,26 @@ def stored_hits(db: sqlite3.Connection, files: Iterable[SourceFile], finder: Any
     wide = _widest(groups)
     like = " OR ".join("(" + " AND ".join("words LIKE ? ESCAPE '\\'" for _ in group) + ")" for group in wide)
     values = [f"%{_escaped(part)}%" for group in wide for part in group]
+    columns = f"path, size, mtime_ns, ctime_ns, content, {_WELL_FORMED}, CASE WHEN {like} THEN words END"
     try:
         if _stamp(db) != scanner_stamp():
             return None
-        query = f"SELECT path, size, mtime_ns, ctime_ns, content, {_WORDS_SHAPE}, CASE WHEN {like} THEN words END FROM mention_words"
-        rows = db.execute(query, values).fetchall()
+        if unworded is None:
+            rows = db.execute(f"SELECT {columns} FROM mention_words", values).fetchall()
+        else:
+            if db.execute("SELECT count(*) FROM mention_words").fetchone()[0] != rows_vouched:
+                return stored_hits(db, files, finder)  # rows added or removed behind the warm state's back
+            rows = db.execute(f"SELECT {columns} FROM mention_words WHERE NOT {_SEARCHABLE} OR content = {BINARY_FILE} OR {like}",
+                              values * 2).fetchall()
     except sqlite3.Error:
         return None
-    current = {file.path: (file.size, file.mtime_ns, file.ctime_ns) for file in files}
-    hits = {}
+    current = {file.path: (file.size, file.mtime_ns, file.ctime_ns) for file in files} if unworded is None else None
+    hits: dict[str, int | None] = {} if unworded is None else _NoHitUnless(dict.fromkeys(unworded))
     for path, size, mtime_ns, ctime_ns, content, shaped, words in rows:
         if not (isinstance(path, str) and content in (PLAIN, BINARY_FILE, OTHER_TEXT) and shaped == 1):
-            continue  # a damaged row: the file is read
-        if current.get(path) != (size, mtime_ns, ctime_ns):
+            hits[path] = None  # a damaged row: the file is read
+            continue
+        if current is not None and current.get(path) != (size, mtime_ns, ctime_ns):
             continue
         if content == BINARY_FILE:
             hits[path] = BINARY
@@ -185,6 +215,15 @@ def stored_hits(db: sqlite3.Connection, files: Iterable[SourceFile], finder: Any
         else:
             hits[path] = HIT if content == OTHER_TEXT or finder.may_name(words) else COUNTED
     return hits
+
+
+class _NoHitUnless(dict):
+    """Stored hits where a file not named has no needle in its bytes (see `stored_hits`)."""
+
+    def get(self, path: str, default: Any = None) -> Any:
+        from depmap.mentions.words import NO_HIT
+
+        return super().get(path, NO_HIT)
 
 
 def _widest(groups: list[tuple[str, ...]]) -> list[tuple[str, ...]]:

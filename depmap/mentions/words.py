@@ -82,7 +82,6 @@ class WordFinder:
         # case, its edges and the lookup rule (`_is_form`).
         words = sorted({f.text.lower() for f in self.forms}, key=lambda w: (-len(w), w))
         self._pattern = re.compile("|".join(re.escape(w) for w in words)) if words else None
-        self._blind = re.compile(self._pattern.pattern, re.I) if self._pattern else None
         self._by_lower: dict[str, list[NameForm]] = {}
         for form in self.forms:
             self._by_lower.setdefault(form.text.lower(), []).append(form)
@@ -118,7 +117,7 @@ class WordFinder:
 
     def occurrences(self, text: str) -> list[Occurrence]:
         """Every whole-word occurrence of a form in `text`, in order."""
-        if self._pattern is None or self._blind is None:
+        if self._pattern is None:
             return []
         found: list[Occurrence] = []
         position = counted = 0
@@ -127,7 +126,7 @@ class WordFinder:
         if len(lowered) == len(text):  # one character for one: the offsets hold
             search, haystack = self._pattern.search, lowered
         else:  # a text with a letter whose lower case is longer (İ): the slower, case-blind search
-            search, haystack = self._blind.search, text  # type: ignore[union-attr]
+            search, haystack = re.compile(self._pattern.pattern, re.I).search, text  # compiled when first needed (re caches it)
         while (match := search(haystack, position)) is not None:
             start, end = match.span()
             forms = tuple(f for f in self._by_lower.get(match.group().lower(), ()) if _is_form(f, text, start, end))
