@@ -202,6 +202,7 @@ def build_index(
     may answer from the stored index's rows (`depmap.index.stored_index`) instead of loading it."""
     from depmap.index.linked_store import LinkedStore
     from depmap.index.pool import Budget, default_jobs
+    from depmap.index.warm_query import proved_partial, vouched_partial
 
     root = root.resolve()
     timings: dict[str, float] = {}
@@ -228,14 +229,14 @@ def build_index(
         server_version_source=choice.server_version_source, searched=searched,
     )
     if partial and store is not None and fresh is not None:
-        vouched = _vouched_partial(index, store, fresh)
+        vouched = vouched_partial(index, store, fresh)
         if vouched is not None:
             return vouched
     sections = (config.python_section_start, config.python_section_end or config.python_section_start) if config.python_section_start else None
     ctx = ScanContext(dialect=chosen, dbt_vars=dbt_vars_of(root, found.files), python_sections=sections)
     cache = _open_cache(root, ctx, warnings) if use_cache else None
     if partial and store is not None and fresh is not None and cache is not None:
-        warm = _warm_partial(index, scannable, cache, store, fresh)
+        warm = proved_partial(index, scannable, cache, store, fresh)
         if warm is not None:
             return warm
     if store is not None:
@@ -290,62 +291,6 @@ def _open_cache(root: Path, ctx: ScanContext, warnings: list[str]) -> "ScanCache
     warnings.extend(cache.warnings)
     cache.warnings = warnings  # what saving it finds goes to the same list
     return cache if cache.usable else None
-
-
-def _warm_partial(index: Index, files: list[SourceFile], cache: "ScanCache", store: Any, fresh: Any) -> Index | None:
-    """The partial index of an unchanged project, straight from the store; None when anything
-    changed (or the store is damaged): the caller builds the index the usual way."""
-    from depmap.index import store as index_store, warm_state
-    from depmap.index.cache import scanner_stamp
-    from depmap.index.linked_store import StoreDamaged, write_snapshot
-    from depmap.index.stored_index import partial_index
-    from depmap.index.word_store import current_rows
-
-    started = time.perf_counter()
-    digests = cache.unchanged((f.path, f.size, f.mtime_ns, f.ctime_ns) for f in files)
-    if digests is None:
-        return None
-    key = index_store.index_key(scanner_stamp(), cache.context, zip((f.path for f in files), digests), "")
-    if fresh.changed:  # a new discovery snapshot: stored between two read transactions
-        store.db.execute("COMMIT")
-        cache.save((f.path for f in files), also=lambda db: write_snapshot(db, fresh.snapshot))
-        store.db.execute("BEGIN")
-    if store.meta("key") != key:
-        return None
-    try:
-        warm = partial_index(index, store)
-    except StoreDamaged:
-        from depmap.index.linked_store import forget_index
-
-        store.close()
-        forget_index(index.root)
-        return None
-    warm_state.vouch(index.root, fresh.snapshot, key, files, index.searched.files, current_rows)
-    warm.timings["cache"] = time.perf_counter() - started
-    warm.timings["scan"] = warm.timings["graph"] = 0.0
-    return warm
-
-
-def _vouched_partial(index: Index, store: Any, fresh: Any) -> Index | None:
-    """The partial index of a tree whose snapshot a stored warm state vouches for
-    (`depmap.index.warm_state`): no scan cache opened, no digest looked up, no dbt project read
-    for the scan context (which the snapshot's settings and stats fix); None otherwise."""
-    from depmap.index import warm_state
-    from depmap.index.linked_store import StoreDamaged
-    from depmap.index.stored_index import partial_index
-
-    started = time.perf_counter()
-    state = warm_state.stored(store.meta("warm_state"))
-    if fresh.changed or not warm_state.holds(state, fresh.snapshot, store.meta("key")):
-        return None
-    try:
-        warm = partial_index(index, store)
-    except StoreDamaged:
-        return None  # the usual way finds the damage again, and forgets the index
-    store.warm = state
-    warm.timings["cache"] = time.perf_counter() - started
-    warm.timings["scan"] = warm.timings["graph"] = 0.0
-    return warm
 
 
 Linked = tuple[list[Fact], list[Skipped], Catalog, DependencyGraph]
