@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator, Optional
 
 from depmap.config import Config
-from depmap.discover import SourceFile
+from depmap.discover import ReadBytes, SourceFile
 from depmap.model import ScanResult, Skipped
 from depmap.scan_context import ScanContext
 
@@ -325,13 +325,13 @@ def scan_task(task: Task, debug: bool = False) -> Outcome | WithParts:
     the cache (`worker_rows`), made here from the result just checked; a failure to make them
     costs the parts only (the main process makes them, as for a file read from the cache)."""
     root, file, known, ctx, encode, parts = task
-    digest, result, blob = read_and_scan(root, file, known, ctx, encode, debug)
+    (digest, result, blob), read = _guarded(root, file, known, ctx, encode, debug)
     if not parts or result is None or not digest or blob is None:
         return digest, result, blob
     from depmap.index.worker_rows import parts_of
 
     try:
-        return digest, result, blob, parts_of(root, file, digest, result)
+        return digest, result, blob, parts_of(root, file, digest, result, read)
     except Exception:  # noqa: BLE001
         if debug:
             raise
@@ -340,34 +340,39 @@ def scan_task(task: Task, debug: bool = False) -> Outcome | WithParts:
 
 def read_and_scan(root: Path, file: SourceFile, known: str, ctx: ScanContext, encode: bool = False, debug: bool = False) -> Outcome:
     """One file, start to end; whatever fails costs this file only (unless `debug`)."""
+    return _guarded(root, file, known, ctx, encode, debug)[0]
+
+
+def _guarded(root: Path, file: SourceFile, known: str, ctx: ScanContext, encode: bool, debug: bool) -> tuple[Outcome, ReadBytes | None]:
+    """`read_and_scan`'s outcome, and the bytes it read (with their stat) when it read the file."""
     try:
         return _read_and_scan(root, file, known, ctx, encode, debug)
     except MemoryError:
         return failed(file, "not analysed: its scan needed more memory than the budget "
-                            "(raise [tool.depmap] megabytes_per_file to allow more)")
+                            "(raise [tool.depmap] megabytes_per_file to allow more)"), None
     except RecursionError:
-        return failed(file, "not analysed: nested too deeply to analyse")
+        return failed(file, "not analysed: nested too deeply to analyse"), None
     except Exception as error:  # noqa: BLE001
         if debug:
             raise
-        return failed(file, f"not analysed: internal error: {type(error).__name__}: {error}")
+        return failed(file, f"not analysed: internal error: {type(error).__name__}: {error}"), None
 
 
-def _read_and_scan(root: Path, file: SourceFile, known: str, ctx: ScanContext, encode: bool, debug: bool) -> Outcome:
-    from depmap.discover import read_source
+def _read_and_scan(root: Path, file: SourceFile, known: str, ctx: ScanContext, encode: bool, debug: bool) -> tuple[Outcome, ReadBytes | None]:
+    from depmap.discover import read_source_and_bytes
     from depmap.index.cache import content_digest
     from depmap.index.results import plain_result
 
-    text = read_source(root, file)
+    text, read = read_source_and_bytes(root, file)
     if isinstance(text, Skipped):  # unreadable, binary, minified: remembered by its stat
         digest, result, text = f"unread:{file.size}:{file.mtime_ns}", ScanResult(skipped=[text]), None
     else:
         digest = content_digest(text)
         if digest == known:
-            return digest, None, None
+            return (digest, None, None), read
         result = scan_text(file, text, ctx, debug)
     result, blob = plain_result(result, file.path, text)
-    return digest, result, blob if encode else None
+    return (digest, result, blob if encode else None), read
 
 
 def scan_text(file: SourceFile, text: str, ctx: ScanContext, debug: bool = False) -> ScanResult:
