@@ -65,8 +65,9 @@ def scan_files(
     budget: Budget = Budget(),
     parts: bool = False,
 ) -> Iterator[Any]:
-    """For each (file, digest the cache holds for it): (its content digest, its ScanResult, the
-    result encoded for the cache when `encode`), or (digest, None, None) when the content is what
+    """For each (file, digest the cache holds for it): (its content digest, its ScanResult with
+    shared values (`shared_values`), the result encoded for the cache when `encode`), or
+    (digest, None, None) when the content is what
     the cache holds; with `parts`, a fourth item: the file's other rows of the cache
     (`worker_rows.FileParts`, None when not scanned). In the order given, on at most `jobs`
     workers: never more than the files to scan, nor than twice the cores.
@@ -75,7 +76,7 @@ def scan_files(
     what they found, so the parent (which only stores it) does not compete with them for a core."""
     tasks: list[Task] = [(root, file, known, ctx, encode, parts) for file, known in work]
     if debug or not _can_fork():
-        outcomes: Iterator[Any] = (scan_task(task, debug=debug) for task in tasks)
+        outcomes: Iterator[Any] = (_shared(scan_task(task, debug=debug)) for task in tasks)
     elif tasks:
         _prepare_for_workers(ctx, parts)
         workers = max(1, min(jobs, len(tasks), 2 * default_jobs()))  # more than the cores only adds memory
@@ -104,6 +105,15 @@ def _prepare_for_workers(ctx: ScanContext, parts: bool = False) -> None:
         analyze_sql("SELECT 1", ctx.dialect)
     except ValueError:  # an unknown dialect: each file says so
         pass
+
+
+def _shared(outcome: Any) -> Any:
+    """An outcome scanned in this process, its facts made of shared values as a worker's arrive."""
+    from depmap.index.shared_values import shared_result
+
+    if outcome[1] is None:
+        return outcome
+    return (outcome[0], shared_result(outcome[1]), *outcome[2:])
 
 
 def _can_fork() -> bool:
@@ -260,6 +270,8 @@ def _serve(connection, tasks: list[Task], megabytes: int) -> None:  # type: igno
     """A worker's life: scan the task it is sent and send back the outcome, until told to stop."""
     import faulthandler
 
+    from depmap.index.shared_values import SharedOnArrival
+
     faulthandler.disable()  # a crash is reported once, by the supervisor, as the file's reason
     _exit_with_parent()
     _limit_memory(megabytes)
@@ -274,6 +286,8 @@ def _serve(connection, tasks: list[Task], megabytes: int) -> None:  # type: igno
         if task is None:
             return
         outcome = scan_task(tasks[task])
+        if outcome[1] is not None:  # its facts arrive made of shared values
+            outcome = (outcome[0], SharedOnArrival(outcome[1]), *outcome[2:])
         try:
             connection.send(outcome)
         except Exception as error:  # noqa: BLE001  an outcome that cannot be sent is this file's failure only
