@@ -19,15 +19,15 @@ from pathlib import Path
 def main() -> None:
     from depmap.config import load_config
     from depmap.discover import SCANNED_KINDS, discover
-    from depmap.index.build import _dbt_vars, choose_dialect
+    from depmap.index.build import choose_dialect
     from depmap.index.pool import read_and_scan
-    from depmap.scan_context import ScanContext
+    from depmap.scan_context import ScanContext, dbt_vars_of
 
     root, out = Path(sys.argv[1]).resolve(), Path(sys.argv[2])
     config, _ = load_config(root)
     found = discover(root, config)
     sections = (config.python_section_start, config.python_section_end or config.python_section_start) if config.python_section_start else None
-    ctx = ScanContext(dialect=choose_dialect(root, found, config).dialect, dbt_vars=_dbt_vars(root, found), python_sections=sections)
+    ctx = ScanContext(dialect=choose_dialect(root, found, config).dialect, dbt_vars=dbt_vars_of(root, found.files), python_sections=sections)
     with out.open("w", encoding="utf-8") as lines:
         for file in found.files:
             if file.kind not in SCANNED_KINDS:

@@ -449,10 +449,25 @@ def _broken_link_reason(path: str, exc: OSError) -> str:
 
 def read_source(root: Path, file: SourceFile) -> str | Skipped:
     """The file's text, or why it cannot be analysed; never raises for a bad file."""
+    return read_source_and_bytes(root, file)[0]
+
+
+ReadBytes = tuple[bytes, tuple[int, int, int]]  # the bytes read, and (size, mtime_ns, ctime_ns) of what they were read from
+
+
+def read_source_and_bytes(root: Path, file: SourceFile) -> tuple[str | Skipped, ReadBytes | None]:
+    """`read_source`, with the bytes it read and the stat of the open file (None when it could not
+    be read), so that what else needs the file's bytes (its words) does not read them again."""
     try:
-        data = (root / file.path).read_bytes()
+        with open(root / file.path, "rb") as handle:
+            data = handle.read()
+            info = os.fstat(handle.fileno())
     except OSError as exc:
-        return Skipped(file.path, exc.strerror or str(exc))
+        return Skipped(file.path, exc.strerror or str(exc)), None
+    return _text_of(file, data), (data, (info.st_size, info.st_mtime_ns, info.st_ctime_ns))
+
+
+def _text_of(file: SourceFile, data: bytes) -> str | Skipped:
     text = _decode(file, data)
     if isinstance(text, Skipped):
         return text

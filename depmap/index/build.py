@@ -527,13 +527,13 @@ def _scan_all(
             result = cache.by_content(file.path, file.size, file.mtime_ns, file.ctime_ns, digest) if cache else None
         if result is None:  # a damaged cache row: scan the file here after all
             digest, result, blob = read_and_scan(root, file, "", ctx, cache is not None, debug)
+            result = shared_result(result)  # as a worker's and the cache's facts: equal values held once
             fresh = True
         assert result is not None
         if fresh:
             parsed += 1
             if cache is not None and digest:  # a crash or a timeout is not remembered: the next run tries again
                 cache.store(file.path, file.size, file.mtime_ns, file.ctime_ns, digest, result, blob)
-            result = shared_result(result)  # as the facts decoded from the cache: equal values held once
         results[position] = result
         done += 1
         if progress is not None:

@@ -8,7 +8,6 @@ decoding checks every field against what `Fact.to_json` writes and raises ValueE
 
 from __future__ import annotations
 
-import json
 import zlib
 from typing import Any
 
@@ -22,7 +21,7 @@ _LOCATION_KEYS = frozenset({"path", "line", "end_line", "col", "symbol", "statem
 
 def encode_result(result: ScanResult) -> bytes:
     document = {"facts": [f.to_json() for f in result.facts], "skipped": [s.to_json() for s in result.skipped]}
-    return zlib.compress(json.dumps(document, separators=(",", ":")).encode("utf-8"), 1)
+    return zlib.compress(fast_json.dumps(document).encode("utf-8"), 1)  # `json.dumps`'s text, faster
 
 
 def decode_result(blob: object) -> ScanResult:

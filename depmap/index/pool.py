@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator, Optional
 
 from depmap.config import Config
-from depmap.discover import SourceFile
+from depmap.discover import ReadBytes, SourceFile
 from depmap.model import ScanResult, Skipped
 from depmap.scan_context import ScanContext
 
@@ -65,8 +65,9 @@ def scan_files(
     budget: Budget = Budget(),
     parts: bool = False,
 ) -> Iterator[Any]:
-    """For each (file, digest the cache holds for it): (its content digest, its ScanResult, the
-    result encoded for the cache when `encode`), or (digest, None, None) when the content is what
+    """For each (file, digest the cache holds for it): (its content digest, its ScanResult with
+    shared values (`shared_values`), the result encoded for the cache when `encode`), or
+    (digest, None, None) when the content is what
     the cache holds; with `parts`, a fourth item: the file's other rows of the cache
     (`worker_rows.FileParts`, None when not scanned). In the order given, on at most `jobs`
     workers: never more than the files to scan, nor than twice the cores.
@@ -75,7 +76,7 @@ def scan_files(
     what they found, so the parent (which only stores it) does not compete with them for a core."""
     tasks: list[Task] = [(root, file, known, ctx, encode, parts) for file, known in work]
     if debug or not _can_fork():
-        outcomes: Iterator[Any] = (scan_task(task, debug=debug) for task in tasks)
+        outcomes: Iterator[Any] = (_shared(scan_task(task, debug=debug)) for task in tasks)
     elif tasks:
         _prepare_for_workers(ctx, parts)
         workers = max(1, min(jobs, len(tasks), 2 * default_jobs()))  # more than the cores only adds memory
@@ -104,6 +105,15 @@ def _prepare_for_workers(ctx: ScanContext, parts: bool = False) -> None:
         analyze_sql("SELECT 1", ctx.dialect)
     except ValueError:  # an unknown dialect: each file says so
         pass
+
+
+def _shared(outcome: Any) -> Any:
+    """An outcome scanned in this process, its facts made of shared values as a worker's arrive."""
+    from depmap.index.shared_values import shared_result
+
+    if outcome[1] is None:
+        return outcome
+    return (outcome[0], shared_result(outcome[1]), *outcome[2:])
 
 
 def _can_fork() -> bool:
@@ -260,6 +270,8 @@ def _serve(connection, tasks: list[Task], megabytes: int) -> None:  # type: igno
     """A worker's life: scan the task it is sent and send back the outcome, until told to stop."""
     import faulthandler
 
+    from depmap.index.shared_values import SharedOnArrival
+
     faulthandler.disable()  # a crash is reported once, by the supervisor, as the file's reason
     _exit_with_parent()
     _limit_memory(megabytes)
@@ -274,6 +286,8 @@ def _serve(connection, tasks: list[Task], megabytes: int) -> None:  # type: igno
         if task is None:
             return
         outcome = scan_task(tasks[task])
+        if outcome[1] is not None:  # its facts arrive made of shared values
+            outcome = (outcome[0], SharedOnArrival(outcome[1]), *outcome[2:])
         try:
             connection.send(outcome)
         except Exception as error:  # noqa: BLE001  an outcome that cannot be sent is this file's failure only
@@ -325,13 +339,13 @@ def scan_task(task: Task, debug: bool = False) -> Outcome | WithParts:
     the cache (`worker_rows`), made here from the result just checked; a failure to make them
     costs the parts only (the main process makes them, as for a file read from the cache)."""
     root, file, known, ctx, encode, parts = task
-    digest, result, blob = read_and_scan(root, file, known, ctx, encode, debug)
+    (digest, result, blob), read = _guarded(root, file, known, ctx, encode, debug)
     if not parts or result is None or not digest or blob is None:
         return digest, result, blob
     from depmap.index.worker_rows import parts_of
 
     try:
-        return digest, result, blob, parts_of(root, file, digest, result)
+        return digest, result, blob, parts_of(root, file, digest, result, read)
     except Exception:  # noqa: BLE001
         if debug:
             raise
@@ -340,34 +354,39 @@ def scan_task(task: Task, debug: bool = False) -> Outcome | WithParts:
 
 def read_and_scan(root: Path, file: SourceFile, known: str, ctx: ScanContext, encode: bool = False, debug: bool = False) -> Outcome:
     """One file, start to end; whatever fails costs this file only (unless `debug`)."""
+    return _guarded(root, file, known, ctx, encode, debug)[0]
+
+
+def _guarded(root: Path, file: SourceFile, known: str, ctx: ScanContext, encode: bool, debug: bool) -> tuple[Outcome, ReadBytes | None]:
+    """`read_and_scan`'s outcome, and the bytes it read (with their stat) when it read the file."""
     try:
         return _read_and_scan(root, file, known, ctx, encode, debug)
     except MemoryError:
         return failed(file, "not analysed: its scan needed more memory than the budget "
-                            "(raise [tool.depmap] megabytes_per_file to allow more)")
+                            "(raise [tool.depmap] megabytes_per_file to allow more)"), None
     except RecursionError:
-        return failed(file, "not analysed: nested too deeply to analyse")
+        return failed(file, "not analysed: nested too deeply to analyse"), None
     except Exception as error:  # noqa: BLE001
         if debug:
             raise
-        return failed(file, f"not analysed: internal error: {type(error).__name__}: {error}")
+        return failed(file, f"not analysed: internal error: {type(error).__name__}: {error}"), None
 
 
-def _read_and_scan(root: Path, file: SourceFile, known: str, ctx: ScanContext, encode: bool, debug: bool) -> Outcome:
-    from depmap.discover import read_source
+def _read_and_scan(root: Path, file: SourceFile, known: str, ctx: ScanContext, encode: bool, debug: bool) -> tuple[Outcome, ReadBytes | None]:
+    from depmap.discover import read_source_and_bytes
     from depmap.index.cache import content_digest
     from depmap.index.results import plain_result
 
-    text = read_source(root, file)
+    text, read = read_source_and_bytes(root, file)
     if isinstance(text, Skipped):  # unreadable, binary, minified: remembered by its stat
         digest, result, text = f"unread:{file.size}:{file.mtime_ns}", ScanResult(skipped=[text]), None
     else:
         digest = content_digest(text)
         if digest == known:
-            return digest, None, None
+            return (digest, None, None), read
         result = scan_text(file, text, ctx, debug)
     result, blob = plain_result(result, file.path, text)
-    return digest, result, blob if encode else None
+    return (digest, result, blob if encode else None), read
 
 
 def scan_text(file: SourceFile, text: str, ctx: ScanContext, debug: bool = False) -> ScanResult:

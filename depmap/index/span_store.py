@@ -18,6 +18,7 @@ import json
 import sqlite3
 from typing import Iterable
 
+from depmap.index import fast_json
 from depmap.mentions.claims import SpanRow, spans_of
 from depmap.model import Fact
 
@@ -39,7 +40,7 @@ def write_spans(db: sqlite3.Connection, key: str, facts: Iterable[Fact]) -> None
         for span in spans_of(fact):
             by_path.setdefault(span[0], []).append(span[1:])
     db.executemany("INSERT INTO linked_spans VALUES (?, ?)",
-                   [(path, json.dumps(spans, separators=(",", ":"))) for path, spans in by_path.items()])
+                   [(path, fast_json.dumps(spans)) for path, spans in by_path.items()])
     db.execute("INSERT INTO linked_spans_stamp VALUES (?, ?)", (key, len(by_path)))  # a path without a row claims nothing
 
 

@@ -113,9 +113,10 @@ def rows_to_write(root: Path, files: Iterable[SourceFile], known: Mapping[str, W
     return update
 
 
-def word_row(root: Path, reader: Any, file: SourceFile, now: int) -> WordRow | None:
-    """One file's row, read now (`reader`: a `mentions.files.Reader` of `root`); None when it is too
-    recent to trust its stat, reached through a link, unreadable, or changed since discovery."""
+def word_row(root: Path, reader: Any, file: SourceFile, now: int, read: tuple[bytes, Stat] | None = None) -> WordRow | None:
+    """One file's row, read now (`reader`: a `mentions.files.Reader` of `root`), or taken from
+    `read`, its bytes already read with the stat of the open file they came from; None when it is
+    too recent to trust its stat, reached through a link, unreadable, or changed since discovery."""
     from depmap.mentions.files import is_binary, plain_text
     from depmap.mentions.words import file_words
 
@@ -123,17 +124,22 @@ def word_row(root: Path, reader: Any, file: SourceFile, now: int) -> WordRow | N
     path = os.path.join(str(root), file.path)
     if now - file.mtime_ns < RACY_NS or reader.real_path(file.path) != path:
         return None  # too recent to trust the stat, or through a link: read at query time
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-            info = os.fstat(handle.fileno())
-    except OSError:
-        return None
-    if (info.st_size, info.st_mtime_ns, info.st_ctime_ns) != stat:
+    if read is None:
+        try:
+            with open(path, "rb") as handle:
+                read = handle.read(), _stat_of(os.fstat(handle.fileno()))
+        except OSError:
+            return None
+    data, read_stat = read
+    if read_stat != stat:
         return None  # changed since discovery: the next run sees it again
     if is_binary(data):
         return (file.path, *stat, BINARY_FILE, " ")
     return (file.path, *stat, PLAIN if plain_text(file, data) else OTHER_TEXT, file_words(data))
+
+
+def _stat_of(info: os.stat_result) -> Stat:
+    return info.st_size, info.st_mtime_ns, info.st_ctime_ns
 
 
 def _stored_stats(root: Path) -> dict[str, Stat] | None:

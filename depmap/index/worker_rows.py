@@ -5,7 +5,7 @@ A cold scan stores, beside each file's scan cache row (already encoded in the wo
 as a relink reads them (`project_facts.rows_of`), and the runs of word bytes the mention search
 reads (`word_store`). Made in the main process after the scan, they cost 4-5 s at a million lines
 on one core while the workers' cores sat idle. Each depends on one file alone, so the worker
-makes them from the result it holds (the words from the file's bytes read again as the mention
+makes them from the result it holds (the words from the bytes the scan read, as the mention
 search reads them: checked against the discovered stat, never through a link), compressed (the
 main process holds every file's until the index is written), and the main process only inserts them.
 
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from depmap.discover import SourceFile
+from depmap.discover import ReadBytes, SourceFile
 from depmap.index.word_store import WordRow
 from depmap.model import ScanResult
 
@@ -50,8 +50,9 @@ def grouped(groups: bytes) -> tuple[list[tuple[str, str, str]], list[tuple[str, 
     return pickle.loads(zlib.decompress(groups))
 
 
-def parts_of(root: Path, file: SourceFile, digest: str, result: ScanResult) -> FileParts:
-    """The rows of a file just scanned (in the worker), from its checked result (`plain_result`)."""
+def parts_of(root: Path, file: SourceFile, digest: str, result: ScanResult, read: ReadBytes | None = None) -> FileParts:
+    """The rows of a file just scanned (in the worker), from its checked result (`plain_result`)
+    and the bytes the scan read (`read`: with the stat of what they were read from)."""
     from depmap.index import fast_json, project_facts
     from depmap.index.relink import project_level
 
@@ -60,14 +61,15 @@ def parts_of(root: Path, file: SourceFile, digest: str, result: ScanResult) -> F
     skipped = fast_json.dumps([[item.path, item.reason] for item in result.skipped])
     groups = project_facts.rows_of_items(file.path, items) if items else ([], [])
     return FileParts(digest, zlib.compress(project.encode(), _LEVEL), skipped,
-                     zlib.compress(pickle.dumps(groups, protocol=pickle.HIGHEST_PROTOCOL), _LEVEL), _words(root, file))
+                     zlib.compress(pickle.dumps(groups, protocol=pickle.HIGHEST_PROTOCOL), _LEVEL), _words(root, file, read))
 
 
 _readers: dict[Path, Any] = {}
 
 
-def _words(root: Path, file: SourceFile) -> WordRow | None:
-    """The file's `mention_words` row, read as the mention search reads it (`word_store.word_row`)."""
+def _words(root: Path, file: SourceFile, read: ReadBytes | None) -> WordRow | None:
+    """The file's `mention_words` row, as the mention search reads it (`word_store.word_row`), from
+    the bytes the scan read when it could read them."""
     import time
 
     from depmap.index.word_store import word_row
@@ -77,4 +79,4 @@ def _words(root: Path, file: SourceFile) -> WordRow | None:
     if reader is None:
         _readers.clear()  # one root per scan
         reader = _readers[root] = Reader(root)
-    return word_row(root, reader, file, time.time_ns())
+    return word_row(root, reader, file, time.time_ns(), read)

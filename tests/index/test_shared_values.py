@@ -67,3 +67,22 @@ def test_sharing_keeps_every_type_a_worker_sent():
     assert [type(shared.extra[key]) for key in ("default", "nullable", "rank", "fields", "refs")] == [bool, bool, int, tuple, list]
     assert shared.extra["refs"] == [{"table": "orders", "n": 1.5}]
     assert type(shared.location.line) is int and shared.location.col is None
+
+
+def test_a_workers_facts_arrive_made_of_shared_values(tmp_path):
+    from depmap.index.pool import scan_files
+
+    sql = "SELECT id, status FROM orders WHERE status = 'paid';\nINSERT INTO audit_log (order_id) SELECT id FROM orders;\n"
+    for name in ("daily", "weekly"):
+        (tmp_path / "reports").mkdir(exist_ok=True)
+        (tmp_path / "reports" / f"{name}.sql").write_text(sql)
+    files = sorted((f for f in discover(tmp_path, load_config(tmp_path)[0]).files if f.kind in SCANNED_KINDS), key=lambda f: f.path)
+    assert [f.path for f in files] == ["reports/daily.sql", "reports/weekly.sql"]
+    for jobs, debug in ((2, False), (1, True)):  # in workers, and in this process
+        (_, first, _), (_, second, _) = scan_files(tmp_path, [(file, "") for file in files], ScanContext(), jobs, debug)
+        assert first.facts == scan_sql_file("reports/daily.sql", sql, ScanContext()).facts
+        assert second.facts == scan_sql_file("reports/weekly.sql", sql, ScanContext()).facts
+        assert len(first.facts) == len(second.facts) > 3
+        for one, other in zip(first.facts, second.facts):
+            assert [a is b for a, b in zip((one.kind, one.table, one.columns, one.snippet, one.via), (other.kind, other.table, other.columns, other.snippet, other.via))] == [True] * 5
+            assert one.location.line is other.location.line

@@ -108,3 +108,28 @@ def test_the_main_process_makes_no_row_a_worker_made(monorepo, monkeypatch):
 ])
 def test_fast_dumps_writes_the_text_json_writes(value):
     assert fast_json.dumps(value) == json.dumps(value, separators=(",", ":"))
+
+
+def test_a_worker_takes_a_files_words_from_the_bytes_its_scan_read(monorepo, monkeypatch):
+    from depmap.config import load_config
+    from depmap.discover import discover
+    from depmap.index.pool import scan_task
+    from depmap.mentions.files import Reader
+    from depmap.scan_context import ScanContext
+
+    root = monorepo.resolve()
+    files = {file.path: file for file in discover(root, load_config(root)[0]).files}
+    file = files["shop_sql/shop/repositories/orders.py"]
+    expected = word_store.word_row(root, Reader(root), file, time.time_ns())  # read from the file
+    assert expected is not None and " orders " in expected[5]
+
+    def fails(*args, **kwargs):
+        raise AssertionError("the file was read a second time for its words")
+
+    monkeypatch.setattr(word_store, "open", fails, raising=False)
+    digest, result, blob, parts = scan_task((root, file, "", ScanContext(dialect="postgres"), True, True))
+    assert result.facts and parts.words == expected
+
+    # bytes read from another content than the one discovered give no row: the next run reads it
+    changed = (b"SELECT 1", (file.size + 1, file.mtime_ns, file.ctime_ns))
+    assert word_store.word_row(root, Reader(root), file, time.time_ns(), changed) is None
