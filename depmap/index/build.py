@@ -89,6 +89,19 @@ class Index:
         option = self.dialect if self.dialect_source == "option" else None
         return build_index(self.root, dialect=option, use_cache=True)
 
+    def whole_catalog(self) -> Catalog:
+        """The catalog with every table in full: for a warm query's partial index, read from the
+        stored rows (`stored_tables.stored_catalog`), linked again when one is damaged."""
+        if self.store is None:
+            return self.catalog
+        from depmap.index.linked_store import StoreDamaged
+        from depmap.index.stored_tables import stored_catalog
+
+        try:
+            return stored_catalog(self.store, self.catalog)
+        except StoreDamaged:
+            return self.whole().catalog
+
     def registry(self) -> Any:
         """The model registry of the facts. A warm query's index builds it once, of the stored
         model facts (`LinkedStore.always`)."""
@@ -241,7 +254,14 @@ def build_index(
             served = _served_from_rows(index, key, partial)
             if served is not None:
                 return replace(served, files_parsed=scanned, relinked=how)
-        linked, scanned = _linked_facts(root, scannable, ctx, jobs or default_jobs(), budget, cache, debug, progress, timings, fresh)
+        linked, scanned = _linked_facts(root, scannable, ctx, jobs or default_jobs(), budget, cache, debug, progress, timings, fresh,
+                                        whole=not partial)
+        if isinstance(linked, str):  # stored as rows, and not kept: a partial index reads them
+            served = _served_from_rows(index, linked, partial)
+            if served is not None:
+                return replace(served, files_parsed=scanned)
+            # another run stored other rows since (the tree changed meanwhile): link it again, whole
+            return build_index(root, dialect=dialect, debug=debug, progress=progress, jobs=jobs, use_cache=True)
     facts, scan_skipped, catalog, graph = linked
     skipped = list(found.skipped) + scan_skipped
     return replace(index, facts=facts, skipped=sorted(set(skipped)), catalog=catalog, graph=graph,
@@ -349,13 +369,16 @@ def _linked_facts(
     progress: Callable[[int, int], None] | None,
     timings: dict[str, float],
     fresh: Any = None,
-) -> tuple[Linked, int]:
+    whole: bool = True,
+) -> tuple[Linked | str, int]:
     """Facts of every file, linked, with the catalog and the graph. With the cache, an unchanged
     project loads all of it at once (the signed pickle of `depmap.index.store`, else the stored
     rows of `depmap.index.linked_store`); otherwise unchanged files come from the scan cache, the
     rest are scanned, and linking runs, unless every file's content is what the stored index was
     linked from (a CI cache restored on a new runner: new stats, same files). Returns (linked,
-    files scanned)."""
+    files scanned). Without `whole` (the caller reads the stored rows, `Index.focused`), a link
+    whose rows were stored returns their key instead: the graph is never built and the pickle
+    never written (together a sixth of a cold scan's memory at a million lines)."""
     from depmap.index import store as index_store
     from depmap.index.cache import CACHE_DIR, scanner_stamp
     from depmap.index.linked_store import write_snapshot
@@ -407,20 +430,27 @@ def _linked_facts(
     catalog = Catalog.from_facts(unsettled)
     catalog_input = [fact for fact in unsettled if fact.kind in CATALOG_KINDS]
     facts = sorted_facts(settle_candidates(unsettled, catalog.schema()))
-    graph = DependencyGraph(facts)
-    linked: Linked = (facts, scan_skipped, catalog, graph)
+    rows_only = not whole and storing and rows is not None  # the caller reads the rows: no graph, no pickle
+    linked: Linked = (facts, scan_skipped, catalog, None if rows_only else DependencyGraph(facts))  # type: ignore[assignment]
     timings["graph"] = time.perf_counter() - started
     if cache:
         from depmap.index.incremental import Whole, save_whole
 
         started = time.perf_counter()
-        whole = Whole(linked, catalog_input, unsettled, rows) if storing and rows is not None else None
-        del unsettled, catalog_input, rows  # held by `whole` alone: freed once written, before the pickle is
-        saved = save_whole(cache, paths, key, whole, snapshot)
-        del whole
+        stored = Whole(linked, catalog_input, unsettled, rows) if storing and rows is not None else None
+        del unsettled, catalog_input, rows  # held by `stored` alone: freed once written, before the pickle is
+        saved = save_whole(cache, paths, key, stored, snapshot)
+        del stored
+        if saved and key is not None and rows_only:
+            timings["cache"] += time.perf_counter() - started
+            return key, scanned
         if saved and key is not None:
+            if linked[3] is None:
+                linked = (facts, scan_skipped, catalog, DependencyGraph(facts))
             index_store.save(root / CACHE_DIR, key, linked)
         timings["cache"] += time.perf_counter() - started
+    if linked[3] is None:  # the rows could not be written after all: the caller gets the whole index
+        linked = (facts, scan_skipped, catalog, DependencyGraph(facts))
     return linked, scanned
 
 
