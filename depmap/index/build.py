@@ -423,10 +423,7 @@ def _linked_facts(
     storing = cache is not None and key is not None and key != stored_key
     rows = packed_file_rows(files, digests, results, parts) if storing else None
     scan_skipped = [item for result in results for item in result.skipped]
-    raw = [fact for result in results for fact in result.facts]
-    del results  # the raw facts are held by `raw` alone: freed once linked (all but those linking kept)
-    unsettled = link_facts(raw)
-    del raw
+    unsettled = link_facts(_handed_over(results))
     catalog = Catalog.from_facts(unsettled)
     catalog_input = [fact for fact in unsettled if fact.kind in CATALOG_KINDS]
     facts = sorted_facts(settle_candidates(unsettled, catalog.schema()))
@@ -441,14 +438,11 @@ def _linked_facts(
         del unsettled, catalog_input, rows  # held by `stored` alone: freed once written, before the pickle is
         saved = save_whole(cache, paths, key, stored, snapshot)
         del stored
-        if saved and key is not None and rows_only:
-            timings["cache"] += time.perf_counter() - started
-            return key, scanned
-        if saved and key is not None:
-            if linked[3] is None:
-                linked = (facts, scan_skipped, catalog, DependencyGraph(facts))
+        if saved and key is not None and not rows_only:
             index_store.save(root / CACHE_DIR, key, linked)
         timings["cache"] += time.perf_counter() - started
+        if saved and key is not None and rows_only:
+            return key, scanned
     if linked[3] is None:  # the rows could not be written after all: the caller gets the whole index
         linked = (facts, scan_skipped, catalog, DependencyGraph(facts))
     return linked, scanned
@@ -504,6 +498,15 @@ def _whole_stored(root: Path, key: str) -> Linked | None:
     if stored is None and (stored := _from_store(root, key)) is not None:
         index_store.save(root / CACHE_DIR, key, stored)
     return stored
+
+
+def _handed_over(results: list[ScanResult]) -> list[Fact]:
+    """Every raw fact, `results` emptied: the list the linkers get is held by them alone, so each
+    linker's input (the raw facts it replaced) is freed as soon as it returns its output, instead
+    of every raw fact living beside the linked ones until the end (110 MB at a million lines)."""
+    raw = [fact for result in results for fact in result.facts]
+    results.clear()
+    return raw
 
 
 CATALOG_KINDS = frozenset({SCHEMA_OP, TABLE_DEF, COLUMN_DEF})  # what `Catalog.from_facts` reads
