@@ -71,12 +71,12 @@ def tables(obj: dict, path: str, dialect: str | None, output_format: str) -> Non
     from depmap.render.json import dumps
     from depmap.render.text import print_tables
 
-    index = load_index(path, dialect, obj["debug"])
+    catalog = load_index(path, dialect, obj["debug"], partial=True).whole_catalog()
     if output_format == "json":
-        click.echo(dumps(index.catalog.to_json()), nl=False)
+        click.echo(dumps(catalog.to_json()), nl=False)
     else:
         with terminal_output() as out:
-            print_tables(out, index.catalog)
+            print_tables(out, catalog)
 
 
 @cli.command()

@@ -70,7 +70,7 @@ def verify(obj: dict, target: str | None, column_type: str | None, not_null: boo
     if not target and not migrations and not base_ref:
         raise UserError("name TABLE.COLUMN to verify a proposal, or --migration FILE / --diff BASE_REF (e.g. --diff origin/main)")
     targets = _output_targets(outputs, output_format)  # a suffix that names no format: said before the run
-    chosen = _engine(engine, _dialect(load_index(path, dialect, obj["debug"]), dialect, None).family)
+    chosen = _engine(engine, _dialect(load_index(path, dialect, obj["debug"], partial=True), dialect, None).family)  # the dialect alone
     stats = _statistics(statistics)
     try:
         if dsn:

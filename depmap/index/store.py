@@ -1,8 +1,10 @@
-"""The linked index of an unchanged project, kept next to the scan cache for instant warm queries.
+"""The whole linked index of an unchanged project, for the commands that load it whole (`graph`, `verify`).
 
-Linking facts and building the graph cost about 1 s per 100k lines on every run, even when every
-file comes from the cache. When no file changed since the last run, the linked facts, catalog and
-graph are loaded as one pickle instead (about 0.1 s). A pickle runs code when loaded, so it is
+Every other command reads the stored rows (`depmap.index.linked_store`), and a cold run of one of
+them writes no pickle: the first command that needs the whole index builds it from the rows and
+writes it (`build._whole_stored`). Linking facts and building the graph cost about 1 s per 100k
+lines, and reading the index from its rows more: when no file changed since it was written, the
+linked facts, catalog and graph are loaded as one pickle instead. A pickle runs code when loaded, so it is
 signed (HMAC-SHA256, the last 32 bytes) with a key that lives in the user's own private cache folder
 (`depmap.index.signing_key`), never in the project: a file
 restored by CI, copied from elsewhere or tampered with fails the check and is ignored (the JSON

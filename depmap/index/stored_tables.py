@@ -79,6 +79,21 @@ def impact_summary(store: LinkedStore) -> tuple[dict[str, list[str]], frozenset[
     return owners, frozenset(frameworks)
 
 
+def stored_catalog(store: LinkedStore, outline: Any) -> Catalog:
+    """The whole linked catalog from the rows (what `tables` prints): every table in full, in the
+    catalog's order (`outline`: `stored_index.StoredCatalog`), and every schema operation (each
+    table's history). The rows follow the catalog only while the impact summary is stored
+    (`refresh_tables`): without it, or with a damaged row, StoreDamaged."""
+    impact_summary(store)
+    found = dict(store.rows("SELECT name, data FROM linked_tables", ()))
+    _require(found.keys() == outline.tables.keys(), "the stored tables")
+    catalog = Catalog()
+    for name in outline.tables:
+        catalog.tables[name] = table_from_json(found.pop(name), name)
+    catalog.ops = store.all_ops()
+    return catalog
+
+
 class StoredTables(Mapping):
     """Every table's name, in the catalog's order; a table is read from its row when asked for."""
 
