@@ -108,6 +108,7 @@ def incremental(
         if not changed and not gone:  # only stats moved (a checkout, a touch): the rows hold
             timings["graph"] = 0.0
             return Incremental(scanned, "unchanged", 0)
+        from depmap.index.model_scope import mentioning
         from depmap.index.relink import FULL, Change, natural_keys_collide, relink  # the linkers: only a change needs them
 
         if natural_keys_collide(current | set(state.digests)):
@@ -118,7 +119,8 @@ def incremental(
         results = {path: fresh[path][1] for path in changed}
         changes = [Change(path, project.get(path, []), _as_stored(results[path].facts)) for path in changed]
         changes += [Change(path, project.get(path, []), None) for path in gone]
-        relinked = relink(StoredLinks(state), changes, project, order, lambda paths: _raw(cache, files, paths, fresh))
+        relinked = relink(StoredLinks(state), changes, project, order, lambda paths: _raw(cache, files, paths, fresh),
+                          lambda scope: mentioning(root, files, scope))
         digests = {path: (fresh[path][0] if path in fresh else state.digests[path]) for path in order}
         if relinked.mode == FULL:
             whole = _whole(relinked.linked or [], order, digests, dict(project.everything()), state, results, gone)
