@@ -8,8 +8,10 @@ settling when the catalog can change them). A run that finds some files changed 
 relinks (`depmap.index.relink`), settles the relinked files' facts against the stored catalog, and
 returns the rows to replace (`depmap.index.row_update.RowUpdate`). The catalog is built again only
 when a changed file's table definitions or schema operations changed; when its tables or columns
-changed too, the other paths whose facts it settles are settled again. A full link (a model, a
-routine, a dbt relation, an Airflow task changed) stores the whole index again.
+changed too, the other paths whose facts it settles are settled again. A changed model relinks
+the files that can reach it (`depmap.index.model_scope`, read from the stored words of each file);
+a full link (an app config, a routine, a dbt relation, an Airflow task changed) stores the whole
+index again.
 
 Nothing here loads the whole index: the command that follows reads the rows it asks for.
 """
@@ -66,7 +68,7 @@ class Incremental:
     scanned: int
     mode: str  # "unchanged" (only stats moved), or the relink's path
     relinked: int
-    update: RowUpdate | None = None  # LOCAL or NARROW: the rows to replace
+    update: RowUpdate | None = None  # any path but FULL: the rows to replace
     whole: Whole | None = None  # FULL: the index to store whole
     bases: dict[str, int] | None = None  # the stored blocks the update was computed against
     paths: list[str] | None = None

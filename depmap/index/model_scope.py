@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from depmap.discover import SourceFile
+from depmap.discover import FileKind, SourceFile
 
 from depmap.model import Fact
 from depmap.orm.symbols import MODEL, PY_CLASS, PY_OBJECT, TABLE_BINDING
@@ -114,71 +114,70 @@ def scope_of(seeds: Iterable[Fact], registry: Iterable[Fact], packages: set[str]
     what is built from them among `registry` (every file's registry facts, before and after the
     change); `packages`: every part of the project's module names (a base outside it, Django's
     `models.Model`, places nothing in the project)."""
-    registry = list(registry)
-    reached: set[str] = set()  # short names of the reached entries
     scope = Scope()
+    named: dict[str, list[Fact]] = {}  # short name -> the facts that define it or build on it
+    pointing: dict[str, list[tuple[str, Mapping[str, Any]]]] = {}  # short name -> (model, relation) pointing at it
     bases_of: dict[str, set[str]] = {}
     for fact in registry:
-        bases_of.setdefault(short(entity(fact)), set()).update(_project_bases(fact, packages))
+        own = short(entity(fact))
+        for name in {own, *_built_on(fact)}:
+            named.setdefault(name, []).append(fact)
+        for spec in _relations(fact):
+            pointing.setdefault(short(spec.get("related_model")), []).append((own, spec))
+        bases_of.setdefault(own, set()).update(_project_bases(fact, packages))
+    reached: set[str] = set()
+    done: set[int] = set()
+    queue: list[str] = []
 
-    def reach(fact: Fact) -> None:
-        name = short(entity(fact))
-        reached.add(name)
-        scope.names.add(name)
-        extra = fact.extra
-        if fact.kind == MODEL:
-            scope.names.update(short(value) for value in (extra.get("table"), extra.get("table_binding"), extra.get("default_related_name")) if value)
-            reached.update(short(manager) for manager in (extra.get("managers") or {}).values() if manager)
-            for spec in _relations(fact):
-                scope.names.update(_relation_words(spec))
-        elif fact.kind == TABLE_BINDING:
-            scope.names.update(short(value) for value in (extra.get("binding"), fact.table) if value)
-        elif fact.kind == PY_OBJECT and extra.get("class"):
-            _binders({short(extra["class"])})
-        _binders(_project_bases(fact, packages))
-
-    def _binders(names: set[str]) -> None:
+    def binders(names: set[str]) -> None:
         while names - scope.classes:
             fresh = names - scope.classes
             scope.classes |= fresh
             names = {base for name in fresh for base in bases_of.get(name, ())}
 
+    def reach(fact: Fact) -> None:
+        done.add(id(fact))
+        extra = fact.extra
+        names = {short(entity(fact))}
+        if fact.kind == MODEL:
+            scope.names.update(short(value) for value in (extra.get("table"), extra.get("table_binding"), extra.get("default_related_name")) if value)
+            names.update(short(manager) for manager in (extra.get("managers") or {}).values() if manager)
+            for spec in _relations(fact):
+                scope.names.update(_relation_words(spec))
+        elif fact.kind == TABLE_BINDING:
+            scope.names.update(short(value) for value in (extra.get("binding"), fact.table) if value)
+        elif fact.kind == PY_OBJECT and extra.get("class"):
+            binders({short(extra["class"])})
+        binders(_project_bases(fact, packages))
+        queue.extend(names - reached)
+        reached.update(names)
+
     for fact in seeds:
         reach(fact)
-    pending = [fact for fact in registry]
-    while True:
-        before = (len(reached), len(scope.names))
-        rest = []
-        for fact in pending:
-            if short(entity(fact)) in reached or _builds_on(fact, reached):
+    while queue:
+        name = queue.pop()
+        scope.names.add(name)
+        for fact in named.get(name, ()):
+            if id(fact) not in done:
                 reach(fact)
-                continue
-            if fact.kind == MODEL:
-                pointing = [spec for spec in _relations(fact) if short(spec.get("related_model")) in reached]
-                for spec in pointing:
-                    scope.names.update(_relation_words(spec))
-                if pointing:
-                    scope.names.add(short(entity(fact)))  # the reverse accessor `<model>_set`, the lookup `<model>__`
-            rest.append(fact)
-        pending = rest
-        if (len(reached), len(scope.names)) == before:
-            return scope
+        for model, spec in pointing.get(name, ()):
+            scope.names.update(_relation_words(spec))
+            scope.names.add(model)  # the reverse accessor `<model>_set`, the lookup `<model>__`
+    return scope
 
 
-def _builds_on(fact: Fact, reached: set[str]) -> bool:
-    """A subclass of a reached entry, a class naming one, an object made from or with one, a
-    model bound to a reached Core table."""
+def _built_on(fact: Fact) -> set[str]:
+    """What a fact builds on: a class's bases (a subclass), the classes a class names (`model =
+    Order`), an object's class and arguments, a model's Core table binding."""
     extra = fact.extra
-    if any(short(base) in reached for base in extra.get("bases") or ()):
-        return True
+    found = [*(extra.get("bases") or ())]
     if fact.kind == PY_CLASS:
-        return any(short(value) in reached for value in (extra.get("class_names") or {}).values())
-    if fact.kind == PY_OBJECT:
-        named = [extra.get("class"), *_values(extra.get("args")), *_values(extra.get("keywords"))]
-        return any(short(value) in reached for value in named if isinstance(value, str))
-    if fact.kind == MODEL:
-        return short(extra.get("table_binding")) in reached if extra.get("table_binding") else False
-    return False
+        found += _values(extra.get("class_names"))
+    elif fact.kind == PY_OBJECT:
+        found += [extra.get("class"), *_values(extra.get("args")), *_values(extra.get("keywords"))]
+    elif fact.kind == MODEL and extra.get("table_binding"):
+        found.append(extra["table_binding"])
+    return {short(value) for value in found if isinstance(value, str) and value}
 
 
 def _values(value: Any) -> list[Any]:
@@ -224,6 +223,9 @@ def mentioning(root: Path, files: Iterable[SourceFile], scope: Scope) -> set[str
         return None
     found = set()
     for file in files:
+        if file.kind == FileKind.NOTEBOOK:
+            found.add(file.path)  # its cells are JSON strings: `\nOrder` is one run of its bytes
+            continue
         words = stored.get(file.path)
         if words is None:
             try:
