@@ -7,6 +7,7 @@ of a full `link_facts` of the edited project (`relink_support.assert_same_as_ful
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from pathlib import Path
 from typing import Callable
 
@@ -20,6 +21,7 @@ from depmap.orm.symbols import MODEL, PY_CLASS, PY_OBJECT
 from tests.index.relink_support import Project, append, assert_same_as_full_link
 from tests.index.test_cache import age
 from tests.index.test_incremental import same_index
+from tests.index.test_row_update import from_scratch, stored_rows
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLES = REPO / "samples"
@@ -224,3 +226,31 @@ def test_the_stored_rows_after_a_model_edit_are_those_of_a_scan_from_scratch(tmp
         "Meta db_table added": "models: 18 of 46 files linked again",
         "db_table changed": "models: 16 of 46 files linked again",
     }
+
+
+def _rows(root: Path, rows: dict) -> dict:
+    """Every stored row a query reads, the tables' rows (`linked_tables`) too."""
+    db = sqlite3.connect(root / ".depmap" / "cache.sqlite")
+    try:
+        return {**rows, "tables": sorted(db.execute("SELECT name, data FROM linked_tables").fetchall())}
+    finally:
+        db.close()
+
+
+@pytest.mark.parametrize(("sample", "edits"), [("django_shop", DJANGO_SHOP_EDITS), ("sqlalchemy_service", SQLALCHEMY_EDITS)])
+def test_every_stored_row_after_model_edits_is_that_of_a_scan_from_scratch(tmp_path, monkeypatch, sample, edits):
+    """Model names, tables, spans, the catalog's rows and the summary after each "models" relink."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+    root = copied(SAMPLES / sample, tmp_path)
+    age(root)
+    build_index(root, jobs=1, use_cache=True)
+    paths = set()
+    for name, _, edit in edits:
+        edit(root)
+        paths.add(build_index(root, jobs=1, use_cache=True).relinked.split(":")[0])
+        ours = _rows(root, stored_rows(root))
+        theirs = _rows(tmp_path / "scratch", from_scratch(root, tmp_path / "scratch"))
+        assert ours["blocks"] is True
+        for part in theirs:
+            assert ours[part] == theirs[part], f"{name}: {part}"
+    assert MODELS in paths
