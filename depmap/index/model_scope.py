@@ -41,6 +41,7 @@ from depmap.discover import FileKind, SourceFile
 
 from depmap.model import Fact
 from depmap.orm.symbols import MODEL, PY_CLASS, PY_OBJECT, TABLE_BINDING
+from depmap.python.module_names import module_name_for
 
 REGISTRY_KINDS = frozenset({MODEL, TABLE_BINDING, PY_CLASS, PY_OBJECT})
 _RELATION_NAMES = ("related_name", "related_query_name")
@@ -198,17 +199,24 @@ def _relation_words(spec: Mapping[str, Any]) -> set[str]:
 
 
 def _project_bases(fact: Fact, packages: set[str]) -> set[str]:
-    """The short names of a class's bases that may be classes of the project."""
+    """The short names of a class's bases that may be classes of the project: written alone, or
+    from a module of the project (`packages`, `packages_of`)."""
     found = set()
     for base in fact.extra.get("bases") or ():
-        if isinstance(base, str) and ("." not in base or base.split(".", 1)[0] in packages):
+        if isinstance(base, str) and ("." not in base or base.rsplit(".", 1)[0] in packages):
             found.add(short(base))
     return found
 
 
 def packages_of(paths: Iterable[str]) -> set[str]:
-    """Every part of every path: a dotted name whose first part is none of them is not the project's."""
-    return {part for path in paths for part in path.replace("\\", "/").rsplit(".", 1)[0].split("/") if part}
+    """The modules of the project and each one's dotted endings (`core.models` for
+    `shop.core.models`: imported from the app's root, scanned from above it); a base from no such
+    module (Django's `models.Model`, even in a project with a `django` folder) is not the project's."""
+    found = set()
+    for path in paths:
+        parts = module_name_for(path).split(".")
+        found.update(".".join(parts[start:]) for start in range(len(parts)))
+    return found
 
 
 def mentioning(root: Path, files: Iterable[SourceFile], scope: Scope) -> set[str] | None:

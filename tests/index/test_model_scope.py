@@ -183,13 +183,13 @@ def test_the_scope_follows_subclasses_relations_binders_and_objects():
         _model("Refund", fields=[{"name": "purchase", "kind": "foreign_key", "related_model": "shop.Order", "related_name": None}]),
         _model("PriorityOrder", bases=["shop.models.Order"]),
         Fact(PY_CLASS, "", Location("shop/views.py", 1, 1), extra={"class": "shop.views.OrderList", "bases": ["django.views.generic.ListView"], "class_names": {"model": "shop.models.Order"}}),
-        Fact(PY_CLASS, "", Location("shop/dash.py", 1, 1), extra={"class": "shop.dash.Recent", "bases": ["shop.views.OrderList"]}),
+        Fact(PY_CLASS, "", Location("shop/dash.py", 1, 1), extra={"class": "shop.dash.Recent", "bases": ["shop.views.OrderList", "django.views.generic.ListView"]}),
         Fact(PY_OBJECT, "", Location("shop/crud.py", 1, 1), extra={"object": "shop.crud.orders", "class": "shop.crud.CRUDBase", "args": ["shop.models.Order"]}),
         Fact(PY_CLASS, "", Location("shop/core.py", 1, 1), extra={"class": "shop.core.Stamped", "bases": ["shop.core.Base"]}),
     ]
-    scope = scope_of([order], registry, packages_of(["shop/models.py"]))
+    scope = scope_of([order], registry, packages_of(["shop/models.py", "shop/core.py", "shop/crud.py", "shop/views.py", "shop/dash.py", "lint/django/rules.py"]))
     assert scope.names == {"order", "customer", "orders", "refund", "purchase", "priorityorder", "orderlist", "recent", "orders"}
-    assert scope.classes == {"stamped", "base", "crudbase", "order", "orderlist"}  # the bases of what is reached
+    assert scope.classes == {"stamped", "base", "crudbase", "order", "orderlist"}  # the bases of what is reached (not Django's ListView)
     assert scope.reaches(" x order__status y ") and scope.reaches(" sales_order ") and scope.reaches(" crudbase ")
     assert not scope.reaches(" orderline ") and not scope.reaches(" my_crudbase ")
 
@@ -254,3 +254,9 @@ def test_every_stored_row_after_model_edits_is_that_of_a_scan_from_scratch(tmp_p
         for part in theirs:
             assert ours[part] == theirs[part], f"{name}: {part}"
     assert MODELS in paths
+
+
+def test_a_base_from_no_module_of_the_project_places_nothing_in_it():
+    packages = packages_of(["shop/core/models.py", "lint/django/rules.py"])
+    assert {"shop.core.models", "core.models", "models", "lint.django.rules", "django.rules"} <= packages
+    assert "django.db.models" not in packages and "django" not in packages
