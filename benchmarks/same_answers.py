@@ -11,7 +11,8 @@ rename and a type change of the table's first column; the new column in text too
 12 migration files spread over the project's, and last `baseline` (the file it writes). Every answer
 must be byte-identical once the copy's path and `scan`'s `seconds` are taken out. With --edits,
 the same edits are then applied to both copies one after another (a query changed, a file added,
-a file deleted, a model edited, a migration added) and every answer is compared after each: the
+a file deleted, a model added, a migration added, a field added to a model, a model with relations
+to another added, a model's table changed, a model renamed) and every answer is compared after each: the
 after installation answers from its cache (relinking what changed), the before one scans
 everything again (--no-cache). Prints each difference; exits 1 if there is one.
 """
@@ -20,12 +21,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 from typing import Callable
 
+_MODEL_CLASS = re.compile(r"^class (\w+)\([^)]*models\.Model\):\n", re.M)
 QUERY = 'def bench_same_answers(db):\n    return db.execute("SELECT id FROM {table} WHERE id = 1")\n'
 
 
@@ -144,12 +147,44 @@ def edits(table: str) -> list[tuple[str, Callable[[Path], None]]]:
                 path.write_text(text.replace("__tablename__", "bench_same_note = Column(Integer)\n    __tablename__", 1))
                 return
 
+    def django_models(root: Path) -> tuple[Path, str, re.Match[str]] | None:
+        """The first Django models file, by sorted path, and its first model class."""
+        for path in python_files(root):
+            text = path.read_text()
+            if "from django.db import models" in text and (found := _MODEL_CLASS.search(text)):
+                return path, text, found
+        return None
+
+    def model_field(root: Path) -> None:
+        if found := django_models(root):
+            path, text, match = found
+            path.write_text(text[:match.end()] + "    bench_same_flag = models.BooleanField(default=False)\n" + text[match.end():])
+
+    def model_relation(root: Path) -> None:
+        if found := django_models(root):
+            path, text, match = found
+            path.write_text(text + f'\n\nclass BenchSameLink(models.Model):\n    target = models.ForeignKey("{match.group(1)}", on_delete=models.CASCADE, '
+                            'related_name="bench_same_links")\n    other = models.ForeignKey("BenchSameNote", on_delete=models.CASCADE, null=True)\n')
+
+    def model_table(root: Path) -> None:
+        for path in python_files(root):
+            text = path.read_text()
+            if ("db_table = " in text and "from django.db import models" in text) or "__tablename__ = " in text:
+                path.write_text(re.sub(r'((?:db_table|__tablename__) = ["\'])(\w+)', r"\1\2_bench", text, count=1))
+                return
+
+    def model_rename(root: Path) -> None:
+        if found := django_models(root):
+            path, text, match = found
+            path.write_text(text[:match.start(1)] + match.group(1) + "Renamed" + text[match.end(1):])
+
     def migration(root: Path) -> None:
         folders = sorted({p.parent for p in root.rglob("*.sql") if "migration" in str(p.relative_to(root))})
         if folders:
             (folders[0] / "9999_bench_same.sql").write_text(f"ALTER TABLE {table} ADD COLUMN bench_same_note text;\n")
 
-    return [("query", query), ("add", add), ("delete", delete), ("model", model), ("migration", migration)]
+    return [("query", query), ("add", add), ("delete", delete), ("model", model), ("migration", migration), ("model field", model_field),
+            ("model relation", model_relation), ("model table", model_table), ("model rename", model_rename)]
 
 
 def differ(label: str, before: dict[str, str], after: dict[str, str]) -> int:

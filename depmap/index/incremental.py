@@ -8,8 +8,10 @@ settling when the catalog can change them). A run that finds some files changed 
 relinks (`depmap.index.relink`), settles the relinked files' facts against the stored catalog, and
 returns the rows to replace (`depmap.index.row_update.RowUpdate`). The catalog is built again only
 when a changed file's table definitions or schema operations changed; when its tables or columns
-changed too, the other paths whose facts it settles are settled again. A full link (a model, a
-routine, a dbt relation, an Airflow task changed) stores the whole index again.
+changed too, the other paths whose facts it settles are settled again. A changed model relinks
+the files that can reach it (`depmap.index.model_scope`, read from the stored words of each file);
+a full link (an app config, a routine, a dbt relation, an Airflow task changed) stores the whole
+index again.
 
 Nothing here loads the whole index: the command that follows reads the rows it asks for.
 """
@@ -66,7 +68,7 @@ class Incremental:
     scanned: int
     mode: str  # "unchanged" (only stats moved), or the relink's path
     relinked: int
-    update: RowUpdate | None = None  # LOCAL or NARROW: the rows to replace
+    update: RowUpdate | None = None  # any path but FULL: the rows to replace
     whole: Whole | None = None  # FULL: the index to store whole
     bases: dict[str, int] | None = None  # the stored blocks the update was computed against
     paths: list[str] | None = None
@@ -108,6 +110,7 @@ def incremental(
         if not changed and not gone:  # only stats moved (a checkout, a touch): the rows hold
             timings["graph"] = 0.0
             return Incremental(scanned, "unchanged", 0)
+        from depmap.index.model_scope import mentioning
         from depmap.index.relink import FULL, Change, natural_keys_collide, relink  # the linkers: only a change needs them
 
         if natural_keys_collide(current | set(state.digests)):
@@ -118,7 +121,8 @@ def incremental(
         results = {path: fresh[path][1] for path in changed}
         changes = [Change(path, project.get(path, []), _as_stored(results[path].facts)) for path in changed]
         changes += [Change(path, project.get(path, []), None) for path in gone]
-        relinked = relink(StoredLinks(state), changes, project, order, lambda paths: _raw(cache, files, paths, fresh))
+        relinked = relink(StoredLinks(state), changes, project, order, lambda paths: _raw(cache, files, paths, fresh),
+                          lambda scope: mentioning(root, files, scope))
         digests = {path: (fresh[path][0] if path in fresh else state.digests[path]) for path in order}
         if relinked.mode == FULL:
             whole = _whole(relinked.linked or [], order, digests, dict(project.everything()), state, results, gone)

@@ -54,8 +54,14 @@ and is named by nothing but Django, so adding one only reorders migrations.
   (and their callers, transitively) are linked again too;
 - "narrow": only migrations' order or Django operations changed: every migration file is linked
   again too (their ranks, identities and replayed operations), nothing else;
-- "full": anything else (a model, a routine, a dbt relation, an Airflow task, a file a task
-  names): every file, as `link_facts` does.
+- "models": only models, classes, module-level objects or Core table bindings changed (besides
+  what functions touch or call), in files that are no migrations: the files that write a name of
+  what changed or of what is built on it, and their callers (`depmap.index.model_scope`: a
+  superset chosen by the files' words);
+- "full": anything else (an app config, a routine, a dbt relation, an Airflow task, a file a task
+  names, a migration file's classes beyond its `Migration`), or a "models" or "callers" change that
+  reaches more than half the files, or a models change when the files' words cannot be read or a
+  task names a file it reaches: every file, as `link_facts` does.
 """
 
 from __future__ import annotations
@@ -67,11 +73,12 @@ from typing import Callable, Iterable, Mapping
 
 from depmap.model import ACCESS, COLUMN_DEF, EXPOSURE, FLOW, ROUTINE, ROUTINE_CALL, SCHEMA_OP, TABLE_DEF, Fact
 from depmap.orm.symbols import APP_CONFIG, DJANGO_MIGRATION_OP, MIGRATION, MODEL, ORM_ACCESS, ORM_CALL, PY_CLASS, PY_OBJECT, TABLE_BINDING
-from depmap.index.project_facts import ProjectFacts, callee_name
+from depmap.index.model_scope import REGISTRY_KINDS, Scope, moved, packages_of, scope_of
+from depmap.index.project_facts import ProjectFacts, body_names, callee_name
 from depmap.python.module_names import module_name_for
 from depmap.registry import AIRFLOW_TASK, DBT_CONSUMED_KINDS, DBT_MODEL, DBT_MODEL_CONFIG, link_facts
 
-LOCAL, NARROW, CALLERS, FULL = "local", "narrow", "callers", "full"
+LOCAL, NARROW, CALLERS, MODELS, FULL = "local", "narrow", "callers", "models", "full"
 
 # Kinds every fact of which others' linking reads.
 _PROJECT_KINDS = frozenset({MODEL, APP_CONFIG, TABLE_BINDING, PY_CLASS, PY_OBJECT, MIGRATION, DJANGO_MIGRATION_OP, ROUTINE, AIRFLOW_TASK}) | DBT_CONSUMED_KINDS
@@ -192,6 +199,7 @@ def relink(
     project: Mapping[str, list[Fact]] | ProjectFacts,
     order: list[str],
     raw_of: Callable[[list[str]], dict[str, list[Fact]]],
+    mentioning: Callable[[Scope], set[str] | None] | None = None,
 ) -> Relinked:
     """The linked facts of the project after `changes`.
 
@@ -199,7 +207,9 @@ def relink(
     are read, and which paths it holds); project: every file's project-level raw facts before
     the change; order: the files now, in discovery (link) order;
     raw_of: every raw fact of the given unchanged files (read from the scan cache), for the
-    narrow and full paths.
+    narrow and full paths; mentioning: the paths whose words a scope of names reaches
+    (`depmap.index.model_scope`), None when they cannot be told (then a changed model is linked
+    with every file).
 
     The other files' project-level facts are read as linking the relinked files needs them
     (`ProjectFacts.context`): every kind the relinked files can meet, and the bodies of what they
@@ -213,18 +223,25 @@ def relink(
     differing = {path: [*_difference(changes[path].old, now[path]), *_difference(now[path], changes[path].old)] for path in moved}
     mode = _mode(differing, changes, now, project, previous)
     again = set(changes)
+    read = _Memo(raw_of, changes)
+    if mode == MODELS:
+        reached = _models_reach(differing, changes, now, project, order, read, mentioning)
+        if reached is None or _named_by_tasks_again(reached - again, project, now, read, previous):
+            mode = FULL
+        else:
+            again |= reached
     if mode == CALLERS:
         again |= _callers(differing, now, project)
         if again == set(changes):
             mode = LOCAL  # nothing else calls what changed
-        elif len(again) > len(order) // 2:
-            mode = FULL
+    if mode in (CALLERS, MODELS) and len(again) > len(order) // 2:
+        mode = FULL
     if mode == FULL or natural_keys_collide(order):
         return _full(order, changes, raw_of)
     if mode == NARROW:
         migrations = set(project.of_kinds({MIGRATION})) | {path for path, facts in now.items() if _has_migration(facts)}
         again |= {path for path in order if path in migrations}
-    raw = raw_of(sorted(path for path in again if path not in changes))
+    raw = read(sorted(path for path in again if path not in changes))
     raw.update({path: change.new for path, change in changes.items() if change.new is not None})
     relinked_facts = [fact for path in again for fact in (*project.get(path, ()), *raw.get(path, ()))]
     unused = _unused_context(relinked_facts, only_changed=again == set(changes), dbt_names=lambda words: project.mentions(DBT_CONSUMED_KINDS, words))
@@ -312,6 +329,8 @@ def _mode(differing: dict[str, list[Fact]], changes: dict[str, Change], now: dic
         return LOCAL
     if all(_reaches_callers(fact) for facts in differing.values() for fact in facts):
         return CALLERS
+    if _changes_models(differing, changes, now):
+        return MODELS
     for path, facts in differing.items():
         migration_file = _has_migration(changes[path].old) or _has_migration(now[path])
         if not all(_reorders_migrations(fact, migration_file) for fact in facts):
@@ -320,6 +339,68 @@ def _mode(differing: dict[str, list[Fact]], changes: dict[str, Change], now: dic
     if any(_ranked_elsewhere(fact) for facts in migration_files for fact in facts):
         return FULL
     return NARROW
+
+
+def _changes_models(differing: dict[str, list[Fact]], changes: dict[str, Change], now: dict[str, list[Fact]]) -> bool:
+    """Only models, classes, objects or Core bindings changed (and what functions touch or call),
+    in files that are no migrations: the "models" path."""
+    facts = [fact for found in differing.values() for fact in found]
+    if not any(fact.kind in REGISTRY_KINDS for fact in facts):
+        return False
+    if any(_has_migration(changes[path].old) or _has_migration(now[path]) for path in differing):
+        return False
+    return all(fact.kind in REGISTRY_KINDS or _reaches_callers(fact) for fact in facts)
+
+
+class _Memo:
+    """`raw_of`, each unchanged file decoded once a relink."""
+
+    def __init__(self, raw_of: Callable[[list[str]], dict[str, list[Fact]]], changes: dict[str, Change]) -> None:
+        self.raw_of = raw_of
+        self.known = {path: change.new for path, change in changes.items() if change.new is not None}
+        self.changed = set(changes)
+
+    def __call__(self, paths: list[str]) -> dict[str, list[Fact]]:
+        missing = [path for path in paths if path not in self.known and path not in self.changed]
+        if missing:
+            self.known.update(self.raw_of(missing))
+        return {path: self.known[path] for path in paths if path in self.known}
+
+
+def _models_reach(differing: dict[str, list[Fact]], changes: dict[str, Change], now: dict[str, list[Fact]], project: ProjectFacts,
+                  order: list[str], read: _Memo, mentioning: Callable[[Scope], set[str] | None] | None) -> set[str] | None:
+    """The files whose linked facts a change to the registry's facts can change: those that write
+    a name of what changed or is built on it (`depmap.index.model_scope`), and the callers of the
+    functions whose facts write one, transitively; None when that cannot be told."""
+    if mentioning is None:
+        return None
+    seeds = [fact for path in differing for fact in moved(changes[path].old, now[path])]
+    registry = [fact for path, facts in project.of_kinds(REGISTRY_KINDS).items() if path not in changes for fact in facts]
+    registry += [fact for path in changes for fact in (*changes[path].old, *now[path]) if fact.kind in REGISTRY_KINDS]
+    scope = scope_of(seeds, registry, packages_of(order))
+    if not scope.usable():
+        return None
+    found = mentioning(scope)
+    if found is None:
+        return None
+    files = (found & set(order)) | set(changes)
+    raw = read(sorted(files))
+    frontier = {name for facts in raw.values() for fact in facts if (names := body_names(fact.kind, fact.detail, fact.location.symbol, fact.extra))
+                and scope.names_fact(fact) for name in names}
+    frontier |= {_short(fact.location.symbol) for facts in differing.values() for fact in facts if _reaches_callers(fact) and fact.location.symbol}
+    return files | _callers_of(frontier, now, project)
+
+
+def _named_by_tasks_again(paths: set[str], project: ProjectFacts, now: dict[str, list[Fact]], read: _Memo,
+                          previous: Mapping[str, list[Fact]]) -> bool:
+    """Whether an Airflow task may name a file linked again beyond the changed ones: what it
+    runs reaches the task's file, which the "models" path does not link again."""
+    tasks = [fact for facts in project.of_kinds({AIRFLOW_TASK}).values() for fact in facts]
+    tasks += [fact for facts in now.values() for fact in facts if fact.kind == AIRFLOW_TASK]
+    if not tasks:
+        return False
+    raw = read(sorted(paths))
+    return any(_named_by_tasks(path, Change(path, [], raw.get(path, [])), previous.get(path, ()), tasks) for path in paths)
 
 
 def _reaches_callers(fact: Fact) -> bool:
@@ -336,7 +417,11 @@ def _callers(differing: dict[str, list[Fact]], now: dict[str, list[Fact]], proje
     """The files that call, by name, a function or method whose facts changed, and the files that
     call the functions those calls are in, and so on (names only: a superset of the real callers).
     A changed file's calls are its new ones; every other file's are the stored ones."""
-    frontier = {_short(fact.location.symbol) for facts in differing.values() for fact in facts if fact.location.symbol}
+    return _callers_of({_short(fact.location.symbol) for facts in differing.values() for fact in facts if fact.location.symbol}, now, project)
+
+
+def _callers_of(frontier: set[str], now: dict[str, list[Fact]], project: ProjectFacts) -> set[str]:
+    """The files that call one of the callables named `frontier`, and their callers, transitively."""
     named, found = set(frontier), set()
     while frontier:
         sites = [(path, caller) for path, caller in project.calling(frontier) if path not in now]

@@ -170,6 +170,24 @@ def current_rows(db: sqlite3.Connection) -> dict[str, Stat] | None:
         return None
 
 
+def current_words(root: Path, files: Iterable[SourceFile]) -> dict[str, str] | None:
+    """path -> the stored words (`file_words`) of each of `files` whose row is of its current stat;
+    None when the rows cannot be trusted (none, another depmap's, a table of another shape)."""
+    db = _open(root)
+    if db is None:
+        return None
+    try:
+        if _stamp(db) != scanner_stamp() or _layout(db) != _expected_layout():
+            return None
+        current = {file.path: (file.size, file.mtime_ns, file.ctime_ns) for file in files}
+        query = f"SELECT path, size, mtime_ns, ctime_ns, words FROM mention_words WHERE content IN (0, 1, 2) AND {_WORDS_SHAPE}"
+        return {path: words for path, size, mtime_ns, ctime_ns, words in db.execute(query) if current.get(path) == (size, mtime_ns, ctime_ns)}
+    except sqlite3.Error:
+        return None
+    finally:
+        db.close()
+
+
 def stored_hits(db: sqlite3.Connection, files: Iterable[SourceFile], finder: Any, unworded: frozenset[str] | None = None,
                 rows_vouched: int = -1) -> dict[str, int | None] | None:
     """What the stored row of each of `files` of its current stat says for `finder`'s search

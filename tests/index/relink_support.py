@@ -12,8 +12,10 @@ from depmap.config import load_config
 from depmap.discover import SCANNED_KINDS, discover
 from depmap.index.attribution import settle_candidates
 from depmap.index.build import choose_dialect
+from depmap.index.model_scope import Scope
 from depmap.index.pool import read_and_scan
 from depmap.index.relink import Change, Relinked, project_level, relink
+from depmap.mentions.words import file_words
 from depmap.model import Fact, sorted_facts
 from depmap.registry import link_facts
 from depmap.scan_context import ScanContext, dbt_vars_of
@@ -48,6 +50,10 @@ class Project:
     def copy(self) -> Project:
         return Project(self.root, list(self.order), dict(self.raw))
 
+    def mentioning(self, scope: Scope) -> set[str]:
+        """The files whose words the scope reaches, as the stored words give them."""
+        return {path for path in self.order if scope.reaches(file_words((self.root / path).read_bytes()))}
+
     def linked(self) -> list[Fact]:
         return link_facts([fact for path in self.order for fact in self.raw[path]])
 
@@ -68,7 +74,8 @@ def relinked(before: Project, after: Project) -> Relinked:
         if before.raw.get(path) != after.raw.get(path)
     ]
     project = {path: project_level(path, before.raw[path]) for path in before.order}
-    return relink(by_path(before.linked()), changes, project, after.order, lambda wanted: {path: after.raw[path] for path in wanted})
+    return relink(by_path(before.linked()), changes, project, after.order, lambda wanted: {path: after.raw[path] for path in wanted},
+                  after.mentioning)
 
 
 def assert_same_as_full_link(before: Project, after: Project) -> Relinked:

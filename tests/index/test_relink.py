@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from depmap.index.project_facts import ProjectFacts
-from depmap.index.relink import CALLERS, FULL, LOCAL, NARROW, is_project_level, project_level
+from depmap.index.relink import CALLERS, FULL, LOCAL, MODELS, NARROW, is_project_level, project_level
 from depmap.model import ACCESS, FLOW, Fact, Location
 from depmap.orm.symbols import DJANGO_MIGRATION_OP, MODEL, PY_CLASS, PY_OBJECT, TABLE_BINDING
 from depmap.registry import AIRFLOW_TASK, DBT_CONSUMED_KINDS
@@ -220,7 +220,7 @@ def test_deleting_and_adding_plain_files_relinks_them_alone(shop):
         ("shop_sql", "shop/repositories/orders.py", LOCAL),
         ("sqlalchemy_service", "billing/repositories.py", LOCAL),
         ("warehouse", "airflow/sql/reporting_views.sql", LOCAL),
-        ("django_shop", "orders/models.py", FULL),
+        ("django_shop", "orders/models.py", MODELS),  # a model no other file names
         ("warehouse", "airflow/sql/export_paid_orders.sql", FULL),  # a task's `sql=` file
     ],
 )
@@ -263,7 +263,7 @@ def test_edits_to_a_generated_repository(generated, tmp_path):
         after = edited(project, paths)
         modes[name] = assert_same_as_full_link(project, after).mode
         project = after
-    assert modes == {"query": LOCAL, "add": LOCAL, "delete": LOCAL, "model": FULL, "migration": LOCAL}
+    assert modes == {"query": LOCAL, "add": LOCAL, "delete": LOCAL, "model": MODELS, "migration": LOCAL}
 
 
 @pytest.mark.parametrize("sample", ["django_shop", "shop_sql", "sqlalchemy_service", "warehouse"])

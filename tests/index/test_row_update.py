@@ -209,7 +209,7 @@ def test_random_edits_store_the_rows_a_scan_from_scratch_stores(tmp_path, monkey
         if warm.store is not None:
             warm.store.close()
         assert_rows_as_from_scratch(root, tmp_path / "scratch")
-    assert modes <= {"local", "narrow", "callers", "full", "unchanged"}  # every step relinked from the rows, none fell back to a scan
+    assert modes <= {"local", "narrow", "callers", "models", "full", "unchanged"}  # every step relinked from the rows, none fell back to a scan
 
 
 @pytest.mark.parametrize("sample", ["django_shop", "shop_sql", "warehouse"])

@@ -1,0 +1,2 @@
+def ping(connection):
+    return connection.execute("SELECT 1").fetchall()
