@@ -82,8 +82,8 @@ def vouch(root: Path, snapshot_text: str | None, key: str, files: Iterable[Sourc
     `word_store.current_rows`), unless a file was modified too recently or there is no snapshot
     to vouch for. It
     is written in its own transaction after the query's reads, which checks that the store still
-    holds that key and snapshot; a file that cannot be written (locked, read-only) only costs the
-    next query its speed."""
+    holds that key and snapshot; a file that cannot be written now (another run writing, read-only)
+    only costs the next query its speed: the query never waits for it."""
     from depmap.index.cache import RACY_NS
     from depmap.index.cache_folder import CACHE_DIR, CACHE_FILE, inspect, open_existing
 
@@ -98,7 +98,7 @@ def vouch(root: Path, snapshot_text: str | None, key: str, files: Iterable[Sourc
     path = root / CACHE_DIR / CACHE_FILE
     try:
         os.close(open_existing(path, os.O_RDWR))  # a regular file, not through a link
-        db = sqlite3.connect(str(path), timeout=30, isolation_level=None)
+        db = sqlite3.connect(str(path), timeout=0.1, isolation_level=None)  # never wait on another run's writing: skip it
     except (OSError, sqlite3.Error):
         return
     try:

@@ -169,3 +169,22 @@ def test_a_run_that_writes_word_rows_forgets_the_state(project):
     age(project)
     build_index(project, jobs=1, use_cache=True)  # stores the new file's words
     assert state(project) is None
+
+
+def test_a_query_does_not_wait_for_another_run_writing_to_vouch(project, opened):
+    import time
+
+    writer = sqlite3.connect(project / ".depmap" / "cache.sqlite", isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # another run in the middle of writing
+    try:
+        started = time.monotonic()
+        assert found(warm(project)) == EXPECTED
+        assert time.monotonic() - started < 10  # the store's own read waits for nothing either
+        assert state(project) is None
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    warm(project)
+    assert state(project) is not None
+    warm(project)
+    assert len(opened) == 2
