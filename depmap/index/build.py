@@ -147,10 +147,7 @@ class Index:
             return None
         from depmap.index.word_store import stored_hits
 
-        warm = self.store.warm
-        if warm is None:
-            return stored_hits(self.store.db, self.searched.files, finder)
-        return stored_hits(self.store.db, self.searched.files, finder, warm.unworded, warm.rows)
+        return stored_hits(self.store.db, self.searched.files, finder, self.store.warm)
 
     def access_counts(self) -> dict[str, int]:
         """How many reads and writes the index holds (`scan`'s summary): counted, or for a warm

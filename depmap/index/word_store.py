@@ -30,7 +30,7 @@ from typing import Any, Callable, Iterable, Mapping
 from depmap.discover import SourceFile
 from depmap.index.cache import RACY_NS, scanner_stamp
 from depmap.index.cache_folder import CACHE_DIR, CACHE_FILE, inspect, open_existing
-from depmap.index.warm_state import forget as forget_warm_state
+from depmap.index.warm_state import WarmState, forget as forget_warm_state
 
 _TABLES = (
     "CREATE TABLE IF NOT EXISTS mention_words (path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, "
@@ -157,17 +157,8 @@ def _stored_stats(root: Path) -> dict[str, Stat] | None:
 def current_rows(db: sqlite3.Connection) -> dict[str, Stat] | None:
     """(size, mtime, ctime) of each well-formed row of this depmap's; None when the rows cannot be
     trusted (none yet, another depmap's, a table of another shape)."""
-    try:
-        if _stamp(db) != scanner_stamp() or _layout(db) != _expected_layout():
-            return None  # a table of other columns is made again: inserting into it would fail
-        found = {}
-        query = f"SELECT path, size, mtime_ns, ctime_ns FROM mention_words WHERE content IN (0, 1, 2) AND {_WORDS_SHAPE}"
-        for path, size, mtime_ns, ctime_ns in db.execute(query):  # a damaged row is written again
-            if isinstance(path, str) and all(_is_int(v) for v in (size, mtime_ns, ctime_ns)):
-                found[path] = (size, mtime_ns, ctime_ns)
-        return found
-    except sqlite3.Error:
-        return None
+    rows = _well_formed_rows(db, "''")
+    return None if rows is None else {path: stat for path, stat, _ in rows}
 
 
 def current_words(root: Path, files: Iterable[SourceFile]) -> dict[str, str] | None:
@@ -177,19 +168,29 @@ def current_words(root: Path, files: Iterable[SourceFile]) -> dict[str, str] | N
     if db is None:
         return None
     try:
-        if _stamp(db) != scanner_stamp() or _layout(db) != _expected_layout():
-            return None
-        current = {file.path: (file.size, file.mtime_ns, file.ctime_ns) for file in files}
-        query = f"SELECT path, size, mtime_ns, ctime_ns, words FROM mention_words WHERE content IN (0, 1, 2) AND {_WORDS_SHAPE}"
-        return {path: words for path, size, mtime_ns, ctime_ns, words in db.execute(query) if current.get(path) == (size, mtime_ns, ctime_ns)}
-    except sqlite3.Error:
-        return None
+        rows = _well_formed_rows(db, "words")
     finally:
         db.close()
+    if rows is None:
+        return None
+    current = {file.path: (file.size, file.mtime_ns, file.ctime_ns) for file in files}
+    return {path: words for path, stat, words in rows if current.get(path) == stat}
 
 
-def stored_hits(db: sqlite3.Connection, files: Iterable[SourceFile], finder: Any, unworded: frozenset[str] | None = None,
-                rows_vouched: int = -1) -> dict[str, int | None] | None:
+def _well_formed_rows(db: sqlite3.Connection, words: str) -> list[tuple[str, Stat, str]] | None:
+    """(path, stat, `words`: the column, or '' when only the stats are wanted) of every well-formed
+    row of this depmap's (a damaged row is written again); None as `current_rows` says."""
+    try:
+        if _stamp(db) != scanner_stamp() or _layout(db) != _expected_layout():
+            return None  # a table of other columns is made again: inserting into it would fail
+        query = f"SELECT path, size, mtime_ns, ctime_ns, {words} FROM mention_words WHERE content IN (0, 1, 2) AND {_WORDS_SHAPE}"
+        return [(path, (size, mtime_ns, ctime_ns), text) for path, size, mtime_ns, ctime_ns, text in db.execute(query)
+                if isinstance(path, str) and all(_is_int(v) for v in (size, mtime_ns, ctime_ns))]
+    except sqlite3.Error:
+        return None
+
+
+def stored_hits(db: sqlite3.Connection, files: Iterable[SourceFile], finder: Any, vouched: WarmState | None = None) -> dict[str, int | None] | None:
     """What the stored row of each of `files` of its current stat says for `finder`'s search
     (`depmap.mentions.words`): BINARY; NO_HIT, no needle in its bytes; COUNTED, a needle but, in
     a plain file, no run that can be an occurrence (the search counts it as read without reading
@@ -197,9 +198,8 @@ def stored_hits(db: sqlite3.Connection, files: Iterable[SourceFile], finder: Any
     byte, no rows, another depmap's): then every file is read. SQLite picks the rows whose words
     hold a part of each needle (LIKE, a superset); Python decides on those.
 
-    `unworded`: when a warm state vouches that every other searched file has a row of its current
-    stat (`depmap.index.warm_state`, with `rows_vouched` rows in all), the files that have none;
-    then only the rows that may name the table, the binary files' and any row a LIKE cannot judge
+    `vouched`: a warm state that holds (`depmap.index.warm_state`): every searched file
+    but its `unworded` ones has a row of its current stat, `rows` rows in all. Then only the rows that may name the table, the binary files' and any row a LIKE cannot judge
     (words not text, an unknown content) are read, and every file not among them has NO_HIT (a
     `dict` answering `get` with NO_HIT by default, None for the `unworded`); a row read that is
     damaged otherwise is read as a file."""
@@ -215,17 +215,17 @@ def stored_hits(db: sqlite3.Connection, files: Iterable[SourceFile], finder: Any
     try:
         if _stamp(db) != scanner_stamp():
             return None
-        if unworded is None:
+        if vouched is None:
             rows = db.execute(f"SELECT {columns} FROM mention_words", values).fetchall()
         else:
-            if db.execute("SELECT count(*) FROM mention_words").fetchone()[0] != rows_vouched:
+            if db.execute("SELECT count(*) FROM mention_words").fetchone()[0] != vouched.rows:
                 return stored_hits(db, files, finder)  # rows added or removed behind the warm state's back
             rows = db.execute(f"SELECT {columns} FROM mention_words WHERE NOT {_SEARCHABLE} OR content = {BINARY_FILE} OR {like}",
                               values * 2).fetchall()
     except sqlite3.Error:
         return None
-    current = {file.path: (file.size, file.mtime_ns, file.ctime_ns) for file in files} if unworded is None else None
-    hits: dict[str, int | None] = {} if unworded is None else _NoHitUnless(dict.fromkeys(unworded))
+    current = {file.path: (file.size, file.mtime_ns, file.ctime_ns) for file in files} if vouched is None else None
+    hits: dict[str, int | None] = {} if vouched is None else _NoHitUnless(dict.fromkeys(vouched.unworded), NO_HIT)
     for path, size, mtime_ns, ctime_ns, content, shaped, words in rows:
         if not (isinstance(path, str) and content in (PLAIN, BINARY_FILE, OTHER_TEXT) and shaped == 1):
             hits[path] = None  # a damaged row: the file is read
@@ -242,12 +242,15 @@ def stored_hits(db: sqlite3.Connection, files: Iterable[SourceFile], finder: Any
 
 
 class _NoHitUnless(dict):
-    """Stored hits where a file not named has no needle in its bytes (see `stored_hits`)."""
+    """Stored hits where a file not named has no needle in its bytes (see `stored_hits`): `get`
+    answers `otherwise` for it, whatever default it is given."""
+
+    def __init__(self, hits: dict[str, int | None], otherwise: int) -> None:
+        super().__init__(hits)
+        self.otherwise = otherwise
 
     def get(self, path: str, default: Any = None) -> Any:
-        from depmap.mentions.words import NO_HIT
-
-        return super().get(path, NO_HIT)
+        return super().get(path, self.otherwise)
 
 
 def _widest(groups: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
