@@ -26,7 +26,7 @@ import hashlib
 import json
 import os
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from stat import S_ISREG
 from typing import Any
@@ -57,7 +57,8 @@ class Snapshot:
     choice: dict[str, Any] = field(default_factory=dict)  # the DialectChoice made from them
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), separators=(",", ":"))
+        # the fields as they are: `asdict` deep-copies 100,000 tuples at a million lines (0.2 s)
+        return json.dumps({name: getattr(self, name) for name in self.__dataclass_fields__}, separators=(",", ":"))
 
     @classmethod
     def from_json(cls, text: str) -> "Snapshot":
