@@ -51,16 +51,18 @@ _TEXT_WIDTH = 160
 @dataclass
 class FileView:
     """One file being classified: its text, why it was not analysed (if so), and its regions, read
-    only when a line needs them (most lines that name a table are usages)."""
+    only when a line needs them (most lines that name a table are usages), and only as far as
+    `reach` (the end of the last word asked about) when given."""
 
     path: str
     kind: str
     text: str
     not_analysed: str | None = None
+    reach: int | None = None
 
     @cached_property
     def regions(self) -> Regions:
-        return regions_for(self.kind, self.text) if self.not_analysed is None else Regions()
+        return regions_for(self.kind, self.text, self.reach) if self.not_analysed is None else Regions()
 
 
 def classify_lines(view: FileView, occurrences: list[Occurrence], claims: Claims, links: ModelLinks) -> list[Mention]:

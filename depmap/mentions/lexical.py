@@ -111,10 +111,11 @@ class Regions:
         return ast.Module(body=statements, type_ignores=[])
 
 
-def regions_for(kind: str, text: str) -> Regions:
-    """The regions of a file of this `FileKind` (python, sql, yaml; any other kind has none)."""
+def regions_for(kind: str, text: str, reach: int | None = None) -> Regions:
+    """The regions of a file of this `FileKind` (python, sql, yaml; any other kind has none);
+    of Python, only as far as `reach` when given (see `python_regions`)."""
     if kind == "python":
-        return python_regions(text)
+        return python_regions(text, reach)
     if kind == "sql":
         return sql_regions(text)
     if kind in ("yaml", "dbt_project"):
@@ -143,12 +144,15 @@ _IMPORT_LINE = re.compile(r"^[ \t]*(?:from[ \t]+[\w.]+[ \t]+import|import)\b[^\n
 _OPEN_ENDINGS = tuple("([{,+-*/%=&|<>\\\"'") + (" and", " or", " not", " in", " is", " if", " else", "lambda")
 
 
-def python_regions(text: str) -> Regions:
+def python_regions(text: str, reach: int | None = None) -> Regions:
     """Comments, docstrings, other strings and import statements of Python source, by a lexer
-    that never fails: an unterminated string runs to the end of its line (or of the file)."""
+    that never fails: an unterminated string runs to the end of its line (or of the file). With
+    `reach`, the comments and strings that start before it only: all that decides what an offset
+    before it is part of (a search asks of the words it found, often early in a file)."""
     spans = []
     position = 0
-    while (quote := _TOKEN_START.search(text, position)) is not None:
+    end = len(text) if reach is None else min(reach, len(text))
+    while (quote := _TOKEN_START.search(text, position, end)) is not None:
         match = _PY_TOKENS.match(text, quote.start())
         if match is None:  # a quote that opens no string (a lone backslash before the end): as `finditer` skips it
             position = quote.start() + 1

@@ -66,7 +66,8 @@ def find_mentions(index: "Index", tables: Sequence[str]) -> MentionSearch:
         occurrences = finder.occurrences(text)
         if not occurrences:
             continue
-        named.append((FileView(file.path, file.kind, text, skipped.get(file.path) or unread_kind(file)), occurrences))
+        reach = max(occurrence.end for occurrence in occurrences)
+        named.append((FileView(file.path, file.kind, text, skipped.get(file.path) or unread_kind(file), reach), occurrences))
     paths = [view.path for view, _ in named]
     spans = index.spans_at(paths)
     claims = Claims.from_spans(spans, names.claimants) if spans is not None else Claims(index.facts_at(paths), names.claimants)

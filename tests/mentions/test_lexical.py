@@ -108,3 +108,27 @@ def test_yaml_comments_outside_quotes():
 
 def test_other_kinds_have_no_regions():
     assert part_of("other", "<!-- orders -->", "orders") == "code"
+
+
+TRICKY = '''\
+"""Accounts, module docstring."""
+SQL = """
+    SELECT id FROM accounts  -- not a comment: inside the string
+"""
+# accounts, a comment that runs to the end of its line
+label = 'accounts' + "it's" # accounts again
+note = """an unterminated docstring about accounts
+'''
+
+
+def test_lexing_stops_at_its_reach_and_agrees_before_it():
+    """A search lexes only as far as the last word it asks about: every offset before that is the
+    same part of the file as when the whole file is lexed, a string that straddles the reach
+    included (its end is read whole)."""
+    whole = regions_for("python", TRICKY)
+    for reach in range(len(TRICKY) + 1):
+        reached = regions_for("python", TRICKY, reach)
+        assert [reached.kind_at(offset) for offset in range(reach)] == [whole.kind_at(offset) for offset in range(reach)]
+    inside = TRICKY.index("accounts  --")
+    assert regions_for("python", TRICKY, inside + 3).kind_at(inside) == "string"
+    assert regions_for("python", TRICKY, 5).spans == [(0, TRICKY.index("\nSQL"), "string?")]
