@@ -7,7 +7,6 @@ completes: a scanner that fails on one file costs that file, with a reason, neve
 
 from __future__ import annotations
 
-import gc
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 from depmap.index.attribution import settle_candidates
 from depmap.index.dialect_choice import DialectChoice, choose_dialect
 from depmap.catalog import Catalog
+from depmap.collector import collection_paused
 from depmap.config import Config, load_config
 from depmap.discover import SCANNED_KINDS, Discovery, SourceFile, discover
 from depmap.graph import DependencyGraph
@@ -131,8 +131,8 @@ class Index:
             return self.facts
         return [fact for _, fact in self.store.facts_named(f"p:{path}" for path in paths)]
 
-    def spans_at(self, paths: Iterable[str]) -> list[Any] | None:
-        """For a warm query, the line spans the facts of these files claim (`span_store.spans_at`);
+    def spans_at(self, paths: Iterable[str]) -> dict[str, list[list]] | None:
+        """For a warm query, the line spans the facts of these files claim, by path (`span_store.spans_at`);
         None otherwise, or when they are not stored: the caller reads `facts_at`."""
         if self.store is None:
             return None
@@ -320,15 +320,8 @@ def _collector_paused() -> Iterator[None]:
     third of a warm run. (Scan workers re-enable collection: syntax trees need it.) Afterwards the
     index is frozen out of the collector's reach (`gc.freeze`): it lives as long as the command,
     and the first full collection after loading a large one took 0.7 s at a million lines."""
-    collecting = gc.isenabled()
-    gc.unfreeze()  # a previous index (a library caller building several) may be collected again
-    gc.disable()
-    try:
+    with collection_paused(freeze=True):  # a previous index (a library caller building several) may be collected again
         yield
-    finally:
-        gc.freeze()
-        if collecting:
-            gc.enable()
 
 
 def _linked_facts(

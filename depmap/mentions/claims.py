@@ -17,25 +17,21 @@ a prefetch through an accessor); one inside SQL that did not parse says so.
 
 from __future__ import annotations
 
-from typing import Iterable, NamedTuple
+from itertools import compress
+from operator import not_
+from typing import Any, Iterable, Mapping, Sequence
 
 from depmap.model import ACCESS, EXPOSURE, FLOW, PARSE_ERROR, Fact
-
-
-class _Span(NamedTuple):
-    """One claimed span (a tuple: a saleor query places a hundred thousand of them)."""
-
-    start: int
-    end: int
-    role: str  # "usage" or "definition"
-    table: str
-    error: str | None = None  # the parser's message, on SQL that did not parse
 
 
 UNPARSED = "unparsed"
 # (path, first line, last line, role, table, where a flow leads, the parser's message): one line span
 # a fact claims, as `depmap.index.span_store` keeps it.
 SpanRow = tuple[str, int, int, str, str, "str | None", "str | None"]
+# One span of a path, its path left out: a list as stored, or a tuple (a saleor query places a
+# hundred thousand of them: placed by list comprehension, never one object each).
+Span = Sequence[Any]
+_START, _END, _ROLE, _TABLE, _FLOWS_TO, _ERROR = range(6)
 
 
 def spans_of(fact: Fact) -> list[SpanRow]:
@@ -61,47 +57,47 @@ class Claims:
 
     def __init__(self, facts: Iterable[Fact], claimants: Iterable[str]) -> None:
         self.claimants = frozenset(claimants)
-        self._own: dict[str, list[_Span]] = {}
-        self._others: dict[str, list[_Span]] = {}
-        self._unparsed: dict[str, list[_Span]] = {}
+        self._own: dict[str, list[Span]] = {}
+        self._others: dict[str, list[Span]] = {}
+        self._unparsed: dict[str, list[Span]] = {}
+        by_path: dict[str, list[Span]] = {}
         for fact in facts:
-            self._add(fact)
+            for span in spans_of(fact):
+                by_path.setdefault(span[0], []).append(span[1:])
+        self._place(by_path)
 
     @classmethod
-    def from_spans(cls, spans: Iterable[SpanRow], claimants: Iterable[str]) -> "Claims":
-        """The claims of stored `spans_of` rows, in the order of their facts."""
+    def from_stored(cls, spans: Mapping[str, list[Span]], claimants: Iterable[str]) -> "Claims":
+        """The claims of stored spans (`span_store.spans_at`: each path's in its facts' order)."""
         claims = cls((), claimants)
-        for span in spans:
-            claims._place(span)
+        claims._place(spans)
         return claims
 
-    def _add(self, fact: Fact) -> None:
-        for span in spans_of(fact):
-            self._place(span)
-
-    def _place(self, span: SpanRow) -> None:
-        path, start, end, role, table, flows_to, error = span
-        if role == UNPARSED:
-            self._unparsed.setdefault(path, []).append(_Span(start, end, role, table, error))
-            return
-        mine = table in self.claimants or (flows_to is not None and flows_to in self.claimants)
-        (self._own if mine else self._others).setdefault(path, []).append(_Span(start, end, role, table))
+    def _place(self, by_path: Mapping[str, list[Span]]) -> None:
+        claimants = self.claimants
+        for path, spans in by_path.items():
+            if any(span[_ROLE] == UNPARSED for span in spans):
+                self._unparsed[path] = [span for span in spans if span[_ROLE] == UNPARSED]
+                spans = [span for span in spans if span[_ROLE] != UNPARSED]
+            mine = [span[_TABLE] in claimants or (span[_FLOWS_TO] is not None and span[_FLOWS_TO] in claimants) for span in spans]
+            self._own[path] = list(compress(spans, mine))
+            self._others[path] = list(compress(spans, map(not_, mine)))
 
     def explains(self, path: str, line: int) -> bool:
         """Whether a fact of a claimant table holds this line."""
-        return any(s.start <= line <= s.end for s in self._own.get(path, ()))
+        return any(s[_START] <= line <= s[_END] for s in self._own.get(path, ()))
 
     def others(self, path: str, line: int) -> list[tuple[str, str]]:
         """(role, table) of the narrowest statements of other tables that hold this line."""
-        holding = [s for s in self._others.get(path, ()) if s.start <= line <= s.end]
+        holding = [s for s in self._others.get(path, ()) if s[_START] <= line <= s[_END]]
         if not holding:
             return []
-        narrowest = min(s.end - s.start for s in holding)
-        return sorted({(s.role, s.table) for s in holding if s.end - s.start == narrowest})
+        narrowest = min(s[_END] - s[_START] for s in holding)
+        return sorted({(s[_ROLE], s[_TABLE]) for s in holding if s[_END] - s[_START] == narrowest})
 
     def unparsed(self, path: str, line: int) -> str | None:
         """The parser's message when this line is inside SQL that did not parse."""
         for span in self._unparsed.get(path, ()):
-            if span.start <= line <= span.end:
-                return span.error
+            if span[_START] <= line <= span[_END]:
+                return span[_ERROR]
         return None

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Sequence
 
+from depmap.collector import collection_paused
 from depmap.mentions.claims import Claims
 from depmap.mentions.classify import FileView, ModelLinks, classify_lines
 from depmap.mentions.files import Reader, decode, files_to_search, unread_kind
@@ -26,6 +27,11 @@ if TYPE_CHECKING:
 
 def find_mentions(index: "Index", tables: Sequence[str]) -> MentionSearch:
     """The unexplained mentions of `tables` (one table, or one name in several schemas)."""
+    with collection_paused():  # what the search builds stays alive until it is done
+        return _search(index, tables)
+
+
+def _search(index: "Index", tables: Sequence[str]) -> MentionSearch:
     names = table_names(tables, index.facts, index.catalog, index.graph, models=index.model_forms(tables))
     finder = WordFinder(names.forms)
     search = MentionSearch(tuple(tables), names.words())
@@ -70,7 +76,7 @@ def find_mentions(index: "Index", tables: Sequence[str]) -> MentionSearch:
         named.append((FileView(file.path, file.kind, text, skipped.get(file.path) or unread_kind(file), reach), occurrences))
     paths = [view.path for view, _ in named]
     spans = index.spans_at(paths)
-    claims = Claims.from_spans(spans, names.claimants) if spans is not None else Claims(index.facts_at(paths), names.claimants)
+    claims = Claims.from_stored(spans, names.claimants) if spans is not None else Claims(index.facts_at(paths), names.claimants)
     for view, occurrences in named:
         search.mentions.extend(classify_lines(view, occurrences, claims, links))
     search.mentions.sort()

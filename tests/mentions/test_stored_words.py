@@ -164,13 +164,25 @@ def test_the_claims_come_from_the_stored_spans_without_decoding_facts(project, m
 @pytest.mark.parametrize("damage", [
     "UPDATE linked_spans SET spans = '[[1, 2]]'",
     "UPDATE linked_spans SET spans = 'not json'",
+    # each would explain every line it names if read: a column of the wrong type, a row of seven
+    "UPDATE linked_spans SET spans = '[[1, 99, \"usage\", 7, null, null]]'",
+    "UPDATE linked_spans SET spans = '[[true, 99, \"usage\", \"refunds\", null, null]]'",
+    "UPDATE linked_spans SET spans = '[[1, 99, \"usage\", \"refunds\", null, 5]]'",
+    "UPDATE linked_spans SET spans = '[[1, 99, \"usage\", \"refunds\", null, null, null]]'",
+    "UPDATE linked_spans SET spans = '[{\"start\": 1}]'",
     "UPDATE linked_spans_stamp SET key = 'another index'",
     "DROP TABLE linked_spans",
 ])
 def test_damaged_spans_mean_decoding_the_facts_with_the_same_answer(project, damage):
+    from depmap.index.span_store import spans_at
+
     db = sqlite3.connect(project / ".depmap" / "cache.sqlite")
+    key = db.execute("SELECT key FROM linked_spans_stamp").fetchone()[0]
+    paths = [path for (path,) in db.execute("SELECT path FROM linked_spans")]
+    assert spans_at(db, key, paths) is not None
     db.execute(damage)
     db.commit()
+    assert spans_at(db, key, paths) is None  # not read: the facts are decoded instead
     db.close()
     for table in ("invoices", "refunds"):
         search, expected = warm(project, table), cold(project, table)
