@@ -80,3 +80,40 @@ def test_stored_words_rule_out_an_occurrence_only_when_no_run_can_be_one():
         for text in texts:
             if finder.occurrences(text):
                 assert finder.may_name(file_words(text.encode())), (finder.forms, text)
+
+
+ORDER_FORMS = [
+    NameForm("order_order", "table"),
+    NameForm("Order", "model"),
+    NameForm("orders", "accessor"),
+    NameForm("order__lines", "accessor"),
+    NameForm("order", "query_name", lookup_only=True),
+    NameForm("order", "table"),
+]
+PIECES = ["order", "Order", "ORDER", "orders", "order_order", "_", "__", "lines", "by", " ", "\n", ".", "(", "x", "1", "é"]
+
+
+def test_the_edged_search_finds_what_the_plain_one_finds():
+    """The search passes over, by its expression, the words whose edges no form allows: on texts
+    made of the pieces that decide edges, it finds exactly what the plain search finds. A text
+    holding a Kelvin sign is searched the plain way (its lower case is a `k`), and that sign after
+    a space changes no occurrence, which makes each text its own reference."""
+    import random
+
+    generator = random.Random(21)
+    finder = WordFinder(ORDER_FORMS)
+    compared = occurring = 0
+    for _ in range(3000):
+        text = "".join(generator.choice(PIECES) for _ in range(generator.randint(1, 14)))
+        edged = [(o.start, o.end, o.line, o.forms) for o in finder.occurrences(text)]
+        plain = [(o.start, o.end, o.line, o.forms) for o in finder.occurrences(text + " \u212a")]
+        assert edged == plain, text
+        compared += 1
+        occurring += bool(edged)
+    assert compared == 3000 and occurring > 1000
+
+
+def test_a_lookup_after_a_longer_word_is_not_taken_at_the_same_place():
+    """`order__lines` is the longer word at 0 but has no edge after it; the plain search then moves
+    on, so `order` (whose edge `__` is allowed) is not found at 0 either."""
+    assert [(o.start, o.text) for o in WordFinder(ORDER_FORMS).occurrences("order__linesx order__id")] == [(14, "order")]
