@@ -1,5 +1,5 @@
-"""The stored catalog facts read back for a catalog built again (`depmap.index.catalog_rows`): the
-facts `fact_from_json` reads, and the same refusals of a row depmap never writes."""
+"""Stored facts read back in bulk (`depmap.index.lean_facts`): the facts `fact_from_json` reads, their
+repeated values shared, and the same refusals of a row depmap never writes."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from depmap.config import load_config
 from depmap.discover import SCANNED_KINDS, discover
 from depmap.index import fast_json
 from depmap.index.cached_result import fact_from_json
-from depmap.index.catalog_rows import catalog_facts
+from depmap.index.lean_facts import facts_of
 from depmap.index.linked_store import encode_fact
 from depmap.index.pool import read_and_scan
 from depmap.model import COLUMN_DEF, SCHEMA_OP, TABLE_DEF, Fact
@@ -35,7 +35,7 @@ def test_every_fact_reads_back_as_fact_from_json_reads_it(sample):
     facts = _facts(sample)
     assert sum(fact.kind in (TABLE_DEF, COLUMN_DEF, SCHEMA_OP) for fact in facts) > 5
     texts = [encode_fact(fact) for fact in facts]
-    read = list(catalog_facts(texts))
+    read = list(facts_of(texts))
     expected = [fact_from_json(fast_json.loads(text)) for text in texts]
     assert read == expected
     assert [encode_fact(fact) for fact in read] == texts
@@ -48,7 +48,7 @@ def test_repeated_values_are_one_object_within_a_read():
             "confidence": "high", "snippet": "CREATE TABLE orders (id int, total int)", "extra": {"type": "INT", "nullable": True}}
     other = json.loads(json.dumps(base))
     other["columns"], other["location"]["line"] = ["total"], 4
-    first, second = catalog_facts([json.dumps(base), json.dumps(other)])
+    first, second = facts_of([json.dumps(base), json.dumps(other)])
     assert first.location.path is second.location.path and first.table is second.table and first.snippet is second.snippet
     assert first.extra["type"] is second.extra["type"]
     assert (first.columns, second.columns, second.location.line) == (("id",), ("total",), 4)
@@ -81,6 +81,6 @@ def _fact_json(**changes):
 ])
 def test_a_row_depmap_never_writes_is_refused(text):
     with pytest.raises(ValueError):
-        list(catalog_facts([_fact_json(), text]))
+        list(facts_of([_fact_json(), text]))
     with pytest.raises(ValueError):
         fact_from_json(fast_json.loads(text))

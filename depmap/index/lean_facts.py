@@ -1,13 +1,14 @@
-"""The stored catalog facts read back for a catalog built again, checked field by field, fast.
+"""Stored facts read back in bulk, for a run that reads them once and drops them: checked field by
+field as `cached_result.fact_from_json` checks them, written out, their repeated values shared.
 
 A relink whose changed files define tables builds the catalog again from every stored TABLE_DEF,
-COLUMN_DEF and SCHEMA_OP (107,000 facts at a million lines), and decoding them was most of its
-time: `cached_result.fact_from_json` checks each field with a call and shares every value with
-the whole index's (`depmap.index.shared_values`), for facts the catalog reads once and drops.
-Here the same checks are written out, and the values repeated from fact to fact (paths, tables,
-kinds, snippets, column lists, the strings of `extra`) are shared within this read only, which
-keeps its memory as low.
-The facts are equal to `fact_from_json`'s; a row of another shape raises ValueError the same way.
+COLUMN_DEF and SCHEMA_OP (107,000 facts at a million lines), and one whose files hold model facts
+rebuilds the stored model names from every stored MODEL, APP_CONFIG and TABLE_BINDING (23,000):
+decoding them was most of that time, a call per field checked and every value shared with the
+whole index's (`depmap.index.shared_values`). Here the checks are inline, and the values repeated
+from fact to fact (paths, tables, kinds, snippets, column lists, the strings of `extra`) are shared
+within one read only, which keeps its memory as low. The facts are equal to `fact_from_json`'s; a
+row of another shape raises ValueError the same way.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ _LOCATION_KEYS = frozenset({"path", "line", "end_line", "col", "symbol", "statem
 _CONFIDENCES = frozenset(CONFIDENCE_ORDER)
 
 
-def catalog_facts(texts: Iterable[Any]) -> Iterator[Fact]:
+def facts_of(texts: Iterable[Any]) -> Iterator[Fact]:
     """The fact of each stored text, in order; ValueError (or TypeError) for one `Fact.to_json` never writes."""
     values: dict[Any, Any] = {}  # a repeated value -> its one object
     columns_of: dict[tuple[str, ...], tuple[str, ...]] = {}
