@@ -26,11 +26,15 @@ _CONFIDENCES = frozenset(CONFIDENCE_ORDER)
 
 def facts_of(texts: Iterable[Any]) -> Iterator[Fact]:
     """The fact of each stored text, in order; ValueError (or TypeError) for one `Fact.to_json` never writes."""
+    return facts_of_items(fast_json.loads(text) for text in texts)
+
+
+def facts_of_items(items: Iterable[Any]) -> Iterator[Fact]:
+    """The fact of each item of loaded JSON, in order; ValueError (or TypeError) for one `Fact.to_json` never writes."""
     values: dict[Any, Any] = {}  # a repeated value -> its one object
     columns_of: dict[tuple[str, ...], tuple[str, ...]] = {}
     share = values.setdefault
-    for text in texts:
-        item = fast_json.loads(text)
+    for item in items:
         if type(item) is not dict or item.keys() != _FACT_KEYS:
             yield fact_from_json(item)  # raises, with the reason
             continue
