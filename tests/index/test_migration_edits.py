@@ -14,42 +14,36 @@ import pytest
 from depmap.index.build import build_index
 from tests.index.test_cache import age
 from tests.index.test_incremental import same_index
+from tests.index.test_row_update import assert_rows_as_from_scratch
 
 SHOP_SQL = Path(__file__).resolve().parents[2] / "samples" / "shop_sql"
 MIGRATIONS = "migrations"
 
 
-def stored_rows(root: Path) -> dict[str, list]:
-    """What the stored index says of the catalog and the summary (keys and digests left out)."""
+def same_rows(root: Path, tmp_path: Path) -> None:
+    """The stored rows, and the stored tables with what `impact` reads of the project, as a scan
+    from scratch of `root` as it is now stores them."""
+    work = tmp_path / "scratch"
+    assert_rows_as_from_scratch(root, work)
+    assert _tables(root) == _tables(work)
+
+
+def _tables(root: Path) -> list:
     db = sqlite3.connect(root / ".depmap" / "cache.sqlite")
     try:
-        return {
-            "tables": db.execute("SELECT name, data FROM linked_tables ORDER BY name").fetchall(),
-            "ops": db.execute("SELECT position, fact FROM linked_ops ORDER BY position").fetchall(),
-            "op_names": db.execute("SELECT name, position FROM linked_op_names ORDER BY name, position").fetchall(),
-            "meta": db.execute("SELECT name, value FROM linked_meta WHERE name IN ('summary', 'impact', 'model_names') ORDER BY name").fetchall(),
-        }
+        return (db.execute("SELECT name, data FROM linked_tables ORDER BY name").fetchall()
+                + db.execute("SELECT value FROM linked_meta WHERE name = 'impact'").fetchall())
     finally:
         db.close()
 
 
-def scratch_rows(root: Path, tmp_path: Path) -> dict[str, list]:
-    """The stored rows of a scan from scratch of `root` as it is now."""
-    copy = tmp_path / "scratch"
-    shutil.rmtree(copy, ignore_errors=True)
-    shutil.copytree(root, copy, ignore=shutil.ignore_patterns(".depmap", "__pycache__"))
-    build_index(copy, jobs=1, use_cache=True)
-    return stored_rows(copy)
-
-
 @pytest.fixture
 def shop(tmp_path: Path, monkeypatch) -> Path:
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
-    root = tmp_path / "shop_sql"
-    shutil.copytree(SHOP_SQL, root, ignore=shutil.ignore_patterns(".depmap", "__pycache__"))
+    """shop_sql copied, its files aged (`age`), scanned once: the index a relink starts from."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))  # the signing key of the stored index
+    root = Path(shutil.copytree(SHOP_SQL, tmp_path / "shop_sql", ignore=shutil.ignore_patterns(".depmap", "__pycache__")))
     age(root)
-    build_index(root, jobs=1, use_cache=True)
-    return root
+    return build_index(root, jobs=1, use_cache=True).root
 
 
 def _write(root: Path, name: str, text: str) -> None:
@@ -96,7 +90,7 @@ def test_a_migration_added_relinks_as_a_scan_from_scratch_stores(shop, tmp_path,
     found = index.catalog.tables.get(table)
     assert (found is not None and (column is None or column in found.columns)) == has
     same_index(index, shop)
-    assert stored_rows(shop) == scratch_rows(shop, tmp_path)
+    same_rows(shop, tmp_path)
 
 
 def test_a_migration_changed_then_removed(shop, tmp_path):
@@ -106,13 +100,13 @@ def test_a_migration_changed_then_removed(shop, tmp_path):
     index = build_index(shop, jobs=1, use_cache=True)
     assert index.catalog.tables["orders"].columns["gift_note"].type == "VARCHAR(200)"
     same_index(index, shop)
-    assert stored_rows(shop) == scratch_rows(shop, tmp_path)
+    same_rows(shop, tmp_path)
     (shop / MIGRATIONS / "0006_gift_note.sql").unlink()
     (shop / MIGRATIONS / "0005_inventory_cleanup.sql").unlink()
     index = build_index(shop, jobs=1, use_cache=True)
     assert "gift_note" not in index.catalog.tables["orders"].columns and "order_totals" not in index.catalog.tables
     same_index(index, shop)
-    assert stored_rows(shop) == scratch_rows(shop, tmp_path)
+    same_rows(shop, tmp_path)
 
 
 def test_two_migrations_whose_order_ties_link_everything(shop, tmp_path):
@@ -121,7 +115,7 @@ def test_two_migrations_whose_order_ties_link_everything(shop, tmp_path):
     index = build_index(shop, jobs=1, use_cache=True)
     assert index.relinked == ""
     same_index(index, shop)
-    assert stored_rows(shop) == scratch_rows(shop, tmp_path)
+    same_rows(shop, tmp_path)
 
 
 def test_a_damaged_catalog_row_means_linking_everything(shop, tmp_path):
@@ -135,4 +129,4 @@ def test_a_damaged_catalog_row_means_linking_everything(shop, tmp_path):
     index = build_index(shop, jobs=1, use_cache=True)
     assert index.relinked == ""
     same_index(index, shop)
-    assert stored_rows(shop) == scratch_rows(shop, tmp_path)
+    same_rows(shop, tmp_path)
