@@ -25,7 +25,8 @@ from typing import Any, Iterable, Iterator, Mapping
 from depmap.graph import DependencyGraph
 from depmap.index import fast_json, project_facts
 from depmap.index.attribution import settle_candidates
-from depmap.index.cached_result import fact_from_json, passing_fact_from_json
+from depmap.index.lean_facts import facts_of, facts_of_items
+from depmap.index.cached_result import fact_from_json
 from depmap.index.span_store import refresh_spans
 from depmap.index.stored_names import refresh_model_names
 from depmap.index.stored_tables import refresh_tables
@@ -89,6 +90,16 @@ def decode_items(items: Any, decode: Any = fact_from_json) -> list[Fact]:
         raise StoreDamaged(f"a stored fact ({error})") from None
 
 
+def _decode_passing(items: Any) -> list[Fact]:
+    """Facts a relink reads and drops (the context it links against), their values shared among them alone."""
+    if not isinstance(items, list):
+        raise StoreDamaged("a stored file's state")
+    try:
+        return list(facts_of_items(items))
+    except (ValueError, TypeError) as error:
+        raise StoreDamaged(f"a stored fact ({error})") from None
+
+
 class StoredState:
     """What the stored rows say of the last link, read in the store's one read transaction."""
 
@@ -105,7 +116,7 @@ class StoredState:
 
     def project_facts(self) -> project_facts.StoredProjectFacts:
         """Every file's project-level raw facts, read as a relink asks for them."""
-        return project_facts.StoredProjectFacts(self.store._rows, lambda items: decode_items(items, passing_fact_from_json), decode_items, StoreDamaged)
+        return project_facts.StoredProjectFacts(self.store._rows, _decode_passing, decode_items, StoreDamaged)
 
     def project(self) -> dict[str, list[Fact]]:
         """Every file's project-level raw facts."""
@@ -157,15 +168,18 @@ class StoredState:
     def catalog_input(self, leaving: set[str]) -> dict[str, list[Fact]]:
         """The stored catalog facts by path, each path's in link order, but those of `leaving`."""
         found: dict[str, list[Fact]] = {}
-        try:  # each row decoded as it is read (their JSON is never held whole), values shared:
-            rows = self.store.db.execute("SELECT id, fact FROM linked_facts WHERE ordinal >= 0 ORDER BY ordinal")
-            for row in rows:  # 107,000 facts at 1M lines take 140 MB less
-                for _, fact in self.store._decoded([row], shared=True):
-                    if fact.location.path not in leaving:
-                        found.setdefault(fact.location.path, []).append(fact)
+        try:  # each row decoded as it is read (their JSON is never held whole: 140 MB less at 1M lines)
+            rows = self.store.db.execute("SELECT fact FROM linked_facts WHERE ordinal >= 0 ORDER BY ordinal")
+            for fact in facts_of(text for text, in rows):
+                self.store.decoded += 1
+                if fact.location.path not in leaving:
+                    found.setdefault(fact.location.path, []).append(fact)
         except sqlite3.Error as error:
             self.store.damaged = True
             raise StoreDamaged(str(error)) from None
+        except (ValueError, TypeError, RecursionError) as error:
+            self.store.damaged = True
+            raise StoreDamaged(f"a stored fact ({error})") from None
         return found
 
     def still_named(self, table: str, leaving: set[str]) -> bool:

@@ -52,13 +52,12 @@ def refresh_model_names(db: sqlite3.Connection, before: Iterable[Fact], after: I
         return
     if db.execute("SELECT 1 FROM linked_meta WHERE name = 'model_names'").fetchone() is None:
         return  # none stored: queries build the registry
-    from depmap.index.cached_result import passing_fact_from_json
-    from depmap.index.fast_json import loads
+    from depmap.index.lean_facts import facts_of
 
     kinds = sorted(REGISTRY_KINDS)
     rows = db.execute(f"SELECT fact FROM linked_facts WHERE kind IN ({','.join('?' * len(kinds))}) ORDER BY id", kinds)
     try:
-        facts = [passing_fact_from_json(loads(text)) for (text,) in rows]
+        facts = list(facts_of(text for (text,) in rows))
     except (ValueError, TypeError, RecursionError):  # a damaged row: queries build the registry, and meet it there
         db.execute("DELETE FROM linked_meta WHERE name = 'model_names'")
         return

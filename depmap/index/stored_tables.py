@@ -20,6 +20,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any, Iterable
 
 from depmap.catalog import Catalog, Column, Table
+from depmap.index import fast_json
 from depmap.index.linked_store import LinkedStore, StoreDamaged
 from depmap.schema_history import History
 from depmap.schema_objects import Definition, Objects, SchemaObject
@@ -222,4 +223,4 @@ def _require(condition: bool, what: str) -> None:
 
 
 def _dumps(data: Any) -> str:
-    return json.dumps(data, separators=(",", ":"))
+    return fast_json.dumps(data)  # `json.dumps(data, separators=(",", ":"))`'s text, faster

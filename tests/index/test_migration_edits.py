@@ -1,0 +1,132 @@
+"""A SQL migration added, changed or removed: the relinked index and its stored rows (tables,
+schema operations, the summary) are those of a scan from scratch, whatever the migration does to
+the catalog (a table or a column added, dropped, renamed or altered, only an index, a view whose
+`o.*` follows a later column) and however its order ties with another's."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from depmap.index.build import build_index
+from tests.index.test_cache import age
+from tests.index.test_incremental import same_index
+from tests.index.test_row_update import assert_rows_as_from_scratch
+
+SHOP_SQL = Path(__file__).resolve().parents[2] / "samples" / "shop_sql"
+MIGRATIONS = "migrations"
+
+
+def same_rows(root: Path, tmp_path: Path) -> None:
+    """The stored rows, and the stored tables with what `impact` reads of the project, as a scan
+    from scratch of `root` as it is now stores them."""
+    work = tmp_path / "scratch"
+    assert_rows_as_from_scratch(root, work)
+    assert _tables(root) == _tables(work)
+
+
+def _tables(root: Path) -> list:
+    db = sqlite3.connect(root / ".depmap" / "cache.sqlite")
+    try:
+        return (db.execute("SELECT name, data FROM linked_tables ORDER BY name").fetchall()
+                + db.execute("SELECT value FROM linked_meta WHERE name = 'impact'").fetchall())
+    finally:
+        db.close()
+
+
+@pytest.fixture
+def shop(tmp_path: Path, monkeypatch) -> Path:
+    """shop_sql copied, its files aged (`age`), scanned once: the index a relink starts from."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))  # the signing key of the stored index
+    root = Path(shutil.copytree(SHOP_SQL, tmp_path / "shop_sql", ignore=shutil.ignore_patterns(".depmap", "__pycache__")))
+    age(root)
+    return build_index(root, jobs=1, use_cache=True).root
+
+
+def _write(root: Path, name: str, text: str) -> None:
+    (root / MIGRATIONS / name).write_text(text)
+
+
+EDITS = {
+    "table_added": [("0006_gift_cards.sql", "CREATE TABLE gift_cards (\n    id bigserial PRIMARY KEY,\n    code text NOT NULL UNIQUE\n);\n")],
+    "column_added": [("0006_gift_note.sql", "ALTER TABLE orders ADD COLUMN gift_note text;\n")],
+    "column_dropped": [("0006_no_phone.sql", "ALTER TABLE customers DROP COLUMN phone;\n")],
+    "column_renamed": [("0006_phone_number.sql", "ALTER TABLE customers RENAME COLUMN phone TO phone_number;\n")],
+    "column_altered": [("0006_currency.sql", "ALTER TABLE orders ALTER COLUMN currency TYPE varchar(8);\nALTER TABLE orders ALTER COLUMN placed_at SET NOT NULL;\n")],
+    "index_only": [("0006_placed_at.sql", "CREATE INDEX orders_placed_at_idx ON orders (placed_at);\n")],
+    "table_renamed": [("0006_rename.sql", "ALTER TABLE customers RENAME TO shop_customers;\n")],
+    "table_dropped": [("0006_drop.sql", "DROP VIEW order_totals;\n")],
+    "two_in_one_edit": [("0006_a.sql", "ALTER TABLE orders ADD COLUMN gift_note text;\n"), ("0006_b.sql", "ALTER TABLE orders DROP COLUMN gift_note;\n")],
+    # the view `order_totals` is `SELECT o.*` over orders: a column added to orders before it is one of its columns
+    "column_before_the_star": [("0004_b_gift_note.sql", "ALTER TABLE orders ADD COLUMN gift_note text;\n")],
+}
+
+
+# what each edit makes of the catalog: (table, column, whether the table has the column)
+SEEN = {
+    "table_added": ("gift_cards", "code", True),
+    "column_added": ("orders", "gift_note", True),
+    "column_dropped": ("customers", "phone", False),
+    "column_renamed": ("customers", "phone_number", True),
+    "column_altered": ("orders", "currency", True),
+    "index_only": ("orders", "placed_at", True),
+    "table_renamed": ("shop_customers", "email", True),
+    "table_dropped": ("order_totals", None, False),
+    "two_in_one_edit": ("orders", "gift_note", False),
+    "column_before_the_star": ("order_totals", "gift_note", True),
+}
+
+
+@pytest.mark.parametrize("edit", sorted(EDITS))
+def test_a_migration_added_relinks_as_a_scan_from_scratch_stores(shop, tmp_path, edit):
+    for name, text in EDITS[edit]:
+        _write(shop, name, text)
+    index = build_index(shop, jobs=1, use_cache=True)
+    assert index.relinked.startswith("local: "), index.relinked
+    table, column, has = SEEN[edit]
+    found = index.catalog.tables.get(table)
+    assert (found is not None and (column is None or column in found.columns)) == has
+    same_index(index, shop)
+    same_rows(shop, tmp_path)
+
+
+def test_a_migration_changed_then_removed(shop, tmp_path):
+    _write(shop, "0006_gift_note.sql", "ALTER TABLE orders ADD COLUMN gift_note text;\n")
+    build_index(shop, jobs=1, use_cache=True)
+    _write(shop, "0006_gift_note.sql", "ALTER TABLE orders ADD COLUMN gift_note varchar(200) NOT NULL DEFAULT '';\n")
+    index = build_index(shop, jobs=1, use_cache=True)
+    assert index.catalog.tables["orders"].columns["gift_note"].type == "VARCHAR(200)"
+    same_index(index, shop)
+    same_rows(shop, tmp_path)
+    (shop / MIGRATIONS / "0006_gift_note.sql").unlink()
+    (shop / MIGRATIONS / "0005_inventory_cleanup.sql").unlink()
+    index = build_index(shop, jobs=1, use_cache=True)
+    assert "gift_note" not in index.catalog.tables["orders"].columns and "order_totals" not in index.catalog.tables
+    same_index(index, shop)
+    same_rows(shop, tmp_path)
+
+
+def test_two_migrations_whose_order_ties_link_everything(shop, tmp_path):
+    """`005_x.sql` and `0005_x.sql` replay in the order files are linked in: a full link keeps it."""
+    _write(shop, "005_inventory_cleanup.sql", "ALTER TABLE products ADD COLUMN stock integer;\n")
+    index = build_index(shop, jobs=1, use_cache=True)
+    assert index.relinked == ""
+    same_index(index, shop)
+    same_rows(shop, tmp_path)
+
+
+def test_a_damaged_catalog_row_means_linking_everything(shop, tmp_path):
+    db = sqlite3.connect(shop / ".depmap" / "cache.sqlite", isolation_level=None)
+    try:
+        db.execute("UPDATE linked_facts SET fact = replace(fact, '\"line\":', '\"line\":true,\"was\":') "
+                   "WHERE id = (SELECT min(id) FROM linked_facts WHERE ordinal >= 0)")
+    finally:
+        db.close()
+    _write(shop, "0006_gift_note.sql", "ALTER TABLE orders ADD COLUMN gift_note text;\n")
+    index = build_index(shop, jobs=1, use_cache=True)
+    assert index.relinked == ""
+    same_index(index, shop)
+    same_rows(shop, tmp_path)
