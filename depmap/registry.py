@@ -1,7 +1,9 @@
 """The registry: every input family depmap reads, in the order their work runs.
 
 Adding support for another ORM or pipeline tool is one package under `depmap/frameworks/` with
-a `family.py`, and one line here; a test checks that every family package is listed. From the
+a `family.py`, and one line here (a new linker also one in `depmap.linking`, which a cold scan's
+main process imports instead of every scanner); a test checks that every family package is
+listed, and its linkers. From the
 families come the three things a scan needs: the Python analyses (run on one parse of each
 Python file), the scanner of each other file kind, and the linkers run once over every file's
 facts. Order matters only for the linkers: the ORM linker, which ranks every migration, runs
@@ -12,16 +14,12 @@ linkers that build on table definitions.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Iterable
-
 from depmap.discover import FileKind
 from depmap.frameworks.airflow.code_link import AIRFLOW_TASK
 from depmap.frameworks.airflow.family import AIRFLOW
 from depmap.frameworks.alembic.family import ALEMBIC
 from depmap.frameworks.dbt.family import DBT
-from depmap.frameworks.dbt.seeds import DBT_SEED
 from depmap.frameworks.dbt.symbols import DBT_MODEL, DBT_MODEL_CONFIG
-from depmap.frameworks.dbt.symbols import SYMBOLIC_KINDS as DBT_SYMBOLIC_KINDS
 from depmap.frameworks.django.family import DJANGO
 from depmap.frameworks.family import Family, Linker, Scanner
 from depmap.frameworks.sql_files.family import SQL_FILES
@@ -29,8 +27,8 @@ from depmap.frameworks.sql_in_configs.family import SQL_IN_CONFIGS
 from depmap.frameworks.sql_in_python.family import SQL_IN_PYTHON
 from depmap.frameworks.sql_routines.family import SQL_ROUTINES
 from depmap.frameworks.sqlalchemy.family import SQLALCHEMY
-from depmap.model import Fact, ScanResult, Skipped, sorted_facts
-from depmap.orm import link_scope
+from depmap.model import ScanResult, Skipped, sorted_facts
+from depmap.linking import DBT_CONSUMED_KINDS, LINKERS, link_facts
 from depmap.python.analysis import PythonAnalysis
 from depmap.python.notebook import read_notebook, relocate
 from depmap.python.scanner import scan_python
@@ -85,25 +83,13 @@ def _scanners() -> dict[str, tuple[Scanner, ...]]:
 
 SCANNERS: dict[str, tuple[Scanner, ...]] = _scanners()
 
-# Each linker once (several ORM families share one), in the order of the first family naming it.
-LINKERS: tuple[Linker, ...] = tuple(dict.fromkeys(linker for family in FAMILIES for linker in family.linkers))
+# Each linker once (several ORM families share one), in the order of the first family naming it:
+# the families' list, which `depmap.linking.LINKERS` (what a scan runs, importable without the
+# scanners) must equal (a test checks).
+FAMILY_LINKERS: tuple[Linker, ...] = tuple(dict.fromkeys(linker for family in FAMILIES for linker in family.linkers))
 
 
-def link_facts(facts: list[Fact], located_at: Iterable[str] | None = None) -> list[Fact]:
-    """Every file's facts through every linker: symbolic facts become tables, columns and accesses.
-    With `located_at`, only the facts placed at those files are asked for: a linker may leave out
-    what it would place elsewhere (`depmap.orm.link_scope`), so other files' facts may be missing."""
-    with link_scope.located_at(located_at):
-        for linker in LINKERS:
-            facts = linker(facts)
-    return facts
-
-
-# The families' symbolic kinds that relinking asks about (`depmap.index.relink`): a task, a dbt
-# model and its properties, every fact the dbt linker consumes.
-DBT_CONSUMED_KINDS = DBT_SYMBOLIC_KINDS | {DBT_SEED}
-
-__all__ = ["AIRFLOW_TASK", "DBT_CONSUMED_KINDS", "DBT_MODEL", "DBT_MODEL_CONFIG", "FAMILIES", "LINKERS", "PYTHON_ANALYSES", "SCANNERS", "Scanner", "link_facts", "scan_notebook_file", "scan_python_file"]
+__all__ = ["AIRFLOW_TASK", "DBT_CONSUMED_KINDS", "DBT_MODEL", "DBT_MODEL_CONFIG", "FAMILIES", "FAMILY_LINKERS", "LINKERS", "PYTHON_ANALYSES", "SCANNERS", "Scanner", "link_facts", "scan_notebook_file", "scan_python_file"]
 
 
 def sql_texts_in_python(path: str, text: str, dialect: str) -> list:

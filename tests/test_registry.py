@@ -10,7 +10,7 @@ import pkgutil
 import depmap.frameworks
 from depmap.frameworks.family import Family
 from depmap.python.analysis import PythonAnalysis
-from depmap.registry import FAMILIES, LINKERS, PYTHON_ANALYSES, SCANNERS, scan_notebook_file, scan_python_file
+from depmap.registry import FAMILIES, FAMILY_LINKERS, LINKERS, PYTHON_ANALYSES, SCANNERS, scan_notebook_file, scan_python_file
 
 # Entry points that run one family's analysis alone (for callers that want only SQL strings).
 CONVENIENCE = {"scan_python_sql"}
@@ -65,3 +65,18 @@ def test_every_python_analysis_and_scanner_is_registered():
 
 def test_linkers_run_once_each_orm_first():
     assert [linker.__name__ for linker in LINKERS] == ["link_orm", "link_routines", "link_dbt", "link_airflow"]
+
+
+def test_the_linkers_a_scan_runs_are_the_families_linkers():
+    """`depmap.linking` lists them again, to be imported without the scanners: the same, in the same order."""
+    assert LINKERS == FAMILY_LINKERS
+
+
+def test_linking_loads_no_scanner():
+    """A cold scan's main process links: it must not load the SQL parser, the template engine or any
+    family's scanners only to reach the linkers (about 40 MB of its memory)."""
+    import subprocess
+    import sys
+
+    code = "import sys, depmap.index.build, depmap.index.incremental, depmap.index.packed_rows, depmap.index.relink; print(sorted(m for m in ('sqlglot', 'jinja2', 'depmap.registry', 'depmap.sql.extract') if m in sys.modules))"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "[]\n"

@@ -68,12 +68,13 @@ def scan(obj: dict, path: str, dialect: str | None, output_format: str) -> None:
 @click.pass_obj
 def tables(obj: dict, path: str, dialect: str | None, output_format: str) -> None:
     """Known tables and columns, and where each is defined."""
-    from depmap.render.json import dumps
+    from depmap.render.json import streamed_dumps
     from depmap.render.text import print_tables
 
     catalog = load_index(path, dialect, obj["debug"], partial=True).whole_catalog()
-    if output_format == "json":
-        click.echo(dumps(catalog.to_json()), nl=False)
+    if output_format == "json":  # written a table at a time, as `dumps(catalog.to_json())` would write it
+        for piece in streamed_dumps({"schema_version": SCHEMA_VERSION}, "tables", catalog.tables_json()):
+            click.echo(piece, nl=False)
     else:
         with terminal_output() as out:
             print_tables(out, catalog)

@@ -384,7 +384,7 @@ def _linked_facts(
         return restored, 0
 
     from depmap.index.packed_rows import packed_file_rows
-    from depmap.registry import link_facts  # every family's code: only a scan that links needs it
+    from depmap.linking import link_facts  # the linkers alone: the scanners stay in the workers
 
     storing = cache is not None and key is not None and key != stored_key
     rows = packed_file_rows(files, digests, results, parts) if storing else None

@@ -78,7 +78,6 @@ def scan_files(
     if debug or not _can_fork():
         outcomes: Iterator[Any] = (_shared(scan_task(task, debug=debug)) for task in tasks)
     elif tasks:
-        _prepare_for_workers(ctx, parts)
         workers = max(1, min(jobs, len(tasks), 2 * default_jobs()))  # more than the cores only adds memory
         outcomes = _Supervisor(tasks, workers, budget).outcomes()
     else:
@@ -88,9 +87,10 @@ def scan_files(
 
 
 def _prepare_for_workers(ctx: ScanContext, parts: bool = False) -> None:
-    """Load here, once, what every worker needs: the scanners and the SQL dialect (its parser
-    modules load on first use), and with `parts` what makes a file's other rows. Forked workers
-    inherit it instead of each loading it again."""
+    """Load what a worker needs before its first file: the scanners and the SQL dialect (its parser
+    modules load on first use), and with `parts` what makes a file's other rows. Each worker loads
+    them itself (a quarter of a second): loaded in the parent for the workers to inherit, they
+    stayed in the parent, which only links, about 40 MB at the highest point of its memory."""
     import depmap.index.results  # noqa: F401
     import depmap.registry  # noqa: F401
 
@@ -127,6 +127,7 @@ def _can_fork() -> bool:
 # scheduled on a shared machine) between two files. Two left each of two workers idle 1 s of a
 # 9 s scan at 100k lines, four 0.2-0.5 s, eight 0.05 s (benchmarks/RESULTS.md, issue 21).
 QUEUED_PER_WORKER = 8
+READY = "ready"  # what a worker sends once it has loaded what it scans with (an outcome is a tuple)
 
 
 class _Supervisor:
@@ -234,6 +235,9 @@ class _Worker:
             outcome = self.connection.recv()
         except (EOFError, OSError):
             return None
+        if isinstance(outcome, str):  # READY: it loaded what it scans with, its first file's time starts now
+            self.deadline = time.monotonic() + seconds if self.queued else float("inf")
+            return None
         self.queued.popleft()
         self.deadline = time.monotonic() + seconds if self.queued else float("inf")
         return outcome
@@ -274,6 +278,8 @@ def _serve(connection, tasks: list[Task], megabytes: int) -> None:  # type: igno
 
     faulthandler.disable()  # a crash is reported once, by the supervisor, as the file's reason
     _exit_with_parent()
+    _prepare_for_workers(tasks[0][3], tasks[0][5])  # every task has the same context
+    connection.send(READY)  # the first file's time runs from here
     _limit_memory(megabytes)
     gc.freeze()  # what the parent held is never garbage here: collections look at this worker's own objects only
     if not gc.isenabled():

@@ -1,6 +1,6 @@
 """Relink only what changed: which raw facts of one file shape the linked facts of another.
 
-Linking (`depmap.registry.link_facts`) is a pure function of every file's raw facts, but most raw
+Linking (`depmap.linking.link_facts`) is a pure function of every file's raw facts, but most raw
 facts only ever become linked facts of their own file, told by a few project-wide facts. Those few
 are "project-level"; the rest are "local". When one file changes and its project-level facts stay
 the same, linking it again against every other file's project-level facts gives exactly the linked
@@ -76,7 +76,7 @@ from depmap.orm.symbols import APP_CONFIG, DJANGO_MIGRATION_OP, MIGRATION, MODEL
 from depmap.index.model_scope import REGISTRY_KINDS, Scope, moved, packages_of, scope_of
 from depmap.index.project_facts import ProjectFacts, body_names, callee_name
 from depmap.python.module_names import module_name_for
-from depmap.registry import AIRFLOW_TASK, DBT_CONSUMED_KINDS, DBT_MODEL, DBT_MODEL_CONFIG, link_facts
+from depmap.linking import AIRFLOW_TASK, DBT_CONSUMED_KINDS, DBT_MODEL, DBT_MODEL_CONFIG, link_facts
 
 LOCAL, NARROW, CALLERS, MODELS, FULL = "local", "narrow", "callers", "models", "full"
 

@@ -6,7 +6,7 @@ the tests validate every document against it, so a key added here is added there
 from __future__ import annotations
 
 import json
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from depmap.model import SCHEMA_VERSION, Fact, Skipped
 
@@ -58,6 +58,41 @@ def usages_document(
 
 def dumps(document: dict[str, Any]) -> str:
     return json.dumps(document, indent=2, sort_keys=False, ensure_ascii=False) + "\n"
+
+
+def streamed_dumps(document: dict[str, Any], key: str, items: Iterable[Any]) -> Iterator[str]:
+    """The text `dumps` gives `document` with `key` added last, `items` as its list, in pieces of
+    about 64 KB: each item is encoded as it comes, so an item a caller makes at a time is never
+    held beside the others. The same bytes: the encoder writes a list by iterating it."""
+    encoder = json.JSONEncoder(indent=2, sort_keys=False, ensure_ascii=False)
+    pieces, size = [], 0
+    for piece in encoder.iterencode({**document, key: _Lazy(items)}):
+        pieces.append(piece)
+        size += len(piece)
+        if size >= 1 << 16:
+            yield "".join(pieces)
+            pieces, size = [], 0
+    pieces.append("\n")
+    yield "".join(pieces)
+
+
+class _Lazy(list):
+    """A list to the JSON encoder (it asks `isinstance(value, list)`, whether it is empty, and
+    iterates it) whose items come from an iterator as the encoder asks for them."""
+
+    def __init__(self, items: Iterable[Any]) -> None:
+        super().__init__()
+        self._items = iter(items)
+        self._first = next(self._items, _Lazy)
+
+    def __bool__(self) -> bool:
+        return self._first is not _Lazy
+
+    def __iter__(self) -> Iterator[Any]:
+        if self._first is not _Lazy:
+            yield self._first
+            self._first = _Lazy
+            yield from self._items
 
 
 def downstream_document(query: dict[str, Any], hops: Iterable[Any], skipped: Iterable[Skipped]) -> dict[str, Any]:

@@ -193,12 +193,12 @@ def test_a_cache_copied_to_a_new_clone_serves_the_warm_path_after_one_hash_pass(
     shutil.copytree(shop, clone)  # new path, new ctimes
     age(clone)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "other-user"))  # no signing key: the pickle is not read
-    import depmap.registry
+    import depmap.linking
 
     def no_linking(facts):
         raise AssertionError("linked again")
 
-    monkeypatch.setattr(depmap.registry, "link_facts", no_linking)
+    monkeypatch.setattr(depmap.linking, "link_facts", no_linking)
     restored = build_index(clone, jobs=1, use_cache=True)
     assert restored.files_parsed == 0
     warm = build_index(clone, jobs=1, use_cache=True, partial=True)
