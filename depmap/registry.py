@@ -14,12 +14,11 @@ linkers that build on table definitions.
 from __future__ import annotations
 
 from dataclasses import replace
+
 from depmap.discover import FileKind
-from depmap.frameworks.airflow.code_link import AIRFLOW_TASK
 from depmap.frameworks.airflow.family import AIRFLOW
 from depmap.frameworks.alembic.family import ALEMBIC
 from depmap.frameworks.dbt.family import DBT
-from depmap.frameworks.dbt.symbols import DBT_MODEL, DBT_MODEL_CONFIG
 from depmap.frameworks.django.family import DJANGO
 from depmap.frameworks.family import Family, Linker, Scanner
 from depmap.frameworks.sql_files.family import SQL_FILES
@@ -28,7 +27,7 @@ from depmap.frameworks.sql_in_python.family import SQL_IN_PYTHON
 from depmap.frameworks.sql_routines.family import SQL_ROUTINES
 from depmap.frameworks.sqlalchemy.family import SQLALCHEMY
 from depmap.model import ScanResult, Skipped, sorted_facts
-from depmap.linking import DBT_CONSUMED_KINDS, LINKERS, link_facts
+from depmap.linking import AIRFLOW_TASK, DBT_CONSUMED_KINDS, DBT_MODEL, DBT_MODEL_CONFIG, LINKERS, link_facts  # re-exported
 from depmap.python.analysis import PythonAnalysis
 from depmap.python.notebook import read_notebook, relocate
 from depmap.python.scanner import scan_python

@@ -20,7 +20,7 @@ import bisect
 import json
 import sqlite3
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from depmap.graph import DependencyGraph
 from depmap.index import fast_json, project_facts
@@ -80,24 +80,20 @@ def decode_facts(text: Any) -> list[Fact]:
     return decode_items(_decode_list(text))
 
 
-def decode_items(items: Any, decode: Any = fact_from_json) -> list[Fact]:
-    """Facts from their loaded JSON; StoreDamaged for anything depmap does not write."""
+def decode_items(items: Any, decode: Callable[[list], Iterable[Fact]] = lambda items: map(fact_from_json, items)) -> list[Fact]:
+    """Facts from their loaded JSON (`decode`: the whole list's reader); StoreDamaged for anything
+    depmap does not write."""
     if not isinstance(items, list):
         raise StoreDamaged("a stored file's state")
     try:
-        return [decode(item) for item in items]
+        return list(decode(items))
     except (ValueError, TypeError) as error:
         raise StoreDamaged(f"a stored fact ({error})") from None
 
 
 def _decode_passing(items: Any) -> list[Fact]:
     """Facts a relink reads and drops (the context it links against), their values shared among them alone."""
-    if not isinstance(items, list):
-        raise StoreDamaged("a stored file's state")
-    try:
-        return list(facts_of_items(items))
-    except (ValueError, TypeError) as error:
-        raise StoreDamaged(f"a stored fact ({error})") from None
+    return decode_items(items, facts_of_items)
 
 
 class StoredState:

@@ -134,8 +134,9 @@ class WordFinder:
         position = counted = 0
         line = 1
         lowered = text.lower()
-        ended = len(lowered) == len(text) and _KELVIN not in text
-        if len(lowered) == len(text):  # one character for one: the offsets hold
+        same_offsets = len(lowered) == len(text)  # one character for one
+        ended = same_offsets and _KELVIN not in text
+        if same_offsets:
             search, haystack = (self._ended if ended else self._pattern).search, lowered
         else:  # a text with a letter whose lower case is longer (İ): the slower, case-blind search
             search, haystack = re.compile(self._pattern.pattern, re.I).search, text  # compiled when first needed (re caches it)
