@@ -14,8 +14,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
-from pathspec import GitIgnoreSpec
-
 from depmap.tree_boundary import real_path_inside
 
 PYPROJECT = "pyproject.toml"
@@ -232,6 +230,8 @@ def _globs(raw: Any, key: str, where: str, warnings: list[str]) -> Any:
 
 def glob_problem(pattern: str) -> str | None:
     """Why a gitignore-style pattern is unusable, or None when it is fine."""
+    from pathspec import GitIgnoreSpec  # here: a warm query that reuses the stored discovery never needs it
+
     try:
         spec = GitIgnoreSpec.from_lines([pattern])
     except ValueError as exc:

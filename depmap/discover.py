@@ -17,13 +17,14 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterable
-
-from pathspec import GitIgnoreSpec
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from depmap.config import Config
 from depmap.model import Skipped
 from depmap.tree_boundary import is_within
+
+if TYPE_CHECKING:  # imported where patterns are compiled: a warm query that reuses the stored discovery never needs pathspec
+    from pathspec import GitIgnoreSpec
 
 
 class FileKind:
@@ -167,6 +168,8 @@ class _IgnoreLayer:
 
 def compile_globs(lines: Iterable[str]) -> GitIgnoreSpec | None:
     """Gitignore-style patterns as a spec, dropping invalid lines as git does; None if empty."""
+    from pathspec import GitIgnoreSpec
+
     lines = list(lines)
     try:
         spec = GitIgnoreSpec.from_lines(lines)
@@ -178,6 +181,8 @@ def compile_globs(lines: Iterable[str]) -> GitIgnoreSpec | None:
 
 
 def _valid_glob(line: str) -> bool:
+    from pathspec import GitIgnoreSpec
+
     try:
         GitIgnoreSpec.from_lines([line])
     except ValueError:

@@ -265,14 +265,14 @@ def graph(obj: dict, target: str | None, path: str, dialect: str | None, output_
 
     if target is None and depth is not None:
         raise UserError("--depth needs a table: depmap graph TABLE[.COLUMN] --depth N")
-    index = load_index(path, dialect, obj["debug"])
+    index = load_index(path, dialect, obj["debug"], partial=target is not None)  # a table's neighbourhood reads its rows
     only = None
     focus = None
     if target is not None:
         tables_found, column = resolve_target(index, target)
         if column is not None:
-            check_column(index, tables_found, column, "readers")
-        only = index.graph.around(tables_found, column, depth or 1)
+            check_column(index.focused(tables_found), tables_found, column, "readers")
+        index, only = index.around(tables_found, column, depth or 1)
         focus = {**_query(tables_found, column), "depth": depth or 1}
     document = index.graph.node_link(only)
     if focus is not None:

@@ -77,6 +77,21 @@ class Index:
         except StoreDamaged:
             return self.whole()
 
+    def around(self, tables: list[str], column: str | None, depth: int) -> tuple["Index", set[str]]:
+        """The nodes within `depth` hops of the tables (`DependencyGraph.around`), and the index
+        whose graph holds their edges: for a warm query's partial index, one that read only the
+        facts of the tables and files on the way (`stored_index.neighbourhood`)."""
+        if self.store is None:
+            return self, self.graph.around(tables, column, depth)
+        from depmap.index.linked_store import StoreDamaged
+        from depmap.index.stored_index import neighbourhood
+
+        try:
+            return neighbourhood(self, tables, column, depth)
+        except StoreDamaged:
+            whole = self.whole()
+            return whole, whole.graph.around(tables, column, depth)
+
     def whole(self) -> "Index":
         """The whole index of a warm query's partial one, linked again: its store had a damaged
         row, which forgetting the stored key makes the next build replace."""

@@ -139,3 +139,33 @@ def impact_index(index: Any, table: str) -> Any:
     store.frameworks = frameworks
     return replace(index, facts=facts, graph=PartialGraph(graph_facts, index.graph.tables()),
                    catalog=FocusedCatalog(store, index.catalog, owners))
+
+
+def neighbourhood(index: Any, tables: list[str], column: str | None, depth: int) -> tuple[Any, set[str]]:
+    """`index` (a partial index) with the graph `graph TABLE --depth N` draws, and the nodes within
+    `depth` hops (`DependencyGraph.around`).
+
+    `around` walks a table's edges (every fact stored under its name: `t:TABLE`) and a code
+    symbol's (every fact of its file: `p:PATH`). So the facts are read in rounds: each round builds
+    the graph of what is read so far, walks it, and reads the tables and files of the nodes it
+    reached whose facts are not read yet; when a walk reaches nothing unread, every node it
+    reached had all its edges, so it is the whole graph's walk. The graph is built in canonical
+    order, as the whole index's is, so the edges between those nodes come out in the same order."""
+    store = index.store
+    found: dict[int, Fact] = dict(store.every_query)
+    read_tables: set[str] = set()
+    read_paths: set[str] = set()
+    want_tables, want_paths = set(tables), set()
+    while True:
+        names = [f"t:{name}" for name in sorted(want_tables)] + [f"p:{path}" for path in sorted(want_paths)]
+        found.update(store.facts_named(names, known=found))
+        read_tables |= want_tables
+        read_paths |= want_paths
+        facts = [fact for _, fact in sorted(found.items())]
+        graph = PartialGraph(facts, index.graph.tables())
+        nodes = graph.around(tables, column, depth)
+        reached = [graph.g.nodes[node] for node in nodes]
+        want_tables = {data[1] for data in reached if data[0] != "code"} - read_tables
+        want_paths = {data[1] for data in reached if data[0] == "code"} - read_paths
+        if not want_tables and not want_paths:
+            return replace(index, facts=facts, graph=graph), nodes
