@@ -3,7 +3,6 @@ way (`stored_index.neighbourhood`) and draws what the whole index draws."""
 
 from __future__ import annotations
 
-
 import pytest
 
 from depmap.index.build import build_index
