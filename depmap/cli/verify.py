@@ -83,8 +83,8 @@ def verify(obj: dict, target: str | None, column_type: str | None, not_null: boo
             version = ".".join(str(part) for part in db.version) if db.engine in ("postgres", "mysql") else None
             if target:
                 index, reports = _impact_reports(obj, target, column_type, not_null, default, path, dialect, version, change,
-                                                 new_name, set_type, judge_as=chosen)
-                results = [_run(index, index.catalog, reports[0], db, rows, seed, max_lock_ms, schema_sql, stats)]
+                                                 new_name, set_type, judge_as=chosen, focused=True)
+                results = [_run(index, index.whole_catalog(), reports[0], db, rows, seed, max_lock_ms, schema_sql, stats)]
                 judged = [reports[0]]
                 checked, problems = None, []
             else:

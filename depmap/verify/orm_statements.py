@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import hashlib
 import uuid
 from typing import Any
 
@@ -55,7 +56,7 @@ def orm_insert(db: Any, table: str) -> str | None:
             return None
         values = dict(zip(columns, row))
         for column in _fresh_columns(shape, columns):
-            values[column] = _fresh(conn, table, column, values[column])
+            values[column] = _fresh(conn, db.engine, table, column, values[column])
         written = ", ".join(_literal(conn, db.engine, values[c]) for c in columns)
     return f"INSERT INTO {table_sql(table)} ({names}) VALUES ({written})"
 
@@ -72,7 +73,7 @@ def _fresh_columns(shape: TableShape, columns: list[str]) -> list[str]:
     return chosen
 
 
-def _fresh(conn: Any, table: str, column: str, value: Any) -> Any:
+def _fresh(conn: Any, engine: str, table: str, column: str, value: Any) -> Any:
     """A value of the same kind that no row holds yet."""
     if isinstance(value, (bool, type(None))):
         return value
@@ -80,12 +81,22 @@ def _fresh(conn: Any, table: str, column: str, value: Any) -> Any:
         highest = conn.execute(f"SELECT max({quoted(column)}) FROM {table_sql(table)}").fetchone()[0]
         step = datetime.timedelta(days=1) if isinstance(highest, datetime.date) else 1
         return highest + step if highest is not None else value
-    if isinstance(value, uuid.UUID):
-        return uuid.uuid4()
-    if isinstance(value, str):
-        marker = uuid.uuid4().hex
-        return (marker + value)[: len(value)] if len(value) >= 12 else value + marker[:6]
+    if isinstance(value, (uuid.UUID, str)):
+        for attempt in range(100):
+            fresh = _marked(table, column, value, attempt)
+            held = conn.execute(f"SELECT 1 FROM {table_sql(table)} WHERE {quoted(column)} = {_literal(conn, engine, fresh)} LIMIT 1").fetchone()
+            if held is None:
+                return fresh
     return value
+
+
+def _marked(table: str, column: str, value: str | uuid.UUID, attempt: int) -> str | uuid.UUID:
+    """A value of `value`'s kind and length made from its table, column and the attempt: the same
+    on every run, so a report is reproduced by running it again (the rows are seeded too)."""
+    marker = hashlib.blake2b(f"{table}\0{column}\0{value}\0{attempt}".encode(), digest_size=16).hexdigest()
+    if isinstance(value, uuid.UUID):
+        return uuid.UUID(marker)
+    return (marker + value)[: len(value)] if len(value) >= 12 else value + marker[:6]
 
 
 def _literal(conn: Any, engine: str, value: Any) -> str:

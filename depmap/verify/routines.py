@@ -22,7 +22,7 @@ def routine_statements(index: Any, statements: list[Any]) -> list[str]:
     from depmap.verify.statements import statement_texts
 
     latest: dict[str, Any] = {}
-    for fact in sorted((f for f in index.facts if f.kind == ROUTINE and f.detail == "create_routine"), key=migration_order):
+    for fact in sorted((f for f in index.facts_of_kinds([ROUTINE]) if f.detail == "create_routine"), key=migration_order):
         if is_test_path(fact.location.path) or fact.extra.get("direction") == "down" or fact.extra.get("trigger"):
             continue
         name = str(fact.extra.get("name") or "")

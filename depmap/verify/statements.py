@@ -134,7 +134,7 @@ def tables_they_touch(index: Any, statements: list[AppStatement]) -> list[str]:
     for statement in statements:
         spans.setdefault(statement.path, []).append((statement.line, statement.last_line))
     found: list[str] = []
-    for fact in index.facts:
+    for fact in index.facts_at(spans):
         if fact.kind != ACCESS or fact.location.path not in spans or fact.table in found:
             continue
         line = fact.location.statement_start
