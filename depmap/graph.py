@@ -151,13 +151,23 @@ class DependencyGraph:
             edge = "defines"
         if not fact.columns:
             self.g.add_edge(code, table, kind=edge, fact=fact)
+            return
+        # `add_node` and `add_edge` written out for each column: a fact's columns are most of the
+        # graph's edges (a model load names every column), and the calls were most of its cost.
+        nodes, into, code_out = self.g.nodes, self.g._in, self.g._out.setdefault(code, [])
+        name, prefix = fact.table, column_node(fact.table, "")
         for column in fact.columns:
-            node = column_node(fact.table, column)
-            new = node not in self.g  # a column node comes with its table's has_column edge
-            node = self.g.add_node(node, "column", fact.table, column)
-            if new:
+            node = prefix + column
+            known = nodes.get(node)
+            if known is None:  # a column node comes with its table's has_column edge
+                nodes[node] = ("column", name, column, node)
                 self.g.add_edge(table, node, kind="has_column")
-            self.g.add_edge(code, node, kind=edge, fact=fact)
+            else:
+                node = known[3]
+                if known[0] != "column" or known[1] != name or known[2] != column:
+                    nodes[node] = ("column", name, column, node)
+            code_out.extend((node, edge, fact))
+            into.setdefault(node, []).extend((code, edge, fact))
 
     def _add_flow(self, fact: Fact, source: str) -> None:
         """Table flows (`flows_to`), star flows (`flows_all`: every column, new ones included) and
