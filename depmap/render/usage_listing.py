@@ -60,10 +60,17 @@ def _site_key(fact: Fact) -> tuple:
 def sites_of(facts: Iterable[Fact]) -> list[Site]:
     """Facts (sorted) as sites, in the order of their first fact; production sites before test sites."""
     sites: dict[tuple, Site] = {}
+    columns: dict[tuple, dict[str, None]] = {}  # each site's columns in first-seen order (a list's `in` was quadratic)
     for fact in facts:
-        site = sites.setdefault(_site_key(fact), Site([], []))
+        key = _site_key(fact)
+        site = sites.get(key)
+        if site is None:
+            site = sites[key] = Site([], [])
+            columns[key] = {}
         site.facts.append(fact)
-        site.columns.extend(c for c in fact.columns if c not in site.columns)
+        columns[key].update(dict.fromkeys(fact.columns))
+    for key, site in sites.items():
+        site.columns.extend(columns[key])
     ordered = list(sites.values())
     return [s for s in ordered if not s.in_tests] + [s for s in ordered if s.in_tests]
 
