@@ -132,3 +132,32 @@ def test_lexing_stops_at_its_reach_and_agrees_before_it():
     inside = TRICKY.index("accounts  --")
     assert regions_for("python", TRICKY, inside + 3).kind_at(inside) == "string"
     assert regions_for("python", TRICKY, 5).spans == [(0, TRICKY.index("\nSQL"), "string?")]
+
+
+def test_import_statements_are_the_lines_a_multiline_pattern_finds():
+    """`_imports` tries only the lines that hold the word `import`: the same statements as the
+    pattern tried at every line's start, on random texts of the awkward pieces."""
+    import random
+    import re
+
+    from depmap.mentions.lexical import _imports
+
+    every_line = re.compile(r"^[ \t]*(?:from[ \t]+[\w.]+[ \t]+import|import)\b[^\n]*", re.M)
+
+    def expected(text: str) -> list[tuple[int, int]]:
+        found = []
+        for match in every_line.finditer(text):
+            end = match.end()
+            if "(" in match.group() and ")" not in match.group():
+                end = text.find(")", end) + 1 or len(text)
+            found.append((match.start(), end))
+        return found
+
+    pieces = ["import", "from", " ", "\t", "\n", "\r\n", "x", ".", "(", ")", "importlib", "a.b", "#", "'import'", ",", "_import", "import_",
+              "\n import", "from a import (", "from a.b import c"]
+    rng = random.Random(7)
+    for _ in range(5000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
+        assert _imports(text) == expected(text), text
+    text = "import os\nx = 'import'\nfrom a import (\n    b,\n)\nimportlib = 1\n  from c.d import e  # import\n"
+    assert [text[s:e] for s, e in _imports(text)] == ["import os", "from a import (\n    b,\n)", "  from c.d import e  # import"]
