@@ -103,8 +103,15 @@ class Catalog:
         # fixture's CREATE TABLE) are not the application's schema: they never change it. A table
         # only test code defines is kept as the test defines it, so the tests' own usages have columns.
         catalog.ops = settle_tables(sorted((f for f in facts if f.kind == SCHEMA_OP), key=migration_order))
+        catalog.replay_definitions([f for f in facts if f.kind in (TABLE_DEF, COLUMN_DEF)])
+        return catalog
+
+    def replay_definitions(self, definitions: list[Fact]) -> None:
+        """Replay the column and table definitions (in link order) with the settled `self.ops`;
+        `depmap.index.catalog_delta` replays some tables alone with it."""
+        catalog = self
         # Rollback SQL (Alembic downgrade, RunSQL reverse_sql) never runs on the way up.
-        definitions = [f for f in facts if f.kind in (TABLE_DEF, COLUMN_DEF) and f.extra.get("direction") != "down"]
+        definitions = [f for f in definitions if f.extra.get("direction") != "down"]
         upgrades = definitions + [f for f in catalog.ops if not is_down(f) and f.table]
         replayed = [f for f in upgrades if not is_test_path(f.location.path)]
         for fact in sorted(replayed, key=migration_order):
@@ -114,7 +121,6 @@ class Catalog:
         for fact in sorted(tests_only, key=migration_order):
             catalog.apply(fact)
         catalog._apply_pending()
-        return catalog
 
     def history(self, table: str, column: str | None = None) -> History:
         """Every schema operation on the table (or touching the column), in migration order."""

@@ -28,6 +28,7 @@ from depmap.catalog import Catalog
 from depmap.discover import SourceFile
 from depmap.graph import DependencyGraph
 from depmap.index.attribution import settle_candidates
+from depmap.index.catalog_delta import catalog_delta
 from depmap.index.cached_result import fact_from_json
 from depmap.index.linked_store import LinkedStore, StoreDamaged, encode_fact, write_index
 from depmap.index.row_update import (CATALOG_KINDS, RowUpdate, StoredLinks, StoredState, TooCrowded, access_counts, catalog_ordinals_of,
@@ -159,14 +160,16 @@ def _update(state: StoredState, fresh: dict[str, list[Fact]], again: tuple[str, 
     old_catalog = {path: [fact for _, ordinal, fact in sorted(rows, key=lambda row: row[1]) if ordinal >= 0] for path, rows in old.items()}
     blocks = {path: fresh.get(path, []) for path in replaced}
     schema = {name: frozenset(columns) for name, _, columns in update.summary["tables"]}
-    if any(list(map(encode_fact, old_catalog[path])) != [encode_fact(fact) for fact in blocks[path] if fact.kind in CATALOG_KINDS] for path in replaced):
-        stored = state.catalog_input(replaced)
-        for path in replaced:
-            if facts := [fact for fact in blocks[path] if fact.kind in CATALOG_KINDS]:
-                stored[path] = facts
-        catalog = Catalog.from_facts([fact for path in sorted(stored) for fact in stored[path]])
-        update.catalog = catalog
-        new_schema = catalog.schema()
+    new_catalog = {path: [fact for fact in blocks[path] if fact.kind in CATALOG_KINDS] for path in replaced}
+    if any(list(map(encode_fact, old_catalog[path])) != list(map(encode_fact, new_catalog[path])) for path in replaced):
+        update.delta = catalog_delta(state, old_catalog, new_catalog, update.summary)
+        if update.delta is not None:
+            new_schema = update.delta.schema()
+        else:
+            stored = state.catalog_input(replaced)
+            stored.update((path, facts) for path, facts in new_catalog.items() if facts)
+            update.catalog = Catalog.from_facts([fact for path in sorted(stored) for fact in stored[path]])
+            new_schema = update.catalog.schema()
         moved = {name for name in schema.keys() | new_schema.keys() if schema.get(name) != new_schema.get(name)}
         for path, facts in state.unsettled_naming(moved, replaced).items():
             blocks[path] = facts

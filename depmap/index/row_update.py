@@ -221,6 +221,7 @@ class RowUpdate:
     old_ids: dict[str, list[tuple[int, Fact]]] = field(default_factory=dict)  # the rows replaced
     summary: dict[str, Any] = field(default_factory=dict)
     catalog: Any = None  # the catalog, when it was built again
+    delta: Any = None  # else the changed tables alone (`catalog_delta.CatalogDelta`), when their definitions changed
     settled: dict[str, list[Fact]] = field(default_factory=dict)  # path -> the facts to store, in canonical order
     ordinals: dict[str, dict[int, int]] = field(default_factory=dict)  # path -> id(fact) -> place among its catalog facts
     files: list[tuple[str, str, str, str]] = field(default_factory=list)
@@ -260,10 +261,12 @@ class RowUpdate:
             db.executemany("INSERT INTO linked_names VALUES (?, ?)", [(name, base + n) for n, fact in enumerate(facts) for name in names_of(fact)])
         if self.catalog is not None:
             self.summary.update(catalog_summary(db, self.catalog))
+        elif self.delta is not None:
+            self.summary.update(self.delta.write_ops(db))
         before = [fact for old in self.old_ids.values() for _, fact in old]
         after = [fact for facts in self.settled.values() for fact in facts]
         refresh_spans(db, self.old_key, self.key, before, after)
-        refresh_tables(db, self.catalog, before, after)
+        refresh_tables(db, self.catalog or self.delta, before, after)
         refresh_model_names(db, before, after)
         db.executemany("DELETE FROM linked_files WHERE path = ?", [(path,) for path in self.gone])
         project_facts.forget(db, self.gone)

@@ -42,9 +42,9 @@ def write_tables(db: sqlite3.Connection, catalog: Catalog, frameworks: Iterable[
     db.execute("INSERT OR REPLACE INTO linked_meta VALUES ('impact', ?)", (_dumps(summary),))
 
 
-def refresh_tables(db: sqlite3.Connection, catalog: Catalog | None, before: Iterable[Any], after: Iterable[Any]) -> None:
+def refresh_tables(db: sqlite3.Connection, catalog: Any, before: Iterable[Any], after: Iterable[Any]) -> None:
     """After some files' rows were replaced (`before` by `after`, linked facts): the stored tables
-    follow a catalog built again, and the frameworks those files add. A replaced fact that named
+    follow a catalog built again (or its changed tables, a `CatalogDelta`), and the frameworks those files add. A replaced fact that named
     a framework the new ones do not may have been its last: the summary is dropped, and the next
     `impact` reads the whole index and stores it anew."""
     from depmap.impact.engine import frameworks_of
@@ -58,8 +58,10 @@ def refresh_tables(db: sqlite3.Connection, catalog: Catalog | None, before: Iter
     added = frameworks_of(list(after))
     if frameworks_of(list(before)) - added:
         db.execute("DELETE FROM linked_meta WHERE name = 'impact'")
-    elif catalog is not None:
+    elif isinstance(catalog, Catalog):
         write_tables(db, catalog, stored | added)
+    elif catalog is not None:  # `catalog_delta.CatalogDelta`: the changed tables' rows alone
+        catalog.write_tables(db, stored | added)
     elif not added <= stored:
         data["frameworks"] = sorted(stored | added)
         db.execute("INSERT OR REPLACE INTO linked_meta VALUES ('impact', ?)", (_dumps(data),))

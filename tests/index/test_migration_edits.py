@@ -93,18 +93,29 @@ def test_a_migration_added_relinks_as_a_scan_from_scratch_stores(shop, tmp_path,
     same_rows(shop, tmp_path)
 
 
-def test_a_migration_changed_then_removed(shop, tmp_path):
-    _write(shop, "0006_gift_note.sql", "ALTER TABLE orders ADD COLUMN gift_note text;\n")
+# (table, the migration's name, what the fast path decides at each of the three edits, the other files removed with it)
+CHANGED_THEN_REMOVED = {
+    "a_table_a_view_reads": ("orders", "0006_gift_note.sql", [False, False, False], ["0005_inventory_cleanup.sql"]),
+    "a_table_nothing_couples": ("customers", "0006_gift_note.sql", [True, True, True], []),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CHANGED_THEN_REMOVED))
+def test_a_migration_changed_then_removed(shop, tmp_path, deltas, case):
+    table, name, fast, also_removed = CHANGED_THEN_REMOVED[case]
+    _write(shop, name, f"ALTER TABLE {table} ADD COLUMN gift_note text;\n")
     build_index(shop, jobs=1, use_cache=True)
-    _write(shop, "0006_gift_note.sql", "ALTER TABLE orders ADD COLUMN gift_note varchar(200) NOT NULL DEFAULT '';\n")
+    _write(shop, name, f"ALTER TABLE {table} ADD COLUMN gift_note varchar(200) NOT NULL DEFAULT '';\n")
     index = build_index(shop, jobs=1, use_cache=True)
-    assert index.catalog.tables["orders"].columns["gift_note"].type == "VARCHAR(200)"
+    assert index.catalog.tables[table].columns["gift_note"].type == "VARCHAR(200)"
     same_index(index, shop)
     same_rows(shop, tmp_path)
-    (shop / MIGRATIONS / "0006_gift_note.sql").unlink()
-    (shop / MIGRATIONS / "0005_inventory_cleanup.sql").unlink()
+    for removed in [name, *also_removed]:
+        (shop / MIGRATIONS / removed).unlink()
     index = build_index(shop, jobs=1, use_cache=True)
-    assert "gift_note" not in index.catalog.tables["orders"].columns and "order_totals" not in index.catalog.tables
+    assert "gift_note" not in index.catalog.tables[table].columns
+    assert ("order_totals" in index.catalog.tables) == (not also_removed)
+    assert deltas == fast
     same_index(index, shop)
     same_rows(shop, tmp_path)
 
@@ -128,5 +139,60 @@ def test_a_damaged_catalog_row_means_linking_everything(shop, tmp_path):
     _write(shop, "0006_gift_note.sql", "ALTER TABLE orders ADD COLUMN gift_note text;\n")
     index = build_index(shop, jobs=1, use_cache=True)
     assert index.relinked == ""
+    same_index(index, shop)
+    same_rows(shop, tmp_path)
+
+
+# The catalog's fast path (`depmap.index.catalog_delta`): the edits it takes, and those it must
+# refuse (then the whole catalog is built again); either way every stored row is a scan from scratch's.
+DELTA_EDITS = {
+    "customer_column_added": ([("0006_loyalty.sql", "ALTER TABLE customers ADD COLUMN loyalty_tier text;\n")], True),
+    "customer_column_dropped": ([("0006_no_phone.sql", "ALTER TABLE customers DROP COLUMN phone;\n")], True),
+    "table_added": ([("0006_gift_cards.sql", "CREATE TABLE gift_cards (\n    id bigserial PRIMARY KEY,\n    code text NOT NULL UNIQUE\n);\n")], True),
+    # gift_cards becomes the first table whose foreign keys point at customers (the impact summary's order)
+    "table_with_a_foreign_key": ([("0006_gift_cards.sql", "CREATE TABLE gift_cards (\n    id bigserial PRIMARY KEY,\n"
+                                   "    customer_id bigint NOT NULL REFERENCES customers (id)\n);\n")], True),
+    # before 0001_initial: its table comes first, and customers is now made by its column (placed again)
+    "table_and_column_before_every_other": ([("0001_a_early.sql", "CREATE TABLE early_flags (id bigserial PRIMARY KEY);\n"
+                                              "ALTER TABLE customers ADD COLUMN early_flag text;\n")], True),
+    "two_migrations_on_two_tables": ([("0006_a.sql", "ALTER TABLE customers ADD COLUMN nickname text;\n"),
+                                      ("0006_b.sql", "CREATE TABLE coupons (id bigserial PRIMARY KEY, code text);\n")], True),
+    "a_view_reads_the_table": ([("0006_gift_note.sql", "ALTER TABLE orders ADD COLUMN gift_note text;\n")], False),  # order_totals is `o.*`
+    "a_named_index": ([("0006_email.sql", "CREATE INDEX customers_email_lower_idx ON customers (lower(email));\n")], False),
+    "a_column_renamed": ([("0006_phone_number.sql", "ALTER TABLE customers RENAME COLUMN phone TO phone_number;\n")], False),
+    "a_table_renamed": ([("0006_rename.sql", "ALTER TABLE customers RENAME TO shop_customers;\n")], False),
+    "a_table_dropped": ([("0006_drop.sql", "DROP TABLE audit_log;\n")], False),
+    # products has a column renamed: a foreign key to it follows renames the table alone does not replay
+    "a_foreign_key_to_a_renamed_column": ([("0006_reviews.sql", "CREATE TABLE reviews (\n    id bigserial PRIMARY KEY,\n"
+                                            "    product_id bigint REFERENCES products (id)\n);\n")], False),
+}
+
+
+@pytest.fixture
+def deltas(monkeypatch) -> list:
+    """Whether each relink's catalog took the fast path (a delta) or was built again (None)."""
+    import depmap.index.incremental as incremental
+
+    found: list = []
+    monkeypatch.setattr(incremental, "catalog_delta", _recording(incremental.catalog_delta, found))
+    return found
+
+
+def _recording(taken, found: list):
+    def recorded(*args):
+        delta = taken(*args)
+        found.append(delta is not None)
+        return delta
+    return recorded
+
+
+@pytest.mark.parametrize("edit", sorted(DELTA_EDITS))
+def test_the_catalog_replays_only_the_changed_tables_when_nothing_couples_them(shop, tmp_path, deltas, edit):
+    files, fast = DELTA_EDITS[edit]
+    for name, text in files:
+        _write(shop, name, text)
+    index = build_index(shop, jobs=1, use_cache=True)
+    assert index.relinked.startswith("local: "), index.relinked
+    assert deltas == [fast]
     same_index(index, shop)
     same_rows(shop, tmp_path)
