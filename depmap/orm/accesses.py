@@ -34,6 +34,7 @@ DJANGO_LOOKUPS = frozenset(
 class AccessResolver:
     def __init__(self, registry: Registry) -> None:
         self.registry = registry
+        self._named: dict[tuple[int, str], Field | None] = {}  # `_field`'s answers
 
     # -- ORM operations ------------------------------------------------------------------------------
 
@@ -83,14 +84,15 @@ class AccessResolver:
         accessor = (fact.extra.get("relation") or [""])[0]
         owners = self.registry.accessor_owners(accessor)
         facts = []
+        candidates = ", ".join(sorted(o.class_name for o in owners))
         for owner in owners:
             if len(owners) == 1:
                 reason = f"taken for {owner.class_name}.{accessor}: the only model with a relation `{accessor}`"
                 resolution = Resolution(owner, MEDIUM, reason)
             else:
-                candidates = ", ".join(sorted(o.class_name for o in owners))
                 resolution = Resolution(owner, LOW, f"several models have a relation `{accessor}` ({candidates})")
-            inferred = replace(fact, extra={**fact.extra, "inferred_from": f"relation name `{accessor}`"})
+            extra = {**fact.extra, "inferred_from": f"relation name `{accessor}`"}
+            inferred = Fact(fact.kind, fact.table, fact.location, fact.columns, fact.access, fact.detail, fact.via, fact.confidence, fact.snippet, extra)
             facts.extend(self._resolved(inferred, resolution))
         return facts
 
@@ -174,12 +176,12 @@ class AccessResolver:
         if fact.extra.get("rows") and fact.access == READ:  # the rest of each row it loads
             rest = [column for column in model.columns if column not in named]
             if rest:
-                facts.append(replace(self._concrete(fact, model.table, rest, confidence, {**note, "loads": "the whole row"}), detail=ORM_LOAD))
+                facts.append(self._concrete(fact, model.table, rest, confidence, {**note, "loads": "the whole row"}, detail=ORM_LOAD))
         for table, columns in touched.items():  # tables reached through relations are read
-            facts.append(replace(self._concrete(fact, table, columns, confidence, note, lines), access=READ, detail="orm_query"))
+            facts.append(self._concrete(fact, table, columns, confidence, note, lines, access=READ, detail="orm_query"))
         if unknown:
             why = {**note, "reason": f"not a field of {model.class_name}: {', '.join(unknown)}"}
-            facts.append(replace(self._concrete(fact, model.table, unknown, LOW, why, lines), access=READ if fact.access == READ else fact.access))
+            facts.append(self._concrete(fact, model.table, unknown, LOW, why, lines))
         return facts
 
     def _follow(self, model: Model, name: str) -> tuple[Model, tuple[str, str] | None] | None:
@@ -242,7 +244,7 @@ class AccessResolver:
             rest = parts[index + 1 :]
             if part == "pk":
                 part = next((f.name for f in current.fields.values() if f.spec.get("primary_key")), "id")
-            field = current.fields.get(part) or next((f for f in current.fields.values() if f.column == part), None)
+            field = self._field(current, part)
             if field is not None:
                 if field.column and current.table:
                     touched.append((current.table, field.column))
@@ -270,6 +272,14 @@ class AccessResolver:
             return touched
         return touched
 
+    def _field(self, model: Model, part: str) -> Field | None:
+        """The field a lookup's part names: by name, else by column (`order_id`); each found once
+        (a search of the model's fields, asked for most parts of every lookup)."""
+        key = (id(model), part)
+        if key not in self._named:
+            self._named[key] = model.fields.get(part) or next((f for f in model.fields.values() if f.column == part), None)
+        return self._named[key]
+
     # -- exposures -----------------------------------------------------------------------------------
 
     def exposure(self, fact: Fact) -> list[Fact]:
@@ -289,18 +299,20 @@ class AccessResolver:
         note: dict[str, Any] = {"model": model.qualname, "automatic": bool(fact.extra.get("automatic"))}
         if excluded:  # the field names kept out: a new column of one of these names stays out too
             note["exclude"] = sorted(excluded)
-        return [replace(self._concrete(fact, model.table, columns, confidence, note), kind=EXPOSURE)]
+        return [self._concrete(fact, model.table, columns, confidence, note, kind=EXPOSURE)]
 
     @staticmethod
     def _concrete(
-        fact: Fact, table: str, columns: list[str], confidence: str, note: dict[str, Any], lines: _Lines | None = None
+        fact: Fact, table: str, columns: list[str], confidence: str, note: dict[str, Any], lines: _Lines | None = None, *,
+        kind: str = ACCESS, access: str | None = None, detail: str | None = None,
     ) -> Fact:
+        """The access `fact` makes of `table`; `access` and `detail` the fact's own unless given.
+        Built whole: `dataclasses.replace` doubled the cost of resolving an ORM fact."""
         extra = {k: v for k, v in fact.extra.items() if k in ("reason", "statement", "inferred_from", "lines")}
         extra.update(note)
         if lines is not None and (named := lines.of(table, columns)):
             extra["column_lines"] = named
-        # built whole: `dataclasses.replace` doubled the cost of resolving an ORM fact
-        return Fact(ACCESS, table, fact.location, tuple(columns), fact.access, fact.detail, fact.via, confidence, fact.snippet, extra)
+        return Fact(kind, table, fact.location, tuple(columns), access or fact.access, detail or fact.detail, fact.via, confidence, fact.snippet, extra)
 
 
 class _Lines:

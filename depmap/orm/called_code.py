@@ -61,7 +61,7 @@ class CalledCode:
                 continue
             if callee not in self._merged:  # a helper called from a thousand tests is merged once
                 self._merged[callee] = merged_per_table(self._effects_of(callee, 0, frozenset()))
-            found.extend(_at_call(effect, call, label) for effect in self._merged[callee])
+            found.extend(_at_call(self._merged[callee], call, label))
         return found
 
     def _own_classes(self, call: Fact) -> list[str]:
@@ -120,10 +120,13 @@ def _first(classes: list[str], method: str, known: set[str]) -> str | None:
     return next((f"{c}.{method}" for c in classes if f"{c}.{method}" in known), None)
 
 
-def _at_call(effect: Fact, call: Fact, label: str) -> Fact:
+def _at_call(effects: list[Fact], call: Fact, label: str) -> list[Fact]:
+    """The callee's `effects` at the call: one location for all (the interprocedural copies are
+    most of a large project's accesses)."""
     location = Location(call.location.path, call.location.line, call.location.end_line, symbol=call.location.symbol)
+    confidence, snippet = call.confidence, call.snippet
     # the file of the statement, not its line: a caller's facts stay the same while the callee's
     # file moves lines around (an edit there relinks only that file, `depmap.index.relink`)
-    extra = {"inferred_from": label, CALLED_CODE_NOTE: effect.location.path}
-    via = "sql" if effect.via == "migration" else effect.via
-    return Fact(effect.kind, effect.table, location, effect.columns, effect.access, effect.detail, via, weaker(effect.confidence, call.confidence), call.snippet, extra)
+    return [Fact(effect.kind, effect.table, location, effect.columns, effect.access, effect.detail, "sql" if effect.via == "migration" else effect.via,
+                 weaker(effect.confidence, confidence), snippet, {"inferred_from": label, CALLED_CODE_NOTE: effect.location.path})
+            for effect in effects]

@@ -109,6 +109,7 @@ class Registry:
         self._packages_of = 0
         self._pointing_at: dict[int, list[tuple[Model, Field]]] | None = None
         self._accessors: dict[str, list[Model]] | None = None
+        self._reverse: dict[tuple[int, str], tuple[Model, Field] | None] = {}  # `reverse_relation`'s answers
         self.classes: set[str] = set()  # every class of the project with bases (PY_CLASS), models or not
 
     @classmethod
@@ -303,7 +304,14 @@ class Registry:
 
     def reverse_relation(self, model: Model, name: str) -> tuple[Model, Field] | None:
         """`customer.orders` / `customer.order_set` / lookups `order__status`: the model whose
-        relation field points at `model` under that name, and the field."""
+        relation field points at `model` under that name, and the field. Asked for every step of
+        every lookup (tens of thousands of times), each answer is found once."""
+        key = (id(model), name)
+        if key not in self._reverse:
+            self._reverse[key] = self._reverse_relation(model, name)
+        return self._reverse[key]
+
+    def _reverse_relation(self, model: Model, name: str) -> tuple[Model, Field] | None:
         for other, candidate in self._relations_pointing_at().get(id(model), ()):
             related_name = candidate.spec.get("related_name")
             default_names = {other.class_name.lower(), f"{other.class_name.lower()}_set"}
