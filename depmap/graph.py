@@ -89,6 +89,14 @@ class _Multigraph:
         self._out.setdefault(source, []).extend((target, kind, fact))
         self._in.setdefault(target, []).extend((source, kind, fact))
 
+    def add_edges(self, source: str, targets: list[str], kind: str, fact: Fact | None = None) -> None:
+        """`add_edge` to each target in turn, the lists looked up once (a fact that names every
+        column of a model adds dozens of edges)."""
+        out, into, edge = self._out.setdefault(source, []), self._in, (source, kind, fact)
+        for target in targets:
+            out.extend((target, kind, fact))
+            into.setdefault(target, []).extend(edge)
+
     def in_edges(self, node: str) -> Iterator[tuple[str, str, Edge]]:
         flat = self._in.get(node, ())
         for at in range(0, len(flat), _EDGE_WIDTH):
@@ -152,22 +160,20 @@ class DependencyGraph:
         if not fact.columns:
             self.g.add_edge(code, table, kind=edge, fact=fact)
             return
-        # `add_node` and `add_edge` written out for each column: a fact's columns are most of the
-        # graph's edges (a model load names every column), and the calls were most of its cost.
-        nodes, into, code_out = self.g.nodes, self.g._in, self.g._out.setdefault(code, [])
-        name, prefix = fact.table, column_node(fact.table, "")
+        # A fact's columns are most of the graph's edges (a model load names every column): a node
+        # already known as this column is taken as it is, and the code's edges go in at once.
+        nodes, name, prefix = self.g.nodes, fact.table, column_node(fact.table, "")
+        targets = []
         for column in fact.columns:
             node = prefix + column
             known = nodes.get(node)
+            if known is not None and known[1] == name and known[2] == column and known[0] == "column":
+                targets.append(known[3])
+                continue
+            targets.append(self.g.add_node(node, "column", name, column))
             if known is None:  # a column node comes with its table's has_column edge
-                nodes[node] = ("column", name, column, node)
-                self.g.add_edge(table, node, kind="has_column")
-            else:
-                node = known[3]
-                if known[0] != "column" or known[1] != name or known[2] != column:
-                    nodes[node] = ("column", name, column, node)
-            code_out.extend((node, edge, fact))
-            into.setdefault(node, []).extend((code, edge, fact))
+                self.g.add_edge(table, targets[-1], kind="has_column")
+        self.g.add_edges(code, targets, kind=edge, fact=fact)
 
     def _add_flow(self, fact: Fact, source: str) -> None:
         """Table flows (`flows_to`), star flows (`flows_all`: every column, new ones included) and
