@@ -270,9 +270,9 @@ def graph(obj: dict, target: str | None, path: str, dialect: str | None, output_
     focus = None
     if target is not None:
         tables_found, column = resolve_target(index, target)
+        index, only = index.around(tables_found, column, depth or 1)  # it holds the tables' own facts: all the check reads
         if column is not None:
-            check_column(index.focused(tables_found), tables_found, column, "readers")
-        index, only = index.around(tables_found, column, depth or 1)
+            check_column(index, tables_found, column, "readers")
         focus = {**_query(tables_found, column), "depth": depth or 1}
     document = index.graph.node_link(only)
     if focus is not None:
