@@ -56,18 +56,37 @@ _TABLES = f"{_META_TABLE};\n{_FILES_TABLE};\n"
 @lru_cache(maxsize=1)
 def scanner_stamp() -> str:
     """depmap's version plus a hash of its own source, paths included: a changed, added or moved
-    module invalidates every row."""
+    module invalidates every row. Remembered by the modules' stats (`depmap.index.stamp_memo`)."""
+    from depmap.index.stamp_memo import remembered_stamp
+
     package = Path(__file__).resolve().parents[1]
-    digest = hashlib.blake2b(__version__.encode(), digest_size=16)
-    for source in stamped_sources():
-        digest.update(source.relative_to(package).as_posix().encode())
-        digest.update(source.read_bytes())
-    return digest.hexdigest()
+    modules = _module_names(package)
+
+    def hashed() -> str:
+        digest = hashlib.blake2b(__version__.encode(), digest_size=16)
+        for name in modules:
+            digest.update(name.encode())
+            digest.update((package / name).read_bytes())
+        return digest.hexdigest()
+
+    return remembered_stamp(package, modules, hashed)
 
 
 def stamped_sources() -> list[Path]:
     """Every module of the depmap package, subpackages included (the scanners live in several)."""
-    return sorted(Path(__file__).resolve().parents[1].rglob("*.py"))
+    package = Path(__file__).resolve().parents[1]
+    return [package / name for name in _module_names(package)]
+
+
+def _module_names(package: Path) -> list[str]:
+    """The modules' POSIX paths under `package`, in the order of their `Path`s. `os.walk` and
+    strings: `Path.rglob` took a third of the stamp's time once the hash is remembered."""
+    found = []
+    for folder, _, names in os.walk(package):
+        relative = os.path.relpath(folder, package).replace(os.sep, "/")
+        prefix = "" if relative == "." else relative + "/"
+        found += [prefix + name for name in names if name.endswith(".py")]
+    return sorted(found, key=lambda name: name.split("/"))
 
 
 def context_key(ctx: ScanContext) -> str:

@@ -27,6 +27,7 @@ import json
 import os
 import time
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 from stat import S_ISREG
 from typing import Any
@@ -189,17 +190,17 @@ def reuse(root: Path, snapshot: Snapshot, settings: str, max_file_bytes: int) ->
     whether any file's stat differs from the snapshot's (then `with_stats` records the new ones)."""
     if snapshot.settings != settings:
         return None
-    base = str(root)
-    for rel, mtime_ns, ctime_ns in snapshot.folders:
-        info = _stat(os.path.join(base, rel) if rel else base)
-        if info is None or info[1] != mtime_ns or info[2] != ctime_ns:
-            return None
+    prefix = os.path.join(str(root), "")  # joined by hand: `os.path.join` per file was a fifth of this pass
+    folders = [prefix + rel if rel else str(root) for rel, _, _ in snapshot.folders]
+    if _times_of(folders) != [(mtime_ns, ctime_ns) for _, mtime_ns, ctime_ns in snapshot.folders]:
+        return None
     for rel, stat in snapshot.watched:
-        if _stat(os.path.join(base, rel)) != (tuple(stat) if stat is not None else None):
+        if _stat(prefix + rel) != (tuple(stat) if stat is not None else None):
             return None
+    if _stats_of([prefix + row[0] for row in snapshot.files]) == [(size, mtime_ns, ctime_ns) for _, _, size, mtime_ns, ctime_ns, _ in snapshot.files]:
+        return [SourceFile(path, kind, size, mtime_ns, ctime_ns) for path, kind, size, mtime_ns, ctime_ns, _ in snapshot.files], False
     files = []
     moved = False
-    prefix = os.path.join(base, "")  # joined by hand: `os.path.join` per file was a fifth of this pass
     for path, kind, size, mtime_ns, ctime_ns, _searched in snapshot.files:
         try:
             info = os.stat(prefix + path)
@@ -213,6 +214,26 @@ def reuse(root: Path, snapshot: Snapshot, settings: str, max_file_bytes: int) ->
             moved = True
         files.append(SourceFile(path, kind, info.st_size, info.st_mtime_ns, info.st_ctime_ns))
     return files, moved
+
+
+_SIZE_AND_TIMES = attrgetter("st_size", "st_mtime_ns", "st_ctime_ns")
+_TIMES = attrgetter("st_mtime_ns", "st_ctime_ns")
+
+
+def _stats_of(paths: list[str]) -> list[Stat] | None:
+    """Every path's stat, None when one cannot be taken: `map` runs the pass in C, a third of the
+    per-file loop's time at a million lines, for the common case where nothing changed."""
+    try:
+        return list(map(_SIZE_AND_TIMES, map(os.stat, paths)))
+    except OSError:
+        return None
+
+
+def _times_of(paths: list[str]) -> list[tuple[int, int]] | None:
+    try:
+        return list(map(_TIMES, map(os.stat, paths)))
+    except OSError:
+        return None
 
 
 def with_stats(snapshot: Snapshot, files: list[SourceFile]) -> None:
