@@ -17,8 +17,9 @@ a prefetch through an accessor); one inside SQL that did not parse says so.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from itertools import compress
-from operator import not_
+from operator import itemgetter, not_
 from typing import Any, Iterable, Mapping, Sequence
 
 from depmap.model import ACCESS, EXPOSURE, FLOW, PARSE_ERROR, Fact
@@ -60,6 +61,7 @@ class Claims:
         self._own: dict[str, list[Span]] = {}
         self._others: dict[str, list[Span]] = {}
         self._unparsed: dict[str, list[Span]] = {}
+        self._sorted: dict[tuple[bool, str], tuple[list[int], list[Span], int]] = {}
         by_path: dict[str, list[Span]] = {}
         for fact in facts:
             for span in spans_of(fact):
@@ -85,15 +87,29 @@ class Claims:
 
     def explains(self, path: str, line: int) -> bool:
         """Whether a fact of a claimant table holds this line."""
-        return any(s[_START] <= line <= s[_END] for s in self._own.get(path, ()))
+        return bool(self._holding(True, path, line))
 
     def others(self, path: str, line: int) -> list[tuple[str, str]]:
         """(role, table) of the narrowest statements of other tables that hold this line."""
-        holding = [s for s in self._others.get(path, ()) if s[_START] <= line <= s[_END]]
+        holding = self._holding(False, path, line)
         if not holding:
             return []
         narrowest = min(s[_END] - s[_START] for s in holding)
         return sorted({(s[_ROLE], s[_TABLE]) for s in holding if s[_END] - s[_START] == narrowest})
+
+    def _holding(self, own: bool, path: str, line: int) -> list[Span]:
+        """The spans of a claimant (`own`) or of another table that hold this line. A path's spans
+        are sorted by first line when it is first asked about, so a line looks only at the spans
+        that start at most the longest span's length before it: a saleor file holds a thousand
+        spans of other tables, and asking each of them about each line was a fifth of a search."""
+        entry = self._sorted.get((own, path))
+        if entry is None:
+            ordered = sorted((self._own if own else self._others).get(path, ()), key=itemgetter(_START))
+            entry = ([s[_START] for s in ordered], ordered, max((s[_END] - s[_START] for s in ordered), default=0))
+            self._sorted[own, path] = entry
+        starts, ordered, longest = entry
+        high = bisect_right(starts, line)
+        return [s for s in ordered[bisect_left(starts, line - longest, 0, high):high] if line <= s[_END]]
 
     def unparsed(self, path: str, line: int) -> str | None:
         """The parser's message when this line is inside SQL that did not parse."""

@@ -46,3 +46,29 @@ def test_where_a_dbt_model_s_columns_are_declared_is_a_definition():
     claims = Claims(FACTS, {"marts.fct_orders"})
     assert claims.explains("models/_marts.yml", 7)
     assert not claims.explains("models/_marts.yml", 8)
+
+
+def test_lines_asked_in_any_order_get_what_every_span_says():
+    """Spans of every length, nested, repeated, one wider than the rest, stored as lists or
+    tuples, asked about in random order: the answers of a plain pass over every span."""
+    import random
+
+    rng = random.Random(21)
+    spans = {}
+    for path in ("a.py", "b.sql"):
+        rows = []
+        for _ in range(400):
+            start = rng.randint(1, 600)
+            rows.append([start, start + rng.choice([0, 0, 1, 3, 8, 40]), rng.choice(["usage", "definition"]),
+                         rng.choice(["orders", "payments", "lines"]), rng.choice([None, None, "orders"]), None])
+        rows.append((5, 590, "definition", "customers", None, None))
+        spans[path] = rows
+    claims = Claims.from_stored(spans, {"orders"})
+    for path in ["a.py", "b.sql", "c.py"]:
+        rows = spans.get(path, [])
+        for line in rng.sample(range(0, 700), 700):
+            holding_own = [s for s in rows if s[0] <= line <= s[1] and ("orders" in (s[3], s[4]))]
+            holding = [s for s in rows if s[0] <= line <= s[1] and "orders" not in (s[3], s[4])]
+            assert claims.explains(path, line) == bool(holding_own)
+            narrowest = min((s[1] - s[0] for s in holding), default=None)
+            assert claims.others(path, line) == sorted({(s[2], s[3]) for s in holding if s[1] - s[0] == narrowest})
