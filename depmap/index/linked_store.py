@@ -272,7 +272,7 @@ class LinkedStore:
     def summary(self) -> dict[str, Any]:
         text = self.meta("summary")
         try:
-            data = json.loads(text) if text is not None else None
+            data = fast_json.loads(text) if text is not None else None
         except ValueError:
             data = None
         if not (isinstance(data, dict) and set(data) == SUMMARY_KEYS):
