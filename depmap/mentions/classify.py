@@ -70,11 +70,13 @@ def classify_lines(view: FileView, occurrences: list[Occurrence], claims: Claims
     by_line: dict[int, list[Occurrence]] = {}
     for occurrence in occurrences:
         by_line.setdefault(occurrence.line, []).append(occurrence)
+    unexplained = [(line, found) for line, found in by_line.items() if not claims.explains(view.path, line)]
+    if unexplained and view.reach is not None and "regions" not in view.__dict__:
+        # the regions are asked about these words only: lexed no further than the last of them
+        view.reach = min(view.reach, max(o.end for _, found in unexplained for o in found))
     linked: set[str] | None = None
     mentions: list[Mention] = []
-    for line, found in by_line.items():
-        if claims.explains(view.path, line):
-            continue
+    for line, found in unexplained:
         why, detail, deciding = _reason(view, line, found, claims)
         if why == OTHER_NAME:
             if linked is None:
