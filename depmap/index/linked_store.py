@@ -35,6 +35,13 @@ from depmap.index.fact_rows import encode_row, fact_of_row
 from depmap.model import ACCESS, FLOW, PARSE_ERROR, Fact, Skipped
 from depmap.orm.symbols import APP_CONFIG, MODEL, PY_CLASS, TABLE_BINDING
 
+# Dropped while `write_index` writes every row, and made again after: SQLite then sorts each index
+# once instead of inserting half a million names one by one into it (0.4 s of CPU at saleor).
+_OWN_INDEXES = {
+    "linked_names_by_name": "linked_names (name, id)",
+    "linked_facts_by_kind": "linked_facts (kind, id)",
+    "linked_op_names_by_name": "linked_op_names (name, position)",
+}
 _TABLES = (
     "CREATE TABLE IF NOT EXISTS linked_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS linked_facts (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, ordinal INTEGER NOT NULL, fact TEXT NOT NULL)",
@@ -47,9 +54,7 @@ _TABLES = (
     # What relinking reads of each scanned file (`depmap.index.incremental`): the content its
     # facts were linked from, its project-level raw facts, what its scan skipped.
     "CREATE TABLE IF NOT EXISTS linked_files (path TEXT PRIMARY KEY, digest TEXT NOT NULL, project TEXT NOT NULL, skipped TEXT NOT NULL)",
-    "CREATE INDEX IF NOT EXISTS linked_names_by_name ON linked_names (name, id)",
-    "CREATE INDEX IF NOT EXISTS linked_facts_by_kind ON linked_facts (kind, id)",
-    "CREATE INDEX IF NOT EXISTS linked_op_names_by_name ON linked_op_names (name, position)",
+    *(f"CREATE INDEX IF NOT EXISTS {name} ON {what}" for name, what in _OWN_INDEXES.items()),
     *project_facts.TABLES,  # the project-level facts again, grouped by what a relink asks for
 )
 _ROWS = ("linked_facts", "linked_names", "linked_ops", "linked_op_names", "linked_paths", "linked_files", *project_facts.ROWS)
@@ -91,6 +96,8 @@ def write_index(db: sqlite3.Connection, key: str, facts: list[Fact], catalog_inp
     """Replace the stored index with this one (`facts` in canonical order), inside the caller's
     transaction. Every path of `facts` and `extra_paths` gets its block of ids."""
     create_tables(db)
+    for name in _OWN_INDEXES:
+        db.execute(f"DROP INDEX {name}")
     for table in _ROWS:
         db.execute(f"DELETE FROM {table}")
     located = {fact.location.path for fact in facts} | set(extra_paths)
@@ -109,6 +116,8 @@ def write_index(db: sqlite3.Connection, key: str, facts: list[Fact], catalog_inp
             accesses[fact.access] += 1
     db.execute("INSERT OR REPLACE INTO linked_meta VALUES ('rows', ?)", (ROWS_FORMAT,))
     summary = catalog_summary(db, catalog)
+    for name, what in _OWN_INDEXES.items():
+        db.execute(f"CREATE INDEX {name} ON {what}")
     summary.update(graph_tables=graph_tables, skipped=[[item.path, item.reason] for item in scan_skipped], accesses=accesses)
     write_summary(db, key, summary)
 
