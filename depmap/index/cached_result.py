@@ -13,7 +13,7 @@ from typing import Any
 
 from depmap.index import fast_json
 from depmap.index.shared_values import shared_fact, shared_location
-from depmap.model import CONFIDENCE_ORDER, Fact, Location, ScanResult, Skipped
+from depmap.model import CONFIDENCE_ORDER, Fact, ScanResult, Skipped
 
 _FACT_KEYS = frozenset({"kind", "table", "location", "columns", "access", "detail", "via", "confidence", "snippet", "extra"})
 _LOCATION_KEYS = frozenset({"path", "line", "end_line", "col", "symbol", "statement_line"})
@@ -43,14 +43,7 @@ def fact_from_json(item: Any) -> Fact:
     return _fact(item)
 
 
-def passing_fact_from_json(item: Any) -> Fact:
-    """The same, its values not shared (`depmap.index.shared_values`): for facts a run reads and
-    drops, such as the context a relink links against or the few thousand a warm query reads,
-    where sharing costs more than it saves (it was most of a warm query's decoding time)."""
-    return _fact(item, shared=False)
-
-
-def _fact(item: Any, shared: bool = True) -> Fact:
+def _fact(item: Any) -> Fact:
     _require(isinstance(item, dict) and item.keys() == _FACT_KEYS, "a fact of the wrong shape")
     where = item["location"]
     _require(isinstance(where, dict) and where.keys() == _LOCATION_KEYS, "a location of the wrong shape")
@@ -62,10 +55,6 @@ def _fact(item: Any, shared: bool = True) -> Fact:
     _require(isinstance(item["kind"], str) and isinstance(item["table"], str) and isinstance(item["via"], str)
              and _optional(item["access"], str) and _optional(item["detail"], str) and isinstance(item["snippet"], str)
              and isinstance(item["confidence"], str) and item["confidence"] in CONFIDENCE_ORDER and isinstance(item["extra"], dict), "a fact of the wrong type")
-    if not shared:
-        location = Location(where["path"], where["line"], where["end_line"], where["col"], where["symbol"], where["statement_line"])
-        return Fact(item["kind"], item["table"], location, tuple(columns), item["access"], item["detail"], item["via"],
-                    item["confidence"], item["snippet"], item["extra"])
     location = shared_location(where["path"], where["line"], where["end_line"], where["col"], where["symbol"], where["statement_line"])
     return shared_fact(item["kind"], item["table"], location, columns, item["access"], item["detail"], item["via"],
                        item["confidence"], item["snippet"], item["extra"])

@@ -1,5 +1,6 @@
 """Stored facts read back in bulk, for a run that reads them once and drops them: checked field by
-field as `cached_result.fact_from_json` checks them, written out, their repeated values shared.
+field as `cached_result.fact_from_json` (an object) or `fact_rows.fact_of_row` (a linked row) checks
+them, written out, their repeated values shared.
 
 A relink whose changed files define tables builds the catalog again from every stored TABLE_DEF,
 COLUMN_DEF and SCHEMA_OP (107,000 facts at a million lines), and one whose files hold model facts
@@ -17,6 +18,7 @@ from typing import Any, Iterable, Iterator
 
 from depmap.index import fast_json
 from depmap.index.cached_result import fact_from_json
+from depmap.index.fact_rows import checked
 from depmap.model import CONFIDENCE_ORDER, Fact, Location
 
 _FACT_KEYS = frozenset({"kind", "table", "location", "columns", "access", "detail", "via", "confidence", "snippet", "extra"})
@@ -24,9 +26,20 @@ _LOCATION_KEYS = frozenset({"path", "line", "end_line", "col", "symbol", "statem
 _CONFIDENCES = frozenset(CONFIDENCE_ORDER)
 
 
-def facts_of(texts: Iterable[Any]) -> Iterator[Fact]:
-    """The fact of each stored text, in order; ValueError (or TypeError) for one `Fact.to_json` never writes."""
-    return facts_of_items(fast_json.loads(text) for text in texts)
+def facts_of_rows(texts: Iterable[Any]) -> Iterator[Fact]:
+    """The fact of each stored row (`depmap.index.fact_rows`), in order, checked as `fact_of_row`
+    checks it, its repeated values shared within this read; ValueError for a row depmap never writes."""
+    values: dict[Any, Any] = {}  # a repeated value -> its one object
+    columns_of: dict[tuple[str, ...], tuple[str, ...]] = {}
+    share = values.setdefault
+    for text in texts:
+        kind, table, path, line, end_line, col, symbol, statement_line, columns, access, detail, via, confidence, snippet, extra = \
+            checked(fast_json.loads(text))
+        names = tuple(columns)
+        yield Fact(share(kind, kind), share(table, table), Location(share(path, path), line, end_line, col, symbol, statement_line),
+                   columns_of.setdefault(names, names), share(access, access), share(detail, detail), share(via, via),
+                   share(confidence, confidence), share(snippet, snippet),
+                   {key: share(value, value) if type(value) is str else value for key, value in extra.items()})
 
 
 def facts_of_items(items: Iterable[Any]) -> Iterator[Fact]:

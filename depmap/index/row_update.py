@@ -25,7 +25,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping
 from depmap.graph import DependencyGraph
 from depmap.index import fast_json, project_facts
 from depmap.index.attribution import settle_candidates
-from depmap.index.lean_facts import facts_of, facts_of_items
+from depmap.index.lean_facts import facts_of_items, facts_of_rows
 from depmap.index.cached_result import fact_from_json
 from depmap.index.span_store import refresh_spans
 from depmap.index.stored_names import refresh_model_names
@@ -166,7 +166,7 @@ class StoredState:
         found: dict[str, list[Fact]] = {}
         try:  # each row decoded as it is read (their JSON is never held whole: 140 MB less at 1M lines)
             rows = self.store.db.execute("SELECT fact FROM linked_facts WHERE ordinal >= 0 ORDER BY ordinal")
-            for fact in facts_of(text for text, in rows):
+            for fact in facts_of_rows(text for text, in rows):
                 self.store.decoded += 1
                 if fact.location.path not in leaving:
                     found.setdefault(fact.location.path, []).append(fact)

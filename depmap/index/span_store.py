@@ -50,7 +50,7 @@ def refresh_spans(db: sqlite3.Connection, old_key: str, key: str, before: Iterab
     is named by every path it has a span in: `linked_store.names_of`). Spans that were not those
     of `old_key` stay forgotten (the mention search decodes the facts until the whole index is
     stored again), as they are when a stored fact does not decode."""
-    from depmap.index.cached_result import passing_fact_from_json
+    from depmap.index.fact_rows import fact_of_row
     from depmap.index.fast_json import loads
 
     for statement in _TABLES:
@@ -64,7 +64,7 @@ def refresh_spans(db: sqlite3.Connection, old_key: str, key: str, before: Iterab
         rows = db.execute("SELECT fact FROM linked_facts WHERE id IN (SELECT id FROM linked_names WHERE name = ?) ORDER BY id",
                           (f"p:{path}",)).fetchall()
         try:
-            facts = [passing_fact_from_json(loads(text)) for (text,) in rows]
+            facts = [fact_of_row(loads(text), shared=False) for (text,) in rows]
         except (ValueError, TypeError, RecursionError):
             return  # a damaged row: forgotten, and the search meets the damage when it decodes
         spans = [span[1:] for fact in facts for span in spans_of(fact) if span[0] == path]

@@ -52,12 +52,12 @@ def refresh_model_names(db: sqlite3.Connection, before: Iterable[Fact], after: I
         return
     if db.execute("SELECT 1 FROM linked_meta WHERE name = 'model_names'").fetchone() is None:
         return  # none stored: queries build the registry
-    from depmap.index.lean_facts import facts_of
+    from depmap.index.lean_facts import facts_of_rows
 
     kinds = sorted(REGISTRY_KINDS)
     rows = db.execute(f"SELECT fact FROM linked_facts WHERE kind IN ({','.join('?' * len(kinds))}) ORDER BY id", kinds)
     try:
-        facts = list(facts_of(text for (text,) in rows))
+        facts = list(facts_of_rows(text for (text,) in rows))
     except (ValueError, TypeError, RecursionError):  # a damaged row: queries build the registry, and meet it there
         db.execute("DELETE FROM linked_meta WHERE name = 'model_names'")
         return

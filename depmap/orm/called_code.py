@@ -49,6 +49,7 @@ class CalledCode:
             self._short[name.rsplit(".", 1)[-1]].append(name)
         self._effects: dict[str, list[Fact]] = {}
         self._merged: dict[str, list[Fact]] = {}
+        self._notes: dict[tuple[str, str], dict[str, str]] = {}  # (label, callee's file) -> the copies' one `extra`
 
     def at_calls(self) -> list[Fact]:
         """The accesses every call site makes through the code it calls."""
@@ -61,7 +62,7 @@ class CalledCode:
                 continue
             if callee not in self._merged:  # a helper called from a thousand tests is merged once
                 self._merged[callee] = merged_per_table(self._effects_of(callee, 0, frozenset()))
-            found.extend(_at_call(self._merged[callee], call, label))
+            found.extend(_at_call(self._merged[callee], call, label, self._notes))
         return found
 
     def _own_classes(self, call: Fact) -> list[str]:
@@ -120,13 +121,22 @@ def _first(classes: list[str], method: str, known: set[str]) -> str | None:
     return next((f"{c}.{method}" for c in classes if f"{c}.{method}" in known), None)
 
 
-def _at_call(effects: list[Fact], call: Fact, label: str) -> list[Fact]:
+def _at_call(effects: list[Fact], call: Fact, label: str, notes: dict[tuple[str, str], dict[str, str]]) -> list[Fact]:
     """The callee's `effects` at the call: one location for all (the interprocedural copies are
-    most of a large project's accesses)."""
+    most of a large project's accesses), and one `extra` for all copies of one callee's file's
+    statements (`notes`, kept across calls: 234,000 copies at saleor have 8,700 different ones,
+    and nothing changes a linked fact's `extra` in place)."""
     location = Location(call.location.path, call.location.line, call.location.end_line, symbol=call.location.symbol)
     confidence, snippet = call.confidence, call.snippet
     # the file of the statement, not its line: a caller's facts stay the same while the callee's
     # file moves lines around (an edit there relinks only that file, `depmap.index.relink`)
     return [Fact(effect.kind, effect.table, location, effect.columns, effect.access, effect.detail, "sql" if effect.via == "migration" else effect.via,
-                 weaker(effect.confidence, confidence), snippet, {"inferred_from": label, CALLED_CODE_NOTE: effect.location.path})
+                 weaker(effect.confidence, confidence), snippet, _note(notes, label, effect.location.path))
             for effect in effects]
+
+
+def _note(notes: dict[tuple[str, str], dict[str, str]], label: str, path: str) -> dict[str, str]:
+    found = notes.get((label, path))
+    if found is None:
+        found = notes[label, path] = {"inferred_from": label, CALLED_CODE_NOTE: path}
+    return found

@@ -1,4 +1,4 @@
-"""Stored facts read back in bulk (`depmap.index.lean_facts`): the facts `fact_from_json` reads, their
+"""Stored facts read back in bulk (`depmap.index.lean_facts`): the facts `fact_of_row` reads, their
 repeated values shared, and the same refusals of a row depmap never writes."""
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import pytest
 from depmap.config import load_config
 from depmap.discover import SCANNED_KINDS, discover
 from depmap.index import fast_json
-from depmap.index.cached_result import fact_from_json
-from depmap.index.lean_facts import facts_of
+from depmap.index.fact_rows import fact_of_row
+from depmap.index.lean_facts import facts_of_rows
 from depmap.index.linked_store import encode_fact
 from depmap.index.pool import read_and_scan
 from depmap.model import COLUMN_DEF, SCHEMA_OP, TABLE_DEF, Fact
@@ -31,56 +31,62 @@ def _facts(name: str) -> list[Fact]:
 
 
 @pytest.mark.parametrize("sample", ["shop_sql", "django_shop", "sqlalchemy_service", "warehouse"])
-def test_every_fact_reads_back_as_fact_from_json_reads_it(sample):
+def test_every_fact_reads_back_as_fact_of_row_reads_it(sample):
     facts = _facts(sample)
     assert sum(fact.kind in (TABLE_DEF, COLUMN_DEF, SCHEMA_OP) for fact in facts) > 5
     texts = [encode_fact(fact) for fact in facts]
-    read = list(facts_of(texts))
-    expected = [fact_from_json(fast_json.loads(text)) for text in texts]
-    assert read == expected
+    read = list(facts_of_rows(texts))
+    assert read == [fact_of_row(fast_json.loads(text)) for text in texts] == [fact_of_row(fast_json.loads(text), shared=False) for text in texts]
+    assert read == facts
     assert [encode_fact(fact) for fact in read] == texts
     assert all(type(fact.columns) is tuple for fact in read)
 
 
+def _row(**changes):
+    item = {"kind": "table_def", "table": "t", "path": "a.sql", "line": 1, "end_line": None, "col": None, "symbol": None,
+            "statement_line": None, "columns": ["id"], "access": None, "detail": "create_table", "via": "sql", "confidence": "high",
+            "snippet": "", "extra": {}}
+    item.update(changes)
+    return json.dumps(list(item.values()))
+
+
+def test_a_row_is_the_array_of_the_fields():
+    assert _row() == '["table_def", "t", "a.sql", 1, null, null, null, null, ["id"], null, "create_table", "sql", "high", "", {}]'
+    assert encode_fact(fact_of_row(json.loads(_row()))) == json.dumps(json.loads(_row()), separators=(",", ":"))
+
+
 def test_repeated_values_are_one_object_within_a_read():
-    base = {"kind": "column_def", "table": "orders", "location": {"path": "db/0001_init.sql", "line": 3, "end_line": None, "col": None,
-            "symbol": None, "statement_line": None}, "columns": ["id"], "access": None, "detail": "create_table", "via": "sql",
-            "confidence": "high", "snippet": "CREATE TABLE orders (id int, total int)", "extra": {"type": "INT", "nullable": True}}
-    other = json.loads(json.dumps(base))
-    other["columns"], other["location"]["line"] = ["total"], 4
-    first, second = facts_of([json.dumps(base), json.dumps(other)])
+    base = _row(kind="column_def", table="orders", path="db/0001_init.sql", line=3, snippet="CREATE TABLE orders (id int, total int)",
+                extra={"type": "INT", "nullable": True})
+    other = _row(kind="column_def", table="orders", path="db/0001_init.sql", line=4, columns=["total"],
+                 snippet="CREATE TABLE orders (id int, total int)", extra={"type": "INT", "nullable": True})
+    first, second = facts_of_rows([base, other])
     assert first.location.path is second.location.path and first.table is second.table and first.snippet is second.snippet
     assert first.extra["type"] is second.extra["type"]
     assert (first.columns, second.columns, second.location.line) == (("id",), ("total",), 4)
 
 
-def _fact_json(**changes):
-    item = {"kind": "table_def", "table": "t", "location": {"path": "a.sql", "line": 1, "end_line": None, "col": None, "symbol": None,
-            "statement_line": None}, "columns": ["id"], "access": None, "detail": "create_table", "via": "sql", "confidence": "high",
-            "snippet": "", "extra": {}}
-    for key, value in changes.items():
-        if key in item["location"]:
-            item["location"][key] = value
-        else:
-            item[key] = value
-    return json.dumps(item)
-
-
 @pytest.mark.parametrize("text", [
-    _fact_json(line=True),  # a bool is no line number
-    _fact_json(line="1"),
-    _fact_json(columns=["id", 2]),
-    _fact_json(columns="id"),
-    _fact_json(extra=[]),
-    _fact_json(confidence="certain"),
-    _fact_json(table=None),
-    _fact_json(symbol=3),
-    json.dumps({"kind": "table_def"}),
+    _row(line=True),  # a bool is no line number
+    _row(line="1"),
+    _row(end_line=1.5),
+    _row(columns=["id", 2]),
+    _row(columns="id"),
+    _row(extra=[]),
+    _row(confidence="certain"),
+    _row(table=None),
+    _row(symbol=3),
+    _row(via=None),
+    _row(snippet=None),
+    _row()[:-1] + ', "more"]',  # sixteen fields
     json.dumps([1, 2]),
+    json.dumps({"kind": "table_def"}),  # the object form: not a row
     "{not json",
 ])
 def test_a_row_depmap_never_writes_is_refused(text):
     with pytest.raises(ValueError):
-        list(facts_of([_fact_json(), text]))
+        list(facts_of_rows([_row(), text]))
     with pytest.raises(ValueError):
-        fact_from_json(fast_json.loads(text))
+        fact_of_row(fast_json.loads(text))
+    with pytest.raises(ValueError):
+        fact_of_row(fast_json.loads(text), shared=False)

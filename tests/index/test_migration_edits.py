@@ -5,6 +5,7 @@ the catalog (a table or a column added, dropped, renamed or altered, only an ind
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 from pathlib import Path
@@ -132,8 +133,10 @@ def test_two_migrations_whose_order_ties_link_everything(shop, tmp_path):
 def test_a_damaged_catalog_row_means_linking_everything(shop, tmp_path):
     db = sqlite3.connect(shop / ".depmap" / "cache.sqlite", isolation_level=None)
     try:
-        db.execute("UPDATE linked_facts SET fact = replace(fact, '\"line\":', '\"line\":true,\"was\":') "
-                   "WHERE id = (SELECT min(id) FROM linked_facts WHERE ordinal >= 0)")
+        # its line number made `true` (the row is `[kind, table, path, line, ...]`)
+        row = db.execute("SELECT id, fact FROM linked_facts WHERE ordinal >= 0 ORDER BY id LIMIT 1").fetchone()
+        fields = json.loads(row[1])
+        db.execute("UPDATE linked_facts SET fact = ? WHERE id = ?", (json.dumps([*fields[:3], True, *fields[4:]]), row[0]))
     finally:
         db.close()
     _write(shop, "0006_gift_note.sql", "ALTER TABLE orders ADD COLUMN gift_note text;\n")

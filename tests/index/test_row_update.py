@@ -36,7 +36,7 @@ def stored_rows(root: Path) -> dict:
             "facts": [(kind, json.loads(fact)) for _, kind, _, fact in rows],
             "names": sorted((name, place[number]) for name, number in db.execute("SELECT name, id FROM linked_names")),
             "catalog order": [position for _, position in ordinals],
-            "blocks": blocks_in_path_order(bases, [(number, json.loads(fact)["location"]["path"]) for number, _, _, fact in rows]),
+            "blocks": blocks_in_path_order(bases, [(number, json.loads(fact)[2]) for number, _, _, fact in rows]),  # a row: [kind, table, path, ...]
             "unsettled": sorted(db.execute("SELECT path, unsettled FROM linked_paths WHERE unsettled != ''").fetchall()),
             "files": sorted(db.execute("SELECT path, digest, project, skipped FROM linked_files").fetchall()),
             "ops": db.execute("SELECT position, fact FROM linked_ops ORDER BY position").fetchall(),

@@ -86,6 +86,21 @@ def test_sql_of_a_method_is_reported_at_its_calls(tmp_path: Path) -> None:
     ]
 
 
+def test_copies_of_one_callee_file_share_one_extra(tmp_path: Path) -> None:
+    """Interprocedural copies are most of a large project's facts: the note `inferred_from` and
+    the callee's file are one dict for every copy that says the same, not one each."""
+    (tmp_path / "shop").mkdir()
+    (tmp_path / "shop" / "__init__.py").write_text("")
+    (tmp_path / "shop" / "repositories.py").write_text(REPOSITORIES)
+    (tmp_path / "shop" / "views.py").write_text(VIEWS)
+    index = build_index(tmp_path)
+    copies = [f for f in index.facts if f.location.path == "shop/views.py" and "inferred_from" in f.extra]
+    notes = {id(f.extra): f.extra for f in copies}
+    assert len(copies) == 9
+    assert sorted(note["inferred_from"].split(" ")[1] for note in notes.values()) == [
+        "shop.repositories.BaseRepository.purge_closed", "shop.repositories.OrderRepository.close", "shop.repositories.OrderRepository.open_orders"]
+
+
 LEAGUE = {
     "league/__init__.py": '''\
 from flask import Flask
