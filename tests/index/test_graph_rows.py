@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from depmap.index.build import build_index
+from depmap.render.graph_export import graphml_pieces
 from tests.index.test_query_index import DJANGO, SHOP, copy, depmap
 
 WAREHOUSE = SHOP.parent / "warehouse"
@@ -14,7 +15,7 @@ SQLALCHEMY = SHOP.parent / "sqlalchemy_service"
 
 def drawn(index, tables: list[str], column: str | None, depth: int) -> tuple[dict, str]:
     focused, nodes = index.around(tables, column, depth)
-    return focused.graph.node_link(nodes), focused.graph.graphml(nodes)
+    return focused.graph.node_link(nodes), "".join(graphml_pieces(focused.graph, nodes))
 
 
 @pytest.mark.parametrize("sample", [SHOP, DJANGO, WAREHOUSE, SQLALCHEMY], ids=lambda p: p.name)
