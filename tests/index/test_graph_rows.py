@@ -63,18 +63,24 @@ def test_graph_of_a_table_on_a_warm_index_prints_what_a_run_without_the_cache_pr
     assert missing.returncode == 2 and "has no column 'no_such_column'" in missing.stderr
 
 
-def test_a_damaged_row_on_the_way_draws_from_the_whole_index(tmp_path):
+def damaged(root, where: str):
+    """The partial index of `root` after the stored facts `where` picks were made unreadable."""
     import sqlite3
 
-    root = copy(SHOP, tmp_path / "shop")
-    whole = build_index(root, jobs=1, use_cache=True)
-    expected = whole.graph.node_link(whole.graph.around(["orders"], None, 2))
     db = sqlite3.connect(str(root / ".depmap" / "cache.sqlite"))
     with db:
-        db.execute("UPDATE linked_facts SET fact = '{\"kind\": 1}' WHERE id IN (SELECT id FROM linked_names WHERE name = 't:orders' LIMIT 1)")
+        db.execute(f"UPDATE linked_facts SET fact = '{{\"kind\": 1}}' WHERE {where}")
     db.close()
     warm = build_index(root, jobs=1, use_cache=True, partial=True)
     assert warm.store is not None
+    return warm
+
+
+def test_a_damaged_row_on_the_way_draws_from_the_whole_index(tmp_path):
+    root = copy(SHOP, tmp_path / "shop")
+    whole = build_index(root, jobs=1, use_cache=True)
+    expected = whole.graph.node_link(whole.graph.around(["orders"], None, 2))
+    warm = damaged(root, "id IN (SELECT id FROM linked_names WHERE name = 't:orders' LIMIT 1)")
     focused, nodes = warm.around(["orders"], None, 2)
     assert focused.store is None  # linked again
     assert focused.graph.node_link(nodes) == expected
@@ -109,15 +115,8 @@ def test_the_whole_graph_from_the_rows_holds_what_each_edge_prints_not_its_fact(
 
 
 def test_a_damaged_row_makes_the_whole_graph_from_the_whole_index(tmp_path):
-    import sqlite3
-
     root = copy(SHOP, tmp_path / "shop")
     whole = build_index(root, jobs=1, use_cache=True)
-    db = sqlite3.connect(str(root / ".depmap" / "cache.sqlite"))
-    with db:
-        db.execute("UPDATE linked_facts SET fact = '{\"kind\": 1}' WHERE id = (SELECT max(id) FROM linked_facts)")
-    db.close()
-    warm = build_index(root, jobs=1, use_cache=True, partial=True)
-    assert warm.store is not None
+    warm = damaged(root, "id = (SELECT max(id) FROM linked_facts)")
     assert warm.graph_to_export().node_link() == whole.graph.node_link()
     assert build_index(root, jobs=1, use_cache=True, partial=True).store is not None  # linked again and stored anew
