@@ -260,6 +260,7 @@ def _target_or_path(function: Callable) -> Callable:
 def graph(obj: dict, target: str | None, path: str, dialect: str | None, output_format: str, depth: int | None, output: str | None) -> None:
     """The dependency graph: tables, columns, code, and reads/writes/defines/flows_to edges; with
     TABLE[.COLUMN], only what lies within --depth hops of it."""
+    from depmap.index.stored_index import graph_to_export
     from depmap.render.graph_export import graph_text
 
     if target is None and depth is not None:
@@ -273,7 +274,7 @@ def graph(obj: dict, target: str | None, path: str, dialect: str | None, output_
         if column is not None:
             check_column(index, tables_found, column, "readers")
         focus = {**_query(tables_found, column), "depth": depth or 1}
-    pieces = graph_text(index.graph if target is not None else index.graph_to_export(), output_format, only, focus)
+    pieces = graph_text(index.graph if target is not None else graph_to_export(index), output_format, only, focus)
     if not output:
         for piece in pieces:
             click.echo(piece, nl=False)

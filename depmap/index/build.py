@@ -205,19 +205,6 @@ class Index:
         ]
         return sorted(set(self.skipped) | set(parts), key=_skipped_key)
 
-    def graph_to_export(self) -> DependencyGraph:
-        """The whole graph, for `graph` to write: for a warm query's partial index, built from the
-        stored rows one fact at a time, keeping only what is printed of each
-        (`DependencyGraph.for_export`); linked again when a row is damaged."""
-        if self.store is None:
-            return self.graph
-        from depmap.index.linked_store import StoreDamaged
-
-        try:
-            return DependencyGraph.for_export(self.store.each_fact())
-        except StoreDamaged:
-            return self.whole().graph
-
 
 def _not_parsed(error: str) -> str:
     """The reason of a parse error fact: SQL unless the error names what else failed (dbt YAML

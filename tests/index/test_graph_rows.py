@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from depmap.index.build import build_index
+from depmap.index.stored_index import graph_to_export
 from depmap.render.graph_export import graphml_pieces
 from tests.index.test_query_index import DJANGO, SHOP, copy, depmap
 
@@ -107,7 +108,7 @@ def test_the_whole_graph_from_the_rows_holds_what_each_edge_prints_not_its_fact(
     whole = build_index(root, jobs=1, use_cache=True)
     warm = build_index(root, jobs=1, use_cache=True, partial=True)
     decoded = warm.store.decoded
-    exported = warm.graph_to_export()
+    exported = graph_to_export(warm)
     assert exported.node_link() == whole.graph.node_link()
     kept = {type(fact) for _, _, (_, fact) in exported.g.edges()}
     assert kept == {Placed, type(None)}
@@ -118,5 +119,5 @@ def test_a_damaged_row_makes_the_whole_graph_from_the_whole_index(tmp_path):
     root = copy(SHOP, tmp_path / "shop")
     whole = build_index(root, jobs=1, use_cache=True)
     warm = damaged(root, "id = (SELECT max(id) FROM linked_facts)")
-    assert warm.graph_to_export().node_link() == whole.graph.node_link()
+    assert graph_to_export(warm).node_link() == whole.graph.node_link()
     assert build_index(root, jobs=1, use_cache=True, partial=True).store is not None  # linked again and stored anew
