@@ -1,19 +1,19 @@
-"""The dependency graph: the only module that speaks to the graph library (networkx).
+"""The dependency graph.
 
 Nodes are tables, columns and code symbols; edges are `reads`, `writes`, `defines` and
 `flows_to`, each carrying the fact it came from. The rest of depmap asks domain questions:
 `readers()`, `writers()`, `tables()`.
 
 Queries run on a lean adjacency structure (_Multigraph): a networkx MultiDiGraph took half the
-memory of a large index and most of the time to build it on every warm query. networkx is
-imported only to write GraphML.
+memory of a large index and most of the time to build it on every warm query. GraphML is written
+by `render.graph_export`, as networkx writes it, a piece at a time.
 """
 
 from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, replace
-from typing import Iterable, Iterator, Optional
+from typing import Iterable, Iterator, NamedTuple, Optional
 
 from depmap.model import ACCESS, EXPOSURE, FLOW, POSITIONAL_DETAILS, READ, SCHEMA, SCHEMA_OP, SCHEMA_VERSION, STAR_DETAILS, WRITE, Fact
 from depmap.orm.symbols import SYMBOLIC_KINDS
@@ -140,9 +140,22 @@ class DependencyGraph:
     def __init__(self, facts: Iterable[Fact]) -> None:
         self.g = _Multigraph()
         for fact in facts:
-            self._add(fact)
+            self._add(fact, fact)
 
-    def _add(self, fact: Fact) -> None:
+    @classmethod
+    def for_export(cls, facts: Iterable[Fact]) -> "DependencyGraph":
+        """The graph of `facts` (read one at a time) for `node_link` and `graphml` alone: each edge
+        holds what they print of its fact (`Placed`), not the fact, so the facts are freed as they
+        are added (at a million lines the whole graph held 1.5 GB beside its facts, 100 MB so)."""
+        graph = cls([])
+        paths: dict[str, str] = {}
+        for fact in facts:
+            path = fact.location.path
+            graph._add(fact, Placed(Place(paths.setdefault(path, path), fact.location.line), fact.detail))
+        return graph
+
+    def _add(self, fact: Fact, kept: "Fact | Placed") -> None:
+        """Add the fact's nodes and edges, each edge holding `kept` (the fact, or what is printed of it)."""
         # The ORM's symbolic facts that the linker keeps for rules (a SQLAlchemy model, a Core table
         # binding) describe code, not the database: their table_def/column_def facts are the edges.
         # A schema operation is a table's history, not a usage (the catalog keeps it).
@@ -150,7 +163,7 @@ class DependencyGraph:
             return
         table = self.g.add_node(table_node(fact.table), "table", fact.table)
         if fact.kind == FLOW:
-            self._add_flow(fact, table)
+            self._add_flow(fact, table, kept)
             return
         code = self.g.add_node(symbol_node(fact), "code", fact.location.path, fact.location.symbol)
         if fact.kind in (ACCESS, EXPOSURE):  # a serializer exposing a column reads it
@@ -158,7 +171,7 @@ class DependencyGraph:
         else:
             edge = "defines"
         if not fact.columns:
-            self.g.add_edge(code, table, kind=edge, fact=fact)
+            self.g.add_edge(code, table, kind=edge, fact=kept)  # type: ignore[arg-type]
             return
         # A fact's columns are most of the graph's edges (a model load names every column): a node
         # already known as this column is taken as it is, and the code's edges go in at once.
@@ -173,9 +186,9 @@ class DependencyGraph:
             targets.append(self.g.add_node(node, "column", name, column))
             if known is None:  # a column node comes with its table's has_column edge
                 self.g.add_edge(table, targets[-1], kind="has_column")
-        self.g.add_edges(code, targets, kind=edge, fact=fact)
+        self.g.add_edges(code, targets, kind=edge, fact=kept)  # type: ignore[arg-type]
 
-    def _add_flow(self, fact: Fact, source: str) -> None:
+    def _add_flow(self, fact: Fact, source: str, kept: "Fact | Placed") -> None:
         """Table flows (`flows_to`), star flows (`flows_all`: every column, new ones included) and
         column flows (`flows_to` between column nodes)."""
         target = fact.extra.get("to")
@@ -188,10 +201,10 @@ class DependencyGraph:
                 return
             sink = self._column(target, to_column)
             for column in fact.columns:
-                self.g.add_edge(self._column(fact.table, column), sink, kind="flows_to", fact=fact)
+                self.g.add_edge(self._column(fact.table, column), sink, kind="flows_to", fact=kept)  # type: ignore[arg-type]
         else:
             kind = "flows_all" if fact.detail == "star" else "flows_to"
-            self.g.add_edge(source, target_node, kind=kind, fact=fact)
+            self.g.add_edge(source, target_node, kind=kind, fact=kept)  # type: ignore[arg-type]
 
     def _column(self, table: str, column: str) -> str:
         node = column_node(table, column)
@@ -391,25 +404,42 @@ class DependencyGraph:
 
     def node_link(self, only: set[str] | None = None) -> dict:
         """Nodes and edges as plain data; with `only`, those nodes and the edges between them."""
-        nodes = [{"id": n, **{k: v for k, v in _attributes(d).items() if v is not None}} for n, d in sorted(self.g.nodes.items()) if only is None or n in only]
-        edges = []
-        for source, target, (kind, fact) in self.g.edges():
-            if only is not None and (source not in only or target not in only):
+        return {"schema_version": SCHEMA_VERSION, "nodes": list(self.export_nodes(only)), "edges": list(self.export_edges(only))}
+
+    def export_nodes(self, only: set[str] | None = None) -> Iterator[dict]:
+        """`node_link`'s nodes one at a time, in order of their names."""
+        for name in sorted(self.g.nodes):
+            if only is None or name in only:
+                yield {"id": name, **{k: v for k, v in _attributes(self.g.nodes[name]).items() if v is not None}}
+
+    def export_edges(self, only: set[str] | None = None) -> Iterator[dict]:
+        """`node_link`'s edges one at a time: by source, target, kind, line and detail, equal ones in
+        the order they were added. One source's edges are sorted at a time: the edges of the whole
+        graph sorted at once come out the same, sources apart and each source's in its order."""
+        for source in sorted(self.g.nodes):
+            if only is not None and source not in only:
                 continue
-            edge = {"source": source, "target": target, "kind": kind}
-            if fact is not None:
-                edge.update(path=fact.location.path, line=fact.location.line, detail=fact.detail)
-            edges.append(edge)
-        edges.sort(key=lambda e: (e["source"], e["target"], e["kind"], e.get("line", 0), e.get("detail") or ""))
-        return {"schema_version": SCHEMA_VERSION, "nodes": nodes, "edges": edges}
+            edges = []
+            for _, target, (kind, fact) in self.g.out_edges(source):
+                if only is not None and target not in only:
+                    continue
+                edge = {"source": source, "target": target, "kind": kind}
+                if fact is not None:
+                    edge.update(path=fact.location.path, line=fact.location.line, detail=fact.detail)
+                edges.append(edge)
+            edges.sort(key=lambda e: (e["target"], e["kind"], e.get("line", 0), e.get("detail") or ""))
+            yield from edges
 
-    def graphml(self, only: set[str] | None = None) -> str:
-        import networkx as nx
 
-        plain = nx.MultiDiGraph()
-        document = self.node_link(only)
-        for node in document["nodes"]:
-            plain.add_node(node["id"], **{k: str(v) for k, v in node.items() if k != "id"})
-        for edge in document["edges"]:
-            plain.add_edge(edge["source"], edge["target"], **{k: str(v) for k, v in edge.items() if k not in ("source", "target")})
-        return "\n".join(nx.generate_graphml(plain))
+class Place(NamedTuple):
+    """Where an exported edge's fact is: what `node_link` prints of its location."""
+
+    path: str
+    line: int
+
+
+class Placed(NamedTuple):
+    """What `node_link` prints of an edge's fact (`DependencyGraph.for_export`)."""
+
+    location: Place
+    detail: str | None

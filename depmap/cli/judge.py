@@ -373,16 +373,10 @@ def _checked(obj: dict, index: Any, checked: list[str], changed_lines: dict, cho
 
     if index.store is None:
         return (index, *_check_reports(obj, index, checked, changed_lines, chosen))
-    from depmap.index.check_index import migrations_index, named_tables, with_tables
 
     judged = None
     try:
-        first = migrations_index(index, checked)
-        tables = named_tables(first, checked)
-        if tables is None:  # an index dropped by name: its table is found in the catalog before the change
-            specs, _ = _column_specs(first, checked, changed_lines, chosen)
-            tables = {spec.table for spec in specs} | {ctx.table for ctx in _operations(first, checked, changed_lines, chosen)}
-        focused = with_tables(first, tables)
+        focused = migrations_focused(index, checked, changed_lines, chosen)
         judged = (focused, *_check_reports(obj, focused, checked, changed_lines, chosen))
     except StoreDamaged:
         judged = None
@@ -390,6 +384,20 @@ def _checked(obj: dict, index: Any, checked: list[str], changed_lines: dict, cho
         index = index.whole()
         return (index, *_check_reports(obj, index, checked, changed_lines, chosen))
     return judged
+
+
+def migrations_focused(index: Any, checked: list[str], changed_lines: dict, chosen: Any) -> Any:
+    """`index` (a partial index) with what judging the migrations reads: the catalog before them
+    and what `impact` reads of each table they touch (`depmap.index.check_index`). StoreDamaged
+    when a row is damaged."""
+    from depmap.index.check_index import migrations_index, named_tables, with_tables
+
+    first = migrations_index(index, checked)
+    tables = named_tables(first, checked)
+    if tables is None:  # an index dropped by name: its table is found in the catalog before the change
+        specs, _ = _column_specs(first, checked, changed_lines, chosen)
+        tables = {spec.table for spec in specs} | {ctx.table for ctx in _operations(first, checked, changed_lines, chosen)}
+    return with_tables(first, tables)
 
 
 def _column_specs(index: Any, checked: list[str], changed_lines: dict, chosen: Any) -> tuple[list, list[str]]:
@@ -415,10 +423,10 @@ def _check_reports(obj: dict, index: Any, checked: list[str], changed_lines: dic
 
 def _operations(index: Any, checked: list[str], changed_lines: dict, chosen: Any) -> list:
     """The judged schema operations of the migrations (`operation_context.operations_in`)."""
-    from depmap.impact.engine import before_change
+    from depmap.impact.engine import catalog_before
     from depmap.impact.operation_context import operations_in
 
-    return operations_in(index, checked, changed_lines, chosen, before_change(index.facts, checked))
+    return operations_in(index, checked, changed_lines, chosen, catalog_before(index, checked))
 
 
 def _with_column_changes(index: Any, checked: list[str], changed_lines: dict, chosen: Any, specs: list,
@@ -426,9 +434,9 @@ def _with_column_changes(index: Any, checked: list[str], changed_lines: dict, ch
     """The columns the migrations drop, rename or retype, judged like the columns they add; a file
     that only does that no longer reports "adds no column"."""
     from depmap.impact.change_specs import change_specs
-    from depmap.impact.engine import before_change
+    from depmap.impact.engine import catalog_before
 
-    changes = change_specs(index, checked, changed_lines, chosen, before_change(index.facts, checked))
+    changes = change_specs(index, checked, changed_lines, chosen, catalog_before(index, checked))
     paths = {spec.origin.path for spec in changes if spec.origin is not None}
     kept = [problem for problem in problems if problem.split(": ", 1)[0] not in paths]
     ordered = sorted(specs + changes, key=lambda s: (checked.index(s.origin.path) if s.origin is not None and s.origin.path in checked else 0,

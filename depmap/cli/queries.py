@@ -260,12 +260,12 @@ def _target_or_path(function: Callable) -> Callable:
 def graph(obj: dict, target: str | None, path: str, dialect: str | None, output_format: str, depth: int | None, output: str | None) -> None:
     """The dependency graph: tables, columns, code, and reads/writes/defines/flows_to edges; with
     TABLE[.COLUMN], only what lies within --depth hops of it."""
-    from depmap.render.json import dumps
-    from depmap.render.templates import render
+    from depmap.index.stored_index import graph_to_export
+    from depmap.render.graph_export import graph_text
 
     if target is None and depth is not None:
         raise UserError("--depth needs a table: depmap graph TABLE[.COLUMN] --depth N")
-    index = load_index(path, dialect, obj["debug"], partial=target is not None)  # a table's neighbourhood reads its rows
+    index = load_index(path, dialect, obj["debug"], partial=True)  # the stored rows: a table's neighbourhood, or each fact in turn
     only = None
     focus = None
     if target is not None:
@@ -274,19 +274,13 @@ def graph(obj: dict, target: str | None, path: str, dialect: str | None, output_
         if column is not None:
             check_column(index, tables_found, column, "readers")
         focus = {**_query(tables_found, column), "depth": depth or 1}
-    document = index.graph.node_link(only)
-    if focus is not None:
-        document = {"schema_version": document["schema_version"], "focus": focus, "nodes": document["nodes"], "edges": document["edges"]}
-    if output_format == "json":
-        text = dumps(document)
-    elif output_format == "graphml":
-        text = index.graph.graphml(only) + "\n"
-    else:
-        text = render("graph.dot.j2", **document)
-    if output:
-        try:
-            Path(output).write_text(text, encoding="utf-8")
-        except OSError as error:
-            raise UserError(f"cannot write '{output}': {error.strerror or error}") from None
-    else:
-        click.echo(text, nl=False)
+    pieces = graph_text(index.graph if target is not None else graph_to_export(index), output_format, only, focus)
+    if not output:
+        for piece in pieces:
+            click.echo(piece, nl=False)
+        return
+    try:
+        with open(output, "w", encoding="utf-8") as out:
+            out.writelines(pieces)
+    except OSError as error:
+        raise UserError(f"cannot write '{output}': {error.strerror or error}") from None

@@ -130,18 +130,16 @@ def _run_migrations(obj: dict, db, path: str, dialect: str | None, chosen: str, 
                     base_ref: str | None, rows: int | None, seed: int, max_lock_ms: int, schema_sql: str | None, stats: dict):
     """Each column the migrations add, verified on a fresh schema as it stood before them."""
     from depmap.cli.group import project_root
-    from depmap.cli.judge import _operation_reports, _suppress, _with_column_changes, migration_inputs
-    from depmap.impact.engine import before_change, impact_context, run_impact
-    from depmap.impact.migration_specs import specs_from_migrations
+    from depmap.cli.judge import _operation_reports, _suppress, migration_inputs
+    from depmap.impact.engine import catalog_before, impact_context, run_impact
 
     root = project_root(path).resolve()
     checked, changed_lines = migration_inputs(root, migrations, base_ref)
-    index = load_index(str(root), dialect, obj["debug"])
+    index = load_index(str(root), dialect, obj["debug"], partial=True)
     dialect_now = _dialect(index, dialect, version, chosen)
-    specs, problems = specs_from_migrations(index, checked, changed_lines)
-    specs, problems = _with_column_changes(index, checked, changed_lines, dialect_now, specs, problems)
+    index, specs, problems = _migration_specs(index, checked, changed_lines, dialect_now)
     changed = {spec.origin.path for spec in specs if spec.origin is not None} | set(checked)
-    before = before_change(index.facts, changed)
+    before = catalog_before(index, changed)
     results, judged = [], []
     for spec in specs:
         report = run_impact(impact_context(index, spec, dialect_now, changed), debug=obj["debug"])
@@ -156,6 +154,26 @@ def _run_migrations(obj: dict, db, path: str, dialect: str | None, chosen: str, 
         results += more
         judged += reports
     return results, judged, checked, list(problems)
+
+
+def _migration_specs(index, checked: list[str], changed_lines: dict, dialect_now) -> tuple[Any, list, list[str]]:
+    """(the index the migrations are verified on, the column changes they make, the problems of
+    the files). An unchanged project reads the rows `check` reads (`judge.migrations_focused`): the
+    catalog before the migrations and what `impact` reads of their tables; a damaged row met on the
+    way means the whole index."""
+    from depmap.cli.judge import _column_specs, migrations_focused
+    from depmap.index.linked_store import StoreDamaged
+
+    if index.store is not None:
+        try:
+            focused = migrations_focused(index, checked, changed_lines, dialect_now)
+            specs, problems = _column_specs(focused, checked, changed_lines, dialect_now)
+            if not index.store.damaged:
+                return focused, specs, problems
+        except StoreDamaged:
+            pass
+        index = index.whole()
+    return (index, *_column_specs(index, checked, changed_lines, dialect_now))
 
 
 def _drop_created(db, tables: list[str]) -> None:

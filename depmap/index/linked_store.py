@@ -27,7 +27,7 @@ import json
 import os
 import sqlite3
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from depmap.index import fast_json, project_facts
 from depmap.index.cache_folder import CACHE_DIR, CACHE_FILE, inspect, open_existing
@@ -373,3 +373,15 @@ class LinkedStore:
                 raise StoreDamaged(f"a stored fact ({error})") from None
         self.decoded += len(found)
         return found
+
+    def each_fact(self) -> Iterator[Fact]:
+        """Every fact in canonical order, decoded as its row is read and given out at once: for a
+        caller that keeps less of each fact than the fact (`DependencyGraph.for_export`)."""
+        try:
+            rows = self.db.execute("SELECT id, fact FROM linked_facts ORDER BY id")
+            while chunk := rows.fetchmany(_CHUNK):
+                for _, fact in self._decoded(chunk):
+                    yield fact
+        except sqlite3.Error as error:
+            self.damaged = True
+            raise StoreDamaged(str(error)) from None

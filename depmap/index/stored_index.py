@@ -169,3 +169,15 @@ def neighbourhood(index: Any, tables: list[str], column: str | None, depth: int)
         want_paths = {data[1] for data in reached if data[0] == "code"} - read_paths
         if not want_tables and not want_paths:
             return replace(index, facts=facts, graph=graph), nodes
+
+
+def graph_to_export(index: Any) -> DependencyGraph:
+    """The whole graph of `index`, for `graph` to write: for a warm query's partial index, built
+    from the stored rows one fact at a time, keeping only what is printed of each
+    (`DependencyGraph.for_export`); from the index linked again when a row is damaged."""
+    if index.store is None:
+        return index.graph
+    try:
+        return DependencyGraph.for_export(index.store.each_fact())
+    except StoreDamaged:
+        return index.whole().graph

@@ -76,6 +76,12 @@ def streamed_dumps(document: dict[str, Any], key: str, items: Iterable[Any]) -> 
     yield "".join(pieces)
 
 
+def lazy_list(items: Iterable[Any]) -> list:
+    """`items` as a list the JSON encoder of `streamed_dumps` writes as they come (a document may
+    hold several)."""
+    return _Lazy(items)
+
+
 class _Lazy(list):
     """A list to the JSON encoder (it asks `isinstance(value, list)`, whether it is empty, and
     iterates it) whose items come from an iterator as the encoder asks for them."""

@@ -64,3 +64,29 @@ def test_the_orm_inserts_fresh_values_are_the_same_on_every_run_and_held_by_no_r
     assert again not in (email, "someone@example.com") and len(again) == len(email)
     assert _fresh(db, "sqlite", "accounts", "code", "A1") not in (code, "A1")
     assert _fresh(db, "sqlite", "accounts", "id", 1) == 3  # a number: one past the highest
+
+
+@pytest.mark.parametrize(("sample", "migrations"), [
+    ("shop_sql", ["migrations/0004_customer_marketing.sql"]),
+])
+def test_a_warm_verify_of_migrations_reports_what_a_run_without_the_cache_reports(sqlite_db, tmp_path: Path, sample: str,
+                                                                                  migrations: list[str]) -> None:
+    root = copy(SAMPLES / sample, tmp_path / sample)
+    options = [item for migration in migrations for item in ("--migration", migration)]
+    first = verify(root, *options)  # links and stores the rows
+    warm = verify(root, *options)
+    assert not (root / ".depmap" / "index.pickle").exists()  # neither loaded the whole index
+    assert warm == first == verify(root, *options, "--no-cache")
+    assert warm["migrations"] == migrations
+
+
+def test_the_catalog_before_the_migrations_is_built_once_per_index_and_paths() -> None:
+    from depmap.impact.engine import before_change, catalog_before
+    from depmap.index.build import build_index
+
+    index = build_index(SAMPLES / "shop_sql", jobs=1)
+    before = catalog_before(index, ["migrations/0004_customer_marketing.sql"])
+    assert catalog_before(index, ("migrations/0004_customer_marketing.sql",)) is before
+    assert before.to_json() == before_change(index.facts, ["migrations/0004_customer_marketing.sql"]).to_json()
+    assert before.to_json() != index.catalog.to_json()
+    assert catalog_before(index, []) is not before
