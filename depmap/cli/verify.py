@@ -132,6 +132,7 @@ def _run_migrations(obj: dict, db, path: str, dialect: str | None, chosen: str, 
     from depmap.cli.group import project_root
     from depmap.cli.judge import _operation_reports, _suppress, migration_inputs
     from depmap.impact.engine import catalog_before, impact_context, run_impact
+    from depmap.verify.before_models import without_model_only_additions
 
     root = project_root(path).resolve()
     checked, changed_lines = migration_inputs(root, migrations, base_ref)
@@ -139,7 +140,7 @@ def _run_migrations(obj: dict, db, path: str, dialect: str | None, chosen: str, 
     dialect_now = _dialect(index, dialect, version, chosen)
     index, specs, problems = _migration_specs(index, checked, changed_lines, dialect_now)
     changed = {spec.origin.path for spec in specs if spec.origin is not None} | set(checked)
-    before = catalog_before(index, changed)
+    before = without_model_only_additions(catalog_before(index, changed), specs)
     results, judged = [], []
     for spec in specs:
         report = run_impact(impact_context(index, spec, dialect_now, changed), debug=obj["debug"])

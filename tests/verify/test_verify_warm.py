@@ -68,6 +68,7 @@ def test_the_orm_inserts_fresh_values_are_the_same_on_every_run_and_held_by_no_r
 
 @pytest.mark.parametrize(("sample", "migrations"), [
     ("shop_sql", ["migrations/0004_customer_marketing.sql"]),
+    ("django_shop", ["orders/migrations/0002_order_discount_code.py"]),
 ])
 def test_a_warm_verify_of_migrations_reports_what_a_run_without_the_cache_reports(sqlite_db, tmp_path: Path, sample: str,
                                                                                   migrations: list[str]) -> None:
