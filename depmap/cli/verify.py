@@ -140,12 +140,13 @@ def _run_migrations(obj: dict, db, path: str, dialect: str | None, chosen: str, 
     dialect_now = _dialect(index, dialect, version, chosen)
     index, specs, problems = _migration_specs(index, checked, changed_lines, dialect_now)
     changed = {spec.origin.path for spec in specs if spec.origin is not None} | set(checked)
-    before = without_model_only_additions(catalog_before(index, changed), specs)
+    before = catalog_before(index, changed)
+    without_added = without_model_only_additions(before, specs)  # where each added column is added
     results, judged = [], []
     for spec in specs:
         report = run_impact(impact_context(index, spec, dialect_now, changed), debug=obj["debug"])
         _suppress([report], index)
-        results.append(_run(index, before, report, db, rows, seed, max_lock_ms, schema_sql, stats))
+        results.append(_run(index, without_added, report, db, rows, seed, max_lock_ms, schema_sql, stats))
         judged.append(report)
         _drop_created(db, results[-1].tables)
     operations, problems = _operation_reports(index, checked, changed_lines, dialect_now, problems, obj["debug"])
@@ -238,12 +239,15 @@ class _Loaded:
 
 def _require_table(db, table: str, rejected: list, schema_sql: str | None) -> None:
     """The changed table must exist on the engine: nothing after this can run without it."""
+    from depmap.verify.names import schema_of
     from depmap.verify.shapes import shape_of
 
     with db.connect(autocommit=True) as conn:
         if shape_of(conn, db.engine, table) is not None:
             return
     refused = next((r for r in rejected if table in r.statement.split("(", 1)[0]), None)
+    if db.engine == "sqlite" and not schema_sql and schema_of(table):
+        raise UserError(f"cannot build {table} on SQLite, which has no schemas; verify it on PostgreSQL (--engine postgres)")
     if refused is not None:
         raise UserError(f"{db.label()} refused the table {table}: {refused.error}; give its DDL with --schema-sql FILE")
     where = f"{schema_sql} does not create it" if schema_sql else (

@@ -3,12 +3,15 @@ states the schema after every migration) defines it: the migration's own ADD COL
 
 from __future__ import annotations
 
+import json
+import subprocess
 from pathlib import Path
 
 from depmap.catalog import Catalog
 from depmap.impact.spec import ColumnSpec
 from depmap.model import COLUMN_DEF, SCHEMA_OP, TABLE_DEF, Fact, Location
 from depmap.verify.before_models import without_model_only_additions
+from tests.e2e.conftest import depmap_command
 from tests.index.test_query_index import copy
 from tests.verify.test_verify_warm import SAMPLES, verify
 
@@ -44,3 +47,30 @@ def test_a_django_migration_adding_a_field_runs_its_own_add_column(sqlite_db, tm
     assert column["proposal"]["statement"] == "ALTER TABLE sales_order ADD COLUMN discount_code VARCHAR(32) DEFAULT '' NOT NULL"
     assert column["proposal"]["error"] is None
     assert report["problems"] == []
+
+
+ALEMBIC_TWO_TABLES = "migrations/versions/3f2c9a11d8e4_add_invoice_due_date.py"  # accounts + billing.invoices
+
+
+def test_a_schema_qualified_table_on_sqlite_is_refused_by_name(sqlite_db, tmp_path: Path) -> None:
+    root = copy(SAMPLES / "sqlalchemy_service", tmp_path / "sqlalchemy_service")
+    done = subprocess.run([*depmap_command(), "verify", "--migration", ALEMBIC_TWO_TABLES, "--engine", "sqlite", "--rows", "500",
+                           "-q", "--no-cache"], cwd=root, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 2
+    assert done.stderr.strip() == ("depmap: cannot build billing.invoices on SQLite, which has no schemas; "
+                                   "verify it on PostgreSQL (--engine postgres)")
+
+
+def test_an_alembic_migration_adding_model_columns_to_two_tables_runs_on_postgres(pg_database, tmp_path: Path) -> None:
+    root = copy(SAMPLES / "sqlalchemy_service", tmp_path / "sqlalchemy_service")
+    done = subprocess.run([*depmap_command(), "verify", "--migration", ALEMBIC_TWO_TABLES, "--dsn", pg_database.dsn, "--rows", "500",
+                           "--format", "json", "-q", "--no-cache"], cwd=root, capture_output=True, text=True, timeout=300)
+    assert done.returncode in (0, 1), done.stderr
+    report = json.loads(done.stdout)
+    proposals = {column["target"]: column["proposal"] for column in report["columns"]}
+    assert {target: proposal["error"] for target, proposal in proposals.items()} == {
+        "accounts.payment_terms_days": None, "billing.invoices.due_date": None,
+        # the migration's index on the column it adds, run where the column exists
+        "op.create_index() (index ix_billing_invoices_due_date on billing.invoices (due_date))": None}
+    assert proposals["accounts.payment_terms_days"]["statement"] == (
+        "ALTER TABLE accounts ADD COLUMN payment_terms_days INT DEFAULT 30 NOT NULL")
