@@ -35,15 +35,11 @@ def decode_result(blob: object) -> ScanResult:
     _require(isinstance(document, dict) and document.keys() == {"facts", "skipped"}, "a result of the wrong shape")
     facts, skipped = document["facts"], document["skipped"]
     _require(isinstance(facts, list) and isinstance(skipped, list), "a result of the wrong shape")
-    return ScanResult(facts=[_fact(item) for item in facts], skipped=[_skipped(item) for item in skipped])
+    return ScanResult(facts=[fact_from_json(item) for item in facts], skipped=[_skipped(item) for item in skipped])
 
 
 def fact_from_json(item: Any) -> Fact:
     """One fact as `Fact.to_json` writes it; ValueError otherwise."""
-    return _fact(item)
-
-
-def _fact(item: Any) -> Fact:
     _require(isinstance(item, dict) and item.keys() == _FACT_KEYS, "a fact of the wrong shape")
     where = item["location"]
     _require(isinstance(where, dict) and where.keys() == _LOCATION_KEYS, "a location of the wrong shape")

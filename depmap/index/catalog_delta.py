@@ -107,9 +107,9 @@ def _plain_changed(fact: Fact) -> bool:
 def _named(facts: dict[str, list[Fact]]) -> list[str]:
     """The operations that name what they make: `settle_tables` settles others by them, so the
     changed files must make the same ones, at the same places."""
-    from depmap.index.linked_store import encode_fact
+    from depmap.index.fact_rows import encode_row
 
-    return [encode_fact(f) for path in sorted(facts) for f in facts[path] if f.kind == SCHEMA_OP and f.extra.get("name")]
+    return [encode_row(f) for path in sorted(facts) for f in facts[path] if f.kind == SCHEMA_OP and f.extra.get("name")]
 
 
 def _stars(fact: Fact) -> bool:
@@ -264,7 +264,7 @@ class _Delta:
 
     def _ops(self, rows: list[tuple[int, str]], removed: set[int], new_ops: list[Fact]) -> tuple[list[tuple[int, str]], list[str], dict[Any, int]]:
         """The operations in their new positions, their tables, and old position (or new op) -> new position."""
-        from depmap.index.linked_store import encode_fact
+        from depmap.index.fact_rows import encode_row
 
         kept = [(position, text, table) for (position, text), table in zip(rows, self.summary["op_tables"]) if position not in removed]
         cache: dict[int, tuple] = {}
@@ -277,7 +277,7 @@ class _Delta:
             return cache[item[0]]
 
         for op in new_ops:
-            kept.insert(bisect.bisect_right(kept, migration_order(op), key=key), (op, encode_fact(op), op.table))
+            kept.insert(bisect.bisect_right(kept, migration_order(op), key=key), (op, encode_row(op), op.table))
         positions = {(id(item[0]) if isinstance(item[0], Fact) else item[0]): n for n, item in enumerate(kept)}
         return [(n, text) for n, (_, text, _) in enumerate(kept)], [table for _, _, table in kept], positions
 

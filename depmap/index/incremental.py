@@ -30,7 +30,8 @@ from depmap.graph import DependencyGraph
 from depmap.index.attribution import settle_candidates
 from depmap.index.catalog_delta import catalog_delta
 from depmap.index.cached_result import fact_from_json
-from depmap.index.linked_store import LinkedStore, StoreDamaged, encode_fact, write_index
+from depmap.index.fact_rows import encode_row
+from depmap.index.linked_store import LinkedStore, StoreDamaged, write_index
 from depmap.index.row_update import (CATALOG_KINDS, RowUpdate, StoredLinks, StoredState, TooCrowded, access_counts, catalog_ordinals_of,
                                      file_row, graph_tables, settle_block, unsettled_text, write_relink_state)
 from depmap.model import Fact, ScanResult, Skipped, sorted_facts
@@ -161,7 +162,7 @@ def _update(state: StoredState, fresh: dict[str, list[Fact]], again: tuple[str, 
     blocks = {path: fresh.get(path, []) for path in replaced}
     schema = {name: frozenset(columns) for name, _, columns in update.summary["tables"]}
     new_catalog = {path: [fact for fact in blocks[path] if fact.kind in CATALOG_KINDS] for path in replaced}
-    if any(list(map(encode_fact, old_catalog[path])) != list(map(encode_fact, new_catalog[path])) for path in replaced):
+    if any(list(map(encode_row, old_catalog[path])) != list(map(encode_row, new_catalog[path])) for path in replaced):
         update.delta = catalog_delta(state, old_catalog, new_catalog, update.summary)
         if update.delta is not None:
             new_schema = update.delta.schema()

@@ -107,7 +107,7 @@ def write_index(db: sqlite3.Connection, key: str, facts: list[Fact], catalog_inp
     numbers = _numbered(facts, bases)
     # Rows are made as SQLite takes them: a list of every fact's JSON held 130 MB at a million lines.
     db.executemany("INSERT INTO linked_facts VALUES (?, ?, ?, ?)",
-                   ((number, fact.kind, ordinals.get(id(fact), -1), encode_fact(fact)) for number, fact in zip(numbers, facts)))
+                   ((number, fact.kind, ordinals.get(id(fact), -1), encode_row(fact)) for number, fact in zip(numbers, facts)))
     db.executemany("INSERT INTO linked_names VALUES (?, ?)",
                    ((name, number) for number, fact in zip(numbers, facts) for name in names_of(fact)))
     accesses = {"read": 0, "write": 0}
@@ -160,7 +160,7 @@ def catalog_summary(db: sqlite3.Connection, catalog: Any) -> dict[str, Any]:
     db.execute("DELETE FROM linked_ops")
     db.execute("DELETE FROM linked_op_names")
     history = HistoryIndex(catalog.ops)
-    db.executemany("INSERT INTO linked_ops VALUES (?, ?)", [(position, encode_fact(op)) for position, op in enumerate(catalog.ops)])
+    db.executemany("INSERT INTO linked_ops VALUES (?, ?)", [(position, encode_row(op)) for position, op in enumerate(catalog.ops)])
     db.executemany("INSERT INTO linked_op_names VALUES (?, ?)",
                    [(name, position) for name, positions in history.mentions.items() for position in positions])
     return {
@@ -173,11 +173,6 @@ def catalog_summary(db: sqlite3.Connection, catalog: Any) -> dict[str, Any]:
 def write_summary(db: sqlite3.Connection, key: str, summary: dict[str, Any]) -> None:
     db.execute("INSERT OR REPLACE INTO linked_meta VALUES ('summary', ?)", (json.dumps(summary, separators=(",", ":")),))
     db.execute("INSERT OR REPLACE INTO linked_meta VALUES ('key', ?)", (key,))
-
-
-def encode_fact(fact: Fact) -> str:
-    """A fact's stored row (`depmap.index.fact_rows`)."""
-    return encode_row(fact)
 
 
 def forget_index(root: Path) -> None:

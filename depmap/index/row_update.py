@@ -27,10 +27,11 @@ from depmap.index import fast_json, project_facts
 from depmap.index.attribution import settle_candidates
 from depmap.index.lean_facts import facts_of_items, facts_of_rows
 from depmap.index.cached_result import fact_from_json
+from depmap.index.fact_rows import encode_row
 from depmap.index.span_store import refresh_spans
 from depmap.index.stored_names import refresh_model_names
 from depmap.index.stored_tables import refresh_tables
-from depmap.index.linked_store import STRIDE, LinkedStore, StoreDamaged, catalog_summary, encode_fact, names_of, write_summary
+from depmap.index.linked_store import STRIDE, LinkedStore, StoreDamaged, catalog_summary, names_of, write_summary
 from depmap.model import ACCESS, COLUMN_DEF, SCHEMA_OP, TABLE_DEF, Fact, Skipped, sorted_facts
 
 CATALOG_KINDS = frozenset({TABLE_DEF, COLUMN_DEF, SCHEMA_OP})
@@ -257,7 +258,7 @@ class RowUpdate:
             db.execute("INSERT OR REPLACE INTO linked_paths VALUES (?, ?, ?)", (path, base, text))
             ordinals = self.ordinals.get(path, {})
             db.executemany("INSERT INTO linked_facts VALUES (?, ?, ?, ?)",
-                           [(base + n, fact.kind, base + ordinals[id(fact)] if id(fact) in ordinals else -1, encode_fact(fact)) for n, fact in enumerate(facts)])
+                           [(base + n, fact.kind, base + ordinals[id(fact)] if id(fact) in ordinals else -1, encode_row(fact)) for n, fact in enumerate(facts)])
             db.executemany("INSERT INTO linked_names VALUES (?, ?)", [(name, base + n) for n, fact in enumerate(facts) for name in names_of(fact)])
         if self.catalog is not None:
             self.summary.update(catalog_summary(db, self.catalog))

@@ -11,9 +11,8 @@ import pytest
 from depmap.config import load_config
 from depmap.discover import SCANNED_KINDS, discover
 from depmap.index import fast_json
-from depmap.index.fact_rows import fact_of_row
+from depmap.index.fact_rows import encode_row, fact_of_row
 from depmap.index.lean_facts import facts_of_rows
-from depmap.index.linked_store import encode_fact
 from depmap.index.pool import read_and_scan
 from depmap.model import COLUMN_DEF, SCHEMA_OP, TABLE_DEF, Fact
 from depmap.scan_context import ScanContext
@@ -34,11 +33,11 @@ def _facts(name: str) -> list[Fact]:
 def test_every_fact_reads_back_as_fact_of_row_reads_it(sample):
     facts = _facts(sample)
     assert sum(fact.kind in (TABLE_DEF, COLUMN_DEF, SCHEMA_OP) for fact in facts) > 5
-    texts = [encode_fact(fact) for fact in facts]
+    texts = [encode_row(fact) for fact in facts]
     read = list(facts_of_rows(texts))
     assert read == [fact_of_row(fast_json.loads(text)) for text in texts] == [fact_of_row(fast_json.loads(text), shared=False) for text in texts]
     assert read == facts
-    assert [encode_fact(fact) for fact in read] == texts
+    assert [encode_row(fact) for fact in read] == texts
     assert all(type(fact.columns) is tuple for fact in read)
 
 
@@ -52,7 +51,7 @@ def _row(**changes):
 
 def test_a_row_is_the_array_of_the_fields():
     assert _row() == '["table_def", "t", "a.sql", 1, null, null, null, null, ["id"], null, "create_table", "sql", "high", "", {}]'
-    assert encode_fact(fact_of_row(json.loads(_row()))) == json.dumps(json.loads(_row()), separators=(",", ":"))
+    assert encode_row(fact_of_row(json.loads(_row()))) == json.dumps(json.loads(_row()), separators=(",", ":"))
 
 
 def test_repeated_values_are_one_object_within_a_read():
