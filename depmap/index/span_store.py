@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from typing import Iterable
+from typing import Iterable, Iterator, Sequence
 
 from depmap.index import fast_json
 from depmap.mentions.claims import spans_of
@@ -29,19 +29,75 @@ _TABLES = (
 _CHUNK = 500  # paths per query: under SQLite's limit of bound parameters
 
 
-def write_spans(db: sqlite3.Connection, key: str, facts: Iterable[Fact]) -> None:
+def write_spans(db: sqlite3.Connection, key: str, facts: Sequence[Fact]) -> None:
     """Replace the stored spans with those of `facts` (canonical order), inside the caller's transaction."""
     for statement in _TABLES:
         db.execute(statement)
     db.execute("DELETE FROM linked_spans")
     db.execute("DELETE FROM linked_spans_stamp")
+    claimed, elsewhere = _claimed_paths(facts)
+    rows = _rows_by_run(facts, elsewhere) if claimed is not None else _rows_held(facts)
+    db.executemany("INSERT INTO linked_spans VALUES (?, ?)", rows)
+    count = len(claimed) if claimed is not None else db.execute("SELECT count(*) FROM linked_spans").fetchone()[0]
+    db.execute("INSERT INTO linked_spans_stamp VALUES (?, ?)", (key, count))  # a path without a row claims nothing
+
+
+_Placed = tuple[int, tuple]  # (the claiming fact's place in the facts, its span without the path)
+
+
+def _claimed_paths(facts: Sequence[Fact]) -> tuple[set[str] | None, dict[str, list[_Placed]]]:
+    """Every path some span claims, and the spans a fact claims in another path than its own (a
+    dbt model's columns declared in a properties file): few, kept to be merged into their rows.
+    The paths are None when a path's facts are not one run (not in canonical order)."""
+    claimed: set[str] = set()
+    elsewhere: dict[str, list[_Placed]] = {}
+    ended: set[str] = set()
+    path = None
+    for place, fact in enumerate(facts):
+        if fact.location.path != path:
+            if fact.location.path in ended:
+                return None, {}
+            if path is not None:
+                ended.add(path)
+            path = fact.location.path
+        for span in spans_of(fact):
+            claimed.add(span[0])
+            if span[0] != path:
+                elsewhere.setdefault(span[0], []).append((place, span[1:]))
+    return claimed, elsewhere
+
+
+def _rows_by_run(facts: Sequence[Fact], elsewhere: dict[str, list[_Placed]]) -> Iterator[tuple[str, str]]:
+    """Each path's row, made when the run of its facts ends, as SQLite takes them: every span of
+    a million lines held at once (a tuple each) was 37 MB at the highest point of a cold scan. A
+    row holds its spans in the order of the facts that claim them, as `_rows_held` makes it."""
+    run: list[_Placed] = []
+    path = None
+    for place, fact in enumerate(facts):
+        if fact.location.path != path:
+            if run or path in elsewhere:
+                yield _row(path, run, elsewhere)
+            run, path = [], fact.location.path
+        run.extend((place, span[1:]) for span in spans_of(fact) if span[0] == path)
+    if run or path in elsewhere:
+        yield _row(path, run, elsewhere)
+    for other in list(elsewhere):  # claimed from other paths' facts alone
+        yield _row(other, [], elsewhere)
+
+
+def _row(path: str | None, run: list[_Placed], elsewhere: dict[str, list[_Placed]]) -> tuple[str, str]:
+    assert path is not None
+    spans = sorted(run + elsewhere.pop(path, []), key=lambda placed: placed[0])  # stable: one fact's spans keep their order
+    return path, fast_json.dumps([span for _, span in spans])
+
+
+def _rows_held(facts: Iterable[Fact]) -> list[tuple[str, str]]:
+    """Every path's row, with every span held until all are known (facts in any order)."""
     by_path: dict[str, list[tuple]] = {}
     for fact in facts:
         for span in spans_of(fact):
             by_path.setdefault(span[0], []).append(span[1:])
-    db.executemany("INSERT INTO linked_spans VALUES (?, ?)",
-                   [(path, fast_json.dumps(spans)) for path, spans in by_path.items()])
-    db.execute("INSERT INTO linked_spans_stamp VALUES (?, ?)", (key, len(by_path)))  # a path without a row claims nothing
+    return [(path, fast_json.dumps(spans)) for path, spans in by_path.items()]
 
 
 def refresh_spans(db: sqlite3.Connection, old_key: str, key: str, before: Iterable[Fact], after: Iterable[Fact]) -> None:
