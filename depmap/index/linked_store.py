@@ -104,12 +104,12 @@ def write_index(db: sqlite3.Connection, key: str, facts: list[Fact], catalog_inp
     bases = {path: (number + 1) * STRIDE for number, path in enumerate(sorted(located))}
     db.executemany("INSERT INTO linked_paths VALUES (?, ?, '')", list(bases.items()))
     ordinals = catalog_ordinals(catalog_input, bases)
-    numbers = _numbered(facts, bases)
-    # Rows are made as SQLite takes them: a list of every fact's JSON held 130 MB at a million lines.
+    # Rows are made as SQLite takes them: a list of every fact's JSON held 130 MB at a million lines,
+    # and one of their ids 10 MB (each a number object of its own: they pass 2**30).
     db.executemany("INSERT INTO linked_facts VALUES (?, ?, ?, ?)",
-                   ((number, fact.kind, ordinals.get(id(fact), -1), encode_row(fact)) for number, fact in zip(numbers, facts)))
+                   ((number, fact.kind, ordinals.get(id(fact), -1), encode_row(fact)) for number, fact in zip(_numbered(facts, bases), facts)))
     db.executemany("INSERT INTO linked_names VALUES (?, ?)",
-                   ((name, number) for number, fact in zip(numbers, facts) for name in names_of(fact)))
+                   ((name, number) for number, fact in zip(_numbered(facts, bases), facts) for name in names_of(fact)))
     accesses = {"read": 0, "write": 0}
     for fact in facts:
         if fact.kind == ACCESS and fact.access in accesses:
@@ -122,14 +122,13 @@ def write_index(db: sqlite3.Connection, key: str, facts: list[Fact], catalog_inp
     write_summary(db, key, summary)
 
 
-def _numbered(facts: list[Fact], bases: dict[str, int]) -> list[int]:
+def _numbered(facts: list[Fact], bases: dict[str, int]) -> Iterator[int]:
     """Each fact's id: its path's base plus its place among that path's facts (canonical order)."""
-    numbers, position, path = [], 0, None
+    position, path = 0, None
     for fact in facts:
         position = position + 1 if fact.location.path == path else 0
         path = fact.location.path
-        numbers.append(bases[path] + position)
-    return numbers
+        yield bases[path] + position
 
 
 def catalog_ordinals(catalog_input: list[Fact], bases: dict[str, int]) -> dict[int, int]:

@@ -39,9 +39,9 @@ def write_spans(db: sqlite3.Connection, key: str, facts: Iterable[Fact]) -> None
     for fact in facts:
         for span in spans_of(fact):
             by_path.setdefault(span[0], []).append(span[1:])
-    db.executemany("INSERT INTO linked_spans VALUES (?, ?)",
-                   [(path, fast_json.dumps(spans)) for path, spans in by_path.items()])
-    db.execute("INSERT INTO linked_spans_stamp VALUES (?, ?)", (key, len(by_path)))  # a path without a row claims nothing
+    paths = list(by_path)  # each path's spans made text as SQLite takes them, and let go
+    db.executemany("INSERT INTO linked_spans VALUES (?, ?)", ((path, fast_json.dumps(by_path.pop(path))) for path in paths))
+    db.execute("INSERT INTO linked_spans_stamp VALUES (?, ?)", (key, len(paths)))  # a path without a row claims nothing
 
 
 def refresh_spans(db: sqlite3.Connection, old_key: str, key: str, before: Iterable[Fact], after: Iterable[Fact]) -> None:
