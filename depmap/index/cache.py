@@ -149,8 +149,8 @@ class ScanCache:
         return self.path != Path()
 
     def _load(self) -> dict[str, Row]:
-        if not self.path.exists():
-            return {}
+        if not self.path.exists() or self.path.stat().st_size == 0:
+            return {}  # none yet, or what a run killed before its first save leaves (`staged_rows.stage` opened it)
         with _connect(self.path) as db:
             if _layout(db, "meta") != _expected_layout("meta"):
                 raise ValueError("not a depmap scan cache")
