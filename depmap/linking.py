@@ -34,11 +34,13 @@ DBT_CONSUMED_KINDS = DBT_SYMBOLIC_KINDS | {DBT_SEED}
 __all__ = ["AIRFLOW_TASK", "DBT_CONSUMED_KINDS", "DBT_MODEL", "DBT_MODEL_CONFIG", "LINKERS", "link_facts"]
 
 
-def link_facts(facts: list[Fact], located_at: Iterable[str] | None = None) -> list[Fact]:
+def link_facts(facts: list[Fact], located_at: Iterable[str] | None = None, *, consume: bool = False) -> list[Fact]:
     """Every file's facts through every linker: symbolic facts become tables, columns and accesses.
     With `located_at`, only the facts placed at those files are asked for: a linker may leave out
-    what it would place elsewhere (`depmap.orm.link_scope`), so other files' facts may be missing."""
+    what it would place elsewhere (`depmap.orm.link_scope`), so other files' facts may be missing.
+    With `consume`, `facts` is the caller's no longer: the ORM linker empties it as it goes
+    (`link_orm`); each later linker's input is this function's own anyway."""
     with link_scope.located_at(located_at):
         for linker in LINKERS:
-            facts = linker(facts)
+            facts = link_orm(facts, consume=consume) if linker is link_orm else linker(facts)
     return facts

@@ -413,7 +413,7 @@ def _linked_facts(
     storing = cache is not None and key is not None and key != stored_key
     rows = file_rows(staging, files, digests, results, parts) if storing else None
     scan_skipped = [item for result in results for item in result.skipped]
-    unsettled = link_facts(_handed_over(results))
+    unsettled = link_facts(_handed_over(results), consume=True)
     catalog = Catalog.from_facts(unsettled)
     catalog_input = [fact for fact in unsettled if fact.kind in CATALOG_KINDS]
     facts = sorted_facts(settle_candidates(unsettled, catalog.schema()))
@@ -493,10 +493,9 @@ def _whole_stored(root: Path, key: str) -> Linked | None:
 def _handed_over(results: list[ScanResult]) -> list[Fact]:
     """Every raw fact, `results` emptied: the list the linkers get is held by them alone, so each
     linker's input (the raw facts it replaced) is freed as soon as it returns its output, instead
-    of every raw fact living beside the linked ones until the end (110 MB at a million lines)."""
-    from depmap.orm.link import HandedOver
-
-    raw = HandedOver(fact for result in results for fact in result.facts)
+    of every raw fact living beside the linked ones until the end (110 MB at a million lines), and
+    the ORM linker may let each go as it resolves it (`link_facts(..., consume=True)`)."""
+    raw = [fact for result in results for fact in result.facts]
     results.clear()
     return raw
 

@@ -23,14 +23,11 @@ from depmap.orm import link_scope
 from depmap.orm.symbols import DJANGO_MIGRATION_OP, ORM_ACCESS, ORM_CALL, PY_CLASS, PY_OBJECT
 
 
-class HandedOver(list):
-    """Raw facts held by their linker alone (a cold scan's, `index.build`): `link_orm` lets go of
-    each fact once handled (but the calls, which `CalledCode` reads at the end), so a symbolic
-    access's place serves the facts it becomes, instead of raw and linked facts living side by
-    side until the linker returns (30 MB at a million lines)."""
-
-
-def link_orm(facts: list[Fact]) -> list[Fact]:
+def link_orm(facts: list[Fact], *, consume: bool = False) -> list[Fact]:
+    """The linked facts of `facts`. With `consume` (a cold scan's raw facts, a list no one else
+    holds), `facts` is emptied and each symbolic fact is let go once resolved: the raw and the
+    linked facts no longer live side by side through the whole link, which was the highest
+    point of a cold scan's memory (35 MB less at a million lines)."""
     registry = Registry.build(facts)
     ranks = migration_ranks(facts, registry)
     resolver = AccessResolver(registry)
@@ -41,13 +38,13 @@ def link_orm(facts: list[Fact]) -> list[Fact]:
     classes: list[Fact] = []
     bodies = body_accesses(facts)  # callable -> what its own statements touch
     scanned_at: set[tuple[str, int]] = set()  # where a scanner already saw an access (a generic view in its module)
-    ranked: list[Any] = with_ranks(facts, ranks, migration_identities(facts, registry))
-    release = isinstance(facts, HandedOver)
+    ranked = with_ranks(facts, ranks, migration_identities(facts, registry))
+    call_sites = [fact for fact in facts if fact.kind == ORM_CALL]  # all `CalledCode` reads of them
+    if consume:
+        facts.clear()
     for position, fact in enumerate(ranked):
-        if release:  # what stays of this fact is what the branch below keeps; CalledCode reads the calls
-            ranked[position] = None
-            if fact.kind != ORM_CALL:
-                facts[position] = None
+        if consume:
+            ranked[position] = None  # type: ignore[call-overload]
         if fact.kind == ORM_ACCESS:
             resolved = resolver.orm_access(fact)
             linked.extend(resolved)
@@ -71,8 +68,7 @@ def link_orm(facts: list[Fact]) -> list[Fact]:
             operations.append(fact)
         else:
             linked.append(fact)
-    del ranked
-    linked.extend(not_seen_directly(through_calls + CalledCode(calls, bodies, filter(None, facts)).at_calls(), linked))
+    linked.extend(not_seen_directly(through_calls + CalledCode(calls, bodies, call_sites).at_calls(), linked))
     for effect in calls.in_bodies():
         linked.extend(resolver.orm_access(effect))
     for effect in inherited_views(classes, calls.mro, scanned_at):

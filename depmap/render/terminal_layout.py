@@ -77,13 +77,16 @@ def print_block(out: Console, text: str, indent: str, style: str = "", hang: str
         print_line(out, Text(line, style=style))
 
 
-def aligned(rows: Sequence[Sequence[Text]], right: Sequence[int] = (0,)) -> list[Text]:
+def aligned(rows: Sequence[Sequence[Text]], right: Sequence[int] = (0,), widest: int | None = None) -> list[Text]:
     """Rows of cells as lines: every cell but the last padded to its column's width (the columns
-    in `right` justified right), two spaces between cells, the last cell whole and unpadded."""
+    in `right` justified right), two spaces between cells, the last cell whole and unpadded.
+    `widest`: a cell wider than this sets no column's width (it is followed by the gap alone), so
+    one row naming eighty columns does not push every other row's code a thousand cells right."""
     if not rows:
         return []
     count = max(len(row) for row in rows)
-    widths = [max((row[i].cell_len for row in rows if i < len(row) - 1), default=0) for i in range(count)]
+    widths = [max((row[i].cell_len for row in rows if i < len(row) - 1 and (widest is None or row[i].cell_len <= widest)), default=0)
+              for i in range(count)]
     lines = []
     for row in rows:
         line = Text()
@@ -93,7 +96,7 @@ def aligned(rows: Sequence[Sequence[Text]], right: Sequence[int] = (0,)) -> list
             if i == len(row) - 1:
                 line.append_text(cell)
                 break
-            pad = " " * (widths[i] - cell.cell_len)
+            pad = " " * max(widths[i] - cell.cell_len, 0)
             if i in right:
                 line.append(pad)
                 line.append_text(cell)

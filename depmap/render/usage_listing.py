@@ -28,6 +28,9 @@ _CONFIDENCE_MARK = {"high": "", "medium": "~", "low": "?"}
 _THROUGH = "read through a view"
 _FORMER = "under a former name"
 _CALLED = "through a call"
+# In a pipe, where nothing wraps, a cell wider than this (a whole-row load naming eighty columns)
+# does not set its column's width: the other rows of the file stay aligned among themselves.
+PIPE_CELL = 60
 _WHOLE_ROW = ("select_star", "insert_select_star", "positional_insert")
 
 
@@ -180,7 +183,7 @@ def _print_rows(out: Console, sites: list[Site], show_columns: bool) -> None:
     columns = [[printable(c) for c in _columns_label(site)] for site in sites]
     code = [Text(printable(whole_tokens(site.first.snippet)), style="dim") for site in sites]
     cells = [head + ([Text(f"{printable(site.first.table)}({', '.join(names)})")] if show_columns else []) for head, site, names in zip(heads, sites, columns)]
-    inline = aligned([[*row, snippet] for row, snippet in zip(cells, code)])
+    inline = aligned([[*row, snippet] for row, snippet in zip(cells, code)], widest=PIPE_CELL if out.soft_wrap else None)
     if out.soft_wrap or all(line.cell_len <= out.width for line in inline):  # a pipe: one line a site
         for line in inline:
             print_line(out, line)

@@ -273,3 +273,34 @@ def test_limit_on_history(depmap):
         "  migrations/0001_initial.sql:24  create_table  (id, customer_id, status, total_cents, currency, placed_at, created_at, updated_at)",
         "  … 8 more not shown (--limit 1)",
     ]
+
+
+def test_in_a_pipe_a_row_naming_many_columns_leaves_the_others_aligned(tmp_path, depmap):
+    """A statement naming every column (an ORM's whole-row load names eighty): in a pipe, where
+    nothing wraps, its cell set the width of the file's column, and every other row's code sat
+    that far to the right."""
+    columns = ["id", "customer_id", "status", "total_cents", "currency", "issued_at", "due_at", "paid_at", "note"]
+    (tmp_path / "billing").mkdir()
+    (tmp_path / "pyproject.toml").write_text('[tool.depmap]\ndialect = "postgres"\n')
+    (tmp_path / "billing" / "schema.sql").write_text(
+        "CREATE TABLE invoices (\n" + ",\n".join(f"    {name} text" for name in columns) + "\n);\n")
+    (tmp_path / "billing" / "invoices.py").write_text(
+        "def invoice(cur, invoice_id):\n"
+        f"    cur.execute(\"SELECT {', '.join(columns)} FROM invoices WHERE id = %s\", (invoice_id,))\n"
+        "    return cur.fetchone()\n"
+        "\n\n"
+        "def status_of(cur, invoice_id):\n"
+        "    cur.execute(\"SELECT status FROM invoices WHERE id = %s\", (invoice_id,))\n"
+        "    return cur.fetchone()[0]\n"
+        "\n\n"
+        "def overdue(cur, today):\n"
+        "    cur.execute(\"SELECT id, due_at FROM invoices WHERE due_at < %s AND paid_at IS NULL\", (today,))\n"
+        "    return cur.fetchall()\n"
+    )
+    lines = depmap("who-reads", "invoices", "--path", str(tmp_path)).out.splitlines()
+    at = lines.index("billing/invoices.py")
+    assert lines[at + 1:at + 4] == [
+        f" 2  read select  invoice    invoices({', '.join(columns)})  SELECT {', '.join(columns)} FROM invoices WHERE id = %s",
+        " 7  read select  status_of  invoices(status, id)           SELECT status FROM invoices WHERE id = %s",
+        "12  read select  overdue    invoices(id, due_at, paid_at)  SELECT id, due_at FROM invoices WHERE due_at < %s AND paid_at IS NULL",
+    ]

@@ -49,7 +49,7 @@ def kept(self, db):
     real_init(self, db)
     made.append(self)
 
-def killed(facts, located_at=None):
+def killed(facts, located_at=None, consume=False):
     staging = made[-1]
     staging.flush()
     print(staging.db.execute("SELECT count(*) FROM temp.staged_files").fetchone()[0],
