@@ -391,12 +391,15 @@ def _linked_facts(
             timings["scan"] = timings["graph"] = 0.0
             return stored, 0
     timings["cache"] = time.perf_counter() - started
-    parts: dict[str, Any] = {}  # each scanned file's other rows, made by its worker (`worker_rows`)
-    results, scanned = _scan_all(root, files, ctx, jobs, budget, cache, debug, progress, timings, parts)
+    from depmap.index.staged_rows import file_rows, known_words, stage
+
+    staging = stage(cache) if cache else None  # each scanned file's rows written as they come
+    parts: dict[str, Any] = {}  # else held: each scanned file's other rows, made by its worker (`worker_rows`)
+    results, scanned = _scan_all(root, files, ctx, jobs, budget, cache, debug, progress, timings, parts, staging)
 
     started = time.perf_counter()
-    words = {path: part.words for path, part in parts.items()}  # the words of the files scanned: read by their workers
-    snapshot = with_words(root, fresh.searched.files, discovered, words) if cache and fresh is not None else discovered
+    words, staged_words = known_words(staging, parts)  # the words of the files scanned: read by their workers
+    snapshot = with_words(root, fresh.searched.files, discovered, words, staged_words, staging) if cache and fresh is not None else discovered
     digests = [cache.digest_of(path) for path in paths] if cache else []
     key = index_store.index_key(scanner_stamp(), cache.context, zip(paths, digests), "") if cache and all(digests) else None
     if cache and scanned == 0 and key is not None and key == stored_key and (restored := _from_store(root, key)) is not None:
@@ -405,11 +408,10 @@ def _linked_facts(
         timings["graph"] = time.perf_counter() - started
         return restored, 0
 
-    from depmap.index.packed_rows import packed_file_rows
     from depmap.linking import link_facts  # the linkers alone: the scanners stay in the workers
 
     storing = cache is not None and key is not None and key != stored_key
-    rows = packed_file_rows(files, digests, results, parts) if storing else None
+    rows = file_rows(staging, files, digests, results, parts) if storing else None
     scan_skipped = [item for result in results for item in result.skipped]
     unsettled = link_facts(_handed_over(results), consume=True)
     catalog = Catalog.from_facts(unsettled)
@@ -544,10 +546,12 @@ def _scan_all(
     progress: Callable[[int, int], None] | None,
     timings: dict[str, float],
     parts: dict[str, Any] | None = None,
+    staging: Any = None,
 ) -> tuple[list[ScanResult], int]:
     """Each file's result in discovery order: from the cache when its stat or content is unchanged,
     else scanned (on `jobs` processes) and stored. Returns (results, files scanned); with the cache,
-    `parts` receives each scanned file's other rows, made by its worker (`worker_rows.FileParts`)."""
+    `parts` receives each scanned file's other rows, made by its worker (`worker_rows.FileParts`),
+    or `staging` (`staged_rows.StagedRows`) writes them as they come."""
     from depmap.index.pool import read_and_scan, scan_files
     from depmap.index.shared_values import shared_result
 
@@ -566,7 +570,9 @@ def _scan_all(
     done, parsed = len(files) - len(work), 0
     outcomes = scan_files(root, [(file, known) for _, file, known in work], ctx, jobs, debug, cache is not None, budget, parts=cache is not None)
     for (position, file, _known), (digest, result, blob, *made) in zip(work, outcomes):
-        if made and made[0] is not None and parts is not None:
+        if made and made[0] is not None and staging is not None:
+            staging.file_parts(file.path, made[0])
+        elif made and made[0] is not None and parts is not None:
             parts[file.path] = made[0]
         fresh = result is not None
         if result is None:  # the content is what the cache holds: only the stat changed

@@ -32,7 +32,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from depmap import __version__
 from depmap.index.cached_result import decode_result, encode_result  # noqa: F401 (encode_result: the pool's)
@@ -118,6 +118,7 @@ class ScanCache:
     warnings: list[str] = field(default_factory=list)
     stale: bool = False
     damaged: int = 0  # rows that did not decode this run: one warning says how many
+    staging: Any = None  # where new rows wait for the save instead of `pending` (`staged_rows.stage`)
     _results_loaded: bool = False
 
     @classmethod
@@ -148,8 +149,8 @@ class ScanCache:
         return self.path != Path()
 
     def _load(self) -> dict[str, Row]:
-        if not self.path.exists():
-            return {}
+        if not self.path.exists() or self.path.stat().st_size == 0:
+            return {}  # none yet, or what a run killed before its first save leaves (`staged_rows.stage` opened it)
         with _connect(self.path) as db:
             if _layout(db, "meta") != _expected_layout("meta"):
                 raise ValueError("not a depmap scan cache")
@@ -256,11 +257,17 @@ class ScanCache:
             size = -1  # written moments ago: a same-size edit could keep this mtime, so check content next time
         if blob is None:
             blob = encode_result(result)
+        if self.staging is not None:
+            self.staging.scan_row(path, size, mtime_ns, ctime_ns, digest, blob)
+            self.rows[path] = Row(size, mtime_ns, ctime_ns, digest, None)  # read back from the staging, if asked
+            return
         self.pending.append((path, size, mtime_ns, ctime_ns, digest, blob))
         self.rows[path] = Row(size, mtime_ns, ctime_ns, digest, blob)
 
     def _decode(self, path: str, row: Row, alone: bool = False) -> ScanResult | None:
         """The row's result; `alone`: read only this row's, not every row's at once."""
+        if row.result is None and self.staging is not None and path in self.staging.scanned:
+            row.result = self.staging.blob(path)
         if row.result is None and not self._results_loaded:
             self._load_result(path, row) if alone else self._load_results()
         try:
@@ -281,12 +288,21 @@ class ScanCache:
             self.warnings.append(f"discarded {rows} of the scan cache {_LABEL}; scanned those files again")
         keep = set(present)
         gone = [path for path in self.rows if path not in keep]
-        if not self.pending and not self.touched and not gone and not self.stale and also is None and self.path.exists():
+        staged = self.staging
+        if staged is not None:
+            staged.flush()
+            if staged.failed:
+                self.warnings.append("could not stage the scan cache's rows (disk full?); the next run scans again")
+                self.close()
+                return False
+        if not self.pending and not self.touched and not gone and not self.stale and also is None and self.path.exists() and not (staged and staged.scanned):
+            self.close()
             return True
         try:
-            make_folder(self.path.parents[1])
-            _real_file(self.path)
-            with _connect(self.path, create=True) as db:
+            if staged is None:
+                make_folder(self.path.parents[1])
+                real_file(self.path)
+            with self._saving() as db:
                 db.execute("BEGIN IMMEDIATE")
                 if self.stale:  # another depmap's rows, perhaps in a table of other columns
                     db.execute("DROP TABLE files")
@@ -295,6 +311,8 @@ class ScanCache:
                                [("format", FORMAT), ("schema", str(SCHEMA)), ("stamp", scanner_stamp())])
                 db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?)",
                                [(path, self.context, *stat, blob) for path, *stat, blob in self.pending])
+                if staged is not None:
+                    staged.copy_scan(db, self.context)
                 db.executemany("UPDATE files SET size = ?, mtime_ns = ?, ctime_ns = ? WHERE path = ? AND context = ?",
                                [(*stat, path, self.context) for *stat, path in self.touched])
                 db.executemany("DELETE FROM files WHERE path = ?", [(path,) for path in gone])
@@ -308,6 +326,27 @@ class ScanCache:
             self._discard()
             self.warnings.append(f"discarded the scan cache {_LABEL} ({_reason(error)}); the next run rebuilds it")
         return False
+
+    @contextmanager
+    def _saving(self) -> Iterator[sqlite3.Connection]:
+        """The connection to save with: the staging's (closed after: its rows are saved), else a new one."""
+        if self.staging is None:
+            with _connect(self.path, create=True) as db:
+                yield db
+            return
+        try:
+            db = self.staging.db
+            db.execute("PRAGMA journal_mode=WAL")
+            db.executescript(_TABLES)
+            yield db
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Close the staging's connection, its rows with it (after the save, or when there is none)."""
+        if self.staging is not None:
+            self.staging.db.close()
+            self.staging = None
 
 
 @contextmanager
@@ -341,7 +380,7 @@ def _expected_layout(table: str) -> list[tuple]:
         db.close()
 
 
-def _real_file(path: Path) -> None:
+def real_file(path: Path) -> None:
     """Create the database file, or check it is still a regular file, without following a link:
     SQLite itself would follow one."""
     try:

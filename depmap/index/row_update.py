@@ -60,8 +60,12 @@ def file_row(path: str, digest: str, project: list[Fact], skipped: list[Skipped]
 
 def write_relink_state(db: sqlite3.Connection, scanned_as: str, files: Iterable[tuple[str, str, str, str]], unsettled: Mapping[str, list[Fact]]) -> None:
     """After `write_index`, in its transaction: every file's row and the unsettled facts of the paths that have any."""
-    db.executemany("INSERT OR REPLACE INTO linked_files VALUES (?, ?, ?, ?)", files)  # made as SQLite takes them
-    project_facts.write_rows(db, files, replace=False)  # `files` is read twice: a list, or `packed_rows.PackedRows`
+    staged = getattr(files, "copy_into", None)  # `staged_rows.StagedFiles`: written during the scan, copied by SQLite
+    if staged is not None:
+        staged(db)
+    else:
+        db.executemany("INSERT OR REPLACE INTO linked_files VALUES (?, ?, ?, ?)", files)  # made as SQLite takes them
+        project_facts.write_rows(db, files, replace=False)  # `files` is read twice: a list, or `packed_rows.PackedRows`
     texts = [(text, path) for path, facts in unsettled.items() if (text := unsettled_text(facts))]
     db.executemany("UPDATE linked_paths SET unsettled = ? WHERE path = ?", texts)
     db.execute("INSERT OR REPLACE INTO linked_meta VALUES (?, ?)", (RELINK_META, scanned_as))

@@ -33,8 +33,8 @@ def write_tables(db: sqlite3.Connection, catalog: Catalog, frameworks: Iterable[
     """Replace the stored tables with `catalog`'s, inside the caller's transaction."""
     db.execute(_CREATE)
     db.execute("DELETE FROM linked_tables")
-    db.executemany("INSERT INTO linked_tables VALUES (?, ?)",
-                   [(name, _dumps(_table_json(table))) for name, table in catalog.tables.items()])
+    db.executemany("INSERT INTO linked_tables VALUES (?, ?)",  # made as SQLite takes them
+                   ((name, _dumps(_table_json(table))) for name, table in catalog.tables.items()))
     owners: dict[str, list[str]] = {}
     for target, keys in catalog._referencing().items():
         owners[target] = list(dict.fromkeys(owner for owner, _ in keys))

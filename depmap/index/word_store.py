@@ -60,9 +60,11 @@ class WordRows:
     rows: list[WordRow] = field(default_factory=list)
     gone: list[str] = field(default_factory=list)
     restart: bool = False  # another depmap's (or a damaged) table: every row goes first
+    staged: list[str] = field(default_factory=list)  # with `staging`: the paths of every row to write, in order
+    staging: Any = None  # `staged_rows.StagedRows`, holding the rows its scan made
 
     def __bool__(self) -> bool:
-        return bool(self.rows or self.gone or self.restart)
+        return bool(self.rows or self.gone or self.restart or self.staged)
 
     def write(self, db: sqlite3.Connection) -> None:
         """Store them, inside the caller's transaction (where another depmap may have replaced the
@@ -78,22 +80,28 @@ class WordRows:
             db.execute(statement)
         if self.restart:
             db.execute("INSERT INTO mention_words_stamp VALUES (?)", (scanner_stamp(),))
-        db.executemany("INSERT OR REPLACE INTO mention_words VALUES (?, ?, ?, ?, ?, ?)", self.rows)
+        if self.staging is None:
+            db.executemany("INSERT OR REPLACE INTO mention_words VALUES (?, ?, ?, ?, ?, ?)", self.rows)
+        else:  # the rows read here join the staged ones, all copied in the files' order
+            self.staging.copy_words(db, self.rows, self.staged)
         db.executemany("DELETE FROM mention_words WHERE path = ?", [(path,) for path in self.gone])
         forget_warm_state(db)  # it vouched for the rows before these
 
 
-def rows_to_write(root: Path, files: Iterable[SourceFile], known: Mapping[str, WordRow | None] | None = None) -> WordRows:
+def rows_to_write(root: Path, files: Iterable[SourceFile], known: Mapping[str, WordRow | None] | None = None,
+                  staged: Mapping[str, Stat] | None = None, staging: Any = None) -> WordRows:
     """The rows the searched `files` need: each file whose stored row is missing or not of its stat
     is read (never through a link) and its words taken; rows of other paths are dropped. `known`:
     the rows the scan workers already made (`worker_rows`; None for a file they could not read as
-    a search does), used instead of reading those files again."""
+    a search does), used instead of reading those files again; `staged`: the stat of each row
+    they made that waits in `staging` (`staged_rows.StagedRows`), copied from there."""
     from depmap.mentions.files import Reader
 
     files = list(files)
     known = known or {}
+    staged = staged or {}
     stored = _stored_stats(root)
-    update = WordRows(restart=stored is None)
+    update = WordRows(restart=stored is None, staging=staging)
     stored = stored or {}
     wanted = {file.path for file in files}
     update.gone = sorted(path for path in stored if path not in wanted)
@@ -103,13 +111,15 @@ def rows_to_write(root: Path, files: Iterable[SourceFile], known: Mapping[str, W
         stat = (file.size, file.mtime_ns, file.ctime_ns)
         if stored.get(file.path) == stat:
             continue
-        if file.path in known:
-            row = known[file.path]
-            if row is not None and row[1:4] == stat:
-                update.rows.append(row)
+        if staged.get(file.path) == stat:
+            update.staged.append(file.path)
             continue
-        if (row := word_row(root, reader, file, now)) is not None:
+        row = known[file.path] if file.path in known else word_row(root, reader, file, now)
+        if row is not None and row[1:4] == stat:
             update.rows.append(row)
+            update.staged.append(file.path)
+    if staging is None:
+        update.staged = []
     return update
 
 
@@ -305,10 +315,11 @@ def _is_int(value: object) -> bool:
 
 
 def with_words(root: Path, searched: list[SourceFile], also: Callable[[Any], None] | None,
-               known: Mapping[str, WordRow | None] | None = None) -> Callable[[Any], None] | None:
+               known: Mapping[str, WordRow | None] | None = None, staged: Mapping[str, Stat] | None = None,
+               staging: Any = None) -> Callable[[Any], None] | None:
     """`also`, writing too the words of the searched files whose stored words are missing or stale:
-    every save of the scan cache brings them up to date (`known`: as in `rows_to_write`)."""
-    words = rows_to_write(root, searched, known)
+    every save of the scan cache brings them up to date (`known`, `staged`: as in `rows_to_write`)."""
+    words = rows_to_write(root, searched, known, staged, staging)
     if not words:
         return also
 

@@ -4,6 +4,7 @@ only what changed gives, file by file and in order, what linking every file give
 from __future__ import annotations
 
 import json
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +20,8 @@ from depmap.mentions.words import file_words
 from depmap.model import Fact, sorted_facts
 from depmap.registry import link_facts
 from depmap.scan_context import ScanContext, dbt_vars_of
+
+SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 
 
 @dataclass
@@ -100,3 +103,11 @@ def _catalog_json(catalog: Catalog) -> str:
 def append(root: Path, path: str, text: str) -> None:
     target = root / path
     target.write_text(target.read_text() + text)
+
+
+def sample_project(tmp_path: Path, sample: str) -> tuple[Project, list[Fact]]:
+    """A copy of one of `samples/` scanned, and its raw facts in discovery order."""
+    root = tmp_path / sample
+    shutil.copytree(SAMPLES / sample, root, ignore=shutil.ignore_patterns(".depmap", "__pycache__"))
+    project = Project.scan(root)
+    return project, [fact for path in project.order for fact in project.raw[path]]

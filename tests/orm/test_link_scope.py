@@ -4,34 +4,23 @@ definitions it would place elsewhere."""
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 
 from depmap.model import TABLE_DEF
 from depmap.registry import link_facts
-from tests.index.relink_support import Project, by_path
-
-SAMPLES = Path(__file__).resolve().parents[2] / "samples"
+from tests.index.relink_support import by_path, sample_project
 
 
 @pytest.mark.parametrize("sample", ["django_shop", "sqlalchemy_service", "warehouse", "shop_sql"])
 def test_every_file_linked_alone_gets_what_a_whole_link_gives_it(tmp_path, sample):
-    root = tmp_path / sample
-    shutil.copytree(SAMPLES / sample, root, ignore=shutil.ignore_patterns(".depmap", "__pycache__"))
-    project = Project.scan(root)
-    raw = [fact for path in project.order for fact in project.raw[path]]
+    project, raw = sample_project(tmp_path, sample)
     whole = by_path(link_facts(raw))
     for path in project.order:
         assert by_path(link_facts(raw, located_at={path})).get(path, []) == whole.get(path, []), path
 
 
 def test_the_definitions_of_models_elsewhere_are_left_out(tmp_path):
-    root = tmp_path / "django_shop"
-    shutil.copytree(SAMPLES / "django_shop", root, ignore=shutil.ignore_patterns(".depmap", "__pycache__"))
-    project = Project.scan(root)
-    raw = [fact for path in project.order for fact in project.raw[path]]
+    _, raw = sample_project(tmp_path, "django_shop")
 
     def model_tables(facts):
         return sorted({(f.location.path, f.table) for f in facts if f.kind == TABLE_DEF and f.detail == "model_definition"})
