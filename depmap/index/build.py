@@ -550,8 +550,9 @@ def _scan_all(
 ) -> tuple[list[ScanResult], int]:
     """Each file's result in discovery order: from the cache when its stat or content is unchanged,
     else scanned (on `jobs` processes) and stored. Returns (results, files scanned); with the cache,
-    `parts` receives each scanned file's other rows, made by its worker (`worker_rows.FileParts`),
+    `parts` receives each scanned file's other rows, made by its worker (`worker_rows.FileParts`) and packed to be held,
     or `staging` (`staged_rows.StagedRows`) writes them as they come."""
+    from depmap.index.packed_rows import packed_parts
     from depmap.index.pool import read_and_scan, scan_files
     from depmap.index.shared_values import shared_result
 
@@ -573,7 +574,7 @@ def _scan_all(
         if made and made[0] is not None and staging is not None:
             staging.file_parts(file.path, made[0])
         elif made and made[0] is not None and parts is not None:
-            parts[file.path] = made[0]
+            parts[file.path] = packed_parts(made[0])
         fresh = result is not None
         if result is None:  # the content is what the cache holds: only the stat changed
             result = cache.by_content(file.path, file.size, file.mtime_ns, file.ctime_ns, digest) if cache else None

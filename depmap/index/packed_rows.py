@@ -11,6 +11,8 @@ are the same text.
 from __future__ import annotations
 
 import zlib
+import pickle
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping
 
 from depmap.discover import SourceFile
@@ -22,18 +24,37 @@ if TYPE_CHECKING:
 _LEVEL = 1
 
 
+@dataclass(frozen=True)
+class PackedParts:
+    """A scan worker's rows of a file (`worker_rows.FileParts`) held until the index is written,
+    when no staging writes them as they arrive (`staged_rows.stage` could not open the cache):
+    `project` compressed, `groups` pickled and compressed."""
+
+    digest: str
+    project: bytes
+    skipped: str
+    groups: bytes
+    words: Any
+
+
+def packed_parts(parts: "FileParts") -> PackedParts:
+    """`parts` compressed as they arrive, to be held (they shrink to a tenth)."""
+    groups = zlib.compress(pickle.dumps(parts.groups, protocol=pickle.HIGHEST_PROTOCOL), _LEVEL)
+    return PackedParts(parts.digest, zlib.compress(parts.project.encode(), _LEVEL), parts.skipped, groups, parts.words)
+
+
 class PackedRows:
     """`linked_files` rows in the order they were added, their long texts compressed, and the
     `linked_context`/`linked_callees` rows of the files whose scan workers made them."""
 
     def __init__(self) -> None:
         self._rows: list[tuple[str, str, bytes, str]] = []
-        self._groups: dict[str, bytes] = {}  # path -> `FileParts.groups`
+        self._groups: dict[str, bytes] = {}  # path -> `PackedParts.groups`
 
     def add(self, path: str, digest: str, project: str, skipped: str) -> None:
         self._rows.append((path, digest, zlib.compress(project.encode(), _LEVEL), skipped))
 
-    def add_parts(self, path: str, digest: str, parts: "FileParts") -> None:
+    def add_parts(self, path: str, digest: str, parts: PackedParts) -> None:
         """A row its scan worker made (`worker_rows`), with the file's groups."""
         self._rows.append((path, digest, parts.project, parts.skipped))
         self._groups[path] = parts.groups
@@ -49,14 +70,13 @@ class PackedRows:
         """`project_facts.rows_of` of a row of these (`project_facts.write_rows` asks): as its
         worker made them, else made here."""
         from depmap.index import project_facts
-        from depmap.index.worker_rows import grouped
 
         made = self._groups.get(path)
-        return grouped(made) if made is not None else project_facts.rows_of(path, project)
+        return pickle.loads(zlib.decompress(made)) if made is not None else project_facts.rows_of(path, project)
 
 
 def packed_file_rows(files: Iterable[SourceFile], digests: Iterable[str], results: Iterable[ScanResult],
-                     parts: "Mapping[str, FileParts] | None" = None) -> PackedRows:
+                     parts: Mapping[str, PackedParts] | None = None) -> PackedRows:
     """Every file's `linked_files` row after a scan of them all (`incremental.file_rows`, packed):
     each row's text is made and compressed before the next, so only one is ever whole. A file
     whose worker made its row (`parts`, when its digest is the one the row was made with) is not

@@ -16,7 +16,6 @@ at all. Copied in the order of the files, the rows are the ones a whole write ma
 from __future__ import annotations
 
 import sqlite3
-import zlib
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from depmap.discover import SourceFile
@@ -24,6 +23,7 @@ from depmap.model import ScanResult
 
 if TYPE_CHECKING:
     from depmap.index.cache import ScanCache
+    from depmap.index.packed_rows import PackedParts
     from depmap.index.worker_rows import FileParts
     from depmap.index.word_store import Stat, WordRow
 
@@ -88,10 +88,8 @@ class StagedRows:
 
     def file_parts(self, path: str, parts: "FileParts") -> None:
         """The rows a scan worker made of a file (`worker_rows.parts_of`)."""
-        from depmap.index.worker_rows import grouped
-
-        context, callees = grouped(parts.groups)
-        self._add_file(path, parts.digest, zlib.decompress(parts.project).decode(), parts.skipped, context, callees)
+        context, callees = parts.groups
+        self._add_file(path, parts.digest, parts.project, parts.skipped, context, callees)
         self.word_stats[path] = tuple(parts.words[1:4]) if parts.words is not None else None  # type: ignore[assignment]
         if parts.words is not None:
             self._words.append(parts.words)
@@ -198,7 +196,7 @@ def staged_file_rows(staged: StagedRows, files: Iterable[SourceFile], digests: I
 
 
 def file_rows(staged: StagedRows | None, files: list[SourceFile], digests: list[str], results: list[ScanResult],
-              parts: "Mapping[str, FileParts]") -> Any:
+              parts: "Mapping[str, PackedParts]") -> Any:
     """Every file's `linked_files` rows after a scan of them all: staged (`staged_file_rows`), or
     without a staging, held (`packed_rows.packed_file_rows`, of the workers' `parts`)."""
     from depmap.index.packed_rows import packed_file_rows
@@ -206,7 +204,7 @@ def file_rows(staged: StagedRows | None, files: list[SourceFile], digests: list[
     return staged_file_rows(staged, files, digests, results) if staged is not None else packed_file_rows(files, digests, results, parts)
 
 
-def known_words(staged: StagedRows | None, parts: "Mapping[str, FileParts]") -> tuple[dict[str, Any], dict[str, "Stat"]]:
+def known_words(staged: StagedRows | None, parts: "Mapping[str, PackedParts]") -> tuple[dict[str, Any], dict[str, "Stat"]]:
     """What the scan workers made of the searched files' words (`word_store.rows_to_write`): every
     file they scanned (its row, or None: not read again), and the stat of each staged row."""
     if staged is None:

@@ -6,8 +6,9 @@ as a relink reads them (`project_facts.rows_of`), and the runs of word bytes the
 reads (`word_store`). Made in the main process after the scan, they cost 4-5 s at a million lines
 on one core while the workers' cores sat idle. Each depends on one file alone, so the worker
 makes them from the result it holds (the words from the bytes the scan read, as the mention
-search reads them: checked against the discovered stat, never through a link), compressed (the
-main process holds every file's until the index is written), and the main process only inserts them.
+search reads them: checked against the discovered stat, never through a link), and the main
+process only writes them, as they arrive (`staged_rows`); plain, since it no longer holds them
+(where it must, `packed_rows.packed_parts` compresses them on arrival).
 
 The texts are the ones the main process would make (the same functions over the same facts), so
 the rows written are the same; a file without parts (read from the scan cache, rescanned in the
@@ -16,8 +17,6 @@ main process after a damaged row) gets its rows made there, as before.
 
 from __future__ import annotations
 
-import pickle
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,28 +25,19 @@ from depmap.discover import ReadBytes, SourceFile
 from depmap.index.word_store import WordRow
 from depmap.model import ScanResult
 
-_LEVEL = 1  # the fastest: these texts shrink to a tenth all the same
-
-
 @dataclass(frozen=True)
 class FileParts:
     """One file's rows, as a worker sends them: `digest` the content they were made from, `project`
-    the compressed JSON of its project-level facts (`packed_rows`), `skipped` its skip reasons'
-    JSON, `groups` the compressed (pickled) `linked_context` and `linked_callees` rows of those
-    facts, `words` its `mention_words` row (None when the file could not be read as the mention
-    search reads it: too recent, through a link)."""
+    the JSON of its project-level facts, `skipped` its skip reasons' JSON, `groups` the
+    `linked_context` and `linked_callees` rows of those facts (`project_facts.rows_of`), `words`
+    its `mention_words` row (None when the file could not be read as the mention search reads it:
+    too recent, through a link)."""
 
     digest: str
-    project: bytes
+    project: str
     skipped: str
-    groups: bytes
+    groups: tuple[list[tuple[str, str, str]], list[tuple[str, str, str]]]
     words: WordRow | None
-
-
-def grouped(groups: bytes) -> tuple[list[tuple[str, str, str]], list[tuple[str, str, str]]]:
-    """The (`linked_context` rows, `linked_callees` rows) of `FileParts.groups`, as
-    `project_facts.rows_of` makes them."""
-    return pickle.loads(zlib.decompress(groups))
 
 
 def parts_of(root: Path, file: SourceFile, digest: str, result: ScanResult, read: ReadBytes | None = None) -> FileParts:
@@ -60,8 +50,7 @@ def parts_of(root: Path, file: SourceFile, digest: str, result: ScanResult, read
     project = fast_json.dumps(items)  # `row_update.file_row`'s texts
     skipped = fast_json.dumps([[item.path, item.reason] for item in result.skipped])
     groups = project_facts.rows_of_items(file.path, items) if items else ([], [])
-    return FileParts(digest, zlib.compress(project.encode(), _LEVEL), skipped,
-                     zlib.compress(pickle.dumps(groups, protocol=pickle.HIGHEST_PROTOCOL), _LEVEL), _words(root, file, read))
+    return FileParts(digest, project, skipped, groups, _words(root, file, read))
 
 
 _readers: dict[Path, Any] = {}
